@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { HubEvent } from '../src/events/hub-event.ts';
+
+/** What a connector sees of an incoming webhook. Headers are lowercased. */
+export interface WebhookRequest {
+  method: string;
+  /** Path and query as received, e.g. `/hooks/github?x=1`. */
+  url: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The raw bytes: verification must happen on these, never on re-serialized JSON. */
+  body: Buffer;
+}
+
+/** A reply the connector wants sent instead of the standard `202 {"id","duplicate"}` (handshakes). */
+export interface WebhookReply {
+  status: number;
+  body: string | Record<string, unknown>;
+}
+
+export interface ConnectorResult {
+  /** Verified, normalized events to persist before answering. May be empty (pure handshakes). */
+  events: HubEvent[];
+  /** Sent after the events are durable; when absent the ingress answers 202 with the ids. */
+  reply?: WebhookReply;
+}
+
+export interface ConnectorContext<Config> {
+  /** The connector instance name from hookhub.yaml (`connectors.<name>`). */
+  name: string;
+  config: Config;
+  /** Injected clock, for timestamp tolerance checks. */
+  now: () => Date;
+}
+
+/**
+ * A provider integration: verifies a request on its raw bytes and normalizes it into HubEvents.
+ *
+ * `handle` throws `VerificationError` (401) for a missing/bad signature or a stale timestamp,
+ * and `PayloadError` (400) for a body it cannot use. It must verify before it parses.
+ */
+export interface Connector<Config extends { type: string } = { type: string }> {
+  readonly type: string;
+  /** Validates this connector's block in hookhub.yaml (including `type`). */
+  readonly configSchema: z.ZodType<Config>;
+  /** Names of config fields that hold secrets, so they are never logged. */
+  readonly secretFields: readonly string[];
+  handle(request: WebhookRequest, ctx: ConnectorContext<Config>): ConnectorResult | Promise<ConnectorResult>;
+}

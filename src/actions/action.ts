@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { HubEvent } from '../events/hub-event.ts';
+
+/** What an action needs from the outside world; injected so tests use real local servers and a fixed clock. */
+export interface ActionDeps {
+  fetch: typeof fetch;
+  now: () => Date;
+  /** Channels from hookhub.yaml, by name. */
+  channels: Readonly<Record<string, { type: string } & Record<string, unknown>>>;
+  signal: AbortSignal;
+}
+
+/** The unit of work the rule router publishes and the workers execute. */
+export interface Job {
+  /** `${event.id}:${rule}:${index}`: the idempotency key, stable across redelivery and replay. */
+  id: string;
+  eventId: string;
+  eventType: string;
+  rule: string;
+  index: number;
+  /** Action type (registry key). */
+  action: string;
+  /** Params with every template already rendered against the event. */
+  params: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ActionResult {
+  /** HTTP status or protocol code of the final call, when there is one. */
+  status?: number;
+  /** The first 2 KB of the response, for the attempt record. */
+  response?: string;
+}
+
+/**
+ * An action type (`notify`, `webhook`, …). A plain object registered in src/actions/index.ts.
+ *
+ * `execute` throws `RetryableError` (with `delayMs` for Retry-After) or `PermanentError`;
+ * any other error is treated as retryable by the worker loop.
+ */
+export interface Action<Params extends Record<string, unknown> = Record<string, unknown>> {
+  readonly type: string;
+  /** Validates the params in a rule's `do:` entry at load time (before rendering). */
+  readonly paramsSchema: z.ZodType<Params>;
+  /** Param keys that are NOT templates (e.g. a nested raw JSON schema). Everything else string-valued is rendered. */
+  readonly rawParams?: readonly string[];
+  /** Names the destination (for rate limits, circuit breakers, and the `channel` reference check). */
+  destination(params: Params, deps: Pick<ActionDeps, 'channels'>): string;
+  execute(params: Params, job: Job, event: HubEvent | undefined, deps: ActionDeps): Promise<ActionResult>;
+}

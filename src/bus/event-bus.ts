@@ -1,0 +1,122 @@
+/**
+ * The durable bus contract. Two backends implement it: `embedded` (SQLite, WAL) and
+ * `nats` (JetStream). Both pass the same contract suite in test/contract.
+ *
+ * Streams:
+ * - `events`: HubEvents, subject = event type, id = event id.
+ * - `jobs`:   action jobs, subject = action type, id = `${event.id}:${rule}:${index}`.
+ *
+ * Messages are retained for `retentionMs` and double as history.
+ */
+export type StreamName = 'events' | 'jobs';
+
+export interface BusMessage<T = unknown> {
+  /** Dedup key. The same id published twice within the dedup horizon (>= 24 h) is stored once. */
+  id: string;
+  /** Dotted subject used for type filters (event type, or action type for jobs). */
+  subject: string;
+  payload: T;
+}
+
+export interface PublishOptions {
+  /** Bypass dedup: used for replaying a dead letter or an event on purpose. */
+  replay?: boolean;
+}
+
+export interface PublishResult {
+  duplicate: boolean;
+}
+
+export interface StoredMessage<T = unknown> extends BusMessage<T> {
+  /** Monotonic per stream; usable as a pagination cursor. */
+  seq: number;
+  /** When the bus stored it (ISO 8601). */
+  time: string;
+}
+
+/** One delivery of a message to a durable consumer. Exactly one of ack/nak/term should be called. */
+export interface Delivery<T = unknown> extends StoredMessage<T> {
+  /** 1 on the first delivery, incremented on every redelivery (nak or ack-wait expiry). */
+  deliveryCount: number;
+  ack(): Promise<void>;
+  /** Redeliver later, after `delayMs` (0 = as soon as possible). */
+  nak(delayMs?: number): Promise<void>;
+  /** Never redeliver this message to this consumer. */
+  term(): Promise<void>;
+  /** Extend the ack deadline while still working on it. */
+  working(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** Unacked deliveries are redelivered after this long (crash recovery). Default 30 s. */
+  ackWaitMs?: number;
+  /** How many unacked deliveries this subscription holds at once. Default 64. */
+  batch?: number;
+}
+
+/** An async iterator of deliveries; `stop()` ends the iteration. */
+export interface Subscription<T = unknown> extends AsyncIterable<Delivery<T>> {
+  stop(): Promise<void>;
+}
+
+export interface DeadLetter<T = unknown> {
+  /** The job id (idempotency key). */
+  id: string;
+  subject: string;
+  payload: T;
+  reason: string;
+  /** ISO 8601 time it was dead-lettered. */
+  time: string;
+  /** Attempt records at the time of death. */
+  attempts: unknown[];
+}
+
+export interface HistoryQuery {
+  stream: StreamName;
+  /** Inclusive lower bound (ISO 8601 or Date). */
+  since?: Date;
+  /** Exclusive upper bound. */
+  until?: Date;
+  /** Subject glob: `*` matches one segment, `**` the rest. */
+  subject?: string;
+  /** Return messages with seq greater than this (cursor). */
+  afterSeq?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+/** A small note attached to a message id: rule outcomes, delivery attempts. */
+export interface HistoryRecord {
+  /** The event or job id it belongs to. */
+  ref: string;
+  kind: string;
+  time: string;
+  data: Record<string, unknown>;
+}
+
+export interface BusStatus {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface EventBus {
+  readonly kind: 'embedded' | 'nats';
+  /** Persist durably. Resolves only once the message is committed (JetStream PubAck / SQLite commit). */
+  publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult>;
+  /** A durable consumer: several subscriptions with the same name share the work. */
+  consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T>;
+  /** Look up one stored message by id. */
+  get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined>;
+  /** Time-range, subject-glob and cursor queries over retained messages, oldest first. */
+  query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]>;
+  /** Append a history record (rule outcome, attempt) for a message id. */
+  record(entry: HistoryRecord): Promise<void>;
+  records(ref: string): Promise<HistoryRecord[]>;
+  deadLetter(entry: DeadLetter): Promise<void>;
+  deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]>;
+  /** Remove and return a dead letter (for retry). */
+  takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /** Whether the bus can persist right now (readiness). */
+  status(): Promise<BusStatus>;
+  close(): Promise<void>;
+}
