@@ -1,0 +1,66 @@
+/** Contract cases: durable consumers, ack, fan-out across names, work sharing within a name. */
+import { expect, it } from 'vitest';
+import { ack, delay, eventually, ids, message } from './bus-contract-helpers.ts';
+import type { ContractContext } from './bus-contract.ts';
+
+export function consumeCases(ctx: ContractContext): void {
+  it('delivers to a consumer and does not redeliver after ack', async () => {
+    const { bus } = ctx.harness();
+    for (const id of ['a1', 'a2', 'a3']) await bus.publish('events', message(id));
+    const p = ctx.pumps().start(bus.consume('events', 'acker', { ackWaitMs: 300 }), ack);
+    await eventually(() => p.received.length >= 3, '3 deliveries');
+    expect(ids(p.received).sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(p.received.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
+    expect(p.received[0]).toMatchObject({ subject: 'github.push', payload: { id: p.received[0]?.id } });
+    // Three ack waits pass: an acked message must not come back.
+    await delay(1_000);
+    expect(p.received).toHaveLength(3);
+  });
+
+  it('delivers messages published before the first subscribe, and after it', async () => {
+    const { bus } = ctx.harness();
+    for (const id of ['old1', 'old2']) await bus.publish('jobs', message(id, 'slack'));
+    const p = ctx.pumps().start(bus.consume('jobs', 'late-joiner', { ackWaitMs: 5_000 }), ack);
+    await eventually(() => p.received.length >= 2, 'the two older messages');
+    await bus.publish('jobs', message('new1', 'slack'));
+    await eventually(() => p.received.length >= 3, 'the newer message');
+    expect(ids(p.received).sort()).toEqual(['new1', 'old1', 'old2']);
+  });
+
+  it('gives every message to each consumer name', async () => {
+    const { bus } = ctx.harness();
+    const wanted = ['f1', 'f2', 'f3', 'f4', 'f5'];
+    for (const id of wanted) await bus.publish('events', message(id));
+    const a = ctx.pumps().start(bus.consume('events', 'router', { ackWaitMs: 5_000 }), ack);
+    const b = ctx.pumps().start(bus.consume('events', 'auditor', { ackWaitMs: 5_000 }), ack);
+    await eventually(() => a.received.length >= 5 && b.received.length >= 5, 'both consumers to get 5');
+    expect(ids(a.received).sort()).toEqual(wanted);
+    expect(ids(b.received).sort()).toEqual(wanted);
+  });
+
+  it('shares work between subscriptions with the same consumer name', async () => {
+    const { bus } = ctx.harness();
+    const wanted = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    const one = ctx.pumps().start(bus.consume('jobs', 'workers', { ackWaitMs: 10_000, batch: 4 }), ack);
+    const two = ctx.pumps().start(bus.consume('jobs', 'workers', { ackWaitMs: 10_000, batch: 4 }), ack);
+    await Promise.all(wanted.map((id) => bus.publish('jobs', message(id, 'webhook'))));
+    const total = () => one.received.length + two.received.length;
+    await eventually(() => total() >= wanted.length, `${wanted.length} deliveries overall`);
+    await delay(500);
+    const all = [...ids(one.received), ...ids(two.received)];
+    expect(all.sort()).toEqual(wanted);
+  });
+
+  it('does not deliver a message to a name that acked it, after a new subscription', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('events', message('once'));
+    const first = ctx.pumps().start(bus.consume('events', 'durable', { ackWaitMs: 300 }), ack);
+    await eventually(() => first.received.length === 1, 'the first delivery');
+    await first.stop();
+    await bus.publish('events', message('twice'));
+    const second = ctx.pumps().start(bus.consume('events', 'durable', { ackWaitMs: 300 }), ack);
+    await eventually(() => second.received.length >= 1, 'the second message');
+    await delay(800);
+    expect(ids(second.received)).toEqual(['twice']);
+  });
+}

@@ -1,0 +1,103 @@
+/** Contract cases: history queries (time range, subject glob, cursor, limit), records, dead letters. */
+import { expect, it } from 'vitest';
+import type { DeadLetter, EventBus, StoredMessage } from '../../src/bus/event-bus.ts';
+import { delay, ids, message } from './bus-contract-helpers.ts';
+import type { ContractContext } from './bus-contract.ts';
+
+const TYPES = [
+  'github.pull_request.opened',
+  'github.push',
+  'stripe.payment_intent.succeeded',
+  'github.pull_request.closed',
+  'github.pull_request.review.submitted',
+];
+
+/** Publish h1..h5 a little apart in time and return them as stored. */
+async function publishHistory(bus: EventBus): Promise<StoredMessage[]> {
+  const stored: StoredMessage[] = [];
+  for (const [i, type] of TYPES.entries()) {
+    if (i > 0) await delay(30);
+    await bus.publish('events', message(`h${i + 1}`, type));
+    const got = await bus.get('events', `h${i + 1}`);
+    if (!got) throw new Error(`h${i + 1} was not stored`);
+    stored.push(got);
+  }
+  return stored;
+}
+
+function deadLetter(id: string, hoursAgo: number): DeadLetter {
+  const time = new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+  return { id, subject: 'slack', payload: { id }, reason: `failed ${id}`, time, attempts: [{ status: 500 }] };
+}
+
+export function historyCases(ctx: ContractContext): void {
+  it('queries by time range: since inclusive, until exclusive, oldest first', async () => {
+    const { bus } = ctx.harness();
+    const h = await publishHistory(bus);
+    const since = new Date(h[1]?.time ?? '');
+    const until = new Date(h[3]?.time ?? '');
+    expect(ids(await bus.query({ stream: 'events', since, until }))).toEqual(['h2', 'h3']);
+    expect(ids(await bus.query({ stream: 'events', since }))).toEqual(['h2', 'h3', 'h4', 'h5']);
+    expect(ids(await bus.query({ stream: 'events', until }))).toEqual(['h1', 'h2', 'h3']);
+    expect(await bus.query({ stream: 'jobs' })).toEqual([]);
+  });
+
+  it('filters by subject glob', async () => {
+    const { bus } = ctx.harness();
+    await publishHistory(bus);
+    expect(ids(await bus.query({ stream: 'events', subject: 'github.**' }))).toEqual(['h1', 'h2', 'h4', 'h5']);
+    expect(ids(await bus.query({ stream: 'events', subject: 'github.pull_request.*' }))).toEqual(['h1', 'h4']);
+    expect(ids(await bus.query({ stream: 'events', subject: 'stripe.payment_intent.succeeded' }))).toEqual(['h3']);
+    expect(ids(await bus.query({ stream: 'events', subject: '*.push' }))).toEqual(['h2']);
+    expect(await bus.query({ stream: 'events', subject: 'gitlab.**' })).toEqual([]);
+  });
+
+  it('pages with the afterSeq cursor and limit', async () => {
+    const { bus } = ctx.harness();
+    const h = await publishHistory(bus);
+    const pages: string[][] = [];
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await bus.query({ stream: 'events', limit: 2, ...(afterSeq ? { afterSeq } : {}) });
+      if (page.length === 0) break;
+      pages.push(ids(page));
+      afterSeq = page[page.length - 1]?.seq;
+    }
+    expect(pages).toEqual([['h1', 'h2'], ['h3', 'h4'], ['h5']]);
+    const filtered = await bus.query({ stream: 'events', subject: 'github.**', afterSeq: h[1]?.seq, limit: 1 });
+    expect(ids(filtered)).toEqual(['h4']);
+  });
+
+  it('returns at most 100 messages by default', async () => {
+    const { bus } = ctx.harness();
+    await Promise.all(Array.from({ length: 120 }, (_, i) => bus.publish('jobs', message(`l${i}`, 'webhook'))));
+    const page = await bus.query({ stream: 'jobs' });
+    expect(page).toHaveLength(100);
+    const rest = await bus.query({ stream: 'jobs', afterSeq: page[99]?.seq });
+    expect(rest).toHaveLength(20);
+  });
+
+  it('appends and lists history records per ref, in order', async () => {
+    const { bus } = ctx.harness();
+    const time = new Date().toISOString();
+    await bus.record({ ref: 'e1', kind: 'rule', time, data: { rule: 'notify', matched: true } });
+    await bus.record({ ref: 'e2', kind: 'rule', time, data: { rule: 'other' } });
+    await bus.record({ ref: 'e1', kind: 'attempt', time, data: { status: 200, ms: 12 } });
+    const records = await bus.records('e1');
+    expect(records.map((r) => r.kind)).toEqual(['rule', 'attempt']);
+    expect(records[1]).toEqual({ ref: 'e1', kind: 'attempt', time, data: { status: 200, ms: 12 } });
+    expect(await bus.records('nothing')).toEqual([]);
+  });
+
+  it('keeps dead letters, lists them since a time, and takes them out', async () => {
+    const { bus } = ctx.harness();
+    const [d1, d2, d3] = [deadLetter('j1', 3), deadLetter('j2', 2), deadLetter('j3', 1)];
+    for (const d of [d1, d2, d3]) await bus.deadLetter(d);
+    expect(await bus.deadLetters()).toEqual([d1, d2, d3]);
+    expect(ids(await bus.deadLetters({ since: new Date(d2.time) }))).toEqual(['j2', 'j3']);
+    expect(ids(await bus.deadLetters({ limit: 2 }))).toEqual(['j1', 'j2']);
+    expect(await bus.takeDeadLetter('j2')).toEqual(d2);
+    expect(await bus.takeDeadLetter('j2')).toBeUndefined();
+    expect(ids(await bus.deadLetters())).toEqual(['j1', 'j3']);
+  });
+}

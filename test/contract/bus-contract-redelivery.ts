@@ -1,0 +1,76 @@
+/** Contract cases: ack-wait redelivery (crash recovery), nak with backoff, term, working. */
+import { expect, it } from 'vitest';
+import type { Delivery } from '../../src/bus/event-bus.ts';
+import { ack, delay, eventually, ids, message } from './bus-contract-helpers.ts';
+import type { ContractContext } from './bus-contract.ts';
+
+export function redeliveryCases(ctx: ContractContext): void {
+  it('redelivers an unacked message after ack wait, to a new subscription', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('crash', 'webhook'));
+    const first = ctx.pumps().start(bus.consume('jobs', 'worker', { ackWaitMs: 300 }));
+    await eventually(() => first.received.length === 1, 'the first delivery');
+    expect(first.received[0]?.deliveryCount).toBe(1);
+    await first.stop();
+    const second = ctx.pumps().start(bus.consume('jobs', 'worker', { ackWaitMs: 300 }), ack);
+    await eventually(() => second.received.length >= 1, 'the redelivery');
+    expect(second.received[0]).toMatchObject({ id: 'crash', deliveryCount: 2, payload: { id: 'crash' } });
+  });
+
+  it('redelivers after a nak delay, not before', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('later', 'webhook'));
+    let nakAt = 0;
+    const onDelivery = async (d: Delivery) => {
+      if (d.deliveryCount === 1) {
+        nakAt = Date.now();
+        await d.nak(1_500);
+      } else await d.ack();
+    };
+    const p = ctx.pumps().start(bus.consume('jobs', 'backoff', { ackWaitMs: 10_000 }), onDelivery);
+    await eventually(() => nakAt > 0, 'the first delivery');
+    await delay(700);
+    expect(p.received).toHaveLength(1);
+    await eventually(() => p.received.length >= 2, 'the delayed redelivery');
+    expect(p.received[1]).toMatchObject({ id: 'later', deliveryCount: 2 });
+    // Generous margin below the 1.5 s delay for timer granularity.
+    expect((p.receivedAt[1] ?? 0) - nakAt).toBeGreaterThanOrEqual(1_200);
+  });
+
+  it('redelivers soon after a nak without delay', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('again', 'webhook'));
+    const onDelivery = (d: Delivery) => (d.deliveryCount < 3 ? d.nak() : d.ack());
+    const p = ctx.pumps().start(bus.consume('jobs', 'retrier', { ackWaitMs: 10_000 }), onDelivery);
+    await eventually(() => p.received.length >= 3, 'three deliveries', 5_000);
+    expect(p.received.map((d) => d.deliveryCount)).toEqual([1, 2, 3]);
+  });
+
+  it('never redelivers a termed message, and keeps delivering others', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('poison', 'webhook'));
+    const onDelivery = (d: Delivery) => (d.id === 'poison' ? d.term() : d.ack());
+    const p = ctx.pumps().start(bus.consume('jobs', 'terminator', { ackWaitMs: 300 }), onDelivery);
+    await eventually(() => p.received.length >= 1, 'the first delivery');
+    await bus.publish('jobs', message('fine', 'webhook'));
+    await eventually(() => ids(p.received).includes('fine'), 'the next message');
+    await delay(1_000);
+    expect(ids(p.received).sort()).toEqual(['fine', 'poison']);
+  });
+
+  it('extends the lease while working()', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('slow', 'webhook'));
+    const p = ctx.pumps().start(bus.consume('jobs', 'slowpoke', { ackWaitMs: 1_000 }));
+    await eventually(() => p.received.length === 1, 'the first delivery');
+    const delivery = p.received[0] as Delivery;
+    for (let i = 0; i < 8; i++) {
+      await delay(300);
+      await delivery.working();
+    }
+    expect(p.received).toHaveLength(1);
+    await delivery.ack();
+    await delay(1_500);
+    expect(p.received).toHaveLength(1);
+  });
+}
