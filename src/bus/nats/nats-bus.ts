@@ -1,0 +1,149 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type {
+  BusMessage,
+  BusStatus,
+  ConsumeOptions,
+  DeadLetter,
+  EventBus,
+  HistoryQuery,
+  HistoryRecord,
+  PublishOptions,
+  PublishResult,
+  StoredMessage,
+  StreamName,
+  Subscription,
+} from '../event-bus.ts';
+import { createConnectionState, type ConnectionState } from './nats-connection.ts';
+import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
+import { appendRecord, readRecords } from './nats-history.ts';
+import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
+import { publishMessage } from './nats-publish.ts';
+import { getMessage, queryMessages } from './nats-query.ts';
+import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
+import { createNatsSubscription } from './nats-subscription.ts';
+
+export interface NatsBusOptions {
+  /** e.g. `nats://127.0.0.1:4222` (comma-separate several servers). */
+  url: string;
+  /** How long events, jobs, history and dead letters are kept. Default 7 days. */
+  retentionMs?: number;
+  /** How long a message id is remembered for dedup. Default 24 h; never less than retention (ids also index get()). */
+  dedupHorizonMs?: number;
+  /** Connection name shown by the server (`nats server report connections`). */
+  name?: string;
+  /** Names streams `<PREFIX>_EVENTS`… and buckets `<prefix>_dedup`…, to run isolated deployments on one server. Default `hookhub`. */
+  prefix?: string;
+  /** Upper bound for each JetStream call; publish rejects after it when NATS is down. Default 3 s. */
+  timeoutMs?: number;
+  /** Accepted for parity with the embedded bus; stored times come from the NATS server's clock. */
+  now?: () => Date;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The JetStream-backed EventBus (DESIGN §2): several hub processes can share one NATS. */
+export class NatsBus implements EventBus {
+  readonly kind = 'nats' as const;
+  readonly #subscriptions = new Set<Subscription<unknown>>();
+  #closed = false;
+
+  constructor(
+    private readonly connection: ConnectionState,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly stores: NatsStores,
+    private readonly names: NatsNames,
+    private readonly timeoutMs: number,
+  ) {}
+
+  publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
+    if (this.#closed) return Promise.reject(new Error('NATS bus is closed'));
+    const deps = { ...this.#readDeps(), problem: () => this.connection.problem() };
+    return publishMessage(deps, stream, message, options);
+  }
+
+  consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
+    const sub = createNatsSubscription<T>(
+      { js: this.js, jsm: this.jsm, timeoutMs: this.timeoutMs },
+      { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
+      options,
+    );
+    const tracked: Subscription<T> = {
+      [Symbol.asyncIterator]: () => sub[Symbol.asyncIterator](),
+      stop: async () => {
+        this.#subscriptions.delete(tracked);
+        await sub.stop();
+      },
+    };
+    this.#subscriptions.add(tracked);
+    return tracked;
+  }
+
+  get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
+    return getMessage<T>(this.#readDeps(), stream, id);
+  }
+
+  query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
+    return queryMessages<T>(this.#readDeps(), query);
+  }
+
+  record(entry: HistoryRecord): Promise<void> {
+    return appendRecord(this.#readDeps(), entry);
+  }
+
+  records(ref: string): Promise<HistoryRecord[]> {
+    return readRecords(this.#readDeps(), ref);
+  }
+
+  deadLetter(entry: DeadLetter): Promise<void> {
+    return putDeadLetter(this.stores.deadLetters, entry);
+  }
+
+  deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
+    return listDeadLetters(this.stores.deadLetters, options);
+  }
+
+  takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return takeDeadLetter(this.stores.deadLetters, id);
+  }
+
+  async status(): Promise<BusStatus> {
+    const problem = this.connection.problem();
+    if (problem !== undefined) return { ok: false, detail: problem };
+    try {
+      await this.jsm.streams.info(this.names.stream('events'));
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, detail: `JetStream not answering: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((sub) => sub.stop()));
+    await this.connection.close();
+  }
+
+  #readDeps() {
+    return { js: this.js, jsm: this.jsm, dedup: this.stores.dedup, names: this.names, timeoutMs: this.timeoutMs };
+  }
+}
+
+/** Connects, creates or reconciles streams and buckets, and returns a ready bus. */
+export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
+  const names = createNatsNames(options.prefix);
+  const retentionMs = options.retentionMs ?? 7 * DAY_MS;
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const connection = await createConnectionState(options.url, options.name ?? 'hookhub');
+  try {
+    const js = jetstream(connection.nc, { timeout: timeoutMs });
+    const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });
+    const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
+    const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs });
+    return new NatsBus(connection, js, jsm, stores, names, timeoutMs);
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+/** Connection health as seen through the client's status events. */
+export interface ConnectionState {
+  readonly nc: NatsConnection;
+  /** undefined while connected, otherwise why not. */
+  problem(): string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects with reconnect-forever, so a hub survives a NATS restart without restarting itself.
+ * https://github.com/nats-io/nats.js/blob/main/core/README.md#reconnecting
+ */
+export async function createConnectionState(url: string, name: string): Promise<ConnectionState> {
+  const nc = await connect({
+    servers: url,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 100,
+    pingInterval: 10_000,
+    timeout: 5_000,
+  });
+  let problem: string | undefined;
+  const watch = (async () => {
+    // An iterator, not a callback: nats.js status events are consumed in order.
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') problem = `disconnected from NATS at ${url}`;
+      else if (status.type === 'reconnecting') problem = `reconnecting to NATS at ${url}`;
+      else if (status.type === 'reconnect') problem = undefined;
+      else if (status.type === 'close') problem = 'NATS connection closed';
+    }
+  })();
+  return {
+    nc,
+    problem: () => (nc.isClosed() ? 'NATS connection closed' : problem),
+    async close() {
+      if (!nc.isClosed()) {
+        // drain() waits for the server; when it is unreachable, close() is the bounded option.
+        await (problem === undefined ? nc.drain().catch(() => nc.close()) : nc.close());
+      }
+      await nc.closed();
+      await watch.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { DeadLetter } from '../event-bus.ts';
+import { hashKey } from './nats-names.ts';
+
+/**
+ * Dead letters in a KV bucket keyed by sha256(id) (ids may hold characters KV keys forbid).
+ * Dead-lettering the same job again replaces the earlier entry.
+ */
+export async function putDeadLetter(bucket: KV, entry: DeadLetter): Promise<void> {
+  await bucket.put(hashKey(entry.id), JSON.stringify(entry));
+}
+
+/** Oldest first by dead-letter time. Reads every key: dead letters are few by nature. */
+export async function listDeadLetters(
+  bucket: KV,
+  options: { since?: Date; limit?: number } = {},
+): Promise<DeadLetter[]> {
+  const keys: string[] = [];
+  for await (const key of await bucket.keys()) keys.push(key);
+  const entries = await Promise.all(keys.map((key) => bucket.get(key)));
+  const since = options.since?.getTime();
+  const letters = entries
+    .filter((e): e is KvEntry => e !== null && e.operation === 'PUT')
+    .map((e) => e.json<DeadLetter>())
+    .filter((letter) => since === undefined || Date.parse(letter.time) >= since)
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  return options.limit === undefined ? letters : letters.slice(0, options.limit);
+}
+
+/** Removes and returns one dead letter; of two concurrent takers only one gets it. */
+export async function takeDeadLetter(bucket: KV, id: string): Promise<DeadLetter | undefined> {
+  const key = hashKey(id);
+  const entry = await bucket.get(key);
+  if (entry === null || entry.operation !== 'PUT') return undefined;
+  try {
+    await bucket.delete(key, { previousSeq: entry.revision });
+  } catch (err) {
+    // Someone else took (or replaced) it between our read and our delete.
+    if (err instanceof Error && /wrong last sequence/i.test(err.message)) return undefined;
+    throw err;
+  }
+  return entry.json<DeadLetter>();
+}

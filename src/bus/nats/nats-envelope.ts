@@ -1,0 +1,33 @@
+import type { BusMessage, StoredMessage } from '../event-bus.ts';
+
+/**
+ * The JSON body of a message in the events/jobs streams. The id and the original subject travel
+ * in the body rather than in headers, so any characters survive and the NATS subject can be sanitized.
+ */
+interface Envelope {
+  id: string;
+  subject: string;
+  payload: unknown;
+}
+
+export function encodeEnvelope(message: BusMessage): Uint8Array {
+  const envelope: Envelope = { id: message.id, subject: message.subject, payload: message.payload };
+  return new TextEncoder().encode(JSON.stringify(envelope));
+}
+
+/** Rebuilds a StoredMessage from a stored body, its stream sequence and its server timestamp. */
+export function decodeEnvelope<T>(data: Uint8Array, seq: number, time: Date): StoredMessage<T> {
+  const envelope = JSON.parse(new TextDecoder().decode(data)) as Envelope;
+  return {
+    id: envelope.id,
+    subject: envelope.subject,
+    payload: envelope.payload as T,
+    seq,
+    time: time.toISOString(),
+  };
+}
+
+/** JetStream timestamps are nanoseconds since the epoch; hookhub exposes millisecond ISO times. */
+export function timeFromNanos(nanos: number): Date {
+  return new Date(Math.floor(nanos / 1e6));
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { StreamName } from '../event-bus.ts';
+
+/** Stream, subject and bucket names for one hookhub deployment (a `prefix` isolates several on one server). */
+export interface NatsNames {
+  prefix: string;
+  /** JetStream stream name for a bus stream, e.g. `HOOKHUB_EVENTS`. */
+  stream(stream: StreamName): string;
+  /** `hookhub.<stream>.<sanitized message subject>` */
+  subject(stream: StreamName, messageSubject: string): string;
+  /** `hookhub.<stream>.>` or the NATS filter equivalent of a type glob. */
+  filter(stream: StreamName, glob?: string): string;
+  historyStream: string;
+  historySubject(ref: string): string;
+  dedupBucket: string;
+  deadLetterBucket: string;
+}
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+export function createNatsNames(prefix = 'hookhub'): NatsNames {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`invalid NATS prefix "${prefix}": use letters, digits, "_" and "-" only`);
+  }
+  const lower = prefix.toLowerCase();
+  const upper = prefix.toUpperCase();
+  return {
+    prefix: lower,
+    stream: (stream) => `${upper}_${stream.toUpperCase()}`,
+    subject: (stream, messageSubject) => `${lower}.${stream}.${subjectTokens(messageSubject)}`,
+    filter: (stream, glob) => `${lower}.${stream}.${glob === undefined ? '>' : globToFilter(glob)}`,
+    historyStream: `${upper}_HISTORY`,
+    historySubject: (ref) => `${lower}.history.${hashKey(ref)}`,
+    dedupBucket: `${lower}_dedup`,
+    deadLetterBucket: `${lower}_dlq`,
+  };
+}
+
+/**
+ * Makes a dotted message subject safe as NATS subject tokens, deterministically and without
+ * collisions: characters outside `[A-Za-z0-9_\-:/]` (spaces, `*`, `>`, `%`, non-ASCII) become
+ * `%XX` per UTF-8 byte, and an empty token becomes a lone `%` (never produced by the escaping).
+ * https://docs.nats.io/nats-concepts/subjects#characters-allowed-and-recommended-for-subject-names
+ */
+export function subjectTokens(subject: string): string {
+  return subject.split('.').map(escapeToken).join('.');
+}
+
+function escapeToken(token: string): string {
+  if (token === '') return '%';
+  let out = '';
+  for (const ch of token) {
+    if (/^[A-Za-z0-9_\-:/]$/.test(ch)) {
+      out += ch;
+      continue;
+    }
+    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * A type glob as a NATS filter: `*` → `*`, a trailing `**` → `>`. A `**` anywhere else cannot be
+ * expressed, so the filter widens to `>` from there and callers re-check with matchTypeGlob.
+ */
+export function globToFilter(glob: string): string {
+  const out: string[] = [];
+  for (const segment of glob.split('.')) {
+    if (segment === '**') {
+      out.push('>');
+      break;
+    }
+    out.push(segment === '*' ? '*' : escapeToken(segment));
+  }
+  return out.join('.');
+}
+
+/** sha256 hex: a key that is valid for KV keys and subject tokens whatever the input contains. */
+export function hashKey(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** A durable consumer name: kept readable when already valid, otherwise sanitized plus a short hash. */
+export function durableName(name: string): string {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(name)) return name;
+  const safe = name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  return `${safe}_${hashKey(name).slice(0, 16)}`;
+}

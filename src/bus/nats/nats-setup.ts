@@ -1,0 +1,75 @@
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { nanos } from '@nats-io/transport-node';
+import type { NatsNames } from './nats-names.ts';
+
+/** Short window for JetStream's own in-memory dedup; the long horizon lives in the dedup KV bucket. */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+export interface NatsStores {
+  dedup: KV;
+  deadLetters: KV;
+}
+
+/**
+ * Creates (or reconciles) the events, jobs and history streams and the KV buckets.
+ * Only nats-server 2.9 features are used (no per-message TTL, single filter subjects).
+ */
+export async function ensureNatsStores(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  names: NatsNames,
+  limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number },
+): Promise<NatsStores> {
+  const base = (name: string, subject: string): Partial<StreamConfig> & { name: string } => ({
+    name,
+    subjects: [subject],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(limits.retentionMs),
+  });
+  const duplicateWindow = nanos(Math.min(DUPLICATE_WINDOW_MS, limits.retentionMs));
+  for (const stream of ['events', 'jobs'] as const) {
+    const config = { ...base(names.stream(stream), names.filter(stream)), duplicate_window: duplicateWindow };
+    await ensureStream(jsm, config);
+  }
+  await ensureStream(jsm, { ...base(names.historyStream, `${names.prefix}.history.>`), duplicate_window: duplicateWindow });
+  const kvm = new Kvm(js);
+  const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits.timeoutMs);
+  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, limits.retentionMs, limits.timeoutMs);
+  return { dedup, deadLetters };
+}
+
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  const existing = await jsm.streams.info(config.name).catch((err: unknown) => {
+    if (err instanceof Error && /stream not found/i.test(err.message)) return undefined;
+    throw err;
+  });
+  if (existing === undefined) {
+    await jsm.streams.add(config);
+    return;
+  }
+  const changed =
+    existing.config.max_age !== config.max_age || existing.config.duplicate_window !== config.duplicate_window;
+  if (changed) {
+    await jsm.streams.update(config.name, { max_age: config.max_age, duplicate_window: config.duplicate_window });
+  }
+}
+
+/** Opens (or creates) a KV bucket; Kvm.create opens an existing one as is, so apply a changed max age. */
+async function openBucket(kvm: Kvm, jsm: JetStreamManager, name: string, ttlMs: number, timeoutMs: number): Promise<KV> {
+  const kv = await kvm.create(name, { history: 1, ttl: ttlMs, storage: StorageType.File, timeout: timeoutMs });
+  const info = await jsm.streams.info(`KV_${name}`);
+  if (info.config.max_age !== nanos(ttlMs)) {
+    await jsm.streams.update(`KV_${name}`, { max_age: nanos(ttlMs) });
+  }
+  return kv;
+}
