@@ -53,11 +53,13 @@ export async function publishMessage(
     }),
     'publish',
   );
-  if (ack.duplicate) return { duplicate: true };
+  // A duplicate PubAck carries the original's seq. Recording it heals an id whose first publish
+  // was stored but never confirmed (e.g. sent from the client buffer after a reconnect).
+  if (ack.duplicate && known !== null) return { duplicate: true };
   // After a replay the id points at the newest copy, which is what get() returns.
   const entry: IdEntry = { seq: ack.seq };
   await guard(deps.dedup.put(key, JSON.stringify(entry)), 'dedup record');
-  return { duplicate: false };
+  return { duplicate: ack.duplicate };
 }
 
 async function guard<T>(work: Promise<T>, what: string): Promise<T> {
