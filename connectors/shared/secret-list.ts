@@ -14,3 +14,10 @@ export const SecretListSchema = z
     error: 'secret must be a string or a list of strings',
   })
   .transform((value): string[] => (typeof value === 'string' ? [value] : value));
+
+/** The secret `sign()` uses: the first listed, which is the newest during a rotation. */
+export function signingSecret(secrets: readonly string[]): string {
+  const [first] = secrets;
+  if (first === undefined) throw new Error('connector has no secret to sign with');
+  return first;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretListSchema } from '../../../../connectors/shared/secret-list.ts';
+import { SecretListSchema, signingSecret } from '../../../../connectors/shared/secret-list.ts';
 
 describe('SecretListSchema', () => {
   it('reads one secret or a rotation list as a list', () => {
@@ -21,5 +21,12 @@ describe('SecretListSchema', () => {
     expect(SecretListSchema.safeParse([]).success).toBe(false);
     expect(SecretListSchema.safeParse(42).success).toBe(false);
     expect(SecretListSchema.safeParse(undefined).success).toBe(false);
+  });
+});
+
+describe('signingSecret', () => {
+  it('is the first (newest) secret of the list', () => {
+    expect(signingSecret(['new', 'old'])).toBe('new');
+    expect(() => signingSecret([])).toThrow(/no secret/);
   });
 });
