@@ -6,7 +6,7 @@ import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
 import { parseJsonObject } from '../shared/json-body.ts';
 import { pickString } from '../shared/pick.ts';
-import { SecretListSchema } from '../shared/secret-list.ts';
+import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { signSha256Prefixed } from '../shared/sha256-prefixed-signature.ts';
 import { normalizeBitbucket } from './normalize.ts';
 import { verifyBitbucketSignature } from './verify.ts';
@@ -36,8 +36,7 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
     return { events: [event] };
   },
   sign(body, ctx, meta) {
-    const [secret] = ctx.config.secret;
-    if (secret === undefined) throw new Error('bitbucket: no secret configured');
+    const secret = signingSecret(ctx.config.secret);
     return {
       'content-type': 'application/json',
       'user-agent': 'Bitbucket-Webhooks/2.0',
