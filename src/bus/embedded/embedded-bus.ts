@@ -1,0 +1,193 @@
+/**
+ * The embedded EventBus: one SQLite file in WAL mode, group-committed writes, durable
+ * consumers with leases. The default backend: works on a fresh machine with nothing else.
+ */
+import type {
+  BusMessage, BusStatus, ConsumeOptions, DeadLetter, EventBus, HistoryQuery, HistoryRecord,
+  PublishOptions, PublishResult, StoredMessage, StreamName, Subscription,
+} from '../event-bus.ts';
+import type { Database } from 'better-sqlite3';
+import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } from './embedded-options.ts';
+import { createDelivery, type LeaseActions } from './delivery.ts';
+import { createGroupCommit, type GroupCommit, type WriteOp } from './group-commit.ts';
+import { createHistoryStore, type HistoryStore } from './history-store.ts';
+import { createLeaseStore, type ConsumerRef, type LeaseStore } from './lease-store.ts';
+import { createMessageStore, type MessageStore } from './message-store.ts';
+import { createNotifier } from './notifier.ts';
+import { loadDatabase } from './open-database.ts';
+import { createRetention, type RetentionPass } from './retention.ts';
+import { isStorageFailure, toStorageError } from './storage-error.ts';
+import { createSubscription } from './subscription.ts';
+
+/** Open (creating and migrating if needed) the embedded bus at `options.path`. */
+export async function createEmbeddedBus(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
+  const settings = resolveSettings(options);
+  const db = await loadDatabase(options.path);
+  const bus = new EmbeddedBus(db, settings);
+  await bus.probe().catch(() => undefined);
+  return bus;
+}
+
+export type { EmbeddedBusOptions } from './embedded-options.ts';
+
+export class EmbeddedBus implements EventBus {
+  readonly kind = 'embedded' as const;
+  readonly #db: Database;
+  readonly #settings: EmbeddedBusSettings;
+  readonly #writer: GroupCommit;
+  readonly #messages: MessageStore;
+  readonly #leases: LeaseStore;
+  readonly #history: HistoryStore;
+  readonly #retention: RetentionPass;
+  readonly #notifier = createNotifier();
+  readonly #subscriptions = new Set<Subscription<unknown>>();
+  readonly #pruneTimer: NodeJS.Timeout;
+  #failure: Error | undefined;
+  #closed = false;
+
+  /** Use createEmbeddedBus(); this takes an already opened and migrated database. */
+  constructor(db: Database, settings: EmbeddedBusSettings) {
+    this.#db = db;
+    this.#settings = settings;
+    this.#writer = createGroupCommit(db, {
+      committed: () => (this.#failure = undefined),
+      failed: (error) => this.#fail(error),
+    });
+    this.#messages = createMessageStore(db, settings.dedupHorizonMs);
+    this.#leases = createLeaseStore(db);
+    this.#history = createHistoryStore(db);
+    this.#retention = createRetention(db, settings.retentionMs, settings.dedupHorizonMs);
+    this.#pruneTimer = setInterval(() => void this.prune().catch(() => undefined), settings.pruneEveryMs);
+    this.#pruneTimer.unref();
+  }
+
+  async publish(stream: StreamName, message: BusMessage, options: PublishOptions = {}): Promise<PublishResult> {
+    const stored = await this.#write(() =>
+      this.#messages.insert(stream, message, options.replay === true, this.#nowMs()),
+    );
+    if (stored) this.#notifier.notify(stream);
+    return { duplicate: !stored };
+  }
+
+  consume<T = unknown>(stream: StreamName, consumer: string, options: ConsumeOptions = {}): Subscription<T> {
+    if (this.#closed) throw new Error('embedded bus is closed');
+    const ref: ConsumerRef = { stream, consumer };
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    const actions = this.#leaseActions(ref);
+    const subscription = createSubscription<T>(
+      {
+        lease: async (max, tracker) => {
+          const rows = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs));
+          return rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker));
+        },
+        hasWork: () => !this.#closed && this.#leases.hasWork(ref, this.#nowMs()),
+        listen: (wake) => this.#notifier.listen(stream, wake),
+        now: () => this.#nowMs(),
+      },
+      { batch: options.batch ?? 64, ackWaitMs, pollMs: this.#settings.pollMs, failurePauseMs: 1_000 },
+    );
+    const stop = subscription.stop.bind(subscription);
+    subscription.stop = async () => {
+      this.#subscriptions.delete(subscription as Subscription<unknown>);
+      await stop();
+    };
+    this.#subscriptions.add(subscription as Subscription<unknown>);
+    return subscription;
+  }
+
+  async get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
+    return this.#read(() => this.#messages.get(stream, id) as StoredMessage<T> | undefined);
+  }
+
+  async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
+    return this.#read(() => this.#messages.query(query) as StoredMessage<T>[]);
+  }
+
+  async record(entry: HistoryRecord): Promise<void> {
+    await this.#write(() => this.#history.addRecord(entry, this.#nowMs()));
+  }
+
+  async records(ref: string): Promise<HistoryRecord[]> {
+    return this.#read(() => this.#history.records(ref));
+  }
+
+  async deadLetter(entry: DeadLetter): Promise<void> {
+    await this.#write(() => this.#history.addDeadLetter(entry));
+  }
+
+  async deadLetters(options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
+    return this.#read(() => this.#history.deadLetters(options.since, options.limit ?? 100));
+  }
+
+  async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#write(() => this.#history.takeDeadLetter(id));
+  }
+
+  /** Ready while the last write committed; after a failure, each call tries one small write. */
+  async status(): Promise<BusStatus> {
+    if (this.#closed) return { ok: false, detail: `embedded bus ${this.#settings.path} is closed` };
+    if (this.#failure) await this.probe().catch(() => undefined);
+    return this.#failure ? { ok: false, detail: this.#failure.message } : { ok: true };
+  }
+
+  /** One small write (the last-open stamp) to find out whether the file is writable. */
+  async probe(): Promise<void> {
+    const stamp = this.#settings.now().toISOString();
+    await this.#write(() => {
+      this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('probed_at', ?)").run(stamp);
+    });
+  }
+
+  /** Run retention now, in chunks, until nothing more is due. */
+  async prune(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#write(() => this.#retention.prune(this.#nowMs()));
+      total += deleted;
+      if (deleted === 0 || this.#closed) return total;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#pruneTimer);
+    await Promise.all([...this.#subscriptions].map((s) => s.stop()));
+    this.#writer.flush();
+    this.#db.close();
+  }
+
+  #leaseActions(ref: ConsumerRef): LeaseActions {
+    return {
+      finish: (seq) => this.#write(() => this.#leases.finish(ref, seq)),
+      postpone: async (seq, count, delayMs) => {
+        await this.#write(() => this.#leases.postpone(ref, seq, count, this.#nowMs() + delayMs));
+        this.#notifier.notify(ref.stream);
+      },
+    };
+  }
+
+  #nowMs(): number {
+    return this.#settings.now().getTime();
+  }
+
+  #write<T>(op: WriteOp<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error(`embedded bus ${this.#settings.path} is closed`));
+    return this.#writer.run(op);
+  }
+
+  #read<T>(op: () => T): T {
+    if (this.#closed) throw new Error(`embedded bus ${this.#settings.path} is closed`);
+    try {
+      return op();
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): unknown {
+    const translated = toStorageError(error, this.#settings.path);
+    if (isStorageFailure(translated) && translated instanceof Error) this.#failure = translated;
+    return translated;
+  }
+}

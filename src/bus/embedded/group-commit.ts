@@ -1,0 +1,85 @@
+/**
+ * Group commit: every write requested in the same event-loop turn runs in ONE transaction,
+ * and each caller's promise settles only after that transaction commits (or fails).
+ * With synchronous=FULL a commit costs an fsync, so batching concurrent webhooks keeps a
+ * durable receiver close to one that persists nothing (DESIGN §2).
+ */
+import type { Database } from 'better-sqlite3';
+import { isStorageFailure } from './storage-error.ts';
+
+/** A write to run inside the batch transaction. It must be synchronous. */
+export type WriteOp<T> = () => T;
+
+export interface GroupCommit {
+  /** Queue `op` for the next batch; resolves with its result once the batch is committed. */
+  run<T>(op: WriteOp<T>): Promise<T>;
+  /** Commit whatever is queued now (used by close). */
+  flush(): void;
+}
+
+export interface GroupCommitHooks {
+  /** Called after each successful commit. */
+  committed(): void;
+  /** Called when a batch fails as a whole; returns the error every caller in it gets. */
+  failed(error: unknown): unknown;
+}
+
+interface Pending {
+  op: WriteOp<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupCommit {
+  let queue: Pending[] = [];
+  let scheduled = false;
+
+  const flush = (): void => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = db.transaction(() => batch.map((item) => runIsolated(db, item.op)))();
+    } catch (error) {
+      const failure = hooks.failed(error);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    hooks.committed();
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) item.resolve(outcome.value);
+      else item.reject(outcome?.error);
+    });
+  };
+
+  return {
+    run<T>(op: WriteOp<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    flush,
+  };
+}
+
+/**
+ * Run one op in a savepoint (better-sqlite3 nests transactions as savepoints), so a bad op
+ * fails alone. A storage failure aborts the whole batch: SQLite may already have rolled back.
+ */
+function runIsolated(db: Database, op: WriteOp<unknown>): Outcome {
+  try {
+    return { ok: true, value: db.transaction(op)() };
+  } catch (error) {
+    if (isStorageFailure(error) || !db.inTransaction) throw error;
+    return { ok: false, error };
+  }
+}

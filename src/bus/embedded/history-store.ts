@@ -1,0 +1,80 @@
+/** History records (rule outcomes, attempts) and the dead-letter queue. */
+import type { Database } from 'better-sqlite3';
+import type { DeadLetter, HistoryRecord } from '../event-bus.ts';
+
+export interface HistoryStore {
+  /** Inside a write transaction. */
+  addRecord(entry: HistoryRecord, now: number): void;
+  records(ref: string): HistoryRecord[];
+  /** Inside a write transaction; a second dead letter for the same id replaces the first. */
+  addDeadLetter(entry: DeadLetter): void;
+  deadLetters(since: Date | undefined, limit: number): DeadLetter[];
+  /** Inside a write transaction. */
+  takeDeadLetter(id: string): DeadLetter | undefined;
+}
+
+interface RecordRow {
+  ref: string;
+  kind: string;
+  time: string;
+  data: string;
+}
+
+interface DeadLetterRow {
+  id: string;
+  subject: string;
+  payload: string;
+  reason: string;
+  time: string;
+  attempts: string;
+}
+
+const DEAD_LETTER_COLUMNS = 'id, subject, payload, reason, time, attempts';
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as unknown,
+    reason: row.reason,
+    time: row.time,
+    attempts: JSON.parse(row.attempts) as unknown[],
+  };
+}
+
+export function createHistoryStore(db: Database): HistoryStore {
+  const insertRecord = db.prepare('INSERT INTO records (ref, kind, time, created, data) VALUES (?, ?, ?, ?, ?)');
+  const selectRecords = db.prepare('SELECT ref, kind, time, data FROM records WHERE ref = ? ORDER BY rowid');
+  const upsertDead = db.prepare(
+    `INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const selectDead = db.prepare(
+    `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`,
+  );
+  const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
+  const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
+  return {
+    addRecord(entry, now) {
+      insertRecord.run(entry.ref, entry.kind, entry.time, now, JSON.stringify(entry.data));
+    },
+    records(ref) {
+      const rows = selectRecords.all(ref) as RecordRow[];
+      return rows.map((r) => ({ ref: r.ref, kind: r.kind, time: r.time, data: JSON.parse(r.data) }));
+    },
+    addDeadLetter(entry) {
+      const payload = JSON.stringify(entry.payload) ?? 'null';
+      const timeMs = Date.parse(entry.time);
+      if (Number.isNaN(timeMs)) throw new TypeError(`dead letter ${entry.id}: time is not ISO 8601: ${entry.time}`);
+      upsertDead.run(entry.id, entry.subject, payload, entry.reason, entry.time, JSON.stringify(entry.attempts), timeMs);
+    },
+    deadLetters(since, limit) {
+      const rows = selectDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, limit) as DeadLetterRow[];
+      return rows.map(toDeadLetter);
+    },
+    takeDeadLetter(id) {
+      const row = oneDead.get(id) as DeadLetterRow | undefined;
+      if (row) deleteDead.run(id);
+      return row ? toDeadLetter(row) : undefined;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Durable consumer state. A consumer's `cursor` is the highest seq it was ever handed;
+ * `leases` hold the messages at or below it that are not finished (acked or termed).
+ * A lease is invisible until `visible_at`; delivering it again bumps `count`.
+ * Work found per fetch is proportional to pending messages, not to the stream's history.
+ */
+import type { Database } from 'better-sqlite3';
+import type { StreamName } from '../event-bus.ts';
+import type { MessageRow } from './message-store.ts';
+
+export interface LeasedRow extends MessageRow {
+  count: number;
+}
+
+export interface ConsumerRef {
+  stream: StreamName;
+  consumer: string;
+}
+
+export interface LeaseStore {
+  /** Cheap read: is anything due or new for this consumer? (Avoids a write transaction when idle.) */
+  hasWork(ref: ConsumerRef, now: number): boolean;
+  /** Inside a write transaction: lease up to `max` messages (due redeliveries first, then new). */
+  lease(ref: ConsumerRef, max: number, now: number, ackWaitMs: number): LeasedRow[];
+  /** Finished (ack or term): forget the lease, whichever delivery it was. */
+  finish(ref: ConsumerRef, seq: number): void;
+  /** Make delivery `count` visible again at `visibleAt` (nak, or working() extends it). */
+  postpone(ref: ConsumerRef, seq: number, count: number, visibleAt: number): void;
+}
+
+export function createLeaseStore(db: Database): LeaseStore {
+  const ensure = db.prepare('INSERT OR IGNORE INTO consumers (stream, name, cursor) VALUES (?, ?, 0)');
+  const cursorOf = db.prepare('SELECT cursor FROM consumers WHERE stream = ? AND name = ?').pluck();
+  const anyDue = db
+    .prepare('SELECT 1 FROM leases WHERE stream = ? AND consumer = ? AND visible_at <= ? LIMIT 1')
+    .pluck();
+  const anyNew = db.prepare('SELECT 1 FROM messages WHERE stream = ? AND seq > ? LIMIT 1').pluck();
+  const due = db.prepare(
+    `SELECT l.count + 1 AS count, m.seq, m.id, m.subject, m.time, m.payload
+     FROM leases l JOIN messages m ON m.seq = l.seq
+     WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?
+     ORDER BY l.visible_at, l.seq LIMIT ?`,
+  );
+  const redeliver = db.prepare(
+    'UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?',
+  );
+  const fresh = db.prepare(
+    `SELECT 1 AS count, seq, id, subject, time, payload FROM messages
+     WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const grant = db.prepare(
+    'INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)',
+  );
+  const advance = db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?');
+  const forget = db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?');
+  const delay = db.prepare(
+    'UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?',
+  );
+
+  const cursor = ({ stream, consumer }: ConsumerRef): number => {
+    ensure.run(stream, consumer);
+    return cursorOf.get(stream, consumer) as number;
+  };
+
+  return {
+    hasWork(ref, now) {
+      const known = cursorOf.get(ref.stream, ref.consumer) as number | undefined;
+      if (anyNew.get(ref.stream, known ?? 0) !== undefined) return true;
+      return anyDue.get(ref.stream, ref.consumer, now) !== undefined;
+    },
+    lease(ref, max, now, ackWaitMs) {
+      const { stream, consumer } = ref;
+      const until = now + ackWaitMs;
+      const rows = due.all(stream, consumer, now, max) as LeasedRow[];
+      for (const row of rows) redeliver.run(until, stream, consumer, row.seq);
+      if (rows.length < max) {
+        const added = fresh.all(stream, cursor(ref), max - rows.length) as LeasedRow[];
+        for (const row of added) grant.run(stream, consumer, row.seq, until);
+        const last = added[added.length - 1];
+        if (last) advance.run(last.seq, stream, consumer);
+        rows.push(...added);
+      }
+      return rows;
+    },
+    finish(ref, seq) {
+      forget.run(ref.stream, ref.consumer, seq);
+    },
+    postpone(ref, seq, count, visibleAt) {
+      delay.run(visibleAt, ref.stream, ref.consumer, seq, count);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/** Messages of both streams: publish (with dedup), get, and history queries. */
+import type { Database, Statement } from 'better-sqlite3';
+import type { BusMessage, HistoryQuery, StoredMessage, StreamName } from '../event-bus.ts';
+import { literalPrefix, matchTypeGlob } from '../../events/type-glob.ts';
+
+export interface MessageRow {
+  seq: number;
+  id: string;
+  subject: string;
+  time: number;
+  payload: string;
+}
+
+export interface MessageStore {
+  /** Inside a write transaction: store unless (stream, id) was seen within the horizon. */
+  insert(stream: StreamName, message: BusMessage, replay: boolean, now: number): boolean;
+  get(stream: StreamName, id: string): StoredMessage | undefined;
+  query(query: HistoryQuery): StoredMessage[];
+}
+
+export function toStoredMessage(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as unknown,
+    seq: row.seq,
+    time: new Date(row.time).toISOString(),
+  };
+}
+
+export function createMessageStore(db: Database, dedupHorizonMs: number): MessageStore {
+  const seen = db.prepare('SELECT time FROM dedup WHERE stream = ? AND id = ?').pluck();
+  const remember = db.prepare('INSERT OR REPLACE INTO dedup (stream, id, time) VALUES (?, ?, ?)');
+  const add = db.prepare(
+    'INSERT INTO messages (stream, id, subject, time, payload) VALUES (?, ?, ?, ?, ?)',
+  );
+  const latest = db.prepare(
+    'SELECT seq, id, subject, time, payload FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1',
+  );
+  const search = createSearch(db);
+  return {
+    insert(stream, message, replay, now) {
+      const firstSeen = seen.get(stream, message.id) as number | undefined;
+      if (!replay && firstSeen !== undefined && firstSeen > now - dedupHorizonMs) return false;
+      remember.run(stream, message.id, now);
+      const payload = JSON.stringify(message.payload) ?? 'null';
+      add.run(stream, message.id, message.subject, now, payload);
+      return true;
+    },
+    get(stream, id) {
+      const row = latest.get(stream, id) as MessageRow | undefined;
+      return row ? toStoredMessage(row) : undefined;
+    },
+    query: search,
+  };
+}
+
+/**
+ * SQL narrows by stream, cursor, time range and the glob's literal prefix; matchTypeGlob
+ * finishes the job in JS, reading on in chunks until `limit` matches are found.
+ */
+function createSearch(db: Database): (query: HistoryQuery) => StoredMessage[] {
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+  return (query) => {
+    const limit = query.limit ?? 100;
+    const { where, params, exact } = conditions(query);
+    const chunk = exact ? limit : Math.max(limit, 200);
+    const statement = prepare(
+      `SELECT seq, id, subject, time, payload FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+    );
+    const out: StoredMessage[] = [];
+    let afterSeq = query.afterSeq ?? 0;
+    while (out.length < limit) {
+      const rows = statement.all(afterSeq, ...params, chunk) as MessageRow[];
+      for (const row of rows) {
+        if (exact || matchTypeGlob(query.subject ?? '**', row.subject)) out.push(toStoredMessage(row));
+        if (out.length === limit) break;
+      }
+      const last = rows[rows.length - 1];
+      if (rows.length < chunk || !last) break;
+      afterSeq = last.seq;
+    }
+    return out;
+  };
+}
+
+/** WHERE clauses after `seq > ?`; `exact` when SQL alone decides the subject match. */
+function conditions(query: HistoryQuery): { where: string[]; params: unknown[]; exact: boolean } {
+  const where = ['seq > ?', 'stream = ?'];
+  const params: unknown[] = [query.stream];
+  if (query.since) {
+    where.push('time >= ?');
+    params.push(query.since.getTime());
+  }
+  if (query.until) {
+    where.push('time < ?');
+    params.push(query.until.getTime());
+  }
+  if (query.subject === undefined) return { where, params, exact: true };
+  const prefix = literalPrefix(query.subject);
+  const segments = query.subject.split('.');
+  if (prefix.length === segments.length) {
+    where.push('subject = ?');
+    params.push(query.subject);
+    return { where, params, exact: true };
+  }
+  if (prefix.length > 0) {
+    // A wildcard follows the prefix, so a match starts with "prefix."; "/" sorts right after ".".
+    const head = prefix.join('.');
+    where.push('subject >= ?', 'subject < ?');
+    params.push(`${head}.`, `${head}/`);
+  }
+  return { where, params, exact: false };
+}

@@ -1,0 +1,41 @@
+/** Opening the embedded bus's SQLite file: folder, pragmas, schema. */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrateSchema } from './schema.ts';
+import { EmbeddedStorageError, toStorageError } from './storage-error.ts';
+
+/**
+ * Create the parent folder, open the file in WAL mode and migrate the schema.
+ * Rejects with an EmbeddedStorageError that names the file when it cannot be opened.
+ */
+export async function loadDatabase(path: string): Promise<Database.Database> {
+  await createFolder(dirname(path));
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: 5_000 });
+    db.pragma('journal_mode = WAL');
+    // An acknowledged webhook must survive power loss, not only a process crash. In WAL mode
+    // NORMAL may lose the last commits on power loss; FULL syncs the WAL on every commit,
+    // and group commit pays that once per batch. https://www.sqlite.org/pragma.html#pragma_synchronous
+    db.pragma('synchronous = FULL');
+    migrateSchema(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw toStorageError(error, path);
+  }
+}
+
+async function createFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new EmbeddedStorageError(
+      `hookhub cannot create its data folder ${folder} (${code}). ` +
+        'Create it with write access for the hub user, or set bus.path (or HOOKHUB_DATA_DIR) to a writable folder.',
+      code,
+    );
+  }
+}

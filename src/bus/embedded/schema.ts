@@ -1,0 +1,94 @@
+/**
+ * The embedded bus schema, migrated with `PRAGMA user_version`.
+ *
+ * - messages: both streams; `seq` is an AUTOINCREMENT rowid, so it is monotonic per stream
+ *   and never reused after pruning (https://www.sqlite.org/autoinc.html).
+ * - dedup: (stream, id) -> first publish time, kept for the dedup horizon.
+ * - consumers: per durable consumer, `cursor` = the highest seq ever handed out.
+ * - leases: messages at or below the cursor that the consumer has not finished yet.
+ * - records, dead_letters: history notes and the dead-letter queue.
+ * - meta: small key/values (the last open time doubles as a write probe).
+ */
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream TEXT NOT NULL,
+    id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX messages_stream ON messages (stream);
+  CREATE INDEX messages_id ON messages (stream, id);
+  CREATE INDEX messages_time ON messages (stream, time);
+  CREATE INDEX messages_subject ON messages (stream, subject);
+
+  CREATE TABLE dedup (
+    stream TEXT NOT NULL,
+    id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (stream, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX dedup_time ON dedup (time);
+
+  CREATE TABLE consumers (
+    stream TEXT NOT NULL,
+    name TEXT NOT NULL,
+    cursor INTEGER NOT NULL,
+    PRIMARY KEY (stream, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE leases (
+    stream TEXT NOT NULL,
+    consumer TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    PRIMARY KEY (stream, consumer, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX leases_due ON leases (stream, consumer, visible_at);
+
+  CREATE TABLE records (
+    ref TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    time TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX records_ref ON records (ref);
+  CREATE INDEX records_created ON records (created);
+
+  CREATE TABLE dead_letters (
+    id TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    attempts TEXT NOT NULL
+  );
+  CREATE INDEX dead_letters_time ON dead_letters (time_ms);
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Bring the schema up to date; a no-op (and no write) when it already is. */
+export function migrateSchema(db: Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`data file schema version ${version} is newer than this hookhub (${MIGRATIONS.length})`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

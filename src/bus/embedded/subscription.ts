@@ -1,0 +1,108 @@
+/**
+ * A durable consumer subscription as an async iterable. It leases up to `batch` messages
+ * at a time, then waits for a local publish (notifier) or the poll interval, which covers
+ * other processes and expired leases.
+ */
+import type { Delivery, Subscription } from '../event-bus.ts';
+import type { LeaseTracker } from './delivery.ts';
+import { isStorageFailure } from './storage-error.ts';
+
+export interface SubscriptionSource<T> {
+  /** Lease up to `max` deliveries (they report to `tracker` when settled). */
+  lease(max: number, tracker: LeaseTracker): Promise<Delivery<T>[]>;
+  /** Cheap check before a write transaction: is anything due or new? */
+  hasWork(): boolean;
+  /** Subscribe to wake-ups; returns the unsubscribe function. */
+  listen(wake: () => void): () => void;
+  now(): number;
+}
+
+export interface SubscriptionSettings {
+  batch: number;
+  ackWaitMs: number;
+  pollMs: number;
+  /** Back-off after a storage failure before trying again. */
+  failurePauseMs: number;
+}
+
+export function createSubscription<T>(source: SubscriptionSource<T>, settings: SubscriptionSettings): Subscription<T> {
+  const buffer: Delivery<T>[] = [];
+  const held = new Map<number, number>();
+  let stopped = false;
+  let dirty = true;
+  let wake: (() => void) | undefined;
+
+  const tracker: LeaseTracker = {
+    extend: (seq) => held.set(seq, source.now() + settings.ackWaitMs),
+    release: (seq) => {
+      held.delete(seq);
+      poke();
+    },
+  };
+  const poke = (): void => {
+    dirty = true;
+    wake?.();
+  };
+  const unlisten = source.listen(poke);
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (dirty || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const freeSlots = (): number => {
+    const now = source.now();
+    for (const [seq, deadline] of held) if (deadline <= now) held.delete(seq);
+    return settings.batch - held.size;
+  };
+
+  const refill = async (): Promise<void> => {
+    dirty = false;
+    const free = freeSlots();
+    if (free <= 0 || !source.hasWork()) return;
+    try {
+      const got = await source.lease(free, tracker);
+      for (const delivery of got) held.set(delivery.seq, source.now() + settings.ackWaitMs);
+      buffer.push(...got);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, settings.failurePauseMs).unref());
+    }
+  };
+
+  const next = async (): Promise<IteratorResult<Delivery<T>>> => {
+    while (!stopped) {
+      const ready = buffer.shift();
+      if (ready) return { value: ready, done: false };
+      await refill();
+      if (buffer.length === 0 && !stopped) await sleep(settings.pollMs);
+    }
+    return { value: undefined, done: true };
+  };
+
+  const stop = async (): Promise<void> => {
+    stopped = true;
+    buffer.length = 0;
+    unlisten();
+    wake?.();
+  };
+
+  return {
+    stop,
+    [Symbol.asyncIterator]: () => ({
+      next,
+      async return() {
+        await stop();
+        return { value: undefined, done: true };
+      },
+    }),
+  };
+}
