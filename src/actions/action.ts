@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { HubEvent } from '../events/hub-event.ts';
+import type { DestinationPolicy } from './runtime/destination-policy.ts';
 
 /** What an action needs from the outside world; injected so tests use real local servers and a fixed clock. */
 export interface ActionDeps {
@@ -8,6 +9,11 @@ export interface ActionDeps {
   /** Channels from hookhub.yaml, by name. */
   channels: Readonly<Record<string, { type: string } & Record<string, unknown>>>;
   signal: AbortSignal;
+  /**
+   * Resolves a host through the SSRF guard and returns an address that may be connected to
+   * (for non-HTTP protocols such as SMTP; HTTP goes through `fetch`, which is already guarded).
+   */
+  resolveAddress?: (host: string) => Promise<{ address: string }>;
 }
 
 /** The unit of work the rule router publishes and the workers execute. */
@@ -46,5 +52,10 @@ export interface Action<Params extends Record<string, unknown> = Record<string, 
   readonly rawParams?: readonly string[];
   /** Names the destination (for rate limits, circuit breakers, and the `channel` reference check). */
   destination(params: Params, deps: Pick<ActionDeps, 'channels'>): string;
+  /**
+   * Per-destination delivery settings (retry schedule, rate limit, concurrency, circuit breaker,
+   * timeout): for `notify` the channel's, for `webhook` its own params. Defaults apply when absent.
+   */
+  policy?(params: Params, deps: Pick<ActionDeps, 'channels'>): DestinationPolicy;
   execute(params: Params, job: Job, event: HubEvent | undefined, deps: ActionDeps): Promise<ActionResult>;
 }

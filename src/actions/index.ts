@@ -1,0 +1,12 @@
+import type { Action } from './action.ts';
+import { notifyAction } from './notify/index.ts';
+import { webhookAction } from './webhook/index.ts';
+
+/** Action types by name: the keys rules use in `do:` and the subjects of the `jobs` stream. */
+export type ActionRegistry = Readonly<Record<string, Action>>;
+
+/** The built-in actions. Later issues add ci, crosspost and report. */
+export const actions: ActionRegistry = {
+  notify: notifyAction,
+  webhook: webhookAction,
+};

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
+
+const url = z.url({ protocol: /^https?$/ });
+
+/** A chat/notification destination from hookhub.yaml `channels:`, discriminated by `type`. */
+export const ChannelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('slack'), url, ...DestinationPolicyShape }),
+  z.strictObject({ type: z.literal('discord'), url, ...DestinationPolicyShape }),
+  /** A Teams Workflows ("Post to a channel when a webhook request is received") URL. */
+  z.strictObject({ type: z.literal('teams'), url, ...DestinationPolicyShape }),
+  z.strictObject({
+    type: z.literal('mattermost'),
+    url,
+    username: z.string().optional(),
+    iconUrl: url.optional(),
+    ...DestinationPolicyShape,
+  }),
+  z.strictObject({
+    type: z.literal('email'),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65_535).default(587),
+      /** true for implicit TLS (465); otherwise STARTTLS is used when offered. */
+      secure: z.boolean().optional(),
+      user: z.string().optional(),
+      pass: z.string().optional(),
+    }),
+    from: z.string().min(1),
+    to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    ...DestinationPolicyShape,
+  }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url,
+    headers: z.record(z.string(), z.string()).optional(),
+    /** `whsec_…` signs with Standard Webhooks; any other string signs `X-Hookhub-Signature: sha256=<hex>`. */
+    secret: z.string().min(1).optional(),
+    ...DestinationPolicyShape,
+  }),
+]);
+export type Channel = z.output<typeof ChannelSchema>;
+export type ChannelType = Channel['type'];
+
+/** hookhub.yaml `channels:` — name -> channel. */
+export const ChannelsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'channel names use letters, digits, _ . -'), ChannelSchema);
+export type Channels = z.output<typeof ChannelsSchema>;
+
+/** Config keys that hold secrets and must never be logged. */
+export const CHANNEL_SECRET_FIELDS = ['url', 'secret', 'smtp.pass', 'headers'] as const;

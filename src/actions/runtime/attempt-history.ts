@@ -1,0 +1,38 @@
+import type { HistoryRecord } from '../../bus/event-bus.ts';
+
+/** History record kinds the delivery runtime writes on a job id. */
+export const RecordKind = { attempt: 'attempt', deadLetter: 'dead-letter', replay: 'replay' } as const;
+
+export interface JobHistory {
+  /** Attempt records since the last replay (the current cycle). */
+  attempts: HistoryRecord[];
+  /** Some attempt, in any cycle, succeeded: the job must never be sent again. */
+  succeeded: boolean;
+  /** The current cycle ended in the dead-letter store. */
+  deadLettered: boolean;
+  /** The current cycle was started by an operator's replay. */
+  replayed: boolean;
+}
+
+/** Reads a job's records (oldest first): a `replay` starts a fresh cycle of attempts. */
+export function summarizeHistory(records: readonly HistoryRecord[]): JobHistory {
+  const history: JobHistory = { attempts: [], succeeded: false, deadLettered: false, replayed: false };
+  for (const record of records) {
+    if (record.kind === RecordKind.attempt) {
+      history.attempts.push(record);
+      if (record.data.outcome === 'success') history.succeeded = true;
+    } else if (record.kind === RecordKind.deadLetter) {
+      history.deadLettered = true;
+    } else if (record.kind === RecordKind.replay) {
+      history.attempts = [];
+      history.deadLettered = false;
+      history.replayed = true;
+    }
+  }
+  return history;
+}
+
+/** Attempt records as stored in a dead letter: `{ time, attempt, status, latencyMs, … }`. */
+export function attemptsForDeadLetter(attempts: readonly HistoryRecord[]): Record<string, unknown>[] {
+  return attempts.map((record) => ({ time: record.time, ...record.data }));
+}

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import type { Delivery, EventBus, Subscription } from '../../bus/event-bus.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { ActionDeps, Job } from '../action.ts';
+import type { ActionRegistry } from '../index.ts';
+import { countDeadLetters } from './dead-letters.ts';
+import { createDestinationGuards } from './destination-guards.ts';
+import { createGoneDestinations } from './gone-destinations.ts';
+import { createDeliveryProcessor } from './process-delivery.ts';
+import type { RetryConfig } from './retry-policy.ts';
+import { createOutboundGuard } from './ssrf/guarded-fetch.ts';
+import type { NetworkPolicy } from './ssrf/network-policy.ts';
+
+export interface DeliveryWorkerOptions {
+  /** Durable consumer name on the `jobs` stream. Default `workers`. */
+  consumer?: string;
+  /** Deliveries processed at once by this worker, across all destinations. Default 32. */
+  concurrency?: number;
+  /** Per-attempt timeout unless the destination sets `timeout`. Default 15 s. */
+  attemptTimeoutMs?: number;
+  /** Bus ack wait (crash recovery). Default max(30 s, 2 x attempt timeout). Long attempts heartbeat. */
+  ackWaitMs?: number;
+  /** Retry schedule unless the destination sets `retry`. Default: ~0, 5s, 30s, 2m, 10m, 30m, 1h, 3h, 6h, 12h. */
+  retry?: RetryConfig;
+  /** Attempts in flight per destination unless it sets `concurrency`. Default 4. */
+  destinationConcurrency?: number;
+  /** Consecutive failures that open a destination's circuit (default 5) and its cooldown (default 30 s). */
+  circuitBreaker?: { failures?: number; cooldownMs?: number };
+  /** Cap on a destination's Retry-After. Default 12 h. */
+  maxRetryAfterMs?: number;
+  /** SSRF guard for the default outbound fetch (ignored when `fetch` is injected). */
+  network?: NetworkPolicy;
+  random?: () => number;
+}
+
+export interface DeliveryWorkerDeps {
+  bus: EventBus;
+  registry: ActionRegistry;
+  channels: ActionDeps['channels'];
+  logger: Logger;
+  now: () => Date;
+  /** Outbound HTTP. Default: the SSRF-guarded fetch built from `options.network`. */
+  fetch?: typeof fetch;
+  /** Host check for non-HTTP protocols (SMTP). Default: the same guard. */
+  resolveAddress?: ActionDeps['resolveAddress'];
+  metrics?: Metrics;
+  options?: DeliveryWorkerOptions;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** Stops taking jobs and waits for in-flight attempts (aborting them after `graceMs`, default 20 s). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const options = deps.options ?? {};
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 15_000;
+  const ackWaitMs = options.ackWaitMs ?? Math.max(30_000, attemptTimeoutMs * 2);
+  const concurrency = options.concurrency ?? 32;
+  const guard = deps.fetch === undefined ? createOutboundGuard(options.network) : undefined;
+  const stopper = new AbortController();
+  const resolveAddress = deps.resolveAddress ?? guard?.resolve;
+  const process = createDeliveryProcessor({
+    bus: deps.bus,
+    registry: deps.registry,
+    deps: {
+      fetch: deps.fetch ?? (guard as NonNullable<typeof guard>).fetch,
+      now: deps.now,
+      channels: deps.channels,
+      ...(resolveAddress ? { resolveAddress } : {}),
+    },
+    logger: deps.logger,
+    metrics: deps.metrics,
+    guards: createDestinationGuards(
+      {
+        concurrency: options.destinationConcurrency ?? 4,
+        failureThreshold: options.circuitBreaker?.failures ?? 5,
+        cooldownMs: options.circuitBreaker?.cooldownMs ?? 30_000,
+        busyDelayMs: Math.min(1_000, attemptTimeoutMs),
+      },
+      deps.now,
+    ),
+    gone: createGoneDestinations(deps.bus, deps.now),
+    settings: { attemptTimeoutMs, ackWaitMs, retry: options.retry, maxRetryAfterMs: options.maxRetryAfterMs ?? 43_200_000, random: options.random ?? Math.random },
+    stopSignal: stopper.signal,
+  });
+  deps.metrics?.trackDlqDepth(() => countDeadLetters(deps.bus));
+
+  let subscription: Subscription<Job> | undefined;
+  let loop: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const handle = (delivery: Delivery<Job>): Promise<void> =>
+    process(delivery).catch(async (error: unknown) => {
+      deps.logger.error({ err: error, jobId: delivery.id }, 'delivery handling failed; redelivering');
+      await delivery.nak(1_000).catch(() => undefined);
+    });
+
+  const run = async (sub: Subscription<Job>): Promise<void> => {
+    for await (const delivery of sub) {
+      // Backpressure: pull no more than `concurrency`; each delivery runs on its own, so a hanging destination holds one slot at most per attempt.
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const task = handle(delivery).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+  };
+
+  return {
+    start() {
+      if (subscription) return;
+      subscription = deps.bus.consume<Job>('jobs', options.consumer ?? 'workers', { ackWaitMs, batch: concurrency });
+      loop = run(subscription).catch((error: unknown) => deps.logger.error({ err: error }, 'delivery worker loop ended'));
+    },
+    async stop(graceMs = 20_000) {
+      const timer = setTimeout(() => stopper.abort(), graceMs);
+      await subscription?.stop();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+      clearTimeout(timer);
+      guard?.close();
+    },
+  };
+}

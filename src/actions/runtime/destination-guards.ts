@@ -1,0 +1,81 @@
+import { createCircuitBreaker, type CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
+import type { DestinationPolicy } from './destination-policy.ts';
+import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
+
+export interface GuardDefaults {
+  /** Per-destination concurrency when the destination sets none. Default 4. */
+  concurrency: number;
+  failureThreshold: number;
+  cooldownMs: number;
+  /** Delay before re-offering a job whose destination is at its concurrency limit. */
+  busyDelayMs: number;
+}
+
+export type Admission =
+  | { ok: true; release(outcome: 'success' | 'failure' | 'neutral'): void }
+  | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' };
+
+export interface DestinationGuards {
+  /** Admits one attempt to `key`, or says how long to wait. Admitted attempts must be released. */
+  admit(key: string, policy: DestinationPolicy): Admission;
+  circuit(key: string): CircuitState;
+}
+
+interface DestinationState {
+  inFlight: number;
+  breaker: CircuitBreaker;
+  bucket?: TokenBucket;
+}
+
+/** Concurrency limit, token-bucket rate limit and circuit breaker, per destination, in this process. */
+export function createDestinationGuards(defaults: GuardDefaults, now: () => Date): DestinationGuards {
+  const states = new Map<string, DestinationState>();
+
+  const stateOf = (key: string, policy: DestinationPolicy): DestinationState => {
+    let state = states.get(key);
+    if (state === undefined) {
+      const breaker = createCircuitBreaker(
+        {
+          failureThreshold: policy.circuitBreaker?.failures ?? defaults.failureThreshold,
+          cooldownMs: policy.circuitBreaker?.cooldown ?? defaults.cooldownMs,
+        },
+        now,
+      );
+      state = { inFlight: 0, breaker, ...(policy.rateLimit ? { bucket: createTokenBucket(policy.rateLimit, now) } : {}) };
+      states.set(key, state);
+    }
+    return state;
+  };
+
+  return {
+    admit(key, policy) {
+      const state = stateOf(key, policy);
+      if (state.inFlight >= (policy.concurrency ?? defaults.concurrency)) {
+        return { ok: false, delayMs: defaults.busyDelayMs, reason: 'busy' };
+      }
+      const circuit = state.breaker.admit();
+      if (!circuit.ok) return { ok: false, delayMs: circuit.retryInMs, reason: 'circuit-open' };
+      const wait = state.bucket?.take() ?? 0;
+      if (wait > 0) {
+        state.breaker.abandon();
+        return { ok: false, delayMs: wait, reason: 'rate-limited' };
+      }
+      state.inFlight += 1;
+      let released = false;
+      return {
+        ok: true,
+        release(outcome) {
+          if (released) return;
+          released = true;
+          state.inFlight -= 1;
+          if (outcome === 'success') state.breaker.onSuccess();
+          else if (outcome === 'failure') state.breaker.onFailure();
+          else state.breaker.abandon();
+        },
+      };
+    },
+    circuit(key) {
+      return states.get(key)?.breaker.state() ?? 'closed';
+    },
+  };
+}

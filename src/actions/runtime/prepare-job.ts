@@ -1,0 +1,47 @@
+import type { Action, ActionDeps, Job } from '../action.ts';
+import type { ActionRegistry } from '../index.ts';
+import type { DestinationPolicy } from './destination-policy.ts';
+import { createRetryPolicy, type RetryConfig, type RetryPolicy } from './retry-policy.ts';
+
+/** A job resolved against the registry and channels, ready for an attempt. */
+export interface PreparedJob {
+  action: Action;
+  params: Record<string, unknown>;
+  /** Key for rate limits, breakers and gone marks. */
+  destination: string;
+  /** Metric label: the channel name, or '' for actions without one. */
+  channel: string;
+  policy: DestinationPolicy;
+  retry: RetryPolicy;
+}
+
+/** Resolves the action, re-validates the rendered params and works out the destination policy. */
+export function prepareJob(
+  job: Job,
+  registry: ActionRegistry,
+  deps: Pick<ActionDeps, 'channels'>,
+  defaultRetry: RetryConfig | undefined,
+): PreparedJob | { error: string } {
+  const action = registry[job.action];
+  if (action === undefined) return { error: `unknown action type "${job.action}"` };
+  const parsed = action.paramsSchema.safeParse(job.params);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`);
+    return { error: `invalid params for ${job.action}: ${issues.join('; ')}` };
+  }
+  const params = parsed.data;
+  try {
+    const policy = action.policy?.(params, deps) ?? {};
+    const channel = typeof params.channel === 'string' ? params.channel : '';
+    return {
+      action,
+      params,
+      destination: action.destination(params, deps),
+      channel,
+      policy,
+      retry: createRetryPolicy(policy.retry ?? defaultRetry),
+    };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { Delivery, EventBus } from '../../bus/event-bus.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import { jobLogger } from '../../observability/job-logger.ts';
+import type { ActionDeps, Job } from '../action.ts';
+import type { ActionRegistry } from '../index.ts';
+import { attemptsForDeadLetter, RecordKind, summarizeHistory } from './attempt-history.ts';
+import type { DestinationGuards } from './destination-guards.ts';
+import type { GoneDestinations } from './gone-destinations.ts';
+import { prepareJob, type PreparedJob } from './prepare-job.ts';
+import type { RetryConfig } from './retry-policy.ts';
+import { runAttempt, type AttemptOutcome } from './run-attempt.ts';
+
+export interface ProcessorSettings {
+  attemptTimeoutMs: number;
+  ackWaitMs: number;
+  retry: RetryConfig | undefined;
+  /** Upper bound for a destination's Retry-After. */
+  maxRetryAfterMs: number;
+  random: () => number;
+}
+
+export interface ProcessorContext {
+  bus: EventBus;
+  registry: ActionRegistry;
+  deps: Omit<ActionDeps, 'signal'>;
+  logger: Logger;
+  metrics: Metrics | undefined;
+  guards: DestinationGuards;
+  gone: GoneDestinations;
+  settings: ProcessorSettings;
+  stopSignal: AbortSignal;
+}
+
+type JobDelivery = Delivery<Job>;
+
+/** Handles one delivery of a job end to end: idempotency, protection, one attempt, then ack/nak/dead-letter. */
+export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDelivery) => Promise<void> {
+  const count = (job: Job, channel: string, outcome: string): void =>
+    ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome });
+
+  return async (delivery) => {
+    const job = delivery.payload;
+    const log = jobLogger(ctx.logger, job);
+    const history = summarizeHistory(await ctx.bus.records(job.id));
+    if (history.succeeded || history.deadLettered) {
+      log.info({ succeeded: history.succeeded }, 'job already settled; not sending again');
+      count(job, '', 'skipped');
+      return delivery.ack();
+    }
+    const prepared = prepareJob(job, ctx.registry, ctx.deps, ctx.settings.retry);
+    if ('error' in prepared) return deadLetter(ctx, delivery, `invalid job: ${prepared.error}`, log);
+    if (history.attempts.length >= prepared.retry.maxAttempts) {
+      return deadLetter(ctx, delivery, `attempts exhausted (${history.attempts.length})`, log, prepared.channel);
+    }
+    const goneSince = await ctx.gone.goneSince(prepared.destination);
+    if (goneSince !== undefined && !history.replayed) {
+      return deadLetter(ctx, delivery, `destination gone (HTTP 410 at ${goneSince})`, log, prepared.channel);
+    }
+    const admission = ctx.guards.admit(prepared.destination, prepared.policy);
+    if (!admission.ok) {
+      log.debug({ reason: admission.reason, delayMs: admission.delayMs }, 'destination not ready; deferred without using an attempt');
+      count(job, prepared.channel, 'deferred');
+      return delivery.nak(admission.delayMs + Math.round(ctx.settings.random() * Math.min(1_000, admission.delayMs * 0.1 + 50)));
+    }
+    const attempt = history.attempts.length + 1;
+    const outcome = await runAttempt(prepared.action, prepared.params, job, {
+      deps: ctx.deps,
+      timeoutMs: prepared.policy.timeout ?? ctx.settings.attemptTimeoutMs,
+      stopSignal: ctx.stopSignal,
+      heartbeat: () => delivery.working(),
+      heartbeatMs: Math.max(1_000, Math.floor(ctx.settings.ackWaitMs / 3)),
+    });
+    if (!outcome.ok && ctx.stopSignal.aborted) {
+      admission.release('neutral');
+      return delivery.nak(0);
+    }
+    admission.release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
+    await recordAttempt(ctx, job, attempt, outcome, prepared);
+    if (outcome.ok) {
+      if (goneSince !== undefined) await ctx.gone.revive(prepared.destination);
+      log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
+      count(job, prepared.channel, 'success');
+      return delivery.ack();
+    }
+    return settleFailure(ctx, delivery, { attempt, outcome, prepared, log, count });
+  };
+}
+
+interface FailureInput {
+  attempt: number;
+  outcome: Extract<AttemptOutcome, { ok: false }>;
+  prepared: PreparedJob;
+  log: Logger;
+  count: (job: Job, channel: string, outcome: string) => void;
+}
+
+async function settleFailure(ctx: ProcessorContext, delivery: JobDelivery, input: FailureInput): Promise<void> {
+  const { attempt, outcome, prepared, log } = input;
+  const job = delivery.payload;
+  if (outcome.kind === 'gone') await ctx.gone.markGone(prepared.destination, job.id);
+  if (outcome.kind === 'retry' && attempt < prepared.retry.maxAttempts) {
+    const delayMs =
+      outcome.delayMs !== undefined
+        ? Math.min(outcome.delayMs, ctx.settings.maxRetryAfterMs)
+        : prepared.retry.delayAfter(attempt, ctx.settings.random);
+    log.warn({ attempt, status: outcome.status, error: outcome.message, delayMs }, 'attempt failed; will retry');
+    input.count(job, prepared.channel, 'retry');
+    return delivery.nak(delayMs);
+  }
+  const reason =
+    outcome.kind === 'retry'
+      ? `attempts exhausted (${attempt}): ${outcome.message}`
+      : `${outcome.kind === 'gone' ? 'destination gone' : 'permanent failure'}: ${outcome.message}`;
+  return deadLetter(ctx, delivery, reason, log, prepared.channel);
+}
+
+async function recordAttempt(ctx: ProcessorContext, job: Job, attempt: number, outcome: AttemptOutcome, prepared: PreparedJob): Promise<void> {
+  const result = outcome.ok ? 'success' : outcome.kind === 'retry' ? 'retry' : outcome.kind === 'gone' ? 'gone' : 'failed';
+  await ctx.bus.record({
+    ref: job.id,
+    kind: RecordKind.attempt,
+    time: ctx.deps.now().toISOString(),
+    data: {
+      attempt,
+      outcome: result,
+      destination: prepared.destination,
+      latencyMs: outcome.latencyMs,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      ...(outcome.response === undefined ? {} : { response: outcome.response }),
+      ...(outcome.ok ? {} : { error: outcome.message }),
+    },
+  });
+  ctx.metrics?.attemptLatency.observe({ action: job.action, channel: prepared.channel, outcome: result }, outcome.latencyMs / 1_000);
+}
+
+/** Stores the job and its attempts in the dead-letter store, then acks (in that order: a crash in between redelivers, never loses). */
+async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, log: Logger, channel = ''): Promise<void> {
+  const job = delivery.payload;
+  const time = ctx.deps.now().toISOString();
+  const history = summarizeHistory(await ctx.bus.records(job.id));
+  await ctx.bus.deadLetter({ id: job.id, subject: delivery.subject, payload: job, reason, time, attempts: attemptsForDeadLetter(history.attempts) });
+  await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });
+  log.error({ reason, attempts: history.attempts.length }, 'dead-lettered');
+  ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome: 'dead_letter' });
+  return delivery.ack();
+}

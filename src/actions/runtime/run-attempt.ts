@@ -1,0 +1,49 @@
+import type { Action, ActionDeps, Job } from '../action.ts';
+import { classifyError, type FailureClass } from './classify-error.ts';
+import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
+
+export type AttemptOutcome =
+  | { ok: true; status?: number; response?: string; latencyMs: number }
+  | ({ ok: false; latencyMs: number } & FailureClass);
+
+export interface AttemptContext {
+  deps: Omit<ActionDeps, 'signal'>;
+  timeoutMs: number;
+  /** Aborts in-flight attempts when the worker stops hard. */
+  stopSignal: AbortSignal;
+  /** Called periodically while the attempt runs (extends the bus lease). */
+  heartbeat: () => Promise<void>;
+  heartbeatMs: number;
+}
+
+/**
+ * Runs one attempt with a hard per-attempt timeout: the action gets an AbortSignal, and the
+ * attempt is abandoned at the deadline even if the action ignores the signal.
+ */
+export async function runAttempt(action: Action, params: Record<string, unknown>, job: Job, ctx: AttemptContext): Promise<AttemptOutcome> {
+  const signal = AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs), ctx.stopSignal]);
+  const started = performance.now();
+  const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), ctx.heartbeatMs);
+  try {
+    const result = await raceAbort(action.execute(params, job, undefined, { ...ctx.deps, signal }), signal);
+    return {
+      ok: true,
+      latencyMs: Math.round(performance.now() - started),
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.response === undefined ? {} : { response: result.response.slice(0, RESPONSE_SNIPPET_BYTES) }),
+    };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), ...classifyError(error, ctx.timeoutMs) };
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

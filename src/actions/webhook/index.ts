@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Action } from '../action.ts';
+import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
+import { sendHttp } from '../runtime/send-http.ts';
+import { hmacHeaders, SignatureSchema, standardWebhookHeaders } from './signing.ts';
+
+/** `webhook` params: a signed outbound HTTP call. String fields (and strings inside `body`) are templates. */
+export const WebhookParamsSchema = z.strictObject({
+  url: z.string().min(1),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']).default('POST'),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** An object is sent as JSON; a string as text/plain (unless a content-type header says otherwise). */
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  /** `whsec_…` (or several, for rotation): Standard Webhooks signing with webhook-id = job id. */
+  secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  signature: SignatureSchema.optional(),
+  ...DestinationPolicyShape,
+});
+export type WebhookParams = z.output<typeof WebhookParamsSchema>;
+
+function encodeBody(body: WebhookParams['body']): { body?: string; contentType?: string } {
+  if (body === undefined) return {};
+  if (typeof body === 'string') return { body, contentType: 'text/plain; charset=utf-8' };
+  return { body: JSON.stringify(body), contentType: 'application/json' };
+}
+
+/** The destination key: scheme, host and port (one breaker and rate limit per receiving server). */
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** `webhook`: an outbound HTTP call, signed with Standard Webhooks and/or a GitHub-style HMAC header. */
+export const webhookAction: Action<WebhookParams> = {
+  type: 'webhook',
+  paramsSchema: WebhookParamsSchema,
+  destination: (params) => `url:${origin(params.url)}`,
+  policy: (params) => params,
+  async execute(params, job, _event, deps) {
+    const { body, contentType } = encodeBody(params.body);
+    const payload = body ?? '';
+    const headers: Record<string, string> = {
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...params.headers,
+      'idempotency-key': job.id,
+    };
+    if (params.secret !== undefined) Object.assign(headers, standardWebhookHeaders(job.id, payload, params.secret, deps.now()));
+    if (params.signature !== undefined) Object.assign(headers, hmacHeaders(payload, params.signature));
+    return sendHttp(deps, { url: params.url, method: params.method, headers, ...(body === undefined ? {} : { body }) });
+  },
+};

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus metrics, on their own Registry (never prom-client's global one). */
+export interface Metrics {
+  readonly registry: Registry;
+  /** Webhooks received, by connector instance and HTTP status answered. */
+  readonly ingress: Counter<'connector' | 'status'>;
+  /** Rule matches, by rule name. */
+  readonly ruleMatches: Counter<'rule'>;
+  /** Delivery outcomes, by action type, channel ('' when none) and outcome (success, retry, dead_letter, skipped, deferred). */
+  readonly deliveries: Counter<'action' | 'channel' | 'outcome'>;
+  /** Duration of each delivery attempt in seconds, by action, channel and outcome. */
+  readonly attemptLatency: Histogram<'action' | 'channel' | 'outcome'>;
+  /** Jobs in the dead-letter store (read from the bus at scrape time once tracked). */
+  readonly dlqDepth: Gauge;
+  /** Sets where the DLQ depth comes from (called at each scrape). */
+  trackDlqDepth(source: () => Promise<number> | number): void;
+}
+
+export interface MetricsOptions {
+  /** Also collect Node process metrics (CPU, memory, event loop lag). Default true. */
+  processMetrics?: boolean;
+  /** Prefix for every metric name. Default `hookhub_`. */
+  prefix?: string;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const prefix = options.prefix ?? 'hookhub_';
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
+  let dlqSource: (() => Promise<number> | number) | undefined;
+  const dlqDepth = new Gauge({
+    name: `${prefix}dlq_depth`,
+    help: 'Jobs in the dead-letter store.',
+    registers: [registry],
+    async collect() {
+      if (dlqSource) this.set(await dlqSource());
+    },
+  });
+  return {
+    registry,
+    ingress: new Counter({ name: `${prefix}ingress_requests_total`, help: 'Webhook requests by connector and status.', labelNames: ['connector', 'status'], registers: [registry] }),
+    ruleMatches: new Counter({ name: `${prefix}rule_matches_total`, help: 'Events matched, by rule.', labelNames: ['rule'], registers: [registry] }),
+    deliveries: new Counter({
+      name: `${prefix}deliveries_total`,
+      help: 'Delivery outcomes by action, channel and outcome.',
+      labelNames: ['action', 'channel', 'outcome'],
+      registers: [registry],
+    }),
+    attemptLatency: new Histogram({
+      name: `${prefix}delivery_attempt_duration_seconds`,
+      help: 'Delivery attempt latency in seconds.',
+      labelNames: ['action', 'channel', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+      registers: [registry],
+    }),
+    dlqDepth,
+    trackDlqDepth(source) {
+      dlqSource = source;
+    },
+  };
+}
