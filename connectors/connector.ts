@@ -42,7 +42,21 @@ export interface Connector<Config extends { type: string } = { type: string }> {
   readonly type: string;
   /** Validates this connector's block in hookhub.yaml (including `type`). */
   readonly configSchema: z.ZodType<Config>;
+  /**
+   * Media types this provider sends (lowercase, no parameters), e.g. `['application/json']`.
+   * The ingress answers 415 to anything else before the connector runs; a request without
+   * a Content-Type is passed on (the body parser decides).
+   */
+  readonly contentTypes: readonly string[];
   /** Names of config fields that hold secrets, so they are never logged. */
   readonly secretFields: readonly string[];
   handle(request: WebhookRequest, ctx: ConnectorContext<Config>): ConnectorResult | Promise<ConnectorResult>;
+  /**
+   * The provider's side, for `hookhub trigger` and tests: headers that make `body` verify
+   * under the connector's first secret, as the provider would send them.
+   * `event` is the provider's event name (e.g. GitHub's `X-GitHub-Event`), `id` the delivery id.
+   */
+  sign(body: Buffer, ctx: ConnectorContext<Config>, meta: { id: string; event: string }): Record<string, string>;
+  /** Sample payloads for `hookhub trigger <type> <event>`: event name -> file under connectors/<type>/fixtures/. */
+  readonly samples: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../errors.ts';
+import { registerStartCommand } from './start-command.ts';
+import { registerTriggerCommand } from './trigger-command.ts';
+
+/** Builds the `hookhub` program. Errors go to stderr with a non-zero exit; results go to stdout. */
+export function createProgram(): Command {
+  const program = new Command('hookhub')
+    .description('Verified webhooks into a durable bus, YAML rules, reliable actions')
+    .exitOverride()
+    .showHelpAfterError();
+  registerStartCommand(program);
+  registerTriggerCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv);
+    // Commands report failure (e.g. `rules validate` found errors) through process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const message = err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    return 1;
+  }
+}

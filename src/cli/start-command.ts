@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { describeBus } from '../bus/create-bus.ts';
+import { readEnv } from '../config/env.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { startHub } from '../hub.ts';
+import { createLogger } from '../logging/create-logger.ts';
+import { configPathOption } from './config-path.ts';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('start the hub: ingress, rule router and action workers')
+    .option('-c, --config <file>', 'path to hookhub.yaml (default: $HOOKHUB_CONFIG or ./hookhub.yaml)')
+    .action(async (opts: { config?: string }) => {
+      const env = readEnv();
+      const config = await loadConfig(configPathOption(opts.config, env), env);
+      const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
+      const hub = await startHub({ config, logger });
+      const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
+      logger.info({ port: hub.port, bus: describeBus(config.bus) }, `hookhub listening on ${base}`);
+      for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
+      await waitForSignal();
+      logger.info('shutting down');
+      await hub.stop();
+    });
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { connectorRegistry } from '../../connectors/index.ts';
+import type { Connector } from '../../connectors/connector.ts';
+import { readEnv } from '../config/env.ts';
+import { loadConfig, type ConnectorConfig } from '../config/load-config.ts';
+import { configPathOption } from './config-path.ts';
+
+interface TriggerOptions {
+  config?: string;
+  url?: string;
+  id?: string;
+}
+
+/** `hookhub trigger <connector> <event>`: signs a bundled sample as the provider would and POSTs it, like `stripe trigger`. */
+export function registerTriggerCommand(program: Command): void {
+  program
+    .command('trigger <connector> <event>')
+    .description('sign a bundled sample payload and POST it to a running hub (connector: a name from hookhub.yaml or a type)')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--url <base>', 'hub base URL (default http://127.0.0.1:<server.port>)')
+    .option('--id <deliveryId>', 'delivery id to send (default: a new UUID)')
+    .action(async (name: string, event: string, opts: TriggerOptions) => {
+      const env = readEnv();
+      const config = await loadConfig(configPathOption(opts.config, env), env);
+      const [instanceName, block] = findInstance(config.connectors, name);
+      const connector = (connectorRegistry as Record<string, Connector>)[block.type]!;
+      const sample = connector.samples[event];
+      if (!sample) throw new Error(`no "${event}" sample for ${block.type}; available: ${Object.keys(connector.samples).join(', ')}`);
+      const body = await readFile(new URL(`../../connectors/${block.type}/fixtures/${sample}`, import.meta.url));
+      const ctx = { name: instanceName, config: block, now: () => new Date() };
+      const headers = connector.sign(body, ctx, { id: opts.id ?? randomUUID(), event });
+      const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
+      const response = await fetch(`${base}/hooks/${instanceName}`, { method: 'POST', headers, body });
+      const text = await response.text();
+      process.stdout.write(`${response.status} ${text}\n`);
+      if (!response.ok) process.exitCode = 1;
+    });
+}
+
+function findInstance(blocks: Record<string, ConnectorConfig>, name: string): [string, ConnectorConfig] {
+  const byName = blocks[name];
+  if (byName) return [name, byName];
+  const byType = Object.entries(blocks).find(([, block]) => block.type === name);
+  if (byType) return byType;
+  throw new Error(`no connector named or typed "${name}" in the config; configured: ${Object.keys(blocks).join(', ') || 'none'}`);
+}

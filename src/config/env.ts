@@ -1,0 +1,24 @@
+/**
+ * The one place that reads process.env. Everything else receives a HubEnv.
+ */
+export interface HubEnv {
+  /** All variables, for `${VAR}` interpolation in hookhub.yaml. */
+  vars: Readonly<Record<string, string | undefined>>;
+  port?: number;
+  natsUrl?: string;
+  dataDir?: string;
+  configPath?: string;
+  logLevel?: string;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
+  const port = env.PORT ? Number(env.PORT) : undefined;
+  return {
+    vars: { ...env },
+    ...(port !== undefined && Number.isInteger(port) ? { port } : {}),
+    ...(env.HOOKHUB_NATS_URL ? { natsUrl: env.HOOKHUB_NATS_URL } : {}),
+    ...(env.HOOKHUB_DATA_DIR ? { dataDir: env.HOOKHUB_DATA_DIR } : {}),
+    ...(env.HOOKHUB_CONFIG ? { configPath: env.HOOKHUB_CONFIG } : {}),
+    ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}),
+  };
+}

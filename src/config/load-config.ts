@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { connectorRegistry } from '../../connectors/index.ts';
+import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-schema.ts';
+import type { HubEnv } from './env.ts';
+import { interpolateEnv } from './interpolate.ts';
+import { locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
+
+export type ConnectorConfig = { type: string } & Record<string, unknown>;
+
+export interface HubConfig extends Omit<HubConfigInput, 'connectors' | 'bus'> {
+  /** Absolute path of the file this came from. */
+  file: string;
+  bus: BusConfig;
+  connectors: Record<string, ConnectorConfig>;
+  /** Absolute path of the rules folder. */
+  rulesDir: string;
+}
+
+/** Reads, interpolates and validates hookhub.yaml. Throws one ConfigError listing every problem as file:line:col. */
+export async function loadConfig(path: string, env: HubEnv): Promise<HubConfig> {
+  const file = resolve(path);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const hint = err.code === 'ENOENT' ? ' (create it, or pass --config <file> / HOOKHUB_CONFIG)' : '';
+    throw new ConfigError(`cannot read config: ${err.message}${hint}`, file);
+  });
+  return parseConfig(file, text, env);
+}
+
+export function parseConfig(file: string, text: string, env: HubEnv): HubConfig {
+  const { located, problems } = parseLocated(file, text);
+  if (problems.length === 0) problems.push(...interpolateEnv(located, env.vars));
+  if (problems.length > 0) throw configProblems(problems);
+  const raw = toPlain(located);
+  const parsed = HubConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configProblems(describeIssues(located, [], parsed.error.issues));
+  const connectors = validateConnectors(located, parsed.data.connectors);
+  return applyOverrides(file, { ...parsed.data, connectors, file, rulesDir: '', bus: parsed.data.bus }, env);
+}
+
+function toPlain(located: LocatedDocument): unknown {
+  try {
+    // The alias cap stops "billion laughs" documents from expanding into gigabytes.
+    return located.doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw configProblems([`${located.file}:1:1: ${(err as Error).message}`]);
+  }
+}
+
+function validateConnectors(located: LocatedDocument, blocks: Record<string, ConnectorConfig>): Record<string, ConnectorConfig> {
+  const problems: string[] = [];
+  const out: Record<string, ConnectorConfig> = {};
+  for (const [name, block] of Object.entries(blocks)) {
+    const connector = connectorRegistry[block.type as keyof typeof connectorRegistry];
+    if (!connector) {
+      const known = Object.keys(connectorRegistry).sort().join(', ');
+      problems.push(`${locate(located, ['connectors', name, 'type'])}: unknown connector type "${block.type}" (known: ${known})`);
+      continue;
+    }
+    const result = (connector.configSchema as z.ZodType<ConnectorConfig>).safeParse(block);
+    if (result.success) out[name] = result.data;
+    else problems.push(...describeIssues(located, ['connectors', name], result.error.issues));
+  }
+  if (problems.length > 0) throw configProblems(problems);
+  return out;
+}
+
+/** zod issues -> `file:line:col: message (at a.b.c)`. Values are never printed: they may be secrets. */
+export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    const dotted = path.map(String).join('.');
+    return `${locate(located, path)}: ${issue.message}${dotted ? ` (at ${dotted})` : ''}`;
+  });
+}
+
+function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig {
+  const base = dirname(file);
+  const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  let bus: BusConfig = config.bus;
+  if (env.natsUrl) bus = { type: 'nats', url: env.natsUrl, retention: bus.retention };
+  else if (bus.type === 'embedded') bus = { ...bus, path: env.dataDir ? join(resolve(env.dataDir), 'hookhub.db') : abs(bus.path) };
+  const server = env.port !== undefined ? { ...config.server, port: env.port } : config.server;
+  return { ...config, server, bus, rulesDir: abs(config.rules) };
+}
+
+export function configProblems(problems: string[]): ConfigError {
+  const head = problems.length === 1 ? 'invalid configuration' : `invalid configuration (${problems.length} problems)`;
+  const error = new ConfigError(`${head}:\n  ${problems.join('\n  ')}`);
+  return Object.assign(error, { problems });
+}

@@ -1,0 +1,34 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+
+export interface LocatedDocument {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Parses YAML keeping positions, so every later problem can be reported as file:line:col. */
+export function parseLocated(file: string, text: string): { located: LocatedDocument; problems: string[] } {
+  const lines = new LineCounter();
+  // maxAliasCount stops "billion laughs" alias bombs.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems = [...doc.errors, ...doc.warnings].map((e) => {
+    const pos = e.linePos?.[0];
+    return `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${e.message.split('\n')[0]}`;
+  });
+  return { located: { file, doc, lines }, problems };
+}
+
+/** `file:line:col` of the node at `path`, or of its nearest existing ancestor. */
+export function locate(located: LocatedDocument, path: ReadonlyArray<PropertyKey>): string {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = located.doc.getIn(path.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) return at(located, node.range[0]);
+    if (depth === 0 && located.doc.contents?.range) return at(located, located.doc.contents.range[0]);
+  }
+  return `${located.file}:1:1`;
+}
+
+export function at(located: LocatedDocument, offset: number): string {
+  const { line, col } = located.lines.linePos(offset);
+  return `${located.file}:${line}:${col}`;
+}

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
+import type { EventBus, PublishResult } from '../bus/event-bus.ts';
+import { PayloadError, VerificationError } from '../errors.ts';
+import { BodyTooLargeError, readBody } from './read-body.ts';
+import { sendError, sendJson, sendText } from './respond.ts';
+
+export interface ConnectorInstance {
+  name: string;
+  connector: Connector;
+  config: { type: string } & Record<string, unknown>;
+}
+
+export interface HooksRouteDeps {
+  connectors: ReadonlyMap<string, ConnectorInstance>;
+  bus: EventBus;
+  bodyLimit: number;
+  logger: Logger;
+  now: () => Date;
+  /** Called once per request with the final status (metrics). */
+  observe?: (connector: string, status: number) => void;
+}
+
+/** How long a provider should wait before retrying while the bus cannot persist. */
+const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * POST (and GET, for handshakes) /hooks/<name>: verify raw bytes -> normalize -> publish durably -> answer.
+ * Nothing is acknowledged (2xx) before the bus has committed every event of the request.
+ */
+export function createHooksRoute(deps: HooksRouteDeps) {
+  return async function handleHook(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const instance = deps.connectors.get(name);
+    if (!instance) return finish(res, name, 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.setHeader('allow', 'POST, GET');
+      return finish(res, name, 405, () => sendError(res, 405, 'use POST'));
+    }
+    const mediaType = mediaTypeOf(req);
+    if (mediaType && !instance.connector.contentTypes.includes(mediaType)) {
+      const expected = instance.connector.contentTypes.join(' or ');
+      return finish(res, name, 415, () => sendError(res, 415, `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${expected})`));
+    }
+    let result: ConnectorResult;
+    try {
+      const body = await readBody(req, deps.bodyLimit);
+      result = await instance.connector.handle(
+        { method: req.method, url: req.url ?? '/', headers: flatHeaders(req), body },
+        { name, config: instance.config, now: deps.now },
+      );
+    } catch (err) {
+      return rejectRequest(req, res, name, err);
+    }
+    let published: PublishResult[];
+    try {
+      published = await Promise.all(result.events.map((event) => deps.bus.publish('events', { id: event.id, subject: event.type, payload: event })));
+    } catch (err) {
+      deps.logger.error({ connector: name, err: (err as Error).message }, 'bus cannot persist: answering 503 so the provider retries');
+      return finish(res, name, 503, () => sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }));
+    }
+    if (result.reply) {
+      const { status, body } = result.reply;
+      return finish(res, name, status, () => (typeof body === 'string' ? sendText(res, status, body) : sendJson(res, status, body)));
+    }
+    finish(res, name, 202, () => sendJson(res, 202, acceptedBody(result, published)));
+  };
+
+  function finish(res: ServerResponse, name: string, status: number, send: () => void): void {
+    send();
+    deps.observe?.(name, status);
+  }
+
+  function rejectRequest(req: IncomingMessage, res: ServerResponse, name: string, err: unknown): void {
+    const status = statusOf(err);
+    const message = status === 500 ? 'internal error' : (err as Error).message;
+    if (status === 500) deps.logger.error({ connector: name, err }, 'connector failed');
+    else deps.logger.warn({ connector: name, status, reason: message }, 'webhook rejected');
+    // Stop reading an oversized upload instead of buffering it; close once the answer is out.
+    if (status === 413) res.once('finish', () => req.destroy());
+    finish(res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));
+  }
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof VerificationError) return 401;
+  if (err instanceof PayloadError) return 400;
+  if (err instanceof BodyTooLargeError) return 413;
+  return 500;
+}
+
+function acceptedBody(result: ConnectorResult, published: PublishResult[]) {
+  const events = result.events.map((e, i) => ({ id: e.id, duplicate: published[i]?.duplicate ?? false }));
+  const first = events[0];
+  const body: Record<string, unknown> = { id: first?.id ?? null, duplicate: events.length > 0 && events.every((e) => e.duplicate) };
+  if (events.length !== 1) body.events = events;
+  return body;
+}
+
+function mediaTypeOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['content-type'];
+  if (!header) return undefined;
+  const semi = header.indexOf(';');
+  return (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(req.headers)) out[key] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}

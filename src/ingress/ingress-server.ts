@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus/event-bus.ts';
+import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
+import { sendError, sendJson, sendText } from './respond.ts';
+
+export interface IngressOptions {
+  connectors: ReadonlyMap<string, ConnectorInstance>;
+  bus: EventBus;
+  bodyLimit: number;
+  logger: Logger;
+  now?: () => Date;
+  /** Prometheus exposition for GET /metrics. */
+  metrics?: { text(): Promise<string>; contentType: string; ingress(connector: string, status: number): void };
+  /** A non-fatal problem to show on /readyz (e.g. a broken rules file while the last good rules run). */
+  degraded?: () => string | undefined;
+  /** Everything that is not /hooks, /healthz, /readyz or /metrics (API, dashboard). */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** The HTTP front door. /hooks is a bare node:http path on purpose: it is the hot path. */
+export class IngressServer {
+  readonly #server: Server;
+  readonly #options: IngressOptions;
+  readonly #hooks: ReturnType<typeof createHooksRoute>;
+
+  constructor(options: IngressOptions) {
+    this.#options = options;
+    this.#hooks = createHooksRoute({
+      connectors: options.connectors,
+      bus: options.bus,
+      bodyLimit: options.bodyLimit,
+      logger: options.logger,
+      now: options.now ?? (() => new Date()),
+      ...(options.metrics ? { observe: options.metrics.ingress.bind(options.metrics) } : {}),
+    });
+    this.#server = createServer((req, res) => this.#route(req, res));
+    // Providers keep connections open; a keep-alive longer than typical proxies avoids resets.
+    this.#server.keepAliveTimeout = 65_000;
+  }
+
+  /** Listens and resolves with the bound port (use 0 for a free port). */
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve((this.#server.address() as AddressInfo).port));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  #route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    if (url.startsWith('/hooks/')) {
+      const end = url.indexOf('?');
+      const name = safeDecode(url.slice(7, end === -1 ? undefined : end));
+      this.#hooks(req, res, name).catch((err) => {
+        this.#options.logger.error({ err }, 'ingress failure');
+        if (!res.headersSent) sendError(res, 500, 'internal error');
+      });
+      return;
+    }
+    const path = url.split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return void this.#ready(res);
+    if (path === '/metrics' && this.#options.metrics) return void this.#metrics(res);
+    if (this.#options.fallback) return this.#options.fallback(req, res);
+    sendError(res, 404, 'not found');
+  }
+
+  async #ready(res: ServerResponse): Promise<void> {
+    const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
+    if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
+    const degraded = this.#options.degraded?.();
+    sendJson(res, 200, degraded ? { status: 'degraded', detail: degraded } : { status: 'ready' });
+  }
+
+  async #metrics(res: ServerResponse): Promise<void> {
+    const metrics = this.#options.metrics!;
+    sendText(res, 200, await metrics.text(), metrics.contentType);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubConnector } from '../../connectors/github/index.ts';
+import type { Connector } from '../../connectors/connector.ts';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import type { HubEvent } from '../../src/events/hub-event.ts';
+import { IngressServer } from '../../src/ingress/ingress-server.ts';
+import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
+
+const config = { type: 'github', secret: ['current-secret', 'old-secret'] };
+const signer = { type: 'github', secret: ['current-secret'] };
+const oldSigner = { type: 'github', secret: ['old-secret'] };
+const payload = JSON.stringify({ action: 'opened', number: 7, pull_request: { number: 7, title: 'Fix', html_url: 'https://github.com/acme/api/pull/7', user: { login: 'ana' } }, repository: { full_name: 'acme/api' }, sender: { login: 'ana' } });
+
+let bus: EventBus;
+let server: IngressServer;
+let base: string;
+
+function signed(body: string | Buffer, id = randomUUID(), event = 'pull_request', cfg = signer) {
+  const buf = Buffer.from(body);
+  return { headers: githubConnector.sign(buf, { name: 'gh', config: cfg, now: () => new Date() }, { id, event }), body: buf, id };
+}
+
+function post(path: string, headers: Record<string, string>, body: Buffer | string) {
+  return fetch(`${base}${path}`, { method: 'POST', headers, body });
+}
+
+beforeAll(async () => {
+  bus = await openTempEmbeddedBus();
+  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector as unknown as Connector, config }]]);
+  server = new IngressServer({ connectors, bus, bodyLimit: 1024 * 1024, logger: silentLogger });
+  base = `http://127.0.0.1:${await server.listen(0)}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  await bus.close();
+});
+
+describe('POST /hooks/<connector>', () => {
+  it('stores a verified delivery as a CloudEvent before answering 202', async () => {
+    const { headers, body, id } = signed(payload);
+    const res = await post('/hooks/gh', headers, body);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id, duplicate: false });
+    const stored = await bus.get<HubEvent>('events', id);
+    expect(stored?.payload).toMatchObject({ specversion: '1.0', id, type: 'github.pull_request.opened', source: '/connectors/gh', subject: 'acme/api#7', actor: 'ana' });
+  });
+
+  it('recognizes a provider retry by its delivery id and stores it once', async () => {
+    const { headers, body, id } = signed(payload);
+    expect(await (await post('/hooks/gh', headers, body)).json()).toEqual({ id, duplicate: false });
+    expect(await (await post('/hooks/gh', headers, body)).json()).toEqual({ id, duplicate: true });
+    const all = await bus.query({ stream: 'events', limit: 1000 });
+    expect(all.filter((m) => m.id === id)).toHaveLength(1);
+  });
+
+  it('accepts a signature made with an older secret that is still listed', async () => {
+    const { headers, body } = signed(payload, randomUUID(), 'pull_request', oldSigner);
+    expect((await post('/hooks/gh', headers, body)).status).toBe(202);
+  });
+
+  it.each([
+    ['a bad signature', (h: Record<string, string>) => ({ ...h, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }), payload],
+    ['a missing signature', (h: Record<string, string>) => { const { 'x-hub-signature-256': _, ...rest } = h; return rest; }, payload],
+    ['a re-serialized body', (h: Record<string, string>) => h, JSON.stringify(JSON.parse(payload), null, 2)],
+  ])('answers 401 to %s and stores nothing', async (_label, mutate, sentBody) => {
+    const { headers, id } = signed(payload);
+    const res = await post('/hooks/gh', mutate(headers), sentBody);
+    expect(res.status).toBe(401);
+    expect(await bus.get('events', id)).toBeUndefined();
+  });
+
+  it.each([
+    ['non-JSON', 'hello there'],
+    ['truncated JSON', payload.slice(0, 40)],
+    ['an empty body', ''],
+  ])('answers 400 to a signed %s body', async (_label, text) => {
+    const { headers, id } = signed(text);
+    const res = await post('/hooks/gh', headers, text);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/body/);
+    expect(await bus.get('events', id)).toBeUndefined();
+  });
+
+  it('answers 413 to a 2 MiB body without reading it all', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 'a');
+    const { headers } = signed(big);
+    const res = await post('/hooks/gh', headers, big);
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatch(/bodyLimit/);
+  });
+
+  it('answers 415 to a content type the provider never sends', async () => {
+    const { headers, body } = signed(payload);
+    const res = await post('/hooks/gh', { ...headers, 'content-type': 'text/xml' }, body);
+    expect(res.status).toBe(415);
+  });
+
+  it('answers 404 to an unknown connector', async () => {
+    const res = await post('/hooks/nope', { 'content-type': 'application/json' }, '{}');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toContain('unknown connector "nope"');
+  });
+
+  it('answers and records a GitHub ping', async () => {
+    const { headers, body, id } = signed(JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 }), randomUUID(), 'ping');
+    const res = await post('/hooks/gh', headers, body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, id });
+    expect((await bus.get<HubEvent>('events', id))?.payload.type).toBe('github.ping');
+  });
+});
+
+describe('health', () => {
+  it('serves /healthz and /readyz', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
+
+describe('when the bus cannot persist', () => {
+  it('answers 503 with Retry-After, never 202', async () => {
+    const broken = await openTempEmbeddedBus();
+    const connectors = new Map([['gh', { name: 'gh', connector: githubConnector as unknown as Connector, config }]]);
+    const ingress = new IngressServer({ connectors, bus: broken, bodyLimit: 1024 * 1024, logger: silentLogger });
+    const url = `http://127.0.0.1:${await ingress.listen(0)}`;
+    await broken.close();
+    const { headers, body } = signed(payload);
+    const res = await fetch(`${url}/hooks/gh`, { method: 'POST', headers, body });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
+    await ingress.close();
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readEnv } from '../../../src/config/env.ts';
+import { loadConfig, parseConfig } from '../../../src/config/load-config.ts';
+import { ConfigError } from '../../../src/errors.ts';
+
+const env = (vars: Record<string, string> = {}) => readEnv(vars);
+
+function problemsOf(text: string, vars: Record<string, string> = {}): string {
+  try {
+    parseConfig('/etc/hookhub.yaml', text, env(vars));
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const VALID = `
+server: { port: 9000, bodyLimit: 512kb }
+connectors:
+  gh:
+    type: github
+    secret: \${GH_SECRET}
+  pay:
+    type: stripe
+    secret: [\${NEW_STRIPE}, \${OLD_STRIPE:-whsec_old}]
+rules: ./my-rules
+`;
+
+describe('loadConfig', () => {
+  it('interpolates ${VAR} and ${VAR:-default} and applies defaults', () => {
+    const config = parseConfig('/etc/hub/hookhub.yaml', VALID, env({ GH_SECRET: 's3cret', NEW_STRIPE: 'whsec_new' }));
+    expect(config.server.port).toBe(9000);
+    expect(config.server.bodyLimit).toBe(512 * 1024);
+    expect(config.connectors.gh).toMatchObject({ type: 'github', secret: ['s3cret'] });
+    expect(config.connectors.pay).toMatchObject({ secret: ['whsec_new', 'whsec_old'] });
+    expect(config.bus).toMatchObject({ type: 'embedded', path: '/etc/hub/data/hookhub.db' });
+    expect(config.rulesDir).toBe('/etc/hub/my-rules');
+    expect(config.delivery.timeout).toBe(15_000);
+  });
+
+  it('lets PORT, HOOKHUB_NATS_URL and HOOKHUB_DATA_DIR override the file', () => {
+    const vars = { GH_SECRET: 'x', NEW_STRIPE: 'y', PORT: '7001', HOOKHUB_NATS_URL: 'nats://10.0.0.1:4222' };
+    const nats = parseConfig('/etc/hookhub.yaml', VALID, env(vars));
+    expect(nats.server.port).toBe(7001);
+    expect(nats.bus).toMatchObject({ type: 'nats', url: 'nats://10.0.0.1:4222' });
+    const data = parseConfig('/etc/hookhub.yaml', VALID, env({ GH_SECRET: 'x', NEW_STRIPE: 'y', HOOKHUB_DATA_DIR: '/var/lib/hh' }));
+    expect(data.bus).toMatchObject({ type: 'embedded', path: '/var/lib/hh/hookhub.db' });
+  });
+
+  it('reports a YAML syntax error with file:line:col', () => {
+    const message = problemsOf('server:\n  port: 80\n connectors: [\n');
+    expect(message).toMatch(/\/etc\/hookhub\.yaml:3:\d+: /);
+  });
+
+  it('names a missing environment variable with its location, never a secret value', () => {
+    const message = problemsOf(VALID, { NEW_STRIPE: 'whsec_supersecretvalue' });
+    expect(message).toContain('/etc/hookhub.yaml:6:13: environment variable GH_SECRET is not set');
+    expect(message).not.toContain('supersecretvalue');
+  });
+
+  it('treats an empty variable as missing', () => {
+    expect(problemsOf(VALID, { GH_SECRET: '', NEW_STRIPE: 'x' })).toContain('GH_SECRET is not set');
+  });
+
+  it('rejects an unknown connector type, listing the known ones', () => {
+    const message = problemsOf('connectors:\n  x:\n    type: gitbub\n    secret: abc\n');
+    expect(message).toMatch(/hookhub\.yaml:3:11: unknown connector type "gitbub" \(known: .*github.*\)/);
+  });
+
+  it('lists every problem at once, each with its location', () => {
+    const text = 'server:\n  port: lots\n  colour: blue\nbus: { type: kafka }\n';
+    const message = problemsOf(text);
+    expect(message).toMatch(/3 problems/);
+    expect(message).toMatch(/:2:9: .*\(at server\.port\)/);
+    expect(message).toMatch(/colour/);
+    expect(message).toMatch(/:4:\d+: .*\(at bus\.type\)/);
+  });
+
+  it('validates each connector block with its own schema', () => {
+    const message = problemsOf('connectors:\n  gh:\n    type: github\n    secrte: abc\n');
+    expect(message).toMatch(/connectors\.gh/);
+  });
+
+  it('survives an alias bomb with a clear error', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(9).fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`).join(',')}]`);
+    expect(() => parseConfig('/etc/hookhub.yaml', bomb.join('\n'), env())).toThrow(/alias/i);
+  });
+
+  it('reads a file from disk and explains a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookhub-config-'));
+    writeFileSync(join(dir, 'hookhub.yaml'), VALID);
+    const config = await loadConfig(join(dir, 'hookhub.yaml'), env({ GH_SECRET: 'a', NEW_STRIPE: 'b' }));
+    expect(config.file).toBe(join(dir, 'hookhub.yaml'));
+    await expect(loadConfig(join(dir, 'nope.yaml'), env())).rejects.toThrow(/create it, or pass --config/);
+  });
+});
