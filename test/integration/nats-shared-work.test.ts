@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Delivery } from '../../src/bus/event-bus.ts';
+import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
+import { delay, eventually, ids, message, pump } from '../contract/bus-contract-helpers.ts';
+import { startNatsServer, type NatsServerHandle } from '../helpers/nats-server.ts';
+
+describe('NATS bus shared by several hub processes', () => {
+  let server: NatsServerHandle;
+  let hubs: NatsBus[] = [];
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    // Two connections = two hub processes as far as NATS can tell.
+    hubs = [await createNatsBus({ url: server.url, name: 'hub-a' }), await createNatsBus({ url: server.url, name: 'hub-b' })];
+  });
+
+  afterAll(async () => {
+    await Promise.all(hubs.map((hub) => hub.close()));
+    await server.stop();
+  });
+
+  it('splits a durable consumer between hubs, each job once, and dedups across them', async () => {
+    const [a, b] = hubs as [NatsBus, NatsBus];
+    const slowAck = async (d: Delivery) => {
+      await delay(5);
+      await d.ack();
+    };
+    const one = pump(a.consume('jobs', 'workers', { batch: 1, ackWaitMs: 10_000 }), slowAck);
+    const two = pump(b.consume('jobs', 'workers', { batch: 1, ackWaitMs: 10_000 }), slowAck);
+    const wanted = Array.from({ length: 60 }, (_, i) => `job${String(i).padStart(2, '0')}`);
+    await Promise.all(wanted.map((id, i) => (i % 2 === 0 ? a : b).publish('jobs', message(id, 'webhook'))));
+    // The same ids through the other hub are duplicates: dedup state is shared in NATS.
+    const again = await Promise.all(wanted.map((id, i) => (i % 2 === 0 ? b : a).publish('jobs', message(id, 'webhook'))));
+    expect(again.every((r) => r.duplicate)).toBe(true);
+    await eventually(() => one.received.length + two.received.length >= wanted.length, 'all jobs delivered', 20_000);
+    await delay(300);
+    await Promise.all([one.stop(), two.stop()]);
+    expect([...ids(one.received), ...ids(two.received)].sort()).toEqual(wanted);
+    expect(one.received.length).toBeGreaterThan(0);
+    expect(two.received.length).toBeGreaterThan(0);
+  });
+});
