@@ -23,6 +23,7 @@ export type BitbucketConfig = z.output<typeof BitbucketConfigSchema>;
 export const bitbucketConnector: Connector<BitbucketConfig> = {
   type: 'bitbucket',
   configSchema: BitbucketConfigSchema,
+  contentTypes: ['application/json'],
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyBitbucketSignature(request, ctx.config.secret);

@@ -23,6 +23,7 @@ const ID_HEADER = 'X-Atlassian-Webhook-Identifier';
 export const jiraConnector: Connector<JiraConfig> = {
   type: 'jira',
   configSchema: JiraConfigSchema,
+  contentTypes: ['application/json'],
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyJiraSignature(request, ctx.config.secret);

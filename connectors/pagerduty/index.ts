@@ -18,6 +18,7 @@ export type PagerdutyConfig = z.output<typeof PagerdutyConfigSchema>;
 export const pagerdutyConnector: Connector<PagerdutyConfig> = {
   type: 'pagerduty',
   configSchema: PagerdutyConfigSchema,
+  contentTypes: ['application/json'],
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyPagerdutySignature(request, ctx.config.secret);
