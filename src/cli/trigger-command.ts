@@ -32,7 +32,7 @@ export function registerTriggerCommand(program: Command): void {
       const ctx = { name: instanceName, config: block, now: () => new Date() };
       const headers = connector.sign(body, ctx, { id: opts.id ?? randomUUID(), event });
       const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
-      const response = await fetch(`${base}/hooks/${instanceName}`, { method: 'POST', headers, body });
+      const response = await fetch(`${base}/hooks/${instanceName}`, { method: 'POST', headers, body: new Uint8Array(body) });
       const text = await response.text();
       process.stdout.write(`${response.status} ${text}\n`);
       if (!response.ok) process.exitCode = 1;

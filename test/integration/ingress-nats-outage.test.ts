@@ -7,7 +7,7 @@ import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { eventually, silentLogger } from '../helpers/hub-fixtures.ts';
 import { startNatsServer, type NatsServerHandle } from '../helpers/nats-server.ts';
 
-const config = { type: 'github', secret: ['s'] };
+const config = { type: 'github' as const, secret: ['s'] };
 let nats: NatsServerHandle;
 let bus: NatsBus;
 let ingress: IngressServer;
@@ -17,7 +17,7 @@ async function deliver(): Promise<{ status: number; id: string }> {
   const id = randomUUID();
   const body = Buffer.from(JSON.stringify({ zen: 'x', hook_id: 1, repository: { full_name: 'acme/api' } }));
   const headers = githubConnector.sign(body, { name: 'gh', config, now: () => new Date() }, { id, event: 'push' });
-  const res = await fetch(`${base}/hooks/gh`, { method: 'POST', headers, body });
+  const res = await fetch(`${base}/hooks/gh`, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: res.status, id };
 }
 
@@ -50,7 +50,7 @@ describe('ingress on NATS while NATS goes away and comes back', () => {
       const attempt = await deliver();
       return attempt.status === 202 ? attempt : undefined;
     }, 20_000, 'a 202 after NATS came back');
-    expect(await bus.get('events', after.id)).toBeDefined();
+    expect(await bus.get('events', after!.id)).toBeDefined();
     expect(await bus.get('events', before.id)).toBeDefined();
     for (const attempt of during) expect(await bus.get('events', attempt.id)).toBeUndefined();
     expect((await fetch(`${base}/readyz`)).status).toBe(200);

@@ -7,9 +7,9 @@ import type { HubEvent } from '../../src/events/hub-event.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
 
-const config = { type: 'github', secret: ['current-secret', 'old-secret'] };
-const signer = { type: 'github', secret: ['current-secret'] };
-const oldSigner = { type: 'github', secret: ['old-secret'] };
+const config = { type: 'github' as const, secret: ['current-secret', 'old-secret'] };
+const signer = { type: 'github' as const, secret: ['current-secret'] };
+const oldSigner = { type: 'github' as const, secret: ['old-secret'] };
 const payload = JSON.stringify({ action: 'opened', number: 7, pull_request: { number: 7, title: 'Fix', html_url: 'https://github.com/acme/api/pull/7', user: { login: 'ana' } }, repository: { full_name: 'acme/api' }, sender: { login: 'ana' } });
 
 let bus: EventBus;
@@ -22,7 +22,7 @@ function signed(body: string | Buffer, id = randomUUID(), event = 'pull_request'
 }
 
 function post(path: string, headers: Record<string, string>, body: Buffer | string) {
-  return fetch(`${base}${path}`, { method: 'POST', headers, body });
+  return fetch(`${base}${path}`, { method: 'POST', headers, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 
 beforeAll(async () => {
