@@ -1,25 +1,11 @@
-import { afterAll, beforeAll } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
-import { startNatsServer, type NatsServerHandle } from '../helpers/nats-server.ts';
+import { useNatsServer } from '../helpers/nats-server.ts';
 import { describeBusContract } from './bus-contract.ts';
 
-let server: NatsServerHandle | undefined;
+const natsServer = useNatsServer();
 let counter = 0;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-function natsUrl(): string {
-  if (server === undefined) throw new Error('nats-server did not start (see the beforeAll error)');
-  return server.url;
-}
 
 /** Removes the streams (and KV buckets, which are streams) of one test's prefix. */
 async function dropPrefix(url: string, prefix: string): Promise<void> {
@@ -38,7 +24,7 @@ async function dropPrefix(url: string, prefix: string): Promise<void> {
 describeBusContract(
   'nats',
   async () => {
-    const url = natsUrl();
+    const url = natsServer().url;
     const prefix = `t${process.pid}x${++counter}`;
     let bus: NatsBus = await createNatsBus({ url, prefix });
     return {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A nats-server child process with JetStream, on its own port and temp store dir. */
 export interface NatsServerHandle {
@@ -79,6 +80,30 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
       await terminate('SIGTERM');
       current = await spawnServer(bin, port, storeDir);
     },
+  };
+}
+
+/**
+ * One nats-server for the current test file: registers beforeAll/afterAll and returns an accessor.
+ * A start failure (such as the missing-binary hint) is thrown by the accessor inside each test,
+ * so it shows up as failed tests, never as skipped ones.
+ */
+export function useNatsServer(): () => NatsServerHandle {
+  let server: NatsServerHandle | undefined;
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      server = await startNatsServer();
+    } catch (err) {
+      failure = err;
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (server !== undefined) return server;
+    throw failure ?? new Error('nats-server is not started yet: use the accessor inside tests or hooks');
   };
 }
 

@@ -1,22 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/bus/event-bus.ts';
 import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
 import { delay, eventually, ids, message, pump } from '../contract/bus-contract-helpers.ts';
-import { startNatsServer, type NatsServerHandle } from '../helpers/nats-server.ts';
+import { useNatsServer } from '../helpers/nats-server.ts';
 
 describe('NATS bus shared by several hub processes', () => {
-  let server: NatsServerHandle;
+  const natsServer = useNatsServer();
   let hubs: NatsBus[] = [];
 
-  beforeAll(async () => {
-    server = await startNatsServer();
+  beforeEach(async () => {
+    const { url } = natsServer();
     // Two connections = two hub processes as far as NATS can tell.
-    hubs = [await createNatsBus({ url: server.url, name: 'hub-a' }), await createNatsBus({ url: server.url, name: 'hub-b' })];
+    hubs = [await createNatsBus({ url, name: 'hub-a' }), await createNatsBus({ url, name: 'hub-b' })];
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await Promise.all(hubs.map((hub) => hub.close()));
-    await server.stop();
   });
 
   it('splits a durable consumer between hubs, each job once, and dedups across them', async () => {

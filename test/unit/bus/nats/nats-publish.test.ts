@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createNatsBus } from '../../../../src/bus/nats/nats-bus.ts';
 import { encodeEnvelope } from '../../../../src/bus/nats/nats-envelope.ts';
 import { idKey } from '../../../../src/bus/nats/nats-publish.ts';
 import { delay } from '../../../contract/bus-contract-helpers.ts';
-import { startNatsServer, type NatsServerHandle } from '../../../helpers/nats-server.ts';
+import { useNatsServer } from '../../../helpers/nats-server.ts';
 
 describe('NatsBus publish and dedup', () => {
-  let server: NatsServerHandle;
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const natsServer = useNatsServer();
 
   it('remembers ids in KV beyond the JetStream duplicate window', async () => {
     // retention 1 s → duplicate_window 1 s, while ids stay in the dedup bucket for 24 h.
-    const bus = await createNatsBus({ url: server.url, prefix: 'horizon', retentionMs: 1_000 });
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'horizon', retentionMs: 1_000 });
     try {
       expect(await bus.publish('events', { id: 'x', subject: 'github.push', payload: {} })).toEqual({ duplicate: false });
       await delay(1_500);
@@ -29,8 +23,8 @@ describe('NatsBus publish and dedup', () => {
   });
 
   it('heals an id whose first publish was stored but never confirmed', async () => {
-    const bus = await createNatsBus({ url: server.url, prefix: 'heal' });
-    const nc = await connect({ servers: server.url });
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'heal' });
+    const nc = await connect({ servers: natsServer().url });
     try {
       // As if the PubAck was lost: the message is in the stream, the dedup bucket does not know it.
       const lost = { id: 'lost', subject: 'github.push', payload: { v: 1 } };
@@ -45,7 +39,7 @@ describe('NatsBus publish and dedup', () => {
   });
 
   it('keeps odd subjects and ids intact', async () => {
-    const bus = await createNatsBus({ url: server.url, prefix: 'odd' });
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'odd' });
     try {
       const msg = { id: 'id with spaces/and:*>\n', subject: 'weird type.*.>', payload: { ok: true } };
       await bus.publish('events', msg);
