@@ -18,6 +18,7 @@ export const githubConnector: Connector<GithubConfig> = {
   type: 'github',
   configSchema: GithubConfigSchema,
   secretFields: ['secret'],
+  contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
   samples: {
     ping: 'ping.json',
     push: 'push.json',
