@@ -1,0 +1,116 @@
+/** Embedded-only behaviour: dedup horizon and retention on a fixed clock, reopen, options. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ConfigError } from '../../../../src/errors.ts';
+import { createEmbeddedBus, type EmbeddedBus } from '../../../../src/bus/embedded/embedded-bus.ts';
+import type { BusMessage } from '../../../../src/bus/event-bus.ts';
+
+const HOUR = 3_600_000;
+let dir = '';
+let path = '';
+let clock = Date.parse('2026-03-01T00:00:00Z');
+const now = () => new Date(clock);
+const open: EmbeddedBus[] = [];
+
+async function openBus(options: { retentionMs?: number } = {}): Promise<EmbeddedBus> {
+  const bus = await createEmbeddedBus({ path, now, ...options });
+  open.push(bus);
+  return bus;
+}
+const msg = (id: string, subject = 'github.push'): BusMessage => ({ id, subject, payload: { id } });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hookhub-embedded-unit-'));
+  path = join(dir, 'nested', 'folder', 'hookhub.db');
+  clock = Date.parse('2026-03-01T00:00:00Z');
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((bus) => bus.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('dedups within 24 h and accepts the id again after the horizon', async () => {
+  const bus = await openBus();
+  expect(await bus.publish('events', msg('e1'))).toEqual({ duplicate: false });
+  clock += 23 * HOUR;
+  expect(await bus.publish('events', msg('e1'))).toEqual({ duplicate: true });
+  clock += 2 * HOUR;
+  expect(await bus.publish('events', msg('e1'))).toEqual({ duplicate: false });
+  expect((await bus.get('events', 'e1'))?.time).toBe(now().toISOString());
+});
+
+it('keeps data, dedup and consumer progress across close and reopen', async () => {
+  const first = await openBus();
+  await first.publish('events', msg('a'));
+  await first.publish('events', msg('b'));
+  await first.record({ ref: 'a', kind: 'rule', time: now().toISOString(), data: { rule: 'r' } });
+  for await (const delivery of first.consume('events', 'router', { batch: 1 })) {
+    await delivery.ack();
+    if (delivery.id === 'a') break;
+  }
+  await first.close();
+  const second = await openBus();
+  expect(await second.publish('events', msg('a'))).toEqual({ duplicate: true });
+  expect(await second.records('a')).toHaveLength(1);
+  const seen: string[] = [];
+  for await (const delivery of second.consume('events', 'router')) {
+    seen.push(delivery.id);
+    await delivery.ack();
+    break;
+  }
+  expect(seen).toEqual(['b']);
+});
+
+it('prunes old messages and records, but keeps what a consumer has not finished', async () => {
+  const bus = await openBus({ retentionMs: 7 * 24 * HOUR });
+  await bus.publish('jobs', msg('done', 'slack'));
+  await bus.publish('jobs', msg('pending', 'slack'));
+  await bus.record({ ref: 'done', kind: 'attempt', time: now().toISOString(), data: {} });
+  for await (const delivery of bus.consume('jobs', 'worker', { ackWaitMs: 1_000 })) {
+    if (delivery.id === 'done') await delivery.ack();
+    else break;
+  }
+  clock += 8 * 24 * HOUR;
+  await bus.publish('jobs', msg('fresh', 'slack'));
+  await bus.prune();
+  const left = await bus.query({ stream: 'jobs' });
+  expect(left.map((m) => m.id)).toEqual(['pending', 'fresh']);
+  expect(await bus.records('done')).toEqual([]);
+  // Dedup keys outlive their messages only up to the horizon, which has passed too.
+  expect(await bus.publish('jobs', msg('done', 'slack'))).toEqual({ duplicate: false });
+});
+
+it('matches a glob prefix on whole segments only', async () => {
+  const bus = await openBus();
+  for (const [id, subject] of [['1', 'github'], ['2', 'githubx.push'], ['3', 'github.push'], ['4', 'github-x.push']]) {
+    await bus.publish('events', msg(id ?? '', subject));
+  }
+  expect((await bus.query({ stream: 'events', subject: 'github.**' })).map((m) => m.id)).toEqual(['3']);
+  expect((await bus.query({ stream: 'events', subject: 'github' })).map((m) => m.id)).toEqual(['1']);
+});
+
+it('finds glob matches beyond the first chunk of candidates', async () => {
+  const bus = await openBus();
+  const noise = Array.from({ length: 450 }, (_, i) => bus.publish('events', msg(`n${i}`, 'github.issues.opened')));
+  await Promise.all(noise);
+  await bus.publish('events', msg('target', 'github.push'));
+  const found = await bus.query({ stream: 'events', subject: 'github.*', limit: 5 });
+  expect(found.map((m) => m.id)).toEqual(['target']);
+});
+
+it('commits a pending batch on close', async () => {
+  const bus = await openBus();
+  const pending = bus.publish('events', msg('last'));
+  await bus.close();
+  await expect(pending).resolves.toEqual({ duplicate: false });
+  const reopened = await openBus();
+  expect(await reopened.get('events', 'last')).toBeDefined();
+  await expect(bus.publish('events', msg('after'))).rejects.toThrow(/closed/);
+});
+
+it('rejects a dedup horizon under 24 h and non-positive durations', async () => {
+  await expect(createEmbeddedBus({ path, dedupHorizonMs: HOUR })).rejects.toBeInstanceOf(ConfigError);
+  await expect(createEmbeddedBus({ path, retentionMs: 0 })).rejects.toThrow(/retentionMs/);
+});
