@@ -1,8 +1,8 @@
 import type { NotifyParams } from '../notify-params.ts';
-import { truncate } from './truncate.ts';
+import { truncateBytes } from './truncate.ts';
 
-/** Teams rejects messages over ~28 KB; keep the card's text well inside that. */
-export const TEAMS_LIMITS = { title: 500, text: 20_000, facts: 30, factValue: 1_000 } as const;
+/** Teams rejects messages over ~28 KB (UTF-8 bytes); the card's text is budgeted to stay inside that. */
+export const TEAMS_LIMITS = { messageBytes: 28_000, textBytes: 24_000, titleBytes: 1_000, facts: 20, factBytes: 400 } as const;
 
 const CONTAINER_STYLE: Readonly<Record<string, string>> = { good: 'good', warning: 'warning', danger: 'attention' };
 
@@ -14,13 +14,15 @@ const CONTAINER_STYLE: Readonly<Record<string, string>> = { good: 'good', warnin
 export function formatTeams(params: NotifyParams): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   if (params.title) {
-    body.push({ type: 'TextBlock', text: truncate(params.title, TEAMS_LIMITS.title), weight: 'Bolder', size: 'Medium', wrap: true });
+    body.push({ type: 'TextBlock', text: truncateBytes(params.title, TEAMS_LIMITS.titleBytes), weight: 'Bolder', size: 'Medium', wrap: true });
   }
-  body.push({ type: 'TextBlock', text: truncate(params.text, TEAMS_LIMITS.text), wrap: true });
   const facts = (params.fields ?? []).slice(0, TEAMS_LIMITS.facts).map((field) => ({
-    title: truncate(field.title, 100),
-    value: truncate(field.value, TEAMS_LIMITS.factValue),
+    title: truncateBytes(field.title, 100),
+    value: truncateBytes(field.value, TEAMS_LIMITS.factBytes),
   }));
+  const used = Buffer.byteLength(JSON.stringify(body)) + Buffer.byteLength(JSON.stringify(facts));
+  // JSON escaping can grow text (quotes, newlines), so budget on the escaped size.
+  body.push({ type: 'TextBlock', text: fitEscaped(params.text, TEAMS_LIMITS.textBytes - used), wrap: true });
   if (facts.length > 0) body.push({ type: 'FactSet', facts });
   const style = params.color ? CONTAINER_STYLE[params.color.toLowerCase()] : undefined;
   const content: Record<string, unknown> = {
@@ -35,4 +37,10 @@ export function formatTeams(params: NotifyParams): Record<string, unknown> {
     type: 'message',
     attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content }],
   };
+}
+
+function fitEscaped(text: string, maxBytes: number): string {
+  let out = truncateBytes(text, maxBytes);
+  while (out.length > 0 && Buffer.byteLength(JSON.stringify(out)) > maxBytes) out = truncateBytes(out, Math.floor(Buffer.byteLength(out) * 0.9));
+  return out;
 }

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlockedDestinationError, createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
+import { compileNetworkPolicy } from '../../../../src/actions/runtime/ssrf/network-policy.ts';
+
+describe('network policy', () => {
+  const policy = compileNetworkPolicy();
+  it.each([
+    '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
+    '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '224.0.0.1', '64:ff9b::a9fe:a9fe',
+  ])('refuses %s', (address) => {
+    expect(policy.checkAddress(address, 'example.com')).toBeDefined();
+  });
+
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111'])('allows public %s', (address) => {
+    expect(policy.checkAddress(address, 'example.com')).toBeUndefined();
+  });
+
+  it('refuses metadata and localhost names before resolving', () => {
+    expect(policy.checkName('metadata.google.internal')).toContain('metadata');
+    expect(policy.checkName('METADATA.google.internal.')).toContain('metadata');
+    expect(policy.checkName('api.localhost')).toContain('loopback');
+    expect(policy.checkName('hooks.slack.com')).toBeUndefined();
+  });
+
+  it('allows listed CIDRs, addresses and host names, or everything with allowPrivateNetworks', () => {
+    const listed = compileNetworkPolicy({ allow: ['10.1.0.0/16', '::1', 'internal.example'] });
+    expect(listed.checkAddress('10.1.2.3', 'x')).toBeUndefined();
+    expect(listed.checkAddress('10.2.0.1', 'x')).toBeDefined();
+    expect(listed.checkAddress('::1', 'x')).toBeUndefined();
+    expect(listed.checkAddress('192.168.0.1', 'internal.example')).toBeUndefined();
+    expect(compileNetworkPolicy({ allowPrivateNetworks: true }).checkAddress('127.0.0.1', 'x')).toBeUndefined();
+  });
+});
+
+describe('guarded fetch', () => {
+  let server: Server;
+  let port = 0;
+  let hits = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits += 1;
+      if (req.url === '/redirect') res.writeHead(302, { location: 'http://127.0.0.1/' }).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.method}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each([
+    ['127.0.0.1', (p: number) => `http://127.0.0.1:${p}/`],
+    ['169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
+    ['[::1]', (p: number) => `http://[::1]:${p}/`],
+    ['a name resolving to loopback', (p: number) => `http://localhost:${p}/`],
+    ['a decimal IPv4 literal', (p: number) => `http://2130706433:${p}/`],
+    ['metadata.google.internal', () => 'http://metadata.google.internal/computeMetadata/v1/'],
+  ])('blocks %s', async (_name, url) => {
+    const guard = createOutboundGuard();
+    const before = hits;
+    await expect(guard.fetch(url(port), { method: 'POST', body: 'x' })).rejects.toBeInstanceOf(BlockedDestinationError);
+    expect(hits).toBe(before);
+    guard.close();
+  });
+
+  it('blocks a public-looking name whose DNS answer is private (checked, not trusted)', async () => {
+    const guard = createOutboundGuard({}, { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }] });
+    await expect(guard.fetch('http://rebind.example/')).rejects.toThrow(/10\.0\.0\.7 is a private address/);
+    guard.close();
+  });
+
+  it('connects to the checked address, not a fresh DNS answer', async () => {
+    // The name "sink.test" does not exist: only the pinned answer from the policy check can reach the server.
+    const guard = createOutboundGuard({ allow: ['127.0.0.1'] }, { resolveHost: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const response = await guard.fetch(`http://sink.test:${port}/x`, { method: 'POST', body: 'hi' });
+    expect(await response.text()).toBe('ok POST');
+    guard.close();
+  });
+
+  it('reaches an allowlisted local server and never follows redirects', async () => {
+    const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
+    expect((await guard.fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    const redirect = await guard.fetch(`http://127.0.0.1:${port}/redirect`);
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('http://127.0.0.1/');
+    guard.close();
+  });
+
+  it('refuses non-HTTP schemes', async () => {
+    const guard = createOutboundGuard({ allowPrivateNetworks: true });
+    await expect(guard.fetch('file:///etc/passwd')).rejects.toBeInstanceOf(BlockedDestinationError);
+    guard.close();
+  });
+});
