@@ -43,7 +43,9 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     if (batch.length === 0) return;
     let outcomes: Outcome[];
     try {
-      outcomes = db.transaction(() => batch.map((item) => runIsolated(db, item.op)))();
+      // IMMEDIATE takes the write lock up front, so another process sharing the file makes
+      // us wait (busy_timeout) instead of failing a read-then-write op with SQLITE_BUSY.
+      outcomes = db.transaction(() => batch.map((item) => runIsolated(db, item.op))).immediate();
     } catch (error) {
       const failure = hooks.failed(error);
       for (const item of batch) item.reject(failure);
