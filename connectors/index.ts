@@ -1,0 +1,26 @@
+import type { Connector } from './connector.ts';
+import { githubConnector } from './github/index.ts';
+import { standardWebhooksConnector } from './standard-webhooks/index.ts';
+import { stripeConnector } from './stripe/index.ts';
+
+/**
+ * Every connector type, by the `type:` users write in hookhub.yaml. An explicit map: adding a
+ * provider means importing it here (no filesystem scanning, no if-chains).
+ */
+export const connectorRegistry = {
+  github: githubConnector,
+  stripe: stripeConnector,
+  'standard-webhooks': standardWebhooksConnector,
+} as const satisfies Record<string, Connector<any>>;
+
+export type ConnectorType = keyof typeof connectorRegistry;
+
+/** The connector for a `type:` value, or undefined for an unknown type. */
+export function findConnector(type: string): Connector | undefined {
+  return Object.hasOwn(connectorRegistry, type) ? connectorRegistry[type as ConnectorType] : undefined;
+}
+
+/** The known `type:` values, for "unknown connector type" messages. */
+export function connectorTypes(): string[] {
+  return Object.keys(connectorRegistry).sort();
+}
