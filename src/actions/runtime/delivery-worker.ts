@@ -7,7 +7,7 @@ import { countDeadLetters } from './dead-letters.ts';
 import { createDestinationGuards } from './destination-guards.ts';
 import { createGoneDestinations } from './gone-destinations.ts';
 import { createDeliveryProcessor } from './process-delivery.ts';
-import type { RetryConfig } from './retry-policy.ts';
+import { createRetryPolicy, type RetryConfig } from './retry-policy.ts';
 import { createOutboundGuard } from './ssrf/guarded-fetch.ts';
 import type { NetworkPolicy } from './ssrf/network-policy.ts';
 
@@ -59,6 +59,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 15_000;
   const ackWaitMs = options.ackWaitMs ?? Math.max(30_000, attemptTimeoutMs * 2);
   const concurrency = options.concurrency ?? 32;
+  // Fail at startup, not on the first job, when the default schedule is invalid.
+  createRetryPolicy(options.retry);
   const guard = deps.fetch === undefined ? createOutboundGuard(options.network) : undefined;
   const stopper = new AbortController();
   const resolveAddress = deps.resolveAddress ?? guard?.resolve;

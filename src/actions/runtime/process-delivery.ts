@@ -106,7 +106,7 @@ async function settleFailure(ctx: ProcessorContext, delivery: JobDelivery, input
         : prepared.retry.delayAfter(attempt, ctx.settings.random);
     log.warn({ attempt, status: outcome.status, error: outcome.message, delayMs }, 'attempt failed; will retry');
     input.count(job, prepared.channel, 'retry');
-    return delivery.nak(delayMs);
+    return delivery.nak(Number.isFinite(delayMs) ? delayMs : 1_000);
   }
   const reason =
     outcome.kind === 'retry'

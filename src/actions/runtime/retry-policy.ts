@@ -18,7 +18,9 @@ export const RetrySchema = z.union([
     jitter: z.number().min(0).max(1).optional(),
   }),
 ]);
-export type RetryConfig = z.output<typeof RetrySchema>;
+/** Retry config as written (durations as strings or milliseconds). */
+export type RetryConfig = z.input<typeof RetrySchema>;
+type ParsedRetryConfig = z.output<typeof RetrySchema>;
 
 /** Delays before retries 1..9 (attempt 1 is immediate): roughly Svix's schedule, stretched over a day. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
@@ -33,8 +35,9 @@ export interface RetryPolicy {
   delayAfter(attempt: number, random?: () => number): number;
 }
 
-/** Builds the policy for a retry config (undefined = the default schedule). */
-export function createRetryPolicy(config?: RetryConfig): RetryPolicy {
+/** Builds the policy for a retry config (undefined = the default schedule). Throws ConfigError-worthy zod errors on bad input. */
+export function createRetryPolicy(input?: RetryConfig): RetryPolicy {
+  const config = input === undefined ? undefined : RetrySchema.parse(input);
   const jitter = config?.jitter ?? DEFAULT_JITTER;
   const base = baseDelays(config);
   return {
@@ -46,7 +49,7 @@ export function createRetryPolicy(config?: RetryConfig): RetryPolicy {
   };
 }
 
-function baseDelays(config?: RetryConfig): { maxAttempts: number; delay: (attempt: number) => number } {
+function baseDelays(config?: ParsedRetryConfig): { maxAttempts: number; delay: (attempt: number) => number } {
   if (config === undefined || 'schedule' in config) {
     const schedule = config?.schedule ?? DEFAULT_RETRY_SCHEDULE_MS;
     return {
