@@ -83,14 +83,10 @@ export class EmbeddedBus implements EventBus {
         hasWork: () => !this.#closed && this.#leases.hasWork(ref, this.#nowMs()),
         listen: (wake) => this.#notifier.listen(stream, wake),
         now: () => this.#nowMs(),
+        stopped: () => this.#subscriptions.delete(subscription as Subscription<unknown>),
       },
       { batch: options.batch ?? 64, ackWaitMs, pollMs: this.#settings.pollMs, failurePauseMs: 1_000 },
     );
-    const stop = subscription.stop.bind(subscription);
-    subscription.stop = async () => {
-      this.#subscriptions.delete(subscription as Subscription<unknown>);
-      await stop();
-    };
     this.#subscriptions.add(subscription as Subscription<unknown>);
     return subscription;
   }

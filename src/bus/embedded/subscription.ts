@@ -15,6 +15,8 @@ export interface SubscriptionSource<T> {
   /** Subscribe to wake-ups; returns the unsubscribe function. */
   listen(wake: () => void): () => void;
   now(): number;
+  /** Called once when the subscription stops (stop(), or `break` out of for-await). */
+  stopped(): void;
 }
 
 export interface SubscriptionSettings {
@@ -89,10 +91,12 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
   };
 
   const stop = async (): Promise<void> => {
+    if (stopped) return;
     stopped = true;
     buffer.length = 0;
     unlisten();
     wake?.();
+    source.stopped();
   };
 
   return {
