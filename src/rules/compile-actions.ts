@@ -1,0 +1,103 @@
+import type { Action } from '../actions/action.ts';
+import { didYouMean } from './closest-match.ts';
+import type { Diagnostic, SourcePos } from './diagnostics.ts';
+import { compileParams, renderParams } from './compile-params.ts';
+import type { ActionRegistry, CompiledAction, RulesContext } from './rule.ts';
+import type { TemplateEngine, TemplateProblem } from './template-engine.ts';
+import { isPlainObject } from './when-check.ts';
+import type { YamlPath, YamlSource } from './yaml-source.ts';
+import { describe, issuesToDiagnostics, schemaKeys } from './zod-issues.ts';
+
+export interface ActionsInput {
+  entries: readonly unknown[];
+  /** Path of the `do:` list in the file. */
+  path: YamlPath;
+  source: YamlSource;
+  context: RulesContext;
+  engine: TemplateEngine;
+}
+
+/** Validates and compiles a rule's `do:` list; every problem goes to `out`. */
+export function compileActions(input: ActionsInput, out: Diagnostic[]): CompiledAction[] {
+  const actions: CompiledAction[] = [];
+  input.entries.forEach((entry, index) => {
+    const action = compileAction(entry, index, input, out);
+    if (action) actions.push(action);
+  });
+  return actions;
+}
+
+function compileAction(entry: unknown, index: number, input: ActionsInput, out: Diagnostic[]): CompiledAction | undefined {
+  const { source, context, engine } = input;
+  const path = [...input.path, index];
+  const err = (p: YamlPath, part: 'key' | 'value', message: string) =>
+    out.push({ ...source.locate(p, part), severity: 'error', message });
+  if (!isPlainObject(entry) || Object.keys(entry).length !== 1) {
+    err(path, 'value', `each do: entry is one { <action type>: params } map, e.g. "- notify: { channel: eng, text: hi }"; got ${describe(entry)}`);
+    return undefined;
+  }
+  const [type, rawParams] = Object.entries(entry)[0] as [string, unknown];
+  const action = lookupAction(context.registry, type);
+  if (!action) {
+    const known = actionTypes(context.registry);
+    err([...path, type], 'key', `unknown action type "${type}"${didYouMean(type, known)}; available: ${known.join(', ') || '(none)'}`);
+    return undefined;
+  }
+  const params = rawParams ?? {};
+  if (!isPlainObject(params)) {
+    err([...path, type], 'value', `params of ${type} must be a map, got ${describe(params)}`);
+    return undefined;
+  }
+  const before = out.length;
+  checkParams(action, params, [...path, type], input, out);
+  const compiled = compileParams(params, action.rawParams ?? [], engine, (p, problem, text) =>
+    out.push({ ...templatePos(source, [...path, type, ...p], problem, text), severity: 'error', message: `${type}: ${problem.message}` }),
+  );
+  if (out.length > before) return undefined;
+  return {
+    type,
+    index,
+    where: source.locate(path),
+    params,
+    render: (event, extra) => renderParams(compiled, event, extra) as Record<string, unknown>,
+  };
+}
+
+function checkParams(action: Action, params: Record<string, unknown>, path: YamlPath, input: ActionsInput, out: Diagnostic[]) {
+  const parsed = action.paramsSchema.safeParse(params);
+  if (!parsed.success) {
+    const options = { label: `${action.type}: `, knownKeys: schemaKeys(action.paramsSchema) };
+    out.push(...issuesToDiagnostics(parsed.error.issues, params, path, input.source, options));
+  }
+  const channel = params.channel;
+  const channels = input.context.channels;
+  if (typeof channel === 'string' && !channel.includes('{{') && !channels.includes(channel)) {
+    const known = channels.length > 0 ? `channels in hookhub.yaml: ${channels.join(', ')}` : 'hookhub.yaml defines no channels';
+    out.push({
+      ...input.source.locate([...path, 'channel']),
+      severity: 'error',
+      message: `${action.type}: unknown channel "${channel}"${didYouMean(channel, channels)}; ${known}`,
+    });
+  }
+}
+
+export function lookupAction(registry: ActionRegistry, type: string): Action | undefined {
+  if (registry instanceof Map) return registry.get(type);
+  const record = registry as Readonly<Record<string, Action>>;
+  return Object.hasOwn(record, type) ? record[type] : undefined;
+}
+
+export function actionTypes(registry: ActionRegistry): string[] {
+  return registry instanceof Map ? [...registry.keys()] : Object.keys(registry);
+}
+
+/** Points at the exact spot inside the YAML value when the template appears verbatim in the file. */
+function templatePos(source: YamlSource, path: YamlPath, problem: TemplateProblem, text: string): SourcePos {
+  const range = source.rangeOf(path);
+  if (!range) return source.locate(path);
+  const at = source.text.slice(range[0], range[1]).indexOf(text);
+  if (at < 0) return source.locate(path);
+  const lines = text.split('\n');
+  const before = lines.slice(0, problem.line - 1).reduce((n, l) => n + l.length + 1, 0);
+  return source.posAt(range[0] + at + before + problem.column);
+}

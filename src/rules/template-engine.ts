@@ -1,0 +1,159 @@
+import Handlebars from 'handlebars';
+import { didYouMean } from './closest-match.ts';
+import type { RenderContext } from './rule.ts';
+import { DATE_FORMATS, FORMAT_HELPERS, isValidTimeZone } from './template-format-helpers.ts';
+import { TEXT_HELPERS, type Helper, type HelperOptions } from './template-helpers.ts';
+
+/** A compiled template. `render` returns a string, or the raw value for a whole-value `{{value x}}`. */
+export interface Template {
+  readonly source: string;
+  render(context: unknown, extra: RenderContext): unknown;
+}
+
+/** A problem inside a template: `line` is 1-based, `column` 0-based, both within the template text. */
+export interface TemplateProblem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type CompileResult = { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
+
+export interface TemplateEngine {
+  compile(source: string): CompileResult;
+  readonly helpers: readonly string[];
+}
+
+type Ast = ReturnType<typeof Handlebars.parse>;
+
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
+
+/**
+ * A sandboxed Handlebars instance: its own helper registry, no partials, no `log`, and the
+ * 4.6+ default that denies prototype properties and methods (never relaxed here), so a template
+ * cannot reach `constructor` or run code. Output is not HTML, hence `noEscape`.
+ */
+export function createTemplateEngine(): TemplateEngine {
+  const hb = Handlebars.create();
+  hb.unregisterHelper('log');
+  const custom: Record<string, Helper> = { ...TEXT_HELPERS, ...FORMAT_HELPERS };
+  for (const [name, helper] of Object.entries(custom)) {
+    hb.registerHelper(name, (...args: unknown[]) => helper(args.slice(0, -1), args[args.length - 1] as HelperOptions));
+  }
+  const helpers = [...BUILTIN_HELPERS, ...Object.keys(custom)];
+  const known = new Set(helpers);
+  const options = {
+    noEscape: true,
+    strict: false,
+    knownHelpersOnly: true,
+    knownHelpers: Object.fromEntries(Object.keys(custom).map((n) => [n, true])),
+  };
+  return {
+    helpers,
+    compile(source) {
+      if (!source.includes('{{')) return { ok: true, template: { source, render: () => source } };
+      let ast: Ast;
+      try {
+        ast = hb.parse(source);
+      } catch (error) {
+        return { ok: false, problems: [parseProblem(error as Error, source)] };
+      }
+      const problems = checkAst(ast, known);
+      if (problems.length > 0) return { ok: false, problems };
+      const fn = hb.compile(ast, options);
+      const typed = isWholeValue(ast);
+      const render = (context: unknown, extra: RenderContext) => {
+        const sink: { value?: unknown } = {};
+        const text = fn(context, { data: { now: extra.now.toISOString(), rule: extra.rule, sink } });
+        return typed ? (sink.value ?? null) : text;
+      };
+      return { ok: true, template: { source, render } };
+    },
+  };
+}
+
+const TOKEN_NAMES: Record<string, string> = {
+  EOF: 'end of template (is a {{/…}} missing?)',
+  INVALID: 'text Handlebars cannot read inside {{ }}',
+  OPEN_ENDBLOCK: 'a {{/…}} that closes nothing',
+  CLOSE: '"}}"',
+  OPEN: '"{{"',
+};
+
+/** Handlebars parse errors carry the line in the message, an excerpt with a caret, and the token lists. */
+function parseProblem(error: Error & { lineNumber?: number; column?: number }, source: string): TemplateProblem {
+  if (typeof error.lineNumber === 'number') {
+    const message = `template error: ${error.message.replace(/ - \d+:\d+$/, '')}`;
+    return { message, line: error.lineNumber, column: error.column ?? 0 };
+  }
+  const lines = error.message.split('\n');
+  const line = Number(/line (\d+)/.exec(lines[0] ?? '')?.[1] ?? 1);
+  const got = /got '([A-Z_]+)'/.exec(error.message)?.[1];
+  const expected = [...(lines.slice(3).join(' ').match(/'[A-Z_]+'/g) ?? [])];
+  let what = lines[0] ?? error.message;
+  if (got) what = `unexpected ${TOKEN_NAMES[got] ?? got}${expected.length <= 3 ? `, expected ${expected.join(' or ')}` : ''}`;
+  const excerpt = lines.length >= 3 ? `\n    ${lines[1]}\n    ${lines[2]}` : '';
+  return { message: `template syntax error: ${what}${excerpt}`, line, column: caretColumn(source, line, lines[1], lines[2]) };
+}
+
+/** The excerpt is the text before the error (last 20 characters, newlines dropped) and after it. */
+function caretColumn(source: string, line: number, excerpt = '', caret = ''): number {
+  const before = excerpt.slice(0, caret.indexOf('^')).replace(/^\.\.\./, '');
+  const text = source.split('\n')[line - 1] ?? '';
+  const at = before === '' ? 0 : text.lastIndexOf(before);
+  return at < 0 ? 0 : at + before.length;
+}
+
+type AstNode = {
+  type: string;
+  loc?: { start: { line: number; column: number } };
+  path?: { type: string; original: string; parts?: string[]; data?: boolean; depth?: number };
+  params?: AstNode[];
+  hash?: { pairs: { key: string; value: AstNode & { value?: unknown } }[] };
+  value?: unknown;
+};
+
+/** Load-time checks Handlebars would only hit at render: unknown helpers, partials, bad date options. */
+function checkAst(ast: Ast, known: ReadonlySet<string>): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const n = node as AstNode;
+    const at = (message: string) =>
+      problems.push({ message, line: n.loc?.start.line ?? 1, column: n.loc?.start.column ?? 0 });
+    if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') at('partials ({{> name}}) are not available in rule templates');
+    else if (n.type === 'Decorator' || n.type === 'DecoratorBlock') at('decorators are not available in rule templates');
+    else if (isHelperCall(n)) checkHelperCall(n, known, at);
+    for (const [key, child] of Object.entries(n)) if (key !== 'loc' && key !== 'strip') visit(child);
+  };
+  visit(ast);
+  return problems;
+}
+
+function isHelperCall(n: AstNode): boolean {
+  if (n.type === 'SubExpression') return true;
+  return (n.type === 'MustacheStatement' || n.type === 'BlockStatement') && ((n.params?.length ?? 0) > 0 || n.hash !== undefined);
+}
+
+function checkHelperCall(n: AstNode, known: ReadonlySet<string>, at: (message: string) => void) {
+  const name = n.path?.original ?? '';
+  if (n.path?.type !== 'PathExpression' || !known.has(name)) {
+    at(`unknown helper "${name}"${didYouMean(name, known)}; available: ${[...known].join(', ')}`);
+    return;
+  }
+  if (name !== 'date') return;
+  const format = n.params?.[1];
+  if (format?.type === 'StringLiteral' && !(DATE_FORMATS as readonly unknown[]).includes(format.value)) {
+    at(`date format "${String(format.value)}" is not one of ${DATE_FORMATS.join(', ')}`);
+  }
+  const tz = n.hash?.pairs.find((p) => p.key === 'tz')?.value;
+  if (tz?.type === 'StringLiteral' && !isValidTimeZone(String(tz.value))) at(`unknown time zone "${String(tz.value)}" (use an IANA name such as Europe/Berlin)`);
+}
+
+/** `{{value x}}` alone (surrounding whitespace aside) keeps the value's type. */
+function isWholeValue(ast: Ast): boolean {
+  const body = (ast.body as AstNode[]).filter((s) => !(s.type === 'ContentStatement' && String(s.value).trim() === ''));
+  const only = body[0] as AstNode | undefined;
+  return body.length === 1 && only?.type === 'MustacheStatement' && only.path?.original === 'value';
+}

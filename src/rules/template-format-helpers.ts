@@ -1,0 +1,96 @@
+import type { Helper } from './template-helpers.ts';
+import { toText } from './template-helpers.ts';
+
+export const DATE_FORMATS = ['iso', 'relative', 'date', 'time', 'datetime'] as const;
+
+/**
+ * Currencies whose API amounts have no minor unit, and those with three decimals, as Stripe
+ * counts them (ISK, HUF and TWD are sent with two decimals). https://docs.stripe.com/currencies
+ */
+const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
+const THREE_DECIMAL = new Set('BHD JOD KWD OMR TND'.split(' '));
+
+/** Parses an ISO string, epoch seconds (Stripe `created`) or epoch milliseconds. */
+export function parseDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  let input: unknown = value;
+  if (typeof input === 'string' && /^\d+(\.\d+)?$/.test(input)) input = Number(input);
+  if (typeof input === 'number') return new Date(input < 1e11 ? input * 1000 : input);
+  if (typeof input !== 'string') return undefined;
+  const time = Date.parse(input);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `{{date value ["iso"|"relative"|"date"|"time"|"datetime"] [tz="Europe/Berlin"] [locale="de-DE"]}}` */
+const date: Helper = ([value, format], { hash, data }) => {
+  const when = parseDate(value);
+  if (!when) return toText(value);
+  const timeZone = typeof hash.tz === 'string' ? hash.tz : undefined;
+  const locale = typeof hash.locale === 'string' ? hash.locale : 'en-US';
+  switch (format ?? 'iso') {
+    case 'relative':
+      return relative(when, parseDate(data?.now) ?? new Date(), locale);
+    case 'date':
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(when);
+    case 'time':
+      return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(when);
+    case 'datetime':
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(when);
+    default:
+      return timeZone ? isoInZone(when, timeZone) : when.toISOString();
+  }
+};
+
+function isoInZone(when: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
+  }).formatToParts(when);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86400], ['month', 30 * 86400], ['week', 7 * 86400], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1],
+];
+
+function relative(when: Date, now: Date, locale: string): string {
+  const seconds = (when.getTime() - now.getTime()) / 1000;
+  const [unit, size] = UNITS.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+}
+
+/** `{{money amount currency [locale="en-US"] [digits=2]}}`: minor units (cents) to a formatted amount. */
+const money: Helper = ([amount, currency], { hash }) => {
+  const minor = typeof amount === 'string' && amount.trim() !== '' ? Number(amount) : amount;
+  if (typeof minor !== 'number' || !Number.isFinite(minor)) return toText(amount);
+  const code = toText(currency).toUpperCase();
+  const digits = typeof hash.digits === 'number' ? hash.digits : minorDigits(code);
+  const major = minor / 10 ** digits;
+  if (!/^[A-Z]{3}$/.test(code)) return `${major.toFixed(digits)} ${code}`.trim();
+  const locale = typeof hash.locale === 'string' ? hash.locale : 'en-US';
+  const standard = new Intl.NumberFormat(locale, { style: 'currency', currency: code }).resolvedOptions();
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: code,
+    minimumFractionDigits: standard.minimumFractionDigits,
+    maximumFractionDigits: Math.max(digits, standard.maximumFractionDigits ?? 0),
+  }).format(major);
+};
+
+function minorDigits(code: string): number {
+  if (ZERO_DECIMAL.has(code)) return 0;
+  return THREE_DECIMAL.has(code) ? 3 : 2;
+}
+
+export const FORMAT_HELPERS: Readonly<Record<string, Helper>> = { date, money };

@@ -1,0 +1,57 @@
+import * as siftModule from 'sift';
+import type { HubEvent } from '../events/hub-event.ts';
+import type { FailedClause } from './rule.ts';
+
+export type EventTester = (event: HubEvent) => boolean;
+
+// sift is CommonJS (module.exports = the tester factory): under Node's ESM interop that
+// function is the namespace's `default`, which its typings describe as a module instead.
+const createTester = (siftModule as unknown as { default: (query: object) => (item: unknown) => boolean }).default;
+
+/**
+ * Compiles a `when:` filter (already checked by checkWhen) with sift, over the whole CloudEvent.
+ * A path that does not exist simply holds no value: `$gt` fails, `$exists: false` and `$ne` hold.
+ */
+export function compileWhen(when: Readonly<Record<string, unknown>>): EventTester {
+  const test = createTester(when);
+  return (event) => test(event);
+}
+
+/**
+ * Evaluates each top-level clause on its own and returns those that fail, with the value the
+ * event had at that path, so `rules test` and history can say exactly why a rule was skipped.
+ */
+export function createWhenExplainer(when: Readonly<Record<string, unknown>>): (event: HubEvent) => FailedClause[] {
+  let clauses: { clause: string; condition: unknown; test: EventTester }[] | undefined;
+  return (event) => {
+    // Built on first use: most rules are never explained, and 10,000 extra testers cost load time.
+    clauses ??= Object.entries(when).map(([clause, condition]) => ({
+      clause,
+      condition,
+      test: compileWhen({ [clause]: condition }),
+    }));
+    const failed: FailedClause[] = [];
+    for (const { clause, condition, test } of clauses) {
+      if (test(event)) continue;
+      failed.push(clause.startsWith('$') ? { clause, condition } : { clause, condition, actual: readPath(event, clause) });
+    }
+    return failed;
+  };
+}
+
+/**
+ * Reads a dotted path like sift does, through arrays (`labels.name` → every label's name).
+ * Own properties only: a path never reaches a prototype.
+ */
+export function readPath(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current) && !/^\d+$/.test(segment)) {
+      current = current.map((item) => readPath(item, segment)).filter((v) => v !== undefined);
+      continue;
+    }
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
