@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { firstLine, pick, pickNumber, pickString } from '../shared/pick.ts';
+import { createHubEvent, type HubEvent } from '../../src/events/hub-event.ts';
+import { PayloadError } from '../../src/errors.ts';
+import { metaActor, metaTitle } from './titles.ts';
+
+const NAME = /^[a-z0-9_]{1,64}$/;
+
+/** Messenger `messaging[]` items carry no `field`: name them after the webhook field that sends them. */
+const MESSAGING_FIELDS: readonly (readonly [string, string])[] = [
+  ['message', 'messages'], ['postback', 'messaging_postbacks'], ['delivery', 'message_deliveries'],
+  ['read', 'message_reads'], ['optin', 'messaging_optins'], ['reaction', 'message_reactions'],
+  ['referral', 'messaging_referrals'], ['account_linking', 'messaging_account_linking'],
+];
+
+interface Item { field: string; value: unknown; time: number | undefined }
+
+/**
+ * Splits a verified Meta payload into one HubEvent per `entry[].changes[]` and per
+ * `entry[].messaging[]` item: type `meta.<object>.<field>`, data `{object, entry: {id, time}, field, value}`.
+ * The id is `<object>:<entry id>:<time>:<field>:<digest of the item>`: a batched retry regroups
+ * entries differently, but each change keeps its id, and two changes in one entry stay distinct.
+ * https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
+ */
+export function normalizeMeta(payload: Record<string, unknown>, connector: string, now: Date): HubEvent[] {
+  const object = pickString(payload, 'object');
+  if (object === undefined || !NAME.test(object)) throw new PayloadError('body has no usable `object` (not a Meta webhook payload)');
+  const entries = pick(payload, 'entry');
+  if (!Array.isArray(entries)) throw new PayloadError('body has no `entry` list (not a Meta webhook payload)');
+  const events: HubEvent[] = [];
+  for (const entry of entries) {
+    const entryId = pickString(entry, 'id') ?? '-';
+    const entryTime = pickNumber(entry, 'time');
+    for (const item of itemsOf(entry)) {
+      const time = item.time ?? entryTime;
+      events.push(createHubEvent({
+        id: [object, safe(entryId), entryTime ?? '-', item.field, digest(item.value)].join(':'),
+        type: `meta.${object}.${item.field}`,
+        connector,
+        data: { object, entry: { id: entryId, time: entryTime }, field: item.field, value: item.value },
+        time: time !== undefined ? toDate(time) : undefined,
+        subject: entryId === '-' ? undefined : entryId,
+        title: firstLine(metaTitle(item.value)),
+        actor: metaActor(item.value),
+      }, now));
+    }
+  }
+  if (events.length === 0) throw new PayloadError('Meta payload has no entry[].changes[] or entry[].messaging[] items');
+  return events;
+}
+
+function itemsOf(entry: unknown): Item[] {
+  const items: Item[] = [];
+  const changes = pick(entry, 'changes');
+  for (const change of Array.isArray(changes) ? changes : []) {
+    const field = pickString(change, 'field')?.toLowerCase();
+    if (field === undefined || !NAME.test(field)) throw new PayloadError('entry.changes[] item without a usable `field`');
+    items.push({ field, value: pick(change, 'value'), time: undefined });
+  }
+  const messaging = pick(entry, 'messaging');
+  for (const message of Array.isArray(messaging) ? messaging : []) {
+    items.push({ field: messagingField(message), value: message, time: pickNumber(message, 'timestamp') });
+  }
+  return items;
+}
+
+function messagingField(item: unknown): string {
+  if (pick(item, 'message', 'is_echo') === true) return 'message_echoes';
+  return MESSAGING_FIELDS.find(([key]) => pick(item, key) !== undefined)?.[1] ?? 'messaging';
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value) ?? 'null').digest('hex').slice(0, 16);
+}
+
+function safe(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
+}
+
+/** Page entries carry Unix seconds, Messenger items milliseconds. */
+function toDate(time: number): Date {
+  return new Date(time > 1e11 ? time : time * 1000);
+}
