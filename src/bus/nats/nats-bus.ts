@@ -20,7 +20,7 @@ import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
-import { createNatsSubscription } from './nats-subscription.ts';
+import { NatsSubscription } from './nats-subscription.ts';
 
 export interface NatsBusOptions {
   /** e.g. `nats://127.0.0.1:4222` (comma-separate several servers). */
@@ -64,7 +64,7 @@ export class NatsBus implements EventBus {
 
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
-    const sub = createNatsSubscription<T>(
+    const sub = new NatsSubscription<T>(
       { js: this.js, jsm: this.jsm, timeoutMs: this.timeoutMs },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,

@@ -1,0 +1,34 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Delivery } from '../event-bus.ts';
+import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
+
+/** Wraps one JetStream delivery; undefined (and terminated) when its body is not a hookhub envelope. */
+export function toDelivery<T>(msg: JsMsg, timeoutMs: number): Delivery<T> | undefined {
+  const time = timeFromNanos(msg.info.timestampNanos);
+  let stored;
+  try {
+    stored = decodeEnvelope<T>(msg.data, msg.info.streamSequence, time);
+  } catch {
+    // Not a hookhub envelope: nothing can ever process it.
+    msg.term('undecodable hookhub envelope');
+    return undefined;
+  }
+  return {
+    ...stored,
+    deliveryCount: msg.info.deliveryCount,
+    async ack() {
+      // Double ack: resolves once the server has recorded it, so an acked job is not redone.
+      await msg.ackAck({ timeout: timeoutMs });
+    },
+    async nak(delayMs = 0) {
+      if (delayMs > 0) msg.nak(delayMs);
+      else msg.nak();
+    },
+    async term() {
+      msg.term();
+    },
+    async working() {
+      msg.working();
+    },
+  };
+}
