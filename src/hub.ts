@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
+import { actions } from './actions/index.ts';
+import { countDeadLetters } from './actions/runtime/dead-letters.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
+import { createMetrics } from './observability/metrics.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -11,6 +15,8 @@ export interface HubOptions {
   now?: () => Date;
   /** Use this bus instead of opening the configured one (tests). */
   bus?: EventBus;
+  /** Outbound HTTP for actions; default is the SSRF-guarded fetch built from `delivery`. */
+  fetch?: typeof fetch;
 }
 
 export interface RunningHub {
@@ -19,17 +25,21 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-/** Starts every part of the hub: bus, ingress. Stop order is the reverse of start order. */
+/** Starts every part of the hub: bus, action workers, ingress. Stops in reverse order. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
   const bus = options.bus ?? (await createBus(config.bus, now));
+  const metrics = createMetrics();
+  metrics.trackDlqDepth(() => countDeadLetters(bus));
+  const worker = startWorker(options, bus, metrics, now);
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
     bodyLimit: config.server.bodyLimit,
     logger,
     now,
+    metrics,
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   return {
@@ -37,7 +47,27 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     bus,
     async stop() {
       await ingress.close();
+      await worker.stop();
       if (!options.bus) await bus.close();
     },
   };
+}
+
+function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date): DeliveryWorker {
+  const { delivery, channels } = options.config;
+  const worker = createDeliveryWorker({
+    bus,
+    registry: actions,
+    channels,
+    logger: options.logger,
+    now,
+    metrics,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    options: {
+      attemptTimeoutMs: delivery.timeout,
+      network: { allowPrivateNetworks: delivery.allowPrivateNetworks, allow: delivery.allowlist },
+    },
+  });
+  worker.start();
+  return worker;
 }

@@ -1,27 +1,67 @@
 import { isScalar, visit } from 'yaml';
 import { at, type LocatedDocument } from './yaml-location.ts';
 
-const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}\n]*))?\}/g;
+const MASK_START = 0xe000;
+const MASK_INDEX = 0xe100;
+
+interface Reference {
+  name: string;
+  fallback: string | undefined;
+}
+
+export interface MaskedText {
+  text: string;
+  references: Map<string, Reference>;
+}
 
 /**
- * Replaces `${VAR}` and `${VAR:-default}` in every string scalar, in place.
- * Interpolating parsed scalars (not raw text) means a value can never break the YAML structure.
+ * Replaces each `${VAR}` / `${VAR:-default}` with a same-length run of private-use characters before parsing.
+ * `{` would otherwise open a flow mapping in `{ secret: ${X} }` or `[${A}, ${B}]`; keeping the length keeps
+ * every line:col of later diagnostics exact.
+ */
+export function maskEnvReferences(text: string): MaskedText {
+  const references = new Map<string, Reference>();
+  const masked = text.replace(REFERENCE, (match, name: string, fallback: string | undefined) => {
+    const mask = String.fromCharCode(MASK_START, MASK_INDEX + references.size) + String.fromCharCode(MASK_START).repeat(match.length - 2);
+    references.set(mask, { name, fallback });
+    return mask;
+  });
+  return { text: masked, references };
+}
+
+/**
+ * Puts environment values where the masks are, in every string scalar, in place.
  * Returns one problem per unset variable; values are never echoed (they may be secrets).
  */
-export function interpolateEnv(located: LocatedDocument, vars: Readonly<Record<string, string | undefined>>): string[] {
+export function interpolateEnv(
+  located: LocatedDocument,
+  references: ReadonlyMap<string, Reference>,
+  vars: Readonly<Record<string, string | undefined>>,
+): string[] {
+  if (references.size === 0) return [];
   const problems: string[] = [];
   visit(located.doc, {
     Scalar(_key, node) {
-      if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
-      node.value = node.value.replace(PATTERN, (_m, name: string, fallback: string | undefined) => {
-        const value = vars[name];
-        if (value !== undefined && value !== '') return value;
-        if (fallback !== undefined) return fallback;
-        const where = node.range ? at(located, node.range[0]) : located.file;
-        problems.push(`${where}: environment variable ${name} is not set (set it, or write \${${name}:-default})`);
-        return '';
-      });
+      if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes(String.fromCharCode(MASK_START))) return;
+      let value = node.value;
+      for (const [mask, ref] of references) {
+        if (!value.includes(mask)) continue;
+        value = value.split(mask).join(resolve(ref, vars, () => {
+          const where = node.range ? at(located, node.range[0]) : located.file;
+          problems.push(`${where}: environment variable ${ref.name} is not set (set it, or write \${${ref.name}:-default})`);
+        }));
+      }
+      node.value = value;
     },
   });
   return problems;
+}
+
+function resolve(ref: Reference, vars: Readonly<Record<string, string | undefined>>, missing: () => void): string {
+  const value = vars[ref.name];
+  if (value !== undefined && value !== '') return value;
+  if (ref.fallback !== undefined) return ref.fallback;
+  missing();
+  return '';
 }

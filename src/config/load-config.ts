@@ -3,18 +3,20 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
+import { ChannelSchema, type Channel } from '../actions/notify/channel-schema.ts';
 import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-schema.ts';
 import type { HubEnv } from './env.ts';
-import { interpolateEnv } from './interpolate.ts';
+import { interpolateEnv, maskEnvReferences } from './interpolate.ts';
 import { locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
 export type ConnectorConfig = { type: string } & Record<string, unknown>;
 
-export interface HubConfig extends Omit<HubConfigInput, 'connectors' | 'bus'> {
+export interface HubConfig extends Omit<HubConfigInput, 'connectors' | 'channels' | 'bus'> {
   /** Absolute path of the file this came from. */
   file: string;
   bus: BusConfig;
   connectors: Record<string, ConnectorConfig>;
+  channels: Record<string, Channel>;
   /** Absolute path of the rules folder. */
   rulesDir: string;
 }
@@ -30,14 +32,18 @@ export async function loadConfig(path: string, env: HubEnv): Promise<HubConfig> 
 }
 
 export function parseConfig(file: string, text: string, env: HubEnv): HubConfig {
-  const { located, problems } = parseLocated(file, text);
-  if (problems.length === 0) problems.push(...interpolateEnv(located, env.vars));
+  const masked = maskEnvReferences(text);
+  const { located, problems } = parseLocated(file, masked.text);
+  if (problems.length === 0) problems.push(...interpolateEnv(located, masked.references, env.vars));
   if (problems.length > 0) throw configProblems(problems);
   const raw = toPlain(located);
   const parsed = HubConfigSchema.safeParse(raw);
   if (!parsed.success) throw configProblems(describeIssues(located, [], parsed.error.issues));
-  const connectors = validateConnectors(located, parsed.data.connectors);
-  return applyOverrides(file, { ...parsed.data, connectors, file, rulesDir: '', bus: parsed.data.bus }, env);
+  const entryProblems: string[] = [];
+  const connectors = validateEntries<ConnectorConfig>(located, 'connectors', parsed.data.connectors, connectorSchema, entryProblems);
+  const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
+  if (entryProblems.length > 0) throw configProblems(entryProblems);
+  return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus }, env);
 }
 
 function toPlain(located: LocatedDocument): unknown {
@@ -49,21 +55,32 @@ function toPlain(located: LocatedDocument): unknown {
   }
 }
 
-function validateConnectors(located: LocatedDocument, blocks: Record<string, ConnectorConfig>): Record<string, ConnectorConfig> {
-  const problems: string[] = [];
-  const out: Record<string, ConnectorConfig> = {};
+type SchemaLookup = (type: string) => z.ZodType | string;
+
+/** Each connector block is validated by its own connector's schema; an unknown type lists the known ones. */
+function connectorSchema(type: string): z.ZodType | string {
+  const connector = connectorRegistry[type as keyof typeof connectorRegistry];
+  return connector ? connector.configSchema : `unknown connector type "${type}" (known: ${Object.keys(connectorRegistry).sort().join(', ')})`;
+}
+
+function validateEntries<T>(
+  located: LocatedDocument,
+  section: string,
+  blocks: Record<string, { type: string }>,
+  schemaFor: SchemaLookup,
+  problems: string[],
+): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const [name, block] of Object.entries(blocks)) {
-    const connector = connectorRegistry[block.type as keyof typeof connectorRegistry];
-    if (!connector) {
-      const known = Object.keys(connectorRegistry).sort().join(', ');
-      problems.push(`${locate(located, ['connectors', name, 'type'])}: unknown connector type "${block.type}" (known: ${known})`);
+    const schema = schemaFor(block.type);
+    if (typeof schema === 'string') {
+      problems.push(`${locate(located, [section, name, 'type'])}: ${schema}`);
       continue;
     }
-    const result = (connector.configSchema as z.ZodType<ConnectorConfig>).safeParse(block);
-    if (result.success) out[name] = result.data;
-    else problems.push(...describeIssues(located, ['connectors', name], result.error.issues));
+    const result = schema.safeParse(block);
+    if (result.success) out[name] = result.data as T;
+    else problems.push(...describeIssues(located, [section, name], result.error.issues));
   }
-  if (problems.length > 0) throw configProblems(problems);
   return out;
 }
 

@@ -12,8 +12,8 @@ export function parseLocated(file: string, text: string): { located: LocatedDocu
   // maxAliasCount stops "billion laughs" alias bombs.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings].map((e) => {
-    const pos = e.linePos?.[0];
-    return `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${e.message.split('\n')[0]}`;
+    const { line, col } = lines.linePos(e.pos[0]);
+    return `${file}:${line}:${col}: ${e.message.split('\n')[0]}`;
   });
   return { located: { file, doc, lines }, problems };
 }

@@ -32,7 +32,8 @@ const RETRY_AFTER_SECONDS = '5';
 export function createHooksRoute(deps: HooksRouteDeps) {
   return async function handleHook(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const instance = deps.connectors.get(name);
-    if (!instance) return finish(res, name, 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
+    // Unknown names share one metrics label, so random paths cannot blow up label cardinality.
+    if (!instance) return finish(res, '_unknown', 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('allow', 'POST, GET');
       return finish(res, name, 405, () => sendError(res, 405, 'use POST'));

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/event-bus.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
 import { sendError, sendJson, sendText } from './respond.ts';
 
@@ -11,8 +12,8 @@ export interface IngressOptions {
   bodyLimit: number;
   logger: Logger;
   now?: () => Date;
-  /** Prometheus exposition for GET /metrics. */
-  metrics?: { text(): Promise<string>; contentType: string; ingress(connector: string, status: number): void };
+  /** Served on GET /metrics; also counts every webhook by connector and status. */
+  metrics?: Metrics;
   /** A non-fatal problem to show on /readyz (e.g. a broken rules file while the last good rules run). */
   degraded?: () => string | undefined;
   /** Everything that is not /hooks, /healthz, /readyz or /metrics (API, dashboard). */
@@ -33,7 +34,7 @@ export class IngressServer {
       bodyLimit: options.bodyLimit,
       logger: options.logger,
       now: options.now ?? (() => new Date()),
-      ...(options.metrics ? { observe: options.metrics.ingress.bind(options.metrics) } : {}),
+      ...(options.metrics ? { observe: countIngress(options.metrics) } : {}),
     });
     this.#server = createServer((req, res) => this.#route(req, res));
     // Providers keep connections open; a keep-alive longer than typical proxies avoids resets.
@@ -82,9 +83,13 @@ export class IngressServer {
   }
 
   async #metrics(res: ServerResponse): Promise<void> {
-    const metrics = this.#options.metrics!;
-    sendText(res, 200, await metrics.text(), metrics.contentType);
+    const { registry } = this.#options.metrics!;
+    sendText(res, 200, await registry.metrics(), registry.contentType);
   }
+}
+
+function countIngress(metrics: Metrics) {
+  return (connector: string, status: number) => metrics.ingress.inc({ connector, status: String(status) });
 }
 
 function safeDecode(segment: string): string {

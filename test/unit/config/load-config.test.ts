@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     expect(message).not.toContain('supersecretvalue');
   });
 
+  it('interpolates inside flow mappings and sequences, as in `{ secret: ${X} }`', () => {
+    const text = 'connectors:\n  gh: { type: github, secret: ${GH} }\n  st: { type: stripe, secret: [${A}, ${B:-whsec_b}] }\n';
+    const config = parseConfig('/etc/hookhub.yaml', text, env({ GH: 'g', A: 'whsec_a' }));
+    expect(config.connectors.gh).toMatchObject({ secret: ['g'] });
+    expect(config.connectors.st).toMatchObject({ secret: ['whsec_a', 'whsec_b'] });
+    expect(problemsOf(text, { A: 'x' })).toContain('/etc/hookhub.yaml:2:31: environment variable GH is not set');
+  });
+
   it('treats an empty variable as missing', () => {
     expect(problemsOf(VALID, { GH_SECRET: '', NEW_STRIPE: 'x' })).toContain('GH_SECRET is not set');
   });
