@@ -1,4 +1,10 @@
 import type { Connector } from './connector.ts';
+import { bitbucketConnector } from './bitbucket/index.ts';
+import { genericConnector } from './generic/index.ts';
+import { jiraConnector } from './jira/index.ts';
+import { linearConnector } from './linear/index.ts';
+import { pagerdutyConnector } from './pagerduty/index.ts';
+import { sentryConnector } from './sentry/index.ts';
 import { githubConnector } from './github/index.ts';
 import { standardWebhooksConnector } from './standard-webhooks/index.ts';
 import { stripeConnector } from './stripe/index.ts';
@@ -11,6 +17,12 @@ export const connectorRegistry = {
   github: githubConnector,
   stripe: stripeConnector,
   'standard-webhooks': standardWebhooksConnector,
+  bitbucket: bitbucketConnector,
+  linear: linearConnector,
+  pagerduty: pagerdutyConnector,
+  sentry: sentryConnector,
+  jira: jiraConnector,
+  generic: genericConnector,
 } as const satisfies Record<string, Connector<any>>;
 
 export type ConnectorType = keyof typeof connectorRegistry;
