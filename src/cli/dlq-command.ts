@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { listAll, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
+import { parseDuration } from '../actions/runtime/duration.ts';
+import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
+
+export interface DlqCommandDeps {
+  /** Opens the configured bus (`--config` is passed through when given). The command closes it. */
+  openBus: (options: { config?: string }) => Promise<EventBus>;
+  /** Where results go. Default: process.stdout. */
+  write?: (text: string) => void;
+  now?: () => Date;
+}
+
+interface CommonOptions {
+  config?: string;
+  json?: boolean;
+  since?: string;
+}
+
+/** `hookhub dlq list [--json] [--since 2h|ISO]` and `hookhub dlq retry <id> | --all [--since …]`. */
+export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void {
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  const now = deps.now ?? (() => new Date());
+  const dlq = program.command('dlq').description('inspect and retry dead-lettered action jobs');
+
+  dlq
+    .command('list')
+    .description('list dead letters, oldest first')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--since <when>', 'only those dead-lettered since a time (ISO 8601) or for a duration (e.g. 2h, 3d)')
+    .option('--json', 'print JSON')
+    .action(async (opts: CommonOptions) => {
+      const since = parseSince(opts.since, now);
+      await withBus(deps, opts, async (bus) => {
+        const letters = await listAll(bus, since);
+        write(opts.json ? `${JSON.stringify(letters, null, 2)}\n` : formatTable(letters));
+      });
+    });
+
+  dlq
+    .command('retry [id]')
+    .description('republish dead letters to the workers, keeping their idempotency key')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--all', 'retry every dead letter (optionally only those --since a time)')
+    .option('--since <when>', 'with --all: only those dead-lettered since a time (ISO 8601) or duration (2h)')
+    .option('--json', 'print JSON')
+    .action(async (id: string | undefined, opts: CommonOptions & { all?: boolean }) => {
+      const selection = selectionOf(id, opts, now);
+      await withBus(deps, opts, async (bus) => {
+        const retried = await retryDeadLetters(bus, selection, now);
+        if (opts.json) write(`${JSON.stringify(retried)}\n`);
+        else write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
+      });
+    });
+}
+
+function selectionOf(id: string | undefined, opts: CommonOptions & { all?: boolean }, now: () => Date): DeadLetterSelection {
+  if (id !== undefined && opts.all) throw new Error('give either a dead letter id or --all, not both');
+  if (id !== undefined) {
+    if (opts.since !== undefined) throw new Error('--since only goes with --all');
+    return { id };
+  }
+  if (!opts.all) throw new Error('give a dead letter id, or --all (see `hookhub dlq list`)');
+  const since = parseSince(opts.since, now);
+  return since ? { all: true, since } : { all: true };
+}
+
+/** `2h` means two hours ago; anything else must be a date. */
+export function parseSince(value: string | undefined, now: () => Date): Date | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms !== undefined) return new Date(now().getTime() - ms);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`--since: "${value}" is neither a date (2026-01-31T12:00:00Z) nor a duration (2h)`);
+  return date;
+}
+
+async function withBus(deps: DlqCommandDeps, opts: CommonOptions, run: (bus: EventBus) => Promise<void>): Promise<void> {
+  const bus = await deps.openBus(opts.config === undefined ? {} : { config: opts.config });
+  try {
+    await run(bus);
+  } finally {
+    await bus.close();
+  }
+}
+
+function formatTable(letters: readonly DeadLetter[]): string {
+  if (letters.length === 0) return 'no dead letters\n';
+  const rows = letters.map((l) => [l.id, l.time, l.subject, String(l.attempts.length), l.reason.replace(/\s+/g, ' ')]);
+  const header = ['ID', 'DEAD SINCE', 'ACTION', 'ATTEMPTS', 'REASON'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

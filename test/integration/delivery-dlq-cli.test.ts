@@ -1,0 +1,76 @@
+/** `hookhub dlq list|retry` against a real embedded bus file. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
+import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
+import type { DeadLetter } from '../../src/bus/event-bus.ts';
+import { makeJob } from './delivery-harness.ts';
+
+let dir: string;
+let path: string;
+const now = new Date('2030-01-02T12:00:00Z');
+
+async function run(...args: string[]): Promise<string> {
+  let out = '';
+  const program = new Command('hookhub').exitOverride();
+  registerDlqCommand(program, { openBus: () => createEmbeddedBus({ path }), write: (text) => (out += text), now: () => now });
+  await program.parseAsync(['node', 'hookhub', 'dlq', ...args]);
+  return out;
+}
+
+async function seed(letters: { id: string; time: string }[]): Promise<void> {
+  const bus = await createEmbeddedBus({ path });
+  for (const { id, time } of letters) {
+    const job = makeJob('webhook', { url: 'https://example.com' }, id);
+    await bus.deadLetter({ id, subject: 'webhook', payload: job, reason: 'permanent failure: HTTP 400', time, attempts: [{ attempt: 1, status: 400 }] });
+  }
+  await bus.close();
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hookhub-dlq-'));
+  path = join(dir, 'hookhub.db');
+  await seed([
+    { id: 'old:r:0', time: '2030-01-01T00:00:00.000Z' },
+    { id: 'new:r:0', time: '2030-01-02T11:30:00.000Z' },
+  ]);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hookhub dlq', () => {
+  it('lists dead letters as a table, or JSON', async () => {
+    const table = await run('list');
+    expect(table.split('\n')[0]).toMatch(/^ID\s+DEAD SINCE\s+ACTION\s+ATTEMPTS\s+REASON$/);
+    expect(table).toContain('old:r:0');
+    expect(table).toContain('permanent failure: HTTP 400');
+    const json = JSON.parse(await run('list', '--json')) as DeadLetter[];
+    expect(json.map((l) => l.id)).toEqual(['old:r:0', 'new:r:0']);
+  });
+
+  it('filters with --since as a duration or a date', async () => {
+    expect((JSON.parse(await run('list', '--json', '--since', '2h')) as DeadLetter[]).map((l) => l.id)).toEqual(['new:r:0']);
+    expect((JSON.parse(await run('list', '--json', '--since', '2030-01-01T00:00:00Z')) as DeadLetter[])).toHaveLength(2);
+  });
+
+  it('retries one by id, and the rest with --all --since', async () => {
+    expect(await run('retry', 'old:r:0')).toBe('retried old:r:0\n1 job(s) queued for delivery\n');
+    expect(JSON.parse(await run('retry', '--all', '--since', '1d', '--json'))).toEqual([{ id: 'new:r:0', subject: 'webhook' }]);
+    expect(await run('list')).toBe('no dead letters\n');
+    const bus = await createEmbeddedBus({ path });
+    const queued = await bus.query({ stream: 'jobs' });
+    await bus.close();
+    expect(queued.map((m) => m.id).sort()).toEqual(['new:r:0', 'old:r:0']);
+  });
+
+  it('refuses ambiguous or empty selections and unknown ids', async () => {
+    await expect(run('retry')).rejects.toThrow(/give a dead letter id, or --all/);
+    await expect(run('retry', 'x', '--all')).rejects.toThrow(/not both/);
+    await expect(run('retry', 'missing:r:0')).rejects.toThrow(/no dead letter with id "missing:r:0"/);
+    await expect(run('list', '--since', 'yesterday-ish')).rejects.toThrow(/neither a date/);
+  });
+});
