@@ -58,7 +58,11 @@ export class NatsBus implements EventBus {
 
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
     if (this.#closed) return Promise.reject(new Error('NATS bus is closed'));
-    const deps = { ...this.#readDeps(), problem: () => this.connection.problem() };
+    const deps = {
+      ...this.#readDeps(),
+      problem: () => this.connection.problem(),
+      maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
+    };
     return publishMessage(deps, stream, message, options);
   }
 

@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { nuid } from '@nats-io/transport-node';
+import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
 import { hashKey, type NatsNames } from './nats-names.ts';
@@ -17,6 +18,8 @@ export interface PublishDeps {
   timeoutMs: number;
   /** Why NATS is unreachable right now, or undefined. Publishing then fails fast. */
   problem(): string | undefined;
+  /** The server's max_payload (1 MB by default). */
+  maxPayload(): number;
 }
 
 export function idKey(stream: StreamName, id: string): string {
@@ -40,13 +43,20 @@ export async function publishMessage(
 ): Promise<PublishResult> {
   const down = deps.problem();
   if (down !== undefined) throw new Error(`NATS bus unavailable, message not stored: ${down}`);
+  const body = encodeEnvelope(message);
+  if (body.length > deps.maxPayload()) {
+    // Retrying cannot help: say which server setting to raise.
+    throw new PayloadError(
+      `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
+    );
+  }
   const key = idKey(stream, message.id);
   const known = await guard(deps.dedup.get(key), 'dedup lookup');
   if (!options.replay && known !== null && known.operation === 'PUT') return { duplicate: true };
   // Header-safe msg ids: the id's hash, or a fresh one for a deliberate replay.
   const msgID = options.replay ? `replay-${nuid.next()}` : key;
   const ack = await guard(
-    deps.js.publish(deps.names.subject(stream, message.subject), encodeEnvelope(message), {
+    deps.js.publish(deps.names.subject(stream, message.subject), body, {
       msgID,
       timeout: deps.timeoutMs,
       expect: { streamName: deps.names.stream(stream) },

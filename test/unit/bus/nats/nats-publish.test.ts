@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { PayloadError } from '../../../../src/errors.ts';
 import { createNatsBus } from '../../../../src/bus/nats/nats-bus.ts';
 import { encodeEnvelope } from '../../../../src/bus/nats/nats-envelope.ts';
 import { idKey } from '../../../../src/bus/nats/nats-publish.ts';
@@ -45,6 +46,18 @@ describe('NatsBus publish and dedup', () => {
       await bus.publish('events', msg);
       expect(await bus.get('events', msg.id)).toMatchObject(msg);
       expect(await bus.query({ stream: 'events', subject: 'weird type.*.>' })).toMatchObject([msg]);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('rejects a message larger than the server max_payload as a PayloadError, not a retryable failure', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'big' });
+    try {
+      const big = { id: 'big', subject: 'github.push', payload: { blob: 'x'.repeat(1_100_000) } };
+      await expect(bus.publish('events', big)).rejects.toBeInstanceOf(PayloadError);
+      await expect(bus.publish('events', big)).rejects.toThrow(/max_payload/);
+      expect(await bus.get('events', 'big')).toBeUndefined();
     } finally {
       await bus.close();
     }
