@@ -1,0 +1,51 @@
+import { refreshLinearSample } from '../../connectors/linear/fresh-sample.ts';
+
+/** How the bad-input battery configures and exercises one connector type. */
+export interface BatteryEntry {
+  /** A valid hookhub.yaml block whose secrets are all derived from `secret`. */
+  config: (secret: string) => Record<string, unknown>;
+  /** The sample to send (default: the first of `connector.samples`); pick one that is not a handshake. */
+  sample?: string;
+  /** Makes a bundled sample valid now (e.g. a signed timestamp inside the body). */
+  prepare?: (body: Buffer, now: Date) => Buffer;
+}
+
+const whsec = (secret: string) => `whsec_${Buffer.from(secret).toString('base64')}`;
+
+/**
+ * One entry per registered connector type. The battery fails, naming the type, when a connector is
+ * registered without an entry here, so every connector goes through it.
+ */
+export const batteryConnectors: Readonly<Record<string, BatteryEntry>> = {
+  github: { config: (secret) => ({ type: 'github', secret }), sample: 'push' },
+  stripe: { config: (secret) => ({ type: 'stripe', secret: `whsec_${secret}` }) },
+  'standard-webhooks': { config: (secret) => ({ type: 'standard-webhooks', secret: whsec(secret) }) },
+  razorpay: { config: (secret) => ({ type: 'razorpay', secret }) },
+  slack: { config: (secret) => ({ type: 'slack', secret }), sample: 'app_mention' },
+  // Both the token and the HMAC signing token, so a tampered body is caught too.
+  gitlab: { config: (secret) => ({ type: 'gitlab', secret, signingToken: whsec(secret) }) },
+  shopify: { config: (secret) => ({ type: 'shopify', secret }) },
+  meta: { config: (secret) => ({ type: 'meta', appSecret: secret, verifyToken: `${secret}-verify` }) },
+  bitbucket: { config: (secret) => ({ type: 'bitbucket', secret }) },
+  linear: { config: (secret) => ({ type: 'linear', secret }), prepare: refreshLinearSample },
+  pagerduty: { config: (secret) => ({ type: 'pagerduty', secret }) },
+  sentry: { config: (secret) => ({ type: 'sentry', secret }) },
+  jira: { config: (secret) => ({ type: 'jira', secret }) },
+  generic: {
+    config: (secret) => ({
+      type: 'generic',
+      provider: 'battery',
+      verify: {
+        hmac: {
+          header: 'X-Battery-Signature',
+          prefix: 'sha256=',
+          signedContent: '{id}.{timestamp}.{body}',
+          timestampHeader: 'X-Battery-Timestamp',
+          idHeader: 'X-Battery-Id',
+          secret,
+        },
+      },
+      typeFrom: { path: 'type' },
+    }),
+  },
+};
