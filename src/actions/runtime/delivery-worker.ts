@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Delivery, EventBus, Subscription } from '../../bus/event-bus.ts';
+import { jobLogger } from '../../observability/job-logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
@@ -61,17 +62,18 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const concurrency = options.concurrency ?? 32;
   // Fail at startup, not on the first job, when the default schedule is invalid.
   createRetryPolicy(options.retry);
-  const guard = deps.fetch === undefined ? createOutboundGuard(options.network) : undefined;
+  // Built even when fetch is injected: SMTP and other non-HTTP actions check hosts through it.
+  const guard = createOutboundGuard(options.network);
   const stopper = new AbortController();
-  const resolveAddress = deps.resolveAddress ?? guard?.resolve;
+  const resolveAddress = deps.resolveAddress ?? guard.resolve;
   const process = createDeliveryProcessor({
     bus: deps.bus,
     registry: deps.registry,
     deps: {
-      fetch: deps.fetch ?? (guard as NonNullable<typeof guard>).fetch,
+      fetch: deps.fetch ?? guard.fetch,
       now: deps.now,
       channels: deps.channels,
-      ...(resolveAddress ? { resolveAddress } : {}),
+      resolveAddress,
     },
     logger: deps.logger,
     metrics: deps.metrics,
@@ -96,7 +98,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   const handle = (delivery: Delivery<Job>): Promise<void> =>
     process(delivery).catch(async (error: unknown) => {
-      deps.logger.error({ err: error, jobId: delivery.id }, 'delivery handling failed; redelivering');
+      jobLogger(deps.logger, delivery.payload).error({ err: error }, 'delivery handling failed; redelivering');
       await delivery.nak(1_000).catch(() => undefined);
     });
 
@@ -121,7 +123,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await loop;
       await Promise.allSettled([...inFlight]);
       clearTimeout(timer);
-      guard?.close();
+      guard.close();
     },
   };
 }

@@ -63,36 +63,51 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
       count(job, prepared.channel, 'deferred');
       return delivery.nak(admission.delayMs + Math.round(ctx.settings.random() * Math.min(1_000, admission.delayMs * 0.1 + 50)));
     }
-    const attempt = history.attempts.length + 1;
-    const outcome = await runAttempt(prepared.action, prepared.params, job, {
-      deps: ctx.deps,
-      timeoutMs: prepared.policy.timeout ?? ctx.settings.attemptTimeoutMs,
-      stopSignal: ctx.stopSignal,
-      heartbeat: () => delivery.working(),
-      heartbeatMs: Math.max(1_000, Math.floor(ctx.settings.ackWaitMs / 3)),
-    });
-    if (!outcome.ok && ctx.stopSignal.aborted) {
-      admission.release('neutral');
-      return delivery.nak(0);
-    }
-    admission.release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
-    await recordAttempt(ctx, job, attempt, outcome, prepared);
-    if (outcome.ok) {
-      if (goneSince !== undefined) await ctx.gone.revive(prepared.destination);
-      log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
-      count(job, prepared.channel, 'success');
-      return delivery.ack();
-    }
-    return settleFailure(ctx, delivery, { attempt, outcome, prepared, log, count });
+    const input = { attempt: history.attempts.length + 1, prepared, log, count, goneSince };
+    return attemptAndSettle(ctx, delivery, input, admission.release);
   };
 }
 
-interface FailureInput {
+interface AttemptInput {
   attempt: number;
-  outcome: Extract<AttemptOutcome, { ok: false }>;
   prepared: PreparedJob;
   log: Logger;
   count: (job: Job, channel: string, outcome: string) => void;
+  goneSince: string | undefined;
+}
+
+async function attemptAndSettle(
+  ctx: ProcessorContext,
+  delivery: JobDelivery,
+  input: AttemptInput,
+  release: (outcome: 'success' | 'failure' | 'neutral') => void,
+): Promise<void> {
+  const { attempt, prepared, log } = input;
+  const job = delivery.payload;
+  const outcome = await runAttempt(prepared.action, prepared.params, job, {
+    deps: ctx.deps,
+    timeoutMs: prepared.policy.timeout ?? ctx.settings.attemptTimeoutMs,
+    stopSignal: ctx.stopSignal,
+    heartbeat: () => delivery.working(),
+    heartbeatMs: Math.max(1_000, Math.floor(ctx.settings.ackWaitMs / 3)),
+  });
+  if (!outcome.ok && ctx.stopSignal.aborted) {
+    // Shutting down: this attempt was cut short by us, not by the destination; it doesn't count.
+    release('neutral');
+    return delivery.nak(0);
+  }
+  // A 4xx means the destination is up: only retryable failures count towards opening the circuit.
+  release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
+  await recordAttempt(ctx, job, attempt, outcome, prepared);
+  if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
+  if (input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
+  log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
+  input.count(job, prepared.channel, 'success');
+  return delivery.ack();
+}
+
+interface FailureInput extends AttemptInput {
+  outcome: Extract<AttemptOutcome, { ok: false }>;
 }
 
 async function settleFailure(ctx: ProcessorContext, delivery: JobDelivery, input: FailureInput): Promise<void> {
