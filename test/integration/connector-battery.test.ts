@@ -50,7 +50,7 @@ async function storedEvents(): Promise<number> {
 }
 
 async function post(type: string, headers: Record<string, string>, body: Buffer): Promise<number> {
-  const res = await fetch(`${base}/hooks/${type}`, { method: 'POST', headers, body });
+  const res = await fetch(`${base}/hooks/${type}`, { method: 'POST', headers, body: new Uint8Array(body) });
   await res.arrayBuffer();
   return res.status;
 }
