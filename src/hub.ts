@@ -8,6 +8,7 @@ import type { HubConfig } from './config/load-config.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { startRules, type RunningRules } from './rules-runtime.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -22,10 +23,11 @@ export interface HubOptions {
 export interface RunningHub {
   port: number;
   bus: EventBus;
+  rules: RunningRules;
   stop(): Promise<void>;
 }
 
-/** Starts every part of the hub: bus, action workers, ingress. Stops in reverse order. */
+/** Starts every part of the hub: bus, action workers, rule router, ingress. Stops in reverse order. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
@@ -33,6 +35,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   const worker = startWorker(options, bus, metrics, now);
+  const rules = await startRules(config, actions, bus, logger, now);
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
@@ -40,13 +43,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     now,
     metrics,
+    degraded: rules.degraded,
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   return {
     port,
     bus,
+    rules,
     async stop() {
       await ingress.close();
+      await rules.stop();
       await worker.stop();
       if (!options.bus) await bus.close();
     },

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { ActionRegistry } from './actions/index.ts';
+import type { EventBus } from './bus/event-bus.ts';
+import type { HubConfig } from './config/load-config.ts';
+import { ConfigError } from './errors.ts';
+import { formatDiagnostic } from './rules/diagnostics.ts';
+import { loadRuleSet } from './rules/load-rule-set.ts';
+import type { RuleSet, RulesContext } from './rules/rule.ts';
+import { createRuleRouter } from './rules/rule-router.ts';
+import { createRulesWatcher } from './rules/rules-watcher.ts';
+
+export interface RunningRules {
+  getRuleSet(): RuleSet;
+  /** Why the running rules differ from the files (for /readyz), if they do. */
+  degraded(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** What rules are validated against: the action types, channels and connectors this hub has. */
+export function rulesContext(config: HubConfig, registry: ActionRegistry): RulesContext {
+  const connectorTypes: Record<string, string> = {};
+  for (const [name, block] of Object.entries(config.connectors)) {
+    // Connectors such as standard-webhooks and generic name their provider; their events use that prefix.
+    connectorTypes[name] = typeof block.provider === 'string' ? block.provider : block.type;
+  }
+  return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes };
+}
+
+/**
+ * Loads the rules (refusing to start on errors, like a config error), routes events into jobs,
+ * and hot-reloads the folder: a broken edit keeps the last good rules and marks /readyz degraded.
+ */
+export async function startRules(config: HubConfig, registry: ActionRegistry, bus: EventBus, logger: Logger, now: () => Date): Promise<RunningRules> {
+  const context = rulesContext(config, registry);
+  const load = () => loadRuleSet(config.rulesDir, context);
+  const initial = await load();
+  for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
+  if (!initial.ok) {
+    const errors = initial.diagnostics.filter((d) => d.severity !== 'warning').map(formatDiagnostic);
+    throw new ConfigError(`invalid rules (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
+  }
+  let ruleSet = initial.ruleSet;
+  const watcher = createRulesWatcher({
+    dir: config.rulesDir,
+    load,
+    onChange: (next) => {
+      ruleSet = next;
+      logger.info({ rules: next.rules.length }, 'rules reloaded');
+    },
+    logger,
+  });
+  const router = createRuleRouter({ bus, getRuleSet: () => ruleSet, registry, logger, now });
+  router.start();
+  logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir }, 'rules loaded');
+  return {
+    getRuleSet: () => ruleSet,
+    degraded: () => watcher.degraded,
+    async stop() {
+      watcher.close();
+      await router.stop();
+    },
+  };
+}
