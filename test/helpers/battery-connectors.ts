@@ -1,3 +1,4 @@
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { refreshLinearSample } from '../../connectors/linear/fresh-sample.ts';
 
 /** How the bad-input battery configures and exercises one connector type. */
@@ -6,11 +7,21 @@ export interface BatteryEntry {
   config: (secret: string) => Record<string, unknown>;
   /** The sample to send (default: the first of `connector.samples`); pick one that is not a handshake. */
   sample?: string;
+  /** The status a valid delivery gets (default 202; connectors that must reply to every request differ). */
+  accepted?: number;
   /** Makes a bundled sample valid now (e.g. a signed timestamp inside the body). */
   prepare?: (body: Buffer, now: Date) => Buffer;
 }
 
 const whsec = (secret: string) => `whsec_${Buffer.from(secret).toString('base64')}`;
+
+/** A deterministic Ed25519 key pair (hex seed and raw public key) derived from `secret`, for Discord. */
+function ed25519Pair(secret: string): { privateKey: string; publicKey: string } {
+  const seed = createHash('sha256').update(secret).digest();
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const jwk = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
+  return { privateKey: seed.toString('hex'), publicKey: Buffer.from(jwk.x ?? '', 'base64url').toString('hex') };
+}
 
 /**
  * One entry per registered connector type. The battery fails, naming the type, when a connector is
@@ -26,6 +37,9 @@ export const batteryConnectors: Readonly<Record<string, BatteryEntry>> = {
   gitlab: { config: (secret) => ({ type: 'gitlab', secret, signingToken: whsec(secret) }) },
   shopify: { config: (secret) => ({ type: 'shopify', secret }) },
   meta: { config: (secret) => ({ type: 'meta', appSecret: secret, verifyToken: `${secret}-verify` }) },
+  // Discord signs with its own private key; the battery's sender holds one derived from the secret.
+  // Every interaction is answered with an interaction response (200), after the event is stored.
+  discord: { config: (secret) => ({ type: 'discord', ...ed25519Pair(secret) }), sample: 'application_command', accepted: 200 },
   bitbucket: { config: (secret) => ({ type: 'bitbucket', secret }) },
   linear: { config: (secret) => ({ type: 'linear', secret }), prepare: refreshLinearSample },
   pagerduty: { config: (secret) => ({ type: 'pagerduty', secret }) },
