@@ -45,6 +45,27 @@ export const DeliverySchema = z
   })
   .strict();
 
+const ApiTokenSchema = z
+  .object({
+    /** Who holds it: shown in the dashboard and audit logs (never the token). */
+    name: z.string().regex(NAME, 'token names are lowercase letters, digits, - and _'),
+    token: z.string().min(32, 'API tokens must be at least 32 characters (e.g. `openssl rand -hex 32`), best kept in an env var: token: ${HOOKHUB_ADMIN_TOKEN}'),
+    role: z.enum(['viewer', 'admin']),
+  })
+  .strict();
+
+/** The operator API and dashboard: bearer tokens (or a login with one) with roles; no tokens, no access. */
+export const ApiSchema = z
+  .object({
+    tokens: z.array(ApiTokenSchema).default([]),
+    /** How long a dashboard login lasts. */
+    sessionTtl: DurationSchema.default(12 * 3600 * 1000),
+  })
+  .strict()
+  .refine((api) => new Set(api.tokens.map((t) => t.name)).size === api.tokens.length, { message: 'token names must be unique', path: ['tokens'] })
+  .refine((api) => new Set(api.tokens.map((t) => t.token)).size === api.tokens.length, { message: 'two tokens have the same value', path: ['tokens'] });
+export type ApiConfig = z.output<typeof ApiSchema>;
+
 export const HubConfigSchema = z
   .object({
     server: ServerSchema.default(ServerSchema.parse({})),
@@ -53,6 +74,7 @@ export const HubConfigSchema = z
     channels: z.record(z.string().regex(NAME, 'channel names are lowercase letters, digits, - and _'), ChannelBlockSchema).default({}),
     rules: z.string().min(1).default('./rules'),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),
+    api: ApiSchema.default({ tokens: [], sessionTtl: 12 * 3600 * 1000 }),
   })
   .strict();
 
