@@ -1,6 +1,6 @@
 import { PermanentError } from '../../errors.ts';
 import type { Action, ActionDeps, ActionResult, Job } from '../action.ts';
-import { postJson, sendHttp } from '../runtime/send-http.ts';
+import { lowerKeys, postJson, sendHttp } from '../runtime/send-http.ts';
 import { hmacHeaders, standardWebhookHeaders } from '../webhook/signing.ts';
 import { ChannelSchema, type Channel } from './channel-schema.ts';
 import { formatDiscord } from './format/discord.ts';
@@ -31,7 +31,7 @@ const SENDERS: Senders = {
       : channel.secret.startsWith('whsec_')
         ? standardWebhookHeaders(job.id, body, channel.secret, deps.now())
         : hmacHeaders(body, { style: 'hmac', header: 'X-Hookhub-Signature', secret: channel.secret });
-    const headers = { ...channel.headers, 'content-type': 'application/json', ...idempotency(job), ...signature };
+    const headers = { ...lowerKeys(channel.headers), 'content-type': 'application/json', ...idempotency(job), ...signature };
     return sendHttp(deps, { url: channel.url, headers, body });
   },
 };

@@ -34,3 +34,8 @@ export function postJson(
 ): Promise<ActionResult> {
   return sendHttp(deps, { url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
 }
+
+/** Header names are case-insensitive: lowercase them so a user's `Content-Type` replaces ours instead of joining it. */
+export function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]));
+}

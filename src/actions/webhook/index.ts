@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../action.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
-import { sendHttp } from '../runtime/send-http.ts';
+import { lowerKeys, sendHttp } from '../runtime/send-http.ts';
 import { hmacHeaders, SignatureSchema, standardWebhookHeaders } from './signing.ts';
 
 /** `webhook` params: a signed outbound HTTP call. String fields (and strings inside `body`) are templates. */
@@ -44,7 +44,7 @@ export const webhookAction: Action<WebhookParams> = {
     const payload = body ?? '';
     const headers: Record<string, string> = {
       ...(contentType ? { 'content-type': contentType } : {}),
-      ...params.headers,
+      ...lowerKeys(params.headers),
       'idempotency-key': job.id,
     };
     if (params.secret !== undefined) Object.assign(headers, standardWebhookHeaders(job.id, payload, params.secret, deps.now()));

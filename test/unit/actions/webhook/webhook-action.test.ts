@@ -1,0 +1,68 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionDeps, Job } from '../../../../src/actions/action.ts';
+import { createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
+import { webhookAction, WebhookParamsSchema } from '../../../../src/actions/webhook/index.ts';
+
+const seen: { method: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let server: Server;
+let url = '';
+const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
+const now = new Date('2026-03-01T10:00:00Z');
+const deps = (): ActionDeps => ({ fetch: guard.fetch, now: () => now, channels: {}, signal: AbortSignal.timeout(5_000) });
+const job: Job = { id: 'evt_1:deploy:0', eventId: 'evt_1', eventType: 'github.push', rule: 'deploy', index: 0, action: 'webhook', params: {}, createdAt: now.toISOString() };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.writeHead(201).end('created');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`;
+});
+afterAll(async () => {
+  guard.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('webhook action', () => {
+  it('POSTs a JSON body signed with Standard Webhooks and an idempotency key', async () => {
+    const params = WebhookParamsSchema.parse({ url, body: { a: 1 }, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    expect(await webhookAction.execute(params, job, undefined, deps())).toEqual({ status: 201, response: 'created' });
+    const request = seen.at(-1);
+    expect(request?.method).toBe('POST');
+    expect(request?.body).toBe('{"a":1}');
+    expect(request?.headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': job.id, 'webhook-id': job.id, 'webhook-timestamp': '1772359200' });
+    const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
+    const expected = createHmac('sha256', key).update(`${job.id}.1772359200.{"a":1}`).digest('base64');
+    expect(request?.headers['webhook-signature']).toBe(`v1,${expected}`);
+  });
+
+  it('sends a text body with a user content type, another method and a GitHub-style signature', async () => {
+    const params = WebhookParamsSchema.parse({
+      url,
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/xml', 'X-Custom': 'yes' },
+      body: '<a/>',
+      signature: { style: 'github', secret: 'gh' },
+    });
+    await webhookAction.execute(params, job, undefined, deps());
+    const request = seen.at(-1);
+    expect(request?.method).toBe('PUT');
+    expect(request?.headers['content-type']).toBe('application/xml');
+    expect(request?.headers['x-custom']).toBe('yes');
+    expect(request?.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', 'gh').update('<a/>').digest('hex')}`);
+  });
+
+  it('names its destination by origin, and takes delivery settings from its params', () => {
+    const params = WebhookParamsSchema.parse({ url: 'https://api.example.com:8443/x?y=1', retry: { schedule: ['1s'] }, rateLimit: '2/s' });
+    expect(webhookAction.destination(params, { channels: {} })).toBe('url:https://api.example.com:8443');
+    expect(webhookAction.policy?.(params, { channels: {} })).toMatchObject({ retry: { schedule: [1_000] }, rateLimit: { rate: 2, perMs: 1_000 } });
+  });
+});
