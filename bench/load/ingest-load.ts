@@ -1,0 +1,60 @@
+/**
+ * Load generator (its own process): autocannon POSTs signed GitHub webhooks, each with a unique
+ * X-GitHub-Delivery, for a fixed time or a fixed count, then prints one JSON result line.
+ * Usage: ingest-load.ts --url URL --secret S [--seconds N | --amount N] [--connections 32] [--prefix P]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { githubTemplate } from './github-request.ts';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    secret: { type: 'string' },
+    seconds: { type: 'string' },
+    amount: { type: 'string' },
+    connections: { type: 'string', default: '32' },
+    prefix: { type: 'string' },
+  },
+});
+const { body, headers } = githubTemplate(values.secret ?? '');
+const prefix = values.prefix ?? randomUUID().slice(0, 8);
+let next = 0;
+
+const result = await autocannon({
+  url: values.url ?? '',
+  connections: Number(values.connections),
+  pipelining: 1,
+  timeout: 10,
+  ...(values.amount ? { amount: Number(values.amount) } : { duration: Number(values.seconds ?? '10') }),
+  requests: [
+    {
+      method: 'POST',
+      path: '/hooks/github',
+      headers,
+      body,
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...request.headers, 'x-github-delivery': `${prefix}-${(next++).toString(36)}` },
+      }),
+    },
+  ],
+});
+
+const statuses: Record<string, number> = {};
+for (const [code, stat] of Object.entries(result.statusCodeStats)) statuses[code] = Number(stat.count);
+process.stdout.write(
+  `${JSON.stringify({
+    seconds: result.duration,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    sent: next,
+    statuses,
+    rps: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+  })}\n`,
+);

@@ -1,0 +1,15 @@
+/** The machine line of the results: CPU model, cores, memory, Node, commit. */
+import { execFileSync } from 'node:child_process';
+import { cpus, release, totalmem } from 'node:os';
+
+export function machineLine(): string {
+  const cpu = cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const gib = (totalmem() / 2 ** 30).toFixed(1);
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib} GiB RAM, Linux ${release()}, Node ${process.version}, commit ${commit}`;
+}

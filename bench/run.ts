@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: every figure next to a reference measured in the same run, as one table,
+ * also written to bench/results/latest.md. Servers and load generators are separate processes on
+ * 127.0.0.1; every load is bounded in time or count and stops by itself.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNatsServer } from '../test/helpers/nats-server.ts';
+import { benchEndToEnd } from './e2e-bench.ts';
+import { benchIngest } from './ingest-bench.ts';
+import { machineLine } from './machine.ts';
+import { benchMemory } from './memory-bench.ts';
+import { benchRules } from './rules-bench.ts';
+import { readBenchSettings } from './settings.ts';
+import { e2eRow, ingestRows, memoryRow, renderTable, type Row } from './table.ts';
+
+const GOAL = 0.9;
+const settings = readBenchSettings(process.env);
+const workDir = mkdtempSync(join(tmpdir(), 'hookhub-bench-'));
+const started = Date.now();
+const step = (what: string): void => void process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
+const rows: Row[] = [];
+
+const nats = await startNatsServer();
+try {
+  step('ingest: hookhub and references, embedded and nats');
+  const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
+  rows.push(...ingestRows(await benchIngest({ ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs }), GOAL));
+  step('rule matching');
+  rows.push(...(await benchRules()));
+  step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
+  rows.push(e2eRow(await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir }), settings.e2eSeconds));
+  step(`memory: ${settings.memoryEvents} events`);
+  rows.push(memoryRow(await benchMemory(workDir, settings.memoryEvents)));
+} finally {
+  await nats.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const table = renderTable(rows);
+const machine = machineLine();
+const when = new Date().toISOString();
+const total = ((Date.now() - started) / 1000).toFixed(0);
+process.stdout.write(`${table}\n\nMachine: ${machine}. Run ${when}, ${total} s.\n`);
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const doc = [
+  '# hookhub benchmark results',
+  '',
+  `Machine: ${machine}`,
+  `Run: ${when} (${total} s), \`npm run bench\` with BENCH_INGEST_SECONDS=${settings.ingestSeconds}, BENCH_SECONDS=${settings.e2eSeconds}, BENCH_RATE=${settings.e2eRate}, BENCH_EVENTS=${settings.memoryEvents}.`,
+  '',
+  'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
+  'Ratios are hookhub / reference, both measured in this run on this machine.',
+  '',
+  table,
+  '',
+].join('\n');
+writeFileSync(join(resultsDir, 'latest.md'), doc);

@@ -1,0 +1,80 @@
+/** Formats benchmark results as one markdown table: hookhub | reference | ratio | goal. */
+import type { E2eResult } from './e2e-bench.ts';
+import type { IngestComparison, LoadResult } from './ingest-bench.ts';
+import type { MemoryResult } from './memory-bench.ts';
+
+export interface Row {
+  benchmark: string;
+  hookhub: string;
+  reference: string;
+  ratio: string;
+  verdict: string;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : int(n)) : 'n/a');
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'n/a');
+
+function load(r: LoadResult): string {
+  const bad = r.non2xx + r.errors;
+  return `${int(r.rps)}/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${bad > 0 ? `, ${int(bad)} failed` : ''}`;
+}
+
+export function ingestRows(comparisons: readonly IngestComparison[], goal: number): Row[] {
+  return comparisons.flatMap((c) =>
+    c.references.map((ref) => {
+      const ratio = c.hub.rps / ref.result.rps;
+      return {
+        benchmark: `1 ingest → ${c.backend} (2 KB GitHub, 32 conns, unique ids)`,
+        hookhub: load(c.hub),
+        reference: `${load(ref.result)} — ${ref.label}`,
+        ratio: `${times(ratio)} throughput`,
+        verdict: ratio >= goal ? `meets ≥${goal}×` : `below ${goal}×`,
+      };
+    }),
+  );
+}
+
+function e2e(r: E2eResult): string {
+  const once = r.missing === 0 && r.duplicates === 0 && r.accepted === r.sent;
+  return (
+    `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms; ${int(r.accepted)}/${int(r.sent)} accepted, ` +
+    `${int(r.delivered)} delivered, ${r.missing} missing, ${r.duplicates} twice${once ? ' — exactly once' : ''}`
+  );
+}
+
+export function e2eRow(result: { hub: E2eResult; reference: E2eResult }, seconds: number): Row {
+  const { hub, reference } = result;
+  const exact = hub.missing === 0 && hub.duplicates === 0 && hub.accepted === hub.sent;
+  return {
+    benchmark: `3 end to end webhook → rule → sink, ${int(hub.rate)}/s for ${seconds} s`,
+    hookhub: e2e(hub),
+    reference: `${e2e(reference)} — node:http relay: HMAC, SQLite insert, forward (no queue, no retry)`,
+    ratio: `${times(hub.p99 / reference.p99)} p99 latency`,
+    verdict: exact ? 'every event exactly once' : 'LOST OR DUPLICATED EVENTS',
+  };
+}
+
+export function memoryRow(result: { hub: MemoryResult; reference: MemoryResult }): Row {
+  const { hub, reference } = result;
+  const growth = (m: MemoryResult): number => m.rssFull - m.rssHalf;
+  const describe = (m: MemoryResult): string =>
+    `${mib(m.rssFull)} after ${int(m.events)}; ${mib(m.rssHalf)} at ${int(m.events / 2)} → growth ${mib(growth(m))}` +
+    (m.failures > 0 ? `, ${int(m.failures)} failed` : '');
+  // Flat: the second half adds less than 10% of the RSS at the half-way mark.
+  const flat = growth(hub) <= 0.1 * hub.rssHalf;
+  return {
+    benchmark: `4 memory: RSS after ${int(hub.events)} events (embedded)`,
+    hookhub: describe(hub),
+    reference: `${describe(reference)} — batched reference handler`,
+    ratio: `${times(hub.rssFull / reference.rssFull)} RSS`,
+    verdict: flat ? 'flat (growth < 10% of RSS at half-way)' : 'GROWING',
+  };
+}
+
+export function renderTable(rows: readonly Row[]): string {
+  const head = '| benchmark | hookhub | reference (same run) | ratio hookhub/reference | verdict |\n|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.benchmark} | ${r.hookhub} | ${r.reference} | ${r.ratio} | ${r.verdict} |`);
+  return [head, ...body].join('\n');
+}
