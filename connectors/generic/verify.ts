@@ -27,9 +27,9 @@ export function signedParts(template: string, body: Buffer, values: { timestamp?
 function verifyHmac(request: WebhookRequest, hmac: GenericHmac, now: Date): void {
   const header = getHeader(request.headers, hmac.header);
   if (header === undefined) throw new VerificationError(`missing ${hmac.header} header`);
-  const prefix = hmac.prefix ?? '';
-  if (!header.toLowerCase().startsWith(prefix.toLowerCase())) {
-    throw new VerificationError(`malformed ${hmac.header} header (expected it to start with "${prefix}")`);
+  const received = signaturesIn(header, hmac.prefix ?? '');
+  if (received.length === 0) {
+    throw new VerificationError(`malformed ${hmac.header} header (expected ${hmac.prefix ?? ''}<signature>)`);
   }
   const timestamp = hmac.timestampHeader ? readRequired(request, hmac.timestampHeader) : undefined;
   if (timestamp !== undefined && hmac.timestampHeader) {
@@ -37,10 +37,20 @@ function verifyHmac(request: WebhookRequest, hmac: GenericHmac, now: Date): void
   }
   const id = hmac.idHeader ? readRequired(request, hmac.idHeader) : undefined;
   const content = signedParts(hmac.signedContent, request.body, { timestamp, id });
-  // Several space-separated signatures are accepted (a sender rotating its secret).
-  const received = header.slice(prefix.length).trim().split(/\s+/);
   const ok = matchesAnyHmac({ algorithm: hmac.algorithm, encoding: hmac.encoding, secrets: hmac.secret, content, received });
   if (!ok) throw new VerificationError(`${hmac.header} does not match the request under any configured secret`);
+}
+
+/**
+ * The signatures in a header value: space-separated entries (a sender rotating its secret sends
+ * several), each starting with `prefix` (compared case-insensitively), which is removed.
+ */
+export function signaturesIn(header: string, prefix: string): string[] {
+  const lower = prefix.toLowerCase();
+  return header
+    .split(/\s+/)
+    .filter((entry) => entry.toLowerCase().startsWith(lower) && entry.length > prefix.length)
+    .map((entry) => entry.slice(prefix.length));
 }
 
 function readRequired(request: WebhookRequest, name: string): string {

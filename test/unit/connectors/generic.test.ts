@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GenericConfigSchema } from '../../../connectors/generic/config.ts';
 import { genericConnector } from '../../../connectors/generic/index.ts';
 import { eventSegments, valueAtPath } from '../../../connectors/generic/normalize.ts';
-import { verifyGeneric } from '../../../connectors/generic/verify.ts';
+import { signaturesIn, verifyGeneric } from '../../../connectors/generic/verify.ts';
 import { PayloadError, VerificationError } from '../../../src/errors.ts';
 import { connectorContext, loadFixture, signedRequest } from '../../helpers/connector-request.ts';
 import { itVerifiesSignedBodies } from '../../helpers/signed-connector-cases.ts';
@@ -208,4 +208,13 @@ describe('generic connector: normalization of every fixture', () => {
       expect(events[0]?.data).toEqual(JSON.parse(body.toString()));
     });
   }
+});
+
+describe('generic connector: several signatures in one header', () => {
+  it('accepts any prefixed entry and ignores the rest', () => {
+    expect(signaturesIn('v1=abc v1=def', 'v1=')).toEqual(['abc', 'def']);
+    expect(signaturesIn('V1=abc v0=zzz', 'v1=')).toEqual(['abc']);
+    expect(signaturesIn('v1=', 'v1=')).toEqual([]);
+    expect(signaturesIn('abc def', '')).toEqual(['abc', 'def']);
+  });
 });
