@@ -81,6 +81,21 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     expect(letters.find((l) => l.id === second.id)?.reason).toMatch(/destination gone/);
   });
 
+  it('a replayed job may probe a gone destination, and its success lifts the mark', async () => {
+    let gone = true;
+    sink.reply = () => (gone ? { status: 410 } : { status: 200 });
+    worker();
+    const first = makeJob('webhook', { url: `${sink.url}/a` });
+    await publishJob(handle.bus, first);
+    await eventually(async () => (await handle.bus.deadLetters()).length === 1, 'gone');
+    gone = false;
+    await retryDeadLetters(handle.bus, { all: true });
+    await eventually(() => sink.delivered().length === 1, 'replayed probe delivered');
+    const later = makeJob('webhook', { url: `${sink.url}/b` });
+    await publishJob(handle.bus, later);
+    await eventually(() => sink.delivered().length === 2, 'new job delivered after revival');
+  });
+
   it('a permanent 400 goes to the DLQ with its history; a replay is delivered once', async () => {
     let accept = false;
     sink.reply = () => (accept ? { status: 202 } : { status: 400, body: '{"error":"bad field"}' });

@@ -21,6 +21,15 @@ export interface DestinationGuards {
   circuit(key: string): CircuitState;
 }
 
+/** Webhook URLs can be templated, so the number of destinations is unbounded: idle ones are forgotten. */
+const MAX_TRACKED = 10_000;
+
+function forgetIdle(states: Map<string, DestinationState>): void {
+  for (const [key, state] of states) {
+    if (state.inFlight === 0 && state.breaker.state() === 'closed') states.delete(key);
+  }
+}
+
 interface DestinationState {
   inFlight: number;
   breaker: CircuitBreaker;
@@ -34,6 +43,7 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
   const stateOf = (key: string, policy: DestinationPolicy): DestinationState => {
     let state = states.get(key);
     if (state === undefined) {
+      if (states.size >= MAX_TRACKED) forgetIdle(states);
       const breaker = createCircuitBreaker(
         {
           failureThreshold: policy.circuitBreaker?.failures ?? defaults.failureThreshold,
