@@ -27,7 +27,10 @@ export function issuesToDiagnostics(
     }
     const value = valueAt(input, relative);
     const name = relative.length > 0 ? `"${relative.join('.')}"` : 'value';
-    if (issue.code === 'invalid_type' && value === undefined) {
+    if (relative.length === 0 && !issue.message.startsWith('Invalid input')) {
+      // A schema's own message (rule keys have hand-written ones) already names the key.
+      out.push(at(source, path, 'value', `${label}${issue.message}`));
+    } else if (issue.code === 'invalid_type' && value === undefined) {
       out.push(at(source, path.slice(0, -1), 'value', `${label}missing required key ${name}`));
     } else if (issue.code === 'invalid_type') {
       out.push(at(source, path, 'value', `${label}${name} must be ${article(issue.expected)}, got ${describe(value)}`));

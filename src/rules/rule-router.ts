@@ -1,0 +1,155 @@
+import type { Logger } from 'pino';
+import type { Job } from '../actions/action.ts';
+import type { Delivery, EventBus, HistoryRecord } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import { lookupAction } from './compile-actions.ts';
+import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
+
+export interface RuleRouterOptions {
+  bus: EventBus;
+  /** The current rule set; read once per event, so a hot reload applies from the next event. */
+  getRuleSet: () => RuleSet;
+  /** Re-validates rendered params, so a job the worker would reject is reported here instead. */
+  registry: ActionRegistry;
+  logger: Logger;
+  now: () => Date;
+  /** Durable consumer name. Default `router`. */
+  consumer?: string;
+  /** Events routed at once: their job publishes share the bus's group commits. Default 16. */
+  concurrency?: number;
+  /** Delay before an event whose jobs could not be published is redelivered. Default 1 s. */
+  retryDelayMs?: number;
+}
+
+export interface RuleRouter {
+  start(): void;
+  /** Stops consuming and waits for the events in flight. */
+  stop(): Promise<void>;
+}
+
+/** A job id: the idempotency key the bus deduplicates on, stable across redelivery and replay. */
+export function jobId(eventId: string, rule: string, index: number): string {
+  return `${eventId}:${rule}:${index}`;
+}
+
+/**
+ * The rule router: a durable consumer of `events`. For each event it publishes one job per
+ * (matched rule, action) to `jobs`, records each rule's outcome, and only then acks the event.
+ * A crash in between redelivers the event; its jobs, published again, are dropped by dedup.
+ */
+export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
+  const { bus, logger, consumer = 'router', concurrency = 16 } = options;
+  let subscription: ReturnType<EventBus['consume']> | undefined;
+  let loop: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const run = async (sub: NonNullable<typeof subscription>) => {
+    for await (const delivery of sub as AsyncIterable<Delivery<HubEvent>>) {
+      const task = routeDelivery(delivery, options).catch((error: unknown) => {
+        logger.error({ err: error, eventId: delivery.id }, 'rule router: unexpected failure');
+      });
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+  };
+
+  return {
+    start() {
+      if (subscription) return;
+      subscription = bus.consume<HubEvent>('events', consumer);
+      loop = run(subscription).catch((error: unknown) => logger.error({ err: error }, 'rule router stopped on an error'));
+    },
+    async stop() {
+      const sub = subscription;
+      subscription = undefined;
+      await sub?.stop();
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOptions): Promise<void> {
+  const { bus, logger, now } = options;
+  const event = delivery.payload;
+  if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
+    logger.error({ eventId: delivery.id }, 'rule router: not a HubEvent, acking it unrouted');
+    await bus.record({ ref: delivery.id, kind: 'rule', time: now().toISOString(), data: { outcome: 'error', error: 'not a HubEvent' } });
+    await delivery.ack();
+    return;
+  }
+  const verdicts = options.getRuleSet().explain(event);
+  const planned = verdicts.map((verdict) => planJobs(verdict, event, options));
+  try {
+    await Promise.all(planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }))));
+  } catch (error) {
+    // Not acked: the event comes back and its jobs are published again (dedup drops repeats).
+    logger.warn({ err: error, eventId: event.id }, 'rule router: publishing jobs failed; will retry the event');
+    await delivery.nak(options.retryDelayMs ?? 1000).catch(() => undefined);
+    return;
+  }
+  await recordOutcomes(planned, event, delivery.deliveryCount, options);
+  await delivery.ack();
+}
+
+interface Planned {
+  verdict: RuleVerdict;
+  jobs: Job[];
+  errors: { index: number; action: string; error: string }[];
+}
+
+/** Renders a matched rule's actions into jobs; a failing action is reported, the others still go. */
+export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<RuleRouterOptions, 'registry' | 'now'>): Planned {
+  const planned: Planned = { verdict, jobs: [], errors: [] };
+  if (verdict.outcome !== 'matched') return planned;
+  const rule: Rule = verdict.rule;
+  const now = options.now();
+  for (const action of rule.actions) {
+    try {
+      const params = action.render(event, { now, rule: rule.name });
+      const checked = lookupAction(options.registry, action.type)?.paramsSchema.safeParse(params);
+      if (checked && !checked.success) throw new Error(checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; '));
+      planned.jobs.push({
+        id: jobId(event.id, rule.name, action.index),
+        eventId: event.id,
+        eventType: event.type,
+        rule: rule.name,
+        index: action.index,
+        action: action.type,
+        params,
+        createdAt: now.toISOString(),
+      });
+    } catch (error) {
+      planned.errors.push({ index: action.index, action: action.type, error: (error as Error).message });
+    }
+  }
+  return planned;
+}
+
+async function recordOutcomes(planned: Planned[], event: HubEvent, delivery: number, options: RuleRouterOptions) {
+  const time = options.now().toISOString();
+  const entries: HistoryRecord[] = planned.map(({ verdict, jobs, errors }) => ({
+    ref: event.id,
+    kind: 'rule',
+    time,
+    data: {
+      rule: verdict.rule.name,
+      outcome: verdict.outcome === 'matched' ? (errors.length > 0 ? 'error' : 'queued') : 'skipped',
+      ...(verdict.outcome === 'skipped' ? { reason: verdict.reason, failed: verdict.failed } : {}),
+      ...(jobs.length > 0 ? { jobs: jobs.map((j) => j.id) } : {}),
+      ...(errors.length > 0 ? { errors } : {}),
+      delivery,
+    },
+  }));
+  if (entries.length === 0) entries.push({ ref: event.id, kind: 'rule', time, data: { outcome: 'unmatched', delivery } });
+  for (const entry of entries) {
+    if (entry.data.outcome === 'error') options.logger.error({ eventId: event.id, ...entry.data }, 'rule action could not be rendered');
+  }
+  try {
+    await Promise.all(entries.map((entry) => options.bus.record(entry)));
+  } catch (error) {
+    // History is an observation: losing a record must not hold the event back.
+    options.logger.warn({ err: error, eventId: event.id }, 'rule router: could not record rule outcomes');
+  }
+}

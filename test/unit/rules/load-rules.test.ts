@@ -1,0 +1,196 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
+import { loadRuleSet } from '../../../src/rules/load-rule-set.ts';
+import { compileYaml, event, printed, testContext } from './test-context.ts';
+
+const notify = 'do: [{ notify: { channel: eng, text: hi } }]';
+
+describe('rule files: bad input gets a precise file:line:col diagnostic', () => {
+  it('reports YAML syntax errors with their position', () => {
+    const result = compileYaml('rules:\n  - name: a\n    on: [github.push\n');
+    expect(result.ok).toBe(false);
+    expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:4:1: YAML: /);
+  });
+
+  it('reports a duplicate rule name across files, pointing at the first definition', () => {
+    const rule = (n: string) => `rules:\n  - name: ${n}\n    on: github.push\n    ${notify}\n`;
+    const result = compileRuleSources(
+      [{ file: 'rules/a.yaml', text: rule('deploy') }, { file: 'rules/b.yaml', text: `# b\n${rule('deploy')}` }],
+      testContext,
+    );
+    expect(printed(result)).toEqual([
+      'rules/b.yaml:3:11: duplicate rule name "deploy": already defined at rules/a.yaml:2:11 (names are unique across all rule files)',
+    ]);
+  });
+
+  it('reports an unknown (misspelt) operator at its key, with a suggestion', () => {
+    const result = compileYaml(`rules:\n  - name: big\n    on: stripe.charge.succeeded\n    when:\n      data.amount: { $gtee: 100 }\n    ${notify}\n`);
+    expect(printed(result)).toEqual([expect.stringMatching(/^rules\/test\.yaml:5:22: unknown operator \$gtee \(did you mean "\$gte"\?\)/)]);
+  });
+
+  it('refuses operators outside the documented set, such as $where (it would run code)', () => {
+    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    when:\n      data.a: { $where: "true" }\n    ${notify}\n`);
+    expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:5:17: unknown operator \$where/);
+  });
+
+  it('reports a wrong type for on', () => {
+    const result = compileYaml(`rules:\n  - name: x\n    on: { github: push }\n    ${notify}\n`);
+    expect(printed(result)).toEqual(['rules/test.yaml:3:9: on must be a string or a list of strings, got a map']);
+    expect(printed(compileYaml(`rules:\n  - name: x\n    on: [github.push, 42]\n    ${notify}\n`))).toEqual([
+      'rules/test.yaml:3:9: every on entry must be a string',
+    ]);
+    expect(printed(compileYaml(`rules:\n  - name: x\n    on: GitHub.Push\n    ${notify}\n`))).toEqual([
+      'rules/test.yaml:3:9: event types are lowercase: use "github.push"',
+    ]);
+  });
+
+  it('reports an invalid cron with the failing field', () => {
+    const result = compileYaml(`rules:\n  - name: report\n    schedule: "0 25 * * MON"\n    ${notify}\n`);
+    expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:3:15: invalid cron "0 25 \* \* MON": 25 is a invalid expression for hour/);
+  });
+
+  it('reports a template syntax error at the spot inside the YAML value', () => {
+    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    do:\n      - notify: { channel: eng, text: "pushed by {{actor" }\n`);
+    expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:5:\d+: notify: template syntax error: /);
+    const col = result.diagnostics[0]?.col ?? 0;
+    expect(col).toBeGreaterThan(40);
+  });
+
+  it('reports unknown channels and connectors with suggestions', () => {
+    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    from: [githb]\n    do: [{ notify: { channel: engg, text: hi } }]\n`);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:4:12: from: unknown connector "githb" (did you mean "github"?); connectors in hookhub.yaml: github, stripe, billing',
+      'rules/test.yaml:5:31: notify: unknown channel "engg" (did you mean "eng"?); channels in hookhub.yaml: eng, payments, releases, ops, community',
+    ]);
+  });
+
+  it('reports unknown action types and params against the action schema', () => {
+    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    do:\n      - notfy: { channel: eng, text: hi }\n      - notify: { chanel: eng, text: 5 }\n`);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:5:9: unknown action type "notfy" (did you mean "notify"?); available: notify, webhook',
+      'rules/test.yaml:6:17: notify: missing required key "channel"',
+      'rules/test.yaml:6:19: notify: unknown key "chanel" (did you mean "channel"?)',
+      'rules/test.yaml:6:38: notify: "text" must be a string, got the number 5',
+    ]);
+  });
+
+  it('collects every problem in every rule instead of stopping at the first', () => {
+    const result = compileYaml(`rules:
+  - name: Bad Name
+    on: github.push
+    wehn: { data.x: 1 }
+    do: []
+  - name: ok
+    on: github.push
+    ${notify}
+  - on: github.push
+    schedule: "* * * * *"
+    ${notify}
+`);
+    expect(printed(result)).toEqual([
+      expect.stringMatching(/^rules\/test\.yaml:2:11: name uses lowercase letters/),
+      'rules/test.yaml:4:5: unknown rule key "wehn" (did you mean "when"?); rule keys: name, description, enabled, on, from, when, do, schedule, timezone',
+      'rules/test.yaml:5:9: do needs at least one action',
+      'rules/test.yaml:9:5: rule is missing its name',
+      'rules/test.yaml:10:15: a rule has either on: (events) or schedule: (cron), not both',
+    ]);
+    expect(result.ruleSet.rules.map((r) => r.name)).toEqual(['ok']);
+  });
+
+  it('warns about a rule that can never match', () => {
+    const result = compileYaml(`rules:
+  - name: a
+    on: [github, githb.push, stripe.charge.*]
+    from: github
+    ${notify}
+`);
+    expect(result.ok).toBe(true);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:3:10: warning: "github" can never match: event types have at least two segments (<provider>.<event>); did you mean "github.**"?',
+      'rules/test.yaml:3:18: warning: "githb.push" can never match: from: github only produce github events',
+      'rules/test.yaml:3:30: warning: "stripe.charge.*" can never match: from: github only produce github events',
+    ]);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    let bomb = 'x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 0; i < 9; i++) bomb += `x-b${i}: &b${i} [${Array(9).fill(i === 0 ? '*a' : `*b${i - 1}`).join(', ')}]\n`;
+    const started = Date.now();
+    const result = compileYaml(`${bomb}rules: []\n`);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(printed(result)).toEqual([expect.stringMatching(/^rules\/test\.yaml:1:1: too many alias expansions .* alias bomb/)]);
+  });
+
+  it('keeps legitimate anchors, aliases and merge keys working', () => {
+    const result = compileYaml(`x-eng: &eng { channel: eng }
+rules:
+  - name: a
+    on: github.push
+    do:
+      - notify: { <<: *eng, text: "push by {{actor}}" }
+`);
+    expect(printed(result)).toEqual([]);
+    const rendered = result.ruleSet.rules[0]?.actions[0]?.render(event({ type: 'github.push', actor: 'octo' }), { now: new Date(), rule: 'a' });
+    expect({ ...rendered }).toEqual({ channel: 'eng', text: 'push by octo' });
+  });
+
+  it('loads a 10 MB rules file in reasonable time, and matches through it', () => {
+    const parts = ['rules:\n'];
+    let size = 7;
+    for (let i = 0; size < 10 * 1024 * 1024; i++) {
+      const rule = `  - name: rule-${i}\n    on: github.pull_request.opened\n    when:\n      data.repository.full_name: { $in: [acme/api${i}] }\n    do:\n      - notify: { channel: eng, text: "PR {{title}} by {{actor}} #${i}" }\n`;
+      parts.push(rule);
+      size += rule.length;
+    }
+    const started = Date.now();
+    const result = compileYaml(parts.join(''));
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(result.ok).toBe(true);
+    expect(result.ruleSet.rules.length).toBeGreaterThan(40_000);
+    const matched = result.ruleSet.match(event({ type: 'github.pull_request.opened', data: { repository: { full_name: 'acme/api7' } } }));
+    expect(matched.map((r) => r.name)).toEqual(['rule-7']);
+  }, 120_000);
+
+  it('a when path that does not exist means no match, never a crash', () => {
+    const result = compileYaml(`rules:
+  - name: deep
+    on: github.**
+    when:
+      data.pull_request.head.repo.owner.login: { $in: [acme] }
+      data.missing.list.name: { $nin: [x] }
+    ${notify}
+`);
+    expect(result.ok).toBe(true);
+    const verdicts = result.ruleSet.explain(event({ type: 'github.push', data: { pull_request: null } }));
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({ outcome: 'skipped', reason: 'when', failed: [{ clause: 'data.pull_request.head.repo.owner.login', actual: undefined }] });
+  });
+});
+
+describe('loadRuleSet (files and folders)', () => {
+  let dir: string;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads *.yaml and *.yml in name order, skipping hidden and backup files', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hookhub-rules-'));
+    const rule = (n: string) => `rules:\n  - name: ${n}\n    on: github.push\n    ${notify}\n`;
+    await writeFile(join(dir, 'b.yml'), rule('b'));
+    await writeFile(join(dir, 'a.yaml'), rule('a'));
+    await writeFile(join(dir, '.a.yaml.swp'), 'garbage: [');
+    await writeFile(join(dir, 'a.yaml~'), 'garbage: [');
+    const result = await loadRuleSet(dir, testContext);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ruleSet.rules.map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
+  it('reports a missing path as a diagnostic', async () => {
+    const result = await loadRuleSet('/nonexistent/rules', testContext);
+    expect(result.ok).toBe(false);
+    expect(printed(result)).toEqual(['/nonexistent/rules:1:1: no such file or folder']);
+  });
+});
