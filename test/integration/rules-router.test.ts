@@ -1,0 +1,141 @@
+/**
+ * The rule router end to end on both bus backends: an event on `events` becomes jobs on `jobs`
+ * with the idempotency key `${event.id}:${rule}:${index}` and rendered params; replaying the
+ * event (or redelivering it after a crash before the ack) produces no duplicate jobs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/actions/action.ts';
+import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
+import { createRuleRouter, type RuleRouter } from '../../src/rules/rule-router.ts';
+import { useNatsServer } from '../helpers/nats-server.ts';
+import { compileYaml, event, testRegistry } from '../unit/rules/test-context.ts';
+
+const RULES = `rules:
+  - name: big-payment
+    on: stripe.payment_intent.*
+    when:
+      data.amount: { $gte: 1000 }
+    do:
+      - notify: { channel: payments, text: "{{title}}: {{money data.amount data.currency}}" }
+      - webhook: { url: "https://example.com/hook", body: { id: "{{id}}", amount: "{{value data.amount}}", note: "{{data.note}}" } }
+  - name: small-payment
+    on: stripe.payment_intent.succeeded
+    when:
+      data.amount: { $lt: 1000 }
+    do:
+      - notify: { channel: payments, text: "small" }
+`;
+
+const natsServer = useNatsServer();
+let counter = 0;
+
+const backends: [string, () => Promise<{ bus: EventBus; cleanup: () => Promise<void> }>][] = [
+  ['embedded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookhub-router-'));
+    const bus = await createEmbeddedBus({ path: join(dir, 'hookhub.db') });
+    return { bus, cleanup: async () => { await bus.close(); await rm(dir, { recursive: true, force: true }); } };
+  }],
+  ['nats', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: `router${process.pid}x${++counter}` });
+    return { bus, cleanup: () => bus.close() };
+  }],
+];
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(backends)('rule router on the %s bus', (_name, open) => {
+  let cleanup: (() => Promise<void>) | undefined;
+  let router: RuleRouter | undefined;
+  afterEach(async () => {
+    await router?.stop();
+    await cleanup?.();
+    router = undefined;
+    cleanup = undefined;
+  });
+
+  it('publishes one rendered job per matched (rule, action), records outcomes, and dedups a replay', async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const loaded = compileYaml(RULES);
+    expect(loaded.diagnostics).toEqual([]);
+    const now = () => new Date('2026-01-05T12:00:00Z');
+    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now });
+    router.start();
+
+    const ev = event({
+      id: 'evt_42',
+      type: 'stripe.payment_intent.succeeded',
+      connector: 'stripe',
+      title: 'Payment "pi_1" succeeded',
+      data: { amount: 123456, currency: 'eur', note: 'line1\n"quoted" \u2028 </script> 😀' },
+    });
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
+
+    const jobs = await eventually(() => bus.query<Job>({ stream: 'jobs' }), (j) => j.length >= 2, 'two jobs');
+    expect(jobs.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
+    const notify = jobs.find((j) => j.id === 'evt_42:big-payment:0');
+    expect(notify?.subject).toBe('notify');
+    expect(notify?.payload).toMatchObject({
+      id: 'evt_42:big-payment:0', eventId: 'evt_42', eventType: 'stripe.payment_intent.succeeded', rule: 'big-payment', index: 0, action: 'notify',
+      params: { channel: 'payments', text: 'Payment "pi_1" succeeded: €1,234.56' },
+      createdAt: '2026-01-05T12:00:00.000Z',
+    });
+    const webhook = jobs.find((j) => j.id === 'evt_42:big-payment:1');
+    expect(webhook?.payload.params).toEqual({ url: 'https://example.com/hook', body: { id: 'evt_42', amount: 123456, note: ev.data && (ev.data as { note: string }).note } });
+
+    const records = await eventually(() => bus.records('evt_42'), (r) => r.length >= 2, 'rule outcome records');
+    const outcomes = records.filter((r) => r.kind === 'rule').map((r) => r.data);
+    expect(outcomes).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'big-payment', outcome: 'queued', jobs: ['evt_42:big-payment:0', 'evt_42:big-payment:1'] }),
+      expect.objectContaining({ rule: 'small-payment', outcome: 'skipped', reason: 'when', failed: [{ clause: 'data.amount', condition: { $lt: 1000 }, actual: 123456 }] }),
+    ]));
+
+    // The same event published again on purpose (replay) is routed again: its jobs are not duplicated.
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev }, { replay: true });
+    await eventually(() => bus.records('evt_42'), (r) => r.filter((x) => x.kind === 'rule').length >= 4, 'the replay routed');
+    const after = await bus.query({ stream: 'jobs' });
+    expect(after.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
+  });
+
+  it('records an event no rule matched, and an action that fails to render, without stopping', async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const loaded = compileYaml(`rules:
+  - name: fragile
+    on: github.push
+    do:
+      - notify: { channel: eng, text: "{{date time \\"datetime\\" tz=data.tz}}" }
+      - notify: { channel: eng, text: "fine" }
+`);
+    expect(loaded.ok).toBe(true);
+    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now: () => new Date() });
+    router.start();
+    const unmatched = event({ id: 'evt_none', type: 'github.issues.opened' });
+    const broken = event({ id: 'evt_bad', type: 'github.push', data: { tz: 'Not/AZone' } });
+    await bus.publish('events', { id: unmatched.id, subject: unmatched.type, payload: unmatched });
+    await bus.publish('events', { id: broken.id, subject: broken.type, payload: broken });
+
+    const none = await eventually(() => bus.records('evt_none'), (r) => r.length >= 1, 'unmatched record');
+    expect(none[0]?.data).toMatchObject({ outcome: 'unmatched' });
+    const bad = await eventually(() => bus.records('evt_bad'), (r) => r.length >= 1, 'error record');
+    expect(bad[0]?.data).toMatchObject({ rule: 'fragile', outcome: 'error', jobs: ['evt_bad:fragile:1'], errors: [{ index: 0, action: 'notify' }] });
+    const jobs = await bus.query({ stream: 'jobs' });
+    expect(jobs.map((j) => j.id)).toEqual(['evt_bad:fragile:1']);
+  });
+});
