@@ -1,4 +1,5 @@
 import type { Action } from './action.ts';
+import { ciAction } from './ci/index.ts';
 import { notifyAction } from './notify/index.ts';
 import { webhookAction } from './webhook/index.ts';
 
@@ -9,4 +10,5 @@ export type ActionRegistry = Readonly<Record<string, Action>>;
 export const actions: ActionRegistry = {
   notify: notifyAction,
   webhook: webhookAction,
+  ci: ciAction,
 };

@@ -1,0 +1,106 @@
+import type { ActionDeps, ActionResult } from '../action.ts';
+import { httpOutcome, PermanentHttpError, RetryableHttpError } from './http-outcome.ts';
+import { USER_AGENT, type OutboundRequest } from './send-http.ts';
+
+type HttpDeps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
+
+/** Options for classifying a provider API's answer. */
+export interface ProviderOutcomeOptions {
+  /** Names the provider in messages, e.g. "GitHub". */
+  provider: string;
+  /** Some APIs signal throttling with a 4xx and a code in the body (Meta's Graph API): retry those. */
+  retryableBody?: (body: string) => boolean;
+}
+
+/** One HTTP call to a provider API through the injected (SSRF-guarded) fetch; redirects are never followed. */
+export function fetchProvider(deps: HttpDeps, request: OutboundRequest): Promise<Response> {
+  return deps.fetch(request.url, {
+    method: request.method ?? 'POST',
+    headers: { 'user-agent': USER_AGENT, ...request.headers },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    redirect: 'manual',
+    signal: deps.signal,
+  });
+}
+
+/**
+ * Like httpOutcome, but a failure's message carries the provider's own error text verbatim
+ * (`HTTP 422 from GitHub: Workflow does not have 'workflow_dispatch' trigger`), so the attempt
+ * record and the dead letter say what the provider said.
+ */
+export async function providerOutcome(response: Response, now: Date, options: ProviderOutcomeOptions): Promise<ActionResult> {
+  try {
+    return await httpOutcome(response, now);
+  } catch (error) {
+    if (error instanceof RetryableHttpError) {
+      throw new RetryableHttpError(withDetail(error, options), error.delayMs, error.status ?? response.status, error.response);
+    }
+    if (error instanceof PermanentHttpError) {
+      const message = withDetail(error, options);
+      if (options.retryableBody?.(error.response)) throw new RetryableHttpError(message, undefined, response.status, error.response);
+      throw new PermanentHttpError(message, response.status, error.gone, error.response);
+    }
+    throw error;
+  }
+}
+
+/** Sends and classifies in one step. */
+export async function callProvider(deps: HttpDeps, request: OutboundRequest, options: ProviderOutcomeOptions): Promise<ActionResult> {
+  return providerOutcome(await fetchProvider(deps, request), deps.now(), options);
+}
+
+function withDetail(error: RetryableHttpError | PermanentHttpError, options: ProviderOutcomeOptions): string {
+  const detail = providerErrorMessage(error.response);
+  const base = error.message.replace(/^HTTP (\d+)/, `HTTP $1 from ${options.provider}`);
+  return detail ? `${base}: ${detail}` : base;
+}
+
+/**
+ * The provider's error text from a response body, verbatim: `message` (GitHub, GitLab, CircleCI,
+ * Bluesky), `error`/`error_description` (Mastodon, Grape), `error.message` (Graph API), GitLab's
+ * `{ message: { base: [...] } }`, or the title of an HTML error page (Jenkins).
+ */
+export function providerErrorMessage(body: string): string | undefined {
+  const text = body.trim();
+  if (text === '') return undefined;
+  try {
+    return fromJson(JSON.parse(text) as unknown);
+  } catch {
+    return fromText(text);
+  }
+}
+
+function fromJson(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const error = record.error;
+  const parts: string[] = [];
+  if (error !== null && typeof error === 'object') return fromJson(error);
+  if (typeof error === 'string' && typeof record.message === 'string') parts.push(`${error}: ${record.message}`);
+  else {
+    const message = flatten(record.message);
+    if (message) parts.push(message);
+    else if (typeof error === 'string') parts.push(error);
+  }
+  if (typeof record.error_description === 'string') parts.push(record.error_description);
+  if (typeof record.code === 'number' && parts.length > 0 && typeof record.type === 'string') parts.push(`(${record.type} code ${record.code})`);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** GitLab validation errors: `{ base: ["Reference not found"] }` → `base: Reference not found`. */
+function flatten(message: unknown): string | undefined {
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  if (message === null || typeof message !== 'object') return undefined;
+  return Object.entries(message)
+    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.map(String).join(', ') : String(value)}`)
+    .join('; ');
+}
+
+function fromText(text: string): string | undefined {
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+  const line = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  if (line === '') return undefined;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
