@@ -16,6 +16,8 @@ export interface HubConfigSpec {
   rules?: Record<string, unknown>;
   /** Hosts private delivery may reach (the local sink). */
   allowlist?: readonly string[];
+  /** delivery.timeout (per attempt), e.g. `2s`. */
+  deliveryTimeout?: string;
   port?: number;
 }
 
@@ -29,21 +31,26 @@ export function writeHubConfig(spec: HubConfigSpec): string {
     bus: spec.bus,
     connectors: spec.connectors ?? { github: { type: 'github', secret: BENCH_SECRET } },
     rules: rulesDir,
-    ...(spec.allowlist ? { delivery: { allowlist: [...spec.allowlist] } } : {}),
+    ...(spec.allowlist || spec.deliveryTimeout
+      ? { delivery: { ...(spec.allowlist ? { allowlist: [...spec.allowlist] } : {}), ...(spec.deliveryTimeout ? { timeout: spec.deliveryTimeout } : {}) } }
+      : {}),
   };
   const file = join(spec.dir, 'hookhub.yaml');
   writeFileSync(file, stringify(config));
   return file;
 }
 
-/** A rule that sends every GitHub event to `sinkUrl` with the webhook action (idempotency-key = job id). */
-export function sinkRule(sinkUrl: string): Record<string, unknown> {
+/**
+ * A rule that sends every GitHub event to `sinkUrl` with the webhook action (idempotency-key = job id).
+ * `policy` adds webhook params such as `retry`, `timeout` or `concurrency`.
+ */
+export function sinkRule(sinkUrl: string, policy: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     rules: [
       {
         name: 'to-sink',
         on: ['github.**'],
-        do: [{ webhook: { url: sinkUrl, body: { id: '{{id}}', type: '{{type}}' } } }],
+        do: [{ webhook: { url: sinkUrl, body: { id: '{{id}}', type: '{{type}}' }, ...policy } }],
       },
     ],
   };
