@@ -6,6 +6,13 @@ import { linearConnector } from './linear/index.ts';
 import { pagerdutyConnector } from './pagerduty/index.ts';
 import { sentryConnector } from './sentry/index.ts';
 import { githubConnector } from './github/index.ts';
+import { discordConnector } from './discord/index.ts';
+import { gitlabConnector } from './gitlab/index.ts';
+import { metaConnector } from './meta/index.ts';
+import { razorpayConnector } from './razorpay/index.ts';
+import { shopifyConnector } from './shopify/index.ts';
+import { slackConnector } from './slack/index.ts';
+import { twilioConnector } from './twilio/index.ts';
 import { standardWebhooksConnector } from './standard-webhooks/index.ts';
 import { stripeConnector } from './stripe/index.ts';
 
@@ -23,6 +30,13 @@ export const connectorRegistry = {
   sentry: sentryConnector,
   jira: jiraConnector,
   generic: genericConnector,
+  razorpay: razorpayConnector,
+  slack: slackConnector,
+  gitlab: gitlabConnector,
+  shopify: shopifyConnector,
+  meta: metaConnector,
+  discord: discordConnector,
+  twilio: twilioConnector,
 } as const satisfies Record<string, Connector<any>>;
 
 export type ConnectorType = keyof typeof connectorRegistry;
