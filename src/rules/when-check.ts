@@ -100,7 +100,7 @@ function checkRegex(pattern: unknown, options: unknown, here: (string | number)[
   try {
     new RegExp(pattern, typeof options === 'string' ? options : undefined);
   } catch (e) {
-    out.push(error(here, 'value', `invalid regular expression: ${(e as Error).message}`));
+    out.push(error(here, 'value', `invalid regular expression ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`));
   }
 }
 
