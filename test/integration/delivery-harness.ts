@@ -86,11 +86,13 @@ export interface SinkRequest {
   at: number;
 }
 
-export type SinkReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type SinkReply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 export interface Sink {
   url: string;
   requests: SinkRequest[];
+  /** Most requests that were open at the same time. */
+  maxConcurrent: number;
   /** Requests answered with a 2xx. */
   delivered(): SinkRequest[];
   /** Decides the reply to the n-th request (1-based) on this sink. Default 200. */
@@ -102,6 +104,7 @@ export interface Sink {
 export async function startSink(): Promise<Sink> {
   const hanging = new Set<ServerResponse>();
   const answered = new Map<SinkRequest, number>();
+  let open = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -110,14 +113,20 @@ export async function startSink(): Promise<Sink> {
       sink.requests.push(request);
       const reply = sink.reply(request, sink.requests.length);
       if (reply === 'hang') return void hanging.add(res);
-      answered.set(request, reply.status);
-      res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+      open += 1;
+      sink.maxConcurrent = Math.max(sink.maxConcurrent, open);
+      setTimeout(() => {
+        open -= 1;
+        answered.set(request, reply.status);
+        res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+      }, reply.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const sink: Sink = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: [],
+    maxConcurrent: 0,
     delivered: () => sink.requests.filter((r) => (answered.get(r) ?? 0) >= 200 && (answered.get(r) ?? 0) < 300),
     reply: () => ({ status: 200, body: 'ok' }),
     async close() {

@@ -150,6 +150,15 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     }
   });
 
+  it('a burst to one destination respects its concurrency and rate limit, and all of it arrives', async () => {
+    sink.reply = () => ({ status: 200, delayMs: 30 });
+    worker({ options: { concurrency: 16, destinationConcurrency: 3 } });
+    for (let i = 0; i < 30; i++) await publishJob(handle.bus, makeJob('webhook', { url: `${sink.url}/burst/${i}`, rateLimit: { rate: 100, per: '1s', burst: 10 } }));
+    await eventually(() => sink.delivered().length === 30, 'the whole burst', 20_000);
+    expect(sink.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(sink.requests).toHaveLength(30);
+  });
+
   it('resumes a job after the hub is killed in the middle of a retry, and delivers it once', async () => {
     sink.reply = (_req, n) => (n === 1 ? { status: 500 } : { status: 200 });
     const job = makeJob('webhook', { url: sink.url });

@@ -5,6 +5,7 @@ import { jobLogger } from '../../observability/job-logger.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
 import { attemptsForDeadLetter, RecordKind, summarizeHistory } from './attempt-history.ts';
+import { createPatientAdmission } from './admit-patiently.ts';
 import type { DestinationGuards } from './destination-guards.ts';
 import type { GoneDestinations } from './gone-destinations.ts';
 import { prepareJob, type PreparedJob } from './prepare-job.ts';
@@ -27,6 +28,10 @@ export interface ProcessorContext {
   logger: Logger;
   metrics: Metrics | undefined;
   guards: DestinationGuards;
+  defaultDestinationConcurrency: number;
+  globalConcurrency: number;
+  /** Waits briefly for a busy/rate-limited destination before putting the job back (see createPatientAdmission). */
+  admitPatience?: { maxWaitMs: number; waitersPerSlot: number };
   gone: GoneDestinations;
   settings: ProcessorSettings;
   stopSignal: AbortSignal;
@@ -38,6 +43,13 @@ type JobDelivery = Delivery<Job>;
 export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDelivery) => Promise<void> {
   const count = (job: Job, channel: string, outcome: string): void =>
     ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome });
+  const patience = ctx.admitPatience ?? { maxWaitMs: 5_000, waitersPerSlot: 2 };
+  const admit = createPatientAdmission(ctx.guards, {
+    maxWaitMs: patience.maxWaitMs,
+    // Waiters hold worker slots: never let one destination's waiters take more than a quarter of them.
+    maxWaiting: (policy) =>
+      Math.min((policy.concurrency ?? ctx.defaultDestinationConcurrency) * patience.waitersPerSlot, Math.max(1, Math.floor(ctx.globalConcurrency / 4))),
+  });
 
   return async (delivery) => {
     const job = delivery.payload;
@@ -57,15 +69,21 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
     if (goneSince !== undefined && !history.replayed) {
       return deadLetter(ctx, delivery, `destination gone (HTTP 410 at ${goneSince})`, log, prepared.channel);
     }
-    const admission = ctx.guards.admit(prepared.destination, prepared.policy);
+    const admission = await admit(prepared.destination, prepared.policy);
     if (!admission.ok) {
       log.debug({ reason: admission.reason, delayMs: admission.delayMs }, 'destination not ready; deferred without using an attempt');
       count(job, prepared.channel, 'deferred');
-      return delivery.nak(admission.delayMs + Math.round(ctx.settings.random() * Math.min(1_000, admission.delayMs * 0.1 + 50)));
+      return delivery.nak(deferDelay(admission, ctx.settings.random));
     }
     const input = { attempt: history.attempts.length + 1, prepared, log, count, goneSince };
     return attemptAndSettle(ctx, delivery, input, admission.release);
   };
+}
+
+/** Busy put-backs are spread widely so they don't return in one wave; waits with a known end get a little jitter. */
+function deferDelay(admission: { delayMs: number; reason: string }, random: () => number): number {
+  if (admission.reason === 'busy') return Math.round(admission.delayMs * (0.5 + random()));
+  return admission.delayMs + Math.round(random() * Math.min(1_000, admission.delayMs * 0.1 + 50));
 }
 
 interface AttemptInput {

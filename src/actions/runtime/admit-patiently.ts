@@ -1,0 +1,39 @@
+import type { DestinationPolicy } from './destination-policy.ts';
+import type { Admission, DestinationGuards } from './destination-guards.ts';
+
+export interface PatienceOptions {
+  /** Longest a delivery waits in this process for a busy or rate-limited destination before being put back on the bus. */
+  maxWaitMs: number;
+  /** Deliveries allowed to wait per destination (each holds a worker slot while waiting). */
+  maxWaiting: (policy: DestinationPolicy) => number;
+}
+
+/**
+ * Admits an attempt, waiting briefly when the destination is only busy or rate-limited, so a burst to
+ * one destination doesn't churn the bus with put-backs. Waiters per destination are capped, so a slow
+ * destination can hold only a few worker slots; an open circuit is never waited for.
+ */
+export function createPatientAdmission(guards: DestinationGuards, options: PatienceOptions) {
+  const waiting = new Map<string, number>();
+  return async function admit(key: string, policy: DestinationPolicy): Promise<Admission> {
+    let admission = guards.admit(key, policy);
+    if (admission.ok || admission.reason === 'circuit-open') return admission;
+    const count = waiting.get(key) ?? 0;
+    if (count >= options.maxWaiting(policy)) return admission;
+    waiting.set(key, count + 1);
+    try {
+      const deadline = Date.now() + options.maxWaitMs;
+      while (!admission.ok && admission.reason !== 'circuit-open') {
+        const pause = Math.min(admission.delayMs, 100, deadline - Date.now());
+        if (pause <= 0) break;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        admission = guards.admit(key, policy);
+      }
+      return admission;
+    } finally {
+      const left = (waiting.get(key) ?? 1) - 1;
+      if (left <= 0) waiting.delete(key);
+      else waiting.set(key, left);
+    }
+  };
+}
