@@ -40,6 +40,11 @@ export const batteryConnectors: Readonly<Record<string, BatteryEntry>> = {
   // Discord signs with its own private key; the battery's sender holds one derived from the secret.
   // Every interaction is answered with an interaction response (200), after the event is stored.
   discord: { config: (secret) => ({ type: 'discord', ...ed25519Pair(secret) }), sample: 'application_command', accepted: 200 },
+  // Twilio signs the public URL it calls; the battery's sender and the hub agree on this one.
+  twilio: {
+    config: (secret) => ({ type: 'twilio', authToken: secret, publicUrl: 'https://hooks.example.com/hooks/twilio' }),
+    accepted: 204,
+  },
   bitbucket: { config: (secret) => ({ type: 'bitbucket', secret }) },
   linear: { config: (secret) => ({ type: 'linear', secret }), prepare: refreshLinearSample },
   pagerduty: { config: (secret) => ({ type: 'pagerduty', secret }) },
