@@ -159,6 +159,21 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     expect(sink.requests).toHaveLength(30);
   });
 
+  it('a worker that dies in the middle of an attempt: the job is redelivered after the ack wait, same idempotency key', async () => {
+    sink.reply = (_req, n) => (n === 1 ? 'hang' : { status: 200 });
+    const job = makeJob('webhook', { url: sink.url });
+    const doomed = startWorker(handle.bus, { options: { ackWaitMs: 1_000, attemptTimeoutMs: 10_000 } });
+    await publishJob(handle.bus, job);
+    await eventually(() => sink.requests.length === 1, 'first attempt in flight');
+    // The process "dies": its bus connection goes away under it, nothing is acked, recorded or nak'ed.
+    await handle.reopen();
+    worker({ options: { ackWaitMs: 1_000 } });
+    await eventually(() => sink.delivered().length === 1, 'redelivery after the ack wait', 15_000);
+    expect(sink.requests.map((r) => r.headers['idempotency-key'])).toEqual([job.id, job.id]);
+    await doomed.stop(0).catch(() => undefined);
+    await eventually(async () => (await attempts(handle.bus, job.id)).some((r) => r.outcome === 'success'), 'success recorded');
+  });
+
   it('resumes a job after the hub is killed in the middle of a retry, and delivers it once', async () => {
     sink.reply = (_req, n) => (n === 1 ? { status: 500 } : { status: 200 });
     const job = makeJob('webhook', { url: sink.url });
