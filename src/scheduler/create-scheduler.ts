@@ -1,0 +1,125 @@
+import { createTask, type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { Rule, RuleSet } from '../rules/rule.ts';
+import { createScheduleEvent } from './schedule-event.ts';
+
+/** The outcome of one tick in this process. */
+export interface FireResult {
+  rule: string;
+  tick: string;
+  eventId: string;
+  /** Another hub process (or an earlier attempt) already published this tick. */
+  duplicate: boolean;
+}
+
+export interface SchedulerOptions {
+  bus: Pick<EventBus, 'publish'>;
+  /** The current rules; read on every sync, so hot reloads add, change and remove schedules. */
+  getRuleSet: () => RuleSet;
+  logger: Logger;
+  /** How often the schedules are compared with the rule set. Default 5 s. Call sync() to apply at once. */
+  syncIntervalMs?: number;
+  /** Publish attempts per tick when the bus is down (1 s apart). Default 5. */
+  publishAttempts?: number;
+  /** Called after every tick (metrics, tests). */
+  onFire?: (result: FireResult) => void;
+}
+
+export interface Scheduler {
+  /** Schedules every enabled `schedule:` rule and keeps them in step with the rule set. */
+  start(): void;
+  /** Compares the running schedules with the rule set now. */
+  sync(): void;
+  /** Publishes the event for one tick (what a cron tick does; also for tests with a fixed clock). */
+  fire(rule: Pick<Rule, 'name' | 'schedule'>, tick: Date): Promise<FireResult>;
+  /** Names of the rules currently scheduled. */
+  scheduled(): string[];
+  stop(): Promise<void>;
+}
+
+interface Entry {
+  key: string;
+  task: ScheduledTask;
+}
+
+/**
+ * The scheduler: node-cron timers (timezone-aware) that publish `hookhub.schedule.<rule>` events
+ * into the normal path. Every hub process runs one; exactly one event per tick survives, because
+ * all of them publish the same event id (`schedule:<rule>:<tick>`) and the bus deduplicates.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { bus, logger } = options;
+  const entries = new Map<string, Entry>();
+  const inFlight = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const fire = async (rule: Pick<Rule, 'name' | 'schedule'>, tick: Date): Promise<FireResult> => {
+    const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick });
+    const { duplicate } = await publishWithRetry(bus, event, options.publishAttempts ?? 5, () => stopped);
+    const result: FireResult = { rule: rule.name, tick: (event.data as { tick: string }).tick, eventId: event.id, duplicate };
+    logger[duplicate ? 'debug' : 'info'](result, duplicate ? 'schedule tick already fired by another hub' : 'schedule fired');
+    options.onFire?.(result);
+    return result;
+  };
+
+  const track = (rule: Rule, tick: Date) => {
+    const task = fire(rule, tick).catch((error: unknown) => logger.error({ err: error, rule: rule.name }, 'schedule tick could not be published; skipped'));
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+
+  const sync = () => {
+    if (stopped) return;
+    const wanted = new Map(options.getRuleSet().scheduled.filter((r) => r.enabled && r.schedule).map((r) => [r.name, r]));
+    for (const [name, entry] of entries) {
+      const rule = wanted.get(name);
+      if (rule && keyOf(rule) === entry.key) continue;
+      void entry.task.destroy();
+      entries.delete(name);
+    }
+    for (const [name, rule] of wanted) {
+      if (entries.has(name) || !rule.schedule) continue;
+      const { cron, timezone } = rule.schedule;
+      const task = createTask(cron, (context) => track(rule, context.date), { name: `hookhub:${name}`, ...(timezone ? { timezone } : {}), noOverlap: false });
+      void task.start();
+      entries.set(name, { key: keyOf(rule), task });
+      logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');
+    }
+  };
+
+  return {
+    start() {
+      if (timer || stopped) return;
+      sync();
+      timer = setInterval(sync, options.syncIntervalMs ?? 5_000);
+      timer.unref();
+    },
+    sync,
+    fire,
+    scheduled: () => [...entries.keys()],
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const entry of entries.values()) await entry.task.destroy();
+      entries.clear();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function keyOf(rule: Rule): string {
+  return `${rule.schedule?.cron ?? ''}|${rule.schedule?.timezone ?? ''}`;
+}
+
+async function publishWithRetry(bus: SchedulerOptions['bus'], event: ReturnType<typeof createScheduleEvent>, attempts: number, stopped: () => boolean) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bus.publish('events', { id: event.id, subject: event.type, payload: event });
+    } catch (error) {
+      if (attempt >= attempts || stopped()) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEmbeddedBus } from '../../../src/bus/embedded/embedded-bus.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import type { HubEvent } from '../../../src/events/hub-event.ts';
+import type { RuleSet } from '../../../src/rules/rule.ts';
+import { createScheduler, type FireResult } from '../../../src/scheduler/create-scheduler.ts';
+import { createScheduleEvent, scheduleEventId, tickOf } from '../../../src/scheduler/schedule-event.ts';
+import { ruleSetFrom, scheduledRule } from './rule-sets.ts';
+
+const logger = pino({ level: 'silent' });
+let dir: string;
+let bus: EventBus;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hookhub-sched-'));
+  bus = await createEmbeddedBus({ path: join(dir, 'hub.db') });
+});
+afterEach(async () => {
+  await bus.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('schedule events', () => {
+  it('one id per rule and tick, independent of milliseconds', () => {
+    expect(scheduleEventId('digest', new Date('2026-11-30T08:00:00.734Z'))).toBe('schedule:digest:2026-11-30T08:00:00.000Z');
+  });
+
+  it('is a CloudEvent of type hookhub.schedule.<rule> carrying the tick', () => {
+    const event = createScheduleEvent({ rule: 'digest', cron: '0 9 * * MON', timezone: 'Europe/Berlin', tick: new Date('2026-11-30T08:00:00Z') });
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      id: 'schedule:digest:2026-11-30T08:00:00.000Z',
+      type: 'hookhub.schedule.digest',
+      source: '/hookhub/scheduler',
+      subject: 'digest',
+      time: '2026-11-30T08:00:00.000Z',
+      data: { rule: 'digest', cron: '0 9 * * MON', timezone: 'Europe/Berlin', tick: '2026-11-30T08:00:00.000Z' },
+    });
+    expect(tickOf(event)?.tick).toBe('2026-11-30T08:00:00.000Z');
+    expect(tickOf({ type: 'github.push', data: { tick: 'x', rule: 'y' } })).toBeUndefined();
+  });
+});
+
+describe('scheduler', () => {
+  it('fire() publishes once per tick; a second fire of the same tick is a duplicate (fixed clock)', async () => {
+    const rules = ruleSetFrom(`rules:\n${scheduledRule('digest', '0 9 * * MON', '    timezone: Europe/Berlin\n')}`);
+    const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger });
+    const rule = rules.scheduled[0]!;
+    const tick = new Date('2026-11-30T08:00:00Z');
+    expect(await scheduler.fire(rule, tick)).toEqual({ rule: 'digest', tick: tick.toISOString(), eventId: `schedule:digest:${tick.toISOString()}`, duplicate: false });
+    expect((await scheduler.fire(rule, tick)).duplicate).toBe(true);
+    const stored = await bus.query<HubEvent>({ stream: 'events', subject: 'hookhub.schedule.**' });
+    expect(stored.map((m) => m.id)).toEqual([`schedule:digest:${tick.toISOString()}`]);
+    expect(rules.match(stored[0]!.payload).map((r) => r.name)).toEqual(['digest']);
+    await scheduler.stop();
+  });
+
+  it('follows the rule set: arms enabled schedules, re-arms changed ones, drops removed ones', async () => {
+    let rules: RuleSet = ruleSetFrom(`rules:\n${scheduledRule('a', '0 9 * * *')}${scheduledRule('b', '0 10 * * *', '    enabled: false\n')}`);
+    const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger, syncIntervalMs: 60_000 });
+    scheduler.start();
+    expect(scheduler.scheduled()).toEqual(['a']);
+    rules = ruleSetFrom(`rules:\n${scheduledRule('b', '0 10 * * *')}`);
+    scheduler.sync();
+    expect(scheduler.scheduled()).toEqual(['b']);
+    await scheduler.stop();
+    expect(scheduler.scheduled()).toEqual([]);
+  });
+
+  it('fires on a real short cron with the slot time as the tick', async () => {
+    const rules = ruleSetFrom(`rules:\n${scheduledRule('every-second', '* * * * * *', '    timezone: Asia/Kolkata\n')}`);
+    const fired: FireResult[] = [];
+    const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger, onFire: (r) => fired.push(r) });
+    scheduler.start();
+    const deadline = Date.now() + 5_000;
+    while (fired.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await scheduler.stop();
+    expect(fired.length).toBeGreaterThanOrEqual(2);
+    for (const f of fired) expect(f.tick).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(new Set(fired.map((f) => f.tick)).size).toBe(fired.length);
+  });
+
+  it('retries a publish while the bus is briefly down, then gives up without throwing from the timer', async () => {
+    let calls = 0;
+    const flaky = { publish: async () => (++calls < 2 ? Promise.reject(new Error('bus down')) : { duplicate: false }) };
+    const rules = ruleSetFrom(`rules:\n${scheduledRule('a', '0 9 * * *')}`);
+    const scheduler = createScheduler({ bus: flaky, getRuleSet: () => rules, logger, publishAttempts: 3 });
+    expect((await scheduler.fire(rules.scheduled[0]!, new Date('2026-11-30T09:00:00Z'))).duplicate).toBe(false);
+    expect(calls).toBe(2);
+    await scheduler.stop();
+  });
+});
