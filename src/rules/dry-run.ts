@@ -23,7 +23,7 @@ export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: A
     const where = formatPos(verdict.rule.where);
     if (verdict.outcome === 'matched') {
       const planned = planJobs(verdict, event, options);
-      const jobs = planned.jobs.map((j) => ({ id: j.id, action: j.action, params: j.params }));
+      const jobs = planned.jobs.map((j) => ({ id: j.id, action: j.action, params: redact(j.params) as Record<string, unknown> }));
       result.matched.push({ rule: verdict.rule.name, where, jobs, errors: planned.errors });
       continue;
     }
@@ -36,6 +36,18 @@ export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: A
     result.nearMisses.push({ rule: verdict.rule.name, where, reason: verdict.reason, detail, failed: verdict.failed });
   }
   return result;
+}
+
+const SECRET_KEY = /secret|password|token|authorization|api[-_]?key/i;
+
+/** Secrets in params (webhook signing keys, tokens) are never printed. */
+function redact(value: unknown, key = ''): unknown {
+  if (SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return '[redacted]';
+  if (Array.isArray(value)) return value.map((v) => redact(v));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  }
+  return value;
 }
 
 function describeClause(f: FailedClause): string {
