@@ -1,3 +1,4 @@
+import type { EventSummary } from '../shared/event-summary.ts';
 import { pick, pickNumber, pickString } from '../shared/pick.ts';
 import { PayloadError } from '../../src/errors.ts';
 
@@ -14,14 +15,10 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
 const DISCORD_EPOCH = 1420070400000n;
 const SNOWFLAKE = /^\d{1,20}$/;
 
-export interface DiscordSummary {
-  id: string;
+/** The CloudEvents attributes of an interaction, plus its type name (which picks the reply). */
+export interface DiscordSummary extends EventSummary {
   typeName: string;
-  type: string;
   time: Date;
-  subject: string | undefined;
-  title: string | undefined;
-  actor: string | undefined;
 }
 
 /** Maps a verified interaction to `discord.interaction.<type name>`, id = the interaction id. */

@@ -1,16 +1,10 @@
 import { checkEventId } from '../shared/event-id.ts';
+import type { EventSummary } from '../shared/event-summary.ts';
 import { firstLine, pick, pickNumber, pickString } from '../shared/pick.ts';
 import { PayloadError } from '../../src/errors.ts';
 
 /** The CloudEvents attributes hookhub derives from a verified Slack request. */
-export interface SlackSummary {
-  id: string;
-  type: string;
-  time: Date | undefined;
-  subject: string | undefined;
-  title: string | undefined;
-  actor: string | undefined;
-}
+export type SlackSummary = EventSummary;
 
 const TITLE_MAX = 200;
 

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import { checkEventId } from '../shared/event-id.ts';
+import type { EventSummary } from '../shared/event-summary.ts';
 import { firstLine, pickString } from '../shared/pick.ts';
 import { PayloadError } from '../../src/errors.ts';
 
 /** The CloudEvents attributes hookhub derives from one Twilio callback. */
-export interface TwilioSummary {
-  id: string;
-  type: string;
-  time: Date | undefined;
-  subject: string | undefined;
-  title: string | undefined;
-  actor: string | undefined;
-}
+export type TwilioSummary = EventSummary;
 
 /**
  * Which resource a callback is about, most specific first (a recording callback also names its
