@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EventBus } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { DestinationPolicy } from './runtime/destination-policy.ts';
 
@@ -14,6 +15,8 @@ export interface ActionDeps {
    * (for non-HTTP protocols such as SMTP; HTTP goes through `fetch`, which is already guarded).
    */
   resolveAddress?: (host: string) => Promise<{ address: string }>;
+  /** Read access to the bus's history, for actions that report on it (`report`). The workers pass their bus. */
+  history?: Pick<EventBus, 'query' | 'get'>;
 }
 
 /** The unit of work the rule router publishes and the workers execute. */

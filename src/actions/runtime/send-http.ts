@@ -8,7 +8,7 @@ export interface OutboundRequest {
   body?: string;
 }
 
-export const USER_AGENT = 'hookhub/0.1 (+https://github.com/hookhub/hookhub)';
+export const USER_AGENT = 'hookhub/0.1';
 
 /**
  * Sends one HTTP attempt through the injected (SSRF-guarded) fetch, without following redirects,

@@ -62,7 +62,7 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
 
   const guardedFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('outbound fetch takes a URL');
-    const url = new URL(input);
+    const url = parseUrl(input);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new BlockedDestinationError(`refused ${url.protocol} URL: only http and https are allowed`);
     }
@@ -79,6 +79,28 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
       agents.https.destroy();
     },
   };
+}
+
+/** A URL or header that can't be sent (e.g. a template rendered empty or with a newline) will never work: permanent. */
+export class InvalidRequestError extends PermanentError {
+  override name = 'InvalidRequestError';
+}
+
+function parseUrl(input: string | URL): URL {
+  try {
+    return new URL(input);
+  } catch {
+    throw new InvalidRequestError(`invalid URL "${String(input).slice(0, 200)}"`);
+  }
+}
+
+function buildRequest<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    // Headers and node:http validate names, values and the method synchronously (ERR_INVALID_CHAR, ByteString, …).
+    throw new InvalidRequestError(`request cannot be sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function literal(address: string): ResolvedAddress {
@@ -100,16 +122,16 @@ interface SendContext {
 
 function send(url: URL, init: RequestInit, ctx: SendContext): Promise<Response> {
   const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+  buildRequest(() => new Headers(init.headers)).forEach((value, key) => (headers[key] = value));
   const body = toBuffer(init.body);
   if (body !== undefined) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = transport.request(
+    const req = buildRequest(() => transport.request(
       url,
       { method: init.method ?? 'GET', headers, agent: ctx.agent, lookup: pinnedLookup(ctx.target), ...(init.signal ? { signal: init.signal } : {}) },
       (res) => collect(res, ctx.maxBytes).then(resolve, reject),
-    );
+    ));
     req.on('error', reject);
     req.end(body);
   });

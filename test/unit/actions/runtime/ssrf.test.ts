@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockedDestinationError, createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
+import { BlockedDestinationError, createOutboundGuard, InvalidRequestError } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
 import { compileNetworkPolicy } from '../../../../src/actions/runtime/ssrf/network-policy.ts';
 
 describe('network policy', () => {
@@ -84,6 +84,14 @@ describe('guarded fetch', () => {
     const redirect = await guard.fetch(`http://127.0.0.1:${port}/redirect`);
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('http://127.0.0.1/');
+    guard.close();
+  });
+
+  it('refuses requests that can never be sent as permanent errors (bad URL, header with a newline)', async () => {
+    const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
+    await expect(guard.fetch('')).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\u2603' } })).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\r\nx-evil: 1' } })).rejects.toBeInstanceOf(InvalidRequestError);
     guard.close();
   });
 

@@ -1,0 +1,30 @@
+import type { Job } from '../action.ts';
+import { parseDuration } from '../runtime/duration.ts';
+import { tickOf } from '../../scheduler/schedule-event.ts';
+import { previousTick, type HistoryReader } from './collect-history.ts';
+
+export interface ReportWindow {
+  since: Date;
+  until: Date;
+  /** For the template: `7d`, `24h`, `since the last run`, or `custom`. */
+  label: string;
+}
+
+/** Used when `window: last-run` finds no earlier run. */
+export const FIRST_RUN_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * The window ends at the schedule tick that triggered the job (stable across retries and
+ * redeliveries, so a retried report has the same numbers), or at the job's creation time.
+ */
+export async function resolveWindow(window: string, job: Job, history: HistoryReader): Promise<ReportWindow> {
+  const trigger = await history.get<{ type?: string; data?: unknown }>('events', job.eventId);
+  const tick = tickOf(trigger?.payload);
+  const until = new Date(tick?.tick ?? job.createdAt);
+  if (window === 'last-run') {
+    const previous = await previousTick(history, job.rule, until);
+    return { since: previous ?? new Date(until.getTime() - FIRST_RUN_WINDOW_MS), until, label: previous ? 'since the last run' : '7d (first run)' };
+  }
+  const ms = parseDuration(window) ?? 86_400_000;
+  return { since: new Date(until.getTime() - ms), until, label: window };
+}
