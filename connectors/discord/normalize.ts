@@ -2,7 +2,10 @@ import type { EventSummary } from '../shared/event-summary.ts';
 import { pick, pickNumber, pickString } from '../shared/pick.ts';
 import { PayloadError } from '../../src/errors.ts';
 
-/** Interaction types by number, in Discord's words. https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-type */
+/**
+ * Interaction types by number, in Discord's words.
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-type
+ */
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   1: 'ping',
   2: 'application_command',

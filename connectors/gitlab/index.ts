@@ -41,8 +41,8 @@ export const gitlabConnector: Connector<GitlabConfig> = {
     verifyGitlabRequest(request, ctx.config, ctx.now());
     const payload = parseJsonObject(request.body);
     const summary = normalizeGitlab(payload);
-    const event = createHubEvent({ id: deliveryId(request.headers, request.body), connector: ctx.name, data: payload, ...summary }, ctx.now());
-    return { events: [event] };
+    const id = deliveryId(request.headers, request.body);
+    return { events: [createHubEvent({ id, connector: ctx.name, data: payload, ...summary }, ctx.now())] };
   },
 
   sign(body, ctx, meta) {

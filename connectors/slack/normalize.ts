@@ -16,7 +16,8 @@ const TITLE_MAX = 200;
 export function summarizeSlackEvent(p: Record<string, unknown>, fallbackId: string): SlackSummary {
   const envelope = segment(pickString(p, 'type'), 'type');
   if (envelope !== 'event_callback') {
-    return { id: fallbackId, type: `slack.${envelope}`, time: undefined, subject: pickString(p, 'team_id'), title: undefined, actor: undefined };
+    const subject = pickString(p, 'team_id');
+    return { id: fallbackId, type: `slack.${envelope}`, time: undefined, subject, title: undefined, actor: undefined };
   }
   const eventId = pickString(p, 'event_id');
   if (eventId === undefined) throw new PayloadError('event_callback has no `event_id`');

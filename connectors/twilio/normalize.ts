@@ -32,7 +32,9 @@ const INPUTS = ['Digits', 'SpeechResult'];
 export function summarizeTwilioParams(params: Readonly<Record<string, string>>): TwilioSummary {
   const match = RESOURCES.find((r) => params[r.sid]);
   const sid = match ? params[match.sid] : undefined;
-  if (match === undefined || sid === undefined) throw new PayloadError('no MessageSid, CallSid or other resource Sid in the Twilio request');
+  if (match === undefined || sid === undefined) {
+    throw new PayloadError('no MessageSid, CallSid or other resource Sid in the Twilio request');
+  }
   const rawStatus = match.status.map((name) => params[name]).find((value) => value);
   const status = rawStatus?.toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
   const input = INPUTS.some((name) => params[name] !== undefined) ? inputDigest(params) : undefined;
