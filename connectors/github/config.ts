@@ -1,17 +1,67 @@
 import { z } from 'zod';
 import { SecretListSchema } from '../shared/secret-list.ts';
+import { DurationSchema } from '../../src/config/units.ts';
+
+/** GitHub keeps deliveries for 3 days; older ones can be neither listed nor redelivered. */
+export const GITHUB_DELIVERY_RETENTION_MS = 3 * 24 * 3600 * 1000;
+
+const REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+const ORG = /^[A-Za-z0-9-]+$/;
+
+/** A GitHub App installation: hookhub mints installation tokens and refreshes them before they expire. */
+const GithubAppSchema = z.strictObject({
+  appId: z.union([z.string().min(1), z.number().int().positive()]).transform(String),
+  /** PEM text (`\n` escapes are accepted, as in environment variables). */
+  privateKey: z.string().min(1, { error: 'app.privateKey is empty — set the environment variable it comes from' }),
+  installationId: z.coerce.number().int().positive(),
+});
+
+/** Missed-delivery recovery: list recent deliveries, redeliver the failed ones the hub does not have. */
+const ReconcileSchema = z.strictObject({
+  /** How often; `0` turns periodic and on-start reconciliation off. Default 10m. */
+  every: DurationSchema.default(10 * 60 * 1000),
+  /** How far back to look; at most GitHub's 3 days. Default 3d. */
+  lookback: DurationSchema.default(GITHUB_DELIVERY_RETENTION_MS).refine((v) => v > 0 && v <= GITHUB_DELIVERY_RETENTION_MS, {
+    error: 'reconcile.lookback must be more than 0 and at most 3d (GitHub keeps deliveries for 3 days)',
+  }),
+  /** Stop asking GitHub to redeliver a delivery after this many redeliveries (one that fails every time). Default 3. */
+  maxRedeliveries: z.coerce.number().int().min(1).max(20).default(3),
+});
 
 /**
  * `connectors.<name>` for `type: github`. Strict, so a typo (`secrets:`) is reported, not ignored.
- * `repos`, `orgs`, `events` and `publicUrl` are accepted for the GitHub setup helpers to come.
+ *
+ * With `repos`/`orgs` and API access (`token` or `app`) the hub keeps exactly one webhook per repo/org
+ * pointing at `<publicUrl>/hooks/<name>` and recovers failed deliveries (see docs/github.md).
  */
-export const GithubConfigSchema = z.strictObject({
-  type: z.literal('github'),
-  secret: SecretListSchema,
-  repos: z.array(z.string()).optional(),
-  orgs: z.array(z.string()).optional(),
-  events: z.array(z.string()).optional(),
-  publicUrl: z.string().optional(),
-});
+export const GithubConfigSchema = z
+  .strictObject({
+    type: z.literal('github'),
+    secret: SecretListSchema,
+    repos: z.array(z.string().regex(REPO, { error: 'repos entries look like owner/repo' })).optional(),
+    orgs: z.array(z.string().regex(ORG, { error: 'orgs entries are organization logins, like acme' })).optional(),
+    /** Webhook events to subscribe to. Default `['*']` (everything; filter with rules). */
+    events: z.array(z.string().regex(/^(\*|[a-z_]+)$/, { error: 'events are GitHub event names like push, pull_request, or *' })).min(1).optional(),
+    /** Base URL GitHub reaches the hub at; default `server.publicUrl`. The hook URL is `<publicUrl>/hooks/<name>`. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** A personal access token (classic: `admin:repo_hook`/`admin:org_hook`; fine-grained: Webhooks read & write). */
+    token: z.string().min(1, { error: 'token is empty — set the environment variable it comes from' }).optional(),
+    app: GithubAppSchema.optional(),
+    /** REST API base URL; for GitHub Enterprise Server `https://<host>/api/v3`. */
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+    reconcile: ReconcileSchema.optional(),
+  })
+  .refine((c) => !(c.token && c.app), { error: 'give either token or app, not both', path: ['token'] })
+  .refine((c) => c.token || c.app || (!c.repos?.length && !c.orgs?.length), {
+    error: 'repos/orgs need GitHub API access: set token (a PAT) or app { appId, privateKey, installationId }',
+    path: ['repos'],
+  });
 
 export type GithubConfig = z.output<typeof GithubConfigSchema>;
+export type GithubAppConfig = z.output<typeof GithubAppSchema>;
+export type GithubReconcileConfig = z.output<typeof ReconcileSchema>;
+
+/** `apiUrl` and `reconcile` with their defaults applied (optional in the type so that code building a config by hand need not spell them out). */
+export function githubApiDefaults(config: GithubConfig): { apiUrl: string; reconcile: GithubReconcileConfig } {
+  return { apiUrl: config.apiUrl ?? 'https://api.github.com', reconcile: config.reconcile ?? ReconcileSchema.parse({}) };
+}

@@ -17,7 +17,7 @@ import { verifyGithubSignature } from './verify.ts';
 export const githubConnector: Connector<GithubConfig> = {
   type: 'github',
   configSchema: GithubConfigSchema,
-  secretFields: ['secret'],
+  secretFields: ['secret', 'token', 'app.privateKey'],
   // GitHub's webhook form offers both; form-encoded is a common pick by mistake, so it is accepted.
   contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
   samples: {

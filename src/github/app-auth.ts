@@ -1,0 +1,75 @@
+import { createAppAuth } from '@octokit/auth-app';
+import type { EndpointOptions, RequestInterface, RequestParameters, Route } from '@octokit/types';
+import githubAppJwt from 'universal-github-app-jwt';
+import type { GithubAppConfig } from '../../connectors/github/config.ts';
+
+export interface InstallationAuthSettings {
+  app: GithubAppConfig;
+  now: () => Date;
+  /** Mint a new installation token when the current one expires within this long. Default 5 min. */
+  refreshBeforeMs?: number;
+  /** Told (never with the token) each time a token is minted, for logs and tests. */
+  onRefresh?: (expiresAt: Date) => void;
+}
+
+interface Token {
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * An Octokit `authStrategy` for a GitHub App installation. `@octokit/auth-app` signs the JWT and
+ * exchanges it for an installation token; this layer decides when to mint a new one, on the injected
+ * clock and the token's own `expires_at` (auth-app's cache assumes a fixed 59-minute lifetime), and
+ * mints one again after a 401 (a revoked or rotated token) before giving up.
+ */
+export function installationAuthStrategy(settings: InstallationAuthSettings) {
+  return (options: { request: RequestInterface }) => {
+    const { app, now } = settings;
+    const margin = settings.refreshBeforeMs ?? 5 * 60_000;
+    const appAuth = createAppAuth({
+      appId: app.appId,
+      privateKey: app.privateKey,
+      installationId: app.installationId,
+      request: options.request,
+      // The JWT uses the injected clock too, so one clock drives every expiry decision.
+      createJwt: async (appId, timeDifference = 0) => {
+        const jwt = await githubAppJwt({ id: appId, privateKey: app.privateKey, now: Math.floor(now().getTime() / 1000) + timeDifference });
+        return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
+      },
+    });
+    let current: Token | undefined;
+    let pending: Promise<Token> | undefined;
+
+    async function mint(): Promise<Token> {
+      const auth = await appAuth({ type: 'installation', refresh: true });
+      const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
+      settings.onRefresh?.(minted.expiresAt);
+      return minted;
+    }
+
+    async function token(force: boolean): Promise<string> {
+      const fresh = current && !force && current.expiresAt.getTime() - margin > now().getTime();
+      if (fresh && current) return current.token;
+      // Concurrent requests share one mint.
+      pending ??= mint().finally(() => (pending = undefined));
+      current = await pending;
+      return current.token;
+    }
+
+    const auth = async () => ({ type: 'token', tokenType: 'installation', token: await token(false) });
+    const hook = async (request: RequestInterface, route: Route | EndpointOptions, parameters?: RequestParameters) => {
+      const endpoint = request.endpoint.merge(route as string, parameters);
+      const path = (endpoint.url ?? '').replace(request.endpoint.DEFAULTS.baseUrl, '').split('?')[0] ?? '';
+      if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route as string, parameters);
+      const send = async (force: boolean) => request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
+      try {
+        return await send(false);
+      } catch (err) {
+        if ((err as { status?: number }).status !== 401) throw err;
+        return send(true);
+      }
+    };
+    return Object.assign(auth, { hook });
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import type { Logger } from 'pino';
+import type { GithubAppConfig } from '../../connectors/github/config.ts';
+import { installationAuthStrategy } from './app-auth.ts';
+import { createRateLimitGate } from './rate-limit-gate.ts';
+
+const GithubOctokit = Octokit.plugin(retry, throttling);
+export type GithubClient = InstanceType<typeof GithubOctokit>;
+
+export type GithubAuth = { token: string } | { app: GithubAppConfig };
+
+export interface GithubClientOptions {
+  /** REST base URL: `https://api.github.com`, or `https://<host>/api/v3` for GitHub Enterprise Server. */
+  apiUrl: string;
+  auth: GithubAuth;
+  logger: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  /** Pause between mutating requests; GitHub asks for at least 1 s. Default 1000. */
+  writeIntervalMs?: number;
+  /** Longest wait for a rate limit before a call fails instead. Default 15 min. */
+  maxRateLimitWaitMs?: number;
+  /** Retries for 5xx and network errors (with backoff). Default 3. */
+  retries?: number;
+  /** App auth: mint a new installation token this long before the current one expires. Default 5 min. */
+  refreshBeforeMs?: number;
+  onTokenRefresh?: (expiresAt: Date) => void;
+}
+
+/**
+ * An Octokit with GitHub's etiquette built in: retries with backoff (@octokit/plugin-retry), waits out
+ * primary and secondary rate limits (@octokit/plugin-throttling plus a gate that stops at
+ * `x-ratelimit-remaining: 0`), one mutating request at a time, and PAT or App installation auth.
+ * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+ */
+export function createGithubClient(options: GithubClientOptions): GithubClient {
+  const now = options.now ?? (() => new Date());
+  const { logger } = options;
+  const maxWaitMs = options.maxRateLimitWaitMs ?? 15 * 60_000;
+  const wantRetry = (kind: string, limit: number) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+    const ok = retryCount < limit && retryAfter * 1000 <= maxWaitMs;
+    logger.warn({ retryAfter, method: request.method, url: request.url, retrying: ok }, `GitHub ${kind} rate limit hit`);
+    return ok;
+  };
+  const client = new GithubOctokit({
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    userAgent: 'hookhub',
+    ...authOptions(options, now),
+    request: options.fetch ? { fetch: options.fetch } : {},
+    retry: { retries: options.retries ?? 3 },
+    throttle: {
+      // A per-client id keeps Bottleneck's process-wide groups from pacing unrelated clients together.
+      id: randomUUID(),
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
+      onRateLimit: wantRetry('primary', 2),
+      onSecondaryRateLimit: wantRetry('secondary', 3),
+    },
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+  });
+  installGate(client, createRateLimitGate({ now, logger, maxWaitMs }));
+  return client;
+}
+
+function authOptions(options: GithubClientOptions, now: () => Date) {
+  if ('token' in options.auth) return { auth: options.auth.token };
+  return {
+    authStrategy: installationAuthStrategy({
+      app: options.auth.app,
+      now,
+      ...(options.refreshBeforeMs !== undefined ? { refreshBeforeMs: options.refreshBeforeMs } : {}),
+      ...(options.onTokenRefresh ? { onRefresh: options.onTokenRefresh } : {}),
+    }),
+  };
+}
+
+function installGate(client: GithubClient, gate: ReturnType<typeof createRateLimitGate>): void {
+  client.hook.before('request', () => gate.beforeRequest());
+  client.hook.after('request', (response) => gate.observe(response.headers));
+  client.hook.error('request', (error) => {
+    const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
+    if (headers) gate.observe(headers);
+    throw error;
+  });
+}

@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubConfig } from '../config/load-config.ts';
+import { createGithubClient, type GithubClientOptions } from './github-client.ts';
+import { createGithubMetrics } from './github-metrics.ts';
+import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
+import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connector.ts';
+
+export interface GithubSyncOptions {
+  config: HubConfig;
+  bus: EventBus;
+  logger: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  /** The hub's metrics registry; adds `hookhub_github_*` counters. */
+  registry?: Registry;
+  /** Client tuning (tests shorten the 1 s pause between writes). */
+  client?: Pick<GithubClientOptions, 'writeIntervalMs' | 'retries' | 'maxRateLimitWaitMs'>;
+}
+
+export interface GithubSync {
+  /** Settles when the first pass (hooks ensured, then missed deliveries recovered) is over. Never rejects. */
+  readonly ready: Promise<void>;
+  /** Runs a pass now (also what the timer runs): ensure hooks, then reconcile. */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * For each github connector with `repos`/`orgs`: on start, and then every `reconcile.every`, makes sure each
+ * has exactly one hub hook and redelivers the failed deliveries the hub never stored. Runs in the background;
+ * failures are logged and retried on the next pass. Throws ConfigError at once when a connector lists
+ * repos/orgs but no public URL is known.
+ */
+export function startGithubSync(options: GithubSyncOptions): GithubSync {
+  const now = options.now ?? (() => new Date());
+  const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
+  const connectors = githubConnectors(options.config).filter((c) => c.targets.length > 0);
+  const apis = connectors.map((settings) => ({ settings, ...requireApi(settings) }));
+  const contexts = apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
+    const client = createGithubClient({
+      apiUrl: settings.apiUrl,
+      auth,
+      logger: options.logger,
+      now,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...options.client,
+    });
+    const desired = await desiredHook(settings, hookUrl);
+    return { settings, client, desired, bus: options.bus, logger: options.logger, ...(metrics ? { metrics } : {}) };
+  });
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const pass = async (ctx: SyncContext) => {
+    await ensureHooks(ctx);
+    const { every, lookback } = ctx.settings.reconcile;
+    if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
+  };
+  const runOnce = async () => {
+    const all = await Promise.all(contexts);
+    running = running.then(() => Promise.all(all.map((ctx) => pass(ctx).catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed')))).then(() => {}));
+    await running;
+  };
+  const schedule = (ctx: SyncContext) => {
+    const { every } = ctx.settings.reconcile;
+    if (every <= 0 || stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      running = running.then(() => pass(ctx)).catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed')).finally(() => schedule(ctx));
+    }, every);
+    timer.unref();
+    timers.add(timer);
+  };
+  const ready = runOnce()
+    .then(async () => (await Promise.all(contexts)).forEach(schedule))
+    .catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed to start'));
+  return {
+    ready,
+    runOnce,
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      // A pass may be waiting out a rate limit: shutdown waits a little, never for that.
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+      await Promise.race([ready.then(() => running).catch(() => {}), grace]);
+    },
+  };
+}

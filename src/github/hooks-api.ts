@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { GithubClient } from './github-client.ts';
+import { hooksPath, type HookTarget } from './hook-target.ts';
+
+/** A webhook as GitHub returns it (the fields hookhub reads). `config.secret` is only ever "********". */
+export const GithubHookSchema = z.object({
+  id: z.number(),
+  active: z.boolean(),
+  events: z.array(z.string()),
+  config: z.object({
+    url: z.string().optional(),
+    content_type: z.string().optional(),
+    insecure_ssl: z.union([z.string(), z.number()]).optional(),
+    secret: z.string().optional(),
+  }),
+  last_response: z.object({ code: z.number().nullable(), status: z.string().nullable(), message: z.string().nullable() }).partial().nullish(),
+});
+export type GithubHook = z.output<typeof GithubHookSchema>;
+
+/** What hookhub writes: a JSON webhook with a secret. Always the whole config (GitHub drops a secret left out of an update). */
+export interface HookSettings {
+  url: string;
+  secret: string;
+  events: readonly string[];
+}
+
+export async function listHooks(client: GithubClient, target: HookTarget): Promise<GithubHook[]> {
+  // A repo or org can hold at most 20 webhooks, so one page of 100 is all of them.
+  const { data } = await client.request(`GET ${hooksPath(target)}`, { per_page: 100 });
+  return z.array(GithubHookSchema).parse(data);
+}
+
+export async function createHook(client: GithubClient, target: HookTarget, settings: HookSettings): Promise<GithubHook> {
+  const { data } = await client.request(`POST ${hooksPath(target)}`, { name: 'web', ...body(settings) });
+  return GithubHookSchema.parse(data);
+}
+
+export async function updateHook(client: GithubClient, target: HookTarget, id: number, settings: HookSettings): Promise<GithubHook> {
+  const { data } = await client.request(`PATCH ${hooksPath(target)}/${id}`, body(settings));
+  return GithubHookSchema.parse(data);
+}
+
+export async function deleteHook(client: GithubClient, target: HookTarget, id: number): Promise<void> {
+  await client.request(`DELETE ${hooksPath(target)}/${id}`);
+}
+
+/** Asks GitHub to send a `ping` event to the hook (answered 204; the ping arrives asynchronously). */
+export async function pingHook(client: GithubClient, target: HookTarget, id: number): Promise<void> {
+  await client.request(`POST ${hooksPath(target)}/${id}/pings`);
+}
+
+function body(settings: HookSettings) {
+  return {
+    active: true,
+    events: [...settings.events],
+    config: { url: settings.url, content_type: 'json', insecure_ssl: '0', secret: settings.secret },
+  };
+}

@@ -1,0 +1,62 @@
+import { listDeliveries, redeliver, type HookDelivery } from './deliveries-api.ts';
+import type { GithubClient } from './github-client.ts';
+import { targetLabel, type HookTarget } from './hook-target.ts';
+import { selectRedeliveries } from './select-redeliveries.ts';
+
+export interface ReconcileOptions {
+  since: Date;
+  maxRedeliveries: number;
+  /** Whether the hub already stored this delivery (the GitHub connector uses the GUID as the event id). */
+  isKnown: (guid: string) => Promise<boolean>;
+  dryRun?: boolean;
+}
+
+export interface ReconcileResult {
+  target: string;
+  hookId: number;
+  /** Delivery attempts listed in the window. */
+  scanned: number;
+  /** Failed on GitHub's side, but the hub has the event (e.g. it answered after GitHub's 10 s timeout). */
+  alreadyInHub: string[];
+  /** Redelivery requested (or, on a dry run, would be). */
+  redelivered: HookDelivery[];
+  /** Failed too often: not asked again. */
+  gaveUp: HookDelivery[];
+  /** Redelivery requests GitHub refused. */
+  errors: { guid: string; message: string }[];
+  dryRun: boolean;
+}
+
+/**
+ * Recovers deliveries GitHub never retried: lists the hook's deliveries since `since`, keeps the failed
+ * GUIDs the hub has not stored, and asks GitHub to redeliver each once. Safe to repeat: a redelivery
+ * keeps its `X-GitHub-Delivery`, so the bus dedups, and a recovered GUID then has a successful attempt.
+ * https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries
+ */
+export async function reconcileHook(client: GithubClient, target: HookTarget, hookId: number, options: ReconcileOptions): Promise<ReconcileResult> {
+  const deliveries = await listDeliveries(client, target, hookId, options.since);
+  const { failed, gaveUp } = selectRedeliveries(deliveries, options.maxRedeliveries);
+  const result: ReconcileResult = {
+    target: targetLabel(target),
+    hookId,
+    scanned: deliveries.length,
+    alreadyInHub: [],
+    redelivered: [],
+    gaveUp,
+    errors: [],
+    dryRun: options.dryRun ?? false,
+  };
+  for (const delivery of failed) {
+    if (await options.isKnown(delivery.guid)) {
+      result.alreadyInHub.push(delivery.guid);
+      continue;
+    }
+    try {
+      if (!options.dryRun) await redeliver(client, target, hookId, delivery.id);
+      result.redelivered.push(delivery);
+    } catch (err) {
+      result.errors.push({ guid: delivery.guid, message: (err as Error).message });
+    }
+  }
+  return result;
+}

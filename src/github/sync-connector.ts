@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus/event-bus.ts';
+import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
+import type { GithubClient } from './github-client.ts';
+import type { GithubMetrics } from './github-metrics.ts';
+import type { GithubConnectorSettings } from './github-settings.ts';
+import { targetLabel } from './hook-target.ts';
+import type { DesiredHook } from './plan-hook.ts';
+import { reconcileHook, type ReconcileResult } from './reconcile-hook.ts';
+
+export interface SyncContext {
+  settings: GithubConnectorSettings;
+  client: GithubClient;
+  desired: DesiredHook;
+  bus: EventBus;
+  logger: Logger;
+  metrics?: GithubMetrics;
+}
+
+/** Ensures every declared repo/org has the hub's hook. One target failing does not stop the others. */
+export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
+  const results: ConnectResult[] = [];
+  for (const target of ctx.settings.targets) {
+    try {
+      const result = await connectHook(ctx.client, target, ctx.desired);
+      results.push(result);
+      logConnect(ctx, result);
+    } catch (err) {
+      ctx.logger.error({ connector: ctx.settings.name, target: targetLabel(target), err: (err as Error).message }, 'GitHub hook setup failed');
+    }
+  }
+  return results;
+}
+
+/** Redelivers the failed deliveries the hub does not have, for every declared repo/org. */
+export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = false): Promise<ReconcileResult[]> {
+  const results: ReconcileResult[] = [];
+  const { name } = ctx.settings;
+  const isKnown = async (guid: string) => (await ctx.bus.get('events', guid)) !== undefined;
+  for (const target of ctx.settings.targets) {
+    try {
+      const hook = await findHubHook(ctx.client, target, ctx.desired.url);
+      if (!hook) continue;
+      const result = await reconcileHook(ctx.client, target, hook.id, { since, isKnown, dryRun, maxRedeliveries: ctx.settings.reconcile.maxRedeliveries });
+      results.push(result);
+      countRecovered(ctx, result);
+    } catch (err) {
+      ctx.logger.error({ connector: name, target: targetLabel(target), err: (err as Error).message }, 'GitHub reconciliation failed');
+    }
+  }
+  return results;
+}
+
+function logConnect(ctx: SyncContext, result: ConnectResult): void {
+  const { name } = ctx.settings;
+  const log = { connector: name, target: result.target, hookId: result.hookId, changes: result.changes };
+  if (result.action !== 'unchanged') ctx.metrics?.hookChanges.inc({ connector: name, action: result.action });
+  for (const _ of result.removedDuplicates) ctx.metrics?.hookChanges.inc({ connector: name, action: 'removed_duplicate' });
+  if (result.action === 'unchanged') ctx.logger.debug(log, 'GitHub hook up to date');
+  else ctx.logger.info(log, `GitHub hook ${result.action}`);
+  if (result.foreignDuplicates.length > 0) {
+    ctx.logger.warn({ ...log, others: result.foreignDuplicates }, 'other hooks also point at this connector (not created by hookhub); GitHub sends each event once per hook');
+  }
+}
+
+function countRecovered(ctx: SyncContext, result: ReconcileResult): void {
+  const connector = ctx.settings.name;
+  const inc = (outcome: string, n: number) => n > 0 && ctx.metrics?.recovered.inc({ connector, outcome }, n);
+  inc('redelivered', result.redelivered.length);
+  inc('already_in_hub', result.alreadyInHub.length);
+  inc('gave_up', result.gaveUp.length);
+  inc('error', result.errors.length);
+  const log = { connector, target: result.target, hookId: result.hookId, scanned: result.scanned };
+  if (result.redelivered.length > 0) ctx.logger.info({ ...log, guids: result.redelivered.map((d) => d.guid) }, `asked GitHub to redeliver ${result.redelivered.length} missed deliveries`);
+  if (result.gaveUp.length > 0) ctx.logger.warn({ ...log, guids: result.gaveUp.map((d) => d.guid) }, 'deliveries still failing after repeated redeliveries: check the hub logs for why they are refused');
+  for (const e of result.errors) ctx.logger.warn({ ...log, guid: e.guid, err: e.message }, 'GitHub refused a redelivery');
+}
