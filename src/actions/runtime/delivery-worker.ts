@@ -7,9 +7,9 @@ import type { ActionRegistry } from '../index.ts';
 import { countDeadLetters } from './dead-letters.ts';
 import { createDestinationGuards } from './destination-guards.ts';
 import { createGoneDestinations } from './gone-destinations.ts';
-import { createDeliveryProcessor } from './process-delivery.ts';
+import { createDeliveryProcessor, type ProcessorSettings } from './process-delivery.ts';
 import { createRetryPolicy, type RetryConfig } from './retry-policy.ts';
-import { createOutboundGuard } from './ssrf/guarded-fetch.ts';
+import { createOutboundGuard, type OutboundGuard } from './ssrf/guarded-fetch.ts';
 import type { NetworkPolicy } from './ssrf/network-policy.ts';
 
 export interface DeliveryWorkerOptions {
@@ -57,41 +57,11 @@ export interface DeliveryWorker {
 /** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const options = deps.options ?? {};
-  const attemptTimeoutMs = options.attemptTimeoutMs ?? 15_000;
-  const ackWaitMs = options.ackWaitMs ?? Math.max(30_000, attemptTimeoutMs * 2);
-  const concurrency = options.concurrency ?? 32;
-  // Fail at startup, not on the first job, when the default schedule is invalid.
-  createRetryPolicy(options.retry);
+  const settings = resolveSettings(options);
   // Built even when fetch is injected: SMTP and other non-HTTP actions check hosts through it.
   const guard = createOutboundGuard(options.network);
   const stopper = new AbortController();
-  const resolveAddress = deps.resolveAddress ?? guard.resolve;
-  const process = createDeliveryProcessor({
-    bus: deps.bus,
-    registry: deps.registry,
-    deps: {
-      fetch: deps.fetch ?? guard.fetch,
-      now: deps.now,
-      channels: deps.channels,
-      resolveAddress,
-    },
-    logger: deps.logger,
-    metrics: deps.metrics,
-    guards: createDestinationGuards(
-      {
-        concurrency: options.destinationConcurrency ?? 4,
-        failureThreshold: options.circuitBreaker?.failures ?? 5,
-        cooldownMs: options.circuitBreaker?.cooldownMs ?? 30_000,
-        busyDelayMs: Math.min(500, attemptTimeoutMs),
-      },
-      deps.now,
-    ),
-    defaultDestinationConcurrency: options.destinationConcurrency ?? 4,
-    globalConcurrency: concurrency,
-    gone: createGoneDestinations(deps.bus, deps.now),
-    settings: { attemptTimeoutMs, ackWaitMs, retry: options.retry, maxRetryAfterMs: options.maxRetryAfterMs ?? 43_200_000, random: options.random ?? Math.random },
-    stopSignal: stopper.signal,
-  });
+  const process = buildProcessor(deps, settings, guard, stopper.signal);
   deps.metrics?.trackDlqDepth(() => countDeadLetters(deps.bus));
 
   let subscription: Subscription<Job> | undefined;
@@ -106,8 +76,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   const run = async (sub: Subscription<Job>): Promise<void> => {
     for await (const delivery of sub) {
-      // Backpressure: pull no more than `concurrency`; each delivery runs on its own, so a hanging destination holds one slot at most per attempt.
-      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      // Backpressure: at most `concurrency` deliveries at once, each on its own, so a slow destination never blocks the loop.
+      while (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
       const task = handle(delivery).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
@@ -116,7 +86,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   return {
     start() {
       if (subscription) return;
-      subscription = deps.bus.consume<Job>('jobs', options.consumer ?? 'workers', { ackWaitMs, batch: concurrency });
+      subscription = deps.bus.consume<Job>('jobs', options.consumer ?? 'workers', { ackWaitMs: settings.ackWaitMs, batch: settings.concurrency });
       loop = run(subscription).catch((error: unknown) => deps.logger.error({ err: error }, 'delivery worker loop ended'));
     },
     async stop(graceMs = 20_000) {
@@ -128,4 +98,59 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       guard.close();
     },
   };
+}
+
+interface WorkerSettings extends ProcessorSettings {
+  concurrency: number;
+  destinationConcurrency: number;
+  failureThreshold: number;
+  cooldownMs: number;
+}
+
+function resolveSettings(options: DeliveryWorkerOptions): WorkerSettings {
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 15_000;
+  // Fail at startup, not on the first job, when the default schedule is invalid.
+  createRetryPolicy(options.retry);
+  return {
+    attemptTimeoutMs,
+    ackWaitMs: options.ackWaitMs ?? Math.max(30_000, attemptTimeoutMs * 2),
+    retry: options.retry,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 43_200_000,
+    random: options.random ?? Math.random,
+    concurrency: options.concurrency ?? 32,
+    destinationConcurrency: options.destinationConcurrency ?? 4,
+    failureThreshold: options.circuitBreaker?.failures ?? 5,
+    cooldownMs: options.circuitBreaker?.cooldownMs ?? 30_000,
+  };
+}
+
+function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guard: OutboundGuard, stopSignal: AbortSignal) {
+  const guards = createDestinationGuards(
+    {
+      concurrency: settings.destinationConcurrency,
+      failureThreshold: settings.failureThreshold,
+      cooldownMs: settings.cooldownMs,
+      busyDelayMs: Math.min(500, settings.attemptTimeoutMs),
+    },
+    deps.now,
+  );
+  return createDeliveryProcessor({
+    bus: deps.bus,
+    registry: deps.registry,
+    deps: {
+      fetch: deps.fetch ?? guard.fetch,
+      now: deps.now,
+      channels: deps.channels,
+      resolveAddress: deps.resolveAddress ?? guard.resolve,
+      history: deps.bus,
+    },
+    logger: deps.logger,
+    metrics: deps.metrics,
+    guards,
+    defaultDestinationConcurrency: settings.destinationConcurrency,
+    globalConcurrency: settings.concurrency,
+    gone: createGoneDestinations(deps.bus, deps.now),
+    settings,
+    stopSignal,
+  });
 }
