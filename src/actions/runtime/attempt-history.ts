@@ -6,6 +6,8 @@ export const RecordKind = { attempt: 'attempt', deadLetter: 'dead-letter', repla
 export interface JobHistory {
   /** Attempt records since the last replay (the current cycle). */
   attempts: HistoryRecord[];
+  /** Every attempt record, across replays (a dead letter keeps the full history). */
+  allAttempts: HistoryRecord[];
   /** Some attempt, in any cycle, succeeded: the job must never be sent again. */
   succeeded: boolean;
   /** The current cycle ended in the dead-letter store. */
@@ -16,10 +18,11 @@ export interface JobHistory {
 
 /** Reads a job's records (oldest first): a `replay` starts a fresh cycle of attempts. */
 export function summarizeHistory(records: readonly HistoryRecord[]): JobHistory {
-  const history: JobHistory = { attempts: [], succeeded: false, deadLettered: false, replayed: false };
+  const history: JobHistory = { attempts: [], allAttempts: [], succeeded: false, deadLettered: false, replayed: false };
   for (const record of records) {
     if (record.kind === RecordKind.attempt) {
       history.attempts.push(record);
+      history.allAttempts.push(record);
       if (record.data.outcome === 'success') history.succeeded = true;
     } else if (record.kind === RecordKind.deadLetter) {
       history.deadLettered = true;

@@ -56,7 +56,10 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
     const log = jobLogger(ctx.logger, job);
     const history = summarizeHistory(await ctx.bus.records(job.id));
     if (history.succeeded || history.deadLettered) {
-      log.info({ succeeded: history.succeeded }, 'job already settled; not sending again');
+      log.info(
+        { succeeded: history.succeeded },
+        history.succeeded ? 'job already delivered; not sending it again' : 'job is dead-lettered; use `hookhub dlq retry` to send it again',
+      );
       count(job, '', 'skipped');
       return delivery.ack();
     }
@@ -172,7 +175,7 @@ async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: 
   const job = delivery.payload;
   const time = ctx.deps.now().toISOString();
   const history = summarizeHistory(await ctx.bus.records(job.id));
-  await ctx.bus.deadLetter({ id: job.id, subject: delivery.subject, payload: job, reason, time, attempts: attemptsForDeadLetter(history.attempts) });
+  await ctx.bus.deadLetter({ id: job.id, subject: delivery.subject, payload: job, reason, time, attempts: attemptsForDeadLetter(history.allAttempts) });
   await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });
   log.error({ reason, attempts: history.attempts.length }, 'dead-lettered');
   ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome: 'dead_letter' });
