@@ -33,37 +33,62 @@ interface CommonOptions {
   json?: boolean;
 }
 
+interface RulesCli {
+  deps: RulesCommandDeps;
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+  fail: (code: number) => void;
+  now: () => Date;
+  load(opts: CommonOptions, paths?: string[]): Promise<{ result: LoadResult; ctx: RulesCommandContext }>;
+  /** Prints diagnostics to stderr; false (and exit code 1) when there are errors. */
+  report(result: LoadResult): boolean;
+}
+
 /** Registers `hookhub rules validate|test|list`. */
 export function registerRulesCommand(program: Command, deps: RulesCommandDeps): Command {
-  const out = deps.stdout ?? process.stdout;
   const err = deps.stderr ?? process.stderr;
   const fail = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
+  const cli: RulesCli = {
+    deps,
+    out: deps.stdout ?? process.stdout,
+    err,
+    fail,
+    now: deps.now ?? (() => new Date()),
+    async load(opts, paths) {
+      const ctx = await deps.loadContext(opts.config === undefined ? {} : { config: opts.config });
+      const context: RulesContext = { registry: ctx.registry, channels: ctx.channels, connectors: ctx.connectors, ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}) };
+      const targets = paths && paths.length > 0 ? paths : [opts.rules ?? ctx.rulesDir];
+      return { result: await loadRuleSet(targets, context), ctx };
+    },
+    report(result) {
+      for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+      if (!result.ok) fail(1);
+      return result.ok;
+    },
+  };
   const rules = program.command('rules').description('validate, dry-run and list rules');
-  const load = async (opts: CommonOptions, paths?: string[]) => {
-    const ctx = await deps.loadContext(opts.config === undefined ? {} : { config: opts.config });
-    const context: RulesContext = { registry: ctx.registry, channels: ctx.channels, connectors: ctx.connectors, ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}) };
-    const targets = paths && paths.length > 0 ? paths : [opts.rules ?? ctx.rulesDir];
-    return { result: await loadRuleSet(targets, context), ctx };
-  };
-  const report = (result: LoadResult) => {
-    for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
-    if (!result.ok) fail(1);
-    return result.ok;
-  };
+  registerValidate(rules, cli);
+  registerTest(rules, cli);
+  registerList(rules, cli);
+  return rules;
+}
 
+function registerValidate(rules: Command, cli: RulesCli) {
   rules
     .command('validate [paths...]')
     .description('check rule files (default: the rules folder from hookhub.yaml); prints file:line:col: message for each problem')
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .action(async (paths: string[], opts: CommonOptions) => {
-      const { result } = await load(opts, paths);
+      const { result } = await cli.load(opts, paths);
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = result.diagnostics.length - errors;
-      report(result);
+      cli.report(result);
       const summary = `${result.ruleSet.rules.length} rule(s) in ${result.ruleSet.files.length} file(s): ${errors} error(s), ${warnings} warning(s)\n`;
-      (errors > 0 ? err : out).write(summary);
+      (errors > 0 ? cli.err : cli.out).write(summary);
     });
+}
 
+function registerTest(rules: Command, cli: RulesCli) {
   rules
     .command('test')
     .description('dry run: which rules an event matches, why near misses did not, and the rendered actions; sends nothing')
@@ -74,15 +99,17 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--json', 'machine-readable output')
     .action(async (opts: CommonOptions & { event: string; type?: string; connector?: string }) => {
-      const { result, ctx } = await load(opts);
-      if (!report(result)) return;
-      const text = opts.event === '-' ? await (deps.readStdin ?? readProcessStdin)() : await readFile(opts.event, 'utf8');
-      const event = parseEvent(text, opts, (deps.now ?? (() => new Date()))());
-      const run = dryRun(result.ruleSet, event, { registry: ctx.registry, now: deps.now ?? (() => new Date()) });
-      out.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : formatDryRun(run));
-      if (run.matched.some((m) => m.errors.length > 0)) fail(1);
+      const { result, ctx } = await cli.load(opts);
+      if (!cli.report(result)) return;
+      const text = opts.event === '-' ? await (cli.deps.readStdin ?? readProcessStdin)() : await readFile(opts.event, 'utf8');
+      const event = parseEvent(text, opts, cli.now());
+      const run = dryRun(result.ruleSet, event, { registry: ctx.registry, now: cli.now });
+      cli.out.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : formatDryRun(run));
+      if (run.matched.some((m) => m.errors.length > 0)) cli.fail(1);
     });
+}
 
+function registerList(rules: Command, cli: RulesCli) {
   rules
     .command('list')
     .description('list the loaded rules')
@@ -90,11 +117,10 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--json', 'machine-readable output')
     .action(async (opts: CommonOptions) => {
-      const { result } = await load(opts);
-      if (!report(result)) return;
-      out.write(opts.json ? `${JSON.stringify(ruleListJson(result.ruleSet), null, 2)}\n` : formatRuleList(result.ruleSet));
+      const { result } = await cli.load(opts);
+      if (!cli.report(result)) return;
+      cli.out.write(opts.json ? `${JSON.stringify(ruleListJson(result.ruleSet), null, 2)}\n` : formatRuleList(result.ruleSet));
     });
-  return rules;
 }
 
 /** A HubEvent as stored by hookhub, or (with --type) a raw provider payload wrapped into one. */

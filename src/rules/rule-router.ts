@@ -19,6 +19,8 @@ export interface RuleRouterOptions {
   concurrency?: number;
   /** Delay before an event whose jobs could not be published is redelivered. Default 1 s. */
   retryDelayMs?: number;
+  /** An event not acked within this time (the hub died while routing it) is redelivered. Bus default when unset. */
+  ackWaitMs?: number;
 }
 
 export interface RuleRouter {
@@ -57,7 +59,10 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
   return {
     start() {
       if (subscription) return;
-      subscription = bus.consume<HubEvent>('events', consumer);
+      subscription = bus.consume<HubEvent>('events', consumer, {
+        batch: concurrency * 2,
+        ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
+      });
       loop = run(subscription).catch((error: unknown) => logger.error({ err: error }, 'rule router stopped on an error'));
     },
     async stop() {

@@ -39,26 +39,13 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
   let closed = false;
 
   const reloadOnce = async () => {
-    let result: LoadResult;
     try {
-      result = await options.load();
+      const result = await options.load();
+      if (!closed) degraded = apply(result, options);
     } catch (error) {
       degraded = `rules: reload failed: ${(error as Error).message}`;
       logger.error({ err: error, dir }, 'rules reload failed; keeping the last good rules');
-      return;
     }
-    if (closed) return;
-    for (const d of result.diagnostics) logger[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
-    if (!result.ok) {
-      const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      const first = errors[0];
-      degraded = `rules: ${errors.length} error${errors.length === 1 ? '' : 's'}, running the last good rules${first ? `; ${formatDiagnostic(first)}` : ''}`;
-      options.onError?.(result.diagnostics);
-      return;
-    }
-    degraded = undefined;
-    options.onChange(result.ruleSet);
-    logger.info({ rules: result.ruleSet.rules.length, files: result.ruleSet.files.length }, 'rules reloaded');
   };
 
   const reload = async (): Promise<void> => {
@@ -83,17 +70,10 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
     timer = setTimeout(() => void reload(), debounceMs);
   };
 
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dir, { persistent: false }, schedule);
-    watcher.on('error', (error) => {
-      degraded = `rules: no longer watching ${dir}: ${error.message}`;
-      logger.error({ err: error, dir }, 'rules folder watch failed; changes are not picked up');
-    });
-  } catch (error) {
-    degraded = `rules: cannot watch ${dir}: ${(error as Error).message}`;
-    logger.error({ err: error, dir }, 'cannot watch the rules folder; changes are not picked up');
-  }
+  const watcher = watchFolder(dir, schedule, (detail, error) => {
+    degraded = `rules: ${detail}`;
+    logger.error({ err: error, dir }, `rules folder: ${detail}; changes are not picked up`);
+  });
 
   return {
     get degraded() {
@@ -106,4 +86,31 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
       watcher?.close();
     },
   };
+}
+
+/** fs.watch on the folder itself, so new, renamed and deleted files are seen too (and ConfigMap symlink swaps). */
+function watchFolder(dir: string, onEvent: () => void, onFail: (detail: string, error: Error) => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(dir, { persistent: false }, onEvent);
+    watcher.on('error', (error) => onFail(`no longer watching ${dir}: ${error.message}`, error));
+    return watcher;
+  } catch (error) {
+    onFail(`cannot watch ${dir}: ${(error as Error).message}`, error as Error);
+    return undefined;
+  }
+}
+
+/** Logs the diagnostics and swaps the rule set in when it has no error. Returns the degraded detail. */
+function apply(result: LoadResult, options: RulesWatcherOptions): string | undefined {
+  const { logger } = options;
+  for (const d of result.diagnostics) logger[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+  if (!result.ok) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0];
+    options.onError?.(result.diagnostics);
+    return `rules: ${errors.length} error${errors.length === 1 ? '' : 's'}, running the last good rules${first ? `; ${formatDiagnostic(first)}` : ''}`;
+  }
+  options.onChange(result.ruleSet);
+  logger.info({ rules: result.ruleSet.rules.length, files: result.ruleSet.files.length }, 'rules reloaded');
+  return undefined;
 }

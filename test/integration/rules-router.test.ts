@@ -12,7 +12,8 @@ import type { Job } from '../../src/actions/action.ts';
 import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
-import { createRuleRouter, type RuleRouter } from '../../src/rules/rule-router.ts';
+import type { HubEvent } from '../../src/events/hub-event.ts';
+import { createRuleRouter, planJobs, type RuleRouter } from '../../src/rules/rule-router.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { compileYaml, event, testRegistry } from '../unit/rules/test-context.ts';
 
@@ -110,6 +111,33 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     await eventually(() => bus.records('evt_42'), (r) => r.filter((x) => x.kind === 'rule').length >= 4, 'the replay routed');
     const after = await bus.query({ stream: 'jobs' });
     expect(after.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
+  });
+
+  it('redelivers an event whose jobs were published just before a crash; the jobs are not duplicated', async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const loaded = compileYaml(RULES);
+    const now = () => new Date('2026-01-05T12:00:00Z');
+    const ev = event({ id: 'evt_crash', type: 'stripe.payment_intent.succeeded', connector: 'stripe', data: { amount: 5000, currency: 'usd' } });
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
+
+    // A router that publishes the jobs and dies before acking the event.
+    const crashing = bus.consume<HubEvent>('events', 'router', { ackWaitMs: 300 });
+    for await (const delivery of crashing) {
+      const jobs = loaded.ruleSet.explain(delivery.payload).flatMap((v) => planJobs(v, delivery.payload, { registry: testRegistry, now }).jobs);
+      for (const job of jobs) await bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
+      break;
+    }
+    await crashing.stop();
+    expect((await bus.query({ stream: 'jobs' })).length).toBe(2);
+
+    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now, ackWaitMs: 300 });
+    router.start();
+    const records = await eventually(() => bus.records('evt_crash'), (r) => r.some((x) => x.data.outcome === 'queued'), 'the redelivered event routed');
+    expect(records.find((x) => x.data.outcome === 'queued')?.data.delivery).toBeGreaterThanOrEqual(2);
+    const jobs = await bus.query({ stream: 'jobs' });
+    expect(jobs.map((j) => j.id).sort()).toEqual(['evt_crash:big-payment:0', 'evt_crash:big-payment:1']);
   });
 
   it('records an event no rule matched, and an action that fails to render, without stopping', async () => {
