@@ -44,7 +44,7 @@ export const ReportParamsSchema = z
     /** A shipped template name (reports/templates/<name>.{md,html}.hbs) or a path without the extension. */
     template: z.string().min(1),
     window: WindowSchema.default('24h'),
-    /** Days are calendar days in this zone (default UTC). */
+    /** Days are calendar days in this zone (default: the schedule's timezone, else UTC). */
     timezone: z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Europe/Berlin)' }).optional(),
     /** Which events the report covers (default: every event except the hub's own hookhub.*). */
     on: Globs.optional(),

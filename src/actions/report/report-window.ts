@@ -8,6 +8,8 @@ export interface ReportWindow {
   until: Date;
   /** For the template: `7d`, `24h`, `since the last run`, or `custom`. */
   label: string;
+  /** The schedule's time zone, when a schedule tick triggered the report. */
+  timezone?: string;
 }
 
 /** Used when `window: last-run` finds no earlier run. */
@@ -21,10 +23,11 @@ export async function resolveWindow(window: string, job: Job, history: HistoryRe
   const trigger = await history.get<{ type?: string; data?: unknown }>('events', job.eventId);
   const tick = tickOf(trigger?.payload);
   const until = new Date(tick?.tick ?? job.createdAt);
+  const zone = tick?.timezone ? { timezone: tick.timezone } : {};
   if (window === 'last-run') {
     const previous = await previousTick(history, job.rule, until);
-    return { since: previous ?? new Date(until.getTime() - FIRST_RUN_WINDOW_MS), until, label: previous ? 'since the last run' : '7d (first run)' };
+    return { since: previous ?? new Date(until.getTime() - FIRST_RUN_WINDOW_MS), until, label: previous ? 'since the last run' : '7d (first run)', ...zone };
   }
   const ms = parseDuration(window) ?? 86_400_000;
-  return { since: new Date(until.getTime() - ms), until, label: window };
+  return { since: new Date(until.getTime() - ms), until, label: window, ...zone };
 }

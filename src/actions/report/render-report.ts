@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { PermanentError } from '../../errors.ts';
+import { FORMAT_HELPERS } from '../../rules/template-format-helpers.ts';
+import { TEXT_HELPERS, type Helper, type HelperOptions } from '../../rules/template-helpers.ts';
+
+/** The shipped templates: reports/templates/<name>.md.hbs and <name>.html.hbs. */
+export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../../reports/templates/', import.meta.url));
+
+export interface RenderedReport {
+  markdown: string;
+  html: string;
+}
+
+/** `{{percent part whole}}` → `12.5%` (one decimal), or `n/a` when the whole is 0. */
+const percent: Helper = ([part, whole]) => {
+  const p = Number(part);
+  const w = Number(whole);
+  if (!Number.isFinite(p) || !Number.isFinite(w) || w === 0) return 'n/a';
+  return `${(Math.round((p / w) * 1000) / 10).toFixed(1)}%`;
+};
+
+/** `{{bar value max [width]}}` → a text bar of █ for Markdown (width defaults to 20). */
+const bar: Helper = ([value, max, width]) => {
+  const v = Number(value);
+  const m = Number(max);
+  const w = typeof width === 'number' ? width : 20;
+  if (!Number.isFinite(v) || !Number.isFinite(m) || m <= 0 || v <= 0) return '';
+  return '█'.repeat(Math.max(1, Math.round((v / m) * w)));
+};
+
+/** `{{max list "count"}}` → the largest value of a field in a list. */
+const max: Helper = ([list, field]) =>
+  Array.isArray(list) ? Math.max(0, ...list.map((item) => Number((item as Record<string, unknown>)[String(field)]) || 0)) : 0;
+
+const REPORT_HELPERS: Readonly<Record<string, Helper>> = { ...TEXT_HELPERS, ...FORMAT_HELPERS, percent, bar, max };
+
+/** A Handlebars instance with the rule template helpers plus report helpers; prototype access stays denied. */
+function createReportHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.unregisterHelper('log');
+  for (const [name, helper] of Object.entries(REPORT_HELPERS)) {
+    hb.registerHelper(name, (...args: unknown[]) => helper(args.slice(0, -1), args[args.length - 1] as HelperOptions));
+  }
+  return hb;
+}
+
+/** Where a template's two files are: a shipped name, or a path given without the `.md.hbs` / `.html.hbs` ending. */
+export function templatePaths(template: string, baseDir = process.cwd()): { markdown: string; html: string } {
+  const isName = /^[a-z0-9][a-z0-9-]*$/.test(template);
+  const base = isName ? `${SHIPPED_TEMPLATES_DIR}${template}` : template.startsWith('/') ? template : `${baseDir}/${template}`;
+  return { markdown: `${base}.md.hbs`, html: `${base}.html.hbs` };
+}
+
+async function readTemplate(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PermanentError(`report template ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Renders a report's Markdown (no escaping) and HTML (HTML-escaped; the chart SVG goes in with
+ * `{{{chart}}}`, built from escaped parts). A template error is permanent: retrying cannot fix it.
+ */
+export async function renderReport(template: string, context: Record<string, unknown>, chartSvg: string, now: Date): Promise<RenderedReport> {
+  const paths = templatePaths(template);
+  const [mdSource, htmlSource] = await Promise.all([readTemplate(paths.markdown), readTemplate(paths.html)]);
+  const hb = createReportHandlebars();
+  const data = { data: { now: now.toISOString() } };
+  try {
+    const markdown = hb.compile(mdSource, { noEscape: true })(context, data);
+    const html = hb.compile(htmlSource)({ ...context, chart: chartSvg }, data);
+    return { markdown, html };
+  } catch (error) {
+    throw new PermanentError(`report template ${template}: ${(error as Error).message}`);
+  }
+}
