@@ -37,6 +37,8 @@ export interface SpawnOptions {
   /** How long to wait for the ready line. Default 30 s. */
   readyTimeoutMs?: number;
   cwd?: string;
+  /** Run as this user (e.g. `nobody` when the tests run as root, which ignores file modes). */
+  user?: { uid: number; gid: number };
 }
 
 /**
@@ -98,6 +100,7 @@ function spawnProcess(args: readonly string[], options: SpawnOptions): SpawnedPr
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user ?? {}),
   });
   let output = '';
   let pending = '';

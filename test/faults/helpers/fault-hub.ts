@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHubConfig, type HubConfigSpec } from '../../../bench/lib/hub-config.ts';
-import { startHubProcess, type NodeProcess } from '../../../bench/lib/hub-process.ts';
+import { startHubProcess, type NodeProcess, type SpawnOptions } from '../../../bench/lib/hub-process.ts';
 import { freePort } from '../../../bench/lib/run-child.ts';
 
 export interface FaultHub {
@@ -20,7 +20,7 @@ export function faultDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `hookhub-fault-${prefix}-`));
 }
 
-export async function createFaultHub(spec: Omit<HubConfigSpec, 'port'>, env: Record<string, string> = {}): Promise<FaultHub> {
+export async function createFaultHub(spec: Omit<HubConfigSpec, 'port'>, spawn: Omit<SpawnOptions, 'readyTimeoutMs'> = {}): Promise<FaultHub> {
   const port = await freePort();
   const configFile = writeHubConfig({ ...spec, port });
   let current: NodeProcess | undefined;
@@ -32,7 +32,7 @@ export async function createFaultHub(spec: Omit<HubConfigSpec, 'port'>, env: Rec
       return current;
     },
     async start() {
-      current = await startHubProcess(configFile, port, { env });
+      current = await startHubProcess(configFile, port, spawn);
       return current;
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
