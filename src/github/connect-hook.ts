@@ -1,3 +1,4 @@
+import { lastDelivery } from './deliveries-api.ts';
 import { createHook, deleteHook, listHooks, updateHook, type GithubHook } from './hooks-api.ts';
 import type { GithubClient } from './github-client.ts';
 import { targetLabel, type HookTarget } from './hook-target.ts';
@@ -28,7 +29,7 @@ export interface DisconnectResult {
  * exists" (another hub process created it between our list and create) is resolved by planning again.
  */
 export async function connectHook(client: GithubClient, target: HookTarget, desired: DesiredHook, dryRun = false): Promise<ConnectResult> {
-  const plan = planHook(await listHooks(client, target), desired);
+  const plan = await checkDeliveries(client, target, planHook(await listHooks(client, target), desired));
   if (dryRun) return resultOf(target, plan, plan.action === 'create' ? undefined : plan.hook, true);
   for (const extra of plan.duplicates.remove) await deleteHook(client, target, extra.id);
   if (plan.action === 'unchanged') return resultOf(target, plan, plan.hook, false);
@@ -43,6 +44,17 @@ export async function connectHook(client: GithubClient, target: HookTarget, desi
     if (again.action === 'update') await updateHook(client, target, again.hook.id, settings);
     return resultOf(target, again, again.hook, false);
   }
+}
+
+/**
+ * GitHub does not show a hook's secret, so a secret changed by hand in GitHub's settings (marker untouched)
+ * is only visible in its effect: the hub refusing the latest delivery with 401. Then the secret is set again.
+ */
+async function checkDeliveries(client: GithubClient, target: HookTarget, plan: HookPlan): Promise<HookPlan> {
+  if (plan.action !== 'unchanged') return plan;
+  const last = await lastDelivery(client, target, plan.hook.id);
+  if (last?.status_code !== 401) return plan;
+  return { ...plan, action: 'update', changes: ['secret set again (the hub answered 401 to the latest delivery)'] };
 }
 
 /** Deletes every hook on `target` that points at the hub's URL. Idempotent. */

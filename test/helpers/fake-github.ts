@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFakeAuth, type FakeAppSettings } from './fake-github-auth.ts';
+import { createFakeGithubStore } from './fake-github-store.ts';
+import { handleHooks, type Reply } from './fake-github-hooks.ts';
+
+export interface FakeGithubOptions {
+  /** Personal access tokens accepted. */
+  tokens?: string[];
+  app?: FakeAppSettings;
+  /** Clock for token expiry, JWT checks, delivery times and rate-limit resets. Default: real time. */
+  now?: () => Date;
+  /** Serve under a path prefix, as GitHub Enterprise Server does with `/api/v3`. */
+  prefix?: string;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** Real wall-clock time the fake answered (for "did not hammer" checks). */
+  at: number;
+}
+
+/**
+ * A local GitHub REST API: repo and org webhooks CRUD, pings, deliveries with `Link` cursor pagination,
+ * redelivery attempts (sent for real to the hook URL, signed with the hook's secret), App installation
+ * tokens (JWT verified against the App's public key), 401/404/422 as GitHub answers them, and
+ * `x-ratelimit-*` headers with primary and secondary limits.
+ */
+export async function startFakeGithub(options: FakeGithubOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const prefix = options.prefix ?? '';
+  const store = createFakeGithubStore(now);
+  const auth = createFakeAuth({ tokens: options.tokens ?? [], ...(options.app ? { app: options.app } : {}), now });
+  const limit = { limit: 5000, remaining: 5000, reset: Math.floor(now().getTime() / 1000) + 3600, secondary: 0 };
+  const requests: FakeRequest[] = [];
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const server = createServer((req, res) => {
+    void readJson(req).then((body) => {
+      const path = (req.url ?? '/').split('?')[0]?.replace(prefix, '') ?? '/';
+      const query = new URL(req.url ?? '/', 'http://fake').searchParams;
+      const reply = route(req, path, query, body);
+      requests.push({ method: req.method ?? 'GET', path, status: reply.status, at: Date.now() });
+      send(res, reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`;
+
+  function route(req: IncomingMessage, path: string, query: URLSearchParams, body: unknown): Reply {
+    const headers = rateHeaders();
+    if (limit.secondary > 0) {
+      const retryAfter = limit.secondary;
+      limit.secondary = 0;
+      return { status: 403, headers: { ...headers, 'retry-after': String(retryAfter) }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' } };
+    }
+    const token = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (token && req.method === 'POST') return accessToken(req, Number(token[1]), headers);
+    if (!auth.tokenOk(req.headers.authorization)) return { status: 401, headers, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+    if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
+    if (limit.remaining <= 0) return { status: 403, headers: rateHeaders(), body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' } };
+    limit.remaining -= 1;
+    const reply = handleHooks({ method: req.method ?? 'GET', path, query, body, store, base: url, track });
+    return { ...reply, headers: { ...rateHeaders(), ...reply.headers } };
+  }
+
+  function accessToken(req: IncomingMessage, installationId: number, headers: Record<string, string>): Reply {
+    const problem = auth.jwtProblem(req.headers.authorization);
+    if (problem) return { status: 401, headers, body: { message: problem, documentation_url: 'https://docs.github.com/rest' } };
+    if (installationId !== options.app?.installationId) return { status: 404, headers, body: { message: 'Not Found' } };
+    const { token, expiresAt } = auth.mint();
+    return { status: 201, headers, body: { token, expires_at: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), permissions: { repository_hooks: 'write', organization_hooks: 'write' }, repository_selection: 'all' } };
+  }
+
+  const nowS = () => Math.floor(now().getTime() / 1000);
+  function rateHeaders(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': String(limit.limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit.remaining)),
+      'x-ratelimit-reset': String(limit.reset),
+      'x-ratelimit-used': String(limit.limit - limit.remaining),
+      'x-ratelimit-resource': 'core',
+    };
+  }
+
+  return {
+    url,
+    store,
+    requests,
+    issuedTokens: auth.issued,
+    addRepo: (fullName: string) => store.add(`repos/${fullName}`),
+    addOrg: (org: string) => store.add(`orgs/${org}`),
+    /** Hooks of a repo (`owner/repo`) or org, with their real secrets. */
+    hooks: (target: string) => store.owners.get(target.includes('/') ? `repos/${target}` : `orgs/${target}`)?.hooks ?? [],
+    /** The next `remaining` calls succeed; then 403 until `reset`. */
+    setRateLimit(remaining: number, reset: Date) {
+      Object.assign(limit, { remaining, reset: Math.floor(reset.getTime() / 1000) });
+    },
+    /** The next call is refused with a secondary rate limit and `retry-after: seconds`. */
+    secondaryLimitOnce(seconds: number) {
+      limit.secondary = seconds;
+    },
+    /** Resolves when every ping and redelivery the fake started has been sent. */
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeGithub = Awaited<ReturnType<typeof startFakeGithub>>;
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString();
+      try {
+        resolve(text ? JSON.parse(text) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...reply.headers, ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}) });
+  res.end(text);
+}
