@@ -57,6 +57,11 @@ export interface Connector<Config extends { type: string } = { type: string }> {
    * `event` is the provider's event name (e.g. GitHub's `X-GitHub-Event`), `id` the delivery id.
    */
   sign(body: Buffer, ctx: ConnectorContext<Config>, meta: { id: string; event: string }): Record<string, string>;
+  /**
+   * For samples whose signed body carries its own id or timestamp (Stripe's `evt_` id, Linear's
+   * `webhookTimestamp`): returns the body made fresh for `trigger`, so it is neither a duplicate nor stale.
+   */
+  prepareSample?(body: Buffer, meta: { id: string; now: Date }): Buffer;
   /** Sample payloads for `hookhub trigger <type> <event>`: event name -> file under connectors/<type>/fixtures/. */
   readonly samples: Readonly<Record<string, string>>;
 }

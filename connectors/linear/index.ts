@@ -1,3 +1,4 @@
+import { refreshLinearSample } from './fresh-sample.ts';
 import { z } from 'zod';
 import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
@@ -43,6 +44,7 @@ export const linearConnector: Connector<LinearConfig> = {
       'linear-signature': hmac('sha256', signingSecret(ctx.config.secret), body, 'hex'),
     };
   },
+  prepareSample: (body, { now }) => refreshLinearSample(body, now),
   samples: {
     'Issue.create': 'Issue.create.json',
     'Issue.update': 'Issue.update.json',

@@ -17,6 +17,11 @@ export const stripeConnector: Connector<StripeConfig> = {
   configSchema: StripeConfigSchema,
   secretFields: ['secret'],
   contentTypes: ['application/json'],
+  // Stripe dedups on the body's evt_ id: give each triggered sample its own.
+  prepareSample: (body, { id }) => {
+    const event = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    return Buffer.from(JSON.stringify({ ...event, id: `evt_${id.replace(/-/g, '')}` }, null, 2));
+  },
   samples: {
     'payment_intent.succeeded': 'payment_intent.succeeded.json',
     'payment_intent.payment_failed': 'payment_intent.payment_failed.json',

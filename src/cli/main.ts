@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
+import { registerDlqCommand } from './dlq-command.ts';
+import { openConfiguredBus } from './open-bus.ts';
 
 /** Builds the `hookhub` program. Errors go to stderr with a non-zero exit; results go to stdout. */
 export function createProgram(): Command {
@@ -11,6 +13,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerStartCommand(program);
   registerTriggerCommand(program);
+  registerDlqCommand(program, { openBus: openConfiguredBus });
   return program;
 }
 

@@ -28,9 +28,11 @@ export function registerTriggerCommand(program: Command): void {
       const connector = (connectorRegistry as Record<string, Connector>)[block.type]!;
       const sample = connector.samples[event];
       if (!sample) throw new Error(`no "${event}" sample for ${block.type}; available: ${Object.keys(connector.samples).join(', ')}`);
-      const body = await readFile(new URL(`../../connectors/${block.type}/fixtures/${sample}`, import.meta.url));
+      const id = opts.id ?? randomUUID();
+      const fixture = await readFile(new URL(`../../connectors/${block.type}/fixtures/${sample}`, import.meta.url));
+      const body = connector.prepareSample ? connector.prepareSample(fixture, { id, now: new Date() }) : fixture;
       const ctx = { name: instanceName, config: block, now: () => new Date() };
-      const headers = connector.sign(body, ctx, { id: opts.id ?? randomUUID(), event });
+      const headers = connector.sign(body, ctx, { id, event });
       const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
       const response = await fetch(`${base}/hooks/${instanceName}`, { method: 'POST', headers, body: new Uint8Array(body) });
       const text = await response.text();
