@@ -29,7 +29,6 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     const margin = settings.refreshBeforeMs ?? 5 * 60_000;
     const appAuth = createAppAuth({
       appId: app.appId,
-      privateKey: app.privateKey,
       installationId: app.installationId,
       request: options.request,
       // The JWT uses the injected clock too, so one clock drives every expiry decision.

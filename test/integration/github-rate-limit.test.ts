@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listHooks } from '../../src/github/hooks-api.ts';
+import { parseHookTarget } from '../../src/github/hook-target.ts';
+import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
+import { fakeClient } from '../helpers/fake-github-hub.ts';
+
+let fake: FakeGithub;
+const api = parseHookTarget('acme/api');
+const since = (start: number) => fake.requests.filter((r) => r.at >= start);
+
+beforeAll(async () => {
+  fake = await startFakeGithub({ tokens: ['ghp_test'] });
+  fake.addRepo('acme/api');
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.setRateLimit(5000, new Date(Date.now() + 3600_000)));
+
+// These wait for real (a reset 2 s ahead): the point is that the client waits instead of hammering.
+describe('GitHub API rate limits', () => {
+  it('stops at x-ratelimit-remaining: 0 and sends nothing until the reset', async () => {
+    const client = fakeClient(fake.url);
+    const reset = Math.ceil(Date.now() / 1000) + 2;
+    fake.setRateLimit(1, new Date(reset * 1000));
+    const start = Date.now();
+    await listHooks(client, api);
+    await listHooks(client, api);
+    const seen = since(start);
+    expect(seen.map((r) => r.status)).toEqual([200, 200]);
+    expect(seen[1]?.at).toBeGreaterThanOrEqual(reset * 1000);
+  });
+
+  it('after a 403 "rate limit exceeded", waits for the reset and retries once', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 2;
+    fake.setRateLimit(0, new Date(reset * 1000));
+    const start = Date.now();
+    await listHooks(fakeClient(fake.url), api);
+    const seen = since(start);
+    expect(seen.map((r) => r.status)).toEqual([403, 200]);
+    expect(seen[1]?.at).toBeGreaterThanOrEqual(reset * 1000);
+  });
+
+  it('after a secondary rate limit, waits retry-after seconds and retries', async () => {
+    fake.secondaryLimitOnce(1);
+    const start = Date.now();
+    await listHooks(fakeClient(fake.url), api);
+    const seen = since(start);
+    expect(seen.map((r) => r.status)).toEqual([403, 200]);
+    expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('fails at once, with one request, when the reset is further away than the caller will wait', async () => {
+    fake.setRateLimit(0, new Date(Date.now() + 3600_000));
+    const start = Date.now();
+    await expect(listHooks(fakeClient(fake.url, 'ghp_test', { maxRateLimitWaitMs: 60_000 }), api)).rejects.toMatchObject({ status: 403 });
+    expect(since(start)).toHaveLength(1);
+  });
+});
