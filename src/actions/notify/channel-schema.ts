@@ -5,6 +5,8 @@ const url = z.url({ protocol: /^https?$/ });
 
 /** A chat/notification destination from hookhub.yaml `channels:`, discriminated by `type`. */
 export const ChannelSchema = z.discriminatedUnion('type', [
+  /** Records the rendered message in the attempt history instead of sending it: for trying rules before a chat is wired. */
+  z.strictObject({ type: z.literal('log'), ...DestinationPolicyShape }),
   z.strictObject({ type: z.literal('slack'), url, ...DestinationPolicyShape }),
   z.strictObject({ type: z.literal('discord'), url, ...DestinationPolicyShape }),
   /** A Teams Workflows ("Post to a channel when a webhook request is received") URL. */
@@ -20,7 +22,7 @@ export const ChannelSchema = z.discriminatedUnion('type', [
     type: z.literal('email'),
     smtp: z.strictObject({
       host: z.string().min(1),
-      port: z.number().int().min(1).max(65_535).default(587),
+      port: z.coerce.number().int().min(1).max(65_535).default(587),
       /** true for implicit TLS (465); otherwise STARTTLS is used when offered. */
       secure: z.boolean().optional(),
       user: z.string().optional(),
