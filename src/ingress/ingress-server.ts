@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -18,6 +18,18 @@ export interface IngressOptions {
   degraded?: () => string | undefined;
   /** Everything that is not /hooks, /healthz, /readyz or /metrics (API, dashboard). */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Called once each /hooks answer is sent (the dashboard's connector activity). Must not throw. */
+  onHook?: (observation: HookObservation) => void;
+}
+
+/** One answered /hooks request, as the operator dashboard sees it. */
+export interface HookObservation {
+  connector: string;
+  method: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  time: Date;
+  durationMs: number;
 }
 
 /** The HTTP front door. /hooks is a bare node:http path on purpose: it is the hot path. */
@@ -61,6 +73,7 @@ export class IngressServer {
     if (url.startsWith('/hooks/')) {
       const end = url.indexOf('?');
       const name = safeDecode(url.slice(7, end === -1 ? undefined : end));
+      if (this.#options.onHook) this.#observe(req, res, name, this.#options.onHook);
       this.#hooks(req, res, name).catch((err) => {
         this.#options.logger.error({ err }, 'ingress failure');
         if (!res.headersSent) sendError(res, 500, 'internal error');
@@ -73,6 +86,14 @@ export class IngressServer {
     if (path === '/metrics' && this.#options.metrics) return void this.#metrics(res);
     if (this.#options.fallback) return this.#options.fallback(req, res);
     sendError(res, 404, 'not found');
+  }
+
+  #observe(req: IncomingMessage, res: ServerResponse, connector: string, onHook: (o: HookObservation) => void): void {
+    const time = (this.#options.now ?? (() => new Date()))();
+    const started = performance.now();
+    res.once('finish', () => {
+      onHook({ connector, method: req.method ?? 'POST', status: res.statusCode, headers: req.headers, time, durationMs: performance.now() - started });
+    });
   }
 
   async #ready(res: ServerResponse): Promise<void> {

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { CircuitState } from '../actions/runtime/circuit-breaker.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubConfig } from '../config/load-config.ts';
+import type { ActionRegistry } from '../actions/index.ts';
+import type { RuleSet } from '../rules/rule.ts';
+import type { ConnectorActivity } from './connector-activity.ts';
+import type { EventStream } from './event-stream.ts';
+
+/** What the operator API needs from the hub. */
+export interface OperatorApiDeps {
+  bus: EventBus;
+  config: HubConfig;
+  /** The rules in force (hot-reloaded): replay and the rules page read it on each call. */
+  getRuleSet: () => RuleSet;
+  registry: ActionRegistry;
+  logger: Logger;
+  now?: () => Date;
+  /** Circuit state of a destination key (`channel:<name>`) in this process's delivery worker. */
+  circuitState?: (destination: string) => CircuitState;
+  /** Why the running rules differ from the files (a broken file), shown on the rules page. */
+  rulesProblem?: () => string | undefined;
+  /** SSE poll interval. Default 500 ms. */
+  streamIntervalMs?: number;
+}
+
+/** Deps plus the parts the API builds for itself, as route modules see them. */
+export interface ApiContext extends OperatorApiDeps {
+  now: () => Date;
+  activity: ConnectorActivity;
+  stream: EventStream;
+}

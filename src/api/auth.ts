@@ -1,0 +1,112 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type Role = 'viewer' | 'admin';
+
+export interface ApiToken {
+  name: string;
+  token: string;
+  role: Role;
+}
+
+export interface Principal {
+  name: string;
+  role: Role;
+  via: 'bearer' | 'session';
+  /** When a dashboard session ends (ms since epoch); live streams close then. */
+  expiresAt?: number;
+}
+
+export interface Session {
+  principal: Principal;
+  /** Sent by the page in `x-csrf-token` on every mutation. */
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export interface Authenticator {
+  /** `Authorization: Bearer <token>` → who, or undefined. Constant time over every configured token. */
+  bearer(header: string | undefined): Principal | undefined;
+  /** A token typed into the login page → a signed session cookie value. */
+  login(token: string): { cookie: string; session: Session } | undefined;
+  session(cookie: string | undefined): Session | undefined;
+  logout(cookie: string | undefined): void;
+  /** Constant-time check of a page's CSRF token against its session. */
+  checkCsrf(session: Session, presented: string | undefined): boolean;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const b64 = (buffer: Buffer): string => buffer.toString('base64url');
+
+/** Equal-length digests, so timingSafeEqual never throws and the length of a guess leaks nothing. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * Bearer tokens from config, and stateless dashboard sessions: the cookie is
+ * `base64url({name, exp, nonce}).HMAC(key(token), payload)`, keyed by the holder's token. Every hub
+ * process sharing the config accepts it; removing or rotating a token ends its sessions; the role is
+ * read from config on each request. Logout revokes the nonce in this process.
+ */
+export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlMs: number; now: () => Date }): Authenticator {
+  const keys = new Map(tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]));
+  const revoked = new Map<string, number>();
+  const csrfOf = (key: Buffer, nonce: string): string => b64(createHmac('sha256', key).update(`csrf:${nonce}`).digest());
+
+  const open = (cookie: string | undefined): (Session & { nonce: string }) | undefined => {
+    if (!cookie || cookie.length > 512) return undefined;
+    const [payload, mac] = cookie.split('.');
+    if (!payload || !mac) return undefined;
+    let claims: { n?: unknown; e?: unknown; s?: unknown };
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      return undefined;
+    }
+    if (typeof claims.n !== 'string' || typeof claims.e !== 'number' || typeof claims.s !== 'string') return undefined;
+    const holder = keys.get(claims.n);
+    if (!holder) return undefined;
+    const expected = b64(createHmac('sha256', holder.key).update(payload).digest());
+    if (!sameSecret(expected, mac)) return undefined;
+    if (claims.e <= options.now().getTime() || revoked.has(claims.s)) return undefined;
+    const principal: Principal = { name: claims.n, role: holder.role, via: 'session', expiresAt: claims.e };
+    return { principal, csrfToken: csrfOf(holder.key, claims.s), expiresAt: claims.e, nonce: claims.s };
+  };
+
+  return {
+    bearer(header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+      if (!match?.[1]) return undefined;
+      let found: ApiToken | undefined;
+      // No early exit: the time taken does not depend on which token (if any) matched.
+      for (const candidate of tokens) if (sameSecret(candidate.token, match[1]) && !found) found = candidate;
+      return found ? { name: found.name, role: found.role, via: 'bearer' } : undefined;
+    },
+    login(token) {
+      const principal = this.bearer(`Bearer ${token}`);
+      const holder = principal && keys.get(principal.name);
+      if (!principal || !holder) return undefined;
+      const nonce = b64(randomBytes(18));
+      const expiresAt = options.now().getTime() + options.ttlMs;
+      const payload = b64(Buffer.from(JSON.stringify({ n: principal.name, e: expiresAt, s: nonce })));
+      const cookie = `${payload}.${b64(createHmac('sha256', holder.key).update(payload).digest())}`;
+      return { cookie, session: { principal: { ...principal, via: 'session' }, csrfToken: csrfOf(holder.key, nonce), expiresAt } };
+    },
+    session(cookie) {
+      const opened = open(cookie);
+      if (!opened) return undefined;
+      const { nonce: _nonce, ...session } = opened;
+      return session;
+    },
+    logout(cookie) {
+      const opened = open(cookie);
+      if (!opened) return;
+      revoked.set(opened.nonce, opened.expiresAt);
+      const now = options.now().getTime();
+      for (const [nonce, until] of revoked) if (until <= now) revoked.delete(nonce);
+    },
+    checkCsrf(session, presented) {
+      return typeof presented === 'string' && sameSecret(session.csrfToken, presented);
+    },
+  };
+}

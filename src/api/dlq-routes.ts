@@ -1,0 +1,64 @@
+import { DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/dead-letters.ts';
+import { listDeadLetterPage, retryDeadLetterSelection } from '../operations/dead-letter-ops.ts';
+import type { ApiContext } from './api-deps.ts';
+import type { Route } from './api-router.ts';
+import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { parseLimit, parseTime } from './query-params.ts';
+
+/** /api/dlq: list (newest first), retry one, retry in bulk. The same code as `hookhub dlq`. */
+export function dlqRoutes(ctx: ApiContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/dlq',
+      access: 'viewer',
+      async handle({ res, query }) {
+        const since = parseTime('since', query.get('since'), ctx.now);
+        const limit = parseLimit(query.get('limit'), 500);
+        const cursor = query.get('cursor') || undefined;
+        sendJson(res, 200, await listDeadLetterPage(ctx.bus, { ...(since ? { since } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/dlq/:id/retry',
+      access: 'admin',
+      async handle({ res, params, principal }) {
+        try {
+          const retried = await retryDeadLetters(ctx.bus, { id: params.id ?? '' }, ctx.now);
+          ctx.logger.info({ jobId: params.id, by: principal.name }, 'dead letter retried');
+          sendJson(res, 202, { retried, missing: [] });
+        } catch (error) {
+          if (error instanceof DeadLetterNotFoundError) throw new ApiError(404, error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/dlq/retry',
+      access: 'admin',
+      async handle({ req, res, principal }) {
+        const body = await readJsonBody(req);
+        const selection = bulkSelection(body, ctx.now);
+        const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now);
+        ctx.logger.info({ by: principal.name, retried: result.retried.length, missing: result.missing.length }, 'dead letters retried in bulk');
+        sendJson(res, 202, result);
+      },
+    },
+  ];
+}
+
+function bulkSelection(body: Record<string, unknown>, now: () => Date): { ids: string[] } | { all: true; since?: Date } {
+  if (body.all === true) {
+    if (body.ids !== undefined) throw new ApiError(400, 'give either "ids" or "all": true, not both');
+    const since = parseTime('since', typeof body.since === 'string' ? body.since : null, now);
+    return since ? { all: true, since } : { all: true };
+  }
+  const ids = body.ids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
+    throw new ApiError(400, 'send {"ids": ["<job id>", …]} or {"all": true, "since": "2h"}');
+  }
+  if (ids.length > 1000) throw new ApiError(400, 'at most 1000 ids per call (or use "all")');
+  return { ids: ids as string[] };
+}

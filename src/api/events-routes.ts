@@ -1,0 +1,94 @@
+import type { HubEvent } from '../events/hub-event.ts';
+import { loadEventDetail } from '../operations/event-detail.ts';
+import { loadEventHistory, loadEventStatus } from '../operations/event-status.ts';
+import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
+import { redactFields } from '../operations/redact.ts';
+import { replayEvent } from '../operations/replay-event.ts';
+import type { ApiContext } from './api-deps.ts';
+import type { Route } from './api-router.ts';
+import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { parseEventFilter, parseLimit } from './query-params.ts';
+
+/** /api/events: list (filters, cursor), live stream, detail, jobs with attempts, replay (dry run or real). */
+export function eventRoutes(ctx: ApiContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/events',
+      access: 'viewer',
+      async handle({ res, query }) {
+        const filter = parseEventFilter(query, ctx.now);
+        const limit = parseLimit(query.get('limit'), MAX_PAGE);
+        const cursor = query.get('cursor') || undefined;
+        try {
+          const page = await listEvents(ctx.bus, { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }, ctx.stream.headHint());
+          sendJson(res, 200, page);
+        } catch (error) {
+          if (error instanceof CursorError) throw new ApiError(400, error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/events/stream',
+      access: 'viewer',
+      async handle({ req, res, query, principal }) {
+        const filter = parseEventFilter(query, ctx.now);
+        if (filter.status) throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+        const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
+        await ctx.stream.subscribe(req, res, { filter, ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}), principal, ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/statuses',
+      access: 'viewer',
+      async handle({ res, query }) {
+        const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
+        if (ids.length > 200) throw new ApiError(400, 'at most 200 ids');
+        const statuses = await Promise.all(ids.map(async (id) => [id, await loadEventStatus(ctx.bus, id)] as const));
+        sendJson(res, 200, { statuses: Object.fromEntries(statuses) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/events/:id',
+      access: 'viewer',
+      async handle({ res, params }) {
+        const detail = await loadEventDetail(ctx.bus, params.id ?? '');
+        if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
+        const request = ctx.activity.requestFor(detail.event);
+        sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/events/:id/jobs',
+      access: 'viewer',
+      async handle({ res, params }) {
+        const id = params.id ?? '';
+        if (!(await ctx.bus.get('events', id))) throw new ApiError(404, 'no such event');
+        const history = await loadEventHistory(ctx.bus, id, { withParams: true });
+        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) } : job));
+        sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/events/:id/replay',
+      // Viewers may dry-run; a real replay is checked for admin below.
+      access: 'viewer',
+      async handle({ req, res, params, principal }) {
+        const body = await readJsonBody(req);
+        const dryRun = body.dryRun === true;
+        if (!dryRun && principal.role !== 'admin') throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
+        const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
+        if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
+        const result = await replayEvent(ctx.bus, ctx.getRuleSet(), stored.payload, { registry: ctx.registry, now: ctx.now, dryRun, actor: principal.name });
+        if (!dryRun) ctx.logger.info({ eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) }, 'event replayed');
+        sendJson(res, dryRun ? 200 : 202, redactFields(result));
+      },
+    },
+  ];
+}

@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HookObservation } from '../ingress/ingress-server.ts';
+import type { ApiContext, OperatorApiDeps } from './api-deps.ts';
+import { allows, matchRoute, type Route } from './api-router.ts';
+import { createAuthenticator, type Authenticator, type Principal, type Session } from './auth.ts';
+import { createConnectorActivity } from './connector-activity.ts';
+import { checkCsrf } from './csrf.ts';
+import { dlqRoutes } from './dlq-routes.ts';
+import { createEventStream } from './event-stream.ts';
+import { eventRoutes } from './events-routes.ts';
+import { ApiError, isHttps, sendJson, setSecurityHeaders } from './http-kit.ts';
+import { ruleRoutes } from './rules-routes.ts';
+import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
+import { createStaticFiles } from './static-files.ts';
+import { statusRoutes } from './status-routes.ts';
+
+export type { OperatorApiDeps } from './api-deps.ts';
+
+export interface OperatorApi {
+  /** Serves /api/** and the dashboard: pass as IngressServer's `fallback`. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Pass as IngressServer's `onHook`: feeds the connectors page and the event page's request headers. */
+  observeHook(observation: HookObservation): void;
+  /** Ends live streams (call before closing the server). */
+  close(): void;
+}
+
+/**
+ * The operator surface: a REST API under /api (bearer tokens or a dashboard session, roles viewer
+ * and admin, CSRF checks on cookie mutations) and the static dashboard at /. See docs/api.md.
+ */
+export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
+  const now = deps.now ?? (() => new Date());
+  const ctx: ApiContext = {
+    ...deps,
+    now,
+    activity: createConnectorActivity({ connectors: Object.keys(deps.config.connectors) }),
+    stream: createEventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
+  };
+  const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
+  const publicUrl = deps.config.server.publicUrl;
+  const routes: Route[] = [
+    ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now }),
+    ...eventRoutes(ctx),
+    ...dlqRoutes(ctx),
+    ...ruleRoutes(ctx),
+    ...statusRoutes(ctx),
+  ];
+  const serveStatic = createStaticFiles();
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const { matched, allowed } = matchRoute(routes, method, url.pathname);
+    if (!matched) {
+      if (allowed.length > 0) throw new ApiError(405, `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+      throw new ApiError(404, 'no such API endpoint (see docs/api.md)');
+    }
+    const { route, params } = matched;
+    let principal: Principal = { name: 'anonymous', role: 'viewer', via: 'bearer' };
+    if (route.access !== 'public') {
+      const who = identify(req, auth);
+      if (!who) throw new ApiError(401, 'authentication required: Authorization: Bearer <token>, or log in at /login', { 'www-authenticate': 'Bearer realm="hookhub"' });
+      principal = who.principal;
+      if (!allows(principal, route.access)) throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
+      if (who.session && method !== 'GET' && method !== 'HEAD') checkCsrf(req, auth, who.session, publicUrl);
+    }
+    await route.handle({ req, res, params, query: url.searchParams, principal });
+  };
+
+  return {
+    handle(req, res) {
+      setSecurityHeaders(res, isHttps(req, publicUrl?.startsWith('https:') ?? false));
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://hub.invalid');
+      } catch {
+        return sendJson(res, 400, { error: 'bad request target' });
+      }
+      if (!url.pathname.startsWith('/api/')) {
+        if (serveStatic(req, res, url.pathname)) return;
+        return sendJson(res, 404, { error: 'not found' });
+      }
+      handleApi(req, res, url).catch((error: unknown) => answerError(res, error, deps.logger));
+    },
+    observeHook: (observation) => ctx.activity.observe(observation),
+    close: () => ctx.stream.close(),
+  };
+}
+
+/** A bearer header decides alone (a wrong one is 401 even with a valid cookie); otherwise the session cookie. */
+function identify(req: IncomingMessage, auth: Authenticator): { principal: Principal; session?: Session } | undefined {
+  if (req.headers.authorization !== undefined) {
+    const principal = auth.bearer(req.headers.authorization);
+    return principal ? { principal } : undefined;
+  }
+  const session = auth.session(sessionCookieOf(req));
+  return session ? { principal: session.principal, session } : undefined;
+}
+
+function answerError(res: ServerResponse, error: unknown, logger: OperatorApiDeps['logger']): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (error instanceof ApiError) return sendJson(res, error.status, { error: error.message }, error.headers);
+  logger.error({ err: error }, 'operator API failure');
+  sendJson(res, 500, { error: 'internal error' });
+}

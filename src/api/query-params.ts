@@ -1,0 +1,46 @@
+import { parseDuration } from '../actions/runtime/duration.ts';
+import { isValidTypeGlob } from '../events/type-glob.ts';
+import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
+import type { EventFilter } from '../operations/list-events.ts';
+import { ApiError } from './http-kit.ts';
+
+/** `2h` (that long ago) or an ISO 8601 time. */
+export function parseTime(name: string, value: string | null, now: () => Date): Date | undefined {
+  if (value === null || value === '') return undefined;
+  const ms = parseDuration(value);
+  if (ms !== undefined) return new Date(now().getTime() - ms);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ApiError(400, `${name}: "${value.slice(0, 40)}" is neither an ISO 8601 time nor a duration such as 2h`);
+  return date;
+}
+
+export function parseLimit(value: string | null, max: number): number | undefined {
+  if (value === null || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ApiError(400, 'limit must be a positive integer');
+  return Math.min(n, max);
+}
+
+/** Event list / stream filters from the query string, validated. */
+export function parseEventFilter(query: URLSearchParams, now: () => Date): EventFilter {
+  const filter: EventFilter = {};
+  const type = query.get('type');
+  if (type) {
+    if (!isValidTypeGlob(type)) throw new ApiError(400, `type: "${type.slice(0, 80)}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
+    filter.type = type;
+  }
+  const connector = query.get('connector');
+  if (connector) filter.connector = connector;
+  const since = parseTime('since', query.get('since'), now);
+  if (since) filter.since = since;
+  const until = parseTime('until', query.get('until'), now);
+  if (until) filter.until = until;
+  const status = query.get('status');
+  if (status) {
+    if (!EVENT_STATUSES.includes(status as EventStatus)) throw new ApiError(400, `status must be one of ${EVENT_STATUSES.join(', ')}`);
+    filter.status = status as EventStatus;
+  }
+  const q = query.get('q');
+  if (q) filter.q = q.slice(0, 200);
+  return filter;
+}

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from './auth.ts';
+import type { Route } from './api-router.ts';
+import { ApiError, isHttps, parseCookies, readJsonBody, sendJson } from './http-kit.ts';
+import { checkSameOrigin } from './csrf.ts';
+
+export const SESSION_COOKIE = 'hookhub_session';
+/** With https the `__Host-` prefix pins the cookie to this host, path / and Secure. */
+export const SECURE_SESSION_COOKIE = '__Host-hookhub_session';
+
+export function sessionCookieOf(req: IncomingMessage): string | undefined {
+  const cookies = parseCookies(req.headers.cookie);
+  return cookies.get(SECURE_SESSION_COOKIE) ?? cookies.get(SESSION_COOKIE);
+}
+
+export interface SessionRouteDeps {
+  auth: Authenticator;
+  publicUrl: string | undefined;
+  ttlMs: number;
+  now: () => Date;
+}
+
+/** POST /api/session logs in with a token (sets the cookie), GET says who is logged in, DELETE logs out. */
+export function sessionRoutes(deps: SessionRouteDeps): Route[] {
+  const https = (req: IncomingMessage) => isHttps(req, deps.publicUrl?.startsWith('https:') ?? false);
+  const setCookie = (req: IncomingMessage, res: ServerResponse, value: string, maxAgeS: number) => {
+    const secure = https(req);
+    const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+    res.setHeader('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`);
+  };
+  const failures = createLoginThrottle(deps.now);
+  return [
+    {
+      method: 'POST',
+      path: '/api/session',
+      access: 'public',
+      async handle({ req, res }) {
+        // Login CSRF: a cross-site page must not log a victim into the attacker's session.
+        checkSameOrigin(req, deps.publicUrl);
+        const client = req.socket.remoteAddress ?? '';
+        if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
+        const body = await readJsonBody(req, 4096);
+        const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
+        if (!login) {
+          failures.fail(client);
+          throw new ApiError(401, 'that token is not valid here');
+        }
+        setCookie(req, res, login.cookie, Math.floor(deps.ttlMs / 1000));
+        const { principal, csrfToken, expiresAt } = login.session;
+        sendJson(res, 200, { name: principal.name, role: principal.role, csrfToken, expiresAt: new Date(expiresAt).toISOString() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/session',
+      access: 'viewer',
+      handle({ req, res, principal }) {
+        const session = principal.via === 'session' ? deps.auth.session(sessionCookieOf(req)) : undefined;
+        sendJson(res, 200, { name: principal.name, role: principal.role, via: principal.via, ...(session ? { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() } : {}) });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/session',
+      access: 'viewer',
+      handle({ req, res }) {
+        deps.auth.logout(sessionCookieOf(req));
+        setCookie(req, res, '', 0);
+        sendJson(res, 200, { loggedOut: true });
+      },
+    },
+  ];
+}
+
+/** At most 10 failed logins per client address per minute. */
+function createLoginThrottle(now: () => Date) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    blocked(client: string): boolean {
+      const entry = windows.get(client);
+      return entry !== undefined && now().getTime() - entry.start < 60_000 && entry.count >= 10;
+    },
+    fail(client: string): void {
+      const t = now().getTime();
+      const entry = windows.get(client);
+      if (!entry || t - entry.start >= 60_000) windows.set(client, { start: t, count: 1 });
+      else entry.count += 1;
+      if (windows.size > 10_000) windows.clear();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import { compileRuleSources } from '../rules/compile-rule-sources.ts';
+import type { Diagnostic } from '../rules/diagnostics.ts';
+import { dryRun } from '../rules/dry-run.ts';
+import type { RulesContext } from '../rules/rule.ts';
+import { summaryOf, type EventSummary } from './list-events.ts';
+import { findHeadSeq, readWindowBefore } from './stream-head.ts';
+
+export interface BacktestRequest {
+  /** A rules file's text (`rules: [...]`), as pasted or edited in the dashboard. */
+  yaml: string;
+  /** How many of the most recent events to try. Default 200, at most MAX_BACKTEST. */
+  last?: number;
+}
+
+export interface BacktestHit {
+  event: Omit<EventSummary, 'status'>;
+  rules: { rule: string; jobs: { action: string; params: Record<string, unknown> }[]; errors: string[] }[];
+}
+
+export interface BacktestNearMiss {
+  event: Omit<EventSummary, 'status'>;
+  rule: string;
+  detail: string;
+}
+
+export interface BacktestResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  rules: string[];
+  /** Events tried, newest first. */
+  tried: number;
+  hits: BacktestHit[];
+  /** Events whose type matched but `from`/`when` did not hold: the "why not" view (first 50). */
+  nearMisses: BacktestNearMiss[];
+}
+
+export const MAX_BACKTEST = 5000;
+const BACKTEST_FILE = '<backtest>';
+
+/** "Would this rule have fired?": compiles the text and dry-runs it against recent events. Sends nothing. */
+export async function backtestRules(bus: EventBus, context: RulesContext, request: BacktestRequest, now: () => Date): Promise<BacktestResult> {
+  const compiled = compileRuleSources([{ file: BACKTEST_FILE, text: request.yaml }], context);
+  const result: BacktestResult = {
+    ok: compiled.ok,
+    diagnostics: compiled.diagnostics,
+    rules: compiled.ruleSet.rules.map((r) => r.name),
+    tried: 0,
+    hits: [],
+    nearMisses: [],
+  };
+  if (!compiled.ok || compiled.ruleSet.rules.length === 0) return result;
+  const wanted = Math.min(Math.max(1, request.last ?? 200), MAX_BACKTEST);
+  let before = (await findHeadSeq(bus, 'events')) + 1;
+  while (before > 1 && result.tried < wanted) {
+    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, wanted * 2));
+    for (const message of scan.messages.slice(0, wanted - result.tried)) {
+      result.tried += 1;
+      const report = dryRun(compiled.ruleSet, message.payload, { registry: context.registry, now });
+      const event = summaryOf(message);
+      if (report.matched.length > 0) {
+        const rules = report.matched.map((m) => ({ rule: m.rule, jobs: m.jobs.map((j) => ({ action: j.action, params: j.params })), errors: m.errors.map((e) => e.error) }));
+        result.hits.push({ event, rules });
+      }
+      for (const miss of report.nearMisses) if (result.nearMisses.length < 50) result.nearMisses.push({ event, rule: miss.rule, detail: miss.detail });
+    }
+    before = scan.nextBefore;
+  }
+  return result;
+}

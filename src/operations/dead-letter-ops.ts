@@ -1,0 +1,71 @@
+import type { Job } from '../actions/action.ts';
+import { DeadLetterNotFoundError, listAll, retryDeadLetters, type RetriedDeadLetter } from '../actions/runtime/dead-letters.ts';
+import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
+
+export interface DeadLetterView {
+  id: string;
+  action: string;
+  eventId?: string;
+  eventType?: string;
+  rule?: string;
+  reason: string;
+  time: string;
+  attempts: number;
+  lastStatus?: number;
+}
+
+export interface DeadLetterPage {
+  total: number;
+  letters: DeadLetterView[];
+  next?: string;
+}
+
+/** Newest first, `limit` per page; the cursor is an offset (dead letters are few: they are the exceptions). */
+export async function listDeadLetterPage(bus: EventBus, options: { since?: Date; limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> {
+  const all = (await listAll(bus, options.since)).reverse();
+  const offset = options.cursor === undefined ? 0 : Number.parseInt(options.cursor, 10) || 0;
+  const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
+  const page = all.slice(offset, offset + limit).map(viewOf);
+  return { total: all.length, letters: page, ...(offset + limit < all.length ? { next: String(offset + limit) } : {}) };
+}
+
+export function viewOf(letter: DeadLetter): DeadLetterView {
+  const job = (letter.payload ?? {}) as Partial<Job>;
+  const last = letter.attempts[letter.attempts.length - 1] as { status?: unknown } | undefined;
+  return {
+    id: letter.id,
+    action: letter.subject,
+    ...(typeof job.eventId === 'string' ? { eventId: job.eventId } : {}),
+    ...(typeof job.eventType === 'string' ? { eventType: job.eventType } : {}),
+    ...(typeof job.rule === 'string' ? { rule: job.rule } : {}),
+    reason: letter.reason,
+    time: letter.time,
+    attempts: letter.attempts.length,
+    ...(typeof last?.status === 'number' ? { lastStatus: last.status } : {}),
+  };
+}
+
+export interface BulkRetryResult {
+  retried: RetriedDeadLetter[];
+  /** Ids that were not (or no longer) in the dead-letter store. */
+  missing: string[];
+}
+
+/** Retries the given dead letters, or all of them (optionally since a time); the same code as `hookhub dlq retry`. */
+export async function retryDeadLetterSelection(
+  bus: EventBus,
+  selection: { ids: readonly string[] } | { all: true; since?: Date },
+  now: () => Date,
+): Promise<BulkRetryResult> {
+  if ('all' in selection) return { retried: await retryDeadLetters(bus, selection, now), missing: [] };
+  const result: BulkRetryResult = { retried: [], missing: [] };
+  for (const id of new Set(selection.ids)) {
+    try {
+      result.retried.push(...(await retryDeadLetters(bus, { id }, now)));
+    } catch (error) {
+      if (!(error instanceof DeadLetterNotFoundError)) throw error;
+      result.missing.push(id);
+    }
+  }
+  return result;
+}

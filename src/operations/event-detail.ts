@@ -1,0 +1,23 @@
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import { loadEventHistory, type EventHistory } from './event-status.ts';
+import { summaryOf, type EventSummary } from './list-events.ts';
+import { redactFields } from './redact.ts';
+
+export interface EventDetail {
+  summary: EventSummary;
+  /** The stored CloudEvent, payload included. */
+  event: HubEvent;
+  rules: EventHistory['rules'];
+  /** Jobs with every attempt; secret-named params are masked. */
+  jobs: EventHistory['jobs'];
+}
+
+/** One event with its payload, rule outcomes, jobs and attempts; undefined when not retained. */
+export async function loadEventDetail(bus: EventBus, id: string): Promise<EventDetail | undefined> {
+  const message = await bus.get<HubEvent>('events', id);
+  if (message === undefined) return undefined;
+  const history = await loadEventHistory(bus, id, { withParams: true });
+  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) as Record<string, unknown> } : job));
+  return { summary: { ...summaryOf(message), status: history.status }, event: message.payload, rules: history.rules, jobs };
+}

@@ -1,0 +1,124 @@
+import type { Job } from '../actions/action.ts';
+import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
+import type { EventBus, HistoryRecord } from '../bus/event-bus.ts';
+
+/**
+ * Where an event stands, from its history records:
+ * - `pending`: not routed yet; `unmatched`: routed, no rule fired;
+ * - `queued`: jobs waiting for a first attempt; `retrying`: a job failed and will be tried again;
+ * - `delivered`: every job succeeded; `failed`: a job is dead-lettered or an action could not be rendered.
+ */
+export type EventStatus = 'pending' | 'unmatched' | 'queued' | 'retrying' | 'delivered' | 'failed';
+export const EVENT_STATUSES: readonly EventStatus[] = ['pending', 'unmatched', 'queued', 'retrying', 'delivered', 'failed'];
+
+export type JobState = 'queued' | 'retrying' | 'delivered' | 'dead';
+
+export interface AttemptView {
+  time: string;
+  attempt: number;
+  outcome: string;
+  status?: number;
+  latencyMs?: number;
+  error?: string;
+  response?: string;
+  destination?: string;
+}
+
+export interface JobView {
+  id: string;
+  rule: string;
+  index: number;
+  action?: string;
+  state: JobState;
+  /** Attempts of every cycle, oldest first; `cycle` counts operator replays. */
+  attempts: (AttemptView & { cycle: number })[];
+  deadReason?: string;
+  replays: number;
+  params?: Record<string, unknown>;
+}
+
+export interface RuleOutcomeView {
+  rule?: string;
+  outcome: string;
+  time: string;
+  reason?: string;
+  failed?: unknown;
+  errors?: unknown;
+  replay?: boolean;
+}
+
+export interface EventHistory {
+  status: EventStatus;
+  rules: RuleOutcomeView[];
+  jobs: JobView[];
+}
+
+/** Status, rule outcomes and jobs (with every attempt) of one event. */
+export async function loadEventHistory(bus: EventBus, eventId: string, options: { withParams?: boolean } = {}): Promise<EventHistory> {
+  const records = await bus.records(eventId);
+  const rules = records.filter((r) => r.kind === 'rule').map(toRuleOutcome);
+  const jobIds = [...new Set(records.flatMap((r) => (r.kind === 'rule' && Array.isArray(r.data.jobs) ? (r.data.jobs as string[]) : [])))];
+  const jobs = await Promise.all(jobIds.map((id) => loadJob(bus, id, options.withParams ?? false)));
+  return { status: statusOf(rules, jobs), rules, jobs };
+}
+
+/** Status alone (list rows). */
+export async function loadEventStatus(bus: EventBus, eventId: string): Promise<EventStatus> {
+  return (await loadEventHistory(bus, eventId)).status;
+}
+
+function statusOf(rules: RuleOutcomeView[], jobs: JobView[]): EventStatus {
+  if (rules.length === 0) return 'pending';
+  if (jobs.some((j) => j.state === 'dead')) return 'failed';
+  if (jobs.some((j) => j.state === 'retrying')) return 'retrying';
+  if (jobs.some((j) => j.state === 'queued')) return 'queued';
+  if (rules.some((r) => r.outcome === 'error')) return 'failed';
+  return jobs.length > 0 ? 'delivered' : 'unmatched';
+}
+
+function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
+  const d = record.data;
+  return {
+    ...(typeof d.rule === 'string' ? { rule: d.rule } : {}),
+    outcome: String(d.outcome ?? 'unknown'),
+    time: record.time,
+    ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+    ...(d.failed !== undefined && (d.failed as unknown[]).length > 0 ? { failed: d.failed } : {}),
+    ...(d.errors !== undefined ? { errors: d.errors } : {}),
+    ...(d.replay === true ? { replay: true } : {}),
+  };
+}
+
+async function loadJob(bus: EventBus, id: string, withParams: boolean): Promise<JobView> {
+  const [records, stored] = await Promise.all([bus.records(id), withParams ? bus.get<Job>('jobs', id) : undefined]);
+  const history = summarizeHistory(records);
+  let cycle = 0;
+  let deadReason: string | undefined;
+  const attempts: JobView['attempts'] = [];
+  for (const record of records) {
+    if (record.kind === 'replay') cycle += 1;
+    else if (record.kind === 'dead-letter') deadReason = String(record.data.reason ?? '');
+    else if (record.kind === 'attempt') attempts.push({ ...(record.data as unknown as AttemptView), time: record.time, cycle });
+  }
+  const state: JobState = history.succeeded ? 'delivered' : history.deadLettered ? 'dead' : history.attempts.length > 0 ? 'retrying' : 'queued';
+  const [, rule = '', index = '0'] = splitJobId(id);
+  const job = stored?.payload;
+  return {
+    id,
+    rule: job?.rule ?? rule,
+    index: job?.index ?? Number(index),
+    ...(job ? { action: job.action } : {}),
+    state,
+    attempts,
+    ...(history.deadLettered && deadReason !== undefined ? { deadReason } : {}),
+    replays: cycle,
+    ...(withParams && job ? { params: job.params } : {}),
+  };
+}
+
+/** `${eventId}:${rule}:${index}`; event ids may contain ':', rule names may not. */
+function splitJobId(id: string): [string, string, string] {
+  const last = id.lastIndexOf(':');
+  const middle = id.lastIndexOf(':', last - 1);
+  return [id.slice(0, middle), id.slice(middle + 1, last), id.slice(last + 1)];
+}

@@ -1,0 +1,80 @@
+import { RecordKind, summarizeHistory } from '../actions/runtime/attempt-history.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
+import type { ActionRegistry, RuleSet } from '../rules/rule.ts';
+import { planJobs } from '../rules/rule-router.ts';
+
+/** What replay did (or, in a dry run, would do) with each job the current rules produce. */
+export type ReplayDecision = 'queued' | 'requeued' | 'skipped-delivered' | 'skipped-in-progress';
+
+export interface ReplayJob {
+  id: string;
+  rule: string;
+  action: string;
+  decision: ReplayDecision;
+  params: Record<string, unknown>;
+}
+
+export interface ReplayResult {
+  dryRun: boolean;
+  event: { id: string; type: string };
+  jobs: ReplayJob[];
+  /** Matched rules whose actions could not be rendered. */
+  errors: { rule: string; index: number; action: string; error: string }[];
+  /** The full match report (near misses included): what `rules test` prints. */
+  report: DryRunResult;
+}
+
+export interface ReplayOptions {
+  registry: ActionRegistry;
+  now: () => Date;
+  dryRun?: boolean;
+  /** Who asked (recorded on the event, never a token). */
+  actor?: string;
+}
+
+/**
+ * Runs a stored event through the current rules. New jobs are published; jobs that exist and are
+ * dead-lettered (or never settled and idle) start a fresh cycle of attempts under the same
+ * idempotency key; delivered jobs are never sent twice, and jobs still being retried are left alone.
+ */
+export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
+  const dry = options.dryRun ?? false;
+  const now = options.now();
+  const result: ReplayResult = { dryRun: dry, event: { id: event.id, type: event.type }, jobs: [], errors: [], report: dryRun(ruleSet, event, options) };
+  const planned = ruleSet.explain(event).map((verdict) => planJobs(verdict, event, options));
+  for (const plan of planned) {
+    for (const e of plan.errors) result.errors.push({ rule: plan.verdict.rule.name, ...e });
+    for (const job of plan.jobs) {
+      const decision = await decide(bus, job.id);
+      result.jobs.push({ id: job.id, rule: job.rule, action: job.action, decision, params: job.params });
+      if (dry || decision.startsWith('skipped')) continue;
+      if (decision === 'requeued') {
+        await bus.record({ ref: job.id, kind: RecordKind.replay, time: now.toISOString(), data: { by: options.actor ?? 'api', reason: 'event replay' } });
+        await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
+        await bus.takeDeadLetter(job.id);
+      } else {
+        // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
+        await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
+      }
+    }
+    if (!dry && plan.verdict.outcome === 'matched') await recordPass(bus, plan.verdict.rule.name, plan.jobs.map((j) => j.id), event.id, now, options.actor);
+  }
+  return result;
+}
+
+async function decide(bus: EventBus, jobId: string): Promise<ReplayDecision> {
+  const records = await bus.records(jobId);
+  const history = summarizeHistory(records);
+  if (history.succeeded) return 'skipped-delivered';
+  if (history.deadLettered) return 'requeued';
+  const stored = await bus.get('jobs', jobId);
+  if (stored === undefined) return 'queued';
+  // Stored but neither delivered nor dead: a worker holds it (waiting for a retry); a second copy would race it.
+  return 'skipped-in-progress';
+}
+
+async function recordPass(bus: EventBus, rule: string, jobs: string[], eventId: string, now: Date, actor: string | undefined): Promise<void> {
+  await bus.record({ ref: eventId, kind: 'rule', time: now.toISOString(), data: { rule, outcome: 'queued', jobs, replay: true, by: actor ?? 'api' } });
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/hub-fixtures.ts';
+import { ADMIN_TOKEN, bearer, prPayload, startApiHub, VIEWER_TOKEN, type ApiHub } from './api-harness.ts';
+
+let hub: ApiHub;
+let failNext = true;
+
+const get = async (path: string, token = VIEWER_TOKEN) => {
+  const res = await fetch(`${hub.base}${path}`, { headers: bearer(token) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+const post = async (path: string, body: unknown, token = ADMIN_TOKEN) => {
+  const res = await fetch(`${hub.base}${path}`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+beforeAll(async () => {
+  hub = await startApiHub();
+  // The destination refuses (400: permanent, dead-lettered at once) until the test fixes it.
+  hub.sink.reply = () => (failNext ? { status: 400, body: 'bad channel config' } : { status: 200, body: 'ok' });
+});
+afterAll(() => hub.stop());
+
+describe('an operator follows a failed delivery and replays it (API)', () => {
+  it('lists the event, shows the failed attempt and headers, dead-letters it, then replay delivers it', async () => {
+    expect((await hub.sendGithub('pull_request', prPayload(7), 'delivery-7')).status).toBe(202);
+    const failed = await eventually(async () => {
+      const page = await get('/api/events?status=failed');
+      return page.body.events.find((e: { id: string }) => e.id === 'delivery-7');
+    }, 10_000, 'the event to fail');
+    expect(failed).toMatchObject({ type: 'github.pull_request.opened', connector: 'github', subject: 'acme/api#7', status: 'failed' });
+
+    const detail = (await get('/api/events/delivery-7')).body;
+    expect(detail.event.data.number).toBe(7);
+    expect(detail.rules).toEqual([expect.objectContaining({ rule: 'forward-github', outcome: 'queued' })]);
+    expect(detail.jobs).toHaveLength(1);
+    expect(detail.jobs[0]).toMatchObject({ id: 'delivery-7:forward-github:0', state: 'dead', action: 'notify' });
+    expect(detail.jobs[0].attempts[0]).toMatchObject({ attempt: 1, outcome: 'failed', status: 400 });
+    expect(detail.jobs[0].attempts[0].latencyMs).toBeTypeOf('number');
+    expect(detail.request.headers['x-github-delivery']).toBe('delivery-7');
+    expect(detail.request.headers['x-hub-signature-256']).toMatch(/^\[redacted, \d+ chars\]$/);
+
+    const jobs = (await get('/api/events/delivery-7/jobs')).body;
+    expect(jobs.status).toBe('failed');
+    expect(jobs.jobs[0].deadReason).toContain('permanent failure');
+
+    const dlq = (await get('/api/dlq')).body;
+    expect(dlq.letters).toContainEqual(expect.objectContaining({ id: 'delivery-7:forward-github:0', eventId: 'delivery-7', rule: 'forward-github', attempts: 1, lastStatus: 400 }));
+
+    const dry = await post('/api/events/delivery-7/replay', { dryRun: true }, VIEWER_TOKEN);
+    expect(dry.status).toBe(200);
+    expect(dry.body.jobs).toEqual([expect.objectContaining({ id: 'delivery-7:forward-github:0', decision: 'requeued' })]);
+    expect(hub.sink.requests).toHaveLength(1);
+
+    failNext = false;
+    const replay = await post('/api/events/delivery-7/replay', {});
+    expect(replay.status).toBe(202);
+    expect(replay.body.jobs[0].decision).toBe('requeued');
+    const delivered = await eventually(async () => {
+      const body = (await get('/api/events/delivery-7')).body;
+      return body.summary.status === 'delivered' ? body : undefined;
+    }, 10_000, 'delivery after replay');
+    expect(delivered?.jobs[0].attempts.map((a: { outcome: string; cycle: number }) => [a.outcome, a.cycle])).toEqual([['failed', 0], ['success', 1]]);
+    expect((await get('/api/dlq')).body.total).toBe(0);
+
+    const again = await post('/api/events/delivery-7/replay', {});
+    expect(again.body.jobs[0].decision).toBe('skipped-delivered');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hub.sink.delivered()).toHaveLength(1);
+  });
+
+  it('filters the list by type glob, connector, text and status, and pages by cursor', async () => {
+    failNext = false;
+    for (let i = 1; i <= 5; i++) expect((await hub.sendGithub('issues', { action: 'opened', issue: { number: 100 + i, title: 't', html_url: 'https://x' }, repository: { full_name: 'acme/web' }, sender: { login: 'o' } }, `issue-${i}`)).status).toBe(202);
+    await eventually(async () => (await get('/api/events?type=github.issues.*&status=delivered')).body.events.length === 5, 10_000, 'issues delivered');
+    expect((await get('/api/events?type=github.issues.**')).body.events.map((e: { id: string }) => e.id)).toEqual(['issue-5', 'issue-4', 'issue-3', 'issue-2', 'issue-1']);
+    expect((await get('/api/events?q=ACME/WEB%23103')).body.events.map((e: { id: string }) => e.id)).toEqual(['issue-3']);
+    expect((await get('/api/events?connector=nope')).body.events).toEqual([]);
+    const first = (await get('/api/events?type=github.issues.opened&limit=2')).body;
+    expect(first.events.map((e: { id: string }) => e.id)).toEqual(['issue-5', 'issue-4']);
+    const second = (await get(`/api/events?type=github.issues.opened&limit=2&cursor=${first.next}`)).body;
+    expect(second.events.map((e: { id: string }) => e.id)).toEqual(['issue-3', 'issue-2']);
+    const since = (await get(`/api/events?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body;
+    expect(since.events).toEqual([]);
+    const statuses = (await get('/api/statuses?ids=issue-1,delivery-7,missing')).body.statuses;
+    expect(statuses).toEqual({ 'issue-1': 'delivered', 'delivery-7': 'delivered', missing: 'pending' });
+    expect((await get('/api/events?status=bogus')).status).toBe(400);
+    expect((await get('/api/events?cursor=abc')).status).toBe(400);
+    expect((await get('/api/events?type=a..b')).status).toBe(400);
+    expect((await get('/api/events/nope')).status).toBe(404);
+  });
+});
