@@ -8,6 +8,8 @@
  *
  * Messages are retained for `retentionMs` and double as history.
  */
+import type { KvBucket } from './kv.ts';
+
 export type StreamName = 'events' | 'jobs';
 
 export interface BusMessage<T = unknown> {
@@ -116,6 +118,11 @@ export interface EventBus {
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]>;
   /** Remove and return a dead letter (for retry). */
   takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /**
+   * A named bucket of small durable state (subscriptions, noise-control groups), shared by every
+   * process on this bus. Names: lowercase letters, digits, `-`, `_`. See src/bus/kv.ts.
+   */
+  kv(bucket: string): KvBucket;
   /** Whether the bus can persist right now (readiness). */
   status(): Promise<BusStatus>;
   close(): Promise<void>;

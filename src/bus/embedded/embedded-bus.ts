@@ -7,6 +7,8 @@ import type {
   PublishOptions, PublishResult, StoredMessage, StreamName, Subscription,
 } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
+import type { KvBucket } from '../kv.ts';
+import { createEmbeddedKv } from './kv-store.ts';
 import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } from './embedded-options.ts';
 import { createDelivery, type LeaseActions } from './delivery.ts';
 import { createGroupCommit, type GroupCommit, type WriteOp } from './group-commit.ts';
@@ -41,6 +43,7 @@ export class EmbeddedBus implements EventBus {
   readonly #retention: RetentionPass;
   readonly #notifier = createNotifier();
   readonly #subscriptions = new Set<Subscription<unknown>>();
+  readonly #buckets = new Map<string, KvBucket>();
   readonly #pruneTimer: NodeJS.Timeout;
   #failure: Error | undefined;
   #closed = false;
@@ -117,6 +120,15 @@ export class EmbeddedBus implements EventBus {
 
   async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
     return this.#write(() => this.#history.takeDeadLetter(id));
+  }
+
+  kv(bucket: string): KvBucket {
+    let kv = this.#buckets.get(bucket);
+    if (!kv) {
+      kv = createEmbeddedKv({ db: this.#db, write: (op) => this.#write(op), read: (op) => this.#read(op) }, bucket);
+      this.#buckets.set(bucket, kv);
+    }
+    return kv;
   }
 
   /** Ready while the last write committed; after a failure, each call tries one small write. */

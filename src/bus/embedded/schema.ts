@@ -8,6 +8,7 @@
  * - leases: messages at or below the cursor that the consumer has not finished yet.
  * - records, dead_letters: history notes and the dead-letter queue.
  * - meta: small key/values (the last open time doubles as a write probe).
+ * - kv: buckets of JSON values with revisions (EventBus.kv).
  */
 import type { Database } from 'better-sqlite3';
 
@@ -75,6 +76,16 @@ const MIGRATIONS: string[] = [
   CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 2: small durable state (subscriptions, noise-control groups and throttles), see src/bus/kv.ts.
+  `
+  CREATE TABLE kv (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (bucket, key)
   ) WITHOUT ROWID;
   `,
 ];

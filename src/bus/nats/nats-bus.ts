@@ -13,6 +13,8 @@ import type {
   StreamName,
   Subscription,
 } from '../event-bus.ts';
+import type { KvBucket } from '../kv.ts';
+import { createNatsKv } from './nats-kv.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
 import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
@@ -45,6 +47,7 @@ const DAY_MS = 24 * 60 * 60_000;
 export class NatsBus implements EventBus {
   readonly kind = 'nats' as const;
   readonly #subscriptions = new Set<Subscription<unknown>>();
+  readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
 
   constructor(
@@ -110,6 +113,15 @@ export class NatsBus implements EventBus {
 
   takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
     return takeDeadLetter(this.stores.deadLetters, id);
+  }
+
+  kv(bucket: string): KvBucket {
+    let kv = this.#buckets.get(bucket);
+    if (!kv) {
+      kv = createNatsKv({ js: this.js, prefix: this.names.prefix, timeoutMs: this.timeoutMs }, bucket);
+      this.#buckets.set(bucket, kv);
+    }
+    return kv;
   }
 
   async status(): Promise<BusStatus> {

@@ -1,0 +1,75 @@
+import type { Database } from 'better-sqlite3';
+import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
+import type { WriteOp } from './group-commit.ts';
+
+export interface EmbeddedKvDeps {
+  db: Database;
+  /** Runs a write inside the bus's group commit (resolves after the commit). */
+  write<T>(op: WriteOp<T>): Promise<T>;
+  /** Runs a read, translating storage errors like the bus does. */
+  read<T>(op: () => T): T;
+}
+
+interface Row {
+  key: string;
+  value: string;
+  revision: number;
+}
+
+/**
+ * One kv bucket in the `kv` table. Revisions count up per key from 1; a delete removes the row,
+ * so a later create starts again at 1 (callers only compare revisions they just read).
+ * The conditional write is one UPDATE/INSERT inside the group commit's IMMEDIATE transaction,
+ * so it is atomic across processes sharing the file.
+ */
+export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBucket {
+  const bucket = checkBucketName(bucketName);
+  const { db } = deps;
+  const select = db.prepare<[string, string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? AND key = ?');
+  const all = db.prepare<[string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? ORDER BY key');
+  const upsert = db.prepare(
+    'INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ' +
+      'ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value, revision = kv.revision + 1 RETURNING revision',
+  );
+  const create = db.prepare('INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING revision');
+  const update = db.prepare('UPDATE kv SET value = ?, revision = revision + 1 WHERE bucket = ? AND key = ? AND revision = ? RETURNING revision');
+  const remove = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ?');
+  const removeAt = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ? AND revision = ?');
+  const toEntry = <T>(row: Row): KvEntry<T> => ({ key: row.key, value: JSON.parse(row.value) as T, revision: row.revision });
+
+  return {
+    async get<T>(key: string) {
+      const row = deps.read(() => select.get(bucket, checkKey(key)));
+      return row ? toEntry<T>(row) : undefined;
+    },
+    put(key, value, options = {}) {
+      const json = JSON.stringify(value);
+      checkKey(key);
+      return deps.write(() => {
+        const expected = options.revision;
+        const row = (expected === undefined
+          ? upsert.get(bucket, key, json)
+          : expected === 0
+            ? create.get(bucket, key, json)
+            : update.get(json, bucket, key, expected)) as { revision: number } | undefined;
+        if (!row) throw new KvConflictError(key);
+        return row.revision;
+      });
+    },
+    async delete(key, options = {}) {
+      checkKey(key);
+      await deps.write(() => {
+        if (options.revision === undefined) return void remove.run(bucket, key);
+        if (removeAt.run(bucket, key, options.revision).changes === 0) throw new KvConflictError(key);
+      });
+    },
+    async entries<T>() {
+      return deps.read(() => all.all(bucket)).map((row) => toEntry<T>(row));
+    },
+  };
+}
+
+function checkKey(key: string): string {
+  if (key.length === 0) throw new Error('kv keys must not be empty');
+  return key;
+}

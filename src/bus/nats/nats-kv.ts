@@ -1,0 +1,80 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { StorageType } from '@nats-io/jetstream';
+import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
+
+export interface NatsKvDeps {
+  js: JetStreamClient;
+  /** Deployment prefix (`hookhub`): the bucket is `<prefix>_kv_<bucket>`. */
+  prefix: string;
+  timeoutMs: number;
+}
+
+/**
+ * One EventBus kv bucket as a JetStream KV bucket (history 1, no max age: the state lives until
+ * deleted). Keys are base64url-encoded because KV keys allow only `[-/_=.A-Za-z0-9]`.
+ * Conditional writes map to KV create (revision 0) and update (expected revision), which the
+ * server checks atomically. Only nats-server 2.9 features are used.
+ */
+export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
+  const name = `${deps.prefix}_kv_${checkBucketName(bucketName)}`;
+  let opened: Promise<KV> | undefined;
+  const open = (): Promise<KV> => {
+    opened ??= new Kvm(deps.js)
+      .create(name, { history: 1, storage: StorageType.File, timeout: deps.timeoutMs })
+      .catch((error: unknown) => {
+        opened = undefined;
+        throw error;
+      });
+    return opened;
+  };
+  const read = async <T>(kv: KV, encoded: string): Promise<KvEntry<T> | undefined> => {
+    const entry = await kv.get(encoded);
+    if (entry === null || entry.operation !== 'PUT') return undefined;
+    return { key: decodeKey(encoded), value: entry.json<T>(), revision: entry.revision };
+  };
+  return {
+    async get<T>(key: string) {
+      return read<T>(await open(), encodeKey(key));
+    },
+    async put(key, value, options = {}) {
+      const kv = await open();
+      const encoded = encodeKey(key);
+      const data = JSON.stringify(value);
+      try {
+        if (options.revision === undefined) return await kv.put(encoded, data);
+        if (options.revision === 0) return await kv.create(encoded, data);
+        return await kv.update(encoded, data, options.revision);
+      } catch (error) {
+        if (error instanceof Error && /wrong last sequence|key exists/i.test(error.message)) throw new KvConflictError(key);
+        throw error;
+      }
+    },
+    async delete(key, options = {}) {
+      const kv = await open();
+      if (options.revision === undefined) return kv.delete(encodeKey(key));
+      try {
+        await kv.delete(encodeKey(key), { previousSeq: options.revision });
+      } catch (error) {
+        if (error instanceof Error && /wrong last sequence/i.test(error.message)) throw new KvConflictError(key);
+        throw error;
+      }
+    },
+    async entries<T>() {
+      const kv = await open();
+      const keys: string[] = [];
+      for await (const encoded of await kv.keys()) keys.push(encoded);
+      const entries = await Promise.all(keys.map((encoded) => read<T>(kv, encoded)));
+      return entries.filter((e): e is KvEntry<T> => e !== undefined).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+  };
+}
+
+function encodeKey(key: string): string {
+  if (key.length === 0) throw new Error('kv keys must not be empty');
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+function decodeKey(encoded: string): string {
+  return Buffer.from(encoded, 'base64url').toString('utf8');
+}
