@@ -48,12 +48,13 @@ function compileAction(entry: unknown, index: number, input: ActionsInput, out: 
     err([...path, type], 'value', `params of ${type} must be a map, got ${describe(params)}`);
     return undefined;
   }
-  const before = out.length;
+  const errorCount = () => out.filter((d) => d.severity === 'error').length;
+  const before = errorCount();
   checkParams(action, params, [...path, type], input, out);
-  const compiled = compileParams(params, action.rawParams ?? [], engine, (p, problem, text) =>
-    out.push({ ...templatePos(source, [...path, type, ...p], problem, text), severity: 'error', message: `${type}: ${problem.message}` }),
+  const compiled = compileParams(params, action.rawParams ?? [], engine, (p, problem, text, severity) =>
+    out.push({ ...templatePos(source, [...path, type, ...p], problem, text), severity, message: `${type}: ${problem.message}` }),
   );
-  if (out.length > before) return undefined;
+  if (errorCount() > before) return undefined;
   return {
     type,
     index,

@@ -18,13 +18,16 @@ export function compileParams(
   params: Readonly<Record<string, unknown>>,
   rawKeys: readonly string[],
   engine: TemplateEngine,
-  report: (path: ParamPath, problem: TemplateProblem, source: string) => void,
+  report: (path: ParamPath, problem: TemplateProblem, source: string, severity: 'error' | 'warning') => void,
 ): ParamNode {
   const compile = (value: unknown, path: ParamPath): ParamNode => {
     if (typeof value === 'string') {
       const result = engine.compile(value);
-      if (result.ok) return { kind: 'template', template: result.template };
-      for (const problem of result.problems) report(path, problem, value);
+      if (result.ok) {
+        for (const warning of result.warnings) report(path, warning, value, 'warning');
+        return { kind: 'template', template: result.template };
+      }
+      for (const problem of result.problems) report(path, problem, value, 'error');
       return { kind: 'literal', value };
     }
     if (Array.isArray(value)) return { kind: 'list', items: value.map((v, i) => compile(v, [...path, i])) };

@@ -5,7 +5,7 @@ import type { LoadResult, Rule, RulesContext } from './rule.ts';
 import { RULE_FILE_KEYS } from './rule-schema.ts';
 import { createRuleSet } from './rule-set.ts';
 import { createTemplateEngine } from './template-engine.ts';
-import { isPlainObject } from './when-check.ts';
+import { EVENT_ATTRIBUTES, isPlainObject } from './when-check.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { describe } from './zod-issues.ts';
 
@@ -20,7 +20,7 @@ export interface RuleSource {
  */
 export function compileRuleSources(sources: readonly RuleSource[], context: RulesContext): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const engine = createTemplateEngine();
+  const engine = createTemplateEngine({ rootFields: EVENT_ATTRIBUTES });
   const rules: Rule[] = [];
   const names = new Map<string, SourcePos>();
   for (const { file, text } of sources) {

@@ -17,7 +17,15 @@ export interface TemplateProblem {
   column: number;
 }
 
-export type CompileResult = { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] };
+export type CompileResult = { ok: true; template: Template; warnings: TemplateProblem[] } | { ok: false; problems: TemplateProblem[] };
+
+export interface TemplateEngineOptions {
+  /**
+   * The fields templates render against (the event's attributes). When given, a path at the top
+   * context that starts elsewhere (`{{pull_request.title}}` for `{{data.pull_request.title}}`) is a warning.
+   */
+  rootFields?: readonly string[];
+}
 
 export interface TemplateEngine {
   compile(source: string): CompileResult;
@@ -33,7 +41,7 @@ const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
  * 4.6+ default that denies prototype properties and methods (never relaxed here), so a template
  * cannot reach `constructor` or run code. Output is not HTML, hence `noEscape`.
  */
-export function createTemplateEngine(): TemplateEngine {
+export function createTemplateEngine(engineOptions: TemplateEngineOptions = {}): TemplateEngine {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
   const custom: Record<string, Helper> = { ...TEXT_HELPERS, ...FORMAT_HELPERS };
@@ -51,7 +59,7 @@ export function createTemplateEngine(): TemplateEngine {
   return {
     helpers,
     compile(source) {
-      if (!source.includes('{{')) return { ok: true, template: { source, render: () => source } };
+      if (!source.includes('{{')) return { ok: true, template: { source, render: () => source }, warnings: [] };
       let ast: Ast;
       try {
         ast = hb.parse(source);
@@ -67,7 +75,8 @@ export function createTemplateEngine(): TemplateEngine {
         const text = fn(context, { data: { now: extra.now.toISOString(), rule: extra.rule, sink } });
         return typed ? (sink.value ?? null) : text;
       };
-      return { ok: true, template: { source, render } };
+      const warnings = engineOptions.rootFields ? checkRootPaths(ast, new Set(engineOptions.rootFields), known) : [];
+      return { ok: true, template: { source, render }, warnings };
     },
   };
 }
@@ -149,6 +158,44 @@ function checkHelperCall(n: AstNode, known: ReadonlySet<string>, at: (message: s
   }
   const tz = n.hash?.pairs.find((p) => p.key === 'tz')?.value;
   if (tz?.type === 'StringLiteral' && !isValidTimeZone(String(tz.value))) at(`unknown time zone "${String(tz.value)}" (use an IANA name such as Europe/Berlin)`);
+}
+
+/**
+ * Paths read at the top context must start with a root field. Inside `each`/`with` (and
+ * mustache sections) the context changes, so those bodies are not checked; `if`/`unless` keep it.
+ */
+function checkRootPaths(ast: Ast, roots: ReadonlySet<string>, helpers: ReadonlySet<string>): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const checkExpr = (n: AstNode | undefined) => {
+    if (n?.type === 'SubExpression') return checkCall(n);
+    const p = n as (AstNode & { original?: string; parts?: string[]; data?: boolean; depth?: number }) | undefined;
+    if (p?.type !== 'PathExpression' || p.data || p.depth || !p.parts?.length) return;
+    const first = p.parts[0] ?? '';
+    if (roots.has(first) || helpers.has(first)) return;
+    problems.push({
+      message: `"${p.original}" reads nothing: templates render against the event (${[...roots].join(', ')}); did you mean data.${p.original}?`,
+      line: p.loc?.start.line ?? 1,
+      column: p.loc?.start.column ?? 0,
+    });
+  };
+  const checkCall = (n: AstNode) => {
+    if (!isHelperCall(n)) checkExpr(n.path as AstNode | undefined);
+    for (const param of n.params ?? []) checkExpr(param);
+    for (const pair of n.hash?.pairs ?? []) checkExpr(pair.value);
+  };
+  const walk = (body: AstNode[] | undefined) => {
+    for (const n of body ?? []) {
+      if (n.type === 'MustacheStatement') checkCall(n);
+      if (n.type !== 'BlockStatement') continue;
+      checkCall(n);
+      const name = n.path?.original;
+      const block = n as AstNode & { program?: { body: AstNode[] }; inverse?: { body: AstNode[] } };
+      if (name === 'if' || name === 'unless') walk(block.program?.body);
+      walk(block.inverse?.body);
+    }
+  };
+  walk(ast.body as AstNode[]);
+  return problems;
 }
 
 /** `{{value x}}` alone (surrounding whitespace aside) keeps the value's type. */

@@ -115,6 +115,19 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
     ]);
   });
 
+  it('warns about a template path outside the event (the payload is under data)', () => {
+    const result = compileYaml(`rules:
+  - name: a
+    on: github.push
+    do:
+      - notify: { channel: eng, text: "{{pull_request.title}} {{#each data.commits}}{{message}}{{/each}} {{title}}" }
+`);
+    expect(result.ok).toBe(true);
+    expect(printed(result)).toEqual([
+      expect.stringMatching(/^rules\/test\.yaml:5:42: warning: notify: "pull_request\.title" reads nothing: .*did you mean data\.pull_request\.title\?$/),
+    ]);
+  });
+
   it('refuses an alias bomb instead of expanding it', () => {
     let bomb = 'x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
     for (let i = 0; i < 9; i++) bomb += `x-b${i}: &b${i} [${Array(9).fill(i === 0 ? '*a' : `*b${i - 1}`).join(', ')}]\n`;
