@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus/event-bus.ts';
+import { digestJob } from './digest.ts';
+import { markFlushed, type GroupState } from './groups.ts';
+import { NOISE_BUCKETS } from './noise-gate.ts';
+
+export interface GroupFlusherOptions {
+  bus: Pick<EventBus, 'kv' | 'publish'>;
+  now: () => Date;
+  logger: Logger;
+  /** How often due groups are looked for. Default 1 s. */
+  tickMs?: number;
+}
+
+export interface GroupFlusher {
+  start(): void;
+  stop(): Promise<void>;
+  /** Sends every due group now; returns how many jobs were published. */
+  flushDue(): Promise<number>;
+}
+
+/**
+ * Sends due groups: publishes one job per group to `jobs` (digest or the single held job), then
+ * marks its items sent. Every hub process runs one; the group state lives in the bus kv and the
+ * job id is fixed per (group, flush number), so racing processes publish it once, and a crash
+ * between publish and mark only republishes a job the bus drops as a duplicate.
+ */
+export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
+  const kv = options.bus.kv(NOISE_BUCKETS.groups);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  const flushOne = async (state: GroupState, nowMs: number): Promise<boolean> => {
+    const job = digestJob(state, options.now());
+    if (!job) return false;
+    await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
+    await markFlushed(kv, state, nowMs);
+    return true;
+  };
+
+  const flushDue = async (): Promise<number> => {
+    const nowMs = options.now().getTime();
+    let published = 0;
+    for (const { key, value: state, revision } of await kv.entries<GroupState>()) {
+      try {
+        if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
+          if (await flushOne(state, nowMs)) published++;
+        } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + state.intervalMs <= nowMs) {
+          await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
+        }
+      } catch (error) {
+        options.logger.warn({ err: error, group: state.key }, 'noise: could not flush a group; will retry');
+      }
+    }
+    return published;
+  };
+
+  return {
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (running) return;
+        running = flushDue().catch((error: unknown) => {
+          options.logger.warn({ err: error }, 'noise: group flush pass failed');
+          return 0;
+        });
+        void running.finally(() => (running = undefined));
+      }, options.tickMs ?? 1_000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+    flushDue,
+  };
+}
