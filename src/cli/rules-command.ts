@@ -6,6 +6,7 @@ import { dryRun, formatDryRun } from '../rules/dry-run.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
 import type { ActionRegistry, LoadResult, RulesContext } from '../rules/rule.ts';
 import { formatRuleList, ruleListJson } from '../rules/rule-list.ts';
+import { sampleEvents, type ConnectorBlocks } from '../rules/sample-event.ts';
 
 /** What the rules commands need from hookhub.yaml (the lead's config loader provides it). */
 export interface RulesCommandContext {
@@ -15,6 +16,8 @@ export interface RulesCommandContext {
   /** Connector name → type, for "this glob can never match" warnings. */
   connectorTypes?: Readonly<Record<string, string>>;
   registry: ActionRegistry;
+  /** Connector blocks from hookhub.yaml (with secrets), for `rules test --sample`. */
+  connectorConfigs?: ConnectorBlocks;
 }
 
 export interface RulesCommandDeps {
@@ -88,25 +91,39 @@ function registerValidate(rules: Command, cli: RulesCli) {
     });
 }
 
+type TestOptions = CommonOptions & { event?: string; sample?: string; type?: string; connector?: string };
+
 function registerTest(rules: Command, cli: RulesCli) {
   rules
     .command('test')
     .description('dry run: which rules an event matches, why near misses did not, and the rendered actions; sends nothing')
-    .requiredOption('-e, --event <file>', 'a HubEvent (CloudEvents JSON) file, or - for stdin')
+    .option('-e, --event <file>', 'a HubEvent (CloudEvents JSON) file, or - for stdin; with --sample or --type, a raw provider payload')
+    .option('-s, --sample <connector:event>', "run a provider payload through the connector as at ingress (e.g. github:pull_request); without --event, the connector's bundled sample")
+    .option('-t, --type <type>', 'wrap the --event file as a raw payload with this event type (no connector normalization)')
+    .option('--connector <name>', 'connector name for --type (default: the first segment of the type)')
     .option('-r, --rules <dir>', 'rules folder or file (default: from hookhub.yaml)')
-    .option('-t, --type <type>', 'treat the file as a raw provider payload with this event type')
-    .option('--connector <name>', 'connector name for a raw payload (default: the first segment of --type)')
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--json', 'machine-readable output')
-    .action(async (opts: CommonOptions & { event: string; type?: string; connector?: string }) => {
+    .action(async (opts: TestOptions) => {
+      if (!opts.event && !opts.sample) throw new Error('rules test needs --event <file|-> or --sample <connector:event>');
       const { result, ctx } = await cli.load(opts);
       if (!cli.report(result)) return;
-      const text = opts.event === '-' ? await (cli.deps.readStdin ?? readProcessStdin)() : await readFile(opts.event, 'utf8');
-      const event = parseEvent(text, opts, cli.now());
-      const run = dryRun(result.ruleSet, event, { registry: ctx.registry, now: cli.now });
-      cli.out.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : formatDryRun(run));
-      if (run.matched.some((m) => m.errors.length > 0)) cli.fail(1);
+      const events = await readEvents(opts, ctx, cli);
+      const runs = events.map((event) => dryRun(result.ruleSet, event, { registry: ctx.registry, now: cli.now }));
+      if (opts.json) cli.out.write(`${JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 2)}\n`);
+      else cli.out.write(runs.map(formatDryRun).join('\n'));
+      if (runs.some((run) => run.matched.some((m) => m.errors.length > 0))) cli.fail(1);
     });
+}
+
+async function readEvents(opts: TestOptions, ctx: RulesCommandContext, cli: RulesCli): Promise<HubEvent[]> {
+  const text = opts.event === undefined ? undefined : opts.event === '-' ? await (cli.deps.readStdin ?? readProcessStdin)() : await readFile(opts.event, 'utf8');
+  if (opts.sample) {
+    if (!ctx.connectorConfigs) throw new Error('--sample needs the connectors of hookhub.yaml, which this command was not given');
+    const body = text === undefined ? undefined : Buffer.from(text);
+    return sampleEvents({ spec: opts.sample, connectors: ctx.connectorConfigs, now: cli.now, ...(body ? { body } : {}) });
+  }
+  return [parseEvent(text ?? '', { ...opts, event: opts.event ?? '-' }, cli.now())];
 }
 
 function registerList(rules: Command, cli: RulesCli) {

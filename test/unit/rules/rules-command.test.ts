@@ -33,7 +33,13 @@ describe('hookhub rules', () => {
   const run = async (...args: string[]) => {
     const program = new Command('hookhub').exitOverride();
     registerRulesCommand(program, {
-      loadContext: async () => ({ rulesDir: dir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
+      loadContext: async () => ({
+        rulesDir: dir,
+        channels: testContext.channels,
+        connectors: testContext.connectors,
+        registry: testRegistry,
+        connectorConfigs: { github: { type: 'github', secret: 'local-secret' }, stripe: { type: 'stripe', secret: 'whsec_local' } },
+      }),
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       setExitCode: (code) => (exitCode = code),
@@ -112,6 +118,23 @@ describe('hookhub rules', () => {
     await writeFile(file, JSON.stringify({ ref: 'refs/heads/main' }));
     await run('test', '--event', file, '--type', 'github.push', '--json');
     expect(JSON.parse(stdout).matched.map((m: { rule: string }) => m.rule)).toEqual(['pushes']);
+  });
+
+  it('test --sample runs a bundled provider sample through the connector, as at ingress', async () => {
+    await run('test', '--sample', 'github:pull_request', '--json');
+    const result = JSON.parse(stdout);
+    expect(result.event).toMatchObject({ type: 'github.pull_request.opened', connector: 'github' });
+    expect(result.matched).toEqual([expect.objectContaining({ rule: 'prs', jobs: [expect.objectContaining({ action: 'notify' }), expect.anything()] })]);
+    // title and actor come from the connector's normalization, not from the test.
+    expect(result.matched[0].jobs[0].params.text).toMatch(/^.+ by .+$/);
+  });
+
+  it('test --sample with --event signs and normalizes the user\'s own raw payload', async () => {
+    const file = join(dir, 'push.json');
+    await writeFile(file, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/api' }, sender: { login: 'octo' } }));
+    await run('test', '--sample', 'github:push', '--event', file, '--json');
+    expect(JSON.parse(stdout)).toMatchObject({ event: { type: 'github.push' }, matched: [{ rule: 'pushes' }] });
+    await expect(run('test', '--sample', 'gitlab:push')).rejects.toThrow(/no connector named or typed "gitlab"/);
   });
 
   it('test refuses a file that is not an event', async () => {
