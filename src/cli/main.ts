@@ -4,6 +4,7 @@ import { registerStartCommand } from './start-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
 import { registerDlqCommand } from './dlq-command.ts';
 import { openConfiguredBus } from './open-bus.ts';
+import { registerGithubCommand } from './github-command.ts';
 
 /** Builds the `hookhub` program. Errors go to stderr with a non-zero exit; results go to stdout. */
 export function createProgram(): Command {
@@ -14,6 +15,7 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerTriggerCommand(program);
   registerDlqCommand(program, { openBus: openConfiguredBus });
+  registerGithubCommand(program);
   return program;
 }
 

@@ -1,0 +1,108 @@
+import { pino, type Logger } from 'pino';
+import { createBus } from '../../bus/create-bus.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import { readEnv, type HubEnv } from '../../config/env.ts';
+import { loadConfig, type HubConfig } from '../../config/load-config.ts';
+import { configPathOption } from '../../cli/config-path.ts';
+import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github-client.ts';
+import { desiredHook, githubConnector, requireApi, type GithubConnectorSettings } from '../github-settings.ts';
+import { parseHookTarget, targetLabel, type HookTarget } from '../hook-target.ts';
+import type { DesiredHook } from '../plan-hook.ts';
+
+/** What the `hookhub github` commands take from outside (tests pass their own). */
+export interface GithubCliDeps {
+  env?: HubEnv;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  /** Results (stdout). */
+  write?: (text: string) => void;
+  /** Problems and warnings (stderr). */
+  warn?: (text: string) => void;
+  openBus?: (config: HubConfig) => Promise<EventBus>;
+  /** Client tuning (tests drop the 1 s pause between writes). */
+  client?: Pick<GithubClientOptions, 'writeIntervalMs' | 'retries' | 'maxRateLimitWaitMs'>;
+}
+
+export interface CommonOptions {
+  config?: string;
+  connector?: string;
+}
+
+export interface GithubCli {
+  config: HubConfig;
+  settings: GithubConnectorSettings;
+  client: GithubClient;
+  desired: DesiredHook;
+  now: () => Date;
+  fetch: typeof fetch;
+  write: (text: string) => void;
+  warn: (text: string) => void;
+  openBus: () => Promise<EventBus>;
+}
+
+/** Loads the config, picks the github connector, and builds an API client that reports waits on stderr. */
+export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, events?: readonly string[]): Promise<GithubCli> {
+  const env = deps.env ?? readEnv();
+  const config = await loadConfig(configPathOption(opts.config, env), env);
+  const settings = githubConnector(config, opts.connector);
+  const { auth, hookUrl } = requireApi(settings);
+  const now = deps.now ?? (() => new Date());
+  const warn = deps.warn ?? ((text: string) => void process.stderr.write(text));
+  const client = createGithubClient({
+    apiUrl: settings.apiUrl,
+    auth,
+    logger: stderrLogger(warn),
+    now,
+    // A person is waiting: give up on a rate limit that resets more than 5 minutes from now.
+    maxRateLimitWaitMs: 5 * 60_000,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...deps.client,
+  });
+  return {
+    config,
+    settings,
+    client,
+    desired: await desiredHook(settings, hookUrl, events),
+    now,
+    fetch: deps.fetch ?? fetch,
+    write: deps.write ?? ((text: string) => void process.stdout.write(text)),
+    warn,
+    openBus: () => (deps.openBus ?? ((c: HubConfig) => createBus(c.bus, now)))(config),
+  };
+}
+
+/** The targets named on the command line, or else the connector's `repos`/`orgs`. */
+export function targetsFrom(args: readonly string[], settings: GithubConnectorSettings): HookTarget[] {
+  const targets = args.length > 0 ? args.map(parseHookTarget) : settings.targets;
+  if (targets.length === 0) throw new Error(`no repos or orgs given, and connectors.${settings.name} lists none (repos: [owner/repo], orgs: [org])`);
+  return targets;
+}
+
+/** Runs `step` for each target; a failing target is reported on stderr and makes the exit code 1, the others still run. */
+export async function eachTarget<T>(cli: GithubCli, targets: readonly HookTarget[], step: (t: HookTarget) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const target of targets) {
+    try {
+      out.push(await step(target));
+    } catch (err) {
+      cli.warn(`${targetLabel(target)}: error: ${describeApiError(err)}\n`);
+      process.exitCode = 1;
+    }
+  }
+  return out;
+}
+
+/** GitHub's answer in words, with the likely fix for the common statuses. */
+export function describeApiError(err: unknown): string {
+  const e = err as { status?: number; message?: string };
+  const hint: Record<number, string> = {
+    401: ' (the token or App credentials are not valid)',
+    403: ' (the token lacks permission to manage webhooks, or a rate limit)',
+    404: ' (no such repo/org, or the token cannot see it or administer its hooks)',
+  };
+  return `${e.message ?? String(err)}${e.status ? ` [HTTP ${e.status}]` : ''}${(e.status && hint[e.status]) || ''}`;
+}
+
+function stderrLogger(warn: (text: string) => void): Logger {
+  return pino({ level: 'warn', base: undefined, timestamp: false }, { write: (line: string) => warn(`warning: ${(JSON.parse(line) as { msg?: string }).msg ?? line}\n`) });
+}

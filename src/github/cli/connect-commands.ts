@@ -1,0 +1,65 @@
+import { connectHook, disconnectHook, type ConnectResult } from '../connect-hook.ts';
+import { lastDelivery } from '../deliveries-api.ts';
+import { pingHook } from '../hooks-api.ts';
+import { targetLabel } from '../hook-target.ts';
+import { findHubHook } from '../connect-hook.ts';
+import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+
+/** `connect [targets…]`: one line per target saying what changed. */
+export async function runConnect(cli: GithubCli, args: readonly string[], dryRun: boolean): Promise<void> {
+  const targets = targetsFrom(args, cli.settings);
+  const results = await eachTarget(cli, targets, (t) => connectHook(cli.client, t, cli.desired, dryRun));
+  for (const r of results) cli.write(connectLine(r, cli.desired.events));
+  const declared = new Set(cli.settings.targets.map(targetLabel));
+  const extra = targets.map(targetLabel).filter((t) => !declared.has(t));
+  if (extra.length > 0) {
+    cli.write(`note: ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} not in connectors.${cli.settings.name}.repos/orgs: add ${extra.length === 1 ? 'it' : 'them'} there so the hub keeps the hook in shape and recovers missed deliveries\n`);
+  }
+}
+
+function connectLine(r: ConnectResult, events: readonly string[]): string {
+  const verb = r.dryRun ? { created: 'would create', updated: 'would update', unchanged: 'unchanged' }[r.action] : r.action;
+  const hook = r.hookId !== undefined ? ` hook ${r.hookId}` : '';
+  const detail = r.action === 'created' ? ` (events: ${events.join(', ')})` : r.action === 'updated' ? `: ${r.changes.join('; ')}` : '';
+  const lines = [`${r.target}: ${verb}${hook}${detail}`];
+  if (r.removedDuplicates.length > 0) lines.push(`${r.target}: ${r.dryRun ? 'would remove' : 'removed'} duplicate hookhub hook(s) ${r.removedDuplicates.join(', ')}`);
+  if (r.foreignDuplicates.length > 0) lines.push(`${r.target}: warning: hook(s) ${r.foreignDuplicates.join(', ')} also point at this hub (not created by hookhub, left alone): GitHub sends every event once per hook`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `disconnect <targets…>`: removes the hub's hook from each. */
+export async function runDisconnect(cli: GithubCli, args: readonly string[], all: boolean, dryRun: boolean): Promise<void> {
+  if (args.length === 0 && !all) throw new Error('name the repos/orgs to disconnect, or pass --all for every one the connector lists');
+  const targets = targetsFrom(args, cli.settings);
+  const results = await eachTarget(cli, targets, (t) => disconnectHook(cli.client, t, cli.desired.url, dryRun));
+  for (const r of results) {
+    const verb = dryRun ? 'would remove' : 'removed';
+    cli.write(r.removed.length === 0 ? `${r.target}: no hub hook (nothing to do)\n` : `${r.target}: ${verb} hook ${r.removed.join(', ')}\n`);
+  }
+  const declared = new Set(cli.settings.targets.map(targetLabel));
+  const still = results.map((r) => r.target).filter((t) => declared.has(t));
+  if (still.length > 0 && !dryRun) cli.write(`note: ${still.join(', ')} still listed in connectors.${cli.settings.name}: the hub connects ${still.length === 1 ? 'it' : 'them'} again on its next start; remove ${still.length === 1 ? 'it' : 'them'} from the config\n`);
+}
+
+/** `ping [targets…]`: asks GitHub to ping the hub's hook, then reports how the hub answered. */
+export async function runPing(cli: GithubCli, args: readonly string[], waitMs: number): Promise<void> {
+  await eachTarget(cli, targetsFrom(args, cli.settings), async (target) => {
+    const label = targetLabel(target);
+    const hook = await findHubHook(cli.client, target, cli.desired.url);
+    if (!hook) throw new Error(`no hub hook (run \`hookhub github connect ${label}\`)`);
+    const before = (await lastDelivery(cli.client, target, hook.id))?.id ?? 0;
+    await pingHook(cli.client, target, hook.id);
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline) {
+      const last = await lastDelivery(cli.client, target, hook.id);
+      if (last && last.id > before && last.event === 'ping') {
+        const ok = last.status_code >= 200 && last.status_code < 300;
+        cli.write(`${label}: ping to hook ${hook.id} delivered: ${last.status_code} ${last.status} (guid ${last.guid})\n`);
+        if (!ok) process.exitCode = 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    cli.write(`${label}: ping sent to hook ${hook.id}; no result from GitHub within ${waitMs / 1000}s (see \`hookhub github list\`)\n`);
+  });
+}

@@ -1,0 +1,62 @@
+import { lastDelivery, type HookDelivery } from '../deliveries-api.ts';
+import { listHooks, type GithubHook } from '../hooks-api.ts';
+import { targetLabel } from '../hook-target.ts';
+import { parseMarkedUrl } from '../secret-fingerprint.ts';
+import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+
+interface Row {
+  target: string;
+  hook: GithubHook;
+  hub: 'hookhub' | 'other';
+  last: HookDelivery | undefined;
+}
+
+/** `list [targets…]`: every hook on each repo/org, marked when it is the hub's, with its last delivery. */
+export async function runList(cli: GithubCli, args: readonly string[], json: boolean): Promise<void> {
+  const groups = await eachTarget(cli, targetsFrom(args, cli.settings), async (target): Promise<Row[]> => {
+    const hooks = await listHooks(cli.client, target);
+    return Promise.all(
+      hooks.map(async (hook) => ({
+        target: targetLabel(target),
+        hook,
+        hub: parseMarkedUrl(hook.config.url ?? '').url === cli.desired.url ? ('hookhub' as const) : ('other' as const),
+        last: await lastDelivery(cli.client, target, hook.id),
+      })),
+    );
+  });
+  const rows = groups.flat();
+  if (json) {
+    cli.write(`${JSON.stringify(rows.map((r) => ({ target: r.target, id: r.hook.id, url: displayUrl(r.hook.config.url), hookhub: r.hub === 'hookhub', active: r.hook.active, events: r.hook.events, lastDelivery: r.last ?? null })), null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    cli.write('no hooks\n');
+    return;
+  }
+  const table = rows.map((r) => [r.target, String(r.hook.id), r.hub, r.hook.active ? 'yes' : 'no', r.hook.events.join(','), lastText(r.last, cli.now()), displayUrl(r.hook.config.url)]);
+  cli.write(formatTable(['TARGET', 'HOOK', 'OWNER', 'ACTIVE', 'EVENTS', 'LAST DELIVERY', 'URL'], table));
+}
+
+/** Scheme, host and path only: other tools put tokens in query strings, and hookhub's marker is noise here. */
+function displayUrl(url: string | undefined): string {
+  if (!url) return '-';
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+function lastText(d: HookDelivery | undefined, now: Date): string {
+  if (!d) return 'never';
+  const mins = Math.max(0, Math.round((now.getTime() - Date.parse(d.delivered_at)) / 60_000));
+  const ago = mins < 1 ? 'just now' : mins < 120 ? `${mins}m ago` : `${Math.round(mins / 60)}h ago`;
+  return `${d.status_code} ${d.status} (${d.event}, ${ago})`;
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

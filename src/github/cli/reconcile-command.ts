@@ -1,0 +1,46 @@
+import { GITHUB_DELIVERY_RETENTION_MS } from '../../../connectors/github/config.ts';
+import { parseDuration } from '../../actions/runtime/duration.ts';
+import { findHubHook } from '../connect-hook.ts';
+import { reconcileHook, type ReconcileResult } from '../reconcile-hook.ts';
+import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+
+/** `reconcile [targets…] [--since 24h|ISO] [--dry-run]`: redeliver what the hub missed. */
+export async function runReconcile(cli: GithubCli, args: readonly string[], opts: { since?: string; dryRun: boolean; json: boolean }): Promise<void> {
+  const since = sinceDate(opts.since, cli.now(), cli.settings.reconcile.lookback);
+  const bus = await cli.openBus();
+  try {
+    const isKnown = async (guid: string) => (await bus.get('events', guid)) !== undefined;
+    const results = await eachTarget(cli, targetsFrom(args, cli.settings), async (target) => {
+      const hook = await findHubHook(cli.client, target, cli.desired.url);
+      if (!hook) throw new Error('no hub hook to reconcile (run `hookhub github connect` first)');
+      return reconcileHook(cli.client, target, hook.id, { since, isKnown, dryRun: opts.dryRun, maxRedeliveries: cli.settings.reconcile.maxRedeliveries });
+    });
+    if (opts.json) cli.write(`${JSON.stringify(results, null, 2)}\n`);
+    else for (const r of results) cli.write(describe(r, since));
+  } finally {
+    await bus.close();
+  }
+}
+
+function describe(r: ReconcileResult, since: Date): string {
+  const failed = r.redelivered.length + r.alreadyInHub.length + r.gaveUp.length + r.errors.length;
+  const head = `${r.target} hook ${r.hookId}: ${r.scanned} deliveries since ${since.toISOString()}, ${failed} failed`;
+  const lines = [head];
+  const verb = r.dryRun ? 'would redeliver' : 'redelivery requested';
+  for (const d of r.redelivered) lines.push(`  ${verb}: ${d.guid} ${d.event}${d.action ? `.${d.action}` : ''} (${d.status_code} ${d.status}, ${d.delivered_at})`);
+  for (const guid of r.alreadyInHub) lines.push(`  already in the hub: ${guid}`);
+  for (const d of r.gaveUp) lines.push(`  gave up after repeated redeliveries: ${d.guid} (${d.status_code} ${d.status})`);
+  for (const e of r.errors) lines.push(`  GitHub refused to redeliver ${e.guid}: ${e.message}`);
+  if (failed === 0) lines.push('  nothing missed');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--since 24h` or an ISO time; default the configured lookback; never before GitHub's 3-day window. */
+export function sinceDate(value: string | undefined, now: Date, lookbackMs: number): Date {
+  const floor = now.getTime() - GITHUB_DELIVERY_RETENTION_MS;
+  if (value === undefined) return new Date(now.getTime() - lookbackMs);
+  const ms = parseDuration(value);
+  const time = ms !== undefined ? now.getTime() - ms : Date.parse(value);
+  if (Number.isNaN(time)) throw new Error(`--since: "${value}" is neither a duration (24h) nor a date (2026-01-31T12:00:00Z)`);
+  return new Date(Math.max(time, floor));
+}
