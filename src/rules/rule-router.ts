@@ -84,8 +84,13 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     await delivery.ack();
     return;
   }
-  const verdicts = options.getRuleSet().explain(event);
-  const planned = verdicts.map((verdict) => planJobs(verdict, event, options));
+  let planned: Planned[];
+  try {
+    planned = options.getRuleSet().explain(event).map((verdict) => planJobs(verdict, event, options));
+  } catch (error) {
+    await giveUpOrRetry(delivery, error as Error, options);
+    return;
+  }
   try {
     await Promise.all(planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }))));
   } catch (error) {
@@ -97,6 +102,21 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
   await recordOutcomes(planned, event, delivery.deliveryCount, options);
   await delivery.ack();
 }
+
+/** Matching itself failed (a bug, or an event no filter expected): retry a few times, then record and drop it. */
+async function giveUpOrRetry(delivery: Delivery<HubEvent>, error: Error, options: RuleRouterOptions) {
+  const { logger, bus, now } = options;
+  if (delivery.deliveryCount < MAX_ROUTING_ATTEMPTS) {
+    logger.warn({ err: error, eventId: delivery.id }, 'rule router: matching failed; will retry the event');
+    await delivery.nak(options.retryDelayMs ?? 1000);
+    return;
+  }
+  logger.error({ err: error, eventId: delivery.id }, `rule router: matching failed ${MAX_ROUTING_ATTEMPTS} times; event left unrouted`);
+  await bus.record({ ref: delivery.id, kind: 'rule', time: now().toISOString(), data: { outcome: 'error', error: error.message, delivery: delivery.deliveryCount } });
+  await delivery.term();
+}
+
+const MAX_ROUTING_ATTEMPTS = 5;
 
 interface Planned {
   verdict: RuleVerdict;
