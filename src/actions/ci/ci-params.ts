@@ -83,8 +83,3 @@ export const CircleciCiSchema = z
 export const CiParamsSchema = z.discriminatedUnion('provider', [GithubCiSchema, GitlabCiSchema, JenkinsCiSchema, CircleciCiSchema]);
 export type CiParams = z.output<typeof CiParamsSchema>;
 export type CiParamsOf<P extends CiParams['provider']> = Extract<CiParams, { provider: P }>;
-
-/** Trims one trailing slash so `${base}/path` never doubles it. */
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
-}

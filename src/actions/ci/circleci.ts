@@ -1,6 +1,6 @@
 import type { ActionDeps, ActionResult, Job } from '../action.ts';
-import { callProvider } from '../runtime/provider-response.ts';
-import { joinUrl, type CiParamsOf } from './ci-params.ts';
+import { callProvider, joinUrl } from '../runtime/provider-response.ts';
+import type { CiParamsOf } from './ci-params.ts';
 
 type Deps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
 

@@ -104,3 +104,18 @@ function fromText(text: string): string | undefined {
   if (line === '') return undefined;
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
+
+/** `${base}${path}` without a doubled slash (base URLs are often written with a trailing one). */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+/** A provider's JSON answer as an object ({} when it is not a JSON object). */
+export function parseJsonObject(text: string | undefined): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text ?? '') as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Job } from '../action.ts';
+import { APPROVAL_PATH } from './approval-request.ts';
+import { verifyApprovalToken, readApprovalClaim } from './approval-token.ts';
+import { approvalPage, pendingPage } from './approval-page.ts';
+import { preparePost } from './index.ts';
+import { approvalSecretProblem, CrosspostParamsSchema, type CrosspostParams } from './crosspost-params.ts';
+
+export interface ApprovalHandlerOptions {
+  bus: Pick<EventBus, 'get' | 'publish' | 'record' | 'records'>;
+  now: () => Date;
+  logger: Logger;
+  /** Handles every other path (e.g. the ingress's 404). Default: a plain 404. */
+  next?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+type Decision = 'approve' | 'reject';
+
+const TOKEN = /^[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{43}$/;
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  // The token is in the URL: keep it out of caches and Referer headers, and the page out of frames.
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/**
+ * `GET /approvals/<token>` shows the pending post with Approve/Reject buttons; `POST` (form field
+ * `decision`) decides. Approving publishes the job again as `<job id>:approved` with `approved`
+ * set, so the workers post it with the usual retries; the bus dedup makes a second click harmless.
+ * Mount it as the ingress `fallback`; other paths go to `next`.
+ */
+export function createApprovalHandler(options: ApprovalHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://hub').pathname;
+    if (!path.startsWith(APPROVAL_PATH)) {
+      if (options.next) return options.next(req, res);
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+    }
+    handle(path.slice(APPROVAL_PATH.length), req, res, options).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'approval request failed');
+      if (!res.headersSent) send(res, 503, approvalPage('Try again', '<p>The hub could not process this approval right now.</p>'));
+    });
+  };
+}
+
+async function handle(token: string, req: IncomingMessage, res: ServerResponse, options: ApprovalHandlerOptions): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, approvalPage('Method not allowed', ''), { allow: 'GET, POST' });
+  const invalid = () => send(res, 403, approvalPage('Invalid or expired link', '<p>This approval link is not valid (any more).</p>'));
+  const claim = TOKEN.test(token) ? readApprovalClaim(token) : undefined;
+  const stored = claim ? await options.bus.get<Job>('jobs', claim.jobId) : undefined;
+  const parsed = stored ? CrosspostParamsSchema.safeParse(stored.payload.params) : undefined;
+  const params = parsed?.success ? parsed.data : undefined;
+  if (!stored || !params?.approval || approvalSecretProblem(params.approval.secret)) return invalid();
+  const check = verifyApprovalToken(token, params.approval.secret, options.now());
+  if (!check.ok) return invalid();
+  const job = stored.payload;
+  const decided = (await options.bus.records(job.id)).find((r) => r.kind === 'approval');
+  if (decided) return send(res, 409, approvalPage('Already decided', `<p>This post was already ${decided.data.decision === 'approve' ? 'approved' : 'rejected'}.</p>`));
+  if (req.method === 'GET') return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
+  const decision = await readDecision(req);
+  if (!decision) return send(res, 400, approvalPage('Choose approve or reject', ''));
+  await decide(job, params, decision, options);
+  send(res, 200, approvalPage(decision === 'approve' ? 'Approved' : 'Rejected', decision === 'approve' ? `<p>The ${params.platform} post is queued.</p>` : '<p>Nothing will be posted.</p>'));
+}
+
+async function decide(job: Job, params: CrosspostParams, decision: Decision, options: ApprovalHandlerOptions): Promise<void> {
+  const time = options.now().toISOString();
+  await options.bus.record({ ref: job.id, kind: 'approval', time, data: { decision } });
+  options.logger.info({ jobId: job.id, decision }, 'crosspost approval decided');
+  if (decision === 'reject') return;
+  const approved: Job = { ...job, id: `${job.id}:approved`, params: { ...params, approved: { at: time } }, createdAt: time };
+  await options.bus.publish('jobs', { id: approved.id, subject: approved.action, payload: approved });
+}
+
+async function readDecision(req: IncomingMessage): Promise<Decision | undefined> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 1_024) return undefined;
+  }
+  const decision = new URLSearchParams(body).get('decision');
+  return decision === 'approve' || decision === 'reject' ? decision : undefined;
+}
+
+function send(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...HEADERS, ...extra }).end(html);
+}
