@@ -11,7 +11,7 @@ export async function runConnect(cli: GithubCli, args: readonly string[], dryRun
   const results = await eachTarget(cli, targets, (t) => connectHook(cli.client, t, cli.desired, dryRun));
   for (const r of results) cli.write(connectLine(r, cli.desired.events));
   const declared = new Set(cli.settings.targets.map(targetLabel));
-  const extra = targets.map(targetLabel).filter((t) => !declared.has(t));
+  const extra = results.map((r) => r.target).filter((t) => !declared.has(t));
   if (extra.length > 0) {
     cli.write(`note: ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} not in connectors.${cli.settings.name}.repos/orgs: add ${extra.length === 1 ? 'it' : 'them'} there so the hub keeps the hook in shape and recovers missed deliveries\n`);
   }
@@ -54,7 +54,7 @@ export async function runPing(cli: GithubCli, args: readonly string[], waitMs: n
       const last = await lastDelivery(cli.client, target, hook.id);
       if (last && last.id > before && last.event === 'ping') {
         const ok = last.status_code >= 200 && last.status_code < 300;
-        cli.write(`${label}: ping to hook ${hook.id} delivered: ${last.status_code} ${last.status} (guid ${last.guid})\n`);
+        cli.write(`${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${last.status_code} ${last.status} (guid ${last.guid})\n`);
         if (!ok) process.exitCode = 1;
         return;
       }

@@ -13,7 +13,8 @@ interface Row {
 
 /** `list [targets…]`: every hook on each repo/org, marked when it is the hub's, with its last delivery. */
 export async function runList(cli: GithubCli, args: readonly string[], json: boolean): Promise<void> {
-  const groups = await eachTarget(cli, targetsFrom(args, cli.settings), async (target): Promise<Row[]> => {
+  const targets = targetsFrom(args, cli.settings);
+  const groups = await eachTarget(cli, targets, async (target): Promise<Row[]> => {
     const hooks = await listHooks(cli.client, target);
     return Promise.all(
       hooks.map(async (hook) => ({
@@ -30,7 +31,7 @@ export async function runList(cli: GithubCli, args: readonly string[], json: boo
     return;
   }
   if (rows.length === 0) {
-    cli.write('no hooks\n');
+    if (groups.length === targets.length) cli.write('no hooks\n');
     return;
   }
   const table = rows.map((r) => [r.target, String(r.hook.id), r.hub, r.hook.active ? 'yes' : 'no', r.hook.events.join(','), lastText(r.last, cli.now()), displayUrl(r.hook.config.url)]);

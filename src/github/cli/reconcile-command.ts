@@ -24,7 +24,7 @@ export async function runReconcile(cli: GithubCli, args: readonly string[], opts
 
 function describe(r: ReconcileResult, since: Date): string {
   const failed = r.redelivered.length + r.alreadyInHub.length + r.gaveUp.length + r.errors.length;
-  const head = `${r.target} hook ${r.hookId}: ${r.scanned} deliveries since ${since.toISOString()}, ${failed} failed`;
+  const head = `${r.target} hook ${r.hookId}: ${r.scanned} ${r.scanned === 1 ? 'delivery' : 'deliveries'} since ${since.toISOString()}, ${failed} failed`;
   const lines = [head];
   const verb = r.dryRun ? 'would redeliver' : 'redelivery requested';
   for (const d of r.redelivered) lines.push(`  ${verb}: ${d.guid} ${d.event}${d.action ? `.${d.action}` : ''} (${d.status_code} ${d.status}, ${d.delivered_at})`);

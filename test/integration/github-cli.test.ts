@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerGithubCommand } from '../../src/cli/github-command.ts';
+import { createBus } from '../../src/bus/create-bus.ts';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import type { IngressServer } from '../../src/ingress/ingress-server.ts';
+import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
+import { freePort, startIngress } from '../helpers/fake-github-hub.ts';
+import { tempDir } from '../helpers/hub-fixtures.ts';
+
+let fake: FakeGithub;
+let dir: string;
+let port: number;
+let bus: EventBus;
+let ingress: IngressServer | undefined;
+const env = { vars: { GH_SECRET: 'old-secret', GH_NEW: 'new-secret', GH_TOKEN: 'ghp_cli' } };
+const file = () => join(dir, 'hookhub.yaml');
+
+function writeConfig(secret: string): void {
+  writeFileSync(file(), `server: { port: ${port}, host: 127.0.0.1, publicUrl: "http://127.0.0.1:${port}" }
+bus: { type: embedded, path: ./data/hookhub.db }
+connectors:
+  github:
+    type: github
+    secret: ${secret}
+    token: \${GH_TOKEN}
+    apiUrl: "${fake.url}"
+    repos: [acme/api, acme/web]
+    events: [push]
+`);
+}
+
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  const program = new Command().exitOverride();
+  registerGithubCommand(program, { env, write: (t) => (out += t), warn: (t) => (err += t), client: { writeIntervalMs: 0, retries: 0 } });
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'hookhub', 'github', ...args, '-c', file()]);
+  } catch (e) {
+    err += `error: ${(e as Error).message}\n`;
+    process.exitCode = 1;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, code };
+}
+
+async function restartHub(): Promise<void> {
+  await ingress?.close();
+  ingress = await startIngress(await loadConfig(file(), env), bus);
+}
+
+beforeAll(async () => {
+  fake = await startFakeGithub({ tokens: ['ghp_cli'] });
+  fake.addRepo('acme/api');
+  fake.addRepo('acme/web');
+  dir = tempDir('hookhub-github-cli-');
+  port = await freePort();
+  writeConfig('${GH_SECRET}');
+  bus = await createBus((await loadConfig(file(), env)).bus);
+  await restartHub();
+});
+afterEach(() => {
+  process.exitCode = 0;
+});
+afterAll(async () => {
+  await ingress?.close();
+  await bus.close();
+  await fake.close();
+});
+
+describe('hookhub github', () => {
+  it('connect prints what it changed, and nothing changes the second time', async () => {
+    const first = await run('connect');
+    expect(first.out).toMatch(/^acme\/api: created hook \d+ \(events: push\)\nacme\/web: created hook \d+ \(events: push\)\n$/);
+    const second = await run('connect');
+    expect(second.out).toMatch(/^acme\/api: unchanged hook \d+\nacme\/web: unchanged hook \d+\n$/);
+    expect(second.code).toBe(0);
+  });
+
+  it('reports a missing repo on stderr with exit code 1, and still handles the others', async () => {
+    const result = await run('connect', 'acme/nope', 'acme/api');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/acme\/nope: error: .*\[HTTP 404\]/);
+    expect(result.out).toMatch(/acme\/api: unchanged/);
+  });
+
+  it('list marks the hub hooks and shows their last delivery', async () => {
+    const { out } = await run('list');
+    expect(out).toMatch(/TARGET +HOOK +OWNER +ACTIVE +EVENTS +LAST DELIVERY +URL/);
+    expect(out).toMatch(/acme\/api +\d+ +hookhub +yes +push +never +http:\/\/127\.0\.0\.1:\d+\/hooks\/github\n/);
+  });
+
+  it('reconcile --dry-run lists, reconcile redelivers, a second reconcile finds nothing', async () => {
+    const owner = fake.addRepo('acme/web');
+    const hook = owner.hooks[0];
+    if (!hook) throw new Error('no hook');
+    await ingress?.close();
+    const missed = await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/main', repository: { full_name: 'acme/web' } } });
+    await restartHub();
+    expect((await run('reconcile', '--dry-run')).out).toContain(`would redeliver: ${missed.guid} push`);
+    expect((await run('reconcile', '--since', '24h')).out).toContain(`redelivery requested: ${missed.guid} push`);
+    await fake.idle();
+    expect(await bus.get('events', missed.guid)).toBeDefined();
+    const again = await run('reconcile');
+    expect(again.out).not.toContain('redelivery requested');
+    expect(again.out.match(/nothing missed/g)).toHaveLength(2);
+  });
+
+  it('rotate-secret: generates, refuses to switch until the hub accepts the new secret, then switches every hook', async () => {
+    const generated = await run('rotate-secret', 'github');
+    expect(generated.out).toMatch(/new secret: [0-9a-f]{64}/);
+    expect(fake.hooks('acme/api')[0]?.config.secret).toBe('old-secret');
+    writeConfig('["${GH_NEW}", "${GH_SECRET}"]');
+    const refused = await run('rotate-secret', 'github');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/refuses the new secret/);
+    expect(fake.hooks('acme/api')[0]?.config.secret).toBe('old-secret');
+    await restartHub();
+    const switched = await run('rotate-secret', 'github');
+    expect(switched.out).toMatch(/acme\/api: switched hook \d+ to the first secret/);
+    expect(switched.out).toMatch(/Keep the old secret listed until/);
+    expect(fake.hooks('acme/api')[0]?.config.secret).toBe('new-secret');
+    expect(fake.hooks('acme/web')[0]?.config.secret).toBe('new-secret');
+    expect((await run('rotate-secret', 'github')).out).toMatch(/already sign with its first secret/);
+  });
+
+  it('disconnect needs targets or --all, removes the hub hooks, and is idempotent', async () => {
+    expect((await run('disconnect')).code).toBe(1);
+    expect((await run('disconnect', '--all')).out).toMatch(/acme\/api: removed hook \d+\n/);
+    expect((await run('disconnect', '--all')).out).toMatch(/acme\/api: no hub hook \(nothing to do\)/);
+  });
+});
