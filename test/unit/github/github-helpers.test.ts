@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { GithubConfigSchema } from '../../../connectors/github/config.ts';
+import { nextLink } from '../../../src/github/deliveries-api.ts';
+import { parseHookTarget, targetsOf } from '../../../src/github/hook-target.ts';
+import { hookUrlFor, markUrl, parseMarkedUrl, secretFingerprint } from '../../../src/github/secret-fingerprint.ts';
+
+describe('secret fingerprint marker', () => {
+  it('is stable per secret and URL, differs across secrets and URLs, and never contains the secret', async () => {
+    const url = hookUrlFor('https://hub.example.com/base/', 'github');
+    expect(url).toBe('https://hub.example.com/base/hooks/github');
+    const a = await secretFingerprint('s3cret', url);
+    expect(a).toMatch(/^[\w-]{12}$/);
+    expect(await secretFingerprint('s3cret', url)).toBe(a);
+    expect(await secretFingerprint('s3cret2', url)).not.toBe(a);
+    expect(await secretFingerprint('s3cret', hookUrlFor('https://hub.example.com', 'gh2'))).not.toBe(a);
+    expect(parseMarkedUrl(markUrl(url, a))).toEqual({ url, fingerprint: a });
+    expect(parseMarkedUrl(url)).toEqual({ url });
+  });
+});
+
+describe('nextLink', () => {
+  it('finds rel="next" among other relations', () => {
+    const header = '<https://api.github.com/x?per_page=2&cursor=v1_1>; rel="prev", <https://api.github.com/x?per_page=2&cursor=v1_9>; rel="next"';
+    expect(nextLink(header)).toBe('https://api.github.com/x?per_page=2&cursor=v1_9');
+    expect(nextLink('<https://api.github.com/x?page=1>; rel="first"')).toBeUndefined();
+    expect(nextLink(undefined)).toBeUndefined();
+  });
+});
+
+describe('targets', () => {
+  it('reads owner/repo as a repo and a bare login as an org, without duplicates', () => {
+    expect(targetsOf({ repos: ['acme/api', 'acme/api'], orgs: ['acme'] })).toEqual([{ kind: 'repo', owner: 'acme', repo: 'api' }, { kind: 'org', org: 'acme' }]);
+    expect(() => parseHookTarget('acme/api/x')).toThrow(/neither owner\/repo nor an organization/);
+  });
+});
+
+describe('github connector config', () => {
+  const base = { type: 'github', secret: 's' };
+  it('accepts token or app, with reconcile and GHES settings', () => {
+    const parsed = GithubConfigSchema.parse({ ...base, token: 't', repos: ['acme/api'], apiUrl: 'https://ghe.example.com/api/v3', reconcile: { every: '5m', lookback: '1d' } });
+    expect(parsed.reconcile).toEqual({ every: 300_000, lookback: 86_400_000, maxRedeliveries: 3 });
+    expect(GithubConfigSchema.parse({ ...base, orgs: ['acme'], app: { appId: 1, privateKey: 'k', installationId: '42' } }).app).toEqual({ appId: '1', privateKey: 'k', installationId: 42 });
+  });
+
+  it('rejects repos without API access, both token and app, and a lookback beyond 3 days', () => {
+    const messages = (input: object) => GithubConfigSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.message) ?? [];
+    expect(messages({ repos: ['acme/api'] })).toEqual([expect.stringMatching(/need GitHub API access/)]);
+    expect(messages({ token: 't', app: { appId: 1, privateKey: 'k', installationId: 1 } })).toEqual([expect.stringMatching(/either token or app/)]);
+    expect(messages({ token: 't', reconcile: { lookback: '4d' } })).toEqual([expect.stringMatching(/at most 3d/)]);
+    expect(messages({ token: 't', repos: ['not a repo'] })).toEqual([expect.stringMatching(/owner\/repo/)]);
+  });
+});
