@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import type { LoadResult, RuleSet } from './rule.ts';
@@ -46,6 +46,7 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
       degraded = `rules: reload failed: ${(error as Error).message}`;
       logger.error({ err: error, dir }, 'rules reload failed; keeping the last good rules');
     }
+    if (!closed) folder.check();
   };
 
   const reload = async (): Promise<void> => {
@@ -70,9 +71,9 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
     timer = setTimeout(() => void reload(), debounceMs);
   };
 
-  const watcher = watchFolder(dir, schedule, (detail, error) => {
+  const folder = createFolderWatch(dir, schedule, (detail, error) => {
     degraded = `rules: ${detail}`;
-    logger.error({ err: error, dir }, `rules folder: ${detail}; changes are not picked up`);
+    logger.error({ err: error, dir }, `rules folder: ${detail}`);
   });
 
   return {
@@ -83,21 +84,61 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
     close() {
       closed = true;
       clearTimeout(timer);
-      watcher?.close();
+      folder.close();
     },
   };
 }
 
-/** fs.watch on the folder itself, so new, renamed and deleted files are seen too (and ConfigMap symlink swaps). */
-function watchFolder(dir: string, onEvent: () => void, onFail: (detail: string, error: Error) => void): FSWatcher | undefined {
-  try {
-    const watcher = watch(dir, { persistent: false }, onEvent);
-    watcher.on('error', (error) => onFail(`no longer watching ${dir}: ${error.message}`, error));
-    return watcher;
-  } catch (error) {
-    onFail(`cannot watch ${dir}: ${(error as Error).message}`, error as Error);
-    return undefined;
-  }
+/**
+ * fs.watch on the folder itself, so new, renamed and deleted files are seen (and ConfigMap
+ * symlink swaps). `check()` re-arms it when the folder was deleted and recreated or replaced
+ * (a watch follows the old inode); while the folder is missing it looks again every second.
+ */
+function createFolderWatch(dir: string, onEvent: () => void, onFail: (detail: string, error: Error) => void) {
+  let watcher: FSWatcher | undefined;
+  // Inode numbers are reused at once on Linux, so a recreated folder is told apart by its birth time too.
+  const identity = () => {
+    const info = statSync(dir);
+    return `${info.ino}:${info.birthtimeMs}`;
+  };
+  let watched: string | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const arm = (): boolean => {
+    watcher?.close();
+    watcher = undefined;
+    try {
+      watched = identity();
+      watcher = watch(dir, { persistent: false }, onEvent);
+      watcher.on('error', (error) => onFail(`no longer watching ${dir}: ${error.message}`, error));
+      return true;
+    } catch (error) {
+      onFail(`cannot watch ${dir}: ${(error as Error).message}`, error as Error);
+      return false;
+    }
+  };
+  arm();
+  return {
+    check() {
+      clearTimeout(retry);
+      let current: string;
+      try {
+        current = identity();
+      } catch {
+        watcher?.close();
+        watcher = undefined;
+        retry = setTimeout(onEvent, 1000);
+        retry.unref();
+        return;
+      }
+      if (current !== watched || !watcher) {
+        if (arm()) onEvent();
+      }
+    },
+    close() {
+      clearTimeout(retry);
+      watcher?.close();
+    },
+  };
 }
 
 /** Logs the diagnostics and swaps the rule set in when it has no error. Returns the degraded detail. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -62,6 +62,17 @@ describe('rules watcher (hot reload)', () => {
     expect(logs.join('')).toContain('b.yaml:4:31: notify: unknown channel');
     await writeFile(join(dir, 'b.yaml'), rule('fixed'));
     await eventually(() => watcher?.degraded === undefined && names().join() === 'first,fixed', 'recovery');
+  });
+
+  it('recovers when the folder is deleted and created again', async () => {
+    await rm(dir, { recursive: true, force: true });
+    await eventually(() => watcher?.degraded !== undefined, 'degraded while the folder is missing');
+    expect(names()).toEqual(['first']);
+    await mkdir(dir);
+    await writeFile(join(dir, 'a.yaml'), rule('back'));
+    await eventually(() => watcher?.degraded === undefined && names().join() === 'back', 'recovery', 10_000);
+    await writeFile(join(dir, 'a.yaml'), rule('watched-again'));
+    await eventually(() => names().join() === 'watched-again', 'changes in the new folder');
   });
 
   it('coalesces a burst of writes into few reloads', async () => {
