@@ -5,6 +5,7 @@ import { registerTriggerCommand } from './trigger-command.ts';
 import { registerDlqCommand } from './dlq-command.ts';
 import { openConfiguredBus } from './open-bus.ts';
 import { registerGithubCommand } from './github-command.ts';
+import { registerReportCommand } from './report-command.ts';
 
 /** Builds the `hookhub` program. Errors go to stderr with a non-zero exit; results go to stdout. */
 export function createProgram(): Command {
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   registerTriggerCommand(program);
   registerDlqCommand(program, { openBus: openConfiguredBus });
   registerGithubCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import type { ActionDeps, Job } from '../actions/action.ts';
+import { actions } from '../actions/index.ts';
+import { notifyAction } from '../actions/notify/index.ts';
+import { buildReport } from '../actions/report/build-report.ts';
+import { ReportParamsSchema } from '../actions/report/report-params.ts';
+import { writeReport } from '../actions/report/write-report.ts';
+import { createOutboundGuard } from '../actions/runtime/ssrf/guarded-fetch.ts';
+import { createBus } from '../bus/create-bus.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import { readEnv } from '../config/env.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { formatDiagnostic } from '../rules/diagnostics.ts';
+import { loadRuleSet } from '../rules/load-rule-set.ts';
+import type { RuleSet } from '../rules/rule.ts';
+import { rulesContext } from '../rules-runtime.ts';
+import { createScheduleEvent } from '../scheduler/schedule-event.ts';
+import { configPathOption } from './config-path.ts';
+import { parseSince } from './dlq-command.ts';
+
+/** What `report run` works on: the bus history, the rules, and (for --deliver) channels and outbound HTTP. */
+export interface ReportContext {
+  bus: EventBus;
+  ruleSet: RuleSet;
+  channels: ActionDeps['channels'];
+  fetch: typeof fetch;
+  /** Rule problems (file:line: message): rules with errors are left out of ruleSet. */
+  problems?: string[];
+  close(): Promise<void>;
+}
+
+export interface ReportCommandDeps {
+  /** Default: hookhub.yaml, its bus and its rules folder. */
+  open?: (options: { config?: string }) => Promise<ReportContext>;
+  write?: (text: string) => void;
+  now?: () => Date;
+}
+
+interface RunOptions {
+  config?: string;
+  since?: string;
+  until?: string;
+  out?: string;
+  format?: string;
+  deliver?: boolean;
+}
+
+/** `hookhub report run <rule> [--since 7d|ISO] [--until ISO] [--format md|html] [--out dir] [--deliver]` */
+export function registerReportCommand(program: Command, deps: ReportCommandDeps = {}): void {
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  const now = deps.now ?? (() => new Date());
+  program
+    .command('report')
+    .description('render reports on demand')
+    .command('run <rule>')
+    .description("render a rule's report now (prints Markdown; sends nothing unless --deliver)")
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--since <when>', "window start: a duration back from --until (7d, 24h) or an ISO time; default the rule's window")
+    .option('--until <iso>', 'window end (default now)')
+    .option('--format <format>', 'what to print: md or html', 'md')
+    .option('--out <dir>', 'also write <dir>/<rule>/<until>.md, .html and .svg')
+    .option('--deliver', "also post it to the report's channel")
+    .action(async (name: string, opts: RunOptions) => {
+      if (opts.format !== 'md' && opts.format !== 'html') throw new Error(`--format: "${opts.format}" is not md or html`);
+      const context = await (deps.open ?? openReportContext)(opts.config === undefined ? {} : { config: opts.config });
+      try {
+        write(await runReport(name, opts, context, now));
+      } finally {
+        await context.close();
+      }
+    });
+}
+
+async function runReport(name: string, opts: RunOptions, context: ReportContext, now: () => Date): Promise<string> {
+  const rule = context.ruleSet.rules.find((r) => r.name === name);
+  const withReports = context.ruleSet.rules.filter((r) => r.actions.some((a) => a.type === 'report')).map((r) => r.name);
+  const action = rule?.actions.find((a) => a.type === 'report');
+  if (!rule || !action) {
+    const problems = context.problems?.length ? `\nrules with errors are left out:\n  ${context.problems.join('\n  ')}` : '';
+    throw new Error(`no rule "${name}" with a report action; rules with reports: ${withReports.join(', ') || '(none)'}${problems}`);
+  }
+  const until = opts.until ? new Date(opts.until) : now();
+  if (Number.isNaN(until.getTime())) throw new Error(`--until: "${opts.until}" is not an ISO time`);
+  const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick: until });
+  const params = ReportParamsSchema.parse(action.render(event, { now: until, rule: rule.name }));
+  const job: Job = { id: `manual:${event.id}`, eventId: event.id, eventType: event.type, rule: rule.name, index: action.index, action: 'report', params, createdAt: until.toISOString() };
+  const since = parseSince(opts.since, () => until);
+  const report = await buildReport(params, job, context.bus, now(), { until, ...(since ? { since } : {}), ...(rule.schedule?.timezone ? { timezone: rule.schedule.timezone } : {}) });
+  const notes: string[] = [];
+  if (opts.out) notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
+  if (opts.deliver) {
+    if (!params.channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
+    const deps: ActionDeps = { fetch: context.fetch, now, channels: context.channels, signal: AbortSignal.timeout(30_000) };
+    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.markdown }, job, undefined, deps);
+    notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
+  }
+  const body = opts.format === 'html' ? report.html : report.markdown;
+  return `${body.endsWith('\n') ? body : `${body}\n`}${notes.map((n) => `${n}\n`).join('')}`;
+}
+
+/** hookhub.yaml → its bus, its rules (a broken unrelated rule does not block a report), its channels and the SSRF-guarded fetch. */
+export async function openReportContext(options: { config?: string }): Promise<ReportContext> {
+  const env = readEnv();
+  const config = await loadConfig(configPathOption(options.config, env), env);
+  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions));
+  const bus = await createBus(config.bus);
+  const guard = createOutboundGuard({ allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist });
+  return {
+    bus,
+    ruleSet: loaded.ruleSet,
+    channels: config.channels,
+    fetch: guard.fetch,
+    problems: loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic),
+    async close() {
+      guard.close();
+      await bus.close();
+    },
+  };
+}
