@@ -7,9 +7,10 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = session?.csrfToken ?? '';
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && !path.startsWith('/api/session')) {
+  if (res.status === 401) {
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
-    throw new Error('login required');
+    // Never settles: the page is going away, nothing after this call should run.
+    return new Promise(() => {});
   }
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data.error || `HTTP ${res.status}`);
@@ -19,7 +20,8 @@ export async function api(path, { method = 'GET', body } = {}) {
 /** Checks the session, fills the header, wires log out. Resolves with { name, role }. */
 export async function boot(page) {
   session = await api('/api/session');
-  for (const link of document.querySelectorAll('header.top nav a')) if (link.dataset.page === page) link.classList.add('active');
+  const section = page === 'event' ? 'events' : page;
+  for (const link of document.querySelectorAll('header.top nav a')) if (link.dataset.page === section) link.classList.add('active');
   const who = document.getElementById('who');
   if (who) who.textContent = `${session.name} · ${session.role}`;
   document.getElementById('logout')?.addEventListener('click', async () => {

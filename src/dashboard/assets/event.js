@@ -29,7 +29,7 @@ function jobPanel(job) {
 
 function ruleRow(r) {
   const why = r.reason ? `${r.reason}${r.failed ? `: ${JSON.stringify(r.failed)}` : ''}` : r.errors ? JSON.stringify(r.errors) : '';
-  return el('tr', {}, el('td', { text: r.rule ?? '(none)' }), el('td', {}, badge(r.outcome === 'queued' ? 'success' : r.outcome), r.replay ? el('span', { class: 'muted small', text: ' replay' }) : ''), el('td', { class: 'small', text: why }), el('td', { class: 'small muted', text: fmtTime(r.time) }));
+  return el('tr', {}, el('td', { text: r.rule ?? '(none)' }), el('td', {}, badge(r.outcome === 'queued' ? 'matched' : r.outcome), r.replay ? el('span', { class: 'muted small', text: ' replay' }) : ''), el('td', { class: 'small', text: why }), el('td', { class: 'small muted', text: fmtTime(r.time) }));
 }
 
 async function replay(dryRun) {
