@@ -1,0 +1,67 @@
+/**
+ * The whole scheduled-report path on a real bus: cron tick → hookhub.schedule.<rule> event →
+ * rule router → report job → delivery worker → report files, with the numbers from history.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { actions } from '../../src/actions/index.ts';
+import { createDeliveryWorker } from '../../src/actions/runtime/delivery-worker.ts';
+import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
+import { createHubEvent } from '../../src/events/hub-event.ts';
+import { createRuleRouter } from '../../src/rules/rule-router.ts';
+import { createScheduler } from '../../src/scheduler/create-scheduler.ts';
+import { eventually } from '../contract/bus-contract-helpers.ts';
+import { ruleSetFrom } from '../unit/scheduler/rule-sets.ts';
+
+describe('scheduled report end to end', () => {
+  it('a cron tick produces a report file with the counts of the events in its window', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookhub-sched-report-'));
+    const bus = await createEmbeddedBus({ path: join(dir, 'hub.db') });
+    const logger = pino({ level: 'silent' });
+    const out = join(dir, 'reports');
+    const rules = ruleSetFrom(`rules:
+  - name: pushes
+    schedule: "*/2 * * * * *"
+    do:
+      - report:
+          title: "Pushes"
+          template: weekly-engineering-digest
+          window: 1h
+          on: github.push
+          metrics:
+            top_repos: { groupBy: data.repository.full_name }
+          output: ${JSON.stringify(out)}
+`);
+    for (const [i, repo] of ['acme/api', 'acme/api', 'acme/web'].entries()) {
+      const event = createHubEvent({ id: `push-${i}`, type: 'github.push', connector: 'github', data: { repository: { full_name: repo } } });
+      await bus.publish('events', { id: event.id, subject: event.type, payload: event });
+    }
+    const now = () => new Date();
+    const router = createRuleRouter({ bus, getRuleSet: () => rules, registry: actions, logger, now });
+    const worker = createDeliveryWorker({ bus, registry: actions, channels: {}, logger, now, options: { retry: { schedule: [200], jitter: 0 } } });
+    const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger });
+    router.start();
+    worker.start();
+    scheduler.start();
+    try {
+      await eventually(async () => (await readdir(join(out, 'pushes')).catch(() => [])).some((f) => f.endsWith('.md')), 'a report file', 15_000);
+      const files = await readdir(join(out, 'pushes'));
+      const md = await readFile(join(out, 'pushes', files.find((f) => f.endsWith('.md'))!), 'utf8');
+      expect(md).toContain('| acme/api | 2 |\n| acme/web | 1 |');
+      expect(md).toContain('_3 events in total');
+      const jobs = await bus.query({ stream: 'jobs', subject: 'report' });
+      const attempts = (await bus.records(jobs[0]!.id)).filter((r) => r.kind === 'attempt');
+      expect(attempts[0]?.data).toMatchObject({ outcome: 'success' });
+      expect(String(attempts[0]?.data.response)).toMatch(/^3 events .*; wrote /);
+    } finally {
+      await scheduler.stop();
+      await router.stop();
+      await worker.stop();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
