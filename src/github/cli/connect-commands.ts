@@ -37,7 +37,7 @@ export async function runDisconnect(cli: GithubCli, args: readonly string[], all
     cli.write(r.removed.length === 0 ? `${r.target}: no hub hook (nothing to do)\n` : `${r.target}: ${verb} hook ${r.removed.join(', ')}\n`);
   }
   const declared = new Set(cli.settings.targets.map(targetLabel));
-  const still = results.map((r) => r.target).filter((t) => declared.has(t));
+  const still = results.filter((r) => r.removed.length > 0).map((r) => r.target).filter((t) => declared.has(t));
   if (still.length > 0 && !dryRun) cli.write(`note: ${still.join(', ')} still listed in connectors.${cli.settings.name}: the hub connects ${still.length === 1 ? 'it' : 'them'} again on its next start; remove ${still.length === 1 ? 'it' : 'them'} from the config\n`);
 }
 
