@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
 import { actions } from './actions/index.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
@@ -9,6 +10,7 @@ import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { startRules, type RunningRules } from './rules-runtime.ts';
+import { createScheduler } from './scheduler/create-scheduler.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -27,7 +29,7 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-/** Starts every part of the hub: bus, action workers, rule router, ingress. Stops in reverse order. */
+/** Starts every part of the hub: bus, action workers, rule router, scheduler, ingress. Stops in reverse order. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
@@ -36,6 +38,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   const worker = startWorker(options, bus, metrics, now);
   const rules = await startRules(config, actions, bus, logger, now);
+  // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
+  const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
+  scheduler.start();
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
@@ -44,6 +49,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     now,
     metrics,
     degraded: rules.degraded,
+    // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
+    fallback: createApprovalHandler({ bus, now, logger }),
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   return {
@@ -52,6 +59,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     rules,
     async stop() {
       await ingress.close();
+      await scheduler.stop();
       await rules.stop();
       await worker.stop();
       if (!options.bus) await bus.close();
