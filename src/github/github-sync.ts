@@ -35,47 +35,29 @@ export interface GithubSync {
  */
 export function startGithubSync(options: GithubSyncOptions): GithubSync {
   const now = options.now ?? (() => new Date());
-  const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
-  const connectors = githubConnectors(options.config).filter((c) => c.targets.length > 0);
-  const apis = connectors.map((settings) => ({ settings, ...requireApi(settings) }));
-  const contexts = apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
-    const client = createGithubClient({
-      apiUrl: settings.apiUrl,
-      auth,
-      logger: options.logger,
-      now,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...options.client,
-    });
-    const desired = await desiredHook(settings, hookUrl);
-    return { settings, client, desired, bus: options.bus, logger: options.logger, ...(metrics ? { metrics } : {}) };
-  });
+  const contexts = buildContexts(options, now);
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
+  const logFailure = (err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed');
 
-  const pass = async (ctx: SyncContext) => {
-    await ensureHooks(ctx);
-    const { every, lookback } = ctx.settings.reconcile;
-    if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
-  };
+  // Passes never overlap: each one is chained after the previous.
+  const enqueue = (ctx: SyncContext) => (running = running.then(() => pass(ctx, now)).catch(logFailure));
   const runOnce = async () => {
-    const all = await Promise.all(contexts);
-    running = running.then(() => Promise.all(all.map((ctx) => pass(ctx).catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed')))).then(() => {}));
-    await running;
+    await Promise.all((await contexts).map(enqueue));
   };
   const schedule = (ctx: SyncContext) => {
     const { every } = ctx.settings.reconcile;
     if (every <= 0 || stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      running = running.then(() => pass(ctx)).catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed')).finally(() => schedule(ctx));
+      void enqueue(ctx).finally(() => schedule(ctx));
     }, every);
     timer.unref();
     timers.add(timer);
   };
   const ready = runOnce()
-    .then(async () => (await Promise.all(contexts)).forEach(schedule))
+    .then(async () => (await contexts).forEach(schedule))
     .catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed to start'));
   return {
     ready,
@@ -89,4 +71,33 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       await Promise.race([ready.then(() => running).catch(() => {}), grace]);
     },
   };
+}
+
+/** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */
+async function pass(ctx: SyncContext, now: () => Date): Promise<void> {
+  await ensureHooks(ctx);
+  const { every, lookback } = ctx.settings.reconcile;
+  if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
+}
+
+/** Validates synchronously (ConfigError for a missing public URL), then builds a client per connector. */
+function buildContexts(options: GithubSyncOptions, now: () => Date): Promise<SyncContext[]> {
+  const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
+  const apis = githubConnectors(options.config)
+    .filter((c) => c.targets.length > 0)
+    .map((settings) => ({ settings, ...requireApi(settings) }));
+  return Promise.all(
+    apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
+      const client = createGithubClient({
+        apiUrl: settings.apiUrl,
+        auth,
+        logger: options.logger,
+        now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...options.client,
+      });
+      const desired = await desiredHook(settings, hookUrl);
+      return { settings, client, desired, bus: options.bus, logger: options.logger, ...(metrics ? { metrics } : {}) };
+    }),
+  );
 }

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import { parseConfig } from '../../src/config/load-config.ts';
+import { startGithubSync } from '../../src/github/github-sync.ts';
+import type { IngressServer } from '../../src/ingress/ingress-server.ts';
+import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
+import { freePort, githubHubConfig, startIngress } from '../helpers/fake-github-hub.ts';
+import { eventually, openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
+
+let fake: FakeGithub;
+let bus: EventBus;
+let ingress: IngressServer | undefined;
+
+beforeAll(async () => {
+  fake = await startFakeGithub({ tokens: ['ghp_test'] });
+  bus = await openTempEmbeddedBus();
+});
+afterAll(async () => {
+  await ingress?.close();
+  await bus.close();
+  await fake.close();
+});
+
+describe('the hub\'s GitHub sync', () => {
+  it('connects on start, then on every pass puts back a deleted hook and recovers what failed meanwhile', async () => {
+    fake.addRepo('acme/api');
+    const org = fake.addOrg('acme');
+    const config = githubHubConfig({ apiUrl: fake.url, hubPort: await freePort(), github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\norgs: [acme]\nreconcile: { every: 300ms }' });
+    ingress = await startIngress(config, bus);
+    const sync = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0 } });
+    try {
+      await sync.ready;
+      expect(fake.hooks('acme/api')).toHaveLength(1);
+      expect(fake.hooks('acme')).toHaveLength(1);
+      const hook = org.hooks[0];
+      if (!hook) throw new Error('no org hook');
+      await ingress.close();
+      const missed = await fake.store.deliver(org, hook, { event: 'push', payload: { ref: 'refs/heads/main' } });
+      expect(missed.status_code).toBe(0);
+      ingress = await startIngress(config, bus);
+      fake.addRepo('acme/api').hooks = [];
+      await eventually(async () => fake.hooks('acme/api').length === 1 && (await bus.get('events', missed.guid)) !== undefined, 10_000, 'a later pass');
+    } finally {
+      await sync.stop();
+    }
+    const after = fake.requests.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(fake.requests.length).toBe(after);
+  });
+
+  it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
+    const config = parseConfig('/tmp/hookhub.yaml', 'connectors:\n  gh:\n    type: github\n    secret: s\n    token: t\n    repos: [acme/api]\n', { vars: {} });
+    expect(() => startGithubSync({ config, bus, logger: silentLogger })).toThrow(/connectors\.gh: the hub's public URL is needed: set server\.publicUrl or connectors\.gh\.publicUrl/);
+  });
+
+  it('does nothing for github connectors without repos or orgs', async () => {
+    const config = parseConfig('/tmp/hookhub.yaml', 'connectors:\n  gh: { type: github, secret: s }\n', { vars: {} });
+    const before = fake.requests.length;
+    const sync = startGithubSync({ config, bus, logger: silentLogger });
+    await sync.ready;
+    await sync.stop();
+    expect(fake.requests.length).toBe(before);
+  });
+});
