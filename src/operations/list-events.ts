@@ -83,7 +83,11 @@ export async function listEvents(bus: EventBus, request: EventPageRequest = {}, 
     if (last) searchedTo = last.time;
     const candidates = taken.filter((m) => matchesStatic(m, filter));
     const stoppedAt = await collect(bus, candidates, filter, out, limit);
-    if (stoppedAt !== undefined) before = stoppedAt;
+    if (stoppedAt !== undefined) {
+      // Read but past the end of this page: the next page reads them again.
+      scanned -= taken.filter((m) => m.seq < stoppedAt).length;
+      before = stoppedAt;
+    }
     else before = taken.length < scan.messages.length && last ? last.seq : scan.nextBefore;
     window = Math.min(window * 2, 2000);
   }
