@@ -71,22 +71,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const sync = () => {
-    if (stopped) return;
-    const wanted = new Map(options.getRuleSet().scheduled.filter((r) => r.enabled && r.schedule).map((r) => [r.name, r]));
-    for (const [name, entry] of entries) {
-      const rule = wanted.get(name);
-      if (rule && keyOf(rule) === entry.key) continue;
-      void entry.task.destroy();
-      entries.delete(name);
-    }
-    for (const [name, rule] of wanted) {
-      if (entries.has(name) || !rule.schedule) continue;
-      const { cron, timezone } = rule.schedule;
-      const task = createTask(cron, (context) => track(rule, context.date), { name: `hookhub:${name}`, ...(timezone ? { timezone } : {}), noOverlap: false });
-      void task.start();
-      entries.set(name, { key: keyOf(rule), task });
-      logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');
-    }
+    if (!stopped) syncTasks(entries, options.getRuleSet(), track, logger);
   };
 
   return {
@@ -107,6 +92,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** Arms new and changed schedules, disarms removed, disabled and changed ones. */
+function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, track: (rule: Rule, tick: Date) => void, logger: Logger): void {
+  const wanted = new Map(ruleSet.scheduled.filter((r) => r.enabled && r.schedule).map((r) => [r.name, r]));
+  for (const [name, entry] of entries) {
+    const rule = wanted.get(name);
+    if (rule && keyOf(rule) === entry.key) continue;
+    void entry.task.destroy();
+    entries.delete(name);
+  }
+  for (const [name, rule] of wanted) {
+    if (entries.has(name) || !rule.schedule) continue;
+    const { cron, timezone } = rule.schedule;
+    const task = createTask(cron, (context) => track(rule, context.date), { name: `hookhub:${name}`, ...(timezone ? { timezone } : {}) });
+    void task.start();
+    entries.set(name, { key: keyOf(rule), task });
+    logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');
+  }
 }
 
 function keyOf(rule: Rule): string {
