@@ -23,6 +23,8 @@ export interface IngestSettings {
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  /** Interleaved repetitions per contender; the median is reported. */
+  rounds: number;
   workDir: string;
   natsUrl: string;
   /** Extra node flags for the hub process (e.g. --cpu-prof). */
@@ -33,6 +35,8 @@ export interface IngestComparison {
   backend: string;
   hub: LoadResult;
   references: { label: string; result: LoadResult }[];
+  /** Variants of hookhub itself that explain its figure (not references). */
+  diagnostics?: { label: string; result: LoadResult }[];
 }
 
 const LOAD = 'bench/load/ingest-load.ts';
@@ -54,6 +58,12 @@ async function withServer<T>(start: () => Promise<NodeProcess>, work: (server: N
   }
 }
 
+/** The round with the median throughput (its latencies come with it). */
+function median(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((x, y) => x.rps - y.rps);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /** A hub child process with one `github` connector, at its default log level. */
 export async function startBenchHub(workDir: string, name: string, bus: BusChoice, nodeArgs: readonly string[] = []): Promise<NodeProcess> {
   const port = await freePort();
@@ -61,32 +71,52 @@ export async function startBenchHub(workDir: string, name: string, bus: BusChoic
   return startHubProcess(file, port, { nodeArgs });
 }
 
+interface Contender {
+  key: string;
+  start: () => Promise<NodeProcess>;
+}
+
+/**
+ * Every contender runs `rounds` times, interleaved (hub, references, hub, …) so that noise from
+ * other work on the machine hits all of them alike; each reports its median round.
+ */
 export async function benchIngest(settings: IngestSettings): Promise<IngestComparison[]> {
   const dir = settings.workDir;
   const hubArgs = settings.hubNodeArgs ?? [];
-  const embeddedHub = await withServer(
-    () => startBenchHub(dir, 'hub-embedded', { type: 'embedded', path: join(dir, 'hub-embedded', 'hookhub.db') }, hubArgs),
-    (s) => measure(s, settings),
-  );
-  const perRequest = await withServer(
-    () => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, '--sqlite', join(dir, 'ref-sqlite.db')]),
-    (s) => measure(s, settings),
-  );
-  const batched = await withServer(
-    () => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, '--sqlite', join(dir, 'ref-sqlite-batch.db'), '--batch']),
-    (s) => measure(s, settings),
-  );
-  const natsHub = await withServer(() => startBenchHub(dir, 'hub-nats', { type: 'nats', url: settings.natsUrl }, hubArgs), (s) => measure(s, settings));
-  const natsRef = await withServer(() => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, '--nats', settings.natsUrl]), (s) => measure(s, settings));
+  const ref = (args: string[]) => () => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, ...args]);
+  let n = 0;
+  const ingressOnly = (): Promise<NodeProcess> => {
+    const name = `ingress-embedded-${n++}`;
+    const file = writeHubConfig({ dir: join(dir, name), bus: { type: 'embedded', path: join(dir, name, 'hookhub.db') } });
+    return startTsProcess('bench/reference/ingress-only.ts', ['--config', file]);
+  };
+  const embeddedHub = (): Promise<NodeProcess> => {
+    const name = `hub-embedded-${n++}`;
+    return startBenchHub(dir, name, { type: 'embedded', path: join(dir, name, 'hookhub.db') }, hubArgs);
+  };
+  const contenders: Contender[] = [
+    { key: 'hub-embedded', start: embeddedHub },
+    { key: 'ingress-embedded', start: ingressOnly },
+    { key: 'ref-sqlite', start: ref(['--sqlite', join(dir, 'ref-sqlite.db')]) },
+    { key: 'ref-sqlite-batch', start: ref(['--sqlite', join(dir, 'ref-sqlite-batch.db'), '--batch']) },
+    { key: 'hub-nats', start: () => startBenchHub(dir, `hub-nats-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
+    { key: 'ref-nats', start: ref(['--nats', settings.natsUrl]) },
+  ];
+  const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const c of contenders) results.get(c.key)!.push(await withServer(c.start, (s) => measure(s, settings)));
+  }
+  const pick = (key: string): LoadResult => median(results.get(key)!);
   return [
     {
       backend: 'embedded',
-      hub: embeddedHub,
+      hub: pick('hub-embedded'),
       references: [
-        { label: 'node:http + HMAC + SQLite insert per request', result: perRequest },
-        { label: 'node:http + HMAC + SQLite inserts batched per tick', result: batched },
+        { label: 'node:http + HMAC + SQLite insert per request', result: pick('ref-sqlite') },
+        { label: 'node:http + HMAC + SQLite inserts batched per tick', result: pick('ref-sqlite-batch') },
       ],
+      diagnostics: [{ label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded') }],
     },
-    { backend: 'nats', hub: natsHub, references: [{ label: 'node:http + HMAC + awaited JetStream publish', result: natsRef }] },
+    { backend: 'nats', hub: pick('hub-nats'), references: [{ label: 'node:http + HMAC + awaited JetStream publish', result: pick('ref-nats') }] },
   ];
 }

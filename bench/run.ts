@@ -29,7 +29,7 @@ try {
   const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
   rows.push(...ingestRows(await benchIngest({ ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs }), GOAL));
   step('rule matching');
-  rows.push(...(await benchRules()));
+  rows.push(...benchRules());
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
   rows.push(e2eRow(await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir }), settings.e2eSeconds));
   step(`memory: ${settings.memoryEvents} events`);
@@ -50,9 +50,10 @@ const doc = [
   '# hookhub benchmark results',
   '',
   `Machine: ${machine}`,
-  `Run: ${when} (${total} s), \`npm run bench\` with BENCH_INGEST_SECONDS=${settings.ingestSeconds}, BENCH_SECONDS=${settings.e2eSeconds}, BENCH_RATE=${settings.e2eRate}, BENCH_EVENTS=${settings.memoryEvents}.`,
+  `Run: ${when} (${total} s), \`npm run bench\` with BENCH_INGEST_SECONDS=${settings.ingestSeconds}, BENCH_ROUNDS=${settings.rounds}, BENCH_SECONDS=${settings.e2eSeconds}, BENCH_RATE=${settings.e2eRate}, BENCH_EVENTS=${settings.memoryEvents}.`,
   '',
   'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
+  'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process, 1 s warm-up, then the measured seconds); the median round is shown.',
   'Ratios are hookhub / reference, both measured in this run on this machine.',
   '',
   table,

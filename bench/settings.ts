@@ -1,7 +1,9 @@
 /** The benchmark's knobs, read from the environment in this one place. */
 export interface BenchSettings {
-  /** Measured seconds per ingest run (after a warm-up). BENCH_INGEST_SECONDS, default 10. */
+  /** Measured seconds per ingest round (after a 1 s warm-up). BENCH_INGEST_SECONDS, default 4. */
   ingestSeconds: number;
+  /** Interleaved ingest rounds per server; the median is reported. BENCH_ROUNDS, default 3. */
+  rounds: number;
   warmupSeconds: number;
   connections: number;
   /** End-to-end duration. BENCH_SECONDS, default 20. */
@@ -21,8 +23,9 @@ function positive(value: string | undefined, fallback: number): number {
 
 export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
-    ingestSeconds: positive(env.BENCH_INGEST_SECONDS, 10),
-    warmupSeconds: 2,
+    ingestSeconds: positive(env.BENCH_INGEST_SECONDS, 4),
+    rounds: Math.round(positive(env.BENCH_ROUNDS, 3)),
+    warmupSeconds: 1,
     connections: 32,
     e2eSeconds: positive(env.BENCH_SECONDS, 20),
     e2eRate: positive(env.BENCH_RATE, 500),

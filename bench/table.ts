@@ -22,8 +22,8 @@ function load(r: LoadResult): string {
 }
 
 export function ingestRows(comparisons: readonly IngestComparison[], goal: number): Row[] {
-  return comparisons.flatMap((c) =>
-    c.references.map((ref) => {
+  return comparisons.flatMap((c) => [
+    ...c.references.map((ref) => {
       const ratio = c.hub.rps / ref.result.rps;
       return {
         benchmark: `1 ingest → ${c.backend} (2 KB GitHub, 32 conns, unique ids)`,
@@ -33,7 +33,17 @@ export function ingestRows(comparisons: readonly IngestComparison[], goal: numbe
         verdict: ratio >= goal ? `meets ≥${goal}×` : `below ${goal}×`,
       };
     }),
-  );
+    ...(c.diagnostics ?? []).map((d) => {
+      const best = c.references[c.references.length - 1]!;
+      return {
+        benchmark: `1 diagnostic → ${c.backend}: ${d.label}`,
+        hookhub: load(d.result),
+        reference: `${load(best.result)} — ${best.label}`,
+        ratio: `${times(d.result.rps / best.result.rps)} throughput`,
+        verdict: 'explains the row above',
+      };
+    }),
+  ]);
 }
 
 function e2e(r: E2eResult): string {
@@ -48,7 +58,7 @@ export function e2eRow(result: { hub: E2eResult; reference: E2eResult }, seconds
   const { hub, reference } = result;
   const exact = hub.missing === 0 && hub.duplicates === 0 && hub.accepted === hub.sent;
   return {
-    benchmark: `3 end to end webhook → rule → sink, ${int(hub.rate)}/s for ${seconds} s`,
+    benchmark: `3 end to end webhook → rule → sink, ${int(hub.rate)}/s for ${seconds} s (after 2 s warm-up)`,
     hookhub: e2e(hub),
     reference: `${e2e(reference)} — node:http relay: HMAC, SQLite insert, forward (no queue, no retry)`,
     ratio: `${times(hub.p99 / reference.p99)} p99 latency`,
