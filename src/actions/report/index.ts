@@ -1,9 +1,12 @@
 import { PermanentError } from '../../errors.ts';
 import type { Action } from '../action.ts';
 import { notifyAction } from '../notify/index.ts';
+import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 import { buildReport } from './build-report.ts';
 import { REPORT_RAW_PARAMS, ReportParamsSchema, type ReportParams } from './report-params.ts';
 import { writeReport } from './write-report.ts';
+
+const POLICY_KEYS = new Set(Object.keys(DestinationPolicyShape));
 
 /**
  * `report`: numbers over a window of history (counts, groupings, sums, per day), rendered with a
@@ -15,7 +18,11 @@ export const reportAction: Action<ReportParams> = {
   paramsSchema: ReportParamsSchema,
   rawParams: REPORT_RAW_PARAMS,
   destination: (params) => (params.channel ? `channel:${params.channel}` : `report:${params.output ?? ''}`),
-  policy: (params, deps) => (params.channel ? (notifyAction.policy?.({ channel: params.channel, text: '' }, deps) ?? {}) : {}),
+  policy: (params, deps) => {
+    const channel = params.channel ? (notifyAction.policy?.({ channel: params.channel, text: '' }, deps) ?? {}) : {};
+    const own = Object.fromEntries(Object.entries(params).filter(([key, value]) => POLICY_KEYS.has(key) && value !== undefined));
+    return { ...channel, ...own };
+  },
   async execute(params, job, _event, deps) {
     if (!deps.history) throw new PermanentError('report needs read access to the bus history (ActionDeps.history); this worker was started without it');
     const report = await buildReport(params, job, deps.history, deps.now());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidTypeGlob } from '../../events/type-glob.ts';
 import { isValidTimeZone } from '../../rules/template-format-helpers.ts';
 import { checkWhen } from '../../rules/when-check.ts';
+import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 import { parseDuration } from '../runtime/duration.ts';
 
 const Globs = z
@@ -58,6 +59,8 @@ export const ReportParamsSchema = z
     output: z.string().min(1).optional(),
     /** Refuse to read more events than this (memory bound). */
     maxEvents: z.number().int().min(1).default(200_000),
+    /** Delivery settings; `timeout` (default 15 s) bounds reading history too, so raise it for big windows. */
+    ...DestinationPolicyShape,
   })
   .superRefine((p, ctx) => {
     if (p.channel === undefined && p.output === undefined) ctx.addIssue({ code: 'custom', message: 'a report needs channel: (deliver) and/or output: (a folder to write to)' });
