@@ -5,6 +5,7 @@ import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
+import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
@@ -18,6 +19,8 @@ export interface HubOptions {
   now?: () => Date;
   /** Use this bus instead of opening the configured one (tests). */
   bus?: EventBus;
+  /** Environment for `${VAR}` in rule files. */
+  env?: HubEnv;
   /** Outbound HTTP for actions; default is the SSRF-guarded fetch built from `delivery`. */
   fetch?: typeof fetch;
 }
@@ -37,7 +40,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   const worker = startWorker(options, bus, metrics, now);
-  const rules = await startRules(config, actions, bus, logger, now);
+  const rules = await startRules(config, { registry: actions, bus, logger, now, vars: options.env?.vars ?? {} });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   scheduler.start();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ActionRegistry } from './actions/index.ts';
 import type { EventBus } from './bus/event-bus.ts';
+import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { ConfigError } from './errors.ts';
 import { formatDiagnostic } from './rules/diagnostics.ts';
@@ -17,21 +18,30 @@ export interface RunningRules {
 }
 
 /** What rules are validated against: the action types, channels and connectors this hub has. */
-export function rulesContext(config: HubConfig, registry: ActionRegistry): RulesContext {
+export function rulesContext(config: HubConfig, registry: ActionRegistry, vars: HubEnv['vars'] = {}): RulesContext {
   const connectorTypes: Record<string, string> = {};
   for (const [name, block] of Object.entries(config.connectors)) {
     // Connectors such as standard-webhooks and generic name their provider; their events use that prefix.
     connectorTypes[name] = typeof block.provider === 'string' ? block.provider : block.type;
   }
-  return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes };
+  return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes, vars };
+}
+
+export interface RulesDeps {
+  registry: ActionRegistry;
+  bus: EventBus;
+  logger: Logger;
+  now: () => Date;
+  vars?: HubEnv['vars'];
 }
 
 /**
  * Loads the rules (refusing to start on errors, like a config error), routes events into jobs,
  * and hot-reloads the folder: a broken edit keeps the last good rules and marks /readyz degraded.
  */
-export async function startRules(config: HubConfig, registry: ActionRegistry, bus: EventBus, logger: Logger, now: () => Date): Promise<RunningRules> {
-  const context = rulesContext(config, registry);
+export async function startRules(config: HubConfig, deps: RulesDeps): Promise<RunningRules> {
+  const { registry, bus, logger, now } = deps;
+  const context = rulesContext(config, registry, deps.vars);
   const load = () => loadRuleSet(config.rulesDir, context);
   const initial = await load();
   for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
@@ -45,7 +55,6 @@ export async function startRules(config: HubConfig, registry: ActionRegistry, bu
     load,
     onChange: (next) => {
       ruleSet = next;
-      logger.info({ rules: next.rules.length }, 'rules reloaded');
     },
     logger,
   });

@@ -4,6 +4,8 @@ import { registerStartCommand } from './start-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
 import { registerDlqCommand } from './dlq-command.ts';
 import { openConfiguredBus } from './open-bus.ts';
+import { registerRulesCommand } from './rules-command.ts';
+import { loadRulesCommandContext } from './rules-context.ts';
 import { registerGithubCommand } from './github-command.ts';
 import { registerReportCommand } from './report-command.ts';
 
@@ -15,6 +17,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerStartCommand(program);
   registerTriggerCommand(program);
+  registerRulesCommand(program, { loadContext: loadRulesCommandContext });
   registerDlqCommand(program, { openBus: openConfiguredBus });
   registerGithubCommand(program);
   registerReportCommand(program);

@@ -18,6 +18,8 @@ export interface RulesCommandContext {
   registry: ActionRegistry;
   /** Connector blocks from hookhub.yaml (with secrets), for `rules test --sample`. */
   connectorConfigs?: ConnectorBlocks;
+  /** Environment for `${VAR}` in rule files. */
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RulesCommandDeps {
@@ -59,7 +61,13 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
     now: deps.now ?? (() => new Date()),
     async load(opts, paths) {
       const ctx = await deps.loadContext(opts.config === undefined ? {} : { config: opts.config });
-      const context: RulesContext = { registry: ctx.registry, channels: ctx.channels, connectors: ctx.connectors, ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}) };
+      const context: RulesContext = {
+        registry: ctx.registry,
+        channels: ctx.channels,
+        connectors: ctx.connectors,
+        ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}),
+        ...(ctx.vars ? { vars: ctx.vars } : {}),
+      };
       const targets = paths && paths.length > 0 ? paths : [opts.rules ?? ctx.rulesDir];
       return { result: await loadRuleSet(targets, context), ctx };
     },

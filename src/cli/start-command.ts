@@ -15,7 +15,7 @@ export function registerStartCommand(program: Command): void {
       const env = readEnv();
       const config = await loadConfig(configPathOption(opts.config, env), env);
       const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
-      const hub = await startHub({ config, logger });
+      const hub = await startHub({ config, logger, env });
       const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
       logger.info({ port: hub.port, bus: describeBus(config.bus) }, `hookhub listening on ${base}`);
       for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);

@@ -1,5 +1,4 @@
-import { isScalar, visit } from 'yaml';
-import { at, type LocatedDocument } from './yaml-location.ts';
+import { isScalar, visit, type Document } from 'yaml';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}\n]*))?\}/g;
 const MASK_START = 0xe000;
@@ -30,32 +29,39 @@ export function maskEnvReferences(text: string): MaskedText {
   return { text: masked, references };
 }
 
+/** A `${VAR}` without a default whose variable is unset or empty, at a source offset. */
+export interface MissingVariable {
+  name: string;
+  offset: number;
+}
+
 /**
- * Puts environment values where the masks are, in every string scalar, in place.
- * Returns one problem per unset variable; values are never echoed (they may be secrets).
+ * Puts environment values where the masks are, in every string scalar of `doc`, in place.
+ * Returns the unset variables; values are never echoed (they may be secrets).
  */
 export function interpolateEnv(
-  located: LocatedDocument,
+  doc: Document.Parsed,
   references: ReadonlyMap<string, Reference>,
   vars: Readonly<Record<string, string | undefined>>,
-): string[] {
+): MissingVariable[] {
   if (references.size === 0) return [];
-  const problems: string[] = [];
-  visit(located.doc, {
+  const missing: MissingVariable[] = [];
+  visit(doc, {
     Scalar(_key, node) {
       if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes(String.fromCharCode(MASK_START))) return;
       let value = node.value;
       for (const [mask, ref] of references) {
         if (!value.includes(mask)) continue;
-        value = value.split(mask).join(resolve(ref, vars, () => {
-          const where = node.range ? at(located, node.range[0]) : located.file;
-          problems.push(`${where}: environment variable ${ref.name} is not set (set it, or write \${${ref.name}:-default})`);
-        }));
+        value = value.split(mask).join(resolve(ref, vars, () => missing.push({ name: ref.name, offset: node.range?.[0] ?? 0 })));
       }
       node.value = value;
     },
   });
-  return problems;
+  return missing;
+}
+
+export function describeMissing(name: string): string {
+  return `environment variable ${name} is not set (set it, or write \${${name}:-default})`;
 }
 
 function resolve(ref: Reference, vars: Readonly<Record<string, string | undefined>>, missing: () => void): string {

@@ -6,8 +6,8 @@ import { connectorRegistry } from '../../connectors/index.ts';
 import { ChannelSchema, type Channel } from '../actions/notify/channel-schema.ts';
 import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-schema.ts';
 import type { HubEnv } from './env.ts';
-import { interpolateEnv, maskEnvReferences } from './interpolate.ts';
-import { locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
+import { describeMissing, interpolateEnv, maskEnvReferences } from './interpolate.ts';
+import { at, locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
 export type ConnectorConfig = { type: string } & Record<string, unknown>;
 
@@ -34,7 +34,9 @@ export async function loadConfig(path: string, env: HubEnv): Promise<HubConfig> 
 export function parseConfig(file: string, text: string, env: HubEnv): HubConfig {
   const masked = maskEnvReferences(text);
   const { located, problems } = parseLocated(file, masked.text);
-  if (problems.length === 0) problems.push(...interpolateEnv(located, masked.references, env.vars));
+  if (problems.length === 0) {
+    for (const miss of interpolateEnv(located.doc, masked.references, env.vars)) problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
+  }
   if (problems.length > 0) throw configProblems(problems);
   const raw = toPlain(located);
   const parsed = HubConfigSchema.safeParse(raw);

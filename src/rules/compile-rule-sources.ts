@@ -24,7 +24,7 @@ export function compileRuleSources(sources: readonly RuleSource[], context: Rule
   const rules: Rule[] = [];
   const names = new Map<string, SourcePos>();
   for (const { file, text } of sources) {
-    const parsed = parseYamlSource(file, text);
+    const parsed = parseYamlSource(file, text, context.vars);
     diagnostics.push(...parsed.diagnostics);
     const list = ruleList(parsed.value, parsed.source, parsed.diagnostics.length > 0, diagnostics);
     list.forEach((raw, i) => {

@@ -17,6 +17,8 @@ export interface RulesContext {
    * When given, an `on:` glob no connector can ever produce is a warning.
    */
   connectorTypes?: Readonly<Record<string, string>>;
+  /** Environment for `${VAR}` references in rule files (the same variables hookhub.yaml sees). */
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Extra values a template can read as `{{@now}}` and `{{@rule}}`. */

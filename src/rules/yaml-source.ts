@@ -1,4 +1,5 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { describeMissing, interpolateEnv, maskEnvReferences } from '../config/interpolate.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 
 /**
@@ -28,15 +29,22 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
 }
 
-/** Parses one YAML file, collecting every syntax problem with its position. */
-export function parseYamlSource(file: string, text: string): ParsedYaml {
+/**
+ * Parses one YAML file, collecting every syntax problem with its position. `${VAR}` and
+ * `${VAR:-default}` are read from `vars`, exactly as in hookhub.yaml, so tokens stay out of rule files.
+ */
+export function parseYamlSource(file: string, text: string, vars: Readonly<Record<string, string | undefined>> = {}): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  const masked = maskEnvReferences(text);
+  const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const source = createYamlSource(file, text, doc, lineCounter);
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) diagnostics.push(yamlProblem(source, e.pos[0], e.message, 'error'));
   for (const w of doc.warnings) diagnostics.push(yamlProblem(source, w.pos[0], w.message, 'warning'));
   if (doc.errors.length > 0) return { source, value: undefined, diagnostics };
+  for (const miss of interpolateEnv(doc, masked.references, vars)) {
+    diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name) });
+  }
   try {
     return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics };
   } catch (error) {
