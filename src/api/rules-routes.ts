@@ -10,7 +10,8 @@ import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
 
 /** /api/rules: the rules in force, validation of a pasted file, and the backtest against recent events. */
 export function ruleRoutes(ctx: ApiContext): Route[] {
-  // The same context the hub validates its rules folder with, so a pasted rule is judged alike.
+  // The hub's own context (actions, channels, connectors), but never its environment: a pasted rule
+  // with ${VAR} must not turn the backtest into a way for a viewer to read the hub's secrets.
   const context = (): RulesContext => rulesContext(ctx.config, ctx.registry);
   const yamlOf = (body: Record<string, unknown>): string => {
     if (typeof body.yaml !== 'string' || body.yaml.trim() === '') throw new ApiError(400, 'send {"yaml": "rules:\\n  - name: …"}');

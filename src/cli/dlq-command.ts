@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listAll, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
 import { parseDuration } from '../actions/runtime/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
+import { formatTable } from './text-table.ts';
 
 export interface DlqCommandDeps {
   /** Opens the configured bus (`--config` is passed through when given). The command closes it. */
@@ -33,7 +34,7 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
       const since = parseSince(opts.since, now);
       await withBus(deps, opts, async (bus) => {
         const letters = await listAll(bus, since);
-        write(opts.json ? `${JSON.stringify(letters, null, 2)}\n` : formatTable(letters));
+        write(opts.json ? `${JSON.stringify(letters, null, 2)}\n` : formatLetters(letters));
       });
     });
 
@@ -84,11 +85,8 @@ async function withBus(deps: DlqCommandDeps, opts: CommonOptions, run: (bus: Eve
   }
 }
 
-function formatTable(letters: readonly DeadLetter[]): string {
+function formatLetters(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return 'no dead letters\n';
   const rows = letters.map((l) => [l.id, l.time, l.subject, String(l.attempts.length), l.reason.replace(/\s+/g, ' ')]);
-  const header = ['ID', 'DEAD SINCE', 'ACTION', 'ATTEMPTS', 'REASON'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return formatTable(['ID', 'DEAD SINCE', 'ACTION', 'ATTEMPTS', 'REASON'], rows);
 }

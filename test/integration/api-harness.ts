@@ -1,6 +1,6 @@
 /**
  * A hub assembled from its parts for the operator API tests: embedded bus on a temp file, the rules
- * runtime (router + hot reload), the delivery worker, and the ingress with the API as its fallback.
+ * router, the delivery worker, and the ingress with the API as its fallback.
  * A local sink plays the destination; `sinkReplies` decides its answers.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,7 +13,10 @@ import { parseConfig, type HubConfig } from '../../src/config/load-config.ts';
 import { createConnectorInstances } from '../../src/ingress/connector-instances.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { createOperatorApi, type OperatorApi } from '../../src/api/operator-api.ts';
-import { startRules } from '../../src/rules-runtime.ts';
+import { rulesContext } from '../../src/rules-runtime.ts';
+import { loadRuleSet } from '../../src/rules/load-rule-set.ts';
+import { createRuleRouter } from '../../src/rules/rule-router.ts';
+import type { RuleSet } from '../../src/rules/rule.ts';
 import { githubConnector } from '../../connectors/github/index.ts';
 import { silentLogger, tempDir } from '../helpers/hub-fixtures.ts';
 import { startSink, type Sink } from './delivery-harness.ts';
@@ -34,6 +37,7 @@ export interface ApiHub {
   bus: EventBus;
   config: HubConfig;
   api: OperatorApi;
+  ruleSet: RuleSet;
   sink: Sink;
   /** Signs a GitHub webhook like GitHub does and posts it to /hooks/github. */
   sendGithub(event: string, payload: unknown, deliveryId: string): Promise<Response>;
@@ -63,8 +67,11 @@ api:
   const now = () => new Date();
   const worker = createDeliveryWorker({ bus, registry: actions, channels: config.channels, logger: silentLogger, now, options: { network: { allowPrivateNetworks: true } } });
   worker.start();
-  const rules = await startRules(config, actions, bus, silentLogger, now);
-  const api = createOperatorApi({ bus, config, getRuleSet: rules.getRuleSet, registry: actions, logger: silentLogger, now, rulesProblem: rules.degraded, streamIntervalMs: options.streamIntervalMs ?? 100 });
+  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions));
+  if (!loaded.ok) throw new Error(`test rules are invalid: ${JSON.stringify(loaded.diagnostics)}`);
+  const router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: actions, logger: silentLogger, now });
+  router.start();
+  const api = createOperatorApi({ bus, config, getRuleSet: () => loaded.ruleSet, registry: actions, logger: silentLogger, now, streamIntervalMs: options.streamIntervalMs ?? 100 });
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
@@ -80,6 +87,7 @@ api:
     bus,
     config,
     api,
+    ruleSet: loaded.ruleSet,
     sink,
     async sendGithub(event, payload, deliveryId) {
       const body = Buffer.from(JSON.stringify(payload));
@@ -90,7 +98,7 @@ api:
     async stop() {
       api.close();
       await ingress.close();
-      await rules.stop();
+      await router.stop();
       await worker.stop(1_000);
       await sink.close();
       if (!options.bus) await bus.close();
