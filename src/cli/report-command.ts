@@ -102,7 +102,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
 export async function openReportContext(options: { config?: string }): Promise<ReportContext> {
   const env = readEnv();
   const config = await loadConfig(configPathOption(options.config, env), env);
-  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions));
+  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions, env.vars));
   const bus = await createBus(config.bus);
   const guard = createOutboundGuard({ allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist });
   return {

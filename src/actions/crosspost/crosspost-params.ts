@@ -10,9 +10,9 @@ export const ApprovalSchema = z.strictObject({
   /** Channel (hookhub.yaml) that receives the approve/reject link. */
   channel: z.string().min(1),
   /** The hub's public base URL; the link is <url>/approvals/<token>. */
-  url: z.string().min(1),
-  /** HMAC key for the link: 32+ random characters (checked when the post is held; see approvalSecret). */
-  secret: z.string().min(1),
+  url: httpUrl,
+  /** HMAC key for the link: 32+ random characters, from ${VAR}. */
+  secret: z.string().min(32, 'approval secret must be at least 32 characters (e.g. openssl rand -base64 32)'),
   /** How long the link works, from when the job was created. Default 24h. */
   expires: z.string().refine((v) => (parseDuration(v) ?? 0) > 0, { message: 'expires is a duration such as 24h' }).default('24h'),
 });
@@ -81,8 +81,8 @@ export type CrosspostParamsOf<P extends CrosspostParams['platform']> = Extract<C
 const PLACEHOLDER = /^\$\{[^}]+\}$/;
 
 /**
- * The approval secret, or why it cannot be used. Checked when a post is held and when a link is
- * used (not at load time, so a rule can name a `${VAR}` that is expanded before the job runs).
+ * The approval secret, or why it cannot be used: checked again when a post is held and when a link
+ * is used, so a job written by hand (or an escaped `$${VAR}`) cannot sign with a placeholder.
  */
 export function approvalSecretProblem(secret: string): string | undefined {
   if (PLACEHOLDER.test(secret.trim())) return `approval.secret is the literal text ${secret}: the variable was not expanded, and a published placeholder must never sign links`;

@@ -12,7 +12,13 @@ import { loadRuleSet } from '../../../../src/rules/load-rule-set.ts';
 import { testJob } from '../ci/fake-api.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
-const context = { registry: actions, channels: ['marketing'], connectors: ['github', 'stripe', 'meta'] };
+/** The variables the examples read; in the hub they come from the environment. */
+const vars = {
+  GITHUB_TOKEN: 'ghp_example', GITLAB_TRIGGER_TOKEN: 'glptt-example', JENKINS_API_TOKEN: 'jenkins-example', CIRCLECI_TOKEN: 'cci-example',
+  MASTODON_TOKEN: 'masto-example', BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop', FACEBOOK_PAGE_TOKEN: 'EAAB-example',
+  HOOKHUB_APPROVAL_SECRET: 'an-approval-secret-of-at-least-32-chars',
+};
+const context = { registry: actions, channels: ['marketing'], connectors: ['github', 'stripe', 'meta'], vars };
 
 async function githubEvent(name: string, mutate?: (p: Record<string, any>) => void): Promise<HubEvent> {
   const payload = JSON.parse(await readFile(new URL(`../../../../connectors/github/fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -29,17 +35,27 @@ async function route(event: HubEvent) {
 }
 
 describe('automation examples', () => {
+  it('name every variable they need: unset ones are load errors at file:line', async () => {
+    const loaded = await loadRuleSet('rules/automations', { ...context, vars: {} });
+    expect(loaded.ok).toBe(false);
+    expect(loaded.diagnostics.filter((d) => d.message.startsWith('environment variable')).map((d) => /variable (\w+)/.exec(d.message)?.[1]).sort()).toEqual(
+      ['CIRCLECI_TOKEN', 'FACEBOOK_PAGE_TOKEN', 'GITHUB_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TRIGGER_TOKEN', 'HOOKHUB_APPROVAL_SECRET', 'JENKINS_API_TOKEN', 'MASTODON_TOKEN', 'MASTODON_TOKEN', 'BLUESKY_APP_PASSWORD'].sort(),
+    );
+  });
+
   it('a published release dispatches the deploy workflow and crossposts to three platforms', async () => {
     const event = await githubEvent('release.published');
     const result = await route(event);
     expect(result.matched.map((m) => m.rule)).toEqual(['deploy-on-release', 'announce-release']);
     const deploy = CiParamsSchema.parse(result.matched[0]?.jobs[0]?.params);
     expect(deploy).toMatchObject({ provider: 'github', owner: 'acme', repo: 'api', workflow: 'deploy.yml', ref: 'v2.4.0' });
-    const posts = result.matched[1]!.jobs.map((j) => CrosspostParamsSchema.parse(j.params));
-    expect(posts.map((p) => p.platform)).toEqual(['mastodon', 'bluesky', 'facebook']);
+    // The dry run redacts secrets (the approval secret among them), so only the others are re-parsed.
+    const jobs = result.matched[1]!.jobs;
+    expect(jobs.map((j) => j.params.platform)).toEqual(['mastodon', 'bluesky', 'facebook']);
+    const posts = jobs.slice(0, 2).map((j) => CrosspostParamsSchema.parse(j.params));
     const bluesky = preparePost(posts[1]!, testJob('crosspost'));
     expect(bluesky.text).toBe('api v2.4.0 is out! #release github.com/acme/api/release...');
-    expect(posts[2]?.approval?.channel).toBe('marketing');
+    expect(jobs[2]?.params.approval).toEqual({ channel: 'marketing', url: 'https://hooks.example.com', secret: '[redacted]', expires: '24h' });
   });
 
   it('prereleases are not announced', async () => {
