@@ -14,7 +14,7 @@ import { loadRuleSet } from '../rules/load-rule-set.ts';
 import type { RuleSet } from '../rules/rule.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import { configPathOption } from './config-path.ts';
-import { parseSince } from './dlq-command.ts';
+import { parseSince, withBus } from './dlq-command.ts';
 import { formatTable } from './text-table.ts';
 
 export interface EventsCommandDeps {
@@ -121,15 +121,6 @@ function filterOf(opts: ListOptions, now: () => Date): EventFilter {
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
   };
-}
-
-async function withBus(deps: EventsCommandDeps, opts: { config?: string }, run: (bus: EventBus) => Promise<void>): Promise<void> {
-  const bus = await deps.openBus(opts.config === undefined ? {} : { config: opts.config });
-  try {
-    await run(bus);
-  } finally {
-    await bus.close();
-  }
 }
 
 function formatPage(page: EventPage): string {
