@@ -52,12 +52,24 @@ export const GithubConfigSchema = z
     reconcile: ReconcileSchema.optional(),
   })
   .refine((c) => !(c.token && c.app), { error: 'give either token or app, not both', path: ['token'] })
+  .superRefine((c, ctx) => {
+    // An org hook already delivers every event of the org's repos; a repo hook as well would deliver each twice.
+    const covered = coveredRepos(c);
+    if (covered.length === 0) return;
+    const message = `${covered.join(', ')} belong${covered.length === 1 ? 's' : ''} to an org that is also listed: each event would arrive twice (once per hook); drop ${covered.length === 1 ? 'it' : 'them'} from repos`;
+    ctx.addIssue({ code: 'custom', path: ['repos'], message });
+  })
   .refine((c) => c.token || c.app || (!c.repos?.length && !c.orgs?.length), {
     error: 'repos/orgs need GitHub API access: set token (a PAT) or app { appId, privateKey, installationId }',
     path: ['repos'],
   });
 
 export type GithubConfig = z.output<typeof GithubConfigSchema>;
+
+function coveredRepos(c: { repos?: string[] | undefined; orgs?: string[] | undefined }): string[] {
+  const orgs = new Set((c.orgs ?? []).map((o) => o.toLowerCase()));
+  return (c.repos ?? []).filter((r) => orgs.has((r.split('/')[0] ?? '').toLowerCase()));
+}
 export type GithubAppConfig = z.output<typeof GithubAppSchema>;
 export type GithubReconcileConfig = z.output<typeof ReconcileSchema>;
 

@@ -8,11 +8,11 @@ import { fakeClient, githubHubConfig } from '../helpers/fake-github-hub.ts';
 
 let fake: FakeGithub;
 let desired: DesiredHook;
-const targets = ['acme/api', 'acme/web', 'acme'].map(parseHookTarget);
+const targets = ['acme/api', 'acme/web', 'acme-labs'].map(parseHookTarget);
 const writes = () => fake.requests.filter((r) => r.method !== 'GET');
 
 async function desiredFor(secret: string, events = '[push, pull_request]'): Promise<DesiredHook> {
-  const config = githubHubConfig({ apiUrl: fake.url, hubPort: 8099, github: `secret: ${secret}\ntoken: ghp_test\nrepos: [acme/api, acme/web]\norgs: [acme]\nevents: ${events}` });
+  const config = githubHubConfig({ apiUrl: fake.url, hubPort: 8099, github: `secret: ${secret}\ntoken: ghp_test\nrepos: [acme/api, acme/web]\norgs: [acme-labs]\nevents: ${events}` });
   const settings = githubConnector(config, 'github');
   return desiredHook(settings, requireApi(settings).hookUrl);
 }
@@ -25,7 +25,7 @@ beforeEach(async () => {
   for (const owner of fake.store.owners.values()) owner.hooks = [];
   fake.addRepo('acme/api');
   fake.addRepo('acme/web');
-  fake.addOrg('acme');
+  fake.addOrg('acme-labs');
   desired = await desiredFor('s3cret');
 });
 
@@ -34,7 +34,7 @@ describe('connecting repos and orgs', () => {
     const client = fakeClient(fake.url);
     const first = await Promise.all(targets.map((t) => connectHook(client, t, desired)));
     expect(first.map((r) => r.action)).toEqual(['created', 'created', 'created']);
-    for (const name of ['acme/api', 'acme/web', 'acme']) {
+    for (const name of ['acme/api', 'acme/web', 'acme-labs']) {
       const hooks = fake.hooks(name);
       expect(hooks).toHaveLength(1);
       expect(hooks[0]).toMatchObject({ active: true, events: ['push', 'pull_request'], config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' } });

@@ -24,14 +24,14 @@ afterAll(async () => {
 describe('the hub\'s GitHub sync', () => {
   it('connects on start, then on every pass puts back a deleted hook and recovers what failed meanwhile', async () => {
     fake.addRepo('acme/api');
-    const org = fake.addOrg('acme');
-    const config = githubHubConfig({ apiUrl: fake.url, hubPort: await freePort(), github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\norgs: [acme]\nreconcile: { every: 300ms }' });
+    const org = fake.addOrg('acme-labs');
+    const config = githubHubConfig({ apiUrl: fake.url, hubPort: await freePort(), github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\norgs: [acme-labs]\nreconcile: { every: 300ms }' });
     ingress = await startIngress(config, bus);
     const sync = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0 } });
     try {
       await sync.ready;
       expect(fake.hooks('acme/api')).toHaveLength(1);
-      expect(fake.hooks('acme')).toHaveLength(1);
+      expect(fake.hooks('acme-labs')).toHaveLength(1);
       const hook = org.hooks[0];
       if (!hook) throw new Error('no org hook');
       await ingress.close();

@@ -48,5 +48,6 @@ describe('github connector config', () => {
     expect(messages({ token: 't', app: { appId: 1, privateKey: 'k', installationId: 1 } })).toEqual([expect.stringMatching(/either token or app/)]);
     expect(messages({ token: 't', reconcile: { lookback: '4d' } })).toEqual([expect.stringMatching(/at most 3d/)]);
     expect(messages({ token: 't', repos: ['not a repo'] })).toEqual([expect.stringMatching(/owner\/repo/)]);
+    expect(messages({ token: 't', repos: ['Acme/api', 'other/x'], orgs: ['acme'] })).toEqual(['Acme/api belongs to an org that is also listed: each event would arrive twice (once per hook); drop it from repos']);
   });
 });

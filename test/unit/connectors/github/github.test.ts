@@ -143,7 +143,7 @@ describe('github connector: config', () => {
     expect(schema.safeParse({ type: 'github', secrets: 'x' }).success).toBe(false);
     expect(schema.safeParse({ type: 'github', secret: 'x', extra: 1 }).success).toBe(false);
     expect(schema.safeParse({ type: 'github', secret: '' }).error?.message).toContain('secret is empty');
-    const full = { type: 'github', secret: ['a', 'b'], repos: ['acme/api'], orgs: ['acme'], events: ['push'], publicUrl: 'https://x', token: 't' };
+    const full = { type: 'github', secret: ['a', 'b'], repos: ['acme/api'], orgs: ['acme-labs'], events: ['push'], publicUrl: 'https://x', token: 't' };
     expect(schema.parse(full)).toEqual(full);
     expect(githubConnector.secretFields).toEqual(['secret', 'token', 'app.privateKey']);
   });
