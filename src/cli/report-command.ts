@@ -91,7 +91,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
   if (opts.deliver) {
     if (!params.channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
     const deps: ActionDeps = { fetch: context.fetch, now, channels: context.channels, signal: AbortSignal.timeout(30_000) };
-    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.markdown }, job, undefined, deps);
+    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, job, undefined, deps);
     notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
   }
   const body = opts.format === 'html' ? report.html : report.markdown;

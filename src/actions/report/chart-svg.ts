@@ -29,6 +29,8 @@ export function barChartSvg(days: readonly Bucket[], options: ChartOptions): str
   const slot = days.length === 0 ? width : (width - 20) / days.length;
   const bar = Math.max(2, Math.min(48, slot * 0.7));
   const title = escapeXml(options.title);
+  // Long windows: label every k-th day and drop the counts so texts never overlap (a label is ~34 px).
+  const every = Math.max(1, Math.ceil(34 / slot));
   const parts = days.map((day, i) => {
     const h = Math.round((day.count / max) * plot);
     const cx = 10 + slot * i + slot / 2;
@@ -37,8 +39,8 @@ export function barChartSvg(days: readonly Bucket[], options: ChartOptions): str
     const label = escapeXml(day.key.slice(5));
     return [
       `<rect x="${x}" y="${y}" width="${bar.toFixed(1)}" height="${h}" fill="${color}"><title>${escapeXml(day.key)}: ${day.count}</title></rect>`,
-      `<text x="${cx.toFixed(1)}" y="${y - 4}" text-anchor="middle" font-size="11" fill="#333">${day.count}</text>`,
-      `<text x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#555">${label}</text>`,
+      every === 1 ? `<text x="${cx.toFixed(1)}" y="${y - 4}" text-anchor="middle" font-size="11" fill="#333">${day.count}</text>` : '',
+      i % every === 0 ? `<text x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#555">${label}</text>` : '',
     ].join('');
   });
   return [

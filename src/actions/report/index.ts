@@ -31,7 +31,7 @@ export const reportAction: Action<ReportParams> = {
     // The files first: writing them again on a retry is harmless, posting twice is not.
     if (params.output) notes.push(`wrote ${(await writeReport(params.output, job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
     if (params.channel) {
-      const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.markdown }, job, undefined, deps);
+      const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, job, undefined, deps);
       status = sent.status;
       notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
     }

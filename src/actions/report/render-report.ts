@@ -11,6 +11,8 @@ export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../../reports/tem
 export interface RenderedReport {
   markdown: string;
   html: string;
+  /** From the optional `<name>.chat.hbs`: plain lines that read well in Slack, Teams, Discord and Mattermost. */
+  chat?: string;
 }
 
 /** `{{percent part whole}}` → `12.5%` (one decimal), or `n/a` when the whole is 0. */
@@ -46,11 +48,11 @@ function createReportHandlebars(): typeof Handlebars {
   return hb;
 }
 
-/** Where a template's two files are: a shipped name, or a path given without the `.md.hbs` / `.html.hbs` ending. */
-export function templatePaths(template: string, baseDir = process.cwd()): { markdown: string; html: string } {
+/** Where a template's files are: a shipped name, or a path given without the `.md.hbs` / `.html.hbs` / `.chat.hbs` ending. */
+export function templatePaths(template: string, baseDir = process.cwd()): { markdown: string; html: string; chat: string } {
   const isName = /^[a-z0-9][a-z0-9-]*$/.test(template);
   const base = isName ? `${SHIPPED_TEMPLATES_DIR}${template}` : template.startsWith('/') ? template : `${baseDir}/${template}`;
-  return { markdown: `${base}.md.hbs`, html: `${base}.html.hbs` };
+  return { markdown: `${base}.md.hbs`, html: `${base}.html.hbs`, chat: `${base}.chat.hbs` };
 }
 
 async function readTemplate(path: string): Promise<string> {
@@ -67,13 +69,18 @@ async function readTemplate(path: string): Promise<string> {
  */
 export async function renderReport(template: string, context: Record<string, unknown>, chartSvg: string, now: Date): Promise<RenderedReport> {
   const paths = templatePaths(template);
-  const [mdSource, htmlSource] = await Promise.all([readTemplate(paths.markdown), readTemplate(paths.html)]);
+  const [mdSource, htmlSource, chatSource] = await Promise.all([
+    readTemplate(paths.markdown),
+    readTemplate(paths.html),
+    readFile(paths.chat, 'utf8').catch(() => undefined),
+  ]);
   const hb = createReportHandlebars();
   const data = { data: { now: now.toISOString() } };
   try {
     const markdown = hb.compile(mdSource, { noEscape: true })(context, data);
     const html = hb.compile(htmlSource)({ ...context, chart: chartSvg }, data);
-    return { markdown, html };
+    const chat = chatSource === undefined ? undefined : hb.compile(chatSource, { noEscape: true })(context, data);
+    return { markdown, html, ...(chat === undefined ? {} : { chat }) };
   } catch (error) {
     throw new PermanentError(`report template ${template}: ${(error as Error).message}`);
   }

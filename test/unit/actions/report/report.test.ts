@@ -141,7 +141,10 @@ describe('report: daily payments summary on a fixture day', () => {
       const result = await reportAction.execute(params, job, undefined, deps);
       expect(result.status).toBe(200);
       expect(result.response).toContain('delivered to eng (200)');
-      expect(sink.requests[0]?.body).toContain('Succeeded: 4');
+      // Chat channels get the .chat.hbs variant: plain lines, no Markdown tables or headings.
+      const text = String((JSON.parse(sink.requests[0]!.body) as { text: string }).text);
+      expect(text).toContain('Succeeded: 4\n• USD: 2 for $24.99\n• EUR: 1 for €10.00\n• JPY: 1 for ¥5,000\nFailed: 1\n• USD: 1 for $2.50\nFailure rate: 20.0% of 5 attempts');
+      expect(text).not.toContain('|');
     } finally {
       await sink.close();
     }
@@ -157,5 +160,18 @@ describe('report params', () => {
     expect(ReportParamsSchema.safeParse({ ...base, on: 'GitHub.Push' }).success).toBe(false);
     expect(ReportParamsSchema.safeParse({ ...base, metrics: { a: { when: { x: { $where: '1' } } } } }).success).toBe(false);
     expect(ReportParamsSchema.safeParse({ ...base, chart: 'nope' }).success).toBe(false);
+  });
+});
+
+describe('bar chart', () => {
+  it('thins day labels on long windows so they never overlap', async () => {
+    const { barChartSvg } = await import('../../../../src/actions/report/chart-svg.ts');
+    const days = Array.from({ length: 90 }, (_, i) => ({ key: `2026-${String(1 + Math.floor(i / 30)).padStart(2, '0')}-${String(1 + (i % 30)).padStart(2, '0')}`, count: i % 7 }));
+    const svg = barChartSvg(days, { title: 'quarter' });
+    const check = checkXml(svg);
+    expect(check.problems).toEqual([]);
+    expect(check.elements.filter((e) => e === 'rect')).toHaveLength(90);
+    const labels = check.attributes.filter((a) => a.element === 'text').map((a) => Number(a.attrs.x));
+    for (let i = 1; i < labels.length; i++) expect(labels[i]! - labels[i - 1]!).toBeGreaterThanOrEqual(34);
   });
 });
