@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
+import { actions } from '../actions/index.ts';
 import { registerDlqCommand } from './dlq-command.ts';
+import { loadConfiguredRules, registerEventsCommand } from './events-command.ts';
 import { openConfiguredBus } from './open-bus.ts';
 import { registerRulesCommand } from './rules-command.ts';
 import { loadRulesCommandContext } from './rules-context.ts';
@@ -19,6 +21,7 @@ export function createProgram(): Command {
   registerTriggerCommand(program);
   registerRulesCommand(program, { loadContext: loadRulesCommandContext });
   registerDlqCommand(program, { openBus: openConfiguredBus });
+  registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });
   registerGithubCommand(program);
   registerReportCommand(program);
   return program;
