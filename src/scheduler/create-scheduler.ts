@@ -24,6 +24,13 @@ export interface SchedulerOptions {
   publishAttempts?: number;
   /** Called after every tick (metrics, tests). */
   onFire?: (result: FireResult) => void;
+  /**
+   * On start, a tick missed within this long (the hubs were down or restarting) is fired late,
+   * once. Harmless when another hub did fire it: same event id, so the bus drops it. Default 10 min; 0 turns it off.
+   */
+  catchUpMs?: number;
+  /** Clock for catch-up. Default: the system clock (the timers always use it). */
+  now?: () => Date;
 }
 
 export interface Scheduler {
@@ -41,6 +48,17 @@ export interface Scheduler {
 interface Entry {
   key: string;
   task: ScheduledTask;
+  rule: Rule;
+}
+
+/** The latest whole second in (now - windowMs, now) that the cron matches, if any. */
+function lastTickBefore(task: ScheduledTask, now: Date, windowMs: number): Date | undefined {
+  const end = Math.floor(now.getTime() / 1000) * 1000;
+  // A tick at this very second is the timer's own; start one second earlier.
+  for (let t = end - 1000; t > now.getTime() - windowMs; t -= 1000) {
+    if (task.match(new Date(t))) return new Date(t);
+  }
+  return undefined;
 }
 
 /**
@@ -74,10 +92,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (!stopped) syncTasks(entries, options.getRuleSet(), track, logger);
   };
 
+  const catchUp = () => {
+    const now = (options.now ?? (() => new Date()))();
+    const windowMs = options.catchUpMs ?? 600_000;
+    for (const { task, rule } of entries.values()) {
+      const missed = windowMs > 0 ? lastTickBefore(task, now, windowMs) : undefined;
+      if (missed) {
+        logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
+        track(rule, missed);
+      }
+    }
+  };
+
   return {
     start() {
       if (timer || stopped) return;
       sync();
+      catchUp();
       timer = setInterval(sync, options.syncIntervalMs ?? 5_000);
       timer.unref();
     },
@@ -99,7 +130,10 @@ function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, track: (rule: 
   const wanted = new Map(ruleSet.scheduled.filter((r) => r.enabled && r.schedule).map((r) => [r.name, r]));
   for (const [name, entry] of entries) {
     const rule = wanted.get(name);
-    if (rule && keyOf(rule) === entry.key) continue;
+    if (rule && keyOf(rule) === entry.key) {
+      entry.rule = rule;
+      continue;
+    }
     void entry.task.destroy();
     entries.delete(name);
   }
@@ -108,7 +142,7 @@ function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, track: (rule: 
     const { cron, timezone } = rule.schedule;
     const task = createTask(cron, (context) => track(rule, context.date), { name: `hookhub:${name}`, ...(timezone ? { timezone } : {}) });
     void task.start();
-    entries.set(name, { key: keyOf(rule), task });
+    entries.set(name, { key: keyOf(rule), task, rule });
     logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');
   }
 }

@@ -94,3 +94,34 @@ describe('scheduler', () => {
     await scheduler.stop();
   });
 });
+
+describe('scheduler catch-up', () => {
+  const rules = () => ruleSetFrom(`rules:\n${scheduledRule('daily', '0 9 * * *', '    timezone: Europe/Berlin\n')}`);
+
+  it('fires a tick missed within the catch-up window once, on start', async () => {
+    const fired: FireResult[] = [];
+    const set = rules();
+    const scheduler = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:04:30Z') });
+    scheduler.start();
+    await scheduler.stop();
+    expect(fired).toEqual([{ rule: 'daily', tick: '2026-11-30T08:00:00.000Z', eventId: 'schedule:daily:2026-11-30T08:00:00.000Z', duplicate: false }]);
+    // A second hub starting a minute later finds it already fired.
+    const again: FireResult[] = [];
+    const other = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => again.push(r), now: () => new Date('2026-11-30T08:05:30Z') });
+    other.start();
+    await other.stop();
+    expect(again.map((r) => r.duplicate)).toEqual([true]);
+  });
+
+  it('leaves older ticks alone, and can be turned off', async () => {
+    const fired: FireResult[] = [];
+    const set = rules();
+    const late = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:30:00Z') });
+    late.start();
+    await late.stop();
+    const off = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:01:00Z'), catchUpMs: 0 });
+    off.start();
+    await off.stop();
+    expect(fired).toEqual([]);
+  });
+});
