@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actions } from '../../../src/actions/index.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { loadEventHistory } from '../../../src/operations/event-status.ts';
+import { replayEvent } from '../../../src/operations/replay-event.ts';
+import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
+import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+
+const RULES = `rules:
+  - name: first
+    on: github.push
+    do:
+      - notify: { channel: eng, text: "one {{subject}}" }
+  - name: second
+    on: github.push
+    do:
+      - notify: { channel: eng, text: "two" }
+      - notify: { channel: eng, text: "three" }
+`;
+const context = { registry: actions, channels: ['eng'], connectors: ['github'] };
+const ruleSet = compileRuleSources([{ file: 'r.yaml', text: RULES }], context).ruleSet;
+const now = () => new Date('2026-01-31T12:00:00Z');
+const event = createHubEvent({ id: 'push-1', type: 'github.push', connector: 'github', subject: 'acme/api', data: {} });
+let bus: EventBus;
+
+beforeAll(async () => {
+  bus = await openTempEmbeddedBus();
+  await bus.publish('events', { id: event.id, subject: event.type, payload: event });
+});
+afterAll(() => bus.close());
+
+describe('replay decisions, job by job', () => {
+  it('queues new jobs, requeues dead ones, and leaves delivered and in-flight ones alone', async () => {
+    const id = (rule: string, index: number) => `push-1:${rule}:${index}`;
+    // first:0 delivered; second:0 dead-lettered; second:1 held by a worker (stored, not settled).
+    await bus.publish('jobs', { id: id('first', 0), subject: 'notify', payload: {} });
+    await bus.record({ ref: id('first', 0), kind: 'attempt', time: now().toISOString(), data: { attempt: 1, outcome: 'success' } });
+    await bus.publish('jobs', { id: id('second', 0), subject: 'notify', payload: {} });
+    await bus.record({ ref: id('second', 0), kind: 'attempt', time: now().toISOString(), data: { attempt: 1, outcome: 'failed', status: 400 } });
+    await bus.record({ ref: id('second', 0), kind: 'dead-letter', time: now().toISOString(), data: { reason: 'permanent failure: HTTP 400' } });
+    await bus.deadLetter({ id: id('second', 0), subject: 'notify', payload: {}, reason: 'permanent failure: HTTP 400', time: now().toISOString(), attempts: [] });
+    await bus.publish('jobs', { id: id('second', 1), subject: 'notify', payload: {} });
+
+    const dry = await replayEvent(bus, ruleSet, event, { registry: actions, now, dryRun: true });
+    expect(dry.jobs.map((j) => [j.id, j.decision])).toEqual([
+      [id('first', 0), 'skipped-delivered'],
+      [id('second', 0), 'requeued'],
+      [id('second', 1), 'skipped-in-progress'],
+    ]);
+    expect(dry.report.matched.map((m) => m.rule)).toEqual(['first', 'second']);
+    expect(await bus.deadLetters()).toHaveLength(1);
+
+    const real = await replayEvent(bus, ruleSet, event, { registry: actions, now, actor: 'alice' });
+    expect(real.jobs.map((j) => j.decision)).toEqual(['skipped-delivered', 'requeued', 'skipped-in-progress']);
+    expect(await bus.deadLetters()).toEqual([]);
+    const requeued = await bus.query({ stream: 'jobs', subject: 'notify', limit: 10 });
+    expect(requeued.filter((m) => m.id === id('second', 0))).toHaveLength(2);
+    expect((requeued.at(-1)?.payload as { params: { text: string } }).params.text).toBe('two');
+    const history = await loadEventHistory(bus, event.id);
+    expect(history.rules.filter((r) => r.replay).map((r) => r.rule)).toEqual(['first', 'second']);
+    expect(history.jobs.find((j) => j.id === id('second', 0))).toMatchObject({ state: 'queued', replays: 1 });
+  });
+
+  it('queues a job for a rule added after the event, bypassing dedup', async () => {
+    const other = createHubEvent({ id: 'push-2', type: 'github.push', connector: 'github', data: {} });
+    const result = await replayEvent(bus, ruleSet, other, { registry: actions, now });
+    expect(result.jobs.map((j) => j.decision)).toEqual(['queued', 'queued', 'queued']);
+    expect(await bus.get('jobs', 'push-2:second:1')).toBeDefined();
+  });
+});
