@@ -10,8 +10,9 @@ export interface ChannelHealth {
   type: string;
   /** Scheme and host only: a chat webhook URL's path is itself a secret. */
   target: string;
-  /** In this hub process; `unknown` when the API runs without the delivery worker. */
-  circuit: CircuitState | 'unknown';
+  /** From this process's delivery worker when wired, else inferred from the recorded attempts (shared by all hub processes). */
+  circuit: CircuitState;
+  circuitSource: 'worker' | 'history';
   /** Set when the destination answered 410 Gone (new jobs are dead-lettered until a replay succeeds). */
   goneSince?: string;
   /** Over the most recent jobs (see `window`). */
@@ -35,7 +36,9 @@ export async function loadChannelHealth(bus: EventBus, options: ChannelHealthOpt
       const key = `channel:${name}`;
       const goneSince = await gone.goneSince(key);
       const mine = jobs.filter((job) => job.params?.channel === name);
-      return { name, type: channel.type, target: targetOf(channel), circuit: options.circuitState?.(key) ?? 'unknown', ...(goneSince ? { goneSince } : {}), recent: await recentOutcomes(bus, mine) };
+      const { recent, attempts } = await recentOutcomes(bus, mine);
+      const circuit = options.circuitState?.(key) ?? inferCircuit(attempts, channel, options.now());
+      return { name, type: channel.type, target: targetOf(channel), circuit, circuitSource: options.circuitState ? 'worker' : 'history', ...(goneSince ? { goneSince } : {}), recent };
     }),
   );
 }
@@ -46,11 +49,34 @@ async function recentJobs(bus: EventBus, count: number): Promise<Job[]> {
   return scan.messages.slice(0, count).map((m) => m.payload);
 }
 
-async function recentOutcomes(bus: EventBus, jobs: Job[]): Promise<ChannelHealth['recent']> {
+interface AttemptPoint {
+  time: string;
+  outcome: string;
+}
+
+/**
+ * The breaker's rule replayed over the record: N retryable failures in a row (4xx answers prove the
+ * destination is up, so they don't count) open it for the cooldown, then one probe is half-open.
+ */
+export function inferCircuit(attempts: readonly AttemptPoint[], channel: Record<string, unknown>, now: Date): CircuitState {
+  const policy = (channel.circuitBreaker ?? {}) as { failures?: number; cooldown?: number };
+  const threshold = policy.failures ?? 5;
+  const sorted = [...attempts].sort((a, b) => a.time.localeCompare(b.time));
+  let run = 0;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i]?.outcome === 'retry'; i--) run += 1;
+  const last = sorted[sorted.length - 1];
+  if (run < threshold || !last) return 'closed';
+  return Date.parse(last.time) + (policy.cooldown ?? 30_000) > now.getTime() ? 'open' : 'half-open';
+}
+
+async function recentOutcomes(bus: EventBus, jobs: Job[]): Promise<{ recent: ChannelHealth['recent']; attempts: AttemptPoint[] }> {
   const recent: ChannelHealth['recent'] = { jobs: jobs.length, delivered: 0, failing: 0, dead: 0 };
+  const attempts: AttemptPoint[] = [];
   let latest: { time: string; data: Record<string, unknown> } | undefined;
   for (const job of jobs) {
-    const history = summarizeHistory(await bus.records(job.id));
+    const records = await bus.records(job.id);
+    for (const r of records) if (r.kind === 'attempt') attempts.push({ time: r.time, outcome: String(r.data.outcome) });
+    const history = summarizeHistory(records);
     if (history.succeeded) recent.delivered += 1;
     else if (history.deadLettered) recent.dead += 1;
     else if (history.attempts.length > 0) recent.failing += 1;
@@ -67,7 +93,7 @@ async function recentOutcomes(bus: EventBus, jobs: Job[]): Promise<ChannelHealth
       ...(typeof d.error === 'string' ? { error: d.error } : {}),
     };
   }
-  return recent;
+  return { recent, attempts };
 }
 
 function targetOf(channel: Record<string, unknown>): string {

@@ -105,7 +105,9 @@ describe('dashboard (headless Chromium)', () => {
     expect(await card.textContent()).toContain('HTTP 401');
     expect(await card.textContent()).toContain('/hooks/github');
     await page.locator('tr[data-channel=sink]').waitFor();
-    expect(await page.locator('tr[data-channel=sink]').textContent()).toMatch(/\d+ · \d+ delivered/);
+    const channel = await page.locator('tr[data-channel=sink]').textContent();
+    expect(channel).toMatch(/closed/);
+    expect(channel).toMatch(/\d+ · \d+ delivered/);
     await card.locator('summary').click();
     await shot('connectors');
   });

@@ -22,7 +22,7 @@ function channelRow(ch) {
   const last = r.lastAttempt;
   return el('tr', { 'data-channel': ch.name },
     el('td', { text: ch.name }), el('td', { text: ch.type }), el('td', { class: 'mono small', text: ch.target }),
-    el('td', {}, badge(ch.circuit), ch.goneSince ? [' ', badge('gone'), el('div', { class: 'small', text: `410 since ${fmtTime(ch.goneSince)}` })] : ''),
+    el('td', {}, badge(ch.circuit), el('div', { class: 'muted small', text: ch.circuitSource === 'worker' ? 'this process' : 'from recorded attempts' }), ch.goneSince ? [' ', badge('gone'), el('div', { class: 'small', text: `410 since ${fmtTime(ch.goneSince)}` })] : ''),
     el('td', { class: 'small', text: `${r.jobs} · ${r.delivered} delivered · ${r.failing} retrying · ${r.dead} dead` }),
     el('td', { class: 'small' }, last ? [badge(last.outcome), ` ${last.status ? `HTTP ${last.status} ` : ''}${last.latencyMs ?? ''} ms · ${fmtTime(last.time)}`, last.error ? el('div', { text: last.error }) : ''] : el('span', { class: 'muted', text: 'none' })));
 }

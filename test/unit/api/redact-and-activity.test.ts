@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createConnectorActivity, hintFor } from '../../../src/api/connector-activity.ts';
 import { matchRoute, type Route } from '../../../src/api/api-router.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { inferCircuit } from '../../../src/operations/channel-health.ts';
 import { redactFields, redactHeaders } from '../../../src/operations/redact.ts';
 
 describe('redaction', () => {
@@ -62,5 +63,19 @@ describe('API routing', () => {
     expect(matchRoute(routes, 'DELETE', '/api/events/x/replay')).toEqual({ allowed: ['POST'] });
     expect(matchRoute(routes, 'GET', '/api/events/%E0%A4%A').matched).toBeUndefined();
     expect(matchRoute(routes, 'GET', '/api/events/').matched).toBeUndefined();
+  });
+});
+
+describe('circuit state inferred from recorded attempts', () => {
+  const at = (s: number, outcome: string) => ({ time: new Date(Date.UTC(2026, 0, 31, 12, 0, s)).toISOString(), outcome });
+  const now = new Date(Date.UTC(2026, 0, 31, 12, 0, 20));
+  it('opens after N retryable failures in a row, half-opens after the cooldown; 4xx never count', () => {
+    const five = [1, 2, 3, 4, 5].map((s) => at(s, 'retry'));
+    expect(inferCircuit(five, {}, now)).toBe('open');
+    expect(inferCircuit(five, { circuitBreaker: { cooldown: 10_000 } }, now)).toBe('half-open');
+    expect(inferCircuit(five, { circuitBreaker: { failures: 6 } }, now)).toBe('closed');
+    expect(inferCircuit([...five, at(6, 'success')], {}, now)).toBe('closed');
+    expect(inferCircuit([at(1, 'failed'), at(2, 'failed'), at(3, 'failed'), at(4, 'failed'), at(5, 'failed')], {}, now)).toBe('closed');
+    expect(inferCircuit([], {}, now)).toBe('closed');
   });
 });
