@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
-import { actions } from './actions/index.ts';
+import { actions, type ActionRegistry } from './actions/index.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createBus } from './bus/create-bus.ts';
@@ -12,6 +12,7 @@ import { IngressServer } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { startRules, type RunningRules } from './rules-runtime.ts';
 import { createScheduler } from './scheduler/create-scheduler.ts';
+import { createSubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -39,8 +40,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const bus = options.bus ?? (await createBus(config.bus, now));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
-  const worker = startWorker(options, bus, metrics, now);
-  const rules = await startRules(config, { registry: actions, bus, logger, now, vars: options.env?.vars ?? {} });
+  // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
+  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now });
+  const registry = { ...actions, ...subscriptions.actions };
+  const worker = startWorker(options, bus, metrics, now, registry);
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   scheduler.start();
@@ -64,17 +68,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await ingress.close();
       await scheduler.stop();
       await rules.stop();
+      await subscriptions.stop();
       await worker.stop();
       if (!options.bus) await bus.close();
     },
   };
 }
 
-function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date): DeliveryWorker {
+function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     bus,
-    registry: actions,
+    registry,
     channels,
     logger: options.logger,
     now,

@@ -9,6 +9,8 @@ import { loadRuleSet } from './rules/load-rule-set.ts';
 import type { RuleSet, RulesContext } from './rules/rule.ts';
 import { createRuleRouter } from './rules/rule-router.ts';
 import { createRulesWatcher } from './rules/rules-watcher.ts';
+import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
+import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 
 export interface RunningRules {
   getRuleSet(): RuleSet;
@@ -33,6 +35,8 @@ export interface RulesDeps {
   logger: Logger;
   now: () => Date;
   vars?: HubEnv['vars'];
+  /** Chat subscriptions: their rules are merged with the files' (a file rule wins on a name clash). */
+  subscriptions?: Pick<SubscriptionsRuntime, 'startRules'>;
 }
 
 /**
@@ -58,11 +62,13 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
     },
     logger,
   });
-  const router = createRuleRouter({ bus, getRuleSet: () => ruleSet, registry, logger, now });
+  const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
+  const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
+  const router = createRuleRouter({ bus, getRuleSet, registry, logger, now });
   router.start();
-  logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir }, 'rules loaded');
+  logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
   return {
-    getRuleSet: () => ruleSet,
+    getRuleSet,
     degraded: () => watcher.degraded,
     async stop() {
       watcher.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SubscriptionsConfigSchema } from '../subscriptions/settings.ts';
 import { BooleanLikeSchema, DurationSchema, SizeSchema } from './units.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -75,6 +76,8 @@ export const HubConfigSchema = z
     rules: z.string().min(1).default('./rules'),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),
     api: ApiSchema.default({ tokens: [], sessionTtl: 12 * 3600 * 1000 }),
+    /** Chat subscriptions (`/hookhub subscribe …`): who may subscribe, bot tokens, default noise control. */
+    subscriptions: SubscriptionsConfigSchema.optional(),
   })
   .strict();
 

@@ -34,20 +34,20 @@ export const NOISE_BUCKETS = { groups: 'noise-groups', throttle: 'noise-throttle
 /**
  * Noise control shared through the bus (so several hub processes agree): mute windows and
  * mutes from chat, active hours, throttle, then grouping. Jobs the noise layer published itself
- * (digests) always pass. Checked in that order: a muted event is not counted by the throttle.
+ * (digests) are only checked against mutes. In that order: a muted event is not counted by the throttle.
  */
 export function createNoiseGate(deps: { bus: Pick<EventBus, 'kv'>; now: () => Date }): NoiseGate {
   const mutes = createMuteStore(deps.bus.kv(NOISE_BUCKETS.mutes), deps.now);
   return {
     mutes,
     async admit(spec, input) {
-      if (isNoiseJob(input.job)) return { send: true };
       const now = deps.now();
       const mute = (spec?.mute ?? []).find((w) => (!w.from || Date.parse(w.from) <= now.getTime()) && now.getTime() < Date.parse(w.until));
       if (mute) return { send: false, reason: 'muted', until: mute.until };
       const running = await mutes.active([input.scope, ...(input.muteScopes ?? [])]);
       if (running) return { send: false, reason: 'muted', until: running.until };
-      if (!spec) return { send: true };
+      // Digests and held events were admitted once already; a mute since then still applies.
+      if (!spec || isNoiseJob(input.job)) return { send: true };
       const hours = spec.activeHours;
       const outside = hours !== undefined && !isActive(hours, now);
       if (outside && hours.outside === 'drop') return { send: false, reason: 'inactive' };

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Action } from '../actions/action.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { MuteStore } from '../noise/mutes.ts';
+import { loadJobEvent } from './load-event.ts';
+import { chatRequestFrom } from './chat-request.ts';
+import { handleChatCommand } from './handle-command.ts';
+import { postReply } from './post-reply.ts';
+import type { SubscriptionsConfig } from './settings.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
+
+export const SUBSCRIPTION_COMMAND_ACTION = 'subscription-command';
+
+export interface CommandActionDeps {
+  store: SubscriptionStore;
+  mutes: MuteStore;
+  settings: SubscriptionsConfig;
+  bus: Pick<EventBus, 'get'>;
+  /** Recompile this process's subscription rules at once. */
+  onChange?: () => Promise<void> | void;
+}
+
+/**
+ * Runs a chat slash command delivered as a job (the built-in command rule routes
+ * `slack.command.<name>`, `mattermost.command.<name>` and Discord application commands here),
+ * then posts the result. Retries are safe: every command is idempotent per channel and target.
+ */
+export function createSubscriptionCommandAction(deps: CommandActionDeps): Action<Record<string, never>> {
+  return {
+    type: SUBSCRIPTION_COMMAND_ACTION,
+    paramsSchema: z.strictObject({}) as unknown as z.ZodType<Record<string, never>>,
+    destination: () => 'chat:command-replies',
+    async execute(_params, job, given, actionDeps) {
+      const event = await loadJobEvent(deps.bus, given, job.eventId);
+      const request = event ? chatRequestFrom(event, deps.settings.command) : undefined;
+      if (!request) return { status: 204, response: 'not a chat command for hookhub' };
+      const reply = await handleChatCommand(request, { ...deps, now: actionDeps.now });
+      if (!request.reply) return { status: 204, response: `no way to reply: ${reply.text.slice(0, 200)}` };
+      return postReply(request.reply, reply, actionDeps, deps.settings.discord.apiUrl);
+    },
+  };
+}

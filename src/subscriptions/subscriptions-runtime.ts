@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { Action } from '../actions/action.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import { createGroupFlusher, type GroupFlusher } from '../noise/group-flusher.ts';
+import { createNoiseGate, type NoiseGate } from '../noise/noise-gate.ts';
+import type { RulesContext } from '../rules/rule.ts';
+import { CHAT_ACTION, createChatAction } from './chat-action.ts';
+import { createSubscriptionCommandAction, SUBSCRIPTION_COMMAND_ACTION } from './command-action.ts';
+import { SubscriptionsConfigSchema, type SubscriptionsConfig, type SubscriptionsConfigInput } from './settings.ts';
+import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
+import { createSubscriptionRules, type SubscriptionRules } from './subscription-rules.ts';
+
+export interface SubscriptionsRuntimeOptions {
+  bus: EventBus;
+  /** hookhub.yaml `subscriptions:` (parsed or not; absent = defaults). */
+  settings?: SubscriptionsConfig | SubscriptionsConfigInput;
+  logger: Logger;
+  now: () => Date;
+  /** How often due noise groups are sent. Default 1 s. */
+  flushTickMs?: number;
+}
+
+/** Chat subscriptions and noise control for one hub process. */
+export interface SubscriptionsRuntime {
+  /** `chat` and `subscription-command`: add them to the action registry of the workers and the rules. */
+  readonly actions: Readonly<Record<string, Action>>;
+  readonly store: SubscriptionStore;
+  readonly gate: NoiseGate;
+  readonly flusher: GroupFlusher;
+  /** Compiles the subscriptions against the hub's rules context and keeps them fresh. Call once. */
+  startRules(context: RulesContext): Promise<SubscriptionRules>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wiring, in the hub: create this after the bus; merge `actions` into the registry; after the
+ * rules context exists, `startRules(context)` and merge its rules with createRuleSetMerger.
+ */
+export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions): SubscriptionsRuntime {
+  const settings = SubscriptionsConfigSchema.parse(options.settings ?? {});
+  const { bus, logger, now } = options;
+  const store = createSubscriptionStore(bus);
+  const gate = createNoiseGate({ bus, now });
+  const flusher = createGroupFlusher({ bus, now, logger, ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
+  let rules: SubscriptionRules | undefined;
+  const onChange = () => rules?.refresh();
+  const actions: Record<string, Action> = {
+    [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }) as unknown as Action,
+    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, onChange }) as unknown as Action,
+  };
+  flusher.start();
+  return {
+    actions,
+    store,
+    gate,
+    flusher,
+    async startRules(context) {
+      rules = createSubscriptionRules({ store, context, settings, logger });
+      await rules.refresh();
+      rules.start();
+      return rules;
+    },
+    async stop() {
+      rules?.stop();
+      await flusher.stop();
+    },
+  };
+}
