@@ -1,6 +1,6 @@
-/** The machine line of the results: CPU model, cores, memory, Node, commit. */
+/** The machine line of the results: CPU model, cores, memory, Node, commit, and how busy the machine was. */
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 export function machineLine(): string {
   const cpu = cpus();
@@ -11,5 +11,6 @@ export function machineLine(): string {
     // not a git checkout
   }
   const gib = (totalmem() / 2 ** 30).toFixed(1);
-  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib} GiB RAM, Linux ${release()}, Node ${process.version}, commit ${commit}`;
+  const load = loadavg()[0]?.toFixed(1) ?? '?';
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib} GiB RAM, Linux ${release()}, Node ${process.version}, commit ${commit}, 1-min load average ${load} at the end`;
 }
