@@ -49,29 +49,10 @@ function sameSecret(a: string, b: string): boolean {
  * read from config on each request. Logout revokes the nonce in this process.
  */
 export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlMs: number; now: () => Date }): Authenticator {
-  const keys = new Map(tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]));
+  const keys: Keys = new Map(tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]));
   const revoked = new Map<string, number>();
-  const csrfOf = (key: Buffer, nonce: string): string => b64(createHmac('sha256', key).update(`csrf:${nonce}`).digest());
 
-  const open = (cookie: string | undefined): (Session & { nonce: string }) | undefined => {
-    if (!cookie || cookie.length > 512) return undefined;
-    const [payload, mac] = cookie.split('.');
-    if (!payload || !mac) return undefined;
-    let claims: { n?: unknown; e?: unknown; s?: unknown };
-    try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
-    } catch {
-      return undefined;
-    }
-    if (typeof claims.n !== 'string' || typeof claims.e !== 'number' || typeof claims.s !== 'string') return undefined;
-    const holder = keys.get(claims.n);
-    if (!holder) return undefined;
-    const expected = b64(createHmac('sha256', holder.key).update(payload).digest());
-    if (!sameSecret(expected, mac)) return undefined;
-    if (claims.e <= options.now().getTime() || revoked.has(claims.s)) return undefined;
-    const principal: Principal = { name: claims.n, role: holder.role, via: 'session', expiresAt: claims.e };
-    return { principal, csrfToken: csrfOf(holder.key, claims.s), expiresAt: claims.e, nonce: claims.s };
-  };
+  const open = (cookie: string | undefined) => openCookie(cookie, keys, revoked, options.now().getTime());
 
   return {
     bearer(header) {
@@ -109,4 +90,29 @@ export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlM
       return typeof presented === 'string' && sameSecret(session.csrfToken, presented);
     },
   };
+}
+
+type Keys = ReadonlyMap<string, { role: Role; key: Buffer }>;
+
+const csrfOf = (key: Buffer, nonce: string): string => b64(createHmac('sha256', key).update(`csrf:${nonce}`).digest());
+
+/** Verifies a session cookie's MAC (constant time), expiry and revocation; the role comes from config. */
+function openCookie(cookie: string | undefined, keys: Keys, revoked: ReadonlyMap<string, number>, now: number): (Session & { nonce: string }) | undefined {
+  if (!cookie || cookie.length > 512) return undefined;
+  const [payload, mac] = cookie.split('.');
+  if (!payload || !mac) return undefined;
+  let claims: { n?: unknown; e?: unknown; s?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    return undefined;
+  }
+  if (typeof claims.n !== 'string' || typeof claims.e !== 'number' || typeof claims.s !== 'string') return undefined;
+  const holder = keys.get(claims.n);
+  if (!holder) return undefined;
+  const expected = b64(createHmac('sha256', holder.key).update(payload).digest());
+  if (!sameSecret(expected, mac)) return undefined;
+  if (claims.e <= now || revoked.has(claims.s)) return undefined;
+  const principal: Principal = { name: claims.n, role: holder.role, via: 'session', expiresAt: claims.e };
+  return { principal, csrfToken: csrfOf(holder.key, claims.s), expiresAt: claims.e, nonce: claims.s };
 }

@@ -6,7 +6,7 @@ import { createAuthenticator, type Authenticator, type Principal, type Session }
 import { createConnectorActivity } from './connector-activity.ts';
 import { checkCsrf } from './csrf.ts';
 import { dlqRoutes } from './dlq-routes.ts';
-import { createEventStream } from './event-stream.ts';
+import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps, sendJson, setSecurityHeaders } from './http-kit.ts';
 import { ruleRoutes } from './rules-routes.ts';
@@ -35,7 +35,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     ...deps,
     now,
     activity: createConnectorActivity({ connectors: Object.keys(deps.config.connectors) }),
-    stream: createEventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
+    stream: new EventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
   };
   const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
   const publicUrl = deps.config.server.publicUrl;
@@ -47,25 +47,6 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     ...statusRoutes(ctx),
   ];
   const serveStatic = createStaticFiles();
-
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const method = req.method ?? 'GET';
-    const { matched, allowed } = matchRoute(routes, method, url.pathname);
-    if (!matched) {
-      if (allowed.length > 0) throw new ApiError(405, `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
-      throw new ApiError(404, 'no such API endpoint (see docs/api.md)');
-    }
-    const { route, params } = matched;
-    let principal: Principal = { name: 'anonymous', role: 'viewer', via: 'bearer' };
-    if (route.access !== 'public') {
-      const who = identify(req, auth);
-      if (!who) throw new ApiError(401, 'authentication required: Authorization: Bearer <token>, or log in at /login', { 'www-authenticate': 'Bearer realm="hookhub"' });
-      principal = who.principal;
-      if (!allows(principal, route.access)) throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
-      if (who.session && method !== 'GET' && method !== 'HEAD') checkCsrf(req, auth, who.session, publicUrl);
-    }
-    await route.handle({ req, res, params, query: url.searchParams, principal });
-  };
 
   return {
     handle(req, res) {
@@ -80,11 +61,31 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
         if (serveStatic(req, res, url.pathname)) return;
         return sendJson(res, 404, { error: 'not found' });
       }
-      handleApi(req, res, url).catch((error: unknown) => answerError(res, error, deps.logger));
+      dispatch({ routes, auth, publicUrl }, req, res, url).catch((error: unknown) => answerError(res, error, deps.logger));
     },
     observeHook: (observation) => ctx.activity.observe(observation),
     close: () => ctx.stream.close(),
   };
+}
+
+/** Route, authenticate (bearer or session), authorize by role, check CSRF on cookie mutations, handle. */
+async function dispatch(api: { routes: Route[]; auth: Authenticator; publicUrl: string | undefined }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const method = req.method ?? 'GET';
+  const { matched, allowed } = matchRoute(api.routes, method, url.pathname);
+  if (!matched) {
+    if (allowed.length > 0) throw new ApiError(405, `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+    throw new ApiError(404, 'no such API endpoint (see docs/api.md)');
+  }
+  const { route, params } = matched;
+  let principal: Principal = { name: 'anonymous', role: 'viewer', via: 'bearer' };
+  if (route.access !== 'public') {
+    const who = identify(req, api.auth);
+    if (!who) throw new ApiError(401, 'authentication required: Authorization: Bearer <token>, or log in at /login', { 'www-authenticate': 'Bearer realm="hookhub"' });
+    principal = who.principal;
+    if (!allows(principal, route.access)) throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
+    if (who.session && method !== 'GET' && method !== 'HEAD') checkCsrf(req, api.auth, who.session, api.publicUrl);
+  }
+  await route.handle({ req, res, params, query: url.searchParams, principal });
 }
 
 /** A bearer header decides alone (a wrong one is 401 even with a valid cookie); otherwise the session cookie. */
