@@ -13,7 +13,8 @@ const GithubAppSchema = z.strictObject({
   appId: z.union([z.string().min(1), z.number().int().positive()]).transform(String),
   /** PEM text (`\n` escapes are accepted, as in environment variables). */
   privateKey: z.string().min(1, { error: 'app.privateKey is empty — set the environment variable it comes from' }),
-  installationId: z.coerce.number().int().positive(),
+  /** Needed to manage repo/org hooks; not for the App's own webhook (`appWebhook`). */
+  installationId: z.coerce.number().int().positive().optional(),
 });
 
 /** Missed-delivery recovery: list recent deliveries, redeliver the failed ones the hub does not have. */
@@ -50,6 +51,8 @@ export const GithubConfigSchema = z
     /** REST API base URL; for GitHub Enterprise Server `https://<host>/api/v3`. */
     apiUrl: z.url({ protocol: /^https?$/ }).optional(),
     reconcile: ReconcileSchema.optional(),
+    /** This connector receives the GitHub App's own webhook: keep its URL and secret, and recover its missed deliveries. */
+    appWebhook: z.boolean().optional(),
   })
   .refine((c) => !(c.token && c.app), { error: 'give either token or app, not both', path: ['token'] })
   .superRefine((c, ctx) => {
@@ -58,6 +61,11 @@ export const GithubConfigSchema = z
     if (covered.length === 0) return;
     const message = `${covered.join(', ')} belong${covered.length === 1 ? 's' : ''} to an org that is also listed: each event would arrive twice (once per hook); drop ${covered.length === 1 ? 'it' : 'them'} from repos`;
     ctx.addIssue({ code: 'custom', path: ['repos'], message });
+  })
+  .refine((c) => !c.appWebhook || c.app, { error: 'appWebhook needs app { appId, privateKey } (the App webhook is managed with the App\'s JWT)', path: ['appWebhook'] })
+  .refine((c) => !c.app || c.app.installationId !== undefined || (!c.repos?.length && !c.orgs?.length), {
+    error: 'repos/orgs with app need app.installationId (the installation that may manage their hooks)',
+    path: ['app'],
   })
   .refine((c) => c.token || c.app || (!c.repos?.length && !c.orgs?.length), {
     error: 'repos/orgs need GitHub API access: set token (a PAT) or app { appId, privateKey, installationId }',

@@ -29,7 +29,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     const margin = settings.refreshBeforeMs ?? 5 * 60_000;
     const appAuth = createAppAuth({
       appId: app.appId,
-      installationId: app.installationId,
+      ...(app.installationId !== undefined ? { installationId: app.installationId } : {}),
       request: options.request,
       // The JWT uses the injected clock too, so one clock drives every expiry decision.
       createJwt: async (appId, timeDifference = 0) => {
@@ -41,6 +41,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     let pending: Promise<Token> | undefined;
 
     async function mint(): Promise<Token> {
+      if (app.installationId === undefined) throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
       const auth = await appAuth({ type: 'installation', refresh: true });
       const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
       settings.onRefresh?.(minted.expiresAt);

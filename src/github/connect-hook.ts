@@ -1,4 +1,4 @@
-import { lastDelivery } from './deliveries-api.ts';
+import { hookDeliveriesPath, lastDelivery } from './deliveries-api.ts';
 import { createHook, deleteHook, listHooks, updateHook, type GithubHook } from './hooks-api.ts';
 import type { GithubClient } from './github-client.ts';
 import { targetLabel, type HookTarget } from './hook-target.ts';
@@ -52,7 +52,7 @@ export async function connectHook(client: GithubClient, target: HookTarget, desi
  */
 async function checkDeliveries(client: GithubClient, target: HookTarget, plan: HookPlan): Promise<HookPlan> {
   if (plan.action !== 'unchanged') return plan;
-  const last = await lastDelivery(client, target, plan.hook.id);
+  const last = await lastDelivery(client, hookDeliveriesPath(target, plan.hook.id));
   if (last?.status_code !== 401) return plan;
   return { ...plan, action: 'update', changes: ['secret set again (the hub answered 401 to the latest delivery)'] };
 }

@@ -15,14 +15,22 @@ export const HookDeliverySchema = z.object({
 });
 export type HookDelivery = z.output<typeof HookDeliverySchema>;
 
+/** Where a hook's deliveries are listed: a repo/org hook's, or the GitHub App's own webhook's. */
+export function hookDeliveriesPath(target: HookTarget, hookId: number): string {
+  return `${hooksPath(target)}/${hookId}/deliveries`;
+}
+
+/** The GitHub App's own webhook (JWT-authenticated). https://docs.github.com/en/rest/apps/webhooks */
+export const APP_HOOK_DELIVERIES = '/app/hook/deliveries';
+
 /**
- * Deliveries of one hook, newest first, back to `since`. Follows the `Link: rel="next"` cursor
+ * Deliveries of one hook (`path` from hookDeliveriesPath or APP_HOOK_DELIVERIES), newest first, back to `since`. Follows the `Link: rel="next"` cursor
  * (this endpoint pages with `cursor`, not `page`) and stops at the first page that reaches past `since`.
  * https://docs.github.com/en/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
  */
-export async function listDeliveries(client: GithubClient, target: HookTarget, hookId: number, since: Date): Promise<HookDelivery[]> {
+export async function listDeliveries(client: GithubClient, path: string, since: Date): Promise<HookDelivery[]> {
   const out: HookDelivery[] = [];
-  let url: string | undefined = `${hooksPath(target)}/${hookId}/deliveries?per_page=100`;
+  let url: string | undefined = `${path}?per_page=100`;
   while (url) {
     const response = await client.request(`GET ${url}`);
     const page = z.array(HookDeliverySchema).parse(response.data);
@@ -35,14 +43,14 @@ export async function listDeliveries(client: GithubClient, target: HookTarget, h
 }
 
 /** The newest delivery of a hook, or undefined when it has none. */
-export async function lastDelivery(client: GithubClient, target: HookTarget, hookId: number): Promise<HookDelivery | undefined> {
-  const { data } = await client.request(`GET ${hooksPath(target)}/${hookId}/deliveries`, { per_page: 1 });
+export async function lastDelivery(client: GithubClient, path: string): Promise<HookDelivery | undefined> {
+  const { data } = await client.request(`GET ${path}`, { per_page: 1 });
   return z.array(HookDeliverySchema).parse(data)[0];
 }
 
 /** Asks GitHub to deliver a past delivery again (202; it arrives with the same X-GitHub-Delivery). */
-export async function redeliver(client: GithubClient, target: HookTarget, hookId: number, deliveryId: number): Promise<void> {
-  await client.request(`POST ${hooksPath(target)}/${hookId}/deliveries/${deliveryId}/attempts`);
+export async function redeliver(client: GithubClient, path: string, deliveryId: number): Promise<void> {
+  await client.request(`POST ${path}/${deliveryId}/attempts`);
 }
 
 /** The `rel="next"` URL of an RFC 8288 Link header. */

@@ -14,6 +14,8 @@ export interface GithubConnectorSettings {
   config: GithubConfig;
   apiUrl: string;
   reconcile: GithubReconcileConfig;
+  /** `appWebhook: true`: the App's own webhook is managed too. */
+  appWebhook: boolean;
   /** Declared in `repos`/`orgs`. */
   targets: HookTarget[];
   auth?: GithubAuth;
@@ -64,6 +66,7 @@ function resolve(name: string, config: GithubConfig, serverUrl: string | undefin
     config,
     ...githubApiDefaults(config),
     targets: targetsOf(config),
+    appWebhook: config.appWebhook === true,
     ...(auth ? { auth } : {}),
     ...(publicUrl ? { hookUrl: hookUrlFor(publicUrl, name) } : {}),
   };

@@ -84,7 +84,7 @@ async function pass(ctx: SyncContext, now: () => Date): Promise<void> {
 function buildContexts(options: GithubSyncOptions, now: () => Date): Promise<SyncContext[]> {
   const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
   const apis = githubConnectors(options.config)
-    .filter((c) => c.targets.length > 0)
+    .filter((c) => c.targets.length > 0 || c.appWebhook)
     .map((settings) => ({ settings, ...requireApi(settings) }));
   return Promise.all(
     apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {

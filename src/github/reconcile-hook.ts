@@ -1,4 +1,4 @@
-import { listDeliveries, redeliver, type HookDelivery } from './deliveries-api.ts';
+import { APP_HOOK_DELIVERIES, hookDeliveriesPath, listDeliveries, redeliver, type HookDelivery } from './deliveries-api.ts';
 import type { GithubClient } from './github-client.ts';
 import { targetLabel, type HookTarget } from './hook-target.ts';
 import { selectRedeliveries } from './select-redeliveries.ts';
@@ -12,8 +12,10 @@ export interface ReconcileOptions {
 }
 
 export interface ReconcileResult {
+  /** `owner/repo`, an org, or `app` (the GitHub App's own webhook). */
   target: string;
-  hookId: number;
+  /** Absent for the App webhook. */
+  hookId?: number;
   /** Delivery attempts listed in the window. */
   scanned: number;
   /** Failed on GitHub's side, but the hub has the event (e.g. it answered after GitHub's 10 s timeout). */
@@ -33,26 +35,26 @@ export interface ReconcileResult {
  * keeps its `X-GitHub-Delivery`, so the bus dedups, and a recovered GUID then has a successful attempt.
  * https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries
  */
-export async function reconcileHook(client: GithubClient, target: HookTarget, hookId: number, options: ReconcileOptions): Promise<ReconcileResult> {
-  const deliveries = await listDeliveries(client, target, hookId, options.since);
+export function reconcileHook(client: GithubClient, target: HookTarget, hookId: number, options: ReconcileOptions): Promise<ReconcileResult> {
+  return reconcileDeliveries(client, { target: targetLabel(target), hookId }, hookDeliveriesPath(target, hookId), options);
+}
+
+/** The same for the GitHub App's own webhook (App auth only). */
+export function reconcileAppHook(client: GithubClient, options: ReconcileOptions): Promise<ReconcileResult> {
+  return reconcileDeliveries(client, { target: 'app' }, APP_HOOK_DELIVERIES, options);
+}
+
+async function reconcileDeliveries(client: GithubClient, label: { target: string; hookId?: number }, path: string, options: ReconcileOptions): Promise<ReconcileResult> {
+  const deliveries = await listDeliveries(client, path, options.since);
   const { failed, gaveUp } = selectRedeliveries(deliveries, options.maxRedeliveries);
-  const result: ReconcileResult = {
-    target: targetLabel(target),
-    hookId,
-    scanned: deliveries.length,
-    alreadyInHub: [],
-    redelivered: [],
-    gaveUp,
-    errors: [],
-    dryRun: options.dryRun ?? false,
-  };
+  const result: ReconcileResult = { ...label, scanned: deliveries.length, alreadyInHub: [], redelivered: [], gaveUp, errors: [], dryRun: options.dryRun ?? false };
   for (const delivery of failed) {
     if (await options.isKnown(delivery.guid)) {
       result.alreadyInHub.push(delivery.guid);
       continue;
     }
     try {
-      if (!options.dryRun) await redeliver(client, target, hookId, delivery.id);
+      if (!options.dryRun) await redeliver(client, path, delivery.id);
       result.redelivered.push(delivery);
     } catch (err) {
       result.errors.push({ guid: delivery.guid, message: (err as Error).message });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../connectors/github/config.ts';
 import { githubConnector as githubProvider } from '../../connectors/github/index.ts';
+import { ensureAppHook } from './app-hook.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubConnectorSettings } from './github-settings.ts';
@@ -33,19 +34,39 @@ export interface RotationDeps {
  * The old secret stays listed for GitHub's 3-day delivery window, then can be dropped.
  */
 export async function rotateSecret(deps: RotationDeps): Promise<RotationOutcome> {
-  const hooks = await Promise.all(deps.targets.map(async (t) => ({ target: t, hook: await findHubHook(deps.client, t, deps.desired.url) })));
-  const present = hooks.filter((h) => h.hook !== undefined);
-  const behind = present.filter((h) => parseMarkedUrl(h.hook?.config.url ?? '').fingerprint !== deps.desired.fingerprint);
-  if (behind.length === 0) return { kind: 'generated', secret: randomBytes(32).toString('hex'), hooks: present.length };
+  const hooks = await hubHooks(deps);
+  const behind = hooks.filter((h) => h.fingerprint !== deps.desired.fingerprint);
+  if (behind.length === 0) return { kind: 'generated', secret: randomBytes(32).toString('hex'), hooks: hooks.length };
   if (!deps.skipCheck && !deps.dryRun) await checkHubAccepts(deps);
   const results: ConnectResult[] = [];
-  for (const { target } of behind) results.push(await connectHook(deps.client, target, deps.desired, deps.dryRun));
+  for (const hook of behind) results.push(await hook.switch());
   return {
     kind: 'switched',
     results,
     keepOldUntil: new Date(deps.now().getTime() + GITHUB_DELIVERY_RETENTION_MS),
     hubAcceptsOld: deps.settings.config.secret.length > 1,
   };
+}
+
+interface HubHook {
+  /** The fingerprint marker in its URL, if any. */
+  fingerprint: string | undefined;
+  switch: () => Promise<ConnectResult>;
+}
+
+/** The hub's hooks on the targets, plus the App webhook when the connector manages it (and it points at the hub). */
+async function hubHooks(deps: RotationDeps): Promise<HubHook[]> {
+  const out: HubHook[] = [];
+  for (const target of deps.targets) {
+    const hook = await findHubHook(deps.client, target, deps.desired.url);
+    if (hook) out.push({ fingerprint: parseMarkedUrl(hook.config.url ?? '').fingerprint, switch: () => connectHook(deps.client, target, deps.desired, deps.dryRun) });
+  }
+  if (deps.settings.appWebhook) {
+    const { data } = await deps.client.request('GET /app/hook/config');
+    const marked = parseMarkedUrl((data as { url?: string }).url ?? '');
+    if (marked.url === deps.desired.url) out.push({ fingerprint: marked.fingerprint, switch: () => ensureAppHook(deps.client, deps.desired, deps.dryRun) });
+  }
+  return out;
 }
 
 /** Sends the hub a `ping` signed with the new secret, as GitHub would, and insists on a 2xx. */

@@ -6,7 +6,8 @@ import type { GithubMetrics } from './github-metrics.ts';
 import type { GithubConnectorSettings } from './github-settings.ts';
 import { targetLabel } from './hook-target.ts';
 import type { DesiredHook } from './plan-hook.ts';
-import { reconcileHook, type ReconcileResult } from './reconcile-hook.ts';
+import { reconcileAppHook, reconcileHook, type ReconcileResult } from './reconcile-hook.ts';
+import { ensureAppHook } from './app-hook.ts';
 
 export interface SyncContext {
   settings: GithubConnectorSettings;
@@ -20,13 +21,15 @@ export interface SyncContext {
 /** Ensures every declared repo/org has the hub's hook. One target failing does not stop the others. */
 export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
   const results: ConnectResult[] = [];
-  for (const target of ctx.settings.targets) {
+  const steps = ctx.settings.targets.map((t) => ({ label: targetLabel(t), run: () => connectHook(ctx.client, t, ctx.desired) }));
+  if (ctx.settings.appWebhook) steps.push({ label: 'app', run: () => ensureAppHook(ctx.client, ctx.desired) });
+  for (const step of steps) {
     try {
-      const result = await connectHook(ctx.client, target, ctx.desired);
+      const result = await step.run();
       results.push(result);
       logConnect(ctx, result);
     } catch (err) {
-      ctx.logger.error({ connector: ctx.settings.name, target: targetLabel(target), err: (err as Error).message }, 'GitHub hook setup failed');
+      ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: (err as Error).message }, 'GitHub hook setup failed');
     }
   }
   return results;
@@ -37,15 +40,23 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
   const results: ReconcileResult[] = [];
   const { name } = ctx.settings;
   const isKnown = async (guid: string) => (await ctx.bus.get('events', guid)) !== undefined;
-  for (const target of ctx.settings.targets) {
+  const options = { since, isKnown, dryRun, maxRedeliveries: ctx.settings.reconcile.maxRedeliveries };
+  const steps = ctx.settings.targets.map((t) => ({
+    label: targetLabel(t),
+    run: async () => {
+      const hook = await findHubHook(ctx.client, t, ctx.desired.url);
+      return hook ? reconcileHook(ctx.client, t, hook.id, options) : undefined;
+    },
+  }));
+  if (ctx.settings.appWebhook) steps.push({ label: 'app', run: () => reconcileAppHook(ctx.client, options) });
+  for (const step of steps) {
     try {
-      const hook = await findHubHook(ctx.client, target, ctx.desired.url);
-      if (!hook) continue;
-      const result = await reconcileHook(ctx.client, target, hook.id, { since, isKnown, dryRun, maxRedeliveries: ctx.settings.reconcile.maxRedeliveries });
+      const result = await step.run();
+      if (!result) continue;
       results.push(result);
       countRecovered(ctx, result);
     } catch (err) {
-      ctx.logger.error({ connector: name, target: targetLabel(target), err: (err as Error).message }, 'GitHub reconciliation failed');
+      ctx.logger.error({ connector: name, target: step.label, err: (err as Error).message }, 'GitHub reconciliation failed');
     }
   }
   return results;

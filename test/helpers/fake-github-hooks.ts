@@ -39,6 +39,28 @@ export function handleHooks(r: HookRequest): Reply {
   return notFound();
 }
 
+/** The GitHub App's own webhook (`/app/hook/...`, JWT-authenticated); 404 until the test sets one up. */
+export function handleAppHook(r: HookRequest): Reply {
+  const owner = r.store.owners.get('app');
+  const hook = owner?.hooks[0];
+  if (!owner || !hook) return notFound();
+  if (r.path === '/app/hook/config' && r.method === 'GET') return ok(appConfig(hook));
+  if (r.path === '/app/hook/config' && r.method === 'PATCH') {
+    const { secret, ...rest } = (r.body ?? {}) as Partial<FakeHook['config']>;
+    hook.config = { ...hook.config, ...rest, insecure_ssl: String(rest.insecure_ssl ?? hook.config.insecure_ssl), ...(secret ? { secret } : {}) };
+    return ok(appConfig(hook));
+  }
+  if (r.path === '/app/hook/deliveries' && r.method === 'GET') return listDeliveries(r, owner, hook);
+  const attempt = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(r.path);
+  if (attempt && r.method === 'POST') return redeliver(r, owner, hook, Number(attempt[1]));
+  return notFound();
+}
+
+function appConfig(hook: FakeHook) {
+  const { secret, ...config } = hook.config;
+  return secret ? { ...config, secret: '********' } : config;
+}
+
 function createHook(r: HookRequest, owner: FakeOwner): Reply {
   const body = (r.body ?? {}) as { events?: string[]; active?: boolean; config?: Partial<FakeHook['config']> };
   if (!body.config?.url) return invalid('url', 'missing_field');

@@ -19,7 +19,7 @@ export function freePort(): Promise<number> {
 }
 
 /** hookhub.yaml text with one github connector named `github` pointed at the fake API. */
-export function githubHubConfig(options: { apiUrl: string; hubPort: number; github: string }): HubConfig {
+export function githubHubConfig(options: { apiUrl: string; hubPort: number; github: string; vars?: Record<string, string> }): HubConfig {
   const text = `server: { port: ${options.hubPort}, host: 127.0.0.1, publicUrl: "http://127.0.0.1:${options.hubPort}" }
 connectors:
   github:
@@ -27,7 +27,7 @@ connectors:
     apiUrl: "${options.apiUrl}"
 ${options.github.replace(/^/gm, '    ')}
 `;
-  return parseConfig('/tmp/hookhub-github-test.yaml', text, { vars: {} });
+  return parseConfig('/tmp/hookhub-github-test.yaml', text, { vars: options.vars ?? {} });
 }
 
 /** The hub's ingress for the configured connectors, on the configured port; stop it to play "the hub is down". */

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 /** A webhook as the fake stores it: unlike GitHub's answers, the secret is kept in clear. */
 export interface FakeHook {
-  type: 'Repository' | 'Organization';
+  type: 'Repository' | 'Organization' | 'App';
   id: number;
   name: 'web';
   active: boolean;

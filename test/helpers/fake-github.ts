@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createFakeAuth, type FakeAppSettings } from './fake-github-auth.ts';
 import { createFakeGithubStore } from './fake-github-store.ts';
-import { handleHooks, type Reply } from './fake-github-hooks.ts';
+import { handleAppHook, handleHooks, type Reply } from './fake-github-hooks.ts';
 
 export interface FakeGithubOptions {
   /** Personal access tokens accepted. */
@@ -62,6 +62,12 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     }
     const token = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (token && req.method === 'POST') return accessToken(req, Number(token[1]), headers);
+    if (path.startsWith('/app/hook')) {
+      const problem = auth.jwtProblem(req.headers.authorization);
+      if (problem) return { status: 401, headers, body: { message: problem, documentation_url: 'https://docs.github.com/rest' } };
+      const reply = handleAppHook({ method: req.method ?? 'GET', path, query, body, store, base: url, track });
+      return { ...reply, headers: { ...headers, ...reply.headers } };
+    }
     if (!auth.tokenOk(req.headers.authorization)) return { status: 401, headers, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
     if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
     if (limit.remaining <= 0) return { status: 403, headers: rateHeaders(), body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' } };
@@ -96,6 +102,13 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     issuedTokens: auth.issued,
     addRepo: (fullName: string) => store.add(`repos/${fullName}`),
     addOrg: (org: string) => store.add(`orgs/${org}`),
+    /** Gives the App a webhook (as its settings page would), pointing wherever `url` says. */
+    setAppHook(hookUrl: string, secret?: string) {
+      const time = new Date().toISOString();
+      const owner = store.add('app');
+      owner.hooks = [{ type: 'App', id: store.nextId(), name: 'web', active: true, events: ['*'], config: { url: hookUrl, content_type: 'json', insecure_ssl: '0', ...(secret ? { secret } : {}) }, created_at: time, updated_at: time }];
+      return owner;
+    },
     /** Hooks of a repo (`owner/repo`) or org, with their real secrets. */
     hooks: (target: string) => store.owners.get(target.includes('/') ? `repos/${target}` : `orgs/${target}`)?.hooks ?? [],
     /** The next `remaining` calls succeed; then 403 until `reset`. */

@@ -74,22 +74,33 @@ export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, ev
 /** The targets named on the command line, or else the connector's `repos`/`orgs`. */
 export function targetsFrom(args: readonly string[], settings: GithubConnectorSettings): HookTarget[] {
   const targets = args.length > 0 ? args.map(parseHookTarget) : settings.targets;
-  if (targets.length === 0) throw new Error(`no repos or orgs given, and connectors.${settings.name} lists none (repos: [owner/repo], orgs: [org])`);
+  if (targets.length === 0 && !withApp(args, settings)) {
+    throw new Error(`no repos or orgs given, and connectors.${settings.name} lists none (repos: [owner/repo], orgs: [org])`);
+  }
   return targets;
+}
+
+/** Whether a command also covers the App's own webhook: when no targets are named and `appWebhook` is on. */
+export function withApp(args: readonly string[], settings: GithubConnectorSettings): boolean {
+  return args.length === 0 && settings.appWebhook;
 }
 
 /** Runs `step` for each target; a failing target is reported on stderr and makes the exit code 1, the others still run. */
 export async function eachTarget<T>(cli: GithubCli, targets: readonly HookTarget[], step: (t: HookTarget) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
-  for (const target of targets) {
-    try {
-      out.push(await step(target));
-    } catch (err) {
-      cli.warn(`${targetLabel(target)}: error: ${describeApiError(err)}\n`);
-      process.exitCode = 1;
-    }
-  }
+  for (const target of targets) out.push(...(await attempt(cli, targetLabel(target), () => step(target))));
   return out;
+}
+
+/** Runs one step: `[result]`, or `[]` after reporting the failure on stderr (exit code 1). */
+export async function attempt<T>(cli: GithubCli, label: string, step: () => Promise<T>): Promise<T[]> {
+  try {
+    return [await step()];
+  } catch (err) {
+    cli.warn(`${label}: error: ${describeApiError(err)}\n`);
+    process.exitCode = 1;
+    return [];
+  }
 }
 
 /** GitHub's answer in words, with the likely fix for the common statuses. */

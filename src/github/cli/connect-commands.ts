@@ -1,14 +1,16 @@
 import { connectHook, disconnectHook, type ConnectResult } from '../connect-hook.ts';
-import { lastDelivery } from '../deliveries-api.ts';
+import { hookDeliveriesPath, lastDelivery } from '../deliveries-api.ts';
 import { pingHook } from '../hooks-api.ts';
 import { targetLabel } from '../hook-target.ts';
 import { findHubHook } from '../connect-hook.ts';
-import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+import { ensureAppHook } from '../app-hook.ts';
+import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';
 
 /** `connect [targets…]`: one line per target saying what changed. */
 export async function runConnect(cli: GithubCli, args: readonly string[], dryRun: boolean): Promise<void> {
   const targets = targetsFrom(args, cli.settings);
   const results = await eachTarget(cli, targets, (t) => connectHook(cli.client, t, cli.desired, dryRun));
+  if (withApp(args, cli.settings)) results.push(...(await attempt(cli, 'app', () => ensureAppHook(cli.client, cli.desired, dryRun))));
   for (const r of results) cli.write(connectLine(r, cli.desired.events));
   const declared = new Set(cli.settings.targets.map(targetLabel));
   const extra = results.map((r) => r.target).filter((t) => !declared.has(t));
@@ -43,15 +45,16 @@ export async function runDisconnect(cli: GithubCli, args: readonly string[], all
 
 /** `ping [targets…]`: asks GitHub to ping the hub's hook, then reports how the hub answered. */
 export async function runPing(cli: GithubCli, args: readonly string[], waitMs: number): Promise<void> {
+  if (withApp(args, cli.settings)) cli.write('app: skipped (GitHub has no ping for an App webhook; `hookhub github list` shows its last delivery)\n');
   await eachTarget(cli, targetsFrom(args, cli.settings), async (target) => {
     const label = targetLabel(target);
     const hook = await findHubHook(cli.client, target, cli.desired.url);
     if (!hook) throw new Error(`no hub hook (run \`hookhub github connect ${label}\`)`);
-    const before = (await lastDelivery(cli.client, target, hook.id))?.id ?? 0;
+    const before = (await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id)))?.id ?? 0;
     await pingHook(cli.client, target, hook.id);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
-      const last = await lastDelivery(cli.client, target, hook.id);
+      const last = await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id));
       if (last && last.id > before && last.event === 'ping') {
         const ok = last.status_code >= 200 && last.status_code < 300;
         cli.write(`${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${last.status_code} ${last.status} (guid ${last.guid})\n`);

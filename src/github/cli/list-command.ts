@@ -1,8 +1,8 @@
-import { lastDelivery, type HookDelivery } from '../deliveries-api.ts';
-import { listHooks, type GithubHook } from '../hooks-api.ts';
+import { APP_HOOK_DELIVERIES, hookDeliveriesPath, lastDelivery, type HookDelivery } from '../deliveries-api.ts';
+import { GithubHookSchema, listHooks, type GithubHook } from '../hooks-api.ts';
 import { targetLabel } from '../hook-target.ts';
 import { parseMarkedUrl } from '../secret-fingerprint.ts';
-import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';
 
 interface Row {
   target: string;
@@ -21,11 +21,12 @@ export async function runList(cli: GithubCli, args: readonly string[], json: boo
         target: targetLabel(target),
         hook,
         hub: parseMarkedUrl(hook.config.url ?? '').url === cli.desired.url ? ('hookhub' as const) : ('other' as const),
-        last: await lastDelivery(cli.client, target, hook.id),
+        last: await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id)),
       })),
     );
   });
   const rows = groups.flat();
+  if (withApp(args, cli.settings)) rows.push(...(await attempt(cli, 'app', () => appRow(cli))));
   if (json) {
     cli.write(`${JSON.stringify(rows.map((r) => ({ target: r.target, id: r.hook.id, url: displayUrl(r.hook.config.url), hookhub: r.hub === 'hookhub', active: r.hook.active, events: r.hook.events, lastDelivery: r.last ?? null })), null, 2)}\n`);
     return;
@@ -34,8 +35,17 @@ export async function runList(cli: GithubCli, args: readonly string[], json: boo
     if (groups.length === targets.length) cli.write('no hooks\n');
     return;
   }
-  const table = rows.map((r) => [r.target, String(r.hook.id), r.hub, r.hook.active ? 'yes' : 'no', r.hook.events.join(','), lastText(r.last, cli.now()), displayUrl(r.hook.config.url)]);
+  const table = rows.map((r) => [r.target, r.target === 'app' ? '-' : String(r.hook.id), r.hub, r.hook.active ? 'yes' : 'no', r.hook.events.join(','), lastText(r.last, cli.now()), displayUrl(r.hook.config.url)]);
   cli.write(formatTable(['TARGET', 'HOOK', 'OWNER', 'ACTIVE', 'EVENTS', 'LAST DELIVERY', 'URL'], table));
+}
+
+/** The App's own webhook as a row; its events are the App's subscriptions, shown in its settings. */
+async function appRow(cli: GithubCli): Promise<Row> {
+  const { data } = await cli.client.request('GET /app/hook/config');
+  const config = GithubHookSchema.shape.config.parse(data);
+  const hook: GithubHook = { id: 0, active: true, events: ['(app settings)'], config };
+  const hub = parseMarkedUrl(config.url ?? '').url === cli.desired.url ? ('hookhub' as const) : ('other' as const);
+  return { target: 'app', hook, hub, last: await lastDelivery(cli.client, APP_HOOK_DELIVERIES) };
 }
 
 /** Scheme, host and path only: other tools put tokens in query strings, and hookhub's marker is noise here. */

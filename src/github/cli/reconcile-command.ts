@@ -1,8 +1,8 @@
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../../connectors/github/config.ts';
 import { parseDuration } from '../../actions/runtime/duration.ts';
 import { findHubHook } from '../connect-hook.ts';
-import { reconcileHook, type ReconcileResult } from '../reconcile-hook.ts';
-import { eachTarget, targetsFrom, type GithubCli } from './cli-context.ts';
+import { reconcileAppHook, reconcileHook, type ReconcileResult } from '../reconcile-hook.ts';
+import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';
 
 /** `reconcile [targets…] [--since 24h|ISO] [--dry-run]`: redeliver what the hub missed. */
 export async function runReconcile(cli: GithubCli, args: readonly string[], opts: { since?: string; dryRun: boolean; json: boolean }): Promise<void> {
@@ -10,11 +10,13 @@ export async function runReconcile(cli: GithubCli, args: readonly string[], opts
   const bus = await cli.openBus();
   try {
     const isKnown = async (guid: string) => (await bus.get('events', guid)) !== undefined;
+    const options = { since, isKnown, dryRun: opts.dryRun, maxRedeliveries: cli.settings.reconcile.maxRedeliveries };
     const results = await eachTarget(cli, targetsFrom(args, cli.settings), async (target) => {
       const hook = await findHubHook(cli.client, target, cli.desired.url);
       if (!hook) throw new Error('no hub hook to reconcile (run `hookhub github connect` first)');
-      return reconcileHook(cli.client, target, hook.id, { since, isKnown, dryRun: opts.dryRun, maxRedeliveries: cli.settings.reconcile.maxRedeliveries });
+      return reconcileHook(cli.client, target, hook.id, options);
     });
+    if (withApp(args, cli.settings)) results.push(...(await attempt(cli, 'app', () => reconcileAppHook(cli.client, options))));
     if (opts.json) cli.write(`${JSON.stringify(results, null, 2)}\n`);
     else for (const r of results) cli.write(describe(r, since));
   } finally {
@@ -24,7 +26,7 @@ export async function runReconcile(cli: GithubCli, args: readonly string[], opts
 
 function describe(r: ReconcileResult, since: Date): string {
   const failed = r.redelivered.length + r.alreadyInHub.length + r.gaveUp.length + r.errors.length;
-  const head = `${r.target} hook ${r.hookId}: ${r.scanned} ${r.scanned === 1 ? 'delivery' : 'deliveries'} since ${since.toISOString()}, ${failed} failed`;
+  const head = `${r.hookId === undefined ? 'app webhook' : `${r.target} hook ${r.hookId}`}: ${r.scanned} ${r.scanned === 1 ? 'delivery' : 'deliveries'} since ${since.toISOString()}, ${failed} failed`;
   const lines = [head];
   const verb = r.dryRun ? 'would redeliver' : 'redelivery requested';
   for (const d of r.redelivered) lines.push(`  ${verb}: ${d.guid} ${d.event}${d.action ? `.${d.action}` : ''} (${d.status_code} ${d.status}, ${d.delivered_at})`);
