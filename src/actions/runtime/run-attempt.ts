@@ -21,7 +21,11 @@ export interface AttemptContext {
  * attempt is abandoned at the deadline even if the action ignores the signal.
  */
 export async function runAttempt(action: Action, params: Record<string, unknown>, job: Job, ctx: AttemptContext): Promise<AttemptOutcome> {
-  const signal = AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs), ctx.stopSignal]);
+  // A plain timer, not AbortSignal.timeout(): on Node 20 a timeout signal held only inside
+  // AbortSignal.any() can be garbage-collected before it fires, and the attempt then never times out.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('attempt timed out', 'TimeoutError')), ctx.timeoutMs);
+  const signal = AbortSignal.any([deadline.signal, ctx.stopSignal]);
   const started = performance.now();
   const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), ctx.heartbeatMs);
   try {
@@ -35,6 +39,7 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), ...classifyError(error, ctx.timeoutMs) };
   } finally {
+    clearTimeout(timer);
     clearInterval(beat);
   }
 }
