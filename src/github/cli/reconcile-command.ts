@@ -7,6 +7,9 @@ import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli
 /** `reconcile [targets…] [--since 24h|ISO] [--dry-run]`: redeliver what the hub missed. */
 export async function runReconcile(cli: GithubCli, args: readonly string[], opts: { since?: string; dryRun: boolean; json: boolean }): Promise<void> {
   const since = sinceDate(opts.since, cli.now(), cli.settings.reconcile.lookback);
+  if (opts.since !== undefined && since.getTime() === cli.now().getTime() - GITHUB_DELIVERY_RETENTION_MS) {
+    cli.warn('note: GitHub keeps deliveries for 3 days; looking back 3 days\n');
+  }
   const bus = await cli.openBus();
   try {
     const isKnown = async (guid: string) => (await bus.get('events', guid)) !== undefined;
