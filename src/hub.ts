@@ -3,6 +3,7 @@ import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
 import { actions, type ActionRegistry } from './actions/index.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
+import { createOperatorApi } from './api/operator-api.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
@@ -48,6 +49,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   scheduler.start();
+  // The operator API under /api and the dashboard at / (docs/api.md).
+  const api = createOperatorApi({ bus, config, getRuleSet: rules.getRuleSet, registry, logger, now, rulesProblem: rules.degraded });
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
@@ -57,7 +60,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     degraded: rules.degraded,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
-    fallback: createApprovalHandler({ bus, now, logger }),
+    fallback: createApprovalHandler({ bus, now, logger, next: api.handle }),
+    onHook: api.observeHook,
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   return {
@@ -65,6 +69,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     bus,
     rules,
     async stop() {
+      api.close();
       await ingress.close();
       await scheduler.stop();
       await rules.stop();

@@ -38,6 +38,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     stream: new EventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
   };
   const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
+  if (deps.config.api.tokens.length === 0) deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
   const routes: Route[] = [
     ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now }),
