@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GithubClient } from './github-client.ts';
 import { hooksPath, type HookTarget } from './hook-target.ts';
+import { nextLink } from './link-header.ts';
 
 /** One delivery attempt as listed by `GET …/hooks/{id}/deliveries` (a redelivery is a new item, same `guid`). */
 export const HookDeliverySchema = z.object({
@@ -51,14 +52,4 @@ export async function lastDelivery(client: GithubClient, path: string): Promise<
 /** Asks GitHub to deliver a past delivery again (202; it arrives with the same X-GitHub-Delivery). */
 export async function redeliver(client: GithubClient, path: string, deliveryId: number): Promise<void> {
   await client.request(`POST ${path}/${deliveryId}/attempts`);
-}
-
-/** The `rel="next"` URL of an RFC 8288 Link header. */
-export function nextLink(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part.trim());
-    if (match) return match[1];
-  }
-  return undefined;
 }

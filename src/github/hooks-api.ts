@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GithubClient } from './github-client.ts';
+import { nextLink } from './link-header.ts';
 import { hooksPath, type HookTarget } from './hook-target.ts';
 
 /** A webhook as GitHub returns it (the fields hookhub reads). `config.secret` is only ever "********". */
@@ -25,9 +26,15 @@ export interface HookSettings {
 }
 
 export async function listHooks(client: GithubClient, target: HookTarget): Promise<GithubHook[]> {
-  // A repo or org can hold at most 20 webhooks, so one page of 100 is all of them.
-  const { data } = await client.request(`GET ${hooksPath(target)}`, { per_page: 100 });
-  return z.array(GithubHookSchema).parse(data);
+  // GitHub caps webhooks at 20 per event per repo/org, so one page of 100 is nearly always all; follow Link anyway.
+  const hooks: GithubHook[] = [];
+  let url: string | undefined = `${hooksPath(target)}?per_page=100`;
+  while (url) {
+    const response = await client.request(`GET ${url}`);
+    hooks.push(...z.array(GithubHookSchema).parse(response.data));
+    url = nextLink(response.headers.link);
+  }
+  return hooks;
 }
 
 export async function createHook(client: GithubClient, target: HookTarget, settings: HookSettings): Promise<GithubHook> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GithubConfigSchema } from '../../../connectors/github/config.ts';
-import { nextLink } from '../../../src/github/deliveries-api.ts';
+import { nextLink } from '../../../src/github/link-header.ts';
 import { parseHookTarget, targetsOf } from '../../../src/github/hook-target.ts';
 import { hookUrlFor, markUrl, parseMarkedUrl, secretFingerprint } from '../../../src/github/secret-fingerprint.ts';
 
