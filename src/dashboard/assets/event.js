@@ -48,9 +48,15 @@ async function replay(dryRun) {
   }
 }
 
+let shown = '';
+
 async function render() {
   const d = await api(`/api/events/${encodeURIComponent(id)}`);
   const s = d.summary;
+  // Re-render only on change, so an open <details> (a response body) stays open while polling.
+  const snapshot = JSON.stringify(d);
+  if (snapshot === shown) return s.status;
+  shown = snapshot;
   document.title = `hookhub · ${s.type}`;
   const buttons = el('div', { class: 'actions' },
     el('button', { type: 'button', id: 'dry-run', onclick: () => replay(true), text: 'Dry run' }),

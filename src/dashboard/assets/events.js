@@ -20,7 +20,7 @@ function filterParams() {
 function row(event, fresh) {
   const tr = el('tr', { class: `clickable${fresh ? ' fresh' : ''}`, 'data-id': event.id, onclick: () => location.assign(`/event?id=${encodeURIComponent(event.id)}`) },
     el('td', { class: 'small', text: fmtTime(event.received), title: event.received }),
-    el('td', { class: 'mono', text: event.type }),
+    el('td', { class: 'mono' }, el('a', { href: `/event?id=${encodeURIComponent(event.id)}`, text: event.type })),
     el('td', { text: event.connector }),
     el('td', {}, event.url ? el('span', { text: event.subject ?? '' }) : event.subject ?? '', event.title ? el('div', { class: 'muted small', text: event.title }) : null),
     el('td', { class: 'status' }, badge(event.status ?? 'pending')),
@@ -55,6 +55,7 @@ function connect() {
   const params = filterParams();
   params.delete('status');
   params.delete('since');
+  params.delete('until');
   stream = new EventSource(`/api/events/stream?${params}`);
   stream.addEventListener('open', () => {
     live.classList.add('on');
@@ -68,7 +69,7 @@ function connect() {
   stream.addEventListener('hub-event', (e) => {
     const event = JSON.parse(e.data);
     // Live rows go on the first page only, and only when no status filter hides new events.
-    if (!onFirstPage || rows.has(event.id) || filterParams().get('status')) return;
+    if (!onFirstPage || rows.has(event.id) || filterParams().get('status') || filterParams().get('until')) return;
     tbody.querySelector('td[colspan]')?.parentElement.remove();
     tbody.prepend(row({ ...event, status: 'pending' }, true));
   });
