@@ -8,6 +8,7 @@ import { sentryConnector } from './sentry/index.ts';
 import { githubConnector } from './github/index.ts';
 import { discordConnector } from './discord/index.ts';
 import { gitlabConnector } from './gitlab/index.ts';
+import { mattermostConnector } from './mattermost/index.ts';
 import { metaConnector } from './meta/index.ts';
 import { razorpayConnector } from './razorpay/index.ts';
 import { shopifyConnector } from './shopify/index.ts';
@@ -37,6 +38,7 @@ export const connectorRegistry = {
   meta: metaConnector,
   discord: discordConnector,
   twilio: twilioConnector,
+  mattermost: mattermostConnector,
 } as const satisfies Record<string, Connector<any>>;
 
 export type ConnectorType = keyof typeof connectorRegistry;

@@ -11,6 +11,11 @@ export interface BatteryEntry {
   accepted?: number;
   /** Makes a bundled sample valid now (e.g. a signed timestamp inside the body). */
   prepare?: (body: Buffer, now: Date) => Buffer;
+  /**
+   * The provider sends a shared token and signs nothing, so a changed body cannot be detected
+   * (TLS protects it in transit); the "tampered" case changes the token instead.
+   */
+  tokenOnly?: boolean;
 }
 
 const whsec = (secret: string) => `whsec_${Buffer.from(secret).toString('base64')}`;
@@ -45,6 +50,8 @@ export const batteryConnectors: Readonly<Record<string, BatteryEntry>> = {
     config: (secret) => ({ type: 'twilio', authToken: secret, publicUrl: 'https://hooks.example.com/hooks/twilio' }),
     accepted: 204,
   },
+  // Slash commands answer every request with a command response; only a token, no signature.
+  mattermost: { config: (secret) => ({ type: 'mattermost', token: secret }), accepted: 200, tokenOnly: true },
   bitbucket: { config: (secret) => ({ type: 'bitbucket', secret }) },
   linear: { config: (secret) => ({ type: 'linear', secret }), prepare: refreshLinearSample },
   pagerduty: { config: (secret) => ({ type: 'pagerduty', secret }) },
