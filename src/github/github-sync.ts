@@ -80,12 +80,24 @@ async function pass(ctx: SyncContext, now: () => Date): Promise<void> {
   if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
 }
 
+/**
+ * Throws the ConfigError startGithubSync would throw (a connector with repos/orgs/appWebhook but no public URL),
+ * so the hub can fail before it opens anything.
+ */
+export function checkGithubSync(config: HubConfig): void {
+  syncedConnectors(config);
+}
+
+function syncedConnectors(config: HubConfig) {
+  return githubConnectors(config)
+    .filter((c) => c.targets.length > 0 || c.appWebhook)
+    .map((settings) => ({ settings, ...requireApi(settings) }));
+}
+
 /** Validates synchronously (ConfigError for a missing public URL), then builds a client per connector. */
 function buildContexts(options: GithubSyncOptions, now: () => Date): Promise<SyncContext[]> {
   const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
-  const apis = githubConnectors(options.config)
-    .filter((c) => c.targets.length > 0 || c.appWebhook)
-    .map((settings) => ({ settings, ...requireApi(settings) }));
+  const apis = syncedConnectors(options.config);
   return Promise.all(
     apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
       const client = createGithubClient({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { startGithubSync } from '../../src/github/github-sync.ts';
+import { checkGithubSync, startGithubSync } from '../../src/github/github-sync.ts';
 import type { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { freePort, githubHubConfig, startIngress } from '../helpers/fake-github-hub.ts';
@@ -50,7 +50,9 @@ describe('the hub\'s GitHub sync', () => {
 
   it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
     const config = parseConfig('/tmp/hookhub.yaml', 'connectors:\n  gh:\n    type: github\n    secret: s\n    token: t\n    repos: [acme/api]\n', { vars: {} });
-    expect(() => startGithubSync({ config, bus, logger: silentLogger })).toThrow(/connectors\.gh: the hub's public URL is needed: set server\.publicUrl or connectors\.gh\.publicUrl/);
+    const problem = /connectors\.gh: the hub's public URL is needed: set server\.publicUrl or connectors\.gh\.publicUrl/;
+    expect(() => checkGithubSync(config)).toThrow(problem);
+    expect(() => startGithubSync({ config, bus, logger: silentLogger })).toThrow(problem);
   });
 
   it('does nothing for github connectors without repos or orgs', async () => {
