@@ -14,11 +14,15 @@ export const GITHUB_SECRET = 'github-secret';
 
 export interface SlackCall {
   path: string;
+  method?: string;
   body: Record<string, unknown>;
   authorization: string | undefined;
 }
 
-/** A fake Slack: `response_url`s under /commands/ and the Web API under /api/ (chat.postMessage, chat.update). */
+/**
+ * A fake chat platform: Slack `response_url`s under /commands/ and its Web API under /api/
+ * (chat.postMessage, chat.update); every other path (Discord, Mattermost APIs) answers `{ id }`.
+ */
 export interface FakeSlack {
   url: string;
   calls: SlackCall[];
@@ -33,13 +37,13 @@ export function startFakeSlack(): Promise<FakeSlack> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      calls.push({ path: req.url ?? '', body, authorization: req.headers.authorization });
+      calls.push({ path: req.url ?? '', method: req.method ?? '', body, authorization: req.headers.authorization });
       res.setHeader('content-type', 'application/json');
       if (req.url?.startsWith('/api/')) {
         const messageTs = req.url === '/api/chat.update' ? body.ts : `${++ts}.000100`;
         res.end(JSON.stringify({ ok: true, channel: body.channel, ts: messageTs, message: { text: body.text } }));
       } else {
-        res.end('ok');
+        res.end(JSON.stringify({ id: `m${++ts}` }));
       }
     });
   });
