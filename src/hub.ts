@@ -4,7 +4,7 @@ import { actions, type ActionRegistry } from './actions/index.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
-import { createBus } from './bus/create-bus.ts';
+import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
@@ -38,7 +38,7 @@ export interface RunningHub {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
-  const bus = options.bus ?? (await createBus(config.bus, now));
+  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.

@@ -1,6 +1,8 @@
 import type { BusConfig } from '../config/config-schema.ts';
 import { createEmbeddedBus } from './embedded/embedded-bus.ts';
+import type { Logger } from 'pino';
 import type { EventBus } from './event-bus.ts';
+import { RetryingBus } from './retrying-bus.ts';
 import { createNatsBus } from './nats/nats-bus.ts';
 
 /** Opens the configured backend. Both implement the same EventBus contract. */
@@ -11,4 +13,14 @@ export function createBus(config: BusConfig, now?: () => Date): Promise<EventBus
 
 export function describeBus(config: BusConfig): string {
   return config.type === 'nats' ? `nats (${config.url})` : `embedded (${config.path})`;
+}
+
+/**
+ * For the running hub: a bus that keeps retrying to open (read-only folder, full disk, NATS not up)
+ * while the hub stays up answering 503, instead of exiting into a restart loop. Resolves after the first try.
+ */
+export async function openBusForHub(config: BusConfig, logger: Logger, now?: () => Date): Promise<RetryingBus> {
+  const bus = new RetryingBus({ kind: config.type, open: () => createBus(config, now), logger });
+  await bus.firstAttempt;
+  return bus;
 }

@@ -56,7 +56,8 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
     flusher,
     async startRules(context) {
       rules = createSubscriptionRules({ store, context, settings, logger });
-      await rules.refresh();
+      // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up.
+      await rules.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
       rules.start();
       return rules;
     },

@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type {
+  BusMessage,
+  BusStatus,
+  ConsumeOptions,
+  DeadLetter,
+  Delivery,
+  EventBus,
+  HistoryQuery,
+  HistoryRecord,
+  PublishOptions,
+  PublishResult,
+  StoredMessage,
+  StreamName,
+  Subscription,
+} from './event-bus.ts';
+import type { KvBucket, KvEntry, KvPutOptions } from './kv.ts';
+
+export interface RetryingBusOptions {
+  kind: EventBus['kind'];
+  open: () => Promise<EventBus>;
+  logger: Logger;
+  /** First and longest wait between attempts to open. Default 1 s and 30 s. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/**
+ * An EventBus that keeps trying to open the real one (a read-only data folder, a full disk, NATS not
+ * up yet) instead of letting the hub exit into a restart loop. Until it opens, writes and reads reject
+ * — so the ingress answers 503 and providers retry — `status()` says why, and consumers wait.
+ */
+export class RetryingBus implements EventBus {
+  readonly kind: EventBus['kind'];
+  /** Settles after the first attempt to open, whatever its outcome. */
+  readonly firstAttempt: Promise<void>;
+  #inner: EventBus | undefined;
+  #lastError: Error | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #opened: Promise<EventBus>;
+  #resolveOpened!: (bus: EventBus) => void;
+  readonly #options: RetryingBusOptions;
+
+  constructor(options: RetryingBusOptions) {
+    this.kind = options.kind;
+    this.#options = options;
+    this.#opened = new Promise((resolve) => (this.#resolveOpened = resolve));
+    this.firstAttempt = this.#attempt(options.minDelayMs ?? 1000);
+  }
+
+  async #attempt(delayMs: number): Promise<void> {
+    try {
+      const bus = await this.#options.open();
+      if (this.#closed) return void (await bus.close());
+      if (this.#lastError) this.#options.logger.info('event store opened: accepting webhooks again');
+      this.#inner = bus;
+      this.#lastError = undefined;
+      this.#resolveOpened(bus);
+    } catch (err) {
+      this.#lastError = err as Error;
+      this.#options.logger.error({ err: this.#lastError.message, retryInMs: delayMs }, 'cannot open the event store; answering 503 until it opens');
+      if (this.#closed) return;
+      const next = Math.min(delayMs * 2, this.#options.maxDelayMs ?? 30_000);
+      this.#timer = setTimeout(() => void this.#attempt(next), delayMs);
+    }
+  }
+
+  #bus(): EventBus {
+    if (this.#inner) return this.#inner;
+    throw new Error(`event store unavailable: ${this.#lastError?.message ?? 'still opening'}`);
+  }
+
+  async publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
+    return this.#bus().publish(stream, message, options);
+  }
+
+  consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
+    if (this.#inner) return this.#inner.consume<T>(stream, consumer, options);
+    return deferredSubscription(this.#opened.then((bus) => bus.consume<T>(stream, consumer, options)));
+  }
+
+  async get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
+    return this.#bus().get<T>(stream, id);
+  }
+
+  async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
+    return this.#bus().query<T>(query);
+  }
+
+  async record(entry: HistoryRecord): Promise<void> {
+    return this.#bus().record(entry);
+  }
+
+  async records(ref: string): Promise<HistoryRecord[]> {
+    return this.#bus().records(ref);
+  }
+
+  async deadLetter(entry: DeadLetter): Promise<void> {
+    return this.#bus().deadLetter(entry);
+  }
+
+  async deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
+    return this.#bus().deadLetters(options);
+  }
+
+  async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#bus().takeDeadLetter(id);
+  }
+
+  /** Bucket calls go to the real bus once it is open, and reject like every other call until then. */
+  kv(bucket: string): KvBucket {
+    const target = () => this.#bus().kv(bucket);
+    return {
+      get: async <T = unknown>(key: string): Promise<KvEntry<T> | undefined> => target().get<T>(key),
+      put: async (key: string, value: unknown, options?: KvPutOptions) => target().put(key, value, options),
+      delete: async (key: string, options?: KvPutOptions) => target().delete(key, options),
+      entries: async <T = unknown>(): Promise<KvEntry<T>[]> => target().entries<T>(),
+    };
+  }
+
+  async status(): Promise<BusStatus> {
+    if (this.#inner) return this.#inner.status();
+    return { ok: false, detail: this.#lastError?.message ?? 'opening' };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#inner?.close();
+  }
+}
+
+/** A subscription whose bus is not open yet: iteration starts once it is; stop() before that ends it. */
+function deferredSubscription<T>(pending: Promise<Subscription<T>>): Subscription<T> {
+  let stopped = false;
+  let release: () => void = () => undefined;
+  const stoppedEarly = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+  return {
+    async stop() {
+      stopped = true;
+      release();
+      const sub = await Promise.race([pending, Promise.resolve(undefined)]);
+      await sub?.stop();
+    },
+    async *[Symbol.asyncIterator](): AsyncIterator<Delivery<T>> {
+      const sub = await Promise.race([pending, stoppedEarly]);
+      if (!sub || stopped) return;
+      yield* sub;
+    },
+  };
+}
