@@ -8,6 +8,7 @@ import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
+import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -38,6 +39,7 @@ export interface RunningHub {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
+  checkGithubSync(config);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
@@ -64,11 +66,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onHook: api.observeHook,
   });
   const port = await ingress.listen(config.server.port, config.server.host);
+  // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
+  // fetch: GitHub Enterprise often lives on a private network.
+  const github = startGithubSync({ config, bus, logger, now, registry: metrics.registry });
   return {
     port,
     bus,
     rules,
     async stop() {
+      await github.stop();
       api.close();
       await ingress.close();
       await scheduler.stop();
