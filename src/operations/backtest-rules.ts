@@ -1,10 +1,11 @@
-import type { EventBus } from '../bus/event-bus.ts';
+import type { EventBus, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { compileRuleSources } from '../rules/compile-rule-sources.ts';
 import type { Diagnostic } from '../rules/diagnostics.ts';
 import { dryRun } from '../rules/dry-run.ts';
-import type { RulesContext } from '../rules/rule.ts';
+import type { RuleSet, RulesContext } from '../rules/rule.ts';
 import { summaryOf, type EventSummary } from './list-events.ts';
+import { unsafeRegexes } from './regex-safety.ts';
 import { findHeadSeq, readWindowBefore } from './stream-head.ts';
 
 export interface BacktestRequest {
@@ -31,12 +32,16 @@ export interface BacktestResult {
   rules: string[];
   /** Events tried, newest first. */
   tried: number;
+  /** Set when the time budget ran out before `last` events were tried. */
+  stoppedEarly?: boolean;
   hits: BacktestHit[];
   /** Events whose type matched but `from`/`when` did not hold: the "why not" view (first 50). */
   nearMisses: BacktestNearMiss[];
 }
 
 export const MAX_BACKTEST = 5000;
+/** Wall-clock budget: matching runs on the hub's event loop, next to the ingress. */
+const TIME_BUDGET_MS = 2_000;
 const BACKTEST_FILE = '<backtest>';
 
 /** "Would this rule have fired?": compiles the text and dry-runs it against recent events. Sends nothing. */
@@ -50,22 +55,37 @@ export async function backtestRules(bus: EventBus, context: RulesContext, reques
     hits: [],
     nearMisses: [],
   };
-  if (!compiled.ok || compiled.ruleSet.rules.length === 0) return result;
+  for (const rule of compiled.ruleSet.rules) {
+    for (const pattern of unsafeRegexes(rule.when)) {
+      result.ok = false;
+      result.diagnostics.push({ ...rule.where, severity: 'error', message: `$regex "${pattern.slice(0, 80)}" nests unbounded quantifiers, which can backtrack for minutes; the backtest refuses it (rewrite it without a quantified group that contains + or *)` });
+    }
+  }
+  if (!result.ok || compiled.ruleSet.rules.length === 0) return result;
   const wanted = Math.min(Math.max(1, request.last ?? 200), MAX_BACKTEST);
+  const deadline = performance.now() + TIME_BUDGET_MS;
   let before = (await findHeadSeq(bus, 'events')) + 1;
-  while (before > 1 && result.tried < wanted) {
+  while (before > 1 && result.tried < wanted && !result.stoppedEarly) {
     const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, wanted * 2));
     for (const message of scan.messages.slice(0, wanted - result.tried)) {
-      result.tried += 1;
-      const report = dryRun(compiled.ruleSet, message.payload, { registry: context.registry, now });
-      const event = summaryOf(message);
-      if (report.matched.length > 0) {
-        const rules = report.matched.map((m) => ({ rule: m.rule, jobs: m.jobs.map((j) => ({ action: j.action, params: j.params })), errors: m.errors.map((e) => e.error) }));
-        result.hits.push({ event, rules });
+      if (performance.now() > deadline) {
+        result.stoppedEarly = true;
+        break;
       }
-      for (const miss of report.nearMisses) if (result.nearMisses.length < 50) result.nearMisses.push({ event, rule: miss.rule, detail: miss.detail });
+      result.tried += 1;
+      tryEvent(compiled.ruleSet, message, context, now, result);
     }
     before = scan.nextBefore;
   }
   return result;
+}
+
+function tryEvent(ruleSet: RuleSet, message: StoredMessage<HubEvent>, context: RulesContext, now: () => Date, result: BacktestResult): void {
+  const report = dryRun(ruleSet, message.payload, { registry: context.registry, now });
+  const event = summaryOf(message);
+  if (report.matched.length > 0) {
+    const rules = report.matched.map((m) => ({ rule: m.rule, jobs: m.jobs.map((j) => ({ action: j.action, params: j.params })), errors: m.errors.map((e) => e.error) }));
+    result.hits.push({ event, rules });
+  }
+  for (const miss of report.nearMisses) if (result.nearMisses.length < 50) result.nearMisses.push({ event, rule: miss.rule, detail: miss.detail });
 }

@@ -90,3 +90,43 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
     expect((await get('/api/events/nope')).status).toBe(404);
   });
 });
+
+describe('rules endpoints', () => {
+  it('lists the rules in force and validates pasted YAML with file:line:col diagnostics', async () => {
+    expect((await get('/api/rules')).body.rules).toEqual([expect.objectContaining({ name: 'forward-github', on: ['github.**'], actions: ['notify'] })]);
+    const ok = await post('/api/rules/validate', { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: sink, text: hi }\n' }, VIEWER_TOKEN);
+    expect(ok.body).toMatchObject({ ok: true, diagnostics: [], rules: [{ name: 'a' }] });
+    const bad = await post('/api/rules/validate', { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: nowhere, text: hi }\n' }, VIEWER_TOKEN);
+    expect(bad.body.ok).toBe(false);
+    expect(bad.body.diagnostics[0]).toMatchObject({ file: '<input>', line: 5, severity: 'error' });
+    expect(bad.body.diagnostics[0].message).toContain('nowhere');
+    expect((await post('/api/rules/validate', {}, VIEWER_TOKEN)).status).toBe(400);
+  });
+
+  it('backtests pasted rules against recent events, and refuses regexes that could stall the hub', async () => {
+    const yaml = 'rules:\n  - name: seven\n    on: github.pull_request.*\n    when: { data.number: 7 }\n    do:\n      - notify: { channel: sink, text: "PR {{subject}}" }\n';
+    const result = (await post('/api/rules/backtest', { yaml, last: 100 }, VIEWER_TOKEN)).body;
+    expect(result.ok).toBe(true);
+    expect(result.hits).toEqual([expect.objectContaining({ event: expect.objectContaining({ id: 'delivery-7' }), rules: [{ rule: 'seven', jobs: [{ action: 'notify', params: { channel: 'sink', text: 'PR acme/api#7' } }], errors: [] }] })]);
+    expect(result.tried).toBeGreaterThan(1);
+    const evil = 'rules:\n  - name: slow\n    on: github.**\n    when: { data.pull_request.title: { $regex: "(a+)+$" } }\n    do:\n      - notify: { channel: sink, text: x }\n';
+    const refused = (await post('/api/rules/backtest', { yaml: evil }, VIEWER_TOKEN)).body;
+    expect(refused.ok).toBe(false);
+    expect(refused.tried).toBe(0);
+    expect(refused.diagnostics[0].message).toContain('nests unbounded quantifiers');
+  });
+});
+
+describe('connectors and channels', () => {
+  it('reports answers, the last error with a hint, and channel health', async () => {
+    expect((await fetch(`${hub.base}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'forged' }, body: '{}' })).status).toBe(401);
+    const [connector] = (await get('/api/connectors')).body.connectors;
+    expect(connector).toMatchObject({ name: 'github', type: 'github', url: `${hub.base}/hooks/github`, lastEvent: { connector: 'github' } });
+    expect(connector.answers.accepted).toBeGreaterThan(0);
+    expect(connector.answers.lastError).toMatchObject({ status: 401, hint: expect.stringContaining('secret') });
+    expect(connector.setup).toContain('Payload URL');
+    const [channel] = (await get('/api/channels')).body.channels;
+    expect(channel).toMatchObject({ name: 'sink', type: 'webhook', target: hub.sink.url, circuit: 'closed', circuitSource: 'history' });
+    expect(channel.recent.delivered).toBeGreaterThan(0);
+  });
+});

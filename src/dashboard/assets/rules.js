@@ -39,6 +39,7 @@ async function backtest() {
   const misses = result.nearMisses.map((m) => el('tr', {}, el('td', {}, eventLink(m.event.id, m.event.type)), el('td', { text: m.rule }), el('td', { class: 'small', text: m.detail })));
   results.replaceChildren(
     el('h2', { id: 'backtest-summary', text: `${result.hits.length} of the last ${result.tried} events would have fired ${result.rules.join(', ')}` }),
+    result.stoppedEarly ? el('div', { class: 'notice small', text: 'Stopped after 2 s (matching runs next to the ingress); try a smaller N or a narrower on:.' }) : '',
     hits.length ? el('table', { id: 'hits' }, el('thead', {}, el('tr', {}, el('th', { text: 'Received' }), el('th', { text: 'Event' }), el('th', { text: 'Subject' }), el('th', { text: 'Would render' }))), el('tbody', {}, hits)) : el('p', { class: 'muted', text: 'No matches.' }),
     misses.length ? el('h2', { text: 'Near misses (type matched, from/when did not)' }) : '',
     misses.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: 'Event' }), el('th', { text: 'Rule' }), el('th', { text: 'Why not' }))), el('tbody', {}, misses)) : '');
