@@ -28,6 +28,7 @@ export interface EventStreamOptions {
 
 interface Client {
   res: ServerResponse;
+  holder: string;
   filter: EventFilter;
   expiresAt: number | undefined;
 }
@@ -35,6 +36,7 @@ interface Client {
 /** Bytes a slow client may have queued before it is dropped (it reconnects with Last-Event-ID). */
 const MAX_BUFFERED = 1 << 20;
 const BATCH = 500;
+const PER_HOLDER = 20;
 
 /**
  * Live events over Server-Sent Events. One poller per hub process reads the `events` stream after
@@ -61,10 +63,13 @@ export class EventStream {
   /** Serves one SSE client until it disconnects (or its session expires). */
   async subscribe(req: IncomingMessage, res: ServerResponse, options: SubscribeOptions): Promise<void> {
     if (this.#clients.size >= this.#options.maxClients) throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
+    // One token holder cannot take every slot (a dashboard tab holds one stream).
+    const mine = [...this.#clients].filter((c) => c.holder === options.principal.name).length;
+    if (mine >= PER_HOLDER) throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
     this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
-    const client: Client = { res, filter: options.filter, expiresAt: options.expiresAt };
+    const client: Client = { res, holder: options.principal.name, filter: options.filter, expiresAt: options.expiresAt };
     await this.#join(client, options.afterSeq);
     await new Promise<void>((resolve) => {
       const done = () => {

@@ -90,3 +90,18 @@ describe('live event stream (SSE)', () => {
     expect((await fetch(`${hub.base}/api/events/stream?type=a.**.b`, { headers: bearer(VIEWER_TOKEN) })).status).toBe(400);
   });
 });
+
+describe('live stream limits', () => {
+  it('gives one token holder at most 20 streams', async () => {
+    const streams = await Promise.all(Array.from({ length: 20 }, () => openStream('')));
+    expect(streams.every((s) => s.res.status === 200)).toBe(true);
+    const refused = await fetch(`${hub.base}/api/events/stream`, { headers: bearer(VIEWER_TOKEN) });
+    expect(refused.status).toBe(429);
+    await Promise.all(streams.map((s) => s.close()));
+    await eventually(async () => {
+      const again = await openStream('');
+      await again.close();
+      return again.res.status === 200;
+    }, 5_000, 'a slot after closing');
+  });
+});
