@@ -79,6 +79,7 @@ describe('dashboard (headless Chromium)', () => {
     await page.locator('.job li[data-outcome=success]').waitFor();
     expect(await page.locator('#replay-result').textContent()).toContain('requeued');
     await expect.poll(() => hub.sink.delivered().length).toBe(4);
+    await page.locator('header nav .count').waitFor({ state: 'detached' });
     await shot('event-delivered');
   });
 
@@ -89,6 +90,7 @@ describe('dashboard (headless Chromium)', () => {
     await page.goto(`${hub.base}/dlq`);
     const letter = page.locator('tr[data-id="e7a90b12-e2e0-11ee-8f5e-0242ac120002:forward-github:0"]');
     await letter.waitFor();
+    expect(await page.locator('header nav a[data-page=dlq] .count').textContent()).toBe('1');
     await shot('dlq');
     destinationUp = true;
     await letter.locator('input[type=checkbox]').check();

@@ -29,10 +29,19 @@ export async function boot(page) {
     location.assign('/login');
   });
   document.body.dataset.role = session.role;
+  void showDlqDepth();
   return session;
 }
 
 export const isAdmin = () => session?.role === 'admin';
+
+/** The dead-letter count next to its nav link, so a growing DLQ is seen from every page. */
+export async function showDlqDepth() {
+  const link = document.querySelector('header.top nav a[data-page=dlq]');
+  const { total } = await api('/api/dlq?limit=1').catch(() => ({ total: 0 }));
+  link?.querySelector('.count')?.remove();
+  if (link && total > 0) link.append(' ', el('span', { class: 'badge failed count', text: String(total) }));
+}
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -1,4 +1,4 @@
-import { api, el, eventLink, fmtTime, isAdmin, showError } from './common.js';
+import { api, el, eventLink, fmtTime, isAdmin, showDlqDepth, showError } from './common.js';
 
 const tbody = document.querySelector('#dlq tbody');
 const message = document.getElementById('message');
@@ -51,6 +51,7 @@ async function retry(body) {
     const result = await api('/api/dlq/retry', { method: 'POST', body });
     message.replaceChildren(el('div', { class: 'notice', role: 'status', text: `${result.retried.length} job(s) queued for delivery${result.missing.length ? `; ${result.missing.length} were no longer dead-lettered` : ''}.` }));
     await load();
+    void showDlqDepth();
   } catch (error) {
     showError(message, error);
   }

@@ -1,4 +1,4 @@
-import { api, badge, el, fmtTime, isAdmin, showError, FINAL } from './common.js';
+import { api, badge, el, fmtTime, isAdmin, showDlqDepth, showError, FINAL } from './common.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 const root = document.getElementById('event');
@@ -56,6 +56,8 @@ async function render() {
   // Re-render only on change, so an open <details> (a response body) stays open while polling.
   const snapshot = JSON.stringify(d);
   if (snapshot === shown) return s.status;
+  // A change after the first render (a retry, a replay) may have moved the DLQ count too.
+  if (shown) void showDlqDepth();
   shown = snapshot;
   document.title = `hookhub · ${s.type}`;
   const buttons = el('div', { class: 'actions' },
