@@ -10,6 +10,8 @@ import { registerRulesCommand } from './rules-command.ts';
 import { loadRulesCommandContext } from './rules-context.ts';
 import { registerGithubCommand } from './github-command.ts';
 import { registerReportCommand } from './report-command.ts';
+import { loadSubscriptionRulesForCli, openSubscriptions } from '../subscriptions/open-subscriptions.ts';
+import { registerSubscriptionsCommand } from '../subscriptions/subscriptions-command.ts';
 
 /** Builds the `hookhub` program. Errors go to stderr with a non-zero exit; results go to stdout. */
 export function createProgram(): Command {
@@ -19,7 +21,8 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerStartCommand(program);
   registerTriggerCommand(program);
-  registerRulesCommand(program, { loadContext: loadRulesCommandContext });
+  registerRulesCommand(program, { loadContext: loadRulesCommandContext, loadExtraRules: loadSubscriptionRulesForCli });
+  registerSubscriptionsCommand(program, { open: openSubscriptions });
   registerDlqCommand(program, { openBus: openConfiguredBus });
   registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });
   registerGithubCommand(program);

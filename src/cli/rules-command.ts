@@ -4,7 +4,8 @@ import { createHubEvent, type HubEvent } from '../events/hub-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { dryRun, formatDryRun } from '../rules/dry-run.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
-import type { ActionRegistry, LoadResult, RulesContext } from '../rules/rule.ts';
+import type { ActionRegistry, LoadResult, Rule, RulesContext } from '../rules/rule.ts';
+import { createRuleSet } from '../rules/rule-set.ts';
 import { formatRuleList, ruleListJson } from '../rules/rule-list.ts';
 import { sampleEvents, type ConnectorBlocks } from '../rules/sample-event.ts';
 
@@ -30,6 +31,8 @@ export interface RulesCommandDeps {
   readStdin?: () => Promise<string>;
   setExitCode?: (code: number) => void;
   now?: () => Date;
+  /** Rules made outside the files (chat subscriptions), shown by `rules list` with their origin. */
+  loadExtraRules?: (options: { config?: string }) => Promise<readonly Rule[]>;
 }
 
 interface CommonOptions {
@@ -144,8 +147,21 @@ function registerList(rules: Command, cli: RulesCli) {
     .action(async (opts: CommonOptions) => {
       const { result } = await cli.load(opts);
       if (!cli.report(result)) return;
-      cli.out.write(opts.json ? `${JSON.stringify(ruleListJson(result.ruleSet), null, 2)}\n` : formatRuleList(result.ruleSet));
+      const extra = await loadExtra(cli, opts);
+      const ruleSet = extra.length > 0 ? createRuleSet([...result.ruleSet.rules, ...extra], result.ruleSet.files) : result.ruleSet;
+      cli.out.write(opts.json ? `${JSON.stringify(ruleListJson(ruleSet), null, 2)}\n` : formatRuleList(ruleSet));
     });
+}
+
+/** Subscription rules for `rules list`; a bus that cannot be read is a warning, not a failure. */
+async function loadExtra(cli: RulesCli, opts: CommonOptions): Promise<readonly Rule[]> {
+  if (!cli.deps.loadExtraRules || opts.rules !== undefined) return [];
+  try {
+    return await cli.deps.loadExtraRules(opts.config === undefined ? {} : { config: opts.config });
+  } catch (error) {
+    cli.err.write(`warning: could not read chat subscriptions: ${(error as Error).message}\n`);
+    return [];
+  }
 }
 
 /** A HubEvent as stored by hookhub, or (with --type) a raw provider payload wrapped into one. */

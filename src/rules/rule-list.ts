@@ -12,6 +12,8 @@ export interface RuleSummary {
   when: boolean;
   actions: string[];
   description?: string;
+  /** For rules not from a file (chat subscriptions): who made them, where and when. */
+  origin?: string;
 }
 
 export function ruleListJson(ruleSet: RuleSet): RuleSummary[] {
@@ -24,6 +26,7 @@ export function ruleListJson(ruleSet: RuleSet): RuleSummary[] {
     when: rule.when !== undefined,
     actions: rule.actions.map((a) => a.type),
     ...(rule.description ? { description: rule.description } : {}),
+    ...(rule.origin ? { origin: rule.origin } : {}),
   }));
 }
 
@@ -33,7 +36,7 @@ export function formatRuleList(ruleSet: RuleSet): string {
     `${r.name}${r.enabled ? '' : ' (disabled)'}`,
     r.schedule ? `schedule ${r.schedule.cron}${r.schedule.timezone ? ` ${r.schedule.timezone}` : ''}` : `${(r.on ?? []).join(', ')}${r.from ? ` from ${r.from.join(', ')}` : ''}${r.when ? ' when …' : ''}`,
     r.actions.join(', '),
-    r.where,
+    r.origin ?? r.where,
   ]);
   const header = ['RULE', 'TRIGGER', 'ACTIONS', 'WHERE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

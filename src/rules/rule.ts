@@ -61,6 +61,8 @@ export interface Rule {
   readonly when?: Readonly<Record<string, unknown>>;
   readonly schedule?: { cron: string; timezone?: string };
   readonly actions: readonly CompiledAction[];
+  /** Where a rule made outside the rule files comes from, e.g. a chat subscription: `slack #eng (C1) by @ana at …`. */
+  readonly origin?: string;
   /** Everything but the type (the index handles that): enabled, `from`, `when`. */
   check(event: HubEvent): RuleCheck;
   /** Which top-level `when` clauses fail for this event (for near-miss reports). */

@@ -4,7 +4,7 @@ import { compileRuleSources, type RuleSource } from '../rules/compile-rule-sourc
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import type { Rule, RulesContext } from '../rules/rule.ts';
 import { SUBSCRIPTION_COMMAND_ACTION } from './command-action.ts';
-import { subscriptionRules, type RawRule } from './compile-subscription.ts';
+import { originOf, subscriptionRules, type RawRule } from './compile-subscription.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 import type { Subscription } from './subscription.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
@@ -68,7 +68,11 @@ export function compileSubscriptions(subs: readonly Subscription[], options: Pic
   if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
   const result = compileRuleSources(sources, options.context);
   for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
-  return [...result.ruleSet.rules];
+  const origins = new Map(subs.map((sub) => [`subscription:${sub.id}`, `subscription ${sub.id}: ${originOf(sub)}`]));
+  return result.ruleSet.rules.map((rule) => {
+    const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
+    return origin ? { ...rule, origin } : rule;
+  });
 }
 
 /** Routes `/hookhub …` from the chat connectors this hub has (Slack, Mattermost, Discord). */

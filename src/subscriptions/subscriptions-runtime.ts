@@ -32,6 +32,15 @@ export interface SubscriptionsRuntime {
   stop(): Promise<void>;
 }
 
+/** The two actions subscriptions add to the registry (also used by the CLI to compile rules). */
+export function subscriptionActions(deps: { bus: EventBus; store: SubscriptionStore; gate: NoiseGate; settings: SubscriptionsConfig; onChange?: () => unknown }): Record<string, Action> {
+  const { bus, store, gate, settings } = deps;
+  return {
+    [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }) as unknown as Action,
+    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }) as unknown as Action,
+  };
+}
+
 /**
  * Wiring, in the hub: create this after the bus; merge `actions` into the registry; after the
  * rules context exists, `startRules(context)` and merge its rules with createRuleSetMerger.
@@ -44,10 +53,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   const flusher = createGroupFlusher({ bus, now, logger, ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
-  const actions: Record<string, Action> = {
-    [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }) as unknown as Action,
-    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, onChange }) as unknown as Action,
-  };
+  const actions = subscriptionActions({ bus, store, gate, settings, onChange });
   flusher.start();
   return {
     actions,
