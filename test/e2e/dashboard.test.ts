@@ -61,6 +61,7 @@ describe('dashboard (headless Chromium)', () => {
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge[data-status=failed]').waitFor({ timeout: 10_000 });
     expect(await row.locator('td').nth(1).textContent()).toBe('github.pull_request.opened');
+    await page.locator('header nav a[data-page=dlq] .count', { hasText: '1' }).waitFor();
     await shot('events');
 
     await row.click();

@@ -1,4 +1,4 @@
-import { api, badge, el, fmtTime, showError, FINAL } from './common.js';
+import { api, badge, el, fmtTime, showDlqDepth, showError, FINAL } from './common.js';
 
 const form = document.getElementById('filters');
 const tbody = document.querySelector('#events tbody');
@@ -79,12 +79,15 @@ async function refreshStatuses() {
   const open = [...rows].filter(([, r]) => !FINAL.has(r.status)).map(([id]) => id).slice(0, 200);
   if (open.length === 0) return;
   const { statuses } = await api(`/api/statuses?ids=${open.map(encodeURIComponent).join(',')}`).catch(() => ({ statuses: {} }));
+  let failed = false;
   for (const [id, status] of Object.entries(statuses)) {
     const r = rows.get(id);
     if (!r || r.status === status) continue;
     r.status = status;
     r.tr.querySelector('td.status').replaceChildren(badge(status));
+    failed ||= status === 'failed';
   }
+  if (failed) void showDlqDepth();
 }
 
 const { connectors } = await api('/api/connectors').catch(() => ({ connectors: [] }));
