@@ -31,7 +31,9 @@ describe('NATS stops while the hub ingests', () => {
       await nats().halt();
       const downSince = Date.now();
       await eventually(async () => (await readyStatus(hub.url)) === 503, 15_000, '/readyz to report the outage');
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Long enough that, even on a loaded machine, requests outlast the client's disconnect detection
+      // (publishes in flight at the moment NATS dies wait out their 3 s timeout) and get a fast 503.
+      await new Promise((r) => setTimeout(r, 8_000));
       const restartAt = Date.now();
       await nats().restart();
       await eventually(async () => (await readyStatus(hub.url)) === 200, 30_000, '/readyz to recover');
