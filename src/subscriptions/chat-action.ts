@@ -83,9 +83,10 @@ function noiseOf(sub: Subscription, settings: SubscriptionsConfig): NoiseSpec | 
   return own.success ? { ...settings.defaults, ...own.data } : settings.defaults;
 }
 
+/** GitHub has `repository.default_branch`, GitLab `project.default_branch`; unknown counts as default. */
 function onDefaultBranch(event: HubEvent): boolean {
-  const data = event.data as { ref?: unknown; repository?: { default_branch?: unknown } } | undefined;
-  const branch = data?.repository?.default_branch;
+  const data = event.data as { ref?: unknown; repository?: { default_branch?: unknown }; project?: { default_branch?: unknown } } | undefined;
+  const branch = data?.repository?.default_branch ?? data?.project?.default_branch;
   return typeof branch !== 'string' || data?.ref === `refs/heads/${branch}`;
 }
 
