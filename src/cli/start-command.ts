@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { startHub } from '../hub.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { configPathOption } from './config-path.ts';
+import { withLocalAdminToken } from './local-admin-token.ts';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -13,12 +14,15 @@ export function registerStartCommand(program: Command): void {
     .option('-c, --config <file>', 'path to hookhub.yaml (default: $HOOKHUB_CONFIG or ./hookhub.yaml)')
     .action(async (opts: { config?: string }) => {
       const env = readEnv();
-      const config = await loadConfig(configPathOption(opts.config, env), env);
+      const loaded = await loadConfig(configPathOption(opts.config, env), env);
+      const { config, tokenFile } = await withLocalAdminToken(loaded);
       const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
       const hub = await startHub({ config, logger, env });
       const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
       logger.info({ port: hub.port, bus: describeBus(config.bus) }, `hookhub listening on ${base}`);
       for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
+      const login = tokenFile ? ` (no api.tokens configured: log in with the token in ${tokenFile})` : '';
+      logger.info(`dashboard: ${base}/${login}`);
       await waitForSignal();
       logger.info('shutting down');
       await hub.stop();

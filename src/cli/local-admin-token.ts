@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { HubConfig } from '../config/load-config.ts';
+
+/**
+ * With no `api.tokens` configured, `hookhub start` still opens the dashboard to whoever can read the
+ * hub's data folder: an admin token is generated once into `<data>/admin-token` (mode 600) and its
+ * path, never its value, is logged — the way Jupyter or Grafana hand out a first login.
+ */
+export async function withLocalAdminToken(config: HubConfig): Promise<{ config: HubConfig; tokenFile?: string }> {
+  if (config.api.tokens.length > 0) return { config };
+  const folder = config.bus.type === 'embedded' ? dirname(config.bus.path) : join(dirname(config.file), 'data');
+  const tokenFile = join(folder, 'admin-token');
+  const token = await readFile(tokenFile, 'utf8').then(
+    (text) => text.trim(),
+    async () => {
+      const fresh = randomBytes(32).toString('base64url');
+      await mkdir(folder, { recursive: true });
+      await writeFile(tokenFile, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+      return fresh;
+    },
+  );
+  if (token.length < 32) throw new Error(`${tokenFile} holds a token shorter than 32 characters: delete the file to get a new one`);
+  return { config: { ...config, api: { ...config.api, tokens: [{ name: 'local-admin', role: 'admin', token }] } }, tokenFile };
+}
