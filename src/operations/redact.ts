@@ -1,5 +1,5 @@
 /** Header and field names whose values are credentials or signatures: never shown, only their length. */
-const SECRET_NAME = /authorization|cookie|secret|token|password|passwd|signature|hmac|api[-_]?key|x-api|private|credential|auth/i;
+const SECRET_NAME = /authorization|cookie|secret|token|password|passwd|signature|hmac|api[-_]?key|x-api|private|credential|auth(?!or)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);

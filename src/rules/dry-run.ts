@@ -2,6 +2,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { formatPos } from './diagnostics.ts';
 import type { ActionRegistry, FailedClause, RuleSet } from './rule.ts';
 import { planJobs } from './rule-router.ts';
+import { redactFields } from '../operations/redact.ts';
 
 /** What `hookhub rules test` reports: exactly what the router would queue, and why others did not fire. */
 export interface DryRunResult {
@@ -23,7 +24,7 @@ export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: A
     const where = formatPos(verdict.rule.where);
     if (verdict.outcome === 'matched') {
       const planned = planJobs(verdict, event, options);
-      const jobs = planned.jobs.map((j) => ({ id: j.id, action: j.action, params: redact(j.params) as Record<string, unknown> }));
+      const jobs = planned.jobs.map((j) => ({ id: j.id, action: j.action, params: redactFields(j.params) as Record<string, unknown> }));
       result.matched.push({ rule: verdict.rule.name, where, jobs, errors: planned.errors });
       continue;
     }
@@ -36,18 +37,6 @@ export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: A
     result.nearMisses.push({ rule: verdict.rule.name, where, reason: verdict.reason, detail, failed: verdict.failed });
   }
   return result;
-}
-
-const SECRET_KEY = /secret|password|token|authorization|api[-_]?key/i;
-
-/** Secrets in params (webhook signing keys, tokens) are never printed. */
-function redact(value: unknown, key = ''): unknown {
-  if (SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return '[redacted]';
-  if (Array.isArray(value)) return value.map((v) => redact(v));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
-  }
-  return value;
 }
 
 function describeClause(f: FailedClause): string {

@@ -100,7 +100,7 @@ describe('hookhub rules', () => {
         rule: 'prs',
         jobs: [
           { id: 'd1:prs:0', action: 'notify', params: { channel: 'eng', text: 'Add "x" by octo' } },
-          { id: 'd1:prs:1', action: 'webhook', params: { url: 'https://example.com', secret: '[redacted]', body: { n: 7 } } },
+          { id: 'd1:prs:1', action: 'webhook', params: { url: 'https://example.com', secret: expect.stringMatching(/^\[redacted/), body: { n: 7 } } },
         ],
       }),
     ]);
