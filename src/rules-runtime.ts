@@ -36,7 +36,7 @@ export interface RulesDeps {
   now: () => Date;
   vars?: HubEnv['vars'];
   /** Chat subscriptions: their rules are merged with the files' (a file rule wins on a name clash). */
-  subscriptions?: Pick<SubscriptionsRuntime, 'startRules'>;
+  subscriptions?: Pick<SubscriptionsRuntime, 'startRules' | 'gate'>;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router = createRuleRouter({ bus, getRuleSet, registry, logger, now });
+  const router = createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}) });
   router.start();
   logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
   return {

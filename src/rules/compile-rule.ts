@@ -5,6 +5,7 @@ import { compileActions } from './compile-actions.ts';
 import { checkFrom, checkOn, checkSchedule, createReporter, toList, type Report } from './check-rule-trigger.ts';
 import { scheduleEventType, type Rule, type RulesContext } from './rule.ts';
 import { RULE_KEYS, RuleFieldSchemas, type RuleKey } from './rule-schema.ts';
+import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { TemplateEngine } from './template-engine.ts';
 import { checkWhen, isPlainObject } from './when-check.ts';
 import { compileWhen, createWhenExplainer, type EventTester } from './when-filter.ts';
@@ -110,6 +111,7 @@ function buildRule(
     ...(from ? { from } : {}),
     ...(when ? { when } : {}),
     ...(schedule ? { schedule } : {}),
+    ...noiseOf(fields),
     actions,
     check(event: HubEvent) {
       if (!enabled) return { ok: false, reason: 'disabled' };
@@ -118,4 +120,14 @@ function buildRule(
     },
     explain: explainWhen,
   };
+}
+
+/** The noise keys (already validated by their schemas) as one spec, when the rule has any. */
+function noiseOf(fields: Fields): { noise?: NoiseSpec } {
+  const noise: NoiseSpec = {};
+  if (fields.throttle) noise.throttle = fields.throttle as NoiseSpec['throttle'];
+  if (fields.group) noise.group = fields.group as NoiseSpec['group'];
+  if (fields.mute) noise.mute = fields.mute as NoiseSpec['mute'];
+  if (fields.activeHours) noise.activeHours = fields.activeHours as NoiseSpec['activeHours'];
+  return Object.keys(noise).length > 0 ? { noise } : {};
 }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Job } from '../actions/action.ts';
 import type { Delivery, EventBus, HistoryRecord } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
+import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
+import type { NoiseGate } from '../noise/noise-gate.ts';
 import { lookupAction } from './compile-actions.ts';
 import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
 
@@ -19,6 +21,8 @@ export interface RuleRouterOptions {
   concurrency?: number;
   /** Delay before an event whose jobs could not be published is redelivered. Default 1 s. */
   retryDelayMs?: number;
+  /** Noise control for rules with throttle/group/mute/activeHours keys (without it those keys are ignored). */
+  noise?: NoiseGate;
   /** An event not acked within this time (the hub died while routing it) is redelivered. Bus default when unset. */
   ackWaitMs?: number;
 }
@@ -92,6 +96,7 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     return;
   }
   try {
+    if (options.noise) await applyNoise(planned, event, options.noise);
     await Promise.all(planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }))));
   } catch (error) {
     // Not acked: the event comes back and its jobs are published again (dedup drops repeats).
@@ -122,6 +127,19 @@ interface Planned {
   verdict: RuleVerdict;
   jobs: Job[];
   errors: { index: number; action: string; error: string }[];
+  /** Jobs kept back by noise control (muted, throttled, grouped into a later digest). */
+  held?: HeldJob[];
+}
+
+/** Keeps back the jobs of rules with noise keys that should not go out now (see src/noise). */
+async function applyNoise(planned: Planned[], event: HubEvent, gate: NoiseGate): Promise<void> {
+  for (const p of planned) {
+    const spec = p.verdict.rule.noise;
+    if (!spec || p.jobs.length === 0) continue;
+    const { send, held } = await admitJobs(gate, spec, p.verdict.rule.name, p.jobs, event);
+    p.jobs = send;
+    p.held = held;
+  }
 }
 
 /** Renders a matched rule's actions into jobs; a failing action is reported, the others still go. */
@@ -154,7 +172,7 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
 
 async function recordOutcomes(planned: Planned[], event: HubEvent, delivery: number, options: RuleRouterOptions) {
   const time = options.now().toISOString();
-  const entries: HistoryRecord[] = planned.map(({ verdict, jobs, errors }) => ({
+  const entries: HistoryRecord[] = planned.map(({ verdict, jobs, errors, held }) => ({
     ref: event.id,
     kind: 'rule',
     time,
@@ -164,6 +182,7 @@ async function recordOutcomes(planned: Planned[], event: HubEvent, delivery: num
       ...(verdict.outcome === 'skipped' ? { reason: verdict.reason, failed: verdict.failed } : {}),
       ...(jobs.length > 0 ? { jobs: jobs.map((j) => j.id) } : {}),
       ...(errors.length > 0 ? { errors } : {}),
+      ...(held && held.length > 0 ? { held } : {}),
       delivery,
     },
   }));

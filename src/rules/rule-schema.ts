@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActiveHoursSchema, GroupSchema, MuteWindowSchema, ThrottleSchema } from '../noise/noise-spec.ts';
 
 /**
  * The shape of each rule key, checked key by key so that one bad key never hides problems
@@ -30,6 +31,14 @@ export const RuleFieldSchemas = {
   do: z.array(z.unknown(), { error: 'do must be a list of actions' }).min(1, 'do needs at least one action'),
   schedule: z.string({ error: 'schedule must be a cron expression string, e.g. "0 9 * * MON"' }),
   timezone: z.string({ error: 'timezone must be an IANA time zone name such as Europe/Berlin' }),
+  /** Noise control (src/noise): at most `max` messages per subject per `per`. */
+  throttle: ThrottleSchema,
+  /** Noise control: collect events per key for `wait`, then one digest (Alertmanager group_wait/group_interval). */
+  group: GroupSchema,
+  /** Noise control: fixed windows in which the rule sends nothing. */
+  mute: z.array(MuteWindowSchema, { error: 'mute must be a list of { from, until } windows' }),
+  /** Noise control: send only in these hours; outside, hold (digest when they start) or drop. */
+  activeHours: ActiveHoursSchema,
 } as const;
 
 export type RuleKey = keyof typeof RuleFieldSchemas;

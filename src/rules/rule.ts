@@ -1,5 +1,6 @@
 import type { Action } from '../actions/action.ts';
 import type { HubEvent } from '../events/hub-event.ts';
+import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 
 /** The action types a rule may use, by type (src/actions/index.ts in the hub; a tiny test action in tests). */
@@ -61,6 +62,8 @@ export interface Rule {
   readonly when?: Readonly<Record<string, unknown>>;
   readonly schedule?: { cron: string; timezone?: string };
   readonly actions: readonly CompiledAction[];
+  /** `throttle:`, `group:`, `mute:`, `activeHours:` — applied by the router before jobs are published. */
+  readonly noise?: NoiseSpec;
   /** Where a rule made outside the rule files comes from, e.g. a chat subscription: `slack #eng (C1) by @ana at …`. */
   readonly origin?: string;
   /** Everything but the type (the index handles that): enabled, `from`, `when`. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../src/hub.ts';
 import { eventually, silentLogger } from '../helpers/hub-fixtures.ts';
@@ -93,5 +95,39 @@ describe('grouping is shared by two hub processes on one NATS', () => {
     expect(digest!.body.text).toBe('30 events: acme/api@main');
     await new Promise((r) => setTimeout(r, 4_000));
     expect(posts(slack)).toHaveLength(1);
+  });
+});
+
+describe('rule files opt in to the same noise control (group: on a rule)', () => {
+  let slack: FakeSlack;
+  let hub: RunningHub;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    const config = subscriptionsHubConfig('{ type: embedded, path: ./data/hookhub.db }', slack.url, `channels:\n  eng: { type: slack, url: "${slack.url}/incoming" }\n`);
+    writeFileSync(join(config.rulesDir, 'pushes.yaml'), [
+      'rules:',
+      '  - name: pushes',
+      '    on: github.push',
+      '    group: { wait: 2s }',
+      '    throttle: { max: 100, per: 1h }',
+      '    do:',
+      '      - notify: { channel: eng, text: "{{title}}" }',
+    ].join('\n'));
+    hub = await startHub({ config, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    slack?.close();
+  });
+
+  it('30 pushes become one notify digest; the rule outcome says they were grouped', async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, n) => sendGithub(hub.port, 'push', push(n))));
+    const digest = await eventually(() => slack.calls.find((c) => c.path === '/incoming'), 20_000, 'the digest');
+    expect(digest!.body.text).toContain('30 events: acme/api@main');
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(slack.calls.filter((c) => c.path === '/incoming')).toHaveLength(1);
+    const [event] = await hub.bus.query<{ id: string }>({ stream: 'events', subject: 'github.push', limit: 1 });
+    const outcome = (await hub.bus.records(event!.id)).find((r) => r.kind === 'rule');
+    expect(outcome?.data).toMatchObject({ rule: 'pushes', outcome: 'queued', held: [expect.objectContaining({ reason: 'grouped' })] });
   });
 });

@@ -92,7 +92,7 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
 `);
     expect(printed(result)).toEqual([
       expect.stringMatching(/^rules\/test\.yaml:2:11: name uses lowercase letters/),
-      'rules/test.yaml:4:5: unknown rule key "wehn" (did you mean "when"?); rule keys: name, description, enabled, on, from, when, do, schedule, timezone',
+      'rules/test.yaml:4:5: unknown rule key "wehn" (did you mean "when"?); rule keys: name, description, enabled, on, from, when, do, schedule, timezone, throttle, group, mute, activeHours',
       'rules/test.yaml:5:9: do needs at least one action',
       'rules/test.yaml:9:5: rule is missing its name',
       'rules/test.yaml:10:15: a rule has either on: (events) or schedule: (cron), not both',
