@@ -21,6 +21,7 @@ export const CHAT_ACTION = 'chat';
 
 const ChatParamsSchema = z.strictObject({
   subscription: z.string().min(1),
+  to: z.string().min(1).optional(),
   feature: z.string().min(1),
   defaultBranchOnly: z.boolean().optional(),
   /** Added by the noise layer when it sends a group as one digest. */
@@ -45,7 +46,8 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
     type: CHAT_ACTION,
     paramsSchema: ChatParamsSchema,
     rawParams: ['digest'],
-    destination: (params) => `subscription:${params.subscription}`,
+    // Chat APIs limit per channel (Slack: about one message a second), so the channel is the destination.
+    destination: (params) => `chat:${params.to ?? params.subscription}`,
     async execute(params, job, given, actionDeps) {
       const event = params.digest ? undefined : await loadJobEvent(deps.bus, given, job.eventId);
       const sub = await deps.store.get(params.subscription);

@@ -6,6 +6,8 @@ import type { FeatureSelection, Subscription } from './subscription.ts';
 /** The `do:` entry of a subscription rule: the `chat` action finds the rest in the stored subscription. */
 export interface ChatActionParams {
   subscription: string;
+  /** `slack:C024BE91L`: the channel, so rate limits and circuit breakers apply per chat channel. */
+  to: string;
   feature: string;
   /** `commits` without a branch: only pushes to the repository's default branch. */
   defaultBranchOnly?: boolean;
@@ -41,7 +43,7 @@ export function subscriptionRules(sub: Subscription): RawRule[] {
     const clauses = [...targetClauses(sub), ...(def.when ? [def.when as Clause] : []), ...filterClauses(def, sub.filters, branchArg)];
     const when = mergeClauses(clauses);
     const defaultBranchOnly = selection.name === 'commits' && selection.arg === undefined && sub.filters.branches.length === 0;
-    const params: ChatActionParams = { subscription: sub.id, feature: selection.arg === 'all' ? `${selection.name}:all` : selection.name };
+    const params: ChatActionParams = { subscription: sub.id, to: `${sub.channel.platform}:${sub.channel.id}`, feature: selection.arg === 'all' ? `${selection.name}:all` : selection.name };
     if (defaultBranchOnly) params.defaultBranchOnly = true;
     return [{ name: subscriptionRuleName(sub.id, selection.name), description, on, ...(when ? { when } : {}), do: [{ chat: params }] }];
   });
