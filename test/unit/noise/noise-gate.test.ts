@@ -6,7 +6,9 @@ import { isNoiseJob, type Digest } from '../../../src/noise/digest.ts';
 import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
 import { createNoiseGate } from '../../../src/noise/noise-gate.ts';
 import { NoiseSpecSchema } from '../../../src/noise/noise-spec.ts';
-import { openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+import { createEmbeddedBus } from '../../../src/bus/embedded/embedded-bus.ts';
+import { openTempEmbeddedBus, silentLogger, tempDir } from '../../helpers/hub-fixtures.ts';
+import { join } from 'node:path';
 
 let clock = new Date('2026-11-30T10:00:00Z');
 const now = () => clock;
@@ -51,6 +53,23 @@ describe('noise gate (embedded bus, fixed clock)', () => {
     expect(String(digest.params.text).split('\n')).toHaveLength(30);
     // Passes the gate untouched (it is the digest).
     expect(await gate.admit(spec, { scope: 'r', job: digest, event: undefined })).toEqual({ send: true });
+  });
+
+  it('group state survives a restart: a new process sends the digest', async () => {
+    const path = join(tempDir(), 'hookhub.db');
+    const first = await createEmbeddedBus({ path, now });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '1m' } });
+    for (const n of [1, 2, 3]) await createNoiseGate({ bus: first, now }).admit(spec, { scope: 'r', ...push(n) });
+    await first.close();
+    advance(60_000);
+    const second = await createEmbeddedBus({ path, now });
+    try {
+      expect(await createGroupFlusher({ bus: second, now, logger: silentLogger }).flushDue()).toBe(1);
+      const [digest] = await publishedJobs(second);
+      expect(digest?.params.title).toBe('3 events: acme/api@main');
+    } finally {
+      await second.close();
+    }
   });
 
   it('after a flush, new events wait for group_interval; a lone event is sent as itself', async () => {
