@@ -6,7 +6,7 @@ import { describeSubscription } from './describe.ts';
 import { formatDuration } from './durations.ts';
 import { helpText } from './help-text.ts';
 import type { SubscriptionsConfig } from './settings.ts';
-import type { Subscription } from './subscription.ts';
+import { hasFilters, type Subscription } from './subscription.ts';
 import { channelKey, subscriptionId, type SubscriptionStore } from './subscription-store.ts';
 import { targetKey, type Target } from './targets.ts';
 import { deliveryProblem } from './delivery-check.ts';
@@ -58,7 +58,7 @@ const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
     if (i >= 0) features.splice(i, 1, f);
     else features.push(f);
   }
-  const filtersGiven = JSON.stringify(command.filters) !== JSON.stringify({ labelsAll: [], labelsNone: [], authorsIn: [], authorsOut: [], branches: [] });
+  const filtersGiven = hasFilters(command.filters);
   const sub: Subscription = {
     id,
     channel: request.channel,
