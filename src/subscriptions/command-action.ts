@@ -11,6 +11,12 @@ import type { SubscriptionStore } from './subscription-store.ts';
 
 export const SUBSCRIPTION_COMMAND_ACTION = 'subscription-command';
 
+const CommandParamsSchema = z.strictObject({
+  /** `<connector>:<channel id>` (rendered from the command event): the destination for limits and breakers. */
+  replyTo: z.string().optional(),
+});
+type CommandParams = z.output<typeof CommandParamsSchema>;
+
 export interface CommandActionDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
@@ -25,11 +31,12 @@ export interface CommandActionDeps {
  * `slack.command.<name>`, `mattermost.command.<name>` and Discord application commands here),
  * then posts the result. Retries are safe: every command is idempotent per channel and target.
  */
-export function createSubscriptionCommandAction(deps: CommandActionDeps): Action<Record<string, never>> {
+export function createSubscriptionCommandAction(deps: CommandActionDeps): Action<CommandParams> {
   return {
     type: SUBSCRIPTION_COMMAND_ACTION,
-    paramsSchema: z.strictObject({}) as unknown as z.ZodType<Record<string, never>>,
-    destination: () => 'chat:command-replies',
+    paramsSchema: CommandParamsSchema,
+    // Per chat channel, so one expired response_url cannot trip a breaker for everyone's replies.
+    destination: (params) => `chat-replies:${params.replyTo ?? 'any'}`,
     async execute(_params, job, given, actionDeps) {
       const event = await loadJobEvent(deps.bus, given, job.eventId);
       const request = event ? chatRequestFrom(event, deps.settings.command) : undefined;

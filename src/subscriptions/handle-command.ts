@@ -50,33 +50,39 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
 
 const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
   const id = subscriptionId(request.channel, command.target);
-  const existing = await deps.store.get(id);
-  const at = deps.now().toISOString();
+  let existed = false;
+  const sub = await deps.store.update(id, (existing) => {
+    existed = existing !== undefined;
+    return merged(existing, command, request, id, deps.now().toISOString());
+  });
+  await deps.onChange?.();
+  const who = request.user.name ? `@${request.user.name}` : request.user.id;
+  const warning = deliveryProblem(request.channel, deps.settings);
+  const text = `${existed ? 'Updated' : 'Subscribed'} this channel to ${describeSubscription(sub ?? merged(undefined, command, request, id, ''))} (by ${who}).${warning ? `\n:warning: ${warning}` : ''}`;
+  return { text, visibility: 'channel' };
+};
+
+/** Features given are added (an option replaces the same feature's); filters and noise given replace. */
+function merged(existing: Subscription | undefined, command: Extract<ChatCommand, { verb: 'subscribe' }>, request: ChatRequest, id: string, at: string): Subscription {
   const features = [...(existing?.features ?? [])];
   for (const f of command.features) {
     const i = features.findIndex((x) => x.name === f.name);
     if (i >= 0) features.splice(i, 1, f);
     else features.push(f);
   }
-  const filtersGiven = hasFilters(command.filters);
-  const sub: Subscription = {
+  const noise = command.noise ?? existing?.noise;
+  return {
     id,
     channel: request.channel,
     target: command.target,
     features,
-    filters: filtersGiven || !existing ? command.filters : existing.filters,
-    ...(command.noise ?? existing?.noise ? { noise: command.noise ?? existing?.noise } : {}),
+    filters: hasFilters(command.filters) || !existing ? command.filters : existing.filters,
+    ...(noise ? { noise } : {}),
     createdBy: existing?.createdBy ?? request.user,
     createdAt: existing?.createdAt ?? at,
     ...(existing ? { updatedBy: request.user, updatedAt: at } : {}),
   };
-  await deps.store.put(sub);
-  await deps.onChange?.();
-  const who = request.user.name ? `@${request.user.name}` : request.user.id;
-  const warning = deliveryProblem(request.channel, deps.settings);
-  const text = `${existing ? 'Updated' : 'Subscribed'} this channel to ${describeSubscription(sub)} (by ${who}).${warning ? `\n:warning: ${warning}` : ''}`;
-  return { text, visibility: 'channel' };
-};
+}
 
 const unsubscribe: Handler<'unsubscribe'> = async (command, request, deps) => {
   const sub = await deps.store.get(subscriptionId(request.channel, command.target));

@@ -89,7 +89,7 @@ export function commandRule(command: string, context: RulesContext): Record<stri
     description: `built in: /${command} subscribe|unsubscribe|list|mute|unmute|help from chat`,
     on,
     ...(types.has('discord') ? { when: { $or: [{ type: { $ne: 'discord.interaction.application_command' } }, { 'data.data.name': command }] } } : {}),
-    do: [{ [SUBSCRIPTION_COMMAND_ACTION]: {} }],
+    do: [{ [SUBSCRIPTION_COMMAND_ACTION]: { replyTo: '{{connector}}:{{subject}}' } }],
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventBus } from '../bus/event-bus.ts';
+import { updateKv } from '../bus/kv.ts';
 import type { ChatChannel, Subscription } from './subscription.ts';
 import { targetKey, type Target } from './targets.ts';
 
@@ -11,6 +12,8 @@ export interface SubscriptionStore {
   /** The subscriptions of one chat channel, by target. */
   inChannel(channel: ChatChannel): Promise<Subscription[]>;
   put(subscription: Subscription): Promise<void>;
+  /** Read-modify-write that is safe when two processes change the same subscription at once. */
+  update(id: string, change: (current: Subscription | undefined) => Subscription | undefined): Promise<Subscription | undefined>;
   delete(id: string): Promise<void>;
 }
 
@@ -29,6 +32,9 @@ export function createSubscriptionStore(bus: Pick<EventBus, 'kv'>): Subscription
     },
     async put(subscription) {
       await kv.put(subscription.id, subscription);
+    },
+    update(id, change) {
+      return updateKv<Subscription>(kv, id, change);
     },
     async delete(id) {
       await kv.delete(id);

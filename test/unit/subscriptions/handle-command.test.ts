@@ -42,6 +42,11 @@ describe('handleChatCommand', () => {
     expect(changes).toBe(3);
   });
 
+  it('concurrent subscribes to one target keep every feature (optimistic concurrency on the store)', async () => {
+    await Promise.all(['issues', 'pulls', 'commits', 'releases'].map((f) => run(`subscribe acme/api ${f}`)));
+    expect((await deps.store.list())[0]?.features.map((f) => f.name).sort()).toEqual(['commits', 'issues', 'pulls', 'releases']);
+  });
+
   it('unsubscribes features, then the rest', async () => {
     await run('subscribe acme/api issues pulls commits');
     expect((await run('unsubscribe acme/api commits')).text).toBe('Unsubscribed this channel from commits of acme/api; still subscribed to acme/api: issues, pulls (by @ana).');
