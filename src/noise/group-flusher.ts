@@ -3,6 +3,10 @@ import type { EventBus } from '../bus/event-bus.ts';
 import { digestJob } from './digest.ts';
 import { markFlushed, type GroupState } from './groups.ts';
 import { NOISE_BUCKETS } from './noise-gate.ts';
+import { sweepExpired } from './sweep.ts';
+
+/** Ended throttle windows and mutes are swept every this many ticks. */
+const SWEEP_EVERY_TICKS = 60;
 
 export interface GroupFlusherOptions {
   bus: Pick<EventBus, 'kv' | 'publish'>;
@@ -10,6 +14,8 @@ export interface GroupFlusherOptions {
   logger: Logger;
   /** How often due groups are looked for. Default 1 s. */
   tickMs?: number;
+  /** More buckets whose entries carry `until` and are swept with the noise ones (chat threads). */
+  sweepBuckets?: readonly string[];
 }
 
 export interface GroupFlusher {
@@ -17,6 +23,8 @@ export interface GroupFlusher {
   stop(): Promise<void>;
   /** Sends every due group now; returns how many jobs were published. */
   flushDue(): Promise<number>;
+  /** Forgets ended throttle windows and mutes. */
+  sweep(): Promise<void>;
 }
 
 /**
@@ -29,6 +37,11 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
   const kv = options.bus.kv(NOISE_BUCKETS.groups);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  let ticks = 0;
+  const sweep = async () => {
+    const nowMs = options.now().getTime();
+    for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])]) await sweepExpired(options.bus.kv(bucket), nowMs);
+  };
 
   const flushOne = async (state: GroupState, nowMs: number): Promise<boolean> => {
     const job = digestJob(state, options.now());
@@ -60,7 +73,8 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
       if (timer) return;
       timer = setInterval(() => {
         if (running) return;
-        running = flushDue().catch((error: unknown) => {
+        const pass = ++ticks % SWEEP_EVERY_TICKS === 0 ? sweep().then(flushDue) : flushDue();
+        running = pass.catch((error: unknown) => {
           options.logger.warn({ err: error }, 'noise: group flush pass failed');
           return 0;
         });
@@ -74,5 +88,6 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
       await running;
     },
     flushDue,
+    sweep,
   };
 }

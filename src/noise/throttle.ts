@@ -2,6 +2,8 @@ import { updateKv, type KvBucket } from '../bus/kv.ts';
 
 export interface ThrottleWindow {
   start: number;
+  /** When this window ends (ms): after it the entry may be swept. */
+  until?: number;
   /** Event ids let through in this window (a redelivered event is let through again). */
   sent: string[];
   /** How many were held back in this window. */
@@ -22,7 +24,7 @@ export async function takeThrottle(
 ): Promise<boolean> {
   let allowed = false;
   await updateKv<ThrottleWindow>(kv, key, (current) => {
-    const window = current && now - current.start < limit.perMs ? current : { start: now, sent: [], dropped: 0 };
+    const window = current && now - current.start < limit.perMs ? current : { start: now, until: now + limit.perMs, sent: [], dropped: 0 };
     allowed = window.sent.includes(eventId) || window.sent.length < limit.max;
     if (window.sent.includes(eventId)) return window === current ? undefined : window;
     return allowed ? { ...window, sent: [...window.sent, eventId] } : { ...window, dropped: window.dropped + 1 };

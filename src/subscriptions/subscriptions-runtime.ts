@@ -9,6 +9,7 @@ import { createSubscriptionCommandAction, SUBSCRIPTION_COMMAND_ACTION } from './
 import { SubscriptionsConfigSchema, type SubscriptionsConfig, type SubscriptionsConfigInput } from './settings.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 import { createSubscriptionRules, type SubscriptionRules } from './subscription-rules.ts';
+import { THREADS_BUCKET } from './threads.ts';
 
 export interface SubscriptionsRuntimeOptions {
   bus: EventBus;
@@ -50,7 +51,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   const { bus, logger, now } = options;
   const store = createSubscriptionStore(bus);
   const gate = createNoiseGate({ bus, now });
-  const flusher = createGroupFlusher({ bus, now, logger, ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
+  const flusher = createGroupFlusher({ bus, now, logger, sweepBuckets: [THREADS_BUCKET], ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
   const actions = subscriptionActions({ bus, store, gate, settings, onChange });

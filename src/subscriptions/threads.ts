@@ -9,11 +9,14 @@ export const THREADS_BUCKET = 'chat-threads';
 interface ThreadState {
   id?: string;
   state?: string;
+  /** Forgotten after this (ms): a PR quiet for 30 days gets a new parent message. */
+  until?: number;
   /** Set while one process posts the parent, so a concurrent event waits instead of posting a second one. */
   claimedAt?: number;
 }
 
 const CLAIM_MS = 60_000;
+const KEEP_MS = 30 * 86_400_000;
 
 /**
  * Posts a PR/issue event threaded: the first event posts the parent card; later ones update the
@@ -35,20 +38,21 @@ export async function postThreaded(
     }
     const revision = await claim(kv, key, entry?.revision ?? 0, now, message.thread.key);
     const parentId = await poster.post(channel, message.thread.parent);
-    await kv.put(key, { id: parentId, state: message.thread.parent.state } satisfies ThreadState, { revision });
+    await kv.put(key, { id: parentId, state: message.thread.parent.state, until: now + KEEP_MS } satisfies ThreadState, { revision });
     if (input.opening) return parentId;
     return poster.reply(channel, message.thread.line, parentId);
   }
-  if (message.thread.parent.state !== current.state) {
-    await poster.update(channel, current.id, message.thread.parent);
-    await kv.put(key, { id: current.id, state: message.thread.parent.state } satisfies ThreadState);
+  const changed = message.thread.parent.state !== current.state;
+  if (changed) await poster.update(channel, current.id, message.thread.parent);
+  if (changed || (current.until ?? 0) - now < KEEP_MS / 2) {
+    await kv.put(key, { id: current.id, state: message.thread.parent.state, until: now + KEEP_MS } satisfies ThreadState);
   }
   return poster.reply(channel, message.thread.line, current.id);
 }
 
 async function claim(kv: KvBucket, key: string, revision: number, now: number, what: string): Promise<number> {
   try {
-    return await kv.put(key, { claimedAt: now } satisfies ThreadState, { revision });
+    return await kv.put(key, { claimedAt: now, until: now + CLAIM_MS } satisfies ThreadState, { revision });
   } catch (error) {
     if (error instanceof KvConflictError) throw new RetryableError(`the parent message for ${what} is being posted`, 1_000);
     throw error;

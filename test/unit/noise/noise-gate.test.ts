@@ -117,6 +117,17 @@ describe('noise gate (embedded bus, fixed clock)', () => {
     expect(await gate.mutes.list()).toEqual([]);
   });
 
+  it('sweeps ended throttle windows and mutes, keeps running ones', async () => {
+    const gate = createNoiseGate({ bus, now });
+    await gate.admit(NoiseSpecSchema.parse({ throttle: { max: 1, per: '1h' } }), { scope: 'r', ...push(1) });
+    await gate.mutes.mute('short', new Date(clock.getTime() + 60_000));
+    await gate.mutes.mute('long', new Date(clock.getTime() + 86_400_000));
+    advance(2 * 3_600_000);
+    await createGroupFlusher({ bus, now, logger: silentLogger }).sweep();
+    expect(await bus.kv('noise-throttle').entries()).toEqual([]);
+    expect((await bus.kv('noise-mutes').entries()).map((e) => e.key)).toEqual(['long']);
+  });
+
   it('honours fixed mute windows', async () => {
     const gate = createNoiseGate({ bus, now });
     const spec = NoiseSpecSchema.parse({ mute: [{ from: '2026-11-30T09:00:00Z', until: '2026-11-30T11:00:00Z' }] });
