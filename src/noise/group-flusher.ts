@@ -34,40 +34,14 @@ export interface GroupFlusher {
  * between publish and mark only republishes a job the bus drops as a duplicate.
  */
 export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
-  const kv = options.bus.kv(NOISE_BUCKETS.groups);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let ticks = 0;
+  const flushDue = () => flushDueGroups(options);
   const sweep = async () => {
     const nowMs = options.now().getTime();
     for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])]) await sweepExpired(options.bus.kv(bucket), nowMs);
   };
-
-  const flushOne = async (state: GroupState, nowMs: number): Promise<boolean> => {
-    const job = digestJob(state, options.now());
-    if (!job) return false;
-    await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
-    await markFlushed(kv, state, nowMs);
-    return true;
-  };
-
-  const flushDue = async (): Promise<number> => {
-    const nowMs = options.now().getTime();
-    let published = 0;
-    for (const { key, value: state, revision } of await kv.entries<GroupState>()) {
-      try {
-        if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
-          if (await flushOne(state, nowMs)) published++;
-        } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + state.intervalMs <= nowMs) {
-          await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
-        }
-      } catch (error) {
-        options.logger.warn({ err: error, group: state.key }, 'noise: could not flush a group; will retry');
-      }
-    }
-    return published;
-  };
-
   return {
     start() {
       if (timer) return;
@@ -90,4 +64,27 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
     flushDue,
     sweep,
   };
+}
+
+/** One pass: publishes every due group, forgets idle ones; returns how many jobs were published. */
+async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
+  const kv = options.bus.kv(NOISE_BUCKETS.groups);
+  const nowMs = options.now().getTime();
+  let published = 0;
+  for (const { key, value: state, revision } of await kv.entries<GroupState>()) {
+    try {
+      if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
+        const job = digestJob(state, options.now());
+        if (!job) continue;
+        await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
+        await markFlushed(kv, state, nowMs);
+        published++;
+      } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + state.intervalMs <= nowMs) {
+        await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
+      }
+    } catch (error) {
+      options.logger.warn({ err: error, group: state.key }, 'noise: could not flush a group; will retry');
+    }
+  }
+  return published;
 }
