@@ -12,11 +12,17 @@ export const SizeSchema = z.union([z.number().int().positive(), z.string()]).tra
   return parsed;
 });
 
-/** `15s`, `7d`, `500ms`, or a number of milliseconds. */
-export const DurationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
-  const parsed = typeof value === 'number' ? value : ms(value as ms.StringValue);
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 15s, 10m, 7d)` });
+/** Parses `500ms`, `15s`, `10m`, `1h`, `7d`, `2 weeks` (the `ms` package) or a number of milliseconds; undefined when invalid. */
+export function parseDuration(value: string | number): number | undefined {
+  const parsed = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
+  return typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+/** A duration in config or rules: `15s`, `7d`, `500ms`, or a number of milliseconds. Parses to milliseconds. */
+export const DurationSchema = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration "${value}" (use e.g. 500ms, 15s, 10m, 7d)` });
     return z.NEVER;
   }
   return parsed;

@@ -26,11 +26,15 @@ function candidates(type: string): Record<string, unknown>[] {
     { type, secret: SECRET },
     { type, secret: WHSEC },
     { type, authToken: SECRET, publicUrl: 'https://hooks.example.com' },
+    { type, token: SECRET },
     { type, appSecret: SECRET, verifyToken: 'fuzz-verify-token' },
     { type, ...ed25519Hex() },
     { type, provider: 'acme', verify: { hmac: { header: 'X-Acme-Signature', secret: SECRET } } },
   ];
 }
+
+/** Providers that authenticate with a shared token and sign nothing (Mattermost slash commands): a changed body still verifies. */
+export const TOKEN_ONLY: ReadonlySet<string> = new Set(['mattermost']);
 
 export interface FuzzConnector extends ConnectorInstance {
   /** Whether a configuration could be built (else the registry gained a connector this file must learn). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../runtime/duration.ts';
+import { parseDuration } from '../../config/units.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/ });

@@ -3,7 +3,7 @@ import { isValidTypeGlob } from '../../events/type-glob.ts';
 import { isValidTimeZone } from '../../rules/template-format-helpers.ts';
 import { checkWhen } from '../../rules/when-check.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
-import { parseDuration } from '../runtime/duration.ts';
+import { parseDuration } from '../../config/units.ts';
 
 const Globs = z
   .union([z.string(), z.array(z.string()).min(1)])

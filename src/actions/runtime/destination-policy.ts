@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from './duration.ts';
+import { DurationSchema } from '../../config/units.ts';
 import { RetrySchema } from './retry-policy.ts';
 
 const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)$/;

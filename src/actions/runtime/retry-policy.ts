@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from './duration.ts';
+import { DurationSchema } from '../../config/units.ts';
 
 /**
  * Retry config for an action or channel: either an explicit `schedule` of delays before each

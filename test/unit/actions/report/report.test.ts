@@ -156,7 +156,7 @@ describe('report params', () => {
     const base = { title: 't', template: 'x', output: '/tmp/r' };
     expect(ReportParamsSchema.safeParse(base).success).toBe(true);
     expect(ReportParamsSchema.safeParse({ ...base, output: undefined }).success).toBe(false);
-    expect(ReportParamsSchema.safeParse({ ...base, window: '7 days' }).success).toBe(false);
+    expect(ReportParamsSchema.safeParse({ ...base, window: 'a week' }).success).toBe(false);
     expect(ReportParamsSchema.safeParse({ ...base, on: 'GitHub.Push' }).success).toBe(false);
     expect(ReportParamsSchema.safeParse({ ...base, metrics: { a: { when: { x: { $where: '1' } } } } }).success).toBe(false);
     expect(ReportParamsSchema.safeParse({ ...base, chart: 'nope' }).success).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../../src/actions/runtime/duration.ts';
+import { parseDuration } from '../../../../src/config/units.ts';
 import { parseRetryAfter } from '../../../../src/actions/runtime/retry-after.ts';
 import { createRetryPolicy, DEFAULT_RETRY_SCHEDULE_MS, RetrySchema } from '../../../../src/actions/runtime/retry-policy.ts';
 
@@ -46,7 +46,7 @@ describe('retry policy', () => {
   });
 
   it('rejects an invalid duration with a readable message', () => {
-    const result = RetrySchema.safeParse({ schedule: ['5 minutes'] });
+    const result = RetrySchema.safeParse({ schedule: ['five minutes'] });
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.error?.issues)).toContain('invalid duration');
   });
