@@ -8,8 +8,17 @@ import type { HubConfig } from '../config/load-config.ts';
  * hub's data folder: an admin token is generated once into `<data>/admin-token` (mode 600) and its
  * path, never its value, is logged — the way Jupyter or Grafana hand out a first login.
  */
-export async function withLocalAdminToken(config: HubConfig): Promise<{ config: HubConfig; tokenFile?: string }> {
+export async function withLocalAdminToken(config: HubConfig): Promise<{ config: HubConfig; tokenFile?: string; problem?: string }> {
   if (config.api.tokens.length > 0) return { config };
+  try {
+    return await generated(config);
+  } catch (err) {
+    // Never a reason not to start: the hub still takes webhooks (and says 503 if it cannot store them).
+    return { config, problem: `no dashboard login: ${(err as Error).message}; set api.tokens in hookhub.yaml` };
+  }
+}
+
+async function generated(config: HubConfig): Promise<{ config: HubConfig; tokenFile: string }> {
   const folder = config.bus.type === 'embedded' ? dirname(config.bus.path) : join(dirname(config.file), 'data');
   const tokenFile = join(folder, 'admin-token');
   const token = await readFile(tokenFile, 'utf8').then(

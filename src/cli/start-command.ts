@@ -15,14 +15,15 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { config?: string }) => {
       const env = readEnv();
       const loaded = await loadConfig(configPathOption(opts.config, env), env);
-      const { config, tokenFile } = await withLocalAdminToken(loaded);
+      const { config, tokenFile, problem } = await withLocalAdminToken(loaded);
       const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
       const hub = await startHub({ config, logger, env });
       const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
       logger.info({ port: hub.port, bus: describeBus(config.bus) }, `hookhub listening on ${base}`);
       for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
       const login = tokenFile ? ` (no api.tokens configured: log in with the token in ${tokenFile})` : '';
-      logger.info(`dashboard: ${base}/${login}`);
+      if (problem) logger.warn(problem);
+      else logger.info(`dashboard: ${base}/${login}`);
       await waitForSignal();
       logger.info('shutting down');
       await hub.stop();

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLocalAdminToken } from '../../../src/cli/local-admin-token.ts';
@@ -27,5 +27,18 @@ describe('withLocalAdminToken', () => {
     const result = await withLocalAdminToken(configured);
     expect(result.tokenFile).toBeUndefined();
     expect(result.config.api.tokens.map((t) => t.name)).toEqual(['ops']);
+  });
+});
+
+describe('withLocalAdminToken on a folder it cannot write', () => {
+  it('starts without a dashboard login and says why, instead of failing', async () => {
+    const dir = tempDir();
+    // A file where the data folder should be: fails for root too, unlike file modes.
+    writeFileSync(join(dir, 'data'), 'not a folder');
+    const config = configIn(dir);
+    const result = await withLocalAdminToken(config);
+    expect(result.tokenFile).toBeUndefined();
+    expect(result.config.api.tokens).toEqual([]);
+    expect(result.problem).toMatch(/^no dashboard login: .*set api.tokens in hookhub.yaml$/);
   });
 });
