@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Keys whose values are secrets wherever they appear (two levels deep), so a stray log line cannot leak them. */
-const SECRET_PATHS = ['secret', 'token', 'password', 'pass', 'authToken', 'appSecret', 'privateKey', 'verifyToken', 'authorization', 'cookie']
+const SECRET_PATHS = ['secret', 'token', 'password', 'pass', 'authToken', 'botToken', 'signingToken', 'apiKey', 'appSecret', 'privateKey', 'verifyToken', 'authorization', 'cookie']
   .flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export interface LoggerOptions {
