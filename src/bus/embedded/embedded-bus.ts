@@ -65,9 +65,9 @@ export class EmbeddedBus implements EventBus {
   }
 
   async publish(stream: StreamName, message: BusMessage, options: PublishOptions = {}): Promise<PublishResult> {
-    const stored = await this.#write(() =>
-      this.#messages.insert(stream, message, options.replay === true, this.#nowMs()),
-    );
+    // Serialize outside the transaction: the batch holds SQLite's write lock while it runs.
+    const payload = JSON.stringify(message.payload) ?? 'null';
+    const stored = await this.#write(() => this.#messages.insert(stream, message, payload, options.replay === true, this.#nowMs()), { isolated: false });
     if (stored) this.#notifier.notify(stream);
     return { duplicate: !stored };
   }
@@ -179,9 +179,9 @@ export class EmbeddedBus implements EventBus {
     return this.#settings.now().getTime();
   }
 
-  #write<T>(op: WriteOp<T>): Promise<T> {
+  #write<T>(op: WriteOp<T>, options?: { isolated?: boolean }): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`embedded bus ${this.#settings.path} is closed`));
-    return this.#writer.run(op);
+    return this.#writer.run(op, options);
   }
 
   #read<T>(op: () => T): T {

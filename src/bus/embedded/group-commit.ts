@@ -11,8 +11,13 @@ import { isStorageFailure } from './storage-error.ts';
 export type WriteOp<T> = () => T;
 
 export interface GroupCommit {
-  /** Queue `op` for the next batch; resolves with its result once the batch is committed. */
-  run<T>(op: WriteOp<T>): Promise<T>;
+  /**
+   * Queue `op` for the next batch; resolves with its result once the batch is committed.
+   * By default the op runs in its own savepoint, so if it throws it fails alone. `isolated: false`
+   * skips the savepoint (about a third of a small insert's cost): for ops that only fail when
+   * storage does, where failing the whole batch — and every caller answering 503 — is right anyway.
+   */
+  run<T>(op: WriteOp<T>, options?: { isolated?: boolean }): Promise<T>;
   /** Commit whatever is queued now (used by close). */
   flush(): void;
 }
@@ -26,6 +31,7 @@ export interface GroupCommitHooks {
 
 interface Pending {
   op: WriteOp<unknown>;
+  isolated: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -45,7 +51,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     try {
       // IMMEDIATE takes the write lock up front, so another process sharing the file makes
       // us wait (busy_timeout) instead of failing a read-then-write op with SQLITE_BUSY.
-      outcomes = db.transaction(() => batch.map((item) => runIsolated(db, item.op))).immediate();
+      outcomes = db.transaction(() => batch.map((item) => (item.isolated ? runIsolated(db, item.op) : { ok: true as const, value: item.op() }))).immediate();
     } catch (error) {
       const failure = hooks.failed(error);
       for (const item of batch) item.reject(failure);
@@ -60,9 +66,9 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   };
 
   return {
-    run<T>(op: WriteOp<T>): Promise<T> {
+    run<T>(op: WriteOp<T>, options: { isolated?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ op, isolated: options.isolated ?? true, resolve: resolve as (value: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -13,7 +13,8 @@ export interface MessageRow {
 
 export interface MessageStore {
   /** Inside a write transaction: store unless (stream, id) was seen within the horizon. */
-  insert(stream: StreamName, message: BusMessage, replay: boolean, now: number): boolean;
+  /** `payload` is the message payload already serialized as JSON. */
+  insert(stream: StreamName, message: BusMessage, payload: string, replay: boolean, now: number): boolean;
   get(stream: StreamName, id: string): StoredMessage | undefined;
   query(query: HistoryQuery): StoredMessage[];
 }
@@ -39,11 +40,10 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
   );
   const search = createSearch(db);
   return {
-    insert(stream, message, replay, now) {
+    insert(stream, message, payload, replay, now) {
       const firstSeen = seen.get(stream, message.id) as number | undefined;
       if (!replay && firstSeen !== undefined && firstSeen > now - dedupHorizonMs) return false;
       remember.run(stream, message.id, now);
-      const payload = JSON.stringify(message.payload) ?? 'null';
       add.run(stream, message.id, message.subject, now, payload);
       return true;
     },
