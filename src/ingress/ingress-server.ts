@@ -105,7 +105,10 @@ export class IngressServer {
 
   async #metrics(res: ServerResponse): Promise<void> {
     const { registry } = this.#options.metrics!;
-    sendText(res, 200, await registry.metrics(), registry.contentType);
+    // A collector can fail (e.g. the DLQ depth while the store is unavailable): say so, don't crash.
+    const text = await registry.metrics().catch((err: Error) => err);
+    if (text instanceof Error) return sendError(res, 503, `metrics unavailable: ${text.message}`);
+    sendText(res, 200, text, registry.contentType);
   }
 }
 

@@ -29,12 +29,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
   let dlqSource: (() => Promise<number> | number) | undefined;
+  let lastDlqDepth = 0;
   const dlqDepth = new Gauge({
     name: `${prefix}dlq_depth`,
     help: 'Jobs in the dead-letter store.',
     registers: [registry],
     async collect() {
-      if (dlqSource) this.set(await dlqSource());
+      // While the store is unavailable keep the last value: one failing source must not fail the scrape.
+      if (!dlqSource) return;
+      lastDlqDepth = await Promise.resolve(dlqSource()).catch(() => lastDlqDepth);
+      this.set(lastDlqDepth);
     },
   });
   return {
