@@ -19,7 +19,7 @@ import { createConnectionState, type ConnectionState } from './nats-connection.t
 import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
-import { idKey, publishMessage } from './nats-publish.ts';
+import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
 import { NatsSubscription } from './nats-subscription.ts';
@@ -47,8 +47,6 @@ const DAY_MS = 24 * 60 * 60_000;
 export class NatsBus implements EventBus {
   readonly kind = 'nats' as const;
   readonly #subscriptions = new Set<Subscription<unknown>>();
-  /** Dedup records still being written after their publish answered, by KV key. */
-  readonly #idWrites = new Map<string, Promise<void>>();
   readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
 
@@ -67,7 +65,6 @@ export class NatsBus implements EventBus {
       ...this.#readDeps(),
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
-      recordId: (key: string, value: string) => this.#recordId(key, value),
     };
     return publishMessage(deps, stream, message, options);
   }
@@ -90,21 +87,8 @@ export class NatsBus implements EventBus {
     return tracked;
   }
 
-  async get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
-    // A publish from this process may still be writing the id's record: read after it.
-    await this.#idWrites.get(idKey(stream, id));
+  get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
     return getMessage<T>(this.#readDeps(), stream, id);
-  }
-
-  #recordId(key: string, value: string): void {
-    const write = this.stores.dedup
-      .put(key, value)
-      .then(() => undefined)
-      .catch(() => undefined) // the stream's duplicate_window and job ids cover a lost record
-      .finally(() => {
-        if (this.#idWrites.get(key) === write) this.#idWrites.delete(key);
-      });
-    this.#idWrites.set(key, write);
   }
 
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
@@ -155,7 +139,6 @@ export class NatsBus implements EventBus {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((sub) => sub.stop()));
-    await Promise.all(this.#idWrites.values());
     await this.connection.close();
   }
 

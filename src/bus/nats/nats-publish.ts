@@ -20,8 +20,6 @@ export interface PublishDeps {
   problem(): string | undefined;
   /** The server's max_payload (1 MB by default). */
   maxPayload(): number;
-  /** Writes the id's dedup record in the background (see publishMessage). */
-  recordId(key: string, value: string): void;
 }
 
 export function idKey(stream: StreamName, id: string): string {
@@ -33,10 +31,8 @@ export function idKey(stream: StreamName, id: string): string {
  * 1. the dedup KV says the id was stored → duplicate;
  * 2. otherwise publish with Nats-Msg-Id = hash of the id, which catches concurrent publishes of one id
  *    inside the stream's 2-minute duplicate_window (PubAck.duplicate);
- * 3. then record the id (and its seq) in KV — in the background, after the caller has its answer: the
- *    message is already durable, and a crash or failure before the record lands can only cause a later
- *    duplicate (caught by the duplicate_window for 2 minutes, and by job ids downstream), never the loss
- *    of an acknowledged message. That keeps the hot path at two round trips instead of three.
+ * 3. then record the id (and its seq) in KV. A crash between 2 and 3 can only cause a later duplicate,
+ *    never the loss of an acknowledged message.
  * Resolves only after the PubAck. `replay` skips 1 and uses a fresh msg id; get() then finds the new copy.
  */
 export async function publishMessage(
@@ -72,7 +68,7 @@ export async function publishMessage(
   if (ack.duplicate && known !== null) return { duplicate: true };
   // After a replay the id points at the newest copy, which is what get() returns.
   const entry: IdEntry = { seq: ack.seq };
-  deps.recordId(key, JSON.stringify(entry));
+  await guard(deps.dedup.put(key, JSON.stringify(entry)), 'dedup record');
   return { duplicate: ack.duplicate };
 }
 
