@@ -32,6 +32,9 @@ describe.each(['embedded', 'nats'] as const)('kill -9 mid-delivery to a slow sin
 
       await eventually(() => sink.received.size >= 8, 30_000, 'deliveries to start');
       await hub.kill('SIGKILL');
+      // Requests the hub wrote just before it died are still in the kernel's socket buffers and reach
+      // the sink a moment later: they were sent before the kill, so they may legitimately repeat.
+      await new Promise((r) => setTimeout(r, 500));
       const seenAtKill = new Set(sink.keys());
       expect(seenAtKill.size).toBeLessThan(EVENTS);
 
