@@ -3,6 +3,7 @@ import { GithubHookSchema, listHooks, type GithubHook } from '../hooks-api.ts';
 import { targetLabel } from '../hook-target.ts';
 import { parseMarkedUrl } from '../secret-fingerprint.ts';
 import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';
+import { formatTable } from '../../cli/text-table.ts';
 
 interface Row {
   target: string;
@@ -64,10 +65,4 @@ function lastText(d: HookDelivery | undefined, now: Date): string {
   const mins = Math.max(0, Math.round((now.getTime() - Date.parse(d.delivered_at)) / 60_000));
   const ago = mins < 1 ? 'just now' : mins < 120 ? `${mins}m ago` : `${Math.round(mins / 60)}h ago`;
   return `${d.status_code} ${d.status} (${d.event}, ${ago})`;
-}
-
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
