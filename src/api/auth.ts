@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { safeEqual } from '../../connectors/shared/safe-equal.ts';
 
 export type Role = 'viewer' | 'admin';
 
@@ -34,13 +35,8 @@ export interface Authenticator {
   checkCsrf(session: Session, presented: string | undefined): boolean;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 const b64 = (buffer: Buffer): string => buffer.toString('base64url');
 
-/** Equal-length digests, so timingSafeEqual never throws and the length of a guess leaks nothing. */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /**
  * Bearer tokens from config, and stateless dashboard sessions: the cookie is
@@ -60,7 +56,7 @@ export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlM
       if (!match?.[1]) return undefined;
       let found: ApiToken | undefined;
       // No early exit: the time taken does not depend on which token (if any) matched.
-      for (const candidate of tokens) if (sameSecret(candidate.token, match[1]) && !found) found = candidate;
+      for (const candidate of tokens) if (safeEqual(candidate.token, match[1]) && !found) found = candidate;
       return found ? { name: found.name, role: found.role, via: 'bearer' } : undefined;
     },
     login(token) {
@@ -87,7 +83,7 @@ export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlM
       for (const [nonce, until] of revoked) if (until <= now) revoked.delete(nonce);
     },
     checkCsrf(session, presented) {
-      return typeof presented === 'string' && sameSecret(session.csrfToken, presented);
+      return typeof presented === 'string' && safeEqual(session.csrfToken, presented);
     },
   };
 }
@@ -111,7 +107,7 @@ function openCookie(cookie: string | undefined, keys: Keys, revoked: ReadonlyMap
   const holder = keys.get(claims.n);
   if (!holder) return undefined;
   const expected = b64(createHmac('sha256', holder.key).update(payload).digest());
-  if (!sameSecret(expected, mac)) return undefined;
+  if (!safeEqual(expected, mac)) return undefined;
   if (claims.e <= now || revoked.has(claims.s)) return undefined;
   const principal: Principal = { name: claims.n, role: holder.role, via: 'session', expiresAt: claims.e };
   return { principal, csrfToken: csrfOf(holder.key, claims.s), expiresAt: claims.e, nonce: claims.s };
