@@ -21,7 +21,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerStartCommand(program);
   registerTriggerCommand(program);
-  registerRulesCommand(program, { loadContext: loadRulesCommandContext, loadExtraRules: loadSubscriptionRulesForCli });
+  registerRulesCommand(program, { loadContext: loadRulesCommandContext, loadExtraRules: loadSubscriptionRulesForCli, openBus: openConfiguredBus });
   registerSubscriptionsCommand(program, { open: openSubscriptions });
   registerDlqCommand(program, { openBus: openConfiguredBus });
   registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { EventBus } from '../bus/event-bus.ts';
+import { registerRulesDiff } from './rules-diff-command.ts';
 import { createHubEvent, type HubEvent } from '../events/hub-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { dryRun, formatDryRun } from '../rules/dry-run.ts';
@@ -33,6 +35,8 @@ export interface RulesCommandDeps {
   now?: () => Date;
   /** Rules made outside the files (chat subscriptions), shown by `rules list` with their origin. */
   loadExtraRules?: (options: { config?: string }) => Promise<readonly Rule[]>;
+  /** Opens the configured bus, for `rules diff` (stored events). */
+  openBus?: (options: { config?: string }) => Promise<EventBus>;
 }
 
 interface CommonOptions {
@@ -52,7 +56,7 @@ interface RulesCli {
   report(result: LoadResult): boolean;
 }
 
-/** Registers `hookhub rules validate|test|list`. */
+/** Registers `hookhub rules validate|test|list|diff`. */
 export function registerRulesCommand(program: Command, deps: RulesCommandDeps): Command {
   const err = deps.stderr ?? process.stderr;
   const fail = deps.setExitCode ?? ((code: number) => void (process.exitCode = code));
@@ -64,15 +68,8 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
     now: deps.now ?? (() => new Date()),
     async load(opts, paths) {
       const ctx = await deps.loadContext(opts.config === undefined ? {} : { config: opts.config });
-      const context: RulesContext = {
-        registry: ctx.registry,
-        channels: ctx.channels,
-        connectors: ctx.connectors,
-        ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}),
-        ...(ctx.vars ? { vars: ctx.vars } : {}),
-      };
       const targets = paths && paths.length > 0 ? paths : [opts.rules ?? ctx.rulesDir];
-      return { result: await loadRuleSet(targets, context), ctx };
+      return { result: await loadRuleSet(targets, rulesContextOf(ctx)), ctx };
     },
     report(result) {
       for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
@@ -84,7 +81,19 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
   registerValidate(rules, cli);
   registerTest(rules, cli);
   registerList(rules, cli);
+  if (deps.openBus) registerRulesDiff(rules, { loadContext: deps.loadContext, openBus: deps.openBus, out: cli.out, err, fail, now: cli.now });
   return rules;
+}
+
+/** The context rules are compiled against, from what hookhub.yaml gave the command. */
+export function rulesContextOf(ctx: RulesCommandContext): RulesContext {
+  return {
+    registry: ctx.registry,
+    channels: ctx.channels,
+    connectors: ctx.connectors,
+    ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}),
+    ...(ctx.vars ? { vars: ctx.vars } : {}),
+  };
 }
 
 function registerValidate(rules: Command, cli: RulesCli) {
