@@ -1,6 +1,6 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import type { HookObservation } from '../ingress/ingress-server.ts';
-import { redactHeaders } from '../operations/redact.ts';
+import { DEFAULT_HEADER_POLICY, redactHeaders, type HeaderPolicy } from '../operations/header-policy.ts';
 
 export interface RequestView {
   connector: string;
@@ -8,7 +8,7 @@ export interface RequestView {
   status: number;
   time: string;
   durationMs: number;
-  /** Credentials and signatures masked. */
+  /** Only allowlisted header values; every other value is masked to its length. */
   headers: Record<string, string>;
 }
 
@@ -44,8 +44,9 @@ export function hintFor(status: number): string {
 }
 
 /** In-memory, per process: recent /hooks requests (a ring of `capacity`) and per-connector counters. */
-export function createConnectorActivity(options: { connectors: readonly string[]; capacity?: number }): ConnectorActivity {
+export function createConnectorActivity(options: { connectors: readonly string[]; capacity?: number; headerPolicy?: HeaderPolicy }): ConnectorActivity {
   const capacity = options.capacity ?? 500;
+  const policy = options.headerPolicy ?? DEFAULT_HEADER_POLICY;
   const known = new Set(options.connectors);
   const recent: RequestView[] = [];
   const counters = new Map<string, ConnectorCounts>();
@@ -53,7 +54,7 @@ export function createConnectorActivity(options: { connectors: readonly string[]
     observe(o) {
       // Random paths share one entry, so they cannot grow memory.
       const connector = known.has(o.connector) ? o.connector : '_unknown';
-      const view: RequestView = { connector, method: o.method, status: o.status, time: o.time.toISOString(), durationMs: Math.round(o.durationMs * 10) / 10, headers: redactHeaders(o.headers) };
+      const view: RequestView = { connector, method: o.method, status: o.status, time: o.time.toISOString(), durationMs: Math.round(o.durationMs * 10) / 10, headers: redactHeaders(o.headers, policy) };
       recent.push(view);
       if (recent.length > capacity) recent.shift();
       let c = counters.get(connector);

@@ -3,6 +3,7 @@ import type { HookObservation } from '../ingress/ingress-server.ts';
 import type { ApiContext, OperatorApiDeps } from './api-deps.ts';
 import { allows, matchRoute, type Route } from './api-router.ts';
 import { createAuthenticator, type Authenticator, type Principal, type Session } from './auth.ts';
+import { headerPolicyFor } from '../operations/header-policy.ts';
 import { createConnectorActivity } from './connector-activity.ts';
 import { checkCsrf } from './csrf.ts';
 import { dlqRoutes } from './dlq-routes.ts';
@@ -34,7 +35,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   const ctx: ApiContext = {
     ...deps,
     now,
-    activity: createConnectorActivity({ connectors: Object.keys(deps.config.connectors) }),
+    activity: createConnectorActivity({ connectors: Object.keys(deps.config.connectors), headerPolicy: headerPolicyFor(deps.config.connectors) }),
     stream: new EventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
   };
   const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });

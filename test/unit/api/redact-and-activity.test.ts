@@ -3,7 +3,8 @@ import { createConnectorActivity, hintFor } from '../../../src/api/connector-act
 import { matchRoute, type Route } from '../../../src/api/api-router.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { inferCircuit } from '../../../src/operations/channel-health.ts';
-import { redactFields, redactHeaders } from '../../../src/operations/redact.ts';
+import { redactHeaders } from '../../../src/operations/header-policy.ts';
+import { redactFields } from '../../../src/operations/redact.ts';
 
 describe('redaction', () => {
   it('masks credential and signature headers, keeping their length only', () => {
