@@ -14,6 +14,8 @@ export interface SubscribeOptions {
   principal: Principal;
   /** The stream ends when the session does (ms since epoch). */
   expiresAt?: number;
+  /** Send the whole CloudEvent with each summary (`hookhub listen` forwards it). */
+  withPayload?: boolean;
 }
 
 export interface EventStreamOptions {
@@ -31,6 +33,7 @@ interface Client {
   holder: string;
   filter: EventFilter;
   expiresAt: number | undefined;
+  withPayload: boolean;
 }
 
 /** Bytes a slow client may have queued before it is dropped (it reconnects with Last-Event-ID). */
@@ -69,7 +72,7 @@ export class EventStream {
     this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
-    const client: Client = { res, holder: options.principal.name, filter: options.filter, expiresAt: options.expiresAt };
+    const client: Client = { res, holder: options.principal.name, filter: options.filter, expiresAt: options.expiresAt, withPayload: options.withPayload === true };
     await this.#join(client, options.afterSeq);
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -92,6 +95,8 @@ export class EventStream {
   async #join(client: Client, afterSeq: number | undefined): Promise<void> {
     const { bus } = this.#options;
     const upTo = this.#cursor ?? 0;
+    // A fresh client learns the head as its Last-Event-ID, so a drop before its first event loses nothing.
+    if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
     if (afterSeq !== undefined && afterSeq < upTo) {
       const missed = await bus.query<HubEvent>({ stream: 'events', afterSeq: Math.max(afterSeq, upTo - 10 * BATCH), limit: 10 * BATCH });
       for (const message of missed) if (message.seq <= upTo) this.#send(client, message);
@@ -106,7 +111,8 @@ export class EventStream {
 
   #send(client: Client, message: StoredMessage<HubEvent>): void {
     if (!matchesStatic(message, client.filter)) return;
-    client.res.write(`id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(summaryOf(message))}\n\n`);
+    const data = client.withPayload ? { ...summaryOf(message), event: message.payload } : summaryOf(message);
+    client.res.write(`id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`);
     if (client.res.writableLength > MAX_BUFFERED) client.res.destroy();
   }
 

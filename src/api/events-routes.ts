@@ -37,7 +37,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const filter = parseEventFilter(query, ctx.now);
         if (filter.status) throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
         const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
-        await ctx.stream.subscribe(req, res, { filter, ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}), principal, ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}) });
+        await ctx.stream.subscribe(req, res, { filter, ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}), principal, ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}), withPayload: query.get('payload') === '1' });
       },
     },
     {

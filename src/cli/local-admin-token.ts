@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { HubConfig } from '../config/load-config.ts';
+import { readOrCreateSecretFile } from './secret-file.ts';
 
 /**
  * With no `api.tokens` configured, `hookhub start` still opens the dashboard to whoever can read the
@@ -18,18 +18,15 @@ export async function withLocalAdminToken(config: HubConfig): Promise<{ config: 
   }
 }
 
+/** The hub's data folder: next to the embedded store, or `data/` beside hookhub.yaml. */
+export function dataFolder(config: HubConfig): string {
+  return config.bus.type === 'embedded' ? dirname(config.bus.path) : join(dirname(config.file), 'data');
+}
+
 async function generated(config: HubConfig): Promise<{ config: HubConfig; tokenFile: string }> {
-  const folder = config.bus.type === 'embedded' ? dirname(config.bus.path) : join(dirname(config.file), 'data');
+  const folder = dataFolder(config);
   const tokenFile = join(folder, 'admin-token');
-  const token = await readFile(tokenFile, 'utf8').then(
-    (text) => text.trim(),
-    async () => {
-      const fresh = randomBytes(32).toString('base64url');
-      await mkdir(folder, { recursive: true });
-      await writeFile(tokenFile, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
-      return fresh;
-    },
-  );
+  const token = await readOrCreateSecretFile(tokenFile, () => randomBytes(32).toString('base64url'));
   if (token.length < 32) throw new Error(`${tokenFile} holds a token shorter than 32 characters: delete the file to get a new one`);
   return { config: { ...config, api: { ...config.api, tokens: [{ name: 'local-admin', role: 'admin', token }] } }, tokenFile };
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
+import { registerListenCommand } from './listen-command.ts';
 import { actions } from '../actions/index.ts';
 import { registerDlqCommand } from './dlq-command.ts';
 import { loadConfiguredRules, registerEventsCommand } from './events-command.ts';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerStartCommand(program);
   registerTriggerCommand(program);
+  registerListenCommand(program);
   registerRulesCommand(program, { loadContext: loadRulesCommandContext, loadExtraRules: loadSubscriptionRulesForCli, openBus: openConfiguredBus });
   registerSubscriptionsCommand(program, { open: openSubscriptions });
   registerDlqCommand(program, { openBus: openConfiguredBus });

@@ -9,6 +9,8 @@ export interface HubEnv {
   dataDir?: string;
   configPath?: string;
   logLevel?: string;
+  /** `HOOKHUB_TOKEN`: an API token for CLI commands that talk to a running hub (`listen`). */
+  token?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
@@ -20,5 +22,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
     ...(env.HOOKHUB_DATA_DIR ? { dataDir: env.HOOKHUB_DATA_DIR } : {}),
     ...(env.HOOKHUB_CONFIG ? { configPath: env.HOOKHUB_CONFIG } : {}),
     ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}),
+    ...(env.HOOKHUB_TOKEN ? { token: env.HOOKHUB_TOKEN } : {}),
   };
 }

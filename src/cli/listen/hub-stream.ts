@@ -1,0 +1,85 @@
+import type { HubEvent } from '../../events/hub-event.ts';
+import { reasonOf } from './forward-event.ts';
+import { readSse } from './sse-reader.ts';
+
+/** A stream message with `payload=1`: the list summary plus the whole CloudEvent. */
+export interface StreamedEvent {
+  seq: number;
+  id: string;
+  type: string;
+  event: HubEvent;
+}
+
+export interface HubStreamOptions {
+  /** Hub base URL. */
+  url: string;
+  token: string;
+  /** Filters for /api/events/stream (`type`, `connector`). */
+  filter: Record<string, string>;
+  /** Absolute start (ISO) for `--since`; used until the first event arrives. */
+  since?: string;
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  signal: AbortSignal;
+  status: (line: string) => void;
+  /** Awaited: the next event is read only when this one is handled, and only then is it resumed past. */
+  onEvent: (event: StreamedEvent) => Promise<void>;
+}
+
+/** A problem that reconnecting cannot fix (bad token, bad filter). */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/**
+ * Follows the hub's live stream until `signal` aborts. After a drop or a hub restart it reconnects
+ * with `Last-Event-ID` (the last event handled, or the head the hub reported on connect), so the
+ * hub sends what was missed in between.
+ */
+export async function followHubStream(options: HubStreamOptions): Promise<void> {
+  let lastId: string | undefined;
+  let delay = 500;
+  while (!options.signal.aborted) {
+    try {
+      const body = await connect(options, lastId);
+      options.status(lastId === undefined ? `connected to ${options.url}` : `connected to ${options.url}, resuming after #${lastId}`);
+      delay = 500;
+      for await (const message of readSse(body)) {
+        if (message.event === 'expired') throw new ListenError('the hub ended the stream: the session expired; use an API token (--token or HOOKHUB_TOKEN)');
+        if (message.event === 'hub-event') await options.onEvent(JSON.parse(message.data) as StreamedEvent);
+        if (message.id !== undefined) lastId = message.id;
+      }
+      options.status('the hub closed the stream; reconnecting');
+    } catch (err) {
+      if (options.signal.aborted) return;
+      if (err instanceof ListenError) throw err;
+      options.status(`hub unreachable at ${options.url} (${reasonOf(err)}); retrying in ${delay / 1_000}s (is it running? check --url)`);
+    }
+    await options.sleep(delay);
+    delay = Math.min(delay * 2, 10_000);
+  }
+}
+
+async function connect(options: HubStreamOptions, lastId: string | undefined): Promise<ReadableStream<Uint8Array>> {
+  const query = new URLSearchParams({ ...options.filter, payload: '1' });
+  if (lastId === undefined && options.since) query.set('since', options.since);
+  if (lastId === undefined && options.since) query.set('after', '0');
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' };
+  if (lastId !== undefined) headers['last-event-id'] = lastId;
+  const response = await options.fetch(`${options.url}/api/events/stream?${query}`, { headers, signal: options.signal });
+  if (response.status === 401 || response.status === 403) {
+    throw new ListenError(`the hub refused the token (HTTP ${response.status}): pass a viewer or admin token with --token or HOOKHUB_TOKEN`);
+  }
+  if (response.status === 400) throw new ListenError(`the hub refused the filter: ${await errorText(response)}`);
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${await errorText(response)}`.trim());
+  return response.body;
+}
+
+async function errorText(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    return String((JSON.parse(text) as { error?: unknown }).error ?? text);
+  } catch {
+    return text.slice(0, 200);
+  }
+}
