@@ -12,7 +12,8 @@ import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { startRules, type RunningRules } from './rules-runtime.ts';
+import { createRulesChecks } from './github/rules-check/rules-checks.ts';
+import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
 import { createScheduler } from './scheduler/create-scheduler.ts';
 import { createSubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 
@@ -45,9 +46,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now });
-  const registry = { ...actions, ...subscriptions.actions };
+  // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
+  const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
+  const registry = { ...actions, ...subscriptions.actions, ...rulesChecks.actions };
   const worker = startWorker(options, bus, metrics, now, registry);
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions });
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   scheduler.start();

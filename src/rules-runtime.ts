@@ -6,7 +6,8 @@ import type { HubConfig } from './config/load-config.ts';
 import { ConfigError } from './errors.ts';
 import { formatDiagnostic } from './rules/diagnostics.ts';
 import { loadRuleSet } from './rules/load-rule-set.ts';
-import type { RuleSet, RulesContext } from './rules/rule.ts';
+import type { LoadResult, Rule, RuleSet, RulesContext } from './rules/rule.ts';
+import { createRuleSet } from './rules/rule-set.ts';
 import { createRuleRouter } from './rules/rule-router.ts';
 import { createRulesWatcher } from './rules/rules-watcher.ts';
 import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
@@ -37,6 +38,8 @@ export interface RulesDeps {
   vars?: HubEnv['vars'];
   /** Chat subscriptions: their rules are merged with the files' (a file rule wins on a name clash). */
   subscriptions?: Pick<SubscriptionsRuntime, 'startRules' | 'gate'>;
+  /** Rules the hub makes from its config (GitHub rules checks); a file rule of the same name wins. */
+  builtinRules?: (context: RulesContext) => readonly Rule[];
 }
 
 /**
@@ -46,7 +49,8 @@ export interface RulesDeps {
 export async function startRules(config: HubConfig, deps: RulesDeps): Promise<RunningRules> {
   const { registry, bus, logger, now } = deps;
   const context = rulesContext(config, registry, deps.vars);
-  const load = () => loadRuleSet(config.rulesDir, context);
+  const builtin = deps.builtinRules?.(context) ?? [];
+  const load = async () => withBuiltins(await loadRuleSet(config.rulesDir, context), builtin);
   const initial = await load();
   for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
   if (!initial.ok) {
@@ -75,4 +79,11 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
       await router.stop();
     },
   };
+}
+
+function withBuiltins(result: LoadResult, builtin: readonly Rule[]): LoadResult {
+  if (builtin.length === 0) return result;
+  const names = new Set(result.ruleSet.rules.map((r) => r.name));
+  const extra = builtin.filter((r) => !names.has(r.name));
+  return { ...result, ruleSet: createRuleSet([...result.ruleSet.rules, ...extra], result.ruleSet.files) };
 }

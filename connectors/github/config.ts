@@ -29,6 +29,20 @@ const ReconcileSchema = z.strictObject({
   maxRedeliveries: z.coerce.number().int().min(1).max(20).default(3),
 });
 
+/** Rule changes reviewed by their effect: a check run on pull requests that touch the rules folder (docs/rules.md). */
+const RulesCheckSchema = z.strictObject({
+  /** The repository that holds the hub's rules, `owner/repo`. */
+  repo: z.string().regex(REPO, { error: 'rulesCheck.repo looks like owner/repo' }),
+  /** The rules folder in that repository. Default `rules/`. */
+  path: z
+    .string()
+    .default('rules/')
+    .transform((p) => p.replace(/^\/+|\/+$/g, ''))
+    .refine((p) => p !== '' && !p.split('/').includes('..'), { error: 'rulesCheck.path is a folder inside the repository, like rules/' }),
+  /** How many of the hub's newest events the diff is run on. Default 1000. */
+  last: z.coerce.number().int().min(1).max(100_000).default(1000),
+});
+
 /**
  * `connectors.<name>` for `type: github`. Strict, so a typo (`secrets:`) is reported, not ignored.
  *
@@ -53,6 +67,7 @@ export const GithubConfigSchema = z
     reconcile: ReconcileSchema.optional(),
     /** This connector receives the GitHub App's own webhook: keep its URL and secret, and recover its missed deliveries. */
     appWebhook: z.boolean().optional(),
+    rulesCheck: RulesCheckSchema.optional(),
   })
   .refine((c) => !(c.token && c.app), { error: 'give either token or app, not both', path: ['token'] })
   .superRefine((c, ctx) => {
@@ -67,12 +82,17 @@ export const GithubConfigSchema = z
     error: 'repos/orgs with app need app.installationId (the installation that may manage their hooks)',
     path: ['app'],
   })
+  .refine((c) => !c.rulesCheck || c.token || c.app, {
+    error: 'rulesCheck needs GitHub API access: set app { appId, privateKey, installationId } (check runs need an App) or token',
+    path: ['rulesCheck'],
+  })
   .refine((c) => c.token || c.app || (!c.repos?.length && !c.orgs?.length), {
     error: 'repos/orgs need GitHub API access: set token (a PAT) or app { appId, privateKey, installationId }',
     path: ['repos'],
   });
 
 export type GithubConfig = z.output<typeof GithubConfigSchema>;
+export type RulesCheckConfig = z.output<typeof RulesCheckSchema>;
 
 function coveredRepos(c: { repos?: string[] | undefined; orgs?: string[] | undefined }): string[] {
   const orgs = new Set((c.orgs ?? []).map((o) => o.toLowerCase()));

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import type { EventBus } from '../bus/event-bus.ts';
 import { recentEvents } from '../operations/recent-events.ts';
@@ -53,12 +54,12 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
       const context = rulesContextOf(ctx);
       const headDir = opts.rules ?? ctx.rulesDir;
       const head = await loadRuleSet(headDir, context);
-      const baseLabel = opts.baseDir ?? `${opts.base ?? 'HEAD'}:${headDir}`;
+      const baseLabel = opts.baseDir ? shown(opts.baseDir) : `${opts.base ?? 'HEAD'}:${shown(headDir)}`;
       const base = opts.baseDir ? await loadRuleSet(opts.baseDir, context) : compileRuleSources(await gitRuleSources(headDir, opts.base ?? 'HEAD'), context);
       if (!checkSides(head, base, deps)) return;
       await withBus(deps, opts, async (bus) => {
         const diff = await diffRuleSets(base.ruleSet, head.ruleSet, recentEvents(bus, { last, ...(since ? { since } : {}) }), { registry: ctx.registry, now: deps.now() });
-        const labels = { base: baseLabel, head: headDir };
+        const labels = { base: baseLabel, head: shown(headDir) };
         deps.out.write(opts.json ? `${JSON.stringify({ ...labels, summary: diffSummaryLine(diff), ...diff }, null, 2)}\n` : formatDiffText(diff, labels));
         deps.fail(diff.rules.length > 0 ? DIFF_EXIT.changed : DIFF_EXIT.same);
       });
@@ -75,4 +76,9 @@ function checkSides(head: LoadResult, base: LoadResult, deps: RulesDiffDeps): bo
   deps.err.write('rules diff: the changed rules are invalid; fix the errors above (exit 2)\n');
   deps.fail(DIFF_EXIT.invalid);
   return false;
+}
+
+/** Paths as the user would type them: relative to the working folder. */
+function shown(path: string): string {
+  return relative(process.cwd(), path) || '.';
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
@@ -157,7 +157,7 @@ describe('hookhub rules diff', () => {
     await run(repo, '--json', '--last', '2');
     expect(exitCode).toBe(1);
     const diff = JSON.parse(out) as { base: string; tried: number; rules: { rule: string }[] };
-    expect(diff.base).toBe(`HEAD:${repo}`);
+    expect(diff.base).toBe(`HEAD:${relative(process.cwd(), repo)}`);
     expect(diff.tried).toBe(2);
     await run(repo, '--base', 'HEAD~1');
     expect(out).toContain('(added)');

@@ -50,4 +50,12 @@ describe('github connector config', () => {
     expect(messages({ token: 't', repos: ['not a repo'] })).toEqual([expect.stringMatching(/owner\/repo/)]);
     expect(messages({ token: 't', repos: ['Acme/api', 'other/x'], orgs: ['acme'] })).toEqual(['Acme/api belongs to an org that is also listed: each event would arrive twice (once per hook); drop it from repos']);
   });
+
+  it('reads rulesCheck, trimming the folder, and refuses it without API access or with a path outside the repo', () => {
+    expect(GithubConfigSchema.parse({ ...base, token: 't', rulesCheck: { repo: 'acme/hookhub-rules', path: '/rules/' } }).rulesCheck).toEqual({ repo: 'acme/hookhub-rules', path: 'rules', last: 1000 });
+    const messages = (input: object) => GithubConfigSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.message) ?? [];
+    expect(messages({ rulesCheck: { repo: 'acme/rules' } })).toEqual([expect.stringMatching(/^rulesCheck needs GitHub API access/)]);
+    expect(messages({ token: 't', rulesCheck: { repo: 'acme/rules', path: '../etc' } })).toEqual([expect.stringMatching(/folder inside the repository/)]);
+    expect(messages({ token: 't', rulesCheck: { repo: 'nope' } })).toEqual([expect.stringMatching(/owner\/repo/)]);
+  });
 });
