@@ -1,16 +1,16 @@
+import { allowEntryFor, allowEntryMatches } from './allow-entry.ts';
 import type { ChatRequest } from './chat-request.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 
 /**
- * Whether the sender may change subscriptions here. A list entry matches an id or a name, with
- * or without the platform prefix (`slack:U024BE7LH`), or `*`. Both lists set: user AND channel.
+ * Whether the sender may change subscriptions here. An entry matches an id in its team or guild
+ * (`slack:T024BE7LD/U024BE7LH`), never a name: names repeat across teams and can be changed.
+ * Both lists set: user AND channel.
  */
 export function mayChange(request: ChatRequest, allow: SubscriptionsConfig['allow']): boolean {
-  const { platform } = request.channel;
-  const matches = (list: readonly string[], id: string, name: string | undefined) =>
-    list.some((entry) => entry === '*' || [id, name, `${platform}:${id}`, name && `${platform}:${name}`].includes(entry));
-  const userOk = matches(allow.users, request.user.id, request.user.name);
-  const channelOk = matches(allow.channels, request.channel.id, request.channel.name);
+  const { platform, team } = request.channel;
+  const userOk = allow.users.some((entry) => allowEntryMatches(entry, platform, team, request.user.id));
+  const channelOk = allow.channels.some((entry) => allowEntryMatches(entry, platform, team, request.channel.id));
   if (allow.users.length > 0 && allow.channels.length > 0) return userOk && channelOk;
   return userOk || channelOk;
 }
@@ -18,8 +18,10 @@ export function mayChange(request: ChatRequest, allow: SubscriptionsConfig['allo
 export function notAllowedMessage(request: ChatRequest, allow: SubscriptionsConfig['allow']): string {
   const who = request.user.name ? `@${request.user.name}` : request.user.id;
   const where = request.channel.name ? `#${request.channel.name}` : request.channel.id;
+  const { platform, team } = request.channel;
+  const user = allowEntryFor(platform, team, request.user.id);
   if (allow.users.length === 0 && allow.channels.length === 0) {
-    return `Subscriptions are locked: nobody is allowed to change them yet. An admin can add users or channels under \`subscriptions.allow\` in hookhub.yaml (for example \`users: [${request.channel.platform}:${request.user.id}]\`).`;
+    return `Subscriptions are locked: nobody is allowed to change them yet. An admin can add users or channels under \`subscriptions.allow\` in hookhub.yaml (for example \`users: [${user}]\`).`;
   }
-  return `Sorry ${who}, you may not change subscriptions in ${where}. An admin can allow you (\`${request.channel.platform}:${request.user.id}\`) or this channel (\`${request.channel.platform}:${request.channel.id}\`) under \`subscriptions.allow\` in hookhub.yaml.`;
+  return `Sorry ${who}, you may not change subscriptions in ${where}. An admin can allow you (\`${user}\`) or this channel (\`${allowEntryFor(platform, team, request.channel.id)}\`) under \`subscriptions.allow\` in hookhub.yaml.`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DurationSchema } from '../config/units.ts';
 import { NoiseSpecSchema } from '../noise/noise-spec.ts';
+import { AllowedChannelsSchema, AllowedUsersSchema } from './allow-entry.ts';
 
 const ApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 
@@ -12,11 +13,11 @@ export const SubscriptionsConfigSchema = z.strictObject({
   /** The slash command's name, without the slash (`/hookhub`). */
   command: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'command names are lowercase letters, digits, - and _').default('hookhub'),
   /**
-   * Who may subscribe, unsubscribe and mute. Entries match a user's or channel's id or name,
-   * optionally prefixed with the platform (`slack:U024BE7LH`); `*` allows everyone. With both lists
-   * set, the user must be listed AND be in a listed channel. Nothing listed: nobody (list/help stay open).
+   * Who may subscribe, unsubscribe and mute. Entries are ids qualified by team or guild
+   * (`slack:T024BE7LD/U024BE7LH`), never names; `*` allows everyone. With both lists set, the user
+   * must be listed AND be in a listed channel. Nothing listed: nobody (list/help stay open).
    */
-  allow: z.strictObject({ users: z.array(z.string().min(1)).default([]), channels: z.array(z.string().min(1)).default([]) }).default({ users: [], channels: [] }),
+  allow: z.strictObject({ users: AllowedUsersSchema.default([]), channels: AllowedChannelsSchema.default([]) }).default({ users: [], channels: [] }),
   /** Slack Web API: a bot token (`xoxb-…`, scope chat:write) posts to the subscribed channels, threaded. */
   slack: z.strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://slack.com/api') }).default({ apiUrl: 'https://slack.com/api' }),
   /** Discord REST API: a bot token posts to channels; apiUrl also serves interaction follow-ups. */

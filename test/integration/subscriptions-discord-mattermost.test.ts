@@ -15,6 +15,10 @@ const publicKey = Buffer.from(keys.publicKey.export({ format: 'jwk' }).x ?? '', 
 const privateKey = keys.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('hex');
 const MM_TOKEN = 'mattermost-command-token';
 const STRIPE_SECRET = 'whsec_stripe-test-secret';
+const GUILD = '1180000000000000900';
+const DISCORD_CHANNEL = '1180000000000000901';
+const MM_TEAM = 'b6c8dj3n9ffyzqwa1kq7hpe3ko';
+const MM_CHANNEL = 'r5tmwh8c1jgb7qkxp3n9ya6dze';
 
 async function sendStripe(port: number, type: string, amount: number, currency = 'usd'): Promise<void> {
   const event = {
@@ -43,7 +47,7 @@ connectors:
 delivery: { allowlist: [127.0.0.1] }
 rules: ./rules
 subscriptions:
-  allow: { channels: ["discord:D_CHAN", "mattermost:M_CHAN"] }
+  allow: { channels: ["discord:${GUILD}/${DISCORD_CHANNEL}", "mattermost:${MM_TEAM}/${MM_CHANNEL}"] }
   discord: { botToken: discord-bot-token, apiUrl: "${fake}/discord" }
   mattermost: { url: "${fake}/mm", botToken: mm-bot-token }
 `;
@@ -64,7 +68,7 @@ describe('chat subscriptions from Discord and Mattermost', () => {
 
   it('Discord: a signed application command is deferred, answered through the interaction webhook, and subscribes', async () => {
     const interaction = {
-      id: '1180000000000000001', application_id: 'APP1', type: 2, token: 'interaction-token', guild_id: 'G1', channel_id: 'D_CHAN',
+      id: '1180000000000000001', application_id: 'APP1', type: 2, token: 'interaction-token', guild_id: GUILD, channel_id: DISCORD_CHANNEL,
       member: { user: { id: 'U9', username: 'ana' } },
       data: { name: 'hookhub', options: [{ type: 1, name: 'subscribe', options: [{ type: 3, name: 'args', value: 'acme/api pulls +label:bug' }] }] },
     };
@@ -79,17 +83,17 @@ describe('chat subscriptions from Discord and Mattermost', () => {
 
     await sendPullRequest(hub.port, { number: 5, labels: ['docs'] });
     await sendPullRequest(hub.port, { number: 6, labels: ['bug'] });
-    const post = await eventually(() => fake.calls.find((c) => c.path === '/discord/channels/D_CHAN/messages'), 15_000, 'the Discord message');
+    const post = await eventually(() => fake.calls.find((c) => c.path === `/discord/channels/${DISCORD_CHANNEL}/messages`), 15_000, 'the Discord message');
     expect(post!.authorization).toBe('Bot discord-bot-token');
     expect(post!.body.embeds).toEqual([expect.objectContaining({ title: 'PR #6 Change 6', url: 'https://github.com/acme/api/pull/6', color: 0x1f883d })]);
     await new Promise((r) => setTimeout(r, 500));
-    expect(fake.calls.filter((c) => c.path === '/discord/channels/D_CHAN/messages')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.path === `/discord/channels/${DISCORD_CHANNEL}/messages`)).toHaveLength(1);
   });
 
   it('Mattermost: a token-verified slash command gets {} at once, then the result on response_url', async () => {
     const form = new URLSearchParams({
-      channel_id: 'M_CHAN', channel_name: 'ops', command: '/hookhub', text: 'subscribe stripe failed disputes >=100 USD',
-      response_url: `${fake.url}/commands/mm-1`, team_id: 'T', trigger_id: randomUUID(), user_id: 'UM', user_name: 'omar',
+      channel_id: MM_CHANNEL, channel_name: 'ops', command: '/hookhub', text: 'subscribe stripe failed disputes >=100 USD',
+      response_url: `${fake.url}/commands/mm-1`, team_id: MM_TEAM, trigger_id: randomUUID(), user_id: 'UM', user_name: 'omar',
     });
     const res = await fetch(`http://127.0.0.1:${hub.port}/hooks/mattermost`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Token ${MM_TOKEN}` }, body: form.toString(),
@@ -108,7 +112,7 @@ describe('chat subscriptions from Discord and Mattermost', () => {
     await sendStripe(hub.port, 'payment_intent.payment_failed', 25_000);
     const post = await eventually(() => fake.calls.find((c) => c.path === '/mm/api/v4/posts'), 15_000, 'the Mattermost post');
     expect(post!.authorization).toBe('Bearer mm-bot-token');
-    expect(post!.body).toMatchObject({ channel_id: 'M_CHAN', props: { attachments: [expect.objectContaining({ title: 'Payment failed: 250.00 USD' })] } });
+    expect(post!.body).toMatchObject({ channel_id: MM_CHANNEL, props: { attachments: [expect.objectContaining({ title: 'Payment failed: 250.00 USD' })] } });
     expect(JSON.stringify(post!.body)).toContain('buyer@example.com');
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.calls.filter((c) => c.path === '/mm/api/v4/posts')).toHaveLength(1);

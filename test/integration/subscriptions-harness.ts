@@ -67,14 +67,14 @@ connectors:
 delivery: { allowlist: [127.0.0.1] }
 rules: ./rules
 subscriptions:
-  allow: { users: [slack:U_ANA] }
+  allow: { users: [slack:T1/U0ANA] }
   slack: { botToken: xoxb-test-token, apiUrl: "${slackUrl}/api" }
 ${extra}`;
   return parseConfig(join(dir, 'hookhub.yaml'), yaml, readEnv({}));
 }
 
 /** POSTs a signed `/hookhub <text>` slash command as Slack would; returns the HTTP status and body. */
-export async function sendSlashCommand(port: number, slackUrl: string, text: string, user = { id: 'U_ANA', name: 'ana' }, now = new Date()): Promise<{ status: number; body: string; responsePath: string }> {
+export async function sendSlashCommand(port: number, slackUrl: string, text: string, user = { id: 'U0ANA', name: 'ana' }, now = new Date()): Promise<{ status: number; body: string; responsePath: string }> {
   const responsePath = `/commands/${randomUUID()}`;
   const form = new URLSearchParams({
     token: 'legacy', team_id: 'T1', team_domain: 'acme', channel_id: 'C_ENG', channel_name: 'eng', user_id: user.id, user_name: user.name,

@@ -25,7 +25,7 @@ describe('handleChatCommand', () => {
     deps = {
       store: createSubscriptionStore(bus),
       mutes: createMuteStore(bus.kv('noise-mutes'), () => clock.now),
-      settings: SubscriptionsConfigSchema.parse({ allow: { users: ['slack:U1'] }, slack: { botToken: 'xoxb' } }),
+      settings: SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T1/U1'] }, slack: { botToken: 'xoxb' } }),
       now: () => clock.now,
       onChange: () => void changes++,
     };
@@ -76,7 +76,7 @@ describe('handleChatCommand', () => {
 
   it('only allowed users change subscriptions; anyone may list and get help', async () => {
     const bob = { id: 'U2', name: 'bob' };
-    expect((await run('subscribe acme/api', bob)).text).toContain('Sorry @bob, you may not change subscriptions in #eng. An admin can allow you (`slack:U2`) or this channel (`slack:C1`)');
+    expect((await run('subscribe acme/api', bob)).text).toContain('Sorry @bob, you may not change subscriptions in #eng. An admin can allow you (`slack:T1/U2`) or this channel (`slack:T1/C1`)');
     expect((await run('list', bob)).visibility).toBe('ephemeral');
     expect((await run('help', bob)).text).toContain('/hookhub subscribe <target> [features] [filters]');
     deps.settings = SubscriptionsConfigSchema.parse({});
