@@ -10,7 +10,7 @@ export async function readOrCreateSecretFile(file: string, fresh: () => string):
     (text) => text.trim(),
     async () => {
       const value = fresh();
-      await mkdir(dirname(file), { recursive: true });
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
       return value;
     },

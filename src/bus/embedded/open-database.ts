@@ -1,16 +1,17 @@
 /** Opening the embedded bus's SQLite file: folder, pragmas, schema. */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateSchema } from './schema.ts';
 import { EmbeddedStorageError, toStorageError } from './storage-error.ts';
 
 /**
- * Create the parent folder, open the file in WAL mode and migrate the schema.
+ * Create the parent folder (0700), the file (0600), open the file in WAL mode and migrate the schema.
  * Rejects with an EmbeddedStorageError that names the file when it cannot be opened.
  */
 export async function loadDatabase(path: string): Promise<Database.Database> {
   await createFolder(dirname(path));
+  await restrictFiles(path);
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: 5_000 });
@@ -29,7 +30,7 @@ export async function loadDatabase(path: string): Promise<Database.Database> {
 
 async function createFolder(folder: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new EmbeddedStorageError(
@@ -37,5 +38,22 @@ async function createFolder(folder: string): Promise<void> {
         'Create it with write access for the hub user, or set bus.path (or HOOKHUB_DATA_DIR) to a writable folder.',
       code,
     );
+  }
+}
+
+/**
+ * The data file holds every payload and rendered job: owner-only (0600) whatever the umask, and
+ * files left 0644 by older versions are tightened. SQLite gives its -wal and -shm files the mode
+ * of the database file. An existing folder keeps its mode (it may be the working directory).
+ */
+async function restrictFiles(path: string): Promise<void> {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const mode = await stat(file).then((s) => s.mode & 0o777, () => undefined);
+    try {
+      if (mode === undefined && file === path) await (await open(file, 'wx', 0o600)).close();
+      else if (mode !== undefined && (mode & 0o077) !== 0) await chmod(file, mode & 0o700);
+    } catch {
+      // Not ours to create or change (a read-only folder, another user's file): opening it reports why.
+    }
   }
 }
