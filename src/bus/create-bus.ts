@@ -4,15 +4,19 @@ import type { Logger } from 'pino';
 import type { EventBus } from './event-bus.ts';
 import { RetryingBus } from './retrying-bus.ts';
 import { createNatsBus } from './nats/nats-bus.ts';
+import { describeServers } from './nats/nats-connect-options.ts';
 
 /** Opens the configured backend. Both implement the same EventBus contract. */
 export function createBus(config: BusConfig, now?: () => Date): Promise<EventBus> {
-  if (config.type === 'nats') return createNatsBus({ url: config.url, retentionMs: config.retention, ...(now ? { now } : {}) });
+  if (config.type === 'nats') {
+    const { url, auth, tls, retention } = config;
+    return createNatsBus({ url, auth, tls, retentionMs: retention, ...(now ? { now } : {}) });
+  }
   return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...(now ? { now } : {}) });
 }
 
 export function describeBus(config: BusConfig): string {
-  return config.type === 'nats' ? `nats (${config.url})` : `embedded (${config.path})`;
+  return config.type === 'nats' ? `nats (${describeServers(config.url)})` : `embedded (${config.path})`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SubscriptionsConfigSchema } from '../subscriptions/settings.ts';
+import { NatsBusSchema } from './nats-bus-schema.ts';
 import { BooleanLikeSchema, DurationSchema, SizeSchema } from './units.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -18,14 +19,6 @@ const EmbeddedBusSchema = z
   .object({
     type: z.literal('embedded'),
     path: z.string().min(1).default('./data/hookhub.db'),
-    retention: DurationSchema.default(7 * 24 * 3600 * 1000),
-  })
-  .strict();
-
-const NatsBusSchema = z
-  .object({
-    type: z.literal('nats'),
-    url: z.string().min(1).default('nats://127.0.0.1:4222'),
     retention: DurationSchema.default(7 * 24 * 3600 * 1000),
   })
   .strict();

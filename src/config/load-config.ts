@@ -6,6 +6,7 @@ import { connectorRegistry } from '../../connectors/index.ts';
 import { ChannelSchema, type Channel } from '../actions/notify/channel-schema.ts';
 import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-schema.ts';
 import type { HubEnv } from './env.ts';
+import { NatsBusSchema, serverListProblem, type NatsBusConfig } from './nats-bus-schema.ts';
 import { describeMissing, interpolateEnv, maskEnvReferences } from './interpolate.ts';
 import { at, locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
@@ -99,10 +100,26 @@ function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig
   const base = dirname(file);
   const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
   let bus: BusConfig = config.bus;
-  if (env.natsUrl) bus = { type: 'nats', url: env.natsUrl, retention: bus.retention };
-  else if (bus.type === 'embedded') bus = { ...bus, path: env.dataDir ? join(resolve(env.dataDir), 'hookhub.db') : abs(bus.path) };
+  if (env.natsUrl) bus = natsFromEnv(bus, env.natsUrl);
+  if (bus.type === 'nats') bus = withNatsPaths(bus, abs);
+  else bus = { ...bus, path: env.dataDir ? join(resolve(env.dataDir), 'hookhub.db') : abs(bus.path) };
   const server = env.port !== undefined ? { ...config.server, port: env.port } : config.server;
   return { ...config, server, bus, rulesDir: abs(config.rules) };
+}
+
+/** HOOKHUB_NATS_URL switches the bus to NATS; auth, TLS and replicas from hookhub.yaml still apply. */
+function natsFromEnv(bus: BusConfig, url: string): NatsBusConfig {
+  const problem = serverListProblem(url);
+  if (problem !== undefined) throw configProblems([`HOOKHUB_NATS_URL: ${problem}`]);
+  return bus.type === 'nats' ? { ...bus, url } : NatsBusSchema.parse({ type: 'nats', url, retention: bus.retention });
+}
+
+/** credsFile and TLS files are relative to hookhub.yaml; PEM text given inline stays as it is. */
+function withNatsPaths(bus: NatsBusConfig, abs: (p: string) => string): NatsBusConfig {
+  const file = (value: string | undefined) => (value === undefined || value.includes('-----BEGIN') ? value : abs(value));
+  const auth = bus.auth?.credsFile !== undefined ? { ...bus.auth, credsFile: abs(bus.auth.credsFile) } : bus.auth;
+  const tls = bus.tls && { ...bus.tls, ca: file(bus.tls.ca), cert: file(bus.tls.cert), key: file(bus.tls.key) };
+  return { ...bus, ...(auth ? { auth } : {}), ...(tls ? { tls } : {}) };
 }
 
 export function configProblems(problems: string[]): ConfigError {

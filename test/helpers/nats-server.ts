@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -40,18 +40,32 @@ export function requireNatsServer(): string {
   return bin;
 }
 
+export interface NatsServerOptions {
+  /** nats-server configuration text (auth, tls…), written to a file in the store dir and passed with `-c`. */
+  config?: string;
+  /** More command-line flags (e.g. `--auth <token>`); they win over the config file. */
+  args?: readonly string[];
+}
+
 /** Spawns `nats-server -js` on a free port with a fresh temp store dir and waits until JetStream is ready. */
-export async function startNatsServer(): Promise<NatsServerHandle> {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const bin = requireNatsServer();
   const storeDir = await mkdtemp(join(tmpdir(), 'hookhub-nats-'));
+  const extra = [...(options.args ?? [])];
+  if (options.config !== undefined) {
+    const file = join(storeDir, 'server.conf');
+    await writeFile(file, options.config);
+    extra.push('-c', file);
+  }
   let port = 0;
   let child: ChildProcess | undefined;
   let lastError: unknown;
+  const serverArgs = (): string[] => ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...extra];
   // A freshly probed port can be taken by a parallel suite before the server binds it: retry.
   for (let attempt = 0; attempt < 5 && child === undefined; attempt++) {
     port = await freePort();
     try {
-      child = await spawnServer(bin, port, storeDir);
+      child = await spawnServer(bin, serverArgs(), port);
     } catch (err) {
       lastError = err;
     }
@@ -78,7 +92,7 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
     kill: () => terminate('SIGKILL'),
     async restart() {
       await terminate('SIGTERM');
-      current = await spawnServer(bin, port, storeDir);
+      current = await spawnServer(bin, serverArgs(), port);
     },
   };
 }
@@ -88,12 +102,12 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
  * A start failure (such as the missing-binary hint) is thrown by the accessor inside each test,
  * so it shows up as failed tests, never as skipped ones.
  */
-export function useNatsServer(): () => NatsServerHandle {
+export function useNatsServer(options: NatsServerOptions = {}): () => NatsServerHandle {
   let server: NatsServerHandle | undefined;
   let failure: unknown;
   beforeAll(async () => {
     try {
-      server = await startNatsServer();
+      server = await startNatsServer(options);
     } catch (err) {
       failure = err;
     }
@@ -121,7 +135,7 @@ function findBinary(name: string): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -133,9 +147,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the process and resolves once it logged "Server is ready" and the port accepts connections. */
-async function spawnServer(bin: string, port: number, storeDir: string): Promise<ChildProcess> {
-  const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+/** Starts the process and resolves once it logged "Server is ready" and the client port accepts connections. */
+export async function spawnServer(bin: string, args: readonly string[], port: number): Promise<ChildProcess> {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -183,7 +196,7 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nats-server did not accept connections on port ${port} within 10 s`);
 }
 
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 10_000);

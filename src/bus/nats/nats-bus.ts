@@ -15,6 +15,7 @@ import type {
 } from '../event-bus.ts';
 import type { KvBucket } from '../kv.ts';
 import { createNatsKv } from './nats-kv.ts';
+import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
 import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
@@ -24,9 +25,7 @@ import { getMessage, queryMessages } from './nats-query.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
 import { NatsSubscription } from './nats-subscription.ts';
 
-export interface NatsBusOptions {
-  /** e.g. `nats://127.0.0.1:4222` (comma-separate several servers). */
-  url: string;
+export interface NatsBusOptions extends NatsEndpoint {
   /** How long events, jobs, history and dead letters are kept. Default 7 days. */
   retentionMs?: number;
   /** How long a message id is remembered for dedup. Default 24 h; never less than retention (ids also index get()). */
@@ -152,7 +151,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const names = createNatsNames(options.prefix);
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const connection = await createConnectionState(options.url, options.name ?? 'hookhub');
+  const connection = await createConnectionState(options, options.name ?? 'hookhub');
   try {
     const js = jetstream(connection.nc, { timeout: timeoutMs });
     const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connectionOptions, describeServers, type NatsEndpoint } from './nats-connect-options.ts';
 
 /** Connection health as seen through the client's status events. */
 export interface ConnectionState {
@@ -12,9 +13,11 @@ export interface ConnectionState {
  * Connects with reconnect-forever, so a hub survives a NATS restart without restarting itself.
  * https://github.com/nats-io/nats.js/blob/main/core/README.md#reconnecting
  */
-export async function createConnectionState(url: string, name: string): Promise<ConnectionState> {
+export async function createConnectionState(endpoint: NatsEndpoint, name: string): Promise<ConnectionState> {
+  // Problems are shown on /readyz and logged: name the servers without any credentials.
+  const url = describeServers(endpoint.url);
   const nc = await connect({
-    servers: url,
+    ...(await connectionOptions(endpoint)),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
