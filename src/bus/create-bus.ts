@@ -1,4 +1,5 @@
 import type { BusConfig } from '../config/config-schema.ts';
+import { ConfigError } from '../errors.ts';
 import { createEmbeddedBus } from './embedded/embedded-bus.ts';
 import type { Logger } from 'pino';
 import type { EventBus } from './event-bus.ts';
@@ -9,8 +10,8 @@ import { describeServers } from './nats/nats-connect-options.ts';
 /** Opens the configured backend. Both implement the same EventBus contract. */
 export function createBus(config: BusConfig, now?: () => Date): Promise<EventBus> {
   if (config.type === 'nats') {
-    const { url, auth, tls, retention } = config;
-    return createNatsBus({ url, auth, tls, retentionMs: retention, ...(now ? { now } : {}) });
+    const { url, auth, tls, retention, replicas } = config;
+    return createNatsBus({ url, auth, tls, replicas, retentionMs: retention, ...(now ? { now } : {}) });
   }
   return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...(now ? { now } : {}) });
 }
@@ -24,7 +25,18 @@ export function describeBus(config: BusConfig): string {
  * while the hub stays up answering 503, instead of exiting into a restart loop. Resolves after the first try.
  */
 export async function openBusForHub(config: BusConfig, logger: Logger, now?: () => Date): Promise<RetryingBus> {
-  const bus = new RetryingBus({ kind: config.type, open: () => createBus(config, now), logger });
+  let misconfigured: ConfigError | undefined;
+  const open = () =>
+    createBus(config, now).catch((err: unknown) => {
+      if (err instanceof ConfigError) misconfigured = err;
+      throw err;
+    });
+  const bus = new RetryingBus({ kind: config.type, open, logger });
   await bus.firstAttempt;
+  // Retrying cannot fix a setting the bus refuses (e.g. bus.replicas on a single NATS server): stop and say so.
+  if (misconfigured) {
+    await bus.close();
+    throw misconfigured;
+  }
   return bus;
 }

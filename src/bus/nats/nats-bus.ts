@@ -34,6 +34,8 @@ export interface NatsBusOptions extends NatsEndpoint {
   name?: string;
   /** Names streams `<PREFIX>_EVENTS`… and buckets `<prefix>_dedup`…, to run isolated deployments on one server. Default `hookhub`. */
   prefix?: string;
+  /** Copies of every stream and KV bucket (bus.replicas); above 1 needs a JetStream cluster. Default 1. */
+  replicas?: number;
   /** Upper bound for each JetStream call; publish rejects after it when NATS is down. Default 3 s. */
   timeoutMs?: number;
   /** Accepted for parity with the embedded bus; stored times come from the NATS server's clock. */
@@ -56,6 +58,7 @@ export class NatsBus implements EventBus {
     private readonly stores: NatsStores,
     private readonly names: NatsNames,
     private readonly timeoutMs: number,
+    private readonly replicas = 1,
   ) {}
 
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
@@ -117,7 +120,7 @@ export class NatsBus implements EventBus {
   kv(bucket: string): KvBucket {
     let kv = this.#buckets.get(bucket);
     if (!kv) {
-      kv = createNatsKv({ js: this.js, prefix: this.names.prefix, timeoutMs: this.timeoutMs }, bucket);
+      kv = createNatsKv({ js: this.js, jsm: this.jsm, prefix: this.names.prefix, timeoutMs: this.timeoutMs, replicas: this.replicas }, bucket);
       this.#buckets.set(bucket, kv);
     }
     return kv;
@@ -156,8 +159,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const js = jetstream(connection.nc, { timeout: timeoutMs });
     const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });
     const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
-    const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs });
-    return new NatsBus(connection, js, jsm, stores, names, timeoutMs);
+    const replicas = options.replicas ?? 1;
+    const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
+    return new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
   } catch (err) {
     await connection.close();
     throw err;

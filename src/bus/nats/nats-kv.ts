@@ -1,6 +1,7 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { StorageType } from '@nats-io/jetstream';
+import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
 
 export interface NatsKvDeps {
@@ -8,6 +9,18 @@ export interface NatsKvDeps {
   /** Deployment prefix (`hookhub`): the bucket is `<prefix>_kv_<bucket>`. */
   prefix: string;
   timeoutMs: number;
+  /** For bus.replicas on buckets that already exist. */
+  jsm: JetStreamManager;
+  replicas: number;
+}
+
+async function openBucket(deps: NatsKvDeps, name: string): Promise<KV> {
+  const { replicas } = deps;
+  const kv = await creatingWithReplicas(`KV bucket ${name}`, replicas, () =>
+    new Kvm(deps.js).create(name, { history: 1, storage: StorageType.File, timeout: deps.timeoutMs, replicas }),
+  );
+  await ensureReplicas(deps.jsm, await deps.jsm.streams.info(`KV_${name}`), replicas);
+  return kv;
 }
 
 /**
@@ -20,12 +33,10 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
   const name = `${deps.prefix}_kv_${checkBucketName(bucketName)}`;
   let opened: Promise<KV> | undefined;
   const open = (): Promise<KV> => {
-    opened ??= new Kvm(deps.js)
-      .create(name, { history: 1, storage: StorageType.File, timeout: deps.timeoutMs })
-      .catch((error: unknown) => {
-        opened = undefined;
-        throw error;
-      });
+    opened ??= openBucket(deps, name).catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
     return opened;
   };
   const read = async <T>(kv: KV, encoded: string): Promise<KvEntry<T> | undefined> => {

@@ -9,6 +9,7 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsNames } from './nats-names.ts';
+import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 
 /** Short window for JetStream's own in-memory dedup; the long horizon lives in the dedup KV bucket. */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -26,7 +27,7 @@ export async function ensureNatsStores(
   js: JetStreamClient,
   jsm: JetStreamManager,
   names: NatsNames,
-  limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number },
+  limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number; replicas: number },
 ): Promise<NatsStores> {
   const base = (name: string, subject: string): Partial<StreamConfig> & { name: string } => ({
     name,
@@ -35,6 +36,7 @@ export async function ensureNatsStores(
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.retentionMs),
+    num_replicas: limits.replicas,
   });
   const duplicateWindow = nanos(Math.min(DUPLICATE_WINDOW_MS, limits.retentionMs));
   for (const stream of ['events', 'jobs'] as const) {
@@ -43,8 +45,8 @@ export async function ensureNatsStores(
   }
   await ensureStream(jsm, { ...base(names.historyStream, `${names.prefix}.history.>`), duplicate_window: duplicateWindow });
   const kvm = new Kvm(js);
-  const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits.timeoutMs);
-  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, limits.retentionMs, limits.timeoutMs);
+  const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits);
+  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, limits.retentionMs, limits);
   return { dedup, deadLetters };
 }
 
@@ -54,9 +56,10 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     throw err;
   });
   if (existing === undefined) {
-    await jsm.streams.add(config);
+    await creatingWithReplicas(`stream ${config.name}`, config.num_replicas ?? 1, () => jsm.streams.add(config));
     return;
   }
+  await ensureReplicas(jsm, existing, config.num_replicas ?? 1);
   const changed =
     existing.config.max_age !== config.max_age || existing.config.duplicate_window !== config.duplicate_window;
   if (changed) {
@@ -65,9 +68,13 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
 }
 
 /** Opens (or creates) a KV bucket; Kvm.create opens an existing one as is, so apply a changed max age. */
-async function openBucket(kvm: Kvm, jsm: JetStreamManager, name: string, ttlMs: number, timeoutMs: number): Promise<KV> {
-  const kv = await kvm.create(name, { history: 1, ttl: ttlMs, storage: StorageType.File, timeout: timeoutMs });
+async function openBucket(kvm: Kvm, jsm: JetStreamManager, name: string, ttlMs: number, limits: { timeoutMs: number; replicas: number }): Promise<KV> {
+  const { timeoutMs, replicas } = limits;
+  const kv = await creatingWithReplicas(`KV bucket ${name}`, replicas, () =>
+    kvm.create(name, { history: 1, ttl: ttlMs, storage: StorageType.File, timeout: timeoutMs, replicas }),
+  );
   const info = await jsm.streams.info(`KV_${name}`);
+  await ensureReplicas(jsm, info, replicas);
   if (info.config.max_age !== nanos(ttlMs)) {
     await jsm.streams.update(`KV_${name}`, { max_age: nanos(ttlMs) });
   }

@@ -1,0 +1,55 @@
+import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
+import { ConfigError } from '../../errors.ts';
+
+/**
+ * Brings an existing stream (or the stream behind a KV bucket) to `replicas` copies. JetStream scales
+ * a clustered stream up or down in place; when it refuses (not a cluster, too few servers), the hub
+ * stops with what to change, instead of running with fewer copies than configured.
+ */
+export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, replicas: number): Promise<void> {
+  const current = info.config.num_replicas;
+  if (current === replicas) return;
+  const name = info.config.name;
+  try {
+    await jsm.streams.update(name, { num_replicas: replicas });
+    await settled(jsm, name, replicas);
+  } catch (err) {
+    throw new ConfigError(
+      `bus.replicas is ${replicas} but stream ${name} has ${current} and NATS refused to change it (${reason(err)}). ` +
+        `Set bus.replicas: ${current}, or ${replicas > 1 ? `make sure the JetStream cluster has at least ${replicas} servers, then ` : ''}` +
+        `change it by hand: nats stream edit ${name} --replicas ${replicas}`,
+    );
+  }
+}
+
+/**
+ * A stream being scaled elects a leader and copies its messages to the new peers; until then reads
+ * time out. Waits (bounded) for a leader and every peer current, so the hub starts on a usable stream.
+ */
+async function settled(jsm: JetStreamManager, name: string, replicas: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const cluster = await jsm.streams.info(name).then((info) => info.cluster, () => undefined);
+    const peers = cluster?.replicas ?? [];
+    if (cluster?.leader && peers.length === replicas - 1 && peers.every((p) => p.current)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`stream ${name} did not settle on ${replicas} current replicas within ${timeoutMs / 1000} s`);
+}
+
+/** Wraps a failure to create a stream or bucket with `replicas` copies into what to change. */
+export async function creatingWithReplicas<T>(name: string, replicas: number, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (replicas === 1 || !/replica|cluster|peers/i.test(reason(err))) throw err;
+    throw new ConfigError(
+      `cannot create ${name} with ${replicas} replicas (${reason(err)}): bus.replicas above 1 needs a JetStream cluster ` +
+        `of at least that many servers. Set bus.replicas: 1 for a single server.`,
+    );
+  }
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
