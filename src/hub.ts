@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
 import { actions, type ActionRegistry } from './actions/index.ts';
+import { createReportAction } from './actions/report/index.ts';
+import { githubConnectors } from './github/github-settings.ts';
+import { createGithubReviewReader } from './reminders/github-review-reader.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
@@ -45,10 +48,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
-  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now });
+  // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
+  const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
+  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now, reviews });
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
-  const registry = { ...actions, ...subscriptions.actions, ...rulesChecks.actions };
+  const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
   const worker = startWorker(options, bus, metrics, now, registry);
   const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).

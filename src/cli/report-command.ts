@@ -83,6 +83,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
   if (Number.isNaN(until.getTime())) throw new Error(`--until: "${opts.until}" is not an ISO time`);
   const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick: until });
   const params = ReportParamsSchema.parse(action.render(event, { now: until, rule: rule.name }));
+  if (params.source === 'github-reviews') throw new Error(`rule "${rule.name}" reports pull requests waiting for review (source: github-reviews): it posts when its schedule fires; report run renders reports of events`);
   const job: Job = { id: `manual:${event.id}`, eventId: event.id, eventType: event.type, rule: rule.name, index: action.index, action: 'report', params, createdAt: until.toISOString() };
   const since = parseSince(opts.since, () => until);
   const report = await buildReport(params, job, context.bus, now(), { until, ...(since ? { since } : {}), ...(rule.schedule?.timezone ? { timezone: rule.schedule.timezone } : {}) });

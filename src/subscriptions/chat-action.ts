@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Action, ActionDeps, ActionResult, Job } from '../actions/action.ts';
-import { notifyAction } from '../actions/notify/index.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { HubEvent } from '../events/hub-event.ts';
@@ -10,7 +9,8 @@ import { NoiseSpecSchema, type NoiseSpec } from '../noise/noise-spec.ts';
 import type { Card, ChatMessage } from './card.ts';
 import { createChatPoster } from './chat-clients.ts';
 import { chatMessageFor } from './chat-message.ts';
-import { deliveryProblem, deliveryRoute } from './delivery-check.ts';
+import { deliveryRoute } from './delivery-check.ts';
+import { postCard } from './post-card.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 import type { Subscription } from './subscription.ts';
 import { channelKey, type SubscriptionStore } from './subscription-store.ts';
@@ -63,20 +63,11 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
 }
 
 async function deliver(sub: Subscription, message: ChatMessage, job: Job, event: HubEvent | undefined, actionDeps: ActionDeps, deps: ChatActionDeps): Promise<ActionResult> {
-  const route = deliveryRoute(sub.channel, deps.settings);
-  if (route.kind === 'none') throw new PermanentError(deliveryProblem(sub.channel, deps.settings) ?? 'no route to the channel');
-  if (route.kind === 'channel') {
-    const { card } = message;
-    const params = { channel: route.name, title: card.title, text: card.text || card.context || card.title, ...(card.url ? { url: card.url } : {}), ...(card.color ? { color: card.color } : {}), fields: card.fields };
-    return notifyAction.execute(params, job, event, actionDeps);
-  }
+  if (!message.thread || deliveryRoute(sub.channel, deps.settings).kind !== 'api') return postCard(sub.channel, message.card, job, event, actionDeps, deps.settings);
   const poster = createChatPoster(sub.channel.platform, deps.settings, actionDeps);
-  if (message.thread) {
-    const opening = event !== undefined && /\.(opened|open)$/.test(event.type);
-    const input = { scope: channelKey(sub.channel), channel: sub.channel.id, message: message as Required<ChatMessage>, opening, now: actionDeps.now().getTime() };
-    return { status: 200, response: `posted ${await postThreaded(poster, deps.bus.kv(THREADS_BUCKET), input)}` };
-  }
-  return { status: 200, response: `posted ${await poster.post(sub.channel.id, message.card)}` };
+  const opening = event !== undefined && /\.(opened|open)$/.test(event.type);
+  const input = { scope: channelKey(sub.channel), channel: sub.channel.id, message: message as Required<ChatMessage>, opening, now: actionDeps.now().getTime() };
+  return { status: 200, response: `posted ${await postThreaded(poster, deps.bus.kv(THREADS_BUCKET), input)}` };
 }
 
 function noiseOf(sub: Subscription, settings: SubscriptionsConfig): NoiseSpec | undefined {

@@ -8,6 +8,7 @@ import { handleChatCommand } from './handle-command.ts';
 import { postReply } from './post-reply.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
+import type { ReminderStore } from '../reminders/reminder-store.ts';
 
 export const SUBSCRIPTION_COMMAND_ACTION = 'subscription-command';
 
@@ -22,6 +23,7 @@ export interface CommandActionDeps {
   mutes: MuteStore;
   settings: SubscriptionsConfig;
   bus: Pick<EventBus, 'get'>;
+  reminders?: ReminderStore;
   /** Recompile this process's subscription rules at once. */
   onChange?: () => Promise<void> | void;
 }

@@ -4,6 +4,7 @@ import { MAX_MUTE_MS, parseMuteDuration } from './durations.ts';
 import { parseSubscribeOptions, type SubscribeOptions } from './parse-options.ts';
 import { hasFilters } from './subscription.ts';
 import { parseTarget, type Target } from './targets.ts';
+import { parseRemind, REMIND_USAGE, type RemindCommand } from '../reminders/parse-remind.ts';
 
 /** A parsed chat command. `mute`/`unmute` take a target or `all` (the whole channel). */
 export type ChatCommand =
@@ -12,7 +13,8 @@ export type ChatCommand =
   | { verb: 'list' }
   | { verb: 'mute'; target: Target | 'all'; ms: number; duration: string }
   | { verb: 'unmute'; target: Target | 'all' }
-  | { verb: 'help'; topic?: string };
+  | { verb: 'help'; topic?: string }
+  | RemindCommand;
 
 export type ParseResult = { ok: true; command: ChatCommand } | { ok: false; message: string };
 
@@ -23,6 +25,7 @@ const VERBS: Readonly<Record<string, ChatCommand['verb']>> = {
   mute: 'mute', snooze: 'mute',
   unmute: 'unmute', unsnooze: 'unmute',
   help: 'help',
+  remind: 'remind',
 };
 
 const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
@@ -31,7 +34,8 @@ const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
   list: 'list',
   mute: 'mute <target|all> <duration>, e.g. mute acme/api 2h',
   unmute: 'unmute <target|all>',
-  help: 'help [subscribe|unsubscribe|list|mute|unmute]',
+  help: 'help [subscribe|unsubscribe|list|mute|unmute|remind]',
+  remind: REMIND_USAGE,
 };
 
 /** Parses the text after the slash command. Never throws: bad input gets a message saying how to fix it. */
@@ -57,6 +61,10 @@ export function parseCommand(text: string, command = '/hookhub'): ParseResult {
       return withUsage(parseMute(rest));
     case 'unmute':
       return withUsage(rest.length === 1 ? withTarget(rest[0] ?? '', (target) => ({ verb: 'unmute', target })) : fail('unmute needs exactly one target (or all)'));
+    case 'remind': {
+      const parsed = parseRemind(rest);
+      return withUsage('error' in parsed ? fail(parsed.error) : { ok: true, command: parsed.command });
+    }
   }
 }
 

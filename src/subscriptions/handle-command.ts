@@ -10,6 +10,8 @@ import { hasFilters, type Subscription } from './subscription.ts';
 import { channelKey, subscriptionId, type SubscriptionStore } from './subscription-store.ts';
 import { targetKey, type Target } from './targets.ts';
 import { deliveryProblem } from './delivery-check.ts';
+import { handleRemind } from '../reminders/handle-remind.ts';
+import type { ReminderStore } from '../reminders/reminder-store.ts';
 
 /** What the command answers; `channel` replies are visible to everyone, `ephemeral` to the sender only. */
 export interface CommandReply {
@@ -22,6 +24,8 @@ export interface CommandDeps {
   mutes: MuteStore;
   settings: SubscriptionsConfig;
   now: () => Date;
+  /** Review reminders (`remind …`); absent in processes that do not serve them. */
+  reminders?: ReminderStore;
   /** Called after subscriptions changed, so this process recompiles its rules at once. */
   onChange?: () => Promise<void> | void;
 }
@@ -45,6 +49,7 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
     case 'unsubscribe': return unsubscribe(command, request, deps);
     case 'mute': return mute(command, request, deps);
     case 'unmute': return unmute(command, request, deps);
+    case 'remind': return deps.reminders ? handleRemind(command, request, { ...deps, reminders: deps.reminders }) : ephemeral('Review reminders are not available on this hub.');
   }
 }
 

@@ -18,6 +18,10 @@ export function helpText(command: string, topic?: string): string {
     list: [`*${c} list*`, 'The subscriptions and running mutes of this channel.'],
     mute: [`*${c} mute <target|all> <duration>*`, 'Silences a subscription (or the whole channel) for e.g. `30m`, `2h`, `1d`, `1w` (at most 30 days).'],
     unmute: [`*${c} unmute <target|all>*`, 'Ends a mute early.'],
+    remind: [
+      `*${c} remind <owner/repo> <days> <HH:MM> [Time/Zone] [filters] [older-than:4h]* · \`${c} remind list\` · \`${c} remind remove <owner/repo>\``,
+      'At those times (days: `weekdays`, `daily`, `weekends`, `mon,wed,fri`, `mon-fri`; zone default UTC) this channel gets the open, non-draft PRs that wait for a requested reviewer, with the subscription filters (`+label:` `-label:` `+author:` `-author:`).',
+    ],
   };
   const chosen = topic !== undefined ? sections[topic === 'sub' ? 'subscribe' : topic] : undefined;
   if (chosen) return chosen.join('\n');

@@ -8,6 +8,9 @@ import { originOf, subscriptionRules, type RawRule } from './compile-subscriptio
 import type { SubscriptionsConfig } from './settings.ts';
 import type { Subscription } from './subscription.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
+import type { Reminder } from '../reminders/reminder.ts';
+import { reminderRuleSource } from '../reminders/reminder-rules.ts';
+import type { ReminderStore } from '../reminders/reminder-store.ts';
 
 /** The name of the built-in rule that routes chat slash commands to `subscription-command`. */
 export const COMMAND_RULE = 'hookhub-chat-commands';
@@ -24,6 +27,8 @@ export interface SubscriptionRules {
 
 export interface SubscriptionRulesOptions {
   store: SubscriptionStore;
+  /** Review reminders become scheduled rules beside the subscriptions' rules. */
+  reminders?: ReminderStore;
   context: RulesContext;
   settings: SubscriptionsConfig;
   logger: Logger;
@@ -40,9 +45,10 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
   let timer: NodeJS.Timeout | undefined;
   const refresh = async () => {
     const subs = await options.store.list();
-    const next = JSON.stringify(subs);
+    const reminders = (await options.reminders?.list()) ?? [];
+    const next = JSON.stringify([subs, reminders]);
     if (next === fingerprint && version > 0) return;
-    rules = compileSubscriptions(subs, options);
+    rules = compileSubscriptions(subs, options, reminders);
     fingerprint = next;
     version++;
   };
@@ -62,13 +68,15 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
 }
 
 /** Every subscription's rules plus the command rule; a subscription that fails to compile is logged and left out. */
-export function compileSubscriptions(subs: readonly Subscription[], options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>): Rule[] {
+export function compileSubscriptions(subs: readonly Subscription[], options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>, reminders: readonly Reminder[] = []): Rule[] {
   const sources: RuleSource[] = subs.map((sub) => ({ file: `subscription:${sub.id}`, text: stringify({ rules: subscriptionRules(sub) }) }));
+  sources.push(...reminders.map(reminderRuleSource));
   const command = commandRule(options.settings.command, options.context);
   if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
   const result = compileRuleSources(sources, options.context);
   for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
   const origins = new Map(subs.map((sub) => [`subscription:${sub.id}`, `subscription ${sub.id}: ${originOf(sub)}`]));
+  for (const r of reminders) origins.set(`reminder:${r.id}`, `review reminder ${r.id}: ${r.channel.platform} ${r.channel.name ? `#${r.channel.name}` : r.channel.id}`);
   return result.ruleSet.rules.map((rule) => {
     const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
     return origin ? { ...rule, origin } : rule;

@@ -10,6 +10,9 @@ import { SubscriptionsConfigSchema, type SubscriptionsConfig, type Subscriptions
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 import { createSubscriptionRules, type SubscriptionRules } from './subscription-rules.ts';
 import { THREADS_BUCKET } from './threads.ts';
+import { createReminderStore, type ReminderStore } from '../reminders/reminder-store.ts';
+import { createReviewReminderAction, REVIEW_REMINDER_ACTION } from '../reminders/review-reminder-action.ts';
+import type { ReviewQueueReader } from '../reminders/review-queue.ts';
 
 export interface SubscriptionsRuntimeOptions {
   bus: EventBus;
@@ -19,6 +22,8 @@ export interface SubscriptionsRuntimeOptions {
   now: () => Date;
   /** How often due noise groups are sent. Default 1 s. */
   flushTickMs?: number;
+  /** Reads open PRs for `/hookhub remind` digests (the hub builds it from its github connectors). */
+  reviews?: ReviewQueueReader;
 }
 
 /** Chat subscriptions and noise control for one hub process. */
@@ -34,11 +39,13 @@ export interface SubscriptionsRuntime {
 }
 
 /** The two actions subscriptions add to the registry (also used by the CLI to compile rules). */
-export function subscriptionActions(deps: { bus: EventBus; store: SubscriptionStore; gate: NoiseGate; settings: SubscriptionsConfig; onChange?: () => unknown }): Record<string, Action> {
+export function subscriptionActions(deps: { bus: EventBus; store: SubscriptionStore; gate: NoiseGate; settings: SubscriptionsConfig; onChange?: () => unknown; reviews?: ReviewQueueReader }): Record<string, Action> {
   const { bus, store, gate, settings } = deps;
+  const reminders = createReminderStore(bus);
   return {
     [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }) as unknown as Action,
-    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }) as unknown as Action,
+    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, reminders, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }) as unknown as Action,
+    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({ store: reminders, settings, ...(deps.reviews ? { reviews: deps.reviews } : {}) }) as unknown as Action,
   };
 }
 
@@ -54,7 +61,8 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   const flusher = createGroupFlusher({ bus, now, logger, sweepBuckets: [THREADS_BUCKET], ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
-  const actions = subscriptionActions({ bus, store, gate, settings, onChange });
+  const reminders = createReminderStore(bus);
+  const actions = subscriptionActions({ bus, store, gate, settings, onChange, ...(options.reviews ? { reviews: options.reviews } : {}) });
   flusher.start();
   return {
     actions,
@@ -62,7 +70,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
     gate,
     flusher,
     async startRules(context) {
-      rules = createSubscriptionRules({ store, context, settings, logger });
+      rules = createSubscriptionRules({ store, reminders, context, settings, logger });
       // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up.
       await rules.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
       rules.start();

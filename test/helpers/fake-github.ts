@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createFakeAuth, type FakeAppSettings } from './fake-github-auth.ts';
 import { createFakeGithubStore } from './fake-github-store.ts';
 import { handleAppHook, handleHooks, type Reply } from './fake-github-hooks.ts';
+import { handlePulls, type FakePull } from './fake-github-pulls.ts';
 
 export interface FakeGithubOptions {
   /** Personal access tokens accepted. */
@@ -35,6 +36,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
   const auth = createFakeAuth({ tokens: options.tokens ?? [], ...(options.app ? { app: options.app } : {}), now });
   const limit = { limit: 5000, remaining: 5000, reset: Math.floor(now().getTime() / 1000) + 3600, secondary: 0 };
   const requests: FakeRequest[] = [];
+  const pulls = new Map<string, FakePull[]>();
   const pending = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     pending.add(p);
@@ -72,6 +74,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
     if (limit.remaining <= 0) return { status: 403, headers: rateHeaders(), body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' } };
     limit.remaining -= 1;
+    const pullsReply = req.method === 'GET' ? handlePulls(path, query, pulls, url) : undefined;
+    if (pullsReply) return { ...pullsReply, headers: { ...rateHeaders(), ...pullsReply.headers } };
     const reply = handleHooks({ method: req.method ?? 'GET', path, query, body, store, base: url, track });
     return { ...reply, headers: { ...rateHeaders(), ...reply.headers } };
   }
@@ -102,6 +106,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     issuedTokens: auth.issued,
     addRepo: (fullName: string) => store.add(`repos/${fullName}`),
     addOrg: (org: string) => store.add(`orgs/${org}`),
+    /** Open pull requests of `owner/repo` for `GET /repos/{owner}/{repo}/pulls`. */
+    setPulls: (repo: string, list: FakePull[]) => void pulls.set(repo.toLowerCase(), list),
     /** Gives the App a webhook (as its settings page would), pointing wherever `url` says. */
     setAppHook(hookUrl: string, secret?: string) {
       const time = new Date().toISOString();

@@ -35,6 +35,7 @@ export async function buildReport(params: ReportParams, job: Job, history: Histo
     generatedAt: now.toISOString(),
     window: { since: window.since.toISOString(), until: window.until.toISOString(), label: window.label },
   };
-  const rendered = await renderReport(params.template, context, chartSvg, now);
+  // The schema requires a template for a report of events.
+  const rendered = await renderReport(params.template ?? '', context, chartSvg, now);
   return { ...rendered, window, data, chartSvg };
 }

@@ -3,7 +3,8 @@ import { isValidTypeGlob } from '../../events/type-glob.ts';
 import { isValidTimeZone } from '../../rules/template-format-helpers.ts';
 import { checkWhen } from '../../rules/when-check.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
-import { parseDuration } from '../../config/units.ts';
+import { DurationSchema, parseDuration } from '../../config/units.ts';
+import { parseReviewFilter } from '../../reminders/review-filter.ts';
 
 const Globs = z
   .union([z.string(), z.array(z.string()).min(1)])
@@ -42,8 +43,16 @@ const WindowSchema = z.string().refine((w) => w === 'last-run' || (parseDuration
 export const ReportParamsSchema = z
   .strictObject({
     title: z.string().min(1),
-    /** A shipped template name (reports/templates/<name>.{md,html}.hbs) or a path without the extension. */
-    template: z.string().min(1),
+    /** `events` (default): numbers over the hub's history. `github-reviews`: the PRs of `repo` that wait for review, read from GitHub. */
+    source: z.enum(['events', 'github-reviews']).default('events'),
+    /** A shipped template name (reports/templates/<name>.{md,html}.hbs) or a path without the extension; required for `events`. */
+    template: z.string().min(1).optional(),
+    /** `github-reviews`: the repository (`owner/repo`). */
+    repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'repo is owner/repo').optional(),
+    /** `github-reviews`: only PRs open at least this long. */
+    olderThan: DurationSchema.optional(),
+    /** `github-reviews`: label and author filters as chat subscriptions write them (`+label:bug -author:dependabot[bot]`). */
+    filter: z.string().optional(),
     window: WindowSchema.default('24h'),
     /** Days are calendar days in this zone (default: the schedule's timezone, else UTC). */
     timezone: z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Europe/Berlin)' }).optional(),
@@ -63,10 +72,19 @@ export const ReportParamsSchema = z
     ...DestinationPolicyShape,
   })
   .superRefine((p, ctx) => {
+    if (p.source === 'events' && p.template === undefined) ctx.addIssue({ code: 'custom', path: ['template'], message: 'a report of events needs template: (e.g. weekly-engineering-digest)' });
+    if (p.source === 'github-reviews') checkReviewsSource(p, ctx);
     if (p.channel === undefined && p.output === undefined) ctx.addIssue({ code: 'custom', message: 'a report needs channel: (deliver) and/or output: (a folder to write to)' });
     if (p.chart !== undefined && !Object.hasOwn(p.metrics, p.chart)) ctx.addIssue({ code: 'custom', path: ['chart'], message: `chart: no metric named "${p.chart}"` });
   });
 export type ReportParams = z.output<typeof ReportParamsSchema>;
 
 /** Params that are not templates. */
-export const REPORT_RAW_PARAMS = ['on', 'when', 'metrics', 'template', 'output'] as const;
+export const REPORT_RAW_PARAMS = ['on', 'when', 'metrics', 'template', 'output', 'filter'] as const;
+
+function checkReviewsSource(p: { repo?: string | undefined; filter?: string | undefined; channel?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (p.repo === undefined) ctx.addIssue({ code: 'custom', path: ['repo'], message: 'source: github-reviews needs repo: owner/repo' });
+  if (p.channel === undefined) ctx.addIssue({ code: 'custom', path: ['channel'], message: 'source: github-reviews posts to a channel: set channel:' });
+  const filter = p.filter === undefined ? undefined : parseReviewFilter(p.filter);
+  if (filter && 'error' in filter) ctx.addIssue({ code: 'custom', path: ['filter'], message: filter.error });
+}

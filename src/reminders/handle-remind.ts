@@ -1,0 +1,42 @@
+import { mayChange, notAllowedMessage } from '../subscriptions/authorize.ts';
+import type { ChatRequest } from '../subscriptions/chat-request.ts';
+import type { CommandReply } from '../subscriptions/handle-command.ts';
+import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
+import type { RemindCommand } from './parse-remind.ts';
+import { reminderId } from './reminder.ts';
+import { describeReminder } from './reminder-rules.ts';
+import type { ReminderStore } from './reminder-store.ts';
+
+export interface RemindDeps {
+  reminders: ReminderStore;
+  settings: SubscriptionsConfig;
+  now: () => Date;
+  onChange?: () => Promise<void> | void;
+}
+
+const ephemeral = (text: string): CommandReply => ({ text, visibility: 'ephemeral' });
+
+/** `/hookhub remind …`: set, list or remove this channel's review reminders. Setting and removing need the subscribe rights. */
+export async function handleRemind(command: RemindCommand, request: ChatRequest, deps: RemindDeps): Promise<CommandReply> {
+  const c = `/${deps.settings.command}`;
+  if (command.action === 'list') {
+    const reminders = await deps.reminders.inChannel(request.channel);
+    if (reminders.length === 0) return ephemeral(`This channel has no review reminders. Try \`${c} remind owner/repo weekdays 09:00\`.`);
+    return ephemeral(['Review reminders in this channel:', ...reminders.map((r) => `• ${describeReminder(r)}`)].join('\n'));
+  }
+  if (!mayChange(request, deps.settings.allow)) return ephemeral(notAllowedMessage(request, deps.settings.allow));
+  const who = request.user.name ? `@${request.user.name}` : request.user.id;
+  const id = reminderId(request.channel, command.repo);
+  if (command.action === 'remove') {
+    if (!(await deps.reminders.get(id))) return ephemeral(`This channel has no review reminder for ${command.repo}.`);
+    await deps.reminders.delete(id);
+    await deps.onChange?.();
+    return { text: `Removed the review reminder for ${command.repo} (by ${who}).`, visibility: 'channel' };
+  }
+  const { repo, schedule, filters, olderThanMs } = command;
+  const existed = (await deps.reminders.get(id)) !== undefined;
+  const reminder = { id, channel: request.channel, repo, schedule, filters, olderThanMs, createdBy: request.user, createdAt: deps.now().toISOString() };
+  await deps.reminders.put(reminder);
+  await deps.onChange?.();
+  return { text: `${existed ? 'Updated the' : 'This channel gets a'} review reminder: ${describeReminder(reminder)} (by ${who}).`, visibility: 'channel' };
+}
