@@ -18,6 +18,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
 import { createScheduler } from './scheduler/create-scheduler.ts';
+import { ALL_ROLES, type HubRole } from './hub-roles.ts';
 import { createSubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 
 export interface HubOptions {
@@ -28,6 +29,8 @@ export interface HubOptions {
   bus?: EventBus;
   /** Environment for `${VAR}` in rule files. */
   env?: HubEnv;
+  /** What this process does (`--role`); default all three. */
+  roles?: ReadonlySet<HubRole>;
   /** Outbound HTTP for actions; default is the SSRF-guarded fetch built from `delivery`. */
   fetch?: typeof fetch;
 }
@@ -54,15 +57,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
   const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
-  const worker = startWorker(options, bus, metrics, now, registry);
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules });
+  const roles = options.roles ?? ALL_ROLES;
+  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry) : undefined;
+  const route = roles.has('router');
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
-  scheduler.start();
+  if (route) scheduler.start();
   // The operator API under /api and the dashboard at / (docs/api.md).
   const api = createOperatorApi({ bus, config, getRuleSet: rules.getRuleSet, registry, logger, now, rulesProblem: rules.degraded });
+  // Without the ingress role the server still answers /healthz, /readyz and /metrics.
   const ingress = new IngressServer({
-    connectors: createConnectorInstances(config.connectors),
+    connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),
     bus,
     bodyLimit: config.server.bodyLimit,
     logger,
@@ -70,25 +76,24 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     degraded: rules.degraded,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
-    fallback: createApprovalHandler({ bus, now, logger, next: api.handle }),
-    onHook: api.observeHook,
+    ...(roles.has('ingress') ? { fallback: createApprovalHandler({ bus, now, logger, next: api.handle }), onHook: api.observeHook } : {}),
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
   // fetch: GitHub Enterprise often lives on a private network.
-  const github = startGithubSync({ config, bus, logger, now, registry: metrics.registry });
+  const github = roles.has('ingress') ? startGithubSync({ config, bus, logger, now, registry: metrics.registry }) : undefined;
   return {
     port,
     bus,
     rules,
     async stop() {
-      await github.stop();
+      await github?.stop();
       api.close();
       await ingress.close();
       await scheduler.stop();
       await rules.stop();
       await subscriptions.stop();
-      await worker.stop();
+      await worker?.stop();
       if (!options.bus) await bus.close();
     },
   };

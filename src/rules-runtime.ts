@@ -40,6 +40,8 @@ export interface RulesDeps {
   subscriptions?: Pick<SubscriptionsRuntime, 'startRules' | 'gate'>;
   /** Rules the hub makes from its config (GitHub rules checks); a file rule of the same name wins. */
   builtinRules?: (context: RulesContext) => readonly Rule[];
+  /** Route events into jobs (the router role). Default true; false only loads and watches the rules (API, dry runs). */
+  route?: boolean;
 }
 
 /**
@@ -68,15 +70,15 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router = createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}) });
-  router.start();
+  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}) });
+  router?.start();
   logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
   return {
     getRuleSet,
     degraded: () => watcher.degraded,
     async stop() {
       watcher.close();
-      await router.stop();
+      await router?.stop();
     },
   };
 }

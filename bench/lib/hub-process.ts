@@ -33,6 +33,8 @@ export interface NodeProcess {
 
 export interface SpawnOptions {
   env?: Readonly<Record<string, string>>;
+  /** More `hookhub start` flags, e.g. `['--role', 'router,worker']` (only for startHubProcess). */
+  args?: readonly string[];
   nodeArgs?: readonly string[];
   /** How long to wait for the ready line. Default 30 s. */
   readyTimeoutMs?: number;
@@ -46,7 +48,7 @@ export interface SpawnOptions {
  * GET /healthz answers, whatever the log level.
  */
 export async function startHubProcess(configFile: string, port: number, options: SpawnOptions = {}): Promise<NodeProcess> {
-  const proc = spawnProcess([HOOKHUB_BIN, 'start', '--config', configFile], options);
+  const proc = spawnProcess([HOOKHUB_BIN, 'start', '--config', configFile, ...(options.args ?? [])], options);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   let gone = false;
   void proc.exited.then(() => (gone = true));

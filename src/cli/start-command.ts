@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { describeBus } from '../bus/create-bus.ts';
 import { readEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { startHub } from '../hub.ts';
+import { ALL_ROLES, HUB_ROLES, parseRoles, type HubRole } from '../hub-roles.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { configPathOption } from './config-path.ts';
 import { withLocalAdminToken } from './local-admin-token.ts';
@@ -10,24 +11,36 @@ import { withLocalAdminToken } from './local-admin-token.ts';
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('start the hub: ingress, rule router and action workers')
+    .description('start the hub: ingress, rule router and action workers (or some of them, with --role)')
     .option('-c, --config <file>', 'path to hookhub.yaml (default: $HOOKHUB_CONFIG or ./hookhub.yaml)')
-    .action(async (opts: { config?: string }) => {
+    .option('--role <roles>', `what this process does, comma-separated: ${HUB_ROLES.join(', ')} (default: all)`, roleOption)
+    .action(async (opts: { config?: string; role?: ReadonlySet<HubRole> }) => {
       const env = readEnv();
       const loaded = await loadConfig(configPathOption(opts.config, env), env);
       const { config, tokenFile, problem } = await withLocalAdminToken(loaded);
       const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
-      const hub = await startHub({ config, logger, env });
+      const roles = opts.role ?? ALL_ROLES;
+      const hub = await startHub({ config, logger, env, roles });
       const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
-      logger.info({ port: hub.port, bus: describeBus(config.bus) }, `hookhub listening on ${base}`);
-      for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
-      const login = tokenFile ? ` (no api.tokens configured: log in with the token in ${tokenFile})` : '';
-      if (problem) logger.warn(problem);
-      else logger.info(`dashboard: ${base}/${login}`);
+      logger.info({ port: hub.port, bus: describeBus(config.bus), roles: [...roles] }, `hookhub listening on ${base}`);
+      if (roles.has('ingress')) {
+        for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
+        const login = tokenFile ? ` (no api.tokens configured: log in with the token in ${tokenFile})` : '';
+        if (problem) logger.warn(problem);
+        else logger.info(`dashboard: ${base}/${login}`);
+      }
       await waitForSignal();
       logger.info('shutting down');
       await hub.stop();
     });
+}
+
+function roleOption(value: string): ReadonlySet<HubRole> {
+  try {
+    return parseRoles(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 function waitForSignal(): Promise<void> {
