@@ -76,7 +76,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     degraded: rules.degraded,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
-    ...(roles.has('ingress') ? { fallback: createApprovalHandler({ bus, now, logger, next: api.handle }), onHook: api.observeHook } : {}),
+    ...(roles.has('ingress') ? { fallback: createApprovalHandler({ bus, now, logger, next: api.handle, vars: options.env?.vars ?? {} }), onHook: api.observeHook } : {}),
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
@@ -108,6 +108,7 @@ function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typ
     logger: options.logger,
     now,
     metrics,
+    vars: options.env?.vars ?? {},
     ...(options.fetch ? { fetch: options.fetch } : {}),
     options: {
       attemptTimeoutMs: delivery.timeout,

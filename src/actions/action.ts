@@ -31,6 +31,8 @@ export interface Job {
   action: string;
   /** Params with every template already rendered against the event. */
   params: Record<string, unknown>;
+  /** Paths in `params` that hold a secret's `${VAR}` reference, not its value: workers resolve them at send time. */
+  secretRefs?: (string | number)[][];
   createdAt: string;
 }
 

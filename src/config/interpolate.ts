@@ -60,6 +60,18 @@ export function interpolateEnv(
   return missing;
 }
 
+/** `${VAR}` and `${VAR:-default}` in one string, with the same rules as the files; `missing` lists unset variables. */
+export function interpolateText(text: string, vars: Readonly<Record<string, string | undefined>>): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => resolve({ name, fallback }, vars, () => missing.push(name)));
+  return { value, missing };
+}
+
+/** Whether `text` holds a `${VAR}` reference. */
+export function hasEnvReference(text: string): boolean {
+  return new RegExp(REFERENCE.source).test(text);
+}
+
 export function describeMissing(name: string): string {
   return `environment variable ${name} is not set (set it, or write \${${name}:-default})`;
 }

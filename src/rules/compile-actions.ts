@@ -1,6 +1,7 @@
 import type { Action } from '../actions/action.ts';
 import { didYouMean } from './closest-match.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
+import { findSecretReferences } from '../operations/secret-references.ts';
 import { compileParams, renderParams } from './compile-params.ts';
 import type { ActionRegistry, CompiledAction, RulesContext } from './rule.ts';
 import type { TemplateEngine, TemplateProblem } from './template-engine.ts';
@@ -55,12 +56,18 @@ function compileAction(entry: unknown, index: number, input: ActionsInput, out: 
     out.push({ ...templatePos(source, [...path, type, ...p], problem, text), severity, message: `${type}: ${problem.message}` }),
   );
   if (errorCount() > before) return undefined;
+  const rawTextAt = (p: readonly (string | number)[]) => {
+    const range = source.rangeOf([...path, type, ...p]);
+    return range ? source.text.slice(range[0], range[1]) : undefined;
+  };
+  const secretRefs = findSecretReferences(params, rawTextAt, context.vars ?? {});
   return {
     type,
     index,
     where: source.locate(path),
     params,
     render: (event, extra) => renderParams(compiled, event, extra) as Record<string, unknown>,
+    ...(secretRefs.length > 0 ? { secretRefs } : {}),
   };
 }
 

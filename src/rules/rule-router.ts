@@ -6,6 +6,7 @@ import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
 import type { NoiseGate } from '../noise/noise-gate.ts';
 import { lookupAction } from './compile-actions.ts';
 import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
+import { withSecretReferences } from '../operations/secret-references.ts';
 
 export interface RuleRouterOptions {
   bus: EventBus;
@@ -153,6 +154,7 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
       const params = action.render(event, { now, rule: rule.name });
       const checked = lookupAction(options.registry, action.type)?.paramsSchema.safeParse(params);
       if (checked && !checked.success) throw new Error(checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; '));
+      const refs = action.secretRefs ?? [];
       planned.jobs.push({
         id: jobId(event.id, rule.name, action.index),
         eventId: event.id,
@@ -160,7 +162,9 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
         rule: rule.name,
         index: action.index,
         action: action.type,
-        params,
+        // Secrets stay `${VAR}` in the stored job; the worker resolves them at send time.
+        params: withSecretReferences(params, refs),
+        ...(refs.length > 0 ? { secretRefs: refs.map((ref) => [...ref.path]) } : {}),
         createdAt: now.toISOString(),
       });
     } catch (error) {

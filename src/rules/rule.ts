@@ -2,6 +2,7 @@ import type { Action } from '../actions/action.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
+import type { SecretReference } from '../operations/secret-references.ts';
 
 /** The action types a rule may use, by type (src/actions/index.ts in the hub; a tiny test action in tests). */
 export type ActionRegistry = ReadonlyMap<string, Action> | Readonly<Record<string, Action>>;
@@ -37,6 +38,8 @@ export interface CompiledAction {
   readonly params: Readonly<Record<string, unknown>>;
   /** Renders every template against the event. Throws when a template fails at runtime. */
   render(event: HubEvent, context: RenderContext): Record<string, unknown>;
+  /** Secret params written as `${VAR}`: jobs store the reference there, and workers resolve it at send time. */
+  readonly secretRefs?: readonly SecretReference[];
 }
 
 /** A top-level `when:` clause that did not hold, with the value the event actually had. */

@@ -4,14 +4,17 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Job } from '../action.ts';
 import { APPROVAL_PATH } from './approval-request.ts';
 import { verifyApprovalToken, readApprovalClaim } from './approval-token.ts';
+import { resolveSecretReferences } from '../../operations/secret-references.ts';
 import { approvalPage, pendingPage } from './approval-page.ts';
 import { preparePost } from './index.ts';
-import { approvalSecretProblem, CrosspostParamsSchema, type CrosspostParams } from './crosspost-params.ts';
+import { approvalSecretProblem, CrosspostParamsSchema } from './crosspost-params.ts';
 
 export interface ApprovalHandlerOptions {
   bus: Pick<EventBus, 'get' | 'publish' | 'record' | 'records'>;
   now: () => Date;
   logger: Logger;
+  /** The environment: the job keeps approval.secret as a `${VAR}` reference, resolved from here. */
+  vars?: Readonly<Record<string, string | undefined>>;
   /** Handles every other path (e.g. the ingress's 404). Default: a plain 404. */
   next?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -53,7 +56,8 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   const invalid = () => send(res, 403, approvalPage('Invalid or expired link', '<p>This approval link is not valid (any more).</p>'));
   const claim = TOKEN.test(token) ? readApprovalClaim(token) : undefined;
   const stored = claim ? await options.bus.get<Job>('jobs', claim.jobId) : undefined;
-  const parsed = stored ? CrosspostParamsSchema.safeParse(stored.payload.params) : undefined;
+  const resolved = stored ? resolveSecretReferences(stored.payload.params, stored.payload.secretRefs ?? [], options.vars ?? {}) : undefined;
+  const parsed = resolved && 'params' in resolved ? CrosspostParamsSchema.safeParse(resolved.params) : undefined;
   const params = parsed?.success ? parsed.data : undefined;
   if (!stored || !params?.approval || approvalSecretProblem(params.approval.secret)) return invalid();
   const check = verifyApprovalToken(token, params.approval.secret, options.now());
@@ -64,16 +68,17 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   if (req.method === 'GET') return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
   const decision = await readDecision(req);
   if (!decision) return send(res, 400, approvalPage('Choose approve or reject', ''));
-  await decide(job, params, decision, options);
+  await decide(job, decision, options);
   send(res, 200, approvalPage(decision === 'approve' ? 'Approved' : 'Rejected', decision === 'approve' ? `<p>The ${params.platform} post is queued.</p>` : '<p>Nothing will be posted.</p>'));
 }
 
-async function decide(job: Job, params: CrosspostParams, decision: Decision, options: ApprovalHandlerOptions): Promise<void> {
+async function decide(job: Job, decision: Decision, options: ApprovalHandlerOptions): Promise<void> {
   const time = options.now().toISOString();
   await options.bus.record({ ref: job.id, kind: 'approval', time, data: { decision } });
   options.logger.info({ jobId: job.id, decision }, 'crosspost approval decided');
   if (decision === 'reject') return;
-  const approved: Job = { ...job, id: `${job.id}:approved`, params: { ...params, approved: { at: time } }, createdAt: time };
+  // The stored params, not the resolved ones: secrets stay `${VAR}` references in the new job too.
+  const approved: Job = { ...job, id: `${job.id}:approved`, params: { ...job.params, approved: { at: time } }, createdAt: time };
   await options.bus.publish('jobs', { id: approved.id, subject: approved.action, payload: approved });
 }
 

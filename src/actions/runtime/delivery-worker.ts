@@ -45,6 +45,8 @@ export interface DeliveryWorkerDeps {
   /** Host check for non-HTTP protocols (SMTP). Default: the same guard. */
   resolveAddress?: ActionDeps['resolveAddress'];
   metrics?: Metrics;
+  /** The environment: jobs keep secrets as `${VAR}` references, resolved from here at send time. */
+  vars?: Readonly<Record<string, string | undefined>>;
   options?: DeliveryWorkerOptions;
 }
 
@@ -152,5 +154,6 @@ function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guar
     gone: createGoneDestinations(deps.bus, deps.now),
     settings,
     stopSignal,
+    ...(deps.vars ? { vars: deps.vars } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { resolveSecretReferences } from '../../operations/secret-references.ts';
 import type { Action, ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
 import type { DestinationPolicy } from './destination-policy.ts';
@@ -15,16 +16,22 @@ export interface PreparedJob {
   retry: RetryPolicy;
 }
 
-/** Resolves the action, re-validates the rendered params and works out the destination policy. */
+/**
+ * Resolves the action and the job's secret references (from `vars`, at send time), re-validates the
+ * rendered params and works out the destination policy.
+ */
 export function prepareJob(
   job: Job,
   registry: ActionRegistry,
   deps: Pick<ActionDeps, 'channels'>,
   defaultRetry: RetryConfig | undefined,
+  vars: Readonly<Record<string, string | undefined>> = {},
 ): PreparedJob | { error: string } {
   const action = registry[job.action];
   if (action === undefined) return { error: `unknown action type "${job.action}"` };
-  const parsed = action.paramsSchema.safeParse(job.params);
+  const resolved = resolveSecretReferences(job.params, job.secretRefs ?? [], vars);
+  if ('error' in resolved) return { error: `a secret in the params cannot be resolved: ${resolved.error}` };
+  const parsed = action.paramsSchema.safeParse(resolved.params);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`);
     return { error: `invalid params for ${job.action}: ${issues.join('; ')}` };

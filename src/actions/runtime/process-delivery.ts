@@ -35,6 +35,8 @@ export interface ProcessorContext {
   gone: GoneDestinations;
   settings: ProcessorSettings;
   stopSignal: AbortSignal;
+  /** The environment, for the `${VAR}` secret references in jobs. */
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
 type JobDelivery = Delivery<Job>;
@@ -63,7 +65,7 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
       count(job, '', 'skipped');
       return delivery.ack();
     }
-    const prepared = prepareJob(job, ctx.registry, ctx.deps, ctx.settings.retry);
+    const prepared = prepareJob(job, ctx.registry, ctx.deps, ctx.settings.retry, ctx.vars);
     if ('error' in prepared) return deadLetter(ctx, delivery, `invalid job: ${prepared.error}`, log);
     if (history.attempts.length >= prepared.retry.maxAttempts) {
       return deadLetter(ctx, delivery, `attempts exhausted (${history.attempts.length})`, log, prepared.channel);
