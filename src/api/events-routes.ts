@@ -3,7 +3,7 @@ import { loadEventDetail } from '../operations/event-detail.ts';
 import { loadEventHistory, loadEventStatus } from '../operations/event-status.ts';
 import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
 import { redactFields } from '../operations/redact.ts';
-import { replayEvent } from '../operations/replay-event.ts';
+import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
@@ -87,7 +87,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
         const result = await replayEvent(ctx.bus, ctx.getRuleSet(), stored.payload, { registry: ctx.registry, now: ctx.now, dryRun, actor: principal.name });
         if (!dryRun) ctx.logger.info({ eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) }, 'event replayed');
-        sendJson(res, dryRun ? 200 : 202, redactFields(result));
+        sendJson(res, dryRun ? 200 : 202, replayView(result));
       },
     },
   ];

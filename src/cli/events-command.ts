@@ -8,7 +8,7 @@ import { isValidTypeGlob } from '../events/type-glob.ts';
 import { loadEventDetail, type EventDetail } from '../operations/event-detail.ts';
 import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
 import { listEvents, type EventFilter, type EventPage } from '../operations/list-events.ts';
-import { replayEvent, type ReplayResult } from '../operations/replay-event.ts';
+import { replayEvent, replayView, type ReplayResult } from '../operations/replay-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
 import type { RuleSet } from '../rules/rule.ts';
@@ -93,7 +93,7 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
       await withBus(deps, opts, async (bus) => {
         const stored = await bus.get<HubEvent>('events', id);
         if (!stored) throw new Error(`no event with id "${id}" (or it is older than the retention period)`);
-        const result = await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' });
+        const result = replayView(await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' }));
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
       });
     });
@@ -103,7 +103,8 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
 export async function loadConfiguredRules(registry: ActionRegistry, options: { config?: string } = {}): Promise<RuleSet> {
   const env = readEnv();
   const config = await loadConfig(configPathOption(options.config, env), env);
-  const result = await loadRuleSet(config.rulesDir, rulesContext(config, registry));
+  // With the environment, as the hub loads them: replayed jobs keep `${VAR}` references for secrets.
+  const result = await loadRuleSet(config.rulesDir, rulesContext(config, registry, env.vars));
   if (!result.ok) throw new Error(`invalid rules:\n  ${result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n  ')}`);
   return result.ruleSet;
 }

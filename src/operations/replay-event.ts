@@ -4,6 +4,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { ActionRegistry, RuleSet } from '../rules/rule.ts';
 import { planJobs } from '../rules/rule-router.ts';
+import { redactFields } from './redact.ts';
 
 /** What replay did (or, in a dry run, would do) with each job the current rules produce. */
 export type ReplayDecision = 'queued' | 'requeued' | 'skipped-delivered' | 'skipped-in-progress';
@@ -62,6 +63,11 @@ export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEve
     if (!dry && plan.verdict.outcome === 'matched') await recordPass(bus, plan.verdict.rule.name, plan.jobs.map((j) => j.id), event.id, now, options.actor);
   }
   return result;
+}
+
+/** What a viewer (API) or a terminal (CLI) sees of a replay: secret-named params masked. */
+export function replayView(result: ReplayResult): ReplayResult {
+  return redactFields(result) as ReplayResult;
 }
 
 async function decide(bus: EventBus, jobId: string): Promise<ReplayDecision> {

@@ -6,6 +6,7 @@ import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
 import { registerEventsCommand } from '../../src/cli/events-command.ts';
 import { eventually } from '../helpers/hub-fixtures.ts';
 import { prPayload, startApiHub, type ApiHub } from './api-harness.ts';
+import { keepOpen } from '../helpers/keep-open-bus.ts';
 
 let hub: ApiHub;
 let up = false;
@@ -20,17 +21,6 @@ async function run(...args: string[]): Promise<string> {
   registerDlqCommand(program, { openBus, write });
   await program.parseAsync(['node', 'hookhub', ...args]);
   return out;
-}
-
-/** The bus with a no-op close(), so each command's close leaves the harness's bus running. */
-function keepOpen(bus: EventBus): EventBus {
-  return new Proxy(bus, {
-    get(target, key) {
-      if (key === 'close') return async () => undefined;
-      const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 beforeAll(async () => {

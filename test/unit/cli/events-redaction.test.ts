@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actions } from '../../../src/actions/index.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { registerEventsCommand } from '../../../src/cli/events-command.ts';
+import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
+import type { RuleSet } from '../../../src/rules/rule.ts';
+import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { keepOpen } from '../../helpers/keep-open-bus.ts';
+
+const SIGNING = 'literal-signing-secret-0123456789';
+const BEARER = 'literal-bearer-token-9876543210';
+const RULES = `rules:
+  - name: out
+    on: github.push
+    do:
+      - webhook:
+          url: https://example.com/hook
+          secret: ${SIGNING}
+          headers: { Authorization: "Bearer ${BEARER}", X-Team: eng }
+`;
+
+describe('hookhub events: secrets are masked as in the API', () => {
+  let bus: EventBus;
+  let ruleSet: RuleSet;
+  beforeEach(async () => {
+    bus = await openTempEmbeddedBus();
+    const loaded = compileRuleSources([{ file: 'rules/out.yaml', text: RULES }], { registry: actions, channels: [], connectors: ['github'], connectorTypes: { github: 'github' } });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    ruleSet = loaded.ruleSet;
+    const event = createHubEvent({ id: 'd-1', type: 'github.push', connector: 'github', data: { ref: 'refs/heads/main' } });
+    await bus.publish('events', { id: event.id, subject: event.type, payload: event });
+  });
+  afterEach(() => bus.close());
+
+  async function run(...args: string[]): Promise<string> {
+    let out = '';
+    const program = new Command('hookhub').exitOverride();
+    registerEventsCommand(program, { openBus: async () => keepOpen(bus), loadRules: async () => ruleSet, registry: actions, write: (t) => void (out += t) });
+    await program.parseAsync(['node', 'hookhub', ...args]);
+    return out;
+  }
+
+  it('events replay --dry-run --json masks secret params', async () => {
+    const out = await run('events', 'replay', 'd-1', '--dry-run', '--json');
+    expect(out).not.toContain(SIGNING);
+    expect(out).not.toContain(BEARER);
+    const result = JSON.parse(out) as { jobs: { params: Record<string, any> }[] };
+    expect(result.jobs[0]?.params).toMatchObject({ secret: `[redacted, ${SIGNING.length} chars]`, headers: { 'X-Team': 'eng', Authorization: expect.stringMatching(/^\[redacted/) } });
+  });
+
+  it('events show --json masks the params of the jobs it queued', async () => {
+    await run('events', 'replay', 'd-1');
+    const out = await run('events', 'show', 'd-1', '--json');
+    expect(out).toContain('"action": "webhook"');
+    expect(out).not.toContain(SIGNING);
+    expect(out).not.toContain(BEARER);
+  });
+});
+
