@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 
 export const BENCH_SECRET = 'bench-github-secret';
 
-export type BusChoice = { type: 'embedded'; path: string } | { type: 'nats'; url: string };
+export type BusChoice = { type: 'embedded'; path: string } | { type: 'nats'; url: string; replicas?: number };
 
 export interface HubConfigSpec {
   dir: string;

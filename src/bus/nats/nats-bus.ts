@@ -20,6 +20,7 @@ import { createConnectionState, type ConnectionState } from './nats-connection.t
 import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
+import { withDeadline } from './nats-deadline.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
@@ -68,7 +69,8 @@ export class NatsBus implements EventBus {
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
     };
-    return publishMessage(deps, stream, message, options);
+    // One bound for the whole publish, so a request answers 503 in time instead of waiting out each step.
+    return withDeadline(publishMessage(deps, stream, message, options), this.timeoutMs, 'publish');
   }
 
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {

@@ -5,7 +5,8 @@ import { createNatsBus } from '../../../src/bus/nats/nats-bus.ts';
 import type { BusChoice } from '../../../bench/lib/hub-config.ts';
 
 export function openBus(choice: BusChoice): Promise<EventBus> {
-  return choice.type === 'nats' ? createNatsBus({ url: choice.url }) : createEmbeddedBus({ path: choice.path });
+  // The hub's replica count: opening with another one would scale the streams.
+  return choice.type === 'nats' ? createNatsBus({ url: choice.url, replicas: choice.replicas ?? 1 }) : createEmbeddedBus({ path: choice.path });
 }
 
 /** The ids (answered 202 by the hub) that the bus does not hold as events. */

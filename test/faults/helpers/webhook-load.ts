@@ -14,6 +14,8 @@ export interface Answer {
   outcome: Outcome;
   /** The response body (JSON text for 202). */
   body: string;
+  /** The Retry-After header, when the hub sent one. */
+  retryAfter?: string;
   /** Date.now() when the request started and when it was answered. */
   startedAt: number;
   endedAt: number;
@@ -27,7 +29,9 @@ export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000): Pr
   const startedAt = Date.now();
   return new Promise((resolve) => {
     let body = '';
-    const done = (outcome: Outcome): void => resolve({ id, outcome, body, startedAt, endedAt: Date.now() });
+    let retryAfter: string | undefined;
+    const done = (outcome: Outcome): void =>
+      resolve({ id, outcome, body, startedAt, endedAt: Date.now(), ...(retryAfter === undefined ? {} : { retryAfter }) });
     const req = request(new URL('/hooks/github', baseUrl), {
       method: 'POST',
       agent,
@@ -35,6 +39,7 @@ export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000): Pr
       headers: { ...template.headers, 'x-github-delivery': id, 'content-length': template.body.length },
     });
     req.on('response', (res) => {
+      retryAfter = res.headers['retry-after'];
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => done(res.statusCode ?? 0));
@@ -88,4 +93,33 @@ export async function sendAll(baseUrl: string, ids: readonly string[], concurren
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   return answers;
+}
+
+/**
+ * An open-loop load: `perSecond` webhooks a second with unique ids, whatever the answers take (a slow
+ * hub gets more requests in flight, as from real providers). Each request gives up after `timeoutMs`.
+ */
+export function startPacedLoad(baseUrl: string, prefix: string, perSecond: number, timeoutMs = 10_000): Load {
+  const answers: Answer[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const started = Date.now();
+  let sent = 0;
+  const tick = (): void => {
+    const due = Math.floor(((Date.now() - started) * perSecond) / 1000);
+    for (; sent < due; sent++) {
+      const request = sendWebhook(baseUrl, `${prefix}-${sent}`, timeoutMs).then((answer) => void answers.push(answer));
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+  };
+  const timer = setInterval(tick, 5);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([...inFlight]);
+      return answers;
+    },
+    answers: () => answers,
+    accepted: () => answers.filter((a) => a.outcome === 202).map((a) => a.id),
+  };
 }
