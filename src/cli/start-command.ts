@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { startHub } from '../hub.ts';
 import { ALL_ROLES, HUB_ROLES, parseRoles, type HubRole } from '../hub-roles.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import { chooseLogFormat } from '../logging/log-format.ts';
 import { configPathOption } from './config-path.ts';
 import { withLocalAdminToken } from './local-admin-token.ts';
 
@@ -16,9 +17,10 @@ export function registerStartCommand(program: Command): void {
     .option('--role <roles>', `what this process does, comma-separated: ${HUB_ROLES.join(', ')} (default: all)`, roleOption)
     .action(async (opts: { config?: string; role?: ReadonlySet<HubRole> }) => {
       const env = readEnv();
+      const format = chooseLogFormat(env.logFormat, process.stdout.isTTY === true);
       const loaded = await loadConfig(configPathOption(opts.config, env), env);
       const { config, tokenFile, problem } = await withLocalAdminToken(loaded);
-      const logger = createLogger(env.logLevel ? { level: env.logLevel } : {});
+      const logger = createLogger({ format, ...(env.logLevel ? { level: env.logLevel } : {}) });
       const roles = opts.role ?? ALL_ROLES;
       const hub = await startHub({ config, logger, env, roles });
       const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;

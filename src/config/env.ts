@@ -11,6 +11,8 @@ export interface HubEnv {
   logLevel?: string;
   /** `HOOKHUB_TOKEN`: an API token for CLI commands that talk to a running hub (`listen`). */
   token?: string;
+  /** `LOG_FORMAT` as given (json or pretty); checked by the logging code. */
+  logFormat?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
@@ -23,5 +25,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
     ...(env.HOOKHUB_CONFIG ? { configPath: env.HOOKHUB_CONFIG } : {}),
     ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}),
     ...(env.HOOKHUB_TOKEN ? { token: env.HOOKHUB_TOKEN } : {}),
+    ...(env.LOG_FORMAT ? { logFormat: env.LOG_FORMAT } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { checkCutText } from './check-cut-text.ts';
 import { didYouMean } from './closest-match.ts';
 import { formatPos, hasErrors, sortDiagnostics, type Diagnostic, type SourcePos } from './diagnostics.ts';
 import { compileRule } from './compile-rule.ts';
@@ -30,6 +31,7 @@ export function compileRuleSources(sources: readonly RuleSource[], context: Rule
     list.forEach((raw, i) => {
       const path = ['rules', i];
       checkUniqueName(raw, path, parsed.source, names, diagnostics);
+      checkCutText(path, parsed.source, diagnostics);
       const rule = compileRule({ raw, path, source: parsed.source, context, engine }, diagnostics);
       if (rule) rules.push(rule);
     });

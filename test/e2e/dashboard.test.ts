@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../helpers/find-binary.ts';
 import { ADMIN_TOKEN, prPayload, startApiHub, type ApiHub } from '../integration/api-harness.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -24,7 +25,9 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   hub = await startApiHub();
   hub.sink.reply = () => (destinationUp ? { status: 200, body: 'ok' } : { status: 400, body: '{"error":"channel_not_found"}' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const executablePath = findChromium();
+  if (executablePath === undefined) throw new Error('Chromium is not installed: `npm test` installs it when run as root with apt, or run `npm run pretest` for the install command');
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   page.on('console', (msg) => {
     if (/Content Security Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());

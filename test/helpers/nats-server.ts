@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { findBinary } from './find-binary.ts';
 
 /** A nats-server child process with JetStream, on its own port and temp store dir. */
 export interface NatsServerHandle {
@@ -119,20 +119,6 @@ export function useNatsServer(options: NatsServerOptions = {}): () => NatsServer
     if (server !== undefined) return server;
     throw failure ?? new Error('nats-server is not started yet: use the accessor inside tests or hooks');
   };
-}
-
-function findBinary(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this PATH entry
-    }
-  }
-  return undefined;
 }
 
 export function freePort(): Promise<number> {

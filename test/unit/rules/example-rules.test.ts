@@ -52,6 +52,13 @@ describe('example rules', () => {
     expect(loaded.ruleSet.files.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('keep their whole descriptions, "#channel" included', async () => {
+    const { ruleSet } = await loadRuleSet('rules', realContext);
+    const description = (name: string) => ruleSet.rules.find((r) => r.name === name)?.description;
+    expect(description('release-crosspost')).toBe('Published (non-prerelease) releases, announced on #releases.');
+    expect(description('failed-payment-alert')).toBe('Live-mode payment failures of 100.00 or more go to #payments.');
+  });
+
   it('the notify and webhook examples also validate against the test stand-ins of those actions', async () => {
     const loaded = await loadRuleSet(['rules/github.yaml', 'rules/payments.yaml'], { ...exampleContext, registry: testRegistry });
     expect(loaded.diagnostics).toEqual([]);
