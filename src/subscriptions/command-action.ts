@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Action } from '../actions/action.ts';
 import type { EventBus } from '../bus/event-bus.ts';
+import { PermanentError } from '../errors.ts';
 import type { MuteStore } from '../noise/mutes.ts';
 import { loadJobEvent } from './load-event.ts';
 import { chatRequestFrom } from './chat-request.ts';
 import { handleChatCommand } from './handle-command.ts';
 import { postReply } from './post-reply.ts';
+import { replyTargetProblem } from './reply-hosts.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { ReminderStore } from '../reminders/reminder-store.ts';
@@ -43,6 +45,9 @@ export function createSubscriptionCommandAction(deps: CommandActionDeps): Action
       const event = await loadJobEvent(deps.bus, given, job.eventId);
       const request = event ? chatRequestFrom(event, deps.settings.command) : undefined;
       if (!request) return { status: 204, response: 'not a chat command for hookhub' };
+      // Checked before the command runs: a request whose reply would go elsewhere is not acted on.
+      const problem = request.reply && replyTargetProblem(request.reply, deps.settings);
+      if (problem) throw new PermanentError(problem);
       const reply = await handleChatCommand(request, { ...deps, now: actionDeps.now });
       if (!request.reply) return { status: 204, response: `no way to reply: ${reply.text.slice(0, 200)}` };
       return postReply(request.reply, reply, actionDeps, deps.settings.discord.apiUrl);
