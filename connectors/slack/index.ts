@@ -36,6 +36,8 @@ export const slackConnector: Connector<SlackConfig> = {
     if (body.kind === 'events' && body.payload.type === 'url_verification') {
       return { events: [], reply: { status: 200, body: { challenge: challengeOf(body.payload) } } };
     }
+    // Slack's legacy verification token: a credential, useless once the signature verified. Never stored.
+    if ('token' in body.payload) delete body.payload.token;
     const digest = bodyDigestId(request.body);
     const summary = body.kind === 'command'
       ? summarizeSlackCommand(body.payload, digest)

@@ -6,6 +6,7 @@ import { matchesStatic, summaryOf, type EventFilter } from '../operations/list-e
 import { findHeadSeq } from '../operations/stream-head.ts';
 import type { Principal } from './auth.ts';
 import { ApiError } from './http-kit.ts';
+import { eventView } from '../operations/event-view.ts';
 
 export interface SubscribeOptions {
   filter: EventFilter;
@@ -111,7 +112,7 @@ export class EventStream {
 
   #send(client: Client, message: StoredMessage<HubEvent>): void {
     if (!matchesStatic(message, client.filter)) return;
-    const data = client.withPayload ? { ...summaryOf(message), event: message.payload } : summaryOf(message);
+    const data = client.withPayload ? { ...summaryOf(message), event: eventView(message.payload) } : summaryOf(message);
     client.res.write(`id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`);
     if (client.res.writableLength > MAX_BUFFERED) client.res.destroy();
   }

@@ -2,11 +2,12 @@ import type { EventBus } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventHistory, type EventHistory } from './event-status.ts';
 import { summaryOf, type EventSummary } from './list-events.ts';
+import { eventView } from './event-view.ts';
 import { redactFields } from './redact.ts';
 
 export interface EventDetail {
   summary: EventSummary;
-  /** The stored CloudEvent, payload included. */
+  /** The stored CloudEvent, payload included (chat credentials masked: see eventView). */
   event: HubEvent;
   rules: EventHistory['rules'];
   /** Jobs with every attempt; secret-named params are masked. */
@@ -19,5 +20,5 @@ export async function loadEventDetail(bus: EventBus, id: string): Promise<EventD
   if (message === undefined) return undefined;
   const history = await loadEventHistory(bus, id, { withParams: true });
   const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) as Record<string, unknown> } : job));
-  return { summary: { ...summaryOf(message), status: history.status }, event: message.payload, rules: history.rules, jobs };
+  return { summary: { ...summaryOf(message), status: history.status }, event: eventView(message.payload), rules: history.rules, jobs };
 }
