@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
 import { actions, type ActionRegistry } from './actions/index.ts';
 import { createReportAction } from './actions/report/index.ts';
+import type { DeliveryTrouble } from './actions/runtime/delivery-trouble.ts';
+import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
 import { githubConnectors } from './github/github-settings.ts';
 import { createGithubReviewReader } from './reminders/github-review-reader.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
@@ -13,7 +15,7 @@ import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
-import { IngressServer } from './ingress/ingress-server.ts';
+import { IngressServer, type HookObservation } from './ingress/ingress-server.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
@@ -39,6 +41,8 @@ export interface RunningHub {
   port: number;
   bus: EventBus;
   rules: RunningRules;
+  /** Publishes meta-events; `consumerChanged` is for the engine's progress checks. */
+  meta: MetaPublisher;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
+  // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
+  const meta = createMetaPublisher({ bus, logger, now, metrics });
+  meta.start();
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
@@ -58,9 +65,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
   const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
   const roles = options.roles ?? ALL_ROLES;
-  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry) : undefined;
+  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble) : undefined;
   const route = roles.has('router');
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route });
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   if (route) scheduler.start();
@@ -76,7 +83,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     degraded: rules.degraded,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
-    ...(roles.has('ingress') ? { fallback: createApprovalHandler({ bus, now, logger, next: api.handle, vars: options.env?.vars ?? {} }), onHook: api.observeHook } : {}),
+    ...(roles.has('ingress')
+      ? {
+          fallback: createApprovalHandler({ bus, now, logger, next: api.handle, vars: options.env?.vars ?? {} }),
+          onHook: (o: HookObservation) => {
+            api.observeHook(o);
+            meta.observeHook(o);
+          },
+        }
+      : {}),
   });
   const port = await ingress.listen(config.server.port, config.server.host);
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
@@ -86,6 +101,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     port,
     bus,
     rules,
+    meta,
     async stop() {
       await github?.stop();
       api.close();
@@ -94,12 +110,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await rules.stop();
       await subscriptions.stop();
       await worker?.stop();
+      await meta.stop();
       if (!options.bus) await bus.close();
     },
   };
 }
 
-function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry): DeliveryWorker {
+function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry, trouble: DeliveryTrouble): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     bus,
@@ -109,6 +126,7 @@ function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typ
     now,
     metrics,
     vars: options.env?.vars ?? {},
+    trouble,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     options: {
       attemptTimeoutMs: delivery.timeout,

@@ -36,6 +36,8 @@ export interface RulesDeps {
   logger: Logger;
   now: () => Date;
   vars?: HubEnv['vars'];
+  /** A hot reload failed (the last good rules keep running): `file:line:col: message` per error. */
+  onReloadFailed?: (errors: string[], dir: string) => void;
   /** Chat subscriptions: their rules are merged with the files' (a file rule wins on a name clash). */
   subscriptions?: Pick<SubscriptionsRuntime, 'startRules' | 'gate'>;
   /** Rules the hub makes from its config (GitHub rules checks); a file rule of the same name wins. */
@@ -66,6 +68,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
     onChange: (next) => {
       ruleSet = next;
     },
+    ...(deps.onReloadFailed ? { onError: (diagnostics) => deps.onReloadFailed?.(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), config.rulesDir) } : {}),
     logger,
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;

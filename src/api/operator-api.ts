@@ -7,6 +7,7 @@ import { headerPolicyFor } from '../operations/header-policy.ts';
 import { createConnectorActivity } from './connector-activity.ts';
 import { checkCsrf } from './csrf.ts';
 import { dlqRoutes } from './dlq-routes.ts';
+import { metaRoutes } from './meta-routes.ts';
 import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps, sendJson, setSecurityHeaders } from './http-kit.ts';
@@ -47,6 +48,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     ...dlqRoutes(ctx),
     ...ruleRoutes(ctx),
     ...statusRoutes(ctx),
+    ...metaRoutes(ctx),
   ];
   const serveStatic = createStaticFiles();
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -12,6 +11,7 @@ import { configPathOption } from './config-path.ts';
 import { dataFolder } from './local-admin-token.ts';
 import { runListen, type ListenSettings } from './listen/run-listen.ts';
 import { readOrCreateSecretFile } from './secret-file.ts';
+import { resolveApiToken } from './api-token.ts';
 
 export interface ListenOptions {
   forwardTo: string;
@@ -52,7 +52,7 @@ export async function resolveListenSettings(opts: ListenOptions, env: HubEnv, no
   const config = await optionalConfig(opts.config, env);
   const url = httpUrl(opts.url ?? `http://127.0.0.1:${config?.server.port ?? 8080}`, '--url').replace(/\/+$/, '');
   const folder = config ? dataFolder(config) : (env.dataDir ?? 'data');
-  const token = opts.token ?? env.token ?? (isLocal(url) ? await localToken(folder, config) : undefined);
+  const token = await resolveApiToken(opts.token, env, url, config);
   if (!token) throw new Error(`no API token: pass --token or set HOOKHUB_TOKEN (a viewer token from api.tokens in the hub's hookhub.yaml)`);
   if (opts.events !== undefined && !isValidTypeGlob(opts.events)) throw new Error(`--events: "${opts.events}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
   const secret = await readOrCreateSecretFile(join(folder, 'listen-secret'), () => `whsec_${randomBytes(24).toString('base64')}`);
@@ -74,13 +74,6 @@ async function optionalConfig(flag: string | undefined, env: HubEnv): Promise<Hu
   return loadConfig(path, env);
 }
 
-async function localToken(folder: string, config: HubConfig | undefined): Promise<string | undefined> {
-  const configured = config?.api.tokens[0]?.token;
-  if (configured) return configured;
-  const file = join(folder, 'admin-token');
-  return existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
-}
-
 function httpUrl(value: string, flag: string): string {
   let url: URL;
   try {
@@ -90,10 +83,6 @@ function httpUrl(value: string, flag: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${flag}: only http and https URLs`);
   return url.toString();
-}
-
-function isLocal(url: string): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 }
 
 function sinceTime(value: string, now: () => Date): string {

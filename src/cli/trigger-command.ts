@@ -3,14 +3,16 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connectorRegistry } from '../../connectors/index.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import { readEnv } from '../config/env.ts';
-import { loadConfig, type ConnectorConfig } from '../config/load-config.ts';
+import { readEnv, type HubEnv } from '../config/env.ts';
+import { loadConfig, type ConnectorConfig, type HubConfig } from '../config/load-config.ts';
+import { resolveApiToken } from './api-token.ts';
 import { configPathOption } from './config-path.ts';
 
 interface TriggerOptions {
   config?: string;
   url?: string;
   id?: string;
+  token?: string;
 }
 
 /** `hookhub trigger <connector> <event>`: signs a bundled sample as the provider would and POSTs it, like `stripe trigger`. */
@@ -21,9 +23,11 @@ export function registerTriggerCommand(program: Command): void {
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--url <base>', 'hub base URL (default http://127.0.0.1:<server.port>)')
     .option('--id <deliveryId>', 'delivery id to send (default: a new UUID)')
+    .option('--token <token>', 'for `trigger hookhub <type>`: an admin API token (default $HOOKHUB_TOKEN or the local hub\'s)')
     .action(async (name: string, event: string, opts: TriggerOptions) => {
       const env = readEnv();
       const config = await loadConfig(configPathOption(opts.config, env), env);
+      if (name === 'hookhub' && !config.connectors.hookhub) return triggerMeta(event, opts, env, config);
       const [instanceName, block] = findInstance(config.connectors, name);
       const connector = (connectorRegistry as Record<string, Connector>)[block.type]!;
       const sample = connector.samples[event];
@@ -47,4 +51,14 @@ function findInstance(blocks: Record<string, ConnectorConfig>, name: string): [s
   const byType = Object.entries(blocks).find(([, block]) => block.type === name);
   if (byType) return byType;
   throw new Error(`no connector named or typed "${name}" in the config; configured: ${Object.keys(blocks).join(', ') || 'none'}`);
+}
+
+/** `trigger hookhub job.dead_lettered`: the hub's own events come from no connector, so the hub publishes a sample (admin API). */
+async function triggerMeta(type: string, opts: TriggerOptions, env: HubEnv, config: HubConfig): Promise<void> {
+  const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
+  const token = await resolveApiToken(opts.token, env, base, config);
+  if (!token) throw new Error('trigger hookhub needs an admin API token: pass --token or set HOOKHUB_TOKEN');
+  const response = await fetch(`${base}/api/meta-events/sample`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type }) });
+  process.stdout.write(`${response.status} ${await response.text()}\n`);
+  if (!response.ok) process.exitCode = 1;
 }

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly attemptLatency: Histogram<'action' | 'channel' | 'outcome'>;
   /** Jobs in the dead-letter store (read from the bus at scrape time once tracked). */
   readonly dlqDepth: Gauge;
+  /** Meta-events (`source: /hookhub`) by type and outcome (published, duplicate, suppressed by loop protection, failed). */
+  readonly metaEvents: Counter<'type' | 'outcome'>;
   /** Sets where the DLQ depth comes from (called at each scrape). */
   trackDlqDepth(source: () => Promise<number> | number): void;
 }
@@ -59,6 +61,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
     }),
     dlqDepth,
+    metaEvents: new Counter({ name: `${prefix}meta_events_total`, help: 'Meta-events by type and outcome.', labelNames: ['type', 'outcome'], registers: [registry] }),
     trackDlqDepth(source) {
       dlqSource = source;
     },

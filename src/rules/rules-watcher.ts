@@ -45,6 +45,7 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
     } catch (error) {
       degraded = `rules: reload failed: ${(error as Error).message}`;
       logger.error({ err: error, dir }, 'rules reload failed; keeping the last good rules');
+      options.onError?.([{ file: dir, line: 0, col: 0, severity: 'error', message: `reload failed: ${(error as Error).message}` }]);
     }
     if (!closed) folder.check();
   };

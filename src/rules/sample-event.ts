@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { connectorRegistry } from '../../connectors/index.ts';
 import type { Connector } from '../../connectors/connector.ts';
 import type { HubEvent } from '../events/hub-event.ts';
+import { metaSample } from '../meta/meta-samples.ts';
 
 export type ConnectorBlocks = Readonly<Record<string, { type: string } & Record<string, unknown>>>;
 
@@ -22,6 +23,8 @@ export interface SampleRequest {
  */
 export async function sampleEvents(request: SampleRequest): Promise<HubEvent[]> {
   const [name = '', event = ''] = request.spec.split(/:(.*)/s);
+  // The hub's own events (`hookhub:job.dead_lettered`) come from no connector.
+  if (name === 'hookhub' && !request.connectors.hookhub) return [metaSample(event, request.now(), `dry-run-${request.now().getTime()}`)];
   const found = Object.entries(request.connectors).find(([n, block]) => n === name || block.type === name);
   if (!found) throw new Error(`no connector named or typed "${name}" in hookhub.yaml; configured: ${Object.keys(request.connectors).join(', ') || 'none'}`);
   const [instance, block] = found;

@@ -5,6 +5,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
 import { countDeadLetters } from './dead-letters.ts';
+import type { DeliveryTrouble } from './delivery-trouble.ts';
 import { createDestinationGuards } from './destination-guards.ts';
 import { createGoneDestinations } from './gone-destinations.ts';
 import { createDeliveryProcessor, type ProcessorSettings } from './process-delivery.ts';
@@ -42,6 +43,8 @@ export interface DeliveryWorkerDeps {
   now: () => Date;
   /** Outbound HTTP. Default: the SSRF-guarded fetch built from `options.network`. */
   fetch?: typeof fetch;
+  /** Told about dead letters and circuit changes (the hub publishes meta-events). */
+  trouble?: DeliveryTrouble;
   /** Host check for non-HTTP protocols (SMTP). Default: the same guard. */
   resolveAddress?: ActionDeps['resolveAddress'];
   metrics?: Metrics;
@@ -137,6 +140,7 @@ function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guar
     deps.now,
   );
   return createDeliveryProcessor({
+    ...(deps.trouble ? { trouble: deps.trouble } : {}),
     bus: deps.bus,
     registry: deps.registry,
     deps: {

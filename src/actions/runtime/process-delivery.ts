@@ -7,6 +7,7 @@ import type { ActionRegistry } from '../index.ts';
 import { attemptsForDeadLetter, RecordKind, summarizeHistory } from './attempt-history.ts';
 import { createPatientAdmission } from './admit-patiently.ts';
 import type { DestinationGuards } from './destination-guards.ts';
+import type { DeliveryTrouble } from './delivery-trouble.ts';
 import type { GoneDestinations } from './gone-destinations.ts';
 import { prepareJob, type PreparedJob } from './prepare-job.ts';
 import type { RetryConfig } from './retry-policy.ts';
@@ -37,6 +38,8 @@ export interface ProcessorContext {
   stopSignal: AbortSignal;
   /** The environment, for the `${VAR}` secret references in jobs. */
   vars?: Readonly<Record<string, string | undefined>>;
+  /** Told about dead letters and circuit changes (meta-events). */
+  trouble?: DeliveryTrouble;
 }
 
 type JobDelivery = Delivery<Job>;
@@ -120,7 +123,9 @@ async function attemptAndSettle(
     return delivery.nak(0);
   }
   // A 4xx means the destination is up: only retryable failures count towards opening the circuit.
+  const before = ctx.guards.circuit(prepared.destination);
   release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
+  reportCircuit(ctx, prepared.destination, before, job);
   await recordAttempt(ctx, job, attempt, outcome, prepared);
   if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
   if (input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
@@ -172,6 +177,13 @@ async function recordAttempt(ctx: ProcessorContext, job: Job, attempt: number, o
   ctx.metrics?.attemptLatency.observe({ action: job.action, channel: prepared.channel, outcome: result }, outcome.latencyMs / 1_000);
 }
 
+/** Closed -> open, and back to closed. A failed half-open probe re-opens quietly: the circuit was reported open already. */
+function reportCircuit(ctx: ProcessorContext, destination: string, before: string, job: Job): void {
+  const after = ctx.guards.circuit(destination);
+  if (before === 'closed' && after === 'open') ctx.trouble?.circuitChanged({ destination, state: 'open', job });
+  else if (before !== 'closed' && after === 'closed') ctx.trouble?.circuitChanged({ destination, state: 'closed', job });
+}
+
 /** Stores the job and its attempts in the dead-letter store, then acks (in that order: a crash in between redelivers, never loses). */
 async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, log: Logger, channel = ''): Promise<void> {
   const job = delivery.payload;
@@ -180,6 +192,7 @@ async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: 
   await ctx.bus.deadLetter({ id: job.id, subject: delivery.subject, payload: job, reason, time, attempts: attemptsForDeadLetter(history.allAttempts) });
   await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });
   log.error({ reason, attempts: history.attempts.length }, 'dead-lettered');
+  ctx.trouble?.deadLettered({ job, reason, attempts: history.attempts.length, destination: channel, time });
   ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome: 'dead_letter' });
   return delivery.ack();
 }

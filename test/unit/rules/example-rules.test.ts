@@ -12,8 +12,10 @@ import { dryRun } from '../../../src/rules/dry-run.ts';
 import { loadRuleSet } from '../../../src/rules/load-rule-set.ts';
 import { scheduleEventType } from '../../../src/rules/rule.ts';
 import { fixedNow, testContext, testRegistry } from './test-context.ts';
+import { metaSample } from '../../../src/meta/meta-samples.ts';
+import { rejectionsEvent } from '../../../src/meta/meta-builders.ts';
 
-const exampleContext = { ...testContext, channels: ['eng', 'payments', 'releases'] };
+const exampleContext = { ...testContext, channels: ['eng', 'payments', 'releases', 'ops'] };
 
 async function github(name: string, mutate?: (payload: Record<string, any>) => void): Promise<HubEvent> {
   const payload = JSON.parse(await readFile(new URL(`../../../connectors/github/fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -117,6 +119,23 @@ describe('example rules', () => {
     const [params] = only(await run(tick), name);
     expect(params).toMatchObject({ template: name, output: './reports' });
     expect(actions.report?.paramsSchema.safeParse(params).success).toBe(true);
+  });
+
+  it('hub-trouble sends dead letters, open circuits, stalls and reload failures to ops with their title', async () => {
+    for (const type of ['job.dead_lettered', 'destination.circuit_opened', 'consumer.stalled', 'rules.reload_failed']) {
+      const [params] = only(await run(metaSample(type, fixedNow, type)), 'hub-trouble');
+      expect(params).toMatchObject({ channel: 'ops', title: `hookhub: hookhub.${type}` });
+    }
+    const [dead] = only(await run(metaSample('job.dead_lettered', fixedNow, 'x')), 'hub-trouble');
+    expect((dead as { text: string }).text).toBe('Job of rule notify-payments (notify to payments) dead-lettered after 10 attempts: attempts exhausted (10): HTTP 503 Service Unavailable');
+    expect((await run(metaSample('destination.circuit_closed', fixedNow, 'y'))).matched).toEqual([]);
+  });
+
+  it('signature-failures fires on a spike of bad signatures only', async () => {
+    const window = { connector: 'github', since: '2026-01-05T09:55:00.000Z', until: '2026-01-05T10:00:00.000Z' };
+    const [params] = only(await run(rejectionsEvent({ ...window, counts: { bad_signature: 12, malformed: 1 } }, fixedNow)), 'signature-failures');
+    expect(params).toMatchObject({ channel: 'ops', title: 'Webhooks refused on github', text: expect.stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/) });
+    expect((await run(rejectionsEvent({ ...window, counts: { bad_signature: 2 } }, fixedNow))).matched).toEqual([]);
   });
 
   it('every example rule has been exercised above', async () => {

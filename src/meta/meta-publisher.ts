@@ -1,0 +1,103 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { DeliveryTrouble } from '../actions/runtime/delivery-trouble.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { circuitEvent, consumerEvent, deadLetteredEvent, rejectionsEvent, reloadFailedEvent, type ConsumerInfo } from './meta-builders.ts';
+import { isMetaEventType } from './meta-event.ts';
+import { createRejectionWindows, rejectionReason, type ClosedWindow } from './rejection-windows.ts';
+
+export interface MetaPublisherOptions {
+  bus: Pick<EventBus, 'publish'>;
+  logger: Logger;
+  now: () => Date;
+  metrics?: Pick<Metrics, 'metaEvents'>;
+  /** Window for `hookhub.connector.rejections`. Default 5 min. */
+  rejectionWindowMs?: number;
+  /** How often ended windows are published. Default 5 s. */
+  sweepMs?: number;
+}
+
+export interface MetaPublisher {
+  /** For the delivery workers: dead letters and circuit changes. */
+  readonly trouble: DeliveryTrouble;
+  /** For the ingress: every answered webhook (refusals are counted). */
+  observeHook(observation: { connector: string; status: number }): void;
+  reloadFailed(errors: readonly string[], dir: string): void;
+  /** For the engine's progress checks. */
+  consumerChanged(info: Omit<ConsumerInfo, 'process'>): void;
+  /** Publishes the rejection windows that have ended. */
+  flush(): Promise<void>;
+  start(): void;
+  /** Publishes what is pending and waits for it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes the hub's own trouble as events with `source: /hookhub`, into the same path as every
+ * event. Loop protection: trouble caused by a job that a meta-event triggered (its dead letter, the
+ * circuit change its attempt caused) publishes no meta-event, so a failing alert cannot alert about itself.
+ */
+export function createMetaPublisher(options: MetaPublisherOptions): MetaPublisher {
+  const { logger, now } = options;
+  const processName = `${hostname()}:${process.pid}`;
+  const windows = createRejectionWindows(options.rejectionWindowMs ?? 300_000);
+  const inFlight = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const publish = (event: HubEvent): Promise<void> => {
+    const task = options.bus.publish('events', { id: event.id, subject: event.type, payload: event }).then(
+      ({ duplicate }) => void options.metrics?.metaEvents.inc({ type: event.type, outcome: duplicate ? 'duplicate' : 'published' }),
+      (err: unknown) => {
+        // Never a reason to fail the work that noticed the trouble; the log and the metric still say it.
+        options.metrics?.metaEvents.inc({ type: event.type, outcome: 'failed' });
+        logger.warn({ err, type: event.type, id: event.id }, 'meta-event could not be published');
+      },
+    );
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    return task;
+  };
+  const suppressed = (type: string, job: { id: string; eventType: string }): void => {
+    options.metrics?.metaEvents.inc({ type, outcome: 'suppressed' });
+    logger.warn({ type, job: job.id, trigger: job.eventType }, 'meta-event suppressed: the job was triggered by a meta-event (loop protection)');
+  };
+  const publishWindow = (w: ClosedWindow) => publish(rejectionsEvent({ connector: w.connector, since: w.since.toISOString(), until: w.until.toISOString(), counts: w.counts }, now()));
+
+  const trouble: DeliveryTrouble = {
+    deadLettered({ job, reason, attempts, destination, time }) {
+      if (isMetaEventType(job.eventType)) return suppressed('hookhub.job.dead_lettered', job);
+      void publish(deadLetteredEvent({ jobId: job.id, eventId: job.eventId, eventType: job.eventType, rule: job.rule, action: job.action, destination, reason, attempts, time }, now()));
+    },
+    circuitChanged({ destination, state, job }) {
+      const type = state === 'open' ? 'hookhub.destination.circuit_opened' : 'hookhub.destination.circuit_closed';
+      if (isMetaEventType(job.eventType)) return suppressed(type, job);
+      void publish(circuitEvent({ destination, state, jobId: job.id, rule: job.rule, process: processName }, now()));
+    },
+  };
+
+  return {
+    trouble,
+    observeHook({ connector, status }) {
+      if (status < 400) return;
+      const closed = windows.add(connector, rejectionReason(status), now());
+      if (closed) void publishWindow(closed);
+    },
+    reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),
+    consumerChanged: (info) => void publish(consumerEvent({ ...info, process: processName }, now())),
+    async flush() {
+      await Promise.all(windows.due(now()).map(publishWindow));
+    },
+    start() {
+      timer ??= setInterval(() => void this.flush(), options.sweepMs ?? 5_000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      for (const w of windows.due(now(), true)) void publishWindow(w);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
