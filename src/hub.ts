@@ -67,12 +67,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const roles = options.roles ?? ALL_ROLES;
   const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble) : undefined;
   const route = roles.has('router');
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed });
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed, metrics });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   if (route) scheduler.start();
   // The operator API under /api and the dashboard at / (docs/api.md).
-  const api = createOperatorApi({ bus, config, getRuleSet: rules.getRuleSet, registry, logger, now, rulesProblem: rules.degraded });
+  const api = createOperatorApi({
+    bus,
+    config,
+    getRuleSet: rules.getRuleSet,
+    registry,
+    logger,
+    now,
+    rulesProblem: rules.degraded,
+    // The channels page shows this process's live breakers when it runs the workers.
+    ...(worker ? { circuitState: worker.circuitState } : {}),
+  });
   // Without the ingress role the server still answers /healthz, /readyz and /metrics.
   const ingress = new IngressServer({
     connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),

@@ -8,7 +8,7 @@ import { formatDiagnostic } from './rules/diagnostics.ts';
 import { loadRuleSet } from './rules/load-rule-set.ts';
 import type { LoadResult, Rule, RuleSet, RulesContext } from './rules/rule.ts';
 import { createRuleSet } from './rules/rule-set.ts';
-import { createRuleRouter } from './rules/rule-router.ts';
+import { createRuleRouter, type RuleRouterOptions } from './rules/rule-router.ts';
 import { createRulesWatcher } from './rules/rules-watcher.ts';
 import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
@@ -42,6 +42,8 @@ export interface RulesDeps {
   subscriptions?: Pick<SubscriptionsRuntime, 'startRules' | 'gate'>;
   /** Rules the hub makes from its config (GitHub rules checks); a file rule of the same name wins. */
   builtinRules?: (context: RulesContext) => readonly Rule[];
+  /** Counts rule matches; the router role only. */
+  metrics?: RuleRouterOptions['metrics'];
   /** Route events into jobs (the router role). Default true; false only loads and watches the rules (API, dry runs). */
   route?: boolean;
 }
@@ -73,7 +75,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}) });
+  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   router?.start();
   logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
   return {

@@ -4,6 +4,7 @@ import type { Delivery, EventBus, HistoryRecord } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
 import type { NoiseGate } from '../noise/noise-gate.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { lookupAction } from './compile-actions.ts';
 import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
 import { withSecretReferences } from '../operations/secret-references.ts';
@@ -26,6 +27,8 @@ export interface RuleRouterOptions {
   noise?: NoiseGate;
   /** An event not acked within this time (the hub died while routing it) is redelivered. Bus default when unset. */
   ackWaitMs?: number;
+  /** Counts matches per rule (`hookhub_rule_matches_total`). */
+  metrics?: Pick<Metrics, 'ruleMatches'>;
 }
 
 export interface RuleRouter {
@@ -106,6 +109,7 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     return;
   }
   await recordOutcomes(planned, event, delivery.deliveryCount, options);
+  for (const { verdict } of planned) if (verdict.outcome === 'matched') options.metrics?.ruleMatches.inc({ rule: verdict.rule.name });
   await delivery.ack();
 }
 

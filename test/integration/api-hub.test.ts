@@ -25,7 +25,7 @@ bus: { type: embedded, path: ./hookhub.db }
 connectors:
   github: { type: github, secret: ${GITHUB_SECRET} }
 channels:
-  sink: { type: webhook, url: "${sink.url}/deliver" }
+  sink: { type: webhook, url: "${sink.url}/deliver", circuitBreaker: { failures: 2, cooldown: 1h } }
 delivery: { allowlist: [127.0.0.1] }
 rules: ./rules
 api:
@@ -61,5 +61,21 @@ describe('startHub serves the API and dashboard', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect((await fetch(`${base}/api/events`)).status).toBe(401);
+  });
+
+  it("shows the live breaker of this process's delivery worker on /api/channels", async () => {
+    const channel = async () => {
+      const res = (await (await fetch(`${base}/api/channels`, { headers: bearer(ADMIN_TOKEN) })).json()) as { channels: { name: string; circuit: string; circuitSource: string }[] };
+      return res.channels.find((c) => c.name === 'sink');
+    };
+    expect(await channel()).toMatchObject({ circuit: 'closed', circuitSource: 'worker' });
+    sink.reply = () => ({ status: 503 });
+    for (const id of ['hub-down-1', 'hub-down-2']) {
+      const body = Buffer.from(JSON.stringify(prPayload(4)));
+      const headers = githubConnector.sign(body, { name: 'github', config: config.connectors.github as never, now: () => new Date() }, { id, event: 'pull_request' });
+      expect((await fetch(`${base}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).status).toBe(202);
+    }
+    const open = await eventually(async () => ((await channel())?.circuit === 'open' ? channel() : undefined), 10_000, 'the breaker opened');
+    expect(open).toMatchObject({ circuit: 'open', circuitSource: 'worker' });
   });
 });

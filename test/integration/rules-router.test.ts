@@ -13,6 +13,7 @@ import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { createRuleRouter, planJobs, type RuleRouter } from '../../src/rules/rule-router.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { compileYaml, event, testRegistry } from '../unit/rules/test-context.ts';
@@ -75,7 +76,8 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     const loaded = compileYaml(RULES);
     expect(loaded.diagnostics).toEqual([]);
     const now = () => new Date('2026-01-05T12:00:00Z');
-    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now });
+    const metrics = createMetrics({ processMetrics: false });
+    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now, metrics });
     router.start();
 
     const ev = event({
@@ -105,12 +107,16 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
       expect.objectContaining({ rule: 'big-payment', outcome: 'queued', jobs: ['evt_42:big-payment:0', 'evt_42:big-payment:1'] }),
       expect.objectContaining({ rule: 'small-payment', outcome: 'skipped', reason: 'when', failed: [{ clause: 'data.amount', condition: { $lt: 1000 }, actual: 123456 }] }),
     ]));
+    const matches = () => metrics.registry.getSingleMetricAsString('hookhub_rule_matches_total');
+    await eventually(matches, (text) => text.includes('hookhub_rule_matches_total{rule="big-payment"} 1'), 'one match counted');
+    expect(await matches()).not.toContain('small-payment');
 
     // The same event published again on purpose (replay) is routed again: its jobs are not duplicated.
     await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev }, { replay: true });
     await eventually(() => bus.records('evt_42'), (r) => r.filter((x) => x.kind === 'rule').length >= 4, 'the replay routed');
     const after = await bus.query({ stream: 'jobs' });
     expect(after.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
+    await eventually(matches, (text) => text.includes('hookhub_rule_matches_total{rule="big-payment"} 2'), 'the replay counted as a match');
   });
 
   it('redelivers an event whose jobs were published just before a crash; the jobs are not duplicated', async () => {

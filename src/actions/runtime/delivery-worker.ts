@@ -5,8 +5,9 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
 import { countDeadLetters } from './dead-letters.ts';
+import type { CircuitState } from './circuit-breaker.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
-import { createDestinationGuards } from './destination-guards.ts';
+import { createDestinationGuards, type DestinationGuards } from './destination-guards.ts';
 import { createGoneDestinations } from './gone-destinations.ts';
 import { createDeliveryProcessor, type ProcessorSettings } from './process-delivery.ts';
 import { createRetryPolicy, type RetryConfig } from './retry-policy.ts';
@@ -57,6 +58,8 @@ export interface DeliveryWorker {
   start(): void;
   /** Stops taking jobs and waits for in-flight attempts (aborting them after `graceMs`, default 20 s). */
   stop(graceMs?: number): Promise<void>;
+  /** This process's circuit state for a destination key (`channel:<name>`); `closed` for one it has not seen failing. */
+  circuitState(destination: string): CircuitState;
 }
 
 /** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */
@@ -66,7 +69,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   // Built even when fetch is injected: SMTP and other non-HTTP actions check hosts through it.
   const guard = createOutboundGuard(options.network);
   const stopper = new AbortController();
-  const process = buildProcessor(deps, settings, guard, stopper.signal);
+  const guards = createDestinationGuards(
+    {
+      concurrency: settings.destinationConcurrency,
+      failureThreshold: settings.failureThreshold,
+      cooldownMs: settings.cooldownMs,
+      busyDelayMs: Math.min(500, settings.attemptTimeoutMs),
+    },
+    deps.now,
+  );
+  const process = buildProcessor(deps, settings, guard, guards, stopper.signal);
   deps.metrics?.trackDlqDepth(() => countDeadLetters(deps.bus));
 
   let subscription: Subscription<Job> | undefined;
@@ -102,6 +114,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       clearTimeout(timer);
       guard.close();
     },
+    circuitState: (destination) => guards.circuit(destination),
   };
 }
 
@@ -129,16 +142,7 @@ function resolveSettings(options: DeliveryWorkerOptions): WorkerSettings {
   };
 }
 
-function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guard: OutboundGuard, stopSignal: AbortSignal) {
-  const guards = createDestinationGuards(
-    {
-      concurrency: settings.destinationConcurrency,
-      failureThreshold: settings.failureThreshold,
-      cooldownMs: settings.cooldownMs,
-      busyDelayMs: Math.min(500, settings.attemptTimeoutMs),
-    },
-    deps.now,
-  );
+function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guard: OutboundGuard, guards: DestinationGuards, stopSignal: AbortSignal) {
   return createDeliveryProcessor({
     ...(deps.trouble ? { trouble: deps.trouble } : {}),
     bus: deps.bus,
