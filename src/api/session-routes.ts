@@ -3,6 +3,7 @@ import type { Authenticator } from './auth.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, isHttps, parseCookies, readJsonBody, sendJson } from './http-kit.ts';
 import { checkSameOrigin } from './csrf.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 
 export const SESSION_COOKIE = 'hookhub_session';
 /** With https the `__Host-` prefix pins the cookie to this host, path / and Secure. */
@@ -70,22 +71,4 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
       },
     },
   ];
-}
-
-/** At most 10 failed logins per client address per minute. */
-function createLoginThrottle(now: () => Date) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return {
-    blocked(client: string): boolean {
-      const entry = windows.get(client);
-      return entry !== undefined && now().getTime() - entry.start < 60_000 && entry.count >= 10;
-    },
-    fail(client: string): void {
-      const t = now().getTime();
-      const entry = windows.get(client);
-      if (!entry || t - entry.start >= 60_000) windows.set(client, { start: t, count: 1 });
-      else entry.count += 1;
-      if (windows.size > 10_000) windows.clear();
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
 import type { DestinationPolicy } from './destination-policy.ts';
 import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
@@ -9,6 +10,8 @@ export interface GuardDefaults {
   cooldownMs: number;
   /** Delay before re-offering a job whose destination is at its concurrency limit. */
   busyDelayMs: number;
+  /** Destinations tracked at once (LRU). Default 10,000. */
+  maxTracked?: number;
 }
 
 export type Admission =
@@ -19,16 +22,16 @@ export interface DestinationGuards {
   /** Admits one attempt to `key`, or says how long to wait. Admitted attempts must be released. */
   admit(key: string, policy: DestinationPolicy): Admission;
   circuit(key: string): CircuitState;
+  /** Destinations with state in this process (at most the cap). */
+  tracked(): number;
 }
 
-/** Webhook URLs can be templated, so the number of destinations is unbounded: idle ones are forgotten. */
+/**
+ * Webhook URLs can be templated, so the number of destinations is unbounded: past this many, the
+ * least recently used destination's state is forgotten, whatever its circuit (an open breaker
+ * included), so memory stays bounded.
+ */
 const MAX_TRACKED = 10_000;
-
-function forgetIdle(states: Map<string, DestinationState>): void {
-  for (const [key, state] of states) {
-    if (state.inFlight === 0 && state.breaker.state() === 'closed') states.delete(key);
-  }
-}
 
 interface DestinationState {
   inFlight: number;
@@ -38,12 +41,11 @@ interface DestinationState {
 
 /** Concurrency limit, token-bucket rate limit and circuit breaker, per destination, in this process. */
 export function createDestinationGuards(defaults: GuardDefaults, now: () => Date): DestinationGuards {
-  const states = new Map<string, DestinationState>();
+  const states = new LRUCache<string, DestinationState>({ max: defaults.maxTracked ?? MAX_TRACKED });
 
   const stateOf = (key: string, policy: DestinationPolicy): DestinationState => {
     let state = states.get(key);
     if (state === undefined) {
-      if (states.size >= MAX_TRACKED) forgetIdle(states);
       const breaker = createCircuitBreaker(
         {
           failureThreshold: policy.circuitBreaker?.failures ?? defaults.failureThreshold,
@@ -85,7 +87,8 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
       };
     },
     circuit(key) {
-      return states.get(key)?.breaker.state() ?? 'closed';
+      return states.peek(key)?.breaker.state() ?? 'closed';
     },
+    tracked: () => states.size,
   };
 }
