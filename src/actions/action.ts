@@ -41,6 +41,8 @@ export interface ActionResult {
   status?: number;
   /** The first 2 KB of the response, for the attempt record. */
   response?: string;
+  /** What happened, for an attempt with no HTTP or protocol status (a `log` channel: `logged`). */
+  label?: string;
 }
 
 /**

@@ -140,7 +140,7 @@ function formatDetail(d: EventDetail): string {
   lines.push('', 'deliveries:');
   for (const job of d.jobs) {
     lines.push(`  ${job.id}  ${job.state}${job.deadReason ? `: ${job.deadReason}` : ''}`);
-    for (const a of job.attempts) lines.push(`    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`);
+    for (const a of job.attempts) lines.push(`    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.label ? ` ${a.label}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`);
   }
   if (d.jobs.length === 0) lines.push('  none');
   lines.push('', 'payload:', JSON.stringify(d.event.data, null, 2));

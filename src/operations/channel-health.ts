@@ -16,7 +16,7 @@ export interface ChannelHealth {
   /** Set when the destination answered 410 Gone (new jobs are dead-lettered until a replay succeeds). */
   goneSince?: string;
   /** Over the most recent jobs (see `window`). */
-  recent: { jobs: number; delivered: number; failing: number; dead: number; lastAttempt?: { time: string; outcome: string; status?: number; latencyMs?: number; error?: string } };
+  recent: { jobs: number; delivered: number; failing: number; dead: number; lastAttempt?: { time: string; outcome: string; status?: number; label?: string; latencyMs?: number; error?: string } };
 }
 
 export interface ChannelHealthOptions {
@@ -89,6 +89,7 @@ async function recentOutcomes(bus: EventBus, jobs: Job[]): Promise<{ recent: Cha
       time: latest.time,
       outcome: String(d.outcome),
       ...(typeof d.status === 'number' ? { status: d.status } : {}),
+      ...(typeof d.label === 'string' ? { label: d.label } : {}),
       ...(typeof d.latencyMs === 'number' ? { latencyMs: d.latencyMs } : {}),
       ...(typeof d.error === 'string' ? { error: d.error } : {}),
     };

@@ -18,6 +18,8 @@ export interface AttemptView {
   attempt: number;
   outcome: string;
   status?: number;
+  /** Set instead of `status` when no HTTP was involved (`logged`). */
+  label?: string;
   latencyMs?: number;
   error?: string;
   response?: string;
@@ -39,12 +41,19 @@ export interface JobView {
 
 export interface RuleOutcomeView {
   rule?: string;
+  /**
+   * A matched rule's outcome follows its jobs: `matched` (jobs waiting), `retrying`, `delivered` or `failed`
+   * (a job dead-lettered); `held` when noise control kept every job back. Otherwise as recorded
+   * (`skipped`, `unmatched`, `error`).
+   */
   outcome: string;
   time: string;
   reason?: string;
   failed?: unknown;
   errors?: unknown;
   replay?: boolean;
+  /** The jobs this outcome queued. */
+  jobs?: string[];
 }
 
 export interface EventHistory {
@@ -59,7 +68,8 @@ export async function loadEventHistory(bus: EventBus, eventId: string, options: 
   const rules = records.filter((r) => r.kind === 'rule').map(toRuleOutcome);
   const jobIds = [...new Set(records.flatMap((r) => (r.kind === 'rule' && Array.isArray(r.data.jobs) ? (r.data.jobs as string[]) : [])))];
   const jobs = await Promise.all(jobIds.map((id) => loadJob(bus, id, options.withParams ?? false)));
-  return { status: statusOf(rules, jobs), rules, jobs };
+  const states = new Map(jobs.map((job) => [job.id, job.state]));
+  return { status: statusOf(rules, jobs), rules: rules.map((rule) => ({ ...rule, outcome: settledOutcome(rule, states) })), jobs };
 }
 
 /** Status alone (list rows). */
@@ -76,6 +86,16 @@ function statusOf(rules: RuleOutcomeView[], jobs: JobView[]): EventStatus {
   return jobs.length > 0 ? 'delivered' : 'unmatched';
 }
 
+/** The router records `queued` when it publishes a rule's jobs; what the rule achieved is what its jobs did since. */
+function settledOutcome(rule: RuleOutcomeView, states: ReadonlyMap<string, JobState>): string {
+  if (rule.outcome !== 'queued') return rule.outcome;
+  const mine = (rule.jobs ?? []).map((id) => states.get(id));
+  if (mine.length === 0) return 'held';
+  if (mine.includes('dead')) return 'failed';
+  if (mine.includes('retrying')) return 'retrying';
+  return mine.every((state) => state === 'delivered') ? 'delivered' : 'matched';
+}
+
 function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
   const d = record.data;
   return {
@@ -86,6 +106,7 @@ function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
     ...(d.failed !== undefined && (d.failed as unknown[]).length > 0 ? { failed: d.failed } : {}),
     ...(d.errors !== undefined ? { errors: d.errors } : {}),
     ...(d.replay === true ? { replay: true } : {}),
+    ...(Array.isArray(d.jobs) ? { jobs: d.jobs as string[] } : {}),
   };
 }
 

@@ -47,6 +47,7 @@ describe('hookhub events (the API code paths)', () => {
     expect(text).toContain('github.pull_request.opened  failed');
     expect(text).toMatch(/cli-1:forward-github:0 {2}dead: permanent failure: HTTP 400/);
     expect(text).toMatch(/#1 \S+ failed HTTP 400 \d+ ms/);
+    expect(text).toContain('rules:\n  forward-github: failed\n');
     await expect(run('events', 'show', 'nope')).rejects.toThrow('no event with id "nope"');
   });
 

@@ -32,7 +32,7 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
 
     const detail = (await get('/api/events/delivery-7')).body;
     expect(detail.event.data.number).toBe(7);
-    expect(detail.rules).toEqual([expect.objectContaining({ rule: 'forward-github', outcome: 'queued' })]);
+    expect(detail.rules).toEqual([expect.objectContaining({ rule: 'forward-github', outcome: 'failed', jobs: ['delivery-7:forward-github:0'] })]);
     expect(detail.jobs).toHaveLength(1);
     expect(detail.jobs[0]).toMatchObject({ id: 'delivery-7:forward-github:0', state: 'dead', action: 'notify' });
     expect(detail.jobs[0].attempts[0]).toMatchObject({ attempt: 1, outcome: 'failed', status: 400 });
@@ -61,6 +61,8 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
       return body.summary.status === 'delivered' ? body : undefined;
     }, 10_000, 'delivery after replay');
     expect(delivered?.jobs[0].attempts.map((a: { outcome: string; cycle: number }) => [a.outcome, a.cycle])).toEqual([['failed', 0], ['success', 1]]);
+    // The first routing and the replay both queued this job; each now reads as what the job did.
+    expect(delivered?.rules.map((r: { outcome: string; replay?: boolean }) => [r.outcome, r.replay ?? false])).toEqual([['delivered', false], ['delivered', true]]);
     expect((await get('/api/dlq')).body.total).toBe(0);
 
     const again = await post('/api/events/delivery-7/replay', {});

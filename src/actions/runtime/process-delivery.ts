@@ -171,7 +171,7 @@ async function recordAttempt(ctx: ProcessorContext, job: Job, attempt: number, o
       latencyMs: outcome.latencyMs,
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(outcome.response === undefined ? {} : { response: outcome.response }),
-      ...(outcome.ok ? {} : { error: outcome.message }),
+      ...(outcome.ok ? (outcome.label === undefined ? {} : { label: outcome.label }) : { error: outcome.message }),
     },
   });
   ctx.metrics?.attemptLatency.observe({ action: job.action, channel: prepared.channel, outcome: result }, outcome.latencyMs / 1_000);

@@ -3,7 +3,7 @@ import { classifyError, type FailureClass } from './classify-error.ts';
 import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
 
 export type AttemptOutcome =
-  | { ok: true; status?: number; response?: string; latencyMs: number }
+  | { ok: true; status?: number; response?: string; label?: string; latencyMs: number }
   | ({ ok: false; latencyMs: number } & FailureClass);
 
 export interface AttemptContext {
@@ -35,6 +35,7 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
       latencyMs: Math.round(performance.now() - started),
       ...(result.status === undefined ? {} : { status: result.status }),
       ...(result.response === undefined ? {} : { response: result.response.slice(0, RESPONSE_SNIPPET_BYTES) }),
+      ...(result.label === undefined ? {} : { label: result.label }),
     };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), ...classifyError(error, ctx.timeoutMs) };

@@ -24,7 +24,7 @@ function channelRow(ch) {
     el('td', { text: ch.name }), el('td', { text: ch.type }), el('td', { class: 'mono small', text: ch.target }),
     el('td', {}, badge(ch.circuit), el('div', { class: 'muted small', text: ch.circuitSource === 'worker' ? 'this process' : 'from recorded attempts' }), ch.goneSince ? [' ', badge('gone'), el('div', { class: 'small', text: `410 since ${fmtTime(ch.goneSince)}` })] : ''),
     el('td', { class: 'small', text: `${r.jobs} · ${r.delivered} delivered · ${r.failing} retrying · ${r.dead} dead` }),
-    el('td', { class: 'small' }, last ? [badge(last.outcome), ` ${last.status ? `HTTP ${last.status} ` : ''}${last.latencyMs ?? ''} ms · ${fmtTime(last.time)}`, last.error ? el('div', { text: last.error }) : ''] : el('span', { class: 'muted', text: 'none' })));
+    el('td', { class: 'small' }, last ? [badge(last.outcome), ` ${last.status ? `HTTP ${last.status} ` : last.label ? `${last.label} ` : ''}${last.latencyMs ?? ''} ms · ${fmtTime(last.time)}`, last.error ? el('div', { text: last.error }) : ''] : el('span', { class: 'muted', text: 'none' })));
 }
 
 try {

@@ -10,7 +10,7 @@ const kv = (pairs) => el('dl', { class: 'kv' }, pairs.filter(([, v]) => v !== un
 
 function attemptItem(a) {
   const head = el('div', {}, el('strong', { text: `#${a.attempt}` }), ' ', badge(a.outcome), ' ',
-    a.status !== undefined ? el('span', { class: 'mono', text: `HTTP ${a.status}` }) : '', ' ',
+    a.status !== undefined ? el('span', { class: 'mono', text: `HTTP ${a.status}` }) : a.label ? el('span', { class: 'mono', text: a.label }) : '', ' ',
     a.latencyMs !== undefined ? el('span', { class: 'muted', text: `${a.latencyMs} ms` }) : '', ' ',
     el('span', { class: 'muted small', text: fmtTime(a.time) }), a.cycle > 0 ? el('span', { class: 'muted small', text: ` · after replay ${a.cycle}` }) : '');
   return el('li', { class: a.outcome, 'data-outcome': a.outcome }, head,
@@ -29,7 +29,7 @@ function jobPanel(job) {
 
 function ruleRow(r) {
   const why = r.reason ? `${r.reason}${r.failed ? `: ${JSON.stringify(r.failed)}` : ''}` : r.errors ? JSON.stringify(r.errors) : '';
-  return el('tr', {}, el('td', { text: r.rule ?? '(none)' }), el('td', {}, badge(r.outcome === 'queued' ? 'matched' : r.outcome), r.replay ? el('span', { class: 'muted small', text: ' replay' }) : ''), el('td', { class: 'small', text: why }), el('td', { class: 'small muted', text: fmtTime(r.time) }));
+  return el('tr', {}, el('td', { text: r.rule ?? '(none)' }), el('td', {}, badge(r.outcome), r.replay ? el('span', { class: 'muted small', text: ' replay' }) : ''), el('td', { class: 'small', text: why }), el('td', { class: 'small muted', text: fmtTime(r.time) }));
 }
 
 async function replay(dryRun) {

@@ -14,6 +14,6 @@ describe('notify to a log channel', () => {
     } as unknown as ActionDeps;
     const params = notifyAction.paramsSchema.parse({ channel: 'dev', title: 'PR opened', text: 'Fix retries by ana', url: 'https://github.com/acme/api/pull/1' });
     const result = await notifyAction.execute(params, job, undefined, deps);
-    expect(result).toEqual({ status: 200, response: 'PR opened\nFix retries by ana\nhttps://github.com/acme/api/pull/1' });
+    expect(result).toEqual({ label: 'logged', response: 'PR opened\nFix retries by ana\nhttps://github.com/acme/api/pull/1' });
   });
 });
