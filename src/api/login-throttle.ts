@@ -9,7 +9,10 @@ export interface LoginThrottle {
  * At most `limit` failed logins per client address per window. Each address's window expires on its
  * own; past `maxClients` addresses the least recently failing one is forgotten, never everyone.
  */
-export function createLoginThrottle(now: () => Date, options: { limit?: number; windowMs?: number; maxClients?: number } = {}): LoginThrottle {
+export function createLoginThrottle(
+  now: () => Date,
+  options: { limit?: number; windowMs?: number; maxClients?: number } = {},
+): LoginThrottle {
   const limit = options.limit ?? 10;
   const windows = new LRUCache<string, { count: number }>({
     max: options.maxClients ?? 10_000,

@@ -11,22 +11,72 @@ export interface HeaderPolicy {
 
 /** Headers that describe a delivery without carrying credentials: transport, and the providers' event, id and timestamp headers. */
 const DISPLAY_HEADERS = [
-  'content-type', 'content-length', 'content-encoding', 'user-agent', 'accept', 'host', 'x-forwarded-proto', 'x-forwarded-host',
-  'x-github-event', 'x-github-delivery', 'x-github-hook-id', 'x-github-hook-installation-target-type', 'x-github-hook-installation-target-id',
-  'x-gitlab-event', 'x-gitlab-event-uuid', 'x-gitlab-webhook-uuid', 'x-gitlab-instance',
-  'x-event-key', 'x-request-uuid', 'x-hook-uuid', 'x-attempt-number',
-  'x-shopify-topic', 'x-shopify-webhook-id', 'x-shopify-event-id', 'x-shopify-shop-domain', 'x-shopify-api-version', 'x-shopify-triggered-at',
-  'x-razorpay-event-id', 'x-atlassian-webhook-identifier', 'x-atlassian-webhook-flow', 'x-atlassian-webhook-retry',
-  'request-id', 'sentry-hook-resource', 'sentry-hook-timestamp', 'linear-delivery', 'linear-event',
-  'webhook-id', 'webhook-timestamp', 'x-slack-request-timestamp', 'x-slack-retry-num', 'x-slack-retry-reason',
-  'x-request-id', 'x-webhook-id', 'idempotency-key',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'user-agent',
+  'accept',
+  'host',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-github-event',
+  'x-github-delivery',
+  'x-github-hook-id',
+  'x-github-hook-installation-target-type',
+  'x-github-hook-installation-target-id',
+  'x-gitlab-event',
+  'x-gitlab-event-uuid',
+  'x-gitlab-webhook-uuid',
+  'x-gitlab-instance',
+  'x-event-key',
+  'x-request-uuid',
+  'x-hook-uuid',
+  'x-attempt-number',
+  'x-shopify-topic',
+  'x-shopify-webhook-id',
+  'x-shopify-event-id',
+  'x-shopify-shop-domain',
+  'x-shopify-api-version',
+  'x-shopify-triggered-at',
+  'x-razorpay-event-id',
+  'x-atlassian-webhook-identifier',
+  'x-atlassian-webhook-flow',
+  'x-atlassian-webhook-retry',
+  'request-id',
+  'sentry-hook-resource',
+  'sentry-hook-timestamp',
+  'linear-delivery',
+  'linear-event',
+  'webhook-id',
+  'webhook-timestamp',
+  'x-slack-request-timestamp',
+  'x-slack-retry-num',
+  'x-slack-retry-reason',
+  'x-request-id',
+  'x-webhook-id',
+  'idempotency-key',
 ];
 
 /** The providers' signature and token headers (defence in depth: none is in DISPLAY_HEADERS either). */
 const PROVIDER_SECRET_HEADERS = [
-  'authorization', 'proxy-authorization', 'cookie', 'x-hub-signature', 'x-hub-signature-256', 'stripe-signature', 'webhook-signature',
-  'x-slack-signature', 'x-gitlab-token', 'x-gitlab-signature', 'x-shopify-hmac-sha256', 'x-twilio-signature', 'x-pagerduty-signature',
-  'linear-signature', 'sentry-hook-signature', 'x-signature-ed25519', 'x-razorpay-signature', 'x-atlassian-webhook-signature',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'stripe-signature',
+  'webhook-signature',
+  'x-slack-signature',
+  'x-gitlab-token',
+  'x-gitlab-signature',
+  'x-shopify-hmac-sha256',
+  'x-twilio-signature',
+  'x-pagerduty-signature',
+  'linear-signature',
+  'sentry-hook-signature',
+  'x-signature-ed25519',
+  'x-razorpay-signature',
+  'x-atlassian-webhook-signature',
 ];
 
 /** The policy with no connector config: the fixed allowlist and the providers' secret headers. */
@@ -48,7 +98,12 @@ export function headerPolicyFor(connectors: Readonly<Record<string, { type: stri
   return { show, hide };
 }
 
-function collectHeaders(node: unknown, secretFields: ReadonlySet<string>, path: string, into: { show: Set<string>; hide: Set<string> }): void {
+function collectHeaders(
+  node: unknown,
+  secretFields: ReadonlySet<string>,
+  path: string,
+  into: { show: Set<string>; hide: Set<string> },
+): void {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
   const entries = Object.entries(node as Record<string, unknown>);
   const holdsSecret = entries.some(([key]) => secretFields.has(`${path}${key}`) || isSecretName(key));
@@ -68,7 +123,10 @@ export function isShownHeader(name: string, policy: HeaderPolicy): boolean {
 }
 
 /** Request headers for display: allowlisted values as received, every other value masked to its length. */
-export function redactHeaders(headers: Readonly<Record<string, string | string[] | undefined>>, policy: HeaderPolicy = DEFAULT_HEADER_POLICY): Record<string, string> {
+export function redactHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  policy: HeaderPolicy = DEFAULT_HEADER_POLICY,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

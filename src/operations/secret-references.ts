@@ -24,7 +24,8 @@ export function findSecretReferences(params: unknown, rawTextAt: (path: ParamPat
       if (typeof item === 'string' && isSecretName(key) && !item.includes('{{')) {
         const raw = unquote(rawTextAt([...path, key]) ?? '');
         const resolved = interpolateText(raw, vars);
-        if (hasEnvReference(raw) && resolved.missing.length === 0 && resolved.value === item) found.push({ path: [...path, key], reference: raw });
+        if (hasEnvReference(raw) && resolved.missing.length === 0 && resolved.value === item)
+          found.push({ path: [...path, key], reference: raw });
       } else walk(item, [...path, key]);
     }
   };
@@ -49,7 +50,10 @@ export function withSecretReferences(params: Record<string, unknown>, references
 function setAt(node: unknown, path: ParamPath, value: string): unknown {
   const [head, ...rest] = path;
   if (head === undefined || node === null || typeof node !== 'object') return node;
-  const copy: Record<string | number, unknown> = Array.isArray(node) ? [...(node as unknown[])] : Object.assign(Object.create(null), node);
+  const copy = (Array.isArray(node) ? [...(node as unknown[])] : Object.assign(Object.create(null) as object, node)) as Record<
+    string | number,
+    unknown
+  >;
   if (!(head in copy)) return node;
   copy[head] = rest.length === 0 ? value : setAt(copy[head], rest, value);
   return copy;
@@ -59,7 +63,11 @@ function setAt(node: unknown, path: ParamPath, value: string): unknown {
  * Job params with the reference at each of `paths` (and only there: a template's output is never
  * read as a reference) resolved from `vars` at send time, or the first unset variable.
  */
-export function resolveSecretReferences(params: Record<string, unknown>, paths: readonly ParamPath[], vars: Vars): { params: Record<string, unknown> } | { error: string } {
+export function resolveSecretReferences(
+  params: Record<string, unknown>,
+  paths: readonly ParamPath[],
+  vars: Vars,
+): { params: Record<string, unknown> } | { error: string } {
   let out: unknown = params;
   for (const path of paths) {
     const text = valueAt(params, path);
@@ -74,6 +82,7 @@ export function resolveSecretReferences(params: Record<string, unknown>, paths: 
 
 function valueAt(node: unknown, path: ParamPath): unknown {
   let value = node;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
   return value;
 }

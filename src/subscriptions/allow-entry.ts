@@ -20,9 +20,10 @@ const ID_SHAPE: Record<ChatPlatform, RegExp> = {
 
 /** Where each platform shows the ids, for the config error. */
 const FIND_IDS: Record<ChatPlatform, string> = {
-  slack: 'the web client URL app.slack.com/client/<team id>/<channel id> shows both; a user id is under the profile\'s ⋮ > Copy member ID',
+  slack: "the web client URL app.slack.com/client/<team id>/<channel id> shows both; a user id is under the profile's ⋮ > Copy member ID",
   discord: 'turn on Developer Mode (User Settings > Advanced), then right-click the server, channel or user > Copy ID',
-  mattermost: 'channel ids are under the channel name > View Info; team and user ids are in the System Console or GET /api/v4/teams/name/<team>',
+  mattermost:
+    'channel ids are under the channel name > View Info; team and user ids are in the System Console or GET /api/v4/teams/name/<team>',
 };
 
 const ENTRY = /^(slack|discord|mattermost):([^/]+)\/(.+)$/;
@@ -38,7 +39,11 @@ export function parseAllowEntry(entry: string): AllowEntry | undefined {
 
 function problemWith(entry: string, kind: 'user' | 'channel'): string {
   const platform = (['slack', 'discord', 'mattermost'] as const).find((p) => entry.startsWith(`${p}:`));
-  const example = { slack: `slack:T024BE7LD/${kind === 'user' ? 'U024BE7LH' : 'C024BE91L'}`, discord: 'discord:<guild id>/<id>', mattermost: 'mattermost:<team id>/<id>' };
+  const example = {
+    slack: `slack:T024BE7LD/${kind === 'user' ? 'U024BE7LH' : 'C024BE91L'}`,
+    discord: 'discord:<guild id>/<id>',
+    mattermost: 'mattermost:<team id>/<id>',
+  };
   const how = platform ? FIND_IDS[platform] : `Slack: ${FIND_IDS.slack}; Discord: ${FIND_IDS.discord}; Mattermost: ${FIND_IDS.mattermost}`;
   return (
     `"${entry}" is not a ${kind} id qualified by its team or guild: names are not unique and can be changed, so allow lists take ids only, ` +

@@ -28,6 +28,7 @@ export function replyTargetProblem(target: ReplyTarget, settings: ReplySettings)
   if (origin !== undefined && allowed.includes(origin)) return undefined;
   const host = origin ?? 'an invalid URL';
   if (target.platform === 'slack') return `response_url points at ${host}, not Slack (${SLACK_HOOKS_ORIGIN}): reply refused`;
-  if (settings.mattermost.url === undefined) return `response_url points at ${host}; set subscriptions.mattermost.url to your Mattermost server so its replies can be checked: reply refused`;
+  if (settings.mattermost.url === undefined)
+    return `response_url points at ${host}; set subscriptions.mattermost.url to your Mattermost server so its replies can be checked: reply refused`;
   return `response_url points at ${host}, not the Mattermost server in subscriptions.mattermost.url (${originOf(settings.mattermost.url) ?? '?'}): reply refused`;
 }

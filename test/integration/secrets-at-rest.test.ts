@@ -26,7 +26,9 @@ describe('secrets in rule params', () => {
     chat = await startFakeApi(() => ({ status: 200, body: 'ok' }));
     masto = await startFakeApi(() => ({ status: 200, body: { id: '7', url: 'https://mastodon.example/@hub/7' } }));
     mkdirSync(join(dir, 'rules'));
-    writeFileSync(join(dir, 'rules', 'post.yaml'), `rules:
+    writeFileSync(
+      join(dir, 'rules', 'post.yaml'),
+      `rules:
   - name: announce
     on: github.push
     do:
@@ -36,7 +38,8 @@ describe('secrets in rule params', () => {
           token: \${MASTODON_TOKEN}
           text: "pushed {{subject}}"
           approval: { channel: ops, url: "https://hub.example", secret: "\${APPROVAL_SECRET}" }
-`);
+`,
+    );
     const yaml = `server: { port: 0, host: 127.0.0.1 }
 bus: { type: embedded, path: ./data/hookhub.db }
 connectors:
@@ -56,7 +59,14 @@ rules: ./rules
   });
 
   it('stores ${VAR} references, never the token or the approval secret; the worker and the approval link resolve them', async () => {
-    expect(await sendGithub(hub.port, 'push', { ref: 'refs/heads/main', repository: { full_name: 'acme/api' }, sender: { login: 'ana' }, commits: [] })).toBe(202);
+    expect(
+      await sendGithub(hub.port, 'push', {
+        ref: 'refs/heads/main',
+        repository: { full_name: 'acme/api' },
+        sender: { login: 'ana' },
+        commits: [],
+      }),
+    ).toBe(202);
     await eventually(() => chat.requests.length === 1, 10_000, 'the approval request');
     const [stored] = (await hub.bus.query<Job>({ stream: 'jobs', limit: 10 })).filter((m) => m.payload.action === 'crosspost');
     expect(stored?.payload.params).toMatchObject({ token: '${MASTODON_TOKEN}', approval: { secret: '${APPROVAL_SECRET}' } });
@@ -64,7 +74,11 @@ rules: ./rules
 
     // The link points at the configured public URL; this hub listens on a local port.
     const path = /https:\/\/hub\.example(\/approvals\/[A-Za-z0-9_.-]+)/.exec(chat.requests[0]!.body)?.[1] ?? '';
-    const approved = await fetch(`http://127.0.0.1:${hub.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+    const approved = await fetch(`http://127.0.0.1:${hub.port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
     expect(approved.status).toBe(200);
     await eventually(() => masto.requests.length === 1, 10_000, 'the post');
     expect(masto.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);

@@ -26,7 +26,12 @@ describe('hookhub events: secrets are masked as in the API', () => {
   let ruleSet: RuleSet;
   beforeEach(async () => {
     bus = await openTempEmbeddedBus();
-    const loaded = compileRuleSources([{ file: 'rules/out.yaml', text: RULES }], { registry: actions, channels: [], connectors: ['github'], connectorTypes: { github: 'github' } });
+    const loaded = compileRuleSources([{ file: 'rules/out.yaml', text: RULES }], {
+      registry: actions,
+      channels: [],
+      connectors: ['github'],
+      connectorTypes: { github: 'github' },
+    });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
     ruleSet = loaded.ruleSet;
     const event = createHubEvent({ id: 'd-1', type: 'github.push', connector: 'github', data: { ref: 'refs/heads/main' } });
@@ -37,7 +42,12 @@ describe('hookhub events: secrets are masked as in the API', () => {
   async function run(...args: string[]): Promise<string> {
     let out = '';
     const program = new Command('hookhub').exitOverride();
-    registerEventsCommand(program, { openBus: async () => keepOpen(bus), loadRules: async () => ruleSet, registry: actions, write: (t) => void (out += t) });
+    registerEventsCommand(program, {
+      openBus: () => Promise.resolve(keepOpen(bus)),
+      loadRules: () => Promise.resolve(ruleSet),
+      registry: actions,
+      write: (t) => void (out += t),
+    });
     await program.parseAsync(['node', 'hookhub', ...args]);
     return out;
   }
@@ -46,8 +56,10 @@ describe('hookhub events: secrets are masked as in the API', () => {
     const out = await run('events', 'replay', 'd-1', '--dry-run', '--json');
     expect(out).not.toContain(SIGNING);
     expect(out).not.toContain(BEARER);
-    const result = JSON.parse(out) as { jobs: { params: Record<string, any> }[] };
-    expect(result.jobs[0]?.params).toMatchObject({ secret: `[redacted, ${SIGNING.length} chars]`, headers: { 'X-Team': 'eng', Authorization: expect.stringMatching(/^\[redacted/) } });
+    const result = JSON.parse(out) as { jobs: { params: { secret: string; headers: Record<string, string> } }[] };
+    expect(result.jobs[0]?.params.secret).toBe(`[redacted, ${SIGNING.length} chars]`);
+    expect(result.jobs[0]?.params.headers['X-Team']).toBe('eng');
+    expect(result.jobs[0]?.params.headers.Authorization).toMatch(/^\[redacted/);
   });
 
   it('events show --json masks the params of the jobs it queued', async () => {
@@ -58,4 +70,3 @@ describe('hookhub events: secrets are masked as in the API', () => {
     expect(out).not.toContain(BEARER);
   });
 });
-

@@ -8,7 +8,8 @@ import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
 
 const NOW = new Date('2024-05-14T12:00:00Z');
 const ctx = connectorContext(slackConnector, { type: 'slack', secret: 'slack-signing' }, NOW, 'slack');
-const handle = async (body: Buffer) => (await slackConnector.handle(signedRequest(slackConnector, ctx, body, { id: '', event: '' }), ctx)).events[0];
+const handle = async (body: Buffer) =>
+  (await slackConnector.handle(signedRequest(slackConnector, ctx, body, { id: '', event: '' }), ctx)).events[0];
 
 describe("Slack's legacy verification token is dropped at normalization", () => {
   it('from slash commands, interactions and Events API envelopes', async () => {
@@ -18,7 +19,11 @@ describe("Slack's legacy verification token is dropped at normalization", () => 
       const event = await handle(body);
       expect(event?.data).not.toHaveProperty('token');
     }
-    const command = await handle(Buffer.from('command=%2Fhookhub&text=list&token=gIkuvaNzQIHg97ATvDxqgjtO&channel_id=C1&user_id=U1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fx'));
+    const command = await handle(
+      Buffer.from(
+        'command=%2Fhookhub&text=list&token=gIkuvaNzQIHg97ATvDxqgjtO&channel_id=C1&user_id=U1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fx',
+      ),
+    );
     expect(JSON.stringify(command)).not.toContain('gIkuvaNzQIHg97ATvDxqgjtO');
     // What the hub needs to answer stays.
     expect(command?.data).toMatchObject({ response_url: 'https://hooks.slack.com/commands/T1/1/x', text: 'list' });
@@ -26,16 +31,37 @@ describe("Slack's legacy verification token is dropped at normalization", () => 
 });
 
 describe('chat credentials are masked in what viewers see', () => {
-  const slack = createHubEvent({ id: 's-1', type: 'slack.command.hookhub', connector: 'slack', data: { text: 'list', response_url: 'https://hooks.slack.com/commands/T1/1/secret-path' } });
-  const discord = createHubEvent({
-    id: '1180000000000000001', type: 'discord.interaction.application_command', connector: 'discord',
-    data: { application_id: '42', token: 'aW50ZXJhY3Rpb246MTE4MDAwMDAwMDAwMDAwMDAwMTpzZWNyZXQ', channel_id: '9', data: { name: 'hookhub' } },
+  const slack = createHubEvent({
+    id: 's-1',
+    type: 'slack.command.hookhub',
+    connector: 'slack',
+    data: { text: 'list', response_url: 'https://hooks.slack.com/commands/T1/1/secret-path' },
   });
-  const interaction = createHubEvent({ id: 's-2', type: 'slack.block_actions', connector: 'slack', data: { response_urls: [{ channel_id: 'C1', response_url: 'https://hooks.slack.com/app/T1/2/xyz' }] } });
+  const discord = createHubEvent({
+    id: '1180000000000000001',
+    type: 'discord.interaction.application_command',
+    connector: 'discord',
+    data: {
+      application_id: '42',
+      token: 'aW50ZXJhY3Rpb246MTE4MDAwMDAwMDAwMDAwMDAwMTpzZWNyZXQ',
+      channel_id: '9',
+      data: { name: 'hookhub' },
+    },
+  });
+  const interaction = createHubEvent({
+    id: 's-2',
+    type: 'slack.block_actions',
+    connector: 'slack',
+    data: { response_urls: [{ channel_id: 'C1', response_url: 'https://hooks.slack.com/app/T1/2/xyz' }] },
+  });
 
   it('masks response URLs and interaction tokens, keeping everything else and the stored event intact', () => {
-    expect(eventView(slack).data).toEqual({ text: 'list', response_url: `[redacted, ${'https://hooks.slack.com/commands/T1/1/secret-path'.length} chars]` });
-    expect(eventView(discord).data).toMatchObject({ application_id: '42', token: expect.stringMatching(/^\[redacted/), data: { name: 'hookhub' } });
+    expect(eventView(slack).data).toEqual({
+      text: 'list',
+      response_url: `[redacted, ${'https://hooks.slack.com/commands/T1/1/secret-path'.length} chars]`,
+    });
+    expect(eventView(discord).data).toMatchObject({ application_id: '42', data: { name: 'hookhub' } });
+    expect((eventView(discord).data as { token: string }).token).toMatch(/^\[redacted/);
     expect(JSON.stringify(eventView(interaction))).not.toContain('hooks.slack.com');
     expect(discord.data).toHaveProperty('token', 'aW50ZXJhY3Rpb246MTE4MDAwMDAwMDAwMDAwMDAwMTpzZWNyZXQ');
   });

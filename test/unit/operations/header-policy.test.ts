@@ -23,7 +23,11 @@ describe('request headers shown to viewers', () => {
     const headers = { 'x-partner-key': 'partner-key-0123456789', 'x-partner-delivery': 'p-1', 'content-type': 'application/json' };
     activity.observe({ connector: 'partner', method: 'POST', status: 202, headers, time: new Date(0), durationMs: 1 });
     const view = activity.counts('partner').lastAccepted;
-    expect(view?.headers).toEqual({ 'x-partner-key': '[redacted, 22 chars]', 'x-partner-delivery': 'p-1', 'content-type': 'application/json' });
+    expect(view?.headers).toEqual({
+      'x-partner-key': '[redacted, 22 chars]',
+      'x-partner-delivery': 'p-1',
+      'content-type': 'application/json',
+    });
     expect(JSON.stringify(view)).not.toContain('partner-key-0123456789');
     // The id header is allowlisted from the config, so the event page still finds its request.
     expect(activity.requestFor(createHubEvent({ id: 'p-1', type: 'partner.x', connector: 'partner', data: {} }))).toBe(view);
@@ -31,7 +35,12 @@ describe('request headers shown to viewers', () => {
 
   it('shows only allowlisted values: an unknown header shows its length, never its value', () => {
     const policy = headerPolicyFor(config.connectors);
-    expect(redactHeaders({ 'x-sig': 'abcd', 'x-signed-id': 'id-1', 'x-forwarded-for': '10.0.0.1', 'x-internal-note': 'hello', 'x-github-event': 'push' }, policy)).toEqual({
+    expect(
+      redactHeaders(
+        { 'x-sig': 'abcd', 'x-signed-id': 'id-1', 'x-forwarded-for': '10.0.0.1', 'x-internal-note': 'hello', 'x-github-event': 'push' },
+        policy,
+      ),
+    ).toEqual({
       'x-sig': '[redacted, 4 chars]',
       'x-signed-id': 'id-1',
       'x-forwarded-for': '[redacted, 8 chars]',
@@ -41,7 +50,11 @@ describe('request headers shown to viewers', () => {
   });
 
   it("never shows a provider's signature or token header, even when a config names it as an id header", () => {
-    const odd = parseConfig('/tmp/hookhub.yaml', `connectors:\n  odd: { type: generic, provider: odd, verify: { basic: { username: u, password: p-0123456789 } }, idFrom: { header: X-Gitlab-Token } }\n`, { vars: {} });
+    const odd = parseConfig(
+      '/tmp/hookhub.yaml',
+      `connectors:\n  odd: { type: generic, provider: odd, verify: { basic: { username: u, password: p-0123456789 } }, idFrom: { header: X-Gitlab-Token } }\n`,
+      { vars: {} },
+    );
     const policy = headerPolicyFor(odd.connectors);
     expect(redactHeaders({ 'x-gitlab-token': 'glt', 'X-Hub-Signature-256': 'sha256=00', authorization: 'Basic dTpw' }, policy)).toEqual({
       'x-gitlab-token': '[redacted, 3 chars]',

@@ -5,7 +5,11 @@ import { mayChange } from '../../../src/subscriptions/authorize.ts';
 import type { ChatRequest } from '../../../src/subscriptions/chat-request.ts';
 import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.ts';
 
-const command = (team: string | undefined, channel: { id: string; name: string }, user = { id: 'U024BE7LH', name: 'ana' }): ChatRequest => ({
+const command = (
+  team: string | undefined,
+  channel: { id: string; name: string },
+  user = { id: 'U024BE7LH', name: 'ana' },
+): ChatRequest => ({
   channel: { platform: 'slack', connector: 'slack', id: channel.id, name: channel.name, ...(team ? { team } : {}) },
   user,
   text: 'subscribe acme/api',
@@ -27,11 +31,17 @@ describe('subscriptions.allow matches ids in their team, never names', () => {
     const users = SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T024BE7LD/U024BE7LH'] } }).allow;
     expect(mayChange(command('T024BE7LD', { id: 'C1', name: 'x' }, { id: 'U9MALLORY', name: 'ana' }), users)).toBe(false);
     expect(mayChange(command('T024BE7LD', { id: 'C1', name: 'x' }), users)).toBe(true);
-    expect(mayChange(command('T024BE7LD', { id: 'C1', name: 'x' }, { id: 'U9MALLORY', name: 'ana' }), SubscriptionsConfigSchema.parse({ allow: { users: ['*'] } }).allow)).toBe(true);
+    expect(
+      mayChange(
+        command('T024BE7LD', { id: 'C1', name: 'x' }, { id: 'U9MALLORY', name: 'ana' }),
+        SubscriptionsConfigSchema.parse({ allow: { users: ['*'] } }).allow,
+      ),
+    ).toBe(true);
   });
 
   it('refuses names and unqualified ids at config load, with file:line and how to find the id', () => {
-    const yaml = 'subscriptions:\n  allow:\n    users: [ana, "slack:U024BE7LH"]\n    channels:\n      - eng\n      - "discord:1180000000000000900/general"\n      - "slack:T024BE7LD/C024BE91L"\n';
+    const yaml =
+      'subscriptions:\n  allow:\n    users: [ana, "slack:U024BE7LH"]\n    channels:\n      - eng\n      - "discord:1180000000000000900/general"\n      - "slack:T024BE7LD/C024BE91L"\n';
     let error: unknown;
     try {
       parseConfig('/etc/hookhub/hookhub.yaml', yaml, { vars: {} });

@@ -45,10 +45,32 @@ describe('a Mattermost command with a foreign response_url', () => {
 
   const run = (responseUrl: string) => {
     const settings = SubscriptionsConfigSchema.parse({ allow: { users: ['*'] }, mattermost: { url: `${mm.url}/` } });
-    const action = createSubscriptionCommandAction({ store: createSubscriptionStore(bus), mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()), settings, bus });
-    const data = { channel_id: 'c1', team_id: 't1', user_id: 'u1', user_name: 'omar', command: '/hookhub', text: 'subscribe stripe failed', response_url: responseUrl };
+    const action = createSubscriptionCommandAction({
+      store: createSubscriptionStore(bus),
+      mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()),
+      settings,
+      bus,
+    });
+    const data = {
+      channel_id: 'c1',
+      team_id: 't1',
+      user_id: 'u1',
+      user_name: 'omar',
+      command: '/hookhub',
+      text: 'subscribe stripe failed',
+      response_url: responseUrl,
+    };
     const event = createHubEvent({ id: 'mm-1', type: 'mattermost.command.hookhub', connector: 'mattermost', data });
-    const job = { id: 'mm-1:cmd:0', eventId: 'mm-1', eventType: event.type, rule: 'cmd', index: 0, action: 'subscription-command', params: {}, createdAt: new Date().toISOString() };
+    const job = {
+      id: 'mm-1:cmd:0',
+      eventId: 'mm-1',
+      eventType: event.type,
+      rule: 'cmd',
+      index: 0,
+      action: 'subscription-command',
+      params: {},
+      createdAt: new Date().toISOString(),
+    };
     return action.execute({}, job, event, { fetch, now: () => new Date(), channels: {}, signal: new AbortController().signal });
   };
 

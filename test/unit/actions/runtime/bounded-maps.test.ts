@@ -28,7 +28,7 @@ describe('gone destinations', () => {
   /** The bus, counting reads of destination records. */
   function counting(bus: EventBus) {
     const reads: string[] = [];
-    const view = { ...bus, records: (ref: string) => (reads.push(ref), bus.records(ref)), record: bus.record.bind(bus) } as EventBus;
+    const view: EventBus = { ...bus, records: (ref: string) => (reads.push(ref), bus.records(ref)), record: bus.record.bind(bus) };
     return { view, reads };
   }
 
