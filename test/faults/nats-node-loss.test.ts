@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sinkRule, type BusChoice } from '../../bench/lib/hub-config.ts';
-import { eventually } from '../helpers/hub-fixtures.ts';
 import { startNatsCluster, type NatsCluster } from '../helpers/nats-cluster.ts';
 import { startCountingSink, type CountingSink } from './helpers/counting-sink.ts';
 import { deliveryReport, sinkKey } from './helpers/delivery-checks.ts';
@@ -52,6 +51,22 @@ function summarize(answers: readonly Answer[], killedAt: number) {
   };
 }
 
+/**
+ * Waits until `remaining()` is 0. Delivery speed depends on the machine, so this fails only when
+ * nothing was delivered for a whole minute (a stuck consumer, or lost messages), not on a deadline.
+ */
+async function whileProgressing(remaining: () => number): Promise<void> {
+  let last = remaining();
+  let lastProgress = Date.now();
+  while (last > 0) {
+    if (Date.now() - lastProgress > 60_000) throw new Error(`${last} accepted webhooks not delivered, no progress for 60 s`);
+    await sleep(1_000);
+    const now = remaining();
+    if (now < last) lastProgress = Date.now();
+    last = now;
+  }
+}
+
 describe('a NATS node dies under load', () => {
   it('loses nothing acknowledged, recognizes duplicates, and answers 503 only while leaders are elected', async () => {
     const bus: BusChoice = { type: 'nats', url: cluster.url, replicas: 3 };
@@ -80,8 +95,10 @@ describe('a NATS node dies under load', () => {
 
       const accepted = answers.filter((a) => a.outcome === 202).map((a) => a.id);
       const sent = answers.map((a) => a.id);
-      await eventually(() => accepted.every((id) => sink.effects.has(sinkKey(id))), 200_000, 'every accepted webhook at the sink');
-      console.log(`node loss: every accepted webhook delivered ${Date.now() - killedAt} ms after the kill`);
+      await whileProgressing(() => accepted.filter((id) => !sink.effects.has(sinkKey(id))).length);
+      const deliveredAllAfterKillMs = Date.now() - killedAt;
+      console.log(`node loss: every accepted webhook delivered ${deliveredAllAfterKillMs} ms after the kill`);
+      writeFileSync(REPORT, `${JSON.stringify({ ...summary, deliveredAllAfterKillMs }, null, 2)}\n`);
       const report = deliveryReport(sink, accepted, sent);
       expect(report.undelivered).toEqual([]);
       expect(report.unknown).toEqual([]);
@@ -98,5 +115,5 @@ describe('a NATS node dies under load', () => {
     } finally {
       await stopAll([hub]);
     }
-  }, 320_000);
+  }, 900_000);
 });

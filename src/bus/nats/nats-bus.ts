@@ -14,13 +14,14 @@ import type {
   Subscription,
 } from '../event-bus.ts';
 import type { KvBucket } from '../kv.ts';
+import { PayloadError } from '../../errors.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
 import { listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
-import { withDeadline } from './nats-deadline.ts';
+import { retryWithin, withDeadline } from './nats-deadline.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
@@ -69,8 +70,11 @@ export class NatsBus implements EventBus {
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
     };
+    // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
+    const retryable = (err: unknown) => !(err instanceof PayloadError) && this.connection.problem() === undefined;
+    const attempt = () => publishMessage(deps, stream, message, options);
     // One bound for the whole publish, so a request answers 503 in time instead of waiting out each step.
-    return withDeadline(publishMessage(deps, stream, message, options), this.timeoutMs, 'publish');
+    return withDeadline(retryWithin(attempt, this.timeoutMs, retryable), this.timeoutMs, 'publish');
   }
 
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {

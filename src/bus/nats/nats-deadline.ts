@@ -12,3 +12,20 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
   work.catch(() => undefined);
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Tries `attempt` again after short pauses while it fails with a `retryable` error and `ms` allows.
+ * A stream without a leader (a node just died) refuses writes at once; the new leader is usually
+ * there within seconds, and a request that waits for it gets a 202 instead of a 503.
+ */
+export async function retryWithin<T>(attempt: () => Promise<T>, ms: number, retryable: (err: unknown) => boolean): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 400)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!retryable(err) || Date.now() + pause >= deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}

@@ -25,6 +25,7 @@ export interface ConsumerTarget {
 }
 
 const RETRY_SETUP_MS = 500;
+const PULL_EXPIRES_MS = 5_000;
 
 /**
  * A durable pull consumer read through nats.js's consume() iterator (no async callbacks).
@@ -74,7 +75,9 @@ export class NatsSubscription<T> implements Subscription<T> {
     const { deps, target, options } = this;
     await ensureDurable(deps.jsm, target, options.ackWaitMs ?? 30_000);
     const consumer = await deps.js.consumers.get(target.stream, target.durable);
-    this.#messages = await consumer.consume({ max_messages: options.batch ?? 64 });
+    // Short pulls: a pull dies with the consumer's leader when a cluster node goes, and is only noticed
+    // after two missed idle heartbeats (expires / 2 each): 5 s instead of the default 30 s.
+    this.#messages = await consumer.consume({ max_messages: options.batch ?? 64, expires: PULL_EXPIRES_MS });
     if (this.#stopped) return;
     for await (const msg of this.#messages) {
       const delivery = toDelivery<T>(msg, deps.timeoutMs);

@@ -25,7 +25,7 @@ const template = githubTemplate(BENCH_SECRET);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** POSTs one signed webhook with delivery id `id`; never rejects. */
-export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000): Promise<Answer> {
+export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000, via: Agent = agent): Promise<Answer> {
   const startedAt = Date.now();
   return new Promise((resolve) => {
     let body = '';
@@ -34,7 +34,7 @@ export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000): Pr
       resolve({ id, outcome, body, startedAt, endedAt: Date.now(), ...(retryAfter === undefined ? {} : { retryAfter }) });
     const req = request(new URL('/hooks/github', baseUrl), {
       method: 'POST',
-      agent,
+      agent: via,
       timeout: timeoutMs,
       headers: { ...template.headers, 'x-github-delivery': id, 'content-length': template.body.length },
     });
@@ -102,12 +102,14 @@ export async function sendAll(baseUrl: string, ids: readonly string[], concurren
 export function startPacedLoad(baseUrl: string, prefix: string, perSecond: number, timeoutMs = 10_000): Load {
   const answers: Answer[] = [];
   const inFlight = new Set<Promise<void>>();
+  // Enough sockets that a slow hub never makes requests queue in the client (that would count as hub latency).
+  const paced = new Agent({ keepAlive: true, maxSockets: perSecond * Math.ceil(timeoutMs / 1000) });
   const started = Date.now();
   let sent = 0;
   const tick = (): void => {
     const due = Math.floor(((Date.now() - started) * perSecond) / 1000);
     for (; sent < due; sent++) {
-      const request = sendWebhook(baseUrl, `${prefix}-${sent}`, timeoutMs).then((answer) => void answers.push(answer));
+      const request = sendWebhook(baseUrl, `${prefix}-${sent}`, timeoutMs, paced).then((answer) => void answers.push(answer));
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
     }
@@ -117,6 +119,7 @@ export function startPacedLoad(baseUrl: string, prefix: string, perSecond: numbe
     async stop() {
       clearInterval(timer);
       await Promise.all([...inFlight]);
+      paced.destroy();
       return answers;
     },
     answers: () => answers,
