@@ -23,10 +23,10 @@ export interface MetaPublisher {
   /** For the delivery workers: dead letters and circuit changes. */
   readonly trouble: DeliveryTrouble;
   /** For the ingress: every answered webhook (refusals are counted). */
-  observeHook(observation: { connector: string; status: number }): void;
-  reloadFailed(errors: readonly string[], dir: string): void;
+  observeHook: (observation: { connector: string; status: number }) => void;
+  reloadFailed: (errors: readonly string[], dir: string) => void;
   /** For the engine's progress checks. */
-  consumerChanged(info: Omit<ConsumerInfo, 'process'>): void;
+  consumerChanged: (info: Omit<ConsumerInfo, 'process'>) => void;
   /** Publishes the rejection windows that have ended. */
   flush(): Promise<void>;
   start(): void;
@@ -63,6 +63,7 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
     options.metrics?.metaEvents.inc({ type, outcome: 'suppressed' });
     logger.warn({ type, job: job.id, trigger: job.eventType }, 'meta-event suppressed: the job was triggered by a meta-event (loop protection)');
   };
+  const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
   const publishWindow = (w: ClosedWindow) => publish(rejectionsEvent({ connector: w.connector, since: w.since.toISOString(), until: w.until.toISOString(), counts: w.counts }, now()));
 
   const trouble: DeliveryTrouble = {
@@ -86,11 +87,9 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
     },
     reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),
     consumerChanged: (info) => void publish(consumerEvent({ ...info, process: processName }, now())),
-    async flush() {
-      await Promise.all(windows.due(now()).map(publishWindow));
-    },
+    flush,
     start() {
-      timer ??= setInterval(() => void this.flush(), options.sweepMs ?? 5_000);
+      timer ??= setInterval(() => void flush(), options.sweepMs ?? 5_000);
       timer.unref();
     },
     async stop() {

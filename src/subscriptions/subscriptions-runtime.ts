@@ -10,7 +10,7 @@ import { SubscriptionsConfigSchema, type SubscriptionsConfig, type Subscriptions
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 import { createSubscriptionRules, type SubscriptionRules } from './subscription-rules.ts';
 import { THREADS_BUCKET } from './threads.ts';
-import { createReminderStore, type ReminderStore } from '../reminders/reminder-store.ts';
+import { createReminderStore } from '../reminders/reminder-store.ts';
 import { createReviewReminderAction, REVIEW_REMINDER_ACTION } from '../reminders/review-reminder-action.ts';
 import type { ReviewQueueReader } from '../reminders/review-queue.ts';
 
@@ -43,9 +43,9 @@ export function subscriptionActions(deps: { bus: EventBus; store: SubscriptionSt
   const { bus, store, gate, settings } = deps;
   const reminders = createReminderStore(bus);
   return {
-    [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }) as unknown as Action,
-    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, reminders, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }) as unknown as Action,
-    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({ store: reminders, settings, ...(deps.reviews ? { reviews: deps.reviews } : {}) }) as unknown as Action,
+    [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }),
+    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, reminders, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }),
+    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({ store: reminders, settings, ...(deps.reviews ? { reviews: deps.reviews } : {}) }),
   };
 }
 

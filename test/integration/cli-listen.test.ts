@@ -141,6 +141,23 @@ describe('hookhub listen', () => {
     await expect(resolveListenSettings({ forwardTo: app.url, url: 'https://hub.example.com', config: join(dir, 'hookhub.yaml') }, readEnv({}), () => new Date())).rejects.toThrow(/^no API token: pass --token or set HOOKHUB_TOKEN/);
   });
 
+  it('--since replays what the hub already has; an unreachable app is shown, retried and given up on', async () => {
+    const closed = await startLocalApp();
+    await closed.close();
+    const settings = await resolveListenSettings({ forwardTo: closed.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, since: '1h', events: 'github.pull_request.*' }, readEnv({}), () => new Date());
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const listening = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(5), signal: stop.signal, print: (l) => lines.push(l) });
+    // Every PR sent earlier in this file comes back from history, each tried 4 times against a closed port.
+    await eventually(() => lines.filter((l) => l.includes('x gave up')).length >= 4, 20_000, 'the replayed PRs given up on');
+    stop.abort();
+    await listening;
+    const given = lines.filter((l) => l.includes('x gave up'));
+    expect(given[0]).toMatch(/github\.pull_request\.opened {2}before-1 {2}x gave up after 4 tries: local app unreachable at http:\/\/127\.0\.0\.1:\d+\/webhooks \(ECONNREFUSED\): is it running\? check --forward-to$/);
+    expect(given.map((l) => l.split('  ')[2])).toEqual(['before-1', 'before-2', 'after-3', 'after-4']);
+    expect(lines.filter((l) => l.includes('! local app unreachable')).length).toBe(12);
+  }, 30_000);
+
   it('sends the whole CloudEvent with --cloudevents', async () => {
     const settings = { ...(await resolveListenSettings({ forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, cloudevents: true, events: 'github.push' }, readEnv({}), () => new Date())) };
     const before = app.received.length;

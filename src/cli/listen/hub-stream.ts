@@ -78,7 +78,8 @@ async function connect(options: HubStreamOptions, lastId: string | undefined): P
 async function errorText(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    return String((JSON.parse(text) as { error?: unknown }).error ?? text);
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : text.slice(0, 200);
   } catch {
     return text.slice(0, 200);
   }
