@@ -9,6 +9,7 @@ import { createGithubReviewReader } from './reminders/github-review-reader.ts';
 import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
+import { createConsumerHealth, type ConsumerHealth } from './bus/consumer-health.ts';
 import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
@@ -57,6 +58,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
   const meta = createMetaPublisher({ bus, logger, now, metrics });
   meta.start();
+  // No consumer ends on an error; this is where their failures, progress and stalls show (/readyz, /metrics).
+  const health = createConsumerHealth({
+    logger,
+    metrics,
+    stallAfterMs: config.readiness.stallAfter,
+    onStall: (stall) => meta.consumerChanged({ consumer: stall.consumer, state: 'stalled', since: new Date(Date.now() - stall.idleSeconds * 1000).toISOString(), pending: stall.pending }),
+    onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
+  });
+  health.start();
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
@@ -65,9 +75,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
   const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
   const roles = options.roles ?? ALL_ROLES;
-  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble) : undefined;
+  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble, health) : undefined;
   const route = roles.has('router');
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed, metrics });
+  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed, metrics, health });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
   if (route) scheduler.start();
@@ -92,6 +102,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     now,
     metrics,
     degraded: rules.degraded,
+    stalls: health.stalls,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
     ...(roles.has('ingress')
       ? {
@@ -120,13 +131,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await rules.stop();
       await subscriptions.stop();
       await worker?.stop();
+      health.stop();
       await meta.stop();
       if (!options.bus) await bus.close();
     },
   };
 }
 
-function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry, trouble: DeliveryTrouble): DeliveryWorker {
+function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry, trouble: DeliveryTrouble, health: ConsumerHealth): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     bus,
@@ -137,6 +149,7 @@ function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typ
     metrics,
     vars: options.env?.vars ?? {},
     trouble,
+    health,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     options: {
       attemptTimeoutMs: delivery.timeout,

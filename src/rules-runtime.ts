@@ -44,6 +44,8 @@ export interface RulesDeps {
   builtinRules?: (context: RulesContext) => readonly Rule[];
   /** Counts rule matches; the router role only. */
   metrics?: RuleRouterOptions['metrics'];
+  /** Consumer failures, progress and stalls (readiness). */
+  health?: RuleRouterOptions['health'];
   /** Route events into jobs (the router role). Default true; false only loads and watches the rules (API, dry runs). */
   route?: boolean;
 }
@@ -75,7 +77,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.health ? { health: deps.health } : {}) });
   router?.start();
   logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
   return {

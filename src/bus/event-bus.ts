@@ -54,11 +54,25 @@ export interface ConsumeOptions {
   ackWaitMs?: number;
   /** How many unacked deliveries this subscription holds at once. Default 64. */
   batch?: number;
+  /**
+   * Told about every failure of the subscription itself (storage busy or down, bus unreachable).
+   * The subscription never ends on one: it backs off (capped) and tries again.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Work a consumer has to do now: messages never delivered plus redeliveries that are due. */
+export interface PendingWork {
+  count: number;
+  /** When the oldest of them was stored (epoch ms), if known. */
+  oldestMs?: number;
 }
 
 /** An async iterator of deliveries; `stop()` ends the iteration. */
 export interface Subscription<T = unknown> extends AsyncIterable<Delivery<T>> {
   stop(): Promise<void>;
+  /** What this consumer has to do now (for stall detection). Messages waiting out a nak delay are not counted. */
+  pending(): Promise<PendingWork>;
 }
 
 export interface DeadLetter<T = unknown> {

@@ -136,7 +136,10 @@ function deferredSubscription<T>(pending: Promise<Subscription<T>>): Subscriptio
   let stopped = false;
   let release: () => void = () => undefined;
   const stoppedEarly = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+  let opened: Subscription<T> | undefined;
+  void pending.then((sub) => (opened = sub)).catch(() => undefined);
   return {
+    pending: async () => (opened ? opened.pending() : { count: 0 }),
     async stop() {
       stopped = true;
       release();

@@ -60,6 +60,13 @@ export const ApiSchema = z
   .refine((api) => new Set(api.tokens.map((t) => t.token)).size === api.tokens.length, { message: 'two tokens have the same value', path: ['tokens'] });
 export type ApiConfig = z.output<typeof ApiSchema>;
 
+/** When /readyz reports a consumer as stalled: pending work and no progress for `stallAfter`. */
+export const ReadinessSchema = z
+  .strictObject({
+    stallAfter: DurationSchema.default(30_000).refine((v) => v >= 1_000, { error: 'readiness.stallAfter must be at least 1s' }),
+  })
+  .default({ stallAfter: 30_000 });
+
 export const HubConfigSchema = z
   .object({
     server: ServerSchema.default(ServerSchema.parse({})),
@@ -69,6 +76,7 @@ export const HubConfigSchema = z
     rules: z.string().min(1).default('./rules'),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),
     api: ApiSchema.default({ tokens: [], sessionTtl: 12 * 3600 * 1000 }),
+    readiness: ReadinessSchema,
     /** Chat subscriptions (`/hookhub subscribe …`): who may subscribe, bot tokens, default noise control. */
     subscriptions: SubscriptionsConfigSchema.optional(),
   })

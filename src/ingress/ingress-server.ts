@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/event-bus.ts';
+import type { Stall } from '../bus/consumer-health.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
 import { sendError, sendJson, sendText } from './respond.ts';
@@ -16,6 +17,8 @@ export interface IngressOptions {
   metrics?: Metrics;
   /** A non-fatal problem to show on /readyz (e.g. a broken rules file while the last good rules run). */
   degraded?: () => string | undefined;
+  /** Consumers with pending work and no progress (answered as 503 on /readyz). */
+  stalls?: () => readonly Stall[];
   /** Everything that is not /hooks, /healthz, /readyz or /metrics (API, dashboard). */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Called once each /hooks answer is sent (the dashboard's connector activity). Must not throw. */
@@ -99,8 +102,14 @@ export class IngressServer {
   async #ready(res: ServerResponse): Promise<void> {
     const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
     if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
+    const stalls = this.#options.stalls?.() ?? [];
+    if (stalls.length > 0) {
+      const consumers = stalls.map(({ consumer, reason, idleSeconds, pending }) => ({ consumer, reason, idleSeconds, pending }));
+      return sendJson(res, 503, { status: 'stalled', consumers }, { 'retry-after': '5' });
+    }
+    // Public: the status only. Which rule file failed and why is for operators, at GET /api/status.
     const degraded = this.#options.degraded?.();
-    sendJson(res, 200, degraded ? { status: 'degraded', detail: degraded } : { status: 'ready' });
+    sendJson(res, 200, degraded ? { status: 'degraded', detail: 'the rules on disk do not load; the last good rules are running (details: GET /api/rules)' } : { status: 'ready' });
   }
 
   async #metrics(res: ServerResponse): Promise<void> {

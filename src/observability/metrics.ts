@@ -17,6 +17,12 @@ export interface Metrics {
   readonly metaEvents: Counter<'type' | 'outcome'>;
   /** Sets where the DLQ depth comes from (called at each scrape). */
   trackDlqDepth(source: () => Promise<number> | number): void;
+  /** Failures of the hub's consumers and background loops, by consumer and reason (storage_busy, storage_down, bus_unreachable, message). */
+  readonly consumerErrors: Counter<'consumer' | 'reason'>;
+  /** Per consumer: messages waiting to be handled now, age of the oldest, seconds since the last progress. */
+  readonly consumerPending: Gauge<'consumer'>;
+  readonly consumerOldestPending: Gauge<'consumer'>;
+  readonly consumerSinceProgress: Gauge<'consumer'>;
 }
 
 export interface MetricsOptions {
@@ -62,6 +68,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     dlqDepth,
     metaEvents: new Counter({ name: `${prefix}meta_events_total`, help: 'Meta-events by type and outcome.', labelNames: ['type', 'outcome'], registers: [registry] }),
+    consumerErrors: new Counter({ name: `${prefix}consumer_errors_total`, help: 'Consumer and background loop failures, by consumer and reason.', labelNames: ['consumer', 'reason'], registers: [registry] }),
+    consumerPending: new Gauge({ name: `${prefix}consumer_pending_messages`, help: 'Messages a consumer has to handle now.', labelNames: ['consumer'], registers: [registry] }),
+    consumerOldestPending: new Gauge({ name: `${prefix}consumer_oldest_pending_seconds`, help: 'Age of the oldest message a consumer has to handle now.', labelNames: ['consumer'], registers: [registry] }),
+    consumerSinceProgress: new Gauge({ name: `${prefix}consumer_seconds_since_progress`, help: 'Seconds since the consumer last settled a message.', labelNames: ['consumer'], registers: [registry] }),
     trackDlqDepth(source) {
       dlqSource = source;
     },

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Job } from '../actions/action.ts';
-import type { Delivery, EventBus, HistoryRecord } from '../bus/event-bus.ts';
+import { failureBackoffMs, isInfrastructure } from '../bus/consumer-failure.ts';
+import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from '../bus/consumer-health.ts';
+import type { Delivery, EventBus, HistoryRecord, Subscription } from '../bus/event-bus.ts';
+import { superviseConsumer, type SupervisedConsumer } from '../bus/supervise-consumer.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
 import type { NoiseGate } from '../noise/noise-gate.ts';
@@ -29,6 +32,8 @@ export interface RuleRouterOptions {
   ackWaitMs?: number;
   /** Counts matches per rule (`hookhub_rule_matches_total`). */
   metrics?: Pick<Metrics, 'ruleMatches'>;
+  /** Where failures are counted and logged and progress is tracked (readiness); a private one when absent. */
+  health?: ConsumerHealth;
 }
 
 export interface RuleRouter {
@@ -48,16 +53,17 @@ export function jobId(eventId: string, rule: string, index: number): string {
  * A crash in between redelivers the event; its jobs, published again, are dropped by dedup.
  */
 export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
-  const { bus, logger, consumer = 'router', concurrency = 16 } = options;
-  let subscription: ReturnType<EventBus['consume']> | undefined;
-  let loop: Promise<void> | undefined;
+  const { bus, consumer = 'router', concurrency = 16 } = options;
+  const probe = options.health?.probe(consumer) ?? createConsumerHealth({ logger: options.logger }).probe(consumer);
+  let supervised: SupervisedConsumer | undefined;
   const inFlight = new Set<Promise<void>>();
 
-  const run = async (sub: NonNullable<typeof subscription>) => {
-    for await (const delivery of sub as AsyncIterable<Delivery<HubEvent>>) {
-      const task = routeDelivery(delivery, options).catch((error: unknown) => {
-        logger.error({ err: error, eventId: delivery.id }, 'rule router: unexpected failure');
-      });
+  const run = async (sub: Subscription<HubEvent>) => {
+    for await (const delivery of sub) {
+      const task = routeDelivery(delivery, options, probe).then(
+        () => probe.progress(),
+        (error: unknown) => setAside(delivery, error, options, probe),
+      );
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
@@ -66,24 +72,21 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
 
   return {
     start() {
-      if (subscription) return;
-      subscription = bus.consume<HubEvent>('events', consumer, {
-        batch: concurrency * 2,
-        ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
-      });
-      loop = run(subscription).catch((error: unknown) => logger.error({ err: error }, 'rule router stopped on an error'));
+      if (supervised) return;
+      const open = (onError: (error: unknown) => void) =>
+        bus.consume<HubEvent>('events', consumer, { batch: concurrency * 2, onError, ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }) });
+      supervised = superviseConsumer(open, run, probe);
     },
     async stop() {
-      const sub = subscription;
-      subscription = undefined;
-      await sub?.stop();
-      await loop;
+      const current = supervised;
+      supervised = undefined;
+      await current?.stop();
       await Promise.all(inFlight);
     },
   };
 }
 
-async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOptions): Promise<void> {
+async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOptions, probe: ConsumerProbe): Promise<void> {
   const { bus, logger, now } = options;
   const event = delivery.payload;
   if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
@@ -96,7 +99,7 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
   try {
     planned = options.getRuleSet().explain(event).map((verdict) => planJobs(verdict, event, options));
   } catch (error) {
-    await giveUpOrRetry(delivery, error as Error, options);
+    await setAside(delivery, error, options, probe);
     return;
   }
   try {
@@ -104,8 +107,7 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     await Promise.all(planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }))));
   } catch (error) {
     // Not acked: the event comes back and its jobs are published again (dedup drops repeats).
-    logger.warn({ err: error, eventId: event.id }, 'rule router: publishing jobs failed; will retry the event');
-    await delivery.nak(options.retryDelayMs ?? 1000).catch(() => undefined);
+    await setAside(delivery, error, options, probe);
     return;
   }
   await recordOutcomes(planned, event, delivery.deliveryCount, options);
@@ -113,17 +115,27 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
   await delivery.ack();
 }
 
-/** Matching itself failed (a bug, or an event no filter expected): retry a few times, then record and drop it. */
-async function giveUpOrRetry(delivery: Delivery<HubEvent>, error: Error, options: RuleRouterOptions) {
-  const { logger, bus, now } = options;
-  if (delivery.deliveryCount < MAX_ROUTING_ATTEMPTS) {
-    logger.warn({ err: error, eventId: delivery.id }, 'rule router: matching failed; will retry the event');
-    await delivery.nak(options.retryDelayMs ?? 1000);
-    return;
+/**
+ * Routing failed. The store or the bus being unavailable is nobody's fault: the event comes back after a
+ * back-off, however often. A failure of this event itself (a bug, data no filter expected) is retried
+ * MAX_ROUTING_ATTEMPTS times, then recorded and terminated, so it never blocks the events behind it.
+ */
+async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: RuleRouterOptions, probe: ConsumerProbe): Promise<void> {
+  const reason = probe.failure(error, { eventId: delivery.id, delivery: delivery.deliveryCount });
+  const retryMs = options.retryDelayMs ?? 1000;
+  try {
+    if (isInfrastructure(reason) || delivery.deliveryCount < MAX_ROUTING_ATTEMPTS) {
+      await delivery.nak(failureBackoffMs(delivery.deliveryCount, retryMs));
+      return;
+    }
+    options.logger.error({ err: error, eventId: delivery.id }, `rule router: routing failed ${MAX_ROUTING_ATTEMPTS} times; event terminated unrouted`);
+    const message = error instanceof Error ? error.message : String(error);
+    await options.bus.record({ ref: delivery.id, kind: 'rule', time: options.now().toISOString(), data: { outcome: 'error', error: message, delivery: delivery.deliveryCount } });
+    await delivery.term();
+  } catch (settleError) {
+    // Not settled: the bus redelivers it after the ack wait.
+    probe.failure(settleError, { eventId: delivery.id });
   }
-  logger.error({ err: error, eventId: delivery.id }, `rule router: matching failed ${MAX_ROUTING_ATTEMPTS} times; event left unrouted`);
-  await bus.record({ ref: delivery.id, kind: 'rule', time: now().toISOString(), data: { outcome: 'error', error: error.message, delivery: delivery.deliveryCount } });
-  await delivery.term();
 }
 
 const MAX_ROUTING_ATTEMPTS = 5;

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import { createConsumerHealth, type ConsumerHealth } from '../../bus/consumer-health.ts';
 import type { Delivery, EventBus, Subscription } from '../../bus/event-bus.ts';
-import { jobLogger } from '../../observability/job-logger.ts';
+import { superviseConsumer, type SupervisedConsumer } from '../../bus/supervise-consumer.ts';
+import { handlingFailed } from './handling-failed.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
@@ -49,6 +51,8 @@ export interface DeliveryWorkerDeps {
   /** Host check for non-HTTP protocols (SMTP). Default: the same guard. */
   resolveAddress?: ActionDeps['resolveAddress'];
   metrics?: Metrics;
+  /** Where failures are counted and logged and progress is tracked (readiness); a private one when absent. */
+  health?: ConsumerHealth;
   /** The environment: jobs keep secrets as `${VAR}` references, resolved from here at send time. */
   vars?: Readonly<Record<string, string | undefined>>;
   options?: DeliveryWorkerOptions;
@@ -81,15 +85,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const process = buildProcessor(deps, settings, guard, guards, stopper.signal);
   deps.metrics?.trackDlqDepth(() => countDeadLetters(deps.bus));
 
-  let subscription: Subscription<Job> | undefined;
-  let loop: Promise<void> | undefined;
+  const consumer = options.consumer ?? 'workers';
+  const probe = (deps.health ?? createConsumerHealth({ logger: deps.logger })).probe(consumer);
+  let supervised: SupervisedConsumer | undefined;
   const inFlight = new Set<Promise<void>>();
 
   const handle = (delivery: Delivery<Job>): Promise<void> =>
-    process(delivery).catch(async (error: unknown) => {
-      jobLogger(deps.logger, delivery.payload).error({ err: error }, 'delivery handling failed; redelivering');
-      await delivery.nak(1_000).catch(() => undefined);
-    });
+    process(delivery).then(
+      () => probe.progress(),
+      (error: unknown) => handlingFailed(deps.bus, delivery, error, probe, deps.now),
+    );
 
   const run = async (sub: Subscription<Job>): Promise<void> => {
     for await (const delivery of sub) {
@@ -102,14 +107,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   return {
     start() {
-      if (subscription) return;
-      subscription = deps.bus.consume<Job>('jobs', options.consumer ?? 'workers', { ackWaitMs: settings.ackWaitMs, batch: settings.concurrency });
-      loop = run(subscription).catch((error: unknown) => deps.logger.error({ err: error }, 'delivery worker loop ended'));
+      if (supervised) return;
+      const open = (onError: (error: unknown) => void) => deps.bus.consume<Job>('jobs', consumer, { ackWaitMs: settings.ackWaitMs, batch: settings.concurrency, onError });
+      supervised = superviseConsumer(open, run, probe);
     },
     async stop(graceMs = 20_000) {
       const timer = setTimeout(() => stopper.abort(), graceMs);
-      await subscription?.stop();
-      await loop;
+      const current = supervised;
+      supervised = undefined;
+      await current?.stop();
       await Promise.allSettled([...inFlight]);
       clearTimeout(timer);
       guard.close();

@@ -27,7 +27,8 @@ export function prepareJob(
   defaultRetry: RetryConfig | undefined,
   vars: Readonly<Record<string, string | undefined>> = {},
 ): PreparedJob | { error: string } {
-  const action = registry[job.action];
+  // Own properties only: a job naming `constructor` or `toString` is an unknown action, not Object's method.
+  const action = Object.hasOwn(registry, job.action) ? registry[job.action] : undefined;
   if (action === undefined) return { error: `unknown action type "${job.action}"` };
   const resolved = resolveSecretReferences(job.params, job.secretRefs ?? [], vars);
   if ('error' in resolved) return { error: `a secret in the params cannot be resolved: ${resolved.error}` };

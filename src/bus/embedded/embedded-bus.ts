@@ -87,8 +87,9 @@ export class EmbeddedBus implements EventBus {
         listen: (wake) => this.#notifier.listen(stream, wake),
         now: () => this.#nowMs(),
         stopped: () => this.#subscriptions.delete(subscription as Subscription<unknown>),
+        pending: () => this.#read(() => this.#leases.pending(ref, this.#nowMs())),
       },
-      { batch: options.batch ?? 64, ackWaitMs, pollMs: this.#settings.pollMs, failurePauseMs: 1_000 },
+      { batch: options.batch ?? 64, ackWaitMs, pollMs: this.#settings.pollMs, failurePauseMs: 250, ...(options.onError ? { onError: options.onError } : {}) },
     );
     this.#subscriptions.add(subscription as Subscription<unknown>);
     return subscription;

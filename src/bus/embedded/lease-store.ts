@@ -26,6 +26,8 @@ export interface LeaseStore {
   finish(ref: ConsumerRef, seq: number): void;
   /** Make delivery `count` visible again at `visibleAt` (nak, or working() extends it). */
   postpone(ref: ConsumerRef, seq: number, count: number, visibleAt: number): void;
+  /** Read only: messages never handed out plus leases that are due, and the oldest one's store time. */
+  pending(ref: ConsumerRef, now: number): { count: number; oldestMs?: number };
 }
 
 export function createLeaseStore(db: Database): LeaseStore {
@@ -57,6 +59,12 @@ export function createLeaseStore(db: Database): LeaseStore {
     'UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?',
   );
 
+  const dueCount = db.prepare(
+    `SELECT COUNT(*) AS count, MIN(m.time) AS oldest FROM leases l JOIN messages m ON m.seq = l.seq
+     WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?`,
+  );
+  const newCount = db.prepare('SELECT COUNT(*) AS count, MIN(time) AS oldest FROM messages WHERE stream = ? AND seq > ?');
+
   const cursor = ({ stream, consumer }: ConsumerRef): number => {
     ensure.run(stream, consumer);
     return cursorOf.get(stream, consumer) as number;
@@ -87,6 +95,13 @@ export function createLeaseStore(db: Database): LeaseStore {
     },
     postpone(ref, seq, count, visibleAt) {
       delay.run(visibleAt, ref.stream, ref.consumer, seq, count);
+    },
+    pending(ref, now) {
+      const known = (cursorOf.get(ref.stream, ref.consumer) as number | undefined) ?? 0;
+      const due = dueCount.get(ref.stream, ref.consumer, now) as { count: number; oldest: number | null };
+      const fresh = newCount.get(ref.stream, known) as { count: number; oldest: number | null };
+      const oldest = [due.oldest, fresh.oldest].filter((t): t is number => t !== null);
+      return { count: due.count + fresh.count, ...(oldest.length > 0 ? { oldestMs: Math.min(...oldest) } : {}) };
     },
   };
 }

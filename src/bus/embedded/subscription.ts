@@ -3,9 +3,9 @@
  * at a time, then waits for a local publish (notifier) or the poll interval, which covers
  * other processes and expired leases.
  */
-import type { Delivery, Subscription } from '../event-bus.ts';
+import { failureBackoffMs } from '../consumer-failure.ts';
+import type { Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import type { LeaseTracker } from './delivery.ts';
-import { isStorageFailure } from './storage-error.ts';
 
 export interface SubscriptionSource<T> {
   /** Lease up to `max` deliveries (they report to `tracker` when settled). */
@@ -17,14 +17,17 @@ export interface SubscriptionSource<T> {
   now(): number;
   /** Called once when the subscription stops (stop(), or `break` out of for-await). */
   stopped(): void;
+  /** Read only, so it answers while another process holds the write lock. */
+  pending(): PendingWork;
 }
 
 export interface SubscriptionSettings {
   batch: number;
   ackWaitMs: number;
   pollMs: number;
-  /** Back-off after a storage failure before trying again. */
+  /** First back-off after a failure to lease (doubling up to 30x while failures go on). */
   failurePauseMs: number;
+  onError?: (error: unknown) => void;
 }
 
 export function createSubscription<T>(source: SubscriptionSource<T>, settings: SubscriptionSettings): Subscription<T> {
@@ -33,6 +36,7 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
   let stopped = false;
   let dirty = true;
   let wake: (() => void) | undefined;
+  let failures = 0;
 
   const tracker: LeaseTracker = {
     extend: (seq) => held.set(seq, source.now() + settings.ackWaitMs),
@@ -72,11 +76,16 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
     if (free <= 0 || !source.hasWork()) return;
     try {
       const got = await source.lease(free, tracker);
+      failures = 0;
       for (const delivery of got) held.set(delivery.seq, source.now() + settings.ackWaitMs);
       buffer.push(...got);
     } catch (error) {
-      if (!isStorageFailure(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, settings.failurePauseMs).unref());
+      // Busy (another process holds the write lock), read-only, full disk, a bug: never end the
+      // iteration over it. Report it, back off, and try again.
+      failures += 1;
+      settings.onError?.(error);
+      dirty = true;
+      await new Promise((resolve) => setTimeout(resolve, failureBackoffMs(failures, settings.failurePauseMs)).unref());
     }
   };
 
@@ -101,6 +110,7 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
 
   return {
     stop,
+    pending: async () => source.pending(),
     [Symbol.asyncIterator]: () => ({
       next,
       async return() {

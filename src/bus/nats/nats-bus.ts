@@ -86,6 +86,7 @@ export class NatsBus implements EventBus {
     );
     const tracked: Subscription<T> = {
       [Symbol.asyncIterator]: () => sub[Symbol.asyncIterator](),
+      pending: () => sub.pending(),
       stop: async () => {
         this.#subscriptions.delete(tracked);
         await sub.stop();

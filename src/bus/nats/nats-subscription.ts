@@ -7,7 +7,8 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { ConsumeOptions, Delivery, Subscription } from '../event-bus.ts';
+import { failureBackoffMs } from '../consumer-failure.ts';
+import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import { toDelivery } from './nats-delivery.ts';
 
 export interface SubscriptionDeps {
@@ -44,20 +45,35 @@ export class NatsSubscription<T> implements Subscription<T> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Delivery<T>> {
+    let failures = 0;
     try {
       while (!this.#stopped) {
         try {
-          yield* this.#consumeOnce();
-        } catch {
-          // NATS unreachable or the consumer vanished: set it up again shortly.
+          for await (const delivery of this.#consumeOnce()) {
+            failures = 0;
+            yield delivery;
+          }
+        } catch (error) {
+          // NATS unreachable or the consumer vanished: report it, and set it up again after a capped back-off.
+          failures += 1;
+          this.options.onError?.(error);
         }
-        if (!this.#stopped) await this.#pause(RETRY_SETUP_MS);
+        if (!this.#stopped) await this.#pause(failureBackoffMs(Math.max(1, failures), RETRY_SETUP_MS));
       }
     } finally {
       // Also reached when the caller breaks out of its for-await loop.
       this.#stopped = true;
       await this.#messages?.close().catch(() => undefined);
     }
+  }
+
+  /** Never-delivered messages for this durable (JetStream's num_pending), and the oldest one's time. */
+  async pending(): Promise<PendingWork> {
+    const { jsm } = this.deps;
+    const info = await jsm.consumers.info(this.target.stream, this.target.durable);
+    if (info.num_pending === 0) return { count: 0 };
+    const next = await jsm.streams.getMessage(this.target.stream, { seq: info.delivered.stream_seq + 1 }).catch(() => null);
+    return { count: info.num_pending, ...(next ? { oldestMs: next.time.getTime() } : {}) };
   }
 
   async stop(): Promise<void> {

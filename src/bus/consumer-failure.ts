@@ -1,0 +1,42 @@
+import { isStorageFailure } from './embedded/storage-error.ts';
+
+/** Why a consumer could not make progress, as counted in `hookhub_consumer_errors_total{reason}`. */
+export type FailureReason = 'storage_busy' | 'storage_down' | 'bus_unreachable' | 'message';
+
+const BUSY = /^SQLITE_(BUSY|LOCKED)/;
+// nats.js names its error classes (@nats-io/nats-core errors.js, @nats-io/jetstream jserrors.js): these mean
+// the server could not be asked, or JetStream could not answer (no leader yet, the consumer or stream vanished).
+const UNREACHABLE = new Set([
+  'ConnectionError',
+  'TimeoutError',
+  'NoRespondersError',
+  'RequestError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'JetStreamStatusError',
+  'ConsumerNotFoundError',
+  'StreamNotFoundError',
+]);
+
+/**
+ * Classifies a failure met while consuming: the store or the bus (everything waits until it is back)
+ * or one message (a bug or bad data: retried a bounded number of times, then set aside).
+ */
+export function classifyFailure(error: unknown): FailureReason {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && BUSY.test(code)) return 'storage_busy';
+  if (isStorageFailure(error)) return 'storage_down';
+  const name = error instanceof Error ? error.name : '';
+  if (UNREACHABLE.has(name) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return 'bus_unreachable';
+  return 'message';
+}
+
+/** Whether the failure is the store's or the bus's, not the message's: retry it without counting against the message. */
+export function isInfrastructure(reason: FailureReason): boolean {
+  return reason !== 'message';
+}
+
+/** Capped exponential back-off: base, 2x, 4x … up to 30x base (and at most 30 s). */
+export function failureBackoffMs(failures: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, failures - 1), baseMs * 30, 30_000);
+}

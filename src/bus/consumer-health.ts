@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import { classifyFailure, type FailureReason } from './consumer-failure.ts';
+import type { PendingWork } from './event-bus.ts';
+
+/** A consumer (or background loop) the hub watches: it reports progress and failures here. */
+export interface ConsumerProbe {
+  /** A message was settled (ack, nak or term) or a loop pass finished. */
+  progress(): void;
+  /** Counts, classifies and logs a failure; returns its class. Logged once per streak of the same reason. */
+  failure(error: unknown, context?: Record<string, unknown>): FailureReason;
+  /** Where the consumer's pending work is read from (its subscription); loops without one are never "stalled". */
+  watch(pending: () => Promise<PendingWork>): void;
+}
+
+/** A consumer with work it is not doing, as /readyz reports it. */
+export interface Stall {
+  consumer: string;
+  reason: string;
+  /** Seconds since its last progress. */
+  idleSeconds: number;
+  pending: number;
+}
+
+export interface ConsumerHealthOptions {
+  logger: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+  /** Pending work and no progress for this long is a stall. Default 30 s. */
+  stallAfterMs?: number;
+  /** Told when a consumer starts or stops stalling (meta-events `hookhub.consumer.stalled` / `.recovered`). */
+  onStall?: (stall: Stall) => void;
+  onRecover?: (consumer: string) => void;
+}
+
+export interface ConsumerHealth {
+  probe(consumer: string): ConsumerProbe;
+  /** Reads every watched consumer's pending work, updates the gauges and the stall list. Never throws. */
+  check(): Promise<void>;
+  /** The stalls found by the last check. */
+  stalls(): readonly Stall[];
+  /** Checks every `everyMs` (default 5 s) until stop(). */
+  start(everyMs?: number): void;
+  stop(): void;
+}
+
+interface Watched {
+  lastProgress: number;
+  lastReason?: FailureReason;
+  streak: number;
+  pending?: () => Promise<PendingWork>;
+  stalled?: Stall;
+}
+
+/**
+ * Progress, failures and stalls of the hub's consumers. No consumer ends its loop on an error; this is
+ * where their failures become visible: one log line per streak, `hookhub_consumer_errors_total`,
+ * per-consumer gauges, and the stalls /readyz reports.
+ */
+export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHealth {
+  const now = options.now ?? Date.now;
+  const stallAfterMs = options.stallAfterMs ?? 30_000;
+  const consumers = new Map<string, Watched>();
+  let stalls: Stall[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const probe = (consumer: string): ConsumerProbe => {
+    const state: Watched = consumers.get(consumer) ?? { lastProgress: now(), streak: 0 };
+    consumers.set(consumer, state);
+    return {
+      progress() {
+        state.lastProgress = now();
+        if (state.streak > 0) options.logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
+        state.streak = 0;
+        delete state.lastReason;
+      },
+      failure(error, context = {}) {
+        const reason = classifyFailure(error);
+        options.metrics?.consumerErrors.inc({ consumer, reason });
+        if (reason !== state.lastReason) options.logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describe(reason)}; retrying with back-off`);
+        state.lastReason = reason;
+        state.streak += 1;
+        return reason;
+      },
+      watch(pending) {
+        state.pending = pending;
+      },
+    };
+  };
+
+  const checkOne = async (consumer: string, state: Watched): Promise<Stall | undefined> => {
+    if (!state.pending) return undefined;
+    const at = now();
+    let work: PendingWork;
+    try {
+      work = await state.pending();
+    } catch (error) {
+      return { consumer, reason: `cannot read its pending work: ${(error as Error).message}`, idleSeconds: Math.round((at - state.lastProgress) / 1000), pending: 0 };
+    }
+    const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;
+    options.metrics?.consumerPending.set({ consumer }, work.count);
+    options.metrics?.consumerOldestPending.set({ consumer }, work.oldestMs === undefined ? 0 : Math.max(0, at - work.oldestMs) / 1000);
+    options.metrics?.consumerSinceProgress.set({ consumer }, (at - state.lastProgress) / 1000);
+    if (work.count === 0 || idleMs < stallAfterMs) return undefined;
+    return { consumer, reason: state.lastReason ? describe(state.lastReason) : 'no progress', idleSeconds: Math.round(idleMs / 1000), pending: work.count };
+  };
+
+  const check = async (): Promise<void> => {
+    const found: Stall[] = [];
+    for (const [consumer, state] of consumers) {
+      const stall = await checkOne(consumer, state);
+      if (stall && !state.stalled) {
+        options.logger.error(stall, `${consumer} has ${stall.pending} pending and made no progress for ${stall.idleSeconds} s (${stall.reason})`);
+        options.onStall?.(stall);
+      }
+      if (!stall && state.stalled) {
+        options.logger.info({ consumer }, `${consumer} recovered`);
+        options.onRecover?.(consumer);
+      }
+      state.stalled = stall;
+      if (stall) found.push(stall);
+    }
+    stalls = found;
+  };
+
+  return {
+    probe,
+    check,
+    stalls: () => stalls,
+    start(everyMs = 5_000) {
+      timer ??= setInterval(() => void check().catch((error: unknown) => options.logger.error({ err: error }, 'consumer health check failed')), everyMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+function describe(reason: FailureReason): string {
+  switch (reason) {
+    case 'storage_busy':
+      return 'the data file is locked by another process (storage busy)';
+    case 'storage_down':
+      return 'the data file cannot be written (storage down)';
+    case 'bus_unreachable':
+      return 'NATS cannot be reached (bus unreachable)';
+    default:
+      return 'a message could not be handled';
+  }
+}
