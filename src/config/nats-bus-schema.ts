@@ -11,13 +11,18 @@ export const NatsAuthSchema = z
     password: z.string().min(1).optional(),
     token: z.string().min(1).optional(),
     /** A user NKey seed (`SU…`), e.g. from `nsc` or `nk -gen user`. */
-    nkeySeed: z.string().regex(/^SU[A-Z2-7]+$/, 'nkeySeed must be a user NKey seed (it starts with SU)').optional(),
+    nkeySeed: z
+      .string()
+      .regex(/^SU[A-Z2-7]+$/, 'nkeySeed must be a user NKey seed (it starts with SU)')
+      .optional(),
     /** A `.creds` file (JWT + seed), as NGS / Synadia Cloud hand out. */
     credsFile: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((auth, ctx) => {
-    const kinds = [auth.user !== undefined || auth.password !== undefined, auth.token, auth.nkeySeed, auth.credsFile].filter(Boolean).length;
+    const kinds = [auth.user !== undefined || auth.password !== undefined, auth.token, auth.nkeySeed, auth.credsFile].filter(
+      Boolean,
+    ).length;
     if (kinds !== 1) {
       ctx.addIssue({ code: 'custom', message: 'use exactly one of { user, password }, { token }, { nkeySeed } or { credsFile }' });
     } else if ((auth.user === undefined) !== (auth.password === undefined)) {

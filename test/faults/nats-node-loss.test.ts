@@ -106,7 +106,9 @@ describe('a NATS node dies under load', () => {
       // Re-sent deliveries (around the kill and a sample of the rest) are recognized by id and make no new jobs.
       const around = answers.filter((a) => a.outcome === 202 && Math.abs(a.startedAt - killedAt) < 3_000).map((a) => a.id);
       const again = await sendAll(hub.url, [...new Set([...around, ...accepted.filter((_, i) => i % 20 === 0)])]);
-      expect(again.filter((a) => a.outcome !== 202 || !JSON.parse(a.body).duplicate).map((a) => a.id)).toEqual([]);
+      expect(again.filter((a) => a.outcome !== 202 || !(JSON.parse(a.body) as { duplicate: boolean }).duplicate).map((a) => a.id)).toEqual(
+        [],
+      );
       const keysBefore = sink.keys().length;
       await sleep(2_000);
       expect(sink.keys().length).toBe(keysBefore);

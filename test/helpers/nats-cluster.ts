@@ -41,8 +41,21 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
       const name = `n${i + 1}`;
       const storeDir = await mkdtemp(join(tmpdir(), `hookhub-cluster-${name}-`));
       const args = [
-        '-js', '-a', '127.0.0.1', '-p', String(p.client), '-sd', storeDir, '--server_name', name,
-        '--cluster_name', 'hookhub-test', '--cluster', routes[i]!, '--routes', routes.filter((_, j) => j !== i).join(','),
+        '-js',
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(p.client),
+        '-sd',
+        storeDir,
+        '--server_name',
+        name,
+        '--cluster_name',
+        'hookhub-test',
+        '--cluster',
+        routes[i]!,
+        '--routes',
+        routes.filter((_, j) => j !== i).join(','),
       ];
       return createNode(name, `nats://127.0.0.1:${p.client}`, storeDir, await spawnServer(bin, args, p.client));
     }),
@@ -103,7 +116,8 @@ async function waitFor(check: () => Promise<unknown>, timeoutMs: number): Promis
       await check();
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`JetStream cluster not ready in ${timeoutMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`JetStream cluster not ready in ${timeoutMs} ms: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -30,7 +30,13 @@ describe('hub roles', () => {
   it('splits ingress from routing and delivery across two processes on one NATS', async () => {
     const sink = await startCountingSink();
     const [ingressPort, workerPort] = [await freePort(), await freePort()];
-    const file = writeHubConfig({ dir: tempDir('hookhub-roles-'), bus: { type: 'nats', url: nats().url }, rules: { 'sink.yaml': sinkRule(sink.url) }, allowlist: ['127.0.0.1'], port: ingressPort });
+    const file = writeHubConfig({
+      dir: tempDir('hookhub-roles-'),
+      bus: { type: 'nats', url: nats().url },
+      rules: { 'sink.yaml': sinkRule(sink.url) },
+      allowlist: ['127.0.0.1'],
+      port: ingressPort,
+    });
     const procs: NodeProcess[] = [];
     try {
       procs.push(await startHubProcess(file, ingressPort, { args: ['--role', 'ingress'] }));

@@ -66,7 +66,11 @@ describe('NATS authentication and TLS', () => {
 
   it('connects with an NKey seed (PEM text works as well as file paths)', async () => {
     const { readFileSync } = await import('node:fs');
-    const inline = { ca: readFileSync(certs.ca, 'utf8'), cert: readFileSync(certs.clientCert, 'utf8'), key: readFileSync(certs.clientKey, 'utf8') };
+    const inline = {
+      ca: readFileSync(certs.ca, 'utf8'),
+      cert: readFileSync(certs.clientCert, 'utf8'),
+      key: readFileSync(certs.clientKey, 'utf8'),
+    };
     expect(await roundTrip({ url: tlsUrl(), auth: { nkeySeed: SEED }, tls: inline })).toEqual({ ok: true });
   });
 

@@ -43,7 +43,14 @@ describe('bus.replicas', () => {
       await bus.close();
     }
     const counts = await replicaCounts(cluster.url, 'rthree');
-    expect(Object.keys(counts).sort()).toEqual(['KV_rthree_dedup', 'KV_rthree_dlq', 'KV_rthree_kv_throttles', 'RTHREE_EVENTS', 'RTHREE_HISTORY', 'RTHREE_JOBS']);
+    expect(Object.keys(counts).sort()).toEqual([
+      'KV_rthree_dedup',
+      'KV_rthree_dlq',
+      'KV_rthree_kv_throttles',
+      'RTHREE_EVENTS',
+      'RTHREE_HISTORY',
+      'RTHREE_JOBS',
+    ]);
     expect(new Set(Object.values(counts))).toEqual(new Set([3]));
   }, 60_000);
 

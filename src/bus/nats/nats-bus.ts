@@ -127,7 +127,10 @@ export class NatsBus implements EventBus {
   kv(bucket: string): KvBucket {
     let kv = this.#buckets.get(bucket);
     if (!kv) {
-      kv = createNatsKv({ js: this.js, jsm: this.jsm, prefix: this.names.prefix, timeoutMs: this.timeoutMs, replicas: this.replicas }, bucket);
+      kv = createNatsKv(
+        { js: this.js, jsm: this.jsm, prefix: this.names.prefix, timeoutMs: this.timeoutMs, replicas: this.replicas },
+        bucket,
+      );
       this.#buckets.set(bucket, kv);
     }
     return kv;

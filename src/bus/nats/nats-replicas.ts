@@ -29,7 +29,10 @@ export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, re
 async function settled(jsm: JetStreamManager, name: string, replicas: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const cluster = await jsm.streams.info(name).then((info) => info.cluster, () => undefined);
+    const cluster = await jsm.streams.info(name).then(
+      (info) => info.cluster,
+      () => undefined,
+    );
     const peers = cluster?.replicas ?? [];
     if (cluster?.leader && peers.length === replicas - 1 && peers.every((p) => p.current)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));

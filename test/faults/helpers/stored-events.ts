@@ -6,7 +6,9 @@ import type { BusChoice } from '../../../bench/lib/hub-config.ts';
 
 export function openBus(choice: BusChoice): Promise<EventBus> {
   // The hub's replica count: opening with another one would scale the streams.
-  return choice.type === 'nats' ? createNatsBus({ url: choice.url, replicas: choice.replicas ?? 1 }) : createEmbeddedBus({ path: choice.path });
+  return choice.type === 'nats'
+    ? createNatsBus({ url: choice.url, replicas: choice.replicas ?? 1 })
+    : createEmbeddedBus({ path: choice.path });
 }
 
 /** The ids (answered 202 by the hub) that the bus does not hold as events. */

@@ -24,7 +24,12 @@ bus:
   tls: { ca: certs/ca.pem, cert: \${NATS_CERT}, key: /abs/client.key }
 `;
 
-const VARS = { NATS_SERVERS: 'tls://a:4222, tls://b:4222,c:4222', NATS_REPLICAS: '3', NATS_PASSWORD: 'pw-hunter2', NATS_CERT: 'certs/client.pem' };
+const VARS = {
+  NATS_SERVERS: 'tls://a:4222, tls://b:4222,c:4222',
+  NATS_REPLICAS: '3',
+  NATS_PASSWORD: 'pw-hunter2',
+  NATS_CERT: 'certs/client.pem',
+};
 
 describe('bus settings for NATS', () => {
   it('takes a server list, auth, TLS and replicas, all through ${VAR}, with files relative to hookhub.yaml', () => {

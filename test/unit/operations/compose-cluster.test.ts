@@ -7,7 +7,13 @@ import { readEnv } from '../../../src/config/env.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
-type Service = { profiles?: string[]; command?: string[]; volumes?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> };
+type Service = {
+  profiles?: string[];
+  command?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, unknown>;
+};
 const compose = parse(readFileSync(root('docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 
 describe('docker compose --profile cluster', () => {

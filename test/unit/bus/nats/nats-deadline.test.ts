@@ -15,10 +15,9 @@ describe('withDeadline', () => {
 describe('retryWithin', () => {
   const failing = (failures: number, message = 'no responders') => {
     let calls = 0;
-    const attempt = async () => {
+    const attempt = () => {
       calls++;
-      if (calls <= failures) throw new Error(message);
-      return calls;
+      return calls <= failures ? Promise.reject(new Error(message)) : Promise.resolve(calls);
     };
     return { attempt, calls: () => calls };
   };
