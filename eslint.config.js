@@ -34,6 +34,7 @@ const browserGlobals = Object.fromEntries(
     'confirm',
     'Node',
     'performance',
+    'DOMParser',
   ].map((name) => [name, 'readonly']),
 );
 const nodeGlobals = { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' };

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { summarize } from '../lib/percentiles.ts';
+import { summarize } from '../../src/observability/percentiles.ts';
 import { githubTemplate } from './github-request.ts';
 
 const { values } = parseArgs({

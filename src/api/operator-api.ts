@@ -6,6 +6,7 @@ import { createAuthenticator, type Authenticator, type Principal, type Session }
 import { headerPolicyFor } from '../operations/header-policy.ts';
 import { createConnectorActivity } from './connector-activity.ts';
 import { checkCsrf } from './csrf.ts';
+import { chartRoutes } from './chart-routes.ts';
 import { dlqRoutes } from './dlq-routes.ts';
 import { metaRoutes } from './meta-routes.ts';
 import { EventStream } from './event-stream.ts';
@@ -48,6 +49,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     ...dlqRoutes(ctx),
     ...ruleRoutes(ctx),
     ...statusRoutes(ctx),
+    ...chartRoutes(ctx),
     ...metaRoutes(ctx),
   ];
   const serveStatic = createStaticFiles();

@@ -65,6 +65,16 @@ describe('dashboard (headless Chromium)', () => {
     await row.locator('.badge[data-status=failed]').waitFor({ timeout: 10_000 });
     expect(await row.locator('td').nth(1).textContent()).toBe('github.pull_request.opened');
     await page.locator('header nav a[data-page=dlq] .count', { hasText: '1' }).waitFor();
+    // The charts: server-rendered SVG, inline, named by <title>/<desc>, redrawn live as events arrive over SSE.
+    const eventsChart = page.locator('#activity figure[data-chart=events] svg');
+    expect(await eventsChart.locator('title').first().textContent()).toBe('Events per minute, last hour, by connector');
+    const githubEvents = async () => {
+      const tips = await eventsChart.locator('rect title').allTextContents();
+      return tips.filter((t) => t.includes('· github:')).reduce((n, t) => n + Number(t.split(': ').pop()), 0);
+    };
+    await expect.poll(githubEvents, { timeout: 10_000 }).toBe(4);
+    expect(await page.locator('#activity figure[data-chart=outcomes] svg desc').textContent()).toMatch(/^3 delivered, \d+ retrying, \d+ dead-lettered in the last hour\.$/);
+    expect(await page.locator('#activity details.chart-data tbody tr').count()).toBeGreaterThan(0);
     await shot('events');
 
     await row.click();
@@ -114,6 +124,10 @@ describe('dashboard (headless Chromium)', () => {
     const channel = await page.locator('tr[data-channel=sink]').textContent();
     expect(channel).toMatch(/closed/);
     expect(channel).toMatch(/\d+ · \d+ delivered/);
+    const charts = page.locator('[data-channel-chart=sink]');
+    await charts.locator('figure[data-chart=latency] svg').waitFor();
+    expect(await charts.locator('p').textContent()).toMatch(/^\d+ attempts in the last 24 hours: p50 \d+ ms, p99 \d+ ms, error rate \d+\.\d%\.$/);
+    expect(await charts.locator('figure[data-chart=errors] svg title').first().textContent()).toBe('sink: error rate per hour, last 24 h');
     await card.locator('summary').click();
     await shot('connectors');
   });

@@ -1,4 +1,4 @@
-import type { EventBus, StoredMessage } from '../../bus/event-bus.ts';
+import type { EventBus, StoredMessage, StreamName } from '../../bus/event-bus.ts';
 import type { HubEvent } from '../../events/hub-event.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
 import { compileWhen } from '../../rules/when-filter.ts';
@@ -26,7 +26,7 @@ export async function collectHistory(history: HistoryReader, input: CollectInput
   const subject = globs.length === 1 ? globs[0] : undefined;
   const out: HistoryEvent[] = [];
   let read = 0;
-  for await (const message of pages(history, input.since, input.until, subject)) {
+  for await (const message of readWindow<HubEvent>(history, 'events', input.since, input.until, subject)) {
     if (++read > input.maxEvents) {
       throw new PermanentError(`report window holds more than maxEvents (${input.maxEvents}) events; narrow on:/window or raise maxEvents`);
     }
@@ -39,10 +39,11 @@ export async function collectHistory(history: HistoryReader, input: CollectInput
   return out;
 }
 
-async function* pages(history: HistoryReader, since: Date, until: Date, subject: string | undefined): AsyncGenerator<StoredMessage<HubEvent>> {
+/** A stream's messages in [since, until), oldest first, read page by page. */
+export async function* readWindow<T>(history: HistoryReader, stream: StreamName, since: Date, until: Date, subject?: string): AsyncGenerator<StoredMessage<T>> {
   let afterSeq: number | undefined;
   for (;;) {
-    const page = await history.query<HubEvent>({ stream: 'events', since, until, ...(subject ? { subject } : {}), ...(afterSeq === undefined ? {} : { afterSeq }), limit: PAGE });
+    const page = await history.query<T>({ stream, since, until, ...(subject ? { subject } : {}), ...(afterSeq === undefined ? {} : { afterSeq }), limit: PAGE });
     yield* page;
     const last = page[page.length - 1];
     if (page.length < PAGE || last === undefined) return;
@@ -53,7 +54,7 @@ async function* pages(history: HistoryReader, since: Date, until: Date, subject:
 /** The tick before `until` of a scheduled rule (for `window: last-run`), from its schedule events. */
 export async function previousTick(history: HistoryReader, rule: string, until: Date): Promise<Date | undefined> {
   let latest: Date | undefined;
-  for await (const message of pages(history, new Date(0), until, `hookhub.schedule.${rule}`)) {
+  for await (const message of readWindow<HubEvent>(history, 'events', new Date(0), until, `hookhub.schedule.${rule}`)) {
     const tick = (message.payload?.data as { tick?: unknown } | undefined)?.tick;
     const time = typeof tick === 'string' ? new Date(tick) : new Date(message.time);
     if (time < until && (!latest || time > latest)) latest = time;

@@ -1,3 +1,4 @@
+import { renderChannelCharts } from './charts.js';
 import { api, badge, el, eventLink, fmtTime, showError } from './common.js';
 
 const grid = document.getElementById('connectors');
@@ -33,6 +34,7 @@ try {
   if (connectors.length === 0) grid.append(el('p', { class: 'muted', text: 'No connectors in hookhub.yaml.' }));
   channels.replaceChildren(...ch.channels.map(channelRow));
   if (ch.channels.length === 0) channels.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No channels in hookhub.yaml.' })));
+  await renderChannelCharts(document.getElementById('channel-charts'));
 } catch (error) {
   showError(message, error);
 }

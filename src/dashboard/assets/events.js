@@ -1,3 +1,4 @@
+import { renderActivity } from './charts.js';
 import { api, badge, el, fmtTime, showDlqDepth, showError, FINAL } from './common.js';
 
 const form = document.getElementById('filters');
@@ -6,7 +7,10 @@ const message = document.getElementById('message');
 const info = document.getElementById('page-info');
 const live = document.getElementById('live');
 const liveText = document.getElementById('live-text');
+const activity = document.getElementById('activity');
 const rows = new Map();
+let chartTimer;
+let chartDue = 0;
 let next;
 let stream;
 let onFirstPage = true;
@@ -67,12 +71,25 @@ function connect() {
   });
   stream.addEventListener('expired', () => location.assign('/login'));
   stream.addEventListener('hub-event', (e) => {
+    scheduleCharts(2_000);
     const event = JSON.parse(e.data);
     // Live rows go on the first page only, and only when no status filter hides new events.
     if (!onFirstPage || rows.has(event.id) || filterParams().get('status') || filterParams().get('until')) return;
     tbody.querySelector('td[colspan]')?.parentElement.remove();
     tbody.prepend(row({ ...event, status: 'pending' }, true));
   });
+}
+
+/** Redraws the charts soon after live events arrive (at most every 2 s), and every 30 s for delivery outcomes. */
+function scheduleCharts(delayMs) {
+  const due = Date.now() + delayMs;
+  if (chartTimer && chartDue <= due) return;
+  clearTimeout(chartTimer);
+  chartDue = due;
+  chartTimer = setTimeout(() => {
+    chartTimer = undefined;
+    renderActivity(activity).catch((error) => showError(message, error)).finally(() => scheduleCharts(30_000));
+  }, delayMs);
 }
 
 async function refreshStatuses() {
@@ -110,5 +127,6 @@ document.getElementById('reset').addEventListener('click', () => {
 document.getElementById('older').addEventListener('click', () => next && load(next));
 document.getElementById('newest').addEventListener('click', () => load());
 await load();
+scheduleCharts(0);
 connect();
 setInterval(() => void refreshStatuses(), 1500);
