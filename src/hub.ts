@@ -66,7 +66,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStall: (stall) => meta.consumerChanged({ consumer: stall.consumer, state: 'stalled', since: new Date(Date.now() - stall.idleSeconds * 1000).toISOString(), pending: stall.pending }),
     onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
   });
-  health.start();
+  health.start(Math.min(5_000, config.readiness.stallAfter / 2));
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });

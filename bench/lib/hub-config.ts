@@ -18,6 +18,8 @@ export interface HubConfigSpec {
   allowlist?: readonly string[];
   /** delivery.timeout (per attempt), e.g. `2s`. */
   deliveryTimeout?: string;
+  /** readiness.stallAfter, e.g. `3s` (fault tests that watch /readyz report a stall). */
+  stallAfter?: string;
   port?: number;
 }
 
@@ -34,6 +36,7 @@ export function writeHubConfig(spec: HubConfigSpec): string {
     ...(spec.allowlist || spec.deliveryTimeout
       ? { delivery: { ...(spec.allowlist ? { allowlist: [...spec.allowlist] } : {}), ...(spec.deliveryTimeout ? { timeout: spec.deliveryTimeout } : {}) } }
       : {}),
+    ...(spec.stallAfter ? { readiness: { stallAfter: spec.stallAfter } } : {}),
   };
   const file = join(spec.dir, 'hookhub.yaml');
   writeFileSync(file, stringify(config));

@@ -16,7 +16,7 @@ export async function handlingFailed(bus: Pick<EventBus, 'deadLetter'>, delivery
   const reason = probe.failure(error, { jobId: delivery.id, delivery: delivery.deliveryCount });
   try {
     if (isInfrastructure(reason) || delivery.deliveryCount < MAX_HANDLING_FAILURES) {
-      await delivery.nak(failureBackoffMs(delivery.deliveryCount, 1_000));
+      await delivery.nak(failureBackoffMs(delivery.deliveryCount, 250));
       return;
     }
     const message = error instanceof Error ? error.message : String(error);

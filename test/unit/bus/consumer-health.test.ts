@@ -1,0 +1,76 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, failureBackoffMs } from '../../../src/bus/consumer-failure.ts';
+import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
+
+function captureLogger() {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+  return { logger, lines };
+}
+
+const sqlite = (code: string) => Object.assign(new Error(code), { code });
+
+describe('consumer failures', () => {
+  it('are classified: storage busy, storage down, bus unreachable, or this message', () => {
+    expect(classifyFailure(sqlite('SQLITE_BUSY'))).toBe('storage_busy');
+    expect(classifyFailure(sqlite('SQLITE_FULL'))).toBe('storage_down');
+    expect(classifyFailure(Object.assign(new Error('x'), { name: 'ConnectionError' }))).toBe('bus_unreachable');
+    expect(classifyFailure(new TypeError("Cannot read properties of null (reading 'id')"))).toBe('message');
+  });
+
+  it('back off exponentially, capped', () => {
+    expect([1, 2, 3, 10, 50].map((n) => failureBackoffMs(n, 250))).toEqual([250, 500, 1000, 7500, 7500]);
+    expect(failureBackoffMs(20, 2000)).toBe(30_000);
+  });
+});
+
+describe('consumer health', () => {
+  it('counts every failure, logs once per streak of one reason, and says when it works again', async () => {
+    const { logger, lines } = captureLogger();
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger, metrics }).probe('router');
+    for (let i = 0; i < 5; i++) probe.failure(sqlite('SQLITE_BUSY'), { eventId: 'e1' });
+    probe.failure(sqlite('SQLITE_IOERR'));
+    probe.progress();
+    const text = await metrics.registry.getSingleMetricAsString('hookhub_consumer_errors_total');
+    expect(text).toContain('hookhub_consumer_errors_total{consumer="router",reason="storage_busy"} 5');
+    expect(text).toContain('hookhub_consumer_errors_total{consumer="router",reason="storage_down"} 1');
+    expect(lines.filter((l) => l.level === 50).map((l) => l.msg)).toEqual([
+      'router: the data file is locked by another process (storage busy); retrying with back-off',
+      'router: the data file cannot be written (storage down); retrying with back-off',
+    ]);
+    expect(lines.at(-1)?.msg).toBe('router: working again');
+  });
+
+  it('reports a stall when there is pending work and no progress for stallAfter, and the recovery', async () => {
+    let clock = 1_000_000;
+    let pending = { count: 0 } as { count: number; oldestMs?: number };
+    const events: string[] = [];
+    const health = createConsumerHealth({
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+      stallAfterMs: 30_000,
+      onStall: (s) => events.push(`stalled ${s.consumer} ${s.pending} ${s.reason}`),
+      onRecover: (c) => events.push(`recovered ${c}`),
+    });
+    const probe = health.probe('workers');
+    probe.watch(async () => pending);
+    clock += 60_000;
+    await health.check();
+    expect(health.stalls()).toEqual([]); // idle with nothing to do is fine
+    pending = { count: 3, oldestMs: clock - 5_000 };
+    await health.check();
+    expect(health.stalls()).toEqual([]); // work only 5 s old
+    probe.failure(sqlite('SQLITE_BUSY'));
+    clock += 40_000;
+    await health.check();
+    expect(health.stalls()).toEqual([{ consumer: 'workers', reason: 'the data file is locked by another process (storage busy)', idleSeconds: 45, pending: 3 }]);
+    probe.progress();
+    pending = { count: 0 };
+    await health.check();
+    expect(health.stalls()).toEqual([]);
+    expect(events).toEqual(['stalled workers 3 the data file is locked by another process (storage busy)', 'recovered workers']);
+  });
+});
