@@ -26,7 +26,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
-  return pinoPretty({ destination: destination ?? 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
+  return pinoPretty({ destination: destination ?? 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true });
 }
 
 export type { Logger };
