@@ -70,7 +70,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
-  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now, reviews });
+  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now, reviews, health });
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
   const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
@@ -79,7 +79,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const route = roles.has('router');
   const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed, metrics, health });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
-  const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger });
+  const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();
   // The operator API under /api and the dashboard at / (docs/api.md).
   const api = createOperatorApi({

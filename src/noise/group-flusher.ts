@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { digestJob } from './digest.ts';
 import { markFlushed, type GroupState } from './groups.ts';
@@ -16,6 +17,8 @@ export interface GroupFlusherOptions {
   tickMs?: number;
   /** More buckets whose entries carry `until` and are swept with the noise ones (chat threads). */
   sweepBuckets?: readonly string[];
+  /** Failures and progress of the flush loop (counted in hookhub_consumer_errors_total). */
+  probe?: ConsumerProbe;
 }
 
 export interface GroupFlusher {
@@ -48,10 +51,14 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
       timer = setInterval(() => {
         if (running) return;
         const pass = ++ticks % SWEEP_EVERY_TICKS === 0 ? sweep().then(flushDue) : flushDue();
-        running = pass.catch((error: unknown) => {
-          options.logger.warn({ err: error }, 'noise: group flush pass failed');
-          return 0;
-        });
+        running = pass.then(
+          (sent) => (options.probe?.progress(), sent),
+          (error: unknown) => {
+            if (options.probe) options.probe.failure(error);
+            else options.logger.warn({ err: error }, 'noise: group flush pass failed');
+            return 0;
+          },
+        );
         void running.finally(() => (running = undefined));
       }, options.tickMs ?? 1_000);
       timer.unref();

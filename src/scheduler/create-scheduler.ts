@@ -1,4 +1,5 @@
 import { createTask, type ScheduledTask } from 'node-cron';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { Rule, RuleSet } from '../rules/rule.ts';
@@ -15,6 +16,8 @@ export interface FireResult {
 
 export interface SchedulerOptions {
   bus: Pick<EventBus, 'publish'>;
+  /** Failures of schedule ticks (counted in hookhub_consumer_errors_total), logged once per streak. */
+  probe?: ConsumerProbe;
   /** The current rules; read on every sync, so hot reloads add, change and remove schedules. */
   getRuleSet: () => RuleSet;
   logger: Logger;
@@ -83,7 +86,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const track = (rule: Rule, tick: Date) => {
-    const task = fire(rule, tick).catch((error: unknown) => logger.error({ err: error, rule: rule.name }, 'schedule tick could not be published; skipped'));
+    const task = fire(rule, tick).then(
+      () => options.probe?.progress(),
+      (error: unknown) => {
+        options.probe?.failure(error, { rule: rule.name, tick: tick.toISOString() });
+        logger.error({ err: error, rule: rule.name }, 'schedule tick could not be published; skipped');
+      },
+    );
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   };

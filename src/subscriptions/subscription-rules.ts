@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import { stringify } from 'yaml';
 import { compileRuleSources, type RuleSource } from '../rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
@@ -26,6 +27,8 @@ export interface SubscriptionRules {
 }
 
 export interface SubscriptionRulesOptions {
+  /** Failures of the periodic refresh (counted in hookhub_consumer_errors_total), logged once per streak. */
+  probe?: ConsumerProbe;
   store: SubscriptionStore;
   /** Review reminders become scheduled rules beside the subscriptions' rules. */
   reminders?: ReminderStore;
@@ -57,7 +60,12 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
     version: () => version,
     refresh,
     start() {
-      timer ??= setInterval(() => void refresh().catch((err: unknown) => options.logger.warn({ err }, 'subscriptions: refresh failed')), options.settings.refresh);
+      const pass = () =>
+        refresh().then(
+          () => options.probe?.progress(),
+          (err: unknown) => (options.probe ? options.probe.failure(err) : options.logger.warn({ err }, 'subscriptions: refresh failed')),
+        );
+      timer ??= setInterval(() => void pass(), options.settings.refresh);
       timer.unref();
     },
     stop() {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConsumerHealth } from '../bus/consumer-health.ts';
 import type { Action } from '../actions/action.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { createGroupFlusher, type GroupFlusher } from '../noise/group-flusher.ts';
@@ -24,6 +25,8 @@ export interface SubscriptionsRuntimeOptions {
   flushTickMs?: number;
   /** Reads open PRs for `/hookhub remind` digests (the hub builds it from its github connectors). */
   reviews?: ReviewQueueReader;
+  /** Where the flusher's and the refresh's failures are counted and logged. */
+  health?: ConsumerHealth;
 }
 
 /** Chat subscriptions and noise control for one hub process. */
@@ -58,7 +61,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   const { bus, logger, now } = options;
   const store = createSubscriptionStore(bus);
   const gate = createNoiseGate({ bus, now });
-  const flusher = createGroupFlusher({ bus, now, logger, sweepBuckets: [THREADS_BUCKET], ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}) });
+  const flusher = createGroupFlusher({ bus, now, logger, sweepBuckets: [THREADS_BUCKET], ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}), ...(options.health ? { probe: options.health.probe('noise-flusher') } : {}) });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
   const reminders = createReminderStore(bus);
@@ -70,7 +73,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
     gate,
     flusher,
     async startRules(context) {
-      rules = createSubscriptionRules({ store, reminders, context, settings, logger });
+      rules = createSubscriptionRules({ store, reminders, context, settings, logger, ...(options.health ? { probe: options.health.probe('subscriptions-refresh') } : {}) });
       // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up.
       await rules.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
       rules.start();
