@@ -13,6 +13,7 @@ import { createConsumerHealth, type ConsumerHealth } from './bus/consumer-health
 import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
+import { checkExposure } from './config/exposure.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
@@ -40,6 +41,8 @@ export interface HubOptions {
 
 export interface RunningHub {
   port: number;
+  /** Where the HTTP server is bound, `host:port`. */
+  address: string;
   bus: EventBus;
   rules: RunningRules;
   /** Publishes meta-events; `consumerChanged` is for the engine's progress checks. */
@@ -52,6 +55,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
   checkGithubSync(config);
+  checkExposure(config);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => countDeadLetters(bus));
@@ -120,6 +124,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const github = roles.has('ingress') ? startGithubSync({ config, bus, logger, now, registry: metrics.registry }) : undefined;
   return {
     port,
+    address: ingress.boundAddress(),
     bus,
     rules,
     meta,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeBus } from '../bus/create-bus.ts';
 import { readEnv } from '../config/env.ts';
+import { isLoopback } from '../config/exposure.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { startHub } from '../hub.ts';
 import { ALL_ROLES, HUB_ROLES, parseRoles, type HubRole } from '../hub-roles.ts';
@@ -23,8 +24,9 @@ export function registerStartCommand(program: Command): void {
       const logger = createLogger({ format, ...(env.logLevel ? { level: env.logLevel } : {}) });
       const roles = opts.role ?? ALL_ROLES;
       const hub = await startHub({ config, logger, env, roles });
-      const base = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
-      logger.info({ port: hub.port, bus: describeBus(config.bus), roles: [...roles] }, `hookhub listening on ${base}`);
+      // Links for a person at this machine; the log line says what is really bound.
+      const base = `http://${isLoopback(config.server.host) || config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${hub.port}`;
+      logger.info({ address: hub.address, bus: describeBus(config.bus), roles: [...roles] }, `hookhub listening on ${hub.address}`);
       if (roles.has('ingress')) {
         for (const name of Object.keys(config.connectors)) logger.info(`connector ${name}: POST ${base}/hooks/${name}`);
         const login = tokenFile ? ` (no api.tokens configured: log in with the token in ${tokenFile})` : '';

@@ -8,7 +8,7 @@ const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 export const ServerSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
-    host: z.string().default('0.0.0.0'),
+    host: z.string().default('127.0.0.1'),
     bodyLimit: SizeSchema.default(1024 * 1024),
     /** The URL providers reach this hub at (used by connectors that sign the URL, and GitHub hook setup). */
     publicUrl: z.url().optional(),

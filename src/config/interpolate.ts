@@ -43,6 +43,8 @@ export function interpolateEnv(
   doc: Document.Parsed,
   references: ReadonlyMap<string, Reference>,
   vars: Readonly<Record<string, string | undefined>>,
+  /** Filled with each `${VAR:-default}` that fell back to its default: the value → VAR. */
+  defaulted?: Map<string, string>,
 ): MissingVariable[] {
   if (references.size === 0) return [];
   const missing: MissingVariable[] = [];
@@ -52,7 +54,9 @@ export function interpolateEnv(
       let value = node.value;
       for (const [mask, ref] of references) {
         if (!value.includes(mask)) continue;
-        value = value.split(mask).join(resolve(ref, vars, () => missing.push({ name: ref.name, offset: node.range?.[0] ?? 0 })));
+        const resolved = resolve(ref, vars, () => missing.push({ name: ref.name, offset: node.range?.[0] ?? 0 }));
+        if (defaulted && ref.fallback !== undefined && resolved === ref.fallback && !vars[ref.name]) defaulted.set(ref.fallback, ref.name);
+        value = value.split(mask).join(resolved);
       }
       node.value = value;
     },

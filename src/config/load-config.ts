@@ -20,6 +20,8 @@ export interface HubConfig extends Omit<HubConfigInput, 'connectors' | 'channels
   channels: Record<string, Channel>;
   /** Absolute path of the rules folder. */
   rulesDir: string;
+  /** Connector fields whose value is the file's `${VAR:-default}` fallback (VAR unset or empty): development defaults. */
+  developmentDefaults: readonly { where: string; variable: string }[];
 }
 
 /** Reads, interpolates and validates hookhub.yaml. Throws one ConfigError listing every problem as file:line:col. */
@@ -34,9 +36,10 @@ export async function loadConfig(path: string, env: HubEnv): Promise<HubConfig> 
 
 export function parseConfig(file: string, text: string, env: HubEnv): HubConfig {
   const masked = maskEnvReferences(text);
+  const defaulted = new Map<string, string>();
   const { located, problems } = parseLocated(file, masked.text);
   if (problems.length === 0) {
-    for (const miss of interpolateEnv(located.doc, masked.references, env.vars)) problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
+    for (const miss of interpolateEnv(located.doc, masked.references, env.vars, defaulted)) problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
   }
   if (problems.length > 0) throw configProblems(problems);
   const raw = toPlain(located);
@@ -46,7 +49,26 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
   const connectors = validateEntries<ConnectorConfig>(located, 'connectors', parsed.data.connectors, connectorSchema, entryProblems);
   const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
   if (entryProblems.length > 0) throw configProblems(entryProblems);
-  return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus }, env);
+  const developmentDefaults = defaultedFields(connectors, defaulted);
+  return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus, developmentDefaults }, env);
+}
+
+/** Connector secret fields (each connector's `secretFields`) whose value came from a `${VAR:-default}` fallback. */
+function defaultedFields(connectors: Record<string, ConnectorConfig>, defaulted: ReadonlyMap<string, string>): { where: string; variable: string }[] {
+  if (defaulted.size === 0) return [];
+  const found: { where: string; variable: string }[] = [];
+  for (const [name, block] of Object.entries(connectors)) {
+    const fields = connectorRegistry[block.type as keyof typeof connectorRegistry]?.secretFields ?? [];
+    for (const field of fields) {
+      const value = field.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), block);
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) {
+        const variable = typeof v === 'string' ? defaulted.get(v) : undefined;
+        if (variable) found.push({ where: `connectors.${name}.${field}`, variable });
+      }
+    }
+  }
+  return found;
 }
 
 function toPlain(located: LocatedDocument): unknown {

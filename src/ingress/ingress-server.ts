@@ -64,6 +64,12 @@ export class IngressServer {
     });
   }
 
+  /** The address the server is bound to, as `host:port` (`[::1]:8080` for IPv6). */
+  boundAddress(): string {
+    const info = this.#server.address() as AddressInfo;
+    return info.family === 'IPv6' ? `[${info.address}]:${info.port}` : `${info.address}:${info.port}`;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.#server.close(() => resolve());
