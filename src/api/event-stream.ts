@@ -94,26 +94,47 @@ export class EventStream {
 
   /** Sends what a reconnecting client missed (bounded), then adds it to the fan-out. */
   async #join(client: Client, afterSeq: number | undefined): Promise<void> {
-    const { bus } = this.#options;
     const upTo = this.#cursor ?? 0;
     // A fresh client learns the head as its Last-Event-ID, so a drop before its first event loses nothing.
     if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
-    if (afterSeq !== undefined && afterSeq < upTo) {
-      const missed = await bus.query<HubEvent>({ stream: 'events', afterSeq: Math.max(afterSeq, upTo - 10 * BATCH), limit: 10 * BATCH });
-      for (const message of missed) if (message.seq <= upTo) this.#send(client, message);
-    }
+    await this.#catchUp(client, afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH));
+    // No await since the catch-up saw the poller's cursor: the fan-out continues exactly where it stopped, in order.
     this.#clients.add(client);
-    const cursor = this.#cursor ?? 0;
-    // The poller may have moved on while we caught up: send that gap too (the page drops repeats by id).
-    if (cursor > upTo) for (const message of await bus.query<HubEvent>({ stream: 'events', afterSeq: upTo, limit: cursor - upTo })) this.#send(client, message);
     this.#timer ??= setInterval(() => void this.#poll(), this.#options.intervalMs);
     this.#beat ??= setInterval(() => this.#heartbeat(), this.#options.heartbeatMs);
   }
 
-  #send(client: Client, message: StoredMessage<HubEvent>): void {
-    if (!matchesStatic(message, client.filter)) return;
+  /**
+   * Writes the events after `from` up to the poller's cursor, following the cursor while it moves.
+   * Waits for the socket to drain instead of dropping the client: a catch-up is large by nature
+   * (with `payload=1` a few hundred events pass 1 MiB), and a dropped client would ask for it again.
+   */
+  async #catchUp(client: Client, from: number): Promise<void> {
+    let sent = from;
+    for (;;) {
+      const head = this.#cursor ?? 0;
+      if (sent >= head || client.res.destroyed) return;
+      const batch = await this.#options.bus.query<HubEvent>({ stream: 'events', afterSeq: sent, limit: Math.min(BATCH, head - sent) });
+      const last = batch.at(-1);
+      if (!last) return;
+      for (const message of batch) {
+        const frame = this.#frame(client, message);
+        if (frame !== undefined && !client.res.write(frame)) await drained(client.res);
+      }
+      sent = last.seq;
+    }
+  }
+
+  #frame(client: Client, message: StoredMessage<HubEvent>): string | undefined {
+    if (!matchesStatic(message, client.filter)) return undefined;
     const data = client.withPayload ? { ...summaryOf(message), event: eventView(message.payload) } : summaryOf(message);
-    client.res.write(`id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`);
+    return `id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+
+  #send(client: Client, message: StoredMessage<HubEvent>): void {
+    const frame = this.#frame(client, message);
+    if (frame === undefined) return;
+    client.res.write(frame);
     if (client.res.writableLength > MAX_BUFFERED) client.res.destroy();
   }
 
@@ -148,4 +169,16 @@ export class EventStream {
     clearInterval(this.#beat);
     this.#timer = this.#beat = undefined;
   }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

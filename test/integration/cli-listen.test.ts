@@ -10,6 +10,7 @@ import { runListen, type ListenSettings } from '../../src/cli/listen/run-listen.
 import { readEnv } from '../../src/config/env.ts';
 import { loadConfig, type HubConfig } from '../../src/config/load-config.ts';
 import { startHub, type RunningHub } from '../../src/hub.ts';
+import { createHubEvent } from '../../src/events/hub-event.ts';
 import { eventually, silentLogger, tempDir } from '../helpers/hub-fixtures.ts';
 import { prPayload } from './api-harness.ts';
 
@@ -175,4 +176,22 @@ describe('hookhub listen', () => {
     expect(JSON.parse(request.body)).toMatchObject({ specversion: '1.0', id: 'ce-push', type: 'github.push', source: '/connectors/github' });
     expect(new Webhook(settings.secret).verify(request.body, request.headers)).toBeTruthy();
   }, 30_000);
+
+  it('forwards 1.6 MB of missed events in order, once each, though the hub drops readers 1 MiB behind', async () => {
+    for (let i = 0; i < 400; i++) {
+      const event = createHubEvent({ id: `bulk-${i}`, type: 'github.create', connector: 'github', data: { ref: `b${i}`, pad: 'x'.repeat(4_000) } });
+      await hub.bus.publish('events', { id: event.id, subject: event.type, payload: event });
+    }
+    const settings = await resolveListenSettings({ forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, since: '1h', events: 'github.create' }, readEnv({}), () => new Date());
+    const before = app.received.length;
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const listening = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(20), signal: stop.signal, print: (l) => lines.push(l) });
+    await eventually(() => app.received.length - before === 400, 30_000, 'all 400 missed events');
+    stop.abort();
+    await listening;
+    // In order and once each, whether they came in the catch-up or in the live fan-out (which drops a reader 1 MiB behind).
+    expect(app.received.slice(before).map((r) => r.headers['x-github-delivery'])).toEqual(Array.from({ length: 400 }, (_, i) => `bulk-${i}`));
+    expect(lines.filter((l) => l.includes('gave up'))).toEqual([]);
+  }, 60_000);
 });
