@@ -102,6 +102,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),
     bus,
     bodyLimit: config.server.bodyLimit,
+    limits: { headersTimeoutMs: config.server.headersTimeout, requestTimeoutMs: config.server.requestTimeout, maxConnections: config.server.maxConnections },
     logger,
     now,
     metrics,

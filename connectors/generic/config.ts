@@ -38,6 +38,10 @@ export const GenericHmacSchema = z
     if (names.includes('timestamp') && !hmac.timestampHeader) {
       ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: '{timestamp} in signedContent needs timestampHeader' });
     }
+    // A timestamp the signature does not cover proves nothing: anyone replaying a body can put a fresh one beside it.
+    if (hmac.timestampHeader && !names.includes('timestamp')) {
+      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'timestampHeader is only checked when the signature covers it: add {timestamp} to signedContent (e.g. "{timestamp}.{body}"), or drop timestampHeader' });
+    }
     if (names.includes('id') && !hmac.idHeader) {
       ctx.addIssue({ code: 'custom', path: ['idHeader'], message: '{id} in signedContent needs idHeader' });
     }

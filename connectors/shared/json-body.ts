@@ -1,6 +1,8 @@
 import { PayloadError } from '../../src/errors.ts';
 
 const MAX_ECHO = 80;
+/** Far beyond any provider's payload (GitHub's nest about 10 deep); deeper input only costs stack further on. */
+export const MAX_JSON_DEPTH = 128;
 
 /**
  * Parses a verified body as JSON, or throws PayloadError saying what is wrong with it:
@@ -11,6 +13,7 @@ export function parseJsonBody(body: Buffer | string): unknown {
   // A UTF-8 byte order mark is not JSON, but some senders prepend one.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim().length === 0) throw new PayloadError('body is empty (expected JSON)');
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new PayloadError(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -20,6 +23,23 @@ export function parseJsonBody(body: Buffer | string): unknown {
     }
     throw new PayloadError(`body is not JSON: ${reason.slice(0, MAX_ECHO)}`);
   }
+}
+
+/** Whether brackets outside strings nest deeper than `max` (one linear pass, before anything recursive sees the body). */
+function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** The parser stopped at the very end of the input: the body was cut off, not merely malformed. */

@@ -12,6 +12,11 @@ export const ServerSchema = z
     bodyLimit: SizeSchema.default(1024 * 1024),
     /** The URL providers reach this hub at (used by connectors that sign the URL, and GitHub hook setup). */
     publicUrl: z.url().optional(),
+    /** Slow clients: the whole header block within this (Slowloris), the whole request within requestTimeout. */
+    headersTimeout: DurationSchema.default(10_000),
+    requestTimeout: DurationSchema.default(30_000),
+    /** Open connections at most; more are refused at accept. */
+    maxConnections: z.coerce.number().int().min(1).default(10_000),
   })
   .strict();
 

@@ -11,6 +11,8 @@ export interface IngressOptions {
   connectors: ReadonlyMap<string, ConnectorInstance>;
   bus: EventBus;
   bodyLimit: number;
+  /** Slow-client bounds (server.headersTimeout, requestTimeout, maxConnections); Node's defaults when absent. */
+  limits?: { headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };
   logger: Logger;
   now?: () => Date;
   /** Served on GET /metrics; also counts every webhook by connector and status. */
@@ -51,9 +53,15 @@ export class IngressServer {
       now: options.now ?? (() => new Date()),
       ...(options.metrics ? { observe: countIngress(options.metrics) } : {}),
     });
-    this.#server = createServer((req, res) => this.#route(req, res));
+    // Timeouts are enforced on this checking interval; Node's default (30 s) would let a slow client outlive them by that much.
+    this.#server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => this.#route(req, res));
     // Providers keep connections open; a keep-alive longer than typical proxies avoids resets.
     this.#server.keepAliveTimeout = 65_000;
+    if (options.limits) {
+      this.#server.headersTimeout = options.limits.headersTimeoutMs;
+      this.#server.requestTimeout = options.limits.requestTimeoutMs;
+      this.#server.maxConnections = options.limits.maxConnections;
+    }
   }
 
   /** Listens and resolves with the bound port (use 0 for a free port). */

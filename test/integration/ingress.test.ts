@@ -112,6 +112,20 @@ describe('POST /hooks/<connector>', () => {
   });
 });
 
+describe('deeply nested JSON from a verified sender', () => {
+  it('answers 400 (not 503, which the provider would retry forever) and stores nothing', async () => {
+    const deep = `{"action":"opened","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const { headers, body, id } = signed(deep);
+    const res = await post('/hooks/gh', headers, body);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('deeper than 128 levels');
+    expect(await bus.get('events', id)).toBeUndefined();
+    // Brackets inside strings are text, not nesting.
+    const text = signed(JSON.stringify({ ...JSON.parse(payload), note: '['.repeat(500) }));
+    expect((await post('/hooks/gh', text.headers, text.body)).status).toBe(202);
+  });
+});
+
 describe('health', () => {
   it('serves /healthz and /readyz', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

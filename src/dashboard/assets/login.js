@@ -1,3 +1,5 @@
+import { safeNext } from './safe-next.js';
+
 const form = document.getElementById('login-form');
 const error = document.getElementById('login-error');
 form.addEventListener('submit', async (e) => {
@@ -11,7 +13,5 @@ form.addEventListener('submit', async (e) => {
     error.classList.remove('hidden');
     return;
   }
-  const next = new URLSearchParams(location.search).get('next');
-  // Only same-site paths: never an absolute URL from the query string.
-  location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  location.assign(safeNext(new URLSearchParams(location.search).get('next'), location.origin));
 });

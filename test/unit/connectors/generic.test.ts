@@ -190,6 +190,8 @@ describe('generic connector: config validation', () => {
     expect(problems(hmac({ signedContent: '{nonce}.{body}' })).join()).toMatch(/unknown placeholder/);
     expect(problems(hmac({ algorithm: 'md5' })).length).toBeGreaterThan(0);
     expect(problems(hmac({ signedContent: '{timestamp}.{body}', timestampHeader: 'X-T' }))).toEqual([]);
+    // A freshness check on a timestamp the signature does not cover would accept any replay with a new one.
+    expect(problems(hmac({ timestampHeader: 'X-T' })).join()).toMatch(/timestampHeader is only checked when the signature covers it: add \{timestamp\} to signedContent/);
   });
 
   it('rejects unknown keys, an empty secret and a bad provider name', () => {
