@@ -1,4 +1,5 @@
 import { didYouMean } from './closest-match.ts';
+import { compileLinearRegex } from './linear-regex.ts';
 import type { Severity } from './diagnostics.ts';
 import { describe } from './zod-issues.ts';
 
@@ -98,9 +99,9 @@ function checkRegex(pattern: unknown, options: unknown, here: (string | number)[
     return;
   }
   try {
-    new RegExp(pattern, typeof options === 'string' ? options : undefined);
+    compileLinearRegex(pattern, typeof options === 'string' ? options : undefined);
   } catch (e) {
-    out.push(error(here, 'value', `invalid regular expression ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`));
+    out.push(error(here, 'value', (e as Error).message));
   }
 }
 

@@ -1,19 +1,31 @@
 import * as siftModule from 'sift';
 import type { HubEvent } from '../events/hub-event.ts';
+import { compileLinearRegex } from './linear-regex.ts';
 import type { FailedClause } from './rule.ts';
 
 export type EventTester = (event: HubEvent) => boolean;
 
 // sift is CommonJS (module.exports = the tester factory): under Node's ESM interop that
 // function is the namespace's `default`, which its typings describe as a module instead.
-const createTester = (siftModule as unknown as { default: (query: object) => (item: unknown) => boolean }).default;
+const sift = siftModule as unknown as {
+  default: (query: object, options?: { operations: Record<string, unknown> }) => (item: unknown) => boolean;
+  createEqualsOperation: (test: (value: unknown) => boolean, ownerQuery: unknown, options: unknown) => unknown;
+};
+
+/** `$regex` on the linear-time engine instead of sift's built-in RegExp (which can backtrack for minutes). */
+const operations = {
+  $regex: (pattern: string, ownerQuery: { $options?: string }, options: unknown) => {
+    const test = compileLinearRegex(pattern, ownerQuery.$options);
+    return sift.createEqualsOperation((value) => typeof value === 'string' && test(value), ownerQuery, options);
+  },
+};
 
 /**
  * Compiles a `when:` filter (already checked by checkWhen) with sift, over the whole CloudEvent.
  * A path that does not exist simply holds no value: `$gt` fails, `$exists: false` and `$ne` hold.
  */
 export function compileWhen(when: Readonly<Record<string, unknown>>): EventTester {
-  const test = createTester(when);
+  const test = sift.default(when, { operations });
   return (event) => test(event);
 }
 

@@ -29,12 +29,23 @@ export function parseSubscribeOptions(provider: Provider, words: readonly string
   return out;
 }
 
+/** Git refs are at most a few hundred characters; a glob beyond these bounds is a mistake or an attack. */
+const MAX_GLOB_LENGTH = 200;
+const MAX_GLOB_WILDCARDS = 8;
+
+function addBranch(glob: string, out: SubscribeOptions): string | undefined {
+  if (glob.length > MAX_GLOB_LENGTH) return `branch: a glob is at most ${MAX_GLOB_LENGTH} characters`;
+  if ((glob.match(/\*+/g) ?? []).length > MAX_GLOB_WILDCARDS) return `branch: a glob has at most ${MAX_GLOB_WILDCARDS} wildcards (e.g. branch:release/*)`;
+  out.filters.branches.push(glob);
+  return undefined;
+}
+
 function parseWord(provider: Provider, word: string, out: SubscribeOptions): string | undefined {
   const filter = FILTER.exec(word);
   if (filter) return addFilter(provider, filter[1] === '+', (filter[2] ?? '').toLowerCase(), filter[3] ?? '', out.filters);
   if (/^[<>=]/.test(word)) return addAmount(provider, word, out.filters);
   const [name = '', arg] = splitOnce(word.toLowerCase(), ':');
-  if (name === 'branch') return arg ? void out.filters.branches.push(arg) : 'branch: needs a branch name or glob, e.g. branch:main or branch:release/*';
+  if (name === 'branch') return arg ? addBranch(arg, out) : 'branch: needs a branch name or glob, e.g. branch:main or branch:release/*';
   if (name === 'group' || name === 'throttle') return addNoise(name, arg, out);
   return addFeature(provider, name, arg, out.features);
 }

@@ -60,7 +60,7 @@ describe('when: checks', () => {
     }).map((p) => `${p.severity} ${p.path.join('/')}: ${p.message.split(';')[0]}`)).toEqual([
       'error data.a/$gtee: unknown operator $gtee (did you mean "$gte"?)',
       'error data.b/$in: $in expects a list, got the string "x"',
-      'error data.c/$regex: invalid regular expression /(/: Unterminated group',
+      'error data.c/$regex: invalid regular expression: missing closing ): `(`',
       'error data.d/$or: $or combines whole conditions: write it at the top of when ($or: [{ data.a: 1 }, { data.b: 2 }])',
       'error $gt: $gt applies to a field (e.g. data.amount: { $gt: … }), not to the whole event',
       'error data.e/$exists: $exists expects true or false, got the string "yes"',
@@ -90,5 +90,20 @@ describe('when: near-miss explanation', () => {
       { clause: 'data.pull_request.labels.name', condition: { $nin: ['bug'] }, actual: ['bug', 'ci'] },
       { clause: '$or', condition: [{ actor: 'x' }] },
     ]);
+  });
+});
+
+describe('$regex on the linear-time engine', () => {
+  it('matches like a regex, with flags', () => {
+    const test = compileWhen({ 'data.title': { $regex: '^fix', $options: 'i' } });
+    expect(test(event({ type: 'github.push', data: { title: 'FIX: crash' } }))).toBe(true);
+    expect(test(event({ type: 'github.push', data: { title: 'feat: x' } }))).toBe(false);
+  });
+
+  it('runs a pattern that backtracks exponentially on RegExp (ReDoS) without stalling', () => {
+    // On V8's RegExp this takes minutes (2^40 paths); on RE2 it is one linear pass.
+    const test = compileWhen({ 'data.title': { $regex: '^(a|a)*$' } });
+    expect(test(event({ type: 'github.push', data: { title: `${'a'.repeat(40)}!` } }))).toBe(false);
+    expect(test(event({ type: 'github.push', data: { title: 'a'.repeat(40) } }))).toBe(true);
   });
 });

@@ -108,6 +108,9 @@ describe('parseCommand: malformed input gets a helpful message', () => {
     ['subscribe sentry..issue', /not an event type glob/],
     ['subscribe acme/api group:soon', /group: needs a wait, e.g. group:1m/],
     ['subscribe acme/api throttle:10', /throttle:<count>\/<window>/],
+    // Globs become patterns: bounded in length and wildcards.
+    [`subscribe acme/api commits branch:${'**a'.repeat(20)}`, /a glob has at most 8 wildcards/],
+    [`subscribe acme/api commits branch:${'x'.repeat(201)}`, /a glob is at most 200 characters/],
     ['subscribe https://bitbucket.org/a/b', /only github.com and gitlab.com links/],
     ['unsubscribe', /unsubscribe needs a target/],
     ['unsubscribe acme/api +label:bug', /unsubscribe takes feature names only/],
