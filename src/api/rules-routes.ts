@@ -8,6 +8,9 @@ import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
 
+/** A pasted rule file is a few KB; this bounds what one viewer request can make the hub parse. */
+const PASTED_RULES_LIMIT = 64 * 1024;
+
 /** /api/rules: the rules in force, validation of a pasted file, and the backtest against recent events. */
 export function ruleRoutes(ctx: ApiContext): Route[] {
   // The hub's own context (actions, channels, connectors), but never its environment: a pasted rule
@@ -33,7 +36,7 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       path: '/api/rules/validate',
       access: 'viewer',
       async handle({ req, res }) {
-        const result = compileRuleSources([{ file: '<input>', text: yamlOf(await readJsonBody(req)) }], context());
+        const result = compileRuleSources([{ file: '<input>', text: yamlOf(await readJsonBody(req, PASTED_RULES_LIMIT)) }], context());
         sendJson(res, 200, { ok: result.ok, diagnostics: result.diagnostics, rules: ruleListJson(result.ruleSet) });
       },
     },
@@ -42,7 +45,7 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       path: '/api/rules/backtest',
       access: 'viewer',
       async handle({ req, res }) {
-        const body = await readJsonBody(req);
+        const body = await readJsonBody(req, PASTED_RULES_LIMIT);
         const last = body.last === undefined ? undefined : Number(body.last);
         if (last !== undefined && (!Number.isInteger(last) || last < 1)) throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
         const result = await backtestRules(ctx.bus, context(), { yaml: yamlOf(body), ...(last ? { last } : {}) }, ctx.now);

@@ -103,6 +103,10 @@ describe('rules endpoints', () => {
     expect(bad.body.diagnostics[0]).toMatchObject({ file: '<input>', line: 5, severity: 'error' });
     expect(bad.body.diagnostics[0].message).toContain('nowhere');
     expect((await post('/api/rules/validate', {}, VIEWER_TOKEN)).status).toBe(400);
+    // A pasted rule file is small: 64 KB bounds what a viewer can make the hub parse.
+    const huge = `rules: []\n# ${'x'.repeat(70 * 1024)}\n`;
+    expect((await post('/api/rules/validate', { yaml: huge }, VIEWER_TOKEN)).status).toBe(413);
+    expect((await post('/api/rules/backtest', { yaml: huge }, VIEWER_TOKEN)).status).toBe(413);
   });
 
   it('backtests pasted rules against recent events, on the linear-time regex engine', async () => {
