@@ -67,7 +67,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     metrics,
     stallAfterMs: config.readiness.stallAfter,
-    onStall: (stall) => meta.consumerChanged({ consumer: stall.consumer, state: 'stalled', since: new Date(Date.now() - stall.idleSeconds * 1000).toISOString(), pending: stall.pending }),
+    onStall: (stall) => meta.consumerChanged({ consumer: stall.consumer, state: 'stalled', since: new Date(now().getTime() - stall.idleSeconds * 1000).toISOString(), pending: stall.pending }),
     onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
   });
   health.start(Math.min(5_000, config.readiness.stallAfter / 2));
