@@ -52,7 +52,7 @@ export function generateEvents(count: number, seed = 2): HubEvent[] {
   );
 }
 
-const benchAction: Action = { type: 'bench', paramsSchema: z.object({ text: z.string() }), destination: () => 'bench', execute: async () => ({}) };
+const benchAction: Action = { type: 'bench', paramsSchema: z.object({ text: z.string() }), destination: () => 'bench', execute: () => Promise.resolve({}) };
 
 export function loadBenchRules(count: number): RuleSet {
   const result = compileRuleSources([{ file: 'bench.yaml', text: generateRules(count) }], { registry: { bench: benchAction }, channels: [], connectors: ['bench'] });

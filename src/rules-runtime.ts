@@ -14,9 +14,9 @@ import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 
 export interface RunningRules {
-  getRuleSet(): RuleSet;
+  getRuleSet: () => RuleSet;
   /** Why the running rules differ from the files (for /readyz), if they do. */
-  degraded(): string | undefined;
+  degraded: () => string | undefined;
   stop(): Promise<void>;
 }
 

@@ -33,8 +33,14 @@ function openSqlite(path: string): ReferenceStore {
   const db = openDatabase(path);
   const insert = db.prepare('INSERT INTO events (id, body, at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING');
   return {
-    write: async (id, body) => void insert.run(id, body, Date.now()),
-    close: async () => void db.close(),
+    write: (id, body) => {
+      insert.run(id, body, Date.now());
+      return Promise.resolve();
+    },
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }
 
@@ -60,9 +66,12 @@ function openBatchedSqlite(path: string): ReferenceStore {
     write: (id, body) =>
       new Promise((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush);
-        queue.push({ id, body, done: (err) => (err ? reject(err) : resolve()) });
+        queue.push({ id, body, done: (err) => (err ? reject(err instanceof Error ? err : new Error('commit failed', { cause: err })) : resolve()) });
       }),
-    close: async () => void db.close(),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { EventSummary } from '../shared/event-summary.ts';
 import { pick, pickNumber, pickString } from '../shared/pick.ts';
 import { PayloadError } from '../../src/errors.ts';
+import { toText } from '../../src/rules/template-helpers.ts';
 
 /**
  * Interaction types by number, in Discord's words.
@@ -48,7 +49,7 @@ function discordTitle(p: Record<string, unknown>): string | undefined {
   if (name === undefined) return pickString(p, 'data', 'custom_id');
   const options = pick(p, 'data', 'options');
   const args = (Array.isArray(options) ? options : [])
-    .map((o) => `${pickString(o, 'name') ?? '?'}=${String(pick(o, 'value') ?? '')}`)
+    .map((o) => `${pickString(o, 'name') ?? '?'}=${toText(pick(o, 'value'))}`)
     .join(' ');
   return args.length > 0 ? `/${name} ${args}` : `/${name}`;
 }

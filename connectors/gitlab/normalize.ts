@@ -64,8 +64,9 @@ function gitlabTitle(p: Record<string, unknown>): string | undefined {
 
 /** A field of the pushed head commit (`checkout_sha`), else of the last listed commit. */
 function lastCommit(p: Record<string, unknown>, key: string): string | undefined {
-  const commits = pick(p, 'commits');
-  if (!Array.isArray(commits) || commits.length === 0) return undefined;
+  const listed = pick(p, 'commits');
+  if (!Array.isArray(listed) || listed.length === 0) return undefined;
+  const commits: unknown[] = listed;
   const head = pickString(p, 'checkout_sha');
   const commit = commits.find((c) => pickString(c, 'id') === head) ?? commits[commits.length - 1];
   return pickString(commit, key);

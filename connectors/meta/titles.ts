@@ -21,7 +21,7 @@ export function metaTitle(value: unknown): string | undefined {
 /** Who did it: the commenter or poster, the WhatsApp contact, the Messenger sender. */
 export function metaActor(value: unknown): string | undefined {
   const contacts = pick(value, 'contacts');
-  const contact = Array.isArray(contacts) ? contacts[0] : undefined;
+  const contact: unknown = Array.isArray(contacts) ? contacts[0] : undefined;
   return pickString(value, 'from', 'username')
     ?? pickString(value, 'from', 'name')
     ?? pickString(value, 'from', 'id')

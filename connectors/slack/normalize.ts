@@ -60,7 +60,7 @@ export function summarizeSlackCommand(form: Record<string, string>, fallbackId: 
 export function summarizeSlackInteraction(p: Record<string, unknown>, fallbackId: string): SlackSummary {
   const triggerId = pickString(p, 'trigger_id');
   const actions = pick(p, 'actions');
-  const firstAction = Array.isArray(actions) ? actions[0] : undefined;
+  const firstAction: unknown = Array.isArray(actions) ? actions[0] : undefined;
   return {
     id: triggerId !== undefined ? checkEventId(triggerId, '`trigger_id`') : fallbackId,
     type: `slack.interaction.${segment(pickString(p, 'type'), 'payload.type')}`,

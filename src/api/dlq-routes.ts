@@ -60,5 +60,5 @@ function bulkSelection(body: Record<string, unknown>, now: () => Date): { ids: s
     throw new ApiError(400, 'send {"ids": ["<job id>", …]} or {"all": true, "since": "2h"}');
   }
   if (ids.length > 1000) throw new ApiError(400, 'at most 1000 ids per call (or use "all")');
-  return { ids: ids as string[] };
+  return { ids };
 }

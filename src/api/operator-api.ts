@@ -21,7 +21,7 @@ export type { OperatorApiDeps } from './api-deps.ts';
 
 export interface OperatorApi {
   /** Serves /api/** and the dashboard: pass as IngressServer's `fallback`. */
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Pass as IngressServer's `onHook`: feeds the connectors page and the event page's request headers. */
   observeHook(observation: HookObservation): void;
   /** Ends live streams (call before closing the server). */

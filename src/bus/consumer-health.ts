@@ -38,7 +38,7 @@ export interface ConsumerHealth {
   /** Reads every watched consumer's pending work, updates the gauges and the stall list. Never throws. */
   check(): Promise<void>;
   /** The stalls found by the last check. */
-  stalls(): readonly Stall[];
+  stalls: () => readonly Stall[];
   /** Checks every `everyMs` (default 5 s) until stop(). */
   start(everyMs?: number): void;
   stop(): void;

@@ -179,7 +179,7 @@ function parseEvent(text: string, opts: { type?: string; connector?: string; eve
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${opts.event}: not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${opts.event}: not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (opts.type) {
     const connector = opts.connector ?? opts.type.split('.')[0] ?? 'test';

@@ -61,7 +61,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     const hook = async (request: RequestInterface, route: Route | EndpointOptions, parameters?: RequestParameters) => {
       const endpoint = request.endpoint.merge(route as string, parameters);
       const path = (endpoint.url ?? '').replace(request.endpoint.DEFAULTS.baseUrl, '').split('?')[0] ?? '';
-      if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route as string, parameters);
+      if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route, parameters);
       const send = async (force: boolean) => request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
       try {
         return await send(false);

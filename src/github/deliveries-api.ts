@@ -45,7 +45,8 @@ export async function listDeliveries(client: GithubClient, path: string, since: 
 
 /** The newest delivery of a hook, or undefined when it has none. */
 export async function lastDelivery(client: GithubClient, path: string): Promise<HookDelivery | undefined> {
-  const { data } = await client.request(`GET ${path}`, { per_page: 1 });
+  const response: { data: unknown } = await client.request(`GET ${path}`, { per_page: 1 });
+  const { data } = response;
   return z.array(HookDeliverySchema).parse(data)[0];
 }
 

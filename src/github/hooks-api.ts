@@ -38,13 +38,13 @@ export async function listHooks(client: GithubClient, target: HookTarget): Promi
 }
 
 export async function createHook(client: GithubClient, target: HookTarget, settings: HookSettings): Promise<GithubHook> {
-  const { data } = await client.request(`POST ${hooksPath(target)}`, { name: 'web', ...body(settings) });
-  return GithubHookSchema.parse(data);
+  const response: { data: unknown } = await client.request(`POST ${hooksPath(target)}`, { name: 'web', ...body(settings) });
+  return GithubHookSchema.parse(response.data);
 }
 
 export async function updateHook(client: GithubClient, target: HookTarget, id: number, settings: HookSettings): Promise<GithubHook> {
-  const { data } = await client.request(`PATCH ${hooksPath(target)}/${id}`, body(settings));
-  return GithubHookSchema.parse(data);
+  const response: { data: unknown } = await client.request(`PATCH ${hooksPath(target)}/${id}`, body(settings));
+  return GithubHookSchema.parse(response.data);
 }
 
 export async function deleteHook(client: GithubClient, target: HookTarget, id: number): Promise<void> {

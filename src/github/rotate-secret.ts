@@ -80,7 +80,7 @@ async function checkHubAccepts(deps: RotationDeps): Promise<void> {
     await response.arrayBuffer();
     status = response.status;
   } catch (err) {
-    throw new Error(`could not reach the hub at ${deps.desired.url} to check that it accepts the new secret (${(err as Error).message}); pass --skip-check if it cannot be reached from here`);
+    throw new Error(`could not reach the hub at ${deps.desired.url} to check that it accepts the new secret (${(err as Error).message}); pass --skip-check if it cannot be reached from here`, { cause: err });
   }
   if (status === 401) {
     throw new Error(`the running hub at ${deps.desired.url} refuses the new secret: list it first in connectors.${deps.settings.name}.secret, restart the hub, then run this again`);

@@ -106,5 +106,5 @@ function targetOf(channel: Record<string, unknown>): string {
     }
   }
   const smtp = channel.smtp as { host?: unknown; port?: unknown } | undefined;
-  return smtp && typeof smtp.host === 'string' ? `smtp://${smtp.host}:${String(smtp.port ?? 587)}` : '';
+  return smtp && typeof smtp.host === 'string' ? `smtp://${smtp.host}:${typeof smtp.port === 'number' || typeof smtp.port === 'string' ? smtp.port : 587}` : '';
 }

@@ -32,7 +32,8 @@ export async function loadChannelLatency(bus: EventBus, channels: readonly strin
   const { jobs, truncated } = await loadJobRecords(bus, new Date(since), new Date(end));
   const points = new Map<string, Point[]>(channels.map((name) => [name, []]));
   for (const { job, records } of jobs) {
-    const list = points.get(String(job?.params?.channel ?? ''));
+    const channel = job?.params?.channel;
+    const list = typeof channel === 'string' ? points.get(channel) : undefined;
     if (!list) continue;
     for (const r of records) {
       if (r.kind !== 'attempt' || typeof r.data.latencyMs !== 'number') continue;

@@ -31,9 +31,9 @@ export interface EventActivity {
 export async function loadEventActivity(bus: EventBus, now: Date, spanMs = 3_600_000, bucketMs = 60_000): Promise<EventActivity> {
   const end = Math.floor(now.getTime() / bucketMs + 1) * bucketMs;
   const since = new Date(end - spanMs);
-  const buckets = Array.from({ length: Math.round(spanMs / bucketMs) }, (_, i) => ({
+  const buckets = Array.from({ length: Math.round(spanMs / bucketMs) }, (_, i): ActivityBucket => ({
     start: new Date(since.getTime() + i * bucketMs).toISOString(),
-    events: {} as Record<string, number>,
+    events: {},
     outcomes: { delivered: 0, retrying: 0, deadLettered: 0 },
   }));
   const at = (time: string) => buckets[Math.floor((Date.parse(time) - since.getTime()) / bucketMs)];

@@ -100,7 +100,7 @@ function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
   const d = record.data;
   return {
     ...(typeof d.rule === 'string' ? { rule: d.rule } : {}),
-    outcome: String(d.outcome ?? 'unknown'),
+    outcome: typeof d.outcome === 'string' ? d.outcome : 'unknown',
     time: record.time,
     ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
     ...(d.failed !== undefined && (d.failed as unknown[]).length > 0 ? { failed: d.failed } : {}),
@@ -118,7 +118,7 @@ async function loadJob(bus: EventBus, id: string, withParams: boolean): Promise<
   const attempts: JobView['attempts'] = [];
   for (const record of records) {
     if (record.kind === 'replay') cycle += 1;
-    else if (record.kind === 'dead-letter') deadReason = String(record.data.reason ?? '');
+    else if (record.kind === 'dead-letter') deadReason = typeof record.data.reason === 'string' ? record.data.reason : '';
     else if (record.kind === 'attempt') attempts.push({ ...(record.data as unknown as AttemptView), time: record.time, cycle });
   }
   const state: JobState = history.succeeded ? 'delivered' : history.deadLettered ? 'dead' : history.attempts.length > 0 ? 'retrying' : 'queued';

@@ -135,7 +135,7 @@ export function matchesStatic(message: StoredMessage<HubEvent>, filter: EventFil
   if (filter.q) {
     const needle = filter.q.toLowerCase();
     const haystack = [event?.subject, event?.title, event?.actor, message.id].filter((v) => typeof v === 'string');
-    if (!haystack.some((v) => (v as string).toLowerCase().includes(needle))) return false;
+    if (!haystack.some((v) => v.toLowerCase().includes(needle))) return false;
   }
   return true;
 }

@@ -12,7 +12,6 @@ export async function findHeadSeq(bus: Pick<EventBus, 'query'>, stream: StreamNa
   if (first === undefined) {
     if (low === 0) return 0;
     // The hint is past the head (pruned, or a fresh store): search from the start.
-    low = 0;
     first = await after(0);
     if (first === undefined) return 0;
   }

@@ -90,13 +90,13 @@ function checkParams(action: Action, params: Record<string, unknown>, path: Yaml
 }
 
 export function lookupAction(registry: ActionRegistry, type: string): Action | undefined {
-  if (registry instanceof Map) return registry.get(type);
+  if (registry instanceof Map) return (registry as ReadonlyMap<string, Action>).get(type);
   const record = registry as Readonly<Record<string, Action>>;
   return Object.hasOwn(record, type) ? record[type] : undefined;
 }
 
 export function actionTypes(registry: ActionRegistry): string[] {
-  return registry instanceof Map ? [...registry.keys()] : Object.keys(registry);
+  return registry instanceof Map ? [...(registry as ReadonlyMap<string, Action>).keys()] : Object.keys(registry);
 }
 
 /** Points at the exact spot inside the YAML value when the template appears verbatim in the file. */

@@ -54,7 +54,7 @@ export function renderParams(node: ParamNode, event: unknown, extra: RenderConte
       return node.items.map((item) => renderParams(item, event, extra));
     case 'map': {
       // A null-prototype object: a key named __proto__ in the params stays an ordinary key.
-      const out: Record<string, unknown> = Object.create(null);
+      const out = Object.create(null) as Record<string, unknown>;
       for (const [key, child] of node.entries) out[key] = renderParams(child, event, extra);
       return out;
     }

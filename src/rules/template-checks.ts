@@ -60,7 +60,7 @@ export function checkRootPaths(ast: Ast, roots: ReadonlySet<string>, helpers: Re
   const problems: TemplateProblem[] = [];
   const checkExpr = (n: AstNode | undefined) => {
     if (n?.type === 'SubExpression') return checkCall(n);
-    const p = n as (AstNode & { original?: string; parts?: string[]; data?: boolean; depth?: number }) | undefined;
+    const p: (AstNode & { original?: string; parts?: string[]; data?: boolean; depth?: number }) | undefined = n;
     if (p?.type !== 'PathExpression' || p.data || p.depth || !p.parts?.length) return;
     const first = p.parts[0] ?? '';
     if (roots.has(first) || helpers.has(first)) return;
@@ -71,7 +71,7 @@ export function checkRootPaths(ast: Ast, roots: ReadonlySet<string>, helpers: Re
     });
   };
   const checkCall = (n: AstNode) => {
-    if (!isHelperCall(n)) checkExpr(n.path as AstNode | undefined);
+    if (!isHelperCall(n)) checkExpr(n.path);
     for (const param of n.params ?? []) checkExpr(param);
     for (const pair of n.hash?.pairs ?? []) checkExpr(pair.value);
   };
@@ -86,6 +86,6 @@ export function checkRootPaths(ast: Ast, roots: ReadonlySet<string>, helpers: Re
       walk(block.inverse?.body);
     }
   };
-  walk(ast.body as AstNode[]);
+  walk(ast.body);
   return problems;
 }

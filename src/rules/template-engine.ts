@@ -114,6 +114,6 @@ function caretColumn(source: string, line: number, excerpt = '', caret = ''): nu
 /** `{{value x}}` alone (surrounding whitespace aside) keeps the value's type. */
 function isWholeValue(ast: Ast): boolean {
   const body = (ast.body as AstNode[]).filter((s) => !(s.type === 'ContentStatement' && String(s.value).trim() === ''));
-  const only = body[0] as AstNode | undefined;
+  const only = body[0];
   return body.length === 1 && only?.type === 'MustacheStatement' && only.path?.original === 'value';
 }

@@ -67,6 +67,7 @@ export const TEXT_HELPERS: Readonly<Record<string, Helper>> = {
 export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'object') return JSON.stringify(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above; String() of a primitive is the intent
   return String(value);
 }
 

@@ -123,10 +123,10 @@ function child(node: unknown, segment: string | number) {
   if (isMap(node)) {
     const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(segment));
     if (!pair) return undefined;
-    return { value: pair.value as unknown, keyRange: rangeOfNode(pair.key) };
+    return { value: pair.value, keyRange: rangeOfNode(pair.key) };
   }
   if (isSeq(node) && typeof segment === 'number') {
-    return { value: node.items[segment] as unknown, keyRange: undefined };
+    return { value: node.items[segment], keyRange: undefined };
   }
   return undefined;
 }

@@ -66,6 +66,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- null, lists and maps are described above; what is left is a primitive
   return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
 }
 

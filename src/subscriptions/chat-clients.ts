@@ -1,5 +1,6 @@
 import type { ActionDeps } from '../actions/action.ts';
 import { PermanentError, RetryableError } from '../errors.ts';
+import { toText } from '../rules/template-helpers.ts';
 import type { Card } from './card.ts';
 import { callJsonApi } from './json-api.ts';
 import { discordCard, mattermostCard, slackCard, slackEscape } from './render-card.ts';
@@ -44,11 +45,11 @@ function slackPoster(apiUrl: string, token: string, deps: Deps): ChatPoster {
   return {
     async post(channel, card, parent) {
       const json = await call('chat.postMessage', { channel, ...slackCard(card), unfurl_links: false, unfurl_media: false, ...(parent ? { thread_ts: parent } : {}) });
-      return String(json.ts ?? '');
+      return toText(json.ts);
     },
     async reply(channel, text, parent) {
       const json = await call('chat.postMessage', { channel, text: slackEscape(text), thread_ts: parent, unfurl_links: false });
-      return String(json.ts ?? '');
+      return toText(json.ts);
     },
     async update(channel, id, card) {
       await call('chat.update', { channel, ts: id, ...slackCard(card) });
@@ -62,7 +63,7 @@ function discordPoster(apiUrl: string, token: string, deps: Deps): ChatPoster {
   const send = async (channel: string, body: Record<string, unknown>, id?: string) => {
     const url = `${base}/channels/${encodeURIComponent(channel)}/messages${id ? `/${encodeURIComponent(id)}` : ''}`;
     const { json } = await callJsonApi(deps, { url, method: id ? 'PATCH' : 'POST', token, scheme: 'Bot', body: { ...body, allowed_mentions: { parse: [] } } });
-    return String(json.id ?? '');
+    return toText(json.id);
   };
   const ref = (parent?: string) => (parent ? { message_reference: { message_id: parent, fail_if_not_exists: false } } : {});
   return {
@@ -75,7 +76,7 @@ function discordPoster(apiUrl: string, token: string, deps: Deps): ChatPoster {
 /** https://api.mattermost.com/#tag/posts/operation/CreatePost */
 function mattermostPoster(serverUrl: string, token: string, deps: Deps): ChatPoster {
   const base = `${serverUrl.replace(/\/+$/, '')}/api/v4/posts`;
-  const create = async (body: Record<string, unknown>) => String((await callJsonApi(deps, { url: base, token, body })).json.id ?? '');
+  const create = async (body: Record<string, unknown>) => toText((await callJsonApi(deps, { url: base, token, body })).json.id);
   return {
     post: (channel, card, parent) => create({ channel_id: channel, message: '', props: { attachments: [mattermostCard(card)] }, ...(parent ? { root_id: parent } : {}) }),
     reply: (channel, text, parent) => create({ channel_id: channel, message: text, root_id: parent }),

@@ -1,4 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
+import { toText } from '../rules/template-helpers.ts';
 import type { ChatChannel, ChatUser } from './subscription.ts';
 
 /** Where the result of a command goes. */
@@ -66,7 +67,7 @@ function discordRequest(event: HubEvent, data: Fields): ChatRequest | undefined 
 function discordText(options: unknown): string {
   if (!Array.isArray(options)) return '';
   return options
-    .map((o: Fields) => (o.type === 1 || o.type === 2 ? [o.name, discordText(o.options)].join(' ') : String(o.value ?? '')))
+    .map((o: Fields) => (o.type === 1 || o.type === 2 ? [o.name, discordText(o.options)].join(' ') : toText(o.value)))
     .join(' ')
     .trim();
 }

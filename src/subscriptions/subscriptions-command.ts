@@ -24,7 +24,14 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const withStore = async <T>(opts: Options, run: (store: ReturnType<typeof createSubscriptionStore>) => Promise<T>): Promise<T | undefined> => {
     const opened = await deps.open(opts.config === undefined ? {} : { config: opts.config });
-    if (!opened) return run({ list: async () => [], get: async () => undefined, inChannel: async () => [], put: async () => undefined, update: async () => undefined, delete: async () => undefined });
+    if (!opened) return run({
+        list: () => Promise.resolve([]),
+        get: () => Promise.resolve(undefined),
+        inChannel: () => Promise.resolve([]),
+        put: () => Promise.resolve(undefined),
+        update: () => Promise.resolve(undefined),
+        delete: () => Promise.resolve(undefined),
+      });
     try {
       return await run(createSubscriptionStore(opened.bus));
     } finally {

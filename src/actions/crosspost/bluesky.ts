@@ -1,4 +1,4 @@
-import type { ActionDeps, ActionResult, Job } from '../action.ts';
+import type { ActionDeps, ActionResult } from '../action.ts';
 import { callProvider, fetchProvider, joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
 import { facetsFor, jobTid, shortenUrl } from './bluesky-record.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';

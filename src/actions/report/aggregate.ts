@@ -2,6 +2,7 @@ import type { HubEvent } from '../../events/hub-event.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
 import { compileWhen } from '../../rules/when-filter.ts';
 import { readPath } from '../../rules/when-filter.ts';
+import { toText } from '../../rules/template-helpers.ts';
 import { dayKey, daysBetween } from './calendar-days.ts';
 import type { Metric } from './report-params.ts';
 
@@ -94,7 +95,7 @@ function groupKeys(value: unknown): string[] {
 
 function keyOf(value: unknown): string {
   if (value === undefined || value === null || value === '') return '(none)';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return toText(value);
 }
 
 function toNumber(value: unknown): number {

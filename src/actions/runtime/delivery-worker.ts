@@ -63,7 +63,7 @@ export interface DeliveryWorker {
   /** Stops taking jobs and waits for in-flight attempts (aborting them after `graceMs`, default 20 s). */
   stop(graceMs?: number): Promise<void>;
   /** This process's circuit state for a destination key (`channel:<name>`); `closed` for one it has not seen failing. */
-  circuitState(destination: string): CircuitState;
+  circuitState: (destination: string) => CircuitState;
 }
 
 /** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */

@@ -15,7 +15,7 @@ export interface GuardDefaults {
 }
 
 export type Admission =
-  | { ok: true; release(outcome: 'success' | 'failure' | 'neutral'): void }
+  | { ok: true; release: (outcome: 'success' | 'failure' | 'neutral') => void }
   | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' };
 
 export interface DestinationGuards {

@@ -68,7 +68,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   return {
     run<T>(op: WriteOp<T>, options: { isolated?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ op, isolated: options.isolated ?? true, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ op, isolated: options.isolated ?? true, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

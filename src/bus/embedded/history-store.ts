@@ -59,7 +59,7 @@ export function createHistoryStore(db: Database): HistoryStore {
     },
     records(ref) {
       const rows = selectRecords.all(ref) as RecordRow[];
-      return rows.map((r) => ({ ref: r.ref, kind: r.kind, time: r.time, data: JSON.parse(r.data) }));
+      return rows.map((r) => ({ ref: r.ref, kind: r.kind, time: r.time, data: JSON.parse(r.data) as Record<string, unknown> }));
     },
     addDeadLetter(entry) {
       const payload = JSON.stringify(entry.payload) ?? 'null';

@@ -99,17 +99,19 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
     return { value: undefined, done: true };
   };
 
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
+  const stop = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
     stopped = true;
     buffer.length = 0;
     unlisten();
     wake?.();
     source.stopped();
+    return Promise.resolve();
   };
 
   return {
     stop,
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
     pending: async () => source.pending(),
     [Symbol.asyncIterator]: () => ({
       next,

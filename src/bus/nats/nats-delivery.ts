@@ -20,13 +20,16 @@ export function toDelivery<T>(msg: JsMsg, timeoutMs: number): Delivery<T> | unde
       // Double ack: resolves once the server has recorded it, so an acked job is not redone.
       await msg.ackAck({ timeout: timeoutMs });
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async nak(delayMs = 0) {
       if (delayMs > 0) msg.nak(delayMs);
       else msg.nak();
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async term() {
       msg.term();
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async working() {
       msg.working();
     },

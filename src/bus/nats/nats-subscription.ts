@@ -129,6 +129,8 @@ async function ensureDurable(jsm: JetStreamManager, target: ConsumerTarget, ackW
     // Exists with another ack wait (a config change): update what may change.
     await jsm.consumers
       .update(target.stream, target.durable, { ack_wait: config.ack_wait, max_ack_pending: -1 })
-      .catch(() => Promise.reject(err));
+      .catch(() => {
+        throw err;
+      });
   }
 }

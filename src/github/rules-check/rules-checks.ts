@@ -10,7 +10,7 @@ export interface RulesChecks {
   /** `rules-check`, when any github connector has `rulesCheck`. */
   actions: Readonly<Record<string, Action>>;
   /** The generated rules (one per connector), compiled against the hub's context. */
-  rules(context: RulesContext): Rule[];
+  rules: (context: RulesContext) => Rule[];
 }
 
 /** Pull-request checks of rule changes, for every github connector with `rulesCheck` (docs/rules.md). */

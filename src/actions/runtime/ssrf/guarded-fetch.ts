@@ -20,7 +20,7 @@ export type ResolveHost = (host: string) => Promise<ResolvedAddress[]>;
 
 export interface OutboundGuard {
   /** Resolves `host` and returns an address the policy allows; throws BlockedDestinationError otherwise. */
-  resolve(host: string): Promise<ResolvedAddress>;
+  resolve: (host: string) => Promise<ResolvedAddress>;
   /**
    * A `fetch` that connects only to the checked address (pinned, so DNS rebinding can't swap it)
    * and never follows redirects. Accepts a URL string or URL (not a Request).
@@ -73,7 +73,7 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
 
   return {
     resolve,
-    fetch: guardedFetch as typeof fetch,
+    fetch: guardedFetch,
     close() {
       agents.http.destroy();
       agents.https.destroy();
@@ -130,7 +130,7 @@ function send(url: URL, init: RequestInit, ctx: SendContext): Promise<Response> 
     const req = buildRequest(() => transport.request(
       url,
       { method: init.method ?? 'GET', headers, agent: ctx.agent, lookup: pinnedLookup(ctx.target), ...(init.signal ? { signal: init.signal } : {}) },
-      (res) => collect(res, ctx.maxBytes).then(resolve, reject),
+      (res) => void collect(res, ctx.maxBytes).then(resolve, reject),
     ));
     req.on('error', reject);
     req.end(body);
