@@ -23,7 +23,7 @@ export interface OperatorApi {
   /** Serves /api/** and the dashboard: pass as IngressServer's `fallback`. */
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Pass as IngressServer's `onHook`: feeds the connectors page and the event page's request headers. */
-  observeHook(observation: HookObservation): void;
+  observeHook: (observation: HookObservation) => void;
   /** Ends live streams (call before closing the server). */
   close(): void;
 }

@@ -76,7 +76,7 @@ export function pump<T>(sub: Subscription<T>, onDelivery?: OnDelivery<T>): Pump<
       await sub.stop();
       const ended = await Promise.race([done.then(() => true), delay(5_000).then(() => false)]);
       if (!ended) throw new Error('subscription iteration did not end within 5 s of stop()');
-      if (failure) throw failure;
+      if (failure) throw failure instanceof Error ? failure : new Error('the subscription failed', { cause: failure });
     },
   };
 }
@@ -92,7 +92,7 @@ export function createPumpTracker(): PumpTracker {
   return {
     start(sub, onDelivery) {
       const p = pump(sub, onDelivery);
-      const stop = p.stop;
+      const stop = p.stop.bind(p);
       p.stop = async () => {
         pumps.delete(p);
         await stop();

@@ -14,8 +14,8 @@ import { deliveryReport } from './helpers/delivery-checks.ts';
 import { createFaultHub, faultDir, stopAll } from './helpers/fault-hub.ts';
 import { sendAll } from './helpers/webhook-load.ts';
 
-/** A separate process that takes SQLite's write lock, holds it for `ms`, and exits. Resolves once it holds it. */
-function holdWriteLock(path: string, ms: number): Promise<Promise<void>> {
+/** Another process takes the write lock, holds it for `ms` and exits: resolves once it has let go. */
+function holdWriteLock(path: string, ms: number): Promise<void> {
   const script = `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
   const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -46,9 +46,8 @@ describe('the embedded store is locked by another process', () => {
       })();
       const burst = sendAll(hub.url, ids, 8);
       await new Promise((r) => setTimeout(r, 300));
-      const released = await holdWriteLock(bus.path, 8_000);
+      await holdWriteLock(bus.path, 8_000);
       const answers = await burst;
-      await released;
       const accepted = answers.filter((a) => a.outcome === 202).map((a) => a.id);
       const outcomes = new Set(answers.map((a) => a.outcome));
       // Nothing but 202 (stored) and 503 (refused while locked, the provider retries).

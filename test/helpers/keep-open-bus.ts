@@ -4,9 +4,9 @@ import type { EventBus } from '../../src/bus/event-bus.ts';
 export function keepOpen(bus: EventBus): EventBus {
   return new Proxy(bus, {
     get(target, key) {
-      if (key === 'close') return async () => undefined;
+      if (key === 'close') return () => Promise.resolve();
       const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }

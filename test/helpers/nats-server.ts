@@ -117,7 +117,8 @@ export function useNatsServer(options: NatsServerOptions = {}): () => NatsServer
   });
   return () => {
     if (server !== undefined) return server;
-    throw failure ?? new Error('nats-server is not started yet: use the accessor inside tests or hooks');
+    if (failure instanceof Error) throw failure;
+    throw new Error('nats-server is not started yet: use the accessor inside tests or hooks', { cause: failure });
   };
 }
 

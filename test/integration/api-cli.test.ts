@@ -15,9 +15,9 @@ let up = false;
 async function run(...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('hookhub').exitOverride();
-  const openBus = async (): Promise<EventBus> => keepOpen(hub.bus);
+  const openBus = (): Promise<EventBus> => Promise.resolve(keepOpen(hub.bus));
   const write = (text: string) => void (out += text);
-  registerEventsCommand(program, { openBus, loadRules: async () => hub.ruleSet, registry: actions, write });
+  registerEventsCommand(program, { openBus, loadRules: () => Promise.resolve(hub.ruleSet), registry: actions, write });
   registerDlqCommand(program, { openBus, write });
   await program.parseAsync(['node', 'hookhub', ...args]);
   return out;

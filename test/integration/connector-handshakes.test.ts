@@ -36,7 +36,7 @@ beforeAll(async () => {
   const connectors = new Map<string, ConnectorInstance>();
   for (const [name, [connector, raw]] of Object.entries(configs)) {
     const config = connector.configSchema.parse(raw) as ConnectorInstance['config'];
-    connectors.set(name, { name, connector: connector as unknown as Connector, config });
+    connectors.set(name, { name, connector, config });
   }
   server = new IngressServer({ connectors, bus, bodyLimit: 1024 * 1024, logger: silentLogger });
   base = `http://127.0.0.1:${await server.listen(0)}`;

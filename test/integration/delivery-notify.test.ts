@@ -6,6 +6,7 @@ import type { DeliveryWorker } from '../../src/actions/runtime/delivery-worker.t
 import { ChannelsSchema } from '../../src/actions/notify/channel-schema.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { attempts, delay, embeddedBackend, eventually, makeJob, publishJob, startSink, startWorker, type BusHandle, type Sink } from './delivery-harness.ts';
+import { arrayContaining, objectContaining } from '../helpers/matchers.ts';
 
 let handle: BusHandle;
 let sink: Sink;
@@ -36,11 +37,11 @@ describe('notify to chat channels', () => {
     expect(request?.headers['idempotency-key']).toBe(job.id);
     const body = JSON.parse(request?.body ?? '') as Record<string, unknown>;
     const expected: Record<typeof type, unknown> = {
-      slack: { text: `${message.title}: ${message.text}`, blocks: expect.arrayContaining([expect.objectContaining({ type: 'header' })]) },
+      slack: { text: `${message.title}: ${message.text}`, blocks: arrayContaining([objectContaining({ type: 'header' })]) },
       discord: { embeds: [expect.objectContaining({ title: message.title, url: message.url })] },
       teams: { type: 'message', attachments: [expect.objectContaining({ contentType: 'application/vnd.microsoft.card.adaptive' })] },
       mattermost: { attachments: [expect.objectContaining({ title: message.title, title_link: message.url })] },
-      webhook: { type: 'hookhub.notification', id: job.id, channel: 'eng', text: message.text, source: expect.objectContaining({ rule: 'rule' }) },
+      webhook: { type: 'hookhub.notification', id: job.id, channel: 'eng', text: message.text, source: objectContaining({ rule: 'rule' }) },
     };
     expect(body).toMatchObject(expected[type] as Record<string, unknown>);
   });

@@ -5,6 +5,7 @@ import { createGithubClient } from '../../src/github/github-client.ts';
 import { parseHookTarget } from '../../src/github/hook-target.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { silentLogger } from '../helpers/hub-fixtures.ts';
+import { stringContaining } from '../helpers/matchers.ts';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -43,7 +44,7 @@ describe('GitHub App installation tokens', () => {
   });
 
   it('fails with GitHub\'s message when the JWT is signed with the wrong key', async () => {
-    await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('JSON web token') });
+    await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({ status: 401, message: stringContaining('JSON web token') });
   });
 
   it('accepts a private key with escaped newlines, as environment variables carry it', async () => {

@@ -7,6 +7,7 @@ import type { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { freePort, githubHubConfig, startIngress } from '../helpers/fake-github-hub.ts';
 import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
+import { stringMatching } from '../helpers/matchers.ts';
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 let fake: FakeGithub;
@@ -39,7 +40,7 @@ describe('the GitHub App\'s own webhook (appWebhook: true)', () => {
       await sync.ready;
       const hook = owner.hooks[0];
       if (!hook) throw new Error('no app hook');
-      expect(hook.config).toMatchObject({ url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${config.server.port}/hooks/github\\?hookhub_fp=`)), secret: 's3cret', content_type: 'json' });
+      expect(hook.config).toMatchObject({ url: stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${config.server.port}/hooks/github\\?hookhub_fp=`)), secret: 's3cret', content_type: 'json' });
       expect(await registry.metrics()).toMatch(/hookhub_github_hook_changes_total\{connector="github",action="updated"\} 1/);
 
       await ingress.close();

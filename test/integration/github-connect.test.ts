@@ -5,6 +5,7 @@ import { parseHookTarget } from '../../src/github/hook-target.ts';
 import type { DesiredHook } from '../../src/github/plan-hook.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { fakeClient, githubHubConfig } from '../helpers/fake-github-hub.ts';
+import { objectContaining } from '../helpers/matchers.ts';
 
 let fake: FakeGithub;
 let desired: DesiredHook;
@@ -55,7 +56,7 @@ describe('connecting repos and orgs', () => {
     const rotated = await desiredFor('n3w-secret', '[push]');
     const result = await connectHook(client, api, rotated);
     expect(result).toMatchObject({ action: 'updated', hookId: created.hookId, changes: ['secret changed', 'events pull_request,push -> push'] });
-    expect(fake.hooks('acme/api')).toEqual([expect.objectContaining({ id: created.hookId, events: ['push'], config: expect.objectContaining({ secret: 'n3w-secret', url: rotated.markedUrl }) })]);
+    expect(fake.hooks('acme/api')).toEqual([objectContaining({ id: created.hookId, events: ['push'], config: objectContaining({ secret: 'n3w-secret', url: rotated.markedUrl }) })]);
     expect((await connectHook(client, api, rotated)).action).toBe('unchanged');
   });
 
@@ -75,7 +76,7 @@ describe('connecting repos and orgs', () => {
   it('converges when another process creates the hook between list and create (422 Hook already exists)', async () => {
     const owner = fake.addRepo('acme/api');
     const racing: typeof fetch = async (input, init) => {
-      if (init?.method === 'POST' && String(input).endsWith('/repos/acme/api/hooks') && owner.hooks.length === 0) {
+      if (init?.method === 'POST' && (input instanceof Request ? input.url : input.toString()).endsWith('/repos/acme/api/hooks') && owner.hooks.length === 0) {
         const time = new Date().toISOString();
         owner.hooks.push({ type: 'Repository', id: 77, name: 'web', active: true, events: ['push', 'pull_request'], config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' }, created_at: time, updated_at: time });
       }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubConnector } from '../../connectors/github/index.ts';
-import type { Connector } from '../../connectors/connector.ts';
 import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { eventually, silentLogger } from '../helpers/hub-fixtures.ts';
@@ -24,7 +23,7 @@ async function deliver(): Promise<{ status: number; id: string }> {
 beforeAll(async () => {
   nats = await startNatsServer();
   bus = await createNatsBus({ url: nats.url, timeoutMs: 1500 });
-  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector as unknown as Connector, config }]]);
+  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector, config }]]);
   ingress = new IngressServer({ connectors, bus, bodyLimit: 1 << 20, logger: silentLogger });
   base = `http://127.0.0.1:${await ingress.listen(0)}`;
 });

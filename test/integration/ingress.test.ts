@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubConnector } from '../../connectors/github/index.ts';
-import type { Connector } from '../../connectors/connector.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
@@ -27,7 +26,7 @@ function post(path: string, headers: Record<string, string>, body: Buffer | stri
 
 beforeAll(async () => {
   bus = await openTempEmbeddedBus();
-  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector as unknown as Connector, config }]]);
+  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector, config }]]);
   server = new IngressServer({ connectors, bus, bodyLimit: 1024 * 1024, logger: silentLogger });
   base = `http://127.0.0.1:${await server.listen(0)}`;
 });
@@ -79,7 +78,7 @@ describe('POST /hooks/<connector>', () => {
     const { headers, id } = signed(text);
     const res = await post('/hooks/gh', headers, text);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/body/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/body/);
     expect(await bus.get('events', id)).toBeUndefined();
   });
 
@@ -88,7 +87,7 @@ describe('POST /hooks/<connector>', () => {
     const { headers } = signed(big);
     const res = await post('/hooks/gh', headers, big);
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatch(/bodyLimit/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/bodyLimit/);
   });
 
   it('answers 415 to a content type the provider never sends', async () => {
@@ -100,7 +99,7 @@ describe('POST /hooks/<connector>', () => {
   it('answers 404 to an unknown connector', async () => {
     const res = await post('/hooks/nope', { 'content-type': 'application/json' }, '{}');
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toContain('unknown connector "nope"');
+    expect(((await res.json()) as { error: string }).error).toContain('unknown connector "nope"');
   });
 
   it('answers and records a GitHub ping', async () => {
@@ -138,7 +137,7 @@ describe('health', () => {
 describe('when the bus cannot persist', () => {
   it('answers 503 with Retry-After, never 202', async () => {
     const broken = await openTempEmbeddedBus();
-    const connectors = new Map([['gh', { name: 'gh', connector: githubConnector as unknown as Connector, config }]]);
+    const connectors = new Map([['gh', { name: 'gh', connector: githubConnector, config }]]);
     const ingress = new IngressServer({ connectors, bus: broken, bodyLimit: 1024 * 1024, logger: silentLogger });
     const url = `http://127.0.0.1:${await ingress.listen(0)}`;
     await broken.close();

@@ -26,7 +26,7 @@ afterAll(() => hub?.stop());
 async function show(id: string): Promise<string> {
   let out = '';
   const program = new Command('hookhub').exitOverride();
-  registerEventsCommand(program, { openBus: async () => keepOpen(hub.bus), loadRules: async () => hub.rules.getRuleSet(), registry: actions, write: (text) => void (out += text) });
+  registerEventsCommand(program, { openBus: () => Promise.resolve(keepOpen(hub.bus)), loadRules: () => Promise.resolve(hub.rules.getRuleSet()), registry: actions, write: (text) => void (out += text) });
   await program.parseAsync(['node', 'hookhub', 'events', 'show', id]);
   return out;
 }

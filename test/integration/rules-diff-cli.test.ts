@@ -72,9 +72,9 @@ describe('hookhub rules diff', () => {
   const run = async (rulesDir: string, ...args: string[]) => {
     const program = new Command('hookhub').exitOverride();
     registerRulesCommand(program, {
-      loadContext: async () => ({ rulesDir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
+      loadContext: () => Promise.resolve({ rulesDir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
       // The command closes the bus it opened; this one belongs to the test.
-      openBus: async () => ({ ...bus, query: bus.query.bind(bus), close: async () => undefined }) as EventBus,
+      openBus: () => Promise.resolve<EventBus>({ ...bus, query: bus.query.bind(bus), close: () => Promise.resolve() }),
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       setExitCode: (code) => (exitCode = code),

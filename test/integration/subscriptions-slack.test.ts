@@ -3,6 +3,7 @@ import { startHub, type RunningHub } from '../../src/hub.ts';
 import { eventually, silentLogger } from '../helpers/hub-fixtures.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { sendPullRequest, sendSlashCommand, startFakeSlack, subscriptionsHubConfig, type FakeSlack, type SlackCall } from './subscriptions-harness.ts';
+import { stringContaining } from '../helpers/matchers.ts';
 
 const posts = (slack: FakeSlack) => slack.calls.filter((c) => c.path === '/api/chat.postMessage');
 const titleOf = (call: SlackCall) => String(call.body.text);
@@ -71,7 +72,7 @@ function describeSubscriptions(name: string, busYaml: () => string) {
       const refused = await command('unsubscribe acme/api', { id: 'U_BOB', name: 'bob' });
       expect(refused.response_type).toBe('ephemeral');
       expect(refused.text).toContain('Sorry @bob, you may not change subscriptions in #eng');
-      expect(await command('subscribe acme/api pull')).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('(did you mean "pulls"?)') });
+      expect(await command('subscribe acme/api pull')).toMatchObject({ response_type: 'ephemeral', text: stringContaining('(did you mean "pulls"?)') });
       expect(await command('unsubscribe acme/api')).toEqual({ response_type: 'in_channel', text: 'Unsubscribed this channel from acme/api (by @ana).' });
       expect((await command('list')).text).toContain('This channel has no subscriptions.');
       const before = posts(slack).length;

@@ -56,7 +56,7 @@ describe('consumer health', () => {
       onRecover: (c) => events.push(`recovered ${c}`),
     });
     const probe = health.probe('workers');
-    probe.watch(async () => pending);
+    probe.watch(() => Promise.resolve(pending));
     clock += 60_000;
     await health.check();
     expect(health.stalls()).toEqual([]); // idle with nothing to do is fine

@@ -3,6 +3,7 @@
  * and each rule is exercised against a realistic event, so no example can go stale.
  */
 import { readFile } from 'node:fs/promises';
+import { loadGithubFixture, type GithubFixture } from '../../helpers/github-fixture.ts';
 import { describe, expect, it } from 'vitest';
 import { normalizeGithub } from '../../../connectors/github/normalize.ts';
 import { normalizeStripe } from '../../../connectors/stripe/normalize.ts';
@@ -14,18 +15,19 @@ import { scheduleEventType } from '../../../src/rules/rule.ts';
 import { fixedNow, testContext, testRegistry } from './test-context.ts';
 import { metaSample } from '../../../src/meta/meta-samples.ts';
 import { rejectionsEvent } from '../../../src/meta/meta-builders.ts';
+import { anyString, stringMatching } from '../../helpers/matchers.ts';
 
 const exampleContext = { ...testContext, channels: ['eng', 'payments', 'releases', 'ops'] };
 
-async function github(name: string, mutate?: (payload: Record<string, any>) => void): Promise<HubEvent> {
-  const payload = JSON.parse(await readFile(new URL(`../../../connectors/github/fixtures/${name}.json`, import.meta.url), 'utf8'));
+async function github(name: string, mutate?: (payload: GithubFixture) => void): Promise<HubEvent> {
+  const payload = await loadGithubFixture(name);
   mutate?.(payload);
   const summary = normalizeGithub(name.split('.')[0]!, payload);
   return createHubEvent({ id: `gh-${name}`, connector: 'github', data: payload, ...summary }, fixedNow);
 }
 
 async function stripe(name: string): Promise<HubEvent> {
-  const payload = JSON.parse(await readFile(new URL(`./fixtures/stripe-${name}.json`, import.meta.url), 'utf8'));
+  const payload = JSON.parse(await readFile(new URL(`./fixtures/stripe-${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
   const { id, type, time, subject, title, url } = normalizeStripe(payload);
   return createHubEvent({ id, type, time, subject, title, url, connector: 'stripe', data: payload }, fixedNow);
 }
@@ -69,7 +71,7 @@ describe('example rules', () => {
   it('upgrade-on-payment posts a JSON body that survives quotes and newlines', async () => {
     const [params] = only(await run(await stripe('payment_intent.succeeded')), 'upgrade-on-payment');
     expect(params).toMatchObject({ url: 'https://api.example.com/internal/upgrades', method: 'POST' });
-    const body = JSON.parse(JSON.stringify((params as { body: unknown }).body));
+    const body = JSON.parse(JSON.stringify((params as { body: unknown }).body)) as unknown;
     expect(body).toEqual({ userId: 'u_"quoted"\n42', plan: 'pro', amount: 4900, currency: 'USD', paymentId: 'pi_3QpSucc0000000000000001', paidAt: '2026-01-05T10:00:00.000Z' });
   });
 
@@ -85,8 +87,8 @@ describe('example rules', () => {
 
   it('prs-to-eng notifies for a ready PR and explains why a dependency bump is skipped', async () => {
     const [params] = only(await run(await github('pull_request.opened')), 'prs-to-eng');
-    expect(params).toMatchObject({ channel: 'eng', fields: [{ title: 'Author', value: expect.any(String) }, { title: 'Labels', value: 'backend' }] });
-    const bump = await run(await github('pull_request.opened', (p) => p.pull_request.labels.push({ name: 'dependencies' })));
+    expect(params).toMatchObject({ channel: 'eng', fields: [{ title: 'Author', value: anyString() }, { title: 'Labels', value: 'backend' }] });
+    const bump = await run(await github('pull_request.opened', (p) => void p.pull_request.labels.push({ name: 'dependencies' })));
     expect(bump.matched).toEqual([]);
     expect(bump.nearMisses).toMatchObject([{ rule: 'prs-to-eng', reason: 'when', failed: [{ clause: 'data.pull_request.labels.name', actual: ['backend', 'dependencies'] }] }]);
   });
@@ -134,7 +136,7 @@ describe('example rules', () => {
   it('signature-failures fires on a spike of bad signatures only', async () => {
     const window = { connector: 'github', since: '2026-01-05T09:55:00.000Z', until: '2026-01-05T10:00:00.000Z' };
     const [params] = only(await run(rejectionsEvent({ ...window, counts: { bad_signature: 12, malformed: 1 } }, fixedNow)), 'signature-failures');
-    expect(params).toMatchObject({ channel: 'ops', title: 'Webhooks refused on github', text: expect.stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/) });
+    expect(params).toMatchObject({ channel: 'ops', title: 'Webhooks refused on github', text: stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/) });
     expect((await run(rejectionsEvent({ ...window, counts: { bad_signature: 2 } }, fixedNow))).matched).toEqual([]);
   });
 

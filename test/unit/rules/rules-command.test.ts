@@ -5,6 +5,10 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerRulesCommand } from '../../../src/cli/rules-command.ts';
 import { event, fixedNow, testContext, testRegistry } from './test-context.ts';
+import { stringMatching } from '../../helpers/matchers.ts';
+
+/** `rules test --json`, as far as these tests read it. */
+type DryRunJson = { event: unknown; matched: { rule: string; jobs: { params: { text?: string } }[] }[]; nearMisses: unknown[] };
 
 const good = `rules:
   - name: prs
@@ -33,7 +37,7 @@ describe('hookhub rules', () => {
   const run = async (...args: string[]) => {
     const program = new Command('hookhub').exitOverride();
     registerRulesCommand(program, {
-      loadContext: async () => ({
+      loadContext: () => Promise.resolve({
         rulesDir: dir,
         channels: testContext.channels,
         connectors: testContext.connectors,
@@ -43,7 +47,7 @@ describe('hookhub rules', () => {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       setExitCode: (code) => (exitCode = code),
-      readStdin: async () => stdin,
+      readStdin: () => Promise.resolve(stdin),
       now: () => fixedNow,
     });
     await program.parseAsync(['rules', ...args], { from: 'user' });
@@ -84,7 +88,7 @@ describe('hookhub rules', () => {
     const ev = event({ id: 'd1', type: 'github.pull_request.opened', title: 'Add "x"', actor: 'octo', data: { number: 7, pull_request: { draft: true } } });
     stdin = JSON.stringify(ev);
     await run('test', '--event', '-', '--json');
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(stdout) as DryRunJson;
     expect(result.matched).toEqual([]);
     expect(result.nearMisses).toEqual([
       expect.objectContaining({ rule: 'prs', reason: 'when', failed: [{ clause: 'data.pull_request.draft', condition: false, actual: true }] }),
@@ -94,13 +98,13 @@ describe('hookhub rules', () => {
     const file = join(dir, 'event.json');
     await writeFile(file, JSON.stringify({ ...ev, data: { number: 7, pull_request: { draft: false } } }));
     await run('test', '--event', file, '--json');
-    const matched = JSON.parse(stdout).matched;
+    const { matched } = JSON.parse(stdout) as DryRunJson;
     expect(matched).toEqual([
       expect.objectContaining({
         rule: 'prs',
         jobs: [
           { id: 'd1:prs:0', action: 'notify', params: { channel: 'eng', text: 'Add "x" by octo' } },
-          { id: 'd1:prs:1', action: 'webhook', params: { url: 'https://example.com', secret: expect.stringMatching(/^\[redacted/), body: { n: 7 } } },
+          { id: 'd1:prs:1', action: 'webhook', params: { url: 'https://example.com', secret: stringMatching(/^\[redacted/), body: { n: 7 } } },
         ],
       }),
     ]);
@@ -117,16 +121,16 @@ describe('hookhub rules', () => {
     const file = join(dir, 'push.json');
     await writeFile(file, JSON.stringify({ ref: 'refs/heads/main' }));
     await run('test', '--event', file, '--type', 'github.push', '--json');
-    expect(JSON.parse(stdout).matched.map((m: { rule: string }) => m.rule)).toEqual(['pushes']);
+    expect((JSON.parse(stdout) as DryRunJson).matched.map((m) => m.rule)).toEqual(['pushes']);
   });
 
   it('test --sample runs a bundled provider sample through the connector, as at ingress', async () => {
     await run('test', '--sample', 'github:pull_request', '--json');
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(stdout) as DryRunJson;
     expect(result.event).toMatchObject({ type: 'github.pull_request.opened', connector: 'github' });
     expect(result.matched).toEqual([expect.objectContaining({ rule: 'prs', jobs: [expect.objectContaining({ action: 'notify' }), expect.anything()] })]);
     // title and actor come from the connector's normalization, not from the test.
-    expect(result.matched[0].jobs[0].params.text).toMatch(/^.+ by .+$/);
+    expect(result.matched[0]?.jobs[0]?.params.text).toMatch(/^.+ by .+$/);
   });
 
   it('test --sample with --event signs and normalizes the user\'s own raw payload', async () => {
@@ -145,7 +149,7 @@ describe('hookhub rules', () => {
 
   it('list shows every rule, including disabled and scheduled ones', async () => {
     await run('list', '--json');
-    expect(JSON.parse(stdout).map((r: { name: string; enabled: boolean }) => [r.name, r.enabled])).toEqual([['prs', true], ['pushes', true], ['weekly', false]]);
+    expect((JSON.parse(stdout) as { name: string; enabled: boolean }[]).map((r) => [r.name, r.enabled])).toEqual([['prs', true], ['pushes', true], ['weekly', false]]);
     stdout = '';
     await run('list');
     expect(stdout).toMatch(/^RULE\s+TRIGGER\s+ACTIONS\s+WHERE\n/);

@@ -94,12 +94,12 @@ describe('templated params', () => {
       fc.property(fc.string({ unit: 'grapheme' }), fc.string(), fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), (s, title, n) => {
         const ev = event({ type: 'github.push', title, data: { s, n } });
         const out = renderParams(compiled, ev, extra) as { body: { text: string; nested: [string, { deep: string }]; n: unknown } };
-        const reparsed = JSON.parse(JSON.stringify(out));
+        const reparsed = JSON.parse(JSON.stringify(out)) as typeof out;
         expect(reparsed.body.nested[0]).toBe(s);
         expect(reparsed.body.nested[1].deep).toBe(`${s} tail`);
         expect(out.body.n).toBe(n);
         // A hand-written JSON string template stays valid with escapeJson.
-        expect(JSON.parse(String(render('{"t":"{{escapeJson data.s}}"}', ev))).t).toBe(s);
+        expect((JSON.parse(String(render('{"t":"{{escapeJson data.s}}"}', ev))) as { t: string }).t).toBe(s);
       }),
     );
   });

@@ -27,7 +27,7 @@ function testAction(type: string, paramsSchema: z.ZodType<Record<string, unknown
     type,
     paramsSchema,
     destination: (params) => String(params.channel ?? params.url),
-    execute: async () => ({}),
+    execute: () => Promise.resolve({}),
   };
 }
 

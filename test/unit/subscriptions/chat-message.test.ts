@@ -7,6 +7,7 @@ import { createHubEvent, type HubEvent } from '../../../src/events/hub-event.ts'
 import { chatMessageFor } from '../../../src/subscriptions/chat-message.ts';
 import { discordCard, mattermostCard, slackCard } from '../../../src/subscriptions/render-card.ts';
 import { connectorContext, signedRequest } from '../../helpers/connector-request.ts';
+import { anyString, stringContaining, stringMatching } from '../../helpers/matchers.ts';
 
 interface WebhookDefinition {
   name: string;
@@ -47,7 +48,7 @@ describe('chat messages per feature', () => {
 
   it('pull request: card with state, author, labels, branches, threaded per PR', async () => {
     const message = chatMessageFor(await githubEvent('pull_request'));
-    expect(message.card).toMatchObject({ title: expect.stringMatching(/^PR #\d+ /), state: expect.any(String), context: expect.stringContaining('/') });
+    expect(message.card).toMatchObject({ title: stringMatching(/^PR #\d+ /), state: anyString(), context: stringContaining('/') });
     expect(message.card.fields.map((f) => f.title)).toEqual(expect.arrayContaining(['State', 'Author', 'Branch']));
     expect(message.thread?.key).toMatch(/^[^#]+\/[^#]+#\d+$/);
   });
@@ -71,7 +72,7 @@ describe('chat messages per feature', () => {
     expect(card.text).toBe('`abcdef1` Fix the thing — ana');
   });
 
-  it('CI failure: failing job, step and link', async () => {
+  it('CI failure: failing job, step and link', () => {
     const event = createHubEvent({
       id: 'j', type: 'github.workflow_job.completed', connector: 'gh', data: {
         repository: { full_name: 'acme/api' },
@@ -97,7 +98,7 @@ describe('chat messages per feature', () => {
     const ctx = connectorContext(gitlabConnector, { type: 'gitlab', secret: 'x' }, now, 'gl');
     const event = async (file: string) => {
       const body = readFileSync(new URL(`../../../connectors/gitlab/fixtures/${file}`, import.meta.url));
-      const kind = JSON.parse(body.toString()).object_kind as string;
+      const { object_kind: kind } = JSON.parse(body.toString()) as { object_kind: string };
       const headers = gitlabConnector.sign(body, ctx, { id: `gl-${file}`, event: kind });
       const request = { method: 'POST', url: '/hooks/gl', headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body };
       return (await gitlabConnector.handle(request, ctx)).events[0]!;

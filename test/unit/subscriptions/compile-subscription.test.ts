@@ -19,7 +19,7 @@ const settings = SubscriptionsConfigSchema.parse({});
 beforeAll(async () => {
   bus = await openTempEmbeddedBus();
   const chat = createChatAction({ store: createSubscriptionStore(bus), gate: createNoiseGate({ bus, now: () => new Date() }), bus, settings });
-  context = { registry: { chat: chat as never }, channels: [], connectors: ['github', 'stripe', 'razorpay', 'gitlab', 'slack'], connectorTypes: { github: 'github', slack: 'slack' } };
+  context = { registry: { chat }, channels: [], connectors: ['github', 'stripe', 'razorpay', 'gitlab', 'slack'], connectorTypes: { github: 'github', slack: 'slack' } };
 });
 afterAll(() => bus.close());
 

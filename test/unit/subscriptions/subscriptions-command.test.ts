@@ -13,7 +13,7 @@ describe('hookhub subscriptions list|export|remove', () => {
     const p = new Command('hookhub').exitOverride();
     registerSubscriptionsCommand(p, {
       // The command closes the bus it is given: hand it a view whose close() is a no-op.
-      open: async () => ({ bus: { ...bus, kv: (b: string) => bus.kv(b), close: async () => undefined } as EventBus, context: { registry: {}, channels: [], connectors: [] }, settings: SubscriptionsConfigSchema.parse({}) }),
+      open: () => Promise.resolve({ bus: { ...bus, kv: (b: string) => bus.kv(b), close: () => Promise.resolve() }, context: { registry: {}, channels: [], connectors: [] }, settings: SubscriptionsConfigSchema.parse({}) }),
       write: (text) => void (output += text),
     });
     return p;

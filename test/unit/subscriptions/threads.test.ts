@@ -18,12 +18,13 @@ function recordingPoster() {
       calls.push(`post ${card.title}${parent ? ` in ${parent}` : ''}`);
       return `m${++n}`;
     },
-    async reply(_channel, text, parent) {
+    reply(_channel, text, parent) {
       calls.push(`reply "${text}" in ${parent}`);
-      return `m${++n}`;
+      return Promise.resolve(`m${++n}`);
     },
-    async update(_channel, id, card) {
+    update(_channel, id, card) {
       calls.push(`update ${id} to ${card.state}`);
+      return Promise.resolve();
     },
   };
   return { poster, calls, gate, release: () => release?.() };

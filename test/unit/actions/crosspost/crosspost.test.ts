@@ -26,8 +26,8 @@ const mastodon: FakeHandler = (req) => {
   if (req.method !== 'POST' || req.path !== '/api/v1/statuses') return { status: 404, body: { error: 'Record not found' } };
   if (req.headers.authorization !== 'Bearer masto-token') return { status: 401, body: { error: 'The access token is invalid' } };
   const body = jsonBody(req);
-  const status = String(body.status ?? '');
-  const length = [...status.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length + [...String(body.spoiler_text ?? '')].length;
+  const status = typeof body.status === 'string' ? body.status : '';
+  const length = [...status.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length + [...(typeof body.spoiler_text === 'string' ? body.spoiler_text : '')].length;
   if (length > 500) return { status: 422, body: { error: 'Validation failed: Text character limit of 500 exceeded' } };
   return { status: 200, body: { id: '1101', url: 'https://mastodon.example/@hub/1101', visibility: body.visibility } };
 };

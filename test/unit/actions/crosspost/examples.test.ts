@@ -1,5 +1,5 @@
 /** The opt-in automation examples (rules/automations) load with the real registry and render sensible jobs. */
-import { readFile } from 'node:fs/promises';
+import { loadGithubFixture, type GithubFixture } from '../../../helpers/github-fixture.ts';
 import { describe, expect, it } from 'vitest';
 import { normalizeGithub } from '../../../../connectors/github/normalize.ts';
 import { CiParamsSchema } from '../../../../src/actions/ci/ci-params.ts';
@@ -10,6 +10,7 @@ import { createHubEvent, type HubEvent } from '../../../../src/events/hub-event.
 import { dryRun } from '../../../../src/rules/dry-run.ts';
 import { loadRuleSet } from '../../../../src/rules/load-rule-set.ts';
 import { testJob } from '../ci/fake-api.ts';
+import { stringMatching } from '../../../helpers/matchers.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
 /** The variables the examples read; in the hub they come from the environment. */
@@ -20,8 +21,8 @@ const vars = {
 };
 const context = { registry: actions, channels: ['marketing'], connectors: ['github', 'stripe', 'meta'], vars };
 
-async function githubEvent(name: string, mutate?: (p: Record<string, any>) => void): Promise<HubEvent> {
-  const payload = JSON.parse(await readFile(new URL(`../../../../connectors/github/fixtures/${name}.json`, import.meta.url), 'utf8'));
+async function githubEvent(name: string, mutate?: (p: GithubFixture) => void): Promise<HubEvent> {
+  const payload = await loadGithubFixture(name);
   mutate?.(payload);
   return createHubEvent({ id: `gh-${name}`, connector: 'github', data: payload, ...normalizeGithub(name.split('.')[0]!, payload) }, now);
 }
@@ -55,7 +56,7 @@ describe('automation examples', () => {
     const posts = jobs.slice(0, 2).map((j) => CrosspostParamsSchema.parse(j.params));
     const bluesky = preparePost(posts[1]!, testJob('crosspost'));
     expect(bluesky.text).toBe('api v2.4.0 is out! #release github.com/acme/api/release...');
-    expect(jobs[2]?.params.approval).toEqual({ channel: 'marketing', url: 'https://hooks.example.com', secret: expect.stringMatching(/^\[redacted/), expires: '24h' });
+    expect(jobs[2]?.params.approval).toEqual({ channel: 'marketing', url: 'https://hooks.example.com', secret: stringMatching(/^\[redacted/), expires: '24h' });
   });
 
   it('prereleases are not announced', async () => {

@@ -20,7 +20,7 @@ async function run(...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('hookhub').exitOverride();
   registerReportCommand(program, {
-    open: async () => ({ bus: f.bus, ruleSet: loaded.ruleSet, channels: {}, fetch, close: async () => undefined }),
+    open: () => Promise.resolve({ bus: f.bus, ruleSet: loaded.ruleSet, channels: {}, fetch, close: () => Promise.resolve() }),
     write: (text) => (out += text),
     now: () => new Date('2026-11-30T07:00:00Z'),
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../../../src/errors.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import { httpOutcome, RESPONSE_SNIPPET_BYTES } from '../../../../src/actions/runtime/http-outcome.ts';
+import { stringContaining } from '../../../helpers/matchers.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
@@ -58,7 +59,7 @@ describe('error classification', () => {
   it('treats timeouts and unknown errors as retryable', () => {
     expect(classifyError(new DOMException('t', 'TimeoutError'), 15_000)).toEqual({ kind: 'retry', message: 'timed out after 15000 ms' });
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    expect(classifyError(refused, 15_000)).toMatchObject({ kind: 'retry', message: expect.stringContaining('ECONNREFUSED') });
+    expect(classifyError(refused, 15_000)).toMatchObject({ kind: 'retry', message: stringContaining('ECONNREFUSED') });
     expect(classifyError('weird', 15_000)).toMatchObject({ kind: 'retry', message: 'weird' });
   });
 });

@@ -65,14 +65,14 @@ describe('guarded fetch', () => {
   });
 
   it('blocks a public-looking name whose DNS answer is private (checked, not trusted)', async () => {
-    const guard = createOutboundGuard({}, { resolveHost: async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }] });
+    const guard = createOutboundGuard({}, { resolveHost: () => Promise.resolve([{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }]) });
     await expect(guard.fetch('http://rebind.example/')).rejects.toThrow(/10\.0\.0\.7 is a private address/);
     guard.close();
   });
 
   it('connects to the checked address, not a fresh DNS answer', async () => {
     // The name "sink.test" does not exist: only the pinned answer from the policy check can reach the server.
-    const guard = createOutboundGuard({ allow: ['127.0.0.1'] }, { resolveHost: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const guard = createOutboundGuard({ allow: ['127.0.0.1'] }, { resolveHost: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]) });
     const response = await guard.fetch(`http://sink.test:${port}/x`, { method: 'POST', body: 'hi' });
     expect(await response.text()).toBe('ok POST');
     guard.close();

@@ -29,7 +29,7 @@ describe('github connector: verification', () => {
         actor: 'octocat',
         connector: 'test',
         time: now.toISOString(),
-        data: JSON.parse(prBody.toString('utf8')),
+        data: JSON.parse(prBody.toString('utf8')) as unknown,
       }),
     ]);
   });

@@ -108,7 +108,7 @@ describe('razorpay connector: normalization of every fixture', () => {
         id: meta.id,
         source: '/connectors/razorpay',
         connector: 'razorpay',
-        data: JSON.parse(body.toString()),
+        data: JSON.parse(body.toString()) as unknown,
       });
     });
   }

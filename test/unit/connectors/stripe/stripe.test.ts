@@ -27,7 +27,7 @@ describe('stripe connector: verification', () => {
         title: 'payment_intent.succeeded pi_3PGkZ2LkdIwHu7ix0x8bHXyF (20.00 USD)',
         url: 'https://dashboard.stripe.com/test/payments/pi_3PGkZ2LkdIwHu7ix0x8bHXyF',
         time: '2024-05-14T12:00:03.000Z',
-        data: JSON.parse(body.toString('utf8')),
+        data: JSON.parse(body.toString('utf8')) as unknown,
       }),
     ]);
     expect(events[0]).not.toHaveProperty('actor');
