@@ -55,7 +55,13 @@ export async function benchEndToEnd(settings: E2eSettings): Promise<{ hub: E2eRe
   const reference = await run(
     (sinkPort) =>
       startTsProcess('bench/reference/reference-server.ts', [
-        '--secret', BENCH_SECRET, '--sqlite', join(dir, 'ref.db'), '--batch', '--forward', `http://127.0.0.1:${sinkPort}/sink`,
+        '--secret',
+        BENCH_SECRET,
+        '--sqlite',
+        join(dir, 'ref.db'),
+        '--batch',
+        '--forward',
+        `http://127.0.0.1:${sinkPort}/sink`,
       ]),
     settings,
   );

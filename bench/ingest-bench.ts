@@ -43,7 +43,10 @@ const LOAD = 'bench/load/ingest-load.ts';
 const REFERENCE = 'bench/reference/reference-server.ts';
 
 /** Warm up, then measure one server with the load generator. */
-export async function measure(server: NodeProcess, settings: Pick<IngestSettings, 'seconds' | 'warmupSeconds' | 'connections'>): Promise<LoadResult> {
+export async function measure(
+  server: NodeProcess,
+  settings: Pick<IngestSettings, 'seconds' | 'warmupSeconds' | 'connections'>,
+): Promise<LoadResult> {
   const base = ['--url', server.url, '--secret', BENCH_SECRET, '--connections', String(settings.connections)];
   await runTsJson(LOAD, [...base, '--seconds', String(settings.warmupSeconds)], (settings.warmupSeconds + 60) * 1000);
   return runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
@@ -117,6 +120,10 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       ],
       diagnostics: [{ label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded') }],
     },
-    { backend: 'nats', hub: pick('hub-nats'), references: [{ label: 'node:http + HMAC + awaited JetStream publish', result: pick('ref-nats') }] },
+    {
+      backend: 'nats',
+      hub: pick('hub-nats'),
+      references: [{ label: 'node:http + HMAC + awaited JetStream publish', result: pick('ref-nats') }],
+    },
   ];
 }

@@ -45,6 +45,12 @@ export async function benchMemory(workDir: string, events: number): Promise<{ hu
   const port = await freePort();
   const file = writeHubConfig({ dir, port, bus: { type: 'embedded', path: join(dir, 'hookhub.db') } });
   const hub = await feed(await startHubProcess(file, port), events);
-  const ref = await startTsProcess('bench/reference/reference-server.ts', ['--secret', BENCH_SECRET, '--sqlite', join(dir, 'ref.db'), '--batch']);
+  const ref = await startTsProcess('bench/reference/reference-server.ts', [
+    '--secret',
+    BENCH_SECRET,
+    '--sqlite',
+    join(dir, 'ref.db'),
+    '--batch',
+  ]);
   return { hub, reference: await feed(ref, events) };
 }

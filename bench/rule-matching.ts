@@ -28,7 +28,7 @@ const ACTIONS = ['opened', 'closed', 'created', 'deleted'];
 /** A deterministic pseudo-random sequence, so every run measures the same rules and events. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 /** Rules like real ones: mostly exact types, some `provider.event.*` and `provider.**`, each with a when. */
@@ -38,8 +38,18 @@ export function generateRules(count: number, seed = 1): string {
   const lines = ['rules:'];
   for (let i = 0; i < count; i++) {
     const r = next();
-    const on = r < 0.6 ? `${pick(PROVIDERS)}.${pick(EVENTS)}.${pick(ACTIONS)}` : r < 0.9 ? `${pick(PROVIDERS)}.${pick(EVENTS)}.*` : `${pick(PROVIDERS)}.**`;
-    lines.push(`  - name: rule-${i}`, `    on: ${on}`, `    when: { data.repo: { $in: [r${i % 7}, r${(i + 3) % 7}] } }`, `    do: [{ bench: { text: "{{title}}" } }]`);
+    const on =
+      r < 0.6
+        ? `${pick(PROVIDERS)}.${pick(EVENTS)}.${pick(ACTIONS)}`
+        : r < 0.9
+          ? `${pick(PROVIDERS)}.${pick(EVENTS)}.*`
+          : `${pick(PROVIDERS)}.**`;
+    lines.push(
+      `  - name: rule-${i}`,
+      `    on: ${on}`,
+      `    when: { data.repo: { $in: [r${i % 7}, r${(i + 3) % 7}] } }`,
+      `    do: [{ bench: { text: "{{title}}" } }]`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -48,14 +58,29 @@ export function generateEvents(count: number, seed = 2): HubEvent[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   return Array.from({ length: count }, (_, i) =>
-    createHubEvent({ id: `e${i}`, type: `${pick(PROVIDERS)}.${pick(EVENTS)}.${pick(ACTIONS)}`, connector: 'bench', title: 't', data: { repo: `r${i % 7}` } }),
+    createHubEvent({
+      id: `e${i}`,
+      type: `${pick(PROVIDERS)}.${pick(EVENTS)}.${pick(ACTIONS)}`,
+      connector: 'bench',
+      title: 't',
+      data: { repo: `r${i % 7}` },
+    }),
   );
 }
 
-const benchAction: Action = { type: 'bench', paramsSchema: z.object({ text: z.string() }), destination: () => 'bench', execute: () => Promise.resolve({}) };
+const benchAction: Action = {
+  type: 'bench',
+  paramsSchema: z.object({ text: z.string() }),
+  destination: () => 'bench',
+  execute: () => Promise.resolve({}),
+};
 
 export function loadBenchRules(count: number): RuleSet {
-  const result = compileRuleSources([{ file: 'bench.yaml', text: generateRules(count) }], { registry: { bench: benchAction }, channels: [], connectors: ['bench'] });
+  const result = compileRuleSources([{ file: 'bench.yaml', text: generateRules(count) }], {
+    registry: { bench: benchAction },
+    channels: [],
+    connectors: ['bench'],
+  });
   if (!result.ok) throw new Error(`bench rules did not compile: ${result.diagnostics[0]?.message}`);
   return result.ruleSet;
 }
@@ -85,20 +110,36 @@ export function measureRuleMatching(options: { sizes?: readonly number[]; minMs?
   return sizes.map((size) => {
     const ruleSet = loadBenchRules(size);
     for (const event of events.slice(0, 200)) {
-      const a = ruleSet.match(event).map((r) => r.name).join();
-      const b = matchLinear(ruleSet.rules, event).map((r) => r.name).join();
+      const a = ruleSet
+        .match(event)
+        .map((r) => r.name)
+        .join();
+      const b = matchLinear(ruleSet.rules, event)
+        .map((r) => r.name)
+        .join();
       if (a !== b) throw new Error(`index and linear scan disagree on ${event.type}: ${a} vs ${b}`);
     }
     const indexed = throughput(events, (e) => ruleSet.match(e), minMs);
     const linear = throughput(events, (e) => matchLinear(ruleSet.rules, e), minMs);
-    return { rules: size, indexedPerSec: indexed.perSec, linearPerSec: linear.perSec, speedup: indexed.perSec / linear.perSec, matchesPerEvent: indexed.matches };
+    return {
+      rules: size,
+      indexedPerSec: indexed.perSec,
+      linearPerSec: linear.perSec,
+      speedup: indexed.perSec / linear.perSec,
+      matchesPerEvent: indexed.matches,
+    };
   });
 }
 
 export function formatRuleMatching(results: readonly RuleMatchingResult[]): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US');
-  const rows = results.map((r) => `| ${int(r.rules)} | ${int(r.indexedPerSec)} | ${int(r.linearPerSec)} | ${r.speedup.toFixed(1)}× | ${r.matchesPerEvent.toFixed(2)} |`);
-  return ['| rules | indexed events/s | linear scan events/s | speedup | matches/event |', '|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  const rows = results.map(
+    (r) =>
+      `| ${int(r.rules)} | ${int(r.indexedPerSec)} | ${int(r.linearPerSec)} | ${r.speedup.toFixed(1)}× | ${r.matchesPerEvent.toFixed(2)} |`,
+  );
+  return ['| rules | indexed events/s | linear scan events/s | speedup | matches/event |', '|---:|---:|---:|---:|---:|', ...rows].join(
+    '\n',
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -27,7 +27,9 @@ const nats = await startNatsServer();
 try {
   step('ingest: hookhub and references, embedded and nats');
   const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
-  rows.push(...ingestRows(await benchIngest({ ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs }), GOAL));
+  rows.push(
+    ...ingestRows(await benchIngest({ ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs }), GOAL),
+  );
   step('rule matching');
   rows.push(...benchRules());
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);

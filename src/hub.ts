@@ -67,7 +67,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     metrics,
     stallAfterMs: config.readiness.stallAfter,
-    onStall: (stall) => meta.consumerChanged({ consumer: stall.consumer, state: 'stalled', since: new Date(now().getTime() - stall.idleSeconds * 1000).toISOString(), pending: stall.pending }),
+    onStall: (stall) =>
+      meta.consumerChanged({
+        consumer: stall.consumer,
+        state: 'stalled',
+        since: new Date(now().getTime() - stall.idleSeconds * 1000).toISOString(),
+        pending: stall.pending,
+      }),
     onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
   });
   health.start(Math.min(5_000, config.readiness.stallAfter / 2));
@@ -81,7 +87,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const roles = options.roles ?? ALL_ROLES;
   const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble, health) : undefined;
   const route = roles.has('router');
-  const rules = await startRules(config, { registry, bus, logger, now, vars: options.env?.vars ?? {}, subscriptions, builtinRules: rulesChecks.rules, route, onReloadFailed: meta.reloadFailed, metrics, health });
+  const rules = await startRules(config, {
+    registry,
+    bus,
+    logger,
+    now,
+    vars: options.env?.vars ?? {},
+    subscriptions,
+    builtinRules: rulesChecks.rules,
+    route,
+    onReloadFailed: meta.reloadFailed,
+    metrics,
+    health,
+  });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();
@@ -102,7 +120,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),
     bus,
     bodyLimit: config.server.bodyLimit,
-    limits: { headersTimeoutMs: config.server.headersTimeout, requestTimeoutMs: config.server.requestTimeout, maxConnections: config.server.maxConnections },
+    limits: {
+      headersTimeoutMs: config.server.headersTimeout,
+      requestTimeoutMs: config.server.requestTimeout,
+      maxConnections: config.server.maxConnections,
+    },
     logger,
     now,
     metrics,
@@ -144,7 +166,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
 }
 
-function startWorker(options: HubOptions, bus: EventBus, metrics: ReturnType<typeof createMetrics>, now: () => Date, registry: ActionRegistry, trouble: DeliveryTrouble, health: ConsumerHealth): DeliveryWorker {
+function startWorker(
+  options: HubOptions,
+  bus: EventBus,
+  metrics: ReturnType<typeof createMetrics>,
+  now: () => Date,
+  registry: ActionRegistry,
+  trouble: DeliveryTrouble,
+  health: ConsumerHealth,
+): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     bus,

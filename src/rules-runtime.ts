@@ -72,14 +72,34 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
     onChange: (next) => {
       ruleSet = next;
     },
-    ...(deps.onReloadFailed ? { onError: (diagnostics) => deps.onReloadFailed?.(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), config.rulesDir) } : {}),
+    ...(deps.onReloadFailed
+      ? {
+          onError: (diagnostics) =>
+            deps.onReloadFailed?.(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), config.rulesDir),
+        }
+      : {}),
     logger,
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router = deps.route === false ? undefined : createRuleRouter({ bus, getRuleSet, registry, logger, now, ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.health ? { health: deps.health } : {}) });
+  const router =
+    deps.route === false
+      ? undefined
+      : createRuleRouter({
+          bus,
+          getRuleSet,
+          registry,
+          logger,
+          now,
+          ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}),
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(deps.health ? { health: deps.health } : {}),
+        });
   router?.start();
-  logger.info({ rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 }, 'rules loaded');
+  logger.info(
+    { rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 },
+    'rules loaded',
+  );
   return {
     getRuleSet,
     degraded: () => watcher.degraded,

@@ -34,7 +34,12 @@ export function writeHubConfig(spec: HubConfigSpec): string {
     connectors: spec.connectors ?? { github: { type: 'github', secret: BENCH_SECRET } },
     rules: rulesDir,
     ...(spec.allowlist || spec.deliveryTimeout
-      ? { delivery: { ...(spec.allowlist ? { allowlist: [...spec.allowlist] } : {}), ...(spec.deliveryTimeout ? { timeout: spec.deliveryTimeout } : {}) } }
+      ? {
+          delivery: {
+            ...(spec.allowlist ? { allowlist: [...spec.allowlist] } : {}),
+            ...(spec.deliveryTimeout ? { timeout: spec.deliveryTimeout } : {}),
+          },
+        }
       : {}),
     ...(spec.stallAfter ? { readiness: { stallAfter: spec.stallAfter } } : {}),
   };

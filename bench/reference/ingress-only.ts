@@ -23,4 +23,11 @@ const ingress = new IngressServer({
 });
 const port = await ingress.listen(0, '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
-process.once('SIGTERM', () => void ingress.close().then(() => bus.close()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void ingress
+      .close()
+      .then(() => bus.close())
+      .then(() => process.exit(0)),
+);

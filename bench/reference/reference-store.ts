@@ -66,7 +66,11 @@ function openBatchedSqlite(path: string): ReferenceStore {
     write: (id, body) =>
       new Promise((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush);
-        queue.push({ id, body, done: (err) => (err ? reject(err instanceof Error ? err : new Error('commit failed', { cause: err })) : resolve()) });
+        queue.push({
+          id,
+          body,
+          done: (err) => (err ? reject(err instanceof Error ? err : new Error('commit failed', { cause: err })) : resolve()),
+        });
       }),
     close: () => {
       db.close();

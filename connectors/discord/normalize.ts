@@ -48,8 +48,6 @@ function discordTitle(p: Record<string, unknown>): string | undefined {
   const name = pickString(p, 'data', 'name');
   if (name === undefined) return pickString(p, 'data', 'custom_id');
   const options = pick(p, 'data', 'options');
-  const args = (Array.isArray(options) ? options : [])
-    .map((o) => `${pickString(o, 'name') ?? '?'}=${toText(pick(o, 'value'))}`)
-    .join(' ');
+  const args = (Array.isArray(options) ? options : []).map((o) => `${pickString(o, 'name') ?? '?'}=${toText(pick(o, 'value'))}`).join(' ');
   return args.length > 0 ? `/${name} ${args}` : `/${name}`;
 }

@@ -40,7 +40,12 @@ export const GenericHmacSchema = z
     }
     // A timestamp the signature does not cover proves nothing: anyone replaying a body can put a fresh one beside it.
     if (hmac.timestampHeader && !names.includes('timestamp')) {
-      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'timestampHeader is only checked when the signature covers it: add {timestamp} to signedContent (e.g. "{timestamp}.{body}"), or drop timestampHeader' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timestampHeader'],
+        message:
+          'timestampHeader is only checked when the signature covers it: add {timestamp} to signedContent (e.g. "{timestamp}.{body}"), or drop timestampHeader',
+      });
     }
     if (names.includes('id') && !hmac.idHeader) {
       ctx.addIssue({ code: 'custom', path: ['idHeader'], message: '{id} in signedContent needs idHeader' });
@@ -55,7 +60,10 @@ export const GenericApiKeySchema = z.strictObject({
 });
 
 export const GenericBasicSchema = z.strictObject({
-  username: z.string().min(1).refine((u) => !u.includes(':'), { error: 'a basic-auth username cannot contain ":"' }),
+  username: z
+    .string()
+    .min(1)
+    .refine((u) => !u.includes(':'), { error: 'a basic-auth username cannot contain ":"' }),
   password: SecretListSchema,
 });
 
@@ -70,7 +78,9 @@ const ExtractSchema = z
 export const GenericConfigSchema = z.strictObject({
   type: z.literal('generic'),
   /** The event type prefix: `provider: acme` gives `acme.<event>`. */
-  provider: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'provider must be lowercase letters, digits, _ or - (it prefixes event types)' }),
+  provider: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'provider must be lowercase letters, digits, _ or - (it prefixes event types)' }),
   verify: z
     .strictObject({
       hmac: GenericHmacSchema.optional(),

@@ -12,7 +12,8 @@ export function valueAtPath(value: unknown, path: string): string | undefined {
   let current = value;
   for (const key of path.split('.')) {
     if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
-    else if (typeof current === 'object' && current !== null && !Array.isArray(current)) current = (current as Record<string, unknown>)[key];
+    else if (typeof current === 'object' && current !== null && !Array.isArray(current))
+      current = (current as Record<string, unknown>)[key];
     else return undefined;
   }
   if (typeof current === 'number' && Number.isFinite(current)) return String(current);

@@ -56,7 +56,10 @@ export const GithubConfigSchema = z
     repos: z.array(z.string().regex(REPO, { error: 'repos entries look like owner/repo' })).optional(),
     orgs: z.array(z.string().regex(ORG, { error: 'orgs entries are organization logins, like acme' })).optional(),
     /** Webhook events to subscribe to. Default `['*']` (everything; filter with rules). */
-    events: z.array(z.string().regex(/^(\*|[a-z_]+)$/, { error: 'events are GitHub event names like push, pull_request, or *' })).min(1).optional(),
+    events: z
+      .array(z.string().regex(/^(\*|[a-z_]+)$/, { error: 'events are GitHub event names like push, pull_request, or *' }))
+      .min(1)
+      .optional(),
     /** Base URL GitHub reaches the hub at; default `server.publicUrl`. The hook URL is `<publicUrl>/hooks/<name>`. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** A personal access token (classic: `admin:repo_hook`/`admin:org_hook`; fine-grained: Webhooks read & write). */
@@ -77,7 +80,10 @@ export const GithubConfigSchema = z
     const message = `${covered.join(', ')} belong${covered.length === 1 ? 's' : ''} to an org that is also listed: each event would arrive twice (once per hook); drop ${covered.length === 1 ? 'it' : 'them'} from repos`;
     ctx.addIssue({ code: 'custom', path: ['repos'], message });
   })
-  .refine((c) => !c.appWebhook || c.app, { error: 'appWebhook needs app { appId, privateKey } (the App webhook is managed with the App\'s JWT)', path: ['appWebhook'] })
+  .refine((c) => !c.appWebhook || c.app, {
+    error: "appWebhook needs app { appId, privateKey } (the App webhook is managed with the App's JWT)",
+    path: ['appWebhook'],
+  })
   .refine((c) => !c.app || c.app.installationId !== undefined || (!c.repos?.length && !c.orgs?.length), {
     error: 'repos/orgs with app need app.installationId (the installation that may manage their hooks)',
     path: ['app'],

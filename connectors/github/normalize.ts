@@ -15,9 +15,27 @@ const REF_EVENTS = new Set(['push', 'create', 'delete']);
 
 /** Payload keys holding "the thing this event is about", most specific first, for `url`. */
 const MAIN_OBJECTS = [
-  'comment', 'review', 'pull_request', 'issue', 'discussion', 'release', 'workflow_run', 'workflow_job',
-  'check_run', 'alert', 'security_advisory', 'deployment', 'milestone', 'project', 'team', 'member',
-  'package', 'forkee', 'commit', 'repository', 'organization',
+  'comment',
+  'review',
+  'pull_request',
+  'issue',
+  'discussion',
+  'release',
+  'workflow_run',
+  'workflow_job',
+  'check_run',
+  'alert',
+  'security_advisory',
+  'deployment',
+  'milestone',
+  'project',
+  'team',
+  'member',
+  'package',
+  'forkee',
+  'commit',
+  'repository',
+  'organization',
 ] as const;
 
 /**
@@ -45,8 +63,7 @@ export function githubEventType(event: string, payload: Record<string, unknown>)
 function githubSubject(event: string, p: Record<string, unknown>): string | undefined {
   const repo = pickString(p, 'repository', 'full_name');
   if (repo === undefined) return accountOf(p);
-  const number = pickNumber(p, 'pull_request', 'number') ?? pickNumber(p, 'issue', 'number')
-    ?? pickNumber(p, 'discussion', 'number');
+  const number = pickNumber(p, 'pull_request', 'number') ?? pickNumber(p, 'issue', 'number') ?? pickNumber(p, 'discussion', 'number');
   if (number !== undefined) return `${repo}#${number}`;
   const ref = pickString(p, 'ref');
   if (REF_EVENTS.has(event) && ref !== undefined) return `${repo}@${ref.replace(/^refs\/(heads|tags)\//, '')}`;
@@ -55,13 +72,15 @@ function githubSubject(event: string, p: Record<string, unknown>): string | unde
 
 /** Organization- and account-level events (installation, sponsorship, marketplace) have no repository. */
 function accountOf(p: Record<string, unknown>): string | undefined {
-  return pickString(p, 'security_advisory', 'ghsa_id')
-    ?? pickString(p, 'organization', 'login')
-    ?? pickString(p, 'installation', 'account', 'login')
-    ?? pickString(p, 'sponsorship', 'sponsorable', 'login')
-    ?? pickString(p, 'marketplace_purchase', 'account', 'login')
-    ?? pickString(p, 'enterprise', 'slug')
-    ?? pickString(p, 'sender', 'login');
+  return (
+    pickString(p, 'security_advisory', 'ghsa_id') ??
+    pickString(p, 'organization', 'login') ??
+    pickString(p, 'installation', 'account', 'login') ??
+    pickString(p, 'sponsorship', 'sponsorable', 'login') ??
+    pickString(p, 'marketplace_purchase', 'account', 'login') ??
+    pickString(p, 'enterprise', 'slug') ??
+    pickString(p, 'sender', 'login')
+  );
 }
 
 function githubUrl(event: string, p: Record<string, unknown>): string | undefined {

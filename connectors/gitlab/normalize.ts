@@ -52,13 +52,20 @@ function gitlabTitle(p: Record<string, unknown>): string | undefined {
   const kind = pickString(p, 'object_kind');
   const status = pickString(p, 'object_attributes', 'status') ?? pickString(p, 'build_status') ?? pickString(p, 'status');
   switch (kind) {
-    case 'push': return firstLine(lastCommit(p, 'message'));
-    case 'tag_push': return pickString(p, 'ref')?.replace(/^refs\/tags\//, 'tag ');
-    case 'note': return firstLine(pickString(p, 'object_attributes', 'note'));
-    case 'pipeline': return `pipeline ${pickNumber(p, 'object_attributes', 'id') ?? ''} ${status ?? ''}`.replace(/\s+/g, ' ').trim();
-    case 'build': return [pickString(p, 'build_name'), status].filter(Boolean).join(' ') || undefined;
-    case 'deployment': return [pickString(p, 'environment'), status].filter(Boolean).join(' ') || undefined;
-    default: return pickString(p, 'object_attributes', 'title') ?? pickString(p, 'object_attributes', 'name') ?? pickString(p, 'name');
+    case 'push':
+      return firstLine(lastCommit(p, 'message'));
+    case 'tag_push':
+      return pickString(p, 'ref')?.replace(/^refs\/tags\//, 'tag ');
+    case 'note':
+      return firstLine(pickString(p, 'object_attributes', 'note'));
+    case 'pipeline':
+      return `pipeline ${pickNumber(p, 'object_attributes', 'id') ?? ''} ${status ?? ''}`.replace(/\s+/g, ' ').trim();
+    case 'build':
+      return [pickString(p, 'build_name'), status].filter(Boolean).join(' ') || undefined;
+    case 'deployment':
+      return [pickString(p, 'environment'), status].filter(Boolean).join(' ') || undefined;
+    default:
+      return pickString(p, 'object_attributes', 'title') ?? pickString(p, 'object_attributes', 'name') ?? pickString(p, 'name');
   }
 }
 

@@ -32,10 +32,7 @@ export function normalizeLinear(payload: Record<string, unknown>, delivery: Line
       time: createdAt !== undefined && !Number.isNaN(Date.parse(createdAt)) ? new Date(createdAt) : undefined,
       subject: pickString(data, 'identifier') ?? pickString(data, 'issue', 'identifier') ?? pickString(data, 'id'),
       title:
-        pickString(data, 'title') ??
-        pickString(data, 'name') ??
-        firstLine(pickString(data, 'body')) ??
-        pickString(data, 'issue', 'title'),
+        pickString(data, 'title') ?? pickString(data, 'name') ?? firstLine(pickString(data, 'body')) ?? pickString(data, 'issue', 'title'),
       url: pickString(payload, 'url') ?? pickString(data, 'url'),
       actor: pickString(payload, 'actor', 'name'),
     },

@@ -12,9 +12,11 @@ import { VerificationError } from '../../src/errors.ts';
 export function verifyMattermostToken(request: WebhookRequest, tokens: readonly string[]): void {
   const header = getHeader(request.headers, 'authorization');
   const fromHeader = header !== undefined ? /^Token\s+(\S+)$/i.exec(header)?.[1] : undefined;
-  if (header !== undefined && fromHeader === undefined) throw new VerificationError('malformed Authorization header (expected "Token <token>")');
+  if (header !== undefined && fromHeader === undefined)
+    throw new VerificationError('malformed Authorization header (expected "Token <token>")');
   const received = fromHeader ?? formToken(request.body);
-  if (received === undefined) throw new VerificationError('missing the slash command token (Authorization: Token … or the form field `token`)');
+  if (received === undefined)
+    throw new VerificationError('missing the slash command token (Authorization: Token … or the form field `token`)');
   if (!safeEqualAny(tokens, [received])) throw new VerificationError('the slash command token does not match any configured token');
 }
 

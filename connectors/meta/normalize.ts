@@ -8,12 +8,21 @@ const NAME = /^[a-z0-9_]{1,64}$/;
 
 /** Messenger `messaging[]` items carry no `field`: name them after the webhook field that sends them. */
 const MESSAGING_FIELDS: readonly (readonly [string, string])[] = [
-  ['message', 'messages'], ['postback', 'messaging_postbacks'], ['delivery', 'message_deliveries'],
-  ['read', 'message_reads'], ['optin', 'messaging_optins'], ['reaction', 'message_reactions'],
-  ['referral', 'messaging_referrals'], ['account_linking', 'messaging_account_linking'],
+  ['message', 'messages'],
+  ['postback', 'messaging_postbacks'],
+  ['delivery', 'message_deliveries'],
+  ['read', 'message_reads'],
+  ['optin', 'messaging_optins'],
+  ['reaction', 'message_reactions'],
+  ['referral', 'messaging_referrals'],
+  ['account_linking', 'messaging_account_linking'],
 ];
 
-interface Item { field: string; value: unknown; time: number | undefined }
+interface Item {
+  field: string;
+  value: unknown;
+  time: number | undefined;
+}
 
 /**
  * Splits a verified Meta payload into one HubEvent per `entry[].changes[]` and per
@@ -33,16 +42,21 @@ export function normalizeMeta(payload: Record<string, unknown>, connector: strin
     const entryTime = pickNumber(entry, 'time');
     for (const item of itemsOf(entry)) {
       const time = item.time ?? entryTime;
-      events.push(createHubEvent({
-        id: [object, safe(entryId), entryTime ?? '-', item.field, digest(item.value)].join(':'),
-        type: `meta.${object}.${item.field}`,
-        connector,
-        data: { object, entry: { id: entryId, time: entryTime }, field: item.field, value: item.value },
-        time: time !== undefined ? toDate(time) : undefined,
-        subject: entryId === '-' ? undefined : entryId,
-        title: firstLine(metaTitle(item.value)),
-        actor: metaActor(item.value),
-      }, now));
+      events.push(
+        createHubEvent(
+          {
+            id: [object, safe(entryId), entryTime ?? '-', item.field, digest(item.value)].join(':'),
+            type: `meta.${object}.${item.field}`,
+            connector,
+            data: { object, entry: { id: entryId, time: entryTime }, field: item.field, value: item.value },
+            time: time !== undefined ? toDate(time) : undefined,
+            subject: entryId === '-' ? undefined : entryId,
+            title: firstLine(metaTitle(item.value)),
+            actor: metaActor(item.value),
+          },
+          now,
+        ),
+      );
     }
   }
   if (events.length === 0) throw new PayloadError('Meta payload has no entry[].changes[] or entry[].messaging[] items');
@@ -70,7 +84,10 @@ function messagingField(item: unknown): string {
 }
 
 function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value) ?? 'null').digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(value) ?? 'null')
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function safe(id: string): string {

@@ -9,23 +9,27 @@ function firstWhatsappMessage(value: unknown): unknown {
 /** The text a chat line would lead with: a comment, a post, a WhatsApp or Messenger message. */
 export function metaTitle(value: unknown): string | undefined {
   const whatsapp = firstWhatsappMessage(value);
-  return pickString(value, 'text')
-    ?? pickString(value, 'message')
-    ?? pickString(whatsapp, 'text', 'body')
-    ?? pickString(whatsapp, 'type')
-    ?? pickString(value, 'message', 'text')
-    ?? pickString(value, 'postback', 'title')
-    ?? pickString(value, 'item');
+  return (
+    pickString(value, 'text') ??
+    pickString(value, 'message') ??
+    pickString(whatsapp, 'text', 'body') ??
+    pickString(whatsapp, 'type') ??
+    pickString(value, 'message', 'text') ??
+    pickString(value, 'postback', 'title') ??
+    pickString(value, 'item')
+  );
 }
 
 /** Who did it: the commenter or poster, the WhatsApp contact, the Messenger sender. */
 export function metaActor(value: unknown): string | undefined {
   const contacts = pick(value, 'contacts');
   const contact: unknown = Array.isArray(contacts) ? contacts[0] : undefined;
-  return pickString(value, 'from', 'username')
-    ?? pickString(value, 'from', 'name')
-    ?? pickString(value, 'from', 'id')
-    ?? pickString(contact, 'profile', 'name')
-    ?? pickString(firstWhatsappMessage(value), 'from')
-    ?? pickString(value, 'sender', 'id');
+  return (
+    pickString(value, 'from', 'username') ??
+    pickString(value, 'from', 'name') ??
+    pickString(value, 'from', 'id') ??
+    pickString(contact, 'profile', 'name') ??
+    pickString(firstWhatsappMessage(value), 'from') ??
+    pickString(value, 'sender', 'id')
+  );
 }

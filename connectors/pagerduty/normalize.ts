@@ -29,10 +29,7 @@ export function normalizePagerduty(payload: Record<string, unknown>, body: Buffe
       // Incident sub-resources (notes, responders, status updates) point at their incident.
       subject: pickString(data, 'incident', 'id') ?? pickString(data, 'id'),
       title:
-        pickString(data, 'title') ??
-        pickString(data, 'incident', 'summary') ??
-        pickString(data, 'summary') ??
-        pickString(data, 'message'),
+        pickString(data, 'title') ?? pickString(data, 'incident', 'summary') ?? pickString(data, 'summary') ?? pickString(data, 'message'),
       url: pickString(data, 'html_url') ?? pickString(data, 'incident', 'html_url'),
       actor: pickString(event, 'agent', 'summary'),
     },

@@ -8,10 +8,7 @@ const EVENT_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
  * Builds the HubEvent for a verified Razorpay payload (`{event, contains, payload, created_at}`).
  * https://razorpay.com/docs/webhooks/payloads/
  */
-export function normalizeRazorpay(
-  payload: Record<string, unknown>,
-  meta: { connector: string; id: string; now: Date },
-): HubEvent {
+export function normalizeRazorpay(payload: Record<string, unknown>, meta: { connector: string; id: string; now: Date }): HubEvent {
   const event = razorpayEventName(payload);
   const entity = mainEntity(event, payload);
   const createdAt = pickNumber(payload, 'created_at');

@@ -11,12 +11,7 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
  * Bitbucket and Jira use in `X-Hub-Signature`) against every configured secret, in constant time.
  * `hint` is appended to the "missing header" message to say where the secret is set.
  */
-export function verifySha256PrefixedSignature(
-  request: WebhookRequest,
-  secrets: readonly string[],
-  header: string,
-  hint: string,
-): void {
+export function verifySha256PrefixedSignature(request: WebhookRequest, secrets: readonly string[], header: string, hint: string): void {
   const value = getHeader(request.headers, header);
   if (value === undefined) throw new VerificationError(`missing ${header} header (${hint})`);
   const match = SIGNATURE.exec(value);

@@ -16,21 +16,12 @@ export function parseUnixSeconds(value: string, headerName: string): number {
  * Rejects a signed timestamp older than `toleranceSec`, or more than `futureToleranceSec`
  * ahead of `now`: a signature that only becomes valid later could be replayed for longer.
  */
-export function assertFresh(
-  tsSeconds: number,
-  now: Date,
-  toleranceSec: number,
-  futureToleranceSec: number = toleranceSec,
-): void {
+export function assertFresh(tsSeconds: number, now: Date, toleranceSec: number, futureToleranceSec: number = toleranceSec): void {
   const skew = Math.floor(now.getTime() / 1000) - tsSeconds;
   if (skew > toleranceSec) {
-    throw new VerificationError(
-      `timestamp is ${skew} s old (tolerance ${toleranceSec} s): a replay, or a clock that is off`,
-    );
+    throw new VerificationError(`timestamp is ${skew} s old (tolerance ${toleranceSec} s): a replay, or a clock that is off`);
   }
   if (-skew > futureToleranceSec) {
-    throw new VerificationError(
-      `timestamp is ${-skew} s in the future (tolerance ${futureToleranceSec} s): a clock that is off`,
-    );
+    throw new VerificationError(`timestamp is ${-skew} s in the future (tolerance ${futureToleranceSec} s): a clock that is off`);
   }
 }

@@ -39,11 +39,12 @@ export const slackConnector: Connector<SlackConfig> = {
     // Slack's legacy verification token: a credential, useless once the signature verified. Never stored.
     if ('token' in body.payload) delete body.payload.token;
     const digest = bodyDigestId(request.body);
-    const summary = body.kind === 'command'
-      ? summarizeSlackCommand(body.payload, digest)
-      : body.kind === 'interaction'
-        ? summarizeSlackInteraction(body.payload, digest)
-        : summarizeSlackEvent(body.payload, digest);
+    const summary =
+      body.kind === 'command'
+        ? summarizeSlackCommand(body.payload, digest)
+        : body.kind === 'interaction'
+          ? summarizeSlackInteraction(body.payload, digest)
+          : summarizeSlackEvent(body.payload, digest);
     const events = [toEvent(request, ctx.name, body.payload, summary, ctx.now())];
     return body.kind === 'events' ? { events } : { events, reply: EMPTY_OK };
   },

@@ -21,9 +21,10 @@ export type SlackBody =
  */
 export function parseSlackBody(request: WebhookRequest): SlackBody {
   const contentType = getHeader(request.headers, 'content-type')?.toLowerCase();
-  const isForm = contentType !== undefined
-    ? contentType.startsWith('application/x-www-form-urlencoded')
-    : !request.body.toString('utf8').trimStart().startsWith('{');
+  const isForm =
+    contentType !== undefined
+      ? contentType.startsWith('application/x-www-form-urlencoded')
+      : !request.body.toString('utf8').trimStart().startsWith('{');
   if (!isForm) return { kind: 'events', payload: parseJsonObject(request.body) };
   const form = new URLSearchParams(request.body.toString('utf8'));
   const interaction = form.get('payload');

@@ -15,12 +15,7 @@ const SIGNATURE = /^v0=([0-9a-f]{64})$/i;
  * https://api.slack.com/authentication/verifying-requests-from-slack
  * The same check covers Events API JSON, slash-command forms and interactivity `payload=` forms.
  */
-export function verifySlackRequest(
-  request: WebhookRequest,
-  secrets: readonly string[],
-  now: Date,
-  toleranceSec: number,
-): void {
+export function verifySlackRequest(request: WebhookRequest, secrets: readonly string[], now: Date, toleranceSec: number): void {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
   const timestamp = getHeader(request.headers, TIMESTAMP_HEADER);
   if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);

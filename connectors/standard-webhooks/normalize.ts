@@ -29,8 +29,7 @@ export function normalizeStandardWebhook(
   return {
     id: checkEventId(meta.id, 'webhook-id header'),
     type: `${provider}.${type}`,
-    time: validTime(pickString(payload, 'timestamp')) ?? validTime(pickString(payload, 'created_at'))
-      ?? new Date(meta.timestamp * 1000),
+    time: validTime(pickString(payload, 'timestamp')) ?? validTime(pickString(payload, 'created_at')) ?? new Date(meta.timestamp * 1000),
     subject: pickString(data, 'id') ?? firstIdField(data),
     title: pickString(data, 'title') ?? pickString(data, 'subject') ?? pickString(data, 'name'),
   };

@@ -35,10 +35,7 @@ export function verifyStandardWebhook(
   now: Date,
 ): StandardWebhookMeta {
   const id = requireHeader(request.headers, 'webhook-id', ['svix-id']);
-  const timestamp = parseUnixSeconds(
-    requireHeader(request.headers, 'webhook-timestamp', ['svix-timestamp']),
-    'webhook-timestamp',
-  );
+  const timestamp = parseUnixSeconds(requireHeader(request.headers, 'webhook-timestamp', ['svix-timestamp']), 'webhook-timestamp');
   const received = v1Signatures(requireHeader(request.headers, 'webhook-signature', ['svix-signature']));
   const expected = secrets.map((s) => standardWebhookSignature(standardWebhookKey(s), id, timestamp, request.body));
   if (!safeEqualAny(expected, received)) {

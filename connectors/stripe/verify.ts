@@ -39,12 +39,7 @@ export function parseStripeSignature(header: string): StripeSignature {
  * any v1 against any configured secret, then the age of `t`.
  * https://docs.stripe.com/webhooks#verify-manually
  */
-export function verifyStripeSignature(
-  request: WebhookRequest,
-  secrets: readonly string[],
-  toleranceSec: number,
-  now: Date,
-): void {
+export function verifyStripeSignature(request: WebhookRequest, secrets: readonly string[], toleranceSec: number, now: Date): void {
   const { timestamp, v1 } = parseStripeSignature(requireHeader(request.headers, HEADER));
   const content = [`${timestamp}.`, request.body];
   if (!matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content, received: v1 })) {

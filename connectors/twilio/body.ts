@@ -18,9 +18,8 @@ export function readTwilioBody(request: WebhookRequest): TwilioBody {
     return { kind: 'query', params: [...query].filter(([name]) => name !== 'bodySHA256') };
   }
   const contentType = getHeader(request.headers, 'content-type')?.toLowerCase();
-  const isJson = contentType !== undefined
-    ? contentType.startsWith('application/json')
-    : /^\s*[[{]/.test(request.body.toString('utf8', 0, 64));
+  const isJson =
+    contentType !== undefined ? contentType.startsWith('application/json') : /^\s*[[{]/.test(request.body.toString('utf8', 0, 64));
   if (isJson) return { kind: 'json' };
   return { kind: 'form', params: [...new URLSearchParams(request.body.toString('utf8'))] };
 }

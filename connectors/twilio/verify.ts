@@ -20,7 +20,17 @@ export function twilioSignedContent(url: string, params: readonly (readonly [str
   const byName = new Map<string, string[]>();
   for (const [name, value] of params) byName.set(name, [...(byName.get(name) ?? []), value]);
   const names = [...byName.keys()].sort();
-  return url + names.map((name) => (byName.get(name) ?? []).sort().map((value) => name + value).join('')).join('');
+  return (
+    url +
+    names
+      .map((name) =>
+        (byName.get(name) ?? [])
+          .sort()
+          .map((value) => name + value)
+          .join(''),
+      )
+      .join('')
+  );
 }
 
 /**
@@ -37,9 +47,15 @@ export function verifyTwilioRequest(
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
   if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
   if (!SIGNATURE.test(signature)) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA1)`);
-  const matches = twilioUrlVariants(url).map((variant) => matchesAnyHmac({
-    algorithm: 'sha1', encoding: 'base64', secrets: authTokens, content: twilioSignedContent(variant, params ?? []), received: [signature],
-  }));
+  const matches = twilioUrlVariants(url).map((variant) =>
+    matchesAnyHmac({
+      algorithm: 'sha1',
+      encoding: 'base64',
+      secrets: authTokens,
+      content: twilioSignedContent(variant, params ?? []),
+      received: [signature],
+    }),
+  );
   if (!matches.includes(true)) {
     throw new VerificationError(`${SIGNATURE_HEADER} does not match ${url} and the parameters under any configured Auth Token`);
   }

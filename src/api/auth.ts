@@ -37,7 +37,6 @@ export interface Authenticator {
 
 const b64 = (buffer: Buffer): string => buffer.toString('base64url');
 
-
 /**
  * Bearer tokens from config, and stateless dashboard sessions: the cookie is
  * `base64url({name, exp, nonce}).HMAC(key(token), payload)`, keyed by the holder's token. Every hub
@@ -45,7 +44,9 @@ const b64 = (buffer: Buffer): string => buffer.toString('base64url');
  * read from config on each request. Logout revokes the nonce in this process.
  */
 export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlMs: number; now: () => Date }): Authenticator {
-  const keys: Keys = new Map(tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]));
+  const keys: Keys = new Map(
+    tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]),
+  );
   const revoked = new Map<string, number>();
 
   const open = (cookie: string | undefined) => openCookie(cookie, keys, revoked, options.now().getTime());
@@ -93,7 +94,12 @@ type Keys = ReadonlyMap<string, { role: Role; key: Buffer }>;
 const csrfOf = (key: Buffer, nonce: string): string => b64(createHmac('sha256', key).update(`csrf:${nonce}`).digest());
 
 /** Verifies a session cookie's MAC (constant time), expiry and revocation; the role comes from config. */
-function openCookie(cookie: string | undefined, keys: Keys, revoked: ReadonlyMap<string, number>, now: number): (Session & { nonce: string }) | undefined {
+function openCookie(
+  cookie: string | undefined,
+  keys: Keys,
+  revoked: ReadonlyMap<string, number>,
+  now: number,
+): (Session & { nonce: string }) | undefined {
   if (!cookie || cookie.length > 512) return undefined;
   const [payload, mac] = cookie.split('.');
   if (!payload || !mac) return undefined;

@@ -33,7 +33,8 @@ export interface ConnectorActivity {
 
 /** What an operator should check for each kind of rejection. */
 export function hintFor(status: number): string {
-  if (status === 401) return 'signature or token did not verify: check that the secret in hookhub.yaml matches the provider, and the server clock for timestamped signatures';
+  if (status === 401)
+    return 'signature or token did not verify: check that the secret in hookhub.yaml matches the provider, and the server clock for timestamped signatures';
   if (status === 400) return 'the body was not what this provider sends (empty, not JSON, or missing fields)';
   if (status === 413) return 'the body is over server.bodyLimit';
   if (status === 415) return "the Content-Type is not one this provider sends: check the provider's content type setting";
@@ -44,7 +45,11 @@ export function hintFor(status: number): string {
 }
 
 /** In-memory, per process: recent /hooks requests (a ring of `capacity`) and per-connector counters. */
-export function createConnectorActivity(options: { connectors: readonly string[]; capacity?: number; headerPolicy?: HeaderPolicy }): ConnectorActivity {
+export function createConnectorActivity(options: {
+  connectors: readonly string[];
+  capacity?: number;
+  headerPolicy?: HeaderPolicy;
+}): ConnectorActivity {
   const capacity = options.capacity ?? 500;
   const policy = options.headerPolicy ?? DEFAULT_HEADER_POLICY;
   const known = new Set(options.connectors);
@@ -54,7 +59,14 @@ export function createConnectorActivity(options: { connectors: readonly string[]
     observe(o) {
       // Random paths share one entry, so they cannot grow memory.
       const connector = known.has(o.connector) ? o.connector : '_unknown';
-      const view: RequestView = { connector, method: o.method, status: o.status, time: o.time.toISOString(), durationMs: Math.round(o.durationMs * 10) / 10, headers: redactHeaders(o.headers, policy) };
+      const view: RequestView = {
+        connector,
+        method: o.method,
+        status: o.status,
+        time: o.time.toISOString(),
+        durationMs: Math.round(o.durationMs * 10) / 10,
+        headers: redactHeaders(o.headers, policy),
+      };
       recent.push(view);
       if (recent.length > capacity) recent.shift();
       let c = counters.get(connector);

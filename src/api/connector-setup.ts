@@ -23,5 +23,8 @@ function setupSection(markdown: string): string {
   const start = lines.findIndex((line) => /^##\s+Setup/i.test(line));
   if (start === -1) return '';
   const end = lines.findIndex((line, i) => i > start && /^##\s/.test(line));
-  return lines.slice(start + 1, end === -1 ? undefined : end).join('\n').trim();
+  return lines
+    .slice(start + 1, end === -1 ? undefined : end)
+    .join('\n')
+    .trim();
 }

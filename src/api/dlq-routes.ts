@@ -16,7 +16,11 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
         const since = parseTime('since', query.get('since'), ctx.now);
         const limit = parseLimit(query.get('limit'), 500);
         const cursor = query.get('cursor') || undefined;
-        sendJson(res, 200, await listDeadLetterPage(ctx.bus, { ...(since ? { since } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }));
+        sendJson(
+          res,
+          200,
+          await listDeadLetterPage(ctx.bus, { ...(since ? { since } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }),
+        );
       },
     },
     {
@@ -42,7 +46,10 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
         const body = await readJsonBody(req);
         const selection = bulkSelection(body, ctx.now);
         const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now);
-        ctx.logger.info({ by: principal.name, retried: result.retried.length, missing: result.missing.length }, 'dead letters retried in bulk');
+        ctx.logger.info(
+          { by: principal.name, retried: result.retried.length, missing: result.missing.length },
+          'dead letters retried in bulk',
+        );
         sendJson(res, 202, result);
       },
     },

@@ -66,14 +66,27 @@ export class EventStream {
 
   /** Serves one SSE client until it disconnects (or its session expires). */
   async subscribe(req: IncomingMessage, res: ServerResponse, options: SubscribeOptions): Promise<void> {
-    if (this.#clients.size >= this.#options.maxClients) throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
+    if (this.#clients.size >= this.#options.maxClients)
+      throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
     // One token holder cannot take every slot (a dashboard tab holds one stream).
     const mine = [...this.#clients].filter((c) => c.holder === options.principal.name).length;
-    if (mine >= PER_HOLDER) throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
+    if (mine >= PER_HOLDER)
+      throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
     this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
-    const client: Client = { res, holder: options.principal.name, filter: options.filter, expiresAt: options.expiresAt, withPayload: options.withPayload === true };
+    const client: Client = {
+      res,
+      holder: options.principal.name,
+      filter: options.filter,
+      expiresAt: options.expiresAt,
+      withPayload: options.withPayload === true,
+    };
     await this.#join(client, options.afterSeq);
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -143,7 +156,11 @@ export class EventStream {
     this.#polling = true;
     try {
       for (let round = 0; round < 10; round++) {
-        const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({ stream: 'events', afterSeq: this.#cursor, limit: BATCH });
+        const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
+          stream: 'events',
+          afterSeq: this.#cursor,
+          limit: BATCH,
+        });
         for (const message of batch) for (const client of this.#clients) this.#send(client, message);
         this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
         if (batch.length < BATCH) break;

@@ -21,7 +21,11 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const limit = parseLimit(query.get('limit'), MAX_PAGE);
         const cursor = query.get('cursor') || undefined;
         try {
-          const page = await listEvents(ctx.bus, { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }, ctx.stream.headHint());
+          const page = await listEvents(
+            ctx.bus,
+            { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) },
+            ctx.stream.headHint(),
+          );
           sendJson(res, 200, page);
         } catch (error) {
           if (error instanceof CursorError) throw new ApiError(400, error.message);
@@ -35,9 +39,16 @@ export function eventRoutes(ctx: ApiContext): Route[] {
       access: 'viewer',
       async handle({ req, res, query, principal }) {
         const filter = parseEventFilter(query, ctx.now);
-        if (filter.status) throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+        if (filter.status)
+          throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
         const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
-        await ctx.stream.subscribe(req, res, { filter, ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}), principal, ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}), withPayload: query.get('payload') === '1' });
+        await ctx.stream.subscribe(req, res, {
+          filter,
+          ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}),
+          principal,
+          ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}),
+          withPayload: query.get('payload') === '1',
+        });
       },
     },
     {
@@ -82,11 +93,21 @@ export function eventRoutes(ctx: ApiContext): Route[] {
       async handle({ req, res, params, principal }) {
         const body = await readJsonBody(req);
         const dryRun = body.dryRun === true;
-        if (!dryRun && principal.role !== 'admin') throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
+        if (!dryRun && principal.role !== 'admin')
+          throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
         const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
         if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
-        const result = await replayEvent(ctx.bus, ctx.getRuleSet(), stored.payload, { registry: ctx.registry, now: ctx.now, dryRun, actor: principal.name });
-        if (!dryRun) ctx.logger.info({ eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) }, 'event replayed');
+        const result = await replayEvent(ctx.bus, ctx.getRuleSet(), stored.payload, {
+          registry: ctx.registry,
+          now: ctx.now,
+          dryRun,
+          actor: principal.name,
+        });
+        if (!dryRun)
+          ctx.logger.info(
+            { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
+            'event replayed',
+          );
         sendJson(res, dryRun ? 200 : 202, replayView(result));
       },
     },

@@ -37,11 +37,20 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   const ctx: ApiContext = {
     ...deps,
     now,
-    activity: createConnectorActivity({ connectors: Object.keys(deps.config.connectors), headerPolicy: headerPolicyFor(deps.config.connectors) }),
-    stream: new EventStream({ bus: deps.bus, logger: deps.logger, now, ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}) }),
+    activity: createConnectorActivity({
+      connectors: Object.keys(deps.config.connectors),
+      headerPolicy: headerPolicyFor(deps.config.connectors),
+    }),
+    stream: new EventStream({
+      bus: deps.bus,
+      logger: deps.logger,
+      now,
+      ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
+    }),
   };
   const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
-  if (deps.config.api.tokens.length === 0) deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
+  if (deps.config.api.tokens.length === 0)
+    deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
   const routes: Route[] = [
     ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now }),
@@ -75,7 +84,12 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
 }
 
 /** Route, authenticate (bearer or session), authorize by role, check CSRF on cookie mutations, handle. */
-async function dispatch(api: { routes: Route[]; auth: Authenticator; publicUrl: string | undefined }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function dispatch(
+  api: { routes: Route[]; auth: Authenticator; publicUrl: string | undefined },
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const { matched, allowed } = matchRoute(api.routes, method, url.pathname);
   if (!matched) {
@@ -86,9 +100,13 @@ async function dispatch(api: { routes: Route[]; auth: Authenticator; publicUrl: 
   let principal: Principal = { name: 'anonymous', role: 'viewer', via: 'bearer' };
   if (route.access !== 'public') {
     const who = identify(req, api.auth);
-    if (!who) throw new ApiError(401, 'authentication required: Authorization: Bearer <token>, or log in at /login', { 'www-authenticate': 'Bearer realm="hookhub"' });
+    if (!who)
+      throw new ApiError(401, 'authentication required: Authorization: Bearer <token>, or log in at /login', {
+        'www-authenticate': 'Bearer realm="hookhub"',
+      });
     principal = who.principal;
-    if (!allows(principal, route.access)) throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
+    if (!allows(principal, route.access))
+      throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
     if (who.session && method !== 'GET' && method !== 'HEAD') checkCsrf(req, api.auth, who.session, api.publicUrl);
   }
   await route.handle({ req, res, params, query: url.searchParams, principal });

@@ -10,7 +10,8 @@ export function parseTime(name: string, value: string | null, now: () => Date): 
   const ms = parseDuration(value);
   if (ms !== undefined) return new Date(now().getTime() - ms);
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new ApiError(400, `${name}: "${value.slice(0, 40)}" is neither an ISO 8601 time nor a duration such as 2h`);
+  if (Number.isNaN(date.getTime()))
+    throw new ApiError(400, `${name}: "${value.slice(0, 40)}" is neither an ISO 8601 time nor a duration such as 2h`);
   return date;
 }
 
@@ -26,7 +27,8 @@ export function parseEventFilter(query: URLSearchParams, now: () => Date): Event
   const filter: EventFilter = {};
   const type = query.get('type');
   if (type) {
-    if (!isValidTypeGlob(type)) throw new ApiError(400, `type: "${type.slice(0, 80)}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
+    if (!isValidTypeGlob(type))
+      throw new ApiError(400, `type: "${type.slice(0, 80)}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
     filter.type = type;
   }
   const connector = query.get('connector');

@@ -47,7 +47,8 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       async handle({ req, res }) {
         const body = await readJsonBody(req, PASTED_RULES_LIMIT);
         const last = body.last === undefined ? undefined : Number(body.last);
-        if (last !== undefined && (!Number.isInteger(last) || last < 1)) throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
+        if (last !== undefined && (!Number.isInteger(last) || last < 1))
+          throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
         const result = await backtestRules(ctx.bus, context(), { yaml: yamlOf(body), ...(last ? { last } : {}) }, ctx.now);
         sendJson(res, 200, redactFields(result));
       },

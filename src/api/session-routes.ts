@@ -57,7 +57,12 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
       access: 'viewer',
       handle({ req, res, principal }) {
         const session = principal.via === 'session' ? deps.auth.session(sessionCookieOf(req)) : undefined;
-        sendJson(res, 200, { name: principal.name, role: principal.role, via: principal.via, ...(session ? { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() } : {}) });
+        sendJson(res, 200, {
+          name: principal.name,
+          role: principal.role,
+          via: principal.via,
+          ...(session ? { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() } : {}),
+        });
       },
     },
     {

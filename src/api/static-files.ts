@@ -32,15 +32,23 @@ interface StaticFile {
  * The dashboard: a fixed set of files read once at startup (no path is ever joined from the URL).
  * Pages are public shells; every byte of data comes from the authenticated API.
  */
-export function createStaticFiles(dir = fileURLToPath(new URL('../dashboard/', import.meta.url))): (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean {
+export function createStaticFiles(
+  dir = fileURLToPath(new URL('../dashboard/', import.meta.url)),
+): (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean {
   const files = new Map<string, StaticFile>();
   const load = (relative: string) => {
     const body = readFileSync(join(dir, relative));
-    files.set(relative, { body, type: TYPES[extname(relative)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    files.set(relative, {
+      body,
+      type: TYPES[extname(relative)] ?? 'application/octet-stream',
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
   };
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !TYPES[extname(entry.name)]) continue;
-    const relative = join(entry.parentPath ?? dir, entry.name).slice(dir.length).replace(/^\/+/, '');
+    const relative = join(entry.parentPath ?? dir, entry.name)
+      .slice(dir.length)
+      .replace(/^\/+/, '');
     load(relative);
   }
   return (req, res, pathname) => {

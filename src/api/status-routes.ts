@@ -45,7 +45,11 @@ export function statusRoutes(ctx: ApiContext): Route[] {
       path: '/api/channels',
       access: 'viewer',
       async handle({ res }) {
-        const channels = await loadChannelHealth(ctx.bus, { channels: ctx.config.channels, now: ctx.now, ...(ctx.circuitState ? { circuitState: ctx.circuitState } : {}) });
+        const channels = await loadChannelHealth(ctx.bus, {
+          channels: ctx.config.channels,
+          now: ctx.now,
+          ...(ctx.circuitState ? { circuitState: ctx.circuitState } : {}),
+        });
         sendJson(res, 200, { channels });
       },
     },

@@ -70,14 +70,16 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     return {
       progress() {
         state.lastProgress = now();
-        if (state.streak > 0) options.logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
+        if (state.streak > 0)
+          options.logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
         state.streak = 0;
         delete state.lastReason;
       },
       failure(error, context = {}) {
         const reason = classifyFailure(error);
         options.metrics?.consumerErrors.inc({ consumer, reason });
-        if (reason !== state.lastReason) options.logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describe(reason)}; retrying with back-off`);
+        if (reason !== state.lastReason)
+          options.logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describe(reason)}; retrying with back-off`);
         state.lastReason = reason;
         state.streak += 1;
         return reason;
@@ -95,14 +97,24 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     try {
       work = await state.pending();
     } catch (error) {
-      return { consumer, reason: `cannot read its pending work: ${(error as Error).message}`, idleSeconds: Math.round((at - state.lastProgress) / 1000), pending: 0 };
+      return {
+        consumer,
+        reason: `cannot read its pending work: ${(error as Error).message}`,
+        idleSeconds: Math.round((at - state.lastProgress) / 1000),
+        pending: 0,
+      };
     }
     const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;
     options.metrics?.consumerPending.set({ consumer }, work.count);
     options.metrics?.consumerOldestPending.set({ consumer }, work.oldestMs === undefined ? 0 : Math.max(0, at - work.oldestMs) / 1000);
     options.metrics?.consumerSinceProgress.set({ consumer }, (at - state.lastProgress) / 1000);
     if (work.count === 0 || idleMs < stallAfterMs) return undefined;
-    return { consumer, reason: state.lastReason ? describe(state.lastReason) : 'no progress', idleSeconds: Math.round(idleMs / 1000), pending: work.count };
+    return {
+      consumer,
+      reason: state.lastReason ? describe(state.lastReason) : 'no progress',
+      idleSeconds: Math.round(idleMs / 1000),
+      pending: work.count,
+    };
   };
 
   const check = async (): Promise<void> => {
@@ -110,7 +122,10 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     for (const [consumer, state] of consumers) {
       const stall = await checkOne(consumer, state);
       if (stall && !state.stalled) {
-        options.logger.error(stall, `${consumer} has ${stall.pending} pending and made no progress for ${stall.idleSeconds} s (${stall.reason})`);
+        options.logger.error(
+          stall,
+          `${consumer} has ${stall.pending} pending and made no progress for ${stall.idleSeconds} s (${stall.reason})`,
+        );
         options.onStall?.(stall);
       }
       if (!stall && state.stalled) {
@@ -128,7 +143,10 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     check,
     stalls: () => stalls,
     start(everyMs = 5_000) {
-      timer ??= setInterval(() => void check().catch((error: unknown) => options.logger.error({ err: error }, 'consumer health check failed')), everyMs);
+      timer ??= setInterval(
+        () => void check().catch((error: unknown) => options.logger.error({ err: error }, 'consumer health check failed')),
+        everyMs,
+      );
       timer.unref();
     },
     stop() {

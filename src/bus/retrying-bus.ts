@@ -59,7 +59,10 @@ export class RetryingBus implements EventBus {
       this.#resolveOpened(bus);
     } catch (err) {
       this.#lastError = err as Error;
-      this.#options.logger.error({ err: this.#lastError.message, retryInMs: delayMs }, 'cannot open the event store; answering 503 until it opens');
+      this.#options.logger.error(
+        { err: this.#lastError.message, retryInMs: delayMs },
+        'cannot open the event store; answering 503 until it opens',
+      );
       if (this.#closed) return;
       const next = Math.min(delayMs * 2, this.#options.maxDelayMs ?? 30_000);
       this.#timer = setTimeout(() => void this.#attempt(next), delayMs);

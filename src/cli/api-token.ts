@@ -9,7 +9,12 @@ import { dataFolder } from './local-admin-token.ts';
  * The API token a CLI command sends to a running hub: `--token`, else `HOOKHUB_TOKEN`, else, for a
  * hub on this machine, the first `api.tokens` entry of hookhub.yaml or the generated `<data>/admin-token`.
  */
-export async function resolveApiToken(flag: string | undefined, env: HubEnv, url: string, config: HubConfig | undefined): Promise<string | undefined> {
+export async function resolveApiToken(
+  flag: string | undefined,
+  env: HubEnv,
+  url: string,
+  config: HubConfig | undefined,
+): Promise<string | undefined> {
   if (flag ?? env.token) return flag ?? env.token;
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) return undefined;
   const configured = config?.api.tokens[0]?.token;

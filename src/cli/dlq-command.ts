@@ -77,7 +77,11 @@ export function parseSince(value: string | undefined, now: () => Date): Date | u
 }
 
 /** Opens the bus for one command and always closes it. */
-export async function withBus(deps: Pick<DlqCommandDeps, 'openBus'>, opts: { config?: string }, run: (bus: EventBus) => Promise<void>): Promise<void> {
+export async function withBus(
+  deps: Pick<DlqCommandDeps, 'openBus'>,
+  opts: { config?: string },
+  run: (bus: EventBus) => Promise<void>,
+): Promise<void> {
   const bus = await deps.openBus(opts.config === undefined ? {} : { config: opts.config });
   try {
     await run(bus);

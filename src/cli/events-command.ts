@@ -93,7 +93,9 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
       await withBus(deps, opts, async (bus) => {
         const stored = await bus.get<HubEvent>('events', id);
         if (!stored) throw new Error(`no event with id "${id}" (or it is older than the retention period)`);
-        const result = replayView(await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' }));
+        const result = replayView(
+          await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' }),
+        );
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
       });
     });
@@ -105,13 +107,21 @@ export async function loadConfiguredRules(registry: ActionRegistry, options: { c
   const config = await loadConfig(configPathOption(options.config, env), env);
   // With the environment, as the hub loads them: replayed jobs keep `${VAR}` references for secrets.
   const result = await loadRuleSet(config.rulesDir, rulesContext(config, registry, env.vars));
-  if (!result.ok) throw new Error(`invalid rules:\n  ${result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n  ')}`);
+  if (!result.ok)
+    throw new Error(
+      `invalid rules:\n  ${result.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map(formatDiagnostic)
+        .join('\n  ')}`,
+    );
   return result.ruleSet;
 }
 
 function filterOf(opts: ListOptions, now: () => Date): EventFilter {
-  if (opts.type !== undefined && !isValidTypeGlob(opts.type)) throw new Error(`--type: "${opts.type}" is not a type glob (e.g. github.pull_request.*)`);
-  if (opts.status !== undefined && !EVENT_STATUSES.includes(opts.status as EventStatus)) throw new Error(`--status must be one of ${EVENT_STATUSES.join(', ')}`);
+  if (opts.type !== undefined && !isValidTypeGlob(opts.type))
+    throw new Error(`--type: "${opts.type}" is not a type glob (e.g. github.pull_request.*)`);
+  if (opts.status !== undefined && !EVENT_STATUSES.includes(opts.status as EventStatus))
+    throw new Error(`--status must be one of ${EVENT_STATUSES.join(', ')}`);
   const since = parseSince(opts.since, now);
   const until = parseSince(opts.until, now);
   return {
@@ -136,11 +146,15 @@ function formatDetail(d: EventDetail): string {
   if (s.subject) lines.push(`  subject   ${s.subject}`);
   if (s.url) lines.push(`  url       ${s.url}`);
   lines.push('', 'rules:');
-  for (const r of d.rules) lines.push(`  ${r.rule ?? '(none)'}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}${r.replay ? ' [replay]' : ''}`);
+  for (const r of d.rules)
+    lines.push(`  ${r.rule ?? '(none)'}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}${r.replay ? ' [replay]' : ''}`);
   lines.push('', 'deliveries:');
   for (const job of d.jobs) {
     lines.push(`  ${job.id}  ${job.state}${job.deadReason ? `: ${job.deadReason}` : ''}`);
-    for (const a of job.attempts) lines.push(`    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.label ? ` ${a.label}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`);
+    for (const a of job.attempts)
+      lines.push(
+        `    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.label ? ` ${a.label}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`,
+      );
   }
   if (d.jobs.length === 0) lines.push('  none');
   lines.push('', 'payload:', JSON.stringify(d.event.data, null, 2));
@@ -151,6 +165,10 @@ function formatReplay(result: ReplayResult): string {
   const lines = result.jobs.map((j) => `${j.decision.padEnd(20)} ${j.id}`);
   for (const e of result.errors) lines.push(`could not render ${e.rule} ${e.action} #${e.index}: ${e.error}`);
   if (result.jobs.length === 0) lines.push('no rule matches this event now');
-  lines.push(result.dryRun ? 'dry run: nothing was sent' : `${result.jobs.filter((j) => !j.decision.startsWith('skipped')).length} job(s) queued for delivery`);
+  lines.push(
+    result.dryRun
+      ? 'dry run: nothing was sent'
+      : `${result.jobs.filter((j) => !j.decision.startsWith('skipped')).length} job(s) queued for delivery`,
+  );
   return `${lines.join('\n')}\n`;
 }

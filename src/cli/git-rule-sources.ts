@@ -16,7 +16,9 @@ export async function gitRuleSources(dir: string, ref: string): Promise<RuleSour
   const top = await git(dir, ['rev-parse', '--show-toplevel']).catch((error: Error) => {
     throw new Error(`--base ${ref}: ${dir} is not inside a git repository (${firstLine(error.message)}); use --base-dir <folder> instead`);
   });
-  const folder = relative(top, await realpath(dir)).split('\\').join('/');
+  const folder = relative(top, await realpath(dir))
+    .split('\\')
+    .join('/');
   await git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
     throw new Error(`--base ${ref}: no such commit in ${top} (a branch, tag or SHA, e.g. HEAD or origin/main)`);
   });

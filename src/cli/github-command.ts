@@ -5,7 +5,16 @@ import { runList } from '../github/cli/list-command.ts';
 import { runReconcile } from '../github/cli/reconcile-command.ts';
 import { runRotate } from '../github/cli/rotate-command.ts';
 
-type Flags = CommonOptions & { dryRun?: boolean; json?: boolean; events?: string; since?: string; all?: boolean; out?: string; skipCheck?: boolean; wait?: string };
+type Flags = CommonOptions & {
+  dryRun?: boolean;
+  json?: boolean;
+  events?: string;
+  since?: string;
+  all?: boolean;
+  out?: string;
+  skipCheck?: boolean;
+  wait?: string;
+};
 
 /**
  * `hookhub github connect|disconnect|list|ping|reconcile|rotate-secret`: manage the GitHub webhooks that feed
@@ -15,30 +24,37 @@ type Flags = CommonOptions & { dryRun?: boolean; json?: boolean; events?: string
 export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}): void {
   const github = program.command('github').description('connect GitHub repos/orgs to the hub and recover missed deliveries');
   const common = (cmd: Command) =>
-    cmd.option('-c, --config <file>', 'path to hookhub.yaml').option('--connector <name>', 'which github connector (when there are several)');
+    cmd
+      .option('-c, --config <file>', 'path to hookhub.yaml')
+      .option('--connector <name>', 'which github connector (when there are several)');
 
   common(github.command('connect [targets...]'))
-    .description('make sure each repo (owner/repo) or org has exactly one hook to the hub (default: the connector\'s repos/orgs)')
-    .option('--events <list>', 'comma-separated events (default: the connector\'s events, else *)')
+    .description("make sure each repo (owner/repo) or org has exactly one hook to the hub (default: the connector's repos/orgs)")
+    .option('--events <list>', "comma-separated events (default: the connector's events, else *)")
     .option('--dry-run', 'show what would change, change nothing')
     .action(async (targets: string[], opts: Flags) => {
-      const events = opts.events?.split(',').map((e) => e.trim()).filter(Boolean);
+      const events = opts.events
+        ?.split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
       await runConnect(await loadGithubCli(opts, deps, events), targets, opts.dryRun ?? false);
     });
 
   common(github.command('disconnect [targets...]'))
-    .description('remove the hub\'s hook from repos/orgs (other hooks are left alone)')
+    .description("remove the hub's hook from repos/orgs (other hooks are left alone)")
     .option('--all', 'every repo/org the connector lists')
     .option('--dry-run', 'show what would be removed')
-    .action(async (targets: string[], opts: Flags) => runDisconnect(await loadGithubCli(opts, deps), targets, opts.all ?? false, opts.dryRun ?? false));
+    .action(async (targets: string[], opts: Flags) =>
+      runDisconnect(await loadGithubCli(opts, deps), targets, opts.all ?? false, opts.dryRun ?? false),
+    );
 
   common(github.command('list [targets...]'))
-    .description('every hook on the repos/orgs, which one is the hub\'s, and its last delivery')
+    .description("every hook on the repos/orgs, which one is the hub's, and its last delivery")
     .option('--json', 'print JSON')
     .action(async (targets: string[], opts: Flags) => runList(await loadGithubCli(opts, deps), targets, opts.json ?? false));
 
   common(github.command('ping [targets...]'))
-    .description('ask GitHub to ping the hub\'s hook and show how the hub answered')
+    .description("ask GitHub to ping the hub's hook and show how the hub answered")
     .option('--wait <seconds>', 'how long to wait for the result', '10')
     .action(async (targets: string[], opts: Flags) => runPing(await loadGithubCli(opts, deps), targets, Number(opts.wait ?? 10) * 1000));
 
@@ -48,7 +64,11 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
     .option('--dry-run', 'list what would be redelivered')
     .option('--json', 'print JSON')
     .action(async (targets: string[], opts: Flags) => {
-      await runReconcile(await loadGithubCli(opts, deps), targets, { ...(opts.since ? { since: opts.since } : {}), dryRun: opts.dryRun ?? false, json: opts.json ?? false });
+      await runReconcile(await loadGithubCli(opts, deps), targets, {
+        ...(opts.since ? { since: opts.since } : {}),
+        dryRun: opts.dryRun ?? false,
+        json: opts.json ?? false,
+      });
     });
 
   github

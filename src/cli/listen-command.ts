@@ -42,7 +42,13 @@ export function registerListenCommand(program: Command): void {
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      await runListen(settings, { fetch, now: () => new Date(), sleep: (ms) => sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined), signal: stop.signal, print: (line) => process.stdout.write(`${line}\n`) });
+      await runListen(settings, {
+        fetch,
+        now: () => new Date(),
+        sleep: (ms) => sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined),
+        signal: stop.signal,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
     });
 }
 
@@ -54,7 +60,8 @@ export async function resolveListenSettings(opts: ListenOptions, env: HubEnv, no
   const folder = config ? dataFolder(config) : (env.dataDir ?? 'data');
   const token = await resolveApiToken(opts.token, env, url, config);
   if (!token) throw new Error(`no API token: pass --token or set HOOKHUB_TOKEN (a viewer token from api.tokens in the hub's hookhub.yaml)`);
-  if (opts.events !== undefined && !isValidTypeGlob(opts.events)) throw new Error(`--events: "${opts.events}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
+  if (opts.events !== undefined && !isValidTypeGlob(opts.events))
+    throw new Error(`--events: "${opts.events}" is not a type glob (e.g. github.pull_request.* or stripe.**)`);
   const secret = await readOrCreateSecretFile(join(folder, 'listen-secret'), () => `whsec_${randomBytes(24).toString('base64')}`);
   return {
     url,

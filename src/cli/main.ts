@@ -23,7 +23,11 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerTriggerCommand(program);
   registerListenCommand(program);
-  registerRulesCommand(program, { loadContext: loadRulesCommandContext, loadExtraRules: loadSubscriptionRulesForCli, openBus: openConfiguredBus });
+  registerRulesCommand(program, {
+    loadContext: loadRulesCommandContext,
+    loadExtraRules: loadSubscriptionRulesForCli,
+    openBus: openConfiguredBus,
+  });
   registerSubscriptionsCommand(program, { open: openSubscriptions });
   registerDlqCommand(program, { openBus: openConfiguredBus });
   registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });

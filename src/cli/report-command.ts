@@ -83,16 +83,38 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
   if (Number.isNaN(until.getTime())) throw new Error(`--until: "${opts.until}" is not an ISO time`);
   const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick: until });
   const params = ReportParamsSchema.parse(action.render(event, { now: until, rule: rule.name }));
-  if (params.source === 'github-reviews') throw new Error(`rule "${rule.name}" reports pull requests waiting for review (source: github-reviews): it posts when its schedule fires; report run renders reports of events`);
-  const job: Job = { id: `manual:${event.id}`, eventId: event.id, eventType: event.type, rule: rule.name, index: action.index, action: 'report', params, createdAt: until.toISOString() };
+  if (params.source === 'github-reviews')
+    throw new Error(
+      `rule "${rule.name}" reports pull requests waiting for review (source: github-reviews): it posts when its schedule fires; report run renders reports of events`,
+    );
+  const job: Job = {
+    id: `manual:${event.id}`,
+    eventId: event.id,
+    eventType: event.type,
+    rule: rule.name,
+    index: action.index,
+    action: 'report',
+    params,
+    createdAt: until.toISOString(),
+  };
   const since = parseSince(opts.since, () => until);
-  const report = await buildReport(params, job, context.bus, now(), { until, ...(since ? { since } : {}), ...(rule.schedule?.timezone ? { timezone: rule.schedule.timezone } : {}) });
+  const report = await buildReport(params, job, context.bus, now(), {
+    until,
+    ...(since ? { since } : {}),
+    ...(rule.schedule?.timezone ? { timezone: rule.schedule.timezone } : {}),
+  });
   const notes: string[] = [];
-  if (opts.out) notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
+  if (opts.out)
+    notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
   if (opts.deliver) {
     if (!params.channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
     const deps: ActionDeps = { fetch: context.fetch, now, channels: context.channels, signal: AbortSignal.timeout(30_000) };
-    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, job, undefined, deps);
+    const sent = await notifyAction.execute(
+      { channel: params.channel, title: params.title, text: report.chat ?? report.markdown },
+      job,
+      undefined,
+      deps,
+    );
     notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
   }
   const body = opts.format === 'html' ? report.html : report.markdown;

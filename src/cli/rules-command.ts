@@ -81,7 +81,8 @@ export function registerRulesCommand(program: Command, deps: RulesCommandDeps): 
   registerValidate(rules, cli);
   registerTest(rules, cli);
   registerList(rules, cli);
-  if (deps.openBus) registerRulesDiff(rules, { loadContext: deps.loadContext, openBus: deps.openBus, out: cli.out, err, fail, now: cli.now });
+  if (deps.openBus)
+    registerRulesDiff(rules, { loadContext: deps.loadContext, openBus: deps.openBus, out: cli.out, err, fail, now: cli.now });
   return rules;
 }
 
@@ -118,7 +119,10 @@ function registerTest(rules: Command, cli: RulesCli) {
     .command('test')
     .description('dry run: which rules an event matches, why near misses did not, and the rendered actions; sends nothing')
     .option('-e, --event <file>', 'a HubEvent (CloudEvents JSON) file, or - for stdin; with --sample or --type, a raw provider payload')
-    .option('-s, --sample <connector:event>', "run a provider payload through the connector as at ingress (e.g. github:pull_request); without --event, the connector's bundled sample")
+    .option(
+      '-s, --sample <connector:event>',
+      "run a provider payload through the connector as at ingress (e.g. github:pull_request); without --event, the connector's bundled sample",
+    )
     .option('-t, --type <type>', 'wrap the --event file as a raw payload with this event type (no connector normalization)')
     .option('--connector <name>', 'connector name for --type (default: the first segment of the type)')
     .option('-r, --rules <dir>', 'rules folder or file (default: from hookhub.yaml)')
@@ -137,7 +141,12 @@ function registerTest(rules: Command, cli: RulesCli) {
 }
 
 async function readEvents(opts: TestOptions, ctx: RulesCommandContext, cli: RulesCli): Promise<HubEvent[]> {
-  const text = opts.event === undefined ? undefined : opts.event === '-' ? await (cli.deps.readStdin ?? readProcessStdin)() : await readFile(opts.event, 'utf8');
+  const text =
+    opts.event === undefined
+      ? undefined
+      : opts.event === '-'
+        ? await (cli.deps.readStdin ?? readProcessStdin)()
+        : await readFile(opts.event, 'utf8');
   if (opts.sample) {
     if (!ctx.connectorConfigs) throw new Error('--sample needs the connectors of hookhub.yaml, which this command was not given');
     const body = text === undefined ? undefined : Buffer.from(text);
@@ -187,7 +196,9 @@ function parseEvent(text: string, opts: { type?: string; connector?: string; eve
   }
   const event = value as Partial<HubEvent> | null;
   if (!event || typeof event !== 'object' || typeof event.type !== 'string' || typeof event.id !== 'string') {
-    throw new Error(`${opts.event}: not a HubEvent (CloudEvents JSON with id, type, connector, data); for a raw provider payload pass --type <event type>`);
+    throw new Error(
+      `${opts.event}: not a HubEvent (CloudEvents JSON with id, type, connector, data); for a raw provider payload pass --type <event type>`,
+    );
   }
   return { ...event, connector: event.connector ?? event.source?.replace('/connectors/', '') ?? '' } as HubEvent;
 }

@@ -38,7 +38,9 @@ export const DIFF_EXIT = { same: 0, changed: 1, invalid: 2 } as const;
 export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
   rules
     .command('diff')
-    .description('the effect of a rule change on stored events: what now matches, what no longer does, what renders differently; sends nothing (exit 0 no change, 1 changes, 2 invalid rules)')
+    .description(
+      'the effect of a rule change on stored events: what now matches, what no longer does, what renders differently; sends nothing (exit 0 no change, 1 changes, 2 invalid rules)',
+    )
     .option('--base <ref>', 'compare against the rules folder at this git ref', 'HEAD')
     .option('--base-dir <folder>', 'compare against the rules in this folder instead of a git ref')
     .option('-r, --rules <dir>', 'the changed rules (default: the rules folder from hookhub.yaml, as it is on disk)')
@@ -55,12 +57,19 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
       const headDir = opts.rules ?? ctx.rulesDir;
       const head = await loadRuleSet(headDir, context);
       const baseLabel = opts.baseDir ? shown(opts.baseDir) : `${opts.base ?? 'HEAD'}:${shown(headDir)}`;
-      const base = opts.baseDir ? await loadRuleSet(opts.baseDir, context) : compileRuleSources(await gitRuleSources(headDir, opts.base ?? 'HEAD'), context);
+      const base = opts.baseDir
+        ? await loadRuleSet(opts.baseDir, context)
+        : compileRuleSources(await gitRuleSources(headDir, opts.base ?? 'HEAD'), context);
       if (!checkSides(head, base, deps)) return;
       await withBus(deps, opts, async (bus) => {
-        const diff = await diffRuleSets(base.ruleSet, head.ruleSet, recentEvents(bus, { last, ...(since ? { since } : {}) }), { registry: ctx.registry, now: deps.now() });
+        const diff = await diffRuleSets(base.ruleSet, head.ruleSet, recentEvents(bus, { last, ...(since ? { since } : {}) }), {
+          registry: ctx.registry,
+          now: deps.now(),
+        });
         const labels = { base: baseLabel, head: shown(headDir) };
-        deps.out.write(opts.json ? `${JSON.stringify({ ...labels, summary: diffSummaryLine(diff), ...diff }, null, 2)}\n` : formatDiffText(diff, labels));
+        deps.out.write(
+          opts.json ? `${JSON.stringify({ ...labels, summary: diffSummaryLine(diff), ...diff }, null, 2)}\n` : formatDiffText(diff, labels),
+        );
         deps.fail(diff.rules.length > 0 ? DIFF_EXIT.changed : DIFF_EXIT.same);
       });
     });
@@ -71,7 +80,10 @@ function checkSides(head: LoadResult, base: LoadResult, deps: RulesDiffDeps): bo
   for (const d of head.diagnostics) deps.err.write(`${formatDiagnostic(d)}\n`);
   const baseErrors = base.diagnostics.filter((d) => d.severity === 'error');
   const first = baseErrors[0];
-  if (first) deps.err.write(`warning: the base rules have ${baseErrors.length} error(s) (first: ${formatDiagnostic(first)}); comparing against the base rules that compile\n`);
+  if (first)
+    deps.err.write(
+      `warning: the base rules have ${baseErrors.length} error(s) (first: ${formatDiagnostic(first)}); comparing against the base rules that compile\n`,
+    );
   if (head.ok) return true;
   deps.err.write('rules diff: the changed rules are invalid; fix the errors above (exit 2)\n');
   deps.fail(DIFF_EXIT.invalid);

@@ -23,7 +23,7 @@ export function registerTriggerCommand(program: Command): void {
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--url <base>', 'hub base URL (default http://127.0.0.1:<server.port>)')
     .option('--id <deliveryId>', 'delivery id to send (default: a new UUID)')
-    .option('--token <token>', 'for `trigger hookhub <type>`: an admin API token (default $HOOKHUB_TOKEN or the local hub\'s)')
+    .option('--token <token>', "for `trigger hookhub <type>`: an admin API token (default $HOOKHUB_TOKEN or the local hub's)")
     .action(async (name: string, event: string, opts: TriggerOptions) => {
       const env = readEnv();
       const config = await loadConfig(configPathOption(opts.config, env), env);
@@ -58,7 +58,11 @@ async function triggerMeta(type: string, opts: TriggerOptions, env: HubEnv, conf
   const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
   const token = await resolveApiToken(opts.token, env, base, config);
   if (!token) throw new Error('trigger hookhub needs an admin API token: pass --token or set HOOKHUB_TOKEN');
-  const response = await fetch(`${base}/api/meta-events/sample`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type }) });
+  const response = await fetch(`${base}/api/meta-events/sample`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type }),
+  });
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   if (!response.ok) process.exitCode = 1;
 }

@@ -48,7 +48,12 @@ const ApiTokenSchema = z
   .object({
     /** Who holds it: shown in the dashboard and audit logs (never the token). */
     name: z.string().regex(NAME, 'token names are lowercase letters, digits, - and _'),
-    token: z.string().min(32, 'API tokens must be at least 32 characters (e.g. `openssl rand -hex 32`), best kept in an env var: token: ${HOOKHUB_ADMIN_TOKEN}'),
+    token: z
+      .string()
+      .min(
+        32,
+        'API tokens must be at least 32 characters (e.g. `openssl rand -hex 32`), best kept in an env var: token: ${HOOKHUB_ADMIN_TOKEN}',
+      ),
     role: z.enum(['viewer', 'admin']),
   })
   .strict();
@@ -61,8 +66,14 @@ export const ApiSchema = z
     sessionTtl: DurationSchema.default(12 * 3600 * 1000),
   })
   .strict()
-  .refine((api) => new Set(api.tokens.map((t) => t.name)).size === api.tokens.length, { message: 'token names must be unique', path: ['tokens'] })
-  .refine((api) => new Set(api.tokens.map((t) => t.token)).size === api.tokens.length, { message: 'two tokens have the same value', path: ['tokens'] });
+  .refine((api) => new Set(api.tokens.map((t) => t.name)).size === api.tokens.length, {
+    message: 'token names must be unique',
+    path: ['tokens'],
+  })
+  .refine((api) => new Set(api.tokens.map((t) => t.token)).size === api.tokens.length, {
+    message: 'two tokens have the same value',
+    path: ['tokens'],
+  });
 export type ApiConfig = z.output<typeof ApiSchema>;
 
 /** When /readyz reports a consumer as stalled: pending work and no progress for `stallAfter`. */
@@ -76,7 +87,9 @@ export const HubConfigSchema = z
   .object({
     server: ServerSchema.default(ServerSchema.parse({})),
     bus: BusConfigSchema.default({ type: 'embedded', path: './data/hookhub.db', retention: 7 * 24 * 3600 * 1000 }),
-    connectors: z.record(z.string().regex(NAME, 'connector names are lowercase letters, digits, - and _'), ConnectorBlockSchema).default({}),
+    connectors: z
+      .record(z.string().regex(NAME, 'connector names are lowercase letters, digits, - and _'), ConnectorBlockSchema)
+      .default({}),
     channels: z.record(z.string().regex(NAME, 'channel names are lowercase letters, digits, - and _'), ChannelBlockSchema).default({}),
     rules: z.string().min(1).default('./rules'),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),

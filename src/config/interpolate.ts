@@ -67,7 +67,9 @@ export function interpolateEnv(
 /** `${VAR}` and `${VAR:-default}` in one string, with the same rules as the files; `missing` lists unset variables. */
 export function interpolateText(text: string, vars: Readonly<Record<string, string | undefined>>): { value: string; missing: string[] } {
   const missing: string[] = [];
-  const value = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => resolve({ name, fallback }, vars, () => missing.push(name)));
+  const value = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) =>
+    resolve({ name, fallback }, vars, () => missing.push(name)),
+  );
   return { value, missing };
 }
 

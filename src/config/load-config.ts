@@ -39,7 +39,8 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
   const defaulted = new Map<string, string>();
   const { located, problems } = parseLocated(file, masked.text);
   if (problems.length === 0) {
-    for (const miss of interpolateEnv(located.doc, masked.references, env.vars, defaulted)) problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
+    for (const miss of interpolateEnv(located.doc, masked.references, env.vars, defaulted))
+      problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
   }
   if (problems.length > 0) throw configProblems(problems);
   const raw = toPlain(located);
@@ -54,13 +55,18 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
 }
 
 /** Connector secret fields (each connector's `secretFields`) whose value came from a `${VAR:-default}` fallback. */
-function defaultedFields(connectors: Record<string, ConnectorConfig>, defaulted: ReadonlyMap<string, string>): { where: string; variable: string }[] {
+function defaultedFields(
+  connectors: Record<string, ConnectorConfig>,
+  defaulted: ReadonlyMap<string, string>,
+): { where: string; variable: string }[] {
   if (defaulted.size === 0) return [];
   const found: { where: string; variable: string }[] = [];
   for (const [name, block] of Object.entries(connectors)) {
     const fields = connectorRegistry[block.type as keyof typeof connectorRegistry]?.secretFields ?? [];
     for (const field of fields) {
-      const value = field.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), block);
+      const value = field
+        .split('.')
+        .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), block);
       const values = Array.isArray(value) ? value : [value];
       for (const v of values) {
         const variable = typeof v === 'string' ? defaulted.get(v) : undefined;
@@ -85,7 +91,9 @@ type SchemaLookup = (type: string) => z.ZodType | string;
 /** Each connector block is validated by its own connector's schema; an unknown type lists the known ones. */
 function connectorSchema(type: string): z.ZodType | string {
   const connector = connectorRegistry[type as keyof typeof connectorRegistry];
-  return connector ? connector.configSchema : `unknown connector type "${type}" (known: ${Object.keys(connectorRegistry).sort().join(', ')})`;
+  return connector
+    ? connector.configSchema
+    : `unknown connector type "${type}" (known: ${Object.keys(connectorRegistry).sort().join(', ')})`;
 }
 
 function validateEntries<T>(

@@ -29,7 +29,5 @@ export function literalPrefix(pattern: string): string[] {
 
 export function isValidTypeGlob(pattern: string): boolean {
   const segments = pattern.split('.');
-  return segments.every(
-    (s, i) => s === '*' || (s === '**' && i === segments.length - 1) || /^[a-z0-9_\-:/]+$/.test(s),
-  );
+  return segments.every((s, i) => s === '*' || (s === '**' && i === segments.length - 1) || /^[a-z0-9_\-:/]+$/.test(s));
 }

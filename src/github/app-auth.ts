@@ -41,7 +41,8 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     let pending: Promise<Token> | undefined;
 
     async function mint(): Promise<Token> {
-      if (app.installationId === undefined) throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
+      if (app.installationId === undefined)
+        throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
       const auth = await appAuth({ type: 'installation', refresh: true });
       const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
       settings.onRefresh?.(minted.expiresAt);
@@ -62,7 +63,8 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
       const endpoint = request.endpoint.merge(route as string, parameters);
       const path = (endpoint.url ?? '').replace(request.endpoint.DEFAULTS.baseUrl, '').split('?')[0] ?? '';
       if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route, parameters);
-      const send = async (force: boolean) => request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
+      const send = async (force: boolean) =>
+        request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
       try {
         return await send(false);
       } catch (err) {

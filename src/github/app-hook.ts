@@ -25,7 +25,16 @@ export async function ensureAppHook(client: GithubClient, desired: DesiredHook, 
   changes.push(...hookChanges({ id: 0, active: true, events: [...desired.events], config }, desired));
   if (changes.length > 0 && !dryRun) {
     // `data`, not top-level parameters: Octokit would take a top-level `url` for the request URL.
-    await client.request('PATCH /app/hook/config', { data: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: desired.secret } });
+    await client.request('PATCH /app/hook/config', {
+      data: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: desired.secret },
+    });
   }
-  return { target: 'app', action: changes.length > 0 ? 'updated' : 'unchanged', changes, removedDuplicates: [], foreignDuplicates: [], dryRun };
+  return {
+    target: 'app',
+    action: changes.length > 0 ? 'updated' : 'unchanged',
+    changes,
+    removedDuplicates: [],
+    foreignDuplicates: [],
+    dryRun,
+  };
 }

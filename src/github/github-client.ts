@@ -41,11 +41,12 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
   const now = options.now ?? (() => new Date());
   const { logger } = options;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 15 * 60_000;
-  const wantRetry = (kind: string, limit: number) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-    const ok = retryCount < limit && retryAfter * 1000 <= maxWaitMs;
-    logger.warn({ retryAfter, method: request.method, url: request.url, retrying: ok }, `GitHub ${kind} rate limit hit`);
-    return ok;
-  };
+  const wantRetry =
+    (kind: string, limit: number) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+      const ok = retryCount < limit && retryAfter * 1000 <= maxWaitMs;
+      logger.warn({ retryAfter, method: request.method, url: request.url, retrying: ok }, `GitHub ${kind} rate limit hit`);
+      return ok;
+    };
   const client = new GithubOctokit({
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: 'hookhub',

@@ -35,7 +35,8 @@ export function githubConnector(config: HubConfig, name: string | undefined): Gi
   const all = githubConnectors(config);
   if (all.length === 0) throw new ConfigError('no connector of type github in the config (see docs/github.md)');
   if (name === undefined) {
-    if (all.length > 1) throw new ConfigError(`several github connectors (${all.map((c) => c.name).join(', ')}): pick one with --connector`);
+    if (all.length > 1)
+      throw new ConfigError(`several github connectors (${all.map((c) => c.name).join(', ')}): pick one with --connector`);
     return all[0] as GithubConnectorSettings;
   }
   const found = all.find((c) => c.name === name);
@@ -46,7 +47,8 @@ export function githubConnector(config: HubConfig, name: string | undefined): Gi
 /** API access and the hook URL, or a ConfigError saying what to add. */
 export function requireApi(settings: GithubConnectorSettings): { auth: GithubAuth; hookUrl: string } {
   const where = `connectors.${settings.name}`;
-  if (!settings.auth) throw new ConfigError(`${where}: GitHub API access needed: set token (a PAT) or app { appId, privateKey, installationId }`);
+  if (!settings.auth)
+    throw new ConfigError(`${where}: GitHub API access needed: set token (a PAT) or app { appId, privateKey, installationId }`);
   if (!settings.hookUrl) throw new ConfigError(`${where}: the hub's public URL is needed: set server.publicUrl or ${where}.publicUrl`);
   return { auth: settings.auth, hookUrl: settings.hookUrl };
 }

@@ -14,7 +14,10 @@ export const GithubHookSchema = z.object({
     insecure_ssl: z.union([z.string(), z.number()]).optional(),
     secret: z.string().optional(),
   }),
-  last_response: z.object({ code: z.number().nullable(), status: z.string().nullable(), message: z.string().nullable() }).partial().nullish(),
+  last_response: z
+    .object({ code: z.number().nullable(), status: z.string().nullable(), message: z.string().nullable() })
+    .partial()
+    .nullish(),
 });
 export type GithubHook = z.output<typeof GithubHookSchema>;
 

@@ -35,7 +35,12 @@ export interface ReconcileResult {
  * keeps its `X-GitHub-Delivery`, so the bus dedups, and a recovered GUID then has a successful attempt.
  * https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries
  */
-export function reconcileHook(client: GithubClient, target: HookTarget, hookId: number, options: ReconcileOptions): Promise<ReconcileResult> {
+export function reconcileHook(
+  client: GithubClient,
+  target: HookTarget,
+  hookId: number,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
   return reconcileDeliveries(client, { target: targetLabel(target), hookId }, hookDeliveriesPath(target, hookId), options);
 }
 
@@ -44,10 +49,23 @@ export function reconcileAppHook(client: GithubClient, options: ReconcileOptions
   return reconcileDeliveries(client, { target: 'app' }, APP_HOOK_DELIVERIES, options);
 }
 
-async function reconcileDeliveries(client: GithubClient, label: { target: string; hookId?: number }, path: string, options: ReconcileOptions): Promise<ReconcileResult> {
+async function reconcileDeliveries(
+  client: GithubClient,
+  label: { target: string; hookId?: number },
+  path: string,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
   const deliveries = await listDeliveries(client, path, options.since);
   const { failed, gaveUp } = selectRedeliveries(deliveries, options.maxRedeliveries);
-  const result: ReconcileResult = { ...label, scanned: deliveries.length, alreadyInHub: [], redelivered: [], gaveUp, errors: [], dryRun: options.dryRun ?? false };
+  const result: ReconcileResult = {
+    ...label,
+    scanned: deliveries.length,
+    alreadyInHub: [],
+    redelivered: [],
+    gaveUp,
+    errors: [],
+    dryRun: options.dryRun ?? false,
+  };
   for (const delivery of failed) {
     if (await options.isKnown(delivery.guid)) {
       result.alreadyInHub.push(delivery.guid);

@@ -59,12 +59,17 @@ async function hubHooks(deps: RotationDeps): Promise<HubHook[]> {
   const out: HubHook[] = [];
   for (const target of deps.targets) {
     const hook = await findHubHook(deps.client, target, deps.desired.url);
-    if (hook) out.push({ fingerprint: parseMarkedUrl(hook.config.url ?? '').fingerprint, switch: () => connectHook(deps.client, target, deps.desired, deps.dryRun) });
+    if (hook)
+      out.push({
+        fingerprint: parseMarkedUrl(hook.config.url ?? '').fingerprint,
+        switch: () => connectHook(deps.client, target, deps.desired, deps.dryRun),
+      });
   }
   if (deps.settings.appWebhook) {
     const { data } = await deps.client.request('GET /app/hook/config');
     const marked = parseMarkedUrl((data as { url?: string }).url ?? '');
-    if (marked.url === deps.desired.url) out.push({ fingerprint: marked.fingerprint, switch: () => ensureAppHook(deps.client, deps.desired, deps.dryRun) });
+    if (marked.url === deps.desired.url)
+      out.push({ fingerprint: marked.fingerprint, switch: () => ensureAppHook(deps.client, deps.desired, deps.dryRun) });
   }
   return out;
 }
@@ -76,14 +81,25 @@ async function checkHubAccepts(deps: RotationDeps): Promise<void> {
   const headers = githubProvider.sign(body, ctx, { id: `hookhub-check-${randomUUID()}`, event: 'ping' });
   let status: number;
   try {
-    const response = await deps.fetch(deps.desired.url, { method: 'POST', headers, body: new Uint8Array(body), signal: AbortSignal.timeout(10_000) });
+    const response = await deps.fetch(deps.desired.url, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(body),
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.arrayBuffer();
     status = response.status;
   } catch (err) {
-    throw new Error(`could not reach the hub at ${deps.desired.url} to check that it accepts the new secret (${(err as Error).message}); pass --skip-check if it cannot be reached from here`, { cause: err });
+    throw new Error(
+      `could not reach the hub at ${deps.desired.url} to check that it accepts the new secret (${(err as Error).message}); pass --skip-check if it cannot be reached from here`,
+      { cause: err },
+    );
   }
   if (status === 401) {
-    throw new Error(`the running hub at ${deps.desired.url} refuses the new secret: list it first in connectors.${deps.settings.name}.secret, restart the hub, then run this again`);
+    throw new Error(
+      `the running hub at ${deps.desired.url} refuses the new secret: list it first in connectors.${deps.settings.name}.secret, restart the hub, then run this again`,
+    );
   }
-  if (status < 200 || status >= 300) throw new Error(`the hub at ${deps.desired.url} answered ${status} to a signed check; not switching hooks`);
+  if (status < 200 || status >= 300)
+    throw new Error(`the hub at ${deps.desired.url} answered ${status} to a signed check; not switching hooks`);
 }

@@ -70,7 +70,10 @@ function logConnect(ctx: SyncContext, result: ConnectResult): void {
   if (result.action === 'unchanged') ctx.logger.debug(log, 'GitHub hook up to date');
   else ctx.logger.info(log, `GitHub hook ${result.action}`);
   if (result.foreignDuplicates.length > 0) {
-    ctx.logger.warn({ ...log, others: result.foreignDuplicates }, 'other hooks also point at this connector (not created by hookhub); GitHub sends each event once per hook');
+    ctx.logger.warn(
+      { ...log, others: result.foreignDuplicates },
+      'other hooks also point at this connector (not created by hookhub); GitHub sends each event once per hook',
+    );
   }
 }
 
@@ -82,7 +85,15 @@ function countRecovered(ctx: SyncContext, result: ReconcileResult): void {
   inc('gave_up', result.gaveUp.length);
   inc('error', result.errors.length);
   const log = { connector, target: result.target, hookId: result.hookId, scanned: result.scanned };
-  if (result.redelivered.length > 0) ctx.logger.info({ ...log, guids: result.redelivered.map((d) => d.guid) }, `asked GitHub to redeliver ${result.redelivered.length} missed deliveries`);
-  if (result.gaveUp.length > 0) ctx.logger.warn({ ...log, guids: result.gaveUp.map((d) => d.guid) }, 'deliveries still failing after repeated redeliveries: check the hub logs for why they are refused');
+  if (result.redelivered.length > 0)
+    ctx.logger.info(
+      { ...log, guids: result.redelivered.map((d) => d.guid) },
+      `asked GitHub to redeliver ${result.redelivered.length} missed deliveries`,
+    );
+  if (result.gaveUp.length > 0)
+    ctx.logger.warn(
+      { ...log, guids: result.gaveUp.map((d) => d.guid) },
+      'deliveries still failing after repeated redeliveries: check the hub logs for why they are refused',
+    );
   for (const e of result.errors) ctx.logger.warn({ ...log, guid: e.guid, err: e.message }, 'GitHub refused a redelivery');
 }

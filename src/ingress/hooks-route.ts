@@ -55,12 +55,16 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     }
     let published: PublishResult[];
     try {
-      published = await Promise.all(result.events.map((event) => deps.bus.publish('events', { id: event.id, subject: event.type, payload: event })));
+      published = await Promise.all(
+        result.events.map((event) => deps.bus.publish('events', { id: event.id, subject: event.type, payload: event })),
+      );
     } catch (err) {
       // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.
       if (err instanceof PayloadError) return finish(res, name, 413, () => sendError(res, 413, err.message));
       deps.logger.error({ connector: name, err: (err as Error).message }, 'bus cannot persist: answering 503 so the provider retries');
-      return finish(res, name, 503, () => sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }));
+      return finish(res, name, 503, () =>
+        sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }),
+      );
     }
     if (result.reply) {
       const { status, body } = result.reply;

@@ -109,7 +109,14 @@ export class IngressServer {
     const time = (this.#options.now ?? (() => new Date()))();
     const started = performance.now();
     res.once('finish', () => {
-      onHook({ connector, method: req.method ?? 'POST', status: res.statusCode, headers: req.headers, time, durationMs: performance.now() - started });
+      onHook({
+        connector,
+        method: req.method ?? 'POST',
+        status: res.statusCode,
+        headers: req.headers,
+        time,
+        durationMs: performance.now() - started,
+      });
     });
   }
 
@@ -123,7 +130,13 @@ export class IngressServer {
     }
     // Public: the status only. Which rule file failed and why is for operators, at GET /api/status.
     const degraded = this.#options.degraded?.();
-    sendJson(res, 200, degraded ? { status: 'degraded', detail: 'the rules on disk do not load; the last good rules are running (details: GET /api/rules)' } : { status: 'ready' });
+    sendJson(
+      res,
+      200,
+      degraded
+        ? { status: 'degraded', detail: 'the rules on disk do not load; the last good rules are running (details: GET /api/rules)' }
+        : { status: 'ready' },
+    );
   }
 
   async #metrics(res: ServerResponse): Promise<void> {

@@ -3,8 +3,21 @@ import pinoPretty from 'pino-pretty';
 import type { LogFormat } from './log-format.ts';
 
 /** Keys whose values are secrets wherever they appear (two levels deep), so a stray log line cannot leak them. */
-const SECRET_PATHS = ['secret', 'token', 'password', 'pass', 'authToken', 'botToken', 'signingToken', 'apiKey', 'appSecret', 'privateKey', 'verifyToken', 'authorization', 'cookie']
-  .flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+const SECRET_PATHS = [
+  'secret',
+  'token',
+  'password',
+  'pass',
+  'authToken',
+  'botToken',
+  'signingToken',
+  'apiKey',
+  'appSecret',
+  'privateKey',
+  'verifyToken',
+  'authorization',
+  'cookie',
+].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export interface LoggerOptions {
   level?: string;

@@ -14,12 +14,26 @@ export interface DeadLetteredInfo {
 }
 
 export function deadLetteredEvent(info: DeadLetteredInfo, now: Date): HubEvent {
-  return createMetaEvent('hookhub.job.dead_lettered', {
-    id: metaId('hookhub.job.dead_lettered', info.jobId, info.time),
-    subject: info.rule,
-    title: `Job of rule ${info.rule} (${info.action} to ${info.destination || 'its destination'}) dead-lettered after ${info.attempts} attempt${info.attempts === 1 ? '' : 's'}: ${info.reason}`,
-    data: { job: info.jobId, event: info.eventId, eventType: info.eventType, rule: info.rule, action: info.action, destination: info.destination, lastError: info.reason, attempts: info.attempts, deadLetteredAt: info.time },
-  }, now);
+  return createMetaEvent(
+    'hookhub.job.dead_lettered',
+    {
+      id: metaId('hookhub.job.dead_lettered', info.jobId, info.time),
+      subject: info.rule,
+      title: `Job of rule ${info.rule} (${info.action} to ${info.destination || 'its destination'}) dead-lettered after ${info.attempts} attempt${info.attempts === 1 ? '' : 's'}: ${info.reason}`,
+      data: {
+        job: info.jobId,
+        event: info.eventId,
+        eventType: info.eventType,
+        rule: info.rule,
+        action: info.action,
+        destination: info.destination,
+        lastError: info.reason,
+        attempts: info.attempts,
+        deadLetteredAt: info.time,
+      },
+    },
+    now,
+  );
 }
 
 export interface CircuitInfo {
@@ -33,12 +47,19 @@ export interface CircuitInfo {
 
 export function circuitEvent(info: CircuitInfo, now: Date): HubEvent {
   const type = info.state === 'open' ? 'hookhub.destination.circuit_opened' : 'hookhub.destination.circuit_closed';
-  return createMetaEvent(type, {
-    id: metaId(type, info.process, info.destination, now.toISOString()),
-    subject: info.destination,
-    title: info.state === 'open' ? `Circuit opened for ${info.destination}: deliveries paused after repeated failures` : `Circuit closed for ${info.destination}: deliveries flow again`,
-    data: { destination: info.destination, state: info.state, job: info.jobId, rule: info.rule, process: info.process },
-  }, now);
+  return createMetaEvent(
+    type,
+    {
+      id: metaId(type, info.process, info.destination, now.toISOString()),
+      subject: info.destination,
+      title:
+        info.state === 'open'
+          ? `Circuit opened for ${info.destination}: deliveries paused after repeated failures`
+          : `Circuit closed for ${info.destination}: deliveries flow again`,
+      data: { destination: info.destination, state: info.state, job: info.jobId, rule: info.rule, process: info.process },
+    },
+    now,
+  );
 }
 
 export interface RejectionsInfo {
@@ -51,23 +72,34 @@ export interface RejectionsInfo {
 
 export function rejectionsEvent(info: RejectionsInfo, now: Date): HubEvent {
   const total = Object.values(info.counts).reduce((a, b) => a + b, 0);
-  const by = Object.entries(info.counts).sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`).join(', ');
-  return createMetaEvent('hookhub.connector.rejections', {
-    // One per connector and window, whichever hub process reports it first.
-    id: metaId('hookhub.connector.rejections', info.connector, info.since),
-    subject: info.connector,
-    title: `${total} webhook${total === 1 ? '' : 's'} refused on connector ${info.connector} (${by})`,
-    data: { connector: info.connector, since: info.since, until: info.until, total, counts: info.counts },
-  }, now);
+  const by = Object.entries(info.counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  return createMetaEvent(
+    'hookhub.connector.rejections',
+    {
+      // One per connector and window, whichever hub process reports it first.
+      id: metaId('hookhub.connector.rejections', info.connector, info.since),
+      subject: info.connector,
+      title: `${total} webhook${total === 1 ? '' : 's'} refused on connector ${info.connector} (${by})`,
+      data: { connector: info.connector, since: info.since, until: info.until, total, counts: info.counts },
+    },
+    now,
+  );
 }
 
 export function reloadFailedEvent(diagnostics: readonly string[], dir: string, now: Date): HubEvent {
-  return createMetaEvent('hookhub.rules.reload_failed', {
-    id: metaId('hookhub.rules.reload_failed', dir, ...diagnostics),
-    subject: dir,
-    title: `Rules reload failed (${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}); the last good rules keep running: ${diagnostics[0] ?? ''}`,
-    data: { dir, errors: diagnostics },
-  }, now);
+  return createMetaEvent(
+    'hookhub.rules.reload_failed',
+    {
+      id: metaId('hookhub.rules.reload_failed', dir, ...diagnostics),
+      subject: dir,
+      title: `Rules reload failed (${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}); the last good rules keep running: ${diagnostics[0] ?? ''}`,
+      data: { dir, errors: diagnostics },
+    },
+    now,
+  );
 }
 
 export interface ConsumerInfo {
@@ -81,10 +113,23 @@ export interface ConsumerInfo {
 
 export function consumerEvent(info: ConsumerInfo, now: Date): HubEvent {
   const type = info.state === 'stalled' ? 'hookhub.consumer.stalled' : 'hookhub.consumer.recovered';
-  return createMetaEvent(type, {
-    id: metaId(type, info.process, info.consumer, info.since ?? now.toISOString()),
-    subject: info.consumer,
-    title: info.state === 'stalled' ? `Consumer ${info.consumer} has work and makes no progress${info.since ? ` since ${info.since}` : ''}` : `Consumer ${info.consumer} makes progress again`,
-    data: { consumer: info.consumer, state: info.state, ...(info.since ? { since: info.since } : {}), ...(info.pending !== undefined ? { pending: info.pending } : {}), process: info.process },
-  }, now);
+  return createMetaEvent(
+    type,
+    {
+      id: metaId(type, info.process, info.consumer, info.since ?? now.toISOString()),
+      subject: info.consumer,
+      title:
+        info.state === 'stalled'
+          ? `Consumer ${info.consumer} has work and makes no progress${info.since ? ` since ${info.since}` : ''}`
+          : `Consumer ${info.consumer} makes progress again`,
+      data: {
+        consumer: info.consumer,
+        state: info.state,
+        ...(info.since ? { since: info.since } : {}),
+        ...(info.pending !== undefined ? { pending: info.pending } : {}),
+        process: info.process,
+      },
+    },
+    now,
+  );
 }

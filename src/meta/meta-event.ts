@@ -32,7 +32,10 @@ export interface MetaEventInit {
 
 /** A CloudEvent with `source: /hookhub` and connector `hookhub`; rules match it like any event. */
 export function createMetaEvent(type: MetaType, init: MetaEventInit, now: Date): HubEvent {
-  const event = createHubEvent({ id: init.id, type, connector: 'hookhub', subject: init.subject, title: init.title, data: init.data, time: now }, now);
+  const event = createHubEvent(
+    { id: init.id, type, connector: 'hookhub', subject: init.subject, title: init.title, data: init.data, time: now },
+    now,
+  );
   return { ...event, source: META_SOURCE };
 }
 

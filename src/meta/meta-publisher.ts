@@ -61,15 +61,36 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
   };
   const suppressed = (type: string, job: { id: string; eventType: string }): void => {
     options.metrics?.metaEvents.inc({ type, outcome: 'suppressed' });
-    logger.warn({ type, job: job.id, trigger: job.eventType }, 'meta-event suppressed: the job was triggered by a meta-event (loop protection)');
+    logger.warn(
+      { type, job: job.id, trigger: job.eventType },
+      'meta-event suppressed: the job was triggered by a meta-event (loop protection)',
+    );
   };
   const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
-  const publishWindow = (w: ClosedWindow) => publish(rejectionsEvent({ connector: w.connector, since: w.since.toISOString(), until: w.until.toISOString(), counts: w.counts }, now()));
+  const publishWindow = (w: ClosedWindow) =>
+    publish(
+      rejectionsEvent({ connector: w.connector, since: w.since.toISOString(), until: w.until.toISOString(), counts: w.counts }, now()),
+    );
 
   const trouble: DeliveryTrouble = {
     deadLettered({ job, reason, attempts, destination, time }) {
       if (isMetaEventType(job.eventType)) return suppressed('hookhub.job.dead_lettered', job);
-      void publish(deadLetteredEvent({ jobId: job.id, eventId: job.eventId, eventType: job.eventType, rule: job.rule, action: job.action, destination, reason, attempts, time }, now()));
+      void publish(
+        deadLetteredEvent(
+          {
+            jobId: job.id,
+            eventId: job.eventId,
+            eventType: job.eventType,
+            rule: job.rule,
+            action: job.action,
+            destination,
+            reason,
+            attempts,
+            time,
+          },
+          now(),
+        ),
+      );
     },
     circuitChanged({ destination, state, job }) {
       const type = state === 'open' ? 'hookhub.destination.circuit_opened' : 'hookhub.destination.circuit_closed';

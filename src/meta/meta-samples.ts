@@ -7,12 +7,47 @@ type Sample = (now: Date, id: string) => HubEvent;
 /** Made with the same builders as the live events, so a rule tested on a sample sees the real shape. */
 const SAMPLES: Readonly<Record<string, Sample>> = {
   'job.dead_lettered': (now, id) =>
-    deadLetteredEvent({ jobId: `${id}:notify-payments:0`, eventId: id, eventType: 'stripe.payment_intent.payment_failed', rule: 'notify-payments', action: 'notify', destination: 'payments', reason: 'attempts exhausted (10): HTTP 503 Service Unavailable', attempts: 10, time: now.toISOString() }, now),
-  'destination.circuit_opened': (now, id) => circuitEvent({ destination: 'channel:payments', state: 'open', jobId: `${id}:notify-payments:0`, rule: 'notify-payments', process: 'sample' }, now),
-  'destination.circuit_closed': (now, id) => circuitEvent({ destination: 'channel:payments', state: 'closed', jobId: `${id}:notify-payments:0`, rule: 'notify-payments', process: 'sample' }, now),
-  'connector.rejections': (now) => rejectionsEvent({ connector: 'github', since: new Date(now.getTime() - 300_000).toISOString(), until: now.toISOString(), counts: { bad_signature: 42, malformed: 1 } }, now),
-  'rules.reload_failed': (now) => reloadFailedEvent(['rules/payments.yaml:7:11: unknown channel "paymnets" (did you mean "payments"?)'], 'rules', now),
-  'consumer.stalled': (now) => consumerEvent({ consumer: 'workers', state: 'stalled', since: new Date(now.getTime() - 120_000).toISOString(), pending: 37, process: 'sample' }, now),
+    deadLetteredEvent(
+      {
+        jobId: `${id}:notify-payments:0`,
+        eventId: id,
+        eventType: 'stripe.payment_intent.payment_failed',
+        rule: 'notify-payments',
+        action: 'notify',
+        destination: 'payments',
+        reason: 'attempts exhausted (10): HTTP 503 Service Unavailable',
+        attempts: 10,
+        time: now.toISOString(),
+      },
+      now,
+    ),
+  'destination.circuit_opened': (now, id) =>
+    circuitEvent(
+      { destination: 'channel:payments', state: 'open', jobId: `${id}:notify-payments:0`, rule: 'notify-payments', process: 'sample' },
+      now,
+    ),
+  'destination.circuit_closed': (now, id) =>
+    circuitEvent(
+      { destination: 'channel:payments', state: 'closed', jobId: `${id}:notify-payments:0`, rule: 'notify-payments', process: 'sample' },
+      now,
+    ),
+  'connector.rejections': (now) =>
+    rejectionsEvent(
+      {
+        connector: 'github',
+        since: new Date(now.getTime() - 300_000).toISOString(),
+        until: now.toISOString(),
+        counts: { bad_signature: 42, malformed: 1 },
+      },
+      now,
+    ),
+  'rules.reload_failed': (now) =>
+    reloadFailedEvent(['rules/payments.yaml:7:11: unknown channel "paymnets" (did you mean "payments"?)'], 'rules', now),
+  'consumer.stalled': (now) =>
+    consumerEvent(
+      { consumer: 'workers', state: 'stalled', since: new Date(now.getTime() - 120_000).toISOString(), pending: 37, process: 'sample' },
+      now,
+    ),
   'consumer.recovered': (now) => consumerEvent({ consumer: 'workers', state: 'recovered', process: 'sample' }, now),
 };
 

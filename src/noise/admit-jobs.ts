@@ -12,7 +12,13 @@ export type HeldJob = { job: string } & Exclude<NoiseVerdict, { send: true }>;
  * published later as a digest by the group flusher. Idempotent per event: a redelivered event
  * gets the same decisions.
  */
-export async function admitJobs(gate: NoiseGate, spec: NoiseSpec, scope: string, jobs: readonly Job[], event: HubEvent): Promise<{ send: Job[]; held: HeldJob[] }> {
+export async function admitJobs(
+  gate: NoiseGate,
+  spec: NoiseSpec,
+  scope: string,
+  jobs: readonly Job[],
+  event: HubEvent,
+): Promise<{ send: Job[]; held: HeldJob[] }> {
   const send: Job[] = [];
   const held: HeldJob[] = [];
   for (const job of jobs) {

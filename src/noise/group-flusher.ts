@@ -43,7 +43,8 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
   const flushDue = () => flushDueGroups(options);
   const sweep = async () => {
     const nowMs = options.now().getTime();
-    for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])]) await sweepExpired(options.bus.kv(bucket), nowMs);
+    for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])])
+      await sweepExpired(options.bus.kv(bucket), nowMs);
   };
   return {
     start() {

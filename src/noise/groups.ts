@@ -54,7 +54,14 @@ export function groupKvKey(scope: string, key: string): string {
 export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: number): Promise<number> {
   const item = toItem(request.job, request.event);
   const next = await updateKv<GroupState>(kv, groupKvKey(request.scope, request.key), (current) => {
-    const state: GroupState = current ?? { scope: request.scope, key: request.key, items: [], pending: 0, intervalMs: request.intervalMs, seq: 0 };
+    const state: GroupState = current ?? {
+      scope: request.scope,
+      key: request.key,
+      items: [],
+      pending: 0,
+      intervalMs: request.intervalMs,
+      seq: 0,
+    };
     if (state.items.some((i) => i.eventId === item.eventId)) return undefined;
     let flushAt = state.flushAt;
     if (state.pending === 0) {

@@ -20,8 +20,7 @@ export interface MuteStore {
 
 /** Mutes in the bus kv bucket `noise-mutes`, keyed by scope (a subscription id, a channel, a rule). */
 export function createMuteStore(kv: KvBucket, now: () => Date): MuteStore {
-  const running = (mute: Mute | undefined): Mute | undefined =>
-    mute && Date.parse(mute.until) > now().getTime() ? mute : undefined;
+  const running = (mute: Mute | undefined): Mute | undefined => (mute && Date.parse(mute.until) > now().getTime() ? mute : undefined);
   return {
     async mute(scope, until, by) {
       const mute: Mute = { scope, until: until.toISOString(), at: now().toISOString(), ...(by ? { by } : {}) };

@@ -53,20 +53,30 @@ export function createNoiseGate(deps: { bus: Pick<EventBus, 'kv'>; now: () => Da
       if (outside && hours.outside === 'drop') return { send: false, reason: 'inactive' };
       if (spec.throttle && !outside) {
         const key = `${input.scope}|${groupKey(spec, input)}`;
-        const ok = await takeThrottle(deps.bus.kv(NOISE_BUCKETS.throttle), key, { max: spec.throttle.max, perMs: spec.throttle.per }, input.job.eventId, now.getTime());
+        const ok = await takeThrottle(
+          deps.bus.kv(NOISE_BUCKETS.throttle),
+          key,
+          { max: spec.throttle.max, perMs: spec.throttle.per },
+          input.job.eventId,
+          now.getTime(),
+        );
         if (!ok) return { send: false, reason: 'throttled' };
       }
       if (!spec.group && !outside) return { send: true };
       const notBefore = outside ? nextActiveStart(hours, now)?.getTime() : undefined;
-      const flushAt = await holdInGroup(deps.bus.kv(NOISE_BUCKETS.groups), {
-        scope: input.scope,
-        key: spec.group ? groupKey(spec, input) : 'held',
-        job: input.job,
-        event: input.event,
-        waitMs: spec.group?.wait ?? 0,
-        intervalMs: spec.group?.interval ?? 0,
-        ...(notBefore !== undefined ? { notBefore } : {}),
-      }, now.getTime());
+      const flushAt = await holdInGroup(
+        deps.bus.kv(NOISE_BUCKETS.groups),
+        {
+          scope: input.scope,
+          key: spec.group ? groupKey(spec, input) : 'held',
+          job: input.job,
+          event: input.event,
+          waitMs: spec.group?.wait ?? 0,
+          intervalMs: spec.group?.interval ?? 0,
+          ...(notBefore !== undefined ? { notBefore } : {}),
+        },
+        now.getTime(),
+      );
       return { send: false, reason: spec.group ? 'grouped' : 'held', flushAt: new Date(flushAt).toISOString() };
     },
   };

@@ -9,7 +9,10 @@ export async function sweepExpired(kv: KvBucket, now: number): Promise<number> {
   for (const { key, value, revision } of await kv.entries<{ until?: number | string }>()) {
     const until = typeof value.until === 'string' ? Date.parse(value.until) : value.until;
     if (until === undefined || Number.isNaN(until) || until > now) continue;
-    await kv.delete(key, { revision }).then(() => removed++, () => undefined);
+    await kv.delete(key, { revision }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }

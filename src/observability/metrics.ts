@@ -51,8 +51,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   return {
     registry,
-    ingress: new Counter({ name: `${prefix}ingress_requests_total`, help: 'Webhook requests by connector and status.', labelNames: ['connector', 'status'], registers: [registry] }),
-    ruleMatches: new Counter({ name: `${prefix}rule_matches_total`, help: 'Events matched, by rule.', labelNames: ['rule'], registers: [registry] }),
+    ingress: new Counter({
+      name: `${prefix}ingress_requests_total`,
+      help: 'Webhook requests by connector and status.',
+      labelNames: ['connector', 'status'],
+      registers: [registry],
+    }),
+    ruleMatches: new Counter({
+      name: `${prefix}rule_matches_total`,
+      help: 'Events matched, by rule.',
+      labelNames: ['rule'],
+      registers: [registry],
+    }),
     deliveries: new Counter({
       name: `${prefix}deliveries_total`,
       help: 'Delivery outcomes by action, channel and outcome.',
@@ -67,11 +77,36 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
     }),
     dlqDepth,
-    metaEvents: new Counter({ name: `${prefix}meta_events_total`, help: 'Meta-events by type and outcome.', labelNames: ['type', 'outcome'], registers: [registry] }),
-    consumerErrors: new Counter({ name: `${prefix}consumer_errors_total`, help: 'Consumer and background loop failures, by consumer and reason.', labelNames: ['consumer', 'reason'], registers: [registry] }),
-    consumerPending: new Gauge({ name: `${prefix}consumer_pending_messages`, help: 'Messages a consumer has to handle now.', labelNames: ['consumer'], registers: [registry] }),
-    consumerOldestPending: new Gauge({ name: `${prefix}consumer_oldest_pending_seconds`, help: 'Age of the oldest message a consumer has to handle now.', labelNames: ['consumer'], registers: [registry] }),
-    consumerSinceProgress: new Gauge({ name: `${prefix}consumer_seconds_since_progress`, help: 'Seconds since the consumer last settled a message.', labelNames: ['consumer'], registers: [registry] }),
+    metaEvents: new Counter({
+      name: `${prefix}meta_events_total`,
+      help: 'Meta-events by type and outcome.',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    consumerErrors: new Counter({
+      name: `${prefix}consumer_errors_total`,
+      help: 'Consumer and background loop failures, by consumer and reason.',
+      labelNames: ['consumer', 'reason'],
+      registers: [registry],
+    }),
+    consumerPending: new Gauge({
+      name: `${prefix}consumer_pending_messages`,
+      help: 'Messages a consumer has to handle now.',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    consumerOldestPending: new Gauge({
+      name: `${prefix}consumer_oldest_pending_seconds`,
+      help: 'Age of the oldest message a consumer has to handle now.',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    consumerSinceProgress: new Gauge({
+      name: `${prefix}consumer_seconds_since_progress`,
+      help: 'Seconds since the consumer last settled a message.',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
     trackDlqDepth(source) {
       dlqSource = source;
     },

@@ -44,7 +44,12 @@ const TIME_BUDGET_MS = 2_000;
 const BACKTEST_FILE = '<backtest>';
 
 /** "Would this rule have fired?": compiles the text and dry-runs it against recent events. Sends nothing. */
-export async function backtestRules(bus: EventBus, context: RulesContext, request: BacktestRequest, now: () => Date): Promise<BacktestResult> {
+export async function backtestRules(
+  bus: EventBus,
+  context: RulesContext,
+  request: BacktestRequest,
+  now: () => Date,
+): Promise<BacktestResult> {
   const compiled = compileRuleSources([{ file: BACKTEST_FILE, text: request.yaml }], context);
   const result: BacktestResult = {
     ok: compiled.ok,
@@ -74,12 +79,23 @@ export async function backtestRules(bus: EventBus, context: RulesContext, reques
   return result;
 }
 
-function tryEvent(ruleSet: RuleSet, message: StoredMessage<HubEvent>, context: RulesContext, now: () => Date, result: BacktestResult): void {
+function tryEvent(
+  ruleSet: RuleSet,
+  message: StoredMessage<HubEvent>,
+  context: RulesContext,
+  now: () => Date,
+  result: BacktestResult,
+): void {
   const report = dryRun(ruleSet, message.payload, { registry: context.registry, now });
   const event = summaryOf(message);
   if (report.matched.length > 0) {
-    const rules = report.matched.map((m) => ({ rule: m.rule, jobs: m.jobs.map((j) => ({ action: j.action, params: j.params })), errors: m.errors.map((e) => e.error) }));
+    const rules = report.matched.map((m) => ({
+      rule: m.rule,
+      jobs: m.jobs.map((j) => ({ action: j.action, params: j.params })),
+      errors: m.errors.map((e) => e.error),
+    }));
     result.hits.push({ event, rules });
   }
-  for (const miss of report.nearMisses) if (result.nearMisses.length < 50) result.nearMisses.push({ event, rule: miss.rule, detail: miss.detail });
+  for (const miss of report.nearMisses)
+    if (result.nearMisses.length < 50) result.nearMisses.push({ event, rule: miss.rule, detail: miss.detail });
 }

@@ -16,7 +16,13 @@ export interface ChannelHealth {
   /** Set when the destination answered 410 Gone (new jobs are dead-lettered until a replay succeeds). */
   goneSince?: string;
   /** Over the most recent jobs (see `window`). */
-  recent: { jobs: number; delivered: number; failing: number; dead: number; lastAttempt?: { time: string; outcome: string; status?: number; label?: string; latencyMs?: number; error?: string } };
+  recent: {
+    jobs: number;
+    delivered: number;
+    failing: number;
+    dead: number;
+    lastAttempt?: { time: string; outcome: string; status?: number; label?: string; latencyMs?: number; error?: string };
+  };
 }
 
 export interface ChannelHealthOptions {
@@ -38,7 +44,15 @@ export async function loadChannelHealth(bus: EventBus, options: ChannelHealthOpt
       const mine = jobs.filter((job) => job.params?.channel === name);
       const { recent, attempts } = await recentOutcomes(bus, mine);
       const circuit = options.circuitState?.(key) ?? inferCircuit(attempts, channel, options.now());
-      return { name, type: channel.type, target: targetOf(channel), circuit, circuitSource: options.circuitState ? 'worker' : 'history', ...(goneSince ? { goneSince } : {}), recent };
+      return {
+        name,
+        type: channel.type,
+        target: targetOf(channel),
+        circuit,
+        circuitSource: options.circuitState ? 'worker' : 'history',
+        ...(goneSince ? { goneSince } : {}),
+        recent,
+      };
     }),
   );
 }
@@ -106,5 +120,7 @@ function targetOf(channel: Record<string, unknown>): string {
     }
   }
   const smtp = channel.smtp as { host?: unknown; port?: unknown } | undefined;
-  return smtp && typeof smtp.host === 'string' ? `smtp://${smtp.host}:${typeof smtp.port === 'number' || typeof smtp.port === 'string' ? smtp.port : 587}` : '';
+  return smtp && typeof smtp.host === 'string'
+    ? `smtp://${smtp.host}:${typeof smtp.port === 'number' || typeof smtp.port === 'string' ? smtp.port : 587}`
+    : '';
 }

@@ -26,7 +26,13 @@ interface Point {
 }
 
 /** Delivery latency (p50, p99) and error rate per channel over [now - span, now), overall and per bucket. */
-export async function loadChannelLatency(bus: EventBus, channels: readonly string[], now: Date, spanMs = 86_400_000, bucketMs = 3_600_000): Promise<ChannelLatency[]> {
+export async function loadChannelLatency(
+  bus: EventBus,
+  channels: readonly string[],
+  now: Date,
+  spanMs = 86_400_000,
+  bucketMs = 3_600_000,
+): Promise<ChannelLatency[]> {
   const end = Math.floor(now.getTime() / bucketMs + 1) * bucketMs;
   const since = end - spanMs;
   const { jobs, truncated } = await loadJobRecords(bus, new Date(since), new Date(end));

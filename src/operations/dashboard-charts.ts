@@ -26,7 +26,11 @@ export function eventsChartSvg(activity: EventActivity): string {
 
 /** Delivery outcomes per minute over the hour: successful attempts, retries, dead letters. */
 export function outcomesChartSvg(activity: EventActivity): string {
-  const columns: ChartColumn[] = activity.buckets.map((b) => ({ label: clock(b.start), title: `${clock(b.start)} UTC`, values: b.outcomes }));
+  const columns: ChartColumn[] = activity.buckets.map((b) => ({
+    label: clock(b.start),
+    title: `${clock(b.start)} UTC`,
+    values: b.outcomes,
+  }));
   const sum = (key: keyof EventActivity['buckets'][number]['outcomes']) => activity.buckets.reduce((n, b) => n + b.outcomes[key], 0);
   return stackedBarChartSvg(columns, OUTCOMES, {
     id: 'chart-outcomes',

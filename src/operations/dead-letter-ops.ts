@@ -21,7 +21,10 @@ export interface DeadLetterPage {
 }
 
 /** Newest first, `limit` per page; the cursor is an offset (dead letters are few: they are the exceptions). */
-export async function listDeadLetterPage(bus: EventBus, options: { since?: Date; limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> {
+export async function listDeadLetterPage(
+  bus: EventBus,
+  options: { since?: Date; limit?: number; cursor?: string } = {},
+): Promise<DeadLetterPage> {
   const all = (await listAll(bus, options.since)).reverse();
   const offset = options.cursor === undefined ? 0 : Number.parseInt(options.cursor, 10) || 0;
   const limit = Math.min(Math.max(1, options.limit ?? 100), 500);

@@ -121,7 +121,13 @@ async function loadJob(bus: EventBus, id: string, withParams: boolean): Promise<
     else if (record.kind === 'dead-letter') deadReason = typeof record.data.reason === 'string' ? record.data.reason : '';
     else if (record.kind === 'attempt') attempts.push({ ...(record.data as unknown as AttemptView), time: record.time, cycle });
   }
-  const state: JobState = history.succeeded ? 'delivered' : history.deadLettered ? 'dead' : history.attempts.length > 0 ? 'retrying' : 'queued';
+  const state: JobState = history.succeeded
+    ? 'delivered'
+    : history.deadLettered
+      ? 'dead'
+      : history.attempts.length > 0
+        ? 'retrying'
+        : 'queued';
   const [, rule = '', index = '0'] = splitJobId(id);
   const job = stored?.payload;
   return {

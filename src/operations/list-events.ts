@@ -87,8 +87,7 @@ export async function listEvents(bus: EventBus, request: EventPageRequest = {}, 
       // Read but past the end of this page: the next page reads them again.
       scanned -= taken.filter((m) => m.seq < stoppedAt).length;
       before = stoppedAt;
-    }
-    else before = taken.length < scan.messages.length && last ? last.seq : scan.nextBefore;
+    } else before = taken.length < scan.messages.length && last ? last.seq : scan.nextBefore;
     window = Math.min(window * 2, 2000);
   }
   const more = before > floor + 1;
@@ -96,8 +95,14 @@ export async function listEvents(bus: EventBus, request: EventPageRequest = {}, 
 }
 
 /** Adds summaries that pass the status filter; returns the seq it stopped at when the page filled up. */
-async function collect(bus: EventBus, candidates: StoredMessage<HubEvent>[], filter: EventFilter, out: EventSummary[], limit: number): Promise<number | undefined> {
-  for (let i = 0; i < candidates.length; ) {
+async function collect(
+  bus: EventBus,
+  candidates: StoredMessage<HubEvent>[],
+  filter: EventFilter,
+  out: EventSummary[],
+  limit: number,
+): Promise<number | undefined> {
+  for (let i = 0; i < candidates.length;) {
     // Status lookups run in parallel (round trips on NATS), but no further than the page needs.
     const chunk = candidates.slice(i, i + Math.max(limit - out.length, 8));
     i += chunk.length;

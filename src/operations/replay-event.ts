@@ -43,7 +43,13 @@ export interface ReplayOptions {
 export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
   const dry = options.dryRun ?? false;
   const now = options.now();
-  const result: ReplayResult = { dryRun: dry, event: { id: event.id, type: event.type }, jobs: [], errors: [], report: dryRun(ruleSet, event, options) };
+  const result: ReplayResult = {
+    dryRun: dry,
+    event: { id: event.id, type: event.type },
+    jobs: [],
+    errors: [],
+    report: dryRun(ruleSet, event, options),
+  };
   const planned = ruleSet.explain(event).map((verdict) => planJobs(verdict, event, options));
   for (const plan of planned) {
     for (const e of plan.errors) result.errors.push({ rule: plan.verdict.rule.name, ...e });
@@ -52,7 +58,12 @@ export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEve
       result.jobs.push({ id: job.id, rule: job.rule, action: job.action, decision, params: job.params });
       if (dry || decision.startsWith('skipped')) continue;
       if (decision === 'requeued') {
-        await bus.record({ ref: job.id, kind: RecordKind.replay, time: now.toISOString(), data: { by: options.actor ?? 'api', reason: 'event replay' } });
+        await bus.record({
+          ref: job.id,
+          kind: RecordKind.replay,
+          time: now.toISOString(),
+          data: { by: options.actor ?? 'api', reason: 'event replay' },
+        });
         await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
         await bus.takeDeadLetter(job.id);
       } else {
@@ -60,7 +71,15 @@ export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEve
         await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
       }
     }
-    if (!dry && plan.verdict.outcome === 'matched') await recordPass(bus, plan.verdict.rule.name, plan.jobs.map((j) => j.id), event.id, now, options.actor);
+    if (!dry && plan.verdict.outcome === 'matched')
+      await recordPass(
+        bus,
+        plan.verdict.rule.name,
+        plan.jobs.map((j) => j.id),
+        event.id,
+        now,
+        options.actor,
+      );
   }
   return result;
 }
@@ -81,6 +100,18 @@ async function decide(bus: EventBus, jobId: string): Promise<ReplayDecision> {
   return 'skipped-in-progress';
 }
 
-async function recordPass(bus: EventBus, rule: string, jobs: string[], eventId: string, now: Date, actor: string | undefined): Promise<void> {
-  await bus.record({ ref: eventId, kind: 'rule', time: now.toISOString(), data: { rule, outcome: 'queued', jobs, replay: true, by: actor ?? 'api' } });
+async function recordPass(
+  bus: EventBus,
+  rule: string,
+  jobs: string[],
+  eventId: string,
+  now: Date,
+  actor: string | undefined,
+): Promise<void> {
+  await bus.record({
+    ref: eventId,
+    kind: 'rule',
+    time: now.toISOString(),
+    data: { rule, outcome: 'queued', jobs, replay: true, by: actor ?? 'api' },
+  });
 }

@@ -33,10 +33,15 @@ export function formatDiffMarkdown(diff: RulesDiff, labels: { base: string; head
   const out = [`**${escapeCell(diffSummaryLine(diff))}** (${escapeCell(labels.base)} → ${escapeCell(labels.head)}${range(diff)})`, ''];
   for (const rule of diff.rules) {
     const { nowMatch, noLongerMatch, renderChanged } = rule.counts;
-    out.push(`### \`${rule.rule}\` ${rule.change === 'changed' ? '' : `(${rule.change}) `}— +${nowMatch} / -${noLongerMatch} / ~${renderChanged}`, '');
+    out.push(
+      `### \`${rule.rule}\` ${rule.change === 'changed' ? '' : `(${rule.change}) `}— +${nowMatch} / -${noLongerMatch} / ~${renderChanged}`,
+      '',
+    );
     out.push('| | event | type | subject | why |', '|---|---|---|---|---|');
     const row = (mark: string, s: DiffSample, why: string) =>
-      out.push(`| ${mark} | \`${escapeCell(s.event.id)}\` | ${escapeCell(s.event.type)} | ${escapeCell(s.event.subject ?? '')} | ${escapeCell(why)} |`);
+      out.push(
+        `| ${mark} | \`${escapeCell(s.event.id)}\` | ${escapeCell(s.event.type)} | ${escapeCell(s.event.subject ?? '')} | ${escapeCell(why)} |`,
+      );
     for (const s of rule.nowMatch) row('+', s, s.reason ? `did not match: ${s.reason}` : 'new rule');
     for (const s of rule.noLongerMatch) row('-', s, s.reason ? `now: ${s.reason}` : 'rule removed');
     for (const s of rule.renderChanged) row('~', s, `rendered params changed: ${firstChange(s)}`);
@@ -70,7 +75,8 @@ function firstChange(s: DiffSample): string {
     const a = before[i]?.params ?? {};
     const b = after[i]?.params ?? {};
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${key}: ${clip(JSON.stringify(a[key]))} → ${clip(JSON.stringify(b[key]))}`;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+        return `${key}: ${clip(JSON.stringify(a[key]))} → ${clip(JSON.stringify(b[key]))}`;
     }
   }
   return 'actions or render errors differ';

@@ -55,7 +55,12 @@ export interface DiffOptions {
 }
 
 /** The effect of replacing `base` by `head` on stored events: what now matches, what no longer does, what renders differently. Sends nothing. */
-export async function diffRuleSets(base: RuleSet, head: RuleSet, events: AsyncIterable<StoredMessage<HubEvent>>, options: DiffOptions): Promise<RulesDiff> {
+export async function diffRuleSets(
+  base: RuleSet,
+  head: RuleSet,
+  events: AsyncIterable<StoredMessage<HubEvent>>,
+  options: DiffOptions,
+): Promise<RulesDiff> {
   const acc = createAccumulator(base, head, options.samples ?? 5);
   const deadline = performance.now() + (options.budgetMs ?? 10_000);
   const run = { registry: options.registry, now: () => options.now };
@@ -85,7 +90,15 @@ function createAccumulator(base: RuleSet, head: RuleSet, samples: number) {
     let diff = diffs.get(name);
     if (!diff) {
       const change = !baseNames.has(name) ? 'added' : !headNames.has(name) ? 'removed' : 'changed';
-      diff = { rule: name, where, change, counts: { nowMatch: 0, noLongerMatch: 0, renderChanged: 0 }, nowMatch: [], noLongerMatch: [], renderChanged: [] };
+      diff = {
+        rule: name,
+        where,
+        change,
+        counts: { nowMatch: 0, noLongerMatch: 0, renderChanged: 0 },
+        nowMatch: [],
+        noLongerMatch: [],
+        renderChanged: [],
+      };
       diffs.set(name, diff);
     }
     return diff;

@@ -48,7 +48,13 @@ export interface WindowScan<T> {
  * Reads one window of messages below `before`, newest first. The window is a seq range of `size`,
  * so the work is bounded by `size` whatever the store holds.
  */
-export async function readWindowBefore<T>(bus: Pick<EventBus, 'query'>, stream: StreamName, before: number, size: number, floor = 0): Promise<WindowScan<T>> {
+export async function readWindowBefore<T>(
+  bus: Pick<EventBus, 'query'>,
+  stream: StreamName,
+  before: number,
+  size: number,
+  floor = 0,
+): Promise<WindowScan<T>> {
   const from = Math.max(floor, before - 1 - size);
   const rows = await bus.query<T>({ stream, afterSeq: from, limit: size });
   const messages = rows.filter((m) => m.seq < before).reverse();

@@ -22,8 +22,17 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
   const clients = new Map<string, GithubClient>();
   return async (repo) => {
     const settings = connectorFor(options.connectors, repo);
-    if (!settings?.auth) throw new PermanentError(`no github connector with API access (token or app) to read ${repo}'s pull requests: see docs/github.md`);
-    const client = clients.get(settings.name) ?? createGithubClient({ apiUrl: settings.apiUrl, auth: settings.auth, logger: options.logger, now: options.now, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (!settings?.auth)
+      throw new PermanentError(`no github connector with API access (token or app) to read ${repo}'s pull requests: see docs/github.md`);
+    const client =
+      clients.get(settings.name) ??
+      createGithubClient({
+        apiUrl: settings.apiUrl,
+        auth: settings.auth,
+        logger: options.logger,
+        now: options.now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
     clients.set(settings.name, client);
     return readOpenPulls(client, repo);
   };
@@ -31,7 +40,8 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
 
 function connectorFor(connectors: readonly GithubConnectorSettings[], repo: string): GithubConnectorSettings | undefined {
   const owner = repo.split('/')[0] ?? '';
-  const covers = (c: GithubConnectorSettings) => c.targets.some((t) => targetLabel(t).toLowerCase() === repo || targetLabel(t).toLowerCase() === owner);
+  const covers = (c: GithubConnectorSettings) =>
+    c.targets.some((t) => targetLabel(t).toLowerCase() === repo || targetLabel(t).toLowerCase() === owner);
   return connectors.find((c) => c.auth && covers(c)) ?? connectors.find((c) => c.auth);
 }
 
@@ -39,12 +49,15 @@ async function readOpenPulls(client: GithubClient, repo: string): Promise<PullRe
   const [owner = '', name = ''] = repo.split('/');
   const out: PullRequestInfo[] = [];
   for (let page = 1; page <= PAGES; page++) {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/pulls', { owner, repo: name, state: 'open', per_page: 100, page }).catch((err: unknown) => {
-      const status = (err as { status?: number }).status;
-      // A missing repo or a token without access needs a person, not retries.
-      if (status === 401 || status === 404) throw new PermanentError(`GitHub ${status} reading ${repo}'s pull requests: ${(err as Error).message}`);
-      throw err;
-    });
+    const { data } = await client
+      .request('GET /repos/{owner}/{repo}/pulls', { owner, repo: name, state: 'open', per_page: 100, page })
+      .catch((err: unknown) => {
+        const status = (err as { status?: number }).status;
+        // A missing repo or a token without access needs a person, not retries.
+        if (status === 401 || status === 404)
+          throw new PermanentError(`GitHub ${status} reading ${repo}'s pull requests: ${(err as Error).message}`);
+        throw err;
+      });
     out.push(...data.map((raw) => pullRequestInfo(raw, owner)));
     if (data.length < 100) break;
   }

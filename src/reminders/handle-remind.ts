@@ -35,8 +35,20 @@ export async function handleRemind(command: RemindCommand, request: ChatRequest,
   }
   const { repo, schedule, filters, olderThanMs } = command;
   const existed = (await deps.reminders.get(id)) !== undefined;
-  const reminder = { id, channel: request.channel, repo, schedule, filters, olderThanMs, createdBy: request.user, createdAt: deps.now().toISOString() };
+  const reminder = {
+    id,
+    channel: request.channel,
+    repo,
+    schedule,
+    filters,
+    olderThanMs,
+    createdBy: request.user,
+    createdAt: deps.now().toISOString(),
+  };
   await deps.reminders.put(reminder);
   await deps.onChange?.();
-  return { text: `${existed ? 'Updated the' : 'This channel gets a'} review reminder: ${describeReminder(reminder)} (by ${who}).`, visibility: 'channel' };
+  return {
+    text: `${existed ? 'Updated the' : 'This channel gets a'} review reminder: ${describeReminder(reminder)} (by ${who}).`,
+    visibility: 'channel',
+  };
 }

@@ -8,17 +8,21 @@ export type RemindCommand =
   | { verb: 'remind'; action: 'remove'; repo: string }
   | { verb: 'remind'; action: 'set'; repo: string; schedule: ReminderSchedule; filters: Filters; olderThanMs: number };
 
-export const REMIND_USAGE = 'remind owner/repo <weekdays|daily|mon,wed,fri> <HH:MM> [Time/Zone] [+label:… -label:… +author:… -author:…] [older-than:4h] · remind list · remind remove owner/repo';
+export const REMIND_USAGE =
+  'remind owner/repo <weekdays|daily|mon,wed,fri> <HH:MM> [Time/Zone] [+label:… -label:… +author:… -author:…] [older-than:4h] · remind list · remind remove owner/repo';
 
 /** `remind …` after the slash command: list, remove, or set a reminder. Bad input gets a message, never a throw. */
 export function parseRemind(words: readonly string[]): { command: RemindCommand } | { error: string } {
   const [first, ...rest] = words;
   if (first === undefined) return { error: 'remind needs a repository, or list, or remove' };
-  if (first.toLowerCase() === 'list') return rest.length > 0 ? { error: 'remind list takes no arguments' } : { command: { verb: 'remind', action: 'list' } };
+  if (first.toLowerCase() === 'list')
+    return rest.length > 0 ? { error: 'remind list takes no arguments' } : { command: { verb: 'remind', action: 'list' } };
   if (first.toLowerCase() === 'remove') {
     const repo = githubRepo(rest[0]);
     if ('error' in repo) return repo;
-    return rest.length > 1 ? { error: 'remind remove takes one repository' } : { command: { verb: 'remind', action: 'remove', repo: repo.repo } };
+    return rest.length > 1
+      ? { error: 'remind remove takes one repository' }
+      : { command: { verb: 'remind', action: 'remove', repo: repo.repo } };
   }
   const repo = githubRepo(first);
   if ('error' in repo) return repo;
@@ -34,6 +38,7 @@ function githubRepo(word: string | undefined): { repo: string } | { error: strin
   const parsed = parseTarget(word);
   if ('error' in parsed) return parsed;
   const { target } = parsed;
-  if (target.provider !== 'github' || target.path.endsWith('/*')) return { error: `reminders read one GitHub repository (owner/repo), not "${word}"` };
+  if (target.provider !== 'github' || target.path.endsWith('/*'))
+    return { error: `reminders read one GitHub repository (owner/repo), not "${word}"` };
   return { repo: target.path };
 }

@@ -16,20 +16,30 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
  * Parses `<days> <HH:MM[,HH:MM…]> [Time/Zone]`. Days: `weekdays`, `daily`, `weekends`, or day names
  * (`mon,wed,fri`, `mon-fri`). Times sharing a minute become one cron; others must share it too.
  */
-export function parseReminderSchedule(words: readonly string[], defaultZone: string): { schedule: ReminderSchedule; rest: string[] } | { error: string } {
+export function parseReminderSchedule(
+  words: readonly string[],
+  defaultZone: string,
+): { schedule: ReminderSchedule; rest: string[] } | { error: string } {
   const [daysWord, timesWord, maybeZone, ...others] = words;
   if (daysWord === undefined || timesWord === undefined) return { error: 'remind needs days and a time, e.g. weekdays 09:00' };
   const days = cronDays(daysWord.toLowerCase());
-  if (days === undefined) return { error: `"${daysWord}" is not a set of days; use weekdays, daily, weekends or day names like mon,wed,fri or mon-fri` };
+  if (days === undefined)
+    return { error: `"${daysWord}" is not a set of days; use weekdays, daily, weekends or day names like mon,wed,fri or mon-fri` };
   const times = timesWord.split(',').map((t) => TIME.exec(t));
   if (times.some((t) => t === null)) return { error: `"${timesWord}" is not a time; use 24-hour HH:MM, e.g. 09:00 or 09:00,14:00` };
   const minutes = new Set(times.map((t) => Number(t?.[2])));
   if (minutes.size > 1) return { error: 'several times must share their minutes (09:30,14:30); add a second reminder otherwise' };
   const zone = maybeZone !== undefined && maybeZone.includes('/') && !/^[+-]/.test(maybeZone) ? maybeZone : undefined;
-  if (zone !== undefined && !isValidTimeZone(zone)) return { error: `"${zone}" is not a time zone; use an IANA name such as Europe/Berlin` };
+  if (zone !== undefined && !isValidTimeZone(zone))
+    return { error: `"${zone}" is not a time zone; use an IANA name such as Europe/Berlin` };
   const hours = times.map((t) => Number(t?.[1])).join(',');
   const rest = zone === undefined ? words.slice(2) : others;
-  const schedule = { days: daysWord.toLowerCase(), times: times.map((t) => t?.[0] ?? ''), timezone: zone ?? defaultZone, cron: `${[...minutes][0] ?? 0} ${hours} * * ${days}` };
+  const schedule = {
+    days: daysWord.toLowerCase(),
+    times: times.map((t) => t?.[0] ?? ''),
+    timezone: zone ?? defaultZone,
+    cron: `${[...minutes][0] ?? 0} ${hours} * * ${days}`,
+  };
   return { schedule, rest };
 }
 

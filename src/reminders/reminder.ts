@@ -19,7 +19,10 @@ export interface Reminder {
 }
 
 export function reminderId(channel: ChatChannel, repo: string): string {
-  return createHash('sha256').update(`${channelKey(channel)}|remind|${repo.toLowerCase()}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${channelKey(channel)}|remind|${repo.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** The name of a reminder's scheduled rule. */

@@ -23,7 +23,9 @@ export function reviewDigestCard(input: DigestInput): Card {
     return `• #${pr.number} ${pr.title}${labels} by @${pr.author}, open ${age}, waiting on ${pr.reviewers.map((r) => `@${r}`).join(', ')}\n  ${pr.url}`;
   });
   if (prs.length > MAX_LINES) lines.push(`… and ${prs.length - MAX_LINES} more`);
-  const scope = [input.olderThanMs > 0 ? `open longer than ${formatDuration(input.olderThanMs)}` : '', describeFilters(input.filters)].filter(Boolean).join(' · ');
+  const scope = [input.olderThanMs > 0 ? `open longer than ${formatDuration(input.olderThanMs)}` : '', describeFilters(input.filters)]
+    .filter(Boolean)
+    .join(' · ');
   const first = prs[0]?.url;
   return {
     title: `${prs.length} pull request${prs.length === 1 ? '' : 's'} in ${input.repo} waiting for review`,

@@ -32,9 +32,14 @@ export function createReviewReminderAction(deps: ReviewReminderDeps): Action<Rev
     async execute(params, job, event, actionDeps) {
       const reminder = await deps.store.get(params.reminder);
       if (!reminder) return { status: 204, response: 'the reminder was removed' };
-      if (!deps.reviews) throw new PermanentError('review reminders need a github connector with API access (token or app): see docs/github.md');
+      if (!deps.reviews)
+        throw new PermanentError('review reminders need a github connector with API access (token or app): see docs/github.md');
       const now = actionDeps.now();
-      const prs = waitingForReview(await deps.reviews(reminder.repo), { now, olderThanMs: reminder.olderThanMs, filters: reminder.filters });
+      const prs = waitingForReview(await deps.reviews(reminder.repo), {
+        now,
+        olderThanMs: reminder.olderThanMs,
+        filters: reminder.filters,
+      });
       if (prs.length === 0) return { status: 204, response: `no pull request in ${reminder.repo} waits for review` };
       const card = reviewDigestCard({ repo: reminder.repo, prs, now, olderThanMs: reminder.olderThanMs, filters: reminder.filters });
       return postCard(reminder.channel, card, job, event, actionDeps, deps.settings);

@@ -10,8 +10,7 @@ import type { YamlPath, YamlSource } from './yaml-source.ts';
 export type Report = (path: YamlPath, message: string, severity?: 'error' | 'warning', part?: 'key' | 'value') => void;
 
 export function createReporter(source: YamlSource, out: Diagnostic[]): Report {
-  return (path, message, severity = 'error', part = 'value') =>
-    out.push({ ...source.locate(path, part), severity, message });
+  return (path, message, severity = 'error', part = 'value') => out.push({ ...source.locate(path, part), severity, message });
 }
 
 export function toList(value: string | readonly string[]): string[] {
@@ -41,7 +40,8 @@ function invalidGlobMessage(glob: string): string {
 
 function impossibleReason(glob: string, from: string[] | undefined, context: RulesContext): string | undefined {
   const segments = glob.split('.');
-  if (segments.length === 1 && segments[0] !== '**') return `event types have at least two segments (<provider>.<event>); did you mean "${glob}.**"?`;
+  if (segments.length === 1 && segments[0] !== '**')
+    return `event types have at least two segments (<provider>.<event>); did you mean "${glob}.**"?`;
   const provider = literalPrefix(glob)[0];
   const types = context.connectorTypes;
   if (provider === undefined || provider === 'hookhub' || !types) return undefined;
@@ -56,7 +56,8 @@ function impossibleReason(glob: string, from: string[] | undefined, context: Rul
 export function checkFrom(names: string[], path: YamlPath, context: RulesContext, report: Report) {
   names.forEach((name, i) => {
     if (context.connectors.includes(name)) return;
-    const known = context.connectors.length > 0 ? `connectors in hookhub.yaml: ${context.connectors.join(', ')}` : 'hookhub.yaml defines no connectors';
+    const known =
+      context.connectors.length > 0 ? `connectors in hookhub.yaml: ${context.connectors.join(', ')}` : 'hookhub.yaml defines no connectors';
     report([...path, i], `from: unknown connector "${name}"${didYouMean(name, context.connectors)}; ${known}`);
   });
 }

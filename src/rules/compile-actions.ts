@@ -31,10 +31,13 @@ export function compileActions(input: ActionsInput, out: Diagnostic[]): Compiled
 function compileAction(entry: unknown, index: number, input: ActionsInput, out: Diagnostic[]): CompiledAction | undefined {
   const { source, context, engine } = input;
   const path = [...input.path, index];
-  const err = (p: YamlPath, part: 'key' | 'value', message: string) =>
-    out.push({ ...source.locate(p, part), severity: 'error', message });
+  const err = (p: YamlPath, part: 'key' | 'value', message: string) => out.push({ ...source.locate(p, part), severity: 'error', message });
   if (!isPlainObject(entry) || Object.keys(entry).length !== 1) {
-    err(path, 'value', `each do: entry is one { <action type>: params } map, e.g. "- notify: { channel: eng, text: hi }"; got ${describe(entry)}`);
+    err(
+      path,
+      'value',
+      `each do: entry is one { <action type>: params } map, e.g. "- notify: { channel: eng, text: hi }"; got ${describe(entry)}`,
+    );
     return undefined;
   }
   const [type, rawParams] = Object.entries(entry)[0] as [string, unknown];

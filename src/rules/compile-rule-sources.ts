@@ -37,7 +37,14 @@ export function compileRuleSources(sources: readonly RuleSource[], context: Rule
     });
   }
   const sorted = sortDiagnostics(diagnostics);
-  return { ruleSet: createRuleSet(rules, sources.map((s) => s.file)), diagnostics: sorted, ok: !hasErrors(sorted) };
+  return {
+    ruleSet: createRuleSet(
+      rules,
+      sources.map((s) => s.file),
+    ),
+    diagnostics: sorted,
+    ok: !hasErrors(sorted),
+  };
 }
 
 /** The `rules:` list of a file, after checking the file's own shape. */
@@ -55,7 +62,12 @@ function ruleList(value: unknown, source: YamlSource, hadYamlProblems: boolean, 
   }
   for (const key of Object.keys(value)) {
     if (RULE_FILE_KEYS.includes(key) || key.startsWith('x-')) continue;
-    at([key], `unknown top-level key "${key}"${didYouMean(key, RULE_FILE_KEYS)}; a rules file holds "rules:" (and x-* keys for YAML anchors)`, 'error', 'key');
+    at(
+      [key],
+      `unknown top-level key "${key}"${didYouMean(key, RULE_FILE_KEYS)}; a rules file holds "rules:" (and x-* keys for YAML anchors)`,
+      'error',
+      'key',
+    );
   }
   const rules = value.rules;
   if (rules === undefined || rules === null) {
@@ -74,7 +86,11 @@ function checkUniqueName(raw: unknown, path: (string | number)[], source: YamlSo
   const where = source.locate([...path, 'name']);
   const first = names.get(raw.name);
   if (first) {
-    out.push({ ...where, severity: 'error', message: `duplicate rule name "${raw.name}": already defined at ${formatPos(first)} (names are unique across all rule files)` });
+    out.push({
+      ...where,
+      severity: 'error',
+      message: `duplicate rule name "${raw.name}": already defined at ${formatPos(first)} (names are unique across all rule files)`,
+    });
   } else {
     names.set(raw.name, where);
   }

@@ -46,7 +46,12 @@ function checkShape(raw: Record<string, unknown>, input: RuleInput, out: Diagnos
   const fields: Fields = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!(RULE_KEYS as string[]).includes(key)) {
-      report([...input.path, key], `unknown rule key "${key}"${didYouMean(key, RULE_KEYS)}; rule keys: ${RULE_KEYS.join(', ')}`, 'error', 'key');
+      report(
+        [...input.path, key],
+        `unknown rule key "${key}"${didYouMean(key, RULE_KEYS)}; rule keys: ${RULE_KEYS.join(', ')}`,
+        'error',
+        'key',
+      );
       continue;
     }
     const parsed = RuleFieldSchemas[key as RuleKey].safeParse(value);
@@ -98,7 +103,10 @@ function buildRule(
 ): Rule {
   const name = fields.name as string;
   const from = fields.from === undefined ? undefined : toList(fields.from);
-  const schedule = typeof fields.schedule === 'string' ? { cron: fields.schedule, ...(typeof fields.timezone === 'string' ? { timezone: fields.timezone } : {}) } : undefined;
+  const schedule =
+    typeof fields.schedule === 'string'
+      ? { cron: fields.schedule, ...(typeof fields.timezone === 'string' ? { timezone: fields.timezone } : {}) }
+      : undefined;
   const enabled = fields.enabled !== false;
   const explainWhen = when ? createWhenExplainer(when) : () => [];
   const fromSet = from ? new Set(from) : undefined;

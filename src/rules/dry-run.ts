@@ -19,7 +19,12 @@ export interface DryRunResult {
 
 /** Matches and renders without publishing anything. */
 export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: ActionRegistry; now: () => Date }): DryRunResult {
-  const result: DryRunResult = { event: { id: event.id, type: event.type, connector: event.connector }, matched: [], nearMisses: [], rules: ruleSet.rules.length };
+  const result: DryRunResult = {
+    event: { id: event.id, type: event.type, connector: event.connector },
+    matched: [],
+    nearMisses: [],
+    rules: ruleSet.rules.length,
+  };
   for (const verdict of ruleSet.explain(event)) {
     const where = formatPos(verdict.rule.where);
     if (verdict.outcome === 'matched') {
@@ -41,7 +46,9 @@ export function dryRun(ruleSet: RuleSet, event: HubEvent, options: { registry: A
 
 function describeClause(f: FailedClause): string {
   const condition = `${f.clause}: ${JSON.stringify(f.condition)}`;
-  return f.clause.startsWith('$') ? `when ${condition} did not hold` : `when ${condition} failed; the event has ${f.actual === undefined ? 'no value there' : JSON.stringify(f.actual)}`;
+  return f.clause.startsWith('$')
+    ? `when ${condition} did not hold`
+    : `when ${condition} failed; the event has ${f.actual === undefined ? 'no value there' : JSON.stringify(f.actual)}`;
 }
 
 /** The human-readable report. */
@@ -51,13 +58,19 @@ export function formatDryRun(result: DryRunResult): string {
     lines.push(`✔ ${m.rule}  ${m.where}`);
     for (const job of m.jobs) {
       lines.push(`    ${job.action} → job ${job.id}`);
-      lines.push(...JSON.stringify(job.params, null, 2).split('\n').map((l) => `      ${l}`));
+      lines.push(
+        ...JSON.stringify(job.params, null, 2)
+          .split('\n')
+          .map((l) => `      ${l}`),
+      );
     }
     for (const e of m.errors) lines.push(`    ✘ ${e.action} #${e.index} could not be rendered: ${e.error}`);
   }
   for (const n of result.nearMisses) lines.push(`✘ ${n.rule}  ${n.where}  (near miss)`, `    ${n.detail}`);
   if (result.matched.length > 0 || result.nearMisses.length > 0) lines.push('');
   const jobs = result.matched.reduce((n, m) => n + m.jobs.length, 0);
-  lines.push(`${result.matched.length} rule(s) matched, ${jobs} action(s) would be queued, ${result.nearMisses.length} near miss(es), ${result.rules} rule(s) loaded. Nothing was sent.`);
+  lines.push(
+    `${result.matched.length} rule(s) matched, ${jobs} action(s) would be queued, ${result.nearMisses.length} near miss(es), ${result.rules} rule(s) loaded. Nothing was sent.`,
+  );
   return `${lines.join('\n')}\n`;
 }

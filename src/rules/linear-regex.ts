@@ -12,7 +12,8 @@ const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULT
 
 /** A compiled pattern's test, or throws a message fit for a diagnostic. */
 export function compileLinearRegex(pattern: string, options?: string): (text: string) => boolean {
-  if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`$regex is ${pattern.length} characters; patterns are limited to ${MAX_PATTERN_LENGTH}`);
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new Error(`$regex is ${pattern.length} characters; patterns are limited to ${MAX_PATTERN_LENGTH}`);
   let flags = 0;
   for (const flag of options ?? '') {
     const bit = FLAGS[flag];
@@ -24,8 +25,10 @@ export function compileLinearRegex(pattern: string, options?: string): (text: st
     re = RE2JS.compile(pattern, flags);
   } catch (error) {
     const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
-    const hint = /Perl syntax|escape sequence/.test(reason) ? ' (patterns run on a linear-time engine, RE2: backreferences and lookarounds are not supported)' : '';
-    throw new Error(`invalid regular expression: ${reason}${hint}`);
+    const hint = /Perl syntax|escape sequence/.test(reason)
+      ? ' (patterns run on a linear-time engine, RE2: backreferences and lookarounds are not supported)'
+      : '';
+    throw new Error(`invalid regular expression: ${reason}${hint}`, { cause: error });
   }
   return (text) => re.test(text);
 }

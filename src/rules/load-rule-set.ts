@@ -24,11 +24,20 @@ export async function loadRuleSources(paths: string | readonly string[]): Promis
   for (const path of typeof paths === 'string' ? [paths] : paths) {
     try {
       const info = await stat(path);
-      const files = info.isDirectory() ? (await readdir(path)).filter(isRulesFileName).sort().map((n) => join(path, n)) : [path];
+      const files = info.isDirectory()
+        ? (await readdir(path))
+            .filter(isRulesFileName)
+            .sort()
+            .map((n) => join(path, n))
+        : [path];
       if (info.isDirectory() && files.length === 0) problem(path, 'no rule files (*.yaml, *.yml) in this folder', 'warning');
       for (const file of files) {
         const size = (await stat(file)).size;
-        if (size > MAX_RULES_FILE_BYTES) problem(file, `file is ${(size / 1048576).toFixed(1)} MB; rule files are limited to ${MAX_RULES_FILE_BYTES / 1048576} MB (split it into several files)`);
+        if (size > MAX_RULES_FILE_BYTES)
+          problem(
+            file,
+            `file is ${(size / 1048576).toFixed(1)} MB; rule files are limited to ${MAX_RULES_FILE_BYTES / 1048576} MB (split it into several files)`,
+          );
         else sources.push({ file, text: await readFile(file, 'utf8') });
       }
     } catch (error) {

@@ -34,7 +34,9 @@ export function ruleListJson(ruleSet: RuleSet): RuleSummary[] {
 export function formatRuleList(ruleSet: RuleSet): string {
   const rows = ruleListJson(ruleSet).map((r) => [
     `${r.name}${r.enabled ? '' : ' (disabled)'}`,
-    r.schedule ? `schedule ${r.schedule.cron}${r.schedule.timezone ? ` ${r.schedule.timezone}` : ''}` : `${(r.on ?? []).join(', ')}${r.from ? ` from ${r.from.join(', ')}` : ''}${r.when ? ' when …' : ''}`,
+    r.schedule
+      ? `schedule ${r.schedule.cron}${r.schedule.timezone ? ` ${r.schedule.timezone}` : ''}`
+      : `${(r.on ?? []).join(', ')}${r.from ? ` from ${r.from.join(', ')}` : ''}${r.when ? ' when …' : ''}`,
     r.actions.join(', '),
     r.origin ?? r.where,
   ]);

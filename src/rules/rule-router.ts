@@ -74,7 +74,11 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
     start() {
       if (supervised) return;
       const open = (onError: (error: unknown) => void) =>
-        bus.consume<HubEvent>('events', consumer, { batch: concurrency * 2, onError, ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }) });
+        bus.consume<HubEvent>('events', consumer, {
+          batch: concurrency * 2,
+          onError,
+          ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
+        });
       supervised = superviseConsumer(open, run, probe);
     },
     async stop() {
@@ -97,7 +101,10 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
   }
   let planned: Planned[];
   try {
-    planned = options.getRuleSet().explain(event).map((verdict) => planJobs(verdict, event, options));
+    planned = options
+      .getRuleSet()
+      .explain(event)
+      .map((verdict) => planJobs(verdict, event, options));
   } catch (error) {
     await setAside(delivery, error, options, probe);
     return;
@@ -128,9 +135,17 @@ async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: R
       await delivery.nak(failureBackoffMs(delivery.deliveryCount, retryMs));
       return;
     }
-    options.logger.error({ err: error, eventId: delivery.id }, `rule router: routing failed ${MAX_ROUTING_ATTEMPTS} times; event terminated unrouted`);
+    options.logger.error(
+      { err: error, eventId: delivery.id },
+      `rule router: routing failed ${MAX_ROUTING_ATTEMPTS} times; event terminated unrouted`,
+    );
     const message = error instanceof Error ? error.message : String(error);
-    await options.bus.record({ ref: delivery.id, kind: 'rule', time: options.now().toISOString(), data: { outcome: 'error', error: message, delivery: delivery.deliveryCount } });
+    await options.bus.record({
+      ref: delivery.id,
+      kind: 'rule',
+      time: options.now().toISOString(),
+      data: { outcome: 'error', error: message, delivery: delivery.deliveryCount },
+    });
     await delivery.term();
   } catch (settleError) {
     // Not settled: the bus redelivers it after the ack wait.
@@ -169,7 +184,8 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
     try {
       const params = action.render(event, { now, rule: rule.name });
       const checked = lookupAction(options.registry, action.type)?.paramsSchema.safeParse(params);
-      if (checked && !checked.success) throw new Error(checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; '));
+      if (checked && !checked.success)
+        throw new Error(checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; '));
       const refs = action.secretRefs ?? [];
       planned.jobs.push({
         id: jobId(event.id, rule.name, action.index),

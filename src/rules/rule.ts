@@ -77,8 +77,7 @@ export interface Rule {
 
 /** How one rule whose type matched fared against an event. */
 export type RuleVerdict =
-  | { rule: Rule; outcome: 'matched' }
-  | { rule: Rule; outcome: 'skipped'; reason: 'disabled' | 'from' | 'when'; failed: FailedClause[] };
+  { rule: Rule; outcome: 'matched' } | { rule: Rule; outcome: 'skipped'; reason: 'disabled' | 'from' | 'when'; failed: FailedClause[] };
 
 /** An immutable, indexed set of rules. Swapped whole on reload. */
 export interface RuleSet {

@@ -26,13 +26,18 @@ export async function sampleEvents(request: SampleRequest): Promise<HubEvent[]> 
   // The hub's own events (`hookhub:job.dead_lettered`) come from no connector.
   if (name === 'hookhub' && !request.connectors.hookhub) return [metaSample(event, request.now(), `dry-run-${request.now().getTime()}`)];
   const found = Object.entries(request.connectors).find(([n, block]) => n === name || block.type === name);
-  if (!found) throw new Error(`no connector named or typed "${name}" in hookhub.yaml; configured: ${Object.keys(request.connectors).join(', ') || 'none'}`);
+  if (!found)
+    throw new Error(
+      `no connector named or typed "${name}" in hookhub.yaml; configured: ${Object.keys(request.connectors).join(', ') || 'none'}`,
+    );
   const [instance, block] = found;
   const connector = (connectorRegistry as Record<string, Connector<{ type: string }>>)[block.type];
   if (!connector) throw new Error(`unknown connector type "${block.type}"`);
   const sample = connector.samples[event];
   if (!request.body && !sample) {
-    throw new Error(`no bundled "${event}" sample for ${block.type}; samples: ${Object.keys(connector.samples).join(', ')} (or pass the payload with --event)`);
+    throw new Error(
+      `no bundled "${event}" sample for ${block.type}; samples: ${Object.keys(connector.samples).join(', ')} (or pass the payload with --event)`,
+    );
   }
   const id = `dry-run-${request.now().getTime()}`;
   let body = request.body ?? (await readFile(new URL(`../../connectors/${block.type}/fixtures/${sample}`, import.meta.url)));

@@ -21,9 +21,9 @@ export function checkAst(ast: Ast, known: ReadonlySet<string>): TemplateProblem[
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     const n = node as AstNode;
-    const at = (message: string) =>
-      problems.push({ message, line: n.loc?.start.line ?? 1, column: n.loc?.start.column ?? 0 });
-    if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') at('partials ({{> name}}) are not available in rule templates');
+    const at = (message: string) => problems.push({ message, line: n.loc?.start.line ?? 1, column: n.loc?.start.column ?? 0 });
+    if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement')
+      at('partials ({{> name}}) are not available in rule templates');
     else if (n.type === 'Decorator' || n.type === 'DecoratorBlock') at('decorators are not available in rule templates');
     else if (isHelperCall(n)) checkHelperCall(n, known, at);
     for (const [key, child] of Object.entries(n)) if (key !== 'loc' && key !== 'strip') visit(child);
@@ -49,7 +49,8 @@ function checkHelperCall(n: AstNode, known: ReadonlySet<string>, at: (message: s
     at(`date format "${String(format.value)}" is not one of ${DATE_FORMATS.join(', ')}`);
   }
   const tz = n.hash?.pairs.find((p) => p.key === 'tz')?.value;
-  if (tz?.type === 'StringLiteral' && !isValidTimeZone(String(tz.value))) at(`unknown time zone "${String(tz.value)}" (use an IANA name such as Europe/Berlin)`);
+  if (tz?.type === 'StringLiteral' && !isValidTimeZone(String(tz.value)))
+    at(`unknown time zone "${String(tz.value)}" (use an IANA name such as Europe/Berlin)`);
 }
 
 /**

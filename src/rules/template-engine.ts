@@ -96,7 +96,12 @@ function parseProblem(error: Error & { lineNumber?: number; column?: number }, s
   const lines = error.message.split('\n');
   const line = Number(/line (\d+)/.exec(lines[0] ?? '')?.[1] ?? 1);
   const got = /got '([A-Z_]+)'/.exec(error.message)?.[1];
-  const expected = [...(lines.slice(3).join(' ').match(/'[A-Z_]+'/g) ?? [])];
+  const expected = [
+    ...(lines
+      .slice(3)
+      .join(' ')
+      .match(/'[A-Z_]+'/g) ?? []),
+  ];
   let what = lines[0] ?? error.message;
   if (got) what = `unexpected ${TOKEN_NAMES[got] ?? got}${expected.length <= 3 ? `, expected ${expected.join(' or ')}` : ''}`;
   const excerpt = lines.length >= 3 ? `\n    ${lines[1]}\n    ${lines[2]}` : '';

@@ -34,7 +34,10 @@ const join: Helper = ([list, separator], { hash }) => {
   if (!Array.isArray(list)) return toText(list);
   const key = typeof hash.key === 'string' ? hash.key : undefined;
   const items = key ? list.map((item) => (isRecord(item) && Object.hasOwn(item, key) ? item[key] : undefined)) : list;
-  return items.filter((v) => v !== undefined && v !== null).map(toText).join(typeof separator === 'string' ? separator : ', ');
+  return items
+    .filter((v) => v !== undefined && v !== null)
+    .map(toText)
+    .join(typeof separator === 'string' ? separator : ', ');
 };
 
 /** `{{#if (eq a b)}}`: strict equality, for conditional text. */
@@ -60,7 +63,17 @@ const escapeMarkdown: Helper = ([v]) => toText(v).replace(/[\\`*_{}[\]()#+\-.!|<
 const escapeJson: Helper = ([v]) => JSON.stringify(toText(v)).slice(1, -1);
 
 export const TEXT_HELPERS: Readonly<Record<string, Helper>> = {
-  json, truncate, default: fallback, upper, lower, join, eq, value, escapeSlack, escapeMarkdown, escapeJson,
+  json,
+  truncate,
+  default: fallback,
+  upper,
+  lower,
+  join,
+  eq,
+  value,
+  escapeSlack,
+  escapeMarkdown,
+  escapeJson,
 };
 
 /** How a value reads in text: missing and null are empty, objects are JSON. */

@@ -5,14 +5,38 @@ import { describe } from './zod-issues.ts';
 
 /** The MongoDB-style operators a `when:` filter may use (DESIGN §3). Anything else is an error. */
 export const WHEN_OPERATORS = [
-  '$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$regex', '$exists',
-  '$all', '$elemMatch', '$and', '$or', '$nor', '$not',
+  '$eq',
+  '$ne',
+  '$in',
+  '$nin',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$regex',
+  '$exists',
+  '$all',
+  '$elemMatch',
+  '$and',
+  '$or',
+  '$nor',
+  '$not',
 ] as const;
 
 /** Attributes of a HubEvent; a path starting elsewhere can never exist. */
 export const EVENT_ATTRIBUTES = [
-  'specversion', 'id', 'type', 'source', 'subject', 'time', 'datacontenttype', 'data',
-  'connector', 'title', 'url', 'actor',
+  'specversion',
+  'id',
+  'type',
+  'source',
+  'subject',
+  'time',
+  'datacontenttype',
+  'data',
+  'connector',
+  'title',
+  'url',
+  'actor',
 ];
 
 const KNOWN = new Set<string>([...WHEN_OPERATORS, '$options']);
@@ -64,12 +88,24 @@ function checkCondition(value: unknown, here: (string | number)[], out: WhenProb
   const ops = keys.filter((k) => k.startsWith('$'));
   if (ops.length === 0) {
     if (containsOperator(value)) {
-      out.push(warning(here, 'key', 'a map of fields compares the whole value literally, so nested $operators inside it are not applied; use a dotted path instead (e.g. data.amount: { $gt: 5 })'));
+      out.push(
+        warning(
+          here,
+          'key',
+          'a map of fields compares the whole value literally, so nested $operators inside it are not applied; use a dotted path instead (e.g. data.amount: { $gt: 5 })',
+        ),
+      );
     }
     return;
   }
   if (ops.length !== keys.length) {
-    out.push(error(here, 'value', `mixes operators with field names (${keys.filter((k) => !k.startsWith('$')).join(', ')}); use a dotted path for the fields`));
+    out.push(
+      error(
+        here,
+        'value',
+        `mixes operators with field names (${keys.filter((k) => !k.startsWith('$')).join(', ')}); use a dotted path for the fields`,
+      ),
+    );
     return;
   }
   for (const op of ops) checkOperator(op, value[op], value, [...here, op], out);
@@ -123,7 +159,13 @@ function checkEventPath(path: string, here: (string | number)[], out: WhenProble
   const first = path.split('.')[0] ?? '';
   if (EVENT_ATTRIBUTES.includes(first)) return;
   const hint = didYouMean(first, EVENT_ATTRIBUTES);
-  out.push(warning(here, 'key', `"${path}" is not a field of the event, so this clause can never see a value${hint || `; the payload is under data (data.${path})`}`));
+  out.push(
+    warning(
+      here,
+      'key',
+      `"${path}" is not a field of the event, so this clause can never see a value${hint || `; the payload is under data (data.${path})`}`,
+    ),
+  );
 }
 
 function unknownOrMisplaced(op: string, here: (string | number)[]): WhenProblem {

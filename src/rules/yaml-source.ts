@@ -49,7 +49,11 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
   if (doc.errors.length > 0) return { source, value: undefined, diagnostics };
   const aliases = countAliases(doc);
   if (aliases > MAX_ALIASES) {
-    diagnostics.push({ ...source.posAt(0), severity: 'error', message: `${aliases} aliases (*name): at most ${MAX_ALIASES} per file, refusing a possible alias bomb` });
+    diagnostics.push({
+      ...source.posAt(0),
+      severity: 'error',
+      message: `${aliases} aliases (*name): at most ${MAX_ALIASES} per file, refusing a possible alias bomb`,
+    });
     return { source, value: undefined, diagnostics };
   }
   for (const miss of interpolateEnv(doc, masked.references, vars)) {

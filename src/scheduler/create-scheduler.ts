@@ -160,7 +160,12 @@ function keyOf(rule: Rule): string {
   return `${rule.schedule?.cron ?? ''}|${rule.schedule?.timezone ?? ''}`;
 }
 
-async function publishWithRetry(bus: SchedulerOptions['bus'], event: ReturnType<typeof createScheduleEvent>, attempts: number, stopped: () => boolean) {
+async function publishWithRetry(
+  bus: SchedulerOptions['bus'],
+  event: ReturnType<typeof createScheduleEvent>,
+  attempts: number,
+  stopped: () => boolean,
+) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await bus.publish('events', { id: event.id, subject: event.type, payload: event });

@@ -45,7 +45,10 @@ export const COLORS = {
 
 /** `text` cut to `max` characters on a word boundary, with an ellipsis. */
 export function excerpt(text: string | undefined, max = 280): string | undefined {
-  const clean = text?.replace(/\r\n/g, '\n').replace(/<!--[\s\S]*?-->/g, '').trim();
+  const clean = text
+    ?.replace(/\r\n/g, '\n')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .trim();
   if (!clean) return undefined;
   if (clean.length <= max) return clean;
   const cut = clean.slice(0, max);

@@ -13,27 +13,45 @@ export function githubMessage(event: HubEvent): ChatMessage {
   const item = (pick(p, 'pull_request') ?? pick(p, 'issue')) as P | undefined;
   if (item && kind !== 'push') return threaded(event, p, repo, item);
   switch (kind) {
-    case 'push': return { card: pushCard(p, repo) };
-    case 'release': return { card: releaseCard(p, repo) };
-    case 'deployment_status': return { card: deploymentCard(p, repo) };
-    case 'workflow_job': return { card: jobCard(p, repo) };
-    case 'workflow_run': return { card: runCard(p, repo) };
-    default: return { card: genericCard(event) };
+    case 'push':
+      return { card: pushCard(p, repo) };
+    case 'release':
+      return { card: releaseCard(p, repo) };
+    case 'deployment_status':
+      return { card: deploymentCard(p, repo) };
+    case 'workflow_job':
+      return { card: jobCard(p, repo) };
+    case 'workflow_run':
+      return { card: runCard(p, repo) };
+    default:
+      return { card: genericCard(event) };
   }
 }
 
 /** The PR or issue card: number, title, state, author, labels, branches. */
 export function itemCard(item: P, repo: string, isPull: boolean): Card {
   const merged = pick(item, 'merged') === true || pickString(item, 'merged_at') !== undefined;
-  const state = merged ? 'merged' : pick(item, 'draft') === true && pickString(item, 'state') === 'open' ? 'draft' : (pickString(item, 'state') ?? 'open');
-  const labels = (Array.isArray(item.labels) ? item.labels : []).map((l) => pickString(l, 'name')).filter(Boolean).join(', ');
+  const state = merged
+    ? 'merged'
+    : pick(item, 'draft') === true && pickString(item, 'state') === 'open'
+      ? 'draft'
+      : (pickString(item, 'state') ?? 'open');
+  const labels = (Array.isArray(item.labels) ? item.labels : [])
+    .map((l) => pickString(l, 'name'))
+    .filter(Boolean)
+    .join(', ');
   const branch = isPull ? `${pickString(item, 'head', 'ref') ?? '?'} → ${pickString(item, 'base', 'ref') ?? '?'}` : undefined;
   return {
     title: `${isPull ? 'PR' : 'Issue'} #${pickNumber(item, 'number') ?? '?'} ${pickString(item, 'title') ?? ''}`.trim(),
     ...(pickString(item, 'html_url') ? { url: pickString(item, 'html_url') } : {}),
     state,
     color: COLORS[state as keyof typeof COLORS] ?? COLORS.neutral,
-    fields: [...field('State', state), ...field('Author', pickString(item, 'user', 'login')), ...field('Labels', labels), ...field('Branch', branch)],
+    fields: [
+      ...field('State', state),
+      ...field('Author', pickString(item, 'user', 'login')),
+      ...field('Labels', labels),
+      ...field('Branch', branch),
+    ],
     context: repo,
   };
 }
@@ -51,7 +69,15 @@ function threaded(event: HubEvent, p: P, repo: string, item: P): ChatMessage {
   else if (comment) line = `${pickString(comment, 'user', 'login') ?? actor} commented${bodyOf(comment)}`;
   else line = `${actor} ${parent.state === 'merged' && action === 'closed' ? 'merged' : action.replace(/_/g, ' ')} the ${noun}`;
   const url = pickString(comment, 'html_url') ?? pickString(review, 'html_url') ?? parent.url;
-  const card: Card = review || comment ? { ...parent, title: `${line.split(':')[0]} on ${parent.title}`, ...(url ? { url } : {}), text: excerpt(pickString(comment ?? review, 'body')) ?? '' } : parent;
+  const card: Card =
+    review || comment
+      ? {
+          ...parent,
+          title: `${line.split(':')[0]} on ${parent.title}`,
+          ...(url ? { url } : {}),
+          text: excerpt(pickString(comment ?? review, 'body')) ?? '',
+        }
+      : parent;
   return { card, thread: { key: `${repo}#${pickNumber(item, 'number') ?? '?'}`, parent, line } };
 }
 
@@ -67,7 +93,12 @@ function bodyOf(o: P): string {
 function pushCard(p: P, repo: string): Card {
   const commits = (Array.isArray(p.commits) ? p.commits : []) as P[];
   const branch = (pickString(p, 'ref') ?? '').replace(/^refs\/heads\//, '');
-  const lines = commits.slice(0, 5).map((c) => `\`${(pickString(c, 'id') ?? '').slice(0, 7)}\` ${firstLine(pickString(c, 'message')) ?? ''} — ${pickString(c, 'author', 'username') ?? pickString(c, 'author', 'name') ?? ''}`);
+  const lines = commits
+    .slice(0, 5)
+    .map(
+      (c) =>
+        `\`${(pickString(c, 'id') ?? '').slice(0, 7)}\` ${firstLine(pickString(c, 'message')) ?? ''} — ${pickString(c, 'author', 'username') ?? pickString(c, 'author', 'name') ?? ''}`,
+    );
   if (commits.length > 5) lines.push(`… and ${commits.length - 5} more`);
   const n = commits.length;
   return {
@@ -116,7 +147,12 @@ function jobCard(p: P, repo: string): Card {
     ...(pickString(job, 'html_url') ? { url: pickString(job, 'html_url') } : {}),
     state: conclusion,
     color: FAILED.has(conclusion) ? COLORS.failure : COLORS.success,
-    fields: [...field('Failing step', pickString(failing, 'name')), ...field('Branch', pickString(job, 'head_branch')), ...field('Commit', pickString(job, 'head_sha')?.slice(0, 7)), ...field('Conclusion', conclusion)],
+    fields: [
+      ...field('Failing step', pickString(failing, 'name')),
+      ...field('Branch', pickString(job, 'head_branch')),
+      ...field('Commit', pickString(job, 'head_sha')?.slice(0, 7)),
+      ...field('Conclusion', conclusion),
+    ],
     context: repo,
   };
 }
@@ -129,7 +165,11 @@ function runCard(p: P, repo: string): Card {
     ...(pickString(run, 'html_url') ? { url: pickString(run, 'html_url') } : {}),
     state: conclusion,
     color: FAILED.has(conclusion) ? COLORS.failure : conclusion === 'success' ? COLORS.success : COLORS.neutral,
-    fields: [...field('Branch', pickString(run, 'head_branch')), ...field('Commit', firstLine(pickString(run, 'head_commit', 'message'))), ...field('Event', pickString(run, 'event'))],
+    fields: [
+      ...field('Branch', pickString(run, 'head_branch')),
+      ...field('Commit', firstLine(pickString(run, 'head_commit', 'message'))),
+      ...field('Event', pickString(run, 'event')),
+    ],
     context: `${repo} · by ${pickString(run, 'actor', 'login') ?? '?'}`,
   };
 }

@@ -20,10 +20,29 @@ export function gitlabMessage(event: HubEvent): ChatMessage {
   if (kind === 'note') return noteMessage(event, p, project, actor);
   if (kind === 'push') return { card: pushCard(p, project) };
   if (kind === 'pipeline') return { card: pipelineCard(p, project) };
-  if (kind === 'release') return { card: { title: `Release ${pickString(p, 'name') ?? pickString(p, 'tag') ?? ''}`, ...(pickString(p, 'url') ? { url: pickString(p, 'url') } : {}), text: excerpt(pickString(p, 'description'), 500) ?? '', color: COLORS.success, fields: [], context: project } };
+  if (kind === 'release')
+    return {
+      card: {
+        title: `Release ${pickString(p, 'name') ?? pickString(p, 'tag') ?? ''}`,
+        ...(pickString(p, 'url') ? { url: pickString(p, 'url') } : {}),
+        text: excerpt(pickString(p, 'description'), 500) ?? '',
+        color: COLORS.success,
+        fields: [],
+        context: project,
+      },
+    };
   if (kind === 'deployment') {
     const status = pickString(p, 'status') ?? 'unknown';
-    return { card: { title: `Deployment to ${pickString(p, 'environment') ?? '?'}: ${status}`, ...(pickString(p, 'deployable_url') ? { url: pickString(p, 'deployable_url') } : {}), state: status, color: status === 'success' ? COLORS.success : COLORS.failure, fields: field('Ref', pickString(p, 'ref')), context: project } };
+    return {
+      card: {
+        title: `Deployment to ${pickString(p, 'environment') ?? '?'}: ${status}`,
+        ...(pickString(p, 'deployable_url') ? { url: pickString(p, 'deployable_url') } : {}),
+        state: status,
+        color: status === 'success' ? COLORS.success : COLORS.failure,
+        fields: field('Ref', pickString(p, 'ref')),
+        context: project,
+      },
+    };
   }
   return { card: genericCard(event) };
 }
@@ -32,13 +51,20 @@ function itemCard(attrs: P | undefined, project: string, isMr: boolean, p: P): C
   const state = STATE[pickString(attrs, 'state') ?? ''] ?? pickString(attrs, 'state') ?? 'open';
   const draft = isMr && (pick(attrs, 'draft') === true || pick(attrs, 'work_in_progress') === true) && state === 'open';
   const shown = draft ? 'draft' : state;
-  const labels = (Array.isArray(p.labels) ? p.labels : []).map((l) => pickString(l, 'title')).filter(Boolean).join(', ');
+  const labels = (Array.isArray(p.labels) ? p.labels : [])
+    .map((l) => pickString(l, 'title'))
+    .filter(Boolean)
+    .join(', ');
   return {
     title: `${isMr ? 'MR !' : 'Issue #'}${pickNumber(attrs, 'iid') ?? '?'} ${pickString(attrs, 'title') ?? ''}`.trim(),
     ...(pickString(attrs, 'url') ? { url: pickString(attrs, 'url') } : {}),
     state: shown,
     color: COLORS[shown as keyof typeof COLORS] ?? COLORS.neutral,
-    fields: [...field('State', shown), ...field('Labels', labels), ...field('Branch', isMr ? `${pickString(attrs, 'source_branch') ?? '?'} → ${pickString(attrs, 'target_branch') ?? '?'}` : undefined)],
+    fields: [
+      ...field('State', shown),
+      ...field('Labels', labels),
+      ...field('Branch', isMr ? `${pickString(attrs, 'source_branch') ?? '?'} → ${pickString(attrs, 'target_branch') ?? '?'}` : undefined),
+    ],
     context: project,
   };
 }
@@ -59,17 +85,34 @@ function pushCard(p: P, project: string): Card {
   const commits = (Array.isArray(p.commits) ? p.commits : []) as P[];
   const total = pickNumber(p, 'total_commits_count') ?? commits.length;
   const branch = (pickString(p, 'ref') ?? '').replace(/^refs\/heads\//, '');
-  const lines = commits.slice(0, 5).map((c) => `\`${(pickString(c, 'id') ?? '').slice(0, 8)}\` ${firstLine(pickString(c, 'message')) ?? ''} — ${pickString(c, 'author', 'name') ?? ''}`);
+  const lines = commits
+    .slice(0, 5)
+    .map(
+      (c) =>
+        `\`${(pickString(c, 'id') ?? '').slice(0, 8)}\` ${firstLine(pickString(c, 'message')) ?? ''} — ${pickString(c, 'author', 'name') ?? ''}`,
+    );
   if (total > 5) lines.push(`… and ${total - 5} more`);
   const web = pickString(p, 'project', 'web_url');
-  return { title: `${total} new commit${total === 1 ? '' : 's'} pushed to ${branch}`, ...(web ? { url: `${web}/-/commits/${branch}` } : {}), text: lines.join('\n'), fields: [], context: `${project} · by ${pickString(p, 'user_username') ?? '?'}` };
+  return {
+    title: `${total} new commit${total === 1 ? '' : 's'} pushed to ${branch}`,
+    ...(web ? { url: `${web}/-/commits/${branch}` } : {}),
+    text: lines.join('\n'),
+    fields: [],
+    context: `${project} · by ${pickString(p, 'user_username') ?? '?'}`,
+  };
 }
 
 function pipelineCard(p: P, project: string): Card {
   const status = pickString(p, 'object_attributes', 'status') ?? 'unknown';
   const builds = (Array.isArray(p.builds) ? p.builds : []) as P[];
-  const failed = builds.filter((b) => pickString(b, 'status') === 'failed').map((b) => `${pickString(b, 'stage') ?? '?'} / ${pickString(b, 'name') ?? '?'}`);
-  const url = pickString(p, 'object_attributes', 'url') ?? (pickString(p, 'project', 'web_url') ? `${pickString(p, 'project', 'web_url')}/-/pipelines/${pickNumber(p, 'object_attributes', 'id') ?? ''}` : undefined);
+  const failed = builds
+    .filter((b) => pickString(b, 'status') === 'failed')
+    .map((b) => `${pickString(b, 'stage') ?? '?'} / ${pickString(b, 'name') ?? '?'}`);
+  const url =
+    pickString(p, 'object_attributes', 'url') ??
+    (pickString(p, 'project', 'web_url')
+      ? `${pickString(p, 'project', 'web_url')}/-/pipelines/${pickNumber(p, 'object_attributes', 'id') ?? ''}`
+      : undefined);
   return {
     title: `Pipeline #${pickNumber(p, 'object_attributes', 'id') ?? '?'} ${status} on ${pickString(p, 'object_attributes', 'ref') ?? '?'}`,
     ...(url ? { url } : {}),

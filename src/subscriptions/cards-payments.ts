@@ -10,17 +10,34 @@ export function stripeCard(event: HubEvent): Card {
   const object = (pick(event.data, 'data', 'object') ?? {}) as P;
   const type = event.type.replace(/^stripe\./, '');
   const currency = pickString(object, 'currency');
-  const amount = pickNumber(object, type === 'charge.refunded' ? 'amount_refunded' : type.endsWith('succeeded') ? 'amount_received' : 'amount') ?? pickNumber(object, 'amount');
+  const amount =
+    pickNumber(object, type === 'charge.refunded' ? 'amount_refunded' : type.endsWith('succeeded') ? 'amount_received' : 'amount') ??
+    pickNumber(object, 'amount');
   const money = amount !== undefined ? formatMinor(amount, currency) : '?';
-  const customer = pickString(object, 'receipt_email') ?? pickString(object, 'billing_details', 'email') ?? pickString(object, 'customer_details', 'email') ?? pickString(object, 'customer');
+  const customer =
+    pickString(object, 'receipt_email') ??
+    pickString(object, 'billing_details', 'email') ??
+    pickString(object, 'customer_details', 'email') ??
+    pickString(object, 'customer');
   const failure = pickString(object, 'last_payment_error', 'message') ?? pickString(object, 'failure_message');
-  const kind = type.startsWith('charge.dispute') ? `Dispute ${type.split('.').pop() ?? ''}` : type === 'charge.refunded' ? 'Refund' : type.endsWith('payment_failed') ? 'Payment failed' : 'Payment received';
+  const kind = type.startsWith('charge.dispute')
+    ? `Dispute ${type.split('.').pop() ?? ''}`
+    : type === 'charge.refunded'
+      ? 'Refund'
+      : type.endsWith('payment_failed')
+        ? 'Payment failed'
+        : 'Payment received';
   return {
     title: `${kind}: ${money}`,
     ...(event.url ? { url: event.url } : {}),
     state: type,
     color: kind === 'Payment received' ? COLORS.success : kind === 'Refund' ? COLORS.warning : COLORS.failure,
-    fields: [...field('Customer', customer), ...field('Description', pickString(object, 'description')), ...field('Reason', failure ?? pickString(object, 'reason'), false), ...field('ID', pickString(object, 'id'))],
+    fields: [
+      ...field('Customer', customer),
+      ...field('Description', pickString(object, 'description')),
+      ...field('Reason', failure ?? pickString(object, 'reason'), false),
+      ...field('ID', pickString(object, 'id')),
+    ],
     context: `Stripe${pick(event.data, 'livemode') === false ? ' (test mode)' : ''}`,
   };
 }
@@ -34,7 +51,14 @@ export function razorpayCard(event: HubEvent): Card {
   const amount = pickNumber(entity, 'amount');
   const money = amount !== undefined ? formatMinor(amount, pickString(entity, 'currency')) : '?';
   const type = event.type.replace(/^razorpay\./, '');
-  const kind = entityName === 'refund' ? 'Refund' : entityName === 'dispute' ? `Dispute ${type.split('.').pop() ?? ''}` : type === 'payment.failed' ? 'Payment failed' : 'Payment captured';
+  const kind =
+    entityName === 'refund'
+      ? 'Refund'
+      : entityName === 'dispute'
+        ? `Dispute ${type.split('.').pop() ?? ''}`
+        : type === 'payment.failed'
+          ? 'Payment failed'
+          : 'Payment captured';
   return {
     title: `${kind}: ${money}`,
     ...(event.url ? { url: event.url } : {}),

@@ -52,9 +52,19 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
       const event = params.digest ? undefined : await loadJobEvent(deps.bus, given, job.eventId);
       const sub = await deps.store.get(params.subscription);
       if (!sub) return { status: 204, response: 'the subscription was removed' };
-      if (!params.digest && params.defaultBranchOnly && event && !onDefaultBranch(event)) return { status: 204, response: 'not the default branch' };
-      const verdict = await deps.gate.admit(noiseOf(sub, deps.settings), { scope: sub.id, job, event, muteScopes: [channelKey(sub.channel)] });
-      if (!verdict.send) return { status: 202, response: `${verdict.reason}${'flushAt' in verdict ? ` until ${verdict.flushAt}` : verdict.until ? ` until ${verdict.until}` : ''}` };
+      if (!params.digest && params.defaultBranchOnly && event && !onDefaultBranch(event))
+        return { status: 204, response: 'not the default branch' };
+      const verdict = await deps.gate.admit(noiseOf(sub, deps.settings), {
+        scope: sub.id,
+        job,
+        event,
+        muteScopes: [channelKey(sub.channel)],
+      });
+      if (!verdict.send)
+        return {
+          status: 202,
+          response: `${verdict.reason}${'flushAt' in verdict ? ` until ${verdict.flushAt}` : verdict.until ? ` until ${verdict.until}` : ''}`,
+        };
       if (!params.digest && !event) throw new PermanentError(`event ${job.eventId} is no longer stored`);
       const message: ChatMessage = params.digest ? { card: digestCard(params.digest) } : chatMessageFor(event as HubEvent);
       return deliver(sub, message, job, event, actionDeps, deps);
@@ -62,11 +72,25 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
   };
 }
 
-async function deliver(sub: Subscription, message: ChatMessage, job: Job, event: HubEvent | undefined, actionDeps: ActionDeps, deps: ChatActionDeps): Promise<ActionResult> {
-  if (!message.thread || deliveryRoute(sub.channel, deps.settings).kind !== 'api') return postCard(sub.channel, message.card, job, event, actionDeps, deps.settings);
+async function deliver(
+  sub: Subscription,
+  message: ChatMessage,
+  job: Job,
+  event: HubEvent | undefined,
+  actionDeps: ActionDeps,
+  deps: ChatActionDeps,
+): Promise<ActionResult> {
+  if (!message.thread || deliveryRoute(sub.channel, deps.settings).kind !== 'api')
+    return postCard(sub.channel, message.card, job, event, actionDeps, deps.settings);
   const poster = createChatPoster(sub.channel.platform, deps.settings, actionDeps);
   const opening = event !== undefined && /\.(opened|open)$/.test(event.type);
-  const input = { scope: channelKey(sub.channel), channel: sub.channel.id, message: message as Required<ChatMessage>, opening, now: actionDeps.now().getTime() };
+  const input = {
+    scope: channelKey(sub.channel),
+    channel: sub.channel.id,
+    message: message as Required<ChatMessage>,
+    opening,
+    now: actionDeps.now().getTime(),
+  };
   return { status: 200, response: `posted ${await postThreaded(poster, deps.bus.kv(THREADS_BUCKET), input)}` };
 }
 
@@ -78,7 +102,8 @@ function noiseOf(sub: Subscription, settings: SubscriptionsConfig): NoiseSpec | 
 
 /** GitHub has `repository.default_branch`, GitLab `project.default_branch`; unknown counts as default. */
 function onDefaultBranch(event: HubEvent): boolean {
-  const data = event.data as { ref?: unknown; repository?: { default_branch?: unknown }; project?: { default_branch?: unknown } } | undefined;
+  const data = event.data as
+    { ref?: unknown; repository?: { default_branch?: unknown }; project?: { default_branch?: unknown } } | undefined;
   const branch = data?.repository?.default_branch ?? data?.project?.default_branch;
   return typeof branch !== 'string' || data?.ref === `refs/heads/${branch}`;
 }

@@ -39,12 +39,19 @@ function slackPoster(apiUrl: string, token: string, deps: Deps): ChatPoster {
     const { json } = await callJsonApi(deps, { url: `${apiUrl.replace(/\/+$/, '')}/${method}`, token, body });
     if (json.ok === true) return json;
     const error = typeof json.error === 'string' ? json.error : 'unknown_error';
-    if (error === 'ratelimited' || error === 'internal_error' || error === 'service_unavailable') throw new RetryableError(`Slack ${method}: ${error}`, 5_000);
+    if (error === 'ratelimited' || error === 'internal_error' || error === 'service_unavailable')
+      throw new RetryableError(`Slack ${method}: ${error}`, 5_000);
     throw new PermanentError(`Slack ${method}: ${error}${SLACK_HINTS[error] ? ` (${SLACK_HINTS[error]})` : ''}`);
   };
   return {
     async post(channel, card, parent) {
-      const json = await call('chat.postMessage', { channel, ...slackCard(card), unfurl_links: false, unfurl_media: false, ...(parent ? { thread_ts: parent } : {}) });
+      const json = await call('chat.postMessage', {
+        channel,
+        ...slackCard(card),
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(parent ? { thread_ts: parent } : {}),
+      });
       return toText(json.ts);
     },
     async reply(channel, text, parent) {
@@ -62,7 +69,13 @@ function discordPoster(apiUrl: string, token: string, deps: Deps): ChatPoster {
   const base = apiUrl.replace(/\/+$/, '');
   const send = async (channel: string, body: Record<string, unknown>, id?: string) => {
     const url = `${base}/channels/${encodeURIComponent(channel)}/messages${id ? `/${encodeURIComponent(id)}` : ''}`;
-    const { json } = await callJsonApi(deps, { url, method: id ? 'PATCH' : 'POST', token, scheme: 'Bot', body: { ...body, allowed_mentions: { parse: [] } } });
+    const { json } = await callJsonApi(deps, {
+      url,
+      method: id ? 'PATCH' : 'POST',
+      token,
+      scheme: 'Bot',
+      body: { ...body, allowed_mentions: { parse: [] } },
+    });
     return toText(json.id);
   };
   const ref = (parent?: string) => (parent ? { message_reference: { message_id: parent, fail_if_not_exists: false } } : {});
@@ -78,10 +91,16 @@ function mattermostPoster(serverUrl: string, token: string, deps: Deps): ChatPos
   const base = `${serverUrl.replace(/\/+$/, '')}/api/v4/posts`;
   const create = async (body: Record<string, unknown>) => toText((await callJsonApi(deps, { url: base, token, body })).json.id);
   return {
-    post: (channel, card, parent) => create({ channel_id: channel, message: '', props: { attachments: [mattermostCard(card)] }, ...(parent ? { root_id: parent } : {}) }),
+    post: (channel, card, parent) =>
+      create({ channel_id: channel, message: '', props: { attachments: [mattermostCard(card)] }, ...(parent ? { root_id: parent } : {}) }),
     reply: (channel, text, parent) => create({ channel_id: channel, message: text, root_id: parent }),
     update: async (_channel, id, card) => {
-      await callJsonApi(deps, { url: `${base}/${encodeURIComponent(id)}/patch`, method: 'PUT', token, body: { props: { attachments: [mattermostCard(card)] } } });
+      await callJsonApi(deps, {
+        url: `${base}/${encodeURIComponent(id)}/patch`,
+        method: 'PUT',
+        token,
+        body: { props: { attachments: [mattermostCard(card)] } },
+      });
     },
   };
 }

@@ -4,8 +4,7 @@ import type { ChatChannel, ChatUser } from './subscription.ts';
 
 /** Where the result of a command goes. */
 export type ReplyTarget =
-  | { platform: 'slack' | 'mattermost'; responseUrl: string }
-  | { platform: 'discord'; applicationId: string; token: string };
+  { platform: 'slack' | 'mattermost'; responseUrl: string } | { platform: 'discord'; applicationId: string; token: string };
 
 /** A slash command from any chat platform, as the command handler sees it. */
 export interface ChatRequest {
@@ -38,7 +37,10 @@ export function chatRequestFrom(event: HubEvent, command: string): ChatRequest |
     if (!channelId || !userId) return undefined;
     const responseUrl = str(data, 'response_url');
     return {
-      channel: withOptional({ platform, connector: event.connector, id: channelId }, { team: str(data, 'team_id'), name: str(data, 'channel_name') }),
+      channel: withOptional(
+        { platform, connector: event.connector, id: channelId },
+        { team: str(data, 'team_id'), name: str(data, 'channel_name') },
+      ),
       user: withOptional({ id: userId }, { name: str(data, 'user_name') }),
       text: str(data, 'text') ?? '',
       reply: responseUrl ? { platform, responseUrl } : undefined,
@@ -56,7 +58,10 @@ function discordRequest(event: HubEvent, data: Fields): ChatRequest | undefined 
   const applicationId = str(data, 'application_id');
   const token = str(data, 'token');
   return {
-    channel: withOptional({ platform: 'discord', connector: event.connector, id: channelId }, { team: str(data, 'guild_id'), name: str(data.channel, 'name') }),
+    channel: withOptional(
+      { platform: 'discord', connector: event.connector, id: channelId },
+      { team: str(data, 'guild_id'), name: str(data.channel, 'name') },
+    ),
     user: withOptional({ id: userId }, { name: str(user, 'username') }),
     text: discordText((data.data as Fields).options),
     reply: applicationId && token ? { platform: 'discord', applicationId, token } : undefined,

@@ -19,11 +19,16 @@ export type ChatCommand =
 export type ParseResult = { ok: true; command: ChatCommand } | { ok: false; message: string };
 
 const VERBS: Readonly<Record<string, ChatCommand['verb']>> = {
-  subscribe: 'subscribe', sub: 'subscribe',
-  unsubscribe: 'unsubscribe', unsub: 'unsubscribe',
-  list: 'list', ls: 'list',
-  mute: 'mute', snooze: 'mute',
-  unmute: 'unmute', unsnooze: 'unmute',
+  subscribe: 'subscribe',
+  sub: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  unsub: 'unsubscribe',
+  list: 'list',
+  ls: 'list',
+  mute: 'mute',
+  snooze: 'mute',
+  unmute: 'unmute',
+  unsnooze: 'unmute',
   help: 'help',
   remind: 'remind',
 };
@@ -60,7 +65,11 @@ export function parseCommand(text: string, command = '/hookhub'): ParseResult {
     case 'mute':
       return withUsage(parseMute(rest));
     case 'unmute':
-      return withUsage(rest.length === 1 ? withTarget(rest[0] ?? '', (target) => ({ verb: 'unmute', target })) : fail('unmute needs exactly one target (or all)'));
+      return withUsage(
+        rest.length === 1
+          ? withTarget(rest[0] ?? '', (target) => ({ verb: 'unmute', target }))
+          : fail('unmute needs exactly one target (or all)'),
+      );
     case 'remind': {
       const parsed = parseRemind(rest);
       return withUsage('error' in parsed ? fail(parsed.error) : { ok: true, command: parsed.command });

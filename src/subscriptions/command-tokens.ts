@@ -41,5 +41,8 @@ function unescapeSlack(text: string): string {
 
 /** Splits `a,b` (the commas inside one token), dropping empty entries. */
 export function splitList(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }

@@ -43,7 +43,11 @@ export function subscriptionRules(sub: Subscription): RawRule[] {
     const clauses = [...targetClauses(sub), ...(def.when ? [def.when as Clause] : []), ...filterClauses(def, sub.filters, branchArg)];
     const when = mergeClauses(clauses);
     const defaultBranchOnly = selection.name === 'commits' && selection.arg === undefined && sub.filters.branches.length === 0;
-    const params: ChatActionParams = { subscription: sub.id, to: `${sub.channel.platform}:${sub.channel.id}`, feature: selection.arg === 'all' ? `${selection.name}:all` : selection.name };
+    const params: ChatActionParams = {
+      subscription: sub.id,
+      to: `${sub.channel.platform}:${sub.channel.id}`,
+      feature: selection.arg === 'all' ? `${selection.name}:all` : selection.name,
+    };
     if (defaultBranchOnly) params.defaultBranchOnly = true;
     return [{ name: subscriptionRuleName(sub.id, selection.name), description, on, ...(when ? { when } : {}), do: [{ chat: params }] }];
   });
@@ -67,8 +71,6 @@ function targetClauses(sub: Subscription): Clause[] {
   const { target } = sub;
   if (target.provider !== 'github' && target.provider !== 'gitlab') return [];
   const field = PROVIDERS[target.provider].pathField ?? '';
-  const pattern = target.path.endsWith('/*')
-    ? `^${escapeRegex(target.path.slice(0, -1))}`
-    : `^${escapeRegex(target.path)}$`;
+  const pattern = target.path.endsWith('/*') ? `^${escapeRegex(target.path.slice(0, -1))}` : `^${escapeRegex(target.path)}$`;
   return [{ [field]: { $regex: pattern, $options: 'i' } }];
 }

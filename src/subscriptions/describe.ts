@@ -4,14 +4,17 @@ import { targetKey } from './targets.ts';
 
 /** `acme/api: issues, pulls · +label:bug -author:dependabot[bot]` — how list and replies show a subscription. */
 export function describeSubscription(sub: Pick<Subscription, 'target' | 'features' | 'filters' | 'noise'>): string {
-  const features = sub.features.length > 0
-    ? sub.features.map((f) => (f.arg !== undefined ? `${f.name}:${f.arg}` : f.name)).join(', ')
-    : 'default features';
+  const features =
+    sub.features.length > 0
+      ? sub.features.map((f) => (f.arg !== undefined ? `${f.name}:${f.arg}` : f.name)).join(', ')
+      : 'default features';
   const filters = describeFilters(sub.filters);
   const noise = [
     sub.noise?.group ? `group:${formatDuration(Number(sub.noise.group.wait ?? 30_000))}` : '',
     sub.noise?.throttle ? `throttle:${sub.noise.throttle.max}/${formatDuration(Number(sub.noise.throttle.per))}` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return `${targetKey(sub.target)}: ${features}${filters ? ` · ${filters}` : ''}${noise ? ` · ${noise}` : ''}`;
 }
 

@@ -39,24 +39,49 @@ const GITHUB: ProviderDef = {
   pathField: 'data.repository.full_name',
   defaults: ['issues', 'pulls', 'commits', 'releases', 'deployments'],
   features: {
-    issues: { on: ['github.issues.opened', 'github.issues.closed', 'github.issues.reopened'], labels: GH_ISSUE_LABELS, authors: ['data.issue.user.login'], threaded: true },
+    issues: {
+      on: ['github.issues.opened', 'github.issues.closed', 'github.issues.reopened'],
+      labels: GH_ISSUE_LABELS,
+      authors: ['data.issue.user.login'],
+      threaded: true,
+    },
     pulls: {
-      on: ['github.pull_request.opened', 'github.pull_request.closed', 'github.pull_request.reopened', 'github.pull_request.ready_for_review'],
+      on: [
+        'github.pull_request.opened',
+        'github.pull_request.closed',
+        'github.pull_request.reopened',
+        'github.pull_request.ready_for_review',
+      ],
       labels: GH_PR_LABELS,
       authors: ['data.pull_request.user.login'],
       branch: { paths: ['data.pull_request.base.ref'] },
       threaded: true,
     },
-    commits: { on: ['github.push'], when: { 'data.deleted': { $ne: true }, 'data.ref': { $regex: '^refs/heads/' } }, authors: ['data.pusher.name'], branch: { paths: ['data.ref'], refs: true } },
+    commits: {
+      on: ['github.push'],
+      when: { 'data.deleted': { $ne: true }, 'data.ref': { $regex: '^refs/heads/' } },
+      authors: ['data.pusher.name'],
+      branch: { paths: ['data.ref'], refs: true },
+    },
     releases: { on: ['github.release.published'], authors: ['data.release.author.login'] },
-    deployments: { on: ['github.deployment_status.created'], when: { 'data.deployment_status.state': { $in: ['success', 'failure', 'error'] } }, branch: { paths: ['data.deployment.ref'] } },
+    deployments: {
+      on: ['github.deployment_status.created'],
+      when: { 'data.deployment_status.state': { $in: ['success', 'failure', 'error'] } },
+      branch: { paths: ['data.deployment.ref'] },
+    },
     workflows: {
       on: ['github.workflow_job.completed'],
       when: { 'data.workflow_job.conclusion': { $in: FAILED } },
       branch: { paths: ['data.workflow_job.head_branch'] },
       variants: { all: { on: ['github.workflow_run.completed'], branch: { paths: ['data.workflow_run.head_branch'] } } },
     },
-    reviews: { on: ['github.pull_request_review.submitted'], labels: GH_PR_LABELS, authors: ['data.review.user.login'], branch: { paths: ['data.pull_request.base.ref'] }, threaded: true },
+    reviews: {
+      on: ['github.pull_request_review.submitted'],
+      labels: GH_PR_LABELS,
+      authors: ['data.review.user.login'],
+      branch: { paths: ['data.pull_request.base.ref'] },
+      threaded: true,
+    },
     comments: {
       on: ['github.issue_comment.created', 'github.pull_request_review_comment.created', 'github.commit_comment.created'],
       labels: [...GH_ISSUE_LABELS, ...GH_PR_LABELS],
@@ -74,7 +99,12 @@ const GITLAB: ProviderDef = {
   pathField: 'data.project.path_with_namespace',
   defaults: ['issues', 'pulls', 'commits', 'releases', 'deployments'],
   features: {
-    issues: { on: ['gitlab.issue.open', 'gitlab.issue.close', 'gitlab.issue.reopen'], labels: GL_LABELS, authors: GL_AUTHOR, threaded: true },
+    issues: {
+      on: ['gitlab.issue.open', 'gitlab.issue.close', 'gitlab.issue.reopen'],
+      labels: GL_LABELS,
+      authors: GL_AUTHOR,
+      threaded: true,
+    },
     pulls: {
       on: ['gitlab.merge_request.open', 'gitlab.merge_request.close', 'gitlab.merge_request.reopen', 'gitlab.merge_request.merge'],
       labels: GL_LABELS,
@@ -89,15 +119,29 @@ const GITLAB: ProviderDef = {
       on: ['gitlab.pipeline'],
       when: { 'data.object_attributes.status': 'failed' },
       branch: { paths: ['data.object_attributes.ref'] },
-      variants: { all: { on: ['gitlab.pipeline'], when: { 'data.object_attributes.status': { $in: ['success', 'failed', 'canceled'] } }, branch: { paths: ['data.object_attributes.ref'] } } },
+      variants: {
+        all: {
+          on: ['gitlab.pipeline'],
+          when: { 'data.object_attributes.status': { $in: ['success', 'failed', 'canceled'] } },
+          branch: { paths: ['data.object_attributes.ref'] },
+        },
+      },
     },
-    reviews: { on: ['gitlab.merge_request.approved', 'gitlab.merge_request.unapproved'], labels: GL_LABELS, authors: GL_AUTHOR, threaded: true },
+    reviews: {
+      on: ['gitlab.merge_request.approved', 'gitlab.merge_request.unapproved'],
+      labels: GL_LABELS,
+      authors: GL_AUTHOR,
+      threaded: true,
+    },
     comments: { on: ['gitlab.note', 'gitlab.note.*'], authors: GL_AUTHOR, threaded: true },
   },
 };
 
 const STRIPE_OBJECT = 'data.data.object';
-const stripe = (on: string[], value: string): FeatureDef => ({ on, amount: { value: `${STRIPE_OBJECT}.${value}`, currency: `${STRIPE_OBJECT}.currency` } });
+const stripe = (on: string[], value: string): FeatureDef => ({
+  on,
+  amount: { value: `${STRIPE_OBJECT}.${value}`, currency: `${STRIPE_OBJECT}.currency` },
+});
 
 const STRIPE: ProviderDef = {
   label: 'Stripe',
@@ -128,7 +172,13 @@ const RAZORPAY: ProviderDef = {
 
 const GLOB: ProviderDef = { label: 'event type', defaults: ['events'], features: { events: { on: [], authors: [] } } };
 
-export const PROVIDERS: Readonly<Record<Provider, ProviderDef>> = { github: GITHUB, gitlab: GITLAB, stripe: STRIPE, razorpay: RAZORPAY, glob: GLOB };
+export const PROVIDERS: Readonly<Record<Provider, ProviderDef>> = {
+  github: GITHUB,
+  gitlab: GITLAB,
+  stripe: STRIPE,
+  razorpay: RAZORPAY,
+  glob: GLOB,
+};
 
 /** `payments` is shorthand for every payment feature. */
 export const FEATURE_ALIASES: Readonly<Record<string, Partial<Record<Provider, readonly string[]>>>> = {

@@ -30,7 +30,11 @@ export interface CommandDeps {
   onChange?: () => Promise<void> | void;
 }
 
-type Handler<V extends ChatCommand['verb']> = (command: Extract<ChatCommand, { verb: V }>, request: ChatRequest, deps: CommandDeps) => Promise<CommandReply>;
+type Handler<V extends ChatCommand['verb']> = (
+  command: Extract<ChatCommand, { verb: V }>,
+  request: ChatRequest,
+  deps: CommandDeps,
+) => Promise<CommandReply>;
 
 const ephemeral = (text: string): CommandReply => ({ text, visibility: 'ephemeral' });
 const CHANGES = new Set<ChatCommand['verb']>(['subscribe', 'unsubscribe', 'mute', 'unmute']);
@@ -41,15 +45,25 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
   const parsed = parseCommand(request.text, `/${name}`);
   if (!parsed.ok) return ephemeral(`${parsed.message}\nTry \`/${name} help\`.`);
   const { command } = parsed;
-  if (CHANGES.has(command.verb) && !mayChange(request, deps.settings.allow)) return ephemeral(notAllowedMessage(request, deps.settings.allow));
+  if (CHANGES.has(command.verb) && !mayChange(request, deps.settings.allow))
+    return ephemeral(notAllowedMessage(request, deps.settings.allow));
   switch (command.verb) {
-    case 'help': return ephemeral(helpText(name, command.topic));
-    case 'list': return list(command, request, deps);
-    case 'subscribe': return subscribe(command, request, deps);
-    case 'unsubscribe': return unsubscribe(command, request, deps);
-    case 'mute': return mute(command, request, deps);
-    case 'unmute': return unmute(command, request, deps);
-    case 'remind': return deps.reminders ? handleRemind(command, request, { ...deps, reminders: deps.reminders }) : ephemeral('Review reminders are not available on this hub.');
+    case 'help':
+      return ephemeral(helpText(name, command.topic));
+    case 'list':
+      return list(command, request, deps);
+    case 'subscribe':
+      return subscribe(command, request, deps);
+    case 'unsubscribe':
+      return unsubscribe(command, request, deps);
+    case 'mute':
+      return mute(command, request, deps);
+    case 'unmute':
+      return unmute(command, request, deps);
+    case 'remind':
+      return deps.reminders
+        ? handleRemind(command, request, { ...deps, reminders: deps.reminders })
+        : ephemeral('Review reminders are not available on this hub.');
   }
 }
 
@@ -68,7 +82,13 @@ const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
 };
 
 /** Features given are added (an option replaces the same feature's); filters and noise given replace. */
-function merged(existing: Subscription | undefined, command: Extract<ChatCommand, { verb: 'subscribe' }>, request: ChatRequest, id: string, at: string): Subscription {
+function merged(
+  existing: Subscription | undefined,
+  command: Extract<ChatCommand, { verb: 'subscribe' }>,
+  request: ChatRequest,
+  id: string,
+  at: string,
+): Subscription {
   const features = [...(existing?.features ?? [])];
   for (const f of command.features) {
     const i = features.findIndex((x) => x.name === f.name);
@@ -95,7 +115,9 @@ const unsubscribe: Handler<'unsubscribe'> = async (command, request, deps) => {
   const who = request.user.name ? `@${request.user.name}` : request.user.id;
   const remaining = command.features.length === 0 ? [] : sub.features.filter((f) => !command.features.includes(f.name));
   if (command.features.length > 0 && sub.features.length === 0) {
-    return ephemeral(`${targetKey(sub.target)} uses the default features; unsubscribe from all of it, or subscribe again naming the features you want.`);
+    return ephemeral(
+      `${targetKey(sub.target)} uses the default features; unsubscribe from all of it, or subscribe again naming the features you want.`,
+    );
   }
   if (remaining.length === 0) {
     await deps.store.delete(sub.id);
@@ -105,7 +127,10 @@ const unsubscribe: Handler<'unsubscribe'> = async (command, request, deps) => {
   }
   await deps.store.put({ ...sub, features: remaining, updatedBy: request.user, updatedAt: deps.now().toISOString() });
   await deps.onChange?.();
-  return { text: `Unsubscribed this channel from ${command.features.join(', ')} of ${targetKey(sub.target)}; still subscribed to ${describeSubscription({ ...sub, features: remaining })} (by ${who}).`, visibility: 'channel' };
+  return {
+    text: `Unsubscribed this channel from ${command.features.join(', ')} of ${targetKey(sub.target)}; still subscribed to ${describeSubscription({ ...sub, features: remaining })} (by ${who}).`,
+    visibility: 'channel',
+  };
 };
 
 const list: Handler<'list'> = async (_command, request, deps) => {
@@ -118,7 +143,9 @@ const list: Handler<'list'> = async (_command, request, deps) => {
     return `• ${describeSubscription(s)}${m ? ` — muted until ${m.until}` : ''}`;
   });
   const all = muted(channelKey(request.channel));
-  return ephemeral([`This channel is subscribed to:`, ...lines, ...(all ? [`Everything here is muted until ${all.until}.`] : [])].join('\n'));
+  return ephemeral(
+    [`This channel is subscribed to:`, ...lines, ...(all ? [`Everything here is muted until ${all.until}.`] : [])].join('\n'),
+  );
 };
 
 const mute: Handler<'mute'> = async (command, request, deps) => {

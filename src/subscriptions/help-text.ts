@@ -16,7 +16,10 @@ export function helpText(command: string, topic?: string): string {
     ],
     unsubscribe: [`*${c} unsubscribe <target> [features]*`, 'Without features the whole subscription goes; with features only those.'],
     list: [`*${c} list*`, 'The subscriptions and running mutes of this channel.'],
-    mute: [`*${c} mute <target|all> <duration>*`, 'Silences a subscription (or the whole channel) for e.g. `30m`, `2h`, `1d`, `1w` (at most 30 days).'],
+    mute: [
+      `*${c} mute <target|all> <duration>*`,
+      'Silences a subscription (or the whole channel) for e.g. `30m`, `2h`, `1d`, `1w` (at most 30 days).',
+    ],
     unmute: [`*${c} unmute <target|all>*`, 'Ends a mute early.'],
     remind: [
       `*${c} remind <owner/repo> <days> <HH:MM> [Time/Zone] [filters] [older-than:4h]* · \`${c} remind list\` · \`${c} remind remove <owner/repo>\``,

@@ -17,10 +17,17 @@ export interface JsonCall {
  * other delivery (429/5xx retry with Retry-After, other 4xx permanent); a 2xx body is parsed whole
  * (chat APIs echo the message, which can be longer than an attempt snippet).
  */
-export async function callJsonApi(deps: Pick<ActionDeps, 'fetch' | 'now' | 'signal'>, call: JsonCall): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function callJsonApi(
+  deps: Pick<ActionDeps, 'fetch' | 'now' | 'signal'>,
+  call: JsonCall,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await deps.fetch(call.url, {
     method: call.method ?? 'POST',
-    headers: { 'user-agent': USER_AGENT, 'content-type': 'application/json; charset=utf-8', authorization: `${call.scheme ?? 'Bearer'} ${call.token}` },
+    headers: {
+      'user-agent': USER_AGENT,
+      'content-type': 'application/json; charset=utf-8',
+      authorization: `${call.scheme ?? 'Bearer'} ${call.token}`,
+    },
     body: JSON.stringify(call.body),
     redirect: 'manual',
     signal: deps.signal,

@@ -21,7 +21,8 @@ export function parseSubscribeOptions(provider: Provider, words: readonly string
     const word = words[i] ?? '';
     const next = words[i + 1];
     // `>=100 USD`: the currency may be a word of its own.
-    const amountText = next !== undefined && /^[A-Za-z]{3}$/.test(next) && AMOUNT.test(word) && !/[A-Za-z]$/.test(word) ? `${word}${next}` : word;
+    const amountText =
+      next !== undefined && /^[A-Za-z]{3}$/.test(next) && AMOUNT.test(word) && !/[A-Za-z]$/.test(word) ? `${word}${next}` : word;
     if (amountText !== word) i++;
     const error = parseWord(provider, amountText, out);
     if (error) return { error };
@@ -35,7 +36,8 @@ const MAX_GLOB_WILDCARDS = 8;
 
 function addBranch(glob: string, out: SubscribeOptions): string | undefined {
   if (glob.length > MAX_GLOB_LENGTH) return `branch: a glob is at most ${MAX_GLOB_LENGTH} characters`;
-  if ((glob.match(/\*+/g) ?? []).length > MAX_GLOB_WILDCARDS) return `branch: a glob has at most ${MAX_GLOB_WILDCARDS} wildcards (e.g. branch:release/*)`;
+  if ((glob.match(/\*+/g) ?? []).length > MAX_GLOB_WILDCARDS)
+    return `branch: a glob has at most ${MAX_GLOB_WILDCARDS} wildcards (e.g. branch:release/*)`;
   out.filters.branches.push(glob);
   return undefined;
 }
@@ -52,7 +54,8 @@ function parseWord(provider: Provider, word: string, out: SubscribeOptions): str
 
 function addFilter(provider: Provider, include: boolean, kind: string, value: string, filters: Filters): string | undefined {
   const values = splitList(value);
-  if (values.length === 0) return `${include ? '+' : '-'}${kind}: needs a value, e.g. ${include ? '+' : '-'}${kind}:${kind === 'label' ? 'bug' : 'dependabot[bot]'}`;
+  if (values.length === 0)
+    return `${include ? '+' : '-'}${kind}: needs a value, e.g. ${include ? '+' : '-'}${kind}:${kind === 'label' ? 'bug' : 'dependabot[bot]'}`;
   if (kind === 'label') {
     if (provider !== 'github' && provider !== 'gitlab') return 'label filters apply to GitHub and GitLab targets only';
     if (include) filters.labelsAll.push(values);
@@ -83,7 +86,8 @@ function addNoise(name: 'group' | 'throttle', arg: string | undefined, out: Subs
   }
   const [max, per] = splitOnce(arg ?? '', '/');
   const window = per === undefined ? undefined : parseMuteDuration(per);
-  if (!/^\d+$/.test(max ?? '') || Number(max) < 1 || window === undefined) return 'throttle: write it as throttle:<count>/<window>, e.g. throttle:10/1h';
+  if (!/^\d+$/.test(max ?? '') || Number(max) < 1 || window === undefined)
+    return 'throttle: write it as throttle:<count>/<window>, e.g. throttle:10/1h';
   out.noise = { ...out.noise, throttle: { max: Number(max), per: window.ms } };
   return undefined;
 }
@@ -98,7 +102,8 @@ function addFeature(provider: Provider, name: string, arg: string | undefined, f
   const feature = def.features[name];
   const known = Object.keys(def.features);
   if (!feature || provider === 'glob') {
-    const choices = provider === 'glob' ? 'an event type glob takes filters only (-author:…)' : `features for ${def.label}: ${known.join(', ')}`;
+    const choices =
+      provider === 'glob' ? 'an event type glob takes filters only (-author:…)' : `features for ${def.label}: ${known.join(', ')}`;
     return `unknown feature or filter "${name}${arg !== undefined ? `:${arg}` : ''}"${didYouMean(name, known)}; ${choices}`;
   }
   if (arg !== undefined && name !== 'commits' && !feature.variants?.[arg]) {

@@ -12,11 +12,25 @@ import type { ChatChannel } from './subscription.ts';
  * Posts one card (no thread) to a chat channel: with the platform's API and bot token, or through
  * the hookhub channel it is mapped to under `subscriptions.channels`.
  */
-export async function postCard(channel: ChatChannel, card: Card, job: Job, event: HubEvent | undefined, actionDeps: ActionDeps, settings: SubscriptionsConfig): Promise<ActionResult> {
+export async function postCard(
+  channel: ChatChannel,
+  card: Card,
+  job: Job,
+  event: HubEvent | undefined,
+  actionDeps: ActionDeps,
+  settings: SubscriptionsConfig,
+): Promise<ActionResult> {
   const route = deliveryRoute(channel, settings);
   if (route.kind === 'none') throw new PermanentError(deliveryProblem(channel, settings) ?? 'no route to the channel');
   if (route.kind === 'channel') {
-    const params = { channel: route.name, title: card.title, text: card.text || card.context || card.title, ...(card.url ? { url: card.url } : {}), ...(card.color ? { color: card.color } : {}), fields: card.fields };
+    const params = {
+      channel: route.name,
+      title: card.title,
+      text: card.text || card.context || card.title,
+      ...(card.url ? { url: card.url } : {}),
+      ...(card.color ? { color: card.color } : {}),
+      fields: card.fields,
+    };
     return notifyAction.execute(params, job, event, actionDeps);
   }
   return { status: 200, response: `posted ${await createChatPoster(channel.platform, settings, actionDeps).post(channel.id, card)}` };

@@ -11,7 +11,9 @@ export function slackCard(card: Card): { text: string; attachments: Record<strin
   const blocks: Record<string, unknown>[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`${title}${card.text ? `\n${slackEscape(card.text)}` : ''}`, 3000) } },
   ];
-  const fields = card.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: clip(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) }));
+  const fields = card.fields
+    .slice(0, 10)
+    .map((f) => ({ type: 'mrkdwn', text: clip(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) }));
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   if (card.context) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackEscape(card.context), 3000) }] });
   return { text: clip(card.title, 3000), attachments: [{ color: card.color ?? '#6e7781', blocks }] };

@@ -11,17 +11,26 @@ const ApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fal
  */
 export const SubscriptionsConfigSchema = z.strictObject({
   /** The slash command's name, without the slash (`/hookhub`). */
-  command: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'command names are lowercase letters, digits, - and _').default('hookhub'),
+  command: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, 'command names are lowercase letters, digits, - and _')
+    .default('hookhub'),
   /**
    * Who may subscribe, unsubscribe and mute. Entries are ids qualified by team or guild
    * (`slack:T024BE7LD/U024BE7LH`), never names; `*` allows everyone. With both lists set, the user
    * must be listed AND be in a listed channel. Nothing listed: nobody (list/help stay open).
    */
-  allow: z.strictObject({ users: AllowedUsersSchema.default([]), channels: AllowedChannelsSchema.default([]) }).default({ users: [], channels: [] }),
+  allow: z
+    .strictObject({ users: AllowedUsersSchema.default([]), channels: AllowedChannelsSchema.default([]) })
+    .default({ users: [], channels: [] }),
   /** Slack Web API: a bot token (`xoxb-…`, scope chat:write) posts to the subscribed channels, threaded. */
-  slack: z.strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://slack.com/api') }).default({ apiUrl: 'https://slack.com/api' }),
+  slack: z
+    .strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://slack.com/api') })
+    .default({ apiUrl: 'https://slack.com/api' }),
   /** Discord REST API: a bot token posts to channels; apiUrl also serves interaction follow-ups. */
-  discord: z.strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://discord.com/api/v10') }).default({ apiUrl: 'https://discord.com/api/v10' }),
+  discord: z
+    .strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://discord.com/api/v10') })
+    .default({ apiUrl: 'https://discord.com/api/v10' }),
   /** Mattermost REST API v4: the server URL and a bot account's access token. */
   mattermost: z.strictObject({ url: z.url({ protocol: /^https?$/ }).optional(), botToken: z.string().min(1).optional() }).default({}),
   /** Chat channel id → a hookhub channel (incoming webhook) for platforms without a bot token. */

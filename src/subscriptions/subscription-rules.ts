@@ -76,7 +76,11 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
 }
 
 /** Every subscription's rules plus the command rule; a subscription that fails to compile is logged and left out. */
-export function compileSubscriptions(subs: readonly Subscription[], options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>, reminders: readonly Reminder[] = []): Rule[] {
+export function compileSubscriptions(
+  subs: readonly Subscription[],
+  options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>,
+  reminders: readonly Reminder[] = [],
+): Rule[] {
   const sources: RuleSource[] = subs.map((sub) => ({ file: `subscription:${sub.id}`, text: stringify({ rules: subscriptionRules(sub) }) }));
   sources.push(...reminders.map(reminderRuleSource));
   const command = commandRule(options.settings.command, options.context);
@@ -84,7 +88,11 @@ export function compileSubscriptions(subs: readonly Subscription[], options: Pic
   const result = compileRuleSources(sources, options.context);
   for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
   const origins = new Map(subs.map((sub) => [`subscription:${sub.id}`, `subscription ${sub.id}: ${originOf(sub)}`]));
-  for (const r of reminders) origins.set(`reminder:${r.id}`, `review reminder ${r.id}: ${r.channel.platform} ${r.channel.name ? `#${r.channel.name}` : r.channel.id}`);
+  for (const r of reminders)
+    origins.set(
+      `reminder:${r.id}`,
+      `review reminder ${r.id}: ${r.channel.platform} ${r.channel.name ? `#${r.channel.name}` : r.channel.id}`,
+    );
   return result.ruleSet.rules.map((rule) => {
     const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
     return origin ? { ...rule, origin } : rule;
@@ -104,7 +112,9 @@ export function commandRule(command: string, context: RulesContext): Record<stri
     name: COMMAND_RULE,
     description: `built in: /${command} subscribe|unsubscribe|list|mute|unmute|help from chat`,
     on,
-    ...(types.has('discord') ? { when: { $or: [{ type: { $ne: 'discord.interaction.application_command' } }, { 'data.data.name': command }] } } : {}),
+    ...(types.has('discord')
+      ? { when: { $or: [{ type: { $ne: 'discord.interaction.application_command' } }, { 'data.data.name': command }] } }
+      : {}),
     do: [{ [SUBSCRIPTION_COMMAND_ACTION]: { replyTo: '{{connector}}:{{subject}}' } }],
   };
 }
@@ -112,6 +122,7 @@ export function commandRule(command: string, context: RulesContext): Record<stri
 /** All subscriptions as one rules file, for `hookhub subscriptions export` (to keep them in git). */
 export function exportSubscriptionsYaml(subs: readonly Subscription[]): string {
   const rules: RawRule[] = subs.flatMap((sub) => subscriptionRules(sub));
-  const header = '# Exported from hookhub subscriptions. The `chat` action needs the subscription in the store;\n# to keep these without it, replace `chat` with `notify: { channel: <name>, text: ... }`.\n';
+  const header =
+    '# Exported from hookhub subscriptions. The `chat` action needs the subscription in the store;\n# to keep these without it, replace `chat` with `notify: { channel: <name>, text: ... }`.\n';
   return `${header}${stringify({ rules })}`;
 }

@@ -28,7 +28,9 @@ export function createSubscriptionStore(bus: Pick<EventBus, 'kv'>): Subscription
     list,
     async inChannel(channel) {
       const key = channelKey(channel);
-      return (await list()).filter((s) => channelKey(s.channel) === key).sort((a, b) => targetKey(a.target).localeCompare(targetKey(b.target)));
+      return (await list())
+        .filter((s) => channelKey(s.channel) === key)
+        .sort((a, b) => targetKey(a.target).localeCompare(targetKey(b.target)));
     },
     async put(subscription) {
       await kv.put(subscription.id, subscription);
@@ -49,5 +51,8 @@ export function channelKey(channel: ChatChannel): string {
 
 /** Stable per (channel, target): subscribing again updates the same subscription. */
 export function subscriptionId(channel: ChatChannel, target: Target): string {
-  return createHash('sha256').update(`${channelKey(channel)}|${targetKey(target)}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${channelKey(channel)}|${targetKey(target)}`)
+    .digest('hex')
+    .slice(0, 12);
 }

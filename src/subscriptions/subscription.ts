@@ -64,5 +64,7 @@ export function emptyFilters(): Filters {
 }
 
 export function hasFilters(f: Filters): boolean {
-  return f.labelsAll.length + f.labelsNone.length + f.authorsIn.length + f.authorsOut.length + f.branches.length > 0 || f.amount !== undefined;
+  return (
+    f.labelsAll.length + f.labelsNone.length + f.authorsIn.length + f.authorsOut.length + f.branches.length > 0 || f.amount !== undefined
+  );
 }

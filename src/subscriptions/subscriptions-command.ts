@@ -22,9 +22,13 @@ interface Options {
 /** `hookhub subscriptions list [--json]`, `export [-o file]` and `remove <id>`. */
 export function registerSubscriptionsCommand(program: Command, deps: SubscriptionsCommandDeps): void {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
-  const withStore = async <T>(opts: Options, run: (store: ReturnType<typeof createSubscriptionStore>) => Promise<T>): Promise<T | undefined> => {
+  const withStore = async <T>(
+    opts: Options,
+    run: (store: ReturnType<typeof createSubscriptionStore>) => Promise<T>,
+  ): Promise<T | undefined> => {
     const opened = await deps.open(opts.config === undefined ? {} : { config: opts.config });
-    if (!opened) return run({
+    if (!opened)
+      return run({
         list: () => Promise.resolve([]),
         get: () => Promise.resolve(undefined),
         inChannel: () => Promise.resolve([]),
@@ -39,24 +43,46 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
     }
   };
   const subs = program.command('subscriptions').description('chat subscriptions made with /hookhub subscribe');
-  subs.command('list').description('every subscription, with its channel and origin').option('-c, --config <file>', 'path to hookhub.yaml').option('--json', 'print JSON')
-    .action((opts: Options) => withStore(opts, async (store) => {
-      const all = await store.list();
-      if (opts.json) return write(`${JSON.stringify(all, null, 2)}\n`);
-      write(formatTable(['ID', 'SUBSCRIPTION', 'ORIGIN'], all.map((s) => [s.id, describeSubscription(s), originOf(s)])));
-      write(`${all.length} subscription(s)\n`);
-    }));
-  subs.command('export').description('write the subscriptions as a YAML rules file (to keep them in git)').option('-c, --config <file>', 'path to hookhub.yaml').option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((opts: Options) => withStore(opts, async (store) => {
-      const yaml = exportSubscriptionsYaml(await store.list());
-      if (opts.output) await writeFile(opts.output, yaml);
-      else write(yaml);
-    }));
-  subs.command('remove <id>').description('delete a subscription (as /hookhub unsubscribe would)').option('-c, --config <file>', 'path to hookhub.yaml')
-    .action((id: string, opts: Options) => withStore(opts, async (store) => {
-      const sub = await store.get(id);
-      if (!sub) throw new Error(`no subscription with id ${id} (see hookhub subscriptions list)`);
-      await store.delete(id);
-      write(`removed ${id}: ${describeSubscription(sub)}\n`);
-    }));
+  subs
+    .command('list')
+    .description('every subscription, with its channel and origin')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--json', 'print JSON')
+    .action((opts: Options) =>
+      withStore(opts, async (store) => {
+        const all = await store.list();
+        if (opts.json) return write(`${JSON.stringify(all, null, 2)}\n`);
+        write(
+          formatTable(
+            ['ID', 'SUBSCRIPTION', 'ORIGIN'],
+            all.map((s) => [s.id, describeSubscription(s), originOf(s)]),
+          ),
+        );
+        write(`${all.length} subscription(s)\n`);
+      }),
+    );
+  subs
+    .command('export')
+    .description('write the subscriptions as a YAML rules file (to keep them in git)')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((opts: Options) =>
+      withStore(opts, async (store) => {
+        const yaml = exportSubscriptionsYaml(await store.list());
+        if (opts.output) await writeFile(opts.output, yaml);
+        else write(yaml);
+      }),
+    );
+  subs
+    .command('remove <id>')
+    .description('delete a subscription (as /hookhub unsubscribe would)')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .action((id: string, opts: Options) =>
+      withStore(opts, async (store) => {
+        const sub = await store.get(id);
+        if (!sub) throw new Error(`no subscription with id ${id} (see hookhub subscriptions list)`);
+        await store.delete(id);
+        write(`removed ${id}: ${describeSubscription(sub)}\n`);
+      }),
+    );
 }

@@ -42,13 +42,31 @@ export interface SubscriptionsRuntime {
 }
 
 /** The two actions subscriptions add to the registry (also used by the CLI to compile rules). */
-export function subscriptionActions(deps: { bus: EventBus; store: SubscriptionStore; gate: NoiseGate; settings: SubscriptionsConfig; onChange?: () => unknown; reviews?: ReviewQueueReader }): Record<string, Action> {
+export function subscriptionActions(deps: {
+  bus: EventBus;
+  store: SubscriptionStore;
+  gate: NoiseGate;
+  settings: SubscriptionsConfig;
+  onChange?: () => unknown;
+  reviews?: ReviewQueueReader;
+}): Record<string, Action> {
   const { bus, store, gate, settings } = deps;
   const reminders = createReminderStore(bus);
   return {
     [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }),
-    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({ store, mutes: gate.mutes, settings, bus, reminders, ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}) }),
-    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({ store: reminders, settings, ...(deps.reviews ? { reviews: deps.reviews } : {}) }),
+    [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({
+      store,
+      mutes: gate.mutes,
+      settings,
+      bus,
+      reminders,
+      ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}),
+    }),
+    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({
+      store: reminders,
+      settings,
+      ...(deps.reviews ? { reviews: deps.reviews } : {}),
+    }),
   };
 }
 
@@ -61,7 +79,14 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   const { bus, logger, now } = options;
   const store = createSubscriptionStore(bus);
   const gate = createNoiseGate({ bus, now });
-  const flusher = createGroupFlusher({ bus, now, logger, sweepBuckets: [THREADS_BUCKET], ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}), ...(options.health ? { probe: options.health.probe('noise-flusher') } : {}) });
+  const flusher = createGroupFlusher({
+    bus,
+    now,
+    logger,
+    sweepBuckets: [THREADS_BUCKET],
+    ...(options.flushTickMs ? { tickMs: options.flushTickMs } : {}),
+    ...(options.health ? { probe: options.health.probe('noise-flusher') } : {}),
+  });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
   const reminders = createReminderStore(bus);
@@ -73,9 +98,18 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
     gate,
     flusher,
     async startRules(context) {
-      rules = createSubscriptionRules({ store, reminders, context, settings, logger, ...(options.health ? { probe: options.health.probe('subscriptions-refresh') } : {}) });
+      rules = createSubscriptionRules({
+        store,
+        reminders,
+        context,
+        settings,
+        logger,
+        ...(options.health ? { probe: options.health.probe('subscriptions-refresh') } : {}),
+      });
       // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up.
-      await rules.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
+      await rules
+        .refresh()
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
       rules.start();
       return rules;
     },

@@ -3,12 +3,15 @@ import type { Provider } from './features.ts';
 
 /** What a subscription is about. */
 export type Target =
-  | { provider: 'github' | 'gitlab'; path: string }
-  | { provider: 'stripe' | 'razorpay' }
-  | { provider: 'glob'; glob: string };
+  { provider: 'github' | 'gitlab'; path: string } | { provider: 'stripe' | 'razorpay' } | { provider: 'glob'; glob: string };
 
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
-const WEB_HOSTS: Readonly<Record<string, 'github' | 'gitlab'>> = { 'github.com': 'github', 'www.github.com': 'github', 'gitlab.com': 'gitlab', 'www.gitlab.com': 'gitlab' };
+const WEB_HOSTS: Readonly<Record<string, 'github' | 'gitlab'>> = {
+  'github.com': 'github',
+  'www.github.com': 'github',
+  'gitlab.com': 'gitlab',
+  'www.gitlab.com': 'gitlab',
+};
 
 /**
  * Parses a target word:
@@ -38,7 +41,8 @@ function parsePath(provider: 'github' | 'gitlab', path: string): { target: Targe
   const maxParts = provider === 'github' ? 2 : 20;
   const named = parts.slice(0, -1).every((p) => SEGMENT.test(p)) && last !== undefined && (last === '*' || SEGMENT.test(last));
   if (parts.length < minParts || parts.length > maxParts || !named) {
-    const example = provider === 'github' ? 'owner/repo or owner/*' : 'gitlab:group/project, gitlab:group/subgroup/project or gitlab:group/*';
+    const example =
+      provider === 'github' ? 'owner/repo or owner/*' : 'gitlab:group/project, gitlab:group/subgroup/project or gitlab:group/*';
     return { error: `"${path}" is not a ${provider === 'github' ? 'GitHub' : 'GitLab'} target; use ${example}` };
   }
   return { target: { provider, path: parts.join('/').toLowerCase() } };
@@ -61,8 +65,13 @@ function parseWebUrl(word: string): { target: Target } | { error: string } | und
     return undefined;
   }
   const provider = WEB_HOSTS[url.hostname.toLowerCase()];
-  if (!provider) return { error: `${word}: only github.com and gitlab.com links are understood; for self-hosted GitLab use gitlab:group/project` };
-  const path = url.pathname.replace(/^\/+/, '').replace(/\.git$/, '').split('/-/')[0] ?? '';
+  if (!provider)
+    return { error: `${word}: only github.com and gitlab.com links are understood; for self-hosted GitLab use gitlab:group/project` };
+  const path =
+    url.pathname
+      .replace(/^\/+/, '')
+      .replace(/\.git$/, '')
+      .split('/-/')[0] ?? '';
   return parsePath(provider, provider === 'github' ? path.split('/').slice(0, 2).join('/') : path);
 }
 

@@ -16,11 +16,7 @@ export interface BusHarness {
 export type MakeBus = () => Promise<BusHarness>;
 
 /** Poll `check` until it returns true (or stops throwing), failing after `timeoutMs`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -25,7 +25,7 @@ const backends: Record<string, () => Promise<KvHarness>> = {
     let bus: EventBus = await createEmbeddedBus({ path });
     return {
       bus,
-      reopen: async () => ((await bus.close()), (bus = await createEmbeddedBus({ path }))),
+      reopen: async () => (await bus.close(), (bus = await createEmbeddedBus({ path }))),
       cleanup: () => bus.close(),
     };
   },
@@ -35,7 +35,7 @@ const backends: Record<string, () => Promise<KvHarness>> = {
     let bus: EventBus = await createNatsBus({ url, prefix });
     return {
       bus,
-      reopen: async () => ((await bus.close()), (bus = await createNatsBus({ url, prefix }))),
+      reopen: async () => (await bus.close(), (bus = await createNatsBus({ url, prefix }))),
       cleanup: async () => {
         await bus.close();
         const nc = await connect({ servers: url });

@@ -11,7 +11,16 @@ import { findChromium } from '../helpers/find-binary.ts';
 import { ADMIN_TOKEN, prPayload, startApiHub, type ApiHub } from '../integration/api-harness.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let hub: ApiHub;
 let browser: Browser;
@@ -26,7 +35,10 @@ beforeAll(async () => {
   hub = await startApiHub();
   hub.sink.reply = () => (destinationUp ? { status: 200, body: 'ok' } : { status: 400, body: '{"error":"channel_not_found"}' });
   const executablePath = findChromium();
-  if (executablePath === undefined) throw new Error('Chromium is not installed: `npm test` installs it when run as root with apt, or run `npm run pretest` for the install command');
+  if (executablePath === undefined)
+    throw new Error(
+      'Chromium is not installed: `npm test` installs it when run as root with apt, or run `npm run pretest` for the install command',
+    );
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   page.on('console', (msg) => {
@@ -44,8 +56,27 @@ afterAll(async () => {
 describe('dashboard (headless Chromium)', () => {
   it('logs in, sees a webhook arrive live, opens it, sees the failed attempt, replays it and sees it delivered', async () => {
     destinationUp = true;
-    for (let i = 1; i <= 3; i++) await hub.sendGithub('issues', { action: 'opened', issue: { number: 40 + i, title: `Flaky test ${i}`, html_url: `https://github.com/acme/web/issues/${40 + i}` }, repository: { full_name: 'acme/web' }, sender: { login: 'mona' } }, `issue-e2e-${i}`);
-    const bad = await fetch(`${hub.base}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'forged', 'x-hub-signature-256': 'sha256=00' }, body: '{}' });
+    for (let i = 1; i <= 3; i++)
+      await hub.sendGithub(
+        'issues',
+        {
+          action: 'opened',
+          issue: { number: 40 + i, title: `Flaky test ${i}`, html_url: `https://github.com/acme/web/issues/${40 + i}` },
+          repository: { full_name: 'acme/web' },
+          sender: { login: 'mona' },
+        },
+        `issue-e2e-${i}`,
+      );
+    const bad = await fetch(`${hub.base}/hooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'forged',
+        'x-hub-signature-256': 'sha256=00',
+      },
+      body: '{}',
+    });
     expect(bad.status).toBe(401);
     await expect.poll(() => hub.sink.delivered().length, { timeout: 10_000 }).toBe(3);
     destinationUp = false;
@@ -73,7 +104,9 @@ describe('dashboard (headless Chromium)', () => {
       return tips.filter((t) => t.includes('· github:')).reduce((n, t) => n + Number(t.split(': ').pop()), 0);
     };
     await expect.poll(githubEvents, { timeout: 10_000 }).toBe(4);
-    expect(await page.locator('#activity figure[data-chart=outcomes] svg desc').textContent()).toMatch(/^3 delivered, \d+ retrying, \d+ dead-lettered in the last hour\.$/);
+    expect(await page.locator('#activity figure[data-chart=outcomes] svg desc').textContent()).toMatch(
+      /^3 delivered, \d+ retrying, \d+ dead-lettered in the last hour\.$/,
+    );
     expect(await page.locator('#activity details.chart-data tbody tr').count()).toBeGreaterThan(0);
     await shot('events');
 
@@ -126,7 +159,9 @@ describe('dashboard (headless Chromium)', () => {
     expect(channel).toMatch(/\d+ · \d+ delivered/);
     const charts = page.locator('[data-channel-chart=sink]');
     await charts.locator('figure[data-chart=latency] svg').waitFor();
-    expect(await charts.locator('p').textContent()).toMatch(/^\d+ attempts in the last 24 hours: p50 \d+ ms, p99 \d+ ms, error rate \d+\.\d%\.$/);
+    expect(await charts.locator('p').textContent()).toMatch(
+      /^\d+ attempts in the last 24 hours: p50 \d+ ms, p99 \d+ ms, error rate \d+\.\d%\.$/,
+    );
     expect(await charts.locator('figure[data-chart=errors] svg title').first().textContent()).toBe('sink: error rate per hour, last 24 h');
     await card.locator('summary').click();
     await shot('connectors');
@@ -135,7 +170,10 @@ describe('dashboard (headless Chromium)', () => {
   it('backtests an edited rule against recent events', async () => {
     await page.goto(`${hub.base}/rules`);
     await page.locator('#rules td', { hasText: 'forward-github' }).waitFor();
-    await page.fill('#yaml', 'rules:\n  - name: web-issues\n    on: github.issues.opened\n    when: { data.repository.full_name: acme/web }\n    do:\n      - notify: { channel: sink, text: "Issue {{subject}} by {{actor}}" }\n');
+    await page.fill(
+      '#yaml',
+      'rules:\n  - name: web-issues\n    on: github.issues.opened\n    when: { data.repository.full_name: acme/web }\n    do:\n      - notify: { channel: sink, text: "Issue {{subject}} by {{actor}}" }\n',
+    );
     await page.fill('#last', '50');
     await page.click('#backtest');
     await page.locator('#backtest-summary').waitFor();

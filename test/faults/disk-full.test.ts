@@ -32,11 +32,19 @@ describe('embedded store runs out of space', () => {
     try {
       const proc = await hub.start();
       const run = randomUUID().slice(0, 8);
-      const before = await sendAll(hub.url, Array.from({ length: 20 }, (_, i) => `df-${run}-a${i}`), 4);
+      const before = await sendAll(
+        hub.url,
+        Array.from({ length: 20 }, (_, i) => `df-${run}-a${i}`),
+        4,
+      );
       expect(before.map((a) => a.outcome)).toEqual(before.map(() => 202));
 
       limitFileSize(proc.pid, 2_000_000);
-      const full = await sendAll(hub.url, Array.from({ length: 1_500 }, (_, i) => `df-${run}-b${i}`), 8);
+      const full = await sendAll(
+        hub.url,
+        Array.from({ length: 1_500 }, (_, i) => `df-${run}-b${i}`),
+        8,
+      );
       expect([...new Set(full.map((a) => a.outcome))].sort()).toEqual([202, 503]);
       // The operator learns why: the log names the file and the failing write.
       expect(proc.output()).toContain(`cannot write its data file ${bus.path}`);

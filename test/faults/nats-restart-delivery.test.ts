@@ -38,8 +38,12 @@ describe('NATS restarts while jobs are delivered', () => {
       await eventually(() => deliveryReport(sink, accepted, ids).undelivered.length === 0, 120_000, 'every acknowledged webhook delivered');
       expect(deliveryReport(sink, accepted, ids).unknown).toEqual([]);
       // The outage was seen and said, not swallowed.
-      expect(proc.output()).toMatch(/"consumer":"(router|workers)".*NATS cannot be reached|NATS cannot be reached.*"consumer":"(router|workers)"/);
-      console.log(`nats restart: acknowledged ${accepted.length}, delivered ${accepted.filter((id) => sink.effects.has(`${id}:to-sink:0`)).length}`);
+      expect(proc.output()).toMatch(
+        /"consumer":"(router|workers)".*NATS cannot be reached|NATS cannot be reached.*"consumer":"(router|workers)"/,
+      );
+      console.log(
+        `nats restart: acknowledged ${accepted.length}, delivered ${accepted.filter((id) => sink.effects.has(`${id}:to-sink:0`)).length}`,
+      );
     } finally {
       await stopAll([hub]);
       await sink.close();

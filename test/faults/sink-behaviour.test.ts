@@ -58,7 +58,12 @@ describe('a misbehaving sink', () => {
       const store = await openBus(bus);
       try {
         const dead = (await store.deadLetters()).map((d) => d.id).sort();
-        expect(dead).toEqual(ids.filter((id) => id.startsWith('dead')).map(sinkKey).sort());
+        expect(dead).toEqual(
+          ids
+            .filter((id) => id.startsWith('dead'))
+            .map(sinkKey)
+            .sort(),
+        );
       } finally {
         await store.close();
       }

@@ -63,7 +63,9 @@ describe('the embedded store is locked by another process', () => {
       expect(stalled[0]?.body).toMatch(/"consumer":"(router|workers)"/);
       expect(stalled[0]?.body).toContain('storage busy');
       expect(readiness.at(-1)?.status).toBe(200);
-      console.log(`store lock: sent ${ids.length}, acknowledged ${accepted.length}, delivered ${accepted.filter((id) => sink.effects.has(`${id}:to-sink:0`)).length}, /readyz stalled for ${stalled.length} of ${readiness.length} probes`);
+      console.log(
+        `store lock: sent ${ids.length}, acknowledged ${accepted.length}, delivered ${accepted.filter((id) => sink.effects.has(`${id}:to-sink:0`)).length}, /readyz stalled for ${stalled.length} of ${readiness.length} probes`,
+      );
       expect(deliveryReport(sink, accepted, ids).unknown).toEqual([]);
     } finally {
       watching = false;

@@ -25,8 +25,22 @@ describe('two hubs on one NATS', () => {
       await Promise.all([a.start(), b.start()]);
       const run = randomUUID().slice(0, 8);
       const ids = Array.from({ length: 200 }, (_, i) => `both-${run}-${i}`);
-      const first = await Promise.all([sendAll(a.url, ids.filter((_, i) => i % 2 === 0), 8), sendAll(b.url, ids.filter((_, i) => i % 2 === 1), 8)]);
-      const accepted = first.flat().filter((x) => x.outcome === 202).map((x) => x.id);
+      const first = await Promise.all([
+        sendAll(
+          a.url,
+          ids.filter((_, i) => i % 2 === 0),
+          8,
+        ),
+        sendAll(
+          b.url,
+          ids.filter((_, i) => i % 2 === 1),
+          8,
+        ),
+      ]);
+      const accepted = first
+        .flat()
+        .filter((x) => x.outcome === 202)
+        .map((x) => x.id);
       expect(accepted).toHaveLength(ids.length);
       await eventually(() => deliveryReport(sink, accepted, ids).undelivered.length === 0, 60_000, 'phase 1 delivered');
       await new Promise((r) => setTimeout(r, 1_000));

@@ -45,7 +45,9 @@ export function fuzzConnectors(): Map<string, FuzzConnector> {
   const out = new Map<string, FuzzConnector>();
   for (const [type, connector] of Object.entries(connectorRegistry) as [string, Connector][]) {
     const schema = connector.configSchema as z.ZodType<{ type: string } & Record<string, unknown>>;
-    const parsed = candidates(type).map((c) => schema.safeParse(c)).find((r) => r.success);
+    const parsed = candidates(type)
+      .map((c) => schema.safeParse(c))
+      .find((r) => r.success);
     out.set(type, { name: type, connector, config: parsed?.success ? parsed.data : { type }, configured: parsed?.success === true });
   }
   return out;

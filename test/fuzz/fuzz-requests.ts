@@ -10,18 +10,53 @@ export interface FuzzRequest {
 
 /** Header names the connectors read, so random values reach their parsers. */
 const SIGNATURE_HEADERS = [
-  'x-hub-signature-256', 'x-hub-signature', 'x-github-event', 'x-github-delivery', 'stripe-signature',
-  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
-  'x-slack-signature', 'x-slack-request-timestamp', 'x-signature-ed25519', 'x-signature-timestamp',
-  'x-gitlab-token', 'x-gitlab-event', 'x-twilio-signature', 'x-shopify-hmac-sha256', 'x-shopify-topic',
-  'x-razorpay-signature', 'x-razorpay-event-id', 'x-pagerduty-signature', 'linear-signature', 'linear-delivery',
-  'sentry-hook-signature', 'sentry-hook-resource', 'x-event-key', 'x-request-uuid', 'x-atlassian-webhook-identifier',
-  'x-hub-signature-256 ', 'x-acme-signature', 'idempotency-key', 'x-gitlab-event-uuid',
+  'x-hub-signature-256',
+  'x-hub-signature',
+  'x-github-event',
+  'x-github-delivery',
+  'stripe-signature',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'svix-id',
+  'svix-timestamp',
+  'svix-signature',
+  'x-slack-signature',
+  'x-slack-request-timestamp',
+  'x-signature-ed25519',
+  'x-signature-timestamp',
+  'x-gitlab-token',
+  'x-gitlab-event',
+  'x-twilio-signature',
+  'x-shopify-hmac-sha256',
+  'x-shopify-topic',
+  'x-razorpay-signature',
+  'x-razorpay-event-id',
+  'x-pagerduty-signature',
+  'linear-signature',
+  'linear-delivery',
+  'sentry-hook-signature',
+  'sentry-hook-resource',
+  'x-event-key',
+  'x-request-uuid',
+  'x-atlassian-webhook-identifier',
+  'x-hub-signature-256 ',
+  'x-acme-signature',
+  'idempotency-key',
+  'x-gitlab-event-uuid',
 ];
 
 const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain',
-  'multipart/form-data; boundary=x', 'application/JSON', 'application/json;charset=latin1', '', ';', 'application/',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/JSON',
+  'application/json;charset=latin1',
+  '',
+  ';',
+  'application/',
 ];
 
 const hexString = (len: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: len, maxLength: len });
@@ -46,8 +81,15 @@ const body = fc.oneof(
 );
 
 export function fuzzRequest(connectorNames: readonly string[]): fc.Arbitrary<FuzzRequest> {
-  const name = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...connectorNames) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
-  const query = fc.oneof(fc.constant(''), fc.string({ maxLength: 30 }).map((q) => `?${encodeURIComponent(q)}`), fc.constant('?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x'));
+  const name = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...connectorNames) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+  );
+  const query = fc.oneof(
+    fc.constant(''),
+    fc.string({ maxLength: 30 }).map((q) => `?${encodeURIComponent(q)}`),
+    fc.constant('?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x'),
+  );
   return fc.record({
     method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
     path: fc.tuple(name, query).map(([n, q]) => `/hooks/${encodeURIComponent(n)}${q}`),

@@ -40,7 +40,11 @@ const printable = (value: string): string => value.replace(/[^\x20-\x7e]/g, '?')
 function send(req: FuzzRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, printable(v)]));
-    const call = request(`${base}${req.path}`, { method: req.method, headers: { ...headers, 'content-length': req.body.length }, agent: false });
+    const call = request(`${base}${req.path}`, {
+      method: req.method,
+      headers: { ...headers, 'content-length': req.body.length },
+      agent: false,
+    });
     const timer = setTimeout(() => call.destroy(new Error(`no answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
     call.on('response', (res) => {
       res.resume();
@@ -100,14 +104,21 @@ describe('signed samples, then tampered', () => {
   });
 
   it('accepts every untampered signed sample (the tamper property is not vacuous)', async () => {
-    const statuses = await Promise.all(samples.map(async (s) => [s.name, await send({ method: 'POST', path: `/hooks/${s.name}`, headers: s.headers, body: s.body })]));
+    const statuses = await Promise.all(
+      samples.map(async (s) => [s.name, await send({ method: 'POST', path: `/hooks/${s.name}`, headers: s.headers, body: s.body })]),
+    );
     expect(statuses.filter(([, status]) => (status as number) < 200 || (status as number) > 299)).toEqual([]);
   });
 
   it('refuses a signed sample whose body was changed, and publishes nothing more', async () => {
     const before = (await bus.query({ stream: 'events', limit: 1_000 })).length;
     const signedBodies = samples.filter((s) => !TOKEN_ONLY.has(s.name));
-    const tamper = fc.record({ name: fc.constantFrom(...signedBodies.map((s) => s.name)), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }), how: fc.constantFrom('flip', 'append', 'truncate') });
+    const tamper = fc.record({
+      name: fc.constantFrom(...signedBodies.map((s) => s.name)),
+      at: fc.nat(),
+      xor: fc.integer({ min: 1, max: 255 }),
+      how: fc.constantFrom('flip', 'append', 'truncate'),
+    });
     await fc.assert(
       fc.asyncProperty(tamper, async ({ name, at, xor, how }) => {
         const sample = samples.find((s) => s.name === name)!;
@@ -115,11 +126,17 @@ describe('signed samples, then tampered', () => {
         // Twilio signs decoded form parameters, where a flipped byte can decode the same ('+' vs ' ', %2f vs %2F).
         const mode = how === 'flip' && sample.name === 'twilio' ? 'append' : how;
         const changed =
-          mode === 'flip' ? (body.writeUInt8(body[at % body.length]! ^ xor, at % body.length), body)
-          : mode === 'append' ? Buffer.concat([body, Buffer.from(`&x${at}`)])
-          : body.subarray(0, at % body.length);
+          mode === 'flip'
+            ? (body.writeUInt8(body[at % body.length]! ^ xor, at % body.length), body)
+            : mode === 'append'
+              ? Buffer.concat([body, Buffer.from(`&x${at}`)])
+              : body.subarray(0, at % body.length);
         const status = await send({ method: 'POST', path: `/hooks/${sample.name}`, headers: sample.headers, body: changed });
-        expect({ connector: sample.name, mode, status: status >= 200 && status < 300 ? 'accepted' : 'refused' }).toEqual({ connector: sample.name, mode, status: 'refused' });
+        expect({ connector: sample.name, mode, status: status >= 200 && status < 300 ? 'accepted' : 'refused' }).toEqual({
+          connector: sample.name,
+          mode,
+          status: 'refused',
+        });
       }),
       { numRuns: 500 },
     );

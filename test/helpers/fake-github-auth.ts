@@ -35,8 +35,10 @@ export function createFakeAuth(options: { tokens: readonly string[]; app?: FakeA
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { iss?: unknown; iat?: number; exp?: number };
     const nowS = Math.floor(options.now().getTime() / 1000);
     if (String(claims.iss) !== options.app.appId) return "'Issuer' claim ('iss') must match the app id";
-    if (typeof claims.exp !== 'number' || claims.exp <= nowS) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
-    if (typeof claims.iat !== 'number' || claims.exp - claims.iat > 600 || claims.iat > nowS + 60) return "'Expiration time' claim ('exp') is too far in the future";
+    if (typeof claims.exp !== 'number' || claims.exp <= nowS)
+      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+    if (typeof claims.iat !== 'number' || claims.exp - claims.iat > 600 || claims.iat > nowS + 60)
+      return "'Expiration time' claim ('exp') is too far in the future";
     return undefined;
   }
 

@@ -22,10 +22,30 @@ const ROUTES: [RegExp, string, (r: HookRequest, owner: FakeOwner, m: RegExpExecA
   [new RegExp(`^/${OWNER}/hooks$`), 'POST', createHook],
   [new RegExp(`^/${OWNER}/hooks/(\\d+)$`), 'GET', (r, o, m) => withHook(o, m, (h) => ok(publicHook(h, r.base, hooksPathOf(r))))],
   [new RegExp(`^/${OWNER}/hooks/(\\d+)$`), 'PATCH', (r, o, m) => withHook(o, m, (h) => updateHook(r, h))],
-  [new RegExp(`^/${OWNER}/hooks/(\\d+)$`), 'DELETE', (_r, o, m) => withHook(o, m, (h) => ((o.hooks = o.hooks.filter((x) => x !== h)), { status: 204, headers: {} }))],
-  [new RegExp(`^/${OWNER}/hooks/(\\d+)/pings$`), 'POST', (r, o, m) => withHook(o, m, (h) => (r.track(r.store.deliver(o, h, { event: 'ping', payload: { zen: 'Keep it logically awesome.', hook_id: h.id } })), { status: 204, headers: {} }))],
+  [
+    new RegExp(`^/${OWNER}/hooks/(\\d+)$`),
+    'DELETE',
+    (_r, o, m) => withHook(o, m, (h) => ((o.hooks = o.hooks.filter((x) => x !== h)), { status: 204, headers: {} })),
+  ],
+  [
+    new RegExp(`^/${OWNER}/hooks/(\\d+)/pings$`),
+    'POST',
+    (r, o, m) =>
+      withHook(
+        o,
+        m,
+        (h) => (
+          r.track(r.store.deliver(o, h, { event: 'ping', payload: { zen: 'Keep it logically awesome.', hook_id: h.id } })),
+          { status: 204, headers: {} }
+        ),
+      ),
+  ],
   [new RegExp(`^/${OWNER}/hooks/(\\d+)/deliveries$`), 'GET', (r, o, m) => withHook(o, m, (h) => listDeliveries(r, o, h))],
-  [new RegExp(`^/${OWNER}/hooks/(\\d+)/deliveries/(\\d+)/attempts$`), 'POST', (r, o, m) => withHook(o, m, (h) => redeliver(r, o, h, Number(m[3])))],
+  [
+    new RegExp(`^/${OWNER}/hooks/(\\d+)/deliveries/(\\d+)/attempts$`),
+    'POST',
+    (r, o, m) => withHook(o, m, (h) => redeliver(r, o, h, Number(m[3]))),
+  ],
 ];
 
 /** Webhook endpoints of a repo or org, in GitHub's shapes; 404 for an owner the fake does not know. */
@@ -47,7 +67,12 @@ export function handleAppHook(r: HookRequest): Reply {
   if (r.path === '/app/hook/config' && r.method === 'GET') return ok(appConfig(hook));
   if (r.path === '/app/hook/config' && r.method === 'PATCH') {
     const { secret, ...rest } = (r.body ?? {}) as Partial<FakeHook['config']>;
-    hook.config = { ...hook.config, ...rest, insecure_ssl: String(rest.insecure_ssl ?? hook.config.insecure_ssl), ...(secret ? { secret } : {}) };
+    hook.config = {
+      ...hook.config,
+      ...rest,
+      insecure_ssl: String(rest.insecure_ssl ?? hook.config.insecure_ssl),
+      ...(secret ? { secret } : {}),
+    };
     return ok(appConfig(hook));
   }
   if (r.path === '/app/hook/deliveries' && r.method === 'GET') return listDeliveries(r, owner, hook);
@@ -65,7 +90,14 @@ function createHook(r: HookRequest, owner: FakeOwner): Reply {
   const body = (r.body ?? {}) as { events?: string[]; active?: boolean; config?: Partial<FakeHook['config']> };
   if (!body.config?.url) return invalid('url', 'missing_field');
   if (owner.hooks.some((h) => h.config.url === body.config?.url)) {
-    return { status: 422, headers: {}, body: { message: 'Validation Failed', errors: [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }] } };
+    return {
+      status: 422,
+      headers: {},
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' }],
+      },
+    };
   }
   const time = new Date().toISOString();
   const hook: FakeHook = {
@@ -74,7 +106,12 @@ function createHook(r: HookRequest, owner: FakeOwner): Reply {
     name: 'web',
     active: body.active ?? true,
     events: body.events ?? ['push'],
-    config: { url: body.config.url, content_type: body.config.content_type ?? 'form', insecure_ssl: String(body.config.insecure_ssl ?? '0'), ...(body.config.secret ? { secret: body.config.secret } : {}) },
+    config: {
+      url: body.config.url,
+      content_type: body.config.content_type ?? 'form',
+      insecure_ssl: String(body.config.insecure_ssl ?? '0'),
+      ...(body.config.secret ? { secret: body.config.secret } : {}),
+    },
     created_at: time,
     updated_at: time,
   };
@@ -126,5 +163,13 @@ function hooksPathOf(r: HookRequest): string {
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, headers: {}, body });
-const notFound = (): Reply => ({ status: 404, headers: {}, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } });
-const invalid = (field: string, code: string): Reply => ({ status: 422, headers: {}, body: { message: 'Validation Failed', errors: [{ resource: 'Hook', field, code }] } });
+const notFound = (): Reply => ({
+  status: 404,
+  headers: {},
+  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+});
+const invalid = (field: string, code: string): Reply => ({
+  status: 422,
+  headers: {},
+  body: { message: 'Validation Failed', errors: [{ resource: 'Hook', field, code }] },
+});

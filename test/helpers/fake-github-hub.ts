@@ -32,12 +32,21 @@ ${options.github.replace(/^/gm, '    ')}
 
 /** The hub's ingress for the configured connectors, on the configured port; stop it to play "the hub is down". */
 export async function startIngress(config: HubConfig, bus: EventBus): Promise<IngressServer> {
-  const ingress = new IngressServer({ connectors: createConnectorInstances(config.connectors), bus, bodyLimit: config.server.bodyLimit, logger: silentLogger });
+  const ingress = new IngressServer({
+    connectors: createConnectorInstances(config.connectors),
+    bus,
+    bodyLimit: config.server.bodyLimit,
+    logger: silentLogger,
+  });
   await ingress.listen(config.server.port, '127.0.0.1');
   return ingress;
 }
 
 /** A client for the fake with no pause between writes (GitHub's 1 s etiquette would only slow the tests). */
-export function fakeClient(apiUrl: string, token = 'ghp_test', extra: Partial<Parameters<typeof createGithubClient>[0]> = {}): GithubClient {
+export function fakeClient(
+  apiUrl: string,
+  token = 'ghp_test',
+  extra: Partial<Parameters<typeof createGithubClient>[0]> = {},
+): GithubClient {
   return createGithubClient({ apiUrl, auth: { token }, logger: silentLogger, writeIntervalMs: 0, retries: 0, ...extra });
 }

@@ -21,13 +21,20 @@ export function handlePulls(path: string, query: URLSearchParams, pulls: Readonl
   if (!match) return undefined;
   const repo = `${match[1]}/${match[2]}`.toLowerCase();
   const all = pulls.get(repo);
-  if (!all) return { status: 404, headers: {}, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests' } };
+  if (!all)
+    return {
+      status: 404,
+      headers: {},
+      body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests' },
+    };
   const perPage = Math.min(Number(query.get('per_page') ?? 30), 100);
   const page = Number(query.get('page') ?? 1);
   const sorted = [...all].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   const slice = sorted.slice((page - 1) * perPage, page * perPage);
   const more = page * perPage < sorted.length;
-  const headers: Record<string, string> = more ? { link: `<${base}${path}?state=open&per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+  const headers: Record<string, string> = more
+    ? { link: `<${base}${path}?state=open&per_page=${perPage}&page=${page + 1}>; rel="next"` }
+    : {};
   return { status: 200, headers, body: slice.map((pr) => restPull(repo, pr)) };
 }
 

@@ -41,7 +41,11 @@ export function createFakeGithubStore(now: () => Date) {
   const id = () => ++nextId;
 
   /** Sends `payload` to the hook's URL as GitHub would, and records the attempt. */
-  async function deliver(owner: FakeOwner, hook: FakeHook, d: { event: string; payload: unknown; guid?: string; redelivery?: boolean }): Promise<FakeDelivery> {
+  async function deliver(
+    owner: FakeOwner,
+    hook: FakeHook,
+    d: { event: string; payload: unknown; guid?: string; redelivery?: boolean },
+  ): Promise<FakeDelivery> {
     const body = JSON.stringify(d.payload);
     const guid = d.guid ?? randomUUID();
     const headers: Record<string, string> = {
@@ -51,7 +55,8 @@ export function createFakeGithubStore(now: () => Date) {
       'x-github-delivery': guid,
       'x-github-hook-id': String(hook.id),
     };
-    if (hook.config.secret) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', hook.config.secret).update(body).digest('hex')}`;
+    if (hook.config.secret)
+      headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', hook.config.secret).update(body).digest('hex')}`;
     const started = Date.now();
     let status_code = 0;
     let status = 'failed to connect to host';
@@ -65,13 +70,30 @@ export function createFakeGithubStore(now: () => Date) {
     }
     const action = (d.payload as { action?: unknown }).action;
     return record(owner, hook.id, {
-      guid, event: d.event, payload: d.payload, redelivery: d.redelivery ?? false, status, status_code,
-      duration: (Date.now() - started) / 1000, action: typeof action === 'string' ? action : null,
+      guid,
+      event: d.event,
+      payload: d.payload,
+      redelivery: d.redelivery ?? false,
+      status,
+      status_code,
+      duration: (Date.now() - started) / 1000,
+      action: typeof action === 'string' ? action : null,
     });
   }
 
-  function record(owner: FakeOwner, hookId: number, d: Omit<FakeDelivery, 'id' | 'delivered_at' | 'installation_id' | 'repository_id' | 'throttled_at'> & { delivered_at?: string }): FakeDelivery {
-    const delivery: FakeDelivery = { installation_id: null, repository_id: null, throttled_at: null, delivered_at: now().toISOString(), ...d, id: id() };
+  function record(
+    owner: FakeOwner,
+    hookId: number,
+    d: Omit<FakeDelivery, 'id' | 'delivered_at' | 'installation_id' | 'repository_id' | 'throttled_at'> & { delivered_at?: string },
+  ): FakeDelivery {
+    const delivery: FakeDelivery = {
+      installation_id: null,
+      repository_id: null,
+      throttled_at: null,
+      delivered_at: now().toISOString(),
+      ...d,
+      id: id(),
+    };
     owner.deliveries.set(hookId, [delivery, ...(owner.deliveries.get(hookId) ?? [])]);
     return delivery;
   }

@@ -60,7 +60,14 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     if (limit.secondary > 0) {
       const retryAfter = limit.secondary;
       limit.secondary = 0;
-      return { status: 403, headers: { ...headers, 'retry-after': String(retryAfter) }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' } };
+      return {
+        status: 403,
+        headers: { ...headers, 'retry-after': String(retryAfter) },
+        body: {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        },
+      };
     }
     const token = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (token && req.method === 'POST') return accessToken(req, Number(token[1]), headers);
@@ -70,9 +77,18 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
       const reply = handleAppHook({ method: req.method ?? 'GET', path, query, body, store, base: url, track });
       return { ...reply, headers: { ...headers, ...reply.headers } };
     }
-    if (!auth.tokenOk(req.headers.authorization)) return { status: 401, headers, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+    if (!auth.tokenOk(req.headers.authorization))
+      return { status: 401, headers, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
     if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
-    if (limit.remaining <= 0) return { status: 403, headers: rateHeaders(), body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' } };
+    if (limit.remaining <= 0)
+      return {
+        status: 403,
+        headers: rateHeaders(),
+        body: {
+          message: 'API rate limit exceeded for user ID 1.',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        },
+      };
     limit.remaining -= 1;
     const pullsReply = req.method === 'GET' ? handlePulls(path, query, pulls, url) : undefined;
     if (pullsReply) return { ...pullsReply, headers: { ...rateHeaders(), ...pullsReply.headers } };
@@ -85,7 +101,16 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     if (problem) return { status: 401, headers, body: { message: problem, documentation_url: 'https://docs.github.com/rest' } };
     if (installationId !== options.app?.installationId) return { status: 404, headers, body: { message: 'Not Found' } };
     const { token, expiresAt } = auth.mint();
-    return { status: 201, headers, body: { token, expires_at: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), permissions: { repository_hooks: 'write', organization_hooks: 'write' }, repository_selection: 'all' } };
+    return {
+      status: 201,
+      headers,
+      body: {
+        token,
+        expires_at: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        permissions: { repository_hooks: 'write', organization_hooks: 'write' },
+        repository_selection: 'all',
+      },
+    };
   }
 
   const nowS = () => Math.floor(now().getTime() / 1000);
@@ -112,7 +137,18 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     setAppHook(hookUrl: string, secret?: string) {
       const time = new Date().toISOString();
       const owner = store.add('app');
-      owner.hooks = [{ type: 'App', id: store.nextId(), name: 'web', active: true, events: ['*'], config: { url: hookUrl, content_type: 'json', insecure_ssl: '0', ...(secret ? { secret } : {}) }, created_at: time, updated_at: time }];
+      owner.hooks = [
+        {
+          type: 'App',
+          id: store.nextId(),
+          name: 'web',
+          active: true,
+          events: ['*'],
+          config: { url: hookUrl, content_type: 'json', insecure_ssl: '0', ...(secret ? { secret } : {}) },
+          created_at: time,
+          updated_at: time,
+        },
+      ];
       return owner;
     },
     /** Hooks of a repo (`owner/repo`) or org, with their real secrets. */

@@ -146,9 +146,7 @@ export async function spawnServer(bin: string, args: readonly string[], port: nu
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      reject(new Error(`nats-server exited early (code ${code}, signal ${signal}):\n${output}`)),
-    );
+    child.once('exit', (code, signal) => reject(new Error(`nats-server exited early (code ${code}, signal ${signal}):\n${output}`)));
   });
   const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
   try {

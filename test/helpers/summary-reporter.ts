@@ -23,4 +23,3 @@ export class SummaryReporter implements Reporter {
     process.stdout.write(`\nTests: ${passed} passed, ${failed} failed${tail}\n`);
   }
 }
-

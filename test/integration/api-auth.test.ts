@@ -53,8 +53,12 @@ describe('every endpoint and role', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="hookhub"');
     expect((await call(method, path, bearer('x'.repeat(40)), body)).status).toBe(401);
-    expect((await call(method, path, { authorization: `Basic ${Buffer.from(`a:${ADMIN_TOKEN}`).toString('base64')}` }, body)).status).toBe(401);
-    expect((await call(method, path, { cookie: 'hookhub_session=eyJuIjoiYWxpY2UiLCJlIjo5OTk5OTk5OTk5OTk5LCJzIjoieCJ9.forged' }, body)).status).toBe(401);
+    expect((await call(method, path, { authorization: `Basic ${Buffer.from(`a:${ADMIN_TOKEN}`).toString('base64')}` }, body)).status).toBe(
+      401,
+    );
+    expect(
+      (await call(method, path, { cookie: 'hookhub_session=eyJuIjoiYWxpY2UiLCJlIjo5OTk5OTk5OTk5OTk5LCJzIjoieCJ9.forged' }, body)).status,
+    ).toBe(401);
   });
 
   it.each(ENDPOINTS)('%s %s: viewers get what needs viewer, 403 for admin', async (method, path, access, body) => {
@@ -84,7 +88,8 @@ describe('HTTP hygiene', () => {
   });
 
   it('refuses bodies that are not JSON objects, or too large', async () => {
-    const post = (body: string, type = 'application/json') => fetch(`${hub.base}/api/rules/validate`, { method: 'POST', headers: { ...bearer(VIEWER_TOKEN), 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${hub.base}/api/rules/validate`, { method: 'POST', headers: { ...bearer(VIEWER_TOKEN), 'content-type': type }, body });
     expect((await post('rules: []', 'text/plain')).status).toBe(415);
     expect((await post('{nope')).status).toBe(400);
     expect((await post('[1]')).status).toBe(400);
@@ -115,12 +120,15 @@ describe('HTTP hygiene', () => {
       expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(html).not.toMatch(/\son[a-z]+=/);
     }
-    for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/package.json', '/src/api/auth.ts']) expect((await fetch(`${hub.base}${path}`)).status).toBe(404);
+    for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/package.json', '/src/api/auth.ts'])
+      expect((await fetch(`${hub.base}${path}`)).status).toBe(404);
   });
 
   it('keeps /hooks, /healthz and /readyz as they were', async () => {
     expect((await fetch(`${hub.base}/healthz`)).status).toBe(200);
     expect((await fetch(`${hub.base}/readyz`)).status).toBe(200);
-    expect((await fetch(`${hub.base}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (await fetch(`${hub.base}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    ).toBe(401);
   });
 });

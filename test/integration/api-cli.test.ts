@@ -53,7 +53,9 @@ describe('hookhub events (the API code paths)', () => {
 
   it('replays: a dry run first, then for real; dlq list agrees', async () => {
     expect(await run('dlq', 'list')).toContain('cli-1:forward-github:0');
-    expect(await run('events', 'replay', 'cli-1', '--dry-run')).toBe('requeued             cli-1:forward-github:0\ndry run: nothing was sent\n');
+    expect(await run('events', 'replay', 'cli-1', '--dry-run')).toBe(
+      'requeued             cli-1:forward-github:0\ndry run: nothing was sent\n',
+    );
     up = true;
     expect(await run('events', 'replay', 'cli-1')).toContain('1 job(s) queued for delivery');
     await eventually(async () => (await run('events', 'list', '--status', 'delivered')).includes('cli-1'), 10_000, 'delivered');

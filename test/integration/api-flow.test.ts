@@ -23,7 +23,11 @@ const get = async <T>(path: string, token = VIEWER_TOKEN) => {
   return { status: res.status, body: (await res.json()) as T };
 };
 const post = async <T>(path: string, body: unknown, token = ADMIN_TOKEN) => {
-  const res = await fetch(`${hub.base}${path}`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${hub.base}${path}`, {
+    method: 'POST',
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as T };
 };
 
@@ -37,15 +41,21 @@ afterAll(() => hub.stop());
 describe('an operator follows a failed delivery and replays it (API)', () => {
   it('lists the event, shows the failed attempt and headers, dead-letters it, then replay delivers it', async () => {
     expect((await hub.sendGithub('pull_request', prPayload(7), 'delivery-7')).status).toBe(202);
-    const failed = await eventually(async () => {
-      const page = await get<EventPage>('/api/events?status=failed');
-      return page.body.events.find((e) => e.id === 'delivery-7');
-    }, 10_000, 'the event to fail');
+    const failed = await eventually(
+      async () => {
+        const page = await get<EventPage>('/api/events?status=failed');
+        return page.body.events.find((e) => e.id === 'delivery-7');
+      },
+      10_000,
+      'the event to fail',
+    );
     expect(failed).toMatchObject({ type: 'github.pull_request.opened', connector: 'github', subject: 'acme/api#7', status: 'failed' });
 
     const detail = (await get<Detail>('/api/events/delivery-7')).body;
     expect(detail.event.data.number).toBe(7);
-    expect(detail.rules).toEqual([expect.objectContaining({ rule: 'forward-github', outcome: 'failed', jobs: ['delivery-7:forward-github:0'] })]);
+    expect(detail.rules).toEqual([
+      expect.objectContaining({ rule: 'forward-github', outcome: 'failed', jobs: ['delivery-7:forward-github:0'] }),
+    ]);
     expect(detail.jobs).toHaveLength(1);
     expect(detail.jobs[0]).toMatchObject({ id: 'delivery-7:forward-github:0', state: 'dead', action: 'notify' });
     expect(detail.jobs[0]?.attempts[0]).toMatchObject({ attempt: 1, outcome: 'failed', status: 400 });
@@ -58,7 +68,15 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
     expect(jobs.jobs[0]?.deadReason).toContain('permanent failure');
 
     const dlq = (await get<DeadLetterPage>('/api/dlq')).body;
-    expect(dlq.letters).toContainEqual(expect.objectContaining({ id: 'delivery-7:forward-github:0', eventId: 'delivery-7', rule: 'forward-github', attempts: 1, lastStatus: 400 }));
+    expect(dlq.letters).toContainEqual(
+      expect.objectContaining({
+        id: 'delivery-7:forward-github:0',
+        eventId: 'delivery-7',
+        rule: 'forward-github',
+        attempts: 1,
+        lastStatus: 400,
+      }),
+    );
 
     const dry = await post<ReplayResult>('/api/events/delivery-7/replay', { dryRun: true }, VIEWER_TOKEN);
     expect(dry.status).toBe(200);
@@ -69,13 +87,23 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
     const replay = await post<ReplayResult>('/api/events/delivery-7/replay', {});
     expect(replay.status).toBe(202);
     expect(replay.body.jobs[0]?.decision).toBe('requeued');
-    const delivered = await eventually(async () => {
-      const body = (await get<Detail>('/api/events/delivery-7')).body;
-      return body.summary.status === 'delivered' ? body : undefined;
-    }, 10_000, 'delivery after replay');
-    expect(delivered?.jobs[0]?.attempts.map((a) => [a.outcome, a.cycle])).toEqual([['failed', 0], ['success', 1]]);
+    const delivered = await eventually(
+      async () => {
+        const body = (await get<Detail>('/api/events/delivery-7')).body;
+        return body.summary.status === 'delivered' ? body : undefined;
+      },
+      10_000,
+      'delivery after replay',
+    );
+    expect(delivered?.jobs[0]?.attempts.map((a) => [a.outcome, a.cycle])).toEqual([
+      ['failed', 0],
+      ['success', 1],
+    ]);
     // The first routing and the replay both queued this job; each now reads as what the job did.
-    expect(delivered?.rules.map((r) => [r.outcome, r.replay ?? false])).toEqual([['delivered', false], ['delivered', true]]);
+    expect(delivered?.rules.map((r) => [r.outcome, r.replay ?? false])).toEqual([
+      ['delivered', false],
+      ['delivered', true],
+    ]);
     expect((await get<DeadLetterPage>('/api/dlq')).body.total).toBe(0);
 
     const again = await post<ReplayResult>('/api/events/delivery-7/replay', {});
@@ -86,9 +114,33 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
 
   it('filters the list by type glob, connector, text and status, and pages by cursor', async () => {
     failNext = false;
-    for (let i = 1; i <= 5; i++) expect((await hub.sendGithub('issues', { action: 'opened', issue: { number: 100 + i, title: 't', html_url: 'https://x' }, repository: { full_name: 'acme/web' }, sender: { login: 'o' } }, `issue-${i}`)).status).toBe(202);
-    await eventually(async () => (await get<EventPage>('/api/events?type=github.issues.*&status=delivered')).body.events.length === 5, 10_000, 'issues delivered');
-    expect((await get<EventPage>('/api/events?type=github.issues.**')).body.events.map((e) => e.id)).toEqual(['issue-5', 'issue-4', 'issue-3', 'issue-2', 'issue-1']);
+    for (let i = 1; i <= 5; i++)
+      expect(
+        (
+          await hub.sendGithub(
+            'issues',
+            {
+              action: 'opened',
+              issue: { number: 100 + i, title: 't', html_url: 'https://x' },
+              repository: { full_name: 'acme/web' },
+              sender: { login: 'o' },
+            },
+            `issue-${i}`,
+          )
+        ).status,
+      ).toBe(202);
+    await eventually(
+      async () => (await get<EventPage>('/api/events?type=github.issues.*&status=delivered')).body.events.length === 5,
+      10_000,
+      'issues delivered',
+    );
+    expect((await get<EventPage>('/api/events?type=github.issues.**')).body.events.map((e) => e.id)).toEqual([
+      'issue-5',
+      'issue-4',
+      'issue-3',
+      'issue-2',
+      'issue-1',
+    ]);
     expect((await get<EventPage>('/api/events?q=ACME/WEB%23103')).body.events.map((e) => e.id)).toEqual(['issue-3']);
     expect((await get<EventPage>('/api/events?connector=nope')).body.events).toEqual([]);
     const first = (await get<EventPage>('/api/events?type=github.issues.opened&limit=2')).body;
@@ -108,10 +160,20 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
 
 describe('rules endpoints', () => {
   it('lists the rules in force and validates pasted YAML with file:line:col diagnostics', async () => {
-    expect((await get<{ rules: unknown[] }>('/api/rules')).body.rules).toEqual([expect.objectContaining({ name: 'forward-github', on: ['github.**'], actions: ['notify'] })]);
-    const ok = await post<RulesCheck>('/api/rules/validate', { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: sink, text: hi }\n' }, VIEWER_TOKEN);
+    expect((await get<{ rules: unknown[] }>('/api/rules')).body.rules).toEqual([
+      expect.objectContaining({ name: 'forward-github', on: ['github.**'], actions: ['notify'] }),
+    ]);
+    const ok = await post<RulesCheck>(
+      '/api/rules/validate',
+      { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: sink, text: hi }\n' },
+      VIEWER_TOKEN,
+    );
     expect(ok.body).toMatchObject({ ok: true, diagnostics: [], rules: [{ name: 'a' }] });
-    const bad = await post<RulesCheck>('/api/rules/validate', { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: nowhere, text: hi }\n' }, VIEWER_TOKEN);
+    const bad = await post<RulesCheck>(
+      '/api/rules/validate',
+      { yaml: 'rules:\n  - name: a\n    on: github.push\n    do:\n      - notify: { channel: nowhere, text: hi }\n' },
+      VIEWER_TOKEN,
+    );
     expect(bad.body.ok).toBe(false);
     expect(bad.body.diagnostics[0]).toMatchObject({ file: '<input>', line: 5, severity: 'error' });
     expect(bad.body.diagnostics[0]?.message).toContain('nowhere');
@@ -123,18 +185,26 @@ describe('rules endpoints', () => {
   });
 
   it('backtests pasted rules against recent events, on the linear-time regex engine', async () => {
-    const yaml = 'rules:\n  - name: seven\n    on: github.pull_request.*\n    when: { data.number: 7 }\n    do:\n      - notify: { channel: sink, text: "PR {{subject}}" }\n';
+    const yaml =
+      'rules:\n  - name: seven\n    on: github.pull_request.*\n    when: { data.number: 7 }\n    do:\n      - notify: { channel: sink, text: "PR {{subject}}" }\n';
     const result = (await post<RulesCheck>('/api/rules/backtest', { yaml, last: 100 }, VIEWER_TOKEN)).body;
     expect(result.ok).toBe(true);
-    expect(result.hits).toEqual([objectContaining({ event: objectContaining({ id: 'delivery-7' }), rules: [{ rule: 'seven', jobs: [{ action: 'notify', params: { channel: 'sink', text: 'PR acme/api#7' } }], errors: [] }] })]);
+    expect(result.hits).toEqual([
+      objectContaining({
+        event: objectContaining({ id: 'delivery-7' }),
+        rules: [{ rule: 'seven', jobs: [{ action: 'notify', params: { channel: 'sink', text: 'PR acme/api#7' } }], errors: [] }],
+      }),
+    ]);
     expect(result.tried).toBeGreaterThan(1);
     // Patterns that backtrack exponentially on a RegExp engine run in linear time here.
-    const evil = 'rules:\n  - name: slow\n    on: github.**\n    when: { data.pull_request.title: { $regex: "^(a|a)*$" } }\n    do:\n      - notify: { channel: sink, text: x }\n';
+    const evil =
+      'rules:\n  - name: slow\n    on: github.**\n    when: { data.pull_request.title: { $regex: "^(a|a)*$" } }\n    do:\n      - notify: { channel: sink, text: x }\n';
     const ran = (await post<RulesCheck>('/api/rules/backtest', { yaml: evil }, VIEWER_TOKEN)).body;
     expect(ran.ok).toBe(true);
     expect(ran.tried).toBeGreaterThan(1);
     // What RE2 cannot run in linear time (backreferences, lookarounds) is refused with where and why.
-    const backref = 'rules:\n  - name: slow\n    on: github.**\n    when: { data.pull_request.title: { $regex: "(a)\\\\1" } }\n    do:\n      - notify: { channel: sink, text: x }\n';
+    const backref =
+      'rules:\n  - name: slow\n    on: github.**\n    when: { data.pull_request.title: { $regex: "(a)\\\\1" } }\n    do:\n      - notify: { channel: sink, text: x }\n';
     const refused = (await post<RulesCheck>('/api/rules/backtest', { yaml: backref }, VIEWER_TOKEN)).body;
     expect(refused.ok).toBe(false);
     expect(refused.tried).toBe(0);
@@ -144,9 +214,22 @@ describe('rules endpoints', () => {
 
 describe('connectors and channels', () => {
   it('reports answers, the last error with a hint, and channel health', async () => {
-    expect((await fetch(`${hub.base}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'forged' }, body: '{}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${hub.base}/hooks/github`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'forged' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
     const [connector] = (await get<{ connectors: ConnectorView[] }>('/api/connectors')).body.connectors;
-    expect(connector).toMatchObject({ name: 'github', type: 'github', url: `${hub.base}/hooks/github`, lastEvent: { connector: 'github' } });
+    expect(connector).toMatchObject({
+      name: 'github',
+      type: 'github',
+      url: `${hub.base}/hooks/github`,
+      lastEvent: { connector: 'github' },
+    });
     expect(connector?.answers.accepted).toBeGreaterThan(0);
     expect(connector?.answers.lastError).toMatchObject({ status: 401, hint: stringContaining('secret') });
     expect(connector?.setup).toContain('Payload URL');

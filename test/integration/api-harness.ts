@@ -65,13 +65,28 @@ api:
   const config = parseConfig(join(dir, 'hookhub.yaml'), yaml, { vars: {} });
   const bus = options.bus ?? (await createEmbeddedBus({ path: join(dir, 'hookhub.db') }));
   const now = () => new Date();
-  const worker = createDeliveryWorker({ bus, registry: actions, channels: config.channels, logger: silentLogger, now, options: { network: { allowPrivateNetworks: true } } });
+  const worker = createDeliveryWorker({
+    bus,
+    registry: actions,
+    channels: config.channels,
+    logger: silentLogger,
+    now,
+    options: { network: { allowPrivateNetworks: true } },
+  });
   worker.start();
   const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions));
   if (!loaded.ok) throw new Error(`test rules are invalid: ${JSON.stringify(loaded.diagnostics)}`);
   const router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: actions, logger: silentLogger, now });
   router.start();
-  const api = createOperatorApi({ bus, config, getRuleSet: () => loaded.ruleSet, registry: actions, logger: silentLogger, now, streamIntervalMs: options.streamIntervalMs ?? 100 });
+  const api = createOperatorApi({
+    bus,
+    config,
+    getRuleSet: () => loaded.ruleSet,
+    registry: actions,
+    logger: silentLogger,
+    now,
+    streamIntervalMs: options.streamIntervalMs ?? 100,
+  });
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),
     bus,
@@ -113,7 +128,15 @@ export function prPayload(number: number, repo = 'acme/api'): Record<string, unk
     number,
     repository: { full_name: repo, html_url: `https://github.com/${repo}` },
     sender: { login: 'octocat' },
-    pull_request: { number, title: `Change ${number}`, html_url: `https://github.com/${repo}/pull/${number}`, draft: false, labels: [], body: 'body', user: { login: 'octocat' } },
+    pull_request: {
+      number,
+      title: `Change ${number}`,
+      html_url: `https://github.com/${repo}/pull/${number}`,
+      draft: false,
+      labels: [],
+      body: 'body',
+      user: { login: 'octocat' },
+    },
   };
 }
 

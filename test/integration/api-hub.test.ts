@@ -43,14 +43,28 @@ afterAll(async () => {
 describe('startHub serves the API and dashboard', () => {
   it('shows a webhook received on /hooks, delivered by the workers, with its request headers', async () => {
     const body = Buffer.from(JSON.stringify(prPayload(3)));
-    const headers = githubConnector.sign(body, { name: 'github', config: config.connectors.github as never, now: () => new Date() }, { id: 'hub-1', event: 'pull_request' });
-    expect((await fetch(`${base}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).status).toBe(202);
-    const detail = await eventually(async () => {
-      const d = (await (await fetch(`${base}/api/events/hub-1`, { headers: bearer(ADMIN_TOKEN) })).json()) as { summary?: { status: string } };
-      return d.summary?.status === 'delivered' ? d : undefined;
-    }, 10_000, 'delivered');
+    const headers = githubConnector.sign(
+      body,
+      { name: 'github', config: config.connectors.github as never, now: () => new Date() },
+      { id: 'hub-1', event: 'pull_request' },
+    );
+    expect(
+      (await fetch(`${base}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).status,
+    ).toBe(202);
+    const detail = await eventually(
+      async () => {
+        const d = (await (await fetch(`${base}/api/events/hub-1`, { headers: bearer(ADMIN_TOKEN) })).json()) as {
+          summary?: { status: string };
+        };
+        return d.summary?.status === 'delivered' ? d : undefined;
+      },
+      10_000,
+      'delivered',
+    );
     expect(detail).toMatchObject({ request: { headers: { 'x-github-delivery': 'hub-1' } } });
-    const connectors = (await (await fetch(`${base}/api/connectors`, { headers: bearer(ADMIN_TOKEN) })).json()) as { connectors: { answers: { accepted: number } }[] };
+    const connectors = (await (await fetch(`${base}/api/connectors`, { headers: bearer(ADMIN_TOKEN) })).json()) as {
+      connectors: { answers: { accepted: number } }[];
+    };
     expect(connectors.connectors[0]?.answers.accepted).toBe(1);
   });
 
@@ -65,17 +79,29 @@ describe('startHub serves the API and dashboard', () => {
 
   it("shows the live breaker of this process's delivery worker on /api/channels", async () => {
     const channel = async () => {
-      const res = (await (await fetch(`${base}/api/channels`, { headers: bearer(ADMIN_TOKEN) })).json()) as { channels: { name: string; circuit: string; circuitSource: string }[] };
+      const res = (await (await fetch(`${base}/api/channels`, { headers: bearer(ADMIN_TOKEN) })).json()) as {
+        channels: { name: string; circuit: string; circuitSource: string }[];
+      };
       return res.channels.find((c) => c.name === 'sink');
     };
     expect(await channel()).toMatchObject({ circuit: 'closed', circuitSource: 'worker' });
     sink.reply = () => ({ status: 503 });
     for (const id of ['hub-down-1', 'hub-down-2']) {
       const body = Buffer.from(JSON.stringify(prPayload(4)));
-      const headers = githubConnector.sign(body, { name: 'github', config: config.connectors.github as never, now: () => new Date() }, { id, event: 'pull_request' });
-      expect((await fetch(`${base}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).status).toBe(202);
+      const headers = githubConnector.sign(
+        body,
+        { name: 'github', config: config.connectors.github as never, now: () => new Date() },
+        { id, event: 'pull_request' },
+      );
+      expect(
+        (await fetch(`${base}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).status,
+      ).toBe(202);
     }
-    const open = await eventually(async () => ((await channel())?.circuit === 'open' ? channel() : undefined), 10_000, 'the breaker opened');
+    const open = await eventually(
+      async () => ((await channel())?.circuit === 'open' ? channel() : undefined),
+      10_000,
+      'the breaker opened',
+    );
     expect(open).toMatchObject({ circuit: 'open', circuitSource: 'worker' });
   });
 });

@@ -43,7 +43,11 @@ describe('operator API on NATS JetStream', () => {
     expect((await get('/api/dlq')).total).toBe(12);
 
     up = true;
-    const bulk = await fetch(`${hub.base}/api/dlq/retry`, { method: 'POST', headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
+    const bulk = await fetch(`${hub.base}/api/dlq/retry`, {
+      method: 'POST',
+      headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' },
+      body: JSON.stringify({ all: true }),
+    });
     expect(((await bulk.json()) as { retried: unknown[] }).retried).toHaveLength(12);
     await eventually(async () => (await get('/api/events?status=delivered&limit=20')).events.length === 12, 20_000, 'all delivered');
     expect((await get('/api/dlq')).total).toBe(0);

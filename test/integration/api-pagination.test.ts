@@ -30,7 +30,13 @@ function eventAt(i: number) {
   const rare = i % RARE_EVERY === 0;
   const kind = rare ? 'release.published' : i % 10 === 0 ? 'payment_intent.succeeded' : i % 3 === 0 ? 'pull_request.opened' : 'push';
   const provider = kind.startsWith('payment') ? 'stripe' : 'github';
-  return createHubEvent({ id: `evt-${i}`, type: `${provider}.${kind}`, connector: provider, subject: `acme/repo-${i % 50}#${i}`, data: { i, padding: 'x'.repeat(200) } });
+  return createHubEvent({
+    id: `evt-${i}`,
+    type: `${provider}.${kind}`,
+    connector: provider,
+    subject: `acme/repo-${i % 50}#${i}`,
+    data: { i, padding: 'x'.repeat(200) },
+  });
 }
 
 async function timed(name: string, request: EventPageRequest): Promise<EventPage> {
@@ -51,7 +57,11 @@ beforeAll(async () => {
     }
     await Promise.all(batch);
   }
-  const config = parseConfig('/tmp/hookhub.yaml', `api: { tokens: [{ name: alice, token: ${ADMIN_TOKEN}, role: admin }] }\nconnectors: {}\n`, { vars: {} });
+  const config = parseConfig(
+    '/tmp/hookhub.yaml',
+    `api: { tokens: [{ name: alice, token: ${ADMIN_TOKEN}, role: admin }] }\nconnectors: {}\n`,
+    { vars: {} },
+  );
   const api = createOperatorApi({ bus, config, getRuleSet: () => EMPTY_RULE_SET, registry: actions, logger: silentLogger });
   server = createServer(api.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -106,7 +116,13 @@ describe(`event pages with ${TOTAL} events`, () => {
     }
     expect(found).toEqual(Array.from({ length: TOTAL / RARE_EVERY }, (_, k) => `evt-${TOTAL - k * RARE_EVERY}`));
     expect(pages).toBeGreaterThanOrEqual(TOTAL / 5_000);
-    expect(Math.max(...Object.entries(timings).filter(([k]) => k.startsWith('rare')).map(([, v]) => v))).toBeLessThan(2_000);
+    expect(
+      Math.max(
+        ...Object.entries(timings)
+          .filter(([k]) => k.startsWith('rare'))
+          .map(([, v]) => v),
+      ),
+    ).toBeLessThan(2_000);
   });
 
   it('filters by text, connector and status within the same bounds', async () => {
@@ -130,7 +146,9 @@ describe(`event pages with ${TOTAL} events`, () => {
     const page = (await res.json()) as EventPage;
     expect(page.events).toHaveLength(100);
     expect(page.events.every((e) => e.type === 'github.push')).toBe(true);
-    const older = (await (await fetch(`${base}/api/events?limit=100&type=github.push&cursor=${page.next}`, { headers: bearer(ADMIN_TOKEN) })).json()) as EventPage;
+    const older = (await (
+      await fetch(`${base}/api/events?limit=100&type=github.push&cursor=${page.next}`, { headers: bearer(ADMIN_TOKEN) })
+    ).json()) as EventPage;
     expect(older.events[0]!.seq).toBeLessThan(page.events.at(-1)!.seq);
     expect(timings.http).toBeLessThan(1_000);
   });

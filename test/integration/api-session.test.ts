@@ -6,7 +6,11 @@ let secureHub: ApiHub;
 
 const json = { 'content-type': 'application/json' };
 async function login(target: ApiHub, token: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${target.base}/api/session`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify({ token }) });
+  const res = await fetch(`${target.base}/api/session`, {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify({ token }),
+  });
   const setCookie = res.headers.get('set-cookie') ?? '';
   const body = (await res.json()) as Record<string, string>;
   return { status: res.status, setCookie, cookie: setCookie.split(';')[0] ?? '', body };
@@ -54,7 +58,11 @@ describe('dashboard sessions', () => {
     const get = await fetch(`${hub.base}/api/dlq`, { headers: { cookie } });
     expect(get.status).toBe(200);
     const retry = (headers: Record<string, string>) =>
-      fetch(`${hub.base}/api/dlq/retry`, { method: 'POST', headers: { cookie, ...json, ...headers }, body: JSON.stringify({ ids: ['x'] }) });
+      fetch(`${hub.base}/api/dlq/retry`, {
+        method: 'POST',
+        headers: { cookie, ...json, ...headers },
+        body: JSON.stringify({ ids: ['x'] }),
+      });
     expect((await retry({})).status).toBe(403);
     expect((await retry({ 'x-csrf-token': 'A'.repeat(43) })).status).toBe(403);
     expect((await retry({ 'x-csrf-token': body.csrfToken ?? '', origin: 'https://evil.example' })).status).toBe(403);
@@ -69,7 +77,11 @@ describe('dashboard sessions', () => {
 
   it('applies the role from config to a session: a viewer cannot retry', async () => {
     const { cookie, body } = await login(hub, VIEWER_TOKEN);
-    const res = await fetch(`${hub.base}/api/dlq/retry`, { method: 'POST', headers: { cookie, ...json, 'x-csrf-token': body.csrfToken ?? '' }, body: JSON.stringify({ all: true }) });
+    const res = await fetch(`${hub.base}/api/dlq/retry`, {
+      method: 'POST',
+      headers: { cookie, ...json, 'x-csrf-token': body.csrfToken ?? '' },
+      body: JSON.stringify({ all: true }),
+    });
     expect(res.status).toBe(403);
     const me = await fetch(`${hub.base}/api/session`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ name: 'victor', role: 'viewer', via: 'session', csrfToken: body.csrfToken });

@@ -13,7 +13,10 @@ interface SseMessage {
 /** Opens the SSE stream with fetch and collects parsed messages until stopped. */
 async function openStream(query: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const res = await fetch(`${hub.base}/api/events/stream${query}`, { headers: { ...bearer(VIEWER_TOKEN), ...headers }, signal: controller.signal });
+  const res = await fetch(`${hub.base}/api/events/stream${query}`, {
+    headers: { ...bearer(VIEWER_TOKEN), ...headers },
+    signal: controller.signal,
+  });
   const messages: SseMessage[] = [];
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -58,7 +61,16 @@ describe('live event stream (SSE)', () => {
     const web = await openStream('?q=acme/web');
     expect(all.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     await hub.sendGithub('pull_request', prPayload(5), 'live-pr');
-    await hub.sendGithub('issues', { action: 'opened', issue: { number: 9, title: 'x', html_url: 'https://x' }, repository: { full_name: 'acme/web' }, sender: { login: 'o' } }, 'live-issue');
+    await hub.sendGithub(
+      'issues',
+      {
+        action: 'opened',
+        issue: { number: 9, title: 'x', html_url: 'https://x' },
+        repository: { full_name: 'acme/web' },
+        sender: { login: 'o' },
+      },
+      'live-issue',
+    );
     await eventually(() => all.events().length === 2, 5_000, 'both events on the unfiltered stream');
     expect(all.events().map((e) => e.id)).toEqual(['live-pr', 'live-issue']);
     await eventually(() => web.events().length === 1, 5_000, 'the issue on the text-filtered stream');
@@ -98,10 +110,14 @@ describe('live stream limits', () => {
     const refused = await fetch(`${hub.base}/api/events/stream`, { headers: bearer(VIEWER_TOKEN) });
     expect(refused.status).toBe(429);
     await Promise.all(streams.map((s) => s.close()));
-    await eventually(async () => {
-      const again = await openStream('');
-      await again.close();
-      return again.res.status === 200;
-    }, 5_000, 'a slot after closing');
+    await eventually(
+      async () => {
+        const again = await openStream('');
+        await again.close();
+        return again.res.status === 200;
+      },
+      5_000,
+      'a slot after closing',
+    );
   });
 });

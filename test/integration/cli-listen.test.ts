@@ -53,14 +53,24 @@ async function startLocalApp(): Promise<LocalApp> {
 
 function sendGithub(port: number, event: string, payload: unknown, id: string): Promise<Response> {
   const body = Buffer.from(JSON.stringify(payload));
-  const headers = githubConnector.sign(body, { name: 'github', config: config.connectors.github as never, now: () => new Date() }, { id, event });
-  return fetch(`http://127.0.0.1:${port}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+  const headers = githubConnector.sign(
+    body,
+    { name: 'github', config: config.connectors.github as never, now: () => new Date() },
+    { id, event },
+  );
+  return fetch(`http://127.0.0.1:${port}/hooks/github`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body,
+  });
 }
 
 beforeAll(async () => {
   dir = tempDir('hookhub-listen-');
   writeFileSync(join(dir, 'empty.yaml'), 'rules: []\n');
-  writeFileSync(join(dir, 'hookhub.yaml'), `
+  writeFileSync(
+    join(dir, 'hookhub.yaml'),
+    `
 server: { port: 0, host: 127.0.0.1 }
 bus: { type: embedded, path: ./hub.db }
 connectors:
@@ -69,7 +79,8 @@ rules: ./empty.yaml
 api:
   tokens:
     - { name: laptop, token: ${VIEWER}, role: viewer }
-`);
+`,
+  );
   config = await loadConfig(join(dir, 'hookhub.yaml'), readEnv({}));
   hub = await startHub({ config, logger: silentLogger });
   app = await startLocalApp();
@@ -82,7 +93,11 @@ afterAll(async () => {
 
 describe('hookhub listen', () => {
   it('forwards every event, signed, across a hub restart, catching up with Last-Event-ID', async () => {
-    const settings = await resolveListenSettings({ forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}` }, readEnv({}), () => new Date());
+    const settings = await resolveListenSettings(
+      { forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}` },
+      readEnv({}),
+      () => new Date(),
+    );
     const lines: string[] = [];
     const stop = new AbortController();
     // The test holds listen's reconnect while the hub is down, so events stored before it reconnects must come from the catch-up.
@@ -106,12 +121,26 @@ describe('hookhub listen', () => {
     const port = hub.port;
     gate = new Promise((resolve) => (open = resolve));
     await hub.stop();
-    await eventually(() => lines.some((l) => l.includes('hub unreachable') || l.includes('closed the stream')), 5_000, 'listen noticed the drop');
+    await eventually(
+      () => lines.some((l) => l.includes('hub unreachable') || l.includes('closed the stream')),
+      5_000,
+      'listen noticed the drop',
+    );
     hub = await startHub({ config: { ...config, server: { ...config.server, port } }, logger: silentLogger });
     for (const n of [3, 4]) expect((await sendGithub(port, 'pull_request', prPayload(n), `after-${n}`)).status).toBe(202);
     open();
     await eventually(() => app.received.length === 4, 10_000, 'the events sent while listen was away');
-    await sendGithub(port, 'issues', { action: 'opened', issue: { number: 9, title: 'x', html_url: 'https://x' }, repository: { full_name: 'acme/web' }, sender: { login: 'o' } }, 'live-5');
+    await sendGithub(
+      port,
+      'issues',
+      {
+        action: 'opened',
+        issue: { number: 9, title: 'x', html_url: 'https://x' },
+        repository: { full_name: 'acme/web' },
+        sender: { login: 'o' },
+      },
+      'live-5',
+    );
     await eventually(() => app.received.length === 5, 10_000, 'a live event after the reconnect');
     stop.abort();
     await listening;
@@ -138,63 +167,149 @@ describe('hookhub listen', () => {
   });
 
   it('gives one line that says what to do for a bad token, a bad URL and a missing token', async () => {
-    const settings: ListenSettings = { url: `http://127.0.0.1:${hub.port}`, token: 'wrong-token-wrong-token-wrong-token-00', forwardTo: app.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', cloudevents: false, filter: {} };
-    const failure = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(10), signal: new AbortController().signal, print: () => {} });
-    await expect(failure).rejects.toThrow(/^the hub refused the token \(HTTP 401\): pass a viewer or admin token with --token or HOOKHUB_TOKEN$/);
-    await expect(resolveListenSettings({ forwardTo: 'localhost:3000' }, readEnv({}), () => new Date())).rejects.toThrow(/--forward-to: only http and https URLs|is not a URL/);
-    await expect(resolveListenSettings({ forwardTo: app.url, url: 'https://hub.example.com', config: join(dir, 'hookhub.yaml') }, readEnv({}), () => new Date())).rejects.toThrow(/^no API token: pass --token or set HOOKHUB_TOKEN/);
+    const settings: ListenSettings = {
+      url: `http://127.0.0.1:${hub.port}`,
+      token: 'wrong-token-wrong-token-wrong-token-00',
+      forwardTo: app.url,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      cloudevents: false,
+      filter: {},
+    };
+    const failure = runListen(settings, {
+      fetch,
+      now: () => new Date(),
+      sleep: () => sleep(10),
+      signal: new AbortController().signal,
+      print: () => {},
+    });
+    await expect(failure).rejects.toThrow(
+      /^the hub refused the token \(HTTP 401\): pass a viewer or admin token with --token or HOOKHUB_TOKEN$/,
+    );
+    await expect(resolveListenSettings({ forwardTo: 'localhost:3000' }, readEnv({}), () => new Date())).rejects.toThrow(
+      /--forward-to: only http and https URLs|is not a URL/,
+    );
+    await expect(
+      resolveListenSettings(
+        { forwardTo: app.url, url: 'https://hub.example.com', config: join(dir, 'hookhub.yaml') },
+        readEnv({}),
+        () => new Date(),
+      ),
+    ).rejects.toThrow(/^no API token: pass --token or set HOOKHUB_TOKEN/);
   });
 
   it('--since replays what the hub already has; an unreachable app is shown, retried and given up on', async () => {
     const closed = await startLocalApp();
     await closed.close();
-    const settings = await resolveListenSettings({ forwardTo: closed.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, since: '1h', events: 'github.pull_request.*' }, readEnv({}), () => new Date());
+    const settings = await resolveListenSettings(
+      {
+        forwardTo: closed.url,
+        config: join(dir, 'hookhub.yaml'),
+        url: `http://127.0.0.1:${hub.port}`,
+        since: '1h',
+        events: 'github.pull_request.*',
+      },
+      readEnv({}),
+      () => new Date(),
+    );
     const lines: string[] = [];
     const stop = new AbortController();
-    const listening = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(5), signal: stop.signal, print: (l) => lines.push(l) });
+    const listening = runListen(settings, {
+      fetch,
+      now: () => new Date(),
+      sleep: () => sleep(5),
+      signal: stop.signal,
+      print: (l) => lines.push(l),
+    });
     // Every PR sent earlier in this file comes back from history, each tried 4 times against a closed port.
     await eventually(() => lines.filter((l) => l.includes('x gave up')).length >= 4, 20_000, 'the replayed PRs given up on');
     stop.abort();
     await listening;
     const given = lines.filter((l) => l.includes('x gave up'));
-    expect(given[0]).toMatch(/github\.pull_request\.opened {2}before-1 {2}x gave up after 4 tries: local app unreachable at http:\/\/127\.0\.0\.1:\d+\/webhooks \(ECONNREFUSED\): is it running\? check --forward-to$/);
+    expect(given[0]).toMatch(
+      /github\.pull_request\.opened {2}before-1 {2}x gave up after 4 tries: local app unreachable at http:\/\/127\.0\.0\.1:\d+\/webhooks \(ECONNREFUSED\): is it running\? check --forward-to$/,
+    );
     expect(given.map((l) => l.split('  ')[2])).toEqual(['before-1', 'before-2', 'after-3', 'after-4']);
     expect(lines.filter((l) => l.includes('! local app unreachable')).length).toBe(12);
   }, 30_000);
 
   it('sends the whole CloudEvent with --cloudevents', async () => {
-    const settings = { ...(await resolveListenSettings({ forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, cloudevents: true, events: 'github.push' }, readEnv({}), () => new Date())) };
+    const settings = {
+      ...(await resolveListenSettings(
+        {
+          forwardTo: app.url,
+          config: join(dir, 'hookhub.yaml'),
+          url: `http://127.0.0.1:${hub.port}`,
+          cloudevents: true,
+          events: 'github.push',
+        },
+        readEnv({}),
+        () => new Date(),
+      )),
+    };
     const before = app.received.length;
     const stop = new AbortController();
     const lines: string[] = [];
-    const listening = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(20), signal: stop.signal, print: (l) => lines.push(l) });
+    const listening = runListen(settings, {
+      fetch,
+      now: () => new Date(),
+      sleep: () => sleep(20),
+      signal: stop.signal,
+      print: (l) => lines.push(l),
+    });
     await eventually(() => lines.some((l) => l.includes('connected to')), 5_000, 'listen connected');
     await sendGithub(hub.port, 'pull_request', prPayload(77), 'filtered-out');
-    await sendGithub(hub.port, 'push', { ref: 'refs/heads/main', repository: { full_name: 'acme/api' }, sender: { login: 'o' } }, 'ce-push');
+    await sendGithub(
+      hub.port,
+      'push',
+      { ref: 'refs/heads/main', repository: { full_name: 'acme/api' }, sender: { login: 'o' } },
+      'ce-push',
+    );
     await eventually(() => app.received.length === before + 1, 10_000, 'the push');
     stop.abort();
     await listening;
     const request = app.received.at(-1)!;
     expect(request.headers['content-type']).toBe('application/cloudevents+json');
-    expect(JSON.parse(request.body)).toMatchObject({ specversion: '1.0', id: 'ce-push', type: 'github.push', source: '/connectors/github' });
+    expect(JSON.parse(request.body)).toMatchObject({
+      specversion: '1.0',
+      id: 'ce-push',
+      type: 'github.push',
+      source: '/connectors/github',
+    });
     expect(new Webhook(settings.secret).verify(request.body, request.headers)).toBeTruthy();
   }, 30_000);
 
   it('forwards 1.6 MB of missed events in order, once each, though the hub drops readers 1 MiB behind', async () => {
     for (let i = 0; i < 400; i++) {
-      const event = createHubEvent({ id: `bulk-${i}`, type: 'github.create', connector: 'github', data: { ref: `b${i}`, pad: 'x'.repeat(4_000) } });
+      const event = createHubEvent({
+        id: `bulk-${i}`,
+        type: 'github.create',
+        connector: 'github',
+        data: { ref: `b${i}`, pad: 'x'.repeat(4_000) },
+      });
       await hub.bus.publish('events', { id: event.id, subject: event.type, payload: event });
     }
-    const settings = await resolveListenSettings({ forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, since: '1h', events: 'github.create' }, readEnv({}), () => new Date());
+    const settings = await resolveListenSettings(
+      { forwardTo: app.url, config: join(dir, 'hookhub.yaml'), url: `http://127.0.0.1:${hub.port}`, since: '1h', events: 'github.create' },
+      readEnv({}),
+      () => new Date(),
+    );
     const before = app.received.length;
     const lines: string[] = [];
     const stop = new AbortController();
-    const listening = runListen(settings, { fetch, now: () => new Date(), sleep: () => sleep(20), signal: stop.signal, print: (l) => lines.push(l) });
+    const listening = runListen(settings, {
+      fetch,
+      now: () => new Date(),
+      sleep: () => sleep(20),
+      signal: stop.signal,
+      print: (l) => lines.push(l),
+    });
     await eventually(() => app.received.length - before === 400, 30_000, 'all 400 missed events');
     stop.abort();
     await listening;
     // In order and once each, whether they came in the catch-up or in the live fan-out (which drops a reader 1 MiB behind).
-    expect(app.received.slice(before).map((r) => r.headers['x-github-delivery'])).toEqual(Array.from({ length: 400 }, (_, i) => `bulk-${i}`));
+    expect(app.received.slice(before).map((r) => r.headers['x-github-delivery'])).toEqual(
+      Array.from({ length: 400 }, (_, i) => `bulk-${i}`),
+    );
     expect(lines.filter((l) => l.includes('gave up'))).toEqual([]);
   }, 60_000);
 });

@@ -17,7 +17,9 @@ beforeAll(async () => {
   const dir = tempDir('hookhub-cli-');
   configPath = join(dir, 'hookhub.yaml');
   writeFileSync(join(dir, 'empty.yaml'), 'rules: []\n');
-  writeFileSync(configPath, `
+  writeFileSync(
+    configPath,
+    `
 server: { port: 0, host: 127.0.0.1 }
 bus: { type: embedded, path: ./hub.db }
 connectors:
@@ -25,7 +27,8 @@ connectors:
   pay: { type: stripe, secret: whsec_cli }
   lin: { type: linear, secret: lin-secret }
 rules: ./empty.yaml
-`);
+`,
+  );
   hub = await startHub({ config: await loadConfig(configPath, readEnv({})), logger: silentLogger });
 });
 
@@ -34,7 +37,15 @@ afterAll(async () => {
 });
 
 async function trigger(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, 'trigger', ...args, '--config', configPath, '--url', `http://127.0.0.1:${hub.port}`]);
+  const { stdout } = await run(process.execPath, [
+    BIN,
+    'trigger',
+    ...args,
+    '--config',
+    configPath,
+    '--url',
+    `http://127.0.0.1:${hub.port}`,
+  ]);
   return stdout.trim();
 }
 
@@ -42,12 +53,18 @@ describe('hookhub trigger', () => {
   it('signs a bundled sample as the provider would, and each run is a new delivery', async () => {
     expect(await trigger('gh', 'pull_request')).toMatch(/^202 \{"id":"[0-9a-f-]{36}","duplicate":false\}$/);
     // Stripe and Linear carry an id or a timestamp inside the signed body: each trigger refreshes it.
-    for (let i = 0; i < 2; i++) expect(await trigger('stripe', 'payment_intent.succeeded')).toMatch(/^202 \{"id":"evt_[0-9a-f]{32}","duplicate":false\}$/);
-    expect(await trigger('lin', Object.keys((await import('../../connectors/linear/index.ts')).linearConnector.samples)[0]!)).toMatch(/^202 /);
+    for (let i = 0; i < 2; i++)
+      expect(await trigger('stripe', 'payment_intent.succeeded')).toMatch(/^202 \{"id":"evt_[0-9a-f]{32}","duplicate":false\}$/);
+    expect(await trigger('lin', Object.keys((await import('../../connectors/linear/index.ts')).linearConnector.samples)[0]!)).toMatch(
+      /^202 /,
+    );
   }, 60_000);
 
   it('explains an unknown sample and exits non-zero', async () => {
-    const failure = await trigger('gh', 'nope').then(() => undefined, (err: { code: number; stderr: string }) => err);
+    const failure = await trigger('gh', 'nope').then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/no "nope" sample for github; available: .*pull_request/);
   }, 30_000);

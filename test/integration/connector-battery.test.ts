@@ -125,46 +125,73 @@ describe.each(types)('connector battery: %s', (type) => {
     expect(authHeaderNames(type).length).toBeGreaterThan(0);
   });
 
-  it('401: signature headers missing', rejects(401, () => {
-    const valid = validRequest(type);
-    return { headers: without(valid.headers, authHeaderNames(type)), body: valid.body };
-  }));
+  it(
+    '401: signature headers missing',
+    rejects(401, () => {
+      const valid = validRequest(type);
+      return { headers: without(valid.headers, authHeaderNames(type)), body: valid.body };
+    }),
+  );
 
-  it('401: garbage signature', rejects(401, () => {
-    const valid = validRequest(type);
-    return { headers: without(valid.headers, authHeaderNames(type), 'garbage=='), body: valid.body };
-  }));
+  it(
+    '401: garbage signature',
+    rejects(401, () => {
+      const valid = validRequest(type);
+      return { headers: without(valid.headers, authHeaderNames(type), 'garbage=='), body: valid.body };
+    }),
+  );
 
-  it('401: signed with another secret', rejects(401, () => validRequest(type, { secret: OTHER_SECRET })));
+  it(
+    '401: signed with another secret',
+    rejects(401, () => validRequest(type, { secret: OTHER_SECRET })),
+  );
 
-  it(batteryConnectors[type]?.tokenOnly ? '401: tampered token (the provider signs no body)' : '401: tampered body', rejects(401, () => {
-    const valid = validRequest(type);
-    if (batteryConnectors[type]?.tokenOnly) {
-      const names = authHeaderNames(type);
-      return { headers: Object.fromEntries(Object.entries(valid.headers).map(([k, v]) => [k, names.includes(k) ? `${v}x` : v])), body: valid.body };
-    }
-    return { headers: valid.headers, body: Buffer.concat([valid.body, Buffer.from(' ')]) };
-  }));
+  it(
+    batteryConnectors[type]?.tokenOnly ? '401: tampered token (the provider signs no body)' : '401: tampered body',
+    rejects(401, () => {
+      const valid = validRequest(type);
+      if (batteryConnectors[type]?.tokenOnly) {
+        const names = authHeaderNames(type);
+        return {
+          headers: Object.fromEntries(Object.entries(valid.headers).map(([k, v]) => [k, names.includes(k) ? `${v}x` : v])),
+          body: valid.body,
+        };
+      }
+      return { headers: valid.headers, body: Buffer.concat([valid.body, Buffer.from(' ')]) };
+    }),
+  );
 
-  it('400: empty body, correctly signed', rejects(400, () => {
-    const body = Buffer.alloc(0);
-    return { headers: validRequest(type).sign(body), body };
-  }));
+  it(
+    '400: empty body, correctly signed',
+    rejects(400, () => {
+      const body = Buffer.alloc(0);
+      return { headers: validRequest(type).sign(body), body };
+    }),
+  );
 
-  it('400: non-JSON body, correctly signed', rejects(400, () => {
-    const body = Buffer.from('{"unterminated": ');
-    return { headers: validRequest(type).sign(body), body };
-  }));
+  it(
+    '400: non-JSON body, correctly signed',
+    rejects(400, () => {
+      const body = Buffer.from('{"unterminated": ');
+      return { headers: validRequest(type).sign(body), body };
+    }),
+  );
 
-  it('413: a 2 MiB body', rejects(413, () => {
-    const body = Buffer.alloc(2 * 1024 * 1024, 'a');
-    return { headers: validRequest(type).sign(body), body };
-  }));
+  it(
+    '413: a 2 MiB body',
+    rejects(413, () => {
+      const body = Buffer.alloc(2 * 1024 * 1024, 'a');
+      return { headers: validRequest(type).sign(body), body };
+    }),
+  );
 
-  it('415: a content type the provider never sends', rejects(415, () => {
-    const valid = validRequest(type);
-    return { headers: { ...valid.headers, 'content-type': 'text/plain' }, body: valid.body };
-  }));
+  it(
+    '415: a content type the provider never sends',
+    rejects(415, () => {
+      const valid = validRequest(type);
+      return { headers: { ...valid.headers, 'content-type': 'text/plain' }, body: valid.body };
+    }),
+  );
 
   it('still accepts a valid delivery after all of that', async () => {
     const { headers, body } = validRequest(type);

@@ -57,7 +57,11 @@ describe('a consumer survives its errors', () => {
       const good = [1, 2, 3].map((n) => makeJob('webhook', { url: `${sink.url}/ok/${n}` }));
       for (const job of good) await publishJob(bus, job);
       await eventually(() => sink.delivered().length === 3, 20_000, 'the good jobs delivered');
-      const letter = await eventually(async () => (await bus.deadLetters()).find((l) => l.id === 'poison:rule:0'), 20_000, 'the poison job dead-lettered');
+      const letter = await eventually(
+        async () => (await bus.deadLetters()).find((l) => l.id === 'poison:rule:0'),
+        20_000,
+        'the poison job dead-lettered',
+      );
       expect(letter?.reason).toMatch(/^handling failed 5 times: /);
     } finally {
       await worker.stop(1_000);
@@ -69,7 +73,8 @@ describe('a consumer survives its errors', () => {
 describe('/readyz', () => {
   it('shows the status only: no rule file paths or template excerpts for anonymous callers', async () => {
     const { bus } = await openBus();
-    const problem = 'rules: 1 error, running the last good rules; /srv/hookhub/rules/secret-team.yaml:4:31: notify: unknown channel "{{data.x}}"';
+    const problem =
+      'rules: 1 error, running the last good rules; /srv/hookhub/rules/secret-team.yaml:4:31: notify: unknown channel "{{data.x}}"';
     const ingress = new IngressServer({ connectors: new Map(), bus, bodyLimit: 1024, logger: silentLogger, degraded: () => problem });
     const url = `http://127.0.0.1:${await ingress.listen(0)}`;
     try {
@@ -86,7 +91,9 @@ describe('/readyz', () => {
 
   it('answers 503 naming a stalled consumer and its reason', async () => {
     const { bus } = await openBus();
-    const stalls = [{ consumer: 'router', reason: 'the data file is locked by another process (storage busy)', idleSeconds: 31, pending: 12 }];
+    const stalls = [
+      { consumer: 'router', reason: 'the data file is locked by another process (storage busy)', idleSeconds: 31, pending: 12 },
+    ];
     const ingress = new IngressServer({ connectors: new Map(), bus, bodyLimit: 1024, logger: silentLogger, stalls: () => stalls });
     const url = `http://127.0.0.1:${await ingress.listen(0)}`;
     try {

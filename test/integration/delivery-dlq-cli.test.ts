@@ -25,7 +25,14 @@ async function seed(letters: { id: string; time: string }[]): Promise<void> {
   const bus = await createEmbeddedBus({ path });
   for (const { id, time } of letters) {
     const job = makeJob('webhook', { url: 'https://example.com' }, id);
-    await bus.deadLetter({ id, subject: 'webhook', payload: job, reason: 'permanent failure: HTTP 400', time, attempts: [{ attempt: 1, status: 400 }] });
+    await bus.deadLetter({
+      id,
+      subject: 'webhook',
+      payload: job,
+      reason: 'permanent failure: HTTP 400',
+      time,
+      attempts: [{ attempt: 1, status: 400 }],
+    });
   }
   await bus.close();
 }
@@ -54,7 +61,7 @@ describe('hookhub dlq', () => {
 
   it('filters with --since as a duration or a date', async () => {
     expect((JSON.parse(await run('list', '--json', '--since', '2h')) as DeadLetter[]).map((l) => l.id)).toEqual(['new:r:0']);
-    expect((JSON.parse(await run('list', '--json', '--since', '2030-01-01T00:00:00Z')) as DeadLetter[])).toHaveLength(2);
+    expect(JSON.parse(await run('list', '--json', '--since', '2030-01-01T00:00:00Z')) as DeadLetter[]).toHaveLength(2);
   });
 
   it('retries one by id, and the rest with --all --since', async () => {

@@ -109,7 +109,13 @@ export async function startSink(): Promise<Sink> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+      const request = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        at: Date.now(),
+      };
       sink.requests.push(request);
       const reply = sink.reply(request, sink.requests.length);
       if (reply === 'hang') return void hanging.add(res);
@@ -141,7 +147,16 @@ export async function startSink(): Promise<Sink> {
 let jobCounter = 0;
 
 export function makeJob(action: string, params: Record<string, unknown>, id = `evt-${++jobCounter}-${Date.now()}:rule:0`): Job {
-  return { id, eventId: id.split(':')[0] ?? id, eventType: 'github.pull_request.opened', rule: 'rule', index: 0, action, params, createdAt: new Date().toISOString() };
+  return {
+    id,
+    eventId: id.split(':')[0] ?? id,
+    eventType: 'github.pull_request.opened',
+    rule: 'rule',
+    index: 0,
+    action,
+    params,
+    createdAt: new Date().toISOString(),
+  };
 }
 
 export async function publishJob(bus: EventBus, job: Job): Promise<void> {

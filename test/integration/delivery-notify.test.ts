@@ -5,7 +5,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/actions/runtime/delivery-worker.ts';
 import { ChannelsSchema } from '../../src/actions/notify/channel-schema.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { attempts, delay, embeddedBackend, eventually, makeJob, publishJob, startSink, startWorker, type BusHandle, type Sink } from './delivery-harness.ts';
+import {
+  attempts,
+  delay,
+  embeddedBackend,
+  eventually,
+  makeJob,
+  publishJob,
+  startSink,
+  startWorker,
+  type BusHandle,
+  type Sink,
+} from './delivery-harness.ts';
 import { arrayContaining, objectContaining } from '../helpers/matchers.ts';
 
 let handle: BusHandle;
@@ -22,7 +33,11 @@ afterEach(async () => {
   await handle.cleanup();
 });
 
-const message = { title: 'PR #42 opened: Fix <b>', text: 'alice opened *acme/api#42* & asks for review', url: 'https://github.com/acme/api/pull/42' };
+const message = {
+  title: 'PR #42 opened: Fix <b>',
+  text: 'alice opened *acme/api#42* & asks for review',
+  url: 'https://github.com/acme/api/pull/42',
+};
 
 describe('notify to chat channels', () => {
   it.each(['slack', 'discord', 'teams', 'mattermost', 'webhook'] as const)('%s receives its platform payload', async (type) => {
@@ -47,7 +62,9 @@ describe('notify to chat channels', () => {
   });
 
   it('signs a webhook channel with Standard Webhooks when its secret is whsec_', async () => {
-    const channels = ChannelsSchema.parse({ hooks: { type: 'webhook', url: sink.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers: { 'x-team': 'eng' } } });
+    const channels = ChannelsSchema.parse({
+      hooks: { type: 'webhook', url: sink.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers: { 'x-team': 'eng' } },
+    });
     workers.push(startWorker(handle.bus, { channels }));
     const job = makeJob('notify', { channel: 'hooks', text: 'hi' });
     await publishJob(handle.bus, job);
@@ -88,9 +105,21 @@ describe('notify by email', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     try {
       const port = (smtp.server.address() as AddressInfo).port;
-      const channels = ChannelsSchema.parse({ ops: { type: 'email', smtp: { host: '127.0.0.1', port, secure: false }, from: 'hookhub@example.com', to: ['ops@example.com', 'dev@example.com'] } });
+      const channels = ChannelsSchema.parse({
+        ops: {
+          type: 'email',
+          smtp: { host: '127.0.0.1', port, secure: false },
+          from: 'hookhub@example.com',
+          to: ['ops@example.com', 'dev@example.com'],
+        },
+      });
       workers.push(startWorker(handle.bus, { channels }));
-      const job = makeJob('notify', { channel: 'ops', title: 'Deploy failed: api', text: 'The deploy of api@1.2.3 failed.\nSee the logs.', url: 'https://ci.example/run/7' });
+      const job = makeJob('notify', {
+        channel: 'ops',
+        title: 'Deploy failed: api',
+        text: 'The deploy of api@1.2.3 failed.\nSee the logs.',
+        url: 'https://ci.example/run/7',
+      });
       await publishJob(handle.bus, job);
       await eventually(() => received.length === 1, 'email received');
       const [mail] = received;
@@ -111,7 +140,12 @@ describe('protection in the loop', () => {
   it('the SSRF guard refuses loopback, metadata and localhost targets: dead-lettered, nothing sent', async () => {
     workers.push(startWorker(handle.bus, { options: { network: {} } }));
     const port = new URL(sink.url).port;
-    const targets = [`http://127.0.0.1:${port}/`, 'http://169.254.169.254/latest/meta-data/', `http://[::1]:${port}/`, `http://localhost:${port}/`];
+    const targets = [
+      `http://127.0.0.1:${port}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://[::1]:${port}/`,
+      `http://localhost:${port}/`,
+    ];
     for (const url of targets) await publishJob(handle.bus, makeJob('webhook', { url }));
     await eventually(async () => (await handle.bus.deadLetters()).length === targets.length, 'all refused');
     for (const letter of await handle.bus.deadLetters()) expect(letter.reason).toMatch(/permanent failure: refused/);
@@ -131,7 +165,10 @@ describe('protection in the loop', () => {
     for (const job of jobs) await publishJob(handle.bus, job);
     await eventually(() => sink.requests.length === 2, 'two failed attempts');
     // With a closed circuit both jobs would be retried within ~50 ms; an open one defers them for the cooldown.
-    await eventually(async () => (await metrics.registry.getSingleMetricAsString('hookhub_deliveries_total')).includes('outcome="deferred"'), 'a deferred job');
+    await eventually(
+      async () => (await metrics.registry.getSingleMetricAsString('hookhub_deliveries_total')).includes('outcome="deferred"'),
+      'a deferred job',
+    );
     await delay(400);
     expect(sink.requests).toHaveLength(2);
     const used = await Promise.all(jobs.map(async (job) => (await attempts(handle.bus, job.id)).length));

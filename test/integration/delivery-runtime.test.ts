@@ -53,7 +53,11 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     expect(JSON.parse(r3?.body ?? '')).toEqual({ hello: 'world' });
     await eventually(async () => (await attempts(handle.bus, job.id)).length === 3, 'three attempt records');
     const records = await attempts(handle.bus, job.id);
-    expect(records.map((r) => [r.attempt, r.outcome, r.status])).toEqual([[1, 'retry', 503], [2, 'retry', 503], [3, 'success', 200]]);
+    expect(records.map((r) => [r.attempt, r.outcome, r.status])).toEqual([
+      [1, 'retry', 503],
+      [2, 'retry', 503],
+      [3, 'success', 200],
+    ]);
     expect(records[0]).toMatchObject({ response: 'down', error: 'HTTP 503' });
     expect(typeof records[2]?.latencyMs).toBe('number');
   });
@@ -153,7 +157,8 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
   it('a burst to one destination respects its concurrency and rate limit, and all of it arrives', async () => {
     sink.reply = () => ({ status: 200, delayMs: 30 });
     worker({ options: { concurrency: 16, destinationConcurrency: 3 } });
-    for (let i = 0; i < 30; i++) await publishJob(handle.bus, makeJob('webhook', { url: `${sink.url}/burst/${i}`, rateLimit: { rate: 100, per: '1s', burst: 10 } }));
+    for (let i = 0; i < 30; i++)
+      await publishJob(handle.bus, makeJob('webhook', { url: `${sink.url}/burst/${i}`, rateLimit: { rate: 100, per: '1s', burst: 10 } }));
     await eventually(() => sink.delivered().length === 30, 'the whole burst', 20_000);
     expect(sink.maxConcurrent).toBeLessThanOrEqual(3);
     expect(sink.requests).toHaveLength(30);
@@ -188,6 +193,9 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     await eventually(() => sink.delivered().length === 1, 'delivery after restart');
     await delay(300);
     expect(sink.requests).toHaveLength(2);
-    expect((await attempts(bus, job.id)).map((r) => [r.attempt, r.outcome])).toEqual([[1, 'retry'], [2, 'success']]);
+    expect((await attempts(bus, job.id)).map((r) => [r.attempt, r.outcome])).toEqual([
+      [1, 'retry'],
+      [2, 'success'],
+    ]);
   });
 });

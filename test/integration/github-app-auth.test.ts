@@ -7,8 +7,16 @@ import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { silentLogger } from '../helpers/hub-fixtures.ts';
 import { stringContaining } from '../helpers/matchers.ts';
 
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const other = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 let time = Date.parse('2026-03-01T09:00:00Z');
 const now = () => new Date(time);
 const minutes = (n: number) => (time += n * 60_000);
@@ -22,7 +30,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const appClient = (privateKey: string, refreshed: Date[] = []) =>
-  createGithubClient({ apiUrl: fake.url, auth: { app: { appId: '31337', privateKey, installationId: 42 } }, now, logger: silentLogger, retries: 0, onTokenRefresh: (d) => refreshed.push(d) });
+  createGithubClient({
+    apiUrl: fake.url,
+    auth: { app: { appId: '31337', privateKey, installationId: 42 } },
+    now,
+    logger: silentLogger,
+    retries: 0,
+    onTokenRefresh: (d) => refreshed.push(d),
+  });
 
 describe('GitHub App installation tokens', () => {
   it('mints a token with a signed JWT, reuses it, and mints a new one 5 minutes before it expires', async () => {
@@ -43,8 +58,11 @@ describe('GitHub App installation tokens', () => {
     expect(fake.requests.filter((r) => r.status === 401)).toEqual([]);
   });
 
-  it('fails with GitHub\'s message when the JWT is signed with the wrong key', async () => {
-    await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({ status: 401, message: stringContaining('JSON web token') });
+  it("fails with GitHub's message when the JWT is signed with the wrong key", async () => {
+    await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({
+      status: 401,
+      message: stringContaining('JSON web token'),
+    });
   });
 
   it('accepts a private key with escaped newlines, as environment variables carry it', async () => {

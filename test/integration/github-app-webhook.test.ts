@@ -9,7 +9,11 @@ import { freePort, githubHubConfig, startIngress } from '../helpers/fake-github-
 import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
 import { stringMatching } from '../helpers/matchers.ts';
 
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 let fake: FakeGithub;
 let bus: EventBus;
 let ingress: IngressServer | undefined;
@@ -24,7 +28,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-describe('the GitHub App\'s own webhook (appWebhook: true)', () => {
+describe("the GitHub App's own webhook (appWebhook: true)", () => {
   it('is pointed at the hub with the connector secret, and its missed deliveries are recovered, with the App JWT only', async () => {
     const owner = fake.setAppHook('https://old-receiver.example.com/api/github/webhooks', 'old');
     const config = githubHubConfig({
@@ -40,11 +44,18 @@ describe('the GitHub App\'s own webhook (appWebhook: true)', () => {
       await sync.ready;
       const hook = owner.hooks[0];
       if (!hook) throw new Error('no app hook');
-      expect(hook.config).toMatchObject({ url: stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${config.server.port}/hooks/github\\?hookhub_fp=`)), secret: 's3cret', content_type: 'json' });
+      expect(hook.config).toMatchObject({
+        url: stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${config.server.port}/hooks/github\\?hookhub_fp=`)),
+        secret: 's3cret',
+        content_type: 'json',
+      });
       expect(await registry.metrics()).toMatch(/hookhub_github_hook_changes_total\{connector="github",action="updated"\} 1/);
 
       await ingress.close();
-      const missed = await fake.store.deliver(owner, hook, { event: 'installation', payload: { action: 'created', installation: { id: 42 } } });
+      const missed = await fake.store.deliver(owner, hook, {
+        event: 'installation',
+        payload: { action: 'created', installation: { id: 42 } },
+      });
       expect(missed.status_code).toBe(0);
       ingress = await startIngress(config, bus);
       await sync.runOnce();

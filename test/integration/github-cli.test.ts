@@ -20,7 +20,9 @@ const env = { vars: { GH_SECRET: 'old-secret', GH_NEW: 'new-secret', GH_TOKEN: '
 const file = () => join(dir, 'hookhub.yaml');
 
 function writeConfig(secret: string): void {
-  writeFileSync(file(), `server: { port: ${port}, host: 127.0.0.1, publicUrl: "http://127.0.0.1:${port}" }
+  writeFileSync(
+    file(),
+    `server: { port: ${port}, host: 127.0.0.1, publicUrl: "http://127.0.0.1:${port}" }
 bus: { type: embedded, path: ./data/hookhub.db }
 connectors:
   github:
@@ -30,7 +32,8 @@ connectors:
     apiUrl: "${fake.url}"
     repos: [acme/api, acme/web]
     events: [push]
-`);
+`,
+  );
 }
 
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -101,7 +104,10 @@ describe('hookhub github', () => {
     const hook = owner.hooks[0];
     if (!hook) throw new Error('no hook');
     await ingress?.close();
-    const missed = await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/main', repository: { full_name: 'acme/web' } } });
+    const missed = await fake.store.deliver(owner, hook, {
+      event: 'push',
+      payload: { ref: 'refs/heads/main', repository: { full_name: 'acme/web' } },
+    });
     await restartHub();
     expect((await run('reconcile', '--dry-run')).out).toContain(`would redeliver: ${missed.guid} push`);
     expect((await run('reconcile', '--since', '24h')).out).toContain(`redelivery requested: ${missed.guid} push`);

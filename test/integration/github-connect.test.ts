@@ -13,7 +13,11 @@ const targets = ['acme/api', 'acme/web', 'acme-labs'].map(parseHookTarget);
 const writes = () => fake.requests.filter((r) => r.method !== 'GET');
 
 async function desiredFor(secret: string, events = '[push, pull_request]'): Promise<DesiredHook> {
-  const config = githubHubConfig({ apiUrl: fake.url, hubPort: 8099, github: `secret: ${secret}\ntoken: ghp_test\nrepos: [acme/api, acme/web]\norgs: [acme-labs]\nevents: ${events}` });
+  const config = githubHubConfig({
+    apiUrl: fake.url,
+    hubPort: 8099,
+    github: `secret: ${secret}\ntoken: ghp_test\nrepos: [acme/api, acme/web]\norgs: [acme-labs]\nevents: ${events}`,
+  });
   const settings = githubConnector(config, 'github');
   return desiredHook(settings, requireApi(settings).hookUrl);
 }
@@ -38,7 +42,11 @@ describe('connecting repos and orgs', () => {
     for (const name of ['acme/api', 'acme/web', 'acme-labs']) {
       const hooks = fake.hooks(name);
       expect(hooks).toHaveLength(1);
-      expect(hooks[0]).toMatchObject({ active: true, events: ['push', 'pull_request'], config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' } });
+      expect(hooks[0]).toMatchObject({
+        active: true,
+        events: ['push', 'pull_request'],
+        config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' },
+      });
     }
     expect(desired.markedUrl).toMatch(/^http:\/\/127\.0\.0\.1:8099\/hooks\/github\?hookhub_fp=[\w-]{12}$/);
 
@@ -55,8 +63,18 @@ describe('connecting repos and orgs', () => {
     const created = await connectHook(client, api, desired);
     const rotated = await desiredFor('n3w-secret', '[push]');
     const result = await connectHook(client, api, rotated);
-    expect(result).toMatchObject({ action: 'updated', hookId: created.hookId, changes: ['secret changed', 'events pull_request,push -> push'] });
-    expect(fake.hooks('acme/api')).toEqual([objectContaining({ id: created.hookId, events: ['push'], config: objectContaining({ secret: 'n3w-secret', url: rotated.markedUrl }) })]);
+    expect(result).toMatchObject({
+      action: 'updated',
+      hookId: created.hookId,
+      changes: ['secret changed', 'events pull_request,push -> push'],
+    });
+    expect(fake.hooks('acme/api')).toEqual([
+      objectContaining({
+        id: created.hookId,
+        events: ['push'],
+        config: objectContaining({ secret: 'n3w-secret', url: rotated.markedUrl }),
+      }),
+    ]);
     expect((await connectHook(client, api, rotated)).action).toBe('unchanged');
   });
 
@@ -64,21 +82,54 @@ describe('connecting repos and orgs', () => {
     const owner = fake.addRepo('acme/api');
     const now = new Date().toISOString();
     const base = { type: 'Repository' as const, name: 'web' as const, active: false, created_at: now, updated_at: now };
-    owner.hooks.push({ ...base, id: 1, events: ['push'], config: { url: desired.url, content_type: 'form', insecure_ssl: '1', secret: 'typo' } });
-    owner.hooks.push({ ...base, id: 2, active: true, events: ['*'], config: { url: 'https://ci.example.com/github', content_type: 'json', insecure_ssl: '0', secret: 'ci' } });
+    owner.hooks.push({
+      ...base,
+      id: 1,
+      events: ['push'],
+      config: { url: desired.url, content_type: 'form', insecure_ssl: '1', secret: 'typo' },
+    });
+    owner.hooks.push({
+      ...base,
+      id: 2,
+      active: true,
+      events: ['*'],
+      config: { url: 'https://ci.example.com/github', content_type: 'json', insecure_ssl: '0', secret: 'ci' },
+    });
     const result = await connectHook(fakeClient(fake.url), parseHookTarget('acme/api'), desired);
     expect(result).toMatchObject({ action: 'updated', hookId: 1 });
-    expect(result.changes).toEqual(['secret set (hook was not set up by hookhub)', 'events push -> pull_request,push', 'reactivated', 'content type form -> json', 'TLS verification turned back on']);
-    expect(owner.hooks.find((h) => h.id === 2)).toMatchObject({ events: ['*'], config: { url: 'https://ci.example.com/github', secret: 'ci' } });
+    expect(result.changes).toEqual([
+      'secret set (hook was not set up by hookhub)',
+      'events push -> pull_request,push',
+      'reactivated',
+      'content type form -> json',
+      'TLS verification turned back on',
+    ]);
+    expect(owner.hooks.find((h) => h.id === 2)).toMatchObject({
+      events: ['*'],
+      config: { url: 'https://ci.example.com/github', secret: 'ci' },
+    });
     expect(owner.hooks.find((h) => h.id === 1)?.config).toMatchObject({ secret: 's3cret', content_type: 'json', insecure_ssl: '0' });
   });
 
   it('converges when another process creates the hook between list and create (422 Hook already exists)', async () => {
     const owner = fake.addRepo('acme/api');
     const racing: typeof fetch = async (input, init) => {
-      if (init?.method === 'POST' && (input instanceof Request ? input.url : input.toString()).endsWith('/repos/acme/api/hooks') && owner.hooks.length === 0) {
+      if (
+        init?.method === 'POST' &&
+        (input instanceof Request ? input.url : input.toString()).endsWith('/repos/acme/api/hooks') &&
+        owner.hooks.length === 0
+      ) {
         const time = new Date().toISOString();
-        owner.hooks.push({ type: 'Repository', id: 77, name: 'web', active: true, events: ['push', 'pull_request'], config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' }, created_at: time, updated_at: time });
+        owner.hooks.push({
+          type: 'Repository',
+          id: 77,
+          name: 'web',
+          active: true,
+          events: ['push', 'pull_request'],
+          config: { url: desired.markedUrl, content_type: 'json', insecure_ssl: '0', secret: 's3cret' },
+          created_at: time,
+          updated_at: time,
+        });
       }
       return fetch(input, init);
     };
@@ -93,7 +144,16 @@ describe('connecting repos and orgs', () => {
     const owner = fake.addRepo('acme/web');
     await connectHook(client, parseHookTarget('acme/web'), desired);
     const time = new Date().toISOString();
-    owner.hooks.push({ type: 'Repository', id: 5, name: 'web', active: true, events: ['*'], config: { url: 'https://ci.example.com/x', content_type: 'json', insecure_ssl: '0' }, created_at: time, updated_at: time });
+    owner.hooks.push({
+      type: 'Repository',
+      id: 5,
+      name: 'web',
+      active: true,
+      events: ['*'],
+      config: { url: 'https://ci.example.com/x', content_type: 'json', insecure_ssl: '0' },
+      created_at: time,
+      updated_at: time,
+    });
     expect((await disconnectHook(client, parseHookTarget('acme/web'), desired.url)).removed).toHaveLength(1);
     expect((await disconnectHook(client, parseHookTarget('acme/web'), desired.url)).removed).toEqual([]);
     expect(owner.hooks.map((h) => h.id)).toEqual([5]);
@@ -102,7 +162,9 @@ describe('connecting repos and orgs', () => {
   it('reports 404 for a missing repo and 401 for a bad token, without retrying', async () => {
     await expect(connectHook(fakeClient(fake.url), parseHookTarget('acme/nope'), desired)).rejects.toMatchObject({ status: 404 });
     const before = fake.requests.length;
-    await expect(connectHook(fakeClient(fake.url, 'ghp_wrong', { retries: 3 }), parseHookTarget('acme/api'), desired)).rejects.toMatchObject({ status: 401 });
+    await expect(
+      connectHook(fakeClient(fake.url, 'ghp_wrong', { retries: 3 }), parseHookTarget('acme/api'), desired),
+    ).rejects.toMatchObject({ status: 401 });
     expect(fake.requests.length - before).toBe(1);
   });
 

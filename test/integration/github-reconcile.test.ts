@@ -36,7 +36,11 @@ beforeAll(async () => {
   fake = await startFakeGithub({ tokens: ['ghp_test'] });
   fake.addRepo('acme/api');
   bus = await openTempEmbeddedBus();
-  config = githubHubConfig({ apiUrl: fake.url, hubPort: await freePort(), github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\nevents: [push]\nreconcile: { every: 1h, lookback: 1d }' });
+  config = githubHubConfig({
+    apiUrl: fake.url,
+    hubPort: await freePort(),
+    github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\nevents: [push]\nreconcile: { every: 1h, lookback: 1d }',
+  });
 });
 afterAll(async () => {
   await ingress?.close();
@@ -52,13 +56,39 @@ describe('recovering deliveries GitHub never retried', () => {
     expect(delivered.status_code).toBe(202);
     await ingress.close();
     // The hub is down: GitHub records the failures and never retries them.
-    const missed = [await fake.store.deliver(owner, hook, { event: 'push', payload: push(2) }), await fake.store.deliver(owner, hook, { event: 'push', payload: push(3) })];
+    const missed = [
+      await fake.store.deliver(owner, hook, { event: 'push', payload: push(2) }),
+      await fake.store.deliver(owner, hook, { event: 'push', payload: push(3) }),
+    ];
     expect(missed.map((d) => d.status_code)).toEqual([0, 0]);
     // GitHub timed this one out (10 s), but the hub had stored it: no redelivery needed.
-    const slow = fake.store.record(owner, hook.id, { guid: randomUUID(), event: 'push', payload: push(4), redelivery: false, status: 'timed out', status_code: 0, duration: 10, action: null });
-    await bus.publish('events', { id: slow.guid, subject: 'github.push', payload: createHubEvent({ id: slow.guid, connector: 'github', type: 'github.push', data: push(4) }, new Date()) });
+    const slow = fake.store.record(owner, hook.id, {
+      guid: randomUUID(),
+      event: 'push',
+      payload: push(4),
+      redelivery: false,
+      status: 'timed out',
+      status_code: 0,
+      duration: 10,
+      action: null,
+    });
+    await bus.publish('events', {
+      id: slow.guid,
+      subject: 'github.push',
+      payload: createHubEvent({ id: slow.guid, connector: 'github', type: 'github.push', data: push(4) }, new Date()),
+    });
     // Older than the lookback: out of scope.
-    fake.store.record(owner, hook.id, { guid: randomUUID(), event: 'push', payload: push(5), redelivery: false, status: 'failed', status_code: 0, duration: 1, action: null, delivered_at: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+    fake.store.record(owner, hook.id, {
+      guid: randomUUID(),
+      event: 'push',
+      payload: push(5),
+      redelivery: false,
+      status: 'failed',
+      status_code: 0,
+      duration: 1,
+      action: null,
+      delivered_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    });
     ingress = await startIngress(config, bus);
 
     const options = { since: new Date(Date.now() - 86_400_000), maxRedeliveries: 3, isKnown };
@@ -80,11 +110,44 @@ describe('recovering deliveries GitHub never retried', () => {
   it('follows the Link cursor through pages and gives up on a delivery refused after 3 redeliveries', async () => {
     const { owner, hook } = await hubHook();
     const stuck = randomUUID();
-    for (let i = 0; i < 4; i++) fake.store.record(owner, hook.id, { guid: stuck, event: 'push', payload: push(9), redelivery: i > 0, status: 'Invalid HTTP Response: 413', status_code: 413, duration: 0, action: null });
-    const lost = fake.store.record(owner, hook.id, { guid: randomUUID(), event: 'push', payload: push(10), redelivery: false, status: 'failed to connect to host', status_code: 0, duration: 0, action: null });
-    for (let i = 0; i < 230; i++) fake.store.record(owner, hook.id, { guid: randomUUID(), event: 'push', payload: push(i), redelivery: false, status: 'OK', status_code: 202, duration: 0, action: null });
+    for (let i = 0; i < 4; i++)
+      fake.store.record(owner, hook.id, {
+        guid: stuck,
+        event: 'push',
+        payload: push(9),
+        redelivery: i > 0,
+        status: 'Invalid HTTP Response: 413',
+        status_code: 413,
+        duration: 0,
+        action: null,
+      });
+    const lost = fake.store.record(owner, hook.id, {
+      guid: randomUUID(),
+      event: 'push',
+      payload: push(10),
+      redelivery: false,
+      status: 'failed to connect to host',
+      status_code: 0,
+      duration: 0,
+      action: null,
+    });
+    for (let i = 0; i < 230; i++)
+      fake.store.record(owner, hook.id, {
+        guid: randomUUID(),
+        event: 'push',
+        payload: push(i),
+        redelivery: false,
+        status: 'OK',
+        status_code: 202,
+        duration: 0,
+        action: null,
+      });
     const pagesBefore = fake.requests.filter((r) => r.path.endsWith('/deliveries')).length;
-    const result = await reconcileHook(fakeClient(fake.url), api, hook.id, { since: new Date(Date.now() - 3600_000), maxRedeliveries: 3, isKnown });
+    const result = await reconcileHook(fakeClient(fake.url), api, hook.id, {
+      since: new Date(Date.now() - 3600_000),
+      maxRedeliveries: 3,
+      isKnown,
+    });
     expect(fake.requests.filter((r) => r.path.endsWith('/deliveries')).length - pagesBefore).toBeGreaterThanOrEqual(3);
     expect(result.redelivered.map((d) => d.guid)).toEqual([lost.guid]);
     expect(result.gaveUp.map((d) => d.guid)).toEqual([stuck]);

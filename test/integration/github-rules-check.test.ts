@@ -62,7 +62,11 @@ function startFakeGithubApi() {
         const tree = trees.get(url.searchParams.get('ref') ?? '');
         const path = decodeURIComponent(contents[1] ?? '');
         if (!tree) return reply(404, { message: 'Not Found' });
-        if (path === 'rules') return reply(200, Object.entries(tree).map(([name, text]) => ({ type: 'file', name, path: `rules/${name}`, size: text.length })));
+        if (path === 'rules')
+          return reply(
+            200,
+            Object.entries(tree).map(([name, text]) => ({ type: 'file', name, path: `rules/${name}`, size: text.length })),
+          );
         const text = tree[path.replace('rules/', '')];
         return text === undefined ? reply(404, { message: 'Not Found' }) : reply(200, text);
       }
@@ -86,7 +90,9 @@ function startFakeGithubApi() {
     });
   });
   return new Promise<{ url: string; trees: typeof trees; runs: CheckRun[]; writes: string[]; close: () => void }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, trees, runs, writes, close: () => server.close() })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, trees, runs, writes, close: () => server.close() }),
+    ),
   );
 }
 
@@ -103,8 +109,16 @@ let github: Awaited<ReturnType<typeof startFakeGithubApi>>;
 
 async function send(event: string, payload: Record<string, unknown>, id: string): Promise<void> {
   const raw = Buffer.from(JSON.stringify(payload));
-  const headers = githubConnector.sign(raw, { name: 'github', config: config.connectors.github as never, now: () => new Date() }, { id, event });
-  const res = await fetch(`http://127.0.0.1:${hub.port}/hooks/github`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: raw });
+  const headers = githubConnector.sign(
+    raw,
+    { name: 'github', config: config.connectors.github as never, now: () => new Date() },
+    { id, event },
+  );
+  const res = await fetch(`http://127.0.0.1:${hub.port}/hooks/github`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: raw,
+  });
   expect(res.status).toBe(202);
 }
 
@@ -113,7 +127,15 @@ const pullRequest = (action: string, number: number, head: string, labels: strin
   number,
   repository: { full_name: number >= 7 ? REPO : 'acme/api', html_url: `https://github.com/${REPO}` },
   sender: { login: 'octocat' },
-  pull_request: { number, title: `PR ${number}`, draft: false, labels: labels.map((name) => ({ name })), user: { login: 'octocat' }, head: { sha: head }, base: { sha: 'b0b0b0b0' } },
+  pull_request: {
+    number,
+    title: `PR ${number}`,
+    draft: false,
+    labels: labels.map((name) => ({ name })),
+    user: { login: 'octocat' },
+    head: { sha: head },
+    base: { sha: 'b0b0b0b0' },
+  },
 });
 
 beforeAll(async () => {
@@ -151,7 +173,9 @@ describe('GitHub check run for rule changes', () => {
     expect(run.conclusion).toBe('neutral');
     expect(run.output.title).toMatch(/^1 rule\(s\) changed on \d+ stored events: 0 new match\(es\), 1 lost match\(es\)/);
     expect(run.output.summary).toContain('### `prs` — +0 / -1 / ~0');
-    expect(run.output.summary).toContain('| - | `hist-1` | github.pull_request.opened | acme/api#1 | now: when data.pull_request.labels.name');
+    expect(run.output.summary).toContain(
+      '| - | `hist-1` | github.pull_request.opened | acme/api#1 | now: when data.pull_request.labels.name',
+    );
     // A redelivery (a new delivery id, the same head commit) updates the check instead of adding one.
     await send('pull_request', pullRequest('reopened', 7, 'c0ffee01'), 'pr-7-reopened');
     await eventually(() => github.writes.includes(`PATCH ${run.id}`), 15_000, 'the check run updated');

@@ -21,11 +21,15 @@ afterAll(async () => {
   await fake.close();
 });
 
-describe('the hub\'s GitHub sync', () => {
+describe("the hub's GitHub sync", () => {
   it('connects on start, then on every pass puts back a deleted hook and recovers what failed meanwhile', async () => {
     fake.addRepo('acme/api');
     const org = fake.addOrg('acme-labs');
-    const config = githubHubConfig({ apiUrl: fake.url, hubPort: await freePort(), github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\norgs: [acme-labs]\nreconcile: { every: 300ms }' });
+    const config = githubHubConfig({
+      apiUrl: fake.url,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\norgs: [acme-labs]\nreconcile: { every: 300ms }',
+    });
     ingress = await startIngress(config, bus);
     const sync = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0 } });
     try {
@@ -39,7 +43,11 @@ describe('the hub\'s GitHub sync', () => {
       expect(missed.status_code).toBe(0);
       ingress = await startIngress(config, bus);
       fake.addRepo('acme/api').hooks = [];
-      await eventually(async () => fake.hooks('acme/api').length === 1 && (await bus.get('events', missed.guid)) !== undefined, 10_000, 'a later pass');
+      await eventually(
+        async () => fake.hooks('acme/api').length === 1 && (await bus.get('events', missed.guid)) !== undefined,
+        10_000,
+        'a later pass',
+      );
     } finally {
       await sync.stop();
     }
@@ -49,7 +57,11 @@ describe('the hub\'s GitHub sync', () => {
   });
 
   it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
-    const config = parseConfig('/tmp/hookhub.yaml', 'connectors:\n  gh:\n    type: github\n    secret: s\n    token: t\n    repos: [acme/api]\n', { vars: {} });
+    const config = parseConfig(
+      '/tmp/hookhub.yaml',
+      'connectors:\n  gh:\n    type: github\n    secret: s\n    token: t\n    repos: [acme/api]\n',
+      { vars: {} },
+    );
     const problem = /connectors\.gh: the hub's public URL is needed: set server\.publicUrl or connectors\.gh\.publicUrl/;
     expect(() => checkGithubSync(config)).toThrow(problem);
     expect(() => startGithubSync({ config, bus, logger: silentLogger })).toThrow(problem);

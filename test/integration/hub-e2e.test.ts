@@ -35,7 +35,9 @@ function startSink(received: Received[]): Promise<{ server: Server; url: string 
       res.end('ok');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack` })),
+  );
 }
 
 function hubConfig(busYaml: string, sinkUrl: string) {
@@ -57,14 +59,20 @@ rules: ./rules
 
 async function sendPullRequest(port: number, draft: boolean): Promise<string> {
   const id = randomUUID();
-  const body = Buffer.from(JSON.stringify({
-    action: 'opened',
-    number: 42,
-    pull_request: { number: 42, title: 'Add retries', draft, html_url: 'https://github.com/acme/api/pull/42', user: { login: 'ana' } },
-    repository: { full_name: 'acme/api', html_url: 'https://github.com/acme/api' },
-    sender: { login: 'ana' },
-  }));
-  const headers = githubConnector.sign(body, { name: 'github', config: { type: 'github', secret: ['e2e-secret'] }, now: () => new Date() }, { id, event: 'pull_request' });
+  const body = Buffer.from(
+    JSON.stringify({
+      action: 'opened',
+      number: 42,
+      pull_request: { number: 42, title: 'Add retries', draft, html_url: 'https://github.com/acme/api/pull/42', user: { login: 'ana' } },
+      repository: { full_name: 'acme/api', html_url: 'https://github.com/acme/api' },
+      sender: { login: 'ana' },
+    }),
+  );
+  const headers = githubConnector.sign(
+    body,
+    { name: 'github', config: { type: 'github', secret: ['e2e-secret'] }, now: () => new Date() },
+    { id, event: 'pull_request' },
+  );
   const res = await fetch(`http://127.0.0.1:${port}/hooks/github`, { method: 'POST', headers, body: new Uint8Array(body) });
   expect(res.status).toBe(202);
   return id;

@@ -45,10 +45,14 @@ describe('ingress on NATS while NATS goes away and comes back', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
 
     await nats.restart();
-    const after = await eventually(async () => {
-      const attempt = await deliver();
-      return attempt.status === 202 ? attempt : undefined;
-    }, 20_000, 'a 202 after NATS came back');
+    const after = await eventually(
+      async () => {
+        const attempt = await deliver();
+        return attempt.status === 202 ? attempt : undefined;
+      },
+      20_000,
+      'a 202 after NATS came back',
+    );
     expect(await bus.get('events', after!.id)).toBeDefined();
     expect(await bus.get('events', before.id)).toBeDefined();
     for (const attempt of during) expect(await bus.get('events', attempt.id)).toBeUndefined();

@@ -9,7 +9,13 @@ import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
 const config = { type: 'github' as const, secret: ['current-secret', 'old-secret'] };
 const signer = { type: 'github' as const, secret: ['current-secret'] };
 const oldSigner = { type: 'github' as const, secret: ['old-secret'] };
-const payload = JSON.stringify({ action: 'opened', number: 7, pull_request: { number: 7, title: 'Fix', html_url: 'https://github.com/acme/api/pull/7', user: { login: 'ana' } }, repository: { full_name: 'acme/api' }, sender: { login: 'ana' } });
+const payload = JSON.stringify({
+  action: 'opened',
+  number: 7,
+  pull_request: { number: 7, title: 'Fix', html_url: 'https://github.com/acme/api/pull/7', user: { login: 'ana' } },
+  repository: { full_name: 'acme/api' },
+  sender: { login: 'ana' },
+});
 
 let bus: EventBus;
 let server: IngressServer;
@@ -21,7 +27,7 @@ function signed(body: string | Buffer, id = randomUUID(), event = 'pull_request'
 }
 
 function post(path: string, headers: Record<string, string>, body: Buffer | string) {
-  return fetch(`${base}${path}`, { method: 'POST', headers, body: typeof body === "string" ? body : new Uint8Array(body) });
+  return fetch(`${base}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 beforeAll(async () => {
@@ -43,7 +49,14 @@ describe('POST /hooks/<connector>', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ id, duplicate: false });
     const stored = await bus.get<HubEvent>('events', id);
-    expect(stored?.payload).toMatchObject({ specversion: '1.0', id, type: 'github.pull_request.opened', source: '/connectors/gh', subject: 'acme/api#7', actor: 'ana' });
+    expect(stored?.payload).toMatchObject({
+      specversion: '1.0',
+      id,
+      type: 'github.pull_request.opened',
+      source: '/connectors/gh',
+      subject: 'acme/api#7',
+      actor: 'ana',
+    });
   });
 
   it('recognizes a provider retry by its delivery id and stores it once', async () => {
@@ -61,7 +74,14 @@ describe('POST /hooks/<connector>', () => {
 
   it.each([
     ['a bad signature', (h: Record<string, string>) => ({ ...h, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }), payload],
-    ['a missing signature', (h: Record<string, string>) => { const { 'x-hub-signature-256': _, ...rest } = h; return rest; }, payload],
+    [
+      'a missing signature',
+      (h: Record<string, string>) => {
+        const { 'x-hub-signature-256': _, ...rest } = h;
+        return rest;
+      },
+      payload,
+    ],
     ['a re-serialized body', (h: Record<string, string>) => h, JSON.stringify(JSON.parse(payload), null, 2)],
   ])('answers 401 to %s and stores nothing', async (_label, mutate, sentBody) => {
     const { headers, id } = signed(payload);

@@ -17,8 +17,12 @@ let hub: RunningHub;
 beforeAll(async () => {
   const dir = tempDir('hookhub-log-channel-');
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'dev.yaml'), 'rules:\n  - name: to-dev\n    on: github.push\n    do:\n      - notify: { channel: dev, text: "pushed {{subject}}" }\n');
-  const yaml = 'server: { port: 0, host: 127.0.0.1 }\nbus: { type: embedded, path: ./hookhub.db }\nconnectors:\n  github: { type: github, secret: s3cret-for-tests }\nchannels:\n  dev: { type: log }\nrules: ./rules\n';
+  writeFileSync(
+    join(dir, 'rules', 'dev.yaml'),
+    'rules:\n  - name: to-dev\n    on: github.push\n    do:\n      - notify: { channel: dev, text: "pushed {{subject}}" }\n',
+  );
+  const yaml =
+    'server: { port: 0, host: 127.0.0.1 }\nbus: { type: embedded, path: ./hookhub.db }\nconnectors:\n  github: { type: github, secret: s3cret-for-tests }\nchannels:\n  dev: { type: log }\nrules: ./rules\n';
   hub = await startHub({ config: parseConfig(join(dir, 'hookhub.yaml'), yaml, readEnv({})), logger: silentLogger });
 });
 afterAll(() => hub?.stop());
@@ -26,7 +30,12 @@ afterAll(() => hub?.stop());
 async function show(id: string): Promise<string> {
   let out = '';
   const program = new Command('hookhub').exitOverride();
-  registerEventsCommand(program, { openBus: () => Promise.resolve(keepOpen(hub.bus)), loadRules: () => Promise.resolve(hub.rules.getRuleSet()), registry: actions, write: (text) => void (out += text) });
+  registerEventsCommand(program, {
+    openBus: () => Promise.resolve(keepOpen(hub.bus)),
+    loadRules: () => Promise.resolve(hub.rules.getRuleSet()),
+    registry: actions,
+    write: (text) => void (out += text),
+  });
   await program.parseAsync(['node', 'hookhub', 'events', 'show', id]);
   return out;
 }
@@ -34,10 +43,14 @@ async function show(id: string): Promise<string> {
 it('shows the rule as delivered and the log attempt as logged', async () => {
   const event = createHubEvent({ id: 'push-1', type: 'github.push', connector: 'github', subject: 'acme/api@main', data: {} });
   await hub.bus.publish('events', { id: event.id, subject: event.type, payload: event });
-  const text = await eventually(async () => {
-    const out = await show('push-1');
-    return out.startsWith('github.push  delivered') ? out : undefined;
-  }, 10_000, 'the log channel delivery');
+  const text = await eventually(
+    async () => {
+      const out = await show('push-1');
+      return out.startsWith('github.push  delivered') ? out : undefined;
+    },
+    10_000,
+    'the log channel delivery',
+  );
   expect(text).toContain('rules:\n  to-dev: delivered\n');
   expect(text).toMatch(/#1 \S+ success logged \d+ ms/);
   expect(text).not.toContain('HTTP');

@@ -35,13 +35,16 @@ beforeAll(async () => {
   ]);
   const dir = tempDir('hookhub-remind-');
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'reviews.yaml'), `rules:
+  writeFileSync(
+    join(dir, 'rules', 'reviews.yaml'),
+    `rules:
   - name: review-digest
     schedule: "0 9 * * 1-5"
     timezone: Europe/Berlin
     do:
       - report: { source: github-reviews, repo: acme/api, title: Reviews, channel: ops, olderThan: 4h, filter: "+label:bug" }
-`);
+`,
+  );
   const yaml = `
 server: { port: 0, host: 127.0.0.1 }
 bus: { type: embedded, path: ./hub.db }
@@ -83,17 +86,33 @@ async function fireTwice(rule: string): Promise<boolean[]> {
 
 describe('PR review reminders', () => {
   it('sets a reminder from Slack and posts one digest at the tick, even with two hub processes firing it', async () => {
-    const sent = await sendSlashCommand(hub.port, chat.url, 'remind acme/api weekdays 09:00 Europe/Berlin -author:dependabot[bot] older-than:4h', undefined, NOW);
+    const sent = await sendSlashCommand(
+      hub.port,
+      chat.url,
+      'remind acme/api weekdays 09:00 Europe/Berlin -author:dependabot[bot] older-than:4h',
+      undefined,
+      NOW,
+    );
     expect(sent.status).toBe(200);
     const reply = await waitFor(() => chat.calls.find((c) => c.path === sent.responsePath), 10_000, 'the command reply');
-    expect(reply.body.text).toBe('This channel gets a review reminder: acme/api weekdays 09:00 Europe/Berlin · older-than:4h · -author:dependabot[bot] (by @ana).');
+    expect(reply.body.text).toBe(
+      'This channel gets a review reminder: acme/api weekdays 09:00 Europe/Berlin · older-than:4h · -author:dependabot[bot] (by @ana).',
+    );
     const channel: ChatChannel = { platform: 'slack', connector: 'slack', team: 'T1', id: 'C_ENG', name: 'eng' };
     const id = reminderId(channel, 'acme/api');
-    const rule = await waitFor(() => hub.rules.getRuleSet().scheduled.find((r) => r.name === reminderRuleName(id)), 5_000, 'the reminder rule');
+    const rule = await waitFor(
+      () => hub.rules.getRuleSet().scheduled.find((r) => r.name === reminderRuleName(id)),
+      5_000,
+      'the reminder rule',
+    );
     expect(rule.schedule).toEqual({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
 
     expect((await fireTwice(reminderRuleName(id))).sort()).toEqual([false, true]);
-    const post = await waitFor(() => chat.calls.find((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C_ENG'), 10_000, 'the Slack digest');
+    const post = await waitFor(
+      () => chat.calls.find((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C_ENG'),
+      10_000,
+      'the Slack digest',
+    );
     const text = JSON.stringify(post.body);
     expect(post.body.text).toBe('2 pull requests in acme/api waiting for review');
     expect(text).toContain('#12 Fix login [bug] by @ana, open 2d 2h, waiting on @bob, @acme/core');
@@ -109,8 +128,18 @@ describe('PR review reminders', () => {
 
   it('renders the same digest on Mattermost and Discord', async () => {
     const store = createReminderStore(hub.bus);
-    const base = { repo: 'acme/api', schedule: { days: 'weekdays', times: ['09:00'], timezone: 'Europe/Berlin', cron: '0 9 * * 1-5' }, filters: emptyFilters(), olderThanMs: 4 * 3_600_000, createdBy: { id: 'U1' }, createdAt: NOW.toISOString() };
-    const channels: ChatChannel[] = [{ platform: 'mattermost', connector: 'mattermost', id: MM_CHANNEL }, { platform: 'discord', connector: 'discord', id: DISCORD_CHANNEL }];
+    const base = {
+      repo: 'acme/api',
+      schedule: { days: 'weekdays', times: ['09:00'], timezone: 'Europe/Berlin', cron: '0 9 * * 1-5' },
+      filters: emptyFilters(),
+      olderThanMs: 4 * 3_600_000,
+      createdBy: { id: 'U1' },
+      createdAt: NOW.toISOString(),
+    };
+    const channels: ChatChannel[] = [
+      { platform: 'mattermost', connector: 'mattermost', id: MM_CHANNEL },
+      { platform: 'discord', connector: 'discord', id: DISCORD_CHANNEL },
+    ];
     for (const channel of channels) {
       const reminder: Reminder = { ...base, id: reminderId(channel, 'acme/api'), channel };
       await store.put(reminder);
@@ -121,7 +150,11 @@ describe('PR review reminders', () => {
     expect(mm.body.channel_id).toBe(MM_CHANNEL);
     expect(attachment?.title).toBe('3 pull requests in acme/api waiting for review');
     expect(attachment?.text).toContain('#13 Bump lodash by @dependabot[bot], open 1d 6h, waiting on @bob');
-    const discord = await waitFor(() => chat.calls.find((c) => c.path === `/discord/channels/${DISCORD_CHANNEL}/messages`), 10_000, 'the Discord digest');
+    const discord = await waitFor(
+      () => chat.calls.find((c) => c.path === `/discord/channels/${DISCORD_CHANNEL}/messages`),
+      10_000,
+      'the Discord digest',
+    );
     const embed = (discord.body.embeds as Record<string, string>[])[0];
     expect(embed?.title).toBe('3 pull requests in acme/api waiting for review');
     expect(embed?.url).toBe('https://github.com/acme/api/pulls');
@@ -132,7 +165,9 @@ describe('PR review reminders', () => {
   it('lists and removes reminders from chat; the removed reminder leaves the schedule', async () => {
     const listed = await sendSlashCommand(hub.port, chat.url, 'remind list', undefined, NOW);
     const list = await waitFor(() => chat.calls.find((c) => c.path === listed.responsePath), 10_000, 'the list reply');
-    expect(list.body.text).toBe('Review reminders in this channel:\n• acme/api weekdays 09:00 Europe/Berlin · older-than:4h · -author:dependabot[bot]');
+    expect(list.body.text).toBe(
+      'Review reminders in this channel:\n• acme/api weekdays 09:00 Europe/Berlin · older-than:4h · -author:dependabot[bot]',
+    );
     const removed = await sendSlashCommand(hub.port, chat.url, 'remind remove acme/api', undefined, NOW);
     const answer = await waitFor(() => chat.calls.find((c) => c.path === removed.responsePath), 10_000, 'the remove reply');
     expect(answer.body.text).toBe('Removed the review reminder for acme/api (by @ana).');

@@ -41,7 +41,12 @@ const HEAD = `rules:
 `;
 
 const pr = (id: string, labels: string[], draft = false) =>
-  event({ id, type: 'github.pull_request.opened', subject: `acme/api#${id}`, data: { pull_request: { draft, labels: labels.map((name) => ({ name })) } } });
+  event({
+    id,
+    type: 'github.pull_request.opened',
+    subject: `acme/api#${id}`,
+    data: { pull_request: { draft, labels: labels.map((name) => ({ name })) } },
+  });
 
 let root: string;
 let bus: EventBus;
@@ -72,7 +77,8 @@ describe('hookhub rules diff', () => {
   const run = async (rulesDir: string, ...args: string[]) => {
     const program = new Command('hookhub').exitOverride();
     registerRulesCommand(program, {
-      loadContext: () => Promise.resolve({ rulesDir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
+      loadContext: () =>
+        Promise.resolve({ rulesDir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
       // The command closes the bus it opened; this one belongs to the test.
       openBus: () => Promise.resolve<EventBus>({ ...bus, query: bus.query.bind(bus), close: () => Promise.resolve() }),
       stdout: { write: (s: string) => (out += s) },
@@ -101,7 +107,19 @@ describe('hookhub rules diff', () => {
     const head = await folder('head', { 'rules.yaml': HEAD });
     await run(head, '--base-dir', base, '--json');
     expect(exitCode).toBe(1);
-    const diff = JSON.parse(out) as { tried: number; unchanged: number; summary: string; rules: { rule: string; change: string; counts: Record<string, number>; noLongerMatch: { event: { id: string }; reason?: string }[]; nowMatch: { event: { id: string } }[]; renderChanged: { before: { params: { text: string } }[]; after: { params: { text: string } }[] }[] }[] };
+    const diff = JSON.parse(out) as {
+      tried: number;
+      unchanged: number;
+      summary: string;
+      rules: {
+        rule: string;
+        change: string;
+        counts: Record<string, number>;
+        noLongerMatch: { event: { id: string }; reason?: string }[];
+        nowMatch: { event: { id: string } }[];
+        renderChanged: { before: { params: { text: string } }[]; after: { params: { text: string } }[] }[];
+      }[];
+    };
     expect(diff.tried).toBe(6);
     const byRule = Object.fromEntries(diff.rules.map((r) => [r.rule, r]));
     expect(Object.keys(byRule)).toEqual(['payments', 'prs', 'pushes', 'releases']);

@@ -38,15 +38,27 @@ const natsServer = useNatsServer();
 let counter = 0;
 
 const backends: [string, () => Promise<{ bus: EventBus; cleanup: () => Promise<void> }>][] = [
-  ['embedded', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hookhub-router-'));
-    const bus = await createEmbeddedBus({ path: join(dir, 'hookhub.db') });
-    return { bus, cleanup: async () => { await bus.close(); await rm(dir, { recursive: true, force: true }); } };
-  }],
-  ['nats', async () => {
-    const bus = await createNatsBus({ url: natsServer().url, prefix: `router${process.pid}x${++counter}` });
-    return { bus, cleanup: () => bus.close() };
-  }],
+  [
+    'embedded',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'hookhub-router-'));
+      const bus = await createEmbeddedBus({ path: join(dir, 'hookhub.db') });
+      return {
+        bus,
+        cleanup: async () => {
+          await bus.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'nats',
+    async () => {
+      const bus = await createNatsBus({ url: natsServer().url, prefix: `router${process.pid}x${++counter}` });
+      return { bus, cleanup: () => bus.close() };
+    },
+  ],
 ];
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
@@ -77,7 +89,14 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     expect(loaded.diagnostics).toEqual([]);
     const now = () => new Date('2026-01-05T12:00:00Z');
     const metrics = createMetrics({ processMetrics: false });
-    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now, metrics });
+    router = createRuleRouter({
+      bus,
+      getRuleSet: () => loaded.ruleSet,
+      registry: testRegistry,
+      logger: pino({ level: 'silent' }),
+      now,
+      metrics,
+    });
     router.start();
 
     const ev = event({
@@ -89,31 +108,58 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     });
     await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
 
-    const jobs = await eventually(() => bus.query<Job>({ stream: 'jobs' }), (j) => j.length >= 2, 'two jobs');
+    const jobs = await eventually(
+      () => bus.query<Job>({ stream: 'jobs' }),
+      (j) => j.length >= 2,
+      'two jobs',
+    );
     expect(jobs.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
     const notify = jobs.find((j) => j.id === 'evt_42:big-payment:0');
     expect(notify?.subject).toBe('notify');
     expect(notify?.payload).toMatchObject({
-      id: 'evt_42:big-payment:0', eventId: 'evt_42', eventType: 'stripe.payment_intent.succeeded', rule: 'big-payment', index: 0, action: 'notify',
+      id: 'evt_42:big-payment:0',
+      eventId: 'evt_42',
+      eventType: 'stripe.payment_intent.succeeded',
+      rule: 'big-payment',
+      index: 0,
+      action: 'notify',
       params: { channel: 'payments', text: 'Payment "pi_1" succeeded: €1,234.56' },
       createdAt: '2026-01-05T12:00:00.000Z',
     });
     const webhook = jobs.find((j) => j.id === 'evt_42:big-payment:1');
-    expect(webhook?.payload.params).toEqual({ url: 'https://example.com/hook', body: { id: 'evt_42', amount: 123456, note: ev.data && (ev.data as { note: string }).note } });
+    expect(webhook?.payload.params).toEqual({
+      url: 'https://example.com/hook',
+      body: { id: 'evt_42', amount: 123456, note: ev.data && (ev.data as { note: string }).note },
+    });
 
-    const records = await eventually(() => bus.records('evt_42'), (r) => r.length >= 2, 'rule outcome records');
+    const records = await eventually(
+      () => bus.records('evt_42'),
+      (r) => r.length >= 2,
+      'rule outcome records',
+    );
     const outcomes = records.filter((r) => r.kind === 'rule').map((r) => r.data);
-    expect(outcomes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ rule: 'big-payment', outcome: 'queued', jobs: ['evt_42:big-payment:0', 'evt_42:big-payment:1'] }),
-      expect.objectContaining({ rule: 'small-payment', outcome: 'skipped', reason: 'when', failed: [{ clause: 'data.amount', condition: { $lt: 1000 }, actual: 123456 }] }),
-    ]));
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: 'big-payment', outcome: 'queued', jobs: ['evt_42:big-payment:0', 'evt_42:big-payment:1'] }),
+        expect.objectContaining({
+          rule: 'small-payment',
+          outcome: 'skipped',
+          reason: 'when',
+          failed: [{ clause: 'data.amount', condition: { $lt: 1000 }, actual: 123456 }],
+        }),
+      ]),
+    );
     const matches = () => metrics.registry.getSingleMetricAsString('hookhub_rule_matches_total');
     await eventually(matches, (text) => text.includes('hookhub_rule_matches_total{rule="big-payment"} 1'), 'one match counted');
     expect(await matches()).not.toContain('small-payment');
 
     // The same event published again on purpose (replay) is routed again: its jobs are not duplicated.
     await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev }, { replay: true });
-    await eventually(() => bus.records('evt_42'), (r) => r.filter((x) => x.kind === 'rule').length >= 4, 'the replay routed');
+    await eventually(
+      () => bus.records('evt_42'),
+      (r) => r.filter((x) => x.kind === 'rule').length >= 4,
+      'the replay routed',
+    );
     const after = await bus.query({ stream: 'jobs' });
     expect(after.map((j) => j.id).sort()).toEqual(['evt_42:big-payment:0', 'evt_42:big-payment:1']);
     await eventually(matches, (text) => text.includes('hookhub_rule_matches_total{rule="big-payment"} 2'), 'the replay counted as a match');
@@ -125,22 +171,40 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     const { bus } = opened;
     const loaded = compileYaml(RULES);
     const now = () => new Date('2026-01-05T12:00:00Z');
-    const ev = event({ id: 'evt_crash', type: 'stripe.payment_intent.succeeded', connector: 'stripe', data: { amount: 5000, currency: 'usd' } });
+    const ev = event({
+      id: 'evt_crash',
+      type: 'stripe.payment_intent.succeeded',
+      connector: 'stripe',
+      data: { amount: 5000, currency: 'usd' },
+    });
     await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
 
     // A router that publishes the jobs and dies before acking the event.
     const crashing = bus.consume<HubEvent>('events', 'router', { ackWaitMs: 300 });
     for await (const delivery of crashing) {
-      const jobs = loaded.ruleSet.explain(delivery.payload).flatMap((v) => planJobs(v, delivery.payload, { registry: testRegistry, now }).jobs);
+      const jobs = loaded.ruleSet
+        .explain(delivery.payload)
+        .flatMap((v) => planJobs(v, delivery.payload, { registry: testRegistry, now }).jobs);
       for (const job of jobs) await bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
       break;
     }
     await crashing.stop();
     expect((await bus.query({ stream: 'jobs' })).length).toBe(2);
 
-    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now, ackWaitMs: 300 });
+    router = createRuleRouter({
+      bus,
+      getRuleSet: () => loaded.ruleSet,
+      registry: testRegistry,
+      logger: pino({ level: 'silent' }),
+      now,
+      ackWaitMs: 300,
+    });
     router.start();
-    const records = await eventually(() => bus.records('evt_crash'), (r) => r.some((x) => x.data.outcome === 'queued'), 'the redelivered event routed');
+    const records = await eventually(
+      () => bus.records('evt_crash'),
+      (r) => r.some((x) => x.data.outcome === 'queued'),
+      'the redelivered event routed',
+    );
     expect(records.find((x) => x.data.outcome === 'queued')?.data.delivery).toBeGreaterThanOrEqual(2);
     const jobs = await bus.query({ stream: 'jobs' });
     expect(jobs.map((j) => j.id).sort()).toEqual(['evt_crash:big-payment:0', 'evt_crash:big-payment:1']);
@@ -158,17 +222,36 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
       - notify: { channel: eng, text: "fine" }
 `);
     expect(loaded.ok).toBe(true);
-    router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: testRegistry, logger: pino({ level: 'silent' }), now: () => new Date() });
+    router = createRuleRouter({
+      bus,
+      getRuleSet: () => loaded.ruleSet,
+      registry: testRegistry,
+      logger: pino({ level: 'silent' }),
+      now: () => new Date(),
+    });
     router.start();
     const unmatched = event({ id: 'evt_none', type: 'github.issues.opened' });
     const broken = event({ id: 'evt_bad', type: 'github.push', data: { tz: 'Not/AZone' } });
     await bus.publish('events', { id: unmatched.id, subject: unmatched.type, payload: unmatched });
     await bus.publish('events', { id: broken.id, subject: broken.type, payload: broken });
 
-    const none = await eventually(() => bus.records('evt_none'), (r) => r.length >= 1, 'unmatched record');
+    const none = await eventually(
+      () => bus.records('evt_none'),
+      (r) => r.length >= 1,
+      'unmatched record',
+    );
     expect(none[0]?.data).toMatchObject({ outcome: 'unmatched' });
-    const bad = await eventually(() => bus.records('evt_bad'), (r) => r.length >= 1, 'error record');
-    expect(bad[0]?.data).toMatchObject({ rule: 'fragile', outcome: 'error', jobs: ['evt_bad:fragile:1'], errors: [{ index: 0, action: 'notify' }] });
+    const bad = await eventually(
+      () => bus.records('evt_bad'),
+      (r) => r.length >= 1,
+      'error record',
+    );
+    expect(bad[0]?.data).toMatchObject({
+      rule: 'fragile',
+      outcome: 'error',
+      jobs: ['evt_bad:fragile:1'],
+      errors: [{ index: 0, action: 'notify' }],
+    });
     const jobs = await bus.query({ stream: 'jobs' });
     expect(jobs.map((j) => j.id)).toEqual(['evt_bad:fragile:1']);
   });

@@ -36,12 +36,24 @@ describe('scheduled report end to end', () => {
           output: ${JSON.stringify(out)}
 `);
     for (const [i, repo] of ['acme/api', 'acme/api', 'acme/web'].entries()) {
-      const event = createHubEvent({ id: `push-${i}`, type: 'github.push', connector: 'github', data: { repository: { full_name: repo } } });
+      const event = createHubEvent({
+        id: `push-${i}`,
+        type: 'github.push',
+        connector: 'github',
+        data: { repository: { full_name: repo } },
+      });
       await bus.publish('events', { id: event.id, subject: event.type, payload: event });
     }
     const now = () => new Date();
     const router = createRuleRouter({ bus, getRuleSet: () => rules, registry: actions, logger, now });
-    const worker = createDeliveryWorker({ bus, registry: actions, channels: {}, logger, now, options: { retry: { schedule: [200], jitter: 0 } } });
+    const worker = createDeliveryWorker({
+      bus,
+      registry: actions,
+      channels: {},
+      logger,
+      now,
+      options: { retry: { schedule: [200], jitter: 0 } },
+    });
     const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger });
     router.start();
     worker.start();
@@ -56,7 +68,9 @@ describe('scheduled report end to end', () => {
       await eventually(async () => (await latest()).includes('_3 events in total'), 'a report with the three pushes', 15_000);
       expect(await latest()).toContain('| acme/api | 2 |\n| acme/web | 1 |');
       const jobs = await bus.query<{ id: string }>({ stream: 'jobs', subject: 'report' });
-      const responses = await Promise.all(jobs.map(async (j) => (await bus.records(j.id)).filter((r) => r.kind === 'attempt').map((r) => r.data)));
+      const responses = await Promise.all(
+        jobs.map(async (j) => (await bus.records(j.id)).filter((r) => r.kind === 'attempt').map((r) => r.data)),
+      );
       expect(responses.flat().every((a) => a.outcome === 'success')).toBe(true);
       expect(responses.flat().some((a) => /^3 events .*; wrote /.test(String(a.response)))).toBe(true);
     } finally {

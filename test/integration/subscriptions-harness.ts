@@ -74,14 +74,33 @@ ${extra}`;
 }
 
 /** POSTs a signed `/hookhub <text>` slash command as Slack would; returns the HTTP status and body. */
-export async function sendSlashCommand(port: number, slackUrl: string, text: string, user = { id: 'U0ANA', name: 'ana' }, now = new Date()): Promise<{ status: number; body: string; responsePath: string }> {
+export async function sendSlashCommand(
+  port: number,
+  slackUrl: string,
+  text: string,
+  user = { id: 'U0ANA', name: 'ana' },
+  now = new Date(),
+): Promise<{ status: number; body: string; responsePath: string }> {
   const responsePath = `/commands/${randomUUID()}`;
   const form = new URLSearchParams({
-    token: 'legacy', team_id: 'T1', team_domain: 'acme', channel_id: 'C_ENG', channel_name: 'eng', user_id: user.id, user_name: user.name,
-    command: '/hookhub', text, response_url: `${slackUrl}${responsePath}`, trigger_id: `${Date.now()}.${randomUUID()}`,
+    token: 'legacy',
+    team_id: 'T1',
+    team_domain: 'acme',
+    channel_id: 'C_ENG',
+    channel_name: 'eng',
+    user_id: user.id,
+    user_name: user.name,
+    command: '/hookhub',
+    text,
+    response_url: `${slackUrl}${responsePath}`,
+    trigger_id: `${Date.now()}.${randomUUID()}`,
   });
   const body = Buffer.from(form.toString());
-  const headers = slackConnector.sign(body, { name: 'slack', config: { type: 'slack', secret: [SLACK_SECRET], tolerance: 300 }, now: () => now }, { id: '', event: 'slash_command' });
+  const headers = slackConnector.sign(
+    body,
+    { name: 'slack', config: { type: 'slack', secret: [SLACK_SECRET], tolerance: 300 }, now: () => now },
+    { id: '', event: 'slash_command' },
+  );
   const res = await fetch(`http://127.0.0.1:${port}/hooks/slack`, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: res.status, body: await res.text(), responsePath };
 }
@@ -103,20 +122,37 @@ export async function sendPullRequest(port: number, input: PullRequestInput, now
     action: input.action ?? 'opened',
     number: input.number,
     pull_request: {
-      number: input.number, title: `Change ${input.number}`, state: closed ? 'closed' : 'open', draft: false, merged: input.merged ?? false,
-      html_url: `https://github.com/acme/api/pull/${input.number}`, user: { login: author },
-      labels: (input.labels ?? []).map((name) => ({ name })), head: { ref: 'feature' }, base: { ref: 'main' },
+      number: input.number,
+      title: `Change ${input.number}`,
+      state: closed ? 'closed' : 'open',
+      draft: false,
+      merged: input.merged ?? false,
+      html_url: `https://github.com/acme/api/pull/${input.number}`,
+      user: { login: author },
+      labels: (input.labels ?? []).map((name) => ({ name })),
+      head: { ref: 'feature' },
+      base: { ref: 'main' },
     },
     repository: { full_name: 'acme/api', html_url: 'https://github.com/acme/api', default_branch: 'main' },
     sender: { login: author },
   };
-  if (input.event === 'pull_request_review') payload.review = { state: 'approved', body: 'Looks good', user: { login: 'carla' }, html_url: `https://github.com/acme/api/pull/${input.number}#review` };
+  if (input.event === 'pull_request_review')
+    payload.review = {
+      state: 'approved',
+      body: 'Looks good',
+      user: { login: 'carla' },
+      html_url: `https://github.com/acme/api/pull/${input.number}#review`,
+    };
   return sendGithub(port, input.event ?? 'pull_request', payload, now);
 }
 
 export async function sendGithub(port: number, event: string, payload: unknown, now = new Date()): Promise<number> {
   const body = Buffer.from(JSON.stringify(payload));
-  const headers = githubConnector.sign(body, { name: 'github', config: { type: 'github', secret: [GITHUB_SECRET] }, now: () => now }, { id: randomUUID(), event });
+  const headers = githubConnector.sign(
+    body,
+    { name: 'github', config: { type: 'github', secret: [GITHUB_SECRET] }, now: () => now },
+    { id: randomUUID(), event },
+  );
   const res = await fetch(`http://127.0.0.1:${port}/hooks/github`, { method: 'POST', headers, body: new Uint8Array(body) });
   return res.status;
 }

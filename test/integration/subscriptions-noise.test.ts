@@ -37,7 +37,11 @@ describe('noise control for subscriptions (embedded bus, movable clock)', () => 
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    hub = await startHub({ config: subscriptionsHubConfig('{ type: embedded, path: ./data/hookhub.db }', slack.url), logger: silentLogger, now });
+    hub = await startHub({
+      config: subscriptionsHubConfig('{ type: embedded, path: ./data/hookhub.db }', slack.url),
+      logger: silentLogger,
+      now,
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -49,7 +53,9 @@ describe('noise control for subscriptions (embedded bus, movable clock)', () => 
     await Promise.all(Array.from({ length: 30 }, (_, n) => sendGithub(hub.port, 'push', push(n), now())));
     const digest = await eventually(() => posts(slack)[0], 20_000, 'the digest');
     expect(digest!.body.text).toBe('30 events: acme/api@main');
-    expect(JSON.stringify(digest!.body.attachments).match(/commit \d+ \(https:\/\/github.com\/acme\/api\/compare\/\d+\) by ana/g)).toHaveLength(30);
+    expect(
+      JSON.stringify(digest!.body.attachments).match(/commit \d+ \(https:\/\/github.com\/acme\/api\/compare\/\d+\) by ana/g),
+    ).toHaveLength(30);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(posts(slack)).toHaveLength(1);
   });
@@ -103,16 +109,23 @@ describe('rule files opt in to the same noise control (group: on a rule)', () =>
   let hub: RunningHub;
   beforeAll(async () => {
     slack = await startFakeSlack();
-    const config = subscriptionsHubConfig('{ type: embedded, path: ./data/hookhub.db }', slack.url, `channels:\n  eng: { type: slack, url: "${slack.url}/incoming" }\n`);
-    writeFileSync(join(config.rulesDir, 'pushes.yaml'), [
-      'rules:',
-      '  - name: pushes',
-      '    on: github.push',
-      '    group: { wait: 2s }',
-      '    throttle: { max: 100, per: 1h }',
-      '    do:',
-      '      - notify: { channel: eng, text: "{{title}}" }',
-    ].join('\n'));
+    const config = subscriptionsHubConfig(
+      '{ type: embedded, path: ./data/hookhub.db }',
+      slack.url,
+      `channels:\n  eng: { type: slack, url: "${slack.url}/incoming" }\n`,
+    );
+    writeFileSync(
+      join(config.rulesDir, 'pushes.yaml'),
+      [
+        'rules:',
+        '  - name: pushes',
+        '    on: github.push',
+        '    group: { wait: 2s }',
+        '    throttle: { max: 100, per: 1h }',
+        '    do:',
+        '      - notify: { channel: eng, text: "{{title}}" }',
+      ].join('\n'),
+    );
     hub = await startHub({ config, logger: silentLogger });
   });
   afterAll(async () => {

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../src/hub.ts';
 import { eventually, silentLogger } from '../helpers/hub-fixtures.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
-import { sendPullRequest, sendSlashCommand, startFakeSlack, subscriptionsHubConfig, type FakeSlack, type SlackCall } from './subscriptions-harness.ts';
+import {
+  sendPullRequest,
+  sendSlashCommand,
+  startFakeSlack,
+  subscriptionsHubConfig,
+  type FakeSlack,
+  type SlackCall,
+} from './subscriptions-harness.ts';
 import { stringContaining } from '../helpers/matchers.ts';
 
 const posts = (slack: FakeSlack) => slack.calls.filter((c) => c.path === '/api/chat.postMessage');
@@ -32,7 +39,10 @@ function describeSubscriptions(name: string, busYaml: () => string) {
 
     it('subscribes from a signed slash command and delivers a matching PR, but not an excluded label', async () => {
       const reply = await command('subscribe acme/api issues pulls -label:dependencies');
-      expect(reply).toEqual({ response_type: 'in_channel', text: 'Subscribed this channel to acme/api: issues, pulls · -label:dependencies (by @ana).' });
+      expect(reply).toEqual({
+        response_type: 'in_channel',
+        text: 'Subscribed this channel to acme/api: issues, pulls · -label:dependencies (by @ana).',
+      });
 
       await sendPullRequest(hub.port, { number: 7, labels: ['dependencies'], author: 'dependabot[bot]' });
       await sendPullRequest(hub.port, { number: 42, labels: ['bug'] });
@@ -45,10 +55,14 @@ function describeSubscriptions(name: string, busYaml: () => string) {
     });
 
     it('threads follow-ups under the PR and updates the parent when it is merged', async () => {
-      const parentTs = await eventually(async () => {
-        const parent = posts(slack).find((c) => c.body.text === 'PR #42 Change 42');
-        return parent ? (await hub.bus.kv('chat-threads').entries<{ id?: string }>())[0]?.value.id : undefined;
-      }, 10_000, 'the stored parent ts');
+      const parentTs = await eventually(
+        async () => {
+          const parent = posts(slack).find((c) => c.body.text === 'PR #42 Change 42');
+          return parent ? (await hub.bus.kv('chat-threads').entries<{ id?: string }>())[0]?.value.id : undefined;
+        },
+        10_000,
+        'the stored parent ts',
+      );
       await sendPullRequest(hub.port, { number: 42, labels: ['bug'], event: 'pull_request_review', action: 'submitted' });
       // reviews are not subscribed: nothing. Subscribe to them too, then review again.
       await command('subscribe acme/api reviews');
@@ -60,7 +74,11 @@ function describeSubscriptions(name: string, busYaml: () => string) {
       const update = await eventually(() => slack.calls.find((c) => c.path === '/api/chat.update'), 15_000, 'the parent update');
       expect(update!.body).toMatchObject({ channel: 'C_ENG', ts: parentTs });
       expect(JSON.stringify(update!.body.attachments)).toContain('merged');
-      const merged = await eventually(() => posts(slack).find((c) => c.body.text === 'ben merged the pull request'), 15_000, 'the merge reply');
+      const merged = await eventually(
+        () => posts(slack).find((c) => c.body.text === 'ben merged the pull request'),
+        15_000,
+        'the merge reply',
+      );
       expect(merged!.body.thread_ts).toBe(parentTs);
     });
 
@@ -72,8 +90,14 @@ function describeSubscriptions(name: string, busYaml: () => string) {
       const refused = await command('unsubscribe acme/api', { id: 'U_BOB', name: 'bob' });
       expect(refused.response_type).toBe('ephemeral');
       expect(refused.text).toContain('Sorry @bob, you may not change subscriptions in #eng');
-      expect(await command('subscribe acme/api pull')).toMatchObject({ response_type: 'ephemeral', text: stringContaining('(did you mean "pulls"?)') });
-      expect(await command('unsubscribe acme/api')).toEqual({ response_type: 'in_channel', text: 'Unsubscribed this channel from acme/api (by @ana).' });
+      expect(await command('subscribe acme/api pull')).toMatchObject({
+        response_type: 'ephemeral',
+        text: stringContaining('(did you mean "pulls"?)'),
+      });
+      expect(await command('unsubscribe acme/api')).toEqual({
+        response_type: 'in_channel',
+        text: 'Unsubscribed this channel from acme/api (by @ana).',
+      });
       expect((await command('list')).text).toContain('This channel has no subscriptions.');
       const before = posts(slack).length;
       await sendPullRequest(hub.port, { number: 43, labels: ['bug'] });

@@ -61,7 +61,9 @@ export async function ensurePrerequisites(prerequisites: Prerequisite[], deps: P
   for (const [command, args] of steps) {
     const code = await deps.run(command, args);
     if (code !== 0) {
-      deps.log(`\`${command} ${args.join(' ')}\` failed with exit code ${code}; install by hand:\n  ${installCommand(missing, aptPlatform)}`);
+      deps.log(
+        `\`${command} ${args.join(' ')}\` failed with exit code ${code}; install by hand:\n  ${installCommand(missing, aptPlatform)}`,
+      );
       return 1;
     }
   }

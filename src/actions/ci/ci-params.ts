@@ -28,11 +28,21 @@ export const GithubCiSchema = z
   })
   .superRefine((p, ctx) => {
     if ((p.workflow === undefined) === (p.eventType === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give workflow (workflow_dispatch) or eventType (repository_dispatch), not both or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give workflow (workflow_dispatch) or eventType (repository_dispatch), not both or neither',
+      });
     }
-    if (p.workflow !== undefined && p.ref === undefined) ctx.addIssue({ code: 'custom', path: ['ref'], message: 'workflow_dispatch needs ref (a branch or tag)' });
-    if (p.workflow !== undefined && p.clientPayload !== undefined) ctx.addIssue({ code: 'custom', path: ['clientPayload'], message: 'clientPayload goes with eventType; workflow_dispatch takes inputs' });
-    if (p.eventType !== undefined && p.inputs !== undefined) ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'inputs go with workflow; repository_dispatch takes clientPayload' });
+    if (p.workflow !== undefined && p.ref === undefined)
+      ctx.addIssue({ code: 'custom', path: ['ref'], message: 'workflow_dispatch needs ref (a branch or tag)' });
+    if (p.workflow !== undefined && p.clientPayload !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientPayload'],
+        message: 'clientPayload goes with eventType; workflow_dispatch takes inputs',
+      });
+    if (p.eventType !== undefined && p.inputs !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'inputs go with workflow; repository_dispatch takes clientPayload' });
   });
 
 /** https://docs.gitlab.com/ci/triggers/ — POST /projects/:id/trigger/pipeline with a trigger token. */

@@ -35,7 +35,10 @@ async function fetchCrumb(params: CiParamsOf<'jenkins'>, auth: string, deps: Dep
   const result = await providerOutcome(response, deps.now(), { provider: 'Jenkins (crumbIssuer)' });
   const crumb = JSON.parse(result.response ?? '{}') as { crumb?: unknown; crumbRequestField?: unknown };
   if (typeof crumb.crumb !== 'string' || typeof crumb.crumbRequestField !== 'string') return { headers: {} };
-  const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]?.trim() ?? '').filter((c) => c !== '');
+  const cookies = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]?.trim() ?? '')
+    .filter((c) => c !== '');
   return { headers: { [crumb.crumbRequestField]: crumb.crumb, ...(cookies.length > 0 ? { cookie: cookies.join('; ') } : {}) } };
 }
 
@@ -56,5 +59,5 @@ export async function triggerJenkins(params: CiParamsOf<'jenkins'>, _job: Job, d
   });
   const queued = response.headers.get('location');
   const result = await providerOutcome(response, deps.now(), { provider: 'Jenkins' });
-  return { ...result, response: queued ? `queued: ${queued}` : result.response ?? '' };
+  return { ...result, response: queued ? `queued: ${queued}` : (result.response ?? '') };
 }

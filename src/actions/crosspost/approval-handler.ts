@@ -64,12 +64,25 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   if (!check.ok) return invalid();
   const job = stored.payload;
   const decided = (await options.bus.records(job.id)).find((r) => r.kind === 'approval');
-  if (decided) return send(res, 409, approvalPage('Already decided', `<p>This post was already ${decided.data.decision === 'approve' ? 'approved' : 'rejected'}.</p>`));
-  if (req.method === 'GET') return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
+  if (decided)
+    return send(
+      res,
+      409,
+      approvalPage('Already decided', `<p>This post was already ${decided.data.decision === 'approve' ? 'approved' : 'rejected'}.</p>`),
+    );
+  if (req.method === 'GET')
+    return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
   const decision = await readDecision(req);
   if (!decision) return send(res, 400, approvalPage('Choose approve or reject', ''));
   await decide(job, decision, options);
-  send(res, 200, approvalPage(decision === 'approve' ? 'Approved' : 'Rejected', decision === 'approve' ? `<p>The ${params.platform} post is queued.</p>` : '<p>Nothing will be posted.</p>'));
+  send(
+    res,
+    200,
+    approvalPage(
+      decision === 'approve' ? 'Approved' : 'Rejected',
+      decision === 'approve' ? `<p>The ${params.platform} post is queued.</p>` : '<p>Nothing will be posted.</p>',
+    ),
+  );
 }
 
 async function decide(job: Job, decision: Decision, options: ApprovalHandlerOptions): Promise<void> {

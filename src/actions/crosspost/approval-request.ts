@@ -24,10 +24,27 @@ export async function requestApproval(params: CrosspostParams, prepared: Prepare
   if (deps.channels[approval.channel] === undefined) throw new PermanentError(`approval: unknown channel "${approval.channel}"`);
   const problem = approvalSecretProblem(approval.secret);
   if (problem) throw new PermanentError(problem);
-  if (!/^https?:\/\/[^/\s]+/.test(approval.url)) throw new PermanentError(`approval.url must be the hub's public http(s) URL, got "${approval.url}"`);
+  if (!/^https?:\/\/[^/\s]+/.test(approval.url))
+    throw new PermanentError(`approval.url must be the hub's public http(s) URL, got "${approval.url}"`);
   const link = approvalLink(approval, job);
-  if (link.expires.getTime() <= deps.now().getTime()) throw new PermanentError(`approval link expired at ${link.expires.toISOString()} before it could be sent`);
-  const text = [`Post to ${params.platform}${params.dryRun ? ' (dry run)' : ''}:`, '', prepared.text, '', `Approve or reject: ${link.url}`, `(link expires ${link.expires.toISOString()})`].join('\n');
-  const sent = await notifyAction.execute({ channel: approval.channel, title: `Approve a ${params.platform} post?`, text, url: link.url }, job, undefined, deps);
-  return { ...(sent.status === undefined ? {} : { status: sent.status }), response: `awaiting approval in ${approval.channel} until ${link.expires.toISOString()}` };
+  if (link.expires.getTime() <= deps.now().getTime())
+    throw new PermanentError(`approval link expired at ${link.expires.toISOString()} before it could be sent`);
+  const text = [
+    `Post to ${params.platform}${params.dryRun ? ' (dry run)' : ''}:`,
+    '',
+    prepared.text,
+    '',
+    `Approve or reject: ${link.url}`,
+    `(link expires ${link.expires.toISOString()})`,
+  ].join('\n');
+  const sent = await notifyAction.execute(
+    { channel: approval.channel, title: `Approve a ${params.platform} post?`, text, url: link.url },
+    job,
+    undefined,
+    deps,
+  );
+  return {
+    ...(sent.status === undefined ? {} : { status: sent.status }),
+    response: `awaiting approval in ${approval.channel} until ${link.expires.toISOString()}`,
+  };
 }

@@ -11,7 +11,9 @@ const CONTEXT = 'hookhub-approval.v1.';
 
 function sign(payload: string, secret: string): Buffer {
   // The context prefix keeps this MAC from ever being valid for another use of the same key.
-  return createHmac('sha256', secret).update(CONTEXT + payload).digest();
+  return createHmac('sha256', secret)
+    .update(CONTEXT + payload)
+    .digest();
 }
 
 /** `<base64url claim>.<base64url HMAC-SHA256>`: URL-safe, no padding. */

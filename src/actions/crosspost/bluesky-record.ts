@@ -19,13 +19,19 @@ export function facetsFor(segments: readonly Segment[]): Facet[] {
   for (const segment of segments) {
     const bytes = Buffer.byteLength(segment.text);
     if (segment.link !== undefined) {
-      facets.push({ index: { byteStart: offset, byteEnd: offset + bytes }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: segment.link }] });
+      facets.push({
+        index: { byteStart: offset, byteEnd: offset + bytes },
+        features: [{ $type: 'app.bsky.richtext.facet#link', uri: segment.link }],
+      });
     } else {
       for (const match of segment.text.matchAll(TAG)) {
         const tag = (match[2] ?? '').replace(/\p{P}+$/u, '');
         if (tag.length < 2 || /^#\d+$/.test(tag) || [...tag].length > 65) continue;
         const start = offset + Buffer.byteLength(segment.text.slice(0, (match.index ?? 0) + (match[1] ?? '').length));
-        facets.push({ index: { byteStart: start, byteEnd: start + Buffer.byteLength(tag) }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: tag.slice(1) }] });
+        facets.push({
+          index: { byteStart: start, byteEnd: start + Buffer.byteLength(tag) },
+          features: [{ $type: 'app.bsky.richtext.facet#tag', tag: tag.slice(1) }],
+        });
       }
     }
     offset += bytes;

@@ -29,7 +29,8 @@ async function createSession(params: Params, deps: ActionDeps): Promise<Session>
     { provider: 'Bluesky (createSession)' },
   );
   const session = parseJsonObject(result.response);
-  if (typeof session.accessJwt !== 'string' || typeof session.did !== 'string') throw new Error('Bluesky createSession: no accessJwt/did in the answer');
+  if (typeof session.accessJwt !== 'string' || typeof session.did !== 'string')
+    throw new Error('Bluesky createSession: no accessJwt/did in the answer');
   const services = ((session.didDoc as { service?: unknown } | undefined)?.service ?? []) as { id?: string; serviceEndpoint?: string }[];
   const pds = Array.isArray(services) ? services.find((s) => s.id === '#atproto_pds')?.serviceEndpoint : undefined;
   return { accessJwt: session.accessJwt, did: session.did, pds: pds ?? params.service };

@@ -14,7 +14,10 @@ export const ApprovalSchema = z.strictObject({
   /** HMAC key for the link: 32+ random characters, from ${VAR}. */
   secret: z.string().min(32, 'approval secret must be at least 32 characters (e.g. openssl rand -base64 32)'),
   /** How long the link works, from when the job was created. Default 24h. */
-  expires: z.string().refine((v) => (parseDuration(v) ?? 0) > 0, { message: 'expires is a duration such as 24h' }).default('24h'),
+  expires: z
+    .string()
+    .refine((v) => (parseDuration(v) ?? 0) > 0, { message: 'expires is a duration such as 24h' })
+    .default('24h'),
 });
 
 const common = {
@@ -40,7 +43,10 @@ export const MastodonParamsSchema = z.strictObject({
   /** Content warning (spoiler_text); it counts toward the character limit. */
   spoiler: z.string().optional(),
   sensitive: z.boolean().optional(),
-  language: z.string().regex(/^[a-z]{2,3}$/, 'language is an ISO 639 code such as en').optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'language is an ISO 639 code such as en')
+    .optional(),
   /** The instance's character limit (500 on mastodon.social). */
   maxLength: z.number().int().min(10).default(500),
   ...common,
@@ -68,7 +74,10 @@ export const FacebookParamsSchema = z.strictObject({
   /** When the app requires it, appsecret_proof is sent (HMAC-SHA256 of the token with this key). */
   appSecret: secret.optional(),
   graph: httpUrl.default('https://graph.facebook.com'),
-  version: z.string().regex(/^v\d+\.\d+$/, 'version looks like v23.0').default('v23.0'),
+  version: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'version looks like v23.0')
+    .default('v23.0'),
   ...common,
 });
 
@@ -85,7 +94,8 @@ const PLACEHOLDER = /^\$\{[^}]+\}$/;
  * is used, so a job written by hand (or an escaped `$${VAR}`) cannot sign with a placeholder.
  */
 export function approvalSecretProblem(secret: string): string | undefined {
-  if (PLACEHOLDER.test(secret.trim())) return `approval.secret is the literal text ${secret}: the variable was not expanded, and a published placeholder must never sign links`;
+  if (PLACEHOLDER.test(secret.trim()))
+    return `approval.secret is the literal text ${secret}: the variable was not expanded, and a published placeholder must never sign links`;
   if (secret.length < 32) return 'approval.secret must be at least 32 characters (e.g. openssl rand -base64 32)';
   return undefined;
 }

@@ -44,7 +44,8 @@ export function segmentText(text: string, displayUrl: (url: string) => string = 
 function trimUrl(url: string): string {
   let end = url.replace(/[.,;:!?'"]+$/, '');
   // A closing parenthesis belongs to the URL only if it opens one (Wikipedia links).
-  while (end.endsWith(')') && (end.match(/\(/g)?.length ?? 0) < (end.match(/\)/g)?.length ?? 0)) end = end.slice(0, -1).replace(/[.,;:!?'"]+$/, '');
+  while (end.endsWith(')') && (end.match(/\(/g)?.length ?? 0) < (end.match(/\)/g)?.length ?? 0))
+    end = end.slice(0, -1).replace(/[.,;:!?'"]+$/, '');
   return end;
 }
 
@@ -59,7 +60,8 @@ interface Atom {
 export function composePost(text: string, link: string | undefined, limits: TextLimits): Segment[] {
   const display = limits.displayUrl ?? ((u: string) => u);
   const body = segmentText(text.trim(), display);
-  const tail: Segment[] = link && !body.some((s) => s.link === link) ? [{ text: body.length > 0 ? ' ' : '' }, { text: display(link), link }] : [];
+  const tail: Segment[] =
+    link && !body.some((s) => s.link === link) ? [{ text: body.length > 0 ? ' ' : '' }, { text: display(link), link }] : [];
   const cost = (s: Segment) => (s.link !== undefined && limits.urlCost !== undefined ? limits.urlCost : limits.count(s.text));
   const total = [...body, ...tail].reduce((n, s) => n + cost(s), 0);
   if (total <= limits.max) return merge([...body, ...tail]);

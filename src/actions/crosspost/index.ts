@@ -46,7 +46,8 @@ export const crosspostAction: Action<CrosspostParams> = {
     const platform = PLATFORMS[params.platform] as Platform<CrosspostParams>;
     const prepared = platform.prepare(params, job);
     if (params.approval && !params.approved) return requestApproval(params, prepared, job, deps);
-    if (params.dryRun) return { response: JSON.stringify({ dryRun: true, platform: params.platform, text: prepared.text, request: prepared.payload }) };
+    if (params.dryRun)
+      return { response: JSON.stringify({ dryRun: true, platform: params.platform, text: prepared.text, request: prepared.payload }) };
     return platform.post(params, prepared, job, deps);
   },
 };

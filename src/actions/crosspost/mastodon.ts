@@ -16,7 +16,11 @@ export const mastodon: Platform<Params> = {
   name: 'mastodon',
   prepare(params) {
     const spoiler = params.spoiler?.trim() ?? '';
-    const segments = composePost(params.text, params.link, { max: params.maxLength - countCodePoints(spoiler), count: countCodePoints, urlCost: MASTODON_URL_COST });
+    const segments = composePost(params.text, params.link, {
+      max: params.maxLength - countCodePoints(spoiler),
+      count: countCodePoints,
+      urlCost: MASTODON_URL_COST,
+    });
     const text = joinSegments(segments);
     const payload = {
       status: text,

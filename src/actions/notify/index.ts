@@ -18,7 +18,8 @@ const idempotency = (job: Job): Record<string, string> => ({ 'idempotency-key': 
 
 /** One sender per channel type: format for the platform, then one delivery attempt. */
 const SENDERS: Senders = {
-  log: (_channel, params) => Promise.resolve({ label: 'logged', response: [params.title, params.text, params.url].filter(Boolean).join('\n') }),
+  log: (_channel, params) =>
+    Promise.resolve({ label: 'logged', response: [params.title, params.text, params.url].filter(Boolean).join('\n') }),
   slack: (channel, params, job, deps) => postJson(deps, channel.url, formatSlack(params), idempotency(job)),
   discord: (channel, params, job, deps) => postJson(deps, channel.url, formatDiscord(params), idempotency(job)),
   teams: (channel, params, job, deps) => postJson(deps, channel.url, formatTeams(params), idempotency(job)),

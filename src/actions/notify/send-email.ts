@@ -9,7 +9,12 @@ import type { NotifyParams } from './notify-params.ts';
 type EmailChannel = Extract<Channel, { type: 'email' }>;
 
 /** Sends one email through the channel's SMTP server, connecting to the address the SSRF guard checked. */
-export async function sendEmail(channel: EmailChannel, params: NotifyParams, deps: ActionDeps, idempotencyKey: string): Promise<ActionResult> {
+export async function sendEmail(
+  channel: EmailChannel,
+  params: NotifyParams,
+  deps: ActionDeps,
+  idempotencyKey: string,
+): Promise<ActionResult> {
   const { smtp } = channel;
   const address = deps.resolveAddress ? (await deps.resolveAddress(smtp.host)).address : smtp.host;
   const transport = nodemailer.createTransport({

@@ -13,7 +13,13 @@ export interface BuiltReport extends RenderedReport {
 }
 
 /** Window → history → numbers → chart → Markdown and HTML. Shared by the action and `hookhub report run`. */
-export async function buildReport(params: ReportParams, job: Job, history: HistoryReader, now: Date, override?: Partial<ReportWindow>): Promise<BuiltReport> {
+export async function buildReport(
+  params: ReportParams,
+  job: Job,
+  history: HistoryReader,
+  now: Date,
+  override?: Partial<ReportWindow>,
+): Promise<BuiltReport> {
   const resolved = await resolveWindow(params.window, job, history);
   const window = { ...resolved, ...override, ...(override?.since ? { label: 'custom' } : {}) };
   const timeZone = params.timezone ?? window.timezone ?? 'UTC';

@@ -40,7 +40,9 @@ export function barChartSvg(days: readonly Bucket[], options: ChartOptions): str
     return [
       `<rect x="${x}" y="${y}" width="${bar.toFixed(1)}" height="${h}" fill="${color}"><title>${escapeXml(day.key)}: ${day.count}</title></rect>`,
       every === 1 ? `<text x="${cx.toFixed(1)}" y="${y - 4}" text-anchor="middle" font-size="11" fill="#333">${day.count}</text>` : '',
-      i % every === 0 ? `<text x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#555">${label}</text>` : '',
+      i % every === 0
+        ? `<text x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#555">${label}</text>`
+        : '',
     ].join('');
   });
   return [

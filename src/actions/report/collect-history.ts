@@ -40,10 +40,23 @@ export async function collectHistory(history: HistoryReader, input: CollectInput
 }
 
 /** A stream's messages in [since, until), oldest first, read page by page. */
-export async function* readWindow<T>(history: HistoryReader, stream: StreamName, since: Date, until: Date, subject?: string): AsyncGenerator<StoredMessage<T>> {
+export async function* readWindow<T>(
+  history: HistoryReader,
+  stream: StreamName,
+  since: Date,
+  until: Date,
+  subject?: string,
+): AsyncGenerator<StoredMessage<T>> {
   let afterSeq: number | undefined;
   for (;;) {
-    const page = await history.query<T>({ stream, since, until, ...(subject ? { subject } : {}), ...(afterSeq === undefined ? {} : { afterSeq }), limit: PAGE });
+    const page = await history.query<T>({
+      stream,
+      since,
+      until,
+      ...(subject ? { subject } : {}),
+      ...(afterSeq === undefined ? {} : { afterSeq }),
+      limit: PAGE,
+    });
     yield* page;
     const last = page[page.length - 1];
     if (page.length < PAGE || last === undefined) return;

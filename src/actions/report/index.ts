@@ -28,14 +28,21 @@ export function createReportAction(options: { reviews?: ReviewQueueReader } = {}
     },
     async execute(params, job, _event, deps) {
       if (params.source === 'github-reviews') return runReviewReport(params, job, deps, options.reviews);
-      if (!deps.history) throw new PermanentError('report needs read access to the bus history (ActionDeps.history); this worker was started without it');
+      if (!deps.history)
+        throw new PermanentError('report needs read access to the bus history (ActionDeps.history); this worker was started without it');
       const report = await buildReport(params, job, deps.history, deps.now());
       const notes: string[] = [];
       let status: number | undefined;
       // The files first: writing them again on a retry is harmless, posting twice is not.
-      if (params.output) notes.push(`wrote ${(await writeReport(params.output, job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
+      if (params.output)
+        notes.push(`wrote ${(await writeReport(params.output, job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
       if (params.channel) {
-        const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, job, undefined, deps);
+        const sent = await notifyAction.execute(
+          { channel: params.channel, title: params.title, text: report.chat ?? report.markdown },
+          job,
+          undefined,
+          deps,
+        );
         status = sent.status;
         notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
       }

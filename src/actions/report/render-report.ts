@@ -67,7 +67,12 @@ async function readTemplate(path: string): Promise<string> {
  * Renders a report's Markdown (no escaping) and HTML (HTML-escaped; the chart SVG goes in with
  * `{{{chart}}}`, built from escaped parts). A template error is permanent: retrying cannot fix it.
  */
-export async function renderReport(template: string, context: Record<string, unknown>, chartSvg: string, now: Date): Promise<RenderedReport> {
+export async function renderReport(
+  template: string,
+  context: Record<string, unknown>,
+  chartSvg: string,
+  now: Date,
+): Promise<RenderedReport> {
   const paths = templatePaths(template);
   const [mdSource, htmlSource, chatSource] = await Promise.all([
     readTemplate(paths.markdown),

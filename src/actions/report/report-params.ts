@@ -9,7 +9,9 @@ import { parseReviewFilter } from '../../reminders/review-filter.ts';
 const Globs = z
   .union([z.string(), z.array(z.string()).min(1)])
   .transform((v) => (typeof v === 'string' ? [v] : v))
-  .refine((globs) => globs.every(isValidTypeGlob), { message: 'on: event type globs (* one segment, ** the rest), e.g. github.pull_request.*' });
+  .refine((globs) => globs.every(isValidTypeGlob), {
+    message: 'on: event type globs (* one segment, ** the rest), e.g. github.pull_request.*',
+  });
 
 /** A `when:` filter, checked with the rules engine's own checker. */
 const When = z.record(z.string(), z.unknown()).superRefine((when, ctx) => {
@@ -48,7 +50,10 @@ export const ReportParamsSchema = z
     /** A shipped template name (reports/templates/<name>.{md,html}.hbs) or a path without the extension; required for `events`. */
     template: z.string().min(1).optional(),
     /** `github-reviews`: the repository (`owner/repo`). */
-    repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'repo is owner/repo').optional(),
+    repo: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'repo is owner/repo')
+      .optional(),
     /** `github-reviews`: only PRs open at least this long. */
     olderThan: DurationSchema.optional(),
     /** `github-reviews`: label and author filters as chat subscriptions write them (`+label:bug -author:dependabot[bot]`). */
@@ -59,7 +64,9 @@ export const ReportParamsSchema = z
     /** Which events the report covers (default: every event except the hub's own hookhub.*). */
     on: Globs.optional(),
     when: When.optional(),
-    metrics: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'metric names are identifiers (letters, digits, _)'), MetricSchema).default({}),
+    metrics: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'metric names are identifiers (letters, digits, _)'), MetricSchema)
+      .default({}),
     /** Metric whose per-day counts the chart shows (default: all events of the report). */
     chart: z.string().optional(),
     /** Deliver the Markdown to this channel. */
@@ -72,19 +79,26 @@ export const ReportParamsSchema = z
     ...DestinationPolicyShape,
   })
   .superRefine((p, ctx) => {
-    if (p.source === 'events' && p.template === undefined) ctx.addIssue({ code: 'custom', path: ['template'], message: 'a report of events needs template: (e.g. weekly-engineering-digest)' });
+    if (p.source === 'events' && p.template === undefined)
+      ctx.addIssue({ code: 'custom', path: ['template'], message: 'a report of events needs template: (e.g. weekly-engineering-digest)' });
     if (p.source === 'github-reviews') checkReviewsSource(p, ctx);
-    if (p.channel === undefined && p.output === undefined) ctx.addIssue({ code: 'custom', message: 'a report needs channel: (deliver) and/or output: (a folder to write to)' });
-    if (p.chart !== undefined && !Object.hasOwn(p.metrics, p.chart)) ctx.addIssue({ code: 'custom', path: ['chart'], message: `chart: no metric named "${p.chart}"` });
+    if (p.channel === undefined && p.output === undefined)
+      ctx.addIssue({ code: 'custom', message: 'a report needs channel: (deliver) and/or output: (a folder to write to)' });
+    if (p.chart !== undefined && !Object.hasOwn(p.metrics, p.chart))
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: `chart: no metric named "${p.chart}"` });
   });
 export type ReportParams = z.output<typeof ReportParamsSchema>;
 
 /** Params that are not templates. */
 export const REPORT_RAW_PARAMS = ['on', 'when', 'metrics', 'template', 'output', 'filter'] as const;
 
-function checkReviewsSource(p: { repo?: string | undefined; filter?: string | undefined; channel?: string | undefined }, ctx: z.RefinementCtx): void {
+function checkReviewsSource(
+  p: { repo?: string | undefined; filter?: string | undefined; channel?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (p.repo === undefined) ctx.addIssue({ code: 'custom', path: ['repo'], message: 'source: github-reviews needs repo: owner/repo' });
-  if (p.channel === undefined) ctx.addIssue({ code: 'custom', path: ['channel'], message: 'source: github-reviews posts to a channel: set channel:' });
+  if (p.channel === undefined)
+    ctx.addIssue({ code: 'custom', path: ['channel'], message: 'source: github-reviews posts to a channel: set channel:' });
   const filter = p.filter === undefined ? undefined : parseReviewFilter(p.filter);
   if (filter && 'error' in filter) ctx.addIssue({ code: 'custom', path: ['filter'], message: filter.error });
 }

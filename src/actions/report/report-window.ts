@@ -26,7 +26,12 @@ export async function resolveWindow(window: string, job: Job, history: HistoryRe
   const zone = tick?.timezone ? { timezone: tick.timezone } : {};
   if (window === 'last-run') {
     const previous = await previousTick(history, job.rule, until);
-    return { since: previous ?? new Date(until.getTime() - FIRST_RUN_WINDOW_MS), until, label: previous ? 'since the last run' : '7d (first run)', ...zone };
+    return {
+      since: previous ?? new Date(until.getTime() - FIRST_RUN_WINDOW_MS),
+      until,
+      label: previous ? 'since the last run' : '7d (first run)',
+      ...zone,
+    };
   }
   const ms = parseDuration(window) ?? 86_400_000;
   return { since: new Date(until.getTime() - ms), until, label: window, ...zone };

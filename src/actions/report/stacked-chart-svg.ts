@@ -58,7 +58,10 @@ export function stackedBarChartSvg(columns: readonly ChartColumn[], series: read
       if (value <= 0) return '';
       return `<rect x="${x}" y="${base.toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${safeColor(s.color)}"><title>${escapeXml(`${column.title} · ${s.label}: ${value}${unit}`)}</title></rect>`;
     });
-    const label = i % every === 0 ? `<text x="${(left + slot * i + slot / 2).toFixed(1)}" y="${height - 6}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(column.label)}</text>` : '';
+    const label =
+      i % every === 0
+        ? `<text x="${(left + slot * i + slot / 2).toFixed(1)}" y="${height - 6}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(column.label)}</text>`
+        : '';
     return segments.join('') + label;
   });
   const legend = series.map((s, i) => {

@@ -4,7 +4,10 @@ import type { RenderedReport } from './render-report.ts';
 
 /** `2026-11-30T09-00-00Z`: the window end, safe in file names on every OS. */
 export function reportStem(until: Date): string {
-  return until.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return until
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /**

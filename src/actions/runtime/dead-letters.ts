@@ -14,7 +14,11 @@ export interface RetriedDeadLetter {
  * that in fact succeeded earlier is acknowledged without being sent again. The dead letter is removed
  * only after the job is durably republished.
  */
-export async function retryDeadLetters(bus: EventBus, selection: DeadLetterSelection, now: () => Date = () => new Date()): Promise<RetriedDeadLetter[]> {
+export async function retryDeadLetters(
+  bus: EventBus,
+  selection: DeadLetterSelection,
+  now: () => Date = () => new Date(),
+): Promise<RetriedDeadLetter[]> {
   const letters = 'id' in selection ? await findOne(bus, selection.id) : await listAll(bus, selection.since);
   const retried: RetriedDeadLetter[] = [];
   for (const letter of letters) {

@@ -108,7 +108,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   return {
     start() {
       if (supervised) return;
-      const open = (onError: (error: unknown) => void) => deps.bus.consume<Job>('jobs', consumer, { ackWaitMs: settings.ackWaitMs, batch: settings.concurrency, onError });
+      const open = (onError: (error: unknown) => void) =>
+        deps.bus.consume<Job>('jobs', consumer, { ackWaitMs: settings.ackWaitMs, batch: settings.concurrency, onError });
       supervised = superviseConsumer(open, run, probe);
     },
     async stop(graceMs = 20_000) {
@@ -148,7 +149,13 @@ function resolveSettings(options: DeliveryWorkerOptions): WorkerSettings {
   };
 }
 
-function buildProcessor(deps: DeliveryWorkerDeps, settings: WorkerSettings, guard: OutboundGuard, guards: DestinationGuards, stopSignal: AbortSignal) {
+function buildProcessor(
+  deps: DeliveryWorkerDeps,
+  settings: WorkerSettings,
+  guard: OutboundGuard,
+  guards: DestinationGuards,
+  stopSignal: AbortSignal,
+) {
   return createDeliveryProcessor({
     ...(deps.trouble ? { trouble: deps.trouble } : {}),
     bus: deps.bus,

@@ -33,9 +33,7 @@ export const DestinationPolicyShape = {
   rateLimit: RateLimitSchema.optional(),
   /** At most this many attempts in flight to this destination. */
   concurrency: z.number().int().min(1).max(1_000).optional(),
-  circuitBreaker: z
-    .strictObject({ failures: z.number().int().min(1).optional(), cooldown: DurationSchema.optional() })
-    .optional(),
+  circuitBreaker: z.strictObject({ failures: z.number().int().min(1).optional(), cooldown: DurationSchema.optional() }).optional(),
   /** Per-attempt timeout (default 15 s). */
   timeout: DurationSchema.optional(),
 };

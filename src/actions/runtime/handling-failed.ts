@@ -12,7 +12,13 @@ export const MAX_HANDLING_FAILURES = 5;
  * retried a bounded number of times, then the job is dead-lettered with the reason, so it never blocks
  * the jobs behind it and can be inspected and retried.
  */
-export async function handlingFailed(bus: Pick<EventBus, 'deadLetter'>, delivery: Delivery<Job>, error: unknown, probe: ConsumerProbe, now: () => Date): Promise<void> {
+export async function handlingFailed(
+  bus: Pick<EventBus, 'deadLetter'>,
+  delivery: Delivery<Job>,
+  error: unknown,
+  probe: ConsumerProbe,
+  now: () => Date,
+): Promise<void> {
   const reason = probe.failure(error, { jobId: delivery.id, delivery: delivery.deliveryCount });
   try {
     if (isInfrastructure(reason) || delivery.deliveryCount < MAX_HANDLING_FAILURES) {
@@ -21,7 +27,14 @@ export async function handlingFailed(bus: Pick<EventBus, 'deadLetter'>, delivery
     }
     const message = error instanceof Error ? error.message : String(error);
     const why = `handling failed ${delivery.deliveryCount} times: ${message}`;
-    await bus.deadLetter({ id: delivery.id, subject: delivery.subject, payload: delivery.payload, reason: why, time: now().toISOString(), attempts: [] });
+    await bus.deadLetter({
+      id: delivery.id,
+      subject: delivery.subject,
+      payload: delivery.payload,
+      reason: why,
+      time: now().toISOString(),
+      attempts: [],
+    });
     await delivery.ack();
   } catch (settleError) {
     // Not settled: the bus redelivers it after the ack wait.

@@ -10,7 +10,12 @@ const RETRYABLE_4XX = new Set([408, 425, 429]);
 /** A retryable HTTP failure that carries the response snippet for the attempt record. */
 export class RetryableHttpError extends RetryableError {
   override name = 'RetryableHttpError';
-  constructor(message: string, delayMs: number | undefined, status: number, readonly response: string) {
+  constructor(
+    message: string,
+    delayMs: number | undefined,
+    status: number,
+    readonly response: string,
+  ) {
     super(message, delayMs, status);
   }
 }
@@ -18,7 +23,12 @@ export class RetryableHttpError extends RetryableError {
 /** A permanent HTTP failure that carries the response snippet for the attempt record. */
 export class PermanentHttpError extends PermanentError {
   override name = 'PermanentHttpError';
-  constructor(message: string, status: number, gone: boolean, readonly response: string) {
+  constructor(
+    message: string,
+    status: number,
+    gone: boolean,
+    readonly response: string,
+  ) {
     super(message, status, gone);
   }
 }

@@ -46,14 +46,16 @@ type JobDelivery = Delivery<Job>;
 
 /** Handles one delivery of a job end to end: idempotency, protection, one attempt, then ack/nak/dead-letter. */
 export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDelivery) => Promise<void> {
-  const count = (job: Job, channel: string, outcome: string): void =>
-    ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome });
+  const count = (job: Job, channel: string, outcome: string): void => ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome });
   const patience = ctx.admitPatience ?? { maxWaitMs: 5_000, waitersPerSlot: 2 };
   const admit = createPatientAdmission(ctx.guards, {
     maxWaitMs: patience.maxWaitMs,
     // Waiters hold worker slots: never let one destination's waiters take more than a quarter of them.
     maxWaiting: (policy) =>
-      Math.min((policy.concurrency ?? ctx.defaultDestinationConcurrency) * patience.waitersPerSlot, Math.max(1, Math.floor(ctx.globalConcurrency / 4))),
+      Math.min(
+        (policy.concurrency ?? ctx.defaultDestinationConcurrency) * patience.waitersPerSlot,
+        Math.max(1, Math.floor(ctx.globalConcurrency / 4)),
+      ),
   });
 
   return async (delivery) => {
@@ -63,7 +65,9 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
     if (history.succeeded || history.deadLettered) {
       log.info(
         { succeeded: history.succeeded },
-        history.succeeded ? 'job already delivered; not sending it again' : 'job is dead-lettered; use `hookhub dlq retry` to send it again',
+        history.succeeded
+          ? 'job already delivered; not sending it again'
+          : 'job is dead-lettered; use `hookhub dlq retry` to send it again',
       );
       count(job, '', 'skipped');
       return delivery.ack();
@@ -158,7 +162,13 @@ async function settleFailure(ctx: ProcessorContext, delivery: JobDelivery, input
   return deadLetter(ctx, delivery, reason, log, prepared.channel);
 }
 
-async function recordAttempt(ctx: ProcessorContext, job: Job, attempt: number, outcome: AttemptOutcome, prepared: PreparedJob): Promise<void> {
+async function recordAttempt(
+  ctx: ProcessorContext,
+  job: Job,
+  attempt: number,
+  outcome: AttemptOutcome,
+  prepared: PreparedJob,
+): Promise<void> {
   const result = outcome.ok ? 'success' : outcome.kind === 'retry' ? 'retry' : outcome.kind === 'gone' ? 'gone' : 'failed';
   await ctx.bus.record({
     ref: job.id,
@@ -189,7 +199,14 @@ async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: 
   const job = delivery.payload;
   const time = ctx.deps.now().toISOString();
   const history = summarizeHistory(await ctx.bus.records(job.id));
-  await ctx.bus.deadLetter({ id: job.id, subject: delivery.subject, payload: job, reason, time, attempts: attemptsForDeadLetter(history.allAttempts) });
+  await ctx.bus.deadLetter({
+    id: job.id,
+    subject: delivery.subject,
+    payload: job,
+    reason,
+    time,
+    attempts: attemptsForDeadLetter(history.allAttempts),
+  });
   await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });
   log.error({ reason, attempts: history.attempts.length }, 'dead-lettered');
   ctx.trouble?.deadLettered({ job, reason, attempts: history.attempts.length, destination: channel, time });

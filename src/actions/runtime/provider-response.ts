@@ -86,10 +86,13 @@ function fromJson(value: unknown): string | undefined {
   if (typeof record.error_description === 'string') parts.push(record.error_description);
   // GitHub's "Validation Failed" carries the detail in errors[]: https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api
   if (Array.isArray(record.errors)) {
-    const details = record.errors.map((e) => (typeof e === 'string' ? e : (e as { message?: unknown })?.message)).filter((m): m is string => typeof m === 'string');
+    const details = record.errors
+      .map((e) => (typeof e === 'string' ? e : (e as { message?: unknown })?.message))
+      .filter((m): m is string => typeof m === 'string');
     if (details.length > 0) parts.push(`(${details.join('; ')})`);
   }
-  if (typeof record.code === 'number' && parts.length > 0 && typeof record.type === 'string') parts.push(`(${record.type} code ${record.code})`);
+  if (typeof record.code === 'number' && parts.length > 0 && typeof record.type === 'string')
+    parts.push(`(${record.type} code ${record.code})`);
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 

@@ -3,8 +3,7 @@ import { classifyError, type FailureClass } from './classify-error.ts';
 import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
 
 export type AttemptOutcome =
-  | { ok: true; status?: number; response?: string; label?: string; latencyMs: number }
-  | ({ ok: false; latencyMs: number } & FailureClass);
+  { ok: true; status?: number; response?: string; label?: string; latencyMs: number } | ({ ok: false; latencyMs: number } & FailureClass);
 
 export interface AttemptContext {
   deps: Omit<ActionDeps, 'signal'>;

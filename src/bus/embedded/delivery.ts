@@ -17,12 +17,7 @@ export interface LeaseTracker {
   release(seq: number): void;
 }
 
-export function createDelivery<T>(
-  row: LeasedRow,
-  actions: LeaseActions,
-  ackWaitMs: number,
-  tracker: LeaseTracker,
-): Delivery<T> {
+export function createDelivery<T>(row: LeasedRow, actions: LeaseActions, ackWaitMs: number, tracker: LeaseTracker): Delivery<T> {
   let settled = false;
   // Only the first of ack/nak/term counts; later calls are no-ops, as with a JetStream message.
   const settle = async (action: () => Promise<void>): Promise<void> => {

@@ -3,8 +3,18 @@
  * consumers with leases. The default backend: works on a fresh machine with nothing else.
  */
 import type {
-  BusMessage, BusStatus, ConsumeOptions, DeadLetter, EventBus, HistoryQuery, HistoryRecord,
-  PublishOptions, PublishResult, StoredMessage, StreamName, Subscription,
+  BusMessage,
+  BusStatus,
+  ConsumeOptions,
+  DeadLetter,
+  EventBus,
+  HistoryQuery,
+  HistoryRecord,
+  PublishOptions,
+  PublishResult,
+  StoredMessage,
+  StreamName,
+  Subscription,
 } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
 import type { KvBucket } from '../kv.ts';
@@ -67,7 +77,9 @@ export class EmbeddedBus implements EventBus {
   async publish(stream: StreamName, message: BusMessage, options: PublishOptions = {}): Promise<PublishResult> {
     // Serialize outside the transaction: the batch holds SQLite's write lock while it runs.
     const payload = JSON.stringify(message.payload) ?? 'null';
-    const stored = await this.#write(() => this.#messages.insert(stream, message, payload, options.replay === true, this.#nowMs()), { isolated: false });
+    const stored = await this.#write(() => this.#messages.insert(stream, message, payload, options.replay === true, this.#nowMs()), {
+      isolated: false,
+    });
     if (stored) this.#notifier.notify(stream);
     return { duplicate: !stored };
   }
@@ -89,7 +101,13 @@ export class EmbeddedBus implements EventBus {
         stopped: () => this.#subscriptions.delete(subscription),
         pending: () => this.#read(() => this.#leases.pending(ref, this.#nowMs())),
       },
-      { batch: options.batch ?? 64, ackWaitMs, pollMs: this.#settings.pollMs, failurePauseMs: 250, ...(options.onError ? { onError: options.onError } : {}) },
+      {
+        batch: options.batch ?? 64,
+        ackWaitMs,
+        pollMs: this.#settings.pollMs,
+        failurePauseMs: 250,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
     );
     this.#subscriptions.add(subscription);
     return subscription;

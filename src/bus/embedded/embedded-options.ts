@@ -36,4 +36,3 @@ export function resolveSettings(options: EmbeddedBusOptions): EmbeddedBusSetting
   if (settings.dedupHorizonMs < 24 * HOUR) throw new ConfigError('bus.dedupHorizonMs must be at least 24 h');
   return settings;
 }
-

@@ -51,7 +51,9 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     try {
       // IMMEDIATE takes the write lock up front, so another process sharing the file makes
       // us wait (busy_timeout) instead of failing a read-then-write op with SQLITE_BUSY.
-      outcomes = db.transaction(() => batch.map((item) => (item.isolated ? runIsolated(db, item.op) : { ok: true as const, value: item.op() }))).immediate();
+      outcomes = db
+        .transaction(() => batch.map((item) => (item.isolated ? runIsolated(db, item.op) : { ok: true as const, value: item.op() })))
+        .immediate();
     } catch (error) {
       const failure = hooks.failed(error);
       for (const item of batch) item.reject(failure);

@@ -45,12 +45,8 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
 export function createHistoryStore(db: Database): HistoryStore {
   const insertRecord = db.prepare('INSERT INTO records (ref, kind, time, created, data) VALUES (?, ?, ?, ?, ?)');
   const selectRecords = db.prepare('SELECT ref, kind, time, data FROM records WHERE ref = ? ORDER BY rowid');
-  const upsertDead = db.prepare(
-    `INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const selectDead = db.prepare(
-    `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`,
-  );
+  const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
   const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
   const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
   return {

@@ -32,7 +32,9 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
       'ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value, revision = kv.revision + 1 RETURNING revision',
   );
   const create = db.prepare('INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING revision');
-  const update = db.prepare('UPDATE kv SET value = ?, revision = revision + 1 WHERE bucket = ? AND key = ? AND revision = ? RETURNING revision');
+  const update = db.prepare(
+    'UPDATE kv SET value = ?, revision = revision + 1 WHERE bucket = ? AND key = ? AND revision = ? RETURNING revision',
+  );
   const remove = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ?');
   const removeAt = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ? AND revision = ?');
   const toEntry = <T>(row: Row): KvEntry<T> => ({ key: row.key, value: JSON.parse(row.value) as T, revision: row.revision });
@@ -48,11 +50,13 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
       checkKey(key);
       return deps.write(() => {
         const expected = options.revision;
-        const row = (expected === undefined
-          ? upsert.get(bucket, key, json)
-          : expected === 0
-            ? create.get(bucket, key, json)
-            : update.get(json, bucket, key, expected)) as { revision: number } | undefined;
+        const row = (
+          expected === undefined
+            ? upsert.get(bucket, key, json)
+            : expected === 0
+              ? create.get(bucket, key, json)
+              : update.get(json, bucket, key, expected)
+        ) as { revision: number } | undefined;
         if (!row) throw new KvConflictError(key);
         return row.revision;
       });

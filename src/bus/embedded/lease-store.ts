@@ -33,9 +33,7 @@ export interface LeaseStore {
 export function createLeaseStore(db: Database): LeaseStore {
   const ensure = db.prepare('INSERT OR IGNORE INTO consumers (stream, name, cursor) VALUES (?, ?, 0)');
   const cursorOf = db.prepare('SELECT cursor FROM consumers WHERE stream = ? AND name = ?').pluck();
-  const anyDue = db
-    .prepare('SELECT 1 FROM leases WHERE stream = ? AND consumer = ? AND visible_at <= ? LIMIT 1')
-    .pluck();
+  const anyDue = db.prepare('SELECT 1 FROM leases WHERE stream = ? AND consumer = ? AND visible_at <= ? LIMIT 1').pluck();
   const anyNew = db.prepare('SELECT 1 FROM messages WHERE stream = ? AND seq > ? LIMIT 1').pluck();
   const due = db.prepare(
     `SELECT l.count + 1 AS count, m.seq, m.id, m.subject, m.time, m.payload
@@ -43,21 +41,15 @@ export function createLeaseStore(db: Database): LeaseStore {
      WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?
      ORDER BY l.visible_at, l.seq LIMIT ?`,
   );
-  const redeliver = db.prepare(
-    'UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?',
-  );
+  const redeliver = db.prepare('UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?');
   const fresh = db.prepare(
     `SELECT 1 AS count, seq, id, subject, time, payload FROM messages
      WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
-  const grant = db.prepare(
-    'INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)',
-  );
+  const grant = db.prepare('INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)');
   const advance = db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?');
   const forget = db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?');
-  const delay = db.prepare(
-    'UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?',
-  );
+  const delay = db.prepare('UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?');
 
   const dueCount = db.prepare(
     `SELECT COUNT(*) AS count, MIN(m.time) AS oldest FROM leases l JOIN messages m ON m.seq = l.seq

@@ -32,12 +32,8 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
 export function createMessageStore(db: Database, dedupHorizonMs: number): MessageStore {
   const seen = db.prepare('SELECT time FROM dedup WHERE stream = ? AND id = ?').pluck();
   const remember = db.prepare('INSERT OR REPLACE INTO dedup (stream, id, time) VALUES (?, ?, ?)');
-  const add = db.prepare(
-    'INSERT INTO messages (stream, id, subject, time, payload) VALUES (?, ?, ?, ?, ?)',
-  );
-  const latest = db.prepare(
-    'SELECT seq, id, subject, time, payload FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1',
-  );
+  const add = db.prepare('INSERT INTO messages (stream, id, subject, time, payload) VALUES (?, ?, ?, ?, ?)');
+  const latest = db.prepare('SELECT seq, id, subject, time, payload FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1');
   const search = createSearch(db);
   return {
     insert(stream, message, payload, replay, now) {
@@ -70,9 +66,7 @@ function createSearch(db: Database): (query: HistoryQuery) => StoredMessage[] {
     const limit = query.limit ?? 100;
     const { where, params, exact } = conditions(query);
     const chunk = exact ? limit : Math.max(limit, 200);
-    const statement = prepare(
-      `SELECT seq, id, subject, time, payload FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
-    );
+    const statement = prepare(`SELECT seq, id, subject, time, payload FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`);
     const out: StoredMessage[] = [];
     let afterSeq = query.afterSeq ?? 0;
     while (out.length < limit) {

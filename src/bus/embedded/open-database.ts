@@ -48,7 +48,10 @@ async function createFolder(folder: string): Promise<void> {
  */
 async function restrictFiles(path: string): Promise<void> {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    const mode = await stat(file).then((s) => s.mode & 0o777, () => undefined);
+    const mode = await stat(file).then(
+      (s) => s.mode & 0o777,
+      () => undefined,
+    );
     try {
       if (mode === undefined && file === path) await (await open(file, 'wx', 0o600)).close();
       else if (mode !== undefined && (mode & 0o077) !== 0) await chmod(file, mode & 0o700);

@@ -22,12 +22,8 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
     `DELETE FROM messages WHERE seq IN (
        SELECT seq FROM messages WHERE stream = ? AND time < ? AND seq < ${safeSeq} ORDER BY seq LIMIT ${CHUNK})`,
   );
-  const records = db.prepare(
-    `DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE created < ? LIMIT ${CHUNK})`,
-  );
-  const dedup = db.prepare(
-    `DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${CHUNK})`,
-  );
+  const records = db.prepare(`DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE created < ? LIMIT ${CHUNK})`);
+  const dedup = db.prepare(`DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${CHUNK})`);
   return {
     prune(now) {
       const cutoff = now - retentionMs;

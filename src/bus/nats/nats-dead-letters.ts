@@ -11,10 +11,7 @@ export async function putDeadLetter(bucket: KV, entry: DeadLetter): Promise<void
 }
 
 /** Oldest first by dead-letter time. Reads every key: dead letters are few by nature. */
-export async function listDeadLetters(
-  bucket: KV,
-  options: { since?: Date; limit?: number } = {},
-): Promise<DeadLetter[]> {
+export async function listDeadLetters(bucket: KV, options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
   const keys: string[] = [];
   for await (const key of await bucket.keys()) keys.push(key);
   const entries = await Promise.all(keys.map((key) => bucket.get(key)));

@@ -14,11 +14,7 @@ export interface QueryDeps extends ReadDeps {
 }
 
 /** get(): the dedup bucket remembers each id's stream sequence; fetch that one message. */
-export async function getMessage<T>(
-  deps: QueryDeps,
-  stream: StreamName,
-  id: string,
-): Promise<StoredMessage<T> | undefined> {
+export async function getMessage<T>(deps: QueryDeps, stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
   const entry = await deps.dedup.get(idKey(stream, id));
   if (entry === null || entry.operation !== 'PUT') return undefined;
   const { seq } = entry.json<IdEntry>();

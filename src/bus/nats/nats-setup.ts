@@ -60,15 +60,20 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     return;
   }
   await ensureReplicas(jsm, existing, config.num_replicas ?? 1);
-  const changed =
-    existing.config.max_age !== config.max_age || existing.config.duplicate_window !== config.duplicate_window;
+  const changed = existing.config.max_age !== config.max_age || existing.config.duplicate_window !== config.duplicate_window;
   if (changed) {
     await jsm.streams.update(config.name, { max_age: config.max_age, duplicate_window: config.duplicate_window });
   }
 }
 
 /** Opens (or creates) a KV bucket; Kvm.create opens an existing one as is, so apply a changed max age. */
-async function openBucket(kvm: Kvm, jsm: JetStreamManager, name: string, ttlMs: number, limits: { timeoutMs: number; replicas: number }): Promise<KV> {
+async function openBucket(
+  kvm: Kvm,
+  jsm: JetStreamManager,
+  name: string,
+  ttlMs: number,
+  limits: { timeoutMs: number; replicas: number },
+): Promise<KV> {
   const { timeoutMs, replicas } = limits;
   const kv = await creatingWithReplicas(`KV bucket ${name}`, replicas, () =>
     kvm.create(name, { history: 1, ttl: ttlMs, storage: StorageType.File, timeout: timeoutMs, replicas }),

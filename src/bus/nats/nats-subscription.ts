@@ -127,10 +127,8 @@ async function ensureDurable(jsm: JetStreamManager, target: ConsumerTarget, ackW
     await jsm.consumers.add(target.stream, config);
   } catch (err) {
     // Exists with another ack wait (a config change): update what may change.
-    await jsm.consumers
-      .update(target.stream, target.durable, { ack_wait: config.ack_wait, max_ack_pending: -1 })
-      .catch(() => {
-        throw err;
-      });
+    await jsm.consumers.update(target.stream, target.durable, { ack_wait: config.ack_wait, max_ack_pending: -1 }).catch(() => {
+      throw err;
+    });
   }
 }

@@ -28,7 +28,10 @@ export interface ForwardResult {
 }
 
 /** The request `listen` sends for one event. */
-export function forwardRequest(event: HubEvent, options: Pick<ForwardOptions, 'secret' | 'cloudevents' | 'now'>): { body: string; headers: Record<string, string> } {
+export function forwardRequest(
+  event: HubEvent,
+  options: Pick<ForwardOptions, 'secret' | 'cloudevents' | 'now'>,
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify(options.cloudevents ? event : event.data);
   const headers = {
     'content-type': options.cloudevents ? 'application/cloudevents+json' : 'application/json',
@@ -50,7 +53,12 @@ export async function forwardEvent(event: HubEvent, options: ForwardOptions): Pr
     const ms = Math.round(performance.now() - started);
     const problem = outcome.error ?? (retryable(outcome.status) ? `HTTP ${outcome.status}` : undefined);
     if (problem === undefined || tries >= attempts) {
-      return { ...(outcome.status !== undefined ? { status: outcome.status } : {}), ms, tries, ...(problem !== undefined ? { error: problem } : {}) };
+      return {
+        ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+        ms,
+        tries,
+        ...(problem !== undefined ? { error: problem } : {}),
+      };
     }
     const delay = 1_000 * 2 ** (tries - 1);
     options.onRetry?.(problem, delay);
@@ -60,7 +68,12 @@ export async function forwardEvent(event: HubEvent, options: ForwardOptions): Pr
 
 async function post(options: ForwardOptions, body: string, headers: Record<string, string>): Promise<{ status?: number; error?: string }> {
   try {
-    const response = await options.fetch(options.target, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    const response = await options.fetch(options.target, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
     await response.arrayBuffer().catch(() => undefined);
     return { status: response.status };
   } catch (err) {

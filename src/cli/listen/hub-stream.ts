@@ -45,7 +45,8 @@ export async function followHubStream(options: HubStreamOptions): Promise<void> 
       options.status(lastId === undefined ? `connected to ${options.url}` : `connected to ${options.url}, resuming after #${lastId}`);
       delay = 500;
       for await (const message of readSse(body)) {
-        if (message.event === 'expired') throw new ListenError('the hub ended the stream: the session expired; use an API token (--token or HOOKHUB_TOKEN)');
+        if (message.event === 'expired')
+          throw new ListenError('the hub ended the stream: the session expired; use an API token (--token or HOOKHUB_TOKEN)');
         if (message.event === 'hub-event') await options.onEvent(JSON.parse(message.data) as StreamedEvent);
         if (message.id !== undefined) lastId = message.id;
       }
@@ -68,7 +69,9 @@ async function connect(options: HubStreamOptions, lastId: string | undefined): P
   if (lastId !== undefined) headers['last-event-id'] = lastId;
   const response = await options.fetch(`${options.url}/api/events/stream?${query}`, { headers, signal: options.signal });
   if (response.status === 401 || response.status === 403) {
-    throw new ListenError(`the hub refused the token (HTTP ${response.status}): pass a viewer or admin token with --token or HOOKHUB_TOKEN`);
+    throw new ListenError(
+      `the hub refused the token (HTTP ${response.status}): pass a viewer or admin token with --token or HOOKHUB_TOKEN`,
+    );
   }
   if (response.status === 400) throw new ListenError(`the hub refused the filter: ${await errorText(response)}`);
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${await errorText(response)}`.trim());

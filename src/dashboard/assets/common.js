@@ -6,7 +6,12 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = session?.csrfToken ?? '';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status === 401) {
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     // Never settles: the page is going away, nothing after this call should run.
@@ -52,7 +57,8 @@ export function el(tag, attrs = {}, ...children) {
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== undefined && child !== null && child !== false) node.append(child instanceof Node ? child : String(child));
   return node;
 }
 
@@ -62,7 +68,14 @@ export function fmtTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
   const seconds = Math.round((Date.now() - date.getTime()) / 1000);
-  const ago = seconds < 60 ? `${Math.max(seconds, 0)}s ago` : seconds < 3600 ? `${Math.round(seconds / 60)}m ago` : seconds < 86400 ? `${Math.round(seconds / 3600)}h ago` : `${Math.round(seconds / 86400)}d ago`;
+  const ago =
+    seconds < 60
+      ? `${Math.max(seconds, 0)}s ago`
+      : seconds < 3600
+        ? `${Math.round(seconds / 60)}m ago`
+        : seconds < 86400
+          ? `${Math.round(seconds / 3600)}h ago`
+          : `${Math.round(seconds / 86400)}d ago`;
   return `${date.toLocaleString()} (${ago})`;
 }
 

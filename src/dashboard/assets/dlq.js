@@ -12,8 +12,14 @@ const syncSelection = () => {
 };
 
 function row(letter) {
-  const box = el('input', { type: 'checkbox', 'aria-label': `select ${letter.id}`, onchange: (e) => (e.target.checked ? selected.add(letter.id) : selected.delete(letter.id), syncSelection()) });
-  return el('tr', { 'data-id': letter.id },
+  const box = el('input', {
+    type: 'checkbox',
+    'aria-label': `select ${letter.id}`,
+    onchange: (e) => (e.target.checked ? selected.add(letter.id) : selected.delete(letter.id), syncSelection()),
+  });
+  return el(
+    'tr',
+    { 'data-id': letter.id },
     el('td', {}, isAdmin() ? box : ''),
     el('td', { class: 'small', text: fmtTime(letter.time) }),
     el('td', { class: 'mono small', text: letter.id }),
@@ -21,7 +27,8 @@ function row(letter) {
     el('td', { text: letter.action }),
     el('td', { text: `${letter.attempts}${letter.lastStatus ? ` (last HTTP ${letter.lastStatus})` : ''}` }),
     el('td', { class: 'small', text: letter.reason }),
-    el('td', {}, isAdmin() ? el('button', { type: 'button', text: 'Retry', onclick: () => retry({ ids: [letter.id] }) }) : ''));
+    el('td', {}, isAdmin() ? el('button', { type: 'button', text: 'Retry', onclick: () => retry({ ids: [letter.id] }) }) : ''),
+  );
 }
 
 async function load(more = false) {
@@ -49,7 +56,13 @@ async function load(more = false) {
 async function retry(body) {
   try {
     const result = await api('/api/dlq/retry', { method: 'POST', body });
-    message.replaceChildren(el('div', { class: 'notice', role: 'status', text: `${result.retried.length} job(s) queued for delivery${result.missing.length ? `; ${result.missing.length} were no longer dead-lettered` : ''}.` }));
+    message.replaceChildren(
+      el('div', {
+        class: 'notice',
+        role: 'status',
+        text: `${result.retried.length} job(s) queued for delivery${result.missing.length ? `; ${result.missing.length} were no longer dead-lettered` : ''}.`,
+      }),
+    );
     await load();
     void showDlqDepth();
   } catch (error) {

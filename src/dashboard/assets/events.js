@@ -22,13 +22,25 @@ function filterParams() {
 }
 
 function row(event, fresh) {
-  const tr = el('tr', { class: `clickable${fresh ? ' fresh' : ''}`, 'data-id': event.id, onclick: () => location.assign(`/event?id=${encodeURIComponent(event.id)}`) },
+  const tr = el(
+    'tr',
+    {
+      class: `clickable${fresh ? ' fresh' : ''}`,
+      'data-id': event.id,
+      onclick: () => location.assign(`/event?id=${encodeURIComponent(event.id)}`),
+    },
     el('td', { class: 'small', text: fmtTime(event.received), title: event.received }),
     el('td', { class: 'mono' }, el('a', { href: `/event?id=${encodeURIComponent(event.id)}`, text: event.type })),
     el('td', { text: event.connector }),
-    el('td', {}, event.url ? el('span', { text: event.subject ?? '' }) : event.subject ?? '', event.title ? el('div', { class: 'muted small', text: event.title }) : null),
+    el(
+      'td',
+      {},
+      event.url ? el('span', { text: event.subject ?? '' }) : (event.subject ?? ''),
+      event.title ? el('div', { class: 'muted small', text: event.title }) : null,
+    ),
     el('td', { class: 'status' }, badge(event.status ?? 'pending')),
-    el('td', { class: 'mono small', text: event.id }));
+    el('td', { class: 'mono small', text: event.id }),
+  );
   rows.set(event.id, { tr, status: event.status ?? 'pending' });
   return tr;
 }
@@ -48,7 +60,8 @@ async function load(cursor) {
     document.getElementById('older').disabled = !next;
     const searched = page.events.length < 50 && page.next ? ` · searched back to ${fmtTime(page.searchedTo)}; “Older” looks further` : '';
     info.textContent = `${page.events.length} shown · ${page.scanned} read in ${Math.round(performance.now() - started)} ms${searched}`;
-    if (page.events.length === 0) tbody.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No events match. New ones appear here live.' })));
+    if (page.events.length === 0)
+      tbody.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No events match. New ones appear here live.' })));
   } catch (error) {
     showError(message, error);
   }
@@ -88,12 +101,17 @@ function scheduleCharts(delayMs) {
   chartDue = due;
   chartTimer = setTimeout(() => {
     chartTimer = undefined;
-    renderActivity(activity).catch((error) => showError(message, error)).finally(() => scheduleCharts(30_000));
+    renderActivity(activity)
+      .catch((error) => showError(message, error))
+      .finally(() => scheduleCharts(30_000));
   }, delayMs);
 }
 
 async function refreshStatuses() {
-  const open = [...rows].filter(([, r]) => !FINAL.has(r.status)).map(([id]) => id).slice(0, 200);
+  const open = [...rows]
+    .filter(([, r]) => !FINAL.has(r.status))
+    .map(([id]) => id)
+    .slice(0, 200);
   if (open.length === 0) return;
   const { statuses } = await api(`/api/statuses?ids=${open.map(encodeURIComponent).join(',')}`).catch(() => ({ statuses: {} }));
   let failed = false;

@@ -6,7 +6,12 @@ form.addEventListener('submit', async (e) => {
   e.preventDefault();
   error.classList.add('hidden');
   const token = document.getElementById('token').value;
-  const res = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify({ token }) });
+  const res = await fetch('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify({ token }),
+  });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));
     error.textContent = data.error || `HTTP ${res.status}`;

@@ -115,5 +115,8 @@ export function describeApiError(err: unknown): string {
 }
 
 function stderrLogger(warn: (text: string) => void): Logger {
-  return pino({ level: 'warn', base: undefined, timestamp: false }, { write: (line: string) => warn(`warning: ${(JSON.parse(line) as { msg?: string }).msg ?? line}\n`) });
+  return pino(
+    { level: 'warn', base: undefined, timestamp: false },
+    { write: (line: string) => warn(`warning: ${(JSON.parse(line) as { msg?: string }).msg ?? line}\n`) },
+  );
 }

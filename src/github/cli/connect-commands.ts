@@ -15,7 +15,9 @@ export async function runConnect(cli: GithubCli, args: readonly string[], dryRun
   const declared = new Set(cli.settings.targets.map(targetLabel));
   const extra = results.map((r) => r.target).filter((t) => !declared.has(t));
   if (extra.length > 0) {
-    cli.write(`note: ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} not in connectors.${cli.settings.name}.repos/orgs: add ${extra.length === 1 ? 'it' : 'them'} there so the hub keeps the hook in shape and recovers missed deliveries\n`);
+    cli.write(
+      `note: ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} not in connectors.${cli.settings.name}.repos/orgs: add ${extra.length === 1 ? 'it' : 'them'} there so the hub keeps the hook in shape and recovers missed deliveries\n`,
+    );
   }
 }
 
@@ -24,8 +26,12 @@ function connectLine(r: ConnectResult, events: readonly string[]): string {
   const hook = r.hookId !== undefined ? ` hook ${r.hookId}` : '';
   const detail = r.action === 'created' ? ` (events: ${events.join(', ')})` : r.action === 'updated' ? `: ${r.changes.join('; ')}` : '';
   const lines = [`${r.target}: ${verb}${hook}${detail}`];
-  if (r.removedDuplicates.length > 0) lines.push(`${r.target}: ${r.dryRun ? 'would remove' : 'removed'} duplicate hookhub hook(s) ${r.removedDuplicates.join(', ')}`);
-  if (r.foreignDuplicates.length > 0) lines.push(`${r.target}: warning: hook(s) ${r.foreignDuplicates.join(', ')} also point at this hub (not created by hookhub, left alone): GitHub sends every event once per hook`);
+  if (r.removedDuplicates.length > 0)
+    lines.push(`${r.target}: ${r.dryRun ? 'would remove' : 'removed'} duplicate hookhub hook(s) ${r.removedDuplicates.join(', ')}`);
+  if (r.foreignDuplicates.length > 0)
+    lines.push(
+      `${r.target}: warning: hook(s) ${r.foreignDuplicates.join(', ')} also point at this hub (not created by hookhub, left alone): GitHub sends every event once per hook`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -36,16 +42,25 @@ export async function runDisconnect(cli: GithubCli, args: readonly string[], all
   const results = await eachTarget(cli, targets, (t) => disconnectHook(cli.client, t, cli.desired.url, dryRun));
   for (const r of results) {
     const verb = dryRun ? 'would remove' : 'removed';
-    cli.write(r.removed.length === 0 ? `${r.target}: no hub hook (nothing to do)\n` : `${r.target}: ${verb} hook ${r.removed.join(', ')}\n`);
+    cli.write(
+      r.removed.length === 0 ? `${r.target}: no hub hook (nothing to do)\n` : `${r.target}: ${verb} hook ${r.removed.join(', ')}\n`,
+    );
   }
   const declared = new Set(cli.settings.targets.map(targetLabel));
-  const still = results.filter((r) => r.removed.length > 0).map((r) => r.target).filter((t) => declared.has(t));
-  if (still.length > 0 && !dryRun) cli.write(`note: ${still.join(', ')} still listed in connectors.${cli.settings.name}: the hub connects ${still.length === 1 ? 'it' : 'them'} again on its next start; remove ${still.length === 1 ? 'it' : 'them'} from the config\n`);
+  const still = results
+    .filter((r) => r.removed.length > 0)
+    .map((r) => r.target)
+    .filter((t) => declared.has(t));
+  if (still.length > 0 && !dryRun)
+    cli.write(
+      `note: ${still.join(', ')} still listed in connectors.${cli.settings.name}: the hub connects ${still.length === 1 ? 'it' : 'them'} again on its next start; remove ${still.length === 1 ? 'it' : 'them'} from the config\n`,
+    );
 }
 
 /** `ping [targets…]`: asks GitHub to ping the hub's hook, then reports how the hub answered. */
 export async function runPing(cli: GithubCli, args: readonly string[], waitMs: number): Promise<void> {
-  if (withApp(args, cli.settings)) cli.write('app: skipped (GitHub has no ping for an App webhook; `hookhub github list` shows its last delivery)\n');
+  if (withApp(args, cli.settings))
+    cli.write('app: skipped (GitHub has no ping for an App webhook; `hookhub github list` shows its last delivery)\n');
   await eachTarget(cli, targetsFrom(args, cli.settings), async (target) => {
     const label = targetLabel(target);
     const hook = await findHubHook(cli.client, target, cli.desired.url);
@@ -57,7 +72,9 @@ export async function runPing(cli: GithubCli, args: readonly string[], waitMs: n
       const last = await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id));
       if (last && last.id > before && last.event === 'ping') {
         const ok = last.status_code >= 200 && last.status_code < 300;
-        cli.write(`${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${last.status_code} ${last.status} (guid ${last.guid})\n`);
+        cli.write(
+          `${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${last.status_code} ${last.status} (guid ${last.guid})\n`,
+        );
         if (!ok) process.exitCode = 1;
         return;
       }

@@ -29,14 +29,36 @@ export async function runList(cli: GithubCli, args: readonly string[], json: boo
   const rows = groups.flat();
   if (withApp(args, cli.settings)) rows.push(...(await attempt(cli, 'app', () => appRow(cli))));
   if (json) {
-    cli.write(`${JSON.stringify(rows.map((r) => ({ target: r.target, id: r.hook.id, url: displayUrl(r.hook.config.url), hookhub: r.hub === 'hookhub', active: r.hook.active, events: r.hook.events, lastDelivery: r.last ?? null })), null, 2)}\n`);
+    cli.write(
+      `${JSON.stringify(
+        rows.map((r) => ({
+          target: r.target,
+          id: r.hook.id,
+          url: displayUrl(r.hook.config.url),
+          hookhub: r.hub === 'hookhub',
+          active: r.hook.active,
+          events: r.hook.events,
+          lastDelivery: r.last ?? null,
+        })),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   if (rows.length === 0) {
     if (groups.length === targets.length) cli.write('no hooks\n');
     return;
   }
-  const table = rows.map((r) => [r.target, r.target === 'app' ? '-' : String(r.hook.id), r.hub, r.hook.active ? 'yes' : 'no', r.hook.events.join(','), lastText(r.last, cli.now()), displayUrl(r.hook.config.url)]);
+  const table = rows.map((r) => [
+    r.target,
+    r.target === 'app' ? '-' : String(r.hook.id),
+    r.hub,
+    r.hook.active ? 'yes' : 'no',
+    r.hook.events.join(','),
+    lastText(r.last, cli.now()),
+    displayUrl(r.hook.config.url),
+  ]);
   cli.write(formatTable(['TARGET', 'HOOK', 'OWNER', 'ACTIVE', 'EVENTS', 'LAST DELIVERY', 'URL'], table));
 }
 

@@ -5,7 +5,11 @@ import { reconcileAppHook, reconcileHook, type ReconcileResult } from '../reconc
 import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';
 
 /** `reconcile [targets…] [--since 24h|ISO] [--dry-run]`: redeliver what the hub missed. */
-export async function runReconcile(cli: GithubCli, args: readonly string[], opts: { since?: string; dryRun: boolean; json: boolean }): Promise<void> {
+export async function runReconcile(
+  cli: GithubCli,
+  args: readonly string[],
+  opts: { since?: string; dryRun: boolean; json: boolean },
+): Promise<void> {
   const since = sinceDate(opts.since, cli.now(), cli.settings.reconcile.lookback);
   if (opts.since !== undefined && since.getTime() === cli.now().getTime() - GITHUB_DELIVERY_RETENTION_MS) {
     cli.warn('note: GitHub keeps deliveries for 3 days; looking back 3 days\n');
@@ -32,7 +36,8 @@ function describe(r: ReconcileResult, since: Date): string {
   const head = `${r.hookId === undefined ? 'app webhook' : `${r.target} hook ${r.hookId}`}: ${r.scanned} ${r.scanned === 1 ? 'delivery' : 'deliveries'} since ${since.toISOString()}, ${failed} failed`;
   const lines = [head];
   const verb = r.dryRun ? 'would redeliver' : 'redelivery requested';
-  for (const d of r.redelivered) lines.push(`  ${verb}: ${d.guid} ${d.event}${d.action ? `.${d.action}` : ''} (${d.status_code} ${d.status}, ${d.delivered_at})`);
+  for (const d of r.redelivered)
+    lines.push(`  ${verb}: ${d.guid} ${d.event}${d.action ? `.${d.action}` : ''} (${d.status_code} ${d.status}, ${d.delivered_at})`);
   for (const guid of r.alreadyInHub) lines.push(`  already in the hub: ${guid}`);
   for (const d of r.gaveUp) lines.push(`  gave up after repeated redeliveries: ${d.guid} (${d.status_code} ${d.status})`);
   for (const e of r.errors) lines.push(`  GitHub refused to redeliver ${e.guid}: ${e.message}`);

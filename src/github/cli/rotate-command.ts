@@ -35,7 +35,9 @@ export async function runRotate(cli: GithubCli, opts: { out?: string; skipCheck:
     return;
   }
   for (const r of outcome.results) {
-    cli.write(`${r.target}: ${r.dryRun ? 'would switch' : 'switched'} ${r.hookId === undefined ? 'the App webhook' : `hook ${r.hookId}`} to the first secret (${r.changes.join('; ') || 'no change'})\n`);
+    cli.write(
+      `${r.target}: ${r.dryRun ? 'would switch' : 'switched'} ${r.hookId === undefined ? 'the App webhook' : `hook ${r.hookId}`} to the first secret (${r.changes.join('; ') || 'no change'})\n`,
+    );
   }
   if (opts.dryRun) return;
   const until = outcome.keepOldUntil.toISOString();

@@ -19,7 +19,11 @@ export interface CheckOutcome {
 }
 
 /** Invalid rules fail with file:line annotations; a valid change with an effect is neutral, with the effect as tables; no effect is a success. */
-export function checkOutcome(problems: readonly Diagnostic[], diff: RulesDiff | undefined, labels: { base: string; head: string }): CheckOutcome {
+export function checkOutcome(
+  problems: readonly Diagnostic[],
+  diff: RulesDiff | undefined,
+  labels: { base: string; head: string },
+): CheckOutcome {
   const annotations = problems.slice(0, MAX_ANNOTATIONS).map((d) => ({
     path: d.file,
     start_line: d.line,
@@ -30,7 +34,12 @@ export function checkOutcome(problems: readonly Diagnostic[], diff: RulesDiff | 
   const errors = problems.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !diff) {
     const list = problems.map((d) => `- \`${d.file}:${d.line}:${d.col}\` ${d.message}`).join('\n');
-    return { conclusion: 'failure', title: `${errors} error(s) in the rules`, summary: truncate(`The rules do not validate; the hub would refuse them.\n\n${list}`, MAX_SUMMARY), annotations };
+    return {
+      conclusion: 'failure',
+      title: `${errors} error(s) in the rules`,
+      summary: truncate(`The rules do not validate; the hub would refuse them.\n\n${list}`, MAX_SUMMARY),
+      annotations,
+    };
   }
   const summary = truncate(formatDiffMarkdown(diff, labels), MAX_SUMMARY);
   return { conclusion: diff.rules.length > 0 ? 'neutral' : 'success', title: diffSummaryLine(diff), summary, annotations };
@@ -40,10 +49,25 @@ export function checkOutcome(problems: readonly Diagnostic[], diff: RulesDiff | 
  * Creates the check on the head commit, or updates the one already there (a redelivered or
  * replayed event), so a commit never gets a second "hookhub rules" check.
  */
-export async function publishCheck(client: GithubClient, where: RulesRepo, headSha: string, outcome: CheckOutcome): Promise<{ id: number; created: boolean }> {
+export async function publishCheck(
+  client: GithubClient,
+  where: RulesRepo,
+  headSha: string,
+  outcome: CheckOutcome,
+): Promise<{ id: number; created: boolean }> {
   const { owner, repo } = where;
-  const body = { status: 'completed' as const, conclusion: outcome.conclusion, output: { title: outcome.title, summary: outcome.summary, annotations: outcome.annotations } };
-  const existing = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: headSha, check_name: CHECK_NAME, filter: 'latest' });
+  const body = {
+    status: 'completed' as const,
+    conclusion: outcome.conclusion,
+    output: { title: outcome.title, summary: outcome.summary, annotations: outcome.annotations },
+  };
+  const existing = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    owner,
+    repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    filter: 'latest',
+  });
   const found = existing.data.check_runs[0];
   if (found) {
     await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner, repo, check_run_id: found.id, ...body });
@@ -59,7 +83,14 @@ export async function publishCheck(client: GithubClient, where: RulesRepo, headS
  */
 export async function publishStatus(client: GithubClient, where: RulesRepo, headSha: string, outcome: CheckOutcome): Promise<void> {
   const state = outcome.conclusion === 'failure' ? 'failure' : 'success';
-  await client.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: where.owner, repo: where.repo, sha: headSha, state, context: CHECK_NAME, description: truncate(outcome.title, 140) });
+  await client.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner: where.owner,
+    repo: where.repo,
+    sha: headSha,
+    state,
+    context: CHECK_NAME,
+    description: truncate(outcome.title, 140),
+  });
 }
 
 /** 403 on a check-run write: the credentials cannot write checks (a personal access token). Rate limits are waited out by the client before this. */

@@ -33,7 +33,16 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
     if (!client) {
       if (!settings.auth) throw new PermanentError(`connectors.${settings.name}: rulesCheck needs GitHub API access (app or token)`);
       // The worker retries with backoff and dead-letters; the client should not retry on its own as well.
-      client = createGithubClient({ apiUrl: settings.apiUrl, auth: settings.auth, logger: options.logger, now: deps.now, fetch: deps.fetch, retries: 0, writeIntervalMs: 0, maxRateLimitWaitMs: 10_000 });
+      client = createGithubClient({
+        apiUrl: settings.apiUrl,
+        auth: settings.auth,
+        logger: options.logger,
+        now: deps.now,
+        fetch: deps.fetch,
+        retries: 0,
+        writeIntervalMs: 0,
+        maxRateLimitWaitMs: 10_000,
+      });
       clients.set(settings.name, client);
     }
     return client;
@@ -57,25 +66,41 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
   };
 }
 
-async function runCheck(client: GithubClient, where: RulesRepo, params: RulesCheckParams, deps: ActionDeps & { last: number; context: RulesContext }): Promise<ActionResult> {
+async function runCheck(
+  client: GithubClient,
+  where: RulesRepo,
+  params: RulesCheckParams,
+  deps: ActionDeps & { last: number; context: RulesContext },
+): Promise<ActionResult> {
   const pull = Number(params.pull);
-  if (!Number.isInteger(pull) || !/^[0-9a-f]{7,64}$/i.test(params.head)) throw new PermanentError(`not a pull request event (pull "${params.pull}", head "${params.head}")`);
+  if (!Number.isInteger(pull) || !/^[0-9a-f]{7,64}$/i.test(params.head))
+    throw new PermanentError(`not a pull request event (pull "${params.pull}", head "${params.head}")`);
   if (!(await touchesRules(client, where, pull))) return { response: `#${pull} changes nothing under ${where.path}/: no check` };
   if (!deps.history) throw new Error('rules-check needs the bus history (the workers pass it)');
   const [base, head] = await Promise.all([ruleSourcesAt(client, where, params.base), ruleSourcesAt(client, where, params.head)]);
   const baseRules = compileRuleSources(base, deps.context);
   const headRules = compileRuleSources(head, deps.context);
   const diff = headRules.ok
-    ? await diffRuleSets(baseRules.ruleSet, headRules.ruleSet, recentEvents(deps.history, { last: deps.last }), { registry: deps.context.registry, now: deps.now(), budgetMs: BUDGET_MS })
+    ? await diffRuleSets(baseRules.ruleSet, headRules.ruleSet, recentEvents(deps.history, { last: deps.last }), {
+        registry: deps.context.registry,
+        now: deps.now(),
+        budgetMs: BUDGET_MS,
+      })
     : undefined;
-  const outcome = checkOutcome(headRules.diagnostics, diff, { base: `base ${params.base.slice(0, 7)}`, head: `head ${params.head.slice(0, 7)}` });
+  const outcome = checkOutcome(headRules.diagnostics, diff, {
+    base: `base ${params.base.slice(0, 7)}`,
+    head: `head ${params.head.slice(0, 7)}`,
+  });
   return publish(client, where, params.head, outcome);
 }
 
 async function publish(client: GithubClient, where: RulesRepo, headSha: string, outcome: CheckOutcome): Promise<ActionResult> {
   try {
     const run = await publishCheck(client, where, headSha, outcome);
-    return { status: run.created ? 201 : 200, response: `check run ${run.id} ${run.created ? 'created' : 'updated'}: ${outcome.conclusion}, ${outcome.title}` };
+    return {
+      status: run.created ? 201 : 200,
+      response: `check run ${run.id} ${run.created ? 'created' : 'updated'}: ${outcome.conclusion}, ${outcome.title}`,
+    };
   } catch (error) {
     if (!checksForbidden(error)) throw error;
     await publishStatus(client, where, headSha, outcome);

@@ -27,7 +27,12 @@ export function rulesCheckRuleName(connector: string): string {
 export function rulesCheckRules(connectors: readonly GithubConnectorSettings[], context: RulesContext): Rule[] {
   const raw = connectors.flatMap(({ name, config }) => {
     if (!config.rulesCheck) return [];
-    const params: RulesCheckParams = { connector: name, pull: '{{data.number}}', head: '{{data.pull_request.head.sha}}', base: '{{data.pull_request.base.sha}}' };
+    const params: RulesCheckParams = {
+      connector: name,
+      pull: '{{data.number}}',
+      head: '{{data.pull_request.head.sha}}',
+      base: '{{data.pull_request.base.sha}}',
+    };
     return [
       {
         name: rulesCheckRuleName(name),

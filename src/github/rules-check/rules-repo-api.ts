@@ -14,7 +14,13 @@ export interface RulesRepo {
 export async function touchesRules(client: GithubClient, where: RulesRepo, pull: number): Promise<boolean> {
   const prefix = `${where.path}/`;
   for (let page = 1; page <= 30; page += 1) {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner: where.owner, repo: where.repo, pull_number: pull, per_page: 100, page });
+    const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+      owner: where.owner,
+      repo: where.repo,
+      pull_number: pull,
+      per_page: 100,
+      page,
+    });
     if (data.some((f) => f.filename.startsWith(prefix) || f.previous_filename?.startsWith(prefix))) return true;
     if (data.length < 100) return false;
   }
@@ -26,12 +32,22 @@ export async function touchesRules(client: GithubClient, where: RulesRepo, pull:
  * become check-run annotations as they are). A folder the commit does not have holds no rules.
  */
 export async function ruleSourcesAt(client: GithubClient, where: RulesRepo, ref: string): Promise<RuleSource[]> {
-  const listing = await getOrMissing(() => client.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: where.owner, repo: where.repo, path: where.path, ref }));
+  const listing = await getOrMissing(() =>
+    client.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: where.owner, repo: where.repo, path: where.path, ref }),
+  );
   if (!listing || !Array.isArray(listing.data)) return [];
-  const files = listing.data.filter((e) => e.type === 'file' && isRulesFileName(e.name) && e.size <= MAX_RULES_FILE_BYTES).sort((a, b) => a.path.localeCompare(b.path));
+  const files = listing.data
+    .filter((e) => e.type === 'file' && isRulesFileName(e.name) && e.size <= MAX_RULES_FILE_BYTES)
+    .sort((a, b) => a.path.localeCompare(b.path));
   const sources: RuleSource[] = [];
   for (const file of files) {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: where.owner, repo: where.repo, path: file.path, ref, mediaType: { format: 'raw' } });
+    const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner: where.owner,
+      repo: where.repo,
+      path: file.path,
+      ref,
+      mediaType: { format: 'raw' },
+    });
     sources.push({ file: file.path, text: typeof data === 'string' ? data : Buffer.from(data as unknown as ArrayBuffer).toString('utf8') });
   }
   return sources;

@@ -20,7 +20,10 @@ export function faultDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `hookhub-fault-${prefix}-`));
 }
 
-export async function createFaultHub(spec: Omit<HubConfigSpec, 'port'>, spawn: Omit<SpawnOptions, 'readyTimeoutMs'> = {}): Promise<FaultHub> {
+export async function createFaultHub(
+  spec: Omit<HubConfigSpec, 'port'>,
+  spawn: Omit<SpawnOptions, 'readyTimeoutMs'> = {},
+): Promise<FaultHub> {
   const port = await freePort();
   const configFile = writeHubConfig({ ...spec, port });
   let current: NodeProcess | undefined;

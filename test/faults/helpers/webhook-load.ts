@@ -69,7 +69,8 @@ export function startLoad(baseUrl: () => string, prefix: string, concurrency = 1
       const answer = await sendWebhook(baseUrl(), `${prefix}-${next++}`, 5_000);
       answers.push(answer);
       // A refused connection answers at once; don't spin while the hub is down.
-      if (answer.outcome === 'error' || pauseMs > 0) await new Promise((r) => setTimeout(r, Math.max(pauseMs, answer.outcome === 'error' ? 20 : 0)));
+      if (answer.outcome === 'error' || pauseMs > 0)
+        await new Promise((r) => setTimeout(r, Math.max(pauseMs, answer.outcome === 'error' ? 20 : 0)));
     }
   };
   const senders = Array.from({ length: concurrency }, () => sender());

@@ -15,7 +15,15 @@ describe('bearer tokens', () => {
     expect(auth.bearer(`bearer ${'v'.repeat(40)}`)).toEqual({ name: 'victor', role: 'viewer', via: 'bearer' });
   });
   it('refuses prefixes, extensions, other schemes and empty headers', () => {
-    for (const header of [`Bearer ${'a'.repeat(39)}`, `Bearer ${'a'.repeat(41)}`, `Basic ${'a'.repeat(40)}`, 'Bearer', '', undefined, `Bearer ${'a'.repeat(40)} extra`]) {
+    for (const header of [
+      `Bearer ${'a'.repeat(39)}`,
+      `Bearer ${'a'.repeat(41)}`,
+      `Basic ${'a'.repeat(40)}`,
+      'Bearer',
+      '',
+      undefined,
+      `Bearer ${'a'.repeat(40)} extra`,
+    ]) {
       expect(auth.bearer(header)).toBeUndefined();
     }
   });
@@ -55,7 +63,14 @@ describe('dashboard sessions', () => {
 
   it('rejects malformed and oversized cookies without throwing', () => {
     const auth = createAuthenticator(TOKENS, { ttlMs: 60_000, now });
-    for (const cookie of ['', 'x', 'x.y', '%%%.%%%', `${Buffer.from('{"n":"alice","e":1e20,"s":"x"}').toString('base64url')}.AAAA`, 'a'.repeat(600)]) {
+    for (const cookie of [
+      '',
+      'x',
+      'x.y',
+      '%%%.%%%',
+      `${Buffer.from('{"n":"alice","e":1e20,"s":"x"}').toString('base64url')}.AAAA`,
+      'a'.repeat(600),
+    ]) {
       expect(auth.session(cookie)).toBeUndefined();
     }
   });

@@ -17,7 +17,14 @@ beforeAll(async () => {
   // One event a minute for an hour; a job after every third, as a router would interleave them.
   for (let m = 0; m < 60; m++) {
     clock = T0 + m * 60_000;
-    const event = createHubEvent({ id: `e${m}`, type: m % 2 ? 'github.push' : 'stripe.charge.succeeded', connector: m % 2 ? 'github' : 'stripe', subject: `subject-${m}`, title: m === 42 ? 'The Answer' : undefined, data: {} });
+    const event = createHubEvent({
+      id: `e${m}`,
+      type: m % 2 ? 'github.push' : 'stripe.charge.succeeded',
+      connector: m % 2 ? 'github' : 'stripe',
+      subject: `subject-${m}`,
+      title: m === 42 ? 'The Answer' : undefined,
+      data: {},
+    });
     await bus.publish('events', { id: event.id, subject: event.type, payload: event });
     if (m % 3 === 0) await bus.publish('jobs', { id: `${event.id}:r:0`, subject: 'notify', payload: {} });
   }
@@ -43,7 +50,14 @@ describe('listEvents', () => {
 
   it('matches text case-insensitively in subject, title, actor and id', async () => {
     expect(ids(await listEvents(bus, { filter: { q: 'the answer' } }))).toEqual(['e42']);
-    expect(ids(await listEvents(bus, { filter: { q: 'SUBJECT-5', connector: 'github' } }))).toEqual(['e59', 'e57', 'e55', 'e53', 'e51', 'e5']);
+    expect(ids(await listEvents(bus, { filter: { q: 'SUBJECT-5', connector: 'github' } }))).toEqual([
+      'e59',
+      'e57',
+      'e55',
+      'e53',
+      'e51',
+      'e5',
+    ]);
   });
 
   it('stops at its read budget with a cursor that carries on', async () => {

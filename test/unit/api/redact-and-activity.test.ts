@@ -8,7 +8,16 @@ import { redactFields } from '../../../src/operations/redact.ts';
 
 describe('redaction', () => {
   it('masks credential and signature headers, keeping their length only', () => {
-    const headers = redactHeaders({ authorization: 'Bearer abc', 'x-hub-signature-256': 'sha256=ff', 'stripe-signature': 't=1,v1=aa', cookie: 'a=b', 'x-api-key': 'k', 'x-github-delivery': 'd-1', 'content-type': 'application/json', accept: ['a', 'b'] });
+    const headers = redactHeaders({
+      authorization: 'Bearer abc',
+      'x-hub-signature-256': 'sha256=ff',
+      'stripe-signature': 't=1,v1=aa',
+      cookie: 'a=b',
+      'x-api-key': 'k',
+      'x-github-delivery': 'd-1',
+      'content-type': 'application/json',
+      accept: ['a', 'b'],
+    });
     expect(headers).toEqual({
       authorization: '[redacted, 10 chars]',
       'x-hub-signature-256': '[redacted, 9 chars]',
@@ -21,7 +30,14 @@ describe('redaction', () => {
     });
   });
   it('masks secret-named fields at any depth of rendered params', () => {
-    expect(redactFields({ url: 'https://x', headers: { Authorization: 'Bearer t', 'X-Source': 'hookhub' }, signing: { secret: 'whsec_x' }, list: [{ token: 'abc' }] })).toEqual({
+    expect(
+      redactFields({
+        url: 'https://x',
+        headers: { Authorization: 'Bearer t', 'X-Source': 'hookhub' },
+        signing: { secret: 'whsec_x' },
+        list: [{ token: 'abc' }],
+      }),
+    ).toEqual({
       url: 'https://x',
       headers: { Authorization: '[redacted, 8 chars]', 'X-Source': 'hookhub' },
       signing: { secret: '[redacted, 7 chars]' },
@@ -31,8 +47,12 @@ describe('redaction', () => {
 });
 
 describe('connector activity', () => {
-  const observe = (activity: ReturnType<typeof createConnectorActivity>, connector: string, status: number, headers: Record<string, string> = {}) =>
-    activity.observe({ connector, method: 'POST', status, headers, time: new Date('2026-01-31T12:00:00Z'), durationMs: 1.234 });
+  const observe = (
+    activity: ReturnType<typeof createConnectorActivity>,
+    connector: string,
+    status: number,
+    headers: Record<string, string> = {},
+  ) => activity.observe({ connector, method: 'POST', status, headers, time: new Date('2026-01-31T12:00:00Z'), durationMs: 1.234 });
 
   it('counts answers per connector, keeps the last error with a hint, and buckets unknown names', () => {
     const activity = createConnectorActivity({ connectors: ['github'] });
@@ -40,7 +60,12 @@ describe('connector activity', () => {
     observe(activity, 'github', 401);
     observe(activity, 'github', 503);
     for (let i = 0; i < 50; i++) observe(activity, `random-${i}`, 404);
-    expect(activity.counts('github')).toMatchObject({ accepted: 1, rejected: 1, failed: 1, lastError: { status: 503, hint: hintFor(503) } });
+    expect(activity.counts('github')).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      failed: 1,
+      lastError: { status: 503, hint: hintFor(503) },
+    });
     expect(activity.counts('_unknown').rejected).toBe(50);
     expect(activity.counts('random-1').rejected).toBe(0);
   });

@@ -37,9 +37,26 @@ describe('replay decisions, job by job', () => {
     await bus.publish('jobs', { id: id('first', 0), subject: 'notify', payload: {} });
     await bus.record({ ref: id('first', 0), kind: 'attempt', time: now().toISOString(), data: { attempt: 1, outcome: 'success' } });
     await bus.publish('jobs', { id: id('second', 0), subject: 'notify', payload: {} });
-    await bus.record({ ref: id('second', 0), kind: 'attempt', time: now().toISOString(), data: { attempt: 1, outcome: 'failed', status: 400 } });
-    await bus.record({ ref: id('second', 0), kind: 'dead-letter', time: now().toISOString(), data: { reason: 'permanent failure: HTTP 400' } });
-    await bus.deadLetter({ id: id('second', 0), subject: 'notify', payload: {}, reason: 'permanent failure: HTTP 400', time: now().toISOString(), attempts: [] });
+    await bus.record({
+      ref: id('second', 0),
+      kind: 'attempt',
+      time: now().toISOString(),
+      data: { attempt: 1, outcome: 'failed', status: 400 },
+    });
+    await bus.record({
+      ref: id('second', 0),
+      kind: 'dead-letter',
+      time: now().toISOString(),
+      data: { reason: 'permanent failure: HTTP 400' },
+    });
+    await bus.deadLetter({
+      id: id('second', 0),
+      subject: 'notify',
+      payload: {},
+      reason: 'permanent failure: HTTP 400',
+      time: now().toISOString(),
+      attempts: [],
+    });
     await bus.publish('jobs', { id: id('second', 1), subject: 'notify', payload: {} });
 
     const dry = await replayEvent(bus, ruleSet, event, { registry: actions, now, dryRun: true });

@@ -66,7 +66,9 @@ describe('consumer health', () => {
     probe.failure(sqlite('SQLITE_BUSY'));
     clock += 40_000;
     await health.check();
-    expect(health.stalls()).toEqual([{ consumer: 'workers', reason: 'the data file is locked by another process (storage busy)', idleSeconds: 45, pending: 3 }]);
+    expect(health.stalls()).toEqual([
+      { consumer: 'workers', reason: 'the data file is locked by another process (storage busy)', idleSeconds: 45, pending: 3 },
+    ]);
     probe.progress();
     pending = { count: 0 };
     await health.check();

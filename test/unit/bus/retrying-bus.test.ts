@@ -21,7 +21,9 @@ describe('RetryingBus', () => {
       },
     });
     await bus.firstAttempt;
-    await expect(bus.publish('events', { id: 'a', subject: 'x.y', payload: 1 })).rejects.toThrow(/event store unavailable: disk is read-only/);
+    await expect(bus.publish('events', { id: 'a', subject: 'x.y', payload: 1 })).rejects.toThrow(
+      /event store unavailable: disk is read-only/,
+    );
     expect(await bus.status()).toEqual({ ok: false, detail: 'disk is read-only' });
     const early = bus.consume<number>('events', 'early', { ackWaitMs: 1000 });
     const seen: number[] = [];

@@ -6,7 +6,8 @@ import { readEnv } from '../../../src/config/env.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { tempDir } from '../../helpers/hub-fixtures.ts';
 
-const configIn = (dir: string, extra = '') => parseConfig(join(dir, 'hookhub.yaml'), `bus: { type: embedded, path: ./data/hub.db }\n${extra}`, readEnv({}));
+const configIn = (dir: string, extra = '') =>
+  parseConfig(join(dir, 'hookhub.yaml'), `bus: { type: embedded, path: ./data/hub.db }\n${extra}`, readEnv({}));
 
 describe('withLocalAdminToken', () => {
   it('generates one admin token into the data folder (mode 600) and reuses it', async () => {

@@ -11,7 +11,11 @@ describe('safe by default', () => {
   it('binds loopback unless told otherwise, and starts there with the development secrets', () => {
     const config = load({});
     expect(config.server.host).toBe('127.0.0.1');
-    expect(config.developmentDefaults.map((d) => d.variable).sort()).toEqual(['BILLING_WEBHOOK_SECRET', 'GITHUB_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET']);
+    expect(config.developmentDefaults.map((d) => d.variable).sort()).toEqual([
+      'BILLING_WEBHOOK_SECRET',
+      'GITHUB_WEBHOOK_SECRET',
+      'STRIPE_WEBHOOK_SECRET',
+    ]);
     expect(() => checkExposure(config)).not.toThrow();
   });
 
@@ -19,13 +23,20 @@ describe('safe by default', () => {
     // An empty variable (docker-compose's `${X:-}`) is unset: the development default applies, and is refused.
     const config = load({ HOOKHUB_HOST: '0.0.0.0', GITHUB_WEBHOOK_SECRET: 'a-real-secret-0123456789', STRIPE_WEBHOOK_SECRET: '' });
     expect(() => checkExposure(config)).toThrow(/refusing to listen on 0\.0\.0\.0 with development secrets/);
-    expect(() => checkExposure(config)).toThrow(/connectors\.stripe\.secret is the development default from the config file: set STRIPE_WEBHOOK_SECRET/);
+    expect(() => checkExposure(config)).toThrow(
+      /connectors\.stripe\.secret is the development default from the config file: set STRIPE_WEBHOOK_SECRET/,
+    );
     expect(() => checkExposure(config)).toThrow(/Set STRIPE_WEBHOOK_SECRET, BILLING_WEBHOOK_SECRET to real secrets/);
     expect(() => checkExposure(config)).not.toThrow(/GITHUB_WEBHOOK_SECRET/);
   });
 
   it('starts on any address once every secret comes from the environment', () => {
-    const config = load({ HOOKHUB_HOST: '0.0.0.0', GITHUB_WEBHOOK_SECRET: 'g'.repeat(32), STRIPE_WEBHOOK_SECRET: 'whsec_x', BILLING_WEBHOOK_SECRET: 'whsec_ZGV2LWJpbGxpbmctc2VjcmV0LWF0LWxlYXN0LTMyLWJ5dGVY' });
+    const config = load({
+      HOOKHUB_HOST: '0.0.0.0',
+      GITHUB_WEBHOOK_SECRET: 'g'.repeat(32),
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      BILLING_WEBHOOK_SECRET: 'whsec_ZGV2LWJpbGxpbmctc2VjcmV0LWF0LWxlYXN0LTMyLWJ5dGVY',
+    });
     expect(config.developmentDefaults).toEqual([]);
     expect(() => checkExposure(config)).not.toThrow();
   });

@@ -85,7 +85,13 @@ describe('generic connector: published vectors through the configurable HMAC', (
       {
         type: 'generic',
         provider: 'pd',
-        verify: { hmac: { header: 'X-PagerDuty-Signature', prefix: 'v1=', secret: 'lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK' } },
+        verify: {
+          hmac: {
+            header: 'X-PagerDuty-Signature',
+            prefix: 'v1=',
+            secret: 'lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK',
+          },
+        },
         typeFrom: { path: 'event.event_type' },
         idFrom: { path: 'event.id' },
       },
@@ -116,7 +122,9 @@ describe('generic connector: api key and basic auth', () => {
   it('accepts every listed key and rejects others or none', async () => {
     expect((await genericConnector.handle(request({ authorization: 'Bearer k-old' }), apiKey)).events).toHaveLength(1);
     expect((await genericConnector.handle(signedRequest(genericConnector, apiKey, order, meta), apiKey)).events).toHaveLength(1);
-    await expect(async () => genericConnector.handle(request({ authorization: 'Bearer k-other' }), apiKey)).rejects.toThrow(VerificationError);
+    await expect(async () => genericConnector.handle(request({ authorization: 'Bearer k-other' }), apiKey)).rejects.toThrow(
+      VerificationError,
+    );
     await expect(async () => genericConnector.handle(request({ authorization: 'k-new' }), apiKey)).rejects.toThrow(VerificationError);
     await expect(async () => genericConnector.handle(request({}), apiKey)).rejects.toThrow(/missing Authorization/);
   });
@@ -126,14 +134,21 @@ describe('generic connector: api key and basic auth', () => {
     const { events } = await genericConnector.handle(request({ authorization: auth('hook', 'p-old') }), basic);
     expect(events[0]).toMatchObject({ id: 'evt_01HQ3K9Z8Y7X6W5V4T3S2R1Q0P', type: 'erp.unknown' });
     expect((await genericConnector.handle(signedRequest(genericConnector, basic, order, meta), basic)).events).toHaveLength(1);
-    await expect(async () => genericConnector.handle(request({ authorization: auth('other', 'p-new') }), basic)).rejects.toThrow(VerificationError);
+    await expect(async () => genericConnector.handle(request({ authorization: auth('other', 'p-new') }), basic)).rejects.toThrow(
+      VerificationError,
+    );
     await expect(async () => genericConnector.handle(request({ authorization: 'Bearer p-new' }), basic)).rejects.toThrow(/malformed/);
   });
 });
 
 describe('generic connector: type and id mapping', () => {
   it('derives a deterministic id from the body when none is configured', async () => {
-    const plain = connectorContext(genericConnector, { type: 'generic', provider: 'x', verify: { apiKey: { header: 'X-Key', secret: 'k' } } }, NOW, 'x');
+    const plain = connectorContext(
+      genericConnector,
+      { type: 'generic', provider: 'x', verify: { apiKey: { header: 'X-Key', secret: 'k' } } },
+      NOW,
+      'x',
+    );
     const request = { method: 'POST', url: '/hooks/x', headers: { 'x-key': 'k' }, body: order };
     const first = (await genericConnector.handle(request, plain)).events[0];
     const second = (await genericConnector.handle(request, plain)).events[0];
@@ -143,7 +158,12 @@ describe('generic connector: type and id mapping', () => {
   });
 
   it('prefers the type header over the body path', async () => {
-    const cfg = { type: 'generic', provider: 'x', verify: { apiKey: { header: 'X-Key', secret: 'k' } }, typeFrom: { header: 'X-Event', path: 'type' } };
+    const cfg = {
+      type: 'generic',
+      provider: 'x',
+      verify: { apiKey: { header: 'X-Key', secret: 'k' } },
+      typeFrom: { header: 'X-Event', path: 'type' },
+    };
     const c = connectorContext(genericConnector, cfg, NOW, 'x');
     const withHeader = { method: 'POST', url: '/hooks/x', headers: { 'x-key': 'k', 'x-event': 'Order Shipped' }, body: order };
     expect((await genericConnector.handle(withHeader, c)).events[0]?.type).toBe('x.order.shipped');
@@ -179,19 +199,23 @@ describe('generic connector: config validation', () => {
 
   it('requires exactly one verification method', () => {
     expect(problems({ ...base, verify: {} }).join()).toMatch(/exactly one/);
-    expect(problems({ ...base, verify: { apiKey: { header: 'X-Key', secret: 'k' }, basic: { username: 'u', password: 'p' } } }).join()).toMatch(/exactly one/);
+    expect(
+      problems({ ...base, verify: { apiKey: { header: 'X-Key', secret: 'k' }, basic: { username: 'u', password: 'p' } } }).join(),
+    ).toMatch(/exactly one/);
   });
 
   it('checks the signed-content template against the headers it needs', () => {
     const hmac = (extra: Record<string, unknown>) => ({ ...base, verify: { hmac: { header: 'X-Sig', secret: 's', ...extra } } });
     expect(problems(hmac({ signedContent: '{timestamp}.{body}' })).join()).toMatch(/needs timestampHeader/);
     expect(problems(hmac({ signedContent: '{id}.{body}' })).join()).toMatch(/needs idHeader/);
-    expect(problems(hmac({ signedContent: '{timestamp}' , timestampHeader: 'X-T' })).join()).toMatch(/\{body\} exactly once/);
+    expect(problems(hmac({ signedContent: '{timestamp}', timestampHeader: 'X-T' })).join()).toMatch(/\{body\} exactly once/);
     expect(problems(hmac({ signedContent: '{nonce}.{body}' })).join()).toMatch(/unknown placeholder/);
     expect(problems(hmac({ algorithm: 'md5' })).length).toBeGreaterThan(0);
     expect(problems(hmac({ signedContent: '{timestamp}.{body}', timestampHeader: 'X-T' }))).toEqual([]);
     // A freshness check on a timestamp the signature does not cover would accept any replay with a new one.
-    expect(problems(hmac({ timestampHeader: 'X-T' })).join()).toMatch(/timestampHeader is only checked when the signature covers it: add \{timestamp\} to signedContent/);
+    expect(problems(hmac({ timestampHeader: 'X-T' })).join()).toMatch(
+      /timestampHeader is only checked when the signature covers it: add \{timestamp\} to signedContent/,
+    );
   });
 
   it('rejects unknown keys, an empty secret and a bad provider name', () => {

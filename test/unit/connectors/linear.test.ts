@@ -84,7 +84,11 @@ describe('linear connector: verification', () => {
   });
 
   it('honours a configured tolerance', async () => {
-    const relaxed = connectorContext(linearConnector, { type: 'linear', secret: 'lin-secret', tolerance: 300 }, new Date(ISSUE_TS + 200_000));
+    const relaxed = connectorContext(
+      linearConnector,
+      { type: 'linear', secret: 'lin-secret', tolerance: 300 },
+      new Date(ISSUE_TS + 200_000),
+    );
     const { events } = await linearConnector.handle(signedRequest(linearConnector, ctx, issue, meta), relaxed);
     expect(events).toHaveLength(1);
   });

@@ -13,7 +13,15 @@ describe('the login page only returns to its own origin', () => {
   });
 
   it('refuses other origins however they are spelled', () => {
-    for (const evil of ['/\\evil.example', '//evil.example', '\\\\evil.example', 'https://evil.example/', '/\t/evil.example', 'javascript:alert(1)', 'http://127.0.0.1:9999/']) {
+    for (const evil of [
+      '/\\evil.example',
+      '//evil.example',
+      '\\\\evil.example',
+      'https://evil.example/',
+      '/\t/evil.example',
+      'javascript:alert(1)',
+      'http://127.0.0.1:9999/',
+    ]) {
       expect({ evil, to: next(evil, origin) }).toEqual({ evil, to: '/' });
     }
   });

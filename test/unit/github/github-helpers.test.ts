@@ -20,7 +20,8 @@ describe('secret fingerprint marker', () => {
 
 describe('nextLink', () => {
   it('finds rel="next" among other relations', () => {
-    const header = '<https://api.github.com/x?per_page=2&cursor=v1_1>; rel="prev", <https://api.github.com/x?per_page=2&cursor=v1_9>; rel="next"';
+    const header =
+      '<https://api.github.com/x?per_page=2&cursor=v1_1>; rel="prev", <https://api.github.com/x?per_page=2&cursor=v1_9>; rel="next"';
     expect(nextLink(header)).toBe('https://api.github.com/x?per_page=2&cursor=v1_9');
     expect(nextLink('<https://api.github.com/x?page=1>; rel="first"')).toBeUndefined();
     expect(nextLink(undefined)).toBeUndefined();
@@ -29,7 +30,10 @@ describe('nextLink', () => {
 
 describe('targets', () => {
   it('reads owner/repo as a repo and a bare login as an org, without duplicates', () => {
-    expect(targetsOf({ repos: ['acme/api', 'acme/api'], orgs: ['acme'] })).toEqual([{ kind: 'repo', owner: 'acme', repo: 'api' }, { kind: 'org', org: 'acme' }]);
+    expect(targetsOf({ repos: ['acme/api', 'acme/api'], orgs: ['acme'] })).toEqual([
+      { kind: 'repo', owner: 'acme', repo: 'api' },
+      { kind: 'org', org: 'acme' },
+    ]);
     expect(() => parseHookTarget('acme/api/x')).toThrow(/neither owner\/repo nor an organization/);
   });
 });
@@ -37,25 +41,43 @@ describe('targets', () => {
 describe('github connector config', () => {
   const base = { type: 'github', secret: 's' };
   it('accepts token or app, with reconcile and GHES settings', () => {
-    const parsed = GithubConfigSchema.parse({ ...base, token: 't', repos: ['acme/api'], apiUrl: 'https://ghe.example.com/api/v3', reconcile: { every: '5m', lookback: '1d' } });
+    const parsed = GithubConfigSchema.parse({
+      ...base,
+      token: 't',
+      repos: ['acme/api'],
+      apiUrl: 'https://ghe.example.com/api/v3',
+      reconcile: { every: '5m', lookback: '1d' },
+    });
     expect(parsed.reconcile).toEqual({ every: 300_000, lookback: 86_400_000, maxRedeliveries: 3 });
-    expect(GithubConfigSchema.parse({ ...base, orgs: ['acme'], app: { appId: 1, privateKey: 'k', installationId: '42' } }).app).toEqual({ appId: '1', privateKey: 'k', installationId: 42 });
+    expect(GithubConfigSchema.parse({ ...base, orgs: ['acme'], app: { appId: 1, privateKey: 'k', installationId: '42' } }).app).toEqual({
+      appId: '1',
+      privateKey: 'k',
+      installationId: 42,
+    });
   });
 
   it('rejects repos without API access, both token and app, and a lookback beyond 3 days', () => {
     const messages = (input: object) => GithubConfigSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.message) ?? [];
     expect(messages({ repos: ['acme/api'] })).toEqual([expect.stringMatching(/need GitHub API access/)]);
-    expect(messages({ token: 't', app: { appId: 1, privateKey: 'k', installationId: 1 } })).toEqual([expect.stringMatching(/either token or app/)]);
+    expect(messages({ token: 't', app: { appId: 1, privateKey: 'k', installationId: 1 } })).toEqual([
+      expect.stringMatching(/either token or app/),
+    ]);
     expect(messages({ token: 't', reconcile: { lookback: '4d' } })).toEqual([expect.stringMatching(/at most 3d/)]);
     expect(messages({ token: 't', repos: ['not a repo'] })).toEqual([expect.stringMatching(/owner\/repo/)]);
-    expect(messages({ token: 't', repos: ['Acme/api', 'other/x'], orgs: ['acme'] })).toEqual(['Acme/api belongs to an org that is also listed: each event would arrive twice (once per hook); drop it from repos']);
+    expect(messages({ token: 't', repos: ['Acme/api', 'other/x'], orgs: ['acme'] })).toEqual([
+      'Acme/api belongs to an org that is also listed: each event would arrive twice (once per hook); drop it from repos',
+    ]);
   });
 
   it('reads rulesCheck, trimming the folder, and refuses it without API access or with a path outside the repo', () => {
-    expect(GithubConfigSchema.parse({ ...base, token: 't', rulesCheck: { repo: 'acme/hookhub-rules', path: '/rules/' } }).rulesCheck).toEqual({ repo: 'acme/hookhub-rules', path: 'rules', last: 1000 });
+    expect(
+      GithubConfigSchema.parse({ ...base, token: 't', rulesCheck: { repo: 'acme/hookhub-rules', path: '/rules/' } }).rulesCheck,
+    ).toEqual({ repo: 'acme/hookhub-rules', path: 'rules', last: 1000 });
     const messages = (input: object) => GithubConfigSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.message) ?? [];
     expect(messages({ rulesCheck: { repo: 'acme/rules' } })).toEqual([expect.stringMatching(/^rulesCheck needs GitHub API access/)]);
-    expect(messages({ token: 't', rulesCheck: { repo: 'acme/rules', path: '../etc' } })).toEqual([expect.stringMatching(/folder inside the repository/)]);
+    expect(messages({ token: 't', rulesCheck: { repo: 'acme/rules', path: '../etc' } })).toEqual([
+      expect.stringMatching(/folder inside the repository/),
+    ]);
     expect(messages({ token: 't', rulesCheck: { repo: 'nope' } })).toEqual([expect.stringMatching(/owner\/repo/)]);
   });
 });

@@ -14,7 +14,10 @@ const hook = (id: number, hookUrl: string, extra: Partial<GithubHook> = {}): Git
 
 describe('planHook', () => {
   it('creates when no hook points at the hub, whatever else is there', () => {
-    expect(planHook([hook(1, 'https://ci.example.com/x')], desired)).toMatchObject({ action: 'create', duplicates: { remove: [], foreign: [] } });
+    expect(planHook([hook(1, 'https://ci.example.com/x')], desired)).toMatchObject({
+      action: 'create',
+      duplicates: { remove: [], foreign: [] },
+    });
   });
 
   it('leaves a matching hook alone (event order does not matter)', () => {

@@ -16,8 +16,14 @@ const d = (guid: string, status_code: number, minute: number, redelivery = false
 
 describe('selectRedeliveries', () => {
   it('keeps GUIDs without any successful attempt, oldest first, once each', () => {
-    const { failed } = selectRedeliveries([d('b', 0, 5), d('a', 502, 1), d('a', 0, 3, true), d('ok', 202, 2), d('later-ok', 0, 1), d('later-ok', 202, 9, true)], 3);
-    expect(failed.map((x) => [x.guid, x.delivered_at.slice(11, 16)])).toEqual([['a', '12:03'], ['b', '12:05']]);
+    const { failed } = selectRedeliveries(
+      [d('b', 0, 5), d('a', 502, 1), d('a', 0, 3, true), d('ok', 202, 2), d('later-ok', 0, 1), d('later-ok', 202, 9, true)],
+      3,
+    );
+    expect(failed.map((x) => [x.guid, x.delivered_at.slice(11, 16)])).toEqual([
+      ['a', '12:03'],
+      ['b', '12:05'],
+    ]);
   });
 
   it('gives up on a GUID refused after maxRedeliveries redeliveries', () => {

@@ -21,7 +21,16 @@ async function stored(type: string): Promise<HubEvent[]> {
   return (await bus.query<HubEvent>({ stream: 'events', afterSeq: 0, limit: 100 })).map((m) => m.payload).filter((e) => e.type === type);
 }
 
-const job = (eventType: string): Job => ({ id: `e1:rule:0`, eventId: 'e1', eventType, rule: 'rule', index: 0, action: 'notify', params: {}, createdAt: '2026-12-05T10:00:00Z' });
+const job = (eventType: string): Job => ({
+  id: `e1:rule:0`,
+  eventId: 'e1',
+  eventType,
+  rule: 'rule',
+  index: 0,
+  action: 'notify',
+  params: {},
+  createdAt: '2026-12-05T10:00:00Z',
+});
 
 beforeEach(async () => {
   bus = await openTempEmbeddedBus();
@@ -44,10 +53,20 @@ describe('connector rejections', () => {
     await meta.flush();
     const events = await stored('hookhub.connector.rejections');
     expect(events.map((e) => e.data)).toEqual([
-      { connector: 'github', since: '2026-12-05T10:00:00.000Z', until: '2026-12-05T10:05:00.000Z', total: 4, counts: { bad_signature: 3, malformed: 1 } },
+      {
+        connector: 'github',
+        since: '2026-12-05T10:00:00.000Z',
+        until: '2026-12-05T10:05:00.000Z',
+        total: 4,
+        counts: { bad_signature: 3, malformed: 1 },
+      },
       { connector: 'stripe', since: '2026-12-05T10:00:00.000Z', until: '2026-12-05T10:05:00.000Z', total: 1, counts: { too_large: 1 } },
     ]);
-    expect(events[0]).toMatchObject({ source: '/hookhub', subject: 'github', title: '4 webhooks refused on connector github (3 bad_signature, 1 malformed)' });
+    expect(events[0]).toMatchObject({
+      source: '/hookhub',
+      subject: 'github',
+      title: '4 webhooks refused on connector github (3 bad_signature, 1 malformed)',
+    });
   });
 
   it('keeps one event per connector and window when two hub processes report the same window', async () => {
@@ -61,7 +80,10 @@ describe('connector rejections', () => {
     await Promise.all([a.flush(), b.flush()]);
     await eventually(async () => (await stored('hookhub.connector.rejections')).length === 1, 5_000, 'the first window');
     await Promise.all([a.stop(), b.stop()]);
-    expect((await stored('hookhub.connector.rejections')).map((e) => (e.data as { since: string }).since)).toEqual(['2026-12-05T10:00:00.000Z', '2026-12-05T10:05:00.000Z']);
+    expect((await stored('hookhub.connector.rejections')).map((e) => (e.data as { since: string }).since)).toEqual([
+      '2026-12-05T10:00:00.000Z',
+      '2026-12-05T10:05:00.000Z',
+    ]);
   });
 });
 
@@ -69,12 +91,26 @@ describe('loop protection', () => {
   it('publishes a dead letter or circuit change of an ordinary job, and suppresses those of a job a meta-event triggered', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const meta = publisher(metrics);
-    meta.trouble.deadLettered({ job: job('github.push'), reason: 'permanent failure: HTTP 404', attempts: 1, destination: 'eng', time: clock.toISOString() });
-    meta.trouble.deadLettered({ job: job('hookhub.job.dead_lettered'), reason: 'permanent failure: HTTP 404', attempts: 1, destination: 'ops', time: clock.toISOString() });
+    meta.trouble.deadLettered({
+      job: job('github.push'),
+      reason: 'permanent failure: HTTP 404',
+      attempts: 1,
+      destination: 'eng',
+      time: clock.toISOString(),
+    });
+    meta.trouble.deadLettered({
+      job: job('hookhub.job.dead_lettered'),
+      reason: 'permanent failure: HTTP 404',
+      attempts: 1,
+      destination: 'ops',
+      time: clock.toISOString(),
+    });
     meta.trouble.circuitChanged({ destination: 'channel:ops', state: 'open', job: job('hookhub.destination.circuit_opened') });
     meta.trouble.circuitChanged({ destination: 'channel:eng', state: 'open', job: job('stripe.charge.failed') });
     await meta.stop();
-    expect((await stored('hookhub.job.dead_lettered')).map((e) => e.data)).toMatchObject([{ eventType: 'github.push', destination: 'eng' }]);
+    expect((await stored('hookhub.job.dead_lettered')).map((e) => e.data)).toMatchObject([
+      { eventType: 'github.push', destination: 'eng' },
+    ]);
     expect((await stored('hookhub.destination.circuit_opened')).map((e) => e.subject)).toEqual(['channel:eng']);
     const text = await metrics.registry.metrics();
     expect(text).toContain('hookhub_meta_events_total{type="hookhub.job.dead_lettered",outcome="suppressed"} 1');
@@ -83,9 +119,14 @@ describe('loop protection', () => {
 
   it('scheduled ticks are not meta-events: a failing report still reports its dead letter', async () => {
     const meta = publisher();
-    meta.trouble.deadLettered({ job: job('hookhub.schedule.weekly-digest'), reason: 'permanent failure', attempts: 1, destination: 'eng', time: clock.toISOString() });
+    meta.trouble.deadLettered({
+      job: job('hookhub.schedule.weekly-digest'),
+      reason: 'permanent failure',
+      attempts: 1,
+      destination: 'eng',
+      time: clock.toISOString(),
+    });
     await meta.stop();
     expect(await stored('hookhub.job.dead_lettered')).toHaveLength(1);
   });
 });
-

@@ -27,8 +27,9 @@ describe('activeHours', () => {
 
   it('finds the next start: Saturday noon -> Monday 09:00 Berlin', () => {
     expect(nextActiveStart(berlinWorkday, new Date('2026-11-28T12:00:00Z'))?.toISOString()).toBe('2026-11-30T08:00:00.000Z');
-    expect(nextActiveStart(hours({ from: '09:07', to: '10:00', timezone: 'Asia/Kolkata' }), new Date('2026-11-28T00:00:00Z'))?.toISOString())
-      .toBe('2026-11-28T03:37:00.000Z');
+    expect(
+      nextActiveStart(hours({ from: '09:07', to: '10:00', timezone: 'Asia/Kolkata' }), new Date('2026-11-28T00:00:00Z'))?.toISOString(),
+    ).toBe('2026-11-28T03:37:00.000Z');
   });
 
   it('rejects unknown time zones and bad clocks', () => {

@@ -15,8 +15,20 @@ const now = () => clock;
 const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
 
 function push(n: number): { event: HubEvent; job: Job } {
-  const event = createHubEvent({ id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, actor: 'ana', data: {} }, clock);
-  const job: Job = { id: `push-${n}:r:0`, eventId: event.id, eventType: event.type, rule: 'r', index: 0, action: 'notify', params: { channel: 'eng', text: `push ${n}` }, createdAt: clock.toISOString() };
+  const event = createHubEvent(
+    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, actor: 'ana', data: {} },
+    clock,
+  );
+  const job: Job = {
+    id: `push-${n}:r:0`,
+    eventId: event.id,
+    eventType: event.type,
+    rule: 'r',
+    index: 0,
+    action: 'notify',
+    params: { channel: 'eng', text: `push ${n}` },
+    createdAt: clock.toISOString(),
+  };
   return { event, job };
 }
 
@@ -109,7 +121,11 @@ describe('noise gate (embedded bus, fixed clock)', () => {
   it('honours a mute until it expires', async () => {
     const gate = createNoiseGate({ bus, now });
     await gate.mutes.mute('sub-1', new Date(clock.getTime() + 2 * 3_600_000), 'ana');
-    expect(await gate.admit(undefined, { scope: 'sub-1', ...push(1) })).toEqual({ send: false, reason: 'muted', until: '2026-11-30T12:00:00.000Z' });
+    expect(await gate.admit(undefined, { scope: 'sub-1', ...push(1) })).toEqual({
+      send: false,
+      reason: 'muted',
+      until: '2026-11-30T12:00:00.000Z',
+    });
     expect(await gate.admit(undefined, { scope: 'other', ...push(2), muteScopes: ['sub-1'] })).toMatchObject({ reason: 'muted' });
     expect(await gate.admit(undefined, { scope: 'other', ...push(3) })).toEqual({ send: true });
     advance(2 * 3_600_000);
@@ -149,8 +165,14 @@ describe('noise gate (embedded bus, fixed clock)', () => {
   it('holds events outside active hours and sends them when the hours start', async () => {
     clock = new Date('2026-11-28T12:00:00Z'); // Saturday
     const gate = createNoiseGate({ bus, now });
-    const spec = NoiseSpecSchema.parse({ activeHours: { from: '09:00', to: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], timezone: 'Europe/Berlin' } });
-    expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toEqual({ send: false, reason: 'held', flushAt: '2026-11-30T08:00:00.000Z' });
+    const spec = NoiseSpecSchema.parse({
+      activeHours: { from: '09:00', to: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], timezone: 'Europe/Berlin' },
+    });
+    expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toEqual({
+      send: false,
+      reason: 'held',
+      flushAt: '2026-11-30T08:00:00.000Z',
+    });
     const drop = NoiseSpecSchema.parse({ activeHours: { from: '09:00', to: '18:00', outside: 'drop' } });
     clock = new Date('2026-11-28T20:00:00Z');
     expect(await gate.admit(drop, { scope: 'q', ...push(2) })).toEqual({ send: false, reason: 'inactive' });

@@ -19,8 +19,22 @@ async function publishEvent(id: string, connector: string, type = `${connector}.
 }
 
 async function publishJob(id: string, channel: string, attempts: { outcome: string; latencyMs: number }[], dead = false) {
-  await bus.publish('jobs', { id, subject: 'notify', payload: { id, eventId: 'e', eventType: 'x', rule: 'r', index: 0, action: 'notify', params: { channel }, createdAt: new Date().toISOString() } });
-  for (const [i, a] of attempts.entries()) await bus.record({ ref: id, kind: 'attempt', time: new Date().toISOString(), data: { attempt: i + 1, ...a } });
+  await bus.publish('jobs', {
+    id,
+    subject: 'notify',
+    payload: {
+      id,
+      eventId: 'e',
+      eventType: 'x',
+      rule: 'r',
+      index: 0,
+      action: 'notify',
+      params: { channel },
+      createdAt: new Date().toISOString(),
+    },
+  });
+  for (const [i, a] of attempts.entries())
+    await bus.record({ ref: id, kind: 'attempt', time: new Date().toISOString(), data: { attempt: i + 1, ...a } });
   if (dead) await bus.record({ ref: id, kind: 'dead-letter', time: new Date().toISOString(), data: { reason: 'permanent failure' } });
 }
 
@@ -32,7 +46,10 @@ describe('dashboard activity', () => {
     await publishEvent('g2', 'github');
     await publishEvent('s1', 'stripe');
     await publishEvent('m1', 'hookhub', 'hookhub.job.dead_lettered');
-    await publishJob('j1', 'ops', [{ outcome: 'retry', latencyMs: 5 }, { outcome: 'success', latencyMs: 7 }]);
+    await publishJob('j1', 'ops', [
+      { outcome: 'retry', latencyMs: 5 },
+      { outcome: 'success', latencyMs: 7 },
+    ]);
     await publishJob('j2', 'ops', [{ outcome: 'failed', latencyMs: 9 }], true);
     const activity = await loadEventActivity(bus, new Date());
     expect(activity.buckets).toHaveLength(60);
@@ -42,13 +59,19 @@ describe('dashboard activity', () => {
     expect(sum(activity.buckets.map((b) => b.outcomes.delivered))).toBe(1);
     expect(sum(activity.buckets.map((b) => b.outcomes.retrying))).toBe(1);
     expect(sum(activity.buckets.map((b) => b.outcomes.deadLettered))).toBe(1);
-    expect(eventsChartSvg(activity)).toContain('<desc id="chart-events-desc">3 events in the last hour from 2 connector(s): github, stripe.');
+    expect(eventsChartSvg(activity)).toContain(
+      '<desc id="chart-events-desc">3 events in the last hour from 2 connector(s): github, stripe.',
+    );
     expect(outcomesChartSvg(activity)).toContain('1 delivered, 1 retrying, 1 dead-lettered in the last hour.');
   });
 
   it('gives each channel its p50 and p99 latency and error rate over 24 h', async () => {
     const latencies = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
-    await publishJob('ok', 'ops', latencies.map((latencyMs, i) => ({ outcome: i === 9 ? 'retry' : 'success', latencyMs })));
+    await publishJob(
+      'ok',
+      'ops',
+      latencies.map((latencyMs, i) => ({ outcome: i === 9 ? 'retry' : 'success', latencyMs })),
+    );
     await publishJob('other', 'eng', [{ outcome: 'success', latencyMs: 1 }]);
     const [ops, idle] = await loadChannelLatency(bus, ['ops', 'idle'], new Date());
     expect(ops).toMatchObject({ name: 'ops', attempts: 10, failures: 1, errorRate: 0.1, p50Ms: 50, p99Ms: 100 });
@@ -67,7 +90,11 @@ describe('stackedBarChartSvg', () => {
   ];
 
   it('is labelled by its title and desc, escapes text, and carries no script, style or outside reference', () => {
-    const svg = stackedBarChartSvg([{ label: '12:00', title: '12:00 UTC', values: { a: 3, b: 1 } }], series, { id: 'x', title: 'T & co', desc: 'D "quoted"' });
+    const svg = stackedBarChartSvg([{ label: '12:00', title: '12:00 UTC', values: { a: 3, b: 1 } }], series, {
+      id: 'x',
+      title: 'T & co',
+      desc: 'D "quoted"',
+    });
     expect(svg).toContain('aria-labelledby="x-title x-desc"');
     expect(svg).toContain('<title id="x-title">T &amp; co</title>');
     expect(svg).toContain('<desc id="x-desc">D &quot;quoted&quot;</desc>');

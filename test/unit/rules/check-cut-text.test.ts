@@ -15,7 +15,9 @@ describe('cut names and descriptions', () => {
 
   it('warns for a name followed by a comment', () => {
     const result = compileYaml(rule('    name: pushes # to eng\n'));
-    expect(printed(result)).toEqual(['rules/test.yaml:5:18: warning: name ends at "pushes": YAML reads " # to eng" as a comment; quote the whole name to keep it']);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:5:18: warning: name ends at "pushes": YAML reads " # to eng" as a comment; quote the whole name to keep it',
+    ]);
   });
 
   it('says nothing for a quoted value, a comment on its own line or a "#" inside the text', () => {

@@ -72,7 +72,14 @@ describe('example rules', () => {
     const [params] = only(await run(await stripe('payment_intent.succeeded')), 'upgrade-on-payment');
     expect(params).toMatchObject({ url: 'https://api.example.com/internal/upgrades', method: 'POST' });
     const body = JSON.parse(JSON.stringify((params as { body: unknown }).body)) as unknown;
-    expect(body).toEqual({ userId: 'u_"quoted"\n42', plan: 'pro', amount: 4900, currency: 'USD', paymentId: 'pi_3QpSucc0000000000000001', paidAt: '2026-01-05T10:00:00.000Z' });
+    expect(body).toEqual({
+      userId: 'u_"quoted"\n42',
+      plan: 'pro',
+      amount: 4900,
+      currency: 'USD',
+      paymentId: 'pi_3QpSucc0000000000000001',
+      paidAt: '2026-01-05T10:00:00.000Z',
+    });
   });
 
   it('failed-payment-alert formats a zero-decimal currency and escapes Slack control characters', async () => {
@@ -81,21 +88,36 @@ describe('example rules', () => {
       channel: 'payments',
       title: 'Payment failed: ¥1,500,000',
       text: 'Your card was declined &lt;insufficient funds&gt; &amp; more. (customer cus_R9z8y7x6w5)',
-      fields: [{ title: 'Payment', value: 'pi_3QpFail0000000000000001' }, { title: 'When', value: 'Jan 5, 2026, 11:00 AM' }],
+      fields: [
+        { title: 'Payment', value: 'pi_3QpFail0000000000000001' },
+        { title: 'When', value: 'Jan 5, 2026, 11:00 AM' },
+      ],
     });
   });
 
   it('prs-to-eng notifies for a ready PR and explains why a dependency bump is skipped', async () => {
     const [params] = only(await run(await github('pull_request.opened')), 'prs-to-eng');
-    expect(params).toMatchObject({ channel: 'eng', fields: [{ title: 'Author', value: anyString() }, { title: 'Labels', value: 'backend' }] });
+    expect(params).toMatchObject({
+      channel: 'eng',
+      fields: [
+        { title: 'Author', value: anyString() },
+        { title: 'Labels', value: 'backend' },
+      ],
+    });
     const bump = await run(await github('pull_request.opened', (p) => void p.pull_request.labels.push({ name: 'dependencies' })));
     expect(bump.matched).toEqual([]);
-    expect(bump.nearMisses).toMatchObject([{ rule: 'prs-to-eng', reason: 'when', failed: [{ clause: 'data.pull_request.labels.name', actual: ['backend', 'dependencies'] }] }]);
+    expect(bump.nearMisses).toMatchObject([
+      { rule: 'prs-to-eng', reason: 'when', failed: [{ clause: 'data.pull_request.labels.name', actual: ['backend', 'dependencies'] }] },
+    ]);
   });
 
   it('new-issues colours bugs red', async () => {
     const [params] = only(await run(await github('issues.opened')), 'new-issues');
-    expect(params).toMatchObject({ channel: 'eng', color: 'danger', title: 'Issue acme/api#' + (await github('issues.opened')).subject?.split('#')[1] + ': 500 on GET /orders when the cursor is expired' });
+    expect(params).toMatchObject({
+      channel: 'eng',
+      color: 'danger',
+      title: 'Issue acme/api#' + (await github('issues.opened')).subject?.split('#')[1] + ': 500 on GET /orders when the cursor is expired',
+    });
   });
 
   it('ci-failures alerts on a failed workflow run on main', async () => {
@@ -129,14 +151,23 @@ describe('example rules', () => {
       expect(params).toMatchObject({ channel: 'ops', title: `hookhub: hookhub.${type}` });
     }
     const [dead] = only(await run(metaSample('job.dead_lettered', fixedNow, 'x')), 'hub-trouble');
-    expect((dead as { text: string }).text).toBe('Job of rule notify-payments (notify to payments) dead-lettered after 10 attempts: attempts exhausted (10): HTTP 503 Service Unavailable');
+    expect((dead as { text: string }).text).toBe(
+      'Job of rule notify-payments (notify to payments) dead-lettered after 10 attempts: attempts exhausted (10): HTTP 503 Service Unavailable',
+    );
     expect((await run(metaSample('destination.circuit_closed', fixedNow, 'y'))).matched).toEqual([]);
   });
 
   it('signature-failures fires on a spike of bad signatures only', async () => {
     const window = { connector: 'github', since: '2026-01-05T09:55:00.000Z', until: '2026-01-05T10:00:00.000Z' };
-    const [params] = only(await run(rejectionsEvent({ ...window, counts: { bad_signature: 12, malformed: 1 } }, fixedNow)), 'signature-failures');
-    expect(params).toMatchObject({ channel: 'ops', title: 'Webhooks refused on github', text: stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/) });
+    const [params] = only(
+      await run(rejectionsEvent({ ...window, counts: { bad_signature: 12, malformed: 1 } }, fixedNow)),
+      'signature-failures',
+    );
+    expect(params).toMatchObject({
+      channel: 'ops',
+      title: 'Webhooks refused on github',
+      text: stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/),
+    });
     expect((await run(rejectionsEvent({ ...window, counts: { bad_signature: 2 } }, fixedNow))).matched).toEqual([]);
   });
 

@@ -18,7 +18,10 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
   it('reports a duplicate rule name across files, pointing at the first definition', () => {
     const rule = (n: string) => `rules:\n  - name: ${n}\n    on: github.push\n    ${notify}\n`;
     const result = compileRuleSources(
-      [{ file: 'rules/a.yaml', text: rule('deploy') }, { file: 'rules/b.yaml', text: `# b\n${rule('deploy')}` }],
+      [
+        { file: 'rules/a.yaml', text: rule('deploy') },
+        { file: 'rules/b.yaml', text: `# b\n${rule('deploy')}` },
+      ],
       testContext,
     );
     expect(printed(result)).toEqual([
@@ -27,7 +30,9 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
   });
 
   it('reports an unknown (misspelt) operator at its key, with a suggestion', () => {
-    const result = compileYaml(`rules:\n  - name: big\n    on: stripe.charge.succeeded\n    when:\n      data.amount: { $gtee: 100 }\n    ${notify}\n`);
+    const result = compileYaml(
+      `rules:\n  - name: big\n    on: stripe.charge.succeeded\n    when:\n      data.amount: { $gtee: 100 }\n    ${notify}\n`,
+    );
     expect(printed(result)).toEqual([expect.stringMatching(/^rules\/test\.yaml:5:22: unknown operator \$gtee \(did you mean "\$gte"\?\)/)]);
   });
 
@@ -53,14 +58,18 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
   });
 
   it('reports a template syntax error at the spot inside the YAML value', () => {
-    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    do:\n      - notify: { channel: eng, text: "pushed by {{actor" }\n`);
+    const result = compileYaml(
+      `rules:\n  - name: x\n    on: github.push\n    do:\n      - notify: { channel: eng, text: "pushed by {{actor" }\n`,
+    );
     expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:5:\d+: notify: template syntax error: /);
     const col = result.diagnostics[0]?.col ?? 0;
     expect(col).toBeGreaterThan(40);
   });
 
   it('reports unknown channels and connectors with suggestions', () => {
-    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    from: [githb]\n    do: [{ notify: { channel: engg, text: hi } }]\n`);
+    const result = compileYaml(
+      `rules:\n  - name: x\n    on: github.push\n    from: [githb]\n    do: [{ notify: { channel: engg, text: hi } }]\n`,
+    );
     expect(printed(result)).toEqual([
       'rules/test.yaml:4:12: from: unknown connector "githb" (did you mean "github"?); connectors in hookhub.yaml: github, stripe, billing',
       'rules/test.yaml:5:31: notify: unknown channel "engg" (did you mean "eng"?); channels in hookhub.yaml: eng, payments, releases, ops, community',
@@ -68,7 +77,9 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
   });
 
   it('reports unknown action types and params against the action schema', () => {
-    const result = compileYaml(`rules:\n  - name: x\n    on: github.push\n    do:\n      - notfy: { channel: eng, text: hi }\n      - notify: { chanel: eng, text: 5 }\n`);
+    const result = compileYaml(
+      `rules:\n  - name: x\n    on: github.push\n    do:\n      - notfy: { channel: eng, text: hi }\n      - notify: { chanel: eng, text: 5 }\n`,
+    );
     expect(printed(result)).toEqual([
       'rules/test.yaml:5:9: unknown action type "notfy" (did you mean "notify"?); available: notify, webhook',
       'rules/test.yaml:6:17: notify: missing required key "channel"',
@@ -124,13 +135,18 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
 `);
     expect(result.ok).toBe(true);
     expect(printed(result)).toEqual([
-      expect.stringMatching(/^rules\/test\.yaml:5:42: warning: notify: "pull_request\.title" reads nothing: .*did you mean data\.pull_request\.title\?$/),
+      expect.stringMatching(
+        /^rules\/test\.yaml:5:42: warning: notify: "pull_request\.title" reads nothing: .*did you mean data\.pull_request\.title\?$/,
+      ),
     ]);
   });
 
   it('refuses an alias bomb instead of expanding it', () => {
     let bomb = 'x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-    for (let i = 0; i < 9; i++) bomb += `x-b${i}: &b${i} [${Array(9).fill(i === 0 ? '*a' : `*b${i - 1}`).join(', ')}]\n`;
+    for (let i = 0; i < 9; i++)
+      bomb += `x-b${i}: &b${i} [${Array(9)
+        .fill(i === 0 ? '*a' : `*b${i - 1}`)
+        .join(', ')}]\n`;
     const result = compileYaml(`${bomb}rules: []\n`);
     expect(printed(result)).toEqual([expect.stringMatching(/^rules\/test\.yaml:1:1: too many alias expansions .* alias bomb/)]);
   });
@@ -152,7 +168,10 @@ rules:
       - notify: { <<: *eng, text: "push by {{actor}}" }
 `);
     expect(printed(result)).toEqual([]);
-    const rendered = result.ruleSet.rules[0]?.actions[0]?.render(event({ type: 'github.push', actor: 'octo' }), { now: new Date(), rule: 'a' });
+    const rendered = result.ruleSet.rules[0]?.actions[0]?.render(event({ type: 'github.push', actor: 'octo' }), {
+      now: new Date(),
+      rule: 'a',
+    });
     expect({ ...rendered }).toEqual({ channel: 'eng', text: 'push by octo' });
   });
 
@@ -184,7 +203,11 @@ rules:
     expect(result.ok).toBe(true);
     const verdicts = result.ruleSet.explain(event({ type: 'github.push', data: { pull_request: null } }));
     expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({ outcome: 'skipped', reason: 'when', failed: [{ clause: 'data.pull_request.head.repo.owner.login', actual: undefined }] });
+    expect(verdicts[0]).toMatchObject({
+      outcome: 'skipped',
+      reason: 'when',
+      failed: [{ clause: 'data.pull_request.head.repo.owner.login', actual: undefined }],
+    });
   });
 });
 

@@ -12,7 +12,10 @@ const FILE = `rules:
 
 describe('${VAR} in rule files', () => {
   it('reads values from the environment it is given, with defaults', () => {
-    const result = compileRuleSources([{ file: 'rules/pay.yaml', text: FILE }], { ...testContext, vars: { UPGRADE_URL: 'https://api.acme.test/upgrade' } });
+    const result = compileRuleSources([{ file: 'rules/pay.yaml', text: FILE }], {
+      ...testContext,
+      vars: { UPGRADE_URL: 'https://api.acme.test/upgrade' },
+    });
     expect(result.ok).toBe(true);
     const params = result.ruleSet.rules[0]?.actions[0];
     expect(JSON.stringify(params)).toContain('https://api.acme.test/upgrade');
@@ -22,6 +25,8 @@ describe('${VAR} in rule files', () => {
   it('reports an unset variable at its file:line:col, by name', () => {
     const result = compileRuleSources([{ file: 'rules/pay.yaml', text: FILE }], { ...testContext, vars: {} });
     expect(result.ok).toBe(false);
-    expect(result.diagnostics.map(formatDiagnostic)).toContain('rules/pay.yaml:5:25: environment variable UPGRADE_URL is not set (set it, or write ${UPGRADE_URL:-default})');
+    expect(result.diagnostics.map(formatDiagnostic)).toContain(
+      'rules/pay.yaml:5:25: environment variable UPGRADE_URL is not set (set it, or write ${UPGRADE_URL:-default})',
+    );
   });
 });

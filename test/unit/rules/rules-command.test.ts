@@ -37,13 +37,14 @@ describe('hookhub rules', () => {
   const run = async (...args: string[]) => {
     const program = new Command('hookhub').exitOverride();
     registerRulesCommand(program, {
-      loadContext: () => Promise.resolve({
-        rulesDir: dir,
-        channels: testContext.channels,
-        connectors: testContext.connectors,
-        registry: testRegistry,
-        connectorConfigs: { github: { type: 'github', secret: 'local-secret' }, stripe: { type: 'stripe', secret: 'whsec_local' } },
-      }),
+      loadContext: () =>
+        Promise.resolve({
+          rulesDir: dir,
+          channels: testContext.channels,
+          connectors: testContext.connectors,
+          registry: testRegistry,
+          connectorConfigs: { github: { type: 'github', secret: 'local-secret' }, stripe: { type: 'stripe', secret: 'whsec_local' } },
+        }),
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       setExitCode: (code) => (exitCode = code),
@@ -65,7 +66,10 @@ describe('hookhub rules', () => {
 
   it('validate prints every problem as file:line:col and exits 1', async () => {
     const bad = join(dir, 'bad.yaml');
-    await writeFile(bad, 'rules:\n  - name: x\n    on: github.push\n    when: { data.a: { $gtee: 1 } }\n    do: [{ notify: { channel: nope, text: "{{x" } }]\n');
+    await writeFile(
+      bad,
+      'rules:\n  - name: x\n    on: github.push\n    when: { data.a: { $gtee: 1 } }\n    do: [{ notify: { channel: nope, text: "{{x" } }]\n',
+    );
     await run('validate', bad);
     expect(exitCode).toBe(1);
     const lines = stderr.trim().split('\n');
@@ -85,13 +89,23 @@ describe('hookhub rules', () => {
   });
 
   it('test shows matched rules with rendered actions, near misses with the failing clause, and sends nothing', async () => {
-    const ev = event({ id: 'd1', type: 'github.pull_request.opened', title: 'Add "x"', actor: 'octo', data: { number: 7, pull_request: { draft: true } } });
+    const ev = event({
+      id: 'd1',
+      type: 'github.pull_request.opened',
+      title: 'Add "x"',
+      actor: 'octo',
+      data: { number: 7, pull_request: { draft: true } },
+    });
     stdin = JSON.stringify(ev);
     await run('test', '--event', '-', '--json');
     const result = JSON.parse(stdout) as DryRunJson;
     expect(result.matched).toEqual([]);
     expect(result.nearMisses).toEqual([
-      expect.objectContaining({ rule: 'prs', reason: 'when', failed: [{ clause: 'data.pull_request.draft', condition: false, actual: true }] }),
+      expect.objectContaining({
+        rule: 'prs',
+        reason: 'when',
+        failed: [{ clause: 'data.pull_request.draft', condition: false, actual: true }],
+      }),
     ]);
 
     stdout = '';
@@ -104,7 +118,11 @@ describe('hookhub rules', () => {
         rule: 'prs',
         jobs: [
           { id: 'd1:prs:0', action: 'notify', params: { channel: 'eng', text: 'Add "x" by octo' } },
-          { id: 'd1:prs:1', action: 'webhook', params: { url: 'https://example.com', secret: stringMatching(/^\[redacted/), body: { n: 7 } } },
+          {
+            id: 'd1:prs:1',
+            action: 'webhook',
+            params: { url: 'https://example.com', secret: stringMatching(/^\[redacted/), body: { n: 7 } },
+          },
         ],
       }),
     ]);
@@ -128,12 +146,14 @@ describe('hookhub rules', () => {
     await run('test', '--sample', 'github:pull_request', '--json');
     const result = JSON.parse(stdout) as DryRunJson;
     expect(result.event).toMatchObject({ type: 'github.pull_request.opened', connector: 'github' });
-    expect(result.matched).toEqual([expect.objectContaining({ rule: 'prs', jobs: [expect.objectContaining({ action: 'notify' }), expect.anything()] })]);
+    expect(result.matched).toEqual([
+      expect.objectContaining({ rule: 'prs', jobs: [expect.objectContaining({ action: 'notify' }), expect.anything()] }),
+    ]);
     // title and actor come from the connector's normalization, not from the test.
     expect(result.matched[0]?.jobs[0]?.params.text).toMatch(/^.+ by .+$/);
   });
 
-  it('test --sample with --event signs and normalizes the user\'s own raw payload', async () => {
+  it("test --sample with --event signs and normalizes the user's own raw payload", async () => {
     const file = join(dir, 'push.json');
     await writeFile(file, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/api' }, sender: { login: 'octo' } }));
     await run('test', '--sample', 'github:push', '--event', file, '--json');
@@ -149,7 +169,11 @@ describe('hookhub rules', () => {
 
   it('list shows every rule, including disabled and scheduled ones', async () => {
     await run('list', '--json');
-    expect((JSON.parse(stdout) as { name: string; enabled: boolean }[]).map((r) => [r.name, r.enabled])).toEqual([['prs', true], ['pushes', true], ['weekly', false]]);
+    expect((JSON.parse(stdout) as { name: string; enabled: boolean }[]).map((r) => [r.name, r.enabled])).toEqual([
+      ['prs', true],
+      ['pushes', true],
+      ['weekly', false],
+    ]);
     stdout = '';
     await run('list');
     expect(stdout).toMatch(/^RULE\s+TRIGGER\s+ACTIONS\s+WHERE\n/);

@@ -55,7 +55,10 @@ describe('rules watcher (hot reload)', () => {
   it('keeps the last good rules when a file breaks, reports file:line, and recovers', async () => {
     await writeFile(join(dir, 'b.yaml'), rule('second'));
     await eventually(() => names().length === 2, 'the second file');
-    await writeFile(join(dir, 'b.yaml'), 'rules:\n  - name: second\n    on: github.push\n    do: [{ notify: { channel: nope, text: hi } }]\n');
+    await writeFile(
+      join(dir, 'b.yaml'),
+      'rules:\n  - name: second\n    on: github.push\n    do: [{ notify: { channel: nope, text: hi } }]\n',
+    );
     await eventually(() => watcher?.degraded !== undefined, 'degraded');
     expect(watcher?.degraded).toMatch(/^rules: 1 error, running the last good rules; .*b\.yaml:4:31: notify: unknown channel "nope"/);
     expect(names()).toEqual(['first', 'second']);

@@ -14,7 +14,14 @@ function render(source: string, context: unknown = {}): unknown {
 }
 
 describe('template helpers', () => {
-  const ctx = { title: 'Fix "it"\n<now> & *bold*', n: 5, list: [{ name: 'a' }, { name: 'b' }], tags: ['x', 'y'], created: 1767607200, at: '2026-01-05T09:00:00Z' };
+  const ctx = {
+    title: 'Fix "it"\n<now> & *bold*',
+    n: 5,
+    list: [{ name: 'a' }, { name: 'b' }],
+    tags: ['x', 'y'],
+    created: 1767607200,
+    at: '2026-01-05T09:00:00Z',
+  };
   it.each([
     ['{{json list}}', '[{"name":"a"},{"name":"b"}]'],
     ['{{json missing}}', 'null'],
@@ -44,7 +51,7 @@ describe('template helpers', () => {
     expect(render(source, ctx)).toBe(expected);
   });
 
-  it('keeps a value\'s type when {{value x}} is the whole string', () => {
+  it("keeps a value's type when {{value x}} is the whole string", () => {
     expect(render('{{value n}}', ctx)).toBe(5);
     expect(render('{{value list}}', ctx)).toEqual([{ name: 'a' }, { name: 'b' }]);
     expect(render('{{value missing}}', ctx)).toBeNull();
@@ -86,26 +93,37 @@ describe('template sandbox', () => {
 
 describe('templated params', () => {
   it('render into structurally valid JSON whatever the event contains', () => {
-    const params = { url: 'https://x/{{id}}', body: { text: '{{title}}', nested: ['{{data.s}}', { deep: '{{data.s}} tail' }], n: '{{value data.n}}', raw: 7 } };
+    const params = {
+      url: 'https://x/{{id}}',
+      body: { text: '{{title}}', nested: ['{{data.s}}', { deep: '{{data.s}} tail' }], n: '{{value data.n}}', raw: 7 },
+    };
     const compiled = compileParams(params, [], engine, () => {
       throw new Error('no problems expected');
     });
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.string(), fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), (s, title, n) => {
-        const ev = event({ type: 'github.push', title, data: { s, n } });
-        const out = renderParams(compiled, ev, extra) as { body: { text: string; nested: [string, { deep: string }]; n: unknown } };
-        const reparsed = JSON.parse(JSON.stringify(out)) as typeof out;
-        expect(reparsed.body.nested[0]).toBe(s);
-        expect(reparsed.body.nested[1].deep).toBe(`${s} tail`);
-        expect(out.body.n).toBe(n);
-        // A hand-written JSON string template stays valid with escapeJson.
-        expect((JSON.parse(String(render('{"t":"{{escapeJson data.s}}"}', ev))) as { t: string }).t).toBe(s);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.string(),
+        fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()),
+        (s, title, n) => {
+          const ev = event({ type: 'github.push', title, data: { s, n } });
+          const out = renderParams(compiled, ev, extra) as { body: { text: string; nested: [string, { deep: string }]; n: unknown } };
+          const reparsed = JSON.parse(JSON.stringify(out)) as typeof out;
+          expect(reparsed.body.nested[0]).toBe(s);
+          expect(reparsed.body.nested[1].deep).toBe(`${s} tail`);
+          expect(out.body.n).toBe(n);
+          // A hand-written JSON string template stays valid with escapeJson.
+          expect((JSON.parse(String(render('{"t":"{{escapeJson data.s}}"}', ev))) as { t: string }).t).toBe(s);
+        },
+      ),
     );
   });
 
   it('leaves raw params untouched', () => {
     const compiled = compileParams({ schema: '{{not a template}}', text: '{{id}}' }, ['schema'], engine, () => undefined);
-    expect({ ...(renderParams(compiled, event({ type: 'a.b' }), extra) as object) }).toEqual({ schema: '{{not a template}}', text: 'evt_1' });
+    expect({ ...(renderParams(compiled, event({ type: 'a.b' }), extra) as object) }).toEqual({
+      schema: '{{not a template}}',
+      text: 'evt_1',
+    });
   });
 });

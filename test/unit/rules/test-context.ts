@@ -54,7 +54,10 @@ export function printed(result: LoadResult): string[] {
 }
 
 export function event(init: Partial<HubEventInit> & { type: string }): HubEvent {
-  return createHubEvent({ id: 'evt_1', connector: init.type.split('.')[0] ?? 'github', data: {}, ...init }, new Date('2026-01-05T10:00:00Z'));
+  return createHubEvent(
+    { id: 'evt_1', connector: init.type.split('.')[0] ?? 'github', data: {}, ...init },
+    new Date('2026-01-05T10:00:00Z'),
+  );
 }
 
 export const fixedNow = new Date('2026-01-05T12:00:00Z');

@@ -48,16 +48,18 @@ describe('when: every documented operator', () => {
 
 describe('when: checks', () => {
   it('reports unknown, misplaced and malformed operators with their path', () => {
-    expect(checkWhen({
-      'data.a': { $gtee: 1 },
-      'data.b': { $in: 'x' },
-      'data.c': { $regex: '(' },
-      'data.d': { $or: [{ $gt: 1 }] },
-      $gt: 5,
-      'data.e': { $exists: 'yes' },
-      'data.f': { $gt: 1, other: 2 },
-      'data.g': { $not: 'x' },
-    }).map((p) => `${p.severity} ${p.path.join('/')}: ${p.message.split(';')[0]}`)).toEqual([
+    expect(
+      checkWhen({
+        'data.a': { $gtee: 1 },
+        'data.b': { $in: 'x' },
+        'data.c': { $regex: '(' },
+        'data.d': { $or: [{ $gt: 1 }] },
+        $gt: 5,
+        'data.e': { $exists: 'yes' },
+        'data.f': { $gt: 1, other: 2 },
+        'data.g': { $not: 'x' },
+      }).map((p) => `${p.severity} ${p.path.join('/')}: ${p.message.split(';')[0]}`),
+    ).toEqual([
       'error data.a/$gtee: unknown operator $gtee (did you mean "$gte"?)',
       'error data.b/$in: $in expects a list, got the string "x"',
       'error data.c/$regex: invalid regular expression: missing closing ): `(`',

@@ -30,7 +30,12 @@ describe('schedule events', () => {
   });
 
   it('is a CloudEvent of type hookhub.schedule.<rule> carrying the tick', () => {
-    const event = createScheduleEvent({ rule: 'digest', cron: '0 9 * * MON', timezone: 'Europe/Berlin', tick: new Date('2026-11-30T08:00:00Z') });
+    const event = createScheduleEvent({
+      rule: 'digest',
+      cron: '0 9 * * MON',
+      timezone: 'Europe/Berlin',
+      tick: new Date('2026-11-30T08:00:00Z'),
+    });
     expect(event).toMatchObject({
       specversion: '1.0',
       id: 'schedule:digest:2026-11-30T08:00:00.000Z',
@@ -51,7 +56,12 @@ describe('scheduler', () => {
     const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger });
     const rule = rules.scheduled[0]!;
     const tick = new Date('2026-11-30T08:00:00Z');
-    expect(await scheduler.fire(rule, tick)).toEqual({ rule: 'digest', tick: tick.toISOString(), eventId: `schedule:digest:${tick.toISOString()}`, duplicate: false });
+    expect(await scheduler.fire(rule, tick)).toEqual({
+      rule: 'digest',
+      tick: tick.toISOString(),
+      eventId: `schedule:digest:${tick.toISOString()}`,
+      duplicate: false,
+    });
     expect((await scheduler.fire(rule, tick)).duplicate).toBe(true);
     const stored = await bus.query<HubEvent>({ stream: 'events', subject: 'hookhub.schedule.**' });
     expect(stored.map((m) => m.id)).toEqual([`schedule:digest:${tick.toISOString()}`]);
@@ -60,7 +70,9 @@ describe('scheduler', () => {
   });
 
   it('follows the rule set: arms enabled schedules, re-arms changed ones, drops removed ones', async () => {
-    let rules: RuleSet = ruleSetFrom(`rules:\n${scheduledRule('a', '0 9 * * *')}${scheduledRule('b', '0 10 * * *', '    enabled: false\n')}`);
+    let rules: RuleSet = ruleSetFrom(
+      `rules:\n${scheduledRule('a', '0 9 * * *')}${scheduledRule('b', '0 10 * * *', '    enabled: false\n')}`,
+    );
     const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger, syncIntervalMs: 60_000 });
     scheduler.start();
     expect(scheduler.scheduled()).toEqual(['a']);
@@ -101,13 +113,27 @@ describe('scheduler catch-up', () => {
   it('fires a tick missed within the catch-up window once, on start', async () => {
     const fired: FireResult[] = [];
     const set = rules();
-    const scheduler = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:04:30Z') });
+    const scheduler = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => fired.push(r),
+      now: () => new Date('2026-11-30T08:04:30Z'),
+    });
     scheduler.start();
     await scheduler.stop();
-    expect(fired).toEqual([{ rule: 'daily', tick: '2026-11-30T08:00:00.000Z', eventId: 'schedule:daily:2026-11-30T08:00:00.000Z', duplicate: false }]);
+    expect(fired).toEqual([
+      { rule: 'daily', tick: '2026-11-30T08:00:00.000Z', eventId: 'schedule:daily:2026-11-30T08:00:00.000Z', duplicate: false },
+    ]);
     // A second hub starting a minute later finds it already fired.
     const again: FireResult[] = [];
-    const other = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => again.push(r), now: () => new Date('2026-11-30T08:05:30Z') });
+    const other = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => again.push(r),
+      now: () => new Date('2026-11-30T08:05:30Z'),
+    });
     other.start();
     await other.stop();
     expect(again.map((r) => r.duplicate)).toEqual([true]);
@@ -116,10 +142,23 @@ describe('scheduler catch-up', () => {
   it('leaves older ticks alone, and can be turned off', async () => {
     const fired: FireResult[] = [];
     const set = rules();
-    const late = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:30:00Z') });
+    const late = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => fired.push(r),
+      now: () => new Date('2026-11-30T08:30:00Z'),
+    });
     late.start();
     await late.stop();
-    const off = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date('2026-11-30T08:01:00Z'), catchUpMs: 0 });
+    const off = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => fired.push(r),
+      now: () => new Date('2026-11-30T08:01:00Z'),
+      catchUpMs: 0,
+    });
     off.start();
     await off.stop();
     expect(fired).toEqual([]);

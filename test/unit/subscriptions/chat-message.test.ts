@@ -23,7 +23,10 @@ async function githubEvent(name: string, index = 0, patch?: (p: Record<string, u
   const example = structuredClone(def?.examples[index] ?? {});
   patch?.(example);
   const body = Buffer.from(JSON.stringify(example));
-  const { events } = await githubConnector.handle(signedRequest(githubConnector, ghCtx, body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`, event: name }), ghCtx);
+  const { events } = await githubConnector.handle(
+    signedRequest(githubConnector, ghCtx, body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, event: name }),
+    ghCtx,
+  );
   return events[0]!;
 }
 
@@ -74,22 +77,56 @@ describe('chat messages per feature', () => {
 
   it('CI failure: failing job, step and link', () => {
     const event = createHubEvent({
-      id: 'j', type: 'github.workflow_job.completed', connector: 'gh', data: {
+      id: 'j',
+      type: 'github.workflow_job.completed',
+      connector: 'gh',
+      data: {
         repository: { full_name: 'acme/api' },
-        workflow_job: { name: 'test (20)', workflow_name: 'CI', conclusion: 'failure', head_branch: 'main', head_sha: '0123456789', html_url: 'https://github.com/acme/api/actions/runs/1/job/2', steps: [{ name: 'Checkout', conclusion: 'success' }, { name: 'Run tests', conclusion: 'failure' }] },
+        workflow_job: {
+          name: 'test (20)',
+          workflow_name: 'CI',
+          conclusion: 'failure',
+          head_branch: 'main',
+          head_sha: '0123456789',
+          html_url: 'https://github.com/acme/api/actions/runs/1/job/2',
+          steps: [
+            { name: 'Checkout', conclusion: 'success' },
+            { name: 'Run tests', conclusion: 'failure' },
+          ],
+        },
       },
     });
     const { card } = chatMessageFor(event);
-    expect(card).toMatchObject({ title: 'CI failed: CI / test (20)', url: 'https://github.com/acme/api/actions/runs/1/job/2', color: '#cf222e' });
-    expect(card.fields).toEqual(expect.arrayContaining([{ title: 'Failing step', value: 'Run tests', short: true }, { title: 'Branch', value: 'main', short: true }]));
+    expect(card).toMatchObject({
+      title: 'CI failed: CI / test (20)',
+      url: 'https://github.com/acme/api/actions/runs/1/job/2',
+      color: '#cf222e',
+    });
+    expect(card.fields).toEqual(
+      expect.arrayContaining([
+        { title: 'Failing step', value: 'Run tests', short: true },
+        { title: 'Branch', value: 'main', short: true },
+      ]),
+    );
   });
 
   it('payments: amount with currency and customer (Stripe and Razorpay fixtures)', () => {
-    const failed = chatMessageFor(createHubEvent({ id: 's', type: 'stripe.payment_intent.payment_failed', connector: 'stripe', data: fixture('stripe', 'payment_intent.payment_failed.json') }));
+    const failed = chatMessageFor(
+      createHubEvent({
+        id: 's',
+        type: 'stripe.payment_intent.payment_failed',
+        connector: 'stripe',
+        data: fixture('stripe', 'payment_intent.payment_failed.json'),
+      }),
+    );
     expect(failed.card.title).toMatch(/^Payment failed: [\d,]+\.\d\d [A-Z]{3}$/);
-    const refund = chatMessageFor(createHubEvent({ id: 's2', type: 'stripe.charge.refunded', connector: 'stripe', data: fixture('stripe', 'charge.refunded.json') }));
+    const refund = chatMessageFor(
+      createHubEvent({ id: 's2', type: 'stripe.charge.refunded', connector: 'stripe', data: fixture('stripe', 'charge.refunded.json') }),
+    );
     expect(refund.card.title).toMatch(/^Refund: /);
-    const captured = chatMessageFor(createHubEvent({ id: 'r', type: 'razorpay.payment.captured', connector: 'rzp', data: fixture('razorpay', 'payment.captured.json') }));
+    const captured = chatMessageFor(
+      createHubEvent({ id: 'r', type: 'razorpay.payment.captured', connector: 'rzp', data: fixture('razorpay', 'payment.captured.json') }),
+    );
     expect(captured.card.title).toMatch(/^Payment captured: [\d,]+\.\d\d INR$/);
     expect(captured.card.fields.map((f) => f.title)).toContain('Customer');
   });
@@ -100,7 +137,12 @@ describe('chat messages per feature', () => {
       const body = readFileSync(new URL(`../../../connectors/gitlab/fixtures/${file}`, import.meta.url));
       const { object_kind: kind } = JSON.parse(body.toString()) as { object_kind: string };
       const headers = gitlabConnector.sign(body, ctx, { id: `gl-${file}`, event: kind });
-      const request = { method: 'POST', url: '/hooks/gl', headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body };
+      const request = {
+        method: 'POST',
+        url: '/hooks/gl',
+        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+        body,
+      };
       return (await gitlabConnector.handle(request, ctx)).events[0]!;
     };
     const mr = chatMessageFor(await event('merge_request.json'));
@@ -111,7 +153,23 @@ describe('chat messages per feature', () => {
   });
 
   it('any other event: a generic card', () => {
-    const { card } = chatMessageFor(createHubEvent({ id: 'x', type: 'sentry.issue.created', connector: 'sentry', subject: 'proj', title: 'TypeError in checkout', url: 'https://sentry.io/x', actor: 'ana', data: {} }));
-    expect(card).toEqual({ title: 'TypeError in checkout', url: 'https://sentry.io/x', fields: [], context: 'sentry.issue.created · proj · by ana' });
+    const { card } = chatMessageFor(
+      createHubEvent({
+        id: 'x',
+        type: 'sentry.issue.created',
+        connector: 'sentry',
+        subject: 'proj',
+        title: 'TypeError in checkout',
+        url: 'https://sentry.io/x',
+        actor: 'ana',
+        data: {},
+      }),
+    );
+    expect(card).toEqual({
+      title: 'TypeError in checkout',
+      url: 'https://sentry.io/x',
+      fields: [],
+      context: 'sentry.issue.created · proj · by ana',
+    });
   });
 });

@@ -21,21 +21,60 @@ describe('parseCommand: every valid form', () => {
     ['list', { verb: 'list' }],
     ['LS', { verb: 'list' }],
     ['subscribe acme/api', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [], filters: none }],
-    ['subscribe Acme/API issues pulls', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'issues' }, { name: 'pulls' }], filters: none }],
+    [
+      'subscribe Acme/API issues pulls',
+      {
+        verb: 'subscribe',
+        target: { provider: 'github', path: 'acme/api' },
+        features: [{ name: 'issues' }, { name: 'pulls' }],
+        filters: none,
+      },
+    ],
     ['sub acme/*', { verb: 'subscribe', target: { provider: 'github', path: 'acme/*' }, features: [], filters: none }],
-    ['subscribe github:acme/api releases', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'releases' }], filters: none }],
-    ['subscribe https://github.com/acme/api/pulls', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [], filters: none }],
-    ['subscribe <https://github.com/acme/api|github.com/acme/api> reviews', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'reviews' }], filters: none }],
-    ['subscribe acme/api commits:release/* workflows:all comments', {
-      verb: 'subscribe', target: { provider: 'github', path: 'acme/api' },
-      features: [{ name: 'commits', arg: 'release/*' }, { name: 'workflows', arg: 'all' }, { name: 'comments' }], filters: none,
-    }],
-    ['subscribe acme/api workflows deployments', { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'workflows' }, { name: 'deployments' }], filters: none }],
-    ['subscribe gitlab:platform/backend/api pulls', { verb: 'subscribe', target: { provider: 'gitlab', path: 'platform/backend/api' }, features: [{ name: 'pulls' }], filters: none }],
+    [
+      'subscribe github:acme/api releases',
+      { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'releases' }], filters: none },
+    ],
+    [
+      'subscribe https://github.com/acme/api/pulls',
+      { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [], filters: none },
+    ],
+    [
+      'subscribe <https://github.com/acme/api|github.com/acme/api> reviews',
+      { verb: 'subscribe', target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'reviews' }], filters: none },
+    ],
+    [
+      'subscribe acme/api commits:release/* workflows:all comments',
+      {
+        verb: 'subscribe',
+        target: { provider: 'github', path: 'acme/api' },
+        features: [{ name: 'commits', arg: 'release/*' }, { name: 'workflows', arg: 'all' }, { name: 'comments' }],
+        filters: none,
+      },
+    ],
+    [
+      'subscribe acme/api workflows deployments',
+      {
+        verb: 'subscribe',
+        target: { provider: 'github', path: 'acme/api' },
+        features: [{ name: 'workflows' }, { name: 'deployments' }],
+        filters: none,
+      },
+    ],
+    [
+      'subscribe gitlab:platform/backend/api pulls',
+      { verb: 'subscribe', target: { provider: 'gitlab', path: 'platform/backend/api' }, features: [{ name: 'pulls' }], filters: none },
+    ],
     ['subscribe gitlab:platform/*', { verb: 'subscribe', target: { provider: 'gitlab', path: 'platform/*' }, features: [], filters: none }],
-    ['subscribe https://gitlab.com/platform/api/-/merge_requests', { verb: 'subscribe', target: { provider: 'gitlab', path: 'platform/api' }, features: [], filters: none }],
+    [
+      'subscribe https://gitlab.com/platform/api/-/merge_requests',
+      { verb: 'subscribe', target: { provider: 'gitlab', path: 'platform/api' }, features: [], filters: none },
+    ],
     ['subscribe sentry.issue.*', { verb: 'subscribe', target: { provider: 'glob', glob: 'sentry.issue.*' }, features: [], filters: none }],
-    ['subscribe type:pagerduty.** -author:bot', { verb: 'subscribe', target: { provider: 'glob', glob: 'pagerduty.**' }, features: [], filters: { ...none, authorsOut: ['bot'] } }],
+    [
+      'subscribe type:pagerduty.** -author:bot',
+      { verb: 'subscribe', target: { provider: 'glob', glob: 'pagerduty.**' }, features: [], filters: { ...none, authorsOut: ['bot'] } },
+    ],
   ])('%j', (text, expected) => {
     expect(ok(text)).toEqual(expected);
   });
@@ -59,8 +98,18 @@ describe('parseCommand: every valid form', () => {
 
   it.each([
     ['subscribe stripe', { provider: 'stripe' }, [], undefined],
-    ['subscribe stripe failed disputes >=100 USD', { provider: 'stripe' }, [{ name: 'failed' }, { name: 'disputes' }], { op: '>=', value: 100, currency: 'USD' }],
-    ['subscribe razorpay payments >5000INR', { provider: 'razorpay' }, [{ name: 'succeeded' }, { name: 'failed' }, { name: 'disputes' }, { name: 'refunds' }], { op: '>', value: 5000, currency: 'INR' }],
+    [
+      'subscribe stripe failed disputes >=100 USD',
+      { provider: 'stripe' },
+      [{ name: 'failed' }, { name: 'disputes' }],
+      { op: '>=', value: 100, currency: 'USD' },
+    ],
+    [
+      'subscribe razorpay payments >5000INR',
+      { provider: 'razorpay' },
+      [{ name: 'succeeded' }, { name: 'failed' }, { name: 'disputes' }, { name: 'refunds' }],
+      { op: '>', value: 5000, currency: 'INR' },
+    ],
     ['subscribe stripe refunds &lt;10.50 eur', { provider: 'stripe' }, [{ name: 'refunds' }], { op: '<', value: 10.5, currency: 'EUR' }],
     ['subscribe stripe succeeded >=1000', { provider: 'stripe' }, [{ name: 'succeeded' }], { op: '>=', value: 1000 }],
   ])('payments: %s', (text, target, features, amount) => {
@@ -78,7 +127,10 @@ describe('parseCommand: every valid form', () => {
 
   it.each([
     ['unsubscribe acme/api', { verb: 'unsubscribe', target: { provider: 'github', path: 'acme/api' }, features: [] }],
-    ['unsub acme/api commits reviews', { verb: 'unsubscribe', target: { provider: 'github', path: 'acme/api' }, features: ['commits', 'reviews'] }],
+    [
+      'unsub acme/api commits reviews',
+      { verb: 'unsubscribe', target: { provider: 'github', path: 'acme/api' }, features: ['commits', 'reviews'] },
+    ],
     ['mute acme/api 2h', { verb: 'mute', target: { provider: 'github', path: 'acme/api' }, ms: 7_200_000, duration: '2h' }],
     ['snooze all 30 minutes', { verb: 'mute', target: 'all', ms: 1_800_000, duration: '30minutes' }],
     ['mute stripe 1w', { verb: 'mute', target: { provider: 'stripe' }, ms: 604_800_000, duration: '1w' }],
@@ -124,7 +176,19 @@ describe('parseCommand: malformed input gets a helpful message', () => {
   });
 
   it('never throws, whatever the input', () => {
-    for (const text of ['"', '""', '+', '-', ':', 'subscribe ""', 'subscribe "a/b', 'mute all ""', '\u0000', 'subscribe */*', 'subscribe a/* commits:']) {
+    for (const text of [
+      '"',
+      '""',
+      '+',
+      '-',
+      ':',
+      'subscribe ""',
+      'subscribe "a/b',
+      'mute all ""',
+      '\u0000',
+      'subscribe */*',
+      'subscribe a/* commits:',
+    ]) {
       expect(() => parseCommand(text)).not.toThrow();
     }
   });

@@ -18,8 +18,18 @@ const settings = SubscriptionsConfigSchema.parse({});
 
 beforeAll(async () => {
   bus = await openTempEmbeddedBus();
-  const chat = createChatAction({ store: createSubscriptionStore(bus), gate: createNoiseGate({ bus, now: () => new Date() }), bus, settings });
-  context = { registry: { chat }, channels: [], connectors: ['github', 'stripe', 'razorpay', 'gitlab', 'slack'], connectorTypes: { github: 'github', slack: 'slack' } };
+  const chat = createChatAction({
+    store: createSubscriptionStore(bus),
+    gate: createNoiseGate({ bus, now: () => new Date() }),
+    bus,
+    settings,
+  });
+  context = {
+    registry: { chat },
+    channels: [],
+    connectors: ['github', 'stripe', 'razorpay', 'gitlab', 'slack'],
+    connectorTypes: { github: 'github', slack: 'slack' },
+  };
 });
 afterAll(() => bus.close());
 
@@ -28,12 +38,23 @@ function matcher(text: string) {
   const parsed = parseCommand(text);
   if (!parsed.ok || parsed.command.verb !== 'subscribe') throw new Error(`bad command ${text}`);
   const sub: Subscription = {
-    id: 'abc123', channel: { platform: 'slack', connector: 'slack', id: 'C1', name: 'eng' }, target: parsed.command.target,
-    features: parsed.command.features, filters: parsed.command.filters, createdBy: { id: 'U1', name: 'ana' }, createdAt: '2026-11-28T17:00:00.000Z',
+    id: 'abc123',
+    channel: { platform: 'slack', connector: 'slack', id: 'C1', name: 'eng' },
+    target: parsed.command.target,
+    features: parsed.command.features,
+    filters: parsed.command.filters,
+    createdBy: { id: 'U1', name: 'ana' },
+    createdAt: '2026-11-28T17:00:00.000Z',
   };
   const rules = compileSubscriptions([sub], { context, settings, logger: silentLogger }).filter((r) => r.name.startsWith('sub-'));
   const set = createRuleSet(rules);
-  return { rules, matches: (type: string, data: unknown, actor?: string) => set.match(createHubEvent({ id: 'e', type, connector: 'x', data, ...(actor ? { actor } : {}) })).map((r) => r.name.replace('sub-abc123-', '')) };
+  return {
+    rules,
+    matches: (type: string, data: unknown, actor?: string) =>
+      set
+        .match(createHubEvent({ id: 'e', type, connector: 'x', data, ...(actor ? { actor } : {}) }))
+        .map((r) => r.name.replace('sub-abc123-', '')),
+  };
 }
 
 const pr = (labels: string[], extra: Record<string, unknown> = {}) => ({
@@ -44,7 +65,13 @@ const pr = (labels: string[], extra: Record<string, unknown> = {}) => ({
 describe('subscriptions compile into rules on the rules engine', () => {
   it('one rule per default feature, with origin in the description', () => {
     const { rules } = matcher('subscribe acme/api');
-    expect(rules.map((r) => r.name)).toEqual(['sub-abc123-issues', 'sub-abc123-pulls', 'sub-abc123-commits', 'sub-abc123-releases', 'sub-abc123-deployments']);
+    expect(rules.map((r) => r.name)).toEqual([
+      'sub-abc123-issues',
+      'sub-abc123-pulls',
+      'sub-abc123-commits',
+      'sub-abc123-releases',
+      'sub-abc123-deployments',
+    ]);
     expect(rules[0]?.description).toBe('slack #eng (C1) by @ana at 2026-11-28T17:00:00.000Z · acme/api: default features');
   });
 
@@ -59,7 +86,9 @@ describe('subscriptions compile into rules on the rules engine', () => {
     ['+label:bug -label:wontfix', ['bug', 'wontfix'], false],
     ['+label:"good first issue"', ['good first issue'], true],
   ])('pulls %s on labels %j -> %s', (filters, labels, expected) => {
-    expect(matcher(`subscribe acme/api pulls ${filters}`).matches('github.pull_request.opened', pr(labels))).toEqual(expected ? ['pulls'] : []);
+    expect(matcher(`subscribe acme/api pulls ${filters}`).matches('github.pull_request.opened', pr(labels))).toEqual(
+      expected ? ['pulls'] : [],
+    );
   });
 
   it('label filters leave features without labels alone', () => {
@@ -80,7 +109,9 @@ describe('subscriptions compile into rules on the rules engine', () => {
     const owner = matcher('subscribe acme/* pulls');
     expect(owner.matches('github.pull_request.opened', { ...pr([]), repository: { full_name: 'acme/web' } })).toEqual(['pulls']);
     expect(owner.matches('github.pull_request.opened', { ...pr([]), repository: { full_name: 'acme-evil/web' } })).toEqual([]);
-    expect(matcher('subscribe acme/api pulls').matches('github.pull_request.opened', { ...pr([]), repository: { full_name: 'acme/api2' } })).toEqual([]);
+    expect(
+      matcher('subscribe acme/api pulls').matches('github.pull_request.opened', { ...pr([]), repository: { full_name: 'acme/api2' } }),
+    ).toEqual([]);
   });
 
   it('branches: commits:<glob>, branch: on pulls', () => {
@@ -103,7 +134,9 @@ describe('subscriptions compile into rules on the rules engine', () => {
     expect(failures.matches('github.workflow_job.completed', job('failure'))).toEqual(['workflows']);
     expect(failures.matches('github.workflow_job.completed', job('success'))).toEqual([]);
     const all = matcher('subscribe acme/api workflows:all');
-    expect(all.matches('github.workflow_run.completed', { repository: { full_name: 'acme/api' }, workflow_run: { conclusion: 'success' } })).toEqual(['workflows']);
+    expect(
+      all.matches('github.workflow_run.completed', { repository: { full_name: 'acme/api' }, workflow_run: { conclusion: 'success' } }),
+    ).toEqual(['workflows']);
   });
 
   it('payments: amount in minor units and currency, per provider', () => {
@@ -112,7 +145,9 @@ describe('subscriptions compile into rules on the rules engine', () => {
     expect(stripe.matches('stripe.payment_intent.payment_failed', intent(10_000, 'usd'))).toEqual(['failed']);
     expect(stripe.matches('stripe.payment_intent.payment_failed', intent(9_999, 'usd'))).toEqual([]);
     expect(stripe.matches('stripe.payment_intent.payment_failed', intent(50_000, 'eur'))).toEqual([]);
-    expect(matcher('subscribe stripe failed >=1000 JPY').matches('stripe.payment_intent.payment_failed', intent(1_000, 'jpy'))).toEqual(['failed']);
+    expect(matcher('subscribe stripe failed >=1000 JPY').matches('stripe.payment_intent.payment_failed', intent(1_000, 'jpy'))).toEqual([
+      'failed',
+    ]);
     const rzp = matcher('subscribe razorpay payments >5000 INR');
     const payment = (amount: number) => ({ payload: { payment: { entity: { amount, currency: 'INR' } } } });
     expect(rzp.matches('razorpay.payment.captured', payment(500_001))).toEqual(['succeeded']);
@@ -121,7 +156,11 @@ describe('subscriptions compile into rules on the rules engine', () => {
 
   it('gitlab and type globs', () => {
     const gl = matcher('subscribe gitlab:platform/* pulls -label:wip');
-    const mr = (labels: string[]) => ({ project: { path_with_namespace: 'platform/backend/api' }, labels: labels.map((title) => ({ title })), object_attributes: {} });
+    const mr = (labels: string[]) => ({
+      project: { path_with_namespace: 'platform/backend/api' },
+      labels: labels.map((title) => ({ title })),
+      object_attributes: {},
+    });
     expect(gl.matches('gitlab.merge_request.open', mr([]))).toEqual(['pulls']);
     expect(gl.matches('gitlab.merge_request.merge', mr(['wip']))).toEqual([]);
     const glob = matcher('subscribe sentry.issue.* -author:bot');
@@ -131,7 +170,17 @@ describe('subscriptions compile into rules on the rules engine', () => {
   });
 
   it('exports YAML rules for git', () => {
-    const yaml = exportSubscriptionsYaml([{ id: 'abc123', channel: { platform: 'slack', connector: 'slack', id: 'C1' }, target: { provider: 'github', path: 'acme/api' }, features: [{ name: 'pulls' }], filters: { labelsAll: [['bug']], labelsNone: [], authorsIn: [], authorsOut: [], branches: [] }, createdBy: { id: 'U1' }, createdAt: 't' }]);
+    const yaml = exportSubscriptionsYaml([
+      {
+        id: 'abc123',
+        channel: { platform: 'slack', connector: 'slack', id: 'C1' },
+        target: { provider: 'github', path: 'acme/api' },
+        features: [{ name: 'pulls' }],
+        filters: { labelsAll: [['bug']], labelsNone: [], authorsIn: [], authorsOut: [], branches: [] },
+        createdBy: { id: 'U1' },
+        createdAt: 't',
+      },
+    ]);
     expect(yaml).toContain('name: sub-abc123-pulls');
     expect(yaml).toContain('data.pull_request.labels.name:');
     expect(yaml).toContain('- chat:');

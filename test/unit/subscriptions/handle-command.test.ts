@@ -31,12 +31,18 @@ describe('handleChatCommand', () => {
     };
   });
   afterEach(() => bus.close());
-  const run = (text: string, user?: { id: string; name: string }, channel?: string) => handleChatCommand(request(text, user, channel), deps);
+  const run = (text: string, user?: { id: string; name: string }, channel?: string) =>
+    handleChatCommand(request(text, user, channel), deps);
 
   it('adds features when subscribing again; filters given replace the old ones, absent ones stay', async () => {
     await run('subscribe acme/api pulls +label:bug');
-    expect(await run('subscribe acme/api reviews')).toEqual({ visibility: 'channel', text: 'Updated this channel to acme/api: pulls, reviews · +label:bug (by @ana).' });
-    expect((await run('subscribe acme/api -label:wip')).text).toBe('Updated this channel to acme/api: pulls, reviews · -label:wip (by @ana).');
+    expect(await run('subscribe acme/api reviews')).toEqual({
+      visibility: 'channel',
+      text: 'Updated this channel to acme/api: pulls, reviews · +label:bug (by @ana).',
+    });
+    expect((await run('subscribe acme/api -label:wip')).text).toBe(
+      'Updated this channel to acme/api: pulls, reviews · -label:wip (by @ana).',
+    );
     const [sub] = await deps.store.list();
     expect(sub).toMatchObject({ createdBy: { id: 'U1' }, createdAt: '2026-11-28T17:00:00.000Z', updatedBy: { id: 'U1' } });
     expect(changes).toBe(3);
@@ -49,14 +55,19 @@ describe('handleChatCommand', () => {
 
   it('unsubscribes features, then the rest', async () => {
     await run('subscribe acme/api issues pulls commits');
-    expect((await run('unsubscribe acme/api commits')).text).toBe('Unsubscribed this channel from commits of acme/api; still subscribed to acme/api: issues, pulls (by @ana).');
+    expect((await run('unsubscribe acme/api commits')).text).toBe(
+      'Unsubscribed this channel from commits of acme/api; still subscribed to acme/api: issues, pulls (by @ana).',
+    );
     expect((await run('unsubscribe acme/api issues pulls')).text).toBe('Unsubscribed this channel from acme/api (by @ana).');
     expect(await deps.store.list()).toEqual([]);
   });
 
   it('explains what there is when a target is not subscribed', async () => {
     await run('subscribe acme/web');
-    expect(await run('unsubscribe acme/api')).toEqual({ visibility: 'ephemeral', text: 'This channel has no subscription to acme/api. Subscribed here: acme/web.' });
+    expect(await run('unsubscribe acme/api')).toEqual({
+      visibility: 'ephemeral',
+      text: 'This channel has no subscription to acme/api. Subscribed here: acme/web.',
+    });
     expect((await run('mute acme/api 1h')).text).toBe('This channel has no subscription to acme/api. Subscribed here: acme/web.');
   });
 
@@ -69,14 +80,18 @@ describe('handleChatCommand', () => {
     await run('subscribe acme/api');
     expect((await run('mute acme/api 90m')).text).toBe('acme/api is muted for 1h 30m, until 2026-11-28T18:30:00.000Z.');
     expect((await run('mute all 1d')).text).toBe('Everything in this channel is muted for 1d, until 2026-11-29T17:00:00.000Z.');
-    expect((await run('list')).text).toBe('This channel is subscribed to:\n• acme/api: default features — muted until 2026-11-28T18:30:00.000Z\nEverything here is muted until 2026-11-29T17:00:00.000Z.');
+    expect((await run('list')).text).toBe(
+      'This channel is subscribed to:\n• acme/api: default features — muted until 2026-11-28T18:30:00.000Z\nEverything here is muted until 2026-11-29T17:00:00.000Z.',
+    );
     expect((await run('unmute acme/api')).text).toBe('Unmuted acme/api.');
     expect(await run('unmute acme/api')).toEqual({ visibility: 'ephemeral', text: 'acme/api was not muted.' });
   });
 
   it('only allowed users change subscriptions; anyone may list and get help', async () => {
     const bob = { id: 'U2', name: 'bob' };
-    expect((await run('subscribe acme/api', bob)).text).toContain('Sorry @bob, you may not change subscriptions in #eng. An admin can allow you (`slack:T1/U2`) or this channel (`slack:T1/C1`)');
+    expect((await run('subscribe acme/api', bob)).text).toContain(
+      'Sorry @bob, you may not change subscriptions in #eng. An admin can allow you (`slack:T1/U2`) or this channel (`slack:T1/C1`)',
+    );
     expect((await run('list', bob)).visibility).toBe('ephemeral');
     expect((await run('help', bob)).text).toContain('/hookhub subscribe <target> [features] [filters]');
     deps.settings = SubscriptionsConfigSchema.parse({});
@@ -86,7 +101,9 @@ describe('handleChatCommand', () => {
   it('answers malformed commands with the problem and the usage, never a stack trace', async () => {
     const reply = await run('subscribe acme/api pulls +label:');
     expect(reply.visibility).toBe('ephemeral');
-    expect(reply.text).toBe('+label: needs a value, e.g. +label:bug\nUsage: `/hookhub subscribe <target> [features] [filters], e.g. subscribe acme/api issues pulls +label:bug -author:dependabot[bot]`\nTry `/hookhub help`.');
+    expect(reply.text).toBe(
+      '+label: needs a value, e.g. +label:bug\nUsage: `/hookhub subscribe <target> [features] [filters], e.g. subscribe acme/api issues pulls +label:bug -author:dependabot[bot]`\nTry `/hookhub help`.',
+    );
   });
 
   it('warns at subscribe time when nothing could reach the channel', async () => {

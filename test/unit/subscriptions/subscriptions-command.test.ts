@@ -13,7 +13,12 @@ describe('hookhub subscriptions list|export|remove', () => {
     const p = new Command('hookhub').exitOverride();
     registerSubscriptionsCommand(p, {
       // The command closes the bus it is given: hand it a view whose close() is a no-op.
-      open: () => Promise.resolve({ bus: { ...bus, kv: (b: string) => bus.kv(b), close: () => Promise.resolve() }, context: { registry: {}, channels: [], connectors: [] }, settings: SubscriptionsConfigSchema.parse({}) }),
+      open: () =>
+        Promise.resolve({
+          bus: { ...bus, kv: (b: string) => bus.kv(b), close: () => Promise.resolve() },
+          context: { registry: {}, channels: [], connectors: [] },
+          settings: SubscriptionsConfigSchema.parse({}),
+        }),
       write: (text) => void (output += text),
     });
     return p;
@@ -22,9 +27,13 @@ describe('hookhub subscriptions list|export|remove', () => {
     bus = await openTempEmbeddedBus();
     output = '';
     await createSubscriptionStore(bus).put({
-      id: 'abc123', channel: { platform: 'slack', connector: 'slack', id: 'C1', name: 'eng' }, target: { provider: 'github', path: 'acme/api' },
-      features: [{ name: 'pulls' }], filters: { labelsAll: [], labelsNone: ['dependencies'], authorsIn: [], authorsOut: [], branches: [] },
-      createdBy: { id: 'U1', name: 'ana' }, createdAt: '2026-11-28T17:00:00.000Z',
+      id: 'abc123',
+      channel: { platform: 'slack', connector: 'slack', id: 'C1', name: 'eng' },
+      target: { provider: 'github', path: 'acme/api' },
+      features: [{ name: 'pulls' }],
+      filters: { labelsAll: [], labelsNone: ['dependencies'], authorsIn: [], authorsOut: [], branches: [] },
+      createdBy: { id: 'U1', name: 'ana' },
+      createdAt: '2026-11-28T17:00:00.000Z',
     });
   });
   afterEach(() => bus.close());
@@ -44,6 +53,8 @@ describe('hookhub subscriptions list|export|remove', () => {
     await program().parseAsync(['node', 'hookhub', 'subscriptions', 'remove', 'abc123']);
     expect(output).toBe('removed abc123: acme/api: pulls · -label:dependencies\n');
     expect(await createSubscriptionStore(bus).list()).toEqual([]);
-    await expect(program().parseAsync(['node', 'hookhub', 'subscriptions', 'remove', 'abc123'])).rejects.toThrow('no subscription with id abc123');
+    await expect(program().parseAsync(['node', 'hookhub', 'subscriptions', 'remove', 'abc123'])).rejects.toThrow(
+      'no subscription with id abc123',
+    );
   });
 });

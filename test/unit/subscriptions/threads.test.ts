@@ -31,7 +31,10 @@ function recordingPoster() {
 }
 
 const parent = (state: string): Card => ({ title: 'PR #1 Fix', state, fields: [] });
-const message = (state: string, line: string): Required<ChatMessage> => ({ card: parent(state), thread: { key: 'acme/api#1', parent: parent(state), line } });
+const message = (state: string, line: string): Required<ChatMessage> => ({
+  card: parent(state),
+  thread: { key: 'acme/api#1', parent: parent(state), line },
+});
 
 describe('postThreaded', () => {
   let bus: EventBus;

@@ -14,7 +14,13 @@ const CONTAINER_STYLE: Readonly<Record<string, string>> = { good: 'good', warnin
 export function formatTeams(params: NotifyParams): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   if (params.title) {
-    body.push({ type: 'TextBlock', text: truncateBytes(params.title, TEAMS_LIMITS.titleBytes), weight: 'Bolder', size: 'Medium', wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: truncateBytes(params.title, TEAMS_LIMITS.titleBytes),
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+    });
   }
   const facts = (params.fields ?? []).slice(0, TEAMS_LIMITS.facts).map((field) => ({
     title: truncateBytes(field.title, 100),
@@ -41,6 +47,7 @@ export function formatTeams(params: NotifyParams): Record<string, unknown> {
 
 function fitEscaped(text: string, maxBytes: number): string {
   let out = truncateBytes(text, maxBytes);
-  while (out.length > 0 && Buffer.byteLength(JSON.stringify(out)) > maxBytes) out = truncateBytes(out, Math.floor(Buffer.byteLength(out) * 0.9));
+  while (out.length > 0 && Buffer.byteLength(JSON.stringify(out)) > maxBytes)
+    out = truncateBytes(out, Math.floor(Buffer.byteLength(out) * 0.9));
   return out;
 }

@@ -127,11 +127,19 @@ function send(url: URL, init: RequestInit, ctx: SendContext): Promise<Response> 
   if (body !== undefined) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = buildRequest(() => transport.request(
-      url,
-      { method: init.method ?? 'GET', headers, agent: ctx.agent, lookup: pinnedLookup(ctx.target), ...(init.signal ? { signal: init.signal } : {}) },
-      (res) => void collect(res, ctx.maxBytes).then(resolve, reject),
-    ));
+    const req = buildRequest(() =>
+      transport.request(
+        url,
+        {
+          method: init.method ?? 'GET',
+          headers,
+          agent: ctx.agent,
+          lookup: pinnedLookup(ctx.target),
+          ...(init.signal ? { signal: init.signal } : {}),
+        },
+        (res) => void collect(res, ctx.maxBytes).then(resolve, reject),
+      ),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -144,7 +152,9 @@ function collect(res: http.IncomingMessage, maxBytes: number): Promise<Response>
     const finish = (): void => {
       const status = res.statusCode ?? 502;
       const nullBody = status === 204 || status === 205 || status === 304;
-      resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) }));
+      resolve(
+        new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) }),
+      );
     };
     res.on('data', (chunk: Buffer) => {
       if (size >= maxBytes) return;

@@ -67,5 +67,8 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
 
 /** Lowercase, without IPv6 brackets or a trailing dot. */
 export function normalizeHost(host: string): string {
-  return host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }

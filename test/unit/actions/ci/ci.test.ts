@@ -11,12 +11,21 @@ afterEach(async () => {
   api = undefined;
 });
 
-const gh = (over: Record<string, unknown> = {}) => ({ provider: 'github', api: api?.url, token: 'ghp_secret', owner: 'acme', repo: 'api', ...over });
+const gh = (over: Record<string, unknown> = {}) => ({
+  provider: 'github',
+  api: api?.url,
+  token: 'ghp_secret',
+  owner: 'acme',
+  repo: 'api',
+  ...over,
+});
 
 /** GitHub's documented request shape: Bearer token, JSON accept, API version header. */
 const github: FakeHandler = (req) => {
-  if (req.headers.authorization !== 'Bearer ghp_secret') return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
-  if (req.headers.accept !== 'application/vnd.github+json' || req.headers['x-github-api-version'] !== '2022-11-28') return { status: 400, body: { message: 'bad headers' } };
+  if (req.headers.authorization !== 'Bearer ghp_secret')
+    return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+  if (req.headers.accept !== 'application/vnd.github+json' || req.headers['x-github-api-version'] !== '2022-11-28')
+    return { status: 400, body: { message: 'bad headers' } };
   if (req.method !== 'POST') return { status: 404, body: { message: 'Not Found' } };
   const body = jsonBody(req);
   if (req.path === '/api/v3/repos/acme/api/actions/workflows/deploy.yml/dispatches') {
@@ -24,22 +33,34 @@ const github: FakeHandler = (req) => {
     return { status: 204 };
   }
   if (req.path === '/api/v3/repos/acme/api/actions/workflows/lint.yml/dispatches') {
-    return { status: 422, body: { message: "Workflow does not have 'workflow_dispatch' trigger", documentation_url: 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event', status: '422' } };
+    return {
+      status: 422,
+      body: {
+        message: "Workflow does not have 'workflow_dispatch' trigger",
+        documentation_url: 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event',
+        status: '422',
+      },
+    };
   }
-  if (req.path === '/api/v3/repos/acme/api/dispatches') return typeof body.event_type === 'string' ? { status: 204 } : { status: 422, body: { message: 'Invalid request.' } };
+  if (req.path === '/api/v3/repos/acme/api/dispatches')
+    return typeof body.event_type === 'string' ? { status: 204 } : { status: 422, body: { message: 'Invalid request.' } };
   return { status: 404, body: { message: 'Not Found' } };
 };
 
 describe('ci: github', () => {
   it('workflow_dispatch: exact path, headers and body; 204 is success', async () => {
-    const { result, requests } = await runWith(github, (url) => gh({ api: `${url}/api/v3/`, workflow: 'deploy.yml', ref: 'main', inputs: { env: 'prod', dry: false } }));
+    const { result, requests } = await runWith(github, (url) =>
+      gh({ api: `${url}/api/v3/`, workflow: 'deploy.yml', ref: 'main', inputs: { env: 'prod', dry: false } }),
+    );
     expect(result).toEqual({ status: 204, response: 'dispatched workflow deploy.yml on main in acme/api' });
     expect(requests[0]?.path).toBe('/api/v3/repos/acme/api/actions/workflows/deploy.yml/dispatches');
     expect(jsonBody(requests[0]!)).toEqual({ ref: 'main', inputs: { env: 'prod', dry: false } });
   });
 
   it('repository_dispatch sends event_type and client_payload', async () => {
-    const { result, requests } = await runWith(github, (url) => gh({ api: `${url}/api/v3`, eventType: 'deploy', clientPayload: { sha: 'abc' } }));
+    const { result, requests } = await runWith(github, (url) =>
+      gh({ api: `${url}/api/v3`, eventType: 'deploy', clientPayload: { sha: 'abc' } }),
+    );
     expect(result?.status).toBe(204);
     expect(jsonBody(requests[0]!)).toEqual({ event_type: 'deploy', client_payload: { sha: 'abc' } });
   });
@@ -57,8 +78,9 @@ describe('ci: github', () => {
   });
 
   it('a 503 with Retry-After is retryable after that delay', async () => {
-    const { failure } = await runWith(() => ({ status: 503, body: { message: 'Service unavailable' }, headers: { 'retry-after': '7' } }), (url) =>
-      gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    const { failure } = await runWith(
+      () => ({ status: 503, body: { message: 'Service unavailable' }, headers: { 'retry-after': '7' } }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
     );
     expect(failure).toMatchObject({ kind: 'retry', status: 503, delayMs: 7_000, message: 'HTTP 503 from GitHub: Service unavailable' });
   });
@@ -66,29 +88,56 @@ describe('ci: github', () => {
   it('rejects ambiguous params at load time', () => {
     expect(CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r' }).success).toBe(false);
     expect(CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r', workflow: 'x.yml' }).success).toBe(false);
-    expect(CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r', workflow: 'x.yml', ref: 'main', eventType: 'e' }).success).toBe(false);
+    expect(
+      CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r', workflow: 'x.yml', ref: 'main', eventType: 'e' })
+        .success,
+    ).toBe(false);
   });
 });
 
 /** GitLab: form-encoded token, ref and variables[KEY]; 201 with the pipeline. */
 const gitlab: FakeHandler = (req) => {
-  if (req.method !== 'POST' || req.path !== '/api/v4/projects/acme%2Fapi/trigger/pipeline') return { status: 404, body: { message: '404 Not Found' } };
-  if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return { status: 400, body: { error: 'token is missing' } };
+  if (req.method !== 'POST' || req.path !== '/api/v4/projects/acme%2Fapi/trigger/pipeline')
+    return { status: 404, body: { message: '404 Not Found' } };
+  if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded'))
+    return { status: 400, body: { error: 'token is missing' } };
   const form = new URLSearchParams(req.body);
   if (form.get('token') !== 'glptt-secret') return { status: 404, body: { message: '404 Not Found' } };
   if (form.get('ref') !== 'main') return { status: 400, body: { message: { base: ['Reference not found'] } } };
-  return { status: 201, body: { id: 4242, status: 'created', ref: 'main', web_url: 'https://gitlab.example/acme/api/-/pipelines/4242', variables: [...form.keys()] } };
+  return {
+    status: 201,
+    body: {
+      id: 4242,
+      status: 'created',
+      ref: 'main',
+      web_url: 'https://gitlab.example/acme/api/-/pipelines/4242',
+      variables: [...form.keys()],
+    },
+  };
 };
 
 describe('ci: gitlab', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ provider: 'gitlab', url, project: 'acme/api', ref: 'main', token: 'glptt-secret', variables: { DEPLOY: 'yes', N: 3 }, ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    provider: 'gitlab',
+    url,
+    project: 'acme/api',
+    ref: 'main',
+    token: 'glptt-secret',
+    variables: { DEPLOY: 'yes', N: 3 },
+    ...over,
+  });
 
   it('triggers with the token in the form body (never in the URL) and variables[KEY]', async () => {
     const { result, requests } = await runWith(gitlab, (url) => params(url));
     expect(result?.status).toBe(201);
     expect(JSON.parse(result?.response ?? '{}')).toMatchObject({ id: 4242, web_url: 'https://gitlab.example/acme/api/-/pipelines/4242' });
     expect(requests[0]?.query.toString()).toBe('');
-    expect(Object.fromEntries(new URLSearchParams(requests[0]!.body))).toEqual({ token: 'glptt-secret', ref: 'main', 'variables[DEPLOY]': 'yes', 'variables[N]': '3' });
+    expect(Object.fromEntries(new URLSearchParams(requests[0]!.body))).toEqual({
+      token: 'glptt-secret',
+      ref: 'main',
+      'variables[DEPLOY]': 'yes',
+      'variables[N]': '3',
+    });
   });
 
   it('keeps "Reference not found" verbatim', async () => {
@@ -96,7 +145,7 @@ describe('ci: gitlab', () => {
     expect(failure).toMatchObject({ kind: 'permanent', status: 400, message: 'HTTP 400 from GitLab: base: Reference not found' });
   });
 
-  it('a wrong trigger token is GitLab\'s 404', async () => {
+  it("a wrong trigger token is GitLab's 404", async () => {
     const { failure } = await runWith(gitlab, (url) => params(url, { token: 'bad' }));
     expect(failure?.message).toBe('HTTP 404 from GitLab: 404 Not Found');
   });
@@ -106,41 +155,67 @@ describe('ci: gitlab', () => {
 function jenkins(options: { crumbIssuer: boolean }): FakeHandler {
   const auth = `Basic ${Buffer.from('ci-bot:api-token').toString('base64')}`;
   return (req): FakeReply => {
-    if (req.headers.authorization !== auth) return { status: 401, body: '<html><head><title>Error 401 Unauthorized</title></head><body></body></html>' };
+    if (req.headers.authorization !== auth)
+      return { status: 401, body: '<html><head><title>Error 401 Unauthorized</title></head><body></body></html>' };
     if (req.path === '/jenkins/crumbIssuer/api/json') {
       if (!options.crumbIssuer) return { status: 404, body: '<html><head><title>Error 404 Not Found</title></head></html>' };
-      return { status: 200, body: { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'c0ffee', crumbRequestField: 'Jenkins-Crumb' }, headers: { 'set-cookie': 'JSESSIONID.abc=node01; Path=/; HttpOnly' } };
+      return {
+        status: 200,
+        body: { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'c0ffee', crumbRequestField: 'Jenkins-Crumb' },
+        headers: { 'set-cookie': 'JSESSIONID.abc=node01; Path=/; HttpOnly' },
+      };
     }
     if (options.crumbIssuer && (req.headers['jenkins-crumb'] !== 'c0ffee' || req.headers.cookie !== 'JSESSIONID.abc=node01')) {
-      return { status: 403, body: '<html><head><title>Error 403 No valid crumb was included in the request</title></head><body><h2>HTTP ERROR 403</h2></body></html>' };
+      return {
+        status: 403,
+        body: '<html><head><title>Error 403 No valid crumb was included in the request</title></head><body><h2>HTTP ERROR 403</h2></body></html>',
+      };
     }
     if (req.method === 'POST' && req.path === '/jenkins/job/team/job/api%20main/buildWithParameters') {
       return { status: 201, headers: { location: 'http://jenkins.example/queue/item/17/' } };
     }
-    if (req.method === 'POST' && req.path === '/jenkins/job/plain/build') return { status: 201, headers: { location: 'http://jenkins.example/queue/item/18/' } };
+    if (req.method === 'POST' && req.path === '/jenkins/job/plain/build')
+      return { status: 201, headers: { location: 'http://jenkins.example/queue/item/18/' } };
     return { status: 404, body: '<html><head><title>Error 404 Not Found</title></head></html>' };
   };
 }
 
 describe('ci: jenkins', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ provider: 'jenkins', url: `${url}/jenkins/`, job: 'team/api main', user: 'ci-bot', token: 'api-token', parameters: { BRANCH: 'main', FORCE: true }, ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    provider: 'jenkins',
+    url: `${url}/jenkins/`,
+    job: 'team/api main',
+    user: 'ci-bot',
+    token: 'api-token',
+    parameters: { BRANCH: 'main', FORCE: true },
+    ...over,
+  });
 
   it('fetches a crumb, sends it with its session cookie, and reports the queue item', async () => {
     const { result, requests } = await runWith(jenkins({ crumbIssuer: true }), (url) => params(url));
     expect(result).toEqual({ status: 201, response: 'queued: http://jenkins.example/queue/item/17/' });
-    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /jenkins/crumbIssuer/api/json', 'POST /jenkins/job/team/job/api%20main/buildWithParameters']);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /jenkins/crumbIssuer/api/json',
+      'POST /jenkins/job/team/job/api%20main/buildWithParameters',
+    ]);
     expect(Object.fromEntries(new URLSearchParams(requests[1]!.body))).toEqual({ BRANCH: 'main', FORCE: 'true' });
   });
 
   it('works without a crumb issuer (404) and uses /build for a job without parameters', async () => {
-    const { result, requests } = await runWith(jenkins({ crumbIssuer: false }), (url) => params(url, { job: 'plain', parameters: undefined }));
+    const { result, requests } = await runWith(jenkins({ crumbIssuer: false }), (url) =>
+      params(url, { job: 'plain', parameters: undefined }),
+    );
     expect(result?.status).toBe(201);
     expect(requests[1]?.headers['jenkins-crumb']).toBeUndefined();
   });
 
-  it('reports Jenkins\' crumb refusal verbatim when crumbs are turned off but required', async () => {
+  it("reports Jenkins' crumb refusal verbatim when crumbs are turned off but required", async () => {
     const { failure } = await runWith(jenkins({ crumbIssuer: true }), (url) => params(url, { crumb: false }));
-    expect(failure).toMatchObject({ kind: 'permanent', status: 403, message: 'HTTP 403 from Jenkins: Error 403 No valid crumb was included in the request' });
+    expect(failure).toMatchObject({
+      kind: 'permanent',
+      status: 403,
+      message: 'HTTP 403 from Jenkins: Error 403 No valid crumb was included in the request',
+    });
   });
 
   it('a wrong API token fails at the crumb issuer with 401', async () => {
@@ -156,7 +231,8 @@ describe('ci: jenkins', () => {
 /** CircleCI: Circle-Token header, JSON { branch | tag, parameters }, 201 with the pipeline. */
 const circleci: FakeHandler = (req) => {
   if (req.headers['circle-token'] !== 'cci-secret') return { status: 401, body: { message: 'You must log in first.' } };
-  if (req.method !== 'POST' || req.path !== '/api/v2/project/gh/acme/api/pipeline') return { status: 404, body: { message: 'Project not found' } };
+  if (req.method !== 'POST' || req.path !== '/api/v2/project/gh/acme/api/pipeline')
+    return { status: 404, body: { message: 'Project not found' } };
   const body = jsonBody(req);
   const unknown = Object.keys((body.parameters as Record<string, unknown>) ?? {}).filter((k) => k !== 'deploy');
   if (unknown.length > 0) return { status: 400, body: { message: `Unexpected argument(s): ${unknown.join(', ')}` } };
@@ -164,7 +240,15 @@ const circleci: FakeHandler = (req) => {
 };
 
 describe('ci: circleci', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ provider: 'circleci', url, project: 'gh/acme/api', token: 'cci-secret', branch: 'main', parameters: { deploy: true }, ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    provider: 'circleci',
+    url,
+    project: 'gh/acme/api',
+    token: 'cci-secret',
+    branch: 'main',
+    parameters: { deploy: true },
+    ...over,
+  });
 
   it('triggers a pipeline with branch and parameters', async () => {
     const { result, requests } = await runWith(circleci, (url) => params(url));
@@ -192,7 +276,11 @@ async function runWith(handler: FakeHandler, build: (url: string) => Record<stri
   const params = build(api.url);
   const parsed = CiParamsSchema.parse(params);
   try {
-    return { result: await ciAction.execute(parsed, testJob('ci', params), undefined, testDeps()), requests: api.requests, failure: undefined };
+    return {
+      result: await ciAction.execute(parsed, testJob('ci', params), undefined, testDeps()),
+      requests: api.requests,
+      failure: undefined,
+    };
   } catch (error) {
     return { result: undefined, failure: classifyError(error, 1_000), requests: api.requests };
   }

@@ -21,14 +21,18 @@ describe('crosspost approval through the delivery worker', () => {
     const worker = startWorker(handle.bus, { channels: { ops: { type: 'slack', url: `${chat.url}/hook` } } });
     try {
       const job = makeJob('crosspost', {
-        platform: 'mastodon', instance: masto.url, token: 'masto-token', text: 'v3 is out',
+        platform: 'mastodon',
+        instance: masto.url,
+        token: 'masto-token',
+        text: 'v3 is out',
         approval: { channel: 'ops', url: hubUrl, secret: 'a-long-enough-approval-secret-for-tests' },
       });
       await publishJob(handle.bus, job);
       await eventually(() => chat.requests.length === 1, 'the approval request in the channel');
       expect(masto.requests).toHaveLength(0);
       const link = /http:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_.-]+/.exec(chat.requests[0]!.body)?.[0] ?? '';
-      const approve = () => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+      const approve = () =>
+        fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
       const [first, second] = await Promise.all([approve(), approve()]);
       // Racing clicks: each is accepted or told it was already decided; the bus dedup keeps one approved job.
       expect([first.status, second.status]).toContain(200);

@@ -45,10 +45,22 @@ afterEach(async () => {
 /** A crosspost job held for approval, stored on the bus as the router would, and executed once. */
 async function heldPost(id = 'evt_9:announce:0'): Promise<{ job: Job; link: string }> {
   const params = CrosspostParamsSchema.parse({
-    platform: 'mastodon', instance: masto.url, token: 'masto-token', text: 'Launch <today> & more',
+    platform: 'mastodon',
+    instance: masto.url,
+    token: 'masto-token',
+    text: 'Launch <today> & more',
     approval: { channel: 'ops', url: `${hubUrl}/`, secret: SECRET, expires: '2h' },
   });
-  const job: Job = { id, eventId: 'evt_9', eventType: 'github.release.published', rule: 'announce', index: 0, action: 'crosspost', params, createdAt: clock.toISOString() };
+  const job: Job = {
+    id,
+    eventId: 'evt_9',
+    eventType: 'github.release.published',
+    rule: 'announce',
+    index: 0,
+    action: 'crosspost',
+    params,
+    createdAt: clock.toISOString(),
+  };
   await bus.publish('jobs', { id: job.id, subject: 'crosspost', payload: job });
   const deps = testDeps(clock, { ops: { type: 'slack', url: `${chat.url}/hook` } });
   const result = await crosspostAction.execute(params, job, undefined, deps);

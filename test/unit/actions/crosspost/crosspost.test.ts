@@ -15,7 +15,11 @@ async function post(handler: FakeHandler, build: (url: string) => Record<string,
   api = await startFakeApi(handler);
   const params = CrosspostParamsSchema.parse(build(api.url));
   try {
-    return { result: await crosspostAction.execute(params, testJob('crosspost', params, jobId), undefined, testDeps()), requests: api.requests, failure: undefined };
+    return {
+      result: await crosspostAction.execute(params, testJob('crosspost', params, jobId), undefined, testDeps()),
+      requests: api.requests,
+      failure: undefined,
+    };
   } catch (error) {
     return { result: undefined, requests: api.requests, failure: classifyError(error, 1_000) };
   }
@@ -27,18 +31,34 @@ const mastodon: FakeHandler = (req) => {
   if (req.headers.authorization !== 'Bearer masto-token') return { status: 401, body: { error: 'The access token is invalid' } };
   const body = jsonBody(req);
   const status = typeof body.status === 'string' ? body.status : '';
-  const length = [...status.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length + [...(typeof body.spoiler_text === 'string' ? body.spoiler_text : '')].length;
+  const length =
+    [...status.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length +
+    [...(typeof body.spoiler_text === 'string' ? body.spoiler_text : '')].length;
   if (length > 500) return { status: 422, body: { error: 'Validation failed: Text character limit of 500 exceeded' } };
   return { status: 200, body: { id: '1101', url: 'https://mastodon.example/@hub/1101', visibility: body.visibility } };
 };
 
 describe('crosspost: mastodon', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ platform: 'mastodon', instance: url, token: 'masto-token', text: 'Shipped!', link: 'https://example.com/r', ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    platform: 'mastodon',
+    instance: url,
+    token: 'masto-token',
+    text: 'Shipped!',
+    link: 'https://example.com/r',
+    ...over,
+  });
 
   it('posts status, visibility and content warning with the job id as Idempotency-Key', async () => {
-    const { result, requests } = await post(mastodon, (url) => params(url, { visibility: 'unlisted', spoiler: 'release notes', language: 'en' }));
+    const { result, requests } = await post(mastodon, (url) =>
+      params(url, { visibility: 'unlisted', spoiler: 'release notes', language: 'en' }),
+    );
     expect(result).toEqual({ status: 200, response: 'posted https://mastodon.example/@hub/1101' });
-    expect(jsonBody(requests[0]!)).toEqual({ status: 'Shipped! https://example.com/r', visibility: 'unlisted', spoiler_text: 'release notes', language: 'en' });
+    expect(jsonBody(requests[0]!)).toEqual({
+      status: 'Shipped! https://example.com/r',
+      visibility: 'unlisted',
+      spoiler_text: 'release notes',
+      language: 'en',
+    });
     expect(requests[0]?.headers['idempotency-key']).toBe('evt_1:rule:0');
   });
 
@@ -60,15 +80,34 @@ function blueskyPds(state: { posts: Map<string, unknown>; failCreate?: number })
   return (req): FakeReply => {
     if (req.method === 'POST' && req.path === '/xrpc/com.atproto.server.createSession') {
       const body = jsonBody(req);
-      if (body.identifier !== 'hub.example.com' || body.password !== 'app-pass-word') return { status: 401, body: { error: 'AuthenticationRequired', message: 'Invalid identifier or password' } };
-      return { status: 200, body: { did: 'did:plc:hub', handle: 'hub.example.com', accessJwt: 'jwt-access', refreshJwt: 'jwt-refresh', didDoc: { service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: `http://${req.headers.host}` }] } } };
+      if (body.identifier !== 'hub.example.com' || body.password !== 'app-pass-word')
+        return { status: 401, body: { error: 'AuthenticationRequired', message: 'Invalid identifier or password' } };
+      return {
+        status: 200,
+        body: {
+          did: 'did:plc:hub',
+          handle: 'hub.example.com',
+          accessJwt: 'jwt-access',
+          refreshJwt: 'jwt-refresh',
+          didDoc: { service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: `http://${req.headers.host}` }] },
+        },
+      };
     }
-    if (req.headers.authorization !== 'Bearer jwt-access') return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
+    if (req.headers.authorization !== 'Bearer jwt-access')
+      return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
     if (req.method === 'POST' && req.path === '/xrpc/com.atproto.repo.createRecord') {
       const body = jsonBody(req);
       const record = body.record as Record<string, unknown>;
-      if (body.repo !== 'did:plc:hub' || body.collection !== 'app.bsky.feed.post' || record.$type !== 'app.bsky.feed.post') return { status: 400, body: { error: 'InvalidRequest', message: 'Input/record must be an app.bsky.feed.post' } };
-      if ([...new Intl.Segmenter().segment(String(record.text))].length > 300) return { status: 400, body: { error: 'InvalidRequest', message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes' } };
+      if (body.repo !== 'did:plc:hub' || body.collection !== 'app.bsky.feed.post' || record.$type !== 'app.bsky.feed.post')
+        return { status: 400, body: { error: 'InvalidRequest', message: 'Input/record must be an app.bsky.feed.post' } };
+      if ([...new Intl.Segmenter().segment(String(record.text))].length > 300)
+        return {
+          status: 400,
+          body: {
+            error: 'InvalidRequest',
+            message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes',
+          },
+        };
       const rkey = String(body.rkey);
       if (state.posts.has(rkey)) return { status: 400, body: { error: 'InvalidRequest', message: 'Record already exists' } };
       state.posts.set(rkey, record);
@@ -77,14 +116,25 @@ function blueskyPds(state: { posts: Map<string, unknown>; failCreate?: number })
     }
     if (req.method === 'GET' && req.path === '/xrpc/com.atproto.repo.getRecord') {
       const rkey = req.query.get('rkey') ?? '';
-      return state.posts.has(rkey) ? { status: 200, body: { uri: `at://did:plc:hub/app.bsky.feed.post/${rkey}`, value: state.posts.get(rkey) } } : { status: 400, body: { error: 'RecordNotFound', message: 'Could not locate record' } };
+      return state.posts.has(rkey)
+        ? { status: 200, body: { uri: `at://did:plc:hub/app.bsky.feed.post/${rkey}`, value: state.posts.get(rkey) } }
+        : { status: 400, body: { error: 'RecordNotFound', message: 'Could not locate record' } };
     }
     return { status: 404, body: { error: 'MethodNotImplemented', message: 'Method Not Implemented' } };
   };
 }
 
 describe('crosspost: bluesky', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ platform: 'bluesky', service: url, identifier: 'hub.example.com', password: 'app-pass-word', text: 'Release notes for v2 ✨ #hookhub', link: 'https://example.com/releases/v2.0.0...-long-name', langs: ['en'], ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    platform: 'bluesky',
+    service: url,
+    identifier: 'hub.example.com',
+    password: 'app-pass-word',
+    text: 'Release notes for v2 ✨ #hookhub',
+    link: 'https://example.com/releases/v2.0.0...-long-name',
+    langs: ['en'],
+    ...over,
+  });
 
   it('creates a session, then a post record with link and tag facets and a job-derived record key', async () => {
     const state = { posts: new Map<string, unknown>() };
@@ -92,12 +142,22 @@ describe('crosspost: bluesky', () => {
     const rkey = jobTid('evt_1:rule:0', '2026-11-28T11:59:00.000Z');
     expect(result).toEqual({ status: 200, response: `posted at://did:plc:hub/app.bsky.feed.post/${rkey}` });
     expect(requests.map((r) => r.path)).toEqual(['/xrpc/com.atproto.server.createSession', '/xrpc/com.atproto.repo.createRecord']);
-    const record = (jsonBody(requests[1]!).record ?? {}) as { text: string; facets: { index: { byteStart: number; byteEnd: number }; features: unknown[] }[]; createdAt: string; langs: string[] };
+    const record = (jsonBody(requests[1]!).record ?? {}) as {
+      text: string;
+      facets: { index: { byteStart: number; byteEnd: number }; features: unknown[] }[];
+      createdAt: string;
+      langs: string[];
+    };
     expect(record.text).toBe('Release notes for v2 ✨ #hookhub example.com/releases/v2.0.0...');
     expect(record.createdAt).toBe('2026-11-28T11:59:00.000Z');
     const bytes = Buffer.from(record.text);
-    expect(record.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString())).toEqual(['#hookhub', 'example.com/releases/v2.0.0...']);
-    expect(record.facets[1]?.features).toEqual([{ $type: 'app.bsky.richtext.facet#link', uri: 'https://example.com/releases/v2.0.0...-long-name' }]);
+    expect(record.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString())).toEqual([
+      '#hookhub',
+      'example.com/releases/v2.0.0...',
+    ]);
+    expect(record.facets[1]?.features).toEqual([
+      { $type: 'app.bsky.richtext.facet#link', uri: 'https://example.com/releases/v2.0.0...-long-name' },
+    ]);
   });
 
   it('a retry after a lost answer finds its record instead of posting twice', async () => {
@@ -112,22 +172,45 @@ describe('crosspost: bluesky', () => {
 
   it("keeps Bluesky's error verbatim (wrong app password)", async () => {
     const { failure } = await post(blueskyPds({ posts: new Map() }), (url) => params(url, { password: 'nope' }));
-    expect(failure).toMatchObject({ kind: 'permanent', status: 401, message: 'HTTP 401 from Bluesky (createSession): AuthenticationRequired: Invalid identifier or password' });
+    expect(failure).toMatchObject({
+      kind: 'permanent',
+      status: 401,
+      message: 'HTTP 401 from Bluesky (createSession): AuthenticationRequired: Invalid identifier or password',
+    });
   });
 });
 
 /** Graph API: form body with message, link and the Page token; errors as { error: { message, type, code } }. */
 const graph: FakeHandler = (req) => {
-  if (req.method !== 'POST' || req.path !== '/v23.0/1234567890/feed') return { status: 400, body: { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } } };
+  if (req.method !== 'POST' || req.path !== '/v23.0/1234567890/feed')
+    return { status: 400, body: { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } } };
   const form = new URLSearchParams(req.body);
-  if (form.get('access_token') === 'throttled') return { status: 400, body: { error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, fbtrace_id: 'A1' } } };
-  if (form.get('access_token') !== 'EAAB-page-token') return { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'A2' } } };
+  if (form.get('access_token') === 'throttled')
+    return {
+      status: 400,
+      body: { error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, fbtrace_id: 'A1' } },
+    };
+  if (form.get('access_token') !== 'EAAB-page-token')
+    return {
+      status: 400,
+      body: {
+        error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'A2' },
+      },
+    };
   if (req.query.has('access_token')) return { status: 400, body: { error: { message: 'token in URL', code: 1 } } };
   return { status: 200, body: { id: '1234567890_987654321' } };
 };
 
 describe('crosspost: facebook', () => {
-  const params = (url: string, over: Record<string, unknown> = {}) => ({ platform: 'facebook', graph: url, pageId: '1234567890', token: 'EAAB-page-token', text: 'Hello Page', link: 'https://example.com/r', ...over });
+  const params = (url: string, over: Record<string, unknown> = {}) => ({
+    platform: 'facebook',
+    graph: url,
+    pageId: '1234567890',
+    token: 'EAAB-page-token',
+    text: 'Hello Page',
+    link: 'https://example.com/r',
+    ...over,
+  });
 
   it('posts message and link to the Page feed with the token and appsecret_proof in the body', async () => {
     const { result, requests } = await post(graph, (url) => params(url, { appSecret: 'app-secret' }));
@@ -139,20 +222,38 @@ describe('crosspost: facebook', () => {
 
   it('an invalid token (code 190) is permanent with the Graph message verbatim', async () => {
     const { failure } = await post(graph, (url) => params(url, { token: 'bad' }));
-    expect(failure).toMatchObject({ kind: 'permanent', message: 'HTTP 400 from Facebook: Invalid OAuth access token - Cannot parse access token (OAuthException code 190)' });
+    expect(failure).toMatchObject({
+      kind: 'permanent',
+      message: 'HTTP 400 from Facebook: Invalid OAuth access token - Cannot parse access token (OAuthException code 190)',
+    });
   });
 
   it('a throttling code (32) is retried even though it comes as HTTP 400', async () => {
     const { failure } = await post(graph, (url) => params(url, { token: 'throttled' }));
-    expect(failure).toMatchObject({ kind: 'retry', status: 400, message: 'HTTP 400 from Facebook: (#32) Page request limit reached (OAuthException code 32)' });
+    expect(failure).toMatchObject({
+      kind: 'retry',
+      status: 400,
+      message: 'HTTP 400 from Facebook: (#32) Page request limit reached (OAuthException code 32)',
+    });
   });
 });
 
 describe('crosspost: dryRun', () => {
   it('records the exact post and sends nothing', async () => {
-    const { result, requests } = await post(mastodon, (url) => ({ platform: 'mastodon', instance: url, token: 'masto-token', text: 'Hi', dryRun: true }));
+    const { result, requests } = await post(mastodon, (url) => ({
+      platform: 'mastodon',
+      instance: url,
+      token: 'masto-token',
+      text: 'Hi',
+      dryRun: true,
+    }));
     expect(requests).toHaveLength(0);
-    expect(JSON.parse(result?.response ?? '{}')).toEqual({ dryRun: true, platform: 'mastodon', text: 'Hi', request: { status: 'Hi', visibility: 'public' } });
+    expect(JSON.parse(result?.response ?? '{}')).toEqual({
+      dryRun: true,
+      platform: 'mastodon',
+      text: 'Hi',
+      request: { status: 'Hi', visibility: 'public' },
+    });
     expect(result?.response).not.toContain('masto-token');
   });
 });

@@ -15,8 +15,13 @@ import { stringMatching } from '../../../helpers/matchers.ts';
 const now = new Date('2026-11-28T12:00:00Z');
 /** The variables the examples read; in the hub they come from the environment. */
 const vars = {
-  GITHUB_TOKEN: 'ghp_example', GITLAB_TRIGGER_TOKEN: 'glptt-example', JENKINS_API_TOKEN: 'jenkins-example', CIRCLECI_TOKEN: 'cci-example',
-  MASTODON_TOKEN: 'masto-example', BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop', FACEBOOK_PAGE_TOKEN: 'EAAB-example',
+  GITHUB_TOKEN: 'ghp_example',
+  GITLAB_TRIGGER_TOKEN: 'glptt-example',
+  JENKINS_API_TOKEN: 'jenkins-example',
+  CIRCLECI_TOKEN: 'cci-example',
+  MASTODON_TOKEN: 'masto-example',
+  BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
+  FACEBOOK_PAGE_TOKEN: 'EAAB-example',
   HOOKHUB_APPROVAL_SECRET: 'an-approval-secret-of-at-least-32-chars',
 };
 const context = { registry: actions, channels: ['marketing'], connectors: ['github', 'stripe', 'meta'], vars };
@@ -39,8 +44,24 @@ describe('automation examples', () => {
   it('name every variable they need: unset ones are load errors at file:line', async () => {
     const loaded = await loadRuleSet('rules/automations', { ...context, vars: {} });
     expect(loaded.ok).toBe(false);
-    expect(loaded.diagnostics.filter((d) => d.message.startsWith('environment variable')).map((d) => /variable (\w+)/.exec(d.message)?.[1]).sort()).toEqual(
-      ['CIRCLECI_TOKEN', 'FACEBOOK_PAGE_TOKEN', 'GITHUB_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TRIGGER_TOKEN', 'HOOKHUB_APPROVAL_SECRET', 'JENKINS_API_TOKEN', 'MASTODON_TOKEN', 'MASTODON_TOKEN', 'BLUESKY_APP_PASSWORD'].sort(),
+    expect(
+      loaded.diagnostics
+        .filter((d) => d.message.startsWith('environment variable'))
+        .map((d) => /variable (\w+)/.exec(d.message)?.[1])
+        .sort(),
+    ).toEqual(
+      [
+        'CIRCLECI_TOKEN',
+        'FACEBOOK_PAGE_TOKEN',
+        'GITHUB_TOKEN',
+        'GITHUB_TOKEN',
+        'GITLAB_TRIGGER_TOKEN',
+        'HOOKHUB_APPROVAL_SECRET',
+        'JENKINS_API_TOKEN',
+        'MASTODON_TOKEN',
+        'MASTODON_TOKEN',
+        'BLUESKY_APP_PASSWORD',
+      ].sort(),
     );
   });
 
@@ -56,7 +77,12 @@ describe('automation examples', () => {
     const posts = jobs.slice(0, 2).map((j) => CrosspostParamsSchema.parse(j.params));
     const bluesky = preparePost(posts[1]!, testJob('crosspost'));
     expect(bluesky.text).toBe('api v2.4.0 is out! #release github.com/acme/api/release...');
-    expect(jobs[2]?.params.approval).toEqual({ channel: 'marketing', url: 'https://hooks.example.com', secret: stringMatching(/^\[redacted/), expires: '24h' });
+    expect(jobs[2]?.params.approval).toEqual({
+      channel: 'marketing',
+      url: 'https://hooks.example.com',
+      secret: stringMatching(/^\[redacted/),
+      expires: '24h',
+    });
   });
 
   it('prereleases are not announced', async () => {
@@ -78,10 +104,19 @@ describe('automation examples', () => {
   });
 
   it('a Stripe dispute sends a repository_dispatch; an Instagram change is a dry run', async () => {
-    const dispute = createHubEvent({ id: 'evt_d', type: 'stripe.charge.dispute.created', connector: 'stripe', data: { data: { object: { id: 'dp_1', amount: 500 } } } }, now);
+    const dispute = createHubEvent(
+      { id: 'evt_d', type: 'stripe.charge.dispute.created', connector: 'stripe', data: { data: { object: { id: 'dp_1', amount: 500 } } } },
+      now,
+    );
     const [job] = (await route(dispute)).matched[0]!.jobs;
-    expect(CiParamsSchema.parse(job?.params)).toMatchObject({ eventType: 'stripe-dispute', clientPayload: { dispute: 'dp_1', amount: '500' } });
-    const insta = createHubEvent({ id: 'm1', type: 'meta.instagram.comments', connector: 'meta', data: { value: { caption: 'Sunset' } } }, now);
+    expect(CiParamsSchema.parse(job?.params)).toMatchObject({
+      eventType: 'stripe-dispute',
+      clientPayload: { dispute: 'dp_1', amount: '500' },
+    });
+    const insta = createHubEvent(
+      { id: 'm1', type: 'meta.instagram.comments', connector: 'meta', data: { value: { caption: 'Sunset' } } },
+      now,
+    );
     const [post] = (await route(insta)).matched[0]!.jobs;
     expect(CrosspostParamsSchema.parse(post?.params)).toMatchObject({ dryRun: true, text: 'New on Instagram: Sunset' });
   });

@@ -8,7 +8,9 @@ const bluesky = { max: 300, count: countGraphemes, displayUrl: (u: string) => sh
 
 describe('fitting text to a platform', () => {
   it('leaves text within the limit alone and appends the link once', () => {
-    expect(joinSegments(composePost('Release 2.0 is out', 'https://ex.com/r/2.0', mastodon))).toBe('Release 2.0 is out https://ex.com/r/2.0');
+    expect(joinSegments(composePost('Release 2.0 is out', 'https://ex.com/r/2.0', mastodon))).toBe(
+      'Release 2.0 is out https://ex.com/r/2.0',
+    );
     expect(joinSegments(composePost('See https://ex.com/r/2.0.', 'https://ex.com/r/2.0', mastodon))).toBe('See https://ex.com/r/2.0.');
   });
 

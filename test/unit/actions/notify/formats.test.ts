@@ -7,8 +7,17 @@ import { formatTeams, TEAMS_LIMITS } from '../../../../src/actions/notify/format
 import type { NotifyParams } from '../../../../src/actions/notify/notify-params.ts';
 
 const huge = 'word '.repeat(5_000) + '😀';
-const manyFields = Array.from({ length: 40 }, (_, i) => ({ title: `field ${i} ${'t'.repeat(300)}`, value: 'v'.repeat(2_000), short: i % 2 === 0 }));
-const basic: NotifyParams = { channel: 'eng', title: 'PR #42 opened', text: 'Fix <b> & "quotes" in *bold*', url: 'https://github.com/acme/api/pull/42' };
+const manyFields = Array.from({ length: 40 }, (_, i) => ({
+  title: `field ${i} ${'t'.repeat(300)}`,
+  value: 'v'.repeat(2_000),
+  short: i % 2 === 0,
+}));
+const basic: NotifyParams = {
+  channel: 'eng',
+  title: 'PR #42 opened',
+  text: 'Fix <b> & "quotes" in *bold*',
+  url: 'https://github.com/acme/api/pull/42',
+};
 
 type Block = { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: { url?: string }[] };
 
@@ -44,7 +53,13 @@ describe('slack', () => {
   });
 });
 
-type Embed = { title?: string; description?: string; url?: string; color?: number; fields?: { name: string; value: string; inline: boolean }[] };
+type Embed = {
+  title?: string;
+  description?: string;
+  url?: string;
+  color?: number;
+  fields?: { name: string; value: string; inline: boolean }[];
+};
 
 describe('discord', () => {
   it('sends one embed with title, link, colour and inline fields, mentions disabled', () => {

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ActionDeps, Job } from '../../../../src/actions/action.ts';
 import { notifyAction } from '../../../../src/actions/notify/index.ts';
 
-const job: Job = { id: 'e1:r:0', eventId: 'e1', eventType: 'github.push', rule: 'r', index: 0, action: 'notify', params: {}, createdAt: new Date(0).toISOString() };
+const job: Job = {
+  id: 'e1:r:0',
+  eventId: 'e1',
+  eventType: 'github.push',
+  rule: 'r',
+  index: 0,
+  action: 'notify',
+  params: {},
+  createdAt: new Date(0).toISOString(),
+};
 
 describe('notify to a log channel', () => {
   it('records the rendered message as the attempt response and calls nothing', async () => {
@@ -12,7 +21,12 @@ describe('notify to a log channel', () => {
       channels: { dev: { type: 'log' } },
       signal: new AbortController().signal,
     } as unknown as ActionDeps;
-    const params = notifyAction.paramsSchema.parse({ channel: 'dev', title: 'PR opened', text: 'Fix retries by ana', url: 'https://github.com/acme/api/pull/1' });
+    const params = notifyAction.paramsSchema.parse({
+      channel: 'dev',
+      title: 'PR opened',
+      text: 'Fix retries by ana',
+      url: 'https://github.com/acme/api/pull/1',
+    });
     const result = await notifyAction.execute(params, job, undefined, deps);
     expect(result).toEqual({ label: 'logged', response: 'PR opened\nFix retries by ana\nhttps://github.com/acme/api/pull/1' });
   });

@@ -38,15 +38,30 @@ let n = 0;
 const repo = (full: string) => ({ full_name: full, html_url: `https://github.com/${full}` });
 
 export function pr(action: 'opened' | 'closed', full: string, merged = false): HubEvent {
-  return createHubEvent({ id: `gh-${++n}`, type: `github.pull_request.${action}`, connector: 'github', data: { action, pull_request: { number: n, merged }, repository: repo(full) } });
+  return createHubEvent({
+    id: `gh-${++n}`,
+    type: `github.pull_request.${action}`,
+    connector: 'github',
+    data: { action, pull_request: { number: n, merged }, repository: repo(full) },
+  });
 }
 
 export function workflowRun(full: string, conclusion: string): HubEvent {
-  return createHubEvent({ id: `gh-${++n}`, type: 'github.workflow_run.completed', connector: 'github', data: { action: 'completed', workflow_run: { conclusion }, repository: repo(full) } });
+  return createHubEvent({
+    id: `gh-${++n}`,
+    type: 'github.workflow_run.completed',
+    connector: 'github',
+    data: { action: 'completed', workflow_run: { conclusion }, repository: repo(full) },
+  });
 }
 
 export function push(full: string): HubEvent {
-  return createHubEvent({ id: `gh-${++n}`, type: 'github.push', connector: 'github', data: { ref: 'refs/heads/main', repository: repo(full) } });
+  return createHubEvent({
+    id: `gh-${++n}`,
+    type: 'github.push',
+    connector: 'github',
+    data: { ref: 'refs/heads/main', repository: repo(full) },
+  });
 }
 
 export function payment(outcome: 'succeeded' | 'payment_failed', amount: number, currency: string): HubEvent {
@@ -55,7 +70,12 @@ export function payment(outcome: 'succeeded' | 'payment_failed', amount: number,
     id,
     type: `stripe.payment_intent.${outcome}`,
     connector: 'stripe',
-    data: { id, object: 'event', type: `payment_intent.${outcome}`, data: { object: { id: `pi_${n}`, object: 'payment_intent', amount, currency } } },
+    data: {
+      id,
+      object: 'event',
+      type: `payment_intent.${outcome}`,
+      data: { object: { id: `pi_${n}`, object: 'payment_intent', amount, currency } },
+    },
   });
 }
 

@@ -52,6 +52,8 @@ describe('hookhub report run', () => {
   });
 
   it('names the rules that have reports when the rule is unknown', async () => {
-    await expect(run('nope')).rejects.toThrow('no rule "nope" with a report action; rules with reports: weekly-engineering-digest, daily-payments-summary');
+    await expect(run('nope')).rejects.toThrow(
+      'no rule "nope" with a report action; rules with reports: weekly-engineering-digest, daily-payments-summary',
+    );
   });
 });

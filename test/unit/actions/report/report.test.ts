@@ -20,7 +20,11 @@ afterEach(async () => f.cleanup());
 
 async function exampleRule(name: string): Promise<Rule> {
   const text = await readFile(EXAMPLE, 'utf8');
-  const result = compileRuleSources([{ file: 'scheduled-reports.yaml', text }], { registry: actions, channels: ['eng'], connectors: ['github', 'stripe'] });
+  const result = compileRuleSources([{ file: 'scheduled-reports.yaml', text }], {
+    registry: actions,
+    channels: ['eng'],
+    connectors: ['github', 'stripe'],
+  });
   expect(result.diagnostics).toEqual([]);
   const rule = result.ruleSet.rules.find((r) => r.name === name);
   if (!rule) throw new Error(`no rule ${name}`);
@@ -29,11 +33,25 @@ async function exampleRule(name: string): Promise<Rule> {
 
 /** Fires the rule's schedule at `tick` into the fixture bus and renders its report job like the router would. */
 async function scheduledJob(rule: Rule, tick: string, over: Partial<ReportParams> = {}): Promise<{ job: Job; params: ReportParams }> {
-  const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick: new Date(tick) });
+  const event = createScheduleEvent({
+    rule: rule.name,
+    cron: rule.schedule?.cron ?? '',
+    timezone: rule.schedule?.timezone,
+    tick: new Date(tick),
+  });
   await f.at(tick, event);
   const rendered = rule.actions[0]!.render(event, { now: new Date(tick), rule: rule.name });
   const params = ReportParamsSchema.parse({ ...rendered, output: join(f.dir, 'reports'), ...over });
-  const job: Job = { id: `${event.id}:${rule.name}:0`, eventId: event.id, eventType: event.type, rule: rule.name, index: 0, action: 'report', params, createdAt: tick };
+  const job: Job = {
+    id: `${event.id}:${rule.name}:0`,
+    eventId: event.id,
+    eventType: event.type,
+    rule: rule.name,
+    index: 0,
+    action: 'report',
+    params,
+    createdAt: tick,
+  };
   return { job, params };
 }
 
@@ -43,7 +61,12 @@ describe('report: weekly engineering digest on a fixture week', () => {
     const rule = await exampleRule('weekly-engineering-digest');
     const { job, params } = await scheduledJob(rule, '2026-11-30T08:00:00.000Z');
     const report = await buildReport(params, job, f.bus, new Date('2026-11-30T08:00:05Z'));
-    expect(report.window).toMatchObject({ since: new Date('2026-11-23T08:00:00Z'), until: new Date('2026-11-30T08:00:00Z'), label: '7d', timezone: 'Europe/Berlin' });
+    expect(report.window).toMatchObject({
+      since: new Date('2026-11-23T08:00:00Z'),
+      until: new Date('2026-11-30T08:00:00Z'),
+      label: '7d',
+      timezone: 'Europe/Berlin',
+    });
     const { data } = report;
     expect(data.total).toBe(10);
     expect(data.metrics.prs_opened?.count).toBe(2);
@@ -56,8 +79,14 @@ describe('report: weekly engineering digest on a fixture week', () => {
       { key: 'acme/docs', count: 1 },
     ]);
     expect(data.byDay.map((d) => [d.key, d.count])).toEqual([
-      ['2026-11-23', 3], ['2026-11-24', 3], ['2026-11-25', 0], ['2026-11-26', 2],
-      ['2026-11-27', 1], ['2026-11-28', 0], ['2026-11-29', 0], ['2026-11-30', 1],
+      ['2026-11-23', 3],
+      ['2026-11-24', 3],
+      ['2026-11-25', 0],
+      ['2026-11-26', 2],
+      ['2026-11-27', 1],
+      ['2026-11-28', 0],
+      ['2026-11-29', 0],
+      ['2026-11-30', 1],
     ]);
     expect(data.byType).toEqual([
       { key: 'github.workflow_run.completed', count: 4 },
@@ -77,7 +106,9 @@ describe('report: weekly engineering digest on a fixture week', () => {
     const { job, params } = await scheduledJob(rule, '2026-11-30T08:00:00.000Z');
     const result = await reportAction.execute(params, job, undefined, { ...testDeps(new Date('2026-11-30T08:00:05Z')), history: f.bus });
     const stem = join(f.dir, 'reports', 'weekly-engineering-digest', '2026-11-30T08-00-00Z');
-    expect(result.response).toBe(`10 events 2026-11-23T08:00:00.000Z .. 2026-11-30T08:00:00.000Z; wrote ${stem}.md, ${stem}.html, ${stem}.svg`);
+    expect(result.response).toBe(
+      `10 events 2026-11-23T08:00:00.000Z .. 2026-11-30T08:00:00.000Z; wrote ${stem}.md, ${stem}.html, ${stem}.svg`,
+    );
     const html = await readFile(`${stem}.html`, 'utf8');
     const page = checkXml(html, { html: true });
     expect(page.problems).toEqual([]);
@@ -106,15 +137,26 @@ describe('report: weekly engineering digest on a fixture week', () => {
 });
 
 describe('report: daily payments summary on a fixture day', () => {
-  it('counts and sums per currency with each currency\'s minor unit', async () => {
+  it("counts and sums per currency with each currency's minor unit", async () => {
     await seedPaymentsDay(f);
     const rule = await exampleRule('daily-payments-summary');
     const { job, params } = await scheduledJob(rule, '2026-11-30T07:00:00.000Z');
     const report = await buildReport(params, job, f.bus, new Date('2026-11-30T07:00:01Z'));
     const { metrics } = report.data;
-    expect(metrics.succeeded).toMatchObject({ count: 4, sum: 8499, groups: [{ key: 'usd', count: 2, sum: 2499 }, { key: 'eur', count: 1, sum: 1000 }, { key: 'jpy', count: 1, sum: 5000 }] });
+    expect(metrics.succeeded).toMatchObject({
+      count: 4,
+      sum: 8499,
+      groups: [
+        { key: 'usd', count: 2, sum: 2499 },
+        { key: 'eur', count: 1, sum: 1000 },
+        { key: 'jpy', count: 1, sum: 5000 },
+      ],
+    });
     expect(metrics.failed).toMatchObject({ count: 1, sum: 250, groups: [{ key: 'usd', count: 1, sum: 250 }] });
-    expect(metrics.attempts?.byDay.map((d) => [d.key, d.count])).toEqual([['2026-11-29', 4], ['2026-11-30', 1]]);
+    expect(metrics.attempts?.byDay.map((d) => [d.key, d.count])).toEqual([
+      ['2026-11-29', 4],
+      ['2026-11-30', 1],
+    ]);
     expect(report.markdown).toContain('| USD | 2 | $24.99 |\n| EUR | 1 | €10.00 |\n| JPY | 1 | ¥5,000 |');
     expect(report.markdown).toContain('| USD | 1 | $2.50 |');
     expect(report.markdown).toContain('Failure rate: 20.0% of 5 payment attempts.');
@@ -143,7 +185,9 @@ describe('report: daily payments summary on a fixture day', () => {
       expect(result.response).toContain('delivered to eng (200)');
       // Chat channels get the .chat.hbs variant: plain lines, no Markdown tables or headings.
       const text = String((JSON.parse(sink.requests[0]!.body) as { text: string }).text);
-      expect(text).toContain('Succeeded: 4\n• USD: 2 for $24.99\n• EUR: 1 for €10.00\n• JPY: 1 for ¥5,000\nFailed: 1\n• USD: 1 for $2.50\nFailure rate: 20.0% of 5 attempts');
+      expect(text).toContain(
+        'Succeeded: 4\n• USD: 2 for $24.99\n• EUR: 1 for €10.00\n• JPY: 1 for ¥5,000\nFailed: 1\n• USD: 1 for $2.50\nFailure rate: 20.0% of 5 attempts',
+      );
       expect(text).not.toContain('|');
     } finally {
       await sink.close();
@@ -166,7 +210,10 @@ describe('report params', () => {
 describe('bar chart', () => {
   it('thins day labels on long windows so they never overlap', async () => {
     const { barChartSvg } = await import('../../../../src/actions/report/chart-svg.ts');
-    const days = Array.from({ length: 90 }, (_, i) => ({ key: `2026-${String(1 + Math.floor(i / 30)).padStart(2, '0')}-${String(1 + (i % 30)).padStart(2, '0')}`, count: i % 7 }));
+    const days = Array.from({ length: 90 }, (_, i) => ({
+      key: `2026-${String(1 + Math.floor(i / 30)).padStart(2, '0')}-${String(1 + (i % 30)).padStart(2, '0')}`,
+      count: i % 7,
+    }));
     const svg = barChartSvg(days, { title: 'quarter' });
     const check = checkXml(svg);
     expect(check.problems).toEqual([]);

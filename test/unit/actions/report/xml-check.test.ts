@@ -4,7 +4,9 @@ import { checkXml } from './xml-check.ts';
 describe('the well-formedness checker used on reports', () => {
   it('accepts well-formed XML and polyglot HTML', () => {
     expect(checkXml('<svg xmlns="http://www.w3.org/2000/svg"><rect x="1"/><text>a &amp; b</text></svg>').problems).toEqual([]);
-    expect(checkXml('<!DOCTYPE html>\n<html><head><meta charset="utf-8"/></head><body><p>&nbsp;x</p></body></html>', { html: true }).problems).toEqual([]);
+    expect(
+      checkXml('<!DOCTYPE html>\n<html><head><meta charset="utf-8"/></head><body><p>&nbsp;x</p></body></html>', { html: true }).problems,
+    ).toEqual([]);
   });
 
   it.each([

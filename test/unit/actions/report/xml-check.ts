@@ -108,7 +108,8 @@ function checkText(text: string, stack: string[], out: XmlCheck, html: boolean) 
 
 function checkEntities(text: string, where: string, out: XmlCheck, html: boolean) {
   for (const entity of text.match(ENTITY) ?? []) {
-    if (!XML_ENTITIES.has(entity) && !entity.startsWith('&#') && !html) out.problems.push(`${where}: entity ${entity} is not defined in XML`);
+    if (!XML_ENTITIES.has(entity) && !entity.startsWith('&#') && !html)
+      out.problems.push(`${where}: entity ${entity} is not defined in XML`);
   }
   if (/&(?![a-zA-Z]+;|#\d+;|#x[0-9a-fA-F]+;)/.test(text)) out.problems.push(`${where}: bare &`);
 }

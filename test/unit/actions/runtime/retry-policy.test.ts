@@ -5,9 +5,14 @@ import { createRetryPolicy, DEFAULT_RETRY_SCHEDULE_MS, RetrySchema } from '../..
 
 describe('parseDuration', () => {
   it('reads ms, s, m, h, d and plain milliseconds', () => {
-    expect([parseDuration('500ms'), parseDuration('5s'), parseDuration('2m'), parseDuration('1h'), parseDuration('1d'), parseDuration(250)]).toEqual([
-      500, 5_000, 120_000, 3_600_000, 86_400_000, 250,
-    ]);
+    expect([
+      parseDuration('500ms'),
+      parseDuration('5s'),
+      parseDuration('2m'),
+      parseDuration('1h'),
+      parseDuration('1d'),
+      parseDuration(250),
+    ]).toEqual([500, 5_000, 120_000, 3_600_000, 86_400_000, 250]);
     expect(parseDuration('1.5s')).toBe(1_500);
   });
   it('rejects nonsense', () => {

@@ -7,8 +7,22 @@ import { compileNetworkPolicy } from '../../../../src/actions/runtime/ssrf/netwo
 describe('network policy', () => {
   const policy = compileNetworkPolicy();
   it.each([
-    '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-    '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '224.0.0.1', '64:ff9b::a9fe:a9fe',
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12::1',
+    '::ffff:127.0.0.1',
+    '::ffff:169.254.169.254',
+    '224.0.0.1',
+    '64:ff9b::a9fe:a9fe',
   ])('refuses %s', (address) => {
     expect(policy.checkAddress(address, 'example.com')).toBeDefined();
   });
@@ -65,14 +79,26 @@ describe('guarded fetch', () => {
   });
 
   it('blocks a public-looking name whose DNS answer is private (checked, not trusted)', async () => {
-    const guard = createOutboundGuard({}, { resolveHost: () => Promise.resolve([{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }]) });
+    const guard = createOutboundGuard(
+      {},
+      {
+        resolveHost: () =>
+          Promise.resolve([
+            { address: '93.184.216.34', family: 4 },
+            { address: '10.0.0.7', family: 4 },
+          ]),
+      },
+    );
     await expect(guard.fetch('http://rebind.example/')).rejects.toThrow(/10\.0\.0\.7 is a private address/);
     guard.close();
   });
 
   it('connects to the checked address, not a fresh DNS answer', async () => {
     // The name "sink.test" does not exist: only the pinned answer from the policy check can reach the server.
-    const guard = createOutboundGuard({ allow: ['127.0.0.1'] }, { resolveHost: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]) });
+    const guard = createOutboundGuard(
+      { allow: ['127.0.0.1'] },
+      { resolveHost: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]) },
+    );
     const response = await guard.fetch(`http://sink.test:${port}/x`, { method: 'POST', body: 'hi' });
     expect(await response.text()).toBe('ok POST');
     guard.close();
@@ -90,8 +116,12 @@ describe('guarded fetch', () => {
   it('refuses requests that can never be sent as permanent errors (bad URL, header with a newline)', async () => {
     const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
     await expect(guard.fetch('')).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\u2603' } })).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\r\nx-evil: 1' } })).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\u2603' } })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    await expect(guard.fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-title': 'a\r\nx-evil: 1' } })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
     guard.close();
   });
 

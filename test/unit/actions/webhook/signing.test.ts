@@ -18,7 +18,12 @@ describe('Standard Webhooks signing', () => {
   });
 
   it('signs with every secret during a rotation, space-separated', () => {
-    const headers = standardWebhookHeaders('id', 'b', ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_c2Vjb25kLXNlY3JldC1rZXktYnl0ZXM='], new Date(0));
+    const headers = standardWebhookHeaders(
+      'id',
+      'b',
+      ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_c2Vjb25kLXNlY3JldC1rZXktYnl0ZXM='],
+      new Date(0),
+    );
     expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
   });
 

@@ -12,7 +12,16 @@ let url = '';
 const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
 const now = new Date('2026-03-01T10:00:00Z');
 const deps = (): ActionDeps => ({ fetch: guard.fetch, now: () => now, channels: {}, signal: AbortSignal.timeout(5_000) });
-const job: Job = { id: 'evt_1:deploy:0', eventId: 'evt_1', eventType: 'github.push', rule: 'deploy', index: 0, action: 'webhook', params: {}, createdAt: now.toISOString() };
+const job: Job = {
+  id: 'evt_1:deploy:0',
+  eventId: 'evt_1',
+  eventType: 'github.push',
+  rule: 'deploy',
+  index: 0,
+  action: 'webhook',
+  params: {},
+  createdAt: now.toISOString(),
+};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -38,7 +47,12 @@ describe('webhook action', () => {
     const request = seen.at(-1);
     expect(request?.method).toBe('POST');
     expect(request?.body).toBe('{"a":1}');
-    expect(request?.headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': job.id, 'webhook-id': job.id, 'webhook-timestamp': '1772359200' });
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'idempotency-key': job.id,
+      'webhook-id': job.id,
+      'webhook-timestamp': '1772359200',
+    });
     const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
     const expected = createHmac('sha256', key).update(`${job.id}.1772359200.{"a":1}`).digest('base64');
     expect(request?.headers['webhook-signature']).toBe(`v1,${expected}`);
@@ -63,6 +77,9 @@ describe('webhook action', () => {
   it('names its destination by origin, and takes delivery settings from its params', () => {
     const params = WebhookParamsSchema.parse({ url: 'https://api.example.com:8443/x?y=1', retry: { schedule: ['1s'] }, rateLimit: '2/s' });
     expect(webhookAction.destination(params, { channels: {} })).toBe('url:https://api.example.com:8443');
-    expect(webhookAction.policy?.(params, { channels: {} })).toMatchObject({ retry: { schedule: [1_000] }, rateLimit: { rate: 2, perMs: 1_000 } });
+    expect(webhookAction.policy?.(params, { channels: {} })).toMatchObject({
+      retry: { schedule: [1_000] },
+      rateLimit: { rate: 2, perMs: 1_000 },
+    });
   });
 });

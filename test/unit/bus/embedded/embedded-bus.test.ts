@@ -84,7 +84,12 @@ it('prunes old messages and records, but keeps what a consumer has not finished'
 
 it('matches a glob prefix on whole segments only', async () => {
   const bus = await openBus();
-  for (const [id, subject] of [['1', 'github'], ['2', 'githubx.push'], ['3', 'github.push'], ['4', 'github-x.push']]) {
+  for (const [id, subject] of [
+    ['1', 'github'],
+    ['2', 'githubx.push'],
+    ['3', 'github.push'],
+    ['4', 'github-x.push'],
+  ]) {
     await bus.publish('events', msg(id ?? '', subject));
   }
   expect((await bus.query({ stream: 'events', subject: 'github.**' })).map((m) => m.id)).toEqual(['3']);

@@ -38,7 +38,7 @@ describe('github connector: verification', () => {
     const expected = await octokitSign('It’s a Secret to Everybody', prBody.toString('utf8'));
     expect(githubConnector.sign(prBody, ctx, meta)['x-hub-signature-256']).toBe(expected);
     // GitHub's documented example: https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
-    const docs = connectorContext(githubConnector, { type: 'github', secret: 'It\'s a Secret to Everybody' }, now);
+    const docs = connectorContext(githubConnector, { type: 'github', secret: "It's a Secret to Everybody" }, now);
     const docSignature = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
     expect(githubConnector.sign(Buffer.from('Hello, World!'), docs, meta)['x-hub-signature-256']).toBe(docSignature);
   });
@@ -80,10 +80,12 @@ describe('github connector: verification', () => {
       const request = signed(prBody, { 'x-hub-signature-256': bad });
       await expect(githubConnector.handle(request, ctx)).rejects.toThrow(/malformed X-Hub-Signature-256 header/);
     }
-    await expect(githubConnector.handle(signed(prBody, { 'x-github-event': 'pull request' }), ctx))
-      .rejects.toThrow(/malformed X-GitHub-Event/);
-    await expect(githubConnector.handle(signed(prBody, { 'x-github-delivery': 'a b' }), ctx))
-      .rejects.toThrow(/malformed X-GitHub-Delivery/);
+    await expect(githubConnector.handle(signed(prBody, { 'x-github-event': 'pull request' }), ctx)).rejects.toThrow(
+      /malformed X-GitHub-Event/,
+    );
+    await expect(githubConnector.handle(signed(prBody, { 'x-github-delivery': 'a b' }), ctx)).rejects.toThrow(
+      /malformed X-GitHub-Delivery/,
+    );
   });
 
   it('answers 400 for authentic bodies it cannot use', async () => {
@@ -143,7 +145,15 @@ describe('github connector: config', () => {
     expect(schema.safeParse({ type: 'github', secrets: 'x' }).success).toBe(false);
     expect(schema.safeParse({ type: 'github', secret: 'x', extra: 1 }).success).toBe(false);
     expect(schema.safeParse({ type: 'github', secret: '' }).error?.message).toContain('secret is empty');
-    const full = { type: 'github', secret: ['a', 'b'], repos: ['acme/api'], orgs: ['acme-labs'], events: ['push'], publicUrl: 'https://x', token: 't' };
+    const full = {
+      type: 'github',
+      secret: ['a', 'b'],
+      repos: ['acme/api'],
+      orgs: ['acme-labs'],
+      events: ['push'],
+      publicUrl: 'https://x',
+      token: 't',
+    };
     expect(schema.parse(full)).toEqual(full);
     expect(githubConnector.secretFields).toEqual(['secret', 'token', 'app.privateKey']);
   });

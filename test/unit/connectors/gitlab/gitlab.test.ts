@@ -25,10 +25,14 @@ describe('gitlab connector: signing token (webhook-signature)', () => {
     tampered: Buffer.from(mr.toString().replace('"MS-Viewport"', '"MS-Viewport 2"')),
   });
 
-  it('checks the published Standard Webhooks vector, which GitLab\'s signing token follows', async () => {
+  it("checks the published Standard Webhooks vector, which GitLab's signing token follows", async () => {
     // https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts
     // GitLab signs "<webhook-id>.<webhook-timestamp>.<body>" the same way (gitlab-org/gitlab MR 230944).
-    const ctx = connectorContext(gitlabConnector, { type: 'gitlab', signingToken: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, new Date(1614265330_000));
+    const ctx = connectorContext(
+      gitlabConnector,
+      { type: 'gitlab', signingToken: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+      new Date(1614265330_000),
+    );
     const headers = {
       'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
       'webhook-timestamp': '1614265330',
@@ -45,8 +49,9 @@ describe('gitlab connector: signing token (webhook-signature)', () => {
     const ctx = signing(whsec(1));
     for (const offset of [-301_000, 301_000]) {
       const signer = { ...ctx, now: () => new Date(NOW.getTime() + offset) };
-      await expect(async () => gitlabConnector.handle(signedRequest(gitlabConnector, signer, mr, meta), ctx))
-        .rejects.toThrow(/timestamp is \d+ s (old|in the future)/);
+      await expect(async () => gitlabConnector.handle(signedRequest(gitlabConnector, signer, mr, meta), ctx)).rejects.toThrow(
+        /timestamp is \d+ s (old|in the future)/,
+      );
     }
   });
 });
@@ -59,8 +64,9 @@ describe('gitlab connector: secret token (X-Gitlab-Token)', () => {
     const rotated = token(['gl-new', 'gl-token']);
     expect((await gitlabConnector.handle(signedRequest(gitlabConnector, ctx, mr, meta), rotated)).events).toHaveLength(1);
     expect((await gitlabConnector.handle(signedRequest(gitlabConnector, rotated, mr, meta), rotated)).events).toHaveLength(1);
-    await expect(async () => gitlabConnector.handle(signedRequest(gitlabConnector, token('guess'), mr, meta), ctx))
-      .rejects.toThrow(/does not match/);
+    await expect(async () => gitlabConnector.handle(signedRequest(gitlabConnector, token('guess'), mr, meta), ctx)).rejects.toThrow(
+      /does not match/,
+    );
     const missing = signedRequest(gitlabConnector, ctx, mr, meta, { 'x-gitlab-token': undefined });
     await expect(async () => gitlabConnector.handle(missing, ctx)).rejects.toThrow(/missing X-Gitlab-Token header/);
   });
@@ -95,7 +101,9 @@ describe('gitlab connector: secret token (X-Gitlab-Token)', () => {
 
   it('types system hooks by event_name and sanitizes actions', () => {
     expect(gitlabEventType({ event_name: 'project_create' })).toBe('gitlab.project_create');
-    expect(gitlabEventType({ object_kind: 'merge_request', object_attributes: { action: 'approved' } })).toBe('gitlab.merge_request.approved');
+    expect(gitlabEventType({ object_kind: 'merge_request', object_attributes: { action: 'approved' } })).toBe(
+      'gitlab.merge_request.approved',
+    );
     expect(() => gitlabEventType({ object_kind: 'Merge Request' })).toThrow(PayloadError);
   });
 });
@@ -104,20 +112,32 @@ describe('gitlab connector: normalization of every fixture', () => {
   const ctx = token('gl-token');
   const expected: Record<string, Record<string, unknown>> = {
     push: {
-      type: 'gitlab.push', subject: 'mike/diaspora@master', title: 'fixed readme', actor: 'jsmith',
+      type: 'gitlab.push',
+      subject: 'mike/diaspora@master',
+      title: 'fixed readme',
+      actor: 'jsmith',
       url: 'http://example.com/mike/diaspora/commit/da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
     },
     issue: {
-      type: 'gitlab.issue.open', subject: 'gitlabhq/gitlab-test#23', title: 'New API: create/update/delete file',
-      url: 'http://example.com/diaspora/issues/23', actor: 'root',
+      type: 'gitlab.issue.open',
+      subject: 'gitlabhq/gitlab-test#23',
+      title: 'New API: create/update/delete file',
+      url: 'http://example.com/diaspora/issues/23',
+      actor: 'root',
     },
     merge_request: {
-      type: 'gitlab.merge_request.open', subject: 'gitlabhq/gitlab-test!1', title: 'MS-Viewport',
-      url: 'http://example.com/diaspora/merge_requests/1', actor: 'root',
+      type: 'gitlab.merge_request.open',
+      subject: 'gitlabhq/gitlab-test!1',
+      title: 'MS-Viewport',
+      url: 'http://example.com/diaspora/merge_requests/1',
+      actor: 'root',
     },
     pipeline: {
-      type: 'gitlab.pipeline', subject: 'gitlab-org/gitlab-test@master', title: 'pipeline 31 success',
-      url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31', actor: 'root',
+      type: 'gitlab.pipeline',
+      subject: 'gitlab-org/gitlab-test@master',
+      title: 'pipeline 31 success',
+      url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31',
+      actor: 'root',
     },
   };
 

@@ -8,7 +8,10 @@ const fixture = readFileSync(new URL('../../../../connectors/mattermost/fixtures
 const config = mattermostConnector.configSchema.parse({ type: 'mattermost', token: ['new-token', 'xr3j5x3p4pfk7ekm9ha7q1hbza'] });
 const ctx = { name: 'mm', config, now: () => new Date('2026-11-28T17:00:00Z') };
 const request = (headers: Record<string, string>, body: Buffer = fixture): WebhookRequest => ({
-  method: 'POST', url: '/hooks/mm', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body,
+  method: 'POST',
+  url: '/hooks/mm',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  body,
 });
 
 describe('mattermost connector', () => {
@@ -22,7 +25,11 @@ describe('mattermost connector', () => {
       subject: 'fukxanjgjbnkxeyqffcvrwpwby',
       title: '/hookhub subscribe acme/api pulls -label:dependencies',
       actor: 'ana',
-      data: { channel_name: 'town-square', user_id: 'rnina9994bde8mua79zqcg5hmo', response_url: 'https://mattermost.example.com/hooks/commands/qwerty123456' },
+      data: {
+        channel_name: 'town-square',
+        user_id: 'rnina9994bde8mua79zqcg5hmo',
+        response_url: 'https://mattermost.example.com/hooks/commands/qwerty123456',
+      },
     });
     expect(event?.id).toMatch(/^cXJhd3Zvam1/);
     expect(event?.data).not.toHaveProperty('token');
@@ -45,7 +52,9 @@ describe('mattermost connector', () => {
     const noToken = Buffer.from('command=%2Fhookhub&text=list');
     await expect(async () => mattermostConnector.handle(request({}, noToken), ctx)).rejects.toBeInstanceOf(VerificationError);
     const noCommand = Buffer.from('text=list');
-    await expect(async () => mattermostConnector.handle(request({ authorization: 'Token new-token' }, noCommand), ctx)).rejects.toBeInstanceOf(PayloadError);
+    await expect(async () =>
+      mattermostConnector.handle(request({ authorization: 'Token new-token' }, noCommand), ctx),
+    ).rejects.toBeInstanceOf(PayloadError);
   });
 
   it('sign() sends the first token the way Mattermost does', () => {

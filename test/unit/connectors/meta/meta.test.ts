@@ -31,7 +31,7 @@ describe('meta connector: verification', () => {
   it('verifies the escaped-unicode bytes Meta sends, never a re-serialization', async () => {
     expect(comments.toString()).toContain('Caf\\u00e9');
     const { events } = await metaConnector.handle(sign(comments), ctx);
-    expect(events[0]?.title).toBe('Café crème, s\'il vous plaît ☕');
+    expect(events[0]?.title).toBe("Café crème, s'il vous plaît ☕");
     // Signed over JSON.stringify(JSON.parse(body)) — raw UTF-8 "é" — the bytes Meta actually sent fail.
     const reserialized = Buffer.from(JSON.stringify(JSON.parse(comments.toString())));
     expect(reserialized.equals(comments)).toBe(false);
@@ -58,13 +58,19 @@ describe('meta connector: GET handshake', () => {
   });
 
   it('rejects a wrong or missing token with 401, and other modes or a bad challenge with 400', async () => {
-    await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1'), ctx))
-      .rejects.toThrow(VerificationError);
+    await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1'), ctx)).rejects.toThrow(
+      VerificationError,
+    );
     await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.challenge=1'), ctx)).rejects.toThrow(VerificationError);
-    await expect(async () => metaConnector.handle(get('hub.verify_token=my-verify-token&hub.challenge=1'), ctx)).rejects.toThrow(PayloadError);
-    await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=my-verify-token&hub.challenge=%3Cscript%3E'), ctx))
-      .rejects.toThrow(PayloadError);
-    await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=my-verify-token'), ctx)).rejects.toThrow(PayloadError);
+    await expect(async () => metaConnector.handle(get('hub.verify_token=my-verify-token&hub.challenge=1'), ctx)).rejects.toThrow(
+      PayloadError,
+    );
+    await expect(async () =>
+      metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=my-verify-token&hub.challenge=%3Cscript%3E'), ctx),
+    ).rejects.toThrow(PayloadError);
+    await expect(async () => metaConnector.handle(get('hub.mode=subscribe&hub.verify_token=my-verify-token'), ctx)).rejects.toThrow(
+      PayloadError,
+    );
   });
 });
 
@@ -72,7 +78,16 @@ describe('meta connector: one event per change', () => {
   it('keeps two changes of one entry distinct, and the ids stable across batching', async () => {
     const two = {
       object: 'page',
-      entry: [{ id: '42', time: 1630437823, changes: [{ field: 'feed', value: { verb: 'add', message: 'a' } }, { field: 'feed', value: { verb: 'add', message: 'b' } }] }],
+      entry: [
+        {
+          id: '42',
+          time: 1630437823,
+          changes: [
+            { field: 'feed', value: { verb: 'add', message: 'a' } },
+            { field: 'feed', value: { verb: 'add', message: 'b' } },
+          ],
+        },
+      ],
     };
     const { events } = await metaConnector.handle(sign(Buffer.from(JSON.stringify(two))), ctx);
     expect(events.map((e) => e.title)).toEqual(['a', 'b']);
@@ -84,7 +99,12 @@ describe('meta connector: one event per change', () => {
   });
 
   it('answers 400 for a signed payload without object, entries or changes', async () => {
-    for (const body of ['{"entry":[]}', '{"object":"page"}', '{"object":"page","entry":[{"id":"1"}]}', '{"object":"page","entry":[{"id":"1","changes":[{"value":{}}]}]}']) {
+    for (const body of [
+      '{"entry":[]}',
+      '{"object":"page"}',
+      '{"object":"page","entry":[{"id":"1"}]}',
+      '{"object":"page","entry":[{"id":"1","changes":[{"value":{}}]}]}',
+    ]) {
       await expect(async () => metaConnector.handle(sign(Buffer.from(body)), ctx)).rejects.toThrow(PayloadError);
     }
   });
@@ -93,18 +113,30 @@ describe('meta connector: one event per change', () => {
 describe('meta connector: normalization of every fixture', () => {
   const expected: Record<string, Record<string, unknown>> = {
     'whatsapp_business_account.messages': {
-      type: 'meta.whatsapp_business_account.messages', subject: '102290129340398',
-      title: 'Does it come in another color?', actor: 'Sheena Nelson', time: NOW.toISOString(),
+      type: 'meta.whatsapp_business_account.messages',
+      subject: '102290129340398',
+      title: 'Does it come in another color?',
+      actor: 'Sheena Nelson',
+      time: NOW.toISOString(),
     },
     'instagram.comments': {
-      type: 'meta.instagram.comments', subject: '17841405309211844', actor: 'test', time: '2018-03-07T00:46:11.000Z',
+      type: 'meta.instagram.comments',
+      subject: '17841405309211844',
+      actor: 'test',
+      time: '2018-03-07T00:46:11.000Z',
     },
     'page.feed': {
-      type: 'meta.page.feed', subject: '1067280970047460', title: 'Example post content.', actor: 'Test Page',
+      type: 'meta.page.feed',
+      subject: '1067280970047460',
+      title: 'Example post content.',
+      actor: 'Test Page',
       time: '2021-08-31T19:23:43.000Z',
     },
     'page.messages': {
-      type: 'meta.page.messages', subject: '1067280970047460', title: 'hello, world!', actor: '6565656565656565',
+      type: 'meta.page.messages',
+      subject: '1067280970047460',
+      title: 'hello, world!',
+      actor: '6565656565656565',
       time: '2016-03-23T00:25:52.478Z',
     },
   };

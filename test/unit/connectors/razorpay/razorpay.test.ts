@@ -34,8 +34,9 @@ describe('razorpay connector: verification', () => {
     expect(razorpayConnector.sign(body, docs, meta)['x-razorpay-signature']).toBe(signature);
     const request = { method: 'POST', url: '/hooks/test', headers: { 'x-razorpay-signature': signature }, body };
     expect(() => verifyRazorpaySignature(request, ['123456'])).not.toThrow();
-    expect(() => verifyRazorpaySignature({ ...request, headers: { 'x-razorpay-signature': 'sdfafds' } }, ['123456']))
-      .toThrow(/malformed X-Razorpay-Signature/);
+    expect(() => verifyRazorpaySignature({ ...request, headers: { 'x-razorpay-signature': 'sdfafds' } }, ['123456'])).toThrow(
+      /malformed X-Razorpay-Signature/,
+    );
     // Hex from some clients is upper-case; the digest is the same.
     const upper = { ...request, headers: { 'x-razorpay-signature': signature.toUpperCase() } };
     expect(() => verifyRazorpaySignature(upper, ['123456'])).not.toThrow();

@@ -23,7 +23,9 @@ describe('hmac', () => {
   it('hashes parts as one message, raw bytes untouched', () => {
     // 0xff is not UTF-8: decoding and re-encoding it would change the MAC.
     const body = Buffer.from([0x7b, 0xff, 0x7d]);
-    const whole = createHmac('sha256', 'k').update(Buffer.concat([Buffer.from('1.'), body])).digest('hex');
+    const whole = createHmac('sha256', 'k')
+      .update(Buffer.concat([Buffer.from('1.'), body]))
+      .digest('hex');
     expect(hmac('sha256', 'k', ['1.', body], 'hex')).toBe(whole);
     expect(hmac('sha256', 'k', Buffer.concat([Buffer.from('1.'), body]), 'hex')).toBe(whole);
   });
@@ -31,9 +33,7 @@ describe('hmac', () => {
   it('supports base64 and other algorithms (RFC 4231 test case 2)', () => {
     const expected = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
     expect(hmac('sha256', 'Jefe', 'what do ya want for nothing?', 'hex')).toBe(expected);
-    expect(hmac('sha256', 'Jefe', 'what do ya want for nothing?', 'base64')).toBe(
-      Buffer.from(expected, 'hex').toString('base64'),
-    );
+    expect(hmac('sha256', 'Jefe', 'what do ya want for nothing?', 'base64')).toBe(Buffer.from(expected, 'hex').toString('base64'));
     expect(hmac('sha1', 'k', 'x', 'hex')).toHaveLength(40);
   });
 });

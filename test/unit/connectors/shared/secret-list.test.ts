@@ -10,9 +10,7 @@ describe('SecretListSchema', () => {
   it('rejects an empty secret with a hint about the environment variable', () => {
     const result = SecretListSchema.safeParse('');
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.message).join('\n')).toContain(
-      'secret is empty — set the environment variable it comes from',
-    );
+    expect(result.error?.issues.map((i) => i.message).join('\n')).toContain('secret is empty — set the environment variable it comes from');
     const inList = SecretListSchema.safeParse(['ok', '']);
     expect(inList.error?.issues.map((i) => i.message).join('\n')).toContain('secret is empty');
   });

@@ -94,7 +94,12 @@ describe('shopify connector: normalization of every fixture', () => {
       const request = signedRequest(shopifyConnector, ctx, body, { ...meta, event: topic });
       const { events } = await shopifyConnector.handle(request, ctx);
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ ...attributes, id: meta.id, time: NOW.toISOString(), data: JSON.parse(body.toString()) as unknown });
+      expect(events[0]).toMatchObject({
+        ...attributes,
+        id: meta.id,
+        time: NOW.toISOString(),
+        data: JSON.parse(body.toString()) as unknown,
+      });
     });
   }
 });

@@ -26,7 +26,7 @@ describe('slack connector: verification', () => {
     nonJson: Buffer.from('{not json'),
   });
 
-  it('accepts the example from Slack\'s documentation', async () => {
+  it("accepts the example from Slack's documentation", async () => {
     // https://api.slack.com/authentication/verifying-requests-from-slack ("Validating a request"):
     // signing secret 8f742231b10e8888abcd99yyyzzz85a5, timestamp 1531420618, the slash-command body
     // stored as fixtures/slash_command.form, signature v0=a2114d57….
@@ -39,22 +39,30 @@ describe('slack connector: verification', () => {
     };
     const { events, reply } = await slackConnector.handle({ method: 'POST', url: '/hooks/slack', headers, body }, docs);
     expect(reply).toEqual({ status: 200, body: '' });
-    expect(events[0]).toMatchObject({ type: 'slack.command.webhook-collect', id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c' });
-    expect(slackConnector.sign(body, { ...docs, now: () => new Date(1531420618_000) }, meta)['x-slack-signature'])
-      .toBe(headers['x-slack-signature']);
+    expect(events[0]).toMatchObject({
+      type: 'slack.command.webhook-collect',
+      id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    });
+    expect(slackConnector.sign(body, { ...docs, now: () => new Date(1531420618_000) }, meta)['x-slack-signature']).toBe(
+      headers['x-slack-signature'],
+    );
   });
 
   it('rejects a timestamp more than 5 minutes off, and a missing or malformed one', async () => {
     const old = connectorContext(slackConnector, config('slack-signing'), new Date(NOW.getTime() - 301_000));
     await expect(async () => slackConnector.handle(signedRequest(slackConnector, old, mention, meta), ctx)).rejects.toThrow(/s old/);
     const ahead = connectorContext(slackConnector, config('slack-signing'), new Date(NOW.getTime() + 301_000));
-    await expect(async () => slackConnector.handle(signedRequest(slackConnector, ahead, mention, meta), ctx)).rejects.toThrow(/in the future/);
+    await expect(async () => slackConnector.handle(signedRequest(slackConnector, ahead, mention, meta), ctx)).rejects.toThrow(
+      /in the future/,
+    );
     const edge = connectorContext(slackConnector, config('slack-signing'), new Date(NOW.getTime() - 299_000));
     expect((await slackConnector.handle(signedRequest(slackConnector, edge, mention, meta), ctx)).events).toHaveLength(1);
-    await expect(async () => slackConnector.handle(sign(mention, { 'x-slack-request-timestamp': undefined }), ctx))
-      .rejects.toThrow(/missing X-Slack-Request-Timestamp/);
-    await expect(async () => slackConnector.handle(sign(mention, { 'x-slack-request-timestamp': '1e9' }), ctx))
-      .rejects.toThrow(VerificationError);
+    await expect(async () => slackConnector.handle(sign(mention, { 'x-slack-request-timestamp': undefined }), ctx)).rejects.toThrow(
+      /missing X-Slack-Request-Timestamp/,
+    );
+    await expect(async () => slackConnector.handle(sign(mention, { 'x-slack-request-timestamp': '1e9' }), ctx)).rejects.toThrow(
+      VerificationError,
+    );
   });
 
   it('binds the timestamp into the signature: moving it breaks verification', async () => {
@@ -95,7 +103,9 @@ describe('slack connector: handshake, commands, interactions, retries', () => {
   });
 
   it('gives envelopes without event_id (app_rate_limited) a body digest id', async () => {
-    const body = Buffer.from('{"token":"x","type":"app_rate_limited","team_id":"T123","minute_rate_limited":1518467820,"api_app_id":"A123"}');
+    const body = Buffer.from(
+      '{"token":"x","type":"app_rate_limited","team_id":"T123","minute_rate_limited":1518467820,"api_app_id":"A123"}',
+    );
     const { events } = await slackConnector.handle(sign(body), ctx);
     expect(events[0]).toMatchObject({ type: 'slack.app_rate_limited', subject: 'T123' });
     expect(events[0]?.id).toMatch(/^sha256-/);
@@ -106,20 +116,33 @@ describe('slack connector: normalization of every fixture', () => {
   const expected: Record<string, Record<string, unknown> | 'handshake'> = {
     url_verification: 'handshake',
     app_mention: {
-      id: 'Ev0LAN670R', type: 'slack.app_mention', subject: 'C0LAN2Q65',
-      title: 'What is the hour of the pearl, <@U0LAN0Z89>?', actor: 'U061F7AUR',
+      id: 'Ev0LAN670R',
+      type: 'slack.app_mention',
+      subject: 'C0LAN2Q65',
+      title: 'What is the hour of the pearl, <@U0LAN0Z89>?',
+      actor: 'U061F7AUR',
     },
     reaction_added: {
-      id: 'Ev123ABC456', type: 'slack.reaction_added', subject: 'C123ABC456', title: ':thumbsup:',
-      actor: 'U123ABC456', time: '2013-02-13T19:13:24.000Z',
+      id: 'Ev123ABC456',
+      type: 'slack.reaction_added',
+      subject: 'C123ABC456',
+      title: ':thumbsup:',
+      actor: 'U123ABC456',
+      time: '2013-02-13T19:13:24.000Z',
     },
     slash_command: {
-      id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c', type: 'slack.command.webhook-collect',
-      subject: 'G8PSS9T3V', title: '/webhook-collect', actor: 'roadrunner',
+      id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      type: 'slack.command.webhook-collect',
+      subject: 'G8PSS9T3V',
+      title: '/webhook-collect',
+      actor: 'roadrunner',
     },
     block_actions: {
-      id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3', type: 'slack.interaction.block_actions',
-      subject: 'C123ABC456', title: 'WaXA', actor: 'fake_username',
+      id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+      type: 'slack.interaction.block_actions',
+      subject: 'C123ABC456',
+      title: 'WaXA',
+      actor: 'fake_username',
     },
   };
 

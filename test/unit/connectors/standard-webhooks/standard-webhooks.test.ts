@@ -38,8 +38,7 @@ describe('standard-webhooks connector: published vectors', () => {
     },
     body: Buffer.from(VECTOR.payload),
   });
-  const at = (secret: string) =>
-    connectorContext(connector, { type: 'standard-webhooks', secret }, new Date(VECTOR.timestamp * 1000));
+  const at = (secret: string) => connectorContext(connector, { type: 'standard-webhooks', secret }, new Date(VECTOR.timestamp * 1000));
 
   it('signs the vector exactly ("sign function works")', () => {
     const headers = connector.sign(Buffer.from(VECTOR.payload), at(VECTOR.secret), { id: VECTOR.id, event: 'x' });
@@ -51,7 +50,9 @@ describe('standard-webhooks connector: published vectors', () => {
       for (const prefix of ['webhook', 'svix']) {
         const run = async () => connector.handle(vectorRequest(VECTOR.signature, prefix), at(secret));
         // Verification passed: the only complaint is about the (signed) payload.
-        await expect(run).rejects.toThrow(new PayloadError('payload has no `type` (Standard Webhooks payloads are { type, timestamp, data })'));
+        await expect(run).rejects.toThrow(
+          new PayloadError('payload has no `type` (Standard Webhooks payloads are { type, timestamp, data })'),
+        );
       }
     }
   });
@@ -88,7 +89,11 @@ describe('standard-webhooks connector: verification', () => {
     const tampered = { ...request, body: Buffer.from(body.toString('utf8').replace('Jenny', 'Jerry')) };
     const compact = { ...request, body: Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8')))) };
     const wrong = connectorContext(connector, { ...config, secret: 'whsec_' + Buffer.alloc(24, 7).toString('base64') }, now);
-    for (const [req, c] of [[tampered, ctx], [compact, ctx], [request, wrong]] as const) {
+    for (const [req, c] of [
+      [tampered, ctx],
+      [compact, ctx],
+      [request, wrong],
+    ] as const) {
       await expect(async () => connector.handle(req, c)).rejects.toThrow(/no webhook-signature v1 signature matches/);
     }
   });
@@ -110,8 +115,7 @@ describe('standard-webhooks connector: verification', () => {
 
   it('rejects missing and malformed headers', async () => {
     for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
-      await expect(async () => connector.handle(signedAt(0, body, { [name]: undefined }), ctx))
-        .rejects.toThrow(`missing ${name} header`);
+      await expect(async () => connector.handle(signedAt(0, body, { [name]: undefined }), ctx)).rejects.toThrow(`missing ${name} header`);
     }
     const cases: [string, string, RegExp][] = [
       ['webhook-timestamp', 'hello', /malformed webhook-timestamp header/],

@@ -43,8 +43,14 @@ describe('stripe normalization', () => {
   });
 
   it('links live-mode objects without /test and formats currencies by their decimals', async () => {
-    const live = { id: 'evt_live', object: 'event', type: 'customer.created', livemode: true, created: 1718380800,
-      data: { object: { id: 'cus_1', object: 'customer', description: 'Jenny Rosen' } } };
+    const live = {
+      id: 'evt_live',
+      object: 'event',
+      type: 'customer.created',
+      livemode: true,
+      created: 1718380800,
+      data: { object: { id: 'cus_1', object: 'customer', description: 'Jenny Rosen' } },
+    };
     const request = signedRequest(stripeConnector, ctx, Buffer.from(JSON.stringify(live)), { id: 'x', event: 'x' });
     const { events } = await stripeConnector.handle(request, ctx);
     expect(events[0]).toMatchObject({ url: 'https://dashboard.stripe.com/customers/cus_1', title: 'customer.created cus_1 (Jenny Rosen)' });
@@ -54,12 +60,19 @@ describe('stripe normalization', () => {
   });
 
   it('takes the subject of a thin (v2) event from related_object', async () => {
-    const thin = { id: 'evt_test_65R', object: 'v2.core.event', type: 'v1.billing.meter.error_report_triggered',
-      created: '2024-06-14T15:59:58.000Z', related_object: { id: 'mtr_123', type: 'billing.meter' } };
+    const thin = {
+      id: 'evt_test_65R',
+      object: 'v2.core.event',
+      type: 'v1.billing.meter.error_report_triggered',
+      created: '2024-06-14T15:59:58.000Z',
+      related_object: { id: 'mtr_123', type: 'billing.meter' },
+    };
     const request = signedRequest(stripeConnector, ctx, Buffer.from(JSON.stringify(thin)), { id: 'x', event: 'x' });
     const { events } = await stripeConnector.handle(request, ctx);
     expect(events[0]).toMatchObject({
-      type: 'stripe.v1.billing.meter.error_report_triggered', subject: 'mtr_123', time: '2024-06-14T15:59:58.000Z',
+      type: 'stripe.v1.billing.meter.error_report_triggered',
+      subject: 'mtr_123',
+      time: '2024-06-14T15:59:58.000Z',
     });
   });
 
@@ -68,7 +81,9 @@ describe('stripe normalization', () => {
     expect(result.error?.message).toContain('not a webhook signing secret');
     expect(stripeConnector.configSchema.safeParse({ type: 'stripe', secret: 'whsec_x', tolerence: 5 }).success).toBe(false);
     expect(stripeConnector.configSchema.parse({ type: 'stripe', secret: 'whsec_x' })).toEqual({
-      type: 'stripe', secret: ['whsec_x'], tolerance: 300,
+      type: 'stripe',
+      secret: ['whsec_x'],
+      tolerance: 300,
     });
   });
 });

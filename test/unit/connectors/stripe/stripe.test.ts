@@ -62,7 +62,8 @@ describe('stripe connector: verification', () => {
   "type": "customer.created"
 }
 `;
-    const header = 't=1533204620,v1=2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7,' +
+    const header =
+      't=1533204620,v1=2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7,' +
       'v0=63f3a72374a733066c4be69ed7f8e5ac85c22c9f0a6a612ab9a025a9e4ee7eef';
     const at = (sec: number) =>
       connectorContext(stripeConnector, { type: 'stripe', secret: 'webhook_secret', tolerance: 300 }, new Date(sec * 1000));
@@ -83,7 +84,11 @@ describe('stripe connector: verification', () => {
     const tampered = { ...request, body: Buffer.from(body.toString('utf8').replace('2000', '2')) };
     const compact = { ...request, body: Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8')))) };
     const wrong = connectorContext(stripeConnector, { type: 'stripe', secret: 'whsec_other' }, now);
-    for (const [req, c] of [[tampered, ctx], [compact, ctx], [request, wrong]] as const) {
+    for (const [req, c] of [
+      [tampered, ctx],
+      [compact, ctx],
+      [request, wrong],
+    ] as const) {
       await expect(async () => stripeConnector.handle(req, c)).rejects.toThrow(/no Stripe-Signature v1 signature matches/);
     }
   });
@@ -108,8 +113,9 @@ describe('stripe connector: verification', () => {
   });
 
   it('rejects a missing or malformed Stripe-Signature header', async () => {
-    await expect(async () => stripeConnector.handle(signedAt(0, body, { 'stripe-signature': undefined }), ctx))
-      .rejects.toThrow('missing Stripe-Signature header');
+    await expect(async () => stripeConnector.handle(signedAt(0, body, { 'stripe-signature': undefined }), ctx)).rejects.toThrow(
+      'missing Stripe-Signature header',
+    );
     const malformed = ['garbage', 't=abc,v1=00', 'v1=' + 'a'.repeat(64), 't=1715688000', 't=1715688000,v0=aa', 't=1,t=2,v1=aa', ',,'];
     for (const value of malformed) {
       const request = signedAt(0, body, { 'stripe-signature': value });

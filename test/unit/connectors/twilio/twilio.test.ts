@@ -8,8 +8,11 @@ import { itVerifiesSignedBodies } from '../../../helpers/signed-connector-cases.
 
 const NOW = new Date('2024-05-14T12:00:00Z');
 const PUBLIC_URL = 'https://hooks.example.com/hooks/twilio';
-const config = (authToken: string | string[], publicUrl: string | null = PUBLIC_URL) =>
-  ({ type: 'twilio', authToken, ...(publicUrl !== null ? { publicUrl } : {}) });
+const config = (authToken: string | string[], publicUrl: string | null = PUBLIC_URL) => ({
+  type: 'twilio',
+  authToken,
+  ...(publicUrl !== null ? { publicUrl } : {}),
+});
 const ctx = connectorContext(twilioConnector, config('twilio-token'), NOW, 'twilio');
 const sms = loadFixture('twilio', 'message-received.form');
 const meta = { id: 'unused', event: 'message.received' };
@@ -24,7 +27,13 @@ const SDK = {
   jsonBody: '{"property": "value", "boolean": true}',
   bodySha: '0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620',
 };
-function sdkRequest(publicUrl: string, path: string, signature: string, body = new URLSearchParams(SDK.params).toString(), type = 'application/x-www-form-urlencoded') {
+function sdkRequest(
+  publicUrl: string,
+  path: string,
+  signature: string,
+  body = new URLSearchParams(SDK.params).toString(),
+  type = 'application/x-www-form-urlencoded',
+) {
   const sdkCtx = connectorContext(twilioConnector, config(SDK.token, publicUrl), NOW);
   const headers = { 'content-type': type, 'x-twilio-signature': signature };
   return { request: { method: 'POST', url: path, headers, body: Buffer.from(body) }, sdkCtx };
@@ -37,7 +46,12 @@ describe('twilio connector: published vectors of twilio-node', () => {
     ['an https URL with a port, signed without it', 'https://mycompany.com:1234', SDK.path, 'RSOYDt4T1cUTdK1PDd93/VVr8B8='],
     ['an http URL with a port', 'http://mycompany.com:1234', SDK.path, 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU='],
     ['an http URL signed with port 80', 'http://mycompany.com', SDK.path, '0ZXoZLH/DfblKGATFgpif+LLRf4='],
-    ['a raw quote in the query, never re-encoded', 'https://mycompany.com', `${SDK.path}&Body=It's+amazing`, 'dsq4Ehbj6cs+KdTkpF5sSSplOWw='],
+    [
+      'a raw quote in the query, never re-encoded',
+      'https://mycompany.com',
+      `${SDK.path}&Body=It's+amazing`,
+      'dsq4Ehbj6cs+KdTkpF5sSSplOWw=',
+    ],
   ];
   for (const [name, publicUrl, path, signature] of cases) {
     it(`accepts ${name}`, async () => {
@@ -51,9 +65,15 @@ describe('twilio connector: published vectors of twilio-node', () => {
     const bad = [
       sdkRequest('https://mycompany.com', SDK.path, 'WRONG_SIGNATURE'),
       sdkRequest('https://mycompany.com', `${SDK.path}&somethingUnexpected=true`, 'RSOYDt4T1cUTdK1PDd93/VVr8B8='),
-      sdkRequest('https://mycompany.com', SDK.path, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', new URLSearchParams({ ...SDK.params, Digits: '1235' }).toString()),
+      sdkRequest(
+        'https://mycompany.com',
+        SDK.path,
+        'RSOYDt4T1cUTdK1PDd93/VVr8B8=',
+        new URLSearchParams({ ...SDK.params, Digits: '1235' }).toString(),
+      ),
     ];
-    for (const { request, sdkCtx } of bad) await expect(async () => twilioConnector.handle(request, sdkCtx)).rejects.toThrow(VerificationError);
+    for (const { request, sdkCtx } of bad)
+      await expect(async () => twilioConnector.handle(request, sdkCtx)).rejects.toThrow(VerificationError);
   });
 
   it('validates a JSON body through bodySHA256 (validateRequestWithBody)', async () => {
@@ -89,8 +109,9 @@ describe('twilio connector: verification', () => {
     await expect(async () => twilioConnector.handle(request, bare)).rejects.toThrow(/does not match https:\/\/127\.0\.0\.1/);
     const proxied = { ...request, headers: { ...headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'abc.ngrok.app' } };
     expect((await twilioConnector.handle(proxied, bare)).events).toHaveLength(1);
-    await expect(async () => twilioConnector.handle({ ...request, headers: { 'x-twilio-signature': signature } }, bare))
-      .rejects.toThrow(/set publicUrl/);
+    await expect(async () => twilioConnector.handle({ ...request, headers: { 'x-twilio-signature': signature } }, bare)).rejects.toThrow(
+      /set publicUrl/,
+    );
     expect(() => twilioConnector.sign(sms, bare, meta)).toThrow(/needs `publicUrl`/);
   });
 
@@ -100,7 +121,9 @@ describe('twilio connector: verification', () => {
     const request = { method: 'GET', url: `/hooks/twilio?${query}`, headers: { 'x-twilio-signature': signature }, body: Buffer.alloc(0) };
     const { events } = await twilioConnector.handle(request, ctx);
     expect(events[0]).toMatchObject({ type: 'twilio.message.received', id: 'SM123:received', title: 'hi' });
-    await expect(async () => twilioConnector.handle({ ...request, url: request.url.replace('hi', 'ho') }, ctx)).rejects.toThrow(VerificationError);
+    await expect(async () => twilioConnector.handle({ ...request, url: request.url.replace('hi', 'ho') }, ctx)).rejects.toThrow(
+      VerificationError,
+    );
   });
 
   it('accepts an Event Streams delivery (JSON array, bodySHA256) as one event per CloudEvent', async () => {
@@ -110,28 +133,43 @@ describe('twilio connector: verification', () => {
     const headers = { 'content-type': 'application/json', 'x-twilio-signature': signature };
     const { events, reply } = await twilioConnector.handle({ method: 'POST', url: `/hooks/twilio?bodySHA256=${hash}`, headers, body }, ctx);
     expect(reply).toEqual({ status: 204, body: '' });
-    expect(events).toEqual([expect.objectContaining({
-      id: 'EZ6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d', type: 'twilio.messaging.message.delivered',
-      subject: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', title: 'DELIVERED', actor: '+15017122661', time: '2023-07-25T18:43:40.000Z',
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: 'EZ6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d',
+        type: 'twilio.messaging.message.delivered',
+        subject: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        title: 'DELIVERED',
+        actor: '+15017122661',
+        time: '2023-07-25T18:43:40.000Z',
+      }),
+    ]);
   });
 });
 
 describe('twilio connector: normalization of every fixture', () => {
   const expected: Record<string, Record<string, unknown>> = {
     'message.received': {
-      id: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d:received', type: 'twilio.message.received',
-      subject: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', title: 'Hello from Twilio! Café?', actor: '+15558675310',
+      id: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d:received',
+      type: 'twilio.message.received',
+      subject: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+      title: 'Hello from Twilio! Café?',
+      actor: '+15558675310',
     },
     'message.delivered': {
-      id: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d:delivered', type: 'twilio.message.delivered',
-      title: '+15017122661 → +15558675310', actor: '+15017122661',
+      id: 'SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d:delivered',
+      type: 'twilio.message.delivered',
+      title: '+15017122661 → +15558675310',
+      actor: '+15017122661',
     },
     'call.ringing': {
-      id: 'CA5e1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a:ringing', type: 'twilio.call.ringing', actor: '+15558675310',
+      id: 'CA5e1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a:ringing',
+      type: 'twilio.call.ringing',
+      actor: '+15558675310',
     },
     'call.completed': {
-      id: 'CA5e1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a:completed:3', type: 'twilio.call.completed', time: '2023-07-25T18:43:40.000Z',
+      id: 'CA5e1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a:completed:3',
+      type: 'twilio.call.completed',
+      time: '2023-07-25T18:43:40.000Z',
     },
   };
 
