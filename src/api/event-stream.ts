@@ -35,6 +35,8 @@ interface Client {
   filter: EventFilter;
   expiresAt: number | undefined;
   withPayload: boolean;
+  /** Set when the connection closed: a client that closes while joining is never added. */
+  closed?: boolean;
 }
 
 /** Bytes a slow client may have queued before it is dropped (it reconnects with Last-Event-ID). */
@@ -50,6 +52,8 @@ const PER_HOLDER = 20;
 export class EventStream {
   readonly #options: Required<Omit<EventStreamOptions, 'bus' | 'logger' | 'now'>> & EventStreamOptions;
   readonly #clients = new Set<Client>();
+  /** Clients between the limit check and the fan-out (catching up); they hold a slot too. */
+  readonly #joining = new Set<Client>();
   #cursor: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
@@ -66,20 +70,12 @@ export class EventStream {
 
   /** Serves one SSE client until it disconnects (or its session expires). */
   async subscribe(req: IncomingMessage, res: ServerResponse, options: SubscribeOptions): Promise<void> {
-    if (this.#clients.size >= this.#options.maxClients)
+    const held = [...this.#clients, ...this.#joining];
+    if (held.length >= this.#options.maxClients)
       throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
     // One token holder cannot take every slot (a dashboard tab holds one stream).
-    const mine = [...this.#clients].filter((c) => c.holder === options.principal.name).length;
-    if (mine >= PER_HOLDER)
+    if (held.filter((c) => c.holder === options.principal.name).length >= PER_HOLDER)
       throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
-    this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
     const client: Client = {
       res,
       holder: options.principal.name,
@@ -87,16 +83,33 @@ export class EventStream {
       expiresAt: options.expiresAt,
       withPayload: options.withPayload === true,
     };
-    await this.#join(client, options.afterSeq);
-    await new Promise<void>((resolve) => {
+    // Listen for the close before anything is awaited: a client that leaves while joining must give its slot back.
+    const closed = new Promise<void>((resolve) => {
       const done = () => {
+        client.closed = true;
         this.#clients.delete(client);
+        this.#joining.delete(client);
         this.#stopIfIdle();
         resolve();
       };
       req.once('close', done);
       res.once('close', done);
     });
+    this.#joining.add(client);
+    try {
+      this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
+      await this.#join(client, options.afterSeq);
+    } finally {
+      this.#joining.delete(client);
+    }
+    await closed;
   }
 
   close(): void {
@@ -112,6 +125,7 @@ export class EventStream {
     if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
     await this.#catchUp(client, afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH));
     // No await since the catch-up saw the poller's cursor: the fan-out continues exactly where it stopped, in order.
+    if (client.closed) return;
     this.#clients.add(client);
     this.#timer ??= setInterval(() => void this.#poll(), this.#options.intervalMs);
     this.#beat ??= setInterval(() => this.#heartbeat(), this.#options.heartbeatMs);
