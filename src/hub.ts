@@ -6,7 +6,6 @@ import type { DeliveryTrouble } from './actions/runtime/delivery-trouble.ts';
 import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
 import { githubConnectors } from './github/github-settings.ts';
 import { createGithubReviewReader } from './reminders/github-review-reader.ts';
-import { countDeadLetters } from './actions/runtime/dead-letters.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
 import { createConsumerHealth, type ConsumerHealth } from './bus/consumer-health.ts';
@@ -58,7 +57,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   checkExposure(config);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
   const metrics = createMetrics();
-  metrics.trackDlqDepth(() => countDeadLetters(bus));
+  metrics.trackDlqDepth(() => bus.countDeadLetters());
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
   const meta = createMetaPublisher({ bus, logger, now, metrics });
   meta.start();

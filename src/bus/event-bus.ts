@@ -132,6 +132,8 @@ export interface EventBus {
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]>;
   /** Remove and return a dead letter (for retry). */
   takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /** How many dead letters there are, without reading them (metrics, the dashboard's badge). */
+  countDeadLetters(): Promise<number>;
   /**
    * A named bucket of small durable state (subscriptions, noise-control groups), shared by every
    * process on this bus. Names: lowercase letters, digits, `-`, `_`. See src/bus/kv.ts.

@@ -107,6 +107,10 @@ export class RetryingBus implements EventBus {
     return this.#bus().deadLetters(options);
   }
 
+  async countDeadLetters(): Promise<number> {
+    return this.#bus().countDeadLetters();
+  }
+
   async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
     return this.#bus().takeDeadLetter(id);
   }

@@ -94,10 +94,14 @@ export function historyCases(ctx: ContractContext): void {
     const [d1, d2, d3] = [deadLetter('j1', 3), deadLetter('j2', 2), deadLetter('j3', 1)];
     for (const d of [d1, d2, d3]) await bus.deadLetter(d);
     expect(await bus.deadLetters()).toEqual([d1, d2, d3]);
+    expect(await bus.countDeadLetters()).toBe(3);
     expect(ids(await bus.deadLetters({ since: new Date(d2.time) }))).toEqual(['j2', 'j3']);
     expect(ids(await bus.deadLetters({ limit: 2 }))).toEqual(['j1', 'j2']);
     expect(await bus.takeDeadLetter('j2')).toEqual(d2);
     expect(await bus.takeDeadLetter('j2')).toBeUndefined();
     expect(ids(await bus.deadLetters())).toEqual(['j1', 'j3']);
+    // Dead-lettering the same job again replaces it: still one letter per job.
+    await bus.deadLetter(deadLetter('j1', 0));
+    expect(await bus.countDeadLetters()).toBe(2);
   });
 }

@@ -42,11 +42,6 @@ async function findOne(bus: EventBus, id: string): Promise<DeadLetter[]> {
   return [letter];
 }
 
-/** Depth of the dead-letter store (for the DLQ gauge). */
-export async function countDeadLetters(bus: EventBus): Promise<number> {
-  return (await bus.deadLetters({ limit: 1_000_000 })).length;
-}
-
 export class DeadLetterNotFoundError extends Error {
   override name = 'DeadLetterNotFoundError';
   constructor(readonly id: string) {

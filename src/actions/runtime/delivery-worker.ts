@@ -6,7 +6,6 @@ import { handlingFailed } from './handling-failed.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
 import type { ActionRegistry } from '../index.ts';
-import { countDeadLetters } from './dead-letters.ts';
 import type { CircuitState } from './circuit-breaker.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
 import { createDestinationGuards, type DestinationGuards } from './destination-guards.ts';
@@ -83,7 +82,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     deps.now,
   );
   const process = buildProcessor(deps, settings, guard, guards, stopper.signal);
-  deps.metrics?.trackDlqDepth(() => countDeadLetters(deps.bus));
+  deps.metrics?.trackDlqDepth(() => deps.bus.countDeadLetters());
 
   const consumer = options.consumer ?? 'workers';
   const probe = (deps.health ?? createConsumerHealth({ logger: deps.logger })).probe(consumer);

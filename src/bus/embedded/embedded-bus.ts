@@ -141,6 +141,11 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#history.deadLetters(options.since, options.limit ?? 100));
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
+  async countDeadLetters(): Promise<number> {
+    return this.#read(() => this.#history.countDeadLetters());
+  }
+
   async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
     return this.#write(() => this.#history.takeDeadLetter(id));
   }

@@ -11,6 +11,7 @@ export interface HistoryStore {
   deadLetters(since: Date | undefined, limit: number): DeadLetter[];
   /** Inside a write transaction. */
   takeDeadLetter(id: string): DeadLetter | undefined;
+  countDeadLetters(): number;
 }
 
 interface RecordRow {
@@ -49,6 +50,7 @@ export function createHistoryStore(db: Database): HistoryStore {
   const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
   const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
   const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
+  const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
   return {
     addRecord(entry, now) {
       insertRecord.run(entry.ref, entry.kind, entry.time, now, JSON.stringify(entry.data));
@@ -66,6 +68,9 @@ export function createHistoryStore(db: Database): HistoryStore {
     deadLetters(since, limit) {
       const rows = selectDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, limit) as DeadLetterRow[];
       return rows.map(toDeadLetter);
+    },
+    countDeadLetters() {
+      return countDead.get() as number;
     },
     takeDeadLetter(id) {
       const row = oneDead.get(id) as DeadLetterRow | undefined;

@@ -24,6 +24,13 @@ export async function listDeadLetters(bucket: KV, options: { since?: Date; limit
   return options.limit === undefined ? letters : letters.slice(0, options.limit);
 }
 
+/** Counts the keys only: no dead letter's payload is read. */
+export async function countDeadLetters(bucket: KV): Promise<number> {
+  let count = 0;
+  for await (const key of await bucket.keys()) if (key) count += 1;
+  return count;
+}
+
 /** Removes and returns one dead letter; of two concurrent takers only one gets it. */
 export async function takeDeadLetter(bucket: KV, id: string): Promise<DeadLetter | undefined> {
   const key = hashKey(id);
