@@ -40,6 +40,19 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
     },
     {
       method: 'POST',
+      path: '/api/dlq/purge',
+      access: 'admin',
+      async handle({ req, res, principal }) {
+        const body = await readJsonBody(req);
+        const before = parseTime('before', typeof body.before === 'string' ? body.before : null, ctx.now);
+        if (!before) throw new ApiError(400, 'send {"before": "30d"} or {"before": "2026-01-31T00:00:00Z"}');
+        const purged = await ctx.bus.purgeDeadLetters(before);
+        ctx.logger.info({ by: principal.name, purged, before: before.toISOString() }, 'dead letters purged');
+        sendJson(res, 200, { purged, before: before.toISOString() });
+      },
+    },
+    {
+      method: 'POST',
       path: '/api/dlq/retry',
       access: 'admin',
       async handle({ req, res, principal }) {

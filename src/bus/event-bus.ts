@@ -134,6 +134,8 @@ export interface EventBus {
   takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
   /** How many dead letters there are, without reading them (metrics, the dashboard's badge). */
   countDeadLetters(): Promise<number>;
+  /** Deletes the dead letters dead-lettered before `before`; returns how many. Nothing else ever removes one. */
+  purgeDeadLetters(before: Date): Promise<number>;
   /**
    * A named bucket of small durable state (subscriptions, noise-control groups), shared by every
    * process on this bus. Names: lowercase letters, digits, `-`, `_`. See src/bus/kv.ts.

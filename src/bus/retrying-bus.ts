@@ -107,6 +107,10 @@ export class RetryingBus implements EventBus {
     return this.#bus().deadLetters(options);
   }
 
+  async purgeDeadLetters(before: Date): Promise<number> {
+    return this.#bus().purgeDeadLetters(before);
+  }
+
   async countDeadLetters(): Promise<number> {
     return this.#bus().countDeadLetters();
   }

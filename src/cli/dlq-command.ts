@@ -18,7 +18,7 @@ interface CommonOptions {
   since?: string;
 }
 
-/** `hookhub dlq list [--json] [--since 2h|ISO]` and `hookhub dlq retry <id> | --all [--since …]`. */
+/** `hookhub dlq list [--json] [--since 2h|ISO]`, `hookhub dlq retry <id> | --all [--since …]` and `hookhub dlq purge --before 30d|ISO`. */
 export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const now = deps.now ?? (() => new Date());
@@ -51,6 +51,28 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
         const retried = await retryDeadLetters(bus, selection, now);
         if (opts.json) write(`${JSON.stringify(retried)}\n`);
         else write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
+      });
+    });
+
+  registerPurge(dlq, deps, write, now);
+}
+
+function registerPurge(dlq: Command, deps: DlqCommandDeps, write: (text: string) => void, now: () => Date): void {
+  dlq
+    .command('purge')
+    .description('delete dead letters for good (they are kept until retried or purged)')
+    .requiredOption('--before <when>', 'those dead-lettered before a time (ISO 8601) or longer ago than a duration (e.g. 30d)')
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--json', 'print JSON')
+    .action(async (opts: CommonOptions & { before: string }) => {
+      const before = parseSince(opts.before, now) as Date;
+      await withBus(deps, opts, async (bus) => {
+        const purged = await bus.purgeDeadLetters(before);
+        write(
+          opts.json
+            ? `${JSON.stringify({ purged, before: before.toISOString() })}\n`
+            : `purged ${purged} dead letter(s) from before ${before.toISOString()}\n`,
+        );
       });
     });
 }

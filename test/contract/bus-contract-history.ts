@@ -104,4 +104,13 @@ export function historyCases(ctx: ContractContext): void {
     await bus.deadLetter(deadLetter('j1', 0));
     expect(await bus.countDeadLetters()).toBe(2);
   });
+
+  it('keeps dead letters until purged, and purges only those from before a time', async () => {
+    const { bus } = ctx.harness();
+    for (const d of [deadLetter('old1', 50), deadLetter('old2', 40), deadLetter('new1', 1)]) await bus.deadLetter(d);
+    expect(await bus.purgeDeadLetters(new Date(Date.now() - 10 * 3600_000))).toBe(2);
+    expect(ids(await bus.deadLetters())).toEqual(['new1']);
+    expect(await bus.purgeDeadLetters(new Date(Date.now() - 10 * 3600_000))).toBe(0);
+    expect(await bus.countDeadLetters()).toBe(1);
+  });
 }

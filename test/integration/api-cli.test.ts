@@ -53,6 +53,8 @@ describe('hookhub events (the API code paths)', () => {
 
   it('replays: a dry run first, then for real; dlq list agrees', async () => {
     expect(await run('dlq', 'list')).toContain('cli-1:forward-github:0');
+    expect(await run('dlq', 'purge', '--before', '1h')).toMatch(/^purged 0 dead letter\(s\) from before /);
+    await expect(run('dlq', 'purge')).rejects.toThrow(/--before/);
     expect(await run('events', 'replay', 'cli-1', '--dry-run')).toBe(
       'requeued             cli-1:forward-github:0\ndry run: nothing was sent\n',
     );

@@ -78,6 +78,12 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
       }),
     );
 
+    // Purging is for admins, and only takes letters from before the given time.
+    expect((await post('/api/dlq/purge', { before: '1h' }, VIEWER_TOKEN)).status).toBe(403);
+    expect((await post('/api/dlq/purge', {})).status).toBe(400);
+    expect((await post('/api/dlq/purge', { before: '1h' })).body).toMatchObject({ purged: 0 });
+    expect((await get<DeadLetterPage>('/api/dlq')).body.total).toBe(1);
+
     const dry = await post<ReplayResult>('/api/events/delivery-7/replay', { dryRun: true }, VIEWER_TOKEN);
     expect(dry.status).toBe(200);
     expect(dry.body.jobs).toEqual([expect.objectContaining({ id: 'delivery-7:forward-github:0', decision: 'requeued' })]);

@@ -141,6 +141,10 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#history.deadLetters(options.since, options.limit ?? 100));
   }
 
+  async purgeDeadLetters(before: Date): Promise<number> {
+    return this.#write(() => this.#history.purgeDeadLetters(before.getTime()));
+  }
+
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
   async countDeadLetters(): Promise<number> {
     return this.#read(() => this.#history.countDeadLetters());

@@ -12,6 +12,7 @@ export interface HistoryStore {
   /** Inside a write transaction. */
   takeDeadLetter(id: string): DeadLetter | undefined;
   countDeadLetters(): number;
+  purgeDeadLetters(beforeMs: number): number;
 }
 
 interface RecordRow {
@@ -51,6 +52,7 @@ export function createHistoryStore(db: Database): HistoryStore {
   const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
   const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
   const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
+  const purgeDead = db.prepare('DELETE FROM dead_letters WHERE time_ms < ?');
   return {
     addRecord(entry, now) {
       insertRecord.run(entry.ref, entry.kind, entry.time, now, JSON.stringify(entry.data));
@@ -68,6 +70,9 @@ export function createHistoryStore(db: Database): HistoryStore {
     deadLetters(since, limit) {
       const rows = selectDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, limit) as DeadLetterRow[];
       return rows.map(toDeadLetter);
+    },
+    purgeDeadLetters(beforeMs) {
+      return purgeDead.run(beforeMs).changes;
     },
     countDeadLetters() {
       return countDead.get() as number;

@@ -18,7 +18,7 @@ import { PayloadError } from '../../errors.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
-import { countDeadLetters, listDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
+import { countDeadLetters, listDeadLetters, purgeDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
@@ -118,6 +118,10 @@ export class NatsBus implements EventBus {
 
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
     return listDeadLetters(this.stores.deadLetters, options);
+  }
+
+  purgeDeadLetters(before: Date): Promise<number> {
+    return purgeDeadLetters(this.stores.deadLetters, before);
   }
 
   countDeadLetters(): Promise<number> {

@@ -24,6 +24,16 @@ export async function listDeadLetters(bucket: KV, options: { since?: Date; limit
   return options.limit === undefined ? letters : letters.slice(0, options.limit);
 }
 
+/** Deletes the letters dead-lettered before `before` (each checked by revision, so a letter replaced meanwhile stays). */
+export async function purgeDeadLetters(bucket: KV, before: Date): Promise<number> {
+  let purged = 0;
+  for (const letter of await listDeadLetters(bucket)) {
+    if (Date.parse(letter.time) >= before.getTime()) break;
+    if ((await takeDeadLetter(bucket, letter.id)) !== undefined) purged += 1;
+  }
+  return purged;
+}
+
 /** Counts the keys only: no dead letter's payload is read. */
 export async function countDeadLetters(bucket: KV): Promise<number> {
   let count = 0;
