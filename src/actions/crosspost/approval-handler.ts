@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../bus/event-bus.ts';
+import { KvConflictError } from '../../bus/kv.ts';
 import type { Job } from '../action.ts';
 import { APPROVAL_PATH } from './approval-request.ts';
 import { verifyApprovalToken, readApprovalClaim } from './approval-token.ts';
@@ -10,7 +11,7 @@ import { preparePost } from './index.ts';
 import { approvalSecretProblem, CrosspostParamsSchema } from './crosspost-params.ts';
 
 export interface ApprovalHandlerOptions {
-  bus: Pick<EventBus, 'get' | 'publish' | 'record' | 'records'>;
+  bus: Pick<EventBus, 'get' | 'publish' | 'record' | 'records' | 'kv'>;
   now: () => Date;
   logger: Logger;
   /** The environment: the job keeps approval.secret as a `${VAR}` reference, resolved from here. */
@@ -20,6 +21,9 @@ export interface ApprovalHandlerOptions {
 }
 
 type Decision = 'approve' | 'reject';
+
+/** One entry per decided job: the bus-wide lock that lets exactly one decision win, across processes too. */
+const DECISIONS_BUCKET = 'approvals';
 
 const TOKEN = /^[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{43}$/;
 const HEADERS = {
@@ -63,18 +67,16 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   const check = verifyApprovalToken(token, params.approval.secret, options.now());
   if (!check.ok) return invalid();
   const job = stored.payload;
-  const decided = (await options.bus.records(job.id)).find((r) => r.kind === 'approval');
-  if (decided)
-    return send(
-      res,
-      409,
-      approvalPage('Already decided', `<p>This post was already ${decided.data.decision === 'approve' ? 'approved' : 'rejected'}.</p>`),
-    );
+  const already = (d: Decision) =>
+    send(res, 409, approvalPage('Already decided', `<p>This post was already ${d === 'approve' ? 'approved' : 'rejected'}.</p>`));
+  const earlier = await decisionOf(job, options);
+  if (earlier) return already(earlier);
   if (req.method === 'GET')
     return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
   const decision = await readDecision(req);
   if (!decision) return send(res, 400, approvalPage('Choose approve or reject', ''));
-  await decide(job, decision, options);
+  const outcome = await decide(job, decision, options);
+  if (outcome !== 'decided') return already(outcome.already);
   send(
     res,
     200,
@@ -85,14 +87,47 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   );
 }
 
-async function decide(job: Job, decision: Decision, options: ApprovalHandlerOptions): Promise<void> {
+/** The decision taken for this job, if any (older hubs recorded it only in the history). */
+async function decisionOf(job: Job, options: ApprovalHandlerOptions): Promise<Decision | undefined> {
+  const entry = await options.bus.kv(DECISIONS_BUCKET).get<{ decision: Decision }>(job.id);
+  if (entry) return entry.value.decision;
+  const recorded = (await options.bus.records(job.id)).find((r) => r.kind === 'approval');
+  return recorded ? (recorded.data.decision as Decision) : undefined;
+}
+
+/**
+ * Exactly one decision wins: it is claimed with a create-only write (revision 0) in a bus-wide bucket,
+ * so two clicks, or two hub processes, cannot both pass. An approval whose job cannot be published
+ * gives the claim back, so the user can try again instead of meeting "already decided".
+ */
+async function decide(job: Job, decision: Decision, options: ApprovalHandlerOptions): Promise<'decided' | { already: Decision }> {
   const time = options.now().toISOString();
-  await options.bus.record({ ref: job.id, kind: 'approval', time, data: { decision } });
+  const bucket = options.bus.kv(DECISIONS_BUCKET);
+  let revision: number;
+  try {
+    revision = await bucket.put(job.id, { decision, time }, { revision: 0 });
+  } catch (error) {
+    if (!(error instanceof KvConflictError)) throw error;
+    return { already: (await decisionOf(job, options)) ?? decision };
+  }
+  if (decision === 'approve') {
+    // The stored params, not the resolved ones: secrets stay `${VAR}` references in the new job too.
+    const approved: Job = { ...job, id: `${job.id}:approved`, params: { ...job.params, approved: { at: time } }, createdAt: time };
+    try {
+      await options.bus.publish('jobs', { id: approved.id, subject: approved.action, payload: approved });
+    } catch (error) {
+      await bucket
+        .delete(job.id, { revision })
+        .catch((e: unknown) => options.logger.error({ err: e, jobId: job.id }, 'approval claim could not be released'));
+      throw error;
+    }
+  }
   options.logger.info({ jobId: job.id, decision }, 'crosspost approval decided');
-  if (decision === 'reject') return;
-  // The stored params, not the resolved ones: secrets stay `${VAR}` references in the new job too.
-  const approved: Job = { ...job, id: `${job.id}:approved`, params: { ...job.params, approved: { at: time } }, createdAt: time };
-  await options.bus.publish('jobs', { id: approved.id, subject: approved.action, payload: approved });
+  // History is an observation (the event page shows it): losing it must not undo the decision.
+  await options.bus
+    .record({ ref: job.id, kind: 'approval', time, data: { decision } })
+    .catch((error: unknown) => options.logger.warn({ err: error, jobId: job.id }, 'approval decided but not recorded in history'));
+  return 'decided';
 }
 
 async function readDecision(req: IncomingMessage): Promise<Decision | undefined> {

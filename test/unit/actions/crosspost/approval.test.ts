@@ -108,6 +108,43 @@ describe('crosspost approval', () => {
     expect((await decide(link, 'approve')).status).toBe(409);
   });
 
+  it('lets exactly one of two simultaneous decisions win, and the post follows the winner', async () => {
+    const { job, link } = await heldPost('evt_11:announce:0');
+    const answers = await Promise.all([decide(link, 'approve'), decide(link, 'reject')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const approveWon = answers[0]?.status === 200;
+    expect((await bus.get('jobs', `${job.id}:approved`)) !== undefined).toBe(approveWon);
+    expect((await bus.records(job.id)).map((r) => r.data.decision)).toEqual([approveWon ? 'approve' : 'reject']);
+  });
+
+  it('records no decision when the approved post cannot be queued, so the user can try again', async () => {
+    const { job, link } = await heldPost('evt_12:announce:0');
+    let failPublish = true;
+    const flaky = new Proxy(bus, {
+      get(target, key) {
+        if (key === 'publish' && failPublish) {
+          return () => {
+            failPublish = false;
+            return Promise.reject(new Error('bus unavailable'));
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const server = createServer(createApprovalHandler({ bus: flaky, now: () => clock, logger: pino({ level: 'silent' }) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const flakyLink = link.replace(hubUrl, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      expect((await decide(flakyLink, 'approve')).status).toBe(503);
+      expect(await bus.get('jobs', `${job.id}:approved`)).toBeUndefined();
+      expect((await decide(flakyLink, 'approve')).status).toBe(200);
+      expect(await bus.get('jobs', `${job.id}:approved`)).toBeDefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('refuses a tampered, foreign-signed or expired link', async () => {
     const { job, link } = await heldPost('evt_11:announce:0');
     const tampered = link.slice(0, -2) + (link.endsWith('A') ? 'BB' : 'AA');
