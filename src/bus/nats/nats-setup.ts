@@ -46,7 +46,8 @@ export async function ensureNatsStores(
   await ensureStream(jsm, { ...base(names.historyStream, `${names.prefix}.history.>`), duplicate_window: duplicateWindow });
   const kvm = new Kvm(js);
   const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits);
-  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, limits.retentionMs, limits);
+  // Dead letters stay until retried or purged (`hookhub dlq purge`): no TTL, whatever the retention.
+  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, 0, limits);
   return { dedup, deadLetters };
 }
 
