@@ -24,12 +24,15 @@ import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
+import { sweepStream } from './nats-retention.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
 import { NatsSubscription } from './nats-subscription.ts';
 
 export interface NatsBusOptions extends NatsEndpoint {
-  /** How long events, jobs, history and dead letters are kept. Default 7 days. */
+  /** How long finished events and jobs, and history records, are kept. Default 7 days. Dead letters stay until retried or purged. */
   retentionMs?: number;
+  /** How often the events and jobs streams are swept (nats-retention.ts). Default 1 min. */
+  pruneEveryMs?: number;
   /** How long a message id is remembered for dedup. Default 24 h; never less than retention (ids also index get()). */
   dedupHorizonMs?: number;
   /** Connection name shown by the server (`nats server report connections`). */
@@ -52,6 +55,7 @@ export class NatsBus implements EventBus {
   readonly #subscriptions = new Set<Subscription<unknown>>();
   readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
+  #pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: ConnectionState,
@@ -155,9 +159,24 @@ export class NatsBus implements EventBus {
     }
   }
 
+  /** Sweeps at this interval until close(); a failed sweep is simply tried again at the next tick, as on the embedded bus. */
+  startRetention(retentionMs: number, everyMs: number): void {
+    this.#pruneTimer = setInterval(() => void this.prune(retentionMs).catch(() => undefined), everyMs);
+    this.#pruneTimer.unref();
+  }
+
+  /** Purges the events and jobs stored more than `retentionMs` ago that every durable consumer has finished. */
+  async prune(retentionMs: number): Promise<number> {
+    const cutoffMs = Date.now() - retentionMs;
+    let purged = 0;
+    for (const stream of ['events', 'jobs'] as const) purged += await sweepStream(this.jsm, this.names.stream(stream), cutoffMs);
+    return purged;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#pruneTimer);
     await Promise.all([...this.#subscriptions].map((sub) => sub.stop()));
     await this.connection.close();
   }
@@ -179,7 +198,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
     const replicas = options.replicas ?? 1;
     const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
-    return new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
+    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
+    bus.startRetention(retentionMs, options.pruneEveryMs ?? 60_000);
+    return bus;
   } catch (err) {
     await connection.close();
     throw err;

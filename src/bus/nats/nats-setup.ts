@@ -29,13 +29,14 @@ export async function ensureNatsStores(
   names: NatsNames,
   limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number; replicas: number },
 ): Promise<NatsStores> {
-  const base = (name: string, subject: string): Partial<StreamConfig> & { name: string } => ({
+  // Work streams have no max_age: it would delete unfinished work. nats-retention.ts sweeps them instead.
+  const base = (name: string, subject: string, maxAgeMs = 0): Partial<StreamConfig> & { name: string } => ({
     name,
     subjects: [subject],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    max_age: nanos(limits.retentionMs),
+    max_age: nanos(maxAgeMs),
     num_replicas: limits.replicas,
   });
   const duplicateWindow = nanos(Math.min(DUPLICATE_WINDOW_MS, limits.retentionMs));
@@ -43,7 +44,8 @@ export async function ensureNatsStores(
     const config = { ...base(names.stream(stream), names.filter(stream)), duplicate_window: duplicateWindow };
     await ensureStream(jsm, config);
   }
-  await ensureStream(jsm, { ...base(names.historyStream, `${names.prefix}.history.>`), duplicate_window: duplicateWindow });
+  const history = base(names.historyStream, `${names.prefix}.history.>`, limits.retentionMs);
+  await ensureStream(jsm, { ...history, duplicate_window: duplicateWindow });
   const kvm = new Kvm(js);
   const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits);
   // Dead letters stay until retried or purged (`hookhub dlq purge`): no TTL, whatever the retention.
