@@ -115,8 +115,14 @@ export interface BusStatus {
   detail?: string;
 }
 
-export interface EventBus {
-  readonly kind: 'embedded' | 'nats';
+/** A page of dead letters, newest first; `next` is the cursor of the following page, if any. */
+export interface DeadLetterPage {
+  letters: DeadLetter[];
+  next?: string;
+}
+
+/** The streams role (like argo-events' eventbus): publish, consume, get, query. */
+export interface BusStreams {
   /** Persist durably. Resolves only once the message is committed (JetStream PubAck / SQLite commit). */
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult>;
   /** A durable consumer: several subscriptions with the same name share the work. */
@@ -125,22 +131,44 @@ export interface EventBus {
   get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined>;
   /** Time-range, subject-glob and cursor queries over retained messages, oldest first. */
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]>;
+}
+
+/** The history-records role: small notes attached to message ids. */
+export interface BusHistory {
   /** Append a history record (rule outcome, attempt) for a message id. */
   record(entry: HistoryRecord): Promise<void>;
   records(ref: string): Promise<HistoryRecord[]>;
+}
+
+/** The dead-letters role. They stay until taken (retry) or purged; nothing else removes one. */
+export interface BusDeadLetters {
   deadLetter(entry: DeadLetter): Promise<void>;
+  /** Oldest first, at most `limit` (default 100). */
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]>;
+  /** One dead letter by job id. */
+  getDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /** Newest first, `limit` per page, from an opaque `cursor` (a previous page's `next`). */
+  deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage>;
   /** Remove and return a dead letter (for retry). */
   takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
   /** How many dead letters there are, without reading them (metrics, the dashboard's badge). */
   countDeadLetters(): Promise<number>;
   /** Deletes the dead letters dead-lettered before `before`; returns how many. Nothing else ever removes one. */
   purgeDeadLetters(before: Date): Promise<number>;
+}
+
+/** The kv role. */
+export interface BusKv {
   /**
    * A named bucket of small durable state (subscriptions, noise-control groups), shared by every
    * process on this bus. Names: lowercase letters, digits, `-`, `_`. See src/bus/kv.ts.
    */
   kv(bucket: string): KvBucket;
+}
+
+/** The whole bus: the composition of the roles, plus lifecycle. Parts of the hub take only the roles they use. */
+export interface EventBus extends BusStreams, BusHistory, BusDeadLetters, BusKv {
+  readonly kind: 'embedded' | 'nats';
   /** Whether the bus can persist right now (readiness). */
   status(): Promise<BusStatus>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type {
   BusStatus,
   ConsumeOptions,
   DeadLetter,
+  DeadLetterPage,
   Delivery,
   EventBus,
   HistoryQuery,
@@ -105,6 +106,14 @@ export class RetryingBus implements EventBus {
 
   async deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
     return this.#bus().deadLetters(options);
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#bus().getDeadLetter(id);
+  }
+
+  async deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
+    return this.#bus().deadLetterPage(options);
   }
 
   async purgeDeadLetters(before: Date): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Job } from '../actions/action.ts';
-import { DeadLetterNotFoundError, listAll, retryDeadLetters, type RetriedDeadLetter } from '../actions/runtime/dead-letters.ts';
-import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
+import { DeadLetterNotFoundError, retryDeadLetters, type RetriedDeadLetter, type RetryBus } from '../actions/runtime/dead-letters.ts';
+import type { BusDeadLetters, DeadLetter } from '../bus/event-bus.ts';
 
 export interface DeadLetterView {
   id: string;
@@ -20,16 +20,18 @@ export interface DeadLetterPage {
   next?: string;
 }
 
-/** Newest first, `limit` per page; the cursor is an offset (dead letters are few: they are the exceptions). */
+/** Newest first, `limit` per page, from the bus's keyset cursor; `total` is a count, not a read. */
 export async function listDeadLetterPage(
-  bus: EventBus,
+  bus: BusDeadLetters,
   options: { since?: Date; limit?: number; cursor?: string } = {},
 ): Promise<DeadLetterPage> {
-  const all = (await listAll(bus, options.since)).reverse();
-  const offset = options.cursor === undefined ? 0 : Number.parseInt(options.cursor, 10) || 0;
   const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
-  const page = all.slice(offset, offset + limit).map(viewOf);
-  return { total: all.length, letters: page, ...(offset + limit < all.length ? { next: String(offset + limit) } : {}) };
+  const { since, cursor } = options;
+  const [total, page] = await Promise.all([
+    bus.countDeadLetters(),
+    bus.deadLetterPage({ ...(since ? { since } : {}), ...(cursor ? { cursor } : {}), limit }),
+  ]);
+  return { total, letters: page.letters.map(viewOf), ...(page.next ? { next: page.next } : {}) };
 }
 
 export function viewOf(letter: DeadLetter): DeadLetterView {
@@ -56,7 +58,7 @@ export interface BulkRetryResult {
 
 /** Retries the given dead letters, or all of them (optionally since a time); the same code as `hookhub dlq retry`. */
 export async function retryDeadLetterSelection(
-  bus: EventBus,
+  bus: RetryBus,
   selection: { ids: readonly string[] } | { all: true; since?: Date },
   now: () => Date,
 ): Promise<BulkRetryResult> {

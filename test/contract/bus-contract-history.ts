@@ -113,4 +113,20 @@ export function historyCases(ctx: ContractContext): void {
     expect(await bus.purgeDeadLetters(new Date(Date.now() - 10 * 3600_000))).toBe(0);
     expect(await bus.countDeadLetters()).toBe(1);
   });
+
+  it('gets one dead letter by id, and pages them newest first with a cursor', async () => {
+    const { bus } = ctx.harness();
+    const letters = [deadLetter('p1', 5), deadLetter('p2', 4), deadLetter('p3', 3), deadLetter('p4', 2), deadLetter('p5', 1)];
+    for (const d of letters) await bus.deadLetter(d);
+    expect(await bus.getDeadLetter('p3')).toEqual(letters[2]);
+    expect(await bus.getDeadLetter('nope')).toBeUndefined();
+    const first = await bus.deadLetterPage({ limit: 2 });
+    expect(ids(first.letters)).toEqual(['p5', 'p4']);
+    const second = await bus.deadLetterPage({ limit: 2, ...(first.next ? { cursor: first.next } : {}) });
+    expect(ids(second.letters)).toEqual(['p3', 'p2']);
+    const last = await bus.deadLetterPage({ limit: 2, ...(second.next ? { cursor: second.next } : {}) });
+    expect(last).toEqual({ letters: [letters[0]] });
+    const since = await bus.deadLetterPage({ limit: 10, since: new Date(Date.now() - 2.5 * 3_600_000) });
+    expect(ids(since.letters)).toEqual(['p5', 'p4']);
+  });
 }

@@ -1,5 +1,8 @@
-import type { DeadLetter, EventBus } from '../../bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, BusStreams, DeadLetter } from '../../bus/event-bus.ts';
 import { RecordKind } from './attempt-history.ts';
+
+/** The roles retrying needs: the dead letters, the history records and the jobs stream. */
+export type RetryBus = BusDeadLetters & BusHistory & Pick<BusStreams, 'publish'>;
 
 export type DeadLetterSelection = { id: string } | { all: true; since?: Date };
 
@@ -15,31 +18,47 @@ export interface RetriedDeadLetter {
  * only after the job is durably republished.
  */
 export async function retryDeadLetters(
-  bus: EventBus,
+  bus: RetryBus,
   selection: DeadLetterSelection,
   now: () => Date = () => new Date(),
 ): Promise<RetriedDeadLetter[]> {
-  const letters = 'id' in selection ? await findOne(bus, selection.id) : await listAll(bus, selection.since);
-  const retried: RetriedDeadLetter[] = [];
-  for (const letter of letters) {
-    await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
-    await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
-    await bus.takeDeadLetter(letter.id);
-    retried.push({ id: letter.id, subject: letter.subject });
+  if ('id' in selection) {
+    const letter = await bus.getDeadLetter(selection.id);
+    if (letter === undefined) throw new DeadLetterNotFoundError(selection.id);
+    return [await retryOne(bus, letter, now)];
   }
-  return retried;
+  return retryAll(bus, selection.since, now);
 }
 
-/** All dead letters since a time (oldest first). */
-export async function listAll(bus: EventBus, since?: Date): Promise<DeadLetter[]> {
+/**
+ * Pages of 100, oldest first: each retried letter leaves the store, so the first page is read again.
+ * Letters dead-lettered after the start (a retried job that fails at once) wait for the next retry.
+ */
+async function retryAll(bus: RetryBus, since: Date | undefined, now: () => Date): Promise<RetriedDeadLetter[]> {
+  const startMs = now().getTime();
+  const retried: RetriedDeadLetter[] = [];
+  const done = new Set<string>();
+  for (;;) {
+    const page = await bus.deadLetters({ ...(since ? { since } : {}), limit: 100 });
+    const due = page.filter((letter) => !done.has(letter.id) && Date.parse(letter.time) <= startMs);
+    if (due.length === 0) return retried;
+    for (const letter of due) {
+      done.add(letter.id);
+      retried.push(await retryOne(bus, letter, now));
+    }
+  }
+}
+
+async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date): Promise<RetriedDeadLetter> {
+  await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
+  await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
+  await bus.takeDeadLetter(letter.id);
+  return { id: letter.id, subject: letter.subject };
+}
+
+/** Every dead letter since a time (oldest first): for `hookhub dlq list`, which asks for all of them. */
+export async function listAll(bus: BusDeadLetters, since?: Date): Promise<DeadLetter[]> {
   return bus.deadLetters({ ...(since ? { since } : {}), limit: 1_000_000 });
-}
-
-async function findOne(bus: EventBus, id: string): Promise<DeadLetter[]> {
-  const letters = await listAll(bus);
-  const letter = letters.find((entry) => entry.id === id);
-  if (letter === undefined) throw new DeadLetterNotFoundError(id);
-  return [letter];
 }
 
 export class DeadLetterNotFoundError extends Error {

@@ -7,6 +7,7 @@ import type {
   BusStatus,
   ConsumeOptions,
   DeadLetter,
+  DeadLetterPage,
   EventBus,
   HistoryQuery,
   HistoryRecord,
@@ -139,6 +140,16 @@ export class EmbeddedBus implements EventBus {
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
   async deadLetters(options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
     return this.#read(() => this.#history.deadLetters(options.since, options.limit ?? 100));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#read(() => this.#history.getDeadLetter(id));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
+  async deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
+    return this.#read(() => this.#history.deadLetterPage(options.since, options.cursor, options.limit));
   }
 
   async purgeDeadLetters(before: Date): Promise<number> {

@@ -1,6 +1,7 @@
 /** History records (rule outcomes, attempts) and the dead-letter queue. */
 import type { Database } from 'better-sqlite3';
-import type { DeadLetter, HistoryRecord } from '../event-bus.ts';
+import { decodeDeadLetterCursor, encodeDeadLetterCursor } from '../dead-letter-cursor.ts';
+import type { DeadLetter, DeadLetterPage, HistoryRecord } from '../event-bus.ts';
 
 export interface HistoryStore {
   /** Inside a write transaction. */
@@ -9,6 +10,9 @@ export interface HistoryStore {
   /** Inside a write transaction; a second dead letter for the same id replaces the first. */
   addDeadLetter(entry: DeadLetter): void;
   deadLetters(since: Date | undefined, limit: number): DeadLetter[];
+  getDeadLetter(id: string): DeadLetter | undefined;
+  /** Newest first by (time, id), a keyset page: no row before the cursor is read. */
+  deadLetterPage(since: Date | undefined, cursor: string | undefined, limit: number): DeadLetterPage;
   /** Inside a write transaction. */
   takeDeadLetter(id: string): DeadLetter | undefined;
   countDeadLetters(): number;
@@ -49,6 +53,10 @@ export function createHistoryStore(db: Database): HistoryStore {
   const selectRecords = db.prepare('SELECT ref, kind, time, data FROM records WHERE ref = ? ORDER BY rowid');
   const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
+  const pageDead = db.prepare(
+    `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? AND (time_ms < ? OR (time_ms = ? AND id < ?))
+     ORDER BY time_ms DESC, id DESC LIMIT ?`,
+  );
   const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
   const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
   const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
@@ -70,6 +78,23 @@ export function createHistoryStore(db: Database): HistoryStore {
     deadLetters(since, limit) {
       const rows = selectDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, limit) as DeadLetterRow[];
       return rows.map(toDeadLetter);
+    },
+    getDeadLetter(id) {
+      const row = oneDead.get(id) as DeadLetterRow | undefined;
+      return row ? toDeadLetter(row) : undefined;
+    },
+    deadLetterPage(since, cursor, limit) {
+      const from = cursor === undefined ? { timeMs: Number.MAX_SAFE_INTEGER, id: '' } : decodeDeadLetterCursor(cursor);
+      const rows = pageDead.all(
+        since?.getTime() ?? Number.MIN_SAFE_INTEGER,
+        from.timeMs,
+        from.timeMs,
+        from.id,
+        limit + 1,
+      ) as DeadLetterRow[];
+      const letters = rows.slice(0, limit).map(toDeadLetter);
+      const last = letters[letters.length - 1];
+      return { letters, ...(rows.length > limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
     },
     purgeDeadLetters(beforeMs) {
       return purgeDead.run(beforeMs).changes;

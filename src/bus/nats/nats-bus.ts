@@ -4,6 +4,7 @@ import type {
   BusStatus,
   ConsumeOptions,
   DeadLetter,
+  DeadLetterPage,
   EventBus,
   HistoryQuery,
   HistoryRecord,
@@ -18,7 +19,15 @@ import { PayloadError } from '../../errors.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
-import { countDeadLetters, listDeadLetters, purgeDeadLetters, putDeadLetter, takeDeadLetter } from './nats-dead-letters.ts';
+import {
+  countDeadLetters,
+  getDeadLetter,
+  listDeadLetters,
+  pageDeadLetters,
+  purgeDeadLetters,
+  putDeadLetter,
+  takeDeadLetter,
+} from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
@@ -122,6 +131,14 @@ export class NatsBus implements EventBus {
 
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
     return listDeadLetters(this.stores.deadLetters, options);
+  }
+
+  getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return getDeadLetter(this.stores.deadLetters, id);
+  }
+
+  deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
+    return pageDeadLetters(this.stores.deadLetters, options);
   }
 
   purgeDeadLetters(before: Date): Promise<number> {

@@ -1,5 +1,6 @@
 import type { KV, KvEntry } from '@nats-io/kv';
-import type { DeadLetter } from '../event-bus.ts';
+import { decodeDeadLetterCursor, encodeDeadLetterCursor, isAfterCursor } from '../dead-letter-cursor.ts';
+import type { DeadLetter, DeadLetterPage } from '../event-bus.ts';
 import { hashKey } from './nats-names.ts';
 
 /**
@@ -54,4 +55,20 @@ export async function takeDeadLetter(bucket: KV, id: string): Promise<DeadLetter
     throw err;
   }
   return entry.json<DeadLetter>();
+}
+
+export async function getDeadLetter(bucket: KV, id: string): Promise<DeadLetter | undefined> {
+  const entry = await bucket.get(hashKey(id));
+  return entry === null || entry.operation !== 'PUT' ? undefined : entry.json<DeadLetter>();
+}
+
+/** Newest first. KV keys are hashes with no order, so this reads every letter; embedded reads one page. */
+export async function pageDeadLetters(bucket: KV, options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
+  const cursor = options.cursor === undefined ? undefined : decodeDeadLetterCursor(options.cursor);
+  const newestFirst = (await listDeadLetters(bucket, options.since ? { since: options.since } : {}))
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : -1))
+    .filter((letter) => cursor === undefined || isAfterCursor(letter, cursor));
+  const letters = newestFirst.slice(0, options.limit);
+  const last = letters[letters.length - 1];
+  return { letters, ...(newestFirst.length > options.limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
 }
