@@ -1,7 +1,8 @@
 /** Contract cases: history queries (time range, subject glob, cursor, limit), records, dead letters. */
 import { expect, it } from 'vitest';
 import type { DeadLetter, EventBus, StoredMessage } from '../../src/bus/event-bus.ts';
-import { delay, ids, message } from './bus-contract-helpers.ts';
+import { retryDeadLetters } from '../../src/actions/runtime/dead-letters.ts';
+import { ack, delay, eventually, ids, message } from './bus-contract-helpers.ts';
 import type { ContractContext } from './bus-contract.ts';
 
 const TYPES = [
@@ -128,5 +129,18 @@ export function historyCases(ctx: ContractContext): void {
     expect(last).toEqual({ letters: [letters[0]] });
     const since = await bus.deadLetterPage({ limit: 10, since: new Date(Date.now() - 2.5 * 3_600_000) });
     expect(ids(since.letters)).toEqual(['p5', 'p4']);
+  });
+
+  it('replays dead letters in pages: each is delivered again as the same job and leaves the queue', async () => {
+    const { bus } = ctx.harness();
+    const letters = Array.from({ length: 150 }, (_, i) => deadLetter(`r${String(i).padStart(3, '0')}`, 1));
+    for (const d of letters) await bus.deadLetter(d);
+    const retried = await retryDeadLetters(bus, { all: true });
+    expect(retried).toHaveLength(150);
+    expect(await bus.countDeadLetters()).toBe(0);
+    const worker = ctx.pumps().start(bus.consume('jobs', 'worker', { ackWaitMs: 5_000, batch: 200 }), ack);
+    await eventually(() => worker.received.length >= 150, 'the replayed jobs');
+    expect(new Set(ids(worker.received))).toEqual(new Set(ids(letters)));
+    expect(worker.received.find((d) => d.id === 'r007')?.payload).toEqual({ id: 'r007' });
   });
 }
