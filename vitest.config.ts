@@ -7,7 +7,7 @@ export default defineConfig({
       'test/{unit,contract,integration,fuzz,e2e}/**/*.test.ts',
       'connectors/**/*.test.ts',
       // The quick fault scenarios; `npm run test:faults` runs all of them (some wait out 30 s ack waits).
-      'test/faults/{ingest-kill,nats-outage,disk-full,sink-behaviour,read-only-data,store-lock,nats-retention}.test.ts',
+      'test/faults/{ingest-kill,nats-outage,disk-full,sink-behaviour,read-only-data,nats-retention}.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -27,7 +27,8 @@ function holdWriteLock(path: string, ms: number): Promise<void> {
 
 describe('the embedded store is locked by another process', () => {
   it('delivers every acknowledged webhook, and /readyz reports the stall, then recovers', async () => {
-    const sink = await startCountingSink();
+    // A sink that takes a little while keeps jobs pending when the lock is taken, so there is work that cannot progress.
+    const sink = await startCountingSink(() => ({ delayMs: 40 }));
     const dir = faultDir('store-lock');
     const bus: BusChoice = { type: 'embedded', path: join(dir, 'hookhub.db') };
     const hub = await createFaultHub({ dir, bus, rules: { 'sink.yaml': sinkRule(sink.url) }, allowlist: ['127.0.0.1'], stallAfter: '2s' });
@@ -45,7 +46,7 @@ describe('the embedded store is locked by another process', () => {
         }
       })();
       const burst = sendAll(hub.url, ids, 8);
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(() => sink.received.size >= 20, 30_000, 'deliveries under way');
       await holdWriteLock(bus.path, 8_000);
       const answers = await burst;
       const accepted = answers.filter((a) => a.outcome === 202).map((a) => a.id);
