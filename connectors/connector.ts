@@ -50,6 +50,12 @@ export interface Connector<Config extends { type: string } = { type: string }> {
   readonly contentTypes: readonly string[];
   /** Names of config fields that hold secrets, so they are never logged. */
   readonly secretFields: readonly string[];
+  /**
+   * True when the signature covers the body alone, not the delivery id: a captured request would then
+   * verify again under a new delivery id (or another unsigned event-type header), so the ingress
+   * also dedups on a hash of the verified body, within the dedup horizon (BusMessage.contentKey).
+   */
+  signsOnlyBody?(config: Config): boolean;
   handle(request: WebhookRequest, ctx: ConnectorContext<Config>): ConnectorResult | Promise<ConnectorResult>;
   /**
    * The provider's side, for `hookhub trigger` and tests: headers that make `body` verify

@@ -27,7 +27,7 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const warmup = Math.round(rate * Number(values['warmup-seconds']));
-const { body, headers } = githubTemplate(values.secret ?? '');
+const template = githubTemplate(values.secret ?? '');
 const prefix = randomUUID().slice(0, 8);
 const sentAt = new Map<string, number>();
 const accepted = new Set<string>();
@@ -52,8 +52,9 @@ await new Promise<void>((resolve) => sink.listen(Number(values['sink-port']), '1
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const target = new URL('/hooks/github', values.url);
 function send(id: string): void {
+  const { body, headers } = template.delivery(id);
   sentAt.set(id, performance.now());
-  const req = request(target, { method: 'POST', agent, headers: { ...headers, 'x-github-delivery': id, 'content-length': body.length } });
+  const req = request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } });
   req.on('response', (res) => {
     statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
     if (res.statusCode === 202) accepted.add(id);

@@ -1,6 +1,6 @@
 /**
  * Load generator (its own process): autocannon POSTs signed GitHub webhooks, each with a unique
- * X-GitHub-Delivery, for a fixed time or a fixed count, then prints one JSON result line.
+ * X-GitHub-Delivery and body, for a fixed time or a fixed count, then prints one JSON result line.
  * Usage: ingest-load.ts --url URL --secret S [--seconds N | --amount N] [--connections 32] [--prefix P]
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +18,7 @@ const { values } = parseArgs({
     prefix: { type: 'string' },
   },
 });
-const { body, headers } = githubTemplate(values.secret ?? '');
+const template = githubTemplate(values.secret ?? '');
 const prefix = values.prefix ?? randomUUID().slice(0, 8);
 let next = 0;
 
@@ -32,12 +32,12 @@ const result = await autocannon({
     {
       method: 'POST',
       path: '/hooks/github',
-      headers,
-      body,
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...request.headers, 'x-github-delivery': `${prefix}-${(next++).toString(36)}` },
-      }),
+      headers: template.headers,
+      body: template.body,
+      setupRequest: (request) => {
+        const { body, headers } = template.delivery(`${prefix}-${(next++).toString(36)}`);
+        return { ...request, body, headers: { ...request.headers, ...headers } };
+      },
     },
   ],
 });

@@ -25,6 +25,7 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
   configSchema: BitbucketConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
+  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifyBitbucketSignature(request, ctx.config.secret);
     const payload = parseJsonObject(request.body);

@@ -15,6 +15,8 @@ export const genericConnector: Connector<GenericConfig> = {
   configSchema: GenericConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['verify.hmac.secret', 'verify.apiKey.secret', 'verify.basic.password'],
+  // An API key or a password proves the sender, not the request: only an HMAC without {id} can be replayed.
+  signsOnlyBody: (config) => config.verify.hmac !== undefined && !config.verify.hmac.signedContent.includes('{id}'),
   handle(request, ctx) {
     verifyGeneric(request, ctx.config.verify, ctx.now());
     const payload = parseJsonBody(request.body);

@@ -18,6 +18,7 @@ export const githubConnector: Connector<GithubConfig> = {
   type: 'github',
   configSchema: GithubConfigSchema,
   secretFields: ['secret', 'token', 'app.privateKey'],
+  signsOnlyBody: () => true,
   // GitHub's webhook form offers both; form-encoded is a common pick by mistake, so it is accepted.
   contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
   samples: {

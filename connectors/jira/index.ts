@@ -25,6 +25,7 @@ export const jiraConnector: Connector<JiraConfig> = {
   configSchema: JiraConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
+  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifyJiraSignature(request, ctx.config.secret);
     const payload = parseJsonObject(request.body);

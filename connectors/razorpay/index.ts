@@ -19,6 +19,7 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
   configSchema: RazorpayConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
+  signsOnlyBody: () => true,
   samples: {
     'payment.captured': 'payment.captured.json',
     'order.paid': 'order.paid.json',

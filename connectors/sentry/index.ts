@@ -27,6 +27,7 @@ export const sentryConnector: Connector<SentryConfig> = {
   configSchema: SentryConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
+  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifySentrySignature(request, ctx.config.secret);
     checkSentryTimestamp(request, ctx.now(), ctx.config.tolerance);

@@ -21,6 +21,7 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
   configSchema: ShopifyConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
+  signsOnlyBody: () => true,
   samples: {
     'orders/create': 'orders-create.json',
     'products/update': 'products-update.json',

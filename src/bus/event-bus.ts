@@ -18,6 +18,12 @@ export interface BusMessage<T = unknown> {
   /** Dotted subject used for type filters (event type, or action type for jobs). */
   subject: string;
   payload: T;
+  /**
+   * A second dedup key, for messages whose id no signature covers (a provider that signs only the
+   * body): a publish whose contentKey another id already stored within the dedup horizon is a
+   * duplicate. The same id may publish its own contentKey again (a retry).
+   */
+  contentKey?: string;
 }
 
 export interface PublishOptions {

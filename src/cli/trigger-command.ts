@@ -34,7 +34,8 @@ export function registerTriggerCommand(program: Command): void {
       if (!sample) throw new Error(`no "${event}" sample for ${block.type}; available: ${Object.keys(connector.samples).join(', ')}`);
       const id = opts.id ?? randomUUID();
       const fixture = await readFile(new URL(`../../connectors/${block.type}/fixtures/${sample}`, import.meta.url));
-      const body = connector.prepareSample ? connector.prepareSample(fixture, { id, now: new Date() }) : fixture;
+      const prepared = connector.prepareSample ? connector.prepareSample(fixture, { id, now: new Date() }) : fixture;
+      const body = connector.signsOnlyBody?.(block) === true ? markedSample(prepared, id) : prepared;
       const ctx = { name: instanceName, config: block, now: () => new Date() };
       const headers = connector.sign(body, ctx, { id, event });
       const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
@@ -43,6 +44,16 @@ export function registerTriggerCommand(program: Command): void {
       process.stdout.write(`${response.status} ${text}\n`);
       if (!response.ok) process.exitCode = 1;
     });
+}
+
+/**
+ * The hub catches a replayed body of a provider that signs only the body, whatever its delivery id,
+ * so each trigger marks its sample with its own id: triggering twice sends two events, not a replay.
+ */
+function markedSample(body: Buffer, id: string): Buffer {
+  const json: unknown = JSON.parse(body.toString('utf8'));
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return body;
+  return Buffer.from(JSON.stringify({ ...json, hookhub_trigger: id }));
 }
 
 function findInstance(blocks: Record<string, ConnectorConfig>, name: string): [string, ConnectorConfig] {

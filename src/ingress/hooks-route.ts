@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
@@ -44,8 +45,9 @@ export function createHooksRoute(deps: HooksRouteDeps) {
       return finish(res, name, 415, () => sendError(res, 415, `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${expected})`));
     }
     let result: ConnectorResult;
+    let body: Buffer;
     try {
-      const body = await readBody(req, deps.bodyLimit);
+      body = await readBody(req, deps.bodyLimit);
       result = await instance.connector.handle(
         { method: req.method, url: req.url ?? '/', headers: flatHeaders(req), body },
         { name, config: instance.config, now: deps.now },
@@ -55,8 +57,11 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     }
     let published: PublishResult[];
     try {
+      const contentKeys = contentKeysOf(instance, body, result.events.length);
       published = await Promise.all(
-        result.events.map((event) => deps.bus.publish('events', { id: event.id, subject: event.type, payload: event })),
+        result.events.map((event, i) =>
+          deps.bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i] }),
+        ),
       );
     } catch (err) {
       // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.
@@ -87,6 +92,13 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     if (status === 413) res.once('finish', () => req.destroy());
     finish(res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));
   }
+}
+
+/** For a provider that signs only the body: one key per event of the body, so a replay under a new delivery id is a duplicate. */
+function contentKeysOf(instance: ConnectorInstance, body: Buffer, count: number): string[] | undefined {
+  if (count === 0 || instance.connector.signsOnlyBody?.(instance.config) !== true) return undefined;
+  const digest = createHash('sha256').update(body).digest('hex');
+  return Array.from({ length: count }, (_, i) => `${instance.name}:${digest}:${i}`);
 }
 
 function statusOf(err: unknown): number {

@@ -36,6 +36,20 @@ export function publishCases(ctx: ContractContext): void {
     expect((await bus.get('events', 'r1'))?.payload).toEqual({ v: 2 });
   });
 
+  it('treats a content key stored under another id as a duplicate, and lets the same id retry', async () => {
+    const { bus } = ctx.harness();
+    const signed = (id: string, type: string) => ({ ...message(id, type, { body: 1 }), contentKey: 'gh:abc:0' });
+    expect(await bus.publish('events', signed('d1', 'github.push'))).toEqual({ duplicate: false });
+    // The same verified body under a new delivery id, even with another (unsigned) event type: a replay.
+    expect(await bus.publish('events', signed('d2', 'github.issues'))).toEqual({ duplicate: true });
+    expect(await bus.publish('events', signed('d1', 'github.push'))).toEqual({ duplicate: true });
+    expect(await bus.get('events', 'd2')).toBeUndefined();
+    // Other content, and the same content in the other stream, are new.
+    expect(await bus.publish('events', { ...message('d3'), contentKey: 'gh:def:0' })).toEqual({ duplicate: false });
+    expect(await bus.publish('jobs', { ...message('d4'), contentKey: 'gh:abc:0' })).toEqual({ duplicate: false });
+    expect((await bus.query({ stream: 'events' })).map((m) => m.id)).toEqual(['d1', 'd3']);
+  });
+
   it('stores 200 concurrent distinct publishes exactly once each', async () => {
     const { bus } = ctx.harness();
     const wanted = Array.from({ length: 200 }, (_, i) => `c${i}`);

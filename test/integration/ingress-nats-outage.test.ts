@@ -14,7 +14,7 @@ let base: string;
 
 async function deliver(): Promise<{ status: number; id: string }> {
   const id = randomUUID();
-  const body = Buffer.from(JSON.stringify({ zen: 'x', hook_id: 1, repository: { full_name: 'acme/api' } }));
+  const body = Buffer.from(JSON.stringify({ zen: id, hook_id: 1, repository: { full_name: 'acme/api' } }));
   const headers = githubConnector.sign(body, { name: 'gh', config, now: () => new Date() }, { id, event: 'push' });
   const res = await fetch(`${base}/hooks/gh`, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: res.status, id };

@@ -17,6 +17,11 @@ const payload = JSON.stringify({
   sender: { login: 'ana' },
 });
 
+/** Each real delivery has its own body (GitHub signs only the body, so the hub dedups on it too). */
+function freshPayload(): string {
+  return JSON.stringify({ ...JSON.parse(payload), delivery_nonce: randomUUID() });
+}
+
 let bus: EventBus;
 let server: IngressServer;
 let base: string;
@@ -44,7 +49,7 @@ afterAll(async () => {
 
 describe('POST /hooks/<connector>', () => {
   it('stores a verified delivery as a CloudEvent before answering 202', async () => {
-    const { headers, body, id } = signed(payload);
+    const { headers, body, id } = signed(freshPayload());
     const res = await post('/hooks/gh', headers, body);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ id, duplicate: false });
@@ -60,15 +65,29 @@ describe('POST /hooks/<connector>', () => {
   });
 
   it('recognizes a provider retry by its delivery id and stores it once', async () => {
-    const { headers, body, id } = signed(payload);
+    const { headers, body, id } = signed(freshPayload());
     expect(await (await post('/hooks/gh', headers, body)).json()).toEqual({ id, duplicate: false });
     expect(await (await post('/hooks/gh', headers, body)).json()).toEqual({ id, duplicate: true });
     const all = await bus.query({ stream: 'events', limit: 1000 });
     expect(all.filter((m) => m.id === id)).toHaveLength(1);
   });
 
+  it('recognizes the same signed body under a new delivery id, or with another event header, as a replay', async () => {
+    const body = JSON.stringify({ ...JSON.parse(payload), nonce: randomUUID() });
+    const first = signed(body);
+    expect(await (await post('/hooks/gh', first.headers, first.body)).json()).toEqual({ id: first.id, duplicate: false });
+    const replayed = signed(body);
+    const res = await post('/hooks/gh', replayed.headers, replayed.body);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ id: replayed.id, duplicate: true });
+    const retyped = signed(body, randomUUID(), 'issues');
+    expect(await (await post('/hooks/gh', retyped.headers, retyped.body)).json()).toEqual({ id: retyped.id, duplicate: true });
+    expect(await bus.get('events', replayed.id)).toBeUndefined();
+    expect(await bus.get('events', retyped.id)).toBeUndefined();
+  });
+
   it('accepts a signature made with an older secret that is still listed', async () => {
-    const { headers, body } = signed(payload, randomUUID(), 'pull_request', oldSigner);
+    const { headers, body } = signed(freshPayload(), randomUUID(), 'pull_request', oldSigner);
     expect((await post('/hooks/gh', headers, body)).status).toBe(202);
   });
 
@@ -84,7 +103,7 @@ describe('POST /hooks/<connector>', () => {
     ],
     ['a re-serialized body', (h: Record<string, string>) => h, JSON.stringify(JSON.parse(payload), null, 2)],
   ])('answers 401 to %s and stores nothing', async (_label, mutate, sentBody) => {
-    const { headers, id } = signed(payload);
+    const { headers, id } = signed(freshPayload());
     const res = await post('/hooks/gh', mutate(headers), sentBody);
     expect(res.status).toBe(401);
     expect(await bus.get('events', id)).toBeUndefined();
@@ -111,7 +130,7 @@ describe('POST /hooks/<connector>', () => {
   });
 
   it('answers 415 to a content type the provider never sends', async () => {
-    const { headers, body } = signed(payload);
+    const { headers, body } = signed(freshPayload());
     const res = await post('/hooks/gh', { ...headers, 'content-type': 'text/xml' }, body);
     expect(res.status).toBe(415);
   });
@@ -161,7 +180,7 @@ describe('when the bus cannot persist', () => {
     const ingress = new IngressServer({ connectors, bus: broken, bodyLimit: 1024 * 1024, logger: silentLogger });
     const url = `http://127.0.0.1:${await ingress.listen(0)}`;
     await broken.close();
-    const { headers, body } = signed(payload);
+    const { headers, body } = signed(freshPayload());
     const res = await fetch(`${url}/hooks/gh`, { method: 'POST', headers, body });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');

@@ -44,7 +44,7 @@ describe('bus.replicas', () => {
     }
     const counts = await replicaCounts(cluster.url, 'rthree');
     expect(Object.keys(counts).sort()).toEqual([
-      'KV_rthree_dedup',
+      'KV_rthree_content',
       'KV_rthree_dlq',
       'KV_rthree_kv_throttles',
       'RTHREE_EVENTS',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -138,6 +138,8 @@ export async function sendPullRequest(port: number, input: PullRequestInput, now
   };
   if (input.event === 'pull_request_review')
     payload.review = {
+      // Each review GitHub sends is its own (GitHub signs only the body: a resent body is a replay).
+      id: randomInt(1, 2 ** 31),
       state: 'approved',
       body: 'Looks good',
       user: { login: 'carla' },

@@ -37,9 +37,16 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
   const search = createSearch(db);
   return {
     insert(stream, message, payload, replay, now) {
-      const firstSeen = seen.get(stream, message.id) as number | undefined;
-      if (!replay && firstSeen !== undefined && firstSeen > now - dedupHorizonMs) return false;
+      const recent = (dedupStream: string, key: string) => {
+        const firstSeen = seen.get(dedupStream, key) as number | undefined;
+        return firstSeen !== undefined && firstSeen > now - dedupHorizonMs;
+      };
+      const { contentKey } = message;
+      if (!replay && recent(stream, message.id)) return false;
+      // An id's own retry was caught above: a content key seen here was stored under another id.
+      if (!replay && contentKey !== undefined && recent(contentStream(stream), contentKey)) return false;
       remember.run(stream, message.id, now);
+      if (!replay && contentKey !== undefined) remember.run(contentStream(stream), contentKey, now);
       add.run(stream, message.id, message.subject, now, payload);
       return true;
     },
@@ -49,6 +56,11 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
     },
     query: search,
   };
+}
+
+/** Content keys share the dedup table (and its horizon) under a name no stream has. */
+function contentStream(stream: StreamName): string {
+  return `${stream}:content`;
 }
 
 /**

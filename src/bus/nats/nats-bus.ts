@@ -42,7 +42,7 @@ export interface NatsBusOptions extends NatsEndpoint {
   retentionMs?: number;
   /** How often the events and jobs streams are swept (nats-retention.ts). Default 1 min. */
   pruneEveryMs?: number;
-  /** How long a message id is remembered for dedup. Default 24 h; never less than retention (ids also index get()). */
+  /** How long a message id is remembered for dedup. Default 24 h; events and jobs are kept at least this long (the stream is the index). */
   dedupHorizonMs?: number;
   /** Connection name shown by the server (`nats server report connections`). */
   name?: string;
@@ -199,7 +199,8 @@ export class NatsBus implements EventBus {
   }
 
   #readDeps() {
-    return { js: this.js, jsm: this.jsm, dedup: this.stores.dedup, names: this.names, timeoutMs: this.timeoutMs };
+    const { content, legacy } = this.stores;
+    return { js: this.js, jsm: this.jsm, content, legacy, names: this.names, timeoutMs: this.timeoutMs };
   }
 }
 
@@ -216,7 +217,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const replicas = options.replicas ?? 1;
     const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
     const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
-    bus.startRetention(retentionMs, options.pruneEveryMs ?? 60_000);
+    // Finished messages stay for the id horizon too: their subjects are the dedup index.
+    bus.startRetention(idHorizonMs, options.pruneEveryMs ?? 60_000);
     return bus;
   } catch (err) {
     await connection.close();

@@ -6,13 +6,21 @@ export interface NatsNames {
   prefix: string;
   /** JetStream stream name for a bus stream, e.g. `HOOKHUB_EVENTS`. */
   stream(stream: StreamName): string;
-  /** `hookhub.<stream>.<sanitized message subject>` */
-  subject(stream: StreamName, messageSubject: string): string;
-  /** `hookhub.<stream>.>` or the NATS filter equivalent of a type glob. */
+  /**
+   * `hookhub.<stream>.<id token>.<sanitized message subject>`: one subject per id, so the stream is
+   * its own dedup index (nats-publish.ts) and get(id) is a last-by-subject read.
+   */
+  subject(stream: StreamName, id: string, messageSubject: string): string;
+  /** Every message of one id, whatever its type: `hookhub.<stream>.<id token>.>`. */
+  idFilter(stream: StreamName, id: string): string;
+  /** `hookhub.<stream>.>` or the NATS filter equivalent of a type glob (any id). */
   filter(stream: StreamName, glob?: string): string;
   historyStream: string;
   historySubject(ref: string): string;
-  dedupBucket: string;
+  /** The id index of releases before the stream became its own (read while it still has entries). */
+  legacyDedupBucket: string;
+  /** Content keys of messages whose id no signature covers (BusMessage.contentKey). */
+  contentBucket: string;
   deadLetterBucket: string;
 }
 
@@ -27,11 +35,13 @@ export function createNatsNames(prefix = 'hookhub'): NatsNames {
   return {
     prefix: lower,
     stream: (stream) => `${upper}_${stream.toUpperCase()}`,
-    subject: (stream, messageSubject) => `${lower}.${stream}.${subjectTokens(messageSubject)}`,
-    filter: (stream, glob) => `${lower}.${stream}.${glob === undefined ? '>' : globToFilter(glob)}`,
+    subject: (stream, id, messageSubject) => `${lower}.${stream}.${idToken(id)}.${subjectTokens(messageSubject)}`,
+    idFilter: (stream, id) => `${lower}.${stream}.${idToken(id)}.>`,
+    filter: (stream, glob) => `${lower}.${stream}.${glob === undefined ? '>' : `*.${globToFilter(glob)}`}`,
     historyStream: `${upper}_HISTORY`,
     historySubject: (ref) => `${lower}.history.${hashKey(ref)}`,
-    dedupBucket: `${lower}_dedup`,
+    legacyDedupBucket: `${lower}_dedup`,
+    contentBucket: `${lower}_content`,
     deadLetterBucket: `${lower}_dlq`,
   };
 }
@@ -78,6 +88,14 @@ export function globToFilter(glob: string): string {
 /** sha256 hex: a key that is valid for KV keys and subject tokens whatever the input contains. */
 export function hashKey(value: string): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * A message id as one subject token: 128 bits of its sha256 in base64url (22 characters), which
+ * keeps the server's per-subject index small and is valid whatever the id contains.
+ */
+export function idToken(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 22);
 }
 
 /** A durable consumer name: kept readable when already valid, otherwise sanitized plus a short hash. */

@@ -1,39 +1,34 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { nuid } from '@nats-io/transport-node';
 import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
-import { hashKey, type NatsNames } from './nats-names.ts';
-
-/** What the dedup bucket remembers per `(stream, id)`: where the message lives, for get(). */
-export interface IdEntry {
-  seq: number;
-}
+import { seenInLegacyIndex } from './nats-legacy-index.ts';
+import { hashKey, idToken, type NatsNames } from './nats-names.ts';
 
 export interface PublishDeps {
   js: JetStreamClient;
-  dedup: KV;
   names: NatsNames;
   timeoutMs: number;
+  /** Content keys claimed by the id that first published them (BusMessage.contentKey). */
+  content: KV;
+  /** The id index of an older release, consulted while it still has entries; undefined once gone. */
+  legacy: KV | undefined;
   /** Why NATS is unreachable right now, or undefined. Publishing then fails fast. */
   problem(): string | undefined;
   /** The server's max_payload (1 MB by default). */
   maxPayload(): number;
 }
 
-export function idKey(stream: StreamName, id: string): string {
-  return hashKey(`${stream}:${id}`);
-}
-
 /**
- * Publishes durably with a 24 h+ dedup horizon, without a 24 h JetStream duplicate_window:
- * 1. the dedup KV says the id was stored → duplicate;
- * 2. otherwise publish with Nats-Msg-Id = hash of the id, which catches concurrent publishes of one id
- *    inside the stream's 2-minute duplicate_window (PubAck.duplicate);
- * 3. then record the id (and its seq) in KV. A crash between 2 and 3 can only cause a later duplicate,
- *    never the loss of an acknowledged message.
- * Resolves only after the PubAck. `replay` skips 1 and uses a fresh msg id; get() then finds the new copy.
+ * Publishes durably with a dedup horizon of 24 h or more, in one round trip for a new message:
+ * each id has its own subject (NatsNames.subject), published with `Nats-Expected-Last-Subject-Sequence: 0`,
+ * so the server itself refuses a second copy of an id it still stores ("wrong last sequence"):
+ * the stream is its own dedup index, and retention keeps every message for the dedup horizon.
+ * `Nats-Msg-Id` (the id token) makes a retried publish whose first PubAck was lost answer as a
+ * duplicate too. A replay skips both and stores a newer copy, which get() then returns.
+ * Resolves only after the PubAck.
  */
 export async function publishMessage(
   deps: PublishDeps,
@@ -50,26 +45,48 @@ export async function publishMessage(
       `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
     );
   }
-  const key = idKey(stream, message.id);
-  const known = await guard(deps.dedup.get(key), 'dedup lookup');
-  if (!options.replay && known !== null && known.operation === 'PUT') return { duplicate: true };
-  // Header-safe msg ids: the id's hash, or a fresh one for a deliberate replay.
-  const msgID = options.replay ? `replay-${nuid.next()}` : key;
-  const ack = await guard(
-    deps.js.publish(deps.names.subject(stream, message.subject), body, {
-      msgID,
-      timeout: deps.timeoutMs,
-      expect: { streamName: deps.names.stream(stream) },
-    }),
-    'publish',
-  );
-  // A duplicate PubAck carries the original's seq. Recording it heals an id whose first publish
-  // was stored but never confirmed (e.g. sent from the client buffer after a reconnect).
-  if (ack.duplicate && known !== null) return { duplicate: true };
-  // After a replay the id points at the newest copy, which is what get() returns.
-  const entry: IdEntry = { seq: ack.seq };
-  await guard(deps.dedup.put(key, JSON.stringify(entry)), 'dedup record');
-  return { duplicate: ack.duplicate };
+  if (!options.replay && (await seenBefore(deps, stream, message))) return { duplicate: true };
+  const subject = deps.names.subject(stream, message.id, message.subject);
+  const expect = { streamName: deps.names.stream(stream) };
+  const send = options.replay
+    ? deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })
+    : deps.js.publish(subject, body, {
+        msgID: idToken(message.id),
+        timeout: deps.timeoutMs,
+        expect: { ...expect, lastSubjectSequence: 0 },
+      });
+  const ack = await guard(send, 'publish').catch(duplicateIfStored);
+  return { duplicate: ack === 'stored' || ack.duplicate };
+}
+
+function duplicateIfStored(err: unknown): 'stored' {
+  if (err instanceof Error && err.cause instanceof JetStreamApiError && err.cause.code === JetStreamApiCodes.StreamWrongLastSequence)
+    return 'stored';
+  throw err;
+}
+
+/** Checks that cost a round trip only where they apply: an older release's index, and content keys. */
+async function seenBefore(deps: PublishDeps, stream: StreamName, message: BusMessage): Promise<boolean> {
+  if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup'))) return true;
+  if (message.contentKey === undefined) return false;
+  return guard(contentClaimedByOther(deps.content, `${stream}:${message.contentKey}`, message.id), 'content claim');
+}
+
+/**
+ * Claims a content key for this id (a create: expected revision 0). The key already held by the same
+ * id is a retry of a publish that failed after the claim, so it goes on; held by another id, the
+ * content was stored before under that id: a replay under a new id.
+ */
+async function contentClaimedByOther(content: KV, contentKey: string, id: string): Promise<boolean> {
+  const key = hashKey(contentKey);
+  try {
+    await content.put(key, id, { previousSeq: 0 });
+    return false;
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence)) throw err;
+  }
+  const holder = await content.get(key);
+  return holder !== null && holder.operation === 'PUT' && holder.string() !== id;
 }
 
 async function guard<T>(work: Promise<T>, what: string): Promise<T> {

@@ -4,21 +4,24 @@ import { matchTypeGlob } from '../../events/type-glob.ts';
 import type { HistoryQuery, StoredMessage, StreamName } from '../event-bus.ts';
 import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
 import type { NatsNames } from './nats-names.ts';
-import { idKey, type IdEntry } from './nats-publish.ts';
+import { legacySeq } from './nats-legacy-index.ts';
 import { readRange, type ReadDeps } from './nats-read.ts';
 
 export interface QueryDeps extends ReadDeps {
   jsm: JetStreamManager;
-  dedup: KV;
   names: NatsNames;
+  /** The id index of an older release while it has entries (nats-legacy-index.ts). */
+  legacy: KV | undefined;
 }
 
-/** get(): the dedup bucket remembers each id's stream sequence; fetch that one message. */
+/** get(): the newest message on the id's own subject, read from the stream leader (never a stale replica). */
 export async function getMessage<T>(deps: QueryDeps, stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
-  const entry = await deps.dedup.get(idKey(stream, id));
-  if (entry === null || entry.operation !== 'PUT') return undefined;
-  const { seq } = entry.json<IdEntry>();
-  const stored = await deps.jsm.streams.getMessage(deps.names.stream(stream), { seq });
+  const name = deps.names.stream(stream);
+  let stored = await deps.jsm.streams.getMessage(name, { last_by_subj: deps.names.idFilter(stream, id) });
+  if (stored === null && deps.legacy !== undefined) {
+    const seq = await legacySeq(deps.legacy, stream, id);
+    if (seq !== undefined) stored = await deps.jsm.streams.getMessage(name, { seq });
+  }
   if (stored === null) return undefined;
   const message = decodeEnvelope<T>(stored.data, stored.seq, stored.time);
   return message.id === id ? message : undefined;
@@ -31,7 +34,8 @@ export async function queryMessages<T>(deps: QueryDeps, query: HistoryQuery): Pr
   if (limit <= 0) return out;
   const range = readRange(deps, {
     stream: deps.names.stream(query.stream),
-    filter: deps.names.filter(query.stream, query.subject),
+    // Messages of an older release sit on type-only subjects: while they may remain, filter here only.
+    filter: deps.names.filter(query.stream, deps.legacy === undefined ? query.subject : undefined),
     // A cursor wins over a start time; `since` is still applied below.
     ...(query.afterSeq !== undefined ? { startSeq: query.afterSeq + 1 } : { startTime: query.since }),
   });

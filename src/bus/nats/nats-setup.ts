@@ -9,14 +9,18 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsNames } from './nats-names.ts';
+import { openLegacyIndex } from './nats-legacy-index.ts';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 
-/** Short window for JetStream's own in-memory dedup; the long horizon lives in the dedup KV bucket. */
+/** Short window for JetStream's own in-memory msg-id dedup; the long horizon is the per-id subjects (nats-publish.ts). */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 export interface NatsStores {
-  dedup: KV;
+  /** Content keys (BusMessage.contentKey), kept for the id horizon. */
+  content: KV;
   deadLetters: KV;
+  /** An older release's id index, while it still has entries. */
+  legacy: KV | undefined;
 }
 
 /**
@@ -47,10 +51,11 @@ export async function ensureNatsStores(
   const history = base(names.historyStream, `${names.prefix}.history.>`, limits.retentionMs);
   await ensureStream(jsm, { ...history, duplicate_window: duplicateWindow });
   const kvm = new Kvm(js);
-  const dedup = await openBucket(kvm, jsm, names.dedupBucket, limits.idHorizonMs, limits);
+  const content = await openBucket(kvm, jsm, names.contentBucket, limits.idHorizonMs, limits);
   // Dead letters stay until retried or purged (`hookhub dlq purge`): no TTL, whatever the retention.
   const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, 0, limits);
-  return { dedup, deadLetters };
+  const legacy = await openLegacyIndex(js, jsm, names.legacyDedupBucket);
+  return { content, deadLetters, legacy };
 }
 
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {

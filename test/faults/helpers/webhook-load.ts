@@ -27,6 +27,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 /** POSTs one signed webhook with delivery id `id`; never rejects. */
 export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000, via: Agent = agent): Promise<Answer> {
   const startedAt = Date.now();
+  const delivery = template.delivery(id);
   return new Promise((resolve) => {
     let body = '';
     let retryAfter: string | undefined;
@@ -36,7 +37,7 @@ export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000, via
       method: 'POST',
       agent: via,
       timeout: timeoutMs,
-      headers: { ...template.headers, 'x-github-delivery': id, 'content-length': template.body.length },
+      headers: { ...delivery.headers, 'content-length': delivery.body.length },
     });
     req.on('response', (res) => {
       retryAfter = res.headers['retry-after'];
@@ -47,7 +48,7 @@ export function sendWebhook(baseUrl: string, id: string, timeoutMs = 10_000, via
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => done('error'));
-    req.end(template.body);
+    req.end(delivery.body);
   });
 }
 

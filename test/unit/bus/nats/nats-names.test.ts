@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNatsNames, durableName, globToFilter, hashKey, subjectTokens } from '../../../../src/bus/nats/nats-names.ts';
+import { createNatsNames, durableName, globToFilter, hashKey, idToken, subjectTokens } from '../../../../src/bus/nats/nats-names.ts';
 
 describe('NATS names', () => {
   it('keeps ordinary event types readable', () => {
@@ -24,14 +24,21 @@ describe('NATS names', () => {
     expect(globToFilter('a.**.b')).toBe('a.>');
   });
 
+  it('turns any id into one short subject token', () => {
+    expect(idToken('a.b *>')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(idToken('x')).not.toBe(idToken('y'));
+  });
+
   it('names streams, subjects and buckets under a prefix', () => {
     const names = createNatsNames('Test1');
     expect(names.stream('events')).toBe('TEST1_EVENTS');
-    expect(names.subject('jobs', 'slack')).toBe('test1.jobs.slack');
+    expect(names.subject('jobs', 'j1', 'slack')).toBe(`test1.jobs.${idToken('j1')}.slack`);
+    expect(names.idFilter('jobs', 'j1')).toBe(`test1.jobs.${idToken('j1')}.>`);
     expect(names.filter('events')).toBe('test1.events.>');
-    expect(names.filter('events', 'github.**')).toBe('test1.events.github.>');
+    expect(names.filter('events', 'github.**')).toBe('test1.events.*.github.>');
     expect(names.historySubject('e1')).toBe(`test1.history.${hashKey('e1')}`);
-    expect(names.dedupBucket).toBe('test1_dedup');
+    expect(names.legacyDedupBucket).toBe('test1_dedup');
+    expect(names.contentBucket).toBe('test1_content');
     expect(() => createNatsNames('bad.prefix')).toThrow(/invalid NATS prefix/);
   });
 

@@ -4,18 +4,24 @@ import { connect } from '@nats-io/transport-node';
 import { PayloadError } from '../../../../src/errors.ts';
 import { createNatsBus } from '../../../../src/bus/nats/nats-bus.ts';
 import { encodeEnvelope } from '../../../../src/bus/nats/nats-envelope.ts';
-import { idKey } from '../../../../src/bus/nats/nats-publish.ts';
+import { createNatsNames } from '../../../../src/bus/nats/nats-names.ts';
 import { delay } from '../../../contract/bus-contract-helpers.ts';
 import { useNatsServer } from '../../../helpers/nats-server.ts';
 
 describe('NatsBus publish and dedup', () => {
   const natsServer = useNatsServer();
 
-  it('remembers ids in KV beyond the JetStream duplicate window', async () => {
-    // retention 1 s → duplicate_window 1 s, while ids stay in the dedup bucket for 24 h.
-    const bus = await createNatsBus({ url: natsServer().url, prefix: 'horizon', retentionMs: 1_000 });
+  it('remembers ids for the dedup horizon, beyond retention and the JetStream duplicate window', async () => {
+    // retention 1 s → duplicate_window 1 s, and the sweep runs every 100 ms: finished messages stay for the 24 h horizon.
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'horizon', retentionMs: 1_000, pruneEveryMs: 100 });
     try {
       expect(await bus.publish('events', { id: 'x', subject: 'github.push', payload: {} })).toEqual({ duplicate: false });
+      const sub = bus.consume('events', 'router');
+      for await (const delivery of sub) {
+        await delivery.ack();
+        break;
+      }
+      await sub.stop();
       await delay(1_500);
       expect(await bus.publish('events', { id: 'x', subject: 'github.push', payload: {} })).toEqual({ duplicate: true });
     } finally {
@@ -23,16 +29,17 @@ describe('NatsBus publish and dedup', () => {
     }
   });
 
-  it('heals an id whose first publish was stored but never confirmed', async () => {
+  it('finds and dedups a message whose PubAck was lost', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'heal' });
     const nc = await connect({ servers: natsServer().url });
     try {
-      // As if the PubAck was lost: the message is in the stream, the dedup bucket does not know it.
+      // As if the PubAck was lost: the message is on its id's subject, the publisher never heard back.
       const lost = { id: 'lost', subject: 'github.push', payload: { v: 1 } };
-      await jetstream(nc).publish('heal.events.github.push', encodeEnvelope(lost), { msgID: idKey('events', 'lost') });
-      expect(await bus.get('events', 'lost')).toBeUndefined();
+      await jetstream(nc).publish(createNatsNames('heal').subject('events', 'lost', 'github.push'), encodeEnvelope(lost));
+      expect((await bus.get('events', 'lost'))?.payload).toEqual({ v: 1 });
       expect(await bus.publish('events', { ...lost, payload: { v: 2 } })).toEqual({ duplicate: true });
       expect((await bus.get('events', 'lost'))?.payload).toEqual({ v: 1 });
+      expect(await bus.query({ stream: 'events' })).toHaveLength(1);
     } finally {
       await nc.close();
       await bus.close();

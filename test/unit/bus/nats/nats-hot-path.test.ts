@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { createNatsBus } from '../../../../src/bus/nats/nats-bus.ts';
+import { encodeEnvelope } from '../../../../src/bus/nats/nats-envelope.ts';
+import { hashKey } from '../../../../src/bus/nats/nats-names.ts';
+import { useNatsServer } from '../../../helpers/nats-server.ts';
+
+/** Counts what clients send to the server: JetStream API requests, KV writes and publishes under `prefix`. */
+async function watchRequests(url: string, prefix: string): Promise<{ nc: NatsConnection; seen: string[] }> {
+  const nc = await connect({ servers: url });
+  const seen: string[] = [];
+  const sub = nc.subscribe('>');
+  void (async () => {
+    for await (const msg of sub) {
+      if (/^(\$JS\.API|\$KV)\./.test(msg.subject) || msg.subject.startsWith(`${prefix}.`)) seen.push(msg.subject);
+    }
+  })();
+  await nc.flush();
+  return { nc, seen };
+}
+
+describe('NATS hot path', () => {
+  const natsServer = useNatsServer();
+
+  it('stores a new message with a single request to the server, and answers a duplicate with one too', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'hot' });
+    const spy = await watchRequests(natsServer().url, 'hot');
+    try {
+      await bus.publish('events', { id: 'd-1', subject: 'github.pull_request.opened', payload: { n: 1 } });
+      await spy.nc.flush();
+      expect(spy.seen).toHaveLength(1);
+      expect(spy.seen[0]).toMatch(/^hot\.events\.[A-Za-z0-9_-]{22}\.github\.pull_request\.opened$/);
+      spy.seen.length = 0;
+      expect(await bus.publish('events', { id: 'd-1', subject: 'github.pull_request.opened', payload: { n: 1 } })).toEqual({
+        duplicate: true,
+      });
+      await spy.nc.flush();
+      expect(spy.seen).toHaveLength(1);
+    } finally {
+      await spy.nc.close();
+      await bus.close();
+    }
+  });
+
+  it('keeps deduping and finding what an older release stored through its KV index, then drops the index once empty', async () => {
+    // The older layout: the message on its type-only subject, its seq in the `<prefix>_dedup` bucket.
+    const nc = await connect({ servers: natsServer().url });
+    const first = await createNatsBus({ url: natsServer().url, prefix: 'legacy' });
+    await first.close();
+    const old = { id: 'old-1', subject: 'github.push', payload: { v: 1 } };
+    const ack = await jetstream(nc).publish('legacy.events.github.push', encodeEnvelope(old));
+    const index = await new Kvm(nc).create('legacy_dedup', { history: 1, ttl: 60_000 });
+    await index.put(hashKey('events:old-1'), JSON.stringify({ seq: ack.seq }));
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'legacy' });
+    try {
+      expect((await bus.get('events', 'old-1'))?.payload).toEqual({ v: 1 });
+      expect(await bus.publish('events', { ...old, payload: { v: 2 } })).toEqual({ duplicate: true });
+      expect(await bus.publish('events', { id: 'new-1', subject: 'github.push', payload: { v: 3 } })).toEqual({ duplicate: false });
+      expect((await bus.query({ stream: 'events', subject: 'github.*' })).map((m) => m.id)).toEqual(['old-1', 'new-1']);
+    } finally {
+      await bus.close();
+    }
+    // Once its entries have expired the next start deletes it.
+    await index.purge(hashKey('events:old-1'));
+    await jetstreamManager(nc).then((jsm) => jsm.streams.purge('KV_legacy_dedup'));
+    const later = await createNatsBus({ url: natsServer().url, prefix: 'legacy' });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await expect(jsm.streams.info('KV_legacy_dedup')).rejects.toThrow(/stream not found/);
+      expect((await later.get('events', 'new-1'))?.payload).toEqual({ v: 3 });
+    } finally {
+      await later.close();
+      await nc.close();
+    }
+  });
+});
