@@ -1,13 +1,14 @@
-import * as siftModule from 'sift';
+import { createRequire } from 'node:module';
 import type { HubEvent } from '../events/hub-event.ts';
 import { compileLinearRegex } from './linear-regex.ts';
 import type { FailedClause } from './rule.ts';
 
 export type EventTester = (event: HubEvent) => boolean;
 
-// sift is CommonJS (module.exports = the tester factory): under Node's ESM interop that
-// function is the namespace's `default`, which its typings describe as a module instead.
-const sift = siftModule as unknown as {
+// sift is CommonJS (module.exports = the tester factory, with its helpers as properties). Node's ESM
+// interop exposes only `default` (no named exports), while vitest's also exposes the helpers, so an
+// ESM import behaved differently under test and in the running hub: require() is the same in both.
+const sift = createRequire(import.meta.url)('sift') as {
   default: (query: object, options?: { operations: Record<string, unknown> }) => (item: unknown) => boolean;
   createEqualsOperation: (test: (value: unknown) => boolean, ownerQuery: unknown, options: unknown) => unknown;
 };

@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/hub-fixtures.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/hookhub.js');
+
+describe('hookhub rules validate, as the installed binary runs it', () => {
+  // The binary runs through tsx, whose CommonJS interop differs from the test runner's: a rule with
+  // $regex once passed every test and failed in the running hub ("sift.createEqualsOperation is not a function").
+  it('compiles a $regex filter on the linear-time engine', async () => {
+    const dir = tempDir('hookhub-validate-');
+    writeFileSync(
+      join(dir, 'hookhub.yaml'),
+      'bus: { type: embedded, path: ./hub.db }\nchannels:\n  ops: { type: slack, url: https://hooks.slack.com/services/T/B/x }\nrules: ./rules.yaml\n',
+    );
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'rules:\n  - name: hotfix\n    on: github.pull_request.opened\n    when: { data.pull_request.title: { $regex: "^hotfix", $options: i } }\n    do:\n      - notify: { channel: ops, text: "{{title}}" }\n',
+    );
+    const { stdout } = await run(process.execPath, [BIN, 'rules', 'validate', '--config', join(dir, 'hookhub.yaml')], { cwd: dir });
+    expect(stdout).toContain('1 rule(s) in 1 file(s): 0 error(s)');
+  }, 30_000);
+});
