@@ -22,6 +22,8 @@ export interface OperatorApiDeps {
   rulesProblem?: () => string | undefined;
   /** SSE poll interval. Default 500 ms. */
   streamIntervalMs?: number;
+  /** Hard time limit for checking or backtesting a pasted rule file in its worker thread. Default 5 s. */
+  rulesTimeLimitMs?: number;
 }
 
 /** Deps plus the parts the API builds for itself, as route modules see them. */

@@ -1,12 +1,12 @@
-import { backtestRules, MAX_BACKTEST } from '../operations/backtest-rules.ts';
+import { loadRecentEvents, MAX_BACKTEST } from '../operations/backtest-rules.ts';
 import { redactFields } from '../operations/redact.ts';
-import { compileRuleSources } from '../rules/compile-rule-sources.ts';
-import type { RulesContext } from '../rules/rule.ts';
+import type { PlainRulesContext } from '../operations/rules-task.ts';
 import { ruleListJson } from '../rules/rule-list.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { createRulesRunner } from './rules-off-loop.ts';
 
 /** A pasted rule file is a few KB; this bounds what one viewer request can make the hub parse. */
 const PASTED_RULES_LIMIT = 64 * 1024;
@@ -15,7 +15,12 @@ const PASTED_RULES_LIMIT = 64 * 1024;
 export function ruleRoutes(ctx: ApiContext): Route[] {
   // The hub's own context (actions, channels, connectors), but never its environment: a pasted rule
   // with ${VAR} must not turn the backtest into a way for a viewer to read the hub's secrets.
-  const context = (): RulesContext => rulesContext(ctx.config, ctx.registry);
+  const context = (): PlainRulesContext => {
+    const { registry: _code, ...plain } = rulesContext(ctx.config, ctx.registry);
+    return plain;
+  };
+  // Parsing and matching run in a worker thread with a hard time limit: never on the hub's event loop.
+  const runRules = createRulesRunner({ ...(ctx.rulesTimeLimitMs !== undefined ? { limitMs: ctx.rulesTimeLimitMs } : {}) });
   const yamlOf = (body: Record<string, unknown>): string => {
     if (typeof body.yaml !== 'string' || body.yaml.trim() === '') throw new ApiError(400, 'send {"yaml": "rules:\\n  - name: …"}');
     return body.yaml;
@@ -36,8 +41,8 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       path: '/api/rules/validate',
       access: 'viewer',
       async handle({ req, res }) {
-        const result = compileRuleSources([{ file: '<input>', text: yamlOf(await readJsonBody(req, PASTED_RULES_LIMIT)) }], context());
-        sendJson(res, 200, { ok: result.ok, diagnostics: result.diagnostics, rules: ruleListJson(result.ruleSet) });
+        const yaml = yamlOf(await readJsonBody(req, PASTED_RULES_LIMIT));
+        sendJson(res, 200, await runRules({ kind: 'validate', yaml, context: context() }));
       },
     },
     {
@@ -49,7 +54,9 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
         const last = body.last === undefined ? undefined : Number(body.last);
         if (last !== undefined && (!Number.isInteger(last) || last < 1))
           throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
-        const result = await backtestRules(ctx.bus, context(), { yaml: yamlOf(body), ...(last ? { last } : {}) }, ctx.now);
+        const yaml = yamlOf(body);
+        const events = await loadRecentEvents(ctx.bus, last);
+        const result = await runRules({ kind: 'backtest', yaml, context: context(), events, now: ctx.now().toISOString() });
         sendJson(res, 200, redactFields(result));
       },
     },

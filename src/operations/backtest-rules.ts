@@ -7,13 +7,6 @@ import type { RuleSet, RulesContext } from '../rules/rule.ts';
 import { summaryOf, type EventSummary } from './list-events.ts';
 import { findHeadSeq, readWindowBefore } from './stream-head.ts';
 
-export interface BacktestRequest {
-  /** A rules file's text (`rules: [...]`), as pasted or edited in the dashboard. */
-  yaml: string;
-  /** How many of the most recent events to try. Default 200, at most MAX_BACKTEST. */
-  last?: number;
-}
-
 export interface BacktestHit {
   event: Omit<EventSummary, 'status'>;
   rules: { rule: string; jobs: { action: string; params: Record<string, unknown> }[]; errors: string[] }[];
@@ -39,18 +32,34 @@ export interface BacktestResult {
 }
 
 export const MAX_BACKTEST = 5000;
-/** Wall-clock budget: matching runs on the hub's event loop, next to the ingress. */
+/** Past this the backtest answers with what it tried (stoppedEarly), inside the worker's hard limit. */
 const TIME_BUDGET_MS = 2_000;
 const BACKTEST_FILE = '<backtest>';
 
-/** "Would this rule have fired?": compiles the text and dry-runs it against recent events. Sends nothing. */
-export async function backtestRules(
-  bus: EventBus,
+/** The most recent `last` events, newest first: the backtest's input, read from the bus. */
+export async function loadRecentEvents(bus: Pick<EventBus, 'query'>, last = 200): Promise<StoredMessage<HubEvent>[]> {
+  const wanted = Math.min(Math.max(1, last), MAX_BACKTEST);
+  const events: StoredMessage<HubEvent>[] = [];
+  let before = (await findHeadSeq(bus, 'events')) + 1;
+  while (before > 1 && events.length < wanted) {
+    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, wanted * 2));
+    events.push(...scan.messages.slice(0, wanted - events.length));
+    before = scan.nextBefore;
+  }
+  return events;
+}
+
+/**
+ * "Would this rule have fired?": compiles the text and dry-runs it against the given events, newest
+ * first. Sends nothing. Pure CPU work: the API runs it in a worker thread (src/api/rules-off-loop.ts).
+ */
+export function backtestEvents(
   context: RulesContext,
-  request: BacktestRequest,
+  yaml: string,
+  events: readonly StoredMessage<HubEvent>[],
   now: () => Date,
-): Promise<BacktestResult> {
-  const compiled = compileRuleSources([{ file: BACKTEST_FILE, text: request.yaml }], context);
+): BacktestResult {
+  const compiled = compileRuleSources([{ file: BACKTEST_FILE, text: yaml }], context);
   const result: BacktestResult = {
     ok: compiled.ok,
     diagnostics: compiled.diagnostics,
@@ -59,22 +68,15 @@ export async function backtestRules(
     hits: [],
     nearMisses: [],
   };
-  // Patterns run on the linear-time engine (src/rules/linear-regex.ts): no pattern can stall the hub.
   if (!result.ok || compiled.ruleSet.rules.length === 0) return result;
-  const wanted = Math.min(Math.max(1, request.last ?? 200), MAX_BACKTEST);
   const deadline = performance.now() + TIME_BUDGET_MS;
-  let before = (await findHeadSeq(bus, 'events')) + 1;
-  while (before > 1 && result.tried < wanted && !result.stoppedEarly) {
-    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, wanted * 2));
-    for (const message of scan.messages.slice(0, wanted - result.tried)) {
-      if (performance.now() > deadline) {
-        result.stoppedEarly = true;
-        break;
-      }
-      result.tried += 1;
-      tryEvent(compiled.ruleSet, message, context, now, result);
+  for (const message of events) {
+    if (performance.now() > deadline) {
+      result.stoppedEarly = true;
+      break;
     }
-    before = scan.nextBefore;
+    result.tried += 1;
+    tryEvent(compiled.ruleSet, message, context, now, result);
   }
   return result;
 }

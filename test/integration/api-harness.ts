@@ -44,7 +44,14 @@ export interface ApiHub {
   stop(): Promise<void>;
 }
 
-export async function startApiHub(options: { bus?: EventBus; streamIntervalMs?: number; publicUrl?: string } = {}): Promise<ApiHub> {
+export interface ApiHubOptions {
+  bus?: EventBus;
+  streamIntervalMs?: number;
+  publicUrl?: string;
+  rulesTimeLimitMs?: number;
+}
+
+export async function startApiHub(options: ApiHubOptions = {}): Promise<ApiHub> {
   const dir = tempDir('hookhub-api-');
   await mkdir(join(dir, 'rules'));
   await writeFile(join(dir, 'rules', 'github.yaml'), RULES);
@@ -86,6 +93,7 @@ api:
     logger: silentLogger,
     now,
     streamIntervalMs: options.streamIntervalMs ?? 100,
+    ...(options.rulesTimeLimitMs !== undefined ? { rulesTimeLimitMs: options.rulesTimeLimitMs } : {}),
   });
   const ingress = new IngressServer({
     connectors: createConnectorInstances(config.connectors),

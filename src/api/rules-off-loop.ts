@@ -1,0 +1,59 @@
+/**
+ * Runs a rules task in a worker thread with a hard time limit, so a pasted rule file can never hold
+ * the hub's event loop (webhooks, /healthz) however it was crafted: the worker is terminated when its
+ * time is up. One fresh worker per task, at most `maxConcurrent` at once.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from './http-kit.ts';
+import type { RulesTask, RulesTaskResult } from '../operations/rules-task.ts';
+
+export interface OffLoopOptions {
+  /** Hard limit per task, worker start included. Default 5 s. */
+  limitMs?: number;
+  /** Tasks running at once; more answer 503. Default 2. */
+  maxConcurrent?: number;
+}
+
+const RUN_TS = new URL('../../bin/run-ts.js', import.meta.url);
+const WORKER = fileURLToPath(new URL('../operations/rules-worker.ts', import.meta.url));
+/** Enough for a 64 KB rule file and 5,000 events; a runaway document hits this instead of the hub's heap. */
+const HEAP_LIMIT_MB = 256;
+
+export function createRulesRunner(options: OffLoopOptions = {}): (task: RulesTask) => Promise<RulesTaskResult> {
+  const limitMs = options.limitMs ?? 5_000;
+  const maxConcurrent = options.maxConcurrent ?? 2;
+  let running = 0;
+  return async (task) => {
+    if (running >= maxConcurrent) throw new ApiError(503, 'rule checks are busy: try again in a few seconds', { 'retry-after': '5' });
+    running += 1;
+    try {
+      return await runInWorker(task, limitMs);
+    } finally {
+      running -= 1;
+    }
+  };
+}
+
+function runInWorker(task: RulesTask, limitMs: number): Promise<RulesTaskResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(RUN_TS, { argv: [WORKER], resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
+    const timer = setTimeout(() => {
+      finish(() => reject(new ApiError(422, `the rules took longer than ${limitMs} ms to check: make the file smaller or simpler`)));
+    }, limitMs);
+    let settled = false;
+    const finish = (settle: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      settle();
+    };
+    worker.once('message', (answer: { ok: true; result: RulesTaskResult } | { ok: false; error: string }) => {
+      finish(() => (answer.ok ? resolve(answer.result) : reject(new Error(`rules check failed: ${answer.error}`))));
+    });
+    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`rules check worker exited (${code}) before answering`))));
+    worker.postMessage(task);
+  });
+}
