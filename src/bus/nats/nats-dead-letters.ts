@@ -1,74 +1,137 @@
-import type { KV, KvEntry } from '@nats-io/kv';
-import { decodeDeadLetterCursor, encodeDeadLetterCursor, isAfterCursor } from '../dead-letter-cursor.ts';
+/**
+ * Dead letters in a KV bucket keyed by sha256(id) (ids may hold characters KV keys forbid). The bucket
+ * keeps one message per key, in the order letters were written, so its stream is read in windows of
+ * sequence numbers: a page, a purge or a retry reads about what it returns, never the whole queue.
+ * Taking a letter deletes its stream message (no delete marker), so the stream's message count is
+ * the number of letters.
+ */
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { PayloadError } from '../../errors.ts';
 import type { DeadLetter, DeadLetterPage } from '../event-bus.ts';
 import { hashKey } from './nats-names.ts';
+import { readRange } from './nats-read.ts';
 
-/**
- * Dead letters in a KV bucket keyed by sha256(id) (ids may hold characters KV keys forbid).
- * Dead-lettering the same job again replaces the earlier entry.
- */
-export async function putDeadLetter(bucket: KV, entry: DeadLetter): Promise<void> {
-  await bucket.put(hashKey(entry.id), JSON.stringify(entry));
+export interface DeadLetterStore {
+  kv: KV;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  /** The bucket's stream, `KV_<bucket>`. */
+  stream: string;
+  /** Every key's subject, `$KV.<bucket>.>`. */
+  filter: string;
 }
 
-/** Oldest first by dead-letter time. Reads every key: dead letters are few by nature. */
-export async function listDeadLetters(bucket: KV, options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
-  const keys: string[] = [];
-  for await (const key of await bucket.keys()) keys.push(key);
-  const entries = await Promise.all(keys.map((key) => bucket.get(key)));
+/** JetStream's answer to deleting a sequence it cannot delete: here, one already gone. */
+const MESSAGE_DELETE_FAILED = 10057;
+
+interface StoredLetter {
+  seq: number;
+  letter: DeadLetter;
+}
+
+/** Dead-lettering the same job again replaces the earlier entry (and moves it to the end). */
+export async function putDeadLetter(store: DeadLetterStore, entry: DeadLetter): Promise<void> {
+  await store.kv.put(hashKey(entry.id), JSON.stringify(entry));
+}
+
+export async function getDeadLetter(store: DeadLetterStore, id: string): Promise<DeadLetter | undefined> {
+  const entry = await store.kv.get(hashKey(id));
+  return entry === null || entry.operation !== 'PUT' ? undefined : entry.json<DeadLetter>();
+}
+
+export async function countDeadLetters(store: DeadLetterStore): Promise<number> {
+  return (await store.jsm.streams.info(store.stream)).state.messages;
+}
+
+/** Removes and returns one dead letter; of two concurrent takers only one gets it, and a letter replaced meanwhile stays. */
+export async function takeDeadLetter(store: DeadLetterStore, id: string): Promise<DeadLetter | undefined> {
+  const entry = await store.kv.get(hashKey(id));
+  if (entry === null || entry.operation !== 'PUT') return undefined;
+  return (await deleteSeq(store, entry.revision)) ? entry.json<DeadLetter>() : undefined;
+}
+
+/** Oldest first, reading forward only until `limit` letters are found. */
+export async function listDeadLetters(store: DeadLetterStore, options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
   const since = options.since?.getTime();
-  const letters = entries
-    .filter((e): e is KvEntry => e !== null && e.operation === 'PUT')
-    .map((e) => e.json<DeadLetter>())
-    .filter((letter) => since === undefined || Date.parse(letter.time) >= since)
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  return options.limit === undefined ? letters : letters.slice(0, options.limit);
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const out: DeadLetter[] = [];
+  if (limit <= 0) return out;
+  for await (const { letter } of readForward(store)) {
+    if (since !== undefined && Date.parse(letter.time) < since) continue;
+    out.push(letter);
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
-/** Deletes the letters dead-lettered before `before` (each checked by revision, so a letter replaced meanwhile stays). */
-export async function purgeDeadLetters(bucket: KV, before: Date): Promise<number> {
+/** Deletes the letters dead-lettered before `before`, oldest first, and stops at the first younger one. */
+export async function purgeDeadLetters(store: DeadLetterStore, before: Date): Promise<number> {
   let purged = 0;
-  for (const letter of await listDeadLetters(bucket)) {
+  for await (const { seq, letter } of readForward(store)) {
     if (Date.parse(letter.time) >= before.getTime()) break;
-    if ((await takeDeadLetter(bucket, letter.id)) !== undefined) purged += 1;
+    if (await deleteSeq(store, seq)) purged += 1;
   }
   return purged;
 }
 
-/** Counts the keys only: no dead letter's payload is read. */
-export async function countDeadLetters(bucket: KV): Promise<number> {
-  let count = 0;
-  for await (const key of await bucket.keys()) if (key) count += 1;
-  return count;
+/** Newest first, one window of sequence numbers at a time; the cursor is the last letter's sequence. */
+export async function pageDeadLetters(
+  store: DeadLetterStore,
+  options: { since?: Date; cursor?: string; limit: number },
+): Promise<DeadLetterPage> {
+  const { state } = await store.jsm.streams.info(store.stream);
+  const since = options.since?.getTime();
+  const found: StoredLetter[] = [];
+  let before = options.cursor === undefined ? state.last_seq + 1 : cursorSeq(options.cursor);
+  let older = false;
+  while (!older && before > state.first_seq && found.length <= options.limit) {
+    const from = Math.max(state.first_seq, before - Math.max(100, options.limit + 1));
+    const window = await readWindow(store, from, before);
+    for (const stored of window.reverse()) {
+      // Letters are written in time order, so the first one older than `since` ends the page.
+      older = since !== undefined && Date.parse(stored.letter.time) < since;
+      if (older || found.length > options.limit) break;
+      found.push(stored);
+    }
+    before = from;
+  }
+  const page = found.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return { letters: page.map((s) => s.letter), ...(found.length > options.limit && last ? { next: String(last.seq) } : {}) };
 }
 
-/** Removes and returns one dead letter; of two concurrent takers only one gets it. */
-export async function takeDeadLetter(bucket: KV, id: string): Promise<DeadLetter | undefined> {
-  const key = hashKey(id);
-  const entry = await bucket.get(key);
-  if (entry === null || entry.operation !== 'PUT') return undefined;
+function cursorSeq(cursor: string): number {
+  const seq = Number(cursor);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new PayloadError(`not a dead-letter cursor: ${cursor}`);
+  return seq;
+}
+
+/** The letters stored at sequences [from, before), oldest first. */
+async function readWindow(store: DeadLetterStore, from: number, before: number): Promise<StoredLetter[]> {
+  const out: StoredLetter[] = [];
+  for await (const stored of readForward(store, from)) {
+    if (stored.seq >= before) break;
+    out.push(stored);
+  }
+  return out;
+}
+
+async function* readForward(store: DeadLetterStore, startSeq?: number): AsyncGenerator<StoredLetter> {
+  const range = readRange(store, { stream: store.stream, filter: store.filter, ...(startSeq !== undefined ? { startSeq } : {}) });
+  for await (const msg of range) {
+    // Delete markers (written by releases that took letters with a KV delete) carry no letter.
+    if (msg.data.length === 0 || msg.headers?.get('KV-Operation')) continue;
+    yield { seq: msg.seq, letter: msg.json<DeadLetter>() };
+  }
+}
+
+/** Deletes one stored letter by sequence: false when it is already gone (taken or replaced by someone else). */
+async function deleteSeq(store: DeadLetterStore, seq: number): Promise<boolean> {
   try {
-    await bucket.delete(key, { previousSeq: entry.revision });
+    return await store.jsm.streams.deleteMessage(store.stream, seq, false);
   } catch (err) {
-    // Someone else took (or replaced) it between our read and our delete.
-    if (err instanceof Error && /wrong last sequence/i.test(err.message)) return undefined;
+    if (err instanceof JetStreamApiError && err.code === MESSAGE_DELETE_FAILED) return false;
     throw err;
   }
-  return entry.json<DeadLetter>();
-}
-
-export async function getDeadLetter(bucket: KV, id: string): Promise<DeadLetter | undefined> {
-  const entry = await bucket.get(hashKey(id));
-  return entry === null || entry.operation !== 'PUT' ? undefined : entry.json<DeadLetter>();
-}
-
-/** Newest first. KV keys are hashes with no order, so this reads every letter; embedded reads one page. */
-export async function pageDeadLetters(bucket: KV, options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
-  const cursor = options.cursor === undefined ? undefined : decodeDeadLetterCursor(options.cursor);
-  const newestFirst = (await listDeadLetters(bucket, options.since ? { since: options.since } : {}))
-    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : -1))
-    .filter((letter) => cursor === undefined || isAfterCursor(letter, cursor));
-  const letters = newestFirst.slice(0, options.limit);
-  const last = letters[letters.length - 1];
-  return { letters, ...(newestFirst.length > options.limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
 }

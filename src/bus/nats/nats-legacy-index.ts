@@ -1,11 +1,13 @@
 /**
+ * What older releases left on NATS, and how an upgraded hub reads or clears it.
+ *
  * Releases before the events and jobs streams became their own dedup index kept a KV bucket
  * `<prefix>_dedup`: sha256(`stream:id`) → `{ seq }`. Its entries expire after the id horizon, so an
  * upgraded hub keeps consulting it (dedup, get of older messages, type queries over the older
  * subject layout) until it is empty, and deletes it at the first start that finds it so.
  */
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { Bucket, Kvm, type KV } from '@nats-io/kv';
 import type { StreamName } from '../event-bus.ts';
 import { hashKey } from './nats-names.ts';
 
@@ -32,4 +34,18 @@ export async function legacySeq(index: KV, stream: StreamName, id: string): Prom
   const entry = await index.get(hashKey(`${stream}:${id}`));
   if (entry === null || entry.operation !== 'PUT') return undefined;
   return entry.json<{ seq: number }>().seq;
+}
+
+/** Set on the dead-letter stream once it holds letters only (nats-dead-letters.ts counts its messages). */
+const LETTERS_ONLY = 'hookhub dead letters: one message per letter';
+
+/**
+ * Older releases took dead letters with a KV delete, which leaves a marker message per key; the
+ * dead-letter store now deletes the letter's message itself. Clears the markers once, then marks the stream.
+ */
+export async function dropDeleteMarkers(jsm: JetStreamManager, bucket: KV, stream: string): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if (info.config.description === LETTERS_ONLY) return;
+  if (bucket instanceof Bucket && info.state.messages > 0) await bucket.purgeDeletes(0);
+  await jsm.streams.update(stream, { description: LETTERS_ONLY });
 }

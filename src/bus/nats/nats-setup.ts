@@ -9,7 +9,8 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsNames } from './nats-names.ts';
-import { openLegacyIndex } from './nats-legacy-index.ts';
+import type { DeadLetterStore } from './nats-dead-letters.ts';
+import { dropDeleteMarkers, openLegacyIndex } from './nats-legacy-index.ts';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 
 /** Short window for JetStream's own in-memory msg-id dedup; the long horizon is the per-id subjects (nats-publish.ts). */
@@ -18,7 +19,7 @@ const DUPLICATE_WINDOW_MS = 2 * 60_000;
 export interface NatsStores {
   /** Content keys (BusMessage.contentKey), kept for the id horizon. */
   content: KV;
-  deadLetters: KV;
+  deadLetters: DeadLetterStore;
   /** An older release's id index, while it still has entries. */
   legacy: KV | undefined;
 }
@@ -53,7 +54,9 @@ export async function ensureNatsStores(
   const kvm = new Kvm(js);
   const content = await openBucket(kvm, jsm, names.contentBucket, limits.idHorizonMs, limits);
   // Dead letters stay until retried or purged (`hookhub dlq purge`): no TTL, whatever the retention.
-  const deadLetters = await openBucket(kvm, jsm, names.deadLetterBucket, 0, limits);
+  const dlq = await openBucket(kvm, jsm, names.deadLetterBucket, 0, limits);
+  await dropDeleteMarkers(jsm, dlq, `KV_${names.deadLetterBucket}`);
+  const deadLetters = { kv: dlq, js, jsm, stream: `KV_${names.deadLetterBucket}`, filter: `$KV.${names.deadLetterBucket}.>` };
   const legacy = await openLegacyIndex(js, jsm, names.legacyDedupBucket);
   return { content, deadLetters, legacy };
 }
