@@ -8,7 +8,7 @@ import { githubConnectors } from './github/github-settings.ts';
 import { createGithubReviewReader } from './reminders/github-review-reader.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
-import { createConsumerHealth, type ConsumerHealth } from './bus/consumer-health.ts';
+import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from './bus/consumer-health.ts';
 import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
@@ -55,7 +55,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const now = options.now ?? (() => new Date());
   checkGithubSync(config);
   checkExposure(config);
-  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now));
+  // Retention sweeps run inside the bus from its first open; once health exists they count as its `retention` loop.
+  const retention: { probe?: ConsumerProbe } = {};
+  const retentionReport = {
+    swept: () => retention.probe?.progress(),
+    failed: (error: unknown) =>
+      retention.probe ? retention.probe.failure(error) : logger.error({ err: error }, 'retention sweep failed; retrying at the next one'),
+  };
+  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, retentionReport));
   const metrics = createMetrics();
   metrics.trackDlqDepth(() => bus.countDeadLetters());
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
@@ -76,6 +83,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
   });
   health.start(Math.min(5_000, config.readiness.stallAfter / 2));
+  retention.probe = health.probe('retention');
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });

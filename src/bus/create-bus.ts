@@ -2,18 +2,19 @@ import type { BusConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import { createEmbeddedBus } from './embedded/embedded-bus.ts';
 import type { Logger } from 'pino';
-import type { EventBus } from './event-bus.ts';
+import type { EventBus, RetentionReport } from './event-bus.ts';
 import { RetryingBus } from './retrying-bus.ts';
 import { createNatsBus } from './nats/nats-bus.ts';
 import { describeServers } from './nats/nats-connect-options.ts';
 
 /** Opens the configured backend. Both implement the same EventBus contract. */
-export function createBus(config: BusConfig, now?: () => Date): Promise<EventBus> {
+export function createBus(config: BusConfig, now?: () => Date, retentionReport?: RetentionReport): Promise<EventBus> {
+  const common = { ...(now ? { now } : {}), ...(retentionReport ? { retentionReport } : {}) };
   if (config.type === 'nats') {
     const { url, auth, tls, retention, replicas } = config;
-    return createNatsBus({ url, auth, tls, replicas, retentionMs: retention, ...(now ? { now } : {}) });
+    return createNatsBus({ url, auth, tls, replicas, retentionMs: retention, ...common });
   }
-  return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...(now ? { now } : {}) });
+  return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...common });
 }
 
 export function describeBus(config: BusConfig): string {
@@ -24,10 +25,15 @@ export function describeBus(config: BusConfig): string {
  * For the running hub: a bus that keeps retrying to open (read-only folder, full disk, NATS not up)
  * while the hub stays up answering 503, instead of exiting into a restart loop. Resolves after the first try.
  */
-export async function openBusForHub(config: BusConfig, logger: Logger, now?: () => Date): Promise<RetryingBus> {
+export async function openBusForHub(
+  config: BusConfig,
+  logger: Logger,
+  now?: () => Date,
+  retentionReport?: RetentionReport,
+): Promise<RetryingBus> {
   let misconfigured: ConfigError | undefined;
   const open = () =>
-    createBus(config, now).catch((err: unknown) => {
+    createBus(config, now, retentionReport).catch((err: unknown) => {
       if (err instanceof ConfigError) misconfigured = err;
       throw err;
     });

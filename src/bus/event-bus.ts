@@ -81,6 +81,15 @@ export interface Subscription<T = unknown> extends AsyncIterable<Delivery<T>> {
   pending(): Promise<PendingWork>;
 }
 
+/**
+ * Told about each background retention sweep, so that a failing one is seen (logs, metrics);
+ * a failure never stops the sweeps, the next one simply tries again.
+ */
+export interface RetentionReport {
+  swept(): void;
+  failed(error: unknown): void;
+}
+
 export interface DeadLetter<T = unknown> {
   /** The job id (idempotency key). */
   id: string;

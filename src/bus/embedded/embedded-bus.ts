@@ -71,7 +71,15 @@ export class EmbeddedBus implements EventBus {
     this.#leases = createLeaseStore(db);
     this.#history = createHistoryStore(db);
     this.#retention = createRetention(db, settings.retentionMs, settings.dedupHorizonMs);
-    this.#pruneTimer = setInterval(() => void this.prune().catch(() => undefined), settings.pruneEveryMs);
+    const report = settings.retentionReport;
+    this.#pruneTimer = setInterval(
+      () =>
+        void this.prune().then(
+          () => report?.swept(),
+          (error: unknown) => report?.failed(error),
+        ),
+      settings.pruneEveryMs,
+    );
     this.#pruneTimer.unref();
   }
 

@@ -1,5 +1,6 @@
 /** Options of the embedded bus, their defaults and validation. */
 import { ConfigError } from '../../errors.ts';
+import type { RetentionReport } from '../event-bus.ts';
 
 const HOUR = 3_600_000;
 
@@ -15,10 +16,15 @@ export interface EmbeddedBusOptions {
   pollMs?: number;
   /** How often retention runs. Default 1 min. */
   pruneEveryMs?: number;
+  /** Told about each retention sweep (the hub counts failures in its consumer metrics). */
+  retentionReport?: RetentionReport;
 }
 
 /** Options with defaults applied. */
-export type EmbeddedBusSettings = Required<Omit<EmbeddedBusOptions, 'now'>> & { now: () => Date };
+export type EmbeddedBusSettings = Required<Omit<EmbeddedBusOptions, 'now' | 'retentionReport'>> & {
+  now: () => Date;
+  retentionReport?: RetentionReport;
+};
 
 /** Apply defaults and validate; throws ConfigError naming the bad option. */
 export function resolveSettings(options: EmbeddedBusOptions): EmbeddedBusSettings {
@@ -29,6 +35,7 @@ export function resolveSettings(options: EmbeddedBusOptions): EmbeddedBusSetting
     now: options.now ?? (() => new Date()),
     pollMs: options.pollMs ?? 50,
     pruneEveryMs: options.pruneEveryMs ?? 60_000,
+    ...(options.retentionReport ? { retentionReport: options.retentionReport } : {}),
   };
   for (const key of ['retentionMs', 'dedupHorizonMs', 'pollMs', 'pruneEveryMs'] as const) {
     if (!(settings[key] > 0)) throw new ConfigError(`bus.${key} must be a positive number of milliseconds`);

@@ -10,6 +10,7 @@ import type {
   HistoryRecord,
   PublishOptions,
   PublishResult,
+  RetentionReport,
   StoredMessage,
   StreamName,
   Subscription,
@@ -42,6 +43,8 @@ export interface NatsBusOptions extends NatsEndpoint {
   retentionMs?: number;
   /** How often the events and jobs streams are swept (nats-retention.ts). Default 1 min. */
   pruneEveryMs?: number;
+  /** Told about each retention sweep (the hub counts failures in its consumer metrics). */
+  retentionReport?: RetentionReport;
   /** How long a message id is remembered for dedup. Default 24 h; events and jobs are kept at least this long (the stream is the index). */
   dedupHorizonMs?: number;
   /** Connection name shown by the server (`nats server report connections`). */
@@ -176,9 +179,16 @@ export class NatsBus implements EventBus {
     }
   }
 
-  /** Sweeps at this interval until close(); a failed sweep is simply tried again at the next tick, as on the embedded bus. */
-  startRetention(retentionMs: number, everyMs: number): void {
-    this.#pruneTimer = setInterval(() => void this.prune(retentionMs).catch(() => undefined), everyMs);
+  /** Sweeps at this interval until close(); a failed sweep is reported and simply tried again at the next tick, as on the embedded bus. */
+  startRetention(retentionMs: number, everyMs: number, report?: RetentionReport): void {
+    this.#pruneTimer = setInterval(
+      () =>
+        void this.prune(retentionMs).then(
+          () => report?.swept(),
+          (error: unknown) => report?.failed(error),
+        ),
+      everyMs,
+    );
     this.#pruneTimer.unref();
   }
 
@@ -218,7 +228,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
     const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
-    bus.startRetention(idHorizonMs, options.pruneEveryMs ?? 60_000);
+    bus.startRetention(idHorizonMs, options.pruneEveryMs ?? 60_000, options.retentionReport);
     return bus;
   } catch (err) {
     await connection.close();
