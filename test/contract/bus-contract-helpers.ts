@@ -11,7 +11,12 @@ export interface BusHarness {
   reopen?: () => Promise<EventBus>;
   /** Close whichever bus is current and remove its storage. */
   cleanup: () => Promise<void>;
+  /** Runs retention now, for messages stored more than RETENTION_MS ago (the harness's setting). */
+  sweep: () => Promise<void>;
 }
+
+/** The retention every contract harness sets, short enough to test and longer than any publish. */
+export const RETENTION_MS = 400;
 
 export type MakeBus = () => Promise<BusHarness>;
 

@@ -1,10 +1,47 @@
 /** Contract cases: ack-wait redelivery (crash recovery), nak with backoff, term, working. */
 import { expect, it } from 'vitest';
 import type { Delivery } from '../../src/bus/event-bus.ts';
-import { ack, delay, eventually, ids, message } from './bus-contract-helpers.ts';
+import { ack, delay, eventually, ids, message, RETENTION_MS } from './bus-contract-helpers.ts';
 import type { ContractContext } from './bus-contract.ts';
 
 export function redeliveryCases(ctx: ContractContext): void {
+  // After a consumer error (its handler threw, or its process died, before ack, nak or term): the
+  // message stays the consumer's, is redelivered after ack wait with deliveryCount + 1, and never holds
+  // back the messages behind it. Giving up on it (term, dead letter) is the consumer's decision.
+  it('after a consumer error, redelivers the unsettled message after ack wait and keeps delivering the others', async () => {
+    const { bus } = ctx.harness();
+    await bus.publish('jobs', message('fails', 'webhook'));
+    await bus.publish('jobs', message('fine', 'webhook'));
+    // The first delivery of `fails` is left unsettled, as by a handler that failed (or a process that died).
+    const onDelivery = async (d: Delivery) => {
+      if (d.id !== 'fails' || d.deliveryCount > 1) await d.ack();
+    };
+    const p = ctx.pumps().start(bus.consume('jobs', 'failing', { ackWaitMs: 500 }), onDelivery);
+    await eventually(() => ids(p.received).includes('fine'), 'the message behind the failed one');
+    await eventually(() => p.received.filter((d) => d.id === 'fails').length === 2, 'the redelivery after ack wait');
+    expect(p.received.filter((d) => d.id === 'fails').map((d) => d.deliveryCount)).toEqual([1, 2]);
+  });
+
+  it('retention deletes finished messages past retention, never unfinished ones', async () => {
+    const { bus, sweep } = ctx.harness();
+    for (const id of ['done', 'leased', 'waiting']) await bus.publish('jobs', message(id, 'webhook'));
+    await bus.publish('events', message('unrouted'));
+    const onDelivery = async (d: Delivery) => {
+      if (d.id === 'done') await d.ack();
+    };
+    // `leased` is delivered and never settled (ack wait far away); `waiting` is never delivered behind it.
+    const p = ctx.pumps().start(bus.consume('jobs', 'keeper', { ackWaitMs: 60_000, batch: 1 }), onDelivery);
+    const router = ctx.pumps().start(bus.consume('events', 'router', { ackWaitMs: 60_000 }), () => undefined);
+    await eventually(() => router.received.length === 1, 'the event delivered and left unsettled');
+    await eventually(() => ids(p.received).includes('leased'), 'the lease');
+    await delay(RETENTION_MS + 200);
+    await sweep();
+    expect(await bus.get('jobs', 'done')).toBeUndefined();
+    expect(await bus.get('jobs', 'leased')).toBeDefined();
+    expect(await bus.get('jobs', 'waiting')).toBeDefined();
+    expect(await bus.get('events', 'unrouted')).toBeDefined();
+  });
+
   it('redelivers an unacked message after ack wait, to a new subscription', async () => {
     const { bus } = ctx.harness();
     await bus.publish('jobs', message('crash', 'webhook'));

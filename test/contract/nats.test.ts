@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { describeBusContract } from './bus-contract.ts';
+import { RETENTION_MS } from './bus-contract-helpers.ts';
 
 const natsServer = useNatsServer();
 let counter = 0;
@@ -34,6 +35,7 @@ describeBusContract(
         bus = await createNatsBus({ url, prefix });
         return bus;
       },
+      sweep: async () => void (await bus.prune(RETENTION_MS)),
       async cleanup() {
         await bus.close();
         await dropPrefix(url, prefix);
