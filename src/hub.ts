@@ -10,7 +10,7 @@ import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/del
 import { createOperatorApi } from './api/operator-api.ts';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from './bus/consumer-health.ts';
 import { openBusForHub } from './bus/create-bus.ts';
-import type { EventBus } from './bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, BusStreams, EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import { checkExposure } from './config/exposure.ts';
 import type { HubConfig } from './config/load-config.ts';
@@ -175,7 +175,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
 function startWorker(
   options: HubOptions,
-  bus: EventBus,
+  bus: BusStreams & BusHistory & BusDeadLetters,
   metrics: ReturnType<typeof createMetrics>,
   now: () => Date,
   registry: ActionRegistry,

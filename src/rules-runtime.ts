@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ActionRegistry } from './actions/index.ts';
-import type { EventBus } from './bus/event-bus.ts';
+import type { BusHistory, BusStreams } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { ConfigError } from './errors.ts';
@@ -32,7 +32,7 @@ export function rulesContext(config: HubConfig, registry: ActionRegistry, vars: 
 
 export interface RulesDeps {
   registry: ActionRegistry;
-  bus: EventBus;
+  bus: BusStreams & BusHistory;
   logger: Logger;
   now: () => Date;
   vars?: HubEnv['vars'];

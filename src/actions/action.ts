@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { DestinationPolicy } from './runtime/destination-policy.ts';
 
@@ -16,7 +16,7 @@ export interface ActionDeps {
    */
   resolveAddress?: (host: string) => Promise<{ address: string }>;
   /** Read access to the bus's history, for actions that report on it (`report`). The workers pass their bus. */
-  history?: Pick<EventBus, 'query' | 'get'>;
+  history?: Pick<BusStreams, 'query' | 'get'>;
 }
 
 /** The unit of work the rule router publishes and the workers execute. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { EventBus, StoredMessage } from '../bus/event-bus.ts';
+import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchesStatic, summaryOf, type EventFilter } from '../operations/list-events.ts';
 import { findHeadSeq } from '../operations/stream-head.ts';
@@ -20,7 +20,7 @@ export interface SubscribeOptions {
 }
 
 export interface EventStreamOptions {
-  bus: EventBus;
+  bus: BusStreams;
   logger: Logger;
   now: () => Date;
   intervalMs?: number;

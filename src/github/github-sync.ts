@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 import { createGithubClient, type GithubClientOptions } from './github-client.ts';
 import { createGithubMetrics } from './github-metrics.ts';
@@ -9,7 +9,7 @@ import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connecto
 
 export interface GithubSyncOptions {
   config: HubConfig;
-  bus: EventBus;
+  bus: BusStreams;
   logger: Logger;
   now?: () => Date;
   fetch?: typeof fetch;

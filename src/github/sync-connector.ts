@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubMetrics } from './github-metrics.ts';
@@ -13,7 +13,7 @@ export interface SyncContext {
   settings: GithubConnectorSettings;
   client: GithubClient;
   desired: DesiredHook;
-  bus: EventBus;
+  bus: BusStreams;
   logger: Logger;
   metrics?: GithubMetrics;
 }

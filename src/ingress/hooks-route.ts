@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
-import type { EventBus, PublishResult } from '../bus/event-bus.ts';
+import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { sendError, sendJson, sendText } from './respond.ts';
@@ -15,7 +15,7 @@ export interface ConnectorInstance {
 
 export interface HooksRouteDeps {
   connectors: ReadonlyMap<string, ConnectorInstance>;
-  bus: EventBus;
+  bus: BusStreams;
   bodyLimit: number;
   logger: Logger;
   now: () => Date;

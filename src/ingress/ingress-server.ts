@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams, EventBus } from '../bus/event-bus.ts';
 import type { Stall } from '../bus/consumer-health.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
@@ -9,7 +9,8 @@ import { sendError, sendJson, sendText } from './respond.ts';
 
 export interface IngressOptions {
   connectors: ReadonlyMap<string, ConnectorInstance>;
-  bus: EventBus;
+  /** Publishes webhooks; its status answers /readyz. */
+  bus: BusStreams & Pick<EventBus, 'status'>;
   bodyLimit: number;
   /** Slow-client bounds (server.headersTimeout, requestTimeout, maxConnections); Node's defaults when absent. */
   limits?: { headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { DeliveryTrouble } from '../actions/runtime/delivery-trouble.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { circuitEvent, consumerEvent, deadLetteredEvent, rejectionsEvent, reloadFailedEvent, type ConsumerInfo } from './meta-builders.ts';
@@ -9,7 +9,7 @@ import { isMetaEventType } from './meta-event.ts';
 import { createRejectionWindows, rejectionReason, type ClosedWindow } from './rejection-windows.ts';
 
 export interface MetaPublisherOptions {
-  bus: Pick<EventBus, 'publish'>;
+  bus: Pick<BusStreams, 'publish'>;
   logger: Logger;
   now: () => Date;
   metrics?: Pick<Metrics, 'metaEvents'>;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import { digestJob } from './digest.ts';
 import { markFlushed, type GroupState } from './groups.ts';
 import { NOISE_BUCKETS } from './noise-gate.ts';
@@ -10,7 +10,7 @@ import { sweepExpired } from './sweep.ts';
 const SWEEP_EVERY_TICKS = 60;
 
 export interface GroupFlusherOptions {
-  bus: Pick<EventBus, 'kv' | 'publish'>;
+  bus: BusKv & Pick<BusStreams, 'publish'>;
   now: () => Date;
   logger: Logger;
   /** How often due groups are looked for. Default 1 s. */

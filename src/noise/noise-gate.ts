@@ -1,5 +1,5 @@
 import type { Job } from '../actions/action.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { readPath } from '../rules/when-filter.ts';
 import { isActive, nextActiveStart } from './active-hours.ts';
@@ -36,7 +36,7 @@ export const NOISE_BUCKETS = { groups: 'noise-groups', throttle: 'noise-throttle
  * mutes from chat, active hours, throttle, then grouping. Jobs the noise layer published itself
  * (digests) are only checked against mutes. In that order: a muted event is not counted by the throttle.
  */
-export function createNoiseGate(deps: { bus: Pick<EventBus, 'kv'>; now: () => Date }): NoiseGate {
+export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGate {
   const mutes = createMuteStore(deps.bus.kv(NOISE_BUCKETS.mutes), deps.now);
   return {
     mutes,

@@ -1,4 +1,4 @@
-import type { EventBus, StoredMessage } from '../bus/event-bus.ts';
+import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { compileRuleSources } from '../rules/compile-rule-sources.ts';
 import type { Diagnostic } from '../rules/diagnostics.ts';
@@ -37,7 +37,7 @@ const TIME_BUDGET_MS = 2_000;
 const BACKTEST_FILE = '<backtest>';
 
 /** The most recent `last` events, newest first: the backtest's input, read from the bus. */
-export async function loadRecentEvents(bus: Pick<EventBus, 'query'>, last = 200): Promise<StoredMessage<HubEvent>[]> {
+export async function loadRecentEvents(bus: Pick<BusStreams, 'query'>, last = 200): Promise<StoredMessage<HubEvent>[]> {
   const wanted = Math.min(Math.max(1, last), MAX_BACKTEST);
   const events: StoredMessage<HubEvent>[] = [];
   let before = (await findHeadSeq(bus, 'events')) + 1;

@@ -2,7 +2,7 @@ import type { Job } from '../actions/action.ts';
 import type { CircuitState } from '../actions/runtime/circuit-breaker.ts';
 import { createGoneDestinations } from '../actions/runtime/gone-destinations.ts';
 import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 import { findHeadSeq, readWindowBefore } from './stream-head.ts';
 
 export interface ChannelHealth {
@@ -34,7 +34,7 @@ export interface ChannelHealthOptions {
 }
 
 /** Circuit state, 410 status and the outcome of recent deliveries, per configured channel. */
-export async function loadChannelHealth(bus: EventBus, options: ChannelHealthOptions): Promise<ChannelHealth[]> {
+export async function loadChannelHealth(bus: BusStreams & BusHistory, options: ChannelHealthOptions): Promise<ChannelHealth[]> {
   const gone = createGoneDestinations(bus, options.now);
   const jobs = await recentJobs(bus, options.window ?? 200);
   return Promise.all(
@@ -57,7 +57,7 @@ export async function loadChannelHealth(bus: EventBus, options: ChannelHealthOpt
   );
 }
 
-async function recentJobs(bus: EventBus, count: number): Promise<Job[]> {
+async function recentJobs(bus: BusStreams & BusHistory, count: number): Promise<Job[]> {
   const head = await findHeadSeq(bus, 'jobs');
   const scan = await readWindowBefore<Job>(bus, 'jobs', head + 1, count * 4);
   return scan.messages.slice(0, count).map((m) => m.payload);
@@ -83,7 +83,10 @@ export function inferCircuit(attempts: readonly AttemptPoint[], channel: Record<
   return Date.parse(last.time) + (policy.cooldown ?? 30_000) > now.getTime() ? 'open' : 'half-open';
 }
 
-async function recentOutcomes(bus: EventBus, jobs: Job[]): Promise<{ recent: ChannelHealth['recent']; attempts: AttemptPoint[] }> {
+async function recentOutcomes(
+  bus: BusStreams & BusHistory,
+  jobs: Job[],
+): Promise<{ recent: ChannelHealth['recent']; attempts: AttemptPoint[] }> {
   const recent: ChannelHealth['recent'] = { jobs: jobs.length, delivered: 0, failing: 0, dead: 0 };
   const attempts: AttemptPoint[] = [];
   let latest: { time: string; data: Record<string, unknown> } | undefined;

@@ -1,6 +1,6 @@
 import { summarize } from '../observability/percentiles.ts';
 import { loadJobRecords } from './delivery-activity.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 
 export interface LatencyStats {
   attempts: number;
@@ -27,7 +27,7 @@ interface Point {
 
 /** Delivery latency (p50, p99) and error rate per channel over [now - span, now), overall and per bucket. */
 export async function loadChannelLatency(
-  bus: EventBus,
+  bus: BusStreams & BusHistory,
   channels: readonly string[],
   now: Date,
   spanMs = 86_400_000,

@@ -1,7 +1,7 @@
 import type { Job } from '../actions/action.ts';
 import { RecordKind } from '../actions/runtime/attempt-history.ts';
 import { readWindow } from '../actions/report/collect-history.ts';
-import type { EventBus, HistoryRecord } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams, HistoryRecord } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 
 /** Dashboard charts read at most this many messages per window, newest kept; `truncated` says so. */
@@ -28,7 +28,12 @@ export interface EventActivity {
 }
 
 /** Events per bucket by connector, and delivery outcomes per bucket, over [now - span, now). */
-export async function loadEventActivity(bus: EventBus, now: Date, spanMs = 3_600_000, bucketMs = 60_000): Promise<EventActivity> {
+export async function loadEventActivity(
+  bus: BusStreams & BusHistory,
+  now: Date,
+  spanMs = 3_600_000,
+  bucketMs = 60_000,
+): Promise<EventActivity> {
   const end = Math.floor(now.getTime() / bucketMs + 1) * bucketMs;
   const since = new Date(end - spanMs);
   const buckets = Array.from({ length: Math.round(spanMs / bucketMs) }, (_, i): ActivityBucket => ({
@@ -70,14 +75,18 @@ export interface JobRecords {
 }
 
 /** Jobs published in [since, until) (the newest MAX_JOBS) with their history records. */
-export async function loadJobRecords(bus: EventBus, since: Date, until: Date): Promise<{ jobs: JobRecords[]; truncated: boolean }> {
+export async function loadJobRecords(
+  bus: BusStreams & BusHistory,
+  since: Date,
+  until: Date,
+): Promise<{ jobs: JobRecords[]; truncated: boolean }> {
   const read = await readRecent<Job>(bus, 'jobs', since, until);
   const recent = read.messages.slice(-MAX_JOBS);
   const jobs = await Promise.all(recent.map(async (m) => ({ job: m.payload, records: await bus.records(m.id) })));
   return { jobs, truncated: read.truncated || read.messages.length > recent.length };
 }
 
-async function readRecent<T>(bus: EventBus, stream: 'events' | 'jobs', since: Date, until: Date) {
+async function readRecent<T>(bus: BusStreams & BusHistory, stream: 'events' | 'jobs', since: Date, until: Date) {
   const messages = [];
   let truncated = false;
   for await (const message of readWindow<T>(bus, stream, since, until)) {

@@ -1,4 +1,4 @@
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventHistory, type EventHistory } from './event-status.ts';
 import { summaryOf, type EventSummary } from './list-events.ts';
@@ -15,7 +15,7 @@ export interface EventDetail {
 }
 
 /** One event with its payload, rule outcomes, jobs and attempts; undefined when not retained. */
-export async function loadEventDetail(bus: EventBus, id: string): Promise<EventDetail | undefined> {
+export async function loadEventDetail(bus: BusStreams & BusHistory, id: string): Promise<EventDetail | undefined> {
   const message = await bus.get<HubEvent>('events', id);
   if (message === undefined) return undefined;
   const history = await loadEventHistory(bus, id, { withParams: true });

@@ -1,6 +1,6 @@
 import type { Job } from '../actions/action.ts';
 import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
-import type { EventBus, HistoryRecord } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams, HistoryRecord } from '../bus/event-bus.ts';
 
 /**
  * Where an event stands, from its history records:
@@ -63,7 +63,11 @@ export interface EventHistory {
 }
 
 /** Status, rule outcomes and jobs (with every attempt) of one event. */
-export async function loadEventHistory(bus: EventBus, eventId: string, options: { withParams?: boolean } = {}): Promise<EventHistory> {
+export async function loadEventHistory(
+  bus: BusStreams & BusHistory,
+  eventId: string,
+  options: { withParams?: boolean } = {},
+): Promise<EventHistory> {
   const records = await bus.records(eventId);
   const rules = records.filter((r) => r.kind === 'rule').map(toRuleOutcome);
   const jobIds = [...new Set(records.flatMap((r) => (r.kind === 'rule' && Array.isArray(r.data.jobs) ? (r.data.jobs as string[]) : [])))];
@@ -73,7 +77,7 @@ export async function loadEventHistory(bus: EventBus, eventId: string, options: 
 }
 
 /** Status alone (list rows). */
-export async function loadEventStatus(bus: EventBus, eventId: string): Promise<EventStatus> {
+export async function loadEventStatus(bus: BusStreams & BusHistory, eventId: string): Promise<EventStatus> {
   return (await loadEventHistory(bus, eventId)).status;
 }
 
@@ -110,7 +114,7 @@ function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
   };
 }
 
-async function loadJob(bus: EventBus, id: string, withParams: boolean): Promise<JobView> {
+async function loadJob(bus: BusStreams & BusHistory, id: string, withParams: boolean): Promise<JobView> {
   const [records, stored] = await Promise.all([bus.records(id), withParams ? bus.get<Job>('jobs', id) : undefined]);
   const history = summarizeHistory(records);
   let cycle = 0;

@@ -1,4 +1,4 @@
-import type { EventBus, StoredMessage } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchTypeGlob } from '../events/type-glob.ts';
 import { loadEventStatus, type EventStatus } from './event-status.ts';
@@ -65,7 +65,7 @@ export class CursorError extends Error {
  * costs about `limit` reads with no filter and at most `scanBudget` reads with any filter, however
  * many events history holds.
  */
-export async function listEvents(bus: EventBus, request: EventPageRequest = {}, headHint = 0): Promise<EventPage> {
+export async function listEvents(bus: BusStreams & BusHistory, request: EventPageRequest = {}, headHint = 0): Promise<EventPage> {
   const filter = request.filter ?? {};
   const limit = Math.min(Math.max(1, request.limit ?? 50), MAX_PAGE);
   const budget = request.scanBudget ?? (filter.status ? 1000 : 5000);
@@ -96,7 +96,7 @@ export async function listEvents(bus: EventBus, request: EventPageRequest = {}, 
 
 /** Adds summaries that pass the status filter; returns the seq it stopped at when the page filled up. */
 async function collect(
-  bus: EventBus,
+  bus: BusStreams & BusHistory,
   candidates: StoredMessage<HubEvent>[],
   filter: EventFilter,
   out: EventSummary[],
@@ -116,7 +116,7 @@ async function collect(
   return undefined;
 }
 
-async function startBefore(bus: EventBus, filter: EventFilter, headHint: number): Promise<number> {
+async function startBefore(bus: BusStreams & BusHistory, filter: EventFilter, headHint: number): Promise<number> {
   if (filter.until) {
     const first = await firstSeqSince(bus, 'events', filter.until);
     if (first !== undefined) return first;
@@ -145,7 +145,7 @@ export function matchesStatic(message: StoredMessage<HubEvent>, filter: EventFil
   return true;
 }
 
-export async function summarize(bus: EventBus, message: StoredMessage<HubEvent>): Promise<EventSummary> {
+export async function summarize(bus: BusStreams & BusHistory, message: StoredMessage<HubEvent>): Promise<EventSummary> {
   return { ...summaryOf(message), status: await loadEventStatus(bus, message.id) };
 }
 

@@ -1,4 +1,4 @@
-import type { EventBus, StoredMessage } from '../bus/event-bus.ts';
+import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { findHeadSeq, firstSeqSince, readWindowBefore } from './stream-head.ts';
 
@@ -13,7 +13,7 @@ export interface RecentEventsRequest {
  * The newest stored events, newest first, read in bounded seq windows (the backtest's way), so the
  * work is bounded by `last` however much history the bus holds.
  */
-export async function* recentEvents(bus: Pick<EventBus, 'query'>, request: RecentEventsRequest): AsyncGenerator<StoredMessage<HubEvent>> {
+export async function* recentEvents(bus: Pick<BusStreams, 'query'>, request: RecentEventsRequest): AsyncGenerator<StoredMessage<HubEvent>> {
   const floor = request.since ? ((await firstSeqSince(bus, 'events', request.since)) ?? Number.MAX_SAFE_INTEGER) - 1 : 0;
   let before = (await findHeadSeq(bus, 'events')) + 1;
   let left = request.last;

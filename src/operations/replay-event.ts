@@ -1,5 +1,5 @@
 import { RecordKind, summarizeHistory } from '../actions/runtime/attempt-history.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { ActionRegistry, RuleSet } from '../rules/rule.ts';
@@ -40,7 +40,12 @@ export interface ReplayOptions {
  * dead-lettered (or never settled and idle) start a fresh cycle of attempts under the same
  * idempotency key; delivered jobs are never sent twice, and jobs still being retried are left alone.
  */
-export async function replayEvent(bus: EventBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
+export async function replayEvent(
+  bus: BusStreams & BusHistory & BusDeadLetters,
+  ruleSet: RuleSet,
+  event: HubEvent,
+  options: ReplayOptions,
+): Promise<ReplayResult> {
   const dry = options.dryRun ?? false;
   const now = options.now();
   const result: ReplayResult = {
@@ -89,7 +94,7 @@ export function replayView(result: ReplayResult): ReplayResult {
   return redactFields(result) as ReplayResult;
 }
 
-async function decide(bus: EventBus, jobId: string): Promise<ReplayDecision> {
+async function decide(bus: BusStreams & BusHistory & BusDeadLetters, jobId: string): Promise<ReplayDecision> {
   const records = await bus.records(jobId);
   const history = summarizeHistory(records);
   if (history.succeeded) return 'skipped-delivered';
@@ -101,7 +106,7 @@ async function decide(bus: EventBus, jobId: string): Promise<ReplayDecision> {
 }
 
 async function recordPass(
-  bus: EventBus,
+  bus: BusStreams & BusHistory & BusDeadLetters,
   rule: string,
   jobs: string[],
   eventId: string,

@@ -1,11 +1,11 @@
-import type { EventBus, StoredMessage, StreamName } from '../bus/event-bus.ts';
+import type { BusStreams, StoredMessage, StreamName } from '../bus/event-bus.ts';
 
 /**
  * The highest sequence number of a stream, found with the contract's ascending query alone:
  * gallop from a hint, then binary search on "is there anything after x". Each probe reads at most
  * one message, so this is ~2·log2(seq) cheap queries on either backend.
  */
-export async function findHeadSeq(bus: Pick<EventBus, 'query'>, stream: StreamName, hint = 0): Promise<number> {
+export async function findHeadSeq(bus: Pick<BusStreams, 'query'>, stream: StreamName, hint = 0): Promise<number> {
   const after = async (seq: number): Promise<StoredMessage | undefined> => (await bus.query({ stream, afterSeq: seq, limit: 1 }))[0];
   let low = Math.max(0, hint);
   let first = await after(low);
@@ -33,7 +33,7 @@ export async function findHeadSeq(bus: Pick<EventBus, 'query'>, stream: StreamNa
 }
 
 /** The first message stored at or after a time (for a time-range query's starting cursor). */
-export async function firstSeqSince(bus: Pick<EventBus, 'query'>, stream: StreamName, since: Date): Promise<number | undefined> {
+export async function firstSeqSince(bus: Pick<BusStreams, 'query'>, stream: StreamName, since: Date): Promise<number | undefined> {
   return (await bus.query({ stream, since, limit: 1 }))[0]?.seq;
 }
 
@@ -49,7 +49,7 @@ export interface WindowScan<T> {
  * so the work is bounded by `size` whatever the store holds.
  */
 export async function readWindowBefore<T>(
-  bus: Pick<EventBus, 'query'>,
+  bus: Pick<BusStreams, 'query'>,
   stream: StreamName,
   before: number,
   size: number,

@@ -1,4 +1,4 @@
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv } from '../bus/event-bus.ts';
 import type { ChatChannel } from '../subscriptions/subscription.ts';
 import { channelKey } from '../subscriptions/subscription-store.ts';
 import type { Reminder } from './reminder.ts';
@@ -14,7 +14,7 @@ export interface ReminderStore {
 }
 
 /** Reminders in the bus kv bucket `reminders` (SQLite on the embedded bus, a KV bucket on NATS). */
-export function createReminderStore(bus: Pick<EventBus, 'kv'>): ReminderStore {
+export function createReminderStore(bus: BusKv): ReminderStore {
   const kv = bus.kv(REMINDERS_BUCKET);
   const list = async () => (await kv.entries<Reminder>()).map((e) => e.value);
   return {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Job } from '../actions/action.ts';
 import { failureBackoffMs, isInfrastructure } from '../bus/consumer-failure.ts';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from '../bus/consumer-health.ts';
-import type { Delivery, EventBus, HistoryRecord, Subscription } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams, Delivery, HistoryRecord, Subscription } from '../bus/event-bus.ts';
 import { superviseConsumer, type SupervisedConsumer } from '../bus/supervise-consumer.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
@@ -13,7 +13,7 @@ import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
 import { withSecretReferences } from '../operations/secret-references.ts';
 
 export interface RuleRouterOptions {
-  bus: EventBus;
+  bus: BusStreams & BusHistory;
   /** The current rule set; read once per event, so a hot reload applies from the next event. */
   getRuleSet: () => RuleSet;
   /** Re-validates rendered params, so a job the worker would reject is reported here instead. */

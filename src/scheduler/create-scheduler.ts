@@ -1,7 +1,7 @@
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { Logger } from 'pino';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import type { Rule, RuleSet } from '../rules/rule.ts';
 import { createScheduleEvent } from './schedule-event.ts';
 
@@ -15,7 +15,7 @@ export interface FireResult {
 }
 
 export interface SchedulerOptions {
-  bus: Pick<EventBus, 'publish'>;
+  bus: Pick<BusStreams, 'publish'>;
   /** Failures of schedule ticks (counted in hookhub_consumer_errors_total), logged once per streak. */
   probe?: ConsumerProbe;
   /** The current rules; read on every sync, so hot reloads add, change and remove schedules. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionDeps, ActionResult, Job } from '../actions/action.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { digestLines, type Digest } from '../noise/digest.ts';
@@ -32,7 +32,7 @@ type ChatParams = z.output<typeof ChatParamsSchema>;
 export interface ChatActionDeps {
   store: SubscriptionStore;
   gate: NoiseGate;
-  bus: Pick<EventBus, 'kv' | 'get'>;
+  bus: BusKv & Pick<BusStreams, 'get'>;
   settings: SubscriptionsConfig;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../actions/action.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { MuteStore } from '../noise/mutes.ts';
 import { loadJobEvent } from './load-event.ts';
@@ -24,7 +24,7 @@ export interface CommandActionDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
   settings: SubscriptionsConfig;
-  bus: Pick<EventBus, 'get'>;
+  bus: Pick<BusStreams, 'get'>;
   reminders?: ReminderStore;
   /** Recompile this process's subscription rules at once. */
   onChange?: () => Promise<void> | void;

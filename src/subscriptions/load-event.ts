@@ -1,4 +1,4 @@
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { HubEvent } from '../events/hub-event.ts';
  * rendered params), so actions that read the payload fetch it from the bus's events stream.
  */
 export async function loadJobEvent(
-  bus: Pick<EventBus, 'get'>,
+  bus: Pick<BusStreams, 'get'>,
   given: HubEvent | undefined,
   eventId: string,
 ): Promise<HubEvent | undefined> {

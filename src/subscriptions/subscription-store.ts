@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv } from '../bus/event-bus.ts';
 import { updateKv } from '../bus/kv.ts';
 import type { ChatChannel, Subscription } from './subscription.ts';
 import { targetKey, type Target } from './targets.ts';
@@ -18,7 +18,7 @@ export interface SubscriptionStore {
 }
 
 /** Subscriptions in the bus kv bucket `subscriptions`: SQLite on the embedded bus, a KV bucket on NATS. */
-export function createSubscriptionStore(bus: Pick<EventBus, 'kv'>): SubscriptionStore {
+export function createSubscriptionStore(bus: BusKv): SubscriptionStore {
   const kv = bus.kv(SUBSCRIPTIONS_BUCKET);
   const list = async () => (await kv.entries<Subscription>()).map((e) => e.value);
   return {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConsumerHealth } from '../bus/consumer-health.ts';
 import type { Action } from '../actions/action.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import { createGroupFlusher, type GroupFlusher } from '../noise/group-flusher.ts';
 import { createNoiseGate, type NoiseGate } from '../noise/noise-gate.ts';
 import type { RulesContext } from '../rules/rule.ts';
@@ -16,7 +16,7 @@ import { createReviewReminderAction, REVIEW_REMINDER_ACTION } from '../reminders
 import type { ReviewQueueReader } from '../reminders/review-queue.ts';
 
 export interface SubscriptionsRuntimeOptions {
-  bus: EventBus;
+  bus: BusStreams & BusKv;
   /** hookhub.yaml `subscriptions:` (parsed or not; absent = defaults). */
   settings?: SubscriptionsConfig | SubscriptionsConfigInput;
   logger: Logger;
@@ -43,7 +43,7 @@ export interface SubscriptionsRuntime {
 
 /** The two actions subscriptions add to the registry (also used by the CLI to compile rules). */
 export function subscriptionActions(deps: {
-  bus: EventBus;
+  bus: BusStreams & BusKv;
   store: SubscriptionStore;
   gate: NoiseGate;
   settings: SubscriptionsConfig;

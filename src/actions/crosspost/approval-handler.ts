@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { BusHistory, BusKv, BusStreams } from '../../bus/event-bus.ts';
 import { KvConflictError } from '../../bus/kv.ts';
 import type { Job } from '../action.ts';
 import { APPROVAL_PATH } from './approval-request.ts';
@@ -11,7 +11,7 @@ import { preparePost } from './index.ts';
 import { approvalSecretProblem, CrosspostParamsSchema } from './crosspost-params.ts';
 
 export interface ApprovalHandlerOptions {
-  bus: Pick<EventBus, 'get' | 'publish' | 'record' | 'records' | 'kv'>;
+  bus: Pick<BusStreams, 'get' | 'publish'> & BusHistory & BusKv;
   now: () => Date;
   logger: Logger;
   /** The environment: the job keeps approval.secret as a `${VAR}` reference, resolved from here. */

@@ -1,11 +1,11 @@
-import type { EventBus, StoredMessage, StreamName } from '../../bus/event-bus.ts';
+import type { BusStreams, StoredMessage, StreamName } from '../../bus/event-bus.ts';
 import type { HubEvent } from '../../events/hub-event.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
 import { compileWhen } from '../../rules/when-filter.ts';
 import { PermanentError } from '../../errors.ts';
 import type { HistoryEvent } from './aggregate.ts';
 
-export type HistoryReader = Pick<EventBus, 'query' | 'get'>;
+export type HistoryReader = Pick<BusStreams, 'query' | 'get'>;
 
 const PAGE = 1_000;
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createConsumerHealth, type ConsumerHealth } from '../../bus/consumer-health.ts';
-import type { Delivery, EventBus, Subscription } from '../../bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, BusStreams, Delivery, Subscription } from '../../bus/event-bus.ts';
 import { superviseConsumer, type SupervisedConsumer } from '../../bus/supervise-consumer.ts';
 import { handlingFailed } from './handling-failed.ts';
 import type { Metrics } from '../../observability/metrics.ts';
@@ -38,7 +38,7 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorkerDeps {
-  bus: EventBus;
+  bus: BusStreams & BusHistory & BusDeadLetters;
   registry: ActionRegistry;
   channels: ActionDeps['channels'];
   logger: Logger;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { BusHistory } from '../../bus/event-bus.ts';
 
 export interface GoneDestinations {
   /** When the destination answered 410 (and has not been revived since), else undefined. */
@@ -20,7 +20,7 @@ export interface GoneCacheOptions {
  * restart or another hub process honours them; cached per process with an LRU cap and a per-key
  * expiry. A replayed job may probe a gone destination; its success revives it.
  */
-export function createGoneDestinations(bus: EventBus, now: () => Date, options: GoneCacheOptions = {}): GoneDestinations {
+export function createGoneDestinations(bus: BusHistory, now: () => Date, options: GoneCacheOptions = {}): GoneDestinations {
   // Values are boxed: the cache cannot hold `undefined` (not gone), which is the common answer.
   const cache = new LRUCache<string, { since: string | undefined }>({
     max: options.max ?? 10_000,

@@ -1,6 +1,6 @@
 import { failureBackoffMs, isInfrastructure } from '../../bus/consumer-failure.ts';
 import type { ConsumerProbe } from '../../bus/consumer-health.ts';
-import type { Delivery, EventBus } from '../../bus/event-bus.ts';
+import type { BusDeadLetters, Delivery } from '../../bus/event-bus.ts';
 import type { Job } from '../action.ts';
 
 /** Deliveries of one job whose handling itself failed (not an attempt: the bookkeeping around it) before it is set aside. */
@@ -13,7 +13,7 @@ export const MAX_HANDLING_FAILURES = 5;
  * the jobs behind it and can be inspected and retried.
  */
 export async function handlingFailed(
-  bus: Pick<EventBus, 'deadLetter'>,
+  bus: Pick<BusDeadLetters, 'deadLetter'>,
   delivery: Delivery<Job>,
   error: unknown,
   probe: ConsumerProbe,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Delivery, EventBus } from '../../bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, Delivery } from '../../bus/event-bus.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { jobLogger } from '../../observability/job-logger.ts';
 import type { ActionDeps, Job } from '../action.ts';
@@ -23,7 +23,7 @@ export interface ProcessorSettings {
 }
 
 export interface ProcessorContext {
-  bus: EventBus;
+  bus: BusHistory & BusDeadLetters;
   registry: ActionRegistry;
   deps: Omit<ActionDeps, 'signal'>;
   logger: Logger;
