@@ -5,10 +5,11 @@
  * Taking a letter deletes its stream message (no delete marker), so the stream's message count is
  * the number of letters.
  */
-import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { PayloadError } from '../../errors.ts';
 import type { DeadLetter, DeadLetterPage } from '../event-bus.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { hashKey } from './nats-names.ts';
 import { readRange } from './nats-read.ts';
 
@@ -21,9 +22,6 @@ export interface DeadLetterStore {
   /** Every key's subject, `$KV.<bucket>.>`. */
   filter: string;
 }
-
-/** JetStream's answer to deleting a sequence it cannot delete: here, one already gone. */
-const MESSAGE_DELETE_FAILED = 10057;
 
 interface StoredLetter {
   seq: number;
@@ -131,7 +129,7 @@ async function deleteSeq(store: DeadLetterStore, seq: number): Promise<boolean> 
   try {
     return await store.jsm.streams.deleteMessage(store.stream, seq, false);
   } catch (err) {
-    if (err instanceof JetStreamApiError && err.code === MESSAGE_DELETE_FAILED) return false;
+    if (hasNatsCode(err, NatsErrorCodes.MessageDeleteFailed)) return false;
     throw err;
   }
 }

@@ -3,6 +3,10 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { StorageType } from '@nats-io/jetstream';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
+
+/** A conditional write or delete whose expected revision no longer holds. */
+const WRONG_REVISION = [NatsErrorCodes.StreamWrongLastSequence, NatsErrorCodes.StreamWrongLastSequenceUnknown];
 
 export interface NatsKvDeps {
   js: JetStreamClient;
@@ -57,7 +61,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
         if (options.revision === 0) return await kv.create(encoded, data);
         return await kv.update(encoded, data, options.revision);
       } catch (error) {
-        if (error instanceof Error && /wrong last sequence|key exists/i.test(error.message)) throw new KvConflictError(key);
+        if (hasNatsCode(error, ...WRONG_REVISION)) throw new KvConflictError(key);
         throw error;
       }
     },
@@ -67,7 +71,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
       try {
         await kv.delete(encodeKey(key), { previousSeq: options.revision });
       } catch (error) {
-        if (error instanceof Error && /wrong last sequence/i.test(error.message)) throw new KvConflictError(key);
+        if (hasNatsCode(error, ...WRONG_REVISION)) throw new KvConflictError(key);
         throw error;
       }
     },

@@ -6,15 +6,16 @@
  * upgraded hub keeps consulting it (dedup, get of older messages, type queries over the older
  * subject layout) until it is empty, and deletes it at the first start that finds it so.
  */
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { Bucket, Kvm, type KV } from '@nats-io/kv';
 import type { StreamName } from '../event-bus.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { hashKey } from './nats-names.ts';
 
 export async function openLegacyIndex(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<KV | undefined> {
   const stream = `KV_${bucket}`;
   const info = await jsm.streams.info(stream).catch((err: unknown) => {
-    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return undefined;
+    if (hasNatsCode(err, NatsErrorCodes.StreamNotFound)) return undefined;
     throw err;
   });
   if (info === undefined) return undefined;

@@ -1,9 +1,10 @@
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { nuid } from '@nats-io/transport-node';
 import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
 import { hashKey, idToken, type NatsNames } from './nats-names.ts';
 
@@ -60,8 +61,7 @@ export async function publishMessage(
 }
 
 function duplicateIfStored(err: unknown): 'stored' {
-  if (err instanceof Error && err.cause instanceof JetStreamApiError && err.cause.code === JetStreamApiCodes.StreamWrongLastSequence)
-    return 'stored';
+  if (err instanceof Error && hasNatsCode(err.cause, NatsErrorCodes.StreamWrongLastSequence)) return 'stored';
   throw err;
 }
 
@@ -83,7 +83,7 @@ async function contentClaimedByOther(content: KV, contentKey: string, id: string
     await content.put(key, id, { previousSeq: 0 });
     return false;
   } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence)) throw err;
+    if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) throw err;
   }
   const holder = await content.get(key);
   return holder !== null && holder.operation === 'PUT' && holder.string() !== id;

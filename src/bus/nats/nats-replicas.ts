@@ -1,5 +1,6 @@
 import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import { ConfigError } from '../../errors.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 
 /**
  * Brings an existing stream (or the stream behind a KV bucket) to `replicas` copies. JetStream scales
@@ -45,7 +46,8 @@ export async function creatingWithReplicas<T>(name: string, replicas: number, cr
   try {
     return await create();
   } catch (err) {
-    if (replicas === 1 || !/replica|cluster|peers/i.test(reason(err))) throw err;
+    const placement = [NatsErrorCodes.ReplicasNotSupported, NatsErrorCodes.NoSuitablePeers, NatsErrorCodes.InsufficientResources];
+    if (replicas === 1 || !hasNatsCode(err, ...placement)) throw err;
     throw new ConfigError(
       `cannot create ${name} with ${replicas} replicas (${reason(err)}): bus.replicas above 1 needs a JetStream cluster ` +
         `of at least that many servers. Set bus.replicas: 1 for a single server.`,

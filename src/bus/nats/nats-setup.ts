@@ -10,6 +10,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsNames } from './nats-names.ts';
 import type { DeadLetterStore } from './nats-dead-letters.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { dropDeleteMarkers, openLegacyIndex } from './nats-legacy-index.ts';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 
@@ -63,7 +64,7 @@ export async function ensureNatsStores(
 
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
   const existing = await jsm.streams.info(config.name).catch((err: unknown) => {
-    if (err instanceof Error && /stream not found/i.test(err.message)) return undefined;
+    if (hasNatsCode(err, NatsErrorCodes.StreamNotFound)) return undefined;
     throw err;
   });
   if (existing === undefined) {
