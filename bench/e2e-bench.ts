@@ -1,9 +1,10 @@
 /**
- * Row 3: webhook -> rule -> webhook action at a local sink, at a fixed rate. hookhub (embedded bus,
- * router and workers) vs a reference relay that verifies, inserts and forwards with no queue.
+ * Row 3: webhook -> rule -> webhook action at a local sink, at a fixed rate. hookhub on the embedded
+ * bus, on NATS, and on NATS split in two processes by role, vs a reference relay that verifies,
+ * inserts and forwards with no queue.
  */
 import { join } from 'node:path';
-import { BENCH_SECRET, sinkRule, writeHubConfig } from './lib/hub-config.ts';
+import { BENCH_SECRET, sinkRule, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
 import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
 
@@ -25,6 +26,12 @@ export interface E2eSettings {
   rate: number;
   seconds: number;
   workDir: string;
+  natsUrl: string;
+}
+
+export interface E2eRun {
+  label: string;
+  result: E2eResult;
 }
 
 async function run(server: (sinkPort: number) => Promise<NodeProcess>, settings: E2eSettings): Promise<E2eResult> {
@@ -39,19 +46,32 @@ async function run(server: (sinkPort: number) => Promise<NodeProcess>, settings:
   }
 }
 
-export async function benchEndToEnd(settings: E2eSettings): Promise<{ hub: E2eResult; reference: E2eResult }> {
+/** A hub (or two, by role) whose one rule sends every GitHub event to the load's sink. */
+async function startHubs(dir: string, sinkPort: number, bus: BusChoice, split: boolean): Promise<NodeProcess> {
+  const spec = { bus, rules: { 'sink.yaml': sinkRule(`http://127.0.0.1:${sinkPort}/sink`) }, allowlist: ['127.0.0.1'] };
+  const frontPort = await freePort();
+  const front = writeHubConfig({ ...spec, dir: join(dir, 'front'), port: frontPort });
+  if (!split) return startHubProcess(front, frontPort);
+  const backPort = await freePort();
+  const back = await startHubProcess(writeHubConfig({ ...spec, dir: join(dir, 'back'), port: backPort }), backPort, {
+    args: ['--role', 'router,worker'],
+  });
+  const ingress = await startHubProcess(front, frontPort, { args: ['--role', 'ingress'] });
+  return { ...ingress, kill: async (signal) => (await Promise.all([ingress.kill(signal), back.kill(signal)]))[0] };
+}
+
+export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eRun[]; reference: E2eResult }> {
   const dir = join(settings.workDir, 'e2e');
-  const hub = await run(async (sinkPort) => {
-    const port = await freePort();
-    const file = writeHubConfig({
-      dir,
-      port,
-      bus: { type: 'embedded', path: join(dir, 'hookhub.db') },
-      rules: { 'sink.yaml': sinkRule(`http://127.0.0.1:${sinkPort}/sink`) },
-      allowlist: ['127.0.0.1'],
-    });
-    return startHubProcess(file, port);
-  }, settings);
+  const nats: BusChoice = { type: 'nats', url: settings.natsUrl };
+  const variants: { label: string; bus: BusChoice; split: boolean }[] = [
+    { label: 'embedded', bus: { type: 'embedded', path: join(dir, 'embedded', 'hookhub.db') }, split: false },
+    { label: 'nats', bus: nats, split: false },
+    { label: 'nats, 2 processes (ingress + router,worker)', bus: nats, split: true },
+  ];
+  const hubs: E2eRun[] = [];
+  for (const [i, v] of variants.entries()) {
+    hubs.push({ label: v.label, result: await run((sinkPort) => startHubs(join(dir, `hub-${i}`), sinkPort, v.bus, v.split), settings) });
+  }
   const reference = await run(
     (sinkPort) =>
       startTsProcess('bench/reference/reference-server.ts', [
@@ -65,5 +85,5 @@ export async function benchEndToEnd(settings: E2eSettings): Promise<{ hub: E2eRe
       ]),
     settings,
   );
-  return { hub, reference };
+  return { hubs, reference };
 }

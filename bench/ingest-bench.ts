@@ -3,6 +3,7 @@
  * doing the same HMAC check and durable write. Server and load each run in their own process.
  */
 import { join } from 'node:path';
+import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
 import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
@@ -29,25 +30,33 @@ export interface IngestSettings {
   natsUrl: string;
   /** Extra node flags for the hub process (e.g. --cpu-prof). */
   hubNodeArgs?: readonly string[];
+  payload: BenchPayload;
 }
 
 export interface IngestComparison {
   backend: string;
+  /** What was sent, e.g. `2 KB GitHub issues.opened`. */
+  payload: string;
   hub: LoadResult;
-  references: { label: string; result: LoadResult }[];
-  /** Variants of hookhub itself that explain its figure (not references). */
-  diagnostics?: { label: string; result: LoadResult }[];
+  /** Each with the ratio hookhub / reference it should reach. */
+  references: { label: string; result: LoadResult; goal: number }[];
+  /** Variants of hookhub itself that explain its figure (not references), next to the reference labelled `against`. */
+  diagnostics?: { label: string; result: LoadResult; against: string }[];
 }
 
 const LOAD = 'bench/load/ingest-load.ts';
+const PER_REQUEST = 'node:http + HMAC + SQLite insert per request';
+const BATCHED = 'node:http + HMAC + SQLite inserts batched per tick';
+const PUBLISH = 'node:http + HMAC + awaited JetStream publish';
 const REFERENCE = 'bench/reference/reference-server.ts';
 
 /** Warm up, then measure one server with the load generator. */
 export async function measure(
   server: NodeProcess,
-  settings: Pick<IngestSettings, 'seconds' | 'warmupSeconds' | 'connections'>,
+  settings: Pick<IngestSettings, 'seconds' | 'warmupSeconds' | 'connections'> & { payload?: BenchPayload },
 ): Promise<LoadResult> {
   const base = ['--url', server.url, '--secret', BENCH_SECRET, '--connections', String(settings.connections)];
+  base.push('--payload', settings.payload ?? 'small');
   await runTsJson(LOAD, [...base, '--seconds', String(settings.warmupSeconds)], (settings.warmupSeconds + 60) * 1000);
   return runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
 }
@@ -68,10 +77,36 @@ function median(results: LoadResult[]): LoadResult {
 }
 
 /** A hub child process with one `github` connector, at its default log level. */
-export async function startBenchHub(workDir: string, name: string, bus: BusChoice, nodeArgs: readonly string[] = []): Promise<NodeProcess> {
+export async function startBenchHub(
+  workDir: string,
+  name: string,
+  bus: BusChoice,
+  nodeArgs: readonly string[] = [],
+  args: readonly string[] = [],
+): Promise<NodeProcess> {
   const port = await freePort();
   const file = writeHubConfig({ dir: join(workDir, name), bus, port });
-  return startHubProcess(file, port, { nodeArgs });
+  return startHubProcess(file, port, { nodeArgs, args });
+}
+
+/**
+ * Two hub processes on one NATS: the load hits an `ingress` process while a `router,worker` process
+ * routes what it stores. Killing the returned process stops both.
+ */
+async function startSplitHubs(workDir: string, name: string, natsUrl: string, nodeArgs: readonly string[]): Promise<NodeProcess> {
+  const bus: BusChoice = { type: 'nats', url: natsUrl };
+  const back = await startBenchHub(workDir, `${name}-back`, bus, [], ['--role', 'router,worker']);
+  const front = await startBenchHub(workDir, `${name}-front`, bus, nodeArgs, ['--role', 'ingress']).catch(async (err: unknown) => {
+    await back.kill('SIGTERM');
+    throw err;
+  });
+  return {
+    ...front,
+    kill: async (signal) => {
+      const [exit] = await Promise.all([front.kill(signal), back.kill(signal)]);
+      return exit;
+    },
+  };
 }
 
 interface Contender {
@@ -100,9 +135,11 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
   const contenders: Contender[] = [
     { key: 'hub-embedded', start: embeddedHub },
     { key: 'ingress-embedded', start: ingressOnly },
-    { key: 'ref-sqlite', start: ref(['--sqlite', join(dir, 'ref-sqlite.db')]) },
-    { key: 'ref-sqlite-batch', start: ref(['--sqlite', join(dir, 'ref-sqlite-batch.db'), '--batch']) },
+    { key: 'ref-sqlite', start: ref(['--sqlite', join(dir, `ref-sqlite-${n++}.db`)]) },
+    { key: 'ref-sqlite-batch', start: ref(['--sqlite', join(dir, `ref-sqlite-batch-${n++}.db`), '--batch']) },
+    { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
     { key: 'hub-nats', start: () => startBenchHub(dir, `hub-nats-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
+    { key: 'hub-nats-split', start: () => startSplitHubs(dir, `hub-nats-split-${n++}`, settings.natsUrl, hubArgs) },
     { key: 'ref-nats', start: ref(['--nats', settings.natsUrl]) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
@@ -110,20 +147,29 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     for (const c of contenders) results.get(c.key)!.push(await withServer(c.start, (s) => measure(s, settings)));
   }
   const pick = (key: string): LoadResult => median(results.get(key)!);
+  const payload = PAYLOADS[settings.payload].label;
   return [
     {
       backend: 'embedded',
+      payload,
       hub: pick('hub-embedded'),
       references: [
-        { label: 'node:http + HMAC + SQLite insert per request', result: pick('ref-sqlite') },
-        { label: 'node:http + HMAC + SQLite inserts batched per tick', result: pick('ref-sqlite-batch') },
+        { label: PER_REQUEST, result: pick('ref-sqlite'), goal: 0.9 },
+        { label: BATCHED, result: pick('ref-sqlite-batch'), goal: 0.9 },
+        { label: 'Probot (its Node middleware and verification, one no-op handler, in memory)', result: pick('probot'), goal: 1 },
       ],
-      diagnostics: [{ label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded') }],
+      diagnostics: [
+        { label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded'), against: BATCHED },
+      ],
     },
     {
       backend: 'nats',
+      payload,
       hub: pick('hub-nats'),
-      references: [{ label: 'node:http + HMAC + awaited JetStream publish', result: pick('ref-nats') }],
+      references: [{ label: PUBLISH, result: pick('ref-nats'), goal: 0.9 }],
+      diagnostics: [
+        { label: 'two processes: `--role ingress` (measured) + `--role router,worker`', result: pick('hub-nats-split'), against: PUBLISH },
+      ],
     },
   ];
 }

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { startNatsServer } from '../test/helpers/nats-server.ts';
 import { benchEndToEnd } from './e2e-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
+import { PAYLOADS } from './load/github-request.ts';
 import { machineLine } from './machine.ts';
 import { benchMemory } from './memory-bench.ts';
 import { benchRules } from './rules-bench.ts';
 import { readBenchSettings } from './settings.ts';
-import { e2eRow, ingestRows, memoryRow, renderTable, type Row } from './table.ts';
+import { e2eRows, ingestRows, memoryRow, renderTable, type Row } from './table.ts';
 
-const GOAL = 0.9;
 const settings = readBenchSettings(process.env);
 const workDir = mkdtempSync(join(tmpdir(), 'hookhub-bench-'));
 const started = Date.now();
@@ -25,15 +25,21 @@ const rows: Row[] = [];
 
 const nats = await startNatsServer();
 try {
-  step('ingest: hookhub and references, embedded and nats');
   const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
-  rows.push(
-    ...ingestRows(await benchIngest({ ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs }), GOAL),
-  );
+  for (const payload of ['small', 'large'] as const) {
+    step(`ingest (${PAYLOADS[payload].label}): hookhub and references, embedded and nats`);
+    const ingest = { ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs, payload };
+    rows.push(...ingestRows(await benchIngest(ingest)));
+  }
   step('rule matching');
   rows.push(...benchRules());
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
-  rows.push(e2eRow(await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir }), settings.e2eSeconds));
+  rows.push(
+    ...e2eRows(
+      await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir, natsUrl: nats.url }),
+      settings.e2eSeconds,
+    ),
+  );
   step(`memory: ${settings.memoryEvents} events`);
   rows.push(memoryRow(await benchMemory(workDir, settings.memoryEvents)));
 } finally {

@@ -1,7 +1,7 @@
 /**
  * Load generator (its own process): autocannon POSTs signed GitHub webhooks, each with a unique
  * X-GitHub-Delivery and body, for a fixed time or a fixed count, then prints one JSON result line.
- * Usage: ingest-load.ts --url URL --secret S [--seconds N | --amount N] [--connections 32] [--prefix P]
+ * Usage: ingest-load.ts --url URL --secret S [--seconds N | --amount N] [--connections 32] [--prefix P] [--payload small|large]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -16,9 +16,10 @@ const { values } = parseArgs({
     amount: { type: 'string' },
     connections: { type: 'string', default: '32' },
     prefix: { type: 'string' },
+    payload: { type: 'string', default: 'small' },
   },
 });
-const template = githubTemplate(values.secret ?? '');
+const template = githubTemplate(values.secret ?? '', values.payload === 'large' ? 'large' : 'small');
 const prefix = values.prefix ?? randomUUID().slice(0, 8);
 let next = 0;
 
