@@ -57,11 +57,6 @@ export type NoiseSpecInput = z.input<typeof NoiseSpecSchema>;
 export type GroupSpec = z.output<typeof GroupSchema>;
 export type ActiveHours = z.output<typeof ActiveHoursSchema>;
 
-/** True when there is nothing to apply (the gate can be skipped). */
-export function isQuiet(spec: NoiseSpec | undefined): boolean {
-  return !spec || (!spec.throttle && !spec.group && !spec.mute?.length && !spec.activeHours);
-}
-
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

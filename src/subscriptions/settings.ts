@@ -43,6 +43,3 @@ export const SubscriptionsConfigSchema = z.strictObject({
 
 export type SubscriptionsConfig = z.output<typeof SubscriptionsConfigSchema>;
 export type SubscriptionsConfigInput = z.input<typeof SubscriptionsConfigSchema>;
-
-/** Secret fields, never logged. */
-export const SUBSCRIPTIONS_SECRET_FIELDS = ['slack.botToken', 'discord.botToken', 'mattermost.botToken'] as const;

@@ -1,5 +1,4 @@
 import { isValidTypeGlob } from '../events/type-glob.ts';
-import type { Provider } from './features.ts';
 
 /** What a subscription is about. */
 export type Target =
@@ -80,9 +79,5 @@ export function targetKey(target: Target): string {
   if (target.provider === 'github') return target.path;
   if (target.provider === 'gitlab') return `gitlab:${target.path}`;
   if (target.provider === 'glob') return `type:${target.glob}`;
-  return target.provider;
-}
-
-export function targetProvider(target: Target): Provider {
   return target.provider;
 }

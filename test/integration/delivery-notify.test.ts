@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/actions/runtime/delivery-worker.ts';
-import { ChannelsSchema } from '../../src/actions/notify/channel-schema.ts';
+import { ChannelSchema } from '../../src/actions/notify/channel-schema.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import {
   attempts,
@@ -39,9 +39,14 @@ const message = {
   url: 'https://github.com/acme/api/pull/42',
 };
 
+/** Channels as hookhub.yaml gives them, each checked by the schema the config loader uses. */
+function channelsOf(blocks: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(blocks).map(([name, block]) => [name, ChannelSchema.parse(block)]));
+}
+
 describe('notify to chat channels', () => {
   it.each(['slack', 'discord', 'teams', 'mattermost', 'webhook'] as const)('%s receives its platform payload', async (type) => {
-    const channels = ChannelsSchema.parse({ eng: { type, url: `${sink.url}/${type}` } });
+    const channels = channelsOf({ eng: { type, url: `${sink.url}/${type}` } });
     workers.push(startWorker(handle.bus, { channels }));
     const job = makeJob('notify', { channel: 'eng', ...message, fields: [{ title: 'Repo', value: 'acme/api', short: true }] });
     await publishJob(handle.bus, job);
@@ -62,7 +67,7 @@ describe('notify to chat channels', () => {
   });
 
   it('signs a webhook channel with Standard Webhooks when its secret is whsec_', async () => {
-    const channels = ChannelsSchema.parse({
+    const channels = channelsOf({
       hooks: { type: 'webhook', url: sink.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers: { 'x-team': 'eng' } },
     });
     workers.push(startWorker(handle.bus, { channels }));
@@ -105,7 +110,7 @@ describe('notify by email', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     try {
       const port = (smtp.server.address() as AddressInfo).port;
-      const channels = ChannelsSchema.parse({
+      const channels = channelsOf({
         ops: {
           type: 'email',
           smtp: { host: '127.0.0.1', port, secure: false },

@@ -43,10 +43,3 @@ export const ChannelSchema = z.discriminatedUnion('type', [
 ]);
 export type Channel = z.output<typeof ChannelSchema>;
 export type ChannelType = Channel['type'];
-
-/** hookhub.yaml `channels:` — name -> channel. */
-export const ChannelsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'channel names use letters, digits, _ . -'), ChannelSchema);
-export type Channels = z.output<typeof ChannelsSchema>;
-
-/** Config keys that hold secrets and must never be logged. */
-export const CHANNEL_SECRET_FIELDS = ['url', 'secret', 'smtp.pass', 'headers'] as const;
