@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/units.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
 import type { EventFilter } from '../operations/list-events.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listAll, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
-import { parseDuration } from '../config/units.ts';
+import { parseDuration } from '../shared/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
 import { formatTable } from './text-table.ts';
 

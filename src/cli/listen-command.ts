@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { readEnv, type HubEnv } from '../config/env.ts';
 import { loadConfig, type HubConfig } from '../config/load-config.ts';
-import { parseDuration } from '../config/units.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { configPathOption } from './config-path.ts';
 import { dataFolder } from './local-admin-token.ts';

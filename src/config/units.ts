@@ -1,5 +1,5 @@
 import bytes from 'bytes';
-import ms from 'ms';
+import { parseDuration } from '../shared/duration.ts';
 import { z } from 'zod';
 
 /** `1mb`, `512kb`, or a number of bytes. */
@@ -11,12 +11,6 @@ export const SizeSchema = z.union([z.number().int().positive(), z.string()]).tra
   }
   return parsed;
 });
-
-/** Parses `500ms`, `15s`, `10m`, `1h`, `7d`, `2 weeks` (the `ms` package) or a number of milliseconds; undefined when invalid. */
-export function parseDuration(value: string | number): number | undefined {
-  const parsed = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
-  return typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
-}
 
 /** A duration in config or rules: `15s`, `7d`, `500ms`, or a number of milliseconds. Parses to milliseconds. */
 export const DurationSchema = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {

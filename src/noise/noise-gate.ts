@@ -1,7 +1,7 @@
 import type { Job } from '../actions/action.ts';
 import type { BusKv } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
-import { readPath } from '../rules/when-filter.ts';
+import { readPath } from '../shared/when-filter.ts';
 import { isActive, nextActiveStart } from './active-hours.ts';
 import { isNoiseJob } from './digest.ts';
 import { holdInGroup } from './groups.ts';

@@ -1,4 +1,4 @@
-import { truncate } from '../actions/notify/format/truncate.ts';
+import { truncate } from '../shared/truncate.ts';
 import type { DiffSample, RuleDiff, RulesDiff } from './rules-diff.ts';
 
 /** `2 rules changed effect on 1000 events: +5 matches, −12 matches, 3 renders changed`. */

@@ -1,6 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { isValidTypeGlob, literalPrefix } from '../events/type-glob.ts';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { RulesContext } from './rule.ts';
 import { isValidTimeZone } from './template-format-helpers.ts';

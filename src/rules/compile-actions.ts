@@ -1,5 +1,5 @@
 import type { Action } from '../actions/action.ts';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 import { findSecretReferences } from '../operations/secret-references.ts';
 import { compileParams, renderParams } from './compile-params.ts';

@@ -1,5 +1,5 @@
 import { checkCutText } from './check-cut-text.ts';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import { formatPos, hasErrors, sortDiagnostics, type Diagnostic, type SourcePos } from './diagnostics.ts';
 import { compileRule } from './compile-rule.ts';
 import type { LoadResult, Rule, RulesContext } from './rule.ts';

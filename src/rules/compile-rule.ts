@@ -1,5 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { compileActions } from './compile-actions.ts';
 import { checkFrom, checkOn, checkSchedule, createReporter, toList, type Report } from './check-rule-trigger.ts';
@@ -8,7 +8,8 @@ import { RULE_KEYS, RuleFieldSchemas, type RuleKey } from './rule-schema.ts';
 import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { TemplateEngine } from './template-engine.ts';
 import { checkWhen, isPlainObject } from './when-check.ts';
-import { compileWhen, createWhenExplainer, type EventTester } from './when-filter.ts';
+import { compileWhen, type EventTester } from '../shared/when-filter.ts';
+import { createWhenExplainer } from './when-explainer.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 import { describe, issuesToDiagnostics } from './zod-issues.ts';
 

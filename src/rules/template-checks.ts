@@ -1,5 +1,5 @@
 import type Handlebars from 'handlebars';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import { DATE_FORMATS, isValidTimeZone } from './template-format-helpers.ts';
 import type { TemplateProblem } from './template-engine.ts';
 

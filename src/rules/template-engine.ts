@@ -1,8 +1,8 @@
-import Handlebars from 'handlebars';
 import type { RenderContext } from './rule.ts';
 import { FORMAT_HELPERS } from './template-format-helpers.ts';
 import { checkAst, checkRootPaths, type Ast, type AstNode } from './template-checks.ts';
-import { TEXT_HELPERS, type Helper, type HelperOptions } from './template-helpers.ts';
+import { createSandboxedHandlebars, type Helper } from '../shared/sandboxed-handlebars.ts';
+import { TEXT_HELPERS } from './template-helpers.ts';
 
 /** A compiled template. `render` returns a string, or the raw value for a whole-value `{{value x}}`. */
 export interface Template {
@@ -40,12 +40,8 @@ const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
  * cannot reach `constructor` or run code. Output is not HTML, hence `noEscape`.
  */
 export function createTemplateEngine(engineOptions: TemplateEngineOptions = {}): TemplateEngine {
-  const hb = Handlebars.create();
-  hb.unregisterHelper('log');
   const custom: Record<string, Helper> = { ...TEXT_HELPERS, ...FORMAT_HELPERS };
-  for (const [name, helper] of Object.entries(custom)) {
-    hb.registerHelper(name, (...args: unknown[]) => helper(args.slice(0, -1), args[args.length - 1] as HelperOptions));
-  }
+  const hb = createSandboxedHandlebars(custom);
   const helpers = [...BUILTIN_HELPERS, ...Object.keys(custom)];
   const known = new Set(helpers);
   const options = {

@@ -1,14 +1,8 @@
-import type { Helper } from './template-helpers.ts';
+import { minorDigits } from '../shared/currency.ts';
+import type { Helper } from '../shared/sandboxed-handlebars.ts';
 import { toText } from './template-helpers.ts';
 
 export const DATE_FORMATS = ['iso', 'relative', 'date', 'time', 'datetime'] as const;
-
-/**
- * Currencies whose API amounts have no minor unit, and those with three decimals, as Stripe
- * counts them (ISK, HUF and TWD are sent with two decimals). https://docs.stripe.com/currencies
- */
-const ZERO_DECIMAL = new Set('BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '));
-const THREE_DECIMAL = new Set('BHD JOD KWD OMR TND'.split(' '));
 
 /** Parses an ISO string, epoch seconds (Stripe `created`) or epoch milliseconds. */
 export function parseDate(value: unknown): Date | undefined {
@@ -100,10 +94,5 @@ const money: Helper = ([amount, currency], { hash }) => {
     maximumFractionDigits: Math.max(digits, standard.maximumFractionDigits ?? 0),
   }).format(major);
 };
-
-function minorDigits(code: string): number {
-  if (ZERO_DECIMAL.has(code)) return 0;
-  return THREE_DECIMAL.has(code) ? 3 : 2;
-}
 
 export const FORMAT_HELPERS: Readonly<Record<string, Helper>> = { date, money };

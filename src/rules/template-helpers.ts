@@ -1,10 +1,10 @@
+import type { Helper } from '../shared/sandboxed-handlebars.ts';
+
 /**
  * Text helpers for rule templates. Each is a pure function of its arguments; Handlebars passes
  * an `options` object last, which `register` strips. Output is text for chat, email and JSON,
  * never HTML, so nothing is HTML-escaped: use the escape helpers for the context you write into.
  */
-export type HelperOptions = { hash: Record<string, unknown>; data?: Record<string, unknown> };
-export type Helper = (args: unknown[], options: HelperOptions) => unknown;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 

@@ -1,5 +1,5 @@
-import { didYouMean } from './closest-match.ts';
-import { compileLinearRegex } from './linear-regex.ts';
+import { didYouMean } from '../shared/closest-match.ts';
+import { compileLinearRegex } from '../shared/linear-regex.ts';
 import type { Severity } from './diagnostics.ts';
 import { describe } from './zod-issues.ts';
 

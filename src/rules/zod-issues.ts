@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { didYouMean } from './closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 

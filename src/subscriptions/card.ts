@@ -1,4 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
+import { truncate } from '../shared/truncate.ts';
 
 export interface CardField {
   title: string;
@@ -43,16 +44,14 @@ export const COLORS = {
   warning: '#bf8700',
 } as const;
 
-/** `text` cut to `max` characters on a word boundary, with an ellipsis. */
+/** `text` cut to `max` characters, on a word boundary where one is near, with an ellipsis; never inside an emoji. */
 export function excerpt(text: string | undefined, max = 280): string | undefined {
   const clean = text
     ?.replace(/\r\n/g, '\n')
     .replace(/<!--[\s\S]*?-->/g, '')
     .trim();
   if (!clean) return undefined;
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40))}…`;
+  return truncate(clean, max);
 }
 
 /** For any event: its title (or type), link, actor and subject. */

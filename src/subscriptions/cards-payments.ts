@@ -1,7 +1,7 @@
 import { pick, pickNumber, pickString } from '../../connectors/shared/pick.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { COLORS, field, type Card } from './card.ts';
-import { formatMinor } from './currency.ts';
+import { formatMinor } from '../shared/currency.ts';
 
 type P = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { didYouMean } from '../rules/closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import { tokenize } from './command-tokens.ts';
 import { MAX_MUTE_MS, parseMuteDuration } from './durations.ts';
 import { parseSubscribeOptions, type SubscribeOptions } from './parse-options.ts';

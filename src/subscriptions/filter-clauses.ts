@@ -1,4 +1,4 @@
-import { toMinorUnits } from './currency.ts';
+import { toMinorUnits } from '../shared/currency.ts';
 import type { FeatureDef } from './features.ts';
 import type { AmountOp, Filters } from './subscription.ts';
 

@@ -1,4 +1,4 @@
-import { didYouMean } from '../rules/closest-match.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import type { NoiseSpecInput } from '../noise/noise-spec.ts';
 import { splitList } from './command-tokens.ts';
 import { FEATURE_ALIASES, PROVIDERS, type Provider } from './features.ts';

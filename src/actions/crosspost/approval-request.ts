@@ -1,7 +1,7 @@
 import { PermanentError } from '../../errors.ts';
 import type { ActionDeps, ActionResult, Job } from '../action.ts';
 import { notifyAction } from '../notify/index.ts';
-import { parseDuration } from '../../config/units.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { joinUrl } from '../runtime/provider-response.ts';
 import { createApprovalToken } from './approval-token.ts';
 import { approvalSecretProblem, type CrosspostParams } from './crosspost-params.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../../config/units.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/ });

@@ -1,7 +1,7 @@
 import type { HubEvent } from '../../events/hub-event.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
-import { compileWhen } from '../../rules/when-filter.ts';
-import { readPath } from '../../rules/when-filter.ts';
+import { compileWhen } from '../../shared/when-filter.ts';
+import { readPath } from '../../shared/when-filter.ts';
 import { toText } from '../../rules/template-helpers.ts';
 import { dayKey, daysBetween } from './calendar-days.ts';
 import type { Metric } from './report-params.ts';

@@ -1,7 +1,7 @@
 import type { BusStreams, StoredMessage, StreamName } from '../../bus/event-bus.ts';
 import type { HubEvent } from '../../events/hub-event.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
-import { compileWhen } from '../../rules/when-filter.ts';
+import { compileWhen } from '../../shared/when-filter.ts';
 import { PermanentError } from '../../errors.ts';
 import type { HistoryEvent } from './aggregate.ts';
 

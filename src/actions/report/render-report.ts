@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import { PermanentError } from '../../errors.ts';
 import { FORMAT_HELPERS } from '../../rules/template-format-helpers.ts';
-import { TEXT_HELPERS, type Helper, type HelperOptions } from '../../rules/template-helpers.ts';
+import { TEXT_HELPERS } from '../../rules/template-helpers.ts';
+import { createSandboxedHandlebars, type Helper } from '../../shared/sandboxed-handlebars.ts';
 
 /** The shipped templates: reports/templates/<name>.md.hbs and <name>.html.hbs. */
 export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../../reports/templates/', import.meta.url));
@@ -38,16 +38,6 @@ const max: Helper = ([list, field]) =>
 
 const REPORT_HELPERS: Readonly<Record<string, Helper>> = { ...TEXT_HELPERS, ...FORMAT_HELPERS, percent, bar, max };
 
-/** A Handlebars instance with the rule template helpers plus report helpers; prototype access stays denied. */
-function createReportHandlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
-  hb.unregisterHelper('log');
-  for (const [name, helper] of Object.entries(REPORT_HELPERS)) {
-    hb.registerHelper(name, (...args: unknown[]) => helper(args.slice(0, -1), args[args.length - 1] as HelperOptions));
-  }
-  return hb;
-}
-
 /** Where a template's files are: a shipped name, or a path given without the `.md.hbs` / `.html.hbs` / `.chat.hbs` ending. */
 export function templatePaths(template: string, baseDir = process.cwd()): { markdown: string; html: string; chat: string } {
   const isName = /^[a-z0-9][a-z0-9-]*$/.test(template);
@@ -79,7 +69,7 @@ export async function renderReport(
     readTemplate(paths.html),
     readFile(paths.chat, 'utf8').catch(() => undefined),
   ]);
-  const hb = createReportHandlebars();
+  const hb = createSandboxedHandlebars(REPORT_HELPERS);
   const data = { data: { now: now.toISOString() } };
   try {
     const markdown = hb.compile(mdSource, { noEscape: true })(context, data);

@@ -3,7 +3,8 @@ import { isValidTypeGlob } from '../../events/type-glob.ts';
 import { isValidTimeZone } from '../../rules/template-format-helpers.ts';
 import { checkWhen } from '../../rules/when-check.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
-import { DurationSchema, parseDuration } from '../../config/units.ts';
+import { DurationSchema } from '../../config/units.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { parseReviewFilter } from '../../reminders/review-filter.ts';
 
 const Globs = z

@@ -1,5 +1,5 @@
 import type { Job } from '../action.ts';
-import { parseDuration } from '../../config/units.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { tickOf } from '../../scheduler/schedule-event.ts';
 import { previousTick, type HistoryReader } from './collect-history.ts';
 

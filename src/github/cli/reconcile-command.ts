@@ -1,5 +1,5 @@
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../../connectors/github/config.ts';
-import { parseDuration } from '../../config/units.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { findHubHook } from '../connect-hook.ts';
 import { reconcileAppHook, reconcileHook, type ReconcileResult } from '../reconcile-hook.ts';
 import { attempt, eachTarget, targetsFrom, withApp, type GithubCli } from './cli-context.ts';

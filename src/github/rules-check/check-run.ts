@@ -1,4 +1,4 @@
-import { truncate } from '../../actions/notify/format/truncate.ts';
+import { truncate } from '../../shared/truncate.ts';
 import type { RulesDiff } from '../../operations/rules-diff.ts';
 import { diffSummaryLine, formatDiffMarkdown } from '../../operations/rules-diff-format.ts';
 import type { Diagnostic } from '../../rules/diagnostics.ts';

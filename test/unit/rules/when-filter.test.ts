@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkWhen } from '../../../src/rules/when-check.ts';
-import { compileWhen, createWhenExplainer } from '../../../src/rules/when-filter.ts';
+import { createWhenExplainer } from '../../../src/rules/when-explainer.ts';
+import { compileWhen } from '../../../src/shared/when-filter.ts';
 import { event } from './test-context.ts';
 
 const pr = event({

@@ -1,5 +1,5 @@
 import { hexColor, type NotifyParams } from '../notify-params.ts';
-import { truncate } from './truncate.ts';
+import { truncate } from '../../../shared/truncate.ts';
 
 /** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
 export const DISCORD_LIMITS = {

@@ -1,5 +1,5 @@
 import type { NotifyParams } from '../notify-params.ts';
-import { truncate } from './truncate.ts';
+import { truncate } from '../../../shared/truncate.ts';
 
 export interface EmailContent {
   subject: string;

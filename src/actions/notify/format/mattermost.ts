@@ -1,5 +1,5 @@
 import { hexColor, type NotifyParams } from '../notify-params.ts';
-import { truncate } from './truncate.ts';
+import { truncate } from '../../../shared/truncate.ts';
 
 /** Mattermost's default max post size is 16383 characters; attachment text counts towards it. */
 export const MATTERMOST_LIMITS = { text: 16_383, title: 1_000, fields: 20, fieldValue: 2_000 } as const;

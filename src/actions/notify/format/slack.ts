@@ -1,5 +1,5 @@
 import { hexColor, type NotifyParams } from '../notify-params.ts';
-import { truncate } from './truncate.ts';
+import { truncate } from '../../../shared/truncate.ts';
 
 /** Block Kit limits: https://docs.slack.dev/reference/block-kit/blocks */
 export const SLACK_LIMITS = {

@@ -1,5 +1,5 @@
 import type { NotifyParams } from '../notify-params.ts';
-import { truncateBytes } from './truncate.ts';
+import { truncateBytes } from '../../../shared/truncate.ts';
 
 /** Teams rejects messages over ~28 KB (UTF-8 bytes); the card's text is budgeted to stay inside that. */
 export const TEAMS_LIMITS = { messageBytes: 28_000, textBytes: 24_000, titleBytes: 1_000, facts: 20, factBytes: 400 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../../src/config/units.ts';
+import { parseDuration } from '../../../../src/shared/duration.ts';
 import { parseRetryAfter } from '../../../../src/actions/runtime/retry-after.ts';
 import { createRetryPolicy, DEFAULT_RETRY_SCHEDULE_MS, RetrySchema } from '../../../../src/actions/runtime/retry-policy.ts';
 

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type { HubEvent } from '../events/hub-event.ts';
 import { compileLinearRegex } from './linear-regex.ts';
-import type { FailedClause } from './rule.ts';
 
 export type EventTester = (event: HubEvent) => boolean;
 
@@ -28,28 +27,6 @@ const operations = {
 export function compileWhen(when: Readonly<Record<string, unknown>>): EventTester {
   const test = sift.default(when, { operations });
   return (event) => test(event);
-}
-
-/**
- * Evaluates each top-level clause on its own and returns those that fail, with the value the
- * event had at that path, so `rules test` and history can say exactly why a rule was skipped.
- */
-export function createWhenExplainer(when: Readonly<Record<string, unknown>>): (event: HubEvent) => FailedClause[] {
-  let clauses: { clause: string; condition: unknown; test: EventTester }[] | undefined;
-  return (event) => {
-    // Built on first use: most rules are never explained, and 10,000 extra testers cost load time.
-    clauses ??= Object.entries(when).map(([clause, condition]) => ({
-      clause,
-      condition,
-      test: compileWhen({ [clause]: condition }),
-    }));
-    const failed: FailedClause[] = [];
-    for (const { clause, condition, test } of clauses) {
-      if (test(event)) continue;
-      failed.push(clause.startsWith('$') ? { clause, condition } : { clause, condition, actual: readPath(event, clause) });
-    }
-    return failed;
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { truncate, truncateBytes } from '../../../../src/actions/notify/format/truncate.ts';
+import { truncate, truncateBytes } from '../../../src/shared/truncate.ts';
 
 const isWellFormed = (s: string): boolean => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 

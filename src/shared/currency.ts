@@ -1,5 +1,8 @@
-// Currencies without minor units, and with three decimals, as Stripe and Razorpay count them.
-// https://docs.stripe.com/currencies#zero-decimal
+/**
+ * Currencies whose API amounts have no minor unit, and those with three decimals, as Stripe and
+ * Razorpay count them (ISK, HUF and TWD are sent with two decimals): the one table every feature uses.
+ * https://docs.stripe.com/currencies#zero-decimal and #three-decimal
+ */
 const ZERO_DECIMAL = new Set([
   'BIF',
   'CLP',
