@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import type { Job } from '../../src/actions/action.ts';
 import { actions } from '../../src/actions/index.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/actions/runtime/delivery-worker.ts';
@@ -192,6 +193,27 @@ export function startWorker(bus: EventBus, setup: WorkerSetup = {}): DeliveryWor
 /** Attempt records of a job, in order. */
 export async function attempts(bus: EventBus, jobId: string): Promise<Record<string, unknown>[]> {
   return (await bus.records(jobId)).filter((r) => r.kind === 'attempt').map((r) => r.data);
+}
+
+/** A fresh bus and sink for each test, and the workers a test pushes here stopped after it. */
+export interface DeliveryFixture {
+  handle: BusHandle;
+  sink: Sink;
+  workers: DeliveryWorker[];
+}
+
+export function useDeliveryFixture(backend: Backend): DeliveryFixture {
+  const fixture = { workers: [] as DeliveryWorker[] } as DeliveryFixture;
+  beforeEach(async () => {
+    fixture.handle = await backend.open();
+    fixture.sink = await startSink();
+  });
+  afterEach(async () => {
+    await Promise.all(fixture.workers.splice(0).map((w) => w.stop(0)));
+    await fixture.sink.close();
+    await fixture.handle.cleanup();
+  });
+  return fixture;
 }
 
 export { delay, eventually } from '../contract/bus-contract-helpers.ts';

@@ -1,37 +1,13 @@
 /** notify through the worker to real local sinks (chat webhooks, an SMTP server), plus the SSRF guard, breaker and metrics in the loop. */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryWorker } from '../../src/actions/runtime/delivery-worker.ts';
+import { describe, expect, it } from 'vitest';
 import { ChannelSchema } from '../../src/actions/notify/channel-schema.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import {
-  attempts,
-  delay,
-  embeddedBackend,
-  eventually,
-  makeJob,
-  publishJob,
-  startSink,
-  startWorker,
-  type BusHandle,
-  type Sink,
-} from './delivery-harness.ts';
+import { attempts, delay, embeddedBackend, eventually, makeJob, publishJob, startWorker, useDeliveryFixture } from './delivery-harness.ts';
 import { arrayContaining, objectContaining } from '../helpers/matchers.ts';
 
-let handle: BusHandle;
-let sink: Sink;
-const workers: DeliveryWorker[] = [];
-
-beforeEach(async () => {
-  handle = await embeddedBackend.open();
-  sink = await startSink();
-});
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop(0)));
-  await sink.close();
-  await handle.cleanup();
-});
+const fx = useDeliveryFixture(embeddedBackend);
 
 const message = {
   title: 'PR #42 opened: Fix <b>',
@@ -46,12 +22,12 @@ function channelsOf(blocks: Record<string, unknown>) {
 
 describe('notify to chat channels', () => {
   it.each(['slack', 'discord', 'teams', 'mattermost', 'webhook'] as const)('%s receives its platform payload', async (type) => {
-    const channels = channelsOf({ eng: { type, url: `${sink.url}/${type}` } });
-    workers.push(startWorker(handle.bus, { channels }));
+    const channels = channelsOf({ eng: { type, url: `${fx.sink.url}/${type}` } });
+    fx.workers.push(startWorker(fx.handle.bus, { channels }));
     const job = makeJob('notify', { channel: 'eng', ...message, fields: [{ title: 'Repo', value: 'acme/api', short: true }] });
-    await publishJob(handle.bus, job);
-    await eventually(() => sink.delivered().length === 1, `${type} delivery`);
-    const [request] = sink.requests;
+    await publishJob(fx.handle.bus, job);
+    await eventually(() => fx.sink.delivered().length === 1, `${type} delivery`);
+    const [request] = fx.sink.requests;
     expect(request?.path).toBe(`/${type}`);
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['idempotency-key']).toBe(job.id);
@@ -68,23 +44,23 @@ describe('notify to chat channels', () => {
 
   it('signs a webhook channel with Standard Webhooks when its secret is whsec_', async () => {
     const channels = channelsOf({
-      hooks: { type: 'webhook', url: sink.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers: { 'x-team': 'eng' } },
+      hooks: { type: 'webhook', url: fx.sink.url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', headers: { 'x-team': 'eng' } },
     });
-    workers.push(startWorker(handle.bus, { channels }));
+    fx.workers.push(startWorker(fx.handle.bus, { channels }));
     const job = makeJob('notify', { channel: 'hooks', text: 'hi' });
-    await publishJob(handle.bus, job);
-    await eventually(() => sink.delivered().length === 1, 'signed delivery');
-    const headers = sink.requests[0]?.headers ?? {};
+    await publishJob(fx.handle.bus, job);
+    await eventually(() => fx.sink.delivered().length === 1, 'signed delivery');
+    const headers = fx.sink.requests[0]?.headers ?? {};
     expect(headers['webhook-id']).toBe(job.id);
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
     expect(headers['x-team']).toBe('eng');
   });
 
   it('dead-letters a notify to an unknown channel without retrying', async () => {
-    workers.push(startWorker(handle.bus, { channels: {} }));
-    await publishJob(handle.bus, makeJob('notify', { channel: 'nope', text: 'x' }));
-    await eventually(async () => (await handle.bus.deadLetters()).length === 1, 'dead letter');
-    expect((await handle.bus.deadLetters())[0]?.reason).toContain('unknown channel "nope"');
+    fx.workers.push(startWorker(fx.handle.bus, { channels: {} }));
+    await publishJob(fx.handle.bus, makeJob('notify', { channel: 'nope', text: 'x' }));
+    await eventually(async () => (await fx.handle.bus.deadLetters()).length === 1, 'dead letter');
+    expect((await fx.handle.bus.deadLetters())[0]?.reason).toContain('unknown channel "nope"');
   });
 });
 
@@ -118,14 +94,14 @@ describe('notify by email', () => {
           to: ['ops@example.com', 'dev@example.com'],
         },
       });
-      workers.push(startWorker(handle.bus, { channels }));
+      fx.workers.push(startWorker(fx.handle.bus, { channels }));
       const job = makeJob('notify', {
         channel: 'ops',
         title: 'Deploy failed: api',
         text: 'The deploy of api@1.2.3 failed.\nSee the logs.',
         url: 'https://ci.example/run/7',
       });
-      await publishJob(handle.bus, job);
+      await publishJob(fx.handle.bus, job);
       await eventually(() => received.length === 1, 'email received');
       const [mail] = received;
       expect(mail?.from).toBe('hookhub@example.com');
@@ -134,7 +110,7 @@ describe('notify by email', () => {
       expect(mail?.raw).toContain('The deploy of api@1.2.3 failed.');
       expect(mail?.raw).toContain('https://ci.example/run/7');
       expect(mail?.raw).toContain(`X-Hookhub-Job: ${job.id}`);
-      await eventually(async () => (await attempts(handle.bus, job.id))[0]?.outcome === 'success', 'success record');
+      await eventually(async () => (await attempts(fx.handle.bus, job.id))[0]?.outcome === 'success', 'success record');
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     }
@@ -143,40 +119,40 @@ describe('notify by email', () => {
 
 describe('protection in the loop', () => {
   it('the SSRF guard refuses loopback, metadata and localhost targets: dead-lettered, nothing sent', async () => {
-    workers.push(startWorker(handle.bus, { options: { network: {} } }));
-    const port = new URL(sink.url).port;
+    fx.workers.push(startWorker(fx.handle.bus, { options: { network: {} } }));
+    const port = new URL(fx.sink.url).port;
     const targets = [
       `http://127.0.0.1:${port}/`,
       'http://169.254.169.254/latest/meta-data/',
       `http://[::1]:${port}/`,
       `http://localhost:${port}/`,
     ];
-    for (const url of targets) await publishJob(handle.bus, makeJob('webhook', { url }));
-    await eventually(async () => (await handle.bus.deadLetters()).length === targets.length, 'all refused');
-    for (const letter of await handle.bus.deadLetters()) expect(letter.reason).toMatch(/permanent failure: refused/);
-    expect(sink.requests).toHaveLength(0);
+    for (const url of targets) await publishJob(fx.handle.bus, makeJob('webhook', { url }));
+    await eventually(async () => (await fx.handle.bus.deadLetters()).length === targets.length, 'all refused');
+    for (const letter of await fx.handle.bus.deadLetters()) expect(letter.reason).toMatch(/permanent failure: refused/);
+    expect(fx.sink.requests).toHaveLength(0);
   });
 
   it('an open circuit defers jobs without using their attempts, and metrics count outcomes', async () => {
-    sink.reply = () => ({ status: 503 });
+    fx.sink.reply = () => ({ status: 503 });
     const metrics = createMetrics({ processMetrics: false });
-    workers.push(
-      startWorker(handle.bus, {
+    fx.workers.push(
+      startWorker(fx.handle.bus, {
         metrics,
         options: { circuitBreaker: { failures: 2, cooldownMs: 60_000 }, retry: { schedule: ['50ms', '50ms', '50ms', '50ms'], jitter: 0 } },
       }),
     );
-    const jobs = [makeJob('webhook', { url: sink.url }), makeJob('webhook', { url: sink.url })];
-    for (const job of jobs) await publishJob(handle.bus, job);
-    await eventually(() => sink.requests.length === 2, 'two failed attempts');
+    const jobs = [makeJob('webhook', { url: fx.sink.url }), makeJob('webhook', { url: fx.sink.url })];
+    for (const job of jobs) await publishJob(fx.handle.bus, job);
+    await eventually(() => fx.sink.requests.length === 2, 'two failed attempts');
     // With a closed circuit both jobs would be retried within ~50 ms; an open one defers them for the cooldown.
     await eventually(
       async () => (await metrics.registry.getSingleMetricAsString('hookhub_deliveries_total')).includes('outcome="deferred"'),
       'a deferred job',
     );
     await delay(400);
-    expect(sink.requests).toHaveLength(2);
-    const used = await Promise.all(jobs.map(async (job) => (await attempts(handle.bus, job.id)).length));
+    expect(fx.sink.requests).toHaveLength(2);
+    const used = await Promise.all(jobs.map(async (job) => (await attempts(fx.handle.bus, job.id)).length));
     expect(used.reduce((a, b) => a + b, 0)).toBe(2);
     const text = await metrics.registry.metrics();
     expect(text).toContain('hookhub_deliveries_total{action="webhook",channel="",outcome="retry"} 2');
