@@ -51,6 +51,20 @@ async function startLocalApp(): Promise<LocalApp> {
   return { url: `http://127.0.0.1:${port}/webhooks`, received, replies, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** Runs `listen` with real fetch and a short pause between reconnects, collecting what it prints until `stop` aborts. */
+function listenCollecting(settings: ListenSettings, pauseMs: number): { lines: string[]; stop: AbortController; listening: Promise<void> } {
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const listening = runListen(settings, {
+    fetch,
+    now: () => new Date(),
+    sleep: () => sleep(pauseMs),
+    signal: stop.signal,
+    print: (l) => lines.push(l),
+  });
+  return { lines, stop, listening };
+}
+
 function sendGithub(port: number, event: string, payload: unknown, id: string): Promise<Response> {
   const body = Buffer.from(JSON.stringify(payload));
   const headers = githubConnector.sign(
@@ -211,15 +225,7 @@ describe('hookhub listen', () => {
       readEnv({}),
       () => new Date(),
     );
-    const lines: string[] = [];
-    const stop = new AbortController();
-    const listening = runListen(settings, {
-      fetch,
-      now: () => new Date(),
-      sleep: () => sleep(5),
-      signal: stop.signal,
-      print: (l) => lines.push(l),
-    });
+    const { lines, stop, listening } = listenCollecting(settings, 5);
     // Every PR sent earlier in this file comes back from history, each tried 4 times against a closed port.
     await eventually(() => lines.filter((l) => l.includes('x gave up')).length >= 4, 20_000, 'the replayed PRs given up on');
     stop.abort();
@@ -247,15 +253,7 @@ describe('hookhub listen', () => {
       )),
     };
     const before = app.received.length;
-    const stop = new AbortController();
-    const lines: string[] = [];
-    const listening = runListen(settings, {
-      fetch,
-      now: () => new Date(),
-      sleep: () => sleep(20),
-      signal: stop.signal,
-      print: (l) => lines.push(l),
-    });
+    const { lines, stop, listening } = listenCollecting(settings, 20);
     await eventually(() => lines.some((l) => l.includes('connected to')), 5_000, 'listen connected');
     await sendGithub(hub.port, 'pull_request', prPayload(77), 'filtered-out');
     await sendGithub(
@@ -294,15 +292,7 @@ describe('hookhub listen', () => {
       () => new Date(),
     );
     const before = app.received.length;
-    const lines: string[] = [];
-    const stop = new AbortController();
-    const listening = runListen(settings, {
-      fetch,
-      now: () => new Date(),
-      sleep: () => sleep(20),
-      signal: stop.signal,
-      print: (l) => lines.push(l),
-    });
+    const { lines, stop, listening } = listenCollecting(settings, 20);
     await eventually(() => app.received.length - before === 400, 30_000, 'all 400 missed events');
     stop.abort();
     await listening;
