@@ -14,7 +14,8 @@ import type { EventBus } from '../../src/bus/event-bus.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { createRuleRouter, planJobs, type RuleRouter } from '../../src/rules/rule-router.ts';
+import type { RuleSet } from '../../src/rules/rule.ts';
+import { createRuleRouter, planJobs, type RuleRouter, type RuleRouterOptions } from '../../src/rules/rule-router.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { compileYaml, event, testRegistry } from '../unit/rules/test-context.ts';
 
@@ -61,6 +62,20 @@ const backends: [string, () => Promise<{ bus: EventBus; cleanup: () => Promise<v
   ],
 ];
 
+/** A started router over `bus` with the test registry and no logs. */
+function startRouter(bus: EventBus, ruleSet: RuleSet, options: Partial<RuleRouterOptions> = {}): RuleRouter {
+  const router = createRuleRouter({
+    bus,
+    getRuleSet: () => ruleSet,
+    registry: testRegistry,
+    logger: pino({ level: 'silent' }),
+    now: () => new Date(),
+    ...options,
+  });
+  router.start();
+  return router;
+}
+
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -89,15 +104,7 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     expect(loaded.diagnostics).toEqual([]);
     const now = () => new Date('2026-01-05T12:00:00Z');
     const metrics = createMetrics({ processMetrics: false });
-    router = createRuleRouter({
-      bus,
-      getRuleSet: () => loaded.ruleSet,
-      registry: testRegistry,
-      logger: pino({ level: 'silent' }),
-      now,
-      metrics,
-    });
-    router.start();
+    router = startRouter(bus, loaded.ruleSet, { now, metrics });
 
     const ev = event({
       id: 'evt_42',
@@ -191,15 +198,7 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     await crashing.stop();
     expect((await bus.query({ stream: 'jobs' })).length).toBe(2);
 
-    router = createRuleRouter({
-      bus,
-      getRuleSet: () => loaded.ruleSet,
-      registry: testRegistry,
-      logger: pino({ level: 'silent' }),
-      now,
-      ackWaitMs: 300,
-    });
-    router.start();
+    router = startRouter(bus, loaded.ruleSet, { now, ackWaitMs: 300 });
     const records = await eventually(
       () => bus.records('evt_crash'),
       (r) => r.some((x) => x.data.outcome === 'queued'),
@@ -222,14 +221,7 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
       - notify: { channel: eng, text: "fine" }
 `);
     expect(loaded.ok).toBe(true);
-    router = createRuleRouter({
-      bus,
-      getRuleSet: () => loaded.ruleSet,
-      registry: testRegistry,
-      logger: pino({ level: 'silent' }),
-      now: () => new Date(),
-    });
-    router.start();
+    router = startRouter(bus, loaded.ruleSet);
     const unmatched = event({ id: 'evt_none', type: 'github.issues.opened' });
     const broken = event({ id: 'evt_bad', type: 'github.push', data: { tz: 'Not/AZone' } });
     await bus.publish('events', { id: unmatched.id, subject: unmatched.type, payload: unmatched });
