@@ -25,7 +25,6 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
   configSchema: BitbucketConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
-  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifyBitbucketSignature(request, ctx.config.secret);
     const payload = parseJsonObject(request.body);
@@ -53,4 +52,6 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
     'pullrequest:created': 'pullrequest_created.json',
     'pr:opened': 'pr_opened.json',
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };

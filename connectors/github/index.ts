@@ -18,7 +18,6 @@ export const githubConnector: Connector<GithubConfig> = {
   type: 'github',
   configSchema: GithubConfigSchema,
   secretFields: ['secret', 'token', 'app.privateKey'],
-  signsOnlyBody: () => true,
   // GitHub's webhook form offers both; form-encoded is a common pick by mistake, so it is accepted.
   contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
   samples: {
@@ -52,6 +51,8 @@ export const githubConnector: Connector<GithubConfig> = {
       'x-hub-signature-256': `sha256=${hmac('sha256', secret, body, 'hex')}`,
     };
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };
 
 function readEventName(request: WebhookRequest): string {

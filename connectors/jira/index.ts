@@ -25,7 +25,6 @@ export const jiraConnector: Connector<JiraConfig> = {
   configSchema: JiraConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
-  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifyJiraSignature(request, ctx.config.secret);
     const payload = parseJsonObject(request.body);
@@ -49,4 +48,6 @@ export const jiraConnector: Connector<JiraConfig> = {
     'jira:issue_updated': 'jira_issue_updated.json',
     comment_created: 'comment_created.json',
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };

@@ -19,7 +19,6 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
   configSchema: RazorpayConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
-  signsOnlyBody: () => true,
   samples: {
     'payment.captured': 'payment.captured.json',
     'order.paid': 'order.paid.json',
@@ -43,4 +42,6 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
       'x-razorpay-signature': signRazorpay(body, signingSecret(ctx.config.secret)),
     };
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };

@@ -27,7 +27,6 @@ export const sentryConnector: Connector<SentryConfig> = {
   configSchema: SentryConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
-  signsOnlyBody: () => true,
   handle(request, ctx) {
     verifySentrySignature(request, ctx.config.secret);
     checkSentryTimestamp(request, ctx.now(), ctx.config.tolerance);
@@ -54,4 +53,6 @@ export const sentryConnector: Connector<SentryConfig> = {
     'metric_alert.resolved': 'metric_alert.resolved.json',
     'installation.created': 'installation.created.json',
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };

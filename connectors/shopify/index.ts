@@ -21,7 +21,6 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
   configSchema: ShopifyConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['secret'],
-  signsOnlyBody: () => true,
   samples: {
     'orders/create': 'orders-create.json',
     'products/update': 'products-update.json',
@@ -52,6 +51,8 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
       'x-shopify-triggered-at': ctx.now().toISOString(),
     };
   },
+  // The signature covers the body only, not the delivery id.
+  signsOnlyBody: () => true,
 };
 
 /** `X-Shopify-Triggered-At` (when the event happened), if it is a valid date. */
