@@ -1,6 +1,5 @@
-import type { ActionDeps } from '../actions/action.ts';
-import { USER_AGENT } from '../actions/runtime/send-http.ts';
 import { httpOutcome } from '../actions/runtime/http-outcome.ts';
+import { fetchOutbound, type OutboundDeps } from '../actions/runtime/outbound.ts';
 import { PermanentError } from '../errors.ts';
 
 export interface JsonCall {
@@ -13,24 +12,16 @@ export interface JsonCall {
 }
 
 /**
- * One JSON API call through the SSRF-guarded fetch. Non-2xx answers are classified like every
+ * One JSON API call (fetchOutbound). Non-2xx answers are classified like every
  * other delivery (429/5xx retry with Retry-After, other 4xx permanent); a 2xx body is parsed whole
  * (chat APIs echo the message, which can be longer than an attempt snippet).
  */
-export async function callJsonApi(
-  deps: Pick<ActionDeps, 'fetch' | 'now' | 'signal'>,
-  call: JsonCall,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await deps.fetch(call.url, {
-    method: call.method ?? 'POST',
-    headers: {
-      'user-agent': USER_AGENT,
-      'content-type': 'application/json; charset=utf-8',
-      authorization: `${call.scheme ?? 'Bearer'} ${call.token}`,
-    },
+export async function callJsonApi(deps: OutboundDeps, call: JsonCall): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetchOutbound(deps, {
+    url: call.url,
+    ...(call.method ? { method: call.method } : {}),
+    headers: { 'content-type': 'application/json; charset=utf-8', authorization: `${call.scheme ?? 'Bearer'} ${call.token}` },
     body: JSON.stringify(call.body),
-    redirect: 'manual',
-    signal: deps.signal,
   });
   if (response.status < 200 || response.status >= 300) {
     await httpOutcome(response, deps.now());

@@ -1,5 +1,6 @@
 import type { ActionDeps, ActionResult, Job } from '../action.ts';
-import { fetchProvider, joinUrl, providerOutcome } from '../runtime/provider-response.ts';
+import { fetchOutbound } from '../runtime/outbound.ts';
+import { joinUrl, providerOutcome } from '../runtime/provider-response.ts';
 import type { CiParamsOf } from './ci-params.ts';
 
 type Deps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
@@ -23,7 +24,7 @@ export function jenkinsJobPath(job: string): string {
  * A 404 means the crumb issuer is disabled: no crumb needed.
  */
 async function fetchCrumb(params: CiParamsOf<'jenkins'>, auth: string, deps: Deps): Promise<Crumb> {
-  const response = await fetchProvider(deps, {
+  const response = await fetchOutbound(deps, {
     url: joinUrl(params.url, '/crumbIssuer/api/json'),
     method: 'GET',
     headers: { authorization: auth, accept: 'application/json' },
@@ -52,7 +53,7 @@ export async function triggerJenkins(params: CiParamsOf<'jenkins'>, _job: Job, d
   const entries = Object.entries(params.parameters ?? {});
   const form = new URLSearchParams(entries.map(([key, value]) => [key, String(value)]));
   const endpoint = entries.length > 0 ? 'buildWithParameters' : 'build';
-  const response = await fetchProvider(deps, {
+  const response = await fetchOutbound(deps, {
     url: joinUrl(params.url, `${jenkinsJobPath(params.job)}/${endpoint}`),
     headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', ...crumb.headers },
     body: form.toString(),

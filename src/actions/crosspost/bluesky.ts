@@ -1,5 +1,6 @@
 import type { ActionDeps, ActionResult } from '../action.ts';
-import { callProvider, fetchProvider, joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
+import { fetchOutbound } from '../runtime/outbound.ts';
+import { callProvider, joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
 import { facetsFor, jobTid, shortenUrl } from './bluesky-record.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countGraphemes, joinSegments } from './fit-text.ts';
@@ -39,7 +40,7 @@ async function createSession(params: Params, deps: ActionDeps): Promise<Session>
 /** After a failed createRecord: did an earlier attempt already write this record key? */
 async function alreadyPosted(session: Session, rkey: string, deps: ActionDeps): Promise<string | undefined> {
   const query = new URLSearchParams({ repo: session.did, collection: COLLECTION, rkey });
-  const response = await fetchProvider(deps, {
+  const response = await fetchOutbound(deps, {
     url: joinUrl(session.pds, `/xrpc/com.atproto.repo.getRecord?${query}`),
     method: 'GET',
     headers: { authorization: `Bearer ${session.accessJwt}` },
@@ -66,7 +67,7 @@ export const bluesky: Platform<Params> = {
   },
   async post(params, prepared, _job, deps): Promise<ActionResult> {
     const session = await createSession(params, deps);
-    const response = await fetchProvider(deps, {
+    const response = await fetchOutbound(deps, {
       url: joinUrl(session.pds, '/xrpc/com.atproto.repo.createRecord'),
       headers: { authorization: `Bearer ${session.accessJwt}`, 'content-type': 'application/json' },
       body: JSON.stringify({ repo: session.did, ...prepared.payload }),

@@ -1,8 +1,6 @@
-import type { ActionDeps, ActionResult } from '../action.ts';
+import type { ActionResult } from '../action.ts';
 import { httpOutcome, PermanentHttpError, RetryableHttpError } from './http-outcome.ts';
-import { USER_AGENT, type OutboundRequest } from './send-http.ts';
-
-type HttpDeps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
+import { fetchOutbound, type OutboundDeps as HttpDeps, type OutboundRequest } from './outbound.ts';
 
 /** Options for classifying a provider API's answer. */
 export interface ProviderOutcomeOptions {
@@ -10,17 +8,6 @@ export interface ProviderOutcomeOptions {
   provider: string;
   /** Some APIs signal throttling with a 4xx and a code in the body (Meta's Graph API): retry those. */
   retryableBody?: (body: string) => boolean;
-}
-
-/** One HTTP call to a provider API through the injected (SSRF-guarded) fetch; redirects are never followed. */
-export function fetchProvider(deps: HttpDeps, request: OutboundRequest): Promise<Response> {
-  return deps.fetch(request.url, {
-    method: request.method ?? 'POST',
-    headers: { 'user-agent': USER_AGENT, ...request.headers },
-    ...(request.body === undefined ? {} : { body: request.body }),
-    redirect: 'manual',
-    signal: deps.signal,
-  });
 }
 
 /**
@@ -46,7 +33,7 @@ export async function providerOutcome(response: Response, now: Date, options: Pr
 
 /** Sends and classifies in one step. */
 export async function callProvider(deps: HttpDeps, request: OutboundRequest, options: ProviderOutcomeOptions): Promise<ActionResult> {
-  return providerOutcome(await fetchProvider(deps, request), deps.now(), options);
+  return providerOutcome(await fetchOutbound(deps, request), deps.now(), options);
 }
 
 function withDetail(error: RetryableHttpError | PermanentHttpError, options: ProviderOutcomeOptions): string {

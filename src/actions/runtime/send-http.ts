@@ -1,37 +1,14 @@
-import type { ActionDeps, ActionResult } from '../action.ts';
+import type { ActionResult } from '../action.ts';
 import { httpOutcome } from './http-outcome.ts';
+import { fetchOutbound, type OutboundDeps, type OutboundRequest } from './outbound.ts';
 
-export interface OutboundRequest {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export const USER_AGENT = 'hookhub/0.1';
-
-/**
- * Sends one HTTP attempt through the injected (SSRF-guarded) fetch, without following redirects,
- * and classifies the response (see httpOutcome).
- */
-export async function sendHttp(deps: Pick<ActionDeps, 'fetch' | 'now' | 'signal'>, request: OutboundRequest): Promise<ActionResult> {
-  const response = await deps.fetch(request.url, {
-    method: request.method ?? 'POST',
-    headers: { 'user-agent': USER_AGENT, ...request.headers },
-    ...(request.body === undefined ? {} : { body: request.body }),
-    redirect: 'manual',
-    signal: deps.signal,
-  });
-  return httpOutcome(response, deps.now());
+/** Sends one HTTP attempt (fetchOutbound) and classifies the response (see httpOutcome). */
+export async function sendHttp(deps: OutboundDeps, request: OutboundRequest): Promise<ActionResult> {
+  return httpOutcome(await fetchOutbound(deps, request), deps.now());
 }
 
 /** POSTs a JSON body. */
-export function postJson(
-  deps: Pick<ActionDeps, 'fetch' | 'now' | 'signal'>,
-  url: string,
-  payload: unknown,
-  headers: Record<string, string> = {},
-): Promise<ActionResult> {
+export function postJson(deps: OutboundDeps, url: string, payload: unknown, headers: Record<string, string> = {}): Promise<ActionResult> {
   return sendHttp(deps, { url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
 }
 
