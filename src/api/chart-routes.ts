@@ -3,7 +3,7 @@ import { errorRateChartSvg, eventsChartSvg, latencyChartSvg, outcomesChartSvg, s
 import { loadEventActivity } from '../operations/delivery-activity.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
-import { sendJson } from './http-kit.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** Server-rendered SVG charts for the dashboard, each with the numbers behind it for the table fallback. */
 export function chartRoutes(ctx: ApiContext): Route[] {

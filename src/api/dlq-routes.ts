@@ -2,8 +2,9 @@ import { DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/de
 import { listDeadLetterPage, retryDeadLetterSelection } from '../operations/dead-letter-ops.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
-import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { ApiError, readJsonBody } from './http-kit.ts';
 import { parseLimit, parseTime } from './query-params.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** /api/dlq: list (newest first), retry one, retry in bulk. The same code as `hookhub dlq`. */
 export function dlqRoutes(ctx: ApiContext): Route[] {

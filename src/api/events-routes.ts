@@ -6,8 +6,9 @@ import { redactFields } from '../operations/redact.ts';
 import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
-import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { ApiError, readJsonBody } from './http-kit.ts';
 import { parseEventFilter, parseLimit } from './query-params.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** /api/events: list (filters, cursor), live stream, detail, jobs with attempts, replay (dry run or real). */
 export function eventRoutes(ctx: ApiContext): Route[] {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { metaSample } from '../meta/meta-samples.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
-import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { ApiError, readJsonBody } from './http-kit.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** POST /api/meta-events/sample: publishes a sample meta-event (`hookhub trigger hookhub <type>`), to try rules end to end. */
 export function metaRoutes(ctx: ApiContext): Route[] {

@@ -11,11 +11,12 @@ import { dlqRoutes } from './dlq-routes.ts';
 import { metaRoutes } from './meta-routes.ts';
 import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
-import { ApiError, isHttps, sendJson, setSecurityHeaders } from './http-kit.ts';
+import { ApiError, isHttps } from './http-kit.ts';
 import { ruleRoutes } from './rules-routes.ts';
 import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statusRoutes } from './status-routes.ts';
+import { sendJson, setSecurityHeaders } from '../http/inbound.ts';
 
 export type { OperatorApiDeps } from './api-deps.ts';
 

@@ -5,8 +5,9 @@ import { ruleListJson } from '../rules/rule-list.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
-import { ApiError, readJsonBody, sendJson } from './http-kit.ts';
+import { ApiError, readJsonBody } from './http-kit.ts';
 import { createRulesRunner } from './rules-off-loop.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** A pasted rule file is a few KB; this bounds what one viewer request can make the hub parse. */
 const PASTED_RULES_LIMIT = 64 * 1024;

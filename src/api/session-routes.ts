@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './auth.ts';
 import type { Route } from './api-router.ts';
-import { ApiError, isHttps, parseCookies, readJsonBody, sendJson } from './http-kit.ts';
+import { ApiError, isHttps, parseCookies, readJsonBody } from './http-kit.ts';
 import { checkSameOrigin } from './csrf.ts';
 import { createLoginThrottle } from './login-throttle.ts';
+import { sendJson } from '../http/inbound.ts';
 
 export const SESSION_COOKIE = 'hookhub_session';
 /** With https the `__Host-` prefix pins the cookie to this host, path / and Secure. */

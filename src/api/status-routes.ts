@@ -7,7 +7,7 @@ import { findHeadSeq, readWindowBefore } from '../operations/stream-head.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { loadSetupHint } from './connector-setup.ts';
-import { sendJson } from './http-kit.ts';
+import { sendJson } from '../http/inbound.ts';
 
 /** Recent events looked at for each connector's "last event" (bounded work per page load). */
 const RECENT_EVENTS = 2000;

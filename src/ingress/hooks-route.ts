@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
 import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
-import { sendError, sendJson, sendText } from './respond.ts';
+import { BodyTooLargeError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
 
 export interface ConnectorInstance {
   name: string;

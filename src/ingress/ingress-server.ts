@@ -5,7 +5,7 @@ import type { BusStreams, EventBus } from '../bus/event-bus.ts';
 import type { Stall } from '../bus/consumer-health.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
-import { sendError, sendJson, sendText } from './respond.ts';
+import { sendError, sendJson, sendText } from '../http/inbound.ts';
 
 export interface IngressOptions {
   connectors: ReadonlyMap<string, ConnectorInstance>;

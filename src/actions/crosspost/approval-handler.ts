@@ -9,6 +9,7 @@ import { resolveSecretReferences } from '../../operations/secret-references.ts';
 import { approvalPage, pendingPage } from './approval-page.ts';
 import { preparePost } from './index.ts';
 import { approvalSecretProblem, CrosspostParamsSchema } from './crosspost-params.ts';
+import { BodyTooLargeError, readBody } from '../../http/inbound.ts';
 
 export interface ApprovalHandlerOptions {
   bus: Pick<BusStreams, 'get' | 'publish'> & BusHistory & BusKv;
@@ -131,12 +132,12 @@ async function decide(job: Job, decision: Decision, options: ApprovalHandlerOpti
 }
 
 async function readDecision(req: IncomingMessage): Promise<Decision | undefined> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > 1_024) return undefined;
-  }
-  const decision = new URLSearchParams(body).get('decision');
+  const body = await readBody(req, 1_024).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) return undefined;
+    throw error;
+  });
+  if (body === undefined) return undefined;
+  const decision = new URLSearchParams(body.toString('utf8')).get('decision');
   return decision === 'approve' || decision === 'reject' ? decision : undefined;
 }
 
