@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
+import { APPROVAL_PATH } from './actions/crosspost/approval-request.ts';
 import { actions, type ActionRegistry } from './actions/index.ts';
 import { createReportAction } from './actions/report/index.ts';
 import type { DeliveryTrouble } from './actions/runtime/delivery-trouble.ts';
@@ -140,7 +141,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
     ...(roles.has('ingress')
       ? {
-          fallback: createApprovalHandler({ bus, now, logger, next: api.handle, vars: options.env?.vars ?? {} }),
+          mounts: [
+            { prefix: APPROVAL_PATH, handle: createApprovalHandler({ bus, now, logger, vars: options.env?.vars ?? {} }) },
+            { prefix: '/', handle: api.handle },
+          ],
           onHook: (o: HookObservation) => {
             api.observeHook(o);
             meta.observeHook(o);

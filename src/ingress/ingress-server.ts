@@ -22,10 +22,16 @@ export interface IngressOptions {
   degraded?: () => string | undefined;
   /** Consumers with pending work and no progress (answered as 503 on /readyz). */
   stalls?: () => readonly Stall[];
-  /** Everything that is not /hooks, /healthz, /readyz or /metrics (API, dashboard). */
-  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Everything that is not /hooks, /healthz, /readyz or /metrics: the first mount whose prefix the path starts with. */
+  mounts?: readonly Mount[];
   /** Called once each /hooks answer is sent (the dashboard's connector activity). Must not throw. */
   onHook?: (observation: HookObservation) => void;
+}
+
+/** A handler mounted under a path prefix (`/approvals/`, or `/` for the API and the dashboard). */
+export interface Mount {
+  prefix: string;
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** One answered /hooks request, as the operator dashboard sees it. */
@@ -38,7 +44,11 @@ export interface HookObservation {
   durationMs: number;
 }
 
-/** The HTTP front door. /hooks is a bare node:http path on purpose: it is the hot path. */
+/**
+ * The HTTP front door and its route table, in order: `/hooks/<name>` (a bare node:http path on
+ * purpose: it is the hot path), `/healthz`, `/readyz`, `/metrics`, then the mounts by prefix
+ * (the hub mounts `/approvals/`, then `/` for the API and the dashboard), else 404.
+ */
 export class IngressServer {
   readonly #server: Server;
   readonly #options: IngressOptions;
@@ -98,11 +108,12 @@ export class IngressServer {
       });
       return;
     }
-    const path = url.split('?')[0];
+    const path = url.split('?')[0] ?? '/';
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return void this.#ready(res);
     if (path === '/metrics' && this.#options.metrics) return void this.#metrics(res);
-    if (this.#options.fallback) return this.#options.fallback(req, res);
+    const mount = this.#options.mounts?.find((m) => path.startsWith(m.prefix));
+    if (mount) return mount.handle(req, res);
     sendError(res, 404, 'not found');
   }
 

@@ -100,7 +100,7 @@ api:
     bus,
     bodyLimit: config.server.bodyLimit,
     logger: silentLogger,
-    fallback: api.handle,
+    mounts: [{ prefix: '/', handle: api.handle }],
     onHook: api.observeHook,
   });
   const port = await ingress.listen(0);

@@ -9,7 +9,7 @@ import { resolveSecretReferences } from '../../operations/secret-references.ts';
 import { approvalPage, pendingPage } from './approval-page.ts';
 import { preparePost } from './index.ts';
 import { approvalSecretProblem, CrosspostParamsSchema } from './crosspost-params.ts';
-import { BodyTooLargeError, readBody } from '../../http/inbound.ts';
+import { BodyTooLargeError, readBody, sendError } from '../../http/inbound.ts';
 
 export interface ApprovalHandlerOptions {
   bus: Pick<BusStreams, 'get' | 'publish'> & BusHistory & BusKv;
@@ -17,8 +17,6 @@ export interface ApprovalHandlerOptions {
   logger: Logger;
   /** The environment: the job keeps approval.secret as a `${VAR}` reference, resolved from here. */
   vars?: Readonly<Record<string, string | undefined>>;
-  /** Handles every other path (e.g. the ingress's 404). Default: a plain 404. */
-  next?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 type Decision = 'approve' | 'reject';
@@ -40,15 +38,12 @@ const HEADERS = {
  * `GET /approvals/<token>` shows the pending post with Approve/Reject buttons; `POST` (form field
  * `decision`) decides. Approving publishes the job again as `<job id>:approved` with `approved`
  * set, so the workers post it with the usual retries; the bus dedup makes a second click harmless.
- * Mount it as the ingress `fallback`; other paths go to `next`.
+ * Mount it under APPROVAL_PATH in the ingress route table; any other path is a 404.
  */
 export function createApprovalHandler(options: ApprovalHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://hub').pathname;
-    if (!path.startsWith(APPROVAL_PATH)) {
-      if (options.next) return options.next(req, res);
-      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-    }
+    if (!path.startsWith(APPROVAL_PATH)) return sendError(res, 404, 'not found');
     handle(path.slice(APPROVAL_PATH.length), req, res, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'approval request failed');
       if (!res.headersSent) send(res, 503, approvalPage('Try again', '<p>The hub could not process this approval right now.</p>'));
