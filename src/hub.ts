@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createApprovalHandler } from './actions/crosspost/approval-handler.ts';
 import { APPROVAL_PATH } from './actions/crosspost/approval-request.ts';
-import { actions, type ActionRegistry } from './actions/index.ts';
+import { actions } from './actions/index.ts';
 import { createReportAction } from './actions/report/index.ts';
 import type { DeliveryTrouble } from './actions/runtime/delivery-trouble.ts';
 import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
@@ -24,6 +24,7 @@ import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts'
 import { createScheduler } from './scheduler/create-scheduler.ts';
 import { ALL_ROLES, type HubRole } from './hub-roles.ts';
 import { createSubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
+import type { ActionRegistry } from './actions/registry.ts';
 
 export interface HubOptions {
   config: HubConfig;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ActionRegistry } from './actions/index.ts';
+
 import type { BusHistory, BusStreams } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import type { HubConfig } from './config/load-config.ts';
@@ -12,6 +12,7 @@ import { createRuleRouter, type RuleRouterOptions } from './rules/rule-router.ts
 import { createRulesWatcher } from './rules/rules-watcher.ts';
 import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
+import type { ActionRegistry } from './actions/registry.ts';
 
 export interface RunningRules {
   getRuleSet: () => RuleSet;

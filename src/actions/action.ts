@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
@@ -17,6 +18,18 @@ export interface ActionDeps {
   resolveAddress?: (host: string) => Promise<{ address: string }>;
   /** Read access to the bus's history, for actions that report on it (`report`). The workers pass their bus. */
   history?: Pick<BusStreams, 'query' | 'get'>;
+}
+
+/**
+ * What one attempt of an action gets, probot-style: the outside world (ActionDeps: fetch, clock,
+ * channels, abort signal), the job, a logger bound to it, and the event it came from, read lazily.
+ */
+export interface ActionContext extends ActionDeps {
+  job: Job;
+  /** Bound to the job's event id, rule and job id. Never give it a secret. */
+  log: Logger;
+  /** The event the job was made from, read from the bus on first call; undefined when retention removed it. */
+  event(): Promise<HubEvent | undefined>;
 }
 
 /** The unit of work the rule router publishes and the workers execute. */
@@ -64,5 +77,5 @@ export interface Action<Params extends Record<string, unknown> = Record<string, 
    * timeout): for `notify` the channel's, for `webhook` its own params. Defaults apply when absent.
    */
   policy?(params: Params, deps: Pick<ActionDeps, 'channels'>): DestinationPolicy;
-  execute(params: Params, job: Job, event: HubEvent | undefined, deps: ActionDeps): Promise<ActionResult>;
+  execute(params: Params, ctx: ActionContext): Promise<ActionResult>;
 }

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { CircuitState } from '../actions/runtime/circuit-breaker.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
-import type { ActionRegistry } from '../actions/index.ts';
+
 import type { RuleSet } from '../rules/rule.ts';
 import type { ConnectorActivity } from './connector-activity.ts';
 import type { EventStream } from './event-stream.ts';
+import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What the operator API needs from the hub. */
 export interface OperatorApiDeps {

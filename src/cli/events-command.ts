@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ActionRegistry } from '../actions/index.ts';
+
 import type { EventBus } from '../bus/event-bus.ts';
 import { readEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -16,6 +16,7 @@ import { rulesContext } from '../rules-runtime.ts';
 import { configPathOption } from './config-path.ts';
 import { parseSince, withBus } from './dlq-command.ts';
 import { formatTable } from './text-table.ts';
+import type { ActionRegistry } from '../actions/registry.ts';
 
 export interface EventsCommandDeps {
   /** Opens the configured bus (`--config` passed through). The command closes it. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ActionDeps, Job } from '../actions/action.ts';
+import type { ActionContext, ActionDeps, Job } from '../actions/action.ts';
 import { actions } from '../actions/index.ts';
 import { notifyAction } from '../actions/notify/index.ts';
 import { buildReport } from '../actions/report/build-report.ts';
@@ -15,6 +15,8 @@ import { loadRuleSet } from '../rules/load-rule-set.ts';
 import type { RuleSet } from '../rules/rule.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import { createScheduleEvent } from '../scheduler/schedule-event.ts';
+import { pino } from 'pino';
+import { createLogger } from '../logging/create-logger.ts';
 import { configPathOption } from './config-path.ts';
 import { parseSince } from './dlq-command.ts';
 
@@ -108,13 +110,17 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
     notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
   if (opts.deliver) {
     if (!params.channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
-    const deps: ActionDeps = { fetch: context.fetch, now, channels: context.channels, signal: AbortSignal.timeout(30_000) };
-    const sent = await notifyAction.execute(
-      { channel: params.channel, title: params.title, text: report.chat ?? report.markdown },
+    const ctx: ActionContext = {
+      fetch: context.fetch,
+      now,
+      channels: context.channels,
+      signal: AbortSignal.timeout(30_000),
       job,
-      undefined,
-      deps,
-    );
+      // A CLI run reports on stdout; the action's own log lines go to stderr.
+      log: createLogger({ level: 'warn', destination: pino.destination(2) }).child({ rule: rule.name, jobId: job.id }),
+      event: () => Promise.resolve(undefined),
+    };
+    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, ctx);
     notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
   }
   const body = opts.format === 'html' ? report.html : report.markdown;

@@ -6,10 +6,11 @@ import { createHubEvent, type HubEvent } from '../events/hub-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { dryRun, formatDryRun } from '../rules/dry-run.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
-import type { ActionRegistry, LoadResult, Rule, RulesContext } from '../rules/rule.ts';
+import type { LoadResult, Rule, RulesContext } from '../rules/rule.ts';
 import { createRuleSet } from '../rules/rule-set.ts';
 import { formatRuleList, ruleListJson } from '../rules/rule-list.ts';
 import { sampleEvents, type ConnectorBlocks } from '../rules/sample-event.ts';
+import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What the rules commands need from hookhub.yaml (the lead's config loader provides it). */
 export interface RulesCommandContext {

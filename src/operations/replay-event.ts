@@ -2,9 +2,10 @@ import { RecordKind, summarizeHistory } from '../actions/runtime/attempt-history
 import type { BusDeadLetters, BusHistory, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
-import type { ActionRegistry, RuleSet } from '../rules/rule.ts';
+import type { RuleSet } from '../rules/rule.ts';
 import { planJobs } from '../rules/rule-router.ts';
 import { redactFields } from './redact.ts';
+import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What replay did (or, in a dry run, would do) with each job the current rules produce. */
 export type ReplayDecision = 'queued' | 'requeued' | 'skipped-delivered' | 'skipped-in-progress';

@@ -29,12 +29,12 @@ export function createReviewReminderAction(deps: ReviewReminderDeps): Action<Rev
     type: REVIEW_REMINDER_ACTION,
     paramsSchema: ReviewReminderParamsSchema,
     destination: (params) => `chat:${params.to ?? params.reminder}`,
-    async execute(params, job, event, actionDeps) {
+    async execute(params, ctx) {
       const reminder = await deps.store.get(params.reminder);
       if (!reminder) return { status: 204, response: 'the reminder was removed' };
       if (!deps.reviews)
         throw new PermanentError('review reminders need a github connector with API access (token or app): see docs/github.md');
-      const now = actionDeps.now();
+      const now = ctx.now();
       const prs = waitingForReview(await deps.reviews(reminder.repo), {
         now,
         olderThanMs: reminder.olderThanMs,
@@ -42,7 +42,7 @@ export function createReviewReminderAction(deps: ReviewReminderDeps): Action<Rev
       });
       if (prs.length === 0) return { status: 204, response: `no pull request in ${reminder.repo} waits for review` };
       const card = reviewDigestCard({ repo: reminder.repo, prs, now, olderThanMs: reminder.olderThanMs, filters: reminder.filters });
-      return postCard(reminder.channel, card, job, event, actionDeps, deps.settings);
+      return postCard(reminder.channel, card, ctx, deps.settings);
     },
   };
 }

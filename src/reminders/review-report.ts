@@ -1,4 +1,4 @@
-import type { ActionDeps, ActionResult, Job } from '../actions/action.ts';
+import type { ActionContext, ActionResult } from '../actions/action.ts';
 import { notifyAction } from '../actions/notify/index.ts';
 import type { ReportParams } from '../actions/report/report-params.ts';
 import { PermanentError } from '../errors.ts';
@@ -10,8 +10,7 @@ import { waitingForReview, type ReviewQueueReader } from './review-queue.ts';
 /** A `report` with `source: github-reviews`: the same digest as `/hookhub remind`, to a hookhub channel. */
 export async function runReviewReport(
   params: ReportParams,
-  job: Job,
-  deps: ActionDeps,
+  ctx: ActionContext,
   reviews: ReviewQueueReader | undefined,
 ): Promise<ActionResult> {
   if (!reviews)
@@ -19,7 +18,7 @@ export async function runReviewReport(
   const repo = (params.repo ?? '').toLowerCase();
   const parsed = params.filter ? parseReviewFilter(params.filter) : { filters: emptyFilters() };
   if ('error' in parsed) throw new PermanentError(`filter: ${parsed.error}`);
-  const now = deps.now();
+  const now = ctx.now();
   const olderThanMs = params.olderThan ?? 0;
   const prs = waitingForReview(await reviews(repo), { now, olderThanMs, filters: parsed.filters });
   if (prs.length === 0) return { status: 204, response: `no pull request in ${repo} waits for review` };
@@ -31,9 +30,7 @@ export async function runReviewReport(
       text: `${card.title}\n${card.text ?? ''}`,
       ...(card.url ? { url: card.url } : {}),
     },
-    job,
-    undefined,
-    deps,
+    ctx,
   );
   return { ...sent, response: `${prs.length} pull requests waiting; delivered to ${params.channel}` };
 }

@@ -3,11 +3,12 @@ import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 import { findSecretReferences } from '../operations/secret-references.ts';
 import { compileParams, renderParams } from './compile-params.ts';
-import type { ActionRegistry, CompiledAction, RulesContext } from './rule.ts';
+import type { CompiledAction, RulesContext } from './rule.ts';
 import type { TemplateEngine, TemplateProblem } from './template-engine.ts';
 import { isPlainObject } from './when-check.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 import { describe, issuesToDiagnostics, schemaKeys } from './zod-issues.ts';
+import { findAction, type ActionRegistry } from '../actions/registry.ts';
 
 export interface ActionsInput {
   entries: readonly unknown[];
@@ -41,7 +42,7 @@ function compileAction(entry: unknown, index: number, input: ActionsInput, out: 
     return undefined;
   }
   const [type, rawParams] = Object.entries(entry)[0] as [string, unknown];
-  const action = lookupAction(context.registry, type);
+  const action = findAction(context.registry, type);
   if (!action) {
     const known = actionTypes(context.registry);
     err([...path, type], 'key', `unknown action type "${type}"${didYouMean(type, known)}; available: ${known.join(', ') || '(none)'}`);
@@ -92,14 +93,8 @@ function checkParams(action: Action, params: Record<string, unknown>, path: Yaml
   }
 }
 
-export function lookupAction(registry: ActionRegistry, type: string): Action | undefined {
-  if (registry instanceof Map) return (registry as ReadonlyMap<string, Action>).get(type);
-  const record = registry as Readonly<Record<string, Action>>;
-  return Object.hasOwn(record, type) ? record[type] : undefined;
-}
-
 export function actionTypes(registry: ActionRegistry): string[] {
-  return registry instanceof Map ? [...(registry as ReadonlyMap<string, Action>).keys()] : Object.keys(registry);
+  return Object.keys(registry);
 }
 
 /** Points at the exact spot inside the YAML value when the template appears verbatim in the file. */

@@ -1,8 +1,9 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import { formatPos } from './diagnostics.ts';
-import type { ActionRegistry, FailedClause, RuleSet } from './rule.ts';
+import type { FailedClause, RuleSet } from './rule.ts';
 import { planJobs } from './rule-router.ts';
 import { redactFields } from '../operations/redact.ts';
+import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What `hookhub rules test` reports: exactly what the router would queue, and why others did not fire. */
 export interface DryRunResult {

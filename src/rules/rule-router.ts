@@ -8,9 +8,10 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
 import type { NoiseGate } from '../noise/noise-gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { lookupAction } from './compile-actions.ts';
-import type { ActionRegistry, Rule, RuleSet, RuleVerdict } from './rule.ts';
+
+import type { Rule, RuleSet, RuleVerdict } from './rule.ts';
 import { withSecretReferences } from '../operations/secret-references.ts';
+import { findAction, type ActionRegistry } from '../actions/registry.ts';
 
 export interface RuleRouterOptions {
   bus: BusStreams & BusHistory;
@@ -183,7 +184,7 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
   for (const action of rule.actions) {
     try {
       const params = action.render(event, { now, rule: rule.name });
-      const checked = lookupAction(options.registry, action.type)?.paramsSchema.safeParse(params);
+      const checked = findAction(options.registry, action.type)?.paramsSchema.safeParse(params);
       if (checked && !checked.success)
         throw new Error(checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; '));
       const refs = action.secretRefs ?? [];

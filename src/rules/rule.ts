@@ -1,11 +1,8 @@
-import type { Action } from '../actions/action.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 import type { SecretReference } from '../operations/secret-references.ts';
-
-/** The action types a rule may use, by type (src/actions/index.ts in the hub; a tiny test action in tests). */
-export type ActionRegistry = ReadonlyMap<string, Action> | Readonly<Record<string, Action>>;
+import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What the rules are checked against when they load. */
 export interface RulesContext {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Action, ActionDeps, ActionResult, Job } from '../actions/action.ts';
+import type { Action, ActionContext, ActionResult } from '../actions/action.ts';
 import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { HubEvent } from '../events/hub-event.ts';
@@ -14,7 +14,6 @@ import { postCard } from './post-card.ts';
 import type { SubscriptionsConfig } from './settings.ts';
 import type { Subscription } from './subscription.ts';
 import { channelKey, type SubscriptionStore } from './subscription-store.ts';
-import { loadJobEvent } from './load-event.ts';
 import { postThreaded, THREADS_BUCKET } from './threads.ts';
 
 export const CHAT_ACTION = 'chat';
@@ -48,15 +47,15 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
     rawParams: ['digest'],
     // Chat APIs limit per channel (Slack: about one message a second), so the channel is the destination.
     destination: (params) => `chat:${params.to ?? params.subscription}`,
-    async execute(params, job, given, actionDeps) {
-      const event = params.digest ? undefined : await loadJobEvent(deps.bus, given, job.eventId);
+    async execute(params, ctx) {
+      const event = params.digest ? undefined : await ctx.event();
       const sub = await deps.store.get(params.subscription);
       if (!sub) return { status: 204, response: 'the subscription was removed' };
       if (!params.digest && params.defaultBranchOnly && event && !onDefaultBranch(event))
         return { status: 204, response: 'not the default branch' };
       const verdict = await deps.gate.admit(noiseOf(sub, deps.settings), {
         scope: sub.id,
-        job,
+        job: ctx.job,
         event,
         muteScopes: [channelKey(sub.channel)],
       });
@@ -65,9 +64,9 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
           status: 202,
           response: `${verdict.reason}${'flushAt' in verdict ? ` until ${verdict.flushAt}` : verdict.until ? ` until ${verdict.until}` : ''}`,
         };
-      if (!params.digest && !event) throw new PermanentError(`event ${job.eventId} is no longer stored`);
+      if (!params.digest && !event) throw new PermanentError(`event ${ctx.job.eventId} is no longer stored`);
       const message: ChatMessage = params.digest ? { card: digestCard(params.digest) } : chatMessageFor(event as HubEvent);
-      return deliver(sub, message, job, event, actionDeps, deps);
+      return deliver(sub, message, event, ctx, deps);
     },
   };
 }
@@ -75,21 +74,20 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
 async function deliver(
   sub: Subscription,
   message: ChatMessage,
-  job: Job,
   event: HubEvent | undefined,
-  actionDeps: ActionDeps,
+  ctx: ActionContext,
   deps: ChatActionDeps,
 ): Promise<ActionResult> {
   if (!message.thread || deliveryRoute(sub.channel, deps.settings).kind !== 'api')
-    return postCard(sub.channel, message.card, job, event, actionDeps, deps.settings);
-  const poster = createChatPoster(sub.channel.platform, deps.settings, actionDeps);
+    return postCard(sub.channel, message.card, ctx, deps.settings);
+  const poster = createChatPoster(sub.channel.platform, deps.settings, ctx);
   const opening = event !== undefined && /\.(opened|open)$/.test(event.type);
   const input = {
     scope: channelKey(sub.channel),
     channel: sub.channel.id,
     message: message as Required<ChatMessage>,
     opening,
-    now: actionDeps.now().getTime(),
+    now: ctx.now().getTime(),
   };
   return { status: 200, response: `posted ${await postThreaded(poster, deps.bus.kv(THREADS_BUCKET), input)}` };
 }

@@ -3,7 +3,6 @@ import type { Action } from '../actions/action.ts';
 import type { BusStreams } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { MuteStore } from '../noise/mutes.ts';
-import { loadJobEvent } from './load-event.ts';
 import { chatRequestFrom } from './chat-request.ts';
 import { handleChatCommand } from './handle-command.ts';
 import { postReply } from './post-reply.ts';
@@ -41,16 +40,16 @@ export function createSubscriptionCommandAction(deps: CommandActionDeps): Action
     paramsSchema: CommandParamsSchema,
     // Per chat channel, so one expired response_url cannot trip a breaker for everyone's replies.
     destination: (params) => `chat-replies:${params.replyTo ?? 'any'}`,
-    async execute(_params, job, given, actionDeps) {
-      const event = await loadJobEvent(deps.bus, given, job.eventId);
+    async execute(_params, ctx) {
+      const event = await ctx.event();
       const request = event ? chatRequestFrom(event, deps.settings.command) : undefined;
       if (!request) return { status: 204, response: 'not a chat command for hookhub' };
       // Checked before the command runs: a request whose reply would go elsewhere is not acted on.
       const problem = request.reply && replyTargetProblem(request.reply, deps.settings);
       if (problem) throw new PermanentError(problem);
-      const reply = await handleChatCommand(request, { ...deps, now: actionDeps.now });
+      const reply = await handleChatCommand(request, { ...deps, now: ctx.now });
       if (!request.reply) return { status: 204, response: `no way to reply: ${reply.text.slice(0, 200)}` };
-      return postReply(request.reply, reply, actionDeps, deps.settings.discord.apiUrl);
+      return postReply(request.reply, reply, ctx, deps.settings.discord.apiUrl);
     },
   };
 }

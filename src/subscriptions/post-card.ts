@@ -1,7 +1,6 @@
-import type { ActionDeps, ActionResult, Job } from '../actions/action.ts';
+import type { ActionContext, ActionResult } from '../actions/action.ts';
 import { notifyAction } from '../actions/notify/index.ts';
 import { PermanentError } from '../errors.ts';
-import type { HubEvent } from '../events/hub-event.ts';
 import type { Card } from './card.ts';
 import { createChatPoster } from './chat-clients.ts';
 import { deliveryProblem, deliveryRoute } from './delivery-check.ts';
@@ -12,14 +11,7 @@ import type { ChatChannel } from './subscription.ts';
  * Posts one card (no thread) to a chat channel: with the platform's API and bot token, or through
  * the hookhub channel it is mapped to under `subscriptions.channels`.
  */
-export async function postCard(
-  channel: ChatChannel,
-  card: Card,
-  job: Job,
-  event: HubEvent | undefined,
-  actionDeps: ActionDeps,
-  settings: SubscriptionsConfig,
-): Promise<ActionResult> {
+export async function postCard(channel: ChatChannel, card: Card, ctx: ActionContext, settings: SubscriptionsConfig): Promise<ActionResult> {
   const route = deliveryRoute(channel, settings);
   if (route.kind === 'none') throw new PermanentError(deliveryProblem(channel, settings) ?? 'no route to the channel');
   if (route.kind === 'channel') {
@@ -31,7 +23,7 @@ export async function postCard(
       ...(card.color ? { color: card.color } : {}),
       fields: card.fields,
     };
-    return notifyAction.execute(params, job, event, actionDeps);
+    return notifyAction.execute(params, ctx);
   }
-  return { status: 200, response: `posted ${await createChatPoster(channel.platform, settings, actionDeps).post(channel.id, card)}` };
+  return { status: 200, response: `posted ${await createChatPoster(channel.platform, settings, ctx).post(channel.id, card)}` };
 }

@@ -44,8 +44,8 @@ export const ciAction: Action<CiParams> = {
     }
   },
   policy: (params) => params,
-  execute(params, job, _event, deps) {
+  execute(params, ctx) {
     const trigger = TRIGGERS[params.provider] as Trigger<CiParams>;
-    return trigger(params, job, deps);
+    return trigger(params, ctx.job, ctx);
   },
 };

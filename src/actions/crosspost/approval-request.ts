@@ -1,5 +1,5 @@
 import { PermanentError } from '../../errors.ts';
-import type { ActionDeps, ActionResult, Job } from '../action.ts';
+import type { ActionContext, ActionResult, Job } from '../action.ts';
 import { notifyAction } from '../notify/index.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { joinUrl } from '../runtime/provider-response.ts';
@@ -18,16 +18,17 @@ export function approvalLink(approval: NonNullable<CrosspostParams['approval']>,
 }
 
 /** Sends the "approve this post?" message with the link to the approval channel. */
-export async function requestApproval(params: CrosspostParams, prepared: PreparedPost, job: Job, deps: ActionDeps): Promise<ActionResult> {
+export async function requestApproval(params: CrosspostParams, prepared: PreparedPost, ctx: ActionContext): Promise<ActionResult> {
+  const { job } = ctx;
   const approval = params.approval;
   if (!approval) throw new PermanentError('no approval settings');
-  if (deps.channels[approval.channel] === undefined) throw new PermanentError(`approval: unknown channel "${approval.channel}"`);
+  if (ctx.channels[approval.channel] === undefined) throw new PermanentError(`approval: unknown channel "${approval.channel}"`);
   const problem = approvalSecretProblem(approval.secret);
   if (problem) throw new PermanentError(problem);
   if (!/^https?:\/\/[^/\s]+/.test(approval.url))
     throw new PermanentError(`approval.url must be the hub's public http(s) URL, got "${approval.url}"`);
   const link = approvalLink(approval, job);
-  if (link.expires.getTime() <= deps.now().getTime())
+  if (link.expires.getTime() <= ctx.now().getTime())
     throw new PermanentError(`approval link expired at ${link.expires.toISOString()} before it could be sent`);
   const text = [
     `Post to ${params.platform}${params.dryRun ? ' (dry run)' : ''}:`,
@@ -39,9 +40,7 @@ export async function requestApproval(params: CrosspostParams, prepared: Prepare
   ].join('\n');
   const sent = await notifyAction.execute(
     { channel: approval.channel, title: `Approve a ${params.platform} post?`, text, url: link.url },
-    job,
-    undefined,
-    deps,
+    ctx,
   );
   return {
     ...(sent.status === undefined ? {} : { status: sent.status }),

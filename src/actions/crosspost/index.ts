@@ -1,4 +1,4 @@
-import type { Action, ActionDeps, ActionResult, Job } from '../action.ts';
+import type { Action, ActionResult, Job } from '../action.ts';
 import { requestApproval } from './approval-request.ts';
 import { bluesky } from './bluesky.ts';
 import { CrosspostParamsSchema, type CrosspostParams } from './crosspost-params.ts';
@@ -42,12 +42,12 @@ export const crosspostAction: Action<CrosspostParams> = {
     }
   },
   policy: (params) => params,
-  async execute(params, job, _event, deps: ActionDeps): Promise<ActionResult> {
+  async execute(params, ctx): Promise<ActionResult> {
     const platform = PLATFORMS[params.platform] as Platform<CrosspostParams>;
-    const prepared = platform.prepare(params, job);
-    if (params.approval && !params.approved) return requestApproval(params, prepared, job, deps);
+    const prepared = platform.prepare(params, ctx.job);
+    if (params.approval && !params.approved) return requestApproval(params, prepared, ctx);
     if (params.dryRun)
       return { response: JSON.stringify({ dryRun: true, platform: params.platform, text: prepared.text, request: prepared.payload }) };
-    return platform.post(params, prepared, job, deps);
+    return platform.post(params, prepared, ctx.job, ctx);
   },
 };

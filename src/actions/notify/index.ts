@@ -56,9 +56,9 @@ export const notifyAction: Action<NotifyParams> = {
     const parsed = raw === undefined ? undefined : ChannelSchema.safeParse(raw);
     return parsed?.success ? parsed.data : {};
   },
-  async execute(params, job, _event, deps) {
-    const channel = channelOf(params, deps);
+  async execute(params, ctx) {
+    const channel = channelOf(params, ctx);
     const send = SENDERS[channel.type] as Sender<Channel>;
-    return send(channel, params, job, deps);
+    return send(channel, params, ctx.job, ctx);
   },
 };

@@ -26,22 +26,20 @@ export function createReportAction(options: { reviews?: ReviewQueueReader } = {}
       const own = Object.fromEntries(Object.entries(params).filter(([key, value]) => POLICY_KEYS.has(key) && value !== undefined));
       return { ...channel, ...own };
     },
-    async execute(params, job, _event, deps) {
-      if (params.source === 'github-reviews') return runReviewReport(params, job, deps, options.reviews);
-      if (!deps.history)
+    async execute(params, ctx) {
+      if (params.source === 'github-reviews') return runReviewReport(params, ctx, options.reviews);
+      if (!ctx.history)
         throw new PermanentError('report needs read access to the bus history (ActionDeps.history); this worker was started without it');
-      const report = await buildReport(params, job, deps.history, deps.now());
+      const report = await buildReport(params, ctx.job, ctx.history, ctx.now());
       const notes: string[] = [];
       let status: number | undefined;
       // The files first: writing them again on a retry is harmless, posting twice is not.
       if (params.output)
-        notes.push(`wrote ${(await writeReport(params.output, job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
+        notes.push(`wrote ${(await writeReport(params.output, ctx.job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
       if (params.channel) {
         const sent = await notifyAction.execute(
           { channel: params.channel, title: params.title, text: report.chat ?? report.markdown },
-          job,
-          undefined,
-          deps,
+          ctx,
         );
         status = sent.status;
         notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);

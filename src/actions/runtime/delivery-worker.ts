@@ -5,7 +5,7 @@ import { superviseConsumer, type SupervisedConsumer } from '../../bus/supervise-
 import { handlingFailed } from './handling-failed.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ActionDeps, Job } from '../action.ts';
-import type { ActionRegistry } from '../index.ts';
+
 import type { CircuitState } from './circuit-breaker.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
 import { createDestinationGuards, type DestinationGuards } from './destination-guards.ts';
@@ -14,6 +14,7 @@ import { createDeliveryProcessor, type ProcessorSettings } from './process-deliv
 import { createRetryPolicy, type RetryConfig } from './retry-policy.ts';
 import { createOutboundGuard, type OutboundGuard } from './ssrf/guarded-fetch.ts';
 import type { NetworkPolicy } from './ssrf/network-policy.ts';
+import type { ActionRegistry } from '../registry.ts';
 
 export interface DeliveryWorkerOptions {
   /** Durable consumer name on the `jobs` stream. Default `workers`. */

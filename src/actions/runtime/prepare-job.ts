@@ -1,8 +1,9 @@
 import { resolveSecretReferences } from '../../operations/secret-references.ts';
 import type { Action, ActionDeps, Job } from '../action.ts';
-import type { ActionRegistry } from '../index.ts';
+
 import type { DestinationPolicy } from './destination-policy.ts';
 import { createRetryPolicy, type RetryConfig, type RetryPolicy } from './retry-policy.ts';
+import { findAction, type ActionRegistry } from '../registry.ts';
 
 /** A job resolved against the registry and channels, ready for an attempt. */
 export interface PreparedJob {
@@ -27,8 +28,7 @@ export function prepareJob(
   defaultRetry: RetryConfig | undefined,
   vars: Readonly<Record<string, string | undefined>> = {},
 ): PreparedJob | { error: string } {
-  // Own properties only: a job naming `constructor` or `toString` is an unknown action, not Object's method.
-  const action = Object.hasOwn(registry, job.action) ? registry[job.action] : undefined;
+  const action = findAction(registry, job.action);
   if (action === undefined) return { error: `unknown action type "${job.action}"` };
   const resolved = resolveSecretReferences(job.params, job.secretRefs ?? [], vars);
   if ('error' in resolved) return { error: `a secret in the params cannot be resolved: ${resolved.error}` };

@@ -3,7 +3,7 @@ import type { BusDeadLetters, BusHistory, Delivery } from '../../bus/event-bus.t
 import type { Metrics } from '../../observability/metrics.ts';
 import { jobLogger } from '../../observability/job-logger.ts';
 import type { ActionDeps, Job } from '../action.ts';
-import type { ActionRegistry } from '../index.ts';
+
 import { attemptsForDeadLetter, RecordKind, summarizeHistory } from './attempt-history.ts';
 import { createPatientAdmission } from './admit-patiently.ts';
 import type { DestinationGuards } from './destination-guards.ts';
@@ -12,6 +12,7 @@ import type { GoneDestinations } from './gone-destinations.ts';
 import { prepareJob, type PreparedJob } from './prepare-job.ts';
 import type { RetryConfig } from './retry-policy.ts';
 import { runAttempt, type AttemptOutcome } from './run-attempt.ts';
+import type { ActionRegistry } from '../registry.ts';
 
 export interface ProcessorSettings {
   attemptTimeoutMs: number;
@@ -116,6 +117,7 @@ async function attemptAndSettle(
   const job = delivery.payload;
   const outcome = await runAttempt(prepared.action, prepared.params, job, {
     deps: ctx.deps,
+    log,
     timeoutMs: prepared.policy.timeout ?? ctx.settings.attemptTimeoutMs,
     stopSignal: ctx.stopSignal,
     heartbeat: () => delivery.working(),

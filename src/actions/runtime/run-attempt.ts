@@ -1,4 +1,6 @@
-import type { Action, ActionDeps, Job } from '../action.ts';
+import type { Logger } from 'pino';
+import type { HubEvent } from '../../events/hub-event.ts';
+import type { Action, ActionContext, ActionDeps, Job } from '../action.ts';
 import { classifyError, type FailureClass } from './classify-error.ts';
 import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
 
@@ -7,6 +9,8 @@ export type AttemptOutcome =
 
 export interface AttemptContext {
   deps: Omit<ActionDeps, 'signal'>;
+  /** The job's logger (bound to its event id, rule and job id), handed to the action. */
+  log: Logger;
   timeoutMs: number;
   /** Aborts in-flight attempts when the worker stops hard. */
   stopSignal: AbortSignal;
@@ -28,7 +32,8 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
   const started = performance.now();
   const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), ctx.heartbeatMs);
   try {
-    const result = await raceAbort(action.execute(params, job, undefined, { ...ctx.deps, signal }), signal);
+    const actionCtx: ActionContext = { ...ctx.deps, signal, job, log: ctx.log, event: lazyEvent(ctx.deps, job.eventId) };
+    const result = await raceAbort(action.execute(params, actionCtx), signal);
     return {
       ok: true,
       latencyMs: Math.round(performance.now() - started),
@@ -42,6 +47,13 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
     clearTimeout(timer);
     clearInterval(beat);
   }
+}
+
+/** The job's event, read from the bus on the first call only (most actions never ask). */
+function lazyEvent(deps: Pick<ActionDeps, 'history'>, eventId: string): () => Promise<HubEvent | undefined> {
+  let loaded: Promise<HubEvent | undefined> | undefined;
+  return () =>
+    (loaded ??= deps.history ? deps.history.get<HubEvent>('events', eventId).then((m) => m?.payload) : Promise.resolve(undefined));
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -39,16 +39,16 @@ export const webhookAction: Action<WebhookParams> = {
   paramsSchema: WebhookParamsSchema,
   destination: (params) => `url:${origin(params.url)}`,
   policy: (params) => params,
-  async execute(params, job, _event, deps) {
+  async execute(params, ctx) {
     const { body, contentType } = encodeBody(params.body);
     const payload = body ?? '';
     const headers: Record<string, string> = {
       ...(contentType ? { 'content-type': contentType } : {}),
       ...lowerKeys(params.headers),
-      'idempotency-key': job.id,
+      'idempotency-key': ctx.job.id,
     };
-    if (params.secret !== undefined) Object.assign(headers, standardWebhookHeaders(job.id, payload, params.secret, deps.now()));
+    if (params.secret !== undefined) Object.assign(headers, standardWebhookHeaders(ctx.job.id, payload, params.secret, ctx.now()));
     if (params.signature !== undefined) Object.assign(headers, hmacHeaders(payload, params.signature));
-    return sendHttp(deps, { url: params.url, method: params.method, headers, ...(body === undefined ? {} : { body }) });
+    return sendHttp(ctx, { url: params.url, method: params.method, headers, ...(body === undefined ? {} : { body }) });
   },
 };

@@ -51,14 +51,14 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
     type: RULES_CHECK_ACTION,
     paramsSchema: ParamsSchema,
     destination: (params) => `github:${params.connector}`,
-    async execute(params, _job, _event, deps) {
+    async execute(params, ctx) {
       const settings = options.connectors.find((c) => c.name === params.connector);
       const check = settings?.config.rulesCheck;
       if (!settings || !check) throw new PermanentError(`no github connector "${params.connector}" with rulesCheck`);
       const [owner = '', repo = ''] = check.repo.split('/');
       const where: RulesRepo = { owner, repo, path: check.path };
       try {
-        return await runCheck(clientFor(settings, deps), where, params, { ...deps, last: check.last, context: options.context() });
+        return await runCheck(clientFor(settings, ctx), where, params, { ...ctx, last: check.last, context: options.context() });
       } catch (error) {
         throw error instanceof PermanentError ? error : asDeliveryError(error, `rules check of ${check.repo}#${params.pull}`);
       }

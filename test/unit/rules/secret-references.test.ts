@@ -31,13 +31,13 @@ describe('secret params written as ${VAR}', () => {
       headers: { Authorization: 'Bearer ${API_TOKEN}', 'X-Note': vars.API_TOKEN },
     });
     expect(JSON.stringify(job)).not.toContain(vars.HOOK_SECRET);
-    const prepared = prepareJob(job!, Object.fromEntries(testRegistry), { channels: {} }, undefined, vars);
+    const prepared = prepareJob(job!, testRegistry, { channels: {} }, undefined, vars);
     expect(prepared).toMatchObject({ params: { secret: vars.HOOK_SECRET, headers: { Authorization: `Bearer ${vars.API_TOKEN}` } } });
   });
 
   it('fail the job with the variable name when it is unset at send time', () => {
     const [job] = plan(yaml).jobs;
-    const prepared = prepareJob(job!, Object.fromEntries(testRegistry), { channels: {} }, undefined, {});
+    const prepared = prepareJob(job!, testRegistry, { channels: {} }, undefined, {});
     expect('error' in prepared && prepared.error).toContain('environment variable HOOK_SECRET is not set');
   });
 
@@ -45,7 +45,7 @@ describe('secret params written as ${VAR}', () => {
     const templated = yaml.replace('secret: ${HOOK_SECRET}', 'secret: "{{data.s}}"');
     const [job] = plan(templated, { s: '${HOOK_SECRET}' }).jobs;
     expect(job?.secretRefs).toEqual([['headers', 'Authorization']]);
-    const prepared = prepareJob(job!, Object.fromEntries(testRegistry), { channels: {} }, undefined, vars);
+    const prepared = prepareJob(job!, testRegistry, { channels: {} }, undefined, vars);
     expect(prepared).toMatchObject({ params: { secret: '${HOOK_SECRET}' } });
   });
 });

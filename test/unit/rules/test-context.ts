@@ -3,6 +3,7 @@ import type { Action } from '../../../src/actions/action.ts';
 import { createHubEvent, type HubEvent, type HubEventInit } from '../../../src/events/hub-event.ts';
 import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
 import type { LoadResult, RulesContext } from '../../../src/rules/rule.ts';
+import type { ActionRegistry } from '../../../src/actions/registry.ts';
 
 /** Test stand-ins for the real actions, with the params schemas the real ones will have. */
 const NotifyParamsSchema = z.strictObject({
@@ -31,10 +32,10 @@ function testAction(type: string, paramsSchema: z.ZodType<Record<string, unknown
   };
 }
 
-export const testRegistry: ReadonlyMap<string, Action> = new Map([
-  ['notify', testAction('notify', NotifyParamsSchema)],
-  ['webhook', testAction('webhook', WebhookParamsSchema)],
-]);
+export const testRegistry: ActionRegistry = {
+  notify: testAction('notify', NotifyParamsSchema),
+  webhook: testAction('webhook', WebhookParamsSchema),
+};
 
 export const testContext: RulesContext = {
   registry: testRegistry,

@@ -9,6 +9,7 @@ import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.t
 import { createSubscriptionStore } from '../../../src/subscriptions/subscription-store.ts';
 import { startFakeApi, type FakeApi } from '../actions/ci/fake-api.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { actionContext } from '../../helpers/action-context.ts';
 
 describe('chat response_url hosts', () => {
   const defaults = SubscriptionsConfigSchema.parse({ mattermost: { url: 'https://chat.example.com' } });
@@ -71,7 +72,10 @@ describe('a Mattermost command with a foreign response_url', () => {
       params: {},
       createdAt: new Date().toISOString(),
     };
-    return action.execute({}, job, event, { fetch, now: () => new Date(), channels: {}, signal: new AbortController().signal });
+    return action.execute(
+      {},
+      actionContext(job, { fetch, now: () => new Date(), channels: {}, signal: new AbortController().signal }, event),
+    );
   };
 
   it('is refused before the command runs, and nothing is posted there', async () => {

@@ -4,6 +4,7 @@ import { CiParamsSchema } from '../../../../src/actions/ci/ci-params.ts';
 import { jenkinsJobPath } from '../../../../src/actions/ci/jenkins.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import { startFakeApi, testDeps, testJob, jsonBody, type FakeApi, type FakeHandler, type FakeReply } from './fake-api.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -277,7 +278,7 @@ async function runWith(handler: FakeHandler, build: (url: string) => Record<stri
   const parsed = CiParamsSchema.parse(params);
   try {
     return {
-      result: await ciAction.execute(parsed, testJob('ci', params), undefined, testDeps()),
+      result: await ciAction.execute(parsed, actionContext(testJob('ci', params), testDeps())),
       requests: api.requests,
       failure: undefined,
     };

@@ -14,6 +14,7 @@ import { createEmbeddedBus } from '../../../../src/bus/embedded/embedded-bus.ts'
 import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { startFakeApi, testDeps, type FakeApi } from '../ci/fake-api.ts';
 import { checkXml } from '../report/xml-check.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 const SECRET = 'approval-secret-that-is-long-enough-123';
 let dir: string;
@@ -63,7 +64,7 @@ async function heldPost(id = 'evt_9:announce:0'): Promise<{ job: Job; link: stri
   };
   await bus.publish('jobs', { id: job.id, subject: 'crosspost', payload: job });
   const deps = testDeps(clock, { ops: { type: 'slack', url: `${chat.url}/hook` } });
-  const result = await crosspostAction.execute(params, job, undefined, deps);
+  const result = await crosspostAction.execute(params, actionContext(job, deps));
   expect(result.response).toBe('awaiting approval in ops until 2026-11-28T14:00:00.000Z');
   expect(masto.requests).toHaveLength(0);
   const message = chat.requests[chat.requests.length - 1]?.body ?? '';
@@ -95,7 +96,7 @@ describe('crosspost approval', () => {
 
     // The workers then post it for real.
     const params = CrosspostParamsSchema.parse(approved?.payload.params);
-    const posted = await crosspostAction.execute(params, approved!.payload, undefined, testDeps(clock));
+    const posted = await crosspostAction.execute(params, actionContext(approved!.payload, testDeps(clock)));
     expect(posted.response).toBe('posted https://mastodon.example/@hub/1');
     expect(masto.requests).toHaveLength(1);
   });

@@ -4,6 +4,7 @@ import { CrosspostParamsSchema } from '../../../../src/actions/crosspost/crosspo
 import { jobTid } from '../../../../src/actions/crosspost/bluesky-record.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import { jsonBody, startFakeApi, testDeps, testJob, type FakeApi, type FakeHandler, type FakeReply } from '../ci/fake-api.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -16,7 +17,7 @@ async function post(handler: FakeHandler, build: (url: string) => Record<string,
   const params = CrosspostParamsSchema.parse(build(api.url));
   try {
     return {
-      result: await crosspostAction.execute(params, testJob('crosspost', params, jobId), undefined, testDeps()),
+      result: await crosspostAction.execute(params, actionContext(testJob('crosspost', params, jobId), testDeps())),
       requests: api.requests,
       failure: undefined,
     };

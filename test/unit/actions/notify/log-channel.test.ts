@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionDeps, Job } from '../../../../src/actions/action.ts';
 import { notifyAction } from '../../../../src/actions/notify/index.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 const job: Job = {
   id: 'e1:r:0',
@@ -27,7 +28,7 @@ describe('notify to a log channel', () => {
       text: 'Fix retries by ana',
       url: 'https://github.com/acme/api/pull/1',
     });
-    const result = await notifyAction.execute(params, job, undefined, deps);
+    const result = await notifyAction.execute(params, actionContext(job, deps));
     expect(result).toEqual({ label: 'logged', response: 'PR opened\nFix retries by ana\nhttps://github.com/acme/api/pull/1' });
   });
 });

@@ -12,6 +12,7 @@ import { createScheduleEvent } from '../../../../src/scheduler/schedule-event.ts
 import { startFakeApi, testDeps } from '../ci/fake-api.ts';
 import { openFixtureBus, seedEngineeringWeek, seedPaymentsDay, type FixtureBus } from './fixture-history.ts';
 import { checkXml } from './xml-check.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 const EXAMPLE = new URL('../../../../rules/scheduled-reports.yaml', import.meta.url);
 let f: FixtureBus;
@@ -104,7 +105,10 @@ describe('report: weekly engineering digest on a fixture week', () => {
     await seedEngineeringWeek(f);
     const rule = await exampleRule('weekly-engineering-digest');
     const { job, params } = await scheduledJob(rule, '2026-11-30T08:00:00.000Z');
-    const result = await reportAction.execute(params, job, undefined, { ...testDeps(new Date('2026-11-30T08:00:05Z')), history: f.bus });
+    const result = await reportAction.execute(
+      params,
+      actionContext(job, { ...testDeps(new Date('2026-11-30T08:00:05Z')), history: f.bus }),
+    );
     const stem = join(f.dir, 'reports', 'weekly-engineering-digest', '2026-11-30T08-00-00Z');
     expect(result.response).toBe(
       `10 events 2026-11-23T08:00:00.000Z .. 2026-11-30T08:00:00.000Z; wrote ${stem}.md, ${stem}.html, ${stem}.svg`,
@@ -180,7 +184,7 @@ describe('report: daily payments summary on a fixture day', () => {
       const rule = await exampleRule('daily-payments-summary');
       const { job, params } = await scheduledJob(rule, '2026-11-30T07:00:00.000Z', { channel: 'eng', output: undefined });
       const deps = { ...testDeps(new Date('2026-11-30T07:00:01Z'), { eng: { type: 'slack', url: `${sink.url}/hook` } }), history: f.bus };
-      const result = await reportAction.execute(params, job, undefined, deps);
+      const result = await reportAction.execute(params, actionContext(job, deps));
       expect(result.status).toBe(200);
       expect(result.response).toContain('delivered to eng (200)');
       // Chat channels get the .chat.hbs variant: plain lines, no Markdown tables or headings.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionDeps, Job } from '../../../../src/actions/action.ts';
 import { createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
 import { webhookAction, WebhookParamsSchema } from '../../../../src/actions/webhook/index.ts';
+import { actionContext } from '../../../helpers/action-context.ts';
 
 const seen: { method: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let server: Server;
@@ -43,7 +44,7 @@ afterAll(async () => {
 describe('webhook action', () => {
   it('POSTs a JSON body signed with Standard Webhooks and an idempotency key', async () => {
     const params = WebhookParamsSchema.parse({ url, body: { a: 1 }, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
-    expect(await webhookAction.execute(params, job, undefined, deps())).toEqual({ status: 201, response: 'created' });
+    expect(await webhookAction.execute(params, actionContext(job, deps()))).toEqual({ status: 201, response: 'created' });
     const request = seen.at(-1);
     expect(request?.method).toBe('POST');
     expect(request?.body).toBe('{"a":1}');
@@ -66,7 +67,7 @@ describe('webhook action', () => {
       body: '<a/>',
       signature: { style: 'github', secret: 'gh' },
     });
-    await webhookAction.execute(params, job, undefined, deps());
+    await webhookAction.execute(params, actionContext(job, deps()));
     const request = seen.at(-1);
     expect(request?.method).toBe('PUT');
     expect(request?.headers['content-type']).toBe('application/xml');
