@@ -17,6 +17,7 @@ import { rulesContext } from '../rules-runtime.ts';
 import { createScheduleEvent } from '../scheduler/schedule-event.ts';
 import { pino } from 'pino';
 import { createLogger } from '../logging/create-logger.ts';
+import { jobLogger } from '../observability/job-logger.ts';
 import { configPathOption } from './config-path.ts';
 import { parseSince } from './dlq-command.ts';
 
@@ -117,7 +118,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
       signal: AbortSignal.timeout(30_000),
       job,
       // A CLI run reports on stdout; the action's own log lines go to stderr.
-      log: createLogger({ level: 'warn', destination: pino.destination(2) }).child({ rule: rule.name, jobId: job.id }),
+      log: jobLogger(createLogger({ level: 'warn', destination: pino.destination(2) }), job),
       event: () => Promise.resolve(undefined),
     };
     const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, ctx);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, ActionResult } from '../actions/action.ts';
-import type { BusKv, BusStreams } from '../bus/event-bus.ts';
+import type { BusKv } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { digestLines, type Digest } from '../noise/digest.ts';
@@ -31,7 +31,8 @@ type ChatParams = z.output<typeof ChatParamsSchema>;
 export interface ChatActionDeps {
   store: SubscriptionStore;
   gate: NoiseGate;
-  bus: BusKv & Pick<BusStreams, 'get'>;
+  /** Where thread roots are kept. The event comes from `ctx.event()`. */
+  bus: BusKv;
   settings: SubscriptionsConfig;
 }
 

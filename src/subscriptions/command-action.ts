@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Action } from '../actions/action.ts';
-import type { BusStreams } from '../bus/event-bus.ts';
 import { PermanentError } from '../errors.ts';
 import type { MuteStore } from '../noise/mutes.ts';
 import { chatRequestFrom } from './chat-request.ts';
@@ -23,7 +22,6 @@ export interface CommandActionDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
   settings: SubscriptionsConfig;
-  bus: Pick<BusStreams, 'get'>;
   reminders?: ReminderStore;
   /** Recompile this process's subscription rules at once. */
   onChange?: () => Promise<void> | void;

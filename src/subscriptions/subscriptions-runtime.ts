@@ -58,7 +58,6 @@ export function subscriptionActions(deps: {
       store,
       mutes: gate.mutes,
       settings,
-      bus,
       reminders,
       ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}),
     }),

@@ -50,7 +50,6 @@ describe('a Mattermost command with a foreign response_url', () => {
       store: createSubscriptionStore(bus),
       mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()),
       settings,
-      bus,
     });
     const data = {
       channel_id: 'c1',
