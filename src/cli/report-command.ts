@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ActionContext, ActionDeps, Job } from '../actions/action.ts';
 import { actions } from '../actions/index.ts';
-import { notifyAction } from '../actions/notify/index.ts';
 import { buildReport } from '../actions/report/build-report.ts';
+import { deliverReport } from '../actions/report/deliver-report.ts';
 import { ReportParamsSchema } from '../actions/report/report-params.ts';
 import { writeReport } from '../actions/report/write-report.ts';
 import { createOutboundGuard } from '../actions/runtime/ssrf/guarded-fetch.ts';
@@ -121,8 +121,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
       log: jobLogger(createLogger({ level: 'warn', destination: pino.destination(2) }), job),
       event: () => Promise.resolve(undefined),
     };
-    const sent = await notifyAction.execute({ channel: params.channel, title: params.title, text: report.chat ?? report.markdown }, ctx);
-    notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
+    notes.push((await deliverReport(params.channel, params.title, report, ctx)).note);
   }
   const body = opts.format === 'html' ? report.html : report.markdown;
   return `${body.endsWith('\n') ? body : `${body}\n`}${notes.map((n) => `${n}\n`).join('')}`;

@@ -3,6 +3,7 @@ import type { Action } from '../action.ts';
 import { notifyAction } from '../notify/index.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 import { buildReport } from './build-report.ts';
+import { deliverReport } from './deliver-report.ts';
 import { REPORT_RAW_PARAMS, ReportParamsSchema, type ReportParams } from './report-params.ts';
 import { writeReport } from './write-report.ts';
 import { runReviewReport } from '../../reminders/review-report.ts';
@@ -37,12 +38,9 @@ export function createReportAction(options: { reviews?: ReviewQueueReader } = {}
       if (params.output)
         notes.push(`wrote ${(await writeReport(params.output, ctx.job.rule, report.window.until, report, report.chartSvg)).join(', ')}`);
       if (params.channel) {
-        const sent = await notifyAction.execute(
-          { channel: params.channel, title: params.title, text: report.chat ?? report.markdown },
-          ctx,
-        );
+        const sent = await deliverReport(params.channel, params.title, report, ctx);
         status = sent.status;
-        notes.push(`delivered to ${params.channel}${sent.status === undefined ? '' : ` (${sent.status})`}`);
+        notes.push(sent.note);
       }
       const summary = `${report.data.total} events ${report.window.since.toISOString()} .. ${report.window.until.toISOString()}`;
       return { ...(status === undefined ? {} : { status }), response: `${summary}; ${notes.join('; ')}` };

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actions } from '../../../../src/actions/index.ts';
-import { registerReportCommand } from '../../../../src/cli/report-command.ts';
+import { registerReportCommand, type ReportContext } from '../../../../src/cli/report-command.ts';
+import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.ts';
 import { loadRuleSet } from '../../../../src/rules/load-rule-set.ts';
 import { openFixtureBus, seedPaymentsDay, type FixtureBus } from './fixture-history.ts';
+import { startFakeApi } from '../ci/fake-api.ts';
 import { checkXml } from './xml-check.ts';
 
 let f: FixtureBus;
@@ -15,12 +17,14 @@ beforeEach(async () => {
 });
 afterEach(async () => f.cleanup());
 
-async function run(...args: string[]): Promise<string> {
+const run = (...args: string[]): Promise<string> => runWith({}, ...args);
+
+async function runWith(context: Partial<ReportContext>, ...args: string[]): Promise<string> {
   const loaded = await loadRuleSet('rules/scheduled-reports.yaml', { registry: actions, channels: [], connectors: ['github', 'stripe'] });
   let out = '';
   const program = new Command('hookhub').exitOverride();
   registerReportCommand(program, {
-    open: () => Promise.resolve({ bus: f.bus, ruleSet: loaded.ruleSet, channels: {}, fetch, close: () => Promise.resolve() }),
+    open: () => Promise.resolve({ bus: f.bus, ruleSet: loaded.ruleSet, channels: {}, fetch, close: () => Promise.resolve(), ...context }),
     write: (text) => (out += text),
     now: () => new Date('2026-11-30T07:00:00Z'),
   });
@@ -49,6 +53,25 @@ describe('hookhub report run', () => {
     const files = (await readdir(join(dir, 'daily-payments-summary'))).sort();
     expect(files).toEqual(['2026-11-30T07-00-00Z.html', '2026-11-30T07-00-00Z.md', '2026-11-30T07-00-00Z.svg']);
     expect(await readFile(join(dir, 'daily-payments-summary', files[1]!), 'utf8')).toContain('Failure rate: 20.0%');
+  });
+
+  it('--deliver posts the chat text to the report channel and says so', async () => {
+    const shipped = await readFile('rules/scheduled-reports.yaml', 'utf8');
+    const text = shipped.replace('template: daily-payments-summary', 'template: daily-payments-summary\n          channel: payments');
+    const loaded = compileRuleSources([{ file: 'rules/scheduled-reports.yaml', text }], {
+      registry: actions,
+      channels: ['payments'],
+      connectors: ['github', 'stripe'],
+    });
+    const sink = await startFakeApi(() => ({ status: 200, body: 'ok' }));
+    try {
+      const channels = { payments: { type: 'slack', url: `${sink.url}/hook` } };
+      const out = await runWith({ ruleSet: loaded.ruleSet, channels }, 'daily-payments-summary', '--deliver');
+      expect(out).toContain('delivered to payments (200)');
+      expect((JSON.parse(sink.requests[0]!.body) as { text: string }).text).toContain('Succeeded: 4');
+    } finally {
+      await sink.close();
+    }
   });
 
   it('names the rules that have reports when the rule is unknown', async () => {
