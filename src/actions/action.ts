@@ -59,7 +59,9 @@ export interface ActionResult {
 }
 
 /**
- * An action type (`notify`, `webhook`, …). A plain object registered in src/actions/index.ts.
+ * An action type (`notify`, `webhook`, …). A plain object in an ActionRegistry: the built-ins in
+ * src/actions/index.ts, the feature ones (chat, subscription commands, reminders, rules checks)
+ * added by the hub; jobs and rules find it with `findAction`, own properties only.
  *
  * `execute` throws `RetryableError` (with `delayMs` for Retry-After) or `PermanentError`;
  * any other error is treated as retryable by the worker loop.
