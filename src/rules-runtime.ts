@@ -10,7 +10,7 @@ import type { LoadResult, Rule, RuleSet, RulesContext } from './rules/rule.ts';
 import { createRuleSet } from './rules/rule-set.ts';
 import { createRuleRouter, type RuleRouterOptions } from './rules/rule-router.ts';
 import { createRulesWatcher } from './rules/rules-watcher.ts';
-import { createRuleSetMerger } from './subscriptions/merge-rule-set.ts';
+import { createRuleSetMerger } from './subscriptions/compile/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 

@@ -1,6 +1,6 @@
-import { mayChange, notAllowedMessage } from '../subscriptions/authorize.ts';
-import type { ChatRequest } from '../subscriptions/chat-request.ts';
-import type { CommandReply } from '../subscriptions/handle-command.ts';
+import { mayChange, notAllowedMessage } from '../subscriptions/commands/authorize.ts';
+import type { ChatRequest } from '../subscriptions/chat/chat-request.ts';
+import type { CommandReply } from '../subscriptions/commands/handle-command.ts';
 import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
 import type { RemindCommand } from './parse-remind.ts';
 import { reminderId } from './reminder.ts';

@@ -1,7 +1,7 @@
 import type { RuleSource } from '../rules/compile-rule-sources.ts';
 import { stringify } from 'yaml';
-import { describeFilters } from '../subscriptions/describe.ts';
-import { formatDuration } from '../subscriptions/durations.ts';
+import { describeFilters } from '../subscriptions/commands/describe.ts';
+import { formatDuration } from '../subscriptions/commands/durations.ts';
 import { reminderRuleName, type Reminder } from './reminder.ts';
 import { REVIEW_REMINDER_ACTION } from './review-reminder-action.ts';
 

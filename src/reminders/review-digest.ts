@@ -1,6 +1,6 @@
-import type { Card } from '../subscriptions/card.ts';
-import { describeFilters } from '../subscriptions/describe.ts';
-import { formatDuration } from '../subscriptions/durations.ts';
+import type { Card } from '../subscriptions/cards/card.ts';
+import { describeFilters } from '../subscriptions/commands/describe.ts';
+import { formatDuration } from '../subscriptions/commands/durations.ts';
 import type { Filters } from '../subscriptions/subscription.ts';
 import type { PullRequestInfo } from './review-queue.ts';
 

@@ -1,6 +1,6 @@
-import { tokenize } from '../subscriptions/command-tokens.ts';
-import { parseMuteDuration } from '../subscriptions/durations.ts';
-import { parseSubscribeOptions } from '../subscriptions/parse-options.ts';
+import { tokenize } from '../subscriptions/commands/command-tokens.ts';
+import { parseMuteDuration } from '../subscriptions/commands/durations.ts';
+import { parseSubscribeOptions } from '../subscriptions/commands/parse-options.ts';
 import type { Filters } from '../subscriptions/subscription.ts';
 
 /** The filters subscriptions know (labels, authors) plus `older-than:<duration>`. */

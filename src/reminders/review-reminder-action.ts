@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../actions/action.ts';
 import { PermanentError } from '../errors.ts';
-import { postCard } from '../subscriptions/post-card.ts';
+import { postCard } from '../subscriptions/chat/post-card.ts';
 import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
 import type { ReminderStore } from './reminder-store.ts';
 import { reviewDigestCard } from './review-digest.ts';

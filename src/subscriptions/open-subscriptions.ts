@@ -11,7 +11,7 @@ import { rulesContext } from '../rules-runtime.ts';
 import { pino } from 'pino';
 import { SubscriptionsConfigSchema, type SubscriptionsConfig } from './settings.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
-import { compileSubscriptions } from './subscription-rules.ts';
+import { compileSubscriptions } from './compile/subscription-rules.ts';
 import { subscriptionActions } from './subscriptions-runtime.ts';
 
 export interface OpenedSubscriptions {

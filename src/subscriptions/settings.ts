@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DurationSchema } from '../config/units.ts';
 import { NoiseSpecSchema } from '../noise/noise-spec.ts';
-import { AllowedChannelsSchema, AllowedUsersSchema } from './allow-entry.ts';
+import { AllowedChannelsSchema, AllowedUsersSchema } from './commands/allow-entry.ts';
 
 const ApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 

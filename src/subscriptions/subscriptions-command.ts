@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatTable } from '../cli/text-table.ts';
-import { describeSubscription } from './describe.ts';
-import { originOf } from './compile-subscription.ts';
+import { describeSubscription } from './commands/describe.ts';
+import { originOf } from './compile/compile-subscription.ts';
 import type { OpenedSubscriptions } from './open-subscriptions.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
-import { exportSubscriptionsYaml } from './subscription-rules.ts';
+import { exportSubscriptionsYaml } from './compile/subscription-rules.ts';
 
 export interface SubscriptionsCommandDeps {
   /** Loads hookhub.yaml and opens its bus (undefined: no data yet). The command closes the bus. */

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { compileRuleSources } from '../../rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../../rules/diagnostics.ts';
 import type { Rule, RulesContext } from '../../rules/rule.ts';
-import { escapeRegex } from '../../subscriptions/filter-clauses.ts';
+import { escapeRegex } from '../../subscriptions/compile/filter-clauses.ts';
 import type { GithubConnectorSettings } from '../github-settings.ts';
 
 /** The action type the generated rule runs. */

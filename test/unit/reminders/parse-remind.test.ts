@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReportParamsSchema } from '../../../src/actions/report/report-params.ts';
 import { parseRemind } from '../../../src/reminders/parse-remind.ts';
 import { waitingForReview, type PullRequestInfo } from '../../../src/reminders/review-queue.ts';
-import { parseCommand } from '../../../src/subscriptions/command-parser.ts';
+import { parseCommand } from '../../../src/subscriptions/commands/command-parser.ts';
 import { emptyFilters } from '../../../src/subscriptions/subscription.ts';
 import { stringMatching } from '../../helpers/matchers.ts';
 

@@ -1,0 +1,120 @@
+import { didYouMean } from '../../shared/closest-match.ts';
+import { tokenize } from './command-tokens.ts';
+import { MAX_MUTE_MS, parseMuteDuration } from './durations.ts';
+import { parseSubscribeOptions, type SubscribeOptions } from './parse-options.ts';
+import { hasFilters } from '../subscription.ts';
+import { parseTarget, type Target } from '../targets.ts';
+import { parseRemind, REMIND_USAGE, type RemindCommand } from '../../reminders/parse-remind.ts';
+
+/** A parsed chat command. `mute`/`unmute` take a target or `all` (the whole channel). */
+export type ChatCommand =
+  | ({ verb: 'subscribe'; target: Target } & SubscribeOptions)
+  | { verb: 'unsubscribe'; target: Target; features: string[] }
+  | { verb: 'list' }
+  | { verb: 'mute'; target: Target | 'all'; ms: number; duration: string }
+  | { verb: 'unmute'; target: Target | 'all' }
+  | { verb: 'help'; topic?: string }
+  | RemindCommand;
+
+export type ParseResult = { ok: true; command: ChatCommand } | { ok: false; message: string };
+
+const VERBS: Readonly<Record<string, ChatCommand['verb']>> = {
+  subscribe: 'subscribe',
+  sub: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  unsub: 'unsubscribe',
+  list: 'list',
+  ls: 'list',
+  mute: 'mute',
+  snooze: 'mute',
+  unmute: 'unmute',
+  unsnooze: 'unmute',
+  help: 'help',
+  remind: 'remind',
+};
+
+const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
+  subscribe: 'subscribe <target> [features] [filters], e.g. subscribe acme/api issues pulls +label:bug -author:dependabot[bot]',
+  unsubscribe: 'unsubscribe <target> [features], e.g. unsubscribe acme/api (everything) or unsubscribe acme/api commits',
+  list: 'list',
+  mute: 'mute <target|all> <duration>, e.g. mute acme/api 2h',
+  unmute: 'unmute <target|all>',
+  help: 'help [subscribe|unsubscribe|list|mute|unmute|remind]',
+  remind: REMIND_USAGE,
+};
+
+/** Parses the text after the slash command. Never throws: bad input gets a message saying how to fix it. */
+export function parseCommand(text: string, command = '/hookhub'): ParseResult {
+  const { tokens, error } = tokenize(text);
+  if (error) return fail(error);
+  const [first, ...rest] = tokens;
+  if (first === undefined) return { ok: true, command: { verb: 'help' } };
+  const verb = VERBS[first.toLowerCase()];
+  if (!verb) return fail(`unknown command "${first}"${didYouMean(first.toLowerCase(), Object.keys(VERBS))}. Try \`${command} help\`.`);
+  const usage = `Usage: \`${command} ${USAGE[verb]}\``;
+  const withUsage = (result: ParseResult): ParseResult => (result.ok ? result : fail(`${result.message}\n${usage}`));
+  switch (verb) {
+    case 'help':
+      return { ok: true, command: rest[0] ? { verb, topic: rest[0].toLowerCase() } : { verb } };
+    case 'list':
+      return rest.length > 0 ? fail(`list takes no arguments.\n${usage}`) : { ok: true, command: { verb } };
+    case 'subscribe':
+      return withUsage(parseSubscribe(rest));
+    case 'unsubscribe':
+      return withUsage(parseUnsubscribe(rest));
+    case 'mute':
+      return withUsage(parseMute(rest));
+    case 'unmute':
+      return withUsage(
+        rest.length === 1
+          ? withTarget(rest[0] ?? '', (target) => ({ verb: 'unmute', target }))
+          : fail('unmute needs exactly one target (or all)'),
+      );
+    case 'remind': {
+      const parsed = parseRemind(rest);
+      return withUsage('error' in parsed ? fail(parsed.error) : { ok: true, command: parsed.command });
+    }
+  }
+}
+
+function parseSubscribe(words: string[]): ParseResult {
+  const [first, ...rest] = words;
+  if (first === undefined) return fail('subscribe needs a target');
+  const parsed = parseTarget(first);
+  if ('error' in parsed) return fail(parsed.error);
+  const options = parseSubscribeOptions(parsed.target.provider, rest);
+  if ('error' in options) return fail(options.error);
+  return { ok: true, command: { verb: 'subscribe', target: parsed.target, ...options } };
+}
+
+function parseUnsubscribe(words: string[]): ParseResult {
+  const [first, ...rest] = words;
+  if (first === undefined) return fail('unsubscribe needs a target');
+  const parsed = parseTarget(first);
+  if ('error' in parsed) return fail(parsed.error);
+  const options = parseSubscribeOptions(parsed.target.provider, rest);
+  if ('error' in options) return fail(options.error);
+  if (options.features.some((f) => f.arg !== undefined) || options.noise || hasFilters(options.filters)) {
+    return fail('unsubscribe takes feature names only (to change filters, subscribe again with the new filters)');
+  }
+  return { ok: true, command: { verb: 'unsubscribe', target: parsed.target, features: options.features.map((f) => f.name) } };
+}
+
+function parseMute(words: string[]): ParseResult {
+  const [first, ...rest] = words;
+  if (first === undefined || rest.length === 0) return fail('mute needs a target (or all) and a duration');
+  const duration = parseMuteDuration(rest.join(''));
+  if (!duration) return fail(`"${rest.join(' ')}" is not a duration; use e.g. 30m, 2h, 1d or 1w`);
+  if (duration.ms > MAX_MUTE_MS) return fail('mutes last at most 30 days');
+  return withTarget(first, (target) => ({ verb: 'mute', target, ms: duration.ms, duration: duration.text }));
+}
+
+function withTarget(word: string, build: (target: Target | 'all') => ChatCommand): ParseResult {
+  if (word.toLowerCase() === 'all') return { ok: true, command: build('all') };
+  const parsed = parseTarget(word);
+  return 'error' in parsed ? fail(parsed.error) : { ok: true, command: build(parsed.target) };
+}
+
+function fail(message: string): ParseResult {
+  return { ok: false, message };
+}

@@ -1,0 +1,128 @@
+import type { Logger } from 'pino';
+import type { ConsumerProbe } from '../../bus/consumer-health.ts';
+import { stringify } from 'yaml';
+import { compileRuleSources, type RuleSource } from '../../rules/compile-rule-sources.ts';
+import { formatDiagnostic } from '../../rules/diagnostics.ts';
+import type { Rule, RulesContext } from '../../rules/rule.ts';
+import { SUBSCRIPTION_COMMAND_ACTION } from '../commands/command-action.ts';
+import { originOf, subscriptionRules, type RawRule } from './compile-subscription.ts';
+import type { SubscriptionsConfig } from '../settings.ts';
+import type { Subscription } from '../subscription.ts';
+import type { SubscriptionStore } from '../subscription-store.ts';
+import type { Reminder } from '../../reminders/reminder.ts';
+import { reminderRuleSource } from '../../reminders/reminder-rules.ts';
+import type { ReminderStore } from '../../reminders/reminder-store.ts';
+
+/** The name of the built-in rule that routes chat slash commands to `subscription-command`. */
+export const COMMAND_RULE = 'hookhub-chat-commands';
+
+/** Subscription rules as the router sees them; re-read from the store on change and periodically. */
+export interface SubscriptionRules {
+  rules(): readonly Rule[];
+  /** Bumped whenever `rules()` changes (so a merged rule set can be cached). */
+  version(): number;
+  refresh(): Promise<void>;
+  start(): void;
+  stop(): void;
+}
+
+export interface SubscriptionRulesOptions {
+  /** Failures of the periodic refresh (counted in hookhub_consumer_errors_total), logged once per streak. */
+  probe?: ConsumerProbe;
+  store: SubscriptionStore;
+  /** Review reminders become scheduled rules beside the subscriptions' rules. */
+  reminders?: ReminderStore;
+  context: RulesContext;
+  settings: SubscriptionsConfig;
+  logger: Logger;
+}
+
+/**
+ * Compiles subscriptions into rules on the same engine as rule files (the YAML a user would
+ * write, through compileRuleSources), plus the built-in command rule.
+ */
+export function createSubscriptionRules(options: SubscriptionRulesOptions): SubscriptionRules {
+  let rules: readonly Rule[] = [];
+  let version = 0;
+  let fingerprint = '';
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    const subs = await options.store.list();
+    const reminders = (await options.reminders?.list()) ?? [];
+    const next = JSON.stringify([subs, reminders]);
+    if (next === fingerprint && version > 0) return;
+    rules = compileSubscriptions(subs, options, reminders);
+    fingerprint = next;
+    version++;
+  };
+  return {
+    rules: () => rules,
+    version: () => version,
+    refresh,
+    start() {
+      const pass = () =>
+        refresh().then(
+          () => options.probe?.progress(),
+          (err: unknown) => (options.probe ? options.probe.failure(err) : options.logger.warn({ err }, 'subscriptions: refresh failed')),
+        );
+      timer ??= setInterval(() => void pass(), options.settings.refresh);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/** Every subscription's rules plus the command rule; a subscription that fails to compile is logged and left out. */
+export function compileSubscriptions(
+  subs: readonly Subscription[],
+  options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>,
+  reminders: readonly Reminder[] = [],
+): Rule[] {
+  const sources: RuleSource[] = subs.map((sub) => ({ file: `subscription:${sub.id}`, text: stringify({ rules: subscriptionRules(sub) }) }));
+  sources.push(...reminders.map(reminderRuleSource));
+  const command = commandRule(options.settings.command, options.context);
+  if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
+  const result = compileRuleSources(sources, options.context);
+  for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
+  const origins = new Map(subs.map((sub) => [`subscription:${sub.id}`, `subscription ${sub.id}: ${originOf(sub)}`]));
+  for (const r of reminders)
+    origins.set(
+      `reminder:${r.id}`,
+      `review reminder ${r.id}: ${r.channel.platform} ${r.channel.name ? `#${r.channel.name}` : r.channel.id}`,
+    );
+  return result.ruleSet.rules.map((rule) => {
+    const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
+    return origin ? { ...rule, origin } : rule;
+  });
+}
+
+/** Routes `/hookhub …` from the chat connectors this hub has (Slack, Mattermost, Discord). */
+export function commandRule(command: string, context: RulesContext): Record<string, unknown> | undefined {
+  const types = new Set(Object.values(context.connectorTypes ?? {}));
+  const on = [
+    ...(types.has('slack') ? [`slack.command.${command}`] : []),
+    ...(types.has('mattermost') ? [`mattermost.command.${command}`] : []),
+    ...(types.has('discord') ? ['discord.interaction.application_command'] : []),
+  ];
+  if (on.length === 0) return undefined;
+  return {
+    name: COMMAND_RULE,
+    description: `built in: /${command} subscribe|unsubscribe|list|mute|unmute|help from chat`,
+    on,
+    ...(types.has('discord')
+      ? { when: { $or: [{ type: { $ne: 'discord.interaction.application_command' } }, { 'data.data.name': command }] } }
+      : {}),
+    do: [{ [SUBSCRIPTION_COMMAND_ACTION]: { replyTo: '{{connector}}:{{subject}}' } }],
+  };
+}
+
+/** All subscriptions as one rules file, for `hookhub subscriptions export` (to keep them in git). */
+export function exportSubscriptionsYaml(subs: readonly Subscription[]): string {
+  const rules: RawRule[] = subs.flatMap((sub) => subscriptionRules(sub));
+  const header =
+    '# Exported from hookhub subscriptions. The `chat` action needs the subscription in the store;\n# to keep these without it, replace `chat` with `notify: { channel: <name>, text: ... }`.\n';
+  return `${header}${stringify({ rules })}`;
+}
