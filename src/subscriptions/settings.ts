@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { DurationSchema } from '../config/units.ts';
 import { NoiseSpecSchema } from '../noise/noise-spec.ts';
+import { chatPlatforms, type ChatPlatformName } from './chat/platforms/index.ts';
 import { AllowedChannelsSchema, AllowedUsersSchema } from './commands/allow-entry.ts';
 
-const ApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+type PlatformSettings = { [Name in ChatPlatformName]: (typeof chatPlatforms)[Name]['settings'] };
+
+/** `subscriptions.<platform>`: each chat platform's own block (API URL, bot token). */
+function platformSettings(): PlatformSettings {
+  return Object.fromEntries(Object.entries(chatPlatforms).map(([name, platform]) => [name, platform.settings])) as PlatformSettings;
+}
 
 /**
  * hookhub.yaml `subscriptions:` — chat subscriptions made with `/hookhub subscribe …`.
@@ -23,16 +29,7 @@ export const SubscriptionsConfigSchema = z.strictObject({
   allow: z
     .strictObject({ users: AllowedUsersSchema.default([]), channels: AllowedChannelsSchema.default([]) })
     .default({ users: [], channels: [] }),
-  /** Slack Web API: a bot token (`xoxb-…`, scope chat:write) posts to the subscribed channels, threaded. */
-  slack: z
-    .strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://slack.com/api') })
-    .default({ apiUrl: 'https://slack.com/api' }),
-  /** Discord REST API: a bot token posts to channels; apiUrl also serves interaction follow-ups. */
-  discord: z
-    .strictObject({ botToken: z.string().min(1).optional(), apiUrl: ApiUrl('https://discord.com/api/v10') })
-    .default({ apiUrl: 'https://discord.com/api/v10' }),
-  /** Mattermost REST API v4: the server URL and a bot account's access token. */
-  mattermost: z.strictObject({ url: z.url({ protocol: /^https?$/ }).optional(), botToken: z.string().min(1).optional() }).default({}),
+  ...platformSettings(),
   /** Chat channel id → a hookhub channel (incoming webhook) for platforms without a bot token. */
   channels: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** Noise control applied to every subscription unless the subscription sets its own. */

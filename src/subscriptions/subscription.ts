@@ -1,7 +1,6 @@
 import type { NoiseSpecInput } from '../noise/noise-spec.ts';
+import type { ChatPlatformName } from './chat/platforms/index.ts';
 import type { Target } from './targets.ts';
-
-export type ChatPlatform = 'slack' | 'mattermost' | 'discord';
 
 /** A feature as written: `commits:release/*` → { name: 'commits', arg: 'release/*' }. */
 export interface FeatureSelection {
@@ -36,7 +35,7 @@ export interface ChatUser {
 
 /** Where a subscription posts: one channel on one chat platform, reached through one connector. */
 export interface ChatChannel {
-  platform: ChatPlatform;
+  platform: ChatPlatformName;
   /** The connector instance the command came through (`connectors.<name>`). */
   connector: string;
   /** Slack team / Mattermost team / Discord guild. */

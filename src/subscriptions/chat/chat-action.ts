@@ -7,7 +7,7 @@ import { digestLines, type Digest } from '../../noise/digest.ts';
 import type { NoiseGate } from '../../noise/noise-gate.ts';
 import { NoiseSpecSchema, type NoiseSpec } from '../../noise/noise-spec.ts';
 import type { Card, ChatMessage } from '../cards/card.ts';
-import { createChatPoster } from './chat-clients.ts';
+import { createChatPoster } from './chat-poster.ts';
 import { chatMessageFor } from '../cards/chat-message.ts';
 import { deliveryRoute } from './delivery-check.ts';
 import { postCard } from './post-card.ts';

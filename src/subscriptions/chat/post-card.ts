@@ -2,7 +2,7 @@ import type { ActionContext, ActionResult } from '../../actions/action.ts';
 import { notifyAction } from '../../actions/notify/index.ts';
 import { PermanentError } from '../../errors.ts';
 import type { Card } from '../cards/card.ts';
-import { createChatPoster } from './chat-clients.ts';
+import { createChatPoster } from './chat-poster.ts';
 import { deliveryProblem, deliveryRoute } from './delivery-check.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
 import type { ChatChannel } from '../subscription.ts';

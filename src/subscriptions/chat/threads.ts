@@ -1,7 +1,7 @@
 import { KvConflictError, type KvBucket } from '../../bus/kv.ts';
 import { RetryableError } from '../../errors.ts';
 import type { ChatMessage } from '../cards/card.ts';
-import type { ChatPoster } from './chat-clients.ts';
+import type { ChatPoster } from './chat-poster.ts';
 
 export const THREADS_BUCKET = 'chat-threads';
 

@@ -28,8 +28,8 @@ export interface CommandActionDeps {
 }
 
 /**
- * Runs a chat slash command delivered as a job (the built-in command rule routes
- * `slack.command.<name>`, `mattermost.command.<name>` and Discord application commands here),
+ * Runs a chat slash command delivered as a job (the built-in command rule routes each chat
+ * platform's command events here),
  * then posts the result. Retries are safe: every command is idempotent per channel and target.
  */
 export function createSubscriptionCommandAction(deps: CommandActionDeps): Action<CommandParams> {
@@ -47,7 +47,7 @@ export function createSubscriptionCommandAction(deps: CommandActionDeps): Action
       if (problem) throw new PermanentError(problem);
       const reply = await handleChatCommand(request, { ...deps, now: ctx.now });
       if (!request.reply) return { status: 204, response: `no way to reply: ${reply.text.slice(0, 200)}` };
-      return postReply(request.reply, reply, ctx, deps.settings.discord.apiUrl);
+      return postReply(request.reply, reply, ctx, deps.settings);
     },
   };
 }

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { compileRuleSources, type RuleSource } from '../../rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../../rules/diagnostics.ts';
 import type { Rule, RulesContext } from '../../rules/rule.ts';
+import { chatPlatformNames, chatPlatforms } from '../chat/platforms/index.ts';
 import { SUBSCRIPTION_COMMAND_ACTION } from '../commands/command-action.ts';
 import { originOf, subscriptionRules, type RawRule } from './compile-subscription.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
@@ -99,22 +100,20 @@ export function compileSubscriptions(
   });
 }
 
-/** Routes `/hookhub …` from the chat connectors this hub has (Slack, Mattermost, Discord). */
+/** Routes `/hookhub …` from the chat connectors this hub has (a chat platform's name is its connector type). */
 export function commandRule(command: string, context: RulesContext): Record<string, unknown> | undefined {
   const types = new Set(Object.values(context.connectorTypes ?? {}));
-  const on = [
-    ...(types.has('slack') ? [`slack.command.${command}`] : []),
-    ...(types.has('mattermost') ? [`mattermost.command.${command}`] : []),
-    ...(types.has('discord') ? ['discord.interaction.application_command'] : []),
-  ];
+  const present = chatPlatformNames.filter((name) => types.has(name)).map((name) => chatPlatforms[name].commandEvents(command));
+  // Types that name the command first, then those narrowed by a `when`.
+  const routes = [...present.filter((r) => !r.when), ...present.filter((r) => r.when)];
+  const on = routes.flatMap((r) => r.types);
   if (on.length === 0) return undefined;
+  const when = routes.flatMap((r) => (r.when ? [r.when] : []));
   return {
     name: COMMAND_RULE,
     description: `built in: /${command} subscribe|unsubscribe|list|mute|unmute|help from chat`,
     on,
-    ...(types.has('discord')
-      ? { when: { $or: [{ type: { $ne: 'discord.interaction.application_command' } }, { 'data.data.name': command }] } }
-      : {}),
+    ...(when.length > 0 ? { when: when.length === 1 ? when[0] : { $and: when } } : {}),
     do: [{ [SUBSCRIPTION_COMMAND_ACTION]: { replyTo: '{{connector}}:{{subject}}' } }],
   };
 }

@@ -5,7 +5,9 @@ import { githubConnector } from '../../../../connectors/github/index.ts';
 import { gitlabConnector } from '../../../../connectors/gitlab/index.ts';
 import { createHubEvent, type HubEvent } from '../../../../src/events/hub-event.ts';
 import { chatMessageFor } from '../../../../src/subscriptions/cards/chat-message.ts';
-import { discordCard, mattermostCard, slackCard } from '../../../../src/subscriptions/cards/render-card.ts';
+import { discordCard } from '../../../../src/subscriptions/chat/platforms/discord/render-card.ts';
+import { mattermostCard } from '../../../../src/subscriptions/chat/platforms/mattermost/render-card.ts';
+import { slackCard } from '../../../../src/subscriptions/chat/platforms/slack/render-card.ts';
 import { connectorContext, signedRequest } from '../../../helpers/connector-request.ts';
 import { anyString, stringContaining, stringMatching } from '../../../helpers/matchers.ts';
 

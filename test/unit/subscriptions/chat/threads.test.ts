@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { RetryableError } from '../../../../src/errors.ts';
 import type { Card, ChatMessage } from '../../../../src/subscriptions/cards/card.ts';
-import type { ChatPoster } from '../../../../src/subscriptions/chat/chat-clients.ts';
+import type { ChatPoster } from '../../../../src/subscriptions/chat/chat-poster.ts';
 import { postThreaded } from '../../../../src/subscriptions/chat/threads.ts';
 import { openTempEmbeddedBus } from '../../../helpers/hub-fixtures.ts';
 

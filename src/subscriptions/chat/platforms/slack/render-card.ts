@@ -1,0 +1,21 @@
+import type { Card } from '../../../cards/card.ts';
+import { clip } from '../clip.ts';
+
+/** Slack needs `&`, `<` and `>` escaped in mrkdwn. https://api.slack.com/reference/surfaces/formatting#escaping */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A card as a Slack message: fallback text plus a coloured attachment holding Block Kit blocks. */
+export function slackCard(card: Card): { text: string; attachments: Record<string, unknown>[] } {
+  const title = card.url ? `*<${card.url}|${slackEscape(card.title).replace(/\|/g, '¦')}>*` : `*${slackEscape(card.title)}*`;
+  const blocks: Record<string, unknown>[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`${title}${card.text ? `\n${slackEscape(card.text)}` : ''}`, 3000) } },
+  ];
+  const fields = card.fields
+    .slice(0, 10)
+    .map((f) => ({ type: 'mrkdwn', text: clip(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) }));
+  if (fields.length > 0) blocks.push({ type: 'section', fields });
+  if (card.context) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackEscape(card.context), 3000) }] });
+  return { text: clip(card.title, 3000), attachments: [{ color: card.color ?? '#6e7781', blocks }] };
+}
