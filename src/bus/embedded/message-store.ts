@@ -30,24 +30,25 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
 }
 
 export function createMessageStore(db: Database, dedupHorizonMs: number): MessageStore {
-  const seen = db.prepare('SELECT time FROM dedup WHERE stream = ? AND id = ?').pluck();
-  const remember = db.prepare('INSERT OR REPLACE INTO dedup (stream, id, time) VALUES (?, ?, ?)');
-  const add = db.prepare('INSERT INTO messages (stream, id, subject, time, payload) VALUES (?, ?, ?, ?, ?)');
+  // A new event writes one row: its message is the dedup index while it is kept, and retention
+  // moves the keys of messages it removes early into `dedup` (src/bus/embedded/retention.ts).
+  const byId = db.prepare('SELECT time FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1').pluck();
+  const byContent = db.prepare('SELECT time FROM messages WHERE stream = ? AND content_key = ? ORDER BY seq DESC LIMIT 1').pluck();
+  const pruned = db.prepare('SELECT time FROM dedup WHERE stream = ? AND id = ?').pluck();
+  const add = db.prepare('INSERT INTO messages (stream, id, subject, time, payload, content_key) VALUES (?, ?, ?, ?, ?, ?)');
   const latest = db.prepare('SELECT seq, id, subject, time, payload FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1');
   const search = createSearch(db);
   return {
     insert(stream, message, payload, replay, now) {
-      const recent = (dedupStream: string, key: string) => {
-        const firstSeen = seen.get(dedupStream, key) as number | undefined;
-        return firstSeen !== undefined && firstSeen > now - dedupHorizonMs;
-      };
+      const since = now - dedupHorizonMs;
+      const recent = (time: unknown) => typeof time === 'number' && time > since;
       const { contentKey } = message;
-      if (!replay && recent(stream, message.id)) return false;
+      if (!replay && (recent(byId.get(stream, message.id)) || recent(pruned.get(stream, message.id)))) return false;
       // An id's own retry was caught above: a content key seen here was stored under another id.
-      if (!replay && contentKey !== undefined && recent(contentStream(stream), contentKey)) return false;
-      remember.run(stream, message.id, now);
-      if (!replay && contentKey !== undefined) remember.run(contentStream(stream), contentKey, now);
-      add.run(stream, message.id, message.subject, now, payload);
+      if (!replay && contentKey !== undefined) {
+        if (recent(byContent.get(stream, contentKey)) || recent(pruned.get(contentStream(stream), contentKey))) return false;
+      }
+      add.run(stream, message.id, message.subject, now, payload, replay ? null : (contentKey ?? null));
       return true;
     },
     get(stream, id) {
@@ -59,7 +60,7 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
 }
 
 /** Content keys share the dedup table (and its horizon) under a name no stream has. */
-function contentStream(stream: StreamName): string {
+export function contentStream(stream: string): string {
   return `${stream}:content`;
 }
 

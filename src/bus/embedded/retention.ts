@@ -2,9 +2,11 @@
  * Retention: messages and records older than `retentionMs` go, dedup keys older than the
  * dedup horizon go, but a message some consumer has not finished (beyond its cursor, or
  * still leased) is kept whatever its age. Deletes run in bounded chunks so one pass never
- * holds the write lock for long.
+ * holds the write lock for long. A message is its own dedup key, so one removed within the
+ * dedup horizon (a retention shorter than 24 h) leaves its id and content key in `dedup`.
  */
 import type { Database } from 'better-sqlite3';
+import { contentStream } from './message-store.ts';
 
 const CHUNK = 5_000;
 
@@ -18,17 +20,29 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
   const safeSeq = `COALESCE((SELECT MIN(COALESCE(
       (SELECT MIN(l.seq) FROM leases l WHERE l.stream = c.stream AND l.consumer = c.name),
       c.cursor + 1)) FROM consumers c WHERE c.stream = ?), 9223372036854775807)`;
-  const messages = db.prepare(
-    `DELETE FROM messages WHERE seq IN (
-       SELECT seq FROM messages WHERE stream = ? AND time < ? AND seq < ${safeSeq} ORDER BY seq LIMIT ${CHUNK})`,
+  // The same chunk in each statement: they run in one transaction, and the subquery is ordered.
+  const chunk = `seq IN (SELECT seq FROM messages WHERE stream = ? AND time < ? AND seq < ${safeSeq} ORDER BY seq LIMIT ${CHUNK})`;
+  const keepIds = db.prepare(
+    `INSERT OR REPLACE INTO dedup (stream, id, time)
+       SELECT stream, id, MAX(time) FROM messages WHERE ${chunk} AND time >= ? GROUP BY stream, id`,
   );
+  const keepContent = db.prepare(
+    `INSERT OR REPLACE INTO dedup (stream, id, time)
+       SELECT ?, content_key, MAX(time) FROM messages WHERE ${chunk} AND time >= ? AND content_key IS NOT NULL GROUP BY content_key`,
+  );
+  const messages = db.prepare(`DELETE FROM messages WHERE ${chunk}`);
   const records = db.prepare(`DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE created < ? LIMIT ${CHUNK})`);
   const dedup = db.prepare(`DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${CHUNK})`);
   return {
     prune(now) {
       const cutoff = now - retentionMs;
+      const horizon = now - dedupHorizonMs;
       let deleted = 0;
-      for (const stream of ['events', 'jobs']) deleted += messages.run(stream, cutoff, stream).changes;
+      for (const stream of ['events', 'jobs']) {
+        keepIds.run(stream, cutoff, stream, horizon);
+        keepContent.run(contentStream(stream), stream, cutoff, stream, horizon);
+        deleted += messages.run(stream, cutoff, stream).changes;
+      }
       deleted += records.run(cutoff).changes;
       deleted += dedup.run(now - dedupHorizonMs).changes;
       return deleted;

@@ -3,7 +3,8 @@
  *
  * - messages: both streams; `seq` is an AUTOINCREMENT rowid, so it is monotonic per stream
  *   and never reused after pruning (https://www.sqlite.org/autoinc.html).
- * - dedup: (stream, id) -> first publish time, kept for the dedup horizon.
+ * - messages are their own dedup index (by id, and by content key for providers that sign only
+ *   the body); dedup keeps the keys of messages that retention removed before the dedup horizon.
  * - consumers: per durable consumer, `cursor` = the highest seq ever handed out.
  * - leases: messages at or below the cursor that the consumer has not finished yet.
  * - records, dead_letters: history notes and the dead-letter queue.
@@ -87,6 +88,11 @@ const MIGRATIONS: string[] = [
     revision INTEGER NOT NULL,
     PRIMARY KEY (bucket, key)
   ) WITHOUT ROWID;
+  `,
+  // 3: the content key moves onto its message, so a new event is one row instead of three.
+  `
+  ALTER TABLE messages ADD COLUMN content_key TEXT;
+  CREATE INDEX messages_content ON messages (stream, content_key) WHERE content_key IS NOT NULL;
   `,
 ];
 

@@ -82,6 +82,24 @@ it('prunes old messages and records, but keeps what a consumer has not finished'
   expect(await bus.publish('jobs', msg('done', 'slack'))).toEqual({ duplicate: false });
 });
 
+it('keeps ids and content keys as duplicates when a retention under 24 h removed their messages', async () => {
+  const bus = await openBus({ retentionMs: HOUR });
+  const signed = (id: string): BusMessage => ({ ...msg(id), contentKey: 'gh:body:0' });
+  await bus.publish('events', signed('early'));
+  for await (const delivery of bus.consume('events', 'router')) {
+    await delivery.ack();
+    break;
+  }
+  clock += 2 * HOUR;
+  await bus.prune();
+  expect(await bus.get('events', 'early')).toBeUndefined();
+  expect(await bus.publish('events', msg('early'))).toEqual({ duplicate: true });
+  expect(await bus.publish('events', signed('other-id'))).toEqual({ duplicate: true });
+  clock += 23 * HOUR;
+  await bus.prune();
+  expect(await bus.publish('events', signed('other-id'))).toEqual({ duplicate: false });
+});
+
 it('matches a glob prefix on whole segments only', async () => {
   const bus = await openBus();
   for (const [id, subject] of [
