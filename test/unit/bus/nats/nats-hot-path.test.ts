@@ -44,6 +44,28 @@ describe('NATS hot path', () => {
     }
   });
 
+  it('reads a job history without creating a consumer while it is short, and in order whatever its length', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'hist' });
+    const spy = await watchRequests(natsServer().url, 'hist');
+    const time = new Date(0).toISOString();
+    try {
+      for (let n = 1; n <= 20; n++) await bus.record({ ref: 'long', kind: 'attempt', time, data: { n } });
+      for (let n = 1; n <= 3; n++) await bus.record({ ref: 'short', kind: 'attempt', time, data: { n } });
+      await spy.nc.flush();
+      spy.seen.length = 0;
+      expect(await bus.records('none')).toEqual([]);
+      expect((await bus.records('short')).map((r) => r.data.n)).toEqual([1, 2, 3]);
+      await spy.nc.flush();
+      // One "last" read for `none`; for `short` one, then one per record.
+      expect(spy.seen.filter((s) => s.includes('.CONSUMER.'))).toEqual([]);
+      expect(spy.seen).toHaveLength(5);
+      expect((await bus.records('long')).map((r) => r.data.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      await spy.nc.close();
+      await bus.close();
+    }
+  });
+
   it('keeps deduping and finding what an older release stored through its KV index, then drops the index once empty', async () => {
     // The older layout: the message on its type-only subject, its seq in the `<prefix>_dedup` bucket.
     const nc = await connect({ servers: natsServer().url });
