@@ -154,6 +154,12 @@ export interface BusStreams {
   get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined>;
   /** Time-range, subject-glob and cursor queries over retained messages, oldest first. */
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]>;
+  /**
+   * The highest seq such that the durable `consumer` has finished (acked or termed) every message of
+   * `stream` up to it; 0 when it has none. A message finished out of order above it counts once the
+   * ones before it are finished too.
+   */
+  finishedThrough(stream: StreamName, consumer: string): Promise<number>;
 }
 
 /** The history-records role: small notes attached to message ids. */

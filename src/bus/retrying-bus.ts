@@ -92,6 +92,10 @@ export class RetryingBus implements EventBus {
     return this.#bus().query<T>(query);
   }
 
+  async finishedThrough(stream: StreamName, consumer: string): Promise<number> {
+    return this.#bus().finishedThrough(stream, consumer);
+  }
+
   async record(entry: HistoryRecord): Promise<void> {
     return this.#bus().record(entry);
   }

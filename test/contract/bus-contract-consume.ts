@@ -1,6 +1,7 @@
 /** Contract cases: durable consumers, ack, fan-out across names, work sharing within a name. */
 import { expect, it } from 'vitest';
 import { ack, delay, eventually, ids, message } from './bus-contract-helpers.ts';
+import type { Delivery } from '../../src/bus/event-bus.ts';
 import type { ContractContext } from './bus-contract.ts';
 
 export function consumeCases(ctx: ContractContext): void {
@@ -15,6 +16,24 @@ export function consumeCases(ctx: ContractContext): void {
     // Three ack waits pass: an acked message must not come back.
     await delay(1_000);
     expect(p.received).toHaveLength(3);
+  });
+
+  it('tells how far a consumer has finished: up to its oldest unfinished message', async () => {
+    const { bus } = ctx.harness();
+    expect(await bus.finishedThrough('events', 'floor')).toBe(0);
+    for (const id of ['f1', 'f2', 'f3']) await bus.publish('events', message(id));
+    const seqOf = async (id: string) => (await bus.get('events', id))?.seq ?? -1;
+    const held: Delivery[] = [];
+    // f2 stays unsettled; f1 and f3 are acked.
+    const p = ctx.pumps().start(bus.consume('events', 'floor', { ackWaitMs: 60_000 }), async (d) => {
+      if (d.id === 'f2') held.push(d);
+      else await d.ack();
+    });
+    await eventually(() => p.received.length === 3, 'three deliveries');
+    await eventually(async () => (await bus.finishedThrough('events', 'floor')) === (await seqOf('f1')), 'f1 finished');
+    await held[0]?.ack();
+    await eventually(async () => (await bus.finishedThrough('events', 'floor')) === (await seqOf('f3')), 'all three finished');
+    expect(await bus.finishedThrough('events', 'other')).toBe(0);
   });
 
   it('delivers messages published before the first subscribe, and after it', async () => {

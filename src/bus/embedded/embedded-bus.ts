@@ -22,7 +22,7 @@ import type { KvBucket } from '../kv.ts';
 import { createEmbeddedKv } from './kv-store.ts';
 import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } from './embedded-options.ts';
 import { createDelivery, type LeaseActions } from './delivery.ts';
-import { createGroupCommit, type GroupCommit, type WriteOp } from './group-commit.ts';
+import { createGroupCommit, type GroupCommit, type WriteOp, type WriteOptions } from './group-commit.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createLeaseStore, type ConsumerRef, type LeaseStore } from './lease-store.ts';
 import { createMessageStore, type MessageStore } from './message-store.ts';
@@ -31,17 +31,21 @@ import { loadDatabase } from './open-database.ts';
 import { createRetention, type RetentionPass } from './retention.ts';
 import { isStorageFailure, toStorageError } from './storage-error.ts';
 import { createSubscription } from './subscription.ts';
+import { openWalSync, type WalSync } from './wal-sync.ts';
 
 /** Open (creating and migrating if needed) the embedded bus at `options.path`. */
 export async function createEmbeddedBus(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
   const settings = resolveSettings(options);
   const db = await loadDatabase(options.path);
-  const bus = new EmbeddedBus(db, settings);
+  const bus = new EmbeddedBus(db, settings, await openWalSync(db, options.path));
   await bus.probe().catch(() => undefined);
   return bus;
 }
 
 export type { EmbeddedBusOptions } from './embedded-options.ts';
+
+/** Leases, acks and naks: lost to a power cut, they only mean a redelivery (see WriteOptions.durable). */
+const BOOKKEEPING: WriteOptions = { durable: false };
 
 export class EmbeddedBus implements EventBus {
   readonly kind = 'embedded' as const;
@@ -56,16 +60,19 @@ export class EmbeddedBus implements EventBus {
   readonly #subscriptions = new Set<Subscription<unknown>>();
   readonly #buckets = new Map<string, KvBucket>();
   readonly #pruneTimer: NodeJS.Timeout;
+  readonly #walSync: WalSync | undefined;
   #failure: Error | undefined;
   #closed = false;
 
   /** Use createEmbeddedBus(); this takes an already opened and migrated database. */
-  constructor(db: Database, settings: EmbeddedBusSettings) {
+  constructor(db: Database, settings: EmbeddedBusSettings, walSync?: WalSync) {
     this.#db = db;
     this.#settings = settings;
+    this.#walSync = walSync;
     this.#writer = createGroupCommit(db, {
       committed: () => (this.#failure = undefined),
       failed: (error) => this.#fail(error),
+      ...(walSync ? { sync: () => walSync.sync() } : {}),
     });
     this.#messages = createMessageStore(db, settings.dedupHorizonMs);
     this.#leases = createLeaseStore(db);
@@ -101,7 +108,7 @@ export class EmbeddedBus implements EventBus {
     const subscription = createSubscription<T>(
       {
         lease: async (max, tracker) => {
-          const rows = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs));
+          const rows = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs), BOOKKEEPING);
           return rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker));
         },
         hasWork: () => !this.#closed && this.#leases.hasWork(ref, this.#nowMs()),
@@ -130,6 +137,11 @@ export class EmbeddedBus implements EventBus {
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
   async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return this.#read(() => this.#messages.query(query) as StoredMessage<T>[]);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async finishedThrough(stream: StreamName, consumer: string): Promise<number> {
+    return this.#read(() => this.#leases.finishedThrough({ stream, consumer }));
   }
 
   async record(entry: HistoryRecord): Promise<void> {
@@ -212,15 +224,16 @@ export class EmbeddedBus implements EventBus {
     this.#closed = true;
     clearInterval(this.#pruneTimer);
     await Promise.all([...this.#subscriptions].map((s) => s.stop()));
-    this.#writer.flush();
+    await this.#writer.drain();
+    await this.#walSync?.close();
     this.#db.close();
   }
 
   #leaseActions(ref: ConsumerRef): LeaseActions {
     return {
-      finish: (seq) => this.#write(() => this.#leases.finish(ref, seq)),
+      finish: (seq) => this.#write(() => this.#leases.finish(ref, seq), BOOKKEEPING),
       postpone: async (seq, count, delayMs) => {
-        await this.#write(() => this.#leases.postpone(ref, seq, count, this.#nowMs() + delayMs));
+        await this.#write(() => this.#leases.postpone(ref, seq, count, this.#nowMs() + delayMs), BOOKKEEPING);
         this.#notifier.notify(ref.stream);
       },
     };
@@ -230,7 +243,7 @@ export class EmbeddedBus implements EventBus {
     return this.#settings.now().getTime();
   }
 
-  #write<T>(op: WriteOp<T>, options?: { isolated?: boolean }): Promise<T> {
+  #write<T>(op: WriteOp<T>, options?: WriteOptions): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`embedded bus ${this.#settings.path} is closed`));
     return this.#writer.run(op, options);
   }

@@ -17,9 +17,19 @@ export interface GroupCommit {
    * skips the savepoint (about a third of a small insert's cost): for ops that only fail when
    * storage does, where failing the whole batch — and every caller answering 503 — is right anyway.
    */
-  run<T>(op: WriteOp<T>, options?: { isolated?: boolean }): Promise<T>;
-  /** Commit whatever is queued now (used by close). */
-  flush(): void;
+  run<T>(op: WriteOp<T>, options?: WriteOptions): Promise<T>;
+  /** Commit whatever is queued now, and wait until it is on disk (used by close). */
+  drain(): Promise<void>;
+}
+
+export interface WriteOptions {
+  isolated?: boolean;
+  /**
+   * Default true: settle only once the commit is on disk. False for the bus's own bookkeeping
+   * (leases, acks), where losing the last commits to a power cut means a redelivery, never a loss:
+   * commits are ordered, and every one whose result left the process was synced.
+   */
+  durable?: boolean;
 }
 
 export interface GroupCommitHooks {
@@ -27,11 +37,14 @@ export interface GroupCommitHooks {
   committed(): void;
   /** Called when a batch fails as a whole; returns the error every caller in it gets. */
   failed(error: unknown): unknown;
+  /** Makes every commit so far durable (src/bus/embedded/wal-sync.ts); without it each COMMIT syncs. */
+  sync?: () => Promise<void>;
 }
 
 interface Pending {
   op: WriteOp<unknown>;
   isolated: boolean;
+  durable: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -60,24 +73,42 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
       return;
     }
     hooks.committed();
-    batch.forEach((item, i) => {
+    const settle = (item: Pending, i: number) => {
       const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
       else item.reject(outcome?.error);
+    };
+    const synced = hooks.sync ? batch.some((item) => item.durable) : false;
+    batch.forEach((item, i) => {
+      if (!synced || !item.durable) settle(item, i);
     });
+    if (!synced) return;
+    const done = (hooks.sync?.() ?? Promise.resolve()).then(
+      () => batch.forEach((item, i) => item.durable && settle(item, i)),
+      (error: unknown) => {
+        const failure = hooks.failed(error);
+        for (const item of batch) if (item.durable) item.reject(failure);
+      },
+    );
+    syncing.add(done);
+    void done.finally(() => syncing.delete(done));
   };
+  const syncing = new Set<Promise<void>>();
 
   return {
-    run<T>(op: WriteOp<T>, options: { isolated?: boolean } = {}): Promise<T> {
+    run<T>(op: WriteOp<T>, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ op, isolated: options.isolated ?? true, resolve, reject });
+        queue.push({ op, isolated: options.isolated ?? true, durable: options.durable ?? true, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
         }
       });
     },
-    flush,
+    async drain() {
+      flush();
+      await Promise.all(syncing);
+    },
   };
 }
 

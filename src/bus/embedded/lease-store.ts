@@ -26,6 +26,8 @@ export interface LeaseStore {
   finish(ref: ConsumerRef, seq: number): void;
   /** Make delivery `count` visible again at `visibleAt` (nak, or working() extends it). */
   postpone(ref: ConsumerRef, seq: number, count: number, visibleAt: number): void;
+  /** Read only: every seq up to the answer is finished (below the oldest lease, else the cursor). */
+  finishedThrough(ref: ConsumerRef): number;
   /** Read only: messages never handed out plus leases that are due, and the oldest one's store time. */
   pending(ref: ConsumerRef, now: number): { count: number; oldestMs?: number };
 }
@@ -55,6 +57,12 @@ export function createLeaseStore(db: Database): LeaseStore {
     `SELECT COUNT(*) AS count, MIN(m.time) AS oldest FROM leases l JOIN messages m ON m.seq = l.seq
      WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?`,
   );
+  const finishedThrough = db
+    .prepare(
+      `SELECT COALESCE((SELECT MIN(seq) - 1 FROM leases WHERE stream = @stream AND consumer = @consumer),
+                       (SELECT cursor FROM consumers WHERE stream = @stream AND name = @consumer), 0)`,
+    )
+    .pluck();
   const newCount = db.prepare('SELECT COUNT(*) AS count, MIN(time) AS oldest FROM messages WHERE stream = ? AND seq > ?');
 
   const cursor = ({ stream, consumer }: ConsumerRef): number => {
@@ -87,6 +95,9 @@ export function createLeaseStore(db: Database): LeaseStore {
     },
     postpone(ref, seq, count, visibleAt) {
       delay.run(visibleAt, ref.stream, ref.consumer, seq, count);
+    },
+    finishedThrough(ref) {
+      return finishedThrough.get(ref) as number;
     },
     pending(ref, now) {
       const known = (cursorOf.get(ref.stream, ref.consumer) as number | undefined) ?? 0;

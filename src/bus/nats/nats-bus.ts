@@ -31,6 +31,7 @@ import {
 } from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
@@ -118,6 +119,16 @@ export class NatsBus implements EventBus {
 
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return queryMessages<T>(this.#readDeps(), query);
+  }
+
+  /** JetStream's ack floor: everything at or below it is acked (or termed). */
+  async finishedThrough(stream: StreamName, consumer: string): Promise<number> {
+    try {
+      return (await this.jsm.consumers.info(this.names.stream(stream), durableName(consumer))).ack_floor.stream_seq;
+    } catch (error) {
+      if (hasNatsCode(error, NatsErrorCodes.ConsumerNotFound)) return 0;
+      throw error;
+    }
   }
 
   record(entry: HistoryRecord): Promise<void> {

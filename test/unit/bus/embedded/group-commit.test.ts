@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGroupCommit, type GroupCommit } from '../../../../src/bus/embedded/group-commit.ts';
+import { coalesce } from '../../../../src/bus/embedded/wal-sync.ts';
 
 let db: Database.Database;
 let commits = 0;
@@ -46,9 +47,88 @@ it('fails a bad write alone and commits the rest of its batch', async () => {
   expect(failures).toEqual([]);
 });
 
-it('commits what is queued on flush()', async () => {
+it('commits what is queued on drain()', async () => {
   const pending = writer.run(insert(7));
-  writer.flush();
+  const drained = writer.drain();
   expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(1);
+  await drained;
   await expect(pending).resolves.toBe(1);
+});
+
+describe('with a WAL sync off the event loop', () => {
+  let release: (() => void)[] = [];
+  let fail: ((error: Error) => void)[] = [];
+  let syncs = 0;
+  beforeEach(() => {
+    release = [];
+    fail = [];
+    syncs = 0;
+    writer = createGroupCommit(db, {
+      committed: () => void commits++,
+      failed: (error) => (failures.push(error), new Error('sync failed')),
+      sync: () =>
+        new Promise<void>((resolve, reject) => {
+          syncs++;
+          release.push(resolve);
+          fail.push(reject);
+        }),
+    });
+  });
+  const settled = async (promise: Promise<unknown>) => {
+    let done = false;
+    void promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((r) => setImmediate(r));
+    return done;
+  };
+
+  it('settles a durable write only once the sync is done, and bookkeeping at the commit', async () => {
+    const durable = writer.run(insert(1));
+    const bookkeeping = writer.run(insert(2), { durable: false });
+    await expect(bookkeeping).resolves.toBe(1);
+    expect(await settled(durable)).toBe(false);
+    expect(syncs).toBe(1);
+    release[0]?.();
+    await expect(durable).resolves.toBe(1);
+    // Bookkeeping alone asks for no sync.
+    await writer.run(insert(3), { durable: false });
+    expect(syncs).toBe(1);
+  });
+
+  it('fails the durable writes of a batch whose sync fails', async () => {
+    const durable = writer.run(insert(1));
+    await new Promise((r) => setImmediate(r));
+    fail[0]?.(new Error('EIO'));
+    await expect(durable).rejects.toThrow('sync failed');
+    expect(failures).toHaveLength(1);
+  });
+
+  it('drain() waits for the syncs in flight', async () => {
+    const durable = writer.run(insert(1));
+    const drained = writer.drain();
+    expect(await settled(drained)).toBe(false);
+    release[0]?.();
+    await drained;
+    await expect(durable).resolves.toBe(1);
+  });
+});
+
+describe('coalesce', () => {
+  it('runs one sync at a time, and callers during one share the next', async () => {
+    const runs: (() => void)[] = [];
+    const sync = coalesce(() => new Promise<void>((resolve) => runs.push(resolve)));
+    const first = sync();
+    const second = sync();
+    const third = sync();
+    expect(runs).toHaveLength(1);
+    runs[0]?.();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toHaveLength(2);
+    runs[1]?.();
+    await Promise.all([second, third]);
+    expect(runs).toHaveLength(2);
+  });
 });
