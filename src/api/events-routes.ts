@@ -1,6 +1,6 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventDetail } from '../operations/event-detail.ts';
-import { loadEventHistory, loadEventStatus } from '../operations/event-status.ts';
+import { loadEventHistory, loadEventStatus, routerProgress } from '../operations/event-status.ts';
 import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
 import { redactFields } from '../operations/redact.ts';
 import { replayEvent, replayView } from '../operations/replay-event.ts';
@@ -59,7 +59,8 @@ export function eventRoutes(ctx: ApiContext): Route[] {
       async handle({ res, query }) {
         const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
         if (ids.length > 200) throw new ApiError(400, 'at most 200 ids');
-        const statuses = await Promise.all(ids.map(async (id) => [id, await loadEventStatus(ctx.bus, id)] as const));
+        const routedThrough = routerProgress(ctx.bus);
+        const statuses = await Promise.all(ids.map(async (id) => [id, await loadEventStatus(ctx.bus, id, { routedThrough })] as const));
         sendJson(res, 200, { statuses: Object.fromEntries(statuses) });
       },
     },

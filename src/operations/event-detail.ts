@@ -18,7 +18,7 @@ export interface EventDetail {
 export async function loadEventDetail(bus: BusStreams & BusHistory, id: string): Promise<EventDetail | undefined> {
   const message = await bus.get<HubEvent>('events', id);
   if (message === undefined) return undefined;
-  const history = await loadEventHistory(bus, id, { withParams: true });
+  const history = await loadEventHistory(bus, id, { withParams: true, seq: message.seq });
   const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) as Record<string, unknown> } : job));
   return { summary: { ...summaryOf(message), status: history.status }, event: eventView(message.payload), rules: history.rules, jobs };
 }

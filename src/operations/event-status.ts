@@ -1,10 +1,12 @@
 import type { Job } from '../actions/action.ts';
 import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
 import type { BusHistory, BusStreams, HistoryRecord } from '../bus/event-bus.ts';
+import { ROUTER_CONSUMER } from '../rules/rule-router.ts';
 
 /**
  * Where an event stands, from its history records:
- * - `pending`: not routed yet; `unmatched`: routed, no rule fired;
+ * - `pending`: not routed yet; `unmatched`: routed, and no rule's `on` took it (the router records
+ *   nothing then: it has finished the event, which its consumer's progress tells);
  * - `queued`: jobs waiting for a first attempt; `retrying`: a job failed and will be tried again;
  * - `delivered`: every job succeeded; `failed`: a job is dead-lettered or an action could not be rendered.
  */
@@ -62,27 +64,44 @@ export interface EventHistory {
   jobs: JobView[];
 }
 
+export interface StatusOptions {
+  withParams?: boolean;
+  /** The event's seq, when the caller has read it already. */
+  seq?: number;
+  /** How far the router has finished the events stream; share one routerProgress() across a page. */
+  routedThrough?: () => Promise<number>;
+}
+
+/** How far the router has finished, read at most once however many events ask. */
+export function routerProgress(bus: Pick<BusStreams, 'finishedThrough'>): () => Promise<number> {
+  let progress: Promise<number> | undefined;
+  return () => (progress ??= bus.finishedThrough('events', ROUTER_CONSUMER));
+}
+
 /** Status, rule outcomes and jobs (with every attempt) of one event. */
-export async function loadEventHistory(
-  bus: BusStreams & BusHistory,
-  eventId: string,
-  options: { withParams?: boolean } = {},
-): Promise<EventHistory> {
+export async function loadEventHistory(bus: BusStreams & BusHistory, eventId: string, options: StatusOptions = {}): Promise<EventHistory> {
   const records = await bus.records(eventId);
   const rules = records.filter((r) => r.kind === 'rule').map(toRuleOutcome);
   const jobIds = [...new Set(records.flatMap((r) => (r.kind === 'rule' && Array.isArray(r.data.jobs) ? (r.data.jobs as string[]) : [])))];
   const jobs = await Promise.all(jobIds.map((id) => loadJob(bus, id, options.withParams ?? false)));
   const states = new Map(jobs.map((job) => [job.id, job.state]));
-  return { status: statusOf(rules, jobs), rules: rules.map((rule) => ({ ...rule, outcome: settledOutcome(rule, states) })), jobs };
+  const routed = rules.length === 0 ? await isRouted(bus, eventId, options) : true;
+  return { status: statusOf(rules, jobs, routed), rules: rules.map((rule) => ({ ...rule, outcome: settledOutcome(rule, states) })), jobs };
 }
 
 /** Status alone (list rows). */
-export async function loadEventStatus(bus: BusStreams & BusHistory, eventId: string): Promise<EventStatus> {
-  return (await loadEventHistory(bus, eventId)).status;
+export async function loadEventStatus(bus: BusStreams & BusHistory, eventId: string, options: StatusOptions = {}): Promise<EventStatus> {
+  return (await loadEventHistory(bus, eventId, options)).status;
 }
 
-function statusOf(rules: RuleOutcomeView[], jobs: JobView[]): EventStatus {
-  if (rules.length === 0) return 'pending';
+async function isRouted(bus: BusStreams, eventId: string, options: StatusOptions): Promise<boolean> {
+  const seq = options.seq ?? (await bus.get('events', eventId))?.seq;
+  if (seq === undefined) return false;
+  return seq <= (await (options.routedThrough ?? routerProgress(bus))());
+}
+
+function statusOf(rules: RuleOutcomeView[], jobs: JobView[], routed: boolean): EventStatus {
+  if (rules.length === 0) return routed ? 'unmatched' : 'pending';
   if (jobs.some((j) => j.state === 'dead')) return 'failed';
   if (jobs.some((j) => j.state === 'retrying')) return 'retrying';
   if (jobs.some((j) => j.state === 'queued')) return 'queued';

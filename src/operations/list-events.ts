@@ -1,7 +1,7 @@
 import type { BusHistory, BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchTypeGlob } from '../events/type-glob.ts';
-import { loadEventStatus, type EventStatus } from './event-status.ts';
+import { loadEventStatus, routerProgress, type EventStatus } from './event-status.ts';
 import { findHeadSeq, firstSeqSince, readWindowBefore } from './stream-head.ts';
 
 export interface EventFilter {
@@ -102,11 +102,12 @@ async function collect(
   out: EventSummary[],
   limit: number,
 ): Promise<number | undefined> {
+  const routed = routerProgress(bus);
   for (let i = 0; i < candidates.length;) {
     // Status lookups run in parallel (round trips on NATS), but no further than the page needs.
     const chunk = candidates.slice(i, i + Math.max(limit - out.length, 8));
     i += chunk.length;
-    const summaries = await Promise.all(chunk.map((m) => summarize(bus, m)));
+    const summaries = await Promise.all(chunk.map((m) => summarize(bus, m, routed)));
     for (const summary of summaries) {
       if (filter.status && summary.status !== filter.status) continue;
       out.push(summary);
@@ -145,8 +146,12 @@ export function matchesStatic(message: StoredMessage<HubEvent>, filter: EventFil
   return true;
 }
 
-export async function summarize(bus: BusStreams & BusHistory, message: StoredMessage<HubEvent>): Promise<EventSummary> {
-  return { ...summaryOf(message), status: await loadEventStatus(bus, message.id) };
+export async function summarize(
+  bus: BusStreams & BusHistory,
+  message: StoredMessage<HubEvent>,
+  routedThrough = routerProgress(bus),
+): Promise<EventSummary> {
+  return { ...summaryOf(message), status: await loadEventStatus(bus, message.id, { seq: message.seq, routedThrough }) };
 }
 
 /** List-row fields of a stored event (no status). */

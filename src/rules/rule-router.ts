@@ -43,6 +43,9 @@ export interface RuleRouter {
   stop(): Promise<void>;
 }
 
+/** The router's durable consumer on the events stream; how far it has finished tells which events are routed. */
+export const ROUTER_CONSUMER = 'router';
+
 /** A job id: the idempotency key the bus deduplicates on, stable across redelivery and replay. */
 export function jobId(eventId: string, rule: string, index: number): string {
   return `${eventId}:${rule}:${index}`;
@@ -54,7 +57,7 @@ export function jobId(eventId: string, rule: string, index: number): string {
  * A crash in between redelivers the event; its jobs, published again, are dropped by dedup.
  */
 export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
-  const { bus, consumer = 'router', concurrency = 16 } = options;
+  const { bus, consumer = ROUTER_CONSUMER, concurrency = 16 } = options;
   const probe = options.health?.probe(consumer) ?? createConsumerHealth({ logger: options.logger }).probe(consumer);
   let supervised: SupervisedConsumer | undefined;
   const inFlight = new Set<Promise<void>>();
@@ -118,9 +121,9 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     await setAside(delivery, error, options, probe);
     return;
   }
-  await recordOutcomes(planned, event, delivery.deliveryCount, options);
   for (const { verdict } of planned) if (verdict.outcome === 'matched') options.metrics?.ruleMatches.inc({ rule: verdict.rule.name });
-  await delivery.ack();
+  // Together, so that on the embedded bus the outcome and the ack are one transaction.
+  await Promise.all([recordOutcomes(planned, event, delivery.deliveryCount, options), delivery.ack()]);
 }
 
 /**
@@ -223,7 +226,8 @@ async function recordOutcomes(planned: Planned[], event: HubEvent, delivery: num
       delivery,
     },
   }));
-  if (entries.length === 0) entries.push({ ref: event.id, kind: 'rule', time, data: { outcome: 'unmatched', delivery } });
+  // No rule took the event: nothing to record (most events, on a busy hub). Once the router has
+  // finished it, its status reads `unmatched` from the consumer's progress (src/operations/event-status.ts).
   for (const entry of entries) {
     if (entry.data.outcome === 'error') options.logger.error({ eventId: event.id, ...entry.data }, 'rule action could not be rendered');
   }

@@ -27,7 +27,9 @@ beforeAll(async () => {
   hub = await startApiHub();
   hub.sink.reply = () => (up ? { status: 200 } : { status: 400 });
   await hub.sendGithub('pull_request', prPayload(11), 'cli-1');
-  await eventually(async () => (await hub.bus.deadLetters()).length === 1, 10_000, 'a dead letter');
+  // The worker stores the dead letter, then records it on the job: the status reads the record.
+  const deadRecorded = async () => (await hub.bus.records('cli-1:forward-github:0')).some((r) => r.kind === 'dead-letter');
+  await eventually(async () => (await hub.bus.deadLetters()).length === 1 && (await deadRecorded()), 10_000, 'a dead letter');
 });
 afterAll(() => hub.stop());
 

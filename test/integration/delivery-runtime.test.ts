@@ -169,6 +169,22 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     await eventually(async () => (await attempts(fx.handle.bus, job.id)).some((r) => r.outcome === 'success'), 'success recorded');
   });
 
+  it('puts back the letter of a job the hub recorded as dead-lettered but stopped before storing', async () => {
+    const job = makeJob('webhook', { url: fx.sink.url });
+    // What the dead-lettering worker got to before it stopped: the record, not the letter, no ack.
+    const time = new Date().toISOString();
+    await fx.handle.bus.record({ ref: job.id, kind: 'dead-letter', time, data: { reason: 'permanent failure: HTTP 400' } });
+    await publishJob(fx.handle.bus, job);
+    for await (const taken of fx.handle.bus.consume('jobs', 'workers', { ackWaitMs: 500 })) {
+      expect(taken.id).toBe(job.id);
+      break;
+    }
+    worker({ options: { ackWaitMs: 500 } });
+    await eventually(async () => (await fx.handle.bus.deadLetters()).length === 1, 'the letter put back');
+    expect((await fx.handle.bus.deadLetters())[0]).toMatchObject({ id: job.id, reason: 'permanent failure: HTTP 400' });
+    expect(fx.sink.requests).toHaveLength(0);
+  });
+
   it('resumes a job after the hub is killed in the middle of a retry, and delivers it once', async () => {
     fx.sink.reply = (_req, n) => (n === 1 ? { status: 500 } : { status: 200 });
     const job = makeJob('webhook', { url: fx.sink.url });

@@ -12,6 +12,8 @@ export interface JobHistory {
   succeeded: boolean;
   /** The current cycle ended in the dead-letter store. */
   deadLettered: boolean;
+  /** Why, when it did. */
+  deadReason?: string;
   /** The current cycle was started by an operator's replay. */
   replayed: boolean;
 }
@@ -26,9 +28,11 @@ export function summarizeHistory(records: readonly HistoryRecord[]): JobHistory 
       if (record.data.outcome === 'success') history.succeeded = true;
     } else if (record.kind === RecordKind.deadLetter) {
       history.deadLettered = true;
+      if (typeof record.data.reason === 'string') history.deadReason = record.data.reason;
     } else if (record.kind === RecordKind.replay) {
       history.attempts = [];
       history.deadLettered = false;
+      delete history.deadReason;
       history.replayed = true;
     }
   }

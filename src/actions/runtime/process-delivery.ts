@@ -4,7 +4,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import { jobLogger } from '../../observability/job-logger.ts';
 import type { ActionDeps, Job } from '../action.ts';
 
-import { attemptsForDeadLetter, RecordKind, summarizeHistory } from './attempt-history.ts';
+import { attemptsForDeadLetter, RecordKind, summarizeHistory, type JobHistory } from './attempt-history.ts';
 import { createPatientAdmission } from './admit-patiently.ts';
 import type { DestinationGuards } from './destination-guards.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
@@ -63,6 +63,7 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
     const job = delivery.payload;
     const log = jobLogger(ctx.logger, job);
     const history = summarizeHistory(await ctx.bus.records(job.id));
+    if (history.deadLettered) await restoreDeadLetter(ctx, delivery, history.deadReason ?? 'dead-lettered', history);
     if (history.succeeded || history.deadLettered) {
       log.info(
         { succeeded: history.succeeded },
@@ -196,22 +197,37 @@ function reportCircuit(ctx: ProcessorContext, destination: string, before: strin
   else if (before !== 'closed' && after === 'closed') ctx.trouble?.circuitChanged({ destination, state: 'closed', job });
 }
 
-/** Stores the job and its attempts in the dead-letter store, then acks (in that order: a crash in between redelivers, never loses). */
+/**
+ * Records the dead letter on the job, stores the job and its attempts in the dead-letter store, then
+ * acks. In that order: an operator's retry takes the letter only once it exists, so its `replay`
+ * record always follows the `dead-letter` one; a crash before the ack redelivers the job, and the
+ * redelivery puts back a letter the crash kept from being stored (restoreDeadLetter).
+ */
 async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, log: Logger, channel = ''): Promise<void> {
   const job = delivery.payload;
   const time = ctx.deps.now().toISOString();
   const history = summarizeHistory(await ctx.bus.records(job.id));
-  await ctx.bus.deadLetter({
-    id: job.id,
-    subject: delivery.subject,
-    payload: job,
-    reason,
-    time,
-    attempts: attemptsForDeadLetter(history.allAttempts),
-  });
   await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });
+  await storeDeadLetter(ctx, delivery, reason, time, history);
   log.error({ reason, attempts: history.attempts.length }, 'dead-lettered');
   ctx.trouble?.deadLettered({ job, reason, attempts: history.attempts.length, destination: channel, time });
   ctx.metrics?.deliveries.inc({ action: job.action, channel, outcome: 'dead_letter' });
   return delivery.ack();
+}
+
+function storeDeadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, time: string, history: JobHistory) {
+  return ctx.bus.deadLetter({
+    id: delivery.payload.id,
+    subject: delivery.subject,
+    payload: delivery.payload,
+    reason,
+    time,
+    attempts: attemptsForDeadLetter(history.allAttempts),
+  });
+}
+
+/** A redelivered job whose history says dead-lettered: the hub stopped before its letter was stored. */
+async function restoreDeadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, history: JobHistory): Promise<void> {
+  if (delivery.deliveryCount === 1 || (await ctx.bus.getDeadLetter(delivery.payload.id)) !== undefined) return;
+  await storeDeadLetter(ctx, delivery, reason, ctx.deps.now().toISOString(), history);
 }
