@@ -19,7 +19,7 @@ import type { ActionRegistry } from '../registry.ts';
 export interface DeliveryWorkerOptions {
   /** Durable consumer name on the `jobs` stream. Default `workers`. */
   consumer?: string;
-  /** Deliveries processed at once by this worker, across all destinations. Default 32. */
+  /** Deliveries processed at once by this worker, across all destinations. Default 64 (four destinations at their default). */
   concurrency?: number;
   /** Per-attempt timeout unless the destination sets `timeout`. Default 15 s. */
   attemptTimeoutMs?: number;
@@ -27,7 +27,11 @@ export interface DeliveryWorkerOptions {
   ackWaitMs?: number;
   /** Retry schedule unless the destination sets `retry`. Default: ~0, 5s, 30s, 2m, 10m, 30m, 1h, 3h, 6h, 12h. */
   retry?: RetryConfig;
-  /** Attempts in flight per destination unless it sets `concurrency`. Default 4. */
+  /**
+   * Attempts in flight per destination unless it sets `concurrency`. Default 16: by Little's law a
+   * destination gets at most this many / attempt time, and the attempt time includes the hub's own
+   * event-loop turns (4 capped a local sink near 500/s).
+   */
   destinationConcurrency?: number;
   /** Consecutive failures that open a destination's circuit (default 5) and its cooldown (default 30 s). */
   circuitBreaker?: { failures?: number; cooldownMs?: number };
@@ -142,8 +146,8 @@ function resolveSettings(options: DeliveryWorkerOptions): WorkerSettings {
     retry: options.retry,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 43_200_000,
     random: options.random ?? Math.random,
-    concurrency: options.concurrency ?? 32,
-    destinationConcurrency: options.destinationConcurrency ?? 4,
+    concurrency: options.concurrency ?? 64,
+    destinationConcurrency: options.destinationConcurrency ?? 16,
     failureThreshold: options.circuitBreaker?.failures ?? 5,
     cooldownMs: options.circuitBreaker?.cooldownMs ?? 30_000,
   };
