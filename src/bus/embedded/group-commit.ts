@@ -54,14 +54,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupCommit {
   let queue: Pending[] = [];
   let scheduled = false;
-  const syncing = new Set<Promise<void>>();
-  // While a sync runs, writes wait for it and then go in one transaction: a bigger batch writes
-  // fewer WAL pages per event, so the next sync is shorter, and they would wait for a sync anyway.
-  const schedule = (): void => {
-    if (scheduled || syncing.size > 0 || queue.length === 0) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
 
   const flush = (): void => {
     scheduled = false;
@@ -99,25 +91,23 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
       },
     );
     syncing.add(done);
-    void done.finally(() => {
-      syncing.delete(done);
-      schedule();
-    });
+    void done.finally(() => syncing.delete(done));
   };
+  const syncing = new Set<Promise<void>>();
 
   return {
     run<T>(op: WriteOp<T>, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ op, isolated: options.isolated ?? true, durable: options.durable ?? true, resolve, reject });
-        schedule();
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
       });
     },
     async drain() {
       flush();
-      while (syncing.size > 0 || queue.length > 0) {
-        await Promise.all(syncing);
-        flush();
-      }
+      await Promise.all(syncing);
     },
   };
 }

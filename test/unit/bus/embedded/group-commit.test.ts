@@ -97,22 +97,6 @@ describe('with a WAL sync off the event loop', () => {
     expect(syncs).toBe(1);
   });
 
-  it('holds writes while a sync runs, then commits them as one batch', async () => {
-    const first = writer.run(insert(1));
-    await new Promise((r) => setImmediate(r));
-    expect(commits).toBe(1);
-    const later = [writer.run(insert(2)), writer.run(insert(3), { durable: false })];
-    await new Promise((r) => setImmediate(r));
-    expect(commits).toBe(1);
-    release[0]?.();
-    await first;
-    await later[1];
-    expect(commits).toBe(2);
-    expect(syncs).toBe(2);
-    release[1]?.();
-    await expect(Promise.all(later)).resolves.toEqual([1, 1]);
-  });
-
   it('fails the durable writes of a batch whose sync fails', async () => {
     const durable = writer.run(insert(1));
     await new Promise((r) => setImmediate(r));
