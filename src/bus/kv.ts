@@ -48,12 +48,15 @@ export function checkBucketName(bucket: string): string {
 /**
  * Reads, transforms and writes one key until the write wins (optimistic concurrency).
  * `change` returns the new value, or `undefined` to leave the key as it is.
+ * A loser waits a random few milliseconds before it reads again: without that, a burst of writers
+ * (30 pushes into one noise group, across two hubs) retries in lockstep, one winner per round,
+ * and the last ones ran out of attempts.
  */
 export async function updateKv<T>(
   bucket: KvBucket,
   key: string,
   change: (current: T | undefined) => T | undefined,
-  attempts = 20,
+  attempts = 30,
 ): Promise<T | undefined> {
   for (let i = 0; i < attempts; i++) {
     const entry = await bucket.get<T>(key);
@@ -65,6 +68,9 @@ export async function updateKv<T>(
     } catch (error) {
       if (!(error instanceof KvConflictError)) throw error;
     }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** i, MAX_BACKOFF_MS)));
   }
   throw new KvConflictError(key);
 }
+
+const MAX_BACKOFF_MS = 50;

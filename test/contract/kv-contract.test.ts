@@ -104,6 +104,13 @@ for (const [name, make] of Object.entries(backends)) {
       expect((await kv.get('c'))?.value).toBe(10);
     });
 
+    it('updateKv: a burst of writers beyond the attempt count all land', async () => {
+      const kv = h.bus.kv('counters');
+      // More writers than attempts: in lockstep (one winner per round) the last ones would give up.
+      await Promise.all(Array.from({ length: 40 }, () => updateKv<number>(kv, 'burst', (n) => (n ?? 0) + 1)));
+      expect((await kv.get('burst'))?.value).toBe(40);
+    });
+
     it('survives a restart', async () => {
       await h.bus.kv('subscriptions').put('s1', { target: 'acme/api' });
       const bus = await h.reopen();
