@@ -11,12 +11,42 @@ export interface PatienceOptions {
 /**
  * Admits an attempt, waiting briefly when the destination is only busy or rate-limited, so a burst to
  * one destination doesn't churn the bus with put-backs. Waiters per destination are capped, so a slow
- * destination can hold only a few worker slots; an open circuit is never waited for.
+ * destination can hold only a few worker slots; an open circuit is never waited for. A waiter tries
+ * again as soon as an attempt to its destination ends (a slot is free), or after the guard's delay
+ * (at most 100 ms: a rate limit refills with time); polling alone left freed slots idle for up to 100 ms.
  */
 export function createPatientAdmission(guards: DestinationGuards, options: PatienceOptions) {
   const waiting = new Map<string, number>();
+  const wakers = new Map<string, Set<() => void>>();
+  const wake = (key: string): void => {
+    for (const waker of wakers.get(key) ?? []) waker();
+  };
+  const pauseFor = (key: string, ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const set = wakers.get(key) ?? new Set<() => void>();
+      wakers.set(key, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0) wakers.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  const admitNow = (key: string, policy: DestinationPolicy): Admission => {
+    const admission = guards.admit(key, policy);
+    if (!admission.ok) return admission;
+    return {
+      ok: true,
+      release: (outcome) => {
+        admission.release(outcome);
+        wake(key);
+      },
+    };
+  };
   return async function admit(key: string, policy: DestinationPolicy): Promise<Admission> {
-    let admission = guards.admit(key, policy);
+    let admission = admitNow(key, policy);
     if (admission.ok || admission.reason === 'circuit-open') return admission;
     const count = waiting.get(key) ?? 0;
     if (count >= options.maxWaiting(policy)) return admission;
@@ -26,8 +56,8 @@ export function createPatientAdmission(guards: DestinationGuards, options: Patie
       while (!admission.ok && admission.reason !== 'circuit-open') {
         const pause = Math.min(admission.delayMs, 100, deadline - Date.now());
         if (pause <= 0) break;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        admission = guards.admit(key, policy);
+        await pauseFor(key, pause);
+        admission = admitNow(key, policy);
       }
       return admission;
     } finally {
