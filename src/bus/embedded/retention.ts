@@ -21,7 +21,9 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
       (SELECT MIN(l.seq) FROM leases l WHERE l.stream = c.stream AND l.consumer = c.name),
       c.cursor + 1)) FROM consumers c WHERE c.stream = ?), 9223372036854775807)`;
   // The same chunk in each statement: they run in one transaction, and the subquery is ordered.
-  const chunk = `seq IN (SELECT seq FROM messages WHERE stream = ? AND time < ? AND seq < ${safeSeq} ORDER BY seq LIMIT ${CHUNK})`;
+  // By time, so that it walks the (stream, time) index over old messages only: ordered by seq it
+  // scanned the whole stream every pass when few were old (17 ms per statement at 200,000 messages).
+  const chunk = `seq IN (SELECT seq FROM messages WHERE stream = ? AND time < ? AND seq < ${safeSeq} ORDER BY time, seq LIMIT ${CHUNK})`;
   const keepIds = db.prepare(
     `INSERT OR REPLACE INTO dedup (stream, id, time)
        SELECT stream, id, MAX(time) FROM messages WHERE ${chunk} AND time >= ? GROUP BY stream, id`,
