@@ -16,8 +16,8 @@ const nats = useNatsServer();
 
 describe('NATS restarts while jobs are delivered', () => {
   it('delivers every acknowledged webhook after NATS is back', async () => {
-    // A slow sink keeps jobs in flight while NATS goes away.
-    const sink = await startCountingSink(() => ({ delayMs: 20 }));
+    // A slow sink keeps jobs in flight while NATS goes away: 500 jobs at 16 per destination take ~6 s.
+    const sink = await startCountingSink(() => ({ delayMs: 200 }));
     const bus: BusChoice = { type: 'nats', url: nats().url };
     const dir = faultDir('nats-restart');
     const hub = await createFaultHub({ dir, bus, rules: { 'sink.yaml': sinkRule(sink.url) }, allowlist: ['127.0.0.1'] });
