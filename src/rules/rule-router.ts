@@ -122,8 +122,10 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     return;
   }
   for (const { verdict } of planned) if (verdict.outcome === 'matched') options.metrics?.ruleMatches.inc({ rule: verdict.rule.name });
-  // Together, so that on the embedded bus the outcome and the ack are one transaction.
-  await Promise.all([recordOutcomes(planned, event, delivery.deliveryCount, options), delivery.ack()]);
+  // Outcomes first: on NATS the ack and the records are separate writes, and a stop between them
+  // must leave an event that comes back, not one routed with no history of its jobs.
+  await recordOutcomes(planned, event, delivery.deliveryCount, options);
+  await delivery.ack();
 }
 
 /**
