@@ -82,6 +82,8 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     gone = false;
     await retryDeadLetters(fx.handle.bus, { all: true });
     await eventually(() => fx.sink.delivered().length === 1, 'replayed probe delivered');
+    // The sink answers before the worker revives the destination: wait until the job reads as delivered.
+    await eventually(async () => (await attempts(fx.handle.bus, first.id)).some((a) => a.outcome === 'success'), 'probe recorded');
     const later = makeJob('webhook', { url: `${fx.sink.url}/b` });
     await publishJob(fx.handle.bus, later);
     await eventually(() => fx.sink.delivered().length === 2, 'new job delivered after revival');

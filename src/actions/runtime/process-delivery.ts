@@ -133,9 +133,10 @@ async function attemptAndSettle(
   const before = ctx.guards.circuit(prepared.destination);
   release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
   reportCircuit(ctx, prepared.destination, before, job);
+  // Revive before the success is recorded: once a job reads as delivered, new jobs find the destination up.
+  if (outcome.ok && input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
   await recordAttempt(ctx, job, attempt, outcome, prepared);
   if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
-  if (input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
   log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
   input.count(job, prepared.channel, 'success');
   return delivery.ack();
