@@ -20,6 +20,8 @@ export interface E2eResult {
   p50: number;
   p99: number;
   max: number;
+  /** The same figures for the webhooks sent in the second half of the measured seconds. */
+  secondHalf: { p50: number; p99: number; max: number };
 }
 
 export interface E2eSettings {

@@ -62,6 +62,7 @@ const doc = [
   '',
   'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
   'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process, 1 s warm-up, then the measured seconds); the median round is shown.',
+  'End to end: a fresh hub per row, 2 s of warm-up sends, then BENCH_SECONDS at BENCH_RATE; the verdict is on the p99 of all measured webhooks, and the second-half p99 beside it shows how much of it is a backlog left by the cold start.',
   'Ratios are hookhub / reference, both measured in this run on this machine.',
   '',
   table,

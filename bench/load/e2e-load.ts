@@ -35,6 +35,8 @@ const statuses: Record<string, number> = {};
 const arrivals = new Map<string, number>();
 const arrivedEvents = new Set<string>();
 const latencies: number[] = [];
+/** Send time (ms after the measured sends began) of each latency, to tell a start-up backlog from the steady state. */
+const sentOffsets: number[] = [];
 
 const sink = createServer((req, res) => {
   const key = String(req.headers['idempotency-key'] ?? '');
@@ -43,7 +45,10 @@ const sink = createServer((req, res) => {
   arrivals.set(key, count);
   arrivedEvents.add(eventId);
   const start = sentAt.get(eventId);
-  if (count === 1 && start !== undefined && !eventId.includes('-w')) latencies.push(performance.now() - start);
+  if (count === 1 && start !== undefined && !eventId.includes('-w')) {
+    latencies.push(performance.now() - start);
+    sentOffsets.push(start - measuredFrom);
+  }
   req.resume();
   req.on('end', () => res.writeHead(200).end());
 });
@@ -67,6 +72,7 @@ function send(id: string): void {
 // A fixed arrival rate, independent of response times (no coordinated omission).
 const total = warmup + Math.round(rate * seconds);
 const began = performance.now();
+const measuredFrom = began + (warmup / rate) * 1000;
 let sent = 0;
 await new Promise<void>((resolve) => {
   const tick = setInterval(() => {
@@ -94,8 +100,10 @@ function sleep(ms: number): Promise<void> {
 
 const duplicates = [...arrivals.values()].filter((n) => n > 1).length;
 const missing = [...accepted].filter((id) => !arrivedEvents.has(id)).length;
+// Webhooks sent in the second half: a backlog left by the cold start shows in the full figures only.
+const secondHalf = summarize(latencies.filter((_, i) => (sentOffsets[i] ?? 0) >= (seconds * 1000) / 2));
 process.stdout.write(
-  `${JSON.stringify({ rate, sendSeconds, sent: total, accepted: accepted.size, statuses, delivered: arrivals.size, duplicates, missing, ...summarize(latencies) })}\n`,
+  `${JSON.stringify({ rate, sendSeconds, sent: total, accepted: accepted.size, statuses, delivered: arrivals.size, duplicates, missing, ...summarize(latencies), secondHalf })}\n`,
 );
 agent.destroy();
 sink.close();
