@@ -90,11 +90,10 @@ export async function startBenchHub(
 }
 
 /**
- * Two hub processes on one NATS: the load hits an `ingress` process while a `router,worker` process
- * routes what it stores. Killing the returned process stops both.
+ * Two hub processes on one bus (one NATS, or one SQLite file): the load hits an `ingress` process while a
+ * `router,worker` process routes what it stores. Killing the returned process stops both.
  */
-async function startSplitHubs(workDir: string, name: string, natsUrl: string, nodeArgs: readonly string[]): Promise<NodeProcess> {
-  const bus: BusChoice = { type: 'nats', url: natsUrl };
+async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nodeArgs: readonly string[]): Promise<NodeProcess> {
   const back = await startBenchHub(workDir, `${name}-back`, bus, [], ['--role', 'router,worker']);
   const front = await startBenchHub(workDir, `${name}-front`, bus, nodeArgs, ['--role', 'ingress']).catch(async (err: unknown) => {
     await back.kill('SIGTERM');
@@ -132,14 +131,19 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     const name = `hub-embedded-${n++}`;
     return startBenchHub(dir, name, { type: 'embedded', path: join(dir, name, 'hookhub.db') }, hubArgs);
   };
+  const embeddedSplit = (): Promise<NodeProcess> => {
+    const name = `hub-embedded-split-${n++}`;
+    return startSplitHubs(dir, name, { type: 'embedded', path: join(dir, name, 'hookhub.db') }, hubArgs);
+  };
   const contenders: Contender[] = [
     { key: 'hub-embedded', start: embeddedHub },
     { key: 'ingress-embedded', start: ingressOnly },
+    { key: 'hub-embedded-split', start: embeddedSplit },
     { key: 'ref-sqlite', start: ref(['--sqlite', join(dir, `ref-sqlite-${n++}.db`)]) },
     { key: 'ref-sqlite-batch', start: ref(['--sqlite', join(dir, `ref-sqlite-batch-${n++}.db`), '--batch']) },
     { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
     { key: 'hub-nats', start: () => startBenchHub(dir, `hub-nats-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
-    { key: 'hub-nats-split', start: () => startSplitHubs(dir, `hub-nats-split-${n++}`, settings.natsUrl, hubArgs) },
+    { key: 'hub-nats-split', start: () => startSplitHubs(dir, `hub-nats-split-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
     { key: 'ref-nats', start: ref(['--nats', settings.natsUrl]) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
@@ -160,6 +164,11 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       ],
       diagnostics: [
         { label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded'), against: BATCHED },
+        {
+          label: 'two processes on one file: `--role ingress` (measured) + `--role router,worker`',
+          result: pick('hub-embedded-split'),
+          against: BATCHED,
+        },
       ],
     },
     {
