@@ -7,6 +7,7 @@ import type { DeliveryTrouble } from './actions/runtime/delivery-trouble.ts';
 import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
 import { githubConnectors } from './github/github-settings.ts';
 import { createGithubReviewReader } from './reminders/github-review-reader.ts';
+import { remindersExtension } from './reminders/reminders-extension.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './actions/runtime/delivery-worker.ts';
 import { createOperatorApi } from './api/operator-api.ts';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from './bus/consumer-health.ts';
@@ -86,10 +87,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   health.start(Math.min(5_000, config.readiness.stallAfter / 2));
   retention.probe = health.probe('retention');
-  // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules.
+  // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules; review reminders plug into them.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
-  const subscriptions = createSubscriptionsRuntime({ bus, settings: config.subscriptions, logger, now, reviews, health });
+  const subscriptions = createSubscriptionsRuntime({
+    bus,
+    settings: config.subscriptions,
+    logger,
+    now,
+    extension: remindersExtension(reviews),
+    health,
+  });
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
   const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };

@@ -1,8 +1,9 @@
 import { mayChange, notAllowedMessage } from '../subscriptions/commands/authorize.ts';
 import type { ChatRequest } from '../subscriptions/chat/chat-request.ts';
+import type { CommandExtension } from '../subscriptions/commands/command-extension.ts';
 import type { CommandReply } from '../subscriptions/commands/handle-command.ts';
 import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
-import type { RemindCommand } from './parse-remind.ts';
+import { REMIND_SYNTAX, type RemindCommand } from './parse-remind.ts';
 import { reminderId } from './reminder.ts';
 import { describeReminder } from './reminder-rules.ts';
 import type { ReminderStore } from './reminder-store.ts';
@@ -12,6 +13,11 @@ export interface RemindDeps {
   settings: SubscriptionsConfig;
   now: () => Date;
   onChange?: () => Promise<void> | void;
+}
+
+/** `/hookhub remind …` on this store, as a verb added to the chat command. */
+export function remindCommand(reminders: ReminderStore): CommandExtension<RemindCommand> {
+  return { ...REMIND_SYNTAX, handle: (command, request, deps) => handleRemind(command, request, { ...deps, reminders }) };
 }
 
 const ephemeral = (text: string): CommandReply => ({ text, visibility: 'ephemeral' });

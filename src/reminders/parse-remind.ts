@@ -1,3 +1,4 @@
+import type { CommandSyntax } from '../subscriptions/commands/command-extension.ts';
 import type { Filters } from '../subscriptions/subscription.ts';
 import { parseTarget } from '../subscriptions/targets.ts';
 import { parseReminderSchedule, type ReminderSchedule } from './reminder-schedule.ts';
@@ -32,6 +33,9 @@ export function parseRemind(words: readonly string[]): { command: RemindCommand 
   if ('error' in options) return options;
   return { command: { verb: 'remind', action: 'set', repo: repo.repo, schedule: parsed.schedule, ...options } };
 }
+
+/** `remind` as a verb of the chat command parser. */
+export const REMIND_SYNTAX: CommandSyntax<RemindCommand> = { verb: 'remind', usage: REMIND_USAGE, parse: parseRemind };
 
 function githubRepo(word: string | undefined): { repo: string } | { error: string } {
   if (word === undefined) return { error: 'remind needs a repository, e.g. acme/api' };

@@ -11,9 +11,7 @@ import { SubscriptionsConfigSchema, type SubscriptionsConfig, type Subscriptions
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 import { createSubscriptionRules, type SubscriptionRules } from './compile/subscription-rules.ts';
 import { THREADS_BUCKET } from './chat/threads.ts';
-import { createReminderStore } from '../reminders/reminder-store.ts';
-import { createReviewReminderAction, REVIEW_REMINDER_ACTION } from '../reminders/review-reminder-action.ts';
-import type { ReviewQueueReader } from '../reminders/review-queue.ts';
+import type { SubscriptionsExtension, SubscriptionsExtensionFactory } from './subscriptions-extension.ts';
 
 export interface SubscriptionsRuntimeOptions {
   bus: BusStreams & BusKv;
@@ -23,8 +21,8 @@ export interface SubscriptionsRuntimeOptions {
   now: () => Date;
   /** How often due noise groups are sent. Default 1 s. */
   flushTickMs?: number;
-  /** Reads open PRs for `/hookhub remind` digests (the hub builds it from its github connectors). */
-  reviews?: ReviewQueueReader;
+  /** Another feature's commands, actions and rules (the hub adds review reminders). */
+  extension?: SubscriptionsExtensionFactory;
   /** Where the flusher's and the refresh's failures are counted and logged. */
   health?: ConsumerHealth;
 }
@@ -48,24 +46,19 @@ export function subscriptionActions(deps: {
   gate: NoiseGate;
   settings: SubscriptionsConfig;
   onChange?: () => unknown;
-  reviews?: ReviewQueueReader;
+  extension?: SubscriptionsExtension;
 }): Record<string, Action> {
-  const { bus, store, gate, settings } = deps;
-  const reminders = createReminderStore(bus);
+  const { bus, store, gate, settings, extension } = deps;
   return {
     [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }),
     [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({
       store,
       mutes: gate.mutes,
       settings,
-      reminders,
+      ...(extension ? { commands: extension.commands } : {}),
       ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}),
     }),
-    [REVIEW_REMINDER_ACTION]: createReviewReminderAction({
-      store: reminders,
-      settings,
-      ...(deps.reviews ? { reviews: deps.reviews } : {}),
-    }),
+    ...extension?.actions,
   };
 }
 
@@ -88,8 +81,8 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
-  const reminders = createReminderStore(bus);
-  const actions = subscriptionActions({ bus, store, gate, settings, onChange, ...(options.reviews ? { reviews: options.reviews } : {}) });
+  const extension = options.extension?.({ bus, settings });
+  const actions = subscriptionActions({ bus, store, gate, settings, onChange, ...(extension ? { extension } : {}) });
   flusher.start();
   return {
     actions,
@@ -99,7 +92,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
     async startRules(context) {
       rules = createSubscriptionRules({
         store,
-        reminders,
+        ...(extension ? { extraRules: () => extension.ruleSources() } : {}),
         context,
         settings,
         logger,

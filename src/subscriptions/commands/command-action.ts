@@ -3,12 +3,12 @@ import type { Action } from '../../actions/action.ts';
 import { PermanentError } from '../../errors.ts';
 import type { MuteStore } from '../../noise/mutes.ts';
 import { chatRequestFrom } from '../chat/chat-request.ts';
+import type { CommandExtension } from './command-extension.ts';
 import { handleChatCommand } from './handle-command.ts';
 import { postReply } from '../chat/post-reply.ts';
 import { replyTargetProblem } from '../chat/reply-hosts.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
 import type { SubscriptionStore } from '../subscription-store.ts';
-import type { ReminderStore } from '../../reminders/reminder-store.ts';
 
 export const SUBSCRIPTION_COMMAND_ACTION = 'subscription-command';
 
@@ -22,7 +22,8 @@ export interface CommandActionDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
   settings: SubscriptionsConfig;
-  reminders?: ReminderStore;
+  /** Verbs other features add to the command. */
+  commands?: readonly CommandExtension[];
   /** Recompile this process's subscription rules at once. */
   onChange?: () => Promise<void> | void;
 }

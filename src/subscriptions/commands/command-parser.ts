@@ -4,7 +4,7 @@ import { MAX_MUTE_MS, parseMuteDuration } from './durations.ts';
 import { parseSubscribeOptions, type SubscribeOptions } from './parse-options.ts';
 import { hasFilters } from '../subscription.ts';
 import { parseTarget, type Target } from '../targets.ts';
-import { parseRemind, REMIND_USAGE, type RemindCommand } from '../../reminders/parse-remind.ts';
+import type { CommandSyntax, ExtraCommand } from './command-extension.ts';
 
 /** A parsed chat command. `mute`/`unmute` take a target or `all` (the whole channel). */
 export type ChatCommand =
@@ -13,10 +13,9 @@ export type ChatCommand =
   | { verb: 'list' }
   | { verb: 'mute'; target: Target | 'all'; ms: number; duration: string }
   | { verb: 'unmute'; target: Target | 'all' }
-  | { verb: 'help'; topic?: string }
-  | RemindCommand;
+  | { verb: 'help'; topic?: string };
 
-export type ParseResult = { ok: true; command: ChatCommand } | { ok: false; message: string };
+export type ParseResult<C = ChatCommand> = { ok: true; command: C } | { ok: false; message: string };
 
 const VERBS: Readonly<Record<string, ChatCommand['verb']>> = {
   subscribe: 'subscribe',
@@ -30,7 +29,6 @@ const VERBS: Readonly<Record<string, ChatCommand['verb']>> = {
   unmute: 'unmute',
   unsnooze: 'unmute',
   help: 'help',
-  remind: 'remind',
 };
 
 const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
@@ -40,17 +38,34 @@ const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
   mute: 'mute <target|all> <duration>, e.g. mute acme/api 2h',
   unmute: 'unmute <target|all>',
   help: 'help [subscribe|unsubscribe|list|mute|unmute|remind]',
-  remind: REMIND_USAGE,
 };
 
-/** Parses the text after the slash command. Never throws: bad input gets a message saying how to fix it. */
-export function parseCommand(text: string, command = '/hookhub'): ParseResult {
+/** Whether a parsed command is one of the built-in verbs (the others come from extensions). */
+export function isBuiltInCommand(command: ExtraCommand): command is ChatCommand {
+  return Object.hasOwn(USAGE, command.verb);
+}
+
+/**
+ * Parses the text after the slash command, with the verbs the extensions add. Never throws: bad
+ * input gets a message saying how to fix it.
+ */
+export function parseCommand<E extends ExtraCommand = never>(
+  text: string,
+  command = '/hookhub',
+  extensions: readonly CommandSyntax<E>[] = [],
+): ParseResult<ChatCommand | E> {
   const { tokens, error } = tokenize(text);
   if (error) return fail(error);
   const [first, ...rest] = tokens;
   if (first === undefined) return { ok: true, command: { verb: 'help' } };
   const verb = VERBS[first.toLowerCase()];
-  if (!verb) return fail(`unknown command "${first}"${didYouMean(first.toLowerCase(), Object.keys(VERBS))}. Try \`${command} help\`.`);
+  const extension = verb ? undefined : extensions.find((e) => e.verb === first.toLowerCase());
+  if (extension) {
+    const parsed = extension.parse(rest);
+    return 'error' in parsed ? fail(`${parsed.error}\nUsage: \`${command} ${extension.usage}\``) : { ok: true, command: parsed.command };
+  }
+  const verbs = [...Object.keys(VERBS), ...extensions.map((e) => e.verb)];
+  if (!verb) return fail(`unknown command "${first}"${didYouMean(first.toLowerCase(), verbs)}. Try \`${command} help\`.`);
   const usage = `Usage: \`${command} ${USAGE[verb]}\``;
   const withUsage = (result: ParseResult): ParseResult => (result.ok ? result : fail(`${result.message}\n${usage}`));
   switch (verb) {
@@ -70,10 +85,6 @@ export function parseCommand(text: string, command = '/hookhub'): ParseResult {
           ? withTarget(rest[0] ?? '', (target) => ({ verb: 'unmute', target }))
           : fail('unmute needs exactly one target (or all)'),
       );
-    case 'remind': {
-      const parsed = parseRemind(rest);
-      return withUsage('error' in parsed ? fail(parsed.error) : { ok: true, command: parsed.command });
-    }
   }
 }
 

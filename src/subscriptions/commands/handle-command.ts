@@ -1,7 +1,8 @@
 import type { MuteStore } from '../../noise/mutes.ts';
 import { mayChange, notAllowedMessage } from './authorize.ts';
 import type { ChatRequest } from '../chat/chat-request.ts';
-import { parseCommand, type ChatCommand } from './command-parser.ts';
+import type { CommandExtension } from './command-extension.ts';
+import { isBuiltInCommand, parseCommand, type ChatCommand } from './command-parser.ts';
 import { describeSubscription } from './describe.ts';
 import { formatDuration } from './durations.ts';
 import { helpText } from './help-text.ts';
@@ -10,8 +11,6 @@ import { hasFilters, type Subscription } from '../subscription.ts';
 import { channelKey, subscriptionId, type SubscriptionStore } from '../subscription-store.ts';
 import { targetKey, type Target } from '../targets.ts';
 import { deliveryProblem } from '../chat/delivery-check.ts';
-import { handleRemind } from '../../reminders/handle-remind.ts';
-import type { ReminderStore } from '../../reminders/reminder-store.ts';
 
 /** What the command answers; `channel` replies are visible to everyone, `ephemeral` to the sender only. */
 export interface CommandReply {
@@ -24,8 +23,8 @@ export interface CommandDeps {
   mutes: MuteStore;
   settings: SubscriptionsConfig;
   now: () => Date;
-  /** Review reminders (`remind …`); absent in processes that do not serve them. */
-  reminders?: ReminderStore;
+  /** Verbs other features add (review reminders add `remind …`); absent in processes that do not serve them. */
+  commands?: readonly CommandExtension[];
   /** Called after subscriptions changed, so this process recompiles its rules at once. */
   onChange?: () => Promise<void> | void;
 }
@@ -42,9 +41,14 @@ const CHANGES = new Set<ChatCommand['verb']>(['subscribe', 'unsubscribe', 'mute'
 /** Runs one chat command. Never throws for bad input or missing rights: those get a reply. */
 export async function handleChatCommand(request: ChatRequest, deps: CommandDeps): Promise<CommandReply> {
   const name = deps.settings.command;
-  const parsed = parseCommand(request.text, `/${name}`);
+  const parsed = parseCommand(request.text, `/${name}`, deps.commands);
   if (!parsed.ok) return ephemeral(`${parsed.message}\nTry \`/${name} help\`.`);
   const { command } = parsed;
+  if (!isBuiltInCommand(command)) {
+    // The parser returns other verbs only from these extensions.
+    const extension = deps.commands?.find((c) => c.verb === command.verb);
+    return extension ? extension.handle(command, request, deps) : ephemeral(`unknown command "${command.verb}"`);
+  }
   if (CHANGES.has(command.verb) && !mayChange(request, deps.settings.allow))
     return ephemeral(notAllowedMessage(request, deps.settings.allow));
   switch (command.verb) {
@@ -60,10 +64,6 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
       return mute(command, request, deps);
     case 'unmute':
       return unmute(command, request, deps);
-    case 'remind':
-      return deps.reminders
-        ? handleRemind(command, request, { ...deps, reminders: deps.reminders })
-        : ephemeral('Review reminders are not available on this hub.');
   }
 }
 

@@ -10,9 +10,6 @@ import { originOf, subscriptionRules, type RawRule } from './compile-subscriptio
 import type { SubscriptionsConfig } from '../settings.ts';
 import type { Subscription } from '../subscription.ts';
 import type { SubscriptionStore } from '../subscription-store.ts';
-import type { Reminder } from '../../reminders/reminder.ts';
-import { reminderRuleSource } from '../../reminders/reminder-rules.ts';
-import type { ReminderStore } from '../../reminders/reminder-store.ts';
 
 /** The name of the built-in rule that routes chat slash commands to `subscription-command`. */
 export const COMMAND_RULE = 'hookhub-chat-commands';
@@ -27,12 +24,18 @@ export interface SubscriptionRules {
   stop(): void;
 }
 
+/** A rules file another feature keeps beside the subscriptions' rules (review reminders: one per reminder). */
+export interface ExtraRuleSource extends RuleSource {
+  /** Where its rules come from, as `hookhub rules list` shows it. */
+  origin: string;
+}
+
 export interface SubscriptionRulesOptions {
   /** Failures of the periodic refresh (counted in hookhub_consumer_errors_total), logged once per streak. */
   probe?: ConsumerProbe;
   store: SubscriptionStore;
-  /** Review reminders become scheduled rules beside the subscriptions' rules. */
-  reminders?: ReminderStore;
+  /** Read again on every refresh, like the subscriptions. */
+  extraRules?: () => Promise<ExtraRuleSource[]>;
   context: RulesContext;
   settings: SubscriptionsConfig;
   logger: Logger;
@@ -49,10 +52,10 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
   let timer: NodeJS.Timeout | undefined;
   const refresh = async () => {
     const subs = await options.store.list();
-    const reminders = (await options.reminders?.list()) ?? [];
-    const next = JSON.stringify([subs, reminders]);
+    const extra = (await options.extraRules?.()) ?? [];
+    const next = JSON.stringify([subs, extra]);
     if (next === fingerprint && version > 0) return;
-    rules = compileSubscriptions(subs, options, reminders);
+    rules = compileSubscriptions(subs, options, extra);
     fingerprint = next;
     version++;
   };
@@ -76,24 +79,20 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
   };
 }
 
-/** Every subscription's rules plus the command rule; a subscription that fails to compile is logged and left out. */
+/** Every subscription's rules, the extra rules and the command rule; a subscription that fails to compile is logged and left out. */
 export function compileSubscriptions(
   subs: readonly Subscription[],
   options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>,
-  reminders: readonly Reminder[] = [],
+  extra: readonly ExtraRuleSource[] = [],
 ): Rule[] {
   const sources: RuleSource[] = subs.map((sub) => ({ file: `subscription:${sub.id}`, text: stringify({ rules: subscriptionRules(sub) }) }));
-  sources.push(...reminders.map(reminderRuleSource));
+  sources.push(...extra);
   const command = commandRule(options.settings.command, options.context);
   if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
   const result = compileRuleSources(sources, options.context);
   for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
   const origins = new Map(subs.map((sub) => [`subscription:${sub.id}`, `subscription ${sub.id}: ${originOf(sub)}`]));
-  for (const r of reminders)
-    origins.set(
-      `reminder:${r.id}`,
-      `review reminder ${r.id}: ${r.channel.platform} ${r.channel.name ? `#${r.channel.name}` : r.channel.id}`,
-    );
+  for (const source of extra) origins.set(source.file, source.origin);
   return result.ruleSet.rules.map((rule) => {
     const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
     return origin ? { ...rule, origin } : rule;

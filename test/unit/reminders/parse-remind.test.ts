@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ReportParamsSchema } from '../../../src/actions/report/report-params.ts';
-import { parseRemind } from '../../../src/reminders/parse-remind.ts';
+import { parseRemind, REMIND_SYNTAX } from '../../../src/reminders/parse-remind.ts';
 import { waitingForReview, type PullRequestInfo } from '../../../src/reminders/review-queue.ts';
-import { parseCommand } from '../../../src/subscriptions/commands/command-parser.ts';
+import { parseCommand as parseChatCommand } from '../../../src/subscriptions/commands/command-parser.ts';
 import { emptyFilters } from '../../../src/subscriptions/subscription.ts';
 import { stringMatching } from '../../helpers/matchers.ts';
+
+// The chat command parser knows `remind` only from the extension reminders give it.
+const parseCommand = (text: string) => parseChatCommand(text, '/hookhub', [REMIND_SYNTAX]);
 
 describe('remind command', () => {
   it('turns days, times and a zone into a cron, and takes subscription filters plus older-than', () => {
