@@ -21,6 +21,7 @@ import type { Database } from 'better-sqlite3';
 import type { KvBucket } from '../kv.ts';
 import { createEmbeddedKv } from './kv-store.ts';
 import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } from './embedded-options.ts';
+import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createDelivery, type LeaseActions } from './delivery.ts';
 import { createGroupCommit, type GroupCommit, type WriteOp, type WriteOptions } from './group-commit.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
@@ -61,6 +62,7 @@ export class EmbeddedBus implements EventBus {
   readonly #buckets = new Map<string, KvBucket>();
   readonly #pruneTimer: NodeJS.Timeout;
   readonly #walSync: WalSync | undefined;
+  readonly #checkpointer: Checkpointer;
   #failure: Error | undefined;
   #closed = false;
 
@@ -69,8 +71,13 @@ export class EmbeddedBus implements EventBus {
     this.#db = db;
     this.#settings = settings;
     this.#walSync = walSync;
+    // Checkpoint failures count as the retention loop's: both keep the data file in shape.
+    this.#checkpointer = createCheckpointer({ db, path: settings.path, failed: (error) => settings.retentionReport?.failed(error) });
     this.#writer = createGroupCommit(db, {
-      committed: () => (this.#failure = undefined),
+      committed: () => {
+        this.#failure = undefined;
+        this.#checkpointer.committed();
+      },
       failed: (error) => this.#fail(error),
       ...(walSync ? { sync: () => walSync.sync() } : {}),
     });
@@ -225,6 +232,7 @@ export class EmbeddedBus implements EventBus {
     clearInterval(this.#pruneTimer);
     await Promise.all([...this.#subscriptions].map((s) => s.stop()));
     await this.#writer.drain();
+    await this.#checkpointer.close();
     await this.#walSync?.close();
     this.#db.close();
   }
