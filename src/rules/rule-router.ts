@@ -96,6 +96,12 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
 
 async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOptions, probe: ConsumerProbe): Promise<void> {
   const { bus, logger, now } = options;
+  // The subject is the event's type: when no rule's `on` takes it, the event is finished unread
+  // (its status reads `unmatched`), and the embedded bus never parses its payload.
+  if (!options.getRuleSet().considers(delivery.subject)) {
+    await delivery.ack();
+    return;
+  }
   const event = delivery.payload;
   if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
     logger.error({ eventId: delivery.id }, 'rule router: not a HubEvent, acking it unrouted');

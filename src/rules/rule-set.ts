@@ -20,6 +20,9 @@ export function createRuleSet(rules: readonly Rule[], files: readonly string[] =
         return { rule, outcome: 'skipped', reason: check.reason, failed };
       });
     },
+    considers(type: string) {
+      return index.candidates(type).length > 0;
+    },
   };
 }
 

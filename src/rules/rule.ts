@@ -86,6 +86,8 @@ export interface RuleSet {
   match(event: HubEvent): Rule[];
   /** Every rule whose type matched, with its outcome (for history records and `rules test`). */
   explain(event: HubEvent): RuleVerdict[];
+  /** Whether any rule's `on` takes this event type: when none does, nothing needs the event's data. */
+  considers(type: string): boolean;
 }
 
 export interface LoadResult {

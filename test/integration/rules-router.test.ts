@@ -249,4 +249,34 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     const jobs = await bus.query({ stream: 'jobs' });
     expect(jobs.map((j) => j.id)).toEqual(['evt_bad:fragile:1']);
   });
+
+  it('finishes an event whose type no rule takes without reading it; one a rule takes must be a HubEvent', async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const loaded = compileYaml(`rules:
+  - name: pushes
+    on: github.push
+    do:
+      - notify: { channel: eng, text: "push" }
+`);
+    expect(loaded.ok).toBe(true);
+    router = startRouter(bus, loaded.ruleSet);
+    await bus.publish('events', { id: 'raw_other', subject: 'github.issues.opened', payload: 'not an event' });
+    await bus.publish('events', { id: 'raw_push', subject: 'github.push', payload: 'not an event' });
+
+    const bad = await eventually(
+      () => bus.records('raw_push'),
+      (r) => r.length >= 1,
+      'error record',
+    );
+    expect(bad[0]?.data).toMatchObject({ outcome: 'error', error: 'not a HubEvent' });
+    await eventually(
+      () => loadEventStatus(bus, 'raw_other'),
+      (status) => status === 'unmatched',
+      'raw_other finished',
+    );
+    expect(await bus.records('raw_other')).toEqual([]);
+    expect(await bus.query({ stream: 'jobs' })).toEqual([]);
+  });
 });

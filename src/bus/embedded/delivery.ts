@@ -31,8 +31,13 @@ export function createDelivery<T>(row: LeasedRow, actions: LeaseActions, ackWait
   };
   const stored = toStoredMessage(row);
   return {
-    ...stored,
-    payload: stored.payload as T,
+    id: stored.id,
+    subject: stored.subject,
+    seq: stored.seq,
+    time: stored.time,
+    get payload() {
+      return stored.payload as T;
+    },
     deliveryCount: row.count,
     ack: () => settle(() => actions.finish(row.seq)),
     term: () => settle(() => actions.finish(row.seq)),

@@ -19,11 +19,16 @@ export interface MessageStore {
   query(query: HistoryQuery): StoredMessage[];
 }
 
+/** The payload is parsed on first read: the router finishes events no rule takes without reading them. */
 export function toStoredMessage(row: MessageRow): StoredMessage {
+  let payload: { value: unknown } | undefined;
   return {
     id: row.id,
     subject: row.subject,
-    payload: JSON.parse(row.payload) as unknown,
+    get payload() {
+      payload ??= { value: JSON.parse(row.payload) as unknown };
+      return payload.value;
+    },
     seq: row.seq,
     time: new Date(row.time).toISOString(),
   };

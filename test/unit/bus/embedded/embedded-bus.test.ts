@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ConfigError } from '../../../../src/errors.ts';
 import { createEmbeddedBus, type EmbeddedBus } from '../../../../src/bus/embedded/embedded-bus.ts';
@@ -136,4 +137,18 @@ it('commits a pending batch on close', async () => {
 it('rejects a dedup horizon under 24 h and non-positive durations', async () => {
   await expect(createEmbeddedBus({ path, dedupHorizonMs: HOUR })).rejects.toBeInstanceOf(ConfigError);
   await expect(createEmbeddedBus({ path, retentionMs: 0 })).rejects.toThrow(/retentionMs/);
+});
+
+it('parses a payload only when it is read, so a consumer that needs only the subject never parses it', async () => {
+  const bus = await openBus();
+  await bus.publish('events', msg('lazy'));
+  const other = new Database(path);
+  other.prepare("UPDATE messages SET payload = '{not json' WHERE id = 'lazy'").run();
+  other.close();
+  for await (const delivery of bus.consume('events', 'router')) {
+    expect([delivery.id, delivery.subject]).toEqual(['lazy', 'github.push']);
+    expect(() => delivery.payload).toThrow(SyntaxError);
+    await delivery.ack();
+    break;
+  }
 });
