@@ -97,6 +97,16 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     cleanup = undefined;
   });
 
+  /** A bus of this backend with a router running `yaml`'s rules. */
+  async function openWithRules(yaml: string): Promise<{ bus: EventBus }> {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const loaded = compileYaml(yaml);
+    expect(loaded.ok).toBe(true);
+    router = startRouter(opened.bus, loaded.ruleSet);
+    return { bus: opened.bus };
+  }
+
   it('publishes one rendered job per matched (rule, action), records outcomes, and dedups a replay', async () => {
     const opened = await open();
     cleanup = opened.cleanup;
@@ -211,18 +221,13 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
   });
 
   it('records an action that fails to render without stopping, and nothing for an event no rule took', async () => {
-    const opened = await open();
-    cleanup = opened.cleanup;
-    const { bus } = opened;
-    const loaded = compileYaml(`rules:
+    const { bus } = await openWithRules(`rules:
   - name: fragile
     on: github.push
     do:
       - notify: { channel: eng, text: "{{date time \\"datetime\\" tz=data.tz}}" }
       - notify: { channel: eng, text: "fine" }
 `);
-    expect(loaded.ok).toBe(true);
-    router = startRouter(bus, loaded.ruleSet);
     const unmatched = event({ id: 'evt_none', type: 'github.issues.opened' });
     const broken = event({ id: 'evt_bad', type: 'github.push', data: { tz: 'Not/AZone' } });
     await bus.publish('events', { id: unmatched.id, subject: unmatched.type, payload: unmatched });
@@ -251,17 +256,7 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
   });
 
   it('finishes an event whose type no rule takes without reading it; one a rule takes must be a HubEvent', async () => {
-    const opened = await open();
-    cleanup = opened.cleanup;
-    const { bus } = opened;
-    const loaded = compileYaml(`rules:
-  - name: pushes
-    on: github.push
-    do:
-      - notify: { channel: eng, text: "push" }
-`);
-    expect(loaded.ok).toBe(true);
-    router = startRouter(bus, loaded.ruleSet);
+    const { bus } = await openWithRules(`rules: [{ name: pushes, on: github.push, do: [{ notify: { channel: eng, text: push } }] }]`);
     await bus.publish('events', { id: 'raw_other', subject: 'github.issues.opened', payload: 'not an event' });
     await bus.publish('events', { id: 'raw_push', subject: 'github.push', payload: 'not an event' });
 
