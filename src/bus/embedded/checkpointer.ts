@@ -3,9 +3,17 @@
  * crosses 1,000 WAL pages, on the calling thread: under load one commit in about thirty copied the
  * WAL into the database file and synced it, 7 to 9 ms with the event loop blocked, close to half of
  * all the time spent committing. Here the connection that commits never checkpoints; a worker thread
- * with its own connection runs PASSIVE checkpoints, which never block writers or readers
- * (https://www.sqlite.org/wal.html#ckpt). The worker starts once the WAL has seen a few hundred
- * commits, so a short-lived bus (a CLI command, a test) never pays for a thread.
+ * with its own connection copies the WAL with PASSIVE checkpoints, which never block writers or
+ * readers (https://www.sqlite.org/wal.html#ckpt).
+ *
+ * A PASSIVE checkpoint never lets the WAL start over while commits keep coming, so under steady load
+ * the file would grow without end (267 MB in 5 s of 21 KB webhooks), and every page read searches a
+ * longer WAL index. So once the WAL holds `restartPages`, the worker asks for a short pause: the bus
+ * queues its writes (the event loop runs on), the worker copies the last pages with a RESTART
+ * checkpoint, and the next commit writes the WAL from its start again.
+ *
+ * The worker starts once the bus has made a few hundred commits, so a short-lived bus (a CLI
+ * command, a test) never pays for a thread.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -14,12 +22,16 @@ import type { Database } from 'better-sqlite3';
 export interface CheckpointerOptions {
   db: Database;
   path: string;
-  /** How often the worker checkpoints. Default 100 ms. */
-  everyMs?: number;
-  /** Commits before the worker starts. Default 256. */
-  startAfterCommits?: number;
+  /** Holds the bus's commits; the returned function lets them go. */
+  pauseWrites(): () => void;
   /** Told when background checkpoints fail; the connection then checkpoints inline again. */
   failed(error: Error): void;
+  /** How often the worker checkpoints. Default 50 ms. */
+  everyMs?: number;
+  /** WAL pages that make the worker restart the log. Default 16,384 (64 MB of 4 KB pages). */
+  restartPages?: number;
+  /** Commits before the worker starts. Default 256. */
+  startAfterCommits?: number;
   /** The SQLite driver the worker loads (tests pass a broken one). */
   driver?: string;
 }
@@ -32,23 +44,47 @@ export interface Checkpointer {
 
 /** SQLite's own default, restored when the worker cannot run. */
 const INLINE_PAGES = 1000;
+/** Writes are never held longer than this, whatever the worker does. */
+const MAX_PAUSE_MS = 2_000;
+
+type WorkerMessage = { error: string } | { pause: true } | { restarted: true };
 
 // Plain CommonJS, so the worker runs the same under tsx, vitest and plain node.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
+const db = new Database(workerData.path, { fileMustExist: true, timeout: ${MAX_PAUSE_MS / 2} });
 let failing = false;
-const timer = setInterval(() => {
+let waiting = false;
+// The WAL starts over at the next write after a restart; until then it reports the same pages.
+let restartedAt = -1;
+const attempt = (mode) => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma('wal_checkpoint(' + mode + ')');
     failing = false;
+    return result;
   } catch (error) {
-    if (!failing) parentPort.postMessage({ error: String(error && error.message || error) });
+    if (!failing) parentPort.postMessage({ error: String((error && error.message) || error) });
     failing = true;
+    return undefined;
+  }
+};
+const timer = setInterval(() => {
+  if (waiting) return;
+  const result = attempt('PASSIVE');
+  if (result && result.log >= workerData.restartPages && result.log !== restartedAt) {
+    waiting = true;
+    parentPort.postMessage({ pause: true });
   }
 }, workerData.everyMs);
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message === 'paused') {
+    const result = attempt('RESTART');
+    restartedAt = result ? result.log : -1;
+    waiting = false;
+    parentPort.postMessage({ restarted: true });
+    return;
+  }
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -57,31 +93,51 @@ parentPort.on('message', () => {
 
 export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   const { db } = options;
-  db.pragma('wal_autocheckpoint = 0');
   const startAfter = options.startAfterCommits ?? 256;
   let commits = 0;
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
   let stopping = false;
+  let resume: (() => void) | undefined;
+  let pauseTimer: NodeJS.Timeout | undefined;
+
+  const release = (): void => {
+    clearTimeout(pauseTimer);
+    resume?.();
+    resume = undefined;
+  };
 
   const fallBack = (error: Error): void => {
+    release();
     if (stopping) return;
     db.pragma(`wal_autocheckpoint = ${INLINE_PAGES}`);
     options.failed(new Error(`background WAL checkpoints stopped (${firstLine(error.message)}); commits checkpoint inline again`));
   };
 
+  const onMessage = (w: Worker, message: WorkerMessage): void => {
+    if ('error' in message) options.failed(new Error(`background WAL checkpoint failed: ${message.error}`));
+    else if ('restarted' in message) release();
+    else if (!stopping) {
+      // Commits are synchronous: once paused, no write transaction is open, so the restart only waits for readers.
+      resume = options.pauseWrites();
+      pauseTimer = setTimeout(release, MAX_PAUSE_MS);
+      w.postMessage('paused');
+    }
+  };
+
   const start = (): void => {
     const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path: options.path, everyMs: options.everyMs ?? 100 } });
+    const workerData = { driver, path: options.path, everyMs: options.everyMs ?? 100, restartPages: options.restartPages ?? 16_384 };
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
     w.unref();
-    w.on('message', (message: { error?: string }) => {
-      if (message.error) options.failed(new Error(`background WAL checkpoint failed: ${message.error}`));
-    });
+    // Until the worker has its connection, commits keep checkpointing inline, so it starts on a short WAL.
+    w.once('online', () => stopping || db.pragma('wal_autocheckpoint = 0'));
+    w.on('message', (message: WorkerMessage) => onMessage(w, message));
     let failure: Error | undefined;
     w.once('error', (error) => (failure = error));
     exited = new Promise((resolve) => {
       w.once('exit', (code) => {
-        if (!stopping) fallBack(failure ?? new Error(`checkpoint worker exited with code ${code}`));
+        fallBack(failure ?? new Error(`checkpoint worker exited with code ${code}`));
         resolve();
       });
     });
@@ -97,6 +153,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       stopping = true;
       worker?.postMessage('close');
       await exited;
+      release();
     },
   };
 }

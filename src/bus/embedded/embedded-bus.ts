@@ -72,7 +72,12 @@ export class EmbeddedBus implements EventBus {
     this.#settings = settings;
     this.#walSync = walSync;
     // Checkpoint failures count as the retention loop's: both keep the data file in shape.
-    this.#checkpointer = createCheckpointer({ db, path: settings.path, failed: (error) => settings.retentionReport?.failed(error) });
+    this.#checkpointer = createCheckpointer({
+      db,
+      path: settings.path,
+      pauseWrites: () => this.#writer.pause(),
+      failed: (error) => settings.retentionReport?.failed(error),
+    });
     this.#writer = createGroupCommit(db, {
       committed: () => {
         this.#failure = undefined;
@@ -231,8 +236,8 @@ export class EmbeddedBus implements EventBus {
     this.#closed = true;
     clearInterval(this.#pruneTimer);
     await Promise.all([...this.#subscriptions].map((s) => s.stop()));
-    await this.#writer.drain();
     await this.#checkpointer.close();
+    await this.#writer.drain();
     await this.#walSync?.close();
     this.#db.close();
   }

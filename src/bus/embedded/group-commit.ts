@@ -20,6 +20,11 @@ export interface GroupCommit {
   run<T>(op: WriteOp<T>, options?: WriteOptions): Promise<T>;
   /** Commit whatever is queued now, and wait until it is on disk (used by close). */
   drain(): Promise<void>;
+  /**
+   * Commit nothing until the returned function is called; writes queue up meanwhile (the WAL
+   * checkpointer restarts the log while no one writes). Calling the function again is a no-op.
+   */
+  pause(): () => void;
 }
 
 export interface WriteOptions {
@@ -54,9 +59,17 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupCommit {
   let queue: Pending[] = [];
   let scheduled = false;
+  let paused = 0;
+
+  const schedule = (): void => {
+    if (scheduled || paused > 0 || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
 
   const flush = (): void => {
     scheduled = false;
+    if (paused > 0) return;
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
@@ -99,15 +112,22 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     run<T>(op: WriteOp<T>, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ op, isolated: options.isolated ?? true, durable: options.durable ?? true, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        schedule();
       });
     },
     async drain() {
       flush();
       await Promise.all(syncing);
+    },
+    pause() {
+      paused += 1;
+      let resumed = false;
+      return () => {
+        if (resumed) return;
+        resumed = true;
+        paused -= 1;
+        schedule();
+      };
     },
   };
 }

@@ -1,16 +1,27 @@
-/** WAL checkpoints run in a worker thread, never inside a commit; when the worker cannot run, commits checkpoint inline again. */
+/**
+ * WAL checkpoints run in a worker thread, never inside a commit; the WAL starts over during a short
+ * pause of the writes; when the worker cannot run, commits checkpoint inline again.
+ */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { createCheckpointer, type Checkpointer } from '../../../../src/bus/embedded/checkpointer.ts';
+import { createCheckpointer, type Checkpointer, type CheckpointerOptions } from '../../../../src/bus/embedded/checkpointer.ts';
 
 let dir = '';
 let db: Database.Database;
 let checkpointer: Checkpointer | undefined;
+/** Pauses asked for, and how many were let go. */
+const pauses = { asked: 0, resumed: 0 };
+const pauseWrites = () => {
+  pauses.asked += 1;
+  return () => void (pauses.resumed += 1);
+};
 
 beforeEach(async () => {
+  pauses.asked = 0;
+  pauses.resumed = 0;
   dir = await mkdtemp(join(tmpdir(), 'hookhub-checkpoint-'));
   db = new Database(join(dir, 'hub.db'));
   db.pragma('journal_mode = WAL');
@@ -32,31 +43,47 @@ function commit(times: number): void {
     checkpointer?.committed();
   }
 }
-const fileSize = async () => (await stat(join(dir, 'hub.db'))).size;
+const fileSize = async (suffix = '') => (await stat(join(dir, `hub.db${suffix}`))).size;
+/** Starts a checkpointer on the test database and makes the first commit, which starts its worker. */
+function startCheckpointer(options: Partial<CheckpointerOptions> = {}) {
+  const failed = vi.fn();
+  checkpointer = createCheckpointer({ db, path: join(dir, 'hub.db'), pauseWrites, startAfterCommits: 1, failed, ...options });
+  commit(1);
+  return failed;
+}
+/** Commits checkpoint inline until the worker has its connection. */
+const workerOnline = () => vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0), { timeout: 5_000 });
+const walPages = () => (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
 
 it('commits never checkpoint; the worker copies the WAL into the database file', async () => {
-  const failed = vi.fn();
-  checkpointer = createCheckpointer({ db, path: join(dir, 'hub.db'), everyMs: 10, startAfterCommits: 100, failed });
-  const empty = await fileSize();
+  // The worker's first checkpoint comes a second after it starts: long after the commits below.
+  const failed = startCheckpointer({ everyMs: 1_000 });
+  await workerOnline();
+  const before = await fileSize();
   commit(99);
-  // 99 commits wrote about 2,500 pages: inline, SQLite would have checkpointed twice by now.
-  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-  expect(await fileSize()).toBe(empty);
-  commit(1);
-  await vi.waitFor(async () => expect(await fileSize()).toBeGreaterThan(2_000 * 4096), { timeout: 5_000 });
+  // Those 99 commits wrote about 2,500 pages: inline, SQLite would have checkpointed twice by now.
+  expect(await fileSize()).toBe(before);
+  await vi.waitFor(async () => expect(await fileSize()).toBeGreaterThan(before + 2_000 * 4096), { timeout: 5_000 });
+  expect(failed).not.toHaveBeenCalled();
+  expect(pauses.asked).toBe(0);
+});
+
+it('once the WAL holds restartPages, writes pause while the worker restarts it, and the WAL file stops growing', async () => {
+  const failed = startCheckpointer({ everyMs: 5, restartPages: 500 });
+  await workerOnline();
+  for (let round = 0; round < 6; round++) {
+    commit(25); // about 625 pages: past restartPages
+    await vi.waitFor(() => expect(pauses.asked).toBe(round + 1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(pauses.resumed).toBe(round + 1), { timeout: 5_000 });
+  }
+  // Six rounds wrote about 3,750 pages; restarted each time, the WAL never held more than one round's.
+  expect(await fileSize('-wal')).toBeLessThan(1_000 * 4_120);
+  expect(walPages()).toBeLessThan(1_000);
   expect(failed).not.toHaveBeenCalled();
 });
 
 it('a worker that cannot run turns inline checkpoints back on, and says so', async () => {
-  const failed = vi.fn();
-  checkpointer = createCheckpointer({
-    db,
-    path: join(dir, 'hub.db'),
-    startAfterCommits: 1,
-    failed,
-    driver: join(dir, 'no-such-driver.js'),
-  });
-  commit(1);
+  const failed = startCheckpointer({ driver: join(dir, 'no-such-driver.js') });
   await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(1), { timeout: 5_000 });
   expect(String(failed.mock.calls[0]?.[0])).toMatch(
     /background WAL checkpoints stopped \(.*no-such-driver.*\); commits checkpoint inline again/,

@@ -31,6 +31,19 @@ it('commits writes requested in the same turn as one transaction', async () => {
   expect(commits).toBe(2);
 });
 
+it('commits nothing while paused, then everything queued meanwhile as one batch', async () => {
+  const resume = writer.pause();
+  const writes = Promise.all([writer.run(insert(1)), writer.run(insert(2))]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(commits).toBe(0);
+  resume();
+  resume(); // a second call changes nothing
+  expect(await writes).toEqual([1, 1]);
+  expect(commits).toBe(1);
+  await writer.run(insert(3));
+  expect(commits).toBe(2);
+});
+
 it('settles each caller only after the commit', async () => {
   let seenInTransaction: boolean | undefined;
   const done = writer.run(insert(1)).then(() => (seenInTransaction = db.inTransaction));
