@@ -26,9 +26,18 @@ export interface BusMessage<T = unknown> {
   contentKey?: string;
 }
 
-export interface PublishOptions {
+export interface PublishOptions extends WriteTiming {
   /** Bypass dedup: used for replaying a dead letter or an event on purpose. */
   replay?: boolean;
+}
+
+export interface WriteTiming {
+  /**
+   * Settle once the write is committed, before it is on disk. Only for a consumer's writes that come
+   * before its own ack in the same store: a power cut can drop only a suffix of the embedded bus's commits,
+   * so losing this write loses the ack too, and the message comes back. NATS confirms every write anyway.
+   */
+  beforeAck?: boolean;
 }
 
 export interface PublishResult {
@@ -165,7 +174,7 @@ export interface BusStreams {
 /** The history-records role: small notes attached to message ids. */
 export interface BusHistory {
   /** Append a history record (rule outcome, attempt) for a message id. */
-  record(entry: HistoryRecord): Promise<void>;
+  record(entry: HistoryRecord, timing?: WriteTiming): Promise<void>;
   records(ref: string): Promise<HistoryRecord[]>;
 }
 

@@ -14,6 +14,7 @@ import type {
   StoredMessage,
   StreamName,
   Subscription,
+  WriteTiming,
 } from './event-bus.ts';
 import type { KvBucket, KvEntry, KvPutOptions } from './kv.ts';
 
@@ -96,8 +97,8 @@ export class RetryingBus implements EventBus {
     return this.#bus().finishedThrough(stream, consumer);
   }
 
-  async record(entry: HistoryRecord): Promise<void> {
-    return this.#bus().record(entry);
+  async record(entry: HistoryRecord, timing?: WriteTiming): Promise<void> {
+    return this.#bus().record(entry, timing);
   }
 
   async records(ref: string): Promise<HistoryRecord[]> {

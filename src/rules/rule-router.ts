@@ -121,7 +121,10 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
   }
   try {
     if (options.noise) await applyNoise(planned, event, options.noise);
-    await Promise.all(planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }))));
+    // The jobs and the outcome records come before this event's ack in the same store (BEFORE_ACK).
+    await Promise.all(
+      planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, BEFORE_ACK))),
+    );
   } catch (error) {
     // Not acked: the event comes back and its jobs are published again (dedup drops repeats).
     await setAside(delivery, error, options, probe);
@@ -166,6 +169,12 @@ async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: R
 }
 
 const MAX_ROUTING_ATTEMPTS = 5;
+
+/**
+ * Losing a job or an outcome record to a power cut also loses the event's later ack, so the event is
+ * routed again (its jobs dedup): they need not be on disk before the router goes on (WriteTiming).
+ */
+const BEFORE_ACK = { beforeAck: true } as const;
 
 interface Planned {
   verdict: RuleVerdict;
@@ -240,7 +249,7 @@ async function recordOutcomes(planned: Planned[], event: HubEvent, delivery: num
     if (entry.data.outcome === 'error') options.logger.error({ eventId: event.id, ...entry.data }, 'rule action could not be rendered');
   }
   try {
-    await Promise.all(entries.map((entry) => options.bus.record(entry)));
+    await Promise.all(entries.map((entry) => options.bus.record(entry, BEFORE_ACK)));
   } catch (error) {
     // History is an observation: losing a record must not hold the event back.
     options.logger.warn({ err: error, eventId: event.id }, 'rule router: could not record rule outcomes');

@@ -16,6 +16,7 @@ import type {
   StoredMessage,
   StreamName,
   Subscription,
+  WriteTiming,
 } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
 import type { KvBucket } from '../kv.ts';
@@ -107,6 +108,7 @@ export class EmbeddedBus implements EventBus {
     const payload = JSON.stringify(message.payload) ?? 'null';
     const stored = await this.#write(() => this.#messages.insert(stream, message, payload, options.replay === true, this.#nowMs()), {
       isolated: false,
+      durable: options.beforeAck !== true,
     });
     if (stored) this.#notifier.notify(stream);
     return { duplicate: !stored };
@@ -156,8 +158,8 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#leases.finishedThrough({ stream, consumer }));
   }
 
-  async record(entry: HistoryRecord): Promise<void> {
-    await this.#write(() => this.#history.addRecord(entry, this.#nowMs()));
+  async record(entry: HistoryRecord, timing: WriteTiming = {}): Promise<void> {
+    await this.#write(() => this.#history.addRecord(entry, this.#nowMs()), { durable: timing.beforeAck !== true });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect

@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../../src/errors.ts';
-import { createEmbeddedBus, type EmbeddedBus } from '../../../../src/bus/embedded/embedded-bus.ts';
+import { createEmbeddedBus, EmbeddedBus } from '../../../../src/bus/embedded/embedded-bus.ts';
+import { resolveSettings } from '../../../../src/bus/embedded/embedded-options.ts';
+import { loadDatabase } from '../../../../src/bus/embedded/open-database.ts';
 import type { BusMessage } from '../../../../src/bus/event-bus.ts';
 
 const HOUR = 3_600_000;
@@ -151,4 +153,25 @@ it('parses a payload only when it is read, so a consumer that needs only the sub
     await delivery.ack();
     break;
   }
+});
+
+it('a write made before an ack settles at its commit; any other waits until the WAL is on disk', async () => {
+  let synced: () => void = () => undefined;
+  const sync = () => new Promise<void>((resolve) => (synced = resolve));
+  const bus = new EmbeddedBus(await loadDatabase(path), resolveSettings({ path, now }), { sync, close: () => Promise.resolve() });
+  open.push(bus);
+  const entry = { ref: 'r', kind: 'rule', time: now().toISOString(), data: {} };
+  const settled: string[] = [];
+  const writes = [
+    bus.publish('jobs', msg('before-ack'), { beforeAck: true }).then(() => settled.push('job before ack')),
+    bus.record(entry, { beforeAck: true }).then(() => settled.push('record before ack')),
+    bus.publish('events', msg('acknowledged')).then(() => settled.push('event')),
+    bus.record(entry).then(() => settled.push('record')),
+  ];
+  await vi.waitFor(() => expect(settled).toEqual(['job before ack', 'record before ack']));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(settled).toHaveLength(2);
+  synced();
+  await Promise.all(writes);
+  expect(settled.slice(2)).toEqual(['event', 'record']);
 });
