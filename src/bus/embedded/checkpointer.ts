@@ -26,7 +26,7 @@ export interface CheckpointerOptions {
   pauseWrites(): () => void;
   /** Told when background checkpoints fail; the connection then checkpoints inline again. */
   failed(error: Error): void;
-  /** How often the worker checkpoints. Default 50 ms. */
+  /** How often the worker checkpoints. Default 100 ms. */
   everyMs?: number;
   /** WAL pages that make the worker restart the log. Default 16,384 (64 MB of 4 KB pages). */
   restartPages?: number;

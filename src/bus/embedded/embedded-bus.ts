@@ -16,6 +16,7 @@ import type {
   StoredMessage,
   StreamName,
   Subscription,
+  RetentionReport,
   WriteTiming,
 } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
@@ -46,6 +47,11 @@ export async function createEmbeddedBus(options: EmbeddedBusOptions): Promise<Em
 
 export type { EmbeddedBusOptions } from './embedded-options.ts';
 
+const WARN_ONLY: RetentionReport = {
+  swept: () => undefined,
+  failed: (error) => process.emitWarning(error instanceof Error ? error.message : String(error), 'HookhubStorageWarning'),
+};
+
 /** Leases, acks and naks: lost to a power cut, they only mean a redelivery (see WriteOptions.durable). */
 const BOOKKEEPING: WriteOptions = { durable: false };
 
@@ -72,12 +78,14 @@ export class EmbeddedBus implements EventBus {
     this.#db = db;
     this.#settings = settings;
     this.#walSync = walSync;
-    // Checkpoint failures count as the retention loop's: both keep the data file in shape.
+    // Checkpoint failures count as the retention loop's: both keep the data file in shape. A bus
+    // opened without a report (CLI commands) still says so, on stderr.
+    const report = settings.retentionReport ?? WARN_ONLY;
     this.#checkpointer = createCheckpointer({
       db,
       path: settings.path,
       pauseWrites: () => this.#writer.pause(),
-      failed: (error) => settings.retentionReport?.failed(error),
+      failed: (error) => report.failed(error),
     });
     this.#writer = createGroupCommit(db, {
       committed: () => {
@@ -91,12 +99,11 @@ export class EmbeddedBus implements EventBus {
     this.#leases = createLeaseStore(db);
     this.#history = createHistoryStore(db);
     this.#retention = createRetention(db, settings.retentionMs, settings.dedupHorizonMs);
-    const report = settings.retentionReport;
     this.#pruneTimer = setInterval(
       () =>
         void this.prune().then(
-          () => report?.swept(),
-          (error: unknown) => report?.failed(error),
+          () => report.swept(),
+          (error: unknown) => report.failed(error),
         ),
       settings.pruneEveryMs,
     );

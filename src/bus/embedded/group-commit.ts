@@ -31,8 +31,9 @@ export interface WriteOptions {
   isolated?: boolean;
   /**
    * Default true: settle only once the commit is on disk. False for the bus's own bookkeeping
-   * (leases, acks), where losing the last commits to a power cut means a redelivery, never a loss:
-   * commits are ordered, and every one whose result left the process was synced.
+   * (leases, acks) and a consumer's writes before its ack (WriteTiming.beforeAck), where losing the
+   * last commits to a power cut means a redelivery, never a loss: commits are ordered, and every one
+   * whose result left the process was synced.
    */
   durable?: boolean;
 }
