@@ -82,6 +82,15 @@ export interface ConsumeOptions {
    * The subscription never ends on one: it backs off (capped) and tries again.
    */
   onError?: (error: unknown) => void;
+  /**
+   * Which subjects this consumer takes. A message whose subject it turns down counts as finished
+   * without being handed out, as if acked on arrival, so it costs the consumer no delivery: the
+   * embedded bus skips it while leasing (no lease row, payload unread), NATS acks it as it arrives.
+   * Asked when the message is reached, so a change (a rules reload) applies from the next message.
+   */
+  wants?: (subject: string) => boolean;
+  /** Told how many messages `wants` turned down, once they are finished (a consumer's progress). */
+  onSkipped?: (count: number) => void;
 }
 
 /** Work a consumer has to do now: messages never delivered plus redeliveries that are due. */

@@ -80,6 +80,9 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
       const open = (onError: (error: unknown) => void) =>
         bus.consume<HubEvent>('events', consumer, {
           batch: concurrency * 2,
+          // The subject is the event's type: one no rule's `on` takes is finished unread (status `unmatched`).
+          wants: (type) => options.getRuleSet().considers(type),
+          onSkipped: () => probe.progress(),
           onError,
           ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
         });
@@ -96,12 +99,6 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
 
 async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOptions, probe: ConsumerProbe): Promise<void> {
   const { bus, logger, now } = options;
-  // The subject is the event's type: when no rule's `on` takes it, the event is finished unread
-  // (its status reads `unmatched`), and the embedded bus never parses its payload.
-  if (!options.getRuleSet().considers(delivery.subject)) {
-    await delivery.ack();
-    return;
-  }
   const event = delivery.payload;
   if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
     logger.error({ eventId: delivery.id }, 'rule router: not a HubEvent, acking it unrouted');

@@ -36,6 +36,32 @@ export function consumeCases(ctx: ContractContext): void {
     expect(await bus.finishedThrough('events', 'other')).toBe(0);
   });
 
+  it('finishes unread the messages a consumer does not want, and tells it how many', async () => {
+    const { bus } = ctx.harness();
+    // More turned-down messages than one embedded lease finishes, then a wanted one.
+    const unwanted = Array.from({ length: 600 }, (_, i) => message(`u${i}`, 'github.star'));
+    for (let i = 0; i < unwanted.length; i += 100) await Promise.all(unwanted.slice(i, i + 100).map((m) => bus.publish('events', m)));
+    await bus.publish('events', message('w1', 'github.push'));
+    let skipped = 0;
+    const asked: string[] = [];
+    const wants = (subject: string): boolean => {
+      asked.push(subject);
+      return subject === 'github.push';
+    };
+    const p = ctx.pumps().start(bus.consume('events', 'picky', { ackWaitMs: 300, wants, onSkipped: (n) => (skipped += n) }), ack);
+    await eventually(() => p.received.length === 1 && skipped === 600, 'the wanted message, and 600 skipped');
+    expect(ids(p.received)).toEqual(['w1']);
+    expect(asked.filter((s) => s === 'github.star')).toHaveLength(600);
+    const last = (await bus.get('events', 'w1'))?.seq ?? -1;
+    await eventually(async () => (await bus.finishedThrough('events', 'picky')) === last, 'all 601 finished');
+    // Finished means finished: nothing comes back after several ack waits, and the wants is asked again only for new ones.
+    await bus.publish('events', message('u-late', 'github.star'));
+    await eventually(() => skipped === 601, 'the later unwanted one skipped');
+    await delay(1_000);
+    expect(p.received).toHaveLength(1);
+    expect(asked).toHaveLength(602);
+  });
+
   it('delivers messages published before the first subscribe, and after it', async () => {
     const { bus } = ctx.harness();
     for (const id of ['old1', 'old2']) await bus.publish('jobs', message(id, 'slack'));

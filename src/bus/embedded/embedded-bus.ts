@@ -129,8 +129,8 @@ export class EmbeddedBus implements EventBus {
     const subscription = createSubscription<T>(
       {
         lease: async (max, tracker) => {
-          const rows = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs), BOOKKEEPING);
-          return rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker));
+          const leased = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs, options.wants), BOOKKEEPING);
+          return { deliveries: leased.rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker)), skipped: leased.skipped };
         },
         hasWork: () => !this.#closed && this.#leases.hasWork(ref, this.#nowMs()),
         listen: (wake) => this.#notifier.listen(stream, wake),
@@ -144,6 +144,7 @@ export class EmbeddedBus implements EventBus {
         pollMs: this.#settings.pollMs,
         failurePauseMs: 250,
         ...(options.onError ? { onError: options.onError } : {}),
+        ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
       },
     );
     this.#subscriptions.add(subscription);

@@ -12,6 +12,12 @@ export interface LeasedRow extends MessageRow {
   count: number;
 }
 
+/** What one lease handed out, and how many messages it finished unread (turned down by `wants`). */
+export interface Leased {
+  rows: LeasedRow[];
+  skipped: number;
+}
+
 export interface ConsumerRef {
   stream: StreamName;
   consumer: string;
@@ -20,8 +26,12 @@ export interface ConsumerRef {
 export interface LeaseStore {
   /** Cheap read: is anything due or new for this consumer? (Avoids a write transaction when idle.) */
   hasWork(ref: ConsumerRef, now: number): boolean;
-  /** Inside a write transaction: lease up to `max` messages (due redeliveries first, then new). */
-  lease(ref: ConsumerRef, max: number, now: number, ackWaitMs: number): LeasedRow[];
+  /**
+   * Inside a write transaction: lease up to `max` messages (due redeliveries first, then new).
+   * Those whose subject `wants` turns down are finished instead, their payload unread; at most
+   * SKIP_SCAN of them per call, so a long run of them is finished over several calls.
+   */
+  lease(ref: ConsumerRef, max: number, now: number, ackWaitMs: number, wants?: (subject: string) => boolean): Leased;
   /** Finished (ack or term): forget the lease, whichever delivery it was. */
   finish(ref: ConsumerRef, seq: number): void;
   /** Make delivery `count` visible again at `visibleAt` (nak, or working() extends it). */
@@ -31,6 +41,11 @@ export interface LeaseStore {
   /** Read only: messages never handed out plus leases that are due, and the oldest one's store time. */
   pending(ref: ConsumerRef, now: number): { count: number; oldestMs?: number };
 }
+
+/** The most messages one lease finishes unread, so that one call's transaction stays short. */
+export const SKIP_SCAN = 512;
+
+const takesAll = (): boolean => true;
 
 export function createLeaseStore(db: Database): LeaseStore {
   const ensure = db.prepare('INSERT OR IGNORE INTO consumers (stream, name, cursor) VALUES (?, ?, 0)');
@@ -44,10 +59,9 @@ export function createLeaseStore(db: Database): LeaseStore {
      ORDER BY l.visible_at, l.seq LIMIT ?`,
   );
   const redeliver = db.prepare('UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?');
-  const fresh = db.prepare(
-    `SELECT 1 AS count, seq, id, subject, time, payload FROM messages
-     WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`,
-  );
+  // The payload is read only for the messages leased (a large one spills onto overflow pages).
+  const fresh = db.prepare('SELECT seq, id, subject, time FROM messages WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?');
+  const payloadOf = db.prepare('SELECT payload FROM messages WHERE seq = ?').pluck();
   const grant = db.prepare('INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)');
   const advance = db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?');
   const forget = db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?');
@@ -76,19 +90,39 @@ export function createLeaseStore(db: Database): LeaseStore {
       if (anyNew.get(ref.stream, known ?? 0) !== undefined) return true;
       return anyDue.get(ref.stream, ref.consumer, now) !== undefined;
     },
-    lease(ref, max, now, ackWaitMs) {
+    lease(ref, max, now, ackWaitMs, wants = takesAll) {
       const { stream, consumer } = ref;
       const until = now + ackWaitMs;
-      const rows = due.all(stream, consumer, now, max) as LeasedRow[];
-      for (const row of rows) redeliver.run(until, stream, consumer, row.seq);
-      if (rows.length < max) {
-        const added = fresh.all(stream, cursor(ref), max - rows.length) as LeasedRow[];
-        for (const row of added) grant.run(stream, consumer, row.seq, until);
-        const last = added[added.length - 1];
-        if (last) advance.run(last.seq, stream, consumer);
-        rows.push(...added);
+      const rows: LeasedRow[] = [];
+      let skipped = 0;
+      for (const row of due.all(stream, consumer, now, max) as LeasedRow[]) {
+        if (wants(row.subject)) {
+          redeliver.run(until, stream, consumer, row.seq);
+          rows.push(row);
+        } else {
+          forget.run(stream, consumer, row.seq);
+          skipped += 1;
+        }
       }
-      return rows;
+      const start = cursor(ref);
+      let last = start;
+      // Reads only as many new messages as are still wanted, and more only while some were turned down.
+      while (rows.length < max && skipped < SKIP_SCAN) {
+        const wanted = max - rows.length;
+        const batch = fresh.all(stream, last, wanted) as Omit<LeasedRow, 'count' | 'payload'>[];
+        for (const row of batch) {
+          last = row.seq;
+          if (!wants(row.subject)) {
+            skipped += 1;
+            continue;
+          }
+          grant.run(stream, consumer, row.seq, until);
+          rows.push({ ...row, count: 1, payload: payloadOf.get(row.seq) as string });
+        }
+        if (batch.length < wanted) break;
+      }
+      if (last > start) advance.run(last, stream, consumer);
+      return { rows, skipped };
     },
     finish(ref, seq) {
       forget.run(ref.stream, ref.consumer, seq);

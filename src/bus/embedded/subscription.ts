@@ -8,8 +8,8 @@ import type { Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import type { LeaseTracker } from './delivery.ts';
 
 export interface SubscriptionSource<T> {
-  /** Lease up to `max` deliveries (they report to `tracker` when settled). */
-  lease(max: number, tracker: LeaseTracker): Promise<Delivery<T>[]>;
+  /** Lease up to `max` deliveries (they report to `tracker` when settled), and count those finished unread. */
+  lease(max: number, tracker: LeaseTracker): Promise<{ deliveries: Delivery<T>[]; skipped: number }>;
   /** Cheap check before a write transaction: is anything due or new? */
   hasWork(): boolean;
   /** Subscribe to wake-ups; returns the unsubscribe function. */
@@ -28,6 +28,7 @@ export interface SubscriptionSettings {
   /** First back-off after a failure to lease (doubling up to 30x while failures go on). */
   failurePauseMs: number;
   onError?: (error: unknown) => void;
+  onSkipped?: (count: number) => void;
 }
 
 export function createSubscription<T>(source: SubscriptionSource<T>, settings: SubscriptionSettings): Subscription<T> {
@@ -75,10 +76,15 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
     const free = freeSlots();
     if (free <= 0 || !source.hasWork()) return;
     try {
-      const got = await source.lease(free, tracker);
+      const { deliveries, skipped } = await source.lease(free, tracker);
       failures = 0;
-      for (const delivery of got) held.set(delivery.seq, source.now() + settings.ackWaitMs);
-      buffer.push(...got);
+      for (const delivery of deliveries) held.set(delivery.seq, source.now() + settings.ackWaitMs);
+      buffer.push(...deliveries);
+      // A lease finishes a bounded number of unwanted messages: look again at once for more.
+      if (skipped > 0) {
+        dirty = true;
+        settings.onSkipped?.(skipped);
+      }
     } catch (error) {
       // Busy (another process holds the write lock), read-only, full disk, a bug: never end the
       // iteration over it. Report it, back off, and try again.

@@ -97,7 +97,12 @@ export class NatsSubscription<T> implements Subscription<T> {
     if (this.#stopped) return;
     for await (const msg of this.#messages) {
       const delivery = toDelivery<T>(msg, deps.timeoutMs);
-      if (delivery !== undefined) yield delivery;
+      if (delivery === undefined) continue;
+      // A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again.
+      if (options.wants?.(delivery.subject) === false) {
+        msg.ack();
+        options.onSkipped?.(1);
+      } else yield delivery;
     }
   }
 
