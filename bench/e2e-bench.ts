@@ -29,6 +29,8 @@ export interface E2eSettings {
   seconds: number;
   workDir: string;
   natsUrl: string;
+  /** Called before each row (and the reference) starts: waits until the last row's files are on disk. */
+  settle?: () => void;
 }
 
 export interface E2eRun {
@@ -37,6 +39,7 @@ export interface E2eRun {
 }
 
 async function run(server: (sinkPort: number) => Promise<NodeProcess>, settings: E2eSettings): Promise<E2eResult> {
+  settings.settle?.();
   const sinkPort = await freePort();
   const proc = await server(sinkPort);
   try {

@@ -2,6 +2,7 @@
  * Row 1: verified GitHub webhooks/s into each backend, hookhub vs a minimal node:http reference
  * doing the same HMAC check and durable write. Server and load each run in their own process.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
@@ -61,12 +62,21 @@ export async function measure(
   return runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
 }
 
-async function withServer<T>(start: () => Promise<NodeProcess>, work: (server: NodeProcess) => Promise<T>): Promise<T> {
-  const server = await start();
+/** One round of one server: its files live in `roundDir`, removed once it has stopped. */
+async function withServer<T>(
+  roundDir: string,
+  start: (roundDir: string) => Promise<NodeProcess>,
+  work: (server: NodeProcess) => Promise<T>,
+): Promise<T> {
+  mkdirSync(roundDir, { recursive: true });
+  const server = await start(roundDir);
   try {
     return await work(server);
   } finally {
     await server.kill('SIGTERM');
+    // Removed before the kernel writes them back: a round's gigabytes would otherwise still be on their
+    // way to disk during the next server's rounds, and slow its syncs.
+    rmSync(roundDir, { recursive: true, force: true });
   }
 }
 
@@ -110,7 +120,8 @@ async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nod
 
 interface Contender {
   key: string;
-  start: () => Promise<NodeProcess>;
+  /** Starts the server with its files in `dir` (fresh for each round). */
+  start: (dir: string) => Promise<NodeProcess>;
 }
 
 /**
@@ -118,37 +129,29 @@ interface Contender {
  * other work on the machine hits all of them alike; each reports its median round.
  */
 export async function benchIngest(settings: IngestSettings): Promise<IngestComparison[]> {
-  const dir = settings.workDir;
   const hubArgs = settings.hubNodeArgs ?? [];
-  const ref = (args: string[]) => () => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, ...args]);
-  let n = 0;
-  const ingressOnly = (): Promise<NodeProcess> => {
-    const name = `ingress-embedded-${n++}`;
-    const file = writeHubConfig({ dir: join(dir, name), bus: { type: 'embedded', path: join(dir, name, 'hookhub.db') } });
-    return startTsProcess('bench/reference/ingress-only.ts', ['--config', file]);
-  };
-  const embeddedHub = (): Promise<NodeProcess> => {
-    const name = `hub-embedded-${n++}`;
-    return startBenchHub(dir, name, { type: 'embedded', path: join(dir, name, 'hookhub.db') }, hubArgs);
-  };
-  const embeddedSplit = (): Promise<NodeProcess> => {
-    const name = `hub-embedded-split-${n++}`;
-    return startSplitHubs(dir, name, { type: 'embedded', path: join(dir, name, 'hookhub.db') }, hubArgs);
-  };
+  const embedded = (dir: string): BusChoice => ({ type: 'embedded', path: join(dir, 'hookhub.db') });
+  const nats: BusChoice = { type: 'nats', url: settings.natsUrl };
+  const ref = (args: (dir: string) => string[]) => (dir: string) => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, ...args(dir)]);
+  const ingressOnly = (dir: string): Promise<NodeProcess> =>
+    startTsProcess('bench/reference/ingress-only.ts', ['--config', writeHubConfig({ dir, bus: embedded(dir) })]);
   const contenders: Contender[] = [
-    { key: 'hub-embedded', start: embeddedHub },
+    { key: 'hub-embedded', start: (dir) => startBenchHub(dir, 'hub', embedded(dir), hubArgs) },
     { key: 'ingress-embedded', start: ingressOnly },
-    { key: 'hub-embedded-split', start: embeddedSplit },
-    { key: 'ref-sqlite', start: ref(['--sqlite', join(dir, `ref-sqlite-${n++}.db`)]) },
-    { key: 'ref-sqlite-batch', start: ref(['--sqlite', join(dir, `ref-sqlite-batch-${n++}.db`), '--batch']) },
+    { key: 'hub-embedded-split', start: (dir) => startSplitHubs(dir, 'hub', embedded(dir), hubArgs) },
+    { key: 'ref-sqlite', start: ref((dir) => ['--sqlite', join(dir, 'ref.db')]) },
+    { key: 'ref-sqlite-batch', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch']) },
     { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
-    { key: 'hub-nats', start: () => startBenchHub(dir, `hub-nats-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
-    { key: 'hub-nats-split', start: () => startSplitHubs(dir, `hub-nats-split-${n++}`, { type: 'nats', url: settings.natsUrl }, hubArgs) },
-    { key: 'ref-nats', start: ref(['--nats', settings.natsUrl]) },
+    { key: 'hub-nats', start: (dir) => startBenchHub(dir, 'hub', nats, hubArgs) },
+    { key: 'hub-nats-split', start: (dir) => startSplitHubs(dir, 'hub', nats, hubArgs) },
+    { key: 'ref-nats', start: ref(() => ['--nats', settings.natsUrl]) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
   for (let round = 0; round < settings.rounds; round++) {
-    for (const c of contenders) results.get(c.key)!.push(await withServer(c.start, (s) => measure(s, settings)));
+    for (const c of contenders) {
+      const roundDir = join(settings.workDir, `${c.key}-${round}`);
+      results.get(c.key)!.push(await withServer(roundDir, c.start, (s) => measure(s, settings)));
+    }
   }
   const pick = (key: string): LoadResult => median(results.get(key)!);
   const payload = PAYLOADS[settings.payload].label;

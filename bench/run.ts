@@ -3,6 +3,7 @@
  * also written to bench/results/latest.md. Servers and load generators are separate processes on
  * 127.0.0.1; every load is bounded in time or count and stops by itself.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,28 +24,41 @@ const started = Date.now();
 const step = (what: string): void => void process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
 const rows: Row[] = [];
 
-const nats = await startNatsServer();
 try {
   const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
-  for (const payload of ['small', 'large'] as const) {
-    step(`ingest (${PAYLOADS[payload].label}): hookhub and references, embedded and nats`);
-    const ingest = { ...settings, seconds: settings.ingestSeconds, workDir, natsUrl: nats.url, hubNodeArgs, payload };
-    rows.push(...ingestRows(await benchIngest(ingest)));
-  }
+  await withNats(async (natsUrl) => {
+    for (const payload of ['small', 'large'] as const) {
+      step(`ingest (${PAYLOADS[payload].label}): hookhub and references, embedded and nats`);
+      const ingest = { ...settings, seconds: settings.ingestSeconds, workDir, natsUrl, hubNodeArgs, payload };
+      rows.push(...ingestRows(await benchIngest(ingest)));
+    }
+  });
   step('rule matching');
   rows.push(...benchRules());
+  // The ingest rows leave gigabytes on their way to disk and a NATS store full of their streams, and the
+  // end-to-end rows wait on syncs: they get a fresh NATS server, and each (the reference too) starts
+  // once the disk has caught up.
+  step('waiting for the disk to write back what the ingest rows left (sync)');
+  execFileSync('sync');
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
-  rows.push(
-    ...e2eRows(
-      await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir, natsUrl: nats.url }),
-      settings.e2eSeconds,
-    ),
+  const e2e = await withNats((natsUrl) =>
+    benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir, natsUrl, settle: () => execFileSync('sync') }),
   );
+  rows.push(...e2eRows(e2e, settings.e2eSeconds));
   step(`memory: ${settings.memoryEvents} events`);
   rows.push(memoryRow(await benchMemory(workDir, settings.memoryEvents)));
 } finally {
-  await nats.stop();
   rmSync(workDir, { recursive: true, force: true });
+}
+
+/** A fresh nats-server (its own JetStream folder) for `work`, stopped after it. */
+async function withNats<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const nats = await startNatsServer();
+  try {
+    return await work(nats.url);
+  } finally {
+    await nats.stop();
+  }
 }
 
 const table = renderTable(rows);
