@@ -133,13 +133,15 @@ export class IngressServer {
   }
 
   async #ready(res: ServerResponse): Promise<void> {
-    const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
-    if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
+    // Known stalls first, from memory: after a storage failure the bus's status is a write, which waits
+    // out another process's lock on the file (with the event loop blocked), so it would answer too late.
     const stalls = this.#options.stalls?.() ?? [];
     if (stalls.length > 0) {
       const consumers = stalls.map(({ consumer, reason, idleSeconds, pending }) => ({ consumer, reason, idleSeconds, pending }));
       return sendJson(res, 503, { status: 'stalled', consumers }, { 'retry-after': '5' });
     }
+    const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
+    if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
     // Public: the status only. Which rule file failed and why is for operators, at GET /api/status.
     const degraded = this.#options.degraded?.();
     sendJson(

@@ -40,7 +40,8 @@ describe('the embedded store is locked by another process', () => {
       const ids = Array.from({ length: 600 }, (_, i) => `lock-${run}-${i}`);
       const watch = (async () => {
         while (watching) {
-          const res = await fetch(`${hub.url}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+          // Longer than the 5 s busy timeout: the hub answers between the commits that wait out the lock.
+          const res = await fetch(`${hub.url}/readyz`, { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
           if (res) readiness.push({ at: Date.now(), status: res.status, body: await res.text() });
           await new Promise((r) => setTimeout(r, 250));
         }

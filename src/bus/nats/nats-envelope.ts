@@ -10,14 +10,17 @@ interface Envelope {
   payload: unknown;
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export function encodeEnvelope(message: BusMessage): Uint8Array {
   const envelope: Envelope = { id: message.id, subject: message.subject, payload: message.payload };
-  return new TextEncoder().encode(JSON.stringify(envelope));
+  return encoder.encode(JSON.stringify(envelope));
 }
 
 /** Rebuilds a StoredMessage from a stored body, its stream sequence and its server timestamp. */
 export function decodeEnvelope<T>(data: Uint8Array, seq: number, time: Date): StoredMessage<T> {
-  const envelope = JSON.parse(new TextDecoder().decode(data)) as Envelope;
+  const envelope = JSON.parse(decoder.decode(data)) as Envelope;
   return {
     id: envelope.id,
     subject: envelope.subject,
