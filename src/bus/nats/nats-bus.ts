@@ -33,6 +33,7 @@ import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
+import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { sweepStream } from './nats-retention.ts';
@@ -69,6 +70,7 @@ export class NatsBus implements EventBus {
   readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
   #pruneTimer: NodeJS.Timeout | undefined;
+  readonly #cork = createCork();
 
   constructor(
     private readonly connection: ConnectionState,
@@ -86,6 +88,7 @@ export class NatsBus implements EventBus {
       ...this.#readDeps(),
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
+      cork: this.#cork,
     };
     // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
     const retryable = (err: unknown) => !(err instanceof PayloadError) && this.connection.problem() === undefined;
@@ -97,7 +100,7 @@ export class NatsBus implements EventBus {
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
     const sub = new NatsSubscription<T>(
-      { js: this.js, jsm: this.jsm, timeoutMs: this.timeoutMs },
+      { js: this.js, jsm: this.jsm, timeoutMs: this.timeoutMs, cork: this.#cork },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );

@@ -1,9 +1,10 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Delivery } from '../event-bus.ts';
+import type { Cork } from './nats-cork.ts';
 import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
 
 /** Wraps one JetStream delivery; undefined (and terminated) when its body is not a hookhub envelope. */
-export function toDelivery<T>(msg: JsMsg, timeoutMs: number): Delivery<T> | undefined {
+export function toDelivery<T>(msg: JsMsg, timeoutMs: number, cork: Cork): Delivery<T> | undefined {
   const time = timeFromNanos(msg.info.timestampNanos);
   let stored;
   try {
@@ -18,7 +19,7 @@ export function toDelivery<T>(msg: JsMsg, timeoutMs: number): Delivery<T> | unde
     deliveryCount: msg.info.deliveryCount,
     async ack() {
       // Double ack: resolves once the server has recorded it, so an acked job is not redone.
-      await msg.ackAck({ timeout: timeoutMs });
+      await cork(() => msg.ackAck({ timeout: timeoutMs }));
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async nak(delayMs = 0) {

@@ -3,6 +3,7 @@ import type { KV } from '@nats-io/kv';
 import { nuid } from '@nats-io/transport-node';
 import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
+import type { Cork } from './nats-cork.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
@@ -20,6 +21,8 @@ export interface PublishDeps {
   problem(): string | undefined;
   /** The server's max_payload (1 MB by default). */
   maxPayload(): number;
+  /** Batches the requests of one event-loop turn into one socket write. */
+  cork: Cork;
 }
 
 /**
@@ -49,13 +52,15 @@ export async function publishMessage(
   if (!options.replay && (await seenBefore(deps, stream, message))) return { duplicate: true };
   const subject = deps.names.subject(stream, message.id, message.subject);
   const expect = { streamName: deps.names.stream(stream) };
-  const send = options.replay
-    ? deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })
-    : deps.js.publish(subject, body, {
-        msgID: idToken(message.id),
-        timeout: deps.timeoutMs,
-        expect: { ...expect, lastSubjectSequence: 0 },
-      });
+  const send = deps.cork(() =>
+    options.replay
+      ? deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })
+      : deps.js.publish(subject, body, {
+          msgID: idToken(message.id),
+          timeout: deps.timeoutMs,
+          expect: { ...expect, lastSubjectSequence: 0 },
+        }),
+  );
   const ack = await guard(send, 'publish').catch(duplicateIfStored);
   return { duplicate: ack === 'stored' || ack.duplicate };
 }
@@ -69,7 +74,7 @@ function duplicateIfStored(err: unknown): 'stored' {
 async function seenBefore(deps: PublishDeps, stream: StreamName, message: BusMessage): Promise<boolean> {
   if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup'))) return true;
   if (message.contentKey === undefined) return false;
-  return guard(contentClaimedByOther(deps.content, `${stream}:${message.contentKey}`, message.id), 'content claim');
+  return guard(contentClaimedByOther(deps, `${stream}:${message.contentKey}`, message.id), 'content claim');
 }
 
 /**
@@ -77,10 +82,14 @@ async function seenBefore(deps: PublishDeps, stream: StreamName, message: BusMes
  * id is a retry of a publish that failed after the claim, so it goes on; held by another id, the
  * content was stored before under that id: a replay under a new id.
  */
-async function contentClaimedByOther(content: KV, contentKey: string, id: string): Promise<boolean> {
+async function contentClaimedByOther(
+  { content, cork }: Pick<PublishDeps, 'content' | 'cork'>,
+  contentKey: string,
+  id: string,
+): Promise<boolean> {
   const key = hashKey(contentKey);
   try {
-    await content.put(key, id, { previousSeq: 0 });
+    await cork(() => content.put(key, id, { previousSeq: 0 }));
     return false;
   } catch (err) {
     if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) throw err;

@@ -9,12 +9,15 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
+import type { Cork } from './nats-cork.ts';
 import { toDelivery } from './nats-delivery.ts';
 
 export interface SubscriptionDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
   timeoutMs: number;
+  /** Acks of one event-loop turn go out in one socket write. */
+  cork: Cork;
 }
 
 export interface ConsumerTarget {
@@ -96,12 +99,18 @@ export class NatsSubscription<T> implements Subscription<T> {
     this.#messages = await consumer.consume({ max_messages: options.batch ?? 64, expires: PULL_EXPIRES_MS });
     if (this.#stopped) return;
     for await (const msg of this.#messages) {
-      const delivery = toDelivery<T>(msg, deps.timeoutMs);
+      const delivery = toDelivery<T>(msg, deps.timeoutMs, deps.cork);
       if (delivery === undefined) continue;
       // A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again.
       if (options.wants?.(delivery.subject) === false) {
-        msg.ack();
-        options.onSkipped?.(1);
+        const ack = (): Promise<void> => {
+          msg.ack();
+          return Promise.resolve();
+        };
+        void deps.cork(ack).then(
+          () => options.onSkipped?.(1),
+          (error: unknown) => options.onError?.(error),
+        );
       } else yield delivery;
     }
   }
