@@ -22,6 +22,11 @@ export interface ConnectorResult {
   events: HubEvent[];
   /** Sent after the events are durable; when absent the ingress answers 202 with the ids. */
   reply?: WebhookReply;
+  /**
+   * For each event, the JSON text its `data` was parsed from, when `data` is that parse unchanged
+   * (nothing removed, as Slack's token is): the hub stores the text instead of serializing `data` again.
+   */
+  dataText?: readonly (string | undefined)[];
 }
 
 export interface ConnectorContext<Config> {

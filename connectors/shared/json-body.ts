@@ -9,9 +9,16 @@ export const MAX_JSON_DEPTH = 128;
  * empty, truncated, or not JSON at all. Call it only after the signature checked out.
  */
 export function parseJsonBody(body: Buffer | string): unknown {
-  let text = typeof body === 'string' ? body : body.toString('utf8');
-  // A UTF-8 byte order mark is not JSON, but some senders prepend one.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseJsonText(jsonTextOf(body));
+}
+
+/** The body as text, without the UTF-8 byte order mark some senders prepend (it is not JSON). */
+function jsonTextOf(body: Buffer | string): string {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function parseJsonText(text: string): unknown {
   if (text.trim().length === 0) throw new PayloadError('body is empty (expected JSON)');
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new PayloadError(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
   try {
@@ -52,10 +59,19 @@ function endsTooSoon(reason: string, length: number): boolean {
 
 /** Like parseJsonBody, but the top level must be an object (as every provider sends). */
 export function parseJsonObject(body: Buffer | string): Record<string, unknown> {
-  const value = parseJsonBody(body);
+  return parseJsonObjectText(body).value;
+}
+
+/**
+ * Like parseJsonObject, with the exact text it parsed: a connector that keeps the object unchanged as
+ * an event's `data` hands the text on (ConnectorResult.dataText), so the hub stores it as it came.
+ */
+export function parseJsonObjectText(body: Buffer | string): { value: Record<string, unknown>; text: string } {
+  const text = jsonTextOf(body);
+  const value = parseJsonText(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
     throw new PayloadError(`body is JSON but ${kind}, not an object`);
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, text };
 }

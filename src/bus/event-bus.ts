@@ -24,6 +24,8 @@ export interface BusMessage<T = unknown> {
    * duplicate. The same id may publish its own contentKey again (a retry).
    */
   contentKey?: string;
+  /** `payload` as JSON text, when the publisher has it already: stored instead of serializing `payload`. */
+  json?: string;
 }
 
 export interface PublishOptions extends WriteTiming {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
 import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
+import { eventJson } from '../events/event-json.ts';
 import { BodyTooLargeError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
 
 export interface ConnectorInstance {
@@ -58,9 +59,11 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     try {
       const contentKeys = contentKeysOf(instance, body, result.events.length);
       published = await Promise.all(
-        result.events.map((event, i) =>
-          deps.bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i] }),
-        ),
+        result.events.map((event, i) => {
+          const dataText = result.dataText?.[i];
+          const json = dataText === undefined ? undefined : eventJson(event, dataText);
+          return deps.bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i], json });
+        }),
       );
     } catch (err) {
       // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.

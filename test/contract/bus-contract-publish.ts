@@ -16,6 +16,13 @@ export function publishCases(ctx: ContractContext): void {
     expect(await bus.get('jobs', 'e1')).toBeUndefined();
   });
 
+  it('stores the JSON text a publisher gives instead of serializing the payload', async () => {
+    const { bus } = ctx.harness();
+    // JSON.stringify cannot serialize a BigInt: the publish can only succeed on the text.
+    await bus.publish('events', { ...message('text1'), payload: { n: 1n }, json: '{ "n": 1, "s": "\u00e9" }' });
+    expect((await bus.get('events', 'text1'))?.payload).toEqual({ n: 1, s: 'é' });
+  });
+
   it('stores the same id once and reports the duplicate', async () => {
     const { bus } = ctx.harness();
     expect(await bus.publish('events', message('dup', 'github.push', { v: 1 }))).toEqual({ duplicate: false });

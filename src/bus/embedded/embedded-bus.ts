@@ -112,7 +112,7 @@ export class EmbeddedBus implements EventBus {
 
   async publish(stream: StreamName, message: BusMessage, options: PublishOptions = {}): Promise<PublishResult> {
     // Serialize outside the transaction: the batch holds SQLite's write lock while it runs.
-    const payload = JSON.stringify(message.payload) ?? 'null';
+    const payload = message.json ?? JSON.stringify(message.payload) ?? 'null';
     const stored = await this.#write(() => this.#messages.insert(stream, message, payload, options.replay === true, this.#nowMs()), {
       isolated: false,
       durable: options.beforeAck !== true,

@@ -14,6 +14,11 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeEnvelope(message: BusMessage): Uint8Array {
+  if (message.json !== undefined) {
+    // The same text JSON.stringify would give, with the payload's JSON as the publisher has it.
+    const head = JSON.stringify({ id: message.id, subject: message.subject });
+    return encoder.encode(`${head.slice(0, -1)},"payload":${message.json}}`);
+  }
   const envelope: Envelope = { id: message.id, subject: message.subject, payload: message.payload };
   return encoder.encode(JSON.stringify(envelope));
 }

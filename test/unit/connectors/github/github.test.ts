@@ -105,11 +105,20 @@ describe('github connector: verification', () => {
 });
 
 describe('github connector: content types and handshakes', () => {
+  it('hands on the JSON text the data was parsed from, byte order mark left out', async () => {
+    const pretty = Buffer.from(`\ufeff${JSON.stringify(JSON.parse(prBody.toString('utf8')), null, 2)}`);
+    const { events, dataText } = await githubConnector.handle(signed(pretty), ctx);
+    expect(dataText).toEqual([pretty.toString('utf8').slice(1)]);
+    expect(JSON.parse(dataText?.[0] ?? '')).toEqual(events[0]?.data);
+  });
+
   it('accepts the form-encoded content type, verifying the raw form body', async () => {
     const form = Buffer.from(`payload=${encodeURIComponent(prBody.toString('utf8'))}`);
     const request = signed(form, { 'content-type': 'application/x-www-form-urlencoded' });
-    const { events } = await githubConnector.handle(request, ctx);
+    const { events, dataText } = await githubConnector.handle(request, ctx);
     expect(events[0]).toMatchObject({ type: 'github.pull_request.opened', subject: 'acme/api#42' });
+    // The text the data came from is the form field, not the form body.
+    expect(dataText).toEqual([prBody.toString('utf8')]);
     const noPayload = signed(Buffer.from('foo=1'), { 'content-type': 'application/x-www-form-urlencoded' });
     await expect(githubConnector.handle(noPayload, ctx)).rejects.toThrow(/no `payload` field/);
   });
