@@ -2,7 +2,7 @@ import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { GitlabConfigSchema, type GitlabConfig } from './config.ts';
@@ -39,10 +39,10 @@ export const gitlabConnector: Connector<GitlabConfig> = {
 
   handle(request, ctx) {
     verifyGitlabRequest(request, ctx.config, ctx.now());
-    const payload = parseJsonObject(request.body);
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const summary = normalizeGitlab(payload);
     const id = deliveryId(request.headers, request.body);
-    return { events: [createHubEvent({ id, connector: ctx.name, data: payload, ...summary }, ctx.now())] };
+    return { events: [createHubEvent({ id, connector: ctx.name, data: payload, ...summary }, ctx.now())], dataText: [text] };
   },
 
   sign(body, ctx, meta) {

@@ -2,7 +2,7 @@ import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader, requireHeader } from '../shared/headers.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { ShopifyConfigSchema, type ShopifyConfig } from './config.ts';
@@ -30,13 +30,13 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
   handle(request, ctx) {
     const topic = requireHeader(request.headers, 'X-Shopify-Topic');
     verifyShopifySignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
     const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
     const shop = getHeader(request.headers, 'X-Shopify-Shop-Domain')?.toLowerCase();
     const summary = normalizeShopify(topic, shop !== undefined && SHOP_DOMAIN.test(shop) ? shop : undefined, payload);
     const event = createHubEvent({ id, connector: ctx.name, data: payload, time: triggeredAt(request.headers), ...summary }, ctx.now());
-    return { events: [event] };
+    return { events: [event], dataText: [text] };
   },
 
   sign(body, ctx, meta) {

@@ -1,5 +1,5 @@
 import type { Connector, ConnectorResult } from '../connector.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { StandardWebhooksConfigSchema, type StandardWebhooksConfig } from './config.ts';
@@ -24,9 +24,9 @@ export const standardWebhooksConnector: Connector<StandardWebhooksConfig> = {
   handle(request, ctx): ConnectorResult {
     const { config } = ctx;
     const meta = verifyStandardWebhook(request, config.secret, config.tolerance, ctx.now());
-    const payload = parseJsonObject(request.body);
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const summary = normalizeStandardWebhook(config.provider, meta, payload);
-    return { events: [createHubEvent({ ...summary, connector: ctx.name, data: payload }, ctx.now())] };
+    return { events: [createHubEvent({ ...summary, connector: ctx.name, data: payload }, ctx.now())], dataText: [text] };
   },
 
   sign(body, ctx, meta) {

@@ -1,6 +1,6 @@
 import type { Connector, ConnectorResult } from '../connector.ts';
 import { hmac } from '../shared/hmac.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { StripeConfigSchema, type StripeConfig } from './config.ts';
@@ -32,9 +32,9 @@ export const stripeConnector: Connector<StripeConfig> = {
 
   handle(request, ctx): ConnectorResult {
     verifyStripeSignature(request, ctx.config.secret, ctx.config.tolerance, ctx.now());
-    const payload = parseJsonObject(request.body);
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const summary = normalizeStripe(payload);
-    return { events: [createHubEvent({ ...summary, connector: ctx.name, data: payload }, ctx.now())] };
+    return { events: [createHubEvent({ ...summary, connector: ctx.name, data: payload }, ctx.now())], dataText: [text] };
   },
 
   sign(body, ctx) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector, ConnectorContext } from '../../connectors/connector.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
+import type { HubEvent } from '../../src/events/hub-event.ts';
 import type { ConnectorInstance } from '../../src/ingress/hooks-route.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { batteryConnectors } from '../helpers/battery-connectors.ts';
@@ -114,11 +115,20 @@ describe.each(types)('connector battery: %s', (type) => {
 
   const accepted = batteryConnectors[type]?.accepted ?? 202;
 
-  it(`positive control: a signed sample is stored and answered ${accepted}`, async () => {
+  it(`positive control: a signed sample is stored as the connector parsed it, and answered ${accepted}`, async () => {
     const before = await storedEvents();
     const { headers, body } = validRequest(type);
     expect(await post(type, headers, body)).toBe(accepted);
     expect(await storedEvents()).toBeGreaterThan(before);
+    // Each stored event's data equals the connector's parse (stored from its dataText, when it gives one).
+    const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const result = await registry[type]!.handle({ method: 'POST', url: `/hooks/${type}`, headers: flat, body }, contextFor(type, SECRET));
+    expect(result.dataText?.length ?? result.events.length).toBe(result.events.length);
+    for (const [i, event] of result.events.entries()) {
+      expect((await bus.get<HubEvent>('events', event.id))?.payload.data).toEqual(event.data);
+      const text = result.dataText?.[i];
+      if (text !== undefined) expect(JSON.parse(text)).toEqual(event.data);
+    }
   });
 
   it('signs with at least one secret-dependent header', () => {
