@@ -1,3 +1,4 @@
+import { withJsonField } from '../shared/json-field.ts';
 import type { HubEvent } from './hub-event.ts';
 
 /**
@@ -5,6 +6,5 @@ import type { HubEvent } from './hub-event.ts';
  * parses to the same value, so the body is not serialized a second time (a few µs per KB).
  */
 export function eventJson(event: HubEvent, dataText: string): string {
-  const head = JSON.stringify({ ...event, data: undefined });
-  return `${head.slice(0, -1)},"data":${dataText}}`;
+  return withJsonField({ ...event, data: undefined }, 'data', dataText);
 }

@@ -130,7 +130,8 @@ export class EmbeddedBus implements EventBus {
       {
         lease: async (max, tracker) => {
           const leased = await this.#write(() => this.#leases.lease(ref, max, this.#nowMs(), ackWaitMs, options.wants), BOOKKEEPING);
-          return { deliveries: leased.rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker)), skipped: leased.skipped };
+          const deliveries = leased.rows.map((row) => createDelivery<T>(row, actions, ackWaitMs, tracker));
+          return { deliveries, skipped: leased.skipped, more: leased.more };
         },
         hasWork: () => !this.#closed && this.#leases.hasWork(ref, this.#nowMs()),
         listen: (wake) => this.#notifier.listen(stream, wake),

@@ -16,6 +16,8 @@ export interface LeasedRow extends MessageRow {
 export interface Leased {
   rows: LeasedRow[];
   skipped: number;
+  /** It stopped at a bound (SKIP_SCAN, or `max` due redeliveries): more may be waiting, so lease again at once. */
+  more: boolean;
 }
 
 export interface ConsumerRef {
@@ -43,7 +45,7 @@ export interface LeaseStore {
 }
 
 /** The most messages one lease finishes unread, so that one call's transaction stays short. */
-export const SKIP_SCAN = 512;
+const SKIP_SCAN = 512;
 
 const takesAll = (): boolean => true;
 
@@ -95,7 +97,8 @@ export function createLeaseStore(db: Database): LeaseStore {
       const until = now + ackWaitMs;
       const rows: LeasedRow[] = [];
       let skipped = 0;
-      for (const row of due.all(stream, consumer, now, max) as LeasedRow[]) {
+      const dueRows = due.all(stream, consumer, now, max) as LeasedRow[];
+      for (const row of dueRows) {
         if (wants(row.subject)) {
           redeliver.run(until, stream, consumer, row.seq);
           rows.push(row);
@@ -122,7 +125,7 @@ export function createLeaseStore(db: Database): LeaseStore {
         if (batch.length < wanted) break;
       }
       if (last > start) advance.run(last, stream, consumer);
-      return { rows, skipped };
+      return { rows, skipped, more: skipped >= SKIP_SCAN || dueRows.length === max };
     },
     finish(ref, seq) {
       forget.run(ref.stream, ref.consumer, seq);

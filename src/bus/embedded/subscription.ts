@@ -8,8 +8,11 @@ import type { Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import type { LeaseTracker } from './delivery.ts';
 
 export interface SubscriptionSource<T> {
-  /** Lease up to `max` deliveries (they report to `tracker` when settled), and count those finished unread. */
-  lease(max: number, tracker: LeaseTracker): Promise<{ deliveries: Delivery<T>[]; skipped: number }>;
+  /**
+   * Lease up to `max` deliveries (they report to `tracker` when settled), count those finished unread,
+   * and say whether more of those may be waiting (a lease finishes a bounded number).
+   */
+  lease(max: number, tracker: LeaseTracker): Promise<{ deliveries: Delivery<T>[]; skipped: number; more: boolean }>;
   /** Cheap check before a write transaction: is anything due or new? */
   hasWork(): boolean;
   /** Subscribe to wake-ups; returns the unsubscribe function. */
@@ -76,15 +79,12 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
     const free = freeSlots();
     if (free <= 0 || !source.hasWork()) return;
     try {
-      const { deliveries, skipped } = await source.lease(free, tracker);
+      const { deliveries, skipped, more } = await source.lease(free, tracker);
       failures = 0;
       for (const delivery of deliveries) held.set(delivery.seq, source.now() + settings.ackWaitMs);
       buffer.push(...deliveries);
-      // A lease finishes a bounded number of unwanted messages: look again at once for more.
-      if (skipped > 0) {
-        dirty = true;
-        settings.onSkipped?.(skipped);
-      }
+      if (more) dirty = true;
+      if (skipped > 0) settings.onSkipped?.(skipped);
     } catch (error) {
       // Busy (another process holds the write lock), read-only, full disk, a bug: never end the
       // iteration over it. Report it, back off, and try again.

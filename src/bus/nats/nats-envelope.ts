@@ -1,4 +1,5 @@
 import type { BusMessage, StoredMessage } from '../event-bus.ts';
+import { withJsonField } from '../../shared/json-field.ts';
 
 /**
  * The JSON body of a message in the events/jobs streams. The id and the original subject travel
@@ -14,11 +15,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeEnvelope(message: BusMessage): Uint8Array {
-  if (message.json !== undefined) {
-    // The same text JSON.stringify would give, with the payload's JSON as the publisher has it.
-    const head = JSON.stringify({ id: message.id, subject: message.subject });
-    return encoder.encode(`${head.slice(0, -1)},"payload":${message.json}}`);
-  }
+  // The payload's JSON as the publisher has it, if it does: the same envelope, not serialized again.
+  if (message.json !== undefined)
+    return encoder.encode(withJsonField({ id: message.id, subject: message.subject }, 'payload', message.json));
   const envelope: Envelope = { id: message.id, subject: message.subject, payload: message.payload };
   return encoder.encode(JSON.stringify(envelope));
 }
