@@ -32,22 +32,33 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-/** Whether brackets outside strings nest deeper than `max` (one linear pass, before anything recursive sees the body). */
-function nestingExceeds(text: string, max: number): boolean {
+/**
+ * Whether brackets outside strings nest deeper than `max` (one linear pass, before anything recursive
+ * sees the body). Strings are skipped with indexOf: most of a payload's bytes are in strings (URLs), and
+ * a native search is several times faster than looking at each character here.
+ */
+export function nestingExceeds(text: string, max: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      i = closingQuote(text, i);
+      if (i < 0) return false; // unterminated: JSON.parse says so
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
+}
+
+/** The index of the quote that ends the string opened at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return -1;
 }
 
 /** The parser stopped at the very end of the input: the body was cut off, not merely malformed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
+import { nestingExceeds, parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
 import { PayloadError } from '../../../../src/errors.ts';
 
 describe('parseJsonBody', () => {
@@ -26,5 +26,26 @@ describe('parseJsonObject', () => {
     expect(() => parseJsonObject('[1]')).toThrow('body is JSON but an array, not an object');
     expect(() => parseJsonObject('null')).toThrow('body is JSON but null, not an object');
     expect(() => parseJsonObject('"s"')).toThrow('body is JSON but a string, not an object');
+  });
+});
+
+describe('nestingExceeds', () => {
+  it('counts brackets outside strings only, whatever the escapes', () => {
+    expect(nestingExceeds('[[[]]]', 3)).toBe(false);
+    expect(nestingExceeds('[[[[]]]]', 3)).toBe(true);
+    expect(nestingExceeds('{"a":{"b":[1]}}', 2)).toBe(true);
+    expect(nestingExceeds('{"[[[[":"{{{{"}', 1)).toBe(false);
+    // An escaped quote does not end the string; an escaped backslash before a quote does.
+    expect(nestingExceeds(String.raw`{"a":"x\"[[[["}`, 1)).toBe(false);
+    expect(nestingExceeds(String.raw`{"a":"x\\\"[[[["}`, 1)).toBe(false);
+    expect(nestingExceeds(String.raw`{"a":"x\\",[[[[]]]]}`, 3)).toBe(true);
+    expect(nestingExceeds(String.raw`{"a":"x\\\\",[[[]]]}`, 4)).toBe(false);
+    // An unterminated string hides nothing JSON.parse would accept.
+    expect(nestingExceeds('{"a":"[[[[', 1)).toBe(false);
+  });
+
+  it('stops a deep body before the parser or anything recursive sees it', () => {
+    expect(() => parseJsonBody(`{"x":${'['.repeat(129)}${']'.repeat(129)}}`)).toThrow('body nests JSON deeper than 128 levels');
+    expect(() => parseJsonBody(`{"x":${'['.repeat(127)}${']'.repeat(127)}}`)).not.toThrow();
   });
 });
