@@ -1,28 +1,27 @@
 import { isUtf8 } from 'node:buffer';
-import { verifyWithFallback } from '@octokit/webhooks-methods';
 import type { WebhookRequest } from '../connector.ts';
+import { matchesAnyHmac } from '../shared/body-hmac.ts';
 import { getHeader } from '../shared/headers.ts';
 import { PayloadError, VerificationError } from '../../src/errors.ts';
 
 const SIGNATURE_HEADER = 'X-Hub-Signature-256';
-const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
 
 /**
- * Checks `X-Hub-Signature-256` (HMAC-SHA256 of the raw body, hex) against every configured secret.
+ * Checks `X-Hub-Signature-256` (HMAC-SHA256 of the raw body, hex) against every configured secret, in
+ * constant time, on the bytes as received (never decoded and re-encoded first).
  * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  *
  * GitHub signs the body only: the event and delivery headers are not covered, and there is no
  * timestamp, so a captured delivery can be replayed (dedup on `X-GitHub-Delivery` catches exact replays).
  */
-export async function verifyGithubSignature(request: WebhookRequest, secrets: readonly string[]): Promise<void> {
+export function verifyGithubSignature(request: WebhookRequest, secrets: readonly string[]): void {
   const signature = readSignatureHeader(request.headers);
-  // @octokit/webhooks-methods verifies a string and throws on an empty one. GitHub only sends
-  // non-empty UTF-8, and for valid UTF-8 the string re-encodes to exactly the bytes received.
+  // GitHub only sends non-empty UTF-8: anything else is not a GitHub payload, whoever signed it.
   if (request.body.length === 0) throw new PayloadError('body is empty (expected a GitHub payload)');
   if (!isUtf8(request.body)) throw new PayloadError('body is not valid UTF-8, so it cannot be a GitHub payload');
-  const [first, ...rest] = secrets;
-  if (first === undefined) throw new VerificationError('no secret configured');
-  const ok = (await verifyWithFallback(first, request.body.toString('utf8'), signature, rest)) === true;
+  if (secrets.length === 0) throw new VerificationError('no secret configured');
+  const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
   if (!ok) {
     throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
   }
@@ -38,9 +37,9 @@ function readSignatureHeader(headers: WebhookRequest['headers']): string {
         : `missing ${SIGNATURE_HEADER} header (set a secret on the GitHub webhook)`,
     );
   }
-  const normalized = value.toLowerCase();
-  if (!SIGNATURE.test(normalized)) {
+  const hex = SIGNATURE.exec(value.toLowerCase())?.[1];
+  if (hex === undefined) {
     throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected sha256=<64 hex digits>)`);
   }
-  return normalized;
+  return hex;
 }
