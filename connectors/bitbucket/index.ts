@@ -4,7 +4,7 @@ import { PayloadError } from '../../src/errors.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { pickString } from '../shared/pick.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { signSha256Prefixed } from '../shared/sha256-prefixed-signature.ts';
@@ -27,14 +27,15 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyBitbucketSignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     // Data Center repeats the event key in the body; Cloud only sends the header.
     const eventKey = getHeader(request.headers, 'X-Event-Key') ?? pickString(payload, 'eventKey');
     if (eventKey === undefined) throw new PayloadError('missing X-Event-Key header (cannot tell which event this is)');
     const header = getHeader(request.headers, 'X-Request-UUID') ?? getHeader(request.headers, 'X-Request-Id');
     const id = header !== undefined ? checkEventId(header, 'X-Request-UUID header') : bodyDigestId(request.body);
     const event = normalizeBitbucket(payload, { connector: ctx.name, id, eventKey, now: ctx.now() });
-    return { events: [event] };
+    return { events: [event], dataText: [text] };
   },
   sign(body, ctx, meta) {
     const secret = signingSecret(ctx.config.secret);

@@ -1,5 +1,5 @@
 import type { Connector, ConnectorResult, WebhookReply } from '../connector.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { DiscordConfigSchema, type DiscordConfig } from './config.ts';
 import { normalizeDiscord } from './normalize.ts';
@@ -36,12 +36,13 @@ export const discordConnector: Connector<DiscordConfig> = {
 
   handle(request, ctx): ConnectorResult {
     verifyDiscordRequest(request, ctx.config.publicKey, ctx.now(), ctx.config.tolerance);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const { typeName, ...summary } = normalizeDiscord(payload);
     const event = createHubEvent({ connector: ctx.name, data: payload, ...summary }, ctx.now());
     const body = REPLIES[typeName];
     const reply: WebhookReply | undefined = body !== undefined ? { status: 200, body } : undefined;
-    return reply !== undefined ? { events: [event], reply } : { events: [event] };
+    return reply !== undefined ? { events: [event], dataText: [text], reply } : { events: [event], dataText: [text] };
   },
 
   sign(body, ctx) {

@@ -1,6 +1,6 @@
 import type { Connector } from '../connector.ts';
 import { hmac } from '../shared/hmac.ts';
-import { parseJsonBody } from '../shared/json-body.ts';
+import { parseJsonBodyText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { GenericConfigSchema, type GenericConfig } from './config.ts';
 import { normalizeGeneric } from './normalize.ts';
@@ -19,8 +19,9 @@ export const genericConnector: Connector<GenericConfig> = {
   signsOnlyBody: (config) => config.verify.hmac !== undefined && !config.verify.hmac.signedContent.includes('{id}'),
   handle(request, ctx) {
     verifyGeneric(request, ctx.config.verify, ctx.now());
-    const payload = parseJsonBody(request.body);
-    return { events: [normalizeGeneric(request, payload, ctx.config, ctx.name, ctx.now())] };
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonBodyText(request.body);
+    return { events: [normalizeGeneric(request, payload, ctx.config, ctx.name, ctx.now())], dataText: [text] };
   },
   sign(body, ctx, meta) {
     const { verify, typeFrom, idFrom } = ctx.config;

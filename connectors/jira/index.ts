@@ -3,7 +3,7 @@ import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { signSha256Prefixed } from '../shared/sha256-prefixed-signature.ts';
 import { normalizeJira } from './normalize.ts';
@@ -27,10 +27,11 @@ export const jiraConnector: Connector<JiraConfig> = {
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyJiraSignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
     const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
-    return { events: [normalizeJira(payload, { connector: ctx.name, id, now: ctx.now() })] };
+    return { events: [normalizeJira(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text] };
   },
   sign(body, ctx, meta) {
     const secret = signingSecret(ctx.config.secret);

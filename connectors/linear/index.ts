@@ -5,7 +5,7 @@ import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
 import { hmac } from '../shared/hmac.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { normalizeLinear } from './normalize.ts';
 import { assertFreshWebhookTimestamp, verifyLinearSignature } from './verify.ts';
@@ -28,11 +28,12 @@ export const linearConnector: Connector<LinearConfig> = {
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyLinearSignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     assertFreshWebhookTimestamp(payload, ctx.now(), ctx.config.tolerance);
     const header = getHeader(request.headers, 'Linear-Delivery');
     const id = header !== undefined ? checkEventId(header, 'Linear-Delivery header') : bodyDigestId(request.body);
-    return { events: [normalizeLinear(payload, { connector: ctx.name, id, now: ctx.now() })] };
+    return { events: [normalizeLinear(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text] };
   },
   sign(body, ctx, meta) {
     // Samples are keyed `<Type>.<action>`; Linear-Event carries the type alone (e.g. `Issue`).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '../connector.ts';
 import { hmac } from '../shared/hmac.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { normalizePagerduty } from './normalize.ts';
 import { verifyPagerdutySignature } from './verify.ts';
@@ -22,8 +22,9 @@ export const pagerdutyConnector: Connector<PagerdutyConfig> = {
   secretFields: ['secret'],
   handle(request, ctx) {
     verifyPagerdutySignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
-    return { events: [normalizePagerduty(payload, request.body, ctx.name, ctx.now())] };
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
+    return { events: [normalizePagerduty(payload, request.body, ctx.name, ctx.now())], dataText: [text] };
   },
   sign(body, ctx, meta) {
     // The event type and id travel in the body (`event.event_type`, `event.id`).

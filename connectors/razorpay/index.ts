@@ -2,7 +2,7 @@ import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { RazorpayConfigSchema, type RazorpayConfig } from './config.ts';
 import { normalizeRazorpay } from './normalize.ts';
@@ -27,10 +27,11 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
 
   handle(request, ctx) {
     verifyRazorpaySignature(request, ctx.config.secret);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
     const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
-    return { events: [normalizeRazorpay(payload, { connector: ctx.name, id, now: ctx.now() })] };
+    return { events: [normalizeRazorpay(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text] };
   },
 
   sign(body, ctx, meta) {

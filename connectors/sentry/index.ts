@@ -5,7 +5,7 @@ import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { checkEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
 import { hmac } from '../shared/hmac.ts';
-import { parseJsonObject } from '../shared/json-body.ts';
+import { parseJsonObjectText } from '../shared/json-body.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
 import { ToleranceSchema } from '../shared/timestamp.ts';
 import { normalizeSentry } from './normalize.ts';
@@ -30,12 +30,13 @@ export const sentryConnector: Connector<SentryConfig> = {
   handle(request, ctx) {
     verifySentrySignature(request, ctx.config.secret);
     checkSentryTimestamp(request, ctx.now(), ctx.config.tolerance);
-    const payload = parseJsonObject(request.body);
+    // The body is the event's data unchanged, so its text is stored as it came.
+    const { value: payload, text } = parseJsonObjectText(request.body);
     const resource = getHeader(request.headers, 'Sentry-Hook-Resource');
     if (resource === undefined) throw new PayloadError('missing Sentry-Hook-Resource header (cannot tell which resource this is)');
     const header = getHeader(request.headers, 'Request-ID');
     const id = header !== undefined ? checkEventId(header, 'Request-ID header') : bodyDigestId(request.body);
-    return { events: [normalizeSentry(payload, { connector: ctx.name, id, resource, now: ctx.now() })] };
+    return { events: [normalizeSentry(payload, { connector: ctx.name, id, resource, now: ctx.now() })], dataText: [text] };
   },
   sign(body, ctx, meta) {
     // Samples are keyed `<resource>.<action>`; the header carries the resource.

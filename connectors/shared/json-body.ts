@@ -9,7 +9,16 @@ export const MAX_JSON_DEPTH = 128;
  * empty, truncated, or not JSON at all. Call it only after the signature checked out.
  */
 export function parseJsonBody(body: Buffer | string): unknown {
-  return parseJsonText(jsonTextOf(body));
+  return parseJsonBodyText(body).value;
+}
+
+/**
+ * Like parseJsonBody, with the exact text it parsed: a connector that keeps the value unchanged as an
+ * event's `data` hands the text on (ConnectorResult.dataText), so the hub stores it as it came.
+ */
+export function parseJsonBodyText(body: Buffer | string): { value: unknown; text: string } {
+  const text = jsonTextOf(body);
+  return { value: parseJsonText(text), text };
 }
 
 /** The body as text, without the UTF-8 byte order mark some senders prepend (it is not JSON). */
@@ -73,13 +82,9 @@ export function parseJsonObject(body: Buffer | string): Record<string, unknown> 
   return parseJsonObjectText(body).value;
 }
 
-/**
- * Like parseJsonObject, with the exact text it parsed: a connector that keeps the object unchanged as
- * an event's `data` hands the text on (ConnectorResult.dataText), so the hub stores it as it came.
- */
+/** Like parseJsonBodyText, but the top level must be an object. */
 export function parseJsonObjectText(body: Buffer | string): { value: Record<string, unknown>; text: string } {
-  const text = jsonTextOf(body);
-  const value = parseJsonText(text);
+  const { value, text } = parseJsonBodyText(body);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
     throw new PayloadError(`body is JSON but ${kind}, not an object`);
