@@ -84,6 +84,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         pending: stall.pending,
       }),
     onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
+    waitingOn: () => bus.waitingOn?.(),
   });
   health.start(Math.min(5_000, config.readiness.stallAfter / 2));
   retention.probe = health.probe('retention');

@@ -31,6 +31,8 @@ export interface ConsumerHealthOptions {
   /** Told when a consumer starts or stops stalling (meta-events `hookhub.consumer.stalled` / `.recovered`). */
   onStall?: (stall: Stall) => void;
   onRecover?: (consumer: string) => void;
+  /** What the bus says every write waits on (EventBus.waitingOn): a stall with no failure of its own names it. */
+  waitingOn?: () => FailureReason | undefined;
 }
 
 export interface ConsumerHealth {
@@ -111,7 +113,7 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     if (work.count === 0 || idleMs < stallAfterMs) return undefined;
     return {
       consumer,
-      reason: state.lastReason ? describe(state.lastReason) : 'no progress',
+      reason: describeStall(state.lastReason ?? options.waitingOn?.()),
       idleSeconds: Math.round(idleMs / 1000),
       pending: work.count,
     };
@@ -154,6 +156,10 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       timer = undefined;
     },
   };
+}
+
+function describeStall(reason: FailureReason | undefined): string {
+  return reason ? describe(reason) : 'no progress';
 }
 
 function describe(reason: FailureReason): string {

@@ -8,6 +8,7 @@
  *
  * Messages are retained for `retentionMs` and double as history.
  */
+import type { FailureReason } from './consumer-failure.ts';
 import type { KvBucket } from './kv.ts';
 
 export type StreamName = 'events' | 'jobs';
@@ -220,5 +221,7 @@ export interface EventBus extends BusStreams, BusHistory, BusDeadLetters, BusKv 
   readonly kind: 'embedded' | 'nats';
   /** Whether the bus can persist right now (readiness). */
   status(): Promise<BusStatus>;
+  /** What every write is waiting on right now, when the bus knows (the embedded store: another process's write lock). Stalls name it. */
+  waitingOn?(): FailureReason | undefined;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type {
   Subscription,
   WriteTiming,
 } from './event-bus.ts';
+import type { FailureReason } from './consumer-failure.ts';
 import type { KvBucket, KvEntry, KvPutOptions } from './kv.ts';
 
 export interface RetryingBusOptions {
@@ -142,6 +143,10 @@ export class RetryingBus implements EventBus {
       delete: async (key: string, options?: KvPutOptions) => target().delete(key, options),
       entries: async <T = unknown>(): Promise<KvEntry<T>[]> => target().entries<T>(),
     };
+  }
+
+  waitingOn(): FailureReason | undefined {
+    return this.#inner?.waitingOn?.();
   }
 
   async status(): Promise<BusStatus> {

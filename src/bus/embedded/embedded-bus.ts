@@ -21,6 +21,7 @@ import type {
 } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
 import type { KvBucket } from '../kv.ts';
+import type { FailureReason } from '../consumer-failure.ts';
 import { createEmbeddedKv } from './kv-store.ts';
 import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } from './embedded-options.ts';
 import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
@@ -87,6 +88,9 @@ export class EmbeddedBus implements EventBus {
       pauseWrites: () => this.#writer.pause(),
       failed: (error) => report.failed(error),
     });
+    // The group commit waits for another process's write lock on a timer; SQLite's busy handler would
+    // sleep on this thread, and a read in WAL mode never waits for a writer.
+    db.pragma('busy_timeout = 0');
     this.#writer = createGroupCommit(db, {
       committed: () => {
         this.#failure = undefined;
@@ -222,6 +226,10 @@ export class EmbeddedBus implements EventBus {
     if (this.#closed) return { ok: false, detail: `embedded bus ${this.#settings.path} is closed` };
     if (this.#failure) await this.probe().catch(() => undefined);
     return this.#failure ? { ok: false, detail: this.#failure.message } : { ok: true };
+  }
+
+  waitingOn(): FailureReason | undefined {
+    return this.#writer.lockWaitMs() > 0 ? 'storage_busy' : undefined;
   }
 
   /** One small write (the last-open stamp) to find out whether the file is writable. */

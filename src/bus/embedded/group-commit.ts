@@ -3,6 +3,10 @@
  * and each caller's promise settles only after that transaction commits (or fails).
  * With synchronous=FULL a commit costs an fsync, so batching concurrent webhooks keeps a
  * durable receiver close to one that persists nothing (DESIGN §2).
+ *
+ * While another process holds the file's write lock (a second hub on the same file, a backup), a batch
+ * waits on a timer and tries again, up to `busyWaitMs`, instead of in SQLite's busy handler: that one
+ * sleeps on the calling thread, and the whole hub (health checks, metrics, other requests) stopped with it.
  */
 import type { Database } from 'better-sqlite3';
 import { isStorageFailure } from './storage-error.ts';
@@ -25,6 +29,8 @@ export interface GroupCommit {
    * checkpointer restarts the log while no one writes). Calling the function again is a no-op.
    */
   pause(): () => void;
+  /** How long the queue has been waiting for another connection's write lock (0 when it is not). */
+  lockWaitMs(): number;
 }
 
 export interface WriteOptions {
@@ -45,7 +51,15 @@ export interface GroupCommitHooks {
   failed(error: unknown): unknown;
   /** Makes every commit so far durable (src/bus/embedded/wal-sync.ts); without it each COMMIT syncs. */
   sync?: () => Promise<void>;
+  /**
+   * How long a batch waits for another connection's write lock before it fails. Default 5 s. The
+   * connection's own busy timeout should be 0, so that no attempt blocks the event loop.
+   */
+  busyWaitMs?: number;
 }
+
+/** Retries for the write lock start at 1 ms and double up to this. */
+const MAX_LOCK_RETRY_MS = 25;
 
 interface Pending {
   op: WriteOp<unknown>;
@@ -61,11 +75,29 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   let queue: Pending[] = [];
   let scheduled = false;
   let paused = 0;
+  const busyWaitMs = hooks.busyWaitMs ?? 5_000;
+  /** Set while the queue waits for another connection's write lock: when the wait began, and the next try. */
+  let locked: { since: number; retries: number; timer?: NodeJS.Timeout } | undefined;
 
   const schedule = (): void => {
-    if (scheduled || paused > 0 || queue.length === 0) return;
+    if (scheduled || paused > 0 || queue.length === 0 || locked?.timer) return;
     scheduled = true;
     setImmediate(flush);
+  };
+
+  /** Puts `batch` back at the head of the queue and tries again soon; false once the wait is over. */
+  const waitForLock = (batch: Pending[]): boolean => {
+    const now = performance.now();
+    locked ??= { since: now, retries: 0 };
+    if (now - locked.since >= busyWaitMs) return false;
+    queue = batch.concat(queue);
+    const state = locked;
+    const delay = Math.min(2 ** state.retries++, MAX_LOCK_RETRY_MS);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      schedule();
+    }, delay);
+    return true;
   };
 
   const flush = (): void => {
@@ -82,10 +114,14 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
         .transaction(() => batch.map((item) => (item.isolated ? runIsolated(db, item.op) : { ok: true as const, value: item.op() })))
         .immediate();
     } catch (error) {
+      // BEGIN IMMEDIATE is the only statement that waits for the lock: no op of the batch has run yet.
+      if (isBusy(error) && waitForLock(batch)) return;
+      locked = undefined;
       const failure = hooks.failed(error);
       for (const item of batch) item.reject(failure);
       return;
     }
+    locked = undefined;
     hooks.committed();
     const settle = (item: Pending, i: number) => {
       const outcome = outcomes[i];
@@ -118,7 +154,12 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     },
     async drain() {
       flush();
+      // A batch waiting for the lock commits (or fails, once the wait is over) on its timer.
+      while (locked !== undefined) await new Promise((resolve) => setTimeout(resolve, MAX_LOCK_RETRY_MS));
       await Promise.all(syncing);
+    },
+    lockWaitMs() {
+      return locked ? performance.now() - locked.since : 0;
     },
     pause() {
       paused += 1;
@@ -144,4 +185,10 @@ function runIsolated(db: Database, op: WriteOp<unknown>): Outcome {
     if (isStorageFailure(error) || !db.inTransaction) throw error;
     return { ok: false, error };
   }
+}
+
+/** Another connection holds the write lock (SQLITE_BUSY and its extended codes). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

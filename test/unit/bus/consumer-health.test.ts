@@ -75,4 +75,23 @@ describe('consumer health', () => {
     expect(health.stalls()).toEqual([]);
     expect(events).toEqual(['stalled workers 3 the data file is locked by another process (storage busy)', 'recovered workers']);
   });
+
+  it('names what the bus says every write waits on, when the consumer has no failure of its own', async () => {
+    let clock = 1_000_000;
+    let waitingOn: 'storage_busy' | undefined = undefined;
+    const health = createConsumerHealth({
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+      stallAfterMs: 2_000,
+      waitingOn: () => waitingOn,
+    });
+    const since = clock;
+    health.probe('router').watch(() => Promise.resolve({ count: 2, oldestMs: since }));
+    clock += 3_000;
+    await health.check();
+    expect(health.stalls().map((s) => s.reason)).toEqual(['no progress']);
+    waitingOn = 'storage_busy';
+    await health.check();
+    expect(health.stalls().map((s) => s.reason)).toEqual(['the data file is locked by another process (storage busy)']);
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGroupCommit, type GroupCommit } from '../../../../src/bus/embedded/group-commit.ts';
@@ -125,6 +128,67 @@ describe('with a WAL sync off the event loop', () => {
     release[0]?.();
     await drained;
     await expect(durable).resolves.toBe(1);
+  });
+});
+
+describe('while another connection holds the write lock', () => {
+  let dir: string;
+  let holder: Database.Database;
+  beforeEach(() => {
+    db.close();
+    dir = mkdtempSync(join(tmpdir(), 'hookhub-lock-'));
+    db = new Database(join(dir, 'lock.db'));
+    db.pragma('journal_mode = WAL');
+    // As the bus sets it: no attempt waits in SQLite's busy handler.
+    db.pragma('busy_timeout = 0');
+    db.exec('CREATE TABLE t (x INTEGER UNIQUE)');
+    holder = new Database(join(dir, 'lock.db'), { timeout: 0 });
+    holder.exec('BEGIN IMMEDIATE');
+  });
+  afterEach(() => {
+    if (holder.inTransaction) holder.exec('ROLLBACK');
+    holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const make = (busyWaitMs: number) =>
+    createGroupCommit(db, {
+      committed: () => void commits++,
+      failed: (error) => (failures.push(error), new Error('batch failed')),
+      busyWaitMs,
+    });
+
+  it('waits on a timer, so the event loop runs on (here: the timer that lets the lock go), then commits in order', async () => {
+    writer = make(5_000);
+    const first = writer.run(insert(1));
+    await new Promise((r) => setTimeout(r, 20));
+    const second = writer.run(insert(2));
+    expect(writer.lockWaitMs()).toBeGreaterThan(0);
+    // SQLite's busy handler would hold this thread, and this timer could never let the lock go.
+    setTimeout(() => holder.exec('COMMIT'), 30);
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 1]);
+    expect(failures).toEqual([]);
+    expect(commits).toBe(1);
+    expect(db.prepare('SELECT x FROM t ORDER BY rowid').pluck().all()).toEqual([1, 2]);
+    expect(writer.lockWaitMs()).toBe(0);
+  });
+
+  it('fails the batch with the busy error once the wait is over, and commits again after', async () => {
+    writer = make(50);
+    await expect(writer.run(insert(1))).rejects.toThrow('batch failed');
+    expect(failures).toHaveLength(1);
+    expect((failures[0] as { code?: string }).code).toMatch(/^SQLITE_BUSY/);
+    holder.exec('COMMIT');
+    await expect(writer.run(insert(2))).resolves.toBe(1);
+    expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([2]);
+  });
+
+  it('drain() waits for a batch that waits for the lock', async () => {
+    writer = make(5_000);
+    const pending = writer.run(insert(7));
+    setTimeout(() => holder.exec('COMMIT'), 30);
+    await writer.drain();
+    expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(1);
+    await expect(pending).resolves.toBe(1);
   });
 });
 
