@@ -1,5 +1,5 @@
 /**
- * Row 4: resident memory of the hub after 50,000 and 100,000 verified webhooks (embedded bus,
+ * Row 4: resident memory of the hub after each quarter of 100,000 verified webhooks (embedded bus,
  * router running, no rules), next to the batched reference handler fed the same load.
  */
 import { join } from 'node:path';
@@ -9,8 +9,8 @@ import { freePort, runTsJson } from './lib/run-child.ts';
 
 export interface MemoryResult {
   events: number;
-  rssHalf: number;
-  rssFull: number;
+  /** RSS after each quarter of the events, at rest. */
+  rssQuarters: number[];
   /** Sum of non-2xx answers and connection errors (should be 0). */
   failures: number;
 }
@@ -22,19 +22,20 @@ interface Load {
 }
 
 async function feed(proc: NodeProcess, events: number): Promise<MemoryResult> {
-  const half = Math.floor(events / 2);
+  const quarter = Math.floor(events / 4);
   const load = async (): Promise<Load> =>
-    runTsJson<Load>('bench/load/ingest-load.ts', ['--url', proc.url, '--secret', BENCH_SECRET, '--amount', String(half)], 300_000);
+    runTsJson<Load>('bench/load/ingest-load.ts', ['--url', proc.url, '--secret', BENCH_SECRET, '--amount', String(quarter)], 300_000);
   try {
-    const first = await load();
-    // Let in-flight work (router, retention) settle so both samples are taken at rest.
-    await new Promise((r) => setTimeout(r, 2_000));
-    const rssHalf = proc.rssBytes();
-    const second = await load();
-    await new Promise((r) => setTimeout(r, 2_000));
-    const rssFull = proc.rssBytes();
-    const failures = first.non2xx + first.errors + second.non2xx + second.errors;
-    return { events: half * 2, rssHalf, rssFull, failures };
+    const rssQuarters: number[] = [];
+    let failures = 0;
+    for (let i = 0; i < 4; i++) {
+      const sent = await load();
+      failures += sent.non2xx + sent.errors;
+      // Let in-flight work (router, retention) settle so every sample is taken at rest.
+      await new Promise((r) => setTimeout(r, 2_000));
+      rssQuarters.push(proc.rssBytes());
+    }
+    return { events: quarter * 4, rssQuarters, failures };
   } finally {
     await proc.kill('SIGTERM');
   }
