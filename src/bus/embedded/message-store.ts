@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BusMessage, HistoryQuery, StoredMessage, StreamName } from '../event-bus.ts';
 import { literalPrefix, matchTypeGlob } from '../../events/type-glob.ts';
+import { compactContentKey } from './content-key.ts';
 
 export interface MessageRow {
   seq: number;
@@ -47,13 +48,13 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
     insert(stream, message, payload, replay, now) {
       const since = now - dedupHorizonMs;
       const recent = (time: unknown) => typeof time === 'number' && time > since;
-      const { contentKey } = message;
       if (!replay && (recent(byId.get(stream, message.id)) || recent(pruned.get(stream, message.id)))) return false;
+      const contentKey = replay || message.contentKey === undefined ? null : compactContentKey(message.contentKey);
       // An id's own retry was caught above: a content key seen here was stored under another id.
-      if (!replay && contentKey !== undefined) {
+      if (contentKey !== null) {
         if (recent(byContent.get(stream, contentKey)) || recent(pruned.get(contentStream(stream), contentKey))) return false;
       }
-      add.run(stream, message.id, message.subject, now, payload, replay ? null : (contentKey ?? null));
+      add.run(stream, message.id, message.subject, now, payload, contentKey);
       return true;
     },
     get(stream, id) {

@@ -12,6 +12,7 @@
  * - kv: buckets of JSON values with revisions (EventBus.kv).
  */
 import type { Database } from 'better-sqlite3';
+import { compactContentKey } from './content-key.ts';
 
 const MIGRATIONS: string[] = [
   `
@@ -94,6 +95,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE messages ADD COLUMN content_key TEXT;
   CREATE INDEX messages_content ON messages (stream, content_key) WHERE content_key IS NOT NULL;
   `,
+  // 4: content keys are kept compact (src/bus/embedded/content-key.ts), in messages and in dedup.
+  `
+  UPDATE messages SET content_key = hookhub_compact_key(content_key) WHERE typeof(content_key) = 'text';
+  UPDATE dedup SET id = hookhub_compact_key(id) WHERE stream LIKE '%:content' AND typeof(id) = 'text';
+  `,
 ];
 
 /** Bring the schema up to date; a no-op (and no write) when it already is. */
@@ -101,6 +107,9 @@ export function migrateSchema(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new Error(`data file schema version ${version} is newer than this hookhub (${MIGRATIONS.length})`);
+  }
+  if (version < MIGRATIONS.length) {
+    db.function('hookhub_compact_key', { deterministic: true }, (key: unknown) => compactContentKey(String(key)));
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

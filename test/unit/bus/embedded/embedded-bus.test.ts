@@ -103,6 +103,32 @@ it('keeps ids and content keys as duplicates when a retention under 24 h removed
   expect(await bus.publish('events', signed('other-id'))).toEqual({ duplicate: false });
 });
 
+it('stores content keys compact, and a file from before keeps its content keys as duplicates', async () => {
+  const bus = await openBus();
+  const signed = (id: string, key: string): BusMessage => ({ ...msg(id), contentKey: key });
+  await bus.publish('events', signed('stored', 'gh:stored-body:0'));
+  await bus.publish('events', signed('pruned', 'gh:pruned-body:0'));
+  await bus.close();
+  // The file as version 3 left it: content keys as text, in messages and in dedup.
+  const legacy = new Database(path);
+  legacy.prepare("UPDATE messages SET content_key = 'gh:stored-body:0' WHERE id = 'stored'").run();
+  legacy.prepare("DELETE FROM messages WHERE id = 'pruned'").run();
+  legacy.prepare("INSERT INTO dedup (stream, id, time) VALUES ('events:content', 'gh:pruned-body:0', ?)").run(clock);
+  legacy.pragma('user_version = 3');
+  legacy.close();
+
+  const reopened = await openBus();
+  expect(await reopened.publish('events', signed('replay-1', 'gh:stored-body:0'))).toEqual({ duplicate: true });
+  expect(await reopened.publish('events', signed('replay-2', 'gh:pruned-body:0'))).toEqual({ duplicate: true });
+  expect(await reopened.publish('events', signed('new', 'gh:new-body:0'))).toEqual({ duplicate: false });
+  const raw = new Database(path, { readonly: true });
+  const kinds = raw.prepare('SELECT DISTINCT typeof(content_key) FROM messages WHERE content_key IS NOT NULL').pluck().all();
+  const lengths = raw.prepare('SELECT DISTINCT length(content_key) FROM messages WHERE content_key IS NOT NULL').pluck().all();
+  raw.close();
+  expect(kinds).toEqual(['blob']);
+  expect(lengths).toEqual([16]);
+});
+
 it('matches a glob prefix on whole segments only', async () => {
   const bus = await openBus();
   for (const [id, subject] of [
