@@ -1,9 +1,8 @@
-import { isStorageFailure } from './embedded/storage-error.ts';
+import { isStorageBusy, isStorageFailure } from './embedded/storage-error.ts';
 
 /** Why a consumer could not make progress, as counted in `hookhub_consumer_errors_total{reason}`. */
 export type FailureReason = 'storage_busy' | 'storage_down' | 'bus_unreachable' | 'message';
 
-const BUSY = /^SQLITE_(BUSY|LOCKED)/;
 // nats.js names its error classes (@nats-io/nats-core errors.js, @nats-io/jetstream jserrors.js): these mean
 // the server could not be asked, or JetStream could not answer (no leader yet, the consumer or stream vanished).
 const UNREACHABLE = new Set([
@@ -24,7 +23,7 @@ const UNREACHABLE = new Set([
  */
 export function classifyFailure(error: unknown): FailureReason {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && BUSY.test(code)) return 'storage_busy';
+  if (isStorageBusy(error)) return 'storage_busy';
   if (isStorageFailure(error)) return 'storage_down';
   const name = error instanceof Error ? error.name : '';
   if (UNREACHABLE.has(name) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return 'bus_unreachable';

@@ -9,7 +9,7 @@
  * sleeps on the calling thread, and the whole hub (health checks, metrics, other requests) stopped with it.
  */
 import type { Database } from 'better-sqlite3';
-import { isStorageFailure } from './storage-error.ts';
+import { isStorageBusy, isStorageFailure } from './storage-error.ts';
 
 /** A write to run inside the batch transaction. It must be synchronous. */
 export type WriteOp<T> = () => T;
@@ -115,7 +115,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
         .immediate();
     } catch (error) {
       // BEGIN IMMEDIATE is the only statement that waits for the lock: no op of the batch has run yet.
-      if (isBusy(error) && waitForLock(batch)) return;
+      if (isStorageBusy(error) && waitForLock(batch)) return;
       locked = undefined;
       const failure = hooks.failed(error);
       for (const item of batch) item.reject(failure);
@@ -185,10 +185,4 @@ function runIsolated(db: Database, op: WriteOp<unknown>): Outcome {
     if (isStorageFailure(error) || !db.inTransaction) throw error;
     return { ok: false, error };
   }
-}
-
-/** Another connection holds the write lock (SQLITE_BUSY and its extended codes). */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

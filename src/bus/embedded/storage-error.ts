@@ -24,6 +24,14 @@ function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+const BUSY_CODE = /^SQLITE_(BUSY|LOCKED)/;
+
+/** Whether `error` means another connection holds the lock: the write can succeed once it lets go. */
+export function isStorageBusy(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code !== undefined && BUSY_CODE.test(code);
+}
+
 /** Whether `error` means the data file cannot be written (as opposed to a bug or bad input). */
 export function isStorageFailure(error: unknown): boolean {
   if (error instanceof EmbeddedStorageError) return true;
