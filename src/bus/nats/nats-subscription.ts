@@ -5,12 +5,14 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import type { Cork } from './nats-cork.ts';
 import { toDelivery } from './nats-delivery.ts';
+import { peekSubject } from './nats-envelope.ts';
 
 export interface SubscriptionDeps {
   js: JetStreamClient;
@@ -99,20 +101,30 @@ export class NatsSubscription<T> implements Subscription<T> {
     this.#messages = await consumer.consume({ max_messages: options.batch ?? 64, expires: PULL_EXPIRES_MS });
     if (this.#stopped) return;
     for await (const msg of this.#messages) {
+      // Turned down from the subject alone where it can be read without the payload (the router skips most events).
+      const peeked = options.wants === undefined ? undefined : peekSubject(msg.data);
+      if (peeked !== undefined && options.wants?.(peeked) === false) {
+        this.#skip(msg);
+        continue;
+      }
       const delivery = toDelivery<T>(msg, deps.timeoutMs, deps.cork);
       if (delivery === undefined) continue;
-      // A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again.
-      if (options.wants?.(delivery.subject) === false) {
-        const ack = (): Promise<void> => {
-          msg.ack();
-          return Promise.resolve();
-        };
-        void deps.cork(ack).then(
-          () => options.onSkipped?.(1),
-          (error: unknown) => options.onError?.(error),
-        );
-      } else yield delivery;
+      if (peeked === undefined && options.wants?.(delivery.subject) === false) this.#skip(msg);
+      else yield delivery;
     }
+  }
+
+  /** A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again. */
+  #skip(msg: JsMsg): void {
+    const { deps, options } = this;
+    const ack = (): Promise<void> => {
+      msg.ack();
+      return Promise.resolve();
+    };
+    void deps.cork(ack).then(
+      () => options.onSkipped?.(1),
+      (error: unknown) => options.onError?.(error),
+    );
   }
 
   #pause(ms: number): Promise<void> {
