@@ -224,7 +224,7 @@ export class NatsBus implements EventBus {
 
   #readDeps() {
     const { content, legacy } = this.stores;
-    return { js: this.js, jsm: this.jsm, content, legacy, names: this.names, timeoutMs: this.timeoutMs };
+    return { js: this.js, jsm: this.jsm, content, legacy, names: this.names, timeoutMs: this.timeoutMs, cork: this.#cork };
   }
 }
 

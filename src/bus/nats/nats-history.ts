@@ -1,10 +1,13 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { HistoryRecord } from '../event-bus.ts';
+import type { Cork } from './nats-cork.ts';
 import type { NatsNames } from './nats-names.ts';
 import { readRange, type ReadDeps } from './nats-read.ts';
 
 export interface HistoryDeps extends ReadDeps {
   js: JetStreamClient;
+  /** A job's first read and its records join the other requests of their event-loop turn in one socket write. */
+  cork: Cork;
   names: NatsNames;
   timeoutMs: number;
 }
@@ -15,10 +18,12 @@ export interface HistoryDeps extends ReadDeps {
  */
 export async function appendRecord(deps: HistoryDeps, entry: HistoryRecord): Promise<void> {
   const body = new TextEncoder().encode(JSON.stringify(entry));
-  await deps.js.publish(deps.names.historySubject(entry.ref), body, {
-    timeout: deps.timeoutMs,
-    expect: { streamName: deps.names.historyStream },
-  });
+  await deps.cork(() =>
+    deps.js.publish(deps.names.historySubject(entry.ref), body, {
+      timeout: deps.timeoutMs,
+      expect: { streamName: deps.names.historyStream },
+    }),
+  );
 }
 
 /** Records of a ref read one by one before one ephemeral consumer reads the rest. */
@@ -32,7 +37,7 @@ const DIRECT_READS = 8;
 export async function readRecords(deps: HistoryDeps, ref: string): Promise<HistoryRecord[]> {
   const stream = deps.names.historyStream;
   const subject = deps.names.historySubject(ref);
-  const last = await deps.jsm.streams.getMessage(stream, { last_by_subj: subject });
+  const last = await deps.cork(() => deps.jsm.streams.getMessage(stream, { last_by_subj: subject }));
   if (last === null) return [];
   const out: HistoryRecord[] = [];
   const keep = (record: HistoryRecord) => {
