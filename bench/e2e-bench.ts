@@ -22,6 +22,8 @@ export interface E2eResult {
   max: number;
   /** The same figures for the webhooks sent in the second half of the measured seconds. */
   secondHalf: { p50: number; p99: number; max: number };
+  /** The server's CPU time (every process of it) per webhook sent, warm-up and drain included, in µs. */
+  cpuUsPerWebhook?: number;
 }
 
 export interface E2eSettings {
@@ -45,7 +47,9 @@ async function run(server: (sinkPort: number) => Promise<NodeProcess>, settings:
   try {
     const args = ['--url', proc.url, '--secret', BENCH_SECRET, '--sink-port', String(sinkPort)];
     args.push('--rate', String(settings.rate), '--seconds', String(settings.seconds), '--drain-seconds', '30');
-    return await runTsJson<E2eResult>('bench/load/e2e-load.ts', args, (settings.seconds + 90) * 1000);
+    const cpuBefore = proc.cpuMs();
+    const result = await runTsJson<E2eResult>('bench/load/e2e-load.ts', args, (settings.seconds + 90) * 1000);
+    return { ...result, cpuUsPerWebhook: ((proc.cpuMs() - cpuBefore) * 1000) / result.sent };
   } finally {
     await proc.kill('SIGTERM');
   }
@@ -62,7 +66,11 @@ async function startHubs(dir: string, sinkPort: number, bus: BusChoice, split: b
     args: ['--role', 'router,worker'],
   });
   const ingress = await startHubProcess(front, frontPort, { args: ['--role', 'ingress'] });
-  return { ...ingress, kill: async (signal) => (await Promise.all([ingress.kill(signal), back.kill(signal)]))[0] };
+  return {
+    ...ingress,
+    cpuMs: () => ingress.cpuMs() + back.cpuMs(),
+    kill: async (signal) => (await Promise.all([ingress.kill(signal), back.kill(signal)]))[0],
+  };
 }
 
 export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eRun[]; reference: E2eResult }> {

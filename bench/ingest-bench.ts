@@ -19,6 +19,10 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** The server's CPU time (every thread; both processes of a split pair) per answered request, in µs. */
+  cpuUsPerRequest?: number;
+  /** That CPU time over the measured seconds: 1 = one core busy throughout. */
+  cores?: number;
 }
 
 export interface IngestSettings {
@@ -59,7 +63,11 @@ export async function measure(
   const base = ['--url', server.url, '--secret', BENCH_SECRET, '--connections', String(settings.connections)];
   base.push('--payload', settings.payload ?? 'small');
   await runTsJson(LOAD, [...base, '--seconds', String(settings.warmupSeconds)], (settings.warmupSeconds + 60) * 1000);
-  return runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
+  const cpuBefore = server.cpuMs();
+  const result = await runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
+  const cpuMs = server.cpuMs() - cpuBefore;
+  const answered = result.ok + result.non2xx;
+  return { ...result, cores: cpuMs / 1000 / result.seconds, ...(answered > 0 ? { cpuUsPerRequest: (cpuMs * 1000) / answered } : {}) };
 }
 
 /** One round of one server: its files live in `roundDir`, removed once it has stopped. */
@@ -111,6 +119,7 @@ async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nod
   });
   return {
     ...front,
+    cpuMs: () => front.cpuMs() + back.cpuMs(),
     kill: async (signal) => {
       const [exit] = await Promise.all([front.kill(signal), back.kill(signal)]);
       return exit;

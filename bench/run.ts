@@ -77,6 +77,7 @@ const doc = [
   'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
   'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process, 1 s warm-up, then the measured seconds); the median round is shown.',
   'End to end: a fresh hub per row, 2 s of warm-up sends, then BENCH_SECONDS at BENCH_RATE; the verdict is on the p99 of all measured webhooks, and the second-half p99 beside it shows how much of it is a backlog left by the cold start.',
+  "CPU per request (ingest) and per webhook (end to end) are the server's CPU time, every thread and both processes of a pair, over the answered requests; for end to end over the whole run, warm-up and drain included. Cores is that time over the measured seconds: a server short of a whole core was held back by the load generator, which shares the machine.",
   'Ratios are hookhub / reference, both measured in this run on this machine.',
   '',
   table,

@@ -18,7 +18,13 @@ const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` :
 
 function load(r: LoadResult): string {
   const bad = r.non2xx + r.errors;
-  return `${int(r.rps)}/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${bad > 0 ? `, ${int(bad)} failed` : ''}`;
+  return `${int(r.rps)}/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${bad > 0 ? `, ${int(bad)} failed` : ''}${cpu(r)}`;
+}
+
+/** Where the time goes: a server short of a whole core per request was held back by the load generator. */
+function cpu(r: LoadResult): string {
+  if (r.cpuUsPerRequest === undefined || r.cores === undefined) return '';
+  return `; ${int(r.cpuUsPerRequest)} µs CPU per request (${r.cores.toFixed(2)} cores)`;
 }
 
 export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
@@ -50,7 +56,8 @@ function e2e(r: E2eResult): string {
   const once = r.missing === 0 && r.duplicates === 0 && r.accepted === r.sent;
   return (
     `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms; ${int(r.accepted)}/${int(r.sent)} accepted, ` +
-    `${int(r.delivered)} delivered, ${r.missing} missing, ${r.duplicates} twice${once ? ' — exactly once' : ''}`
+    `${int(r.delivered)} delivered, ${r.missing} missing, ${r.duplicates} twice${once ? ' — exactly once' : ''}` +
+    (r.cpuUsPerWebhook === undefined ? '' : `; ${int(r.cpuUsPerWebhook)} µs CPU per webhook`)
   );
 }
 

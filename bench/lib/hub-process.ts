@@ -27,6 +27,8 @@ export interface NodeProcess {
   readonly exited: Promise<ChildExit>;
   /** Resident set size in bytes, read from /proc. */
   rssBytes(): number;
+  /** CPU time (user + system, every thread) used so far, in ms, read from /proc. */
+  cpuMs(): number;
   /** Sends `signal` and waits for the exit (SIGKILL after 10 s). */
   kill(signal?: NodeJS.Signals): Promise<ChildExit>;
 }
@@ -129,6 +131,7 @@ function spawnProcess(args: readonly string[], options: SpawnOptions): SpawnedPr
     exited,
     onLine: (listener) => listeners.push(listener),
     rssBytes: () => readRss(child.pid ?? -1),
+    cpuMs: () => readCpuMs(child.pid ?? -1),
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -155,6 +158,21 @@ export function readRss(pid: number): number {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
     return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times: USER_HZ, 100 on Linux whatever the kernel's own tick rate. */
+const USER_HZ = 100;
+
+/** utime + stime of a process in ms (0 when it is gone). */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
   } catch {
     return 0;
   }
