@@ -100,7 +100,7 @@ export class NatsBus implements EventBus {
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
     const sub = new NatsSubscription<T>(
-      { js: this.js, jsm: this.jsm, timeoutMs: this.timeoutMs, cork: this.#cork },
+      { js: this.js, jsm: this.jsm, cork: this.#cork },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );

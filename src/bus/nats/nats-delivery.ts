@@ -4,7 +4,7 @@ import type { Cork } from './nats-cork.ts';
 import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
 
 /** Wraps one JetStream delivery; undefined (and terminated) when its body is not a hookhub envelope. */
-export function toDelivery<T>(msg: JsMsg, timeoutMs: number, cork: Cork): Delivery<T> | undefined {
+export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
   const time = timeFromNanos(msg.info.timestampNanos);
   let stored;
   try {
@@ -18,8 +18,14 @@ export function toDelivery<T>(msg: JsMsg, timeoutMs: number, cork: Cork): Delive
     ...stored,
     deliveryCount: msg.info.deliveryCount,
     async ack() {
-      // Double ack: resolves once the server has recorded it, so an acked job is not redone.
-      await cork(() => msg.ackAck({ timeout: timeoutMs }));
+      // A plain ack, without waiting for the server to confirm it (a round trip and a wake-up per message).
+      // Every consumer writes what it did before it acks, so a lost ack (the connection dropped at that
+      // moment) costs a redelivery that finds the work done: the router's jobs are deduplicated by id,
+      // and a worker reads the job's success from its history and does not send it again.
+      await cork(() => {
+        msg.ack();
+        return Promise.resolve();
+      });
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async nak(delayMs = 0) {

@@ -17,7 +17,6 @@ import { peekSubject } from './nats-envelope.ts';
 export interface SubscriptionDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
-  timeoutMs: number;
   /** Acks of one event-loop turn go out in one socket write. */
   cork: Cork;
 }
@@ -107,7 +106,7 @@ export class NatsSubscription<T> implements Subscription<T> {
         this.#skip(msg);
         continue;
       }
-      const delivery = toDelivery<T>(msg, deps.timeoutMs, deps.cork);
+      const delivery = toDelivery<T>(msg, deps.cork);
       if (delivery === undefined) continue;
       if (peeked === undefined && options.wants?.(delivery.subject) === false) this.#skip(msg);
       else yield delivery;
