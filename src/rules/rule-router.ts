@@ -116,21 +116,25 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
     await setAside(delivery, error, options, probe);
     return;
   }
+  let recorded: Promise<void> | undefined;
   try {
     if (options.noise) await applyNoise(planned, event, options.noise);
-    // The jobs and the outcome records come before this event's ack in the same store (BEFORE_ACK).
-    await Promise.all(
+    // The jobs and the outcome records are written together (one commit, one socket write), both before
+    // this event's ack (BEFORE_ACK): a stop before the ack leaves an event that comes back, not one
+    // routed with no history of its jobs.
+    const published = Promise.all(
       planned.flatMap((p) => p.jobs.map((job) => bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, BEFORE_ACK))),
     );
+    recorded = recordOutcomes(planned, event, delivery.deliveryCount, options);
+    await published;
   } catch (error) {
     // Not acked: the event comes back and its jobs are published again (dedup drops repeats).
+    await recorded;
     await setAside(delivery, error, options, probe);
     return;
   }
   for (const { verdict } of planned) if (verdict.outcome === 'matched') options.metrics?.ruleMatches.inc({ rule: verdict.rule.name });
-  // Outcomes first: on NATS the ack and the records are separate writes, and a stop between them
-  // must leave an event that comes back, not one routed with no history of its jobs.
-  await recordOutcomes(planned, event, delivery.deliveryCount, options);
+  await recorded;
   await delivery.ack();
 }
 
