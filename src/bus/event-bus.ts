@@ -66,6 +66,11 @@ export interface StoredMessage<T = unknown> extends BusMessage<T> {
 export interface Delivery<T = unknown> extends StoredMessage<T> {
   /** 1 on the first delivery, incremented on every redelivery (nak or ack-wait expiry). */
   deliveryCount: number;
+  /**
+   * Finished: not delivered to this consumer again. On NATS it settles once sent, not once the server
+   * confirmed it: an ack lost with the connection means one more delivery, so write what the delivery
+   * did before acking it.
+   */
   ack(): Promise<void>;
   /** Redeliver later, after `delayMs` (0 = as soon as possible). */
   nak(delayMs?: number): Promise<void>;
