@@ -22,10 +22,7 @@ export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
       // Every consumer writes what it did before it acks, so a lost ack (the connection dropped at that
       // moment) costs a redelivery that finds the work done: the router's jobs are deduplicated by id,
       // and a worker reads the job's success from its history and does not send it again.
-      await cork(() => {
-        msg.ack();
-        return Promise.resolve();
-      });
+      await plainAck(msg, cork);
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async nak(delayMs = 0) {
@@ -41,4 +38,12 @@ export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
       msg.working();
     },
   };
+}
+
+/** Acks `msg` in the current turn's socket write, without waiting for the server to confirm it. */
+export function plainAck(msg: JsMsg, cork: Cork): Promise<void> {
+  return cork(() => {
+    msg.ack();
+    return Promise.resolve();
+  });
 }

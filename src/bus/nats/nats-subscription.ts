@@ -11,7 +11,7 @@ import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
 import type { Cork } from './nats-cork.ts';
-import { toDelivery } from './nats-delivery.ts';
+import { plainAck, toDelivery } from './nats-delivery.ts';
 import { peekSubject } from './nats-envelope.ts';
 
 export interface SubscriptionDeps {
@@ -116,11 +116,7 @@ export class NatsSubscription<T> implements Subscription<T> {
   /** A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again. */
   #skip(msg: JsMsg): void {
     const { deps, options } = this;
-    const ack = (): Promise<void> => {
-      msg.ack();
-      return Promise.resolve();
-    };
-    void deps.cork(ack).then(
+    void plainAck(msg, deps.cork).then(
       () => options.onSkipped?.(1),
       (error: unknown) => options.onError?.(error),
     );
