@@ -67,12 +67,16 @@ describe('scheduled report end to end', () => {
       };
       await eventually(async () => (await latest()).includes('_3 events in total'), 'a report with the three pushes', 15_000);
       expect(await latest()).toContain('| acme/api | 2 |\n| acme/web | 1 |');
-      const jobs = await bus.query<{ id: string }>({ stream: 'jobs', subject: 'report' });
-      const responses = await Promise.all(
-        jobs.map(async (j) => (await bus.records(j.id)).filter((r) => r.kind === 'attempt').map((r) => r.data)),
-      );
-      expect(responses.flat().every((a) => a.outcome === 'success')).toBe(true);
-      expect(responses.flat().some((a) => /^3 events .*; wrote /.test(String(a.response)))).toBe(true);
+      const attempts = async () => {
+        const jobs = await bus.query<{ id: string }>({ stream: 'jobs', subject: 'report' });
+        const records = await Promise.all(jobs.map(async (j) => (await bus.records(j.id)).filter((r) => r.kind === 'attempt')));
+        return records.flat().map((r) => r.data);
+      };
+      // The file is written during the attempt; the attempt's record follows once it has returned.
+      await eventually(async () => (await attempts()).some((a) => /^3 events .*; wrote /.test(String(a.response))), 'the attempt record');
+      const responses = await attempts();
+      expect(responses.every((a) => a.outcome === 'success')).toBe(true);
+      expect(responses.some((a) => /^3 events .*; wrote /.test(String(a.response)))).toBe(true);
     } finally {
       await scheduler.stop();
       await router.stop();
