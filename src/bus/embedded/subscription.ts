@@ -45,8 +45,10 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
   const tracker: LeaseTracker = {
     extend: (seq) => held.set(seq, source.now() + settings.ackWaitMs),
     release: (seq) => {
+      // Only a full batch waits for a slot to lease again; otherwise a settled delivery brings no new work.
+      const wasFull = held.size >= settings.batch;
       held.delete(seq);
-      poke();
+      if (wasFull) poke();
     },
   };
   const poke = (): void => {
@@ -58,8 +60,13 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       if (dirty || stopped) return resolve();
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(polled, ms);
       timer.unref();
+      // The poll finds what the notifier cannot tell: other processes' messages and leases come due.
+      function polled(): void {
+        dirty = true;
+        done();
+      }
       function done(): void {
         clearTimeout(timer);
         wake = undefined;
@@ -99,7 +106,7 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
     while (!stopped) {
       const ready = buffer.shift();
       if (ready) return { value: ready, done: false };
-      await refill();
+      if (dirty) await refill();
       if (buffer.length === 0 && !stopped) await sleep(settings.pollMs);
     }
     return { value: undefined, done: true };
