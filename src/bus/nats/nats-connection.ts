@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { connectionOptions, describeServers, type NatsEndpoint } from './nats-connect-options.ts';
+import './request-settle-fix.ts';
 
 /** Connection health as seen through the client's status events. */
 export interface ConnectionState {
