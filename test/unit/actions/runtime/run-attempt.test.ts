@@ -1,5 +1,7 @@
 /** What an action is handed for one attempt: the job, a logger bound to it, and its event read once, only when asked for. */
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -112,3 +114,53 @@ it("writes the action's log lines with the job's event id, rule and job id", asy
     expect.objectContaining({ msg: 'probe ran', step: 'sent', eventId: 'evt_1', rule: 'deploy', jobId: 'evt_1:deploy:0' }),
   ]);
 });
+
+/** An action that waits until its attempt is aborted, and answers with the abort's reason. */
+const waitsForAbort: Action = {
+  type: 'probe',
+  paramsSchema: z.object({}),
+  destination: () => 'probe',
+  execute: (_p, ctx) =>
+    new Promise((_resolve, reject) => {
+      const abort = () => reject(ctx.signal.reason as Error);
+      if (ctx.signal.aborted) abort();
+      else ctx.signal.addEventListener('abort', abort, { once: true });
+    }),
+};
+
+it("aborts an attempt in flight when the worker stops, and one started after the stop at once, with the stop's reason", async () => {
+  const stop = new AbortController();
+  const context = { ...attemptContext(), stopSignal: stop.signal };
+  const inFlight = runAttempt(waitsForAbort, {}, job, context);
+  stop.abort(new Error('worker stopping'));
+  await expect(inFlight).resolves.toMatchObject({ ok: false, message: expect.stringMatching(/worker stopping/) as unknown });
+  await expect(runAttempt(waitsForAbort, {}, job, context)).resolves.toMatchObject({ ok: false });
+});
+
+it('times out an attempt at its deadline, whatever the stop signal does', async () => {
+  const outcome = await runAttempt(waitsForAbort, {}, job, { ...attemptContext(), timeoutMs: 50 });
+  expect(outcome).toMatchObject({ ok: false, kind: 'retry' });
+  expect(outcome.latencyMs).toBeGreaterThanOrEqual(45);
+});
+
+it("keeps nothing per attempt on the worker's long-lived stop signal (AbortSignal.any did, about 50 bytes each)", async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const context = { ...attemptContext(), stopSignal: new AbortController().signal };
+  const quick = probe(() => Promise.resolve('ok'));
+  const attempts = async (n: number) => {
+    for (let i = 0; i < n; i++) await runAttempt(quick, {}, job, context);
+  };
+  const settledHeap = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  await attempts(20_000);
+  const before = await settledHeap();
+  await attempts(150_000);
+  const grown = (await settledHeap()) - before;
+  // AbortSignal.any() kept about 7.8 MB here for 150,000 attempts.
+  expect(grown).toBeLessThan(2.5 * 1024 * 1024);
+}, 60_000);
