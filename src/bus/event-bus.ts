@@ -43,6 +43,9 @@ export interface WriteTiming {
   beforeAck?: boolean;
 }
 
+/** The timing of a consumer's writes before its own ack or nak (see WriteTiming.beforeAck). */
+export const BEFORE_ACK: Readonly<WriteTiming> = Object.freeze({ beforeAck: true });
+
 export interface PublishResult {
   duplicate: boolean;
 }

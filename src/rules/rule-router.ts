@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Job } from '../actions/action.ts';
 import { failureBackoffMs, isInfrastructure } from '../bus/consumer-failure.ts';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from '../bus/consumer-health.ts';
-import type { BusHistory, BusStreams, Delivery, HistoryRecord, Subscription } from '../bus/event-bus.ts';
+import { BEFORE_ACK, type BusHistory, type BusStreams, type Delivery, type HistoryRecord, type Subscription } from '../bus/event-bus.ts';
 import { superviseConsumer, type SupervisedConsumer } from '../bus/supervise-consumer.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
@@ -170,12 +170,6 @@ async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: R
 }
 
 const MAX_ROUTING_ATTEMPTS = 5;
-
-/**
- * Losing a job or an outcome record to a power cut also loses the event's later ack, so the event is
- * routed again (its jobs dedup): they need not be on disk before the router goes on (WriteTiming).
- */
-const BEFORE_ACK = { beforeAck: true } as const;
 
 interface Planned {
   verdict: RuleVerdict;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BusDeadLetters, BusHistory, Delivery } from '../../bus/event-bus.ts';
+import { BEFORE_ACK, type BusDeadLetters, type BusHistory, type Delivery } from '../../bus/event-bus.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { jobLogger } from '../../observability/job-logger.ts';
 import type { ActionDeps, Job } from '../action.ts';
@@ -141,8 +141,6 @@ async function attemptAndSettle(
   input.count(job, prepared.channel, 'success');
   return delivery.ack();
 }
-
-const BEFORE_ACK = { beforeAck: true } as const;
 
 interface FailureInput extends AttemptInput {
   outcome: Extract<AttemptOutcome, { ok: false }>;
