@@ -5,9 +5,13 @@ import { ingestRows } from '../../../bench/table.ts';
 
 describe("a bench server's CPU time", () => {
   it('reads the CPU a process has used from /proc, and 0 for a process that is gone', async () => {
-    // A child that spins for 300 ms of CPU, then sleeps until it is killed.
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end); setInterval(() => {}, 1000);']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // A child that spins until it has used 300 ms of CPU (its own count, not the wall clock: on a busy
+    // machine 300 ms of spinning gets less), says so, then sleeps until it is killed.
+    const spin =
+      'const u = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };' +
+      " while (u() < 300); console.log('spun'); setInterval(() => {}, 1000);";
+    const child = spawn(process.execPath, ['-e', spin]);
+    await new Promise((resolve) => child.stdout.once('data', resolve));
     const used = readCpuMs(child.pid ?? -1);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
