@@ -61,9 +61,9 @@ export function createLeaseStore(db: Database): LeaseStore {
      ORDER BY l.visible_at, l.seq LIMIT ?`,
   );
   const redeliver = db.prepare('UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?');
-  // The payload is read only for the messages leased (a large one spills onto overflow pages).
-  const fresh = db.prepare('SELECT seq, id, subject, time FROM messages WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?');
-  const payloadOf = db.prepare('SELECT payload FROM messages WHERE seq = ?').pluck();
+  // The scan reads what `wants` needs; the rest (a large payload spills onto overflow pages) only for the messages leased.
+  const fresh = db.prepare('SELECT seq, subject FROM messages WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?');
+  const restOf = db.prepare('SELECT id, time, payload FROM messages WHERE seq = ?');
   const grant = db.prepare('INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)');
   const advance = db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?');
   const forget = db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?');
@@ -113,15 +113,15 @@ export function createLeaseStore(db: Database): LeaseStore {
       // Reads only as many new messages as are still wanted, and more only while some were turned down.
       while (rows.length < max && skipped < SKIP_SCAN) {
         const wanted = max - rows.length;
-        const batch = fresh.all(stream, last, wanted) as Omit<LeasedRow, 'count' | 'payload'>[];
-        for (const row of batch) {
-          last = row.seq;
-          if (!wants(row.subject)) {
+        const batch = fresh.all(stream, last, wanted) as Pick<LeasedRow, 'seq' | 'subject'>[];
+        for (const { seq, subject } of batch) {
+          last = seq;
+          if (!wants(subject)) {
             skipped += 1;
             continue;
           }
-          grant.run(stream, consumer, row.seq, until);
-          rows.push({ ...row, count: 1, payload: payloadOf.get(row.seq) as string });
+          grant.run(stream, consumer, seq, until);
+          rows.push({ seq, subject, count: 1, ...(restOf.get(seq) as Pick<LeasedRow, 'id' | 'time' | 'payload'>) });
         }
         if (batch.length < wanted) break;
       }
