@@ -78,6 +78,12 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   const busyWaitMs = hooks.busyWaitMs ?? 5_000;
   /** Set while the queue waits for another connection's write lock: when the wait began, and the next try. */
   let locked: { since: number; retries: number; timer?: NodeJS.Timeout } | undefined;
+  // Made once: each db.transaction() call builds four wrapper functions and defines five properties on
+  // each, which cost more than a small insert when it ran for every batch and every isolated op.
+  const inBatch = db.transaction((batch: Pending[]): Outcome[] =>
+    batch.map((item) => (item.isolated ? runIsolated(db, inSavepoint, item.op) : { ok: true as const, value: item.op() })),
+  );
+  const inSavepoint = db.transaction((op: WriteOp<unknown>): unknown => op());
 
   const schedule = (): void => {
     if (scheduled || paused > 0 || queue.length === 0 || locked?.timer) return;
@@ -110,9 +116,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     try {
       // IMMEDIATE takes the write lock up front, so another process sharing the file makes
       // us wait (busy_timeout) instead of failing a read-then-write op with SQLITE_BUSY.
-      outcomes = db
-        .transaction(() => batch.map((item) => (item.isolated ? runIsolated(db, item.op) : { ok: true as const, value: item.op() })))
-        .immediate();
+      outcomes = inBatch.immediate(batch);
     } catch (error) {
       // BEGIN IMMEDIATE is the only statement that waits for the lock: no op of the batch has run yet.
       if (isStorageBusy(error) && waitForLock(batch)) return;
@@ -178,9 +182,9 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
  * Run one op in a savepoint (better-sqlite3 nests transactions as savepoints), so a bad op
  * fails alone. A storage failure aborts the whole batch: SQLite may already have rolled back.
  */
-function runIsolated(db: Database, op: WriteOp<unknown>): Outcome {
+function runIsolated(db: Database, inSavepoint: (op: WriteOp<unknown>) => unknown, op: WriteOp<unknown>): Outcome {
   try {
-    return { ok: true, value: db.transaction(op)() };
+    return { ok: true, value: inSavepoint(op) };
   } catch (error) {
     if (isStorageFailure(error) || !db.inTransaction) throw error;
     return { ok: false, error };
