@@ -1,23 +1,7 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogFormat } from './log-format.ts';
-
-/** Keys whose values are secrets wherever they appear (two levels deep), so a stray log line cannot leak them. */
-const SECRET_PATHS = [
-  'secret',
-  'token',
-  'password',
-  'pass',
-  'authToken',
-  'botToken',
-  'signingToken',
-  'apiKey',
-  'appSecret',
-  'privateKey',
-  'verifyToken',
-  'authorization',
-  'cookie',
-].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+import { redactSecrets } from './redact-secrets.ts';
 
 export interface LoggerOptions {
   level?: string;
@@ -27,15 +11,28 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       name: 'hookhub',
       level: options.level ?? 'info',
-      redact: { paths: SECRET_PATHS, censor: '[redacted]' },
+      // Secret-named keys are censored in the first three levels of every line (redact-secrets.ts).
+      formatters: { log: redactSecrets },
       base: undefined,
     },
     options.format === 'pretty' ? prettyStream(options.destination) : (options.destination ?? pino.destination({ dest: 1, sync: false })),
   );
+  // pino writes a child logger's fields apart from its lines' formatter: they are censored here. A child is
+  // created from its parent's prototype, so children of children come through this too.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each parent as `this`
+  const makeChild = logger.child;
+  logger.child = function child<ChildLevels extends string = never>(
+    this: Logger,
+    bindings: Bindings,
+    childOptions?: ChildLoggerOptions<ChildLevels>,
+  ): Logger<ChildLevels> {
+    return makeChild.call(this, redactSecrets(bindings), childOptions) as Logger<ChildLevels>;
+  };
+  return logger;
 }
 
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
