@@ -81,9 +81,12 @@ export function createLeaseStore(db: Database): LeaseStore {
     .pluck();
   const newCount = db.prepare('SELECT COUNT(*) AS count, MIN(time) AS oldest FROM messages WHERE stream = ? AND seq > ?');
 
+  // Inside the lease's write transaction. A consumer's row, once made, is never removed.
   const cursor = ({ stream, consumer }: ConsumerRef): number => {
+    const known = cursorOf.get(stream, consumer) as number | undefined;
+    if (known !== undefined) return known;
     ensure.run(stream, consumer);
-    return cursorOf.get(stream, consumer) as number;
+    return 0;
   };
 
   return {
