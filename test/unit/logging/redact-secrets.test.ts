@@ -33,6 +33,10 @@ describe('redactSecrets', () => {
   it('returns what holds no secret as it is, without copying it', () => {
     const line = { eventId: 'e1', rule: 'r', meta: { attempt: 2, tags: ['a'] } };
     expect(redactSecrets(line)).toBe(line);
+    // A Buffer comes back as it is (its bytes are not keys to look at).
+    const body = Buffer.alloc(1_000_000);
+    const withBody = { body };
+    expect(redactSecrets(withBody)).toBe(withBody);
   });
 
   it('keeps the message and stack of an Error that holds a secret', () => {
