@@ -89,28 +89,25 @@ export function globToFilter(glob: string): string {
 /**
  * The same ids and refs are hashed several times within moments (an event's publish and its subject, a
  * job's history read and its record): about eight SHA-256 objects per webhook end to end, 2 µs each.
- * The recent answers are kept; 4,096 of them is far more than are in flight at once.
+ * `digest` keeps its 4,096 most recent answers, far more than are in flight at once.
  */
-const RECENT_HASHES = 4_096;
-const hexKeys = new LRUCache<string, string>({ max: RECENT_HASHES });
-const idTokens = new LRUCache<string, string>({ max: RECENT_HASHES });
+function rememberRecent(digest: (value: string) => string): (value: string) => string {
+  const recent = new LRUCache<string, string>({ max: 4_096 });
+  return (value) => {
+    let answer = recent.get(value);
+    if (answer === undefined) recent.set(value, (answer = digest(value)));
+    return answer;
+  };
+}
 
 /** sha256 hex: a key that is valid for KV keys and subject tokens whatever the input contains. */
-export function hashKey(value: string): string {
-  let key = hexKeys.get(value);
-  if (key === undefined) hexKeys.set(value, (key = createHash('sha256').update(value).digest('hex')));
-  return key;
-}
+export const hashKey = rememberRecent((value) => createHash('sha256').update(value).digest('hex'));
 
 /**
  * A message id as one subject token: 128 bits of its sha256 in base64url (22 characters), which
  * keeps the server's per-subject index small and is valid whatever the id contains.
  */
-export function idToken(id: string): string {
-  let token = idTokens.get(id);
-  if (token === undefined) idTokens.set(id, (token = createHash('sha256').update(id).digest('base64url').slice(0, 22)));
-  return token;
-}
+export const idToken = rememberRecent((id) => createHash('sha256').update(id).digest('base64url').slice(0, 22));
 
 /** A durable consumer name: kept readable when already valid, otherwise sanitized plus a short hash. */
 export function durableName(name: string): string {
