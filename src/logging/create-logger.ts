@@ -1,6 +1,7 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogFormat } from './log-format.ts';
+import { batchedStdout } from './batched-stdout.ts';
 import { redactSecrets } from './redact-secrets.ts';
 
 export interface LoggerOptions {
@@ -19,7 +20,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { log: redactSecrets },
       base: undefined,
     },
-    options.format === 'pretty' ? prettyStream(options.destination) : (options.destination ?? pino.destination({ dest: 1, sync: false })),
+    options.format === 'pretty' ? prettyStream(options.destination) : (options.destination ?? batchedStdout()),
   );
   // pino writes a child logger's fields apart from its lines' formatter: they are censored here. A child is
   // created from its parent's prototype, so children of children come through this too.

@@ -46,8 +46,8 @@ describe('embedded store runs out of space', () => {
         8,
       );
       expect([...new Set(full.map((a) => a.outcome))].sort()).toEqual([202, 503]);
-      // The operator learns why: the log names the file and the failing write.
-      expect(proc.output()).toContain(`cannot write its data file ${bus.path}`);
+      // The operator learns why: the log names the file and the failing write (JSON lines are written within 100 ms).
+      await eventually(() => proc.output().includes(`cannot write its data file ${bus.path}`), 2_000, 'the log line naming the data file');
       expect(proc.child.exitCode).toBeNull();
 
       limitFileSize(proc.pid, 'unlimited');
