@@ -44,7 +44,11 @@ export function hintFor(status: number): string {
   return `answered ${status}`;
 }
 
-/** In-memory, per process: recent /hooks requests (a ring of `capacity`) and per-connector counters. */
+/**
+ * In-memory, per process: recent /hooks requests (a ring of `capacity`) and per-connector counters.
+ * Requests are kept as observed and turned into redacted views only when the dashboard asks: masking
+ * every header of every webhook was a few microseconds per request for views nobody may ever read.
+ */
 export function createConnectorActivity(options: {
   connectors: readonly string[];
   capacity?: number;
@@ -53,42 +57,55 @@ export function createConnectorActivity(options: {
   const capacity = options.capacity ?? 500;
   const policy = options.headerPolicy ?? DEFAULT_HEADER_POLICY;
   const known = new Set(options.connectors);
-  const recent: RequestView[] = [];
-  const counters = new Map<string, ConnectorCounts>();
+  const recent: HookObservation[] = [];
+  const counters = new Map<string, Counters>();
+  const view = (o: HookObservation): RequestView => ({
+    connector: o.connector,
+    method: o.method,
+    status: o.status,
+    time: o.time.toISOString(),
+    durationMs: Math.round(o.durationMs * 10) / 10,
+    headers: redactHeaders(o.headers, policy),
+  });
   return {
-    observe(o) {
+    observe(observed) {
       // Random paths share one entry, so they cannot grow memory.
-      const connector = known.has(o.connector) ? o.connector : '_unknown';
-      const view: RequestView = {
-        connector,
-        method: o.method,
-        status: o.status,
-        time: o.time.toISOString(),
-        durationMs: Math.round(o.durationMs * 10) / 10,
-        headers: redactHeaders(o.headers, policy),
-      };
-      recent.push(view);
+      const o = known.has(observed.connector) ? observed : { ...observed, connector: '_unknown' };
+      recent.push(o);
       if (recent.length > capacity) recent.shift();
-      let c = counters.get(connector);
-      if (!c) counters.set(connector, (c = { accepted: 0, rejected: 0, failed: 0 }));
+      let c = counters.get(o.connector);
+      if (!c) counters.set(o.connector, (c = { accepted: 0, rejected: 0, failed: 0 }));
       if (o.status < 300) {
         c.accepted += 1;
-        c.lastAccepted = view;
+        c.lastAccepted = o;
       } else {
         if (o.status >= 500) c.failed += 1;
         else c.rejected += 1;
-        c.lastError = { ...view, hint: hintFor(o.status) };
+        c.lastError = o;
       }
     },
     counts(connector) {
-      return counters.get(connector) ?? { accepted: 0, rejected: 0, failed: 0 };
+      const { lastAccepted, lastError, ...counts } = counters.get(connector) ?? { accepted: 0, rejected: 0, failed: 0 };
+      return {
+        ...counts,
+        ...(lastAccepted ? { lastAccepted: view(lastAccepted) } : {}),
+        ...(lastError ? { lastError: { ...view(lastError), hint: hintFor(lastError.status) } } : {}),
+      };
     },
     requestFor(event) {
       for (let i = recent.length - 1; i >= 0; i--) {
-        const view = recent[i];
-        if (view && view.connector === event.connector && view.status < 300 && Object.values(view.headers).includes(event.id)) return view;
+        const o = recent[i];
+        if (o && o.connector === event.connector && o.status < 300 && Object.values(o.headers).includes(event.id)) return view(o);
       }
       return undefined;
     },
   };
+}
+
+interface Counters {
+  accepted: number;
+  rejected: number;
+  failed: number;
+  lastAccepted?: HookObservation;
+  lastError?: HookObservation;
 }

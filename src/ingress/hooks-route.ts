@@ -126,6 +126,8 @@ function mediaTypeOf(req: IncomingMessage): string | undefined {
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  // Node joins repeated headers into one string, except set-cookie, which no provider signs with.
+  if (req.headers['set-cookie'] === undefined) return req.headers as Record<string, string | undefined>;
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(req.headers)) out[key] = Array.isArray(value) ? value.join(', ') : value;
   return out;
