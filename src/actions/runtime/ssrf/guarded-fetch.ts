@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { PermanentError } from '../../../errors.ts';
+import { BufferedResponse } from './buffered-response.ts';
 import { compileNetworkPolicy, normalizeHost, type NetworkPolicy } from './network-policy.ts';
 
 /** The destination was refused by the network policy (SSRF guard). Never retried. */
@@ -152,9 +153,8 @@ function collect(res: http.IncomingMessage, maxBytes: number): Promise<Response>
     const finish = (): void => {
       const status = res.statusCode ?? 502;
       const nullBody = status === 204 || status === 205 || status === 304;
-      resolve(
-        new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) }),
-      );
+      const init = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) };
+      resolve(nullBody ? new Response(null, init) : new BufferedResponse(Buffer.concat(chunks), init));
     };
     res.on('data', (chunk: Buffer) => {
       if (size >= maxBytes) return;
