@@ -1,6 +1,6 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import type { HookObservation } from '../ingress/ingress-server.ts';
-import { DEFAULT_HEADER_POLICY, redactHeaders, type HeaderPolicy } from '../operations/header-policy.ts';
+import { DEFAULT_HEADER_POLICY, isShownHeader, redactHeaders, type HeaderPolicy } from '../operations/header-policy.ts';
 
 export interface RequestView {
   connector: string;
@@ -67,6 +67,9 @@ export function createConnectorActivity(options: {
     durationMs: Math.round(o.durationMs * 10) / 10,
     headers: redactHeaders(o.headers, policy),
   });
+  // Only a header whose value the view shows can say which request carried an event, as before views were built on read.
+  const showsValue = (o: HookObservation, value: string): boolean =>
+    Object.entries(o.headers).some(([name, v]) => v === value && isShownHeader(name, policy));
   return {
     observe(observed) {
       // Random paths share one entry, so they cannot grow memory.
@@ -95,7 +98,7 @@ export function createConnectorActivity(options: {
     requestFor(event) {
       for (let i = recent.length - 1; i >= 0; i--) {
         const o = recent[i];
-        if (o && o.connector === event.connector && o.status < 300 && Object.values(o.headers).includes(event.id)) return view(o);
+        if (o && o.connector === event.connector && o.status < 300 && showsValue(o, event.id)) return view(o);
       }
       return undefined;
     },
