@@ -26,6 +26,11 @@ export class BufferedResponse extends Response {
     return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   }
 
+  /** Response.prototype.clone would copy the null body: a clone reads the same bytes instead. */
+  override clone(): BufferedResponse {
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) });
+  }
+
   override blob(): Promise<Blob> {
     return Promise.resolve(new Blob([new Uint8Array(this.#bytes)], { type: this.headers.get('content-type') ?? '' }));
   }

@@ -37,6 +37,13 @@ describe('BufferedResponse', () => {
     expect(await response.text()).toBe('abc');
   });
 
+  it('clones into a response that reads the same bytes, status and headers', async () => {
+    const clone = new BufferedResponse(Buffer.from('{"ok":true}'), init).clone();
+    expect(clone).toBeInstanceOf(BufferedResponse);
+    expect([clone.status, clone.statusText, clone.headers.get('content-type')]).toEqual([201, 'Created', 'application/json']);
+    expect(await clone.json()).toEqual({ ok: true });
+  });
+
   it('rejects json() on a body that is not JSON', async () => {
     await expect(new BufferedResponse(Buffer.from('<html>'), init).json()).rejects.toThrow(SyntaxError);
   });
