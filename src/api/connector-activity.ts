@@ -105,10 +105,5 @@ export function createConnectorActivity(options: {
   };
 }
 
-interface Counters {
-  accepted: number;
-  rejected: number;
-  failed: number;
-  lastAccepted?: HookObservation;
-  lastError?: HookObservation;
-}
+/** ConnectorCounts as kept: the last success and error as observed, turned into views when read. */
+type Counters = Omit<ConnectorCounts, 'lastAccepted' | 'lastError'> & { lastAccepted?: HookObservation; lastError?: HookObservation };
