@@ -33,15 +33,15 @@ export const githubConnector: Connector<GithubConfig> = {
   async handle(request, ctx): Promise<ConnectorResult> {
     const event = readEventName(request);
     const delivery = readDeliveryId(request);
-    verifyGithubSignature(request, ctx.config.secret);
+    const bodyDigest = verifyGithubSignature(request, ctx.config.secret);
     const payload = parseGithubPayload(request);
     const summary = normalizeGithub(event, payload.value);
     const hubEvent = createHubEvent({ id: delivery, connector: ctx.name, data: payload.value, ...summary }, ctx.now());
     // The payload is the event's data unchanged, so its text can be stored as it came.
     const dataText = [payload.text];
-    if (event !== 'ping') return { events: [hubEvent], dataText };
+    if (event !== 'ping') return { events: [hubEvent], dataText, bodyDigest };
     // GitHub shows the response body in the webhook's "Recent Deliveries" tab.
-    return { events: [hubEvent], dataText, reply: { status: 200, body: { ok: true, id: delivery, zen: summary.title ?? '' } } };
+    return { events: [hubEvent], dataText, bodyDigest, reply: { status: 200, body: { ok: true, id: delivery, zen: summary.title ?? '' } } };
   },
 
   sign(body, ctx, meta) {

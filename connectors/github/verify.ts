@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { WebhookRequest } from '../connector.ts';
-import { matchesAnyHmac } from '../shared/body-hmac.ts';
+import { matchingHmac } from '../shared/body-hmac.ts';
 import { getHeader } from '../shared/headers.ts';
 import { PayloadError, VerificationError } from '../../src/errors.ts';
 
@@ -14,17 +14,19 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
  *
  * GitHub signs the body only: the event and delivery headers are not covered, and there is no
  * timestamp, so a captured delivery can be replayed (dedup on `X-GitHub-Delivery` catches exact replays).
+ * Returns the HMAC that matched: a digest of the body (ConnectorResult.bodyDigest).
  */
-export function verifyGithubSignature(request: WebhookRequest, secrets: readonly string[]): void {
+export function verifyGithubSignature(request: WebhookRequest, secrets: readonly string[]): string {
   const signature = readSignatureHeader(request.headers);
   // GitHub only sends non-empty UTF-8: anything else is not a GitHub payload, whoever signed it.
   if (request.body.length === 0) throw new PayloadError('body is empty (expected a GitHub payload)');
   if (!isUtf8(request.body)) throw new PayloadError('body is not valid UTF-8, so it cannot be a GitHub payload');
   if (secrets.length === 0) throw new VerificationError('no secret configured');
-  const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
-  if (!ok) {
+  const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
+  if (digest === undefined) {
     throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
   }
+  return digest;
 }
 
 function readSignatureHeader(headers: WebhookRequest['headers']): string {

@@ -1,5 +1,5 @@
 import { hmac, type DigestEncoding, type HmacAlgorithm } from './hmac.ts';
-import { safeEqualAny } from './safe-equal.ts';
+import { firstSafeMatch } from './safe-equal.ts';
 
 export interface HmacMatch {
   algorithm: HmacAlgorithm;
@@ -18,7 +18,15 @@ export interface HmacMatch {
  * (some senders upper-case it); base64 is compared exactly.
  */
 export function matchesAnyHmac(match: HmacMatch): boolean {
+  return matchingHmac(match) !== undefined;
+}
+
+/**
+ * Like matchesAnyHmac, but answers with the HMAC that matched (hex in lower case), or undefined. For a
+ * signature over the body alone, that is a digest of the body the hub can dedup on without hashing it again.
+ */
+export function matchingHmac(match: HmacMatch): string | undefined {
   const expected = match.secrets.map((secret) => hmac(match.algorithm, secret, match.content, match.encoding));
   const received = match.encoding === 'hex' ? match.received.map((value) => value.toLowerCase()) : match.received;
-  return safeEqualAny(expected, received);
+  return firstSafeMatch(expected, received);
 }

@@ -16,11 +16,16 @@ export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
 
 /** True when any of `received` equals any of `expected`, each comparison constant-time. */
 export function safeEqualAny(expected: readonly string[], received: readonly string[]): boolean {
-  let found = false;
+  return firstSafeMatch(expected, received) !== undefined;
+}
+
+/** The first of `expected` that equals one of `received`, or undefined; each comparison constant-time. */
+export function firstSafeMatch(expected: readonly string[], received: readonly string[]): string | undefined {
+  let found: string | undefined;
   // No early exit: every pair is compared, so the timing does not tell which secret matched.
   for (const e of expected) {
     for (const r of received) {
-      if (safeEqual(e, r)) found = true;
+      if (safeEqual(e, r)) found ??= e;
     }
   }
   return found;

@@ -57,7 +57,7 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     }
     let published: PublishResult[];
     try {
-      const contentKeys = contentKeysOf(instance, body, result.events.length);
+      const contentKeys = contentKeysOf(instance, body, result);
       published = await Promise.all(
         result.events.map((event, i) => {
           const dataText = result.dataText?.[i];
@@ -97,9 +97,10 @@ export function createHooksRoute(deps: HooksRouteDeps) {
 }
 
 /** For a provider that signs only the body: one key per event of the body, so a replay under a new delivery id is a duplicate. */
-function contentKeysOf(instance: ConnectorInstance, body: Buffer, count: number): string[] | undefined {
+function contentKeysOf(instance: ConnectorInstance, body: Buffer, result: ConnectorResult): string[] | undefined {
+  const count = result.events.length;
   if (count === 0 || instance.connector.signsOnlyBody?.(instance.config) !== true) return undefined;
-  const digest = createHash('sha256').update(body).digest('hex');
+  const digest = result.bodyDigest ?? createHash('sha256').update(body).digest('hex');
   return Array.from({ length: count }, (_, i) => `${instance.name}:${digest}:${i}`);
 }
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { githubConnector } from '../../../../connectors/github/index.ts';
@@ -57,8 +58,10 @@ describe('github connector: verification', () => {
     const old = connectorContext(githubConnector, { type: 'github', secret: 'old secret' }, now);
     const rotating = connectorContext(githubConnector, { type: 'github', secret: ['new secret', 'old secret'] }, now);
     const request = signedRequest(githubConnector, old, prBody, meta);
-    const { events } = await githubConnector.handle(request, rotating);
+    const { events, bodyDigest } = await githubConnector.handle(request, rotating);
     expect(events[0]?.id).toBe(meta.id);
+    // The content key's digest is the HMAC that matched: the body's, under the secret that signed it.
+    expect(bodyDigest).toBe(createHmac('sha256', 'old secret').update(prBody).digest('hex'));
   });
 
   it('rejects missing headers with 401 and says which one', async () => {

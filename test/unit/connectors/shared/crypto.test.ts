@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { matchingHmac } from '../../../../connectors/shared/body-hmac.ts';
 import { hmac } from '../../../../connectors/shared/hmac.ts';
 import { safeEqual, safeEqualAny } from '../../../../connectors/shared/safe-equal.ts';
 
@@ -16,6 +17,17 @@ describe('safeEqual', () => {
     expect(safeEqualAny(['a', 'b'], ['x', 'b'])).toBe(true);
     expect(safeEqualAny(['a', 'b'], ['x', 'y'])).toBe(false);
     expect(safeEqualAny([], ['x'])).toBe(false);
+  });
+});
+
+describe('matchingHmac', () => {
+  it('answers with the HMAC that matched, in lower case, or undefined', () => {
+    const body = Buffer.from('{"a":1}');
+    const underOld = createHmac('sha256', 'old').update(body).digest('hex');
+    const match = { algorithm: 'sha256' as const, encoding: 'hex' as const, secrets: ['new', 'old'], content: body };
+    expect(matchingHmac({ ...match, received: [underOld.toUpperCase()] })).toBe(underOld);
+    expect(matchingHmac({ ...match, received: ['0'.repeat(64)] })).toBeUndefined();
+    expect(matchingHmac({ ...match, secrets: [], received: [underOld] })).toBeUndefined();
   });
 });
 

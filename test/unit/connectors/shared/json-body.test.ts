@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestingExceeds, parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
+import { nestsDeeperThan, parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
 import { PayloadError } from '../../../../src/errors.ts';
 
 describe('parseJsonBody', () => {
@@ -29,23 +29,32 @@ describe('parseJsonObject', () => {
   });
 });
 
-describe('nestingExceeds', () => {
-  it('counts brackets outside strings only, whatever the escapes', () => {
-    expect(nestingExceeds('[[[]]]', 3)).toBe(false);
-    expect(nestingExceeds('[[[[]]]]', 3)).toBe(true);
-    expect(nestingExceeds('{"a":{"b":[1]}}', 2)).toBe(true);
-    expect(nestingExceeds('{"[[[[":"{{{{"}', 1)).toBe(false);
-    // An escaped quote does not end the string; an escaped backslash before a quote does.
-    expect(nestingExceeds(String.raw`{"a":"x\"[[[["}`, 1)).toBe(false);
-    expect(nestingExceeds(String.raw`{"a":"x\\\"[[[["}`, 1)).toBe(false);
-    expect(nestingExceeds(String.raw`{"a":"x\\",[[[[]]]]}`, 3)).toBe(true);
-    expect(nestingExceeds(String.raw`{"a":"x\\\\",[[[]]]}`, 4)).toBe(false);
-    // An unterminated string hides nothing JSON.parse would accept.
-    expect(nestingExceeds('{"a":"[[[[', 1)).toBe(false);
+describe('nestsDeeperThan', () => {
+  it('counts levels of arrays and objects, the value itself being the first', () => {
+    expect(nestsDeeperThan([[[]]], 3)).toBe(false);
+    expect(nestsDeeperThan([[[[]]]], 3)).toBe(true);
+    expect(nestsDeeperThan({ a: { b: [1] } }, 2)).toBe(true);
+    expect(nestsDeeperThan({ a: { b: [1] } }, 3)).toBe(false);
+    expect(nestsDeeperThan('[[[[', 0)).toBe(false);
+    expect(nestsDeeperThan([1, 'x', null, [[2]]], 2)).toBe(true);
   });
+});
 
-  it('stops a deep body before the parser or anything recursive sees it', () => {
+describe('the nesting limit of parseJsonBody', () => {
+  it('refuses a body nested deeper than 128 levels, and only that', () => {
     expect(() => parseJsonBody(`{"x":${'['.repeat(129)}${']'.repeat(129)}}`)).toThrow('body nests JSON deeper than 128 levels');
     expect(() => parseJsonBody(`{"x":${'['.repeat(127)}${']'.repeat(127)}}`)).not.toThrow();
+    expect(() => parseJsonBody(`[${'{"a":'.repeat(128)}1${'}'.repeat(128)}]`)).toThrow('deeper than 128 levels');
+  });
+
+  it('takes brackets inside strings, escaped quotes or not, for text', () => {
+    const many = '['.repeat(300);
+    expect(parseJsonBody(JSON.stringify({ a: many, b: `x"${many}`, c: `x\\"${many}` }))).toMatchObject({ a: many });
+    // An escaped backslash before a quote ends the string: the brackets after it are nesting.
+    expect(() => parseJsonBody(`${String.raw`{"a":"x\\","b":`}${'['.repeat(130)}${']'.repeat(130)}}`)).toThrow('deeper than 128 levels');
+  });
+
+  it('refuses a deep body whatever its size, without exhausting the stack', () => {
+    expect(() => parseJsonBody(`${'['.repeat(200_000)}${']'.repeat(200_000)}`)).toThrow('deeper than 128 levels');
   });
 });
