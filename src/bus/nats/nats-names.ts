@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { StreamName } from '../event-bus.ts';
 
 /** Stream, subject and bucket names for one hookhub deployment (a `prefix` isolates several on one server). */
@@ -54,8 +53,12 @@ export function createNatsNames(prefix = 'hookhub'): NatsNames {
  * https://docs.nats.io/nats-concepts/subjects#characters-allowed-and-recommended-for-subject-names
  */
 export function subjectTokens(subject: string): string {
+  // Most subjects (`github.pull_request.opened`) need no escaping: one test instead of one per character.
+  if (SAFE_SUBJECT.test(subject)) return subject;
   return subject.split('.').map(escapeToken).join('.');
 }
+
+const SAFE_SUBJECT = /^[A-Za-z0-9_\-:/]+(?:\.[A-Za-z0-9_\-:/]+)*$/;
 
 function escapeToken(token: string): string {
   if (token === '') return '%';
@@ -88,14 +91,23 @@ export function globToFilter(glob: string): string {
 
 /**
  * The same ids and refs are hashed several times within moments (an event's publish and its subject, a
- * job's history read and its record): about eight SHA-256 objects per webhook end to end, 2 µs each.
- * `digest` keeps its 4,096 most recent answers, far more than are in flight at once.
+ * job's history read and its record): about eight SHA-256 objects per webhook end to end, 1 µs each.
+ * `digest` keeps its recent answers in two generations of up to 4,096 each, far more than are in flight
+ * at once: when the young one is full it becomes the old one, and the old one is dropped. (An LRU cache
+ * cost twice the hash itself for each new id, 1.9 µs, in its bookkeeping.)
  */
-function rememberRecent(digest: (value: string) => string): (value: string) => string {
-  const recent = new LRUCache<string, string>({ max: 4_096 });
+function rememberRecent(digest: (value: string) => string, generation = 4_096): (value: string) => string {
+  let young = new Map<string, string>();
+  let old = new Map<string, string>();
   return (value) => {
-    let answer = recent.get(value);
-    if (answer === undefined) recent.set(value, (answer = digest(value)));
+    let answer = young.get(value);
+    if (answer !== undefined) return answer;
+    answer = old.get(value) ?? digest(value);
+    young.set(value, answer);
+    if (young.size >= generation) {
+      old = young;
+      young = new Map();
+    }
     return answer;
   };
 }

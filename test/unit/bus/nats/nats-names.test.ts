@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createNatsNames, durableName, globToFilter, hashKey, idToken, subjectTokens } from '../../../../src/bus/nats/nats-names.ts';
 
@@ -27,6 +28,14 @@ describe('NATS names', () => {
   it('turns any id into one short subject token', () => {
     expect(idToken('a.b *>')).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(idToken('x')).not.toBe(idToken('y'));
+  });
+
+  it('answers the same token for an id, however many other ids came since', () => {
+    const token = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 22);
+    const ids = Array.from({ length: 10_000 }, (_, i) => `id-${i}`);
+    // Past both generations of remembered answers, and back again.
+    for (const id of [...ids, ...ids.slice(0, 100), ...ids.slice(-100)]) expect(idToken(id)).toBe(token(id));
+    expect(hashKey('id-1')).toBe(createHash('sha256').update('id-1').digest('hex'));
   });
 
   it('names streams, subjects and buckets under a prefix', () => {
