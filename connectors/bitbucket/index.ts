@@ -26,7 +26,7 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
   contentTypes: ['application/json'],
   secretFields: ['secret'],
   handle(request, ctx) {
-    verifyBitbucketSignature(request, ctx.config.secret);
+    const bodyDigest = verifyBitbucketSignature(request, ctx.config.secret);
     // The body is the event's data unchanged, so its text is stored as it came.
     const { value: payload, text } = parseJsonObjectText(request.body);
     // Data Center repeats the event key in the body; Cloud only sends the header.
@@ -35,7 +35,7 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
     const header = getHeader(request.headers, 'X-Request-UUID') ?? getHeader(request.headers, 'X-Request-Id');
     const id = header !== undefined ? checkEventId(header, 'X-Request-UUID header') : bodyDigestId(request.body);
     const event = normalizeBitbucket(payload, { connector: ctx.name, id, eventKey, now: ctx.now() });
-    return { events: [event], dataText: [text] };
+    return { events: [event], dataText: [text], bodyDigest };
   },
   sign(body, ctx, meta) {
     const secret = signingSecret(ctx.config.secret);

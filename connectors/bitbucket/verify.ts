@@ -10,6 +10,6 @@ import { verifySha256PrefixedSignature } from '../shared/sha256-prefixed-signatu
  * Only the body is signed: the event key and request id headers are not, and there is no timestamp,
  * so a captured delivery can be replayed; dedup on `X-Request-UUID` catches exact replays.
  */
-export function verifyBitbucketSignature(request: WebhookRequest, secrets: readonly string[]): void {
-  verifySha256PrefixedSignature(request, secrets, 'X-Hub-Signature', 'set a Secret on the Bitbucket webhook');
+export function verifyBitbucketSignature(request: WebhookRequest, secrets: readonly string[]): string {
+  return verifySha256PrefixedSignature(request, secrets, 'X-Hub-Signature', 'set a Secret on the Bitbucket webhook');
 }

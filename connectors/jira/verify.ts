@@ -9,6 +9,6 @@ import { verifySha256PrefixedSignature } from '../shared/sha256-prefixed-signatu
  * signature but a retry keeps it, so it cannot bound replays. Dedup on `X-Atlassian-Webhook-Identifier`
  * (unchanged across retries) drops exact replays.
  */
-export function verifyJiraSignature(request: WebhookRequest, secrets: readonly string[]): void {
-  verifySha256PrefixedSignature(request, secrets, 'X-Hub-Signature', 'set a Secret on the Jira admin webhook');
+export function verifyJiraSignature(request: WebhookRequest, secrets: readonly string[]): string {
+  return verifySha256PrefixedSignature(request, secrets, 'X-Hub-Signature', 'set a Secret on the Jira admin webhook');
 }

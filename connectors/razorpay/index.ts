@@ -26,12 +26,12 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
   },
 
   handle(request, ctx) {
-    verifyRazorpaySignature(request, ctx.config.secret);
+    const bodyDigest = verifyRazorpaySignature(request, ctx.config.secret);
     // The body is the event's data unchanged, so its text is stored as it came.
     const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
     const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
-    return { events: [normalizeRazorpay(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text] };
+    return { events: [normalizeRazorpay(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text], bodyDigest };
   },
 
   sign(body, ctx, meta) {

@@ -1,5 +1,5 @@
 import type { WebhookRequest } from '../connector.ts';
-import { matchesAnyHmac } from '../shared/body-hmac.ts';
+import { matchingHmac } from '../shared/body-hmac.ts';
 import { getHeader } from '../shared/headers.ts';
 import { hmac } from '../shared/hmac.ts';
 import { VerificationError } from '../../src/errors.ts';
@@ -16,7 +16,7 @@ const SIGNATURE = /^[0-9a-f]{64}$/i;
  * older events signed with the old secret, so both must be listed until those retries are over.
  * The body is all that is signed: there is no timestamp, so dedup on the event id stops replays.
  */
-export function verifyRazorpaySignature(request: WebhookRequest, secrets: readonly string[]): void {
+export function verifyRazorpaySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const value = getHeader(request.headers, SIGNATURE_HEADER);
   if (value === undefined) {
     throw new VerificationError(`missing ${SIGNATURE_HEADER} header (set a secret on the Razorpay webhook)`);
@@ -24,8 +24,9 @@ export function verifyRazorpaySignature(request: WebhookRequest, secrets: readon
   if (!SIGNATURE.test(value)) {
     throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`);
   }
-  const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [value] });
-  if (!ok) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [value] });
+  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  return digest;
 }
 
 /** Razorpay's side: the `X-Razorpay-Signature` value for `body` under `secret`. */

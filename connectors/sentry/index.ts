@@ -28,7 +28,7 @@ export const sentryConnector: Connector<SentryConfig> = {
   contentTypes: ['application/json'],
   secretFields: ['secret'],
   handle(request, ctx) {
-    verifySentrySignature(request, ctx.config.secret);
+    const bodyDigest = verifySentrySignature(request, ctx.config.secret);
     checkSentryTimestamp(request, ctx.now(), ctx.config.tolerance);
     // The body is the event's data unchanged, so its text is stored as it came.
     const { value: payload, text } = parseJsonObjectText(request.body);
@@ -36,7 +36,7 @@ export const sentryConnector: Connector<SentryConfig> = {
     if (resource === undefined) throw new PayloadError('missing Sentry-Hook-Resource header (cannot tell which resource this is)');
     const header = getHeader(request.headers, 'Request-ID');
     const id = header !== undefined ? checkEventId(header, 'Request-ID header') : bodyDigestId(request.body);
-    return { events: [normalizeSentry(payload, { connector: ctx.name, id, resource, now: ctx.now() })], dataText: [text] };
+    return { events: [normalizeSentry(payload, { connector: ctx.name, id, resource, now: ctx.now() })], dataText: [text], bodyDigest };
   },
   sign(body, ctx, meta) {
     // Samples are keyed `<resource>.<action>`; the header carries the resource.

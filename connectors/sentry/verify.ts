@@ -1,6 +1,6 @@
 import type { WebhookRequest } from '../connector.ts';
 import { VerificationError } from '../../src/errors.ts';
-import { matchesAnyHmac } from '../shared/body-hmac.ts';
+import { matchingHmac } from '../shared/body-hmac.ts';
 import { getHeader } from '../shared/headers.ts';
 import { assertFresh, parseUnixSeconds } from '../shared/timestamp.ts';
 
@@ -14,12 +14,13 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
  * Sentry signs exactly the bytes it sends (`json.dumps` once, then signs that string), so the raw body
  * is what must be verified — not a re-serialization, as Sentry's own doc snippet suggests.
  */
-export function verifySentrySignature(request: WebhookRequest, secrets: readonly string[]): void {
+export function verifySentrySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
   if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
   if (!HEX_SHA256.test(signature)) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`);
-  const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
-  if (!ok) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
+  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  return digest;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { WebhookRequest } from '../connector.ts';
-import { matchesAnyHmac } from '../shared/body-hmac.ts';
+import { matchingHmac } from '../shared/body-hmac.ts';
 import { getHeader } from '../shared/headers.ts';
 import { hmac } from '../shared/hmac.ts';
 import { VerificationError } from '../../src/errors.ts';
@@ -13,14 +13,15 @@ const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
  * https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook
  * Shopify signs only the body; `X-Shopify-Webhook-Id` dedup catches replays of a captured delivery.
  */
-export function verifyShopifySignature(request: WebhookRequest, secrets: readonly string[]): void {
+export function verifyShopifySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const value = getHeader(request.headers, SIGNATURE_HEADER);
   if (value === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
   if (!SIGNATURE.test(value)) {
     throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA256)`);
   }
-  const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'base64', secrets, content: request.body, received: [value] });
-  if (!ok) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  const digest = matchingHmac({ algorithm: 'sha256', encoding: 'base64', secrets, content: request.body, received: [value] });
+  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  return digest;
 }
 
 /** Shopify's side: the `X-Shopify-Hmac-Sha256` value for `body` under `secret`. */
