@@ -29,6 +29,13 @@ function jsonTextOf(body: Buffer | string): string {
 
 function parseJsonText(text: string): unknown {
   if (text.trim().length === 0) throw new PayloadError('body is empty (expected JSON)');
+  // Nesting deeper than the limit needs more opening brackets than it: a 2 KB payload has about 10, and
+  // counting them settles most bodies before any other check.
+  const mayNestDeep = !openersAtMost(text, MAX_JSON_DEPTH);
+  // A large body is scanned before the parse: JSON.parse handles any depth, but deep nesting costs it
+  // ten to twenty times a flat body of the same size (1 MB: 113 against 5 ms), and a leaked secret should
+  // not buy that. Up to SCAN_FIRST_ABOVE the parse costs less than a flat body at the size limit would.
+  if (mayNestDeep && text.length > SCAN_FIRST_ABOVE && nestingExceeds(text, MAX_JSON_DEPTH)) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -39,12 +46,15 @@ function parseJsonText(text: string): unknown {
     }
     throw new PayloadError(`body is not JSON: ${reason.slice(0, MAX_ECHO)}`);
   }
-  // Nesting deeper than the limit needs more opening brackets than it: a 2 KB payload has about 10, and
-  // counting them settles most bodies. (V8's JSON.parse is not recursive, so it is safe with any depth.)
-  if (!openersAtMost(text, MAX_JSON_DEPTH) && nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-    throw new PayloadError(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
-  }
+  if (mayNestDeep && text.length <= SCAN_FIRST_ABOVE && nestsDeeperThan(value, MAX_JSON_DEPTH)) throw tooDeep();
   return value;
+}
+
+/** Bodies longer than this (in characters) are checked for nesting before they are parsed. */
+const SCAN_FIRST_ABOVE = 64 * 1024;
+
+function tooDeep(): PayloadError {
+  return new PayloadError(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 /**
@@ -67,6 +77,38 @@ function openersAtMost(text: string, max: number): boolean {
     for (let i = text.indexOf(opener); i !== -1; i = text.indexOf(opener, i + 1)) if (++count > max) return false;
   }
   return true;
+}
+
+/**
+ * Whether brackets outside strings nest deeper than `max` (one linear pass, before anything recursive
+ * sees the body). Strings are skipped with indexOf: most of a payload's bytes are in strings (URLs), and
+ * a native search is several times faster than looking at each character here.
+ */
+export function nestingExceeds(text: string, max: number): boolean {
+  // Nesting deeper than `max` needs more than `max` opening brackets. A 2 KB payload has about 10, and
+  // counting them settles it in a tenth of the scan's time.
+  if (openersAtMost(text, max)) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = closingQuote(text, i);
+      if (i < 0) return false; // unterminated: JSON.parse says so
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** The index of the quote that ends the string opened at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return -1;
 }
 
 /** The parser stopped at the very end of the input: the body was cut off, not merely malformed. */

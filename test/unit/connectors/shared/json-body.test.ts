@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan, parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
+import { nestingExceeds, nestsDeeperThan, parseJsonBody, parseJsonObject } from '../../../../connectors/shared/json-body.ts';
 import { PayloadError } from '../../../../src/errors.ts';
 
 describe('parseJsonBody', () => {
@@ -29,6 +29,22 @@ describe('parseJsonObject', () => {
   });
 });
 
+describe('nestingExceeds', () => {
+  it('counts brackets outside strings only, whatever the escapes', () => {
+    expect(nestingExceeds('[[[]]]', 3)).toBe(false);
+    expect(nestingExceeds('[[[[]]]]', 3)).toBe(true);
+    expect(nestingExceeds('{"a":{"b":[1]}}', 2)).toBe(true);
+    expect(nestingExceeds('{"[[[[":"{{{{"}', 1)).toBe(false);
+    // An escaped quote does not end the string; an escaped backslash before a quote does.
+    expect(nestingExceeds(String.raw`{"a":"x\"[[[["}`, 1)).toBe(false);
+    expect(nestingExceeds(String.raw`{"a":"x\\\"[[[["}`, 1)).toBe(false);
+    expect(nestingExceeds(String.raw`{"a":"x\\",[[[[]]]]}`, 3)).toBe(true);
+    expect(nestingExceeds(String.raw`{"a":"x\\\\",[[[]]]}`, 4)).toBe(false);
+    // An unterminated string hides nothing JSON.parse would accept.
+    expect(nestingExceeds('{"a":"[[[[', 1)).toBe(false);
+  });
+});
+
 describe('nestsDeeperThan', () => {
   it('counts levels of arrays and objects, the value itself being the first', () => {
     expect(nestsDeeperThan([[[]]], 3)).toBe(false);
@@ -54,7 +70,10 @@ describe('the nesting limit of parseJsonBody', () => {
     expect(() => parseJsonBody(`${String.raw`{"a":"x\\","b":`}${'['.repeat(130)}${']'.repeat(130)}}`)).toThrow('deeper than 128 levels');
   });
 
-  it('refuses a deep body whatever its size, without exhausting the stack', () => {
+  it('refuses a deep body whatever its size: a large one is scanned, a small one walked once parsed', () => {
     expect(() => parseJsonBody(`${'['.repeat(200_000)}${']'.repeat(200_000)}`)).toThrow('deeper than 128 levels');
+    const wide = JSON.stringify({ pad: 'x'.repeat(70_000), deep: JSON.parse(`${'['.repeat(130)}${']'.repeat(130)}`) as unknown });
+    expect(() => parseJsonBody(wide)).toThrow('deeper than 128 levels');
+    expect(parseJsonBody(JSON.stringify({ pad: 'x'.repeat(70_000), note: '['.repeat(500) }))).toMatchObject({ note: '['.repeat(500) });
   });
 });
