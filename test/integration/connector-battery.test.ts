@@ -213,3 +213,28 @@ describe.each(types)('connector battery: %s', (type) => {
     expect(await post(type, headers, body)).toBe(accepted);
   });
 });
+
+/** Connectors whose signature covers the body alone: a captured request verifies again under any delivery id. */
+const bodySigners = types.filter((type) => registry[type]!.signsOnlyBody?.(contextFor(type, SECRET).config) === true);
+
+describe.each(bodySigners)('connector battery, replay under a new delivery id: %s', (type) => {
+  it('answers 202 {"duplicate":true} to the same signed body under another id, and stores nothing', async () => {
+    const sample = validRequest(type).body;
+    const fresh = Buffer.from(JSON.stringify({ ...(JSON.parse(sample.toString('utf8')) as object), battery_nonce: randomUUID() }));
+    const send = async (id: string) => {
+      const { headers, body } = validRequest(type, { body: fresh, id });
+      const res = await fetch(`${base}/hooks/${type}`, { method: 'POST', headers, body: new Uint8Array(body) });
+      return { status: res.status, answer: (await res.json()) as { id: string; duplicate: boolean } };
+    };
+    const [first, replayed] = [randomUUID(), randomUUID()];
+    expect(await send(first)).toEqual({ status: 202, answer: { id: first, duplicate: false } });
+    const before = await storedEvents();
+    expect(await send(replayed)).toEqual({ status: 202, answer: { id: replayed, duplicate: true } });
+    expect(await storedEvents()).toBe(before);
+    expect(await bus.get('events', replayed)).toBeUndefined();
+  });
+});
+
+it('covers every connector that signs only the body', () => {
+  expect(bodySigners).toEqual(expect.arrayContaining(['github', 'shopify', 'razorpay', 'bitbucket', 'jira', 'sentry']));
+});
