@@ -22,8 +22,8 @@ export function matchesAnyHmac(match: HmacMatch): boolean {
 }
 
 /**
- * Like matchesAnyHmac, but answers with the HMAC that matched (hex in lower case), or undefined. For a
- * signature over the body alone, that is a digest of the body the hub can dedup on without hashing it again.
+ * Like matchesAnyHmac, but answers with the HMAC that matched, in `encoding` (hex in lower case), or undefined.
+ * For a signature over the body alone, that is a digest of the body the hub can dedup on without hashing it again.
  */
 export function matchingHmac(match: HmacMatch): string | undefined {
   const expected = match.secrets.map((secret) => hmac(match.algorithm, secret, match.content, match.encoding));
