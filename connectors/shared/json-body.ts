@@ -59,14 +59,15 @@ function tooDeep(): PayloadError {
 
 /**
  * Whether arrays and objects in a parsed value nest deeper than `max` (the value itself is level 1).
- * Walking the parsed value costs about a tenth of scanning its text for brackets outside strings (a 21 KB
- * GitHub payload: 1.2 against 16 µs), and the recursion stops at `max` levels, so no input can exhaust the stack.
+ * Walking the parsed value costs a fifth of scanning its text for brackets outside strings (a 21 KB
+ * GitHub payload: 3 against 16 µs), and the recursion stops at `max` levels, so no input can exhaust the
+ * stack. Own values only (`Object.values`): an enumerable property on Object.prototype is not the body's.
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (max < 1) return true;
-  if (Array.isArray(value)) return value.some((item) => nestsDeeperThan(item, max - 1));
-  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
+  const items: unknown[] = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) if (typeof item === 'object' && item !== null && nestsDeeperThan(item, max - 1)) return true;
   return false;
 }
 
