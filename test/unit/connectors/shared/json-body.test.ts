@@ -54,6 +54,17 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan('[[[[', 0)).toBe(false);
     expect(nestsDeeperThan([1, 'x', null, [[2]]], 2)).toBe(true);
   });
+
+  it('walks own properties only, not what Object.prototype holds', () => {
+    const deep: unknown = JSON.parse(`${'['.repeat(10)}${']'.repeat(10)}`);
+    Object.defineProperty(Object.prototype, 'inherited', { value: deep, enumerable: true, configurable: true, writable: true });
+    try {
+      expect(nestsDeeperThan({ a: { b: 1 } }, 3)).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).inherited;
+    }
+    expect(nestsDeeperThan({ own: deep }, 3)).toBe(true);
+  });
 });
 
 describe('the nesting limit of parseJsonBody', () => {
