@@ -89,6 +89,9 @@ export function globToFilter(glob: string): string {
   return out.join('.');
 }
 
+/** Answers each generation of rememberRecent keeps. */
+const GENERATION = 4_096;
+
 /**
  * The same ids and refs are hashed several times within moments (an event's publish and its subject, a
  * job's history read and its record): about eight SHA-256 objects per webhook end to end, 1 µs each.
@@ -96,7 +99,7 @@ export function globToFilter(glob: string): string {
  * at once: when the young one is full it becomes the old one, and the old one is dropped. (An LRU cache
  * cost twice the hash itself for each new id, 1.9 µs, in its bookkeeping.)
  */
-function rememberRecent(digest: (value: string) => string, generation = 4_096): (value: string) => string {
+function rememberRecent(digest: (value: string) => string): (value: string) => string {
   let young = new Map<string, string>();
   let old = new Map<string, string>();
   return (value) => {
@@ -104,7 +107,7 @@ function rememberRecent(digest: (value: string) => string, generation = 4_096): 
     if (answer !== undefined) return answer;
     answer = old.get(value) ?? digest(value);
     young.set(value, answer);
-    if (young.size >= generation) {
+    if (young.size >= GENERATION) {
       old = young;
       young = new Map();
     }
