@@ -8,7 +8,7 @@
  *
  * A PASSIVE checkpoint never lets the WAL start over while commits keep coming, so under steady load
  * the file would grow without end (267 MB in 5 s of 21 KB webhooks), and every page read searches a
- * longer WAL index. So once the WAL holds `restartPages`, the worker asks for a short pause: the bus
+ * longer WAL index. So once the WAL holds `restartBytes`, the worker asks for a short pause: the bus
  * queues its writes (the event loop runs on), the worker copies the last pages with a RESTART
  * checkpoint, and the next commit writes the WAL from its start again.
  *
@@ -28,8 +28,8 @@ export interface CheckpointerOptions {
   failed(error: Error): void;
   /** How often the worker checkpoints. Default 100 ms. */
   everyMs?: number;
-  /** WAL pages that make the worker restart the log. Default 16,384 (64 MB of 4 KB pages). */
-  restartPages?: number;
+  /** WAL size that makes the worker restart the log. Default 64 MB. */
+  restartBytes?: number;
   /** Commits before the worker starts. Default 256. */
   startAfterCommits?: number;
   /** The SQLite driver the worker loads (tests pass a broken one). */
@@ -40,6 +40,14 @@ export interface Checkpointer {
   /** Call after each commit. */
   committed(): void;
   close(): Promise<void>;
+}
+
+const RESTART_BYTES = 64 * 1024 * 1024;
+
+/** The restart threshold in WAL pages of this file: files made before 16 KB pages keep 4 KB ones. */
+export function restartPagesOf(db: Database, restartBytes = RESTART_BYTES): number {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  return Math.max(1, Math.ceil(restartBytes / pageSize));
 }
 
 /** SQLite's own default, restored when the worker cannot run. */
@@ -127,7 +135,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
 
   const start = (): void => {
     const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { driver, path: options.path, everyMs: options.everyMs ?? 100, restartPages: options.restartPages ?? 16_384 };
+    const workerData = {
+      driver,
+      path: options.path,
+      everyMs: options.everyMs ?? 100,
+      restartPages: restartPagesOf(db, options.restartBytes),
+    };
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
     w.unref();
     // Until the worker has its connection, commits keep checkpointing inline, so it starts on a short WAL.

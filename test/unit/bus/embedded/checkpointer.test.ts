@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { createCheckpointer, type Checkpointer, type CheckpointerOptions } from '../../../../src/bus/embedded/checkpointer.ts';
+import {
+  createCheckpointer,
+  restartPagesOf,
+  type Checkpointer,
+  type CheckpointerOptions,
+} from '../../../../src/bus/embedded/checkpointer.ts';
 
 let dir = '';
 let db: Database.Database;
@@ -68,11 +73,11 @@ it('commits never checkpoint; the worker copies the WAL into the database file',
   expect(pauses.asked).toBe(0);
 });
 
-it('once the WAL holds restartPages, writes pause while the worker restarts it, and the WAL file stops growing', async () => {
-  const failed = startCheckpointer({ everyMs: 5, restartPages: 500 });
+it('once the WAL holds restartBytes, writes pause while the worker restarts it, and the WAL file stops growing', async () => {
+  const failed = startCheckpointer({ everyMs: 5, restartBytes: 500 * 4096 });
   await workerOnline();
   for (let round = 0; round < 6; round++) {
-    commit(25); // about 625 pages: past restartPages
+    commit(25); // about 625 pages of 4 KB: past restartBytes
     await vi.waitFor(() => expect(pauses.asked).toBe(round + 1), { timeout: 5_000 });
     await vi.waitFor(() => expect(pauses.resumed).toBe(round + 1), { timeout: 5_000 });
   }
@@ -89,4 +94,15 @@ it('a worker that cannot run turns inline checkpoints back on, and says so', asy
     /background WAL checkpoints stopped \(.*no-such-driver.*\); commits checkpoint inline again/,
   );
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+});
+
+it('counts the restart threshold in pages of the file: 4 KB in files from before, 16 KB in new ones', () => {
+  expect(db.pragma('page_size', { simple: true })).toBe(4096);
+  expect(restartPagesOf(db)).toBe(16_384);
+  const fresh = new Database(join(dir, 'fresh.db'));
+  fresh.pragma('page_size = 16384');
+  fresh.pragma('journal_mode = WAL');
+  expect(restartPagesOf(fresh)).toBe(4_096);
+  expect(restartPagesOf(fresh, 1)).toBe(1);
+  fresh.close();
 });

@@ -103,6 +103,31 @@ it('keeps ids and content keys as duplicates when a retention under 24 h removed
   expect(await bus.publish('events', signed('other-id'))).toEqual({ duplicate: false });
 });
 
+it('makes new data files with 16 KB pages, and opens a file with 4 KB pages as it is', async () => {
+  const bus = await openBus();
+  await bus.publish('events', msg('new-file'));
+  await bus.close();
+  const pageSize = (file: string) => {
+    const raw = new Database(file, { readonly: true });
+    const size = raw.pragma('page_size', { simple: true });
+    raw.close();
+    return size;
+  };
+  expect(pageSize(path)).toBe(16_384);
+
+  // A file from before: SQLite's default 4 KB pages, already in WAL mode.
+  const older = join(dir, 'older.db');
+  const legacy = new Database(older);
+  legacy.pragma('journal_mode = WAL');
+  legacy.exec('CREATE TABLE placeholder (x)');
+  legacy.close();
+  const reopened = await createEmbeddedBus({ path: older, now });
+  open.push(reopened);
+  expect(await reopened.publish('events', msg('on-4k-pages'))).toEqual({ duplicate: false });
+  expect((await reopened.get('events', 'on-4k-pages'))?.id).toBe('on-4k-pages');
+  expect(pageSize(older)).toBe(4096);
+});
+
 it('stores content keys compact, and a file from before keeps its content keys as duplicates', async () => {
   const bus = await openBus();
   const signed = (id: string, key: string): BusMessage => ({ ...msg(id), contentKey: key });
