@@ -11,6 +11,7 @@ import { registerRulesCommand } from './rules-command.ts';
 import { loadRulesCommandContext } from './rules-context.ts';
 import { registerGithubCommand } from './github-command.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerStoreCommand } from './store-command.ts';
 import { loadSubscriptionRulesForCli, openSubscriptions } from '../subscriptions/open-subscriptions.ts';
 import { registerSubscriptionsCommand } from '../subscriptions/subscriptions-command.ts';
 
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });
   registerGithubCommand(program);
   registerReportCommand(program);
+  registerStoreCommand(program);
   return program;
 }
 

@@ -6,7 +6,7 @@ import { migrateSchema } from './schema.ts';
 import { EmbeddedStorageError, toStorageError } from './storage-error.ts';
 
 /** Bytes per page of a new data file (SQLite's default is 4,096). */
-const PAGE_SIZE = 16_384;
+export const PAGE_SIZE = 16_384;
 
 /**
  * Create the parent folder (0700), the file (0600), open the file in WAL mode and migrate the schema.
