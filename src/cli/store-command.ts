@@ -35,24 +35,19 @@ export function registerStoreCommand(program: Command, deps: StoreCommandDeps = 
       if (config.bus.type !== 'embedded') throw new Error('the configured bus is NATS: there is no data file to rewrite');
       const path = config.bus.path;
       if (!existsSync(path)) throw new Error(`no data file at ${path} (bus.path in ${config.file})`);
-      const pageSize = pageSizeOf(path);
-      if (pageSize === PAGE_SIZE) return write(`${path} already uses ${PAGE_SIZE / 1024} KB pages: nothing to do\n`);
+      if (pageSizeOf(path) === PAGE_SIZE) return write(`${path} already uses ${PAGE_SIZE / 1024} KB pages: nothing to do\n`);
       const size = statSync(path).size;
       const free = await freeBytes(dirname(path));
       // VACUUM builds the new file in a temporary one, then copies it back through a rollback journal.
       if (free < 2 * size) {
         throw new Error(`rewriting ${path} needs about ${mb(2 * size)} free next to it, and only ${mb(free)} is: free some space first`);
       }
-      progress(`rewriting ${path} (${mb(size)}) with 16 KB pages; a large file takes a while\n`);
+      progress(`rewriting ${path} (${mb(size)}) with ${PAGE_SIZE / 1024} KB pages; a large file takes a while\n`);
       const started = Date.now();
       const ticker = setInterval(() => progress(`  still rewriting (${seconds(started)})\n`), deps.tickMs ?? 5_000);
       try {
         const result = await repageDataFile(path);
-        write(
-          result.changed
-            ? `${path} now uses ${result.to / 1024} KB pages (it had ${result.from / 1024} KB), in ${seconds(started)}\n`
-            : `${path} already uses ${result.pageSize / 1024} KB pages: nothing to do\n`,
-        );
+        write(`${path} now uses ${result.to / 1024} KB pages (it had ${result.from / 1024} KB), in ${seconds(started)}\n`);
       } finally {
         clearInterval(ticker);
       }

@@ -9,7 +9,11 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { PAGE_SIZE } from './open-database.ts';
 
-export type RepageResult = { changed: false; pageSize: number } | { changed: true; from: number; to: number };
+/** Page sizes before and after, in bytes. */
+export interface RepageResult {
+  from: number;
+  to: number;
+}
 
 // Plain CommonJS, so the worker runs the same under tsx, vitest and plain node.
 const WORKER_SOURCE = `
@@ -18,19 +22,15 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true, timeout: 0 });
 try {
   const from = db.pragma('page_size', { simple: true });
-  if (from === workerData.pageSize) {
-    parentPort.postMessage({ changed: false, pageSize: from });
-  } else {
-    const mode = db.pragma('journal_mode = DELETE', { simple: true });
-    if (mode !== 'delete') throw Object.assign(new Error('in use'), { code: 'IN_USE' });
-    try {
-      db.pragma('page_size = ' + workerData.pageSize);
-      db.exec('VACUUM');
-    } finally {
-      db.pragma('journal_mode = WAL');
-    }
-    parentPort.postMessage({ changed: true, from, to: db.pragma('page_size', { simple: true }) });
+  const mode = db.pragma('journal_mode = DELETE', { simple: true });
+  if (mode !== 'delete') throw Object.assign(new Error('in use'), { code: 'IN_USE' });
+  try {
+    db.pragma('page_size = ' + workerData.pageSize);
+    db.exec('VACUUM');
+  } finally {
+    db.pragma('journal_mode = WAL');
   }
+  parentPort.postMessage({ from, to: db.pragma('page_size', { simple: true }) });
 } catch (error) {
   parentPort.postMessage({ error: error.message, code: error.code });
 } finally {
@@ -40,7 +40,7 @@ try {
 
 type WorkerAnswer = RepageResult | { error: string; code?: string };
 
-/** Rewrites `path` with 16 KB pages unless it has them already. */
+/** Rewrites `path` with 16 KB pages (the caller checks that it needs it). */
 export function repageDataFile(path: string): Promise<RepageResult> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, pageSize: PAGE_SIZE } });
