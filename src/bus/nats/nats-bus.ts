@@ -33,6 +33,7 @@ import { appendRecord, readRecords } from './nats-history.ts';
 import { createNatsNames, durableName, type NatsNames } from './nats-names.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { retryWithin, withDeadline } from './nats-deadline.ts';
+import { ClaimVerdicts } from './nats-claims.ts';
 import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
@@ -71,6 +72,7 @@ export class NatsBus implements EventBus {
   #closed = false;
   #pruneTimer: NodeJS.Timeout | undefined;
   readonly #cork = createCork();
+  readonly #verdicts = new ClaimVerdicts();
 
   constructor(
     private readonly connection: ConnectionState,
@@ -100,7 +102,7 @@ export class NatsBus implements EventBus {
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
     const sub = new NatsSubscription<T>(
-      { js: this.js, jsm: this.jsm, cork: this.#cork },
+      { js: this.js, jsm: this.jsm, cork: this.#cork, content: this.stores.content, verdicts: this.#verdicts },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );
@@ -224,7 +226,16 @@ export class NatsBus implements EventBus {
 
   #readDeps() {
     const { content, legacy } = this.stores;
-    return { js: this.js, jsm: this.jsm, content, legacy, names: this.names, timeoutMs: this.timeoutMs, cork: this.#cork };
+    return {
+      js: this.js,
+      jsm: this.jsm,
+      content,
+      legacy,
+      names: this.names,
+      timeoutMs: this.timeoutMs,
+      cork: this.#cork,
+      verdicts: this.#verdicts,
+    };
   }
 }
 

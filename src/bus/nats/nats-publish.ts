@@ -1,8 +1,9 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { nuid } from '@nats-io/transport-node';
+import { headers, nuid } from '@nats-io/transport-node';
 import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
+import { CLAIM_HEADER, claimContent, type ClaimVerdict, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
@@ -11,10 +12,13 @@ import { hashKey, idToken, type NatsNames } from './nats-names.ts';
 
 export interface PublishDeps {
   js: JetStreamClient;
+  jsm: JetStreamManager;
   names: NatsNames;
   timeoutMs: number;
   /** Content keys claimed by the id that first published them (BusMessage.contentKey). */
   content: KV;
+  /** This process's claim answers, for its own subscriptions (nats-claims.ts). */
+  verdicts: ClaimVerdicts;
   /** The id index of an older release, consulted while it still has entries; undefined once gone. */
   legacy: KV | undefined;
   /** Why NATS is unreachable right now, or undefined. Publishing then fails fast. */
@@ -31,8 +35,8 @@ export interface PublishDeps {
  * so the server itself refuses a second copy of an id it still stores ("wrong last sequence"):
  * the stream is its own dedup index, and retention keeps every message for the dedup horizon.
  * `Nats-Msg-Id` (the id token) makes a retried publish whose first PubAck was lost answer as a
- * duplicate too. A replay skips both and stores a newer copy, which get() then returns.
- * Resolves only after the PubAck.
+ * duplicate too. A message with a content key also claims it, in the same socket write (nats-claims.ts).
+ * A replay skips all of it and stores a newer copy, which get() then returns. Resolves only after the PubAck.
  */
 export async function publishMessage(
   deps: PublishDeps,
@@ -49,53 +53,60 @@ export async function publishMessage(
       `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
     );
   }
-  if (!options.replay && (await seenBefore(deps, stream, message))) return { duplicate: true };
   const subject = deps.names.subject(stream, message.id, message.subject);
   const expect = { streamName: deps.names.stream(stream) };
-  const send = deps.cork(() =>
-    options.replay
-      ? deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })
-      : deps.js.publish(subject, body, {
-          msgID: idToken(message.id),
-          timeout: deps.timeoutMs,
-          expect: { ...expect, lastSubjectSequence: 0 },
-        }),
+  if (options.replay) {
+    const ack = await guard(
+      deps.cork(() => deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })),
+      'publish',
+    );
+    return { duplicate: ack.duplicate };
+  }
+  if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup')))
+    return { duplicate: true };
+  const claimKey = message.contentKey === undefined ? undefined : hashKey(`${stream}:${message.contentKey}`);
+  const claim = claimKey === undefined ? undefined : startClaim(deps, claimKey, message.id);
+  const publishing = deps.cork(() =>
+    deps.js.publish(subject, body, {
+      msgID: idToken(message.id),
+      timeout: deps.timeoutMs,
+      expect: { ...expect, lastSubjectSequence: 0 },
+      ...(claimKey === undefined ? {} : { headers: claimHeaders(claimKey) }),
+    }),
   );
-  const ack = await guard(send, 'publish').catch(duplicateIfStored);
-  return { duplicate: ack === 'stored' || ack.duplicate };
+  const [ack, verdict] = await Promise.all([guard(publishing, 'publish').catch(duplicateIfStored), claim?.catch(() => undefined)]);
+  if (ack === 'stored' || ack.duplicate) return { duplicate: true };
+  // Stored, though the claim had no answer: subscriptions confirm the claim before handing it out.
+  if (verdict !== 'replay') return { duplicate: false };
+  await forgetReplay(deps, expect.streamName, ack);
+  return { duplicate: true };
+}
+
+/** Sends the claim in this turn's write and tells this process's subscriptions its answer. */
+function startClaim(deps: PublishDeps, key: string, id: string): Promise<ClaimVerdict> {
+  const settle = deps.verdicts.expect(key, id);
+  const answer = claimContent(deps.content, deps.cork, key, id);
+  answer.then(settle, () => settle(undefined));
+  return answer;
+}
+
+function claimHeaders(key: string) {
+  const h = headers();
+  h.set(CLAIM_HEADER, key);
+  return h;
+}
+
+/**
+ * A replay was stored before its claim's answer came: delete it, so get(id) does not find it. Its
+ * subscriptions turn it down whatever happens here, so a failed delete only leaves it in history.
+ */
+async function forgetReplay(deps: PublishDeps, stream: string, ack: PubAck): Promise<void> {
+  await deps.jsm.streams.deleteMessage(stream, ack.seq, false).catch(() => undefined);
 }
 
 function duplicateIfStored(err: unknown): 'stored' {
   if (err instanceof Error && hasNatsCode(err.cause, NatsErrorCodes.StreamWrongLastSequence)) return 'stored';
   throw err;
-}
-
-/** Checks that cost a round trip only where they apply: an older release's index, and content keys. */
-async function seenBefore(deps: PublishDeps, stream: StreamName, message: BusMessage): Promise<boolean> {
-  if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup'))) return true;
-  if (message.contentKey === undefined) return false;
-  return guard(contentClaimedByOther(deps, `${stream}:${message.contentKey}`, message.id), 'content claim');
-}
-
-/**
- * Claims a content key for this id (a create: expected revision 0). The key already held by the same
- * id is a retry of a publish that failed after the claim, so it goes on; held by another id, the
- * content was stored before under that id: a replay under a new id.
- */
-async function contentClaimedByOther(
-  { content, cork }: Pick<PublishDeps, 'content' | 'cork'>,
-  contentKey: string,
-  id: string,
-): Promise<boolean> {
-  const key = hashKey(contentKey);
-  try {
-    await cork(() => content.put(key, id, { previousSeq: 0 }));
-    return false;
-  } catch (err) {
-    if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) throw err;
-  }
-  const holder = await content.get(key);
-  return holder !== null && holder.operation === 'PUT' && holder.string() !== id;
 }
 
 async function guard<T>(work: Promise<T>, what: string): Promise<T> {

@@ -9,16 +9,28 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
+import type { KV } from '@nats-io/kv';
 import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
+import { CLAIM_HEADER, confirmClaim, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
 import { peekSubject } from './nats-envelope.ts';
+import { holdBack } from './hold-back.ts';
 
 export interface SubscriptionDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
   /** Acks of one event-loop turn go out in one socket write. */
   cork: Cork;
+  /** Where content claims live, and this process's own answers (nats-claims.ts). */
+  content: KV;
+  verdicts: ClaimVerdicts;
+}
+
+interface Arrival<T> {
+  delivery: Delivery<T>;
+  /** CLAIM_HEADER: the message was stored before its content claim was confirmed. */
+  claim: string | undefined;
 }
 
 export interface ConsumerTarget {
@@ -31,6 +43,8 @@ export interface ConsumerTarget {
 
 const RETRY_SETUP_MS = 500;
 const PULL_EXPIRES_MS = 5_000;
+/** A message whose content claim could not be read comes back after this long. */
+const CLAIM_RETRY_MS = 1_000;
 
 /**
  * A durable pull consumer read through nats.js's consume() iterator (no async callbacks).
@@ -97,9 +111,16 @@ export class NatsSubscription<T> implements Subscription<T> {
     const consumer = await deps.js.consumers.get(target.stream, target.durable);
     // Short pulls: a pull dies with the consumer's leader when a cluster node goes, and is only noticed
     // after two missed idle heartbeats (expires / 2 each): 5 s instead of the default 30 s.
-    this.#messages = await consumer.consume({ max_messages: options.batch ?? 64, expires: PULL_EXPIRES_MS });
+    const batch = options.batch ?? 64;
+    this.#messages = await consumer.consume({ max_messages: batch, expires: PULL_EXPIRES_MS });
     if (this.#stopped) return;
-    for await (const msg of this.#messages) {
+    const arrivals = this.#arrivals(this.#messages)[Symbol.asyncIterator]();
+    for await (const { delivery } of holdBack(arrivals, (arrival) => this.#confirmed(arrival), batch)) yield delivery;
+  }
+
+  async *#arrivals(messages: ConsumerMessages): AsyncGenerator<Arrival<T>> {
+    const { deps, options } = this;
+    for await (const msg of messages) {
       // Turned down from the subject alone where it can be read without the payload (the router skips most events).
       const peeked = options.wants === undefined ? undefined : peekSubject(msg.data);
       if (peeked !== undefined && options.wants?.(peeked) === false) {
@@ -109,8 +130,38 @@ export class NatsSubscription<T> implements Subscription<T> {
       const delivery = toDelivery<T>(msg, deps.cork);
       if (delivery === undefined) continue;
       if (peeked === undefined && options.wants?.(delivery.subject) === false) this.#skip(msg);
-      else yield delivery;
+      else yield { delivery, claim: msg.headers?.get(CLAIM_HEADER) || undefined };
     }
+  }
+
+  /**
+   * Undefined when the message needs no check; otherwise whether its content claim is its own. A replay
+   * (the body stored before under another id) is acked and never handed out; when the claim cannot be
+   * read, the message comes back later.
+   */
+  #confirmed({ delivery, claim }: Arrival<T>): Promise<boolean> | undefined {
+    if (claim === undefined) return undefined;
+    const { deps, options } = this;
+    const answer = deps.verdicts.take(claim, delivery.id) ?? Promise.resolve(undefined);
+    return answer
+      .then((known) => known ?? confirmClaim(deps.content, deps.cork, claim, delivery.id))
+      .then(
+        async (verdict) => {
+          if (verdict === 'first') return true;
+          await delivery.ack();
+          options.onSkipped?.(1);
+          return false;
+        },
+        async (error: unknown) => {
+          options.onError?.(error);
+          await delivery.nak(CLAIM_RETRY_MS).catch(() => undefined);
+          return false;
+        },
+      )
+      .catch((error: unknown) => {
+        options.onError?.(error);
+        return false;
+      });
   }
 
   /** A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again. */

@@ -1,0 +1,83 @@
+/**
+ * Content claims (BusMessage.contentKey) on NATS, sent in the same socket write as the publish they
+ * guard, so a new webhook from a provider that signs only the body costs one round trip, not two.
+ *
+ * NATS 2.9 cannot make a publish depend on another subject, so the event may be stored before its
+ * claim's answer says it is a replay (the body already claimed by another id). Such a message carries
+ * CLAIM_HEADER, and a subscription hands it out only once the claim is confirmed for its id: from this
+ * process's own answer (ClaimVerdicts) when it published the message, else by asking the bucket
+ * (confirmClaim). The publisher also deletes a replay it stored, so `get(id)` does not find it.
+ */
+import type { KV } from '@nats-io/kv';
+import type { Cork } from './nats-cork.ts';
+import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
+
+/** Marks a message stored before its content claim was confirmed; the value is the claim's key. */
+export const CLAIM_HEADER = 'Hookhub-Content-Claim';
+
+/** `first`: the body's first id (or a retry of it); `replay`: another id stored it before. */
+export type ClaimVerdict = 'first' | 'replay';
+
+/**
+ * Claims `key` for `id` (a create: expected revision 0). A key already held by the same id is a retry
+ * of a publish that failed after the claim, so it is `first` too.
+ */
+export async function claimContent(content: KV, cork: Cork, key: string, id: string): Promise<ClaimVerdict> {
+  try {
+    await cork(() => content.put(key, id, { previousSeq: 0 }));
+    return 'first';
+  } catch (err) {
+    if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) throw err;
+  }
+  const holder = await content.get(key);
+  return holder !== null && holder.operation === 'PUT' && holder.string() !== id ? 'replay' : 'first';
+}
+
+/**
+ * The verdict for a message that arrived with CLAIM_HEADER and no answer in this process: read the
+ * holder first (the publisher's claim has almost always landed), and claim the key only when nobody
+ * holds it (the publisher stopped between its publish and its claim).
+ */
+export async function confirmClaim(content: KV, cork: Cork, key: string, id: string): Promise<ClaimVerdict> {
+  const holder = await cork(() => content.get(key));
+  if (holder !== null && holder.operation === 'PUT') return holder.string() === id ? 'first' : 'replay';
+  return claimContent(content, cork, key, id);
+}
+
+/** Answers kept per generation: far more than are in flight at once. */
+const GENERATION_SIZE = 16_384;
+const GENERATION_MS = 10_000;
+
+/**
+ * The answers to this process's own claims, for its subscriptions. A message that is never handed out
+ * here (no rule wants it, or another process's router takes it) leaves its entry behind, so entries live
+ * in two generations, each dropped after GENERATION_MS or GENERATION_SIZE entries; a subscription that
+ * finds none asks the bucket instead, which is always right, only slower.
+ */
+export class ClaimVerdicts {
+  #young = new Map<string, Promise<ClaimVerdict | undefined>>();
+  #old = new Map<string, Promise<ClaimVerdict | undefined>>();
+  #youngSince = Date.now();
+
+  /** Registers a claim about to be sent; settle it with the answer, or undefined when there was none. */
+  expect(key: string, id: string): (verdict: ClaimVerdict | undefined) => void {
+    let settle!: (verdict: ClaimVerdict | undefined) => void;
+    const answer = new Promise<ClaimVerdict | undefined>((resolve) => (settle = resolve));
+    if (this.#young.size >= GENERATION_SIZE || Date.now() - this.#youngSince >= GENERATION_MS) {
+      this.#old = this.#young;
+      this.#young = new Map();
+      this.#youngSince = Date.now();
+    }
+    this.#young.set(`${key} ${id}`, answer);
+    return settle;
+  }
+
+  /** This process's answer for the claim, once; undefined when it did not send it (or forgot it). */
+  take(key: string, id: string): Promise<ClaimVerdict | undefined> | undefined {
+    const entry = `${key} ${id}`;
+    const answer = this.#young.get(entry) ?? this.#old.get(entry);
+    this.#young.delete(entry);
+    this.#old.delete(entry);
+    return answer;
+  }
+}

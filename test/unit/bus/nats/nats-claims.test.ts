@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, headers } from '@nats-io/transport-node';
+import { createNatsBus, type NatsBus } from '../../../../src/bus/nats/nats-bus.ts';
+import { CLAIM_HEADER } from '../../../../src/bus/nats/nats-claims.ts';
+import { encodeEnvelope } from '../../../../src/bus/nats/nats-envelope.ts';
+import { createNatsNames, hashKey } from '../../../../src/bus/nats/nats-names.ts';
+import type { BusMessage } from '../../../../src/bus/event-bus.ts';
+import { useNatsServer } from '../../../helpers/nats-server.ts';
+
+const signed = (id: string, contentKey: string): BusMessage => ({ id, subject: 'github.push', payload: { id }, contentKey });
+
+/** Takes deliveries (acking each) until `quietMs` pass without one; counts what the consumer skipped. */
+async function drain(bus: NatsBus, consumer: string, quietMs = 700): Promise<{ ids: string[]; skipped: number }> {
+  let skipped = 0;
+  const sub = bus.consume('events', consumer, { onSkipped: (n) => (skipped += n), ackWaitMs: 2_000 });
+  const iterator = sub[Symbol.asyncIterator]();
+  const ids: string[] = [];
+  for (;;) {
+    const timeout = new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), quietMs));
+    const next = await Promise.race([iterator.next(), timeout]);
+    if (next === 'quiet' || next.done === true) break;
+    const delivery = next.value;
+    ids.push(delivery.id);
+    await delivery.ack();
+  }
+  await sub.stop();
+  return { ids, skipped };
+}
+
+describe('NATS content claims', () => {
+  const natsServer = useNatsServer();
+
+  it('sends the claim of a new body ahead of its publish', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'pair' });
+    const nc = await connect({ servers: natsServer().url });
+    const seen: string[] = [];
+    const spy = nc.subscribe('>', {
+      callback: (_err, msg) => {
+        if (/^(\$KV\.|pair\.)/.test(msg.subject)) seen.push(msg.subject);
+      },
+    });
+    await nc.flush();
+    try {
+      expect(await bus.publish('events', signed('p-1', 'gh:body:0'))).toEqual({ duplicate: false });
+      for (let waited = 0; seen.length < 2 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toEqual([`$KV.pair_content.${hashKey('events:gh:body:0')}`, expect.stringMatching(/^pair\.events\./)]);
+    } finally {
+      spy.unsubscribe();
+      await nc.close();
+      await bus.close();
+    }
+  });
+
+  it('does not wait for the claim to answer before it publishes, and stores the event even when the claim fails', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'nowait' });
+    const nc = await connect({ servers: natsServer().url });
+    try {
+      // The claims bucket gone (deleted behind the hub's back): every claim fails.
+      await (await jetstreamManager(nc)).streams.delete('KV_nowait_content');
+      expect(await bus.publish('events', signed('w-1', 'gh:lost:0'))).toEqual({ duplicate: false });
+      expect((await bus.get('events', 'w-1'))?.payload).toEqual({ id: 'w-1' });
+    } finally {
+      await nc.close();
+      await bus.close();
+    }
+  });
+
+  it('answers a replay as a duplicate, deletes it, and never hands it to a consumer of the same process', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'same' });
+    try {
+      expect(await bus.publish('events', signed('s-1', 'gh:abc:0'))).toEqual({ duplicate: false });
+      expect(await bus.publish('events', signed('s-2', 'gh:abc:0'))).toEqual({ duplicate: true });
+      expect(await bus.get('events', 's-2')).toBeUndefined();
+      expect((await drain(bus, 'router')).ids).toEqual(['s-1']);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('turns down, in another process, a replay its publisher stored but could not delete', async () => {
+    const url = natsServer().url;
+    const publisher = await createNatsBus({ url, prefix: 'other' });
+    const nc = await connect({ servers: url });
+    const names = createNatsNames('other');
+    try {
+      expect(await publisher.publish('events', signed('o-1', 'gh:xyz:0'))).toEqual({ duplicate: false });
+      // As if the publisher stopped after storing the replay, before its claim's answer (or its delete):
+      // the same body under a new id, marked as not yet confirmed.
+      const mark = (key: string) => {
+        const h = headers();
+        h.set(CLAIM_HEADER, key);
+        return h;
+      };
+      const js = jetstream(nc);
+      const replay = signed('o-2', 'gh:xyz:0');
+      await js.publish(names.subject('events', 'o-2', 'github.push'), encodeEnvelope(replay), {
+        headers: mark(hashKey('events:gh:xyz:0')),
+      });
+      // And a new body whose claim never reached NATS at all: it is claimed for its id when consumed.
+      const unclaimed = signed('o-3', 'gh:new:0');
+      await js.publish(names.subject('events', 'o-3', 'github.push'), encodeEnvelope(unclaimed), {
+        headers: mark(hashKey('events:gh:new:0')),
+      });
+      await publisher.close();
+
+      const consumer = await createNatsBus({ url, prefix: 'other' });
+      try {
+        expect(await drain(consumer, 'router')).toEqual({ ids: ['o-1', 'o-3'], skipped: 1 });
+        const claims = await new Kvm(nc).open('other_content');
+        expect((await claims.get(hashKey('events:gh:new:0')))?.string()).toBe('o-3');
+        // The replay was acked when turned down: nothing is left for the consumer.
+        const info = await (await jetstreamManager(nc)).consumers.info(names.stream('events'), 'router');
+        expect(info.num_ack_pending + info.num_pending).toBe(0);
+      } finally {
+        await consumer.close();
+      }
+    } finally {
+      await nc.close();
+    }
+  });
+});
