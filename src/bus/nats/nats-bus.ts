@@ -73,6 +73,8 @@ export class NatsBus implements EventBus {
   #pruneTimer: NodeJS.Timeout | undefined;
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
+  /** Live subscriptions per stream (a claim goes out with its publish only where one runs). */
+  readonly #consuming = new Map<StreamName, number>();
 
   constructor(
     private readonly connection: ConnectionState,
@@ -91,6 +93,7 @@ export class NatsBus implements EventBus {
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
       cork: this.#cork,
+      consumedHere: (name: StreamName) => (this.#consuming.get(name) ?? 0) > 0,
     };
     // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
     const retryable = (err: unknown) => !(err instanceof PayloadError) && this.connection.problem() === undefined;
@@ -106,11 +109,12 @@ export class NatsBus implements EventBus {
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );
+    this.#consuming.set(stream, (this.#consuming.get(stream) ?? 0) + 1);
     const tracked: Subscription<T> = {
       [Symbol.asyncIterator]: () => sub[Symbol.asyncIterator](),
       pending: () => sub.pending(),
       stop: async () => {
-        this.#subscriptions.delete(tracked);
+        if (this.#subscriptions.delete(tracked)) this.#consuming.set(stream, (this.#consuming.get(stream) ?? 1) - 1);
         await sub.stop();
       },
     };

@@ -19,6 +19,8 @@ export interface PublishDeps {
   content: KV;
   /** This process's claim answers, for its own subscriptions (nats-claims.ts). */
   verdicts: ClaimVerdicts;
+  /** Whether this process consumes `stream`: only then does a claim go out with its publish. */
+  consumedHere(stream: StreamName): boolean;
   /** The id index of an older release, consulted while it still has entries; undefined once gone. */
   legacy: KV | undefined;
   /** Why NATS is unreachable right now, or undefined. Publishing then fails fast. */
@@ -35,7 +37,8 @@ export interface PublishDeps {
  * so the server itself refuses a second copy of an id it still stores ("wrong last sequence"):
  * the stream is its own dedup index, and retention keeps every message for the dedup horizon.
  * `Nats-Msg-Id` (the id token) makes a retried publish whose first PubAck was lost answer as a
- * duplicate too. A message with a content key also claims it, in the same socket write (nats-claims.ts).
+ * duplicate too. A message with a content key also claims it, in the same socket write when this process
+ * consumes the stream, else first (nats-claims.ts).
  * A replay skips all of it and stores a newer copy, which get() then returns. Resolves only after the PubAck.
  */
 export async function publishMessage(
@@ -53,9 +56,9 @@ export async function publishMessage(
       `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
     );
   }
-  const subject = deps.names.subject(stream, message.id, message.subject);
-  const expect = { streamName: deps.names.stream(stream) };
   if (options.replay) {
+    const subject = deps.names.subject(stream, message.id, message.subject);
+    const expect = { streamName: deps.names.stream(stream) };
     const ack = await guard(
       deps.cork(() => deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })),
       'publish',
@@ -65,21 +68,39 @@ export async function publishMessage(
   if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup')))
     return { duplicate: true };
   const claimKey = message.contentKey === undefined ? undefined : hashKey(`${stream}:${message.contentKey}`);
+  if (claimKey !== undefined && !deps.consumedHere(stream)) {
+    // No subscription in this process would know the claim's answer, so each would ask NATS: claim first.
+    if ((await guard(claimContent(deps.content, deps.cork, claimKey, message.id), 'content claim')) === 'replay')
+      return { duplicate: true };
+    const ack = await storeNew(deps, stream, message, body);
+    return { duplicate: ack === 'stored' || ack.duplicate };
+  }
   const claim = claimKey === undefined ? undefined : startClaim(deps, claimKey, message.id);
-  const publishing = deps.cork(() =>
-    deps.js.publish(subject, body, {
-      msgID: idToken(message.id),
-      timeout: deps.timeoutMs,
-      expect: { ...expect, lastSubjectSequence: 0 },
-      ...(claimKey === undefined ? {} : { headers: claimHeaders(claimKey) }),
-    }),
-  );
-  const [ack, verdict] = await Promise.all([guard(publishing, 'publish').catch(duplicateIfStored), claim?.catch(() => undefined)]);
+  const [ack, verdict] = await Promise.all([storeNew(deps, stream, message, body, claimKey), claim?.catch(() => undefined)]);
   if (ack === 'stored' || ack.duplicate) return { duplicate: true };
   // Stored, though the claim had no answer: subscriptions confirm the claim before handing it out.
   if (verdict !== 'replay') return { duplicate: false };
-  await forgetReplay(deps, expect.streamName, ack);
+  await forgetReplay(deps, deps.names.stream(stream), ack);
   return { duplicate: true };
+}
+
+/** Publishes on the id's own subject, expecting none there yet; 'stored' when the id is already stored. */
+function storeNew(
+  deps: PublishDeps,
+  stream: StreamName,
+  message: BusMessage,
+  body: Uint8Array,
+  claimKey?: string,
+): Promise<PubAck | 'stored'> {
+  const publishing = deps.cork(() =>
+    deps.js.publish(deps.names.subject(stream, message.id, message.subject), body, {
+      msgID: idToken(message.id),
+      timeout: deps.timeoutMs,
+      expect: { streamName: deps.names.stream(stream), lastSubjectSequence: 0 },
+      ...(claimKey === undefined ? {} : { headers: claimHeaders(claimKey) }),
+    }),
+  );
+  return guard(publishing, 'publish').catch(duplicateIfStored);
 }
 
 /** Sends the claim in this turn's write and tells this process's subscriptions its answer. */

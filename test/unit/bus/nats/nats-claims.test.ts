@@ -34,6 +34,7 @@ describe('NATS content claims', () => {
 
   it('sends the claim of a new body ahead of its publish', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'pair' });
+    bus.consume('events', 'router');
     const nc = await connect({ servers: natsServer().url });
     const seen: string[] = [];
     const spy = nc.subscribe('>', {
@@ -53,14 +54,20 @@ describe('NATS content claims', () => {
     }
   });
 
-  it('does not wait for the claim to answer before it publishes, and stores the event even when the claim fails', async () => {
+  it('does not wait for the claim to answer before it publishes where it consumes the stream, and claims first elsewhere', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'nowait' });
     const nc = await connect({ servers: natsServer().url });
     try {
       // The claims bucket gone (deleted behind the hub's back): every claim fails.
       await (await jetstreamManager(nc)).streams.delete('KV_nowait_content');
+      // No subscription here: the claim goes first, and its failure stores nothing.
+      await expect(bus.publish('events', signed('w-0', 'gh:lost:0'))).rejects.toThrow(/content claim failed/);
+      expect(await bus.get('events', 'w-0')).toBeUndefined();
+      // With one, the publish goes out with the claim; the message waits for its claim to be confirmed.
+      const sub = bus.consume('events', 'router');
       expect(await bus.publish('events', signed('w-1', 'gh:lost:0'))).toEqual({ duplicate: false });
       expect((await bus.get('events', 'w-1'))?.payload).toEqual({ id: 'w-1' });
+      await sub.stop();
     } finally {
       await nc.close();
       await bus.close();
@@ -69,11 +76,13 @@ describe('NATS content claims', () => {
 
   it('answers a replay as a duplicate, deletes it, and never hands it to a consumer of the same process', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'same' });
+    const reader = bus.consume('events', 'reader');
     try {
       expect(await bus.publish('events', signed('s-1', 'gh:abc:0'))).toEqual({ duplicate: false });
       expect(await bus.publish('events', signed('s-2', 'gh:abc:0'))).toEqual({ duplicate: true });
       expect(await bus.get('events', 's-2')).toBeUndefined();
       expect((await drain(bus, 'router')).ids).toEqual(['s-1']);
+      await reader.stop();
     } finally {
       await bus.close();
     }
