@@ -67,14 +67,13 @@ const DAY_MS = 24 * 60 * 60_000;
 /** The JetStream-backed EventBus (DESIGN §2): several hub processes can share one NATS. */
 export class NatsBus implements EventBus {
   readonly kind = 'nats' as const;
-  readonly #subscriptions = new Set<Subscription<unknown>>();
+  /** Live subscriptions, with the stream each reads (a claim goes out with its publish only where one runs). */
+  readonly #subscriptions = new Map<Subscription<unknown>, StreamName>();
   readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
   #pruneTimer: NodeJS.Timeout | undefined;
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
-  /** Live subscriptions per stream (a claim goes out with its publish only where one runs). */
-  readonly #consuming = new Map<StreamName, number>();
 
   constructor(
     private readonly connection: ConnectionState,
@@ -93,7 +92,7 @@ export class NatsBus implements EventBus {
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
       cork: this.#cork,
-      consumedHere: (name: StreamName) => (this.#consuming.get(name) ?? 0) > 0,
+      consumedHere: (name: StreamName) => [...this.#subscriptions.values()].includes(name),
     };
     // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
     const retryable = (err: unknown) => !(err instanceof PayloadError) && this.connection.problem() === undefined;
@@ -109,16 +108,15 @@ export class NatsBus implements EventBus {
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );
-    this.#consuming.set(stream, (this.#consuming.get(stream) ?? 0) + 1);
     const tracked: Subscription<T> = {
       [Symbol.asyncIterator]: () => sub[Symbol.asyncIterator](),
       pending: () => sub.pending(),
       stop: async () => {
-        if (this.#subscriptions.delete(tracked)) this.#consuming.set(stream, (this.#consuming.get(stream) ?? 1) - 1);
+        this.#subscriptions.delete(tracked);
         await sub.stop();
       },
     };
-    this.#subscriptions.add(tracked);
+    this.#subscriptions.set(tracked, stream);
     return tracked;
   }
 
@@ -224,7 +222,7 @@ export class NatsBus implements EventBus {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#pruneTimer);
-    await Promise.all([...this.#subscriptions].map((sub) => sub.stop()));
+    await Promise.all([...this.#subscriptions.keys()].map((sub) => sub.stop()));
     await this.connection.close();
   }
 

@@ -1,6 +1,7 @@
 /**
- * Content claims (BusMessage.contentKey) on NATS, sent in the same socket write as the publish they
- * guard, so a new webhook from a provider that signs only the body costs one round trip, not two.
+ * Content claims (BusMessage.contentKey) on NATS. Where the publishing process also consumes the stream,
+ * a claim goes out in the same socket write as the publish it guards, so a new webhook from a provider
+ * that signs only the body costs one round trip, not two (elsewhere it is claimed first, nats-publish.ts).
  *
  * NATS 2.9 cannot make a publish depend on another subject, so the event may be stored before its
  * claim's answer says it is a replay (the body already claimed by another id). Such a message carries
@@ -10,6 +11,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { Cork } from './nats-cork.ts';
+import { Generations } from './generations.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 
 /** Marks a message stored before its content claim was confirmed; the value is the claim's key. */
@@ -44,40 +46,27 @@ export async function confirmClaim(content: KV, cork: Cork, key: string, id: str
   return claimContent(content, cork, key, id);
 }
 
-/** Answers kept per generation: far more than are in flight at once. */
-const GENERATION_SIZE = 16_384;
-const GENERATION_MS = 10_000;
-
 /**
  * The answers to this process's own claims, for its subscriptions. A message that is never handed out
- * here (no rule wants it, or another process's router takes it) leaves its entry behind, so entries live
- * in two generations, each dropped after GENERATION_MS or GENERATION_SIZE entries; a subscription that
- * finds none asks the bucket instead, which is always right, only slower.
+ * here (no rule wants it, or another process's router takes it) leaves its entry behind until its
+ * generation is dropped; a subscription that finds none asks the bucket instead, which is always right,
+ * only slower.
  */
 export class ClaimVerdicts {
-  #young = new Map<string, Promise<ClaimVerdict | undefined>>();
-  #old = new Map<string, Promise<ClaimVerdict | undefined>>();
-  #youngSince = Date.now();
+  readonly #answers = new Generations<string, Promise<ClaimVerdict | undefined>>(16_384);
 
   /** Registers a claim about to be sent; settle it with the answer, or undefined when there was none. */
   expect(key: string, id: string): (verdict: ClaimVerdict | undefined) => void {
     let settle!: (verdict: ClaimVerdict | undefined) => void;
-    const answer = new Promise<ClaimVerdict | undefined>((resolve) => (settle = resolve));
-    if (this.#young.size >= GENERATION_SIZE || Date.now() - this.#youngSince >= GENERATION_MS) {
-      this.#old = this.#young;
-      this.#young = new Map();
-      this.#youngSince = Date.now();
-    }
-    this.#young.set(`${key} ${id}`, answer);
+    this.#answers.set(`${key} ${id}`, new Promise((resolve) => (settle = resolve)));
     return settle;
   }
 
   /** This process's answer for the claim, once; undefined when it did not send it (or forgot it). */
   take(key: string, id: string): Promise<ClaimVerdict | undefined> | undefined {
     const entry = `${key} ${id}`;
-    const answer = this.#young.get(entry) ?? this.#old.get(entry);
-    this.#young.delete(entry);
-    this.#old.delete(entry);
+    const answer = this.#answers.get(entry);
+    this.#answers.delete(entry);
     return answer;
   }
 }

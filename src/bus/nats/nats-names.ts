@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StreamName } from '../event-bus.ts';
+import { Generations } from './generations.ts';
 
 /** Stream, subject and bucket names for one hookhub deployment (a `prefix` isolates several on one server). */
 export interface NatsNames {
@@ -89,27 +90,18 @@ export function globToFilter(glob: string): string {
   return out.join('.');
 }
 
-/** Answers each generation of rememberRecent keeps. */
-const GENERATION = 4_096;
-
 /**
  * The same ids and refs are hashed several times within moments (an event's publish and its subject, a
  * job's history read and its record): about eight SHA-256 objects per webhook end to end, 1 µs each.
- * `digest` keeps its recent answers in two generations of up to 4,096 each, far more than are in flight
- * at once: when the young one is full it becomes the old one, and the old one is dropped. (An LRU cache
- * cost twice the hash itself for each new id, 1.9 µs, in its bookkeeping.)
+ * `digest` keeps its recent answers, 4,096 per generation, far more than are in flight at once.
  */
 function rememberRecent(digest: (value: string) => string): (value: string) => string {
-  let young = new Map<string, string>();
-  let old = new Map<string, string>();
+  const recent = new Generations<string, string>(4_096);
   return (value) => {
-    let answer = young.get(value);
-    if (answer !== undefined) return answer;
-    answer = old.get(value) ?? digest(value);
-    young.set(value, answer);
-    if (young.size >= GENERATION) {
-      old = young;
-      young = new Map();
+    let answer = recent.get(value);
+    if (answer === undefined) {
+      answer = digest(value);
+      recent.set(value, answer);
     }
     return answer;
   };
