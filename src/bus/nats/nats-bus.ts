@@ -58,6 +58,11 @@ export interface NatsBusOptions extends NatsEndpoint {
   replicas?: number;
   /** Upper bound for each JetStream call; publish rejects after it when NATS is down. Default 3 s. */
   timeoutMs?: number;
+  /**
+   * How soon a delivery lost on its way (its consumer's leader died with a cluster node) is sent again:
+   * the consumers' ack wait on the server, while each subscription keeps what it holds alive. Default 10 s.
+   */
+  lostDeliveryMs?: number;
   /** Accepted for parity with the embedded bus; stored times come from the NATS server's clock. */
   now?: () => Date;
 }
@@ -83,6 +88,7 @@ export class NatsBus implements EventBus {
     private readonly names: NatsNames,
     private readonly timeoutMs: number,
     private readonly replicas = 1,
+    private readonly lostDeliveryMs?: number,
   ) {}
 
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
@@ -104,7 +110,14 @@ export class NatsBus implements EventBus {
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
     const sub = new NatsSubscription<T>(
-      { js: this.js, jsm: this.jsm, cork: this.#cork, content: this.stores.content, verdicts: this.#verdicts },
+      {
+        js: this.js,
+        jsm: this.jsm,
+        cork: this.#cork,
+        content: this.stores.content,
+        verdicts: this.#verdicts,
+        ...(this.lostDeliveryMs === undefined ? {} : { lostDeliveryMs: this.lostDeliveryMs }),
+      },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );
@@ -253,7 +266,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
     const replicas = options.replicas ?? 1;
     const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
-    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas);
+    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
     bus.startRetention(idHorizonMs, options.pruneEveryMs ?? 60_000, options.retentionReport);
     return bus;

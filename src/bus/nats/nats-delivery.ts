@@ -3,8 +3,16 @@ import type { Delivery } from '../event-bus.ts';
 import type { Cork } from './nats-cork.ts';
 import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
 
+/** Told when the subscriber is still working on a delivery, and when it settles it (keep-alive.ts). */
+export interface HeldMessages {
+  extend(msg: JsMsg): void;
+  release(msg: JsMsg): void;
+}
+
+const UNTRACKED: HeldMessages = { extend: () => undefined, release: () => undefined };
+
 /** Wraps one JetStream delivery; undefined (and terminated) when its body is not a hookhub envelope. */
-export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
+export function toDelivery<T>(msg: JsMsg, cork: Cork, held: HeldMessages = UNTRACKED): Delivery<T> | undefined {
   const time = timeFromNanos(msg.info.timestampNanos);
   let stored;
   try {
@@ -12,6 +20,7 @@ export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
   } catch {
     // Not a hookhub envelope: nothing can ever process it.
     msg.term('undecodable hookhub envelope');
+    held.release(msg);
     return undefined;
   }
   return {
@@ -22,19 +31,23 @@ export function toDelivery<T>(msg: JsMsg, cork: Cork): Delivery<T> | undefined {
       // Every consumer writes what it did before it acks, so a lost ack (the connection dropped at that
       // moment) costs a redelivery that finds the work done: the router's jobs are deduplicated by id,
       // and a worker reads the job's success from its history and does not send it again.
+      held.release(msg);
       await plainAck(msg, cork);
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async nak(delayMs = 0) {
+      held.release(msg);
       if (delayMs > 0) msg.nak(delayMs);
       else msg.nak();
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async term() {
+      held.release(msg);
       msg.term();
     },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw from a closed connection into the rejection callers catch
     async working() {
+      held.extend(msg);
       msg.working();
     },
   };

@@ -1,12 +1,4 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  type ConsumerConfig,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { KV } from '@nats-io/kv';
@@ -16,6 +8,8 @@ import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
 import { peekSubject } from './nats-envelope.ts';
 import { holdBack } from './hold-back.ts';
+import { KeepAlive } from './keep-alive.ts';
+import { PullQueue } from './pull-queue.ts';
 
 export interface SubscriptionDeps {
   js: JetStreamClient;
@@ -25,6 +19,8 @@ export interface SubscriptionDeps {
   /** Where content claims live, and this process's own answers (nats-claims.ts). */
   content: KV;
   verdicts: ClaimVerdicts;
+  /** The server's ack wait when the subscription's is longer (keep-alive.ts). Default LOST_DELIVERY_MS. */
+  lostDeliveryMs?: number;
 }
 
 interface Arrival<T> {
@@ -42,25 +38,36 @@ export interface ConsumerTarget {
 }
 
 const RETRY_SETUP_MS = 500;
+const DEFAULT_ACK_WAIT_MS = 30_000;
+/**
+ * Short pulls: a pull dies with the consumer's leader when a cluster node goes, and is only noticed after
+ * two missed idle heartbeats (half of this each); the next waits at most this long. With 5 s pulls (through
+ * nats.js's consume(), which then checked the consumer every 5 s) a consumer stood still for up to 17 s
+ * after a node loss.
+ */
 const PULL_EXPIRES_MS = 2_000;
 /** A message whose content claim could not be read comes back after this long. */
 const CLAIM_RETRY_MS = 1_000;
 
 /**
- * A durable pull consumer read through nats.js's consume() iterator (no async callbacks).
- * Subscriptions with the same durable name share the work. Setup is retried while NATS is
- * unreachable, and consume() itself re-pulls after a reconnect, so a subscription outlives outages.
+ * A durable pull consumer, pulled by a PullQueue (pull-queue.ts) and read as an async iterator (no async
+ * callbacks). Subscriptions with the same durable name share the work. Setup is retried while NATS is
+ * unreachable, and failed pulls are tried again, so a subscription outlives outages. Every message it
+ * holds is kept alive (keep-alive.ts), so the server's ack wait can be short.
  */
 export class NatsSubscription<T> implements Subscription<T> {
   #stopped = false;
-  #messages: ConsumerMessages | undefined;
+  #pulls: PullQueue | undefined;
   #wake: (() => void) | undefined;
+  readonly #held: KeepAlive;
 
   constructor(
     private readonly deps: SubscriptionDeps,
     private readonly target: ConsumerTarget,
     private readonly options: ConsumeOptions = {},
-  ) {}
+  ) {
+    this.#held = new KeepAlive(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, deps.cork, deps.lostDeliveryMs);
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Delivery<T>> {
     let failures = 0;
@@ -81,7 +88,8 @@ export class NatsSubscription<T> implements Subscription<T> {
     } finally {
       // Also reached when the caller breaks out of its for-await loop.
       this.#stopped = true;
-      await this.#messages?.close().catch(() => undefined);
+      await this.#closePulls();
+      this.#held.stop();
     }
   }
 
@@ -97,30 +105,49 @@ export class NatsSubscription<T> implements Subscription<T> {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wake?.();
-    const current = this.#messages;
-    if (current === undefined) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise((resolve) => (timer = setTimeout(resolve, 2_000)));
-    await Promise.race([current.close().catch(() => undefined), bound]);
+    await Promise.race([this.#closePulls(), bound]);
     clearTimeout(timer);
+    this.#held.stop();
+  }
+
+  /** Messages pulled and never handed out go back at once, not after the ack wait. Those handed out stay held. */
+  async #closePulls(): Promise<void> {
+    const pulls = this.#pulls;
+    this.#pulls = undefined;
+    for (const msg of (await pulls?.close()) ?? []) {
+      this.#held.release(msg);
+      try {
+        msg.nak();
+      } catch {
+        // The connection is closed: the server sends it again after the ack wait.
+      }
+    }
   }
 
   async *#consumeOnce(): AsyncGenerator<Delivery<T>> {
     const { deps, target, options } = this;
-    await ensureDurable(deps.jsm, target, options.ackWaitMs ?? 30_000);
+    await this.#closePulls();
+    await ensureDurable(deps.jsm, target, this.#held.serverAckWaitMs);
     const consumer = await deps.js.consumers.get(target.stream, target.durable);
-    // Short pulls: a pull dies with the consumer's leader when a cluster node goes, and is only noticed
-    // after two missed idle heartbeats (expires / 2 each); until the new leader answers, nats.js checks
-    // the consumer again every `expires`. With 5 s pulls a consumer stood still for up to 17 s after a
-    // node loss; with 2 s, 2 s of detection and 2 s between checks.
     const batch = options.batch ?? 64;
-    this.#messages = await consumer.consume({ max_messages: batch, expires: PULL_EXPIRES_MS });
     if (this.#stopped) return;
-    const arrivals = this.#arrivals(this.#messages)[Symbol.asyncIterator]();
+    const held = this.#held;
+    const pulls = new PullQueue(consumer, {
+      batch,
+      expiresMs: PULL_EXPIRES_MS,
+      held: () => held.size,
+      received: (msg) => held.hold(msg),
+      onError: (error) => options.onError?.(error),
+    });
+    held.onRelease(() => pulls.freed());
+    this.#pulls = pulls;
+    const arrivals = this.#arrivals(pulls)[Symbol.asyncIterator]();
     for await (const { delivery } of holdBack(arrivals, (arrival) => this.#confirmed(arrival), batch)) yield delivery;
   }
 
-  async *#arrivals(messages: ConsumerMessages): AsyncGenerator<Arrival<T>> {
+  async *#arrivals(messages: AsyncIterable<JsMsg>): AsyncGenerator<Arrival<T>> {
     const { deps, options } = this;
     for await (const msg of messages) {
       // Turned down from the subject alone where it can be read without the payload (the router skips most events).
@@ -129,7 +156,7 @@ export class NatsSubscription<T> implements Subscription<T> {
         this.#skip(msg);
         continue;
       }
-      const delivery = toDelivery<T>(msg, deps.cork);
+      const delivery = toDelivery<T>(msg, deps.cork, this.#held);
       if (delivery === undefined) continue;
       if (peeked === undefined && options.wants?.(delivery.subject) === false) this.#skip(msg);
       else yield { delivery, claim: msg.headers?.get(CLAIM_HEADER) || undefined };
@@ -169,6 +196,7 @@ export class NatsSubscription<T> implements Subscription<T> {
   /** A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again. */
   #skip(msg: JsMsg): void {
     const { deps, options } = this;
+    this.#held.release(msg);
     void plainAck(msg, deps.cork).then(
       () => options.onSkipped?.(1),
       (error: unknown) => options.onError?.(error),
