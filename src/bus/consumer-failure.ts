@@ -4,9 +4,11 @@ import { isStorageBusy, isStorageFailure } from './embedded/storage-error.ts';
 export type FailureReason = 'storage_busy' | 'storage_down' | 'bus_unreachable' | 'message';
 
 // nats.js names its error classes (@nats-io/nats-core errors.js, @nats-io/jetstream jserrors.js): these mean
-// the server could not be asked, or JetStream could not answer (no leader yet, the consumer or stream vanished).
+// the server could not be asked, or JetStream could not answer (no leader yet, the consumer or stream vanished,
+// a pull whose heartbeats stopped: JetStreamError).
 const UNREACHABLE = new Set([
   'ConnectionError',
+  'JetStreamError',
   'TimeoutError',
   'NoRespondersError',
   'RequestError',

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { JetStreamError } from '@nats-io/jetstream';
 import { classifyFailure, failureBackoffMs } from '../../../src/bus/consumer-failure.ts';
 import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
@@ -17,6 +18,7 @@ describe('consumer failures', () => {
     expect(classifyFailure(sqlite('SQLITE_BUSY'))).toBe('storage_busy');
     expect(classifyFailure(sqlite('SQLITE_FULL'))).toBe('storage_down');
     expect(classifyFailure(Object.assign(new Error('x'), { name: 'ConnectionError' }))).toBe('bus_unreachable');
+    expect(classifyFailure(new JetStreamError('heartbeats missed'))).toBe('bus_unreachable');
     expect(classifyFailure(new TypeError("Cannot read properties of null (reading 'id')"))).toBe('message');
   });
 
