@@ -113,6 +113,39 @@ describe('guarded fetch', () => {
     guard.close();
   });
 
+  it('sends a request again, once, on a new connection when the destination closed the pooled one', async () => {
+    const served: string[] = [];
+    let attempts = 0;
+    let dropAll = false;
+    const requestsOn = new WeakMap<object, number>();
+    const closing = createServer((req, res) => {
+      attempts += 1;
+      const n = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, n);
+      // As if its keep-alive timeout closed the idle connection just as the request came.
+      if (n > 1 || dropAll) return void req.socket.destroy();
+      served.push(req.url ?? '');
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(closing.address() as AddressInfo).port}`;
+    const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
+    try {
+      expect((await guard.fetch(`${base}/1`, { method: 'POST', body: 'a' })).status).toBe(200);
+      expect((await guard.fetch(`${base}/2`, { method: 'POST', body: 'b' })).status).toBe(200);
+      expect(served).toEqual(['/1', '/2']);
+      expect(attempts).toBe(3);
+      // Once: a destination that drops every request fails it, after two tries.
+      dropAll = true;
+      await expect(guard.fetch(`${base}/3`, { method: 'POST', body: 'c' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(attempts).toBe(5);
+    } finally {
+      guard.close();
+      closing.closeAllConnections();
+      await new Promise<void>((resolve) => closing.close(() => resolve()));
+    }
+  });
+
   it('refuses requests that can never be sent as permanent errors (bad URL, header with a newline)', async () => {
     const guard = createOutboundGuard({ allow: ['127.0.0.1'] });
     await expect(guard.fetch('')).rejects.toBeInstanceOf(InvalidRequestError);
