@@ -23,7 +23,7 @@ export class KeepAlive {
   /** Each held message, with the time its subscription's ack wait runs out. */
   readonly #deadlines = new Map<JsMsg, number>();
   readonly #everyMs: number;
-  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #timer: NodeJS.Timeout;
   #onRelease: (() => void) | undefined;
   #stopping = false;
 
@@ -34,11 +34,10 @@ export class KeepAlive {
     private readonly now: () => number = Date.now,
   ) {
     this.serverAckWaitMs = Math.min(ackWaitMs, lostDeliveryMs);
-    this.#everyMs = lostDeliveryMs / KEEP_ALIVES_PER_WAIT;
-    if (ackWaitMs > this.serverAckWaitMs) {
-      this.#timer = setInterval(() => this.#tick(), this.#everyMs);
-      this.#timer.unref();
-    }
+    this.#everyMs = this.serverAckWaitMs / KEEP_ALIVES_PER_WAIT;
+    // Also where a message nobody settles stops being counted as held (it would take a batch slot for good).
+    this.#timer = setInterval(() => this.#tick(), this.#everyMs);
+    this.#timer.unref();
   }
 
   /** Messages held now. */
@@ -77,13 +76,19 @@ export class KeepAlive {
   #tick(): void {
     const now = this.now();
     const due: JsMsg[] = [];
+    let dropped = 0;
     for (const [msg, deadline] of this.#deadlines) {
       if (now + this.#everyMs < deadline) due.push(msg);
-      // Left to the server, which sends it again after its ack wait; a late ack still counts.
-      else if (now >= deadline) this.#deadlines.delete(msg);
+      else if (now >= deadline) {
+        // Left to the server, which sends it again after its ack wait; a late ack still counts.
+        this.#deadlines.delete(msg);
+        dropped += 1;
+      }
     }
+    if (dropped > 0) this.#onRelease?.();
     if (this.#stopping && this.#deadlines.size === 0) clearInterval(this.#timer);
-    if (due.length === 0) return;
+    // Without a longer ack wait of its own, the server's already is the subscription's.
+    if (due.length === 0 || this.ackWaitMs <= this.serverAckWaitMs) return;
     // Lost keep-alives (the connection is down) only mean a redelivery, which every consumer tolerates.
     void this.cork(() => {
       for (const msg of due) msg.working();

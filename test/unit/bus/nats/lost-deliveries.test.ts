@@ -115,6 +115,23 @@ describe('NATS deliveries held, lost and handed back', () => {
     }
   });
 
+  it('stops counting a delivery nobody settles once its ack wait is up, so its batch does not shrink for good', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'drop' });
+    try {
+      const sub = bus.consume('events', 'router', { batch: 2, ackWaitMs: 800 });
+      const read = reader(sub);
+      await publishAll(bus, 'drop', 2);
+      const dropped = [await read(5_000), await read(5_000)];
+      expect(dropped.map((d) => d?.deliveryCount)).toEqual([1, 1]);
+      const again = [await read(5_000), await read(5_000)];
+      expect(again.map((d) => `${d?.id} #${d?.deliveryCount}`).sort()).toEqual(['drop-0 #2', 'drop-1 #2']);
+      for (const delivery of again) await delivery?.ack();
+      await sub.stop();
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('hands back at once what it pulled and never handed out when it stops', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'back' });
     const router = await routerInfo(natsServer().url, 'back');
