@@ -83,8 +83,15 @@ export interface Delivery<T = unknown> extends StoredMessage<T> {
   working(): Promise<void>;
 }
 
+/** ConsumeOptions.ackWaitMs when none is given. */
+export const DEFAULT_ACK_WAIT_MS = 30_000;
+
 export interface ConsumeOptions {
-  /** Unacked deliveries are redelivered after this long (crash recovery). Default 30 s. */
+  /**
+   * A delivery its live subscriber has not settled is redelivered after this long (from its arrival or its
+   * last working()). Default DEFAULT_ACK_WAIT_MS. On NATS, one whose subscriber died, or lost on its way,
+   * comes back sooner: after NatsBusOptions.lostDeliveryMs (src/bus/nats/keep-alive.ts).
+   */
   ackWaitMs?: number;
   /** How many unacked deliveries this subscription holds at once. Default 64. */
   batch?: number;

@@ -19,6 +19,7 @@ import type {
   RetentionReport,
   WriteTiming,
 } from '../event-bus.ts';
+import { DEFAULT_ACK_WAIT_MS } from '../event-bus.ts';
 import type { Database } from 'better-sqlite3';
 import type { KvBucket } from '../kv.ts';
 import type { FailureReason } from '../consumer-failure.ts';
@@ -128,7 +129,7 @@ export class EmbeddedBus implements EventBus {
   consume<T = unknown>(stream: StreamName, consumer: string, options: ConsumeOptions = {}): Subscription<T> {
     if (this.#closed) throw new Error('embedded bus is closed');
     const ref: ConsumerRef = { stream, consumer };
-    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
     const actions = this.#leaseActions(ref);
     const subscription = createSubscription<T>(
       {

@@ -15,17 +15,18 @@ export async function* holdBack<T>(
   let wake: (() => void) | undefined;
   let next: Promise<IteratorResult<T>> | undefined;
   let ended = false;
+  // Made only while a check is pending: most items need none, and the router reads every event through here.
+  const settled = () => new Promise<'settled'>((resolve) => (wake = () => resolve('settled')));
   try {
     for (;;) {
       while (released.length > 0) yield released.shift()!;
       if (ended && held === 0) return;
-      const settled = new Promise<'settled'>((resolve) => (wake = () => resolve('settled')));
       if (ended || held >= maxHeld) {
-        await settled;
+        await settled();
         continue;
       }
       next ??= source.next();
-      const result = held === 0 ? await next : await Promise.race([next, settled]);
+      const result = held === 0 ? await next : await Promise.race([next, settled()]);
       if (result === 'settled') continue;
       next = undefined;
       if (result.done === true) {

@@ -98,7 +98,7 @@ export class NatsBus implements EventBus {
       problem: () => this.connection.problem(),
       maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
       cork: this.#cork,
-      consumedHere: (name: StreamName) => [...this.#subscriptions.values()].includes(name),
+      consumedHere: (name: StreamName) => this.#consumes(name),
     };
     // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
     const retryable = (err: unknown) => !(err instanceof PayloadError) && this.connection.problem() === undefined;
@@ -237,6 +237,12 @@ export class NatsBus implements EventBus {
     clearInterval(this.#pruneTimer);
     await Promise.all([...this.#subscriptions.keys()].map((sub) => sub.stop()));
     await this.connection.close();
+  }
+
+  /** Whether a live subscription of this process reads `stream`. */
+  #consumes(stream: StreamName): boolean {
+    for (const read of this.#subscriptions.values()) if (read === stream) return true;
+    return false;
   }
 
   #readDeps() {

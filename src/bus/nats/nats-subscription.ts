@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamClient, ty
 import { nanos } from '@nats-io/transport-node';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { KV } from '@nats-io/kv';
-import type { ConsumeOptions, Delivery, PendingWork, Subscription } from '../event-bus.ts';
+import { DEFAULT_ACK_WAIT_MS, type ConsumeOptions, type Delivery, type PendingWork, type Subscription } from '../event-bus.ts';
 import { CLAIM_HEADER, confirmClaim, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
@@ -38,7 +38,6 @@ export interface ConsumerTarget {
 }
 
 const RETRY_SETUP_MS = 500;
-const DEFAULT_ACK_WAIT_MS = 30_000;
 /**
  * Short pulls: a pull dies with the consumer's leader when a cluster node goes, and is only noticed after
  * two missed idle heartbeats (half of this each); the next waits at most this long. With 5 s pulls (through
