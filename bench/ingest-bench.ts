@@ -8,6 +8,7 @@ import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
 import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
+import { startNatsServer } from '../test/helpers/nats-server.ts';
 
 export interface LoadResult {
   seconds: number;
@@ -32,7 +33,6 @@ export interface IngestSettings {
   /** Interleaved repetitions per contender; the median is reported. */
   rounds: number;
   workDir: string;
-  natsUrl: string;
   /** Extra node flags for the hub process (e.g. --cpu-prof). */
   hubNodeArgs?: readonly string[];
   payload: BenchPayload;
@@ -127,6 +127,27 @@ async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nod
   };
 }
 
+/**
+ * A server on a NATS server of its own, stopped with it: each round starts from an empty store, as the
+ * embedded rounds do. On one shared server, each round found the streams and buckets the earlier rounds had
+ * filled, and a hub's router could start with another round's events still to skip.
+ */
+async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Promise<NodeProcess> {
+  const nats = await startNatsServer();
+  const server = await start(nats.url).catch(async (err: unknown) => {
+    await nats.stop();
+    throw err;
+  });
+  return {
+    ...server,
+    kill: async (signal) => {
+      const exit = await server.kill(signal);
+      await nats.stop();
+      return exit;
+    },
+  };
+}
+
 interface Contender {
   key: string;
   /** Starts the server with its files in `dir` (fresh for each round). */
@@ -140,7 +161,7 @@ interface Contender {
 export async function benchIngest(settings: IngestSettings): Promise<IngestComparison[]> {
   const hubArgs = settings.hubNodeArgs ?? [];
   const embedded = (dir: string): BusChoice => ({ type: 'embedded', path: join(dir, 'hookhub.db') });
-  const nats: BusChoice = { type: 'nats', url: settings.natsUrl };
+  const nats = (url: string): BusChoice => ({ type: 'nats', url });
   const ref = (args: (dir: string) => string[]) => (dir: string) => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, ...args(dir)]);
   const ingressOnly = (dir: string): Promise<NodeProcess> =>
     startTsProcess('bench/reference/ingress-only.ts', ['--config', writeHubConfig({ dir, bus: embedded(dir) })]);
@@ -151,9 +172,9 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     { key: 'ref-sqlite', start: ref((dir) => ['--sqlite', join(dir, 'ref.db')]) },
     { key: 'ref-sqlite-batch', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch']) },
     { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
-    { key: 'hub-nats', start: (dir) => startBenchHub(dir, 'hub', nats, hubArgs) },
-    { key: 'hub-nats-split', start: (dir) => startSplitHubs(dir, 'hub', nats, hubArgs) },
-    { key: 'ref-nats', start: ref(() => ['--nats', settings.natsUrl]) },
+    { key: 'hub-nats', start: (dir) => onFreshNats((url) => startBenchHub(dir, 'hub', nats(url), hubArgs)) },
+    { key: 'hub-nats-split', start: (dir) => onFreshNats((url) => startSplitHubs(dir, 'hub', nats(url), hubArgs)) },
+    { key: 'ref-nats', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url])(dir)) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
   for (let round = 0; round < settings.rounds; round++) {

@@ -26,18 +26,15 @@ const rows: Row[] = [];
 
 try {
   const hubNodeArgs = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
-  await withNats(async (natsUrl) => {
-    for (const payload of ['small', 'large'] as const) {
-      step(`ingest (${PAYLOADS[payload].label}): hookhub and references, embedded and nats`);
-      const ingest = { ...settings, seconds: settings.ingestSeconds, workDir, natsUrl, hubNodeArgs, payload };
-      rows.push(...ingestRows(await benchIngest(ingest)));
-    }
-  });
+  for (const payload of ['small', 'large'] as const) {
+    step(`ingest (${PAYLOADS[payload].label}): hookhub and references, embedded and nats`);
+    const ingest = { ...settings, seconds: settings.ingestSeconds, workDir, hubNodeArgs, payload };
+    rows.push(...ingestRows(await benchIngest(ingest)));
+  }
   step('rule matching');
   rows.push(...benchRules());
-  // The ingest rows leave gigabytes on their way to disk and a NATS store full of their streams, and the
-  // end-to-end rows wait on syncs: they get a fresh NATS server, and each (the reference too) starts
-  // once the disk has caught up.
+  // The ingest rows leave gigabytes on their way to disk, and the end-to-end rows wait on syncs: they get
+  // a fresh NATS server, and each (the reference too) starts once the disk has caught up.
   step('waiting for the disk to write back what the ingest rows left (sync)');
   execFileSync('sync');
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
@@ -75,7 +72,7 @@ const doc = [
   `Run: ${when} (${total} s), \`npm run bench\` with BENCH_INGEST_SECONDS=${settings.ingestSeconds}, BENCH_ROUNDS=${settings.rounds}, BENCH_SECONDS=${settings.e2eSeconds}, BENCH_RATE=${settings.e2eRate}, BENCH_EVENTS=${settings.memoryEvents}.`,
   '',
   'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
-  'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process, 1 s warm-up, then the measured seconds); the median round is shown.',
+  'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process on an empty store: a new SQLite file, or a nats-server of its own; 1 s warm-up, then the measured seconds); the median round is shown.',
   'End to end: a fresh hub per row, 2 s of warm-up sends, then BENCH_SECONDS at BENCH_RATE; the verdict is on the p99 of all measured webhooks, and the second-half p99 beside it shows how much of it is a backlog left by the cold start.',
   "CPU per request (ingest) and per webhook (end to end) are the server's CPU time, every thread and both processes of a pair, over the answered requests; for end to end over the whole run, warm-up and drain included. Cores is that time over the measured seconds: a server short of a whole core was held back by the load generator, which shares the machine.",
   'Ratios are hookhub / reference, both measured in this run on this machine.',
