@@ -6,9 +6,11 @@
  *
  * With a WAL sync off the event loop (GroupCommitHooks.sync), nothing commits while a sync runs: the
  * writes asked for meanwhile wait for it and then commit as one batch. A durable write among them would
- * wait for that sync anyway (its own sync can only start after it), so they lose nothing, and batches are
- * about twice as large under load, which takes about a tenth off the hub's CPU per webhook: each commit
- * writes again every page it changed, such as the tail of each index.
+ * wait for that sync anyway (its own sync can only start after it), and under load batches are about twice
+ * as large, so each commit's rewrite of every page it changed (the tail of each index) is shared by twice
+ * as many webhooks. Leases and acks wait too, which adds up to one sync to each hop of a webhook through the
+ * router and the worker; committing them at once, with whatever waits, kept the router's lease of each new
+ * event from joining the batch and lost most of the gain (docs/operations.md has the figures).
  *
  * While another process holds the file's write lock (a second hub on the same file, a backup), a batch
  * waits on a timer and tries again, up to `busyWaitMs`, instead of in SQLite's busy handler: that one
