@@ -4,13 +4,12 @@
  * With synchronous=FULL a commit costs an fsync, so batching concurrent webhooks keeps a
  * durable receiver close to one that persists nothing (DESIGN §2).
  *
- * With a WAL sync off the event loop (GroupCommitHooks.sync), nothing commits while a sync runs: the
- * writes asked for meanwhile wait for it and then commit as one batch. A durable write among them would
- * wait for that sync anyway (its own sync can only start after it), and under load batches are about twice
- * as large, so each commit's rewrite of every page it changed (the tail of each index) is shared by twice
- * as many webhooks. Leases and acks wait too, which adds up to one sync to each hop of a webhook through the
- * router and the worker; committing them at once, with whatever waits, kept the router's lease of each new
- * event from joining the batch and lost most of the gain (docs/operations.md has the figures).
+ * With a WAL sync off the event loop (GroupCommitHooks.sync), durable writes asked for while a sync runs
+ * wait for it and then commit as one batch: they lose nothing (their own sync could only start after the
+ * running one), and each commit's rewrite of every page it changed (the tail of each index) is shared by
+ * more webhooks. A write that settles at the commit (WriteOptions.durable false: leases, acks) commits at
+ * once, with whatever waits: holding those too made each hop of a webhook through the router and the
+ * worker wait for a sync, and a slow disk slowed every consumer (docs/operations.md has the figures).
  *
  * While another process holds the file's write lock (a second hub on the same file, a backup), a batch
  * waits on a timer and tries again, up to `busyWaitMs`, instead of in SQLite's busy handler: that one
@@ -87,6 +86,8 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   /** Set while the queue waits for another connection's write lock: when the wait began, and the next try. */
   let locked: { since: number; retries: number; timer?: NodeJS.Timeout } | undefined;
   const syncing = new Set<Promise<void>>();
+  /** Queued writes that settle at the commit: while there are none, the queue waits for a running sync. */
+  let settleAtCommit = 0;
   // Made once: each db.transaction() call builds four wrapper functions and defines five properties on
   // each, which cost more than a small insert when it ran for every batch and every isolated op.
   const inBatch = db.transaction((batch: Pending[]): Outcome[] =>
@@ -95,7 +96,8 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   const inSavepoint = db.transaction((op: WriteOp<unknown>): unknown => op());
 
   const schedule = (): void => {
-    if (scheduled || paused > 0 || queue.length === 0 || locked?.timer || syncing.size > 0) return;
+    if (scheduled || paused > 0 || queue.length === 0 || locked?.timer) return;
+    if (syncing.size > 0 && settleAtCommit === 0) return;
     scheduled = true;
     setImmediate(flush);
   };
@@ -106,6 +108,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     locked ??= { since: now, retries: 0 };
     if (now - locked.since >= busyWaitMs) return false;
     queue = batch.concat(queue);
+    settleAtCommit += batch.filter((item) => !item.durable).length;
     const state = locked;
     const delay = Math.min(2 ** state.retries++, MAX_LOCK_RETRY_MS);
     state.timer = setTimeout(() => {
@@ -120,6 +123,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     if (paused > 0) return;
     const batch = queue;
     queue = [];
+    settleAtCommit = 0;
     if (batch.length === 0) return;
     let outcomes: Outcome[];
     try {
@@ -163,7 +167,9 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   return {
     run<T>(op: WriteOp<T>, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ op, isolated: options.isolated ?? true, durable: options.durable ?? true, resolve, reject });
+        const durable = options.durable ?? true;
+        queue.push({ op, isolated: options.isolated ?? true, durable, resolve, reject });
+        if (!durable) settleAtCommit += 1;
         schedule();
       });
     },

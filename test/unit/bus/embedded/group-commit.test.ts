@@ -113,22 +113,35 @@ describe('with a WAL sync off the event loop', () => {
     expect(syncs).toBe(1);
   });
 
-  it('commits nothing while a sync runs, then everything asked for meanwhile as one batch', async () => {
+  it('holds durable writes while a sync runs, then commits them as one batch', async () => {
     const first = writer.run(insert(1));
     await new Promise((r) => setImmediate(r));
     expect(commits).toBe(1);
-    const durable = writer.run(insert(2));
-    const bookkeeping = writer.run(insert(3), { durable: false });
+    const second = writer.run(insert(2));
+    const third = writer.run(insert(3));
     await new Promise((r) => setTimeout(r, 20));
     expect(commits).toBe(1);
-    expect(await settled(bookkeeping)).toBe(false);
     release[0]?.();
     await expect(first).resolves.toBe(1);
-    await expect(bookkeeping).resolves.toBe(1);
+    await new Promise((r) => setImmediate(r));
     expect(commits).toBe(2);
     expect(syncs).toBe(2);
     release[1]?.();
-    await expect(durable).resolves.toBe(1);
+    await expect(Promise.all([second, third])).resolves.toEqual([1, 1]);
+  });
+
+  it('commits a write that settles at the commit at once, with the durable writes held until then', async () => {
+    const first = writer.run(insert(1));
+    await new Promise((r) => setImmediate(r));
+    const held = writer.run(insert(2));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(commits).toBe(1);
+    await expect(writer.run(insert(3), { durable: false })).resolves.toBe(1);
+    expect(commits).toBe(2);
+    expect(await settled(held)).toBe(false);
+    release[0]?.();
+    release[1]?.();
+    await expect(Promise.all([first, held])).resolves.toEqual([1, 1]);
   });
 
   it('fails the durable writes of a batch whose sync fails', async () => {
