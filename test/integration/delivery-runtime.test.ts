@@ -156,6 +156,23 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     expect(fx.sink.requests).toHaveLength(30);
   });
 
+  it('holds more than ten attempts in flight without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      fx.sink.reply = () => ({ status: 200, delayMs: 300 });
+      worker({ options: { concurrency: 16, destinationConcurrency: 16 } });
+      for (let i = 0; i < 14; i++) await publishJob(fx.handle.bus, makeJob('webhook', { url: `${fx.sink.url}/wide/${i}` }));
+      await eventually(() => fx.sink.delivered().length === 14, 'all 14 jobs', 20_000);
+      await delay(50);
+      expect(fx.sink.maxConcurrent).toBeGreaterThan(10);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('a worker that dies in the middle of an attempt: the job is redelivered after the ack wait, same idempotency key', async () => {
     fx.sink.reply = (_req, n) => (n === 1 ? 'hang' : { status: 200 });
     const job = makeJob('webhook', { url: fx.sink.url });

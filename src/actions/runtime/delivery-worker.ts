@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { createConsumerHealth, type ConsumerHealth } from '../../bus/consumer-health.ts';
 import type { BusDeadLetters, BusHistory, BusStreams, Delivery, Subscription } from '../../bus/event-bus.ts';
@@ -77,6 +78,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   // Built even when fetch is injected: SMTP and other non-HTTP actions check hosts through it.
   const guard = createOutboundGuard(options.network);
   const stopper = new AbortController();
+  // Every attempt in flight listens on it (run-attempt.ts), up to `concurrency` at once and removed after:
+  // over Node's default of 10, each hub under load printed a "possible memory leak" warning that was none.
+  setMaxListeners(settings.concurrency, stopper.signal);
   const guards = createDestinationGuards(
     {
       concurrency: settings.destinationConcurrency,
