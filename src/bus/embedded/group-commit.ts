@@ -86,8 +86,6 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   /** Set while the queue waits for another connection's write lock: when the wait began, and the next try. */
   let locked: { since: number; retries: number; timer?: NodeJS.Timeout } | undefined;
   const syncing = new Set<Promise<void>>();
-  /** Queued writes that settle at the commit: while there are none, the queue waits for a running sync. */
-  let settleAtCommit = 0;
   // Made once: each db.transaction() call builds four wrapper functions and defines five properties on
   // each, which cost more than a small insert when it ran for every batch and every isolated op.
   const inBatch = db.transaction((batch: Pending[]): Outcome[] =>
@@ -97,7 +95,8 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
 
   const schedule = (): void => {
     if (scheduled || paused > 0 || queue.length === 0 || locked?.timer) return;
-    if (syncing.size > 0 && settleAtCommit === 0) return;
+    // While a sync runs, only a write that settles at the commit (a lease, an ack) starts the next batch.
+    if (syncing.size > 0 && queue.every((item) => item.durable)) return;
     scheduled = true;
     setImmediate(flush);
   };
@@ -108,7 +107,6 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     locked ??= { since: now, retries: 0 };
     if (now - locked.since >= busyWaitMs) return false;
     queue = batch.concat(queue);
-    settleAtCommit += batch.filter((item) => !item.durable).length;
     const state = locked;
     const delay = Math.min(2 ** state.retries++, MAX_LOCK_RETRY_MS);
     state.timer = setTimeout(() => {
@@ -123,7 +121,6 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     if (paused > 0) return;
     const batch = queue;
     queue = [];
-    settleAtCommit = 0;
     if (batch.length === 0) return;
     let outcomes: Outcome[];
     try {
@@ -167,9 +164,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   return {
     run<T>(op: WriteOp<T>, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        const durable = options.durable ?? true;
-        queue.push({ op, isolated: options.isolated ?? true, durable, resolve, reject });
-        if (!durable) settleAtCommit += 1;
+        queue.push({ op, isolated: options.isolated ?? true, durable: options.durable ?? true, resolve, reject });
         schedule();
       });
     },
