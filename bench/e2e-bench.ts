@@ -1,12 +1,14 @@
 /**
  * Row 3: webhook -> rule -> webhook action at a local sink, at a fixed rate. hookhub on the embedded
  * bus, on NATS, and on NATS split in two processes by role, vs a reference relay that verifies,
- * inserts and forwards with no queue.
+ * inserts and forwards with no queue. Each NATS row has a nats-server of its own, as each ingest round
+ * does: the split row used to start on the streams the row before it had filled.
  */
 import { join } from 'node:path';
 import { BENCH_SECRET, sinkRule, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
+import { readCpuMs, startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
+import { startNatsServer } from '../test/helpers/nats-server.ts';
 
 export interface E2eResult {
   rate: number;
@@ -24,13 +26,14 @@ export interface E2eResult {
   secondHalf: { p50: number; p99: number; max: number };
   /** The server's CPU time (every process of it) per webhook sent, warm-up and drain included, in µs. */
   cpuUsPerWebhook?: number;
+  /** The same for the nats-server under a NATS row: part of what a webhook costs the machine. */
+  busCpuUsPerWebhook?: number;
 }
 
 export interface E2eSettings {
   rate: number;
   seconds: number;
   workDir: string;
-  natsUrl: string;
   /** Called before each row (and the reference) starts: waits until the last row's files are on disk. */
   settle?: () => void;
 }
@@ -40,19 +43,52 @@ export interface E2eRun {
   result: E2eResult;
 }
 
-async function run(server: (sinkPort: number) => Promise<NodeProcess>, settings: E2eSettings): Promise<E2eResult> {
+/** A server under test, and the CPU time of the nats-server it uses (absent on the embedded bus). */
+interface E2eServer {
+  proc: NodeProcess;
+  busCpuMs?: () => number;
+}
+
+async function run(server: (sinkPort: number) => Promise<E2eServer>, settings: E2eSettings): Promise<E2eResult> {
   settings.settle?.();
   const sinkPort = await freePort();
-  const proc = await server(sinkPort);
+  const { proc, busCpuMs } = await server(sinkPort);
   try {
     const args = ['--url', proc.url, '--secret', BENCH_SECRET, '--sink-port', String(sinkPort)];
     args.push('--rate', String(settings.rate), '--seconds', String(settings.seconds), '--drain-seconds', '30');
     const cpuBefore = proc.cpuMs();
+    const busBefore = busCpuMs?.() ?? 0;
     const result = await runTsJson<E2eResult>('bench/load/e2e-load.ts', args, (settings.seconds + 90) * 1000);
-    return { ...result, cpuUsPerWebhook: ((proc.cpuMs() - cpuBefore) * 1000) / result.sent };
+    const perWebhook = (cpuMs: number) => (cpuMs * 1000) / result.sent;
+    return {
+      ...result,
+      cpuUsPerWebhook: perWebhook(proc.cpuMs() - cpuBefore),
+      ...(busCpuMs ? { busCpuUsPerWebhook: perWebhook(busCpuMs() - busBefore) } : {}),
+    };
   } finally {
     await proc.kill('SIGTERM');
   }
+}
+
+/** Hubs on a nats-server of their own, stopped with them. */
+async function onFreshNats(start: (bus: BusChoice) => Promise<NodeProcess>): Promise<E2eServer> {
+  const nats = await startNatsServer();
+  const proc = await start({ type: 'nats', url: nats.url }).catch(async (err: unknown) => {
+    await nats.stop();
+    throw err;
+  });
+  const pid = nats.pid() ?? -1;
+  return {
+    proc: {
+      ...proc,
+      kill: async (signal) => {
+        const exit = await proc.kill(signal);
+        await nats.stop();
+        return exit;
+      },
+    },
+    busCpuMs: () => readCpuMs(pid),
+  };
 }
 
 /** A hub (or two, by role) whose one rule sends every GitHub event to the load's sink. */
@@ -75,19 +111,24 @@ async function startHubs(dir: string, sinkPort: number, bus: BusChoice, split: b
 
 export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eRun[]; reference: E2eResult }> {
   const dir = join(settings.workDir, 'e2e');
-  const nats: BusChoice = { type: 'nats', url: settings.natsUrl };
-  const variants: { label: string; bus: BusChoice; split: boolean }[] = [
-    { label: 'embedded', bus: { type: 'embedded', path: join(dir, 'embedded', 'hookhub.db') }, split: false },
-    { label: 'nats', bus: nats, split: false },
-    { label: 'nats, 2 processes (ingress + router,worker)', bus: nats, split: true },
+  const variants: { label: string; bus: 'embedded' | 'nats'; split: boolean }[] = [
+    { label: 'embedded', bus: 'embedded', split: false },
+    { label: 'nats', bus: 'nats', split: false },
+    { label: 'nats, 2 processes (ingress + router,worker)', bus: 'nats', split: true },
   ];
   const hubs: E2eRun[] = [];
   for (const [i, v] of variants.entries()) {
-    hubs.push({ label: v.label, result: await run((sinkPort) => startHubs(join(dir, `hub-${i}`), sinkPort, v.bus, v.split), settings) });
+    const hubDir = join(dir, `hub-${i}`);
+    const start = (sinkPort: number) => (bus: BusChoice) => startHubs(hubDir, sinkPort, bus, v.split);
+    const server =
+      v.bus === 'nats'
+        ? (sinkPort: number) => onFreshNats(start(sinkPort))
+        : async (sinkPort: number) => ({ proc: await start(sinkPort)({ type: 'embedded', path: join(hubDir, 'hookhub.db') }) });
+    hubs.push({ label: v.label, result: await run(server, settings) });
   }
   const reference = await run(
-    (sinkPort) =>
-      startTsProcess('bench/reference/reference-server.ts', [
+    async (sinkPort) => ({
+      proc: await startTsProcess('bench/reference/reference-server.ts', [
         '--secret',
         BENCH_SECRET,
         '--sqlite',
@@ -96,6 +137,7 @@ export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eR
         '--forward',
         `http://127.0.0.1:${sinkPort}/sink`,
       ]),
+    }),
     settings,
   );
   return { hubs, reference };

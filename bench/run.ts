@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNatsServer } from '../test/helpers/nats-server.ts';
 import { benchEndToEnd } from './e2e-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
 import { PAYLOADS } from './load/github-request.ts';
@@ -33,29 +32,17 @@ try {
   }
   step('rule matching');
   rows.push(...benchRules());
-  // The ingest rows leave gigabytes on their way to disk, and the end-to-end rows wait on syncs: they get
-  // a fresh NATS server, and each (the reference too) starts once the disk has caught up.
+  // The ingest rows leave gigabytes on their way to disk, and the end-to-end rows wait on syncs: each (the
+  // reference too) starts once the disk has caught up, and each NATS row on a nats-server of its own.
   step('waiting for the disk to write back what the ingest rows left (sync)');
   execFileSync('sync');
   step(`end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s`);
-  const e2e = await withNats((natsUrl) =>
-    benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir, natsUrl, settle: () => execFileSync('sync') }),
-  );
+  const e2e = await benchEndToEnd({ rate: settings.e2eRate, seconds: settings.e2eSeconds, workDir, settle: () => execFileSync('sync') });
   rows.push(...e2eRows(e2e, settings.e2eSeconds));
   step(`memory: ${settings.memoryEvents} events`);
   rows.push(memoryRow(await benchMemory(workDir, settings.memoryEvents)));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
-}
-
-/** A fresh nats-server (its own JetStream folder) for `work`, stopped after it. */
-async function withNats<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const nats = await startNatsServer();
-  try {
-    return await work(nats.url);
-  } finally {
-    await nats.stop();
-  }
 }
 
 const table = renderTable(rows);

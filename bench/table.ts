@@ -57,7 +57,8 @@ function e2e(r: E2eResult): string {
   return (
     `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms; ${int(r.accepted)}/${int(r.sent)} accepted, ` +
     `${int(r.delivered)} delivered, ${r.missing} missing, ${r.duplicates} twice${once ? ' — exactly once' : ''}` +
-    (r.cpuUsPerWebhook === undefined ? '' : `; ${int(r.cpuUsPerWebhook)} µs CPU per webhook`)
+    (r.cpuUsPerWebhook === undefined ? '' : `; ${int(r.cpuUsPerWebhook)} µs CPU per webhook`) +
+    (r.busCpuUsPerWebhook === undefined ? '' : ` (and ${int(r.busCpuUsPerWebhook)} µs in nats-server)`)
   );
 }
 

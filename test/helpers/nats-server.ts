@@ -19,6 +19,8 @@ export interface NatsServerHandle {
   halt(): Promise<void>;
   /** Start again on the same port with the same store dir (stops it first if it is running). */
   restart(): Promise<void>;
+  /** The running server's process id (undefined while it is stopped). */
+  pid(): number | undefined;
   /** SIGKILL (a crash); keeps the store dir. */
   kill(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await terminate('SIGTERM');
       await rm(storeDir, { recursive: true, force: true });
     },
+    pid: () => current?.pid,
     halt: () => terminate('SIGTERM'),
     kill: () => terminate('SIGKILL'),
     async restart() {
