@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
+import { readCpuMs, startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
 import { startNatsServer } from '../test/helpers/nats-server.ts';
 
@@ -24,7 +24,12 @@ export interface LoadResult {
   cpuUsPerRequest?: number;
   /** That CPU time over the measured seconds: 1 = one core busy throughout. */
   cores?: number;
+  /** The nats-server's CPU time per answered request, for a server on NATS (part of what a request costs the machine). */
+  busCpuUsPerRequest?: number;
 }
+
+/** A server under test; on NATS, with the CPU time of the nats-server it uses. */
+type BenchServer = NodeProcess & { busCpuMs?: () => number };
 
 export interface IngestSettings {
   seconds: number;
@@ -57,24 +62,33 @@ const REFERENCE = 'bench/reference/reference-server.ts';
 
 /** Warm up, then measure one server with the load generator. */
 export async function measure(
-  server: NodeProcess,
+  server: BenchServer,
   settings: Pick<IngestSettings, 'seconds' | 'warmupSeconds' | 'connections'> & { payload?: BenchPayload },
 ): Promise<LoadResult> {
   const base = ['--url', server.url, '--secret', BENCH_SECRET, '--connections', String(settings.connections)];
   base.push('--payload', settings.payload ?? 'small');
   await runTsJson(LOAD, [...base, '--seconds', String(settings.warmupSeconds)], (settings.warmupSeconds + 60) * 1000);
   const cpuBefore = server.cpuMs();
+  const busBefore = server.busCpuMs?.() ?? 0;
   const result = await runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
   const cpuMs = server.cpuMs() - cpuBefore;
+  const busMs = (server.busCpuMs?.() ?? 0) - busBefore;
   const answered = result.ok + result.non2xx;
-  return { ...result, cores: cpuMs / 1000 / result.seconds, ...(answered > 0 ? { cpuUsPerRequest: (cpuMs * 1000) / answered } : {}) };
+  if (answered === 0) return { ...result, cores: cpuMs / 1000 / result.seconds };
+  const perRequest = (ms: number) => (ms * 1000) / answered;
+  return {
+    ...result,
+    cores: cpuMs / 1000 / result.seconds,
+    cpuUsPerRequest: perRequest(cpuMs),
+    ...(server.busCpuMs ? { busCpuUsPerRequest: perRequest(busMs) } : {}),
+  };
 }
 
 /** One round of one server: its files live in `roundDir`, removed once it has stopped. */
 async function withServer<T>(
   roundDir: string,
-  start: (roundDir: string) => Promise<NodeProcess>,
-  work: (server: NodeProcess) => Promise<T>,
+  start: (roundDir: string) => Promise<BenchServer>,
+  work: (server: BenchServer) => Promise<T>,
 ): Promise<T> {
   mkdirSync(roundDir, { recursive: true });
   const server = await start(roundDir);
@@ -132,14 +146,16 @@ async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nod
  * embedded rounds do. On one shared server, each round found the streams and buckets the earlier rounds had
  * filled, and a hub's router could start with another round's events still to skip.
  */
-async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Promise<NodeProcess> {
+async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Promise<BenchServer> {
   const nats = await startNatsServer();
   const server = await start(nats.url).catch(async (err: unknown) => {
     await nats.stop();
     throw err;
   });
+  const pid = nats.pid() ?? -1;
   return {
     ...server,
+    busCpuMs: () => readCpuMs(pid),
     kill: async (signal) => {
       const exit = await server.kill(signal);
       await nats.stop();
@@ -151,7 +167,7 @@ async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Pr
 interface Contender {
   key: string;
   /** Starts the server with its files in `dir` (fresh for each round). */
-  start: (dir: string) => Promise<NodeProcess>;
+  start: (dir: string) => Promise<BenchServer>;
 }
 
 /**

@@ -24,7 +24,8 @@ function load(r: LoadResult): string {
 /** Where the time goes: a server short of a whole core per request was held back by the load generator. */
 function cpu(r: LoadResult): string {
   if (r.cpuUsPerRequest === undefined || r.cores === undefined) return '';
-  return `; ${int(r.cpuUsPerRequest)} µs CPU per request (${r.cores.toFixed(2)} cores)`;
+  const bus = r.busCpuUsPerRequest === undefined ? '' : ` (and ${int(r.busCpuUsPerRequest)} µs in nats-server)`;
+  return `; ${int(r.cpuUsPerRequest)} µs CPU per request (${r.cores.toFixed(2)} cores)${bus}`;
 }
 
 export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
