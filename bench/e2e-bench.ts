@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import { BENCH_SECRET, sinkRule, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { readCpuMs, startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
+import { onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
+import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
-import { startNatsServer } from '../test/helpers/nats-server.ts';
 
 export interface E2eResult {
   rate: number;
@@ -43,52 +43,25 @@ export interface E2eRun {
   result: E2eResult;
 }
 
-/** A server under test, and the CPU time of the nats-server it uses (absent on the embedded bus). */
-interface E2eServer {
-  proc: NodeProcess;
-  busCpuMs?: () => number;
-}
-
-async function run(server: (sinkPort: number) => Promise<E2eServer>, settings: E2eSettings): Promise<E2eResult> {
+async function run(server: (sinkPort: number) => Promise<BenchServer>, settings: E2eSettings): Promise<E2eResult> {
   settings.settle?.();
   const sinkPort = await freePort();
-  const { proc, busCpuMs } = await server(sinkPort);
+  const proc = await server(sinkPort);
   try {
     const args = ['--url', proc.url, '--secret', BENCH_SECRET, '--sink-port', String(sinkPort)];
     args.push('--rate', String(settings.rate), '--seconds', String(settings.seconds), '--drain-seconds', '30');
     const cpuBefore = proc.cpuMs();
-    const busBefore = busCpuMs?.() ?? 0;
+    const busBefore = proc.busCpuMs?.() ?? 0;
     const result = await runTsJson<E2eResult>('bench/load/e2e-load.ts', args, (settings.seconds + 90) * 1000);
     const perWebhook = (cpuMs: number) => (cpuMs * 1000) / result.sent;
     return {
       ...result,
       cpuUsPerWebhook: perWebhook(proc.cpuMs() - cpuBefore),
-      ...(busCpuMs ? { busCpuUsPerWebhook: perWebhook(busCpuMs() - busBefore) } : {}),
+      ...(proc.busCpuMs ? { busCpuUsPerWebhook: perWebhook(proc.busCpuMs() - busBefore) } : {}),
     };
   } finally {
     await proc.kill('SIGTERM');
   }
-}
-
-/** Hubs on a nats-server of their own, stopped with them. */
-async function onFreshNats(start: (bus: BusChoice) => Promise<NodeProcess>): Promise<E2eServer> {
-  const nats = await startNatsServer();
-  const proc = await start({ type: 'nats', url: nats.url }).catch(async (err: unknown) => {
-    await nats.stop();
-    throw err;
-  });
-  const pid = nats.pid() ?? -1;
-  return {
-    proc: {
-      ...proc,
-      kill: async (signal) => {
-        const exit = await proc.kill(signal);
-        await nats.stop();
-        return exit;
-      },
-    },
-    busCpuMs: () => readCpuMs(pid),
-  };
 }
 
 /** A hub (or two, by role) whose one rule sends every GitHub event to the load's sink. */
@@ -119,16 +92,15 @@ export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eR
   const hubs: E2eRun[] = [];
   for (const [i, v] of variants.entries()) {
     const hubDir = join(dir, `hub-${i}`);
-    const start = (sinkPort: number) => (bus: BusChoice) => startHubs(hubDir, sinkPort, bus, v.split);
-    const server =
+    const server = (sinkPort: number): Promise<BenchServer> =>
       v.bus === 'nats'
-        ? (sinkPort: number) => onFreshNats(start(sinkPort))
-        : async (sinkPort: number) => ({ proc: await start(sinkPort)({ type: 'embedded', path: join(hubDir, 'hookhub.db') }) });
+        ? onFreshNats((url) => startHubs(hubDir, sinkPort, { type: 'nats', url }, v.split))
+        : startHubs(hubDir, sinkPort, { type: 'embedded', path: join(hubDir, 'hookhub.db') }, v.split);
     hubs.push({ label: v.label, result: await run(server, settings) });
   }
   const reference = await run(
-    async (sinkPort) => ({
-      proc: await startTsProcess('bench/reference/reference-server.ts', [
+    (sinkPort) =>
+      startTsProcess('bench/reference/reference-server.ts', [
         '--secret',
         BENCH_SECRET,
         '--sqlite',
@@ -137,7 +109,6 @@ export async function benchEndToEnd(settings: E2eSettings): Promise<{ hubs: E2eR
         '--forward',
         `http://127.0.0.1:${sinkPort}/sink`,
       ]),
-    }),
     settings,
   );
   return { hubs, reference };

@@ -6,9 +6,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { readCpuMs, startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
+import { onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
+import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
-import { startNatsServer } from '../test/helpers/nats-server.ts';
 
 export interface LoadResult {
   seconds: number;
@@ -27,9 +27,6 @@ export interface LoadResult {
   /** The nats-server's CPU time per answered request, for a server on NATS (part of what a request costs the machine). */
   busCpuUsPerRequest?: number;
 }
-
-/** A server under test; on NATS, with the CPU time of the nats-server it uses. */
-type BenchServer = NodeProcess & { busCpuMs?: () => number };
 
 export interface IngestSettings {
   seconds: number;
@@ -136,29 +133,6 @@ async function startSplitHubs(workDir: string, name: string, bus: BusChoice, nod
     cpuMs: () => front.cpuMs() + back.cpuMs(),
     kill: async (signal) => {
       const [exit] = await Promise.all([front.kill(signal), back.kill(signal)]);
-      return exit;
-    },
-  };
-}
-
-/**
- * A server on a NATS server of its own, stopped with it: each round starts from an empty store, as the
- * embedded rounds do. On one shared server, each round found the streams and buckets the earlier rounds had
- * filled, and a hub's router could start with another round's events still to skip.
- */
-async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Promise<BenchServer> {
-  const nats = await startNatsServer();
-  const server = await start(nats.url).catch(async (err: unknown) => {
-    await nats.stop();
-    throw err;
-  });
-  const pid = nats.pid() ?? -1;
-  return {
-    ...server,
-    busCpuMs: () => readCpuMs(pid),
-    kill: async (signal) => {
-      const exit = await server.kill(signal);
-      await nats.stop();
       return exit;
     },
   };
