@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { BENCH_SECRET, sinkRule, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
+import { cpuMeter, onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
 import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
 
@@ -50,14 +50,14 @@ async function run(server: (sinkPort: number) => Promise<BenchServer>, settings:
   try {
     const args = ['--url', proc.url, '--secret', BENCH_SECRET, '--sink-port', String(sinkPort)];
     args.push('--rate', String(settings.rate), '--seconds', String(settings.seconds), '--drain-seconds', '30');
-    const cpuBefore = proc.cpuMs();
-    const busBefore = proc.busCpuMs?.() ?? 0;
+    const used = cpuMeter(proc);
     const result = await runTsJson<E2eResult>('bench/load/e2e-load.ts', args, (settings.seconds + 90) * 1000);
-    const perWebhook = (cpuMs: number) => (cpuMs * 1000) / result.sent;
+    const { cpuMs, busCpuMs } = used();
+    const perWebhook = (ms: number) => (ms * 1000) / result.sent;
     return {
       ...result,
-      cpuUsPerWebhook: perWebhook(proc.cpuMs() - cpuBefore),
-      ...(proc.busCpuMs ? { busCpuUsPerWebhook: perWebhook(proc.busCpuMs() - busBefore) } : {}),
+      cpuUsPerWebhook: perWebhook(cpuMs),
+      ...(busCpuMs === undefined ? {} : { busCpuUsPerWebhook: perWebhook(busCpuMs) }),
     };
   } finally {
     await proc.kill('SIGTERM');

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
-import { onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
+import { cpuMeter, onFreshNats, type BenchServer } from './lib/fresh-nats.ts';
 import { startHubProcess, startTsProcess, type NodeProcess } from './lib/hub-process.ts';
 import { freePort, runTsJson } from './lib/run-child.ts';
 
@@ -65,19 +65,18 @@ export async function measure(
   const base = ['--url', server.url, '--secret', BENCH_SECRET, '--connections', String(settings.connections)];
   base.push('--payload', settings.payload ?? 'small');
   await runTsJson(LOAD, [...base, '--seconds', String(settings.warmupSeconds)], (settings.warmupSeconds + 60) * 1000);
-  const cpuBefore = server.cpuMs();
-  const busBefore = server.busCpuMs?.() ?? 0;
+  const used = cpuMeter(server);
   const result = await runTsJson<LoadResult>(LOAD, [...base, '--seconds', String(settings.seconds)], (settings.seconds + 60) * 1000);
-  const cpuMs = server.cpuMs() - cpuBefore;
-  const busMs = (server.busCpuMs?.() ?? 0) - busBefore;
+  const { cpuMs, busCpuMs } = used();
   const answered = result.ok + result.non2xx;
-  if (answered === 0) return { ...result, cores: cpuMs / 1000 / result.seconds };
+  const cores = cpuMs / 1000 / result.seconds;
+  if (answered === 0) return { ...result, cores };
   const perRequest = (ms: number) => (ms * 1000) / answered;
   return {
     ...result,
-    cores: cpuMs / 1000 / result.seconds,
+    cores,
     cpuUsPerRequest: perRequest(cpuMs),
-    ...(server.busCpuMs ? { busCpuUsPerRequest: perRequest(busMs) } : {}),
+    ...(busCpuMs === undefined ? {} : { busCpuUsPerRequest: perRequest(busCpuMs) }),
   };
 }
 

@@ -24,8 +24,12 @@ function load(r: LoadResult): string {
 /** Where the time goes: a server short of a whole core per request was held back by the load generator. */
 function cpu(r: LoadResult): string {
   if (r.cpuUsPerRequest === undefined || r.cores === undefined) return '';
-  const bus = r.busCpuUsPerRequest === undefined ? '' : ` (and ${int(r.busCpuUsPerRequest)} µs in nats-server)`;
-  return `; ${int(r.cpuUsPerRequest)} µs CPU per request (${r.cores.toFixed(2)} cores)${bus}`;
+  return `; ${int(r.cpuUsPerRequest)} µs CPU per request (${r.cores.toFixed(2)} cores)${inNatsServer(r.busCpuUsPerRequest)}`;
+}
+
+/** The nats-server's share of a request's CPU, on NATS rows. */
+function inNatsServer(us: number | undefined): string {
+  return us === undefined ? '' : ` (and ${int(us)} µs in nats-server)`;
 }
 
 export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
@@ -59,7 +63,7 @@ function e2e(r: E2eResult): string {
     `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms; ${int(r.accepted)}/${int(r.sent)} accepted, ` +
     `${int(r.delivered)} delivered, ${r.missing} missing, ${r.duplicates} twice${once ? ' — exactly once' : ''}` +
     (r.cpuUsPerWebhook === undefined ? '' : `; ${int(r.cpuUsPerWebhook)} µs CPU per webhook`) +
-    (r.busCpuUsPerWebhook === undefined ? '' : ` (and ${int(r.busCpuUsPerWebhook)} µs in nats-server)`)
+    inNatsServer(r.busCpuUsPerWebhook)
   );
 }
 

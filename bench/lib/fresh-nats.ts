@@ -10,6 +10,16 @@ import { readCpuMs, type NodeProcess } from './hub-process.ts';
 /** A server under test; on NATS, with the CPU time its nats-server has used (part of what a request costs the machine). */
 export type BenchServer = NodeProcess & { busCpuMs?: () => number };
 
+/** CPU time used from now on: the server's (every thread, every process of it) and its nats-server's, in ms. */
+export function cpuMeter(server: BenchServer): () => { cpuMs: number; busCpuMs?: number } {
+  const cpuBefore = server.cpuMs();
+  const busBefore = server.busCpuMs?.() ?? 0;
+  return () => ({
+    cpuMs: server.cpuMs() - cpuBefore,
+    ...(server.busCpuMs ? { busCpuMs: server.busCpuMs() - busBefore } : {}),
+  });
+}
+
 export async function onFreshNats(start: (natsUrl: string) => Promise<NodeProcess>): Promise<BenchServer> {
   const nats = await startNatsServer();
   const server = await start(nats.url).catch(async (err: unknown) => {
