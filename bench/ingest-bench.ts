@@ -48,7 +48,7 @@ export interface IngestComparison {
   /** Each with the ratio hookhub / reference it should reach. */
   references: { label: string; result: LoadResult; goal: number }[];
   /** Variants of hookhub itself that explain its figure (not references), next to the reference labelled `against`. */
-  diagnostics?: { label: string; result: LoadResult; against: string }[];
+  diagnostics?: { label: string; result: LoadResult; against: string; baseline?: { label: string; result: LoadResult } }[];
 }
 
 const LOAD = 'bench/load/ingest-load.ts';
@@ -152,11 +152,14 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
   const embedded = (dir: string): BusChoice => ({ type: 'embedded', path: join(dir, 'hookhub.db') });
   const nats = (url: string): BusChoice => ({ type: 'nats', url });
   const ref = (args: (dir: string) => string[]) => (dir: string) => startTsProcess(REFERENCE, ['--secret', BENCH_SECRET, ...args(dir)]);
-  const ingressOnly = (dir: string): Promise<NodeProcess> =>
-    startTsProcess('bench/reference/ingress-only.ts', ['--config', writeHubConfig({ dir, bus: embedded(dir) })]);
+  const ingressOnly =
+    (...flags: string[]) =>
+    (dir: string): Promise<NodeProcess> =>
+      startTsProcess('bench/reference/ingress-only.ts', ['--config', writeHubConfig({ dir, bus: embedded(dir) }), ...flags]);
   const contenders: Contender[] = [
     { key: 'hub-embedded', start: (dir) => startBenchHub(dir, 'hub', embedded(dir), hubArgs) },
-    { key: 'ingress-embedded', start: ingressOnly },
+    { key: 'ingress-embedded', start: ingressOnly() },
+    { key: 'ingress-embedded-no-body-dedup', start: ingressOnly('--no-body-dedup') },
     { key: 'hub-embedded-split', start: (dir) => startSplitHubs(dir, 'hub', embedded(dir), hubArgs) },
     { key: 'ref-sqlite', start: ref((dir) => ['--sqlite', join(dir, 'ref.db')]) },
     { key: 'ref-sqlite-batch', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch']) },
@@ -186,6 +189,12 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       ],
       diagnostics: [
         { label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded'), against: BATCHED },
+        {
+          label: "hookhub's ingress alone, without the replay check on GitHub's body (a content key per event; the references have none)",
+          result: pick('ingress-embedded-no-body-dedup'),
+          against: BATCHED,
+          baseline: { label: "hookhub's ingress alone", result: pick('ingress-embedded') },
+        },
         {
           label: 'two processes on one file: `--role ingress` (measured) + `--role router,worker`',
           result: pick('hub-embedded-split'),
