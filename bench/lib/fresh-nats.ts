@@ -26,7 +26,13 @@ export async function onFreshNats(start: (natsUrl: string) => Promise<NodeProces
     await nats.stop();
     throw err;
   });
-  const pid = nats.pid() ?? -1;
+  const pid = nats.pid();
+  if (pid === undefined) {
+    // Reading the CPU of no process gives 0: the table would show a nats-server that cost nothing.
+    await server.kill('SIGTERM');
+    await nats.stop();
+    throw new Error('the nats-server for this bench round stopped as soon as it started; run `nats-server -js` by hand to see why');
+  }
   return {
     ...server,
     busCpuMs: () => readCpuMs(pid),
