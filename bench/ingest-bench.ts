@@ -3,6 +3,7 @@
  * doing the same HMAC check and durable write. Server and load each run in their own process.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOADS, type BenchPayload } from './load/github-request.ts';
 import { BENCH_SECRET, writeHubConfig, type BusChoice } from './lib/hub-config.ts';
@@ -26,6 +27,10 @@ export interface LoadResult {
   cores?: number;
   /** The nats-server's CPU time per answered request, for a server on NATS (part of what a request costs the machine). */
   busCpuUsPerRequest?: number;
+  /** The load generator's own CPU time over the measured seconds, in ms (it prints this). */
+  loadCpuMs?: number;
+  /** That per answered request, in µs. */
+  loadCpuUsPerRequest?: number;
 }
 
 export interface IngestSettings {
@@ -47,6 +52,8 @@ export interface IngestComparison {
   hub: LoadResult;
   /** Each with the ratio hookhub / reference it should reach. */
   references: { label: string; result: LoadResult; goal: number }[];
+  /** The machine's cores, which the server, the load generator and the nats-server share (the CPU budget of a goal). */
+  cores: number;
   /** Variants of hookhub itself that explain its figure (not references), next to the reference labelled `against`. */
   diagnostics?: { label: string; result: LoadResult; against: string; baseline?: { label: string; result: LoadResult } }[];
 }
@@ -77,6 +84,7 @@ export async function measure(
     cores,
     cpuUsPerRequest: perRequest(cpuMs),
     ...(busCpuMs === undefined ? {} : { busCpuUsPerRequest: perRequest(busCpuMs) }),
+    ...(result.loadCpuMs === undefined ? {} : { loadCpuUsPerRequest: perRequest(result.loadCpuMs) }),
   };
 }
 
@@ -177,10 +185,12 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
   }
   const pick = (key: string): LoadResult => median(results.get(key)!);
   const payload = PAYLOADS[settings.payload].label;
+  const cores = availableParallelism();
   return [
     {
       backend: 'embedded',
       payload,
+      cores,
       hub: pick('hub-embedded'),
       references: [
         { label: PER_REQUEST, result: pick('ref-sqlite'), goal: 0.9 },
@@ -205,6 +215,7 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     {
       backend: 'nats',
       payload,
+      cores,
       hub: pick('hub-nats'),
       references: [{ label: PUBLISH, result: pick('ref-nats'), goal: 0.9 }],
       diagnostics: [

@@ -32,6 +32,35 @@ function inNatsServer(us: number | undefined): string {
   return us === undefined ? '' : ` (and ${int(us)} µs in nats-server)`;
 }
 
+/**
+ * The most CPU per request hookhub could use at `goal` × the reference's rate: the machine's cores, less
+ * what the load generator took per request (the less of its two rounds, hookhub's and the reference's, so
+ * the budget errs in hookhub's favour) and, on NATS, what the nats-server took in hookhub's round. Above
+ * it, no use of more threads or processes reaches the goal on this machine; only less work per request does.
+ */
+export function cpuBudgetUs(c: Pick<IngestComparison, 'cores' | 'hub'>, reference: LoadResult, goal: number): number | undefined {
+  const load = loadUs(c.hub, reference);
+  if (load === undefined || reference.rps <= 0) return undefined;
+  return (c.cores * 1e6) / (goal * reference.rps) - load - (c.hub.busCpuUsPerRequest ?? 0);
+}
+
+function loadUs(hub: LoadResult, reference: LoadResult): number | undefined {
+  const figures = [hub.loadCpuUsPerRequest, reference.loadCpuUsPerRequest].filter((us) => us !== undefined);
+  return figures.length === 0 ? undefined : Math.min(...figures);
+}
+
+function budgetNote(c: IngestComparison, reference: LoadResult, goal: number): string {
+  const budget = cpuBudgetUs(c, reference, goal);
+  const used = c.hub.cpuUsPerRequest;
+  if (budget === undefined || used === undefined) return '';
+  const others = c.hub.busCpuUsPerRequest === undefined ? '' : ` and the nats-server's ${int(c.hub.busCpuUsPerRequest)}`;
+  const room = budget >= used ? 'enough CPU: what holds it back is not the total' : 'too little CPU for hookhub as it is';
+  return (
+    ` (at ${goal}×, ${int(goal * reference.rps)}/s, ${c.cores} cores less the load's ${int(loadUs(c.hub, reference) ?? 0)} µs${others}` +
+    ` leave at most ${int(Math.max(0, budget))} µs per request; hookhub used ${int(used)}: ${room})`
+  );
+}
+
 export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
   return comparisons.flatMap((c) => [
     ...c.references.map((ref) => {
@@ -41,7 +70,7 @@ export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
         hookhub: load(c.hub),
         reference: `${load(ref.result)} — ${ref.label}`,
         ratio: `${times(ratio)} throughput`,
-        verdict: ratio >= ref.goal ? `meets ≥${ref.goal}×` : `below ${ref.goal}×`,
+        verdict: ratio >= ref.goal ? `meets ≥${ref.goal}×` : `below ${ref.goal}×${budgetNote(c, ref.result, ref.goal)}`,
       };
     }),
     ...(c.diagnostics ?? []).map((d) => {

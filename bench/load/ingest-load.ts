@@ -1,6 +1,7 @@
 /**
  * Load generator (its own process): autocannon POSTs signed GitHub webhooks, each with a unique
  * X-GitHub-Delivery and body, for a fixed time or a fixed count, then prints one JSON result line.
+ * The result includes the generator's own CPU time over the run (loadCpuMs).
  * Usage: ingest-load.ts --url URL --secret S [--seconds N | --amount N] [--connections 32] [--prefix P] [--payload small|large]
  */
 import { randomUUID } from 'node:crypto';
@@ -23,6 +24,8 @@ const template = githubTemplate(values.secret ?? '', values.payload === 'large' 
 const prefix = values.prefix ?? randomUUID().slice(0, 8);
 let next = 0;
 
+// The load's own CPU: the generator shares the machine's cores, so the table can show what it leaves a server.
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: values.url ?? '',
   connections: Number(values.connections),
@@ -43,6 +46,7 @@ const result = await autocannon({
   ],
 });
 
+const cpu = process.cpuUsage(cpuBefore);
 const statuses: Record<string, number> = {};
 for (const [code, stat] of Object.entries(result.statusCodeStats)) statuses[code] = Number(stat.count);
 process.stdout.write(
@@ -57,5 +61,6 @@ process.stdout.write(
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
+    loadCpuMs: (cpu.user + cpu.system) / 1000,
   })}\n`,
 );

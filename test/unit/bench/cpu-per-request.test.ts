@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readCpuMs } from '../../../bench/lib/hub-process.ts';
-import { ingestRows } from '../../../bench/table.ts';
+import { cpuBudgetUs, ingestRows } from '../../../bench/table.ts';
 
 describe("a bench server's CPU time", () => {
   it('reads the CPU a process has used from /proc, and 0 for a process that is gone', async () => {
@@ -20,28 +20,62 @@ describe("a bench server's CPU time", () => {
     expect(readCpuMs(child.pid ?? -1)).toBe(0);
   });
 
+  const result = (rps: number, cpuUsPerRequest?: number, cores?: number) => ({
+    seconds: 4,
+    ok: rps * 4,
+    non2xx: 0,
+    errors: 0,
+    statuses: { 202: rps * 4 },
+    rps,
+    p50: 2,
+    p99: 9,
+    max: 20,
+    ...(cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest, cores }),
+  });
+
   it('shows CPU per request and cores beside each throughput', () => {
-    const result = (rps: number, cpuUsPerRequest?: number, cores?: number) => ({
-      seconds: 4,
-      ok: rps * 4,
-      non2xx: 0,
-      errors: 0,
-      statuses: { 202: rps * 4 },
-      rps,
-      p50: 2,
-      p99: 9,
-      max: 20,
-      ...(cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest, cores }),
-    });
     const [row] = ingestRows([
       {
         backend: 'embedded',
         payload: '2 KB',
+        cores: 2,
         hub: result(4_000, 240, 0.96),
         references: [{ label: 'batched', result: result(9_000), goal: 0.9 }],
       },
     ]);
     expect(row?.hookhub).toContain('240 µs CPU per request (0.96 cores)');
     expect(row?.reference).not.toContain('CPU per request');
+  });
+
+  it("gives a goal's CPU budget: the machine's cores at the goal's rate, less the load's and the nats-server's CPU", () => {
+    // At 0.9 × 9,000/s = 8,100/s, 2 cores hold 246.9 µs per request; the load took 60 of them.
+    const hub = { ...result(4_000, 240, 0.96), loadCpuUsPerRequest: 60 };
+    expect(cpuBudgetUs({ cores: 2, hub }, result(9_000), 0.9)).toBeCloseTo(186.9, 1);
+    const onNats = { ...hub, busCpuUsPerRequest: 100 };
+    expect(cpuBudgetUs({ cores: 2, hub: onNats }, result(9_000), 0.9)).toBeCloseTo(86.9, 1);
+    // The load's lesser figure of the two rounds counts, so the budget errs in hookhub's favour.
+    const fasterLoad = { ...result(9_000), loadCpuUsPerRequest: 40 };
+    expect(cpuBudgetUs({ cores: 2, hub }, fasterLoad, 0.9)).toBeCloseTo(206.9, 1);
+    // Without the load's figure (an older load generator) there is no budget to give.
+    expect(cpuBudgetUs({ cores: 2, hub: result(4_000, 240, 0.96) }, result(9_000), 0.9)).toBeUndefined();
+  });
+
+  it("says in a missed goal's verdict whether the machine had the CPU for it", () => {
+    const rows = (hubUs: number) =>
+      ingestRows([
+        {
+          backend: 'embedded',
+          payload: '2 KB',
+          cores: 2,
+          hub: { ...result(4_000, hubUs, 0.96), loadCpuUsPerRequest: 60 },
+          references: [{ label: 'batched', result: result(9_000), goal: 0.9 }],
+        },
+      ]);
+    const [short] = rows(240);
+    expect(short?.verdict).toContain('below 0.9×');
+    expect(short?.verdict).toContain("2 cores less the load's 60 µs leave at most 187 µs per request; hookhub used 240");
+    expect(short?.verdict).toContain('too little CPU');
+    const [roomy] = rows(150);
+    expect(roomy?.verdict).toContain('hookhub used 150: enough CPU');
   });
 });
