@@ -54,14 +54,26 @@ export interface IngestComparison {
   references: { label: string; result: LoadResult; goal: number }[];
   /** The machine's cores, which the server, the load generator and the nats-server share (the CPU budget of a goal). */
   cores: number;
-  /** Variants of hookhub itself that explain its figure (not references), next to the reference labelled `against`. */
-  diagnostics?: { label: string; result: LoadResult; against: string; baseline?: { label: string; result: LoadResult } }[];
+  /**
+   * Figures that explain hookhub's, next to the reference labelled `against`: variants of hookhub itself, or
+   * (`hubAgainstIt`) a reference doing more of hookhub's work, which hookhub is then compared with.
+   */
+  diagnostics?: {
+    label: string;
+    result: LoadResult;
+    against: string;
+    baseline?: { label: string; result: LoadResult };
+    hubAgainstIt?: boolean;
+  }[];
 }
 
 const LOAD = 'bench/load/ingest-load.ts';
 const PER_REQUEST = 'node:http + HMAC + SQLite insert per request';
 const BATCHED = 'node:http + HMAC + SQLite inserts batched per tick';
 const PUBLISH = 'node:http + HMAC + awaited JetStream publish';
+/** What the reference gains with --checks: the checks hookhub makes before its 202 and the references do not. */
+const WITH_CHECKS =
+  'with the two checks hookhub makes before its 202 (the body parses as JSON, else 400; a body stored before under another delivery id is a duplicate, as GitHub signs only the body)';
 const REFERENCE = 'bench/reference/reference-server.ts';
 
 /** Warm up, then measure one server with the load generator. */
@@ -171,10 +183,12 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     { key: 'hub-embedded-split', start: (dir) => startSplitHubs(dir, 'hub', embedded(dir), hubArgs) },
     { key: 'ref-sqlite', start: ref((dir) => ['--sqlite', join(dir, 'ref.db')]) },
     { key: 'ref-sqlite-batch', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch']) },
+    { key: 'ref-sqlite-batch-checks', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch', '--checks']) },
     { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
     { key: 'hub-nats', start: (dir) => onFreshNats((url) => startBenchHub(dir, 'hub', nats(url), hubArgs)) },
     { key: 'hub-nats-split', start: (dir) => onFreshNats((url) => startSplitHubs(dir, 'hub', nats(url), hubArgs)) },
     { key: 'ref-nats', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url])(dir)) },
+    { key: 'ref-nats-checks', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url, '--checks'])(dir)) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
   for (let round = 0; round < settings.rounds; round++) {
@@ -198,6 +212,7 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
         { label: 'Probot (its Node middleware and verification, one no-op handler, in memory)', result: pick('probot'), goal: 1 },
       ],
       diagnostics: [
+        { label: `the batched reference ${WITH_CHECKS}`, result: pick('ref-sqlite-batch-checks'), against: BATCHED, hubAgainstIt: true },
         { label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded'), against: BATCHED },
         {
           label: "hookhub's ingress alone, without the replay check on GitHub's body (a content key per event; the references have none)",
@@ -219,6 +234,7 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       hub: pick('hub-nats'),
       references: [{ label: PUBLISH, result: pick('ref-nats'), goal: 0.9 }],
       diagnostics: [
+        { label: `the publish reference ${WITH_CHECKS}`, result: pick('ref-nats-checks'), against: PUBLISH, hubAgainstIt: true },
         { label: 'two processes: `--role ingress` (measured) + `--role router,worker`', result: pick('hub-nats-split'), against: PUBLISH },
       ],
     },

@@ -80,11 +80,13 @@ export function ingestRows(comparisons: readonly IngestComparison[]): Row[] {
         hookhub: load(d.result),
         reference: `${load(against.result)} — ${against.label}`,
         ratio: `${times(d.result.rps / against.result.rps)} throughput`,
-        verdict: d.baseline
-          ? `${times(d.result.rps / d.baseline.result.rps)} ${d.baseline.label}`
-          : d.result.rps >= c.hub.rps
-            ? `${times(d.result.rps / c.hub.rps)} the one-process hub`
-            : 'explains the row above',
+        verdict: d.hubAgainstIt
+          ? `hookhub reaches ${times(c.hub.rps / d.result.rps)} of it`
+          : d.baseline
+            ? `${times(d.result.rps / d.baseline.result.rps)} ${d.baseline.label}`
+            : d.result.rps >= c.hub.rps
+              ? `${times(d.result.rps / c.hub.rps)} the one-process hub`
+              : 'explains the row above',
       };
     }),
   ]);

@@ -3,12 +3,15 @@
  * does the same HMAC check (X-Hub-Signature-256 over the raw body) and the same durable write, and
  * nothing else. Prints `{"ready":true,"port":N}` when listening.
  *
- * Usage: reference-server.ts --secret S (--sqlite FILE [--batch] | --nats URL) [--forward URL]
+ * Usage: reference-server.ts --secret S (--sqlite FILE [--batch] | --nats URL) [--checks] [--forward URL]
  * --batch commits the writes of one event-loop turn in one transaction (what the embedded bus does);
  * without it every request is its own insert + commit.
+ * --checks adds the two checks hookhub makes before its 202 and the plain reference does not: the body must
+ * parse as JSON (else 400), and a body stored before under another delivery id is a duplicate (GitHub signs
+ * only the body, so a captured one could be sent again under a new id). The table shows what they cost.
  * --forward POSTs each accepted delivery to URL after answering (a relay with no queue, for end to end).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     secret: { type: 'string' },
     sqlite: { type: 'string' },
     batch: { type: 'boolean', default: false },
+    checks: { type: 'boolean', default: false },
     nats: { type: 'string' },
     forward: { type: 'string' },
   },
@@ -33,6 +37,16 @@ function verified(body: Buffer, header: string | string[] | undefined): boolean 
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The body's replay key (the first 16 bytes of its SHA-256, as hookhub keeps them), or null when it is not JSON. */
+function checkedReplayKey(body: Buffer): Buffer | null {
+  try {
+    JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  return createHash('sha256').update(body).digest().subarray(0, 16);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -51,13 +65,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, s: ReferenceSto
     res.writeHead(401).end();
     return;
   }
+  const replayKey = values.checks ? checkedReplayKey(body) : undefined;
+  if (replayKey === null) {
+    res.writeHead(400).end();
+    return;
+  }
+  let stored: boolean;
   try {
-    await s.write(id, body);
+    stored = await s.write(id, body, replayKey);
   } catch {
     res.writeHead(503).end();
     return;
   }
-  res.writeHead(202, { 'content-type': 'application/json' }).end(`{"id":${JSON.stringify(id)}}`);
+  const duplicate = values.checks ? `,"duplicate":${!stored}` : '';
+  res.writeHead(202, { 'content-type': 'application/json' }).end(`{"id":${JSON.stringify(id)}${duplicate}}`);
   forward?.(id);
 }
 

@@ -1,10 +1,15 @@
 /** The reference's durable write: one SQLite insert (WAL, synchronous=FULL like the embedded bus) or one awaited JetStream publish. */
 import Database from 'better-sqlite3';
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { hasNatsCode, NatsErrorCodes } from '../../src/bus/nats/nats-error-codes.ts';
 
 export interface ReferenceStore {
-  write(id: string, body: Buffer): Promise<void>;
+  /**
+   * Stores the delivery unless its id, or its `replayKey` (given with --checks), was stored before.
+   * Resolves true when stored, false for a duplicate.
+   */
+  write(id: string, body: Buffer, replayKey?: Buffer): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -12,31 +17,43 @@ export interface ReferenceStoreOptions {
   sqlite?: string | undefined;
   batch?: boolean | undefined;
   nats?: string | undefined;
+  /** Also keep each body's replay key unique (a second unique index, or a second JetStream write). */
+  checks?: boolean | undefined;
 }
 
 export function openReferenceStore(options: ReferenceStoreOptions): Promise<ReferenceStore> {
-  if (options.nats) return openNatsStore(options.nats);
+  const checks = options.checks === true;
+  if (options.nats) return openNatsStore(options.nats, checks);
   if (!options.sqlite) throw new Error('reference store: pass --sqlite FILE or --nats URL');
-  return Promise.resolve(options.batch ? openBatchedSqlite(options.sqlite) : openSqlite(options.sqlite));
+  const db = openDatabase(options.sqlite, checks);
+  return Promise.resolve(options.batch ? openBatchedSqlite(db, checks) : openSqlite(db, checks));
 }
 
-function openDatabase(path: string): Database.Database {
+function openDatabase(path: string, checks: boolean): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // Same durability as the embedded bus (src/bus/embedded/open-database.ts).
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, body BLOB NOT NULL, at INTEGER NOT NULL)');
+  // Without --checks, no replay_key column: a UNIQUE column indexes its NULLs too, at a cost the plain reference must not pay.
+  const replayKey = checks ? ', replay_key BLOB NOT NULL UNIQUE' : '';
+  db.exec(`CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, body BLOB NOT NULL, at INTEGER NOT NULL${replayKey})`);
   return db;
 }
 
-function openSqlite(path: string): ReferenceStore {
-  const db = openDatabase(path);
-  const insert = db.prepare('INSERT INTO events (id, body, at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING');
+/** Inserts one delivery; true when it was new. */
+function inserter(db: Database.Database, checks: boolean): (id: string, body: Buffer, replayKey?: Buffer) => boolean {
+  if (!checks) {
+    const insert = db.prepare('INSERT INTO events (id, body, at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING');
+    return (id, body) => insert.run(id, body, Date.now()).changes === 1;
+  }
+  const insert = db.prepare('INSERT INTO events (id, body, at, replay_key) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  return (id, body, replayKey) => insert.run(id, body, Date.now(), replayKey).changes === 1;
+}
+
+function openSqlite(db: Database.Database, checks: boolean): ReferenceStore {
+  const insert = inserter(db, checks);
   return {
-    write: (id, body) => {
-      insert.run(id, body, Date.now());
-      return Promise.resolve();
-    },
+    write: (id, body, replayKey) => Promise.resolve(insert(id, body, replayKey)),
     close: () => {
       db.close();
       return Promise.resolve();
@@ -44,13 +61,20 @@ function openSqlite(path: string): ReferenceStore {
   };
 }
 
+interface Queued {
+  id: string;
+  body: Buffer;
+  replayKey: Buffer | undefined;
+  stored: boolean;
+  done: (err?: unknown) => void;
+}
+
 /** Every write of one event-loop turn in one transaction; callers resolve after the commit. */
-function openBatchedSqlite(path: string): ReferenceStore {
-  const db = openDatabase(path);
-  const insert = db.prepare('INSERT INTO events (id, body, at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING');
-  let queue: { id: string; body: Buffer; done: (err?: unknown) => void }[] = [];
-  const commit = db.transaction((batch: typeof queue) => {
-    for (const item of batch) insert.run(item.id, item.body, Date.now());
+function openBatchedSqlite(db: Database.Database, checks: boolean): ReferenceStore {
+  const insert = inserter(db, checks);
+  let queue: Queued[] = [];
+  const commit = db.transaction((batch: Queued[]) => {
+    for (const item of batch) item.stored = insert(item.id, item.body, item.replayKey);
   });
   const flush = (): void => {
     const batch = queue;
@@ -63,14 +87,17 @@ function openBatchedSqlite(path: string): ReferenceStore {
     }
   };
   return {
-    write: (id, body) =>
+    write: (id, body, replayKey) =>
       new Promise((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush);
-        queue.push({
+        const item: Queued = {
           id,
           body,
-          done: (err) => (err ? reject(err instanceof Error ? err : new Error('commit failed', { cause: err })) : resolve()),
-        });
+          replayKey,
+          stored: false,
+          done: (err) => (err ? reject(err instanceof Error ? err : new Error('commit failed', { cause: err })) : resolve(item.stored)),
+        };
+        queue.push(item);
       }),
     close: () => {
       db.close();
@@ -79,17 +106,34 @@ function openBatchedSqlite(path: string): ReferenceStore {
   };
 }
 
-async function openNatsStore(url: string): Promise<ReferenceStore> {
+async function openNatsStore(url: string, checks: boolean): Promise<ReferenceStore> {
   const nc = await connect({ servers: url });
   const jsm = await jetstreamManager(nc);
   const name = `REF_${process.pid}`;
   await jsm.streams.add({ name, subjects: [`ref${process.pid}.>`] });
   const js = jetstream(nc);
+  const publish = async (id: string, body: Buffer) => !(await js.publish(`ref${process.pid}.github`, body, { msgID: id })).duplicate;
   return {
-    write: async (id, body) => void (await js.publish(`ref${process.pid}.github`, body, { msgID: id })),
+    // With --checks, the replay key is claimed on a subject of its own in the same turn, as hookhub claims a body's content key.
+    write: async (id, body, replayKey) => {
+      if (!checks || replayKey === undefined) return publish(id, body);
+      const [stored, first] = await Promise.all([publish(id, body), claim(js, `ref${process.pid}.key.${replayKey.toString('hex')}`)]);
+      return stored && first;
+    },
     close: async () => {
       await jsm.streams.delete(name).catch(() => undefined);
       await nc.drain();
     },
   };
+}
+
+/** An empty message on `subject`, expecting none there yet: false when one was (the key was claimed before). */
+async function claim(js: JetStreamClient, subject: string): Promise<boolean> {
+  try {
+    await js.publish(subject, undefined, { expect: { lastSubjectSequence: 0 } });
+    return true;
+  } catch (err) {
+    if (hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) return false;
+    throw err;
+  }
 }

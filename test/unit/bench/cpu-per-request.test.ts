@@ -78,4 +78,20 @@ describe("a bench server's CPU time", () => {
     const [roomy] = rows(150);
     expect(roomy?.verdict).toContain('hookhub used 150: enough CPU');
   });
+
+  it('compares hookhub with a reference that makes its checks, in that row', () => {
+    const rows = ingestRows([
+      {
+        backend: 'embedded',
+        payload: '2 KB',
+        cores: 2,
+        hub: result(4_000, 240, 0.96),
+        references: [{ label: 'batched', result: result(9_000), goal: 0.9 }],
+        diagnostics: [{ label: 'batched with the checks', result: result(5_000), against: 'batched', hubAgainstIt: true }],
+      },
+    ]);
+    const checks = rows.find((row) => row.benchmark.includes('with the checks'));
+    expect(checks?.ratio).toBe('0.56× throughput');
+    expect(checks?.verdict).toBe('hookhub reaches 0.80× of it');
+  });
 });
