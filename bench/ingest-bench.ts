@@ -189,6 +189,7 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     { key: 'hub-nats-split', start: (dir) => onFreshNats((url) => startSplitHubs(dir, 'hub', nats(url), hubArgs)) },
     { key: 'ref-nats', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url])(dir)) },
     { key: 'ref-nats-checks', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url, '--checks'])(dir)) },
+    { key: 'ref-nats-checks-read', start: (dir) => onFreshNats((url) => ref(() => ['--nats', url, '--checks', '--read-back'])(dir)) },
   ];
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.key, []]));
   for (let round = 0; round < settings.rounds; round++) {
@@ -235,6 +236,12 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       references: [{ label: PUBLISH, result: pick('ref-nats'), goal: 0.9 }],
       diagnostics: [
         { label: `the publish reference ${WITH_CHECKS}`, result: pick('ref-nats-checks'), against: PUBLISH, hubAgainstIt: true },
+        {
+          label: `the publish reference ${WITH_CHECKS}, and a consumer in its process that reads and acks every stored delivery, as hookhub's router does with an event no rule takes`,
+          result: pick('ref-nats-checks-read'),
+          against: PUBLISH,
+          hubAgainstIt: true,
+        },
         { label: 'two processes: `--role ingress` (measured) + `--role router,worker`', result: pick('hub-nats-split'), against: PUBLISH },
       ],
     },

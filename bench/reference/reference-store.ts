@@ -1,7 +1,7 @@
 /** The reference's durable write: one SQLite insert (WAL, synchronous=FULL like the embedded bus) or one awaited JetStream publish. */
 import Database from 'better-sqlite3';
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { hasNatsCode, NatsErrorCodes } from '../../src/bus/nats/nats-error-codes.ts';
 
 export interface ReferenceStore {
@@ -19,11 +19,14 @@ export interface ReferenceStoreOptions {
   nats?: string | undefined;
   /** Also keep each body's replay key unique (a second unique index, or a second JetStream write). */
   checks?: boolean | undefined;
+  /** NATS only: a consumer in this process reads and acks every stored delivery, as hookhub's router does. */
+  readBack?: boolean | undefined;
 }
 
 export function openReferenceStore(options: ReferenceStoreOptions): Promise<ReferenceStore> {
   const checks = options.checks === true;
-  if (options.nats) return openNatsStore(options.nats, checks);
+  if (options.nats) return openNatsStore(options.nats, checks, options.readBack === true);
+  if (options.readBack) throw new Error('reference store: --read-back needs --nats');
   if (!options.sqlite) throw new Error('reference store: pass --sqlite FILE or --nats URL');
   const db = openDatabase(options.sqlite, checks);
   return Promise.resolve(options.batch ? openBatchedSqlite(db, checks) : openSqlite(db, checks));
@@ -106,12 +109,13 @@ function openBatchedSqlite(db: Database.Database, checks: boolean): ReferenceSto
   };
 }
 
-async function openNatsStore(url: string, checks: boolean): Promise<ReferenceStore> {
+async function openNatsStore(url: string, checks: boolean, readBack: boolean): Promise<ReferenceStore> {
   const nc = await connect({ servers: url });
   const jsm = await jetstreamManager(nc);
   const name = `REF_${process.pid}`;
   await jsm.streams.add({ name, subjects: [`ref${process.pid}.>`] });
   const js = jetstream(nc);
+  const stopReading = readBack ? await readEverything(js, jsm, name, `ref${process.pid}.github`) : undefined;
   const publish = async (id: string, body: Buffer) => !(await js.publish(`ref${process.pid}.github`, body, { msgID: id })).duplicate;
   return {
     // With --checks, the replay key is claimed on a subject of its own in the same turn, as hookhub claims a body's content key.
@@ -121,9 +125,31 @@ async function openNatsStore(url: string, checks: boolean): Promise<ReferenceSto
       return stored && first;
     },
     close: async () => {
+      await stopReading?.();
       await jsm.streams.delete(name).catch(() => undefined);
       await nc.drain();
     },
+  };
+}
+
+/**
+ * A durable consumer that acks every message on `filter` as it arrives, as hookhub's router does with an event
+ * no rule takes. Returns its stop. A failure ends the process: a reference that stopped reading would measure
+ * something else.
+ */
+async function readEverything(js: JetStreamClient, jsm: JetStreamManager, stream: string, filter: string): Promise<() => Promise<void>> {
+  await jsm.consumers.add(stream, { durable_name: 'reader', ack_policy: AckPolicy.Explicit, filter_subject: filter });
+  const messages = await (await js.consumers.get(stream, 'reader')).consume({ max_messages: 64 });
+  const reading = (async () => {
+    for await (const msg of messages) msg.ack();
+  })();
+  reading.catch((err: unknown) => {
+    process.stderr.write(`reference reader failed: ${String(err)}\n`);
+    process.exit(1);
+  });
+  return async () => {
+    await messages.close();
+    await reading;
   };
 }
 

@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BENCH_SECRET } from '../../bench/lib/hub-config.ts';
 import { startTsProcess, type NodeProcess } from '../../bench/lib/hub-process.ts';
@@ -38,6 +40,32 @@ describe.each([
       const other = template.delivery('second').body;
       expect(await post(server, 'second', other)).toEqual({ status: 202, text: '{"id":"second","duplicate":false}' });
     } finally {
+      await server.kill('SIGTERM');
+    }
+  });
+});
+
+describe('the NATS reference with --read-back', () => {
+  it('reads and acks every delivery it stores, through a durable consumer of its own', async () => {
+    const server = await startTsProcess('bench/reference/reference-server.ts', [
+      '--secret',
+      BENCH_SECRET,
+      '--nats',
+      nats().url,
+      '--checks',
+      '--read-back',
+    ]);
+    const nc = await connect({ servers: nats().url });
+    try {
+      for (const id of ['one', 'two', 'three']) expect((await post(server, id, template.delivery(id).body)).status).toBe(202);
+      const jsm = await jetstreamManager(nc);
+      const settled = async () => {
+        const info = await jsm.consumers.info(`REF_${server.pid}`, 'reader');
+        return { delivered: info.delivered.consumer_seq, pending: info.num_pending, unacked: info.num_ack_pending };
+      };
+      await expect.poll(settled, { timeout: 5_000 }).toEqual({ delivered: 3, pending: 0, unacked: 0 });
+    } finally {
+      await nc.close();
       await server.kill('SIGTERM');
     }
   });
