@@ -184,6 +184,7 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
     { key: 'ref-sqlite', start: ref((dir) => ['--sqlite', join(dir, 'ref.db')]) },
     { key: 'ref-sqlite-batch', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch']) },
     { key: 'ref-sqlite-batch-checks', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch', '--checks']) },
+    { key: 'ref-sqlite-batch-checks-read', start: ref((dir) => ['--sqlite', join(dir, 'ref.db'), '--batch', '--checks', '--read-back']) },
     { key: 'probot', start: () => startTsProcess('bench/reference/probot-server.ts', ['--secret', BENCH_SECRET]) },
     { key: 'hub-nats', start: (dir) => onFreshNats((url) => startBenchHub(dir, 'hub', nats(url), hubArgs)) },
     { key: 'hub-nats-split', start: (dir) => onFreshNats((url) => startSplitHubs(dir, 'hub', nats(url), hubArgs)) },
@@ -214,6 +215,12 @@ export async function benchIngest(settings: IngestSettings): Promise<IngestCompa
       ],
       diagnostics: [
         { label: `the batched reference ${WITH_CHECKS}`, result: pick('ref-sqlite-batch-checks'), against: BATCHED, hubAgainstIt: true },
+        {
+          label: `the batched reference ${WITH_CHECKS}, and a reader in its process that reads each commit's new rows and saves how far it has read in the next commit, as hookhub's router does with an event no rule takes`,
+          result: pick('ref-sqlite-batch-checks-read'),
+          against: BATCHED,
+          hubAgainstIt: true,
+        },
         { label: "hookhub's ingress alone (no router/workers in the process)", result: pick('ingress-embedded'), against: BATCHED },
         {
           label: "hookhub's ingress alone, without the replay check on GitHub's body (a content key per event; the references have none)",

@@ -3,14 +3,15 @@
  * does the same HMAC check (X-Hub-Signature-256 over the raw body) and the same durable write, and
  * nothing else. Prints `{"ready":true,"port":N}` when listening.
  *
- * Usage: reference-server.ts --secret S (--sqlite FILE [--batch] | --nats URL [--read-back]) [--checks] [--forward URL]
+ * Usage: reference-server.ts --secret S (--sqlite FILE [--batch [--read-back]] | --nats URL [--read-back]) [--checks] [--forward URL]
  * --batch commits the writes of one event-loop turn in one transaction (what the embedded bus does);
  * without it every request is its own insert + commit.
  * --checks adds the two checks hookhub makes before its 202 and the plain reference does not: the body must
  * parse as JSON (else 400), and a body stored before under another delivery id is a duplicate (GitHub signs
  * only the body, so a captured one could be sent again under a new id). The table shows what they cost.
- * --read-back (NATS) runs a consumer in the process that reads and acks every stored delivery, as hookhub's
- * router does with an event no rule takes: on nats-server 2.9 a stream read at its tail costs more to write to.
+ * --read-back reads every stored delivery back in the process, as hookhub's router does with an event no rule
+ * takes: on NATS a durable consumer acks each one (on nats-server 2.9 a stream read at its tail costs more to
+ * write to); on SQLite a reader reads each commit's new rows and saves how far it has read in the next commit.
  * --forward POSTs each accepted delivery to URL after answering (a relay with no queue, for end to end).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';

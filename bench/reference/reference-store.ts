@@ -19,17 +19,21 @@ export interface ReferenceStoreOptions {
   nats?: string | undefined;
   /** Also keep each body's replay key unique (a second unique index, or a second JetStream write). */
   checks?: boolean | undefined;
-  /** NATS only: a consumer in this process reads and acks every stored delivery, as hookhub's router does. */
+  /**
+   * Every stored delivery is read back in this process, as hookhub's router reads an event no rule takes: on
+   * NATS by a durable consumer that acks it, on SQLite (with `batch`) by a reader that saves how far it has read.
+   */
   readBack?: boolean | undefined;
 }
 
 export function openReferenceStore(options: ReferenceStoreOptions): Promise<ReferenceStore> {
   const checks = options.checks === true;
   if (options.nats) return openNatsStore(options.nats, checks, options.readBack === true);
-  if (options.readBack) throw new Error('reference store: --read-back needs --nats');
   if (!options.sqlite) throw new Error('reference store: pass --sqlite FILE or --nats URL');
+  if (options.readBack && !options.batch) throw new Error('reference store: --read-back on SQLite needs --batch');
   const db = openDatabase(options.sqlite, checks);
-  return Promise.resolve(options.batch ? openBatchedSqlite(db, checks) : openSqlite(db, checks));
+  if (!options.batch) return Promise.resolve(openSqlite(db, checks));
+  return Promise.resolve(openBatchedSqlite(db, checks, options.readBack ? createReader(db) : undefined));
 }
 
 function openDatabase(path: string, checks: boolean): Database.Database {
@@ -72,14 +76,60 @@ interface Queued {
   done: (err?: unknown) => void;
 }
 
+/** Reads back what the store commits: the new rows' heads, and how far it has read, saved in the next commit. */
+interface Reader {
+  /** Reads up to 512 new rows; true when there may be more. */
+  readNew(): boolean;
+  /** Whether a read position waits to be saved. */
+  unsaved(): boolean;
+  /** Inside a transaction: saves the read position, if it moved. */
+  save(): void;
+}
+
+function createReader(db: Database.Database): Reader {
+  db.exec('CREATE TABLE IF NOT EXISTS reader (one INTEGER PRIMARY KEY CHECK (one = 1), position INTEGER NOT NULL)');
+  db.exec('INSERT OR IGNORE INTO reader (one, position) VALUES (1, 0)');
+  const fresh = db.prepare('SELECT rowid AS position, id, at FROM events WHERE rowid > ? ORDER BY rowid LIMIT 512');
+  const update = db.prepare('UPDATE reader SET position = ? WHERE one = 1');
+  let read = 0;
+  let pending: number | undefined;
+  return {
+    readNew() {
+      const rows = fresh.all(read) as { position: number }[];
+      const last = rows.at(-1);
+      if (last) pending = read = last.position;
+      return rows.length === 512;
+    },
+    unsaved: () => pending !== undefined,
+    save() {
+      if (pending === undefined) return;
+      update.run(pending);
+      pending = undefined;
+    },
+  };
+}
+
 /** Every write of one event-loop turn in one transaction; callers resolve after the commit. */
-function openBatchedSqlite(db: Database.Database, checks: boolean): ReferenceStore {
+function openBatchedSqlite(db: Database.Database, checks: boolean, reader?: Reader): ReferenceStore {
   const insert = inserter(db, checks);
   let queue: Queued[] = [];
+  let scheduled = false;
   const commit = db.transaction((batch: Queued[]) => {
+    reader?.save();
     for (const item of batch) item.stored = insert(item.id, item.body, item.replayKey);
   });
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  // A read position with no write to ride with commits on its own.
+  const readBack = (): void => {
+    if (reader?.readNew()) setImmediate(readBack);
+    if (reader?.unsaved()) schedule();
+  };
   const flush = (): void => {
+    scheduled = false;
     const batch = queue;
     queue = [];
     try {
@@ -88,11 +138,12 @@ function openBatchedSqlite(db: Database.Database, checks: boolean): ReferenceSto
     } catch (err) {
       for (const item of batch) item.done(err);
     }
+    if (reader && batch.length > 0) setImmediate(readBack);
   };
   return {
     write: (id, body, replayKey) =>
       new Promise((resolve, reject) => {
-        if (queue.length === 0) setImmediate(flush);
+        schedule();
         const item: Queued = {
           id,
           body,

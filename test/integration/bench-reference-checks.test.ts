@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,33 @@ describe('the NATS reference with --read-back', () => {
       await expect.poll(settled, { timeout: 5_000 }).toEqual({ delivered: 3, pending: 0, unacked: 0 });
     } finally {
       await nc.close();
+      await server.kill('SIGTERM');
+    }
+  });
+});
+
+describe('the batched SQLite reference with --read-back', () => {
+  it('reads back every row it commits, and saves how far it has read', async () => {
+    const file = join(dir, `read-back-${Date.now()}.db`);
+    const server = await startTsProcess('bench/reference/reference-server.ts', [
+      '--secret',
+      BENCH_SECRET,
+      '--sqlite',
+      file,
+      '--batch',
+      '--checks',
+      '--read-back',
+    ]);
+    try {
+      for (const id of ['one', 'two', 'three']) expect((await post(server, id, template.delivery(id).body)).status).toBe(202);
+      const db = new Database(file, { readonly: true });
+      try {
+        const saved = () => db.prepare('SELECT (SELECT position FROM reader) AS position, (SELECT MAX(rowid) FROM events) AS last').get();
+        await expect.poll(saved, { timeout: 5_000 }).toEqual({ position: 3, last: 3 });
+      } finally {
+        db.close();
+      }
+    } finally {
       await server.kill('SIGTERM');
     }
   });
