@@ -63,6 +63,7 @@ const doc = [
   'End to end: a fresh hub per row, 2 s of warm-up sends, then BENCH_SECONDS at BENCH_RATE; the verdict is on the p99 of all measured webhooks, and the second-half p99 beside it shows how much of it is a backlog left by the cold start.',
   "CPU per request (ingest) and per webhook (end to end) are the server's CPU time, every thread and both processes of a pair, over the answered requests; for end to end over the whole run, warm-up and drain included. Cores is that time over the measured seconds: a server short of a whole core was held back by the load generator, which shares the machine.",
   'Ratios are hookhub / reference, both measured in this run on this machine.',
+  'A diagnostic row that names a reference "with the two checks hookhub makes before its 202" shows that reference where the other rows show hookhub, against the plain reference; its verdict gives hookhub against it.',
   "A missed ingest goal gives its CPU budget: the machine's cores at the goal's rate, less the CPU per request the load generator used (the less of its two rounds, hookhub's and the reference's) and, on NATS, the nats-server in hookhub's round. A hub that needs more than that cannot reach the goal on this machine by using more threads or processes, only by doing less per request.",
   '',
   table,

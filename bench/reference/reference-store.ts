@@ -6,8 +6,9 @@ import { hasNatsCode, NatsErrorCodes } from '../../src/bus/nats/nats-error-codes
 
 export interface ReferenceStore {
   /**
-   * Stores the delivery unless its id, or its `replayKey` (given with --checks), was stored before.
-   * Resolves true when stored, false for a duplicate.
+   * Stores the delivery unless its id, or its `replayKey` (given with --checks), was stored before; resolves
+   * true when it was new, false for a duplicate. On NATS a body replayed under a new id is still stored (its
+   * key's claim goes out in the same turn) and answered as a duplicate: the bench never sends one.
    */
   write(id: string, body: Buffer, replayKey?: Buffer): Promise<boolean>;
   close(): Promise<void>;
@@ -191,14 +192,17 @@ async function openNatsStore(url: string, checks: boolean, readBack: boolean): P
 async function readEverything(js: JetStreamClient, jsm: JetStreamManager, stream: string, filter: string): Promise<() => Promise<void>> {
   await jsm.consumers.add(stream, { durable_name: 'reader', ack_policy: AckPolicy.Explicit, filter_subject: filter });
   const messages = await (await js.consumers.get(stream, 'reader')).consume({ max_messages: 64 });
+  let stopping = false;
   const reading = (async () => {
     for await (const msg of messages) msg.ack();
+    if (!stopping) throw new Error('its messages ended before the reference stopped');
   })();
   reading.catch((err: unknown) => {
     process.stderr.write(`reference reader failed: ${String(err)}\n`);
     process.exit(1);
   });
   return async () => {
+    stopping = true;
     await messages.close();
     await reading;
   };
