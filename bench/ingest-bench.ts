@@ -31,6 +31,8 @@ export interface LoadResult {
   loadCpuMs?: number;
   /** That per answered request, in µs. */
   loadCpuUsPerRequest?: number;
+  /** For a median of several rounds: every round's throughput, in the order they ran (how noisy the machine was). */
+  roundsRps?: number[];
 }
 
 export interface IngestSettings {
@@ -118,10 +120,10 @@ async function withServer<T>(
   }
 }
 
-/** The round with the median throughput (its latencies come with it). */
-function median(results: LoadResult[]): LoadResult {
+/** The round with the median throughput (its latencies come with it), and every round's throughput. */
+export function median(results: LoadResult[]): LoadResult {
   const sorted = [...results].sort((x, y) => x.rps - y.rps);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsRps: results.map((r) => r.rps) };
 }
 
 /** A hub child process with one `github` connector, at its default log level. */

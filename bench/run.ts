@@ -59,7 +59,7 @@ const doc = [
   `Run: ${when} (${total} s), \`npm run bench\` with BENCH_INGEST_SECONDS=${settings.ingestSeconds}, BENCH_ROUNDS=${settings.rounds}, BENCH_SECONDS=${settings.e2eSeconds}, BENCH_RATE=${settings.e2eRate}, BENCH_EVENTS=${settings.memoryEvents}.`,
   '',
   'Each server (hookhub or reference) runs in its own process; load comes from another process over 127.0.0.1.',
-  'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process on an empty store: a new SQLite file, or a nats-server of its own; 1 s warm-up, then the measured seconds); the median round is shown.',
+  'Ingest: every server runs BENCH_ROUNDS interleaved rounds (fresh process on an empty store: a new SQLite file, or a nats-server of its own; 1 s warm-up, then the measured seconds); the median round is shown, with the throughput of every round, in the order they ran, beside it.',
   'End to end: a fresh hub per row, 2 s of warm-up sends, then BENCH_SECONDS at BENCH_RATE; the verdict is on the p99 of all measured webhooks, and the second-half p99 beside it shows how much of it is a backlog left by the cold start.',
   "CPU per request (ingest) and per webhook (end to end) are the server's CPU time, every thread and both processes of a pair, over the answered requests; for end to end over the whole run, warm-up and drain included. Cores is that time over the measured seconds: a server short of a whole core was held back by the load generator, which shares the machine.",
   'Ratios are hookhub / reference, both measured in this run on this machine.',

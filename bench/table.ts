@@ -18,7 +18,13 @@ const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` :
 
 function load(r: LoadResult): string {
   const bad = r.non2xx + r.errors;
-  return `${int(r.rps)}/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${bad > 0 ? `, ${int(bad)} failed` : ''}${cpu(r)}`;
+  return `${int(r.rps)}/s${rounds(r)}, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${bad > 0 ? `, ${int(bad)} failed` : ''}${cpu(r)}`;
+}
+
+/** Every round's throughput beside the median, so that a reader can tell a ratio from the machine's noise. */
+function rounds(r: LoadResult): string {
+  const all = r.roundsRps ?? [];
+  return all.length < 2 ? '' : ` (rounds ${all.map(int).join(' / ')})`;
 }
 
 /** Where the time goes: a server short of a whole core per request was held back by the load generator. */

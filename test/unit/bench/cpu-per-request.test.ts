@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { median } from '../../../bench/ingest-bench.ts';
 import { readCpuMs } from '../../../bench/lib/hub-process.ts';
 import { cpuBudgetUs, ingestRows } from '../../../bench/table.ts';
 
@@ -93,5 +94,24 @@ describe("a bench server's CPU time", () => {
     const checks = rows.find((row) => row.benchmark.includes('with the checks'));
     expect(checks?.ratio).toBe('0.56× throughput');
     expect(checks?.verdict).toBe('hookhub reaches 0.80× of it');
+  });
+
+  it("shows the median round with its own latencies, and every round's throughput in the order they ran", () => {
+    const picked = median([{ ...result(9_400), p99: 7 }, { ...result(8_100), p99: 12 }, result(9_155)]);
+    expect(picked.rps).toBe(9_155);
+    expect(picked.p99).toBe(9);
+    expect(picked.roundsRps).toEqual([9_400, 8_100, 9_155]);
+    const [row] = ingestRows([
+      {
+        backend: 'embedded',
+        payload: '2 KB',
+        cores: 2,
+        hub: picked,
+        references: [{ label: 'batched', result: median([result(16_000)]), goal: 0.9 }],
+      },
+    ]);
+    expect(row?.hookhub).toMatch(/^9,155\/s \(rounds 9,400 \/ 8,100 \/ 9,155\), p50 2\.0 ms, p99 9\.0 ms/);
+    // One round is its own median: nothing to show beside it.
+    expect(row?.reference).toMatch(/^16,000\/s, p50/);
   });
 });
