@@ -114,4 +114,22 @@ describe("a bench server's CPU time", () => {
     // One round is its own median: nothing to show beside it.
     expect(row?.reference).toMatch(/^16,000\/s, p50/);
   });
+
+  it('gives a variant of hookhub its ratio to the one-process hub, slower or faster', () => {
+    const rows = ingestRows([
+      {
+        backend: 'nats',
+        payload: '2 KB',
+        cores: 2,
+        hub: result(2_000),
+        references: [{ label: 'publish', result: result(2_800), goal: 0.9 }],
+        diagnostics: [
+          { label: 'two processes', result: result(1_780), against: 'publish' },
+          { label: 'ingress alone', result: result(2_260), against: 'publish' },
+        ],
+      },
+    ]);
+    expect(rows.find((row) => row.benchmark.includes('two processes'))?.verdict).toBe('0.89× the one-process hub');
+    expect(rows.find((row) => row.benchmark.includes('ingress alone'))?.verdict).toBe('1.13× the one-process hub');
+  });
 });
