@@ -19,9 +19,9 @@ export async function loadDatabase(path: string): Promise<Database.Database> {
   try {
     db = new Database(path, { timeout: 5_000 });
     // Only a new, empty file takes it (a WAL file keeps the page size it was made with). Each commit
-    // writes every page it changed, and the id and content-key indexes change one random page per
-    // event: with 16 KB pages a 2 KB event costs SQLite about a third less CPU than with the default
-    // 4 KB, and a 21 KB event about 40% less (its row fits in two pages instead of six).
+    // writes every page it changed, and the checkpoint copies it again: a 21 KB event costs SQLite a
+    // quarter to 40% less CPU than with the default 4 KB (its row fits in two pages instead of six). At
+    // 2 KB the two sizes measure within 15% of each other (docs/operations.md has the figures).
     db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     // An acknowledged webhook must survive power loss, not only a process crash. In WAL mode
