@@ -20,11 +20,12 @@ export function machineLine(): string {
  * Which nats-server the NATS rows ran on (the first on PATH, as the bench starts it): their figures depend
  * on its version, e.g. how much a reader at the stream's tail costs its writes.
  */
-export function natsServerLine(): string {
+export function natsServerLine(timeoutMs = 5_000): string {
   const bin = findBinary('nats-server');
   if (bin === undefined) return 'no nats-server';
   try {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' })
+    // Bounded: a binary that hangs must not stop the bench after its rows have run.
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: timeoutMs })
       .trim()
       .replace(/^nats-server:\s*/, '');
     return `nats-server ${version} (${bin})`;

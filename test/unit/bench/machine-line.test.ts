@@ -31,4 +31,11 @@ describe("the results' machine line", () => {
     const file = fakeNatsServer('exit 3');
     expect(natsServerLine()).toBe(`nats-server of unknown version (${file})`);
   });
+
+  it('gives up on a nats-server that does not answer', () => {
+    const file = fakeNatsServer('exec sleep 30');
+    const started = Date.now();
+    expect(natsServerLine(200)).toBe(`nats-server of unknown version (${file})`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
