@@ -6,6 +6,7 @@ import Bottleneck from 'bottleneck';
 import type { Logger } from 'pino';
 import type { GithubAppConfig } from '../../connectors/github/config.ts';
 import { installationAuthStrategy } from './app-auth.ts';
+import { boundedFetch } from './bounded-fetch.ts';
 import { createRateLimitGate } from './rate-limit-gate.ts';
 
 const GithubOctokit = Octokit.plugin(retry, throttling);
@@ -26,6 +27,8 @@ export interface GithubClientOptions {
   maxRateLimitWaitMs?: number;
   /** Retries for 5xx and network errors (with backoff). Default 3. */
   retries?: number;
+  /** Longest wait for one HTTP request, answer included (each retry gets its own). Default 30 s. */
+  requestTimeoutMs?: number;
   /** App auth: mint a new installation token this long before the current one expires. Default 5 min. */
   refreshBeforeMs?: number;
   onTokenRefresh?: (expiresAt: Date) => void;
@@ -51,7 +54,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: 'hookhub',
     ...authOptions(options, now),
-    request: options.fetch ? { fetch: options.fetch } : {},
+    request: { fetch: boundedFetch(options.fetch ?? fetch, options.requestTimeoutMs ?? 30_000) },
     retry: { retries: options.retries ?? 3 },
     throttle: {
       // A per-client id keeps Bottleneck's process-wide groups from pacing unrelated clients together.

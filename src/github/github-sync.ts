@@ -16,7 +16,7 @@ export interface GithubSyncOptions {
   /** The hub's metrics registry; adds `hookhub_github_*` counters. */
   registry?: Registry;
   /** Client tuning (tests shorten the 1 s pause between writes). */
-  client?: Pick<GithubClientOptions, 'writeIntervalMs' | 'retries' | 'maxRateLimitWaitMs'>;
+  client?: Pick<GithubClientOptions, 'writeIntervalMs' | 'retries' | 'maxRateLimitWaitMs' | 'requestTimeoutMs'>;
 }
 
 export interface GithubSync {

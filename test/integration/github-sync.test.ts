@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
@@ -54,6 +56,28 @@ describe("the hub's GitHub sync", () => {
     const after = fake.requests.length;
     await new Promise((r) => setTimeout(r, 700));
     expect(fake.requests.length).toBe(after);
+  });
+
+  it('gives up on a GitHub API that never answers, so the next pass still runs', async () => {
+    const seen: string[] = [];
+    // Accepts every request and never answers it.
+    const silent = createServer((req) => void seen.push(`${req.method} ${req.url}`));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    const config = githubHubConfig({
+      apiUrl: `http://127.0.0.1:${port}`,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\nreconcile: { every: 300ms }',
+    });
+    const sync = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0, retries: 0, requestTimeoutMs: 200 } });
+    try {
+      await eventually(() => seen.length >= 2, 5_000, 'a second pass after the first request timed out');
+    } finally {
+      await sync.stop();
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
