@@ -165,7 +165,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const port = await ingress.listen(config.server.port, config.server.host);
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
   // fetch: GitHub Enterprise often lives on a private network.
-  const github = roles.has('ingress') ? startGithubSync({ config, bus, logger, now, registry: metrics.registry }) : undefined;
+  const github = roles.has('ingress')
+    ? startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe: health.probe('github-sync') })
+    : undefined;
   return {
     port,
     address: ingress.boundAddress(),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 import { createGithubClient, type GithubClientOptions } from './github-client.ts';
@@ -13,6 +14,8 @@ export interface GithubSyncOptions {
   logger: Logger;
   now?: () => Date;
   fetch?: typeof fetch;
+  /** Failed and finished passes (hookhub_consumer_errors_total), logged once per streak of one reason. */
+  probe?: ConsumerProbe;
   /** The hub's metrics registry; adds `hookhub_github_*` counters. */
   registry?: Registry;
   /** Client tuning (tests shorten the 1 s pause between writes). */
@@ -39,10 +42,15 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
-  const logFailure = (err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed');
+  const logFailure = (err: Error, connector: string) =>
+    options.probe ? options.probe.failure(err, { connector }) : options.logger.error({ err: err.message, connector }, 'GitHub sync failed');
 
   // Passes never overlap: each one is chained after the previous.
-  const enqueue = (ctx: SyncContext) => (running = running.then(() => pass(ctx, now)).catch(logFailure));
+  const enqueue = (ctx: SyncContext) =>
+    (running = running
+      .then(() => pass(ctx, now))
+      .then(() => options.probe?.progress())
+      .catch((err: Error) => void logFailure(err, ctx.settings.name)));
   const runOnce = async () => {
     await Promise.all((await contexts).map(enqueue));
   };
@@ -75,9 +83,14 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
 
 /** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */
 async function pass(ctx: SyncContext, now: () => Date): Promise<void> {
-  await ensureHooks(ctx);
+  // A target whose hook failed is still reconciled: its missed deliveries may be recoverable all the same.
+  const hooksFailed = await ensureHooks(ctx).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
   const { every, lookback } = ctx.settings.reconcile;
   if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
+  if (hooksFailed) throw hooksFailed;
 }
 
 /**

@@ -18,9 +18,13 @@ export interface SyncContext {
   metrics?: GithubMetrics;
 }
 
-/** Ensures every declared repo/org has the hub's hook. One target failing does not stop the others. */
+/**
+ * Ensures every declared repo/org has the hub's hook. One target failing does not stop the others; once all
+ * were tried, a TargetsFailedError says which failed, so the pass counts as failed.
+ */
 export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
   const results: ConnectResult[] = [];
+  const failed = new Map<string, unknown>();
   const steps = ctx.settings.targets.map((t) => ({ label: targetLabel(t), run: () => connectHook(ctx.client, t, ctx.desired) }));
   if (ctx.settings.appWebhook) steps.push({ label: 'app', run: () => ensureAppHook(ctx.client, ctx.desired) });
   for (const step of steps) {
@@ -29,15 +33,18 @@ export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
       results.push(result);
       logConnect(ctx, result);
     } catch (err) {
+      failed.set(step.label, err);
       ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: (err as Error).message }, 'GitHub hook setup failed');
     }
   }
+  throwIfAny(failed, 'GitHub hook setup', ctx.settings.name);
   return results;
 }
 
-/** Redelivers the failed deliveries the hub does not have, for every declared repo/org. */
+/** Redelivers the failed deliveries the hub does not have, for every declared repo/org; throws like ensureHooks. */
 export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = false): Promise<ReconcileResult[]> {
   const results: ReconcileResult[] = [];
+  const failed = new Map<string, unknown>();
   const { name } = ctx.settings;
   const isKnown = async (guid: string) => (await ctx.bus.get('events', guid)) !== undefined;
   const options = { since, isKnown, dryRun, maxRedeliveries: ctx.settings.reconcile.maxRedeliveries };
@@ -56,10 +63,22 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
       results.push(result);
       countRecovered(ctx, result);
     } catch (err) {
+      failed.set(step.label, err);
       ctx.logger.error({ connector: name, target: step.label, err: (err as Error).message }, 'GitHub reconciliation failed');
     }
   }
+  throwIfAny(failed, 'GitHub reconciliation', name);
   return results;
+}
+
+/** Some targets of a pass failed (each one is logged where it failed). */
+export class TargetsFailedError extends AggregateError {
+  override name = 'TargetsFailedError';
+}
+
+function throwIfAny(failed: ReadonlyMap<string, unknown>, what: string, connector: string): void {
+  if (failed.size > 0)
+    throw new TargetsFailedError([...failed.values()], `${what} failed for ${[...failed.keys()].join(', ')} (connector ${connector})`);
 }
 
 function logConnect(ctx: SyncContext, result: ConnectResult): void {

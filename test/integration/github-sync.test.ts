@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { checkGithubSync, startGithubSync } from '../../src/github/github-sync.ts';
+import { createConsumerHealth } from '../../src/bus/consumer-health.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import type { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { freePort, githubHubConfig, startIngress } from '../helpers/fake-github-hub.ts';
@@ -77,6 +79,31 @@ describe("the hub's GitHub sync", () => {
       await sync.stop();
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  it('counts every failed pass in the consumer metrics, so a sync that keeps failing shows', async () => {
+    const broken = createServer((_req, res) => res.writeHead(500).end('{"message":"down"}'));
+    broken.listen(0, '127.0.0.1');
+    await once(broken, 'listening');
+    const { port } = broken.address() as { port: number };
+    const config = githubHubConfig({
+      apiUrl: `http://127.0.0.1:${port}`,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/api]\nreconcile: { every: 100ms }',
+    });
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger: silentLogger, metrics }).probe('github-sync');
+    const sync = startGithubSync({ config, bus, logger: silentLogger, probe, client: { writeIntervalMs: 0, retries: 0 } });
+    try {
+      await eventually(
+        async () => /hookhub_consumer_errors_total\{consumer="github-sync",reason="message"\} [2-9]/.test(await metrics.registry.metrics()),
+        5_000,
+        'two failed passes counted',
+      );
+    } finally {
+      await sync.stop();
+      broken.close();
     }
   });
 
