@@ -74,10 +74,14 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
   };
 }
 
-/** One pass: publishes every due group, forgets idle ones; returns how many jobs were published. */
+/**
+ * One pass: publishes every due group, forgets idle ones; returns how many jobs were published. A group that
+ * cannot be sent does not stop the others, but fails the pass once all were tried, so the failure is counted.
+ */
 async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
   const kv = options.bus.kv(NOISE_BUCKETS.groups);
   const nowMs = options.now().getTime();
+  const failed = new Map<string, unknown>();
   let published = 0;
   for (const { key, value: state, revision } of await kv.entries<GroupState>()) {
     try {
@@ -91,8 +95,13 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
         await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
       }
     } catch (error) {
-      options.logger.warn({ err: error, group: state.key }, 'noise: could not flush a group; will retry');
+      failed.set(state.key, error);
     }
   }
+  if (failed.size > 0)
+    throw new AggregateError(
+      [...failed.values()],
+      `noise: could not flush ${failed.size} group(s) (${[...failed.keys()].slice(0, 5).join(', ')}); will retry`,
+    );
   return published;
 }

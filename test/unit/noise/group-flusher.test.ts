@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
+import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
+import { holdInGroup } from '../../../src/noise/groups.ts';
+import { NOISE_BUCKETS } from '../../../src/noise/noise-gate.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
+import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+
+let bus: EventBus | undefined;
+afterEach(async () => {
+  await bus?.close();
+  bus = undefined;
+});
+
+const job = {
+  id: 'e1:digest:0',
+  eventId: 'e1',
+  eventType: 'github.push',
+  rule: 'digest',
+  index: 0,
+  action: 'log',
+  params: {},
+  createdAt: new Date(0).toISOString(),
+};
+
+describe('the group flusher', () => {
+  it('counts a due group it cannot publish as a failed pass, not as progress', async () => {
+    const opened = await openTempEmbeddedBus();
+    bus = opened;
+    const kv = opened.kv(NOISE_BUCKETS.groups);
+    await holdInGroup(kv, { scope: 's', key: 'k', job, event: undefined, waitMs: 0, intervalMs: 60_000 }, Date.now() - 1_000);
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger: silentLogger, metrics }).probe('noise-flusher');
+    const progress: number[] = [];
+    const flusher = createGroupFlusher({
+      bus: {
+        kv: (bucket) => opened.kv(bucket),
+        publish: () => Promise.reject(new Error('bus down')),
+      },
+      now: () => new Date(),
+      logger: silentLogger,
+      tickMs: 20,
+      probe: { ...probe, progress: () => void progress.push(Date.now()) },
+    });
+    flusher.start();
+    try {
+      await eventually(
+        async () =>
+          /hookhub_consumer_errors_total\{consumer="noise-flusher",reason="message"\} [2-9]/.test(await metrics.registry.metrics()),
+        3_000,
+        'failed flush passes counted',
+      );
+      expect(progress).toEqual([]);
+    } finally {
+      await flusher.stop();
+    }
+    expect((await kv.entries()).map((e) => e.key)).toEqual(['s|k']);
+  });
+});
