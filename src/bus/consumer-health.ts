@@ -48,6 +48,8 @@ export interface ConsumerHealth {
 
 interface Watched {
   lastProgress: number;
+  /** It has reported progress or a failure: a loop never used (no schedules, no GitHub sync) shows no age. */
+  reported?: boolean;
   lastReason?: FailureReason;
   streak: number;
   pending?: () => Promise<PendingWork>;
@@ -71,6 +73,7 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     consumers.set(consumer, state);
     return {
       progress() {
+        state.reported = true;
         state.lastProgress = now();
         if (state.streak > 0)
           options.logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
@@ -78,6 +81,7 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
         delete state.lastReason;
       },
       failure(error, context = {}) {
+        state.reported = true;
         const reason = classifyFailure(error);
         options.metrics?.consumerErrors.inc({ consumer, reason });
         if (reason !== state.lastReason)
@@ -93,8 +97,10 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
   };
 
   const checkOne = async (consumer: string, state: Watched): Promise<Stall | undefined> => {
-    if (!state.pending) return undefined;
     const at = now();
+    // Loops without a queue (retention, the scheduler, refreshes) show here when they stop passing.
+    if (state.pending || state.reported) options.metrics?.consumerSinceProgress.set({ consumer }, (at - state.lastProgress) / 1000);
+    if (!state.pending) return undefined;
     let work: PendingWork;
     try {
       work = await state.pending();
@@ -109,7 +115,6 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;
     options.metrics?.consumerPending.set({ consumer }, work.count);
     options.metrics?.consumerOldestPending.set({ consumer }, work.oldestMs === undefined ? 0 : Math.max(0, at - work.oldestMs) / 1000);
-    options.metrics?.consumerSinceProgress.set({ consumer }, (at - state.lastProgress) / 1000);
     if (work.count === 0 || idleMs < stallAfterMs) return undefined;
     return {
       consumer,

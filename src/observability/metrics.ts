@@ -103,7 +103,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     consumerSinceProgress: new Gauge({
       name: `${prefix}consumer_seconds_since_progress`,
-      help: 'Seconds since the consumer last settled a message.',
+      help: 'Seconds since the consumer last settled a message, or the background loop last finished a pass.',
       labelNames: ['consumer'],
       registers: [registry],
     }),

@@ -78,6 +78,26 @@ describe('consumer health', () => {
     expect(events).toEqual(['stalled workers 3 the data file is locked by another process (storage busy)', 'recovered workers']);
   });
 
+  it('shows how long a background loop without a queue (retention, the scheduler) has gone without a pass', async () => {
+    let clock = 1_000_000;
+    const metrics = createMetrics({ processMetrics: false });
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), metrics, now: () => clock });
+    const retention = health.probe('retention');
+    health.probe('github-sync'); // never used: nothing to sync
+    clock += 30_000;
+    retention.failure(sqlite('SQLITE_IOERR'));
+    clock += 60_000;
+    await health.check();
+    const text = await metrics.registry.getSingleMetricAsString('hookhub_consumer_seconds_since_progress');
+    expect(text).toContain('hookhub_consumer_seconds_since_progress{consumer="retention"} 90');
+    expect(text).not.toContain('github-sync');
+    retention.progress();
+    await health.check();
+    expect(await metrics.registry.getSingleMetricAsString('hookhub_consumer_seconds_since_progress')).toContain(
+      'hookhub_consumer_seconds_since_progress{consumer="retention"} 0',
+    );
+  });
+
   it('names what the bus says every write waits on, when the consumer has no failure of its own', async () => {
     let clock = 1_000_000;
     let waitingOn: 'storage_busy' | undefined = undefined;
