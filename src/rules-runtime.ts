@@ -95,6 +95,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
           ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           ...(deps.health ? { health: deps.health } : {}),
+          ...(subscriptionRules ? { ready: subscriptionRules.loaded() } : {}),
         });
   router?.start();
   logger.info(

@@ -35,6 +35,11 @@ export interface RuleRouterOptions {
   metrics?: Pick<Metrics, 'ruleMatches'>;
   /** Where failures are counted and logged and progress is tracked (readiness); a private one when absent. */
   health?: ConsumerHealth;
+  /**
+   * No event is taken before this settles (the subscriptions' rules read once): one routed earlier would be
+   * finished unmatched. The subscription is open meanwhile, so readiness sees its waiting events.
+   */
+  ready?: Promise<void>;
 }
 
 export interface RuleRouter {
@@ -61,8 +66,11 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
   const probe = options.health?.probe(consumer) ?? createConsumerHealth({ logger: options.logger }).probe(consumer);
   let supervised: SupervisedConsumer | undefined;
   const inFlight = new Set<Promise<void>>();
+  let stopping: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stopping = resolve));
 
   const run = async (sub: Subscription<HubEvent>) => {
+    await Promise.race([options.ready, stopped]);
     for await (const delivery of sub) {
       const task = routeDelivery(delivery, options, probe).then(
         () => probe.progress(),
@@ -89,6 +97,7 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
       supervised = superviseConsumer(open, run, probe);
     },
     async stop() {
+      stopping();
       const current = supervised;
       supervised = undefined;
       await current?.stop();

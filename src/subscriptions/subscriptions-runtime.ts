@@ -98,10 +98,12 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
         logger,
         ...(options.health ? { probe: options.health.probe('subscriptions-refresh') } : {}),
       });
-      // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up.
+      // Not fatal: while the event store is still opening, the periodic refresh picks subscriptions up (routing waits for it).
       await rules
         .refresh()
-        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry'));
+        .catch((err: unknown) =>
+          logger.warn({ err: (err as Error).message }, 'subscriptions: not loaded yet, will retry; events are routed once they are'),
+        );
       rules.start();
       return rules;
     },

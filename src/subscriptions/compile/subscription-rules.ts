@@ -19,6 +19,8 @@ export interface SubscriptionRules {
   rules(): readonly Rule[];
   /** Bumped whenever `rules()` changes (so a merged rule set can be cached). */
   version(): number;
+  /** Settles (never rejects) once a refresh has read the store: until then rules() has no subscription's rules. */
+  loaded(): Promise<void>;
   refresh(): Promise<void>;
   start(): void;
   stop(): void;
@@ -50,18 +52,23 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
   let version = 0;
   let fingerprint = '';
   let timer: NodeJS.Timeout | undefined;
+  let markLoaded: () => void = () => undefined;
+  const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
   const refresh = async () => {
     const subs = await options.store.list();
     const extra = (await options.extraRules?.()) ?? [];
     const next = JSON.stringify([subs, extra]);
-    if (next === fingerprint && version > 0) return;
-    rules = compileSubscriptions(subs, options, extra);
-    fingerprint = next;
-    version++;
+    if (next !== fingerprint || version === 0) {
+      rules = compileSubscriptions(subs, options, extra);
+      fingerprint = next;
+      version++;
+    }
+    markLoaded();
   };
   return {
     rules: () => rules,
     version: () => version,
+    loaded: () => loaded,
     refresh,
     start() {
       const pass = () =>
