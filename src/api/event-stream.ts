@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { failureBackoffMs } from '../bus/consumer-failure.ts';
 import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchesStatic, summaryOf, type EventFilter } from '../operations/list-events.ts';
@@ -58,6 +59,9 @@ export class EventStream {
   #timer: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
   #polling = false;
+  /** Failed polls in a row; the next poll waits until #retryAt. */
+  #failures = 0;
+  #retryAt = 0;
 
   constructor(options: EventStreamOptions) {
     this.#options = { intervalMs: 500, maxClients: 100, heartbeatMs: 15_000, ...options };
@@ -166,7 +170,7 @@ export class EventStream {
   }
 
   async #poll(): Promise<void> {
-    if (this.#polling || this.#cursor === undefined) return;
+    if (this.#polling || this.#cursor === undefined || Date.now() < this.#retryAt) return;
     this.#polling = true;
     try {
       for (let round = 0; round < 10; round++) {
@@ -179,8 +183,12 @@ export class EventStream {
         this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
         if (batch.length < BATCH) break;
       }
+      if (this.#failures > 0) this.#options.logger.info({ failures: this.#failures }, 'event stream: polling the bus works again');
+      this.#failures = 0;
     } catch (error) {
-      this.#options.logger.warn({ err: error }, 'event stream: polling the bus failed; retrying');
+      this.#failures += 1;
+      if (this.#failures === 1) this.#options.logger.warn({ err: error }, 'event stream: polling the bus failed; retrying with back-off');
+      this.#retryAt = Date.now() + failureBackoffMs(this.#failures, this.#options.intervalMs);
     } finally {
       this.#polling = false;
     }
