@@ -103,12 +103,13 @@ function openCookie(
   if (!cookie || cookie.length > 512) return undefined;
   const [payload, mac] = cookie.split('.');
   if (!payload || !mac) return undefined;
-  let claims: { n?: unknown; e?: unknown; s?: unknown };
+  let claims: { n?: unknown; e?: unknown; s?: unknown } | null;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
   } catch {
     return undefined;
   }
+  if (typeof claims !== 'object' || claims === null) return undefined;
   if (typeof claims.n !== 'string' || typeof claims.e !== 'number' || typeof claims.s !== 'string') return undefined;
   const holder = keys.get(claims.n);
   if (!holder) return undefined;

@@ -70,8 +70,12 @@ describe('dashboard sessions', () => {
       '%%%.%%%',
       `${Buffer.from('{"n":"alice","e":1e20,"s":"x"}').toString('base64url')}.AAAA`,
       'a'.repeat(600),
+      // Valid JSON that is not an object: `null` has no properties to read.
+      `${Buffer.from('null').toString('base64url')}.AAAA`,
+      `${Buffer.from('7').toString('base64url')}.AAAA`,
     ]) {
       expect(auth.session(cookie)).toBeUndefined();
+      expect(() => auth.logout(cookie)).not.toThrow();
     }
   });
 });
