@@ -37,7 +37,7 @@ export interface HubEventInit {
 
 /** Builds a HubEvent, lowercasing the type and leaving out empty optional attributes. */
 export function createHubEvent(init: HubEventInit, now: Date = new Date()): HubEvent {
-  const time = init.time instanceof Date ? init.time.toISOString() : (init.time ?? now.toISOString());
+  const time = init.time instanceof Date ? isoOrNow(init.time, now) : (init.time ?? now.toISOString());
   const event: HubEvent = {
     specversion: '1.0',
     id: init.id,
@@ -53,4 +53,9 @@ export function createHubEvent(init: HubEventInit, now: Date = new Date()): HubE
     if (typeof value === 'string' && value.length > 0) event[key] = value;
   }
   return event;
+}
+
+/** A signed provider timestamp can still be out of Date's range (`created: 1e308`): the receive time stands in. */
+function isoOrNow(time: Date, now: Date): string {
+  return Number.isNaN(time.getTime()) ? now.toISOString() : time.toISOString();
 }
