@@ -5,6 +5,7 @@ import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
 import { parseLimit, parseTime } from './query-params.ts';
 import { sendJson } from '../http/inbound.ts';
+import { PayloadError } from '../errors.ts';
 
 /** /api/dlq: list (newest first), retry one, retry in bulk. The same code as `hookhub dlq`. */
 export function dlqRoutes(ctx: ApiContext): Route[] {
@@ -17,11 +18,14 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
         const since = parseTime('since', query.get('since'), ctx.now);
         const limit = parseLimit(query.get('limit'), 500);
         const cursor = query.get('cursor') || undefined;
-        sendJson(
-          res,
-          200,
-          await listDeadLetterPage(ctx.bus, { ...(since ? { since } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }),
-        );
+        const options = { ...(since ? { since } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) };
+        try {
+          sendJson(res, 200, await listDeadLetterPage(ctx.bus, options));
+        } catch (error) {
+          // Both buses refuse a cursor they did not hand out with a PayloadError.
+          if (error instanceof PayloadError) throw new ApiError(400, 'cursor is not one this API returned');
+          throw error;
+        }
       },
     },
     {

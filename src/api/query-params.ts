@@ -8,10 +8,14 @@ import { ApiError } from './http-kit.ts';
 export function parseTime(name: string, value: string | null, now: () => Date): Date | undefined {
   if (value === null || value === '') return undefined;
   const ms = parseDuration(value);
-  if (ms !== undefined) return new Date(now().getTime() - ms);
-  const date = new Date(value);
+  const date = ms !== undefined ? new Date(now().getTime() - ms) : new Date(value);
   if (Number.isNaN(date.getTime()))
-    throw new ApiError(400, `${name}: "${value.slice(0, 40)}" is neither an ISO 8601 time nor a duration such as 2h`);
+    throw new ApiError(
+      400,
+      ms !== undefined
+        ? `${name}: "${value.slice(0, 40)}" reaches back further than a time can`
+        : `${name}: "${value.slice(0, 40)}" is neither an ISO 8601 time nor a duration such as 2h`,
+    );
   return date;
 }
 

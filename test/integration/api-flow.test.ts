@@ -162,6 +162,15 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
     expect((await get('/api/events?type=a..b')).status).toBe(400);
     expect((await get('/api/events/nope')).status).toBe(404);
   });
+
+  it('answers 400, not 500, to a malformed dead-letter cursor and to times out of range', async () => {
+    expect((await get('/api/dlq?cursor=abc')).status).toBe(400);
+    // 10^9 years ago is before the earliest Date (271,821 BC): not a filter to ignore, nor a purge to crash on.
+    expect((await get('/api/events?since=1000000000y')).status).toBe(400);
+    expect((await get('/api/dlq?since=1000000000y')).status).toBe(400);
+    expect((await post('/api/dlq/purge', { before: '1000000000y' })).status).toBe(400);
+    expect((await post('/api/dlq/retry', { all: true, since: '1000000000y' })).status).toBe(400);
+  });
 });
 
 describe('rules endpoints', () => {
