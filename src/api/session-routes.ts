@@ -40,8 +40,10 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
         // Login CSRF: a cross-site page must not log a victim into the attacker's session.
         checkSameOrigin(req, deps.publicUrl);
         const client = req.socket.remoteAddress ?? '';
-        if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
         const body = await readJsonBody(req, 4096);
+        // Checked after the body's await, with no await between the check and the failure count: guesses
+        // whose bodies arrive together would otherwise all pass the check before the first had failed.
+        if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
         const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
         if (!login) {
           failures.fail(client);

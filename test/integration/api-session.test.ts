@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startApiHub, VIEWER_TOKEN, type ApiHub } from './api-harness.ts';
 
@@ -51,6 +53,34 @@ describe('dashboard sessions', () => {
     expect((await login(secureHub, 'wrong')).status).toBe(401);
     const blocked = await login(secureHub, ADMIN_TOKEN);
     expect(blocked.status).toBe(429);
+  });
+
+  it('counts failures sent all at once: 40 guesses whose bodies arrive together get no more than 10 tries', async () => {
+    const fresh = await startApiHub();
+    try {
+      // Every request's headers first, then all the bodies: each guess is in flight before any has failed.
+      const guesses = Array.from({ length: 40 }, (_, i) => {
+        const body = JSON.stringify({ token: `guess-${i}` });
+        const req = request(`${fresh.base}/api/session`, {
+          method: 'POST',
+          headers: { ...json, 'content-length': Buffer.byteLength(body) },
+          agent: false,
+        });
+        const status = new Promise<number>((resolve, reject) => {
+          req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+          req.on('error', reject);
+        });
+        req.flushHeaders();
+        return { req, body, status };
+      });
+      await setTimeout(300);
+      for (const { req, body } of guesses) req.end(body);
+      const statuses = await Promise.all(guesses.map((g) => g.status));
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('reads with the cookie; mutations need the CSRF header and a same-origin request', async () => {
