@@ -236,5 +236,5 @@ describe.each(bodySigners)('connector battery, replay under a new delivery id: %
 });
 
 it('covers every connector that signs only the body', () => {
-  expect(bodySigners).toEqual(expect.arrayContaining(['github', 'shopify', 'razorpay', 'bitbucket', 'jira', 'sentry']));
+  expect(bodySigners).toEqual(expect.arrayContaining(['github', 'shopify', 'razorpay', 'bitbucket', 'jira', 'sentry', 'linear']));
 });
