@@ -15,8 +15,8 @@ export const genericConnector: Connector<GenericConfig> = {
   configSchema: GenericConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['verify.hmac.secret', 'verify.apiKey.secret', 'verify.basic.password'],
-  // An API key or a password proves the sender, not the request: only an HMAC without {id} can be replayed.
-  signsOnlyBody: (config) => config.verify.hmac !== undefined && !config.verify.hmac.signedContent.includes('{id}'),
+  // An API key or a password proves the sender, not the request: only an HMAC whose event id is unsigned can be replayed.
+  signsOnlyBody: (config) => config.verify.hmac !== undefined && !signsEventId(config),
   handle(request, ctx) {
     verifyGeneric(request, ctx.config.verify, ctx.now());
     // The body is the event's data unchanged, so its text is stored as it came.
@@ -35,6 +35,18 @@ export const genericConnector: Connector<GenericConfig> = {
     'invoice.paid': 'invoice.paid.json',
   },
 };
+
+/**
+ * Whether the signature covers the id that names the event: `{id}` is signed, and `idFrom` (which wins
+ * over `idHeader`) reads no other header. A different header would let a captured request come back as
+ * a new event under any id.
+ */
+function signsEventId(config: GenericConfig): boolean {
+  const hmac = config.verify.hmac;
+  if (hmac === undefined || !hmac.signedContent.includes('{id}')) return false;
+  const idFromHeader = config.idFrom?.header?.toLowerCase();
+  return idFromHeader === undefined || idFromHeader === hmac.idHeader?.toLowerCase();
+}
 
 function authHeaders(body: Buffer, config: GenericConfig, verify: GenericConfig['verify'], now: Date, id: string): Record<string, string> {
   if (verify.apiKey) return { [verify.apiKey.header.toLowerCase()]: `${verify.apiKey.prefix ?? ''}${signingSecret(verify.apiKey.secret)}` };

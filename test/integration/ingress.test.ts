@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { genericConnector } from '../../connectors/generic/index.ts';
 import { githubConnector } from '../../connectors/github/index.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
+import type { ConnectorInstance } from '../../src/ingress/hooks-route.ts';
 import { IngressServer } from '../../src/ingress/ingress-server.ts';
 import { openTempEmbeddedBus, silentLogger } from '../helpers/hub-fixtures.ts';
 
 const config = { type: 'github' as const, secret: ['current-secret', 'old-secret'] };
+/** Signs its delivery id, but names each event by another header: the provider's event id, which nothing signs. */
+const acme = genericConnector.configSchema.parse({
+  type: 'generic',
+  provider: 'acme',
+  verify: { hmac: { header: 'X-Acme-Signature', signedContent: '{id}.{body}', idHeader: 'X-Acme-Delivery', secret: 'acme-secret' } },
+  idFrom: { header: 'X-Acme-Event-Id' },
+});
 const signer = { type: 'github' as const, secret: ['current-secret'] };
 const oldSigner = { type: 'github' as const, secret: ['old-secret'] };
 const payload = JSON.stringify({
@@ -37,7 +46,10 @@ function post(path: string, headers: Record<string, string>, body: Buffer | stri
 
 beforeAll(async () => {
   bus = await openTempEmbeddedBus();
-  const connectors = new Map([['gh', { name: 'gh', connector: githubConnector, config }]]);
+  const connectors = new Map<string, ConnectorInstance>([
+    ['gh', { name: 'gh', connector: githubConnector, config }],
+    ['acme', { name: 'acme', connector: genericConnector, config: acme }],
+  ]);
   server = new IngressServer({ connectors, bus, bodyLimit: 1024 * 1024, logger: silentLogger });
   base = `http://127.0.0.1:${await server.listen(0)}`;
 });
@@ -84,6 +96,20 @@ describe('POST /hooks/<connector>', () => {
     expect(await (await post('/hooks/gh', retyped.headers, retyped.body)).json()).toEqual({ id: retyped.id, duplicate: true });
     expect(await bus.get('events', replayed.id)).toBeUndefined();
     expect(await bus.get('events', retyped.id)).toBeUndefined();
+  });
+
+  it('recognizes a generic delivery resent with a new event id that the signature does not cover as a replay', async () => {
+    const body = Buffer.from(JSON.stringify({ type: 'order.created', nonce: randomUUID() }));
+    const headers = genericConnector.sign(
+      body,
+      { name: 'acme', config: acme, now: () => new Date() },
+      { id: 'd-1', event: 'order.created' },
+    );
+    const send = (eventId: string) => post('/hooks/acme', { ...headers, 'x-acme-event-id': eventId }, body);
+    const [first, replayed] = [randomUUID(), randomUUID()];
+    expect(await (await send(first)).json()).toEqual({ id: first, duplicate: false });
+    expect(await (await send(replayed)).json()).toEqual({ id: replayed, duplicate: true });
+    expect(await bus.get('events', replayed)).toBeUndefined();
   });
 
   it('accepts a signature made with an older secret that is still listed', async () => {
@@ -176,7 +202,10 @@ describe('health', () => {
 describe('when the bus cannot persist', () => {
   it('answers 503 with Retry-After, never 202', async () => {
     const broken = await openTempEmbeddedBus();
-    const connectors = new Map([['gh', { name: 'gh', connector: githubConnector, config }]]);
+    const connectors = new Map<string, ConnectorInstance>([
+      ['gh', { name: 'gh', connector: githubConnector, config }],
+      ['acme', { name: 'acme', connector: genericConnector, config: acme }],
+    ]);
     const ingress = new IngressServer({ connectors, bus: broken, bodyLimit: 1024 * 1024, logger: silentLogger });
     const url = `http://127.0.0.1:${await ingress.listen(0)}`;
     await broken.close();
