@@ -51,8 +51,7 @@ export async function httpOutcome(response: Response, now: Date): Promise<Action
   const snippet = await readSnippet(response);
   if (status >= 200 && status < 300) return { status, response: snippet };
   if (status >= 300 && status < 400) {
-    const location = response.headers.get('location') ?? '(no Location)';
-    throw new PermanentHttpError(`HTTP ${status}: redirect to ${location} not followed`, status, false, snippet);
+    throw new PermanentHttpError(`HTTP ${status}: redirect to ${redirectTarget(response)} not followed`, status, false, snippet);
   }
   if (status >= 500 || RETRYABLE_4XX.has(status)) {
     const delayMs = parseRetryAfter(response.headers.get('retry-after'), now);
@@ -60,4 +59,18 @@ export async function httpOutcome(response: Response, now: Date): Promise<Action
   }
   if (status === 410) throw new PermanentHttpError('HTTP 410: destination is gone', status, true, snippet);
   throw new PermanentHttpError(`HTTP ${status}`, status, false, snippet);
+}
+
+/**
+ * Where a redirect points, by origin only: the message is logged and shown to viewers, and a redirect from
+ * http to https keeps the path and query, where a chat webhook URL carries its token.
+ */
+function redirectTarget(response: Response): string {
+  const location = response.headers.get('location');
+  if (location === null) return '(no Location)';
+  try {
+    return `${new URL(location).origin} (path not shown)`;
+  } catch {
+    return 'another path (not shown)';
+  }
 }

@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../../../src/errors.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import { httpOutcome, RESPONSE_SNIPPET_BYTES } from '../../../../src/actions/runtime/http-outcome.ts';
+import { createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
 import { stringContaining } from '../../../helpers/matchers.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -23,6 +26,29 @@ describe('HTTP classification', () => {
 
   it('3xx is permanent: redirects are not followed', async () => {
     expect(await classifyStatus(301, { location: 'https://elsewhere.example' })).toMatchObject({ kind: 'permanent', status: 301 });
+  });
+
+  it('names where a redirect goes by its origin only: the path and query of a webhook URL can be its secret', async () => {
+    // Redirecting plain http to https keeps the path: a Slack webhook URL's path is its token.
+    const server = createServer((_req, res) =>
+      res.writeHead(301, { location: 'https://hooks.example.com/services/T0/B0/s3cr3tPath?token=s3cr3tQuery' }).end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const guard = createOutboundGuard({ allowPrivateNetworks: true });
+    try {
+      const response = await guard.fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/s3cr3tPath`);
+      const error = await httpOutcome(response, now).catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(PermanentError);
+      expect((error as Error).message).toContain('https://hooks.example.com');
+      expect((error as Error).message).not.toMatch(/s3cr3t/);
+      const relative = await httpOutcome(new Response(null, { status: 302, headers: { location: '/s3cr3t' } }), now).catch(
+        (e: unknown) => e as Error,
+      );
+      expect((relative as Error).message).not.toMatch(/s3cr3t/);
+    } finally {
+      guard.close();
+      server.close();
+    }
   });
 
   it.each([408, 425, 429, 500, 502, 503, 504])('%i is retryable', async (status) => {
