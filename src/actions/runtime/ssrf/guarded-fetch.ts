@@ -91,8 +91,18 @@ function parseUrl(input: string | URL): URL {
   try {
     return new URL(input);
   } catch {
-    throw new InvalidRequestError(`invalid URL "${String(input).slice(0, 200)}"`);
+    throw new InvalidRequestError(invalidUrlProblem(String(input)));
   }
+}
+
+/**
+ * What is wrong with a URL that does not parse, without repeating it: the error is logged and shown to
+ * viewers, and the URL may carry a secret (`${VAR}` resolved into its path or query).
+ */
+function invalidUrlProblem(text: string): string {
+  if (text.trim() === '') return 'invalid URL: it is empty (a template rendered nothing?)';
+  if (!/^https?:\/\//i.test(text)) return `invalid URL: it does not start with http:// or https:// (${text.length} characters)`;
+  return `invalid URL: its host or port is malformed (${text.length} characters)`;
 }
 
 function buildRequest<T>(build: () => T): T {

@@ -158,6 +158,22 @@ describe('guarded fetch', () => {
     guard.close();
   });
 
+  it('does not repeat an invalid URL, which may hold a resolved secret, in its error', async () => {
+    const guard = createOutboundGuard({ allowPrivateNetworks: true });
+    // A template that rendered its host empty, in front of a secret path and key.
+    const failure = (url: string) =>
+      guard.fetch(url).then(
+        () => new Error('sent'),
+        (e: unknown) => e as Error,
+      );
+    const error = await failure('/services/T0/B0/s3cr3tPath?key=s3cr3tKey');
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).not.toMatch(/s3cr3t/);
+    expect(error.message).toMatch(/http:\/\/ or https:\/\//);
+    expect((await failure('')).message).toMatch(/empty/);
+    guard.close();
+  });
+
   it('refuses non-HTTP schemes', async () => {
     const guard = createOutboundGuard({ allowPrivateNetworks: true });
     await expect(guard.fetch('file:///etc/passwd')).rejects.toBeInstanceOf(BlockedDestinationError);
