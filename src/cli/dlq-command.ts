@@ -65,7 +65,7 @@ function registerPurge(dlq: Command, deps: DlqCommandDeps, write: (text: string)
     .option('-c, --config <file>', 'path to hookhub.yaml')
     .option('--json', 'print JSON')
     .action(async (opts: CommonOptions & { before: string }) => {
-      const before = parseSince(opts.before, now) as Date;
+      const before = parseSince(opts.before, now, '--before') as Date;
       await withBus(deps, opts, async (bus) => {
         const purged = await bus.purgeDeadLetters(before);
         write(
@@ -88,14 +88,17 @@ function selectionOf(id: string | undefined, opts: CommonOptions & { all?: boole
   return since ? { all: true, since } : { all: true };
 }
 
-/** `2h` means two hours ago; anything else must be a date. */
-export function parseSince(value: string | undefined, now: () => Date): Date | undefined {
+/** `2h` means two hours ago; anything else must be a date. `flag` names the option in errors. */
+export function parseSince(value: string | undefined, now: () => Date, flag = '--since'): Date | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms !== undefined) return new Date(now().getTime() - ms);
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(`--since: "${value}" is neither a date (2026-01-31T12:00:00Z) nor a duration (2h)`);
-  return date;
+  const date = ms !== undefined ? new Date(now().getTime() - ms) : new Date(value);
+  if (!Number.isNaN(date.getTime())) return date;
+  throw new Error(
+    ms !== undefined
+      ? `${flag}: "${value}" reaches back further than a date can`
+      : `${flag}: "${value}" is neither a date (2026-01-31T12:00:00Z) nor a duration (2h)`,
+  );
 }
 
 /** Opens the bus for one command and always closes it. */

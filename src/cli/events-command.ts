@@ -124,7 +124,7 @@ function filterOf(opts: ListOptions, now: () => Date): EventFilter {
   if (opts.status !== undefined && !EVENT_STATUSES.includes(opts.status as EventStatus))
     throw new Error(`--status must be one of ${EVENT_STATUSES.join(', ')}`);
   const since = parseSince(opts.since, now);
-  const until = parseSince(opts.until, now);
+  const until = parseSince(opts.until, now, '--until');
   return {
     ...(opts.type ? { type: opts.type } : {}),
     ...(opts.connector ? { connector: opts.connector } : {}),
