@@ -33,7 +33,11 @@ describe('notify to chat channels', () => {
     expect(request?.headers['idempotency-key']).toBe(job.id);
     const body = JSON.parse(request?.body ?? '') as Record<string, unknown>;
     const expected: Record<typeof type, unknown> = {
-      slack: { text: `${message.title}: ${message.text}`, blocks: arrayContaining([objectContaining({ type: 'header' })]) },
+      // mrkdwn: `<` and `&` from the event are escaped, so they cannot form a mention or a link.
+      slack: {
+        text: 'PR #42 opened: Fix &lt;b&gt;: alice opened *acme/api#42* &amp; asks for review',
+        blocks: arrayContaining([objectContaining({ type: 'header' })]),
+      },
       discord: { embeds: [expect.objectContaining({ title: message.title, url: message.url })] },
       teams: { type: 'message', attachments: [expect.objectContaining({ contentType: 'application/vnd.microsoft.card.adaptive' })] },
       mattermost: { attachments: [expect.objectContaining({ title: message.title, title_link: message.url })] },

@@ -39,11 +39,17 @@ export function formatSlack(params: NotifyParams): Record<string, unknown> {
     blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open' }, url: params.url }] });
   }
   const kept = capBlocks(blocks);
-  const fallback = truncate(params.title ? `${params.title}: ${params.text}` : params.text, SLACK_LIMITS.fallbackText);
+  // mrkdwn too: with a colour it is the text Slack shows, and event text in it could ping <!channel>.
+  const fallback = escapedWithin(params.title ? `${params.title}: ${params.text}` : params.text, SLACK_LIMITS.fallbackText);
   const color = hexColor(params.color);
   // Only legacy attachments carry a colour bar; Slack renders blocks inside them.
   if (color) return { text: fallback, attachments: [{ color, blocks: kept, fallback }] };
   return { text: fallback, blocks: kept };
+}
+
+/** Escaped, then cut to `max` without leaving half an entity (`&am…`) before the ellipsis. */
+function escapedWithin(text: string, max: number): string {
+  return truncate(escapeMrkdwn(text), max).replace(/&[a-z]*…$/, '…');
 }
 
 /** Long text becomes up to 3 sections of 3000 characters; past that it is truncated. */

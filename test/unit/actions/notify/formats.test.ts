@@ -24,7 +24,7 @@ type Block = { type: string; text?: { type: string; text: string }; fields?: { t
 describe('slack', () => {
   it('sends Block Kit with a text fallback, mrkdwn escaped', () => {
     const payload = formatSlack(basic) as { text: string; blocks: Block[] };
-    expect(payload.text).toBe('PR #42 opened: Fix <b> & "quotes" in *bold*');
+    expect(payload.text).toBe('PR #42 opened: Fix &lt;b&gt; &amp; "quotes" in *bold*');
     expect(payload.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'PR #42 opened', emoji: true } });
     expect(payload.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'Fix &lt;b&gt; &amp; "quotes" in *bold*' } });
     expect(payload.blocks[2]?.elements?.[0]?.url).toBe(basic.url);
@@ -44,6 +44,22 @@ describe('slack', () => {
     }
     expect(payload.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
     expect(payload.blocks.filter((b) => b.fields).flatMap((b) => b.fields)).toHaveLength(40);
+  });
+
+  it('escapes the top-level text too: with a colour it is the text Slack shows, and event text must not ping the channel', () => {
+    const payload = formatSlack({
+      channel: 'eng',
+      title: '<!channel> PR',
+      text: '<https://evil.example|Click> & more',
+      color: 'danger',
+    }) as {
+      text: string;
+    };
+    expect(payload.text).toBe('&lt;!channel&gt; PR: &lt;https://evil.example|Click&gt; &amp; more');
+    // Cut within the limit without leaving half an entity behind.
+    const long = formatSlack({ channel: 'eng', text: '&'.repeat(SLACK_LIMITS.fallbackText) }) as { text: string };
+    expect(long.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+    expect(long.text).toMatch(/^(&amp;)+…$/);
   });
 
   it('uses an attachment colour bar when a colour is given', () => {

@@ -17,5 +17,7 @@ export function slackCard(card: Card): { text: string; attachments: Record<strin
     .map((f) => ({ type: 'mrkdwn', text: clip(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) }));
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   if (card.context) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackEscape(card.context), 3000) }] });
-  return { text: clip(card.title, 3000), attachments: [{ color: card.color ?? '#6e7781', blocks }] };
+  // Shown above the attachment, as mrkdwn: a PR title must not ping <!channel> or hide a link.
+  const text = clip(slackEscape(card.title), 3000).replace(/&[a-z]*…$/, '…');
+  return { text, attachments: [{ color: card.color ?? '#6e7781', blocks }] };
 }
