@@ -53,4 +53,9 @@ describe('operator API on NATS JetStream', () => {
     expect((await get('/api/dlq')).total).toBe(0);
     expect(hub.sink.delivered()).toHaveLength(12);
   });
+
+  it('answers 400 to a dead-letter cursor it did not hand out', async () => {
+    const res = await fetch(`${hub.base}/api/dlq?cursor=abc`, { headers: bearer(ADMIN_TOKEN) });
+    expect(res.status).toBe(400);
+  });
 });
