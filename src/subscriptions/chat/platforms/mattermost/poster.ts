@@ -11,7 +11,7 @@ export function mattermostPoster(serverUrl: string, token: string, deps: ChatDep
   return {
     post: (channel, card, parent) =>
       create({ channel_id: channel, message: '', props: { attachments: [mattermostCard(card)] }, ...(parent ? { root_id: parent } : {}) }),
-    reply: (channel, text, parent) => create({ channel_id: channel, message: text, root_id: parent }),
+    reply: (channel, text, parent) => create({ channel_id: channel, message: quietMentions(text), root_id: parent }),
     update: async (_channel, id, card) => {
       await callJsonApi(deps, {
         url: `${base}/${encodeURIComponent(id)}/patch`,
@@ -21,4 +21,13 @@ export function mattermostPoster(serverUrl: string, token: string, deps: ChatDep
       });
     },
   };
+}
+
+/**
+ * A thread reply quotes event text (a comment anyone may leave on a public repository): `@channel`,
+ * `@all` or `@alice` in it would notify people, as Discord's `allowed_mentions` and Slack's escaping
+ * prevent on those platforms. A zero-width space after `@` keeps the text as it reads, without the mention.
+ */
+function quietMentions(text: string): string {
+  return text.replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
 }
