@@ -42,6 +42,22 @@ export function redeliveryCases(ctx: ContractContext): void {
     expect(await bus.get('events', 'unrouted')).toBeDefined();
   });
 
+  // The hub's readers may start later than its writers (workers not started yet, `--role ingress` alone):
+  // a stream no consumer has read yet holds nothing but unfinished work.
+  it('retention keeps the messages of a stream no consumer has read yet', async () => {
+    const { bus, sweep } = ctx.harness();
+    await bus.publish('events', message('routed'));
+    await bus.publish('jobs', message('unread', 'webhook'));
+    const router = ctx.pumps().start(bus.consume('events', 'router'), ack);
+    await eventually(() => router.received.length === 1, 'the event routed');
+    await delay(RETENTION_MS + 200);
+    await sweep();
+    expect(await bus.get('events', 'routed')).toBeUndefined();
+    expect(await bus.get('jobs', 'unread')).toBeDefined();
+    const worker = ctx.pumps().start(bus.consume('jobs', 'workers'), ack);
+    await eventually(() => ids(worker.received).includes('unread'), 'the kept job delivered to its first consumer');
+  });
+
   it('redelivers an unacked message after ack wait, to a new subscription', async () => {
     const { bus } = ctx.harness();
     await bus.publish('jobs', message('crash', 'webhook'));

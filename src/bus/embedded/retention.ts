@@ -1,7 +1,7 @@
 /**
  * Retention: messages and records older than `retentionMs` go, dedup keys older than the
  * dedup horizon go, but a message some consumer has not finished (beyond its cursor, or
- * still leased) is kept whatever its age. Deletes run in bounded chunks so one pass never
+ * still leased) is kept whatever its age, and so is every message of a stream no consumer has read yet. Deletes run in bounded chunks so one pass never
  * holds the write lock for long. A message is its own dedup key, so one removed within the
  * dedup horizon (a retention shorter than 24 h) leaves its id and content key in `dedup`.
  */
@@ -16,10 +16,11 @@ export interface RetentionPass {
 }
 
 export function createRetention(db: Database, retentionMs: number, dedupHorizonMs: number): RetentionPass {
-  // The lowest seq any consumer of the stream still needs: its oldest lease, else cursor + 1.
+  // The lowest seq any consumer of the stream still needs: its oldest lease, else cursor + 1. A stream
+  // no consumer has read yet needs all of it (0): its router or workers have not started.
   const safeSeq = `COALESCE((SELECT MIN(COALESCE(
       (SELECT MIN(l.seq) FROM leases l WHERE l.stream = c.stream AND l.consumer = c.name),
-      c.cursor + 1)) FROM consumers c WHERE c.stream = ?), 9223372036854775807)`;
+      c.cursor + 1)) FROM consumers c WHERE c.stream = ?), 0)`;
   // The same chunk in each statement: they run in one transaction, and the subquery is ordered.
   // By time, so that it walks the (stream, time) index over old messages only: ordered by seq it
   // scanned the whole stream every pass when few were old (17 ms per statement at 200,000 messages).

@@ -2,7 +2,8 @@
  * Retention for the events and jobs streams. JetStream's `max_age` deletes a message whatever its
  * consumers have done with it, so these streams have none: this sweep purges from the front only
  * up to the first message some durable consumer has not finished (its ack floor), and only
- * messages stored before the cutoff. Uses nothing newer than nats-server 2.9.
+ * messages stored before the cutoff; nothing from a stream no durable consumer has read yet.
+ * Uses nothing newer than nats-server 2.9.
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
 
@@ -17,14 +18,17 @@ export async function sweepStream(jsm: JetStreamManager, stream: string, cutoffM
   return result.purged;
 }
 
-/** The lowest seq any durable consumer still needs (ack floor + 1); like embedded, no consumer needs nothing. */
+/**
+ * The lowest seq any durable consumer still needs (ack floor + 1). Like embedded, a stream no durable
+ * consumer has read yet needs all of it (0): its router or workers have not started.
+ */
 async function firstUnfinished(jsm: JetStreamManager, stream: string): Promise<number> {
-  let lowest = Number.MAX_SAFE_INTEGER;
+  let lowest: number | undefined;
   for await (const consumer of jsm.consumers.list(stream)) {
     if (!consumer.config.durable_name) continue;
-    lowest = Math.min(lowest, consumer.ack_floor.stream_seq + 1);
+    lowest = Math.min(lowest ?? Number.MAX_SAFE_INTEGER, consumer.ack_floor.stream_seq + 1);
   }
-  return lowest;
+  return lowest ?? 0;
 }
 
 /** Binary search on stored times: the first seq stored at or after the cutoff (last + 1 if none). */
