@@ -2,7 +2,10 @@ import type { Job } from '../actions/action.ts';
 import { updateKv, type KvBucket } from '../bus/kv.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 
-/** Items kept per group; later ones are counted but not listed (a digest stays readable). */
+/**
+ * Items kept per group: the first ones and, in the last place, always the newest (a digest stays
+ * readable). Those in between are counted but not listed.
+ */
 export const MAX_GROUP_ITEMS = 50;
 
 /** One held event: enough to list it in a digest, plus its job to send it alone. */
@@ -69,7 +72,9 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
       flushAt = recent ? (state.lastFlushAt ?? now) + request.intervalMs : now + request.waitMs;
     }
     flushAt = Math.max(flushAt ?? now, request.notBefore ?? 0);
-    const items = state.items.length < MAX_GROUP_ITEMS ? [...state.items, item] : state.items;
+    // The newest event always has an item: events grouped while a digest is sent outlive its items, and
+    // the next digest is built on the newest of them (a group left with no item could never be sent).
+    const items = state.items.length < MAX_GROUP_ITEMS ? [...state.items, item] : [...state.items.slice(0, -1), item];
     return { ...state, items, pending: state.pending + 1, flushAt, intervalMs: request.intervalMs };
   });
   return next?.flushAt ?? now;

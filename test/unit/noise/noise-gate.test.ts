@@ -102,6 +102,35 @@ describe('noise gate (embedded bus, fixed clock)', () => {
     expect(jobs.map((j) => j.eventId)).toEqual(['push-1', 'push-2']);
   });
 
+  it('announces the events that reach a full group while its digest is being sent', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '1m', interval: '5m' } });
+    for (let i = 0; i < 60; i++) await gate.admit(spec, { scope: 'r', ...push(i) });
+    advance(60_000);
+    let during = 60;
+    const flusher = createGroupFlusher({
+      bus: {
+        kv: (bucket) => bus.kv(bucket),
+        // Five more events are grouped between the digest's publish and the group's mark as sent.
+        publish: async (stream, message) => {
+          const result = await bus.publish(stream, message);
+          while (during < 65) await gate.admit(spec, { scope: 'r', ...push(during++) });
+          return result;
+        },
+      },
+      now,
+      logger: silentLogger,
+    });
+    expect(await flusher.flushDue()).toBe(1);
+    advance(5 * 60_000);
+    expect(await flusher.flushDue()).toBe(1);
+    const titles = (await publishedJobs(bus)).map((j) => j.params.title);
+    expect(titles).toEqual(['60 events: acme/api@main', '5 events: acme/api@main']);
+    advance(5 * 60_000);
+    await flusher.flushDue();
+    expect(await bus.kv('noise-groups').entries()).toEqual([]);
+  });
+
   it('digest params for other actions carry the items', async () => {
     const gate = createNoiseGate({ bus, now });
     const spec = NoiseSpecSchema.parse({ group: { wait: '10s' } });
