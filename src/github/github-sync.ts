@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
+import { failureBackoffMs } from '../bus/consumer-failure.ts';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 import { createGithubClient, type GithubClientOptions } from './github-client.ts';
-import { createGithubMetrics } from './github-metrics.ts';
+import { createGithubMetrics, type GithubMetrics } from './github-metrics.ts';
 import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
 import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connector.ts';
+
+/** A failed setup (the connectors' clients and hook settings) is tried again after 1 s, doubling to 30 s. */
+const SETUP_RETRY_MS = 1_000;
 
 export interface GithubSyncOptions {
   config: HubConfig;
@@ -33,17 +37,27 @@ export interface GithubSync {
 /**
  * For each github connector with `repos`/`orgs`: on start, and then every `reconcile.every`, makes sure each
  * has exactly one hub hook and redelivers the failed deliveries the hub never stored. Runs in the background;
- * failures are logged and retried on the next pass. Throws ConfigError at once when a connector lists
- * repos/orgs but no public URL is known.
+ * failures are counted and retried on the next pass, a failed setup after a back-off. Throws ConfigError at
+ * once when a connector lists repos/orgs but no public URL is known.
  */
 export function startGithubSync(options: GithubSyncOptions): GithubSync {
+  checkGithubSync(options.config);
   const now = options.now ?? (() => new Date());
-  const contexts = buildContexts(options, now);
+  const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
+  let contexts: Promise<SyncContext[]> | undefined;
+  // Built again after a failure: a setup that failed once is tried again, never given up on.
+  const contextsNow = () =>
+    (contexts ??= buildContexts(options, now, metrics).catch((err: unknown) => {
+      contexts = undefined;
+      throw err;
+    }));
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
-  const logFailure = (err: Error, connector: string) =>
-    options.probe ? options.probe.failure(err, { connector }) : options.logger.error({ err: err.message, connector }, 'GitHub sync failed');
+  const logFailure = (err: Error, connector?: string) =>
+    options.probe
+      ? options.probe.failure(err, connector ? { connector } : {})
+      : options.logger.error({ err: err.message, connector }, connector ? 'GitHub sync failed' : 'GitHub sync failed to start; retrying');
 
   // Passes never overlap: each one is chained after the previous.
   const enqueue = (ctx: SyncContext) =>
@@ -52,21 +66,21 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       .then(() => options.probe?.progress())
       .catch((err: Error) => void logFailure(err, ctx.settings.name)));
   const runOnce = async () => {
-    await Promise.all((await contexts).map(enqueue));
+    await Promise.all((await contextsNow()).map(enqueue));
   };
   const schedule = (ctx: SyncContext) => {
     const { every } = ctx.settings.reconcile;
-    if (every <= 0 || stopped) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      void enqueue(ctx).finally(() => schedule(ctx));
-    }, every);
-    timer.unref();
-    timers.add(timer);
+    if (every > 0 && !stopped) after(timers, every, () => void enqueue(ctx).finally(() => schedule(ctx)));
   };
-  const ready = runOnce()
-    .then(async () => (await contexts).forEach(schedule))
-    .catch((err: Error) => options.logger.error({ err: err.message }, 'GitHub sync failed to start'));
+  const setUp = (failures: number): Promise<void> =>
+    runOnce().then(
+      async () => (await contextsNow()).forEach(schedule),
+      (err: Error) => {
+        logFailure(err);
+        if (!stopped) after(timers, failureBackoffMs(failures + 1, SETUP_RETRY_MS), () => void setUp(failures + 1));
+      },
+    );
+  const ready = setUp(0);
   return {
     ready,
     runOnce,
@@ -79,6 +93,16 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       await Promise.race([ready.then(() => running).catch(() => {}), grace]);
     },
   };
+}
+
+/** Runs `run` after `ms`, unless stop() clears `timers` first. */
+function after(timers: Set<NodeJS.Timeout>, ms: number, run: () => void): void {
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    run();
+  }, ms);
+  timer.unref();
+  timers.add(timer);
 }
 
 /** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */
@@ -107,9 +131,8 @@ function syncedConnectors(config: HubConfig) {
     .map((settings) => ({ settings, ...requireApi(settings) }));
 }
 
-/** Validates synchronously (ConfigError for a missing public URL), then builds a client per connector. */
-function buildContexts(options: GithubSyncOptions, now: () => Date): Promise<SyncContext[]> {
-  const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
+/** Builds a client and the desired hook per synced connector. */
+function buildContexts(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined): Promise<SyncContext[]> {
   const apis = syncedConnectors(options.config);
   return Promise.all(
     apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {

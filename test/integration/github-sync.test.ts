@@ -107,6 +107,30 @@ describe("the hub's GitHub sync", () => {
     }
   });
 
+  it('counts a failed setup and tries it again until it works', async () => {
+    fake.addRepo('acme/setup').hooks = [];
+    const config = githubHubConfig({
+      apiUrl: fake.url,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/setup]\nreconcile: { every: 0 }',
+    });
+    // No secret to sign the hook with: building the connector's sync context fails until it is back.
+    const github = config.connectors.github as unknown as { secret: string[] };
+    const secret = github.secret;
+    github.secret = [];
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger: silentLogger, metrics }).probe('github-sync');
+    const sync = startGithubSync({ config, bus, logger: silentLogger, probe, registry: metrics.registry, client: { writeIntervalMs: 0 } });
+    try {
+      await sync.ready;
+      expect(await metrics.registry.metrics()).toMatch(/hookhub_consumer_errors_total\{consumer="github-sync",reason="message"\} 1/);
+      github.secret = secret;
+      await eventually(() => fake.hooks('acme/setup').length === 1, 5_000, 'the hook made by a later setup');
+    } finally {
+      await sync.stop();
+    }
+  });
+
   it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
     const config = parseConfig(
       '/tmp/hookhub.yaml',
