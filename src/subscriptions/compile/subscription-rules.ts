@@ -54,7 +54,7 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
   let timer: NodeJS.Timeout | undefined;
   let markLoaded: () => void = () => undefined;
   const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
-  const refresh = async () => {
+  const read = async () => {
     const subs = await options.store.list();
     const extra = (await options.extraRules?.()) ?? [];
     const next = JSON.stringify([subs, extra]);
@@ -65,6 +65,7 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
     }
     markLoaded();
   };
+  const { refresh, busy } = oneAtATime(read);
   return {
     rules: () => rules,
     version: () => version,
@@ -76,7 +77,8 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
           () => options.probe?.progress(),
           (err: unknown) => (options.probe ? options.probe.failure(err) : options.logger.warn({ err }, 'subscriptions: refresh failed')),
         );
-      timer ??= setInterval(() => void pass(), options.settings.refresh);
+      // A tick while a refresh still runs is skipped: a hung store shows as no progress, not as a pile of reads.
+      timer ??= setInterval(() => void (busy() ? undefined : pass()), options.settings.refresh);
       timer.unref();
     },
     stop() {
@@ -84,6 +86,26 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
       timer = undefined;
     },
   };
+}
+
+/**
+ * One read at a time, so a slow store never piles reads up nor lets an older read land after a newer one.
+ * A refresh asked for meanwhile (a subscription just changed) reads again once it is over; several share that read.
+ */
+function oneAtATime(read: () => Promise<void>): { refresh: () => Promise<void>; busy: () => boolean } {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const refresh = (): Promise<void> => {
+    if (!running) return (running = read().finally(() => (running = undefined)));
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return refresh();
+      });
+    return queued;
+  };
+  return { refresh, busy: () => running !== undefined };
 }
 
 /** Every subscription's rules, the extra rules and the command rule; a subscription that fails to compile is logged and left out. */
