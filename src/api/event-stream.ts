@@ -56,6 +56,8 @@ export class EventStream {
   /** Clients between the limit check and the fan-out (catching up); they hold a slot too. */
   readonly #joining = new Set<Client>();
   #cursor: number | undefined;
+  /** The head lookup of clients that join while nobody listens, shared by those joining at once. */
+  #head: Promise<number> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
   #polling = false;
@@ -101,7 +103,7 @@ export class EventStream {
     });
     this.#joining.add(client);
     try {
-      this.#cursor ??= await findHeadSeq(this.#options.bus, 'events');
+      await this.#resumeFromHead();
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -120,6 +122,18 @@ export class EventStream {
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
     this.#stopIfIdle();
+  }
+
+  /**
+   * While nobody listens the poller stands still, and its cursor with it: a client joining then starts
+   * from the head as it is now (a new client must not get everything published since the last one left).
+   */
+  async #resumeFromHead(): Promise<void> {
+    if (this.#timer !== undefined) return;
+    this.#head ??= findHeadSeq(this.#options.bus, 'events', this.#cursor).finally(() => (this.#head = undefined));
+    const head = await this.#head;
+    // Another client may have started the poller meanwhile; its cursor is the live one.
+    if (this.#timer === undefined) this.#cursor = head;
   }
 
   /** Sends what a reconnecting client missed (bounded), then adds it to the fan-out. */

@@ -86,10 +86,10 @@ describe('live event stream (SSE)', () => {
     await hub.sendGithub('pull_request', prPayload(6), 'resume-1');
     await eventually(() => first.events().some((e) => e.id === 'resume-1'), 5_000, 'first event');
     const lastId = first.messages.filter((m) => m.event === 'hub-event').at(-1)?.id ?? '';
+    // Another client keeps the shared poller going: it moves past resume-2 while nobody listens to this filter.
+    const other = await openStream('');
     await first.close();
     await hub.sendGithub('pull_request', prPayload(7), 'resume-2');
-    // Let the shared poller move past it while nobody listens to this filter.
-    const other = await openStream('');
     await eventually(() => other.events().some((e) => e.id === 'resume-2'), 5_000, 'the poller saw it');
     const again = await openStream('?type=github.pull_request.*', { 'last-event-id': lastId });
     await eventually(() => again.events().some((e) => e.id === 'resume-2'), 5_000, 'the missed event after reconnecting');
