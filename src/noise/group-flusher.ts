@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusKv, BusStreams } from '../bus/event-bus.ts';
+import type { KvBucket } from '../bus/kv.ts';
 import { digestJob } from './digest.ts';
 import { markFlushed, type GroupState } from './groups.ts';
 import { NOISE_BUCKETS } from './noise-gate.ts';
@@ -87,7 +88,10 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
     try {
       if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
         const job = digestJob(state, options.now());
-        if (!job) continue;
+        if (!job) {
+          await dropUnsendable(kv, state, nowMs, options.logger);
+          continue;
+        }
         await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
         await markFlushed(kv, state, nowMs);
         published++;
@@ -104,4 +108,13 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
       `noise: could not flush ${failed.size} group(s) (${[...failed.keys()].slice(0, 5).join(', ')}); will retry`,
     );
   return published;
+}
+
+/** A group stored before the newest event always kept an item can hold events with no job to send them with. */
+async function dropUnsendable(kv: KvBucket, state: GroupState, nowMs: number, logger: Logger): Promise<void> {
+  logger.warn(
+    { group: `${state.scope}|${state.key}`, pending: state.pending },
+    'noise: a group holds events it has no job to send with; dropping them',
+  );
+  await markFlushed(kv, state, nowMs);
 }

@@ -85,8 +85,11 @@ export async function markFlushed(kv: KvBucket, state: GroupState, now: number):
   const sent = new Set(state.items.map((i) => i.eventId));
   await updateKv<GroupState>(kv, groupKvKey(state.scope, state.key), (current) => {
     if (!current || current.seq !== state.seq) return undefined;
-    const items = current.items.filter((i) => !sent.has(i.eventId));
-    const pending = Math.max(items.length, current.pending - state.pending);
+    const unsent = current.items.filter((i) => !sent.has(i.eventId));
+    const pending = Math.max(unsent.length, current.pending - state.pending);
+    // Events still pending need an item to be sent with: when the only new one is a sent event delivered
+    // again (it took the last place), that one is listed again rather than the group left unsendable.
+    const items = unsent.length === 0 && pending > 0 ? current.items.slice(-1) : unsent;
     const rest: GroupState = { ...current, items, pending, lastFlushAt: now, seq: current.seq + 1 };
     if (pending > 0) rest.flushAt = now + current.intervalMs;
     else delete rest.flushAt;

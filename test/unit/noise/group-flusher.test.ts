@@ -1,8 +1,9 @@
+import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
 import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
-import { holdInGroup } from '../../../src/noise/groups.ts';
+import { holdInGroup, type GroupState } from '../../../src/noise/groups.ts';
 import { NOISE_BUCKETS } from '../../../src/noise/noise-gate.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
@@ -56,5 +57,21 @@ describe('the group flusher', () => {
       await flusher.stop();
     }
     expect((await kv.entries()).map((e) => e.key)).toEqual(['s|k']);
+  });
+
+  it('drops, and says so, a group an earlier version left with pending events and no item', async () => {
+    const opened = await openTempEmbeddedBus();
+    bus = opened;
+    const kv = opened.kv(NOISE_BUCKETS.groups);
+    const stuck: GroupState = { scope: 's', key: 'k', items: [], pending: 5, flushAt: 0, lastFlushAt: 0, intervalMs: 10, seq: 3 };
+    await kv.put('s|k', stuck);
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_: unknown, msg: string) => void warnings.push(msg) } as unknown as Logger;
+    const flusher = createGroupFlusher({ bus: opened, now: () => new Date(), logger });
+    expect(await flusher.flushDue()).toBe(0);
+    expect(warnings).toEqual(['noise: a group holds events it has no job to send with; dropping them']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await flusher.flushDue();
+    expect(await kv.entries()).toEqual([]);
   });
 });

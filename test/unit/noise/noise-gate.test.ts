@@ -131,6 +131,36 @@ describe('noise gate (embedded bus, fixed clock)', () => {
     expect(await bus.kv('noise-groups').entries()).toEqual([]);
   });
 
+  it('announces a group whose only new events are a redelivery of a sent one and the event it displaced', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '1m', interval: '5m' } });
+    for (let i = 0; i < 50; i++) await gate.admit(spec, { scope: 'r', ...push(i) });
+    advance(60_000);
+    let during = true;
+    const flusher = createGroupFlusher({
+      bus: {
+        kv: (bucket) => bus.kv(bucket),
+        publish: async (stream, message) => {
+          const result = await bus.publish(stream, message);
+          if (during) {
+            during = false;
+            // push-50 takes the full group's last item, then push-49 (sent in this digest) comes back and takes it.
+            await gate.admit(spec, { scope: 'r', ...push(50) });
+            await gate.admit(spec, { scope: 'r', ...push(49) });
+          }
+          return result;
+        },
+      },
+      now,
+      logger: silentLogger,
+    });
+    expect(await flusher.flushDue()).toBe(1);
+    advance(5 * 60_000);
+    expect(await flusher.flushDue()).toBe(1);
+    const titles = (await publishedJobs(bus)).map((j) => j.params.title);
+    expect(titles).toEqual(['50 events: acme/api@main', '2 events: acme/api@main']);
+  });
+
   it('digest params for other actions carry the items', async () => {
     const gate = createNoiseGate({ bus, now });
     const spec = NoiseSpecSchema.parse({ group: { wait: '10s' } });
