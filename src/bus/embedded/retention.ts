@@ -1,9 +1,10 @@
 /**
  * Retention: messages and records older than `retentionMs` go, dedup keys older than the
  * dedup horizon go, but a message some consumer has not finished (beyond its cursor, or
- * still leased) is kept whatever its age, and so is every message of a stream no consumer has read yet. Deletes run in bounded chunks so one pass never
- * holds the write lock for long. A message is its own dedup key, so one removed within the
- * dedup horizon (a retention shorter than 24 h) leaves its id and content key in `dedup`.
+ * still leased) is kept whatever its age, and so is every message of a stream no consumer
+ * has read yet. Deletes run in bounded chunks so one pass never holds the write lock for
+ * long. A message is its own dedup key, so one removed within the dedup horizon (a
+ * retention shorter than 24 h) leaves its id and content key in `dedup`.
  */
 import type { Database } from 'better-sqlite3';
 import { contentStream } from './message-store.ts';
