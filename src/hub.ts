@@ -148,6 +148,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     degraded: rules.degraded,
     stalls: health.stalls,
+    failingLoops: health.failingLoops,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
     ...(roles.has('ingress')
       ? {

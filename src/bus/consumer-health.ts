@@ -22,11 +22,21 @@ export interface Stall {
   pending: number;
 }
 
+/** A background loop without a queue (retention, the scheduler…) whose every pass has failed for a while. */
+export interface FailingLoop {
+  loop: string;
+  reason: string;
+  /** Seconds since its last pass that worked (or since it started, if none has). */
+  failingSeconds: number;
+  /** Failed passes in a row. */
+  failures: number;
+}
+
 export interface ConsumerHealthOptions {
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
-  /** Pending work and no progress for this long is a stall. Default 30 s. */
+  /** Pending work and no progress for this long is a stall; a loop failing this long is failing. Default 30 s. */
   stallAfterMs?: number;
   /** Told when a consumer starts or stops stalling (meta-events `hookhub.consumer.stalled` / `.recovered`). */
   onStall?: (stall: Stall) => void;
@@ -41,6 +51,8 @@ export interface ConsumerHealth {
   check(): Promise<void>;
   /** The stalls found by the last check. */
   stalls: () => readonly Stall[];
+  /** The loops without a queue found failing by the last check (/readyz shows them as degraded). */
+  failingLoops: () => readonly FailingLoop[];
   /** Checks every `everyMs` (default 5 s) until stop(). */
   start(everyMs?: number): void;
   stop(): void;
@@ -66,6 +78,7 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
   const stallAfterMs = options.stallAfterMs ?? 30_000;
   const consumers = new Map<string, Watched>();
   let stalls: Stall[] = [];
+  let failingLoops: FailingLoop[] = [];
   let timer: NodeJS.Timeout | undefined;
 
   const probe = (consumer: string): ConsumerProbe => {
@@ -124,9 +137,20 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     };
   };
 
+  /** A loop without a queue cannot stall, but one whose passes have all failed for stallAfter is failing. */
+  const failingLoop = (loop: string, state: Watched): FailingLoop | undefined => {
+    const sinceMs = now() - state.lastProgress;
+    if (state.pending || state.streak === 0 || sinceMs < stallAfterMs) return undefined;
+    const reason = state.lastReason && state.lastReason !== 'message' ? describe(state.lastReason) : 'its passes fail';
+    return { loop, reason, failingSeconds: Math.round(sinceMs / 1000), failures: state.streak };
+  };
+
   const check = async (): Promise<void> => {
     const found: Stall[] = [];
+    const failing: FailingLoop[] = [];
     for (const [consumer, state] of consumers) {
+      const loop = failingLoop(consumer, state);
+      if (loop) failing.push(loop);
       const stall = await checkOne(consumer, state);
       if (stall && !state.stalled) {
         options.logger.error(
@@ -143,12 +167,14 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       if (stall) found.push(stall);
     }
     stalls = found;
+    failingLoops = failing;
   };
 
   return {
     probe,
     check,
     stalls: () => stalls,
+    failingLoops: () => failingLoops,
     start(everyMs = 5_000) {
       timer ??= setInterval(
         () => void check().catch((error: unknown) => options.logger.error({ err: error }, 'consumer health check failed')),

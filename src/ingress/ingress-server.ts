@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BusStreams, EventBus } from '../bus/event-bus.ts';
-import type { Stall } from '../bus/consumer-health.ts';
+import type { FailingLoop, Stall } from '../bus/consumer-health.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createHooksRoute, type ConnectorInstance } from './hooks-route.ts';
 import { sendError, sendJson, sendText } from '../http/inbound.ts';
@@ -22,6 +22,8 @@ export interface IngressOptions {
   degraded?: () => string | undefined;
   /** Consumers with pending work and no progress (answered as 503 on /readyz). */
   stalls?: () => readonly Stall[];
+  /** Background loops whose passes have failed for a while (answered as 200 degraded on /readyz). */
+  failingLoops?: () => readonly FailingLoop[];
   /** Everything that is not /hooks, /healthz, /readyz or /metrics: the first mount whose prefix the path starts with. */
   mounts?: readonly Mount[];
   /** Called once each /hooks answer is sent (the dashboard's connector activity). Must not throw. */
@@ -143,14 +145,15 @@ export class IngressServer {
     const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
     if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
     // Public: the status only. Which rule file failed and why is for operators, at GET /api/status.
-    const degraded = this.#options.degraded?.();
-    sendJson(
-      res,
-      200,
-      degraded
-        ? { status: 'degraded', detail: 'the rules on disk do not load; the last good rules are running (details: GET /api/rules)' }
-        : { status: 'ready' },
-    );
+    const problems: string[] = [];
+    if (this.#options.degraded?.())
+      problems.push('the rules on disk do not load; the last good rules are running (details: GET /api/rules)');
+    // Webhooks are still taken, so the answer stays 200: the loop is named, its error is in the log.
+    const loops = this.#options.failingLoops?.() ?? [];
+    for (const { loop, reason, failingSeconds } of loops)
+      problems.push(`${loop} has failed every pass for ${failingSeconds} s (${reason}; details in the log)`);
+    if (problems.length === 0) return sendJson(res, 200, { status: 'ready' });
+    sendJson(res, 200, { status: 'degraded', detail: problems.join('; '), ...(loops.length > 0 ? { loops } : {}) });
   }
 
   async #metrics(res: ServerResponse): Promise<void> {

@@ -89,6 +89,24 @@ describe('/readyz', () => {
     }
   });
 
+  it('answers 200 degraded naming a background loop whose passes have all failed for a while', async () => {
+    const { bus } = await openBus();
+    const loops = [{ loop: 'retention', reason: 'the data file cannot be written (storage down)', failingSeconds: 42, failures: 3 }];
+    const ingress = new IngressServer({ connectors: new Map(), bus, bodyLimit: 1024, logger: silentLogger, failingLoops: () => loops });
+    const url = `http://127.0.0.1:${await ingress.listen(0)}`;
+    try {
+      const res = await fetch(`${url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        status: 'degraded',
+        detail: 'retention has failed every pass for 42 s (the data file cannot be written (storage down); details in the log)',
+        loops,
+      });
+    } finally {
+      await ingress.close();
+    }
+  });
+
   it('answers 503 naming a stalled consumer and its reason', async () => {
     const { bus } = await openBus();
     const stalls = [

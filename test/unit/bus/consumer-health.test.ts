@@ -116,4 +116,38 @@ describe('consumer health', () => {
     await health.check();
     expect(health.stalls().map((s) => s.reason)).toEqual(['the data file is locked by another process (storage busy)']);
   });
+
+  it('names a loop without a queue whose passes have all failed for stallAfter, and forgets it once a pass works', async () => {
+    let clock = 1_000_000;
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 30_000 });
+    const retention = health.probe('retention');
+    const router = health.probe('router');
+    router.watch(() => Promise.resolve({ count: 0 }));
+    retention.progress();
+    clock += 5_000;
+    retention.failure(sqlite('SQLITE_FULL'));
+    router.failure(new Error('one bad message'));
+    clock += 20_000;
+    await health.check();
+    expect(health.failingLoops()).toEqual([]); // failing for 25 s: a passing problem so far
+    clock += 10_000;
+    retention.failure(sqlite('SQLITE_FULL'));
+    await health.check();
+    // A consumer with a queue is judged by its pending work (a stall), never listed here.
+    expect(health.failingLoops()).toEqual([
+      { loop: 'retention', reason: 'the data file cannot be written (storage down)', failingSeconds: 35, failures: 2 },
+    ]);
+    retention.progress();
+    await health.check();
+    expect(health.failingLoops()).toEqual([]);
+  });
+
+  it('says "its passes fail" for a loop whose error is its own, not the store\'s or the bus\'s', async () => {
+    let clock = 1_000_000;
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 1_000 });
+    health.probe('github-sync').failure(new Error('GitHub answered 401'));
+    clock += 2_000;
+    await health.check();
+    expect(health.failingLoops()).toEqual([{ loop: 'github-sync', reason: 'its passes fail', failingSeconds: 2, failures: 1 }]);
+  });
 });
