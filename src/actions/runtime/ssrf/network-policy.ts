@@ -57,12 +57,23 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
     checkAddress(address, host) {
       if (policy.allowPrivateNetworks || names.has(normalizeHost(host))) return undefined;
       if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-      const parsed = ipaddr.process(address);
+      const parsed = embeddedIPv4(ipaddr.process(address));
       if (inRanges(parsed)) return undefined;
       const range = parsed.range();
       return range === 'unicast' ? undefined : `${address} is a ${range} address`;
     },
   };
+}
+
+/**
+ * The deprecated IPv4-compatible form ::a.b.c.d (RFC 4291 §2.5.5.1) as its IPv4 address, which is what
+ * it reaches: ipaddr.js calls ::7f00:1 "unicast", so it passed as public. ipaddr.process already maps
+ * ::ffff:a.b.c.d; NAT64, 6to4 and Teredo have ranges of their own and are refused whole.
+ */
+function embeddedIPv4(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (addr.kind() !== 'ipv6' || addr.range() !== 'unicast') return addr;
+  const bytes = addr.toByteArray();
+  return bytes.slice(0, 12).every((b) => b === 0) ? new ipaddr.IPv4(bytes.slice(12)) : addr;
 }
 
 /** Lowercase, without IPv6 brackets or a trailing dot. */

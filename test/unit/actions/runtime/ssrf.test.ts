@@ -23,6 +23,17 @@ describe('network policy', () => {
     '::ffff:169.254.169.254',
     '224.0.0.1',
     '64:ff9b::a9fe:a9fe',
+    // IPv4-compatible ::/96 (what URL parsing makes of [::127.0.0.1]), judged as the IPv4 it embeds
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::a00:1',
+    // other IPv6 forms that embed an IPv4: refused whole, whatever the IPv4
+    '::ffff:0:7f00:1',
+    '64:ff9b:1::7f00:1',
+    '64:ff9b::808:808',
+    '2002:7f00:1::1',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:80ff:fffe',
   ])('refuses %s', (address) => {
     expect(policy.checkAddress(address, 'example.com')).toBeDefined();
   });
@@ -67,6 +78,7 @@ describe('guarded fetch', () => {
     ['127.0.0.1', (p: number) => `http://127.0.0.1:${p}/`],
     ['169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
     ['[::1]', (p: number) => `http://[::1]:${p}/`],
+    ['[::127.0.0.1]', (p: number) => `http://[::127.0.0.1]:${p}/`],
     ['a name resolving to loopback', (p: number) => `http://localhost:${p}/`],
     ['a decimal IPv4 literal', (p: number) => `http://2130706433:${p}/`],
     ['metadata.google.internal', () => 'http://metadata.google.internal/computeMetadata/v1/'],
