@@ -70,7 +70,7 @@ async function heldPost(id = 'evt_9:announce:0'): Promise<{ job: Job; link: stri
   const message = chat.requests[chat.requests.length - 1]?.body ?? '';
   const link = /http:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_.-]+/.exec(message)?.[0];
   if (!link) throw new Error(`no approval link in ${message}`);
-  expect(message).toContain('Launch <today> & more');
+  expect(message).toContain('Launch &lt;today&gt; &amp; more');
   return { job, link };
 }
 
