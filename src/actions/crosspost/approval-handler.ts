@@ -24,6 +24,8 @@ type Decision = 'approve' | 'reject';
 /** One entry per decided job: the bus-wide lock that lets exactly one decision win, across processes too. */
 const DECISIONS_BUCKET = 'approvals';
 
+/** The form holds one short field; anything bigger is not a browser posting it. */
+const FORM_LIMIT = 1_024;
 const TOKEN = /^[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{43}$/;
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -69,7 +71,12 @@ async function handle(token: string, req: IncomingMessage, res: ServerResponse, 
   if (earlier) return already(earlier);
   if (req.method === 'GET')
     return send(res, 200, pendingPage(params.platform, preparePost(params, job).text, new Date(check.claim.expires * 1000)));
-  const decision = await readDecision(req);
+  const form = await readBody(req, FORM_LIMIT).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) return undefined;
+    throw error;
+  });
+  if (!form) return tooLarge(req, res);
+  const decision = decisionIn(form);
   if (!decision) return send(res, 400, approvalPage('Choose approve or reject', ''));
   const outcome = await decide(job, decision, options);
   if (outcome !== 'decided') return already(outcome.already);
@@ -126,14 +133,16 @@ async function decide(job: Job, decision: Decision, options: ApprovalHandlerOpti
   return 'decided';
 }
 
-async function readDecision(req: IncomingMessage): Promise<Decision | undefined> {
-  const body = await readBody(req, 1_024).catch((error: unknown) => {
-    if (error instanceof BodyTooLargeError) return undefined;
-    throw error;
-  });
-  if (body === undefined) return undefined;
-  const decision = new URLSearchParams(body.toString('utf8')).get('decision');
+function decisionIn(form: Buffer): Decision | undefined {
+  const decision = new URLSearchParams(form.toString('utf8')).get('decision');
   return decision === 'approve' || decision === 'reject' ? decision : undefined;
+}
+
+/** As the webhook route does: stop reading the upload, and close once the answer is out. */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => req.destroy());
+  const page = approvalPage('Request too large', `<p>The approval form may be at most ${FORM_LIMIT} bytes.</p>`);
+  send(res, 413, page, { connection: 'close' });
 }
 
 function send(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {

@@ -146,6 +146,16 @@ describe('crosspost approval', () => {
     }
   });
 
+  it('answers 413 for an oversized form and decides nothing; 400 for a form without a decision', async () => {
+    const { job, link } = await heldPost('evt_13:announce:0');
+    const big = await decide(link, `approve&pad=${'x'.repeat(2_000)}`);
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain('at most 1024 bytes');
+    expect((await decide(link, 'maybe')).status).toBe(400);
+    expect(await bus.get('jobs', `${job.id}:approved`)).toBeUndefined();
+    expect((await decide(link, 'approve')).status).toBe(200);
+  });
+
   it('refuses a tampered, foreign-signed or expired link', async () => {
     const { job, link } = await heldPost('evt_11:announce:0');
     const tampered = link.slice(0, -2) + (link.endsWith('A') ? 'BB' : 'AA');
