@@ -1,6 +1,7 @@
 import type { ActionDeps, ActionResult, Job } from '../action.ts';
 import { fetchOutbound } from '../runtime/outbound.ts';
 import { joinUrl, providerOutcome } from '../runtime/provider-response.ts';
+import { PermanentError } from '../../errors.ts';
 import type { CiParamsOf } from './ci-params.ts';
 
 type Deps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
@@ -34,13 +35,29 @@ async function fetchCrumb(params: CiParamsOf<'jenkins'>, auth: string, deps: Dep
     return { headers: {} };
   }
   const result = await providerOutcome(response, deps.now(), { provider: 'Jenkins (crumbIssuer)' });
-  const crumb = JSON.parse(result.response ?? '{}') as { crumb?: unknown; crumbRequestField?: unknown };
+  const crumb = crumbBody(result.response ?? '{}', response.status);
   if (typeof crumb.crumb !== 'string' || typeof crumb.crumbRequestField !== 'string') return { headers: {} };
   const cookies = response.headers
     .getSetCookie()
     .map((c) => c.split(';')[0]?.trim() ?? '')
     .filter((c) => c !== '');
   return { headers: { [crumb.crumbRequestField]: crumb.crumb, ...(cookies.length > 0 ? { cookie: cookies.join('; ') } : {}) } };
+}
+
+/**
+ * The crumb issuer's JSON object. Anything else (a login page of a proxy in front of Jenkins, a `url`
+ * that is not the Jenkins root) will not change on a retry, so it fails the job permanently.
+ */
+function crumbBody(text: string, status: number): { crumb?: unknown; crumbRequestField?: unknown } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new PermanentError(`Jenkins (crumbIssuer) answered HTTP ${status} with a body that is not JSON, not a crumb`, status);
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+  const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  throw new PermanentError(`Jenkins (crumbIssuer) answered HTTP ${status} with JSON ${what}, not a crumb`, status);
 }
 
 /**

@@ -153,7 +153,7 @@ describe('ci: gitlab', () => {
 });
 
 /** Jenkins: session-bound crumb, basic auth with the API token, 201 + Location of the queue item. */
-function jenkins(options: { crumbIssuer: boolean }): FakeHandler {
+function jenkins(options: { crumbIssuer: boolean; crumbBody?: unknown }): FakeHandler {
   const auth = `Basic ${Buffer.from('ci-bot:api-token').toString('base64')}`;
   return (req): FakeReply => {
     if (req.headers.authorization !== auth)
@@ -162,7 +162,10 @@ function jenkins(options: { crumbIssuer: boolean }): FakeHandler {
       if (!options.crumbIssuer) return { status: 404, body: '<html><head><title>Error 404 Not Found</title></head></html>' };
       return {
         status: 200,
-        body: { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'c0ffee', crumbRequestField: 'Jenkins-Crumb' },
+        body:
+          'crumbBody' in options
+            ? options.crumbBody
+            : { _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'c0ffee', crumbRequestField: 'Jenkins-Crumb' },
         headers: { 'set-cookie': 'JSESSIONID.abc=node01; Path=/; HttpOnly' },
       };
     }
@@ -222,6 +225,19 @@ describe('ci: jenkins', () => {
   it('a wrong API token fails at the crumb issuer with 401', async () => {
     const { failure } = await runWith(jenkins({ crumbIssuer: true }), (url) => params(url, { token: 'wrong' }));
     expect(failure?.message).toBe('HTTP 401 from Jenkins (crumbIssuer): Error 401 Unauthorized');
+  });
+
+  it.each([
+    ['JSON null', null, 'JSON null'],
+    ['an HTML page (a login proxy in front of Jenkins)', '<html><head><title>Sign in</title></head></html>', 'a body that is not JSON'],
+  ])('fails permanently, triggering nothing, when the crumb issuer answers %s', async (_name, crumbBody, what) => {
+    const { failure, requests } = await runWith(jenkins({ crumbIssuer: true, crumbBody }), (url) => params(url));
+    expect(failure).toMatchObject({
+      kind: 'permanent',
+      status: 200,
+      message: `Jenkins (crumbIssuer) answered HTTP 200 with ${what}, not a crumb`,
+    });
+    expect(requests).toHaveLength(1);
   });
 
   it('maps folder paths to /job/a/job/b', () => {
