@@ -7,7 +7,7 @@ import { formatStripeAmount } from './amount.ts';
 export interface StripeSummary {
   id: string;
   type: string;
-  time: Date | string | undefined;
+  time: Date | undefined;
   subject: string | undefined;
   title: string;
   url: string | undefined;
@@ -28,6 +28,8 @@ const DASHBOARD_PATHS: Readonly<Record<string, string>> = {
   coupon: 'coupons',
 };
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 /**
  * Maps a verified Stripe event (https://docs.stripe.com/api/events/object) to HubEvent attributes:
  * id = `evt_…` (Stripe retries and duplicates keep it), type = `stripe.<event.type>`,
@@ -38,15 +40,25 @@ export function normalizeStripe(event: Record<string, unknown>): StripeSummary {
   const type = requireString(event, 'type');
   if (!/^[a-z0-9_.]+$/.test(type)) throw new PayloadError(`malformed Stripe event type "${type.slice(0, 60)}"`);
   const object = pick(event, 'data', 'object');
-  const created = pickNumber(event, 'created');
   return {
     id,
     type: `stripe.${type}`,
-    time: created !== undefined ? new Date(created * 1000) : pickString(event, 'created'),
+    time: createdTime(event),
     subject: pickString(object, 'id') ?? pickString(event, 'related_object', 'id'),
     title: stripeTitle(type, object),
     url: dashboardUrl(event, object),
   };
+}
+
+/**
+ * `created` is Unix seconds, or an RFC 3339 string in v2 (thin) events
+ * (https://docs.stripe.com/api/v2/core/events/event-object); anything else leaves the receive time.
+ */
+function createdTime(event: Record<string, unknown>): Date | undefined {
+  const seconds = pickNumber(event, 'created');
+  if (seconds !== undefined) return new Date(seconds * 1000);
+  const text = pickString(event, 'created');
+  return text !== undefined && RFC3339.test(text) && !Number.isNaN(Date.parse(text)) ? new Date(text) : undefined;
 }
 
 function requireString(event: Record<string, unknown>, key: string): string {

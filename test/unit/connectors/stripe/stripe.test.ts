@@ -139,4 +139,16 @@ describe('stripe connector: verification', () => {
       await expect(async () => stripeConnector.handle(unsigned, ctx)).rejects.toThrow(VerificationError);
     }
   });
+
+  it.each([
+    ['seconds', 1715688003, '2024-05-14T12:00:03.000Z'],
+    ['an RFC 3339 string (v2 thin events)', '2024-09-11T18:38:06.468Z', '2024-09-11T18:38:06.468Z'],
+    ['a string that is no time', 'yesterday', now.toISOString()],
+    ['seconds as a string', '1715688003', now.toISOString()],
+    ['seconds out of range', 1e308, now.toISOString()],
+  ])('keeps time RFC 3339 for a created of %s', async (_name, created, time) => {
+    const payload = Buffer.from(JSON.stringify({ id: 'evt_1', object: 'event', type: 'customer.created', created }));
+    const { events } = await stripeConnector.handle(signedAt(0, payload), ctx);
+    expect(events[0]?.time).toBe(time);
+  });
 });
