@@ -1,7 +1,7 @@
 import type { ChatPlatform } from '../chat-platform.ts';
 import { foreignHost, originOf, postToResponseUrl, slashCommandRequest, type ResponseUrlTarget } from '../slash-command.ts';
 import { slackPoster } from './poster.ts';
-import { slackCard } from './render-card.ts';
+import { slackCard, slackEscape } from './render-card.ts';
 import { SlackSettingsSchema } from './settings.ts';
 
 /** Where Slack sends slash-command and interaction `response_url`s. https://api.slack.com/interactivity/handling#message_responses */
@@ -23,7 +23,8 @@ export const slackPlatform: ChatPlatform<ResponseUrlTarget<'slack'>, typeof Slac
     const host = foreignHost(target.responseUrl, [SLACK_HOOKS_ORIGIN, originOf(settings.slack.apiUrl)]);
     return host === undefined ? undefined : `response_url points at ${host}, not Slack (${SLACK_HOOKS_ORIGIN}): reply refused`;
   },
-  reply: (target, reply, deps) => postToResponseUrl(target, reply, reply.text, deps),
+  // Replies echo the user's words (labels, branches), unescaped by the parser: `<!channel>` would ping everyone.
+  reply: (target, reply, deps) => postToResponseUrl(target, reply, slackEscape(reply.text), deps),
   hasApiAccess: (settings) => Boolean(settings.slack.botToken),
   apiAccessSettings: '`subscriptions.slack.botToken`',
   poster: (settings, deps) => slackPoster(settings.slack.apiUrl, settings.slack.botToken ?? '', deps),
