@@ -3,8 +3,9 @@ import { z } from 'zod';
 
 /**
  * Which outbound destinations are allowed. By default only public unicast addresses:
- * loopback, private, link-local (cloud metadata), CGNAT, unspecified, multicast, reserved and
- * their IPv4-mapped/NAT64/6to4 IPv6 forms are refused.
+ * loopback, private, link-local (cloud metadata), CGNAT, unspecified, multicast and reserved
+ * addresses are refused; an IPv4-mapped or IPv4-compatible IPv6 address is judged by its IPv4, and
+ * NAT64, 6to4 and Teredo ranges are refused whole (docs/actions.md).
  */
 export const NetworkPolicySchema = z.strictObject({
   /** Turn the guard off (a hub that only talks to an internal network). */

@@ -2,6 +2,7 @@ import type { ChatPlatform } from '../chat-platform.ts';
 import { toMarkdown } from '../markdown.ts';
 import { foreignHost, originOf, postToResponseUrl, slashCommandRequest, type ResponseUrlTarget } from '../slash-command.ts';
 import { mattermostPoster } from './poster.ts';
+import { quietMentions } from './quiet-mentions.ts';
 import { mattermostCard } from './render-card.ts';
 import { MattermostSettingsSchema } from './settings.ts';
 
@@ -25,7 +26,8 @@ export const mattermostPlatform: ChatPlatform<ResponseUrlTarget<'mattermost'>, t
       return `response_url points at ${host}; set subscriptions.mattermost.url to your Mattermost server so its replies can be checked: reply refused`;
     return `response_url points at ${host}, not the Mattermost server in subscriptions.mattermost.url (${originOf(url) ?? '?'}): reply refused`;
   },
-  reply: (target, reply, deps) => postToResponseUrl(target, reply, toMarkdown(reply.text).replace(/:warning:/g, '⚠️'), deps),
+  // A reply in the channel repeats the command's words: `+label:@channel` must not notify everyone.
+  reply: (target, reply, deps) => postToResponseUrl(target, reply, quietMentions(toMarkdown(reply.text)).replace(/:warning:/g, '⚠️'), deps),
   hasApiAccess: (settings) => Boolean(settings.mattermost.url && settings.mattermost.botToken),
   apiAccessSettings: '`subscriptions.mattermost.url` and `botToken`',
   poster: (settings, deps) => mattermostPoster(settings.mattermost.url ?? '', settings.mattermost.botToken ?? '', deps),

@@ -2,6 +2,7 @@ import { toText } from '../../../../rules/template-helpers.ts';
 import type { ChatPoster } from '../../chat-poster.ts';
 import { callJsonApi } from '../../json-api.ts';
 import type { ChatDeps } from '../chat-platform.ts';
+import { quietMentions } from './quiet-mentions.ts';
 import { mattermostCard } from './render-card.ts';
 
 /** https://api.mattermost.com/#tag/posts/operation/CreatePost */
@@ -21,13 +22,4 @@ export function mattermostPoster(serverUrl: string, token: string, deps: ChatDep
       });
     },
   };
-}
-
-/**
- * A thread reply quotes event text (a comment anyone may leave on a public repository): `@channel`,
- * `@all` or `@alice` in it would notify people, as Discord's `allowed_mentions` and Slack's escaping
- * prevent on those platforms. A zero-width space after `@` keeps the text as it reads, without the mention.
- */
-function quietMentions(text: string): string {
-  return text.replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
 }

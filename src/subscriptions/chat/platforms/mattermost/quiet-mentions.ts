@@ -1,0 +1,8 @@
+/**
+ * Text that quotes others (an event's comment, the words of a command) must not notify people: `@channel`,
+ * `@all` or `@alice` in it would, as Discord's `allowed_mentions` and Slack's escaping prevent on those
+ * platforms. A zero-width space after `@` keeps the text as it reads, without the mention.
+ */
+export function quietMentions(text: string): string {
+  return text.replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
+}
