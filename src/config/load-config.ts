@@ -8,7 +8,7 @@ import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-s
 import type { HubEnv } from './env.ts';
 import { NatsBusSchema, serverListProblem, type NatsBusConfig } from './nats-bus-schema.ts';
 import { describeMissing, interpolateEnv, maskEnvReferences } from './interpolate.ts';
-import { at, locate, parseLocated, type LocatedDocument } from './yaml-location.ts';
+import { at, locate, locateKey, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
 export type ConnectorConfig = { type: string } & Record<string, unknown>;
 
@@ -119,10 +119,14 @@ function validateEntries<T>(
 
 /** zod issues -> `file:line:col: message (at a.b.c)`. Values are never printed: they may be secrets. */
 export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     const dotted = path.map(String).join('.');
-    return `${locate(located, path)}: ${issue.message}${dotted ? ` (at ${dotted})` : ''}`;
+    const suffix = dotted ? ` (at ${dotted})` : '';
+    // One line per unknown key, at the key itself: a typo is found where it is written.
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => `${locateKey(located, path, key)}: unknown key "${key}"${suffix}`);
+    return [`${locate(located, path)}: ${issue.message}${suffix}`];
   });
 }
 

@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 
 export interface LocatedDocument {
   file: string;
@@ -26,6 +26,14 @@ export function locate(located: LocatedDocument, path: ReadonlyArray<PropertyKey
     if (depth === 0 && located.doc.contents?.range) return at(located, located.doc.contents.range[0]);
   }
   return `${located.file}:1:1`;
+}
+
+/** `file:line:col` of the key `key` in the map at `path` (an unknown key is reported where it is written), else of the map. */
+export function locateKey(located: LocatedDocument, path: ReadonlyArray<PropertyKey>, key: string): string {
+  const map = path.length === 0 ? located.doc.contents : located.doc.getIn(path as unknown[], true);
+  const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) : undefined;
+  const range = isNode(pair?.key) ? pair.key.range : undefined;
+  return range ? at(located, range[0]) : locate(located, path);
 }
 
 export function at(located: LocatedDocument, offset: number): string {

@@ -93,6 +93,17 @@ describe('loadConfig', () => {
     expect(message).toMatch(/connectors\.gh/);
   });
 
+  it('reports each unknown key at the line it is written on, not at its parent', () => {
+    const text =
+      'server:\n  port: 8080\n  bodyLimt: 1mb\nconnectors:\n  gh:\n    type: github\n    secret: abc\n    sekret: abc\nextra: 1\n';
+    const message = problemsOf(text);
+    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (at server)');
+    expect(message).toContain('/etc/hookhub.yaml:9:1: unknown key "extra"');
+    expect(problemsOf(text.replace('bodyLimt', 'bodyLimit').replace('extra: 1\n', ''))).toContain(
+      '/etc/hookhub.yaml:8:5: unknown key "sekret" (at connectors.gh)',
+    );
+  });
+
   it('survives an alias bomb with a clear error', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++)
