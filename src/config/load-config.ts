@@ -126,6 +126,11 @@ export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], 
     // One line per unknown key, at the key itself: a typo is found where it is written.
     if (issue.code === 'unrecognized_keys')
       return issue.keys.map((key) => `${locateKey(located, path, key)}: unknown key "${key}"${suffix}`);
+    // A bad map key (a connector or channel name): the schema's own wording, at the key.
+    if (issue.code === 'invalid_key') {
+      const where = locateKey(located, path.slice(0, -1), String(path.at(-1)));
+      return [`${where}: ${issue.issues[0]?.message ?? issue.message}${suffix}`];
+    }
     return [`${locate(located, path)}: ${issue.message}${suffix}`];
   });
 }

@@ -104,6 +104,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('explains a bad connector or channel name at the name', () => {
+    const message = problemsOf(
+      'connectors:\n  GitHub: { type: github, secret: abc }\nchannels:\n  eng: { type: log }\n  Ops: { type: log }\n',
+    );
+    expect(message).toContain('/etc/hookhub.yaml:2:3: connector names are lowercase letters, digits, - and _ (at connectors.GitHub)');
+    expect(message).toContain('/etc/hookhub.yaml:5:3: channel names are lowercase letters, digits, - and _ (at channels.Ops)');
+  });
+
   it('survives an alias bomb with a clear error', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++)
