@@ -78,6 +78,10 @@ describe('hookhub dlq', () => {
     await expect(run('retry')).rejects.toThrow(/give a dead letter id, or --all/);
     await expect(run('retry', 'x', '--all')).rejects.toThrow(/not both/);
     await expect(run('retry', 'missing:r:0')).rejects.toThrow(/no dead letter with id "missing:r:0"/);
-    await expect(run('list', '--since', 'yesterday-ish')).rejects.toThrow(/neither a date/);
+    await expect(run('list', '--since', 'yesterday-ish')).rejects.toThrow(/^--since: "yesterday-ish" is neither a date/);
+  });
+
+  it('names the flag the user gave when its time is wrong', async () => {
+    await expect(run('purge', '--before', 'soon')).rejects.toThrow(/^--before: "soon" is neither a date/);
   });
 });
