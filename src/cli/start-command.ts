@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { startHub } from '../hub.ts';
 import { ALL_ROLES, HUB_ROLES, parseRoles, type HubRole } from '../hub-roles.ts';
 import { createLogger } from '../logging/create-logger.ts';
-import { chooseLogFormat } from '../logging/log-format.ts';
+import { chooseLogFormat, chooseLogLevel } from '../logging/log-format.ts';
 import { configPathOption } from './config-path.ts';
 import { withLocalAdminToken } from './local-admin-token.ts';
 
@@ -19,9 +19,10 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { config?: string; role?: ReadonlySet<HubRole> }) => {
       const env = readEnv();
       const format = chooseLogFormat(env.logFormat, process.stdout.isTTY === true);
+      const level = chooseLogLevel(env.logLevel);
       const loaded = await loadConfig(configPathOption(opts.config, env), env);
       const { config, tokenFile, problem } = await withLocalAdminToken(loaded);
-      const logger = createLogger({ format, ...(env.logLevel ? { level: env.logLevel } : {}) });
+      const logger = createLogger({ format, level });
       const roles = opts.role ?? ALL_ROLES;
       const hub = await startHub({ config, logger, env, roles });
       // Links for a person at this machine; the log line says what is really bound.

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging/create-logger.ts';
-import { chooseLogFormat } from '../../../src/logging/log-format.ts';
+import { chooseLogFormat, chooseLogLevel } from '../../../src/logging/log-format.ts';
 
 describe('chooseLogFormat', () => {
   it('is pretty on a terminal and JSON otherwise', () => {
@@ -16,6 +16,19 @@ describe('chooseLogFormat', () => {
 
   it('refuses an unknown LOG_FORMAT with the accepted values', () => {
     expect(() => chooseLogFormat('yaml', false)).toThrow('LOG_FORMAT must be json or pretty, got "yaml"');
+  });
+});
+
+describe('chooseLogLevel', () => {
+  it('takes a pino level name, and info by default', () => {
+    expect(chooseLogLevel(undefined)).toBe('info');
+    expect(chooseLogLevel('debug')).toBe('debug');
+  });
+
+  it('refuses an unknown LOG_LEVEL with the accepted values', () => {
+    expect(() => chooseLogLevel('verbose')).toThrow(
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+    );
   });
 });
 
