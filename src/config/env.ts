@@ -16,10 +16,10 @@ export interface HubEnv {
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
-  const port = env.PORT ? Number(env.PORT) : undefined;
   return {
     vars: { ...env },
-    ...(port !== undefined && Number.isInteger(port) ? { port } : {}),
+    // Checked by loadConfig, so a PORT that is not a port is an error rather than silently ignored.
+    ...(env.PORT ? { port: Number(env.PORT) } : {}),
     ...(env.HOOKHUB_NATS_URL ? { natsUrl: env.HOOKHUB_NATS_URL } : {}),
     ...(env.HOOKHUB_DATA_DIR ? { dataDir: env.HOOKHUB_DATA_DIR } : {}),
     ...(env.HOOKHUB_CONFIG ? { configPath: env.HOOKHUB_CONFIG } : {}),

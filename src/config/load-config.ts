@@ -142,6 +142,8 @@ function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig
   if (env.natsUrl) bus = natsFromEnv(bus, env.natsUrl);
   if (bus.type === 'nats') bus = withNatsPaths(bus, abs);
   else bus = { ...bus, path: env.dataDir ? join(resolve(env.dataDir), 'hookhub.db') : abs(bus.path) };
+  if (env.port !== undefined && !(Number.isInteger(env.port) && env.port >= 0 && env.port <= 65535))
+    throw configProblems(['PORT: not a port number (a whole number from 0 to 65535)']);
   const server = env.port !== undefined ? { ...config.server, port: env.port } : config.server;
   return { ...config, server, bus, rulesDir: abs(config.rules) };
 }

@@ -51,6 +51,12 @@ describe('loadConfig', () => {
     expect(data.bus).toMatchObject({ type: 'embedded', path: '/var/lib/hh/hookhub.db' });
   });
 
+  it('refuses a PORT that is not a port instead of ignoring it', () => {
+    for (const PORT of ['abc', '99999', '80.5']) {
+      expect(problemsOf(VALID, { GH_SECRET: 'x', NEW_STRIPE: 'y', PORT })).toContain('PORT: not a port number');
+    }
+  });
+
   it('reports a YAML syntax error with file:line:col', () => {
     const message = problemsOf('server:\n  port: 80\n connectors: [\n');
     expect(message).toMatch(/\/etc\/hookhub\.yaml:3:\d+: /);
