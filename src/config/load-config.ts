@@ -38,18 +38,24 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
   const masked = maskEnvReferences(text);
   const defaulted = new Map<string, string>();
   const { located, problems } = parseLocated(file, masked.text);
-  if (problems.length === 0) {
-    for (const miss of interpolateEnv(located.doc, masked.references, env.vars, defaulted))
-      problems.push(`${at(located, miss.offset)}: ${describeMissing(miss.name)}`);
-  }
   if (problems.length > 0) throw configProblems(problems);
+  const unset = interpolateEnv(located.doc, masked.references, env.vars, defaulted).map((miss) => ({
+    where: at(located, miss.offset),
+    name: miss.name,
+  }));
+  // Every problem at once: an unset variable hides no other problem, and its empty value adds none of its own.
+  const fail = (more: string[]) =>
+    configProblems([
+      ...unset.map((u) => `${u.where}: ${describeMissing(u.name)}`),
+      ...more.filter((p) => !unset.some((u) => p.startsWith(`${u.where}: `))),
+    ]);
   const raw = toPlain(located);
   const parsed = HubConfigSchema.safeParse(raw);
-  if (!parsed.success) throw configProblems(describeIssues(located, [], parsed.error.issues));
+  if (!parsed.success) throw fail(describeIssues(located, [], parsed.error.issues));
   const entryProblems: string[] = [];
   const connectors = validateEntries<ConnectorConfig>(located, 'connectors', parsed.data.connectors, connectorSchema, entryProblems);
   const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
-  if (entryProblems.length > 0) throw configProblems(entryProblems);
+  if (unset.length > 0 || entryProblems.length > 0) throw fail(entryProblems);
   const developmentDefaults = defaultedFields(connectors, defaulted);
   return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus, developmentDefaults }, env);
 }

@@ -76,6 +76,16 @@ describe('loadConfig', () => {
     expect(problemsOf(text, { A: 'x' })).toContain('/etc/hookhub.yaml:2:31: environment variable GH is not set');
   });
 
+  it('reports an unset variable together with every other problem, and nothing about its empty value', () => {
+    const text =
+      'server:\n  port: 8080\n  bodyLimt: 1mb\nconnectors:\n  gh: { type: github, secret: ${GH} }\n  st: { type: stripe, secret: x, extra: 1 }\n';
+    const message = problemsOf(text);
+    expect(message).toMatch(/2 problems/);
+    expect(message).toContain('/etc/hookhub.yaml:5:31: environment variable GH is not set');
+    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (at server)');
+    expect(problemsOf(text.replace('bodyLimt', 'bodyLimit'))).toContain('unknown key "extra" (at connectors.st)');
+  });
+
   it('treats an empty variable as missing', () => {
     expect(problemsOf(VALID, { GH_SECRET: '', NEW_STRIPE: 'x' })).toContain('GH_SECRET is not set');
   });
