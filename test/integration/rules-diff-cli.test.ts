@@ -181,4 +181,18 @@ describe('hookhub rules diff', () => {
     expect(out).toContain('(added)');
     await expect(run(repo, '--base', 'no-such-ref')).rejects.toThrow('--base no-such-ref: no such commit');
   });
+
+  it('compares one rules file (rules: ./rules.yaml) against its version at a git ref', async () => {
+    const repo = await folder('file-repo', { 'rules.yaml': BASE, 'other.yaml': 'rules: []\n' });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'rules');
+    await writeFile(join(repo, 'rules.yaml'), HEAD);
+    await run(join(repo, 'rules.yaml'), '--json');
+    expect(err).toBe('');
+    expect(exitCode).toBe(1);
+    const diff = JSON.parse(out) as { rules: { rule: string; change: string }[] };
+    expect(diff.rules.map((r) => `${r.rule}:${r.change}`)).toEqual(['payments:removed', 'prs:changed', 'pushes:changed', 'releases:added']);
+  });
 });
