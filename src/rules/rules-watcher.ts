@@ -150,6 +150,8 @@ function apply(result: LoadResult, options: RulesWatcherOptions): string | undef
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];
     options.onError?.(result.diagnostics);
+    // The lines above say what is wrong; this one says what the hub does about it.
+    logger.error({ dir: options.dir, errors: errors.length }, 'rules reload failed; keeping the last good rules');
     return `rules: ${errors.length} error${errors.length === 1 ? '' : 's'}, running the last good rules${first ? `; ${formatDiagnostic(first)}` : ''}`;
   }
   options.onChange(result.ruleSet);

@@ -63,6 +63,7 @@ describe('rules watcher (hot reload)', () => {
     expect(watcher?.degraded).toMatch(/^rules: 1 error, running the last good rules; .*b\.yaml:4:31: notify: unknown channel "nope"/);
     expect(names()).toEqual(['first', 'second']);
     expect(logs.join('')).toContain('b.yaml:4:31: notify: unknown channel');
+    expect(logs.join('')).toContain('rules reload failed; keeping the last good rules');
     await writeFile(join(dir, 'b.yaml'), rule('fixed'));
     await eventually(() => watcher?.degraded === undefined && names().join() === 'first,fixed', 'recovery');
   });
