@@ -7,6 +7,7 @@ import { readEnv, type HubEnv } from '../config/env.ts';
 import { loadConfig, type ConnectorConfig, type HubConfig } from '../config/load-config.ts';
 import { resolveApiToken } from './api-token.ts';
 import { configPathOption } from './config-path.ts';
+import { reasonOf } from './listen/forward-event.ts';
 
 interface TriggerOptions {
   config?: string;
@@ -39,7 +40,7 @@ export function registerTriggerCommand(program: Command): void {
       const ctx = { name: instanceName, config: block, now: () => new Date() };
       const headers = connector.sign(body, ctx, { id, event });
       const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
-      const response = await fetch(`${base}/hooks/${instanceName}`, { method: 'POST', headers, body: new Uint8Array(body) });
+      const response = await postToHub(base, `/hooks/${instanceName}`, { headers, body: new Uint8Array(body) });
       const text = await response.text();
       process.stdout.write(`${response.status} ${text}\n`);
       if (!response.ok) process.exitCode = 1;
@@ -69,11 +70,21 @@ async function triggerMeta(type: string, opts: TriggerOptions, env: HubEnv, conf
   const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
   const token = await resolveApiToken(opts.token, env, base, config);
   if (!token) throw new Error('trigger hookhub needs an admin API token: pass --token or set HOOKHUB_TOKEN');
-  const response = await fetch(`${base}/api/meta-events/sample`, {
-    method: 'POST',
+  const response = await postToHub(base, '/api/meta-events/sample', {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type }),
   });
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   if (!response.ok) process.exitCode = 1;
+}
+
+/** POSTs to the running hub; one that is not there gets what to check, not a bare "fetch failed". */
+async function postToHub(base: string, path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(`${base}${path}`, { ...init, method: 'POST' });
+  } catch (err) {
+    throw new Error(`cannot reach the hub at ${base} (${reasonOf(err)}): is it running (hookhub start)? check --url or server.port`, {
+      cause: err,
+    });
+  }
 }

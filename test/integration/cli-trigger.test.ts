@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,5 +69,27 @@ describe('hookhub trigger', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/no "nope" sample for github; available: .*pull_request/);
+  }, 30_000);
+
+  it('says where it looked when no hub is listening, and exits non-zero', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const { port } = closed.address() as { port: number };
+    await new Promise((done) => closed.close(done));
+    const failure = await run(process.execPath, [
+      BIN,
+      'trigger',
+      'gh',
+      'push',
+      '--config',
+      configPath,
+      '--url',
+      `http://127.0.0.1:${port}`,
+    ]).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(`cannot reach the hub at http://127.0.0.1:${port} (ECONNREFUSED): is it running (hookhub start)?`);
   }, 30_000);
 });
