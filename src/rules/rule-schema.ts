@@ -24,7 +24,10 @@ const StringOrList = (what: string) =>
 export const RuleFieldSchemas = {
   name: RuleNameSchema,
   description: z.string({ error: 'description must be a string' }),
-  enabled: z.boolean({ error: 'enabled must be true or false' }),
+  // "true" / "false" too: `enabled: ${FEATURE_X:-false}` is interpolated to a string, as in hookhub.yaml.
+  enabled: z
+    .union([z.boolean(), z.enum(['true', 'false'])], { error: 'enabled must be true or false' })
+    .transform((v) => v === true || v === 'true'),
   on: StringOrList('on'),
   from: StringOrList('from'),
   when: z.record(z.string(), z.unknown(), { error: 'when must be a map of event paths to conditions' }),

@@ -29,4 +29,15 @@ describe('${VAR} in rule files', () => {
       'rules/pay.yaml:5:25: environment variable UPGRADE_URL is not set (set it, or write ${UPGRADE_URL:-default})',
     );
   });
+
+  it('turns an interpolated "true" / "false" into enabled, as hookhub.yaml does for its booleans', () => {
+    const text = (enabled: string) =>
+      `rules:\n  - name: flagged\n    enabled: ${enabled}\n    on: github.push\n    do: [{ notify: { channel: eng, text: hi } }]\n`;
+    const flagged = (vars: Record<string, string>) =>
+      compileRuleSources([{ file: 'rules/flag.yaml', text: text('${FEATURE_X:-false}') }], { ...testContext, vars });
+    expect(flagged({}).ruleSet.rules[0]?.enabled).toBe(false);
+    expect(flagged({ FEATURE_X: 'true' }).ruleSet.rules[0]?.enabled).toBe(true);
+    const wrong = compileRuleSources([{ file: 'rules/flag.yaml', text: text('"yes please"') }], testContext);
+    expect(wrong.diagnostics.map(formatDiagnostic)).toContain('rules/flag.yaml:3:14: enabled must be true or false');
+  });
 });
