@@ -138,9 +138,11 @@ export class IngressServer {
     // Known stalls first, from memory: after a storage failure the bus's status is a write, which waits
     // out another process's lock on the file (with the event loop blocked), so it would answer too late.
     const stalls = this.#options.stalls?.() ?? [];
+    const loops = this.#options.failingLoops?.() ?? [];
     if (stalls.length > 0) {
       const consumers = stalls.map(({ consumer, reason, idleSeconds, pending }) => ({ consumer, reason, idleSeconds, pending }));
-      return sendJson(res, 503, { status: 'stalled', consumers }, { 'retry-after': '5' });
+      // A failing loop is often why a consumer waits (the router waits for the subscriptions to load).
+      return sendJson(res, 503, { status: 'stalled', consumers, ...(loops.length > 0 ? { loops } : {}) }, { 'retry-after': '5' });
     }
     const bus = await this.#options.bus.status().catch((err: Error) => ({ ok: false, detail: err.message }));
     if (!bus.ok) return sendJson(res, 503, { status: 'unavailable', bus: bus.detail ?? 'down' }, { 'retry-after': '5' });
@@ -149,7 +151,6 @@ export class IngressServer {
     if (this.#options.degraded?.())
       problems.push('the rules on disk do not load; the last good rules are running (details: GET /api/rules)');
     // Webhooks are still taken, so the answer stays 200: the loop is named, its error is in the log.
-    const loops = this.#options.failingLoops?.() ?? [];
     for (const { loop, reason, failingSeconds } of loops)
       problems.push(`${loop} has failed every pass for ${failingSeconds} s (${reason}; details in the log)`);
     if (problems.length === 0) return sendJson(res, 200, { status: 'ready' });

@@ -107,6 +107,28 @@ describe('/readyz', () => {
     }
   });
 
+  it('names the failing loops beside a stall: they are often why a consumer waits', async () => {
+    const { bus } = await openBus();
+    const stalls = [{ consumer: 'router', reason: 'no progress', idleSeconds: 40, pending: 3 }];
+    const loops = [{ loop: 'subscriptions-refresh', reason: 'NATS cannot be reached (bus unreachable)', failingSeconds: 40, failures: 8 }];
+    const ingress = new IngressServer({
+      connectors: new Map(),
+      bus,
+      bodyLimit: 1024,
+      logger: silentLogger,
+      stalls: () => stalls,
+      failingLoops: () => loops,
+    });
+    const url = `http://127.0.0.1:${await ingress.listen(0)}`;
+    try {
+      const res = await fetch(`${url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'stalled', consumers: stalls, loops });
+    } finally {
+      await ingress.close();
+    }
+  });
+
   it('answers 503 naming a stalled consumer and its reason', async () => {
     const { bus } = await openBus();
     const stalls = [
