@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { pino, type DestinationStream } from 'pino';
 
 /** The longest a JSON log line waits in the buffer before it is written. */
@@ -9,7 +10,38 @@ const FLUSH_MS = 100;
  * round trip per line (30 to 48 µs here, against 8 to 20 batched; one `delivered` line per job); a
  * synchronous one would block the event loop while stdout is backed up. pino flushes what is left
  * when the process exits.
+ *
+ * When stdout's reader goes away (`hookhub start | head -1`), logging stops and stderr says so once;
+ * the hub runs on.
  */
 export function batchedStdout(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS });
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS });
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    // Any other write error stays fatal, as it was with no listener here.
+    if (err.code !== 'EPIPE') throw err;
+    if (closed) return;
+    closed = true;
+    // pino then drops every later line without a word.
+    tell('hookhub: stdout was closed (EPIPE); log lines are dropped from now on\n');
+  });
+  // An idle periodic flush writes zero bytes, which succeeds on a pipe with no reader, so a closed stdout
+  // shows only at the next real write. When that is pino's at exit (sonic-boom 4's flushSync), the
+  // failed write is retried every 100 ms for ever (flushSync gives up only on a refused EAGAIN) and the
+  // process never ends. Flushed here, while the event loop still runs, the failure reaches the listener
+  // above and pino's exit flush has nothing left to write.
+  const flushBeforeExit = (): void => {
+    if (!closed) stream.flush(() => undefined);
+  };
+  process.once('beforeExit', flushBeforeExit);
+  stream.once('close', () => process.off('beforeExit', flushBeforeExit));
+  return stream;
+}
+
+function tell(message: string): void {
+  try {
+    writeSync(2, message);
+  } catch {
+    // stderr is gone too: there is no one left to tell.
+  }
 }
