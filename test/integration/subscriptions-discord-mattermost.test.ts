@@ -151,7 +151,8 @@ describe('chat subscriptions from Discord and Mattermost', () => {
     const reply = await eventually(() => fake.calls.find((c) => c.path === '/commands/mm-1'), 15_000, 'the Mattermost reply');
     expect(reply!.body).toEqual({
       response_type: 'in_channel',
-      text: 'Subscribed this channel to stripe: failed, disputes · >=100 USD (by @omar).',
+      // A zero-width space after @: a reply in the channel notifies no one, not even its author.
+      text: 'Subscribed this channel to stripe: failed, disputes · >=100 USD (by @\u200bomar).',
     });
     const wrongToken = await fetch(`http://127.0.0.1:${hub.port}/hooks/mattermost`, {
       method: 'POST',
