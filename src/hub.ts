@@ -99,14 +99,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     extension: remindersExtension(reviews),
     health,
   });
+  // Rule files may name only the action types docs/actions.md documents, as `rules validate` checks them;
+  // the rest run the rules the hub makes itself.
+  const fileActions = { ...actions, report: createReportAction({ reviews }) };
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
-  const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, registry, options.env?.vars ?? {}));
-  const registry = { ...actions, report: createReportAction({ reviews }), ...subscriptions.actions, ...rulesChecks.actions };
+  const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, fileActions, options.env?.vars ?? {}));
+  const registry = { ...fileActions, ...subscriptions.actions, ...rulesChecks.actions };
   const roles = options.roles ?? ALL_ROLES;
   const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble, health) : undefined;
   const route = roles.has('router');
   const rules = await startRules(config, {
     registry,
+    fileActions,
     bus,
     logger,
     now,

@@ -32,7 +32,10 @@ export function rulesContext(config: HubConfig, registry: ActionRegistry, vars: 
 }
 
 export interface RulesDeps {
+  /** Every action type: the hub's own rules (subscriptions, rules checks) use them all, and the router plans jobs with it. */
   registry: ActionRegistry;
+  /** The action types rule files may name (docs/actions.md). */
+  fileActions: ActionRegistry;
   bus: BusStreams & BusHistory;
   logger: Logger;
   now: () => Date;
@@ -59,7 +62,8 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   const { registry, bus, logger, now } = deps;
   const context = rulesContext(config, registry, deps.vars);
   const builtin = deps.builtinRules?.(context) ?? [];
-  const load = async () => withBuiltins(await loadRuleSet(config.rulesDir, context), builtin);
+  const fileContext = { ...context, registry: deps.fileActions };
+  const load = async () => withBuiltins(await loadRuleSet(config.rulesDir, fileContext), builtin);
   const initial = await load();
   for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
   if (!initial.ok) {
