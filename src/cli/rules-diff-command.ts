@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -39,7 +40,7 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
   rules
     .command('diff')
     .description(
-      'the effect of a rule change on stored events: what now matches, what no longer does, what renders differently; sends nothing (exit 0 no change, 1 changes, 2 invalid rules)',
+      'the effect of a rule change on stored events: what now matches, what no longer does, what renders differently; sends nothing (exit 0 no change, 1 changes, 2 invalid rules or no --base-dir folder)',
     )
     .option('--base <ref>', 'compare against the rules folder at this git ref', 'HEAD')
     .option('--base-dir <folder>', 'compare against the rules in this folder instead of a git ref')
@@ -52,6 +53,7 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
       const last = Number(opts.last);
       if (!Number.isInteger(last) || last < 1) throw new Error('--last must be a positive integer');
       const since = parseSince(opts.since, deps.now);
+      if (opts.baseDir !== undefined && baseDirMissing(opts.baseDir, deps)) return;
       const ctx = await deps.loadContext(opts.config === undefined ? {} : { config: opts.config });
       const context = rulesContextOf(ctx);
       const headDir = opts.rules ?? ctx.rulesDir;
@@ -73,6 +75,16 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
         deps.fail(diff.rules.length > 0 ? DIFF_EXIT.changed : DIFF_EXIT.same);
       });
     });
+}
+
+/** A usage error (exit 2): a mistyped base would compare against no rules and report every rule as added. */
+function baseDirMissing(baseDir: string, deps: RulesDiffDeps): boolean {
+  if (existsSync(baseDir)) return false;
+  deps.err.write(
+    `rules diff: the --base-dir folder ${baseDir} does not exist; give the folder that holds the rules to compare against, or --base <git ref> (exit 2)\n`,
+  );
+  deps.fail(DIFF_EXIT.invalid);
+  return true;
 }
 
 /** Prints problems; false (exit 2) when the changed rules are invalid. A broken base is only a warning. */

@@ -164,6 +164,17 @@ describe('hookhub rules diff', () => {
     expect(out).toBe('');
   });
 
+  it('exits 2 naming the folder when --base-dir does not exist, instead of showing every rule as added', async () => {
+    const head = await folder('head', { 'rules.yaml': HEAD });
+    const missing = join(root, 'no-such-base');
+    await run(head, '--base-dir', missing);
+    expect(exitCode).toBe(2);
+    expect(err).toBe(
+      `rules diff: the --base-dir folder ${missing} does not exist; give the folder that holds the rules to compare against, or --base <git ref> (exit 2)\n`,
+    );
+    expect(out).toBe('');
+  });
+
   it('compares against a git ref by default (HEAD), and honours --last', async () => {
     const repo = await folder('repo/rules', { 'rules.yaml': BASE });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
