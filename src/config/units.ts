@@ -22,5 +22,19 @@ export const DurationSchema = z.union([z.number().nonnegative(), z.string()]).tr
   return parsed;
 });
 
-/** Accepts interpolated strings ("true", "8080") where YAML would have given a bool or number. */
-export const BooleanLikeSchema = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
+const NUMERAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * `schema`, also given the numeral or "true" / "false" that a `${VAR}` interpolates to (always a string).
+ * Any other value reaches `schema` as it is, so it gets the message a wrong YAML value gets.
+ */
+export function fromEnvString<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return NUMERAL.test(value) ? Number(value) : value;
+  }, schema);
+}
+
+/** true / false, or the "true" / "false" a `${VAR}` gives. */
+export const BooleanLikeSchema = fromEnvString(z.boolean());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from '../config/units.ts';
+import { DurationSchema, fromEnvString } from '../config/units.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof DAYS)[number];
@@ -11,7 +11,7 @@ const TimeZoneSchema = z.string().refine(isTimeZone, { error: 'not an IANA time 
 
 /** At most `max` messages per key per `per` window (fixed windows); the rest are dropped and counted. */
 export const ThrottleSchema = z.strictObject({
-  max: z.number().int().min(1),
+  max: fromEnvString(z.number().int().min(1)),
   per: DurationSchema,
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BooleanLikeSchema } from '../../config/units.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -70,7 +71,7 @@ export const JenkinsCiSchema = z.strictObject({
   token: secret,
   parameters: z.record(z.string(), scalar).optional(),
   /** Fetch a CSRF crumb first (default). A 404 from crumbIssuer means CSRF protection is off. */
-  crumb: z.boolean().default(true),
+  crumb: BooleanLikeSchema.default(true),
   ...DestinationPolicyShape,
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BooleanLikeSchema, fromEnvString } from '../../config/units.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 
@@ -26,7 +27,7 @@ const common = {
   /** A link to add after the text (kept whole, never trimmed away). */
   link: z.string().optional(),
   /** Record what would be posted, post nothing. */
-  dryRun: z.boolean().default(false),
+  dryRun: BooleanLikeSchema.default(false),
   approval: ApprovalSchema.optional(),
   /** Set by the hub when an approval link is used; not for rule files. */
   approved: z.strictObject({ at: z.string() }).optional(),
@@ -42,13 +43,13 @@ export const MastodonParamsSchema = z.strictObject({
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
   /** Content warning (spoiler_text); it counts toward the character limit. */
   spoiler: z.string().optional(),
-  sensitive: z.boolean().optional(),
+  sensitive: BooleanLikeSchema.optional(),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, 'language is an ISO 639 code such as en')
     .optional(),
   /** The instance's character limit (500 on mastodon.social). */
-  maxLength: z.number().int().min(10).default(500),
+  maxLength: fromEnvString(z.number().int().min(10)).default(500),
   ...common,
 });
 

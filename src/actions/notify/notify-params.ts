@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { BooleanLikeSchema } from '../../config/units.ts';
 
 const FieldSchema = z.strictObject({
   title: z.string(),
   value: z.string(),
-  short: z.boolean().optional(),
+  short: BooleanLikeSchema.optional(),
 });
 
 /** `notify` params: a message to a named channel from hookhub.yaml. String fields are templates. */

@@ -3,7 +3,7 @@ import { isValidTypeGlob } from '../../events/type-glob.ts';
 import { isValidTimeZone } from '../../rules/template-format-helpers.ts';
 import { checkWhen } from '../../rules/when-check.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
-import { DurationSchema } from '../../config/units.ts';
+import { DurationSchema, fromEnvString } from '../../config/units.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { parseReviewFilter } from '../../reminders/review-filter.ts';
 
@@ -30,7 +30,7 @@ export const MetricSchema = z.strictObject({
   /** Dotted path of a number to add up (`data.data.object.amount`), overall, per group and per day. */
   sum: z.string().min(1).optional(),
   /** Keep only the largest groups. */
-  top: z.number().int().min(1).max(1_000).optional(),
+  top: fromEnvString(z.number().int().min(1).max(1_000)).optional(),
 });
 export type Metric = z.output<typeof MetricSchema>;
 
@@ -75,7 +75,7 @@ export const ReportParamsSchema = z
     /** Write <output>/<rule>/<until>.md and .html. */
     output: z.string().min(1).optional(),
     /** Refuse to read more events than this (memory bound). */
-    maxEvents: z.number().int().min(1).default(200_000),
+    maxEvents: fromEnvString(z.number().int().min(1)).default(200_000),
     /** Delivery settings; `timeout` (default 15 s) bounds reading history too, so raise it for big windows. */
     ...DestinationPolicyShape,
   })

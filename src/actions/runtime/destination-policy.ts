@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from '../../config/units.ts';
+import { DurationSchema, fromEnvString } from '../../config/units.ts';
 import { RetrySchema } from './retry-policy.ts';
 
 const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)$/;
@@ -17,11 +17,11 @@ export const RateLimitSchema = z.union([
   }),
   z
     .strictObject({
-      rate: z.number().positive(),
+      rate: fromEnvString(z.number().positive()),
       per: DurationSchema.optional(),
       /** The parsed form, so parsing an already-parsed config is a no-op. */
-      perMs: z.number().positive().optional(),
-      burst: z.number().int().positive().optional(),
+      perMs: fromEnvString(z.number().positive()).optional(),
+      burst: fromEnvString(z.number().int().positive()).optional(),
     })
     .transform(({ rate, per, perMs, burst }) => ({ rate, perMs: per ?? perMs ?? 1_000, ...(burst === undefined ? {} : { burst }) })),
 ]);
@@ -32,8 +32,10 @@ export const DestinationPolicyShape = {
   retry: RetrySchema.optional(),
   rateLimit: RateLimitSchema.optional(),
   /** At most this many attempts in flight to this destination. */
-  concurrency: z.number().int().min(1).max(1_000).optional(),
-  circuitBreaker: z.strictObject({ failures: z.number().int().min(1).optional(), cooldown: DurationSchema.optional() }).optional(),
+  concurrency: fromEnvString(z.number().int().min(1).max(1_000)).optional(),
+  circuitBreaker: z
+    .strictObject({ failures: fromEnvString(z.number().int().min(1)).optional(), cooldown: DurationSchema.optional() })
+    .optional(),
   /** Per-attempt timeout (default 15 s). */
   timeout: DurationSchema.optional(),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from '../../config/units.ts';
+import { DurationSchema, fromEnvString } from '../../config/units.ts';
 
 /**
  * Retry config for an action or channel: either an explicit `schedule` of delays before each
@@ -8,14 +8,14 @@ import { DurationSchema } from '../../config/units.ts';
 export const RetrySchema = z.union([
   z.strictObject({
     schedule: z.array(DurationSchema).max(100),
-    jitter: z.number().min(0).max(1).optional(),
+    jitter: fromEnvString(z.number().min(0).max(1)).optional(),
   }),
   z.strictObject({
-    attempts: z.number().int().min(1).max(100),
+    attempts: fromEnvString(z.number().int().min(1).max(100)),
     base: DurationSchema.optional(),
-    factor: z.number().min(1).max(100).optional(),
+    factor: fromEnvString(z.number().min(1).max(100)).optional(),
     max: DurationSchema.optional(),
-    jitter: z.number().min(0).max(1).optional(),
+    jitter: fromEnvString(z.number().min(0).max(1)).optional(),
   }),
 ]);
 /** Retry config as written (durations as strings or milliseconds). */
