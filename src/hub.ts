@@ -19,6 +19,7 @@ import type { HubConfig } from './config/load-config.ts';
 import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
 import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer, type HookObservation } from './ingress/ingress-server.ts';
+import { explainListenError } from './ingress/listen-error.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
@@ -167,7 +168,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         }
       : {}),
   });
-  const port = await ingress.listen(config.server.port, config.server.host);
+  const port = await ingress.listen(config.server.port, config.server.host).catch((error: unknown) => {
+    throw explainListenError(error, config.server.host, config.server.port);
+  });
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
   // fetch: GitHub Enterprise often lives on a private network.
   const github = roles.has('ingress')
