@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isSecretKey } from '../logging/redact-secrets.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
@@ -33,7 +34,9 @@ export function issuesToDiagnostics(
     } else if (issue.code === 'invalid_type' && value === undefined) {
       out.push(at(source, path.slice(0, -1), 'value', `${label}missing required key ${name}`));
     } else if (issue.code === 'invalid_type') {
-      out.push(at(source, path, 'value', `${label}${name} must be ${article(issue.expected)}, got ${describe(value)}`));
+      // Diagnostics reach the log and the reload meta-event: a secret's value is named by its type only.
+      const got = isSecretKey(relative.at(-1) ?? '') ? describeType(value) : describe(value);
+      out.push(at(source, path, 'value', `${label}${name} must be ${article(issue.expected)}, got ${got}`));
     } else {
       out.push(at(source, path, 'value', `${label}${name}: ${issue.message.replace(/^Invalid input: /, '')}`));
     }
@@ -70,7 +73,14 @@ export function describe(value: unknown): string {
   return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
 }
 
+/** "a number", "a list": what `describe` says, without the value. */
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}
+
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a map', array: 'a list', record: 'a map' };
+  const names: Record<string, string> = { object: 'a map', array: 'a list', record: 'a map', int: 'an integer' };
   return names[expected] ?? `a ${expected}`;
 }
