@@ -28,12 +28,14 @@ const NUMERAL = /^-?\d+(\.\d+)?$/;
  * `schema`, also given the numeral or "true" / "false" that a `${VAR}` interpolates to (always a string).
  * Any other value reaches `schema` as it is, so it gets the message a wrong YAML value gets.
  */
-export function fromEnvString<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value: unknown) => {
+export function fromEnvString<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>, z.input<T> | string> {
+  const read = z.preprocess((value: unknown) => {
     if (typeof value !== 'string') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     return NUMERAL.test(value) ? Number(value) : value;
   }, schema);
+  // preprocess types its input as unknown; what it takes is the schema's input or the string a ${VAR} gives.
+  return read as unknown as z.ZodType<z.output<T>, z.input<T> | string>;
 }
 
 /** true / false, or the "true" / "false" a `${VAR}` gives. */
