@@ -12,8 +12,10 @@ import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { eventually, silentLogger, tempDir } from '../helpers/hub-fixtures.ts';
 import { sendSlashCommand, startFakeSlack, GITHUB_SECRET, SLACK_SECRET, type FakeSlack } from './subscriptions-harness.ts';
 
-// Monday 7 December 2026, 09:00 in Berlin: the tick of `weekdays 09:00 Europe/Berlin`.
-const NOW = new Date('2026-12-07T08:00:00Z');
+// Monday 2 March 2026, 09:00 in Berlin: the tick of `weekdays 09:00 Europe/Berlin`. Long past on
+// purpose: on the day itself, the hub's catch-up (by the system clock, within 10 minutes of the tick)
+// fired the review-digest tick the test fires, which then found only duplicates.
+const NOW = new Date('2026-03-02T08:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 const MM_CHANNEL = 'mm-channel-1';
 const DISCORD_CHANNEL = '1180000000000000901';
