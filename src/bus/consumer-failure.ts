@@ -5,10 +5,13 @@ export type FailureReason = 'storage_busy' | 'storage_down' | 'bus_unreachable' 
 
 // nats.js names its error classes (@nats-io/nats-core errors.js, @nats-io/jetstream jserrors.js): these mean
 // the server could not be asked, or JetStream could not answer (no leader yet, the consumer or stream vanished,
-// a pull whose heartbeats stopped: JetStreamError).
+// a pull whose heartbeats stopped: JetStreamError; no responders for a stream: JetStreamNotEnabled), and the
+// NATS bus's own NatsUnavailableError.
 const UNREACHABLE = new Set([
   'ConnectionError',
   'JetStreamError',
+  'JetStreamNotEnabled',
+  'NatsUnavailableError',
   'TimeoutError',
   'NoRespondersError',
   'RequestError',

@@ -6,6 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/actions/action.ts';
@@ -273,5 +275,50 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
     );
     expect(await bus.records('raw_other')).toEqual([]);
     expect(await bus.query({ stream: 'jobs' })).toEqual([]);
+  });
+});
+
+describe('rule router on the nats bus while the jobs stream does not answer', () => {
+  let router: RuleRouter | undefined;
+  const closing: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await router?.stop();
+    router = undefined;
+    for (const close of closing.splice(0)) await close();
+  });
+
+  it('keeps the event (not terminated as a bad one) and routes it once the stream is back', async () => {
+    const url = natsServer().url;
+    const prefix = `routerjobs${process.pid}x${++counter}`;
+    const bus = await createNatsBus({ url, prefix, timeoutMs: 300 });
+    closing.push(() => bus.close());
+    const ev = event({ id: 'evt_outage', type: 'stripe.payment_intent.succeeded', data: { amount: 5000, currency: 'usd' } });
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
+
+    // The JOBS stream gone: publishing to it finds no responders, as while a cluster has no leader for it.
+    const nc = await connect({ servers: url });
+    closing.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(`${prefix.toUpperCase()}_JOBS`);
+
+    const loaded = compileYaml(RULES);
+    router = startRouter(bus, loaded.ruleSet, { retryDelayMs: 20 });
+    const terminated = async () => (await bus.records(ev.id)).some((r) => r.data.outcome === 'error');
+    // Past the 5 deliveries after which an event that itself fails to route is terminated.
+    await eventually(
+      async () => (await terminated()) || (await jsm.consumers.info(`${prefix.toUpperCase()}_EVENTS`, 'router')).delivered.consumer_seq > 6,
+      (done) => done,
+      'six deliveries of the event',
+    );
+    expect(await terminated()).toBe(false);
+
+    const restored = await createNatsBus({ url, prefix });
+    closing.push(() => restored.close());
+    const jobs = await eventually(
+      () => bus.query({ stream: 'jobs' }),
+      (j) => j.length === 2,
+      'the event routed once the stream is back',
+    );
+    expect(jobs.map((j) => j.id).sort()).toEqual(['evt_outage:big-payment:0', 'evt_outage:big-payment:1']);
   });
 });

@@ -1,3 +1,5 @@
+import { NatsUnavailableError } from './nats-unavailable-error.ts';
+
 /**
  * Bounds a multi-step NATS operation as a whole: each JetStream call has its own timeout, but a publish
  * is several calls, and while a cluster elects a new leader each of them can wait out its timeout.
@@ -6,7 +8,10 @@
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`NATS bus ${what} not confirmed within ${ms} ms (is the cluster electing a leader?)`)), ms);
+    timer = setTimeout(
+      () => reject(new NatsUnavailableError(`NATS bus ${what} not confirmed within ${ms} ms (is the cluster electing a leader?)`)),
+      ms,
+    );
   });
   // The losing side of the race must not become an unhandled rejection.
   work.catch(() => undefined);

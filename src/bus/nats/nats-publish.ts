@@ -8,6 +8,7 @@ import type { Cork } from './nats-cork.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
+import { NatsUnavailableError } from './nats-unavailable-error.ts';
 import { hashKey, idToken, type NatsNames } from './nats-names.ts';
 
 export interface PublishDeps {
@@ -48,7 +49,7 @@ export async function publishMessage(
   options: PublishOptions = {},
 ): Promise<PublishResult> {
   const down = deps.problem();
-  if (down !== undefined) throw new Error(`NATS bus unavailable, message not stored: ${down}`);
+  if (down !== undefined) throw new NatsUnavailableError(`NATS bus unavailable, message not stored: ${down}`);
   const body = encodeEnvelope(message);
   if (body.length > deps.maxPayload()) {
     // Retrying cannot help: say which server setting to raise.
@@ -135,6 +136,6 @@ async function guard<T>(work: Promise<T>, what: string): Promise<T> {
     return await work;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`NATS bus ${what} failed, message not confirmed: ${reason}`, { cause: err });
+    throw new NatsUnavailableError(`NATS bus ${what} failed, message not confirmed: ${reason}`, { cause: err });
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JetStreamError } from '@nats-io/jetstream';
 import { classifyFailure, failureBackoffMs } from '../../../src/bus/consumer-failure.ts';
 import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
+import { NatsUnavailableError } from '../../../src/bus/nats/nats-unavailable-error.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 
 function captureLogger() {
@@ -19,6 +20,8 @@ describe('consumer failures', () => {
     expect(classifyFailure(sqlite('SQLITE_FULL'))).toBe('storage_down');
     expect(classifyFailure(Object.assign(new Error('x'), { name: 'ConnectionError' }))).toBe('bus_unreachable');
     expect(classifyFailure(new JetStreamError('heartbeats missed'))).toBe('bus_unreachable');
+    expect(classifyFailure(Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled' }))).toBe('bus_unreachable');
+    expect(classifyFailure(new NatsUnavailableError('NATS bus publish not confirmed within 3000 ms'))).toBe('bus_unreachable');
     expect(classifyFailure(new TypeError("Cannot read properties of null (reading 'id')"))).toBe('message');
   });
 
