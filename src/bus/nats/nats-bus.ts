@@ -116,6 +116,7 @@ export class NatsBus implements EventBus {
         cork: this.#cork,
         content: this.stores.content,
         verdicts: this.#verdicts,
+        isStored: async (id: string) => (await this.get(stream, id)) !== undefined,
         ...(this.lostDeliveryMs === undefined ? {} : { lostDeliveryMs: this.lostDeliveryMs }),
       },
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },

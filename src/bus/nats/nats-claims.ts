@@ -20,30 +20,50 @@ export const CLAIM_HEADER = 'Hookhub-Content-Claim';
 /** `first`: the body's first id (or a retry of it); `replay`: another id stored it before. */
 export type ClaimVerdict = 'first' | 'replay';
 
+/** The claims bucket, and whether an id's message is stored in the stream the claims are for. */
+export interface ClaimStore {
+  content: KV;
+  cork: Cork;
+  isStored: (id: string) => Promise<boolean>;
+}
+
 /**
  * Claims `key` for `id` (a create: expected revision 0). A key already held by the same id is a retry
- * of a publish that failed after the claim, so it is `first` too.
+ * of a publish that failed after the claim, so it is `first` too. So is a key held by an id that was
+ * never stored: its publish failed after the claim (answered 503, or the process stopped), and the
+ * provider's next try may come under a new delivery id (one made per request); turning it down would lose the event.
  */
-export async function claimContent(content: KV, cork: Cork, key: string, id: string): Promise<ClaimVerdict> {
+export async function claimContent(store: ClaimStore, key: string, id: string): Promise<ClaimVerdict> {
   try {
-    await cork(() => content.put(key, id, { previousSeq: 0 }));
+    await store.cork(() => store.content.put(key, id, { previousSeq: 0 }));
     return 'first';
   } catch (err) {
     if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence)) throw err;
   }
-  const holder = await content.get(key);
-  return holder !== null && holder.operation === 'PUT' && holder.string() !== id ? 'replay' : 'first';
+  const holder = await store.content.get(key);
+  if (holder === null || holder.operation !== 'PUT' || holder.string() === id) return 'first';
+  if (await store.isStored(holder.string())) return 'replay';
+  try {
+    await store.cork(() => store.content.update(key, id, holder.revision));
+    return 'first';
+  } catch (err) {
+    if (!hasNatsCode(err, NatsErrorCodes.StreamWrongLastSequence, NatsErrorCodes.StreamWrongLastSequenceUnknown)) throw err;
+  }
+  // Another publisher of the same body took the key over meanwhile: the body is its id's now.
+  const taker = await store.content.get(key);
+  return taker !== null && taker.operation === 'PUT' && taker.string() !== id ? 'replay' : 'first';
 }
 
 /**
  * The verdict for a message that arrived with CLAIM_HEADER and no answer in this process: read the
- * holder first (the publisher's claim has almost always landed), and claim the key only when nobody
- * holds it (the publisher stopped between its publish and its claim).
+ * holder first (the publisher's claim has almost always landed), and claim the key only when it is not
+ * this message's (nobody holds it: the publisher stopped between its publish and its claim; or it is held
+ * by an id never stored).
  */
-export async function confirmClaim(content: KV, cork: Cork, key: string, id: string): Promise<ClaimVerdict> {
-  const holder = await cork(() => content.get(key));
-  if (holder !== null && holder.operation === 'PUT') return holder.string() === id ? 'first' : 'replay';
-  return claimContent(content, cork, key, id);
+export async function confirmClaim(store: ClaimStore, key: string, id: string): Promise<ClaimVerdict> {
+  const holder = await store.cork(() => store.content.get(key));
+  if (holder !== null && holder.operation === 'PUT' && holder.string() === id) return 'first';
+  return claimContent(store, key, id);
 }
 
 /**

@@ -3,13 +3,14 @@ import type { KV } from '@nats-io/kv';
 import { headers, nuid } from '@nats-io/transport-node';
 import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
-import { CLAIM_HEADER, claimContent, type ClaimVerdict, type ClaimVerdicts } from './nats-claims.ts';
+import { CLAIM_HEADER, claimContent, type ClaimStore, type ClaimVerdict, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { encodeEnvelope } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
 import { NatsUnavailableError } from './nats-unavailable-error.ts';
 import { hashKey, idToken, type NatsNames } from './nats-names.ts';
+import { getMessage } from './nats-query.ts';
 
 export interface PublishDeps {
   js: JetStreamClient;
@@ -71,12 +72,12 @@ export async function publishMessage(
   const claimKey = message.contentKey === undefined ? undefined : hashKey(`${stream}:${message.contentKey}`);
   if (claimKey !== undefined && !deps.consumedHere(stream)) {
     // No subscription in this process would know the claim's answer, so each would ask NATS: claim first.
-    if ((await guard(claimContent(deps.content, deps.cork, claimKey, message.id), 'content claim')) === 'replay')
+    if ((await guard(claimContent(claimStore(deps, stream), claimKey, message.id), 'content claim')) === 'replay')
       return { duplicate: true };
     const ack = await storeNew(deps, stream, message, body);
     return { duplicate: ack === 'stored' || ack.duplicate };
   }
-  const claim = claimKey === undefined ? undefined : startClaim(deps, claimKey, message.id);
+  const claim = claimKey === undefined ? undefined : startClaim(deps, stream, claimKey, message.id);
   const [ack, verdict] = await Promise.all([storeNew(deps, stream, message, body, claimKey), claim?.catch(() => undefined)]);
   if (ack === 'stored' || ack.duplicate) return { duplicate: true };
   // Stored, though the claim had no answer: subscriptions confirm the claim before handing it out.
@@ -105,11 +106,16 @@ function storeNew(
 }
 
 /** Sends the claim in this turn's write and tells this process's subscriptions its answer. */
-function startClaim(deps: PublishDeps, key: string, id: string): Promise<ClaimVerdict> {
+function startClaim(deps: PublishDeps, stream: StreamName, key: string, id: string): Promise<ClaimVerdict> {
   const settle = deps.verdicts.expect(key, id);
-  const answer = claimContent(deps.content, deps.cork, key, id);
+  const answer = claimContent(claimStore(deps, stream), key, id);
   answer.then(settle, () => settle(undefined));
   return answer;
+}
+
+function claimStore(deps: PublishDeps, stream: StreamName): ClaimStore {
+  const isStored = async (id: string) => (await getMessage(deps, stream, id)) !== undefined;
+  return { content: deps.content, cork: deps.cork, isStored };
 }
 
 function claimHeaders(key: string) {

@@ -19,6 +19,8 @@ export interface SubscriptionDeps {
   /** Where content claims live, and this process's own answers (nats-claims.ts). */
   content: KV;
   verdicts: ClaimVerdicts;
+  /** Whether the message of an id is stored in this subscription's stream (a content claim's holder). */
+  isStored: (id: string) => Promise<boolean>;
   /** The server's ack wait when the subscription's is longer (keep-alive.ts). Default LOST_DELIVERY_MS. */
   lostDeliveryMs?: number;
 }
@@ -172,7 +174,7 @@ export class NatsSubscription<T> implements Subscription<T> {
     const { deps, options } = this;
     const answer = deps.verdicts.take(claim, delivery.id) ?? Promise.resolve(undefined);
     return answer
-      .then((known) => known ?? confirmClaim(deps.content, deps.cork, claim, delivery.id))
+      .then((known) => known ?? confirmClaim({ content: deps.content, cork: deps.cork, isStored: deps.isStored }, claim, delivery.id))
       .then(
         async (verdict) => {
           if (verdict === 'first') return true;

@@ -129,4 +129,35 @@ describe('NATS content claims', () => {
       await nc.close();
     }
   });
+
+  it('stores the body under a new id when the id that claimed it was never stored (its publish failed)', async () => {
+    const url = natsServer().url;
+    const nc = await connect({ servers: url });
+    const names = createNatsNames('unstored');
+    // Where the process consumes the stream (claim and publish in one write) and where it does not (claim first).
+    const bus = await createNatsBus({ url, prefix: 'unstored', timeoutMs: 300 });
+    const reader = bus.consume('events', 'reader');
+    try {
+      const jsm = await jetstreamManager(nc);
+      const config = (await jsm.streams.info(names.stream('events'))).config;
+      // The events stream does not answer (no leader): each publish fails after its claim landed, answering 503.
+      await jsm.streams.delete(names.stream('events'));
+      await expect(bus.publish('events', signed('u-1', 'gh:lost:0'))).rejects.toThrow();
+      await reader.stop();
+      await expect(bus.publish('events', signed('u-3', 'gh:lost:1'))).rejects.toThrow();
+      await jsm.streams.add(config);
+
+      // The provider retries the same body under a new delivery id (one made per request): it must be stored.
+      expect(await bus.publish('events', signed('u-4', 'gh:lost:1'))).toEqual({ duplicate: false });
+      const again = bus.consume('events', 'reader');
+      expect(await bus.publish('events', signed('u-2', 'gh:lost:0'))).toEqual({ duplicate: false });
+      await again.stop();
+      expect((await drain(bus, 'router')).ids.sort()).toEqual(['u-2', 'u-4']);
+      // And a replay of a stored body is still a duplicate.
+      expect(await bus.publish('events', signed('u-5', 'gh:lost:0'))).toEqual({ duplicate: true });
+    } finally {
+      await bus.close();
+      await nc.close();
+    }
+  });
 });
