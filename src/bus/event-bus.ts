@@ -215,8 +215,11 @@ export interface BusDeadLetters {
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;
   /** Newest first, `limit` per page, from an opaque `cursor` (a previous page's `next`). */
   deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage>;
-  /** Remove and return a dead letter (for retry). */
-  takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /**
+   * Remove and return a dead letter (for retry). With `time`, only the letter dead-lettered at that time:
+   * one the job got since (its retry already failed again) stays.
+   */
+  takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined>;
   /** How many dead letters there are, without reading them (metrics, the dashboard's badge). */
   countDeadLetters(): Promise<number>;
   /** Deletes the dead letters dead-lettered before `before`; returns how many. Nothing else ever removes one. */

@@ -130,8 +130,8 @@ export class RetryingBus implements EventBus {
     return this.#bus().countDeadLetters();
   }
 
-  async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return this.#bus().takeDeadLetter(id);
+  async takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined> {
+    return this.#bus().takeDeadLetter(id, time);
   }
 
   /** Bucket calls go to the real bus once it is open, and reject like every other call until then. */

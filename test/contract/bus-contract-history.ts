@@ -143,4 +143,39 @@ export function historyCases(ctx: ContractContext): void {
     expect(new Set(ids(worker.received))).toEqual(new Set(ids(letters)));
     expect(worker.received.find((d) => d.id === 'r007')?.payload).toEqual({ id: 'r007' });
   });
+
+  it('keeps a job dead-lettered again while its retry was under way: the retry takes only the letter it replayed', async () => {
+    const { bus } = ctx.harness();
+    const first = deadLetter('again', 2);
+    await bus.deadLetter(first);
+    const second = { ...deadLetter('again', 0), reason: 'permanent failure: 400 on the retry' };
+    // A worker takes the republished job and dead-letters it again before the retry has taken the first letter.
+    const racing = {
+      ...pick(bus),
+      publish: async (...args: Parameters<EventBus['publish']>) => {
+        const result = await bus.publish(...args);
+        await bus.deadLetter(second);
+        return result;
+      },
+    };
+    expect(await retryDeadLetters(racing, { id: 'again' })).toEqual([{ id: 'again', subject: 'slack' }]);
+    expect(await bus.getDeadLetter('again')).toEqual(second);
+    expect(await bus.takeDeadLetter('again', first.time)).toBeUndefined();
+    expect(await bus.takeDeadLetter('again', second.time)).toEqual(second);
+  });
+}
+
+/** The roles retryDeadLetters uses, bound to `bus`. */
+function pick(bus: EventBus) {
+  return {
+    record: bus.record.bind(bus),
+    getDeadLetter: bus.getDeadLetter.bind(bus),
+    deadLetters: bus.deadLetters.bind(bus),
+    takeDeadLetter: bus.takeDeadLetter.bind(bus),
+    deadLetter: bus.deadLetter.bind(bus),
+    deadLetterPage: bus.deadLetterPage.bind(bus),
+    countDeadLetters: bus.countDeadLetters.bind(bus),
+    purgeDeadLetters: bus.purgeDeadLetters.bind(bus),
+    records: bus.records.bind(bus),
+  };
 }

@@ -15,7 +15,8 @@ export interface RetriedDeadLetter {
  * Republishes dead letters to the `jobs` stream with `{ replay: true }`, keeping the job id (the
  * idempotency key). Each gets a `replay` record first, which starts a fresh cycle of attempts; a job
  * that in fact succeeded earlier is acknowledged without being sent again. The dead letter is removed
- * only after the job is durably republished.
+ * only after the job is durably republished, and only that letter: a worker may already have
+ * dead-lettered the republished job again.
  */
 export async function retryDeadLetters(
   bus: RetryBus,
@@ -52,7 +53,7 @@ async function retryAll(bus: RetryBus, since: Date | undefined, now: () => Date)
 async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date): Promise<RetriedDeadLetter> {
   await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
   await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
-  await bus.takeDeadLetter(letter.id);
+  await bus.takeDeadLetter(letter.id, letter.time);
   return { id: letter.id, subject: letter.subject };
 }
 

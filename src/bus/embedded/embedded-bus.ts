@@ -209,8 +209,8 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#history.countDeadLetters());
   }
 
-  async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return this.#write(() => this.#history.takeDeadLetter(id));
+  async takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined> {
+    return this.#write(() => this.#history.takeDeadLetter(id, time));
   }
 
   kv(bucket: string): KvBucket {

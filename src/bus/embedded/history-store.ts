@@ -13,8 +13,8 @@ export interface HistoryStore {
   getDeadLetter(id: string): DeadLetter | undefined;
   /** Newest first by (time, id), a keyset page: no row before the cursor is read. */
   deadLetterPage(since: Date | undefined, cursor: string | undefined, limit: number): DeadLetterPage;
-  /** Inside a write transaction. */
-  takeDeadLetter(id: string): DeadLetter | undefined;
+  /** Inside a write transaction; with `time`, only the letter dead-lettered then. */
+  takeDeadLetter(id: string, time?: string): DeadLetter | undefined;
   countDeadLetters(): number;
   purgeDeadLetters(beforeMs: number): number;
 }
@@ -102,10 +102,11 @@ export function createHistoryStore(db: Database): HistoryStore {
     countDeadLetters() {
       return countDead.get() as number;
     },
-    takeDeadLetter(id) {
+    takeDeadLetter(id, time) {
       const row = oneDead.get(id) as DeadLetterRow | undefined;
-      if (row) deleteDead.run(id);
-      return row ? toDeadLetter(row) : undefined;
+      if (!row || (time !== undefined && row.time !== time)) return undefined;
+      deleteDead.run(id);
+      return toDeadLetter(row);
     },
   };
 }

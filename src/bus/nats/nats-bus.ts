@@ -184,8 +184,8 @@ export class NatsBus implements EventBus {
     return countDeadLetters(this.stores.deadLetters);
   }
 
-  takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return takeDeadLetter(this.stores.deadLetters, id);
+  takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined> {
+    return takeDeadLetter(this.stores.deadLetters, id, time);
   }
 
   kv(bucket: string): KvBucket {

@@ -42,11 +42,16 @@ export async function countDeadLetters(store: DeadLetterStore): Promise<number> 
   return (await store.jsm.streams.info(store.stream)).state.messages;
 }
 
-/** Removes and returns one dead letter; of two concurrent takers only one gets it, and a letter replaced meanwhile stays. */
-export async function takeDeadLetter(store: DeadLetterStore, id: string): Promise<DeadLetter | undefined> {
+/**
+ * Removes and returns one dead letter (with `time`, only the one dead-lettered then); of two concurrent
+ * takers only one gets it, and a letter replaced meanwhile stays.
+ */
+export async function takeDeadLetter(store: DeadLetterStore, id: string, time?: string): Promise<DeadLetter | undefined> {
   const entry = await store.kv.get(hashKey(id));
   if (entry === null || entry.operation !== 'PUT') return undefined;
-  return (await deleteSeq(store, entry.revision)) ? entry.json<DeadLetter>() : undefined;
+  const letter = entry.json<DeadLetter>();
+  if (time !== undefined && letter.time !== time) return undefined;
+  return (await deleteSeq(store, entry.revision)) ? letter : undefined;
 }
 
 /** Oldest first, reading forward only until `limit` letters are found. */
