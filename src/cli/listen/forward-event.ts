@@ -42,7 +42,10 @@ export function forwardRequest(
   return { body, headers };
 }
 
-/** POSTs one event to the local app, retrying network errors, 408, 429 and 5xx with backoff. */
+/**
+ * POSTs one event to the local app, retrying network errors, 408, 429 and 5xx with backoff. A
+ * redirect is reported, never followed: the signed event goes to --forward-to and nowhere else.
+ */
 export async function forwardEvent(event: HubEvent, options: ForwardOptions): Promise<ForwardResult> {
   const attempts = options.attempts ?? 4;
   for (let tries = 1; ; tries++) {
@@ -52,7 +55,7 @@ export async function forwardEvent(event: HubEvent, options: ForwardOptions): Pr
     const outcome = await post(options, body, headers);
     const ms = Math.round(performance.now() - started);
     const problem = outcome.error ?? (retryable(outcome.status) ? `HTTP ${outcome.status}` : undefined);
-    if (problem === undefined || tries >= attempts) {
+    if (problem === undefined || outcome.redirected || tries >= attempts) {
       return {
         ...(outcome.status !== undefined ? { status: outcome.status } : {}),
         ms,
@@ -66,16 +69,24 @@ export async function forwardEvent(event: HubEvent, options: ForwardOptions): Pr
   }
 }
 
-async function post(options: ForwardOptions, body: string, headers: Record<string, string>): Promise<{ status?: number; error?: string }> {
+async function post(
+  options: ForwardOptions,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status?: number; error?: string; redirected?: true }> {
   try {
     const response = await options.fetch(options.target, {
       method: 'POST',
       headers,
       body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
     await response.arrayBuffer().catch(() => undefined);
-    return { status: response.status };
+    if (response.status < 300 || response.status >= 400) return { status: response.status };
+    const location = response.headers.get('location') ?? '(no Location header)';
+    const error = `HTTP ${response.status}: the local app redirected to ${location}; not followed (point --forward-to at it)`;
+    return { status: response.status, error, redirected: true };
   } catch (err) {
     return { error: `local app unreachable at ${options.target} (${reasonOf(err)}): is it running? check --forward-to` };
   }
