@@ -21,6 +21,11 @@ export interface HubStreamOptions {
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
   signal: AbortSignal;
+  /**
+   * Longest wait for the hub's answer, or for its next bytes while listen waits to read: the hub
+   * writes a heartbeat every 15 s, so a longer silence is a dead connection. Default 45 s.
+   */
+  idleMs?: number;
   status: (line: string) => void;
   /** Awaited: the next event is read only when this one is handled, and only then is it resumed past. */
   onEvent: (event: StreamedEvent) => Promise<void>;
@@ -40,11 +45,12 @@ export async function followHubStream(options: HubStreamOptions): Promise<void> 
   let lastId: string | undefined;
   let delay = 500;
   while (!options.signal.aborted) {
+    const watchdog = createWatchdog(options.signal, options.idleMs ?? 45_000);
     try {
-      const body = await connect(options, lastId);
+      const body = await connect(options, lastId, watchdog);
       options.status(lastId === undefined ? `connected to ${options.url}` : `connected to ${options.url}, resuming after #${lastId}`);
       delay = 500;
-      for await (const message of readSse(body)) {
+      for await (const message of readSse(watchdog.read(body))) {
         if (message.event === 'expired')
           throw new ListenError('the hub ended the stream: the session expired; use an API token (--token or HOOKHUB_TOKEN)');
         if (message.event === 'hub-event') await options.onEvent(JSON.parse(message.data) as StreamedEvent);
@@ -55,19 +61,21 @@ export async function followHubStream(options: HubStreamOptions): Promise<void> 
       if (options.signal.aborted) return;
       if (err instanceof ListenError) throw err;
       options.status(`hub unreachable at ${options.url} (${reasonOf(err)}); retrying in ${delay / 1_000}s (is it running? check --url)`);
+    } finally {
+      watchdog.stop();
     }
     await options.sleep(delay);
     delay = Math.min(delay * 2, 10_000);
   }
 }
 
-async function connect(options: HubStreamOptions, lastId: string | undefined): Promise<ReadableStream<Uint8Array>> {
+async function connect(options: HubStreamOptions, lastId: string | undefined, watchdog: Watchdog): Promise<ReadableStream<Uint8Array>> {
   const query = new URLSearchParams({ ...options.filter, payload: '1' });
   if (lastId === undefined && options.since) query.set('since', options.since);
   if (lastId === undefined && options.since) query.set('after', '0');
   const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' };
   if (lastId !== undefined) headers['last-event-id'] = lastId;
-  const response = await options.fetch(`${options.url}/api/events/stream?${query}`, { headers, signal: options.signal });
+  const response = await watchdog.wait(options.fetch(`${options.url}/api/events/stream?${query}`, { headers, signal: watchdog.signal }));
   if (response.status === 401 || response.status === 403) {
     throw new ListenError(
       `the hub refused the token (HTTP ${response.status}): pass a viewer or admin token with --token or HOOKHUB_TOKEN`,
@@ -86,4 +94,52 @@ async function errorText(response: Response): Promise<string> {
   } catch {
     return text.slice(0, 200);
   }
+}
+
+/** One connection's deadline: armed only while listen waits on the hub, never while the local app handles an event. */
+interface Watchdog {
+  /** Aborts the connection when the deadline passes (and when listen stops). */
+  signal: AbortSignal;
+  wait<T>(pending: Promise<T>): Promise<T>;
+  read(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array>;
+  stop(): void;
+}
+
+/** A plain controller rather than AbortSignal.any(), which leaves an entry on `outer` per reconnect (see run-attempt.ts). */
+function createWatchdog(outer: AbortSignal, idleMs: number): Watchdog {
+  const connection = new AbortController();
+  const stopped = (): void => connection.abort(outer.reason);
+  if (outer.aborted) stopped();
+  else outer.addEventListener('abort', stopped, { once: true });
+  const silence = new Error(`no data from the hub for ${idleMs / 1_000}s`);
+  const wait = async <T>(pending: Promise<T>): Promise<T> => {
+    const timer = setTimeout(() => connection.abort(silence), idleMs);
+    try {
+      return await pending;
+    } catch (error) {
+      throw connection.signal.aborted ? silence : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    signal: connection.signal,
+    wait,
+    async *read(body) {
+      const reader = body.getReader();
+      try {
+        for (;;) {
+          const chunk = await wait(reader.read());
+          if (chunk.done) return;
+          yield chunk.value;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    },
+    stop: () => {
+      outer.removeEventListener('abort', stopped);
+      connection.abort();
+    },
+  };
 }

@@ -10,7 +10,7 @@ export interface SseMessage {
  * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  * Comments (`: ping`) and `retry:` are skipped; a message ends at a blank line.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const bytes of body) {
