@@ -1,4 +1,5 @@
 import { loadRecentEvents, MAX_BACKTEST } from '../operations/backtest-rules.ts';
+import { eventView } from '../operations/event-view.ts';
 import { redactFields } from '../operations/redact.ts';
 import type { PlainRulesContext } from '../operations/rules-task.ts';
 import { ruleListJson } from '../rules/rule-list.ts';
@@ -56,7 +57,8 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
         if (last !== undefined && (!Number.isInteger(last) || last < 1))
           throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
         const yaml = yamlOf(body);
-        const events = await loadRecentEvents(ctx.bus, last);
+        // Rendered over the events as viewers see them: a pasted `{{data.response_url}}` must not print a chat credential.
+        const events = (await loadRecentEvents(ctx.bus, last)).map((message) => ({ ...message, payload: eventView(message.payload) }));
         const result = await runRules({ kind: 'backtest', yaml, context: context(), events, now: ctx.now().toISOString() });
         sendJson(res, 200, redactFields(result));
       },
