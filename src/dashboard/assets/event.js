@@ -13,6 +13,19 @@ const kv = (pairs) =>
     pairs.filter(([, v]) => v !== undefined && v !== '').flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]),
   );
 
+/** The event's `url` comes from the provider payload: only an http(s) URL becomes a link (never `javascript:`). */
+function externalLink(url) {
+  let protocol;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = '';
+  }
+  return protocol === 'http:' || protocol === 'https:'
+    ? el('a', { href: url, rel: 'noreferrer', target: '_blank', text: url })
+    : el('span', { class: 'mono', text: url });
+}
+
 function attemptItem(a) {
   const head = el(
     'div',
@@ -121,7 +134,7 @@ async function render() {
         ['Subject', s.subject],
         ['Title', s.title],
         ['Actor', s.actor],
-        ['Link', s.url ? el('a', { href: s.url, rel: 'noreferrer', target: '_blank', text: s.url }) : undefined],
+        ['Link', s.url ? externalLink(s.url) : undefined],
         ['Provider time', fmtTime(s.time)],
         ['Received', fmtTime(s.received)],
       ]),
