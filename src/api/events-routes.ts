@@ -2,8 +2,8 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventDetail } from '../operations/event-detail.ts';
 import { loadEventHistory, loadEventStatus, routerProgress } from '../operations/event-status.ts';
 import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
-import { redactFields } from '../operations/redact.ts';
-import { replayEvent, replayView } from '../operations/replay-event.ts';
+import { paramsView } from '../operations/event-view.ts';
+import { replayEvent } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
@@ -81,9 +81,10 @@ export function eventRoutes(ctx: ApiContext): Route[] {
       access: 'viewer',
       async handle({ res, params }) {
         const id = params.id ?? '';
-        if (!(await ctx.bus.get('events', id))) throw new ApiError(404, 'no such event');
+        const stored = await ctx.bus.get<HubEvent>('events', id);
+        if (!stored) throw new ApiError(404, 'no such event');
         const history = await loadEventHistory(ctx.bus, id, { withParams: true });
-        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) } : job));
+        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, stored.payload) } : job));
         sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
       },
     },
@@ -110,7 +111,8 @@ export function eventRoutes(ctx: ApiContext): Route[] {
             { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
             'event replayed',
           );
-        sendJson(res, dryRun ? 200 : 202, replayView(result));
+        // replayView's masking, plus the event's chat credentials wherever the rules' templates copied them.
+        sendJson(res, dryRun ? 200 : 202, paramsView(result, stored.payload));
       },
     },
   ];

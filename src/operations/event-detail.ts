@@ -2,15 +2,14 @@ import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventHistory, type EventHistory } from './event-status.ts';
 import { summaryOf, type EventSummary } from './list-events.ts';
-import { eventView } from './event-view.ts';
-import { redactFields } from './redact.ts';
+import { eventView, paramsView } from './event-view.ts';
 
 export interface EventDetail {
   summary: EventSummary;
   /** The stored CloudEvent, payload included (chat credentials masked: see eventView). */
   event: HubEvent;
   rules: EventHistory['rules'];
-  /** Jobs with every attempt; secret-named params are masked. */
+  /** Jobs with every attempt; secret-named params and the event's chat credentials are masked. */
   jobs: EventHistory['jobs'];
 }
 
@@ -19,6 +18,6 @@ export async function loadEventDetail(bus: BusStreams & BusHistory, id: string):
   const message = await bus.get<HubEvent>('events', id);
   if (message === undefined) return undefined;
   const history = await loadEventHistory(bus, id, { withParams: true, seq: message.seq });
-  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: redactFields(job.params) as Record<string, unknown> } : job));
+  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, message.payload) } : job));
   return { summary: { ...summaryOf(message), status: history.status }, event: eventView(message.payload), rules: history.rules, jobs };
 }

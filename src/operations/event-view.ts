@@ -1,5 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
-import { maskValue } from './redact.ts';
+import { maskValue, redactFields } from './redact.ts';
 
 /**
  * Payload fields that are credentials in chat payloads: Slack's and Mattermost's `response_url`
@@ -22,4 +22,37 @@ function maskCredentials(value: unknown, depth: number): unknown {
 /** The event as viewers see it (API, live stream, `events show`): credential fields in the payload masked. */
 export function eventView(event: HubEvent): HubEvent {
   return { ...event, data: maskCredentials(event.data, 0) };
+}
+
+/** The event's chat credentials (see CREDENTIAL_FIELDS); short values are left out, they would mask common text. */
+function credentialsIn(value: unknown, found: Set<string>, depth: number): Set<string> {
+  if (depth > 32 || value === null || typeof value !== 'object') return found;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (CREDENTIAL_FIELDS.has(key) && typeof item === 'string' && item.length >= 8) found.add(item);
+    else credentialsIn(item, found, depth + 1);
+  }
+  return found;
+}
+
+function maskText(value: unknown, credentials: ReadonlySet<string>, depth: number): unknown {
+  if (typeof value === 'string') {
+    let text = value;
+    for (const credential of credentials) text = text.replaceAll(credential, maskValue(credential));
+    return text;
+  }
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => maskText(item, credentials, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, maskText(item, credentials, depth + 1)]),
+  );
+}
+
+/**
+ * Rendered action params as viewers see them: secret-named fields masked, and the event's chat
+ * credentials masked wherever a template copied them (`{{json data}}` in a webhook body).
+ */
+export function paramsView<T>(params: T, event: HubEvent | undefined): T {
+  const redacted = redactFields(params);
+  const credentials = event ? credentialsIn(event.data, new Set(), 0) : new Set<string>();
+  return (credentials.size > 0 ? maskText(redacted, credentials, 0) : redacted) as T;
 }

@@ -30,6 +30,8 @@ describe("Slack's legacy verification token is dropped at normalization", () => 
   });
 });
 
+const RESPONSE_URL = 'https://hooks.slack.com/commands/T1/1/secret-path';
+
 describe('chat credentials are masked in what viewers see', () => {
   const slack = createHubEvent({
     id: 's-1',
@@ -74,6 +76,30 @@ describe('chat credentials are masked in what viewers see', () => {
       expect(shown).not.toContain('secret-path');
       expect(shown).not.toContain('aW50ZXJhY3Rpb24');
       expect(shown).toContain('"application_id":"42"');
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('in rendered job params too, where a rule put the whole payload into a string', async () => {
+    const bus = await openTempEmbeddedBus();
+    try {
+      await bus.publish('events', { id: slack.id, subject: slack.type, payload: slack });
+      const jobId = `${slack.id}:forward:0`;
+      const params = { url: 'https://ops.example/hook', body: { raw: JSON.stringify(slack.data) }, note: `reply to ${RESPONSE_URL}` };
+      await bus.publish('jobs', { id: jobId, subject: 'webhook', payload: { id: jobId, eventId: slack.id, action: 'webhook', params } });
+      await bus.record({
+        ref: slack.id,
+        kind: 'rule',
+        time: NOW.toISOString(),
+        data: { rule: 'forward', outcome: 'matched', jobs: [jobId] },
+      });
+      const detail = await loadEventDetail(bus, slack.id);
+      const shown = JSON.stringify(detail?.jobs);
+      expect(shown).toContain('ops.example');
+      expect(shown).toContain('\\"text\\":\\"list\\"');
+      expect(shown).not.toContain('secret-path');
+      expect(shown).toContain(`reply to [redacted, ${RESPONSE_URL.length} chars]`);
     } finally {
       await bus.close();
     }
