@@ -4,6 +4,7 @@ import type { EventBus } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 
 import type { RuleSet } from '../rules/rule.ts';
+import type { Authenticator } from './auth.ts';
 import type { ConnectorActivity } from './connector-activity.ts';
 import type { EventStream } from './event-stream.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
@@ -32,4 +33,5 @@ export interface ApiContext extends OperatorApiDeps {
   now: () => Date;
   activity: ConnectorActivity;
   stream: EventStream;
+  auth: Authenticator;
 }

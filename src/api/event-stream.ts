@@ -18,6 +18,8 @@ export interface SubscribeOptions {
   expiresAt?: number;
   /** Send the whole CloudEvent with each summary (`hookhub listen` forwards it). */
   withPayload?: boolean;
+  /** False once the client's session is logged out: the stream ends as an expired one does. */
+  stillValid?: () => boolean;
 }
 
 export interface EventStreamOptions {
@@ -36,6 +38,7 @@ interface Client {
   filter: EventFilter;
   expiresAt: number | undefined;
   withPayload: boolean;
+  stillValid: (() => boolean) | undefined;
   /** Set when the connection closed: a client that closes while joining is never added. */
   closed?: boolean;
 }
@@ -88,6 +91,7 @@ export class EventStream {
       filter: options.filter,
       expiresAt: options.expiresAt,
       withPayload: options.withPayload === true,
+      stillValid: options.stillValid,
     };
     // Listen for the close before anything is awaited: a client that leaves while joining must give its slot back.
     const closed = new Promise<void>((resolve) => {
@@ -193,7 +197,11 @@ export class EventStream {
           afterSeq: this.#cursor,
           limit: BATCH,
         });
-        for (const message of batch) for (const client of this.#clients) this.#send(client, message);
+        if (batch.length > 0) {
+          const now = this.#options.now().getTime();
+          const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
+          for (const message of batch) for (const client of live) this.#send(client, message);
+        }
         this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
         if (batch.length < BATCH) break;
       }
@@ -210,10 +218,17 @@ export class EventStream {
 
   #heartbeat(): void {
     const now = this.#options.now().getTime();
-    for (const client of this.#clients) {
-      if (client.expiresAt !== undefined && client.expiresAt <= now) client.res.end('event: expired\ndata: {}\n\n');
-      else client.res.write(': ping\n\n');
-    }
+    for (const client of this.#clients) if (!this.#endIfExpired(client, now)) client.res.write(': ping\n\n');
+  }
+
+  /** Ends the stream of a session that expired or logged out (the page goes back to the login). */
+  #endIfExpired(client: Client, now: number): boolean {
+    const ended = (client.expiresAt !== undefined && client.expiresAt <= now) || client.stillValid?.() === false;
+    if (!ended) return false;
+    // Out of the fan-out at once: its 'close' comes later, and nothing may be written after end().
+    this.#clients.delete(client);
+    client.res.end('event: expired\ndata: {}\n\n');
+    return true;
   }
 
   #stopIfIdle(): void {

@@ -8,6 +8,7 @@ import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
 import { parseEventFilter, parseLimit } from './query-params.ts';
+import { sessionCookieOf } from './session-routes.ts';
 import { sendJson } from '../http/inbound.ts';
 
 /** /api/events: list (filters, cursor), live stream, detail, jobs with attempts, replay (dry run or real). */
@@ -49,6 +50,8 @@ export function eventRoutes(ctx: ApiContext): Route[] {
           principal,
           ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}),
           withPayload: query.get('payload') === '1',
+          // A logout (in another tab too) ends this session's stream.
+          ...(principal.via === 'session' ? { stillValid: () => ctx.auth.session(sessionCookieOf(req)) !== undefined } : {}),
         });
       },
     },

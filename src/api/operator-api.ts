@@ -35,6 +35,7 @@ export interface OperatorApi {
  */
 export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   const now = deps.now ?? (() => new Date());
+  const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
   const ctx: ApiContext = {
     ...deps,
     now,
@@ -48,8 +49,8 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
       now,
       ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
     }),
+    auth,
   };
-  const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
   if (deps.config.api.tokens.length === 0)
     deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
