@@ -64,6 +64,8 @@ export async function replayEvent(
       result.jobs.push({ id: job.id, rule: job.rule, action: job.action, decision, params: job.params });
       if (dry || decision.startsWith('skipped')) continue;
       if (decision === 'requeued') {
+        // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
+        const letter = await bus.getDeadLetter(job.id);
         await bus.record({
           ref: job.id,
           kind: RecordKind.replay,
@@ -71,7 +73,7 @@ export async function replayEvent(
           data: { by: options.actor ?? 'api', reason: 'event replay' },
         });
         await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
-        await bus.takeDeadLetter(job.id);
+        if (letter) await bus.takeDeadLetter(job.id, letter.time);
       } else {
         // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
         await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });

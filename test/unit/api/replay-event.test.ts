@@ -79,6 +79,32 @@ describe('replay decisions, job by job', () => {
     expect(history.jobs.find((j) => j.id === id('second', 0))).toMatchObject({ state: 'queued', replays: 1 });
   });
 
+  it('takes only the dead letter it replayed: one the job got again meanwhile stays', async () => {
+    const other = createHubEvent({ id: 'push-3', type: 'github.push', connector: 'github', data: {} });
+    const jobId = 'push-3:first:0';
+    const letter = { id: jobId, subject: 'notify', payload: {}, reason: 'permanent failure: HTTP 400', attempts: [] };
+    await bus.publish('jobs', { id: jobId, subject: 'notify', payload: {} });
+    await bus.record({ ref: jobId, kind: 'dead-letter', time: now().toISOString(), data: { reason: letter.reason } });
+    await bus.deadLetter({ ...letter, time: now().toISOString() });
+    const again = { ...letter, reason: 'permanent failure: HTTP 400 on the replay', time: '2026-01-31T12:00:01.000Z' };
+    // A worker takes the republished job and dead-letters it again before the replay has taken the first letter.
+    const racing = new Proxy(bus, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key !== 'publish') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async (...args: Parameters<EventBus['publish']>) => {
+          const result = await target.publish(...args);
+          if (args[1].id === jobId) await target.deadLetter(again);
+          return result;
+        };
+      },
+    });
+    const result = await replayEvent(racing, ruleSet, other, { registry: actions, now });
+    expect(result.jobs.find((j) => j.id === jobId)?.decision).toBe('requeued');
+    expect(await bus.getDeadLetter(jobId)).toEqual(again);
+    await bus.takeDeadLetter(jobId);
+  });
+
   it('queues a job for a rule added after the event, bypassing dedup', async () => {
     const other = createHubEvent({ id: 'push-2', type: 'github.push', connector: 'github', data: {} });
     const result = await replayEvent(bus, ruleSet, other, { registry: actions, now });
