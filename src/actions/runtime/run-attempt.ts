@@ -34,7 +34,17 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
   if (ctx.stopSignal.aborted) stopped();
   else ctx.stopSignal.addEventListener('abort', stopped, { once: true });
   const started = performance.now();
-  const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), ctx.heartbeatMs);
+  let beatFailed = false;
+  const beat = setInterval(
+    () =>
+      void ctx.heartbeat().catch((err: unknown) => {
+        // The next beat may still work; once the hold lapses, the job can be delivered again mid-attempt.
+        if (beatFailed) return;
+        beatFailed = true;
+        ctx.log.warn({ err }, "could not extend the job's hold on the bus: it may be delivered again while this attempt runs");
+      }),
+    ctx.heartbeatMs,
+  );
   try {
     const actionCtx: ActionContext = { ...ctx.deps, signal, job, log: ctx.log, event: lazyEvent(ctx.deps, job.eventId) };
     const result = await raceAbort(action.execute(params, actionCtx), signal);

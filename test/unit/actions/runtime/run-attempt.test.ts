@@ -164,3 +164,20 @@ it("keeps nothing per attempt on the worker's long-lived stop signal (AbortSigna
   // AbortSignal.any() kept about 7.8 MB here for 150,000 attempts.
   expect(grown).toBeLessThan(2.5 * 1024 * 1024);
 }, 60_000);
+
+it("logs, once per attempt, a heartbeat that cannot extend the job's hold, and the attempt carries on", async () => {
+  const lines: { level: number; msg: string; err?: { message: string } }[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+  const slow = probe(() => new Promise((resolve) => setTimeout(() => resolve('done'), 120)));
+  const failing: AttemptContext = {
+    ...attemptContext(log),
+    heartbeat: () => Promise.reject(new Error('storage busy')),
+    heartbeatMs: 20,
+  };
+  const outcome = await runAttempt(slow, {}, job, failing);
+  expect(outcome).toMatchObject({ ok: true, label: 'done' });
+  const warnings = lines.filter((l) => l.level === 40);
+  expect(warnings.map((l) => [l.msg, l.err?.message])).toEqual([
+    ["could not extend the job's hold on the bus: it may be delivered again while this attempt runs", 'storage busy'],
+  ]);
+});
