@@ -168,7 +168,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         }
       : {}),
   });
-  const port = await ingress.listen(config.server.port, config.server.host).catch((error: unknown) => {
+  // Everything started so far, which a failed listen must stop too (an in-process caller runs on).
+  const stopServices = async () => {
+    api.close();
+    await scheduler.stop();
+    await rules.stop();
+    await subscriptions.stop();
+    await worker?.stop();
+    health.stop();
+    await meta.stop();
+    if (!options.bus) await bus.close();
+  };
+  const port = await ingress.listen(config.server.port, config.server.host).catch(async (error: unknown) => {
+    await stopServices();
     throw explainListenError(error, config.server.host, config.server.port);
   });
   // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
@@ -184,15 +196,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     meta,
     async stop() {
       await github?.stop();
-      api.close();
       await ingress.close();
-      await scheduler.stop();
-      await rules.stop();
-      await subscriptions.stop();
-      await worker?.stop();
-      health.stop();
-      await meta.stop();
-      if (!options.bus) await bus.close();
+      await stopServices();
     },
   };
 }
