@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { SubscriptionsConfigSchema } from '../subscriptions/settings.ts';
 import { NatsBusSchema } from './nats-bus-schema.ts';
-import { BooleanLikeSchema, DurationSchema, SizeSchema } from './units.ts';
+import { BooleanLikeSchema, DurationSchema, fromEnvString, SizeSchema } from './units.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export const ServerSchema = z
   .object({
-    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    port: fromEnvString(z.number().int().min(0).max(65535)).default(8080),
     host: z.string().default('127.0.0.1'),
     bodyLimit: SizeSchema.default(1024 * 1024),
     /** The URL providers reach this hub at (used by connectors that sign the URL, and GitHub hook setup). */
@@ -16,7 +16,7 @@ export const ServerSchema = z
     headersTimeout: DurationSchema.default(10_000),
     requestTimeout: DurationSchema.default(30_000),
     /** Open connections at most; more are refused at accept. */
-    maxConnections: z.coerce.number().int().min(1).default(10_000),
+    maxConnections: fromEnvString(z.number().int().min(1)).default(10_000),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from './units.ts';
+import { DurationSchema, fromEnvString } from './units.ts';
 
 /**
  * One of user/password, token, NKey seed or creds file. One flat object rather than a zod union, so a
@@ -76,7 +76,7 @@ export const NatsBusSchema = z
     url: ServerListSchema.default('nats://127.0.0.1:4222'),
     retention: DurationSchema.default(7 * 24 * 3600 * 1000),
     /** Copies of every stream and KV bucket: 1, or 3 (or 5) on a cluster. */
-    replicas: z.coerce.number().int().min(1).max(5).default(1),
+    replicas: fromEnvString(z.number().int().min(1).max(5)).default(1),
     auth: NatsAuthSchema.optional(),
     tls: NatsTlsSchema.optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
+import { fromEnvString } from '../../config/units.ts';
 
 const url = z.url({ protocol: /^https?$/ });
 
@@ -22,7 +23,7 @@ export const ChannelSchema = z.discriminatedUnion('type', [
     type: z.literal('email'),
     smtp: z.strictObject({
       host: z.string().min(1),
-      port: z.coerce.number().int().min(1).max(65_535).default(587),
+      port: fromEnvString(z.number().int().min(1).max(65_535)).default(587),
       /** true for implicit TLS (465); otherwise STARTTLS is used when offered. */
       secure: z.boolean().optional(),
       user: z.string().optional(),

@@ -57,6 +57,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads server.port from ${VAR} as a number, and refuses an empty or boolean one instead of taking it as 0 or 1', () => {
+    const withPort = (port: string) => VALID.replace('port: 9000', `port: ${port}`);
+    const vars = { GH_SECRET: 'x', NEW_STRIPE: 'y' };
+    expect(parseConfig('/etc/hookhub.yaml', withPort('${HUB_PORT:-9090}'), env(vars)).server.port).toBe(9090);
+    // 0 is a random port, 1 a privileged one: neither is what an empty variable or a `true` means.
+    for (const port of ['${HUB_PORT:-}', 'true', 'abc'])
+      expect(problemsOf(withPort(port), vars)).toMatch(/^\s*\/etc\/hookhub\.yaml:2:\d+: .*\(at server\.port\)$/m);
+  });
+
   it('reports a YAML syntax error with file:line:col', () => {
     const message = problemsOf('server:\n  port: 80\n connectors: [\n');
     expect(message).toMatch(/\/etc\/hookhub\.yaml:3:\d+: /);
