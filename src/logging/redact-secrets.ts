@@ -19,11 +19,6 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
 
 export const REDACTED = '[redacted]';
 
-/** Whether a field of this name holds a secret (a config key, a log field, a header). */
-export function isSecretKey(key: string | number): boolean {
-  return typeof key === 'string' && SECRET_KEYS.has(key);
-}
-
 /** A line's own fields and two levels below them, so a config block or a header map logged whole is covered. */
 const SECRET_LEVELS = 3;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isSecretKey } from '../logging/redact-secrets.ts';
+import { isSecretName } from '../operations/redact.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
@@ -35,7 +35,7 @@ export function issuesToDiagnostics(
       out.push(at(source, path.slice(0, -1), 'value', `${label}missing required key ${name}`));
     } else if (issue.code === 'invalid_type') {
       // Diagnostics reach the log and the reload meta-event: a secret's value is named by its type only.
-      const got = isSecretKey(relative.at(-1) ?? '') ? describeType(value) : describe(value);
+      const got = isSecretName(String(relative.at(-1) ?? '')) ? describeType(value) : describe(value);
       out.push(at(source, path, 'value', `${label}${name} must be ${article(issue.expected)}, got ${got}`));
     } else {
       out.push(at(source, path, 'value', `${label}${name}: ${issue.message.replace(/^Invalid input: /, '')}`));
