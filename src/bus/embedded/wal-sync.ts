@@ -10,6 +10,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
+import { coalesce } from '../../shared/coalesce.ts';
 
 export interface WalSync {
   /** Resolves once everything committed before the call is on disk. Concurrent calls share syncs. */
@@ -30,30 +31,4 @@ export async function openWalSync(db: Database, path: string): Promise<WalSync |
   }
   db.pragma('synchronous = NORMAL');
   return { sync: coalesce(() => file.datasync()), close: () => file.close() };
-}
-
-/**
- * At most one sync runs; calls made while it runs share the one after it (that one may have
- * started before their commit, so it cannot count for them).
- */
-export function coalesce(syncOnce: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    const current: Promise<void> = syncOnce().finally(() => {
-      if (running === current) running = undefined;
-    });
-    running = current;
-    return current;
-  };
-  return () => {
-    if (running === undefined) return start();
-    queued ??= running
-      .catch(() => undefined)
-      .then(() => {
-        queued = undefined;
-        return start();
-      });
-    return queued;
-  };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConsumerProbe } from '../../bus/consumer-health.ts';
 import { stringify } from 'yaml';
+import { coalesce } from '../../shared/coalesce.ts';
 import { compileRuleSources, type RuleSource } from '../../rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../../rules/diagnostics.ts';
 import type { Rule, RulesContext } from '../../rules/rule.ts';
@@ -65,7 +66,8 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
     }
     markLoaded();
   };
-  const { refresh, busy } = oneAtATime(read);
+  // One read at a time: a slow store never piles reads up, nor lets an older read land after a newer one.
+  const refresh = coalesce(read);
   return {
     rules: () => rules,
     version: () => version,
@@ -78,7 +80,7 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
           (err: unknown) => (options.probe ? options.probe.failure(err) : options.logger.warn({ err }, 'subscriptions: refresh failed')),
         );
       // A tick while a refresh still runs is skipped: a hung store shows as no progress, not as a pile of reads.
-      timer ??= setInterval(() => void (busy() ? undefined : pass()), options.settings.refresh);
+      timer ??= setInterval(() => void (refresh.busy() ? undefined : pass()), options.settings.refresh);
       timer.unref();
     },
     stop() {
@@ -86,26 +88,6 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
       timer = undefined;
     },
   };
-}
-
-/**
- * One read at a time, so a slow store never piles reads up nor lets an older read land after a newer one.
- * A refresh asked for meanwhile (a subscription just changed) reads again once it is over; several share that read.
- */
-function oneAtATime(read: () => Promise<void>): { refresh: () => Promise<void>; busy: () => boolean } {
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const refresh = (): Promise<void> => {
-    if (!running) return (running = read().finally(() => (running = undefined)));
-    queued ??= running
-      .catch(() => undefined)
-      .then(() => {
-        queued = undefined;
-        return refresh();
-      });
-    return queued;
-  };
-  return { refresh, busy: () => running !== undefined };
 }
 
 /** Every subscription's rules, the extra rules and the command rule; a subscription that fails to compile is logged and left out. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGroupCommit, type GroupCommit } from '../../../../src/bus/embedded/group-commit.ts';
-import { coalesce } from '../../../../src/bus/embedded/wal-sync.ts';
+import { coalesce } from '../../../../src/shared/coalesce.ts';
 
 let db: Database.Database;
 let commits = 0;
