@@ -48,7 +48,7 @@ export function formatSlack(params: NotifyParams): Record<string, unknown> {
 }
 
 /** Escaped, then cut to `max` without leaving half an entity (`&am…`) before the ellipsis. */
-function escapedWithin(text: string, max: number): string {
+export function escapedWithin(text: string, max: number): string {
   return truncate(escapeMrkdwn(text), max).replace(/&[a-z]*…$/, '…');
 }
 

@@ -1,10 +1,9 @@
 import type { Card } from '../../../cards/card.ts';
+import { escapedWithin, escapeMrkdwn } from '../../../../actions/notify/format/slack.ts';
 import { clip } from '../clip.ts';
 
-/** Slack needs `&`, `<` and `>` escaped in mrkdwn. https://api.slack.com/reference/surfaces/formatting#escaping */
-export function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Slack needs `&`, `<` and `>` escaped in mrkdwn (the notify action's escaping). */
+export const slackEscape = escapeMrkdwn;
 
 /** A card as a Slack message: fallback text plus a coloured attachment holding Block Kit blocks. */
 export function slackCard(card: Card): { text: string; attachments: Record<string, unknown>[] } {
@@ -18,6 +17,5 @@ export function slackCard(card: Card): { text: string; attachments: Record<strin
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   if (card.context) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackEscape(card.context), 3000) }] });
   // Shown above the attachment, as mrkdwn: a PR title must not ping <!channel> or hide a link.
-  const text = clip(slackEscape(card.title), 3000).replace(/&[a-z]*…$/, '…');
-  return { text, attachments: [{ color: card.color ?? '#6e7781', blocks }] };
+  return { text: escapedWithin(card.title, 3000), attachments: [{ color: card.color ?? '#6e7781', blocks }] };
 }
