@@ -3,7 +3,7 @@ import { loadEventDetail } from '../operations/event-detail.ts';
 import { loadEventHistory, loadEventStatus, routerProgress } from '../operations/event-status.ts';
 import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
 import { paramsView } from '../operations/event-view.ts';
-import { replayEvent } from '../operations/replay-event.ts';
+import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
@@ -114,8 +114,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
             { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
             'event replayed',
           );
-        // replayView's masking, plus the event's chat credentials wherever the rules' templates copied them.
-        sendJson(res, dryRun ? 200 : 202, paramsView(result, stored.payload));
+        sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload));
       },
     },
   ];

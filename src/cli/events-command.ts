@@ -96,6 +96,7 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
         if (!stored) throw new Error(`no event with id "${id}" (or it is older than the retention period)`);
         const result = replayView(
           await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' }),
+          stored.payload,
         );
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
       });

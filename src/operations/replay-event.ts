@@ -4,7 +4,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { RuleSet } from '../rules/rule.ts';
 import { planJobs } from '../rules/rule-router.ts';
-import { redactFields } from './redact.ts';
+import { paramsView } from './event-view.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 
 /** What replay did (or, in a dry run, would do) with each job the current rules produce. */
@@ -92,9 +92,12 @@ export async function replayEvent(
   return result;
 }
 
-/** What a viewer (API) or a terminal (CLI) sees of a replay: secret-named params masked. */
-export function replayView(result: ReplayResult): ReplayResult {
-  return redactFields(result) as ReplayResult;
+/**
+ * What a viewer (API) or a terminal (CLI) sees of a replay of `event`: secret-named params masked, and
+ * the event's chat credentials wherever the rules' templates copied them.
+ */
+export function replayView(result: ReplayResult, event: HubEvent): ReplayResult {
+  return paramsView(result, event);
 }
 
 async function decide(bus: BusStreams & BusHistory & BusDeadLetters, jobId: string): Promise<ReplayDecision> {
