@@ -17,19 +17,31 @@ const FLUSH_MS = 100;
 export function batchedStdout(): DestinationStream {
   const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS });
   let closed = false;
+  const stdoutClosed = (): void => {
+    if (closed) return;
+    closed = true;
+    tell('hookhub: stdout was closed (EPIPE); log lines are dropped from now on\n');
+  };
   stream.on('error', (err: NodeJS.ErrnoException) => {
     // Any other write error stays fatal, as it was with no listener here.
     if (err.code !== 'EPIPE') throw err;
-    if (closed) return;
-    closed = true;
     // pino then drops every later line without a word.
-    tell('hookhub: stdout was closed (EPIPE); log lines are dropped from now on\n');
+    stdoutClosed();
   });
+  // pino's exit handler (a crash, process.exit) writes what is left with flushSync, which throws on a closed
+  // pipe since sonic-boom 5 (4 retried it every 100 ms for ever, so the process never ended).
+  const flushSync = stream.flushSync.bind(stream);
+  stream.flushSync = () => {
+    try {
+      flushSync();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      stdoutClosed();
+    }
+  };
   // An idle periodic flush writes zero bytes, which succeeds on a pipe with no reader, so a closed stdout
-  // shows only at the next real write. When that is pino's at exit (sonic-boom 4's flushSync), the
-  // failed write is retried every 100 ms for ever (flushSync gives up only on a refused EAGAIN) and the
-  // process never ends. Flushed here, while the event loop still runs, the failure reaches the listener
-  // above and pino's exit flush has nothing left to write.
+  // shows only at the next real write. Flushed here, while the event loop still runs, the failure reaches
+  // the listener above and pino's exit flush has nothing left to write.
   const flushBeforeExit = (): void => {
     if (!closed) stream.flush(() => undefined);
   };
