@@ -1,11 +1,16 @@
 import { RecordKind, summarizeHistory } from '../actions/runtime/attempt-history.ts';
-import type { BusDeadLetters, BusHistory, BusStreams } from '../bus/event-bus.ts';
+import { withRepublishClaim } from '../actions/runtime/republish-claim.ts';
+import type { BusDeadLetters, BusHistory, BusKv, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { RuleSet } from '../rules/rule.ts';
 import { planJobs } from '../rules/rule-router.ts';
 import { paramsView } from './event-view.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
+import type { Job } from '../actions/action.ts';
+
+/** The roles a replay uses; kv holds the republish claims it shares with dead-letter retries. */
+export type ReplayBus = BusStreams & BusHistory & BusDeadLetters & BusKv;
 
 /** What replay did (or, in a dry run, would do) with each job the current rules produce. */
 export type ReplayDecision = 'queued' | 'requeued' | 'skipped-delivered' | 'skipped-in-progress';
@@ -41,12 +46,7 @@ export interface ReplayOptions {
  * dead-lettered (or never settled and idle) start a fresh cycle of attempts under the same
  * idempotency key; delivered jobs are never sent twice, and jobs still being retried are left alone.
  */
-export async function replayEvent(
-  bus: BusStreams & BusHistory & BusDeadLetters,
-  ruleSet: RuleSet,
-  event: HubEvent,
-  options: ReplayOptions,
-): Promise<ReplayResult> {
+export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
   const dry = options.dryRun ?? false;
   const now = options.now();
   const result: ReplayResult = {
@@ -60,24 +60,8 @@ export async function replayEvent(
   for (const plan of planned) {
     for (const e of plan.errors) result.errors.push({ rule: plan.verdict.rule.name, ...e });
     for (const job of plan.jobs) {
-      const decision = await decide(bus, job.id);
+      const decision = dry ? await decide(bus, job.id) : await replayJob(bus, job, now, options.actor);
       result.jobs.push({ id: job.id, rule: job.rule, action: job.action, decision, params: job.params });
-      if (dry || decision.startsWith('skipped')) continue;
-      if (decision === 'requeued') {
-        // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
-        const letter = await bus.getDeadLetter(job.id);
-        await bus.record({
-          ref: job.id,
-          kind: RecordKind.replay,
-          time: now.toISOString(),
-          data: { by: options.actor ?? 'api', reason: 'event replay' },
-        });
-        await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
-        if (letter) await bus.takeDeadLetter(job.id, letter.time);
-      } else {
-        // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
-        await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
-      }
     }
     if (!dry && plan.verdict.outcome === 'matched')
       await recordPass(
@@ -100,7 +84,31 @@ export function replayView(result: ReplayResult, event: HubEvent): ReplayResult 
   return paramsView(result, event);
 }
 
-async function decide(bus: BusStreams & BusHistory & BusDeadLetters, jobId: string): Promise<ReplayDecision> {
+/**
+ * Decides and publishes under the job's republish claim, so that of concurrent replays (or dead-letter
+ * retries) of one job one republishes it: the next one decides after it, and finds the job stored.
+ */
+async function replayJob(bus: ReplayBus, job: Job, now: Date, actor: string | undefined): Promise<ReplayDecision> {
+  const claimed = await withRepublishClaim(bus, job.id, now, async () => {
+    const decision = await decide(bus, job.id);
+    if (decision === 'requeued') {
+      // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
+      const letter = await bus.getDeadLetter(job.id);
+      const data = { by: actor ?? 'api', reason: 'event replay' };
+      await bus.record({ ref: job.id, kind: RecordKind.replay, time: now.toISOString(), data });
+      await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
+      if (letter) await bus.takeDeadLetter(job.id, letter.time);
+    } else if (decision === 'queued') {
+      // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
+      await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
+    }
+    return decision;
+  });
+  // Another replay or retry is republishing it right now.
+  return claimed ?? 'skipped-in-progress';
+}
+
+async function decide(bus: ReplayBus, jobId: string): Promise<ReplayDecision> {
   const records = await bus.records(jobId);
   const history = summarizeHistory(records);
   if (history.succeeded) return 'skipped-delivered';
@@ -112,7 +120,7 @@ async function decide(bus: BusStreams & BusHistory & BusDeadLetters, jobId: stri
 }
 
 async function recordPass(
-  bus: BusStreams & BusHistory & BusDeadLetters,
+  bus: ReplayBus,
   rule: string,
   jobs: string[],
   eventId: string,

@@ -177,5 +177,6 @@ function pick(bus: EventBus) {
     countDeadLetters: bus.countDeadLetters.bind(bus),
     purgeDeadLetters: bus.purgeDeadLetters.bind(bus),
     records: bus.records.bind(bus),
+    kv: bus.kv.bind(bus),
   };
 }

@@ -16,6 +16,7 @@ import { consumeCases } from './bus-contract-consume.ts';
 import { redeliveryCases } from './bus-contract-redelivery.ts';
 import { historyCases } from './bus-contract-history.ts';
 import { restartCases } from './bus-contract-restart.ts';
+import { retryCases } from './bus-contract-retry.ts';
 
 export type { BusHarness, MakeBus } from './bus-contract-helpers.ts';
 
@@ -51,6 +52,7 @@ export function describeBusContract(name: string, makeBus: MakeBus, options: Bus
     consumeCases(ctx);
     redeliveryCases(ctx);
     historyCases(ctx);
+    retryCases(ctx);
     if (options.restart) restartCases(ctx);
   });
 }

@@ -1,8 +1,9 @@
-import type { BusDeadLetters, BusHistory, BusStreams, DeadLetter } from '../../bus/event-bus.ts';
+import type { BusDeadLetters, BusHistory, BusKv, BusStreams, DeadLetter } from '../../bus/event-bus.ts';
 import { RecordKind } from './attempt-history.ts';
+import { withRepublishClaim } from './republish-claim.ts';
 
-/** The roles retrying needs: the dead letters, the history records and the jobs stream. */
-export type RetryBus = BusDeadLetters & BusHistory & Pick<BusStreams, 'publish'>;
+/** The roles retrying needs: the dead letters, the history records, the jobs stream and kv (for the claim). */
+export type RetryBus = BusDeadLetters & BusHistory & Pick<BusStreams, 'publish'> & BusKv;
 
 export type DeadLetterSelection = { id: string } | { all: true; since?: Date };
 
@@ -16,7 +17,9 @@ export interface RetriedDeadLetter {
  * idempotency key). Each gets a `replay` record first, which starts a fresh cycle of attempts; a job
  * that in fact succeeded earlier is acknowledged without being sent again. The dead letter is removed
  * only after the job is durably republished, and only that letter: a worker may already have
- * dead-lettered the republished job again.
+ * dead-lettered the republished job again. Of concurrent retries (or event replays) of one letter, in
+ * one process or several, one republishes it; the others leave it alone, and a single-id retry throws
+ * DeadLetterBusyError (a DeadLetterNotFoundError).
  */
 export async function retryDeadLetters(
   bus: RetryBus,
@@ -26,7 +29,9 @@ export async function retryDeadLetters(
   if ('id' in selection) {
     const letter = await bus.getDeadLetter(selection.id);
     if (letter === undefined) throw new DeadLetterNotFoundError(selection.id);
-    return [await retryOne(bus, letter, now)];
+    const retried = await retryOne(bus, letter, now);
+    if (retried === undefined) throw new DeadLetterBusyError(selection.id);
+    return [retried];
   }
   return retryAll(bus, selection.since, now);
 }
@@ -45,16 +50,25 @@ async function retryAll(bus: RetryBus, since: Date | undefined, now: () => Date)
     if (due.length === 0) return retried;
     for (const letter of due) {
       done.add(letter.id);
-      retried.push(await retryOne(bus, letter, now));
+      const one = await retryOne(bus, letter, now);
+      if (one !== undefined) retried.push(one);
     }
   }
 }
 
-async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date): Promise<RetriedDeadLetter> {
-  await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
-  await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
-  await bus.takeDeadLetter(letter.id, letter.time);
-  return { id: letter.id, subject: letter.subject };
+/**
+ * Republishes one letter under the job's republish claim; undefined when another retry or replay has
+ * it, or has already republished it. A failed publish leaves the letter where it was.
+ */
+async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date): Promise<RetriedDeadLetter | undefined> {
+  return withRepublishClaim(bus, letter.id, now(), async () => {
+    // Read again under the claim: the holder before us may have republished this letter and taken it.
+    if ((await bus.getDeadLetter(letter.id))?.time !== letter.time) return undefined;
+    await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
+    await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
+    await bus.takeDeadLetter(letter.id, letter.time);
+    return { id: letter.id, subject: letter.subject };
+  });
 }
 
 /** Every dead letter since a time (oldest first): for `hookhub dlq list`, which asks for all of them. */
@@ -66,5 +80,14 @@ export class DeadLetterNotFoundError extends Error {
   override name = 'DeadLetterNotFoundError';
   constructor(readonly id: string) {
     super(`no dead letter with id "${id}"`);
+  }
+}
+
+/** Another retry or replay was republishing the letter at the same moment: it is not retried twice. */
+export class DeadLetterBusyError extends DeadLetterNotFoundError {
+  override name = 'DeadLetterBusyError';
+  constructor(id: string) {
+    super(id);
+    this.message = `dead letter "${id}" was being retried by another request, or was retried just now: list the dead letters (hookhub dlq list, GET /api/dlq) to see whether it is still there`;
   }
 }

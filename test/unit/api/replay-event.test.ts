@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../../src/actions/index.ts';
+import { retryDeadLetters } from '../../../src/actions/runtime/dead-letters.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { loadEventHistory } from '../../../src/operations/event-status.ts';
@@ -103,6 +104,37 @@ describe('replay decisions, job by job', () => {
     expect(result.jobs.find((j) => j.id === jobId)?.decision).toBe('requeued');
     expect(await bus.getDeadLetter(jobId)).toEqual(again);
     await bus.takeDeadLetter(jobId);
+  });
+
+  it('republishes each job once when two replays of the event and a dead-letter retry race', async () => {
+    const other = createHubEvent({ id: 'push-4', type: 'github.push', connector: 'github', data: {} });
+    const dead = 'push-4:first:0';
+    await bus.publish('jobs', { id: dead, subject: 'notify', payload: {} });
+    await bus.record({ ref: dead, kind: 'dead-letter', time: now().toISOString(), data: { reason: 'permanent failure: HTTP 400' } });
+    await bus.deadLetter({
+      id: dead,
+      subject: 'notify',
+      payload: {},
+      reason: 'permanent failure: HTTP 400',
+      time: now().toISOString(),
+      attempts: [],
+    });
+    const [a, b, retry] = await Promise.allSettled([
+      replayEvent(bus, ruleSet, other, { registry: actions, now }),
+      replayEvent(bus, ruleSet, other, { registry: actions, now }),
+      retryDeadLetters(bus, { id: dead }, now),
+    ]);
+    if (a.status === 'rejected' || b.status === 'rejected') throw new Error('a replay failed');
+    const decisions = (jobId: string) => [a, b].map((r) => r.value.jobs.find((j) => j.id === jobId)?.decision).sort();
+    const requeues = decisions(dead).filter((d) => d === 'requeued').length + (retry.status === 'fulfilled' ? 1 : 0);
+    expect(requeues).toBe(1);
+    expect(decisions('push-4:second:0')).toEqual(['queued', 'skipped-in-progress']);
+    const stored = await bus.query({ stream: 'jobs', limit: 1000 });
+    // The original copy of the dead job and one republished copy; one copy of each new job.
+    expect(stored.filter((m) => m.id === dead)).toHaveLength(2);
+    expect(stored.filter((m) => m.id === 'push-4:second:0')).toHaveLength(1);
+    expect(stored.filter((m) => m.id === 'push-4:second:1')).toHaveLength(1);
+    expect(await bus.getDeadLetter(dead)).toBeUndefined();
   });
 
   it('queues a job for a rule added after the event, bypassing dedup', async () => {
