@@ -46,7 +46,13 @@ export interface Job {
   params: Record<string, unknown>;
   /** Paths in `params` that hold a secret's `${VAR}` reference, not its value: workers resolve them at send time. */
   secretRefs?: (string | number)[][];
+  /** When the job was planned: a replay plans the job again, so this changes while the id does not. */
   createdAt: string;
+  /**
+   * The event's `time`, copied when the job is planned: unlike `createdAt` it is the same on every
+   * replay, so idempotency keys that need a time (a Bluesky record key) use it. Absent on older jobs.
+   */
+  eventTime?: string;
 }
 
 export interface ActionResult {

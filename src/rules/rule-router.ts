@@ -223,6 +223,7 @@ export function planJobs(verdict: RuleVerdict, event: HubEvent, options: Pick<Ru
         params: withSecretReferences(params, refs),
         ...(refs.length > 0 ? { secretRefs: refs.map((ref) => [...ref.path]) } : {}),
         createdAt: now.toISOString(),
+        eventTime: event.time,
       });
     } catch (error) {
       planned.errors.push({ index: action.index, action: action.type, error: (error as Error).message });

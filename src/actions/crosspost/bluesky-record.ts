@@ -47,14 +47,19 @@ export function shortenUrl(url: string, max = 30): string {
 
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 
+/** The largest millisecond whose microseconds still fit a TID's 53 timestamp bits (year 2255). */
+const TID_MAX_MS = Math.floor((2 ** 53 - 1000) / 1000);
+
 /**
- * A record key (TID) derived from the job, so every retry of the job writes the same record
- * instead of a second post: 53 bits of microseconds (from the job's creation time) and a 10-bit
- * clock id from a hash of the job id. https://atproto.com/specs/tid
+ * A record key (TID) derived from the job, so every retry and every replay of the job writes the
+ * same record instead of a second post: 53 bits of microseconds and a 10-bit clock id from a hash
+ * of the job id. The time is the event's (`stableTime`), since a replay plans the job again with a
+ * new `createdAt`; it is kept within what 53 bits of microseconds can hold. https://atproto.com/specs/tid
  */
-export function jobTid(jobId: string, createdAt: string): string {
+export function jobTid(jobId: string, stableTime: string): string {
   const hash = createHash('sha256').update(jobId).digest();
-  const micros = BigInt(Date.parse(createdAt)) * 1000n + BigInt(hash.readUInt16BE(0) % 1000);
+  const ms = Math.min(Math.max(Date.parse(stableTime), 0), TID_MAX_MS);
+  const micros = BigInt(ms) * 1000n + BigInt(hash.readUInt16BE(0) % 1000);
   let value = (micros << 10n) | BigInt(hash.readUInt16BE(2) & 0x3ff);
   let out = '';
   for (let i = 0; i < 13; i++) {

@@ -4,7 +4,7 @@ import { callProvider, joinUrl, parseJsonObject, providerOutcome } from '../runt
 import { facetsFor, jobTid, shortenUrl } from './bluesky-record.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countGraphemes, joinSegments } from './fit-text.ts';
-import type { Platform } from './platform.ts';
+import { stableTime, type Platform } from './platform.ts';
 
 type Params = CrosspostParamsOf<'bluesky'>;
 
@@ -63,7 +63,7 @@ export const bluesky: Platform<Params> = {
       ...(facets.length > 0 ? { facets } : {}),
       ...(params.langs ? { langs: params.langs } : {}),
     };
-    return { text, payload: { collection: COLLECTION, rkey: jobTid(job.id, job.createdAt), record } };
+    return { text, payload: { collection: COLLECTION, rkey: jobTid(job.id, stableTime(job)), record } };
   },
   async post(params, prepared, _job, deps): Promise<ActionResult> {
     const session = await createSession(params, deps);

@@ -14,3 +14,11 @@ export interface Platform<P> {
   prepare(params: P, job: Job): PreparedPost;
   post(params: P, prepared: PreparedPost, job: Job, deps: ActionDeps): Promise<ActionResult>;
 }
+
+/**
+ * A time that stays the same for a job across retries and replays (a replay plans the job again,
+ * with a new `createdAt`): the event's time, or `createdAt` for jobs planned before jobs carried it.
+ */
+export function stableTime(job: Job): string {
+  return job.eventTime !== undefined && Number.isFinite(Date.parse(job.eventTime)) ? job.eventTime : job.createdAt;
+}

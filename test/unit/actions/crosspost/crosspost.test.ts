@@ -3,8 +3,12 @@ import { crosspostAction } from '../../../../src/actions/crosspost/index.ts';
 import { CrosspostParamsSchema } from '../../../../src/actions/crosspost/crosspost-params.ts';
 import { jobTid } from '../../../../src/actions/crosspost/bluesky-record.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
+import type { Job } from '../../../../src/actions/action.ts';
 import { jsonBody, startFakeApi, testDeps, testJob, type FakeApi, type FakeHandler, type FakeReply } from '../ci/fake-api.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
+import type { ActionRegistry } from '../../../../src/actions/registry.ts';
+import { planJobs } from '../../../../src/rules/rule-router.ts';
+import { compileYaml, event, testContext } from '../../rules/test-context.ts';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -169,6 +173,39 @@ describe('crosspost: bluesky', () => {
     const second = await post(blueskyPds(state), (url) => params(url));
     expect(second.result?.response).toMatch(/^already posted at:\/\/did:plc:hub\/app\.bsky\.feed\.post\//);
     expect(state.posts.size).toBe(1);
+  });
+
+  it('a replay of the event (the job planned again, with a new createdAt) finds its record instead of posting twice', async () => {
+    const state = { posts: new Map<string, unknown>() };
+    api = await startFakeApi(blueskyPds(state));
+    const registry: ActionRegistry = { crosspost: crosspostAction };
+    const loaded = compileYaml(
+      `rules:
+  - name: announce
+    on: github.release.published
+    do:
+      - crosspost: { platform: bluesky, service: "${api.url}", identifier: hub.example.com, password: app-pass-word, text: "{{title}}" }
+`,
+      { ...testContext, registry },
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const released = event({ type: 'github.release.published', title: 'v2 is out' });
+    const [verdict] = loaded.ruleSet.explain(released);
+    const plan = (at: string) => planJobs(verdict!, released, { registry, now: () => new Date(at) }).jobs[0]!;
+    const run = (job: Job) => crosspostAction.execute(CrosspostParamsSchema.parse(job.params), actionContext(job, testDeps()));
+    const first = plan('2026-11-28T11:59:00.000Z');
+    const replayed = plan('2026-12-02T09:30:00.000Z');
+    expect(replayed.id).toBe(first.id);
+
+    expect((await run(first)).response).toMatch(/^posted at:/);
+    expect((await run(replayed)).response).toMatch(/^already posted at:/);
+    expect(state.posts.size).toBe(1);
+  });
+
+  it('keeps record keys valid TIDs for any event time', () => {
+    for (const time of ['1900-01-01T00:00:00.000Z', '2026-11-28T11:59:00.000Z', '+275760-09-13T00:00:00.000Z']) {
+      expect(jobTid('evt_1:rule:0', time)).toMatch(/^[234567a-j][234567a-z]{12}$/);
+    }
   });
 
   it("keeps Bluesky's error verbatim (wrong app password)", async () => {
