@@ -70,7 +70,7 @@ export const BlueskyParamsSchema = z.strictObject({
 export const FacebookParamsSchema = z.strictObject({
   platform: z.literal('facebook'),
   pageId: z.string().regex(/^\d+$/, 'pageId is the numeric Page id'),
-  /** A Page access token with pages_manage_posts. */
+  /** A Page access token with pages_manage_posts and pages_read_engagement (the Page's posts are read before posting). */
   token: secret,
   /** When the app requires it, appsecret_proof is sent (HMAC-SHA256 of the token with this key). */
   appSecret: secret.optional(),

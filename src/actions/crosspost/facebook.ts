@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { callProvider, joinUrl, parseJsonObject } from '../runtime/provider-response.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
+import { appSecretProof, findEarlierPost, isTransientGraphError } from './facebook-graph.ts';
 import { composePost, countCodePoints, joinSegments } from './fit-text.ts';
 import type { Platform } from './platform.ts';
 
@@ -10,19 +10,9 @@ type Params = CrosspostParamsOf<'facebook'>;
 const FACEBOOK_MAX = 63_206;
 
 /**
- * Graph API error codes that mean "later", though they come with HTTP 400/403: throttling (4, 17,
- * 32, 613), temporary errors (1, 2). https://developers.facebook.com/docs/graph-api/guides/error-handling
- */
-const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
-
-export function isTransientGraphError(body: string): boolean {
-  const error = parseJsonObject(body).error as { code?: unknown; is_transient?: unknown } | undefined;
-  return error?.is_transient === true || (typeof error?.code === 'number' && TRANSIENT_CODES.has(error.code));
-}
-
-/**
  * POST /{version}/{page-id}/feed with `message` and `link`, the Page token in the form body
- * (never in the URL) and appsecret_proof when an app secret is given.
+ * (never in the URL) and appsecret_proof when an app secret is given; unless the Page already
+ * shows this job's post (findEarlierPost), since the Graph API takes no idempotency key.
  */
 export const facebook: Platform<Params> = {
   name: 'facebook',
@@ -31,10 +21,13 @@ export const facebook: Platform<Params> = {
     const text = joinSegments(composePost(params.text, undefined, { max: FACEBOOK_MAX, count: countCodePoints }));
     return { text, payload: { message: text, ...(params.link ? { link: params.link } : {}) } };
   },
-  async post(params, prepared, _job, deps) {
+  async post(params, prepared, job, deps) {
+    const earlier = await findEarlierPost(params, prepared.text, job, deps);
+    if (earlier !== undefined) return { status: 200, response: `already posted ${earlier}` };
     const form = new URLSearchParams(Object.entries(prepared.payload).map(([k, v]) => [k, String(v)]));
     form.set('access_token', params.token);
-    if (params.appSecret) form.set('appsecret_proof', createHmac('sha256', params.appSecret).update(params.token).digest('hex'));
+    const proof = appSecretProof(params);
+    if (proof) form.set('appsecret_proof', proof);
     const result = await callProvider(
       deps,
       {

@@ -20,7 +20,8 @@ export interface FakeReply {
   headers?: Record<string, string | string[]>;
 }
 
-export type FakeHandler = (request: FakeRequest) => FakeReply;
+/** May answer later (a promise): a provider that accepts a request but answers after the client gave up. */
+export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
 
 export interface FakeApi {
   url: string;
@@ -43,24 +44,33 @@ export async function startFakeApi(handler: FakeHandler): Promise<FakeApi> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      let reply: FakeReply;
-      try {
-        reply = handler(request);
-      } catch (error) {
-        reply = { status: 599, body: { fakeApiError: (error as Error).message } };
-      }
-      const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      const type = typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
-      res.writeHead(reply.status, { ...(text ? { 'content-type': type } : {}), ...reply.headers });
-      res.end(text);
+      void answer(request).then((reply) => {
+        if (res.destroyed) return;
+        const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const type = typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
+        res.writeHead(reply.status, { ...(text ? { 'content-type': type } : {}), ...reply.headers });
+        res.end(text);
+      });
     });
   });
+  const answer = async (request: FakeRequest): Promise<FakeReply> => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      return { status: 599, body: { fakeApiError: (error as Error).message } };
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // A reply still held back by the handler keeps its connection open.
+        server.closeAllConnections();
+      }),
   };
 }
 

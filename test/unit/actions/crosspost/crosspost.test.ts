@@ -218,26 +218,64 @@ describe('crosspost: bluesky', () => {
   });
 });
 
-/** Graph API: form body with message, link and the Page token; errors as { error: { message, type, code } }. */
-const graph: FakeHandler = (req) => {
-  if (req.method !== 'POST' || req.path !== '/v23.0/1234567890/feed')
-    return { status: 400, body: { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } } };
-  const form = new URLSearchParams(req.body);
-  if (form.get('access_token') === 'throttled')
-    return {
-      status: 400,
-      body: { error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, fbtrace_id: 'A1' } },
-    };
-  if (form.get('access_token') !== 'EAAB-page-token')
-    return {
-      status: 400,
-      body: {
-        error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'A2' },
-      },
-    };
-  if (req.query.has('access_token')) return { status: 400, body: { error: { message: 'token in URL', code: 1 } } };
-  return { status: 200, body: { id: '1234567890_987654321' } };
-};
+interface GraphPost {
+  id: string;
+  message: string;
+  created: number;
+}
+
+/**
+ * Graph API: a form POST to /{page}/feed with message, link and the Page token; GET /{page}/published_posts
+ * (token in the Authorization header) lists the Page's posts newest first, in pages with cursors.
+ * Errors as { error: { message, type, code } }. `hold` keeps the answer to the next post back (the
+ * post is made): the client gives up first, as after a timeout.
+ */
+function graphApi(state: { posts: GraphPost[]; now: number; hold?: () => Promise<FakeReply> }): FakeHandler {
+  const tokenError = (token: string | null): FakeReply | undefined => {
+    if (token === 'throttled')
+      return {
+        status: 400,
+        body: { error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, fbtrace_id: 'A1' } },
+      };
+    if (token !== 'EAAB-page-token')
+      return {
+        status: 400,
+        body: {
+          error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'A2' },
+        },
+      };
+    return undefined;
+  };
+  return (req) => {
+    if (req.query.has('access_token')) return { status: 400, body: { error: { message: 'token in URL', code: 1 } } };
+    if (req.method === 'GET' && req.path === '/v23.0/1234567890/published_posts') {
+      const refused = tokenError((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (refused) return refused;
+      const since = Number(req.query.get('since') ?? 0);
+      const limit = Number(req.query.get('limit') ?? 25);
+      const from = Number(req.query.get('after') ?? 0);
+      const listed = state.posts.filter((p) => p.created >= since).sort((a, b) => b.created - a.created);
+      const data = listed
+        .slice(from, from + limit)
+        .map((p) => ({ id: p.id, message: p.message, created_time: new Date(p.created * 1000) }));
+      const more = from + limit < listed.length;
+      return {
+        status: 200,
+        body: { data, paging: { cursors: { after: String(from + limit) }, ...(more ? { next: 'https://graph/next' } : {}) } },
+      };
+    }
+    if (req.method !== 'POST' || req.path !== '/v23.0/1234567890/feed')
+      return { status: 400, body: { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } } };
+    const form = new URLSearchParams(req.body);
+    const refused = tokenError(form.get('access_token'));
+    if (refused) return refused;
+    const post = { id: `1234567890_${9000 + state.posts.length}`, message: form.get('message') ?? '', created: state.now };
+    state.posts.push(post);
+    const hold = state.hold;
+    state.hold = undefined;
+    return hold ? hold() : { status: 200, body: { id: post.id } };
+  };
+}
 
 describe('crosspost: facebook', () => {
   const params = (url: string, over: Record<string, unknown> = {}) => ({
@@ -249,29 +287,77 @@ describe('crosspost: facebook', () => {
     link: 'https://example.com/r',
     ...over,
   });
+  const pageState = (posts: GraphPost[] = []) => ({ posts, now: Date.parse('2026-11-28T12:00:00Z') / 1000 });
 
   it('posts message and link to the Page feed with the token and appsecret_proof in the body', async () => {
-    const { result, requests } = await post(graph, (url) => params(url, { appSecret: 'app-secret' }));
-    expect(result).toEqual({ status: 200, response: 'posted 1234567890_987654321' });
-    const form = Object.fromEntries(new URLSearchParams(requests[0]!.body));
+    const { result, requests } = await post(graphApi(pageState()), (url) => params(url, { appSecret: 'app-secret' }));
+    expect(result).toEqual({ status: 200, response: 'posted 1234567890_9000' });
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v23.0/1234567890/published_posts', 'POST /v23.0/1234567890/feed']);
+    expect(requests[0]?.headers.authorization).toBe('Bearer EAAB-page-token');
+    expect(requests[0]?.query.get('appsecret_proof')).toMatch(/^[0-9a-f]{64}$/);
+    const form = Object.fromEntries(new URLSearchParams(requests[1]!.body));
     expect(form).toMatchObject({ message: 'Hello Page', link: 'https://example.com/r', access_token: 'EAAB-page-token' });
     expect(form.appsecret_proof).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('a retry after a timeout finds the post the timed-out attempt made instead of posting twice', async () => {
+    const state: Parameters<typeof graphApi>[0] = pageState();
+    api = await startFakeApi(graphApi(state));
+    const parsed = CrosspostParamsSchema.parse(params(api.url));
+    const job = testJob('crosspost', parsed);
+    const attempt = new AbortController();
+    // Facebook has made the post; its answer comes only after the attempt's deadline.
+    state.hold = () => {
+      attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
+      return new Promise<FakeReply>(() => undefined);
+    };
+    const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
+    await expect(timedOut).rejects.toThrow(/timed out|aborted/);
+    expect(state.posts).toHaveLength(1);
+
+    const retry = await crosspostAction.execute(parsed, actionContext(job, testDeps()));
+    expect(retry).toEqual({ status: 200, response: 'already posted 1234567890_9000' });
+    expect(state.posts).toHaveLength(1);
+  });
+
+  it('a replay (the job planned again later) finds the post among older pages of the feed', async () => {
+    const state = pageState([{ id: '1234567890_1', message: 'Hello Page', created: Date.parse('2026-11-28T11:59:30Z') / 1000 }]);
+    for (let i = 0; i < 30; i++) state.posts.push({ id: `1234567890_${100 + i}`, message: `later post ${i}`, created: state.now + i });
+    api = await startFakeApi(graphApi(state));
+    const parsed = CrosspostParamsSchema.parse(params(api.url));
+    const replayed = { ...testJob('crosspost', parsed), createdAt: '2026-12-02T09:30:00.000Z', eventTime: '2026-11-28T11:58:00.000Z' };
+    const result = await crosspostAction.execute(parsed, actionContext(replayed, testDeps()));
+    expect(result).toEqual({ status: 200, response: 'already posted 1234567890_1' });
+    expect(state.posts).toHaveLength(31);
+  });
+
+  it('posts when the Page shows only other posts, and an older one with the same text from before the job', async () => {
+    const state = pageState([
+      { id: '1234567890_1', message: 'Hello Page', created: Date.parse('2026-11-20T09:00:00Z') / 1000 },
+      { id: '1234567890_2', message: 'Hello Page, again', created: Date.parse('2026-11-28T11:59:10Z') / 1000 },
+    ]);
+    const { result } = await post(graphApi(state), (url) => params(url));
+    expect(result).toEqual({ status: 200, response: 'posted 1234567890_9002' });
+    expect(state.posts).toHaveLength(3);
+  });
+
   it('an invalid token (code 190) is permanent with the Graph message verbatim', async () => {
-    const { failure } = await post(graph, (url) => params(url, { token: 'bad' }));
+    const { failure, requests } = await post(graphApi(pageState()), (url) => params(url, { token: 'bad' }));
     expect(failure).toMatchObject({
       kind: 'permanent',
-      message: 'HTTP 400 from Facebook: Invalid OAuth access token - Cannot parse access token (OAuthException code 190)',
+      message:
+        'HTTP 400 from Facebook (reading the Page posts to avoid a double post): Invalid OAuth access token - Cannot parse access token (OAuthException code 190)',
     });
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 
   it('a throttling code (32) is retried even though it comes as HTTP 400', async () => {
-    const { failure } = await post(graph, (url) => params(url, { token: 'throttled' }));
+    const { failure } = await post(graphApi(pageState()), (url) => params(url, { token: 'throttled' }));
     expect(failure).toMatchObject({
       kind: 'retry',
       status: 400,
-      message: 'HTTP 400 from Facebook: (#32) Page request limit reached (OAuthException code 32)',
+      message:
+        'HTTP 400 from Facebook (reading the Page posts to avoid a double post): (#32) Page request limit reached (OAuthException code 32)',
     });
   });
 });

@@ -1,0 +1,83 @@
+import { createHmac } from 'node:crypto';
+import { RetryableError } from '../../errors.ts';
+import type { ActionDeps, Job } from '../action.ts';
+import { fetchOutbound } from '../runtime/outbound.ts';
+import { joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
+import type { CrosspostParamsOf } from './crosspost-params.ts';
+import { stableTime } from './platform.ts';
+
+type Params = CrosspostParamsOf<'facebook'>;
+
+/** Small pages: a message may be 63,206 characters, and the whole answer must stay under the outbound size cap. */
+const PAGE_SIZE = 25;
+const MAX_PAGES = 8;
+/** Room for the clocks of the event's provider, the hub and Facebook to differ. */
+const SKEW_MS = 3_600_000;
+
+/**
+ * Graph API error codes that mean "later", though they come with HTTP 400/403: throttling (4, 17,
+ * 32, 613), temporary errors (1, 2). https://developers.facebook.com/docs/graph-api/guides/error-handling
+ */
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
+
+export function isTransientGraphError(body: string): boolean {
+  const error = parseJsonObject(body).error as { code?: unknown; is_transient?: unknown } | undefined;
+  return error?.is_transient === true || (typeof error?.code === 'number' && TRANSIENT_CODES.has(error.code));
+}
+
+/** HMAC-SHA256 of the token with the app secret. https://developers.facebook.com/docs/graph-api/securing-requests */
+export function appSecretProof(params: Params): string | undefined {
+  return params.appSecret ? createHmac('sha256', params.appSecret).update(params.token).digest('hex') : undefined;
+}
+
+/**
+ * A Page post takes no idempotency key, so before posting, the Page's own posts since the job could
+ * first have run are read (GET /{page-id}/published_posts, newest first, up to MAX_PAGES pages), and one
+ * with the same message is taken as this job's: an earlier attempt whose answer was lost (a timeout, a
+ * crash) or an earlier run of the same job (a dead-letter retry, a replay). Returns its id.
+ */
+export async function findEarlierPost(params: Params, message: string, job: Job, deps: ActionDeps): Promise<string | undefined> {
+  // Both times, as a replay moves createdAt later and an event's own time may be ahead of the hub's clock.
+  const from = Math.min(Date.parse(stableTime(job)), Date.parse(job.createdAt)) - SKEW_MS;
+  const wanted = normalize(message);
+  let after: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const body = await readPage(params, Math.floor(from / 1000), after, deps);
+    const posts = (Array.isArray(body.data) ? body.data : []) as { id?: unknown; message?: unknown }[];
+    const match = posts.find((post) => typeof post.message === 'string' && normalize(post.message) === wanted);
+    if (match) return String(match.id);
+    const paging = body.paging as { next?: unknown; cursors?: { after?: unknown } } | undefined;
+    after = typeof paging?.next === 'string' && typeof paging.cursors?.after === 'string' ? paging.cursors.after : undefined;
+    if (after === undefined) return undefined;
+  }
+  return undefined;
+}
+
+async function readPage(params: Params, since: number, after: string | undefined, deps: ActionDeps): Promise<Record<string, unknown>> {
+  const query = new URLSearchParams({ fields: 'id,message,created_time', since: String(since), limit: String(PAGE_SIZE) });
+  if (after !== undefined) query.set('after', after);
+  const proof = appSecretProof(params);
+  if (proof) query.set('appsecret_proof', proof);
+  const response = await fetchOutbound(deps, {
+    url: joinUrl(params.graph, `/${params.version}/${params.pageId}/published_posts?${query}`),
+    method: 'GET',
+    // The token in a header, never in the URL.
+    headers: { authorization: `Bearer ${params.token}` },
+  });
+  if (!response.ok)
+    await providerOutcome(response, deps.now(), {
+      provider: 'Facebook (reading the Page posts to avoid a double post)',
+      retryableBody: isTransientGraphError,
+    });
+  const body = parseJsonObject(await response.text());
+  if (!Array.isArray(body.data))
+    throw new RetryableError(
+      "Facebook: the Page's recent posts could not be read (the answer is not a list of posts), so the post was not sent in case an earlier attempt already made it",
+    );
+  return body;
+}
+
+/** Facebook may give back other line endings or trailing spaces than were sent. */
+function normalize(message: string): string {
+  return message.replace(/\r\n?/g, '\n').trim();
+}
