@@ -37,7 +37,7 @@ async function createSession(params: Params, deps: ActionDeps): Promise<Session>
   return { accessJwt: session.accessJwt, did: session.did, pds: pds ?? params.service };
 }
 
-/** After a failed createRecord: did an earlier attempt already write this record key? */
+/** After a failed createRecord: did an earlier attempt (or this one, before failing) already write this record key? */
 async function alreadyPosted(session: Session, rkey: string, deps: ActionDeps): Promise<string | undefined> {
   const query = new URLSearchParams({ repo: session.did, collection: COLLECTION, rkey });
   const response = await fetchOutbound(deps, {
@@ -72,7 +72,8 @@ export const bluesky: Platform<Params> = {
       headers: { authorization: `Bearer ${session.accessJwt}`, 'content-type': 'application/json' },
       body: JSON.stringify({ repo: session.did, ...prepared.payload }),
     });
-    if (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429) {
+    // A key that exists already gets a 500 from the reference PDS, not a 4xx: https://github.com/bluesky-social/atproto/issues/3718
+    if (response.status >= 400 && response.status !== 401 && response.status !== 429) {
       const existing = await alreadyPosted(session, String(prepared.payload.rkey), deps).catch(() => undefined);
       if (existing) {
         await response.body?.cancel();

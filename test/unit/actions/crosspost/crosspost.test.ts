@@ -80,9 +80,14 @@ describe('crosspost: mastodon', () => {
   });
 });
 
-/** Bluesky PDS: createSession (app password) → accessJwt + DID document; createRecord with Bearer. */
-function blueskyPds(state: { posts: Map<string, unknown>; failCreate?: number }): FakeHandler {
-  return (req): FakeReply => {
+/**
+ * Bluesky PDS: createSession (app password) → accessJwt + DID document; createRecord with Bearer. A
+ * record key that exists already gets a 500, as the reference PDS answers it today
+ * (https://github.com/bluesky-social/atproto/issues/3718). `hold` keeps the answer to the next
+ * createRecord back (the record is written): the client gives up first, as after a timeout.
+ */
+function blueskyPds(state: { posts: Map<string, unknown>; hold?: () => Promise<FakeReply> }): FakeHandler {
+  return (req): FakeReply | Promise<FakeReply> => {
     if (req.method === 'POST' && req.path === '/xrpc/com.atproto.server.createSession') {
       const body = jsonBody(req);
       if (body.identifier !== 'hub.example.com' || body.password !== 'app-pass-word')
@@ -114,9 +119,11 @@ function blueskyPds(state: { posts: Map<string, unknown>; failCreate?: number })
           },
         };
       const rkey = String(body.rkey);
-      if (state.posts.has(rkey)) return { status: 400, body: { error: 'InvalidRequest', message: 'Record already exists' } };
+      if (state.posts.has(rkey)) return { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } };
       state.posts.set(rkey, record);
-      if (state.failCreate && state.failCreate-- > 0) return { status: 502, body: 'Bad Gateway' };
+      const hold = state.hold;
+      state.hold = undefined;
+      if (hold) return hold();
       return { status: 200, body: { uri: `at://did:plc:hub/app.bsky.feed.post/${rkey}`, cid: 'bafyrei' } };
     }
     if (req.method === 'GET' && req.path === '/xrpc/com.atproto.repo.getRecord') {
@@ -165,13 +172,23 @@ describe('crosspost: bluesky', () => {
     ]);
   });
 
-  it('a retry after a lost answer finds its record instead of posting twice', async () => {
-    const state = { posts: new Map<string, unknown>(), failCreate: 1 };
-    const first = await post(blueskyPds(state), (url) => params(url));
-    expect(first.failure).toMatchObject({ kind: 'retry', status: 502 });
-    await api?.close();
-    const second = await post(blueskyPds(state), (url) => params(url));
-    expect(second.result?.response).toMatch(/^already posted at:\/\/did:plc:hub\/app\.bsky\.feed\.post\//);
+  it('a retry after a timeout finds its record (the PDS answers 500 to the same key) instead of posting twice', async () => {
+    const state: Parameters<typeof blueskyPds>[0] = { posts: new Map<string, unknown>() };
+    api = await startFakeApi(blueskyPds(state));
+    const parsed = CrosspostParamsSchema.parse(params(api.url));
+    const job = testJob('crosspost', parsed);
+    const attempt = new AbortController();
+    // The PDS has written the record; its answer comes only after the attempt's deadline.
+    state.hold = () => {
+      attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
+      return new Promise<FakeReply>(() => undefined);
+    };
+    const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
+    await expect(timedOut).rejects.toThrow(/timed out|aborted/);
+    expect(state.posts.size).toBe(1);
+
+    const retry = await crosspostAction.execute(parsed, actionContext(job, testDeps()));
+    expect(retry.response).toMatch(/^already posted at:\/\/did:plc:hub\/app\.bsky\.feed\.post\//);
     expect(state.posts.size).toBe(1);
   });
 
