@@ -63,8 +63,9 @@ export interface StoredMessage<T = unknown> extends BusMessage<T> {
  * After a consumer error (its handler failed, or its process died, before ack, nak or term) the
  * message stays the consumer's: it is redelivered after the ack wait with `deliveryCount` + 1, and
  * it never holds back the messages behind it. Giving up on it (term, a dead letter) is the consumer's
- * decision: the hub's consumers do so after 5 failed deliveries of one message. Retention never
- * deletes a message some consumer has not finished, nor any of a stream no consumer has read yet.
+ * decision: the hub's consumers do so on the 5th failure of the message's own (message-failures.ts).
+ * Retention never deletes a message some consumer has not finished, nor any of a stream no consumer
+ * has read yet.
  * Both buses pass these cases in test/contract.
  */
 export interface Delivery<T = unknown> extends StoredMessage<T> {

@@ -3,6 +3,7 @@ import type { Job } from '../actions/action.ts';
 import { failureBackoffMs, isInfrastructure } from '../bus/consumer-failure.ts';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from '../bus/consumer-health.ts';
 import { BEFORE_ACK, type BusHistory, type BusStreams, type Delivery, type HistoryRecord, type Subscription } from '../bus/event-bus.ts';
+import { chargeFailure } from '../bus/message-failures.ts';
 import { superviseConsumer, type SupervisedConsumer } from '../bus/supervise-consumer.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { admitJobs, type HeldJob } from '../noise/admit-jobs.ts';
@@ -149,21 +150,21 @@ async function routeDelivery(delivery: Delivery<HubEvent>, options: RuleRouterOp
 
 /**
  * Routing failed. The store or the bus being unavailable is nobody's fault: the event comes back after a
- * back-off, however often. A failure of this event itself (a bug, data no filter expected) is retried
- * MAX_ROUTING_ATTEMPTS times, then recorded and terminated, so it never blocks the events behind it.
+ * back-off, however often. A failure of this event itself (a bug, data no filter expected) is charged to
+ * it durably (chargeFailure), and on the MAX_ROUTING_ATTEMPTS-th it is recorded and terminated, so it
+ * never blocks the events behind it.
  */
 async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: RuleRouterOptions, probe: ConsumerProbe): Promise<void> {
   const reason = probe.failure(error, { eventId: delivery.id, delivery: delivery.deliveryCount });
   const retryMs = options.retryDelayMs ?? 1000;
   try {
-    if (isInfrastructure(reason) || delivery.deliveryCount < MAX_ROUTING_ATTEMPTS) {
-      await delivery.nak(failureBackoffMs(delivery.deliveryCount, retryMs));
+    const failures = isInfrastructure(reason) ? 0 : await chargeFailure(options.bus, delivery, error, options.now, probe);
+    if (failures < MAX_ROUTING_ATTEMPTS) {
+      // Backs off by the message's own failures, or by how long an outage has lasted.
+      await delivery.nak(failureBackoffMs(failures || delivery.deliveryCount, retryMs));
       return;
     }
-    options.logger.error(
-      { err: error, eventId: delivery.id },
-      `rule router: routing failed ${MAX_ROUTING_ATTEMPTS} times; event terminated unrouted`,
-    );
+    options.logger.error({ err: error, eventId: delivery.id }, `rule router: routing failed ${failures} times; event terminated unrouted`);
     const message = error instanceof Error ? error.message : String(error);
     await options.bus.record({
       ref: delivery.id,

@@ -89,6 +89,22 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
   }
 }
 
+/** `ruleSet`, whose explain() throws a bug of the event's own (not the store's or the bus's) its first `times` calls. */
+function failingFirst(ruleSet: RuleSet, times: number): RuleSet {
+  let left = times;
+  return {
+    rules: ruleSet.rules,
+    scheduled: ruleSet.scheduled,
+    files: ruleSet.files,
+    match: (e) => ruleSet.match(e),
+    considers: (type) => ruleSet.considers(type),
+    explain: (e) => {
+      if (left-- > 0) throw new Error('a rule met data it did not expect');
+      return ruleSet.explain(e);
+    },
+  };
+}
+
 describe.each(backends)('rule router on the %s bus', (_name, open) => {
   let cleanup: (() => Promise<void>) | undefined;
   let router: RuleRouter | undefined;
@@ -274,6 +290,56 @@ describe.each(backends)('rule router on the %s bus', (_name, open) => {
       'raw_other finished',
     );
     expect(await bus.records('raw_other')).toEqual([]);
+    expect(await bus.query({ stream: 'jobs' })).toEqual([]);
+  });
+
+  it("routes an event redelivered past the limit for others' trouble when its own routing then fails once", async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const ev = event({ id: 'evt_waited', type: 'stripe.payment_intent.succeeded', data: { amount: 5000, currency: 'usd' } });
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
+    // Put back 4 times (a store outage's naks), then held by a hub that dies: the router's is its 6th delivery.
+    const waiting = bus.consume<HubEvent>('events', 'router', { ackWaitMs: 300 });
+    for await (const delivery of waiting) {
+      if (delivery.deliveryCount === 5) break;
+      await delivery.nak(0);
+    }
+    await waiting.stop();
+
+    router = startRouter(bus, failingFirst(compileYaml(RULES).ruleSet, 1), { ackWaitMs: 300, retryDelayMs: 20 });
+    const records = await eventually(
+      () => bus.records(ev.id),
+      (r) => r.filter((x) => x.kind === 'rule').length >= 2 || r.some((x) => x.data.outcome === 'error'),
+      'the event routed or terminated',
+    );
+    expect(records.filter((x) => x.kind === 'rule').map((x) => x.data.outcome)).toEqual(['queued', 'skipped']);
+    expect(records.filter((x) => x.kind === 'message-failure')).toHaveLength(1);
+    const jobs = await bus.query({ stream: 'jobs' });
+    expect(jobs.map((j) => j.id).sort()).toEqual(['evt_waited:big-payment:0', 'evt_waited:big-payment:1']);
+  });
+
+  it('terminates an event on the 5th failure of its own, counted across a restart of the hub', async () => {
+    const opened = await open();
+    cleanup = opened.cleanup;
+    const { bus } = opened;
+    const ev = event({ id: 'evt_poison', type: 'stripe.payment_intent.succeeded', data: { amount: 5000, currency: 'usd' } });
+    await bus.publish('events', { id: ev.id, subject: ev.type, payload: ev });
+    const failures = async () => (await bus.records(ev.id)).filter((x) => x.kind === 'message-failure').length;
+
+    const broken = failingFirst(compileYaml(RULES).ruleSet, Infinity);
+    const retryDelayMs = 100;
+    router = startRouter(bus, broken, { ackWaitMs: 300, retryDelayMs });
+    await eventually(failures, (n) => n >= 2, 'two failures');
+    await router.stop();
+    router = startRouter(bus, broken, { ackWaitMs: 300, retryDelayMs });
+    const records = await eventually(
+      () => bus.records(ev.id),
+      (r) => r.some((x) => x.kind === 'rule'),
+      'the event terminated',
+    );
+    expect(records.find((x) => x.kind === 'rule')?.data).toMatchObject({ outcome: 'error', error: 'a rule met data it did not expect' });
+    expect(await failures()).toBe(5);
     expect(await bus.query({ stream: 'jobs' })).toEqual([]);
   });
 });
