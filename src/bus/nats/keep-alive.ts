@@ -22,6 +22,8 @@ export class KeepAlive {
   readonly serverAckWaitMs: number;
   /** Each held message, with the time its subscription's ack wait runs out. */
   readonly #deadlines = new Map<JsMsg, number>();
+  /** The held messages handed to the subscriber; the others wait in this process for it to take them. */
+  readonly #handedOut = new WeakSet<JsMsg>();
   readonly #everyMs: number;
   readonly #timer: NodeJS.Timeout;
   #onRelease: (() => void) | undefined;
@@ -52,6 +54,16 @@ export class KeepAlive {
 
   hold(msg: JsMsg): void {
     this.#deadlines.set(msg, this.now() + this.ackWaitMs);
+  }
+
+  /** The subscriber has it now (it was read off the subscription). */
+  handOut(msg: JsMsg): void {
+    this.#handedOut.add(msg);
+  }
+
+  /** Held messages the subscriber has not taken yet (read ahead, or sent again after a handler hung). */
+  waiting(): JsMsg[] {
+    return [...this.#deadlines.keys()].filter((msg) => !this.#handedOut.has(msg));
   }
 
   /** The subscriber is still working on it (`Delivery.working()`): its ack wait starts again. */

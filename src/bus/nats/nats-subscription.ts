@@ -6,7 +6,7 @@ import { DEFAULT_ACK_WAIT_MS, type ConsumeOptions, type Delivery, type PendingWo
 import { CLAIM_HEADER, confirmClaim, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
-import { peekSubject } from './nats-envelope.ts';
+import { peekSubject, timeFromNanos } from './nats-envelope.ts';
 import { holdBack } from './hold-back.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { PullQueue } from './pull-queue.ts';
@@ -26,6 +26,7 @@ export interface SubscriptionDeps {
 }
 
 interface Arrival<T> {
+  msg: JsMsg;
   delivery: Delivery<T>;
   /** CLAIM_HEADER: the message was stored before its content claim was confirmed. */
   claim: string | undefined;
@@ -94,13 +95,37 @@ export class NatsSubscription<T> implements Subscription<T> {
     }
   }
 
-  /** Never-delivered messages for this durable (JetStream's num_pending), and the oldest one's time. */
+  /**
+   * What this consumer has to do now, as the embedded bus counts it: messages never delivered (JetStream's
+   * num_pending), plus those delivered and waiting here for the subscriber to take them (read ahead, or sent
+   * again once a hung handler's ack wait was up). The server cannot tell a due redelivery from one waiting out
+   * a nak delay, and a pulling subscription takes a due one at once (a full batch frees a slot as soon as one
+   * is settled or its ack wait is up); so only while this one is not pulling (not started: a router waiting for
+   * its rules, or setting up again) do the delivered messages it does not hold count too, delayed ones included.
+   */
   async pending(): Promise<PendingWork> {
-    const { jsm } = this.deps;
-    const info = await jsm.consumers.info(this.target.stream, this.target.durable);
-    if (info.num_pending === 0) return { count: 0 };
-    const next = await jsm.streams.getMessage(this.target.stream, { seq: info.delivered.stream_seq + 1 }).catch(() => null);
-    return { count: info.num_pending, ...(next ? { oldestMs: next.time.getTime() } : {}) };
+    const { stream, durable } = this.target;
+    const info = await this.deps.jsm.consumers.info(stream, durable);
+    const waiting = new Map(this.#held.waiting().map((msg) => [msg.info.streamSequence, msg.info.timestampNanos]));
+    const untaken = this.#taking() ? 0 : Math.max(0, info.num_ack_pending - this.#held.size);
+    const count = info.num_pending + waiting.size + untaken;
+    if (count === 0) return { count: 0 };
+    const times = [...waiting.values()].map((nanos) => timeFromNanos(nanos).getTime());
+    // The first message after those delivered, and the first not finished (what is left undone is no newer).
+    if (info.num_pending > 0) times.push(...(await this.#storedAt(info.delivered.stream_seq + 1)));
+    if (untaken > 0) times.push(...(await this.#storedAt(info.ack_floor.stream_seq + 1)));
+    return { count, ...(times.length > 0 ? { oldestMs: Math.min(...times) } : {}) };
+  }
+
+  /** Whether this subscription is pulling: a redelivery that comes due is sent to it (or to another puller). */
+  #taking(): boolean {
+    return !this.#stopped && this.#pulls !== undefined;
+  }
+
+  /** The store time of message `seq` (epoch ms), none when it is gone. */
+  async #storedAt(seq: number): Promise<number[]> {
+    const msg = await this.deps.jsm.streams.getMessage(this.target.stream, { seq }).catch(() => null);
+    return msg ? [msg.time.getTime()] : [];
   }
 
   async stop(): Promise<void> {
@@ -145,7 +170,10 @@ export class NatsSubscription<T> implements Subscription<T> {
     held.onRelease(() => pulls.freed());
     this.#pulls = pulls;
     const arrivals = this.#arrivals(pulls)[Symbol.asyncIterator]();
-    for await (const { delivery } of holdBack(arrivals, (arrival) => this.#confirmed(arrival), batch)) yield delivery;
+    for await (const { msg, delivery } of holdBack(arrivals, (arrival) => this.#confirmed(arrival), batch)) {
+      held.handOut(msg);
+      yield delivery;
+    }
   }
 
   async *#arrivals(messages: AsyncIterable<JsMsg>): AsyncGenerator<Arrival<T>> {
@@ -160,7 +188,7 @@ export class NatsSubscription<T> implements Subscription<T> {
       const delivery = toDelivery<T>(msg, deps.cork, this.#held);
       if (delivery === undefined) continue;
       if (peeked === undefined && options.wants?.(delivery.subject) === false) this.#skip(msg);
-      else yield { delivery, claim: msg.headers?.get(CLAIM_HEADER) || undefined };
+      else yield { msg, delivery, claim: msg.headers?.get(CLAIM_HEADER) || undefined };
     }
   }
 
