@@ -4,8 +4,8 @@ import { z } from 'zod';
 /**
  * Which outbound destinations are allowed. By default only public unicast addresses:
  * loopback, private, link-local (cloud metadata), CGNAT, unspecified, multicast and reserved
- * addresses are refused; an IPv4-mapped or IPv4-compatible IPv6 address is judged by its IPv4, and
- * NAT64, 6to4 and Teredo ranges are refused whole (docs/actions.md).
+ * addresses are refused; an IPv6 address that embeds IPv4 (mapped, compatible, NAT64, 6to4, Teredo) is
+ * judged by the IPv4 it reaches (docs/actions.md).
  */
 export const NetworkPolicySchema = z.strictObject({
   /** Turn the guard off (a hub that only talks to an internal network). */
@@ -58,23 +58,44 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
     checkAddress(address, host) {
       if (policy.allowPrivateNetworks || names.has(normalizeHost(host))) return undefined;
       if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-      const parsed = embeddedIPv4(ipaddr.process(address));
+      const parsed = ipaddr.process(address);
       if (inRanges(parsed)) return undefined;
-      const range = parsed.range();
-      return range === 'unicast' ? undefined : `${address} is a ${range} address`;
+      const embedded = parsed.kind() === 'ipv6' ? embeddedIPv4s(parsed as ipaddr.IPv6) : undefined;
+      if (embedded === undefined) {
+        const range = parsed.range();
+        return range === 'unicast' ? undefined : `${address} is a ${range} address`;
+      }
+      for (const ipv4 of embedded.filter((a) => !inRanges(a))) {
+        const range = ipv4.range();
+        if (range !== 'unicast') return `${address} reaches ${ipv4.toString()}, a ${range} address`;
+      }
+      return undefined;
     },
   };
 }
 
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
+
 /**
- * The deprecated IPv4-compatible form ::a.b.c.d (RFC 4291 §2.5.5.1) as its IPv4 address, which is what
- * it reaches: ipaddr.js calls ::7f00:1 "unicast", so it passed as public. ipaddr.process already maps
- * ::ffff:a.b.c.d; NAT64, 6to4 and Teredo have ranges of their own and are refused whole.
+ * The IPv4 addresses an IPv6 address reaches, for the forms that embed them; ipaddr.js calls ::7f00:1
+ * "unicast" and 64:ff9b::7f00:1 "rfc6052", neither of which says where the packets go. ipaddr.process
+ * has already mapped ::ffff:a.b.c.d.
+ * - IPv4-compatible ::a.b.c.d (RFC 4291 §2.5.5.1): the last 32 bits.
+ * - NAT64 64:ff9b::/96 (RFC 6052): the last 32 bits. The local-use 64:ff9b:1::/48 (RFC 8215) puts the IPv4
+ *   where its operator's prefix length says, so it stays refused whole, as its "rfc6052" range.
+ * - 6to4 2002::/16 (RFC 3056): bits 16-47.
+ * - Teredo 2001::/32 (RFC 4380): the server in bits 32-63 and the client in the last 32 bits, inverted;
+ *   both must be public.
  */
-function embeddedIPv4(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  if (addr.kind() !== 'ipv6' || addr.range() !== 'unicast') return addr;
+function embeddedIPv4s(addr: ipaddr.IPv6): ipaddr.IPv4[] | undefined {
   const bytes = addr.toByteArray();
-  return bytes.slice(0, 12).every((b) => b === 0) ? new ipaddr.IPv4(bytes.slice(12)) : addr;
+  const ipv4 = (from: number, invert = 0) => new ipaddr.IPv4(bytes.slice(from, from + 4).map((b) => b ^ invert));
+  const range = addr.range();
+  if (range === 'unicast' && bytes.slice(0, 12).every((b) => b === 0)) return [ipv4(12)];
+  if (range === 'rfc6052' && addr.match(NAT64_WELL_KNOWN)) return [ipv4(12)];
+  if (range === '6to4') return [ipv4(2)];
+  if (range === 'teredo') return [ipv4(4), ipv4(12, 0xff)];
+  return undefined;
 }
 
 /** Lowercase, without IPv6 brackets or a trailing dot. */

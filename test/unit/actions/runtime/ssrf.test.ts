@@ -27,19 +27,55 @@ describe('network policy', () => {
     '::7f00:1',
     '::a9fe:a9fe',
     '::a00:1',
-    // other IPv6 forms that embed an IPv4: refused whole, whatever the IPv4
+    // forms whose IPv4 has no fixed place: refused whole, whatever the IPv4
     '::ffff:0:7f00:1',
     '64:ff9b:1::7f00:1',
-    '64:ff9b::808:808',
-    '2002:7f00:1::1',
-    '2002:808:808::1',
-    '2001:0:4136:e378:8000:63bf:80ff:fffe',
+    '64:ff9b:1::808:808',
   ])('refuses %s', (address) => {
     expect(policy.checkAddress(address, 'example.com')).toBeDefined();
   });
 
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111'])('allows public %s', (address) => {
     expect(policy.checkAddress(address, 'example.com')).toBeUndefined();
+  });
+
+  describe('IPv6 forms judged by the IPv4 they embed', () => {
+    it.each([
+      // NAT64 64:ff9b::/96: the last 32 bits
+      ['64:ff9b::7f00:1', '127.0.0.1', 'loopback'],
+      ['64:ff9b::a9fe:a9fe', '169.254.169.254', 'linkLocal'],
+      ['64:ff9b::a00:1', '10.0.0.1', 'private'],
+      // 6to4 2002::/16: bits 16-47, whatever follows
+      ['2002:7f00:1::', '127.0.0.1', 'loopback'],
+      ['2002:7f00:1::1', '127.0.0.1', 'loopback'],
+      ['2002:a9fe:a9fe::', '169.254.169.254', 'linkLocal'],
+      ['2002:c0a8:101:1::5', '192.168.1.1', 'private'],
+      // Teredo 2001::/32: the client in the last 32 bits, inverted (0x80ff:fffe is 127.0.0.1)
+      ['2001:0:4136:e378:8000:63bf:80ff:fffe', '127.0.0.1', 'loopback'],
+      ['2001:0:4136:e378:8000:63bf:5601:5601', '169.254.169.254', 'linkLocal'],
+      // Teredo: the server in bits 32-63, with a public client
+      ['2001:0:7f00:1:8000:63bf:f7f7:f7f7', '127.0.0.1', 'loopback'],
+      ['2001:0:a00:1:8000:63bf:f7f7:f7f7', '10.0.0.1', 'private'],
+    ])('refuses %s, which reaches %s', (address, ipv4, range) => {
+      expect(policy.checkAddress(address, 'example.com')).toBe(`${address} reaches ${ipv4}, a ${range} address`);
+    });
+
+    it.each([
+      ['64:ff9b::808:808', 'NAT64 for 8.8.8.8'],
+      ['64:ff9b::1.1.1.1', 'NAT64 for 1.1.1.1, as written in a URL'],
+      ['2002:808:808::1', '6to4 for 8.8.8.8'],
+      ['2002:101:101:5::', '6to4 for 1.1.1.1'],
+      ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'Teredo: server 65.54.227.120, client 8.8.8.8'],
+    ])('allows %s (%s)', (address) => {
+      expect(policy.checkAddress(address, 'example.com')).toBeUndefined();
+    });
+
+    it('takes an allowlisted IPv4 through its embedded forms too', () => {
+      const listed = compileNetworkPolicy({ allow: ['10.1.0.0/16'] });
+      expect(listed.checkAddress('64:ff9b::a01:203', 'x')).toBeUndefined();
+      expect(listed.checkAddress('2002:a01:203::1', 'x')).toBeUndefined();
+      expect(listed.checkAddress('2002:a02:1::1', 'x')).toBeDefined();
+    });
   });
 
   it('refuses metadata and localhost names before resolving', () => {
@@ -79,6 +115,9 @@ describe('guarded fetch', () => {
     ['169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
     ['[::1]', (p: number) => `http://[::1]:${p}/`],
     ['[::127.0.0.1]', (p: number) => `http://[::127.0.0.1]:${p}/`],
+    ['[64:ff9b::127.0.0.1]', (p: number) => `http://[64:ff9b::127.0.0.1]:${p}/`],
+    ['[2002:7f00:1::]', (p: number) => `http://[2002:7f00:1::]:${p}/`],
+    ['[2002:a9fe:a9fe::]', () => 'http://[2002:a9fe:a9fe::]/latest/meta-data/'],
     ['a name resolving to loopback', (p: number) => `http://localhost:${p}/`],
     ['a decimal IPv4 literal', (p: number) => `http://2130706433:${p}/`],
     ['metadata.google.internal', () => 'http://metadata.google.internal/computeMetadata/v1/'],
