@@ -135,6 +135,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     now,
     rulesProblem: rules.degraded,
+    streamProbe: health.probe('event-stream'),
     // The channels page shows this process's live breakers when it runs the workers.
     ...(worker ? { circuitState: worker.circuitState } : {}),
   });

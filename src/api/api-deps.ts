@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CircuitState } from '../actions/runtime/circuit-breaker.ts';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 
@@ -24,6 +25,8 @@ export interface OperatorApiDeps {
   rulesProblem?: () => string | undefined;
   /** SSE poll interval. Default 500 ms. */
   streamIntervalMs?: number;
+  /** Passes and failures of the SSE poller, as the hub's other background loops report theirs. */
+  streamProbe?: ConsumerProbe;
   /** Hard time limit for checking or backtesting a pasted rule file in its worker thread. Default 5 s. */
   rulesTimeLimitMs?: number;
 }

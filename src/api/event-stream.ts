@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { failureBackoffMs } from '../bus/consumer-failure.ts';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchesStatic, summaryOf, type EventFilter } from '../operations/list-events.ts';
@@ -30,6 +31,11 @@ export interface EventStreamOptions {
   maxClients?: number;
   /** A comment line keeps proxies from closing an idle stream. Default 15 s. */
   heartbeatMs?: number;
+  /**
+   * The poller's passes and failures (`event-stream` in hookhub_consumer_errors_total), which it then logs
+   * once per streak; told it is idle when the last client leaves, so that nobody listening is no failure.
+   */
+  probe?: ConsumerProbe;
 }
 
 interface Client {
@@ -54,7 +60,7 @@ const PER_HOLDER = 20;
  * clients whose filter matches. `id:` is the stream seq, so a reconnect resumes where it left off.
  */
 export class EventStream {
-  readonly #options: Required<Omit<EventStreamOptions, 'bus' | 'logger' | 'now'>> & EventStreamOptions;
+  readonly #options: Required<Omit<EventStreamOptions, 'bus' | 'logger' | 'now' | 'probe'>> & EventStreamOptions;
   readonly #clients = new Set<Client>();
   /** Clients between the limit check and the fan-out (catching up); they hold a slot too. */
   readonly #joining = new Set<Client>();
@@ -191,29 +197,50 @@ export class EventStream {
     if (this.#polling || this.#cursor === undefined || Date.now() < this.#retryAt) return;
     this.#polling = true;
     try {
-      for (let round = 0; round < 10; round++) {
-        const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
-          stream: 'events',
-          afterSeq: this.#cursor,
-          limit: BATCH,
-        });
-        if (batch.length > 0) {
-          const now = this.#options.now().getTime();
-          const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
-          for (const message of batch) for (const client of live) this.#send(client, message);
-        }
-        this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
-        if (batch.length < BATCH) break;
-      }
-      if (this.#failures > 0) this.#options.logger.info({ failures: this.#failures }, 'event stream: polling the bus works again');
-      this.#failures = 0;
+      await this.#fanOutNew();
+      this.#passed();
     } catch (error) {
-      this.#failures += 1;
-      if (this.#failures === 1) this.#options.logger.warn({ err: error }, 'event stream: polling the bus failed; retrying with back-off');
-      this.#retryAt = Date.now() + failureBackoffMs(this.#failures, this.#options.intervalMs);
+      this.#failed(error);
     } finally {
       this.#polling = false;
     }
+  }
+
+  /** Sends the events after the cursor to the live clients, up to 10 batches a poll. */
+  async #fanOutNew(): Promise<void> {
+    for (let round = 0; round < 10 && this.#cursor !== undefined; round++) {
+      const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
+        stream: 'events',
+        afterSeq: this.#cursor,
+        limit: BATCH,
+      });
+      if (batch.length > 0) {
+        const now = this.#options.now().getTime();
+        const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
+        for (const message of batch) for (const client of live) this.#send(client, message);
+      }
+      this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
+      if (batch.length < BATCH) break;
+    }
+  }
+
+  // A poll that ends after the last client left counts for nothing: the probe was told the poller is idle.
+  #passed(): void {
+    const { probe, logger } = this.#options;
+    if (this.#timer !== undefined) {
+      if (probe) probe.progress();
+      else if (this.#failures > 0) logger.info({ failures: this.#failures }, 'event stream: polling the bus works again');
+    }
+    this.#failures = 0;
+  }
+
+  #failed(error: unknown): void {
+    const { probe, logger, intervalMs } = this.#options;
+    if (this.#timer === undefined) return;
+    this.#failures += 1;
+    this.#retryAt = Date.now() + failureBackoffMs(this.#failures, intervalMs);
+    if (probe) probe.failure(error);
+    else if (this.#failures === 1) logger.warn({ err: error }, 'event stream: polling the bus failed; retrying with back-off');
   }
 
   #heartbeat(): void {
@@ -232,10 +259,14 @@ export class EventStream {
   }
 
   #stopIfIdle(): void {
-    if (this.#clients.size > 0) return;
+    if (this.#clients.size > 0 || this.#timer === undefined) return;
     clearInterval(this.#timer);
     clearInterval(this.#beat);
     this.#timer = this.#beat = undefined;
+    // Nobody listens: the poller has nothing to do, which is no failure (nor an age for /metrics or /readyz).
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#options.probe?.idle();
   }
 }
 

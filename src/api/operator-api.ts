@@ -48,6 +48,7 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
       logger: deps.logger,
       now,
       ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
+      ...(deps.streamProbe ? { probe: deps.streamProbe } : {}),
     }),
     auth,
   };

@@ -11,6 +11,11 @@ export interface ConsumerProbe {
   failure(error: unknown, context?: Record<string, unknown>): FailureReason;
   /** Where the consumer's pending work is read from (its subscription); loops without one are never "stalled". */
   watch(pending: () => Promise<PendingWork>): void;
+  /**
+   * The loop stopped because it has nothing to do (the live stream's poller once nobody listens): it shows
+   * no age and no failing streak, as if never used, until it reports again.
+   */
+  idle(): void;
 }
 
 /** A consumer with work it is not doing, as /readyz reports it. */
@@ -105,6 +110,13 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       },
       watch(pending) {
         state.pending = pending;
+      },
+      idle() {
+        state.reported = false;
+        state.lastProgress = now();
+        state.streak = 0;
+        delete state.lastReason;
+        options.metrics?.consumerSinceProgress.remove({ consumer });
       },
     };
   };
