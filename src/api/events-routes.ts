@@ -87,7 +87,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const stored = await ctx.bus.get<HubEvent>('events', id);
         if (!stored) throw new ApiError(404, 'no such event');
         const history = await loadEventHistory(ctx.bus, id, { withParams: true });
-        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, stored.payload) } : job));
+        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, stored.payload, job.action) } : job));
         sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
       },
     },

@@ -3,6 +3,7 @@ import type { CircuitState } from '../actions/runtime/circuit-breaker.ts';
 import { createGoneDestinations } from '../actions/runtime/gone-destinations.ts';
 import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
 import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
+import { urlOrigin } from './redact.ts';
 import { findHeadSeq, readWindowBefore } from './stream-head.ts';
 
 export interface ChannelHealth {
@@ -115,13 +116,7 @@ async function recentOutcomes(
 }
 
 function targetOf(channel: Record<string, unknown>): string {
-  if (typeof channel.url === 'string') {
-    try {
-      return new URL(channel.url).origin;
-    } catch {
-      return '(invalid url)';
-    }
-  }
+  if (typeof channel.url === 'string') return urlOrigin(channel.url) ?? '(invalid url)';
   const smtp = channel.smtp as { host?: unknown; port?: unknown } | undefined;
   return smtp && typeof smtp.host === 'string'
     ? `smtp://${smtp.host}:${typeof smtp.port === 'number' || typeof smtp.port === 'string' ? smtp.port : 587}`

@@ -18,6 +18,6 @@ export async function loadEventDetail(bus: BusStreams & BusHistory, id: string):
   const message = await bus.get<HubEvent>('events', id);
   if (message === undefined) return undefined;
   const history = await loadEventHistory(bus, id, { withParams: true, seq: message.seq });
-  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, message.payload) } : job));
+  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, message.payload, job.action) } : job));
   return { summary: { ...summaryOf(message), status: history.status }, event: eventView(message.payload), rules: history.rules, jobs };
 }

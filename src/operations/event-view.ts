@@ -1,5 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
-import { maskValue, redactFields } from './redact.ts';
+import { maskValue, redactParams } from './redact.ts';
 
 /**
  * Payload fields that are credentials in chat payloads: Slack's and Mattermost's `response_url`
@@ -48,11 +48,12 @@ function maskText(value: unknown, credentials: ReadonlySet<string>, depth: numbe
 }
 
 /**
- * Rendered action params as viewers see them: secret-named fields masked, and the event's chat
+ * Rendered action params as viewers see them: secret-named fields and `action`'s destination URLs masked
+ * (redactParams; without `action`, those of the jobs inside, as in a replay result), and the event's chat
  * credentials masked wherever a template copied them (`{{json data}}` in a webhook body).
  */
-export function paramsView<T>(params: T, event: HubEvent | undefined): T {
-  const redacted = redactFields(params);
+export function paramsView<T>(params: T, event: HubEvent | undefined, action?: string): T {
+  const redacted = redactParams(action, params);
   const credentials = event ? credentialsIn(event.data, new Set(), 0) : new Set<string>();
   return (credentials.size > 0 ? maskText(redacted, credentials, 0) : redacted) as T;
 }

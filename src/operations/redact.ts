@@ -1,6 +1,12 @@
 /** Header and field names whose values are credentials or signatures: never shown, only their length. */
 const SECRET_NAME = /authorization|cookie|secret|token|password|passwd|signature|hmac|api[-_]?key|x-api|private|credential|auth(?!or)/i;
 
+/**
+ * Params that are destination URLs, by action: a credential often rides in their path, query or
+ * user:password (a Slack incoming webhook's `/services/T/B/secret`, Discord's `/api/webhooks/id/token`, `?token=`).
+ */
+const URL_PARAMS = new Map<string, readonly string[]>([['webhook', ['url']]]);
+
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
@@ -11,7 +17,40 @@ export function maskValue(value: unknown): string {
   return `[redacted, ${length} chars]`;
 }
 
-/** A deep copy of rendered action params with secret-named fields masked (webhook signing secrets, API keys). */
+/** Scheme, host and port of an http(s) URL, which is how channel URLs are shown; undefined when it is not one. */
+export function urlOrigin(value: string): string | undefined {
+  try {
+    const { origin } = new URL(value);
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What maskValue leaves, and what maskUrl leaves after an origin. */
+const MASKED = /^\[redacted, \d+ chars\]$/;
+
+/**
+ * A destination URL as viewers see it: where it goes (its origin), and the length of the rest. A URL
+ * it masked already is left as it is, so a result masked twice (its jobs, then the whole) reads the same.
+ */
+export function maskUrl(value: string): string {
+  if (MASKED.test(value)) return value;
+  const origin = urlOrigin(value);
+  if (origin === undefined) return maskValue(value);
+  const after = value.startsWith(origin) ? value.slice(origin.length) : undefined;
+  if (after === '/' || (after?.startsWith('/') === true && MASKED.test(after.slice(1)))) return value;
+  const { username, password, pathname, search, hash } = new URL(value);
+  const userinfo = username === '' && password === '' ? '' : `${username}:${password}@`;
+  const rest = `${userinfo}${pathname.replace(/^\//, '')}${search}${hash}`;
+  if (rest === '') return value === origin ? origin : `${origin}/`;
+  return `${origin}/${maskValue(rest)}`;
+}
+
+/**
+ * A deep copy of rendered action params with secret-named fields masked (webhook signing secrets, API keys).
+ * Any job inside (an object with `action` and `params`, as in a replay or a backtest) has its destination URLs masked too.
+ */
 export function redactFields(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
@@ -19,5 +58,24 @@ export function redactFields(value: unknown, depth = 0): unknown {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     out[key] = isSecretName(key) ? maskValue(item) : redactFields(item, depth + 1);
   }
+  if (typeof out.action === 'string') maskUrlParams(out.action, out.params);
   return out;
+}
+
+/** The rendered params of one `action` as viewers see them: redactFields, and its destination URLs masked. */
+export function redactParams(action: string | undefined, params: unknown): unknown {
+  const out = redactFields(params);
+  if (action !== undefined) maskUrlParams(action, out);
+  return out;
+}
+
+/** Masks, in place, the URL params of `action` in a copy redactFields made. */
+function maskUrlParams(action: string, params: unknown): void {
+  const keys = URL_PARAMS.get(action);
+  if (keys === undefined || params === null || typeof params !== 'object' || Array.isArray(params)) return;
+  const record = params as Record<string, unknown>;
+  for (const key of keys) {
+    const url = record[key];
+    if (typeof url === 'string') record[key] = maskUrl(url);
+  }
 }

@@ -49,13 +49,15 @@ export interface ApiHubOptions {
   streamIntervalMs?: number;
   publicUrl?: string;
   rulesTimeLimitMs?: number;
+  /** The rule file instead of RULES, given the sink's base URL. */
+  rules?: (sinkUrl: string) => string;
 }
 
 export async function startApiHub(options: ApiHubOptions = {}): Promise<ApiHub> {
   const dir = tempDir('hookhub-api-');
   await mkdir(join(dir, 'rules'));
-  await writeFile(join(dir, 'rules', 'github.yaml'), RULES);
   const sink = await startSink();
+  await writeFile(join(dir, 'rules', 'github.yaml'), options.rules?.(sink.url) ?? RULES);
   const yaml = `server: { port: 0, host: 127.0.0.1${options.publicUrl ? `, publicUrl: "${options.publicUrl}"` : ''} }
 bus: { type: embedded, path: ./hookhub.db }
 connectors:

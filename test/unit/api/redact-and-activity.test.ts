@@ -4,7 +4,7 @@ import { matchRoute, type Route } from '../../../src/api/api-router.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { inferCircuit } from '../../../src/operations/channel-health.ts';
 import { redactHeaders } from '../../../src/operations/header-policy.ts';
-import { redactFields } from '../../../src/operations/redact.ts';
+import { maskUrl, redactFields, redactParams } from '../../../src/operations/redact.ts';
 
 describe('redaction', () => {
   it('masks credential and signature headers, keeping their length only', () => {
@@ -43,6 +43,28 @@ describe('redaction', () => {
       signing: { secret: '[redacted, 7 chars]' },
       list: [{ token: '[redacted, 3 chars]' }],
     });
+  });
+
+  it.each([
+    ['https://hooks.slack.com/services/T0/B0/abcdef', 'https://hooks.slack.com/[redacted, 21 chars]'],
+    ['https://discord.com/api/webhooks/123/tok', 'https://discord.com/[redacted, 20 chars]'],
+    ['https://example.com?token=abc', 'https://example.com/[redacted, 10 chars]'],
+    ['http://user:pw@example.com:8080/', 'http://example.com:8080/[redacted, 8 chars]'],
+    ['https://example.com', 'https://example.com'],
+    ['https://example.com/', 'https://example.com/'],
+    ['not a url /secret', '[redacted, 17 chars]'],
+  ])('shows a destination URL by its origin: %s', (url, shown) => {
+    expect(maskUrl(url)).toBe(shown);
+    expect(maskUrl(shown)).toBe(shown);
+  });
+
+  it("masks a webhook's url, alone or in the jobs of a result, and leaves other actions' links", () => {
+    const params = { url: 'https://hooks.slack.com/services/T0/B0/abcdef', body: { url: 'https://github.com/acme/api/pull/1' } };
+    const shown = { ...params, url: 'https://hooks.slack.com/[redacted, 21 chars]' };
+    expect(redactParams('webhook', params)).toEqual(shown);
+    expect(redactFields({ jobs: [{ action: 'webhook', params }] })).toEqual({ jobs: [{ action: 'webhook', params: shown }] });
+    const notify = { channel: 'eng', text: 'hi', url: 'https://github.com/acme/api/pull/1' };
+    expect(redactParams('notify', notify)).toEqual(notify);
   });
 });
 
