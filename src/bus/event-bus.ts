@@ -200,7 +200,10 @@ export interface BusStreams {
   finishedThrough(stream: StreamName, consumer: string): Promise<number>;
 }
 
-/** The history-records role: small notes attached to message ids. */
+/**
+ * The history-records role: small notes attached to message ids. Retention deletes them by age, but
+ * never those of a job that is unfinished or has a dead letter: workers read them back.
+ */
 export interface BusHistory {
   /** Append a history record (rule outcome, attempt) for a message id. */
   record(entry: HistoryRecord, timing?: WriteTiming): Promise<void>;

@@ -58,6 +58,37 @@ export function redeliveryCases(ctx: ContractContext): void {
     await eventually(() => ids(worker.received).includes('unread'), 'the kept job delivered to its first consumer');
   });
 
+  // The worker reads a job's records back (attempt count, an earlier success, its dead letter): they
+  // stay while the job is unfinished or dead-lettered, and go with it once it is finished.
+  it('retention keeps the history records of unfinished and dead-lettered jobs, and deletes those of finished ones', async () => {
+    const { bus, sweep } = ctx.harness();
+    for (const id of ['finished', 'dead', 'backoff']) await bus.publish('jobs', message(id, 'webhook'));
+    const attempt = (ref: string) => bus.record({ ref, kind: 'attempt', time: new Date().toISOString(), data: { outcome: 'retry' } });
+    // Interleaved, so a finished job's records sit both before and behind the kept ones.
+    for (const ref of ['finished', 'dead', 'backoff', 'finished']) await attempt(ref);
+    const onDelivery = async (d: Delivery) => {
+      if (d.id === 'dead')
+        await bus.deadLetter({
+          id: d.id,
+          subject: d.subject,
+          payload: d.payload,
+          reason: 'permanent failure',
+          time: new Date().toISOString(),
+          attempts: [],
+        });
+      // `backoff` waits out a retry delay far beyond the retention.
+      await (d.id === 'backoff' ? d.nak(60_000) : d.ack());
+    };
+    const worker = ctx.pumps().start(bus.consume('jobs', 'workers', { ackWaitMs: 60_000 }), onDelivery);
+    await eventually(() => worker.received.length === 3, 'the three jobs delivered');
+    await eventually(async () => (await bus.getDeadLetter('dead')) !== undefined, 'the dead letter stored');
+    await delay(RETENTION_MS + 200);
+    await sweep();
+    expect(await bus.records('finished')).toEqual([]);
+    expect((await bus.records('dead')).map((r) => r.kind)).toEqual(['attempt']);
+    expect((await bus.records('backoff')).map((r) => r.kind)).toEqual(['attempt']);
+  });
+
   it('redelivers an unacked message after ack wait, to a new subscription', async () => {
     const { bus } = ctx.harness();
     await bus.publish('jobs', message('crash', 'webhook'));

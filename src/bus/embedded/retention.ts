@@ -2,7 +2,7 @@
  * Retention: messages and records older than `retentionMs` go, dedup keys older than the
  * dedup horizon go, but a message some consumer has not finished (beyond its cursor, or
  * still leased) is kept whatever its age, and so is every message of a stream no consumer
- * has read yet. Deletes run in bounded chunks so one pass never holds the write lock for
+ * has read yet; so are the records of such a job and of a job with a dead letter. Deletes run in bounded chunks so one pass never holds the write lock for
  * long. A message is its own dedup key, so one removed within the dedup horizon (a
  * retention shorter than 24 h) leaves its id and content key in `dedup`.
  */
@@ -35,7 +35,16 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
        SELECT ?, content_key, MAX(time) FROM messages WHERE ${chunk} AND time >= ? AND content_key IS NOT NULL GROUP BY content_key`,
   );
   const messages = db.prepare(`DELETE FROM messages WHERE ${chunk}`);
-  const records = db.prepare(`DELETE FROM records WHERE rowid IN (SELECT rowid FROM records WHERE created < ? LIMIT ${CHUNK})`);
+  // A job's records go only once the job is finished: the worker reads them back for its attempt count,
+  // an earlier success and its dead letter (src/actions/runtime/process-delivery.ts). So not while its
+  // message is one retention keeps for a consumer (at or above the jobs' safe seq), nor while it has a
+  // dead letter. Both are index probes on the old records only; the safe seq is computed once.
+  const records = db.prepare(
+    `DELETE FROM records WHERE rowid IN (SELECT r.rowid FROM records r WHERE r.created < ?
+       AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.id = r.ref)
+       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.stream = 'jobs' AND m.id = r.ref AND m.seq >= ${safeSeq})
+       LIMIT ${CHUNK})`,
+  );
   const dedup = db.prepare(`DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${CHUNK})`);
   return {
     prune(now) {
@@ -47,7 +56,7 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
         keepContent.run(contentStream(stream), stream, cutoff, stream, horizon);
         deleted += messages.run(stream, cutoff, stream).changes;
       }
-      deleted += records.run(cutoff).changes;
+      deleted += records.run(cutoff, 'jobs').changes;
       deleted += dedup.run(now - dedupHorizonMs).changes;
       return deleted;
     },

@@ -37,6 +37,7 @@ import { ClaimVerdicts } from './nats-claims.ts';
 import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
+import { sweepHistory } from './nats-history-retention.ts';
 import { sweepStream } from './nats-retention.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
 import { NatsSubscription } from './nats-subscription.ts';
@@ -212,10 +213,10 @@ export class NatsBus implements EventBus {
   }
 
   /** Sweeps at this interval until close(); a failed sweep is reported and simply tried again at the next tick, as on the embedded bus. */
-  startRetention(retentionMs: number, everyMs: number, report?: RetentionReport): void {
+  startRetention(retention: { messagesMs: number; recordsMs: number }, everyMs: number, report?: RetentionReport): void {
     this.#pruneTimer = setInterval(
       () =>
-        void this.prune(retentionMs).then(
+        void this.prune(retention.messagesMs, retention.recordsMs).then(
           () => report?.swept(),
           (error: unknown) => report?.failed(error),
         ),
@@ -224,12 +225,18 @@ export class NatsBus implements EventBus {
     this.#pruneTimer.unref();
   }
 
-  /** Purges the events and jobs stored more than `retentionMs` ago that every durable consumer has finished. */
-  async prune(retentionMs: number): Promise<number> {
-    const cutoffMs = Date.now() - retentionMs;
+  /**
+   * Purges the events and jobs stored more than `messagesMs` ago that every durable consumer has finished,
+   * and the history records stored more than `recordsMs` ago that no unfinished job needs.
+   */
+  async prune(messagesMs: number, recordsMs = messagesMs): Promise<number> {
+    const cutoffMs = Date.now() - messagesMs;
     let purged = 0;
     for (const stream of ['events', 'jobs'] as const) purged += await sweepStream(this.jsm, this.names.stream(stream), cutoffMs);
-    return purged;
+    const history = { stream: this.names.historyStream, filter: `${this.names.prefix}.history.>` };
+    const jobs = { stream: this.names.stream('jobs'), filter: this.names.filter('jobs') };
+    const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv };
+    return purged + (await sweepHistory(sweep, Date.now() - recordsMs));
   }
 
   async close(): Promise<void> {
@@ -275,7 +282,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
     const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
-    bus.startRetention(idHorizonMs, options.pruneEveryMs ?? 60_000, options.retentionReport);
+    const retention = { messagesMs: idHorizonMs, recordsMs: retentionMs };
+    bus.startRetention(retention, options.pruneEveryMs ?? 60_000, options.retentionReport);
     return bus;
   } catch (err) {
     await connection.close();

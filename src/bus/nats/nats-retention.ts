@@ -22,7 +22,7 @@ export async function sweepStream(jsm: JetStreamManager, stream: string, cutoffM
  * The lowest seq any durable consumer still needs (ack floor + 1). Like embedded, a stream no durable
  * consumer has read yet needs all of it (0): its router or workers have not started.
  */
-async function firstUnfinished(jsm: JetStreamManager, stream: string): Promise<number> {
+export async function firstUnfinished(jsm: JetStreamManager, stream: string): Promise<number> {
   let lowest: number | undefined;
   for await (const consumer of jsm.consumers.list(stream)) {
     if (!consumer.config.durable_name) continue;
@@ -32,7 +32,13 @@ async function firstUnfinished(jsm: JetStreamManager, stream: string): Promise<n
 }
 
 /** Binary search on stored times: the first seq stored at or after the cutoff (last + 1 if none). */
-async function firstStoredAfter(jsm: JetStreamManager, stream: string, first: number, last: number, cutoffMs: number): Promise<number> {
+export async function firstStoredAfter(
+  jsm: JetStreamManager,
+  stream: string,
+  first: number,
+  last: number,
+  cutoffMs: number,
+): Promise<number> {
   let low = first;
   let high = last + 1;
   while (low < high) {

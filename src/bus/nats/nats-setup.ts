@@ -35,14 +35,15 @@ export async function ensureNatsStores(
   names: NatsNames,
   limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number; replicas: number },
 ): Promise<NatsStores> {
-  // Work streams have no max_age: it would delete unfinished work. nats-retention.ts sweeps them instead.
-  const base = (name: string, subject: string, maxAgeMs = 0): Partial<StreamConfig> & { name: string } => ({
+  // No stream here has a max_age: it would delete unfinished work, and the history records unfinished
+  // jobs need. nats-retention.ts and nats-history-retention.ts sweep them instead.
+  const base = (name: string, subject: string): Partial<StreamConfig> & { name: string } => ({
     name,
     subjects: [subject],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    max_age: nanos(maxAgeMs),
+    max_age: 0,
     num_replicas: limits.replicas,
   });
   const duplicateWindow = nanos(Math.min(DUPLICATE_WINDOW_MS, limits.retentionMs));
@@ -50,7 +51,7 @@ export async function ensureNatsStores(
     const config = { ...base(names.stream(stream), names.filter(stream)), duplicate_window: duplicateWindow };
     await ensureStream(jsm, config);
   }
-  const history = base(names.historyStream, `${names.prefix}.history.>`, limits.retentionMs);
+  const history = base(names.historyStream, `${names.prefix}.history.>`);
   await ensureStream(jsm, { ...history, duplicate_window: duplicateWindow });
   const kvm = new Kvm(js);
   const content = await openBucket(kvm, jsm, names.contentBucket, limits.idHorizonMs, limits);
