@@ -17,6 +17,7 @@ import type {
 } from '../event-bus.ts';
 import type { KvBucket } from '../kv.ts';
 import { PayloadError } from '../../errors.ts';
+import { coalesce } from '../../shared/coalesce.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
@@ -212,16 +213,18 @@ export class NatsBus implements EventBus {
     }
   }
 
-  /** Sweeps at this interval until close(); a failed sweep is reported and simply tried again at the next tick, as on the embedded bus. */
+  /**
+   * Sweeps at this interval until close(); a failed sweep is reported and simply tried again at the next tick, as on the embedded bus.
+   * A tick while a sweep still runs is skipped: a slow pass never overlaps the next, nor piles passes up.
+   */
   startRetention(retention: { messagesMs: number; recordsMs: number }, everyMs: number, report?: RetentionReport): void {
-    this.#pruneTimer = setInterval(
-      () =>
-        void this.prune(retention.messagesMs, retention.recordsMs).then(
-          () => report?.swept(),
-          (error: unknown) => report?.failed(error),
-        ),
-      everyMs,
+    const sweep = coalesce(() =>
+      this.prune(retention.messagesMs, retention.recordsMs).then(
+        () => report?.swept(),
+        (error: unknown) => report?.failed(error),
+      ),
     );
+    this.#pruneTimer = setInterval(() => void (sweep.busy() ? undefined : sweep()), everyMs);
     this.#pruneTimer.unref();
   }
 
@@ -233,7 +236,7 @@ export class NatsBus implements EventBus {
     const cutoffMs = Date.now() - messagesMs;
     let purged = 0;
     for (const stream of ['events', 'jobs'] as const) purged += await sweepStream(this.jsm, this.names.stream(stream), cutoffMs);
-    const history = { stream: this.names.historyStream, filter: `${this.names.prefix}.history.>` };
+    const history = { stream: this.names.historyStream, subject: (key: string) => `${this.names.prefix}.history.${key}` };
     const jobs = { stream: this.names.stream('jobs'), filter: this.names.filter('jobs') };
     const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv };
     return purged + (await sweepHistory(sweep, Date.now() - recordsMs));

@@ -6,11 +6,15 @@
  * consumer's ack floor, or in a stream no durable consumer has read yet) or has a dead letter.
  * A job published after the cutoff needs none of its old records: they precede its replay, and
  * losing a ref's oldest records leaves the replay and the cycle after it.
- * Without such jobs it is one purge from the front; with them, one purge up to the first kept record,
- * then one per other ref with old records behind it. Uses nothing newer than nats-server 2.9.
+ *
+ * A kept ref's old records are carried to the tail (nats-history-carry.ts), then one purge from the
+ * front deletes the rest: requests per pass grow with the kept refs, never with all refs. Records are
+ * only ever read by ref, in order, and carry their own time, so a copy's newer stored time only keeps
+ * it one more retention period. Uses nothing newer than nats-server 2.9.
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
+import { carryForward, firstRecord } from './nats-history-carry.ts';
 import { hashKey } from './nats-names.ts';
 import { readRange } from './nats-read.ts';
 import { firstStoredAfter, firstUnfinished } from './nats-retention.ts';
@@ -21,27 +25,30 @@ const CLOCK_SKEW_MS = 60_000;
 export interface HistorySweep {
   js: JetStreamClient;
   jsm: JetStreamManager;
-  /** The history stream and its filter (`<prefix>.history.>`). */
-  history: { stream: string; filter: string };
+  /** The history stream, and the subject of a ref's records from its hashKey (`<prefix>.history.<key>`). */
+  history: { stream: string; subject(key: string): string };
   /** The jobs stream and its filter. */
   jobs: { stream: string; filter: string };
   /** The dead-letter bucket: its keys are hashKey(job id), the last token of the job's history subject. */
   deadLetters: KV;
 }
 
-/** Deletes the records stored before `cutoffMs` that no unfinished job needs; returns how many went. */
+/** Deletes the records stored before `cutoffMs` that no unfinished job needs; returns how many went (carried ones stay). */
 export async function sweepHistory(deps: HistorySweep, cutoffMs: number): Promise<number> {
   const { stream } = deps.history;
   const { first_seq: first, last_seq: last, messages } = (await deps.jsm.streams.info(stream)).state;
   if (messages === 0) return 0;
   const end = await firstStoredAfter(deps.jsm, stream, first, last, cutoffMs);
   if (end <= first) return 0;
-  const kept = await keptRefs(deps, cutoffMs);
-  if (kept.size === 0) return (await deps.jsm.streams.purge(stream, { seq: end })).purged;
-  const { keepFrom, doomed } = await planAround(deps, first, end, kept);
-  let purged = keepFrom > first ? (await deps.jsm.streams.purge(stream, { seq: keepFrom })).purged : 0;
-  for (const subject of doomed) purged += (await deps.jsm.streams.purge(stream, { filter: subject, seq: end })).purged;
-  return purged;
+  let keepFrom = end;
+  for (const key of await keptRefs(deps, cutoffMs)) {
+    const subject = deps.history.subject(key);
+    const oldest = await firstRecord(deps, stream, subject, first);
+    if (oldest === undefined || oldest >= end) continue;
+    // A record written meanwhile stopped the carry: the ref stays in place, and the next pass tries again.
+    if (!(await carryForward(deps, stream, subject))) keepFrom = Math.min(keepFrom, oldest);
+  }
+  return keepFrom > first ? (await deps.jsm.streams.purge(stream, { seq: keepFrom })).purged : 0;
 }
 
 /** The history subject tokens (hashKey of the ref) whose old records stay. */
@@ -65,24 +72,4 @@ async function* oldUnfinishedJobs(deps: HistorySweep, beforeMs: number): AsyncGe
     // The id travels in the envelope's body (nats-envelope.ts): the subject has only a hash of it.
     yield msg.json<{ id: string }>().id;
   }
-}
-
-/**
- * Reads the old records [first, end) once: the front can go up to the first record of a kept ref
- * (`keepFrom`); behind it, the old records of every other ref go subject by subject (`doomed`).
- */
-async function planAround(
-  deps: HistorySweep,
-  first: number,
-  end: number,
-  kept: ReadonlySet<string>,
-): Promise<{ keepFrom: number; doomed: Set<string> }> {
-  let keepFrom = end;
-  const doomed = new Set<string>();
-  for await (const msg of readRange(deps, { stream: deps.history.stream, filter: deps.history.filter, startSeq: first })) {
-    if (msg.seq >= end) break;
-    if (kept.has(msg.subject.slice(msg.subject.lastIndexOf('.') + 1))) keepFrom = Math.min(keepFrom, msg.seq);
-    else if (keepFrom < end) doomed.add(msg.subject);
-  }
-  return { keepFrom, doomed };
 }

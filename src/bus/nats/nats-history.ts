@@ -1,4 +1,5 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import type { HistoryRecord } from '../event-bus.ts';
 import type { Cork } from './nats-cork.ts';
 import type { NatsNames } from './nats-names.ts';
@@ -30,6 +31,40 @@ export async function appendRecord(deps: HistoryDeps, entry: HistoryRecord): Pro
 const DIRECT_READS = 8;
 
 /**
+ * Retention carries a kept ref's old records to the stream's tail (nats-history-retention.ts): each
+ * copy names the seq it copies. A copy of a record already read is a repeat (the original is not
+ * purged yet, or a carry stopped half-way); a copy after the last seq seen at the start means the
+ * originals went while this read ran, so the read goes on through the copies.
+ */
+export const COPY_HEADER = 'Hookhub-Copy-Of';
+
+/** The seq a carried record copies, or undefined for an original record. */
+export function copyOf(headers: MsgHdrs | undefined): number | undefined {
+  const value = headers?.get(COPY_HEADER);
+  return value ? Number(value) : undefined;
+}
+
+interface StoredRecord {
+  seq: number;
+  headers: MsgHdrs | undefined;
+}
+
+/** Reads a ref's records in seq order, skipping repeated copies; `take` says whether to read on. */
+export function recordReader(lastSeq: number) {
+  const seen = new Set<number>();
+  return {
+    /** Whether `msg` is a record to keep (not a repeat, not past the end); `more` whether to read on. */
+    take(msg: StoredRecord): { keep: boolean; more: boolean } {
+      const copied = copyOf(msg.headers);
+      if (msg.seq > lastSeq && copied === undefined) return { keep: false, more: false };
+      seen.add(msg.seq);
+      const keep = copied === undefined || !seen.has(copied);
+      return { keep, more: msg.seq !== lastSeq };
+    },
+  };
+}
+
+/**
  * Most refs have no record yet (every job's first delivery asks), or a few: a last-by-subject read
  * answers "none" in one request, and a few are read by subject from the stream leader. Creating an
  * ephemeral consumer per call, as a longer history needs, costs the server far more at hundreds per second.
@@ -40,22 +75,21 @@ export async function readRecords(deps: HistoryDeps, ref: string): Promise<Histo
   const last = await deps.cork(() => deps.jsm.streams.getMessage(stream, { last_by_subj: subject }));
   if (last === null) return [];
   const out: HistoryRecord[] = [];
-  const keep = (record: HistoryRecord) => {
+  const reader = recordReader(last.seq);
+  const take = (msg: StoredRecord & { json<T>(): T }): boolean => {
+    const { keep, more } = reader.take(msg);
+    const record = keep ? msg.json<HistoryRecord>() : undefined;
     // sha256 collisions are not a practical concern, but a ref mismatch must never leak a record.
-    if (record.ref === ref) out.push(record);
+    if (record?.ref === ref) out.push(record);
+    return more;
   };
   let seq = 1;
   for (let i = 0; i < DIRECT_READS; i++) {
     // The server takes `next_by_subj` on a message get; the client's type lists only seq and last_by_subj.
     const next = await deps.jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as { seq: number });
-    if (next === null || next.seq > last.seq) return out;
-    keep(next.json<HistoryRecord>());
-    if (next.seq === last.seq) return out;
+    if (next === null || !take({ seq: next.seq, headers: next.header, json: () => next.json() })) return out;
     seq = next.seq + 1;
   }
-  for await (const msg of readRange(deps, { stream, filter: subject, startSeq: seq })) {
-    if (msg.seq > last.seq) break;
-    keep(msg.json<HistoryRecord>());
-  }
+  for await (const msg of readRange(deps, { stream, filter: subject, startSeq: seq })) if (!take(msg)) break;
   return out;
 }
