@@ -1,5 +1,6 @@
 import { truncate } from '../shared/truncate.ts';
-import type { DiffSample, RuleDiff, RulesDiff } from './rules-diff.ts';
+import { redactParams } from './redact.ts';
+import type { DiffSample, RenderedJob, RuleDiff, RulesDiff } from './rules-diff.ts';
 
 /** `2 rules changed effect on 1000 events: +5 matches, −12 matches, 3 renders changed`. */
 export function diffSummaryLine(diff: RulesDiff): string {
@@ -67,7 +68,10 @@ function renderLines(s: DiffSample): string[] {
   return [`        before: ${JSON.stringify(s.before)}`, `        after:  ${JSON.stringify(s.after)}`];
 }
 
-/** The first param whose rendering differs, as `text: "a" → "b"`. */
+/**
+ * The first param whose rendering differs, as `text: "a" → "b"`, shown as viewers see it: the summary is
+ * posted to a pull request, and a rendered `${VAR}` (a signing secret, a webhook URL's token) must not be.
+ */
 function firstChange(s: DiffSample): string {
   const before = s.before ?? [];
   const after = s.after ?? [];
@@ -75,11 +79,15 @@ function firstChange(s: DiffSample): string {
     const a = before[i]?.params ?? {};
     const b = after[i]?.params ?? {};
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (JSON.stringify(a[key]) !== JSON.stringify(b[key]))
-        return `${key}: ${clip(JSON.stringify(a[key]))} → ${clip(JSON.stringify(b[key]))}`;
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${key}: ${shown(before[i], key)} → ${shown(after[i], key)}`;
     }
   }
   return 'actions or render errors differ';
+}
+
+function shown(job: RenderedJob | undefined, key: string): string {
+  const params = job ? (redactParams(job.action, job.params) as Record<string, unknown>) : {};
+  return clip(JSON.stringify(params[key]));
 }
 
 function clip(text: string | undefined): string {
