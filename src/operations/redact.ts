@@ -11,8 +11,12 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** What a viewer sees instead of a secret: its length only. */
+/** What maskValue leaves, and what maskUrl leaves after an origin. */
+const MASKED = /^\[redacted, \d+ chars\]$/;
+
+/** What a viewer sees instead of a secret: its length only. A value masked already stays as it is (a backtest masks twice). */
 export function maskValue(value: unknown): string {
+  if (typeof value === 'string' && MASKED.test(value)) return value;
   const length = typeof value === 'string' ? value.length : JSON.stringify(value ?? '').length;
   return `[redacted, ${length} chars]`;
 }
@@ -26,9 +30,6 @@ export function urlOrigin(value: string): string | undefined {
     return undefined;
   }
 }
-
-/** What maskValue leaves, and what maskUrl leaves after an origin. */
-const MASKED = /^\[redacted, \d+ chars\]$/;
 
 /**
  * A destination URL as viewers see it: where it goes (its origin), and the length of the rest. A URL

@@ -58,6 +58,12 @@ describe('redaction', () => {
     expect(maskUrl(shown)).toBe(shown);
   });
 
+  it('keeps the length of the secret when a result is masked twice (a backtest masks its jobs, then the whole)', () => {
+    const once = redactFields({ action: 'webhook', params: { secret: 'whsec_0123456789', url: 'https://h.example/t/abc' } });
+    expect(redactFields(once)).toEqual(once);
+    expect(once).toEqual({ action: 'webhook', params: { secret: '[redacted, 16 chars]', url: 'https://h.example/[redacted, 5 chars]' } });
+  });
+
   it("masks a webhook's url, alone or in the jobs of a result, and leaves other actions' links", () => {
     const params = { url: 'https://hooks.slack.com/services/T0/B0/abcdef', body: { url: 'https://github.com/acme/api/pull/1' } };
     const shown = { ...params, url: 'https://hooks.slack.com/[redacted, 21 chars]' };
