@@ -30,6 +30,13 @@ export interface ActionContext extends ActionDeps {
   log: Logger;
   /** The event the job was made from, read from the bus on first call; undefined when retention removed it. */
   event(): Promise<HubEvent | undefined>;
+  /**
+   * An earlier run of this job may have reached the destination: it has an earlier attempt (in any
+   * cycle) or a replay record, or this delivery is a redelivery (a crash mid-attempt leaves no record).
+   * False on a fresh job's first attempt, so an action that must look before it sends (a platform
+   * without idempotency keys) need not look then.
+   */
+  mayHaveRun: boolean;
 }
 
 /** The unit of work the rule router publishes and the workers execute. */

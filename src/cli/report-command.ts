@@ -120,6 +120,7 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
       // A CLI run reports on stdout; the action's own log lines go to stderr.
       log: jobLogger(createLogger({ level: 'warn', destination: pino.destination(2) }), job),
       event: () => Promise.resolve(undefined),
+      mayHaveRun: false,
     };
     notes.push((await deliverReport(params.channel, params.title, report, ctx)).note);
   }

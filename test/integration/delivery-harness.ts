@@ -18,6 +18,7 @@ import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
 import type { Metrics } from '../../src/observability/metrics.ts';
+import type { ActionRegistry } from '../../src/actions/registry.ts';
 
 export interface BusHandle {
   bus: EventBus;
@@ -165,6 +166,8 @@ export async function publishJob(bus: EventBus, job: Job): Promise<void> {
 }
 
 export interface WorkerSetup {
+  /** Action types; the built-ins when absent. */
+  registry?: ActionRegistry;
   channels?: Record<string, { type: string } & Record<string, unknown>>;
   options?: DeliveryWorkerOptions;
   metrics?: Metrics;
@@ -174,7 +177,7 @@ export interface WorkerSetup {
 export function startWorker(bus: EventBus, setup: WorkerSetup = {}): DeliveryWorker {
   const worker = createDeliveryWorker({
     bus,
-    registry: actions,
+    registry: setup.registry ?? actions,
     channels: setup.channels ?? {},
     logger: pino({ level: 'silent' }),
     now: () => new Date(),

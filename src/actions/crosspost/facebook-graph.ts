@@ -31,20 +31,22 @@ export function appSecretProof(params: Params): string | undefined {
 }
 
 /**
- * A Page post takes no idempotency key, so before posting, the Page's own posts since the job could
- * first have run are read (GET /{page-id}/published_posts, newest first, up to MAX_PAGES pages), and one
- * with the same message is taken as this job's: an earlier attempt whose answer was lost (a timeout, a
- * crash) or an earlier run of the same job (a dead-letter retry, a replay). Returns its id.
+ * A Page post takes no idempotency key, so when an earlier run of the job may have posted (a timeout
+ * or a crash that lost the answer, a dead-letter retry, a replay), the Page's own posts since the job
+ * could first have run are read (GET /{page-id}/published_posts, newest first, up to MAX_PAGES pages),
+ * and one with the same message, and the same link when the job has one, is taken as this job's.
+ * Returns its id.
  */
 export async function findEarlierPost(params: Params, message: string, job: Job, deps: ActionDeps): Promise<string | undefined> {
   // Both times, as a replay moves createdAt later and an event's own time may be ahead of the hub's clock.
   const from = Math.min(Date.parse(stableTime(job)), Date.parse(job.createdAt)) - SKEW_MS;
   const wanted = normalize(message);
+  const link = params.link === undefined ? undefined : normalizeUrl(params.link);
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const body = await readPage(params, Math.floor(from / 1000), after, deps);
-    const posts = (Array.isArray(body.data) ? body.data : []) as { id?: unknown; message?: unknown }[];
-    const match = posts.find((post) => typeof post.message === 'string' && normalize(post.message) === wanted);
+    const posts = (Array.isArray(body.data) ? body.data : []) as GraphPost[];
+    const match = posts.find((post) => isJobsPost(post, wanted, link));
     if (match) return String(match.id);
     const paging = body.paging as { next?: unknown; cursors?: { after?: unknown } } | undefined;
     after = typeof paging?.next === 'string' && typeof paging.cursors?.after === 'string' ? paging.cursors.after : undefined;
@@ -54,7 +56,11 @@ export async function findEarlierPost(params: Params, message: string, job: Job,
 }
 
 async function readPage(params: Params, since: number, after: string | undefined, deps: ActionDeps): Promise<Record<string, unknown>> {
-  const query = new URLSearchParams({ fields: 'id,message,created_time', since: String(since), limit: String(PAGE_SIZE) });
+  const query = new URLSearchParams({
+    fields: 'id,message,created_time,attachments{unshimmed_url,url}',
+    since: String(since),
+    limit: String(PAGE_SIZE),
+  });
   if (after !== undefined) query.set('after', after);
   const proof = appSecretProof(params);
   if (proof) query.set('appsecret_proof', proof);
@@ -75,6 +81,37 @@ async function readPage(params: Params, since: number, after: string | undefined
       "Facebook: the Page's recent posts could not be read (the answer is not a list of posts), so the post was not sent in case an earlier attempt already made it",
     );
   return body;
+}
+
+interface GraphPost {
+  id?: unknown;
+  message?: unknown;
+  attachments?: { data?: unknown };
+}
+
+/** Another job's post may have the same text (a rule posting "New release" with each release's link): the link tells them apart. */
+function isJobsPost(post: GraphPost, message: string, link: string | undefined): boolean {
+  if (typeof post.message !== 'string' || normalize(post.message) !== message) return false;
+  return link === undefined || linksOf(post).some((url) => normalizeUrl(url) === link);
+}
+
+/** A link post's share attachment: `unshimmed_url` is the link as posted, `url` may be Facebook's redirect to it. */
+function linksOf(post: GraphPost): string[] {
+  const attachments = Array.isArray(post.attachments?.data) ? (post.attachments.data as Record<string, unknown>[]) : [];
+  return attachments.flatMap((a) => [a.unshimmed_url, a.url]).filter((url): url is string => typeof url === 'string');
+}
+
+/** Case of scheme and host, a fragment, a trailing slash and Facebook's l.php redirect aside. */
+function normalizeUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return raw.trim();
+  }
+  const target = url.searchParams.get('u');
+  if (/(^|\.)facebook\.com$/.test(url.hostname) && url.pathname === '/l.php' && target) return normalizeUrl(target);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
 }
 
 /** Facebook may give back other line endings or trailing spaces than were sent. */

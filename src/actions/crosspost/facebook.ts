@@ -11,8 +11,8 @@ const FACEBOOK_MAX = 63_206;
 
 /**
  * POST /{version}/{page-id}/feed with `message` and `link`, the Page token in the form body
- * (never in the URL) and appsecret_proof when an app secret is given; unless the Page already
- * shows this job's post (findEarlierPost), since the Graph API takes no idempotency key.
+ * (never in the URL) and appsecret_proof when an app secret is given; unless an earlier run of the job
+ * may have posted and the Page shows its post (findEarlierPost), since the Graph API takes no idempotency key.
  */
 export const facebook: Platform<Params> = {
   name: 'facebook',
@@ -22,7 +22,8 @@ export const facebook: Platform<Params> = {
     return { text, payload: { message: text, ...(params.link ? { link: params.link } : {}) } };
   },
   async post(params, prepared, job, deps) {
-    const earlier = await findEarlierPost(params, prepared.text, job, deps);
+    // A fresh job's first attempt cannot have posted: it posts without reading the Page.
+    const earlier = deps.mayHaveRun ? await findEarlierPost(params, prepared.text, job, deps) : undefined;
     if (earlier !== undefined) return { status: 200, response: `already posted ${earlier}` };
     const form = new URLSearchParams(Object.entries(prepared.payload).map(([k, v]) => [k, String(v)]));
     form.set('access_token', params.token);

@@ -1,4 +1,4 @@
-import type { ActionDeps, ActionResult, Job } from '../action.ts';
+import type { ActionContext, ActionDeps, ActionResult, Job } from '../action.ts';
 
 /** What a platform will post, without secrets: shown in dry runs and approval requests. */
 export interface PreparedPost {
@@ -12,7 +12,8 @@ export interface PreparedPost {
 export interface Platform<P> {
   readonly name: string;
   prepare(params: P, job: Job): PreparedPost;
-  post(params: P, prepared: PreparedPost, job: Job, deps: ActionDeps): Promise<ActionResult>;
+  /** `deps.mayHaveRun`: whether an earlier run of the job may have posted already (ActionContext). */
+  post(params: P, prepared: PreparedPost, job: Job, deps: ActionDeps & Pick<ActionContext, 'mayHaveRun'>): Promise<ActionResult>;
 }
 
 /**

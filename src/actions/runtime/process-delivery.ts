@@ -89,7 +89,8 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
       count(job, prepared.channel, 'deferred');
       return delivery.nak(deferDelay(admission, ctx.settings.random));
     }
-    const input = { attempt: history.attempts.length + 1, prepared, log, count, goneSince };
+    const mayHaveRun = history.allAttempts.length > 0 || history.replayed || delivery.deliveryCount > 1;
+    const input = { attempt: history.attempts.length + 1, mayHaveRun, prepared, log, count, goneSince };
     return attemptAndSettle(ctx, delivery, input, admission.release);
   };
 }
@@ -102,6 +103,8 @@ function deferDelay(admission: { delayMs: number; reason: string }, random: () =
 
 interface AttemptInput {
   attempt: number;
+  /** ActionContext.mayHaveRun: an earlier attempt, a replay, or a redelivery (which may follow a crash mid-attempt). */
+  mayHaveRun: boolean;
   prepared: PreparedJob;
   log: Logger;
   count: (job: Job, channel: string, outcome: string) => void;
@@ -123,6 +126,7 @@ async function attemptAndSettle(
     stopSignal: ctx.stopSignal,
     heartbeat: () => delivery.working(),
     heartbeatMs: Math.max(1_000, Math.floor(ctx.settings.ackWaitMs / 3)),
+    mayHaveRun: input.mayHaveRun,
   });
   if (!outcome.ok && ctx.stopSignal.aborted) {
     // Shutting down: this attempt was cut short by us, not by the destination; it doesn't count.

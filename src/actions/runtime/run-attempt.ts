@@ -17,6 +17,8 @@ export interface AttemptContext {
   /** Called periodically while the attempt runs (extends the bus lease). */
   heartbeat: () => Promise<void>;
   heartbeatMs: number;
+  /** Handed to the action as `ActionContext.mayHaveRun`. */
+  mayHaveRun: boolean;
 }
 
 /**
@@ -46,7 +48,14 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
     ctx.heartbeatMs,
   );
   try {
-    const actionCtx: ActionContext = { ...ctx.deps, signal, job, log: ctx.log, event: lazyEvent(ctx.deps, job.eventId) };
+    const actionCtx: ActionContext = {
+      ...ctx.deps,
+      signal,
+      job,
+      log: ctx.log,
+      event: lazyEvent(ctx.deps, job.eventId),
+      mayHaveRun: ctx.mayHaveRun,
+    };
     const result = await raceAbort(action.execute(params, actionCtx), signal);
     return {
       ok: true,

@@ -16,12 +16,13 @@ afterEach(async () => {
   api = undefined;
 });
 
-async function post(handler: FakeHandler, build: (url: string) => Record<string, unknown>, jobId?: string) {
+/** `mayHaveRun`: a retry, redelivery or replay rather than a fresh job's first attempt. */
+async function post(handler: FakeHandler, build: (url: string) => Record<string, unknown>, jobId?: string, mayHaveRun = false) {
   api = await startFakeApi(handler);
   const params = CrosspostParamsSchema.parse(build(api.url));
   try {
     return {
-      result: await crosspostAction.execute(params, actionContext(testJob('crosspost', params, jobId), testDeps())),
+      result: await crosspostAction.execute(params, { ...actionContext(testJob('crosspost', params, jobId), testDeps()), mayHaveRun }),
       requests: api.requests,
       failure: undefined,
     };
@@ -238,7 +239,15 @@ describe('crosspost: bluesky', () => {
 interface GraphPost {
   id: string;
   message: string;
+  link?: string;
   created: number;
+}
+
+/** As Graph shows a link post's share attachment: `url` through Facebook's redirect, `unshimmed_url` as posted. */
+function attachments(link: string | undefined) {
+  if (link === undefined) return undefined;
+  const shim = `https://l.facebook.com/l.php?${new URLSearchParams({ u: link, h: 'AT0x' })}`;
+  return { data: [{ type: 'share', url: shim, unshimmed_url: link }] };
 }
 
 /**
@@ -272,9 +281,14 @@ function graphApi(state: { posts: GraphPost[]; now: number; hold?: () => Promise
       const limit = Number(req.query.get('limit') ?? 25);
       const from = Number(req.query.get('after') ?? 0);
       const listed = state.posts.filter((p) => p.created >= since).sort((a, b) => b.created - a.created);
-      const data = listed
-        .slice(from, from + limit)
-        .map((p) => ({ id: p.id, message: p.message, created_time: new Date(p.created * 1000) }));
+      // Only the fields asked for, as Graph does.
+      const withLinks = (req.query.get('fields') ?? '').includes('attachments{');
+      const data = listed.slice(from, from + limit).map((p) => ({
+        id: p.id,
+        message: p.message,
+        created_time: new Date(p.created * 1000),
+        ...(withLinks && p.link !== undefined ? { attachments: attachments(p.link) } : {}),
+      }));
       const more = from + limit < listed.length;
       return {
         status: 200,
@@ -286,7 +300,13 @@ function graphApi(state: { posts: GraphPost[]; now: number; hold?: () => Promise
     const form = new URLSearchParams(req.body);
     const refused = tokenError(form.get('access_token'));
     if (refused) return refused;
-    const post = { id: `1234567890_${9000 + state.posts.length}`, message: form.get('message') ?? '', created: state.now };
+    const link = form.get('link') ?? undefined;
+    const post = {
+      id: `1234567890_${9000 + state.posts.length}`,
+      message: form.get('message') ?? '',
+      created: state.now,
+      ...(link ? { link } : {}),
+    };
     state.posts.push(post);
     const hold = state.hold;
     state.hold = undefined;
@@ -306,21 +326,38 @@ describe('crosspost: facebook', () => {
   });
   const pageState = (posts: GraphPost[] = []) => ({ posts, now: Date.parse('2026-11-28T12:00:00Z') / 1000 });
 
-  it('posts message and link to the Page feed with the token and appsecret_proof in the body', async () => {
+  it('a first attempt posts message and link to the Page feed with the token and appsecret_proof in the body, reading nothing', async () => {
     const { result, requests } = await post(graphApi(pageState()), (url) => params(url, { appSecret: 'app-secret' }));
     expect(result).toEqual({ status: 200, response: 'posted 1234567890_9000' });
-    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v23.0/1234567890/published_posts', 'POST /v23.0/1234567890/feed']);
-    expect(requests[0]?.headers.authorization).toBe('Bearer EAAB-page-token');
-    expect(requests[0]?.query.get('appsecret_proof')).toMatch(/^[0-9a-f]{64}$/);
-    const form = Object.fromEntries(new URLSearchParams(requests[1]!.body));
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v23.0/1234567890/feed']);
+    const form = Object.fromEntries(new URLSearchParams(requests[0]!.body));
     expect(form).toMatchObject({ message: 'Hello Page', link: 'https://example.com/r', access_token: 'EAAB-page-token' });
     expect(form.appsecret_proof).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('two jobs with the same text and different links, both on their first attempt, make two posts', async () => {
+    const state = pageState();
+    api = await startFakeApi(graphApi(state));
+    const run = async (jobId: string, link: string) => {
+      const parsed = CrosspostParamsSchema.parse(params(api!.url, { text: 'New release is out!', link }));
+      return crosspostAction.execute(parsed, actionContext(testJob('crosspost', parsed, jobId), testDeps()));
+    };
+    expect(await run('evt_1:release:0', 'https://example.com/releases/v1.2.0')).toEqual({
+      status: 200,
+      response: 'posted 1234567890_9000',
+    });
+    expect(await run('evt_2:release:0', 'https://example.com/releases/v1.3.0')).toEqual({
+      status: 200,
+      response: 'posted 1234567890_9001',
+    });
+    expect(state.posts.map((p) => p.link)).toEqual(['https://example.com/releases/v1.2.0', 'https://example.com/releases/v1.3.0']);
+    expect(api.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
   });
 
   it('a retry after a timeout finds the post the timed-out attempt made instead of posting twice', async () => {
     const state: Parameters<typeof graphApi>[0] = pageState();
     api = await startFakeApi(graphApi(state));
-    const parsed = CrosspostParamsSchema.parse(params(api.url));
+    const parsed = CrosspostParamsSchema.parse(params(api.url, { appSecret: 'app-secret' }));
     const job = testJob('crosspost', parsed);
     const attempt = new AbortController();
     // Facebook has made the post; its answer comes only after the attempt's deadline.
@@ -332,34 +369,54 @@ describe('crosspost: facebook', () => {
     await expect(timedOut).rejects.toThrow(/timed out|aborted/);
     expect(state.posts).toHaveLength(1);
 
-    const retry = await crosspostAction.execute(parsed, actionContext(job, testDeps()));
+    const retry = await crosspostAction.execute(parsed, { ...actionContext(job, testDeps()), mayHaveRun: true });
     expect(retry).toEqual({ status: 200, response: 'already posted 1234567890_9000' });
     expect(state.posts).toHaveLength(1);
+    const read = api.requests.find((r) => r.method === 'GET');
+    expect(read?.path).toBe('/v23.0/1234567890/published_posts');
+    expect(read?.headers.authorization).toBe('Bearer EAAB-page-token');
+    expect(read?.query.get('appsecret_proof')).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('a replay (the job planned again later) finds the post among older pages of the feed', async () => {
-    const state = pageState([{ id: '1234567890_1', message: 'Hello Page', created: Date.parse('2026-11-28T11:59:30Z') / 1000 }]);
+  it("a retry whose only post with the same text links elsewhere (another job's) posts", async () => {
+    const state = pageState([
+      { id: '1234567890_1', message: 'Hello Page', link: 'https://example.com/other', created: Date.parse('2026-11-28T11:59:10Z') / 1000 },
+    ]);
+    const { result, requests } = await post(graphApi(state), (url) => params(url), undefined, true);
+    expect(result).toEqual({ status: 200, response: 'posted 1234567890_9001' });
+    expect(requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(state.posts).toHaveLength(2);
+  });
+
+  it('a replay (the job planned again later) finds the post among older pages of the feed, by its link however Facebook spells it', async () => {
+    const created = Date.parse('2026-11-28T11:59:30Z') / 1000;
+    const state = pageState([{ id: '1234567890_1', message: 'Hello Page', link: 'https://EXAMPLE.com/r/', created }]);
     for (let i = 0; i < 30; i++) state.posts.push({ id: `1234567890_${100 + i}`, message: `later post ${i}`, created: state.now + i });
     api = await startFakeApi(graphApi(state));
     const parsed = CrosspostParamsSchema.parse(params(api.url));
     const replayed = { ...testJob('crosspost', parsed), createdAt: '2026-12-02T09:30:00.000Z', eventTime: '2026-11-28T11:58:00.000Z' };
-    const result = await crosspostAction.execute(parsed, actionContext(replayed, testDeps()));
+    const result = await crosspostAction.execute(parsed, { ...actionContext(replayed, testDeps()), mayHaveRun: true });
     expect(result).toEqual({ status: 200, response: 'already posted 1234567890_1' });
     expect(state.posts).toHaveLength(31);
   });
 
-  it('posts when the Page shows only other posts, and an older one with the same text from before the job', async () => {
+  it('a retry posts when the Page shows only other posts, and an older one with the same text from before the job', async () => {
     const state = pageState([
-      { id: '1234567890_1', message: 'Hello Page', created: Date.parse('2026-11-20T09:00:00Z') / 1000 },
-      { id: '1234567890_2', message: 'Hello Page, again', created: Date.parse('2026-11-28T11:59:10Z') / 1000 },
+      { id: '1234567890_1', message: 'Hello Page', link: 'https://example.com/r', created: Date.parse('2026-11-20T09:00:00Z') / 1000 },
+      {
+        id: '1234567890_2',
+        message: 'Hello Page, again',
+        link: 'https://example.com/r',
+        created: Date.parse('2026-11-28T11:59:10Z') / 1000,
+      },
     ]);
-    const { result } = await post(graphApi(state), (url) => params(url));
+    const { result } = await post(graphApi(state), (url) => params(url), undefined, true);
     expect(result).toEqual({ status: 200, response: 'posted 1234567890_9002' });
     expect(state.posts).toHaveLength(3);
   });
 
   it('an invalid token (code 190) is permanent with the Graph message verbatim', async () => {
-    const { failure, requests } = await post(graphApi(pageState()), (url) => params(url, { token: 'bad' }));
+    const { failure, requests } = await post(graphApi(pageState()), (url) => params(url, { token: 'bad' }), undefined, true);
     expect(failure).toMatchObject({
       kind: 'permanent',
       message:
@@ -373,8 +430,7 @@ describe('crosspost: facebook', () => {
     expect(failure).toMatchObject({
       kind: 'retry',
       status: 400,
-      message:
-        'HTTP 400 from Facebook (reading the Page posts to avoid a double post): (#32) Page request limit reached (OAuthException code 32)',
+      message: 'HTTP 400 from Facebook: (#32) Page request limit reached (OAuthException code 32)',
     });
   });
 });

@@ -49,6 +49,7 @@ function attemptContext(log = silentLogger): AttemptContext {
     stopSignal: new AbortController().signal,
     heartbeat: () => Promise.resolve(),
     heartbeatMs: 1_000,
+    mayHaveRun: false,
   };
 }
 
