@@ -1,4 +1,4 @@
-import { DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/dead-letters.ts';
+import { DeadLetterBusyError, DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/dead-letters.ts';
 import { listDeadLetterPage, retryDeadLetterSelection } from '../operations/dead-letter-ops.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
@@ -36,9 +36,10 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
         try {
           const retried = await retryDeadLetters(ctx.bus, { id: params.id ?? '' }, ctx.now);
           ctx.logger.info({ jobId: params.id, by: principal.name }, 'dead letter retried');
-          sendJson(res, 202, { retried, missing: [] });
+          sendJson(res, 202, { retried, missing: [], busy: [] });
         } catch (error) {
           if (error instanceof DeadLetterNotFoundError) throw new ApiError(404, error.message);
+          if (error instanceof DeadLetterBusyError) throw new ApiError(409, error.message);
           throw error;
         }
       },
@@ -65,7 +66,7 @@ export function dlqRoutes(ctx: ApiContext): Route[] {
         const selection = bulkSelection(body, ctx.now);
         const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now);
         ctx.logger.info(
-          { by: principal.name, retried: result.retried.length, missing: result.missing.length },
+          { by: principal.name, retried: result.retried.length, missing: result.missing.length, busy: result.busy.length },
           'dead letters retried in bulk',
         );
         sendJson(res, 202, result);

@@ -1,5 +1,11 @@
 import type { Job } from '../actions/action.ts';
-import { DeadLetterNotFoundError, retryDeadLetters, type RetriedDeadLetter, type RetryBus } from '../actions/runtime/dead-letters.ts';
+import {
+  DeadLetterBusyError,
+  DeadLetterNotFoundError,
+  retryDeadLetters,
+  type RetriedDeadLetter,
+  type RetryBus,
+} from '../actions/runtime/dead-letters.ts';
 import type { BusDeadLetters, DeadLetter } from '../bus/event-bus.ts';
 
 export interface DeadLetterView {
@@ -54,6 +60,8 @@ export interface BulkRetryResult {
   retried: RetriedDeadLetter[];
   /** Ids that were not (or no longer) in the dead-letter store. */
   missing: string[];
+  /** Ids held by another retry or replay at that moment: still dead letters, unless that one retried them. */
+  busy: string[];
 }
 
 /** Retries the given dead letters, or all of them (optionally since a time); the same code as `hookhub dlq retry`. */
@@ -62,14 +70,15 @@ export async function retryDeadLetterSelection(
   selection: { ids: readonly string[] } | { all: true; since?: Date },
   now: () => Date,
 ): Promise<BulkRetryResult> {
-  if ('all' in selection) return { retried: await retryDeadLetters(bus, selection, now), missing: [] };
-  const result: BulkRetryResult = { retried: [], missing: [] };
+  if ('all' in selection) return { retried: await retryDeadLetters(bus, selection, now), missing: [], busy: [] };
+  const result: BulkRetryResult = { retried: [], missing: [], busy: [] };
   for (const id of new Set(selection.ids)) {
     try {
       result.retried.push(...(await retryDeadLetters(bus, { id }, now)));
     } catch (error) {
-      if (!(error instanceof DeadLetterNotFoundError)) throw error;
-      result.missing.push(id);
+      if (error instanceof DeadLetterBusyError) result.busy.push(id);
+      else if (error instanceof DeadLetterNotFoundError) result.missing.push(id);
+      else throw error;
     }
   }
   return result;

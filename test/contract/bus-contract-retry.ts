@@ -1,6 +1,6 @@
 /** Contract cases: retrying a dead letter republishes its job once, and never loses the letter. */
 import { expect, it } from 'vitest';
-import { DeadLetterNotFoundError, retryDeadLetters } from '../../src/actions/runtime/dead-letters.ts';
+import { DeadLetterBusyError, retryDeadLetters } from '../../src/actions/runtime/dead-letters.ts';
 import { REPUBLISH_CLAIM_LEASE_MS, REPUBLISH_CLAIMS_BUCKET } from '../../src/actions/runtime/republish-claim.ts';
 import type { DeadLetter, EventBus } from '../../src/bus/event-bus.ts';
 import { retryDeadLetterSelection } from '../../src/operations/dead-letter-ops.ts';
@@ -24,7 +24,7 @@ export function retryCases(ctx: ContractContext): void {
     const retried = outcomes.filter((o) => o.status === 'fulfilled');
     expect(retried.map((o) => o.value)).toEqual([[{ id: 'twice', subject: 'slack' }]]);
     const refused = outcomes.find((o) => o.status === 'rejected');
-    expect(refused?.reason).toBeInstanceOf(DeadLetterNotFoundError);
+    expect(refused?.reason).toBeInstanceOf(DeadLetterBusyError);
     expect(await copies(bus, 'twice')).toBe(1);
     expect(await bus.getDeadLetter('twice')).toBeUndefined();
   });
@@ -38,7 +38,8 @@ export function retryCases(ctx: ContractContext): void {
       retryDeadLetterSelection(bus, { ids: ['bulk'] }, now),
     ]);
     expect(all.retried.length + byId.retried.length).toBe(1);
-    expect(byId.missing).toEqual(byId.retried.length === 1 ? [] : ['bulk']);
+    expect(byId.busy).toEqual(byId.retried.length === 1 ? [] : ['bulk']);
+    expect(byId.missing).toEqual([]);
     expect(await copies(bus, 'bulk')).toBe(1);
   });
 
@@ -67,7 +68,7 @@ export function retryCases(ctx: ContractContext): void {
     const start = new Date();
     // What a retry killed between its claim and its publish leaves behind.
     await bus.kv(REPUBLISH_CLAIMS_BUCKET).put('killed', { at: start.getTime() }, { revision: 0 });
-    await expect(retryDeadLetters(bus, { id: 'killed' }, () => start)).rejects.toBeInstanceOf(DeadLetterNotFoundError);
+    await expect(retryDeadLetters(bus, { id: 'killed' }, () => start)).rejects.toBeInstanceOf(DeadLetterBusyError);
     expect(await bus.getDeadLetter('killed')).toEqual(letter);
     expect(await copies(bus, 'killed')).toBe(0);
     const later = new Date(start.getTime() + REPUBLISH_CLAIM_LEASE_MS);

@@ -4,7 +4,8 @@ import { ADMIN_TOKEN, bearer, prPayload, startApiHub, VIEWER_TOKEN, type ApiHub 
 import { objectContaining, stringContaining } from '../helpers/matchers.ts';
 import type { Diagnostic } from '../../src/rules/diagnostics.ts';
 import type { ChannelHealth } from '../../src/operations/channel-health.ts';
-import type { DeadLetterPage } from '../../src/operations/dead-letter-ops.ts';
+import { REPUBLISH_CLAIMS_BUCKET } from '../../src/actions/runtime/republish-claim.ts';
+import type { BulkRetryResult, DeadLetterPage } from '../../src/operations/dead-letter-ops.ts';
 import type { EventDetail } from '../../src/operations/event-detail.ts';
 import type { EventHistory } from '../../src/operations/event-status.ts';
 import type { EventPage } from '../../src/operations/list-events.ts';
@@ -170,6 +171,26 @@ describe('an operator follows a failed delivery and replays it (API)', () => {
     expect((await get('/api/dlq?since=1000000000y')).status).toBe(400);
     expect((await post('/api/dlq/purge', { before: '1000000000y' })).status).toBe(400);
     expect((await post('/api/dlq/retry', { all: true, since: '1000000000y' })).status).toBe(400);
+  });
+});
+
+describe('a dead letter another retry holds', () => {
+  it('answers 409 with when to try again, not 404, and a bulk retry lists it as busy', async () => {
+    const id = 'held-1:forward-github:0';
+    const time = new Date().toISOString();
+    await hub.bus.deadLetter({ id, subject: 'notify', payload: { id }, reason: 'permanent failure: HTTP 400', time, attempts: [] });
+    // What a retry in another process (or one killed halfway) holds while it republishes the job.
+    await hub.bus.kv(REPUBLISH_CLAIMS_BUCKET).put(id, { at: Date.now() }, { revision: 0 });
+
+    const one = await post<{ error: string }>(`/api/dlq/${encodeURIComponent(id)}/retry`, {});
+    expect(one.status).toBe(409);
+    expect(one.body.error).toMatch(/held by another retry or replay.*try again in a minute/);
+    const bulk = await post<BulkRetryResult>('/api/dlq/retry', { ids: [id, 'gone:r:0'] });
+    expect(bulk.body).toEqual({ retried: [], missing: ['gone:r:0'], busy: [id] });
+    expect((await hub.bus.getDeadLetter(id))?.time).toBe(time);
+
+    await hub.bus.kv(REPUBLISH_CLAIMS_BUCKET).delete(id);
+    await hub.bus.takeDeadLetter(id);
   });
 });
 

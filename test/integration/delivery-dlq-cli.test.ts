@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
+import { REPUBLISH_CLAIMS_BUCKET } from '../../src/actions/runtime/republish-claim.ts';
 import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { DeadLetter } from '../../src/bus/event-bus.ts';
 import { makeJob } from './delivery-harness.ts';
@@ -79,6 +80,14 @@ describe('hookhub dlq', () => {
     await expect(run('retry', 'x', '--all')).rejects.toThrow(/not both/);
     await expect(run('retry', 'missing:r:0')).rejects.toThrow(/no dead letter with id "missing:r:0"/);
     await expect(run('list', '--since', 'yesterday-ish')).rejects.toThrow(/^--since: "yesterday-ish" is neither a date/);
+  });
+
+  it('refuses a letter another retry or replay holds, saying when to try again, and leaves it', async () => {
+    const bus = await createEmbeddedBus({ path });
+    await bus.kv(REPUBLISH_CLAIMS_BUCKET).put('old:r:0', { at: now.getTime() }, { revision: 0 });
+    await bus.close();
+    await expect(run('retry', 'old:r:0')).rejects.toThrow(/"old:r:0" is held by another retry or replay .*60 s.*try again in a minute/);
+    expect(JSON.parse(await run('list', '--json')) as DeadLetter[]).toHaveLength(2);
   });
 
   it('names the flag the user gave when its time is wrong', async () => {

@@ -1,6 +1,6 @@
 import type { BusDeadLetters, BusHistory, BusKv, BusStreams, DeadLetter } from '../../bus/event-bus.ts';
 import { RecordKind } from './attempt-history.ts';
-import { withRepublishClaim } from './republish-claim.ts';
+import { REPUBLISH_CLAIM_LEASE_MS, withRepublishClaim } from './republish-claim.ts';
 
 /** The roles retrying needs: the dead letters, the history records, the jobs stream and kv (for the claim). */
 export type RetryBus = BusDeadLetters & BusHistory & Pick<BusStreams, 'publish'> & BusKv;
@@ -19,7 +19,7 @@ export interface RetriedDeadLetter {
  * only after the job is durably republished, and only that letter: a worker may already have
  * dead-lettered the republished job again. Of concurrent retries (or event replays) of one letter, in
  * one process or several, one republishes it; the others leave it alone, and a single-id retry throws
- * DeadLetterBusyError (a DeadLetterNotFoundError).
+ * DeadLetterBusyError (the letter exists: it is not a DeadLetterNotFoundError).
  */
 export async function retryDeadLetters(
   bus: RetryBus,
@@ -83,11 +83,17 @@ export class DeadLetterNotFoundError extends Error {
   }
 }
 
-/** Another retry or replay was republishing the letter at the same moment: it is not retried twice. */
-export class DeadLetterBusyError extends DeadLetterNotFoundError {
+/**
+ * Another retry or replay holds the letter's republish claim (or held it and was killed: the claim lapses
+ * after REPUBLISH_CLAIM_LEASE_MS): it is not retried twice. Not "not found": the letter may well be there.
+ */
+export class DeadLetterBusyError extends Error {
   override name = 'DeadLetterBusyError';
-  constructor(id: string) {
-    super(id);
-    this.message = `dead letter "${id}" was being retried by another request, or was retried just now: list the dead letters (hookhub dlq list, GET /api/dlq) to see whether it is still there`;
+  constructor(readonly id: string) {
+    super(
+      `dead letter "${id}" is held by another retry or replay (or by one that stopped halfway, for up to ` +
+        `${REPUBLISH_CLAIM_LEASE_MS / 1000} s): try again in a minute, or list the dead letters (hookhub dlq list, GET /api/dlq) ` +
+        'to see whether it was retried meanwhile',
+    );
   }
 }

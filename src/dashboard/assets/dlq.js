@@ -60,7 +60,10 @@ async function retry(body) {
       el('div', {
         class: 'notice',
         role: 'status',
-        text: `${result.retried.length} job(s) queued for delivery${result.missing.length ? `; ${result.missing.length} were no longer dead-lettered` : ''}.`,
+        text:
+          `${result.retried.length} job(s) queued for delivery` +
+          `${result.missing.length ? `; ${result.missing.length} were no longer dead-lettered` : ''}` +
+          `${result.busy?.length ? `; ${result.busy.length} were held by another retry or replay (try again in a minute)` : ''}.`,
       }),
     );
     await load();
