@@ -48,7 +48,6 @@ export interface ReplayOptions {
  */
 export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
   const dry = options.dryRun ?? false;
-  const now = options.now();
   const result: ReplayResult = {
     dryRun: dry,
     event: { id: event.id, type: event.type },
@@ -60,7 +59,7 @@ export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEv
   for (const plan of planned) {
     for (const e of plan.errors) result.errors.push({ rule: plan.verdict.rule.name, ...e });
     for (const job of plan.jobs) {
-      const decision = dry ? await decide(bus, job.id) : await replayJob(bus, job, now, options.actor);
+      const decision = dry ? await decide(bus, job.id) : await replayJob(bus, job, options.now, options.actor);
       result.jobs.push({ id: job.id, rule: job.rule, action: job.action, decision, params: job.params });
     }
     if (!dry && plan.verdict.outcome === 'matched')
@@ -69,7 +68,7 @@ export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEv
         plan.verdict.rule.name,
         plan.jobs.map((j) => j.id),
         event.id,
-        now,
+        options.now(),
         options.actor,
       );
   }
@@ -87,15 +86,17 @@ export function replayView(result: ReplayResult, event: HubEvent): ReplayResult 
 /**
  * Decides and publishes under the job's republish claim, so that of concurrent replays (or dead-letter
  * retries) of one job one republishes it: the next one decides after it, and finds the job stored.
+ * Each claim is taken at its own time: one taken at the replay's start would be born lapsed on a
+ * replay of many jobs that runs past the lease, and a concurrent retry could take it over.
  */
-async function replayJob(bus: ReplayBus, job: Job, now: Date, actor: string | undefined): Promise<ReplayDecision> {
-  const claimed = await withRepublishClaim(bus, job.id, now, async () => {
+async function replayJob(bus: ReplayBus, job: Job, now: () => Date, actor: string | undefined): Promise<ReplayDecision> {
+  const claimed = await withRepublishClaim(bus, job.id, now(), async () => {
     const decision = await decide(bus, job.id);
     if (decision === 'requeued') {
       // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
       const letter = await bus.getDeadLetter(job.id);
       const data = { by: actor ?? 'api', reason: 'event replay' };
-      await bus.record({ ref: job.id, kind: RecordKind.replay, time: now.toISOString(), data });
+      await bus.record({ ref: job.id, kind: RecordKind.replay, time: now().toISOString(), data });
       await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
       if (letter) await bus.takeDeadLetter(job.id, letter.time);
     } else if (decision === 'queued') {

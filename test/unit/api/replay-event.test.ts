@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../../src/actions/index.ts';
-import { retryDeadLetters } from '../../../src/actions/runtime/dead-letters.ts';
+import { DeadLetterBusyError, retryDeadLetters } from '../../../src/actions/runtime/dead-letters.ts';
+import { REPUBLISH_CLAIM_LEASE_MS } from '../../../src/actions/runtime/republish-claim.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { loadEventHistory } from '../../../src/operations/event-status.ts';
@@ -135,6 +136,36 @@ describe('replay decisions, job by job', () => {
     expect(stored.filter((m) => m.id === 'push-4:second:0')).toHaveLength(1);
     expect(stored.filter((m) => m.id === 'push-4:second:1')).toHaveLength(1);
     expect(await bus.getDeadLetter(dead)).toBeUndefined();
+  });
+
+  it('claims each job at its own time, so a retry during a replay that outlasts the lease is refused', async () => {
+    const other = createHubEvent({ id: 'push-5', type: 'github.push', connector: 'github', data: {} });
+    const dead = 'push-5:second:0';
+    let clock = now().getTime();
+    const tick = () => new Date(clock);
+    await bus.publish('jobs', { id: dead, subject: 'notify', payload: {} });
+    await bus.record({ ref: dead, kind: 'dead-letter', time: tick().toISOString(), data: { reason: 'permanent failure: HTTP 400' } });
+    const letter = { id: dead, subject: 'notify', payload: {}, reason: 'permanent failure: HTTP 400', attempts: [] };
+    await bus.deadLetter({ ...letter, time: tick().toISOString() });
+    let retry: Promise<unknown> | undefined;
+    // The replay runs past the lease on its first job; a retry of the dead one starts while the replay holds it.
+    const slow = new Proxy(bus, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key !== 'records') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async (ref: string) => {
+          if (ref === 'push-5:first:0') clock += 2 * REPUBLISH_CLAIM_LEASE_MS;
+          if (ref === dead) retry ??= retryDeadLetters(bus, { id: dead }, tick).catch((error: unknown) => error);
+          return target.records(ref);
+        };
+      },
+    });
+    const result = await replayEvent(slow, ruleSet, other, { registry: actions, now: tick });
+    expect(await retry).toBeInstanceOf(DeadLetterBusyError);
+    expect(result.jobs.find((j) => j.id === dead)?.decision).toBe('requeued');
+    const stored = await bus.query({ stream: 'jobs', limit: 1000 });
+    // The original copy and the replay's.
+    expect(stored.filter((m) => m.id === dead)).toHaveLength(2);
   });
 
   it('queues a job for a rule added after the event, bypassing dedup', async () => {
