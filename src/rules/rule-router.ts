@@ -158,7 +158,7 @@ async function setAside(delivery: Delivery<HubEvent>, error: unknown, options: R
   const reason = probe.failure(error, { eventId: delivery.id, delivery: delivery.deliveryCount });
   const retryMs = options.retryDelayMs ?? 1000;
   try {
-    const failures = isInfrastructure(reason) ? 0 : await chargeFailure(options.bus, delivery, error, options.now, probe);
+    const failures = isInfrastructure(reason) ? 0 : await chargeFailure(options.bus, delivery, error, options.now, probe, options.logger);
     if (failures < MAX_ROUTING_ATTEMPTS) {
       // Backs off by the message's own failures, or by how long an outage has lasted.
       await delivery.nak(failureBackoffMs(failures || delivery.deliveryCount, retryMs));

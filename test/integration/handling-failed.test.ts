@@ -43,7 +43,7 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('handling 
       delivery = await take();
     }
 
-    await handlingFailed(bus, delivery, bug, probe, now);
+    await handlingFailed(bus, delivery, bug, probe, now, silentLogger);
     expect(await bus.getDeadLetter(job.id)).toBeUndefined();
     const again = await take();
     expect(again.deliveryCount).toBe(MAX_HANDLING_FAILURES + 2);
@@ -51,11 +51,32 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('handling 
     await sub.stop();
   });
 
+  it('dead-letters a job by its deliveries when its failures cannot be counted from its history records', async () => {
+    const job = makeJob('webhook', { url: `${fx.sink.url}/hook` });
+    await publishJob(fx.handle.bus, job);
+    // A history record of this job that does not parse: reading them fails, and not for an outage.
+    const unreadable = new Proxy(fx.handle.bus, {
+      get(target, key) {
+        if (key === 'records') return () => Promise.reject(new Error('Unexpected token } in JSON at position 17'));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { sub, take } = consumeJobs(fx.handle.bus);
+    for (let delivery = 1; delivery <= MAX_HANDLING_FAILURES; delivery++) {
+      expect(await fx.handle.bus.getDeadLetter(job.id)).toBeUndefined();
+      await handlingFailed(unreadable, await take(), bug, probe, now, silentLogger);
+    }
+    expect((await fx.handle.bus.getDeadLetter(job.id))?.reason).toBe(`handling failed ${MAX_HANDLING_FAILURES} times: ${bug.message}`);
+    await sub.stop();
+  }, 20_000);
+
   it('dead-letters a job on its 5th failure of its own, counted across a restart of the hub', async () => {
     const job = makeJob('webhook', { url: `${fx.sink.url}/hook` });
     await publishJob(fx.handle.bus, job);
     let consumer = consumeJobs(fx.handle.bus);
-    for (let failure = 1; failure <= 2; failure++) await handlingFailed(fx.handle.bus, await consumer.take(), bug, probe, now);
+    for (let failure = 1; failure <= 2; failure++)
+      await handlingFailed(fx.handle.bus, await consumer.take(), bug, probe, now, silentLogger);
     await consumer.sub.stop();
 
     const bus = await fx.handle.reopen();
@@ -63,7 +84,7 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('handling 
     for (let failure = 3; failure <= MAX_HANDLING_FAILURES; failure++) {
       const delivery = await consumer.take();
       expect(await bus.getDeadLetter(job.id)).toBeUndefined();
-      await handlingFailed(bus, delivery, bug, probe, now);
+      await handlingFailed(bus, delivery, bug, probe, now, silentLogger);
     }
     expect((await bus.getDeadLetter(job.id))?.reason).toBe(`handling failed ${MAX_HANDLING_FAILURES} times: ${bug.message}`);
     await consumer.sub.stop();

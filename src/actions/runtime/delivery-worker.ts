@@ -101,7 +101,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const handle = (delivery: Delivery<Job>): Promise<void> =>
     process(delivery).then(
       () => probe.progress(),
-      (error: unknown) => handlingFailed(deps.bus, delivery, error, probe, deps.now),
+      (error: unknown) => handlingFailed(deps.bus, delivery, error, probe, deps.now, deps.logger),
     );
 
   const run = async (sub: Subscription<Job>): Promise<void> => {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { failureBackoffMs, isInfrastructure } from '../../bus/consumer-failure.ts';
 import type { ConsumerProbe } from '../../bus/consumer-health.ts';
 import type { BusDeadLetters, BusHistory, Delivery } from '../../bus/event-bus.ts';
@@ -19,10 +20,11 @@ export async function handlingFailed(
   error: unknown,
   probe: ConsumerProbe,
   now: () => Date,
+  logger: Pick<Logger, 'warn'>,
 ): Promise<void> {
   const reason = probe.failure(error, { jobId: delivery.id, delivery: delivery.deliveryCount });
   try {
-    const failures = isInfrastructure(reason) ? 0 : await chargeFailure(bus, delivery, error, now, probe);
+    const failures = isInfrastructure(reason) ? 0 : await chargeFailure(bus, delivery, error, now, probe, logger);
     if (failures < MAX_HANDLING_FAILURES) {
       // Backs off by the message's own failures, or by how long an outage has lasted.
       await delivery.nak(failureBackoffMs(failures || delivery.deliveryCount, 250));
