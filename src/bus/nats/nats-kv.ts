@@ -31,7 +31,10 @@ async function openBucket(deps: NatsKvDeps, name: string): Promise<KV> {
  * One EventBus kv bucket as a JetStream KV bucket (history 1, no max age: the state lives until
  * deleted). Keys are base64url-encoded because KV keys allow only `[-/_=.A-Za-z0-9]`.
  * Conditional writes map to KV create (revision 0) and update (expected revision), which the
- * server checks atomically. Only nats-server 2.9 features are used.
+ * server checks atomically. A conditional delete removes the key's message by its sequence (the
+ * revision) instead of writing a KV delete marker: a marker stays for good (history 1, no max age),
+ * so a bucket whose keys come and go (republish claims: one per job ever retried or replayed) would
+ * grow without bound. Only nats-server 2.9 features are used.
  */
 export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
   const name = `${deps.prefix}_kv_${checkBucketName(bucketName)}`;
@@ -68,10 +71,12 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     async delete(key, options = {}) {
       const kv = await open();
       if (options.revision === undefined) return kv.delete(encodeKey(key));
+      if ((await read(kv, encodeKey(key)))?.revision !== options.revision) throw new KvConflictError(key);
       try {
-        await kv.delete(encodeKey(key), { previousSeq: options.revision });
+        // With history 1 the message at that sequence is gone once the key is written again: then it fails.
+        await deps.jsm.streams.deleteMessage(`KV_${name}`, options.revision, false);
       } catch (error) {
-        if (hasNatsCode(error, ...WRONG_REVISION)) throw new KvConflictError(key);
+        if (hasNatsCode(error, NatsErrorCodes.MessageDeleteFailed)) throw new KvConflictError(key);
         throw error;
       }
     },
