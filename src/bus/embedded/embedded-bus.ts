@@ -243,11 +243,12 @@ export class EmbeddedBus implements EventBus {
 
   /** Run retention now, in chunks, until nothing more is due. */
   async prune(): Promise<number> {
+    this.#retention.begin();
     let total = 0;
     for (;;) {
-      const deleted = await this.#write(() => this.#retention.prune(this.#nowMs()));
+      const { deleted, more } = await this.#write(() => this.#retention.prune(this.#nowMs()));
       total += deleted;
-      if (deleted === 0 || this.#closed) return total;
+      if (!more || this.#closed) return total;
     }
   }
 
