@@ -176,3 +176,15 @@ it('a read that a carry overtakes still returns every record once, in order', as
   expect(records.map((r) => r.data.n)).toEqual([0, 1, 2]);
   expect(await numbers('moved')).toEqual([0, 1, 2]);
 });
+
+it('purges up to the cutoff across the holes that deleted records leave before it', async () => {
+  for (let n = 0; n < 20; n++) await record(`done-${n}`, n);
+  const jsm = await jetstreamManager(nc);
+  const { historyStream } = names();
+  const { first_seq: first, last_seq: last } = (await jsm.streams.info(historyStream)).state;
+  // What filtered purges and deleted copies leave: all but the first and the last records are gone.
+  for (let seq = first + 1; seq < last; seq++) await jsm.streams.deleteMessage(historyStream, seq, false);
+  expect(await stored(jsm)).toBe(2);
+  expect(await sweepHistory(await sweepDeps(), cutoff())).toBe(2);
+  expect(await stored(jsm)).toBe(0);
+});

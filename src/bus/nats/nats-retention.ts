@@ -31,7 +31,11 @@ export async function firstUnfinished(jsm: JetStreamManager, stream: string): Pr
   return lowest ?? 0;
 }
 
-/** Binary search on stored times: the first seq stored at or after the cutoff (last + 1 if none). */
+/**
+ * Binary search on stored times: the first seq stored at or after the cutoff (last + 1 if none). A probe
+ * reads the first message stored at or after its seq: the history carry's filtered purges and deleted
+ * copies leave holes, and a hole read as "not old" stopped the search before old records behind it.
+ */
 export async function firstStoredAfter(
   jsm: JetStreamManager,
   stream: string,
@@ -43,9 +47,16 @@ export async function firstStoredAfter(
   let high = last + 1;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    const message = await jsm.streams.getMessage(stream, { seq: mid });
-    if (message !== null && message.time.getTime() < cutoffMs) low = mid + 1;
+    const message = await nextStored(jsm, stream, mid);
+    if (message !== null && message.time.getTime() < cutoffMs) low = message.seq + 1;
     else high = mid;
   }
   return low;
+}
+
+/** The first message stored at or after `seq`, null if none. */
+function nextStored(jsm: JetStreamManager, stream: string, seq: number) {
+  // The server takes `next_by_subj` on a message get (any subject of the stream: `>`); the client's type
+  // lists only seq and last_by_subj.
+  return jsm.streams.getMessage(stream, { seq, next_by_subj: '>' } as unknown as { seq: number });
 }
