@@ -41,7 +41,9 @@ const deadLetter = (id: string) =>
   bus.deadLetter({ id, subject: 'slack', payload: {}, reason: 'test', time: new Date().toISOString(), attempts: [] });
 
 /** The sweep's dependencies on a connection of the test's own, so that the test can wrap them. */
-async function sweepDeps(wrap: { js?: JetStreamClient; jsm?: JetStreamManager } = {}): Promise<HistorySweep> {
+async function sweepDeps(
+  wrap: { js?: JetStreamClient; jsm?: JetStreamManager; oldestStored?: Map<string, number> } = {},
+): Promise<HistorySweep> {
   const js = jetstream(nc);
   const n = names();
   return {
@@ -50,6 +52,7 @@ async function sweepDeps(wrap: { js?: JetStreamClient; jsm?: JetStreamManager } 
     history: { stream: n.historyStream, subject: (key) => `${n.prefix}.history.${key}` },
     jobs: { stream: n.stream('jobs'), filter: n.filter('jobs') },
     deadLetters: await new Kvm(js).open(n.deadLetterBucket),
+    oldestStored: wrap.oldestStored ?? new Map<string, number>(),
   };
 }
 
@@ -187,4 +190,48 @@ it('purges up to the cutoff across the holes that deleted records leave before i
   expect(await stored(jsm)).toBe(2);
   expect(await sweepHistory(await sweepDeps(), cutoff())).toBe(2);
   expect(await stored(jsm)).toBe(0);
+});
+
+/** A JetStreamManager that counts the gets of a ref's first record (a `next_by_subj` on one ref's subject). */
+function countingRefGets(jsm: JetStreamManager): { jsm: JetStreamManager; gets: string[] } {
+  const gets: string[] = [];
+  const getMessage: JetStreamManager['streams']['getMessage'] = (stream, query) => {
+    const subject = (query as { next_by_subj?: string } | undefined)?.next_by_subj;
+    if (subject?.startsWith(`${prefix}.history.`)) gets.push(subject);
+    return jsm.streams.getMessage(stream, query);
+  };
+  const streams = Object.create(jsm.streams, { getMessage: { value: getMessage } }) as JetStreamManager['streams'];
+  return { jsm: Object.create(jsm, { streams: { value: streams } }) as JetStreamManager, gets };
+}
+
+it('does not look again at a kept ref whose oldest record is newer than the cutoff until the cutoff passes it', async () => {
+  const jsm = await jetstreamManager(nc);
+  const storedMs = async (ref: string) =>
+    (await jsm.streams.getMessage(names().historyStream, { last_by_subj: names().historySubject(ref) }))!.time.getTime();
+  // Stored times are whole milliseconds: each write below waits for a later one.
+  const after = async (ms: number) => {
+    while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  await record('done-1', 0);
+  await after(await storedMs('done-1'));
+  await record('done-2', 0);
+  await after(await storedMs('done-2'));
+  for (const id of ['dead-a', 'dead-b']) {
+    await deadLetter(id);
+    await record(id, 0);
+  }
+  const counted = countingRefGets(jsm);
+  const deps = await sweepDeps({ jsm: counted.jsm });
+  // Each kept ref is looked at once: its records are all newer than the cutoff.
+  expect(await sweepHistory(deps, (await storedMs('done-1')) + 1)).toBe(1);
+  expect(counted.gets.sort()).toEqual([names().historySubject('dead-a'), names().historySubject('dead-b')].sort());
+  counted.gets.length = 0;
+  // The next pass still purges the front, and asks nothing about the kept refs.
+  expect(await sweepHistory(deps, (await storedMs('done-2')) + 1)).toBe(1);
+  expect(counted.gets).toEqual([]);
+  expect(await numbers('dead-a')).toEqual([0]);
+  // Once the cutoff passes their records, they are looked at (and carried) again.
+  expect(await sweepHistory(deps, cutoff())).toBe(0);
+  expect(counted.gets).toHaveLength(2);
+  expect(await numbers('dead-b')).toEqual([0]);
 });

@@ -79,6 +79,8 @@ export class NatsBus implements EventBus {
   readonly #buckets = new Map<string, KvBucket>();
   #closed = false;
   #pruneTimer: NodeJS.Timeout | undefined;
+  /** The history sweep's per-ref memo (nats-history-retention.ts): a restart looks at each kept ref once. */
+  readonly #oldestStored = new Map<string, number>();
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
 
@@ -238,7 +240,7 @@ export class NatsBus implements EventBus {
     for (const stream of ['events', 'jobs'] as const) purged += await sweepStream(this.jsm, this.names.stream(stream), cutoffMs);
     const history = { stream: this.names.historyStream, subject: (key: string) => `${this.names.prefix}.history.${key}` };
     const jobs = { stream: this.names.stream('jobs'), filter: this.names.filter('jobs') };
-    const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv };
+    const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv, oldestStored: this.#oldestStored };
     return purged + (await sweepHistory(sweep, Date.now() - recordsMs));
   }
 

@@ -31,6 +31,11 @@ export interface HistorySweep {
   jobs: { stream: string; filter: string };
   /** The dead-letter bucket: its keys are hashKey(job id), the last token of the job's history subject. */
   deadLetters: KV;
+  /**
+   * Per kept ref, the stored time of its oldest record when last looked at: it has nothing before a
+   * cutoff up to then, so it needs no look until the cutoff passes it. Kept across passes by the bus.
+   */
+  oldestStored: Map<string, number>;
 }
 
 /** Deletes the records stored before `cutoffMs` that no unfinished job needs; returns how many went (carried ones stay). */
@@ -42,11 +47,19 @@ export async function sweepHistory(deps: HistorySweep, cutoffMs: number): Promis
   if (end <= first) return 0;
   let keepFrom = end;
   for (const key of await keptRefs(deps, cutoffMs)) {
+    if ((deps.oldestStored.get(key) ?? -Infinity) >= cutoffMs) continue;
     const subject = deps.history.subject(key);
+    // A ref with no record yet gets its first one stored after now (give or take the leaders' clocks).
+    const lookedAt = Date.now() - CLOCK_SKEW_MS;
     const oldest = await firstRecord(deps, stream, subject, first);
-    if (oldest === undefined || oldest >= end) continue;
+    if (oldest === undefined || oldest.seq >= end) {
+      deps.oldestStored.set(key, oldest?.timeMs ?? lookedAt);
+      continue;
+    }
+    // Carried, its oldest record is a copy whose stored time the next pass reads.
+    deps.oldestStored.delete(key);
     // A record written meanwhile stopped the carry: the ref stays in place, and the next pass tries again.
-    if (!(await carryForward(deps, stream, subject))) keepFrom = Math.min(keepFrom, oldest);
+    if (!(await carryForward(deps, stream, subject))) keepFrom = Math.min(keepFrom, oldest.seq);
   }
   return keepFrom > first ? (await deps.jsm.streams.purge(stream, { seq: keepFrom })).purged : 0;
 }
@@ -56,6 +69,7 @@ async function keptRefs(deps: HistorySweep, cutoffMs: number): Promise<Set<strin
   const kept = new Set<string>();
   for await (const key of await deps.deadLetters.keys()) kept.add(key);
   for await (const id of oldUnfinishedJobs(deps, cutoffMs + CLOCK_SKEW_MS)) kept.add(hashKey(id));
+  for (const key of deps.oldestStored.keys()) if (!kept.has(key)) deps.oldestStored.delete(key);
   return kept;
 }
 
