@@ -42,7 +42,7 @@ const deadLetter = (id: string) =>
 
 /** The sweep's dependencies on a connection of the test's own, so that the test can wrap them. */
 async function sweepDeps(
-  wrap: { js?: JetStreamClient; jsm?: JetStreamManager; oldestStored?: Map<string, number> } = {},
+  wrap: { js?: JetStreamClient; jsm?: JetStreamManager; oldestSeq?: Map<string, number> } = {},
 ): Promise<HistorySweep> {
   const js = jetstream(nc);
   const n = names();
@@ -52,7 +52,7 @@ async function sweepDeps(
     history: { stream: n.historyStream, subject: (key) => `${n.prefix}.history.${key}` },
     jobs: { stream: n.stream('jobs'), filter: n.filter('jobs') },
     deadLetters: await new Kvm(js).open(n.deadLetterBucket),
-    oldestStored: wrap.oldestStored ?? new Map<string, number>(),
+    oldestSeq: wrap.oldestSeq ?? new Map<string, number>(),
   };
 }
 
@@ -234,4 +234,34 @@ it('does not look again at a kept ref whose oldest record is newer than the cuto
   expect(await sweepHistory(deps, cutoff())).toBe(0);
   expect(counted.gets).toHaveLength(2);
   expect(await numbers('dead-b')).toEqual([0]);
+});
+
+/** A JetStreamManager whose gets show the records of `subject` as stamped `aheadMs` later (a leader whose clock runs ahead). */
+function skewedStamps(jsm: JetStreamManager, subject: string, aheadMs: number): JetStreamManager {
+  const getMessage: JetStreamManager['streams']['getMessage'] = async (stream, query) => {
+    const message = await jsm.streams.getMessage(stream, query);
+    if (message === null || message.subject !== subject) return message;
+    return Object.create(message, { time: { value: new Date(message.time.getTime() + aheadMs) } }) as typeof message;
+  };
+  const streams = Object.create(jsm.streams, { getMessage: { value: getMessage } }) as JetStreamManager['streams'];
+  return Object.create(jsm, { streams: { value: streams } }) as JetStreamManager;
+}
+
+it('keeps a dead letter’s records stamped by a leader whose clock ran ahead: the cutoff’s place, not a stored time, decides', async () => {
+  const jsm = await jetstreamManager(nc);
+  const storedMs = async (ref: string) =>
+    (await jsm.streams.getMessage(names().historyStream, { last_by_subj: names().historySubject(ref) }))!.time.getTime();
+  await record('done-1', 0);
+  while (Date.now() <= (await storedMs('done-1'))) await new Promise((resolve) => setTimeout(resolve, 1));
+  await deadLetter('dead');
+  await record('dead', 0);
+  await record('done-2', 0);
+  const deps = await sweepDeps({ jsm: skewedStamps(jsm, names().historySubject('dead'), 40_000) });
+  // The dead letter's record looks 40 s newer than it is: not old yet, so it is remembered, not carried.
+  expect(await sweepHistory(deps, (await storedMs('done-1')) + 1)).toBe(1);
+  // Every record is old now, and the search for the cutoff's place passes the dead letter's record
+  // without reading its stamp: the front purge must not take it.
+  expect(await sweepHistory(deps, cutoff())).toBe(1);
+  expect(await numbers('dead')).toEqual([0]);
+  expect(await bus.records('done-2')).toEqual([]);
 });

@@ -80,7 +80,7 @@ export class NatsBus implements EventBus {
   #closed = false;
   #pruneTimer: NodeJS.Timeout | undefined;
   /** The history sweep's per-ref memo (nats-history-retention.ts): a restart looks at each kept ref once. */
-  readonly #oldestStored = new Map<string, number>();
+  readonly #oldestSeq = new Map<string, number>();
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
 
@@ -240,7 +240,7 @@ export class NatsBus implements EventBus {
     for (const stream of ['events', 'jobs'] as const) purged += await sweepStream(this.jsm, this.names.stream(stream), cutoffMs);
     const history = { stream: this.names.historyStream, subject: (key: string) => `${this.names.prefix}.history.${key}` };
     const jobs = { stream: this.names.stream('jobs'), filter: this.names.filter('jobs') };
-    const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv, oldestStored: this.#oldestStored };
+    const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv, oldestSeq: this.#oldestSeq };
     return purged + (await sweepHistory(sweep, Date.now() - recordsMs));
   }
 

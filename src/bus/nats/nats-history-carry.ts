@@ -10,16 +10,16 @@ import { COPY_HEADER, recordReader } from './nats-history.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { readRange, type ReadDeps } from './nats-read.ts';
 
-/** The seq and stored time of the subject's first record at or after `from`, or undefined if it has none. */
+/** The seq of the subject's first record at or after `from`, or undefined if it has none. */
 export async function firstRecord(
   deps: { jsm: JetStreamManager },
   stream: string,
   subject: string,
   from: number,
-): Promise<{ seq: number; timeMs: number } | undefined> {
+): Promise<{ seq: number } | undefined> {
   // The server takes `next_by_subj` on a message get; the client's type lists only seq and last_by_subj.
   const next = await deps.jsm.streams.getMessage(stream, { seq: from, next_by_subj: subject } as unknown as { seq: number });
-  return next === null ? undefined : { seq: next.seq, timeMs: next.time.getTime() };
+  return next === null ? undefined : { seq: next.seq };
 }
 
 /**

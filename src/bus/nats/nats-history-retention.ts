@@ -32,10 +32,13 @@ export interface HistorySweep {
   /** The dead-letter bucket: its keys are hashKey(job id), the last token of the job's history subject. */
   deadLetters: KV;
   /**
-   * Per kept ref, the stored time of its oldest record when last looked at: it has nothing before a
-   * cutoff up to then, so it needs no look until the cutoff passes it. Kept across passes by the bus.
+   * Per kept ref, the sequence of its oldest record when last looked at (or the stream's next one, for a
+   * ref with none). Records are only appended, so it has nothing before that place and needs no look until
+   * the cutoff's place passes it. Sequences, not stored times: those come from whichever server led, and
+   * the cutoff's place is found by time, so a time skipped against a skewed clock could let the front purge
+   * take a kept record. Kept across passes by the bus.
    */
-  oldestStored: Map<string, number>;
+  oldestSeq: Map<string, number>;
 }
 
 /** Deletes the records stored before `cutoffMs` that no unfinished job needs; returns how many went (carried ones stay). */
@@ -47,17 +50,16 @@ export async function sweepHistory(deps: HistorySweep, cutoffMs: number): Promis
   if (end <= first) return 0;
   let keepFrom = end;
   for (const key of await keptRefs(deps, cutoffMs)) {
-    if ((deps.oldestStored.get(key) ?? -Infinity) >= cutoffMs) continue;
+    if ((deps.oldestSeq.get(key) ?? -Infinity) >= end) continue;
     const subject = deps.history.subject(key);
-    // A ref with no record yet gets its first one stored after now (give or take the leaders' clocks).
-    const lookedAt = Date.now() - CLOCK_SKEW_MS;
     const oldest = await firstRecord(deps, stream, subject, first);
     if (oldest === undefined || oldest.seq >= end) {
-      deps.oldestStored.set(key, oldest?.timeMs ?? lookedAt);
+      // A ref with no record yet gets its first one after the stream's last message.
+      deps.oldestSeq.set(key, oldest?.seq ?? last + 1);
       continue;
     }
-    // Carried, its oldest record is a copy whose stored time the next pass reads.
-    deps.oldestStored.delete(key);
+    // Carried, its oldest record is a copy whose place the next pass reads.
+    deps.oldestSeq.delete(key);
     // A record written meanwhile stopped the carry: the ref stays in place, and the next pass tries again.
     if (!(await carryForward(deps, stream, subject))) keepFrom = Math.min(keepFrom, oldest.seq);
   }
@@ -69,7 +71,7 @@ async function keptRefs(deps: HistorySweep, cutoffMs: number): Promise<Set<strin
   const kept = new Set<string>();
   for await (const key of await deps.deadLetters.keys()) kept.add(key);
   for await (const id of oldUnfinishedJobs(deps, cutoffMs + CLOCK_SKEW_MS)) kept.add(hashKey(id));
-  for (const key of deps.oldestStored.keys()) if (!kept.has(key)) deps.oldestStored.delete(key);
+  for (const key of deps.oldestSeq.keys()) if (!kept.has(key)) deps.oldestSeq.delete(key);
   return kept;
 }
 
