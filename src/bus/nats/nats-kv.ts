@@ -71,9 +71,9 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     async delete(key, options = {}) {
       const kv = await open();
       if (options.revision === undefined) return kv.delete(encodeKey(key));
-      if ((await read(kv, encodeKey(key)))?.revision !== options.revision) throw new KvConflictError(key);
       try {
         // With history 1 the message at that sequence is gone once the key is written again: then it fails.
+        // Asked of the stream's leader, so no lagging replica's read decides it (a kv get may be answered by any).
         await deps.jsm.streams.deleteMessage(`KV_${name}`, options.revision, false);
       } catch (error) {
         if (hasNatsCode(error, NatsErrorCodes.MessageDeleteFailed)) throw new KvConflictError(key);
