@@ -32,6 +32,9 @@ export function classifyFailure(error: unknown): FailureReason {
   if (isStorageFailure(error)) return 'storage_down';
   const name = error instanceof Error ? error.name : '';
   if (UNREACHABLE.has(name) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return 'bus_unreachable';
+  // A JetStream API answer with status 503: the stream has no leader yet (10008, during an election) or the
+  // servers are out of resources (10023). Neither is the message's fault.
+  if (name === 'JetStreamApiError' && (error as { status?: unknown }).status === 503) return 'bus_unreachable';
   return 'message';
 }
 

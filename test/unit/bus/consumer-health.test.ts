@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { JetStreamError } from '@nats-io/jetstream';
+import { JetStreamApiError, JetStreamError } from '@nats-io/jetstream';
 import { classifyFailure, failureBackoffMs } from '../../../src/bus/consumer-failure.ts';
 import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
 import { NatsUnavailableError } from '../../../src/bus/nats/nats-unavailable-error.ts';
@@ -23,6 +23,13 @@ describe('consumer failures', () => {
     expect(classifyFailure(Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled' }))).toBe('bus_unreachable');
     expect(classifyFailure(new NatsUnavailableError('NATS bus publish not confirmed within 3000 ms'))).toBe('bus_unreachable');
     expect(classifyFailure(new TypeError("Cannot read properties of null (reading 'id')"))).toBe('message');
+  });
+
+  it('class a JetStream API answer of 503 (no leader during an election, resources exhausted) as the bus, other API errors as the message', () => {
+    const api = (code: number, errCode: number, description: string) => new JetStreamApiError({ code, err_code: errCode, description });
+    expect(classifyFailure(api(503, 10008, 'JetStream system temporarily unavailable'))).toBe('bus_unreachable');
+    expect(classifyFailure(api(503, 10023, 'insufficient resources'))).toBe('bus_unreachable');
+    expect(classifyFailure(api(400, 10071, 'wrong last sequence: 7'))).toBe('message');
   });
 
   it('back off exponentially, capped', () => {
