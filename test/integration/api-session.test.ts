@@ -99,7 +99,7 @@ describe('dashboard sessions', () => {
     expect((await retry({ 'x-csrf-token': body.csrfToken ?? '', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     const ok = await retry({ 'x-csrf-token': body.csrfToken ?? '', origin: hub.base, 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(202);
-    expect(await ok.json()).toEqual({ retried: [], missing: ['x'] });
+    expect(await ok.json()).toEqual({ retried: [], missing: ['x'], busy: [] });
     // Another session's CSRF token is not this session's.
     const other = await login(hub, ADMIN_TOKEN);
     expect((await retry({ 'x-csrf-token': other.body.csrfToken ?? '' })).status).toBe(403);
