@@ -37,6 +37,7 @@ import { createRetention, type RetentionPass } from './retention.ts';
 import { isStorageFailure, toStorageError } from './storage-error.ts';
 import { createSubscription } from './subscription.ts';
 import { openWalSync, type WalSync } from './wal-sync.ts';
+import { coalesce } from '../../shared/coalesce.ts';
 
 /** Open (creating and migrating if needed) the embedded bus at `options.path`. */
 export async function createEmbeddedBus(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
@@ -104,14 +105,14 @@ export class EmbeddedBus implements EventBus {
     this.#leases = createLeaseStore(db);
     this.#history = createHistoryStore(db);
     this.#retention = createRetention(db, settings.retentionMs, settings.dedupHorizonMs);
-    this.#pruneTimer = setInterval(
-      () =>
-        void this.prune().then(
-          () => report.swept(),
-          (error: unknown) => report.failed(error),
-        ),
-      settings.pruneEveryMs,
+    // A pass held up by another process's write lock must not meet the next tick's: they share one cursor.
+    const sweep = coalesce(() =>
+      this.prune().then(
+        () => report.swept(),
+        (error: unknown) => report.failed(error),
+      ),
     );
+    this.#pruneTimer = setInterval(() => void (sweep.busy() ? undefined : sweep()), settings.pruneEveryMs);
     this.#pruneTimer.unref();
   }
 

@@ -226,3 +226,24 @@ it('a write made before an ack settles at its commit; any other waits until the 
   await Promise.all(writes);
   expect(settled.slice(2)).toEqual(['event', 'record']);
 });
+
+it('never runs two retention passes at once: a tick while one runs (held up by a write lock) is skipped', async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  try {
+    const bus = await createEmbeddedBus({ path, now, pruneEveryMs: 1_000 });
+    open.push(bus);
+    let release: () => void = () => undefined;
+    let calls = 0;
+    bus.prune = () => {
+      calls++;
+      return new Promise((resolve) => (release = () => resolve(0)));
+    };
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(calls).toBe(1);
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toBe(2);
+  } finally {
+    vi.useRealTimers();
+  }
+});
