@@ -31,10 +31,11 @@ async function openBucket(deps: NatsKvDeps, name: string): Promise<KV> {
  * One EventBus kv bucket as a JetStream KV bucket (history 1, no max age: the state lives until
  * deleted). Keys are base64url-encoded because KV keys allow only `[-/_=.A-Za-z0-9]`.
  * Conditional writes map to KV create (revision 0) and update (expected revision), which the
- * server checks atomically. A conditional delete removes the key's message by its sequence (the
- * revision) instead of writing a KV delete marker: a marker stays for good (history 1, no max age),
- * so a bucket whose keys come and go (republish claims: one per job ever retried or replayed) would
- * grow without bound. Only nats-server 2.9 features are used.
+ * server checks atomically. A delete removes the key's message by its sequence instead of writing
+ * a KV delete marker: a marker stays for good (history 1, no max age), so a bucket whose keys come
+ * and go (republish claims, reminders, mutes) would grow by one message per key ever deleted, and
+ * entries() would read them all. A conditional delete uses the given revision; an unconditional one
+ * reads the key's latest sequence first (removeKey). Only nats-server 2.9 features are used.
  */
 export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
   const name = `${deps.prefix}_kv_${checkBucketName(bucketName)}`;
@@ -70,7 +71,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     },
     async delete(key, options = {}) {
       const kv = await open();
-      if (options.revision === undefined) return kv.delete(encodeKey(key));
+      if (options.revision === undefined) return removeKey(deps.jsm, kv, name, encodeKey(key));
       try {
         // With history 1 the message at that sequence is gone once the key is written again: then it fails.
         // Asked of the stream's leader, so no lagging replica's read decides it (a kv get may be answered by any).
@@ -88,6 +89,31 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
       return entries.filter((e): e is KvEntry<T> => e !== undefined).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
   };
+}
+
+/** How often an unconditional delete chases a key written again under it before it writes a marker. */
+const DELETE_ATTEMPTS = 5;
+
+/**
+ * Deletes the key's latest message by sequence. Both the read and the delete are answered by the
+ * stream's leader (a kv get may be answered by a lagging replica). A write between the two removes
+ * the message read (history 1), so the delete fails with 10057 and is tried again on the new one:
+ * the delete ends up after any write it raced, as a marker would, and never touches a later one.
+ * A key that keeps changing gets a marker after all (a later delete of the key removes it).
+ */
+async function removeKey(jsm: JetStreamManager, kv: KV, bucket: string, encoded: string): Promise<void> {
+  const stream = `KV_${bucket}`;
+  for (let i = 0; i < DELETE_ATTEMPTS; i++) {
+    const latest = await jsm.streams.getMessage(stream, { last_by_subj: `$KV.${bucket}.${encoded}` });
+    if (latest === null) return;
+    try {
+      await jsm.streams.deleteMessage(stream, latest.seq, false);
+      return;
+    } catch (error) {
+      if (!hasNatsCode(error, NatsErrorCodes.MessageDeleteFailed)) throw error;
+    }
+  }
+  await kv.delete(encoded);
 }
 
 function encodeKey(key: string): string {
