@@ -53,6 +53,16 @@ async function readTemplate(path: string): Promise<string> {
   }
 }
 
+/** The chat variant is optional: only a missing file means there is none; an unreadable one is an error. */
+async function readOptionalTemplate(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PermanentError(`report template ${path}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * Renders a report's Markdown (no escaping) and HTML (HTML-escaped; the chart SVG goes in with
  * `{{{chart}}}`, built from escaped parts). A template error is permanent: retrying cannot fix it.
@@ -67,7 +77,7 @@ export async function renderReport(
   const [mdSource, htmlSource, chatSource] = await Promise.all([
     readTemplate(paths.markdown),
     readTemplate(paths.html),
-    readFile(paths.chat, 'utf8').catch(() => undefined),
+    readOptionalTemplate(paths.chat),
   ]);
   const hb = createSandboxedHandlebars(REPORT_HELPERS);
   const data = { data: { now: now.toISOString() } };
