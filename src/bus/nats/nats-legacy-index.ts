@@ -43,10 +43,18 @@ const LETTERS_ONLY = 'hookhub dead letters: one message per letter';
 /**
  * Older releases took dead letters with a KV delete, which leaves a marker message per key; the
  * dead-letter store now deletes the letter's message itself. Clears the markers once, then marks the stream.
+ * Each purge stops at its marker's own sequence: nats.js's purgeDeletes purges the key's whole subject, so
+ * a letter another process wrote to that key after the marker (while this one starts) would go with it.
  */
 export async function dropDeleteMarkers(jsm: JetStreamManager, bucket: KV, stream: string): Promise<void> {
   const info = await jsm.streams.info(stream);
   if (info.config.description === LETTERS_ONLY) return;
-  if (bucket instanceof Bucket && info.state.messages > 0) await bucket.purgeDeletes(0);
+  if (bucket instanceof Bucket && info.state.messages > 0) {
+    const markers: { subject: string; seq: number }[] = [];
+    for await (const entry of await bucket.history({ key: '>' })) {
+      if (entry.operation !== 'PUT') markers.push({ subject: bucket.subjectForKey(entry.key), seq: entry.revision });
+    }
+    for (const { subject, seq } of markers) await jsm.streams.purge(stream, { filter: subject, seq: seq + 1 });
+  }
   await jsm.streams.update(stream, { description: LETTERS_ONLY });
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
+import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
+import { Bucket, Kvm } from '@nats-io/kv';
 import { createNatsBus } from '../../../../src/bus/nats/nats-bus.ts';
 import type { DeadLetter } from '../../../../src/bus/event-bus.ts';
+import { dropDeleteMarkers } from '../../../../src/bus/nats/nats-legacy-index.ts';
 import { hashKey } from '../../../../src/bus/nats/nats-names.ts';
 import { useNatsServer } from '../../../helpers/nats-server.ts';
 
@@ -67,6 +68,39 @@ describe('NATS dead letters', () => {
       expect((await bus.deadLetterPage({ limit: 10 })).letters.map((l) => l.id)).toEqual(['job-2']);
     } finally {
       await bus.close();
+      await nc.close();
+    }
+  });
+
+  it('clears an old marker without the letter another process writes to its key meanwhile', async () => {
+    const nc = await connect({ servers: natsServer().url });
+    const first = await createNatsBus({ url: natsServer().url, prefix: 'dlqrace' });
+    await first.close();
+    const js = jetstream(nc);
+    const kv = await new Kvm(js).open('dlqrace_dlq');
+    await kv.put(hashKey('again'), JSON.stringify(letter(1)));
+    await kv.delete(hashKey('again'));
+    const jsm = await js.jetstreamManager();
+    await jsm.streams.update('KV_dlqrace_dlq', { description: '' });
+    // The job is dead-lettered again, by another hub, between the sweep's read of the marker and its purge.
+    let raced = false;
+    const purge: JetStreamManager['streams']['purge'] = async (stream, options) => {
+      if (!raced) {
+        raced = true;
+        await kv.put(hashKey('again'), JSON.stringify(letter(2)));
+      }
+      return jsm.streams.purge(stream, options);
+    };
+    const streams = Object.create(jsm.streams, { purge: { value: purge } }) as JetStreamManager['streams'];
+    const racing = Object.create(jsm, { streams: { value: streams } }) as JetStreamManager;
+    const bucket = await new Kvm(js).open('dlqrace_dlq');
+    if (bucket instanceof Bucket) bucket.jsm = racing;
+    try {
+      await dropDeleteMarkers(racing, bucket, 'KV_dlqrace_dlq');
+      expect(raced).toBe(true);
+      expect((await kv.get(hashKey('again')))?.json<DeadLetter>().id).toBe('job-2');
+      expect((await jsm.streams.info('KV_dlqrace_dlq')).state.messages).toBe(1);
+    } finally {
       await nc.close();
     }
   });
