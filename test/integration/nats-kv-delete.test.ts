@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../src/bus/event-bus.ts';
-import type { KvBucket } from '../../src/bus/kv.ts';
+import { KvConflictError, type KvBucket } from '../../src/bus/kv.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
 import { createNatsKv } from '../../src/bus/nats/nats-kv.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
@@ -65,6 +65,35 @@ describe('kv delete on the nats bus', () => {
     expect(raced).toBe(true);
     expect(await kv.get('scope')).toBeUndefined();
     expect(await messagesIn('mutes')).toBe(0);
+  });
+
+  it('retries the same way when the replaced message sits mid-stream (the server answers 10043 there, not 10057)', async () => {
+    const other = kvWith('mutes', () => ({}));
+    let raced = false;
+    const kv = kvWith('mutes', (real) => ({
+      deleteMessage: async (stream, seq, erase) => {
+        if (!raced) await other.put('scope', { by: 'another process' });
+        raced = true;
+        return real.deleteMessage(stream, seq, erase);
+      },
+    }));
+    await kv.put('first', { n: 1 });
+    await kv.put('scope', { by: 'me' });
+    await kv.put('later', { n: 2 });
+    await kv.delete('scope');
+    expect(raced).toBe(true);
+    expect(await kv.get('scope')).toBeUndefined();
+    expect((await kv.entries()).map((e) => e.key).sort()).toEqual(['first', 'later']);
+  });
+
+  it('a conditional delete at a revision replaced mid-stream is a conflict, not a raw server error', async () => {
+    const kv = kvWith('claims', () => ({}));
+    await kv.put('other', { n: 1 });
+    const first = await kv.put('g', { v: 1 });
+    await kv.put('after', { n: 2 });
+    await kv.put('g', { v: 2 });
+    await expect(kv.delete('g', { revision: first })).rejects.toBeInstanceOf(KvConflictError);
+    expect((await kv.get('g'))?.value).toEqual({ v: 2 });
   });
 
   it('never removes a write made once its delete has removed the key', async () => {

@@ -9,7 +9,7 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { PayloadError } from '../../errors.ts';
 import type { DeadLetter, DeadLetterPage } from '../event-bus.ts';
-import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
+import { hasNatsCode, MESSAGE_GONE } from './nats-error-codes.ts';
 import { hashKey } from './nats-names.ts';
 import { readRange } from './nats-read.ts';
 
@@ -134,7 +134,7 @@ async function deleteSeq(store: DeadLetterStore, seq: number): Promise<boolean> 
   try {
     return await store.jsm.streams.deleteMessage(store.stream, seq, false);
   } catch (err) {
-    if (hasNatsCode(err, NatsErrorCodes.MessageDeleteFailed)) return false;
+    if (hasNatsCode(err, ...MESSAGE_GONE)) return false;
     throw err;
   }
 }

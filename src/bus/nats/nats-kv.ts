@@ -3,7 +3,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { StorageType } from '@nats-io/jetstream';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
-import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
+import { hasNatsCode, MESSAGE_GONE, NatsErrorCodes } from './nats-error-codes.ts';
 
 /** A conditional write or delete whose expected revision no longer holds. */
 const WRONG_REVISION = [NatsErrorCodes.StreamWrongLastSequence, NatsErrorCodes.StreamWrongLastSequenceUnknown];
@@ -77,7 +77,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
         // Asked of the stream's leader, so no lagging replica's read decides it (a kv get may be answered by any).
         await deps.jsm.streams.deleteMessage(`KV_${name}`, options.revision, false);
       } catch (error) {
-        if (hasNatsCode(error, NatsErrorCodes.MessageDeleteFailed)) throw new KvConflictError(key);
+        if (hasNatsCode(error, ...MESSAGE_GONE)) throw new KvConflictError(key);
         throw error;
       }
     },
@@ -110,7 +110,7 @@ async function removeKey(jsm: JetStreamManager, kv: KV, bucket: string, encoded:
       await jsm.streams.deleteMessage(stream, latest.seq, false);
       return;
     } catch (error) {
-      if (!hasNatsCode(error, NatsErrorCodes.MessageDeleteFailed)) throw error;
+      if (!hasNatsCode(error, ...MESSAGE_GONE)) throw error;
     }
   }
   await kv.delete(encoded);

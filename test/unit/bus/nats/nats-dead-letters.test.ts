@@ -51,6 +51,18 @@ describe('NATS dead letters', () => {
     }
   });
 
+  it('two takes of a letter in the middle of the queue: one gets it, the other finds it gone (no raw server error)', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'dlqtakes' });
+    try {
+      for (const i of [1, 2, 3]) await bus.deadLetter(letter(i));
+      const taken = await Promise.all([bus.takeDeadLetter('job-2'), bus.takeDeadLetter('job-2')]);
+      expect(taken.map((l) => l?.id ?? 'gone').sort()).toEqual(['gone', 'job-2']);
+      expect(await bus.countDeadLetters()).toBe(2);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('counts letters, not the delete markers an older release left', async () => {
     const nc = await connect({ servers: natsServer().url });
     const first = await createNatsBus({ url: natsServer().url, prefix: 'dlqmarkers' });
