@@ -35,6 +35,20 @@ function kvWith(bucket: string, streams: (real: JetStreamManager['streams']) => 
   return createNatsKv({ js: jetstream(nc), jsm: manager, prefix, timeoutMs: 5000, replicas: 1 }, bucket);
 }
 
+/** The mutes bucket of a process whose first delete meets another process's write of `scope` just before it lands. */
+function racedOnScope(): { kv: KvBucket; raced: () => boolean } {
+  const other = kvWith('mutes', () => ({}));
+  let raced = false;
+  const kv = kvWith('mutes', (real) => ({
+    deleteMessage: async (stream, seq, erase) => {
+      if (!raced) await other.put('scope', { by: 'another process' });
+      raced = true;
+      return real.deleteMessage(stream, seq, erase);
+    },
+  }));
+  return { kv, raced: () => raced };
+}
+
 describe('kv delete on the nats bus', () => {
   it('leaves no message in the bucket after put/delete cycles on distinct keys (reminders, mutes)', async () => {
     bus = await createNatsBus({ url: natsServer().url, prefix });
@@ -51,37 +65,21 @@ describe('kv delete on the nats bus', () => {
   });
 
   it('a write landing between its read and its delete is deleted too, as a marker written after it would', async () => {
-    const other = kvWith('mutes', () => ({}));
-    let raced = false;
-    const kv = kvWith('mutes', (real) => ({
-      deleteMessage: async (stream, seq, erase) => {
-        if (!raced) await other.put('scope', { by: 'another process' });
-        raced = true;
-        return real.deleteMessage(stream, seq, erase);
-      },
-    }));
+    const { kv, raced } = racedOnScope();
     await kv.put('scope', { by: 'me' });
     await kv.delete('scope');
-    expect(raced).toBe(true);
+    expect(raced()).toBe(true);
     expect(await kv.get('scope')).toBeUndefined();
     expect(await messagesIn('mutes')).toBe(0);
   });
 
   it('retries the same way when the replaced message sits mid-stream (the server answers 10043 there, not 10057)', async () => {
-    const other = kvWith('mutes', () => ({}));
-    let raced = false;
-    const kv = kvWith('mutes', (real) => ({
-      deleteMessage: async (stream, seq, erase) => {
-        if (!raced) await other.put('scope', { by: 'another process' });
-        raced = true;
-        return real.deleteMessage(stream, seq, erase);
-      },
-    }));
+    const { kv, raced } = racedOnScope();
     await kv.put('first', { n: 1 });
     await kv.put('scope', { by: 'me' });
     await kv.put('later', { n: 2 });
     await kv.delete('scope');
-    expect(raced).toBe(true);
+    expect(raced()).toBe(true);
     expect(await kv.get('scope')).toBeUndefined();
     expect((await kv.entries()).map((e) => e.key).sort()).toEqual(['first', 'later']);
   });
