@@ -22,6 +22,9 @@ const UNREACHABLE = new Set([
   'StreamNotFoundError',
 ]);
 
+/** JSStreamStoreFailedF: nats-server could not store the message, as for one over its size limit. */
+const STORE_FAILED = 10077;
+
 /**
  * Classifies a failure met while consuming: the store or the bus (everything waits until it is back)
  * or one message (a bug or bad data: retried a bounded number of times, then set aside).
@@ -33,8 +36,10 @@ export function classifyFailure(error: unknown): FailureReason {
   const name = error instanceof Error ? error.name : '';
   if (UNREACHABLE.has(name) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return 'bus_unreachable';
   // A JetStream API answer with status 503: the stream has no leader yet (10008, during an election) or the
-  // servers are out of resources (10023). Neither is the message's fault.
-  if (name === 'JetStreamApiError' && (error as { status?: unknown }).status === 503) return 'bus_unreachable';
+  // servers are out of resources (10023). Neither is the message's fault. But not "store failed" (10077),
+  // which a message over the store's size limit gets every time.
+  const api = error as { status?: unknown; code?: unknown };
+  if (name === 'JetStreamApiError' && api.status === 503 && api.code !== STORE_FAILED) return 'bus_unreachable';
   return 'message';
 }
 

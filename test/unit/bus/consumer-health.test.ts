@@ -30,6 +30,7 @@ describe('consumer failures', () => {
     expect(classifyFailure(api(503, 10008, 'JetStream system temporarily unavailable'))).toBe('bus_unreachable');
     expect(classifyFailure(api(503, 10023, 'insufficient resources'))).toBe('bus_unreachable');
     expect(classifyFailure(api(400, 10071, 'wrong last sequence: 7'))).toBe('message');
+    expect(classifyFailure(api(503, 10077, 'message size exceeds maximum allowed'))).toBe('message');
   });
 
   it('back off exponentially, capped', () => {
