@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { loadEventDetail, type EventDetail } from '../operations/event-detail.ts';
-import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
+import { EVENT_STATUSES, type AttemptView, type EventStatus } from '../operations/event-status.ts';
 import { listEvents, type EventFilter, type EventPage } from '../operations/list-events.ts';
 import { replayEvent, replayView, type ReplayResult } from '../operations/replay-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
@@ -153,14 +153,18 @@ function formatDetail(d: EventDetail): string {
   lines.push('', 'deliveries:');
   for (const job of d.jobs) {
     lines.push(`  ${job.id}  ${job.state}${job.deadReason ? `: ${job.deadReason}` : ''}`);
-    for (const a of job.attempts)
-      lines.push(
-        `    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.label ? ` ${a.label}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`,
-      );
+    for (const a of job.attempts) lines.push(...formatAttempt(a));
   }
   if (d.jobs.length === 0) lines.push('  none');
   lines.push('', 'payload:', JSON.stringify(d.event.data, null, 2));
   return `${lines.join('\n')}\n`;
+}
+
+/** An attempt's line, then what it got back (a `log` channel's rendered message, a response body), indented. */
+function formatAttempt(a: AttemptView): string[] {
+  const line = `    #${a.attempt} ${a.time} ${a.outcome}${a.status ? ` HTTP ${a.status}` : ''}${a.label ? ` ${a.label}` : ''}${a.latencyMs !== undefined ? ` ${a.latencyMs} ms` : ''}${a.error ? ` ${a.error}` : ''}`;
+  if (!a.response) return [line];
+  return [line, ...a.response.split('\n').map((l) => `      |${l ? ` ${l}` : ''}`)];
 }
 
 function formatReplay(result: ReplayResult): string {

@@ -1,4 +1,7 @@
-/** `events show` for a rule that notifies a `log` channel: the rule reads delivered and the attempt reads `logged`, not an HTTP status. */
+/**
+ * `events show` for a rule that notifies a `log` channel: the rule reads delivered, the attempt reads `logged`, not an
+ * HTTP status, and the message it would have posted is under it (hookhub.yaml points there to see it).
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -52,6 +55,6 @@ it('shows the rule as delivered and the log attempt as logged', async () => {
     'the log channel delivery',
   );
   expect(text).toContain('rules:\n  to-dev: delivered\n');
-  expect(text).toMatch(/#1 \S+ success logged \d+ ms/);
+  expect(text).toMatch(/#1 \S+ success logged \d+ ms\n {6}\| pushed acme\/api@main\n/);
   expect(text).not.toContain('HTTP');
 });
