@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 import { ChannelSchema, type Channel } from '../actions/notify/channel-schema.ts';
@@ -51,13 +51,27 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
     ]);
   const raw = toPlain(located);
   const parsed = HubConfigSchema.safeParse(raw);
-  if (!parsed.success) throw fail(describeIssues(located, [], parsed.error.issues));
+  if (!parsed.success) throw fail([...describeIssues(located, [], parsed.error.issues), ...blockProblems(located, raw)]);
   const entryProblems: string[] = [];
   const connectors = validateEntries<ConnectorConfig>(located, 'connectors', parsed.data.connectors, connectorSchema, entryProblems);
   const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
   if (unset.length > 0 || entryProblems.length > 0) throw fail(entryProblems);
   const developmentDefaults = defaultedFields(connectors, defaulted);
   return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus, developmentDefaults }, env);
+}
+
+/** A section's blocks by name, names unchecked: enough to check each block while the rest of the file is invalid. */
+const LooseBlocksSchema = z.record(z.string(), z.object({ type: z.string().min(1) }).passthrough());
+
+/** The connector and channel blocks' own problems, so an error elsewhere in the file does not hide them until it is fixed. */
+function blockProblems(located: LocatedDocument, raw: unknown): string[] {
+  const problems: string[] = [];
+  const sections = (raw ?? {}) as { connectors?: unknown; channels?: unknown };
+  const connectors = LooseBlocksSchema.safeParse(sections.connectors ?? {});
+  if (connectors.success) validateEntries(located, 'connectors', connectors.data, connectorSchema, problems);
+  const channels = LooseBlocksSchema.safeParse(sections.channels ?? {});
+  if (channels.success) validateEntries(located, 'channels', channels.data, () => ChannelSchema, problems);
+  return problems;
 }
 
 /** Connector secret fields (each connector's `secretFields`) whose value came from a `${VAR:-default}` fallback. */
