@@ -43,8 +43,17 @@ export function registerTriggerCommand(program: Command): void {
       const response = await postToHub(base, `/hooks/${instanceName}`, { headers, body: new Uint8Array(body) });
       const text = await response.text();
       process.stdout.write(`${response.status} ${text}\n`);
+      if (response.status === 401) process.stderr.write(`${signatureHint(instanceName, config.file, base)}\n`);
       if (!response.ok) process.exitCode = 1;
     });
+}
+
+/** A 401 to a sample this command signed: the two sides hold different secrets, which the hub cannot say to a caller it does not trust. */
+function signatureHint(name: string, file: string, base: string): string {
+  return (
+    `the hub at ${base} refused the signature: trigger signed with connectors.${name}.secret as ${file} and this shell's ` +
+    "environment give it; give the hub the same secret, or pass --config with the hub's own hookhub.yaml"
+  );
 }
 
 /**

@@ -71,6 +71,28 @@ describe('hookhub trigger', () => {
     expect(failure?.stderr).toMatch(/no "nope" sample for github; available: .*pull_request/);
   }, 30_000);
 
+  it('says what to check when the hub refuses the signature, and exits non-zero', async () => {
+    const otherConfig = join(tempDir('hookhub-cli-other-'), 'hookhub.yaml');
+    writeFileSync(otherConfig, 'connectors:\n  gh: { type: github, secret: not-the-hubs }\n');
+    const failure = await run(process.execPath, [
+      BIN,
+      'trigger',
+      'gh',
+      'push',
+      '--config',
+      otherConfig,
+      '--url',
+      `http://127.0.0.1:${hub.port}`,
+    ]).then(
+      () => undefined,
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toMatch(/^401 /);
+    expect(failure?.stderr).toContain(`refused the signature: trigger signed with connectors.gh.secret as ${otherConfig}`);
+    expect(failure?.stderr).not.toContain('not-the-hubs');
+  }, 30_000);
+
   it('says where it looked when no hub is listening, and exits non-zero', async () => {
     const closed = createServer();
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
