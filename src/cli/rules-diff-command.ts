@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { EventBus } from '../bus/event-bus.ts';
 import { recentEvents } from '../operations/recent-events.ts';
-import { diffRuleSets } from '../operations/rules-diff.ts';
+import { diffRuleSets, type RulesDiff } from '../operations/rules-diff.ts';
 import { diffSummaryLine, formatDiffText } from '../operations/rules-diff-format.ts';
 import { compileRuleSources } from '../rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
@@ -70,7 +70,9 @@ export function registerRulesDiff(rules: Command, deps: RulesDiffDeps): void {
         });
         const labels = { base: baseLabel, head: shown(headDir) };
         deps.out.write(
-          opts.json ? `${JSON.stringify({ ...labels, summary: diffSummaryLine(diff), ...diff }, null, 2)}\n` : formatDiffText(diff, labels),
+          opts.json
+            ? `${JSON.stringify({ ...labels, summary: diffSummaryLine(diff), ...diff }, null, 2)}\n`
+            : formatDiffText(withShownPlaces(diff), labels),
         );
         deps.fail(diff.rules.length > 0 ? DIFF_EXIT.changed : DIFF_EXIT.same);
       });
@@ -105,4 +107,9 @@ function checkSides(head: LoadResult, base: LoadResult, deps: RulesDiffDeps): bo
 /** Paths as the user would type them: relative to the working folder. */
 function shown(path: string): string {
   return relative(process.cwd(), path) || '.';
+}
+
+/** Each rule's file:line:col as the header shows its folder, so the report reads as the docs show it. */
+function withShownPlaces(diff: RulesDiff): RulesDiff {
+  return { ...diff, rules: diff.rules.map((r) => (isAbsolute(r.where) ? { ...r, where: shown(r.where) } : r)) };
 }

@@ -140,7 +140,8 @@ describe('hookhub rules diff', () => {
     const base = await folder('base', { 'rules.yaml': BASE });
     const head = await folder('head', { 'rules.yaml': HEAD });
     await run(head, '--base-dir', base);
-    expect(out).toContain('~ prs  ');
+    // Where each rule is, relative to the working folder as the header's folders are.
+    expect(out).toContain(`\n~ prs  ${relative(process.cwd(), join(head, 'rules.yaml'))}:`);
     expect(out).toMatch(/- 1 {2}github\.pull_request\.opened {2}acme\/api#1\n {8}now: when data\.pull_request\.labels\.name/);
     expect(out).toContain('before: [{"action":"notify","params":{"channel":"eng","text":"push"}}]');
     expect(out).toContain('+ releases  ');
