@@ -17,10 +17,10 @@ export const stripeConnector: Connector<StripeConfig> = {
   configSchema: StripeConfigSchema,
   secretFields: ['secret'],
   contentTypes: ['application/json'],
-  // Stripe dedups on the body's evt_ id: give each triggered sample its own.
+  // Stripe dedups on the body's evt_ id: give each triggered sample its own (`trigger --id evt_…` as given).
   prepareSample: (body, { id }) => {
     const event = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    return Buffer.from(JSON.stringify({ ...event, id: `evt_${id.replace(/-/g, '')}` }, null, 2));
+    return Buffer.from(JSON.stringify({ ...event, id: id.startsWith('evt_') ? id : `evt_${id.replace(/-/g, '')}` }, null, 2));
   },
   samples: {
     'payment_intent.succeeded': 'payment_intent.succeeded.json',

@@ -62,6 +62,13 @@ describe('hookhub trigger', () => {
     );
   }, 60_000);
 
+  it('sends the --id it is given as the delivery id, a Stripe evt_ id included', async () => {
+    expect(await trigger('gh', 'push', '--id', 'cli-given-1')).toMatch(/^202 \{"id":"cli-given-1","duplicate":false\}$/);
+    expect(await trigger('stripe', 'payment_intent.succeeded', '--id', 'evt_cli_given')).toMatch(
+      /^202 \{"id":"evt_cli_given","duplicate":false\}$/,
+    );
+  }, 30_000);
+
   it('explains an unknown sample and exits non-zero', async () => {
     const failure = await trigger('gh', 'nope').then(
       () => undefined,
