@@ -195,13 +195,21 @@ function parseEvent(text: string, opts: { type?: string; connector?: string; eve
     const connector = opts.connector ?? opts.type.split('.')[0] ?? 'test';
     return createHubEvent({ id: 'dry-run', type: opts.type, connector, data: value }, now);
   }
-  const event = value as Partial<HubEvent> | null;
+  const event = storedEvent(value);
   if (!event || typeof event !== 'object' || typeof event.type !== 'string' || typeof event.id !== 'string') {
     throw new Error(
-      `${opts.event}: not a HubEvent (CloudEvents JSON with id, type, connector, data); for a raw provider payload pass --type <event type>`,
+      `${opts.event}: not a HubEvent (CloudEvents JSON with id, type, connector, data); save a stored one with ` +
+        '`hookhub events show <id> --json > event.json`, or for a raw provider payload pass --type <event type>',
     );
   }
   return { ...event, connector: event.connector ?? event.source?.replace('/connectors/', '') ?? '' } as HubEvent;
+}
+
+/** The event itself, or the one `hookhub events show <id> --json` holds under `event`: how a real one is saved. */
+function storedEvent(value: unknown): Partial<HubEvent> | null {
+  const shown = value as { summary?: unknown; event?: unknown } | null;
+  if (shown && typeof shown === 'object' && shown.summary && shown.event && typeof shown.event === 'object') return shown.event;
+  return value as Partial<HubEvent> | null;
 }
 
 async function readProcessStdin(): Promise<string> {

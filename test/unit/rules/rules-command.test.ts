@@ -161,10 +161,20 @@ describe('hookhub rules', () => {
     await expect(run('test', '--sample', 'gitlab:push')).rejects.toThrow(/no connector named or typed "gitlab"/);
   });
 
+  it('test takes a real event saved with `events show <id> --json`, which holds it under `event`', async () => {
+    const ev = event({ id: 'shown-1', type: 'github.push', data: {} });
+    const file = join(dir, 'shown.json');
+    await writeFile(file, JSON.stringify({ summary: { id: ev.id, type: ev.type }, rules: [], jobs: [], event: ev }));
+    await run('test', '--event', file, '--json');
+    expect((JSON.parse(stdout) as DryRunJson).matched).toEqual([expect.objectContaining({ rule: 'pushes' })]);
+  });
+
   it('test refuses a file that is not an event', async () => {
     const file = join(dir, 'x.json');
     await writeFile(file, '{"hello": 1}');
-    await expect(run('test', '--event', file)).rejects.toThrow(/not a HubEvent/);
+    await expect(run('test', '--event', file)).rejects.toThrow(
+      /not a HubEvent .*save a stored one with `hookhub events show <id> --json > event.json`/,
+    );
   });
 
   it('list shows every rule, including disabled and scheduled ones', async () => {
