@@ -18,9 +18,10 @@ export async function withLocalAdminToken(config: HubConfig): Promise<{ config: 
   }
 }
 
-/** The hub's data folder: next to the embedded store, or `data/` beside hookhub.yaml. */
+/** The hub's data folder: next to the embedded store, else HOOKHUB_DATA_DIR, else `data/` beside hookhub.yaml. */
 export function dataFolder(config: HubConfig): string {
-  return config.bus.type === 'embedded' ? dirname(config.bus.path) : join(dirname(config.file), 'data');
+  if (config.bus.type === 'embedded') return dirname(config.bus.path);
+  return config.dataDir ?? join(dirname(config.file), 'data');
 }
 
 async function generated(config: HubConfig): Promise<{ config: HubConfig; tokenFile: string }> {

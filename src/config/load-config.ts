@@ -20,6 +20,8 @@ export interface HubConfig extends Omit<HubConfigInput, 'connectors' | 'channels
   channels: Record<string, Channel>;
   /** Absolute path of the rules folder. */
   rulesDir: string;
+  /** HOOKHUB_DATA_DIR, absolute: where the hub keeps its own files (admin-token, listen-secret) on either bus. */
+  dataDir?: string;
   /** Connector fields whose value is the file's `${VAR:-default}` fallback (VAR unset or empty): development defaults. */
   developmentDefaults: readonly { where: string; variable: string }[];
 }
@@ -165,7 +167,7 @@ function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig
   if (env.port !== undefined && !(Number.isInteger(env.port) && env.port >= 0 && env.port <= 65535))
     throw configProblems(['PORT: not a port number (a whole number from 0 to 65535)']);
   const server = env.port !== undefined ? { ...config.server, port: env.port } : config.server;
-  return { ...config, server, bus, rulesDir: abs(config.rules) };
+  return { ...config, server, bus, rulesDir: abs(config.rules), ...(env.dataDir ? { dataDir: resolve(env.dataDir) } : {}) };
 }
 
 /** HOOKHUB_NATS_URL switches the bus to NATS; auth, TLS and replicas from hookhub.yaml still apply. */

@@ -22,6 +22,14 @@ describe('withLocalAdminToken', () => {
     expect(second.config.api.tokens[0]!.token).toBe(token!.token);
   });
 
+  it('keeps the token in HOOKHUB_DATA_DIR on NATS too, not in data/ beside hookhub.yaml', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'elsewhere');
+    const env = readEnv({ HOOKHUB_DATA_DIR: dataDir, HOOKHUB_NATS_URL: 'nats://127.0.0.1:4222' });
+    const result = await withLocalAdminToken(parseConfig(join(dir, 'hookhub.yaml'), 'connectors: {}\n', env));
+    expect(result.tokenFile).toBe(join(dataDir, 'admin-token'));
+  });
+
   it('leaves configured tokens alone', async () => {
     const dir = tempDir();
     const configured = configIn(dir, `api: { tokens: [{ name: ops, role: viewer, token: ${'x'.repeat(40)} }] }\n`);
