@@ -40,6 +40,7 @@ import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { sweepHistory } from './nats-history-retention.ts';
 import { sweepStream } from './nats-retention.ts';
+import { dropKvDeleteMarkers } from './nats-legacy-index.ts';
 import { ensureNatsStores, type NatsStores } from './nats-setup.ts';
 import { NatsSubscription } from './nats-subscription.ts';
 
@@ -81,6 +82,8 @@ export class NatsBus implements EventBus {
   #pruneTimer: NodeJS.Timeout | undefined;
   /** The history sweep's per-ref memo (nats-history-retention.ts): a restart looks at each kept ref once. */
   readonly #oldestSeq = new Map<string, number>();
+  /** Whether this process has cleared the kv delete markers an older release left (once per process). */
+  #kvMarkersDropped = false;
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
 
@@ -232,7 +235,8 @@ export class NatsBus implements EventBus {
 
   /**
    * Purges the events and jobs stored more than `messagesMs` ago that every durable consumer has finished,
-   * and the history records stored more than `recordsMs` ago that no unfinished job needs.
+   * and the history records stored more than `recordsMs` ago that no unfinished job needs. The first pass that
+   * works also clears the kv delete markers an older release left (nats-legacy-index.ts).
    */
   async prune(messagesMs: number, recordsMs = messagesMs): Promise<number> {
     const cutoffMs = Date.now() - messagesMs;
@@ -241,7 +245,13 @@ export class NatsBus implements EventBus {
     const history = { stream: this.names.historyStream, subject: (key: string) => `${this.names.prefix}.history.${key}` };
     const jobs = { stream: this.names.stream('jobs'), filter: this.names.filter('jobs') };
     const sweep = { js: this.js, jsm: this.jsm, history, jobs, deadLetters: this.stores.deadLetters.kv, oldestSeq: this.#oldestSeq };
-    return purged + (await sweepHistory(sweep, Date.now() - recordsMs));
+    purged += await sweepHistory(sweep, Date.now() - recordsMs);
+    // Last, so a failure here (reported as the pass's) holds back none of the sweeps above.
+    if (!this.#kvMarkersDropped) {
+      await dropKvDeleteMarkers(this.js, this.jsm, this.names.prefix);
+      this.#kvMarkersDropped = true;
+    }
+    return purged;
   }
 
   async close(): Promise<void> {
