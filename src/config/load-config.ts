@@ -8,6 +8,8 @@ import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-s
 import type { HubEnv } from './env.ts';
 import { NatsBusSchema, serverListProblem, type NatsBusConfig } from './nats-bus-schema.ts';
 import { describeMissing, interpolateEnv, maskEnvReferences } from './interpolate.ts';
+import { didYouMean } from '../shared/closest-match.ts';
+import { schemaKeysAt } from './schema-keys-at.ts';
 import { at, locate, locateKey, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
 export type ConnectorConfig = { type: string } & Record<string, unknown>;
@@ -53,7 +55,7 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
     ]);
   const raw = toPlain(located);
   const parsed = HubConfigSchema.safeParse(raw);
-  if (!parsed.success) throw fail([...describeIssues(located, [], parsed.error.issues), ...blockProblems(located, raw)]);
+  if (!parsed.success) throw fail([...describeIssues(located, [], parsed.error.issues, HubConfigSchema), ...blockProblems(located, raw)]);
   const entryProblems: string[] = [];
   const connectors = validateEntries<ConnectorConfig>(located, 'connectors', parsed.data.connectors, connectorSchema, entryProblems);
   const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
@@ -134,20 +136,23 @@ function validateEntries<T>(
     }
     const result = schema.safeParse(block);
     if (result.success) out[name] = result.data as T;
-    else problems.push(...describeIssues(located, [section, name], result.error.issues));
+    else problems.push(...describeIssues(located, [section, name], result.error.issues, schema));
   }
   return out;
 }
 
 /** zod issues -> `file:line:col: message (at a.b.c)`. Values are never printed: they may be secrets. */
-export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], issues: z.core.$ZodIssue[]): string[] {
+export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], issues: z.core.$ZodIssue[], schema: z.ZodType): string[] {
+  const discriminatorAt = (at: ReadonlyArray<PropertyKey>, key: string): unknown => located.doc.getIn([...prefix, ...at, key]);
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     const dotted = path.map(String).join('.');
     const suffix = dotted ? ` (at ${dotted})` : '';
     // One line per unknown key, at the key itself: a typo is found where it is written.
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => `${locateKey(located, path, key)}: unknown key "${key}"${suffix}`);
+    if (issue.code === 'unrecognized_keys') {
+      const known = schemaKeysAt(schema, issue.path, discriminatorAt);
+      return issue.keys.map((key) => `${locateKey(located, path, key)}: unknown key "${key}"${didYouMean(key, known)}${suffix}`);
+    }
     // A bad map key (a connector or channel name): the schema's own wording, at the key.
     if (issue.code === 'invalid_key') {
       const where = locateKey(located, path.slice(0, -1), String(path.at(-1)));

@@ -91,7 +91,7 @@ describe('loadConfig', () => {
     const message = problemsOf(text);
     expect(message).toMatch(/3 problems/);
     expect(message).toContain('/etc/hookhub.yaml:5:31: environment variable GH is not set');
-    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (at server)');
+    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (did you mean "bodyLimit"?) (at server)');
     expect(message).toContain('/etc/hookhub.yaml:6:34: unknown key "extra" (at connectors.st)');
   });
 
@@ -130,9 +130,9 @@ describe('loadConfig', () => {
     const text =
       'server:\n  port: 8080\n  bodyLimt: 1mb\nconnectors:\n  gh:\n    type: github\n    secret: abc\n    sekret: abc\nextra: 1\n';
     const message = problemsOf(text);
-    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (at server)');
+    expect(message).toContain('/etc/hookhub.yaml:3:3: unknown key "bodyLimt" (did you mean "bodyLimit"?) (at server)');
     expect(message).toContain('/etc/hookhub.yaml:9:1: unknown key "extra"');
-    expect(message).toContain('/etc/hookhub.yaml:8:5: unknown key "sekret" (at connectors.gh)');
+    expect(message).toContain('/etc/hookhub.yaml:8:5: unknown key "sekret" (did you mean "secret"?) (at connectors.gh)');
   });
 
   it('explains a bad connector or channel name at the name', () => {
@@ -160,5 +160,35 @@ describe('loadConfig', () => {
     const config = await loadConfig(join(dir, 'hookhub.yaml'), env({ GH_SECRET: 'a', NEW_STRIPE: 'b' }));
     expect(config.file).toBe(join(dir, 'hookhub.yaml'));
     await expect(loadConfig(join(dir, 'nope.yaml'), env())).rejects.toThrow(/create it, or pass --config/);
+  });
+});
+
+describe('unknown keys in hookhub.yaml', () => {
+  it('suggests the key the schema allows at that path, as rule files do', () => {
+    const text = [
+      'server: { bodyLimt: 1mb }',
+      'bus:',
+      '  type: nats',
+      '  url: nats://127.0.0.1:4222',
+      '  retension: 7d',
+      'api:',
+      '  tokens:',
+      '    - { name: ops, token: 0123456789abcdef0123456789abcdef, rol: admin }',
+      'connectors:',
+      '  gh: { type: github, secret: abc, sekret: abc }',
+      'readines: { stallAfter: 30s }',
+    ].join('\n');
+    const message = problemsOf(text);
+    expect(message).toContain('/etc/hookhub.yaml:1:11: unknown key "bodyLimt" (did you mean "bodyLimit"?) (at server)');
+    expect(message).toContain('/etc/hookhub.yaml:5:3: unknown key "retension" (did you mean "retention"?) (at bus)');
+    expect(message).toContain('unknown key "rol" (did you mean "role"?) (at api.tokens.0)');
+    expect(message).toContain('/etc/hookhub.yaml:10:36: unknown key "sekret" (did you mean "secret"?) (at connectors.gh)');
+    expect(message).toContain('/etc/hookhub.yaml:11:1: unknown key "readines" (did you mean "readiness"?)\n');
+  });
+
+  it('gives no hint when nothing allowed is close, or the schema at that path is not known', () => {
+    const message = problemsOf('server: { colour: blue }\nbus: { type: kafka, retension: 7d }\n');
+    expect(message).toContain('unknown key "colour" (at server)');
+    expect(message).not.toContain('did you mean');
   });
 });
