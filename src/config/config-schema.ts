@@ -83,6 +83,16 @@ export const ReadinessSchema = z
   })
   .default({ stallAfter: 30_000 });
 
+/** `rules: []` or `rules:` would otherwise give two zod messages about strings and arrays. */
+function rulesHint(input: unknown): string {
+  const got = Array.isArray(input) ? ', not a list' : input === null || input === '' ? ', not empty' : '';
+  return `rules takes one path${got}: the folder of *.yaml rule files (or one rule file), relative to hookhub.yaml; write rules: ./rules, or leave it out for ./rules`;
+}
+
+const RulesPathSchema = z
+  .string({ error: (issue) => rulesHint(issue.input) })
+  .refine((path) => path.length > 0, { error: (issue) => rulesHint(issue.input) });
+
 export const HubConfigSchema = z
   .object({
     server: ServerSchema.default(ServerSchema.parse({})),
@@ -91,7 +101,7 @@ export const HubConfigSchema = z
       .record(z.string().regex(NAME, 'connector names are lowercase letters, digits, - and _'), ConnectorBlockSchema)
       .default({}),
     channels: z.record(z.string().regex(NAME, 'channel names are lowercase letters, digits, - and _'), ChannelBlockSchema).default({}),
-    rules: z.string().min(1).default('./rules'),
+    rules: RulesPathSchema.default('./rules'),
     delivery: DeliverySchema.default(DeliverySchema.parse({})),
     api: ApiSchema.default({ tokens: [], sessionTtl: 12 * 3600 * 1000 }),
     readiness: ReadinessSchema,

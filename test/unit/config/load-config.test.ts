@@ -192,3 +192,18 @@ describe('unknown keys in hookhub.yaml', () => {
     expect(message).not.toContain('did you mean');
   });
 });
+
+describe('rules in hookhub.yaml', () => {
+  it('explains `rules: []` in one message at its line: one path, not a list', () => {
+    const message = problemsOf('server: { port: 9000 }\nrules: []\n');
+    expect(message).toBe(
+      'invalid configuration:\n  /etc/hookhub.yaml:2:8: rules takes one path, not a list: the folder of *.yaml rule files (or one rule file), ' +
+        'relative to hookhub.yaml; write rules: ./rules, or leave it out for ./rules (at rules)',
+    );
+  });
+
+  it('says the same for an empty rules key', () => {
+    expect(problemsOf('rules:\n')).toContain('/etc/hookhub.yaml:1:7: rules takes one path, not empty: the folder of *.yaml rule files');
+    expect(problemsOf('rules: ""\n')).toMatch(/^invalid configuration:\n {2}\S+:1:8: rules takes one path, not empty/);
+  });
+});
