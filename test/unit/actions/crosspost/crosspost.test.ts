@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crosspostAction } from '../../../../src/actions/crosspost/index.ts';
-import { CrosspostParamsSchema } from '../../../../src/actions/crosspost/crosspost-params.ts';
+import { CrosspostParamsSchema, type CrosspostParams } from '../../../../src/actions/crosspost/crosspost-params.ts';
 import { jobTid } from '../../../../src/actions/crosspost/bluesky-record.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import type { Job } from '../../../../src/actions/action.ts';
@@ -81,12 +81,24 @@ describe('crosspost: mastodon', () => {
   });
 });
 
+/** A first attempt whose destination acts on it but holds its answer past the attempt's deadline. */
+async function timedOutAttempt(state: { hold?: () => Promise<FakeReply> }, parsed: CrosspostParams, job: Job): Promise<void> {
+  const attempt = new AbortController();
+  state.hold = () => {
+    attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
+    return new Promise<FakeReply>(() => undefined);
+  };
+  const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
+  await expect(timedOut).rejects.toThrow(/timed out|aborted/);
+}
+
 /**
  * Bluesky PDS: createSession (app password) → accessJwt + DID document; createRecord with Bearer. A
  * record key that exists already gets a 500, as the reference PDS answers it today
  * (https://github.com/bluesky-social/atproto/issues/3718). `hold` keeps the answer to the next
  * createRecord back (the record is written): the client gives up first, as after a timeout.
  */
+
 function blueskyPds(state: { posts: Map<string, unknown>; hold?: () => Promise<FakeReply> }): FakeHandler {
   return (req): FakeReply | Promise<FakeReply> => {
     if (req.method === 'POST' && req.path === '/xrpc/com.atproto.server.createSession') {
@@ -178,14 +190,8 @@ describe('crosspost: bluesky', () => {
     api = await startFakeApi(blueskyPds(state));
     const parsed = CrosspostParamsSchema.parse(params(api.url));
     const job = testJob('crosspost', parsed);
-    const attempt = new AbortController();
     // The PDS has written the record; its answer comes only after the attempt's deadline.
-    state.hold = () => {
-      attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
-      return new Promise<FakeReply>(() => undefined);
-    };
-    const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
-    await expect(timedOut).rejects.toThrow(/timed out|aborted/);
+    await timedOutAttempt(state, parsed, job);
     expect(state.posts.size).toBe(1);
 
     const retry = await crosspostAction.execute(parsed, actionContext(job, testDeps()));
@@ -359,14 +365,8 @@ describe('crosspost: facebook', () => {
     api = await startFakeApi(graphApi(state));
     const parsed = CrosspostParamsSchema.parse(params(api.url, { appSecret: 'app-secret' }));
     const job = testJob('crosspost', parsed);
-    const attempt = new AbortController();
     // Facebook has made the post; its answer comes only after the attempt's deadline.
-    state.hold = () => {
-      attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
-      return new Promise<FakeReply>(() => undefined);
-    };
-    const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
-    await expect(timedOut).rejects.toThrow(/timed out|aborted/);
+    await timedOutAttempt(state, parsed, job);
     expect(state.posts).toHaveLength(1);
 
     const retry = await crosspostAction.execute(parsed, { ...actionContext(job, testDeps()), mayHaveRun: true });
