@@ -97,7 +97,7 @@ const DELETE_ATTEMPTS = 5;
 /**
  * Deletes the key's latest message by sequence. Both the read and the delete are answered by the
  * stream's leader (a kv get may be answered by a lagging replica). A write between the two removes
- * the message read (history 1), so the delete fails with 10057 and is tried again on the new one:
+ * the message read (history 1), so the delete fails (MESSAGE_GONE) and is tried again on the new one:
  * the delete ends up after any write it raced, as a marker would, and never touches a later one.
  * A key that keeps changing gets a marker after all (a later delete of the key removes it).
  */
