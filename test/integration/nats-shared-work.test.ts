@@ -38,4 +38,29 @@ describe('NATS bus shared by several hub processes', () => {
     expect(one.received.length).toBeGreaterThan(0);
     expect(two.received.length).toBeGreaterThan(0);
   });
+
+  // A job in a long retry back-off stays ack-pending for hours. A hub whose worker takes nothing (setting up
+  // again after an error; a router waiting for its rules) must not count it, nor a job another hub works on,
+  // as its own untaken work: /readyz would report a stall, and a healthy hub would be restarted.
+  it('a subscription that is not pulling counts the messages another hub holds or put back only once no hub pulls', async () => {
+    const [a, b] = hubs as [NatsBus, NatsBus];
+    await a.publish('jobs', message('held', 'webhook'));
+    await a.publish('jobs', message('later', 'webhook'));
+    const stored = await a.get('jobs', 'held');
+    const working = pump(a.consume('jobs', 'workers'), (d) => (d.id === 'later' ? d.nak(3_600_000) : undefined));
+    await eventually(() => working.received.length === 2, 'both jobs delivered to hub a');
+
+    // Hub b's window for seeing a puller is its ack wait plus the server's (600 ms): read well past it.
+    const idle = b.consume('jobs', 'workers', { ackWaitMs: 300 });
+    for (let read = 0; read < 10; read++) {
+      expect(await idle.pending()).toEqual({ count: 0 });
+      await delay(200);
+    }
+
+    await working.stop();
+    await eventually(async () => (await idle.pending()).count === 2, 'both counted once no hub pulls');
+    expect((await idle.pending()).oldestMs).toBe(Date.parse(stored?.time ?? ''));
+    await working.received.find((d) => d.id === 'held')?.ack();
+    await idle.stop();
+  });
 });

@@ -10,6 +10,7 @@ import { peekSubject, timeFromNanos } from './nats-envelope.ts';
 import { holdBack } from './hold-back.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { PullQueue } from './pull-queue.ts';
+import { createPullWatch, type PullWatch } from './pull-watch.ts';
 
 export interface SubscriptionDeps {
   js: JetStreamClient;
@@ -62,13 +63,18 @@ export class NatsSubscription<T> implements Subscription<T> {
   #pulls: PullQueue | undefined;
   #wake: (() => void) | undefined;
   readonly #held: KeepAlive;
+  readonly #pullers: PullWatch;
 
   constructor(
     private readonly deps: SubscriptionDeps,
     private readonly target: ConsumerTarget,
     private readonly options: ConsumeOptions = {},
   ) {
-    this.#held = new KeepAlive(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, deps.cork, deps.lostDeliveryMs);
+    const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+    this.#held = new KeepAlive(ackWaitMs, deps.cork, deps.lostDeliveryMs);
+    // A puller settles what it holds, or lets it go, within its ack wait and pulls again (a worker's default
+    // attempt timeout is at most half of it); a message let go is sent again within the server's.
+    this.#pullers = createPullWatch(ackWaitMs + this.#held.serverAckWaitMs);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Delivery<T>> {
@@ -100,14 +106,17 @@ export class NatsSubscription<T> implements Subscription<T> {
    * num_pending), plus those delivered and waiting here for the subscriber to take them (read ahead, or sent
    * again once a hung handler's ack wait was up). The server cannot tell a due redelivery from one waiting out
    * a nak delay, and a pulling subscription takes a due one at once (a full batch frees a slot as soon as one
-   * is settled or its ack wait is up); so only while this one is not pulling (not started: a router waiting for
-   * its rules, or setting up again) do the delivered messages it does not hold count too, delayed ones included.
+   * is settled or its ack wait is up). Every hub process shares the durable: while any of its subscriptions
+   * pulls, here or in another hub, the delivered messages are in flight there or wait out a nak delay, and one
+   * that comes due is sent to a puller. Only once none has pulled for a window (pull-watch.ts) do the delivered
+   * messages this one does not hold count too, delayed ones included: those a crashed hub held, while the
+   * router here waits for its rules or the subscription sets up again.
    */
   async pending(): Promise<PendingWork> {
     const { stream, durable } = this.target;
     const info = await this.deps.jsm.consumers.info(stream, durable);
     const waiting = new Map(this.#held.waiting().map((msg) => [msg.info.streamSequence, msg.info.timestampNanos]));
-    const untaken = this.#taking() ? 0 : Math.max(0, info.num_ack_pending - this.#held.size);
+    const untaken = this.#pullers.pulling(info, this.#taking()) ? 0 : Math.max(0, info.num_ack_pending - this.#held.size);
     const count = info.num_pending + waiting.size + untaken;
     if (count === 0) return { count: 0 };
     const times = [...waiting.values()].map((nanos) => timeFromNanos(nanos).getTime());
