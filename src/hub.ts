@@ -126,19 +126,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();
-  // The operator API under /api and the dashboard at / (docs/api.md).
-  const api = createOperatorApi({
-    bus,
-    config,
-    getRuleSet: rules.getRuleSet,
-    registry,
-    logger,
-    now,
-    rulesProblem: rules.degraded,
-    streamProbe: health.probe('event-stream'),
-    // The channels page shows this process's live breakers when it runs the workers.
-    ...(worker ? { circuitState: worker.circuitState } : {}),
-  });
+  // The operator API under /api and the dashboard at / (docs/api.md), served by ingress processes only.
+  const api = roles.has('ingress')
+    ? createOperatorApi({
+        bus,
+        config,
+        getRuleSet: rules.getRuleSet,
+        registry,
+        logger,
+        now,
+        rulesProblem: rules.degraded,
+        streamProbe: health.probe('event-stream'),
+        sessionProbe: health.probe('session-revocations'),
+        // The channels page shows this process's live breakers when it runs the workers.
+        ...(worker ? { circuitState: worker.circuitState } : {}),
+      })
+    : undefined;
   // Without the ingress role the server still answers /healthz, /readyz and /metrics.
   const ingress = new IngressServer({
     connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),
@@ -156,7 +159,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     stalls: health.stalls,
     failingLoops: health.failingLoops,
     // GET/POST /approvals/<token>: signed links that release held crosspost jobs.
-    ...(roles.has('ingress')
+    ...(api
       ? {
           mounts: [
             { prefix: APPROVAL_PATH, handle: createApprovalHandler({ bus, now, logger, vars: options.env?.vars ?? {} }) },
@@ -171,7 +174,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   // Everything started so far, which a failed listen must stop too (an in-process caller runs on).
   const stopServices = async () => {
-    api.close();
+    api?.close();
     await scheduler.stop();
     await rules.stop();
     await subscriptions.stop();

@@ -27,6 +27,10 @@ export interface OperatorApiDeps {
   streamIntervalMs?: number;
   /** Passes and failures of the SSE poller, as the hub's other background loops report theirs. */
   streamProbe?: ConsumerProbe;
+  /** Passes and failures of the loop that reads logouts made on other hub processes. */
+  sessionProbe?: ConsumerProbe;
+  /** How often that loop reads them. Default 2 s (REVOCATION_REFRESH_MS). */
+  sessionRefreshMs?: number;
   /** Hard time limit for checking or backtesting a pasted rule file in its worker thread. Default 5 s. */
   rulesTimeLimitMs?: number;
 }

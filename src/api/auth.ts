@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { safeEqual } from '../../connectors/shared/safe-equal.ts';
+import type { SessionRevocations } from './session-revocations.ts';
 
 export type Role = 'viewer' | 'admin';
 
@@ -30,7 +31,11 @@ export interface Authenticator {
   /** A token typed into the login page → a signed session cookie value. */
   login(token: string): { cookie: string; session: Session } | undefined;
   session(cookie: string | undefined): Session | undefined;
-  logout(cookie: string | undefined): void;
+  /**
+   * Ends the session on every hub process sharing the bus (the others within their refresh interval).
+   * Rejects, and ends nothing, when the logout could not be recorded in the bus.
+   */
+  logout(cookie: string | undefined): Promise<void>;
   /** Constant-time check of a page's CSRF token against its session. */
   checkCsrf(session: Session, presented: string | undefined): boolean;
 }
@@ -41,15 +46,18 @@ const b64 = (buffer: Buffer): string => buffer.toString('base64url');
  * Bearer tokens from config, and stateless dashboard sessions: the cookie is
  * `base64url({name, exp, nonce}).HMAC(key(token), payload)`, keyed by the holder's token. Every hub
  * process sharing the config accepts it; removing or rotating a token ends its sessions; the role is
- * read from config on each request. Logout revokes the nonce in this process.
+ * read from config on each request. Logout revokes the nonce in `revocations`, which the processes share
+ * through the bus.
  */
-export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlMs: number; now: () => Date }): Authenticator {
+export function createAuthenticator(
+  tokens: readonly ApiToken[],
+  options: { ttlMs: number; now: () => Date; revocations: SessionRevocations },
+): Authenticator {
   const keys: Keys = new Map(
     tokens.map((t) => [t.name, { role: t.role, key: createHmac('sha256', t.token).update('hookhub-session-v1').digest() }]),
   );
-  const revoked = new Map<string, number>();
-
-  const open = (cookie: string | undefined) => openCookie(cookie, keys, revoked, options.now().getTime());
+  const { revocations } = options;
+  const open = (cookie: string | undefined) => openCookie(cookie, keys, revocations, options.now().getTime());
 
   return {
     bearer(header) {
@@ -76,12 +84,9 @@ export function createAuthenticator(tokens: readonly ApiToken[], options: { ttlM
       const { nonce: _nonce, ...session } = opened;
       return session;
     },
-    logout(cookie) {
+    async logout(cookie) {
       const opened = open(cookie);
-      if (!opened) return;
-      revoked.set(opened.nonce, opened.expiresAt);
-      const now = options.now().getTime();
-      for (const [nonce, until] of revoked) if (until <= now) revoked.delete(nonce);
+      if (opened) await revocations.revoke(opened.nonce, opened.expiresAt);
     },
     checkCsrf(session, presented) {
       return typeof presented === 'string' && safeEqual(session.csrfToken, presented);
@@ -97,7 +102,7 @@ const csrfOf = (key: Buffer, nonce: string): string => b64(createHmac('sha256', 
 function openCookie(
   cookie: string | undefined,
   keys: Keys,
-  revoked: ReadonlyMap<string, number>,
+  revoked: Pick<SessionRevocations, 'has'>,
   now: number,
 ): (Session & { nonce: string }) | undefined {
   if (!cookie || cookie.length > 512) return undefined;
@@ -111,6 +116,8 @@ function openCookie(
   }
   if (typeof claims !== 'object' || claims === null) return undefined;
   if (typeof claims.n !== 'string' || typeof claims.e !== 'number' || typeof claims.s !== 'string') return undefined;
+  // Only nonces login makes (18 random bytes): a logout writes the nonce as a key of the shared bucket.
+  if (!/^[\w-]{24}$/.test(claims.s)) return undefined;
   const holder = keys.get(claims.n);
   if (!holder) return undefined;
   const expected = b64(createHmac('sha256', holder.key).update(payload).digest());

@@ -128,6 +128,12 @@ export class EventStream {
     await closed;
   }
 
+  /** Ends at once the streams whose session expired or was logged out (called when a logout is learnt). */
+  endLoggedOut(): void {
+    const now = this.#options.now().getTime();
+    for (const client of [...this.#clients]) this.#endIfExpired(client, now);
+  }
+
   close(): void {
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
@@ -153,7 +159,8 @@ export class EventStream {
     if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
     await this.#catchUp(client, afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH));
     // No await since the catch-up saw the poller's cursor: the fan-out continues exactly where it stopped, in order.
-    if (client.closed) return;
+    // A logout learnt during the catch-up found no stream to end: this one ends here instead.
+    if (client.closed || this.#endIfExpired(client, this.#options.now().getTime())) return;
     this.#clients.add(client);
     this.#timer ??= setInterval(() => void this.#poll(), this.#options.intervalMs);
     this.#beat ??= setInterval(() => this.#heartbeat(), this.#options.heartbeatMs);

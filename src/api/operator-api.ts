@@ -13,6 +13,7 @@ import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps } from './http-kit.ts';
 import { ruleRoutes } from './rules-routes.ts';
+import { createSessionRevocations, SESSION_REVOCATIONS_BUCKET } from './session-revocations.ts';
 import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -25,7 +26,7 @@ export interface OperatorApi {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Pass as IngressServer's `onHook`: feeds the connectors page and the event page's request headers. */
   observeHook: (observation: HookObservation) => void;
-  /** Ends live streams (call before closing the server). */
+  /** Ends live streams and the refresh of logouts (call before closing the server and the bus). */
   close(): void;
 }
 
@@ -35,7 +36,24 @@ export interface OperatorApi {
  */
 export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   const now = deps.now ?? (() => new Date());
-  const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now });
+  const stream = new EventStream({
+    bus: deps.bus,
+    logger: deps.logger,
+    now,
+    ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
+    ...(deps.streamProbe ? { probe: deps.streamProbe } : {}),
+  });
+  // Logouts are shared through the bus, so that one ends the session on every hub process.
+  const revocations = createSessionRevocations({
+    kv: deps.bus.kv(SESSION_REVOCATIONS_BUCKET),
+    now,
+    logger: deps.logger,
+    onRevoke: () => stream.endLoggedOut(),
+    ...(deps.sessionProbe ? { probe: deps.sessionProbe } : {}),
+    ...(deps.sessionRefreshMs ? { intervalMs: deps.sessionRefreshMs } : {}),
+  });
+  revocations.start();
+  const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now, revocations });
   const ctx: ApiContext = {
     ...deps,
     now,
@@ -43,20 +61,14 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
       connectors: Object.keys(deps.config.connectors),
       headerPolicy: headerPolicyFor(deps.config.connectors),
     }),
-    stream: new EventStream({
-      bus: deps.bus,
-      logger: deps.logger,
-      now,
-      ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
-      ...(deps.streamProbe ? { probe: deps.streamProbe } : {}),
-    }),
+    stream,
     auth,
   };
   if (deps.config.api.tokens.length === 0)
     deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
   const routes: Route[] = [
-    ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now }),
+    ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now, logger: deps.logger }),
     ...eventRoutes(ctx),
     ...dlqRoutes(ctx),
     ...ruleRoutes(ctx),
@@ -82,7 +94,10 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
       dispatch({ routes, auth, publicUrl }, req, res, url).catch((error: unknown) => answerError(res, error, deps.logger));
     },
     observeHook: (observation) => ctx.activity.observe(observation),
-    close: () => ctx.stream.close(),
+    close() {
+      revocations.stop();
+      stream.close();
+    },
   };
 }
 

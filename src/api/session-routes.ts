@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Authenticator } from './auth.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, isHttps, parseCookies, readJsonBody } from './http-kit.ts';
@@ -20,6 +21,7 @@ export interface SessionRouteDeps {
   publicUrl: string | undefined;
   ttlMs: number;
   now: () => Date;
+  logger: Logger;
 }
 
 /** POST /api/session logs in with a token (sets the cookie), GET says who is logged in, DELETE logs out. */
@@ -72,11 +74,29 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
       method: 'DELETE',
       path: '/api/session',
       access: 'viewer',
-      handle({ req, res }) {
-        deps.auth.logout(sessionCookieOf(req));
+      async handle({ req, res }) {
+        await logout(deps, sessionCookieOf(req));
         setCookie(req, res, '', 0);
         sendJson(res, 200, { loggedOut: true });
       },
     },
   ];
+}
+
+/**
+ * Records the logout for every hub process, or says it could not: the cookie is kept (so the page can try
+ * again) and the answer does not pretend the session ended.
+ */
+async function logout(deps: SessionRouteDeps, cookie: string | undefined): Promise<void> {
+  try {
+    await deps.auth.logout(cookie);
+  } catch (error) {
+    deps.logger.error({ err: error }, 'logout could not be recorded in the bus; the session still works');
+    const until = deps.auth.session(cookie)?.expiresAt;
+    throw new ApiError(
+      503,
+      `logout could not be recorded (the bus did not take it): this session still works on every hub process${until === undefined ? '' : ` until ${new Date(until).toISOString()}`}; try again`,
+      { 'retry-after': '5' },
+    );
+  }
 }

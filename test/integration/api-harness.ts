@@ -47,6 +47,8 @@ export interface ApiHub {
 export interface ApiHubOptions {
   bus?: EventBus;
   streamIntervalMs?: number;
+  /** How often the hub reads logouts made by other hubs on its bus. */
+  sessionRefreshMs?: number;
   publicUrl?: string;
   rulesTimeLimitMs?: number;
   /** The rule file instead of RULES, given the sink's base URL. */
@@ -95,6 +97,7 @@ api:
     logger: silentLogger,
     now,
     streamIntervalMs: options.streamIntervalMs ?? 100,
+    ...(options.sessionRefreshMs !== undefined ? { sessionRefreshMs: options.sessionRefreshMs } : {}),
     ...(options.rulesTimeLimitMs !== undefined ? { rulesTimeLimitMs: options.rulesTimeLimitMs } : {}),
   });
   const ingress = new IngressServer({

@@ -30,7 +30,13 @@ export async function boot(page) {
   const who = document.getElementById('who');
   if (who) who.textContent = `${session.name} · ${session.role}`;
   document.getElementById('logout')?.addEventListener('click', async () => {
-    await api('/api/session', { method: 'DELETE' }).catch(() => undefined);
+    try {
+      await api('/api/session', { method: 'DELETE' });
+    } catch (error) {
+      // Not recorded: the session still works, so the page says so instead of pretending it ended.
+      document.getElementById('main')?.prepend(el('div', { class: 'notice error', role: 'alert', text: error.message }));
+      return;
+    }
     location.assign('/login');
   });
   document.body.dataset.role = session.role;

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import type { ConsumerProbe } from '../bus/consumer-health.ts';
+import type { KvBucket } from '../bus/kv.ts';
+import { sweepExpired } from '../noise/sweep.ts';
+import { coalesce } from '../shared/coalesce.ts';
+
+/** The kv bucket where a logout records its session's nonce, for every hub process on the bus. */
+export const SESSION_REVOCATIONS_BUCKET = 'session-revocations';
+
+/** How often a process reads the logouts made by the others: the most a logout takes to reach them. */
+export const REVOCATION_REFRESH_MS = 2_000;
+
+/** Bumped after every logout, so that a refresh reads one key unless something changed. */
+const CHANGED_KEY = 'changed';
+/** A full read at least this often, which also removes the bucket's expired entries. */
+const FULL_READ_MS = 60_000;
+/** Entries are removed from the bucket this long after their session expired, in case hub clocks differ. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+interface Revocation {
+  /** When the session would have expired anyway (ms since epoch). */
+  until: number;
+}
+
+/** Logged-out sessions, by nonce, shared by every hub process on one bus. */
+export interface SessionRevocations {
+  /** Whether the nonce was logged out here, or elsewhere as of the last refresh. Synchronous: checked on every request. */
+  has(nonce: string): boolean;
+  /** Records the logout in the bus, then here. Rejects, and revokes nothing, when the bus did not take it. */
+  revoke(nonce: string, until: number): Promise<void>;
+  /** Reads the logouts made by other processes and forgets the expired ones. One at a time. */
+  refresh(): Promise<void>;
+  /** Refreshes now and then every interval until stop(); failures go to the probe. */
+  start(): void;
+  stop(): void;
+}
+
+export interface SessionRevocationsOptions {
+  kv: KvBucket;
+  now: () => Date;
+  logger: Logger;
+  /** The refresh loop's passes and failures (`session-revocations`), logged once per streak. */
+  probe?: ConsumerProbe;
+  /** Default REVOCATION_REFRESH_MS. */
+  intervalMs?: number;
+  /** Told when sessions were revoked (here or learnt from the bus), to end their live streams. */
+  onRevoke?: () => void;
+}
+
+/**
+ * A local set checked synchronously, kept in step with the kv bucket: a logout writes its nonce with its
+ * expiry and bumps a change key; each process reads the change key every interval, and every entry only
+ * when it moved. So a logout on one process ends the session on all of them within one interval.
+ */
+export function createSessionRevocations(options: SessionRevocationsOptions): SessionRevocations {
+  const { kv, now } = options;
+  const revoked = new Map<string, number>();
+  let seenChange: number | undefined;
+  let lastFullRead = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const forgetExpired = (at: number) => {
+    for (const [nonce, until] of revoked) if (until <= at) revoked.delete(nonce);
+  };
+
+  const readAll = async (at: number): Promise<boolean> => {
+    let added = false;
+    let stale = false;
+    for (const { key, value } of await kv.entries<Partial<Revocation>>()) {
+      if (key === CHANGED_KEY || typeof value.until !== 'number') continue;
+      if (value.until + CLOCK_SKEW_MS <= at) stale = true;
+      if (value.until > at && !revoked.has(key)) {
+        revoked.set(key, value.until);
+        added = true;
+      }
+    }
+    lastFullRead = at;
+    if (stale) await sweepExpired(kv, at - CLOCK_SKEW_MS);
+    return added;
+  };
+
+  const refresh = coalesce(async () => {
+    const at = now().getTime();
+    // Read before the entries: a logout written after this read moves it again, so the next pass reads it.
+    const change = (await kv.get(CHANGED_KEY))?.revision ?? 0;
+    const added = change !== seenChange || at - lastFullRead >= FULL_READ_MS ? await readAll(at) : false;
+    seenChange = change;
+    forgetExpired(at);
+    if (added) options.onRevoke?.();
+  });
+
+  const pass = () =>
+    refresh().then(
+      () => options.probe?.progress(),
+      (err: unknown) => {
+        // A pass that fails because the hub is stopping (the bus closing under it) is no failure.
+        if (timer === undefined) return;
+        if (options.probe) options.probe.failure(err);
+        else options.logger.warn({ err }, 'session revocations: refresh failed; retrying');
+      },
+    );
+
+  return {
+    has: (nonce) => revoked.has(nonce),
+    async revoke(nonce, until) {
+      await kv.put(nonce, { until } satisfies Revocation);
+      await kv.put(CHANGED_KEY, { nonce });
+      revoked.set(nonce, until);
+      forgetExpired(now().getTime());
+      options.onRevoke?.();
+    },
+    refresh,
+    start() {
+      if (timer) return;
+      void pass();
+      // A tick while a refresh still runs is skipped: a hung bus shows as no progress, not as a pile of reads.
+      timer = setInterval(() => void (refresh.busy() ? undefined : pass()), options.intervalMs ?? REVOCATION_REFRESH_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
