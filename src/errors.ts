@@ -15,9 +15,38 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What kind of check refused a request, so the hub can tell the operator what to look at.
+ * It names config keys and numbers only: never a secret, a token or a signature.
+ */
+export type VerificationFailure =
+  /**
+   * A signature or token arrived but matches no configured value. `signs` is what the provider's
+   * signature covers (`token`: the value itself is sent); `setting` is the config key checked
+   * (default: the connector's first secret field).
+   */
+  | { kind: 'mismatch'; signs: 'body' | 'url' | 'token'; setting?: string }
+  /** A header or field that verification needs is absent; `setting` as for `mismatch`. */
+  | { kind: 'missing'; setting?: string }
+  /** It is there but not in the provider's format. */
+  | { kind: 'malformed' }
+  /** The signature verified, but the body's own hash did not: the body changed after signing. */
+  | { kind: 'altered' }
+  /** A signed timestamp outside the window: `skewSec` behind the hub's clock (negative: ahead of it). */
+  | { kind: 'stale'; skewSec: number; toleranceSec: number }
+  /** The connector has nothing to verify with; `setting` is the config key to set. */
+  | { kind: 'unconfigured'; setting?: string };
+
 /** The request is not from who it claims to be: bad/missing signature, stale timestamp. HTTP 401. */
 export class VerificationError extends Error {
   override name = 'VerificationError';
+  constructor(
+    message: string,
+    /** Absent: the hub gives a general hint. */
+    readonly failure?: VerificationFailure,
+  ) {
+    super(message);
+  }
 }
 
 /** The request is authentic (or not yet checked) but its body cannot be used. HTTP 400. */

@@ -21,12 +21,16 @@ const SIGNATURE = /^[0-9a-f]{128}$/i;
 export function verifyDiscordRequest(request: WebhookRequest, publicKeyHex: string, now: Date, toleranceSec: number): void {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
   const timestamp = getHeader(request.headers, TIMESTAMP_HEADER);
-  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
-  if (timestamp === undefined) throw new VerificationError(`missing ${TIMESTAMP_HEADER} header`);
-  if (!SIGNATURE.test(signature)) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 128 hex digits)`);
+  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`, { kind: 'missing' });
+  if (timestamp === undefined) throw new VerificationError(`missing ${TIMESTAMP_HEADER} header`, { kind: 'missing' });
+  if (!SIGNATURE.test(signature))
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 128 hex digits)`, { kind: 'malformed' });
   const message = Buffer.concat([Buffer.from(timestamp, 'utf8'), request.body]);
   if (!verifyEd25519(ed25519PublicKey(publicKeyHex), message, signature)) {
-    throw new VerificationError(`${SIGNATURE_HEADER} is not a valid signature of the timestamp and body`);
+    throw new VerificationError(`${SIGNATURE_HEADER} is not a valid signature of the timestamp and body`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   }
   assertFresh(parseUnixSeconds(timestamp, TIMESTAMP_HEADER), now, toleranceSec);
 }

@@ -11,7 +11,7 @@ export function verifyGeneric(request: WebhookRequest, verify: GenericConfig['ve
   if (verify.hmac) return verifyHmac(request, verify.hmac, now);
   if (verify.apiKey) return verifyApiKey(request, verify.apiKey);
   if (verify.basic) return verifyBasic(request, verify.basic);
-  throw new VerificationError('no verification configured');
+  throw new VerificationError('no verification configured', { kind: 'unconfigured', setting: 'verify' });
 }
 
 /** The signed content as parts, so the raw body bytes are hashed untouched. */
@@ -26,10 +26,10 @@ export function signedParts(template: string, body: Buffer, values: { timestamp?
 
 function verifyHmac(request: WebhookRequest, hmac: GenericHmac, now: Date): void {
   const header = getHeader(request.headers, hmac.header);
-  if (header === undefined) throw new VerificationError(`missing ${hmac.header} header`);
+  if (header === undefined) throw new VerificationError(`missing ${hmac.header} header`, { kind: 'missing' });
   const received = signaturesIn(header, hmac.prefix ?? '');
   if (received.length === 0) {
-    throw new VerificationError(`malformed ${hmac.header} header (expected ${hmac.prefix ?? ''}<signature>)`);
+    throw new VerificationError(`malformed ${hmac.header} header (expected ${hmac.prefix ?? ''}<signature>)`, { kind: 'malformed' });
   }
   const timestamp = hmac.timestampHeader ? readRequired(request, hmac.timestampHeader) : undefined;
   if (timestamp !== undefined && hmac.timestampHeader) {
@@ -38,7 +38,12 @@ function verifyHmac(request: WebhookRequest, hmac: GenericHmac, now: Date): void
   const id = hmac.idHeader ? readRequired(request, hmac.idHeader) : undefined;
   const content = signedParts(hmac.signedContent, request.body, { timestamp, id });
   const ok = matchesAnyHmac({ algorithm: hmac.algorithm, encoding: hmac.encoding, secrets: hmac.secret, content, received });
-  if (!ok) throw new VerificationError(`${hmac.header} does not match the request under any configured secret`);
+  if (!ok)
+    throw new VerificationError(`${hmac.header} does not match the request under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+      setting: 'verify.hmac.secret',
+    });
 }
 
 /**
@@ -55,23 +60,34 @@ export function signaturesIn(header: string, prefix: string): string[] {
 
 function readRequired(request: WebhookRequest, name: string): string {
   const value = getHeader(request.headers, name);
-  if (value === undefined) throw new VerificationError(`missing ${name} header`);
+  if (value === undefined) throw new VerificationError(`missing ${name} header`, { kind: 'missing' });
   return value;
 }
 
 function verifyApiKey(request: WebhookRequest, apiKey: GenericApiKey): void {
   const value = getHeader(request.headers, apiKey.header);
-  if (value === undefined) throw new VerificationError(`missing ${apiKey.header} header`);
+  if (value === undefined)
+    throw new VerificationError(`missing ${apiKey.header} header`, { kind: 'missing', setting: 'verify.apiKey.secret' });
   const expected = apiKey.secret.map((secret) => `${apiKey.prefix ?? ''}${secret}`);
-  if (!safeEqualAny(expected, [value])) throw new VerificationError(`${apiKey.header} does not match any configured key`);
+  if (!safeEqualAny(expected, [value]))
+    throw new VerificationError(`${apiKey.header} does not match any configured key`, {
+      kind: 'mismatch',
+      signs: 'token',
+      setting: 'verify.apiKey.secret',
+    });
 }
 
 function verifyBasic(request: WebhookRequest, basic: GenericBasic): void {
   const value = getHeader(request.headers, 'Authorization');
-  if (value === undefined) throw new VerificationError('missing Authorization header (basic auth is configured)');
+  if (value === undefined)
+    throw new VerificationError('missing Authorization header (basic auth is configured)', {
+      kind: 'missing',
+      setting: 'verify.basic.password',
+    });
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(value);
-  if (!match?.[1]) throw new VerificationError('malformed Authorization header (expected Basic credentials)');
+  if (!match?.[1]) throw new VerificationError('malformed Authorization header (expected Basic credentials)', { kind: 'malformed' });
   const received = Buffer.from(match[1], 'base64').toString('utf8');
   const expected = basic.password.map((password) => `${basic.username}:${password}`);
-  if (!safeEqualAny(expected, [received])) throw new VerificationError('basic credentials do not match');
+  if (!safeEqualAny(expected, [received]))
+    throw new VerificationError('basic credentials do not match', { kind: 'mismatch', signs: 'token', setting: 'verify.basic.password' });
 }

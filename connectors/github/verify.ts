@@ -21,10 +21,13 @@ export function verifyGithubSignature(request: WebhookRequest, secrets: readonly
   // GitHub only sends non-empty UTF-8: anything else is not a GitHub payload, whoever signed it.
   if (request.body.length === 0) throw new PayloadError('body is empty (expected a GitHub payload)');
   if (!isUtf8(request.body)) throw new PayloadError('body is not valid UTF-8, so it cannot be a GitHub payload');
-  if (secrets.length === 0) throw new VerificationError('no secret configured');
+  if (secrets.length === 0) throw new VerificationError('no secret configured', { kind: 'unconfigured', setting: 'secret' });
   const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
   if (digest === undefined) {
-    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   }
   return digest;
 }
@@ -37,11 +40,12 @@ function readSignatureHeader(headers: WebhookRequest['headers']): string {
       sha1Only
         ? `missing ${SIGNATURE_HEADER} header (only the SHA-1 X-Hub-Signature was sent; hookhub requires SHA-256)`
         : `missing ${SIGNATURE_HEADER} header (set a secret on the GitHub webhook)`,
+      { kind: 'missing' },
     );
   }
   const hex = SIGNATURE.exec(value.toLowerCase())?.[1];
   if (hex === undefined) {
-    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected sha256=<64 hex digits>)`);
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected sha256=<64 hex digits>)`, { kind: 'malformed' });
   }
   return hex;
 }

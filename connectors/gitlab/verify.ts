@@ -19,11 +19,13 @@ const TOKEN_HEADER = 'X-Gitlab-Token';
 export function verifyGitlabRequest(request: WebhookRequest, config: GitlabConfig, now: Date): void {
   if (config.secret !== undefined) {
     const token = getHeader(request.headers, TOKEN_HEADER);
-    if (token === undefined) throw new VerificationError(`missing ${TOKEN_HEADER} header (set the Secret token on the GitLab webhook)`);
-    if (!safeEqualAny(config.secret, [token])) throw new VerificationError(`${TOKEN_HEADER} does not match any configured secret`);
+    if (token === undefined)
+      throw new VerificationError(`missing ${TOKEN_HEADER} header (set the Secret token on the GitLab webhook)`, { kind: 'missing' });
+    if (!safeEqualAny(config.secret, [token]))
+      throw new VerificationError(`${TOKEN_HEADER} does not match any configured secret`, { kind: 'mismatch', signs: 'token' });
   }
   if (config.signingToken !== undefined) {
-    verifyStandardWebhook(request, config.signingToken, config.tolerance, now);
+    verifyStandardWebhook(request, config.signingToken, config.tolerance, now, 'signingToken');
   }
 }
 

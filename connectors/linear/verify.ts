@@ -14,10 +14,12 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
  */
 export function verifyLinearSignature(request: WebhookRequest, secrets: readonly string[]): void {
   const signature = getHeader(request.headers, HEADER);
-  if (signature === undefined) throw new VerificationError(`missing ${HEADER} header`);
-  if (!HEX_SHA256.test(signature)) throw new VerificationError(`malformed ${HEADER} header (expected 64 hex digits)`);
+  if (signature === undefined) throw new VerificationError(`missing ${HEADER} header`, { kind: 'missing' });
+  if (!HEX_SHA256.test(signature))
+    throw new VerificationError(`malformed ${HEADER} header (expected 64 hex digits)`, { kind: 'malformed' });
   const ok = matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
-  if (!ok) throw new VerificationError(`${HEADER} does not match the body under any configured secret`);
+  if (!ok)
+    throw new VerificationError(`${HEADER} does not match the body under any configured secret`, { kind: 'mismatch', signs: 'body' });
 }
 
 /**
@@ -28,7 +30,7 @@ export function verifyLinearSignature(request: WebhookRequest, secrets: readonly
 export function assertFreshWebhookTimestamp(payload: Record<string, unknown>, now: Date, toleranceSec: number): void {
   const timestamp = pick(payload, 'webhookTimestamp');
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
-    throw new VerificationError('body has no numeric webhookTimestamp (Linear signs one into every delivery)');
+    throw new VerificationError('body has no numeric webhookTimestamp (Linear signs one into every delivery)', { kind: 'malformed' });
   }
   assertFresh(timestamp / 1000, now, toleranceSec);
 }

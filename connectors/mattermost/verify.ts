@@ -13,11 +13,12 @@ export function verifyMattermostToken(request: WebhookRequest, tokens: readonly 
   const header = getHeader(request.headers, 'authorization');
   const fromHeader = header !== undefined ? /^Token\s+(\S+)$/i.exec(header)?.[1] : undefined;
   if (header !== undefined && fromHeader === undefined)
-    throw new VerificationError('malformed Authorization header (expected "Token <token>")');
+    throw new VerificationError('malformed Authorization header (expected "Token <token>")', { kind: 'malformed' });
   const received = fromHeader ?? formToken(request.body);
   if (received === undefined)
-    throw new VerificationError('missing the slash command token (Authorization: Token … or the form field `token`)');
-  if (!safeEqualAny(tokens, [received])) throw new VerificationError('the slash command token does not match any configured token');
+    throw new VerificationError('missing the slash command token (Authorization: Token … or the form field `token`)', { kind: 'missing' });
+  if (!safeEqualAny(tokens, [received]))
+    throw new VerificationError('the slash command token does not match any configured token', { kind: 'mismatch', signs: 'token' });
 }
 
 function formToken(body: Buffer): string | undefined {

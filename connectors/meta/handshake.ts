@@ -16,8 +16,14 @@ export function answerMetaHandshake(request: WebhookRequest, verifyTokens: reado
   const token = query.get('hub.verify_token');
   const challenge = query.get('hub.challenge');
   if (mode !== 'subscribe') throw new PayloadError('GET without hub.mode=subscribe (only the subscription handshake is a GET)');
-  if (token === null || token.length === 0) throw new VerificationError('missing hub.verify_token');
-  if (!safeEqualAny(verifyTokens, [token])) throw new VerificationError('hub.verify_token does not match the configured verifyToken');
+  if (token === null || token.length === 0)
+    throw new VerificationError('missing hub.verify_token', { kind: 'missing', setting: 'verifyToken' });
+  if (!safeEqualAny(verifyTokens, [token]))
+    throw new VerificationError('hub.verify_token does not match the configured verifyToken', {
+      kind: 'mismatch',
+      signs: 'token',
+      setting: 'verifyToken',
+    });
   if (challenge === null || !CHALLENGE.test(challenge)) throw new PayloadError('missing or malformed hub.challenge');
   return { events: [], reply: { status: 200, body: challenge } };
 }

@@ -19,13 +19,17 @@ const SIGNATURE = /^[0-9a-f]{64}$/i;
 export function verifyRazorpaySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const value = getHeader(request.headers, SIGNATURE_HEADER);
   if (value === undefined) {
-    throw new VerificationError(`missing ${SIGNATURE_HEADER} header (set a secret on the Razorpay webhook)`);
+    throw new VerificationError(`missing ${SIGNATURE_HEADER} header (set a secret on the Razorpay webhook)`, { kind: 'missing' });
   }
   if (!SIGNATURE.test(value)) {
-    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`);
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`, { kind: 'malformed' });
   }
   const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [value] });
-  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  if (digest === undefined)
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   return digest;
 }
 

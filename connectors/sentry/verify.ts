@@ -16,10 +16,15 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
  */
 export function verifySentrySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
-  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
-  if (!HEX_SHA256.test(signature)) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`);
+  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`, { kind: 'missing' });
+  if (!HEX_SHA256.test(signature))
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected 64 hex digits)`, { kind: 'malformed' });
   const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [signature] });
-  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  if (digest === undefined)
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   return digest;
 }
 

@@ -18,5 +18,5 @@ export function requireHeader(headers: Headers, name: string, aliases: readonly 
     const value = getHeader(headers, candidate);
     if (value !== undefined) return value;
   }
-  throw new VerificationError(`missing ${name} header`);
+  throw new VerificationError(`missing ${name} header`, { kind: 'missing' });
 }

@@ -14,11 +14,12 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
  */
 export function verifySha256PrefixedSignature(request: WebhookRequest, secrets: readonly string[], header: string, hint: string): string {
   const value = getHeader(request.headers, header);
-  if (value === undefined) throw new VerificationError(`missing ${header} header (${hint})`);
+  if (value === undefined) throw new VerificationError(`missing ${header} header (${hint})`, { kind: 'missing' });
   const match = SIGNATURE.exec(value);
-  if (!match?.[1]) throw new VerificationError(`malformed ${header} header (expected sha256=<64 hex digits>)`);
+  if (!match?.[1]) throw new VerificationError(`malformed ${header} header (expected sha256=<64 hex digits>)`, { kind: 'malformed' });
   const digest = matchingHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content: request.body, received: [match[1]] });
-  if (digest === undefined) throw new VerificationError(`${header} does not match the body under any configured secret`);
+  if (digest === undefined)
+    throw new VerificationError(`${header} does not match the body under any configured secret`, { kind: 'mismatch', signs: 'body' });
   return digest;
 }
 

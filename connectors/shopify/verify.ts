@@ -15,12 +15,16 @@ const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
  */
 export function verifyShopifySignature(request: WebhookRequest, secrets: readonly string[]): string {
   const value = getHeader(request.headers, SIGNATURE_HEADER);
-  if (value === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
+  if (value === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`, { kind: 'missing' });
   if (!SIGNATURE.test(value)) {
-    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA256)`);
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA256)`, { kind: 'malformed' });
   }
   const digest = matchingHmac({ algorithm: 'sha256', encoding: 'base64', secrets, content: request.body, received: [value] });
-  if (digest === undefined) throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`);
+  if (digest === undefined)
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   return digest;
 }
 

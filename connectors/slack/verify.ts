@@ -18,14 +18,18 @@ const SIGNATURE = /^v0=([0-9a-f]{64})$/i;
 export function verifySlackRequest(request: WebhookRequest, secrets: readonly string[], now: Date, toleranceSec: number): void {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
   const timestamp = getHeader(request.headers, TIMESTAMP_HEADER);
-  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
-  if (timestamp === undefined) throw new VerificationError(`missing ${TIMESTAMP_HEADER} header`);
+  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`, { kind: 'missing' });
+  if (timestamp === undefined) throw new VerificationError(`missing ${TIMESTAMP_HEADER} header`, { kind: 'missing' });
   const hex = SIGNATURE.exec(signature)?.[1];
-  if (hex === undefined) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected v0=<64 hex digits>)`);
+  if (hex === undefined)
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected v0=<64 hex digits>)`, { kind: 'malformed' });
   assertFresh(parseUnixSeconds(timestamp, TIMESTAMP_HEADER), now, toleranceSec);
   const content = [`v0:${timestamp}:`, request.body];
   if (!matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content, received: [hex] })) {
-    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured signing secret`);
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match the body under any configured signing secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   }
 }
 

@@ -27,19 +27,25 @@ export interface StandardWebhookMeta {
  * `webhook-id`, `webhook-timestamp`, `webhook-signature` (or Svix's `svix-*` names). Any `v1` signature
  * of the space-separated list may match any configured secret; other versions (`v1a`, asymmetric) are skipped.
  * The timestamp must be within `toleranceSec` either way, as in the spec's reference libraries.
+ * `setting` is the config key the secrets come from, named in the operator's hint when none matches.
  */
 export function verifyStandardWebhook(
   request: WebhookRequest,
   secrets: readonly string[],
   toleranceSec: number,
   now: Date,
+  setting = 'secret',
 ): StandardWebhookMeta {
   const id = requireHeader(request.headers, 'webhook-id', ['svix-id']);
   const timestamp = parseUnixSeconds(requireHeader(request.headers, 'webhook-timestamp', ['svix-timestamp']), 'webhook-timestamp');
   const received = v1Signatures(requireHeader(request.headers, 'webhook-signature', ['svix-signature']));
   const expected = secrets.map((s) => standardWebhookSignature(standardWebhookKey(s), id, timestamp, request.body));
   if (!safeEqualAny(expected, received)) {
-    throw new VerificationError('no webhook-signature v1 signature matches the body under any configured secret');
+    throw new VerificationError('no webhook-signature v1 signature matches the body under any configured secret', {
+      kind: 'mismatch',
+      signs: 'body',
+      setting,
+    });
   }
   assertFresh(timestamp, now, toleranceSec, toleranceSec);
   return { id, timestamp };
@@ -49,11 +55,13 @@ export function verifyStandardWebhook(
 function v1Signatures(header: string): string[] {
   const entries = header.split(' ').filter((entry) => entry.length > 0);
   if (!entries.every((entry) => entry.indexOf(',') > 0)) {
-    throw new VerificationError('malformed webhook-signature header (expected space-separated v1,<base64> entries)');
+    throw new VerificationError('malformed webhook-signature header (expected space-separated v1,<base64> entries)', { kind: 'malformed' });
   }
   const v1 = entries.filter((entry) => entry.startsWith('v1,') && entry.length > 3);
   if (v1.length === 0) {
-    throw new VerificationError('webhook-signature has no v1 signature (asymmetric v1a signatures are not supported)');
+    throw new VerificationError('webhook-signature has no v1 signature (asymmetric v1a signatures are not supported)', {
+      kind: 'malformed',
+    });
   }
   return v1;
 }

@@ -19,18 +19,18 @@ export function parseStripeSignature(header: string): StripeSignature {
   const v1: string[] = [];
   for (const item of header.split(',')) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new VerificationError(MALFORMED);
+    if (eq <= 0) throw new VerificationError(MALFORMED, { kind: 'malformed' });
     const key = item.slice(0, eq).trim();
     const value = item.slice(eq + 1).trim();
     if (key === 't') {
-      if (timestamp !== undefined) throw new VerificationError(`${MALFORMED}: more than one t=`);
+      if (timestamp !== undefined) throw new VerificationError(`${MALFORMED}: more than one t=`, { kind: 'malformed' });
       timestamp = parseUnixSeconds(value, HEADER);
     } else if (key === 'v1' && value.length > 0) {
       v1.push(value);
     }
   }
-  if (timestamp === undefined) throw new VerificationError(`${MALFORMED}: no t=`);
-  if (v1.length === 0) throw new VerificationError(`${MALFORMED}: no v1= signature`);
+  if (timestamp === undefined) throw new VerificationError(`${MALFORMED}: no t=`, { kind: 'malformed' });
+  if (v1.length === 0) throw new VerificationError(`${MALFORMED}: no v1= signature`, { kind: 'malformed' });
   return { timestamp, v1 };
 }
 
@@ -43,7 +43,10 @@ export function verifyStripeSignature(request: WebhookRequest, secrets: readonly
   const { timestamp, v1 } = parseStripeSignature(requireHeader(request.headers, HEADER));
   const content = [`${timestamp}.`, request.body];
   if (!matchesAnyHmac({ algorithm: 'sha256', encoding: 'hex', secrets, content, received: v1 })) {
-    throw new VerificationError(`no ${HEADER} v1 signature matches the body under any configured secret`);
+    throw new VerificationError(`no ${HEADER} v1 signature matches the body under any configured secret`, {
+      kind: 'mismatch',
+      signs: 'body',
+    });
   }
   // Stripe's libraries only check age. A timestamp far ahead cannot come from Stripe's clock and
   // would keep a captured request replayable past the tolerance, so that is refused as well.

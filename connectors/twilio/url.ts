@@ -18,7 +18,11 @@ export function twilioSignedUrl(request: WebhookRequest, publicUrl: string | und
     return hasPath ? `${base}${query}` : `${origin}${path}${query}`;
   }
   const host = firstValue(getHeader(request.headers, 'x-forwarded-host')) ?? getHeader(request.headers, 'host');
-  if (host === undefined) throw new VerificationError('cannot tell which URL Twilio signed: set publicUrl on the connector');
+  if (host === undefined)
+    throw new VerificationError('cannot tell which URL Twilio signed: set publicUrl on the connector', {
+      kind: 'unconfigured',
+      setting: 'publicUrl',
+    });
   const proto = firstValue(getHeader(request.headers, 'x-forwarded-proto')) ?? 'https';
   return `${proto}://${host}${request.url}`;
 }

@@ -45,8 +45,9 @@ export function verifyTwilioRequest(
   params: readonly (readonly [string, string])[] | null,
 ): void {
   const signature = getHeader(request.headers, SIGNATURE_HEADER);
-  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`);
-  if (!SIGNATURE.test(signature)) throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA1)`);
+  if (signature === undefined) throw new VerificationError(`missing ${SIGNATURE_HEADER} header`, { kind: 'missing' });
+  if (!SIGNATURE.test(signature))
+    throw new VerificationError(`malformed ${SIGNATURE_HEADER} header (expected a base64 HMAC-SHA1)`, { kind: 'malformed' });
   const matches = twilioUrlVariants(url).map((variant) =>
     matchesAnyHmac({
       algorithm: 'sha1',
@@ -57,7 +58,10 @@ export function verifyTwilioRequest(
     }),
   );
   if (!matches.includes(true)) {
-    throw new VerificationError(`${SIGNATURE_HEADER} does not match ${url} and the parameters under any configured Auth Token`);
+    throw new VerificationError(`${SIGNATURE_HEADER} does not match ${url} and the parameters under any configured Auth Token`, {
+      kind: 'mismatch',
+      signs: 'url',
+    });
   }
   if (params === null) verifyBodyHash(request.body, url);
 }
@@ -66,9 +70,9 @@ export function verifyTwilioRequest(
 function verifyBodyHash(body: Buffer, url: string): void {
   const queryAt = url.indexOf('?');
   const expected = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)).get('bodySHA256');
-  if (expected === null) throw new VerificationError('JSON body, but the signed URL has no bodySHA256 parameter');
+  if (expected === null) throw new VerificationError('JSON body, but the signed URL has no bodySHA256 parameter', { kind: 'malformed' });
   if (!safeEqual(createHash('sha256').update(body).digest('hex'), expected.toLowerCase())) {
-    throw new VerificationError('bodySHA256 does not match the body');
+    throw new VerificationError('bodySHA256 does not match the body', { kind: 'altered' });
   }
 }
 

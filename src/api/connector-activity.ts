@@ -92,7 +92,7 @@ export function createConnectorActivity(options: {
       return {
         ...counts,
         ...(lastAccepted ? { lastAccepted: view(lastAccepted) } : {}),
-        ...(lastError ? { lastError: { ...view(lastError), hint: hintFor(lastError.status) } } : {}),
+        ...(lastError ? { lastError: { ...view(lastError), hint: lastError.hint ?? hintFor(lastError.status) } } : {}),
       };
     },
     requestFor(event) {

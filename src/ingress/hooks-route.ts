@@ -6,6 +6,7 @@ import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
 import { eventJson } from '../events/event-json.ts';
 import { BodyTooLargeError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
+import { verificationHint } from './verification-hint.ts';
 
 export interface ConnectorInstance {
   name: string;
@@ -21,6 +22,8 @@ export interface HooksRouteDeps {
   now: () => Date;
   /** Called once per request with the final status (metrics). */
   observe?: (connector: string, status: number) => void;
+  /** Called before a 401 is sent, with what the operator should check (the dashboard's last error). */
+  explain?: (res: ServerResponse, hint: string) => void;
 }
 
 /** How long a provider should wait before retrying while the bus cannot persist. */
@@ -53,7 +56,7 @@ export function createHooksRoute(deps: HooksRouteDeps) {
         { name, config: instance.config, now: deps.now },
       );
     } catch (err) {
-      return rejectRequest(req, res, name, err);
+      return rejectRequest(req, res, instance, err);
     }
     let published: PublishResult[];
     try {
@@ -85,11 +88,16 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     deps.observe?.(name, status);
   }
 
-  function rejectRequest(req: IncomingMessage, res: ServerResponse, name: string, err: unknown): void {
+  function rejectRequest(req: IncomingMessage, res: ServerResponse, instance: ConnectorInstance, err: unknown): void {
+    const { name } = instance;
     const status = statusOf(err);
     const message = status === 500 ? 'internal error' : (err as Error).message;
     if (status === 500) deps.logger.error({ connector: name, err }, 'connector failed');
-    else deps.logger.warn({ connector: name, status, reason: message }, 'webhook rejected');
+    else if (err instanceof VerificationError) {
+      const hint = verificationHint(err.failure, { name, type: instance.connector.type, secretField: instance.connector.secretFields[0] });
+      deps.logger.warn({ connector: name, status, reason: message, hint }, 'webhook rejected');
+      deps.explain?.(res, hint);
+    } else deps.logger.warn({ connector: name, status, reason: message }, 'webhook rejected');
     // Stop reading an oversized upload instead of buffering it; close once the answer is out.
     if (status === 413) res.once('finish', () => req.destroy());
     finish(res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));

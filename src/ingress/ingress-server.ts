@@ -44,6 +44,8 @@ export interface HookObservation {
   headers: IncomingHttpHeaders;
   time: Date;
   durationMs: number;
+  /** For a refused signature: what the operator should check, from the connector's reason. */
+  hint?: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export class IngressServer {
   readonly #server: Server;
   readonly #options: IngressOptions;
   readonly #hooks: ReturnType<typeof createHooksRoute>;
+  /** Hints of refused requests, until their answer is observed. */
+  readonly #hints = new WeakMap<ServerResponse, string>();
 
   constructor(options: IngressOptions) {
     this.#options = options;
@@ -65,6 +69,7 @@ export class IngressServer {
       logger: options.logger,
       now: options.now ?? (() => new Date()),
       ...(options.metrics ? { observe: countIngress(options.metrics) } : {}),
+      explain: (res, hint) => this.#hints.set(res, hint),
     });
     // Timeouts are enforced on this checking interval; Node's default (30 s) would let a slow client outlive them by that much.
     this.#server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => this.#route(req, res));
@@ -123,6 +128,7 @@ export class IngressServer {
     const time = (this.#options.now ?? (() => new Date()))();
     const started = performance.now();
     res.once('finish', () => {
+      const hint = this.#hints.get(res);
       onHook({
         connector,
         method: req.method ?? 'POST',
@@ -130,6 +136,7 @@ export class IngressServer {
         headers: req.headers,
         time,
         durationMs: performance.now() - started,
+        ...(hint === undefined ? {} : { hint }),
       });
     });
   }

@@ -68,6 +68,8 @@ export interface RejectionsInfo {
   since: string;
   until: string;
   counts: Record<string, number>;
+  /** By reason: what to check (the latest refused signature's hint); absent when none came with one. */
+  hints?: Record<string, string>;
 }
 
 export function rejectionsEvent(info: RejectionsInfo, now: Date): HubEvent {
@@ -83,7 +85,14 @@ export function rejectionsEvent(info: RejectionsInfo, now: Date): HubEvent {
       id: metaId('hookhub.connector.rejections', info.connector, info.since),
       subject: info.connector,
       title: `${total} webhook${total === 1 ? '' : 's'} refused on connector ${info.connector} (${by})`,
-      data: { connector: info.connector, since: info.since, until: info.until, total, counts: info.counts },
+      data: {
+        connector: info.connector,
+        since: info.since,
+        until: info.until,
+        total,
+        counts: info.counts,
+        ...(info.hints && Object.keys(info.hints).length > 0 ? { hints: info.hints } : {}),
+      },
     },
     now,
   );

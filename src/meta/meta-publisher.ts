@@ -23,7 +23,7 @@ export interface MetaPublisher {
   /** For the delivery workers: dead letters and circuit changes. */
   readonly trouble: DeliveryTrouble;
   /** For the ingress: every answered webhook (refusals are counted). */
-  observeHook: (observation: { connector: string; status: number }) => void;
+  observeHook: (observation: { connector: string; status: number; hint?: string }) => void;
   reloadFailed: (errors: readonly string[], dir: string) => void;
   /** For the engine's progress checks. */
   consumerChanged: (info: Omit<ConsumerInfo, 'process'>) => void;
@@ -67,10 +67,8 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
     );
   };
   const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
-  const publishWindow = (w: ClosedWindow) =>
-    publish(
-      rejectionsEvent({ connector: w.connector, since: w.since.toISOString(), until: w.until.toISOString(), counts: w.counts }, now()),
-    );
+  const publishWindow = ({ connector, since, until, counts, hints }: ClosedWindow) =>
+    publish(rejectionsEvent({ connector, since: since.toISOString(), until: until.toISOString(), counts, hints }, now()));
 
   const trouble: DeliveryTrouble = {
     deadLettered({ job, reason, attempts, destination, time }) {
@@ -101,9 +99,9 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
 
   return {
     trouble,
-    observeHook({ connector, status }) {
+    observeHook({ connector, status, hint }) {
       if (status < 400) return;
-      const closed = windows.add(connector, rejectionReason(status), now());
+      const closed = windows.add(connector, rejectionReason(status), now(), hint);
       if (closed) void publishWindow(closed);
     },
     reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),

@@ -1,6 +1,7 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import { circuitEvent, consumerEvent, deadLetteredEvent, rejectionsEvent, reloadFailedEvent } from './meta-builders.ts';
 import { META_TYPES } from './meta-event.ts';
+import { verificationHint } from '../ingress/verification-hint.ts';
 
 type Sample = (now: Date, id: string) => HubEvent;
 
@@ -38,6 +39,9 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
         since: new Date(now.getTime() - 300_000).toISOString(),
         until: now.toISOString(),
         counts: { bad_signature: 42, malformed: 1 },
+        hints: {
+          bad_signature: verificationHint({ kind: 'mismatch', signs: 'body' }, { name: 'github', type: 'github', secretField: 'secret' }),
+        },
       },
       now,
     ),

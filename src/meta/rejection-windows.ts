@@ -20,6 +20,8 @@ export interface ClosedWindow {
   since: Date;
   until: Date;
   counts: Record<string, number>;
+  /** By reason: what to check, from the window's latest refusal that came with a hint (signatures). */
+  hints: Record<string, string>;
 }
 
 /**
@@ -27,21 +29,23 @@ export interface ClosedWindow {
  * out once, when it has ended, so each connector yields at most one report per window.
  */
 export function createRejectionWindows(windowMs: number) {
-  const open = new Map<string, { start: number; counts: Record<string, number> }>();
+  const open = new Map<string, { start: number; counts: Record<string, number>; hints: Record<string, string> }>();
   const close = (connector: string): ClosedWindow | undefined => {
     const window = open.get(connector);
     if (!window) return undefined;
     open.delete(connector);
-    return { connector, since: new Date(window.start), until: new Date(window.start + windowMs), counts: window.counts };
+    const { counts, hints } = window;
+    return { connector, since: new Date(window.start), until: new Date(window.start + windowMs), counts, hints };
   };
   return {
     /** Counts one refusal; returns the connector's previous window when this one starts a new window. */
-    add(connector: string, reason: string, now: Date): ClosedWindow | undefined {
+    add(connector: string, reason: string, now: Date, hint?: string): ClosedWindow | undefined {
       const start = Math.floor(now.getTime() / windowMs) * windowMs;
       const current = open.get(connector);
       const closed = current && current.start !== start ? close(connector) : undefined;
-      const window = open.get(connector) ?? { start, counts: {} };
+      const window = open.get(connector) ?? { start, counts: {}, hints: {} };
       window.counts[reason] = (window.counts[reason] ?? 0) + 1;
+      if (hint !== undefined) window.hints[reason] = hint;
       open.set(connector, window);
       return closed;
     },

@@ -169,6 +169,12 @@ describe('example rules', () => {
       text: stringMatching(/^13 webhooks refused on connector github \(12 bad_signature, 1 malformed\)\. Check/),
     });
     expect((await run(rejectionsEvent({ ...window, counts: { bad_signature: 2 } }, fixedNow))).matched).toEqual([]);
+    const hint = 'the signature does not verify: check that connectors.github.secret in hookhub.yaml is the value set at the provider';
+    const [hinted] = only(
+      await run(rejectionsEvent({ ...window, counts: { bad_signature: 12 }, hints: { bad_signature: hint } }, fixedNow)),
+      'signature-failures',
+    );
+    expect(hinted).toMatchObject({ text: `12 webhooks refused on connector github (12 bad_signature). ${hint}` });
   });
 
   it('every example rule has been exercised above', async () => {

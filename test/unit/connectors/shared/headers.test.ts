@@ -13,7 +13,9 @@ describe('requireHeader', () => {
   });
 
   it('throws VerificationError naming the missing header', () => {
-    expect(() => requireHeader(headers, 'X-GitHub-Event')).toThrow(new VerificationError('missing X-GitHub-Event header'));
+    expect(() => requireHeader(headers, 'X-GitHub-Event')).toThrow(
+      new VerificationError('missing X-GitHub-Event header', { kind: 'missing' }),
+    );
     expect(() => requireHeader(headers, 'blank')).toThrow(VerificationError);
   });
 });
