@@ -38,7 +38,7 @@ const common = {
 export const MastodonParamsSchema = z.strictObject({
   platform: z.literal('mastodon'),
   instance: httpUrl,
-  /** An access token with write:statuses. */
+  /** An access token with write:statuses, read:statuses and read:accounts (a retry reads the account's statuses first). */
   token: secret,
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
   /** Content warning (spoiler_text); it counts toward the character limit. */

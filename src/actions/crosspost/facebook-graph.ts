@@ -4,15 +4,13 @@ import type { ActionDeps, Job } from '../action.ts';
 import { fetchOutbound } from '../runtime/outbound.ts';
 import { joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
-import { stableTime } from './platform.ts';
+import { earliestPostTime } from './platform.ts';
 
 type Params = CrosspostParamsOf<'facebook'>;
 
 /** Small pages: a message may be 63,206 characters, and the whole answer must stay under the outbound size cap. */
 const PAGE_SIZE = 25;
 const MAX_PAGES = 8;
-/** Room for the clocks of the event's provider, the hub and Facebook to differ. */
-const SKEW_MS = 3_600_000;
 
 /**
  * Graph API error codes that mean "later", though they come with HTTP 400/403: throttling (4, 17,
@@ -38,8 +36,7 @@ export function appSecretProof(params: Params): string | undefined {
  * Returns its id.
  */
 export async function findEarlierPost(params: Params, message: string, job: Job, deps: ActionDeps): Promise<string | undefined> {
-  // Both times, as a replay moves createdAt later and an event's own time may be ahead of the hub's clock.
-  const from = Math.min(Date.parse(stableTime(job)), Date.parse(job.createdAt)) - SKEW_MS;
+  const from = earliestPostTime(job);
   const wanted = normalize(message);
   const link = params.link === undefined ? undefined : normalizeUrl(params.link);
   let after: string | undefined;

@@ -1,6 +1,7 @@
 import { callProvider, joinUrl, parseJsonObject } from '../runtime/provider-response.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countCodePoints, joinSegments } from './fit-text.ts';
+import { findEarlierStatus } from './mastodon-statuses.ts';
 import type { Platform } from './platform.ts';
 
 type Params = CrosspostParamsOf<'mastodon'>;
@@ -9,8 +10,9 @@ type Params = CrosspostParamsOf<'mastodon'>;
 const MASTODON_URL_COST = 23;
 
 /**
- * POST /api/v1/statuses with a Bearer token. The job id goes in Idempotency-Key, which Mastodon
- * honours for an hour, so a retry after a lost response does not post twice.
+ * POST /api/v1/statuses with a Bearer token and the job id as Idempotency-Key. Mastodon honours the
+ * key for an hour only, so when an earlier run of the job may have posted, the account's statuses
+ * are read first (findEarlierStatus) and one that is the job's post is reported instead of posting.
  */
 export const mastodon: Platform<Params> = {
   name: 'mastodon',
@@ -32,6 +34,10 @@ export const mastodon: Platform<Params> = {
     return { text, payload };
   },
   async post(params, prepared, job, deps) {
+    // Whether the earlier run is older than the key's hour would need the job's attempt records,
+    // which an action does not get: any run that may have posted looks. A fresh job's first attempt does not.
+    const earlier = deps.mayHaveRun ? await findEarlierStatus(params, prepared, job, deps) : undefined;
+    if (earlier !== undefined) return { status: 200, response: `already posted ${earlier}` };
     const result = await callProvider(
       deps,
       {

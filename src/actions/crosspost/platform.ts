@@ -23,3 +23,15 @@ export interface Platform<P> {
 export function stableTime(job: Job): string {
   return job.eventTime !== undefined && Number.isFinite(Date.parse(job.eventTime)) ? job.eventTime : job.createdAt;
 }
+
+/** Room for the clocks of the event's provider, the hub and the platform to differ. */
+const CLOCK_SKEW_MS = 3_600_000;
+
+/**
+ * Where a search for a post an earlier run of the job made starts (ms since the epoch): the earlier
+ * of the event's time and `createdAt` (a replay moves createdAt later; an event's own time may be
+ * ahead of the hub's clock), less an hour for clocks that differ.
+ */
+export function earliestPostTime(job: Job): number {
+  return Math.min(Date.parse(stableTime(job)), Date.parse(job.createdAt)) - CLOCK_SKEW_MS;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crosspostAction } from '../../../../src/actions/crosspost/index.ts';
-import { CrosspostParamsSchema, type CrosspostParams } from '../../../../src/actions/crosspost/crosspost-params.ts';
+import { CrosspostParamsSchema } from '../../../../src/actions/crosspost/crosspost-params.ts';
 import { jobTid } from '../../../../src/actions/crosspost/bluesky-record.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import type { Job } from '../../../../src/actions/action.ts';
@@ -9,6 +9,7 @@ import { actionContext } from '../../../helpers/action-context.ts';
 import type { ActionRegistry } from '../../../../src/actions/registry.ts';
 import { planJobs } from '../../../../src/rules/rule-router.ts';
 import { compileYaml, event, testContext } from '../../rules/test-context.ts';
+import { timedOutAttempt } from './timed-out-attempt.ts';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -80,17 +81,6 @@ describe('crosspost: mastodon', () => {
     expect(failure).toMatchObject({ kind: 'permanent', status: 401, message: 'HTTP 401 from Mastodon: The access token is invalid' });
   });
 });
-
-/** A first attempt whose destination acts on it but holds its answer past the attempt's deadline. */
-async function timedOutAttempt(state: { hold?: () => Promise<FakeReply> }, parsed: CrosspostParams, job: Job): Promise<void> {
-  const attempt = new AbortController();
-  state.hold = () => {
-    attempt.abort(new DOMException('attempt timed out', 'TimeoutError'));
-    return new Promise<FakeReply>(() => undefined);
-  };
-  const timedOut = crosspostAction.execute(parsed, actionContext(job, { ...testDeps(), signal: attempt.signal }));
-  await expect(timedOut).rejects.toThrow(/timed out|aborted/);
-}
 
 /**
  * Bluesky PDS: createSession (app password) → accessJwt + DID document; createRecord with Bearer. A
