@@ -32,7 +32,8 @@ export interface ActionContext extends ActionDeps {
   event(): Promise<HubEvent | undefined>;
   /**
    * An earlier run of this job may have reached the destination: it has an earlier attempt (in any
-   * cycle) or a replay record, or this delivery is a redelivery (a crash mid-attempt leaves no record).
+   * cycle) or a replay record (a dead-letter retry and an event replay write one for every job they
+   * publish), or this delivery is a redelivery (a crash mid-attempt leaves no record).
    * False on a fresh job's first attempt, so an action that must look before it sends (a platform
    * without idempotency keys) need not look then.
    */

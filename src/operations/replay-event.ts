@@ -42,9 +42,10 @@ export interface ReplayOptions {
 }
 
 /**
- * Runs a stored event through the current rules. New jobs are published; jobs that exist and are
- * dead-lettered (or never settled and idle) start a fresh cycle of attempts under the same
- * idempotency key; delivered jobs are never sent twice, and jobs still being retried are left alone.
+ * Runs a stored event through the current rules. Jobs the bus has no trace of are published; jobs
+ * that exist and are dead-lettered start a fresh cycle of attempts under the same idempotency key;
+ * both carry a replay record, which workers read as "may have run before". Delivered jobs are never
+ * sent twice, and jobs still being retried are left alone.
  */
 export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEvent, options: ReplayOptions): Promise<ReplayResult> {
   const dry = options.dryRun ?? false;
@@ -92,17 +93,18 @@ export function replayView(result: ReplayResult, event: HubEvent): ReplayResult 
 async function replayJob(bus: ReplayBus, job: Job, now: () => Date, actor: string | undefined): Promise<ReplayDecision> {
   const claimed = await withRepublishClaim(bus, job.id, now(), async () => {
     const decision = await decide(bus, job.id);
-    if (decision === 'requeued') {
-      // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
-      const letter = await bus.getDeadLetter(job.id);
-      const data = { by: actor ?? 'api', reason: 'event replay' };
-      await bus.record({ ref: job.id, kind: RecordKind.replay, time: now().toISOString(), data });
-      await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
-      if (letter) await bus.takeDeadLetter(job.id, letter.time);
-    } else if (decision === 'queued') {
-      // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
-      await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
-    }
+    if (decision !== 'requeued' && decision !== 'queued') return decision;
+    // Read before the publish: a worker may dead-letter the new copy again before the letter is taken.
+    const letter = decision === 'requeued' ? await bus.getDeadLetter(job.id) : undefined;
+    // A 'queued' job is marked too: it may be new to these rules, or one that ran and reached its
+    // destination long ago, whose records and stored copy retention has since removed, and the two
+    // look alike. The mark makes the worker treat it as one that may have run (a crosspost looks for
+    // its post first) and, as for a requeued job, lets it probe a destination marked gone.
+    const data = { by: actor ?? 'api', reason: 'event replay' };
+    await bus.record({ ref: job.id, kind: RecordKind.replay, time: now().toISOString(), data });
+    // Bypass dedup: the id may be remembered from a copy that retention has since pruned.
+    await bus.publish('jobs', { id: job.id, subject: job.action, payload: job }, { replay: true });
+    if (letter) await bus.takeDeadLetter(job.id, letter.time);
     return decision;
   });
   // Another replay or retry is republishing it right now.
