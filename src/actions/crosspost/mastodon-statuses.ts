@@ -91,8 +91,21 @@ async function read(params: Params, path: string, deps: ActionDeps): Promise<str
       throw error;
     throw new RetryableError(`Mastodon could not be reached to read the account's statuses (${describe(error)}), ${HELD_BACK}`);
   }
+  if (response.status === 403) throw new StatusReadRefusedError();
   if (!response.ok) await providerOutcome(response, deps.now(), { provider: READING });
   return response.text();
+}
+
+/**
+ * The token may not read the account's statuses (a 403: no `read:accounts`/`read:statuses` scope, as
+ * tokens made for posting only were before the search existed). The post then relies on its
+ * Idempotency-Key alone, as it did before: once within Mastodon's hour, not beyond it.
+ */
+export class StatusReadRefusedError extends Error {
+  constructor() {
+    super('Mastodon refused to show the account its statuses (403)');
+    this.name = 'StatusReadRefusedError';
+  }
 }
 
 function isJobsStatus(status: MastodonStatus, wanted: Wanted): boolean {

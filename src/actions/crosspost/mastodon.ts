@@ -1,10 +1,22 @@
+import type { ActionContext } from '../action.ts';
 import { callProvider, joinUrl, parseJsonObject } from '../runtime/provider-response.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countCodePoints, joinSegments } from './fit-text.ts';
-import { findEarlierStatus } from './mastodon-statuses.ts';
+import { findEarlierStatus, StatusReadRefusedError } from './mastodon-statuses.ts';
 import type { Platform } from './platform.ts';
 
 type Params = CrosspostParamsOf<'mastodon'>;
+
+/** A token that may post but not read: warn, and post with the Idempotency-Key alone (the caller's `undefined`). */
+function postingOnlyToken(deps: Pick<ActionContext, 'log'>) {
+  return (error: unknown): undefined => {
+    if (!(error instanceof StatusReadRefusedError)) throw error;
+    deps.log.warn(
+      'mastodon: the token cannot read the account (403), so this retry posts with its Idempotency-Key alone, which Mastodon keeps for an hour: give the token read:accounts and read:statuses so a later retry cannot post twice',
+    );
+    return undefined;
+  };
+}
 
 /** Mastodon counts every URL as 23 characters, whatever its length. https://docs.joinmastodon.org/user/posting/#links */
 const MASTODON_URL_COST = 23;
@@ -36,7 +48,7 @@ export const mastodon: Platform<Params> = {
   async post(params, prepared, job, deps) {
     // Whether the earlier run is older than the key's hour would need the job's attempt records,
     // which an action does not get: any run that may have posted looks. A fresh job's first attempt does not.
-    const earlier = deps.mayHaveRun ? await findEarlierStatus(params, prepared, job, deps) : undefined;
+    const earlier = deps.mayHaveRun ? await findEarlierStatus(params, prepared, job, deps).catch(postingOnlyToken(deps)) : undefined;
     if (earlier !== undefined) return { status: 200, response: `already posted ${earlier}` };
     const result = await callProvider(
       deps,

@@ -13,7 +13,7 @@ export interface Platform<P> {
   readonly name: string;
   prepare(params: P, job: Job): PreparedPost;
   /** `deps.mayHaveRun`: whether an earlier run of the job may have posted already (ActionContext). */
-  post(params: P, prepared: PreparedPost, job: Job, deps: ActionDeps & Pick<ActionContext, 'mayHaveRun'>): Promise<ActionResult>;
+  post(params: P, prepared: PreparedPost, job: Job, deps: ActionDeps & Pick<ActionContext, 'mayHaveRun' | 'log'>): Promise<ActionResult>;
 }
 
 /**

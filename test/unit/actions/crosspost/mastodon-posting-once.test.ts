@@ -4,6 +4,7 @@ import { CrosspostParamsSchema, type CrosspostParams } from '../../../../src/act
 import { crosspostAction } from '../../../../src/actions/crosspost/index.ts';
 import { classifyError } from '../../../../src/actions/runtime/classify-error.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
+import { silentLogger } from '../../../helpers/hub-fixtures.ts';
 import { startFakeApi, testDeps, testJob, type FakeApi } from '../ci/fake-api.ts';
 import { fakeMastodon, MASTODON_BASE, mastodonState, statusId, type MastodonState } from './fake-mastodon.ts';
 import { timedOutAttempt } from './timed-out-attempt.ts';
@@ -126,5 +127,20 @@ describe('crosspost: mastodon posts once', () => {
     });
     expect(posts()).toHaveLength(0);
     expect(state.statuses).toHaveLength(0);
+  });
+
+  it('a token that may only post (the read answers 403) posts with its Idempotency-Key alone, and warns which scopes to add', async () => {
+    const state = mastodonState(FIRST_RUN);
+    state.statusesFailure = { status: 403, body: { error: 'This action is outside the authorized scopes' } };
+    const parsed = await instance(state);
+    const job = testJob('crosspost', parsed);
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => warnings.push(message) } as unknown as typeof silentLogger;
+    state.now = Date.parse('2026-11-28T12:20:00Z');
+    const deps = testDeps(new Date(state.now));
+    const result = await crosspostAction.execute(parsed, { ...actionContext(job, deps), log, mayHaveRun: true });
+    expect(result).toEqual({ status: 200, response: `posted ${MASTODON_BASE}/@hub/${state.statuses[0]?.id}` });
+    expect(posts()[0]?.headers['idempotency-key']).toBe(job.id);
+    expect(warnings).toEqual([expect.stringContaining('give the token read:accounts and read:statuses')]);
   });
 });
