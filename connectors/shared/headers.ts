@@ -12,11 +12,12 @@ export function getHeader(headers: Headers, name: string): string | undefined {
 /**
  * A header the provider always sends, or VerificationError("missing <name> header").
  * `aliases` are older or rebranded names for the same header (e.g. `svix-id` for `webhook-id`).
+ * `setting`: the config key the request is verified with, when it is not the connector's first secret field.
  */
-export function requireHeader(headers: Headers, name: string, aliases: readonly string[] = []): string {
+export function requireHeader(headers: Headers, name: string, aliases: readonly string[] = [], setting?: string): string {
   for (const candidate of [name, ...aliases]) {
     const value = getHeader(headers, candidate);
     if (value !== undefined) return value;
   }
-  throw new VerificationError(`missing ${name} header`, { kind: 'missing' });
+  throw new VerificationError(`missing ${name} header`, { kind: 'missing', ...(setting === undefined ? {} : { setting }) });
 }

@@ -27,7 +27,8 @@ export interface StandardWebhookMeta {
  * `webhook-id`, `webhook-timestamp`, `webhook-signature` (or Svix's `svix-*` names). Any `v1` signature
  * of the space-separated list may match any configured secret; other versions (`v1a`, asymmetric) are skipped.
  * The timestamp must be within `toleranceSec` either way, as in the spec's reference libraries.
- * `setting` is the config key the secrets come from, named in the operator's hint when none matches.
+ * `setting` is the config key the secrets come from, named in the operator's hint when none matches or a
+ * header is missing (GitLab's `signingToken`).
  */
 export function verifyStandardWebhook(
   request: WebhookRequest,
@@ -36,9 +37,9 @@ export function verifyStandardWebhook(
   now: Date,
   setting = 'secret',
 ): StandardWebhookMeta {
-  const id = requireHeader(request.headers, 'webhook-id', ['svix-id']);
-  const timestamp = parseUnixSeconds(requireHeader(request.headers, 'webhook-timestamp', ['svix-timestamp']), 'webhook-timestamp');
-  const received = v1Signatures(requireHeader(request.headers, 'webhook-signature', ['svix-signature']));
+  const id = requireHeader(request.headers, 'webhook-id', ['svix-id'], setting);
+  const timestamp = parseUnixSeconds(requireHeader(request.headers, 'webhook-timestamp', ['svix-timestamp'], setting), 'webhook-timestamp');
+  const received = v1Signatures(requireHeader(request.headers, 'webhook-signature', ['svix-signature'], setting));
   const expected = secrets.map((s) => standardWebhookSignature(standardWebhookKey(s), id, timestamp, request.body));
   if (!safeEqualAny(expected, received)) {
     throw new VerificationError('no webhook-signature v1 signature matches the body under any configured secret', {

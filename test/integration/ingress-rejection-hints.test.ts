@@ -24,9 +24,13 @@ const registry = connectorRegistry as Readonly<Record<string, Connector>>;
 const types = Object.keys(batteryConnectors);
 const SECRET = 'hint-secret-0123456789abcdef';
 const OTHER_SECRET = 'hint-other-fedcba9876543210';
-/** Extra instances: a GitHub connector named other than its type, and a generic one checking an API key. */
+/**
+ * Extra instances: a GitHub connector named other than its type, a GitLab one with only a signing token,
+ * and a generic one checking an API key.
+ */
 const EXTRA: Record<string, (secret: string) => Record<string, unknown>> = {
   gh: (secret) => ({ type: 'github', secret }),
+  glsign: (signingToken) => ({ type: 'gitlab', signingToken }),
   acme: (secret) => ({
     type: 'generic',
     provider: 'acme',
@@ -186,6 +190,18 @@ describe('an unsigned request', () => {
     const { hint } = rejectedLine();
     expect(hint).toMatch(/^the request lacks what github signs it with: .*set to sign .*connectors\.gh\.secret/);
     expect(hint).toContain('connectors.gh has type github');
+  });
+
+  it('names the key the connector checks with, not its first secret field (GitLab with only a signing token)', async () => {
+    const sent = request('glsign');
+    for (const header of ['webhook-signature', 'webhook-timestamp']) {
+      lines = [];
+      const headers = Object.fromEntries(Object.entries(sent.headers).filter(([name]) => name !== header));
+      expect((await post('glsign', { headers, body: sent.body })).status).toBe(401);
+      const { hint } = rejectedLine();
+      expect(hint).toContain('connectors.glsign.signingToken');
+      expect(hint).not.toContain('connectors.glsign.secret');
+    }
   });
 });
 
