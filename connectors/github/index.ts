@@ -60,13 +60,13 @@ export const githubConnector: Connector<GithubConfig> = {
 
 function readEventName(request: WebhookRequest): string {
   const event = requireHeader(request.headers, 'X-GitHub-Event').toLowerCase();
-  if (!/^[a-z0-9_]+$/.test(event)) throw new VerificationError('malformed X-GitHub-Event header');
+  if (!/^[a-z0-9_]+$/.test(event)) throw new VerificationError('malformed X-GitHub-Event header', { kind: 'malformed' });
   return event;
 }
 
 function readDeliveryId(request: WebhookRequest): string {
   const delivery = requireHeader(request.headers, 'X-GitHub-Delivery');
   // A GUID; the id becomes a dedup key and part of job ids, so keep it to a safe alphabet.
-  if (!/^[A-Za-z0-9-]{1,100}$/.test(delivery)) throw new VerificationError('malformed X-GitHub-Delivery header');
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(delivery)) throw new VerificationError('malformed X-GitHub-Delivery header', { kind: 'malformed' });
   return delivery;
 }

@@ -22,7 +22,8 @@ export function verificationHint(failure: VerificationFailure | undefined, targe
     case 'missing':
       return `the request lacks what ${target.type} signs it with: check that the webhook at the provider is set to sign (a secret set on it, the one in ${key(failure.setting)}), and ${sameType}`;
     case 'malformed':
-      return `the signature is not in the form ${target.type} sends: check ${sameType}, and that no proxy in front rewrites its headers`;
+      // Not only a signature: GitHub's event and delivery headers, Linear's signed body field, a timestamp.
+      return `the request is not in the form ${target.type} sends: check ${sameType}, and that no proxy in front rewrites its headers`;
     case 'altered':
       return 'the signature verified but the body changed after signing: a proxy or framework in front of the hub altered it; pass the raw bytes through unchanged';
     case 'stale':

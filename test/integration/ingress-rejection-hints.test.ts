@@ -205,6 +205,22 @@ describe('an unsigned request', () => {
   });
 });
 
+describe("a header the provider's requests always carry, in another form", () => {
+  it('points at the provider posting here and the headers, not at the secret (GitHub event and delivery headers)', async () => {
+    for (const [header, value] of [
+      ['x-github-event', 'pull request'],
+      ['x-github-delivery', 'not/a/guid'],
+    ] as const) {
+      lines = [];
+      const sent = request('gh');
+      expect((await post('gh', { headers: { ...sent.headers, [header]: value }, body: sent.body })).status).toBe(401);
+      const { hint } = rejectedLine();
+      expect(hint).toMatch(/^the request is not in the form github sends: check that github is the provider posting here/);
+      expect(hint).not.toContain('connectors.gh.secret');
+    }
+  });
+});
+
 describe('a signed timestamp outside the window', () => {
   it('says how far off it was and the window, behind or ahead of the hub', async () => {
     hubTime = new Date('2026-12-07T12:00:00Z');
