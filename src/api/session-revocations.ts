@@ -63,30 +63,31 @@ export function createSessionRevocations(options: SessionRevocationsOptions): Se
     for (const [nonce, until] of revoked) if (until <= at) revoked.delete(nonce);
   };
 
-  const readAll = async (at: number): Promise<boolean> => {
-    let added = false;
-    let stale = false;
+  /** Learns the bucket's revocations; says whether any was new here, and whether any is old enough to remove. */
+  const readAll = async (at: number): Promise<{ added: boolean; stale: boolean }> => {
+    const found = { added: false, stale: false };
     for (const { key, value } of await kv.entries<Partial<Revocation>>()) {
       if (key === CHANGED_KEY || typeof value.until !== 'number') continue;
-      if (value.until + CLOCK_SKEW_MS <= at) stale = true;
+      if (value.until + CLOCK_SKEW_MS <= at) found.stale = true;
       if (value.until > at && !revoked.has(key)) {
         revoked.set(key, value.until);
-        added = true;
+        found.added = true;
       }
     }
     lastFullRead = at;
-    if (stale) await sweepExpired(kv, at - CLOCK_SKEW_MS);
-    return added;
+    return found;
   };
 
   const refresh = coalesce(async () => {
     const at = now().getTime();
     // Read before the entries: a logout written after this read moves it again, so the next pass reads it.
     const change = (await kv.get(CHANGED_KEY))?.revision ?? 0;
-    const added = change !== seenChange || at - lastFullRead >= FULL_READ_MS ? await readAll(at) : false;
+    const found = change !== seenChange || at - lastFullRead >= FULL_READ_MS ? await readAll(at) : undefined;
     seenChange = change;
     forgetExpired(at);
-    if (added) options.onRevoke?.();
+    // Told before the sweep: once learnt, a logout is never new again, so a failed sweep would leave its streams open.
+    if (found?.added) options.onRevoke?.();
+    if (found?.stale) await sweepExpired(kv, at - CLOCK_SKEW_MS);
   });
 
   const pass = () =>

@@ -83,6 +83,23 @@ describe('session revocations shared through the bus kv', () => {
     expect(await kv.get('long')).toBeDefined();
   });
 
+  it('ends the live streams of a logout it learnt even when removing expired entries then fails', async () => {
+    const bus = await openBus();
+    const here = createSessionRevocations({ kv: bus.kv(SESSION_REVOCATIONS_BUCKET), now, logger: silentLogger });
+    const kv = counted(bus.kv(SESSION_REVOCATIONS_BUCKET));
+    let told = 0;
+    const there = createSessionRevocations({ kv, now, logger: silentLogger, onRevoke: () => told++ });
+    await here.revoke('old', clock + 1_000);
+    clock += 10 * 60_000;
+    await here.revoke('new', clock + HOUR);
+    // The bus answers the pass's read of the entries, then fails (the sweep of 'old' reads them again).
+    const entries = kv.entries.bind(kv);
+    kv.entries = <T>() => (kv.fullReads === 0 ? entries<T>() : Promise.reject(new Error('bus gone')));
+    await expect(there.refresh()).rejects.toThrow('bus gone');
+    expect(there.has('new')).toBe(true);
+    expect(told).toBe(1);
+  });
+
   it('rejects a logout the bus does not take, and revokes nothing', async () => {
     const bus = await openBus();
     let told = 0;
