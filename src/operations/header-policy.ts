@@ -1,4 +1,5 @@
 import { findConnector } from '../../connectors/index.ts';
+import { DISPLAY_HEADERS } from './display-headers.ts';
 import { isSecretName, maskValue } from './redact.ts';
 
 /** Which request header values may be shown to viewers. Names are lowercase. */
@@ -8,54 +9,6 @@ export interface HeaderPolicy {
   /** Never shown, even when allowlisted: wins over `show`. */
   readonly hide: ReadonlySet<string>;
 }
-
-/** Headers that describe a delivery without carrying credentials: transport, and the providers' event, id and timestamp headers. */
-const DISPLAY_HEADERS = [
-  'content-type',
-  'content-length',
-  'content-encoding',
-  'user-agent',
-  'accept',
-  'host',
-  'x-forwarded-proto',
-  'x-forwarded-host',
-  'x-github-event',
-  'x-github-delivery',
-  'x-github-hook-id',
-  'x-github-hook-installation-target-type',
-  'x-github-hook-installation-target-id',
-  'x-gitlab-event',
-  'x-gitlab-event-uuid',
-  'x-gitlab-webhook-uuid',
-  'x-gitlab-instance',
-  'x-event-key',
-  'x-request-uuid',
-  'x-hook-uuid',
-  'x-attempt-number',
-  'x-shopify-topic',
-  'x-shopify-webhook-id',
-  'x-shopify-event-id',
-  'x-shopify-shop-domain',
-  'x-shopify-api-version',
-  'x-shopify-triggered-at',
-  'x-razorpay-event-id',
-  'x-atlassian-webhook-identifier',
-  'x-atlassian-webhook-flow',
-  'x-atlassian-webhook-retry',
-  'request-id',
-  'sentry-hook-resource',
-  'sentry-hook-timestamp',
-  'linear-delivery',
-  'linear-event',
-  'webhook-id',
-  'webhook-timestamp',
-  'x-slack-request-timestamp',
-  'x-slack-retry-num',
-  'x-slack-retry-reason',
-  'x-request-id',
-  'x-webhook-id',
-  'idempotency-key',
-];
 
 /** The providers' signature and token headers (defence in depth: none is in DISPLAY_HEADERS either). */
 const PROVIDER_SECRET_HEADERS = [

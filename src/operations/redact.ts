@@ -1,3 +1,5 @@
+import { DISPLAY_HEADERS } from './display-headers.ts';
+
 /** Header and field names whose values are credentials or signatures: never shown, only their length. */
 const SECRET_NAME = /authorization|cookie|secret|token|password|passwd|signature|hmac|api[-_]?key|x-api|private|credential|auth(?!or)/i;
 
@@ -6,6 +8,14 @@ const SECRET_NAME = /authorization|cookie|secret|token|password|passwd|signature
  * user:password (a Slack incoming webhook's `/services/T/B/secret`, Discord's `/api/webhooks/id/token`, `?token=`).
  */
 const URL_PARAMS = new Map<string, readonly string[]>([['webhook', ['url']]]);
+
+/**
+ * Params that are outbound header maps, by action: a destination's credential often rides under a
+ * name no pattern guesses (`X-Honeycomb-Team`, `X-Hub-Key`, `Circle-Token`), so only the values of
+ * the headers request views show (transport, event and id headers) are kept.
+ */
+const HEADER_PARAMS = new Map<string, readonly string[]>([['webhook', ['headers']]]);
+const SHOWN_HEADERS: ReadonlySet<string> = new Set(DISPLAY_HEADERS);
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
@@ -59,24 +69,31 @@ export function redactFields(value: unknown, depth = 0): unknown {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     out[key] = isSecretName(key) ? maskValue(item) : redactFields(item, depth + 1);
   }
-  if (typeof out.action === 'string') maskUrlParams(out.action, out.params);
+  if (typeof out.action === 'string') maskDestinationParams(out.action, out.params);
   return out;
 }
 
-/** The rendered params of one `action` as viewers see them: redactFields, and its destination URLs masked. */
+/** The rendered params of one `action` as viewers see them: redactFields, and its destination URLs and headers masked. */
 export function redactParams(action: string | undefined, params: unknown): unknown {
   const out = redactFields(params);
-  if (action !== undefined) maskUrlParams(action, out);
+  if (action !== undefined) maskDestinationParams(action, out);
   return out;
 }
 
-/** Masks, in place, the URL params of `action` in a copy redactFields made. */
-function maskUrlParams(action: string, params: unknown): void {
-  const keys = URL_PARAMS.get(action);
-  if (keys === undefined || params === null || typeof params !== 'object' || Array.isArray(params)) return;
-  const record = params as Record<string, unknown>;
-  for (const key of keys) {
-    const url = record[key];
-    if (typeof url === 'string') record[key] = maskUrl(url);
+/** Masks, in place, the URL and header params of `action` in a copy redactFields made. */
+function maskDestinationParams(action: string, params: unknown): void {
+  if (!isRecord(params)) return;
+  for (const key of URL_PARAMS.get(action) ?? []) {
+    const url = params[key];
+    if (typeof url === 'string') params[key] = maskUrl(url);
   }
+  for (const key of HEADER_PARAMS.get(action) ?? []) {
+    const headers = params[key];
+    if (!isRecord(headers)) continue;
+    for (const [name, value] of Object.entries(headers)) if (!SHOWN_HEADERS.has(name.toLowerCase())) headers[name] = maskValue(value);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -18,7 +18,7 @@ const RULES = `rules:
       - webhook:
           url: https://example.com/hook
           secret: ${SIGNING}
-          headers: { Authorization: "Bearer ${BEARER}", X-Team: eng }
+          headers: { Authorization: "Bearer ${BEARER}", X-Team: eng, Content-Type: application/json }
 `;
 
 describe('hookhub events: secrets are masked as in the API', () => {
@@ -58,7 +58,9 @@ describe('hookhub events: secrets are masked as in the API', () => {
     expect(out).not.toContain(BEARER);
     const result = JSON.parse(out) as { jobs: { params: { secret: string; headers: Record<string, string> } }[] };
     expect(result.jobs[0]?.params.secret).toBe(`[redacted, ${SIGNING.length} chars]`);
-    expect(result.jobs[0]?.params.headers['X-Team']).toBe('eng');
+    // Only transport and event headers show their value: any other may be a destination's credential.
+    expect(result.jobs[0]?.params.headers['Content-Type']).toBe('application/json');
+    expect(result.jobs[0]?.params.headers['X-Team']).toBe('[redacted, 3 chars]');
     expect(result.jobs[0]?.params.headers.Authorization).toMatch(/^\[redacted/);
   });
 
