@@ -13,31 +13,40 @@ export interface OffLoopOptions {
   limitMs?: number;
   /** Tasks running at once; more answer 503. Default 2. */
   maxConcurrent?: number;
+  /** The worker's heap. Default 256 MB. */
+  heapLimitMb?: number;
 }
 
 const RUN_TS = new URL('../../bin/run-ts.js', import.meta.url);
 const WORKER = fileURLToPath(new URL('../operations/rules-worker.ts', import.meta.url));
-/** Enough for a 64 KB rule file and 5,000 events; a runaway document hits this instead of the hub's heap. */
+/** Enough for a 64 KB rule file and a backtest's events (BACKTEST_READ_LIMIT); a runaway document hits this instead of the hub's heap. */
 const HEAP_LIMIT_MB = 256;
 
-export function createRulesRunner(options: OffLoopOptions = {}): (task: RulesTask) => Promise<RulesTaskResult> {
+/**
+ * Runs a task, or a function that builds it (the backtest reads its events there) once a slot is
+ * taken: a request refused as busy has read nothing, so many at once cannot each hold a backtest's events.
+ */
+export type RulesRunner = (task: RulesTask | (() => Promise<RulesTask>)) => Promise<RulesTaskResult>;
+
+export function createRulesRunner(options: OffLoopOptions = {}): RulesRunner {
   const limitMs = options.limitMs ?? 5_000;
   const maxConcurrent = options.maxConcurrent ?? 2;
+  const heapMb = options.heapLimitMb ?? HEAP_LIMIT_MB;
   let running = 0;
   return async (task) => {
     if (running >= maxConcurrent) throw new ApiError(503, 'rule checks are busy: try again in a few seconds', { 'retry-after': '5' });
     running += 1;
     try {
-      return await runInWorker(task, limitMs);
+      return await runInWorker(typeof task === 'function' ? await task() : task, limitMs, heapMb);
     } finally {
       running -= 1;
     }
   };
 }
 
-function runInWorker(task: RulesTask, limitMs: number): Promise<RulesTaskResult> {
+function runInWorker(task: RulesTask, limitMs: number, heapMb: number): Promise<RulesTaskResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(RUN_TS, { argv: [WORKER], resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
+    const worker = new Worker(RUN_TS, { argv: [WORKER], resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     const timer = setTimeout(() => {
       finish(() => reject(new ApiError(422, `the rules took longer than ${limitMs} ms to check: make the file smaller or simpler`)));
     }, limitMs);
@@ -52,8 +61,14 @@ function runInWorker(task: RulesTask, limitMs: number): Promise<RulesTaskResult>
     worker.once('message', (answer: { ok: true; result: RulesTaskResult } | { ok: false; error: string }) => {
       finish(() => (answer.ok ? resolve(answer.result) : reject(new Error(`rules check failed: ${answer.error}`))));
     });
-    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('error', (err: NodeJS.ErrnoException) => finish(() => reject(outOfMemory(err) ?? err)));
     worker.once('exit', (code) => finish(() => reject(new Error(`rules check worker exited (${code}) before answering`))));
     worker.postMessage(task);
   });
+}
+
+/** A worker that ran out of heap was given more than a check can hold: a clear 422 rather than a 500. */
+function outOfMemory(err: NodeJS.ErrnoException): ApiError | undefined {
+  if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return undefined;
+  return new ApiError(422, 'the rules rendered more than a check may hold in memory: try a smaller N, or templates that print less');
 }

@@ -1,5 +1,4 @@
 import { loadRecentEvents, MAX_BACKTEST } from '../operations/backtest-rules.ts';
-import { eventView } from '../operations/event-view.ts';
 import { redactFields } from '../operations/redact.ts';
 import type { PlainRulesContext } from '../operations/rules-task.ts';
 import { ruleListJson } from '../rules/rule-list.ts';
@@ -57,9 +56,10 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
         if (last !== undefined && (!Number.isInteger(last) || last < 1))
           throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
         const yaml = yamlOf(body);
-        // Rendered over the events as viewers see them: a pasted `{{data.response_url}}` must not print a chat credential.
-        const events = (await loadRecentEvents(ctx.bus, last)).map((message) => ({ ...message, payload: eventView(message.payload) }));
-        const result = await runRules({ kind: 'backtest', yaml, context: context(), events, now: ctx.now().toISOString() });
+        const result = await runRules(async () => {
+          const { events, sizeLimited } = await loadRecentEvents(ctx.bus, last);
+          return { kind: 'backtest', yaml, context: context(), events, sizeLimited, now: ctx.now().toISOString() };
+        });
         sendJson(res, 200, redactFields(result));
       },
     },

@@ -26,6 +26,8 @@ export interface BacktestResult {
   tried: number;
   /** Set when the time budget ran out before `last` events were tried. */
   stoppedEarly?: boolean;
+  /** Set when fewer than `last` events were read, to stay within BACKTEST_READ_LIMIT. */
+  sizeLimited?: boolean;
   hits: BacktestHit[];
   /** Events whose type matched but `from`/`when` did not hold: the "why not" view (first 50). */
   nearMisses: BacktestNearMiss[];
@@ -36,17 +38,47 @@ export const MAX_BACKTEST = 5000;
 const TIME_BUDGET_MS = 2_000;
 const BACKTEST_FILE = '<backtest>';
 
-/** The most recent `last` events, newest first: the backtest's input, read from the bus. */
-export async function loadRecentEvents(bus: Pick<BusStreams, 'query'>, last = 200): Promise<StoredMessage<HubEvent>[]> {
+/**
+ * The most a backtest reads, in characters of event JSON. Large payloads (a 100 KB push) made 5,000
+ * of them half a gigabyte: seconds of reading on the hub's event loop, gigabytes of memory, and a
+ * worker that ran out of heap. Newer events are read first; older ones past this are left out.
+ */
+export const BACKTEST_READ_LIMIT = 32 * 1024 * 1024;
+/** Seq range of the first read: small, since nothing yet says how much an event weighs. */
+const FIRST_WINDOW = 50;
+/** What one read aims to hold: each read is synchronous on the embedded bus, so it is kept short. */
+const READ_STEP = 4 * 1024 * 1024;
+
+export interface RecentEvents {
+  /** Each stored event as JSON, newest first: what crosses to the worker thread (sizes measured on the way). */
+  events: string[];
+  /** Set when older events were left out to stay within the read limit. */
+  sizeLimited: boolean;
+}
+
+/** The most recent `last` events, newest first, within `limit` characters: the backtest's input, read from the bus. */
+export async function loadRecentEvents(bus: Pick<BusStreams, 'query'>, last = 200, limit = BACKTEST_READ_LIMIT): Promise<RecentEvents> {
   const wanted = Math.min(Math.max(1, last), MAX_BACKTEST);
-  const events: StoredMessage<HubEvent>[] = [];
+  const events: string[] = [];
+  let size = 0;
   let before = (await findHeadSeq(bus, 'events')) + 1;
+  let window = Math.min(FIRST_WINDOW, wanted);
   while (before > 1 && events.length < wanted) {
-    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, wanted * 2));
-    events.push(...scan.messages.slice(0, wanted - events.length));
+    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, window);
+    for (const message of scan.messages.slice(0, wanted - events.length)) {
+      const text = JSON.stringify(message);
+      if (size + text.length > limit) return { events, sizeLimited: true };
+      size += text.length;
+      events.push(text);
+    }
     before = scan.nextBefore;
+    // The next read holds about a step (or what the limit has left), by the weight of the events so far.
+    const average = events.length > 0 ? size / events.length : limit;
+    window = Math.max(1, Math.min(2000, wanted - events.length, Math.floor(Math.min(READ_STEP, limit - size) / average)));
+    // Let webhooks and other requests in between reads.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return events;
+  return { events, sizeLimited: false };
 }
 
 /**

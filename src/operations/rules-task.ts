@@ -11,12 +11,22 @@ import type { Diagnostic } from '../rules/diagnostics.ts';
 import type { RulesContext } from '../rules/rule.ts';
 import { ruleListJson } from '../rules/rule-list.ts';
 import { backtestEvents, type BacktestResult } from './backtest-rules.ts';
+import { eventView } from './event-view.ts';
 
 export type PlainRulesContext = Omit<RulesContext, 'registry'>;
 
 export type RulesTask =
   | { kind: 'validate'; yaml: string; context: PlainRulesContext }
-  | { kind: 'backtest'; yaml: string; context: PlainRulesContext; events: StoredMessage<HubEvent>[]; now: string };
+  | {
+      kind: 'backtest';
+      yaml: string;
+      context: PlainRulesContext;
+      /** Stored events as JSON, newest first (loadRecentEvents), parsed in the worker. */
+      events: string[];
+      /** Fewer events than asked were read, to stay within the read limit: said in the result. */
+      sizeLimited: boolean;
+      now: string;
+    };
 
 export interface ValidateResult {
   ok: boolean;
@@ -33,5 +43,11 @@ export function runRulesTask(task: RulesTask): RulesTaskResult {
     return { ok: result.ok, diagnostics: result.diagnostics, rules: ruleListJson(result.ruleSet) };
   }
   const now = new Date(task.now);
-  return backtestEvents(context, task.yaml, task.events, () => now);
+  // Rendered over the events as viewers see them: a pasted `{{data.response_url}}` must not print a chat credential.
+  const events = task.events.map((text) => {
+    const message = JSON.parse(text) as StoredMessage<HubEvent>;
+    return { ...message, payload: eventView(message.payload) };
+  });
+  const result = backtestEvents(context, task.yaml, events, () => now);
+  return task.sizeLimited && result.ok ? { ...result, sizeLimited: true } : result;
 }

@@ -86,6 +86,13 @@ async function backtest() {
           text: 'Stopped after 2 s (matching runs next to the ingress); try a smaller N or a narrower on:.',
         })
       : '',
+    result.sizeLimited
+      ? el('div', {
+          class: 'notice small',
+          id: 'backtest-size-limited',
+          text: 'Read the newest events up to 32 MiB of payloads; older ones were left out.',
+        })
+      : '',
     hits.length
       ? el(
           'table',
