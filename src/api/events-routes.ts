@@ -11,6 +11,8 @@ import { parseEventFilter, parseLimit } from './query-params.ts';
 import { sessionCookieOf } from './session-routes.ts';
 import { sendJson } from '../http/inbound.ts';
 
+const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };
+
 /** /api/events: list (filters, cursor), live stream, detail, jobs with attempts, replay (dry run or real). */
 export function eventRoutes(ctx: ApiContext): Route[] {
   return [
@@ -43,6 +45,8 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const filter = parseEventFilter(query, ctx.now);
         if (filter.status)
           throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+        // Node sends a HEAD's headers only at its end: subscribed, it would hold a stream slot with nothing ever sent.
+        if (req.method === 'HEAD') return void res.writeHead(200, STREAM_HEADERS).end();
         const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
         await ctx.stream.subscribe(req, res, {
           filter,
