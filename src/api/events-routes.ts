@@ -2,7 +2,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventDetail } from '../operations/event-detail.ts';
 import { loadEventHistory, loadEventStatus, routerProgress } from '../operations/event-status.ts';
 import { CursorError, listEvents, MAX_PAGE } from '../operations/list-events.ts';
-import { paramsView } from '../operations/event-view.ts';
+import { environmentValuesOf, paramsView } from '../operations/event-view.ts';
 import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
@@ -76,7 +76,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
       path: '/api/events/:id',
       access: 'viewer',
       async handle({ res, params }) {
-        const detail = await loadEventDetail(ctx.bus, params.id ?? '');
+        const detail = await loadEventDetail(ctx.bus, params.id ?? '', environmentValuesOf(ctx.getRuleSet()));
         if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
         const request = ctx.activity.requestFor(detail.event);
         sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
@@ -91,7 +91,10 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const stored = await ctx.bus.get<HubEvent>('events', id);
         if (!stored) throw new ApiError(404, 'no such event');
         const history = await loadEventHistory(ctx.bus, id, { withParams: true });
-        const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, stored.payload, job.action) } : job));
+        const hidden = environmentValuesOf(ctx.getRuleSet());
+        const jobs = history.jobs.map((job) =>
+          job.params ? { ...job, params: paramsView(job.params, stored.payload, job.action, hidden) } : job,
+        );
         sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
       },
     },
@@ -107,7 +110,8 @@ export function eventRoutes(ctx: ApiContext): Route[] {
           throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
         const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
         if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
-        const result = await replayEvent(ctx.bus, ctx.getRuleSet(), stored.payload, {
+        const ruleSet = ctx.getRuleSet();
+        const result = await replayEvent(ctx.bus, ruleSet, stored.payload, {
           registry: ctx.registry,
           now: ctx.now,
           dryRun,
@@ -118,7 +122,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
             { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
             'event replayed',
           );
-        sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload));
+        sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload, environmentValuesOf(ruleSet)));
       },
     },
   ];

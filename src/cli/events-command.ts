@@ -8,6 +8,7 @@ import { isValidTypeGlob } from '../events/type-glob.ts';
 import { loadEventDetail, type EventDetail } from '../operations/event-detail.ts';
 import { EVENT_STATUSES, type AttemptView, type EventStatus } from '../operations/event-status.ts';
 import { listEvents, type EventFilter, type EventPage } from '../operations/list-events.ts';
+import { environmentValuesOf } from '../operations/event-view.ts';
 import { replayEvent, replayView, type ReplayResult } from '../operations/replay-event.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
@@ -97,6 +98,7 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
         const result = replayView(
           await replayEvent(bus, ruleSet, stored.payload, { registry: deps.registry, now, dryRun: opts.dryRun ?? false, actor: 'cli' }),
           stored.payload,
+          environmentValuesOf(ruleSet),
         );
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
       });

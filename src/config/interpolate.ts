@@ -73,6 +73,19 @@ export function interpolateText(text: string, vars: Readonly<Record<string, stri
   return { value, missing };
 }
 
+/** The values of the set variables that `references` name: what a file took from the environment. */
+export function environmentValues(
+  references: ReadonlyMap<string, Reference>,
+  vars: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const values = new Set<string>();
+  for (const { name } of references.values()) {
+    const value = vars[name];
+    if (value !== undefined && value !== '') values.add(value);
+  }
+  return [...values];
+}
+
 /** Whether `text` holds a `${VAR}` reference. */
 export function hasEnvReference(text: string): boolean {
   return new RegExp(REFERENCE.source).test(text);

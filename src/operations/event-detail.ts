@@ -13,11 +13,20 @@ export interface EventDetail {
   jobs: EventHistory['jobs'];
 }
 
-/** One event with its payload, rule outcomes, jobs and attempts; undefined when not retained. */
-export async function loadEventDetail(bus: BusStreams & BusHistory, id: string): Promise<EventDetail | undefined> {
+/**
+ * One event with its payload, rule outcomes, jobs and attempts; undefined when not retained. `hidden`:
+ * values masked wherever they appear in params (environmentValuesOf the rules in force).
+ */
+export async function loadEventDetail(
+  bus: BusStreams & BusHistory,
+  id: string,
+  hidden?: ReadonlySet<string>,
+): Promise<EventDetail | undefined> {
   const message = await bus.get<HubEvent>('events', id);
   if (message === undefined) return undefined;
   const history = await loadEventHistory(bus, id, { withParams: true, seq: message.seq });
-  const jobs = history.jobs.map((job) => (job.params ? { ...job, params: paramsView(job.params, message.payload, job.action) } : job));
+  const jobs = history.jobs.map((job) =>
+    job.params ? { ...job, params: paramsView(job.params, message.payload, job.action, hidden) } : job,
+  );
   return { summary: { ...summaryOf(message), status: history.status }, event: eventView(message.payload), rules: history.rules, jobs };
 }

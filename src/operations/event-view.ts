@@ -1,5 +1,9 @@
 import type { HubEvent } from '../events/hub-event.ts';
+import type { RuleSet } from '../rules/rule.ts';
 import { maskValue, redactParams } from './redact.ts';
+
+/** Values shorter than this are left alone: they would mask common text (`eng`, `true`, `3`). */
+const MIN_MASKED = 8;
 
 /**
  * Payload fields that are credentials in chat payloads: Slack's and Mattermost's `response_url`
@@ -28,13 +32,20 @@ export function eventView(event: HubEvent): HubEvent {
 function credentialsIn(value: unknown, found: Set<string>, depth: number): Set<string> {
   if (depth > 32 || value === null || typeof value !== 'object') return found;
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (CREDENTIAL_FIELDS.has(key) && typeof item === 'string' && item.length >= 8) found.add(item);
+    if (CREDENTIAL_FIELDS.has(key) && typeof item === 'string' && item.length >= MIN_MASKED) found.add(item);
     else credentialsIn(item, found, depth + 1);
   }
   return found;
 }
 
-function maskText(value: unknown, credentials: ReadonlySet<string>, depth: number): unknown {
+/** The values the rules took from the environment (`${VAR}`), as paramsView's `hidden`. */
+export function environmentValuesOf(ruleSet: Pick<RuleSet, 'rules'>): ReadonlySet<string> {
+  const values = new Set<string>();
+  for (const rule of ruleSet.rules) for (const value of rule.envValues ?? []) if (value.length >= MIN_MASKED) values.add(value);
+  return values;
+}
+
+function maskText(value: unknown, credentials: readonly string[], depth: number): unknown {
   if (typeof value === 'string') {
     let text = value;
     for (const credential of credentials) text = text.replaceAll(credential, maskValue(credential));
@@ -50,10 +61,13 @@ function maskText(value: unknown, credentials: ReadonlySet<string>, depth: numbe
 /**
  * Rendered action params as viewers see them: secret-named fields and `action`'s destination URLs masked
  * (redactParams; without `action`, those of the jobs inside, as in a replay result), and the event's chat
- * credentials masked wherever a template copied them (`{{json data}}` in a webhook body).
+ * credentials masked wherever a template copied them (`{{json data}}` in a webhook body), as are the
+ * `hidden` values (environmentValuesOf: a `${PD_ROUTING_KEY}` in a webhook body, whatever its name).
  */
-export function paramsView<T>(params: T, event: HubEvent | undefined, action?: string): T {
+export function paramsView<T>(params: T, event: HubEvent | undefined, action?: string, hidden: ReadonlySet<string> = new Set()): T {
   const redacted = redactParams(action, params);
-  const credentials = event ? credentialsIn(event.data, new Set(), 0) : new Set<string>();
-  return (credentials.size > 0 ? maskText(redacted, credentials, 0) : redacted) as T;
+  const credentials = event ? credentialsIn(event.data, new Set(hidden), 0) : hidden;
+  // Longest first: a value that holds another is masked whole.
+  const ordered = [...credentials].sort((a, b) => b.length - a.length);
+  return (ordered.length > 0 ? maskText(redacted, ordered, 0) : redacted) as T;
 }

@@ -80,8 +80,8 @@ export async function replayEvent(bus: ReplayBus, ruleSet: RuleSet, event: HubEv
  * What a viewer (API) or a terminal (CLI) sees of a replay of `event`: secret-named params masked, and
  * the event's chat credentials wherever the rules' templates copied them.
  */
-export function replayView(result: ReplayResult, event: HubEvent): ReplayResult {
-  return paramsView(result, event);
+export function replayView(result: ReplayResult, event: HubEvent, hidden?: ReadonlySet<string>): ReplayResult {
+  return paramsView(result, event, undefined, hidden);
 }
 
 /**

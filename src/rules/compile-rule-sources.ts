@@ -33,7 +33,7 @@ export function compileRuleSources(sources: readonly RuleSource[], context: Rule
       checkUniqueName(raw, path, parsed.source, names, diagnostics);
       checkCutText(path, parsed.source, diagnostics);
       const rule = compileRule({ raw, path, source: parsed.source, context, engine }, diagnostics);
-      if (rule) rules.push(rule);
+      if (rule) rules.push(parsed.envValues.length > 0 ? { ...rule, envValues: parsed.envValues } : rule);
     });
   }
   const sorted = sortDiagnostics(diagnostics);

@@ -66,6 +66,11 @@ export interface Rule {
   readonly noise?: NoiseSpec;
   /** Where a rule made outside the rule files comes from, e.g. a chat subscription: `slack #eng (C1) by @ana at …`. */
   readonly origin?: string;
+  /**
+   * The values its file took from the environment (`${VAR}`): rendered params show them to viewers as
+   * `[redacted, N chars]` wherever they appear, whatever the param is called (operations/event-view.ts).
+   */
+  readonly envValues?: readonly string[];
   /** Everything but the type (the index handles that): enabled, `from`, `when`. */
   check(event: HubEvent): RuleCheck;
   /** Which top-level `when` clauses fail for this event (for near-miss reports). */

@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
-import { describeMissing, interpolateEnv, maskEnvReferences } from '../config/interpolate.ts';
+import { describeMissing, environmentValues, interpolateEnv, maskEnvReferences } from '../config/interpolate.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 
 /**
@@ -32,6 +32,8 @@ export interface ParsedYaml {
   /** The plain JS value, or undefined when the file could not be parsed. */
   value: unknown;
   diagnostics: Diagnostic[];
+  /** The values its `${VAR}`s took from the environment (never shown to viewers: see Rule.envValues). */
+  envValues: string[];
 }
 
 /**
@@ -44,9 +46,10 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
   const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const source = createYamlSource(file, text, doc, lineCounter);
   const diagnostics: Diagnostic[] = [];
+  const envValues = environmentValues(masked.references, vars);
   for (const e of doc.errors) diagnostics.push(yamlProblem(source, e.pos[0], e.message, 'error'));
   for (const w of doc.warnings) diagnostics.push(yamlProblem(source, w.pos[0], w.message, 'warning'));
-  if (doc.errors.length > 0) return { source, value: undefined, diagnostics };
+  if (doc.errors.length > 0) return { source, value: undefined, diagnostics, envValues };
   const aliases = countAliases(doc);
   if (aliases > MAX_ALIASES) {
     diagnostics.push({
@@ -54,20 +57,20 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
       severity: 'error',
       message: `${aliases} aliases (*name): at most ${MAX_ALIASES} per file, refusing a possible alias bomb`,
     });
-    return { source, value: undefined, diagnostics };
+    return { source, value: undefined, diagnostics, envValues };
   }
   for (const miss of interpolateEnv(doc, masked.references, vars)) {
     diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name) });
   }
   try {
-    return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics };
+    return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, envValues };
   } catch (error) {
     const message =
       error instanceof ReferenceError
         ? `too many alias expansions (over ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`
         : `cannot read this YAML: ${(error as Error).message}`;
     diagnostics.push({ ...source.posAt(0), severity: 'error', message });
-    return { source, value: undefined, diagnostics };
+    return { source, value: undefined, diagnostics, envValues };
   }
 }
 

@@ -53,6 +53,8 @@ export interface ApiHubOptions {
   rulesTimeLimitMs?: number;
   /** The rule file instead of RULES, given the sink's base URL. */
   rules?: (sinkUrl: string) => string;
+  /** The environment the rule files' `${VAR}`s read. */
+  vars?: Record<string, string>;
 }
 
 export async function startApiHub(options: ApiHubOptions = {}): Promise<ApiHub> {
@@ -85,7 +87,7 @@ api:
     options: { network: { allowPrivateNetworks: true } },
   });
   worker.start();
-  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions));
+  const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions, options.vars));
   if (!loaded.ok) throw new Error(`test rules are invalid: ${JSON.stringify(loaded.diagnostics)}`);
   const router = createRuleRouter({ bus, getRuleSet: () => loaded.ruleSet, registry: actions, logger: silentLogger, now });
   router.start();
