@@ -14,6 +14,7 @@ import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps } from './http-kit.ts';
 import { ruleRoutes } from './rules-routes.ts';
 import { createSessionRevocations, SESSION_REVOCATIONS_BUCKET } from './session-revocations.ts';
+import { createClientAddress } from '../http/client-address.ts';
 import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -68,7 +69,14 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
   const routes: Route[] = [
-    ...sessionRoutes({ auth, publicUrl, ttlMs: deps.config.api.sessionTtl, now, logger: deps.logger }),
+    ...sessionRoutes({
+      auth,
+      publicUrl,
+      ttlMs: deps.config.api.sessionTtl,
+      now,
+      logger: deps.logger,
+      clientAddress: createClientAddress(deps.config.server.trustedProxies),
+    }),
     ...eventRoutes(ctx),
     ...dlqRoutes(ctx),
     ...ruleRoutes(ctx),

@@ -22,6 +22,8 @@ export interface SessionRouteDeps {
   ttlMs: number;
   now: () => Date;
   logger: Logger;
+  /** Who a login came from, for the failed-login throttle (client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
 }
 
 /** POST /api/session logs in with a token (sets the cookie), GET says who is logged in, DELETE logs out. */
@@ -41,7 +43,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
       async handle({ req, res }) {
         // Login CSRF: a cross-site page must not log a victim into the attacker's session.
         checkSameOrigin(req, deps.publicUrl);
-        const client = req.socket.remoteAddress ?? '';
+        const client = deps.clientAddress(req);
         const body = await readJsonBody(req, 4096);
         // Checked after the body's await, with no await between the check and the failure count: guesses
         // whose bodies arrive together would otherwise all pass the check before the first had failed.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressOrRange } from '../http/client-address.ts';
 import { SubscriptionsConfigSchema } from '../subscriptions/settings.ts';
 import { NatsBusSchema } from './nats-bus-schema.ts';
 import { BooleanLikeSchema, DurationSchema, fromEnvString, SizeSchema } from './units.ts';
@@ -17,6 +18,8 @@ export const ServerSchema = z
     requestTimeout: DurationSchema.default(30_000),
     /** Open connections at most; more are refused at accept. */
     maxConnections: fromEnvString(z.number().int().min(1)).default(10_000),
+    /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client, for per-client limits. */
+    trustedProxies: z.array(z.string().refine(isAddressOrRange, 'an IP address or a CIDR range, e.g. 10.0.0.0/8 or 127.0.0.1')).default([]),
   })
   .strict();
 

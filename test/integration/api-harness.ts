@@ -50,6 +50,8 @@ export interface ApiHubOptions {
   /** How often the hub reads logouts made by other hubs on its bus. */
   sessionRefreshMs?: number;
   publicUrl?: string;
+  /** More `server:` settings, as YAML flow entries (`trustedProxies: [127.0.0.1]`). */
+  server?: string;
   rulesTimeLimitMs?: number;
   /** The rule file instead of RULES, given the sink's base URL. */
   rules?: (sinkUrl: string) => string;
@@ -62,7 +64,7 @@ export async function startApiHub(options: ApiHubOptions = {}): Promise<ApiHub> 
   await mkdir(join(dir, 'rules'));
   const sink = await startSink();
   await writeFile(join(dir, 'rules', 'github.yaml'), options.rules?.(sink.url) ?? RULES);
-  const yaml = `server: { port: 0, host: 127.0.0.1${options.publicUrl ? `, publicUrl: "${options.publicUrl}"` : ''} }
+  const yaml = `server: { port: 0, host: 127.0.0.1${options.publicUrl ? `, publicUrl: "${options.publicUrl}"` : ''}${options.server ? `, ${options.server}` : ''} }
 bus: { type: embedded, path: ./hookhub.db }
 connectors:
   github: { type: github, secret: ${GITHUB_SECRET} }

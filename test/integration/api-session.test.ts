@@ -55,6 +55,20 @@ describe('dashboard sessions', () => {
     expect(blocked.status).toBe(429);
   });
 
+  it('behind a trusted proxy, counts failures per client from X-Forwarded-For, so one client cannot lock out the others', async () => {
+    const proxied = await startApiHub({ server: 'trustedProxies: [127.0.0.1, "::1"]' });
+    try {
+      const from = (client: string) => ({ 'x-forwarded-for': client });
+      for (let i = 0; i < 10; i++) expect((await login(proxied, 'wrong', from('203.0.113.7'))).status).toBe(401);
+      expect((await login(proxied, ADMIN_TOKEN, from('203.0.113.7'))).status).toBe(429);
+      // A client cannot dodge its count by naming another address to the left of what the proxy appended.
+      expect((await login(proxied, ADMIN_TOKEN, from('198.51.100.1, 203.0.113.7'))).status).toBe(429);
+      expect((await login(proxied, ADMIN_TOKEN, from('198.51.100.9'))).status).toBe(200);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('counts failures sent all at once: 40 guesses whose bodies arrive together get no more than 10 tries', async () => {
     const fresh = await startApiHub();
     try {
