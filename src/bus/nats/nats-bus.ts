@@ -21,6 +21,7 @@ import { coalesce } from '../../shared/coalesce.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
+import { explainConnectError } from './nats-connect-error.ts';
 import {
   countDeadLetters,
   getDeadLetter,
@@ -288,7 +289,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const names = createNatsNames(options.prefix);
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const connection = await createConnectionState(options, options.name ?? 'hookhub');
+  const connection = await createConnectionState(options, options.name ?? 'hookhub').catch((err: unknown) => {
+    throw explainConnectError(err, options);
+  });
   try {
     const js = jetstream(connection.nc, { timeout: timeoutMs });
     const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });
@@ -302,6 +305,6 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     return bus;
   } catch (err) {
     await connection.close();
-    throw err;
+    throw explainConnectError(err, options);
   }
 }

@@ -44,30 +44,52 @@ export async function connectionOptions(endpoint: NatsEndpoint): Promise<Partial
   return {
     servers,
     ...(authenticator ? { authenticator } : {}),
-    ...(wantsTls ? { tls: tlsOptions(endpoint.tls ?? {}) } : {}),
+    ...(wantsTls ? { tls: await tlsOptions(endpoint.tls ?? {}) } : {}),
   };
 }
 
 async function buildAuthenticator(auth: NatsAuth): Promise<Authenticator> {
   if (auth.token !== undefined) return tokenAuthenticator(auth.token);
   if (auth.nkeySeed !== undefined) return nkeyAuthenticator(new TextEncoder().encode(auth.nkeySeed));
-  if (auth.credsFile !== undefined) return credsAuthenticator(await readCreds(auth.credsFile));
+  if (auth.credsFile !== undefined) return checkedCreds(auth.credsFile, await readSetting('bus.auth.credsFile', auth.credsFile));
   return usernamePasswordAuthenticator(auth.user ?? '', auth.password ?? '');
 }
 
-async function readCreds(path: string): Promise<Uint8Array> {
+/** The client reads a creds file only when the server asks for it, and then says "unable to parse credentials": check it now. */
+function checkedCreds(path: string, creds: Uint8Array): Authenticator {
+  const authenticator = credsAuthenticator(creds);
+  try {
+    authenticator('hookhub-check');
+  } catch (err) {
+    throw new Error(
+      `bus.auth.credsFile ${path} is not a NATS credentials file (${(err as Error).message}): ` +
+        "it must hold the user's JWT and its NKey seed, each between its -----BEGIN and -----END lines",
+      { cause: err },
+    );
+  }
+  return authenticator;
+}
+
+/** A file a setting names; the error names the setting and the path (never the content). */
+async function readSetting(setting: string, path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new Error(`cannot read bus.auth.credsFile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+    throw new Error(`cannot read ${setting} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       cause: err,
     });
   }
 }
 
-/** Each of ca/cert/key is a file path or, when it holds a PEM block (e.g. from an env var), the PEM itself. */
-function tlsOptions(tls: NatsTls): TlsOptions {
-  const pick = (value: string | undefined, inline: 'ca' | 'cert' | 'key', file: 'caFile' | 'certFile' | 'keyFile') =>
-    value === undefined ? {} : value.includes('-----BEGIN') ? { [inline]: value } : { [file]: value };
-  return { ...pick(tls.ca, 'ca', 'caFile'), ...pick(tls.cert, 'cert', 'certFile'), ...pick(tls.key, 'key', 'keyFile') };
+/**
+ * Each of ca/cert/key is a file path or, when it holds a PEM block (e.g. from an env var), the PEM itself.
+ * Files are read here rather than by the client, whose error for a missing one names no setting.
+ */
+async function tlsOptions(tls: NatsTls): Promise<TlsOptions> {
+  const pick = async (value: string | undefined, field: 'ca' | 'cert' | 'key') => {
+    if (value === undefined) return {};
+    const pem = value.includes('-----BEGIN') ? value : (await readSetting(`bus.tls.${field}`, value)).toString('utf8');
+    return { [field]: pem };
+  };
+  return { ...(await pick(tls.ca, 'ca')), ...(await pick(tls.cert, 'cert')), ...(await pick(tls.key, 'key')) };
 }

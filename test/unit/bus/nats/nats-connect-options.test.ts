@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, describeServers } from '../../../../src/bus/nats/nats-connect-options.ts';
+import { tempDir } from '../../../helpers/hub-fixtures.ts';
 
 describe('NATS connection options', () => {
   it('splits a comma-separated server list', async () => {
@@ -11,9 +14,19 @@ describe('NATS connection options', () => {
 
   it('makes TLS mandatory for a tls:// server, and maps files and PEM text', async () => {
     expect((await connectionOptions({ url: 'nats://a:4222,tls://b:4222' })).tls).toEqual({});
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
-    const options = await connectionOptions({ url: 'nats://a:4222', tls: { ca: pem, cert: '/c.pem', key: '/c.key' } });
-    expect(options.tls).toEqual({ ca: pem, certFile: '/c.pem', keyFile: '/c.key' });
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
+    const dir = tempDir('hookhub-tls-files-');
+    writeFileSync(join(dir, 'c.pem'), pem('CERTIFICATE'));
+    writeFileSync(join(dir, 'c.key'), pem('PRIVATE KEY'));
+    const tls = { ca: pem('CERTIFICATE'), cert: join(dir, 'c.pem'), key: join(dir, 'c.key') };
+    const options = await connectionOptions({ url: 'nats://a:4222', tls });
+    expect(options.tls).toEqual({ ca: pem('CERTIFICATE'), cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') });
+  });
+
+  it('names the setting of a TLS file it cannot read', async () => {
+    await expect(connectionOptions({ url: 'tls://a:4222', tls: { ca: '/nonexistent/ca.pem' } })).rejects.toThrow(
+      'cannot read bus.tls.ca /nonexistent/ca.pem: ENOENT',
+    );
   });
 
   it('describes servers without their credentials', () => {
