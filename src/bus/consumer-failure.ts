@@ -1,3 +1,4 @@
+import { BusNotOpenError } from './bus-not-open-error.ts';
 import { isStorageBusy, isStorageFailure } from './embedded/storage-error.ts';
 
 /** Why a consumer could not make progress, as counted in `hookhub_consumer_errors_total{reason}`. */
@@ -30,6 +31,7 @@ const STORE_FAILED = 10077;
  * or one message (a bug or bad data: retried a bounded number of times, then set aside).
  */
 export function classifyFailure(error: unknown): FailureReason {
+  if (error instanceof BusNotOpenError) return error.reason;
   const code = (error as { code?: unknown } | null)?.code;
   if (isStorageBusy(error)) return 'storage_busy';
   if (isStorageFailure(error)) return 'storage_down';

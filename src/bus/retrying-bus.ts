@@ -16,6 +16,7 @@ import type {
   Subscription,
   WriteTiming,
 } from './event-bus.ts';
+import { BusNotOpenError } from './bus-not-open-error.ts';
 import type { FailureReason } from './consumer-failure.ts';
 import type { KvBucket, KvEntry, KvPutOptions } from './kv.ts';
 
@@ -74,7 +75,8 @@ export class RetryingBus implements EventBus {
 
   #bus(): EventBus {
     if (this.#inner) return this.#inner;
-    throw new Error(`event store unavailable: ${this.#lastError?.message ?? 'still opening'}`);
+    const reason = this.kind === 'nats' ? 'bus_unreachable' : 'storage_down';
+    throw new BusNotOpenError(`event store unavailable: ${this.#lastError?.message ?? 'still opening'}`, reason);
   }
 
   async publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmbeddedBus } from '../../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { classifyFailure } from '../../../src/bus/consumer-failure.ts';
 import { RetryingBus } from '../../../src/bus/retrying-bus.ts';
 import { eventually, silentLogger, tempDir } from '../../helpers/hub-fixtures.ts';
 
@@ -42,6 +43,24 @@ describe('RetryingBus', () => {
     await early.stop();
     await reading;
     await bus.close();
+  });
+
+  it("counts a call made before the bus opened as the store's or NATS's failure, never a message's", async () => {
+    for (const [kind, reason] of [
+      ['nats', 'bus_unreachable'],
+      ['embedded', 'storage_down'],
+    ] as const) {
+      const bus = new RetryingBus({ kind, logger: silentLogger, open: () => Promise.reject(new Error('Authorization Violation')) });
+      await bus.firstAttempt;
+      // What the noise flusher and the subscriptions refresh call every pass, before any consumer runs.
+      const error: unknown = await bus
+        .kv('noise-groups')
+        .entries()
+        .catch((err: unknown) => err);
+      expect((error as Error).message).toBe('event store unavailable: Authorization Violation');
+      expect(classifyFailure(error)).toBe(reason);
+      await bus.close();
+    }
   });
 
   it('stops a consumer cleanly when the store never opened', async () => {
