@@ -31,18 +31,13 @@ export async function openBusForHub(
   now?: () => Date,
   retentionReport?: RetentionReport,
 ): Promise<RetryingBus> {
-  let misconfigured: ConfigError | undefined;
-  const open = () =>
-    createBus(config, now, retentionReport).catch((err: unknown) => {
-      if (err instanceof ConfigError) misconfigured = err;
-      throw err;
-    });
-  const bus = new RetryingBus({ kind: config.type, open, logger });
-  await bus.firstAttempt;
+  const open = () => createBus(config, now, retentionReport);
   // Retrying cannot fix a setting the bus refuses (e.g. bus.replicas on a single NATS server): stop and say so.
-  if (misconfigured) {
+  const bus = new RetryingBus({ kind: config.type, open, logger, isFatal: (err) => err instanceof ConfigError });
+  await bus.firstAttempt;
+  if (bus.fatal) {
     await bus.close();
-    throw misconfigured;
+    throw bus.fatal;
   }
   return bus;
 }

@@ -24,6 +24,11 @@ export interface RetryingBusOptions {
   kind: EventBus['kind'];
   open: () => Promise<EventBus>;
   logger: Logger;
+  /**
+   * An error retrying cannot fix (a setting the bus refuses). At the first attempt it is neither logged as
+   * "answering 503" nor retried: it is kept in `fatal` for the caller, which stops. Later, it is retried like any.
+   */
+  isFatal?: (error: unknown) => boolean;
   /** First and longest wait between attempts to open. Default 1 s and 30 s. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -38,6 +43,7 @@ export class RetryingBus implements EventBus {
   readonly kind: EventBus['kind'];
   /** Settles after the first attempt to open, whatever its outcome. */
   readonly firstAttempt: Promise<void>;
+  #fatal: Error | undefined;
   #inner: EventBus | undefined;
   #lastError: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -50,10 +56,10 @@ export class RetryingBus implements EventBus {
     this.kind = options.kind;
     this.#options = options;
     this.#opened = new Promise((resolve) => (this.#resolveOpened = resolve));
-    this.firstAttempt = this.#attempt(options.minDelayMs ?? 1000);
+    this.firstAttempt = this.#attempt(options.minDelayMs ?? 1000, true);
   }
 
-  async #attempt(delayMs: number): Promise<void> {
+  async #attempt(delayMs: number, first = false): Promise<void> {
     try {
       const bus = await this.#options.open();
       if (this.#closed) return void (await bus.close());
@@ -63,6 +69,7 @@ export class RetryingBus implements EventBus {
       this.#resolveOpened(bus);
     } catch (err) {
       this.#lastError = err as Error;
+      if (first && this.#options.isFatal?.(err)) return void (this.#fatal = err as Error);
       this.#options.logger.error(
         { err: this.#lastError.message, retryInMs: delayMs },
         'cannot open the event store; answering 503 until it opens',
@@ -71,6 +78,11 @@ export class RetryingBus implements EventBus {
       const next = Math.min(delayMs * 2, this.#options.maxDelayMs ?? 30_000);
       this.#timer = setTimeout(() => void this.#attempt(next), delayMs);
     }
+  }
+
+  /** The first attempt's error when `isFatal` says retrying cannot fix it; nothing is retried then. */
+  get fatal(): Error | undefined {
+    return this.#fatal;
   }
 
   #bus(): EventBus {

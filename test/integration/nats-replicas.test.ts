@@ -1,6 +1,7 @@
 /** bus.replicas on a real 3-node JetStream cluster, and the clear stop on a single server. */
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBusForHub } from '../../src/bus/create-bus.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
@@ -73,12 +74,16 @@ describe('bus.replicas', () => {
 
   it('stops the hub with what to change when a single server cannot hold the copies', async () => {
     const config = NatsBusSchema.parse({ type: 'nats', url: single().url, replicas: 3 });
-    const error = await openBusForHub(config, silentLogger).then(
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const error = await openBusForHub(config, logger).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/with 3 replicas .*Set bus\.replicas: 1/);
+    // The hub stops: nothing may say it goes on answering 503 and retrying.
+    expect(lines.join('')).not.toContain('answering 503');
   });
 
   it('stops the hub when an existing stream cannot be changed, saying how to fix it', async () => {
