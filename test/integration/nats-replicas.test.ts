@@ -86,6 +86,38 @@ describe('bus.replicas', () => {
     expect(lines.join('')).not.toContain('answering 503');
   });
 
+  it('refuses more copies of existing streams on a single server at once, leaving them as they were', async () => {
+    const first = await createNatsBus({ url: single().url, replicas: 1, prefix: 'solo' });
+    await first.close();
+    const error = await createNatsBus({ url: single().url, replicas: 3, prefix: 'solo' }).then(
+      async (bus) => bus.close(),
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      'bus.replicas is 3 but NATS is a single server, not a JetStream cluster, so stream SOLO_EVENTS keeps its 1 copy. ' +
+        'Set bus.replicas: 1, or run a JetStream cluster of at least 3 servers.',
+    );
+    expect(new Set(Object.values(await replicaCounts(single().url, 'solo')))).toEqual(new Set([1]));
+  }, 60_000);
+
+  it('brings streams an earlier hub set to 3 copies on a single server back to the 1 it can hold', async () => {
+    const first = await createNatsBus({ url: single().url, replicas: 1, prefix: 'back' });
+    await first.publish('events', { id: 'kept', subject: 'github.push', payload: { n: 1 } });
+    await first.close();
+    // nats-server 2.9 outside a cluster accepts this update, and then never shows a leader for the stream.
+    const nc = await connect({ servers: single().url });
+    await (await jetstreamManager(nc)).streams.update('BACK_EVENTS', { num_replicas: 3 });
+    await nc.close();
+    const bus = await createNatsBus({ url: single().url, replicas: 1, prefix: 'back' });
+    try {
+      expect((await bus.get('events', 'kept'))?.payload).toEqual({ n: 1 });
+    } finally {
+      await bus.close();
+    }
+    expect(new Set(Object.values(await replicaCounts(single().url, 'back')))).toEqual(new Set([1]));
+  }, 60_000);
+
   it('stops the hub when an existing stream cannot be changed, saying how to fix it', async () => {
     // Created with 3 copies on the cluster, then asked for 5: the cluster has only 3 servers.
     const config = NatsBusSchema.parse({ type: 'nats', url: cluster.url, replicas: 5 });

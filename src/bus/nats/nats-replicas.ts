@@ -11,9 +11,18 @@ export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, re
   const current = info.config.num_replicas;
   if (current === replicas) return;
   const name = info.config.name;
+  // A server outside a cluster reports no `cluster` and accepts any count (2.9), then never elects a leader to
+  // show it settled: refuse more copies at once, and fewer (what an earlier hub left) need no settling.
+  const standalone = info.cluster === undefined;
+  if (standalone && replicas > 1) {
+    throw new ConfigError(
+      `bus.replicas is ${replicas} but NATS is a single server, not a JetStream cluster, so stream ${name} keeps its ` +
+        `${current} cop${current === 1 ? 'y' : 'ies'}. Set bus.replicas: 1, or run a JetStream cluster of at least ${replicas} servers.`,
+    );
+  }
   try {
     await jsm.streams.update(name, { num_replicas: replicas });
-    await settled(jsm, name, replicas);
+    if (!standalone) await settled(jsm, name, replicas);
   } catch (err) {
     throw new ConfigError(
       `bus.replicas is ${replicas} but stream ${name} has ${current} and NATS refused to change it (${reason(err)}). ` +
