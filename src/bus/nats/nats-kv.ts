@@ -83,6 +83,9 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     },
     async entries<T>() {
       const kv = await open();
+      // Listing keys makes an ordered consumer, which on a cluster is a consumer of its own, made and removed
+      // through the meta leader; every hub process lists buckets every second (the noise flusher), mostly empty.
+      if ((await deps.jsm.streams.info(`KV_${name}`)).state.messages === 0) return [];
       const keys: string[] = [];
       for await (const encoded of await kv.keys()) keys.push(encoded);
       const entries = await Promise.all(keys.map((encoded) => read<T>(kv, encoded)));
