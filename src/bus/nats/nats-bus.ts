@@ -22,6 +22,7 @@ import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionState } from './nats-connection.ts';
 import { explainConnectError } from './nats-connect-error.ts';
+import { consumerStepDown } from './nats-consumer-handover.ts';
 import {
   countDeadLetters,
   getDeadLetter,
@@ -297,7 +298,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });
     const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
     const replicas = options.replicas ?? 1;
-    const stores = await ensureNatsStores(js, jsm, names, { retentionMs, idHorizonMs, timeoutMs, replicas });
+    const limits = { retentionMs, idHorizonMs, timeoutMs, replicas };
+    const stores = await ensureNatsStores(js, jsm, names, limits, consumerStepDown(connection.nc, timeoutMs));
     const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
     const retention = { messagesMs: idHorizonMs, recordsMs: retentionMs };

@@ -1,5 +1,6 @@
 import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import { ConfigError } from '../../errors.ts';
+import { handOverConsumers, type StepDown } from './nats-consumer-handover.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 
 /**
@@ -7,7 +8,7 @@ import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
  * a clustered stream up or down in place; when it refuses (not a cluster, too few servers), the hub
  * stops with what to change, instead of running with fewer copies than configured.
  */
-export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, replicas: number): Promise<void> {
+export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, replicas: number, stepDown?: StepDown): Promise<void> {
   const current = info.config.num_replicas;
   if (current === replicas) return;
   const name = info.config.name;
@@ -28,6 +29,21 @@ export async function ensureReplicas(jsm: JetStreamManager, info: StreamInfo, re
       `bus.replicas is ${replicas} but stream ${name} has ${current} and NATS refused to change it (${reason(err)}). ` +
         `Set bus.replicas: ${current}, or ${replicas > 1 ? `make sure the JetStream cluster has at least ${replicas} servers, then ` : ''}` +
         `change it by hand: nats stream edit ${name} --replicas ${replicas}`,
+    );
+  }
+  if (current === 1 && replicas > 1 && stepDown) await handOver(jsm, name, replicas, stepDown);
+}
+
+/** See handOverConsumers. If it cannot be done, the stream goes back to one copy, so the next start tries again. */
+async function handOver(jsm: JetStreamManager, name: string, replicas: number, stepDown: StepDown): Promise<void> {
+  try {
+    await handOverConsumers(jsm, name, replicas, stepDown);
+  } catch (err) {
+    await jsm.streams.update(name, { num_replicas: 1 }).catch(() => undefined);
+    throw new ConfigError(
+      `stream ${name} got ${replicas} copies, but its consumers could not hand over to a new leader (${reason(err)}), ` +
+        `without which losing a leader's node would deliver again every message acked since; the stream is back to 1 copy. ` +
+        `Let the hub's NATS user publish to $JS.API.CONSUMER.LEADER.STEPDOWN.> (docs/operations.md), then start the hub again.`,
     );
   }
 }

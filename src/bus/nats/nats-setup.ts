@@ -12,6 +12,7 @@ import type { NatsNames } from './nats-names.ts';
 import type { DeadLetterStore } from './nats-dead-letters.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { dropDeleteMarkers, openLegacyIndex } from './nats-legacy-index.ts';
+import type { StepDown } from './nats-consumer-handover.ts';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 
 /** Short window for JetStream's own in-memory msg-id dedup; the long horizon is the per-id subjects (nats-publish.ts). */
@@ -34,6 +35,8 @@ export async function ensureNatsStores(
   jsm: JetStreamManager,
   names: NatsNames,
   limits: { retentionMs: number; idHorizonMs: number; timeoutMs: number; replicas: number },
+  /** Hands the events' and jobs' consumers over after their stream got more copies (nats-consumer-handover.ts). */
+  stepDown?: StepDown,
 ): Promise<NatsStores> {
   // No stream here has a max_age: it would delete unfinished work, and the history records unfinished
   // jobs need. nats-retention.ts and nats-history-retention.ts sweep them instead.
@@ -49,7 +52,7 @@ export async function ensureNatsStores(
   const duplicateWindow = nanos(Math.min(DUPLICATE_WINDOW_MS, limits.retentionMs));
   for (const stream of ['events', 'jobs'] as const) {
     const config = { ...base(names.stream(stream), names.filter(stream)), duplicate_window: duplicateWindow };
-    await ensureStream(jsm, config);
+    await ensureStream(jsm, config, stepDown);
   }
   const history = base(names.historyStream, `${names.prefix}.history.>`);
   await ensureStream(jsm, { ...history, duplicate_window: duplicateWindow });
@@ -63,7 +66,7 @@ export async function ensureNatsStores(
   return { content, deadLetters, legacy };
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, stepDown?: StepDown): Promise<void> {
   const existing = await jsm.streams.info(config.name).catch((err: unknown) => {
     if (hasNatsCode(err, NatsErrorCodes.StreamNotFound)) return undefined;
     throw err;
@@ -72,7 +75,7 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     await creatingWithReplicas(`stream ${config.name}`, config.num_replicas ?? 1, () => jsm.streams.add(config));
     return;
   }
-  await ensureReplicas(jsm, existing, config.num_replicas ?? 1);
+  await ensureReplicas(jsm, existing, config.num_replicas ?? 1, stepDown);
   const changed = existing.config.max_age !== config.max_age || existing.config.duplicate_window !== config.duplicate_window;
   if (changed) {
     await jsm.streams.update(config.name, { max_age: config.max_age, duplicate_window: config.duplicate_window });
