@@ -71,6 +71,10 @@ interface Watched {
   streak: number;
   pending?: () => Promise<PendingWork>;
   stalled?: Stall;
+  /** Since when reading its pending work has failed (unset once a read works). */
+  unreadSince?: number;
+  /** The count of its last pending read that worked. */
+  lastPending?: number;
 }
 
 /**
@@ -129,12 +133,20 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
     let work: PendingWork;
     try {
       work = await state.pending();
+      delete state.unreadSince;
+      state.lastPending = work.count;
     } catch (error) {
+      // One failed read (a leader election outlasting the request) says nothing yet: it is a stall only once
+      // the work has gone unread, and the consumer without progress, for stallAfter.
+      state.unreadSince ??= at;
+      const idleMs = at - Math.max(state.lastProgress, state.unreadSince);
+      // A stall found before the read failed stands while there is still no progress.
+      if (idleMs < stallAfterMs) return at - state.lastProgress >= stallAfterMs ? state.stalled : undefined;
       return {
         consumer,
         reason: `cannot read its pending work: ${(error as Error).message}`,
-        idleSeconds: Math.round((at - state.lastProgress) / 1000),
-        pending: 0,
+        idleSeconds: Math.round(Math.max(0, at - state.lastProgress) / 1000),
+        pending: state.lastPending ?? 0,
       };
     }
     const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;

@@ -89,6 +89,38 @@ describe('consumer health', () => {
     expect(events).toEqual(['stalled workers 3 the data file is locked by another process (storage busy)', 'recovered workers']);
   });
 
+  it('reports a consumer whose pending work cannot be read only once that has lasted stallAfter with no progress, with the last count it read', async () => {
+    let clock = 1_000_000;
+    let read: () => Promise<{ count: number }> = () => Promise.resolve({ count: 4 });
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 30_000 });
+    const probe = health.probe('workers');
+    probe.watch(() => read());
+    probe.progress();
+    await health.check();
+    clock += 5_000;
+    read = () => Promise.reject(new Error('NATS bus consumer info not confirmed within 3000 ms'));
+    await health.check();
+    expect(health.stalls()).toEqual([]); // one failed read during a leader election is not a stall
+    clock += 20_000;
+    probe.progress();
+    clock += 20_000;
+    await health.check();
+    expect(health.stalls()).toEqual([]); // unread for 40 s, but it made progress 20 s ago
+    clock += 15_000;
+    await health.check();
+    expect(health.stalls()).toEqual([
+      {
+        consumer: 'workers',
+        reason: 'cannot read its pending work: NATS bus consumer info not confirmed within 3000 ms',
+        idleSeconds: 35,
+        pending: 4,
+      },
+    ]);
+    read = () => Promise.resolve({ count: 0 });
+    await health.check();
+    expect(health.stalls()).toEqual([]);
+  });
+
   it('shows how long a background loop without a queue (retention, the scheduler) has gone without a pass', async () => {
     let clock = 1_000_000;
     const metrics = createMetrics({ processMetrics: false });
