@@ -141,7 +141,17 @@ async function guard<T>(work: Promise<T>, what: string): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new NatsUnavailableError(`NATS bus ${what} failed, message not confirmed: ${reason}`, { cause: err });
+    throw new NatsUnavailableError(`NATS bus ${what} failed, message not confirmed: ${reasonOf(err)}`, { cause: err });
   }
+}
+
+/**
+ * nats.js words a request nobody answered (no responders) as "jetstream is not enabled"; for a hub that
+ * opened its streams, that is a stream with no leader (an election) or a stream gone, far likelier than a
+ * server without JetStream.
+ */
+function reasonOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name !== 'JetStreamNotEnabled') return err.message;
+  return 'no JetStream server answered for the stream (a leader election under way, or the stream was deleted; or JetStream is off on the server)';
 }
