@@ -11,6 +11,7 @@ import type { DeliveryTrouble } from './delivery-trouble.ts';
 import type { GoneDestinations } from './gone-destinations.ts';
 import { prepareJob, type PreparedJob } from './prepare-job.ts';
 import type { RetryConfig } from './retry-policy.ts';
+import { recordThroughOutage } from './record-through-outage.ts';
 import { runAttempt, type AttemptOutcome } from './run-attempt.ts';
 import type { ActionRegistry } from '../registry.ts';
 
@@ -139,7 +140,7 @@ async function attemptAndSettle(
   reportCircuit(ctx, prepared.destination, before, job);
   // Revive before the success is recorded: once a job reads as delivered, new jobs find the destination up.
   if (outcome.ok && input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
-  await recordAttempt(ctx, job, attempt, outcome, prepared);
+  await recordAttempt(ctx, delivery, { attempt, outcome, prepared, log });
   if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
   log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
   input.count(job, prepared.channel, 'success');
@@ -172,32 +173,35 @@ async function settleFailure(ctx: ProcessorContext, delivery: JobDelivery, input
 
 async function recordAttempt(
   ctx: ProcessorContext,
-  job: Job,
-  attempt: number,
-  outcome: AttemptOutcome,
-  prepared: PreparedJob,
+  delivery: JobDelivery,
+  { attempt, outcome, prepared, log }: { attempt: number; outcome: AttemptOutcome; prepared: PreparedJob; log: Logger },
 ): Promise<void> {
+  const job = delivery.payload;
   const result = outcome.ok ? 'success' : outcome.kind === 'retry' ? 'retry' : outcome.kind === 'gone' ? 'gone' : 'failed';
   // Written before this delivery's ack or nak (BEFORE_ACK), so it need not be on disk first: a power cut
   // that loses it loses the ack too, and the job comes back and is sent again with the same
   // idempotency key, as after a crash between the send and this record. It saves a sync per job.
-  await ctx.bus.record(
-    {
-      ref: job.id,
-      kind: RecordKind.attempt,
-      time: ctx.deps.now().toISOString(),
-      data: {
-        attempt,
-        outcome: result,
-        destination: prepared.destination,
-        latencyMs: outcome.latencyMs,
-        ...(outcome.status === undefined ? {} : { status: outcome.status }),
-        ...(outcome.response === undefined ? {} : { response: outcome.response }),
-        ...(outcome.ok ? (outcome.label === undefined ? {} : { label: outcome.label }) : { error: outcome.message }),
-      },
+  const record = {
+    ref: job.id,
+    kind: RecordKind.attempt,
+    time: ctx.deps.now().toISOString(),
+    data: {
+      attempt,
+      outcome: result,
+      destination: prepared.destination,
+      latencyMs: outcome.latencyMs,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      ...(outcome.response === undefined ? {} : { response: outcome.response }),
+      ...(outcome.ok ? (outcome.label === undefined ? {} : { label: outcome.label }) : { error: outcome.message }),
     },
-    BEFORE_ACK,
-  );
+  };
+  const write = () => ctx.bus.record(record, BEFORE_ACK);
+  // A success that is not written down is sent again once the job comes back: it waits out a leader election.
+  // Not a failure: written twice (a write that timed out had landed), it would count as two attempts.
+  if (outcome.ok) {
+    const keepAlive = () => delivery.working();
+    await recordThroughOutage(write, { withinMs: ctx.settings.ackWaitMs / 2, stopSignal: ctx.stopSignal, keepAlive, log });
+  } else await write();
   ctx.metrics?.attemptLatency.observe({ action: job.action, channel: prepared.channel, outcome: result }, outcome.latencyMs / 1_000);
 }
 
