@@ -81,6 +81,7 @@ export class PullQueue implements AsyncIterable<JsMsg> {
         await this.#roomFreed();
         continue;
       }
+      const started = Date.now();
       try {
         const fetch = await this.consumer.fetch({ max_messages: room, expires: this.settings.expiresMs });
         this.#fetch = fetch;
@@ -100,7 +101,12 @@ export class PullQueue implements AsyncIterable<JsMsg> {
           break;
         }
         this.settings.onError(error);
-        await this.#sleep(Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), this.settings.expiresMs));
+        // The back-off keeps a pull that fails at once (no responders, a dropped connection) from spinning. One
+        // that failed after waiting (its heartbeats missed: the consumer's leader died with it) has waited
+        // already: pausing again after it delayed the first pull to the new leader by up to 2 s.
+        const backoffMs = Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), this.settings.expiresMs);
+        const restMs = backoffMs - (Date.now() - started);
+        if (restMs > 0) await this.#sleep(restMs);
       }
     }
     this.#wakeReader?.();
