@@ -21,6 +21,7 @@ import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer, type HookObservation } from './ingress/ingress-server.ts';
 import { explainListenError } from './ingress/listen-error.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { createKnownSecrets } from './operations/known-secrets.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
 import { createScheduler } from './scheduler/create-scheduler.ts';
@@ -107,7 +108,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, fileActions, options.env?.vars ?? {}));
   const registry = { ...fileActions, ...subscriptions.actions, ...rulesChecks.actions };
   const roles = options.roles ?? ALL_ROLES;
-  const worker = roles.has('worker') ? startWorker(options, bus, metrics, now, registry, meta.trouble, health) : undefined;
   const route = roles.has('router');
   const rules = await startRules(config, {
     registry,
@@ -123,6 +123,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     health,
   });
+  // After the rules load: what a destination's answer echoes of their environment values is masked from the first job.
+  const known = createKnownSecrets(config.channels);
+  const worker = roles.has('worker')
+    ? startWorker(options, bus, { metrics, now, registry, trouble: meta.trouble, health, secrets: () => known(rules.getRuleSet()) })
+    : undefined;
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();
@@ -206,26 +211,23 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
 }
 
-function startWorker(
-  options: HubOptions,
-  bus: BusStreams & BusHistory & BusDeadLetters,
-  metrics: ReturnType<typeof createMetrics>,
-  now: () => Date,
-  registry: ActionRegistry,
-  trouble: DeliveryTrouble,
-  health: ConsumerHealth,
-): DeliveryWorker {
+interface WorkerParts {
+  metrics: ReturnType<typeof createMetrics>;
+  now: () => Date;
+  registry: ActionRegistry;
+  trouble: DeliveryTrouble;
+  health: ConsumerHealth;
+  secrets: () => readonly string[];
+}
+
+function startWorker(options: HubOptions, bus: BusStreams & BusHistory & BusDeadLetters, parts: WorkerParts): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
+    ...parts,
     bus,
-    registry,
     channels,
     logger: options.logger,
-    now,
-    metrics,
     vars: options.env?.vars ?? {},
-    trouble,
-    health,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     options: {
       attemptTimeoutMs: delivery.timeout,

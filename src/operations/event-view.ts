@@ -3,7 +3,7 @@ import type { RuleSet } from '../rules/rule.ts';
 import { maskValue, redactParams } from './redact.ts';
 
 /** Values shorter than this are left alone: they would mask common text (`eng`, `true`, `3`). */
-const MIN_MASKED = 8;
+export const MIN_MASKED = 8;
 
 /**
  * Payload fields that are credentials in chat payloads: Slack's and Mattermost's `response_url`
@@ -48,7 +48,7 @@ export function environmentValuesOf(ruleSet: Pick<RuleSet, 'rules'>): ReadonlySe
 function maskText(value: unknown, credentials: readonly string[], depth: number): unknown {
   if (typeof value === 'string') {
     let text = value;
-    for (const credential of credentials) text = text.replaceAll(credential, maskValue(credential));
+    for (const credential of credentials) if (text.includes(credential)) text = text.replaceAll(credential, maskValue(credential));
     return text;
   }
   if (depth > 32 || value === null || typeof value !== 'object') return value;
@@ -59,15 +59,23 @@ function maskText(value: unknown, credentials: readonly string[], depth: number)
 }
 
 /**
+ * A function that masks each of `hidden` wherever it appears in the strings of a value (a deep copy):
+ * `[redacted, N chars]`, the value's length only. Longest first: a value that holds another is masked whole.
+ * What paramsView masks params with, and the workers the text of attempt records (a destination's answer).
+ */
+export function createMasker(hidden: Iterable<string>): <T>(value: T) => T {
+  const ordered = [...new Set(hidden)].sort((a, b) => b.length - a.length);
+  return <T>(value: T): T => (ordered.length > 0 ? (maskText(value, ordered, 0) as T) : value);
+}
+
+/**
  * Rendered action params as viewers see them: secret-named fields and `action`'s destination URLs masked
  * (redactParams; without `action`, those of the jobs inside, as in a replay result), and the event's chat
  * credentials masked wherever a template copied them (`{{json data}}` in a webhook body), as are the
  * `hidden` values (environmentValuesOf: a `${PD_ROUTING_KEY}` in a webhook body, whatever its name).
  */
 export function paramsView<T>(params: T, event: HubEvent | undefined, action?: string, hidden: ReadonlySet<string> = new Set()): T {
-  const redacted = redactParams(action, params);
+  const redacted = redactParams(action, params) as T;
   const credentials = event ? credentialsIn(event.data, new Set(hidden), 0) : hidden;
-  // Longest first: a value that holds another is masked whole.
-  const ordered = [...credentials].sort((a, b) => b.length - a.length);
-  return (ordered.length > 0 ? maskText(redacted, ordered, 0) : redacted) as T;
+  return createMasker(credentials)(redacted);
 }

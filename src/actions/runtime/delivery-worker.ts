@@ -60,6 +60,12 @@ export interface DeliveryWorkerDeps {
   health?: ConsumerHealth;
   /** The environment: jobs keep secrets as `${VAR}` references, resolved from here at send time. */
   vars?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Values masked wherever a destination's answer or an error message echoes them, before they are
+   * recorded, logged or reported (createKnownSecrets: the rules' environment values, the channels'
+   * credentials). Each job's own secrets and destination are masked too, without this.
+   */
+  secrets?: () => readonly string[];
   options?: DeliveryWorkerOptions;
 }
 
@@ -184,5 +190,6 @@ function buildProcessor(
     settings,
     stopSignal,
     ...(deps.vars ? { vars: deps.vars } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
   });
 }

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import { BEFORE_ACK, type BusDeadLetters, type BusHistory, type Delivery } from '../../bus/event-bus.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { jobLogger } from '../../observability/job-logger.ts';
+import { createMasker } from '../../operations/event-view.ts';
 import type { ActionDeps, Job } from '../action.ts';
 
 import { attemptsForDeadLetter, RecordKind, summarizeHistory, type JobHistory } from './attempt-history.ts';
 import { createPatientAdmission } from './admit-patiently.ts';
+import { maskOutcome } from './mask-attempt.ts';
 import type { DestinationGuards } from './destination-guards.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
 import type { GoneDestinations } from './gone-destinations.ts';
@@ -42,6 +44,8 @@ export interface ProcessorContext {
   vars?: Readonly<Record<string, string | undefined>>;
   /** Told about dead letters and circuit changes (meta-events). */
   trouble?: DeliveryTrouble;
+  /** What attempt records, dead letters, logs and meta-events never hold as it is (see DeliveryWorkerDeps.secrets). */
+  secrets?: () => readonly string[];
 }
 
 type JobDelivery = Delivery<Job>;
@@ -120,7 +124,7 @@ async function attemptAndSettle(
 ): Promise<void> {
   const { attempt, prepared, log } = input;
   const job = delivery.payload;
-  const outcome = await runAttempt(prepared.action, prepared.params, job, {
+  const attempted = await runAttempt(prepared.action, prepared.params, job, {
     deps: ctx.deps,
     log,
     timeoutMs: prepared.policy.timeout ?? ctx.settings.attemptTimeoutMs,
@@ -129,6 +133,7 @@ async function attemptAndSettle(
     heartbeatMs: Math.max(1_000, Math.floor(ctx.settings.ackWaitMs / 3)),
     mayHaveRun: input.mayHaveRun,
   });
+  const outcome = maskOutcome(attempted, ctx.secrets?.() ?? [], prepared);
   if (!outcome.ok && ctx.stopSignal.aborted) {
     // Shutting down: this attempt was cut short by us, not by the destination; it doesn't count.
     release('neutral');
@@ -218,8 +223,9 @@ function reportCircuit(ctx: ProcessorContext, destination: string, before: strin
  * record always follows the `dead-letter` one; a crash before the ack redelivers the job, and the
  * redelivery puts back a letter the crash kept from being stored (restoreDeadLetter).
  */
-async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, reason: string, log: Logger, channel = ''): Promise<void> {
+async function deadLetter(ctx: ProcessorContext, delivery: JobDelivery, why: string, log: Logger, channel = ''): Promise<void> {
   const job = delivery.payload;
+  const reason = createMasker(ctx.secrets?.() ?? [])(why);
   const time = ctx.deps.now().toISOString();
   const history = summarizeHistory(await ctx.bus.records(job.id));
   await ctx.bus.record({ ref: job.id, kind: RecordKind.deadLetter, time, data: { reason } });

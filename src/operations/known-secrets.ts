@@ -1,0 +1,77 @@
+import type { RuleSet } from '../rules/rule.ts';
+import { environmentValuesOf, MIN_MASKED } from './event-view.ts';
+import { redactParams, urlOrigin } from './redact.ts';
+
+type Channels = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/**
+ * What the hub knows to be secret, for masking text it did not write (a destination's error answer, an
+ * exception message): the values the rules took from the environment, and every channel's credentials.
+ * Computed once per rule set (a hot reload brings a new one).
+ */
+export function createKnownSecrets(channels: Channels): (ruleSet: Pick<RuleSet, 'rules'>) => readonly string[] {
+  const fromChannels = Object.values(channels).flatMap(channelSecrets);
+  const cache = new WeakMap<object, readonly string[]>();
+  return (ruleSet) => {
+    let known = cache.get(ruleSet);
+    if (known === undefined) {
+      known = [...new Set([...environmentValuesOf(ruleSet), ...fromChannels])];
+      cache.set(ruleSet, known);
+    }
+    return known;
+  };
+}
+
+/**
+ * What redactParams hides in `action`'s params (secret-named fields, destination URLs, header values), in
+ * the forms text shows them in: a URL by what follows its host (`services/T/B/secret`), so the host still shows.
+ */
+export function paramSecrets(action: string, params: unknown): string[] {
+  const found: string[] = [];
+  collectHidden(params, redactParams(action, params), found, 0);
+  return [...new Set(found)].filter((value) => value.length >= MIN_MASKED);
+}
+
+/**
+ * A channel's credentials: its URL's path, query and user:password (a Slack webhook's `services/T/B/secret`),
+ * its header values and signing secret (all as in a webhook's params), and its SMTP password.
+ */
+export function channelSecrets(channel: Readonly<Record<string, unknown>>): string[] {
+  const smtp = channel.smtp as { pass?: unknown } | undefined;
+  const pass = typeof smtp?.pass === 'string' && smtp.pass.length >= MIN_MASKED ? [smtp.pass] : [];
+  return [...paramSecrets('webhook', channel), ...pass];
+}
+
+/** The strings of `original` that `shown` (its redacted copy) does not show as they are. */
+function collectHidden(original: unknown, shown: unknown, found: string[], depth: number): void {
+  if (depth > 32 || original === shown) return;
+  if (typeof original === 'string') found.push(...textForms(original));
+  else if (original === null || typeof original !== 'object') return;
+  else if (shown === null || typeof shown !== 'object') stringsIn(original, found, depth);
+  else for (const [key, item] of Object.entries(original)) collectHidden(item, (shown as Record<string, unknown>)[key], found, depth + 1);
+}
+
+/** Every string in a value masked whole (a list of signing secrets). */
+function stringsIn(value: unknown, found: string[], depth: number): void {
+  if (typeof value === 'string') found.push(value);
+  else if (depth <= 32 && value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) stringsIn(item, found, depth + 1);
+}
+
+/** A URL's parts after its host, as written and as a URL parser prints them, and its user and password; any other value as it is. */
+function textForms(value: string): string[] {
+  // The test first: most values are no URL, and a failed parse throws (about 10 µs).
+  if (!/^https?:\/\//i.test(value) || urlOrigin(value) === undefined) return [value];
+  const url = new URL(value);
+  const written = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/?/i, '');
+  const parsed = `${url.pathname.replace(/^\//, '')}${url.search}${url.hash}`;
+  return [written, parsed, url.username, url.password, decoded(url.password)];
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { channelSecrets, createKnownSecrets, paramSecrets } from '../../../src/operations/known-secrets.ts';
+import type { Rule } from '../../../src/rules/rule.ts';
+
+const SLACK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX';
+
+describe('the secrets the hub knows', () => {
+  it('of a channel: its URL after the host, user:password, header values, signing secret, SMTP password', () => {
+    expect(channelSecrets({ type: 'slack', url: SLACK })).toEqual(['services/T000/B000/XXXXXXXXXXXX']);
+    expect(channelSecrets({ type: 'webhook', url: 'https://bot:p%40ssw0rd-long@example.com/in?key=abcdefgh' }).sort()).toEqual(
+      ['in?key=abcdefgh', 'p%40ssw0rd-long', 'p@ssw0rd-long'].sort(),
+    );
+    const webhook = {
+      type: 'webhook',
+      url: 'https://example.com/',
+      headers: { 'X-Api-Team': 'team-key-0123', 'Content-Type': 'application/json' },
+      secret: 'whsec_signing0123',
+    };
+    expect(channelSecrets(webhook).sort()).toEqual(['team-key-0123', 'whsec_signing0123']);
+    const email = {
+      type: 'email',
+      smtp: { host: 'smtp.example.com', user: 'apikey', pass: 'smtp-password-0123' },
+      from: 'a@b.c',
+      to: 'd@e.f',
+    };
+    expect(channelSecrets(email)).toEqual(['smtp-password-0123']);
+  });
+
+  it("of a job's params: what viewers do not see of them, short values left out", () => {
+    const params = {
+      url: `${SLACK}?token=abcdefghijkl`,
+      secret: ['whsec_one_0123456', 'whsec_two_0123456'],
+      headers: { Authorization: 'Bearer tok-0123456789' },
+      body: { note: 'shown' },
+      token: 'short',
+    };
+    expect(paramSecrets('webhook', params).sort()).toEqual(
+      ['Bearer tok-0123456789', 'services/T000/B000/XXXXXXXXXXXX?token=abcdefghijkl', 'whsec_one_0123456', 'whsec_two_0123456'].sort(),
+    );
+  });
+
+  it('of the rules: their environment values with the channels, once per rule set', () => {
+    const known = createKnownSecrets({ eng: { type: 'slack', url: SLACK } });
+    const ruleSet = { rules: [{ envValues: ['routing-key-0123', 'eng'] } as unknown as Rule] };
+    expect(known(ruleSet)).toEqual(['routing-key-0123', 'services/T000/B000/XXXXXXXXXXXX']);
+    expect(known(ruleSet)).toBe(known(ruleSet));
+  });
+});
