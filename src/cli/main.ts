@@ -6,6 +6,7 @@ import { registerListenCommand } from './listen-command.ts';
 import { actions } from '../actions/index.ts';
 import { registerDlqCommand } from './dlq-command.ts';
 import { loadConfiguredRules, registerEventsCommand } from './events-command.ts';
+import { loadHiddenValues } from './hidden-values.ts';
 import { openConfiguredBus } from './open-bus.ts';
 import { registerRulesCommand } from './rules-command.ts';
 import { loadRulesCommandContext } from './rules-context.ts';
@@ -31,7 +32,12 @@ export function createProgram(): Command {
   });
   registerSubscriptionsCommand(program, { open: openSubscriptions });
   registerDlqCommand(program, { openBus: openConfiguredBus });
-  registerEventsCommand(program, { openBus: openConfiguredBus, loadRules: (o) => loadConfiguredRules(actions, o), registry: actions });
+  registerEventsCommand(program, {
+    openBus: openConfiguredBus,
+    loadRules: (o) => loadConfiguredRules(actions, o),
+    loadHidden: loadHiddenValues,
+    registry: actions,
+  });
   registerGithubCommand(program);
   registerReportCommand(program);
   registerStoreCommand(program);

@@ -40,9 +40,12 @@ function credentialsIn(value: unknown, found: Set<string>, depth: number): Set<s
 
 /** The values the rules took from the environment (`${VAR}`), as paramsView's `hidden`. */
 export function environmentValuesOf(ruleSet: Pick<RuleSet, 'rules'>): ReadonlySet<string> {
-  const values = new Set<string>();
-  for (const rule of ruleSet.rules) for (const value of rule.envValues ?? []) if (value.length >= MIN_MASKED) values.add(value);
-  return values;
+  return hiddenValues(ruleSet.rules.flatMap((rule) => rule.envValues ?? []));
+}
+
+/** Values as paramsView's `hidden`: those of MIN_MASKED characters or more. */
+export function hiddenValues(values: Iterable<string>): ReadonlySet<string> {
+  return new Set([...values].filter((value) => value.length >= MIN_MASKED));
 }
 
 function maskText(value: unknown, credentials: readonly string[], depth: number): unknown {

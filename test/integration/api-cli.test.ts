@@ -4,6 +4,7 @@ import { actions } from '../../src/actions/index.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
 import { registerEventsCommand } from '../../src/cli/events-command.ts';
+import { environmentValuesOf } from '../../src/operations/event-view.ts';
 import { eventually } from '../helpers/hub-fixtures.ts';
 import { prPayload, startApiHub, type ApiHub } from './api-harness.ts';
 import { keepOpen } from '../helpers/keep-open-bus.ts';
@@ -17,7 +18,8 @@ async function run(...args: string[]): Promise<string> {
   const program = new Command('hookhub').exitOverride();
   const openBus = (): Promise<EventBus> => Promise.resolve(keepOpen(hub.bus));
   const write = (text: string) => void (out += text);
-  registerEventsCommand(program, { openBus, loadRules: () => Promise.resolve(hub.ruleSet), registry: actions, write });
+  const loadHidden = () => Promise.resolve({ values: environmentValuesOf(hub.ruleSet), warnings: [] });
+  registerEventsCommand(program, { openBus, loadRules: () => Promise.resolve(hub.ruleSet), loadHidden, registry: actions, write });
   registerDlqCommand(program, { openBus, write });
   await program.parseAsync(['node', 'hookhub', ...args]);
   return out;

@@ -36,6 +36,7 @@ async function show(id: string): Promise<string> {
   registerEventsCommand(program, {
     openBus: () => Promise.resolve(keepOpen(hub.bus)),
     loadRules: () => Promise.resolve(hub.rules.getRuleSet()),
+    loadHidden: () => Promise.resolve({ values: new Set<string>(), warnings: [] }),
     registry: actions,
     write: (text) => void (out += text),
   });

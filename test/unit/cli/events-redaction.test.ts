@@ -4,6 +4,7 @@ import { actions } from '../../../src/actions/index.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { registerEventsCommand } from '../../../src/cli/events-command.ts';
 import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { environmentValuesOf } from '../../../src/operations/event-view.ts';
 import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
 import type { RuleSet } from '../../../src/rules/rule.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
@@ -11,6 +12,7 @@ import { keepOpen } from '../../helpers/keep-open-bus.ts';
 
 const SIGNING = 'literal-signing-secret-0123456789';
 const BEARER = 'literal-bearer-token-9876543210';
+const ROUTING_KEY = 'routing-key-from-the-env-42';
 const RULES = `rules:
   - name: out
     on: github.push
@@ -19,6 +21,7 @@ const RULES = `rules:
           url: https://example.com/hook
           secret: ${SIGNING}
           headers: { Authorization: "Bearer ${BEARER}", X-Team: eng, Content-Type: application/json }
+          body: { routing_key: "\${PD_ROUTING_KEY}" }
 `;
 
 describe('hookhub events: secrets are masked as in the API', () => {
@@ -31,13 +34,23 @@ describe('hookhub events: secrets are masked as in the API', () => {
       channels: [],
       connectors: ['github'],
       connectorTypes: { github: 'github' },
+      vars: { PD_ROUTING_KEY: ROUTING_KEY },
     });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
     ruleSet = loaded.ruleSet;
     const event = createHubEvent({ id: 'd-1', type: 'github.push', connector: 'github', data: { ref: 'refs/heads/main' } });
     await bus.publish('events', { id: event.id, subject: event.type, payload: event });
   });
-  afterEach(() => bus.close());
+  afterEach(async () => {
+    await bus.close();
+    warnings = [];
+    stderr = '';
+    loaded = 0;
+  });
+
+  let warnings: string[] = [];
+  let stderr = '';
+  let loaded = 0;
 
   async function run(...args: string[]): Promise<string> {
     let out = '';
@@ -45,8 +58,13 @@ describe('hookhub events: secrets are masked as in the API', () => {
     registerEventsCommand(program, {
       openBus: () => Promise.resolve(keepOpen(bus)),
       loadRules: () => Promise.resolve(ruleSet),
+      loadHidden: () => {
+        loaded += 1;
+        return Promise.resolve({ values: environmentValuesOf(ruleSet), warnings });
+      },
       registry: actions,
       write: (t) => void (out += t),
+      warn: (t) => void (stderr += t),
     });
     await program.parseAsync(['node', 'hookhub', ...args]);
     return out;
@@ -64,11 +82,24 @@ describe('hookhub events: secrets are masked as in the API', () => {
     expect(result.jobs[0]?.params.headers.Authorization).toMatch(/^\[redacted/);
   });
 
-  it('events show --json masks the params of the jobs it queued', async () => {
+  it('events show --json masks the params of the jobs it queued, and what the rule files take from the environment', async () => {
     await run('events', 'replay', 'd-1');
     const out = await run('events', 'show', 'd-1', '--json');
     expect(out).toContain('"action": "webhook"');
     expect(out).not.toContain(SIGNING);
     expect(out).not.toContain(BEARER);
+    expect(out).not.toContain(ROUTING_KEY);
+    expect(out).toContain(`"routing_key": "[redacted, ${ROUTING_KEY.length} chars]"`);
+    expect(stderr).toBe('');
+  });
+
+  it('events show says on stderr what it could not know, and reads no rules for the text, which has no params', async () => {
+    await run('events', 'replay', 'd-1');
+    warnings = ['cannot read the rules (rules: no such file or folder): …'];
+    await run('events', 'show', 'd-1', '--json');
+    expect(stderr).toBe('warning: cannot read the rules (rules: no such file or folder): …\n');
+    expect(loaded).toBe(1);
+    expect(await run('events', 'show', 'd-1')).toContain('github.push');
+    expect(loaded).toBe(1);
   });
 });
