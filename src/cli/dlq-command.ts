@@ -2,13 +2,19 @@ import type { Command } from 'commander';
 import { listAll, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
 import { parseDuration } from '../shared/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
+import { deadLetterWithMaskedJob } from '../operations/dead-letter-ops.ts';
+import { hiddenValuesOrWarn, type HiddenValues } from './hidden-values.ts';
 import { formatTable } from './text-table.ts';
 
 export interface DlqCommandDeps {
   /** Opens the configured bus (`--config` is passed through when given). The command closes it. */
   openBus: (options: { config?: string }) => Promise<EventBus>;
+  /** What `list --json` masks in the letters' job params, as the event page does (loadHiddenValues). */
+  loadHidden: (options: { config?: string }) => Promise<HiddenValues>;
   /** Where results go. Default: process.stdout. */
   write?: (text: string) => void;
+  /** Where warnings go. Default: process.stderr. */
+  warn?: (text: string) => void;
   now?: () => Date;
 }
 
@@ -32,9 +38,13 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
     .option('--json', 'print JSON')
     .action(async (opts: CommonOptions) => {
       const since = parseSince(opts.since, now);
+      // Only the JSON holds the letters' jobs and their params: the table needs no rules.
+      const hidden = opts.json ? await hiddenValuesOrWarn(deps.loadHidden, opts, deps.warn) : undefined;
       await withBus(deps, opts, async (bus) => {
         const letters = await listAll(bus, since);
-        write(opts.json ? `${JSON.stringify(letters, null, 2)}\n` : formatLetters(letters));
+        if (hidden === undefined) return write(formatLetters(letters));
+        const shown = await Promise.all(letters.map((letter) => deadLetterWithMaskedJob(bus, letter, hidden)));
+        write(`${JSON.stringify(shown, null, 2)}\n`);
       });
     });
 

@@ -15,7 +15,7 @@ import { loadRuleSet } from '../rules/load-rule-set.ts';
 import type { RuleSet } from '../rules/rule.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import { configPathOption } from './config-path.ts';
-import type { HiddenValues } from './hidden-values.ts';
+import { hiddenValuesOrWarn, type HiddenValues } from './hidden-values.ts';
 import { parseSince, withBus } from './dlq-command.ts';
 import { formatTable } from './text-table.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
@@ -83,7 +83,7 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { config?: string; json?: boolean }) => {
       // Only the JSON holds job params: the text needs no rules, and gets no warning about them.
-      const hidden = opts.json ? await loadHidden(deps, opts) : undefined;
+      const hidden = opts.json ? await hiddenValuesOrWarn(deps.loadHidden, opts, deps.warn) : undefined;
       await withBus(deps, opts, async (bus) => {
         const detail = await loadEventDetail(bus, id, hidden);
         if (!detail) throw new Error(`no event with id "${id}" (or it is older than the retention period)`);
@@ -110,14 +110,6 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
       });
     });
-}
-
-/** The values to mask in job params; what could not be known is said on stderr, never left unsaid. */
-async function loadHidden(deps: EventsCommandDeps, opts: { config?: string }): Promise<ReadonlySet<string>> {
-  const warn = deps.warn ?? ((text: string) => void process.stderr.write(text));
-  const hidden = await deps.loadHidden(opts.config === undefined ? {} : { config: opts.config });
-  for (const warning of hidden.warnings) warn(`warning: ${warning}\n`);
-  return hidden.values;
 }
 
 /** Loads hookhub.yaml and its rules folder, refusing rules with errors (as `hookhub start` does). */

@@ -15,9 +15,9 @@ export interface HiddenValues {
 const UNMASKED = 'what the rule files take from the environment may show unmasked in job params';
 
 /**
- * The values `hookhub events show` masks in job params, as the API does, read cheaply: hookhub.yaml for
- * the rules folder, then the rule files' text for their `${VAR}`s, resolved from this environment.
- * Nothing is compiled, so a rule with errors does not keep the others' values from being masked.
+ * The values `hookhub events show` and `dlq list` mask in job params, as the API does, read cheaply:
+ * hookhub.yaml for the rules folder, then the rule files' text for their `${VAR}`s, resolved from this
+ * environment. Nothing is compiled, so a rule with errors does not keep the others' values from being masked.
  */
 export async function loadHiddenValues(options: { config?: string }): Promise<HiddenValues> {
   const env = readEnv();
@@ -39,4 +39,15 @@ export async function loadHiddenValues(options: { config?: string }): Promise<Hi
     );
   }
   return { values: hiddenValues(found.values), warnings };
+}
+
+/** Loads the values with `load` and writes what could not be known to `warn` (stderr): it is never left unsaid. */
+export async function hiddenValuesOrWarn(
+  load: (options: { config?: string }) => Promise<HiddenValues>,
+  options: { config?: string },
+  warn: (text: string) => void = (text) => void process.stderr.write(text),
+): Promise<ReadonlySet<string>> {
+  const hidden = await load(options.config === undefined ? {} : { config: options.config });
+  for (const warning of hidden.warnings) warn(`warning: ${warning}\n`);
+  return hidden.values;
 }

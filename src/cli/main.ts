@@ -31,7 +31,7 @@ export function createProgram(): Command {
     openBus: openConfiguredBus,
   });
   registerSubscriptionsCommand(program, { open: openSubscriptions });
-  registerDlqCommand(program, { openBus: openConfiguredBus });
+  registerDlqCommand(program, { openBus: openConfiguredBus, loadHidden: loadHiddenValues });
   registerEventsCommand(program, {
     openBus: openConfiguredBus,
     loadRules: (o) => loadConfiguredRules(actions, o),

@@ -6,7 +6,9 @@ import {
   type RetriedDeadLetter,
   type RetryBus,
 } from '../actions/runtime/dead-letters.ts';
-import type { BusDeadLetters, DeadLetter } from '../bus/event-bus.ts';
+import type { BusDeadLetters, BusStreams, DeadLetter } from '../bus/event-bus.ts';
+import type { HubEvent } from '../events/hub-event.ts';
+import { paramsView } from './event-view.ts';
 
 export interface DeadLetterView {
   id: string;
@@ -54,6 +56,22 @@ export function viewOf(letter: DeadLetter): DeadLetterView {
     attempts: letter.attempts.length,
     ...(typeof last?.status === 'number' ? { lastStatus: last.status } : {}),
   };
+}
+
+/**
+ * A dead letter whole (`hookhub dlq list --json`), its job's params masked as the event page masks them
+ * (paramsView, with its event's chat credentials and the `hidden` values); the job in the store, which a
+ * retry sends, keeps them.
+ */
+export async function deadLetterWithMaskedJob(
+  bus: Pick<BusStreams, 'get'>,
+  letter: DeadLetter,
+  hidden: ReadonlySet<string>,
+): Promise<DeadLetter> {
+  const job = letter.payload as Partial<Job> | undefined;
+  if (job?.params === undefined) return letter;
+  const event = typeof job.eventId === 'string' ? (await bus.get<HubEvent>('events', job.eventId))?.payload : undefined;
+  return { ...letter, payload: { ...job, params: paramsView(job.params, event, job.action, hidden) } };
 }
 
 export interface BulkRetryResult {

@@ -20,7 +20,7 @@ async function run(...args: string[]): Promise<string> {
   const write = (text: string) => void (out += text);
   const loadHidden = () => Promise.resolve({ values: environmentValuesOf(hub.ruleSet), warnings: [] });
   registerEventsCommand(program, { openBus, loadRules: () => Promise.resolve(hub.ruleSet), loadHidden, registry: actions, write });
-  registerDlqCommand(program, { openBus, write });
+  registerDlqCommand(program, { openBus, loadHidden, write });
   await program.parseAsync(['node', 'hookhub', ...args]);
   return out;
 }

@@ -13,11 +13,20 @@ import { makeJob } from './delivery-harness.ts';
 let dir: string;
 let path: string;
 const now = new Date('2030-01-02T12:00:00Z');
+let hidden = new Set<string>();
+let warnings: string[] = [];
+let stderr = '';
 
 async function run(...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('hookhub').exitOverride();
-  registerDlqCommand(program, { openBus: () => createEmbeddedBus({ path }), write: (text) => (out += text), now: () => now });
+  registerDlqCommand(program, {
+    openBus: () => createEmbeddedBus({ path }),
+    loadHidden: () => Promise.resolve({ values: hidden, warnings }),
+    write: (text) => (out += text),
+    warn: (text) => (stderr += text),
+    now: () => now,
+  });
   await program.parseAsync(['node', 'hookhub', 'dlq', ...args]);
   return out;
 }
@@ -48,9 +57,49 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+  hidden = new Set();
+  warnings = [];
+  stderr = '';
 });
 
 describe('hookhub dlq', () => {
+  it("list --json prints each letter's job with its params masked as the event page masks them, and says what it could not know", async () => {
+    const KEY = 'routing-key-from-the-env-0123';
+    const bus = await createEmbeddedBus({ path });
+    const params = {
+      url: 'https://hooks.example.com/services/T/B/XXXX',
+      headers: { Authorization: 'Bearer tok-0123456789' },
+      body: { key: KEY },
+    };
+    const job = makeJob('webhook', params, 'ev:r:0');
+    await bus.deadLetter({
+      id: job.id,
+      subject: 'webhook',
+      payload: job,
+      reason: 'permanent failure: HTTP 401',
+      time: now.toISOString(),
+      attempts: [],
+    });
+    await bus.close();
+    hidden = new Set([KEY]);
+    warnings = ['the rule files take PD_KEY from the environment, unset here: …'];
+    const json = await run('list', '--json');
+    expect(json).not.toContain(KEY);
+    expect(json).not.toContain('services/T/B/XXXX');
+    expect(json).not.toContain('tok-0123456789');
+    const letter = (JSON.parse(json) as DeadLetter[]).find((l) => l.id === 'ev:r:0');
+    expect((letter?.payload as { params: unknown }).params).toEqual({
+      url: 'https://hooks.example.com/[redacted, 17 chars]',
+      headers: { Authorization: '[redacted, 21 chars]' },
+      body: { key: `[redacted, ${KEY.length} chars]` },
+    });
+    expect(stderr).toBe('warning: the rule files take PD_KEY from the environment, unset here: …\n');
+    // The letter keeps its job whole: a retry sends it as it was.
+    const stored = await createEmbeddedBus({ path });
+    expect((await stored.getDeadLetter('ev:r:0'))?.payload).toEqual(job);
+    await stored.close();
+  });
+
   it('lists dead letters as a table, or JSON', async () => {
     const table = await run('list');
     expect(table.split('\n')[0]).toMatch(/^ID\s+DEAD SINCE\s+ACTION\s+ATTEMPTS\s+REASON$/);
