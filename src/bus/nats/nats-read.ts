@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { addReadConsumer } from './nats-read-consumer.ts';
 
 export interface RangeRequest {
   /** JetStream stream name. */
@@ -26,7 +27,7 @@ const FETCH_BATCH = 256;
  * `num_pending` tells where the end is, so no read waits for messages that will not come.
  */
 export async function* readRange(deps: ReadDeps, request: RangeRequest): AsyncGenerator<JsMsg> {
-  const info = await deps.jsm.consumers.add(request.stream, consumerConfig(request));
+  const info = await addReadConsumer(deps.jsm, request.stream, consumerConfig(request));
   try {
     let remaining = info.num_pending;
     if (remaining === 0) return;
