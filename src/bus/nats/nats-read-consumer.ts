@@ -3,6 +3,8 @@ import { errors, nuid } from '@nats-io/transport-node';
 
 /** A healthy 3-node cluster answers a one-copy consumer create in ms: p99 28 ms here under a heavy publish load. */
 const HEDGE_AFTER_MS = 250;
+/** The wait before each further create doubles up to this, so a cluster that is merely slow gets few extra creates. */
+const HEDGE_MAX_MS = 1_000;
 /** With one of a stream's three servers down, each create is lost with p = 1/3: all 10 with p = 2e-5. */
 const MAX_ATTEMPTS = 10;
 
@@ -14,7 +16,7 @@ const MAX_ATTEMPTS = 10;
  * only that server answers the create. With a node down, a third of the creates go unanswered until
  * the request times out, for as long as the node stays down; stream info shows the dead server as not
  * current only tens of seconds later, never as offline. So while no create has answered, another one with a
- * fresh name starts every HEDGE_AFTER_MS, earlier ones still waiting; the first answer wins and the
+ * fresh name starts after HEDGE_AFTER_MS, then after twice that (up to HEDGE_MAX_MS), earlier ones still waiting; the first answer wins and the
  * others are deleted by name, which the meta leader applies even when their server is down. On a
  * healthy cluster the first create answers well before that: one request, as before.
  */
@@ -32,7 +34,7 @@ export function addReadConsumer(jsm: JetStreamManager, stream: string, config: P
     const attempt = () => {
       const name = `read_${nuid.next()}`;
       launched.push(name);
-      if (launched.length < MAX_ATTEMPTS) timer = setTimeout(attempt, HEDGE_AFTER_MS);
+      if (launched.length < MAX_ATTEMPTS) timer = setTimeout(attempt, Math.min(HEDGE_AFTER_MS * 2 ** (launched.length - 1), HEDGE_MAX_MS));
       jsm.consumers.add(stream, { ...config, name }).then(
         (info) => {
           // A late answer: its delete may have reached the server before the create did.
