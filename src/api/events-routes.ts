@@ -25,11 +25,7 @@ export function eventRoutes(ctx: ApiContext): Route[] {
         const limit = parseLimit(query.get('limit'), MAX_PAGE);
         const cursor = query.get('cursor') || undefined;
         try {
-          const page = await listEvents(
-            ctx.bus,
-            { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) },
-            ctx.stream.headHint(),
-          );
+          const page = await listEvents(ctx.bus, { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
           sendJson(res, 200, page);
         } catch (error) {
           if (error instanceof CursorError) throw new ApiError(400, error.message);

@@ -162,6 +162,59 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/**
+ * What history keeps of an event beside its payload: enough to filter, list and count events. Both buses
+ * take it from the payload as it is published (src/bus/event-head.ts); the embedded bus stores it apart,
+ * so reading heads never reads a payload.
+ */
+export interface EventHead {
+  seq: number;
+  id: string;
+  /** The event type (the message subject). */
+  type: string;
+  /** When the bus stored it (ISO 8601). */
+  received: string;
+  /** The connector instance (HubEvent.connector); empty when the payload names none. */
+  connector: string;
+  /** The event's own subject, title, actor, url and time, each cut at EVENT_HEAD_TEXT_LIMIT characters. */
+  subject?: string;
+  title?: string;
+  actor?: string;
+  url?: string;
+  time?: string;
+}
+
+/** Events newest first, by indexed attributes only. */
+export interface EventHeadQuery {
+  /** Stored at or after (inclusive). */
+  since?: Date;
+  /** Stored before (exclusive). */
+  until?: Date;
+  /** Type glob: `*` matches one segment, `**` the rest. */
+  type?: string;
+  /** The connector instance. */
+  connector?: string;
+  /** Only events with a lower seq: a previous page's `next`. */
+  beforeSeq?: number;
+  /** At most this many heads. Default 100. */
+  limit?: number;
+  /**
+   * How far one call looks back, in seqs below `beforeSeq` (events and jobs share the embedded bus's
+   * seqs): the bound on its work however rare the filters. Default 10,000.
+   */
+  span?: number;
+}
+
+export interface EventHeadPage {
+  /** Newest first. */
+  heads: EventHead[];
+  /**
+   * Where the next call goes on from (its `beforeSeq`): set while older events may remain. A page shorter
+   * than `limit` with `next` set stopped at its span.
+   */
+  next?: number;
+}
+
 /** A small note attached to a message id: rule outcomes, delivery attempts. */
 export interface HistoryRecord {
   /** The event or job id it belongs to. */
@@ -192,6 +245,8 @@ export interface BusStreams {
   get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined>;
   /** Time-range, subject-glob and cursor queries over retained messages, oldest first. */
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]>;
+  /** Event heads newest first, filtered by time, type and connector, reading no payload on the embedded bus. */
+  eventHeads(query: EventHeadQuery): Promise<EventHeadPage>;
   /**
    * The highest seq such that the durable `consumer` has finished (acked or termed) every message of
    * `stream` up to it; 0 when it has none. A message finished out of order above it counts once the

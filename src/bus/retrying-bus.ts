@@ -7,6 +7,8 @@ import type {
   DeadLetterPage,
   Delivery,
   EventBus,
+  EventHeadPage,
+  EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
@@ -106,6 +108,10 @@ export class RetryingBus implements EventBus {
 
   async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return this.#bus().query<T>(query);
+  }
+
+  async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
+    return this.#bus().eventHeads(query);
   }
 
   async finishedThrough(stream: StreamName, consumer: string): Promise<number> {

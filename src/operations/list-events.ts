@@ -1,8 +1,7 @@
-import type { BusHistory, BusStreams, StoredMessage } from '../bus/event-bus.ts';
+import type { BusHistory, BusStreams, EventHead, EventHeadQuery, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { matchTypeGlob } from '../events/type-glob.ts';
 import { loadEventStatus, routerProgress, type EventStatus } from './event-status.ts';
-import { findHeadSeq, firstSeqSince, readWindowBefore } from './stream-head.ts';
 
 export interface EventFilter {
   /** Type glob (`github.**`). */
@@ -23,7 +22,7 @@ export interface EventPageRequest {
   cursor?: string;
   /** Default 50, at most 200. */
   limit?: number;
-  /** Messages read at most for this page (bounds latency with rare filters). Default 5000, 1000 with a status filter. */
+  /** Event heads read at most for a page with a text or status filter. Default 20,000, 1,000 with a status filter. */
   scanBudget?: number;
 }
 
@@ -47,87 +46,130 @@ export interface EventPage {
   events: EventSummary[];
   /** Pass back as `cursor` for older events; absent when the start of history was reached. */
   next?: string;
-  /** Messages read for this page. */
+  /** Event heads read for this page. */
   scanned: number;
-  /** Time of the oldest message read: with a rare filter a short page says how far back it looked. */
+  /** Time of the oldest event read: with a rare filter a short page says how far back it looked. */
   searchedTo?: string;
 }
 
 /** Upper bound of `limit`. */
 export const MAX_PAGE = 200;
 
+/**
+ * Seqs one read of heads looks back. Type, connector and time filters are the bus's (indexed on the
+ * embedded bus), so a read costs about what it finds; text and status are matched here, head by head.
+ */
+const FILTERED_SPAN = 20_000;
+const SEARCH_SPAN = 2_000;
+/** Reads per page at most: 500,000 seqs back with indexed filters alone. */
+const MAX_READS = 25;
+
 export class CursorError extends Error {
   override name = 'CursorError';
 }
 
 /**
- * Newest-first pages of the `events` stream with filters. Reads seq windows backwards, so a page
- * costs about `limit` reads with no filter and at most `scanBudget` reads with any filter, however
- * many events history holds.
+ * Newest-first pages of events with filters, read from event heads (no payload), in reads of bounded
+ * span that let other work in between: a page costs about `limit` heads with no filter or indexed ones,
+ * at most `scanBudget` with a text or status filter, however many events history holds.
  */
-export async function listEvents(bus: BusStreams & BusHistory, request: EventPageRequest = {}, headHint = 0): Promise<EventPage> {
+export async function listEvents(bus: BusStreams & BusHistory, request: EventPageRequest = {}): Promise<EventPage> {
   const filter = request.filter ?? {};
   const limit = Math.min(Math.max(1, request.limit ?? 50), MAX_PAGE);
-  const budget = request.scanBudget ?? (filter.status ? 1000 : 5000);
-  const floor = filter.since ? ((await firstSeqSince(bus, 'events', filter.since)) ?? Number.MAX_SAFE_INTEGER) - 1 : 0;
-  let before = request.cursor !== undefined ? parseCursor(request.cursor) : await startBefore(bus, filter, headHint);
+  const searching = filter.q !== undefined || filter.status !== undefined;
+  const budget = searching ? (request.scanBudget ?? (filter.status ? 1000 : 20_000)) : Number.POSITIVE_INFINITY;
+  let before = request.cursor !== undefined ? parseCursor(request.cursor) : undefined;
   const out: EventSummary[] = [];
   let scanned = 0;
-  let window = Math.max(limit * 2, 100);
   let searchedTo: string | undefined;
-  while (before > floor + 1 && out.length < limit && scanned < budget) {
-    const scan = await readWindowBefore<HubEvent>(bus, 'events', before, window, floor);
-    const taken = scan.messages.slice(0, budget - scanned);
-    scanned += taken.length;
-    const last = taken[taken.length - 1];
-    if (last) searchedTo = last.time;
-    const candidates = taken.filter((m) => matchesStatic(m, filter));
+  let more = true;
+  for (let reads = 0; out.length < limit && reads < MAX_READS && scanned < budget; reads++) {
+    if (reads > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const page = await bus.eventHeads({
+      ...headQuery(filter),
+      ...(before !== undefined ? { beforeSeq: before } : {}),
+      limit: searching ? Math.min(SEARCH_SPAN, budget - scanned) : limit - out.length,
+      span: searching ? SEARCH_SPAN : FILTERED_SPAN,
+    });
+    const candidates = filter.q ? page.heads.filter((head) => matchesText(head, filter.q ?? '')) : page.heads;
     const stoppedAt = await collect(bus, candidates, filter, out, limit);
+    const read = stoppedAt === undefined ? page.heads : page.heads.filter((head) => head.seq >= stoppedAt);
+    scanned += read.length;
+    searchedTo = read[read.length - 1]?.received ?? searchedTo;
     if (stoppedAt !== undefined) {
-      // Read but past the end of this page: the next page reads them again.
-      scanned -= taken.filter((m) => m.seq < stoppedAt).length;
+      // The next page starts below the last event of this one: with those read past it, unless none are left.
+      more = page.next !== undefined || read.length < page.heads.length;
       before = stoppedAt;
-    } else before = taken.length < scan.messages.length && last ? last.seq : scan.nextBefore;
-    window = Math.min(window * 2, 2000);
+      break;
+    }
+    if (page.next === undefined) more = false;
+    else before = page.next;
+    if (!more) break;
   }
-  const more = before > floor + 1;
-  return { events: out, ...(more ? { next: String(before) } : {}), scanned, ...(searchedTo ? { searchedTo } : {}) };
+  return { events: out, ...(more && before !== undefined ? { next: String(before) } : {}), scanned, ...(searchedTo ? { searchedTo } : {}) };
+}
+
+/** What the bus filters by: time, type and connector. */
+function headQuery(filter: EventFilter): EventHeadQuery {
+  return {
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.connector ? { connector: filter.connector } : {}),
+    ...(filter.since ? { since: filter.since } : {}),
+    ...(filter.until ? { until: filter.until } : {}),
+  };
 }
 
 /** Adds summaries that pass the status filter; returns the seq it stopped at when the page filled up. */
 async function collect(
   bus: BusStreams & BusHistory,
-  candidates: StoredMessage<HubEvent>[],
+  candidates: readonly EventHead[],
   filter: EventFilter,
   out: EventSummary[],
   limit: number,
 ): Promise<number | undefined> {
-  const routed = routerProgress(bus);
+  const routedThrough = routerProgress(bus);
   for (let i = 0; i < candidates.length;) {
     // Status lookups run in parallel (round trips on NATS), but no further than the page needs.
     const chunk = candidates.slice(i, i + Math.max(limit - out.length, 8));
     i += chunk.length;
-    const summaries = await Promise.all(chunk.map((m) => summarize(bus, m, routed)));
-    for (const summary of summaries) {
-      if (filter.status && summary.status !== filter.status) continue;
-      out.push(summary);
-      if (out.length >= limit) return summary.seq;
+    const looked = await Promise.all(
+      chunk.map(async (head) => ({ head, status: await loadEventStatus(bus, head.id, { seq: head.seq, routedThrough }) })),
+    );
+    for (const { head, status } of looked) {
+      if (filter.status && status !== filter.status) continue;
+      out.push({ ...summaryOfHead(head), status });
+      if (out.length >= limit) return head.seq;
     }
   }
   return undefined;
 }
 
-async function startBefore(bus: BusStreams & BusHistory, filter: EventFilter, headHint: number): Promise<number> {
-  if (filter.until) {
-    const first = await firstSeqSince(bus, 'events', filter.until);
-    if (first !== undefined) return first;
-  }
-  return (await findHeadSeq(bus, 'events', headHint)) + 1;
-}
-
 function parseCursor(cursor: string): number {
   if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new CursorError('cursor is not one this API returned');
   return Number(cursor);
+}
+
+/** Case-insensitive text in the subject, title, actor or id. */
+function matchesText(head: EventHead, q: string): boolean {
+  const needle = q.toLowerCase();
+  return [head.subject, head.title, head.actor, head.id].some((v) => v !== undefined && v.toLowerCase().includes(needle));
+}
+
+/** List-row fields of an event head (no status). */
+export function summaryOfHead(head: EventHead): Omit<EventSummary, 'status'> {
+  const { seq, id, type, connector, subject, title, actor, url, time, received } = head;
+  return {
+    seq,
+    id,
+    type,
+    connector,
+    ...(subject ? { subject } : {}),
+    ...(title ? { title } : {}),
+    ...(actor ? { actor } : {}),
+    ...(url ? { url } : {}),
+    time: time ?? received,
+    received,
+  };
 }
 
 /** The filters that need only the stored message (no history lookups). */
@@ -144,14 +186,6 @@ export function matchesStatic(message: StoredMessage<HubEvent>, filter: EventFil
     if (!haystack.some((v) => v.toLowerCase().includes(needle))) return false;
   }
   return true;
-}
-
-export async function summarize(
-  bus: BusStreams & BusHistory,
-  message: StoredMessage<HubEvent>,
-  routedThrough = routerProgress(bus),
-): Promise<EventSummary> {
-  return { ...summaryOf(message), status: await loadEventStatus(bus, message.id, { seq: message.seq, routedThrough }) };
 }
 
 /** List-row fields of a stored event (no status). */

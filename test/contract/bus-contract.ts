@@ -15,6 +15,7 @@ import { publishCases } from './bus-contract-publish.ts';
 import { consumeCases } from './bus-contract-consume.ts';
 import { redeliveryCases } from './bus-contract-redelivery.ts';
 import { historyCases } from './bus-contract-history.ts';
+import { headCases } from './bus-contract-heads.ts';
 import { pendingCases } from './bus-contract-pending.ts';
 import { restartCases } from './bus-contract-restart.ts';
 import { retryCases } from './bus-contract-retry.ts';
@@ -53,6 +54,7 @@ export function describeBusContract(name: string, makeBus: MakeBus, options: Bus
     consumeCases(ctx);
     redeliveryCases(ctx);
     historyCases(ctx);
+    headCases(ctx);
     retryCases(ctx);
     pendingCases(ctx);
     if (options.restart) restartCases(ctx);

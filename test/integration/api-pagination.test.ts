@@ -103,19 +103,19 @@ describe(`event pages with ${TOTAL} events`, () => {
     expect(timings.deep).toBeLessThan(1_000);
   });
 
-  it('bounds the work of a rare filter: a short page with a cursor that goes further', async () => {
+  it('finds a rare type back through history, reading the heads of its own events only', async () => {
     const found: string[] = [];
     let request: EventPageRequest = { limit: 50, filter: { type: 'github.release.*' } };
     let pages = 0;
     for (;;) {
       const page = await timed(`rare-${++pages}`, request);
-      expect(page.scanned).toBeLessThanOrEqual(5_000);
       found.push(...ids(page));
+      expect(page.scanned).toBe(page.events.length);
       if (!page.next) break;
       request = { ...request, cursor: page.next };
     }
     expect(found).toEqual(Array.from({ length: TOTAL / RARE_EVERY }, (_, k) => `evt-${TOTAL - k * RARE_EVERY}`));
-    expect(pages).toBeGreaterThanOrEqual(TOTAL / 5_000);
+    expect(pages).toBe(1);
     expect(
       Math.max(
         ...Object.entries(timings)

@@ -9,6 +9,8 @@ import type {
   DeadLetter,
   DeadLetterPage,
   EventBus,
+  EventHeadPage,
+  EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
@@ -28,6 +30,7 @@ import { resolveSettings, type EmbeddedBusOptions, type EmbeddedBusSettings } fr
 import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createDelivery, type LeaseActions } from './delivery.ts';
 import { createGroupCommit, type GroupCommit, type WriteOp, type WriteOptions } from './group-commit.ts';
+import { createHeadStore, type HeadStore } from './head-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createLeaseStore, type ConsumerRef, type LeaseStore } from './lease-store.ts';
 import { createMessageStore, type MessageStore } from './message-store.ts';
@@ -64,6 +67,7 @@ export class EmbeddedBus implements EventBus {
   readonly #settings: EmbeddedBusSettings;
   readonly #writer: GroupCommit;
   readonly #messages: MessageStore;
+  readonly #heads: HeadStore;
   readonly #leases: LeaseStore;
   readonly #history: HistoryStore;
   readonly #retention: RetentionPass;
@@ -101,7 +105,8 @@ export class EmbeddedBus implements EventBus {
       failed: (error) => this.#fail(error),
       ...(walSync ? { sync: () => walSync.sync() } : {}),
     });
-    this.#messages = createMessageStore(db, settings.dedupHorizonMs);
+    this.#heads = createHeadStore(db);
+    this.#messages = createMessageStore(db, settings.dedupHorizonMs, this.#heads);
     this.#leases = createLeaseStore(db);
     this.#history = createHistoryStore(db);
     this.#retention = createRetention(db, settings.retentionMs, settings.dedupHorizonMs);
@@ -166,6 +171,11 @@ export class EmbeddedBus implements EventBus {
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
   async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return this.#read(() => this.#messages.query(query) as StoredMessage<T>[]);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
+    return this.#read(() => this.#heads.page(query));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()

@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { BusMessage, HistoryQuery, StoredMessage, StreamName } from '../event-bus.ts';
 import { literalPrefix, matchTypeGlob } from '../../events/type-glob.ts';
 import { compactContentKey } from './content-key.ts';
+import type { HeadStore } from './head-store.ts';
 
 export interface MessageRow {
   seq: number;
@@ -35,7 +36,8 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   };
 }
 
-export function createMessageStore(db: Database, dedupHorizonMs: number): MessageStore {
+/** `heads` takes the head of each event stored. */
+export function createMessageStore(db: Database, dedupHorizonMs: number, heads: HeadStore): MessageStore {
   // A new event writes one row: its message is the dedup index while it is kept, and retention
   // moves the keys of messages it removes early into `dedup` (src/bus/embedded/retention.ts).
   const byId = db.prepare('SELECT time FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1').pluck();
@@ -54,7 +56,8 @@ export function createMessageStore(db: Database, dedupHorizonMs: number): Messag
       if (contentKey !== null) {
         if (recent(byContent.get(stream, contentKey)) || recent(pruned.get(contentStream(stream), contentKey))) return false;
       }
-      add.run(stream, message.id, message.subject, now, payload, contentKey);
+      const { lastInsertRowid } = add.run(stream, message.id, message.subject, now, payload, contentKey);
+      if (stream === 'events') heads.insert(Number(lastInsertRowid), message.id, message.subject, now, message.payload);
       return true;
     },
     get(stream, id) {

@@ -6,6 +6,8 @@ import type {
   DeadLetter,
   DeadLetterPage,
   EventBus,
+  EventHeadPage,
+  EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
@@ -40,6 +42,7 @@ import { ClaimVerdicts } from './nats-claims.ts';
 import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
+import { queryEventHeads } from './nats-event-heads.ts';
 import { sweepHistory } from './nats-history-retention.ts';
 import { sweepStream } from './nats-retention.ts';
 import { dropKvDeleteMarkers } from './nats-legacy-index.ts';
@@ -149,6 +152,10 @@ export class NatsBus implements EventBus {
 
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return queryMessages<T>(this.#readDeps(), query);
+  }
+
+  eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
+    return queryEventHeads(this.#readDeps(), query);
   }
 
   /** JetStream's ack floor: everything at or below it is acked (or termed). */

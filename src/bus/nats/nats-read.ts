@@ -9,6 +9,8 @@ export interface RangeRequest {
   filter: string;
   startSeq?: number;
   startTime?: Date;
+  /** Fetch no more than this many in all: a read that ends at a seq asks for no batch beyond it. */
+  maxMessages?: number;
 }
 
 export interface ReadDeps {
@@ -29,7 +31,8 @@ const FETCH_BATCH = 256;
 export async function* readRange(deps: ReadDeps, request: RangeRequest): AsyncGenerator<JsMsg> {
   const info = await addReadConsumer(deps.jsm, request.stream, consumerConfig(request));
   try {
-    let remaining = info.num_pending;
+    let left = request.maxMessages ?? Number.POSITIVE_INFINITY;
+    let remaining = Math.min(info.num_pending, left);
     if (remaining === 0) return;
     const consumer = await deps.js.consumers.get(request.stream, info.name);
     while (remaining > 0) {
@@ -37,7 +40,8 @@ export async function* readRange(deps: ReadDeps, request: RangeRequest): AsyncGe
       let got = 0;
       for await (const msg of batch) {
         got++;
-        remaining = msg.info.pending;
+        left -= 1;
+        remaining = Math.min(msg.info.pending, left);
         yield msg;
       }
       // Messages can expire (max_age) while we read: stop instead of waiting for them.

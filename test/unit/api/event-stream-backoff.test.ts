@@ -25,6 +25,7 @@ describe('the live stream poller', () => {
       consume: (...args) => bus.consume(...args),
       get: (...args) => bus.get(...args),
       finishedThrough: (...args) => bus.finishedThrough(...args),
+      eventHeads: (...args) => bus.eventHeads(...args),
       query: (query) => {
         queries += 1;
         return down ? Promise.reject(new Error('event store unavailable')) : bus.query(query);

@@ -73,4 +73,20 @@ describe('listEvents', () => {
     expect(ids(last)).toEqual(['e1']);
     expect(last.next).toBeUndefined();
   });
+
+  it('filters by type, connector and time without reading a payload', async () => {
+    // The bus as the list sees it, minus every read that returns payloads.
+    const noPayloads = new Proxy(bus, {
+      get(target, key) {
+        if (key === 'query' || key === 'get') return () => Promise.reject(new Error(`${key} reads payloads`));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const filter = { type: 'github.*', connector: 'github', since: at(30), until: at(40) };
+    const page = await listEvents(noPayloads, { filter });
+    expect(ids(page)).toEqual(['e39', 'e37', 'e35', 'e33', 'e31']);
+    expect(page.events[0]).toMatchObject({ type: 'github.push', connector: 'github', subject: 'subject-39', status: 'pending' });
+    expect(ids(await listEvents(noPayloads, { limit: 2, filter: { type: 'stripe.charge.succeeded' } }))).toEqual(['e58', 'e56']);
+  });
 });
