@@ -148,7 +148,12 @@ function filterOf(opts: ListOptions, now: () => Date): EventFilter {
 function formatPage(page: EventPage): string {
   const rows = page.events.map((e) => [e.received, e.type, e.connector, e.subject ?? '', e.status, e.id]);
   const table = rows.length > 0 ? formatTable(['RECEIVED', 'TYPE', 'CONNECTOR', 'SUBJECT', 'STATUS', 'ID'], rows) : 'no events match\n';
-  return `${table}${page.next ? `older: --cursor ${page.next}${page.events.length === 0 ? ` (searched back to ${page.searchedTo ?? 'the start'})` : ''}\n` : ''}`;
+  const searched = page.searchLimited
+    ? ` (the search stopped at its limit, back to ${page.searchedTo ?? 'the start'}: older events were not searched)`
+    : page.events.length === 0
+      ? ` (searched back to ${page.searchedTo ?? 'the start'})`
+      : '';
+  return `${table}${page.next ? `older: --cursor ${page.next}${searched}\n` : ''}`;
 }
 
 function formatDetail(d: EventDetail): string {

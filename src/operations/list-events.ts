@@ -50,6 +50,11 @@ export interface EventPage {
   scanned: number;
   /** Time of the oldest event read: with a rare filter a short page says how far back it looked. */
   searchedTo?: string;
+  /**
+   * Set when the page stopped at its read limit (`scanBudget` heads, or MAX_READS reads) before it was
+   * full: older events were not looked at, and `next` goes on from `searchedTo`.
+   */
+  searchLimited?: true;
 }
 
 /** Upper bound of `limit`. */
@@ -62,7 +67,10 @@ export const MAX_PAGE = 200;
 const FILTERED_SPAN = 20_000;
 const SEARCH_SPAN = 2_000;
 /** Reads per page at most: 500,000 seqs back with indexed filters alone. */
-const MAX_READS = 25;
+export const MAX_READS = 25;
+/** EventPageRequest.scanBudget when none is given: the heads a text search reads at most, and a status search. */
+export const SEARCH_BUDGET = 20_000;
+export const STATUS_BUDGET = 1_000;
 
 export class CursorError extends Error {
   override name = 'CursorError';
@@ -71,13 +79,14 @@ export class CursorError extends Error {
 /**
  * Newest-first pages of events with filters, read from event heads (no payload), in reads of bounded
  * span that let other work in between: a page costs about `limit` heads with no filter or indexed ones,
- * at most `scanBudget` with a text or status filter, however many events history holds.
+ * at most `scanBudget` with a text or status filter, however many events history holds. A page that
+ * stopped at that limit before it was full says so (`searchLimited`), like a backtest's `sizeLimited`.
  */
 export async function listEvents(bus: BusStreams & BusHistory, request: EventPageRequest = {}): Promise<EventPage> {
   const filter = request.filter ?? {};
   const limit = Math.min(Math.max(1, request.limit ?? 50), MAX_PAGE);
   const searching = filter.q !== undefined || filter.status !== undefined;
-  const budget = searching ? (request.scanBudget ?? (filter.status ? 1000 : 20_000)) : Number.POSITIVE_INFINITY;
+  const budget = searching ? (request.scanBudget ?? (filter.status ? STATUS_BUDGET : SEARCH_BUDGET)) : Number.POSITIVE_INFINITY;
   let before = request.cursor !== undefined ? parseCursor(request.cursor) : undefined;
   const out: EventSummary[] = [];
   let scanned = 0;
@@ -106,7 +115,15 @@ export async function listEvents(bus: BusStreams & BusHistory, request: EventPag
     else before = page.next;
     if (!more) break;
   }
-  return { events: out, ...(more && before !== undefined ? { next: String(before) } : {}), scanned, ...(searchedTo ? { searchedTo } : {}) };
+  // The loop ends with a page not full while older events remain only at a read limit.
+  const limited = more && out.length < limit;
+  return {
+    events: out,
+    ...(more && before !== undefined ? { next: String(before) } : {}),
+    scanned,
+    ...(searchedTo ? { searchedTo } : {}),
+    ...(limited ? { searchLimited: true as const } : {}),
+  };
 }
 
 /** What the bus filters by: time, type and connector. */

@@ -14,7 +14,7 @@ import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
-import { listEvents, type EventPage, type EventPageRequest } from '../../src/operations/list-events.ts';
+import { listEvents, SEARCH_BUDGET, type EventPage, type EventPageRequest } from '../../src/operations/list-events.ts';
 import { EMPTY_RULE_SET } from '../../src/rules/rule-set.ts';
 import { silentLogger, tempDir } from '../helpers/hub-fixtures.ts';
 import { ADMIN_TOKEN, bearer } from './api-harness.ts';
@@ -137,6 +137,26 @@ describe(`event pages with ${TOTAL} events`, () => {
     expect(delivered.scanned).toBe(1_000);
     expect(delivered.next).toBeDefined();
     expect(Math.max(timings.text ?? 0, timings.connector ?? 0, timings['status-none'] ?? 0)).toBeLessThan(2_000);
+  });
+
+  it('bounds a text search that finds nothing: 20,000 heads in short reads, then says it stopped at its limit', async () => {
+    // Reads on the embedded bus are synchronous: only the search's own pauses between them let this run.
+    let ranMeanwhile = 0;
+    const tick = (): void => void (ranMeanwhile++, ticking && setImmediate(tick));
+    let ticking = true;
+    setImmediate(tick);
+    const direct = await timed('text-none', { filter: { q: 'zzz' } });
+    ticking = false;
+    expect(ranMeanwhile).toBeGreaterThan(3);
+    expect(direct).toMatchObject({ events: [], scanned: SEARCH_BUDGET, searchLimited: true });
+    const res = await fetch(`${base}/api/events?q=zzz`, { headers: bearer(ADMIN_TOKEN) });
+    const page = (await res.json()) as EventPage;
+    expect(page).toMatchObject({ events: [], scanned: SEARCH_BUDGET, searchLimited: true, next: direct.next });
+    const older = (await (
+      await fetch(`${base}/api/events?q=zzz&cursor=${page.next}`, { headers: bearer(ADMIN_TOKEN) })
+    ).json()) as EventPage;
+    expect(Date.parse(older.searchedTo!)).toBeLessThan(Date.parse(page.searchedTo!));
+    expect(older.searchLimited).toBe(true);
   });
 
   it('serves the same pages over HTTP', async () => {

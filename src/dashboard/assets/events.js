@@ -60,6 +60,14 @@ async function load(cursor) {
     document.getElementById('older').disabled = !next;
     const searched = page.events.length < 50 && page.next ? ` · searched back to ${fmtTime(page.searchedTo)}; “Older” looks further` : '';
     info.textContent = `${page.events.length} shown · ${page.scanned} read in ${Math.round(performance.now() - started)} ms${searched}`;
+    if (page.searchLimited)
+      message.append(
+        el('div', {
+          class: 'notice small',
+          id: 'search-limited',
+          text: `The search stopped at its limit (${page.scanned} events read, back to ${fmtTime(page.searchedTo)}); older events were not searched. “Older” searches further.`,
+        }),
+      );
     if (page.events.length === 0)
       tbody.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No events match. New ones appear here live.' })));
   } catch (error) {

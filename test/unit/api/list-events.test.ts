@@ -65,13 +65,17 @@ describe('listEvents', () => {
     expect(ids(page)).toEqual([]);
     expect(page.scanned).toBe(20);
     expect(page.searchedTo).toBe(at(40).toISOString());
+    expect(page.searchLimited).toBe(true);
     const second = await listEvents(bus, { limit: 10, scanBudget: 20, cursor: page.next!, filter: { q: 'subject-1' } });
-    expect([ids(second), second.searchedTo]).toEqual([[], at(20).toISOString()]);
+    expect([ids(second), second.searchedTo, second.searchLimited]).toEqual([[], at(20).toISOString(), true]);
     const third = await listEvents(bus, { limit: 10, scanBudget: 20, cursor: second.next!, filter: { q: 'subject-1' } });
+    // A full page did not stop at the limit, whatever it read.
     expect(ids(third)).toEqual(['e19', 'e18', 'e17', 'e16', 'e15', 'e14', 'e13', 'e12', 'e11', 'e10']);
+    expect(third.searchLimited).toBeUndefined();
     const last = await listEvents(bus, { limit: 10, scanBudget: 20, cursor: third.next!, filter: { q: 'subject-1' } });
     expect(ids(last)).toEqual(['e1']);
     expect(last.next).toBeUndefined();
+    expect(last.searchLimited).toBeUndefined();
   });
 
   it('filters by type, connector and time without reading a payload', async () => {
