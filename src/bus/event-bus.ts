@@ -215,6 +215,39 @@ export interface EventHeadPage {
   next?: number;
 }
 
+/** Events stored in [since, until), counted by time bucket, type and connector. */
+export interface EventCountQuery {
+  since: Date;
+  until: Date;
+  bucketMs: number;
+}
+
+export interface EventCount {
+  /** Start of the bucket (epoch ms): `since` plus a whole number of `bucketMs`. */
+  start: number;
+  type: string;
+  /** As in EventHead. */
+  connector: string;
+  count: number;
+}
+
+/** History records of some kinds stored in [since, until), counted by time bucket, kind and `data.outcome`. */
+export interface RecordCountQuery {
+  since: Date;
+  until: Date;
+  bucketMs: number;
+  kinds: readonly string[];
+}
+
+export interface RecordCount {
+  /** Start of the bucket (epoch ms), as in EventCount. */
+  start: number;
+  kind: string;
+  /** The record's `data.outcome` when it is a string (an attempt's `success`, `retry`, …). */
+  outcome?: string;
+  count: number;
+}
+
 /** A small note attached to a message id: rule outcomes, delivery attempts. */
 export interface HistoryRecord {
   /** The event or job id it belongs to. */
@@ -247,6 +280,8 @@ export interface BusStreams {
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]>;
   /** Event heads newest first, filtered by time, type and connector, reading no payload on the embedded bus. */
   eventHeads(query: EventHeadQuery): Promise<EventHeadPage>;
+  /** How many events per bucket, type and connector: one SQL aggregate over heads on the embedded bus. */
+  countEvents(query: EventCountQuery): Promise<EventCount[]>;
   /**
    * The highest seq such that the durable `consumer` has finished (acked or termed) every message of
    * `stream` up to it; 0 when it has none. A message finished out of order above it counts once the
@@ -263,6 +298,8 @@ export interface BusHistory {
   /** Append a history record (rule outcome, attempt) for a message id. */
   record(entry: HistoryRecord, timing?: WriteTiming): Promise<void>;
   records(ref: string): Promise<HistoryRecord[]>;
+  /** How many records per bucket, kind and outcome, for charts: one SQL aggregate on the embedded bus. */
+  countRecords(query: RecordCountQuery): Promise<RecordCount[]>;
 }
 
 /** The dead-letters role. They stay until taken (retry) or purged; nothing else removes one. */

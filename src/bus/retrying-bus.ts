@@ -7,12 +7,16 @@ import type {
   DeadLetterPage,
   Delivery,
   EventBus,
+  EventCount,
+  EventCountQuery,
   EventHeadPage,
   EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
   PublishResult,
+  RecordCount,
+  RecordCountQuery,
   StoredMessage,
   StreamName,
   Subscription,
@@ -112,6 +116,14 @@ export class RetryingBus implements EventBus {
 
   async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
     return this.#bus().eventHeads(query);
+  }
+
+  async countEvents(query: EventCountQuery): Promise<EventCount[]> {
+    return this.#bus().countEvents(query);
+  }
+
+  async countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
+    return this.#bus().countRecords(query);
   }
 
   async finishedThrough(stream: StreamName, consumer: string): Promise<number> {

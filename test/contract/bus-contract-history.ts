@@ -177,6 +177,7 @@ function pick(bus: EventBus) {
     countDeadLetters: bus.countDeadLetters.bind(bus),
     purgeDeadLetters: bus.purgeDeadLetters.bind(bus),
     records: bus.records.bind(bus),
+    countRecords: bus.countRecords.bind(bus),
     kv: bus.kv.bind(bus),
   };
 }

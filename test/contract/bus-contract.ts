@@ -16,6 +16,7 @@ import { consumeCases } from './bus-contract-consume.ts';
 import { redeliveryCases } from './bus-contract-redelivery.ts';
 import { historyCases } from './bus-contract-history.ts';
 import { headCases } from './bus-contract-heads.ts';
+import { countCases } from './bus-contract-counts.ts';
 import { pendingCases } from './bus-contract-pending.ts';
 import { restartCases } from './bus-contract-restart.ts';
 import { retryCases } from './bus-contract-retry.ts';
@@ -55,6 +56,7 @@ export function describeBusContract(name: string, makeBus: MakeBus, options: Bus
     redeliveryCases(ctx);
     historyCases(ctx);
     headCases(ctx);
+    countCases(ctx);
     retryCases(ctx);
     pendingCases(ctx);
     if (options.restart) restartCases(ctx);

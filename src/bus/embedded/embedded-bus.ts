@@ -9,11 +9,15 @@ import type {
   DeadLetter,
   DeadLetterPage,
   EventBus,
+  EventCount,
+  EventCountQuery,
   EventHeadPage,
   EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
+  RecordCount,
+  RecordCountQuery,
   PublishResult,
   StoredMessage,
   StreamName,
@@ -176,6 +180,16 @@ export class EmbeddedBus implements EventBus {
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()
   async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
     return this.#read(() => this.#heads.page(query));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async countEvents(query: EventCountQuery): Promise<EventCount[]> {
+    return this.#read(() => this.#heads.count(query));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
+    return this.#read(() => this.#history.countRecords(query));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()

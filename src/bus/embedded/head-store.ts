@@ -1,6 +1,6 @@
 /** Event heads (EventHead) in their own table: filters, pages and counts of events that read no payload. */
 import type { Database, Statement } from 'better-sqlite3';
-import type { EventHead, EventHeadPage, EventHeadQuery } from '../event-bus.ts';
+import type { EventCount, EventCountQuery, EventHead, EventHeadPage, EventHeadQuery } from '../event-bus.ts';
 import { DEFAULT_HEAD_SPAN, eventHeadOf, type EventHeadFields } from '../event-head.ts';
 import { literalPrefix, matchTypeGlob } from '../../events/type-glob.ts';
 
@@ -8,6 +8,8 @@ export interface HeadStore {
   /** Inside the write transaction that stores the event's message. */
   insert(seq: number, id: string, type: string, time: number, payload: unknown): void;
   page(query: EventHeadQuery): EventHeadPage;
+  /** One aggregate over the (time, type, connector) index: no row of the table is read. */
+  count(query: EventCountQuery): EventCount[];
 }
 
 interface HeadRow {
@@ -29,6 +31,10 @@ export function createHeadStore(db: Database): HeadStore {
   };
   const top = db.prepare('SELECT MAX(seq) FROM event_heads').pluck();
   const firstSince = db.prepare('SELECT seq FROM event_heads WHERE time >= ? ORDER BY time LIMIT 1').pluck();
+  const counts = db.prepare(
+    `SELECT @since + CAST((time - @since) / @bucket AS INTEGER) * @bucket AS start, type, connector, COUNT(*) AS count
+       FROM event_heads WHERE time >= @since AND time < @until GROUP BY 1, 2, 3`,
+  );
   return {
     insert(seq, id, type, time, payload) {
       insert(seq, id, type, time, eventHeadOf(payload));
@@ -57,6 +63,10 @@ export function createHeadStore(db: Database): HeadStore {
       const last = heads[heads.length - 1];
       const next = heads.length === limit && last ? last.seq : from + 1;
       return { heads, ...(next > floor + 1 ? { next } : {}) };
+    },
+    count(query) {
+      const since = query.since.getTime();
+      return counts.all({ since, until: query.until.getTime(), bucket: Math.max(1, Math.round(query.bucketMs)) }) as EventCount[];
     },
   };
 }

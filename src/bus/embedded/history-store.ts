@@ -1,12 +1,14 @@
 /** History records (rule outcomes, attempts) and the dead-letter queue. */
 import type { Database } from 'better-sqlite3';
 import { decodeDeadLetterCursor, encodeDeadLetterCursor } from '../dead-letter-cursor.ts';
-import type { DeadLetter, DeadLetterPage, HistoryRecord } from '../event-bus.ts';
+import type { DeadLetter, DeadLetterPage, HistoryRecord, RecordCount, RecordCountQuery } from '../event-bus.ts';
 
 export interface HistoryStore {
   /** Inside a write transaction. */
   addRecord(entry: HistoryRecord, now: number): void;
   records(ref: string): HistoryRecord[];
+  /** One aggregate over the records stored in the range (by `created`, the store's clock). */
+  countRecords(query: RecordCountQuery): RecordCount[];
   /** Inside a write transaction; a second dead letter for the same id replaces the first. */
   addDeadLetter(entry: DeadLetter): void;
   deadLetters(since: Date | undefined, limit: number): DeadLetter[];
@@ -51,6 +53,11 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
 export function createHistoryStore(db: Database): HistoryStore {
   const insertRecord = db.prepare('INSERT INTO records (ref, kind, time, created, data) VALUES (?, ?, ?, ?, ?)');
   const selectRecords = db.prepare('SELECT ref, kind, time, data FROM records WHERE ref = ? ORDER BY rowid');
+  const countByKind = db.prepare(
+    `SELECT @since + CAST((created - @since) / @bucket AS INTEGER) * @bucket AS start, kind,
+            CASE WHEN json_type(data, '$.outcome') = 'text' THEN json_extract(data, '$.outcome') END AS outcome, COUNT(*) AS count
+       FROM records WHERE created >= @since AND created < @until AND kind IN (SELECT value FROM json_each(@kinds)) GROUP BY 1, 2, 3`,
+  );
   const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
   const pageDead = db.prepare(
@@ -68,6 +75,16 @@ export function createHistoryStore(db: Database): HistoryStore {
     records(ref) {
       const rows = selectRecords.all(ref) as RecordRow[];
       return rows.map((r) => ({ ref: r.ref, kind: r.kind, time: r.time, data: JSON.parse(r.data) as Record<string, unknown> }));
+    },
+    countRecords(query) {
+      const since = query.since.getTime();
+      const rows = countByKind.all({
+        since,
+        until: query.until.getTime(),
+        bucket: Math.max(1, Math.round(query.bucketMs)),
+        kinds: JSON.stringify(query.kinds),
+      }) as (RecordCount & { outcome: string | null })[];
+      return rows.map(({ outcome, ...count }) => (outcome === null ? count : { ...count, outcome }));
     },
     addDeadLetter(entry) {
       const payload = JSON.stringify(entry.payload) ?? 'null';

@@ -6,12 +6,16 @@ import type {
   DeadLetter,
   DeadLetterPage,
   EventBus,
+  EventCount,
+  EventCountQuery,
   EventHeadPage,
   EventHeadQuery,
   HistoryQuery,
   HistoryRecord,
   PublishOptions,
   PublishResult,
+  RecordCount,
+  RecordCountQuery,
   RetentionReport,
   StoredMessage,
   StreamName,
@@ -43,6 +47,7 @@ import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { queryEventHeads } from './nats-event-heads.ts';
+import { countEvents, countRecords } from './nats-counts.ts';
 import { sweepHistory } from './nats-history-retention.ts';
 import { sweepStream } from './nats-retention.ts';
 import { dropKvDeleteMarkers } from './nats-legacy-index.ts';
@@ -156,6 +161,14 @@ export class NatsBus implements EventBus {
 
   eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
     return queryEventHeads(this.#readDeps(), query);
+  }
+
+  countEvents(query: EventCountQuery): Promise<EventCount[]> {
+    return countEvents(this.#readDeps(), query);
+  }
+
+  countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
+    return countRecords(this.#readDeps(), query);
   }
 
   /** JetStream's ack floor: everything at or below it is acked (or termed). */

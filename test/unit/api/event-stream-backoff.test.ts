@@ -26,6 +26,7 @@ describe('the live stream poller', () => {
       get: (...args) => bus.get(...args),
       finishedThrough: (...args) => bus.finishedThrough(...args),
       eventHeads: (...args) => bus.eventHeads(...args),
+      countEvents: (...args) => bus.countEvents(...args),
       query: (query) => {
         queries += 1;
         return down ? Promise.reject(new Error('event store unavailable')) : bus.query(query);

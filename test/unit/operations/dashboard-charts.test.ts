@@ -65,6 +65,26 @@ describe('dashboard activity', () => {
     expect(outcomesChartSvg(activity)).toContain('1 delivered, 1 retrying, 1 dead-lettered in the last hour.');
   });
 
+  it('counts the hour with the bus counts, reading no event, job or record', async () => {
+    await publishEvent('g1', 'github');
+    await publishEvent('s1', 'stripe');
+    await publishJob('j1', 'ops', [{ outcome: 'success', latencyMs: 5 }]);
+    // The bus as the chart sees it, minus every read that hands out messages or records.
+    const countsOnly = new Proxy(bus, {
+      get(target, key) {
+        if (key === 'query' || key === 'get' || key === 'records' || key === 'eventHeads')
+          return () => Promise.reject(new Error(`${String(key)} reads what a count does not need`));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const activity = await loadEventActivity(countsOnly, new Date());
+    expect(activity.connectors).toEqual(['github', 'stripe']);
+    expect(sum(activity.buckets.map((b) => sum(Object.values(b.events))))).toBe(2);
+    expect(sum(activity.buckets.map((b) => b.outcomes.delivered))).toBe(1);
+    expect(activity.truncated).toBe(false);
+  });
+
   it('gives each channel its p50 and p99 latency and error rate over 24 h', async () => {
     const latencies = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
     await publishJob(

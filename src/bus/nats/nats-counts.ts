@@ -1,0 +1,60 @@
+import type { EventCount, EventCountQuery, HistoryRecord, RecordCount, RecordCountQuery } from '../event-bus.ts';
+import { eventHeadOf } from '../event-head.ts';
+import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
+import { copyOf } from './nats-history.ts';
+import type { QueryDeps } from './nats-query.ts';
+import { readRange } from './nats-read.ts';
+
+/** Counts keyed by their fields, in the order first seen. */
+class Tally<T extends { count: number }> {
+  readonly #counts = new Map<string, T>();
+  add(fields: Omit<T, 'count'>): void {
+    const key = JSON.stringify(fields);
+    const found = this.#counts.get(key);
+    if (found) found.count += 1;
+    else this.#counts.set(key, { ...fields, count: 1 } as T);
+  }
+  values(): T[] {
+    return [...this.#counts.values()];
+  }
+}
+
+const bucketOf = (time: Date, since: number, bucketMs: number): number =>
+  since + Math.floor((time.getTime() - since) / bucketMs) * bucketMs;
+
+/** Events per bucket, type and connector: the window's events read from `since` (a start-time consumer). */
+export async function countEvents(deps: QueryDeps, query: EventCountQuery): Promise<EventCount[]> {
+  const since = query.since.getTime();
+  const tally = new Tally<EventCount>();
+  const range = readRange(deps, { stream: deps.names.stream('events'), filter: deps.names.filter('events'), startTime: query.since });
+  for await (const msg of range) {
+    const time = timeFromNanos(msg.info.timestampNanos);
+    if (time >= query.until) break;
+    if (time < query.since) continue;
+    const message = decodeEnvelope(msg.data, msg.info.streamSequence, time);
+    tally.add({ start: bucketOf(time, since, query.bucketMs), type: message.subject, connector: eventHeadOf(message.payload).connector });
+  }
+  return tally.values();
+}
+
+/**
+ * Records per bucket, kind and outcome, from the history stream read from `since`. A record that
+ * retention carried to the stream's tail (nats-history-retention.ts) is left out: its original was
+ * counted at its own time, long before.
+ */
+export async function countRecords(deps: QueryDeps, query: RecordCountQuery): Promise<RecordCount[]> {
+  const since = query.since.getTime();
+  const kinds = new Set(query.kinds);
+  const tally = new Tally<RecordCount>();
+  const range = readRange(deps, { stream: deps.names.historyStream, filter: `${deps.names.prefix}.history.>`, startTime: query.since });
+  for await (const msg of range) {
+    const time = timeFromNanos(msg.info.timestampNanos);
+    if (time >= query.until) break;
+    if (time < query.since || copyOf(msg.headers) !== undefined) continue;
+    const record = msg.json<HistoryRecord>();
+    if (!kinds.has(record.kind)) continue;
+    const outcome = record.data?.outcome;
+    tally.add({ start: bucketOf(time, since, query.bucketMs), kind: record.kind, ...(typeof outcome === 'string' ? { outcome } : {}) });
+  }
+  return tally.values();
+}
