@@ -1,9 +1,7 @@
 import type { Connector } from '../../connectors/connector.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
-import type { HubEvent } from '../events/hub-event.ts';
 import { loadChannelHealth } from '../operations/channel-health.ts';
-import { summaryOf } from '../operations/list-events.ts';
-import { findHeadSeq, readWindowBefore } from '../operations/stream-head.ts';
+import { summaryOfHead } from '../operations/list-events.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { loadSetupHint } from './connector-setup.ts';
@@ -11,6 +9,9 @@ import { sendJson } from '../http/inbound.ts';
 
 /** Recent events looked at for each connector's "last event" (bounded work per page load). */
 const RECENT_EVENTS = 2000;
+const SLICE = 500;
+/** Reads at most, however many jobs lie between events. */
+const MAX_READS = 8;
 
 /** /api/connectors (last event, answers since start, last error, setup hint) and /api/channels (health). */
 export function statusRoutes(ctx: ApiContext): Route[] {
@@ -56,13 +57,26 @@ export function statusRoutes(ctx: ApiContext): Route[] {
   ];
 }
 
-async function latestByConnector(ctx: ApiContext): Promise<Map<string, ReturnType<typeof summaryOf>>> {
-  const head = await findHeadSeq(ctx.bus, 'events', ctx.stream.headHint());
-  const scan = await readWindowBefore<HubEvent>(ctx.bus, 'events', head + 1, RECENT_EVENTS);
-  const latest = new Map<string, ReturnType<typeof summaryOf>>();
-  for (const message of scan.messages) {
-    const name = message.payload?.connector;
-    if (typeof name === 'string' && !latest.has(name)) latest.set(name, summaryOf(message));
+/**
+ * The newest event of each configured connector among the RECENT_EVENTS newest, from event heads (no
+ * payload), a few hundred at a time with the event loop free in between, stopping once each is found.
+ */
+async function latestByConnector(ctx: ApiContext): Promise<Map<string, ReturnType<typeof summaryOfHead>>> {
+  const wanted = new Set(Object.keys(ctx.config.connectors));
+  const latest = new Map<string, ReturnType<typeof summaryOfHead>>();
+  let before: number | undefined;
+  for (let read = 0, reads = 0; read < RECENT_EVENTS && latest.size < wanted.size && reads < MAX_READS; reads++) {
+    if (reads > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const page = await ctx.bus.eventHeads({
+      limit: Math.min(SLICE, RECENT_EVENTS - read),
+      span: 50 * SLICE,
+      ...(before ? { beforeSeq: before } : {}),
+    });
+    read += page.heads.length;
+    for (const head of page.heads)
+      if (wanted.has(head.connector) && !latest.has(head.connector)) latest.set(head.connector, summaryOfHead(head));
+    if (page.next === undefined) break;
+    before = page.next;
   }
   return latest;
 }
