@@ -4,6 +4,8 @@
  * waits meanwhile). Run: `node bin/run-ts.js bench/history-reads.ts [data file]`. The data file (5,000
  * events of 100 KB, each with a job and an attempt record: about 500 MB) is generated on first use
  * and reused when it exists; the clock is fixed, so every run sees the same hour of history.
+ * With HOOKHUB_NATS_URL set, the same on a NATS bus (streams named after BENCH_PREFIX, default `bench`,
+ * filled on first use; the charts count the hour before the run, so fill it within the hour).
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,6 +17,7 @@ import { pino } from 'pino';
 import { actions } from '../src/actions/index.ts';
 import { createOperatorApi } from '../src/api/operator-api.ts';
 import { createEmbeddedBus } from '../src/bus/embedded/embedded-bus.ts';
+import { createNatsBus } from '../src/bus/nats/nats-bus.ts';
 import type { EventBus } from '../src/bus/event-bus.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { createHubEvent } from '../src/events/hub-event.ts';
@@ -23,7 +26,7 @@ import { EMPTY_RULE_SET } from '../src/rules/rule-set.ts';
 const EVENTS = 5_000;
 const PAYLOAD_BYTES = 100_000;
 const T0 = Date.parse('2026-01-31T12:00:00Z');
-const NOW = new Date(T0 + 55 * 60_000);
+const NATS_URL = process.env.HOOKHUB_NATS_URL;
 const TOKEN = 'bench-t0ken-0123456789abcdef0123456789';
 const READS = (process.env.READS ?? '/api/events,/api/events?type=rare.thing,/api/events?q=zzz,/api/charts/events,/api/connectors').split(
   ',',
@@ -53,9 +56,13 @@ parentPort.on('message', async (url) => {
 
 const path = process.argv[2] ?? join(tmpdir(), 'hookhub-history-reads.db');
 let clock = T0;
-const fresh = !existsSync(path);
-const bus = await createEmbeddedBus({ path, now: () => new Date(clock) });
-if (fresh) await generate(bus);
+const fresh = NATS_URL === undefined && !existsSync(path);
+const bus = NATS_URL
+  ? await createNatsBus({ url: NATS_URL, prefix: process.env.BENCH_PREFIX ?? 'bench' })
+  : await createEmbeddedBus({ path, now: () => new Date(clock) });
+if (fresh || (NATS_URL && (await bus.query({ stream: 'events', limit: 1 })).length === 0)) await generate(bus);
+// NATS stamps messages with its own clock.
+const NOW = NATS_URL ? new Date() : new Date(T0 + 55 * 60_000);
 
 const config = parseConfig(
   join(tmpdir(), 'hookhub.yaml'),

@@ -1,6 +1,6 @@
 import type { EventCount, EventCountQuery, HistoryRecord, RecordCount, RecordCountQuery } from '../event-bus.ts';
-import { eventHeadOf } from '../event-head.ts';
-import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
+import { timeFromNanos } from './nats-envelope.ts';
+import { readHeadEntries } from './nats-head-reader.ts';
 import { copyOf } from './nats-history.ts';
 import type { QueryDeps } from './nats-query.ts';
 import { readRange } from './nats-read.ts';
@@ -22,18 +22,17 @@ class Tally<T extends { count: number }> {
 const bucketOf = (time: Date, since: number, bucketMs: number): number =>
   since + Math.floor((time.getTime() - since) / bucketMs) * bucketMs;
 
-/** Events per bucket, type and connector: the window's events read from `since` (a start-time consumer). */
+/** Events per bucket, type and connector: the window's event heads read from `since` (headers only). */
 export async function countEvents(deps: QueryDeps, query: EventCountQuery): Promise<EventCount[]> {
   const since = query.since.getTime();
   const tally = new Tally<EventCount>();
-  const range = readRange(deps, { stream: deps.names.stream('events'), filter: deps.names.filter('events'), startTime: query.since });
-  for await (const msg of range) {
-    const time = timeFromNanos(msg.info.timestampNanos);
-    if (time >= query.until) break;
-    if (time < query.since) continue;
-    const message = decodeEnvelope(msg.data, msg.info.streamSequence, time);
-    tally.add({ start: bucketOf(time, since, query.bucketMs), type: message.subject, connector: eventHeadOf(message.payload).connector });
-  }
+  const request = { stream: deps.names.stream('events'), filter: deps.names.filter('events'), startTime: query.since };
+  const entries = await readHeadEntries(deps, request, (_seq, time) => {
+    if (time >= query.until) return 'stop';
+    return time < query.since ? 'skip' : 'keep';
+  });
+  for (const { time, head } of entries)
+    tally.add({ start: bucketOf(time, since, query.bucketMs), type: head.type, connector: head.connector });
   return tally.values();
 }
 

@@ -1,4 +1,5 @@
 import type { BusMessage, StoredMessage } from '../event-bus.ts';
+import { eventHeadOf, type EventHeadFields } from '../event-head.ts';
 import { withJsonField } from '../../shared/json-field.ts';
 
 /**
@@ -56,4 +57,33 @@ export function peekSubject(data: Uint8Array): string | undefined {
 /** JetStream timestamps are nanoseconds since the epoch; hookhub exposes millisecond ISO times. */
 export function timeFromNanos(nanos: number): Date {
   return new Date(Math.floor(nanos / 1e6));
+}
+
+/**
+ * The header an event carries its head in, so that heads and counts read headers only (a `headers_only`
+ * consumer): no payload crosses the network or is parsed. Events of an older release have none.
+ */
+export const HEAD_HEADER = 'Hookhub-Head';
+
+export interface HeaderHead extends EventHeadFields {
+  id: string;
+  type: string;
+}
+
+/** The head header's value for an event: JSON, with non-ASCII escaped so the header is plain text. */
+export function headHeaderValue(message: BusMessage): string {
+  const head: HeaderHead = { id: message.id, type: message.subject, ...eventHeadOf(message.payload) };
+  return JSON.stringify(head).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The head a header value holds; undefined when there is none or it is not one. */
+export function readHeadHeader(value: string | undefined): HeaderHead | undefined {
+  if (!value) return undefined;
+  try {
+    const head = JSON.parse(value) as Partial<HeaderHead>;
+    if (typeof head.id !== 'string' || typeof head.type !== 'string' || typeof head.connector !== 'string') return undefined;
+    return head as HeaderHead;
+  } catch {
+    return undefined;
+  }
 }

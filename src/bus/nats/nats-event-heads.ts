@@ -1,9 +1,8 @@
 import type { EventHead, EventHeadPage, EventHeadQuery } from '../event-bus.ts';
-import { DEFAULT_HEAD_SPAN, eventHeadOf } from '../event-head.ts';
+import { DEFAULT_HEAD_SPAN } from '../event-head.ts';
 import { matchTypeGlob } from '../../events/type-glob.ts';
-import { decodeEnvelope, timeFromNanos } from './nats-envelope.ts';
+import { readHeadEntries } from './nats-head-reader.ts';
 import { queryMessages, type QueryDeps } from './nats-query.ts';
-import { readRange } from './nats-read.ts';
 
 /**
  * Event heads newest first. JetStream reads forwards only: seq windows below `beforeSeq`, from a small
@@ -35,22 +34,21 @@ export async function queryEventHeads(deps: QueryDeps, query: EventHeadQuery): P
   return { heads, ...(top > floor + 1 ? { next: top } : {}) };
 }
 
-/** The matching heads with startSeq <= seq < beforeSeq, oldest first. */
+/** The matching heads with startSeq <= seq < beforeSeq, oldest first, from their head headers. */
 async function readHeads(deps: QueryDeps, query: EventHeadQuery, startSeq: number, beforeSeq: number): Promise<EventHead[]> {
-  const out: EventHead[] = [];
   // Messages of an older release sit on type-only subjects: while they may remain, filter here only.
   const filter = deps.names.filter('events', deps.legacy === undefined ? query.type : undefined);
-  const range = readRange(deps, { stream: deps.names.stream('events'), filter, startSeq, maxMessages: beforeSeq - startSeq });
-  for await (const msg of range) {
-    const seq = msg.info.streamSequence;
-    if (seq >= beforeSeq) break;
-    const time = timeFromNanos(msg.info.timestampNanos);
-    if ((query.since && time < query.since) || (query.until && time >= query.until)) continue;
-    const message = decodeEnvelope(msg.data, seq, time);
-    if (query.type !== undefined && !matchTypeGlob(query.type, message.subject)) continue;
-    const head = eventHeadOf(message.payload);
-    if (query.connector !== undefined && head.connector !== query.connector) continue;
-    out.push({ seq, id: message.id, type: message.subject, received: message.time, ...head });
+  const request = { stream: deps.names.stream('events'), filter, startSeq, maxMessages: beforeSeq - startSeq };
+  const entries = await readHeadEntries(deps, request, (seq, time) => {
+    if (seq >= beforeSeq) return 'stop';
+    return (query.since && time < query.since) || (query.until && time >= query.until) ? 'skip' : 'keep';
+  });
+  const out: EventHead[] = [];
+  for (const { seq, time, head } of entries) {
+    const { id, type, ...fields } = head;
+    if (query.type !== undefined && !matchTypeGlob(query.type, type)) continue;
+    if (query.connector !== undefined && fields.connector !== query.connector) continue;
+    out.push({ seq, id, type, received: time.toISOString(), ...fields });
   }
   return out;
 }

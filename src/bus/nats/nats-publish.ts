@@ -5,7 +5,7 @@ import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
 import { CLAIM_HEADER, claimContent, type ClaimStore, type ClaimVerdict, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
-import { encodeEnvelope } from './nats-envelope.ts';
+import { encodeEnvelope, HEAD_HEADER, headHeaderValue } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
 import { NatsUnavailableError } from './nats-unavailable-error.ts';
@@ -61,8 +61,11 @@ export async function publishMessage(
   if (options.replay) {
     const subject = deps.names.subject(stream, message.id, message.subject);
     const expect = { streamName: deps.names.stream(stream) };
+    const h = messageHeaders(stream, message);
     const ack = await guard(
-      deps.cork(() => deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect })),
+      deps.cork(() =>
+        deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect, ...(h ? { headers: h } : {}) }),
+      ),
       'publish',
     );
     return { duplicate: ack.duplicate };
@@ -94,12 +97,13 @@ function storeNew(
   body: Uint8Array,
   claimKey?: string,
 ): Promise<PubAck | 'stored'> {
+  const h = messageHeaders(stream, message, claimKey);
   const publishing = deps.cork(() =>
     deps.js.publish(deps.names.subject(stream, message.id, message.subject), body, {
       msgID: idToken(message.id),
       timeout: deps.timeoutMs,
       expect: { streamName: deps.names.stream(stream), lastSubjectSequence: 0 },
-      ...(claimKey === undefined ? {} : { headers: claimHeaders(claimKey) }),
+      ...(h ? { headers: h } : {}),
     }),
   );
   return guard(publishing, 'publish').catch(duplicateIfStored);
@@ -118,9 +122,12 @@ function claimStore(deps: PublishDeps, stream: StreamName): ClaimStore {
   return { content: deps.content, cork: deps.cork, isStored };
 }
 
-function claimHeaders(key: string) {
+/** An event's head (nats-envelope.ts), and the content claim when there is one. */
+function messageHeaders(stream: StreamName, message: BusMessage, claimKey?: string) {
+  if (stream !== 'events' && claimKey === undefined) return undefined;
   const h = headers();
-  h.set(CLAIM_HEADER, key);
+  if (claimKey !== undefined) h.set(CLAIM_HEADER, claimKey);
+  if (stream === 'events') h.set(HEAD_HEADER, headHeaderValue(message));
   return h;
 }
 

@@ -11,6 +11,8 @@ export interface RangeRequest {
   startTime?: Date;
   /** Fetch no more than this many in all: a read that ends at a seq asks for no batch beyond it. */
   maxMessages?: number;
+  /** Deliver headers only (no body): what event heads and counts need (nats-event-heads.ts). */
+  headersOnly?: boolean;
 }
 
 export interface ReadDeps {
@@ -60,6 +62,7 @@ function consumerConfig(request: RangeRequest): Partial<ConsumerConfig> {
     inactive_threshold: nanos(INACTIVE_THRESHOLD_MS),
     mem_storage: true,
     num_replicas: 1,
+    ...(request.headersOnly ? { headers_only: true } : {}),
   };
   if (request.startSeq !== undefined) {
     config.deliver_policy = DeliverPolicy.StartSequence;
