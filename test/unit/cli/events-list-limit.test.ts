@@ -30,6 +30,7 @@ async function run(...args: string[]): Promise<string> {
   registerEventsCommand(program, {
     openBus: () => Promise.resolve(keepOpen(bus)),
     loadRules: () => Promise.resolve(EMPTY_RULE_SET),
+    loadHidden: () => Promise.resolve({ values: new Set<string>(), warnings: [] }),
     registry: actions,
     write: (t) => void (out += t),
   });
