@@ -8,7 +8,7 @@ export interface HeadStore {
   /** Inside the write transaction that stores the event's message. */
   insert(seq: number, id: string, type: string, time: number, payload: unknown): void;
   page(query: EventHeadQuery): EventHeadPage;
-  /** One aggregate over the (time, type, connector) index: no row of the table is read. */
+  /** One aggregate over the heads in the time range (found by the time index); no payload is read. */
   count(query: EventCountQuery): EventCount[];
 }
 
@@ -73,8 +73,9 @@ export function createHeadStore(db: Database): HeadStore {
 
 /**
  * Conditions after the seq window. The window bounds the work: a range on type or time is checked on
- * each row of it (the unary `+` keeps SQLite from walking a whole index range instead), while an exact
- * type or connector may take its index within the window. `exact` when SQL alone decides the type match.
+ * each row of it (the unary `+` keeps SQLite from walking the time index instead). Type and connector have no
+ * index: each costs every ingest a B-tree insert (measured: 70 instead of 38 µs of CPU per embedded publish
+ * with both), and a window is at most `span` small rows. `exact` when SQL alone decides the type match.
  */
 function conditions(query: EventHeadQuery): { where: string; params: unknown[]; exact: boolean } {
   const where: string[] = [];
