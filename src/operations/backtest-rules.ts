@@ -57,7 +57,11 @@ export interface RecentEvents {
 }
 
 /** The most recent `last` events, newest first, within `limit` characters: the backtest's input, read from the bus. */
-export async function loadRecentEvents(bus: Pick<BusStreams, 'query'>, last = 200, limit = BACKTEST_READ_LIMIT): Promise<RecentEvents> {
+export async function loadRecentEvents(
+  bus: Pick<BusStreams, 'query' | 'eventHeads'>,
+  last = 200,
+  limit = BACKTEST_READ_LIMIT,
+): Promise<RecentEvents> {
   const wanted = Math.min(Math.max(1, last), MAX_BACKTEST);
   const events: string[] = [];
   let size = 0;

@@ -13,7 +13,10 @@ export interface RecentEventsRequest {
  * The newest stored events, newest first, read in bounded seq windows (the backtest's way), so the
  * work is bounded by `last` however much history the bus holds.
  */
-export async function* recentEvents(bus: Pick<BusStreams, 'query'>, request: RecentEventsRequest): AsyncGenerator<StoredMessage<HubEvent>> {
+export async function* recentEvents(
+  bus: Pick<BusStreams, 'query' | 'eventHeads'>,
+  request: RecentEventsRequest,
+): AsyncGenerator<StoredMessage<HubEvent>> {
   const floor = request.since ? ((await firstSeqSince(bus, 'events', request.since)) ?? Number.MAX_SAFE_INTEGER) - 1 : 0;
   let before = (await findHeadSeq(bus, 'events')) + 1;
   let left = request.last;

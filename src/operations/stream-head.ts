@@ -1,11 +1,23 @@
 import type { BusStreams, StoredMessage, StreamName } from '../bus/event-bus.ts';
 
 /**
- * The highest sequence number of a stream, found with the contract's ascending query alone:
- * gallop from a hint, then binary search on "is there anything after x". Each probe reads at most
- * one message, so this is ~2·log2(seq) cheap queries on either backend.
+ * The highest sequence number of a stream. For events it is the newest event head, so no payload is
+ * read. Jobs have no heads: gallop from a hint, then binary search on "is there anything after x" with
+ * the contract's ascending query, each probe reading at most one message (~2·log2(seq) queries).
  */
-export async function findHeadSeq(bus: Pick<BusStreams, 'query'>, stream: StreamName, hint = 0): Promise<number> {
+export async function findHeadSeq(bus: Pick<BusStreams, 'query' | 'eventHeads'>, stream: StreamName, hint = 0): Promise<number> {
+  if (stream === 'events') return newestEventSeq(bus);
+  return probeHeadSeq(bus, stream, hint);
+}
+
+/** The seq of the newest event head, 0 when there is none; a page empty for its span goes on below it. */
+async function newestEventSeq(bus: Pick<BusStreams, 'eventHeads'>): Promise<number> {
+  let page = await bus.eventHeads({ limit: 1 });
+  while (page.heads.length === 0 && page.next !== undefined) page = await bus.eventHeads({ limit: 1, beforeSeq: page.next });
+  return page.heads[0]?.seq ?? 0;
+}
+
+async function probeHeadSeq(bus: Pick<BusStreams, 'query'>, stream: StreamName, hint: number): Promise<number> {
   const after = async (seq: number): Promise<StoredMessage | undefined> => (await bus.query({ stream, afterSeq: seq, limit: 1 }))[0];
   let low = Math.max(0, hint);
   let first = await after(low);

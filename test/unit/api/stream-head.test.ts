@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus } from '../../../src/bus/event-bus.ts';
+import type { BusStreams, EventBus } from '../../../src/bus/event-bus.ts';
 import { findHeadSeq, readWindowBefore } from '../../../src/operations/stream-head.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
 
@@ -34,5 +34,29 @@ describe('stream head and backward windows (contract queries only)', () => {
     expect(seen[0]).toBe(2999);
     expect(seen.at(-1)).toBe(1);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
+  });
+});
+
+describe('the head of the events stream', () => {
+  /** The bus minus its payload reads of events: the events head must come from event heads. */
+  const noEventPayloads = (target: EventBus): Pick<BusStreams, 'query' | 'eventHeads'> => ({
+    query: (query) => (query.stream === 'events' ? Promise.reject(new Error('query reads event payloads')) : target.query(query)),
+    eventHeads: (query) => target.eventHeads(query),
+  });
+
+  it('is found without reading an event payload, also below a span of jobs only', async () => {
+    const fresh = await openTempEmbeddedBus();
+    try {
+      expect(await findHeadSeq(noEventPayloads(fresh), 'events')).toBe(0);
+      await fresh.publish('events', { id: 'e1', subject: 'a.b', payload: { data: 'x'.repeat(1000) } });
+      await fresh.publish('events', { id: 'e2', subject: 'a.b', payload: { data: 'x'.repeat(1000) } });
+      const last = (await fresh.get('events', 'e2'))!.seq;
+      for (let i = 0; i < 10_050; i++) await fresh.publish('jobs', { id: `j${i}`, subject: 'notify', payload: {} });
+      for (const hint of [0, last, last + 50_000]) expect(await findHeadSeq(noEventPayloads(fresh), 'events', hint)).toBe(last);
+      const lastJob = (await fresh.get('jobs', 'j10049'))!.seq;
+      expect(await findHeadSeq(noEventPayloads(fresh), 'jobs')).toBe(lastJob);
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -37,6 +37,7 @@ afterEach(() => bus.close());
 function attemptContext(log = silentLogger): AttemptContext {
   const history = {
     query: bus.query.bind(bus),
+    eventHeads: bus.eventHeads.bind(bus),
     get: <T>(stream: StreamName, id: string) => {
       reads.push(id);
       return bus.get<T>(stream, id);
