@@ -2,7 +2,7 @@
  * History reads over large stored events: how long the operator API's event list, charts and connector
  * page take on the embedded bus, and how long each holds the event loop (what a webhook or /healthz
  * waits meanwhile). Run: `node bin/run-ts.js bench/history-reads.ts [data file]`. The data file (5,000
- * events of 100 KB, each with a job and an attempt record: about 500 MB) is generated on first use
+ * events of 100 KB, each with a job and an attempt record: about 500 MB, twice that with JOB_BYTES=100000) is generated on first use
  * and reused when it exists; the clock is fixed, so every run sees the same hour of history.
  * With HOOKHUB_NATS_URL set, the same on a NATS bus (streams named after BENCH_PREFIX, default `bench`,
  * filled on first use; the charts count the hour before the run, so fill it within the hour).
@@ -25,6 +25,8 @@ import { EMPTY_RULE_SET } from '../src/rules/rule-set.ts';
 
 const EVENTS = 5_000;
 const PAYLOAD_BYTES = 100_000;
+/** JOB_BYTES=100000: each job carries a rendered body that large, as a webhook action's job does. */
+const JOB_BYTES = Number(process.env.JOB_BYTES ?? 0);
 const T0 = Date.parse('2026-01-31T12:00:00Z');
 const NATS_URL = process.env.HOOKHUB_NATS_URL;
 const TOKEN = 'bench-t0ken-0123456789abcdef0123456789';
@@ -151,7 +153,13 @@ async function store(target: EventBus, i: number, filler: string): Promise<void>
     new Date(clock),
   );
   await target.publish('events', { id: event.id, subject: event.type, payload: event });
-  const job = { id: `${event.id}:forward:0`, eventId: event.id, rule: 'forward', action: 'notify', params: { channel: 'eng' } };
+  const params = { channel: 'eng', ...(JOB_BYTES > 0 ? { body: 'y'.repeat(JOB_BYTES) } : {}) };
+  const job = { id: `${event.id}:forward:0`, eventId: event.id, rule: 'forward', action: 'notify', params };
   await target.publish('jobs', { id: job.id, subject: job.action, payload: job });
-  await target.record({ ref: job.id, kind: 'attempt', time: new Date(clock).toISOString(), data: { outcome: 'success', latencyMs: 12 } });
+  await target.record({
+    ref: job.id,
+    kind: 'attempt',
+    time: new Date(clock).toISOString(),
+    data: { outcome: 'success', latencyMs: 12, channel: 'eng' },
+  });
 }

@@ -248,6 +248,21 @@ export interface RecordCount {
   count: number;
 }
 
+/** History records of some kinds stored in [since, until), at most `limit` of the newest. */
+export interface RecordRangeQuery {
+  since: Date;
+  until: Date;
+  kinds: readonly string[];
+  limit: number;
+}
+
+export interface RecordRange {
+  /** Oldest first. */
+  records: HistoryRecord[];
+  /** Set when more than `limit` matched: the oldest were left out. */
+  truncated: boolean;
+}
+
 /** A small note attached to a message id: rule outcomes, delivery attempts. */
 export interface HistoryRecord {
   /** The event or job id it belongs to. */
@@ -300,6 +315,8 @@ export interface BusHistory {
   records(ref: string): Promise<HistoryRecord[]>;
   /** How many records per bucket, kind and outcome, for charts: one SQL aggregate on the embedded bus. */
   countRecords(query: RecordCountQuery): Promise<RecordCount[]>;
+  /** The records of a time range (by when they were stored), reading no message payload. */
+  recordRange(query: RecordRangeQuery): Promise<RecordRange>;
 }
 
 /** The dead-letters role. They stay until taken (retry) or purged; nothing else removes one. */

@@ -17,6 +17,8 @@ import type {
   PublishResult,
   RecordCount,
   RecordCountQuery,
+  RecordRange,
+  RecordRangeQuery,
   StoredMessage,
   StreamName,
   Subscription,
@@ -124,6 +126,10 @@ export class RetryingBus implements EventBus {
 
   async countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
     return this.#bus().countRecords(query);
+  }
+
+  async recordRange(query: RecordRangeQuery): Promise<RecordRange> {
+    return this.#bus().recordRange(query);
   }
 
   async finishedThrough(stream: StreamName, consumer: string): Promise<number> {

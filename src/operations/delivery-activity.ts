@@ -1,12 +1,5 @@
-import type { Job } from '../actions/action.ts';
 import { RecordKind } from '../actions/runtime/attempt-history.ts';
-import { readWindow } from '../actions/report/collect-history.ts';
-import type { BusHistory, BusStreams, HistoryRecord } from '../bus/event-bus.ts';
-
-/** The channel charts read at most this many jobs per window, newest kept; `truncated` says so. */
-const MAX_MESSAGES = 20_000;
-/** Attempt records are read per job: a bound on the bus round trips of one chart request. */
-const MAX_JOBS = 2_000;
+import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'deadLettered';
 
@@ -75,39 +68,4 @@ function outcomeOf(kind: string, outcome: string | undefined): DeliveryOutcome |
   if (kind !== RecordKind.attempt) return undefined;
   if (outcome === 'success') return 'delivered';
   return outcome === 'retry' ? 'retrying' : undefined;
-}
-
-export interface JobRecords {
-  job: Job;
-  records: HistoryRecord[];
-}
-
-/** Jobs published in [since, until) (the newest MAX_JOBS) with their history records. */
-export async function loadJobRecords(
-  bus: BusStreams & BusHistory,
-  since: Date,
-  until: Date,
-): Promise<{ jobs: JobRecords[]; truncated: boolean }> {
-  const read = await readRecent<Job>(bus, 'jobs', since, until);
-  const recent = read.messages.slice(-MAX_JOBS);
-  const jobs = await Promise.all(recent.map(async (m) => ({ job: m.payload, records: await bus.records(m.id) })));
-  return { jobs, truncated: read.truncated || read.messages.length > recent.length };
-}
-
-async function readRecent<T>(bus: BusStreams & BusHistory, stream: 'events' | 'jobs', since: Date, until: Date) {
-  const messages = [];
-  let truncated = false;
-  for await (const message of readWindow<T>(bus, stream, since, until)) {
-    messages.push(message);
-    // Keep the newest: drop the oldest half once over the bound, so memory stays bounded on a busy hub.
-    if (messages.length > MAX_MESSAGES * 2) {
-      messages.splice(0, messages.length - MAX_MESSAGES);
-      truncated = true;
-    }
-  }
-  if (messages.length > MAX_MESSAGES) {
-    messages.splice(0, messages.length - MAX_MESSAGES);
-    truncated = true;
-  }
-  return { messages, truncated };
 }

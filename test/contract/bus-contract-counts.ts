@@ -81,4 +81,28 @@ export function countCases(ctx: ContractContext): void {
       }),
     ).toEqual([]);
   });
+
+  it('lists the history records of some kinds stored in a range, oldest first, the newest up to a limit', async () => {
+    const { bus } = ctx.harness();
+    const since = Date.now() - 1;
+    const record = (ref: string, kind: string, data: Record<string, unknown>) =>
+      bus.record({ ref, kind, time: new Date().toISOString(), data });
+    await record('j1', 'attempt', { outcome: 'retry', latencyMs: 5, channel: 'ops' });
+    await record('e1', 'rule', { rule: 'notify', outcome: 'matched' });
+    await record('j2', 'attempt', { outcome: 'success', latencyMs: 7, channel: '' });
+    await record('j3', 'attempt', { outcome: 'success', latencyMs: 9, channel: 'ops' });
+    const until = new Date(Date.now() + HOUR);
+    const all = await bus.recordRange({ since: new Date(since), until, kinds: ['attempt'], limit: 10 });
+    expect(all.truncated).toBe(false);
+    expect(all.records.map((r) => [r.ref, r.kind, r.data])).toEqual([
+      ['j1', 'attempt', { outcome: 'retry', latencyMs: 5, channel: 'ops' }],
+      ['j2', 'attempt', { outcome: 'success', latencyMs: 7, channel: '' }],
+      ['j3', 'attempt', { outcome: 'success', latencyMs: 9, channel: 'ops' }],
+    ]);
+    const newest = await bus.recordRange({ since: new Date(since), until, kinds: ['attempt'], limit: 2 });
+    expect(newest).toMatchObject({ truncated: true, records: [{ ref: 'j2' }, { ref: 'j3' }] });
+    expect(
+      (await bus.recordRange({ since: until, until: new Date(until.getTime() + HOUR), kinds: ['attempt'], limit: 10 })).records,
+    ).toEqual([]);
+  });
 }

@@ -178,6 +178,7 @@ function pick(bus: EventBus) {
     purgeDeadLetters: bus.purgeDeadLetters.bind(bus),
     records: bus.records.bind(bus),
     countRecords: bus.countRecords.bind(bus),
+    recordRange: bus.recordRange.bind(bus),
     kv: bus.kv.bind(bus),
   };
 }

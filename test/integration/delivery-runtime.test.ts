@@ -47,6 +47,8 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('delivery 
     ]);
     expect(records[0]).toMatchObject({ response: 'down', error: 'HTTP 503' });
     expect(typeof records[2]?.latencyMs).toBe('number');
+    // The channels chart reads the channel here ('' for an action without one), not from the job.
+    expect(records.map((r) => r.channel)).toEqual(['', '', '']);
   });
 
   it('honours Retry-After over the schedule', async () => {

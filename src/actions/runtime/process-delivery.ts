@@ -194,6 +194,8 @@ async function recordAttempt(
       attempt,
       outcome: result,
       destination: prepared.destination,
+      // The channels chart reads it here, not from the job's (possibly large) payload; '' for none.
+      channel: prepared.channel,
       latencyMs: outcome.latencyMs,
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(outcome.response === undefined ? {} : { response: outcome.response }),

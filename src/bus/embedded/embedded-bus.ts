@@ -18,6 +18,8 @@ import type {
   PublishOptions,
   RecordCount,
   RecordCountQuery,
+  RecordRange,
+  RecordRangeQuery,
   PublishResult,
   StoredMessage,
   StreamName,
@@ -190,6 +192,11 @@ export class EmbeddedBus implements EventBus {
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()
   async countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
     return this.#read(() => this.#history.countRecords(query));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async recordRange(query: RecordRangeQuery): Promise<RecordRange> {
+    return this.#read(() => this.#history.recordRange(query));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()

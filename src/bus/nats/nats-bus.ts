@@ -16,6 +16,8 @@ import type {
   PublishResult,
   RecordCount,
   RecordCountQuery,
+  RecordRange,
+  RecordRangeQuery,
   RetentionReport,
   StoredMessage,
   StreamName,
@@ -47,7 +49,7 @@ import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
 import { getMessage, queryMessages } from './nats-query.ts';
 import { queryEventHeads } from './nats-event-heads.ts';
-import { countEvents, countRecords } from './nats-counts.ts';
+import { countEvents, countRecords, recordRange } from './nats-counts.ts';
 import { sweepHistory } from './nats-history-retention.ts';
 import { sweepStream } from './nats-retention.ts';
 import { dropKvDeleteMarkers } from './nats-legacy-index.ts';
@@ -169,6 +171,10 @@ export class NatsBus implements EventBus {
 
   countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
     return countRecords(this.#readDeps(), query);
+  }
+
+  recordRange(query: RecordRangeQuery): Promise<RecordRange> {
+    return recordRange(this.#readDeps(), query);
   }
 
   /** JetStream's ack floor: everything at or below it is acked (or termed). */

@@ -1,4 +1,12 @@
-import type { EventCount, EventCountQuery, HistoryRecord, RecordCount, RecordCountQuery } from '../event-bus.ts';
+import type {
+  EventCount,
+  EventCountQuery,
+  HistoryRecord,
+  RecordCount,
+  RecordCountQuery,
+  RecordRange,
+  RecordRangeQuery,
+} from '../event-bus.ts';
 import { timeFromNanos } from './nats-envelope.ts';
 import { readHeadEntries } from './nats-head-reader.ts';
 import { copyOf } from './nats-history.ts';
@@ -56,4 +64,31 @@ export async function countRecords(deps: QueryDeps, query: RecordCountQuery): Pr
     tally.add({ start: bucketOf(time, since, query.bucketMs), kind: record.kind, ...(typeof outcome === 'string' ? { outcome } : {}) });
   }
   return tally.values();
+}
+
+/** The records of a range from the history stream read from `since`, keeping the newest `limit` (copies left out, as above). */
+export async function recordRange(deps: QueryDeps, query: RecordRangeQuery): Promise<RecordRange> {
+  const kinds = new Set(query.kinds);
+  const limit = Math.max(0, Math.floor(query.limit));
+  let records: HistoryRecord[] = [];
+  let truncated = false;
+  const range = readRange(deps, { stream: deps.names.historyStream, filter: `${deps.names.prefix}.history.>`, startTime: query.since });
+  for await (const msg of range) {
+    const time = timeFromNanos(msg.info.timestampNanos);
+    if (time >= query.until) break;
+    if (time < query.since || copyOf(msg.headers) !== undefined) continue;
+    const record = msg.json<HistoryRecord>();
+    if (!kinds.has(record.kind)) continue;
+    records.push(record);
+    // Drop the oldest half once over the bound, so memory stays bounded on a busy hub.
+    if (records.length > limit * 2) {
+      records = records.slice(records.length - limit);
+      truncated = true;
+    }
+  }
+  if (records.length > limit) {
+    records = records.slice(records.length - limit);
+    truncated = true;
+  }
+  return { records, truncated };
 }

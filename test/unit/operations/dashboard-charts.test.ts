@@ -18,7 +18,8 @@ async function publishEvent(id: string, connector: string, type = `${connector}.
   await bus.publish('events', { id, subject: type, payload: event });
 }
 
-async function publishJob(id: string, channel: string, attempts: { outcome: string; latencyMs: number }[], dead = false) {
+/** `named`: the attempt records name their channel, as the delivery workers write them. */
+async function publishJob(id: string, channel: string, attempts: { outcome: string; latencyMs: number }[], dead = false, named = false) {
   await bus.publish('jobs', {
     id,
     subject: 'notify',
@@ -34,7 +35,12 @@ async function publishJob(id: string, channel: string, attempts: { outcome: stri
     },
   });
   for (const [i, a] of attempts.entries())
-    await bus.record({ ref: id, kind: 'attempt', time: new Date().toISOString(), data: { attempt: i + 1, ...a } });
+    await bus.record({
+      ref: id,
+      kind: 'attempt',
+      time: new Date().toISOString(),
+      data: { attempt: i + 1, ...a, ...(named ? { channel } : {}) },
+    });
   if (dead) await bus.record({ ref: id, kind: 'dead-letter', time: new Date().toISOString(), data: { reason: 'permanent failure' } });
 }
 
@@ -100,6 +106,42 @@ describe('dashboard activity', () => {
     expect(idle).toMatchObject({ name: 'idle', attempts: 0, errorRate: 0 });
     expect(idle?.p50Ms).toBeUndefined();
     expect(latencyChartSvg(ops!)).toContain('p50 50 ms, p99 100 ms, error rate 10.0%');
+  });
+
+  it('gives the same latencies from attempt records that name their channel, reading no job or payload', async () => {
+    const latencies = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const attempts = latencies.map((latencyMs, i) => ({ outcome: i === 9 ? 'retry' : 'success', latencyMs }));
+    await publishJob('ok', 'ops', attempts.slice(0, 4), false, true);
+    await publishJob('ok2', 'ops', attempts.slice(4), false, true);
+    await publishJob('other', 'eng', [{ outcome: 'success', latencyMs: 1 }], false, true);
+    const noPayloads = new Proxy(bus, {
+      get(target, key) {
+        if (key === 'query' || key === 'get' || key === 'records' || key === 'eventHeads')
+          return () => Promise.reject(new Error(`${String(key)} reads what the chart does not need`));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const [ops, eng] = await loadChannelLatency(noPayloads, ['ops', 'eng'], new Date());
+    expect(ops).toMatchObject({ name: 'ops', attempts: 10, failures: 1, errorRate: 0.1, p50Ms: 50, p99Ms: 100, truncated: false });
+    expect(sum(ops?.hours.map((h) => h.attempts) ?? [])).toBe(10);
+    expect(eng).toMatchObject({ name: 'eng', attempts: 1, failures: 0, p50Ms: 1 });
+    // Attempts written before records named their channel: the job says it, and the answer is the same.
+    const legacy = await openTempEmbeddedBus();
+    const named = bus;
+    try {
+      bus = legacy;
+      await publishJob('ok', 'ops', attempts.slice(0, 4));
+      await publishJob('ok2', 'ops', attempts.slice(4));
+      await publishJob('other', 'eng', [{ outcome: 'success', latencyMs: 1 }]);
+      const fromJobs = await loadChannelLatency(legacy, ['ops', 'eng'], new Date());
+      expect(fromJobs.map(({ hours, ...rest }) => ({ ...rest, attempts: sum(hours.map((h) => h.attempts)) }))).toEqual(
+        [ops!, eng!].map(({ hours, ...rest }) => ({ ...rest, attempts: sum(hours.map((h) => h.attempts)) })),
+      );
+    } finally {
+      bus = named;
+      await legacy.close();
+    }
   });
 });
 
