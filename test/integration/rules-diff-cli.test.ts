@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { registerRulesCommand } from '../../src/cli/rules-command.ts';
+import { keepOpen } from '../helpers/keep-open-bus.ts';
 import { event, fixedNow, testContext, testRegistry } from '../unit/rules/test-context.ts';
 
 const BASE = `rules:
@@ -80,7 +81,7 @@ describe('hookhub rules diff', () => {
       loadContext: () =>
         Promise.resolve({ rulesDir, channels: testContext.channels, connectors: testContext.connectors, registry: testRegistry }),
       // The command closes the bus it opened; this one belongs to the test.
-      openBus: () => Promise.resolve<EventBus>({ ...bus, query: bus.query.bind(bus), close: () => Promise.resolve() }),
+      openBus: () => Promise.resolve(keepOpen(bus)),
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       setExitCode: (code) => (exitCode = code),
