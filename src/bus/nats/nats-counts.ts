@@ -45,40 +45,42 @@ export async function countEvents(deps: QueryDeps, query: EventCountQuery): Prom
 }
 
 /**
- * Records per bucket, kind and outcome, from the history stream read from `since`. A record that
- * retention carried to the stream's tail (nats-history-retention.ts) is left out: its original was
- * counted at its own time, long before.
+ * The records of the given kinds stored in [since, until), in stream order, from the history stream read
+ * from `since`. A record that retention carried to the stream's tail (nats-history-retention.ts) is left
+ * out: its original was stored at its own time, long before.
  */
-export async function countRecords(deps: QueryDeps, query: RecordCountQuery): Promise<RecordCount[]> {
-  const since = query.since.getTime();
+async function* recordsIn(
+  deps: QueryDeps,
+  query: { since: Date; until: Date; kinds: readonly string[] },
+): AsyncGenerator<{ time: Date; record: HistoryRecord }> {
   const kinds = new Set(query.kinds);
-  const tally = new Tally<RecordCount>();
   const range = readRange(deps, { stream: deps.names.historyStream, filter: `${deps.names.prefix}.history.>`, startTime: query.since });
   for await (const msg of range) {
     const time = timeFromNanos(msg.info.timestampNanos);
-    if (time >= query.until) break;
+    if (time >= query.until) return;
     if (time < query.since || copyOf(msg.headers) !== undefined) continue;
     const record = msg.json<HistoryRecord>();
-    if (!kinds.has(record.kind)) continue;
+    if (kinds.has(record.kind)) yield { time, record };
+  }
+}
+
+/** Records per bucket, kind and outcome (recordsIn). */
+export async function countRecords(deps: QueryDeps, query: RecordCountQuery): Promise<RecordCount[]> {
+  const since = query.since.getTime();
+  const tally = new Tally<RecordCount>();
+  for await (const { time, record } of recordsIn(deps, query)) {
     const outcome = record.data?.outcome;
     tally.add({ start: bucketOf(time, since, query.bucketMs), kind: record.kind, ...(typeof outcome === 'string' ? { outcome } : {}) });
   }
   return tally.values();
 }
 
-/** The records of a range from the history stream read from `since`, keeping the newest `limit` (copies left out, as above). */
+/** The records of a range (recordsIn), keeping the newest `limit`. */
 export async function recordRange(deps: QueryDeps, query: RecordRangeQuery): Promise<RecordRange> {
-  const kinds = new Set(query.kinds);
   const limit = Math.max(0, Math.floor(query.limit));
   let records: HistoryRecord[] = [];
   let truncated = false;
-  const range = readRange(deps, { stream: deps.names.historyStream, filter: `${deps.names.prefix}.history.>`, startTime: query.since });
-  for await (const msg of range) {
-    const time = timeFromNanos(msg.info.timestampNanos);
-    if (time >= query.until) break;
-    if (time < query.since || copyOf(msg.headers) !== undefined) continue;
-    const record = msg.json<HistoryRecord>();
-    if (!kinds.has(record.kind)) continue;
+  for await (const { record } of recordsIn(deps, query)) {
     records.push(record);
     // Drop the oldest half once over the bound, so memory stays bounded on a busy hub.
     if (records.length > limit * 2) {
