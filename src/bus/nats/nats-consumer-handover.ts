@@ -1,5 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { waitForCurrentReplicas } from './nats-settled.ts';
 
 /** Asks a consumer's leader to hand over to one of its peers. */
 export type StepDown = (stream: string, consumer: string) => Promise<void>;
@@ -31,21 +32,12 @@ export async function handOverConsumers(
   const durables: string[] = [];
   for await (const info of jsm.consumers.list(stream)) if (info.config.durable_name) durables.push(info.name);
   for (const consumer of durables) {
-    await consumerSettled(jsm, stream, consumer, replicas, timeoutMs);
+    await waitForCurrentReplicas(
+      `consumer ${consumer}`,
+      async () => (await jsm.consumers.info(stream, consumer)).cluster,
+      replicas,
+      timeoutMs,
+    );
     await stepDown(stream, consumer);
   }
-}
-
-async function consumerSettled(jsm: JetStreamManager, stream: string, consumer: string, replicas: number, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const cluster = await jsm.consumers.info(stream, consumer).then(
-      (info) => info.cluster,
-      () => undefined,
-    );
-    const peers = cluster?.replicas ?? [];
-    if (cluster?.leader && peers.length === replicas - 1 && peers.every((p) => p.current)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`consumer ${consumer} did not settle on ${replicas} current replicas within ${timeoutMs / 1000} s`);
 }

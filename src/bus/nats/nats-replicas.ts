@@ -2,6 +2,7 @@ import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import { ConfigError } from '../../errors.ts';
 import { handOverConsumers, type StepDown } from './nats-consumer-handover.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
+import { waitForCurrentReplicas } from './nats-settled.ts';
 
 /**
  * Brings an existing stream (or the stream behind a KV bucket) to `replicas` copies. JetStream scales
@@ -52,18 +53,8 @@ async function handOver(jsm: JetStreamManager, name: string, replicas: number, s
  * A stream being scaled elects a leader and copies its messages to the new peers; until then reads
  * time out. Waits (bounded) for a leader and every peer current, so the hub starts on a usable stream.
  */
-async function settled(jsm: JetStreamManager, name: string, replicas: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const cluster = await jsm.streams.info(name).then(
-      (info) => info.cluster,
-      () => undefined,
-    );
-    const peers = cluster?.replicas ?? [];
-    if (cluster?.leader && peers.length === replicas - 1 && peers.every((p) => p.current)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`stream ${name} did not settle on ${replicas} current replicas within ${timeoutMs / 1000} s`);
+function settled(jsm: JetStreamManager, name: string, replicas: number, timeoutMs = 30_000): Promise<void> {
+  return waitForCurrentReplicas(`stream ${name}`, async () => (await jsm.streams.info(name)).cluster, replicas, timeoutMs);
 }
 
 /** Wraps a failure to create a stream or bucket with `replicas` copies into what to change. */
