@@ -21,6 +21,7 @@ import { createConnectorInstances } from './ingress/connector-instances.ts';
 import { IngressServer, type HookObservation } from './ingress/ingress-server.ts';
 import { explainListenError } from './ingress/listen-error.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { configSecrets } from './operations/config-secrets.ts';
 import { createKnownSecrets } from './operations/known-secrets.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
@@ -123,8 +124,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics,
     health,
   });
-  // After the rules load: what a destination's answer echoes of their environment values is masked from the first job.
-  const known = createKnownSecrets(config.channels);
+  // After the rules load: what a destination's answer echoes of their environment values, or of hookhub.yaml's
+  // secrets, is masked from the first job.
+  const known = createKnownSecrets(configSecrets(config));
   const worker = roles.has('worker')
     ? startWorker(options, bus, { metrics, now, registry, trouble: meta.trouble, health, secrets: () => known(rules.getRuleSet()) })
     : undefined;

@@ -1,21 +1,20 @@
 import type { RuleSet } from '../rules/rule.ts';
 import { environmentValuesOf, MIN_MASKED } from './event-view.ts';
 import { redactParams, urlOrigin } from './redact.ts';
-
-type Channels = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+import { withForms } from './secret-forms.ts';
 
 /**
  * What the hub knows to be secret, for masking text it did not write (a destination's error answer, an
- * exception message): the values the rules took from the environment, and every channel's credentials.
- * Computed once per rule set (a hot reload brings a new one).
+ * exception message): the values the rules took from the environment and `fromConfig` (configSecrets:
+ * what hookhub.yaml holds), each in every form text echoes it in (withForms), longest first.
+ * Computed once per rule set (a hot reload brings a new one), not per attempt.
  */
-export function createKnownSecrets(channels: Channels): (ruleSet: Pick<RuleSet, 'rules'>) => readonly string[] {
-  const fromChannels = Object.values(channels).flatMap(channelSecrets);
+export function createKnownSecrets(fromConfig: readonly string[]): (ruleSet: Pick<RuleSet, 'rules'>) => readonly string[] {
   const cache = new WeakMap<object, readonly string[]>();
   return (ruleSet) => {
     let known = cache.get(ruleSet);
     if (known === undefined) {
-      known = [...new Set([...environmentValuesOf(ruleSet), ...fromChannels])];
+      known = withForms([...environmentValuesOf(ruleSet), ...fromConfig]);
       cache.set(ruleSet, known);
     }
     return known;
@@ -68,7 +67,7 @@ function textForms(value: string): string[] {
   return [written, parsed, url.username, url.password, decoded(url.password)];
 }
 
-function decoded(text: string): string {
+export function decoded(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

@@ -62,8 +62,8 @@ export interface DeliveryWorkerDeps {
   vars?: Readonly<Record<string, string | undefined>>;
   /**
    * Values masked wherever a destination's answer or an error message echoes them, before they are
-   * recorded, logged or reported (createKnownSecrets: the rules' environment values, the channels'
-   * credentials). Each job's own secrets and destination are masked too, without this.
+   * recorded, logged or reported (createKnownSecrets: the rules' environment values and hookhub.yaml's
+   * secrets, in every form text echoes them in). Each job's own secrets and destination are masked too, without this.
    */
   secrets?: () => readonly string[];
   options?: DeliveryWorkerOptions;

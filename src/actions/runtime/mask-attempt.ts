@@ -1,5 +1,6 @@
 import { createMasker, MIN_MASKED } from '../../operations/event-view.ts';
 import { paramSecrets } from '../../operations/known-secrets.ts';
+import { formsOfOwn, holdsAny } from '../../operations/secret-forms.ts';
 import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
 import type { PreparedJob } from './prepare-job.ts';
 import type { AttemptOutcome } from './run-attempt.ts';
@@ -9,19 +10,25 @@ const CUT_PREFIX = 4;
 
 /**
  * An attempt's outcome as it is recorded, logged and reported (attempt records, dead letters, the
- * dead_lettered meta-event): what the hub knows to be secret (`known`: the rules' environment values,
- * the channels' credentials) and what the job's own params hide from viewers (its resolved secrets,
- * its destination URL and header values) masked wherever the destination's answer or the error
- * message echoes them (`401 {"error":"invalid key sk_live_…"}`).
+ * dead_lettered meta-event): what the hub knows to be secret (`known`, createKnownSecrets: the rules'
+ * environment values and hookhub.yaml's secrets, in all their forms) and what the job's own params hide
+ * from viewers (its resolved secrets, its destination URL and header values, in all their forms too: a
+ * Jenkins `Basic base64(user:token)`) masked wherever the destination's answer or the error message
+ * echoes them (`401 {"error":"invalid key sk_live_…"}`).
  */
 export function maskOutcome(
   outcome: AttemptOutcome,
   known: readonly string[],
   prepared: Pick<PreparedJob, 'action' | 'params'>,
 ): AttemptOutcome {
-  const texts = [outcome.response, outcome.ok ? outcome.label : outcome.message];
-  if (!texts.some((text) => text !== undefined && text.length >= MIN_MASKED)) return outcome;
-  const hidden = [...known, ...paramSecrets(prepared.action.type, prepared.params)];
+  const texts = [outcome.response, outcome.ok ? outcome.label : outcome.message].filter(
+    (text): text is string => text !== undefined && text.length >= MIN_MASKED,
+  );
+  if (texts.length === 0) return outcome;
+  const own = formsOfOwn(known, paramSecrets(prepared.action.type, prepared.params));
+  // Most answers echo nothing: one pass over each text spares a search for each of the known forms.
+  const echoesKnown = texts.some((text) => holdsAny(known, text) || wasCut(text));
+  const hidden = echoesKnown ? [...known, ...own] : own;
   if (hidden.length === 0) return outcome;
   const masked = createMasker(hidden)(outcome);
   if (masked.response !== undefined && wasCut(outcome.response)) masked.response = maskCutTail(masked.response, hidden);

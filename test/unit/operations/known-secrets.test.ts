@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelSecrets, createKnownSecrets, paramSecrets } from '../../../src/operations/known-secrets.ts';
+import { withForms } from '../../../src/operations/secret-forms.ts';
 import type { Rule } from '../../../src/rules/rule.ts';
 
 const SLACK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX';
@@ -39,10 +40,13 @@ describe('the secrets the hub knows', () => {
     );
   });
 
-  it('of the rules: their environment values with the channels, once per rule set', () => {
-    const known = createKnownSecrets({ eng: { type: 'slack', url: SLACK } });
+  it("of the rules: their environment values with the config's, in all their forms, once per rule set", () => {
+    const known = createKnownSecrets(channelSecrets({ type: 'slack', url: SLACK }));
     const ruleSet = { rules: [{ envValues: ['routing-key-0123', 'eng'] } as unknown as Rule] };
-    expect(known(ruleSet)).toEqual(['routing-key-0123', 'services/T000/B000/XXXXXXXXXXXX']);
+    expect(known(ruleSet)).toEqual(withForms(['routing-key-0123', 'services/T000/B000/XXXXXXXXXXXX']));
+    expect(known(ruleSet)).toContain('services%2FT000%2FB000%2FXXXXXXXXXXXX');
+    expect(known(ruleSet)).toContain(Buffer.from('routing-key-0123').toString('base64').slice(0, 21));
+    expect(known(ruleSet)).not.toContain('eng');
     expect(known(ruleSet)).toBe(known(ruleSet));
   });
 });

@@ -1,0 +1,88 @@
+import { MIN_MASKED } from './event-view.ts';
+
+/** Characters every percent and JSON encoding leaves as they are: a secret of only these is its own such form. */
+const PLAIN = /^[\w.-]*$/;
+
+/**
+ * A secret as text can echo it: as it is, percent-encoded (a URL query, a form body: `%2B`, `+` for a
+ * space), JSON-escaped (a PEM key's line breaks as `\n` in a JSON answer), and in base64 or base64url.
+ * Base64 of a longer text that holds the secret (`Basic base64(user:token)`, which the hub builds itself)
+ * shows it at one of three alignments, so each alignment gives the characters that depend on the
+ * secret's bytes alone. A secret shorter than MIN_MASKED has none, and no form shorter than that is kept.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_MASKED) return [];
+  const forms = PLAIN.test(secret)
+    ? [secret]
+    : [secret, encodeURIComponent(secret), formEncoded(secret), JSON.stringify(secret).slice(1, -1)];
+  const bytes = Buffer.from(secret);
+  // The secret after two zero bytes: from offset 2 - shift, it starts `shift` bytes into a base64 group.
+  const padded = Buffer.alloc(bytes.length + 2);
+  bytes.copy(padded, 2);
+  for (let shift = 0; shift < 3; shift += 1) {
+    const encoded = padded.subarray(2 - shift).toString('base64');
+    // Each character holds 6 bits: the first that holds none of the shift's bytes, up to the last whole one.
+    const core = encoded.slice(Math.ceil((shift * 4) / 3), Math.floor(((shift + bytes.length) * 4) / 3));
+    forms.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+  }
+  return forms.filter((form) => form.length >= MIN_MASKED);
+}
+
+/**
+ * Every form of each of `secrets` (secretForms), once, longest first: the order createMasker masks in,
+ * so a value that holds another is masked whole.
+ */
+export function withForms(secrets: Iterable<string>): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) for (const form of secretForms(secret)) forms.add(form);
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** At most this many jobs' secrets are remembered per known list: a rule set has far fewer destinations. */
+const REMEMBERED = 1_000;
+const ownForms = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+
+/**
+ * withForms(secrets) for a job's own secrets, remembered with `known` (a rule set's list, so they go with
+ * it): the jobs of one rule send the same secrets job after job, and their base64 forms cost 5 to 10 µs each.
+ */
+export function formsOfOwn(known: readonly string[], secrets: readonly string[]): readonly string[] {
+  if (secrets.length === 0) return secrets;
+  let remembered = ownForms.get(known);
+  if (remembered === undefined) {
+    remembered = new Map<string, readonly string[]>();
+    ownForms.set(known, remembered);
+  }
+  const key = secrets.join('\0');
+  let forms = remembered.get(key);
+  if (forms === undefined) {
+    if (remembered.size >= REMEMBERED) remembered.clear();
+    forms = withForms(secrets);
+    remembered.set(key, forms);
+  }
+  return forms;
+}
+
+const finders = new WeakMap<readonly string[], RegExp>();
+
+/**
+ * Whether `text` holds any of `forms` (a list withForms made, kept for a rule set): one pass of one
+ * expression, built once per list, instead of a search for each form. It matches escaped literals
+ * only, so it cannot backtrack beyond trying each of them at each position.
+ */
+export function holdsAny(forms: readonly string[], text: string): boolean {
+  if (forms.length === 0) return false;
+  let finder = finders.get(forms);
+  if (finder === undefined) {
+    finder = new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+    finders.set(forms, finder);
+  }
+  return finder.test(text);
+}
+
+/** application/x-www-form-urlencoded, as URLSearchParams writes a query or a form body. */
+function formEncoded(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll('%20', '+');
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createMasker } from '../../../src/operations/event-view.ts';
+import { secretForms, withForms } from '../../../src/operations/secret-forms.ts';
+
+const SECRET = 'p@ss w/rd+&=ünï~42';
+
+describe('the forms a secret is echoed in', () => {
+  it('are the secret, percent-encoded (URL and form), JSON-escaped, base64 and base64url', () => {
+    const forms = secretForms(SECRET);
+    expect(forms).toContain(SECRET);
+    expect(forms).toContain(encodeURIComponent(SECRET));
+    expect(forms).toContain(new URLSearchParams({ k: SECRET }).toString().slice(2));
+    expect(secretForms('-----BEGIN KEY-----\nMIIEabc\n-----END KEY-----')).toContain('-----BEGIN KEY-----\\nMIIEabc\\n-----END KEY-----');
+  });
+
+  it('find the secret in base64 whatever comes before and after it (Basic base64(user:token))', () => {
+    const mask = createMasker(withForms([SECRET]));
+    for (const before of ['', 'u', 'us', 'user:', 'usr:', 'user-1:']) {
+      for (const after of ['', 'x', 'xy']) {
+        const bytes = Buffer.from(`${before}${SECRET}${after}`);
+        for (const encoding of ['base64', 'base64url'] as const) {
+          const text = `Authorization: Basic ${bytes.toString(encoding)}`;
+          const masked = mask(text);
+          expect(masked, `${encoding} of ${before}…${after}`).toMatch(/\[redacted, \d+ chars\]/);
+          // What is left of the encoded text holds at most a few bits of the secret, at each end.
+          expect(masked.replace(/\[redacted, \d+ chars\]/, '').length).toBeLessThanOrEqual(
+            'Authorization: Basic '.length + Math.ceil(((before.length + after.length) * 4) / 3) + 4,
+          );
+        }
+      }
+    }
+  });
+
+  it('leave a short secret and its forms alone, and mask what holds another whole', () => {
+    expect(secretForms('short')).toEqual([]);
+    expect(createMasker(withForms(['routing-key-0123', 'routing-key-0123-longer']))('k=routing-key-0123-longer')).toBe(
+      'k=[redacted, 23 chars]',
+    );
+  });
+});
