@@ -13,6 +13,8 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'appSecret',
   'privateKey',
   'verifyToken',
+  // A NATS `bus.auth` block: its password and token are covered above.
+  'nkeySeed',
   'authorization',
   'cookie',
 ]);

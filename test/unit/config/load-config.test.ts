@@ -77,6 +77,25 @@ describe('loadConfig', () => {
     expect(message).not.toContain('supersecretvalue');
   });
 
+  it('never quotes a secret it refuses, nor the line of a YAML error that holds one', () => {
+    const refused = [
+      'connectors:',
+      '  stripe: { type: stripe, secret: sk_live_refusedApiKey0123 }',
+      '  gh: { type: github, secret: gh-webhook-secret-0123, token: "" }',
+      'api:',
+      '  tokens: [{ name: ops, token: short-api-token-0123, role: admin }]',
+      'channels:',
+      '  eng: { type: slack, url: "hooks.slack.com/services/T0/B0/channelSecret0123" }',
+    ].join('\n');
+    const message = problemsOf(refused);
+    expect(message).toMatch(/\(at connectors\.stripe\.secret\)/);
+    for (const secret of ['refusedApiKey0123', 'gh-webhook-secret-0123', 'short-api-token-0123', 'channelSecret0123'])
+      expect(message).not.toContain(secret);
+    const yaml = problemsOf('connectors:\n  gh: { type: github, secret: "yamlSecret0123 }\n');
+    expect(yaml).toMatch(/\/etc\/hookhub\.yaml:\d+:\d+: Missing closing "quote/);
+    expect(yaml).not.toContain('yamlSecret0123');
+  });
+
   it('interpolates inside flow mappings and sequences, as in `{ secret: ${X} }`', () => {
     const text = 'connectors:\n  gh: { type: github, secret: ${GH} }\n  st: { type: stripe, secret: [${A}, ${B:-whsec_b}] }\n';
     const config = parseConfig('/etc/hookhub.yaml', text, env({ GH: 'g', A: 'whsec_a' }));

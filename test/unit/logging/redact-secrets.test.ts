@@ -30,6 +30,13 @@ describe('redactSecrets', () => {
     expect(line.config.secret).toBe('s1');
   });
 
+  it('censors the credentials of a NATS bus block logged whole', () => {
+    for (const auth of [{ nkeySeed: 'SUAM2QXYZNKEYSEED' }, { token: 'nats-token-0123' }, { user: 'hub', password: 'nats-pw-0123' }]) {
+      const out = redactSecrets({ bus: { type: 'nats', url: 'nats://n1:4222', auth } });
+      expect(JSON.stringify(out)).not.toMatch(/SUAM2QXYZNKEYSEED|nats-token-0123|nats-pw-0123/);
+    }
+  });
+
   it('returns what holds no secret as it is, without copying it', () => {
     const line = { eventId: 'e1', rule: 'r', meta: { attempt: 2, tags: ['a'] } };
     expect(redactSecrets(line)).toBe(line);
