@@ -27,7 +27,11 @@ export interface KvBucket {
    * revision (throws KvConflictError otherwise).
    */
   delete(key: string, options?: KvPutOptions): Promise<void>;
-  /** Every entry, in key order. Meant for small buckets (subscriptions, open groups). */
+  /**
+   * Every entry, in key order. Meant for small buckets (subscriptions, open groups). One consistent read:
+   * it may miss the latest writes (on NATS, a replica's copy that lags), but it holds every entry written
+   * before any entry it holds, unless deleted since.
+   */
   entries<T = unknown>(): Promise<KvEntry<T>[]>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Listing a kv bucket on NATS: every hub process lists buckets every second (the noise flusher), mostly empty
  * ones. Listing keys makes an ordered consumer, which on a cluster is made and removed through the meta leader,
- * so an empty bucket must be listed without one.
+ * so an empty bucket must be listed without one. A listing is one consistent read, even while others write.
  */
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
@@ -38,4 +38,35 @@ describe('kv entries on NATS', () => {
       await bus.close();
     }
   });
+
+  it('lists, with any entry, every entry written before it, while another process writes', async () => {
+    const writerBus = await createNatsBus({ url: server().url, prefix: 'kvconsistent' });
+    const readerBus = await createNatsBus({ url: server().url, prefix: 'kvconsistent' });
+    const writer = writerBus.kv('revocations');
+    const reader = readerBus.kv('revocations');
+    let writing = true;
+    // As a logout does: its own key, then a shared key naming the last one written; and the key written 20
+    // before goes, as expired ones do, so the bucket stays small and is read often.
+    const writes = (async () => {
+      for (let i = 0; writing; i++) {
+        await writer.put(`n${i}`, { i });
+        await writer.put('last', { i });
+        if (i >= 20) await writer.delete(`n${i - 20}`);
+      }
+    })();
+    const torn: string[] = [];
+    try {
+      for (let read = 0; read < 300 && torn.length === 0; read++) {
+        const entries = await reader.entries<{ i: number }>();
+        const keys = new Set(entries.map((e) => e.key));
+        const last = entries.find((e) => e.key === 'last')?.value.i ?? -1;
+        for (let i = last - 10; i <= last; i++) if (i >= 0 && !keys.has(`n${i}`)) torn.push(`read ${read}: last n${last}, no n${i}`);
+      }
+    } finally {
+      writing = false;
+      await writes;
+      await Promise.all([writerBus.close(), readerBus.close()]);
+    }
+    expect(torn).toEqual([]);
+  }, 60_000);
 });

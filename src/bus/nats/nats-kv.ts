@@ -85,11 +85,20 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
       const kv = await open();
       // Listing keys makes an ordered consumer, which on a cluster is a consumer of its own, made and removed
       // through the meta leader; every hub process lists buckets every second (the noise flusher), mostly empty.
-      if ((await deps.jsm.streams.info(`KV_${name}`)).state.messages === 0) return [];
-      const keys: string[] = [];
-      for await (const encoded of await kv.keys()) keys.push(encoded);
-      const entries = await Promise.all(keys.map((encoded) => read<T>(kv, encoded)));
-      return entries.filter((e): e is KvEntry<T> => e !== undefined).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const { state } = await deps.jsm.streams.info(`KV_${name}`);
+      if (state.messages === 0) return [];
+      // Keys and values from that one consumer, which reads one server's copy in stream order: it lists an entry only
+      // with every entry written before it. Keys listed, then each read with a kv get (answered by any replica), could
+      // mix a lagging copy's list with a current one's values, and leave out a key written before one it read.
+      const found = new Map<string, KvEntry<T>>();
+      for await (const entry of await kv.history()) {
+        const key = decodeKey(entry.key);
+        if (entry.operation === 'PUT') found.set(key, { key, value: entry.json<T>(), revision: entry.revision });
+        else found.delete(key);
+        // Up to the bucket's last write when asked: with writers that never pause it would not catch up.
+        if (entry.revision >= state.last_seq) break;
+      }
+      return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
   };
 }
