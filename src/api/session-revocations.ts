@@ -51,6 +51,9 @@ export interface SessionRevocationsOptions {
  * A local set checked synchronously, kept in step with the kv bucket: a logout writes its nonce with its
  * expiry and bumps a change key; each process reads the change key every interval, and every entry only
  * when it moved. So a logout on one process ends the session on all of them within one interval.
+ * A refresh counts as seen only the change its read of the entries included, not the one the change key
+ * showed: on NATS the two reads may be answered by different replicas, and a lagging one lists the
+ * entries as they were before the latest logouts. Then the next pass reads every entry again.
  */
 export function createSessionRevocations(options: SessionRevocationsOptions): SessionRevocations {
   const { kv, now } = options;
@@ -63,10 +66,14 @@ export function createSessionRevocations(options: SessionRevocationsOptions): Se
     for (const [nonce, until] of revoked) if (until <= at) revoked.delete(nonce);
   };
 
-  /** Learns the bucket's revocations; says whether any was new here, and whether any is old enough to remove. */
-  const readAll = async (at: number): Promise<{ added: boolean; stale: boolean }> => {
-    const found = { added: false, stale: false };
-    for (const { key, value } of await kv.entries<Partial<Revocation>>()) {
+  /**
+   * Learns the bucket's revocations; says whether any was new here, whether any is old enough to remove, and
+   * the change key's revision among the entries read (0 when absent): every logout before it was read.
+   */
+  const readAll = async (at: number): Promise<{ added: boolean; stale: boolean; change: number }> => {
+    const found = { added: false, stale: false, change: 0 };
+    for (const { key, value, revision } of await kv.entries<Partial<Revocation>>()) {
+      if (key === CHANGED_KEY) found.change = revision;
       if (key === CHANGED_KEY || typeof value.until !== 'number') continue;
       if (value.until + CLOCK_SKEW_MS <= at) found.stale = true;
       if (value.until > at && !revoked.has(key)) {
@@ -80,10 +87,11 @@ export function createSessionRevocations(options: SessionRevocationsOptions): Se
 
   const refresh = coalesce(async () => {
     const at = now().getTime();
-    // Read before the entries: a logout written after this read moves it again, so the next pass reads it.
     const change = (await kv.get(CHANGED_KEY))?.revision ?? 0;
     const found = change !== seenChange || at - lastFullRead >= FULL_READ_MS ? await readAll(at) : undefined;
-    seenChange = change;
+    // What the entries included, not `change`: a lagging replica may have listed them before the logout that
+    // moved the key (a later change is read again at the next pass, an earlier one is in the entries).
+    if (found) seenChange = found.change;
     forgetExpired(at);
     // Told before the sweep: once learnt, a logout is never new again, so a failed sweep would leave its streams open.
     if (found?.added) options.onRevoke?.();

@@ -36,6 +36,26 @@ function counted(kv: KvBucket): KvBucket & { fullReads: number } {
   return wrapped;
 }
 
+/**
+ * The bucket as a NATS hub may read it: the change key from a current replica, the entries from one that lags
+ * (as it was when `lag()` was called, a consistent but older copy) until `catchUp()`.
+ */
+function laggingEntries(kv: KvBucket): KvBucket & { lag(): Promise<void>; catchUp(): void } {
+  let copy: KvEntry[] | undefined;
+  return {
+    get: kv.get.bind(kv),
+    put: kv.put.bind(kv),
+    delete: kv.delete.bind(kv),
+    entries: <T>() => (copy ? Promise.resolve(copy as KvEntry<T>[]) : kv.entries<T>()),
+    async lag() {
+      copy = await kv.entries();
+    },
+    catchUp() {
+      copy = undefined;
+    },
+  };
+}
+
 describe('session revocations shared through the bus kv', () => {
   it('brings a logout made by one process to another at its refresh, and tells it', async () => {
     const bus = await openBus();
@@ -58,6 +78,29 @@ describe('session revocations shared through the bus kv', () => {
     await there.refresh();
     expect(kv.fullReads).toBe(2);
     expect(told).toBe(1);
+  });
+
+  it('learns a logout at the next refresh when a lagging replica listed the entries from before it', async () => {
+    const bus = await openBus();
+    const here = createSessionRevocations({ kv: bus.kv(SESSION_REVOCATIONS_BUCKET), now, logger: silentLogger });
+    const kv = laggingEntries(bus.kv(SESSION_REVOCATIONS_BUCKET));
+    let told = 0;
+    const there = createSessionRevocations({ kv, now, logger: silentLogger, onRevoke: () => told++ });
+    await here.revoke('first', clock + HOUR);
+    await there.refresh();
+    expect(there.has('first')).toBe(true);
+
+    await kv.lag();
+    await here.revoke('second', clock + HOUR);
+    // The change key has moved, but the entries read are the lagging copy's: nothing to learn yet.
+    await there.refresh();
+    expect(there.has('second')).toBe(false);
+
+    kv.catchUp();
+    clock += 2_000;
+    await there.refresh();
+    expect(there.has('second')).toBe(true);
+    expect(told).toBe(2);
   });
 
   it('forgets a revocation once its session expired, and removes it from the bucket a margin later', async () => {
