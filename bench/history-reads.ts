@@ -3,7 +3,10 @@
  * page take on the embedded bus, and how long each holds the event loop (what a webhook or /healthz
  * waits meanwhile). Run: `node bin/run-ts.js bench/history-reads.ts [data file]`. The data file (5,000
  * events of 100 KB, each with a job and an attempt record: about 500 MB, twice that with JOB_BYTES=100000) is generated on first use
- * and reused when it exists; the clock is fixed, so every run sees the same hour of history.
+ * and reused when it exists; the clock is fixed, so every run sees the same hour of history. ATTEMPTS=11
+ * gives each job 11 attempt records, 55,000 in all, past the 50,000 the channels chart reads; a data file
+ * keeps the shape it was made with, so give each shape its own file. `/bench/jobs-head` is the jobs
+ * stream's head alone (what `/api/channels` finds before it reads its window of recent jobs).
  * With HOOKHUB_NATS_URL set, the same on a NATS bus (streams named after BENCH_PREFIX, default `bench`,
  * filled on first use; the charts count the hour before the run, so fill it within the hour).
  */
@@ -21,18 +24,22 @@ import { createNatsBus } from '../src/bus/nats/nats-bus.ts';
 import type { EventBus } from '../src/bus/event-bus.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { createHubEvent } from '../src/events/hub-event.ts';
+import { findHeadSeq } from '../src/operations/stream-head.ts';
 import { EMPTY_RULE_SET } from '../src/rules/rule-set.ts';
 
 const EVENTS = 5_000;
 const PAYLOAD_BYTES = 100_000;
 /** JOB_BYTES=100000: each job carries a rendered body that large, as a webhook action's job does. */
 const JOB_BYTES = Number(process.env.JOB_BYTES ?? 0);
+/** Attempt records per job: the first as before, the rest with varied latencies and a retry in ten. */
+const ATTEMPTS = Number(process.env.ATTEMPTS ?? 1);
 const T0 = Date.parse('2026-01-31T12:00:00Z');
 const NATS_URL = process.env.HOOKHUB_NATS_URL;
 const TOKEN = 'bench-t0ken-0123456789abcdef0123456789';
-const READS = (process.env.READS ?? '/api/events,/api/events?type=rare.thing,/api/events?q=zzz,/api/charts/events,/api/connectors').split(
-  ',',
-);
+const READS = (
+  process.env.READS ??
+  '/api/events,/api/events?type=rare.thing,/api/events?q=zzz,/api/charts/events,/api/charts/channels,/api/connectors,/api/channels,/bench/jobs-head'
+).split(',');
 
 const CLIENT = `
 const { parentPort, workerData: { base, token } } = require('node:worker_threads');
@@ -71,6 +78,8 @@ const config = parseConfig(
   `connectors:
   github: { type: github, secret: bench-github-secret }
   stripe: { type: stripe, secret: whsec_bench }
+channels:
+  eng: { type: slack, url: "https://hooks.slack.example/services/T0/B0/bench" }
 api: { tokens: [{ name: bench, token: ${TOKEN}, role: admin }] }
 `,
   { vars: {} },
@@ -83,7 +92,11 @@ const api = createOperatorApi({
   logger: pino({ level: 'silent' }),
   now: () => NOW,
 });
-const server = createServer((req, res) => (req.url === '/healthz' ? res.end('ok') : api.handle(req, res)));
+const server = createServer((req, res) => {
+  if (req.url === '/healthz') res.end('ok');
+  else if (req.url === '/bench/jobs-head') void findHeadSeq(bus, 'jobs').then((seq) => res.end(String(seq)));
+  else void api.handle(req, res);
+});
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const worker = new Worker(CLIENT, { eval: true, workerData: { base, token: TOKEN } });
@@ -156,10 +169,14 @@ async function store(target: EventBus, i: number, filler: string): Promise<void>
   const params = { channel: 'eng', ...(JOB_BYTES > 0 ? { body: 'y'.repeat(JOB_BYTES) } : {}) };
   const job = { id: `${event.id}:forward:0`, eventId: event.id, rule: 'forward', action: 'notify', params };
   await target.publish('jobs', { id: job.id, subject: job.action, payload: job });
-  await target.record({
-    ref: job.id,
-    kind: 'attempt',
-    time: new Date(clock).toISOString(),
-    data: { outcome: 'success', latencyMs: 12, channel: 'eng' },
-  });
+  for (let k = 0; k < ATTEMPTS; k++) {
+    const outcome = k > 0 && (i + k) % 10 === 0 ? 'retry' : 'success';
+    const latencyMs = k === 0 ? 12 : 5 + ((i * 31 + k * 17) % 400);
+    await target.record({
+      ref: job.id,
+      kind: 'attempt',
+      time: new Date(clock).toISOString(),
+      data: { outcome, latencyMs, channel: 'eng' },
+    });
+  }
 }
