@@ -24,7 +24,6 @@ import { createNatsBus } from '../src/bus/nats/nats-bus.ts';
 import type { EventBus } from '../src/bus/event-bus.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { createHubEvent } from '../src/events/hub-event.ts';
-import { findHeadSeq } from '../src/operations/stream-head.ts';
 import { EMPTY_RULE_SET } from '../src/rules/rule-set.ts';
 
 const EVENTS = 5_000;
@@ -94,7 +93,7 @@ const api = createOperatorApi({
 });
 const server = createServer((req, res) => {
   if (req.url === '/healthz') res.end('ok');
-  else if (req.url === '/bench/jobs-head') void findHeadSeq(bus, 'jobs').then((seq) => res.end(String(seq)));
+  else if (req.url === '/bench/jobs-head') void bus.lastSeq('jobs').then((seq) => res.end(String(seq)));
   else void api.handle(req, res);
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -116,6 +116,10 @@ export class RetryingBus implements EventBus {
     return this.#bus().query<T>(query);
   }
 
+  async lastSeq(stream: StreamName): Promise<number> {
+    return this.#bus().lastSeq(stream);
+  }
+
   async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
     return this.#bus().eventHeads(query);
   }

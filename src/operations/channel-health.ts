@@ -4,7 +4,7 @@ import { createGoneDestinations } from '../actions/runtime/gone-destinations.ts'
 import { summarizeHistory } from '../actions/runtime/attempt-history.ts';
 import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 import { urlOrigin } from './redact.ts';
-import { findHeadSeq, readWindowBefore } from './stream-head.ts';
+import { readWindowBefore } from './stream-head.ts';
 
 export interface ChannelHealth {
   name: string;
@@ -59,7 +59,8 @@ export async function loadChannelHealth(bus: BusStreams & BusHistory, options: C
 }
 
 async function recentJobs(bus: BusStreams & BusHistory, count: number): Promise<Job[]> {
-  const head = await findHeadSeq(bus, 'jobs');
+  // The stream's last seq from an index or the stream's state: no job is read to find it.
+  const head = await bus.lastSeq('jobs');
   const scan = await readWindowBefore<Job>(bus, 'jobs', head + 1, count * 4);
   return scan.messages.slice(0, count).map((m) => m.payload);
 }

@@ -17,6 +17,7 @@ import { redeliveryCases } from './bus-contract-redelivery.ts';
 import { historyCases } from './bus-contract-history.ts';
 import { headCases } from './bus-contract-heads.ts';
 import { countCases } from './bus-contract-counts.ts';
+import { rangeCases } from './bus-contract-ranges.ts';
 import { pendingCases } from './bus-contract-pending.ts';
 import { restartCases } from './bus-contract-restart.ts';
 import { retryCases } from './bus-contract-retry.ts';
@@ -57,6 +58,7 @@ export function describeBusContract(name: string, makeBus: MakeBus, options: Bus
     historyCases(ctx);
     headCases(ctx);
     countCases(ctx);
+    rangeCases(ctx);
     retryCases(ctx);
     pendingCases(ctx);
     if (options.restart) restartCases(ctx);

@@ -180,6 +180,11 @@ export class EmbeddedBus implements EventBus {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()
+  async lastSeq(stream: StreamName): Promise<number> {
+    return this.#read(() => this.#messages.lastSeq(stream));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
   async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
     return this.#read(() => this.#heads.page(query));
   }

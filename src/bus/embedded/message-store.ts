@@ -19,6 +19,8 @@ export interface MessageStore {
   insert(stream: StreamName, message: BusMessage, payload: string, replay: boolean, now: number): boolean;
   get(stream: StreamName, id: string): StoredMessage | undefined;
   query(query: HistoryQuery): StoredMessage[];
+  /** The newest seq of the stream, 0 for none: one step down the `messages_stream` index, no row read. */
+  lastSeq(stream: StreamName): number;
 }
 
 /** The payload is parsed on first read: the router finishes events no rule takes without reading them. */
@@ -45,6 +47,7 @@ export function createMessageStore(db: Database, dedupHorizonMs: number, heads: 
   const pruned = db.prepare('SELECT time FROM dedup WHERE stream = ? AND id = ?').pluck();
   const add = db.prepare('INSERT INTO messages (stream, id, subject, time, payload, content_key) VALUES (?, ?, ?, ?, ?, ?)');
   const latest = db.prepare('SELECT seq, id, subject, time, payload FROM messages WHERE stream = ? AND id = ? ORDER BY seq DESC LIMIT 1');
+  const newest = db.prepare('SELECT seq FROM messages WHERE stream = ? ORDER BY seq DESC LIMIT 1').pluck();
   const search = createSearch(db);
   return {
     insert(stream, message, payload, replay, now) {
@@ -65,6 +68,7 @@ export function createMessageStore(db: Database, dedupHorizonMs: number, heads: 
       return row ? toStoredMessage(row) : undefined;
     },
     query: search,
+    lastSeq: (stream) => (newest.get(stream) as number | undefined) ?? 0,
   };
 }
 

@@ -47,7 +47,7 @@ import { retryWithin, withDeadline } from './nats-deadline.ts';
 import { ClaimVerdicts } from './nats-claims.ts';
 import { createCork } from './nats-cork.ts';
 import { publishMessage } from './nats-publish.ts';
-import { getMessage, queryMessages } from './nats-query.ts';
+import { getMessage, lastSeq, queryMessages } from './nats-query.ts';
 import { queryEventHeads } from './nats-event-heads.ts';
 import { countEvents, countRecords, recordRange } from './nats-counts.ts';
 import { sweepHistory } from './nats-history-retention.ts';
@@ -159,6 +159,10 @@ export class NatsBus implements EventBus {
 
   query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
     return queryMessages<T>(this.#readDeps(), query);
+  }
+
+  lastSeq(stream: StreamName): Promise<number> {
+    return lastSeq(this.#readDeps(), stream);
   }
 
   eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {

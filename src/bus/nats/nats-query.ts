@@ -50,3 +50,9 @@ export async function queryMessages<T>(deps: QueryDeps, query: HistoryQuery): Pr
   }
   return out;
 }
+
+/** The stream's last seq from its state (one request to its leader), 0 while it holds no message. */
+export async function lastSeq(deps: QueryDeps, stream: StreamName): Promise<number> {
+  const { messages, last_seq: last } = (await deps.jsm.streams.info(deps.names.stream(stream))).state;
+  return messages === 0 ? 0 : last;
+}

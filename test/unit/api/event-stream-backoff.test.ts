@@ -25,6 +25,7 @@ describe('the live stream poller', () => {
       consume: (...args) => bus.consume(...args),
       get: (...args) => bus.get(...args),
       finishedThrough: (...args) => bus.finishedThrough(...args),
+      lastSeq: (...args) => bus.lastSeq(...args),
       eventHeads: (...args) => bus.eventHeads(...args),
       countEvents: (...args) => bus.countEvents(...args),
       query: (query) => {
