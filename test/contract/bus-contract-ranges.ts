@@ -1,8 +1,64 @@
-/** Contract cases: reads that stay cheap however much is stored, such as a stream's head from metadata. */
+/** Contract cases: reads that stay cheap however much is stored: a large range of records read without holding the event loop, and a stream's head from metadata. */
 import { expect, it } from 'vitest';
+import type { EventBus, HistoryRecord } from '../../src/bus/event-bus.ts';
 import type { ContractContext } from './bus-contract.ts';
 
+const HOUR = 3_600_000;
+
+/** 3,000 records in order, 100 at a time: two attempts, then a rule outcome, and so on. */
+async function recordMany(bus: EventBus): Promise<void> {
+  for (let start = 0; start < 3_000; start += 100) {
+    await Promise.all(
+      Array.from({ length: 100 }, (_, k) => {
+        const i = start + k;
+        const kind = i % 3 === 2 ? 'rule' : 'attempt';
+        return bus.record({ ref: `j${i}`, kind, time: new Date().toISOString(), data: { i, outcome: 'success', latencyMs: i % 97 } });
+      }),
+    );
+  }
+}
+
+const order = (records: readonly HistoryRecord[]) => records.map((r) => r.data.i as number);
+
+/** Turns of the event loop (setImmediate callbacks) while `work` runs: 0 when it never lets go. */
+async function loopTurnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns += 1;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    running = false;
+  }
+}
+
 export function rangeCases(ctx: ContractContext): void {
+  it('reads a large range of records with other work let in between, the newest up to a limit, oldest first', async () => {
+    const { bus } = ctx.harness();
+    const since = new Date(Date.now() - 1);
+    await recordMany(bus);
+    const until = new Date(Date.now() + HOUR);
+    const attempts = Array.from({ length: 3_000 }, (_, i) => i).filter((i) => i % 3 !== 2);
+    const { result: all, turns } = await loopTurnsDuring(() => bus.recordRange({ since, until, kinds: ['attempt'], limit: 50_000 }));
+    expect(all.truncated).toBe(false);
+    expect(order(all.records)).toEqual(attempts);
+    expect(all.records[0]).toMatchObject({ ref: 'j0', kind: 'attempt', data: { i: 0, outcome: 'success', latencyMs: 0 } });
+    // 3,000 records in one synchronous read would let nothing else run until it is done.
+    expect(turns).toBeGreaterThan(0);
+    const exact = await bus.recordRange({ since, until, kinds: ['attempt'], limit: attempts.length });
+    expect({ truncated: exact.truncated, count: exact.records.length }).toEqual({ truncated: false, count: 2_000 });
+    const newest = await bus.recordRange({ since, until, kinds: ['attempt'], limit: 1_500 });
+    expect(newest.truncated).toBe(true);
+    expect(order(newest.records)).toEqual(attempts.slice(-1_500));
+    const rules = await bus.recordRange({ since, until, kinds: ['rule', 'attempt'], limit: 2_999 });
+    expect(rules.truncated).toBe(true);
+    expect(order(rules.records)).toEqual(Array.from({ length: 2_999 }, (_, i) => i + 1));
+  });
+
   it('tells the newest seq of each stream, 0 for an empty one', async () => {
     const { bus } = ctx.harness();
     expect(await bus.lastSeq('jobs')).toBe(0);

@@ -42,6 +42,7 @@ import { createLeaseStore, type ConsumerRef, type LeaseStore } from './lease-sto
 import { createMessageStore, type MessageStore } from './message-store.ts';
 import { createNotifier } from './notifier.ts';
 import { loadDatabase } from './open-database.ts';
+import { readRecordRange } from './record-slices.ts';
 import { createRetention, type RetentionPass } from './retention.ts';
 import { isStorageFailure, toStorageError } from './storage-error.ts';
 import { createSubscription } from './subscription.ts';
@@ -199,9 +200,9 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#history.countRecords(query));
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- as query()
-  async recordRange(query: RecordRangeQuery): Promise<RecordRange> {
-    return this.#read(() => this.#history.recordRange(query));
+  /** In slices, with the event loop let go in between (record-slices.ts). */
+  recordRange(query: RecordRangeQuery): Promise<RecordRange> {
+    return readRecordRange((before) => this.#read(() => this.#history.recordSlice(query, before)), query.limit);
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- as query()

@@ -1,15 +1,8 @@
 /** History records (rule outcomes, attempts) and the dead-letter queue. */
 import type { Database } from 'better-sqlite3';
 import { decodeDeadLetterCursor, encodeDeadLetterCursor } from '../dead-letter-cursor.ts';
-import type {
-  DeadLetter,
-  DeadLetterPage,
-  HistoryRecord,
-  RecordCount,
-  RecordCountQuery,
-  RecordRange,
-  RecordRangeQuery,
-} from '../event-bus.ts';
+import type { DeadLetter, DeadLetterPage, HistoryRecord, RecordCount, RecordCountQuery, RecordRangeQuery } from '../event-bus.ts';
+import { createRecordSlices, type RecordCursor, type RecordSlice } from './record-slices.ts';
 
 export interface HistoryStore {
   /** Inside a write transaction. */
@@ -17,8 +10,8 @@ export interface HistoryStore {
   records(ref: string): HistoryRecord[];
   /** One aggregate over the records stored in the range (by `created`, the store's clock). */
   countRecords(query: RecordCountQuery): RecordCount[];
-  /** The newest `limit` records stored in the range, found by the `created` index. */
-  recordRange(query: RecordRangeQuery): RecordRange;
+  /** One slice of the records stored in the range, newest first below `before`, by the `created` index (record-slices.ts). */
+  recordSlice(query: RecordRangeQuery, before?: RecordCursor): RecordSlice;
   /** Inside a write transaction; a second dead letter for the same id replaces the first. */
   addDeadLetter(entry: DeadLetter): void;
   deadLetters(since: Date | undefined, limit: number): DeadLetter[];
@@ -68,10 +61,7 @@ export function createHistoryStore(db: Database): HistoryStore {
             CASE WHEN json_type(data, '$.outcome') = 'text' THEN json_extract(data, '$.outcome') END AS outcome, COUNT(*) AS count
        FROM records WHERE created >= @since AND created < @until AND kind IN (SELECT value FROM json_each(@kinds)) GROUP BY 1, 2, 3`,
   );
-  const rangeByKind = db.prepare(
-    `SELECT ref, kind, time, data FROM records
-      WHERE created >= @since AND created < @until AND kind IN (SELECT value FROM json_each(@kinds)) ORDER BY created DESC, rowid DESC LIMIT @limit`,
-  );
+  const recordSlice = createRecordSlices(db);
   const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
   const pageDead = db.prepare(
@@ -100,20 +90,7 @@ export function createHistoryStore(db: Database): HistoryStore {
       }) as (RecordCount & { outcome: string | null })[];
       return rows.map(({ outcome, ...count }) => (outcome === null ? count : { ...count, outcome }));
     },
-    recordRange(query) {
-      const limit = Math.max(0, Math.floor(query.limit));
-      const rows = rangeByKind.all({
-        since: query.since.getTime(),
-        until: query.until.getTime(),
-        kinds: JSON.stringify(query.kinds),
-        limit: limit + 1,
-      }) as RecordRow[];
-      const records = rows
-        .slice(0, limit)
-        .reverse()
-        .map((r) => ({ ref: r.ref, kind: r.kind, time: r.time, data: JSON.parse(r.data) as Record<string, unknown> }));
-      return { records, truncated: rows.length > limit };
-    },
+    recordSlice,
     addDeadLetter(entry) {
       const payload = JSON.stringify(entry.payload) ?? 'null';
       const timeMs = Date.parse(entry.time);
