@@ -1,6 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { connectionOptions, describeServers, type NatsEndpoint } from './nats-connect-options.ts';
+import { leastRecentlyDialed } from './nats-reconnect-target.ts';
 import './request-settle-fix.ts';
+import './stale-close-fix.ts';
 
 /** Connection health as seen through the client's status events. */
 export interface ConnectionState {
@@ -9,6 +11,17 @@ export interface ConnectionState {
   problem(): string | undefined;
   close(): Promise<void>;
 }
+
+/**
+ * A server that stops answering with its socket open (a frozen VM, a partition, a long pause) is noticed
+ * only by pings: nats.js sends one every PING_INTERVAL_MS and reconnects once MAX_PINGS_OUT in a row have
+ * no answer. Any answer clears the count (nats-core heartbeats.js), and a pong waits only behind what the
+ * server sends before it on this connection, so a busy but healthy server would have to leave a ping
+ * unanswered for 3 s to be taken for frozen. A frozen one is left 3 to 4 s after it froze. With a 10 s
+ * interval and 2 pings out it took 20 to 30 s, and every request, pull and keep-alive failed meanwhile.
+ */
+const PING_INTERVAL_MS = 1_000;
+const MAX_PINGS_OUT = 3;
 
 /**
  * Connects with reconnect-forever, so a hub survives a NATS restart without restarting itself.
@@ -23,7 +36,9 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     reconnectJitter: 100,
-    pingInterval: 10_000,
+    pingInterval: PING_INTERVAL_MS,
+    maxPingOut: MAX_PINGS_OUT,
+    reconnectToServer: leastRecentlyDialed,
     timeout: 5_000,
     // Capturing a stack for every request (each publish, ack and read) cost ~8% of a busy hub's CPU;
     // our errors say which operation failed without it.

@@ -21,3 +21,19 @@ export function deliveryReport(sink: CountingSink, accepted: readonly string[], 
     unknown: sink.keys().filter((key) => !sentKeys.has(key)),
   };
 }
+
+/**
+ * Waits until `remaining()` is 0. Delivery speed depends on the machine, so this fails only when
+ * nothing was delivered for a whole minute (a stuck consumer, or lost messages), not on a deadline.
+ */
+export async function whileProgressing(remaining: () => number): Promise<void> {
+  let last = remaining();
+  let lastProgress = Date.now();
+  while (last > 0) {
+    if (Date.now() - lastProgress > 60_000) throw new Error(`${last} accepted webhooks not delivered, no progress for 60 s`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = remaining();
+    if (now < last) lastProgress = Date.now();
+    last = now;
+  }
+}
