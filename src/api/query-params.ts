@@ -1,7 +1,7 @@
 import { parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
-import type { EventFilter } from '../operations/list-events.ts';
+import type { EventFilter } from '../operations/event-filter.ts';
 import { ApiError } from './http-kit.ts';
 
 /** `2h` (that long ago) or an ISO 8601 time. */

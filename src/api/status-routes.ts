@@ -1,7 +1,7 @@
 import type { Connector } from '../../connectors/connector.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 import { loadChannelHealth } from '../operations/channel-health.ts';
-import { summaryOfHead } from '../operations/list-events.ts';
+import { summaryOfHead } from '../operations/event-summary.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { loadSetupHint } from './connector-setup.ts';

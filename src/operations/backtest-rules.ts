@@ -4,7 +4,7 @@ import { compileRuleSources } from '../rules/compile-rule-sources.ts';
 import type { Diagnostic } from '../rules/diagnostics.ts';
 import { dryRun } from '../rules/dry-run.ts';
 import type { RuleSet, RulesContext } from '../rules/rule.ts';
-import { summaryOf, type EventSummary } from './list-events.ts';
+import { summaryOf, type EventSummary } from './event-summary.ts';
 import { findHeadSeq, readWindowBefore } from './stream-head.ts';
 
 export interface BacktestHit {

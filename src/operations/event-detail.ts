@@ -1,7 +1,7 @@
 import type { BusHistory, BusStreams } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventHistory, type EventHistory } from './event-status.ts';
-import { summaryOf, type EventSummary } from './list-events.ts';
+import { summaryOf, type EventSummary } from './event-summary.ts';
 import { eventView, paramsView } from './event-view.ts';
 
 export interface EventDetail {

@@ -1,20 +1,7 @@
-import type { BusHistory, BusStreams, EventHead, EventHeadQuery, StoredMessage } from '../bus/event-bus.ts';
-import type { HubEvent } from '../events/hub-event.ts';
-import { matchTypeGlob } from '../events/type-glob.ts';
-import { loadEventStatus, routerProgress, type EventStatus } from './event-status.ts';
-
-export interface EventFilter {
-  /** Type glob (`github.**`). */
-  type?: string;
-  connector?: string;
-  /** Received at or after (inclusive). */
-  since?: Date;
-  /** Received before (exclusive). */
-  until?: Date;
-  status?: EventStatus;
-  /** Case-insensitive text in the subject, title, actor or id. */
-  q?: string;
-}
+import type { BusHistory, BusStreams, EventHead } from '../bus/event-bus.ts';
+import { headQuery, matchesText, type EventFilter } from './event-filter.ts';
+import { loadEventStatus, routerProgress } from './event-status.ts';
+import { summaryOfHead, type EventSummary } from './event-summary.ts';
 
 export interface EventPageRequest {
   filter?: EventFilter;
@@ -24,22 +11,6 @@ export interface EventPageRequest {
   limit?: number;
   /** Event heads read at most for a page with a text or status filter. Default 20,000, 1,000 with a status filter. */
   scanBudget?: number;
-}
-
-export interface EventSummary {
-  seq: number;
-  id: string;
-  type: string;
-  connector: string;
-  subject?: string;
-  title?: string;
-  actor?: string;
-  url?: string;
-  /** The provider's event time. */
-  time: string;
-  /** When the hub stored it. */
-  received: string;
-  status: EventStatus;
 }
 
 export interface EventPage {
@@ -126,16 +97,6 @@ export async function listEvents(bus: BusStreams & BusHistory, request: EventPag
   };
 }
 
-/** What the bus filters by: time, type and connector. */
-function headQuery(filter: EventFilter): EventHeadQuery {
-  return {
-    ...(filter.type ? { type: filter.type } : {}),
-    ...(filter.connector ? { connector: filter.connector } : {}),
-    ...(filter.since ? { since: filter.since } : {}),
-    ...(filter.until ? { until: filter.until } : {}),
-  };
-}
-
 /** Adds summaries that pass the status filter; returns the seq it stopped at when the page filled up. */
 async function collect(
   bus: BusStreams & BusHistory,
@@ -164,60 +125,4 @@ async function collect(
 function parseCursor(cursor: string): number {
   if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new CursorError('cursor is not one this API returned');
   return Number(cursor);
-}
-
-/** Case-insensitive text in the subject, title, actor or id. */
-function matchesText(head: EventHead, q: string): boolean {
-  const needle = q.toLowerCase();
-  return [head.subject, head.title, head.actor, head.id].some((v) => v !== undefined && v.toLowerCase().includes(needle));
-}
-
-/** List-row fields of an event head (no status). */
-export function summaryOfHead(head: EventHead): Omit<EventSummary, 'status'> {
-  const { seq, id, type, connector, subject, title, actor, url, time, received } = head;
-  return {
-    seq,
-    id,
-    type,
-    connector,
-    ...(subject ? { subject } : {}),
-    ...(title ? { title } : {}),
-    ...(actor ? { actor } : {}),
-    ...(url ? { url } : {}),
-    time: time ?? received,
-    received,
-  };
-}
-
-/** The filters that need only the stored message (no history lookups). */
-export function matchesStatic(message: StoredMessage<HubEvent>, filter: EventFilter): boolean {
-  const event = message.payload;
-  if (filter.type && !matchTypeGlob(filter.type, message.subject)) return false;
-  if (filter.connector && event?.connector !== filter.connector) return false;
-  const received = Date.parse(message.time);
-  if (filter.since && received < filter.since.getTime()) return false;
-  if (filter.until && received >= filter.until.getTime()) return false;
-  if (filter.q) {
-    const needle = filter.q.toLowerCase();
-    const haystack = [event?.subject, event?.title, event?.actor, message.id].filter((v) => typeof v === 'string');
-    if (!haystack.some((v) => v.toLowerCase().includes(needle))) return false;
-  }
-  return true;
-}
-
-/** List-row fields of a stored event (no status). */
-export function summaryOf(message: StoredMessage<HubEvent>): Omit<EventSummary, 'status'> {
-  const e = message.payload;
-  return {
-    seq: message.seq,
-    id: message.id,
-    type: message.subject,
-    connector: typeof e?.connector === 'string' ? e.connector : '',
-    ...(e?.subject ? { subject: e.subject } : {}),
-    ...(e?.title ? { title: e.title } : {}),
-    ...(e?.actor ? { actor: e.actor } : {}),
-    ...(e?.url ? { url: e.url } : {}),
-    time: typeof e?.time === 'string' ? e.time : message.time,
-    received: message.time,
-  };
 }

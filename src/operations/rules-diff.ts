@@ -3,7 +3,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { formatPos } from '../rules/diagnostics.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { Rule, RuleSet } from '../rules/rule.ts';
-import { summaryOf, type EventSummary } from './list-events.ts';
+import { summaryOf, type EventSummary } from './event-summary.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 
 /** One event in a sample, with why the rule did not match on the side where it didn't. */
