@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { failureBackoffMs } from '../bus/consumer-failure.ts';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
-import { matchesStatic, type EventFilter } from '../operations/event-filter.ts';
-import { summaryOf } from '../operations/event-summary.ts';
+import type { EventFilter } from '../operations/event-filter.ts';
 import { findHeadSeq } from '../operations/stream-head.ts';
 import type { Principal } from './auth.ts';
 import { ApiError } from './http-kit.ts';
-import { eventView } from '../operations/event-view.ts';
+import { createPollerHealth, type PollerHealth } from './poller-health.ts';
+import { BATCH, catchUp, openStream, sendLive, sessionOver, type StreamClient } from './stream-client.ts';
 
 export interface SubscribeOptions {
   filter: EventFilter;
@@ -39,20 +38,6 @@ export interface EventStreamOptions {
   probe?: ConsumerProbe;
 }
 
-interface Client {
-  res: ServerResponse;
-  holder: string;
-  filter: EventFilter;
-  expiresAt: number | undefined;
-  withPayload: boolean;
-  stillValid: (() => boolean) | undefined;
-  /** Set when the connection closed: a client that closes while joining is never added. */
-  closed?: boolean;
-}
-
-/** Bytes a slow client may have queued before it is dropped (it reconnects with Last-Event-ID). */
-const MAX_BUFFERED = 1 << 20;
-const BATCH = 500;
 const PER_HOLDER = 20;
 
 /**
@@ -62,21 +47,20 @@ const PER_HOLDER = 20;
  */
 export class EventStream {
   readonly #options: Required<Omit<EventStreamOptions, 'bus' | 'logger' | 'now' | 'probe'>> & EventStreamOptions;
-  readonly #clients = new Set<Client>();
+  readonly #clients = new Set<StreamClient>();
   /** Clients between the limit check and the fan-out (catching up); they hold a slot too. */
-  readonly #joining = new Set<Client>();
+  readonly #joining = new Set<StreamClient>();
   #cursor: number | undefined;
   /** The head lookup of clients that join while nobody listens, shared by those joining at once. */
   #head: Promise<number> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
   #polling = false;
-  /** Failed polls in a row; the next poll waits until #retryAt. */
-  #failures = 0;
-  #retryAt = 0;
+  readonly #health: PollerHealth;
 
   constructor(options: EventStreamOptions) {
     this.#options = { intervalMs: 500, maxClients: 100, heartbeatMs: 15_000, ...options };
+    this.#health = createPollerHealth({ logger: options.logger, intervalMs: this.#options.intervalMs, probe: options.probe });
   }
 
   /** The last seq the poller saw (0 before it ran): a head hint for list queries. */
@@ -86,13 +70,8 @@ export class EventStream {
 
   /** Serves one SSE client until it disconnects (or its session expires). */
   async subscribe(req: IncomingMessage, res: ServerResponse, options: SubscribeOptions): Promise<void> {
-    const held = [...this.#clients, ...this.#joining];
-    if (held.length >= this.#options.maxClients)
-      throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
-    // One token holder cannot take every slot (a dashboard tab holds one stream).
-    if (held.filter((c) => c.holder === options.principal.name).length >= PER_HOLDER)
-      throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
-    const client: Client = {
+    this.#checkSlots(options.principal.name);
+    const client: StreamClient = {
       res,
       holder: options.principal.name,
       filter: options.filter,
@@ -101,27 +80,11 @@ export class EventStream {
       stillValid: options.stillValid,
     };
     // Listen for the close before anything is awaited: a client that leaves while joining must give its slot back.
-    const closed = new Promise<void>((resolve) => {
-      const done = () => {
-        client.closed = true;
-        this.#clients.delete(client);
-        this.#joining.delete(client);
-        this.#stopIfIdle();
-        resolve();
-      };
-      req.once('close', done);
-      res.once('close', done);
-    });
+    const closed = this.#untilClosed(req, client);
     this.#joining.add(client);
     try {
       await this.#resumeFromHead();
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(`retry: 2000\n: hello ${options.principal.name}\n\n`);
+      openStream(res, options.principal.name);
       await this.#join(client, options.afterSeq);
     } finally {
       this.#joining.delete(client);
@@ -141,6 +104,29 @@ export class EventStream {
     this.#stopIfIdle();
   }
 
+  #checkSlots(holder: string): void {
+    const held = [...this.#clients, ...this.#joining];
+    if (held.length >= this.#options.maxClients)
+      throw new ApiError(503, 'too many live streams; try again shortly', { 'retry-after': '10' });
+    // One token holder cannot take every slot (a dashboard tab holds one stream).
+    if (held.filter((c) => c.holder === holder).length >= PER_HOLDER)
+      throw new ApiError(429, `${PER_HOLDER} live streams per token at most; close other dashboard tabs`, { 'retry-after': '10' });
+  }
+
+  #untilClosed(req: IncomingMessage, client: StreamClient): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        client.closed = true;
+        this.#clients.delete(client);
+        this.#joining.delete(client);
+        this.#stopIfIdle();
+        resolve();
+      };
+      req.once('close', done);
+      client.res.once('close', done);
+    });
+  }
+
   /**
    * While nobody listens the poller stands still, and its cursor with it: a client joining then starts
    * from the head as it is now (a new client must not get everything published since the last one left).
@@ -154,11 +140,12 @@ export class EventStream {
   }
 
   /** Sends what a reconnecting client missed (bounded), then adds it to the fan-out. */
-  async #join(client: Client, afterSeq: number | undefined): Promise<void> {
+  async #join(client: StreamClient, afterSeq: number | undefined): Promise<void> {
     const upTo = this.#cursor ?? 0;
     // A fresh client learns the head as its Last-Event-ID, so a drop before its first event loses nothing.
     if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
-    await this.#catchUp(client, afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH));
+    const from = afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH);
+    await catchUp(this.#options.bus, client, from, () => this.#cursor ?? 0);
     // No await since the catch-up saw the poller's cursor: the fan-out continues exactly where it stopped, in order.
     // A logout learnt during the catch-up found no stream to end: this one ends here instead.
     if (client.closed || this.#endIfExpired(client, this.#options.now().getTime())) return;
@@ -167,48 +154,14 @@ export class EventStream {
     this.#beat ??= setInterval(() => this.#heartbeat(), this.#options.heartbeatMs);
   }
 
-  /**
-   * Writes the events after `from` up to the poller's cursor, following the cursor while it moves.
-   * Waits for the socket to drain instead of dropping the client: a catch-up is large by nature
-   * (with `payload=1` a few hundred events pass 1 MiB), and a dropped client would ask for it again.
-   */
-  async #catchUp(client: Client, from: number): Promise<void> {
-    let sent = from;
-    for (;;) {
-      const head = this.#cursor ?? 0;
-      if (sent >= head || client.res.destroyed) return;
-      const batch = await this.#options.bus.query<HubEvent>({ stream: 'events', afterSeq: sent, limit: Math.min(BATCH, head - sent) });
-      const last = batch.at(-1);
-      if (!last) return;
-      for (const message of batch) {
-        const frame = this.#frame(client, message);
-        if (frame !== undefined && !client.res.write(frame)) await drained(client.res);
-      }
-      sent = last.seq;
-    }
-  }
-
-  #frame(client: Client, message: StoredMessage<HubEvent>): string | undefined {
-    if (!matchesStatic(message, client.filter)) return undefined;
-    const data = client.withPayload ? { ...summaryOf(message), event: eventView(message.payload) } : summaryOf(message);
-    return `id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`;
-  }
-
-  #send(client: Client, message: StoredMessage<HubEvent>): void {
-    const frame = this.#frame(client, message);
-    if (frame === undefined) return;
-    client.res.write(frame);
-    if (client.res.writableLength > MAX_BUFFERED) client.res.destroy();
-  }
-
   async #poll(): Promise<void> {
-    if (this.#polling || this.#cursor === undefined || Date.now() < this.#retryAt) return;
+    if (this.#polling || this.#cursor === undefined || !this.#health.due()) return;
     this.#polling = true;
     try {
       await this.#fanOutNew();
-      this.#passed();
+      this.#health.passed(this.#timer !== undefined);
     } catch (error) {
-      this.#failed(error);
+      if (this.#timer !== undefined) this.#health.failed(error);
     } finally {
       this.#polling = false;
     }
@@ -225,30 +178,11 @@ export class EventStream {
       if (batch.length > 0) {
         const now = this.#options.now().getTime();
         const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
-        for (const message of batch) for (const client of live) this.#send(client, message);
+        for (const message of batch) for (const client of live) sendLive(client, message);
       }
       this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
       if (batch.length < BATCH) break;
     }
-  }
-
-  // A poll that ends after the last client left counts for nothing: the probe was told the poller is idle.
-  #passed(): void {
-    const { probe, logger } = this.#options;
-    if (this.#timer !== undefined) {
-      if (probe) probe.progress();
-      else if (this.#failures > 0) logger.info({ failures: this.#failures }, 'event stream: polling the bus works again');
-    }
-    this.#failures = 0;
-  }
-
-  #failed(error: unknown): void {
-    const { probe, logger, intervalMs } = this.#options;
-    if (this.#timer === undefined) return;
-    this.#failures += 1;
-    this.#retryAt = Date.now() + failureBackoffMs(this.#failures, intervalMs);
-    if (probe) probe.failure(error);
-    else if (this.#failures === 1) logger.warn({ err: error }, 'event stream: polling the bus failed; retrying with back-off');
   }
 
   #heartbeat(): void {
@@ -257,9 +191,8 @@ export class EventStream {
   }
 
   /** Ends the stream of a session that expired or logged out (the page goes back to the login). */
-  #endIfExpired(client: Client, now: number): boolean {
-    const ended = (client.expiresAt !== undefined && client.expiresAt <= now) || client.stillValid?.() === false;
-    if (!ended) return false;
+  #endIfExpired(client: StreamClient, now: number): boolean {
+    if (!sessionOver(client, now)) return false;
     // Out of the fan-out at once: its 'close' comes later, and nothing may be written after end().
     this.#clients.delete(client);
     client.res.end('event: expired\ndata: {}\n\n');
@@ -272,20 +205,6 @@ export class EventStream {
     clearInterval(this.#beat);
     this.#timer = this.#beat = undefined;
     // Nobody listens: the poller has nothing to do, which is no failure (nor an age for /metrics or /readyz).
-    this.#failures = 0;
-    this.#retryAt = 0;
-    this.#options.probe?.idle();
+    this.#health.idle();
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }
