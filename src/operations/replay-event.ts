@@ -4,7 +4,7 @@ import type { BusDeadLetters, BusHistory, BusKv, BusStreams } from '../bus/event
 import type { HubEvent } from '../events/hub-event.ts';
 import { dryRun, type DryRunResult } from '../rules/dry-run.ts';
 import type { RuleSet } from '../rules/rule.ts';
-import { planJobs } from '../rules/rule-router.ts';
+import { planJobs } from '../rules/plan-jobs.ts';
 import { paramsView } from './event-view.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 import type { Job } from '../actions/action.ts';

@@ -1,7 +1,7 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import { formatPos } from './diagnostics.ts';
 import type { FailedClause, RuleSet } from './rule.ts';
-import { planJobs } from './rule-router.ts';
+import { planJobs } from './plan-jobs.ts';
 import { redactFields } from '../operations/redact.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 

@@ -17,7 +17,7 @@ import type { EventBus } from '../../src/bus/event-bus.ts';
 import { createHubEvent, type HubEvent } from '../../src/events/hub-event.ts';
 import { replayEvent } from '../../src/operations/replay-event.ts';
 import { compileRuleSources } from '../../src/rules/compile-rule-sources.ts';
-import { planJobs } from '../../src/rules/rule-router.ts';
+import { planJobs } from '../../src/rules/plan-jobs.ts';
 import type { RuleSet } from '../../src/rules/rule.ts';
 import { eventually, tempDir } from '../helpers/hub-fixtures.ts';
 import { startFakeApi, type FakeApi } from '../unit/actions/ci/fake-api.ts';

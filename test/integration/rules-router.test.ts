@@ -18,7 +18,8 @@ import type { HubEvent } from '../../src/events/hub-event.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import type { RuleSet } from '../../src/rules/rule.ts';
 import { loadEventStatus } from '../../src/operations/event-status.ts';
-import { createRuleRouter, planJobs, type RuleRouter, type RuleRouterOptions } from '../../src/rules/rule-router.ts';
+import { planJobs } from '../../src/rules/plan-jobs.ts';
+import { createRuleRouter, type RuleRouter, type RuleRouterOptions } from '../../src/rules/rule-router.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { compileYaml, event, testRegistry } from '../unit/rules/test-context.ts';
 

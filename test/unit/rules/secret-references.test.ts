@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareJob } from '../../../src/actions/runtime/prepare-job.ts';
-import { planJobs } from '../../../src/rules/rule-router.ts';
+import { planJobs } from '../../../src/rules/plan-jobs.ts';
 import { compileYaml, event, testContext, testRegistry } from './test-context.ts';
 
 const vars = { HOOK_SECRET: 'whsec-from-env-123', API_TOKEN: 'tok-from-env-456' };

@@ -7,7 +7,7 @@ import type { Job } from '../../../../src/actions/action.ts';
 import { jsonBody, startFakeApi, testDeps, testJob, type FakeApi, type FakeHandler, type FakeReply } from '../ci/fake-api.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
 import type { ActionRegistry } from '../../../../src/actions/registry.ts';
-import { planJobs } from '../../../../src/rules/rule-router.ts';
+import { planJobs } from '../../../../src/rules/plan-jobs.ts';
 import { compileYaml, event, testContext } from '../../rules/test-context.ts';
 import { timedOutAttempt } from './timed-out-attempt.ts';
 
