@@ -54,3 +54,17 @@ export function isInfrastructure(reason: FailureReason): boolean {
 export function failureBackoffMs(failures: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, failures - 1), baseMs * 30, 30_000);
 }
+
+/** A failure's class in words, for logs and /readyz. */
+export function describeFailure(reason: FailureReason): string {
+  switch (reason) {
+    case 'storage_busy':
+      return 'the data file is locked by another process (storage busy)';
+    case 'storage_down':
+      return 'the data file cannot be written (storage down)';
+    case 'bus_unreachable':
+      return 'NATS cannot be reached (bus unreachable)';
+    default:
+      return 'a message could not be handled';
+  }
+}

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
-import { classifyFailure, type FailureReason } from './consumer-failure.ts';
+import type { FailureReason } from './consumer-failure.ts';
+import { createProbe, type Watched } from './consumer-probe.ts';
+import { checkStall, failingLoop, type StallContext } from './consumer-stalls.ts';
 import type { PendingWork } from './event-bus.ts';
 
 /** A consumer (or background loop) the hub watches: it reports progress and failures here. */
@@ -63,20 +65,6 @@ export interface ConsumerHealth {
   stop(): void;
 }
 
-interface Watched {
-  lastProgress: number;
-  /** It has reported progress or a failure: a loop never used (no schedules, no GitHub sync) shows no age. */
-  reported?: boolean;
-  lastReason?: FailureReason;
-  streak: number;
-  pending?: () => Promise<PendingWork>;
-  stalled?: Stall;
-  /** Since when reading its pending work has failed (unset once a read works). */
-  unreadSince?: number;
-  /** The count of its last pending read that worked. */
-  lastPending?: number;
-}
-
 /**
  * Progress, failures and stalls of the hub's consumers. No consumer ends its loop on an error; this is
  * where their failures become visible: one log line per streak, `hookhub_consumer_errors_total`,
@@ -93,89 +81,17 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
   const probe = (consumer: string): ConsumerProbe => {
     const state: Watched = consumers.get(consumer) ?? { lastProgress: now(), streak: 0 };
     consumers.set(consumer, state);
-    return {
-      progress() {
-        state.reported = true;
-        state.lastProgress = now();
-        if (state.streak > 0)
-          options.logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
-        state.streak = 0;
-        delete state.lastReason;
-      },
-      failure(error, context = {}) {
-        state.reported = true;
-        const reason = classifyFailure(error);
-        options.metrics?.consumerErrors.inc({ consumer, reason });
-        if (reason !== state.lastReason)
-          options.logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describe(reason)}; retrying with back-off`);
-        state.lastReason = reason;
-        state.streak += 1;
-        return reason;
-      },
-      watch(pending) {
-        state.pending = pending;
-      },
-      idle() {
-        state.reported = false;
-        state.lastProgress = now();
-        state.streak = 0;
-        delete state.lastReason;
-        options.metrics?.consumerSinceProgress.remove({ consumer });
-      },
-    };
+    return createProbe(consumer, state, { logger: options.logger, metrics: options.metrics, now });
   };
-
-  const checkOne = async (consumer: string, state: Watched): Promise<Stall | undefined> => {
-    const at = now();
-    // Loops without a queue (retention, the scheduler, refreshes) show here when they stop passing.
-    if (state.pending || state.reported) options.metrics?.consumerSinceProgress.set({ consumer }, (at - state.lastProgress) / 1000);
-    if (!state.pending) return undefined;
-    let work: PendingWork;
-    try {
-      work = await state.pending();
-      delete state.unreadSince;
-      state.lastPending = work.count;
-    } catch (error) {
-      // One failed read (a leader election outlasting the request) says nothing yet: it is a stall only once
-      // the work has gone unread, and the consumer without progress, for stallAfter.
-      state.unreadSince ??= at;
-      const idleMs = at - Math.max(state.lastProgress, state.unreadSince);
-      // A stall found before the read failed stands while there is still no progress.
-      if (idleMs < stallAfterMs) return at - state.lastProgress >= stallAfterMs ? state.stalled : undefined;
-      return {
-        consumer,
-        reason: `cannot read its pending work: ${(error as Error).message}`,
-        idleSeconds: Math.round(Math.max(0, at - state.lastProgress) / 1000),
-        pending: state.lastPending ?? 0,
-      };
-    }
-    const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;
-    options.metrics?.consumerPending.set({ consumer }, work.count);
-    options.metrics?.consumerOldestPending.set({ consumer }, work.oldestMs === undefined ? 0 : Math.max(0, at - work.oldestMs) / 1000);
-    if (work.count === 0 || idleMs < stallAfterMs) return undefined;
-    return {
-      consumer,
-      reason: describeStall(state.lastReason ?? options.waitingOn?.()),
-      idleSeconds: Math.round(idleMs / 1000),
-      pending: work.count,
-    };
-  };
-
-  /** A loop without a queue cannot stall, but one whose passes have all failed for stallAfter is failing. */
-  const failingLoop = (loop: string, state: Watched): FailingLoop | undefined => {
-    const sinceMs = now() - state.lastProgress;
-    if (state.pending || state.streak === 0 || sinceMs < stallAfterMs) return undefined;
-    const reason = state.lastReason && state.lastReason !== 'message' ? describe(state.lastReason) : 'its passes fail';
-    return { loop, reason, failingSeconds: Math.round(sinceMs / 1000), failures: state.streak };
-  };
+  const ctx: StallContext = { now, stallAfterMs, metrics: options.metrics, waitingOn: options.waitingOn };
 
   const check = async (): Promise<void> => {
     const found: Stall[] = [];
     const failing: FailingLoop[] = [];
     for (const [consumer, state] of consumers) {
-      const loop = failingLoop(consumer, state);
+      const loop = failingLoop(consumer, state, ctx);
       if (loop) failing.push(loop);
-      const stall = await checkOne(consumer, state);
+      const stall = await checkStall(consumer, state, ctx);
       if (stall && !state.stalled) {
         options.logger.error(
           stall,
@@ -211,21 +127,4 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       timer = undefined;
     },
   };
-}
-
-function describeStall(reason: FailureReason | undefined): string {
-  return reason ? describe(reason) : 'no progress';
-}
-
-function describe(reason: FailureReason): string {
-  switch (reason) {
-    case 'storage_busy':
-      return 'the data file is locked by another process (storage busy)';
-    case 'storage_down':
-      return 'the data file cannot be written (storage down)';
-    case 'bus_unreachable':
-      return 'NATS cannot be reached (bus unreachable)';
-    default:
-      return 'a message could not be handled';
-  }
 }

@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import { classifyFailure, describeFailure, type FailureReason } from './consumer-failure.ts';
+import type { ConsumerProbe, Stall } from './consumer-health.ts';
+import type { PendingWork } from './event-bus.ts';
+
+/** What the hub knows of one watched consumer or loop. */
+export interface Watched {
+  lastProgress: number;
+  /** It has reported progress or a failure: a loop never used (no schedules, no GitHub sync) shows no age. */
+  reported?: boolean;
+  lastReason?: FailureReason;
+  streak: number;
+  pending?: () => Promise<PendingWork>;
+  stalled?: Stall;
+  /** Since when reading its pending work has failed (unset once a read works). */
+  unreadSince?: number;
+  /** The count of its last pending read that worked. */
+  lastPending?: number;
+}
+
+export interface ProbeContext {
+  logger: Logger;
+  metrics?: Metrics | undefined;
+  now: () => number;
+}
+
+/** The probe through which one consumer reports into its state: one log line per streak of the same reason. */
+export function createProbe(consumer: string, state: Watched, { logger, metrics, now }: ProbeContext): ConsumerProbe {
+  return {
+    progress() {
+      state.reported = true;
+      state.lastProgress = now();
+      if (state.streak > 0) logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
+      state.streak = 0;
+      delete state.lastReason;
+    },
+    failure(error, context = {}) {
+      state.reported = true;
+      const reason = classifyFailure(error);
+      metrics?.consumerErrors.inc({ consumer, reason });
+      if (reason !== state.lastReason)
+        logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describeFailure(reason)}; retrying with back-off`);
+      state.lastReason = reason;
+      state.streak += 1;
+      return reason;
+    },
+    watch(pending) {
+      state.pending = pending;
+    },
+    idle() {
+      state.reported = false;
+      state.lastProgress = now();
+      state.streak = 0;
+      delete state.lastReason;
+      metrics?.consumerSinceProgress.remove({ consumer });
+    },
+  };
+}
