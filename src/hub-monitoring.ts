@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from './bus/consumer-health.ts';
+import { openBusForHub } from './bus/create-bus.ts';
+import type { EventBus } from './bus/event-bus.ts';
+import type { HubConfig } from './config/load-config.ts';
+import type { HubOptions } from './hub.ts';
+import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+
+/** The hub's bus and what watches the hub through it. */
+export interface MonitoredBus {
+  bus: EventBus;
+  metrics: Metrics;
+  meta: MetaPublisher;
+  health: ConsumerHealth;
+}
+
+/** Opens the bus (unless one is given), then starts the metrics, the meta-events and the consumer health. */
+export async function openMonitoredBus(options: HubOptions, now: () => Date): Promise<MonitoredBus> {
+  const { config, logger } = options;
+  // Retention sweeps run inside the bus from its first open; once health exists they count as its `retention` loop.
+  const retention: { probe?: ConsumerProbe } = {};
+  const retentionReport = {
+    swept: () => retention.probe?.progress(),
+    failed: (error: unknown) =>
+      retention.probe ? retention.probe.failure(error) : logger.error({ err: error }, 'retention sweep failed; retrying at the next one'),
+  };
+  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, retentionReport));
+  const metrics = createMetrics();
+  metrics.trackDlqDepth(() => bus.countDeadLetters());
+  // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
+  const meta = createMetaPublisher({ bus, logger, now, metrics });
+  meta.start();
+  const health = startHealth(config, { bus, logger, now, metrics, meta });
+  retention.probe = health.probe('retention');
+  return { bus, metrics, meta, health };
+}
+
+/** No consumer ends on an error; this is where their failures, progress and stalls show (/readyz, /metrics). */
+function startHealth(config: HubConfig, parts: Omit<MonitoredBus, 'health'> & { logger: Logger; now: () => Date }): ConsumerHealth {
+  const { bus, logger, now, metrics, meta } = parts;
+  const health = createConsumerHealth({
+    logger,
+    metrics,
+    stallAfterMs: config.readiness.stallAfter,
+    onStall: (stall) =>
+      meta.consumerChanged({
+        consumer: stall.consumer,
+        state: 'stalled',
+        since: new Date(now().getTime() - stall.idleSeconds * 1000).toISOString(),
+        pending: stall.pending,
+      }),
+    onRecover: (consumer) => meta.consumerChanged({ consumer, state: 'recovered' }),
+    waitingOn: () => bus.waitingOn?.(),
+  });
+  health.start(Math.min(5_000, config.readiness.stallAfter / 2));
+  return health;
+}
