@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sinkRule, type BusChoice } from '../../bench/lib/hub-config.ts';
 import { startNatsCluster, type NatsCluster } from '../helpers/nats-cluster.ts';
 import { startCountingSink, type CountingSink } from './helpers/counting-sink.ts';
-import { deliveryReport, sinkKey } from './helpers/delivery-checks.ts';
+import { summarizeAnswers } from './helpers/answer-summary.ts';
+import { deliveryReport, sinkKey, whileProgressing } from './helpers/delivery-checks.ts';
 import { createFaultHub, faultDir, stopAll, type FaultHub } from './helpers/fault-hub.ts';
 import { missingEvents } from './helpers/stored-events.ts';
-import { sendAll, startPacedLoad, type Answer } from './helpers/webhook-load.ts';
+import { sendAll, startPacedLoad } from './helpers/webhook-load.ts';
 
 const RATE = 200;
 const LOAD_MS = 15_000;
@@ -36,37 +37,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** When the 503s started and stopped, relative to the kill, and the slowest answer. */
-function summarize(answers: readonly Answer[], killedAt: number) {
-  const refused = answers.filter((a) => a.outcome === 503);
-  const latencies = answers.map((a) => a.endedAt - a.startedAt);
-  return {
-    sent: answers.length,
-    accepted: answers.filter((a) => a.outcome === 202).length,
-    refused503: refused.length,
-    first503AfterKillMs: refused.length ? Math.min(...refused.map((a) => a.endedAt)) - killedAt : null,
-    last503AfterKillMs: refused.length ? Math.max(...refused.map((a) => a.endedAt)) - killedAt : null,
-    slowestAnswerMs: Math.max(...latencies),
-    over1s: latencies.filter((ms) => ms > 1_000).length,
-  };
-}
-
-/**
- * Waits until `remaining()` is 0. Delivery speed depends on the machine, so this fails only when
- * nothing was delivered for a whole minute (a stuck consumer, or lost messages), not on a deadline.
- */
-async function whileProgressing(remaining: () => number): Promise<void> {
-  let last = remaining();
-  let lastProgress = Date.now();
-  while (last > 0) {
-    if (Date.now() - lastProgress > 60_000) throw new Error(`${last} accepted webhooks not delivered, no progress for 60 s`);
-    await sleep(1_000);
-    const now = remaining();
-    if (now < last) lastProgress = Date.now();
-    last = now;
-  }
-}
-
 describe('a NATS node dies under load', () => {
   it('loses nothing acknowledged, recognizes duplicates, and answers 503 only while leaders are elected', async () => {
     const bus: BusChoice = { type: 'nats', url: cluster.url, replicas: 3 };
@@ -82,7 +52,7 @@ describe('a NATS node dies under load', () => {
       await cluster.node(leader).kill();
       await sleep(LOAD_MS - KILL_AFTER_MS);
       const answers = await load.stop();
-      const summary = { leaderKilled: leader, ...summarize(answers, killedAt) };
+      const summary = { leaderKilled: leader, ...summarizeAnswers(answers, killedAt) };
       mkdirSync(new URL('../artifacts/', import.meta.url), { recursive: true });
       writeFileSync(REPORT, `${JSON.stringify(summary, null, 2)}\n`);
       console.log(`node loss: ${JSON.stringify(summary)}`);
