@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createConsumerHealth, type ConsumerHealth, type ConsumerProbe } from './bus/consumer-health.ts';
 import { openBusForHub } from './bus/create-bus.ts';
 import type { EventBus } from './bus/event-bus.ts';
+import type { ConnectionReport } from './bus/nats/nats-connection.ts';
 import type { HubConfig } from './config/load-config.ts';
 import type { HubOptions } from './hub.ts';
 import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
@@ -25,8 +26,9 @@ export async function openMonitoredBus(options: HubOptions, now: () => Date): Pr
     failed: (error: unknown) =>
       retention.probe ? retention.probe.failure(error) : logger.error({ err: error }, 'retention sweep failed; retrying at the next one'),
   };
-  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, retentionReport));
   const metrics = createMetrics();
+  const connection = connectionReport(logger, metrics);
+  const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, { retention: retentionReport, connection }));
   metrics.trackDlqDepth(() => bus.countDeadLetters());
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
   const meta = createMetaPublisher({ bus, logger, now, metrics });
@@ -34,6 +36,17 @@ export async function openMonitoredBus(options: HubOptions, now: () => Date): Pr
   const health = startHealth(config, { bus, logger, now, metrics, meta });
   retention.probe = health.probe('retention');
   return { bus, metrics, meta, health };
+}
+
+/** A lost NATS connection is logged when it goes and when it is back, and counted (`hookhub_bus_reconnects_total`). */
+export function connectionReport(logger: Logger, metrics: Metrics): ConnectionReport {
+  return {
+    lost: (server) => logger.warn({ server }, 'lost the connection to NATS; reconnecting (webhooks are answered 503 until it is back)'),
+    restored: (server, downMs) => {
+      metrics.busReconnects.inc();
+      logger.info({ server, downMs: Math.round(downMs) }, 'reconnected to NATS');
+    },
+  };
 }
 
 /** No consumer ends on an error; this is where their failures, progress and stalls show (/readyz, /metrics). */

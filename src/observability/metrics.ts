@@ -23,6 +23,8 @@ export interface Metrics {
   readonly consumerPending: Gauge<'consumer'>;
   readonly consumerOldestPending: Gauge<'consumer'>;
   readonly consumerSinceProgress: Gauge<'consumer'>;
+  /** Times the NATS connection came back after it was lost (a node restarted, froze or left the cluster). */
+  readonly busReconnects: Counter;
 }
 
 export interface MetricsOptions {
@@ -81,6 +83,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${prefix}meta_events_total`,
       help: 'Meta-events by type and outcome.',
       labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    busReconnects: new Counter({
+      name: `${prefix}bus_reconnects_total`,
+      help: 'Times the connection to NATS came back after it was lost.',
       registers: [registry],
     }),
     consumerErrors: new Counter({

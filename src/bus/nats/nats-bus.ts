@@ -28,7 +28,7 @@ import { PayloadError } from '../../errors.ts';
 import { coalesce } from '../../shared/coalesce.ts';
 import { createNatsKv } from './nats-kv.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
-import { createConnectionState, type ConnectionState } from './nats-connection.ts';
+import { createConnectionState, type ConnectionReport, type ConnectionState } from './nats-connection.ts';
 import { explainConnectError } from './nats-connect-error.ts';
 import { consumerStepDown } from './nats-consumer-handover.ts';
 import {
@@ -63,6 +63,8 @@ export interface NatsBusOptions extends NatsEndpoint {
   pruneEveryMs?: number;
   /** Told about each retention sweep (the hub counts failures in its consumer metrics). */
   retentionReport?: RetentionReport;
+  /** Told when the connection is lost and back (the hub logs it and counts reconnects). */
+  connectionReport?: ConnectionReport;
   /** How long a message id is remembered for dedup. Default 24 h; events and jobs are kept at least this long (the stream is the index). */
   dedupHorizonMs?: number;
   /** Connection name shown by the server (`nats server report connections`). */
@@ -320,7 +322,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const names = createNatsNames(options.prefix);
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const connection = await createConnectionState(options, options.name ?? 'hookhub').catch((err: unknown) => {
+  const connection = await createConnectionState(options, options.name ?? 'hookhub', options.connectionReport).catch((err: unknown) => {
     throw explainConnectError(err, options);
   });
   try {

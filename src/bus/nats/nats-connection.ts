@@ -4,6 +4,15 @@ import { leastRecentlyDialed } from './nats-reconnect-target.ts';
 import './request-settle-fix.ts';
 import './stale-close-fix.ts';
 
+/**
+ * Told when the connection to NATS is lost and when it is back (the hub logs both and counts
+ * reconnects): `server` is the host:port the client was on, never a credential.
+ */
+export interface ConnectionReport {
+  lost(server: string): void;
+  restored(server: string, downMs: number): void;
+}
+
 /** Connection health as seen through the client's status events. */
 export interface ConnectionState {
   readonly nc: NatsConnection;
@@ -27,7 +36,7 @@ const MAX_PINGS_OUT = 3;
  * Connects with reconnect-forever, so a hub survives a NATS restart without restarting itself.
  * https://github.com/nats-io/nats.js/blob/main/core/README.md#reconnecting
  */
-export async function createConnectionState(endpoint: NatsEndpoint, name: string): Promise<ConnectionState> {
+export async function createConnectionState(endpoint: NatsEndpoint, name: string, report?: ConnectionReport): Promise<ConnectionState> {
   // Problems are shown on /readyz and logged: name the servers without any credentials.
   const url = describeServers(endpoint.url);
   const nc = await connect({
@@ -45,13 +54,20 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
     noAsyncTraces: true,
   });
   let problem: string | undefined;
+  let downSince: number | undefined;
   const watch = (async () => {
     // An iterator, not a callback: nats.js status events are consumed in order.
     for await (const status of nc.status()) {
-      if (status.type === 'disconnect') problem = `disconnected from NATS at ${url}`;
-      else if (status.type === 'reconnecting') problem = `reconnecting to NATS at ${url}`;
-      else if (status.type === 'reconnect') problem = undefined;
-      else if (status.type === 'close') problem = 'NATS connection closed';
+      if (status.type === 'disconnect') {
+        problem = `disconnected from NATS at ${url}`;
+        if (downSince === undefined) report?.lost(status.server);
+        downSince ??= performance.now();
+      } else if (status.type === 'reconnecting') problem = `reconnecting to NATS at ${url}`;
+      else if (status.type === 'reconnect') {
+        problem = undefined;
+        report?.restored(status.server, downSince === undefined ? 0 : performance.now() - downSince);
+        downSince = undefined;
+      } else if (status.type === 'close') problem = 'NATS connection closed';
     }
   })();
   return {
