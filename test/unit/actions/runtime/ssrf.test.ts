@@ -144,6 +144,21 @@ describe('guarded fetch', () => {
     guard.close();
   });
 
+  it('says how to allow a refused local destination, but not a metadata endpoint', async () => {
+    const guard = createOutboundGuard();
+    const allowHint = (host: string) => `list "${host}" in delivery.allowlist in hookhub.yaml`;
+    await expect(guard.fetch(`http://127.0.0.1:${port}/hook`)).rejects.toThrow(allowHint('127.0.0.1'));
+    await expect(guard.fetch(`http://localhost:${port}/hook`)).rejects.toThrow(allowHint('localhost'));
+    const refusal = (url: string) =>
+      guard.fetch(url).then(
+        () => 'sent',
+        (e: unknown) => (e as Error).message,
+      );
+    expect(await refusal('http://169.254.169.254/latest/meta-data/')).toMatch(/^refused 169\.254\.169\.254: [^;]*$/);
+    expect(await refusal('http://metadata.google.internal/')).toMatch(/^refused metadata\.google\.internal: [^;]*$/);
+    guard.close();
+  });
+
   it('connects to the checked address, not a fresh DNS answer', async () => {
     // The name "sink.test" does not exist: only the pinned answer from the policy check can reach the server.
     const guard = createOutboundGuard(
