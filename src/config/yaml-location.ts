@@ -1,4 +1,5 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { describeYamlError } from './yaml-error-hints.ts';
 
 export interface LocatedDocument {
   file: string;
@@ -13,7 +14,7 @@ export function parseLocated(file: string, text: string): { located: LocatedDocu
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings].map((e) => {
     const { line, col } = lines.linePos(e.pos[0]);
-    return `${file}:${line}:${col}: ${e.message.split('\n')[0]}`;
+    return `${file}:${line}:${col}: ${describeYamlError(e)}`;
   });
   return { located: { file, doc, lines }, problems };
 }

@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { describeMissing, environmentValues, interpolateEnv, maskEnvReferences } from '../config/interpolate.ts';
+import { describeYamlError } from '../config/yaml-error-hints.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 
 /**
@@ -47,8 +48,8 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
   const source = createYamlSource(file, text, doc, lineCounter);
   const diagnostics: Diagnostic[] = [];
   const envValues = environmentValues(masked.references, vars);
-  for (const e of doc.errors) diagnostics.push(yamlProblem(source, e.pos[0], e.message, 'error'));
-  for (const w of doc.warnings) diagnostics.push(yamlProblem(source, w.pos[0], w.message, 'warning'));
+  for (const e of doc.errors) diagnostics.push(yamlProblem(source, e.pos[0], describeYamlError(e), 'error'));
+  for (const w of doc.warnings) diagnostics.push(yamlProblem(source, w.pos[0], describeYamlError(w), 'warning'));
   if (doc.errors.length > 0) return { source, value: undefined, diagnostics, envValues };
   const aliases = countAliases(doc);
   if (aliases > MAX_ALIASES) {

@@ -71,6 +71,13 @@ describe('loadConfig', () => {
     expect(message).toMatch(/\/etc\/hookhub\.yaml:3:\d+: /);
   });
 
+  it('says what to change for a YAML syntax error made by hand', () => {
+    expect(problemsOf('connectors:\n  gh:\n    type: github\n   secret: x\n')).toMatch(
+      /\/etc\/hookhub\.yaml:4:\d+: .*: indent it with spaces/,
+    );
+    expect(problemsOf('server:\n  port 80\n  host: 127.0.0.1\n')).toMatch(/is the ":" after a key missing/);
+  });
+
   it('names a missing environment variable with its location, never a secret value', () => {
     const message = problemsOf(VALID, { NEW_STRIPE: 'whsec_supersecretvalue' });
     expect(message).toContain('/etc/hookhub.yaml:6:13: environment variable GH_SECRET is not set');

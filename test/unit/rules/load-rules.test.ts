@@ -15,6 +15,17 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
     expect(printed(result)[0]).toMatch(/^rules\/test\.yaml:4:1: YAML: /);
   });
 
+  it('says what to change for the YAML mistakes made by hand (indentation, a missing colon, a tab)', () => {
+    const misindented = compileYaml(
+      'rules:\n  - name: a\n    on: github.push\n    do:\n      - webhook:\n          url: https://x.test\n         method: POST\n',
+    );
+    expect(printed(misindented)[0]).toMatch(/^rules\/test\.yaml:7:\d+: YAML: .*: indent it with spaces to the same column/);
+    const noColon = compileYaml('rules:\n  - name: a\n    on github.push\n    do: []\n');
+    expect(printed(noColon)[0]).toMatch(/^rules\/test\.yaml:3:5: YAML: .*is the ":" after a key missing \(write key: value\)\?/);
+    const tab = compileYaml('rules:\n  - name: a\n\t  on: github.push\n');
+    expect(printed(tab).join('\n')).toContain('replace the tab with spaces');
+  });
+
   it('reports a duplicate rule name across files, pointing at the first definition', () => {
     const rule = (n: string) => `rules:\n  - name: ${n}\n    on: github.push\n    ${notify}\n`;
     const result = compileRuleSources(
