@@ -4,7 +4,7 @@ import { createHubEvent, type HubEvent } from '../events/hub-event.ts';
 /** The `source` of every event the hub publishes about its own trouble. */
 export const META_SOURCE = '/hookhub';
 
-/** The meta-event types (docs/rules.md#meta-events). Scheduled ticks (`hookhub.schedule.*`) are not among them. */
+/** The meta-event types (docs/rules.md#meta-events-alerts-on-the-hubs-own-trouble). Scheduled ticks (`hookhub.schedule.*`) are not among them. */
 export const META_TYPES = [
   'hookhub.job.dead_lettered',
   'hookhub.destination.circuit_opened',
