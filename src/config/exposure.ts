@@ -18,6 +18,6 @@ export function checkExposure(config: Pick<HubConfig, 'server' | 'developmentDef
   const variables = [...new Set(config.developmentDefaults.map((d) => d.variable))].join(', ');
   throw new ConfigError(
     `refusing to listen on ${config.server.host} with development secrets (anyone can sign webhooks with them):\n${lines.join('\n')}\n` +
-      `Set ${variables} to real secrets (e.g. openssl rand -hex 32), or keep server.host at 127.0.0.1.`,
+      `Set ${variables} to the real signing secrets, the ones set at each provider (a secret you choose, as for GitHub, e.g. openssl rand -hex 32; Stripe and Standard Webhooks senders show theirs, whsec_…), or keep server.host at 127.0.0.1.`,
   );
 }
