@@ -32,6 +32,27 @@ describe('loadRuleEnvValues', () => {
     expect([...(compiled.ruleSet.rules[0]?.envValues ?? [])].sort()).toEqual(['pd-key-0123456789', 'services/T/B/X', 'x']);
   });
 
+  it('takes no variable from a comment, but does from every kind of value that starts with or holds #', async () => {
+    const dir = tempDir('hookhub-env-comments-');
+    const text = [
+      '# Signed when set; ${IN_COMMENT} comes from the environment, as in hookhub.yaml.',
+      'rules: # ${AFTER_KEY}',
+      '  - name: page',
+      '    on: github.push',
+      '    do:',
+      '      - webhook:',
+      '          url: https://example.com/a#${IN_PLAIN}  # ${AFTER_VALUE}',
+      '          headers: { X-Key: ${IN_FLOW}, X-Q: "#${IN_QUOTES}" }',
+      '          body: |',
+      '            #${IN_BLOCK}',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'page.yaml'), text);
+    const found = await loadRuleEnvValues(dir, { IN_COMMENT: 'commented-0123' });
+    expect(found.unset).toEqual(['IN_BLOCK', 'IN_FLOW', 'IN_PLAIN', 'IN_QUOTES']);
+    expect(found.values).toEqual([]);
+  });
+
   it('reports a folder it cannot read', async () => {
     const found = await loadRuleEnvValues(join(tempDir(), 'nowhere'), {});
     expect(found.values).toEqual([]);
