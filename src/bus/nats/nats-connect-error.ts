@@ -37,7 +37,7 @@ export function explainConnectError(error: unknown, endpoint: NatsEndpoint): unk
       `${at} has JetStream off for the hub's account${because}: start nats-server with JetStream (-js, or a jetstream {} block)` +
       (endpoint.auth === undefined ? '' : ", and give the account of the hub's user jetstream: enabled");
   else if (code !== undefined && UNREACHABLE_CODES.has(code))
-    hint = `cannot reach ${at}${because}: check bus.url (or HOOKHUB_NATS_URL) and that the servers run; the hub keeps trying`;
+    hint = `cannot reach ${at}${because}: check bus.url (or HOOKHUB_NATS_URL) and that the servers run`;
   return hint === undefined ? error : new Error(hint, { cause: error });
 }
 
