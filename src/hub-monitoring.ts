@@ -30,7 +30,7 @@ export async function openMonitoredBus(options: HubOptions, now: () => Date): Pr
   const connection = connectionReport(logger, metrics);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, { retention: retentionReport, connection }));
   metrics.trackDlqDepth(() => bus.countDeadLetters());
-  // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events).
+  // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events-alerts-on-the-hubs-own-trouble).
   const meta = createMetaPublisher({ bus, logger, now, metrics });
   meta.start();
   const health = startHealth(config, { bus, logger, now, metrics, meta });
