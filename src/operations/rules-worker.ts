@@ -2,6 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { runRulesTask, type RulesTask } from './rules-task.ts';
 
+// Loaded: the task's time limit starts now, not while this thread was still loading the rules engine.
+parentPort?.postMessage({ ready: true });
 parentPort?.once('message', (task: RulesTask) => {
   try {
     parentPort?.postMessage({ ok: true, result: runRulesTask(task) });
