@@ -158,6 +158,8 @@ export interface HistoryQuery {
   subject?: string;
   /** Return messages with seq greater than this (cursor). */
   afterSeq?: number;
+  /** Return messages with seq lower than this: a window below a seq reads nothing above it. */
+  beforeSeq?: number;
   /** Default 100. */
   limit?: number;
 }

@@ -42,7 +42,7 @@ export async function loadChannelHealth(bus: BusStreams & BusHistory, options: C
     Object.entries(options.channels).map(async ([name, channel]) => {
       const key = `channel:${name}`;
       const goneSince = await gone.goneSince(key);
-      const mine = jobs.filter((job) => job.params?.channel === name);
+      const mine = jobs.filter((job) => job.channel === name);
       const { recent, attempts } = await recentOutcomes(bus, mine);
       const circuit = options.circuitState?.(key) ?? inferCircuit(attempts, channel, options.now());
       return {
@@ -58,11 +58,32 @@ export async function loadChannelHealth(bus: BusStreams & BusHistory, options: C
   );
 }
 
-async function recentJobs(bus: BusStreams & BusHistory, count: number): Promise<Job[]> {
+/** What the health of a channel needs of a job: its id, for its records, and its channel. */
+interface JobChannel {
+  id: string;
+  channel: unknown;
+}
+
+/** Seqs read at a time below the head: a few jobs (a webhook's job carries its rendered body), then other work's turn. */
+const JOB_SLICE = 20;
+
+/**
+ * The newest `count` jobs among the `count` × 4 seqs below the head, newest first, read a slice at a
+ * time with the event loop let go in between, and stopping once it has them; each keeps only its id
+ * and channel, so no more than a slice of payloads is held at once.
+ */
+async function recentJobs(bus: BusStreams, count: number): Promise<JobChannel[]> {
   // The stream's last seq from an index or the stream's state: no job is read to find it.
   const head = await bus.lastSeq('jobs');
-  const scan = await readWindowBefore<Job>(bus, 'jobs', head + 1, count * 4);
-  return scan.messages.slice(0, count).map((m) => m.payload);
+  const floor = Math.max(0, head - count * 4);
+  const jobs: JobChannel[] = [];
+  for (let before = head + 1; before - 1 > floor && jobs.length < count;) {
+    if (before <= head) await new Promise<void>((resolve) => setImmediate(resolve));
+    const scan = await readWindowBefore<Job>(bus, 'jobs', before, Math.min(JOB_SLICE, before - 1 - floor), floor);
+    for (const { payload } of scan.messages.slice(0, count - jobs.length)) jobs.push({ id: payload.id, channel: payload.params?.channel });
+    before = scan.nextBefore;
+  }
+  return jobs;
 }
 
 interface AttemptPoint {
@@ -87,7 +108,7 @@ export function inferCircuit(attempts: readonly AttemptPoint[], channel: Record<
 
 async function recentOutcomes(
   bus: BusStreams & BusHistory,
-  jobs: Job[],
+  jobs: readonly JobChannel[],
 ): Promise<{ recent: ChannelHealth['recent']; attempts: AttemptPoint[] }> {
   const recent: ChannelHealth['recent'] = { jobs: jobs.length, delivered: 0, failing: 0, dead: 0 };
   const attempts: AttemptPoint[] = [];

@@ -35,7 +35,7 @@ export async function readWindowBefore<T>(
   floor = 0,
 ): Promise<WindowScan<T>> {
   const from = Math.max(floor, before - 1 - size);
-  const rows = await bus.query<T>({ stream, afterSeq: from, limit: size });
+  const rows = await bus.query<T>({ stream, afterSeq: from, beforeSeq: before, limit: size });
   const messages = rows.filter((m) => m.seq < before).reverse();
   return { messages, nextBefore: from <= floor ? 0 : from + 1 };
 }

@@ -59,6 +59,18 @@ export function rangeCases(ctx: ContractContext): void {
     expect(order(rules.records)).toEqual(Array.from({ length: 2_999 }, (_, i) => i + 1));
   });
 
+  it('reads a window of seqs, nothing above its end', async () => {
+    const { bus } = ctx.harness();
+    for (let i = 1; i <= 30; i++) await bus.publish(i % 3 === 0 ? 'jobs' : 'events', { id: `w${i}`, subject: 'a.b', payload: i });
+    const seqOf = async (id: string) => (await bus.get('jobs', id))?.seq ?? 0;
+    const [from, before] = [await seqOf('w9'), await seqOf('w21')];
+    const window = await bus.query<number>({ stream: 'jobs', afterSeq: from, beforeSeq: before, limit: 100 });
+    expect(window.map((m) => m.payload)).toEqual([12, 15, 18]);
+    expect(await bus.query({ stream: 'jobs', afterSeq: from, beforeSeq: from + 1 })).toEqual([]);
+    const below = await bus.query<number>({ stream: 'jobs', beforeSeq: before, limit: 2 });
+    expect(below.map((m) => m.payload)).toEqual([3, 6]);
+  });
+
   it('tells the newest seq of each stream, 0 for an empty one', async () => {
     const { bus } = ctx.harness();
     expect(await bus.lastSeq('jobs')).toBe(0);

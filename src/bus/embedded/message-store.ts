@@ -113,6 +113,10 @@ function createSearch(db: Database): (query: HistoryQuery) => StoredMessage[] {
 function conditions(query: HistoryQuery): { where: string[]; params: unknown[]; exact: boolean } {
   const where = ['seq > ?', 'stream = ?'];
   const params: unknown[] = [query.stream];
+  if (query.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(query.beforeSeq);
+  }
   if (query.since) {
     where.push('time >= ?');
     params.push(query.since.getTime());

@@ -38,8 +38,13 @@ export async function queryMessages<T>(deps: QueryDeps, query: HistoryQuery): Pr
     filter: deps.names.filter(query.stream, deps.legacy === undefined ? query.subject : undefined),
     // A cursor wins over a start time; `since` is still applied below.
     ...(query.afterSeq !== undefined ? { startSeq: query.afterSeq + 1 } : { startTime: query.since }),
+    // A seq window fetches no batch past its end (a batch of large messages is megabytes).
+    ...(query.afterSeq !== undefined && query.beforeSeq !== undefined
+      ? { maxMessages: Math.max(0, query.beforeSeq - query.afterSeq - 1) }
+      : {}),
   });
   for await (const msg of range) {
+    if (query.beforeSeq !== undefined && msg.info.streamSequence >= query.beforeSeq) break;
     const time = timeFromNanos(msg.info.timestampNanos);
     if (query.until !== undefined && time >= query.until) break;
     if (query.since !== undefined && time < query.since) continue;

@@ -43,8 +43,59 @@ describe('channel health', () => {
     const { bus: counted, jobsRead } = countingJobReads(bus);
     const [ops] = await loadChannelHealth(counted, { channels: CHANNELS, now: () => new Date(), window: 50 });
     expect(ops?.recent.jobs).toBe(50);
-    // The window below the head (4 × 50 seqs) and nothing else: a probe for the head read one more job
-    // a step (about 2·log2 of the head's seq).
+    // Slices of 20 seqs below the head until 50 jobs are found, and nothing else: a probe for the head
+    // read one more job a step (about 2·log2 of the head's seq), and the whole window (4 × 50 seqs) was
+    // read in one go.
+    expect(jobsRead()).toBe(60);
+  });
+
+  it('reads its window of jobs a slice at a time, with other work let in between, for the same answer', async () => {
+    const channels = { ...CHANNELS, dev: { type: 'slack', url: 'https://hooks.example.test/services/T/B/y' } };
+    const time = new Date().toISOString();
+    for (let start = 0; start < 600; start += 100) {
+      const writes = Array.from({ length: 100 }, (_, k) => start + k).flatMap((i) => {
+        const job = {
+          id: `e${i}:r:0`,
+          eventId: `e${i}`,
+          rule: 'r',
+          action: 'notify',
+          params: { channel: i % 3 ? 'ops' : 'dev', text: 'x'.repeat(2_000) },
+        };
+        // Events and jobs share the embedded bus's seqs: a window of seqs holds half as many jobs.
+        return [
+          bus.publish('events', { id: `e${i}`, subject: 'a.b', payload: { i } }),
+          bus.publish('jobs', { id: job.id, subject: 'notify', payload: job }),
+          ...(i % 5 === 0 ? [bus.record({ ref: job.id, kind: 'attempt', time, data: { outcome: i % 2 ? 'success' : 'retry' } })] : []),
+        ];
+      });
+      await Promise.all(writes);
+    }
+    const { bus: counted, jobsRead } = countingJobReads(bus);
+    const { result, turns } = await loopTurnsDuring(() => loadChannelHealth(counted, { channels, now: () => new Date(), window: 200 }));
+    // The newest 200 jobs (e400 to e599): 134 for ops, 66 for dev; an attempt on every 5th, every other one a success.
+    expect(result.map((c) => [c.name, c.recent.jobs, c.recent.delivered, c.recent.failing])).toEqual([
+      ['ops', 134, 13, 14],
+      ['dev', 66, 7, 6],
+    ]);
+    // Each slice reads the jobs of its seqs and no job above them: 200 jobs, not the 400 of the whole window.
     expect(jobsRead()).toBe(200);
+    // One query for the whole window would let nothing else run until it is done.
+    expect(turns).toBeGreaterThan(5);
   });
 });
+
+/** Turns of the event loop (setImmediate callbacks) while `work` runs: 0 when it never lets go. */
+async function loopTurnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns += 1;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    running = false;
+  }
+}
