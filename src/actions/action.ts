@@ -17,7 +17,7 @@ export interface ActionDeps {
    */
   resolveAddress?: (host: string) => Promise<{ address: string }>;
   /** Read access to the bus's history, for actions that report on it (`report`). The workers pass their bus. */
-  history?: Pick<BusStreams, 'query' | 'get' | 'eventHeads'>;
+  history?: Pick<BusStreams, 'query' | 'get' | 'eventHeads' | 'lastSeq'>;
 }
 
 /**

@@ -133,7 +133,7 @@ export class EventStream {
    */
   async #resumeFromHead(): Promise<void> {
     if (this.#timer !== undefined) return;
-    this.#head ??= findHeadSeq(this.#options.bus, 'events', this.#cursor).finally(() => (this.#head = undefined));
+    this.#head ??= findHeadSeq(this.#options.bus).finally(() => (this.#head = undefined));
     const head = await this.#head;
     // Another client may have started the poller meanwhile; its cursor is the live one.
     if (this.#timer === undefined) this.#cursor = head;

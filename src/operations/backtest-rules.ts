@@ -58,14 +58,14 @@ export interface RecentEvents {
 
 /** The most recent `last` events, newest first, within `limit` characters: the backtest's input, read from the bus. */
 export async function loadRecentEvents(
-  bus: Pick<BusStreams, 'query' | 'eventHeads'>,
+  bus: Pick<BusStreams, 'query' | 'lastSeq'>,
   last = 200,
   limit = BACKTEST_READ_LIMIT,
 ): Promise<RecentEvents> {
   const wanted = Math.min(Math.max(1, last), MAX_BACKTEST);
   const events: string[] = [];
   let size = 0;
-  let before = (await findHeadSeq(bus, 'events')) + 1;
+  let before = (await findHeadSeq(bus)) + 1;
   let window = Math.min(FIRST_WINDOW, wanted);
   while (before > 1 && events.length < wanted) {
     const scan = await readWindowBefore<HubEvent>(bus, 'events', before, window);

@@ -14,11 +14,11 @@ export interface RecentEventsRequest {
  * work is bounded by `last` however much history the bus holds.
  */
 export async function* recentEvents(
-  bus: Pick<BusStreams, 'query' | 'eventHeads'>,
+  bus: Pick<BusStreams, 'query' | 'lastSeq'>,
   request: RecentEventsRequest,
 ): AsyncGenerator<StoredMessage<HubEvent>> {
   const floor = request.since ? ((await firstSeqSince(bus, 'events', request.since)) ?? Number.MAX_SAFE_INTEGER) - 1 : 0;
-  let before = (await findHeadSeq(bus, 'events')) + 1;
+  let before = (await findHeadSeq(bus)) + 1;
   let left = request.last;
   while (before > floor + 1 && left > 0) {
     const scan = await readWindowBefore<HubEvent>(bus, 'events', before, Math.min(2000, left * 2), floor);

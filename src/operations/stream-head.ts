@@ -1,14 +1,13 @@
 import type { BusStreams, StoredMessage, StreamName } from '../bus/event-bus.ts';
 
 /**
- * The seq of the newest event, 0 when there is none, from event heads: no payload is read. A page empty
- * for its span (jobs only) goes on below it. The jobs stream's head is BusStreams.lastSeq. `_stream` and
- * `_hint` are left from when this probed either stream a message at a time; both are ignored.
+ * The seq of the newest event, 0 when there is none: the bus's lastSeq (one step down an index on the
+ * embedded bus, the stream's state on NATS), so no event or head is read. Windows below it
+ * (readWindowBefore) read events only, whatever the other stream holds at seqs between them. On NATS it
+ * may be a deleted replay's seq above the newest event: nothing is lost, a window just holds one fewer.
  */
-export async function findHeadSeq(bus: Pick<BusStreams, 'eventHeads'>, _stream: 'events', _hint = 0): Promise<number> {
-  let page = await bus.eventHeads({ limit: 1 });
-  while (page.heads.length === 0 && page.next !== undefined) page = await bus.eventHeads({ limit: 1, beforeSeq: page.next });
-  return page.heads[0]?.seq ?? 0;
+export async function findHeadSeq(bus: Pick<BusStreams, 'lastSeq'>): Promise<number> {
+  return bus.lastSeq('events');
 }
 
 /** The first message stored at or after a time (for a time-range query's starting cursor). */

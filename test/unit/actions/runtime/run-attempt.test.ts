@@ -38,6 +38,7 @@ function attemptContext(log = silentLogger): AttemptContext {
   const history = {
     query: bus.query.bind(bus),
     eventHeads: bus.eventHeads.bind(bus),
+    lastSeq: bus.lastSeq.bind(bus),
     get: <T>(stream: StreamName, id: string) => {
       reads.push(id);
       return bus.get<T>(stream, id);
