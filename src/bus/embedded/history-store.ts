@@ -64,10 +64,14 @@ export function createHistoryStore(db: Database): HistoryStore {
   const recordSlice = createRecordSlices(db);
   const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
-  const pageDead = db.prepare(
-    `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? AND (time_ms < ? OR (time_ms = ? AND id < ?))
-     ORDER BY time_ms DESC, id DESC LIMIT ?`,
-  );
+  // Ids only: SQLite sorts every letter the range holds for this ORDER BY, and a sort that carried the
+  // letters (each a whole job and its attempts) read them all for a page of one.
+  const pageDead = db
+    .prepare(
+      `SELECT id FROM dead_letters WHERE time_ms >= ? AND (time_ms < ? OR (time_ms = ? AND id < ?))
+       ORDER BY time_ms DESC, id DESC LIMIT ?`,
+    )
+    .pluck();
   const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
   const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
   const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
@@ -107,16 +111,11 @@ export function createHistoryStore(db: Database): HistoryStore {
     },
     deadLetterPage(since, cursor, limit) {
       const from = cursor === undefined ? { timeMs: Number.MAX_SAFE_INTEGER, id: '' } : decodeDeadLetterCursor(cursor);
-      const rows = pageDead.all(
-        since?.getTime() ?? Number.MIN_SAFE_INTEGER,
-        from.timeMs,
-        from.timeMs,
-        from.id,
-        limit + 1,
-      ) as DeadLetterRow[];
-      const letters = rows.slice(0, limit).map(toDeadLetter);
+      const ids = pageDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, from.timeMs, from.timeMs, from.id, limit + 1) as string[];
+      const rows = ids.slice(0, limit).map((id) => oneDead.get(id) as DeadLetterRow | undefined);
+      const letters = rows.filter((row) => row !== undefined).map(toDeadLetter);
       const last = letters[letters.length - 1];
-      return { letters, ...(rows.length > limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
+      return { letters, ...(ids.length > limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
     },
     purgeDeadLetters(beforeMs) {
       return purgeDead.run(beforeMs).changes;
