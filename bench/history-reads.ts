@@ -7,6 +7,8 @@
  * gives each job 11 attempt records, 55,000 in all, past the 50,000 the channels chart reads; a data file
  * keeps the shape it was made with, so give each shape its own file. `/bench/jobs-head` is the jobs
  * stream's head alone (what `/api/channels` finds before it reads its window of recent jobs).
+ * DEAD_LETTERS=500 dead-letters that many jobs (each with its payload and 5 attempts), once, into a bus
+ * that holds none yet, for `/api/dlq`.
  * With HOOKHUB_NATS_URL set, the same on a NATS bus (streams named after BENCH_PREFIX, default `bench`,
  * filled on first use; the charts count the hour before the run, so fill it within the hour).
  */
@@ -37,7 +39,7 @@ const NATS_URL = process.env.HOOKHUB_NATS_URL;
 const TOKEN = 'bench-t0ken-0123456789abcdef0123456789';
 const READS = (
   process.env.READS ??
-  '/api/events,/api/events?type=rare.thing,/api/events?q=zzz,/api/charts/events,/api/charts/channels,/api/connectors,/api/channels,/bench/jobs-head'
+  '/api/events,/api/events?type=rare.thing,/api/events?q=zzz,/api/charts/events,/api/charts/channels,/api/connectors,/api/channels,/bench/jobs-head,/api/dlq,/api/dlq?limit=500'
 ).split(',');
 
 const CLIENT = `
@@ -69,6 +71,8 @@ const bus = NATS_URL
   ? await createNatsBus({ url: NATS_URL, prefix: process.env.BENCH_PREFIX ?? 'bench' })
   : await createEmbeddedBus({ path, now: () => new Date(clock) });
 if (fresh || (NATS_URL && (await bus.query({ stream: 'events', limit: 1 })).length === 0)) await generate(bus);
+const DEAD_LETTERS = Number(process.env.DEAD_LETTERS ?? 0);
+if (DEAD_LETTERS > 0 && (await bus.countDeadLetters()) === 0) await deadLetterJobs(bus, DEAD_LETTERS);
 // NATS stamps messages with its own clock.
 const NOW = NATS_URL ? new Date() : new Date(T0 + 55 * 60_000);
 
@@ -176,6 +180,23 @@ async function store(target: EventBus, i: number, filler: string): Promise<void>
       kind: 'attempt',
       time: new Date(clock).toISOString(),
       data: { outcome, latencyMs, channel: 'eng' },
+    });
+  }
+}
+
+/** Dead-letters the first `count` jobs as a worker does: the job whole, with its attempts. */
+async function deadLetterJobs(target: EventBus, count: number): Promise<void> {
+  const jobs = await target.query({ stream: 'jobs', limit: count });
+  for (const [k, job] of jobs.entries()) {
+    const attempts = Array.from({ length: 5 }, (_, a) => ({ outcome: 'retry', status: 503, response: 'z'.repeat(2_000), attempt: a + 1 }));
+    const time = new Date(Date.parse(job.time) + k).toISOString();
+    await target.deadLetter({
+      id: job.id,
+      subject: job.subject,
+      payload: job.payload,
+      reason: 'HTTP 503 after 5 attempts',
+      time,
+      attempts,
     });
   }
 }

@@ -1,4 +1,4 @@
-/** Contract cases: reads that stay cheap however much is stored: a large range of records read without holding the event loop, and a stream's head from metadata. */
+/** Contract cases: reads that stay cheap however much is stored: records and dead letters read with other work let in between, seq windows, and a stream's head from metadata. */
 import { expect, it } from 'vitest';
 import type { EventBus, HistoryRecord } from '../../src/bus/event-bus.ts';
 import type { ContractContext } from './bus-contract.ts';
@@ -57,6 +57,34 @@ export function rangeCases(ctx: ContractContext): void {
     const rules = await bus.recordRange({ since, until, kinds: ['rule', 'attempt'], limit: 2_999 });
     expect(rules.truncated).toBe(true);
     expect(order(rules.records)).toEqual(Array.from({ length: 2_999 }, (_, i) => i + 1));
+  });
+
+  it('reads a page of dead letters with other work let in between, the same letters as smaller pages', async () => {
+    const { bus } = ctx.harness();
+    const start = Date.now() - 3_600_000;
+    for (let i = 0; i < 130; i++) {
+      const time = new Date(start + i * 1_000).toISOString();
+      await bus.deadLetter({
+        id: `d${i}`,
+        subject: 'webhook',
+        payload: { id: `d${i}`, body: 'x'.repeat(2_000) },
+        reason: 'failed',
+        time,
+        attempts: [{ status: 500 }],
+      });
+    }
+    const { result: page, turns } = await loopTurnsDuring(() => bus.deadLetterPage({ limit: 120 }));
+    expect(page.letters.map((l) => l.id)).toEqual(Array.from({ length: 120 }, (_, i) => `d${129 - i}`));
+    expect(page.letters[0]).toMatchObject({ payload: { id: 'd129' }, attempts: [{ status: 500 }] });
+    // 120 letters in one synchronous read would let nothing else run until it is done.
+    expect(turns).toBeGreaterThan(0);
+    const rest = await bus.deadLetterPage({ limit: 120, ...(page.next ? { cursor: page.next } : {}) });
+    expect({ ids: rest.letters.map((l) => l.id), next: rest.next }).toEqual({
+      ids: Array.from({ length: 10 }, (_, i) => `d${9 - i}`),
+      next: undefined,
+    });
+    const exact = await bus.deadLetterPage({ limit: 130 });
+    expect({ count: exact.letters.length, next: exact.next }).toEqual({ count: 130, next: undefined });
   });
 
   it('reads a window of seqs, nothing above its end', async () => {

@@ -43,6 +43,7 @@ import { createMessageStore, type MessageStore } from './message-store.ts';
 import { createNotifier } from './notifier.ts';
 import { loadDatabase } from './open-database.ts';
 import { readRecordRange } from './record-slices.ts';
+import { pageDeadLettersInSlices } from './dead-letter-slices.ts';
 import { createRetention, type RetentionPass } from './retention.ts';
 import { isStorageFailure, toStorageError } from './storage-error.ts';
 import { createSubscription } from './subscription.ts';
@@ -233,9 +234,8 @@ export class EmbeddedBus implements EventBus {
     return this.#read(() => this.#history.getDeadLetter(id));
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a synchronous throw (closed or failing store) into the rejection callers expect
-  async deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
-    return this.#read(() => this.#history.deadLetterPage(options.since, options.cursor, options.limit));
+  deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
+    return pageDeadLettersInSlices(options, (o) => this.#read(() => this.#history.deadLetterPage(o.since, o.cursor, o.limit)));
   }
 
   async purgeDeadLetters(before: Date): Promise<number> {
