@@ -35,6 +35,15 @@ export interface KvBucket {
   entries<T = unknown>(): Promise<KvEntry<T>[]>;
 }
 
+/** The kv role. */
+export interface BusKv {
+  /**
+   * A named bucket of small durable state (subscriptions, noise-control groups), shared by every
+   * process on this bus. Names: lowercase letters, digits, `-`, `_`.
+   */
+  kv(bucket: string): KvBucket;
+}
+
 /** A conditional write lost a race: re-read the key and try again. */
 export class KvConflictError extends Error {
   constructor(readonly key: string) {
