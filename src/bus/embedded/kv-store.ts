@@ -75,6 +75,19 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
   };
 }
 
+/** The bus's kv buckets by name, each made on first use and kept. */
+export function createKvBuckets(deps: EmbeddedKvDeps): (bucket: string) => KvBucket {
+  const buckets = new Map<string, KvBucket>();
+  return (bucket) => {
+    let kv = buckets.get(bucket);
+    if (!kv) {
+      kv = createEmbeddedKv(deps, bucket);
+      buckets.set(bucket, kv);
+    }
+    return kv;
+  };
+}
+
 function checkKey(key: string): string {
   if (key.length === 0) throw new Error('kv keys must not be empty');
   return key;
