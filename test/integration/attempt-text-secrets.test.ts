@@ -6,21 +6,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubConnector } from '../../connectors/github/index.ts';
-import { actions } from '../../src/actions/index.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
-import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
-import { registerEventsCommand } from '../../src/cli/events-command.ts';
 import { readEnv } from '../../src/config/env.ts';
 import { loadConfig, type HubConfig } from '../../src/config/load-config.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
 import { startHub, type RunningHub } from '../../src/hub.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
-import { environmentValuesOf } from '../../src/operations/event-view.ts';
 import { eventually, tempDir } from '../helpers/hub-fixtures.ts';
-import { keepOpen } from '../helpers/keep-open-bus.ts';
+import { runHubCli } from '../helpers/hub-cli.ts';
 import { prPayload } from './api-harness.ts';
 import { startSink, type Sink, type SinkRequest } from './delivery-harness.ts';
 
@@ -129,22 +124,8 @@ async function asViewer(path: string): Promise<string> {
   return res.text();
 }
 
-async function cli(...args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('hookhub').exitOverride();
-  const openBus = () => Promise.resolve(keepOpen(hub.bus));
-  const write = (text: string) => void (out += text);
-  const loadHidden = () => Promise.resolve({ values: environmentValuesOf(hub.rules.getRuleSet()), warnings: [] });
-  registerEventsCommand(program, {
-    openBus,
-    loadRules: () => Promise.resolve(hub.rules.getRuleSet()),
-    loadHidden,
-    registry: actions,
-    write,
-  });
-  registerDlqCommand(program, { openBus, loadHidden, write });
-  await program.parseAsync(['node', 'hookhub', ...args]);
-  return out;
+function cli(...args: string[]): Promise<string> {
+  return runHubCli(hub, ...args);
 }
 
 describe('what a destination echoes of a secret', () => {

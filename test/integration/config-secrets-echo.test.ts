@@ -7,19 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actions } from '../../src/actions/index.ts';
-import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
-import { registerEventsCommand } from '../../src/cli/events-command.ts';
 import { readEnv } from '../../src/config/env.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { HubEvent } from '../../src/events/hub-event.ts';
 import { startHub, type RunningHub } from '../../src/hub.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
-import { environmentValuesOf } from '../../src/operations/event-view.ts';
 import { eventually, tempDir } from '../helpers/hub-fixtures.ts';
-import { keepOpen } from '../helpers/keep-open-bus.ts';
+import { runHubCli } from '../helpers/hub-cli.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 import { startSink, type Sink, type SinkRequest } from './delivery-harness.ts';
 import { GITHUB_SECRET, SLACK_SECRET, sendPullRequest, sendSlashCommand } from './subscriptions-harness.ts';
@@ -127,22 +122,8 @@ function expectMasked(text: string): void {
   expect(text).toContain('[redacted, ');
 }
 
-async function cli(...args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('hookhub').exitOverride();
-  const openBus = () => Promise.resolve(keepOpen(hub.bus));
-  const write = (text: string) => void (out += text);
-  const loadHidden = () => Promise.resolve({ values: environmentValuesOf(hub.rules.getRuleSet()), warnings: [] });
-  registerEventsCommand(program, {
-    openBus,
-    loadRules: () => Promise.resolve(hub.rules.getRuleSet()),
-    loadHidden,
-    registry: actions,
-    write,
-  });
-  registerDlqCommand(program, { openBus, loadHidden, write });
-  await program.parseAsync(['node', 'hookhub', ...args]);
-  return out;
+function cli(...args: string[]): Promise<string> {
+  return runHubCli(hub, ...args);
 }
 
 describe("what destinations echo of hookhub.yaml's secrets, and of secrets in other forms", () => {
