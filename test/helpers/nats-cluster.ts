@@ -1,11 +1,14 @@
 /**
  * A 3-node JetStream cluster on loopback: three nats-server processes with cluster routes to each
  * other, each with its own JetStream folder and free ports. Works with Debian's nats-server 2.9.
+ * Each node runs with the settings of deploy/nats-cluster.conf that are not about names, ports and folders.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { freePort, requireNatsServer, spawnServer, stopProcess } from './nats-server.ts';
@@ -32,7 +35,24 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export interface NatsClusterOptions {
+  /** nats-server configuration text every node loads (`-c`); the command-line flags win over it. Default: deployedTuning(). */
+  config?: string;
+}
+
+/** What the users' cluster configuration tunes and the tests must run too (the rest is names, ports and folders). */
+const TUNED = ['write_deadline'];
+
+/** Those top-level settings of deploy/nats-cluster.conf, as configuration text. */
+export function deployedTuning(): string {
+  const conf = readFileSync(fileURLToPath(new URL('../../deploy/nats-cluster.conf', import.meta.url)), 'utf8');
+  return conf
+    .split('\n')
+    .filter((line) => TUNED.some((key) => line.startsWith(`${key}:`)))
+    .join('\n');
+}
+
+export async function startNatsCluster(size = 3, options: NatsClusterOptions = {}): Promise<NatsCluster> {
   const bin = requireNatsServer();
   const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort() })));
   const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
@@ -57,6 +77,9 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
         '--routes',
         routes.filter((_, j) => j !== i).join(','),
       ];
+      const file = join(storeDir, 'server.conf');
+      await writeFile(file, options.config ?? deployedTuning());
+      args.push('-c', file);
       return createNode(name, `nats://127.0.0.1:${p.client}`, storeDir, await spawnServer(bin, args, p.client));
     }),
   );
