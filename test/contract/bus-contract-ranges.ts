@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import type { EventBus, HistoryRecord } from '../../src/bus/event-bus.ts';
 import type { ContractContext } from './bus-contract.ts';
+import { loopTurnsDuring } from '../helpers/loop-turns.ts';
 
 const HOUR = 3_600_000;
 
@@ -19,22 +20,6 @@ async function recordMany(bus: EventBus): Promise<void> {
 }
 
 const order = (records: readonly HistoryRecord[]) => records.map((r) => r.data.i as number);
-
-/** Turns of the event loop (setImmediate callbacks) while `work` runs: 0 when it never lets go. */
-async function loopTurnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { result: await work(), turns };
-  } finally {
-    running = false;
-  }
-}
 
 export function rangeCases(ctx: ContractContext): void {
   it('reads a large range of records with other work let in between, the newest up to a limit, oldest first', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus, HistoryQuery } from '../../../src/bus/event-bus.ts';
 import { loadChannelHealth } from '../../../src/operations/channel-health.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { loopTurnsDuring } from '../../helpers/loop-turns.ts';
 
 let bus: EventBus;
 beforeEach(async () => {
@@ -83,19 +84,3 @@ describe('channel health', () => {
     expect(turns).toBeGreaterThan(5);
   });
 });
-
-/** Turns of the event loop (setImmediate callbacks) while `work` runs: 0 when it never lets go. */
-async function loopTurnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { result: await work(), turns };
-  } finally {
-    running = false;
-  }
-}
