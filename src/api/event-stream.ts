@@ -4,10 +4,9 @@ import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusStreams, StoredMessage } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import type { EventFilter } from '../operations/event-filter.ts';
-import { findHeadSeq } from '../operations/stream-head.ts';
 import type { Principal } from './auth.ts';
+import { EventsPoller } from './events-poller.ts';
 import { ApiError } from './http-kit.ts';
-import { createPollerHealth, type PollerHealth } from './poller-health.ts';
 import { BATCH, catchUp, openStream, sendLive, sessionOver, type StreamClient } from './stream-client.ts';
 
 export interface SubscribeOptions {
@@ -41,8 +40,8 @@ export interface EventStreamOptions {
 const PER_HOLDER = 20;
 
 /**
- * Live events over Server-Sent Events. One poller per hub process reads the `events` stream after
- * its cursor every `intervalMs` (only while someone listens) and fans each event out to the
+ * Live events over Server-Sent Events. One poller per hub process (events-poller.ts) reads the `events`
+ * stream after its cursor every `intervalMs` (only while someone listens); each event goes out to the
  * clients whose filter matches. `id:` is the stream seq, so a reconnect resumes where it left off.
  */
 export class EventStream {
@@ -50,22 +49,23 @@ export class EventStream {
   readonly #clients = new Set<StreamClient>();
   /** Clients between the limit check and the fan-out (catching up); they hold a slot too. */
   readonly #joining = new Set<StreamClient>();
-  #cursor: number | undefined;
-  /** The head lookup of clients that join while nobody listens, shared by those joining at once. */
-  #head: Promise<number> | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #poller: EventsPoller;
   #beat: NodeJS.Timeout | undefined;
-  #polling = false;
-  readonly #health: PollerHealth;
 
   constructor(options: EventStreamOptions) {
     this.#options = { intervalMs: 500, maxClients: 100, heartbeatMs: 15_000, ...options };
-    this.#health = createPollerHealth({ logger: options.logger, intervalMs: this.#options.intervalMs, probe: options.probe });
+    this.#poller = new EventsPoller({
+      bus: options.bus,
+      logger: options.logger,
+      intervalMs: this.#options.intervalMs,
+      probe: options.probe,
+      deliver: (page) => this.#fanOut(page),
+    });
   }
 
   /** The last seq the poller saw (0 before it ran): a head hint for list queries. */
   headHint(): number {
-    return this.#cursor ?? 0;
+    return this.#poller.cursor() ?? 0;
   }
 
   /** Serves one SSE client until it disconnects (or its session expires). */
@@ -83,7 +83,7 @@ export class EventStream {
     const closed = this.#untilClosed(req, client);
     this.#joining.add(client);
     try {
-      await this.#resumeFromHead();
+      await this.#poller.resumeFromHead();
       openStream(res, options.principal.name);
       await this.#join(client, options.afterSeq);
     } finally {
@@ -127,62 +127,26 @@ export class EventStream {
     });
   }
 
-  /**
-   * While nobody listens the poller stands still, and its cursor with it: a client joining then starts
-   * from the head as it is now (a new client must not get everything published since the last one left).
-   */
-  async #resumeFromHead(): Promise<void> {
-    if (this.#timer !== undefined) return;
-    this.#head ??= findHeadSeq(this.#options.bus).finally(() => (this.#head = undefined));
-    const head = await this.#head;
-    // Another client may have started the poller meanwhile; its cursor is the live one.
-    if (this.#timer === undefined) this.#cursor = head;
-  }
-
   /** Sends what a reconnecting client missed (bounded), then adds it to the fan-out. */
   async #join(client: StreamClient, afterSeq: number | undefined): Promise<void> {
-    const upTo = this.#cursor ?? 0;
+    const upTo = this.#poller.cursor() ?? 0;
     // A fresh client learns the head as its Last-Event-ID, so a drop before its first event loses nothing.
     if (afterSeq === undefined) client.res.write(`id: ${upTo}\nevent: ready\ndata: {}\n\n`);
     const from = afterSeq === undefined ? upTo : Math.max(afterSeq, upTo - 10 * BATCH);
-    await catchUp(this.#options.bus, client, from, () => this.#cursor ?? 0);
+    await catchUp(this.#options.bus, client, from, () => this.#poller.cursor() ?? 0);
     // No await since the catch-up saw the poller's cursor: the fan-out continues exactly where it stopped, in order.
     // A logout learnt during the catch-up found no stream to end: this one ends here instead.
     if (client.closed || this.#endIfExpired(client, this.#options.now().getTime())) return;
     this.#clients.add(client);
-    this.#timer ??= setInterval(() => void this.#poll(), this.#options.intervalMs);
+    this.#poller.start();
     this.#beat ??= setInterval(() => this.#heartbeat(), this.#options.heartbeatMs);
   }
 
-  async #poll(): Promise<void> {
-    if (this.#polling || this.#cursor === undefined || !this.#health.due()) return;
-    this.#polling = true;
-    try {
-      await this.#fanOutNew();
-      this.#health.passed(this.#timer !== undefined);
-    } catch (error) {
-      if (this.#timer !== undefined) this.#health.failed(error);
-    } finally {
-      this.#polling = false;
-    }
-  }
-
-  /** Sends the events after the cursor to the live clients, up to 10 batches a poll. */
-  async #fanOutNew(): Promise<void> {
-    for (let round = 0; round < 10 && this.#cursor !== undefined; round++) {
-      const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
-        stream: 'events',
-        afterSeq: this.#cursor,
-        limit: BATCH,
-      });
-      if (batch.length > 0) {
-        const now = this.#options.now().getTime();
-        const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
-        for (const message of batch) for (const client of live) sendLive(client, message);
-      }
-      this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
-      if (batch.length < BATCH) break;
-    }
+  /** Sends one page of new events to the clients whose session is still on. */
+  #fanOut(page: StoredMessage<HubEvent>[]): void {
+    const now = this.#options.now().getTime();
+    const live = [...this.#clients].filter((client) => !this.#endIfExpired(client, now));
+    for (const message of page) for (const client of live) sendLive(client, message);
   }
 
   #heartbeat(): void {
@@ -200,11 +164,9 @@ export class EventStream {
   }
 
   #stopIfIdle(): void {
-    if (this.#clients.size > 0 || this.#timer === undefined) return;
-    clearInterval(this.#timer);
+    if (this.#clients.size > 0 || !this.#poller.running()) return;
+    this.#poller.stop();
     clearInterval(this.#beat);
-    this.#timer = this.#beat = undefined;
-    // Nobody listens: the poller has nothing to do, which is no failure (nor an age for /metrics or /readyz).
-    this.#health.idle();
+    this.#beat = undefined;
   }
 }
