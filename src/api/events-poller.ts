@@ -79,9 +79,14 @@ export class EventsPoller {
     }
   }
 
-  /** Hands the events after the cursor to `deliver`, up to 10 batches a poll. */
+  /**
+   * Hands the events after the cursor to `deliver`, up to 10 batches a poll, letting the event loop go
+   * between batches: a batch is read (payloads and all, on the embedded bus's one thread) and sent in one
+   * go, and ten at once would hold webhooks and /healthz until the last is sent.
+   */
   async #fanOutNew(): Promise<void> {
     for (let round = 0; round < 10 && this.#cursor !== undefined; round++) {
+      if (round > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
         stream: 'events',
         afterSeq: this.#cursor,
