@@ -72,6 +72,32 @@ export function rangeCases(ctx: ContractContext): void {
     expect({ count: exact.letters.length, next: exact.next }).toEqual({ count: 130, next: undefined });
   });
 
+  it('pages dead letters across letters taken from between them, each remaining letter once, newest first', async () => {
+    const { bus } = ctx.harness();
+    const start = Date.now() - 3_600_000;
+    for (let i = 0; i < 200; i++)
+      await bus.deadLetter({
+        id: `g${i}`,
+        subject: 'webhook',
+        payload: { i },
+        reason: 'failed',
+        time: new Date(start + i * 1_000).toISOString(),
+        attempts: [],
+      });
+    // A stretch of 150 taken (wider than a window), and every seventh of the others.
+    const taken = (i: number) => (i >= 20 && i < 170) || i % 7 === 0;
+    for (let i = 0; i < 200; i++) if (taken(i)) expect(await bus.takeDeadLetter(`g${i}`)).toBeDefined();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await bus.deadLetterPage({ limit: 5, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...page.letters.map((l) => l.id));
+      cursor = page.next;
+    } while (cursor !== undefined);
+    const left = Array.from({ length: 200 }, (_, i) => 199 - i).filter((i) => !taken(i));
+    expect(seen).toEqual(left.map((i) => `g${i}`));
+  });
+
   it('reads a window of seqs, nothing above its end', async () => {
     const { bus } = ctx.harness();
     for (let i = 1; i <= 30; i++) await bus.publish(i % 3 === 0 ? 'jobs' : 'events', { id: `w${i}`, subject: 'a.b', payload: i });

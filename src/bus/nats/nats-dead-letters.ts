@@ -78,7 +78,12 @@ export async function purgeDeadLetters(store: DeadLetterStore, before: Date): Pr
   return purged;
 }
 
-/** Newest first, one window of sequence numbers at a time; the cursor is the last letter's sequence. */
+/**
+ * Newest first, one window of sequence numbers at a time; the cursor is the last letter's sequence. The
+ * first window is the page and one more (whether there is a next page), so a page of N reads N + 1
+ * letters unless letters were taken from between them; later windows are at least 100 seqs, so a
+ * stretch of taken letters costs few round trips.
+ */
 export async function pageDeadLetters(
   store: DeadLetterStore,
   options: { since?: Date; cursor?: string; limit: number },
@@ -87,9 +92,11 @@ export async function pageDeadLetters(
   const since = options.since?.getTime();
   const found: StoredLetter[] = [];
   let before = options.cursor === undefined ? state.last_seq + 1 : cursorSeq(options.cursor);
+  let span = options.limit + 1;
   let older = false;
   while (!older && before > state.first_seq && found.length <= options.limit) {
-    const from = Math.max(state.first_seq, before - Math.max(100, options.limit + 1));
+    const from = Math.max(state.first_seq, before - span);
+    span = Math.max(100, options.limit + 1);
     const window = await readWindow(store, from, before);
     for (const stored of window.reverse()) {
       // Letters are written in time order, so the first one older than `since` ends the page.
@@ -110,18 +117,24 @@ function cursorSeq(cursor: string): number {
   return seq;
 }
 
-/** The letters stored at sequences [from, before), oldest first. */
+/** The letters stored at sequences [from, before), oldest first; no fetch reaches past `before`. */
 async function readWindow(store: DeadLetterStore, from: number, before: number): Promise<StoredLetter[]> {
   const out: StoredLetter[] = [];
-  for await (const stored of readForward(store, from)) {
+  for await (const stored of readForward(store, from, before - from)) {
     if (stored.seq >= before) break;
     out.push(stored);
   }
   return out;
 }
 
-async function* readForward(store: DeadLetterStore, startSeq?: number): AsyncGenerator<StoredLetter> {
-  const range = readRange(store, { stream: store.stream, filter: store.filter, ...(startSeq !== undefined ? { startSeq } : {}) });
+async function* readForward(store: DeadLetterStore, startSeq?: number, maxMessages?: number): AsyncGenerator<StoredLetter> {
+  const range = readRange(store, {
+    stream: store.stream,
+    filter: store.filter,
+    ...(startSeq !== undefined ? { startSeq } : {}),
+    // A window's end: without it the first fetch takes up to 256 letters past it (each a whole job).
+    ...(maxMessages !== undefined ? { maxMessages } : {}),
+  });
   for await (const msg of range) {
     // Delete markers (written by releases that took letters with a KV delete) carry no letter.
     if (msg.data.length === 0 || msg.headers?.get('KV-Operation')) continue;

@@ -51,6 +51,34 @@ describe('NATS dead letters', () => {
     }
   });
 
+  it('reads the letters of a page and one more, however deep in the queue its cursor is', async () => {
+    const bus = await createNatsBus({ url: natsServer().url, prefix: 'dlqwindow' });
+    const spy = await connect({ servers: natsServer().url });
+    try {
+      for (let i = 0; i < 600; i++) await bus.deadLetter({ ...letter(i), payload: { i, body: 'x'.repeat(4_000) } });
+      // The letters the server sends to any client: consumer deliveries to an inbox, each over 4,000 bytes.
+      let lettersRead = 0;
+      const sub = spy.subscribe('_INBOX.>');
+      void (async () => {
+        for await (const m of sub) if (m.data.length > 4_000) lettersRead += 1;
+      })();
+      await spy.flush();
+      // Sequence 301 holds job-300: the page below it is the five letters before.
+      const deep = await bus.deadLetterPage({ limit: 5, cursor: '301' });
+      await spy.flush();
+      expect(deep.letters.map((l) => l.id)).toEqual(['job-299', 'job-298', 'job-297', 'job-296', 'job-295']);
+      expect(deep.next).toBe('296');
+      expect(lettersRead).toBe(6);
+      const newest = await bus.deadLetterPage({ limit: 1 });
+      await spy.flush();
+      expect(newest.letters.map((l) => l.id)).toEqual(['job-599']);
+      expect(lettersRead).toBe(6 + 2);
+    } finally {
+      await spy.close();
+      await bus.close();
+    }
+  });
+
   it('two takes of a letter in the middle of the queue: one gets it, the other finds it gone (no raw server error)', async () => {
     const bus = await createNatsBus({ url: natsServer().url, prefix: 'dlqtakes' });
     try {
