@@ -1,4 +1,5 @@
 import { validateDetailed } from 'node-cron';
+import { githubGlobProblem } from '../../connectors/github/event-names.ts';
 import { isValidTypeGlob, literalPrefix } from '../events/type-glob.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -17,7 +18,7 @@ export function toList(value: string | readonly string[]): string[] {
   return typeof value === 'string' ? [value] : [...value];
 }
 
-/** Checks `on:` globs: syntax, and (as warnings) globs no connector could ever produce. */
+/** Checks `on:` globs: syntax, and (as warnings) globs no connector could ever produce or naming an event the provider never sends. */
 export function checkOn(globs: string[], from: string[] | undefined, path: YamlPath, context: RulesContext, report: Report) {
   globs.forEach((glob, i) => {
     // For `on: x` (not a list) the index finds no child and locate() falls back to the value.
@@ -26,7 +27,7 @@ export function checkOn(globs: string[], from: string[] | undefined, path: YamlP
       report(at, invalidGlobMessage(glob));
       return;
     }
-    const impossible = impossibleReason(glob, from, context);
+    const impossible = impossibleReason(glob, from, context) ?? unsentEventReason(glob);
     if (impossible) report(at, `"${glob}" can never match: ${impossible}`, 'warning');
   });
 }
@@ -51,6 +52,16 @@ function impossibleReason(glob: string, from: string[] | undefined, context: Rul
   return from
     ? `from: ${from.join(', ')} only produce ${list} events`
     : `no configured connector produces ${provider}.* events (connector types: ${list})${didYouMean(provider, allowed)}`;
+}
+
+/** Providers whose own event and action names a glob is checked against, given its segments after the provider. */
+const PROVIDER_EVENT_NAMES: Readonly<Record<string, (segments: readonly string[]) => string | undefined>> = {
+  github: githubGlobProblem,
+};
+
+function unsentEventReason(glob: string): string | undefined {
+  const [provider = '', ...segments] = glob.split('.');
+  return Object.hasOwn(PROVIDER_EVENT_NAMES, provider) ? PROVIDER_EVENT_NAMES[provider]?.(segments) : undefined;
 }
 
 export function checkFrom(names: string[], path: YamlPath, context: RulesContext, report: Report) {

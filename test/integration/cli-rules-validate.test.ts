@@ -24,4 +24,17 @@ describe('hookhub rules validate, as the installed binary runs it', () => {
     const { stdout } = await run(process.execPath, [BIN, 'rules', 'validate', '--config', join(dir, 'hookhub.yaml')], { cwd: dir });
     expect(stdout).toContain('1 rule(s) in 1 file(s): 0 error(s)');
   }, 30_000);
+
+  it('warns about a GitHub action GitHub never sends, with a did-you-mean', async () => {
+    const dir = tempDir('hookhub-validate-');
+    writeFileSync(join(dir, 'hookhub.yaml'), 'bus: { type: embedded, path: ./hub.db }\nrules: ./rules.yaml\n');
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'rules:\n  - name: prs\n    on: github.pull_request.opend\n    do:\n      - webhook: { url: "https://hooks.example.com/x" }\n',
+    );
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'rules', 'validate', '--config', join(dir, 'hookhub.yaml')], { cwd: dir });
+    expect(stderr).toContain('rules.yaml:3:9: warning: "github.pull_request.opend" can never match: GitHub sends no "opend" action');
+    expect(stderr).toContain('(did you mean "opened"?)');
+    expect(stdout).toContain('1 rule(s) in 1 file(s): 0 error(s), 1 warning(s)');
+  }, 30_000);
 });

@@ -1,7 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { githubEventType } from '../../../connectors/github/normalize.ts';
+import { loadGithubFixture } from '../../helpers/github-fixture.ts';
 import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
 import { loadRuleSet } from '../../../src/rules/load-rule-set.ts';
 import { compileYaml, event, printed, testContext } from './test-context.ts';
@@ -135,6 +137,48 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
       'rules/test.yaml:3:18: warning: "githb.push" can never match: from: github only produce github events',
       'rules/test.yaml:3:30: warning: "stripe.charge.*" can never match: from: github only produce github events',
     ]);
+  });
+
+  it('warns about a GitHub event or action that GitHub never sends, at the glob', () => {
+    const result = compileYaml(`rules:
+  - name: a
+    on:
+      - github.issuse.opened
+      - github.pull_request.opend
+      - github.push.created
+      - github.pull_request
+      - github.issues.opened.x
+    ${notify}
+`);
+    expect(result.ok).toBe(true);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:4:9: warning: "github.issuse.opened" can never match: GitHub sends no "issuse" event (did you mean "issues"?)',
+      'rules/test.yaml:5:9: warning: "github.pull_request.opend" can never match: GitHub sends no "opend" action for pull_request events (did you mean "opened"?)',
+      `rules/test.yaml:6:9: warning: "github.push.created" can never match: GitHub's push events have no action: use "github.push"`,
+      `rules/test.yaml:7:9: warning: "github.pull_request" can never match: GitHub's pull_request events always have an action: use "github.pull_request.*" to take them all`,
+      'rules/test.yaml:8:9: warning: "github.issues.opened.x" can never match: GitHub event types end at the action: github.issues.<action>',
+    ]);
+  });
+
+  it('takes every GitHub event type the connector makes from its fixtures, and wildcards, without a warning', async () => {
+    const fixtures = (await readdir(new URL('../../../connectors/github/fixtures/', import.meta.url))).filter((f) => f.endsWith('.json'));
+    const types = await Promise.all(
+      fixtures.map(async (file) => {
+        const name = file.replace(/\.json$/, '');
+        return githubEventType(name.split('.')[0] ?? name, await loadGithubFixture(name));
+      }),
+    );
+    expect(types).toEqual(expect.arrayContaining(['github.ping', 'github.push', 'github.pull_request.opened']));
+    const globs = [
+      ...types,
+      'github.pull_request.*',
+      'github.*.opened',
+      'github.issues.**',
+      'github.**',
+      'github.repository_dispatch.deploy_now',
+    ];
+    const result = compileYaml(`rules:\n  - name: a\n    on: [${globs.join(', ')}]\n    ${notify}\n`);
+    expect(printed(result)).toEqual([]);
   });
 
   it('warns about a template path outside the event (the payload is under data)', () => {
