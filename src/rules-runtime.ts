@@ -28,7 +28,8 @@ export function rulesContext(config: HubConfig, registry: ActionRegistry, vars: 
     // Connectors such as standard-webhooks and generic name their provider; their events use that prefix.
     connectorTypes[name] = typeof block.provider === 'string' ? block.provider : block.type;
   }
-  return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes, vars };
+  const network = { allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist };
+  return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes, vars, network };
 }
 
 export interface RulesDeps {

@@ -86,6 +86,11 @@ export interface Action<Params extends Record<string, unknown> = Record<string, 
   readonly paramsSchema: z.ZodType<Params>;
   /** Param keys that are NOT templates (e.g. a nested raw JSON schema). Everything else string-valued is rendered. */
   readonly rawParams?: readonly string[];
+  /**
+   * Top-level params holding a URL the action connects to. One written out in a rule file (no template,
+   * no `${VAR}`) that the SSRF guard refuses whatever DNS says is a warning when the rules load.
+   */
+  readonly destinationUrlParams?: readonly string[];
   /** Names the destination (for rate limits, circuit breakers, and the `channel` reference check). */
   destination(params: Params, deps: Pick<ActionDeps, 'channels'>): string;
   /**

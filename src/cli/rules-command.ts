@@ -11,6 +11,7 @@ import { createRuleSet } from '../rules/rule-set.ts';
 import { formatRuleList, ruleListJson } from '../rules/rule-list.ts';
 import { sampleEvents, type ConnectorBlocks } from '../rules/sample-event.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
+import type { NetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
 
 /** What the rules commands need from hookhub.yaml (the lead's config loader provides it). */
 export interface RulesCommandContext {
@@ -24,6 +25,8 @@ export interface RulesCommandContext {
   connectorConfigs?: ConnectorBlocks;
   /** Environment for `${VAR}` in rule files. */
   vars?: Readonly<Record<string, string | undefined>>;
+  /** hookhub.yaml's SSRF guard settings, for "the guard will refuse this URL" warnings. */
+  network?: NetworkPolicy;
 }
 
 export interface RulesCommandDeps {
@@ -95,6 +98,7 @@ export function rulesContextOf(ctx: RulesCommandContext): RulesContext {
     connectors: ctx.connectors,
     ...(ctx.connectorTypes ? { connectorTypes: ctx.connectorTypes } : {}),
     ...(ctx.vars ? { vars: ctx.vars } : {}),
+    ...(ctx.network ? { network: ctx.network } : {}),
   };
 }
 

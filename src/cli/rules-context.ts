@@ -18,5 +18,6 @@ export async function loadRulesCommandContext(options: { config?: string }): Pro
     registry: actions,
     connectorConfigs: config.connectors,
     vars: env.vars,
+    ...(context.network ? { network: context.network } : {}),
   };
 }

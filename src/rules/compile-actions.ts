@@ -2,6 +2,7 @@ import type { Action } from '../actions/action.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 import { findSecretReferences } from '../operations/secret-references.ts';
+import { checkDestinations } from './check-destinations.ts';
 import { compileParams, renderParams } from './compile-params.ts';
 import type { CompiledAction, RulesContext } from './rule.ts';
 import type { TemplateEngine, TemplateProblem } from './template-engine.ts';
@@ -91,6 +92,7 @@ function checkParams(action: Action, params: Record<string, unknown>, path: Yaml
       message: `${action.type}: unknown channel "${channel}"${didYouMean(channel, channels)}; ${known}`,
     });
   }
+  checkDestinations({ action, params, path, source: input.source, network: input.context.network }, out);
 }
 
 export function actionTypes(registry: ActionRegistry): string[] {

@@ -3,6 +3,7 @@ import type { NoiseSpec } from '../noise/noise-spec.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
 import type { SecretReference } from '../operations/secret-references.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
+import type { NetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
 
 /** What the rules are checked against when they load. */
 export interface RulesContext {
@@ -18,6 +19,11 @@ export interface RulesContext {
   connectorTypes?: Readonly<Record<string, string>>;
   /** Environment for `${VAR}` references in rule files (the same variables hookhub.yaml sees). */
   vars?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The SSRF guard's policy (hookhub.yaml `delivery`). When given, a destination URL written out in a rule
+   * that the guard will refuse at delivery is a warning.
+   */
+  network?: NetworkPolicy;
 }
 
 /** Extra values a template can read as `{{@now}}` and `{{@rule}}`. */

@@ -37,4 +37,24 @@ describe('hookhub rules validate, as the installed binary runs it', () => {
     expect(stderr).toContain('(did you mean "opened"?)');
     expect(stdout).toContain('1 rule(s) in 1 file(s): 0 error(s), 1 warning(s)');
   }, 30_000);
+
+  it('warns about a webhook URL the SSRF guard will refuse, and not once hookhub.yaml allows the host', async () => {
+    const dir = tempDir('hookhub-validate-');
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'rules:\n  - name: sink\n    on: github.issues.*\n    do:\n      - webhook: { url: "http://127.0.0.1:9999/hook" }\n',
+    );
+    const validate = (delivery: string) => {
+      writeFileSync(join(dir, 'hookhub.yaml'), `bus: { type: embedded, path: ./hub.db }\n${delivery}rules: ./rules.yaml\n`);
+      return run(process.execPath, [BIN, 'rules', 'validate', '--config', join(dir, 'hookhub.yaml')], { cwd: dir });
+    };
+    const refused = await validate('');
+    expect(refused.stderr).toContain(
+      'rules.yaml:5:25: warning: webhook: the SSRF guard will refuse this url at delivery: 127.0.0.1 is a loopback address; to send to it, list "127.0.0.1" in delivery.allowlist in hookhub.yaml',
+    );
+    expect(refused.stdout).toContain('0 error(s), 1 warning(s)');
+    const allowed = await validate('delivery: { allowlist: [127.0.0.1] }\n');
+    expect(allowed.stderr).toBe('');
+    expect(allowed.stdout).toContain('0 error(s), 0 warning(s)');
+  }, 30_000);
 });

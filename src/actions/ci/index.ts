@@ -36,6 +36,7 @@ function destinationOf(params: CiParams): string {
 export const ciAction: Action<CiParams> = {
   type: 'ci',
   paramsSchema: CiParamsSchema,
+  destinationUrlParams: ['api', 'url'],
   destination: (params) => {
     try {
       return destinationOf(params);

@@ -34,6 +34,8 @@ export function preparePost(params: CrosspostParams, job: Job): PreparedPost {
 export const crosspostAction: Action<CrosspostParams> = {
   type: 'crosspost',
   paramsSchema: CrosspostParamsSchema,
+  // Mastodon's instance, Bluesky's login service, Facebook's Graph API (approval.url is the hub's own).
+  destinationUrlParams: ['instance', 'service', 'graph'],
   destination: (params) => {
     try {
       return `crosspost:${params.platform}:${accountOf(params)}`;

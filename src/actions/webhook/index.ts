@@ -37,6 +37,7 @@ function origin(url: string): string {
 export const webhookAction: Action<WebhookParams> = {
   type: 'webhook',
   paramsSchema: WebhookParamsSchema,
+  destinationUrlParams: ['url'],
   destination: (params) => `url:${origin(params.url)}`,
   policy: (params) => params,
   async execute(params, ctx) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { githubEventType } from '../../../connectors/github/normalize.ts';
 import { loadGithubFixture } from '../../helpers/github-fixture.ts';
+import { actions } from '../../../src/actions/index.ts';
 import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
 import { loadRuleSet } from '../../../src/rules/load-rule-set.ts';
 import { compileYaml, event, printed, testContext } from './test-context.ts';
@@ -179,6 +180,34 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
     ];
     const result = compileYaml(`rules:\n  - name: a\n    on: [${globs.join(', ')}]\n    ${notify}\n`);
     expect(printed(result)).toEqual([]);
+  });
+
+  it('warns about a destination URL in the rule that the SSRF guard will refuse, until delivery.allowlist allows it', () => {
+    const yaml = `rules:
+  - name: a
+    on: github.push
+    do:
+      - webhook: { url: "http://127.0.0.1:9999/hook" }
+      - webhook: { url: "http://169.254.169.254/latest/meta-data" }
+      - webhook: { url: "http://localhost:3000/x" }
+      - webhook: { url: "https://hooks.example.com/x" }
+      - webhook: { url: "http://{{data.host}}/x" }
+      - webhook: { url: "\${LOCAL_HOOK}" }
+`;
+    const context = { ...testContext, registry: actions, vars: { LOCAL_HOOK: 'http://127.0.0.1/env' } };
+    const hint = (host: string) =>
+      `; to send to it, list "${host}" in delivery.allowlist in hookhub.yaml and restart (docs/actions.md#ssrf-guard)`;
+    const guarded = compileYaml(yaml, { ...context, network: {} });
+    expect(guarded.ok).toBe(true);
+    expect(printed(guarded)).toEqual([
+      `rules/test.yaml:5:25: warning: webhook: the SSRF guard will refuse this url at delivery: 127.0.0.1 is a loopback address${hint('127.0.0.1')}`,
+      'rules/test.yaml:6:25: warning: webhook: the SSRF guard will refuse this url at delivery: 169.254.169.254 is a linkLocal address',
+      `rules/test.yaml:7:25: warning: webhook: the SSRF guard will refuse this url at delivery: "localhost" is loopback${hint('localhost')}`,
+    ]);
+    const allowed = compileYaml(yaml, { ...context, network: { allow: ['127.0.0.1', 'localhost'] } });
+    expect(printed(allowed)).toEqual([
+      'rules/test.yaml:6:25: warning: webhook: the SSRF guard will refuse this url at delivery: 169.254.169.254 is a linkLocal address',
+    ]);
   });
 
   it('warns about a template path outside the event (the payload is under data)', () => {

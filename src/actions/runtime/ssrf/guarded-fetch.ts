@@ -5,6 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { PermanentError } from '../../../errors.ts';
 import { BufferedResponse } from './buffered-response.ts';
 import { compileNetworkPolicy, normalizeHost, type NetworkPolicy } from './network-policy.ts';
+import { isIpLiteral, refusalMessage, refusalWithoutDns } from './refusal.ts';
 
 /** The destination was refused by the network policy (SSRF guard). Never retried. */
 export class BlockedDestinationError extends PermanentError {
@@ -49,14 +50,14 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
 
   const resolve = async (host: string): Promise<ResolvedAddress> => {
     const name = normalizeHost(host);
-    const nameProblem = compiled.checkName(name);
-    if (nameProblem) throw refusal(name, nameProblem);
-    const addresses = /^[\d.]+$|:/.test(name) ? [literal(name)] : await resolveHost(name);
+    const refused = refusalWithoutDns(compiled, name);
+    if (refused) throw new BlockedDestinationError(refusalMessage(refused));
+    const addresses = isIpLiteral(name) ? [literal(name)] : await resolveHost(name);
     if (addresses.length === 0) throw new Error(`${name} resolved to no address`);
     // Refuse when ANY answer is forbidden: a mixed answer is a rebinding attempt or a misconfiguration.
     for (const { address } of addresses) {
       const problem = compiled.checkAddress(address, name);
-      if (problem) throw refusal(name, problem);
+      if (problem) throw new BlockedDestinationError(refusalMessage({ name, problem }));
     }
     return addresses[0] as ResolvedAddress;
   };
@@ -81,19 +82,6 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
     },
   };
 }
-
-/**
- * Says how to reach a refused host on purpose (a local test sink, an internal CI server): the
- * dead letter and the log are where a user first meets the guard. A metadata endpoint gets no such hint.
- */
-function refusal(name: string, problem: string): BlockedDestinationError {
-  const hint = BLOCKED_FOR_GOOD.test(problem)
-    ? ''
-    : `; to send to it, list "${name}" in delivery.allowlist in hookhub.yaml and restart (docs/actions.md#ssrf-guard)`;
-  return new BlockedDestinationError(`refused ${name}: ${problem}${hint}`);
-}
-
-const BLOCKED_FOR_GOOD = /cloud metadata|linkLocal/;
 
 /** A URL or header that can't be sent (e.g. a template rendered empty or with a newline) will never work: permanent. */
 export class InvalidRequestError extends PermanentError {
