@@ -11,6 +11,14 @@ export const SESSION_COOKIE = 'hookhub_session';
 /** With https the `__Host-` prefix pins the cookie to this host, path / and Secure. */
 export const SECURE_SESSION_COOKIE = '__Host-hookhub_session';
 
+/**
+ * The same words whatever this hub has configured, so an anonymous caller learns nothing beyond the
+ * README: where a valid token is, never whether there is one.
+ */
+export const WRONG_TOKEN_MESSAGE =
+  'that token is not valid here: use a token from api.tokens in hookhub.yaml or, when hookhub.yaml sets none, ' +
+  "the admin token hookhub start wrote to admin-token in the hub's data folder (its start log names the file)";
+
 export function sessionCookieOf(req: IncomingMessage): string | undefined {
   const cookies = parseCookies(req.headers.cookie);
   return cookies.get(SECURE_SESSION_COOKIE) ?? cookies.get(SESSION_COOKIE);
@@ -51,7 +59,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
         const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
         if (!login) {
           failures.fail(client);
-          throw new ApiError(401, 'that token is not valid here');
+          throw new ApiError(401, WRONG_TOKEN_MESSAGE);
         }
         setCookie(req, res, login.cookie, Math.floor(deps.ttlMs / 1000));
         const { principal, csrfToken, expiresAt } = login.session;

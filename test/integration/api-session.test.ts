@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRONG_TOKEN_MESSAGE } from '../../src/api/session-routes.ts';
 import { ADMIN_TOKEN, startApiHub, VIEWER_TOKEN, type ApiHub } from './api-harness.ts';
 
 let hub: ApiHub;
@@ -53,6 +54,16 @@ describe('dashboard sessions', () => {
     expect((await login(secureHub, 'wrong')).status).toBe(401);
     const blocked = await login(secureHub, ADMIN_TOKEN);
     expect(blocked.status).toBe(429);
+  });
+
+  it('a wrong token is told where a valid one is, without the hub saying whether it has any', async () => {
+    const refused = await login(hub, 'a-token-that-is-nowhere-in-the-config-0123456789');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe(WRONG_TOKEN_MESSAGE);
+    expect(refused.body.error).toContain('api.tokens in hookhub.yaml');
+    expect(refused.body.error).toContain("admin-token in the hub's data folder");
+    // Nothing of this hub's own: no token, no token name, no path on this machine.
+    for (const own of [ADMIN_TOKEN, VIEWER_TOKEN, 'alice', 'victor', hub.config.file]) expect(refused.body.error).not.toContain(own);
   });
 
   it('behind a trusted proxy, counts failures per client from X-Forwarded-For, so one client cannot lock out the others', async () => {
