@@ -1,0 +1,84 @@
+/**
+ * A supervisor stops the hub with SIGTERM to the process it started (`docker stop`, systemd): whether that
+ * is `npm start` or `hookhub start`, the hub's own shutdown must run (stop taking webhooks, finish, close
+ * the store) and the process exit 0, rather than npm leaving without it or the hub being killed.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { writeHubConfig } from '../../bench/lib/hub-config.ts';
+import { REPO_ROOT } from '../../bench/lib/hub-process.ts';
+import { eventually, tempDir } from '../helpers/hub-fixtures.ts';
+
+/** Every process under `pid` (npm's shell, the hub), read from the process table. */
+function descendantsOf(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((row) => row.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  for (let parents = [pid]; parents.length > 0;) {
+    parents = table.filter(([, ppid]) => parents.includes(ppid ?? -1)).map(([child]) => child ?? -1);
+    found.push(...parents);
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `command args` in the repository with a hub config in a fresh data folder; stdout's JSON log lines are parsed. */
+function startInDataFolder(command: string, args: (config: string) => string[]) {
+  const dir = tempDir('hookhub-sigterm-');
+  const config = writeHubConfig({ dir, bus: { type: 'embedded', path: join(dir, 'hookhub.db') } });
+  // The port and data folder come from the file: a PORT or HOOKHUB_* variable of the test run must not override them.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PORT' && !k.startsWith('HOOKHUB_')));
+  const child = spawn(command, args(config), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const messages = (): string[] =>
+    stdout
+      .slice(0, stdout.lastIndexOf('\n'))
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+  return { dir, child, exited, messages, stderr: () => stderr };
+}
+
+async function expectGracefulStop(command: string, args: (config: string) => string[]): Promise<void> {
+  const started = startInDataFolder(command, args);
+  let processes: number[] = [];
+  try {
+    await eventually(() => started.messages().some((m) => m.startsWith('hookhub listening')), 30_000, 'the hub to start');
+    processes = [started.child.pid ?? -1, ...descendantsOf(started.child.pid ?? -1)];
+    started.child.kill('SIGTERM');
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000).unref());
+    expect(await Promise.race([started.exited, hung]), started.stderr()).toEqual({ code: 0, signal: null });
+    expect(started.messages()).toContain('shutting down');
+    expect(processes.filter(alive)).toEqual([]);
+    // SQLite removes the WAL file when its last connection closes: the hub closed its store.
+    expect(existsSync(join(started.dir, 'hookhub.db-wal'))).toBe(false);
+  } finally {
+    for (const pid of processes.filter(alive)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+it("npm start: SIGTERM to npm runs the hub's shutdown, and npm exits 0", async () => {
+  await expectGracefulStop('npm', (config) => ['start', '--silent', '--', '--config', config]);
+}, 60_000);
+
+it('hookhub start: SIGTERM runs its shutdown, and it exits 0', async () => {
+  await expectGracefulStop(process.execPath, (config) => ['bin/hookhub.js', 'start', '--config', config]);
+}, 60_000);
