@@ -1,4 +1,4 @@
-/** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with `openssl`. */
+/** A throwaway CA, a server certificate (for 127.0.0.1 and localhost unless told) and a client certificate, made with `openssl`. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ export interface TestCerts {
   clientKey: string;
 }
 
-export function createTestCerts(): TestCerts {
+/** `serverAltNames`: the server certificate's subjectAltName (default `IP:127.0.0.1,DNS:localhost`). */
+export function createTestCerts(serverAltNames = 'IP:127.0.0.1,DNS:localhost'): TestCerts {
   const dir = mkdtempSync(join(tmpdir(), 'hookhub-certs-'));
   const path = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
@@ -53,7 +54,7 @@ export function createTestCerts(): TestCerts {
       path(`${name}.pem`),
     );
   };
-  issue('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  issue('server', '/CN=hookhub test server', `subjectAltName=${serverAltNames}\nextendedKeyUsage=serverAuth\n`);
   issue('client', '/CN=hookhub', 'extendedKeyUsage=clientAuth\n');
   return {
     dir,

@@ -31,7 +31,7 @@ export function explainConnectError(error: unknown, endpoint: NatsEndpoint): unk
   else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     hint =
       `the TLS certificate of ${at} does not name the host the hub connected to${because}: list the servers in bus.url by a ` +
-      'name their certificate holds (for a server given by its IP address, the client checks the name "localhost")';
+      'name or IP address their certificate holds (an IP address must be among its IP entries)';
   else if (error.name === 'JetStreamNotEnabled')
     hint =
       `${at} has JetStream off for the hub's account${because}: start nats-server with JetStream (-js, or a jetstream {} block)` +

@@ -9,6 +9,7 @@ import {
   type TlsOptions,
 } from '@nats-io/transport-node';
 import type { NatsAuth, NatsTls } from '../../config/nats-bus-schema.ts';
+import { checkDialledServerIdentity } from './nats-tls-identity.ts';
 
 /** Where and how to connect: what `bus.url`, `bus.auth` and `bus.tls` say. */
 export interface NatsEndpoint {
@@ -84,12 +85,19 @@ async function readSetting(setting: string, path: string): Promise<Buffer> {
 /**
  * Each of ca/cert/key is a file path or, when it holds a PEM block (e.g. from an env var), the PEM itself.
  * Files are read here rather than by the client, whose error for a missing one names no setting.
+ * A server given by its IP address is checked against the certificate's IP entries.
  */
-async function tlsOptions(tls: NatsTls): Promise<TlsOptions> {
+async function tlsOptions(tls: NatsTls): Promise<TlsOptions & { checkServerIdentity: typeof checkDialledServerIdentity }> {
   const pick = async (value: string | undefined, field: 'ca' | 'cert' | 'key') => {
     if (value === undefined) return {};
     const pem = value.includes('-----BEGIN') ? value : (await readSetting(`bus.tls.${field}`, value)).toString('utf8');
     return { [field]: pem };
   };
-  return { ...(await pick(tls.ca, 'ca')), ...(await pick(tls.cert, 'cert')), ...(await pick(tls.key, 'key')) };
+  return {
+    ...(await pick(tls.ca, 'ca')),
+    ...(await pick(tls.cert, 'cert')),
+    ...(await pick(tls.key, 'key')),
+    // The client hands every key on to Node's TLS connect, this one too.
+    checkServerIdentity: checkDialledServerIdentity,
+  };
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, describeServers } from '../../../../src/bus/nats/nats-connect-options.ts';
+import { checkDialledServerIdentity } from '../../../../src/bus/nats/nats-tls-identity.ts';
 import { tempDir } from '../../../helpers/hub-fixtures.ts';
 
 describe('NATS connection options', () => {
@@ -13,14 +14,16 @@ describe('NATS connection options', () => {
   });
 
   it('makes TLS mandatory for a tls:// server, and maps files and PEM text', async () => {
-    expect((await connectionOptions({ url: 'nats://a:4222,tls://b:4222' })).tls).toEqual({});
+    // A server given by its IP address is checked against the certificate's IP entries (test/integration/nats-tls-ip.test.ts).
+    const checkServerIdentity = checkDialledServerIdentity;
+    expect((await connectionOptions({ url: 'nats://a:4222,tls://b:4222' })).tls).toEqual({ checkServerIdentity });
     const pem = (label: string) => `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
     const dir = tempDir('hookhub-tls-files-');
     writeFileSync(join(dir, 'c.pem'), pem('CERTIFICATE'));
     writeFileSync(join(dir, 'c.key'), pem('PRIVATE KEY'));
     const tls = { ca: pem('CERTIFICATE'), cert: join(dir, 'c.pem'), key: join(dir, 'c.key') };
     const options = await connectionOptions({ url: 'nats://a:4222', tls });
-    expect(options.tls).toEqual({ ca: pem('CERTIFICATE'), cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') });
+    expect(options.tls).toEqual({ ca: pem('CERTIFICATE'), cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY'), checkServerIdentity });
   });
 
   it('names the setting of a TLS file it cannot read', async () => {
