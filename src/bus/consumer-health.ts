@@ -43,7 +43,7 @@ export interface ConsumerHealthOptions {
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
-  /** Pending work and no progress for this long is a stall; a loop failing this long is failing. Default 30 s. */
+  /** Pending work and no progress for this long is a stall; a loop failing (two passes in a row at least) this long is failing. Default 30 s. */
   stallAfterMs?: number;
   /** Told when a consumer starts or stops stalling (meta-events `hookhub.consumer.stalled` / `.recovered`). */
   onStall?: (stall: Stall) => void;

@@ -11,6 +11,8 @@ export interface Watched {
   reported?: boolean;
   lastReason?: FailureReason;
   streak: number;
+  /** When the current streak of failures began (unset while it passes). */
+  failingSince?: number;
   pending?: () => Promise<PendingWork>;
   stalled?: Stall;
   /** Since when reading its pending work has failed (unset once a read works). */
@@ -34,6 +36,7 @@ export function createProbe(consumer: string, state: Watched, { logger, metrics,
       if (state.streak > 0) logger.info({ consumer, failures: state.streak, reason: state.lastReason }, `${consumer}: working again`);
       state.streak = 0;
       delete state.lastReason;
+      delete state.failingSince;
     },
     failure(error, context = {}) {
       state.reported = true;
@@ -42,6 +45,7 @@ export function createProbe(consumer: string, state: Watched, { logger, metrics,
       if (reason !== state.lastReason)
         logger.error({ err: error, consumer, reason, ...context }, `${consumer}: ${describeFailure(reason)}; retrying with back-off`);
       state.lastReason = reason;
+      state.failingSince ??= now();
       state.streak += 1;
       return reason;
     },
@@ -53,6 +57,7 @@ export function createProbe(consumer: string, state: Watched, { logger, metrics,
       state.lastProgress = now();
       state.streak = 0;
       delete state.lastReason;
+      delete state.failingSince;
       metrics?.consumerSinceProgress.remove({ consumer });
     },
   };

@@ -6,7 +6,7 @@ import type { PendingWork } from './event-bus.ts';
 
 export interface StallContext {
   now: () => number;
-  /** Pending work and no progress for this long is a stall; a loop failing this long is failing. */
+  /** Pending work and no progress for this long is a stall; a loop failing (two passes in a row at least) this long is failing. */
   stallAfterMs: number;
   metrics?: Metrics | undefined;
   waitingOn?: (() => FailureReason | undefined) | undefined;
@@ -49,10 +49,15 @@ export async function checkStall(consumer: string, state: Watched, ctx: StallCon
   };
 }
 
-/** A loop without a queue cannot stall, but one whose passes have all failed for stallAfter is failing. */
+/**
+ * A loop without a queue cannot stall, but one whose passes have failed for a while is failing: two in a row
+ * at least, the first of them stallAfter ago. Time alone would name a once-a-minute loop after one failed
+ * pass (its last success is already a minute old); a count alone would name a fast loop after a blip.
+ */
 export function failingLoop(loop: string, state: Watched, ctx: StallContext): FailingLoop | undefined {
-  const sinceMs = ctx.now() - state.lastProgress;
-  if (state.pending || state.streak === 0 || sinceMs < ctx.stallAfterMs) return undefined;
+  const at = ctx.now();
+  if (state.pending || state.streak < 2 || at - (state.failingSince ?? at) < ctx.stallAfterMs) return undefined;
+  const sinceMs = at - state.lastProgress;
   const reason = state.lastReason && state.lastReason !== 'message' ? describeFailure(state.lastReason) : 'its passes fail';
   return { loop, reason, failingSeconds: Math.round(sinceMs / 1000), failures: state.streak };
 }

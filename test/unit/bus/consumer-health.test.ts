@@ -188,9 +188,48 @@ describe('consumer health', () => {
   it('says "its passes fail" for a loop whose error is its own, not the store\'s or the bus\'s', async () => {
     let clock = 1_000_000;
     const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 1_000 });
-    health.probe('github-sync').failure(new Error('GitHub answered 401'));
+    const sync = health.probe('github-sync');
+    sync.failure(new Error('GitHub answered 401'));
     clock += 2_000;
+    sync.failure(new Error('GitHub answered 401'));
     await health.check();
-    expect(health.failingLoops()).toEqual([{ loop: 'github-sync', reason: 'its passes fail', failingSeconds: 2, failures: 1 }]);
+    expect(health.failingLoops()).toEqual([{ loop: 'github-sync', reason: 'its passes fail', failingSeconds: 2, failures: 2 }]);
+  });
+
+  it('names a once-a-minute loop only after two failed passes in a row, yet counts the first failure at once', async () => {
+    let clock = 1_000_000;
+    const metrics = createMetrics({ processMetrics: false });
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), metrics, now: () => clock, stallAfterMs: 30_000 });
+    const retention = health.probe('retention');
+    retention.progress();
+    clock += 60_000;
+    retention.failure(sqlite('SQLITE_IOERR'));
+    await health.check();
+    expect(await metrics.registry.getSingleMetricAsString('hookhub_consumer_errors_total')).toContain(
+      'hookhub_consumer_errors_total{consumer="retention",reason="storage_down"} 1',
+    );
+    expect(health.failingLoops()).toEqual([]); // one failed pass, though the last good one is a minute old
+    clock += 60_000;
+    retention.failure(sqlite('SQLITE_IOERR'));
+    await health.check();
+    expect(health.failingLoops()).toEqual([
+      { loop: 'retention', reason: 'the data file cannot be written (storage down)', failingSeconds: 120, failures: 2 },
+    ]);
+  });
+
+  it('does not name a loop whose two failed passes came within a second of each other until they have lasted stallAfter', async () => {
+    let clock = 1_000_000;
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 30_000 });
+    const scheduler = health.probe('scheduler');
+    scheduler.progress();
+    clock += 60_000;
+    scheduler.failure(sqlite('SQLITE_IOERR'));
+    clock += 1_000;
+    scheduler.failure(sqlite('SQLITE_IOERR'));
+    await health.check();
+    expect(health.failingLoops()).toEqual([]);
+    clock += 29_000;
+    await health.check();
+    expect(health.failingLoops().map((l) => [l.loop, l.failures])).toEqual([['scheduler', 2]]);
   });
 });
