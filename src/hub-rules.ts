@@ -5,6 +5,7 @@ import { githubConnectors } from './github/github-settings.ts';
 import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import type { HubOptions } from './hub.ts';
 import type { MonitoredBus } from './hub-monitoring.ts';
+import type { LiveSecrets } from './operations/live-secrets.ts';
 import { createGithubReviewReader } from './reminders/github-review-reader.ts';
 import { remindersExtension } from './reminders/reminders-extension.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
@@ -18,12 +19,18 @@ export interface HubRules {
 }
 
 /** Builds the action registry and starts the rules (with the router when `route`). */
-export async function startHubRules(options: HubOptions, now: () => Date, monitored: MonitoredBus, route: boolean): Promise<HubRules> {
+export async function startHubRules(
+  options: HubOptions,
+  now: () => Date,
+  monitored: MonitoredBus & { liveSecrets: LiveSecrets },
+  route: boolean,
+): Promise<HubRules> {
   const { config, logger } = options;
-  const { bus, metrics, meta, health } = monitored;
+  const { bus, metrics, meta, health, liveSecrets } = monitored;
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules; review reminders plug into them.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
-  const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now });
+  // Both take the tokens a GitHub App's key mints, which the workers mask in what GitHub's answers echo.
+  const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now, liveSecrets });
   const subscriptions = createSubscriptionsRuntime({
     bus,
     settings: config.subscriptions,
@@ -36,7 +43,7 @@ export async function startHubRules(options: HubOptions, now: () => Date, monito
   // the rest run the rules the hub makes itself.
   const fileActions = { ...actions, report: createReportAction({ reviews }) };
   // Pull-request checks of rule changes (github connectors with rulesCheck) add `rules-check` and its rule.
-  const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, fileActions, options.env?.vars ?? {}));
+  const rulesChecks = createRulesChecks(config, logger, () => rulesContext(config, fileActions, options.env?.vars ?? {}), liveSecrets);
   const registry = { ...fileActions, ...subscriptions.actions, ...rulesChecks.actions };
   const rules = await startRules(config, {
     registry,

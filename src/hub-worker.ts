@@ -8,6 +8,7 @@ import type { HubRole } from './hub-roles.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { configSecrets } from './operations/config-secrets.ts';
 import { createKnownSecrets } from './operations/known-secrets.ts';
+import type { LiveSecrets } from './operations/live-secrets.ts';
 import type { RunningRules } from './rules-runtime.ts';
 
 interface WorkerParts {
@@ -16,6 +17,7 @@ interface WorkerParts {
   registry: ActionRegistry;
   trouble: DeliveryTrouble;
   health: ConsumerHealth;
+  liveSecrets: LiveSecrets;
 }
 
 type WorkerBus = BusStreams & BusHistory & BusDeadLetters;
@@ -29,12 +31,15 @@ export function startHubWorker(
   rules: RunningRules,
 ): DeliveryWorker | undefined {
   // After the rules load: what a destination's answer echoes of their environment values, or of hookhub.yaml's
-  // secrets, is masked from the first job.
-  const known = createKnownSecrets(configSecrets(options.config));
-  return roles.has('worker') ? startWorker(options, bus, { ...parts, secrets: () => known(rules.getRuleSet()) }) : undefined;
+  // secrets, is masked from the first job; what the hub obtains later (liveSecrets), from then on.
+  const { liveSecrets, ...workerParts } = parts;
+  const known = createKnownSecrets(configSecrets(options.config), liveSecrets);
+  return roles.has('worker') ? startWorker(options, bus, { ...workerParts, secrets: () => known(rules.getRuleSet()) }) : undefined;
 }
 
-function startWorker(options: HubOptions, bus: WorkerBus, parts: WorkerParts & { secrets: () => readonly string[] }): DeliveryWorker {
+type StartParts = Omit<WorkerParts, 'liveSecrets'> & { secrets: () => readonly string[] };
+
+function startWorker(options: HubOptions, bus: WorkerBus, parts: StartParts): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     ...parts,

@@ -14,6 +14,7 @@ import { createHubServer } from './hub-server.ts';
 import { startHubWorker } from './hub-worker.ts';
 import { explainListenError } from './ingress/listen-error.ts';
 import type { MetaPublisher } from './meta/meta-publisher.ts';
+import { createLiveSecrets } from './operations/live-secrets.ts';
 import type { RunningRules } from './rules-runtime.ts';
 import { createScheduler, type Scheduler } from './scheduler/create-scheduler.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
@@ -49,12 +50,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const now = options.now ?? (() => new Date());
   checkGithubSync(config);
   checkExposure(config);
+  // What the hub obtains while it runs (a GitHub App's tokens), masked like hookhub.yaml's secrets.
+  const liveSecrets = createLiveSecrets();
   const monitored = await openMonitoredBus(options, now);
   const { bus, metrics, meta, health } = monitored;
   const roles = options.roles ?? ALL_ROLES;
   const route = roles.has('router');
-  const { rules, registry, subscriptions } = await startHubRules(options, now, monitored, route);
-  const worker = startHubWorker(options, roles, bus, { metrics, now, registry, trouble: meta.trouble, health }, rules);
+  const { rules, registry, subscriptions } = await startHubRules(options, now, { ...monitored, liveSecrets }, route);
+  const worker = startHubWorker(options, roles, bus, { metrics, now, registry, trouble: meta.trouble, health, liveSecrets }, rules);
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();

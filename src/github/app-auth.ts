@@ -2,6 +2,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import type { EndpointOptions, RequestInterface, RequestParameters, Route } from '@octokit/types';
 import githubAppJwt from 'universal-github-app-jwt';
 import type { GithubAppConfig } from '../../connectors/github/config.ts';
+import type { LiveSecrets } from '../operations/live-secrets.ts';
 
 export interface InstallationAuthSettings {
   app: GithubAppConfig;
@@ -10,6 +11,8 @@ export interface InstallationAuthSettings {
   refreshBeforeMs?: number;
   /** Told (never with the token) each time a token is minted, for logs and tests. */
   onRefresh?: (expiresAt: Date) => void;
+  /** Given each JWT and installation token as it is minted, so the workers mask them in what destinations echo. */
+  secrets?: Pick<LiveSecrets, 'add'>;
 }
 
 interface Token {
@@ -34,6 +37,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
       // The JWT uses the injected clock too, so one clock drives every expiry decision.
       createJwt: async (appId, timeDifference = 0) => {
         const jwt = await githubAppJwt({ id: appId, privateKey: app.privateKey, now: Math.floor(now().getTime() / 1000) + timeDifference });
+        settings.secrets?.add([jwt.token]);
         return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
       },
     });
@@ -45,6 +49,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
         throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
       const auth = await appAuth({ type: 'installation', refresh: true });
       const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
+      settings.secrets?.add([minted.token]);
       settings.onRefresh?.(minted.expiresAt);
       return minted;
     }

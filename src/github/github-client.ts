@@ -5,6 +5,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import type { Logger } from 'pino';
 import type { GithubAppConfig } from '../../connectors/github/config.ts';
+import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { installationAuthStrategy } from './app-auth.ts';
 import { boundedFetch } from './bounded-fetch.ts';
 import { createRateLimitGate } from './rate-limit-gate.ts';
@@ -32,6 +33,8 @@ export interface GithubClientOptions {
   /** App auth: mint a new installation token this long before the current one expires. Default 5 min. */
   refreshBeforeMs?: number;
   onTokenRefresh?: (expiresAt: Date) => void;
+  /** App auth: given each JWT and installation token minted (the hub masks them in attempt records). */
+  liveSecrets?: Pick<LiveSecrets, 'add'>;
 }
 
 /**
@@ -77,6 +80,7 @@ function authOptions(options: GithubClientOptions, now: () => Date) {
       now,
       ...(options.refreshBeforeMs !== undefined ? { refreshBeforeMs: options.refreshBeforeMs } : {}),
       ...(options.onTokenRefresh ? { onRefresh: options.onTokenRefresh } : {}),
+      ...(options.liveSecrets ? { secrets: options.liveSecrets } : {}),
     }),
   };
 }

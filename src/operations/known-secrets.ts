@@ -1,23 +1,33 @@
 import type { RuleSet } from '../rules/rule.ts';
 import { environmentValuesOf, MIN_MASKED } from './event-view.ts';
+import type { LiveSecrets } from './live-secrets.ts';
 import { redactParams, urlOrigin } from './redact.ts';
 import { withForms } from './secret-forms.ts';
+
+const NONE: readonly string[] = [];
 
 /**
  * What the hub knows to be secret, for masking text it did not write (a destination's error answer, an
  * exception message): the values the rules took from the environment and `fromConfig` (configSecrets:
- * what hookhub.yaml holds), each in every form text echoes it in (withForms), longest first.
- * Computed once per rule set (a hot reload brings a new one), not per attempt.
+ * what hookhub.yaml holds), each in every form text echoes it in (withForms), longest first, and what
+ * the hub obtained since it started (`live`: a GitHub App's tokens).
+ * Computed once per rule set (a hot reload brings a new one) and once per new live value, not per attempt.
  */
-export function createKnownSecrets(fromConfig: readonly string[]): (ruleSet: Pick<RuleSet, 'rules'>) => readonly string[] {
-  const cache = new WeakMap<object, readonly string[]>();
+export function createKnownSecrets(
+  fromConfig: readonly string[],
+  live?: Pick<LiveSecrets, 'forms'>,
+): (ruleSet: Pick<RuleSet, 'rules'>) => readonly string[] {
+  const cache = new WeakMap<object, { own: readonly string[]; live: readonly string[]; known: readonly string[] }>();
   return (ruleSet) => {
-    let known = cache.get(ruleSet);
-    if (known === undefined) {
-      known = withForms([...environmentValuesOf(ruleSet), ...fromConfig]);
-      cache.set(ruleSet, known);
+    const liveForms = live?.forms() ?? NONE;
+    let entry = cache.get(ruleSet);
+    if (entry === undefined || entry.live !== liveForms) {
+      const own = entry?.own ?? withForms([...environmentValuesOf(ruleSet), ...fromConfig]);
+      const known = liveForms.length === 0 ? own : [...new Set([...own, ...liveForms])].sort((a, b) => b.length - a.length);
+      entry = { own, live: liveForms, known };
+      cache.set(ruleSet, entry);
     }
-    return known;
+    return entry.known;
   };
 }
 

@@ -3,6 +3,7 @@ import { PermanentError } from '../errors.ts';
 import { createGithubClient, type GithubClient } from '../github/github-client.ts';
 import type { GithubConnectorSettings } from '../github/github-settings.ts';
 import { targetLabel } from '../github/hook-target.ts';
+import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { pullRequestInfo, type PullRequestInfo, type ReviewQueueReader } from './review-queue.ts';
 
 export interface GithubReviewReaderOptions {
@@ -10,6 +11,8 @@ export interface GithubReviewReaderOptions {
   logger: Logger;
   now: () => Date;
   fetch?: typeof fetch;
+  /** Given the tokens a GitHub App's key mints, so attempt records mask them. */
+  liveSecrets?: Pick<LiveSecrets, 'add'>;
 }
 
 const PAGES = 10;
@@ -32,6 +35,7 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
         logger: options.logger,
         now: options.now,
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
       });
     clients.set(settings.name, client);
     return readOpenPulls(client, repo);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Action, ActionDeps, ActionResult } from '../../actions/action.ts';
+import type { LiveSecrets } from '../../operations/live-secrets.ts';
 import { recentEvents } from '../../operations/recent-events.ts';
 import { diffRuleSets } from '../../operations/rules-diff.ts';
 import { compileRuleSources } from '../../rules/compile-rule-sources.ts';
@@ -18,6 +19,8 @@ export interface RulesCheckActionOptions {
   /** What the hub's rules are compiled against (read when a job runs: the registry includes this action). */
   context: () => RulesContext;
   logger: Logger;
+  /** Given the tokens a GitHub App's key mints, so attempt records mask them. */
+  liveSecrets?: Pick<LiveSecrets, 'add'>;
 }
 
 const ParamsSchema = z.strictObject({ connector: z.string(), pull: z.string(), head: z.string(), base: z.string() });
@@ -42,6 +45,7 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
         retries: 0,
         writeIntervalMs: 0,
         maxRateLimitWaitMs: 10_000,
+        ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
       });
       clients.set(settings.name, client);
     }

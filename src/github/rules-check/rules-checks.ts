@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Action } from '../../actions/action.ts';
 import type { HubConfig } from '../../config/load-config.ts';
+import type { LiveSecrets } from '../../operations/live-secrets.ts';
 import type { Rule, RulesContext } from '../../rules/rule.ts';
 import { githubConnectors } from '../github-settings.ts';
 import { createRulesCheckAction } from './rules-check-action.ts';
@@ -14,9 +15,14 @@ export interface RulesChecks {
 }
 
 /** Pull-request checks of rule changes, for every github connector with `rulesCheck` (docs/rules.md). */
-export function createRulesChecks(config: HubConfig, logger: Logger, context: () => RulesContext): RulesChecks {
+export function createRulesChecks(
+  config: HubConfig,
+  logger: Logger,
+  context: () => RulesContext,
+  liveSecrets?: Pick<LiveSecrets, 'add'>,
+): RulesChecks {
   const connectors = githubConnectors(config).filter((c) => c.config.rulesCheck);
   if (connectors.length === 0) return { actions: {}, rules: () => [] };
-  const action = createRulesCheckAction({ connectors, context, logger });
+  const action = createRulesCheckAction({ connectors, context, logger, ...(liveSecrets ? { liveSecrets } : {}) });
   return { actions: { [RULES_CHECK_ACTION]: action }, rules: (ctx) => rulesCheckRules(connectors, ctx) };
 }

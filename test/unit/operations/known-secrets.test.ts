@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelSecrets, createKnownSecrets, paramSecrets } from '../../../src/operations/known-secrets.ts';
+import { createLiveSecrets } from '../../../src/operations/live-secrets.ts';
 import { withForms } from '../../../src/operations/secret-forms.ts';
 import type { Rule } from '../../../src/rules/rule.ts';
 
@@ -48,5 +49,18 @@ describe('the secrets the hub knows', () => {
     expect(known(ruleSet)).toContain(Buffer.from('routing-key-0123').toString('base64').slice(0, 21));
     expect(known(ruleSet)).not.toContain('eng');
     expect(known(ruleSet)).toBe(known(ruleSet));
+  });
+
+  it('with what the hub obtains while it runs (a GitHub App token): one new list per new value, none per call', () => {
+    const live = createLiveSecrets();
+    const known = createKnownSecrets(['config-secret-0123'], live);
+    const ruleSet = { rules: [] as Rule[] };
+    expect(known(ruleSet)).toEqual(withForms(['config-secret-0123']));
+    live.add(['ghs_installation0123', 'short']);
+    const after = known(ruleSet);
+    expect([...after].sort()).toEqual(withForms(['config-secret-0123', 'ghs_installation0123']).sort());
+    expect(known(ruleSet)).toBe(after);
+    live.add(['ghs_installation0123']);
+    expect(known(ruleSet)).toBe(after);
   });
 });
