@@ -7,6 +7,7 @@ import type { HubConfig } from './config/load-config.ts';
 import type { HubOptions } from './hub.ts';
 import { createMetaPublisher, type MetaPublisher } from './meta/meta-publisher.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import type { LiveSecrets } from './operations/live-secrets.ts';
 
 /** The hub's bus and what watches the hub through it. */
 export interface MonitoredBus {
@@ -16,8 +17,15 @@ export interface MonitoredBus {
   health: ConsumerHealth;
 }
 
-/** Opens the bus (unless one is given), then starts the metrics, the meta-events and the consumer health. */
-export async function openMonitoredBus(options: HubOptions, now: () => Date): Promise<MonitoredBus> {
+/**
+ * Opens the bus (unless one is given), then starts the metrics, the meta-events and the consumer health.
+ * What the bus reads of `bus.auth.credsFile` (its JWT and seed) goes to `liveSecrets`, to be masked.
+ */
+export async function openMonitoredBus(
+  options: HubOptions,
+  now: () => Date,
+  liveSecrets?: Pick<LiveSecrets, 'add'>,
+): Promise<MonitoredBus> {
   const { config, logger } = options;
   // Retention sweeps run inside the bus from its first open; once health exists they count as its `retention` loop.
   const retention: { probe?: ConsumerProbe } = {};
@@ -27,7 +35,7 @@ export async function openMonitoredBus(options: HubOptions, now: () => Date): Pr
       retention.probe ? retention.probe.failure(error) : logger.error({ err: error }, 'retention sweep failed; retrying at the next one'),
   };
   const metrics = createMetrics();
-  const connection = connectionReport(logger, metrics);
+  const connection = connectionReport(logger, metrics, liveSecrets);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, { retention: retentionReport, connection }));
   metrics.trackDlqDepth(() => bus.countDeadLetters());
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events-alerts-on-the-hubs-own-trouble).
@@ -38,9 +46,13 @@ export async function openMonitoredBus(options: HubOptions, now: () => Date): Pr
   return { bus, metrics, meta, health };
 }
 
-/** A lost NATS connection is logged when it goes and when it is back, and counted (`hookhub_bus_reconnects_total`). */
-export function connectionReport(logger: Logger, metrics: Metrics): ConnectionReport {
+/**
+ * A lost NATS connection is logged when it goes and when it is back, and counted (`hookhub_bus_reconnects_total`).
+ * The JWT and seed the bus reads from `bus.auth.credsFile` go to `liveSecrets`, never to the log.
+ */
+export function connectionReport(logger: Logger, metrics: Metrics, liveSecrets?: Pick<LiveSecrets, 'add'>): ConnectionReport {
   return {
+    credentialsRead: (secrets) => liveSecrets?.add(secrets),
     lost: (server) => logger.warn({ server }, 'lost the connection to NATS; reconnecting (webhooks are answered 503 until it is back)'),
     restored: (server, downMs) => {
       metrics.busReconnects.inc();

@@ -50,9 +50,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const now = options.now ?? (() => new Date());
   checkGithubSync(config);
   checkExposure(config);
-  // What the hub obtains while it runs (a GitHub App's tokens), masked like hookhub.yaml's secrets.
+  // What the hub obtains while it runs (a GitHub App's tokens, bus.auth.credsFile's JWT and seed), masked like hookhub.yaml's secrets.
   const liveSecrets = createLiveSecrets();
-  const monitored = await openMonitoredBus(options, now);
+  const monitored = await openMonitoredBus(options, now, liveSecrets);
   const { bus, metrics, meta, health } = monitored;
   const roles = options.roles ?? ALL_ROLES;
   const route = roles.has('router');

@@ -10,7 +10,7 @@ const NONE: readonly string[] = [];
  * What the hub knows to be secret, for masking text it did not write (a destination's error answer, an
  * exception message): the values the rules took from the environment and `fromConfig` (configSecrets:
  * what hookhub.yaml holds), each in every form text echoes it in (withForms), longest first, and what
- * the hub obtained since it started (`live`: a GitHub App's tokens).
+ * the hub obtained since it started (`live`: a GitHub App's tokens, the creds file's JWT and seed).
  * Computed once per rule set (a hot reload brings a new one) and once per new live value, not per attempt.
  */
 export function createKnownSecrets(

@@ -3,7 +3,7 @@ import { withForms } from './secret-forms.ts';
 
 /**
  * Secrets the hub comes to hold while it runs, which hookhub.yaml does not show: the JWTs and
- * installation tokens a GitHub App's key mints.
+ * installation tokens a GitHub App's key mints, the JWT and NKey seed of `bus.auth.credsFile`.
  * Whoever obtains one adds it; createKnownSecrets masks them with the rest.
  */
 export interface LiveSecrets {

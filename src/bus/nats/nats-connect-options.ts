@@ -36,12 +36,17 @@ export function describeServers(url: string): string {
 /**
  * The nats.js options for an endpoint. Secrets go into authenticators only; nothing here is logged.
  * A `tls://` server, or any `bus.tls`, makes TLS mandatory (the client refuses a server without it).
+ * `credentialsRead` is given the JWT and NKey seed of `bus.auth.credsFile` (which hookhub.yaml does not
+ * show), read here once, so the hub masks them where a destination echoes them.
  * https://github.com/nats-io/nats.js/blob/main/core/README.md#authentication
  */
-export async function connectionOptions(endpoint: NatsEndpoint): Promise<Partial<ConnectionOptions>> {
+export async function connectionOptions(
+  endpoint: NatsEndpoint,
+  credentialsRead?: (secrets: readonly string[]) => void,
+): Promise<Partial<ConnectionOptions>> {
   const servers = serverList(endpoint.url);
   const wantsTls = endpoint.tls !== undefined || servers.some((s) => s.toLowerCase().startsWith('tls://'));
-  const authenticator = endpoint.auth ? await buildAuthenticator(endpoint.auth) : undefined;
+  const authenticator = endpoint.auth ? await buildAuthenticator(endpoint.auth, credentialsRead) : undefined;
   return {
     servers,
     ...(authenticator ? { authenticator } : {}),
@@ -49,10 +54,15 @@ export async function connectionOptions(endpoint: NatsEndpoint): Promise<Partial
   };
 }
 
-async function buildAuthenticator(auth: NatsAuth): Promise<Authenticator> {
+async function buildAuthenticator(auth: NatsAuth, credentialsRead?: (secrets: readonly string[]) => void): Promise<Authenticator> {
   if (auth.token !== undefined) return tokenAuthenticator(auth.token);
   if (auth.nkeySeed !== undefined) return nkeyAuthenticator(new TextEncoder().encode(auth.nkeySeed));
-  if (auth.credsFile !== undefined) return checkedCreds(auth.credsFile, await readSetting('bus.auth.credsFile', auth.credsFile));
+  if (auth.credsFile !== undefined) {
+    const creds = await readSetting('bus.auth.credsFile', auth.credsFile);
+    const authenticator = checkedCreds(auth.credsFile, creds);
+    credentialsRead?.(credsBlocks(creds.toString('utf8')));
+    return authenticator;
+  }
   return usernamePasswordAuthenticator(auth.user ?? '', auth.password ?? '');
 }
 
@@ -69,6 +79,15 @@ function checkedCreds(path: string, creds: Uint8Array): Authenticator {
     );
   }
   return authenticator;
+}
+
+/**
+ * What a creds file holds between its `-----BEGIN …-----` and `------END …------` lines: the user's JWT, then
+ * its NKey seed (the file's other lines are a notice anyone may read). The lines as nats.js's own reader
+ * (credsAuthenticator) takes them, which keeps them to itself.
+ */
+function credsBlocks(text: string): string[] {
+  return [...text.matchAll(/-{3,}[^\n]*-{3,}\r?\n\s*(\S+)\s*\r?\n\s*-{3,}[^\n]*-{3,}/g)].map((match) => match[1] ?? '');
 }
 
 /** A file a setting names; the error names the setting and the path (never the content). */

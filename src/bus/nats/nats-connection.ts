@@ -11,6 +11,8 @@ import './stale-close-fix.ts';
 export interface ConnectionReport {
   lost(server: string): void;
   restored(server: string, downMs: number): void;
+  /** Given the JWT and NKey seed read from `bus.auth.credsFile`, never to log: the hub masks them in attempt records. */
+  credentialsRead?(secrets: readonly string[]): void;
 }
 
 /** Connection health as seen through the client's status events. */
@@ -40,7 +42,7 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
   // Problems are shown on /readyz and logged: name the servers without any credentials.
   const url = describeServers(endpoint.url);
   const nc = await connect({
-    ...(await connectionOptions(endpoint)),
+    ...(await connectionOptions(endpoint, (secrets) => report?.credentialsRead?.(secrets))),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionOptions, describeServers } from '../../../../src/bus/nats/nats-connect-options.ts';
 import { checkDialledServerIdentity } from '../../../../src/bus/nats/nats-tls-identity.ts';
 import { tempDir } from '../../../helpers/hub-fixtures.ts';
+import { natsUserCreds } from '../../../helpers/nats-creds.ts';
 
 describe('NATS connection options', () => {
   it('splits a comma-separated server list', async () => {
@@ -30,6 +31,16 @@ describe('NATS connection options', () => {
     await expect(connectionOptions({ url: 'tls://a:4222', tls: { ca: '/nonexistent/ca.pem' } })).rejects.toThrow(
       'cannot read bus.tls.ca /nonexistent/ca.pem: ENOENT',
     );
+  });
+
+  it("reads a creds file once and gives its JWT and seed to be masked, and the file's notice not", async () => {
+    const creds = natsUserCreds('hookhub');
+    const file = join(tempDir('hookhub-creds-'), 'hub.creds');
+    writeFileSync(file, creds.text);
+    const read: (readonly string[])[] = [];
+    const options = await connectionOptions({ url: 'nats://a:4222', auth: { credsFile: file } }, (secrets) => read.push(secrets));
+    expect(options.authenticator).toBeDefined();
+    expect(read).toEqual([[creds.jwt, creds.seed]]);
   });
 
   it('describes servers without their credentials', () => {
