@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMasker } from '../../../src/operations/event-view.ts';
-import { secretForms, withForms } from '../../../src/operations/secret-forms.ts';
+import { holdsAny, secretForms, withForms } from '../../../src/operations/secret-forms.ts';
 
 const SECRET = 'p@ss w/rd+&=ünï~42';
 
@@ -36,5 +37,26 @@ describe('the forms a secret is echoed in', () => {
     expect(createMasker(withForms(['routing-key-0123', 'routing-key-0123-longer']))('k=routing-key-0123-longer')).toBe(
       'k=[redacted, 23 chars]',
     );
+  });
+
+  it("mask a PEM key's body however an answer quotes it: JSON-escaped with \\r\\n, joined into one run, or a line alone", () => {
+    const { privateKey: pem } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const body = pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+    const longLines = body.filter((line) => line.length >= 8);
+    const forms = withForms([pem]);
+    const mask = createMasker(forms);
+    const quoted = [JSON.stringify({ key: pem.replaceAll('\n', '\r\n') }), `key=${body.join('')}`, `line 3 of the key: ${body[2]}`];
+    for (const text of quoted) {
+      expect(holdsAny(forms, text), text.slice(0, 40)).toBe(true);
+      const masked = mask(text);
+      for (const line of longLines) expect(masked).not.toContain(line);
+    }
+    // A key given on one line, with \n escapes (as an environment variable often holds it).
+    const oneLine = withForms([pem.replaceAll('\n', '\\n')]);
+    expect(createMasker(oneLine)(`line 3 of the key: ${body[2]}`)).not.toContain(body[2]);
   });
 });
