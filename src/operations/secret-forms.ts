@@ -5,17 +5,15 @@ const PLAIN = /^[\w.-]*$/;
 
 /**
  * A secret as text can echo it: as it is, percent-encoded (a URL query, a form body: `%2B`, `+` for a
- * space), JSON-escaped (a PEM key's line breaks as `\n` in a JSON answer), in base64 or base64url,
- * and a PEM key's body lines alone (pemBodyLines).
+ * space; in upper- or lowercase hex), JSON-escaped (a PEM key's line breaks as `\n` in a JSON answer),
+ * in base64 or base64url, and a PEM key's body lines alone (pemBodyLines).
  * Base64 of a longer text that holds the secret (`Basic base64(user:token)`, which the hub builds itself)
  * shows it at one of three alignments, so each alignment gives the characters that depend on the
  * secret's bytes alone. A secret shorter than MIN_MASKED has none, and no form shorter than that is kept.
  */
 export function secretForms(secret: string): string[] {
   if (secret.length < MIN_MASKED) return [];
-  const forms = PLAIN.test(secret)
-    ? [secret]
-    : [secret, encodeURIComponent(secret), formEncoded(secret), JSON.stringify(secret).slice(1, -1)];
+  const forms = PLAIN.test(secret) ? [secret] : [secret, ...percentEncoded(secret), JSON.stringify(secret).slice(1, -1)];
   const bytes = Buffer.from(secret);
   // The secret after two zero bytes: from offset 2 - shift, it starts `shift` bytes into a base64 group.
   const padded = Buffer.alloc(bytes.length + 2);
@@ -105,6 +103,12 @@ export function holdsAny(forms: readonly string[], text: string): boolean {
     finders.set(forms, finder);
   }
   return finder.test(text);
+}
+
+/** As encodeURIComponent and URLSearchParams write it (`%2F`), and with lowercase hex (`%2f`), as other encoders do. */
+function percentEncoded(secret: string): string[] {
+  const upper = [encodeURIComponent(secret), formEncoded(secret)];
+  return [...upper, ...upper.map((text) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))];
 }
 
 /** application/x-www-form-urlencoded, as URLSearchParams writes a query or a form body. */

@@ -1,6 +1,6 @@
 /**
  * Destinations that echo what hookhub.yaml holds (a connector's signing secret, the chat bot token, the
- * NATS token, an API token), or a secret in another form (percent-encoded, base64, base64url, the
+ * NATS token, an API token), or a secret in another form (percent-encoded with upper- or lowercase hex, base64, base64url, the
  * `Basic base64(user:token)` the hub builds for Jenkins): none of it reaches the attempt records,
  * `dlq list --json`, `events show` or the log. A real nats-server that wants a token, real local destinations.
  */
@@ -31,6 +31,7 @@ const basic = `Basic ${Buffer.from(`deployer:${JENKINS_TOKEN}`).toString('base64
 const ECHOED = {
   connector: GITHUB_SECRET,
   percent: encodeURIComponent(STRIPE_SECRET),
+  lowercase: encodeURIComponent(STRIPE_SECRET).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
   base64: Buffer.from(SLACK_SECRET).toString('base64'),
   nats: NATS_TOKEN,
   base64url: Buffer.from(ADMIN).toString('base64url'),

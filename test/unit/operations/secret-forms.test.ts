@@ -59,4 +59,16 @@ describe('the forms a secret is echoed in', () => {
     const oneLine = withForms([pem.replaceAll('\n', '\\n')]);
     expect(createMasker(oneLine)(`line 3 of the key: ${body[2]}`)).not.toContain(body[2]);
   });
+
+  it('find percent escapes in lowercase hex too (%2f as well as %2F), in one pass', () => {
+    const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+    const query = lowerHex(encodeURIComponent(SECRET));
+    expect(query).toContain('%2f');
+    const form = lowerHex(new URLSearchParams({ k: SECRET }).toString().slice(2));
+    const forms = withForms([SECRET]);
+    for (const text of [`?key=${query}&x=1`, `key=${form}`]) {
+      expect(holdsAny(forms, text), text).toBe(true);
+      expect(createMasker(forms)(text)).toMatch(/key=\[redacted, \d+ chars\]/);
+    }
+  });
 });
