@@ -27,6 +27,12 @@ export class EventsPoller {
   #head: Promise<number> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
+  /**
+   * Counts the stops. A poll still reading when the last client leaves must not deliver or move the
+   * cursor afterwards: a client joining then has reset the cursor to the head, and the old poll's page
+   * (from its old cursor) would send it events from before it joined.
+   */
+  #generation = 0;
   readonly #health: PollerHealth;
 
   constructor(options: EventsPollerOptions) {
@@ -62,6 +68,7 @@ export class EventsPoller {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#generation += 1;
     // Nobody listens: the poller has nothing to do, which is no failure (nor an age for /metrics or /readyz).
     this.#health.idle();
   }
@@ -69,11 +76,13 @@ export class EventsPoller {
   async #poll(): Promise<void> {
     if (this.#polling || this.#cursor === undefined || !this.#health.due()) return;
     this.#polling = true;
+    const generation = this.#generation;
     try {
-      await this.#fanOutNew();
-      this.#health.passed(this.#timer !== undefined);
+      await this.#fanOutNew(generation);
+      // A poll from before a stop reports to nobody: the health was told the poller is idle.
+      this.#health.passed(generation === this.#generation);
     } catch (error) {
-      if (this.#timer !== undefined) this.#health.failed(error);
+      if (generation === this.#generation) this.#health.failed(error);
     } finally {
       this.#polling = false;
     }
@@ -84,14 +93,16 @@ export class EventsPoller {
    * between batches: a batch is read (payloads and all, on the embedded bus's one thread) and sent in one
    * go, and ten at once would hold webhooks and /healthz until the last is sent.
    */
-  async #fanOutNew(): Promise<void> {
+  async #fanOutNew(generation: number): Promise<void> {
     for (let round = 0; round < 10 && this.#cursor !== undefined; round++) {
       if (round > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (generation !== this.#generation) return;
       const batch: StoredMessage<HubEvent>[] = await this.#options.bus.query<HubEvent>({
         stream: 'events',
         afterSeq: this.#cursor,
         limit: BATCH,
       });
+      if (generation !== this.#generation) return;
       if (batch.length > 0) this.#options.deliver(batch);
       this.#cursor = batch.at(-1)?.seq ?? this.#cursor;
       if (batch.length < BATCH) break;
