@@ -11,7 +11,7 @@ import { PayloadError } from '../../errors.ts';
 import type { DeadLetter, DeadLetterPage } from '../event-bus.ts';
 import { hasNatsCode, MESSAGE_GONE } from './nats-error-codes.ts';
 import { hashKey } from './nats-names.ts';
-import { readRange } from './nats-read.ts';
+import { readRange, type RangeRequest } from './nats-read.ts';
 
 export interface DeadLetterStore {
   kv: KV;
@@ -54,13 +54,16 @@ export async function takeDeadLetter(store: DeadLetterStore, id: string, time?: 
   return (await deleteSeq(store, entry.revision)) ? letter : undefined;
 }
 
-/** Oldest first, reading forward only until `limit` letters are found. */
+/**
+ * Oldest first, at most `limit` (default 100, as on every bus). Each fetch asks for the letters still
+ * missing, so the read stops at the last one it returns (plus letters older than `since`, skipped).
+ */
 export async function listDeadLetters(store: DeadLetterStore, options: { since?: Date; limit?: number } = {}): Promise<DeadLetter[]> {
   const since = options.since?.getTime();
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const limit = options.limit ?? 100;
   const out: DeadLetter[] = [];
   if (limit <= 0) return out;
-  for await (const { letter } of readForward(store)) {
+  for await (const { letter } of readForward(store, { nextBatch: () => limit - out.length })) {
     if (since !== undefined && Date.parse(letter.time) < since) continue;
     out.push(letter);
     if (out.length >= limit) break;
@@ -68,10 +71,20 @@ export async function listDeadLetters(store: DeadLetterStore, options: { since?:
   return out;
 }
 
-/** Deletes the letters dead-lettered before `before`, oldest first, and stops at the first younger one. */
+/**
+ * Deletes the letters dead-lettered before `before`, oldest first, and stops at the first younger one.
+ * Where that is shows only once it is read: fetches start at one letter and double (up to 256), so a
+ * purge of N letters reads at most 2N + 1 (one when there is nothing to purge).
+ */
 export async function purgeDeadLetters(store: DeadLetterStore, before: Date): Promise<number> {
   let purged = 0;
-  for await (const { seq, letter } of readForward(store)) {
+  let fetchSize = 1;
+  const nextBatch = () => {
+    const size = fetchSize;
+    fetchSize *= 2;
+    return size;
+  };
+  for await (const { seq, letter } of readForward(store, { nextBatch })) {
     if (Date.parse(letter.time) >= before.getTime()) break;
     if (await deleteSeq(store, seq)) purged += 1;
   }
@@ -120,21 +133,19 @@ function cursorSeq(cursor: string): number {
 /** The letters stored at sequences [from, before), oldest first; no fetch reaches past `before`. */
 async function readWindow(store: DeadLetterStore, from: number, before: number): Promise<StoredLetter[]> {
   const out: StoredLetter[] = [];
-  for await (const stored of readForward(store, from, before - from)) {
+  for await (const stored of readForward(store, { startSeq: from, maxMessages: before - from })) {
     if (stored.seq >= before) break;
     out.push(stored);
   }
   return out;
 }
 
-async function* readForward(store: DeadLetterStore, startSeq?: number, maxMessages?: number): AsyncGenerator<StoredLetter> {
-  const range = readRange(store, {
-    stream: store.stream,
-    filter: store.filter,
-    ...(startSeq !== undefined ? { startSeq } : {}),
-    // A window's end: without it the first fetch takes up to 256 letters past it (each a whole job).
-    ...(maxMessages !== undefined ? { maxMessages } : {}),
-  });
+async function* readForward(
+  store: DeadLetterStore,
+  bounds: Pick<RangeRequest, 'startSeq' | 'maxMessages' | 'nextBatch'>,
+): AsyncGenerator<StoredLetter> {
+  // Without a bound each fetch takes up to 256 letters (each a whole job) past what the caller reads.
+  const range = readRange(store, { stream: store.stream, filter: store.filter, ...bounds });
   for await (const msg of range) {
     // Delete markers (written by releases that took letters with a KV delete) carry no letter.
     if (msg.data.length === 0 || msg.headers?.get('KV-Operation')) continue;

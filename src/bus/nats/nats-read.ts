@@ -11,6 +11,12 @@ export interface RangeRequest {
   startTime?: Date;
   /** Fetch no more than this many in all: a read that ends at a seq asks for no batch beyond it. */
   maxMessages?: number;
+  /**
+   * How many the next fetch may take at most, asked before each fetch: a reader that knows what it still
+   * needs (a limit, or a scan that ends at a letter it cannot see yet) keeps the server from sending a
+   * whole batch past it.
+   */
+  nextBatch?: () => number;
   /** Deliver headers only (no body): what event heads and counts need (nats-event-heads.ts). */
   headersOnly?: boolean;
 }
@@ -38,7 +44,8 @@ export async function* readRange(deps: ReadDeps, request: RangeRequest): AsyncGe
     if (remaining === 0) return;
     const consumer = await deps.js.consumers.get(request.stream, info.name);
     while (remaining > 0) {
-      const batch = await consumer.fetch({ max_messages: Math.min(remaining, FETCH_BATCH), expires: 5_000 });
+      const wanted = Math.max(1, request.nextBatch?.() ?? FETCH_BATCH);
+      const batch = await consumer.fetch({ max_messages: Math.min(remaining, FETCH_BATCH, wanted), expires: 5_000 });
       let got = 0;
       for await (const msg of batch) {
         got++;
