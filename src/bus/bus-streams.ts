@@ -18,12 +18,6 @@ export interface BusStreams {
    * deleted from the stream's end (a replay that lost its claim) can leave it above the newest one held.
    */
   lastSeq(stream: StreamName): Promise<number>;
-  /**
-   * The seq of the newest message `stream` holds, 0 when it holds none, from the store's own bookkeeping
-   * (an index on the embedded bus, the stream's state on NATS): no message is read. On NATS a message
-   * deleted from the stream's end (a replay that lost its claim) can leave it above the newest one held.
-   */
-  lastSeq(stream: StreamName): Promise<number>;
   /** Event heads newest first, filtered by time, type and connector, reading no payload on the embedded bus. */
   eventHeads(query: EventHeadQuery): Promise<EventHeadPage>;
   /** How many events per bucket, type and connector: one SQL aggregate over heads on the embedded bus. */
