@@ -57,11 +57,13 @@ describe('NATS dead letters', () => {
     try {
       for (let i = 0; i < 600; i++) await bus.deadLetter({ ...letter(i), payload: { i, body: 'x'.repeat(4_000) } });
       // The letters the server sends to any client: consumer deliveries to an inbox, each over 4,000 bytes.
+      // A callback, not an iterator: it runs as each message is parsed, so a flush's reply finds them all counted.
       let lettersRead = 0;
-      const sub = spy.subscribe('_INBOX.>');
-      void (async () => {
-        for await (const m of sub) if (m.data.length > 4_000) lettersRead += 1;
-      })();
+      spy.subscribe('_INBOX.>', {
+        callback: (_err, m) => {
+          if (m.data.length > 4_000) lettersRead += 1;
+        },
+      });
       await spy.flush();
       // Sequence 301 holds job-300: the page below it is the five letters before.
       const deep = await bus.deadLetterPage({ limit: 5, cursor: '301' });
