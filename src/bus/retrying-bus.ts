@@ -5,7 +5,6 @@ import type {
   ConsumeOptions,
   DeadLetter,
   DeadLetterPage,
-  Delivery,
   EventBus,
   EventCount,
   EventCountQuery,
@@ -26,7 +25,9 @@ import type {
 } from './event-bus.ts';
 import { BusNotOpenError } from './bus-not-open-error.ts';
 import type { FailureReason } from './consumer-failure.ts';
-import type { KvBucket, KvEntry, KvPutOptions } from './kv.ts';
+import { deferredSubscription } from './deferred-subscription.ts';
+import { forwardingKvBucket } from './forwarding-kv-bucket.ts';
+import type { KvBucket } from './kv.ts';
 
 export interface RetryingBusOptions {
   kind: EventBus['kind'];
@@ -178,13 +179,7 @@ export class RetryingBus implements EventBus {
 
   /** Bucket calls go to the real bus once it is open, and reject like every other call until then. */
   kv(bucket: string): KvBucket {
-    const target = () => this.#bus().kv(bucket);
-    return {
-      get: async <T = unknown>(key: string): Promise<KvEntry<T> | undefined> => target().get<T>(key),
-      put: async (key: string, value: unknown, options?: KvPutOptions) => target().put(key, value, options),
-      delete: async (key: string, options?: KvPutOptions) => target().delete(key, options),
-      entries: async <T = unknown>(): Promise<KvEntry<T>[]> => target().entries<T>(),
-    };
+    return forwardingKvBucket(() => this.#bus().kv(bucket));
   }
 
   waitingOn(): FailureReason | undefined {
@@ -201,27 +196,4 @@ export class RetryingBus implements EventBus {
     clearTimeout(this.#timer);
     await this.#inner?.close();
   }
-}
-
-/** A subscription whose bus is not open yet: iteration starts once it is; stop() before that ends it. */
-function deferredSubscription<T>(pending: Promise<Subscription<T>>): Subscription<T> {
-  let stopped = false;
-  let release: () => void = () => undefined;
-  const stoppedEarly = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
-  let opened: Subscription<T> | undefined;
-  void pending.then((sub) => (opened = sub)).catch(() => undefined);
-  return {
-    pending: async () => (opened ? opened.pending() : { count: 0 }),
-    async stop() {
-      stopped = true;
-      release();
-      const sub = await Promise.race([pending, Promise.resolve(undefined)]);
-      await sub?.stop();
-    },
-    async *[Symbol.asyncIterator](): AsyncIterator<Delivery<T>> {
-      const sub = await Promise.race([pending, stoppedEarly]);
-      if (!sub || stopped) return;
-      yield* sub;
-    },
-  };
 }
