@@ -1,11 +1,13 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { PermanentError } from '../../../errors.ts';
-import { BufferedResponse } from './buffered-response.ts';
+import { parseUrl } from './invalid-request.ts';
 import { compileNetworkPolicy, normalizeHost, type NetworkPolicy } from './network-policy.ts';
+import { sendPinned } from './pinned-send.ts';
 import { isIpLiteral, refusalMessage, refusalWithoutDns } from './refusal.ts';
+
+export { InvalidRequestError } from './invalid-request.ts';
 
 /** The destination was refused by the network policy (SSRF guard). Never retried. */
 export class BlockedDestinationError extends PermanentError {
@@ -70,7 +72,7 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
     }
     const target = await resolve(url.hostname);
     const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    return send(url, init, { target, agent, maxBytes });
+    return sendPinned(url, init, { target, agent, maxBytes });
   };
 
   return {
@@ -83,128 +85,6 @@ export function createOutboundGuard(policy: NetworkPolicy = {}, options: Outboun
   };
 }
 
-/** A URL or header that can't be sent (e.g. a template rendered empty or with a newline) will never work: permanent. */
-export class InvalidRequestError extends PermanentError {
-  override name = 'InvalidRequestError';
-}
-
-function parseUrl(input: string | URL): URL {
-  try {
-    return new URL(input);
-  } catch {
-    throw new InvalidRequestError(invalidUrlProblem(String(input)));
-  }
-}
-
-/**
- * What is wrong with a URL that does not parse, without repeating it: the error is logged and shown to
- * viewers, and the URL may carry a secret (`${VAR}` resolved into its path or query).
- */
-function invalidUrlProblem(text: string): string {
-  if (text.trim() === '') return 'invalid URL: it is empty (a template rendered nothing?)';
-  if (!/^https?:\/\//i.test(text)) return `invalid URL: it does not start with http:// or https:// (${text.length} characters)`;
-  return `invalid URL: its host or port is malformed (${text.length} characters)`;
-}
-
-function buildRequest<T>(build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    // Headers and node:http validate names, values and the method synchronously (ERR_INVALID_CHAR, ByteString, …).
-    throw new InvalidRequestError(`request cannot be sent: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 function literal(address: string): ResolvedAddress {
   return { address, family: address.includes(':') ? 6 : 4 };
-}
-
-function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
-  return (_hostname, options, callback) => {
-    if (options.all) (callback as (e: null, a: ResolvedAddress[]) => void)(null, [{ address, family }]);
-    else callback(null, address, family);
-  };
-}
-
-interface SendContext {
-  target: ResolvedAddress;
-  agent: http.Agent;
-  maxBytes: number;
-}
-
-/**
- * A pooled keep-alive connection the destination closed while it sat idle fails the request on it (the
- * destination's keep-alive timeout ran out as the request went out). That is no failure of the
- * destination: the request goes again at once, once, on a new connection, instead of waiting out a retry
- * backoff (5 s, measured as one webhook's 4.7 s delivery in the end-to-end bench). Receivers deduplicate
- * on the idempotency key, should the first one have arrived. https://nodejs.org/api/http.html#requestreusedsocket
- */
-function send(url: URL, init: RequestInit, ctx: SendContext, again = false): Promise<Response> {
-  const headers: Record<string, string> = {};
-  buildRequest(() => new Headers(init.headers)).forEach((value, key) => (headers[key] = value));
-  const body = toBuffer(init.body);
-  if (body !== undefined) headers['content-length'] = String(body.length);
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = buildRequest(() =>
-      transport.request(
-        url,
-        {
-          method: init.method ?? 'GET',
-          headers,
-          agent: ctx.agent,
-          lookup: pinnedLookup(ctx.target),
-          ...(init.signal ? { signal: init.signal } : {}),
-        },
-        (res) => void collect(res, ctx.maxBytes).then(resolve, reject),
-      ),
-    );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (!again && req.reusedSocket && error.code === 'ECONNRESET' && init.signal?.aborted !== true) resolve(send(url, init, ctx, true));
-      else reject(error);
-    });
-    req.end(body);
-  });
-}
-
-function collect(res: http.IncomingMessage, maxBytes: number): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (): void => {
-      const status = res.statusCode ?? 502;
-      const nullBody = status === 204 || status === 205 || status === 304;
-      const init = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) };
-      resolve(nullBody ? new Response(null, init) : new BufferedResponse(Buffer.concat(chunks), init));
-    };
-    res.on('data', (chunk: Buffer) => {
-      if (size >= maxBytes) return;
-      chunks.push(chunk.subarray(0, maxBytes - size));
-      size += chunk.length;
-      if (size >= maxBytes) {
-        res.destroy();
-        finish();
-      }
-    });
-    res.on('end', finish);
-    res.on('error', reject);
-    res.on('aborted', () => reject(new Error('response aborted')));
-  });
-}
-
-function toHeaders(res: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(res.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-    else if (value !== undefined) headers.set(key, value);
-  }
-  return headers;
-}
-
-function toBuffer(body: RequestInit['body']): Buffer | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  if (body instanceof ArrayBuffer) return Buffer.from(body);
-  throw new TypeError('outbound fetch supports string and byte bodies only');
 }
