@@ -37,25 +37,15 @@ export interface StoreAccessOptions {
 }
 
 export function createStoreAccess(db: Database, path: string, options: StoreAccessOptions): StoreAccess {
-  let failure: Error | undefined;
+  const failures = keepStorageFailures(path);
   let closed = false;
-  const fail = (error: unknown): unknown => {
-    const translated = toStorageError(error, path);
-    if (isStorageFailure(translated) && translated instanceof Error) failure = translated;
-    return translated;
-  };
-  const file = openWriter(db, path, options, {
-    committed: () => {
-      failure = undefined;
-    },
-    failed: fail,
-  });
+  const file = openWriter(db, path, options, { committed: failures.clear, failed: failures.fail });
   const read = <T>(op: () => T): T => {
     if (closed) throw new Error(`embedded bus ${path} is closed`);
     try {
       return op();
     } catch (error) {
-      throw fail(error);
+      throw failures.fail(error);
     }
   };
   const write = <T>(op: WriteOp<T>, writeOptions?: WriteOptions): Promise<T> =>
@@ -68,7 +58,8 @@ export function createStoreAccess(db: Database, path: string, options: StoreAcce
     readAsync: async (op) => read(op),
     status: async () => {
       if (closed) return { ok: false, detail: `embedded bus ${path} is closed` };
-      if (failure) await probe().catch(() => undefined);
+      if (failures.current()) await probe().catch(() => undefined);
+      const failure = failures.current();
       return failure ? { ok: false, detail: failure.message } : { ok: true };
     },
     probe,
@@ -78,6 +69,22 @@ export function createStoreAccess(db: Database, path: string, options: StoreAcce
       closed = true;
     },
     closeFile: file.closeFile,
+  };
+}
+
+/** Translates storage errors (storage-error.ts) and keeps the last failure until the next commit clears it. */
+function keepStorageFailures(path: string) {
+  let failure: Error | undefined;
+  return {
+    fail: (error: unknown): unknown => {
+      const translated = toStorageError(error, path);
+      if (isStorageFailure(translated) && translated instanceof Error) failure = translated;
+      return translated;
+    },
+    clear: (): void => {
+      failure = undefined;
+    },
+    current: (): Error | undefined => failure,
   };
 }
 
