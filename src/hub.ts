@@ -6,12 +6,13 @@ import type { EventBus } from './bus/event-bus.ts';
 import type { HubEnv } from './config/env.ts';
 import { checkExposure } from './config/exposure.ts';
 import type { HubConfig } from './config/load-config.ts';
-import { checkGithubSync, startGithubSync } from './github/github-sync.ts';
-import { openMonitoredBus } from './hub-monitoring.ts';
+import { checkGithubSync, startGithubSync, type GithubSync } from './github/github-sync.ts';
+import { openMonitoredBus, type MonitoredBus } from './hub-monitoring.ts';
 import { ALL_ROLES, type HubRole } from './hub-roles.ts';
 import { startHubRules } from './hub-rules.ts';
 import { createHubServer } from './hub-server.ts';
 import { startHubWorker } from './hub-worker.ts';
+import type { IngressServer } from './ingress/ingress-server.ts';
 import { explainListenError } from './ingress/listen-error.ts';
 import type { MetaPublisher } from './meta/meta-publisher.ts';
 import { createLiveSecrets } from './operations/live-secrets.ts';
@@ -64,15 +65,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { api, ingress } = createHubServer(options, roles, { ...monitored, now, rules, registry, worker });
   // Everything started so far, which a failed listen must stop too (an in-process caller runs on).
   const stopServices = () => stopServicesOf(options, { api, scheduler, rules, subscriptions, worker, health, meta, bus });
-  const port = await ingress.listen(config.server.port, config.server.host).catch(async (error: unknown) => {
-    await stopServices();
-    throw explainListenError(error, config.server.host, config.server.port);
-  });
-  // After listen, so GitHub's redeliveries of missed events find the hub up. Not the actions' SSRF-guarded
-  // fetch: GitHub Enterprise often lives on a private network.
-  const github = roles.has('ingress')
-    ? startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe: health.probe('github-sync') })
-    : undefined;
+  const port = await listenOrStop(ingress, config, stopServices);
+  // After listen, so GitHub's redeliveries of missed events find the hub up.
+  const github = startIngressGithubSync(options, roles, { ...monitored, now });
   return {
     port,
     address: ingress.boundAddress(),
@@ -85,6 +80,27 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await stopServices();
     },
   };
+}
+
+/** Listens on the configured address; a failed listen stops what started before it and says why it failed. */
+function listenOrStop(ingress: IngressServer, config: HubConfig, stopServices: () => Promise<void>): Promise<number> {
+  return ingress.listen(config.server.port, config.server.host).catch(async (error: unknown) => {
+    await stopServices();
+    throw explainListenError(error, config.server.host, config.server.port);
+  });
+}
+
+/** GitHub sync runs in ingress processes. Not the actions' SSRF-guarded fetch: GitHub Enterprise often lives on a private network. */
+function startIngressGithubSync(
+  options: HubOptions,
+  roles: ReadonlySet<HubRole>,
+  parts: MonitoredBus & { now: () => Date },
+): GithubSync | undefined {
+  const { config, logger } = options;
+  const { bus, now, metrics, health } = parts;
+  return roles.has('ingress')
+    ? startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe: health.probe('github-sync') })
+    : undefined;
 }
 
 interface Services {
