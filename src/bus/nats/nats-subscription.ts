@@ -1,12 +1,14 @@
-import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { failureBackoffMs } from '../consumer-failure.ts';
 import type { KV } from '@nats-io/kv';
 import { DEFAULT_ACK_WAIT_MS, type ConsumeOptions, type Delivery, type PendingWork, type Subscription } from '../event-bus.ts';
-import { CLAIM_HEADER, confirmClaim, type ClaimVerdicts } from './nats-claims.ts';
+import { confirmArrival, type Arrival } from './nats-arrival-claims.ts';
+import { CLAIM_HEADER, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
-import { peekSubject, timeFromNanos } from './nats-envelope.ts';
+import { ensureDurable } from './nats-durable.ts';
+import { peekSubject } from './nats-envelope.ts';
+import { pendingWork } from './nats-pending-work.ts';
 import { holdBack } from './hold-back.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { PullQueue } from './pull-queue.ts';
@@ -26,13 +28,6 @@ export interface SubscriptionDeps {
   lostDeliveryMs?: number;
 }
 
-interface Arrival<T> {
-  msg: JsMsg;
-  delivery: Delivery<T>;
-  /** CLAIM_HEADER: the message was stored before its content claim was confirmed. */
-  claim: string | undefined;
-}
-
 export interface ConsumerTarget {
   /** JetStream stream name. */
   stream: string;
@@ -49,8 +44,6 @@ const RETRY_SETUP_MS = 500;
  * after a node loss.
  */
 const PULL_EXPIRES_MS = 2_000;
-/** A message whose content claim could not be read comes back after this long. */
-const CLAIM_RETRY_MS = 1_000;
 
 /**
  * A durable pull consumer, pulled by a PullQueue (pull-queue.ts) and read as an async iterator (no async
@@ -101,40 +94,14 @@ export class NatsSubscription<T> implements Subscription<T> {
     }
   }
 
-  /**
-   * What this consumer has to do now, as the embedded bus counts it: messages never delivered (JetStream's
-   * num_pending), plus those delivered and waiting here for the subscriber to take them (read ahead, or sent
-   * again once a hung handler's ack wait was up). The server cannot tell a due redelivery from one waiting out
-   * a nak delay, and a pulling subscription takes a due one at once (a full batch frees a slot as soon as one
-   * is settled or its ack wait is up). Every hub process shares the durable: while any of its subscriptions
-   * pulls, here or in another hub, the delivered messages are in flight there or wait out a nak delay, and one
-   * that comes due is sent to a puller. Only once none has pulled for a window (pull-watch.ts) do the delivered
-   * messages this one does not hold count too, delayed ones included: those a crashed hub held, while the
-   * router here waits for its rules or the subscription sets up again.
-   */
+  /** What this consumer has to do now, as the embedded bus counts it (nats-pending-work.ts). */
   async pending(): Promise<PendingWork> {
-    const { stream, durable } = this.target;
-    const info = await this.deps.jsm.consumers.info(stream, durable);
-    const waiting = new Map(this.#held.waiting().map((msg) => [msg.info.streamSequence, msg.info.timestampNanos]));
-    const untaken = this.#pullers.pulling(info, this.#taking()) ? 0 : Math.max(0, info.num_ack_pending - this.#held.size);
-    const count = info.num_pending + waiting.size + untaken;
-    if (count === 0) return { count: 0 };
-    const times = [...waiting.values()].map((nanos) => timeFromNanos(nanos).getTime());
-    // The first message after those delivered, and the first not finished (what is left undone is no newer).
-    if (info.num_pending > 0) times.push(...(await this.#storedAt(info.delivered.stream_seq + 1)));
-    if (untaken > 0) times.push(...(await this.#storedAt(info.ack_floor.stream_seq + 1)));
-    return { count, ...(times.length > 0 ? { oldestMs: Math.min(...times) } : {}) };
+    return pendingWork({ jsm: this.deps.jsm, target: this.target, held: this.#held, pullers: this.#pullers, taking: () => this.#taking() });
   }
 
   /** Whether this subscription is pulling: a redelivery that comes due is sent to it (or to another puller). */
   #taking(): boolean {
     return !this.#stopped && this.#pulls !== undefined;
-  }
-
-  /** The store time of message `seq` (epoch ms), none when it is gone. */
-  async #storedAt(seq: number): Promise<number[]> {
-    const msg = await this.deps.jsm.streams.getMessage(this.target.stream, { seq }).catch(() => null);
-    return msg ? [msg.time.getTime()] : [];
   }
 
   async stop(): Promise<void> {
@@ -179,7 +146,7 @@ export class NatsSubscription<T> implements Subscription<T> {
     held.onRelease(() => pulls.freed());
     this.#pulls = pulls;
     const arrivals = this.#arrivals(pulls)[Symbol.asyncIterator]();
-    for await (const { msg, delivery } of holdBack(arrivals, (arrival) => this.#confirmed(arrival), batch)) {
+    for await (const { msg, delivery } of holdBack(arrivals, (arrival) => confirmArrival(this.deps, this.options, arrival), batch)) {
       held.handOut(msg);
       yield delivery;
     }
@@ -201,36 +168,6 @@ export class NatsSubscription<T> implements Subscription<T> {
     }
   }
 
-  /**
-   * Undefined when the message needs no check; otherwise whether its content claim is its own. A replay
-   * (the body stored before under another id) is acked and never handed out; when the claim cannot be
-   * read, the message comes back later.
-   */
-  #confirmed({ delivery, claim }: Arrival<T>): Promise<boolean> | undefined {
-    if (claim === undefined) return undefined;
-    const { deps, options } = this;
-    const answer = deps.verdicts.take(claim, delivery.id) ?? Promise.resolve(undefined);
-    return answer
-      .then((known) => known ?? confirmClaim({ content: deps.content, cork: deps.cork, isStored: deps.isStored }, claim, delivery.id))
-      .then(
-        async (verdict) => {
-          if (verdict === 'first') return true;
-          await delivery.ack();
-          options.onSkipped?.(1);
-          return false;
-        },
-        async (error: unknown) => {
-          options.onError?.(error);
-          await delivery.nak(CLAIM_RETRY_MS).catch(() => undefined);
-          return false;
-        },
-      )
-      .catch((error: unknown) => {
-        options.onError?.(error);
-        return false;
-      });
-  }
-
   /** A plain ack, not awaited: if it is lost, the message comes back after the ack wait and is turned down again. */
   #skip(msg: JsMsg): void {
     const { deps, options } = this;
@@ -248,27 +185,6 @@ export class NatsSubscription<T> implements Subscription<T> {
         clearTimeout(timer);
         resolve();
       };
-    });
-  }
-}
-
-async function ensureDurable(jsm: JetStreamManager, target: ConsumerTarget, ackWaitMs: number): Promise<void> {
-  const config: Partial<ConsumerConfig> = {
-    durable_name: target.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(ackWaitMs),
-    max_deliver: -1,
-    // Messages nak'ed with a long backoff stay "pending"; a cap would stall the consumer.
-    max_ack_pending: -1,
-    filter_subject: target.filter,
-  };
-  try {
-    await jsm.consumers.add(target.stream, config);
-  } catch (err) {
-    // Exists with another ack wait (a config change): update what may change.
-    await jsm.consumers.update(target.stream, target.durable, { ack_wait: config.ack_wait, max_ack_pending: -1 }).catch(() => {
-      throw err;
     });
   }
 }
