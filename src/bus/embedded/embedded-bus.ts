@@ -22,7 +22,7 @@ import { loadDatabase } from './open-database.ts';
 import { readRecordRange } from './record-slices.ts';
 import { pageDeadLettersInSlices } from './dead-letter-slices.ts';
 import { createRetention, type RetentionPass } from './retention.ts';
-import { startRetentionSweeps, WARN_ONLY } from './retention-sweeps.ts';
+import { startRetentionSweeps, WARN_ONLY } from '../retention-sweeps.ts';
 import { createStoreAccess, type StoreAccess } from './store-access.ts';
 import { openWalSync, type WalSync } from './wal-sync.ts';
 

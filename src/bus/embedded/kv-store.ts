@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
+import { createBucketCache } from '../kv-bucket-cache.ts';
 import type { WriteOp } from './group-commit.ts';
 
 export interface EmbeddedKvDeps {
@@ -77,15 +78,7 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
 
 /** The bus's kv buckets by name, each made on first use and kept. */
 export function createKvBuckets(deps: EmbeddedKvDeps): (bucket: string) => KvBucket {
-  const buckets = new Map<string, KvBucket>();
-  return (bucket) => {
-    let kv = buckets.get(bucket);
-    if (!kv) {
-      kv = createEmbeddedKv(deps, bucket);
-      buckets.set(bucket, kv);
-    }
-    return kv;
-  };
+  return createBucketCache((bucket) => createEmbeddedKv(deps, bucket));
 }
 
 function checkKey(key: string): string {

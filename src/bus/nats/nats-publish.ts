@@ -5,6 +5,7 @@ import { PayloadError } from '../../errors.ts';
 import type { BusMessage, PublishOptions, PublishResult, StreamName } from '../event-bus.ts';
 import { CLAIM_HEADER, claimContent, type ClaimStore, type ClaimVerdict, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
+import { retryWithin, withDeadline } from './nats-deadline.ts';
 import { encodeEnvelope, HEAD_HEADER, headHeaderValue } from './nats-envelope.ts';
 import { hasNatsCode, NatsErrorCodes } from './nats-error-codes.ts';
 import { seenInLegacyIndex } from './nats-legacy-index.ts';
@@ -31,6 +32,20 @@ export interface PublishDeps {
   maxPayload(): number;
   /** Batches the requests of one event-loop turn into one socket write. */
   cork: Cork;
+}
+
+/** publishMessage, tried again while NATS is connected, within one deadline of `timeoutMs` for the whole publish. */
+export function publishWithinDeadline(
+  deps: PublishDeps,
+  stream: StreamName,
+  message: BusMessage,
+  options?: PublishOptions,
+): Promise<PublishResult> {
+  // Publishing again is safe (dedup by id). Not while disconnected: that fails fast into a 503.
+  const retryable = (err: unknown) => !(err instanceof PayloadError) && deps.problem() === undefined;
+  const attempt = () => publishMessage(deps, stream, message, options);
+  // One bound for the whole publish, so a request answers 503 in time instead of waiting out each step.
+  return withDeadline(retryWithin(attempt, deps.timeoutMs, retryable), deps.timeoutMs, 'publish');
 }
 
 /**
