@@ -92,17 +92,7 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       const loop = failingLoop(consumer, state, ctx);
       if (loop) failing.push(loop);
       const stall = await checkStall(consumer, state, ctx);
-      if (stall && !state.stalled) {
-        options.logger.error(
-          stall,
-          `${consumer} has ${stall.pending} pending and made no progress for ${stall.idleSeconds} s (${stall.reason})`,
-        );
-        options.onStall?.(stall);
-      }
-      if (!stall && state.stalled) {
-        options.logger.info({ consumer }, `${consumer} recovered`);
-        options.onRecover?.(consumer);
-      }
+      reportStallChange(consumer, state, stall, options);
       state.stalled = stall;
       if (stall) found.push(stall);
     }
@@ -127,4 +117,19 @@ export function createConsumerHealth(options: ConsumerHealthOptions): ConsumerHe
       timer = undefined;
     },
   };
+}
+
+/** Logs and tells when a consumer starts stalling, and when one that stalled recovers. */
+function reportStallChange(consumer: string, state: Watched, stall: Stall | undefined, options: ConsumerHealthOptions): void {
+  if (stall && !state.stalled) {
+    options.logger.error(
+      stall,
+      `${consumer} has ${stall.pending} pending and made no progress for ${stall.idleSeconds} s (${stall.reason})`,
+    );
+    options.onStall?.(stall);
+  }
+  if (!stall && state.stalled) {
+    options.logger.info({ consumer }, `${consumer} recovered`);
+    options.onRecover?.(consumer);
+  }
 }

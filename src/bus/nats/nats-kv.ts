@@ -72,35 +72,44 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     async delete(key, options = {}) {
       const kv = await open();
       if (options.revision === undefined) return removeKey(deps.jsm, kv, name, encodeKey(key));
-      try {
-        // With history 1 the message at that sequence is gone once the key is written again: then it fails.
-        // Asked of the stream's leader, so no lagging replica's read decides it (a kv get may be answered by any).
-        await deps.jsm.streams.deleteMessage(`KV_${name}`, options.revision, false);
-      } catch (error) {
-        if (hasNatsCode(error, ...MESSAGE_GONE)) throw new KvConflictError(key);
-        throw error;
-      }
+      await removeAtRevision(deps.jsm, name, key, options.revision);
     },
     async entries<T>() {
-      const kv = await open();
-      // Listing keys makes an ordered consumer, which on a cluster is a consumer of its own, made and removed
-      // through the meta leader; every hub process lists buckets every second (the noise flusher), mostly empty.
-      const { state } = await deps.jsm.streams.info(`KV_${name}`);
-      if (state.messages === 0) return [];
-      // Keys and values from that one consumer, which reads one server's copy in stream order: it lists an entry only
-      // with every entry written before it. Keys listed, then each read with a kv get (answered by any replica), could
-      // mix a lagging copy's list with a current one's values, and leave out a key written before one it read.
-      const found = new Map<string, KvEntry<T>>();
-      for await (const entry of await kv.history()) {
-        const key = decodeKey(entry.key);
-        if (entry.operation === 'PUT') found.set(key, { key, value: entry.json<T>(), revision: entry.revision });
-        else found.delete(key);
-        // Up to the bucket's last write when asked: with writers that never pause it would not catch up.
-        if (entry.revision >= state.last_seq) break;
-      }
-      return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return listEntries<T>(deps.jsm, await open(), name);
     },
   };
+}
+
+/** A conditional delete: removes the message at `revision`, or throws KvConflictError when it is gone. */
+async function removeAtRevision(jsm: JetStreamManager, bucket: string, key: string, revision: number): Promise<void> {
+  try {
+    // With history 1 the message at that sequence is gone once the key is written again: then it fails.
+    // Asked of the stream's leader, so no lagging replica's read decides it (a kv get may be answered by any).
+    await jsm.streams.deleteMessage(`KV_${bucket}`, revision, false);
+  } catch (error) {
+    if (hasNatsCode(error, ...MESSAGE_GONE)) throw new KvConflictError(key);
+    throw error;
+  }
+}
+
+/** Every entry of the bucket, in key order, from one consistent read (KvBucket.entries). */
+async function listEntries<T>(jsm: JetStreamManager, kv: KV, bucket: string): Promise<KvEntry<T>[]> {
+  // Listing keys makes an ordered consumer, which on a cluster is a consumer of its own, made and removed
+  // through the meta leader; every hub process lists buckets every second (the noise flusher), mostly empty.
+  const { state } = await jsm.streams.info(`KV_${bucket}`);
+  if (state.messages === 0) return [];
+  // Keys and values from that one consumer, which reads one server's copy in stream order: it lists an entry only
+  // with every entry written before it. Keys listed, then each read with a kv get (answered by any replica), could
+  // mix a lagging copy's list with a current one's values, and leave out a key written before one it read.
+  const found = new Map<string, KvEntry<T>>();
+  for await (const entry of await kv.history()) {
+    const key = decodeKey(entry.key);
+    if (entry.operation === 'PUT') found.set(key, { key, value: entry.json<T>(), revision: entry.revision });
+    else found.delete(key);
+    // Up to the bucket's last write when asked: with writers that never pause it would not catch up.
+    if (entry.revision >= state.last_seq) break;
+  }
+  return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** How often an unconditional delete chases a key written again under it before it writes a marker. */
