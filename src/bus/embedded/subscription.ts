@@ -36,88 +36,30 @@ export interface SubscriptionSettings {
 
 export function createSubscription<T>(source: SubscriptionSource<T>, settings: SubscriptionSettings): Subscription<T> {
   const buffer: Delivery<T>[] = [];
-  const held = new Map<number, number>();
-  let stopped = false;
-  let dirty = true;
-  let wake: (() => void) | undefined;
-  let failures = 0;
-
-  const tracker: LeaseTracker = {
-    extend: (seq) => held.set(seq, source.now() + settings.ackWaitMs),
-    release: (seq) => {
-      // Only a full batch waits for a slot to lease again; otherwise a settled delivery brings no new work.
-      const wasFull = held.size >= settings.batch;
-      held.delete(seq);
-      if (wasFull) poke();
-    },
-  };
+  const state: LoopState = { stopped: false, dirty: true, wake: undefined, failures: 0 };
   const poke = (): void => {
-    dirty = true;
-    wake?.();
+    state.dirty = true;
+    state.wake?.();
   };
+  const slots = createHeldSlots(settings, () => source.now(), poke);
   const unlisten = source.listen(poke);
 
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      if (dirty || stopped) return resolve();
-      const timer = setTimeout(polled, ms);
-      timer.unref();
-      // The poll finds what the notifier cannot tell: other processes' messages and leases come due.
-      function polled(): void {
-        dirty = true;
-        done();
-      }
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-
-  const freeSlots = (): number => {
-    const now = source.now();
-    for (const [seq, deadline] of held) if (deadline <= now) held.delete(seq);
-    return settings.batch - held.size;
-  };
-
-  const refill = async (): Promise<void> => {
-    dirty = false;
-    const free = freeSlots();
-    if (free <= 0 || !source.hasWork()) return;
-    try {
-      const { deliveries, skipped, more } = await source.lease(free, tracker);
-      failures = 0;
-      for (const delivery of deliveries) held.set(delivery.seq, source.now() + settings.ackWaitMs);
-      buffer.push(...deliveries);
-      if (more) dirty = true;
-      if (skipped > 0) settings.onSkipped?.(skipped);
-    } catch (error) {
-      // Busy (another process holds the write lock), read-only, full disk, a bug: never end the
-      // iteration over it. Report it, back off, and try again.
-      failures += 1;
-      settings.onError?.(error);
-      dirty = true;
-      await new Promise((resolve) => setTimeout(resolve, failureBackoffMs(failures, settings.failurePauseMs)).unref());
-    }
-  };
-
   const next = async (): Promise<IteratorResult<Delivery<T>>> => {
-    while (!stopped) {
+    while (!state.stopped) {
       const ready = buffer.shift();
       if (ready) return { value: ready, done: false };
-      if (dirty) await refill();
-      if (buffer.length === 0 && !stopped) await sleep(settings.pollMs);
+      if (state.dirty) await refill(state, source, settings, slots, buffer);
+      if (buffer.length === 0 && !state.stopped) await sleep(state, settings.pollMs);
     }
     return { value: undefined, done: true };
   };
 
   const stop = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    stopped = true;
+    if (state.stopped) return Promise.resolve();
+    state.stopped = true;
     buffer.length = 0;
     unlisten();
-    wake?.();
+    state.wake?.();
     source.stopped();
     return Promise.resolve();
   };
@@ -134,4 +76,90 @@ export function createSubscription<T>(source: SubscriptionSource<T>, settings: S
       },
     }),
   };
+}
+
+/** What the delivery loop shares with its steps. */
+interface LoopState {
+  stopped: boolean;
+  /** Work may be waiting: lease before sleeping. */
+  dirty: boolean;
+  /** Ends the current sleep, if any. */
+  wake: (() => void) | undefined;
+  /** Failures to lease in a row. */
+  failures: number;
+}
+
+/** The deliveries held, each until its ack wait is up; the tracker frees a slot when one is settled. */
+interface HeldSlots {
+  tracker: LeaseTracker;
+  hold(seq: number): void;
+  /** Slots free for a lease, after dropping the deliveries whose ack wait is up. */
+  free(): number;
+}
+
+function createHeldSlots(settings: SubscriptionSettings, now: () => number, poke: () => void): HeldSlots {
+  const held = new Map<number, number>();
+  return {
+    tracker: {
+      extend: (seq) => held.set(seq, now() + settings.ackWaitMs),
+      release: (seq) => {
+        // Only a full batch waits for a slot to lease again; otherwise a settled delivery brings no new work.
+        const wasFull = held.size >= settings.batch;
+        held.delete(seq);
+        if (wasFull) poke();
+      },
+    },
+    hold: (seq) => held.set(seq, now() + settings.ackWaitMs),
+    free: () => {
+      const at = now();
+      for (const [seq, deadline] of held) if (deadline <= at) held.delete(seq);
+      return settings.batch - held.size;
+    },
+  };
+}
+
+function sleep(state: LoopState, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (state.dirty || state.stopped) return resolve();
+    const timer = setTimeout(polled, ms);
+    timer.unref();
+    // The poll finds what the notifier cannot tell: other processes' messages and leases come due.
+    function polled(): void {
+      state.dirty = true;
+      done();
+    }
+    function done(): void {
+      clearTimeout(timer);
+      state.wake = undefined;
+      resolve();
+    }
+    state.wake = done;
+  });
+}
+
+async function refill<T>(
+  state: LoopState,
+  source: SubscriptionSource<T>,
+  settings: SubscriptionSettings,
+  slots: HeldSlots,
+  buffer: Delivery<T>[],
+): Promise<void> {
+  state.dirty = false;
+  const free = slots.free();
+  if (free <= 0 || !source.hasWork()) return;
+  try {
+    const { deliveries, skipped, more } = await source.lease(free, slots.tracker);
+    state.failures = 0;
+    for (const delivery of deliveries) slots.hold(delivery.seq);
+    buffer.push(...deliveries);
+    if (more) state.dirty = true;
+    if (skipped > 0) settings.onSkipped?.(skipped);
+  } catch (error) {
+    // Busy (another process holds the write lock), read-only, full disk, a bug: never end the
+    // iteration over it. Report it, back off, and try again.
+    state.failures += 1;
+    settings.onError?.(error);
+    state.dirty = true;
+    await new Promise((resolve) => setTimeout(resolve, failureBackoffMs(state.failures, settings.failurePauseMs)).unref());
+  }
 }
