@@ -50,25 +50,113 @@ const SKIP_SCAN = 512;
 const takesAll = (): boolean => true;
 
 export function createLeaseStore(db: Database): LeaseStore {
-  const ensure = db.prepare('INSERT OR IGNORE INTO consumers (stream, name, cursor) VALUES (?, ?, 0)');
+  return { ...createLeasing(db), ...createLeaseReads(db) };
+}
+
+/** The writes, each inside a write transaction: leasing, finishing and postponing. */
+function createLeasing(db: Database): Pick<LeaseStore, 'lease' | 'finish' | 'postpone'> {
+  const sql = prepareLeasing(db);
+  // Inside the lease's write transaction. A consumer's row, once made, is never removed.
+  const cursor = ({ stream, consumer }: ConsumerRef): number => {
+    const known = sql.cursorOf.get(stream, consumer) as number | undefined;
+    if (known !== undefined) return known;
+    sql.ensure.run(stream, consumer);
+    return 0;
+  };
+  return {
+    lease(ref, max, now, ackWaitMs, wants = takesAll) {
+      const leased: Leased = { rows: [], skipped: 0, more: false };
+      const terms = { max, now, until: now + ackWaitMs, wants };
+      const dueRows = leaseDue(sql, ref, terms, leased);
+      leaseFresh(sql, ref, cursor(ref), terms, leased);
+      return { rows: leased.rows, skipped: leased.skipped, more: leased.skipped >= SKIP_SCAN || dueRows === max };
+    },
+    finish(ref, seq) {
+      sql.forget.run(ref.stream, ref.consumer, seq);
+    },
+    postpone(ref, seq, count, visibleAt) {
+      sql.delay.run(visibleAt, ref.stream, ref.consumer, seq, count);
+    },
+  };
+}
+
+function prepareLeasing(db: Database) {
+  return {
+    ensure: db.prepare('INSERT OR IGNORE INTO consumers (stream, name, cursor) VALUES (?, ?, 0)'),
+    cursorOf: db.prepare('SELECT cursor FROM consumers WHERE stream = ? AND name = ?').pluck(),
+    anyDue: db.prepare('SELECT 1 FROM leases WHERE stream = ? AND consumer = ? AND visible_at <= ? LIMIT 1').pluck(),
+    due: db.prepare(
+      `SELECT l.count + 1 AS count, m.seq, m.id, m.subject, m.time, m.payload
+       FROM leases l JOIN messages m ON m.seq = l.seq
+       WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?
+       ORDER BY l.visible_at, l.seq LIMIT ?`,
+    ),
+    redeliver: db.prepare('UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?'),
+    // The scan reads what `wants` needs; the rest (a large payload spills onto overflow pages) only for the messages leased.
+    fresh: db.prepare('SELECT seq, subject FROM messages WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    restOf: db.prepare('SELECT id, time, payload FROM messages WHERE seq = ?'),
+    grant: db.prepare('INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)'),
+    advance: db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?'),
+    forget: db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?'),
+    delay: db.prepare('UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?'),
+  };
+}
+
+type LeasingStatements = ReturnType<typeof prepareLeasing>;
+
+/** What one lease call may take: up to `max` messages, invisible to others `until`, those `wants` keeps. */
+interface LeaseTerms {
+  max: number;
+  now: number;
+  until: number;
+  wants: (subject: string) => boolean;
+}
+
+/** Due redeliveries first: each is delivered again, or finished when `wants` turns it down. Returns how many were due. */
+function leaseDue(sql: LeasingStatements, { stream, consumer }: ConsumerRef, terms: LeaseTerms, leased: Leased): number {
+  const { max, now, until, wants } = terms;
+  // The join costs about 10 µs even when it finds nothing; most leases have nothing due.
+  const dueRows = sql.anyDue.get(stream, consumer, now) === undefined ? [] : (sql.due.all(stream, consumer, now, max) as LeasedRow[]);
+  for (const row of dueRows) {
+    if (wants(row.subject)) {
+      sql.redeliver.run(until, stream, consumer, row.seq);
+      leased.rows.push(row);
+    } else {
+      sql.forget.run(stream, consumer, row.seq);
+      leased.skipped += 1;
+    }
+  }
+  return dueRows.length;
+}
+
+/** Then new messages after the cursor `start`, up to `max` in all; moves the cursor past those it looked at. */
+function leaseFresh(sql: LeasingStatements, { stream, consumer }: ConsumerRef, start: number, terms: LeaseTerms, leased: Leased): void {
+  const { max, until, wants } = terms;
+  const { rows } = leased;
+  let last = start;
+  // Reads only as many new messages as are still wanted, and more only while some were turned down.
+  while (rows.length < max && leased.skipped < SKIP_SCAN) {
+    const wanted = max - rows.length;
+    const batch = sql.fresh.all(stream, last, wanted) as Pick<LeasedRow, 'seq' | 'subject'>[];
+    for (const { seq, subject } of batch) {
+      last = seq;
+      if (!wants(subject)) {
+        leased.skipped += 1;
+        continue;
+      }
+      sql.grant.run(stream, consumer, seq, until);
+      rows.push({ seq, subject, count: 1, ...(sql.restOf.get(seq) as Pick<LeasedRow, 'id' | 'time' | 'payload'>) });
+    }
+    if (batch.length < wanted) break;
+  }
+  if (last > start) sql.advance.run(last, stream, consumer);
+}
+
+/** The reads, outside any transaction: whether there is work, what is pending, and how far a consumer has finished. */
+function createLeaseReads(db: Database): Pick<LeaseStore, 'hasWork' | 'finishedThrough' | 'pending'> {
   const cursorOf = db.prepare('SELECT cursor FROM consumers WHERE stream = ? AND name = ?').pluck();
   const anyDue = db.prepare('SELECT 1 FROM leases WHERE stream = ? AND consumer = ? AND visible_at <= ? LIMIT 1').pluck();
   const anyNew = db.prepare('SELECT 1 FROM messages WHERE stream = ? AND seq > ? LIMIT 1').pluck();
-  const due = db.prepare(
-    `SELECT l.count + 1 AS count, m.seq, m.id, m.subject, m.time, m.payload
-     FROM leases l JOIN messages m ON m.seq = l.seq
-     WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?
-     ORDER BY l.visible_at, l.seq LIMIT ?`,
-  );
-  const redeliver = db.prepare('UPDATE leases SET count = count + 1, visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ?');
-  // The scan reads what `wants` needs; the rest (a large payload spills onto overflow pages) only for the messages leased.
-  const fresh = db.prepare('SELECT seq, subject FROM messages WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?');
-  const restOf = db.prepare('SELECT id, time, payload FROM messages WHERE seq = ?');
-  const grant = db.prepare('INSERT INTO leases (stream, consumer, seq, count, visible_at) VALUES (?, ?, ?, 1, ?)');
-  const advance = db.prepare('UPDATE consumers SET cursor = ? WHERE stream = ? AND name = ?');
-  const forget = db.prepare('DELETE FROM leases WHERE stream = ? AND consumer = ? AND seq = ?');
-  const delay = db.prepare('UPDATE leases SET visible_at = ? WHERE stream = ? AND consumer = ? AND seq = ? AND count = ?');
-
   const dueCount = db.prepare(
     `SELECT COUNT(*) AS count, MIN(m.time) AS oldest FROM leases l JOIN messages m ON m.seq = l.seq
      WHERE l.stream = ? AND l.consumer = ? AND l.visible_at <= ?`,
@@ -80,62 +168,11 @@ export function createLeaseStore(db: Database): LeaseStore {
     )
     .pluck();
   const newCount = db.prepare('SELECT COUNT(*) AS count, MIN(time) AS oldest FROM messages WHERE stream = ? AND seq > ?');
-
-  // Inside the lease's write transaction. A consumer's row, once made, is never removed.
-  const cursor = ({ stream, consumer }: ConsumerRef): number => {
-    const known = cursorOf.get(stream, consumer) as number | undefined;
-    if (known !== undefined) return known;
-    ensure.run(stream, consumer);
-    return 0;
-  };
-
   return {
     hasWork(ref, now) {
       const known = cursorOf.get(ref.stream, ref.consumer) as number | undefined;
       if (anyNew.get(ref.stream, known ?? 0) !== undefined) return true;
       return anyDue.get(ref.stream, ref.consumer, now) !== undefined;
-    },
-    lease(ref, max, now, ackWaitMs, wants = takesAll) {
-      const { stream, consumer } = ref;
-      const until = now + ackWaitMs;
-      const rows: LeasedRow[] = [];
-      let skipped = 0;
-      // The join costs about 10 µs even when it finds nothing; most leases have nothing due.
-      const dueRows = anyDue.get(stream, consumer, now) === undefined ? [] : (due.all(stream, consumer, now, max) as LeasedRow[]);
-      for (const row of dueRows) {
-        if (wants(row.subject)) {
-          redeliver.run(until, stream, consumer, row.seq);
-          rows.push(row);
-        } else {
-          forget.run(stream, consumer, row.seq);
-          skipped += 1;
-        }
-      }
-      const start = cursor(ref);
-      let last = start;
-      // Reads only as many new messages as are still wanted, and more only while some were turned down.
-      while (rows.length < max && skipped < SKIP_SCAN) {
-        const wanted = max - rows.length;
-        const batch = fresh.all(stream, last, wanted) as Pick<LeasedRow, 'seq' | 'subject'>[];
-        for (const { seq, subject } of batch) {
-          last = seq;
-          if (!wants(subject)) {
-            skipped += 1;
-            continue;
-          }
-          grant.run(stream, consumer, seq, until);
-          rows.push({ seq, subject, count: 1, ...(restOf.get(seq) as Pick<LeasedRow, 'id' | 'time' | 'payload'>) });
-        }
-        if (batch.length < wanted) break;
-      }
-      if (last > start) advance.run(last, stream, consumer);
-      return { rows, skipped, more: skipped >= SKIP_SCAN || dueRows.length === max };
-    },
-    finish(ref, seq) {
-      forget.run(ref.stream, ref.consumer, seq);
-    },
-    postpone(ref, seq, count, visibleAt) {
-      delay.run(visibleAt, ref.stream, ref.consumer, seq, count);
     },
     finishedThrough(ref) {
       return finishedThrough.get(ref) as number;
