@@ -133,34 +133,10 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     }
   };
 
-  const start = (): void => {
-    const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = {
-      driver,
-      path: options.path,
-      everyMs: options.everyMs ?? 100,
-      restartPages: restartPagesOf(db, options.restartBytes),
-    };
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    w.unref();
-    // Until the worker has its connection, commits keep checkpointing inline, so it starts on a short WAL.
-    w.once('online', () => stopping || db.pragma('wal_autocheckpoint = 0'));
-    w.on('message', (message: WorkerMessage) => onMessage(w, message));
-    let failure: Error | undefined;
-    w.once('error', (error) => (failure = error));
-    exited = new Promise((resolve) => {
-      w.once('exit', (code) => {
-        fallBack(failure ?? new Error(`checkpoint worker exited with code ${code}`));
-        resolve();
-      });
-    });
-    worker = w;
-  };
-
   return {
     committed() {
       if (worker || stopping || ++commits < startAfter) return;
-      start();
+      ({ exited, worker } = startWorker(options, { stopping: () => stopping, message: onMessage, exited: fallBack }));
     },
     async close() {
       stopping = true;
@@ -169,6 +145,40 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       release();
     },
   };
+}
+
+/** What the checkpointer does with its worker's events. */
+interface WorkerEvents {
+  stopping(): boolean;
+  message(w: Worker, message: WorkerMessage): void;
+  /** The worker is gone, with the error that ended it (or its exit code). */
+  exited(error: Error): void;
+}
+
+/** Starts the checkpoint worker on its own connection to the file; `exited` settles once it is gone. */
+function startWorker(options: CheckpointerOptions, events: WorkerEvents): { worker: Worker; exited: Promise<void> } {
+  const { db } = options;
+  const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
+  const workerData = {
+    driver,
+    path: options.path,
+    everyMs: options.everyMs ?? 100,
+    restartPages: restartPagesOf(db, options.restartBytes),
+  };
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
+  w.unref();
+  // Until the worker has its connection, commits keep checkpointing inline, so it starts on a short WAL.
+  w.once('online', () => events.stopping() || db.pragma('wal_autocheckpoint = 0'));
+  w.on('message', (message: WorkerMessage) => events.message(w, message));
+  let failure: Error | undefined;
+  w.once('error', (error) => (failure = error));
+  const exited = new Promise<void>((resolve) => {
+    w.once('exit', (code) => {
+      events.exited(failure ?? new Error(`checkpoint worker exited with code ${code}`));
+      resolve();
+    });
+  });
+  return { worker: w, exited };
 }
 
 /** Module errors carry a require stack after their first line. */
