@@ -54,6 +54,13 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
 }
 
 export function createHistoryStore(db: Database): HistoryStore {
+  return { ...createRecordQueries(db), ...createDeadLetterQueries(db) };
+}
+
+type RecordQueries = Pick<HistoryStore, 'addRecord' | 'records' | 'countRecords' | 'recordSlice'>;
+type DeadLetterQueries = Omit<HistoryStore, keyof RecordQueries>;
+
+function createRecordQueries(db: Database): RecordQueries {
   const insertRecord = db.prepare('INSERT INTO records (ref, kind, time, created, data) VALUES (?, ?, ?, ?, ?)');
   const selectRecords = db.prepare('SELECT ref, kind, time, data FROM records WHERE ref = ? ORDER BY rowid');
   const countByKind = db.prepare(
@@ -62,20 +69,6 @@ export function createHistoryStore(db: Database): HistoryStore {
        FROM records WHERE created >= @since AND created < @until AND kind IN (SELECT value FROM json_each(@kinds)) GROUP BY 1, 2, 3`,
   );
   const recordSlice = createRecordSlices(db);
-  const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
-  // Ids only: SQLite sorts every letter the range holds for this ORDER BY, and a sort that carried the
-  // letters (each a whole job and its attempts) read them all for a page of one.
-  const pageDead = db
-    .prepare(
-      `SELECT id FROM dead_letters WHERE time_ms >= ? AND (time_ms < ? OR (time_ms = ? AND id < ?))
-       ORDER BY time_ms DESC, id DESC LIMIT ?`,
-    )
-    .pluck();
-  const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
-  const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
-  const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
-  const purgeDead = db.prepare('DELETE FROM dead_letters WHERE time_ms < ?');
   return {
     addRecord(entry, now) {
       insertRecord.run(entry.ref, entry.kind, entry.time, now, JSON.stringify(entry.data));
@@ -95,6 +88,25 @@ export function createHistoryStore(db: Database): HistoryStore {
       return rows.map(({ outcome, ...count }) => (outcome === null ? count : { ...count, outcome }));
     },
     recordSlice,
+  };
+}
+
+function createDeadLetterQueries(db: Database): DeadLetterQueries {
+  const upsertDead = db.prepare(`INSERT OR REPLACE INTO dead_letters (${DEAD_LETTER_COLUMNS}, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const selectDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE time_ms >= ? ORDER BY time_ms, rowid LIMIT ?`);
+  // Ids only: SQLite sorts every letter the range holds for this ORDER BY, and a sort that carried the
+  // letters (each a whole job and its attempts) read them all for a page of one.
+  const pageDead = db
+    .prepare(
+      `SELECT id FROM dead_letters WHERE time_ms >= ? AND (time_ms < ? OR (time_ms = ? AND id < ?))
+       ORDER BY time_ms DESC, id DESC LIMIT ?`,
+    )
+    .pluck();
+  const oneDead = db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = ?`);
+  const deleteDead = db.prepare('DELETE FROM dead_letters WHERE id = ?');
+  const countDead = db.prepare('SELECT COUNT(*) FROM dead_letters').pluck();
+  const purgeDead = db.prepare('DELETE FROM dead_letters WHERE time_ms < ?');
+  return {
     addDeadLetter(entry) {
       const payload = JSON.stringify(entry.payload) ?? 'null';
       const timeMs = Date.parse(entry.time);
@@ -112,10 +124,7 @@ export function createHistoryStore(db: Database): HistoryStore {
     deadLetterPage(since, cursor, limit) {
       const from = cursor === undefined ? { timeMs: Number.MAX_SAFE_INTEGER, id: '' } : decodeDeadLetterCursor(cursor);
       const ids = pageDead.all(since?.getTime() ?? Number.MIN_SAFE_INTEGER, from.timeMs, from.timeMs, from.id, limit + 1) as string[];
-      const rows = ids.slice(0, limit).map((id) => oneDead.get(id) as DeadLetterRow | undefined);
-      const letters = rows.filter((row) => row !== undefined).map(toDeadLetter);
-      const last = letters[letters.length - 1];
-      return { letters, ...(ids.length > limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
+      return toDeadLetterPage(ids, limit, (id) => oneDead.get(id) as DeadLetterRow | undefined);
     },
     purgeDeadLetters(beforeMs) {
       return purgeDead.run(beforeMs).changes;
@@ -130,4 +139,12 @@ export function createHistoryStore(db: Database): HistoryStore {
       return toDeadLetter(row);
     },
   };
+}
+
+/** A page of at most `limit` letters from the ids read (one more than `limit` when there is a next page). */
+function toDeadLetterPage(ids: string[], limit: number, readRow: (id: string) => DeadLetterRow | undefined): DeadLetterPage {
+  const rows = ids.slice(0, limit).map(readRow);
+  const letters = rows.filter((row) => row !== undefined).map(toDeadLetter);
+  const last = letters[letters.length - 1];
+  return { letters, ...(ids.length > limit && last ? { next: encodeDeadLetterCursor(last) } : {}) };
 }
