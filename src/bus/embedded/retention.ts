@@ -43,11 +43,36 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
        SELECT ?, content_key, MAX(time) FROM messages WHERE ${chunk} AND time >= ? AND content_key IS NOT NULL GROUP BY content_key`,
   );
   const messages = db.prepare(`DELETE FROM messages WHERE ${chunk}`);
-  // A job's records go only once the job is finished: the worker reads them back for its attempt count,
-  // an earlier success and its dead letter (src/actions/runtime/process-delivery.ts). So not while its
-  // message is one retention keeps for a consumer (at or above the jobs' safe seq), nor while it has a
-  // dead letter. Kept records are the oldest and stay for days, so a chunk looks at the next `chunkSize`
-  // old records after the pass's cursor, kept or not, and never walks again over those it has passed.
+  const records = createRecordPruning(db, safeSeq, chunkSize);
+  const dedup = db.prepare(`DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${chunkSize})`);
+  return {
+    begin() {
+      records.begin();
+    },
+    prune(now) {
+      const cutoff = now - retentionMs;
+      const horizon = now - dedupHorizonMs;
+      let deleted = 0;
+      for (const stream of ['events', 'jobs']) {
+        keepIds.run(stream, cutoff, stream, horizon);
+        keepContent.run(contentStream(stream), stream, cutoff, stream, horizon);
+        deleted += messages.run(stream, cutoff, stream).changes;
+      }
+      deleted += records.prune(cutoff);
+      deleted += dedup.run(now - dedupHorizonMs).changes;
+      return { deleted, more: deleted > 0 || records.walking() };
+    },
+  };
+}
+
+/**
+ * A job's records go only once the job is finished: the worker reads them back for its attempt count,
+ * an earlier success and its dead letter (src/actions/runtime/process-delivery.ts). So not while its
+ * message is one retention keeps for a consumer (at or above the jobs' safe seq), nor while it has a
+ * dead letter. Kept records are the oldest and stay for days, so a chunk looks at the next `chunkSize`
+ * old records after the pass's cursor, kept or not, and never walks again over those it has passed.
+ */
+function createRecordPruning(db: Database, safeSeq: string, chunkSize: number) {
   const after = 'r.created >= @fromCreated AND (r.created > @fromCreated OR r.rowid > @fromId)';
   const upTo = 'r.created <= @toCreated AND (r.created < @toCreated OR r.rowid <= @toId)';
   const recordsBound = db.prepare(
@@ -60,33 +85,22 @@ export function createRetention(db: Database, retentionMs: number, dedupHorizonM
   );
   const start: RecordCursor = { created: Number.MIN_SAFE_INTEGER, id: 0 };
   let cursor: RecordCursor | undefined = start;
-  /** One chunk of old records; leaves the cursor after it, or undefined once the pass has looked at them all. */
-  const pruneRecords = (cutoff: number): number => {
-    if (!cursor) return 0;
-    const from = { fromCreated: cursor.created, fromId: cursor.id };
-    const bound = recordsBound.get({ ...from, cutoff }) as RecordCursor | undefined;
-    // Stored times are whole milliseconds: the last chunk ends with the last record before the cutoff.
-    const to = bound ?? { created: cutoff - 1, id: Number.MAX_SAFE_INTEGER };
-    cursor = bound;
-    return records.run({ ...from, toCreated: to.created, toId: to.id }).changes;
-  };
-  const dedup = db.prepare(`DELETE FROM dedup WHERE (stream, id) IN (SELECT stream, id FROM dedup WHERE time < ? LIMIT ${chunkSize})`);
   return {
+    /** A new pass: the walk begins again at the oldest record. */
     begin() {
       cursor = start;
     },
-    prune(now) {
-      const cutoff = now - retentionMs;
-      const horizon = now - dedupHorizonMs;
-      let deleted = 0;
-      for (const stream of ['events', 'jobs']) {
-        keepIds.run(stream, cutoff, stream, horizon);
-        keepContent.run(contentStream(stream), stream, cutoff, stream, horizon);
-        deleted += messages.run(stream, cutoff, stream).changes;
-      }
-      deleted += pruneRecords(cutoff);
-      deleted += dedup.run(now - dedupHorizonMs).changes;
-      return { deleted, more: deleted > 0 || cursor !== undefined };
+    /** One chunk of old records; leaves the cursor after it, or undefined once the pass has looked at them all. */
+    prune(cutoff: number): number {
+      if (!cursor) return 0;
+      const from = { fromCreated: cursor.created, fromId: cursor.id };
+      const bound = recordsBound.get({ ...from, cutoff }) as RecordCursor | undefined;
+      // Stored times are whole milliseconds: the last chunk ends with the last record before the cutoff.
+      const to = bound ?? { created: cutoff - 1, id: Number.MAX_SAFE_INTEGER };
+      cursor = bound;
+      return records.run({ ...from, toCreated: to.created, toId: to.id }).changes;
     },
+    /** The pass has old records left to look at. */
+    walking: () => cursor !== undefined,
   };
 }
