@@ -50,7 +50,10 @@ function roleOption(value: string): ReadonlySet<HubRole> {
 
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    // Ctrl-C on `npm start` signals the whole foreground group and npm forwards it too, so the hub
+    // gets SIGINT twice at once. The listeners stay for good: with none left, the second signal
+    // would kill the hub in the middle of its shutdown.
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
 }

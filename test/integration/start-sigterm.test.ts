@@ -1,7 +1,8 @@
 /**
- * A supervisor stops the hub with SIGTERM to the process it started (`docker stop`, systemd): whether that
- * is `npm start` or `hookhub start`, the hub's own shutdown must run (stop taking webhooks, finish, close
- * the store) and the process exit 0, rather than npm leaving without it or the hub being killed.
+ * A supervisor stops the hub with SIGTERM to the process it started (`docker stop`, systemd), and a person
+ * with Ctrl-C, which signals every process of the terminal's foreground group: whether that is `npm start`
+ * or `hookhub start`, the hub's own shutdown must run (stop taking webhooks, finish, close the store) and
+ * the process exit 0, rather than npm leaving without it or the hub being killed.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,12 +36,12 @@ function alive(pid: number): boolean {
 }
 
 /** Starts `command args` in the repository with a hub config in a fresh data folder; stdout's JSON log lines are parsed. */
-function startInDataFolder(command: string, args: (config: string) => string[]) {
+function startInDataFolder(command: string, args: (config: string) => string[], ownGroup: boolean) {
   const dir = tempDir('hookhub-sigterm-');
   const config = writeHubConfig({ dir, bus: { type: 'embedded', path: join(dir, 'hookhub.db') } });
   // The port and data folder come from the file: a PORT or HOOKHUB_* variable of the test run must not override them.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PORT' && !k.startsWith('HOOKHUB_')));
-  const child = spawn(command, args(config), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args(config), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownGroup });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,13 +58,17 @@ function startInDataFolder(command: string, args: (config: string) => string[]) 
   return { dir, child, exited, messages, stderr: () => stderr };
 }
 
-async function expectGracefulStop(command: string, args: (config: string) => string[]): Promise<void> {
-  const started = startInDataFolder(command, args);
+type Stop = 'SIGTERM' | 'Ctrl-C';
+
+async function expectGracefulStop(command: string, args: (config: string) => string[], stop: Stop = 'SIGTERM'): Promise<void> {
+  const started = startInDataFolder(command, args, stop === 'Ctrl-C');
   let processes: number[] = [];
   try {
     await eventually(() => started.messages().some((m) => m.startsWith('hookhub listening')), 30_000, 'the hub to start');
     processes = [started.child.pid ?? -1, ...descendantsOf(started.child.pid ?? -1)];
-    started.child.kill('SIGTERM');
+    // Ctrl-C: the terminal sends SIGINT to every process of the foreground group, here the child's own.
+    if (stop === 'Ctrl-C') process.kill(-(started.child.pid ?? -1), 'SIGINT');
+    else started.child.kill('SIGTERM');
     const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000).unref());
     expect(await Promise.race([started.exited, hung]), started.stderr()).toEqual({ code: 0, signal: null });
     expect(started.messages()).toContain('shutting down');
@@ -77,6 +82,10 @@ async function expectGracefulStop(command: string, args: (config: string) => str
 
 it("npm start: SIGTERM to npm runs the hub's shutdown, and npm exits 0", async () => {
   await expectGracefulStop('npm', (config) => ['start', '--silent', '--', '--config', config]);
+}, 60_000);
+
+it("npm start: Ctrl-C (SIGINT to npm and the hub, which npm forwards again) runs the hub's shutdown, and npm exits 0", async () => {
+  await expectGracefulStop('npm', (config) => ['start', '--silent', '--', '--config', config], 'Ctrl-C');
 }, 60_000);
 
 it('hookhub start: SIGTERM runs its shutdown, and it exits 0', async () => {
