@@ -35,11 +35,10 @@ function compileAction(entry: unknown, index: number, input: ActionsInput, out: 
   const path = [...input.path, index];
   const err = (p: YamlPath, part: 'key' | 'value', message: string) => out.push({ ...source.locate(p, part), severity: 'error', message });
   if (!isPlainObject(entry) || Object.keys(entry).length !== 1) {
-    err(
-      path,
-      'value',
-      `each do: entry is one { <action type>: params } map, e.g. "- notify: { channel: eng, text: hi }"; got ${describe(entry)}`,
-    );
+    const beside = isPlainObject(entry) ? paramsBesideAction(entry, context.registry) : undefined;
+    const shape = `each do: entry is one { <action type>: params } map, e.g. "- notify: { channel: eng, text: hi }"; got ${describe(entry)}`;
+    if (beside) err([...path, beside.firstParam], 'key', beside.message);
+    else err(path, 'value', shape);
     return undefined;
   }
   const [type, rawParams] = Object.entries(entry)[0] as [string, unknown];
@@ -93,6 +92,23 @@ function checkParams(action: Action, params: Record<string, unknown>, path: Yaml
     });
   }
   checkDestinations({ action, params, path, source: input.source, network: input.context.network }, out);
+}
+
+/**
+ * `- webhook:` with its params indented no deeper than `webhook` itself: YAML reads them as keys beside
+ * an empty action, the commonest slip when a rule is typed by hand.
+ */
+function paramsBesideAction(entry: Record<string, unknown>, registry: ActionRegistry) {
+  const keys = Object.keys(entry);
+  const type = keys.find((key) => entry[key] == null && findAction(registry, key));
+  const params = keys.filter((key) => key !== type);
+  const firstParam = params[0];
+  if (!type || !firstParam) return undefined;
+  const list = params.join(', ');
+  return {
+    firstParam,
+    message: `${list} sit beside "${type}:" instead of under it, so ${type} has no params: indent ${list} two spaces deeper than "${type}"`,
+  };
 }
 
 export function actionTypes(registry: ActionRegistry): string[] {

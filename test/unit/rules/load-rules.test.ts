@@ -29,6 +29,15 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
     expect(printed(tab).join('\n')).toContain('replace the tab with spaces');
   });
 
+  it("says to indent an action's params that sit beside it instead of under it", () => {
+    const result = compileYaml(
+      'rules:\n  - name: a\n    on: github.push\n    do:\n      - webhook:\n        url: https://x.test/hook\n        body: { a: 1 }\n',
+    );
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:6:9: url, body sit beside "webhook:" instead of under it, so webhook has no params: indent url, body two spaces deeper than "webhook"',
+    ]);
+  });
+
   it('reports a duplicate rule name across files, pointing at the first definition', () => {
     const rule = (n: string) => `rules:\n  - name: ${n}\n    on: github.push\n    ${notify}\n`;
     const result = compileRuleSources(
