@@ -9,6 +9,7 @@ import type { HubEnv } from './env.ts';
 import { NatsBusSchema, serverListProblem, type NatsBusConfig } from './nats-bus-schema.ts';
 import { describeMissing, interpolateEnv, maskEnvReferences } from './interpolate.ts';
 import { didYouMean } from '../shared/closest-match.ts';
+import { emptySectionHint, emptySectionTaking, isEmptyAt, strayKeyHint } from './empty-section.ts';
 import { schemaKeysAt } from './schema-keys-at.ts';
 import { at, locate, locateKey, parseLocated, type LocatedDocument } from './yaml-location.ts';
 
@@ -151,8 +152,14 @@ export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], 
     // One line per unknown key, at the key itself: a typo is found where it is written.
     if (issue.code === 'unrecognized_keys') {
       const known = schemaKeysAt(schema, issue.path, discriminatorAt);
-      return issue.keys.map((key) => `${locateKey(located, path, key)}: unknown key "${key}"${didYouMean(key, known)}${suffix}`);
+      return issue.keys.map((key) => {
+        const section = emptySectionTaking(located, schema, { doc: path, schema: issue.path }, key, discriminatorAt);
+        const message = section ? strayKeyHint(key, section) : `unknown key "${key}"${didYouMean(key, known)}`;
+        return `${locateKey(located, path, key)}: ${message}${suffix}`;
+      });
     }
+    if (issue.code === 'invalid_type' && issue.expected === 'object' && isEmptyAt(located, path))
+      return [`${locate(located, path)}: ${emptySectionHint(String(path.at(-1)))}`];
     // A bad map key (a connector or channel name): the schema's own wording, at the key.
     if (issue.code === 'invalid_key') {
       const where = locateKey(located, path.slice(0, -1), String(path.at(-1)));

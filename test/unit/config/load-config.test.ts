@@ -212,6 +212,25 @@ describe('unknown keys in hookhub.yaml', () => {
     expect(message).toContain('/etc/hookhub.yaml:11:1: unknown key "readines" (did you mean "readiness"?)\n');
   });
 
+  it('says to indent the keys of a section written with nothing under it, as when a snippet loses its indentation', () => {
+    const text = [
+      'server: { port: 9000 }',
+      'delivery:',
+      'allowlist: [127.0.0.1]',
+      'connectors:',
+      '  gh:',
+      '    type: github',
+      '    secret: abc',
+    ].join('\n');
+    const message = problemsOf(text);
+    expect(message).toContain(
+      '/etc/hookhub.yaml:2:10: "delivery:" has nothing under it: indent its keys two spaces deeper than "delivery"',
+    );
+    expect(message).toContain(
+      '/etc/hookhub.yaml:3:1: unknown key "allowlist" here: it belongs under "delivery:", which has nothing under it; indent "allowlist" two spaces deeper than "delivery"',
+    );
+  });
+
   it('gives no hint when nothing allowed is close, or the schema at that path is not known', () => {
     const message = problemsOf('server: { colour: blue }\nbus: { type: kafka, retension: 7d }\n');
     expect(message).toContain('unknown key "colour" (at server)');
