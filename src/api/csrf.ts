@@ -17,7 +17,13 @@ export function checkSameOrigin(req: IncomingMessage, publicUrl: string | undefi
     allowed.add(`http://${req.headers.host}`);
     allowed.add(`https://${req.headers.host}`);
   }
-  if (!allowed.has(origin)) throw new ApiError(403, 'cross-origin request refused');
+  if (!allowed.has(origin)) {
+    // A proxy that rewrites Host makes the hub's own dashboard look cross-origin: say what to set.
+    throw new ApiError(
+      403,
+      `cross-origin request refused: Origin ${JSON.stringify(origin)} is neither this host nor server.publicUrl; behind a reverse proxy, set server.publicUrl in hookhub.yaml to the address the dashboard is opened at (or have the proxy pass the Host header on)`,
+    );
+  }
 }
 
 /**
