@@ -1,19 +1,9 @@
-import { createServer, get, type ClientRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../../../src/api/event-stream.ts';
-import type { BusStreams, EventBus } from '../../../src/bus/event-bus.ts';
-import { createHubEvent } from '../../../src/events/hub-event.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
-
-const viewer = { name: 'ana', role: 'viewer' as const, via: 'bearer' as const };
-
-interface Listener {
-  received(): string;
-  /** The seqs of the events received, in order. */
-  seqs(): number[];
-  close(): void;
-}
+import { listenTo, publishPush, serveStream, stopStream, withQuery } from '../../helpers/live-stream.ts';
 
 describe('the live stream when the last client leaves during a poll and another joins', () => {
   let bus: EventBus;
@@ -25,57 +15,22 @@ describe('the live stream when the last client leaves during a poll and another 
   /** Requests whose close the stream has handled (its listener runs before the test's). */
   let closedRequests = 0;
 
-  const publish = (i: number) =>
-    bus.publish('events', {
-      id: `e${i}`,
-      subject: 'github.push',
-      payload: createHubEvent({ id: `e${i}`, type: 'github.push', connector: 'gh', data: { i } }),
-    });
-
-  function listen(): Listener {
-    let text = '';
-    const req: ClientRequest = get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, (res) =>
-      res.on('data', (chunk: Buffer) => (text += chunk.toString())),
-    );
-    req.on('error', () => undefined);
-    return {
-      received: () => text,
-      seqs: () => [...text.matchAll(/^id: (\d+)\nevent: hub-event$/gm)].map((m) => Number(m[1])),
-      close: () => req.destroy(),
-    };
-  }
+  const publish = (i: number) => publishPush(bus, `e${i}`, { i });
+  const listen = () => listenTo(server);
 
   beforeAll(async () => {
     bus = await openTempEmbeddedBus();
-    const gated: BusStreams = {
-      publish: (...args) => bus.publish(...args),
-      consume: (...args) => bus.consume(...args),
-      get: (...args) => bus.get(...args),
-      finishedThrough: (...args) => bus.finishedThrough(...args),
-      lastSeq: (...args) => bus.lastSeq(...args),
-      eventHeads: (...args) => bus.eventHeads(...args),
-      countEvents: (...args) => bus.countEvents(...args),
-      query: async (query) => {
-        if (gate) {
-          held = true;
-          await gate;
-        }
-        return bus.query(query);
-      },
-    };
-    stream = new EventStream({ bus: gated, logger: silentLogger, now: () => new Date(), intervalMs: 20 });
-    server = createServer((req, res) => {
-      void stream.subscribe(req, res, { filter: {}, principal: viewer });
-      req.once('close', () => (closedRequests += 1));
+    const gated = withQuery(bus, async (query) => {
+      if (gate) {
+        held = true;
+        await gate;
+      }
+      return bus.query(query);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stream = new EventStream({ bus: gated, logger: silentLogger, now: () => new Date(), intervalMs: 20 });
+    server = await serveStream(stream, (req) => req.once('close', () => (closedRequests += 1)));
   });
-  afterAll(async () => {
-    stream?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await bus?.close();
-  });
+  afterAll(() => stopStream(stream, server, bus));
 
   it('sends the new client only the events from after it joined: the old poll neither delivers nor moves the cursor', async () => {
     for (let i = 1; i <= 3; i++) await publish(i);

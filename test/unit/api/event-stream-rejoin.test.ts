@@ -1,58 +1,24 @@
-import { createServer, get, type ClientRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../../../src/api/event-stream.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
-import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
-
-const viewer = { name: 'ana', role: 'viewer' as const, via: 'bearer' as const };
-
-interface Listener {
-  received(): string;
-  /** The event ids received, in order. */
-  ids(): string[];
-  close(): void;
-}
+import { listenTo, publishPush, serveStream, stopStream } from '../../helpers/live-stream.ts';
 
 describe('the live stream after every client has left', () => {
   let bus: EventBus;
   let server: Server;
   let stream: EventStream;
 
-  const publish = (id: string) =>
-    bus.publish('events', { id, subject: 'github.push', payload: createHubEvent({ id, type: 'github.push', connector: 'gh', data: {} }) });
-
-  function listen(lastEventId?: number): Listener {
-    let text = '';
-    const headers = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
-    const req: ClientRequest = get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers }, (res) =>
-      res.on('data', (chunk: Buffer) => (text += chunk.toString())),
-    );
-    req.on('error', () => undefined);
-    return {
-      received: () => text,
-      ids: () => [...text.matchAll(/"id":"([^"]+)"/g)].map((m) => m[1] ?? ''),
-      close: () => req.destroy(),
-    };
-  }
+  const publish = (id: string) => publishPush(bus, id);
+  const listen = (lastEventId?: number) => listenTo(server, lastEventId);
 
   beforeAll(async () => {
     bus = await openTempEmbeddedBus();
     stream = new EventStream({ bus, logger: silentLogger, now: () => new Date(), intervalMs: 20 });
-    server = createServer((req, res) => {
-      const last = req.headers['last-event-id'];
-      const options = { filter: {}, principal: viewer, ...(typeof last === 'string' ? { afterSeq: Number(last) } : {}) };
-      void stream.subscribe(req, res, options);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server = await serveStream(stream);
   });
-  afterAll(async () => {
-    stream?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await bus?.close();
-  });
+  afterAll(() => stopStream(stream, server, bus));
 
   it('sends a new client the events from when it connected, and a returning one what it missed', async () => {
     const first = listen();
