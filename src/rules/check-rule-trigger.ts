@@ -51,7 +51,7 @@ function impossibleReason(glob: string, from: string[] | undefined, context: Rul
   const list = [...allowed].join(', ');
   return from
     ? `from: ${from.join(', ')} only produce ${list} events`
-    : `no configured connector produces ${provider}.* events (connector types: ${list})${didYouMean(provider, allowed)}`;
+    : `no configured connector produces ${provider}.* events (they produce ${[...allowed].map((p) => `${p}.*`).join(', ')})${didYouMean(provider, allowed)}`;
 }
 
 /** Providers whose own event and action names a glob is checked against, given its segments after the provider. */

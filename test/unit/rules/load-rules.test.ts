@@ -149,6 +149,17 @@ describe('rule files: bad input gets a precise file:line:col diagnostic', () => 
     ]);
   });
 
+  it('names the event prefixes the configured connectors produce, for a glob none of them can', () => {
+    const result = compileYaml(`rules:
+  - name: a
+    on: githb.push
+    ${notify}
+`);
+    expect(printed(result)).toEqual([
+      'rules/test.yaml:3:9: warning: "githb.push" can never match: no configured connector produces githb.* events (they produce github.*, stripe.*, standard-webhooks.*) (did you mean "github"?)',
+    ]);
+  });
+
   it('warns about a GitHub event or action that GitHub never sends, at the glob', () => {
     const result = compileYaml(`rules:
   - name: a
