@@ -52,7 +52,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   checkGithubSync(config);
   checkExposure(config);
   // What the hub obtains while it runs (a GitHub App's tokens, bus.auth.credsFile's JWT and seed), masked like hookhub.yaml's secrets.
-  const liveSecrets = createLiveSecrets();
+  const liveSecrets = createLiveSecrets(now);
   const monitored = await openMonitoredBus(options, now, liveSecrets);
   const { bus, metrics, meta, health } = monitored;
   const roles = options.roles ?? ALL_ROLES;

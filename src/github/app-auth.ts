@@ -15,6 +15,10 @@ export interface InstallationAuthSettings {
   secrets?: Pick<LiveSecrets, 'add'>;
 }
 
+/** GitHub takes an App's JWT for ten minutes at most; an installation token lives an hour. */
+const JWT_LIFETIME_MS = 10 * 60_000;
+const INSTALLATION_TOKEN_LIFETIME_MS = 60 * 60_000;
+
 interface Token {
   token: string;
   expiresAt: Date;
@@ -37,7 +41,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
       // The JWT uses the injected clock too, so one clock drives every expiry decision.
       createJwt: async (appId, timeDifference = 0) => {
         const jwt = await githubAppJwt({ id: appId, privateKey: app.privateKey, now: Math.floor(now().getTime() / 1000) + timeDifference });
-        settings.secrets?.add([jwt.token]);
+        settings.secrets?.add([jwt.token], new Date(now().getTime() + JWT_LIFETIME_MS));
         return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
       },
     });
@@ -49,7 +53,7 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
         throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
       const auth = await appAuth({ type: 'installation', refresh: true });
       const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
-      settings.secrets?.add([minted.token]);
+      settings.secrets?.add([minted.token], validUntil(minted.expiresAt, now));
       settings.onRefresh?.(minted.expiresAt);
       return minted;
     }
@@ -79,4 +83,9 @@ export function installationAuthStrategy(settings: InstallationAuthSettings) {
     };
     return Object.assign(auth, { hook });
   };
+}
+
+/** How long a minted installation token can work: its `expires_at`, or an hour when GitHub gave none that parses. */
+function validUntil(expiresAt: Date, now: () => Date): Date {
+  return Number.isNaN(expiresAt.getTime()) ? new Date(now().getTime() + INSTALLATION_TOKEN_LIFETIME_MS) : expiresAt;
 }
