@@ -15,7 +15,9 @@ import { startHubWorker } from './hub-worker.ts';
 import type { IngressServer } from './ingress/ingress-server.ts';
 import { explainListenError } from './ingress/listen-error.ts';
 import type { MetaPublisher } from './meta/meta-publisher.ts';
-import { createLiveSecrets } from './operations/live-secrets.ts';
+import { configSecrets } from './operations/config-secrets.ts';
+import { createKnownSecrets } from './operations/known-secrets.ts';
+import { createLiveSecrets, type LiveSecrets } from './operations/live-secrets.ts';
 import type { RunningRules } from './rules-runtime.ts';
 import { createScheduler, type Scheduler } from './scheduler/create-scheduler.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
@@ -67,7 +69,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const stopServices = () => stopServicesOf(options, { api, scheduler, rules, subscriptions, worker, health, meta, bus });
   const port = await listenOrStop(ingress, config, stopServices);
   // After listen, so GitHub's redeliveries of missed events find the hub up.
-  const github = startIngressGithubSync(options, roles, { ...monitored, now });
+  const github = startIngressGithubSync(options, roles, { ...monitored, now, liveSecrets, rules });
   return {
     port,
     address: ingress.boundAddress(),
@@ -90,17 +92,22 @@ function listenOrStop(ingress: IngressServer, config: HubConfig, stopServices: (
   });
 }
 
-/** GitHub sync runs in ingress processes. Not the actions' SSRF-guarded fetch: GitHub Enterprise often lives on a private network. */
+/**
+ * GitHub sync runs in ingress processes. Not the actions' SSRF-guarded fetch: GitHub Enterprise often lives on a private network.
+ * Its App tokens join the hub's live secrets, and what it logs of GitHub's answers is masked as the workers mask theirs.
+ */
 function startIngressGithubSync(
   options: HubOptions,
   roles: ReadonlySet<HubRole>,
-  parts: MonitoredBus & { now: () => Date },
+  parts: MonitoredBus & { now: () => Date; liveSecrets: LiveSecrets; rules: RunningRules },
 ): GithubSync | undefined {
   const { config, logger } = options;
-  const { bus, now, metrics, health } = parts;
-  return roles.has('ingress')
-    ? startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe: health.probe('github-sync') })
-    : undefined;
+  const { bus, now, metrics, health, liveSecrets, rules } = parts;
+  if (!roles.has('ingress')) return undefined;
+  const known = createKnownSecrets(configSecrets(config), liveSecrets);
+  const probe = health.probe('github-sync');
+  const knownSecrets = () => known(rules.getRuleSet());
+  return startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe, liveSecrets, knownSecrets });
 }
 
 interface Services {

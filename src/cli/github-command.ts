@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadGithubCli, type CommonOptions, type GithubCliDeps } from '../github/cli/cli-context.ts';
+import { runGithubCli, type CommonOptions, type GithubCliDeps } from '../github/cli/cli-context.ts';
 import { runConnect, runDisconnect, runPing } from '../github/cli/connect-commands.ts';
 import { runList } from '../github/cli/list-command.ts';
 import { runReconcile } from '../github/cli/reconcile-command.ts';
@@ -37,7 +37,7 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
         ?.split(',')
         .map((e) => e.trim())
         .filter(Boolean);
-      await runConnect(await loadGithubCli(opts, deps, events), targets, opts.dryRun ?? false);
+      await runGithubCli(opts, deps, (cli) => runConnect(cli, targets, opts.dryRun ?? false), events);
     });
 
   common(github.command('disconnect [targets...]'))
@@ -45,18 +45,20 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
     .option('--all', 'every repo/org the connector lists')
     .option('--dry-run', 'show what would be removed')
     .action(async (targets: string[], opts: Flags) =>
-      runDisconnect(await loadGithubCli(opts, deps), targets, opts.all ?? false, opts.dryRun ?? false),
+      runGithubCli(opts, deps, (cli) => runDisconnect(cli, targets, opts.all ?? false, opts.dryRun ?? false)),
     );
 
   common(github.command('list [targets...]'))
     .description("every hook on the repos/orgs, which one is the hub's, and its last delivery")
     .option('--json', 'print JSON')
-    .action(async (targets: string[], opts: Flags) => runList(await loadGithubCli(opts, deps), targets, opts.json ?? false));
+    .action(async (targets: string[], opts: Flags) => runGithubCli(opts, deps, (cli) => runList(cli, targets, opts.json ?? false)));
 
   common(github.command('ping [targets...]'))
     .description("ask GitHub to ping the hub's hook and show how the hub answered")
     .option('--wait <seconds>', 'how long to wait for the result', '10')
-    .action(async (targets: string[], opts: Flags) => runPing(await loadGithubCli(opts, deps), targets, Number(opts.wait ?? 10) * 1000));
+    .action(async (targets: string[], opts: Flags) =>
+      runGithubCli(opts, deps, (cli) => runPing(cli, targets, Number(opts.wait ?? 10) * 1000)),
+    );
 
   common(github.command('reconcile [targets...]'))
     .description('redeliver failed deliveries the hub never stored (GitHub never retries them)')
@@ -64,11 +66,8 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
     .option('--dry-run', 'list what would be redelivered')
     .option('--json', 'print JSON')
     .action(async (targets: string[], opts: Flags) => {
-      await runReconcile(await loadGithubCli(opts, deps), targets, {
-        ...(opts.since ? { since: opts.since } : {}),
-        dryRun: opts.dryRun ?? false,
-        json: opts.json ?? false,
-      });
+      const reconcileOpts = { ...(opts.since ? { since: opts.since } : {}), dryRun: opts.dryRun ?? false, json: opts.json ?? false };
+      await runGithubCli(opts, deps, (cli) => runReconcile(cli, targets, reconcileOpts));
     });
 
   github
@@ -79,7 +78,7 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
     .option('--skip-check', 'switch hooks without first checking that the running hub accepts the new secret')
     .option('--dry-run', 'show which hooks would be switched')
     .action(async (connector: string, opts: Flags) => {
-      const cli = await loadGithubCli({ ...(opts.config ? { config: opts.config } : {}), connector }, deps);
-      await runRotate(cli, { ...(opts.out ? { out: opts.out } : {}), skipCheck: opts.skipCheck ?? false, dryRun: opts.dryRun ?? false });
+      const rotateOpts = { ...(opts.out ? { out: opts.out } : {}), skipCheck: opts.skipCheck ?? false, dryRun: opts.dryRun ?? false };
+      await runGithubCli({ ...(opts.config ? { config: opts.config } : {}), connector }, deps, (cli) => runRotate(cli, rotateOpts));
     });
 }

@@ -4,6 +4,7 @@ import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import { failureBackoffMs } from '../bus/consumer-failure.ts';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
+import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { createGithubClient, type GithubClientOptions } from './github-client.ts';
 import { createGithubMetrics, type GithubMetrics } from './github-metrics.ts';
 import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
@@ -24,6 +25,10 @@ export interface GithubSyncOptions {
   registry?: Registry;
   /** Client tuning (tests shorten the 1 s pause between writes). */
   client?: Pick<GithubClientOptions, 'writeIntervalMs' | 'retries' | 'maxRateLimitWaitMs' | 'requestTimeoutMs'>;
+  /** Given the JWTs and installation tokens a GitHub App's key mints here, as the workers' clients give theirs. */
+  liveSecrets?: Pick<LiveSecrets, 'add'>;
+  /** What the hub knows to be secret (createKnownSecrets), masked in the errors the sync logs: GitHub's answer may echo a token. */
+  knownSecrets?: () => readonly string[];
 }
 
 export interface GithubSync {
@@ -142,10 +147,12 @@ function buildContexts(options: GithubSyncOptions, now: () => Date, metrics: Git
         logger: options.logger,
         now,
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
         ...options.client,
       });
       const desired = await desiredHook(settings, hookUrl);
-      return { settings, client, desired, bus: options.bus, logger: options.logger, ...(metrics ? { metrics } : {}) };
+      const known = options.knownSecrets ?? (() => []);
+      return { settings, client, desired, bus: options.bus, logger: options.logger, knownSecrets: known, ...(metrics ? { metrics } : {}) };
     }),
   );
 }

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { BusStreams } from '../bus/event-bus.ts';
+import { createMasker } from '../operations/event-view.ts';
+import { maskedError } from '../operations/masked-error.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubMetrics } from './github-metrics.ts';
@@ -15,6 +17,8 @@ export interface SyncContext {
   desired: DesiredHook;
   bus: BusStreams;
   logger: Logger;
+  /** What the hub knows to be secret: masked in what GitHub's answers put in the errors this logs and throws. */
+  knownSecrets: () => readonly string[];
   metrics?: GithubMetrics;
 }
 
@@ -33,8 +37,9 @@ export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
       results.push(result);
       logConnect(ctx, result);
     } catch (err) {
-      failed.set(step.label, err);
-      ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: (err as Error).message }, 'GitHub hook setup failed');
+      const masked = maskedError(err, ctx.knownSecrets());
+      failed.set(step.label, masked);
+      ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: masked.message }, 'GitHub hook setup failed');
     }
   }
   throwIfAny(failed, 'GitHub hook setup', ctx.settings.name);
@@ -63,8 +68,9 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
       results.push(result);
       countRecovered(ctx, result);
     } catch (err) {
-      failed.set(step.label, err);
-      ctx.logger.error({ connector: name, target: step.label, err: (err as Error).message }, 'GitHub reconciliation failed');
+      const masked = maskedError(err, ctx.knownSecrets());
+      failed.set(step.label, masked);
+      ctx.logger.error({ connector: name, target: step.label, err: masked.message }, 'GitHub reconciliation failed');
     }
   }
   throwIfAny(failed, 'GitHub reconciliation', name);
@@ -114,5 +120,6 @@ function countRecovered(ctx: SyncContext, result: ReconcileResult): void {
       { ...log, guids: result.gaveUp.map((d) => d.guid) },
       'deliveries still failing after repeated redeliveries: check the hub logs for why they are refused',
     );
-  for (const e of result.errors) ctx.logger.warn({ ...log, guid: e.guid, err: e.message }, 'GitHub refused a redelivery');
+  for (const e of result.errors)
+    ctx.logger.warn({ ...log, guid: e.guid, err: createMasker(ctx.knownSecrets())(e.message) }, 'GitHub refused a redelivery');
 }

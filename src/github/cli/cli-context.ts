@@ -4,6 +4,11 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import { readEnv, type HubEnv } from '../../config/env.ts';
 import { loadConfig, type HubConfig } from '../../config/load-config.ts';
 import { configPathOption } from '../../cli/config-path.ts';
+import { configSecrets } from '../../operations/config-secrets.ts';
+import { createMasker } from '../../operations/event-view.ts';
+import { createKnownSecrets } from '../../operations/known-secrets.ts';
+import { createLiveSecrets } from '../../operations/live-secrets.ts';
+import { maskedError } from '../../operations/masked-error.ts';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github-client.ts';
 import { desiredHook, githubConnector, requireApi, type GithubConnectorSettings } from '../github-settings.ts';
 import { parseHookTarget, targetLabel, type HookTarget } from '../hook-target.ts';
@@ -38,7 +43,12 @@ export interface GithubCli {
   write: (text: string) => void;
   warn: (text: string) => void;
   openBus: () => Promise<EventBus>;
+  /** What this process knows to be secret (hookhub.yaml's, the App tokens it minted): what it prints of GitHub's answers is masked. */
+  knownSecrets: () => readonly string[];
 }
+
+/** The CLI reads no rules: what it masks is hookhub.yaml's secrets and the tokens it obtains. */
+const NO_RULES = { rules: [] };
 
 /** Loads the config, picks the github connector, and builds an API client that reports waits on stderr. */
 export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, events?: readonly string[]): Promise<GithubCli> {
@@ -47,7 +57,9 @@ export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, ev
   const settings = githubConnector(config, opts.connector);
   const { auth, hookUrl } = requireApi(settings);
   const now = deps.now ?? (() => new Date());
-  const warn = deps.warn ?? ((text: string) => void process.stderr.write(text));
+  const { liveSecrets, knownSecrets } = secretsOf(config, now);
+  const toStderr = deps.warn ?? ((text: string) => void process.stderr.write(text));
+  const warn = (text: string) => toStderr(createMasker(knownSecrets())(text));
   const client = createGithubClient({
     apiUrl: settings.apiUrl,
     auth,
@@ -55,6 +67,7 @@ export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, ev
     now,
     // A person is waiting: give up on a rate limit that resets more than 5 minutes from now.
     maxRateLimitWaitMs: 5 * 60_000,
+    liveSecrets,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...deps.client,
   });
@@ -68,7 +81,33 @@ export async function loadGithubCli(opts: CommonOptions, deps: GithubCliDeps, ev
     write: deps.write ?? ((text: string) => void process.stdout.write(text)),
     warn,
     openBus: () => (deps.openBus ?? ((c: HubConfig) => createBus(c.bus, now)))(config),
+    knownSecrets,
   };
+}
+
+/**
+ * Loads the CLI and runs `command` with it. What it throws is masked as what it warns of is: a
+ * GitHub error's message quotes GitHub's answer, which may echo the token the request sent.
+ */
+export async function runGithubCli(
+  opts: CommonOptions,
+  deps: GithubCliDeps,
+  command: (cli: GithubCli) => Promise<void>,
+  events?: readonly string[],
+): Promise<void> {
+  const cli = await loadGithubCli(opts, deps, events);
+  try {
+    await command(cli);
+  } catch (err) {
+    throw maskedError(err, cli.knownSecrets());
+  }
+}
+
+/** What this process knows to be secret: hookhub.yaml's, and the JWTs and installation tokens a GitHub App's key mints here. */
+function secretsOf(config: HubConfig, now: () => Date) {
+  const liveSecrets = createLiveSecrets(now);
+  const known = createKnownSecrets(configSecrets(config), liveSecrets);
+  return { liveSecrets, knownSecrets: () => known(NO_RULES) };
 }
 
 /** The targets named on the command line, or else the connector's `repos`/`orgs`. */

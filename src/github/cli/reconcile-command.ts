@@ -1,4 +1,5 @@
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../../connectors/github/config.ts';
+import { createMasker } from '../../operations/event-view.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { findHubHook } from '../connect-hook.ts';
 import { reconcileAppHook, reconcileHook, type ReconcileResult } from '../reconcile-hook.ts';
@@ -24,8 +25,10 @@ export async function runReconcile(
       return reconcileHook(cli.client, target, hook.id, options);
     });
     if (withApp(args, cli.settings)) results.push(...(await attempt(cli, 'app', () => reconcileAppHook(cli.client, options))));
-    if (opts.json) cli.write(`${JSON.stringify(results, null, 2)}\n`);
-    else for (const r of results) cli.write(describe(r, since));
+    // The errors GitHub gave for refused redeliveries quote its answer, which may echo the token sent.
+    const shown = createMasker(cli.knownSecrets())(results);
+    if (opts.json) cli.write(`${JSON.stringify(shown, null, 2)}\n`);
+    else for (const r of shown) cli.write(describe(r, since));
   } finally {
     await bus.close();
   }
