@@ -7,7 +7,7 @@ import { secretForms } from './secret-forms.ts';
  * Whoever obtains one adds it; createKnownSecrets masks them with the rest.
  */
 export interface LiveSecrets {
-  /** `validUntil`: when they stop working (a token's `expires_at`); without it they are kept for good (the creds file's). */
+  /** `validUntil`: when they stop working (a token's `expires_at`), kept a few minutes past it; without it, kept for good (the creds file's). */
   add(values: readonly string[], validUntil?: Date): void;
   /** Every form (secretForms) of the values still valid: the same list until the set changes, so callers can cache by it. */
   forms(): readonly string[];
@@ -18,6 +18,9 @@ export interface LiveSecrets {
  * installation), and past this many the soonest to expire go first.
  */
 export const MAX_LIVE_SECRETS = 1_000;
+
+/** Kept this long past their expiry: the hub's clock may run ahead of the issuer's, and a token works until the issuer's says so. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 interface Held {
   validUntil: number;
@@ -38,7 +41,7 @@ export function createLiveSecrets(now: () => Date = () => new Date()): LiveSecre
   };
   return {
     add(added, validUntil) {
-      const until = validUntil?.getTime() ?? Infinity;
+      const until = validUntil === undefined ? Infinity : validUntil.getTime() + CLOCK_SKEW_MS;
       if (until <= now().getTime()) return;
       let changed = false;
       for (const value of added) {
