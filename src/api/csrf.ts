@@ -21,7 +21,7 @@ export function checkSameOrigin(req: IncomingMessage, publicUrl: string | undefi
     // A proxy that rewrites Host makes the hub's own dashboard look cross-origin: say what to set.
     throw new ApiError(
       403,
-      `cross-origin request refused: Origin ${JSON.stringify(origin)} is neither this host nor server.publicUrl; behind a reverse proxy, set server.publicUrl in hookhub.yaml to the address the dashboard is opened at (or have the proxy pass the Host header on)`,
+      `cross-origin request refused: Origin ${JSON.stringify(origin.slice(0, 200))} is neither this host nor server.publicUrl; behind a reverse proxy, set server.publicUrl in hookhub.yaml to the address the dashboard is opened at (or have the proxy pass the Host header on)`,
     );
   }
 }

@@ -51,6 +51,10 @@ describe('dashboard sessions', () => {
     expect(crossOrigin.status).toBe(403);
     // The hub's own dashboard behind a proxy that rewrites Host gets this too: it says what to set.
     expect(crossOrigin.body.error).toContain('set server.publicUrl in hookhub.yaml');
+    // The refused Origin is quoted, cut short: a header can be many KB.
+    const longOrigin = await login(hub, ADMIN_TOKEN, { origin: `https://${'a'.repeat(4_000)}.example` });
+    expect(longOrigin.status).toBe(403);
+    expect(longOrigin.body.error?.length).toBeLessThan(600);
     expect((await login(hub, ADMIN_TOKEN, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await login(hub, ADMIN_TOKEN, { origin: hub.base })).status).toBe(200);
     for (let i = 0; i < 9; i++) await login(secureHub, 'wrong');
