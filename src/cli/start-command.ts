@@ -9,6 +9,7 @@ import { createLogger } from '../logging/create-logger.ts';
 import { chooseLogFormat, chooseLogLevel } from '../logging/log-format.ts';
 import { configPathOption } from './config-path.ts';
 import { withLocalAdminToken } from './local-admin-token.ts';
+import { waitForShutdownSignal } from './shutdown-signals.ts';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -34,7 +35,12 @@ export function registerStartCommand(program: Command): void {
         if (problem) logger.warn(problem);
         else logger.info(`dashboard: ${base}/${login}`);
       }
-      await waitForSignal();
+      await waitForShutdownSignal({
+        on: (signal, listener) => process.on(signal, listener),
+        now: Date.now,
+        warn: (message) => logger.warn(message),
+        exit: (code) => process.exit(code),
+      });
       logger.info('shutting down');
       await hub.stop();
     });
@@ -46,14 +52,4 @@ function roleOption(value: string): ReadonlySet<HubRole> {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    // Ctrl-C on `npm start` signals the whole foreground group and npm forwards it too, so the hub
-    // gets SIGINT twice at once. The listeners stay for good: with none left, the second signal
-    // would kill the hub in the middle of its shutdown.
-    process.on('SIGINT', () => resolve());
-    process.on('SIGTERM', () => resolve());
-  });
 }
