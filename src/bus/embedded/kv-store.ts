@@ -25,19 +25,8 @@ interface Row {
  */
 export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBucket {
   const bucket = checkBucketName(bucketName);
-  const { db } = deps;
-  const select = db.prepare<[string, string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? AND key = ?');
-  const all = db.prepare<[string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? ORDER BY key');
-  const upsert = db.prepare(
-    'INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ' +
-      'ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value, revision = kv.revision + 1 RETURNING revision',
-  );
-  const create = db.prepare('INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING revision');
-  const update = db.prepare(
-    'UPDATE kv SET value = ?, revision = revision + 1 WHERE bucket = ? AND key = ? AND revision = ? RETURNING revision',
-  );
-  const remove = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ?');
-  const removeAt = db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ? AND revision = ?');
+  const statements = prepareKvStatements(deps.db);
+  const { select, all, remove, removeAt } = statements;
   const toEntry = <T>(row: Row): KvEntry<T> => ({ key: row.key, value: JSON.parse(row.value) as T, revision: row.revision });
 
   return {
@@ -49,18 +38,7 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
     put(key, value, options = {}) {
       const json = JSON.stringify(value);
       checkKey(key);
-      return deps.write(() => {
-        const expected = options.revision;
-        const row = (
-          expected === undefined
-            ? upsert.get(bucket, key, json)
-            : expected === 0
-              ? create.get(bucket, key, json)
-              : update.get(json, bucket, key, expected)
-        ) as { revision: number } | undefined;
-        if (!row) throw new KvConflictError(key);
-        return row.revision;
-      });
+      return deps.write(() => writeValue(statements, bucket, key, json, options.revision));
     },
     async delete(key, options = {}) {
       checkKey(key);
@@ -74,6 +52,41 @@ export function createEmbeddedKv(deps: EmbeddedKvDeps, bucketName: string): KvBu
       return deps.read(() => all.all(bucket)).map((row) => toEntry<T>(row));
     },
   };
+}
+
+type KvStatements = ReturnType<typeof prepareKvStatements>;
+
+/** A bucket's statements, prepared when the bucket is first used. */
+function prepareKvStatements(db: Database) {
+  return {
+    select: db.prepare<[string, string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? AND key = ?'),
+    all: db.prepare<[string], Row>('SELECT key, value, revision FROM kv WHERE bucket = ? ORDER BY key'),
+    upsert: db.prepare(
+      'INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ' +
+        'ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value, revision = kv.revision + 1 RETURNING revision',
+    ),
+    create: db.prepare('INSERT INTO kv (bucket, key, value, revision) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING revision'),
+    update: db.prepare('UPDATE kv SET value = ?, revision = revision + 1 WHERE bucket = ? AND key = ? AND revision = ? RETURNING revision'),
+    remove: db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ?'),
+    removeAt: db.prepare('DELETE FROM kv WHERE bucket = ? AND key = ? AND revision = ?'),
+  };
+}
+
+/**
+ * Inside the write transaction: any value without `expected`, a new key with 0, else only at that revision.
+ * Returns the new revision.
+ */
+function writeValue(statements: KvStatements, bucket: string, key: string, json: string, expected: number | undefined): number {
+  const { upsert, create, update } = statements;
+  const row = (
+    expected === undefined
+      ? upsert.get(bucket, key, json)
+      : expected === 0
+        ? create.get(bucket, key, json)
+        : update.get(json, bucket, key, expected)
+  ) as { revision: number } | undefined;
+  if (!row) throw new KvConflictError(key);
+  return row.revision;
 }
 
 /** The bus's kv buckets by name, each made on first use and kept. */
