@@ -23,14 +23,7 @@ interface HeadRow {
 
 export function createHeadStore(db: Database): HeadStore {
   const insert = headInsert(db);
-  const statements = new Map<string, Statement>();
-  const prepare = (sql: string): Statement => {
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-    return statement;
-  };
-  const top = db.prepare('SELECT MAX(seq) FROM event_heads').pluck();
-  const firstSince = db.prepare('SELECT seq FROM event_heads WHERE time >= ? ORDER BY time LIMIT 1').pluck();
+  const page = headPager(db);
   const counts = db.prepare(
     `SELECT @since + CAST((time - @since) / @bucket AS INTEGER) * @bucket AS start, type, connector, COUNT(*) AS count
        FROM event_heads WHERE time >= @since AND time < @until GROUP BY 1, 2, 3`,
@@ -39,35 +32,48 @@ export function createHeadStore(db: Database): HeadStore {
     insert(seq, id, type, time, payload) {
       insert(seq, id, type, time, eventHeadOf(payload));
     },
-    page(query) {
-      const limit = query.limit ?? 100;
-      const span = query.span ?? DEFAULT_HEAD_SPAN;
-      // Times are a stored event's, in seq order: `until` starts the walk, `since` ends it.
-      let before = Math.min(query.beforeSeq ?? Number.MAX_SAFE_INTEGER, ((top.get() as number | null) ?? 0) + 1);
-      const untilSeq = query.until ? (firstSince.get(query.until.getTime()) as number | undefined) : undefined;
-      if (untilSeq !== undefined) before = Math.min(before, untilSeq);
-      const sinceSeq = query.since ? (firstSince.get(query.since.getTime()) as number | undefined) : 1;
-      if (sinceSeq === undefined || limit <= 0) return { heads: [] };
-      const floor = sinceSeq - 1;
-      const from = Math.max(floor, before - 1 - span);
-      const { where, params, exact } = conditions(query);
-      const rows = prepare(
-        `SELECT seq, id, time, type, connector, head FROM event_heads WHERE seq > ? AND seq < ? ${where} ORDER BY seq DESC${exact ? ' LIMIT ?' : ''}`,
-      ).all(from, before, ...params, ...(exact ? [limit] : [])) as HeadRow[];
-      const heads: EventHead[] = [];
-      for (const row of rows) {
-        if (!exact && !matchTypeGlob(query.type ?? '**', row.type)) continue;
-        heads.push(toHead(row));
-        if (heads.length === limit) break;
-      }
-      const last = heads[heads.length - 1];
-      const next = heads.length === limit && last ? last.seq : from + 1;
-      return { heads, ...(next > floor + 1 ? { next } : {}) };
-    },
+    page,
     count(query) {
       const since = query.since.getTime();
       return counts.all({ since, until: query.until.getTime(), bucket: Math.max(1, Math.round(query.bucketMs)) }) as EventCount[];
     },
+  };
+}
+
+/** HeadStore.page: the newest heads first, a window of at most `span` seqs read per page. */
+function headPager(db: Database): (query: EventHeadQuery) => EventHeadPage {
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+  const top = db.prepare('SELECT MAX(seq) FROM event_heads').pluck();
+  const firstSince = db.prepare('SELECT seq FROM event_heads WHERE time >= ? ORDER BY time LIMIT 1').pluck();
+  return (query) => {
+    const limit = query.limit ?? 100;
+    const span = query.span ?? DEFAULT_HEAD_SPAN;
+    // Times are a stored event's, in seq order: `until` starts the walk, `since` ends it.
+    let before = Math.min(query.beforeSeq ?? Number.MAX_SAFE_INTEGER, ((top.get() as number | null) ?? 0) + 1);
+    const untilSeq = query.until ? (firstSince.get(query.until.getTime()) as number | undefined) : undefined;
+    if (untilSeq !== undefined) before = Math.min(before, untilSeq);
+    const sinceSeq = query.since ? (firstSince.get(query.since.getTime()) as number | undefined) : 1;
+    if (sinceSeq === undefined || limit <= 0) return { heads: [] };
+    const floor = sinceSeq - 1;
+    const from = Math.max(floor, before - 1 - span);
+    const { where, params, exact } = conditions(query);
+    const rows = prepare(
+      `SELECT seq, id, time, type, connector, head FROM event_heads WHERE seq > ? AND seq < ? ${where} ORDER BY seq DESC${exact ? ' LIMIT ?' : ''}`,
+    ).all(from, before, ...params, ...(exact ? [limit] : [])) as HeadRow[];
+    const heads: EventHead[] = [];
+    for (const row of rows) {
+      if (!exact && !matchTypeGlob(query.type ?? '**', row.type)) continue;
+      heads.push(toHead(row));
+      if (heads.length === limit) break;
+    }
+    const last = heads[heads.length - 1];
+    const next = heads.length === limit && last ? last.seq : from + 1;
+    return { heads, ...(next > floor + 1 ? { next } : {}) };
   };
 }
 
