@@ -55,9 +55,33 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
     // our errors say which operation failed without it.
     noAsyncTraces: true,
   });
+  const status = watchStatus(nc, url, report);
+  return {
+    nc,
+    problem: () => (nc.isClosed() ? 'NATS connection closed' : status.problem()),
+    async close() {
+      if (!nc.isClosed()) {
+        // drain() waits for the server; when it is unreachable, close() is the bounded option.
+        await (status.problem() === undefined ? nc.drain().catch(() => nc.close()) : nc.close());
+      }
+      await nc.closed();
+      await status.watching.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Follows the client's status events from now on: why the connection is down (undefined while connected),
+ * with each loss and recovery told to `report`.
+ */
+function watchStatus(
+  nc: NatsConnection,
+  url: string,
+  report?: ConnectionReport,
+): { problem(): string | undefined; watching: Promise<void> } {
   let problem: string | undefined;
   let downSince: number | undefined;
-  const watch = (async () => {
+  const watching = (async () => {
     // An iterator, not a callback: nats.js status events are consumed in order.
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') {
@@ -72,16 +96,5 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
       } else if (status.type === 'close') problem = 'NATS connection closed';
     }
   })();
-  return {
-    nc,
-    problem: () => (nc.isClosed() ? 'NATS connection closed' : problem),
-    async close() {
-      if (!nc.isClosed()) {
-        // drain() waits for the server; when it is unreachable, close() is the bounded option.
-        await (problem === undefined ? nc.drain().catch(() => nc.close()) : nc.close());
-      }
-      await nc.closed();
-      await watch.catch(() => undefined);
-    },
-  };
+  return { problem: () => problem, watching };
 }
