@@ -10,23 +10,19 @@ export async function* holdBack<T>(
   check: (item: T) => Promise<boolean> | undefined,
   maxHeld: number,
 ): AsyncGenerator<T> {
-  const released: T[] = [];
-  let held = 0;
-  let wake: (() => void) | undefined;
+  const holds = createHolds<T>();
   let next: Promise<IteratorResult<T>> | undefined;
   let ended = false;
-  // Made only while a check is pending: most items need none, and the router reads every event through here.
-  const settled = () => new Promise<'settled'>((resolve) => (wake = () => resolve('settled')));
   try {
     for (;;) {
-      while (released.length > 0) yield released.shift()!;
-      if (ended && held === 0) return;
-      if (ended || held >= maxHeld) {
-        await settled();
+      while (holds.released.length > 0) yield holds.released.shift()!;
+      if (ended && holds.count() === 0) return;
+      if (ended || holds.count() >= maxHeld) {
+        await holds.settled();
         continue;
       }
       next ??= source.next();
-      const result = held === 0 ? await next : await Promise.race([next, settled()]);
+      const result = holds.count() === 0 ? await next : await Promise.race([next, holds.settled()]);
       if (result === 'settled') continue;
       next = undefined;
       if (result.done === true) {
@@ -39,15 +35,31 @@ export async function* holdBack<T>(
         yield item;
         continue;
       }
+      holds.hold(item, pending);
+    }
+  } finally {
+    // Not awaited: a read still waiting on `source` would hold the return until the source's next item.
+    if (!ended) void Promise.resolve(source.return?.()).catch(() => undefined);
+  }
+}
+
+/** The items held back: how many are pending, those released (passed) in the order they settled, and a wait for the next to settle. */
+function createHolds<T>() {
+  const released: T[] = [];
+  let held = 0;
+  let wake: (() => void) | undefined;
+  return {
+    released,
+    count: () => held,
+    // Made only while a check is pending: most items need none, and the router reads every event through here.
+    settled: () => new Promise<'settled'>((resolve) => (wake = () => resolve('settled'))),
+    hold(item: T, pending: Promise<boolean>): void {
       held += 1;
       void pending.then((pass) => {
         held -= 1;
         if (pass) released.push(item);
         wake?.();
       });
-    }
-  } finally {
-    // Not awaited: a read still waiting on `source` would hold the return until the source's next item.
-    if (!ended) void Promise.resolve(source.return?.()).catch(() => undefined);
-  }
+    },
+  };
 }
