@@ -64,27 +64,8 @@ export async function publishMessage(
   message: BusMessage,
   options: PublishOptions = {},
 ): Promise<PublishResult> {
-  const down = deps.problem();
-  if (down !== undefined) throw new NatsUnavailableError(`NATS bus unavailable, message not stored: ${down}`);
-  const body = encodeEnvelope(message);
-  if (body.length > deps.maxPayload()) {
-    // Retrying cannot help: say which server setting to raise.
-    throw new PayloadError(
-      `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
-    );
-  }
-  if (options.replay) {
-    const subject = deps.names.subject(stream, message.id, message.subject);
-    const expect = { streamName: deps.names.stream(stream) };
-    const h = messageHeaders(stream, message);
-    const ack = await guard(
-      deps.cork(() =>
-        deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect, ...(h ? { headers: h } : {}) }),
-      ),
-      'publish',
-    );
-    return { duplicate: ack.duplicate };
-  }
+  const body = encodeWithinLimits(deps, message);
+  if (options.replay) return publishReplay(deps, stream, message, body);
   if (deps.legacy !== undefined && (await guard(seenInLegacyIndex(deps.legacy, stream, message.id), 'dedup lookup')))
     return { duplicate: true };
   const claimKey = message.contentKey === undefined ? undefined : hashKey(`${stream}:${message.contentKey}`);
@@ -102,6 +83,34 @@ export async function publishMessage(
   if (verdict !== 'replay') return { duplicate: false };
   await forgetReplay(deps, deps.names.stream(stream), ack);
   return { duplicate: true };
+}
+
+/** The message's envelope, once NATS is reachable and the envelope fits the server's max_payload. */
+function encodeWithinLimits(deps: PublishDeps, message: BusMessage): Uint8Array {
+  const down = deps.problem();
+  if (down !== undefined) throw new NatsUnavailableError(`NATS bus unavailable, message not stored: ${down}`);
+  const body = encodeEnvelope(message);
+  if (body.length > deps.maxPayload()) {
+    // Retrying cannot help: say which server setting to raise.
+    throw new PayloadError(
+      `message of ${body.length} bytes exceeds the NATS server max_payload (${deps.maxPayload()} bytes); raise max_payload in the nats-server config`,
+    );
+  }
+  return body;
+}
+
+/** Stores a replay as a newer copy, with a fresh msgID so that dedup lets it through. */
+async function publishReplay(deps: PublishDeps, stream: StreamName, message: BusMessage, body: Uint8Array): Promise<PublishResult> {
+  const subject = deps.names.subject(stream, message.id, message.subject);
+  const expect = { streamName: deps.names.stream(stream) };
+  const h = messageHeaders(stream, message);
+  const ack = await guard(
+    deps.cork(() =>
+      deps.js.publish(subject, body, { msgID: `replay-${nuid.next()}`, timeout: deps.timeoutMs, expect, ...(h ? { headers: h } : {}) }),
+    ),
+    'publish',
+  );
+  return { duplicate: ack.duplicate };
 }
 
 /** Publishes on the id's own subject, expecting none there yet; 'stored' when the id is already stored. */
