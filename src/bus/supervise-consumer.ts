@@ -19,13 +19,7 @@ export function superviseConsumer<T>(
 ): SupervisedConsumer {
   let running = true;
   let current: Subscription<T> | undefined;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      wake = () => (clearTimeout(timer), resolve());
-    });
+  const backOff = createBackOff();
   const loop = (async () => {
     let failures = 0;
     while (running) {
@@ -42,15 +36,29 @@ export function superviseConsumer<T>(
         probe.failure(error, { restart: failures });
         await subscription?.stop().catch(() => undefined);
       }
-      if (running) await pause(failureBackoffMs(Math.max(failures, 1), 200));
+      if (running) await backOff.pause(failureBackoffMs(Math.max(failures, 1), 200));
     }
   })();
   return {
     async stop() {
       running = false;
-      wake?.();
+      backOff.wake();
       await current?.stop();
       await loop;
     },
+  };
+}
+
+/** The pause between subscriptions, which stop() cuts short. */
+function createBackOff(): { pause(ms: number): Promise<void>; wake(): void } {
+  let wake: (() => void) | undefined;
+  return {
+    pause: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        timer.unref();
+        wake = () => (clearTimeout(timer), resolve());
+      }),
+    wake: () => wake?.(),
   };
 }
