@@ -10,6 +10,7 @@ import type { EventCount, EventCountQuery, EventHeadPage, EventHeadQuery, Histor
 import { startRetentionSweeps } from '../retention-sweeps.ts';
 import { createNatsKv } from './nats-kv.ts';
 import { consumerAckFloor } from './nats-ack-floor.ts';
+import { natsPublishDeps, natsReadDeps, natsSubscriptionDeps, type NatsBusParts } from './nats-bus-deps.ts';
 import { createNatsPrune } from './nats-prune.ts';
 import { natsBusStatus } from './nats-bus-status.ts';
 import type { ConnectionState } from './nats-connection.ts';
@@ -45,6 +46,7 @@ export class NatsBus implements EventBus {
   readonly #prune: (messagesMs: number, recordsMs: number) => Promise<number>;
   readonly #cork = createCork();
   readonly #verdicts = new ClaimVerdicts();
+  readonly #parts: NatsBusParts;
 
   constructor(
     private readonly connection: ConnectionState,
@@ -58,32 +60,30 @@ export class NatsBus implements EventBus {
   ) {
     this.#buckets = createBucketCache((bucket) => createNatsKv({ js, jsm, prefix: names.prefix, timeoutMs, replicas }, bucket));
     this.#prune = createNatsPrune({ js, jsm, names, stores });
+    this.#parts = {
+      connection,
+      js,
+      jsm,
+      stores,
+      names,
+      timeoutMs,
+      lostDeliveryMs,
+      cork: this.#cork,
+      verdicts: this.#verdicts,
+      consumedHere: (name) => this.#subscriptions.reads(name),
+    };
   }
 
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
     if (this.#closed) return Promise.reject(new Error('NATS bus is closed'));
-    const deps = {
-      ...this.#readDeps(),
-      problem: () => this.connection.problem(),
-      maxPayload: () => this.connection.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
-      cork: this.#cork,
-      consumedHere: (name: StreamName) => this.#subscriptions.reads(name),
-    };
-    return publishWithinDeadline(deps, stream, message, options);
+    return publishWithinDeadline(natsPublishDeps(this.#parts), stream, message, options);
   }
 
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#closed) throw new Error('NATS bus is closed');
+    const isStored = async (id: string) => (await this.get(stream, id)) !== undefined;
     const sub = new NatsSubscription<T>(
-      {
-        js: this.js,
-        jsm: this.jsm,
-        cork: this.#cork,
-        content: this.stores.content,
-        verdicts: this.#verdicts,
-        isStored: async (id: string) => (await this.get(stream, id)) !== undefined,
-        ...(this.lostDeliveryMs === undefined ? {} : { lostDeliveryMs: this.lostDeliveryMs }),
-      },
+      natsSubscriptionDeps(this.#parts, isStored),
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
       options,
     );
@@ -193,16 +193,6 @@ export class NatsBus implements EventBus {
   }
 
   #readDeps() {
-    const { content, legacy } = this.stores;
-    return {
-      js: this.js,
-      jsm: this.jsm,
-      content,
-      legacy,
-      names: this.names,
-      timeoutMs: this.timeoutMs,
-      cork: this.#cork,
-      verdicts: this.#verdicts,
-    };
+    return natsReadDeps(this.#parts);
   }
 }
