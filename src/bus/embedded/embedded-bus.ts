@@ -21,7 +21,7 @@ import { createMessageStore, type MessageStore } from './message-store.ts';
 import { loadDatabase } from './open-database.ts';
 import { readRecordRange } from './record-slices.ts';
 import { pageDeadLettersInSlices } from './dead-letter-slices.ts';
-import { createRetention, type RetentionPass } from './retention.ts';
+import { createRetention, pruneInChunks, type RetentionPass } from './retention.ts';
 import { startRetentionSweeps, WARN_ONLY } from '../retention-sweeps.ts';
 import { createStoreAccess, type StoreAccess } from './store-access.ts';
 import { openWalSync, type WalSync } from './wal-sync.ts';
@@ -179,14 +179,8 @@ export class EmbeddedBus implements EventBus {
   }
 
   /** Run retention now, in chunks, until nothing more is due. */
-  async prune(): Promise<number> {
-    this.#retention.begin();
-    let total = 0;
-    for (;;) {
-      const { deleted, more } = await this.#access.write(() => this.#retention.prune(this.#nowMs()));
-      total += deleted;
-      if (!more || this.#access.isClosed()) return total;
-    }
+  prune(): Promise<number> {
+    return pruneInChunks(this.#retention, this.#access, () => this.#nowMs());
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { contentStream } from './message-store.ts';
+import type { StoreAccess } from './store-access.ts';
 
 const CHUNK = 5_000;
 
@@ -103,4 +104,15 @@ function createRecordPruning(db: Database, safeSeq: string, chunkSize: number) {
     /** The pass has old records left to look at. */
     walking: () => cursor !== undefined,
   };
+}
+
+/** Runs one pass now, a chunk per write transaction, until nothing more is due or the store closes; the rows deleted. */
+export async function pruneInChunks(retention: RetentionPass, access: StoreAccess, nowMs: () => number): Promise<number> {
+  retention.begin();
+  let total = 0;
+  for (;;) {
+    const { deleted, more } = await access.write(() => retention.prune(nowMs()));
+    total += deleted;
+    if (!more || access.isClosed()) return total;
+  }
 }
