@@ -16,110 +16,139 @@ const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'ca
 /** /api/events: list (filters, cursor), live stream, detail, jobs with attempts, replay (dry run or real). */
 export function eventRoutes(ctx: ApiContext): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/events',
-      access: 'viewer',
-      async handle({ res, query }) {
-        const filter = parseEventFilter(query, ctx.now);
-        const limit = parseLimit(query.get('limit'), MAX_PAGE);
-        const cursor = query.get('cursor') || undefined;
-        try {
-          const page = await listEvents(ctx.bus, { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
-          sendJson(res, 200, page);
-        } catch (error) {
-          if (error instanceof CursorError) throw new ApiError(400, error.message);
-          throw error;
-        }
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/events/stream',
-      access: 'viewer',
-      async handle({ req, res, query, principal }) {
-        const filter = parseEventFilter(query, ctx.now);
-        if (filter.status)
-          throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
-        // Node sends a HEAD's headers only at its end: subscribed, it would hold a stream slot with nothing ever sent.
-        if (req.method === 'HEAD') return void res.writeHead(200, STREAM_HEADERS).end();
-        const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
-        await ctx.stream.subscribe(req, res, {
-          filter,
-          ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}),
-          principal,
-          ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}),
-          withPayload: query.get('payload') === '1',
-          // A logout (in another tab too) ends this session's stream.
-          ...(principal.via === 'session' ? { stillValid: () => ctx.auth.session(sessionCookieOf(req)) !== undefined } : {}),
-        });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/statuses',
-      access: 'viewer',
-      async handle({ res, query }) {
-        const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
-        if (ids.length > 200) throw new ApiError(400, 'at most 200 ids');
-        const routedThrough = routerProgress(ctx.bus);
-        const statuses = await Promise.all(ids.map(async (id) => [id, await loadEventStatus(ctx.bus, id, { routedThrough })] as const));
-        sendJson(res, 200, { statuses: Object.fromEntries(statuses) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/events/:id',
-      access: 'viewer',
-      async handle({ res, params }) {
-        const detail = await loadEventDetail(ctx.bus, params.id ?? '', environmentValuesOf(ctx.getRuleSet()));
-        if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
-        const request = ctx.activity.requestFor(detail.event);
-        sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/events/:id/jobs',
-      access: 'viewer',
-      async handle({ res, params }) {
-        const id = params.id ?? '';
-        const stored = await ctx.bus.get<HubEvent>('events', id);
-        if (!stored) throw new ApiError(404, 'no such event');
-        const history = await loadEventHistory(ctx.bus, id, { withParams: true });
-        const hidden = environmentValuesOf(ctx.getRuleSet());
-        const jobs = history.jobs.map((job) =>
-          job.params ? { ...job, params: paramsView(job.params, stored.payload, job.action, hidden) } : job,
-        );
-        sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/events/:id/replay',
-      // Viewers may dry-run; a real replay is checked for admin below.
-      access: 'viewer',
-      async handle({ req, res, params, principal }) {
-        const body = await readJsonBody(req);
-        const dryRun = body.dryRun === true;
-        if (!dryRun && principal.role !== 'admin')
-          throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
-        const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
-        if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
-        const ruleSet = ctx.getRuleSet();
-        const result = await replayEvent(ctx.bus, ruleSet, stored.payload, {
-          registry: ctx.registry,
-          now: ctx.now,
-          dryRun,
-          actor: principal.name,
-        });
-        if (!dryRun)
-          ctx.logger.info(
-            { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
-            'event replayed',
-          );
-        sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload, environmentValuesOf(ruleSet)));
-      },
-    },
+    listEventsRoute(ctx),
+    eventStreamRoute(ctx),
+    statusesRoute(ctx),
+    eventDetailRoute(ctx),
+    eventJobsRoute(ctx),
+    replayEventRoute(ctx),
   ];
+}
+
+/** GET /api/events: a page of events, by filter and cursor. */
+function listEventsRoute(ctx: ApiContext): Route {
+  return {
+    method: 'GET',
+    path: '/api/events',
+    access: 'viewer',
+    async handle({ res, query }) {
+      const filter = parseEventFilter(query, ctx.now);
+      const limit = parseLimit(query.get('limit'), MAX_PAGE);
+      const cursor = query.get('cursor') || undefined;
+      try {
+        const page = await listEvents(ctx.bus, { filter, ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
+        sendJson(res, 200, page);
+      } catch (error) {
+        if (error instanceof CursorError) throw new ApiError(400, error.message);
+        throw error;
+      }
+    },
+  };
+}
+
+/** GET /api/events/stream: the live stream of new events. */
+function eventStreamRoute(ctx: ApiContext): Route {
+  return {
+    method: 'GET',
+    path: '/api/events/stream',
+    access: 'viewer',
+    async handle({ req, res, query, principal }) {
+      const filter = parseEventFilter(query, ctx.now);
+      if (filter.status)
+        throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+      // Node sends a HEAD's headers only at its end: subscribed, it would hold a stream slot with nothing ever sent.
+      if (req.method === 'HEAD') return void res.writeHead(200, STREAM_HEADERS).end();
+      const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
+      await ctx.stream.subscribe(req, res, {
+        filter,
+        ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}),
+        principal,
+        ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}),
+        withPayload: query.get('payload') === '1',
+        // A logout (in another tab too) ends this session's stream.
+        ...(principal.via === 'session' ? { stillValid: () => ctx.auth.session(sessionCookieOf(req)) !== undefined } : {}),
+      });
+    },
+  };
+}
+
+/** GET /api/statuses: the status of each listed event. */
+function statusesRoute(ctx: ApiContext): Route {
+  return {
+    method: 'GET',
+    path: '/api/statuses',
+    access: 'viewer',
+    async handle({ res, query }) {
+      const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
+      if (ids.length > 200) throw new ApiError(400, 'at most 200 ids');
+      const routedThrough = routerProgress(ctx.bus);
+      const statuses = await Promise.all(ids.map(async (id) => [id, await loadEventStatus(ctx.bus, id, { routedThrough })] as const));
+      sendJson(res, 200, { statuses: Object.fromEntries(statuses) });
+    },
+  };
+}
+
+/** GET /api/events/:id: one event, with the request that brought it where known. */
+function eventDetailRoute(ctx: ApiContext): Route {
+  return {
+    method: 'GET',
+    path: '/api/events/:id',
+    access: 'viewer',
+    async handle({ res, params }) {
+      const detail = await loadEventDetail(ctx.bus, params.id ?? '', environmentValuesOf(ctx.getRuleSet()));
+      if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
+      const request = ctx.activity.requestFor(detail.event);
+      sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
+    },
+  };
+}
+
+/** GET /api/events/:id/jobs: the event's jobs with their params. */
+function eventJobsRoute(ctx: ApiContext): Route {
+  return {
+    method: 'GET',
+    path: '/api/events/:id/jobs',
+    access: 'viewer',
+    async handle({ res, params }) {
+      const id = params.id ?? '';
+      const stored = await ctx.bus.get<HubEvent>('events', id);
+      if (!stored) throw new ApiError(404, 'no such event');
+      const history = await loadEventHistory(ctx.bus, id, { withParams: true });
+      const hidden = environmentValuesOf(ctx.getRuleSet());
+      const jobs = history.jobs.map((job) =>
+        job.params ? { ...job, params: paramsView(job.params, stored.payload, job.action, hidden) } : job,
+      );
+      sendJson(res, 200, { status: history.status, rules: history.rules, jobs });
+    },
+  };
+}
+
+/** POST /api/events/:id/replay: a dry run for viewers, a real replay for admins. */
+function replayEventRoute(ctx: ApiContext): Route {
+  return {
+    method: 'POST',
+    path: '/api/events/:id/replay',
+    // Viewers may dry-run; a real replay is checked for admin below.
+    access: 'viewer',
+    async handle({ req, res, params, principal }) {
+      const body = await readJsonBody(req);
+      const dryRun = body.dryRun === true;
+      if (!dryRun && principal.role !== 'admin') throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
+      const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
+      if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
+      const ruleSet = ctx.getRuleSet();
+      const result = await replayEvent(ctx.bus, ruleSet, stored.payload, {
+        registry: ctx.registry,
+        now: ctx.now,
+        dryRun,
+        actor: principal.name,
+      });
+      if (!dryRun)
+        ctx.logger.info(
+          { eventId: stored.id, by: principal.name, jobs: result.jobs.map((j) => `${j.id}=${j.decision}`) },
+          'event replayed',
+        );
+      sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload, environmentValuesOf(ruleSet)));
+    },
+  };
 }
