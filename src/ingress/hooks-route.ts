@@ -37,16 +37,12 @@ export function createHooksRoute(deps: HooksRouteDeps) {
   return async function handleHook(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const instance = deps.connectors.get(name);
     // Unknown names share one metrics label, so random paths cannot blow up label cardinality.
-    if (!instance) return finish(res, '_unknown', 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
+    if (!instance) return finish(deps, res, '_unknown', 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('allow', 'POST, GET');
-      return finish(res, name, 405, () => sendError(res, 405, 'use POST'));
+      return finish(deps, res, name, 405, () => sendError(res, 405, 'use POST'));
     }
-    const mediaType = mediaTypeOf(req);
-    if (mediaType && !instance.connector.contentTypes.includes(mediaType)) {
-      const expected = instance.connector.contentTypes.join(' or ');
-      return finish(res, name, 415, () => sendError(res, 415, `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${expected})`));
-    }
+    if (refuseMediaType(deps, req, res, instance, name)) return;
     let result: ConnectorResult;
     let body: Buffer;
     try {
@@ -56,52 +52,76 @@ export function createHooksRoute(deps: HooksRouteDeps) {
         { name, config: instance.config, now: deps.now },
       );
     } catch (err) {
-      return rejectRequest(req, res, instance, err);
+      return rejectRequest(deps, req, res, instance, err);
     }
     let published: PublishResult[];
     try {
-      const contentKeys = contentKeysOf(instance, body, result);
-      published = await Promise.all(
-        result.events.map((event, i) => {
-          const dataText = result.dataText?.[i];
-          const json = dataText === undefined ? undefined : eventJson(event, dataText);
-          return deps.bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i], json });
-        }),
-      );
+      published = await publishEvents(deps.bus, instance, body, result);
     } catch (err) {
-      // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.
-      if (err instanceof PayloadError) return finish(res, name, 413, () => sendError(res, 413, err.message));
-      deps.logger.error({ connector: name, err: (err as Error).message }, 'bus cannot persist: answering 503 so the provider retries');
-      return finish(res, name, 503, () =>
-        sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }),
-      );
+      return answerNotPersisted(deps, res, name, err);
     }
     if (result.reply) {
       const { status, body } = result.reply;
-      return finish(res, name, status, () => (typeof body === 'string' ? sendText(res, status, body) : sendJson(res, status, body)));
+      return finish(deps, res, name, status, () => (typeof body === 'string' ? sendText(res, status, body) : sendJson(res, status, body)));
     }
-    finish(res, name, 202, () => sendJson(res, 202, acceptedBody(result, published)));
+    finish(deps, res, name, 202, () => sendJson(res, 202, acceptedBody(result, published)));
   };
+}
 
-  function finish(res: ServerResponse, name: string, status: number, send: () => void): void {
-    send();
-    deps.observe?.(name, status);
-  }
+function finish(deps: HooksRouteDeps, res: ServerResponse, name: string, status: number, send: () => void): void {
+  send();
+  deps.observe?.(name, status);
+}
 
-  function rejectRequest(req: IncomingMessage, res: ServerResponse, instance: ConnectorInstance, err: unknown): void {
-    const { name } = instance;
-    const status = statusOf(err);
-    const message = status === 500 ? 'internal error' : (err as Error).message;
-    if (status === 500) deps.logger.error({ connector: name, err }, 'connector failed');
-    else if (err instanceof VerificationError) {
-      const hint = verificationHint(err.failure, { name, type: instance.connector.type, secretField: instance.connector.secretFields[0] });
-      deps.logger.warn({ connector: name, status, reason: message, hint }, 'webhook rejected');
-      deps.explain?.(res, hint);
-    } else deps.logger.warn({ connector: name, status, reason: message }, 'webhook rejected');
-    // Stop reading an oversized upload instead of buffering it; close once the answer is out.
-    if (status === 413) res.once('finish', () => req.destroy());
-    finish(res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));
+/** Answers 415 (and returns true) for a Content-Type the connector does not take. */
+function refuseMediaType(
+  deps: HooksRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  instance: ConnectorInstance,
+  name: string,
+): boolean {
+  const mediaType = mediaTypeOf(req);
+  if (mediaType && !instance.connector.contentTypes.includes(mediaType)) {
+    const expected = instance.connector.contentTypes.join(' or ');
+    finish(deps, res, name, 415, () => sendError(res, 415, `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${expected})`));
+    return true;
   }
+  return false;
+}
+
+function rejectRequest(deps: HooksRouteDeps, req: IncomingMessage, res: ServerResponse, instance: ConnectorInstance, err: unknown): void {
+  const { name } = instance;
+  const status = statusOf(err);
+  const message = status === 500 ? 'internal error' : (err as Error).message;
+  if (status === 500) deps.logger.error({ connector: name, err }, 'connector failed');
+  else if (err instanceof VerificationError) {
+    const hint = verificationHint(err.failure, { name, type: instance.connector.type, secretField: instance.connector.secretFields[0] });
+    deps.logger.warn({ connector: name, status, reason: message, hint }, 'webhook rejected');
+    deps.explain?.(res, hint);
+  } else deps.logger.warn({ connector: name, status, reason: message }, 'webhook rejected');
+  // Stop reading an oversized upload instead of buffering it; close once the answer is out.
+  if (status === 413) res.once('finish', () => req.destroy());
+  finish(deps, res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));
+}
+
+/** Publishes every event of the request at once; resolves when the bus has committed them all. */
+function publishEvents(bus: BusStreams, instance: ConnectorInstance, body: Buffer, result: ConnectorResult): Promise<PublishResult[]> {
+  const contentKeys = contentKeysOf(instance, body, result);
+  return Promise.all(
+    result.events.map((event, i) => {
+      const dataText = result.dataText?.[i];
+      const json = dataText === undefined ? undefined : eventJson(event, dataText);
+      return bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i], json });
+    }),
+  );
+}
+
+function answerNotPersisted(deps: HooksRouteDeps, res: ServerResponse, name: string, err: unknown): void {
+  // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.
+  if (err instanceof PayloadError) return finish(deps, res, name, 413, () => sendError(res, 413, err.message));
+  deps.logger.error({ connector: name, err: (err as Error).message }, 'bus cannot persist: answering 503 so the provider retries');
+  finish(deps, res, name, 503, () => sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }));
 }
 
 /** For a provider that signs only the body: one key per event of the body, so a replay under a new delivery id is a duplicate. */
