@@ -9,13 +9,14 @@ import type { ActionDeps, Job } from '../action.ts';
 
 import type { CircuitState } from './circuit-breaker.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
-import { createDestinationGuards, type DestinationGuards } from './destination-guards.ts';
+import type { DestinationGuards } from './destination-guards.ts';
 import { createGoneDestinations } from './gone-destinations.ts';
-import { createDeliveryProcessor, type ProcessorSettings } from './process-delivery.ts';
-import { createRetryPolicy, type RetryConfig } from './retry-policy.ts';
+import { createDeliveryProcessor } from './process-delivery.ts';
+import type { RetryConfig } from './retry-policy.ts';
 import { createOutboundGuard, type OutboundGuard } from './ssrf/guarded-fetch.ts';
 import type { NetworkPolicy } from './ssrf/network-policy.ts';
 import type { ActionRegistry } from '../registry.ts';
+import { destinationGuardsFor, resolveWorkerSettings, type WorkerSettings } from './delivery-worker-settings.ts';
 
 export interface DeliveryWorkerOptions {
   /** Durable consumer name on the `jobs` stream. Default `workers`. */
@@ -80,44 +81,27 @@ export interface DeliveryWorker {
 /** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const options = deps.options ?? {};
-  const settings = resolveSettings(options);
+  const settings = resolveWorkerSettings(options);
   // Built even when fetch is injected: SMTP and other non-HTTP actions check hosts through it.
   const guard = createOutboundGuard(options.network);
   const stopper = new AbortController();
   // Every attempt in flight listens on it (run-attempt.ts), up to `concurrency` at once and removed after:
   // over Node's default of 10, each hub under load printed a "possible memory leak" warning that was none.
   setMaxListeners(settings.concurrency, stopper.signal);
-  const guards = createDestinationGuards(
-    {
-      concurrency: settings.destinationConcurrency,
-      failureThreshold: settings.failureThreshold,
-      cooldownMs: settings.cooldownMs,
-      busyDelayMs: Math.min(500, settings.attemptTimeoutMs),
-    },
-    deps.now,
-  );
+  const guards = destinationGuardsFor(settings, deps.now);
   const process = buildProcessor(deps, settings, guard, guards, stopper.signal);
   deps.metrics?.trackDlqDepth(() => deps.bus.countDeadLetters());
 
   const consumer = options.consumer ?? 'workers';
   const probe = (deps.health ?? createConsumerHealth({ logger: deps.logger })).probe(consumer);
   let supervised: SupervisedConsumer | undefined;
-  const inFlight = new Set<Promise<void>>();
 
   const handle = (delivery: Delivery<Job>): Promise<void> =>
     process(delivery).then(
       () => probe.progress(),
       (error: unknown) => handlingFailed(deps.bus, delivery, error, probe, deps.now, deps.logger),
     );
-
-  const run = async (sub: Subscription<Job>): Promise<void> => {
-    for await (const delivery of sub) {
-      // Backpressure: at most `concurrency` deliveries at once, each on its own, so a slow destination never blocks the loop.
-      while (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
-      const task = handle(delivery).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-    }
-  };
+  const { run, inFlight } = boundedConsume(settings.concurrency, handle);
 
   return {
     start() {
@@ -139,28 +123,18 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   };
 }
 
-interface WorkerSettings extends ProcessorSettings {
-  concurrency: number;
-  destinationConcurrency: number;
-  failureThreshold: number;
-  cooldownMs: number;
-}
-
-function resolveSettings(options: DeliveryWorkerOptions): WorkerSettings {
-  const attemptTimeoutMs = options.attemptTimeoutMs ?? 15_000;
-  // Fail at startup, not on the first job, when the default schedule is invalid.
-  createRetryPolicy(options.retry);
-  return {
-    attemptTimeoutMs,
-    ackWaitMs: options.ackWaitMs ?? Math.max(30_000, attemptTimeoutMs * 2),
-    retry: options.retry,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 43_200_000,
-    random: options.random ?? Math.random,
-    concurrency: options.concurrency ?? 64,
-    destinationConcurrency: options.destinationConcurrency ?? 16,
-    failureThreshold: options.circuitBreaker?.failures ?? 5,
-    cooldownMs: options.circuitBreaker?.cooldownMs ?? 30_000,
+/** The consume loop, and the deliveries it has under way (stop() waits for them). */
+function boundedConsume(concurrency: number, handle: (delivery: Delivery<Job>) => Promise<void>) {
+  const inFlight = new Set<Promise<void>>();
+  const run = async (sub: Subscription<Job>): Promise<void> => {
+    for await (const delivery of sub) {
+      // Backpressure: at most `concurrency` deliveries at once, each on its own, so a slow destination never blocks the loop.
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const task = handle(delivery).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
   };
+  return { run, inFlight };
 }
 
 function buildProcessor(
