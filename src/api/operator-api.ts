@@ -13,7 +13,7 @@ import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps } from './http-kit.ts';
 import { ruleRoutes } from './rules-routes.ts';
-import { createSessionRevocations, SESSION_REVOCATIONS_BUCKET } from './session-revocations.ts';
+import { createSessionRevocations, SESSION_REVOCATIONS_BUCKET, type SessionRevocations } from './session-revocations.ts';
 import { createClientAddress } from '../http/client-address.ts';
 import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
 import { createStaticFiles } from './static-files.ts';
@@ -37,23 +37,8 @@ export interface OperatorApi {
  */
 export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   const now = deps.now ?? (() => new Date());
-  const stream = new EventStream({
-    bus: deps.bus,
-    logger: deps.logger,
-    now,
-    ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
-    ...(deps.streamProbe ? { probe: deps.streamProbe } : {}),
-  });
-  // Logouts are shared through the bus, so that one ends the session on every hub process.
-  const revocations = createSessionRevocations({
-    kv: deps.bus.kv(SESSION_REVOCATIONS_BUCKET),
-    now,
-    logger: deps.logger,
-    onRevoke: () => stream.endLoggedOut(),
-    ...(deps.sessionProbe ? { probe: deps.sessionProbe } : {}),
-    ...(deps.sessionRefreshMs ? { intervalMs: deps.sessionRefreshMs } : {}),
-  });
-  revocations.start();
+  const stream = createEventStream(deps, now);
+  const revocations = startSessionRevocations(deps, now, stream);
   const auth = createAuthenticator(deps.config.api.tokens, { ttlMs: deps.config.api.sessionTtl, now, revocations });
   const ctx: ApiContext = {
     ...deps,
@@ -68,14 +53,55 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
   if (deps.config.api.tokens.length === 0)
     deps.logger.warn('api.tokens is empty in hookhub.yaml: the dashboard and /api refuse every request (see docs/api.md)');
   const publicUrl = deps.config.server.publicUrl;
-  const routes: Route[] = [
+  const routes = operatorRoutes(ctx, publicUrl);
+  const serveStatic = createStaticFiles();
+
+  return {
+    handle(req, res) {
+      serveRequest({ routes, auth, publicUrl }, serveStatic, deps.logger, req, res);
+    },
+    observeHook: (observation) => ctx.activity.observe(observation),
+    close() {
+      revocations.stop();
+      stream.close();
+    },
+  };
+}
+
+function createEventStream(deps: OperatorApiDeps, now: () => Date): EventStream {
+  return new EventStream({
+    bus: deps.bus,
+    logger: deps.logger,
+    now,
+    ...(deps.streamIntervalMs ? { intervalMs: deps.streamIntervalMs } : {}),
+    ...(deps.streamProbe ? { probe: deps.streamProbe } : {}),
+  });
+}
+
+/** Logouts are shared through the bus, so that one ends the session on every hub process. */
+function startSessionRevocations(deps: OperatorApiDeps, now: () => Date, stream: EventStream): SessionRevocations {
+  const revocations = createSessionRevocations({
+    kv: deps.bus.kv(SESSION_REVOCATIONS_BUCKET),
+    now,
+    logger: deps.logger,
+    onRevoke: () => stream.endLoggedOut(),
+    ...(deps.sessionProbe ? { probe: deps.sessionProbe } : {}),
+    ...(deps.sessionRefreshMs ? { intervalMs: deps.sessionRefreshMs } : {}),
+  });
+  revocations.start();
+  return revocations;
+}
+
+/** Every /api route: login and logout first, then the rest. */
+function operatorRoutes(ctx: ApiContext, publicUrl: string | undefined): Route[] {
+  return [
     ...sessionRoutes({
-      auth,
+      auth: ctx.auth,
       publicUrl,
-      ttlMs: deps.config.api.sessionTtl,
-      now,
-      logger: deps.logger,
-      clientAddress: createClientAddress(deps.config.server.trustedProxies),
+      ttlMs: ctx.config.api.sessionTtl,
+      now: ctx.now,
+      logger: ctx.logger,
+      clientAddress: createClientAddress(ctx.config.server.trustedProxies),
     }),
     ...eventRoutes(ctx),
     ...dlqRoutes(ctx),
@@ -84,29 +110,28 @@ export function createOperatorApi(deps: OperatorApiDeps): OperatorApi {
     ...chartRoutes(ctx),
     ...metaRoutes(ctx),
   ];
-  const serveStatic = createStaticFiles();
+}
 
-  return {
-    handle(req, res) {
-      setSecurityHeaders(res, isHttps(req, publicUrl?.startsWith('https:') ?? false));
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', 'http://hub.invalid');
-      } catch {
-        return sendJson(res, 400, { error: 'bad request target' });
-      }
-      if (!url.pathname.startsWith('/api/')) {
-        if (serveStatic(req, res, url.pathname)) return;
-        return sendJson(res, 404, { error: 'not found' });
-      }
-      dispatch({ routes, auth, publicUrl }, req, res, url).catch((error: unknown) => answerError(res, error, deps.logger));
-    },
-    observeHook: (observation) => ctx.activity.observe(observation),
-    close() {
-      revocations.stop();
-      stream.close();
-    },
-  };
+/** Security headers on every answer; /api/** goes to dispatch, anything else to the dashboard's files. */
+function serveRequest(
+  api: { routes: Route[]; auth: Authenticator; publicUrl: string | undefined },
+  serveStatic: ReturnType<typeof createStaticFiles>,
+  logger: OperatorApiDeps['logger'],
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  setSecurityHeaders(res, isHttps(req, api.publicUrl?.startsWith('https:') ?? false));
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://hub.invalid');
+  } catch {
+    return sendJson(res, 400, { error: 'bad request target' });
+  }
+  if (!url.pathname.startsWith('/api/')) {
+    if (serveStatic(req, res, url.pathname)) return;
+    return sendJson(res, 404, { error: 'not found' });
+  }
+  dispatch(api, req, res, url).catch((error: unknown) => answerError(res, error, logger));
 }
 
 /** Route, authenticate (bearer or session), authorize by role, check CSRF on cookie mutations, handle. */
