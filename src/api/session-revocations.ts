@@ -57,65 +57,32 @@ export interface SessionRevocationsOptions {
  */
 export function createSessionRevocations(options: SessionRevocationsOptions): SessionRevocations {
   const { kv, now } = options;
-  const revoked = new Map<string, number>();
+  const known = createKnownRevocations(kv);
   let seenChange: number | undefined;
-  let lastFullRead = 0;
   let timer: NodeJS.Timeout | undefined;
-
-  const forgetExpired = (at: number) => {
-    for (const [nonce, until] of revoked) if (until <= at) revoked.delete(nonce);
-  };
-
-  /**
-   * Learns the bucket's revocations; says whether any was new here, whether any is old enough to remove, and
-   * the change key's revision among the entries read (0 when absent): every logout before it was read.
-   */
-  const readAll = async (at: number): Promise<{ added: boolean; stale: boolean; change: number }> => {
-    const found = { added: false, stale: false, change: 0 };
-    for (const { key, value, revision } of await kv.entries<Partial<Revocation>>()) {
-      if (key === CHANGED_KEY) found.change = revision;
-      if (key === CHANGED_KEY || typeof value.until !== 'number') continue;
-      if (value.until + CLOCK_SKEW_MS <= at) found.stale = true;
-      if (value.until > at && !revoked.has(key)) {
-        revoked.set(key, value.until);
-        found.added = true;
-      }
-    }
-    lastFullRead = at;
-    return found;
-  };
 
   const refresh = coalesce(async () => {
     const at = now().getTime();
     const change = (await kv.get(CHANGED_KEY))?.revision ?? 0;
-    const found = change !== seenChange || at - lastFullRead >= FULL_READ_MS ? await readAll(at) : undefined;
+    const found = change !== seenChange || at - known.lastFullRead() >= FULL_READ_MS ? await known.readAll(at) : undefined;
     // What the entries included, not `change`: a lagging replica may have listed them before the logout that
     // moved the key (a later change is read again at the next pass, an earlier one is in the entries).
     if (found) seenChange = found.change;
-    forgetExpired(at);
+    known.forgetExpired(at);
     // Told before the sweep: once learnt, a logout is never new again, so a failed sweep would leave its streams open.
     if (found?.added) options.onRevoke?.();
     if (found?.stale) await sweepExpired(kv, at - CLOCK_SKEW_MS);
   });
 
-  const pass = () =>
-    refresh().then(
-      () => options.probe?.progress(),
-      (err: unknown) => {
-        // A pass that fails because the hub is stopping (the bus closing under it) is no failure.
-        if (timer === undefined) return;
-        if (options.probe) options.probe.failure(err);
-        else options.logger.warn({ err }, 'session revocations: refresh failed; retrying');
-      },
-    );
+  const pass = () => reportedRefresh(refresh, options, () => timer !== undefined);
 
   return {
-    has: (nonce) => revoked.has(nonce),
+    has: (nonce) => known.has(nonce),
     async revoke(nonce, until) {
       await kv.put(nonce, { until } satisfies Revocation);
       await kv.put(CHANGED_KEY, { nonce });
-      revoked.set(nonce, until);
-      forgetExpired(now().getTime());
+      known.add(nonce, until);
+      known.forgetExpired(now().getTime());
       options.onRevoke?.();
     },
     refresh,
@@ -129,6 +96,51 @@ export function createSessionRevocations(options: SessionRevocationsOptions): Se
     stop() {
       clearInterval(timer);
       timer = undefined;
+    },
+  };
+}
+
+/** One refresh, its pass or failure told to the probe (or a failure logged). */
+function reportedRefresh(refresh: () => Promise<void>, options: SessionRevocationsOptions, running: () => boolean) {
+  return refresh().then(
+    () => options.probe?.progress(),
+    (err: unknown) => {
+      // A pass that fails because the hub is stopping (the bus closing under it) is no failure.
+      if (!running()) return;
+      if (options.probe) options.probe.failure(err);
+      else options.logger.warn({ err }, 'session revocations: refresh failed; retrying');
+    },
+  );
+}
+
+/** The revocations known here (nonce → when its session expires), and when the bucket was last read in full. */
+function createKnownRevocations(kv: KvBucket) {
+  const revoked = new Map<string, number>();
+  let lastFullRead = 0;
+  return {
+    has: (nonce: string) => revoked.has(nonce),
+    add: (nonce: string, until: number) => void revoked.set(nonce, until),
+    lastFullRead: () => lastFullRead,
+    forgetExpired(at: number): void {
+      for (const [nonce, until] of revoked) if (until <= at) revoked.delete(nonce);
+    },
+    /**
+     * Learns the bucket's revocations; says whether any was new here, whether any is old enough to remove, and
+     * the change key's revision among the entries read (0 when absent): every logout before it was read.
+     */
+    async readAll(at: number): Promise<{ added: boolean; stale: boolean; change: number }> {
+      const found = { added: false, stale: false, change: 0 };
+      for (const { key, value, revision } of await kv.entries<Partial<Revocation>>()) {
+        if (key === CHANGED_KEY) found.change = revision;
+        if (key === CHANGED_KEY || typeof value.until !== 'number') continue;
+        if (value.until + CLOCK_SKEW_MS <= at) found.stale = true;
+        if (value.until > at && !revoked.has(key)) {
+          revoked.set(key, value.until);
+          found.added = true;
+        }
+      }
+      lastFullRead = at;
+      return found;
     },
   };
 }
