@@ -61,22 +61,13 @@ export function createAuthenticator(
 
   return {
     bearer(header) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-      if (!match?.[1]) return undefined;
-      let found: ApiToken | undefined;
-      // No early exit: the time taken does not depend on which token (if any) matched.
-      for (const candidate of tokens) if (safeEqual(candidate.token, match[1]) && !found) found = candidate;
-      return found ? { name: found.name, role: found.role, via: 'bearer' } : undefined;
+      return bearerPrincipal(tokens, header);
     },
     login(token) {
       const principal = this.bearer(`Bearer ${token}`);
       const holder = principal && keys.get(principal.name);
       if (!principal || !holder) return undefined;
-      const nonce = b64(randomBytes(18));
-      const expiresAt = options.now().getTime() + options.ttlMs;
-      const payload = b64(Buffer.from(JSON.stringify({ n: principal.name, e: expiresAt, s: nonce })));
-      const cookie = `${payload}.${b64(createHmac('sha256', holder.key).update(payload).digest())}`;
-      return { cookie, session: { principal: { ...principal, via: 'session' }, csrfToken: csrfOf(holder.key, nonce), expiresAt } };
+      return newSession(principal, holder.key, options);
     },
     session(cookie) {
       const opened = open(cookie);
@@ -92,6 +83,25 @@ export function createAuthenticator(
       return typeof presented === 'string' && safeEqual(session.csrfToken, presented);
     },
   };
+}
+
+/** The principal of the configured token a bearer header presents, compared with every token. */
+function bearerPrincipal(tokens: readonly ApiToken[], header: string | undefined): Principal | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  let found: ApiToken | undefined;
+  // No early exit: the time taken does not depend on which token (if any) matched.
+  for (const candidate of tokens) if (safeEqual(candidate.token, match[1]) && !found) found = candidate;
+  return found ? { name: found.name, role: found.role, via: 'bearer' } : undefined;
+}
+
+/** A fresh session for the principal: its cookie, signed with the key of the holder's token. */
+function newSession(principal: Principal, key: Buffer, options: { ttlMs: number; now: () => Date }): { cookie: string; session: Session } {
+  const nonce = b64(randomBytes(18));
+  const expiresAt = options.now().getTime() + options.ttlMs;
+  const payload = b64(Buffer.from(JSON.stringify({ n: principal.name, e: expiresAt, s: nonce })));
+  const cookie = `${payload}.${b64(createHmac('sha256', key).update(payload).digest())}`;
+  return { cookie, session: { principal: { ...principal, via: 'session' }, csrfToken: csrfOf(key, nonce), expiresAt } };
 }
 
 type Keys = ReadonlyMap<string, { role: Role; key: Buffer }>;
