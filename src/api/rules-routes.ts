@@ -14,18 +14,9 @@ const PASTED_RULES_LIMIT = 64 * 1024;
 
 /** /api/rules: the rules in force, validation of a pasted file, and the backtest against recent events. */
 export function ruleRoutes(ctx: ApiContext): Route[] {
-  // The hub's own context (actions, channels, connectors), but never its environment: a pasted rule
-  // with ${VAR} must not turn the backtest into a way for a viewer to read the hub's secrets.
-  const context = (): PlainRulesContext => {
-    const { registry: _code, ...plain } = rulesContext(ctx.config, ctx.registry);
-    return plain;
-  };
+  const context = () => plainRulesContext(ctx);
   // Parsing and matching run in a worker thread with a hard time limit: never on the hub's event loop.
   const runRules = createRulesRunner({ ...(ctx.rulesTimeLimitMs !== undefined ? { limitMs: ctx.rulesTimeLimitMs } : {}) });
-  const yamlOf = (body: Record<string, unknown>): string => {
-    if (typeof body.yaml !== 'string' || body.yaml.trim() === '') throw new ApiError(400, 'send {"yaml": "rules:\\n  - name: …"}');
-    return body.yaml;
-  };
   return [
     {
       method: 'GET',
@@ -64,4 +55,18 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       },
     },
   ];
+}
+
+/**
+ * The hub's own context (actions, channels, connectors), but never its environment: a pasted rule
+ * with ${VAR} must not turn the backtest into a way for a viewer to read the hub's secrets.
+ */
+function plainRulesContext(ctx: ApiContext): PlainRulesContext {
+  const { registry: _code, ...plain } = rulesContext(ctx.config, ctx.registry);
+  return plain;
+}
+
+function yamlOf(body: Record<string, unknown>): string {
+  if (typeof body.yaml !== 'string' || body.yaml.trim() === '') throw new ApiError(400, 'send {"yaml": "rules:\\n  - name: …"}');
+  return body.yaml;
 }
