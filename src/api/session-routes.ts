@@ -4,7 +4,7 @@ import type { Authenticator } from './auth.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, isHttps, parseCookies, readJsonBody } from './http-kit.ts';
 import { checkSameOrigin } from './csrf.ts';
-import { createLoginThrottle } from './login-throttle.ts';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { sendJson } from '../http/inbound.ts';
 
 export const SESSION_COOKIE = 'hookhub_session';
@@ -36,36 +36,9 @@ export interface SessionRouteDeps {
 
 /** POST /api/session logs in with a token (sets the cookie), GET says who is logged in, DELETE logs out. */
 export function sessionRoutes(deps: SessionRouteDeps): Route[] {
-  const https = (req: IncomingMessage) => isHttps(req, deps.publicUrl?.startsWith('https:') ?? false);
-  const setCookie = (req: IncomingMessage, res: ServerResponse, value: string, maxAgeS: number) => {
-    const secure = https(req);
-    const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
-    res.setHeader('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`);
-  };
   const failures = createLoginThrottle(deps.now);
   return [
-    {
-      method: 'POST',
-      path: '/api/session',
-      access: 'public',
-      async handle({ req, res }) {
-        // Login CSRF: a cross-site page must not log a victim into the attacker's session.
-        checkSameOrigin(req, deps.publicUrl);
-        const client = deps.clientAddress(req);
-        const body = await readJsonBody(req, 4096);
-        // Checked after the body's await, with no await between the check and the failure count: guesses
-        // whose bodies arrive together would otherwise all pass the check before the first had failed.
-        if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
-        const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
-        if (!login) {
-          failures.fail(client);
-          throw new ApiError(401, WRONG_TOKEN_MESSAGE);
-        }
-        setCookie(req, res, login.cookie, Math.floor(deps.ttlMs / 1000));
-        const { principal, csrfToken, expiresAt } = login.session;
-        sendJson(res, 200, { name: principal.name, role: principal.role, csrfToken, expiresAt: new Date(expiresAt).toISOString() });
-      },
-    },
+    loginRoute(deps, failures),
     {
       method: 'GET',
       path: '/api/session',
@@ -86,11 +59,44 @@ export function sessionRoutes(deps: SessionRouteDeps): Route[] {
       access: 'viewer',
       async handle({ req, res }) {
         await logout(deps, sessionCookieOf(req));
-        setCookie(req, res, '', 0);
+        setSessionCookie(deps, req, res, '', 0);
         sendJson(res, 200, { loggedOut: true });
       },
     },
   ];
+}
+
+/** Sets the session cookie (the Secure one over HTTPS); an empty value with max-age 0 clears it. */
+function setSessionCookie(deps: SessionRouteDeps, req: IncomingMessage, res: ServerResponse, value: string, maxAgeS: number): void {
+  const secure = isHttps(req, deps.publicUrl?.startsWith('https:') ?? false);
+  const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  res.setHeader('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`);
+}
+
+/** POST /api/session: a token for a session cookie, with failed logins throttled per client. */
+function loginRoute(deps: SessionRouteDeps, failures: LoginThrottle): Route {
+  return {
+    method: 'POST',
+    path: '/api/session',
+    access: 'public',
+    async handle({ req, res }) {
+      // Login CSRF: a cross-site page must not log a victim into the attacker's session.
+      checkSameOrigin(req, deps.publicUrl);
+      const client = deps.clientAddress(req);
+      const body = await readJsonBody(req, 4096);
+      // Checked after the body's await, with no await between the check and the failure count: guesses
+      // whose bodies arrive together would otherwise all pass the check before the first had failed.
+      if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
+      const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
+      if (!login) {
+        failures.fail(client);
+        throw new ApiError(401, WRONG_TOKEN_MESSAGE);
+      }
+      setSessionCookie(deps, req, res, login.cookie, Math.floor(deps.ttlMs / 1000));
+      const { principal, csrfToken, expiresAt } = login.session;
+      sendJson(res, 200, { name: principal.name, role: principal.role, csrfToken, expiresAt: new Date(expiresAt).toISOString() });
+    },
+  };
 }
 
 /**
