@@ -46,14 +46,7 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
   const stateOf = (key: string, policy: DestinationPolicy): DestinationState => {
     let state = states.get(key);
     if (state === undefined) {
-      const breaker = createCircuitBreaker(
-        {
-          failureThreshold: policy.circuitBreaker?.failures ?? defaults.failureThreshold,
-          cooldownMs: policy.circuitBreaker?.cooldown ?? defaults.cooldownMs,
-        },
-        now,
-      );
-      state = { inFlight: 0, breaker, ...(policy.rateLimit ? { bucket: createTokenBucket(policy.rateLimit, now) } : {}) };
+      state = newDestinationState(policy, defaults, now);
       states.set(key, state);
     }
     return state;
@@ -72,23 +65,40 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
         state.breaker.abandon();
         return { ok: false, delayMs: wait, reason: 'rate-limited' };
       }
-      state.inFlight += 1;
-      let released = false;
-      return {
-        ok: true,
-        release(outcome) {
-          if (released) return;
-          released = true;
-          state.inFlight -= 1;
-          if (outcome === 'success') state.breaker.onSuccess();
-          else if (outcome === 'failure') state.breaker.onFailure();
-          else state.breaker.abandon();
-        },
-      };
+      return admitOne(state);
     },
     circuit(key) {
       return states.peek(key)?.breaker.state() ?? 'closed';
     },
     tracked: () => states.size,
+  };
+}
+
+/** A destination first seen: its breaker (and bucket, when it sets a rate limit) with its policy over the defaults. */
+function newDestinationState(policy: DestinationPolicy, defaults: GuardDefaults, now: () => Date): DestinationState {
+  const breaker = createCircuitBreaker(
+    {
+      failureThreshold: policy.circuitBreaker?.failures ?? defaults.failureThreshold,
+      cooldownMs: policy.circuitBreaker?.cooldown ?? defaults.cooldownMs,
+    },
+    now,
+  );
+  return { inFlight: 0, breaker, ...(policy.rateLimit ? { bucket: createTokenBucket(policy.rateLimit, now) } : {}) };
+}
+
+/** Counts one more attempt in flight; its release (only the first counts) tells the breaker how it went. */
+function admitOne(state: DestinationState): Admission {
+  state.inFlight += 1;
+  let released = false;
+  return {
+    ok: true,
+    release(outcome) {
+      if (released) return;
+      released = true;
+      state.inFlight -= 1;
+      if (outcome === 'success') state.breaker.onSuccess();
+      else if (outcome === 'failure') state.breaker.onFailure();
+      else state.breaker.abandon();
+    },
   };
 }
