@@ -17,23 +17,7 @@ export interface PatienceOptions {
  */
 export function createPatientAdmission(guards: DestinationGuards, options: PatienceOptions) {
   const waiting = new Map<string, number>();
-  const wakers = new Map<string, Set<() => void>>();
-  const wake = (key: string): void => {
-    for (const waker of wakers.get(key) ?? []) waker();
-  };
-  const pauseFor = (key: string, ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const set = wakers.get(key) ?? new Set<() => void>();
-      wakers.set(key, set);
-      const done = (): void => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0) wakers.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      set.add(done);
-    });
+  const { wake, pauseFor } = createWaiters();
   const admitNow = (key: string, policy: DestinationPolicy): Admission => {
     const admission = guards.admit(key, policy);
     if (!admission.ok) return admission;
@@ -66,4 +50,26 @@ export function createPatientAdmission(guards: DestinationGuards, options: Patie
       else waiting.set(key, left);
     }
   };
+}
+
+/** Pauses per destination key, each ended by its timer or by the next wake of its key, whichever comes first. */
+function createWaiters() {
+  const wakers = new Map<string, Set<() => void>>();
+  const wake = (key: string): void => {
+    for (const waker of wakers.get(key) ?? []) waker();
+  };
+  const pauseFor = (key: string, ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const set = wakers.get(key) ?? new Set<() => void>();
+      wakers.set(key, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0) wakers.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  return { wake, pauseFor };
 }
