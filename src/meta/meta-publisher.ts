@@ -40,12 +40,44 @@ export interface MetaPublisher {
  * circuit change its attempt caused) publishes no meta-event, so a failing alert cannot alert about itself.
  */
 export function createMetaPublisher(options: MetaPublisherOptions): MetaPublisher {
-  const { logger, now } = options;
+  const { now } = options;
   const processName = `${hostname()}:${process.pid}`;
   const windows = createRejectionWindows(options.rejectionWindowMs ?? 300_000);
-  const inFlight = new Set<Promise<void>>();
+  const { publish, inFlight } = createTrackedPublish(options);
   let timer: NodeJS.Timeout | undefined;
+  const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
+  const publishWindow = ({ connector, since, until, counts, hints }: ClosedWindow) =>
+    publish(rejectionsEvent({ connector, since: since.toISOString(), until: until.toISOString(), counts, hints }, now()));
 
+  const trouble = troubleMetaEvents(options, publish, processName);
+
+  return {
+    trouble,
+    observeHook({ connector, status, hint }) {
+      if (status < 400) return;
+      const closed = windows.add(connector, rejectionReason(status), now(), hint);
+      if (closed) void publishWindow(closed);
+    },
+    reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),
+    consumerChanged: (info) => void publish(consumerEvent({ ...info, process: processName }, now())),
+    flush,
+    start() {
+      timer ??= setInterval(() => void flush(), options.sweepMs ?? 5_000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      for (const w of windows.due(now(), true)) void publishWindow(w);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** Publishes a meta-event and counts its outcome; a failure is logged, never thrown. `inFlight` holds those not settled. */
+function createTrackedPublish(options: MetaPublisherOptions) {
+  const { logger } = options;
+  const inFlight = new Set<Promise<void>>();
   const publish = (event: HubEvent): Promise<void> => {
     const task = options.bus.publish('events', { id: event.id, subject: event.type, payload: event }).then(
       ({ duplicate }) => void options.metrics?.metaEvents.inc({ type: event.type, outcome: duplicate ? 'duplicate' : 'published' }),
@@ -59,6 +91,16 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
     void task.finally(() => inFlight.delete(task));
     return task;
   };
+  return { publish, inFlight };
+}
+
+/** The delivery workers' dead letters and circuit changes as meta-events, except for jobs a meta-event triggered. */
+function troubleMetaEvents(
+  options: MetaPublisherOptions,
+  publish: (event: HubEvent) => Promise<void>,
+  processName: string,
+): DeliveryTrouble {
+  const { logger, now } = options;
   const suppressed = (type: string, job: { id: string; eventType: string }): void => {
     options.metrics?.metaEvents.inc({ type, outcome: 'suppressed' });
     logger.warn(
@@ -66,11 +108,7 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
       'meta-event suppressed: the job was triggered by a meta-event (loop protection)',
     );
   };
-  const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
-  const publishWindow = ({ connector, since, until, counts, hints }: ClosedWindow) =>
-    publish(rejectionsEvent({ connector, since: since.toISOString(), until: until.toISOString(), counts, hints }, now()));
-
-  const trouble: DeliveryTrouble = {
+  return {
     deadLettered({ job, reason, attempts, destination, time }) {
       if (isMetaEventType(job.eventType)) return suppressed('hookhub.job.dead_lettered', job);
       void publish(
@@ -94,28 +132,6 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
       const type = state === 'open' ? 'hookhub.destination.circuit_opened' : 'hookhub.destination.circuit_closed';
       if (isMetaEventType(job.eventType)) return suppressed(type, job);
       void publish(circuitEvent({ destination, state, jobId: job.id, rule: job.rule, process: processName }, now()));
-    },
-  };
-
-  return {
-    trouble,
-    observeHook({ connector, status, hint }) {
-      if (status < 400) return;
-      const closed = windows.add(connector, rejectionReason(status), now(), hint);
-      if (closed) void publishWindow(closed);
-    },
-    reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),
-    consumerChanged: (info) => void publish(consumerEvent({ ...info, process: processName }, now())),
-    flush,
-    start() {
-      timer ??= setInterval(() => void flush(), options.sweepMs ?? 5_000);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      for (const w of windows.due(now(), true)) void publishWindow(w);
-      await Promise.allSettled([...inFlight]);
     },
   };
 }
