@@ -62,6 +62,12 @@ export interface Connector<Config extends { type: string } = { type: string }> {
   /** Names of config fields that hold secrets, so they are never logged. */
   readonly secretFields: readonly string[];
   /**
+   * The `secretFields` a sender proves it holds on every delivery (a signing key, a shared token): one that is
+   * too short can be guessed offline from a single signed webhook, so `hookhub start` warns about it.
+   * Default: all of `secretFields`. Leave out public keys, API credentials and handshake-only tokens.
+   */
+  readonly deliverySecretFields?: readonly string[];
+  /**
    * True when the signature covers the body alone, not the delivery id: a captured request would then
    * verify again under a new delivery id (or another unsigned event-type header), so the ingress
    * also dedups on a digest of the verified body (ConnectorResult.bodyDigest, else its SHA-256), within

@@ -28,6 +28,8 @@ export const discordConnector: Connector<DiscordConfig> = {
   configSchema: DiscordConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['publicKey', 'privateKey'],
+  // Discord signs with its own Ed25519 key: publicKey is public, privateKey only signs local test requests.
+  deliverySecretFields: [],
   samples: {
     ping: 'ping.json',
     application_command: 'application_command.json',

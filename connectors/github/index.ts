@@ -18,6 +18,8 @@ export const githubConnector: Connector<GithubConfig> = {
   type: 'github',
   configSchema: GithubConfigSchema,
   secretFields: ['secret', 'token', 'app.privateKey'],
+  // `token` and `app.privateKey` call GitHub's API: GitHub issues them, and no delivery carries them.
+  deliverySecretFields: ['secret'],
   // GitHub's webhook form offers both; form-encoded is a common pick by mistake, so it is accepted.
   contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
   samples: {

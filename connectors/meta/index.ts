@@ -17,6 +17,8 @@ export const metaConnector: Connector<MetaConfig> = {
   configSchema: MetaConfigSchema,
   contentTypes: ['application/json'],
   secretFields: ['appSecret', 'verifyToken'],
+  // verifyToken only answers Meta's subscription handshake: guessing it forges no event.
+  deliverySecretFields: ['appSecret'],
   samples: {
     'whatsapp_business_account.messages': 'whatsapp-messages.json',
     'instagram.comments': 'instagram-comments.json',

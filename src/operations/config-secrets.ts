@@ -31,7 +31,7 @@ function connectorSecrets(block: { type: string } & Record<string, unknown>): st
 }
 
 /** The value at a dotted path (`app.privateKey`), or undefined. */
-function valueAt(block: unknown, dotted: string): unknown {
+export function valueAt(block: unknown, dotted: string): unknown {
   return dotted
     .split('.')
     .reduce<unknown>(
@@ -40,7 +40,7 @@ function valueAt(block: unknown, dotted: string): unknown {
     );
 }
 
-function stringsIn(value: unknown): string[] {
+export function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
