@@ -8,12 +8,18 @@ import { z } from 'zod';
  * judged by the IPv4 it reaches (docs/actions.md).
  */
 export const NetworkPolicySchema = z.strictObject({
-  /** Turn the guard off (a hub that only talks to an internal network). */
+  /** Allow every address but cloud metadata (a hub that only talks to an internal network). */
   allowPrivateNetworks: z.boolean().default(false),
-  /** Host names (exact, case-insensitive), IP addresses or CIDR ranges that are always allowed. */
+  /** Host names (exact, case-insensitive), IP addresses or CIDR ranges that are always allowed; metadata only by its exact name or address. */
   allow: z.array(z.string().min(1)).default([]),
 });
 export type NetworkPolicy = z.input<typeof NetworkPolicySchema>;
+
+/**
+ * Cloud metadata addresses outside link-local (all of which is refused as metadata): AWS's IPv6 endpoint
+ * (in fc00::/7) and Alibaba's (in CGNAT), which allowPrivateNetworks would otherwise open.
+ */
+const METADATA_ADDRESSES = new Set(['fd00:ec2::254', '100.100.100.200']);
 
 /** Cloud metadata endpoints by name; refused whatever they resolve to. */
 const BLOCKED_NAMES = new Set([
@@ -36,31 +42,36 @@ export interface CompiledNetworkPolicy {
 export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetworkPolicy {
   const policy = NetworkPolicySchema.parse(input);
   const names = new Set<string>();
+  /** Addresses listed one by one (not as a range): the only way to allow a metadata address. */
+  const exact = new Set<string>();
   const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
   for (const entry of policy.allow) {
     if (ipaddr.isValidCIDR(entry)) ranges.push(ipaddr.parseCIDR(entry));
-    else if (ipaddr.isValid(entry)) {
-      const addr = ipaddr.parse(entry);
-      ranges.push([addr, addr.kind() === 'ipv4' ? 32 : 128]);
-    } else names.add(normalizeHost(entry));
+    else if (ipaddr.isValid(entry)) exact.add(ipaddr.process(entry).toString());
+    else names.add(normalizeHost(entry));
   }
   const inRanges = (addr: ipaddr.IPv4 | ipaddr.IPv6): boolean =>
-    ranges.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits));
+    exact.has(addr.toString()) || ranges.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits));
 
   return {
     checkName(host) {
       const name = normalizeHost(host);
-      if (policy.allowPrivateNetworks || names.has(name)) return undefined;
+      if (names.has(name)) return undefined;
+      // Never a webhook's destination, and what an SSRF is after: not even allowPrivateNetworks opens it.
       if (BLOCKED_NAMES.has(name)) return `"${name}" is a cloud metadata endpoint`;
+      if (policy.allowPrivateNetworks) return undefined;
       if (name === 'localhost' || name.endsWith('.localhost')) return `"${name}" is loopback`;
       return undefined;
     },
     checkAddress(address, host) {
-      if (policy.allowPrivateNetworks || names.has(normalizeHost(host))) return undefined;
-      if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
+      if (names.has(normalizeHost(host))) return undefined;
+      if (!ipaddr.isValid(address)) return policy.allowPrivateNetworks ? undefined : `"${address}" is not an IP address`;
       const parsed = ipaddr.process(address);
-      if (inRanges(parsed)) return undefined;
+      if (exact.has(parsed.toString())) return undefined;
       const embedded = parsed.kind() === 'ipv6' ? embeddedIPv4s(parsed as ipaddr.IPv6) : undefined;
+      const metadata = metadataProblem(address, parsed, embedded ?? []);
+      if (metadata !== undefined) return metadata;
+      if (policy.allowPrivateNetworks || inRanges(parsed)) return undefined;
       if (embedded === undefined) {
         const range = parsed.range();
         return range === 'unicast' ? undefined : `${address} is a ${range} address`;
@@ -72,6 +83,14 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
       return undefined;
     },
   };
+}
+
+/** A cloud metadata address (any link-local one), itself or embedded in an IPv6 address, unless listed exactly. */
+function metadataProblem(address: string, parsed: ipaddr.IPv4 | ipaddr.IPv6, embedded: readonly ipaddr.IPv4[]): string | undefined {
+  if (METADATA_ADDRESSES.has(parsed.toString())) return `${address} is a cloud metadata address`;
+  if (parsed.range() === 'linkLocal') return `${address} is a linkLocal address`;
+  const reached = embedded.find((ipv4) => ipv4.range() === 'linkLocal' || METADATA_ADDRESSES.has(ipv4.toString()));
+  return reached === undefined ? undefined : `${address} reaches ${reached.toString()}, a linkLocal address`;
 }
 
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');

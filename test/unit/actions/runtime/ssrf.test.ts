@@ -85,13 +85,33 @@ describe('network policy', () => {
     expect(policy.checkName('hooks.slack.com')).toBeUndefined();
   });
 
-  it('allows listed CIDRs, addresses and host names, or everything with allowPrivateNetworks', () => {
+  it('allows listed CIDRs, addresses and host names, or all but cloud metadata with allowPrivateNetworks', () => {
     const listed = compileNetworkPolicy({ allow: ['10.1.0.0/16', '::1', 'internal.example'] });
     expect(listed.checkAddress('10.1.2.3', 'x')).toBeUndefined();
     expect(listed.checkAddress('10.2.0.1', 'x')).toBeDefined();
     expect(listed.checkAddress('::1', 'x')).toBeUndefined();
     expect(listed.checkAddress('192.168.0.1', 'internal.example')).toBeUndefined();
     expect(compileNetworkPolicy({ allowPrivateNetworks: true }).checkAddress('127.0.0.1', 'x')).toBeUndefined();
+  });
+
+  it('keeps cloud metadata refused with allowPrivateNetworks or a range that covers it, unless listed exactly', () => {
+    const open = compileNetworkPolicy({ allowPrivateNetworks: true, allow: ['169.254.0.0/16', 'fd00::/8', '100.64.0.0/10'] });
+    expect(open.checkAddress('10.0.0.1', 'x')).toBeUndefined();
+    for (const address of [
+      '169.254.169.254',
+      'fe80::1',
+      '::ffff:169.254.169.254',
+      '64:ff9b::a9fe:a9fe',
+      'fd00:ec2::254',
+      '100.100.100.200',
+    ])
+      expect(open.checkAddress(address, 'x'), address).toMatch(/cloud metadata|linkLocal/);
+    expect(open.checkName('metadata.google.internal')).toContain('cloud metadata');
+    const exact = compileNetworkPolicy({ allow: ['169.254.169.254', 'fd00:ec2::254', 'metadata.google.internal'] });
+    expect(exact.checkAddress('169.254.169.254', 'x')).toBeUndefined();
+    expect(exact.checkAddress('fd00:ec2:0::254', 'x')).toBeUndefined();
+    expect(exact.checkAddress('169.254.169.253', 'x')).toBeDefined();
+    expect(exact.checkName('metadata.google.internal')).toBeUndefined();
   });
 });
 
