@@ -7,6 +7,7 @@ import type { HubEnv } from './config/env.ts';
 import { checkExposure } from './config/exposure.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { warnWeakSecrets } from './config/weak-secrets.ts';
+import { warnRefusedChannels } from './config/channel-destinations.ts';
 import { checkGithubSync, startGithubSync, type GithubSync } from './github/github-sync.ts';
 import { openMonitoredBus, type MonitoredBus } from './hub-monitoring.ts';
 import { ALL_ROLES, type HubRole } from './hub-roles.ts';
@@ -55,6 +56,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   checkGithubSync(config);
   checkExposure(config);
   warnWeakSecrets(config, logger);
+  warnRefusedChannels(config, logger);
   // What the hub obtains while it runs (a GitHub App's tokens, bus.auth.credsFile's JWT and seed), masked like hookhub.yaml's secrets.
   const liveSecrets = createLiveSecrets(now);
   const monitored = await openMonitoredBus(options, now, liveSecrets);

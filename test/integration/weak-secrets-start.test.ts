@@ -1,6 +1,7 @@
 /**
- * `hookhub start` with a connector secret short enough to guess from one signed webhook: the hub starts
- * (a deployment that ran before an upgrade keeps running) and its log names the setting, never the secret.
+ * `hookhub start` with a connector secret short enough to guess from one signed webhook, and a channel the
+ * SSRF guard will refuse: the hub starts (a deployment that ran before an upgrade keeps running) and its log
+ * names each setting, never the secret.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { startHub } from '../../src/hub.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { tempDir } from '../helpers/hub-fixtures.ts';
 
-it('starts with a short secret and warns about it by setting and length', async () => {
+it('starts with a short secret and a refused channel, and warns about each by setting', async () => {
   const dir = tempDir('hookhub-weak-secret-');
   mkdirSync(join(dir, 'rules'));
   const yaml = `server: { port: 0 }
@@ -21,6 +22,8 @@ connectors:
   github: { type: github, secret: hunter2 }
   billing: { type: standard-webhooks, secret: whsec_abc }
   slack: { type: slack, secret: 8f14e45fceea167a5a36dedd4bea2543 }
+channels:
+  local-chat: { type: mattermost, url: http://127.0.0.1:8065/hooks/abc }
 rules: ./rules
 `;
   const config = parseConfig(join(dir, 'hookhub.yaml'), yaml, readEnv({}));
@@ -41,6 +44,13 @@ rules: ./rules
       ['connectors.billing.secret', 'connectors.billing.secret is a whsec_ secret of 2 key bytes'],
     ]);
     expect(lines.join('\n')).not.toMatch(/hunter2|whsec_abc|8f14e45f/);
+    // A channel every message to which the SSRF guard would refuse is named at start too.
+    const channel = lines
+      .map((line) => JSON.parse(line) as { setting?: string; msg: string })
+      .find((l) => l.setting === 'channels.local-chat.url');
+    expect(channel?.msg).toMatch(
+      /^channels\.local-chat\.url: the SSRF guard will refuse this channel at delivery: 127\.0\.0\.1 is a loopback address; to send to it, list "127\.0\.0\.1" in delivery\.allowlist/,
+    );
   } finally {
     await hub.stop();
   }
