@@ -64,14 +64,16 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
       return undefined;
     },
     checkAddress(address, host) {
-      if (names.has(normalizeHost(host))) return undefined;
-      if (!ipaddr.isValid(address)) return policy.allowPrivateNetworks ? undefined : `"${address}" is not an IP address`;
+      const name = normalizeHost(host);
+      const listed = names.has(name);
+      if (!ipaddr.isValid(address)) return listed || policy.allowPrivateNetworks ? undefined : `"${address}" is not an IP address`;
       const parsed = ipaddr.process(address);
       if (exact.has(parsed.toString())) return undefined;
       const embedded = parsed.kind() === 'ipv6' ? embeddedIPv4s(parsed as ipaddr.IPv6) : undefined;
-      const metadata = metadataProblem(address, parsed, embedded ?? []);
+      // A listed name opens metadata only if it is a metadata name: another name may come to resolve there.
+      const metadata = listed && BLOCKED_NAMES.has(name) ? undefined : metadataProblem(address, parsed, embedded ?? []);
       if (metadata !== undefined) return metadata;
-      if (policy.allowPrivateNetworks || inRanges(parsed)) return undefined;
+      if (listed || policy.allowPrivateNetworks || inRanges(parsed)) return undefined;
       if (embedded === undefined) {
         const range = parsed.range();
         return range === 'unicast' ? undefined : `${address} is a ${range} address`;
@@ -85,12 +87,14 @@ export function compileNetworkPolicy(input: NetworkPolicy = {}): CompiledNetwork
   };
 }
 
-/** A cloud metadata address (any link-local one), itself or embedded in an IPv6 address, unless listed exactly. */
+/** A cloud metadata address (any link-local one), itself or embedded in an IPv6 address. */
 function metadataProblem(address: string, parsed: ipaddr.IPv4 | ipaddr.IPv6, embedded: readonly ipaddr.IPv4[]): string | undefined {
   if (METADATA_ADDRESSES.has(parsed.toString())) return `${address} is a cloud metadata address`;
   if (parsed.range() === 'linkLocal') return `${address} is a linkLocal address`;
   const reached = embedded.find((ipv4) => ipv4.range() === 'linkLocal' || METADATA_ADDRESSES.has(ipv4.toString()));
-  return reached === undefined ? undefined : `${address} reaches ${reached.toString()}, a linkLocal address`;
+  if (reached === undefined) return undefined;
+  const what = METADATA_ADDRESSES.has(reached.toString()) ? 'cloud metadata' : 'linkLocal';
+  return `${address} reaches ${reached.toString()}, a ${what} address`;
 }
 
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');

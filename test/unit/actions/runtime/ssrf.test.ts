@@ -112,6 +112,12 @@ describe('network policy', () => {
     expect(exact.checkAddress('fd00:ec2:0::254', 'x')).toBeUndefined();
     expect(exact.checkAddress('169.254.169.253', 'x')).toBeDefined();
     expect(exact.checkName('metadata.google.internal')).toBeUndefined();
+    expect(exact.checkAddress('169.254.169.254', 'metadata.google.internal')).toBeUndefined();
+    // Any other listed name opens private addresses, not metadata: it may come to resolve there.
+    const named = compileNetworkPolicy({ allow: ['hooks.internal.example'] });
+    expect(named.checkAddress('10.0.0.7', 'hooks.internal.example')).toBeUndefined();
+    expect(named.checkAddress('169.254.169.254', 'hooks.internal.example')).toMatch(/linkLocal/);
+    expect(open.checkAddress('64:ff9b::6464:64c8', 'x')).toBe('64:ff9b::6464:64c8 reaches 100.100.100.200, a cloud metadata address');
   });
 });
 
