@@ -21,6 +21,7 @@ export function checkDialledServerIdentity(
   cert: PeerCertificate,
 ): Error | undefined {
   const named = Boolean(this?.servername) || Boolean(this?.host);
-  const dialled = named ? undefined : this?.socket?.remoteAddress;
+  // A dual-stack socket may name an IPv4 peer IPv4-mapped (::ffff:a.b.c.d), which no IPv4 entry matches.
+  const dialled = named ? undefined : this?.socket?.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   return checkServerIdentity(dialled ?? hostname, cert);
 }

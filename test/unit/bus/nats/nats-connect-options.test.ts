@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import type { PeerCertificate } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, describeServers } from '../../../../src/bus/nats/nats-connect-options.ts';
 import { checkDialledServerIdentity } from '../../../../src/bus/nats/nats-tls-identity.ts';
@@ -46,5 +48,16 @@ describe('NATS connection options', () => {
   it('describes servers without their credentials', () => {
     expect(describeServers('nats://hub:s3cret@a:4222,tls://tok@b:4222,c:4222')).toBe('nats://a:4222,tls://b:4222,c:4222');
     expect(describeServers('user:pw@d:4222')).toBe('d:4222');
+  });
+});
+
+describe("the NATS server certificate's check at an IP address", () => {
+  const certFor127 = { subject: { CN: 'nats' }, subjectaltname: 'IP Address:127.0.0.1' } as unknown as PeerCertificate;
+  const dialled = (remoteAddress: string) => ({ socket: { remoteAddress } as Socket });
+
+  it('checks the address dialled, also when the socket writes it IPv4-mapped', () => {
+    expect(checkDialledServerIdentity.call(dialled('127.0.0.1'), 'localhost', certFor127)).toBeUndefined();
+    expect(checkDialledServerIdentity.call(dialled('::ffff:127.0.0.1'), 'localhost', certFor127)).toBeUndefined();
+    expect(checkDialledServerIdentity.call(dialled('127.0.0.2'), 'localhost', certFor127)).toBeInstanceOf(Error);
   });
 });
