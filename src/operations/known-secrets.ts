@@ -56,15 +56,15 @@ function collectHidden(original: unknown, shown: unknown, found: string[], depth
   if (depth > 32 || original === shown) return;
   if (typeof original === 'string') found.push(...textForms(original));
   else if (original === null || typeof original !== 'object') return;
-  else if (shown === null || typeof shown !== 'object') stringsIn(original, found, depth);
+  else if (shown === null || typeof shown !== 'object') collectStrings(original, found, depth);
   else for (const [key, item] of Object.entries(original)) collectHidden(item, (shown as Record<string, unknown>)[key], found, depth + 1);
 }
 
 /** Every string in a value masked whole (a list of signing secrets). */
-function stringsIn(value: unknown, found: string[], depth: number): void {
+function collectStrings(value: unknown, found: string[], depth: number): void {
   if (typeof value === 'string') found.push(value);
   else if (depth <= 32 && value !== null && typeof value === 'object')
-    for (const item of Object.values(value)) stringsIn(item, found, depth + 1);
+    for (const item of Object.values(value)) collectStrings(item, found, depth + 1);
 }
 
 /** A URL's parts after its host, as written and as a URL parser prints them, and its user and password; any other value as it is. */
