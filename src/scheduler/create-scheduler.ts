@@ -70,20 +70,13 @@ function lastTickBefore(task: ScheduledTask, now: Date, windowMs: number): Date 
  * all of them publish the same event id (`schedule:<rule>:<tick>`) and the bus deduplicates.
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
-  const { bus, logger } = options;
+  const { logger } = options;
   const entries = new Map<string, Entry>();
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const fire = async (rule: Pick<Rule, 'name' | 'schedule'>, tick: Date): Promise<FireResult> => {
-    const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick });
-    const { duplicate } = await publishWithRetry(bus, event, options.publishAttempts ?? 5, () => stopped);
-    const result: FireResult = { rule: rule.name, tick: (event.data as { tick: string }).tick, eventId: event.id, duplicate };
-    logger[duplicate ? 'debug' : 'info'](result, duplicate ? 'schedule tick already fired by another hub' : 'schedule fired');
-    options.onFire?.(result);
-    return result;
-  };
+  const fire = tickPublisher(options, () => stopped);
 
   const track = (rule: Rule, tick: Date) => {
     const task = fire(rule, tick).then(
@@ -101,23 +94,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (!stopped) syncTasks(entries, options.getRuleSet(), track, logger);
   };
 
-  const catchUp = () => {
-    const now = (options.now ?? (() => new Date()))();
-    const windowMs = options.catchUpMs ?? 600_000;
-    for (const { task, rule } of entries.values()) {
-      const missed = windowMs > 0 ? lastTickBefore(task, now, windowMs) : undefined;
-      if (missed) {
-        logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
-        track(rule, missed);
-      }
-    }
-  };
-
   return {
     start() {
       if (timer || stopped) return;
       sync();
-      catchUp();
+      fireMissedTicks(entries, options, track);
       timer = setInterval(sync, options.syncIntervalMs ?? 5_000);
       timer.unref();
     },
@@ -132,6 +113,32 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** Publishes the event for one tick, logs it and reports it to onFire. */
+function tickPublisher(options: SchedulerOptions, stopped: () => boolean) {
+  const { bus, logger } = options;
+  return async (rule: Pick<Rule, 'name' | 'schedule'>, tick: Date): Promise<FireResult> => {
+    const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick });
+    const { duplicate } = await publishWithRetry(bus, event, options.publishAttempts ?? 5, stopped);
+    const result: FireResult = { rule: rule.name, tick: (event.data as { tick: string }).tick, eventId: event.id, duplicate };
+    logger[duplicate ? 'debug' : 'info'](result, duplicate ? 'schedule tick already fired by another hub' : 'schedule fired');
+    options.onFire?.(result);
+    return result;
+  };
+}
+
+/** On start: fires, late and once, each armed schedule's tick missed within the catch-up window. */
+function fireMissedTicks(entries: Map<string, Entry>, options: SchedulerOptions, track: (rule: Rule, tick: Date) => void): void {
+  const now = (options.now ?? (() => new Date()))();
+  const windowMs = options.catchUpMs ?? 600_000;
+  for (const { task, rule } of entries.values()) {
+    const missed = windowMs > 0 ? lastTickBefore(task, now, windowMs) : undefined;
+    if (missed) {
+      options.logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
+      track(rule, missed);
+    }
+  }
 }
 
 /** Arms new and changed schedules, disarms removed, disabled and changed ones. */
