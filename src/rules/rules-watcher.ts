@@ -34,8 +34,6 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
   const { dir, logger, debounceMs = 100 } = options;
   let degraded: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
   let closed = false;
 
   const reloadOnce = async () => {
@@ -44,27 +42,12 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
       if (!closed) degraded = apply(result, options);
     } catch (error) {
       degraded = `rules: reload failed: ${(error as Error).message}`;
-      logger.error({ err: error, dir }, 'rules reload failed; keeping the last good rules');
-      options.onError?.([{ file: dir, line: 0, col: 0, severity: 'error', message: `reload failed: ${(error as Error).message}` }]);
+      reportReloadFailure(error, options);
     }
     if (!closed) folder.check();
   };
 
-  const reload = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await reloadOnce();
-      } while (again && !closed);
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
+  const reload = coalescedReloads(reloadOnce, () => closed);
 
   const schedule = () => {
     if (closed) return;
@@ -87,6 +70,34 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
       clearTimeout(timer);
       folder.close();
     },
+  };
+}
+
+/** Logs a reload that threw and reports it to onError as a diagnostic on the folder. */
+function reportReloadFailure(error: unknown, options: RulesWatcherOptions): void {
+  const { dir } = options;
+  options.logger.error({ err: error, dir }, 'rules reload failed; keeping the last good rules');
+  options.onError?.([{ file: dir, line: 0, col: 0, severity: 'error', message: `reload failed: ${(error as Error).message}` }]);
+}
+
+/** Reloads never overlap: a call during a reload returns that reload and makes it run once more. */
+function coalescedReloads(reloadOnce: () => Promise<void>, isClosed: () => boolean): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let again = false;
+  return async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await reloadOnce();
+      } while (again && !isClosed());
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
   };
 }
 
