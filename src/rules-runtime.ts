@@ -14,6 +14,8 @@ import { createRuleSetMerger } from './subscriptions/compile/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 
+type SubscriptionRules = Awaited<ReturnType<SubscriptionsRuntime['startRules']>>;
+
 export interface RunningRules {
   getRuleSet: () => RuleSet;
   /** Why the running rules differ from the files (for /readyz), if they do. */
@@ -60,18 +62,12 @@ export interface RulesDeps {
  * and hot-reloads the folder: a broken edit keeps the last good rules and marks /readyz degraded.
  */
 export async function startRules(config: HubConfig, deps: RulesDeps): Promise<RunningRules> {
-  const { registry, bus, logger, now } = deps;
+  const { registry, logger } = deps;
   const context = rulesContext(config, registry, deps.vars);
   const builtin = deps.builtinRules?.(context) ?? [];
   const fileContext = { ...context, registry: deps.fileActions };
   const load = async () => withBuiltins(await loadRuleSet(config.rulesDir, fileContext), builtin);
-  const initial = await load();
-  for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
-  if (!initial.ok) {
-    const errors = initial.diagnostics.filter((d) => d.severity !== 'warning').map(formatDiagnostic);
-    throw new ConfigError(`invalid rules (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
-  }
-  let ruleSet = initial.ruleSet;
+  let ruleSet = validInitialRules(await load(), logger);
   const watcher = createRulesWatcher({
     dir: config.rulesDir,
     load,
@@ -88,20 +84,7 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
   });
   const subscriptionRules = deps.subscriptions ? await deps.subscriptions.startRules(context) : undefined;
   const getRuleSet = subscriptionRules ? createRuleSetMerger(() => ruleSet, subscriptionRules) : () => ruleSet;
-  const router =
-    deps.route === false
-      ? undefined
-      : createRuleRouter({
-          bus,
-          getRuleSet,
-          registry,
-          logger,
-          now,
-          ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}),
-          ...(deps.metrics ? { metrics: deps.metrics } : {}),
-          ...(deps.health ? { health: deps.health } : {}),
-          ...(subscriptionRules ? { ready: subscriptionRules.loaded() } : {}),
-        });
+  const router = deps.route === false ? undefined : routerFor(deps, getRuleSet, subscriptionRules);
   router?.start();
   logger.info(
     { rules: ruleSet.rules.length, dir: config.rulesDir, subscriptionRules: subscriptionRules?.rules().length ?? 0 },
@@ -115,6 +98,31 @@ export async function startRules(config: HubConfig, deps: RulesDeps): Promise<Ru
       await router?.stop();
     },
   };
+}
+
+/** The rules loaded at start, with their warnings logged; errors refuse the start, like a config error. */
+function validInitialRules(initial: LoadResult, logger: Logger): RuleSet {
+  for (const d of initial.diagnostics.filter((x) => x.severity === 'warning')) logger.warn(formatDiagnostic(d));
+  if (!initial.ok) {
+    const errors = initial.diagnostics.filter((d) => d.severity !== 'warning').map(formatDiagnostic);
+    throw new ConfigError(`invalid rules (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`);
+  }
+  return initial.ruleSet;
+}
+
+/** The rule router (the router role), waiting for the subscriptions' rules when there are any. */
+function routerFor(deps: RulesDeps, getRuleSet: () => RuleSet, subscriptionRules: SubscriptionRules | undefined) {
+  return createRuleRouter({
+    bus: deps.bus,
+    getRuleSet,
+    registry: deps.registry,
+    logger: deps.logger,
+    now: deps.now,
+    ...(deps.subscriptions ? { noise: deps.subscriptions.gate } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.health ? { health: deps.health } : {}),
+    ...(subscriptionRules ? { ready: subscriptionRules.loaded() } : {}),
+  });
 }
 
 function withBuiltins(result: LoadResult, builtin: readonly Rule[]): LoadResult {
