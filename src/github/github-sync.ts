@@ -49,20 +49,11 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   checkGithubSync(options.config);
   const now = options.now ?? (() => new Date());
   const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
-  let contexts: Promise<SyncContext[]> | undefined;
-  // Built again after a failure: a setup that failed once is tried again, never given up on.
-  const contextsNow = () =>
-    (contexts ??= buildContexts(options, now, metrics).catch((err: unknown) => {
-      contexts = undefined;
-      throw err;
-    }));
+  const contextsNow = contextsUntilBuilt(options, now, metrics);
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
-  const logFailure = (err: Error, connector?: string) =>
-    options.probe
-      ? options.probe.failure(err, connector ? { connector } : {})
-      : options.logger.error({ err: err.message, connector }, connector ? 'GitHub sync failed' : 'GitHub sync failed to start; retrying');
+  const logFailure = failureReporter(options);
 
   // Passes never overlap: each one is chained after the previous.
   const enqueue = (ctx: SyncContext) =>
@@ -98,6 +89,25 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       await Promise.race([ready.then(() => running).catch(() => {}), grace]);
     },
   };
+}
+
+/** The connectors' sync contexts, built once they can be. */
+function contextsUntilBuilt(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined) {
+  let contexts: Promise<SyncContext[]> | undefined;
+  // Built again after a failure: a setup that failed once is tried again, never given up on.
+  return () =>
+    (contexts ??= buildContexts(options, now, metrics).catch((err: unknown) => {
+      contexts = undefined;
+      throw err;
+    }));
+}
+
+/** Counts a failed pass or setup on the probe, or logs it when there is no probe. */
+function failureReporter(options: GithubSyncOptions) {
+  return (err: Error, connector?: string) =>
+    options.probe
+      ? options.probe.failure(err, connector ? { connector } : {})
+      : options.logger.error({ err: err.message, connector }, connector ? 'GitHub sync failed' : 'GitHub sync failed to start; retrying');
 }
 
 /** Runs `run` after `ms`, unless stop() clears `timers` first. */
