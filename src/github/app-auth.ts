@@ -32,56 +32,72 @@ interface Token {
  */
 export function installationAuthStrategy(settings: InstallationAuthSettings) {
   return (options: { request: RequestInterface }) => {
-    const { app, now } = settings;
-    const margin = settings.refreshBeforeMs ?? 5 * 60_000;
-    const appAuth = createAppAuth({
-      appId: app.appId,
-      ...(app.installationId !== undefined ? { installationId: app.installationId } : {}),
-      request: options.request,
-      // The JWT uses the injected clock too, so one clock drives every expiry decision.
-      createJwt: async (appId, timeDifference = 0) => {
-        const jwt = await githubAppJwt({ id: appId, privateKey: app.privateKey, now: Math.floor(now().getTime() / 1000) + timeDifference });
-        settings.secrets?.add([jwt.token], new Date(now().getTime() + JWT_LIFETIME_MS));
-        return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
-      },
-    });
-    let current: Token | undefined;
-    let pending: Promise<Token> | undefined;
-
-    async function mint(): Promise<Token> {
-      if (app.installationId === undefined)
-        throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
-      const auth = await appAuth({ type: 'installation', refresh: true });
-      const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
-      settings.secrets?.add([minted.token], validUntil(minted.expiresAt, now));
-      settings.onRefresh?.(minted.expiresAt);
-      return minted;
-    }
-
-    async function token(force: boolean): Promise<string> {
-      const fresh = current && !force && current.expiresAt.getTime() - margin > now().getTime();
-      if (fresh && current) return current.token;
-      // Concurrent requests share one mint.
-      pending ??= mint().finally(() => (pending = undefined));
-      current = await pending;
-      return current.token;
-    }
-
+    const appAuth = createInstallationAppAuth(settings, options.request);
+    const token = installationTokens(settings, appAuth);
     const auth = async () => ({ type: 'token', tokenType: 'installation', token: await token(false) });
-    const hook = async (request: RequestInterface, route: Route | EndpointOptions, parameters?: RequestParameters) => {
-      const endpoint = request.endpoint.merge(route as string, parameters);
-      const path = (endpoint.url ?? '').replace(request.endpoint.DEFAULTS.baseUrl, '').split('?')[0] ?? '';
-      if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route, parameters);
-      const send = async (force: boolean) =>
-        request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
-      try {
-        return await send(false);
-      } catch (err) {
-        if ((err as { status?: number }).status !== 401) throw err;
-        return send(true);
-      }
-    };
-    return Object.assign(auth, { hook });
+    return Object.assign(auth, { hook: authorizingHook(appAuth, token) });
+  };
+}
+
+type AppAuth = ReturnType<typeof createAppAuth>;
+
+/** `@octokit/auth-app` for the App, its JWT signed on the injected clock and given to the live secrets. */
+function createInstallationAppAuth(settings: InstallationAuthSettings, request: RequestInterface): AppAuth {
+  const { app, now } = settings;
+  return createAppAuth({
+    appId: app.appId,
+    ...(app.installationId !== undefined ? { installationId: app.installationId } : {}),
+    request,
+    // The JWT uses the injected clock too, so one clock drives every expiry decision.
+    createJwt: async (appId, timeDifference = 0) => {
+      const jwt = await githubAppJwt({ id: appId, privateKey: app.privateKey, now: Math.floor(now().getTime() / 1000) + timeDifference });
+      settings.secrets?.add([jwt.token], new Date(now().getTime() + JWT_LIFETIME_MS));
+      return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
+    },
+  });
+}
+
+/** The current installation token, minted again when it nears its expiry or when `force` asks (after a 401). */
+function installationTokens(settings: InstallationAuthSettings, appAuth: AppAuth): (force: boolean) => Promise<string> {
+  const { app, now } = settings;
+  const margin = settings.refreshBeforeMs ?? 5 * 60_000;
+  let current: Token | undefined;
+  let pending: Promise<Token> | undefined;
+
+  async function mint(): Promise<Token> {
+    if (app.installationId === undefined)
+      throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
+    const auth = await appAuth({ type: 'installation', refresh: true });
+    const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
+    settings.secrets?.add([minted.token], validUntil(minted.expiresAt, now));
+    settings.onRefresh?.(minted.expiresAt);
+    return minted;
+  }
+
+  return async function token(force: boolean): Promise<string> {
+    const fresh = current && !force && current.expiresAt.getTime() - margin > now().getTime();
+    if (fresh && current) return current.token;
+    // Concurrent requests share one mint.
+    pending ??= mint().finally(() => (pending = undefined));
+    current = await pending;
+    return current.token;
+  };
+}
+
+/** Octokit's request hook: the App's own endpoints go to auth-app; the others carry the installation token, minted again once on a 401. */
+function authorizingHook(appAuth: AppAuth, token: (force: boolean) => Promise<string>) {
+  return async (request: RequestInterface, route: Route | EndpointOptions, parameters?: RequestParameters) => {
+    const endpoint = request.endpoint.merge(route as string, parameters);
+    const path = (endpoint.url ?? '').replace(request.endpoint.DEFAULTS.baseUrl, '').split('?')[0] ?? '';
+    if (path === '/app' || path.startsWith('/app/')) return appAuth.hook(request, route, parameters);
+    const send = async (force: boolean) =>
+      request({ ...endpoint, url: endpoint.url ?? '', headers: { ...endpoint.headers, authorization: `token ${await token(force)}` } });
+    try {
+      return await send(false);
+    } catch (err) {
+      if ((err as { status?: number }).status !== 401) throw err;
+      return send(true);
+    }
   };
 }
 
