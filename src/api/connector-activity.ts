@@ -59,14 +59,7 @@ export function createConnectorActivity(options: {
   const known = new Set(options.connectors);
   const recent: HookObservation[] = [];
   const counters = new Map<string, Counters>();
-  const view = (o: HookObservation): RequestView => ({
-    connector: o.connector,
-    method: o.method,
-    status: o.status,
-    time: o.time.toISOString(),
-    durationMs: Math.round(o.durationMs * 10) / 10,
-    headers: redactHeaders(o.headers, policy),
-  });
+  const view = (o: HookObservation): RequestView => requestView(o, policy);
   // Only a header whose value the view shows can say which request carried an event, as before views were built on read.
   const showsValue = (o: HookObservation, value: string): boolean =>
     Object.entries(o.headers).some(([name, v]) => v === value && isShownHeader(name, policy));
@@ -76,16 +69,7 @@ export function createConnectorActivity(options: {
       const o = known.has(observed.connector) ? observed : { ...observed, connector: '_unknown' };
       recent.push(o);
       if (recent.length > capacity) recent.shift();
-      let c = counters.get(o.connector);
-      if (!c) counters.set(o.connector, (c = { accepted: 0, rejected: 0, failed: 0 }));
-      if (o.status < 300) {
-        c.accepted += 1;
-        c.lastAccepted = o;
-      } else {
-        if (o.status >= 500) c.failed += 1;
-        else c.rejected += 1;
-        c.lastError = o;
-      }
+      countObservation(counters, o);
     },
     counts(connector) {
       const { lastAccepted, lastError, ...counts } = counters.get(connector) ?? { accepted: 0, rejected: 0, failed: 0 };
@@ -103,6 +87,32 @@ export function createConnectorActivity(options: {
       return undefined;
     },
   };
+}
+
+/** A request as the dashboard shows it: header values outside the policy's allowlist masked. */
+function requestView(o: HookObservation, policy: HeaderPolicy): RequestView {
+  return {
+    connector: o.connector,
+    method: o.method,
+    status: o.status,
+    time: o.time.toISOString(),
+    durationMs: Math.round(o.durationMs * 10) / 10,
+    headers: redactHeaders(o.headers, policy),
+  };
+}
+
+/** Counts a request as accepted, rejected or failed on its connector, and keeps it as that connector's last. */
+function countObservation(counters: Map<string, Counters>, o: HookObservation): void {
+  let c = counters.get(o.connector);
+  if (!c) counters.set(o.connector, (c = { accepted: 0, rejected: 0, failed: 0 }));
+  if (o.status < 300) {
+    c.accepted += 1;
+    c.lastAccepted = o;
+  } else {
+    if (o.status >= 500) c.failed += 1;
+    else c.rejected += 1;
+    c.lastError = o;
+  }
 }
 
 /** ConnectorCounts as kept: the last success and error as observed, turned into views when read. */
