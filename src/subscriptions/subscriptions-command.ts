@@ -19,13 +19,22 @@ interface Options {
   output?: string;
 }
 
+type SubscriptionStore = ReturnType<typeof createSubscriptionStore>;
+type WithStore = <T>(opts: Options, run: (store: SubscriptionStore) => Promise<T>) => Promise<T | undefined>;
+
 /** `hookhub subscriptions list [--json]`, `export [-o file]` and `remove <id>`. */
 export function registerSubscriptionsCommand(program: Command, deps: SubscriptionsCommandDeps): void {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
-  const withStore = async <T>(
-    opts: Options,
-    run: (store: ReturnType<typeof createSubscriptionStore>) => Promise<T>,
-  ): Promise<T | undefined> => {
+  const withStore = storeRunner(deps);
+  const subs = program.command('subscriptions').description('chat subscriptions made with /hookhub subscribe');
+  registerList(subs, withStore, write);
+  registerExport(subs, withStore, write);
+  registerRemove(subs, withStore, write);
+}
+
+/** Runs a command on the store of the opened bus (an empty one when there is no data yet), then closes the bus. */
+function storeRunner(deps: SubscriptionsCommandDeps): WithStore {
+  return async <T>(opts: Options, run: (store: SubscriptionStore) => Promise<T>): Promise<T | undefined> => {
     const opened = await deps.open(opts.config === undefined ? {} : { config: opts.config });
     if (!opened)
       return run({
@@ -42,7 +51,9 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
       await opened.bus.close();
     }
   };
-  const subs = program.command('subscriptions').description('chat subscriptions made with /hookhub subscribe');
+}
+
+function registerList(subs: Command, withStore: WithStore, write: (text: string) => void): void {
   subs
     .command('list')
     .description('every subscription, with its channel and origin')
@@ -61,6 +72,9 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
         write(`${all.length} subscription(s)\n`);
       }),
     );
+}
+
+function registerExport(subs: Command, withStore: WithStore, write: (text: string) => void): void {
   subs
     .command('export')
     .description('write the subscriptions as a YAML rules file (to keep them in git)')
@@ -73,6 +87,9 @@ export function registerSubscriptionsCommand(program: Command, deps: Subscriptio
         else write(yaml);
       }),
     );
+}
+
+function registerRemove(subs: Command, withStore: WithStore, write: (text: string) => void): void {
   subs
     .command('remove <id>')
     .description('delete a subscription (as /hookhub unsubscribe would)')
