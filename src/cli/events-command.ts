@@ -53,7 +53,12 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const now = deps.now ?? (() => new Date());
   const events = program.command('events').description('browse stored events and replay them through the current rules');
+  registerList(events, deps, write, now);
+  registerShow(events, deps, write);
+  registerReplay(events, deps, write, now);
+}
 
+function registerList(events: Command, deps: EventsCommandDeps, write: (text: string) => void, now: () => Date): void {
   events
     .command('list')
     .description('events, newest first, with filters; prints a cursor for the next (older) page')
@@ -76,7 +81,9 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
         write(opts.json ? `${JSON.stringify(page, null, 2)}\n` : formatPage(page));
       });
     });
+}
 
+function registerShow(events: Command, deps: EventsCommandDeps, write: (text: string) => void): void {
   events
     .command('show <id>')
     .description('one event: attributes, matched rules, every delivery attempt, payload')
@@ -91,7 +98,9 @@ export function registerEventsCommand(program: Command, deps: EventsCommandDeps)
         write(opts.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
       });
     });
+}
 
+function registerReplay(events: Command, deps: EventsCommandDeps, write: (text: string) => void, now: () => Date): void {
   events
     .command('replay <id>')
     .description('run a stored event through the current rules; delivered jobs are never sent twice')
