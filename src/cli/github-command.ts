@@ -23,12 +23,23 @@ type Flags = CommonOptions & {
  */
 export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}): void {
   const github = program.command('github').description('connect GitHub repos/orgs to the hub and recover missed deliveries');
-  const common = (cmd: Command) =>
-    cmd
-      .option('-c, --config <file>', 'path to hookhub.yaml')
-      .option('--connector <name>', 'which github connector (when there are several)');
+  registerConnect(github, deps);
+  registerDisconnect(github, deps);
+  registerList(github, deps);
+  registerPing(github, deps);
+  registerReconcile(github, deps);
+  registerRotateSecret(github, deps);
+}
 
-  common(github.command('connect [targets...]'))
+/** The options every command but rotate-secret takes. */
+function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'path to hookhub.yaml')
+    .option('--connector <name>', 'which github connector (when there are several)');
+}
+
+function registerConnect(github: Command, deps: GithubCliDeps): void {
+  withCommonOptions(github.command('connect [targets...]'))
     .description("make sure each repo (owner/repo) or org has exactly one hook to the hub (default: the connector's repos/orgs)")
     .option('--events <list>', "comma-separated events (default: the connector's events, else *)")
     .option('--dry-run', 'show what would change, change nothing')
@@ -39,28 +50,36 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
         .filter(Boolean);
       await runGithubCli(opts, deps, (cli) => runConnect(cli, targets, opts.dryRun ?? false), events);
     });
+}
 
-  common(github.command('disconnect [targets...]'))
+function registerDisconnect(github: Command, deps: GithubCliDeps): void {
+  withCommonOptions(github.command('disconnect [targets...]'))
     .description("remove the hub's hook from repos/orgs (other hooks are left alone)")
     .option('--all', 'every repo/org the connector lists')
     .option('--dry-run', 'show what would be removed')
     .action(async (targets: string[], opts: Flags) =>
       runGithubCli(opts, deps, (cli) => runDisconnect(cli, targets, opts.all ?? false, opts.dryRun ?? false)),
     );
+}
 
-  common(github.command('list [targets...]'))
+function registerList(github: Command, deps: GithubCliDeps): void {
+  withCommonOptions(github.command('list [targets...]'))
     .description("every hook on the repos/orgs, which one is the hub's, and its last delivery")
     .option('--json', 'print JSON')
     .action(async (targets: string[], opts: Flags) => runGithubCli(opts, deps, (cli) => runList(cli, targets, opts.json ?? false)));
+}
 
-  common(github.command('ping [targets...]'))
+function registerPing(github: Command, deps: GithubCliDeps): void {
+  withCommonOptions(github.command('ping [targets...]'))
     .description("ask GitHub to ping the hub's hook and show how the hub answered")
     .option('--wait <seconds>', 'how long to wait for the result', '10')
     .action(async (targets: string[], opts: Flags) =>
       runGithubCli(opts, deps, (cli) => runPing(cli, targets, Number(opts.wait ?? 10) * 1000)),
     );
+}
 
-  common(github.command('reconcile [targets...]'))
+function registerReconcile(github: Command, deps: GithubCliDeps): void {
+  withCommonOptions(github.command('reconcile [targets...]'))
     .description('redeliver failed deliveries the hub never stored (GitHub never retries them)')
     .option('--since <when>', 'how far back: a duration (24h) or a date; at most 3 days (default: reconcile.lookback)')
     .option('--dry-run', 'list what would be redelivered')
@@ -69,7 +88,9 @@ export function registerGithubCommand(program: Command, deps: GithubCliDeps = {}
       const reconcileOpts = { ...(opts.since ? { since: opts.since } : {}), dryRun: opts.dryRun ?? false, json: opts.json ?? false };
       await runGithubCli(opts, deps, (cli) => runReconcile(cli, targets, reconcileOpts));
     });
+}
 
+function registerRotateSecret(github: Command, deps: GithubCliDeps): void {
   github
     .command('rotate-secret <connector>')
     .description('rotate the webhook secret: generate a new one, then (once the hub accepts it) set it on every hook')
