@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { ActionContext, ActionDeps, Job } from '../actions/action.ts';
 import { actions } from '../actions/index.ts';
-import { buildReport } from '../actions/report/build-report.ts';
+import { buildReport, type BuiltReport } from '../actions/report/build-report.ts';
 import { deliverReport } from '../actions/report/deliver-report.ts';
-import { ReportParamsSchema } from '../actions/report/report-params.ts';
+import { ReportParamsSchema, type ReportParams } from '../actions/report/report-params.ts';
 import { writeReport } from '../actions/report/write-report.ts';
 import { createOutboundGuard } from '../actions/runtime/ssrf/guarded-fetch.ts';
 import { createBus } from '../bus/create-bus.ts';
@@ -12,7 +12,7 @@ import { readEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { formatDiagnostic } from '../rules/diagnostics.ts';
 import { loadRuleSet } from '../rules/load-rule-set.ts';
-import type { RuleSet } from '../rules/rule.ts';
+import type { Rule, RuleSet } from '../rules/rule.ts';
 import { rulesContext } from '../rules-runtime.ts';
 import { createScheduleEvent } from '../scheduler/schedule-event.ts';
 import { pino } from 'pino';
@@ -75,13 +75,7 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps 
 }
 
 async function runReport(name: string, opts: RunOptions, context: ReportContext, now: () => Date): Promise<string> {
-  const rule = context.ruleSet.rules.find((r) => r.name === name);
-  const withReports = context.ruleSet.rules.filter((r) => r.actions.some((a) => a.type === 'report')).map((r) => r.name);
-  const action = rule?.actions.find((a) => a.type === 'report');
-  if (!rule || !action) {
-    const problems = context.problems?.length ? `\nrules with errors are left out:\n  ${context.problems.join('\n  ')}` : '';
-    throw new Error(`no rule "${name}" with a report action; rules with reports: ${withReports.join(', ') || '(none)'}${problems}`);
-  }
+  const { rule, action } = reportRuleNamed(name, context);
   const until = opts.until ? new Date(opts.until) : now();
   if (Number.isNaN(until.getTime())) throw new Error(`--until: "${opts.until}" is not an ISO time`);
   const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick: until });
@@ -109,23 +103,44 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
   const notes: string[] = [];
   if (opts.out)
     notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
-  if (opts.deliver) {
-    if (!params.channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
-    const ctx: ActionContext = {
-      fetch: context.fetch,
-      now,
-      channels: context.channels,
-      signal: AbortSignal.timeout(30_000),
-      job,
-      // A CLI run reports on stdout; the action's own log lines go to stderr.
-      log: jobLogger(createLogger({ level: 'warn', destination: pino.destination(2) }), job),
-      event: () => Promise.resolve(undefined),
-      mayHaveRun: false,
-    };
-    notes.push((await deliverReport(params.channel, params.title, report, ctx)).note);
-  }
+  if (opts.deliver) notes.push(await deliverToReportChannel(params, job, report, context, now));
   const body = opts.format === 'html' ? report.html : report.markdown;
   return `${body.endsWith('\n') ? body : `${body}\n`}${notes.map((n) => `${n}\n`).join('')}`;
+}
+
+/** The rule of that name and its report action; an error that lists the rules with reports when there is none. */
+function reportRuleNamed(name: string, context: ReportContext): { rule: Rule; action: Rule['actions'][number] } {
+  const rule = context.ruleSet.rules.find((r) => r.name === name);
+  const withReports = context.ruleSet.rules.filter((r) => r.actions.some((a) => a.type === 'report')).map((r) => r.name);
+  const action = rule?.actions.find((a) => a.type === 'report');
+  if (!rule || !action) {
+    const problems = context.problems?.length ? `\nrules with errors are left out:\n  ${context.problems.join('\n  ')}` : '';
+    throw new Error(`no rule "${name}" with a report action; rules with reports: ${withReports.join(', ') || '(none)'}${problems}`);
+  }
+  return { rule, action };
+}
+
+/** `--deliver`: posts the report to its channel as the action would; returns the note the action gives. */
+async function deliverToReportChannel(
+  params: ReportParams,
+  job: Job,
+  report: BuiltReport,
+  context: ReportContext,
+  now: () => Date,
+): Promise<string> {
+  if (!params.channel) throw new Error(`rule "${job.rule}" has no report channel to deliver to`);
+  const ctx: ActionContext = {
+    fetch: context.fetch,
+    now,
+    channels: context.channels,
+    signal: AbortSignal.timeout(30_000),
+    job,
+    // A CLI run reports on stdout; the action's own log lines go to stderr.
+    log: jobLogger(createLogger({ level: 'warn', destination: pino.destination(2) }), job),
+    event: () => Promise.resolve(undefined),
+    mayHaveRun: false,
+  };
+  return (await deliverReport(params.channel, params.title, report, ctx)).note;
 }
 
 /** hookhub.yaml → its bus, its rules (a broken unrelated rule does not block a report), its channels and the SSRF-guarded fetch. */
