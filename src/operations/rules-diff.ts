@@ -83,7 +83,8 @@ export async function diffRuleSets(
 
 type Matched = DryRunResult['matched'][number];
 
-function createAccumulator(base: RuleSet, head: RuleSet, samples: number) {
+/** The rules of both sides by name, and the diff of each rule seen to change, made when first asked for. */
+function ruleDiffs(base: RuleSet, head: RuleSet) {
   const baseNames = new Map(base.rules.map((r) => [r.name, r]));
   const headNames = new Map(head.rules.map((r) => [r.name, r]));
   const diffs = new Map<string, RuleDiff>();
@@ -104,6 +105,11 @@ function createAccumulator(base: RuleSet, head: RuleSet, samples: number) {
     }
     return diff;
   };
+  return { baseNames, headNames, diffs, diffOf };
+}
+
+function createAccumulator(base: RuleSet, head: RuleSet, samples: number) {
+  const { baseNames, headNames, diffs, diffOf } = ruleDiffs(base, head);
   const keep = (list: DiffSample[], sample: () => DiffSample) => {
     if (list.length < samples) list.push(sample());
   };
