@@ -10,6 +10,7 @@ import { configSecrets } from './operations/config-secrets.ts';
 import { createKnownSecrets } from './operations/known-secrets.ts';
 import type { LiveSecrets } from './operations/live-secrets.ts';
 import type { RunningRules } from './rules-runtime.ts';
+import { deliveryNetworkPolicy } from './actions/runtime/ssrf/network-policy.ts';
 
 interface WorkerParts {
   metrics: Metrics;
@@ -50,7 +51,7 @@ function startWorker(options: HubOptions, bus: WorkerBus, parts: StartParts): De
     ...(options.fetch ? { fetch: options.fetch } : {}),
     options: {
       attemptTimeoutMs: delivery.timeout,
-      network: { allowPrivateNetworks: delivery.allowPrivateNetworks, allow: delivery.allowlist },
+      network: deliveryNetworkPolicy(delivery),
     },
   });
   worker.start();

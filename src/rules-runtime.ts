@@ -13,6 +13,7 @@ import { createRulesWatcher } from './rules/rules-watcher.ts';
 import { createRuleSetMerger } from './subscriptions/compile/merge-rule-set.ts';
 import type { SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
 import type { ActionRegistry } from './actions/registry.ts';
+import { deliveryNetworkPolicy } from './actions/runtime/ssrf/network-policy.ts';
 
 type SubscriptionRules = Awaited<ReturnType<SubscriptionsRuntime['startRules']>>;
 
@@ -30,7 +31,7 @@ export function rulesContext(config: HubConfig, registry: ActionRegistry, vars: 
     // Connectors such as standard-webhooks and generic name their provider; their events use that prefix.
     connectorTypes[name] = typeof block.provider === 'string' ? block.provider : block.type;
   }
-  const network = { allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist };
+  const network = deliveryNetworkPolicy(config.delivery);
   return { registry, channels: Object.keys(config.channels), connectors: Object.keys(config.connectors), connectorTypes, vars, network };
 }
 

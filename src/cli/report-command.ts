@@ -20,6 +20,7 @@ import { createLogger } from '../logging/create-logger.ts';
 import { jobLogger } from '../observability/job-logger.ts';
 import { configPathOption } from './config-path.ts';
 import { parseSince } from './dlq-command.ts';
+import { deliveryNetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
 
 /** What `report run` works on: the bus history, the rules, and (for --deliver) channels and outbound HTTP. */
 export interface ReportContext {
@@ -149,7 +150,7 @@ export async function openReportContext(options: { config?: string }): Promise<R
   const config = await loadConfig(configPathOption(options.config, env), env);
   const loaded = await loadRuleSet(config.rulesDir, rulesContext(config, actions, env.vars));
   const bus = await createBus(config.bus);
-  const guard = createOutboundGuard({ allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist });
+  const guard = createOutboundGuard(deliveryNetworkPolicy(config.delivery));
   return {
     bus,
     ruleSet: loaded.ruleSet,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { compileNetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
-import { refusalHint, refusalWithoutDns, type Refusal } from '../actions/runtime/ssrf/refusal.ts';
+import { compileNetworkPolicy, deliveryNetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
+import { refusalHint, refusalWithoutDns, urlRefusalWithoutDns, type Refusal } from '../actions/runtime/ssrf/refusal.ts';
 import type { HubConfig } from './load-config.ts';
 
 export interface RefusedChannel {
@@ -15,12 +15,16 @@ export interface RefusedChannel {
  * message to them would be dead-lettered. The values are the environment's, as the hub runs with them.
  */
 export function findRefusedChannels(config: Pick<HubConfig, 'channels' | 'delivery'>): RefusedChannel[] {
-  const policy = compileNetworkPolicy({ allowPrivateNetworks: config.delivery.allowPrivateNetworks, allow: config.delivery.allowlist });
+  const policy = compileNetworkPolicy(deliveryNetworkPolicy(config.delivery));
   const refused: RefusedChannel[] = [];
   for (const [name, channel] of Object.entries(config.channels)) {
-    const destination = destinationOf(name, channel);
-    const refusal = destination && refusalWithoutDns(policy, destination.host);
-    if (destination && refusal) refused.push({ where: destination.where, refusal });
+    if ('smtp' in channel) {
+      const refusal = refusalWithoutDns(policy, channel.smtp.host);
+      if (refusal) refused.push({ where: `channels.${name}.smtp.host`, refusal });
+    } else if ('url' in channel && typeof channel.url === 'string') {
+      const refusal = urlRefusalWithoutDns(policy, channel.url);
+      if (refusal) refused.push({ where: `channels.${name}.url`, refusal });
+    }
   }
   return refused;
 }
@@ -32,16 +36,5 @@ export function warnRefusedChannels(config: Pick<HubConfig, 'channels' | 'delive
       { setting: where },
       `${where}: the SSRF guard will refuse this channel at delivery: ${refusal.problem}${refusalHint(refusal)}`,
     );
-  }
-}
-
-function destinationOf(name: string, channel: HubConfig['channels'][string]): { where: string; host: string } | undefined {
-  if ('smtp' in channel) return { where: `channels.${name}.smtp.host`, host: channel.smtp.host };
-  if (!('url' in channel) || typeof channel.url !== 'string') return undefined;
-  try {
-    const { protocol, hostname } = new URL(channel.url);
-    return protocol === 'http:' || protocol === 'https:' ? { where: `channels.${name}.url`, host: hostname } : undefined;
-  } catch {
-    return undefined;
   }
 }

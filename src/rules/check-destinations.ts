@@ -1,6 +1,6 @@
 import type { Action } from '../actions/action.ts';
 import { compileNetworkPolicy, type CompiledNetworkPolicy, type NetworkPolicy } from '../actions/runtime/ssrf/network-policy.ts';
-import { refusalHint, refusalWithoutDns } from '../actions/runtime/ssrf/refusal.ts';
+import { refusalHint, urlRefusalWithoutDns } from '../actions/runtime/ssrf/refusal.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 
@@ -25,8 +25,7 @@ export function checkDestinations(input: DestinationsInput, out: Diagnostic[]): 
   for (const key of action.destinationUrlParams ?? []) {
     const value = params[key];
     if (typeof value !== 'string' || value.includes('{{') || writtenWithVariable(source, [...path, key])) continue;
-    const host = hostOf(value);
-    const refused = host === undefined ? undefined : refusalWithoutDns(policy, host);
+    const refused = urlRefusalWithoutDns(policy, value);
     if (refused === undefined) continue;
     const message = `${action.type}: the SSRF guard will refuse this ${key} at delivery: ${refused.problem}${refusalHint(refused)}`;
     out.push({ ...source.locate([...path, key]), severity: 'warning', message });
@@ -48,13 +47,4 @@ function compiledPolicy(network: NetworkPolicy): CompiledNetworkPolicy {
 function writtenWithVariable(source: YamlSource, path: YamlPath): boolean {
   const range = source.rangeOf(path);
   return range === undefined || source.text.slice(range[0], range[1]).includes('${');
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.hostname : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -15,6 +15,11 @@ export const NetworkPolicySchema = z.strictObject({
 });
 export type NetworkPolicy = z.input<typeof NetworkPolicySchema>;
 
+/** The policy hookhub.yaml's `delivery` section sets: every outbound path (workers, reports, validation) judges by it. */
+export function deliveryNetworkPolicy(delivery: { allowPrivateNetworks: boolean; allowlist: readonly string[] }): NetworkPolicy {
+  return { allowPrivateNetworks: delivery.allowPrivateNetworks, allow: [...delivery.allowlist] };
+}
+
 /**
  * Cloud metadata addresses outside link-local (all of which is refused as metadata): AWS's IPv6 endpoint
  * (in fc00::/7) and Alibaba's (in CGNAT), which allowPrivateNetworks would otherwise open.

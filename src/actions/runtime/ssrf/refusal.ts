@@ -37,3 +37,13 @@ export function refusalWithoutDns(policy: CompiledNetworkPolicy, host: string): 
   const problem = policy.checkName(name) ?? (isIpLiteral(name) ? policy.checkAddress(name, name) : undefined);
   return problem === undefined ? undefined : { name, problem };
 }
+
+/** refusalWithoutDns for an http(s) URL's host; undefined for another scheme or a URL that does not parse. */
+export function urlRefusalWithoutDns(policy: CompiledNetworkPolicy, url: string): Refusal | undefined {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? refusalWithoutDns(policy, hostname) : undefined;
+  } catch {
+    return undefined;
+  }
+}
