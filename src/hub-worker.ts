@@ -6,10 +6,6 @@ import type { BusDeadLetters, BusHistory, BusStreams } from './bus/event-bus.ts'
 import type { HubOptions } from './hub.ts';
 import type { HubRole } from './hub-roles.ts';
 import type { Metrics } from './observability/metrics.ts';
-import { configSecrets } from './operations/config-secrets.ts';
-import { createKnownSecrets } from './operations/known-secrets.ts';
-import type { LiveSecrets } from './operations/live-secrets.ts';
-import type { RunningRules } from './rules-runtime.ts';
 import { deliveryNetworkPolicy } from './actions/runtime/ssrf/network-policy.ts';
 
 interface WorkerParts {
@@ -18,7 +14,8 @@ interface WorkerParts {
   registry: ActionRegistry;
   trouble: DeliveryTrouble;
   health: ConsumerHealth;
-  liveSecrets: LiveSecrets;
+  /** What the hub knows to be secret (createKnownSecrets over the running rules), for masking attempts. */
+  secrets: () => readonly string[];
 }
 
 type WorkerBus = BusStreams & BusHistory & BusDeadLetters;
@@ -29,18 +26,11 @@ export function startHubWorker(
   roles: ReadonlySet<HubRole>,
   bus: WorkerBus,
   parts: WorkerParts,
-  rules: RunningRules,
 ): DeliveryWorker | undefined {
-  // After the rules load: what a destination's answer echoes of their environment values, or of hookhub.yaml's
-  // secrets, is masked from the first job; what the hub obtains later (liveSecrets), from then on.
-  const { liveSecrets, ...workerParts } = parts;
-  const known = createKnownSecrets(configSecrets(options.config), liveSecrets);
-  return roles.has('worker') ? startWorker(options, bus, { ...workerParts, secrets: () => known(rules.getRuleSet()) }) : undefined;
+  return roles.has('worker') ? startWorker(options, bus, parts) : undefined;
 }
 
-type StartParts = Omit<WorkerParts, 'liveSecrets'> & { secrets: () => readonly string[] };
-
-function startWorker(options: HubOptions, bus: WorkerBus, parts: StartParts): DeliveryWorker {
+function startWorker(options: HubOptions, bus: WorkerBus, parts: WorkerParts): DeliveryWorker {
   const { delivery, channels } = options.config;
   const worker = createDeliveryWorker({
     ...parts,

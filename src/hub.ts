@@ -64,7 +64,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const roles = options.roles ?? ALL_ROLES;
   const route = roles.has('router');
   const { rules, registry, subscriptions } = await startHubRules(options, now, { ...monitored, liveSecrets }, route);
-  const worker = startHubWorker(options, roles, bus, { metrics, now, registry, trouble: meta.trouble, health, liveSecrets }, rules);
+  // After the rules load: what an answer echoes of their environment values, or of hookhub.yaml's secrets, is
+  // masked from the first job and the first sync pass; what the hub obtains later (liveSecrets), from then on.
+  const known = createKnownSecrets(configSecrets(config), liveSecrets);
+  const secrets = () => known(rules.getRuleSet());
+  const worker = startHubWorker(options, roles, bus, { metrics, now, registry, trouble: meta.trouble, health, secrets });
   // Every hub fires every tick; the bus keeps one event per tick (id schedule:<rule>:<tick>).
   const scheduler = createScheduler({ bus, getRuleSet: rules.getRuleSet, logger, probe: health.probe('scheduler') });
   if (route) scheduler.start();
@@ -73,7 +77,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const stopServices = () => stopServicesOf(options, { api, scheduler, rules, subscriptions, worker, health, meta, bus });
   const port = await listenOrStop(ingress, config, stopServices);
   // After listen, so GitHub's redeliveries of missed events find the hub up.
-  const github = startIngressGithubSync(options, roles, { ...monitored, now, liveSecrets, rules });
+  const github = startIngressGithubSync(options, roles, { ...monitored, now, liveSecrets, secrets });
   return {
     port,
     address: ingress.boundAddress(),
@@ -103,15 +107,13 @@ function listenOrStop(ingress: IngressServer, config: HubConfig, stopServices: (
 function startIngressGithubSync(
   options: HubOptions,
   roles: ReadonlySet<HubRole>,
-  parts: MonitoredBus & { now: () => Date; liveSecrets: LiveSecrets; rules: RunningRules },
+  parts: MonitoredBus & { now: () => Date; liveSecrets: LiveSecrets; secrets: () => readonly string[] },
 ): GithubSync | undefined {
   const { config, logger } = options;
-  const { bus, now, metrics, health, liveSecrets, rules } = parts;
+  const { bus, now, metrics, health, liveSecrets, secrets } = parts;
   if (!roles.has('ingress')) return undefined;
-  const known = createKnownSecrets(configSecrets(config), liveSecrets);
   const probe = health.probe('github-sync');
-  const knownSecrets = () => known(rules.getRuleSet());
-  return startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe, liveSecrets, knownSecrets });
+  return startGithubSync({ config, bus, logger, now, registry: metrics.registry, probe, liveSecrets, knownSecrets: secrets });
 }
 
 interface Services {
