@@ -72,3 +72,27 @@ export function listenTo(server: Server, lastEventId?: number): StreamClient {
 export function publishPush(bus: EventBus, id: string, data: Record<string, unknown> = {}) {
   return bus.publish('events', { id, subject: 'github.push', payload: createHubEvent({ id, type: 'github.push', connector: 'gh', data }) });
 }
+
+/** Holds the poller's reads while shut: a poll then finds all that was published meanwhile, or is caught mid-read. */
+export function readGate() {
+  let gate: Promise<void> | undefined;
+  let release: () => void = () => undefined;
+  let held = false;
+  return {
+    /** Called by the test's query before it reads. */
+    async pass(): Promise<void> {
+      if (!gate) return;
+      held = true;
+      await gate;
+    },
+    shut(): void {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+    open(): void {
+      gate = undefined;
+      release();
+    },
+    /** A read is waiting at the gate. */
+    held: () => held,
+  };
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../../../src/api/event-stream.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
-import { listenTo, publishPush, serveStream, stopStream, withQuery } from '../../helpers/live-stream.ts';
+import { listenTo, publishPush, readGate, serveStream, stopStream, withQuery } from '../../helpers/live-stream.ts';
 
 /** One read of the events stream by the poller: where it started, and whether the event loop turned since the read before it. */
 interface PollRead {
@@ -16,18 +16,14 @@ describe('the live stream poller with many new events', () => {
   let server: Server;
   let stream: EventStream;
   const reads: PollRead[] = [];
-  /** While set, reads wait for it: the events published meanwhile are all there for one poll. */
-  let gate: Promise<void> | undefined;
-  let held = false;
+  /** Holds the poller's reads: the test shuts it, publishes, then opens it. */
+  const gate = readGate();
   let turned = true;
 
   beforeAll(async () => {
     bus = await openTempEmbeddedBus();
     const gated = withQuery(bus, async (query) => {
-      if (gate) {
-        held = true;
-        await gate;
-      }
+      await gate.pass();
       reads.push({ afterSeq: query.afterSeq, loopTurned: turned });
       // Set again by the next turn of the event loop, if there is one before the next read.
       turned = false;
@@ -42,14 +38,12 @@ describe('the live stream poller with many new events', () => {
   it('sends every new event once and in order, letting the event loop go between the pages it reads', async () => {
     const client = listenTo(server);
     await eventually(() => client.received().includes('event: ready'), 5_000, 'the stream to open');
-    let open: () => void = () => undefined;
-    gate = new Promise<void>((resolve) => (open = resolve));
-    await eventually(() => held, 5_000, 'the poller to wait for its read');
+    gate.shut();
+    await eventually(() => gate.held(), 5_000, 'the poller to wait for its read');
     // 1,200 events: three pages of up to 500 for one poll.
     await Promise.all(Array.from({ length: 1_200 }, (_, i) => publishPush(bus, `e${i}`, { i })));
     reads.length = 0;
-    gate = undefined;
-    open();
+    gate.open();
     await eventually(() => client.seqs().length >= 1_200, 10_000, 'the 1,200 events');
     expect(client.seqs()).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
     expect(new Set(client.ids()).size).toBe(1_200);

@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../../../src/api/event-stream.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
 import { eventually, openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
-import { listenTo, publishPush, serveStream, stopStream, withQuery } from '../../helpers/live-stream.ts';
+import { listenTo, publishPush, readGate, serveStream, stopStream, withQuery } from '../../helpers/live-stream.ts';
 
 describe('the live stream when the last client leaves during a poll and another joins', () => {
   let bus: EventBus;
   let server: Server;
   let stream: EventStream;
-  /** While set, the poller's reads wait for it. */
-  let gate: Promise<void> | undefined;
-  let held = false;
+  /** Holds the poller's reads: the test shuts it, publishes, then opens it. */
+  const gate = readGate();
   /** Requests whose close the stream has handled (its listener runs before the test's). */
   let closedRequests = 0;
 
@@ -21,10 +20,7 @@ describe('the live stream when the last client leaves during a poll and another 
   beforeAll(async () => {
     bus = await openTempEmbeddedBus();
     const gated = withQuery(bus, async (query) => {
-      if (gate) {
-        held = true;
-        await gate;
-      }
+      await gate.pass();
       return bus.query(query);
     });
     stream = new EventStream({ bus: gated, logger: silentLogger, now: () => new Date(), intervalMs: 20 });
@@ -37,9 +33,8 @@ describe('the live stream when the last client leaves during a poll and another 
     const first = listen();
     await eventually(() => first.received().includes('event: ready'), 5_000, 'the first stream to open');
     expect(first.received()).toMatch(/id: 3\nevent: ready/);
-    let open: () => void = () => undefined;
-    gate = new Promise<void>((resolve) => (open = resolve));
-    await eventually(() => held, 5_000, 'a poll to wait for its read (after seq 3)');
+    gate.shut();
+    await eventually(() => gate.held(), 5_000, 'a poll to wait for its read (after seq 3)');
     for (let i = 4; i <= 8; i++) await publish(i);
     first.close();
     await eventually(() => closedRequests === 1, 5_000, 'the stream to see the first client leave');
@@ -49,8 +44,7 @@ describe('the live stream when the last client leaves during a poll and another 
     await eventually(() => second.received().includes('event: ready'), 5_000, 'the second stream to open');
     expect(second.received()).toMatch(/id: 8\nevent: ready/);
     for (let i = 9; i <= 10; i++) await publish(i);
-    gate = undefined;
-    open();
+    gate.open();
     await eventually(() => second.seqs().includes(10), 5_000, 'the second client to get the events after it joined');
     expect(second.seqs()).toEqual([9, 10]);
     second.close();
