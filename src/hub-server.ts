@@ -24,9 +24,10 @@ export function createHubServer(options: HubOptions, roles: ReadonlySet<HubRole>
   const { bus, now, metrics, meta, health, rules } = parts;
   // Without the ingress role the server still answers /healthz, /readyz and /metrics.
   const ingress = new IngressServer({
-    connectors: roles.has('ingress') ? createConnectorInstances(config.connectors) : new Map(),
+    connectors: roles.has('ingress') ? createConnectorInstances(config.connectors, config.developmentDefaults) : new Map(),
     bus,
     bodyLimit: config.server.bodyLimit,
+    ...(config.server.publicUrl === undefined ? {} : { publicUrl: config.server.publicUrl }),
     limits: {
       headersTimeoutMs: config.server.headersTimeout,
       requestTimeoutMs: config.server.requestTimeout,

@@ -6,12 +6,15 @@ import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
 import { eventJson } from '../events/event-json.ts';
 import { BodyTooLargeError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
+import { developmentSecretRefusal } from './development-secret-hosts.ts';
 import { verificationHint } from './verification-hint.ts';
 
 export interface ConnectorInstance {
   name: string;
   connector: Connector;
   config: { type: string } & Record<string, unknown>;
+  /** The variable to set when the connector's secret is the example config's development default. */
+  developmentSecret?: string;
 }
 
 export interface HooksRouteDeps {
@@ -20,9 +23,11 @@ export interface HooksRouteDeps {
   bodyLimit: number;
   logger: Logger;
   now: () => Date;
+  /** `server.publicUrl`: its host is one a connector on a development secret answers for. */
+  publicUrl?: string;
   /** Called once per request with the final status (metrics). */
   observe?: (connector: string, status: number) => void;
-  /** Called before a 401 is sent, with what the operator should check (the dashboard's last error). */
+  /** Called before a 401 or 421 is sent, with what the operator should check (the dashboard's last error). */
   explain?: (res: ServerResponse, hint: string) => void;
 }
 
@@ -41,6 +46,12 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('allow', 'POST, GET');
       return finish(deps, res, name, 405, () => sendError(res, 405, 'use POST'));
+    }
+    const foreignHost = developmentSecretRefusal(instance, req.headers.host, deps.publicUrl);
+    if (foreignHost) {
+      deps.logger.warn({ connector: name, status: 421, reason: foreignHost }, 'webhook rejected');
+      deps.explain?.(res, foreignHost);
+      return finish(deps, res, name, 421, () => sendError(res, 421, foreignHost));
     }
     if (refuseMediaType(deps, req, res, instance, name)) return;
     let result: ConnectorResult;

@@ -12,6 +12,8 @@ export interface IngressOptions {
   /** Publishes webhooks; its status answers /readyz. */
   bus: BusStreams & Pick<EventBus, 'status'>;
   bodyLimit: number;
+  /** `server.publicUrl`, a host that connectors on a development secret answer for besides this machine's names. */
+  publicUrl?: string;
   /** Slow-client bounds (server.headersTimeout, requestTimeout, maxConnections); Node's defaults when absent. */
   limits?: { headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };
   logger: Logger;
@@ -66,6 +68,7 @@ export class IngressServer {
       connectors: options.connectors,
       bus: options.bus,
       bodyLimit: options.bodyLimit,
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       logger: options.logger,
       now: options.now ?? (() => new Date()),
       ...(options.metrics ? { observe: countIngress(options.metrics) } : {}),
