@@ -13,6 +13,14 @@ import { createRateLimitGate } from './rate-limit-gate.ts';
 const GithubOctokit = Octokit.plugin(retry, throttling);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
 
+/**
+ * plugin-retry's list plus 429: GitHub answers a secondary rate limit with 403 or 429, and plugin-retry would
+ * retry a 429 after 1, 4 and 9 s whatever its `retry-after` says, hitting GitHub while it asks for quiet.
+ * plugin-throttling waits out the 429 instead.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+ */
+const NOT_RETRIED = [400, 401, 403, 404, 410, 422, 429, 451];
+
 export type GithubAuth = { token: string } | { app: GithubAppConfig };
 
 export interface GithubClientOptions {
@@ -58,7 +66,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
     userAgent: 'hookhub',
     ...authOptions(options, now),
     request: { fetch: boundedFetch(options.fetch ?? fetch, options.requestTimeoutMs ?? 30_000) },
-    retry: { retries: options.retries ?? 3 },
+    retry: { retries: options.retries ?? 3, doNotRetry: NOT_RETRIED },
     throttle: {
       // A per-client id keeps Bottleneck's process-wide groups from pacing unrelated clients together.
       id: randomUUID(),

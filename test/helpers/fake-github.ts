@@ -35,6 +35,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
   const store = createFakeGithubStore(now);
   const auth = createFakeAuth({ tokens: options.tokens ?? [], ...(options.app ? { app: options.app } : {}), now });
   const limit = { limit: 5000, remaining: 5000, reset: Math.floor(now().getTime() / 1000) + 3600, secondary: 0 };
+  /** A secondary limit in force until this wall-clock time, answered with `status` (GitHub uses 403 or 429). */
+  const secondaryWindow = { until: 0, status: 403 };
   const requests: FakeRequest[] = [];
   const pulls = new Map<string, FakePull[]>();
   const pending = new Set<Promise<unknown>>();
@@ -60,15 +62,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     if (limit.secondary > 0) {
       const retryAfter = limit.secondary;
       limit.secondary = 0;
-      return {
-        status: 403,
-        headers: { ...headers, 'retry-after': String(retryAfter) },
-        body: {
-          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-        },
-      };
+      return secondaryLimited(403, retryAfter, headers);
     }
+    const left = secondaryWindow.until - Date.now();
+    if (left > 0) return secondaryLimited(secondaryWindow.status, Math.ceil(left / 1000), headers);
     const token = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (token && req.method === 'POST') return accessToken(req, Number(token[1]), headers);
     if (path.startsWith('/app/hook')) {
@@ -114,6 +111,16 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
   }
 
   const nowS = () => Math.floor(now().getTime() / 1000);
+  function secondaryLimited(status: number, retryAfter: number, headers: Record<string, string>): Reply {
+    return {
+      status,
+      headers: { ...headers, 'retry-after': String(retryAfter) },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      },
+    };
+  }
   function rateHeaders(): Record<string, string> {
     return {
       'x-ratelimit-limit': String(limit.limit),
@@ -160,6 +167,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     /** The next call is refused with a secondary rate limit and `retry-after: seconds`. */
     secondaryLimitOnce(seconds: number) {
       limit.secondary = seconds;
+    },
+    /** Every call for the next `seconds` is refused with a secondary rate limit, answered `status`, and the seconds left as `retry-after`. */
+    secondaryLimitFor(seconds: number, status: 403 | 429) {
+      Object.assign(secondaryWindow, { until: Date.now() + seconds * 1000, status });
     },
     /** Resolves when every ping and redelivery the fake started has been sent. */
     async idle() {

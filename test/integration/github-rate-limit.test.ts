@@ -48,6 +48,14 @@ describe('GitHub API rate limits', () => {
     expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
+  it('after a secondary rate limit answered 429, sends nothing more until retry-after has passed', async () => {
+    // The hub's own retry count: 429 must not also go through the 5xx retries, which wait 1 s, 4 s, 9 s whatever retry-after says.
+    fake.secondaryLimitFor(2, 429);
+    const start = Date.now();
+    await listHooks(fakeClient(fake.url, 'ghp_test', { retries: 3 }), api);
+    expect(since(start).map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it('fails at once, with one request, when the reset is further away than the caller will wait', async () => {
     fake.setRateLimit(0, new Date(Date.now() + 3600_000));
     const start = Date.now();
