@@ -149,6 +149,8 @@ function listDeliveries(r: HookRequest, owner: FakeOwner, hook: FakeHook): Reply
 function redeliver(r: HookRequest, owner: FakeOwner, hook: FakeHook, deliveryId: number): Reply {
   const original = (owner.deliveries.get(hook.id) ?? []).find((d) => d.id === deliveryId);
   if (!original) return notFound();
+  const refused = r.store.redeliveries.refusedWith;
+  if (refused !== undefined) return { status: refused, headers: {}, body: { message: 'Resource not accessible by integration' } };
   r.track(r.store.deliver(owner, hook, { event: original.event, payload: original.payload, guid: original.guid, redelivery: true }));
   return { status: 202, headers: {}, body: {} };
 }

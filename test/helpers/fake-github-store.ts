@@ -100,6 +100,8 @@ export function createFakeGithubStore(now: () => Date) {
 
   return {
     owners,
+    /** While `refusedWith` is set, every redelivery request is refused with that status, as GitHub refuses a token without hook write access. */
+    redeliveries: { refusedWith: undefined as number | undefined },
     nextId: id,
     add(name: string): FakeOwner {
       const owner = owners.get(name) ?? { hooks: [], deliveries: new Map() };

@@ -118,6 +118,24 @@ describe('hookhub github', () => {
     expect(again.out.match(/nothing missed/g)).toHaveLength(2);
   });
 
+  it('reconcile exits 1 and says so on stderr when GitHub refuses a redelivery', async () => {
+    const owner = fake.addRepo('acme/api');
+    const hook = owner.hooks[0];
+    if (!hook) throw new Error('no hook');
+    await ingress?.close();
+    const missed = await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/main' } });
+    await restartHub();
+    fake.store.redeliveries.refusedWith = 403;
+    try {
+      const result = await run('reconcile', 'acme/api');
+      expect(result.out).toContain(`GitHub refused to redeliver ${missed.guid}`);
+      expect(result.err).toMatch(/acme\/api: error: GitHub refused 1 of 1 redelivery request/);
+      expect(result.code).toBe(1);
+    } finally {
+      fake.store.redeliveries.refusedWith = undefined;
+    }
+  });
+
   it('rotate-secret: generates, refuses to switch until the hub accepts the new secret, then switches every hook', async () => {
     const generated = await run('rotate-secret', 'github');
     expect(generated.out).toMatch(/new secret: [0-9a-f]{64}/);

@@ -29,8 +29,21 @@ export async function runReconcile(
     const shown = createMasker(cli.knownSecrets())(results);
     if (opts.json) cli.write(`${JSON.stringify(shown, null, 2)}\n`);
     else for (const r of shown) cli.write(describe(r, since));
+    reportRefusals(cli, shown);
   } finally {
     await bus.close();
+  }
+}
+
+/** Redeliveries GitHub refused leave deliveries missing from the hub: said on stderr, exit code 1. */
+function reportRefusals(cli: GithubCli, results: readonly ReconcileResult[]): void {
+  for (const r of results) {
+    if (r.errors.length === 0) continue;
+    const asked = r.errors.length + r.redelivered.length;
+    cli.warn(
+      `${r.hookId === undefined ? 'app' : r.target}: error: GitHub refused ${r.errors.length} of ${asked} redelivery request(s); those deliveries are still missing from the hub\n`,
+    );
+    process.exitCode = 1;
   }
 }
 
