@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SecretListSchema } from '../shared/secret-list.ts';
+import { privateKeyProblem } from './private-key.ts';
 import { DurationSchema } from '../../src/config/units.ts';
 
 /** GitHub keeps deliveries for 3 days; older ones can be neither listed nor redelivered. */
@@ -12,7 +13,13 @@ const ORG = /^[A-Za-z0-9-]+$/;
 const GithubAppSchema = z.strictObject({
   appId: z.union([z.string().min(1), z.number().int().positive()]).transform(String),
   /** PEM text (`\n` escapes are accepted, as in environment variables). */
-  privateKey: z.string().min(1, { error: 'app.privateKey is empty — set the environment variable it comes from' }),
+  privateKey: z
+    .string()
+    .min(1, { error: 'app.privateKey is empty — set the environment variable it comes from' })
+    .superRefine((key, ctx) => {
+      const problem = key === '' ? undefined : privateKeyProblem(key);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Needed to manage repo/org hooks; not for the App's own webhook (`appWebhook`). */
   installationId: z.coerce.number().int().positive().optional(),
 });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GithubConfigSchema } from '../../../connectors/github/config.ts';
 import { nextLink } from '../../../src/github/link-header.ts';
@@ -38,6 +39,13 @@ describe('targets', () => {
   });
 });
 
+const rsa = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+});
+const KEY = rsa.privateKey;
+
 describe('github connector config', () => {
   const base = { type: 'github', secret: 's' };
   it('accepts token or app, with reconcile and GHES settings', () => {
@@ -49,9 +57,9 @@ describe('github connector config', () => {
       reconcile: { every: '5m', lookback: '1d' },
     });
     expect(parsed.reconcile).toEqual({ every: 300_000, lookback: 86_400_000, maxRedeliveries: 3 });
-    expect(GithubConfigSchema.parse({ ...base, orgs: ['acme'], app: { appId: 1, privateKey: 'k', installationId: '42' } }).app).toEqual({
+    expect(GithubConfigSchema.parse({ ...base, orgs: ['acme'], app: { appId: 1, privateKey: KEY, installationId: '42' } }).app).toEqual({
       appId: '1',
-      privateKey: 'k',
+      privateKey: KEY,
       installationId: 42,
     });
   });
@@ -59,7 +67,7 @@ describe('github connector config', () => {
   it('rejects repos without API access, both token and app, and a lookback beyond 3 days', () => {
     const messages = (input: object) => GithubConfigSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.message) ?? [];
     expect(messages({ repos: ['acme/api'] })).toEqual([expect.stringMatching(/need GitHub API access/)]);
-    expect(messages({ token: 't', app: { appId: 1, privateKey: 'k', installationId: 1 } })).toEqual([
+    expect(messages({ token: 't', app: { appId: 1, privateKey: KEY, installationId: 1 } })).toEqual([
       expect.stringMatching(/either token or app/),
     ]);
     expect(messages({ token: 't', reconcile: { lookback: '4d' } })).toEqual([expect.stringMatching(/at most 3d/)]);
@@ -67,6 +75,19 @@ describe('github connector config', () => {
     expect(messages({ token: 't', repos: ['Acme/api', 'other/x'], orgs: ['acme'] })).toEqual([
       'Acme/api belongs to an org that is also listed: each event would arrive twice (once per hook); drop it from repos',
     ]);
+  });
+
+  it('says what is wrong with app.privateKey when it cannot sign a JWT, without quoting it, and accepts \\n escapes', () => {
+    const keyMessages = (privateKey: string) =>
+      GithubConfigSchema.safeParse({ ...base, app: { appId: 1, privateKey } }).error?.issues.map((i) => i.message) ?? [];
+    expect(keyMessages(KEY.replace(/\n/g, '\\n'))).toEqual([]);
+    expect(keyMessages('/etc/hookhub/github-app.pem')).toEqual([
+      expect.stringMatching(/not a PEM key: give the key's contents .* not a file path/),
+    ]);
+    expect(keyMessages(rsa.publicKey)).toEqual([expect.stringMatching(/holds a public key/)]);
+    const truncated = KEY.split('\n').slice(0, 4).join('\n');
+    expect(keyMessages(truncated)).toEqual([expect.stringMatching(/not a readable PEM private key/)]);
+    for (const message of keyMessages(truncated)) expect(message).not.toContain(truncated.split('\n')[1]);
   });
 
   it('reads rulesCheck, trimming the folder, and refuses it without API access or with a path outside the repo', () => {
