@@ -67,7 +67,9 @@ function installationTokens(settings: InstallationAuthSettings, appAuth: AppAuth
   async function mint(): Promise<Token> {
     if (app.installationId === undefined)
       throw new Error('app.installationId is needed for this request (only the App webhook works without it)');
-    const auth = await appAuth({ type: 'installation', refresh: true });
+    const auth = await appAuth({ type: 'installation', refresh: true }).catch((err: unknown) => {
+      throw installationTokenError(err, app);
+    });
     const minted = { token: auth.token, expiresAt: new Date(auth.expiresAt) };
     settings.secrets?.add([minted.token], validUntil(minted.expiresAt, now));
     settings.onRefresh?.(minted.expiresAt);
@@ -104,4 +106,30 @@ function authorizingHook(appAuth: AppAuth, token: (force: boolean) => Promise<st
 /** How long a minted installation token can work: its `expires_at`, or an hour when GitHub gave none that parses. */
 function validUntil(expiresAt: Date, now: () => Date): Date {
   return Number.isNaN(expiresAt.getTime()) ? new Date(now().getTime() + INSTALLATION_TOKEN_LIFETIME_MS) : expiresAt;
+}
+
+/** Thrown when GitHub will not mint an installation token: says which setting is wrong, not the repo the call was for. */
+class InstallationTokenError extends Error {
+  override name = 'InstallationTokenError';
+}
+
+/**
+ * A refused token request in terms of the App's settings. Without this, a wrong installation id surfaced as
+ * "Not Found" on the repo or org being synced, which reads as a missing repo.
+ * https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app
+ */
+function installationTokenError(err: unknown, app: GithubAppConfig): unknown {
+  const { status, message } = err as { status?: number; message?: string };
+  const { appId, installationId } = app;
+  const explained: Record<number, [string, string]> = {
+    404: [
+      `GitHub App ${appId} has no installation ${installationId}`,
+      "check app.installationId (the number at the end of the installation's settings URL) and that the App is still installed",
+    ],
+    401: [`GitHub refused the JWT of App ${appId}`, 'check app.appId and that app.privateKey is a current key of that App'],
+    403: [`GitHub refused a token for installation ${installationId} of App ${appId}`, 'the installation may be suspended'],
+  };
+  const [what, fix] = (status !== undefined && explained[status]) || [];
+  if (what === undefined) return err;
+  return new InstallationTokenError(`${what} (GitHub answered ${status}: ${message ?? String(err)}): ${fix}`, { cause: err });
 }

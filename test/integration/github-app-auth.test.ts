@@ -58,10 +58,12 @@ describe('GitHub App installation tokens', () => {
     expect(fake.requests.filter((r) => r.status === 401)).toEqual([]);
   });
 
-  it("fails with GitHub's message when the JWT is signed with the wrong key", async () => {
+  it("fails with GitHub's message, and the settings to check, when the JWT is signed with the wrong key", async () => {
     await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({
-      status: 401,
-      message: stringContaining('JSON web token'),
+      message: stringContaining('GitHub refused the JWT of App 31337 (GitHub answered 401: A JSON web token could not be decoded'),
+    });
+    await expect(listHooks(appClient(other.privateKey), api)).rejects.toMatchObject({
+      message: stringContaining('check app.appId and that app.privateKey is a current key of that App'),
     });
   });
 

@@ -1,0 +1,76 @@
+/**
+ * What a user is told when the GitHub App settings are wrong: a wrong installation id. Against the fake GitHub
+ * API, which answers as GitHub does (404 on the token request).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import { registerGithubCommand } from '../../src/cli/github-command.ts';
+import { readEnv } from '../../src/config/env.ts';
+import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
+import { openTempEmbeddedBus, tempDir } from '../helpers/hub-fixtures.ts';
+
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const env = readEnv({ APP_KEY: keys.privateKey });
+let fake: FakeGithub;
+let bus: EventBus;
+let dir: string;
+
+/** hookhub.yaml for the App's installation `installationId`; returns its path. */
+function writeConfig(installationId: number): string {
+  const file = join(dir, `hookhub-${installationId}.yaml`);
+  writeFileSync(
+    file,
+    `server: { port: 8099, host: 127.0.0.1, publicUrl: "http://127.0.0.1:8099" }
+bus: { type: embedded, path: ./data/hookhub.db }
+connectors:
+  github:
+    type: github
+    secret: s3cret
+    apiUrl: "${fake.url}"
+    app: { appId: "31337", installationId: ${installationId}, privateKey: "\${APP_KEY}" }
+    repos: [acme/api]
+`,
+  );
+  return file;
+}
+
+async function runCli(file: string, ...args: string[]): Promise<{ err: string; code: number }> {
+  let err = '';
+  const program = new Command().exitOverride();
+  registerGithubCommand(program, { env, write: () => {}, warn: (t) => (err += t), client: { writeIntervalMs: 0, retries: 0 } });
+  process.exitCode = 0;
+  await program.parseAsync(['node', 'hookhub', 'github', ...args, '-c', file]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { err, code };
+}
+
+beforeAll(async () => {
+  fake = await startFakeGithub({ app: { appId: '31337', installationId: 42, publicKey: keys.publicKey } });
+  fake.addRepo('acme/api');
+  bus = await openTempEmbeddedBus();
+  dir = tempDir('hookhub-github-errors-');
+});
+afterAll(async () => {
+  await bus.close();
+  await fake.close();
+});
+
+describe('GitHub App settings that do not work', () => {
+  it('a wrong installation id is named as such, not as a missing repo', async () => {
+    const { err, code } = await runCli(writeConfig(43), 'connect', 'acme/api');
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /^acme\/api: error: GitHub App 31337 has no installation 43 \(GitHub answered 404: Not Found.*check app\.installationId/,
+    );
+    expect(err).not.toMatch(/no such repo/);
+  });
+});
