@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BusStreams } from '../bus/event-bus.ts';
 import { createMasker } from '../operations/event-view.ts';
 import { maskedError } from '../operations/masked-error.ts';
+import { describeApiError } from './api-error.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubMetrics } from './github-metrics.ts';
@@ -37,9 +38,8 @@ export async function ensureHooks(ctx: SyncContext): Promise<ConnectResult[]> {
       results.push(result);
       logConnect(ctx, result);
     } catch (err) {
-      const masked = maskedError(err, ctx.knownSecrets());
-      failed.set(step.label, masked);
-      ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: masked.message }, 'GitHub hook setup failed');
+      failed.set(step.label, maskedError(err, ctx.knownSecrets()));
+      ctx.logger.error({ connector: ctx.settings.name, target: step.label, err: described(ctx, err) }, 'GitHub hook setup failed');
     }
   }
   throwIfAny(failed, 'GitHub hook setup', ctx.settings.name);
@@ -68,13 +68,17 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
       results.push(result);
       countRecovered(ctx, result);
     } catch (err) {
-      const masked = maskedError(err, ctx.knownSecrets());
-      failed.set(step.label, masked);
-      ctx.logger.error({ connector: name, target: step.label, err: masked.message }, 'GitHub reconciliation failed');
+      failed.set(step.label, maskedError(err, ctx.knownSecrets()));
+      ctx.logger.error({ connector: name, target: step.label, err: described(ctx, err) }, 'GitHub reconciliation failed');
     }
   }
   throwIfAny(failed, 'GitHub reconciliation', name);
   return results;
+}
+
+/** GitHub's answer with the likely fix (which permission to grant, which setting is wrong), masked. */
+function described(ctx: SyncContext, err: unknown): string {
+  return createMasker(ctx.knownSecrets())(describeApiError(err));
 }
 
 /** Some targets of a pass failed (each one is logged where it failed). */

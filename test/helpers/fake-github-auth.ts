@@ -7,7 +7,11 @@ export interface FakeAppSettings {
   publicKey: string;
   /** Lifetime of installation tokens. GitHub's is 1 h. */
   tokenTtlMs?: number;
+  /** What the installation granted. Default: write on repository and organization hooks. */
+  permissions?: Record<string, 'read' | 'write'>;
 }
+
+const HOOK_PERMISSIONS = { repository_hooks: 'write', organization_hooks: 'write' } as const;
 
 /** Who may call the fake: personal access tokens, and installation tokens it minted (until they expire). */
 export function createFakeAuth(options: { tokens: readonly string[]; app?: FakeAppSettings; now: () => Date }) {
@@ -42,6 +46,22 @@ export function createFakeAuth(options: { tokens: readonly string[]; app?: FakeA
     return undefined;
   }
 
+  /** What an installation token lacks for a hooks call, as GitHub's `x-accepted-github-permissions` says it; PATs lack nothing. */
+  function missingPermission(header: string | undefined, method: string, path: string): string | undefined {
+    const token = /^token\s+(\S+)$/i.exec(header ?? '')?.[1];
+    const scope = /^\/repos\/[^/]+\/[^/]+\/hooks/.test(path)
+      ? 'repository_hooks'
+      : /^\/orgs\/[^/]+\/hooks/.test(path)
+        ? 'organization_hooks'
+        : undefined;
+    if (!token || !minted.has(token) || !scope) return undefined;
+    const need = method === 'GET' ? 'read' : 'write';
+    const have: string | undefined = permissions()[scope];
+    return have === 'write' || have === need ? undefined : `${scope}=${need}`;
+  }
+
+  const permissions = (): Record<string, string> => options.app?.permissions ?? HOOK_PERMISSIONS;
+
   function mint(): { token: string; expiresAt: Date } {
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     const expiresAt = new Date(options.now().getTime() + (options.app?.tokenTtlMs ?? 3600_000));
@@ -50,5 +70,5 @@ export function createFakeAuth(options: { tokens: readonly string[]; app?: FakeA
     return { token, expiresAt };
   }
 
-  return { tokenOk, jwtProblem, mint, issued };
+  return { tokenOk, jwtProblem, missingPermission, permissions, mint, issued };
 }

@@ -76,6 +76,13 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     }
     if (!auth.tokenOk(req.headers.authorization))
       return { status: 401, headers, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+    const lacking = auth.missingPermission(req.headers.authorization, req.method ?? 'GET', path);
+    if (lacking)
+      return {
+        status: 403,
+        headers: { ...headers, 'x-accepted-github-permissions': lacking },
+        body: { message: 'Resource not accessible by integration' },
+      };
     if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
     if (limit.remaining <= 0)
       return {
@@ -104,7 +111,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
       body: {
         token,
         expires_at: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        permissions: { repository_hooks: 'write', organization_hooks: 'write' },
+        permissions: auth.permissions(),
         repository_selection: 'all',
       },
     };

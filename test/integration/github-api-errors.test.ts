@@ -1,15 +1,20 @@
 /**
- * What a user is told when the GitHub App settings are wrong: a wrong installation id. Against the fake GitHub
- * API, which answers as GitHub does (404 on the token request).
+ * What a user is told when the GitHub App settings are wrong: a wrong installation id, or an installation that
+ * may read the repo's hooks but not write them. Against the fake GitHub API, which answers as GitHub does
+ * (404 on the token request; 403 with `x-accepted-github-permissions`).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { registerGithubCommand } from '../../src/cli/github-command.ts';
 import { readEnv } from '../../src/config/env.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { startGithubSync } from '../../src/github/github-sync.ts';
+import { createLogger } from '../../src/logging/create-logger.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { openTempEmbeddedBus, tempDir } from '../helpers/hub-fixtures.ts';
 
@@ -19,6 +24,7 @@ const keys = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
 const env = readEnv({ APP_KEY: keys.privateKey });
+const MISSING_WRITE = /missing permission: give the App or fine-grained token Repository permissions > Webhooks: Read and write/;
 let fake: FakeGithub;
 let bus: EventBus;
 let dir: string;
@@ -54,7 +60,10 @@ async function runCli(file: string, ...args: string[]): Promise<{ err: string; c
 }
 
 beforeAll(async () => {
-  fake = await startFakeGithub({ app: { appId: '31337', installationId: 42, publicKey: keys.publicKey } });
+  // The installation may read the repo's hooks, not write them.
+  fake = await startFakeGithub({
+    app: { appId: '31337', installationId: 42, publicKey: keys.publicKey, permissions: { repository_hooks: 'read' } },
+  });
   fake.addRepo('acme/api');
   bus = await openTempEmbeddedBus();
   dir = tempDir('hookhub-github-errors-');
@@ -72,5 +81,32 @@ describe('GitHub App settings that do not work', () => {
       /^acme\/api: error: GitHub App 31337 has no installation 43 \(GitHub answered 404: Not Found.*check app\.installationId/,
     );
     expect(err).not.toMatch(/no such repo/);
+  });
+
+  it('an installation without write access to hooks is told which permission to grant, by the CLI and in the sync log', async () => {
+    const file = writeConfig(42);
+    const { err, code } = await runCli(file, 'connect', 'acme/api');
+    expect(code).toBe(1);
+    expect(err).toMatch(/^acme\/api: error: Resource not accessible by integration.*\[HTTP 403\]/);
+    expect(err).toMatch(MISSING_WRITE);
+
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination });
+    const sync = startGithubSync({ config: await loadConfig(file, env), bus, logger, client: { writeIntervalMs: 0, retries: 0 } });
+    try {
+      await sync.ready;
+      const failure = lines
+        .map((line) => JSON.parse(line) as { msg?: string; err?: string })
+        .find((l) => l.msg === 'GitHub hook setup failed');
+      expect(failure?.err).toMatch(MISSING_WRITE);
+    } finally {
+      await sync.stop();
+    }
   });
 });

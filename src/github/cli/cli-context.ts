@@ -9,6 +9,7 @@ import { createMasker } from '../../operations/event-view.ts';
 import { createKnownSecrets } from '../../operations/known-secrets.ts';
 import { createLiveSecrets } from '../../operations/live-secrets.ts';
 import { maskedError } from '../../operations/masked-error.ts';
+import { describeApiError } from '../api-error.ts';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from '../github-client.ts';
 import { desiredHook, githubConnector, requireApi, type GithubConnectorSettings } from '../github-settings.ts';
 import { parseHookTarget, targetLabel, type HookTarget } from '../hook-target.ts';
@@ -140,17 +141,6 @@ export async function attempt<T>(cli: GithubCli, label: string, step: () => Prom
     process.exitCode = 1;
     return [];
   }
-}
-
-/** GitHub's answer in words, with the likely fix for the common statuses. */
-export function describeApiError(err: unknown): string {
-  const e = err as { status?: number; message?: string };
-  const hint: Record<number, string> = {
-    401: ' (the token or App credentials are not valid)',
-    403: ' (the token lacks permission to manage webhooks, or a rate limit)',
-    404: ' (no such repo/org, or the token cannot see it or administer its hooks)',
-  };
-  return `${e.message ?? String(err)}${e.status ? ` [HTTP ${e.status}]` : ''}${(e.status && hint[e.status]) || ''}`;
 }
 
 function stderrLogger(warn: (text: string) => void): Logger {
