@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeAuth, type FakeAppSettings } from './fake-github-auth.ts';
+import { createFakeLimits } from './fake-github-limits.ts';
 import { createFakeGithubStore } from './fake-github-store.ts';
 import { handleAppHook, handleHooks, type Reply } from './fake-github-hooks.ts';
 import { handlePulls, type FakePull } from './fake-github-pulls.ts';
@@ -34,9 +35,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
   const prefix = options.prefix ?? '';
   const store = createFakeGithubStore(now);
   const auth = createFakeAuth({ tokens: options.tokens ?? [], ...(options.app ? { app: options.app } : {}), now });
-  const limit = { limit: 5000, remaining: 5000, reset: Math.floor(now().getTime() / 1000) + 3600, secondary: 0 };
-  /** A secondary limit in force until this wall-clock time, answered with `status` (GitHub uses 403 or 429). */
-  const secondaryWindow = { until: 0, status: 403 };
+  const limits = createFakeLimits(now);
   const requests: FakeRequest[] = [];
   const pulls = new Map<string, FakePull[]>();
   const pending = new Set<Promise<unknown>>();
@@ -58,14 +57,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`;
 
   function route(req: IncomingMessage, path: string, query: URLSearchParams, body: unknown): Reply {
-    const headers = rateHeaders();
-    if (limit.secondary > 0) {
-      const retryAfter = limit.secondary;
-      limit.secondary = 0;
-      return secondaryLimited(403, retryAfter, headers);
-    }
-    const left = secondaryWindow.until - Date.now();
-    if (left > 0) return secondaryLimited(secondaryWindow.status, Math.ceil(left / 1000), headers);
+    const headers = limits.headers();
+    const refused = limits.secondaryRefusal();
+    if (refused) return refused;
     const token = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (token && req.method === 'POST') return accessToken(req, Number(token[1]), headers);
     if (path.startsWith('/app/hook')) {
@@ -83,21 +77,12 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
         headers: { ...headers, 'x-accepted-github-permissions': lacking },
         body: { message: 'Resource not accessible by integration' },
       };
-    if (nowS() >= limit.reset) Object.assign(limit, { remaining: limit.limit, reset: nowS() + 3600 });
-    if (limit.remaining <= 0)
-      return {
-        status: 403,
-        headers: rateHeaders(),
-        body: {
-          message: 'API rate limit exceeded for user ID 1.',
-          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
-        },
-      };
-    limit.remaining -= 1;
+    const spent = limits.spend();
+    if (spent) return spent;
     const pullsReply = req.method === 'GET' ? handlePulls(path, query, pulls, url) : undefined;
-    if (pullsReply) return { ...pullsReply, headers: { ...rateHeaders(), ...pullsReply.headers } };
+    if (pullsReply) return { ...pullsReply, headers: { ...limits.headers(), ...pullsReply.headers } };
     const reply = handleHooks({ method: req.method ?? 'GET', path, query, body, store, base: url, track });
-    return { ...reply, headers: { ...rateHeaders(), ...reply.headers } };
+    return { ...reply, headers: { ...limits.headers(), ...reply.headers } };
   }
 
   function accessToken(req: IncomingMessage, installationId: number, headers: Record<string, string>): Reply {
@@ -114,27 +99,6 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
         permissions: auth.permissions(),
         repository_selection: 'all',
       },
-    };
-  }
-
-  const nowS = () => Math.floor(now().getTime() / 1000);
-  function secondaryLimited(status: number, retryAfter: number, headers: Record<string, string>): Reply {
-    return {
-      status,
-      headers: { ...headers, 'retry-after': String(retryAfter) },
-      body: {
-        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-      },
-    };
-  }
-  function rateHeaders(): Record<string, string> {
-    return {
-      'x-ratelimit-limit': String(limit.limit),
-      'x-ratelimit-remaining': String(Math.max(0, limit.remaining)),
-      'x-ratelimit-reset': String(limit.reset),
-      'x-ratelimit-used': String(limit.limit - limit.remaining),
-      'x-ratelimit-resource': 'core',
     };
   }
 
@@ -167,18 +131,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     },
     /** Hooks of a repo (`owner/repo`) or org, with their real secrets. */
     hooks: (target: string) => store.owners.get(target.includes('/') ? `repos/${target}` : `orgs/${target}`)?.hooks ?? [],
-    /** The next `remaining` calls succeed; then 403 until `reset`. */
-    setRateLimit(remaining: number, reset: Date) {
-      Object.assign(limit, { remaining, reset: Math.floor(reset.getTime() / 1000) });
-    },
-    /** The next call is refused with a secondary rate limit and `retry-after: seconds`. */
-    secondaryLimitOnce(seconds: number) {
-      limit.secondary = seconds;
-    },
-    /** Every call for the next `seconds` is refused with a secondary rate limit, answered `status`, and the seconds left as `retry-after`. */
-    secondaryLimitFor(seconds: number, status: 403 | 429) {
-      Object.assign(secondaryWindow, { until: Date.now() + seconds * 1000, status });
-    },
+    setRateLimit: limits.setRateLimit,
+    secondaryLimitOnce: limits.secondaryLimitOnce,
+    secondaryLimitFor: limits.secondaryLimitFor,
     /** Resolves when every ping and redelivery the fake started has been sent. */
     async idle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
