@@ -97,8 +97,9 @@ function installGate(client: GithubClient, gate: ReturnType<typeof createRateLim
   client.hook.before('request', () => gate.beforeRequest());
   client.hook.after('request', (response) => gate.observe(response.headers));
   client.hook.error('request', (error) => {
-    const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
-    if (headers) gate.observe(headers);
+    const { status, response } = error as { status?: number; response?: { headers?: Record<string, string> } };
+    if (response?.headers) gate.observe(response.headers);
+    if (response?.headers && (status === 403 || status === 429)) gate.observeRefusal(response.headers);
     throw error;
   });
 }

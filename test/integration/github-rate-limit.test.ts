@@ -56,6 +56,17 @@ describe('GitHub API rate limits', () => {
     expect(since(start).map((r) => r.status)).toEqual([429, 200]);
   });
 
+  it('after a secondary rate limit whose retry-after is longer than the caller waits, sends nothing more until it has passed', async () => {
+    fake.secondaryLimitFor(600, 403);
+    const client = fakeClient(fake.url, 'ghp_test', { maxRateLimitWaitMs: 60_000 });
+    const start = Date.now();
+    await expect(listHooks(client, api)).rejects.toMatchObject({ status: 403 });
+    await expect(listHooks(client, api)).rejects.toThrow(/secondary rate limit: GitHub asked for no requests until/);
+    await expect(listHooks(client, api)).rejects.toThrow(/secondary rate limit/);
+    expect(since(start).map((r) => r.status)).toEqual([403]);
+    fake.secondaryLimitFor(0, 403);
+  });
+
   it('fails at once, with one request, when the reset is further away than the caller will wait', async () => {
     fake.setRateLimit(0, new Date(Date.now() + 3600_000));
     const start = Date.now();
