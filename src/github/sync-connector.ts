@@ -67,6 +67,8 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
       if (!result) continue;
       results.push(result);
       countRecovered(ctx, result);
+      // Deliveries GitHub would not redeliver are still missing: the pass failed, for the probe and /readyz.
+      if (result.errors.length > 0) failed.set(step.label, refusedRedeliveries(ctx, result));
     } catch (err) {
       failed.set(step.label, maskedError(err, ctx.knownSecrets()));
       ctx.logger.error({ connector: name, target: step.label, err: described(ctx, err) }, 'GitHub reconciliation failed');
@@ -74,6 +76,12 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
   }
   throwIfAny(failed, 'GitHub reconciliation', name);
   return results;
+}
+
+function refusedRedeliveries(ctx: SyncContext, result: ReconcileResult): Error {
+  const asked = result.errors.length + result.redelivered.length;
+  const first = createMasker(ctx.knownSecrets())(result.errors[0]?.message ?? '');
+  return new Error(`GitHub refused ${result.errors.length} of ${asked} redelivery request(s) (${first})`);
 }
 
 /** GitHub's answer with the likely fix (which permission to grant, which setting is wrong), masked. */

@@ -107,6 +107,37 @@ describe("the hub's GitHub sync", () => {
     }
   });
 
+  it('counts a pass whose redeliveries GitHub refused as failed, so missed deliveries it cannot recover show', async () => {
+    const owner = fake.addRepo('acme/refused');
+    owner.hooks = [];
+    const config = githubHubConfig({
+      apiUrl: fake.url,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/refused]\nreconcile: { every: 1h }',
+    });
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger: silentLogger, metrics }).probe('github-sync');
+    const first = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0 } });
+    await first.ready;
+    await first.stop();
+    const hook = owner.hooks[0];
+    if (!hook) throw new Error('no hook');
+    // The hub is not listening: GitHub records the failure.
+    const missed = await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/main' } });
+    expect(missed.status_code).toBe(0);
+    fake.store.redeliveries.refusedWith = 403;
+    const sync = startGithubSync({ config, bus, logger: silentLogger, probe, registry: metrics.registry, client: { writeIntervalMs: 0 } });
+    try {
+      await sync.ready;
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/hookhub_github_missed_deliveries_total\{connector="github",outcome="error"\} 1/);
+      expect(text).toMatch(/hookhub_consumer_errors_total\{consumer="github-sync",reason="message"\} 1/);
+    } finally {
+      fake.store.redeliveries.refusedWith = undefined;
+      await sync.stop();
+    }
+  });
+
   it('counts a failed setup and tries it again until it works', async () => {
     fake.addRepo('acme/setup').hooks = [];
     const config = githubHubConfig({
