@@ -2,20 +2,22 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import { failureBackoffMs } from '../bus/consumer-failure.ts';
-import type { BusStreams } from '../bus/event-bus.ts';
+import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { createGithubClient, type GithubClientOptions } from './github-client.ts';
 import { createGithubMetrics, type GithubMetrics } from './github-metrics.ts';
 import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
 import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connector.ts';
+import { createSyncLease, type SyncLease } from './sync-lease.ts';
 
 /** A failed setup (the connectors' clients and hook settings) is tried again after 1 s, doubling to 30 s. */
 const SETUP_RETRY_MS = 1_000;
 
 export interface GithubSyncOptions {
   config: HubConfig;
-  bus: BusStreams;
+  /** Events (what the hub has) and kv (which hub process runs a connector's passes: sync-lease.ts). */
+  bus: BusStreams & BusKv;
   logger: Logger;
   now?: () => Date;
   fetch?: typeof fetch;
@@ -55,21 +57,25 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   const timers = new Set<NodeJS.Timeout>();
   const logFailure = failureReporter(options);
 
-  // Passes never overlap: each one is chained after the previous.
-  const enqueue = (ctx: SyncContext) =>
+  // The embedded bus is one process's (a local SQLite file): nothing to agree on, and a restart after a crash
+  // must not wait for the lease of the process it replaces to lapse.
+  const lease = options.config.bus.type === 'nats' ? createSyncLease(options.bus, now) : undefined;
+
+  // Passes never overlap: each one is chained after the previous. `force`: run even when another process holds the lease.
+  const enqueue = (ctx: SyncContext, force = false) =>
     (running = running
-      .then(() => pass(ctx, now))
+      .then(() => leasedPass(ctx, lease, now, force))
       .then(() => options.probe?.progress())
       .catch((err: Error) => void logFailure(err, ctx.settings.name)));
-  const runOnce = async () => {
-    await Promise.all((await contextsNow()).map(enqueue));
+  const runAll = async (force: boolean) => {
+    await Promise.all((await contextsNow()).map((ctx) => enqueue(ctx, force)));
   };
   const schedule = (ctx: SyncContext) => {
     const { every } = ctx.settings.reconcile;
     if (every > 0 && !stopped) after(timers, every, () => void enqueue(ctx).finally(() => schedule(ctx)));
   };
   const setUp = (failures: number): Promise<void> =>
-    runOnce().then(
+    runAll(false).then(
       async () => (await contextsNow()).forEach(schedule),
       (err: Error) => {
         logFailure(err);
@@ -79,7 +85,7 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   const ready = setUp(0);
   return {
     ready,
-    runOnce,
+    runOnce: () => runAll(true),
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
@@ -87,6 +93,11 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       // A pass may be waiting out a rate limit: shutdown waits a little, never for that.
       const grace = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
       await Promise.race([ready.then(() => running).catch(() => {}), grace]);
+      const names = await contextsNow().then(
+        (all) => all.map((ctx) => ctx.settings.name),
+        () => [],
+      );
+      await lease?.release(names);
     },
   };
 }
@@ -118,6 +129,25 @@ function after(timers: Set<NodeJS.Timeout>, ms: number, run: () => void): void {
   }, ms);
   timer.unref();
   timers.add(timer);
+}
+
+/**
+ * A connector's pass, unless another hub process on the NATS bus runs its passes (sync-lease.ts). The lease
+ * lasts two intervals, so the holder keeps it through a slow pass and others take over once it has missed two.
+ * With `every: 0` there is only the start-up pass, and every process runs it.
+ */
+async function leasedPass(ctx: SyncContext, lease: SyncLease | undefined, now: () => Date, force: boolean): Promise<void> {
+  const { every } = ctx.settings.reconcile;
+  const { name } = ctx.settings;
+  if (!lease || every === 0 || force) return pass(ctx, now);
+  const desired = `${ctx.desired.markedUrl} ${ctx.desired.events.join(',')}`;
+  if (!(await lease.take(name, desired, 2 * every))) {
+    ctx.logger.debug({ connector: name }, 'GitHub sync pass left to the hub process that holds its lease');
+    return;
+  }
+  await pass(ctx, now);
+  // Renewed at the end too: a pass that took long does not leave the lease lapsed for the next interval.
+  await lease.take(name, desired, 2 * every);
 }
 
 /** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */
