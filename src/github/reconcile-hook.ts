@@ -1,3 +1,4 @@
+import { describeApiError } from './api-error.ts';
 import { APP_HOOK_DELIVERIES, hookDeliveriesPath, listDeliveries, redeliver, type HookDelivery } from './deliveries-api.ts';
 import type { GithubClient } from './github-client.ts';
 import { targetLabel, type HookTarget } from './hook-target.ts';
@@ -75,7 +76,8 @@ async function reconcileDeliveries(
       if (!options.dryRun) await redeliver(client, path, delivery.id);
       result.redelivered.push(delivery);
     } catch (err) {
-      result.errors.push({ guid: delivery.guid, message: (err as Error).message });
+      // With the fix GitHub's answer points at (the permission to grant), as for every other call.
+      result.errors.push({ guid: delivery.guid, message: describeApiError(err) });
     }
   }
   return result;

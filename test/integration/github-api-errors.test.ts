@@ -13,9 +13,13 @@ import type { EventBus } from '../../src/bus/event-bus.ts';
 import { registerGithubCommand } from '../../src/cli/github-command.ts';
 import { readEnv } from '../../src/config/env.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { connectHook } from '../../src/github/connect-hook.ts';
 import { startGithubSync } from '../../src/github/github-sync.ts';
+import { desiredHook, githubConnector, requireApi } from '../../src/github/github-settings.ts';
+import { parseHookTarget } from '../../src/github/hook-target.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
+import { fakeClient } from '../helpers/fake-github-hub.ts';
 import { openTempEmbeddedBus, tempDir } from '../helpers/hub-fixtures.ts';
 
 const keys = generateKeyPairSync('rsa', {
@@ -48,20 +52,27 @@ connectors:
   return file;
 }
 
-async function runCli(file: string, ...args: string[]): Promise<{ err: string; code: number }> {
+async function runCli(file: string, ...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
   let err = '';
   const program = new Command().exitOverride();
-  registerGithubCommand(program, { env, write: () => {}, warn: (t) => (err += t), client: { writeIntervalMs: 0, retries: 0 } });
+  registerGithubCommand(program, {
+    env,
+    write: (t) => (out += t),
+    warn: (t) => (err += t),
+    client: { writeIntervalMs: 0, retries: 0 },
+  });
   process.exitCode = 0;
   await program.parseAsync(['node', 'hookhub', 'github', ...args, '-c', file]);
   const code = Number(process.exitCode ?? 0);
   process.exitCode = 0;
-  return { err, code };
+  return { out, err, code };
 }
 
 beforeAll(async () => {
   // The installation may read the repo's hooks, not write them.
   fake = await startFakeGithub({
+    tokens: ['ghp_admin'],
     app: { appId: '31337', installationId: 42, publicKey: keys.publicKey, permissions: { repository_hooks: 'read' } },
   });
   fake.addRepo('acme/api');
@@ -108,5 +119,20 @@ describe('GitHub App settings that do not work', () => {
     } finally {
       await sync.stop();
     }
+  });
+
+  it('a redelivery the installation may not request says which permission to grant', async () => {
+    // A hook an admin made with a token of their own; the hub then fails a delivery.
+    const owner = fake.addRepo('acme/api');
+    const settings = githubConnector(await loadConfig(writeConfig(42), env), 'github');
+    const desired = await desiredHook(settings, requireApi(settings).hookUrl);
+    const { hookId } = await connectHook(fakeClient(fake.url, 'ghp_admin'), parseHookTarget('acme/api'), desired);
+    const hook = owner.hooks.find((h) => h.id === hookId);
+    if (!hook) throw new Error('no hook');
+    const missed = await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/main' } });
+    const { out, code } = await runCli(writeConfig(42), 'reconcile', 'acme/api');
+    expect(code).toBe(1);
+    expect(out).toContain(`GitHub refused to redeliver ${missed.guid}: Resource not accessible by integration [HTTP 403]`);
+    expect(out).toMatch(MISSING_WRITE);
   });
 });
