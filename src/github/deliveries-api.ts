@@ -43,6 +43,21 @@ export async function listDeliveries(client: GithubClient, path: string, since: 
   return out;
 }
 
+/** The deliveries of a hook newer than delivery `afterId` (ids grow with time), newest first. */
+export async function deliveriesAfter(client: GithubClient, path: string, afterId: number): Promise<HookDelivery[]> {
+  const out: HookDelivery[] = [];
+  let url: string | undefined = `${path}?per_page=100`;
+  while (url) {
+    const response = await client.request(`GET ${url}`);
+    const page = z.array(HookDeliverySchema).parse(response.data);
+    const newer = page.filter((d) => d.id > afterId);
+    out.push(...newer);
+    if (newer.length < page.length) break;
+    url = nextLink(response.headers.link);
+  }
+  return out;
+}
+
 /** The newest delivery of a hook, or undefined when it has none. */
 export async function lastDelivery(client: GithubClient, path: string): Promise<HookDelivery | undefined> {
   const response: { data: unknown } = await client.request(`GET ${path}`, { per_page: 1 });

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerGithubCommand } from '../../src/cli/github-command.ts';
+import type { GithubCliDeps } from '../../src/github/cli/cli-context.ts';
 import { createBus } from '../../src/bus/create-bus.ts';
 import type { EventBus } from '../../src/bus/event-bus.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -36,11 +38,21 @@ connectors:
   );
 }
 
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  return runWith({}, ...args);
+}
+
+async function runWith(deps: GithubCliDeps, ...args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
   const program = new Command().exitOverride();
-  registerGithubCommand(program, { env, write: (t) => (out += t), warn: (t) => (err += t), client: { writeIntervalMs: 0, retries: 0 } });
+  registerGithubCommand(program, {
+    env,
+    write: (t) => (out += t),
+    warn: (t) => (err += t),
+    client: { writeIntervalMs: 0, retries: 0 },
+    ...deps,
+  });
   process.exitCode = 0;
   try {
     await program.parseAsync(['node', 'hookhub', 'github', ...args, '-c', file()]);
@@ -97,6 +109,48 @@ describe('hookhub github', () => {
     const { out } = await run('list');
     expect(out).toMatch(/TARGET +HOOK +OWNER +ACTIVE +EVENTS +LAST DELIVERY +URL/);
     expect(out).toMatch(/acme\/api +\d+ +hookhub +yes +push +never +http:\/\/127\.0\.0\.1:\d+\/hooks\/github\n/);
+  });
+
+  it('ping finds its ping among the deliveries that came after it, and exits 1 when GitHub shows none', async () => {
+    const owner = fake.addRepo('acme/api');
+    const hook = owner.hooks[0];
+    if (!hook) throw new Error('no hook');
+    const afterPing =
+      (then: () => void): typeof fetch =>
+      async (input, init) => {
+        const response = await fetch(input, init);
+        const url = input instanceof Request ? input.url : input.toString();
+        if (init?.method === 'POST' && url.endsWith('/pings')) {
+          await fake.idle();
+          then();
+        }
+        return response;
+      };
+    // A busy repo: a push is delivered right after the ping.
+    const push = () =>
+      fake.store.record(owner, hook.id, {
+        guid: randomUUID(),
+        event: 'push',
+        payload: {},
+        redelivery: false,
+        status: 'OK',
+        status_code: 202,
+        duration: 0,
+        action: null,
+      });
+    const busy = await runWith({ fetch: afterPing(push) }, 'ping', 'acme/api', '--wait', '3');
+    expect(busy.out).toMatch(/^acme\/api: ping to hook \d+ delivered: 200 OK/);
+    expect(busy.code).toBe(0);
+
+    // GitHub never shows the ping (it has not sent it yet).
+    const lost = () =>
+      owner.deliveries.set(
+        hook.id,
+        (owner.deliveries.get(hook.id) ?? []).filter((d) => d.event !== 'ping'),
+      );
+    const silent = await runWith({ fetch: afterPing(lost) }, 'ping', 'acme/api', '--wait', '1');
+    expect(silent.err).toMatch(/^acme\/api: error: ping sent to hook \d+; no result from GitHub within 1s/);
+    expect(silent.code).toBe(1);
   });
 
   it('reconcile --dry-run lists, reconcile redelivers, a second reconcile finds nothing', async () => {

@@ -1,5 +1,5 @@
 import { connectHook, disconnectHook, type ConnectResult } from '../connect-hook.ts';
-import { hookDeliveriesPath, lastDelivery } from '../deliveries-api.ts';
+import { deliveriesAfter, hookDeliveriesPath, lastDelivery } from '../deliveries-api.ts';
 import { pingHook } from '../hooks-api.ts';
 import { targetLabel } from '../hook-target.ts';
 import { findHubHook } from '../connect-hook.ts';
@@ -65,21 +65,24 @@ export async function runPing(cli: GithubCli, args: readonly string[], waitMs: n
     const label = targetLabel(target);
     const hook = await findHubHook(cli.client, target, cli.desired.url);
     if (!hook) throw new Error(`no hub hook (run \`hookhub github connect ${label}\`)`);
-    const before = (await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id)))?.id ?? 0;
+    const path = hookDeliveriesPath(target, hook.id);
+    const before = (await lastDelivery(cli.client, path))?.id ?? 0;
     await pingHook(cli.client, target, hook.id);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
-      const last = await lastDelivery(cli.client, hookDeliveriesPath(target, hook.id));
-      if (last && last.id > before && last.event === 'ping') {
-        const ok = last.status_code >= 200 && last.status_code < 300;
+      // Not just the newest delivery: on a busy repo other events arrive after the ping.
+      const ping = (await deliveriesAfter(cli.client, path, before)).find((d) => d.event === 'ping');
+      if (ping) {
+        const ok = ping.status_code >= 200 && ping.status_code < 300;
         cli.write(
-          `${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${last.status_code} ${last.status} (guid ${last.guid})\n`,
+          `${label}: ping to hook ${hook.id} ${ok ? 'delivered' : 'failed'}: ${ping.status_code} ${ping.status} (guid ${ping.guid})\n`,
         );
         if (!ok) process.exitCode = 1;
         return;
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    cli.write(`${label}: ping sent to hook ${hook.id}; no result from GitHub within ${waitMs / 1000}s (see \`hookhub github list\`)\n`);
+    // Nothing shows the hub answered: not a success for a script that checks the exit code.
+    throw new Error(`ping sent to hook ${hook.id}; no result from GitHub within ${waitMs / 1000}s (see \`hookhub github list\`)`);
   });
 }
