@@ -27,7 +27,7 @@ export interface GithubConnectorSettings {
 export function githubConnectors(config: HubConfig): GithubConnectorSettings[] {
   return Object.entries(config.connectors)
     .filter(([, block]) => block.type === 'github')
-    .map(([name, block]) => resolve(name, block as unknown as GithubConfig, config.server.publicUrl));
+    .map(([name, block]) => resolve(name, block as unknown as GithubConfig, config.server.publicUrl, config.bus.retention));
 }
 
 /** The named github connector, or a ConfigError naming the ones there are. */
@@ -60,13 +60,17 @@ export async function desiredHook(settings: GithubConnectorSettings, hookUrl: st
   return { url: hookUrl, markedUrl: markUrl(hookUrl, fingerprint), fingerprint, secret, events: events ?? settings.config.events ?? ['*'] };
 }
 
-function resolve(name: string, config: GithubConfig, serverUrl: string | undefined): GithubConnectorSettings {
+function resolve(name: string, config: GithubConfig, serverUrl: string | undefined, retentionMs: number): GithubConnectorSettings {
   const publicUrl = config.publicUrl ?? serverUrl;
   const auth: GithubAuth | undefined = config.token ? { token: config.token } : config.app ? { app: config.app } : undefined;
+  const { apiUrl, reconcile } = githubApiDefaults(config);
   return {
     name,
     config,
-    ...githubApiDefaults(config),
+    apiUrl,
+    // Past the bus retention the hub cannot tell a delivery it processed (and pruned) from one it missed:
+    // looking further back would redeliver, and run again, what it already handled.
+    reconcile: { ...reconcile, lookback: Math.min(reconcile.lookback, retentionMs) },
     targets: targetsOf(config),
     appWebhook: config.appWebhook === true,
     ...(auth ? { auth } : {}),

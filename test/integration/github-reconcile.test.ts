@@ -154,6 +154,33 @@ describe('recovering deliveries GitHub never retried', () => {
     await fake.idle();
   });
 
+  it('the hub sync looks back no further than the bus keeps events, so a delivery it processed and pruned is not redelivered', async () => {
+    const { owner, hook } = await hubHook();
+    // GitHub timed this delivery out two hours ago, though the hub had stored it; the bus keeps events one hour.
+    const pruned = fake.store.record(owner, hook.id, {
+      guid: randomUUID(),
+      event: 'push',
+      payload: push(30),
+      redelivery: false,
+      status: 'timed out',
+      status_code: 0,
+      duration: 10,
+      action: null,
+      delivered_at: new Date(Date.now() - 2 * 3600_000).toISOString(),
+    });
+    const shortRetention: HubConfig = { ...config, bus: { ...config.bus, retention: 3600_000 } };
+    const attempts = () => fake.requests.filter((r) => r.path.endsWith(`/deliveries/${pruned.id}/attempts`)).length;
+    const sync = startGithubSync({ config: shortRetention, bus, logger: silentLogger, client: { writeIntervalMs: 0 } });
+    await sync.ready;
+    await sync.stop();
+    expect(attempts()).toBe(0);
+    // The other tests' syncs keep events for 7 days: they would rightly redeliver it.
+    owner.deliveries.set(
+      hook.id,
+      (owner.deliveries.get(hook.id) ?? []).filter((d) => d.id !== pruned.id),
+    );
+  });
+
   it('the hub sync re-sets a secret changed by hand in GitHub, then recovers the deliveries refused with 401, and counts them', async () => {
     const { owner, hook } = await hubHook();
     hook.config.secret = 'changed-in-the-github-ui';

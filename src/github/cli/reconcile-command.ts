@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../../connectors/github/config.ts';
 import { createMasker } from '../../operations/event-view.ts';
 import { parseDuration } from '../../shared/duration.ts';
@@ -11,9 +12,14 @@ export async function runReconcile(
   args: readonly string[],
   opts: { since?: string; dryRun: boolean; json: boolean },
 ): Promise<void> {
-  const since = sinceDate(opts.since, cli.now(), cli.settings.reconcile.lookback);
-  if (opts.since !== undefined && since.getTime() === cli.now().getTime() - GITHUB_DELIVERY_RETENTION_MS) {
-    cli.warn('note: GitHub keeps deliveries for 3 days; looking back 3 days\n');
+  const { retention } = cli.config.bus;
+  const since = sinceDate(opts.since, cli.now(), cli.settings.reconcile.lookback, retention);
+  if (opts.since !== undefined && since.getTime() === cli.now().getTime() - Math.min(GITHUB_DELIVERY_RETENTION_MS, retention)) {
+    cli.warn(
+      retention < GITHUB_DELIVERY_RETENTION_MS
+        ? `note: looking back ${ms(retention)}, as far as the bus keeps events (bus.retention): before that the hub cannot tell what it already has\n`
+        : 'note: GitHub keeps deliveries for 3 days; looking back 3 days\n',
+    );
   }
   const bus = await cli.openBus();
   try {
@@ -61,12 +67,12 @@ function describe(r: ReconcileResult, since: Date): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `--since 24h` or an ISO time; default the configured lookback; never before GitHub's 3-day window. */
-export function sinceDate(value: string | undefined, now: Date, lookbackMs: number): Date {
-  const floor = now.getTime() - GITHUB_DELIVERY_RETENTION_MS;
+/** `--since 24h` or an ISO time; default the configured lookback; never before GitHub's 3-day window nor the bus retention. */
+export function sinceDate(value: string | undefined, now: Date, lookbackMs: number, retentionMs = Infinity): Date {
+  const floor = now.getTime() - Math.min(GITHUB_DELIVERY_RETENTION_MS, retentionMs);
   if (value === undefined) return new Date(now.getTime() - lookbackMs);
-  const ms = parseDuration(value);
-  const time = ms !== undefined ? now.getTime() - ms : Date.parse(value);
+  const duration = parseDuration(value);
+  const time = duration !== undefined ? now.getTime() - duration : Date.parse(value);
   if (Number.isNaN(time)) throw new Error(`--since: "${value}" is neither a duration (24h) nor a date (2026-01-31T12:00:00Z)`);
   return new Date(Math.max(time, floor));
 }

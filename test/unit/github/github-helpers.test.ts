@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GithubConfigSchema } from '../../../connectors/github/config.ts';
+import { sinceDate } from '../../../src/github/cli/reconcile-command.ts';
 import { nextLink } from '../../../src/github/link-header.ts';
 import { parseHookTarget, targetsOf } from '../../../src/github/hook-target.ts';
 import { hookUrlFor, markUrl, parseMarkedUrl, secretFingerprint } from '../../../src/github/secret-fingerprint.ts';
@@ -100,5 +101,17 @@ describe('github connector config', () => {
       expect.stringMatching(/folder inside the repository/),
     ]);
     expect(messages({ token: 't', rulesCheck: { repo: 'nope' } })).toEqual([expect.stringMatching(/owner\/repo/)]);
+  });
+});
+
+describe('reconcile --since', () => {
+  const now = new Date('2026-03-04T12:00:00Z');
+  const hours = (n: number) => new Date(now.getTime() - n * 3600_000);
+  it('reaches back no further than GitHub keeps deliveries, nor than the bus keeps events', () => {
+    expect(sinceDate('24h', now, 3600_000)).toEqual(hours(24));
+    expect(sinceDate('5d', now, 3600_000)).toEqual(hours(72));
+    expect(sinceDate('24h', now, 3600_000, 6 * 3600_000)).toEqual(hours(6));
+    expect(sinceDate(undefined, now, 2 * 3600_000, 6 * 3600_000)).toEqual(hours(2));
+    expect(() => sinceDate('yesterday', now, 3600_000)).toThrow(/neither a duration/);
   });
 });
