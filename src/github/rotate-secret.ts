@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GITHUB_DELIVERY_RETENTION_MS } from '../../connectors/github/config.ts';
 import { githubConnector as githubProvider } from '../../connectors/github/index.ts';
+import { describeApiError } from './api-error.ts';
 import { ensureAppHook } from './app-hook.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubConnectorSettings } from './github-settings.ts';
-import type { HookTarget } from './hook-target.ts';
+import { targetLabel, type HookTarget } from './hook-target.ts';
 import type { DesiredHook } from './plan-hook.ts';
 import { parseMarkedUrl } from './secret-fingerprint.ts';
 
@@ -39,7 +40,8 @@ export async function rotateSecret(deps: RotationDeps): Promise<RotationOutcome>
   if (behind.length === 0) return { kind: 'generated', secret: randomBytes(32).toString('hex'), hooks: hooks.length };
   if (!deps.skipCheck && !deps.dryRun) await checkHubAccepts(deps);
   const results: ConnectResult[] = [];
-  for (const hook of behind) results.push(await hook.switch());
+  // A failure stops here, which is safe (the hub accepts both secrets); running it again switches the rest.
+  for (const hook of behind) results.push(await labelled(hook.label, hook.switch));
   return {
     kind: 'switched',
     results,
@@ -49,27 +51,40 @@ export async function rotateSecret(deps: RotationDeps): Promise<RotationOutcome>
 }
 
 interface HubHook {
+  /** `owner/repo`, an org, or `app`. */
+  label: string;
   /** The fingerprint marker in its URL, if any. */
   fingerprint: string | undefined;
   switch: () => Promise<ConnectResult>;
+}
+
+/** Runs one target's step; a failure names the target and GitHub's answer with its likely fix. */
+async function labelled<T>(label: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw new Error(`${label}: ${describeApiError(err)}`, { cause: err });
+  }
 }
 
 /** The hub's hooks on the targets, plus the App webhook when the connector manages it (and it points at the hub). */
 async function hubHooks(deps: RotationDeps): Promise<HubHook[]> {
   const out: HubHook[] = [];
   for (const target of deps.targets) {
-    const hook = await findHubHook(deps.client, target, deps.desired.url);
+    const label = targetLabel(target);
+    const hook = await labelled(label, () => findHubHook(deps.client, target, deps.desired.url));
     if (hook)
       out.push({
+        label,
         fingerprint: parseMarkedUrl(hook.config.url ?? '').fingerprint,
         switch: () => connectHook(deps.client, target, deps.desired, deps.dryRun),
       });
   }
   if (deps.settings.appWebhook) {
-    const { data } = await deps.client.request('GET /app/hook/config');
+    const { data } = await labelled('app', () => deps.client.request('GET /app/hook/config'));
     const marked = parseMarkedUrl((data as { url?: string }).url ?? '');
     if (marked.url === deps.desired.url)
-      out.push({ fingerprint: marked.fingerprint, switch: () => ensureAppHook(deps.client, deps.desired, deps.dryRun) });
+      out.push({ label: 'app', fingerprint: marked.fingerprint, switch: () => ensureAppHook(deps.client, deps.desired, deps.dryRun) });
   }
   return out;
 }

@@ -21,7 +21,7 @@ let ingress: IngressServer | undefined;
 const env = { vars: { GH_SECRET: 'old-secret', GH_NEW: 'new-secret', GH_TOKEN: 'ghp_cli' } };
 const file = () => join(dir, 'hookhub.yaml');
 
-function writeConfig(secret: string): void {
+function writeConfig(secret: string, repos = '[acme/api, acme/web]'): void {
   writeFileSync(
     file(),
     `server: { port: ${port}, host: 127.0.0.1, publicUrl: "http://127.0.0.1:${port}" }
@@ -32,7 +32,7 @@ connectors:
     secret: ${secret}
     token: \${GH_TOKEN}
     apiUrl: "${fake.url}"
-    repos: [acme/api, acme/web]
+    repos: ${repos}
     events: [push]
 `,
   );
@@ -206,6 +206,18 @@ describe('hookhub github', () => {
     expect(fake.hooks('acme/api')[0]?.config.secret).toBe('new-secret');
     expect(fake.hooks('acme/web')[0]?.config.secret).toBe('new-secret');
     expect((await run('rotate-secret', 'github')).out).toMatch(/already sign with its first secret/);
+  });
+
+  it('rotate-secret names the repo GitHub refused, with the likely fix, and switches nothing', async () => {
+    writeConfig('["${GH_SECRET}", "${GH_NEW}"]', '[acme/api, acme/gone]');
+    try {
+      const result = await run('rotate-secret', 'github');
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/^error: acme\/gone: Not Found.*\[HTTP 404\] \(no such repo\/org/);
+      expect(fake.hooks('acme/api')[0]?.config.secret).toBe('new-secret');
+    } finally {
+      writeConfig('["${GH_NEW}", "${GH_SECRET}"]');
+    }
   });
 
   it('disconnect needs targets or --all, removes the hub hooks, and is idempotent', async () => {
