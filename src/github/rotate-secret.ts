@@ -36,6 +36,9 @@ export interface RotationDeps {
  */
 export async function rotateSecret(deps: RotationDeps): Promise<RotationOutcome> {
   const hooks = await hubHooks(deps);
+  // Not "all 0 hooks already sign with the first secret": nothing here signs with anything yet.
+  if (hooks.length === 0)
+    throw new Error(`connector "${deps.settings.name}" has no hub hook to rotate: run \`hookhub github connect\` first`);
   const behind = hooks.filter((h) => h.fingerprint !== deps.desired.fingerprint);
   if (behind.length === 0) return { kind: 'generated', secret: randomBytes(32).toString('hex'), hooks: hooks.length };
   if (!deps.skipCheck && !deps.dryRun) await checkHubAccepts(deps);

@@ -225,4 +225,11 @@ describe('hookhub github', () => {
     expect((await run('disconnect', '--all')).out).toMatch(/acme\/api: removed hook \d+\n/);
     expect((await run('disconnect', '--all')).out).toMatch(/acme\/api: no hub hook \(nothing to do\)/);
   });
+
+  it('rotate-secret with no hub hook says so and exits 1, instead of a new secret for nothing', async () => {
+    const result = await run('rotate-secret', 'github');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: connector "github" has no hub hook to rotate: run `hookhub github connect` first/);
+    expect(result.out).not.toMatch(/new secret/);
+  });
 });
