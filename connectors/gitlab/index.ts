@@ -22,7 +22,8 @@ const HOOK_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * GitLab project, group and system hooks. Verifies `X-Gitlab-Token` and/or the signing token's
- * `webhook-signature`; id = `Idempotency-Key` (kept on retries), else `X-Gitlab-Event-UUID`;
+ * `webhook-signature`; id = the signed `webhook-id` with a signing token, else `Idempotency-Key` (kept on
+ * retries), else `X-Gitlab-Event-UUID`;
  * type = `gitlab.<object_kind>[.<action>]`, e.g. `gitlab.merge_request.open`, `gitlab.push`.
  */
 export const gitlabConnector: Connector<GitlabConfig> = {
@@ -38,10 +39,12 @@ export const gitlabConnector: Connector<GitlabConfig> = {
   },
 
   handle(request, ctx) {
-    verifyGitlabRequest(request, ctx.config, ctx.now());
+    const signedId = verifyGitlabRequest(request, ctx.config, ctx.now());
     const { value: payload, text } = parseJsonObjectText(request.body);
     const summary = normalizeGitlab(payload);
-    const id = deliveryId(request.headers, request.body);
+    // The signature covers webhook-id (GitLab's Idempotency-Key), not the Idempotency-Key header itself: a captured
+    // request resent under a new Idempotency-Key must keep its id, or it would be a second event.
+    const id = signedId !== undefined ? checkEventId(signedId, 'webhook-id header') : deliveryId(request.headers, request.body);
     return { events: [createHubEvent({ id, connector: ctx.name, data: payload, ...summary }, ctx.now())], dataText: [text] };
   },
 

@@ -15,8 +15,11 @@ const TOKEN_HEADER = 'X-Gitlab-Token';
  * - `signingToken`: `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">`
  *   in the Standard Webhooks format, with a fresh timestamp. This covers the body.
  *   https://gitlab.com/gitlab-org/gitlab/-/merge_requests/230944
+ *
+ * Returns the signed `webhook-id` when the signing token verified the request (GitLab sets it to the
+ * `Idempotency-Key`), else undefined.
  */
-export function verifyGitlabRequest(request: WebhookRequest, config: GitlabConfig, now: Date): void {
+export function verifyGitlabRequest(request: WebhookRequest, config: GitlabConfig, now: Date): string | undefined {
   if (config.secret !== undefined) {
     const token = getHeader(request.headers, TOKEN_HEADER);
     if (token === undefined)
@@ -24,9 +27,8 @@ export function verifyGitlabRequest(request: WebhookRequest, config: GitlabConfi
     if (!safeEqualAny(config.secret, [token]))
       throw new VerificationError(`${TOKEN_HEADER} does not match any configured secret`, { kind: 'mismatch', signs: 'token' });
   }
-  if (config.signingToken !== undefined) {
-    verifyStandardWebhook(request, config.signingToken, config.tolerance, now, 'signingToken');
-  }
+  if (config.signingToken === undefined) return undefined;
+  return verifyStandardWebhook(request, config.signingToken, config.tolerance, now, 'signingToken').id;
 }
 
 /** GitLab's side of the signing token: the Standard Webhooks headers for `body`. */

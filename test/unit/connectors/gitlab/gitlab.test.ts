@@ -45,6 +45,14 @@ describe('gitlab connector: signing token (webhook-signature)', () => {
     await expect(async () => gitlabConnector.handle(tampered, ctx)).rejects.toThrow(VerificationError);
   });
 
+  it('names the event by the signed webhook-id: a captured request resent under new id headers keeps its id', async () => {
+    const ctx = signing(whsec(1));
+    const original = await gitlabConnector.handle(signedRequest(gitlabConnector, ctx, mr, meta), ctx);
+    expect(original.events[0]?.id).toBe(meta.id);
+    const resent = signedRequest(gitlabConnector, ctx, mr, meta, { 'idempotency-key': 'forged-1', 'x-gitlab-event-uuid': 'forged-2' });
+    expect((await gitlabConnector.handle(resent, ctx)).events[0]?.id).toBe(meta.id);
+  });
+
   it('rejects a stale or future webhook-timestamp', async () => {
     const ctx = signing(whsec(1));
     for (const offset of [-301_000, 301_000]) {
