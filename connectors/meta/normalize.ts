@@ -25,8 +25,8 @@ interface Item {
 }
 
 /**
- * Splits a verified Meta payload into one HubEvent per `entry[].changes[]` and per
- * `entry[].messaging[]` item: type `meta.<object>.<field>`, data `{object, entry: {id, time}, field, value}`.
+ * Splits a verified Meta payload into one HubEvent per `entry[].changes[]`, `entry[].messaging[]` and
+ * `entry[].standby[]` item: type `meta.<object>.<field>`, data `{object, entry: {id, time}, field, value}`.
  * The id is `<object>:<entry id>:<time>:<field>:<digest of the item>`: a batched retry regroups
  * entries differently, but each change keeps its id, and two changes in one entry stay distinct.
  * https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
@@ -59,7 +59,7 @@ export function normalizeMeta(payload: Record<string, unknown>, connector: strin
       );
     }
   }
-  if (events.length === 0) throw new PayloadError('Meta payload has no entry[].changes[] or entry[].messaging[] items');
+  if (events.length === 0) throw new PayloadError('Meta payload has no entry[].changes[], messaging[] or standby[] items');
   return events;
 }
 
@@ -74,6 +74,13 @@ function itemsOf(entry: unknown): Item[] {
   const messaging = pick(entry, 'messaging');
   for (const message of Array.isArray(messaging) ? messaging : []) {
     items.push({ field: messagingField(message), value: message, time: pickNumber(message, 'timestamp') });
+  }
+  // An app that does not own a conversation (handover protocol, conversation routing) gets its messages,
+  // reads and deliveries in `standby[]` instead of `messaging[]`: they are that webhook field's events.
+  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby
+  const standby = pick(entry, 'standby');
+  for (const message of Array.isArray(standby) ? standby : []) {
+    items.push({ field: 'standby', value: message, time: pickNumber(message, 'timestamp') });
   }
   return items;
 }

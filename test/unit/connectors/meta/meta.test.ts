@@ -98,6 +98,25 @@ describe('meta connector: one event per change', () => {
     expect(events[0]?.id).toMatch(/^page:42:1630437823:feed:[0-9a-f]{16}$/);
   });
 
+  it('records Messenger standby[] items (a conversation another app owns), alone or batched with messaging[]', async () => {
+    const item = (mid: string) => ({
+      sender: { id: '77' },
+      recipient: { id: '42' },
+      timestamp: 1458692752478,
+      message: { mid, text: mid },
+    });
+    const standbyOnly = { object: 'page', entry: [{ id: '42', time: 1458692752478, standby: [item('s1'), item('s2')] }] };
+    const alone = await metaConnector.handle(sign(Buffer.from(JSON.stringify(standbyOnly))), ctx);
+    expect(alone.events.map((e) => [e.type, e.title])).toEqual([
+      ['meta.page.standby', 's1'],
+      ['meta.page.standby', 's2'],
+    ]);
+    const mixed = { object: 'page', entry: [{ id: '42', time: 1458692752478, messaging: [item('m1')] }, standbyOnly.entry[0]] };
+    const batched = await metaConnector.handle(sign(Buffer.from(JSON.stringify(mixed))), ctx);
+    expect(batched.events.map((e) => e.type)).toEqual(['meta.page.messages', 'meta.page.standby', 'meta.page.standby']);
+    expect(batched.events.slice(1).map((e) => e.id)).toEqual(alone.events.map((e) => e.id));
+  });
+
   it('answers 400 for a signed payload without object, entries or changes', async () => {
     for (const body of [
       '{"entry":[]}',
