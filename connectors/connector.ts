@@ -59,6 +59,12 @@ export interface Connector<Config extends { type: string } = { type: string }> {
    * a Content-Type is passed on (the body parser decides).
    */
   readonly contentTypes: readonly string[];
+  /**
+   * HTTP methods the provider uses (default `['POST']`): Meta's handshake and Twilio's GET webhooks add `GET`.
+   * The ingress answers 405 to any other before the connector runs, so a browser or probe opening the URL
+   * is told to POST instead of being refused as a bad signature.
+   */
+  readonly methods?: readonly ('GET' | 'POST')[];
   /** Names of config fields that hold secrets, so they are never logged. */
   readonly secretFields: readonly string[];
   /**

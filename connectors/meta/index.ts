@@ -16,6 +16,8 @@ export const metaConnector: Connector<MetaConfig> = {
   type: 'meta',
   configSchema: MetaConfigSchema,
   contentTypes: ['application/json'],
+  // GET is the subscription handshake.
+  methods: ['GET', 'POST'],
   secretFields: ['appSecret', 'verifyToken'],
   // verifyToken only answers Meta's subscription handshake: guessing it forges no event.
   deliverySecretFields: ['appSecret'],

@@ -23,6 +23,8 @@ export const twilioConnector: Connector<TwilioConfig> = {
   type: 'twilio',
   configSchema: TwilioConfigSchema,
   contentTypes: ['application/x-www-form-urlencoded', 'application/json'],
+  // A number's webhook can be set to HTTP GET in the Console.
+  methods: ['GET', 'POST'],
   secretFields: ['authToken'],
   samples: {
     'message.received': 'message-received.form',

@@ -43,10 +43,7 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     const instance = deps.connectors.get(name);
     // Unknown names share one metrics label, so random paths cannot blow up label cardinality.
     if (!instance) return finish(deps, res, '_unknown', 404, () => sendError(res, 404, `unknown connector "${name.slice(0, 64)}"`));
-    if (req.method !== 'POST' && req.method !== 'GET') {
-      res.setHeader('allow', 'POST, GET');
-      return finish(deps, res, name, 405, () => sendError(res, 405, 'use POST'));
-    }
+    if (refuseMethod(deps, req, res, instance)) return;
     const foreignHost = developmentSecretRefusal(instance, req.headers.host, deps.publicUrl);
     if (foreignHost) {
       deps.logger.warn({ connector: name, status: 421, reason: foreignHost }, 'webhook rejected');
@@ -59,7 +56,7 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     try {
       body = await readBody(req, deps.bodyLimit);
       result = await instance.connector.handle(
-        { method: req.method, url: req.url ?? '/', headers: flatHeaders(req), body },
+        { method: req.method ?? 'POST', url: req.url ?? '/', headers: flatHeaders(req), body },
         { name, config: instance.config, now: deps.now },
       );
     } catch (err) {
@@ -82,6 +79,16 @@ export function createHooksRoute(deps: HooksRouteDeps) {
 function finish(deps: HooksRouteDeps, res: ServerResponse, name: string, status: number, send: () => void): void {
   send();
   deps.observe?.(name, status);
+}
+
+/** Answers 405 (and returns true) for a method the provider never sends, e.g. a browser's GET. */
+function refuseMethod(deps: HooksRouteDeps, req: IncomingMessage, res: ServerResponse, instance: ConnectorInstance): boolean {
+  const methods: readonly string[] = instance.connector.methods ?? ['POST'];
+  if (methods.includes(req.method ?? '')) return false;
+  res.setHeader('allow', methods.join(', '));
+  const message = `use ${methods.join(' or ')}: ${instance.connector.type} sends its webhooks as ${methods.join(' or ')} requests`;
+  finish(deps, res, instance.name, 405, () => sendError(res, 405, message));
+  return true;
 }
 
 /** Answers 415 (and returns true) for a Content-Type the connector does not take. */

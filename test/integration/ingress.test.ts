@@ -161,6 +161,15 @@ describe('POST /hooks/<connector>', () => {
     expect(res.status).toBe(415);
   });
 
+  it('answers 405 with Allow: POST to a GET (a browser opening the URL), not 401 blaming the signature', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const res = await fetch(`${base}/hooks/gh`, { method });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(((await res.json()) as { error: string }).error).toBe('use POST: github sends its webhooks as POST requests');
+    }
+  });
+
   it('answers 404 to an unknown connector', async () => {
     const res = await post('/hooks/nope', { 'content-type': 'application/json' }, '{}');
     expect(res.status).toBe(404);
