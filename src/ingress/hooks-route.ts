@@ -91,7 +91,7 @@ function refuseMethod(deps: HooksRouteDeps, req: IncomingMessage, res: ServerRes
   return true;
 }
 
-/** Answers 415 (and returns true) for a Content-Type the connector does not take. */
+/** Answers 415 (and returns true) for a body the connector cannot take: another Content-Type, or a compressed one. */
 function refuseMediaType(
   deps: HooksRouteDeps,
   req: IncomingMessage,
@@ -99,13 +99,22 @@ function refuseMediaType(
   instance: ConnectorInstance,
   name: string,
 ): boolean {
+  const refusal = unsupportedMedia(req, instance.connector.contentTypes);
+  if (refusal === undefined) return false;
+  finish(deps, res, name, 415, () => sendError(res, 415, refusal));
+  return true;
+}
+
+function unsupportedMedia(req: IncomingMessage, contentTypes: readonly string[]): string | undefined {
   const mediaType = mediaTypeOf(req);
-  if (mediaType && !instance.connector.contentTypes.includes(mediaType)) {
-    const expected = instance.connector.contentTypes.join(' or ');
-    finish(deps, res, name, 415, () => sendError(res, 415, `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${expected})`));
-    return true;
+  if (mediaType && !contentTypes.includes(mediaType)) {
+    return `unsupported Content-Type ${mediaType.slice(0, 80)} (expected ${contentTypes.join(' or ')})`;
   }
-  return false;
+  // Signatures are checked on the bytes as they arrive and no provider compresses its webhooks: a compressed
+  // body would only fail as a bad signature (or as not JSON), sending the operator to the wrong setting.
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return `unsupported Content-Encoding ${encoding.slice(0, 40)} (send the body uncompressed)`;
+  return undefined;
 }
 
 function rejectRequest(deps: HooksRouteDeps, req: IncomingMessage, res: ServerResponse, instance: ConnectorInstance, err: unknown): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genericConnector } from '../../connectors/generic/index.ts';
 import { githubConnector } from '../../connectors/github/index.ts';
@@ -159,6 +160,14 @@ describe('POST /hooks/<connector>', () => {
     const { headers, body } = signed(freshPayload());
     const res = await post('/hooks/gh', { ...headers, 'content-type': 'text/xml' }, body);
     expect(res.status).toBe(415);
+  });
+
+  it('answers 415 to a compressed body instead of refusing its bytes as a bad body or signature; identity is taken', async () => {
+    const { headers, body } = signed(freshPayload());
+    const res = await post('/hooks/gh', { ...headers, 'content-encoding': 'gzip' }, gzipSync(body));
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: string }).error).toBe('unsupported Content-Encoding gzip (send the body uncompressed)');
+    expect((await post('/hooks/gh', { ...headers, 'content-encoding': 'identity' }, body)).status).toBe(202);
   });
 
   it('answers 405 with Allow: POST to a GET (a browser opening the URL), not 401 blaming the signature', async () => {
