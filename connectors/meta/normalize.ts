@@ -16,6 +16,13 @@ const MESSAGING_FIELDS: readonly (readonly [string, string])[] = [
   ['reaction', 'message_reactions'],
   ['referral', 'messaging_referrals'],
   ['account_linking', 'messaging_account_linking'],
+  ['message_edit', 'message_edits'],
+  ['game_play', 'messaging_game_plays'],
+  // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers
+  ['pass_thread_control', 'messaging_handovers'],
+  ['take_thread_control', 'messaging_handovers'],
+  ['request_thread_control', 'messaging_handovers'],
+  ['app_roles', 'messaging_handovers'],
 ];
 
 interface Item {

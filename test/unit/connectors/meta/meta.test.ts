@@ -117,6 +117,24 @@ describe('meta connector: one event per change', () => {
     expect(batched.events.slice(1).map((e) => e.id)).toEqual(alone.events.map((e) => e.id));
   });
 
+  it('names Messenger edits, handovers and game plays after the webhook field a rule subscribes to', async () => {
+    const base = { sender: { id: '77' }, recipient: { id: '42' }, timestamp: 1458692752478 };
+    const messaging = [
+      { ...base, message_edit: { mid: 'm1', text: 'fixed', num_edit: 1 } },
+      { ...base, pass_thread_control: { new_owner_app_id: '123', previous_owner_app_id: null, metadata: '' } },
+      { ...base, take_thread_control: { previous_owner_app_id: '123', new_owner_app_id: '456', metadata: '' } },
+      { ...base, game_play: { game_id: '9', player_id: '8', context_type: 'SOLO', score: 3 } },
+    ];
+    const body = { object: 'page', entry: [{ id: '42', time: 1458692752478, messaging }] };
+    const { events } = await metaConnector.handle(sign(Buffer.from(JSON.stringify(body))), ctx);
+    expect(events.map((e) => e.type)).toEqual([
+      'meta.page.message_edits',
+      'meta.page.messaging_handovers',
+      'meta.page.messaging_handovers',
+      'meta.page.messaging_game_plays',
+    ]);
+  });
+
   it('answers 400 for a signed payload without object, entries or changes', async () => {
     for (const body of [
       '{"entry":[]}',
