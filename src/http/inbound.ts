@@ -11,6 +11,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client closed the connection (or broke the HTTP framing) before its body was complete: its request, not the server, failed. */
+export class IncompleteBodyError extends Error {
+  override name = 'IncompleteBodyError';
+  constructor(received: number, cause: unknown) {
+    super(`request body incomplete: the sender closed the connection after ${received} bytes`, { cause });
+  }
+}
+
 /** Reads the raw request bytes, refusing (before buffering) anything over `limit`. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -29,7 +37,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    req.once('error', (error) => reject(new IncompleteBodyError(size, error)));
   });
 }
 

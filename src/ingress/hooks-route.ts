@@ -5,7 +5,7 @@ import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
 import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
 import { eventJson } from '../events/event-json.ts';
-import { BodyTooLargeError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
+import { BodyTooLargeError, IncompleteBodyError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
 import { developmentSecretRefusal } from './development-secret-hosts.ts';
 import { verificationHint } from './verification-hint.ts';
 
@@ -161,7 +161,7 @@ function contentKeysOf(instance: ConnectorInstance, body: Buffer, result: Connec
 
 function statusOf(err: unknown): number {
   if (err instanceof VerificationError) return 401;
-  if (err instanceof PayloadError) return 400;
+  if (err instanceof PayloadError || err instanceof IncompleteBodyError) return 400;
   if (err instanceof BodyTooLargeError) return 413;
   return 500;
 }
