@@ -29,7 +29,8 @@ export interface SchedulerOptions {
   onFire?: (result: FireResult) => void;
   /**
    * On start, a tick missed within this long (the hubs were down or restarting) is fired late,
-   * once. Harmless when another hub did fire it: same event id, so the bus drops it. Default 10 min; 0 turns it off.
+   * once; so is a tick the running timer reached late. Harmless when another hub did fire it: same event id,
+   * so the bus drops it. Default 10 min; 0 turns it off.
    */
   catchUpMs?: number;
   /** Clock for catch-up. Default: the system clock (the timers always use it). */
@@ -90,8 +91,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     void task.finally(() => inFlight.delete(task));
   };
 
+  const now = options.now ?? (() => new Date());
+  const catchUpMs = options.catchUpMs ?? 600_000;
+  // node-cron skips a slot its timer reached more than a second late (a busy event loop, a paused VM);
+  // fire it late instead, like a tick missed while no hub ran. Same event id, so never twice.
+  const late = (rule: Rule, tick: Date) => {
+    if (stopped || now().getTime() - tick.getTime() > catchUpMs) return;
+    logger.warn({ rule: rule.name, tick: tick.toISOString() }, 'schedule tick reached late; firing it now');
+    track(rule, tick);
+  };
+
   const sync = () => {
-    if (!stopped) syncTasks(entries, options.getRuleSet(), track, logger);
+    if (!stopped) syncTasks(entries, options.getRuleSet(), { track, late }, logger);
   };
 
   return {
@@ -141,8 +152,10 @@ function fireMissedTicks(entries: Map<string, Entry>, options: SchedulerOptions,
   }
 }
 
+type TickHandler = (rule: Rule, tick: Date) => void;
+
 /** Arms new and changed schedules, disarms removed, disabled and changed ones. */
-function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, track: (rule: Rule, tick: Date) => void, logger: Logger): void {
+function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, on: { track: TickHandler; late: TickHandler }, logger: Logger): void {
   const wanted = new Map(ruleSet.scheduled.filter((r) => r.enabled && r.schedule).map((r) => [r.name, r]));
   for (const [name, entry] of entries) {
     const rule = wanted.get(name);
@@ -156,7 +169,11 @@ function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, track: (rule: 
   for (const [name, rule] of wanted) {
     if (entries.has(name) || !rule.schedule) continue;
     const { cron, timezone } = rule.schedule;
-    const task = createTask(cron, (context) => track(rule, context.date), { name: `hookhub:${name}`, ...(timezone ? { timezone } : {}) });
+    const task = createTask(cron, (context) => on.track(rule, context.date), {
+      name: `hookhub:${name}`,
+      ...(timezone ? { timezone } : {}),
+    });
+    task.on('execution:missed', (context) => on.late(rule, context.date));
     void task.start();
     entries.set(name, { key: keyOf(rule), task, rule });
     logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');

@@ -96,6 +96,26 @@ describe('scheduler', () => {
     expect(new Set(fired.map((f) => f.tick)).size).toBe(fired.length);
   });
 
+  it('fires the ticks its timer reached late (a blocked event loop) instead of skipping them', async () => {
+    const rules = ruleSetFrom(`rules:\n${scheduledRule('every-second', '* * * * * *')}`);
+    const fired: FireResult[] = [];
+    const blockOnce = (result: FireResult) => {
+      fired.push(result);
+      // The first timer tick (after the catch-up one) holds the event loop for 3 s, as a long synchronous store write would.
+      if (fired.length === 2) for (const until = Date.now() + 3_000; Date.now() < until;);
+    };
+    const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger, onFire: blockOnce });
+    scheduler.start();
+    const deadline = Date.now() + 10_000;
+    while (fired.length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await scheduler.stop();
+    const seconds = fired.slice(1).map((f) => Date.parse(f.tick) / 1000);
+    seconds.sort((a, b) => a - b);
+    expect(seconds).toEqual(seconds.map((_, i) => seconds[0]! + i));
+    expect(seconds.length).toBeGreaterThanOrEqual(6);
+    expect(fired.every((f) => !f.duplicate)).toBe(true);
+  });
+
   it('retries a publish while the bus is briefly down, then gives up without throwing from the timer', async () => {
     let calls = 0;
     const flaky = { publish: async () => (++calls < 2 ? Promise.reject(new Error('bus down')) : { duplicate: false }) };
