@@ -55,11 +55,10 @@ interface Entry {
   rule: Rule;
 }
 
-/** The latest whole second in (now - windowMs, now) that the cron matches, if any. */
+/** The latest whole second in (now - windowMs, now] that the cron matches, if any. */
 function lastTickBefore(task: ScheduledTask, now: Date, windowMs: number): Date | undefined {
-  const end = Math.floor(now.getTime() / 1000) * 1000;
-  // A tick at this very second is the timer's own; start one second earlier.
-  for (let t = end - 1000; t > now.getTime() - windowMs; t -= 1000) {
+  // The timer's first tick comes strictly after the current second, so a tick at this very second is ours.
+  for (let t = Math.floor(now.getTime() / 1000) * 1000; t > now.getTime() - windowMs; t -= 1000) {
     if (task.match(new Date(t))) return new Date(t);
   }
   return undefined;

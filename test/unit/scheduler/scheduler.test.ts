@@ -101,7 +101,7 @@ describe('scheduler', () => {
     const fired: FireResult[] = [];
     const blockOnce = (result: FireResult) => {
       fired.push(result);
-      // The first timer tick (after the catch-up one) holds the event loop for 3 s, as a long synchronous store write would.
+      // The first timer tick holds the event loop for 3 s, as a long synchronous store write would.
       if (fired.length === 2) for (const until = Date.now() + 3_000; Date.now() < until;);
     };
     const scheduler = createScheduler({ bus, getRuleSet: () => rules, logger, onFire: blockOnce });
@@ -109,7 +109,7 @@ describe('scheduler', () => {
     const deadline = Date.now() + 10_000;
     while (fired.length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await scheduler.stop();
-    const seconds = fired.slice(1).map((f) => Date.parse(f.tick) / 1000);
+    const seconds = fired.map((f) => Date.parse(f.tick) / 1000);
     seconds.sort((a, b) => a - b);
     expect(seconds).toEqual(seconds.map((_, i) => seconds[0]! + i));
     expect(seconds.length).toBeGreaterThanOrEqual(6);
@@ -157,6 +157,21 @@ describe('scheduler catch-up', () => {
     other.start();
     await other.stop();
     expect(again.map((r) => r.duplicate)).toEqual([true]);
+  });
+
+  it('fires the tick of the very second the hub starts in, which the timer leaves out', async () => {
+    const fired: FireResult[] = [];
+    const set = rules();
+    const scheduler = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => fired.push(r),
+      now: () => new Date('2026-11-30T08:00:00.300Z'),
+    });
+    scheduler.start();
+    await scheduler.stop();
+    expect(fired.map((r) => r.tick)).toEqual(['2026-11-30T08:00:00.000Z']);
   });
 
   it('leaves older ticks alone, and can be turned off', async () => {
