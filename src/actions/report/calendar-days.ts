@@ -18,3 +18,35 @@ export function daysBetween(since: Date, until: Date, timeZone: string): string[
   }
   return days;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant `days` calendar days before `until` at the same wall-clock time in the zone. Across a
+ * daylight-saving change that is 23 or 25 hours a day, so windows that end at a daily or weekly
+ * local tick meet exactly instead of overlapping or leaving an hour out.
+ */
+export function calendarDaysBefore(until: Date, days: number, timeZone: string): Date {
+  const naive = until.getTime() - days * DAY_MS;
+  let since = naive;
+  // The second pass settles an instant that lands on the far side of the change itself.
+  for (let pass = 0; pass < 2; pass++) since = naive + zoneOffsetMs(until, timeZone) - zoneOffsetMs(new Date(since), timeZone);
+  return new Date(since);
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at`. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
+  return wall - Math.floor(at.getTime() / 1000) * 1000;
+}

@@ -10,7 +10,7 @@ import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.t
 import type { Rule } from '../../../../src/rules/rule.ts';
 import { createScheduleEvent } from '../../../../src/scheduler/schedule-event.ts';
 import { startFakeApi, testDeps } from '../ci/fake-api.ts';
-import { openFixtureBus, seedEngineeringWeek, seedPaymentsDay, type FixtureBus } from './fixture-history.ts';
+import { openFixtureBus, pr, seedEngineeringWeek, seedPaymentsDay, type FixtureBus } from './fixture-history.ts';
 import { checkXml } from './xml-check.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
 
@@ -57,6 +57,24 @@ async function scheduledJob(rule: Rule, tick: string, over: Partial<ReportParams
 }
 
 describe('report: weekly engineering digest on a fixture week', () => {
+  it('a 7d window is seven calendar days in the schedule zone: weeks across a DST change meet, with no hour twice or never', async () => {
+    const rule = await exampleRule('weekly-engineering-digest');
+    // Monday 09:00 Berlin: 07:00Z in summer time, 08:00Z in winter time (change on Sunday 2026-10-25).
+    await f.at('2026-10-19T07:30:00Z', pr('opened', 'acme/api'));
+    const summer = await scheduledJob(rule, '2026-10-19T07:00:00.000Z');
+    const winter = await scheduledJob(rule, '2026-10-26T08:00:00.000Z');
+    const before = await buildReport(summer.params, summer.job, f.bus, new Date('2026-10-19T07:00:05Z'));
+    const after = await buildReport(winter.params, winter.job, f.bus, new Date('2026-10-26T08:00:05Z'));
+    expect(after.window.since).toEqual(before.window.until);
+    expect((before.data.metrics.prs_opened?.count ?? 0) + (after.data.metrics.prs_opened?.count ?? 0)).toBe(1);
+    // And into summer time (Sunday 2027-03-28): the week is 167 hours.
+    await f.at('2027-03-22T07:30:00Z', pr('opened', 'acme/api'));
+    const spring = await scheduledJob(rule, '2027-03-29T07:00:00.000Z');
+    const report = await buildReport(spring.params, spring.job, f.bus, new Date('2027-03-29T07:00:05Z'));
+    expect(report.window.since).toEqual(new Date('2027-03-22T08:00:00Z'));
+    expect(report.data.metrics.prs_opened?.count).toBe(0);
+  });
+
   it('computes exact counts, groupings and per-day numbers in the schedule time zone', async () => {
     await seedEngineeringWeek(f);
     const rule = await exampleRule('weekly-engineering-digest');
