@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DeliveryTrouble } from '../actions/runtime/delivery-trouble.ts';
 import type { BusStreams } from '../bus/event-bus.ts';
@@ -17,6 +18,8 @@ export interface MetaPublisherOptions {
   rejectionWindowMs?: number;
   /** How often ended windows are published. Default 5 s. */
   sweepMs?: number;
+  /** Waits before publishing a meta-event again while the bus refuses it. Default 1 s, 5 s, 15 s, 30 s, 60 s. */
+  publishRetryMs?: readonly number[];
 }
 
 export interface MetaPublisher {
@@ -43,7 +46,8 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
   const { now } = options;
   const processName = `${hostname()}:${process.pid}`;
   const windows = createRejectionWindows(options.rejectionWindowMs ?? 300_000);
-  const { publish, inFlight } = createTrackedPublish(options);
+  const stopping = new AbortController();
+  const { publish, inFlight } = createTrackedPublish(options, stopping.signal);
   let timer: NodeJS.Timeout | undefined;
   const flush = async (): Promise<void> => void (await Promise.all(windows.due(now()).map(publishWindow)));
   const publishWindow = ({ connector, since, until, counts, hints }: ClosedWindow) =>
@@ -69,17 +73,23 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
       clearInterval(timer);
       timer = undefined;
       for (const w of windows.due(now(), true)) void publishWindow(w);
+      stopping.abort();
       await Promise.allSettled([...inFlight]);
     },
   };
 }
 
-/** Publishes a meta-event and counts its outcome; a failure is logged, never thrown. `inFlight` holds those not settled. */
-function createTrackedPublish(options: MetaPublisherOptions) {
+/**
+ * Publishes a meta-event and counts its outcome; a failure is retried (trouble often comes with a bus
+ * that is briefly unreachable, and the id is fixed, so a retry never makes two), then logged, never
+ * thrown. `inFlight` holds those not settled; `stopping` ends the waits.
+ */
+function createTrackedPublish(options: MetaPublisherOptions, stopping: AbortSignal) {
   const { logger } = options;
   const inFlight = new Set<Promise<void>>();
+  const delays = options.publishRetryMs ?? [1_000, 5_000, 15_000, 30_000, 60_000];
   const publish = (event: HubEvent): Promise<void> => {
-    const task = options.bus.publish('events', { id: event.id, subject: event.type, payload: event }).then(
+    const task = publishWithRetry(options.bus, event, delays, stopping).then(
       ({ duplicate }) => void options.metrics?.metaEvents.inc({ type: event.type, outcome: duplicate ? 'duplicate' : 'published' }),
       (err: unknown) => {
         // Never a reason to fail the work that noticed the trouble; the log and the metric still say it.
@@ -92,6 +102,18 @@ function createTrackedPublish(options: MetaPublisherOptions) {
     return task;
   };
   return { publish, inFlight };
+}
+
+async function publishWithRetry(bus: MetaPublisherOptions['bus'], event: HubEvent, delays: readonly number[], stopping: AbortSignal) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await bus.publish('events', { id: event.id, subject: event.type, payload: event });
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined || stopping.aborted) throw error;
+      await sleep(delay, undefined, { signal: stopping, ref: false }).catch(() => undefined);
+    }
+  }
 }
 
 /** The delivery workers' dead letters and circuit changes as meta-events, except for jobs a meta-event triggered. */

@@ -87,6 +87,20 @@ describe('connector rejections', () => {
   });
 });
 
+describe('a bus that refuses for a moment', () => {
+  it('publishes the meta-event once the bus takes it again, instead of dropping it', async () => {
+    let refusals = 2;
+    const flaky = {
+      publish: (...args: Parameters<EventBus['publish']>) =>
+        refusals-- > 0 ? Promise.reject(new Error('bus unreachable')) : bus.publish(...args),
+    };
+    const meta = createMetaPublisher({ bus: flaky, logger: silentLogger, now, publishRetryMs: [10, 10, 10] });
+    publishers.push(meta);
+    meta.reloadFailed(['rules/a.yaml:3:5 bad'], 'rules');
+    await eventually(async () => (await stored('hookhub.rules.reload_failed')).length === 1, 3_000, 'the reload_failed meta-event');
+  });
+});
+
 describe('loop protection', () => {
   it('publishes a dead letter or circuit change of an ordinary job, and suppresses those of a job a meta-event triggered', async () => {
     const metrics = createMetrics({ processMetrics: false });
