@@ -3,6 +3,7 @@ import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { Logger } from 'pino';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { Rule, RuleSet } from '../rules/rule.ts';
+import { lastTickBefore } from './missed-ticks.ts';
 import { createScheduleEvent } from './schedule-event.ts';
 
 /** The outcome of one tick in this process. */
@@ -55,15 +56,6 @@ interface Entry {
   rule: Rule;
 }
 
-/** The latest whole second in (now - windowMs, now] that the cron matches, if any. */
-function lastTickBefore(task: ScheduledTask, now: Date, windowMs: number): Date | undefined {
-  // The timer's first tick comes strictly after the current second, so a tick at this very second is ours.
-  for (let t = Math.floor(now.getTime() / 1000) * 1000; t > now.getTime() - windowMs; t -= 1000) {
-    if (task.match(new Date(t))) return new Date(t);
-  }
-  return undefined;
-}
-
 /**
  * The scheduler: node-cron timers (timezone-aware) that publish `hookhub.schedule.<rule>` events
  * into the normal path. Every hub process runs one; exactly one event per tick survives, because
@@ -108,7 +100,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     start() {
       if (timer || stopped) return;
       sync();
-      fireMissedTicks(entries, options, track);
+      for (const { task, rule } of entries.values()) {
+        const missed = lastTickBefore(task, rule.schedule?.timezone, now(), catchUpMs);
+        if (!missed) continue;
+        logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
+        track(rule, missed);
+      }
       timer = setInterval(sync, options.syncIntervalMs ?? 5_000);
       timer.unref();
     },
@@ -136,19 +133,6 @@ function tickPublisher(options: SchedulerOptions, stopped: () => boolean) {
     options.onFire?.(result);
     return result;
   };
-}
-
-/** On start: fires, late and once, each armed schedule's tick missed within the catch-up window. */
-function fireMissedTicks(entries: Map<string, Entry>, options: SchedulerOptions, track: (rule: Rule, tick: Date) => void): void {
-  const now = (options.now ?? (() => new Date()))();
-  const windowMs = options.catchUpMs ?? 600_000;
-  for (const { task, rule } of entries.values()) {
-    const missed = windowMs > 0 ? lastTickBefore(task, now, windowMs) : undefined;
-    if (missed) {
-      options.logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
-      track(rule, missed);
-    }
-  }
 }
 
 type TickHandler = (rule: Rule, tick: Date) => void;

@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from '../../shared/zone-offset.ts';
+
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export function dayKey(date: Date, timeZone: string): string {
   // en-CA formats dates as YYYY-MM-DD.
@@ -32,21 +34,4 @@ export function calendarDaysBefore(until: Date, days: number, timeZone: string):
   // The second pass settles an instant that lands on the far side of the change itself.
   for (let pass = 0; pass < 2; pass++) since = naive + zoneOffsetMs(until, timeZone) - zoneOffsetMs(new Date(since), timeZone);
   return new Date(since);
-}
-
-/** How far the zone's wall clock is ahead of UTC at `at`. */
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
-  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
 }

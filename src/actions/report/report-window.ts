@@ -1,6 +1,7 @@
 import type { Job } from '../action.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { tickOf } from '../../scheduler/schedule-event.ts';
+import { processTimeZone } from '../../shared/zone-offset.ts';
 import { calendarDaysBefore } from './calendar-days.ts';
 import { previousTick, type HistoryReader } from './collect-history.ts';
 
@@ -38,15 +39,11 @@ export async function resolveWindow(window: string, job: Job, history: HistoryRe
   const days = tick ? wholeDays(window, ms) : undefined;
   // node-cron reads a schedule without a timezone in the process's own zone.
   const since =
-    days === undefined || !tick ? new Date(until.getTime() - ms) : calendarDaysBefore(until, days, tick.timezone ?? localTimeZone());
+    days === undefined || !tick ? new Date(until.getTime() - ms) : calendarDaysBefore(until, days, tick.timezone ?? processTimeZone());
   return { since, until, label: window, ...zone };
 }
 
 /** A window written in days or weeks (`7d`, `1 week`), as a number of days; hours and minutes are exact. */
 function wholeDays(window: string, ms: number): number | undefined {
   return /^\s*\d+\s*(d|days?|w|weeks?)\s*$/i.test(window) && ms % 86_400_000 === 0 ? ms / 86_400_000 : undefined;
-}
-
-function localTimeZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

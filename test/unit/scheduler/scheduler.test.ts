@@ -174,6 +174,18 @@ describe('scheduler catch-up', () => {
     expect(fired.map((r) => r.tick)).toEqual(['2026-11-30T08:00:00.000Z']);
   });
 
+  it('on the night the clocks go back, catches up only the occurrence of a repeated time that the timer fires', async () => {
+    // 02:30 Berlin comes twice on 2026-10-25: 00:30Z (summer time) and 01:30Z; the timer fires the second.
+    const set = ruleSetFrom(`rules:\n${scheduledRule('nightly', '30 2 * * *', '    timezone: Europe/Berlin\n')}`);
+    const fired: FireResult[] = [];
+    for (const at of ['2026-10-25T00:32:00Z', '2026-10-25T01:32:00Z']) {
+      const scheduler = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date(at) });
+      scheduler.start();
+      await scheduler.stop();
+    }
+    expect(fired.map((r) => r.tick)).toEqual(['2026-10-25T01:30:00.000Z']);
+  });
+
   it('leaves older ticks alone, and can be turned off', async () => {
     const fired: FireResult[] = [];
     const set = rules();
