@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { BusStreams } from '../bus/event-bus.ts';
 import type { Rule, RuleSet } from '../rules/rule.ts';
 import { lastTickBefore } from './missed-ticks.ts';
-import { createScheduleEvent } from './schedule-event.ts';
+import { tickPublisher } from './tick-publisher.ts';
+import { skippedTick } from './dst-gap.ts';
+import { processTimeZone } from '../shared/zone-offset.ts';
 
 /** The outcome of one tick in this process. */
 export interface FireResult {
@@ -53,6 +55,8 @@ export interface Scheduler {
 interface Entry {
   key: string;
   task: ScheduledTask;
+  /** The same cron read in UTC: matches wall-clock times, for the ones a daylight-saving jump skips. */
+  wallClock: ScheduledTask;
   rule: Rule;
 }
 
@@ -92,8 +96,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     track(rule, tick);
   };
 
+  let checkedAt: Date | undefined;
   const sync = () => {
-    if (!stopped) syncTasks(entries, options.getRuleSet(), { track, late }, logger);
+    if (stopped) return;
+    syncTasks(entries, options.getRuleSet(), { track, late }, logger);
+    const at = now();
+    for (const { wallClock, rule } of checkedAt ? entries.values() : []) {
+      const tick = skippedTick(wallClock, rule.schedule?.timezone ?? processTimeZone(), checkedAt ?? at, at);
+      if (!tick) continue;
+      logger.info({ rule: rule.name, tick: tick.toISOString() }, 'the clocks skipped this schedule time; firing it as the hour ends');
+      track(rule, tick);
+    }
+    checkedAt = at;
   };
 
   return {
@@ -115,23 +129,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
-      for (const entry of entries.values()) await entry.task.destroy();
+      for (const entry of entries.values()) await disarm(entry);
       entries.clear();
       await Promise.allSettled([...inFlight]);
     },
-  };
-}
-
-/** Publishes the event for one tick, logs it and reports it to onFire. */
-function tickPublisher(options: SchedulerOptions, stopped: () => boolean) {
-  const { bus, logger } = options;
-  return async (rule: Pick<Rule, 'name' | 'schedule'>, tick: Date): Promise<FireResult> => {
-    const event = createScheduleEvent({ rule: rule.name, cron: rule.schedule?.cron ?? '', timezone: rule.schedule?.timezone, tick });
-    const { duplicate } = await publishWithRetry(bus, event, options.publishAttempts ?? 5, stopped);
-    const result: FireResult = { rule: rule.name, tick: (event.data as { tick: string }).tick, eventId: event.id, duplicate };
-    logger[duplicate ? 'debug' : 'info'](result, duplicate ? 'schedule tick already fired by another hub' : 'schedule fired');
-    options.onFire?.(result);
-    return result;
   };
 }
 
@@ -146,7 +147,7 @@ function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, on: { track: T
       entry.rule = rule;
       continue;
     }
-    void entry.task.destroy();
+    void disarm(entry);
     entries.delete(name);
   }
   for (const [name, rule] of wanted) {
@@ -158,7 +159,8 @@ function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, on: { track: T
     });
     task.on('execution:missed', (context) => on.late(rule, context.date));
     void task.start();
-    entries.set(name, { key: keyOf(rule), task, rule });
+    const wallClock = createTask(cron, () => undefined, { name: `hookhub:${name}:wall-clock`, timezone: 'UTC' });
+    entries.set(name, { key: keyOf(rule), task, wallClock, rule });
     logger.info({ rule: name, cron, timezone, next: task.getNextRun()?.toISOString() }, 'schedule armed');
   }
 }
@@ -167,18 +169,7 @@ function keyOf(rule: Rule): string {
   return `${rule.schedule?.cron ?? ''}|${rule.schedule?.timezone ?? ''}`;
 }
 
-async function publishWithRetry(
-  bus: SchedulerOptions['bus'],
-  event: ReturnType<typeof createScheduleEvent>,
-  attempts: number,
-  stopped: () => boolean,
-) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await bus.publish('events', { id: event.id, subject: event.type, payload: event });
-    } catch (error) {
-      if (attempt >= attempts || stopped()) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+async function disarm(entry: Entry): Promise<void> {
+  await entry.task.destroy();
+  await entry.wallClock.destroy();
 }

@@ -186,6 +186,29 @@ describe('scheduler catch-up', () => {
     expect(fired.map((r) => r.tick)).toEqual(['2026-10-25T01:30:00.000Z']);
   });
 
+  it('fires a time the clocks skip (02:30 on the spring-forward night) once, as the skipped hour ends', async () => {
+    const set = ruleSetFrom(
+      `rules:\n${scheduledRule('nightly', '30 2 * * *', '    timezone: Europe/Berlin\n')}${scheduledRule('early', '30 4 * * *', '    timezone: Europe/Berlin\n')}`,
+    );
+    const fired: FireResult[] = [];
+    let clock = new Date('2027-03-28T00:59:57Z'); // 01:59:57 winter time; at 01:00Z the clocks jump to 03:00
+    const scheduler = createScheduler({
+      bus,
+      getRuleSet: () => set,
+      logger,
+      onFire: (r) => fired.push(r),
+      now: () => clock,
+      syncIntervalMs: 60_000,
+    });
+    scheduler.start();
+    clock = new Date('2027-03-28T01:00:02Z');
+    scheduler.sync();
+    clock = new Date('2027-03-28T01:00:07Z');
+    scheduler.sync();
+    await scheduler.stop();
+    expect(fired.map((r) => [r.rule, r.tick])).toEqual([['nightly', '2027-03-28T01:00:00.000Z']]);
+  });
+
   it('leaves older ticks alone, and can be turned off', async () => {
     const fired: FireResult[] = [];
     const set = rules();
