@@ -192,7 +192,8 @@ function buildContexts(options: GithubSyncOptions, now: () => Date, metrics: Git
       });
       const desired = await desiredHook(settings, hookUrl);
       const known = options.knownSecrets ?? (() => []);
-      return { settings, client, desired, bus: options.bus, logger: options.logger, knownSecrets: known, ...(metrics ? { metrics } : {}) };
+      const base = { settings, client, desired, bus: options.bus, logger: options.logger, knownSecrets: known };
+      return { ...base, incremental: { scans: new Map(), now }, ...(metrics ? { metrics } : {}) };
     }),
   );
 }

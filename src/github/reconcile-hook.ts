@@ -1,5 +1,6 @@
 import { describeApiError } from './api-error.ts';
 import { APP_HOOK_DELIVERIES, hookDeliveriesPath, listDeliveries, redeliver, type HookDelivery } from './deliveries-api.ts';
+import { scanDeliveries, type DeliveryScan, type DeliveryScans } from './delivery-scan.ts';
 import type { GithubClient } from './github-client.ts';
 import { targetLabel, type HookTarget } from './hook-target.ts';
 import { selectRedeliveries } from './select-redeliveries.ts';
@@ -10,6 +11,8 @@ export interface ReconcileOptions {
   /** Whether the hub already stored this delivery (the GitHub connector uses the GUID as the event id). */
   isKnown: (guid: string) => Promise<boolean>;
   dryRun?: boolean;
+  /** The sync's memory of earlier passes: with it, a pass lists only the newest attempts (delivery-scan.ts). */
+  incremental?: { scans: DeliveryScans; now: () => Date };
 }
 
 export interface ReconcileResult {
@@ -56,7 +59,7 @@ async function reconcileDeliveries(
   path: string,
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
-  const deliveries = await listDeliveries(client, path, options.since);
+  const { deliveries, commit } = await listOrScan(client, path, options);
   const { failed, gaveUp } = selectRedeliveries(deliveries, options.maxRedeliveries);
   const result: ReconcileResult = {
     ...label,
@@ -80,5 +83,12 @@ async function reconcileDeliveries(
       result.errors.push({ guid: delivery.guid, message: describeApiError(err) });
     }
   }
+  // A refused redelivery fails the pass: the next one lists the whole lookback again.
+  if (result.errors.length === 0) commit();
   return result;
+}
+
+async function listOrScan(client: GithubClient, path: string, options: ReconcileOptions): Promise<DeliveryScan> {
+  if (options.incremental) return scanDeliveries(client, path, { since: options.since, ...options.incremental });
+  return { deliveries: await listDeliveries(client, path, options.since), commit: () => {} };
 }

@@ -4,6 +4,7 @@ import { createMasker } from '../operations/event-view.ts';
 import { maskedError } from '../operations/masked-error.ts';
 import { describeApiError } from './api-error.ts';
 import { connectHook, findHubHook, type ConnectResult } from './connect-hook.ts';
+import type { DeliveryScans } from './delivery-scan.ts';
 import type { GithubClient } from './github-client.ts';
 import type { GithubMetrics } from './github-metrics.ts';
 import type { GithubConnectorSettings } from './github-settings.ts';
@@ -21,6 +22,8 @@ export interface SyncContext {
   /** What the hub knows to be secret: masked in what GitHub's answers put in the errors this logs and throws. */
   knownSecrets: () => readonly string[];
   metrics?: GithubMetrics;
+  /** The sync's memory of its earlier passes, so that a pass lists only the newest deliveries; the CLI has none. */
+  incremental?: { scans: DeliveryScans; now: () => Date };
 }
 
 /**
@@ -52,7 +55,8 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
   const failed = new Map<string, unknown>();
   const { name } = ctx.settings;
   const isKnown = async (guid: string) => (await ctx.bus.get('events', guid)) !== undefined;
-  const options = { since, isKnown, dryRun, maxRedeliveries: ctx.settings.reconcile.maxRedeliveries };
+  const { maxRedeliveries } = ctx.settings.reconcile;
+  const options = { since, isKnown, dryRun, maxRedeliveries, ...(ctx.incremental ? { incremental: ctx.incremental } : {}) };
   const steps = ctx.settings.targets.map((t) => ({
     label: targetLabel(t),
     run: async () => {

@@ -19,6 +19,8 @@ export interface FakeGithubOptions {
 export interface FakeRequest {
   method: string;
   path: string;
+  /** The query string (`per_page=100&cursor=…`), to tell a listing page from a single-item look-up. */
+  query: string;
   status: number;
   /** Real wall-clock time the fake answered (for "did not hammer" checks). */
   at: number;
@@ -49,7 +51,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
       const path = (req.url ?? '/').split('?')[0]?.replace(prefix, '') ?? '/';
       const query = new URL(req.url ?? '/', 'http://fake').searchParams;
       const reply = route(req, path, query, body);
-      requests.push({ method: req.method ?? 'GET', path, status: reply.status, at: Date.now() });
+      requests.push({ method: req.method ?? 'GET', path, query: query.toString(), status: reply.status, at: Date.now() });
       send(res, reply);
     });
   });
