@@ -1,6 +1,6 @@
 import type Handlebars from 'handlebars';
 import { didYouMean } from '../shared/closest-match.ts';
-import { DATE_FORMATS, isValidTimeZone } from './template-format-helpers.ts';
+import { DATE_FORMATS, isMinorDigits, isValidLocale, isValidTimeZone } from './template-format-helpers.ts';
 import type { TemplateProblem } from './template-engine.ts';
 
 export type Ast = ReturnType<typeof Handlebars.parse>;
@@ -43,7 +43,11 @@ function checkHelperCall(n: AstNode, known: ReadonlySet<string>, at: (message: s
     at(`unknown helper "${name}"${didYouMean(name, known)}; available: ${[...known].join(', ')}`);
     return;
   }
-  if (name !== 'date') return;
+  if (name === 'date') checkDateCall(n, at);
+  if (name === 'date' || name === 'money') checkLiteralOptions(n, at);
+}
+
+function checkDateCall(n: AstNode, at: (message: string) => void) {
   const format = n.params?.[1];
   if (format?.type === 'StringLiteral' && !(DATE_FORMATS as readonly unknown[]).includes(format.value)) {
     at(`date format "${String(format.value)}" is not one of ${DATE_FORMATS.join(', ')}`);
@@ -51,6 +55,17 @@ function checkHelperCall(n: AstNode, known: ReadonlySet<string>, at: (message: s
   const tz = n.hash?.pairs.find((p) => p.key === 'tz')?.value;
   if (tz?.type === 'StringLiteral' && !isValidTimeZone(String(tz.value)))
     at(`unknown time zone "${String(tz.value)}" (use an IANA name such as Europe/Berlin)`);
+}
+
+/** The locale and digits written in the template: Intl would refuse them at every render. */
+function checkLiteralOptions(n: AstNode, at: (message: string) => void) {
+  const option = (key: string) => n.hash?.pairs.find((p) => p.key === key)?.value;
+  const locale = option('locale');
+  if (locale?.type === 'StringLiteral' && !isValidLocale(String(locale.value)))
+    at(`unknown locale "${String(locale.value)}" (use a BCP 47 tag such as en-GB or de-DE, with a hyphen)`);
+  const digits = option('digits');
+  if (digits?.type === 'NumberLiteral' && !isMinorDigits(digits.value))
+    at(`digits must be a whole number from 0 to 20, got ${String(digits.value)}`);
 }
 
 /**

@@ -9,10 +9,33 @@ export function parseDate(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
   let input: unknown = value;
   if (typeof input === 'string' && /^\d+(\.\d+)?$/.test(input)) input = Number(input);
-  if (typeof input === 'number') return new Date(input < 1e11 ? input * 1000 : input);
-  if (typeof input !== 'string') return undefined;
-  const time = Date.parse(input);
-  return Number.isNaN(time) ? undefined : new Date(time);
+  let time: number | undefined;
+  if (typeof input === 'number') time = input < 1e11 ? input * 1000 : input;
+  else if (typeof input === 'string') time = Date.parse(input);
+  // new Date() of a number beyond ±8.64e15 ms is Invalid Date, whose formatting throws.
+  const parsed = time === undefined ? undefined : new Date(time);
+  return parsed && !Number.isNaN(parsed.getTime()) ? parsed : undefined;
+}
+
+export function isValidLocale(locale: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(locale).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A locale or time zone taken from the event (`locale=data.user.locale`) may be anything: an
+ * `en_US` is read as `en-US`, and one Intl refuses falls back, so the message still goes out.
+ */
+function localeOf(value: unknown): string {
+  const locale = typeof value === 'string' ? value.replace(/_/g, '-') : '';
+  return isValidLocale(locale) ? locale : 'en-US';
+}
+
+function timeZoneOf(value: unknown): string | undefined {
+  return typeof value === 'string' && isValidTimeZone(value) ? value : undefined;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -28,8 +51,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 const date: Helper = ([value, format], { hash, data }) => {
   const when = parseDate(value);
   if (!when) return toText(value);
-  const timeZone = typeof hash.tz === 'string' ? hash.tz : undefined;
-  const locale = typeof hash.locale === 'string' ? hash.locale : 'en-US';
+  const timeZone = timeZoneOf(hash.tz);
+  const locale = localeOf(hash.locale);
   switch (format ?? 'iso') {
     case 'relative':
       return relative(when, parseDate(data?.now) ?? new Date(), locale);
@@ -82,10 +105,10 @@ const money: Helper = ([amount, currency], { hash }) => {
   const minor = typeof amount === 'string' && amount.trim() !== '' ? Number(amount) : amount;
   if (typeof minor !== 'number' || !Number.isFinite(minor)) return toText(amount);
   const code = toText(currency).toUpperCase();
-  const digits = typeof hash.digits === 'number' ? hash.digits : minorDigits(code);
+  const digits = isMinorDigits(hash.digits) ? hash.digits : minorDigits(code);
   const major = minor / 10 ** digits;
   if (!/^[A-Z]{3}$/.test(code)) return `${major.toFixed(digits)} ${code}`.trim();
-  const locale = typeof hash.locale === 'string' ? hash.locale : 'en-US';
+  const locale = localeOf(hash.locale);
   const standard = new Intl.NumberFormat(locale, { style: 'currency', currency: code }).resolvedOptions();
   return new Intl.NumberFormat(locale, {
     style: 'currency',
@@ -94,5 +117,10 @@ const money: Helper = ([amount, currency], { hash }) => {
     maximumFractionDigits: Math.max(digits, standard.maximumFractionDigits ?? 0),
   }).format(major);
 };
+
+/** Intl formats at most 20 fraction digits (and toFixed at most 100). */
+export function isMinorDigits(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 20;
+}
 
 export const FORMAT_HELPERS: Readonly<Record<string, Helper>> = { date, money };

@@ -59,6 +59,21 @@ describe('template helpers', () => {
   });
 });
 
+describe('helpers given odd event data', () => {
+  // The event decides these values; a helper that throws loses the whole action (it is not rendered).
+  it.each([
+    ['{{date d.at "date" locale=d.locale}}', { at: '2026-01-05T09:00:00Z', locale: 'en_GB' }, '5 Jan 2026'],
+    ['{{date d.at "date" locale=d.locale}}', { at: '2026-01-05T09:00:00Z', locale: 'not a locale!' }, 'Jan 5, 2026'],
+    ['{{date d.at tz=d.tz}}', { at: '2026-01-05T09:00:00Z', tz: 'Mars/Olympus' }, '2026-01-05T09:00:00.000Z'],
+    ['{{date d.at}}', { at: 1e17 }, '100000000000000000'],
+    ['{{date d.at "relative"}}', { at: '99999999999999999' }, '99999999999999999'],
+    ['{{money 123456 "eur" locale=d.locale}}', { locale: 'de_DE' }, '1.234,56\u00a0€'],
+    ['{{money 123456 "usd" locale=d.locale digits=d.digits}}', { locale: '??', digits: 500 }, '$1,234.56'],
+  ])('%s with %j renders instead of throwing', (source, d, expected) => {
+    expect(render(source, { d })).toBe(expected);
+  });
+});
+
 describe('template sandbox', () => {
   it.each([
     '{{constructor}}',
@@ -80,6 +95,9 @@ describe('template sandbox', () => {
     ['{{monye 1 "usd"}}', /unknown helper "monye" \(did you mean "money"\?\)/],
     ['{{date at tz="Mars/Olympus"}}', /unknown time zone/],
     ['{{date at "weekday"}}', /date format "weekday"/],
+    ['{{date at "date" locale="en_US"}}', /unknown locale "en_US" .*with a hyphen/],
+    ['{{money 100 "usd" locale="xx-!!"}}', /unknown locale/],
+    ['{{money 100 "usd" digits=200}}', /digits must be a whole number from 0 to 20/],
   ])('%s is refused at load time', (source, message) => {
     const result = engine.compile(source);
     expect(result.ok).toBe(false);
