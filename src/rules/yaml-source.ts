@@ -2,6 +2,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, typ
 import { describeMissing, environmentValues, interpolateEnv, maskEnvReferences } from '../config/interpolate.ts';
 import { describeYamlError } from '../config/yaml-error-hints.ts';
 import type { Diagnostic, SourcePos } from './diagnostics.ts';
+import { findWhenReferences, typeWhenReferences } from './when-env-types.ts';
 
 /**
  * How many alias expansions one file may make before it counts as an alias bomb
@@ -60,9 +61,11 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
     });
     return { source, value: undefined, diagnostics, envValues };
   }
+  const whenReferences = findWhenReferences(doc, masked.references.keys());
   for (const miss of interpolateEnv(doc, masked.references, vars)) {
     diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name) });
   }
+  typeWhenReferences(whenReferences);
   try {
     return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, envValues };
   } catch (error) {

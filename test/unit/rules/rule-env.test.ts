@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/rules/diagnostics.ts';
 import { compileRuleSources } from '../../../src/rules/compile-rule-sources.ts';
-import { testContext } from './test-context.ts';
+import { event, testContext } from './test-context.ts';
 
 const FILE = `rules:
   - name: upgrade
@@ -39,5 +39,27 @@ describe('${VAR} in rule files', () => {
     expect(flagged({ FEATURE_X: 'true' }).ruleSet.rules[0]?.enabled).toBe(true);
     const wrong = compileRuleSources([{ file: 'rules/flag.yaml', text: text('"yes please"') }], testContext);
     expect(wrong.diagnostics.map(formatDiagnostic)).toContain('rules/flag.yaml:3:14: enabled must be true or false');
+  });
+
+  it('reads a whole ${VAR} in when: as YAML reads the value written there, so numbers compare with numbers', () => {
+    const text = `rules:
+  - name: big-live-payment
+    on: stripe.payment_intent.succeeded
+    when:
+      data.amount: { $gte: \${MIN_AMOUNT:-1000} }
+      data.livemode: \${LIVE_ONLY:-true}
+      data.currency: { $in: [\${CURRENCY:-usd}, "\${OTHER_CURRENCY:-42}"] }
+      data.description: { $regex: \${ORDER_PATTERN:-123} }
+    do: [{ notify: { channel: payments, text: "{{data.amount}}" } }]
+`;
+    const result = compileRuleSources([{ file: 'rules/pay.yaml', text }], { ...testContext, vars: { MIN_AMOUNT: '5000' } });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const rule = result.ruleSet.rules[0];
+    const payment = (amount: number, currency = 'usd') =>
+      event({ type: 'stripe.payment_intent.succeeded', data: { amount, livemode: true, currency, description: 'order 123' } });
+    expect(rule?.check(payment(7500)).ok).toBe(true);
+    expect(rule?.check(payment(4999)).ok).toBe(false);
+    // Quoted, the value stays text, as it would written out.
+    expect(rule?.check(payment(7500, '42')).ok).toBe(true);
   });
 });
