@@ -56,7 +56,8 @@ function compileAction(entry: unknown, index: number, input: ActionsInput, out: 
   const errorCount = () => out.filter((d) => d.severity === 'error').length;
   const before = errorCount();
   checkParams(action, params, [...path, type], input, out);
-  const compiled = compileParams(params, action.rawParams ?? [], engine, (p, problem, text, severity) =>
+  const keys = { raw: action.rawParams ?? [], url: action.destinationUrlParams ?? [] };
+  const compiled = compileParams(params, keys, engine, (p, problem, text, severity) =>
     out.push({ ...templatePos(source, [...path, type, ...p], problem, text), severity, message: `${type}: ${problem.message}` }),
   );
   if (errorCount() > before) return undefined;

@@ -10,19 +10,26 @@ export type ParamNode =
 
 export type ParamPath = (string | number)[];
 
+/** Top-level params left as written (`raw`) and those that are destination URLs (`url`, encoded as such). */
+export interface ParamKeys {
+  raw: readonly string[];
+  url?: readonly string[];
+}
+
 /**
- * Compiles every string leaf of `params` (deeply) as a template, except top-level keys in `rawKeys`.
+ * Compiles every string leaf of `params` (deeply) as a template, except top-level keys in `keys.raw`.
  * Problems are reported with their path so the caller can point at the YAML value.
  */
 export function compileParams(
   params: Readonly<Record<string, unknown>>,
-  rawKeys: readonly string[],
+  keys: ParamKeys,
   engine: TemplateEngine,
   report: (path: ParamPath, problem: TemplateProblem, source: string, severity: 'error' | 'warning') => void,
 ): ParamNode {
   const compile = (value: unknown, path: ParamPath): ParamNode => {
     if (typeof value === 'string') {
-      const result = engine.compile(value);
+      const url = path.length === 1 && keys.url?.includes(String(path[0])) === true;
+      const result = engine.compile(value, { url });
       if (result.ok) {
         for (const warning of result.warnings) report(path, warning, value, 'warning');
         return { kind: 'template', template: result.template };
@@ -38,7 +45,7 @@ export function compileParams(
   };
   const entries = Object.entries(params).map(([key, value]): [string, ParamNode] => [
     key,
-    rawKeys.includes(key) ? { kind: 'literal', value } : compile(value, [key]),
+    keys.raw.includes(key) ? { kind: 'literal', value } : compile(value, [key]),
   ]);
   return { kind: 'map', entries };
 }

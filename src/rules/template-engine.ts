@@ -3,6 +3,7 @@ import { FORMAT_HELPERS } from './template-format-helpers.ts';
 import { checkAst, checkRootPaths, type Ast, type AstNode } from './template-checks.ts';
 import { createSandboxedHandlebars, type Helper } from '../shared/sandboxed-handlebars.ts';
 import { TEXT_HELPERS } from './template-helpers.ts';
+import { encodeUrlInsertions, URL_PART_HELPER, urlPart } from './template-url.ts';
 
 /** A compiled template. `render` returns a string, or the raw value for a whole-value `{{value x}}`. */
 export interface Template {
@@ -27,8 +28,13 @@ export interface TemplateEngineOptions {
   rootFields?: readonly string[];
 }
 
+export interface CompileOptions {
+  /** The template is a destination URL: what it inserts after the host is percent-encoded (see template-url.ts). */
+  url?: boolean;
+}
+
 export interface TemplateEngine {
-  compile(source: string): CompileResult;
+  compile(source: string, options?: CompileOptions): CompileResult;
   readonly helpers: readonly string[];
 }
 
@@ -41,18 +47,18 @@ const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
  */
 export function createTemplateEngine(engineOptions: TemplateEngineOptions = {}): TemplateEngine {
   const custom: Record<string, Helper> = { ...TEXT_HELPERS, ...FORMAT_HELPERS };
-  const hb = createSandboxedHandlebars(custom);
+  const hb = createSandboxedHandlebars({ ...custom, [URL_PART_HELPER]: urlPart });
   const helpers = [...BUILTIN_HELPERS, ...Object.keys(custom)];
   const known = new Set(helpers);
   const options = {
     noEscape: true,
     strict: false,
     knownHelpersOnly: true,
-    knownHelpers: Object.fromEntries(Object.keys(custom).map((n) => [n, true])),
+    knownHelpers: Object.fromEntries([...Object.keys(custom), URL_PART_HELPER].map((n) => [n, true])),
   };
   return {
     helpers,
-    compile(source) {
+    compile(source, compileOptions = {}) {
       if (!source.includes('{{')) return { ok: true, template: { source, render: () => source }, warnings: [] };
       let ast: Ast;
       try {
@@ -62,14 +68,15 @@ export function createTemplateEngine(engineOptions: TemplateEngineOptions = {}):
       }
       const problems = checkAst(ast, known);
       if (problems.length > 0) return { ok: false, problems };
-      const fn = hb.compile(ast, options);
       const typed = isWholeValue(ast);
+      const warnings = engineOptions.rootFields ? checkRootPaths(ast, new Set(engineOptions.rootFields), known) : [];
+      if (compileOptions.url) encodeUrlInsertions(ast, source);
+      const fn = hb.compile(ast, options);
       const render = (context: unknown, extra: RenderContext) => {
         const sink: { value?: unknown } = {};
         const text = fn(context, { data: { now: extra.now.toISOString(), rule: extra.rule, sink } });
         return typed ? (sink.value ?? null) : text;
       };
-      const warnings = engineOptions.rootFields ? checkRootPaths(ast, new Set(engineOptions.rootFields), known) : [];
       return { ok: true, template: { source, render }, warnings };
     },
   };

@@ -62,6 +62,9 @@ const escapeMarkdown: Helper = ([v]) => toText(v).replace(/[\\`*_{}[\]()#+\-.!|<
 /** The inside of a JSON string literal: quotes, backslashes, newlines and control characters escaped. */
 const escapeJson: Helper = ([v]) => JSON.stringify(toText(v)).slice(1, -1);
 
+/** `{{urlEncode title}}`: percent-encoded for a URL's path segment or query value (destination URLs do it themselves). */
+const urlEncode: Helper = ([v]) => encodeURIComponent(toText(v));
+
 export const TEXT_HELPERS: Readonly<Record<string, Helper>> = {
   json,
   truncate,
@@ -74,6 +77,7 @@ export const TEXT_HELPERS: Readonly<Record<string, Helper>> = {
   escapeSlack,
   escapeMarkdown,
   escapeJson,
+  urlEncode,
 };
 
 /** How a value reads in text: missing and null are empty, objects are JSON. */

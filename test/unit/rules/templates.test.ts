@@ -115,7 +115,7 @@ describe('templated params', () => {
       url: 'https://x/{{id}}',
       body: { text: '{{title}}', nested: ['{{data.s}}', { deep: '{{data.s}} tail' }], n: '{{value data.n}}', raw: 7 },
     };
-    const compiled = compileParams(params, [], engine, () => {
+    const compiled = compileParams(params, { raw: [] }, engine, () => {
       throw new Error('no problems expected');
     });
     fc.assert(
@@ -138,7 +138,7 @@ describe('templated params', () => {
   });
 
   it('leaves raw params untouched', () => {
-    const compiled = compileParams({ schema: '{{not a template}}', text: '{{id}}' }, ['schema'], engine, () => undefined);
+    const compiled = compileParams({ schema: '{{not a template}}', text: '{{id}}' }, { raw: ['schema'] }, engine, () => undefined);
     expect({ ...(renderParams(compiled, event({ type: 'a.b' }), extra) as object) }).toEqual({
       schema: '{{not a template}}',
       text: 'evt_1',
