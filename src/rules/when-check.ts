@@ -1,5 +1,6 @@
 import { didYouMean } from '../shared/closest-match.ts';
 import { compileLinearRegex } from '../shared/linear-regex.ts';
+import { neverMatches } from './when-never-matches.ts';
 import type { Severity } from './diagnostics.ts';
 import { describe } from './zod-issues.ts';
 
@@ -112,6 +113,8 @@ function checkCondition(value: unknown, here: (string | number)[], out: WhenProb
 }
 
 function checkOperator(op: string, operand: unknown, owner: Record<string, unknown>, here: (string | number)[], out: WhenProblem[]) {
+  const never = neverMatches(op, operand, owner);
+  if (never) out.push(warning(here, 'value', never));
   if (!KNOWN.has(op) || LOGICAL.has(op)) out.push(unknownOrMisplaced(op, here));
   else if (COMPARISON.has(op) && !['number', 'string'].includes(typeof operand)) {
     out.push(error(here, 'value', `${op} compares with a number or a string (ISO dates compare as strings), got ${describe(operand)}`));

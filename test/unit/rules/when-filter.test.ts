@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkWhen } from '../../../src/rules/when-check.ts';
 import { createWhenExplainer } from '../../../src/rules/when-explainer.ts';
 import { compileWhen } from '../../../src/shared/when-filter.ts';
-import { event } from './test-context.ts';
+import { formatDiagnostic } from '../../../src/rules/diagnostics.ts';
+import { compileYaml, event } from './test-context.ts';
 
 const pr = event({
   type: 'github.pull_request.opened',
@@ -77,6 +78,29 @@ describe('when: checks', () => {
       ['warning', 'pull_request.draft'],
       ['warning', 'data'],
     ]);
+  });
+});
+
+describe('when: clauses that load but can never hold', () => {
+  it('warns, at the value, about an empty $in and a JavaScript-style /pattern/flags', () => {
+    const text = `rules:
+  - name: main-only
+    on: github.push
+    when:
+      data.ref: { $regex: "/main$/i" }
+      data.repository.name: { $in: [] }
+      data.head_commit.message: { $regex: "/release/" }
+    do: [{ notify: { channel: eng, text: hi } }]
+`;
+    const result = compileYaml(text);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      'rules/test.yaml:5:27: warning: "/main$/i" matches the text /…/i itself, slashes included: write $regex: "main$", $options: "i"',
+      'rules/test.yaml:6:36: warning: $in: [] holds for no value, so this rule never fires; list the values to accept (or drop the clause)',
+    ]);
+    // What the warning says is true: the pattern as written matches no ref.
+    const push = event({ type: 'github.push', data: { ref: 'refs/heads/MAIN', repository: { name: 'api' } } });
+    expect(result.ruleSet.rules[0]?.check(push).ok).toBe(false);
   });
 });
 
