@@ -154,6 +154,28 @@ describe('mattermost and email', () => {
     });
   });
 
+  it('mattermost: event text in the attachment text, field values and a lone link mentions nobody', () => {
+    const payload = formatMattermost({
+      channel: 'ops',
+      text: 'Deploy by @alice failed, @channel look',
+      url: 'https://chat.example/@here',
+      fields: [{ title: '@all owners', value: '@devops' }],
+    });
+    const [attachment] = payload.attachments as { pretext?: string; text?: string; fields?: { value: string }[] }[];
+    const mentionable = [
+      payload.text as string | undefined,
+      attachment?.pretext,
+      attachment?.text,
+      ...(attachment?.fields ?? []).map((f) => f.value),
+    ];
+    for (const value of mentionable) expect(value ?? '').not.toMatch(/@[\p{L}\p{N}_.-]/u);
+    expect(attachment).toMatchObject({ text: 'Deploy by @\u200balice failed, @\u200bchannel look', title: 'https://chat.example/@here' });
+    expect(attachment).toMatchObject({
+      title_link: 'https://chat.example/@here',
+      fields: [{ title: '@all owners', value: '@\u200bdevops' }],
+    });
+  });
+
   it('email: subject is the title or the first line, one line only; HTML escaped', () => {
     expect(formatEmail(basic).subject).toBe('PR #42 opened');
     expect(formatEmail({ channel: 'm', text: 'Deploy failed\nstack...' }).subject).toBe('Deploy failed');

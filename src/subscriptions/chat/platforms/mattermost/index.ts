@@ -2,7 +2,7 @@ import type { ChatPlatform } from '../chat-platform.ts';
 import { toMarkdown } from '../markdown.ts';
 import { foreignHost, originOf, postToResponseUrl, slashCommandRequest, type ResponseUrlTarget } from '../slash-command.ts';
 import { mattermostPoster } from './poster.ts';
-import { quietMentions } from './quiet-mentions.ts';
+import { quietMentions } from '../../../../shared/quiet-mentions.ts';
 import { mattermostCard } from './render-card.ts';
 import { MattermostSettingsSchema } from './settings.ts';
 

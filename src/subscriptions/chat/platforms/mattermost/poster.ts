@@ -2,7 +2,7 @@ import { toText } from '../../../../rules/template-helpers.ts';
 import type { ChatPoster } from '../../chat-poster.ts';
 import { callJsonApi } from '../../json-api.ts';
 import type { ChatDeps } from '../chat-platform.ts';
-import { quietMentions } from './quiet-mentions.ts';
+import { quietMentions } from '../../../../shared/quiet-mentions.ts';
 import { mattermostCard } from './render-card.ts';
 
 /** https://api.mattermost.com/#tag/posts/operation/CreatePost */
