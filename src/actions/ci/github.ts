@@ -1,6 +1,7 @@
 import type { ActionDeps, ActionResult, Job } from '../action.ts';
 import { callProvider, joinUrl } from '../runtime/provider-response.ts';
 import type { CiParamsOf } from './ci-params.ts';
+import { githubRateLimitDelay } from './github-rate-limit.ts';
 
 type Deps = Pick<ActionDeps, 'fetch' | 'now' | 'signal'>;
 
@@ -32,7 +33,7 @@ export async function triggerGithub(params: CiParamsOf<'github'>, _job: Job, dep
       },
       body: JSON.stringify(dispatch.body),
     },
-    { provider: 'GitHub' },
+    { provider: 'GitHub', rateLimitDelay: githubRateLimitDelay },
   );
   const what = params.workflow !== undefined ? `workflow ${params.workflow} on ${params.ref}` : `repository_dispatch ${params.eventType}`;
   return { ...result, response: result.response || `dispatched ${what} in ${params.owner}/${params.repo}` };

@@ -8,6 +8,11 @@ export interface ProviderOutcomeOptions {
   provider: string;
   /** Some APIs signal throttling with a 4xx and a code in the body (Meta's Graph API): retry those. */
   retryableBody?: (body: string) => boolean;
+  /**
+   * Some APIs signal a rate limit with a 403 and their own headers (GitHub): the delay before trying again,
+   * or undefined when the answer is no rate limit. Also read for a retryable answer without Retry-After.
+   */
+  rateLimitDelay?: (response: Response, body: string, now: Date) => number | undefined;
 }
 
 /**
@@ -20,10 +25,13 @@ export async function providerOutcome(response: Response, now: Date, options: Pr
     return await httpOutcome(response, now);
   } catch (error) {
     if (error instanceof RetryableHttpError) {
-      throw new RetryableHttpError(withDetail(error, options), error.delayMs, error.status ?? response.status, error.response);
+      const delayMs = error.delayMs ?? options.rateLimitDelay?.(response, error.response, now);
+      throw new RetryableHttpError(withDetail(error, options), delayMs, error.status ?? response.status, error.response);
     }
     if (error instanceof PermanentHttpError) {
       const message = withDetail(error, options);
+      const rateLimited = options.rateLimitDelay?.(response, error.response, now);
+      if (rateLimited !== undefined) throw new RetryableHttpError(message, rateLimited, response.status, error.response);
       if (options.retryableBody?.(error.response)) throw new RetryableHttpError(message, undefined, response.status, error.response);
       throw new PermanentHttpError(message, response.status, error.gone, error.response);
     }

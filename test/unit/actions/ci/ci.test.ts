@@ -86,6 +86,52 @@ describe('ci: github', () => {
     expect(failure).toMatchObject({ kind: 'retry', status: 503, delayMs: 7_000, message: 'HTTP 503 from GitHub: Service unavailable' });
   });
 
+  it("a 403 for GitHub's primary rate limit is retried when the limit resets, not dead-lettered", async () => {
+    const reset = Date.parse('2026-11-28T12:20:00Z') / 1_000;
+    const { failure } = await runWith(
+      () => ({
+        status: 403,
+        body: { message: 'API rate limit exceeded for installation ID 42.' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 20 * 60_000 });
+    expect(failure?.message).toBe('HTTP 403 from GitHub: API rate limit exceeded for installation ID 42.');
+  });
+
+  it('a 403 for a secondary rate limit waits its Retry-After, or a minute when it names none', async () => {
+    const secondary = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
+    const withHeader = await runWith(
+      () => ({ status: 403, body: secondary, headers: { 'retry-after': '90' } }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(withHeader.failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 90_000 });
+    const bare = await runWith(
+      () => ({ status: 403, body: secondary }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(bare.failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 60_000 });
+  });
+
+  it('a 429 without Retry-After waits for the reset too; a 403 that is no rate limit stays permanent', async () => {
+    const reset = Date.parse('2026-11-28T12:05:00Z') / 1_000;
+    const limited = await runWith(
+      () => ({
+        status: 429,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(limited.failure).toMatchObject({ kind: 'retry', status: 429, delayMs: 5 * 60_000 });
+    const forbidden = await runWith(
+      () => ({ status: 403, body: { message: 'Resource not accessible by integration' }, headers: { 'x-ratelimit-remaining': '4999' } }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(forbidden.failure).toMatchObject({ kind: 'permanent', status: 403 });
+  });
+
   it('rejects ambiguous params at load time', () => {
     expect(CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r' }).success).toBe(false);
     expect(CiParamsSchema.safeParse({ provider: 'github', token: 't', owner: 'o', repo: 'r', workflow: 'x.yml' }).success).toBe(false);
