@@ -2,7 +2,25 @@ import { z } from 'zod';
 import type { Action } from '../action.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
 import { lowerKeys, sendHttp } from '../runtime/send-http.ts';
-import { hmacHeaders, SignatureSchema, standardWebhookHeaders } from './signing.ts';
+import { hmacHeaders, SignatureSchema, standardWebhookHeaders, whsecKey } from './signing.ts';
+
+/**
+ * A secret that signing would refuse (no `whsec_` prefix, a key under 16 bytes) fails when the rules load,
+ * not at every job's first attempt. A template (`{{…}}`) is only known at send time. The message never
+ * repeats the secret.
+ */
+const StandardWebhooksSecretSchema = z
+  .string()
+  .min(1)
+  .superRefine((secret, ctx) => {
+    if (secret.includes('{{')) return;
+    try {
+      whsecKey(secret);
+    } catch (error) {
+      const hint = secret.startsWith('whsec_') ? '' : ' (for a plain HMAC secret, use signature: { style: hmac, secret })';
+      ctx.addIssue({ code: 'custom', message: `${(error as Error).message}${hint}` });
+    }
+  });
 
 /** `webhook` params: a signed outbound HTTP call. String fields (and strings inside `body`) are templates. */
 export const WebhookParamsSchema = z.strictObject({
@@ -12,7 +30,7 @@ export const WebhookParamsSchema = z.strictObject({
   /** An object is sent as JSON; a string as text/plain (unless a content-type header says otherwise). */
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
   /** `whsec_…` (or several, for rotation): Standard Webhooks signing with webhook-id = job id. */
-  secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  secret: z.union([StandardWebhooksSecretSchema, z.array(StandardWebhooksSecretSchema).min(1)]).optional(),
   signature: SignatureSchema.optional(),
   ...DestinationPolicyShape,
 });

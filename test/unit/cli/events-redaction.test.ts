@@ -10,7 +10,7 @@ import type { RuleSet } from '../../../src/rules/rule.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
 import { keepOpen } from '../../helpers/keep-open-bus.ts';
 
-const SIGNING = 'literal-signing-secret-0123456789';
+const SIGNING = 'whsec_bGl0ZXJhbC1zaWduaW5nLXNlY3JldC0wMTIz';
 const BEARER = 'literal-bearer-token-9876543210';
 const ROUTING_KEY = 'routing-key-from-the-env-42';
 const RULES = `rules:

@@ -17,7 +17,7 @@ const good = `rules:
       data.pull_request.draft: false
     do:
       - notify: { channel: eng, text: "{{title}} by {{actor}}" }
-      - webhook: { url: "https://example.com", secret: whsec_abc, body: { n: "{{value data.number}}" } }
+      - webhook: { url: "https://example.com", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, body: { n: "{{value data.number}}" } }
   - name: pushes
     on: github.push
     do: [{ notify: { channel: eng, text: push } }]
@@ -131,7 +131,7 @@ describe('hookhub rules', () => {
     await run('test', '--event', file);
     expect(stdout).toContain('✔ prs');
     expect(stdout).toContain('notify → job d1:prs:0');
-    expect(stdout).not.toContain('whsec_abc');
+    expect(stdout).not.toContain('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
     expect(stdout).toMatch(/1 rule\(s\) matched, 2 action\(s\) would be queued, 0 near miss\(es\)/);
   });
 

@@ -6,6 +6,9 @@ import type { ActionDeps, Job } from '../../../../src/actions/action.ts';
 import { createOutboundGuard } from '../../../../src/actions/runtime/ssrf/guarded-fetch.ts';
 import { webhookAction, WebhookParamsSchema } from '../../../../src/actions/webhook/index.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
+import { actions } from '../../../../src/actions/index.ts';
+import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.ts';
+import { formatDiagnostic } from '../../../../src/rules/diagnostics.ts';
 
 const seen: { method: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let server: Server;
@@ -73,6 +76,29 @@ describe('webhook action', () => {
     expect(request?.headers['content-type']).toBe('application/xml');
     expect(request?.headers['x-custom']).toBe('yes');
     expect(request?.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', 'gh').update('<a/>').digest('hex')}`);
+  });
+
+  it('a secret that Standard Webhooks signing cannot use fails when the rules load, without being repeated', () => {
+    const text = `rules:\n  - name: upgrade\n    on: stripe.**\n    do:\n      - webhook: { url: https://api.acme.test/up, secret: \${UPGRADE_SECRET} }\n`;
+    const load = (secret: string) =>
+      compileRuleSources([{ file: 'rules/pay.yaml', text }], {
+        registry: actions,
+        channels: [],
+        connectors: ['stripe'],
+        vars: { UPGRADE_SECRET: secret },
+      });
+    const plain = load('s3cr3t-shared-with-the-receiver');
+    expect(plain.ok).toBe(false);
+    const printed = plain.diagnostics.map(formatDiagnostic).join('\n');
+    expect(printed).toMatch(
+      /^rules\/pay\.yaml:5:\d+: .*must start with whsec_ \(for a plain HMAC secret, use signature: \{ style: hmac, secret \}\)/m,
+    );
+    expect(printed).not.toContain('s3cr3t');
+    const short = load('whsec_c2hvcnQ=');
+    expect(short.ok).toBe(false);
+    expect(short.diagnostics.map(formatDiagnostic).join('\n')).toContain('too short (at least 16 bytes of base64)');
+    expect(load('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').ok).toBe(true);
+    expect(WebhookParamsSchema.safeParse({ url, secret: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '{{data.key}}'] }).success).toBe(true);
   });
 
   it('names its destination by origin, and takes delivery settings from its params', () => {
