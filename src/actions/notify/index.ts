@@ -8,7 +8,7 @@ import { formatGenericWebhook } from './format/generic-webhook.ts';
 import { formatMattermost } from './format/mattermost.ts';
 import { formatSlack } from './format/slack.ts';
 import { formatTeams } from './format/teams.ts';
-import { NotifyParamsSchema, type NotifyParams } from './notify-params.ts';
+import { NotifyParamsSchema, withLinkableUrl, type NotifyParams } from './notify-params.ts';
 import { sendEmail } from './send-email.ts';
 
 type Sender<C extends Channel> = (channel: C, params: NotifyParams, job: Job, deps: ActionDeps) => Promise<ActionResult>;
@@ -20,12 +20,14 @@ const idempotency = (job: Job): Record<string, string> => ({ 'idempotency-key': 
 const SENDERS: Senders = {
   log: (_channel, params) =>
     Promise.resolve({ label: 'logged', response: [params.title, params.text, params.url].filter(Boolean).join('\n') }),
-  slack: (channel, params, job, deps) => postJson(deps, channel.url, formatSlack(params), idempotency(job)),
-  discord: (channel, params, job, deps) => postJson(deps, channel.url, formatDiscord(params), idempotency(job)),
-  teams: (channel, params, job, deps) => postJson(deps, channel.url, formatTeams(params), idempotency(job)),
-  mattermost: (channel, params, job, deps) =>
-    postJson(deps, channel.url, formatMattermost(params, { username: channel.username, iconUrl: channel.iconUrl }), idempotency(job)),
-  email: (channel, params, job, deps) => sendEmail(channel, params, deps, job.id),
+  slack: (channel, params, job, deps) => postJson(deps, channel.url, formatSlack(withLinkableUrl(params)), idempotency(job)),
+  discord: (channel, params, job, deps) => postJson(deps, channel.url, formatDiscord(withLinkableUrl(params)), idempotency(job)),
+  teams: (channel, params, job, deps) => postJson(deps, channel.url, formatTeams(withLinkableUrl(params)), idempotency(job)),
+  mattermost: (channel, params, job, deps) => {
+    const options = { username: channel.username, iconUrl: channel.iconUrl };
+    return postJson(deps, channel.url, formatMattermost(withLinkableUrl(params), options), idempotency(job));
+  },
+  email: (channel, params, job, deps) => sendEmail(channel, withLinkableUrl(params), deps, job.id),
   webhook: (channel, params, job, deps) => {
     const body = JSON.stringify(formatGenericWebhook(params, job));
     const signature = !channel.secret

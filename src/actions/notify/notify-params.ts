@@ -29,3 +29,24 @@ export function hexColor(color: string | undefined): string | undefined {
   if (named) return named;
   return /^#?[0-9a-f]{6}$/i.test(color) ? `#${color.replace('#', '').toLowerCase()}` : undefined;
 }
+
+/**
+ * Params with a `url` that is no absolute http(s) link (a template that rendered `example.com/x`, a
+ * relative path, `javascript:`) moved to the end of the text. Discord and Slack refuse a whole message
+ * whose link is malformed (HTTP 400, a permanent failure), so the notification would be lost; and an
+ * email's link must not run script.
+ */
+export function withLinkableUrl(params: NotifyParams): NotifyParams {
+  if (params.url === undefined || params.url === '' || isHttpLink(params.url)) return params;
+  const { url, ...rest } = params;
+  return { ...rest, text: params.text === '' ? url : `${params.text}\n${url}` };
+}
+
+function isHttpLink(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
