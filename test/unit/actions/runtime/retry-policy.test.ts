@@ -72,4 +72,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter('later', now)).toBeUndefined();
   });
+  it('reads the RFC 850 and asctime date forms too', () => {
+    expect(parseRetryAfter('Thursday, 01-Jan-26 00:02:00 GMT', now)).toBe(120_000);
+    expect(parseRetryAfter('Thu Jan  1 00:03:00 2026', now)).toBe(180_000);
+  });
+  it('takes a value that is neither seconds nor an HTTP date as absent (the schedule applies), not as a retry at once', () => {
+    for (const junk of ['-1', '-30', 'soon 2', 'in 5', '5 minutes', '1e3']) expect(parseRetryAfter(junk, now), junk).toBeUndefined();
+  });
 });
