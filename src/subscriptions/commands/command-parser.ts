@@ -2,6 +2,7 @@ import { didYouMean } from '../../shared/closest-match.ts';
 import { tokenize } from './command-tokens.ts';
 import { MAX_MUTE_MS, parseMuteDuration } from './durations.ts';
 import { parseSubscribeOptions, type SubscribeOptions } from './parse-options.ts';
+import { globReachProblem } from '../glob-reach.ts';
 import { hasFilters } from '../subscription.ts';
 import { parseTarget, type Target } from '../targets.ts';
 import type { CommandSyntax, ExtraCommand } from './command-extension.ts';
@@ -93,6 +94,8 @@ function parseSubscribe(words: string[]): ParseResult {
   if (first === undefined) return fail('subscribe needs a target');
   const parsed = parseTarget(first);
   if ('error' in parsed) return fail(parsed.error);
+  const reach = parsed.target.provider === 'glob' ? globReachProblem(parsed.target.glob) : undefined;
+  if (reach) return fail(reach);
   const options = parseSubscribeOptions(parsed.target.provider, rest);
   if ('error' in options) return fail(options.error);
   return { ok: true, command: { verb: 'subscribe', target: parsed.target, ...options } };

@@ -9,6 +9,7 @@ import { chatPlatformNames, chatPlatforms } from '../chat/platforms/index.ts';
 import { SUBSCRIPTION_COMMAND_ACTION } from '../commands/command-action.ts';
 import { originOf, subscriptionRules, type RawRule } from './compile-subscription.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
+import { globReachProblem } from '../glob-reach.ts';
 import type { Subscription } from '../subscription.ts';
 import type { SubscriptionStore } from '../subscription-store.ts';
 
@@ -96,7 +97,10 @@ export function compileSubscriptions(
   options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>,
   extra: readonly ExtraRuleSource[] = [],
 ): Rule[] {
-  const sources: RuleSource[] = subs.map((sub) => ({ file: `subscription:${sub.id}`, text: stringify({ rules: subscriptionRules(sub) }) }));
+  const sources: RuleSource[] = withinReach(subs, options.logger).map((sub) => ({
+    file: `subscription:${sub.id}`,
+    text: stringify({ rules: subscriptionRules(sub) }),
+  }));
   sources.push(...extra);
   const command = commandRule(options.settings.command, options.context);
   if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
@@ -107,6 +111,16 @@ export function compileSubscriptions(
   return result.ruleSet.rules.map((rule) => {
     const origin = origins.get(rule.where.file) ?? (rule.name === COMMAND_RULE ? 'built in (chat commands)' : undefined);
     return origin ? { ...rule, origin } : rule;
+  });
+}
+
+/** Leaves out subscriptions made before their glob was refused (see globReachProblem), saying how to remove them. */
+function withinReach(subs: readonly Subscription[], logger: Logger): Subscription[] {
+  return subs.filter((sub) => {
+    const problem = sub.target.provider === 'glob' ? globReachProblem(sub.target.glob) : undefined;
+    if (problem)
+      logger.error(`subscriptions: ${sub.id} (${originOf(sub)}) is not delivered: ${problem}; hookhub subscriptions remove ${sub.id}`);
+    return problem === undefined;
   });
 }
 

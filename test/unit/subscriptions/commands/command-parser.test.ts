@@ -158,6 +158,13 @@ describe('parseCommand: malformed input gets a helpful message', () => {
     ['subscribe stripe >=1 USD <5 USD', /only one amount filter/],
     ['subscribe stripe charges', /features for Stripe: succeeded, failed, disputes, refunds/],
     ['subscribe sentry..issue', /not an event type glob/],
+    // Chat platforms' own events belong to the channel they came from (private channels, DMs, other workspaces).
+    ['subscribe type:slack.message', /do not relay slack events: they belong to the channel they were sent in/],
+    ['subscribe type:slack.**', /do not relay slack events/],
+    ['subscribe type:mattermost.command.*', /do not relay mattermost events/],
+    ['subscribe type:discord.interaction.application_command', /do not relay discord events/],
+    ['subscribe type:**', /would reach every provider's events; name the provider, e.g. sentry.issue.\*/],
+    ['subscribe *.message.*', /would reach every provider's events/],
     ['subscribe acme/api group:soon', /group: needs a wait, e.g. group:1m/],
     ['subscribe acme/api throttle:10', /throttle:<count>\/<window>/],
     // Globs become patterns: bounded in length and wildcards.

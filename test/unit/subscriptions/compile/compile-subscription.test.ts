@@ -169,6 +169,24 @@ describe('subscriptions compile into rules on the rules engine', () => {
     expect(glob.matches('sentry.error.created', {}, 'ana')).toEqual([]);
   });
 
+  it("leaves out a stored glob subscription to a chat platform's own events, made before such globs were refused", () => {
+    const stored = (glob: string, id: string): Subscription => ({
+      id,
+      channel: { platform: 'slack', connector: 'slack', team: 'T2', id: 'C2' },
+      target: { provider: 'glob', glob },
+      features: [],
+      filters: { labelsAll: [], labelsNone: [], authorsIn: [], authorsOut: [], branches: [] },
+      createdBy: { id: 'U2' },
+      createdAt: '2026-11-28T17:00:00.000Z',
+    });
+    const subs = [stored('slack.message', 'leak1'), stored('**', 'leak2'), stored('sentry.issue.*', 'fine1')];
+    const rules = compileSubscriptions(subs, { context, settings, logger: silentLogger }).map((r) => r.name);
+    expect(rules.filter((name) => name.startsWith('sub-'))).toEqual(['sub-fine1-events']);
+    const set = createRuleSet(compileSubscriptions(subs, { context, settings, logger: silentLogger }));
+    const dm = createHubEvent({ id: 'e', type: 'slack.message', connector: 'slack', data: { event: { channel: 'D1', text: 'secret' } } });
+    expect(set.match(dm).map((r) => r.name)).toEqual([]);
+  });
+
   it('exports YAML rules for git', () => {
     const yaml = exportSubscriptionsYaml([
       {
