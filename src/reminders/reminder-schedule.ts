@@ -29,9 +29,10 @@ export function parseReminderSchedule(
   if (times.some((t) => t === null)) return { error: `"${timesWord}" is not a time; use 24-hour HH:MM, e.g. 09:00 or 09:00,14:00` };
   const minutes = new Set(times.map((t) => Number(t?.[2])));
   if (minutes.size > 1) return { error: 'several times must share their minutes (09:30,14:30); add a second reminder otherwise' };
-  const zone = maybeZone !== undefined && maybeZone.includes('/') && !/^[+-]/.test(maybeZone) ? maybeZone : undefined;
-  if (zone !== undefined && !isValidTimeZone(zone))
-    return { error: `"${zone}" is not a time zone; use an IANA name such as Europe/Berlin` };
+  const zoneWord = maybeZone !== undefined && isZoneWord(maybeZone) ? maybeZone : undefined;
+  if (zoneWord !== undefined && !isValidTimeZone(zoneWord))
+    return { error: `"${zoneWord}" is not a time zone; use an IANA name such as Europe/Berlin` };
+  const zone = zoneWord === undefined ? undefined : canonicalZone(zoneWord);
   const hours = times.map((t) => Number(t?.[1])).join(',');
   const rest = zone === undefined ? words.slice(2) : others;
   const schedule = {
@@ -41,6 +42,16 @@ export function parseReminderSchedule(
     cron: `${[...minutes][0] ?? 0} ${hours} * * ${days}`,
   };
   return { schedule, rest };
+}
+
+/** `Europe/Berlin`, and zone names without a slash (`UTC`, `GMT`); filters start with + or -, older-than: is no zone. */
+function isZoneWord(word: string): boolean {
+  return !/^[+-]/.test(word) && (word.includes('/') || isValidTimeZone(word));
+}
+
+/** `utc` → `UTC`, `europe/berlin` → `Europe/Berlin`: the spelling the scheduler and the replies use. */
+function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 function cronDays(word: string): string | undefined {

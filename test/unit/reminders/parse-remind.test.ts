@@ -35,6 +35,16 @@ describe('remind command', () => {
     });
   });
 
+  it('takes zone names without a slash (UTC, GMT) and any case, in their canonical spelling', () => {
+    expect(parseRemind(['acme/api', 'weekdays', '09:00', 'UTC', '-author:bot'])).toMatchObject({
+      command: { schedule: { cron: '0 9 * * 1-5', timezone: 'UTC' }, filters: { authorsOut: ['bot'] } },
+    });
+    expect(parseRemind(['acme/api', 'daily', '08:00', 'utc'])).toMatchObject({ command: { schedule: { timezone: 'UTC' } } });
+    expect(parseRemind(['acme/api', 'daily', '08:00', 'europe/berlin'])).toMatchObject({
+      command: { schedule: { timezone: 'Europe/Berlin' } },
+    });
+  });
+
   it('explains each bad input', () => {
     expect(parseRemind(['acme/*', 'daily', '09:00'])).toEqual({ error: 'reminders read one GitHub repository (owner/repo), not "acme/*"' });
     expect(parseRemind(['acme/api', 'weekdays', '9am'])).toEqual({
