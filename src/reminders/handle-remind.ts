@@ -20,6 +20,9 @@ export function remindCommand(reminders: ReminderStore): CommandExtension<Remind
   return { ...REMIND_SYNTAX, handle: (command, request, deps) => handleRemind(command, request, { ...deps, reminders }) };
 }
 
+/** Each reminder is a schedule every hub process arms and a GitHub read at each tick: bounded per channel. */
+export const MAX_REMINDERS_PER_CHANNEL = 20;
+
 const ephemeral = (text: string): CommandReply => ({ text, visibility: 'ephemeral' });
 
 /** `/hookhub remind …`: set, list or remove this channel's review reminders. Setting and removing need the subscribe rights. */
@@ -40,7 +43,12 @@ export async function handleRemind(command: RemindCommand, request: ChatRequest,
     return { text: `Removed the review reminder for ${command.repo} (by ${who}).`, visibility: 'channel' };
   }
   const { repo, schedule, filters, olderThanMs } = command;
-  const existed = (await deps.reminders.get(id)) !== undefined;
+  const here = await deps.reminders.inChannel(request.channel);
+  const existed = here.some((r) => r.id === id);
+  if (!existed && here.length >= MAX_REMINDERS_PER_CHANNEL)
+    return ephemeral(
+      `This channel already has ${here.length} review reminders, the most one channel may have. Remove one first (\`${c} remind list\` shows them).`,
+    );
   const reminder = {
     id,
     channel: request.channel,

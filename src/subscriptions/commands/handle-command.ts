@@ -67,8 +67,19 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
   }
 }
 
+/**
+ * Each subscription is a set of rules every hub process compiles and matches every event against:
+ * a channel (or a chat user scripting the command) must not be able to grow them without bound.
+ */
+export const MAX_SUBSCRIPTIONS_PER_CHANNEL = 50;
+
 const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
   const id = subscriptionId(request.channel, command.target);
+  const here = await deps.store.inChannel(request.channel);
+  if (here.length >= MAX_SUBSCRIPTIONS_PER_CHANNEL && !here.some((s) => s.id === id))
+    return ephemeral(
+      `This channel already has ${here.length} subscriptions, the most one channel may have. Unsubscribe from one first (\`/${deps.settings.command} list\` shows them), or subscribe to a whole owner with owner/*.`,
+    );
   let existed = false;
   const sub = await deps.store.update(id, (existing) => {
     existed = existing !== undefined;

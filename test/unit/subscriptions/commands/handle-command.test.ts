@@ -2,9 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { createMuteStore } from '../../../../src/noise/mutes.ts';
 import type { ChatRequest } from '../../../../src/subscriptions/chat/chat-request.ts';
-import { handleChatCommand, type CommandDeps } from '../../../../src/subscriptions/commands/handle-command.ts';
+import {
+  handleChatCommand,
+  MAX_SUBSCRIPTIONS_PER_CHANNEL,
+  type CommandDeps,
+} from '../../../../src/subscriptions/commands/handle-command.ts';
 import { SubscriptionsConfigSchema } from '../../../../src/subscriptions/settings.ts';
-import { createSubscriptionStore } from '../../../../src/subscriptions/subscription-store.ts';
+import { createSubscriptionStore, subscriptionId } from '../../../../src/subscriptions/subscription-store.ts';
 import { openTempEmbeddedBus } from '../../../helpers/hub-fixtures.ts';
 
 const clock = { now: new Date('2026-11-28T17:00:00Z') };
@@ -104,6 +108,18 @@ describe('handleChatCommand', () => {
     expect(reply.text).toBe(
       '+label: needs a value, e.g. +label:bug\nUsage: `/hookhub subscribe <target> [features] [filters], e.g. subscribe acme/api issues pulls +label:bug -author:dependabot[bot]`\nTry `/hookhub help`.',
     );
+  });
+
+  it('caps the subscriptions of one channel; updating one at the cap, and other channels, still work', async () => {
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CHANNEL; i++) await run(`subscribe acme/repo${i} pulls`);
+    const refused = await run('subscribe acme/one-too-many');
+    expect(refused.visibility).toBe('ephemeral');
+    expect(refused.text).toBe(
+      `This channel already has ${MAX_SUBSCRIPTIONS_PER_CHANNEL} subscriptions, the most one channel may have. Unsubscribe from one first (\`/hookhub list\` shows them), or subscribe to a whole owner with owner/*.`,
+    );
+    expect(await deps.store.get(subscriptionId(request('').channel, { provider: 'github', path: 'acme/one-too-many' }))).toBeUndefined();
+    expect((await run('subscribe acme/repo0 issues')).text).toMatch(/^Updated this channel to acme\/repo0: pulls, issues/);
+    expect((await run('subscribe acme/one-too-many', undefined, 'C2')).text).toMatch(/^Subscribed this channel/);
   });
 
   it('warns at subscribe time when nothing could reach the channel', async () => {

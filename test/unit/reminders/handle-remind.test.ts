@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { handleRemind, MAX_REMINDERS_PER_CHANNEL, type RemindDeps } from '../../../src/reminders/handle-remind.ts';
+import { parseRemind, type RemindCommand } from '../../../src/reminders/parse-remind.ts';
+import { createReminderStore } from '../../../src/reminders/reminder-store.ts';
+import type { ChatRequest } from '../../../src/subscriptions/chat/chat-request.ts';
+import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.ts';
+import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+
+const request = (channel = 'C1'): ChatRequest => ({
+  channel: { platform: 'slack', connector: 'slack', team: 'T1', id: channel, name: 'eng' },
+  user: { id: 'U1', name: 'ana' },
+  text: '',
+  reply: undefined,
+});
+
+function command(text: string): RemindCommand {
+  const parsed = parseRemind(text.split(' '));
+  if ('error' in parsed) throw new Error(parsed.error);
+  return parsed.command;
+}
+
+describe('handleRemind', () => {
+  let bus: EventBus;
+  let deps: RemindDeps;
+  beforeEach(async () => {
+    bus = await openTempEmbeddedBus();
+    deps = {
+      reminders: createReminderStore(bus),
+      settings: SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T1/U1'] }, slack: { botToken: 'xoxb' } }),
+      now: () => new Date('2026-12-07T08:00:00Z'),
+    };
+  });
+  afterEach(() => bus.close());
+  const run = (text: string, channel?: string) => handleRemind(command(text), request(channel), deps);
+
+  it('caps the reminders of one channel; replacing one at the cap, and other channels, still work', async () => {
+    for (let i = 0; i < MAX_REMINDERS_PER_CHANNEL; i++) await run(`acme/repo${i} weekdays 09:00`);
+    const refused = await run('acme/one-too-many weekdays 09:00');
+    expect(refused).toEqual({
+      visibility: 'ephemeral',
+      text: `This channel already has ${MAX_REMINDERS_PER_CHANNEL} review reminders, the most one channel may have. Remove one first (\`/hookhub remind list\` shows them).`,
+    });
+    expect(await deps.reminders.list()).toHaveLength(MAX_REMINDERS_PER_CHANNEL);
+    expect((await run('acme/repo0 daily 10:00')).text).toMatch(/^Updated the review reminder: acme\/repo0 daily 10:00 UTC/);
+    expect((await run('acme/one-too-many weekdays 09:00', 'C2')).text).toMatch(/^This channel gets a review reminder/);
+  });
+});
