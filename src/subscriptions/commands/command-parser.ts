@@ -41,6 +41,13 @@ const USAGE: Readonly<Record<ChatCommand['verb'], string>> = {
   help: 'help [subscribe|unsubscribe|list|mute|unmute|remind]',
 };
 
+/**
+ * Slack caps what a user types; Mattermost and Discord (several options) let far more through. A
+ * command is stored with its subscription, compiled into rules by every hub process and echoed in
+ * the reply, so its size is bounded here.
+ */
+export const MAX_COMMAND_LENGTH = 1_000;
+
 /** Whether a parsed command is one of the built-in verbs (the others come from extensions). */
 export function isBuiltInCommand(command: ExtraCommand): command is ChatCommand {
   return Object.hasOwn(USAGE, command.verb);
@@ -55,6 +62,10 @@ export function parseCommand<E extends ExtraCommand = never>(
   command = '/hookhub',
   extensions: readonly CommandSyntax<E>[] = [],
 ): ParseResult<ChatCommand | E> {
+  if (text.length > MAX_COMMAND_LENGTH)
+    return fail(
+      `a command is at most ${MAX_COMMAND_LENGTH.toLocaleString('en-US')} characters (this one has ${text.length.toLocaleString('en-US')}).`,
+    );
   const { tokens, error } = tokenize(text);
   if (error) return fail(error);
   const [first, ...rest] = tokens;

@@ -182,6 +182,13 @@ describe('parseCommand: malformed input gets a helpful message', () => {
     expect(error(text)).toMatch(message);
   });
 
+  it("bounds a command's length: Mattermost sends whatever fits in a form body, and the command is stored, compiled and echoed", () => {
+    const labels = `subscribe acme/api +label:${'l,'.repeat(600)}`;
+    expect(error(labels)).toBe(`a command is at most 1,000 characters (this one has ${labels.length.toLocaleString('en-US')}).`);
+    expect(error(`mute all 2h ${' '.repeat(1_000)}`)).toMatch(/^a command is at most 1,000 characters/);
+    expect(ok(`subscribe acme/api +label:${'l,'.repeat(480)}`)).toMatchObject({ verb: 'subscribe' });
+  });
+
   it('never throws, whatever the input', () => {
     for (const text of [
       '"',
