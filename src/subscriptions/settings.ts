@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from '../shared/closest-match.ts';
 import { DurationSchema } from '../config/units.ts';
 import { NoiseSpecSchema } from '../noise/noise-spec.ts';
 import { chatPlatforms, type ChatPlatformName } from './chat/platforms/index.ts';
@@ -40,3 +41,18 @@ export const SubscriptionsConfigSchema = z.strictObject({
 
 export type SubscriptionsConfig = z.output<typeof SubscriptionsConfigSchema>;
 export type SubscriptionsConfigInput = z.input<typeof SubscriptionsConfigSchema>;
+
+/**
+ * `subscriptions.channels` entries naming a hookhub channel that `channels:` does not define, by
+ * chat channel id: each subscription there would be stored, acknowledged, and dead-lettered at
+ * every event.
+ */
+export function unknownMappedChannels(
+  mapping: Readonly<Record<string, string>>,
+  channels: readonly string[],
+): { id: string; message: string }[] {
+  const known = channels.length > 0 ? `channels in hookhub.yaml: ${channels.join(', ')}` : 'hookhub.yaml defines no channels';
+  return Object.entries(mapping)
+    .filter(([, name]) => !channels.includes(name))
+    .map(([id, name]) => ({ id, message: `unknown channel "${name}"${didYouMean(name, channels)}; ${known}` }));
+}

@@ -56,4 +56,20 @@ describe('subscriptions.allow matches ids in their team, never names', () => {
     expect(message).toMatch(/hookhub\.yaml:6:\d+: "discord:1180000000000000900\/general" .*Developer Mode/);
     expect(message).not.toMatch(/hookhub\.yaml:7/);
   });
+
+  it('refuses at config load a chat channel mapped to a hookhub channel that is not defined, with file:line', () => {
+    const yaml =
+      'channels:\n  eng-webhook: { type: slack, url: "https://hooks.slack.com/services/T/B/x" }\nsubscriptions:\n  allow: { users: ["*"] }\n  channels:\n    C024BE91L: eng-webhok\n    C0OTHER: eng-webhook\n';
+    let error: unknown;
+    try {
+      parseConfig('/etc/hookhub/hookhub.yaml', yaml, { vars: {} });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(
+      /hookhub\.yaml:6:\d+: unknown channel "eng-webhok" \(did you mean "eng-webhook"\?\); channels in hookhub\.yaml: eng-webhook \(at subscriptions\.channels\.C024BE91L\)/,
+    );
+    expect((error as Error).message).not.toMatch(/hookhub\.yaml:7/);
+  });
 });
