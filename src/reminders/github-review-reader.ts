@@ -25,8 +25,7 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
   const clients = new Map<string, GithubClient>();
   return async (repo) => {
     const settings = connectorFor(options.connectors, repo);
-    if (!settings?.auth)
-      throw new PermanentError(`no github connector with API access (token or app) to read ${repo}'s pull requests: see docs/github.md`);
+    if (!settings?.auth) throw new PermanentError(reviewAccessProblem(options.connectors, repo) ?? `cannot read ${repo}`);
     const client =
       clients.get(settings.name) ??
       createGithubClient({
@@ -42,11 +41,25 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
   };
 }
 
+/**
+ * The connector that lists the repository or its org, else one that lists none. A connector that
+ * lists repos/orgs was scoped by the operator: its token (a PAT reaches every repository of its
+ * owner) must not read a repository a chat user names outside that scope into their channel.
+ */
 function connectorFor(connectors: readonly GithubConnectorSettings[], repo: string): GithubConnectorSettings | undefined {
   const owner = repo.split('/')[0] ?? '';
   const covers = (c: GithubConnectorSettings) =>
     c.targets.some((t) => targetLabel(t).toLowerCase() === repo || targetLabel(t).toLowerCase() === owner);
-  return connectors.find((c) => c.auth && covers(c)) ?? connectors.find((c) => c.auth);
+  return connectors.find((c) => c.auth && covers(c)) ?? connectors.find((c) => c.auth && c.targets.length === 0);
+}
+
+/** Why `repo`'s pull requests cannot be read, or undefined when a connector may read them. */
+export function reviewAccessProblem(connectors: readonly GithubConnectorSettings[], repo: string): string | undefined {
+  if (connectorFor(connectors, repo)) return undefined;
+  if (!connectors.some((c) => c.auth))
+    return `no github connector with API access (token or app) to read ${repo}'s pull requests: see docs/github.md`;
+  const listed = connectors.flatMap((c) => (c.auth ? c.targets.map(targetLabel) : []));
+  return `${repo} is not among the repositories and orgs the github connectors with API access list (${listed.join(', ')}): add it under repos or orgs to read its pull requests`;
 }
 
 async function readOpenPulls(client: GithubClient, repo: string): Promise<PullRequestInfo[]> {
