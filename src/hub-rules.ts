@@ -6,7 +6,7 @@ import { createRulesChecks } from './github/rules-check/rules-checks.ts';
 import type { HubOptions } from './hub.ts';
 import type { MonitoredBus } from './hub-monitoring.ts';
 import type { LiveSecrets } from './operations/live-secrets.ts';
-import { createGithubReviewReader } from './reminders/github-review-reader.ts';
+import { createGithubReviewReader, reviewAccessProblem } from './reminders/github-review-reader.ts';
 import { remindersExtension } from './reminders/reminders-extension.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
 import { createSubscriptionsRuntime, type SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
@@ -30,13 +30,14 @@ export async function startHubRules(
   // Chat subscriptions add the `chat` and `subscription-command` actions and their own rules; review reminders plug into them.
   // Open PRs for review reminders (`/hookhub remind`, report source github-reviews), with the github connectors' API access.
   // Both take the tokens a GitHub App's key mints, which the workers mask in what GitHub's answers echo.
-  const reviews = createGithubReviewReader({ connectors: githubConnectors(config), logger, now, liveSecrets });
+  const github = githubConnectors(config);
+  const reviews = createGithubReviewReader({ connectors: github, logger, now, liveSecrets });
   const subscriptions = createSubscriptionsRuntime({
     bus,
     settings: config.subscriptions,
     logger,
     now,
-    extension: remindersExtension(reviews),
+    extension: remindersExtension(reviews, (repo) => reviewAccessProblem(github, repo)),
     health,
   });
   // Rule files may name only the action types docs/actions.md documents, as `rules validate` checks them;

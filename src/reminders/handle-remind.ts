@@ -1,5 +1,6 @@
 import { mayChange, notAllowedMessage } from '../subscriptions/commands/authorize.ts';
 import type { ChatRequest } from '../subscriptions/chat/chat-request.ts';
+import { deliveryProblem } from '../subscriptions/chat/delivery-check.ts';
 import type { CommandExtension } from '../subscriptions/commands/command-extension.ts';
 import type { CommandReply } from '../subscriptions/commands/handle-command.ts';
 import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
@@ -10,14 +11,22 @@ import type { ReminderStore } from './reminder-store.ts';
 
 export interface RemindDeps {
   reminders: ReminderStore;
+  /** Why the repository's pull requests could not be read at the ticks; absent = not checked. */
+  access?: ReviewAccessCheck;
   settings: SubscriptionsConfig;
   now: () => Date;
   onChange?: () => Promise<void> | void;
 }
 
+/** Why the pull requests of `owner/repo` cannot be read (no API access, a repository no connector may read), or undefined. */
+export type ReviewAccessCheck = (repo: string) => string | undefined;
+
 /** `/hookhub remind …` on this store, as a verb added to the chat command. */
-export function remindCommand(reminders: ReminderStore): CommandExtension<RemindCommand> {
-  return { ...REMIND_SYNTAX, handle: (command, request, deps) => handleRemind(command, request, { ...deps, reminders }) };
+export function remindCommand(reminders: ReminderStore, access?: ReviewAccessCheck): CommandExtension<RemindCommand> {
+  return {
+    ...REMIND_SYNTAX,
+    handle: (command, request, deps) => handleRemind(command, request, { ...deps, reminders, ...(access ? { access } : {}) }),
+  };
 }
 
 /** Each reminder is a schedule every hub process arms and a GitHub read at each tick: bounded per channel. */
@@ -43,6 +52,9 @@ export async function handleRemind(command: RemindCommand, request: ChatRequest,
     return { text: `Removed the review reminder for ${command.repo} (by ${who}).`, visibility: 'channel' };
   }
   const { repo, schedule, filters, olderThanMs } = command;
+  // Stored, it would answer "ok" and then fail at every tick.
+  const unreadable = deps.access?.(repo);
+  if (unreadable) return ephemeral(`No review reminder set: ${unreadable}.`);
   const here = await deps.reminders.inChannel(request.channel);
   const existed = here.some((r) => r.id === id);
   if (!existed && here.length >= MAX_REMINDERS_PER_CHANNEL)
@@ -61,8 +73,9 @@ export async function handleRemind(command: RemindCommand, request: ChatRequest,
   };
   await deps.reminders.put(reminder);
   await deps.onChange?.();
+  const warning = deliveryProblem(request.channel, deps.settings);
   return {
-    text: `${existed ? 'Updated the' : 'This channel gets a'} review reminder: ${describeReminder(reminder)} (by ${who}).`,
+    text: `${existed ? 'Updated the' : 'This channel gets a'} review reminder: ${describeReminder(reminder)} (by ${who}).${warning ? `\n:warning: ${warning}` : ''}`,
     visibility: 'channel',
   };
 }

@@ -1,5 +1,5 @@
 import type { SubscriptionsExtensionFactory } from '../subscriptions/subscriptions-extension.ts';
-import { remindCommand } from './handle-remind.ts';
+import { remindCommand, type ReviewAccessCheck } from './handle-remind.ts';
 import { reminderRuleSource } from './reminder-rules.ts';
 import { createReminderStore } from './reminder-store.ts';
 import type { ReviewQueueReader } from './review-queue.ts';
@@ -7,15 +7,15 @@ import { createReviewReminderAction, REVIEW_REMINDER_ACTION } from './review-rem
 
 /**
  * Review reminders on top of chat subscriptions: `/hookhub remind`, the `review-reminder` action
- * and one scheduled rule per reminder. `reviews` reads the open PRs (the hub builds it from its
- * github connectors).
+ * and one scheduled rule per reminder. `reviews` reads the open PRs and `access` says, when a
+ * reminder is set, whether it could (the hub builds both from its github connectors).
  */
-export function remindersExtension(reviews?: ReviewQueueReader): SubscriptionsExtensionFactory {
+export function remindersExtension(reviews?: ReviewQueueReader, access?: ReviewAccessCheck): SubscriptionsExtensionFactory {
   return ({ bus, settings }) => {
     const store = createReminderStore(bus);
     return {
       actions: { [REVIEW_REMINDER_ACTION]: createReviewReminderAction({ store, settings, ...(reviews ? { reviews } : {}) }) },
-      commands: [remindCommand(store)],
+      commands: [remindCommand(store, access)],
       ruleSources: async () => (await store.list()).map(reminderRuleSource),
     };
   };

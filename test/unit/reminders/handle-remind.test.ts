@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { reviewAccessProblem } from '../../../src/reminders/github-review-reader.ts';
 import { handleRemind, MAX_REMINDERS_PER_CHANNEL, type RemindDeps } from '../../../src/reminders/handle-remind.ts';
 import { parseRemind, type RemindCommand } from '../../../src/reminders/parse-remind.ts';
 import { createReminderStore } from '../../../src/reminders/reminder-store.ts';
@@ -44,5 +45,21 @@ describe('handleRemind', () => {
     expect(await deps.reminders.list()).toHaveLength(MAX_REMINDERS_PER_CHANNEL);
     expect((await run('acme/repo0 daily 10:00')).text).toMatch(/^Updated the review reminder: acme\/repo0 daily 10:00 UTC/);
     expect((await run('acme/one-too-many weekdays 09:00', 'C2')).text).toMatch(/^This channel gets a review reminder/);
+  });
+
+  it('sets no reminder whose pull requests could not be read, and says why', async () => {
+    deps.access = (repo) => reviewAccessProblem([], repo);
+    expect(await run('acme/api weekdays 09:00')).toEqual({
+      visibility: 'ephemeral',
+      text: "No review reminder set: no github connector with API access (token or app) to read acme/api's pull requests: see docs/github.md.",
+    });
+    expect(await deps.reminders.list()).toEqual([]);
+  });
+
+  it('warns when nothing could post the digest to the channel', async () => {
+    deps.settings = SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T1/U1'] } });
+    expect((await run('acme/api weekdays 09:00')).text).toBe(
+      'This channel gets a review reminder: acme/api weekdays 09:00 UTC (by @ana).\n:warning: hookhub cannot post here yet: set `subscriptions.slack.botToken` in hookhub.yaml, or map this channel to a hookhub channel under `subscriptions.channels` (`C1: <channel name>`).',
+    );
   });
 });
