@@ -11,6 +11,7 @@ export interface FeatureDef {
   when?: Readonly<Record<string, unknown>>;
   /** Label name paths (any element matches); absent = label filters do not apply. */
   labels?: readonly string[];
+  /** Author paths besides the event's actor; absent = author filters do not apply (payments). */
   authors?: readonly string[];
   /** Branch name paths, and whether they hold `refs/heads/<branch>`. */
   branch?: { paths: readonly string[]; refs?: boolean };
@@ -67,13 +68,21 @@ const GITHUB: ProviderDef = {
     deployments: {
       on: ['github.deployment_status.created'],
       when: { 'data.deployment_status.state': { $in: ['success', 'failure', 'error'] } },
+      authors: ['data.deployment.creator.login'],
       branch: { paths: ['data.deployment.ref'] },
     },
     workflows: {
       on: ['github.workflow_job.completed'],
       when: { 'data.workflow_job.conclusion': { $in: FAILED } },
+      authors: [],
       branch: { paths: ['data.workflow_job.head_branch'] },
-      variants: { all: { on: ['github.workflow_run.completed'], branch: { paths: ['data.workflow_run.head_branch'] } } },
+      variants: {
+        all: {
+          on: ['github.workflow_run.completed'],
+          authors: ['data.workflow_run.triggering_actor.login'],
+          branch: { paths: ['data.workflow_run.head_branch'] },
+        },
+      },
     },
     reviews: {
       on: ['github.pull_request_review.submitted'],
@@ -113,16 +122,23 @@ const GITLAB: ProviderDef = {
       threaded: true,
     },
     commits: { on: ['gitlab.push'], authors: ['data.user_username'], branch: { paths: ['data.ref'], refs: true } },
-    releases: { on: ['gitlab.release.create'] },
-    deployments: { on: ['gitlab.deployment'], when: { 'data.status': { $in: ['success', 'failed'] } }, branch: { paths: ['data.ref'] } },
+    releases: { on: ['gitlab.release.create'], authors: [] },
+    deployments: {
+      on: ['gitlab.deployment'],
+      when: { 'data.status': { $in: ['success', 'failed'] } },
+      authors: GL_AUTHOR,
+      branch: { paths: ['data.ref'] },
+    },
     workflows: {
       on: ['gitlab.pipeline'],
       when: { 'data.object_attributes.status': 'failed' },
+      authors: GL_AUTHOR,
       branch: { paths: ['data.object_attributes.ref'] },
       variants: {
         all: {
           on: ['gitlab.pipeline'],
           when: { 'data.object_attributes.status': { $in: ['success', 'failed', 'canceled'] } },
+          authors: GL_AUTHOR,
           branch: { paths: ['data.object_attributes.ref'] },
         },
       },

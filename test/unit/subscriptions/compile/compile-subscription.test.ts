@@ -139,6 +139,34 @@ describe('subscriptions compile into rules on the rules engine', () => {
     ).toEqual(['workflows']);
   });
 
+  it('author filters apply to every GitHub and GitLab feature, CI and deployments included', () => {
+    const repo = { full_name: 'acme/api' };
+    const job = { repository: repo, workflow_job: { conclusion: 'failure', head_branch: 'main' } };
+    const gh = matcher('subscribe acme/api workflows deployments -author:dependabot[bot]');
+    expect(gh.matches('github.workflow_job.completed', job, 'dependabot[bot]')).toEqual([]);
+    expect(gh.matches('github.workflow_job.completed', job, 'ana')).toEqual(['workflows']);
+    const deploy = (creator: string) => ({
+      repository: repo,
+      deployment_status: { state: 'failure' },
+      deployment: { ref: 'main', creator: { login: creator } },
+    });
+    expect(gh.matches('github.deployment_status.created', deploy('dependabot[bot]'), 'ana')).toEqual([]);
+    expect(gh.matches('github.deployment_status.created', deploy('ana'), 'ana')).toEqual(['deployments']);
+    const runs = matcher('subscribe acme/api workflows:all +author:ana');
+    const run = (who: string) => ({ repository: repo, workflow_run: { conclusion: 'success', triggering_actor: { login: who } } });
+    expect(runs.matches('github.workflow_run.completed', run('ana'), 'ana')).toEqual(['workflows']);
+    expect(runs.matches('github.workflow_run.completed', run('ben'), 'ben')).toEqual([]);
+    const gl = matcher('subscribe gitlab:platform/api workflows releases -author:renovate-bot');
+    const pipeline = {
+      project: { path_with_namespace: 'platform/api' },
+      object_attributes: { status: 'failed', ref: 'main' },
+      user: { username: 'renovate-bot' },
+    };
+    expect(gl.matches('gitlab.pipeline', pipeline, 'renovate-bot')).toEqual([]);
+    expect(gl.matches('gitlab.release.create', { project: { path_with_namespace: 'platform/api' } }, 'renovate-bot')).toEqual([]);
+    expect(gl.matches('gitlab.release.create', { project: { path_with_namespace: 'platform/api' } }, 'ana')).toEqual(['releases']);
+  });
+
   it('payments: amount in minor units and currency, per provider', () => {
     const stripe = matcher('subscribe stripe failed >=100 USD');
     const intent = (amount: number, currency: string) => ({ data: { object: { amount, currency } } });
