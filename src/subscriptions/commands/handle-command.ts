@@ -11,6 +11,7 @@ import { hasFilters, type Subscription } from '../subscription.ts';
 import { channelKey, subscriptionId, type SubscriptionStore } from '../subscription-store.ts';
 import { targetKey, type Target } from '../targets.ts';
 import { deliveryProblem } from '../chat/delivery-check.ts';
+import { idleFilters } from '../compile/compile-subscription.ts';
 
 /** What the command answers; `channel` replies are visible to everyone, `ephemeral` to the sender only. */
 export interface CommandReply {
@@ -87,8 +88,9 @@ const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
   });
   await deps.onChange?.();
   const who = request.user.name ? `@${request.user.name}` : request.user.id;
-  const warning = deliveryProblem(request.channel, deps.settings);
-  const text = `${existed ? 'Updated' : 'Subscribed'} this channel to ${describeSubscription(sub ?? merged(undefined, command, request, id, ''))} (by ${who}).${warning ? `\n:warning: ${warning}` : ''}`;
+  const stored = sub ?? merged(undefined, command, request, id, '');
+  const warnings = [deliveryProblem(request.channel, deps.settings), ...idleFilters(stored)].filter(Boolean);
+  const text = `${existed ? 'Updated' : 'Subscribed'} this channel to ${describeSubscription(stored)} (by ${who}).${warnings.map((w) => `\n:warning: ${w}`).join('')}`;
   return { text, visibility: 'channel' };
 };
 

@@ -61,7 +61,28 @@ export function originOf(sub: Subscription): string {
   return `${where} by ${who} at ${sub.createdAt}`;
 }
 
-function featureDef(sub: Subscription, selection: FeatureSelection): Omit<FeatureDef, 'variants'> | undefined {
+/**
+ * Filters none of the subscription's features can apply (`commits +label:bug`: pushes have no
+ * labels), as warnings for the reply: their rules leave them out, so they would filter nothing.
+ */
+export function idleFilters(sub: Pick<Subscription, 'target' | 'features' | 'filters'>): string[] {
+  const defs = effectiveFeatures(sub).flatMap((selection) => featureDef(sub, selection) ?? []);
+  const names = effectiveFeatures(sub).map((f) => f.name);
+  const { filters } = sub;
+  const takers = (has: (def: FeatureDef) => unknown) =>
+    Object.entries(PROVIDERS[sub.target.provider].features)
+      .filter(([, def]) => has(def))
+      .map(([name]) => name)
+      .join(', ');
+  const idle: string[] = [];
+  if (filters.labelsAll.length + filters.labelsNone.length > 0 && !defs.some((d) => d.labels))
+    idle.push(`label filters do nothing for ${names.join(', ')}: they apply to ${takers((d) => d.labels)}`);
+  if (filters.branches.length > 0 && !defs.some((d) => d.branch))
+    idle.push(`branch: does nothing for ${names.join(', ')}: it applies to ${takers((d) => d.branch)}`);
+  return idle;
+}
+
+function featureDef(sub: Pick<Subscription, 'target'>, selection: FeatureSelection): Omit<FeatureDef, 'variants'> | undefined {
   const def = PROVIDERS[sub.target.provider].features[selection.name];
   if (!def) return undefined;
   return selection.arg !== undefined && def.variants?.[selection.arg] ? def.variants[selection.arg] : def;

@@ -122,6 +122,17 @@ describe('handleChatCommand', () => {
     expect((await run('subscribe acme/one-too-many', undefined, 'C2')).text).toMatch(/^Subscribed this channel/);
   });
 
+  it('warns at subscribe time about filters none of the features can apply', async () => {
+    expect(await run('subscribe acme/api commits releases +label:bug')).toEqual({
+      visibility: 'channel',
+      text: 'Subscribed this channel to acme/api: commits, releases · +label:bug (by @ana).\n:warning: label filters do nothing for commits, releases: they apply to issues, pulls, reviews, comments',
+    });
+    expect((await run('subscribe gitlab:platform/api releases branch:main')).text).toContain(
+      ':warning: branch: does nothing for releases: it applies to pulls, commits, deployments, workflows',
+    );
+    expect((await run('subscribe acme/web pulls commits +label:bug branch:main')).text).not.toContain(':warning:');
+  });
+
   it('warns at subscribe time when nothing could reach the channel', async () => {
     deps.settings = SubscriptionsConfigSchema.parse({ allow: { users: ['*'] } });
     expect((await run('subscribe acme/api')).text).toContain(':warning: hookhub cannot post here yet: set `subscriptions.slack.botToken`');
