@@ -131,8 +131,7 @@ function replayEventRoute(ctx: ApiContext): Route {
     // Viewers may dry-run; a real replay is checked for admin below.
     access: 'viewer',
     async handle({ req, res, params, principal }) {
-      const body = await readJsonBody(req);
-      const dryRun = body.dryRun === true;
+      const dryRun = dryRunOf(await readJsonBody(req));
       if (!dryRun && principal.role !== 'admin') throw new ApiError(403, 'replay needs an admin token (viewers may send {"dryRun": true})');
       const stored = await ctx.bus.get<HubEvent>('events', params.id ?? '');
       if (!stored) throw new ApiError(404, 'no such event (or it is older than the retention period)');
@@ -151,4 +150,17 @@ function replayEventRoute(ctx: ApiContext): Route {
       sendJson(res, dryRun ? 200 : 202, replayView(result, stored.payload, environmentValuesOf(ruleSet)));
     },
   };
+}
+
+/**
+ * `{"dryRun": true}` or nothing. Anything else is refused: read loosely, `{"dryRun": "true"}` or
+ * `{"dry_run": true}` from a script would be an admin's real replay, which sends the jobs.
+ */
+function dryRunOf(body: Record<string, unknown>): boolean {
+  const unknown = Object.keys(body).find((key) => key !== 'dryRun');
+  if (unknown !== undefined)
+    throw new ApiError(400, `unknown field "${unknown.slice(0, 40)}": send {"dryRun": true} for a dry run, or {} to replay`);
+  if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean')
+    throw new ApiError(400, 'dryRun must be true or false (a JSON boolean, not a string)');
+  return body.dryRun === true;
 }
