@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listAll, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
+import { listAll, retryAllDeadLetters, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
 import { parseDuration } from '../shared/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
 import { deadLetterWithMaskedJob } from '../operations/dead-letter-ops.ts';
@@ -58,9 +58,13 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
     .action(async (id: string | undefined, opts: CommonOptions & { all?: boolean }) => {
       const selection = selectionOf(id, opts, now);
       await withBus(deps, opts, async (bus) => {
-        const retried = await retryDeadLetters(bus, selection, now);
+        const { retried, busy } =
+          'id' in selection
+            ? { retried: await retryDeadLetters(bus, selection, now), busy: [] }
+            : await retryAllDeadLetters(bus, selection.since, now);
         if (opts.json) write(`${JSON.stringify(retried)}\n`);
         else write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
+        if (busy.length > 0) throw new Error(notRetried(busy));
       });
     });
 
@@ -85,6 +89,15 @@ function registerPurge(dlq: Command, deps: DlqCommandDeps, write: (text: string)
         );
       });
     });
+}
+
+/** Why `retry --all` fails after retrying the rest: the letters it left, and what to do. */
+function notRetried(busy: readonly string[]): string {
+  const shown = busy.slice(0, 20).join(', ') + (busy.length > 20 ? `, and ${busy.length - 20} more` : '');
+  return (
+    `${busy.length} dead letter(s) not retried: another retry or replay held them, or had just retried them (${shown}). ` +
+    'Run the command again in a minute, or see `hookhub dlq list` for those still there'
+  );
 }
 
 function selectionOf(id: string | undefined, opts: CommonOptions & { all?: boolean }, now: () => Date): DeadLetterSelection {

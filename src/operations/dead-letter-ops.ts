@@ -2,6 +2,7 @@ import type { Job } from '../actions/action.ts';
 import {
   DeadLetterBusyError,
   DeadLetterNotFoundError,
+  retryAllDeadLetters,
   retryDeadLetters,
   type RetriedDeadLetter,
   type RetryBus,
@@ -88,7 +89,10 @@ export async function retryDeadLetterSelection(
   selection: { ids: readonly string[] } | { all: true; since?: Date },
   now: () => Date,
 ): Promise<BulkRetryResult> {
-  if ('all' in selection) return { retried: await retryDeadLetters(bus, selection, now), missing: [], busy: [] };
+  if ('all' in selection) {
+    const { retried, busy } = await retryAllDeadLetters(bus, selection.since, now);
+    return { retried, missing: [], busy };
+  }
   const result: BulkRetryResult = { retried: [], missing: [], busy: [] };
   for (const id of new Set(selection.ids)) {
     try {

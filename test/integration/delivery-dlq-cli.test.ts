@@ -16,9 +16,11 @@ const now = new Date('2030-01-02T12:00:00Z');
 let hidden = new Set<string>();
 let warnings: string[] = [];
 let stderr = '';
+/** What the last run wrote to stdout, also when it failed. */
+let out = '';
 
 async function run(...args: string[]): Promise<string> {
-  let out = '';
+  out = '';
   const program = new Command('hookhub').exitOverride();
   registerDlqCommand(program, {
     openBus: () => createEmbeddedBus({ path }),
@@ -137,6 +139,17 @@ describe('hookhub dlq', () => {
     await bus.close();
     await expect(run('retry', 'old:r:0')).rejects.toThrow(/"old:r:0" is held by another retry or replay .*60 s.*try again in a minute/);
     expect(JSON.parse(await run('list', '--json')) as DeadLetter[]).toHaveLength(2);
+  });
+
+  it('retry --all retries the rest, then fails naming the letters another retry held', async () => {
+    const bus = await createEmbeddedBus({ path });
+    await bus.kv(REPUBLISH_CLAIMS_BUCKET).put('old:r:0', { at: now.getTime() }, { revision: 0 });
+    await bus.close();
+    await expect(run('retry', '--all')).rejects.toThrow(
+      /^1 dead letter\(s\) not retried: another retry or replay held them.*\(old:r:0\)\. Run the command again in a minute/,
+    );
+    expect(out).toBe('retried new:r:0\n1 job(s) queued for delivery\n');
+    expect((JSON.parse(await run('list', '--json')) as DeadLetter[]).map((l) => l.id)).toEqual(['old:r:0']);
   });
 
   it('names the flag the user gave when its time is wrong', async () => {

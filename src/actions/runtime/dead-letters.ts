@@ -33,25 +33,34 @@ export async function retryDeadLetters(
     if (retried === undefined) throw new DeadLetterBusyError(selection.id);
     return [retried];
   }
-  return retryAll(bus, selection.since, now);
+  return (await retryAllDeadLetters(bus, selection.since, now)).retried;
+}
+
+export interface RetryAllResult {
+  retried: RetriedDeadLetter[];
+  /** Letters another retry or replay held (or had just retried): left as they were, not retried here. */
+  busy: string[];
 }
 
 /**
- * Pages of 100, oldest first: each retried letter leaves the store, so the first page is read again.
- * Letters dead-lettered after the start (a retried job that fails at once) wait for the next retry.
+ * Every dead letter (since a time), oldest first, in pages of 100: each retried letter leaves the store,
+ * so the first page is read again, made longer by the busy ones that stay in it (100 of them must not
+ * hide the rest). Letters dead-lettered after the start (a retried job that fails at once) wait for the
+ * next retry.
  */
-async function retryAll(bus: RetryBus, since: Date | undefined, now: () => Date): Promise<RetriedDeadLetter[]> {
+export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined, now: () => Date): Promise<RetryAllResult> {
   const startMs = now().getTime();
-  const retried: RetriedDeadLetter[] = [];
+  const result: RetryAllResult = { retried: [], busy: [] };
   const done = new Set<string>();
   for (;;) {
-    const page = await bus.deadLetters({ ...(since ? { since } : {}), limit: 100 });
+    const page = await bus.deadLetters({ ...(since ? { since } : {}), limit: 100 + result.busy.length });
     const due = page.filter((letter) => !done.has(letter.id) && Date.parse(letter.time) <= startMs);
-    if (due.length === 0) return retried;
+    if (due.length === 0) return result;
     for (const letter of due) {
       done.add(letter.id);
       const one = await retryOne(bus, letter, now);
-      if (one !== undefined) retried.push(one);
+      if (one !== undefined) result.retried.push(one);
+      else result.busy.push(letter.id);
     }
   }
 }
