@@ -42,7 +42,7 @@ function retryDeadLetterRoute(ctx: ApiContext): Route {
     access: 'admin',
     async handle({ res, params, principal }) {
       try {
-        const retried = await retryDeadLetters(ctx.bus, { id: params.id ?? '' }, ctx.now);
+        const retried = await retryDeadLetters(ctx.bus, { id: params.id ?? '' }, ctx.now, principal.name);
         ctx.logger.info({ jobId: params.id, by: principal.name }, 'dead letter retried');
         sendJson(res, 202, { retried, missing: [], busy: [] });
       } catch (error) {
@@ -80,7 +80,7 @@ function retryInBulkRoute(ctx: ApiContext): Route {
     async handle({ req, res, principal }) {
       const body = await readJsonBody(req);
       const selection = bulkSelection(body, ctx.now);
-      const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now);
+      const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now, principal.name);
       ctx.logger.info(
         { by: principal.name, retried: result.retried.length, missing: result.missing.length, busy: result.busy.length },
         'dead letters retried in bulk',

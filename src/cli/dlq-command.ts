@@ -60,8 +60,8 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
       await withBus(deps, opts, async (bus) => {
         const { retried, busy } =
           'id' in selection
-            ? { retried: await retryDeadLetters(bus, selection, now), busy: [] }
-            : await retryAllDeadLetters(bus, selection.since, now);
+            ? { retried: await retryDeadLetters(bus, selection, now, 'cli'), busy: [] }
+            : await retryAllDeadLetters(bus, selection.since, now, 'cli');
         if (opts.json) write(`${JSON.stringify(retried)}\n`);
         else write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
         if (busy.length > 0) throw new Error(notRetried(busy));

@@ -173,11 +173,14 @@ function formatDetail(d: EventDetail): string {
   if (s.url) lines.push(`  url       ${s.url}`);
   lines.push('', 'rules:');
   for (const r of d.rules)
-    lines.push(`  ${r.rule ?? '(none)'}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}${r.replay ? ' [replay]' : ''}`);
+    lines.push(
+      `  ${r.rule ?? '(none)'}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}${r.replay ? ` [replay${r.by ? ` by ${r.by}` : ''}]` : ''}`,
+    );
   lines.push('', 'deliveries:');
   for (const job of d.jobs) {
     lines.push(`  ${job.id}  ${job.state}${job.deadReason ? `: ${job.deadReason}` : ''}`);
     for (const a of job.attempts) lines.push(...formatAttempt(a));
+    for (const r of job.replayedBy) lines.push(`    replayed ${r.time}${r.by ? ` by ${r.by}` : ''}`);
   }
   if (d.jobs.length === 0) lines.push('  none');
   lines.push('', 'payload:', JSON.stringify(d.event.data, null, 2));

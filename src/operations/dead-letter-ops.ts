@@ -88,15 +88,16 @@ export async function retryDeadLetterSelection(
   bus: RetryBus,
   selection: { ids: readonly string[] } | { all: true; since?: Date },
   now: () => Date,
+  by = 'api',
 ): Promise<BulkRetryResult> {
   if ('all' in selection) {
-    const { retried, busy } = await retryAllDeadLetters(bus, selection.since, now);
+    const { retried, busy } = await retryAllDeadLetters(bus, selection.since, now, by);
     return { retried, missing: [], busy };
   }
   const result: BulkRetryResult = { retried: [], missing: [], busy: [] };
   for (const id of new Set(selection.ids)) {
     try {
-      result.retried.push(...(await retryDeadLetters(bus, { id }, now)));
+      result.retried.push(...(await retryDeadLetters(bus, { id }, now, by)));
     } catch (error) {
       if (error instanceof DeadLetterBusyError) result.busy.push(id);
       else if (error instanceof DeadLetterNotFoundError) result.missing.push(id);

@@ -38,6 +38,8 @@ export interface JobView {
   attempts: (AttemptView & { cycle: number })[];
   deadReason?: string;
   replays: number;
+  /** Who started each replay cycle, and when (`by` is absent on records from before it was kept). */
+  replayedBy: { time: string; by?: string }[];
   params?: Record<string, unknown>;
 }
 
@@ -54,6 +56,8 @@ export interface RuleOutcomeView {
   failed?: unknown;
   errors?: unknown;
   replay?: boolean;
+  /** Who replayed the event, on a replay's outcome. */
+  by?: string;
   /** The jobs this outcome queued. */
   jobs?: string[];
 }
@@ -129,6 +133,7 @@ function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
     ...(d.failed !== undefined && (d.failed as unknown[]).length > 0 ? { failed: d.failed } : {}),
     ...(d.errors !== undefined ? { errors: d.errors } : {}),
     ...(d.replay === true ? { replay: true } : {}),
+    ...(typeof d.by === 'string' ? { by: d.by } : {}),
     ...(Array.isArray(d.jobs) ? { jobs: d.jobs as string[] } : {}),
   };
 }
@@ -136,14 +141,7 @@ function toRuleOutcome(record: HistoryRecord): RuleOutcomeView {
 async function loadJob(bus: BusStreams & BusHistory, id: string, withParams: boolean): Promise<JobView> {
   const [records, stored] = await Promise.all([bus.records(id), withParams ? bus.get<Job>('jobs', id) : undefined]);
   const history = summarizeHistory(records);
-  let cycle = 0;
-  let deadReason: string | undefined;
-  const attempts: JobView['attempts'] = [];
-  for (const record of records) {
-    if (record.kind === 'replay') cycle += 1;
-    else if (record.kind === 'dead-letter') deadReason = typeof record.data.reason === 'string' ? record.data.reason : '';
-    else if (record.kind === 'attempt') attempts.push({ ...(record.data as unknown as AttemptView), time: record.time, cycle });
-  }
+  const { attempts, deadReason, replayedBy } = readJobRecords(records);
   const state: JobState = history.succeeded
     ? 'delivered'
     : history.deadLettered
@@ -161,9 +159,25 @@ async function loadJob(bus: BusStreams & BusHistory, id: string, withParams: boo
     state,
     attempts,
     ...(history.deadLettered && deadReason !== undefined ? { deadReason } : {}),
-    replays: cycle,
+    replays: replayedBy.length,
+    replayedBy,
     ...(withParams && job ? { params: job.params } : {}),
   };
+}
+
+/** A job's attempts (each with its replay cycle), its last dead-letter reason, and who replayed it when. */
+function readJobRecords(records: readonly HistoryRecord[]): Pick<JobView, 'attempts' | 'deadReason' | 'replayedBy'> {
+  let deadReason: string | undefined;
+  const attempts: JobView['attempts'] = [];
+  const replayedBy: JobView['replayedBy'] = [];
+  for (const record of records) {
+    if (record.kind === 'replay') {
+      replayedBy.push({ time: record.time, ...(typeof record.data.by === 'string' ? { by: record.data.by } : {}) });
+    } else if (record.kind === 'dead-letter') deadReason = typeof record.data.reason === 'string' ? record.data.reason : '';
+    else if (record.kind === 'attempt')
+      attempts.push({ ...(record.data as unknown as AttemptView), time: record.time, cycle: replayedBy.length });
+  }
+  return { attempts, ...(deadReason !== undefined ? { deadReason } : {}), replayedBy };
 }
 
 /** `${eventId}:${rule}:${index}`; event ids may contain ':', rule names may not. */

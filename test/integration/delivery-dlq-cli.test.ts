@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerDlqCommand } from '../../src/cli/dlq-command.ts';
 import { REPUBLISH_CLAIMS_BUCKET } from '../../src/actions/runtime/republish-claim.ts';
 import { createEmbeddedBus } from '../../src/bus/embedded/embedded-bus.ts';
-import type { DeadLetter } from '../../src/bus/event-bus.ts';
+import type { DeadLetter, EventBus } from '../../src/bus/event-bus.ts';
 import { makeJob } from './delivery-harness.ts';
 
 let dir: string;
@@ -31,6 +31,15 @@ async function run(...args: string[]): Promise<string> {
   });
   await program.parseAsync(['node', 'hookhub', 'dlq', ...args]);
   return out;
+}
+
+async function reopened<T>(read: (bus: EventBus) => Promise<T>): Promise<T> {
+  const bus = await createEmbeddedBus({ path });
+  try {
+    return await read(bus);
+  } finally {
+    await bus.close();
+  }
 }
 
 async function seed(letters: { id: string; time: string }[]): Promise<void> {
@@ -124,6 +133,9 @@ describe('hookhub dlq', () => {
     const queued = await bus.query({ stream: 'jobs' });
     await bus.close();
     expect(queued.map((m) => m.id).sort()).toEqual(['new:r:0', 'old:r:0']);
+    // Who retried it stays in the job's history (the event page shows it).
+    const records = await reopened((bus) => bus.records('old:r:0'));
+    expect(records.find((r) => r.kind === 'replay')?.data.by).toBe('cli');
   });
 
   it('refuses ambiguous or empty selections and unknown ids', async () => {

@@ -25,15 +25,16 @@ export async function retryDeadLetters(
   bus: RetryBus,
   selection: DeadLetterSelection,
   now: () => Date = () => new Date(),
+  by = 'api',
 ): Promise<RetriedDeadLetter[]> {
   if ('id' in selection) {
     const letter = await bus.getDeadLetter(selection.id);
     if (letter === undefined) throw new DeadLetterNotFoundError(selection.id);
-    const retried = await retryOne(bus, letter, now);
+    const retried = await retryOne(bus, letter, now, by);
     if (retried === undefined) throw new DeadLetterBusyError(selection.id);
     return [retried];
   }
-  return (await retryAllDeadLetters(bus, selection.since, now)).retried;
+  return (await retryAllDeadLetters(bus, selection.since, now, by)).retried;
 }
 
 export interface RetryAllResult {
@@ -48,7 +49,7 @@ export interface RetryAllResult {
  * hide the rest). Letters dead-lettered after the start (a retried job that fails at once) wait for the
  * next retry.
  */
-export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined, now: () => Date): Promise<RetryAllResult> {
+export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined, now: () => Date, by = 'api'): Promise<RetryAllResult> {
   const startMs = now().getTime();
   const result: RetryAllResult = { retried: [], busy: [] };
   const done = new Set<string>();
@@ -58,7 +59,7 @@ export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined
     if (due.length === 0) return result;
     for (const letter of due) {
       done.add(letter.id);
-      const one = await retryOne(bus, letter, now);
+      const one = await retryOne(bus, letter, now, by);
       if (one !== undefined) result.retried.push(one);
       else result.busy.push(letter.id);
     }
@@ -69,11 +70,11 @@ export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined
  * Republishes one letter under the job's republish claim; undefined when another retry or replay has
  * it, or has already republished it. A failed publish leaves the letter where it was.
  */
-async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date): Promise<RetriedDeadLetter | undefined> {
+async function retryOne(bus: RetryBus, letter: DeadLetter, now: () => Date, by: string): Promise<RetriedDeadLetter | undefined> {
   return withRepublishClaim(bus, letter.id, now(), async () => {
     // Read again under the claim: the holder before us may have republished this letter and taken it.
     if ((await bus.getDeadLetter(letter.id))?.time !== letter.time) return undefined;
-    await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason } });
+    await bus.record({ ref: letter.id, kind: RecordKind.replay, time: now().toISOString(), data: { reason: letter.reason, by } });
     await bus.publish('jobs', { id: letter.id, subject: letter.subject, payload: letter.payload }, { replay: true });
     await bus.takeDeadLetter(letter.id, letter.time);
     return { id: letter.id, subject: letter.subject };
