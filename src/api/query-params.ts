@@ -1,4 +1,4 @@
-import { parseDuration } from '../shared/duration.ts';
+import { bareNumberRefusal, parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
 import type { EventFilter } from '../operations/event-filter.ts';
@@ -7,6 +7,8 @@ import { ApiError } from './http-kit.ts';
 /** `2h` (that long ago) or an ISO 8601 time. */
 export function parseTime(name: string, value: string | null, now: () => Date): Date | undefined {
   if (value === null || value === '') return undefined;
+  const bare = bareNumberRefusal(value);
+  if (bare !== undefined) throw new ApiError(400, `${name}: ${bare}`);
   const ms = parseDuration(value);
   const date = ms !== undefined ? new Date(now().getTime() - ms) : new Date(value);
   if (Number.isNaN(date.getTime()))

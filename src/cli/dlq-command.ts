@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listAll, retryAllDeadLetters, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
-import { parseDuration } from '../shared/duration.ts';
+import { bareNumberRefusal, parseDuration } from '../shared/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
 import { deadLetterWithMaskedJob } from '../operations/dead-letter-ops.ts';
 import { hiddenValuesOrWarn, type HiddenValues } from './hidden-values.ts';
@@ -114,6 +114,8 @@ function selectionOf(id: string | undefined, opts: CommonOptions & { all?: boole
 /** `2h` means two hours ago; anything else must be a date. `flag` names the option in errors. */
 export function parseSince(value: string | undefined, now: () => Date, flag = '--since'): Date | undefined {
   if (value === undefined) return undefined;
+  const bare = bareNumberRefusal(value);
+  if (bare !== undefined) throw new Error(`${flag}: ${bare}`);
   const ms = parseDuration(value);
   const date = ms !== undefined ? new Date(now().getTime() - ms) : new Date(value);
   if (!Number.isNaN(date.getTime())) return date;

@@ -8,3 +8,14 @@ export function parseDuration(value: string | number): number | undefined {
   const parsed = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
   return typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
+
+/**
+ * Why an operator's time (`--since`, `--before`, `?since=`, a purge's `before`) that is a bare number is
+ * refused, or undefined when it is not one. parseDuration reads `30` as 30 ms, so `purge --before 30`
+ * meant for 30 days would drop every dead letter; `2026` as a date is a year, as a duration 2 seconds.
+ */
+export function bareNumberRefusal(value: string): string | undefined {
+  if (!/^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) return undefined;
+  const n = value.trim();
+  return `"${n.slice(0, 40)}" has no unit: write a duration such as ${n}d, ${n}h or ${n}m, or a date such as 2026-01-31T00:00:00Z`;
+}

@@ -166,5 +166,8 @@ describe('hookhub dlq', () => {
 
   it('names the flag the user gave when its time is wrong', async () => {
     await expect(run('purge', '--before', 'soon')).rejects.toThrow(/^--before: "soon" is neither a date/);
+    // Meant as 30 days, read as 30 ms, it would purge every letter.
+    await expect(run('purge', '--before', '30')).rejects.toThrow(/^--before: "30" has no unit/);
+    expect(JSON.parse(await run('list', '--json')) as DeadLetter[]).toHaveLength(2);
   });
 });
