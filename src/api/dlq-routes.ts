@@ -1,4 +1,4 @@
-import { DeadLetterBusyError, DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/dead-letters.ts';
+import { BulkRetryStoppedError, DeadLetterBusyError, DeadLetterNotFoundError, retryDeadLetters } from '../actions/runtime/dead-letters.ts';
 import { listDeadLetterPage, retryDeadLetterSelection } from '../operations/dead-letter-ops.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
@@ -80,7 +80,15 @@ function retryInBulkRoute(ctx: ApiContext): Route {
     async handle({ req, res, principal }) {
       const body = await readJsonBody(req);
       const selection = bulkSelection(body, ctx.now);
-      const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now, principal.name);
+      const result = await retryDeadLetterSelection(ctx.bus, selection, ctx.now, principal.name).catch((error: unknown) => {
+        if (!(error instanceof BulkRetryStoppedError)) throw error;
+        ctx.logger.error({ err: error.cause, by: principal.name, retried: error.done.retried.length }, 'bulk dead-letter retry stopped');
+        return error;
+      });
+      if (result instanceof BulkRetryStoppedError) {
+        const { retried, busy, missing = [] } = result.done;
+        return sendJson(res, 503, { error: result.message, retried, missing, busy });
+      }
       ctx.logger.info(
         { by: principal.name, retried: result.retried.length, missing: result.missing.length, busy: result.busy.length },
         'dead letters retried in bulk',

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { listAll, retryAllDeadLetters, retryDeadLetters, type DeadLetterSelection } from '../actions/runtime/dead-letters.ts';
+import {
+  BulkRetryStoppedError,
+  listAll,
+  retryAllDeadLetters,
+  retryDeadLetters,
+  type DeadLetterSelection,
+} from '../actions/runtime/dead-letters.ts';
 import { bareNumberRefusal, parseDuration } from '../shared/duration.ts';
 import type { DeadLetter, EventBus } from '../bus/event-bus.ts';
 import { deadLetterWithMaskedJob } from '../operations/dead-letter-ops.ts';
@@ -57,15 +63,7 @@ export function registerDlqCommand(program: Command, deps: DlqCommandDeps): void
     .option('--json', 'print JSON')
     .action(async (id: string | undefined, opts: CommonOptions & { all?: boolean }) => {
       const selection = selectionOf(id, opts, now);
-      await withBus(deps, opts, async (bus) => {
-        const { retried, busy } =
-          'id' in selection
-            ? { retried: await retryDeadLetters(bus, selection, now, 'cli'), busy: [] }
-            : await retryAllDeadLetters(bus, selection.since, now, 'cli');
-        if (opts.json) write(`${JSON.stringify(retried)}\n`);
-        else write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
-        if (busy.length > 0) throw new Error(notRetried(busy));
-      });
+      await withBus(deps, opts, (bus) => retryAndReport(bus, selection, { json: opts.json === true, write, now }));
     });
 
   registerPurge(dlq, deps, write, now);
@@ -89,6 +87,29 @@ function registerPurge(dlq: Command, deps: DlqCommandDeps, write: (text: string)
         );
       });
     });
+}
+
+/**
+ * Retries and prints what was retried, also when an error stopped a retry of all of them part way; then
+ * fails with that error, or naming the letters another retry held.
+ */
+async function retryAndReport(
+  bus: EventBus,
+  selection: DeadLetterSelection,
+  out: { json: boolean; write: (text: string) => void; now: () => Date },
+): Promise<void> {
+  const outcome =
+    'id' in selection
+      ? { retried: await retryDeadLetters(bus, selection, out.now, 'cli'), busy: [] }
+      : await retryAllDeadLetters(bus, selection.since, out.now, 'cli').catch((error: unknown) => {
+          if (error instanceof BulkRetryStoppedError) return error;
+          throw error;
+        });
+  const { retried, busy } = outcome instanceof BulkRetryStoppedError ? outcome.done : outcome;
+  if (out.json) out.write(`${JSON.stringify(retried)}\n`);
+  else out.write(`${retried.map((r) => `retried ${r.id}\n`).join('')}${retried.length} job(s) queued for delivery\n`);
+  if (outcome instanceof BulkRetryStoppedError) throw new Error(outcome.message);
+  if (busy.length > 0) throw new Error(notRetried(busy));
 }
 
 /** Why `retry --all` fails after retrying the rest: the letters it left, and what to do. */

@@ -1,5 +1,6 @@
 import type { Job } from '../actions/action.ts';
 import {
+  BulkRetryStoppedError,
   DeadLetterBusyError,
   DeadLetterNotFoundError,
   retryAllDeadLetters,
@@ -101,7 +102,7 @@ export async function retryDeadLetterSelection(
     } catch (error) {
       if (error instanceof DeadLetterBusyError) result.busy.push(id);
       else if (error instanceof DeadLetterNotFoundError) result.missing.push(id);
-      else throw error;
+      else throw new BulkRetryStoppedError(result, id, error);
     }
   }
   return result;

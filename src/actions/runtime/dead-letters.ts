@@ -59,7 +59,9 @@ export async function retryAllDeadLetters(bus: RetryBus, since: Date | undefined
     if (due.length === 0) return result;
     for (const letter of due) {
       done.add(letter.id);
-      const one = await retryOne(bus, letter, now, by);
+      const one = await retryOne(bus, letter, now, by).catch((error: unknown) => {
+        throw new BulkRetryStoppedError(result, letter.id, error);
+      });
       if (one !== undefined) result.retried.push(one);
       else result.busy.push(letter.id);
     }
@@ -104,6 +106,25 @@ export class DeadLetterBusyError extends Error {
       `dead letter "${id}" is held by another retry or replay (or by one that stopped halfway, for up to ` +
         `${REPUBLISH_CLAIM_LEASE_MS / 1000} s): try again in a minute, or list the dead letters (hookhub dlq list, GET /api/dlq) ` +
         'to see whether it was retried meanwhile',
+    );
+  }
+}
+
+/**
+ * A retry of many letters that an error stopped (the bus failed mid-way): `done` is what it retried before,
+ * so that the caller can say so instead of answering as if none were. The rest are still dead letters.
+ */
+export class BulkRetryStoppedError extends Error {
+  override name = 'BulkRetryStoppedError';
+  constructor(
+    readonly done: RetryAllResult & { missing?: string[] },
+    readonly stoppedAt: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `retrying stopped at dead letter "${stoppedAt}", after ${done.retried.length} retried: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}. That one and the rest are still dead letters: ` +
+        'run the retry again once the bus answers',
     );
   }
 }
