@@ -51,6 +51,17 @@ describe('chat messages per feature', () => {
     }
   });
 
+  it('mattermost: event text in a card mentions nobody (Mattermost notifies mentions in attachment text and field values)', async () => {
+    const event = await githubEvent('push', 0, (p) => {
+      p.commits = [{ id: 'abcdef1234567', message: 'ping @channel and @all', author: { username: '@alice', name: 'Alice' } }];
+    });
+    const attachment = mattermostCard(chatMessageFor(event).card);
+    const mentions = /@(?=[\p{L}\p{N}_.-])/u;
+    expect(attachment.text).toContain('ping @\u200bchannel and @\u200ball');
+    expect(String(attachment.text)).not.toMatch(mentions);
+    for (const field of attachment.fields as { value: string }[]) expect(field.value).not.toMatch(mentions);
+  });
+
   it('pull request: card with state, author, labels, branches, threaded per PR', async () => {
     const message = chatMessageFor(await githubEvent('pull_request'));
     expect(message.card).toMatchObject({ title: stringMatching(/^PR #\d+ /), state: anyString(), context: stringContaining('/') });
