@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
+import { HeadersSchema } from '../runtime/header-schema.ts';
 import { fromEnvString } from '../../config/units.ts';
 
 const url = z.url({ protocol: /^https?$/ });
@@ -36,7 +37,7 @@ export const ChannelSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('webhook'),
     url,
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: HeadersSchema.optional(),
     /** `whsec_…` signs with Standard Webhooks; any other string signs `X-Hookhub-Signature: sha256=<hex>`. */
     secret: z.string().min(1).optional(),
     ...DestinationPolicyShape,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../action.ts';
 import { DestinationPolicyShape } from '../runtime/destination-policy.ts';
+import { HeadersSchema } from '../runtime/header-schema.ts';
 import { lowerKeys, sendHttp } from '../runtime/send-http.ts';
 import { hmacHeaders, SignatureSchema, standardWebhookHeaders, whsecKey } from './signing.ts';
 
@@ -26,7 +27,7 @@ const StandardWebhooksSecretSchema = z
 export const WebhookParamsSchema = z.strictObject({
   url: z.string().min(1),
   method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']).default('POST'),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: HeadersSchema.optional(),
   /** An object is sent as JSON; a string as text/plain (unless a content-type header says otherwise). */
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
   /** `whsec_…` (or several, for rotation): Standard Webhooks signing with webhook-id = job id. */

@@ -9,6 +9,8 @@ import { actionContext } from '../../../helpers/action-context.ts';
 import { actions } from '../../../../src/actions/index.ts';
 import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.ts';
 import { formatDiagnostic } from '../../../../src/rules/diagnostics.ts';
+import { planJobs } from '../../../../src/rules/plan-jobs.ts';
+import { event } from '../../rules/test-context.ts';
 
 const seen: { method: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let server: Server;
@@ -99,6 +101,34 @@ describe('webhook action', () => {
     expect(short.diagnostics.map(formatDiagnostic).join('\n')).toContain('too short (at least 16 bytes of base64)');
     expect(load('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').ok).toBe(true);
     expect(WebhookParamsSchema.safeParse({ url, secret: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '{{data.key}}'] }).success).toBe(true);
+  });
+
+  it('a header that fetch would refuse fails when the rules load or when the event renders into it, once, without its value', () => {
+    const load = (headers: string) =>
+      compileRuleSources(
+        [
+          {
+            file: 'rules/f.yaml',
+            text: `rules:\n  - name: forward\n    on: github.**\n    do:\n      - webhook: { url: https://api.acme.test/in, headers: ${headers} }\n`,
+          },
+        ],
+        { registry: actions, channels: [], connectors: ['github'], vars: {} },
+      );
+    const badName = load('{ "x title": "a" }');
+    expect(badName.ok).toBe(false);
+    expect(badName.diagnostics.map(formatDiagnostic).join('\n')).toMatch(/^rules\/f\.yaml:5:\d+: .*a header name is letters/m);
+    const loaded = load('{ x-title: "{{data.title}}" }');
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const rule = loaded.ruleSet.rules[0]!;
+    const render = (title: string) =>
+      planJobs({ rule, outcome: 'matched' }, event({ type: 'github.issues.opened', data: { title } }), {
+        registry: actions,
+        now: () => now,
+      });
+    const broken = render('first line\nX-Injected: yes');
+    expect(broken.jobs).toEqual([]);
+    expect(broken.errors[0]?.error).toBe('headers.x-title: a header value cannot hold a line break (CR, LF) or NUL');
+    expect(render('one line').jobs[0]?.params.headers).toEqual({ 'x-title': 'one line' });
   });
 
   it('names its destination by origin, and takes delivery settings from its params', () => {
