@@ -15,6 +15,8 @@ export interface RulesWatcherOptions {
   logger: Logger;
   /** Quiet period after the last change before reloading. Default 100 ms. */
   debounceMs?: number;
+  /** node:fs `watch`; a test passes its own to reach the watcher it makes. */
+  watch?: typeof watch;
 }
 
 export interface RulesWatcher {
@@ -55,7 +57,7 @@ export function createRulesWatcher(options: RulesWatcherOptions): RulesWatcher {
     timer = setTimeout(() => void reload(), debounceMs);
   };
 
-  const folder = createFolderWatch(dir, schedule, (detail, error) => {
+  const folder = createFolderWatch(dir, options.watch ?? watch, schedule, (detail, error) => {
     degraded = `rules: ${detail}`;
     logger.error({ err: error, dir }, `rules folder: ${detail}`);
   });
@@ -104,9 +106,11 @@ function coalescedReloads(reloadOnce: () => Promise<void>, isClosed: () => boole
 /**
  * fs.watch on the folder itself, so new, renamed and deleted files are seen (and ConfigMap
  * symlink swaps). `check()` re-arms it when the folder was deleted and recreated or replaced
- * (a watch follows the old inode); while the folder is missing it looks again every second.
+ * (a watch follows the old inode); while the folder is missing, or after the watch failed (Node
+ * closes a watcher before it reports an error), it looks again (every second, or backing off to 30 s
+ * while the watch keeps failing), and reloads then, since changes made meanwhile were not seen.
  */
-function createFolderWatch(dir: string, onEvent: () => void, onFail: (detail: string, error: Error) => void) {
+function createFolderWatch(dir: string, watchDir: typeof watch, onEvent: () => void, onFail: (detail: string, error: Error) => void) {
   let watcher: FSWatcher | undefined;
   // Inode numbers are reused at once on Linux, so a recreated folder is told apart by its birth time too.
   const identity = () => {
@@ -115,16 +119,35 @@ function createFolderWatch(dir: string, onEvent: () => void, onFail: (detail: st
   };
   let watched: string | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+  // A watch that keeps failing (out of inotify watches) is logged at 1, 2, 4… up to 30 s, not every second.
+  let failures = 0;
+  const lookAgain = (afterMs = 1000) => {
+    clearTimeout(retry);
+    if (closed) return;
+    retry = setTimeout(onEvent, afterMs);
+    retry.unref();
+  };
+  const failed = (detail: string, error: Error) => {
+    onFail(detail, error);
+    lookAgain(Math.min(30_000, 1000 * 2 ** failures++));
+  };
   const arm = (): boolean => {
     watcher?.close();
     watcher = undefined;
     try {
       watched = identity();
-      watcher = watch(dir, { persistent: false }, onEvent);
-      watcher.on('error', (error) => onFail(`no longer watching ${dir}: ${error.message}`, error));
+      const armed = watchDir(dir, { persistent: false }, onEvent);
+      watcher = armed;
+      failures = 0;
+      armed.on('error', (error) => {
+        if (watcher === armed) watcher = undefined;
+        armed.close();
+        failed(`no longer watching ${dir}: ${error.message}; watching it again shortly`, error);
+      });
       return true;
     } catch (error) {
-      onFail(`cannot watch ${dir}: ${(error as Error).message}`, error as Error);
+      failed(`cannot watch ${dir}: ${(error as Error).message}; trying again shortly`, error as Error);
       return false;
     }
   };
@@ -138,8 +161,7 @@ function createFolderWatch(dir: string, onEvent: () => void, onFail: (detail: st
       } catch {
         watcher?.close();
         watcher = undefined;
-        retry = setTimeout(onEvent, 1000);
-        retry.unref();
+        lookAgain();
         return;
       }
       if (current !== watched || !watcher) {
@@ -147,6 +169,7 @@ function createFolderWatch(dir: string, onEvent: () => void, onFail: (detail: st
       }
     },
     close() {
+      closed = true;
       clearTimeout(retry);
       watcher?.close();
     },

@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,31 @@ describe('rules watcher (hot reload)', () => {
     await eventually(() => watcher?.degraded === undefined && names().join() === 'back', 'recovery', 10_000);
     await writeFile(join(dir, 'a.yaml'), rule('watched-again'));
     await eventually(() => names().join() === 'watched-again', 'changes in the new folder');
+  });
+
+  it('watches again after the watch fails, and picks up what changed meanwhile', async () => {
+    const made: FSWatcher[] = [];
+    watcher?.close();
+    watcher = createRulesWatcher({
+      dir,
+      load: () => loadRuleSet(dir, testContext),
+      onChange: (rs) => (current = rs),
+      logger: pino({ level: 'silent' }),
+      watch: ((...args: Parameters<typeof watch>) => {
+        const made1 = watch(...args);
+        made.push(made1);
+        return made1;
+      }) as typeof watch,
+    });
+    // What Node does when the watch itself fails (EMFILE, ENOSPC…): it closes the watcher, then emits the error.
+    made[0]?.close();
+    made[0]?.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }));
+    expect(watcher.degraded).toMatch(/no longer watching .*ENOSPC/);
+    await writeFile(join(dir, 'a.yaml'), rule('changed-meanwhile'));
+    await eventually(() => names().join() === 'changed-meanwhile' && watcher?.degraded === undefined, 'the change made meanwhile');
+    await writeFile(join(dir, 'a.yaml'), rule('watched-again'));
+    await eventually(() => names().join() === 'watched-again', 'changes seen by the new watch');
+    expect(made.length).toBeGreaterThan(1);
   });
 
   it('coalesces a burst of writes into few reloads', async () => {
