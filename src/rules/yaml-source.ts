@@ -65,7 +65,7 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
   for (const miss of interpolateEnv(doc, masked.references, vars)) {
     diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name) });
   }
-  typeWhenReferences(whenReferences);
+  typeWhenReferences(doc, whenReferences);
   try {
     return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, envValues };
   } catch (error) {

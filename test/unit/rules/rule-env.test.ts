@@ -62,4 +62,33 @@ describe('${VAR} in rule files', () => {
     // Quoted, the value stays text, as it would written out.
     expect(rule?.check(payment(7500, '42')).ok).toBe(true);
   });
+
+  it('compares a ${VAR} for equality with the text and the number alike, and keeps text that is no plain number', () => {
+    const text = `rules:
+  - name: guild
+    on: github.**
+    when:
+      data.guild_id: \${GUILD_ID}
+      data.shard: { $in: [\${SHARD}] }
+      data.region: { $ne: \${BLOCKED_REGION} }
+      data.from: \${PHONE}
+      data.code: \${CODE}
+    do: [{ notify: { channel: payments, text: hi } }]
+`;
+    const vars = { GUILD_ID: '4242', SHARD: '3', BLOCKED_REGION: '9', PHONE: '+15551234567', CODE: '007' };
+    const result = compileRuleSources([{ file: 'rules/guild.yaml', text }], { ...testContext, vars });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const rule = result.ruleSet.rules[0];
+    const interaction = (data: Record<string, unknown>) =>
+      rule?.check(
+        event({ type: 'discord.interaction', data: { guild_id: '4242', shard: 3, region: 1, from: '+15551234567', code: '007', ...data } }),
+      ).ok;
+    expect(interaction({})).toBe(true);
+    expect(interaction({ guild_id: 4242, shard: '3', region: '1' })).toBe(true);
+    expect(interaction({ guild_id: '4243' })).toBe(false);
+    expect(interaction({ region: 9 })).toBe(false);
+    expect(interaction({ region: '9' })).toBe(false);
+    expect(interaction({ from: 15551234567 })).toBe(false);
+    expect(interaction({ code: 7 })).toBe(false);
+  });
 });
