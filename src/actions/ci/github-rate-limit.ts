@@ -2,6 +2,11 @@ import { parseRetryAfter } from '../runtime/retry-after.ts';
 
 /** GitHub asks to wait at least a minute when a rate limit names no time. */
 const UNNAMED_WAIT_MS = 60_000;
+/**
+ * Past the reset second: a clock at or ahead of GitHub's would make the wait 0, and the job would spend
+ * every attempt at once against the same limit (octokit waits a second past the reset too).
+ */
+const PAST_RESET_MS = 1_000;
 
 /**
  * GitHub answers a rate limit with a 403 as often as a 429: Retry-After when it names one, else the
@@ -15,7 +20,7 @@ export function githubRateLimitDelay(response: Response, body: string, now: Date
   if (retryAfter !== undefined) return retryAfter;
   if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
     const reset = Number(response.headers.get('x-ratelimit-reset'));
-    return reset > 0 ? Math.max(0, reset * 1_000 - now.getTime()) : UNNAMED_WAIT_MS;
+    return reset > 0 ? Math.max(0, reset * 1_000 - now.getTime()) + PAST_RESET_MS : UNNAMED_WAIT_MS;
   }
   return /secondary rate limit/i.test(body) ? UNNAMED_WAIT_MS : undefined;
 }

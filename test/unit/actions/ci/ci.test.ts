@@ -96,7 +96,7 @@ describe('ci: github', () => {
       }),
       (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
     );
-    expect(failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 20 * 60_000 });
+    expect(failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 20 * 60_000 + 1_000 });
     expect(failure?.message).toBe('HTTP 403 from GitHub: API rate limit exceeded for installation ID 42.');
   });
 
@@ -124,7 +124,17 @@ describe('ci: github', () => {
       }),
       (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
     );
-    expect(limited.failure).toMatchObject({ kind: 'retry', status: 429, delayMs: 5 * 60_000 });
+    expect(limited.failure).toMatchObject({ kind: 'retry', status: 429, delayMs: 5 * 60_000 + 1_000 });
+    // A reset this clock has already reached (skew) still waits a second, not 0 ms for every attempt.
+    const reached = await runWith(
+      () => ({
+        status: 403,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.parse('2026-11-28T11:59:50Z') / 1_000) },
+      }),
+      (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
+    );
+    expect(reached.failure).toMatchObject({ kind: 'retry', status: 403, delayMs: 1_000 });
     const forbidden = await runWith(
       () => ({ status: 403, body: { message: 'Resource not accessible by integration' }, headers: { 'x-ratelimit-remaining': '4999' } }),
       (url) => gh({ api: url, workflow: 'deploy.yml', ref: 'main' }),
