@@ -127,7 +127,11 @@ describe('webhook action', () => {
       });
     const broken = render('first line\nX-Injected: yes');
     expect(broken.jobs).toEqual([]);
-    expect(broken.errors[0]?.error).toBe('headers.x-title: a header value cannot hold a line break (CR, LF) or NUL');
+    const refused =
+      'headers.x-title: a header value cannot hold a line break (CR, LF), NUL or a character beyond Latin-1 (write {{urlEncode …}} for event text)';
+    expect(broken.errors[0]?.error).toBe(refused);
+    expect(render('修复 🚀').errors[0]?.error).toBe(refused);
+    expect(render('café').jobs[0]?.params.headers).toEqual({ 'x-title': 'café' });
     expect(render('one line').jobs[0]?.params.headers).toEqual({ 'x-title': 'one line' });
   });
 
