@@ -4,5 +4,6 @@
  * platforms. A zero-width space after `@` keeps the text as it reads, without the mention.
  */
 export function quietMentions(text: string): string {
-  return text.replace(/@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
+  // Not inside a word: an address (bob@example.com) mentions nobody and must stay as it is to copy.
+  return text.replace(/(?<![\p{L}\p{N}_.+-])@(?=[\p{L}\p{N}_.-])/gu, '@\u200b');
 }

@@ -18,10 +18,10 @@ export interface MattermostOptions {
  * a title becomes the title rather than the message, where a link from the event (`…/@channel`) could mention.
  */
 export function formatMattermost(params: NotifyParams, options: MattermostOptions = {}): Record<string, unknown> {
-  const text = quietMentions(truncate(params.text, MATTERMOST_LIMITS.text));
+  const text = truncate(quietMentions(params.text), MATTERMOST_LIMITS.text);
   const fields = (params.fields ?? []).slice(0, MATTERMOST_LIMITS.fields).map((field) => ({
     title: truncate(field.title, 200),
-    value: quietMentions(truncate(field.value, MATTERMOST_LIMITS.fieldValue)),
+    value: truncate(quietMentions(field.value), MATTERMOST_LIMITS.fieldValue),
     short: field.short ?? false,
   }));
   const color = hexColor(params.color);

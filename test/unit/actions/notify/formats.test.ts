@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, formatDiscord } from '../../../../src/actions/notify/format/discord.ts';
 import { formatEmail } from '../../../../src/actions/notify/format/email.ts';
-import { formatMattermost } from '../../../../src/actions/notify/format/mattermost.ts';
+import { formatMattermost, MATTERMOST_LIMITS } from '../../../../src/actions/notify/format/mattermost.ts';
 import { escapeMrkdwn, formatSlack, SLACK_LIMITS } from '../../../../src/actions/notify/format/slack.ts';
 import { formatTeams, TEAMS_LIMITS } from '../../../../src/actions/notify/format/teams.ts';
 import type { NotifyParams } from '../../../../src/actions/notify/notify-params.ts';
@@ -174,6 +174,20 @@ describe('mattermost and email', () => {
       title_link: 'https://chat.example/@here',
       fields: [{ title: '@all owners', value: '@\u200bdevops' }],
     });
+  });
+
+  it('mattermost: quieted text stays within the limit, and an address is left as written', () => {
+    const full = formatMattermost({
+      channel: 'ops',
+      text: `@channel ${'x'.repeat(20_000)}`,
+      fields: [{ title: 'f', value: `@all ${'y'.repeat(5_000)}` }],
+    });
+    const [attachment] = full.attachments as { text: string; fields: { value: string }[] }[];
+    expect(attachment?.text.length).toBeLessThanOrEqual(16_383);
+    expect(attachment?.text.startsWith('@\u200bchannel')).toBe(true);
+    expect(attachment?.fields[0]?.value.length).toBeLessThanOrEqual(MATTERMOST_LIMITS.fieldValue);
+    const mail = formatMattermost({ channel: 'ops', text: 'mail bob@example.com or ops+oncall@acme.test, ping (@alice)' });
+    expect((mail.attachments as { text: string }[])[0]?.text).toBe('mail bob@example.com or ops+oncall@acme.test, ping (@\u200balice)');
   });
 
   it('email: subject is the title or the first line, one line only; HTML escaped', () => {
