@@ -7,6 +7,7 @@ const HTTP_DATE = [
   /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
   /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
 ];
+const ASCTIME = 2;
 
 /**
  * Parses a `Retry-After` header: delay-seconds or an HTTP-date.
@@ -20,8 +21,10 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
   // Some senders (Discord) use fractional seconds.
   if (/^\d+\.\d+$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1_000);
-  if (!HTTP_DATE.some((form) => form.test(trimmed))) return undefined;
-  const date = Date.parse(trimmed);
+  const form = HTTP_DATE.findIndex((pattern) => pattern.test(trimmed));
+  if (form === -1) return undefined;
+  // asctime names no zone, and Date.parse would read it in the hub's own; HTTP dates are all GMT.
+  const date = Date.parse(form === ASCTIME ? `${trimmed} GMT` : trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now.getTime());
 }
