@@ -70,6 +70,6 @@ function createApi(options: HubOptions, parts: HubServerParts): OperatorApi {
     streamProbe: health.probe('event-stream'),
     sessionProbe: health.probe('session-revocations'),
     // The channels page shows this process's live breakers when it runs the workers.
-    ...(worker ? { circuitState: worker.circuitState } : {}),
+    ...(worker ? { circuitState: worker.circuitState, pausedFor: worker.pausedFor } : {}),
   });
 }

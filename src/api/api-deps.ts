@@ -21,6 +21,8 @@ export interface OperatorApiDeps {
   now?: () => Date;
   /** Circuit state of a destination key (`channel:<name>`) in this process's delivery worker. */
   circuitState?: (destination: string) => CircuitState;
+  /** How long this process's delivery worker holds back jobs to a destination key that answered 429. */
+  pausedFor?: (destination: string) => number;
   /** Why the running rules differ from the files (a broken file), shown on the rules page. */
   rulesProblem?: () => string | undefined;
   /** SSE poll interval. Default 500 ms. */

@@ -50,6 +50,7 @@ export function statusRoutes(ctx: ApiContext): Route[] {
           channels: ctx.config.channels,
           now: ctx.now,
           ...(ctx.circuitState ? { circuitState: ctx.circuitState } : {}),
+          ...(ctx.pausedFor ? { pausedFor: ctx.pausedFor } : {}),
         });
         sendJson(res, 200, { channels });
       },

@@ -7,7 +7,7 @@ export interface Metrics {
   readonly ingress: Counter<'connector' | 'status'>;
   /** Rule matches, by rule name. */
   readonly ruleMatches: Counter<'rule'>;
-  /** Delivery outcomes, by action type, channel ('' when none) and outcome (success, retry, dead_letter, skipped, deferred). */
+  /** Delivery outcomes, by action type, channel ('' when none) and outcome (success, retry, rate_limited, dead_letter, skipped, deferred). */
   readonly deliveries: Counter<'action' | 'channel' | 'outcome'>;
   /** Duration of each delivery attempt in seconds, by action, channel and outcome. */
   readonly attemptLatency: Histogram<'action' | 'channel' | 'outcome'>;

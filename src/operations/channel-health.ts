@@ -14,6 +14,8 @@ export interface ChannelHealth {
   /** From this process's delivery worker when wired, else inferred from the recorded attempts (shared by all hub processes). */
   circuit: CircuitState;
   circuitSource: 'worker' | 'history';
+  /** Until when this process's delivery worker sends nothing to it, because it answered 429 (rate limited). */
+  pausedUntil?: string;
   /** Set when the destination answered 410 Gone (new jobs are dead-lettered until a replay succeeds). */
   goneSince?: string;
   /** Over the most recent jobs (see `window`). */
@@ -29,6 +31,7 @@ export interface ChannelHealth {
 export interface ChannelHealthOptions {
   channels: Readonly<Record<string, { type: string } & Record<string, unknown>>>;
   circuitState?: (destination: string) => CircuitState;
+  pausedFor?: (destination: string) => number;
   now: () => Date;
   /** Recent jobs to look at. Default 200. */
   window?: number;
@@ -45,12 +48,14 @@ export async function loadChannelHealth(bus: BusStreams & BusHistory, options: C
       const mine = jobs.filter((job) => job.channel === name);
       const { recent, attempts } = await recentOutcomes(bus, mine);
       const circuit = options.circuitState?.(key) ?? inferCircuit(attempts, channel, options.now());
+      const pausedMs = options.pausedFor?.(key) ?? 0;
       return {
         name,
         type: channel.type,
         target: targetOf(channel),
         circuit,
         circuitSource: options.circuitState ? 'worker' : 'history',
+        ...(pausedMs > 0 ? { pausedUntil: new Date(options.now().getTime() + pausedMs).toISOString() } : {}),
         ...(goneSince ? { goneSince } : {}),
         recent,
       };

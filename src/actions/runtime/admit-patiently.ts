@@ -11,7 +11,7 @@ export interface PatienceOptions {
 /**
  * Admits an attempt, waiting briefly when the destination is only busy or rate-limited, so a burst to
  * one destination doesn't churn the bus with put-backs. Waiters per destination are capped, so a slow
- * destination can hold only a few worker slots; an open circuit is never waited for. A waiter tries
+ * destination can hold only a few worker slots; an open circuit or a paused destination is never waited for. A waiter tries
  * again as soon as an attempt to its destination ends (a slot is free), or after the guard's delay
  * (at most 100 ms: a rate limit refills with time); polling alone left freed slots idle for up to 100 ms.
  */
@@ -31,13 +31,13 @@ export function createPatientAdmission(guards: DestinationGuards, options: Patie
   };
   return async function admit(key: string, policy: DestinationPolicy): Promise<Admission> {
     let admission = admitNow(key, policy);
-    if (admission.ok || admission.reason === 'circuit-open') return admission;
+    if (admission.ok || !worthWaiting(admission.reason)) return admission;
     const count = waiting.get(key) ?? 0;
     if (count >= options.maxWaiting(policy)) return admission;
     waiting.set(key, count + 1);
     try {
       const deadline = Date.now() + options.maxWaitMs;
-      while (!admission.ok && admission.reason !== 'circuit-open') {
+      while (!admission.ok && worthWaiting(admission.reason)) {
         const pause = Math.min(admission.delayMs, 100, deadline - Date.now());
         if (pause <= 0) break;
         await pauseFor(key, pause);
@@ -50,6 +50,14 @@ export function createPatientAdmission(guards: DestinationGuards, options: Patie
       else waiting.set(key, left);
     }
   };
+}
+
+/**
+ * An open circuit or a destination's pause (429) can last long, and waiters on it would all wake at
+ * its end, the herd a pause is there to avoid: such jobs go back to the bus with a spread delay instead.
+ */
+function worthWaiting(reason: string): boolean {
+  return reason === 'busy' || reason === 'rate-limited';
 }
 
 /** Pauses per destination key, each ended by its timer or by the next wake of its key, whichever comes first. */

@@ -4,6 +4,7 @@ import { deadLetter } from './dead-letter-job.ts';
 import { maskOutcome } from './mask-attempt.ts';
 import type { PreparedJob } from './prepare-job.ts';
 import type { JobDelivery, ProcessorContext } from './process-delivery.ts';
+import { destinationPauseMs, isRateLimited, rateLimitMessage, settleRateLimited, type RateLimitHistory } from './rate-limited.ts';
 import { recordAttempt } from './record-attempt.ts';
 import { runAttempt, type AttemptOutcome } from './run-attempt.ts';
 
@@ -15,6 +16,8 @@ interface AttemptInput {
   log: Logger;
   count: (job: Job, channel: string, outcome: string) => void;
   goneSince: string | undefined;
+  /** The job's 429s so far in this cycle (they use no attempt). */
+  rateLimited: RateLimitHistory;
 }
 
 /** Runs one attempt of an admitted job, records it, then acks, retries or dead-letters the job. */
@@ -41,12 +44,20 @@ export async function attemptAndSettle(
     release('neutral');
     return delivery.nak(0);
   }
-  // A 4xx means the destination is up: only retryable failures count towards opening the circuit.
+  // Before the release: jobs waiting for this slot must find the destination paused.
+  const pauseMs = destinationPauseMs(ctx, outcome, prepared, attempt);
+  if (pauseMs !== undefined) ctx.guards.pause(prepared.destination, prepared.policy, pauseMs);
+  // A 4xx means the destination is up: only retryable failures count towards opening the circuit, a 429 not at all.
   const before = ctx.guards.circuit(prepared.destination);
-  release(!outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
+  release(isRateLimited(outcome) ? 'neutral' : !outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');
   reportCircuit(ctx, prepared.destination, before, job);
   // Revive before the success is recorded: once a job reads as delivered, new jobs find the destination up.
   if (outcome.ok && input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
+  if (isRateLimited(outcome) && pauseMs !== undefined) {
+    const limited = { ...outcome, message: rateLimitMessage(outcome, pauseMs) };
+    await recordAttempt(ctx, delivery, { attempt, outcome: limited, prepared, log, rateLimited: true });
+    return settleRateLimited(ctx, delivery, { ...input, outcome: limited, pauseMs });
+  }
   await recordAttempt(ctx, delivery, { attempt, outcome, prepared, log });
   if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
   log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');

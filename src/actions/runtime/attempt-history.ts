@@ -6,6 +6,8 @@ export const RecordKind = { attempt: 'attempt', deadLetter: 'dead-letter', repla
 export interface JobHistory {
   /** Attempt records since the last replay (the current cycle). */
   attempts: HistoryRecord[];
+  /** Those of `attempts` a destination answered 429 (rate limited): they do not use up the retry policy's attempts. */
+  rateLimited: HistoryRecord[];
   /** Every attempt record, across replays (a dead letter keeps the full history). */
   allAttempts: HistoryRecord[];
   /** Some attempt, in any cycle, succeeded: the job must never be sent again. */
@@ -20,17 +22,19 @@ export interface JobHistory {
 
 /** Reads a job's records (oldest first): a `replay` starts a fresh cycle of attempts. */
 export function summarizeHistory(records: readonly HistoryRecord[]): JobHistory {
-  const history: JobHistory = { attempts: [], allAttempts: [], succeeded: false, deadLettered: false, replayed: false };
+  const history: JobHistory = { attempts: [], rateLimited: [], allAttempts: [], succeeded: false, deadLettered: false, replayed: false };
   for (const record of records) {
     if (record.kind === RecordKind.attempt) {
       history.attempts.push(record);
       history.allAttempts.push(record);
+      if (record.data.rateLimited === true) history.rateLimited.push(record);
       if (record.data.outcome === 'success') history.succeeded = true;
     } else if (record.kind === RecordKind.deadLetter) {
       history.deadLettered = true;
       if (typeof record.data.reason === 'string') history.deadReason = record.data.reason;
     } else if (record.kind === RecordKind.replay) {
       history.attempts = [];
+      history.rateLimited = [];
       history.deadLettered = false;
       delete history.deadReason;
       history.replayed = true;

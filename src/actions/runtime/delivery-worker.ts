@@ -76,6 +76,8 @@ export interface DeliveryWorker {
   stop(graceMs?: number): Promise<void>;
   /** This process's circuit state for a destination key (`channel:<name>`); `closed` for one it has not seen failing. */
   circuitState: (destination: string) => CircuitState;
+  /** How long this process admits nothing to a destination key because it answered 429 (0 when it is not paused). */
+  pausedFor: (destination: string) => number;
 }
 
 /** Action workers: a durable consumer on `jobs` that delivers each job with retries, protection and dead-lettering. */
@@ -120,6 +122,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       guard.close();
     },
     circuitState: (destination) => guards.circuit(destination),
+    pausedFor: (destination) => guards.pausedFor(destination),
   };
 }
 

@@ -16,12 +16,19 @@ export interface GuardDefaults {
 
 export type Admission =
   | { ok: true; release: (outcome: 'success' | 'failure' | 'neutral') => void }
-  | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' };
+  | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' | 'paused' };
 
 export interface DestinationGuards {
   /** Admits one attempt to `key`, or says how long to wait. Admitted attempts must be released. */
   admit(key: string, policy: DestinationPolicy): Admission;
   circuit(key: string): CircuitState;
+  /**
+   * Admits nothing to `key` for `ms` (a 429's Retry-After), or longer if it is paused longer already.
+   * Attempts already in flight are not stopped.
+   */
+  pause(key: string, policy: DestinationPolicy, ms: number): void;
+  /** How long `key` stays paused (0 when it is not). */
+  pausedFor(key: string): number;
   /** Destinations with state in this process (at most the cap). */
   tracked(): number;
 }
@@ -37,9 +44,11 @@ interface DestinationState {
   inFlight: number;
   breaker: CircuitBreaker;
   bucket?: TokenBucket;
+  /** Epoch ms until which the destination asked us to wait (429). */
+  pausedUntil?: number;
 }
 
-/** Concurrency limit, token-bucket rate limit and circuit breaker, per destination, in this process. */
+/** Pause (429), concurrency limit, token-bucket rate limit and circuit breaker, per destination, in this process. */
 export function createDestinationGuards(defaults: GuardDefaults, now: () => Date): DestinationGuards {
   const states = new LRUCache<string, DestinationState>({ max: defaults.maxTracked ?? MAX_TRACKED });
 
@@ -52,9 +61,13 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
     return state;
   };
 
+  const pausedFor = (state: DestinationState | undefined): number => Math.max(0, (state?.pausedUntil ?? 0) - now().getTime());
+
   return {
     admit(key, policy) {
       const state = stateOf(key, policy);
+      const paused = pausedFor(state);
+      if (paused > 0) return { ok: false, delayMs: paused, reason: 'paused' };
       if (state.inFlight >= (policy.concurrency ?? defaults.concurrency)) {
         return { ok: false, delayMs: defaults.busyDelayMs, reason: 'busy' };
       }
@@ -67,6 +80,11 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
       }
       return admitOne(state);
     },
+    pause(key, policy, ms) {
+      const state = stateOf(key, policy);
+      state.pausedUntil = Math.max(state.pausedUntil ?? 0, now().getTime() + Math.max(0, ms));
+    },
+    pausedFor: (key) => pausedFor(states.peek(key)),
     circuit(key) {
       return states.peek(key)?.breaker.state() ?? 'closed';
     },

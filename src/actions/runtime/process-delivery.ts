@@ -12,6 +12,7 @@ import type { DestinationGuards } from './destination-guards.ts';
 import type { DeliveryTrouble } from './delivery-trouble.ts';
 import type { GoneDestinations } from './gone-destinations.ts';
 import { prepareJob } from './prepare-job.ts';
+import { pauseJitter } from './rate-limited.ts';
 import type { RetryConfig } from './retry-policy.ts';
 import type { ActionRegistry } from '../registry.ts';
 
@@ -70,8 +71,9 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
     }
     const prepared = prepareJob(job, ctx.registry, ctx.deps, ctx.settings.retry, ctx.vars);
     if ('error' in prepared) return deadLetter(ctx, delivery, `invalid job: ${prepared.error}`, log);
-    if (history.attempts.length >= prepared.retry.maxAttempts) {
-      return deadLetter(ctx, delivery, `attempts exhausted (${history.attempts.length})`, log, prepared.channel);
+    const used = history.attempts.length - history.rateLimited.length;
+    if (used >= prepared.retry.maxAttempts) {
+      return deadLetter(ctx, delivery, `attempts exhausted (${used})`, log, prepared.channel);
     }
     const goneSince = await ctx.gone.goneSince(prepared.destination);
     if (goneSince !== undefined && !history.replayed) {
@@ -84,14 +86,19 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
       return delivery.nak(deferDelay(admission, ctx.settings.random));
     }
     const mayHaveRun = history.allAttempts.length > 0 || history.replayed || delivery.deliveryCount > 1;
-    const input = { attempt: history.attempts.length + 1, mayHaveRun, prepared, log, count, goneSince };
+    const rateLimited = { count: history.rateLimited.length, ...(history.rateLimited[0] ? { since: history.rateLimited[0].time } : {}) };
+    const input = { attempt: used + 1, mayHaveRun, prepared, log, count, goneSince, rateLimited };
     return attemptAndSettle(ctx, delivery, input, admission.release);
   };
 }
 
-/** Busy put-backs are spread widely so they don't return in one wave; waits with a known end get a little jitter. */
+/**
+ * Busy put-backs are spread widely so they don't return in one wave, and so are the jobs a paused destination
+ * (429) sent back; other waits with a known end get a little jitter.
+ */
 function deferDelay(admission: { delayMs: number; reason: string }, random: () => number): number {
   if (admission.reason === 'busy') return Math.round(admission.delayMs * (0.5 + random()));
+  if (admission.reason === 'paused') return admission.delayMs + pauseJitter(admission.delayMs, random);
   return admission.delayMs + Math.round(random() * Math.min(1_000, admission.delayMs * 0.1 + 50));
 }
 

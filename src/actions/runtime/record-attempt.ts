@@ -10,8 +10,9 @@ import type { AttemptOutcome } from './run-attempt.ts';
 export async function recordAttempt(
   ctx: ProcessorContext,
   delivery: JobDelivery,
-  { attempt, outcome, prepared, log }: { attempt: number; outcome: AttemptOutcome; prepared: PreparedJob; log: Logger },
+  input: { attempt: number; outcome: AttemptOutcome; prepared: PreparedJob; log: Logger; rateLimited?: boolean },
 ): Promise<void> {
+  const { attempt, outcome, prepared, log } = input;
   const job = delivery.payload;
   const result = outcome.ok ? 'success' : outcome.kind === 'retry' ? 'retry' : outcome.kind === 'gone' ? 'gone' : 'failed';
   // Written before this delivery's ack or nak (BEFORE_ACK), so it need not be on disk first: a power cut
@@ -28,6 +29,8 @@ export async function recordAttempt(
       // The channels chart reads it here, not from the job's (possibly large) payload; '' for none.
       channel: prepared.channel,
       latencyMs: outcome.latencyMs,
+      // A 429: it used no attempt of the retry policy (see rate-limited.ts).
+      ...(input.rateLimited === true ? { rateLimited: true } : {}),
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(outcome.response === undefined ? {} : { response: outcome.response }),
       ...(outcome.ok ? (outcome.label === undefined ? {} : { label: outcome.label }) : { error: outcome.message }),

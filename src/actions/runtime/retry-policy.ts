@@ -31,6 +31,8 @@ const DEFAULT_JITTER = 0.2;
 export interface RetryPolicy {
   /** Total attempts, the first included. */
   readonly maxAttempts: number;
+  /** The whole schedule without jitter: the sum of the delays before retries 2..maxAttempts. */
+  readonly scheduleMs: number;
   /** Delay before attempt `attempt + 1`, after `attempt` failed (1-based), jitter applied. */
   delayAfter(attempt: number, random?: () => number): number;
 }
@@ -40,8 +42,11 @@ export function createRetryPolicy(input?: RetryConfig): RetryPolicy {
   const config = input === undefined ? undefined : RetrySchema.parse(input);
   const jitter = config?.jitter ?? DEFAULT_JITTER;
   const base = baseDelays(config);
+  let scheduleMs = 0;
+  for (let attempt = 1; attempt < base.maxAttempts; attempt++) scheduleMs += base.delay(attempt);
   return {
     maxAttempts: base.maxAttempts,
+    scheduleMs,
     delayAfter(attempt, random = Math.random) {
       const delay = base.delay(attempt);
       return Math.max(0, Math.round(delay * (1 + jitter * (2 * random() - 1))));

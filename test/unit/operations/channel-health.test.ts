@@ -31,6 +31,15 @@ function countingJobReads(target: EventBus): { bus: EventBus; jobsRead: () => nu
 }
 
 describe('channel health', () => {
+  it('shows until when the delivery worker holds back a channel that answered 429', async () => {
+    const now = () => new Date('2026-01-01T00:00:00Z');
+    const pausedFor = (key: string): number => (key === 'channel:ops' ? 30_000 : 0);
+    const channels = { ...CHANNELS, dev: { type: 'slack', url: 'https://hooks.example.test/services/T/B/y' } };
+    const health = await loadChannelHealth(bus, { channels, now, pausedFor });
+    expect(health.find((c) => c.name === 'ops')?.pausedUntil).toBe('2026-01-01T00:00:30.000Z');
+    expect(health.find((c) => c.name === 'dev')).not.toHaveProperty('pausedUntil');
+  });
+
   it('finds the newest jobs from the stream head without reading a job to find it', async () => {
     for (let start = 0; start < 3_000; start += 100) {
       await Promise.all(

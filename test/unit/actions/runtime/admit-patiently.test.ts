@@ -35,4 +35,11 @@ describe('patient admission', () => {
     expect(await waiter).toMatchObject({ ok: false, reason: 'busy' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(100);
   });
+
+  it('never waits for a destination paused by a 429: the job goes back to the bus at once', async () => {
+    const g = guards();
+    g.pause('d', {}, 60_000);
+    const admit = createPatientAdmission(g, { maxWaitMs: 120_000, maxWaiting: () => 4 });
+    expect(await admit('d', {})).toMatchObject({ ok: false, reason: 'paused' });
+  });
 });

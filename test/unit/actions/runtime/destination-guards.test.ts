@@ -93,6 +93,24 @@ describe('destination guards', () => {
     expect(guards.admit('slow', policy)).toEqual({ ok: false, delayMs: 1_000, reason: 'rate-limited' });
   });
 
+  it('a paused destination (429) admits nothing until its pause has passed; a shorter pause does not cut it', () => {
+    const c = clock();
+    const guards = createDestinationGuards(defaults, c.now);
+    const inFlight = guards.admit('chat', {});
+    guards.pause('chat', {}, 1_000);
+    guards.pause('chat', {}, 200);
+    expect(guards.admit('chat', {})).toEqual({ ok: false, delayMs: 1_000, reason: 'paused' });
+    expect(guards.admit('other', {}).ok).toBe(true);
+    if (inFlight.ok) inFlight.release('neutral');
+    c.advance(600);
+    expect(guards.pausedFor('chat')).toBe(400);
+    expect(guards.admit('chat', {})).toEqual({ ok: false, delayMs: 400, reason: 'paused' });
+    c.advance(400);
+    expect(guards.pausedFor('chat')).toBe(0);
+    expect(guards.admit('chat', {}).ok).toBe(true);
+    expect(guards.circuit('chat')).toBe('closed');
+  });
+
   it('parses rate limits idempotently (a parsed config parses to itself)', () => {
     const once = DestinationPolicySchema.parse({ rateLimit: { rate: 5, per: '1m', burst: 10 }, timeout: '3s' });
     expect(once).toEqual({ rateLimit: { rate: 5, perMs: 60_000, burst: 10 }, timeout: 3_000 });

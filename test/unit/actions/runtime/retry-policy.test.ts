@@ -42,12 +42,14 @@ describe('retry policy', () => {
     const policy = createRetryPolicy(RetrySchema.parse({ schedule: ['100ms', '1s', '1m'], jitter: 0 }));
     expect(policy.maxAttempts).toBe(4);
     expect([1, 2, 3].map((a) => policy.delayAfter(a))).toEqual([100, 1_000, 60_000]);
+    expect(policy.scheduleMs).toBe(61_100);
   });
 
   it('takes an exponential { attempts, base, factor, max }', () => {
     const policy = createRetryPolicy(RetrySchema.parse({ attempts: 6, base: '1s', factor: 3, max: '20s', jitter: 0 }));
     expect(policy.maxAttempts).toBe(6);
     expect([1, 2, 3, 4, 5].map((a) => policy.delayAfter(a))).toEqual([1_000, 3_000, 9_000, 20_000, 20_000]);
+    expect(policy.scheduleMs).toBe(53_000);
   });
 
   it('rejects an invalid duration with a readable message', () => {

@@ -1,0 +1,91 @@
+/**
+ * A destination that answers 429 (a chat incoming webhook allowing about one message per window): a burst
+ * to it pauses the destination instead of spending the jobs' attempts, and one that answers 429 forever
+ * still ends in the dead letters. Real local HTTP sink, both buses.
+ */
+import { describe, expect, it } from 'vitest';
+import { ChannelSchema } from '../../src/actions/notify/channel-schema.ts';
+import { useNatsServer } from '../helpers/nats-server.ts';
+import {
+  attempts,
+  embeddedBackend,
+  eventually,
+  makeJob,
+  natsBackend,
+  publishJob,
+  startWorker,
+  type Sink,
+  type SinkReply,
+} from './delivery-harness.ts';
+import { useDeliveryFixture } from './delivery-harness.ts';
+
+const natsServer = useNatsServer();
+
+/** 429s used to open the circuit (30 s by default), which only delayed the same outcome: keep the tests short. */
+const shortCooldown = { cooldownMs: 200 };
+
+/** One 200 per `windowMs`; every other request gets 429 with `Retry-After: retryAfter` (seconds). */
+function allowOnePer(windowMs: number, retryAfter: string): (sink: Sink) => void {
+  return (sink) => {
+    let openAt = 0;
+    sink.reply = (): SinkReply => {
+      const now = Date.now();
+      if (now < openAt) return { status: 429, headers: { 'retry-after': retryAfter }, body: 'rate_limited' };
+      openAt = now + windowMs;
+      return { status: 200, body: 'ok' };
+    };
+  };
+}
+
+describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('429 from a destination on the $name bus', (backend) => {
+  const fx = useDeliveryFixture(backend);
+  const slack = () => ({ eng: ChannelSchema.parse({ type: 'slack', url: `${fx.sink.url}/slack` }) });
+
+  it('a burst of 30 notifications to one rate-limited chat webhook is all delivered, none dead-lettered', async () => {
+    allowOnePer(50, '0.1')(fx.sink);
+    // 4 attempts: before 429s paused the destination, each 429 used one and most of the burst was dead-lettered.
+    const retry = { schedule: ['10s', '10s', '10s'], jitter: 0 };
+    fx.workers.push(startWorker(fx.handle.bus, { channels: slack(), options: { retry, circuitBreaker: shortCooldown } }));
+    const jobs = Array.from({ length: 30 }, (_, i) => makeJob('notify', { channel: 'eng', text: `message ${i}` }));
+    for (const job of jobs) await publishJob(fx.handle.bus, job);
+
+    await eventually(
+      async () => fx.sink.delivered().length === 30 || (await fx.handle.bus.deadLetters()).length > 0,
+      'the burst delivered (or a dead letter)',
+      40_000,
+    );
+    expect(await fx.handle.bus.deadLetters()).toEqual([]);
+    expect(new Set(fx.sink.delivered().map((r) => (JSON.parse(r.body) as { text: string }).text)).size).toBe(30);
+    expect(fx.sink.requests.length).toBeGreaterThan(30);
+
+    const records = (await Promise.all(jobs.map((job) => attempts(fx.handle.bus, job.id)))).flat();
+    const limited = records.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]).toMatchObject({
+      outcome: 'retry',
+      rateLimited: true,
+      error: 'rate limited by destination (429), retry after 0.1 s',
+      response: 'rate_limited',
+    });
+  });
+
+  it('a destination that answers 429 forever still dead-letters its jobs, with the reason', async () => {
+    fx.sink.reply = () => ({ status: 429, headers: { 'retry-after': '0.1' } });
+    const retry = { schedule: ['200ms', '200ms'], jitter: 0 };
+    fx.workers.push(startWorker(fx.handle.bus, { channels: slack(), options: { retry, circuitBreaker: shortCooldown } }));
+    const jobs = Array.from({ length: 3 }, (_, i) => makeJob('notify', { channel: 'eng', text: `message ${i}` }));
+    for (const job of jobs) await publishJob(fx.handle.bus, job);
+
+    await eventually(async () => (await fx.handle.bus.deadLetters()).length === 3, 'all three dead-lettered', 20_000);
+    for (const letter of await fx.handle.bus.deadLetters()) {
+      expect(letter.reason).toMatch(
+        /^rate limited by destination \(429\) \d+ times over [\d.]+ s, longer than its retry schedule \(3 attempts over 0\.4 s\)/,
+      );
+      // No fewer 429s than the policy has attempts: a rate limit never dead-letters sooner than a failure would.
+      expect(letter.attempts.length).toBeGreaterThanOrEqual(3);
+      const records = letter.attempts as { rateLimited?: unknown; attempt?: unknown }[];
+      expect(records.every((a) => a.rateLimited === true && a.attempt === 1)).toBe(true);
+    }
+    expect(fx.sink.delivered()).toEqual([]);
+  });
+});
