@@ -9,7 +9,7 @@ import { createGithubClient, type GithubClientOptions } from './github-client.ts
 import { createGithubMetrics, type GithubMetrics } from './github-metrics.ts';
 import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
 import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connector.ts';
-import { createSyncLease, type SyncLease } from './sync-lease.ts';
+import { createSyncLease, holdLease, type SyncLease } from './sync-lease.ts';
 
 /** A failed setup (the connectors' clients and hook settings) is tried again after 1 s, doubling to 30 s. */
 const SETUP_RETRY_MS = 1_000;
@@ -53,6 +53,8 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
   const contextsNow = contextsUntilBuilt(options, now, metrics);
   let stopped = false;
+  // Stops leased passes before their next redelivery: stop() gives their lease up, so another process takes over.
+  const stopping = new AbortController();
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
   const logFailure = failureReporter(options);
@@ -64,7 +66,7 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   // Passes never overlap: each one is chained after the previous. `force`: run even when another process holds the lease.
   const enqueue = (ctx: SyncContext, force = false) =>
     (running = running
-      .then(() => leasedPass(ctx, lease, now, force))
+      .then(() => leasedPass(ctx, { lease, stopping: stopping.signal }, now, force))
       .then(() => options.probe?.progress())
       .catch((err: Error) => void logFailure(err, ctx.settings.name)));
   const runAll = async (force: boolean) => {
@@ -88,6 +90,7 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
     runOnce: () => runAll(true),
     async stop() {
       stopped = true;
+      stopping.abort();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       // A pass may be waiting out a rate limit: shutdown waits a little, never for that.
@@ -133,10 +136,15 @@ function after(timers: Set<NodeJS.Timeout>, ms: number, run: () => void): void {
 
 /**
  * A connector's pass, unless another hub process on the NATS bus runs its passes (sync-lease.ts). The lease
- * lasts two intervals, so the holder keeps it through a slow pass and others take over once it has missed two.
- * With `every: 0` there is only the start-up pass, and every process runs it.
+ * lasts two intervals and is renewed while the pass runs, so others take over only once its holder has missed
+ * two. With `every: 0` there is only the start-up pass, and every process runs it.
  */
-async function leasedPass(ctx: SyncContext, lease: SyncLease | undefined, now: () => Date, force: boolean): Promise<void> {
+async function leasedPass(
+  ctx: SyncContext,
+  { lease, stopping }: { lease: SyncLease | undefined; stopping: AbortSignal },
+  now: () => Date,
+  force: boolean,
+): Promise<void> {
   const { every } = ctx.settings.reconcile;
   const { name } = ctx.settings;
   if (!lease || every === 0 || force) return pass(ctx, now);
@@ -145,9 +153,10 @@ async function leasedPass(ctx: SyncContext, lease: SyncLease | undefined, now: (
     ctx.logger.debug({ connector: name }, 'GitHub sync pass left to the hub process that holds its lease');
     return;
   }
-  await pass(ctx, now);
-  // Renewed at the end too: a pass that took long does not leave the lease lapsed for the next interval.
-  await lease.take(name, desired, 2 * every);
+  const held = holdLease(lease, { connector: name, desired, leaseMs: 2 * every }, stopping, ctx.logger);
+  await pass({ ...ctx, signal: held.signal }, now).finally(() => held.end());
+  // Renewed at the end too, so the next interval starts with a full lease; not once lost, or given up by stop().
+  if (!held.signal.aborted) await lease.take(name, desired, 2 * every);
 }
 
 /** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */

@@ -13,6 +13,8 @@ export interface ReconcileOptions {
   dryRun?: boolean;
   /** The sync's memory of earlier passes: with it, a pass lists only the newest attempts (delivery-scan.ts). */
   incremental?: { scans: DeliveryScans; now: () => Date };
+  /** Once aborted, no further redelivery is asked for (the sync lost its lease or stops). */
+  signal?: AbortSignal;
 }
 
 export interface ReconcileResult {
@@ -71,6 +73,7 @@ async function reconcileDeliveries(
     dryRun: options.dryRun ?? false,
   };
   for (const delivery of failed) {
+    if (options.signal?.aborted) break;
     if (await options.isKnown(delivery.guid)) {
       result.alreadyInHub.push(delivery.guid);
       continue;
@@ -83,8 +86,8 @@ async function reconcileDeliveries(
       result.errors.push({ guid: delivery.guid, message: describeApiError(err) });
     }
   }
-  // A refused redelivery fails the pass: the next one lists the whole lookback again.
-  if (result.errors.length === 0) commit();
+  // A refused redelivery fails the pass, and a pass stopped part-way is not complete: the next one lists the whole lookback again.
+  if (result.errors.length === 0 && !options.signal?.aborted) commit();
   return result;
 }
 

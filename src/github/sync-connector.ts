@@ -24,6 +24,8 @@ export interface SyncContext {
   metrics?: GithubMetrics;
   /** The sync's memory of its earlier passes, so that a pass lists only the newest deliveries; the CLI has none. */
   incremental?: { scans: DeliveryScans; now: () => Date };
+  /** Aborted when the pass must stop before its next redelivery: another hub process took its lease, or the sync stops. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -56,7 +58,14 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
   const { name } = ctx.settings;
   const isKnown = async (guid: string) => (await ctx.bus.get('events', guid)) !== undefined;
   const { maxRedeliveries } = ctx.settings.reconcile;
-  const options = { since, isKnown, dryRun, maxRedeliveries, ...(ctx.incremental ? { incremental: ctx.incremental } : {}) };
+  const options = {
+    since,
+    isKnown,
+    dryRun,
+    maxRedeliveries,
+    ...(ctx.incremental ? { incremental: ctx.incremental } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
   const steps = ctx.settings.targets.map((t) => ({
     label: targetLabel(t),
     run: async () => {
@@ -66,6 +75,7 @@ export async function reconcileTargets(ctx: SyncContext, since: Date, dryRun = f
   }));
   if (ctx.settings.appWebhook) steps.push({ label: 'app', run: () => reconcileAppHook(ctx.client, options) });
   for (const step of steps) {
+    if (ctx.signal?.aborted) break;
     try {
       const result = await step.run();
       if (!result) continue;

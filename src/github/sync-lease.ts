@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { BusKv } from '../bus/event-bus.ts';
 import { KvConflictError, type KvBucket } from '../bus/kv.ts';
 
@@ -43,6 +44,57 @@ export function createSyncLease(bus: BusKv, now: () => Date): SyncLease {
         const held = await kv.get<Lease>(connector).catch(() => undefined);
         if (held?.value.owner === owner) await kv.delete(connector, { revision: held.revision }).catch(() => undefined);
       }
+    },
+  };
+}
+
+export interface HeldLease {
+  /** Aborts once another process took the lease (or the sync stops): the pass stops before its next redelivery. */
+  readonly signal: AbortSignal;
+  /** Stops renewing (the pass is over); settles once a renewal under way has. */
+  end(): Promise<void>;
+}
+
+/**
+ * Renews a taken lease every third of `leaseMs` while a pass runs. A pass can outlast the lease (600
+ * redeliveries at one a second, a rate-limit wait of up to 15 minutes); renewed only at its start and end, the
+ * lease lapsed mid-pass and another process ran the same pass at the same time, redelivering each delivery twice.
+ */
+export function holdLease(
+  lease: SyncLease,
+  key: { connector: string; desired: string; leaseMs: number },
+  stopping: AbortSignal,
+  logger: Logger,
+): HeldLease {
+  const lost = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let renewal: Promise<void> = Promise.resolve();
+  let ended = false;
+  const renew = async () => {
+    if (stopping.aborted || ended) return;
+    const held = await lease.take(key.connector, key.desired, key.leaseMs).catch((err: Error) => {
+      // Likely a passing bus error: the next renewal tries again, and finds out if another process took it.
+      logger.warn({ connector: key.connector, err: err.message }, 'GitHub sync could not renew its lease');
+      return true;
+    });
+    if (held) return arm();
+    lost.abort();
+    logger.warn({ connector: key.connector }, 'GitHub sync lease taken by another hub process mid-pass; stopping the pass');
+  };
+  const arm = () => {
+    if (ended || stopping.aborted) return;
+    timer = setTimeout(() => {
+      renewal = renew();
+    }, key.leaseMs / 3);
+    timer.unref();
+  };
+  arm();
+  return {
+    signal: AbortSignal.any([lost.signal, stopping]),
+    async end() {
+      ended = true;
+      clearTimeout(timer);
+      await renewal;
     },
   };
 }
