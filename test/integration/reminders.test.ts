@@ -151,7 +151,8 @@ describe('PR review reminders', () => {
     const attachment = (mm.body.props as { attachments: Record<string, string>[] }).attachments[0];
     expect(mm.body.channel_id).toBe(MM_CHANNEL);
     expect(attachment?.title).toBe('3 pull requests in acme/api waiting for review');
-    expect(attachment?.text).toContain('#13 Bump lodash by @dependabot[bot], open 1d 6h, waiting on @bob');
+    // GitHub handles are not Mattermost users: the card quotes them without mentioning anyone, as Slack's text does.
+    expect(attachment?.text).toContain('#13 Bump lodash by @\u200bdependabot[bot], open 1d 6h, waiting on @\u200bbob');
     const discord = await waitFor(
       () => chat.calls.find((c) => c.path === `/discord/channels/${DISCORD_CHANNEL}/messages`),
       10_000,
