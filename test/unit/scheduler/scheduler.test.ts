@@ -130,47 +130,36 @@ describe('scheduler', () => {
 describe('scheduler catch-up', () => {
   const rules = () => ruleSetFrom(`rules:\n${scheduledRule('daily', '0 9 * * *', '    timezone: Europe/Berlin\n')}`);
 
-  it('fires a tick missed within the catch-up window once, on start', async () => {
-    const fired: FireResult[] = [];
-    const set = rules();
+  /** A hub that starts at `at` and stops again: only its catch-up fires. */
+  async function startAt(set: RuleSet, at: string, fired: FireResult[], catchUpMs?: number): Promise<void> {
     const scheduler = createScheduler({
       bus,
       getRuleSet: () => set,
       logger,
       onFire: (r) => fired.push(r),
-      now: () => new Date('2026-11-30T08:04:30Z'),
+      now: () => new Date(at),
+      ...(catchUpMs === undefined ? {} : { catchUpMs }),
     });
     scheduler.start();
     await scheduler.stop();
+  }
+
+  it('fires a tick missed within the catch-up window once, on start', async () => {
+    const fired: FireResult[] = [];
+    const set = rules();
+    await startAt(set, '2026-11-30T08:04:30Z', fired);
     expect(fired).toEqual([
       { rule: 'daily', tick: '2026-11-30T08:00:00.000Z', eventId: 'schedule:daily:2026-11-30T08:00:00.000Z', duplicate: false },
     ]);
     // A second hub starting a minute later finds it already fired.
     const again: FireResult[] = [];
-    const other = createScheduler({
-      bus,
-      getRuleSet: () => set,
-      logger,
-      onFire: (r) => again.push(r),
-      now: () => new Date('2026-11-30T08:05:30Z'),
-    });
-    other.start();
-    await other.stop();
+    await startAt(set, '2026-11-30T08:05:30Z', again);
     expect(again.map((r) => r.duplicate)).toEqual([true]);
   });
 
   it('fires the tick of the very second the hub starts in, which the timer leaves out', async () => {
     const fired: FireResult[] = [];
-    const set = rules();
-    const scheduler = createScheduler({
-      bus,
-      getRuleSet: () => set,
-      logger,
-      onFire: (r) => fired.push(r),
-      now: () => new Date('2026-11-30T08:00:00.300Z'),
-    });
-    scheduler.start();
-    await scheduler.stop();
+    await startAt(rules(), '2026-11-30T08:00:00.300Z', fired);
     expect(fired.map((r) => r.tick)).toEqual(['2026-11-30T08:00:00.000Z']);
   });
 
@@ -178,11 +167,7 @@ describe('scheduler catch-up', () => {
     // 02:30 Berlin comes twice on 2026-10-25: 00:30Z (summer time) and 01:30Z; the timer fires the second.
     const set = ruleSetFrom(`rules:\n${scheduledRule('nightly', '30 2 * * *', '    timezone: Europe/Berlin\n')}`);
     const fired: FireResult[] = [];
-    for (const at of ['2026-10-25T00:32:00Z', '2026-10-25T01:32:00Z']) {
-      const scheduler = createScheduler({ bus, getRuleSet: () => set, logger, onFire: (r) => fired.push(r), now: () => new Date(at) });
-      scheduler.start();
-      await scheduler.stop();
-    }
+    for (const at of ['2026-10-25T00:32:00Z', '2026-10-25T01:32:00Z']) await startAt(set, at, fired);
     expect(fired.map((r) => r.tick)).toEqual(['2026-10-25T01:30:00.000Z']);
   });
 
@@ -212,25 +197,8 @@ describe('scheduler catch-up', () => {
   it('leaves older ticks alone, and can be turned off', async () => {
     const fired: FireResult[] = [];
     const set = rules();
-    const late = createScheduler({
-      bus,
-      getRuleSet: () => set,
-      logger,
-      onFire: (r) => fired.push(r),
-      now: () => new Date('2026-11-30T08:30:00Z'),
-    });
-    late.start();
-    await late.stop();
-    const off = createScheduler({
-      bus,
-      getRuleSet: () => set,
-      logger,
-      onFire: (r) => fired.push(r),
-      now: () => new Date('2026-11-30T08:01:00Z'),
-      catchUpMs: 0,
-    });
-    off.start();
-    await off.stop();
+    await startAt(set, '2026-11-30T08:30:00Z', fired);
+    await startAt(set, '2026-11-30T08:01:00Z', fired, 0);
     expect(fired).toEqual([]);
   });
 });
