@@ -88,4 +88,28 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('429 from 
     }
     expect(fx.sink.delivered()).toEqual([]);
   });
+
+  it('a job a destination keeps answering 429 comes back ever later once its attempts are spent, not every Retry-After', async () => {
+    fx.sink.reply = () => ({ status: 429, headers: { 'retry-after': '0.1' } });
+    // 3 attempts over 4 s: a job back every Retry-After (0.1 s and jitter) would meet about 18 429s first.
+    const retry = { schedule: ['2s', '2s'], jitter: 0 };
+    fx.workers.push(startWorker(fx.handle.bus, { channels: slack(), options: { retry, circuitBreaker: shortCooldown } }));
+    await publishJob(fx.handle.bus, makeJob('notify', { channel: 'eng', text: 'always limited' }));
+
+    await eventually(async () => (await fx.handle.bus.deadLetters()).length === 1, 'the job dead-lettered', 20_000);
+    const [letter] = await fx.handle.bus.deadLetters();
+    expect(letter?.attempts.length).toBeGreaterThanOrEqual(3);
+    expect(letter?.attempts.length).toBeLessThanOrEqual(10);
+  });
+
+  it("one webhook URL's 429 holds only its own jobs, not other receivers on the same host", async () => {
+    fx.sink.reply = (request) => (request.path === '/limited' ? { status: 429, headers: { 'retry-after': '60' } } : { status: 200 });
+    fx.workers.push(startWorker(fx.handle.bus, { options: { circuitBreaker: shortCooldown } }));
+    await publishJob(fx.handle.bus, makeJob('webhook', { url: `${fx.sink.url}/limited` }));
+    await eventually(() => fx.sink.requests.some((r) => r.path === '/limited'), 'the 429', 10_000);
+    await publishJob(fx.handle.bus, makeJob('webhook', { url: `${fx.sink.url}/open` }));
+    // Paused for the whole origin, the other receiver's job would wait the 60 s out.
+    await eventually(() => fx.sink.delivered().some((r) => r.path === '/open'), 'the other receiver served', 10_000);
+    expect(fx.sink.requests.filter((r) => r.path === '/limited')).toHaveLength(1);
+  });
 });

@@ -4,7 +4,14 @@ import { deadLetter } from './dead-letter-job.ts';
 import { maskOutcome } from './mask-attempt.ts';
 import type { PreparedJob } from './prepare-job.ts';
 import type { JobDelivery, ProcessorContext } from './process-delivery.ts';
-import { destinationPauseMs, isRateLimited, rateLimitMessage, settleRateLimited, type RateLimitHistory } from './rate-limited.ts';
+import {
+  destinationPauseMs,
+  isRateLimited,
+  pausesDestination,
+  rateLimitMessage,
+  settleRateLimited,
+  type RateLimitHistory,
+} from './rate-limited.ts';
 import { recordAttempt } from './record-attempt.ts';
 import { runAttempt, type AttemptOutcome } from './run-attempt.ts';
 
@@ -46,7 +53,7 @@ export async function attemptAndSettle(
   }
   // Before the release: jobs waiting for this slot must find the destination paused.
   const pauseMs = destinationPauseMs(ctx, outcome, prepared, attempt);
-  if (pauseMs !== undefined) ctx.guards.pause(prepared.destination, prepared.policy, pauseMs);
+  if (pauseMs !== undefined && pausesDestination(prepared)) ctx.guards.pause(prepared.destination, prepared.policy, pauseMs);
   // A 4xx means the destination is up: only retryable failures count towards opening the circuit, a 429 not at all.
   const before = ctx.guards.circuit(prepared.destination);
   release(isRateLimited(outcome) ? 'neutral' : !outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');

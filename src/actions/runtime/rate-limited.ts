@@ -39,6 +39,15 @@ export function destinationPauseMs(
 }
 
 /**
+ * Whether a pause holds every job to the destination, or only the job that was answered. A webhook action's
+ * destination is a whole origin (hooks.slack.com), shared by receivers that each have their own limit: one of
+ * them answering 429 must not hold the others. A channel, a CI project or an account is one receiver.
+ */
+export function pausesDestination(prepared: Pick<PreparedJob, 'destination'>): boolean {
+  return !prepared.destination.startsWith('url:');
+}
+
+/**
  * Extra delay on top of a pause, so the jobs a pause sent back don't all return at its end: spread over
  * one more pause (at least 250 ms, at most a minute).
  */
@@ -80,13 +89,23 @@ export async function settleRateLimited(ctx: ProcessorContext, delivery: JobDeli
       `(${prepared.retry.maxAttempts} attempts over ${seconds(prepared.retry.scheduleMs)} s): ${input.outcome.message}`;
     return deadLetter(ctx, delivery, reason, log, prepared.channel);
   }
-  const delayMs = pauseMs + pauseJitter(pauseMs, ctx.settings.random);
+  const waitMs = returnDelayMs(pauseMs, count, prepared.retry.maxAttempts, ctx.settings.maxRetryAfterMs);
+  const delayMs = waitMs + pauseJitter(waitMs, ctx.settings.random);
   log.warn(
     { attempt: input.attempt, rateLimited: count, pauseMs, delayMs },
     'rate limited by destination; will retry without using an attempt',
   );
   input.count(job, prepared.channel, 'rate_limited');
   return delivery.nak(delayMs);
+}
+
+/**
+ * When the job comes back: after the pause for its first `maxAttempts` 429s, then twice as long for each
+ * further one (up to `capMs`). A destination that keeps answering `Retry-After: 1` would otherwise have the
+ * job back every second until its bound, a day of history records that every delivery reads again.
+ */
+export function returnDelayMs(pauseMs: number, count: number, maxAttempts: number, capMs: number): number {
+  return count <= maxAttempts ? pauseMs : Math.min(capMs, pauseMs * 2 ** (count - maxAttempts));
 }
 
 function seconds(ms: number): string {
