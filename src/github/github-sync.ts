@@ -148,6 +148,8 @@ async function leasedPass(
   const { every } = ctx.settings.reconcile;
   const { name } = ctx.settings;
   if (!lease || every === 0 || force) return pass(ctx, now);
+  // A pass still queued when the sync stopped (behind another connector's) must not take a lease it would keep.
+  if (stopping.aborted) return;
   const desired = `${ctx.desired.markedUrl} ${ctx.desired.events.join(',')}`;
   if (!(await lease.take(name, desired, 2 * every))) {
     ctx.logger.debug({ connector: name }, 'GitHub sync pass left to the hub process that holds its lease');

@@ -83,6 +83,20 @@ function holdingRedeliveries() {
   return { fetch: holding, held, release };
 }
 
+/**
+ * A process whose first redelivery is held stops (giving its leases up after the grace, while the pass still
+ * waits, as it would on a rate limit); then the held request goes out and the process finishes what it had.
+ */
+async function stopWhileHeld(config: HubConfig): Promise<void> {
+  const slow = holdingRedeliveries();
+  const first = await startProcess(config, slow.fetch);
+  await slow.held;
+  await first.stop();
+  slow.release();
+  await first.ready;
+  await fake.idle();
+}
+
 describe('the GitHub sync lease over a long pass', () => {
   it('is renewed while the pass runs: a second process does not redeliver the same delivery', async () => {
     const config = await withMissedDelivery('1s');
@@ -119,16 +133,29 @@ describe('the GitHub sync lease over a long pass', () => {
     expect(redeliveries()).toBe(1);
   });
 
+  it('is not taken by a pass that was still queued when its sync stopped', async () => {
+    const base = await withMissedDelivery('1h');
+    // A second connector, whose pass is chained after the first one's.
+    const config = { ...base, connectors: { ...base.connectors, web: { ...base.connectors.github!, repos: ['acme/web'] } } };
+    const owner = fake.addRepo('acme/web');
+    const settings = githubConnector(config, 'web');
+    const desired = await desiredHook(settings, requireApi(settings).hookUrl);
+    const { hookId } = await connectHook(fakeClient(fake.url), parseHookTarget('acme/web'), desired);
+    const hook = owner.hooks.find((h) => h.id === hookId);
+    if (!hook) throw new Error('no hook');
+    await fake.store.deliver(owner, hook, { event: 'push', payload: { ref: 'refs/heads/web' } });
+    await stopWhileHeld(config);
+    const webRedeliveries = fake.requests.filter(
+      (r) => r.method === 'POST' && r.path.includes('/acme/web/') && r.path.endsWith('/attempts'),
+    );
+    expect(webRedeliveries).toEqual([]);
+    const bus = buses[0]!;
+    expect(await bus.kv(GITHUB_SYNC_BUCKET).get('web')).toBeUndefined();
+  });
+
   it('is not taken back by the pass of a sync that stopped while it ran', async () => {
     const config = await withMissedDelivery('1h');
-    const slow = holdingRedeliveries();
-    const first = await startProcess(config, slow.fetch);
-    await slow.held;
-    // Gives the lease up after its grace, while the pass still waits (as it would on a rate limit).
-    await first.stop();
-    slow.release();
-    await first.ready;
-    await fake.idle();
+    await stopWhileHeld(config);
     expect(redeliveries()).toBe(1);
     // The lease is free: a process that starts now runs its start-up pass.
     const next = await startProcess(config);
