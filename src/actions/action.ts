@@ -94,6 +94,11 @@ export interface Action<Params extends Record<string, unknown> = Record<string, 
   /** Names the destination (for rate limits, circuit breakers, and the `channel` reference check). */
   destination(params: Params, deps: Pick<ActionDeps, 'channels'>): string;
   /**
+   * The destination key stands for many receivers (a whole origin), each with its own rate limit: a `429`
+   * from one of them holds only that job, not the destination (rate-limited.ts).
+   */
+  readonly sharedDestination?: boolean;
+  /**
    * Per-destination delivery settings (retry schedule, rate limit, concurrency, circuit breaker,
    * timeout): for `notify` the channel's, for `webhook` its own params. Defaults apply when absent.
    */

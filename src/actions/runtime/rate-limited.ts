@@ -39,12 +39,12 @@ export function destinationPauseMs(
 }
 
 /**
- * Whether a pause holds every job to the destination, or only the job that was answered. A webhook action's
- * destination is a whole origin (hooks.slack.com), shared by receivers that each have their own limit: one of
- * them answering 429 must not hold the others. A channel, a CI project or an account is one receiver.
+ * Whether a pause holds every job to the destination, or only the job that was answered: an action whose
+ * destination is shared by many receivers (a webhook's origin, hooks.slack.com) says so, since one of them
+ * answering 429 must not hold the others. A channel, a CI project or an account is one receiver.
  */
-export function pausesDestination(prepared: Pick<PreparedJob, 'destination'>): boolean {
-  return !prepared.destination.startsWith('url:');
+export function pausesDestination(prepared: Pick<PreparedJob, 'action'>): boolean {
+  return prepared.action.sharedDestination !== true;
 }
 
 /**

@@ -58,6 +58,7 @@ export const webhookAction: Action<WebhookParams> = {
   paramsSchema: WebhookParamsSchema,
   destinationUrlParams: ['url'],
   destination: (params) => `url:${origin(params.url)}`,
+  sharedDestination: true,
   policy: (params) => params,
   async execute(params, ctx) {
     const { body, contentType } = encodeBody(params.body);
