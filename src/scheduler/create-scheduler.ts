@@ -114,12 +114,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     start() {
       if (timer || stopped) return;
       sync();
-      for (const { task, rule } of entries.values()) {
-        const missed = lastTickBefore(task, rule.schedule?.timezone, now(), catchUpMs);
-        if (!missed) continue;
-        logger.info({ rule: rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
-        track(rule, missed);
-      }
+      for (const entry of entries.values())
+        for (const missed of missedTicks(entry, now(), catchUpMs)) {
+          logger.info({ rule: entry.rule.name, tick: missed.toISOString() }, 'firing a tick missed while no hub was running');
+          track(entry.rule, missed);
+        }
       timer = setInterval(sync, options.syncIntervalMs ?? 5_000);
       timer.unref();
     },
@@ -137,6 +136,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 }
 
 type TickHandler = (rule: Rule, tick: Date) => void;
+
+/**
+ * The ticks within the catch-up window that no running timer fired: the last one the cron matches, and a
+ * time the clocks skipped while no hub ran across the jump (fired, as a running hub does, at the jump).
+ */
+function missedTicks({ task, wallClock, rule }: Entry, at: Date, catchUpMs: number): Date[] {
+  if (catchUpMs <= 0) return [];
+  const zone = rule.schedule?.timezone ?? processTimeZone();
+  const last = lastTickBefore(task, rule.schedule?.timezone, at, catchUpMs);
+  const skipped = skippedTick(wallClock, zone, new Date(at.getTime() - catchUpMs), at);
+  const ticks = last ? [last] : [];
+  if (skipped && skipped.getTime() !== last?.getTime()) ticks.push(skipped);
+  return ticks;
+}
 
 /** Arms new and changed schedules, disarms removed, disabled and changed ones. */
 function syncTasks(entries: Map<string, Entry>, ruleSet: RuleSet, on: { track: TickHandler; late: TickHandler }, logger: Logger): void {

@@ -194,6 +194,20 @@ describe('scheduler catch-up', () => {
     expect(fired.map((r) => [r.rule, r.tick])).toEqual([['nightly', '2027-03-28T01:00:00.000Z']]);
   });
 
+  it('fires a skipped time on start when no hub ran across the jump, once', async () => {
+    const set = ruleSetFrom(`rules:\n${scheduledRule('nightly', '30 2 * * *', '    timezone: Europe/Berlin\n')}`);
+    const fired: FireResult[] = [];
+    await startAt(set, '2027-03-28T01:05:00Z', fired); // 03:05 summer time; 02:30 never came
+    await startAt(set, '2027-03-28T01:06:00Z', fired);
+    expect(fired.map((r) => [r.tick, r.duplicate])).toEqual([
+      ['2027-03-28T01:00:00.000Z', false],
+      ['2027-03-28T01:00:00.000Z', true],
+    ]);
+    const late: FireResult[] = [];
+    await startAt(set, '2027-03-28T01:15:00Z', late); // past the 10 min catch-up window
+    expect(late).toEqual([]);
+  });
+
   it('leaves older ticks alone, and can be turned off', async () => {
     const fired: FireResult[] = [];
     const set = rules();
