@@ -47,7 +47,10 @@ export function encodeUrlInsertions(ast: Ast, source: string): void {
 function urlPlace(prefix: string): UrlPlace | undefined {
   const text = prefix.replace(/\{\{[^}]*\}\}/g, '');
   if (/[?#]/.test(text)) return 'query';
-  const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i;
+  // After a whole URL from the event (`{{data.callback}}&id={{id}}`), `&` or `=` can only be in its query.
+  if (!scheme.test(text) && /^\{\{/.test(prefix) && /[&=]/.test(text)) return 'query';
+  const afterScheme = text.replace(scheme, '');
   return afterScheme.includes('/') ? 'path' : undefined;
 }
 

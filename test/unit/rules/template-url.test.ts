@@ -48,4 +48,10 @@ describe('event data in a destination URL', () => {
     expect(renderUrl('https://{{data.host}}/hook', { host: 'cb.acme.test:8443' }).url).toBe('https://cb.acme.test:8443/hook');
     expect(renderUrl('https://api.acme.test/s?q={{urlEncode title}}', {}, 'a&b').url).toBe('https://api.acme.test/s?q=a%26b');
   });
+
+  it('encodes what is added to the query of a whole URL from the event', () => {
+    const { url } = renderUrl('{{data.callback}}&state={{title}}', { callback: 'https://cb.acme.test/x?y=1' }, 'a&admin=1#f');
+    expect(url).toBe('https://cb.acme.test/x?y=1&state=a%26admin%3D1%23f');
+    expect([...new URL(String(url)).searchParams.keys()]).toEqual(['y', 'state']);
+  });
 });
