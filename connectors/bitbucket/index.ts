@@ -33,7 +33,7 @@ export const bitbucketConnector: Connector<BitbucketConfig> = {
     const eventKey = getHeader(request.headers, 'X-Event-Key') ?? pickString(payload, 'eventKey');
     if (eventKey === undefined) throw new PayloadError('missing X-Event-Key header (cannot tell which event this is)');
     const header = getHeader(request.headers, 'X-Request-UUID') ?? getHeader(request.headers, 'X-Request-Id');
-    const id = header !== undefined ? checkEventId(header, 'X-Request-UUID header') : bodyDigestId(request.body);
+    const id = header !== undefined ? checkEventId(header, 'X-Request-UUID header') : bodyDigestId(ctx.name, request.body);
     const event = normalizeBitbucket(payload, { connector: ctx.name, id, eventKey, now: ctx.now() });
     return { events: [event], dataText: [text], bodyDigest };
   },

@@ -1,7 +1,7 @@
 import type { WebhookRequest } from '../connector.ts';
 import { createHubEvent, type HubEvent } from '../../src/events/hub-event.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
-import { checkEventId } from '../shared/event-id.ts';
+import { checkEventId, scopedEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
 import type { GenericConfig } from './config.ts';
 
@@ -44,7 +44,8 @@ export function eventSegments(name: string): string | undefined {
 
 /**
  * Type `<provider>.<event from typeFrom>` (`<provider>.unknown` when it is not configured or not found);
- * id from `idFrom`, else the HMAC `idHeader`, else `sha256-<hex of the raw body>`.
+ * id `<connector>:<id from idFrom, else the HMAC idHeader>`, else `<connector>:sha256-<hex of the raw body>`.
+ * Any sender can choose these ids (a counter, a digest), so they are unique only per connector.
  */
 export function normalizeGeneric(request: WebhookRequest, payload: unknown, config: GenericConfig, connector: string, now: Date): HubEvent {
   const eventName = extract(config.typeFrom, request, payload);
@@ -53,7 +54,10 @@ export function normalizeGeneric(request: WebhookRequest, payload: unknown, conf
     (config.verify.hmac?.idHeader ? getHeader(request.headers, config.verify.hmac.idHeader) : undefined);
   return createHubEvent(
     {
-      id: explicitId !== undefined ? checkEventId(explicitId, 'event id (idFrom)') : bodyDigestId(request.body),
+      id:
+        explicitId !== undefined
+          ? scopedEventId(connector, checkEventId(explicitId, 'event id (idFrom)'))
+          : bodyDigestId(connector, request.body),
       type: `${config.provider}.${(eventName && eventSegments(eventName)) ?? 'unknown'}`,
       connector,
       data: payload,

@@ -44,7 +44,7 @@ export const gitlabConnector: Connector<GitlabConfig> = {
     const summary = normalizeGitlab(payload);
     // The signature covers webhook-id (GitLab's Idempotency-Key), not the Idempotency-Key header itself: a captured
     // request resent under a new Idempotency-Key must keep its id, or it would be a second event.
-    const id = signedId !== undefined ? checkEventId(signedId, 'webhook-id header') : deliveryId(request.headers, request.body);
+    const id = signedId !== undefined ? checkEventId(signedId, 'webhook-id header') : deliveryId(request.headers, request.body, ctx.name);
     return { events: [createHubEvent({ id, connector: ctx.name, data: payload, ...summary }, ctx.now())], dataText: [text] };
   },
 
@@ -64,10 +64,10 @@ export const gitlabConnector: Connector<GitlabConfig> = {
 };
 
 /** `Idempotency-Key` (GitLab 17.4+, the same on every retry), else `X-Gitlab-Event-UUID`, else a digest. */
-function deliveryId(headers: Parameters<typeof getHeader>[0], body: Buffer): string {
+function deliveryId(headers: Parameters<typeof getHeader>[0], body: Buffer, connector: string): string {
   for (const name of ['Idempotency-Key', 'X-Gitlab-Event-UUID']) {
     const value = getHeader(headers, name);
     if (value !== undefined) return checkEventId(value, `${name} header`);
   }
-  return bodyDigestId(body);
+  return bodyDigestId(connector, body);
 }

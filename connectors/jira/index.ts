@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
-import { checkEventId } from '../shared/event-id.ts';
+import { checkEventId, scopedEventId } from '../shared/event-id.ts';
 import { getHeader } from '../shared/headers.ts';
 import { parseJsonObjectText } from '../shared/json-body.ts';
 import { SecretListSchema, signingSecret } from '../shared/secret-list.ts';
@@ -30,7 +30,9 @@ export const jiraConnector: Connector<JiraConfig> = {
     // The body is the event's data unchanged, so its text is stored as it came.
     const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
-    const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
+    // The identifier is unique only within one Jira site: another site's connector can receive the same one.
+    const id =
+      header !== undefined ? scopedEventId(ctx.name, checkEventId(header, `${ID_HEADER} header`)) : bodyDigestId(ctx.name, request.body);
     return { events: [normalizeJira(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text], bodyDigest };
   },
   sign(body, ctx, meta) {

@@ -32,7 +32,7 @@ export const linearConnector: Connector<LinearConfig> = {
     const { value: payload, text } = parseJsonObjectText(request.body);
     assertFreshWebhookTimestamp(payload, ctx.now(), ctx.config.tolerance);
     const header = getHeader(request.headers, 'Linear-Delivery');
-    const id = header !== undefined ? checkEventId(header, 'Linear-Delivery header') : bodyDigestId(request.body);
+    const id = header !== undefined ? checkEventId(header, 'Linear-Delivery header') : bodyDigestId(ctx.name, request.body);
     return { events: [normalizeLinear(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text] };
   },
   sign(body, ctx, meta) {

@@ -26,7 +26,7 @@ export const mattermostConnector: Connector<MattermostConfig> = {
     const form = Object.fromEntries(new URLSearchParams(request.body.toString('utf8')));
     if (form.command === undefined) throw new PayloadError('form body has no `command` (is this a Mattermost slash command?)');
     delete form.token; // a credential: never stored with the event
-    const summary = summarizeMattermostCommand(form, bodyDigestId(request.body));
+    const summary = summarizeMattermostCommand(form, bodyDigestId(ctx.name, request.body));
     return { events: [createHubEvent({ connector: ctx.name, data: form, ...summary }, ctx.now())], reply: ACK };
   },
 

@@ -21,7 +21,7 @@ export function normalizePagerduty(payload: Record<string, unknown>, body: Buffe
   const occurredAt = pickString(event, 'occurred_at');
   return createHubEvent(
     {
-      id: id !== undefined ? checkEventId(id, 'event.id') : bodyDigestId(body),
+      id: id !== undefined ? checkEventId(id, 'event.id') : bodyDigestId(connector, body),
       type: `pagerduty.${eventType}`,
       connector,
       data: payload,

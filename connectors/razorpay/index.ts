@@ -30,7 +30,7 @@ export const razorpayConnector: Connector<RazorpayConfig> = {
     // The body is the event's data unchanged, so its text is stored as it came.
     const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
-    const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
+    const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(ctx.name, request.body);
     return { events: [normalizeRazorpay(payload, { connector: ctx.name, id, now: ctx.now() })], dataText: [text], bodyDigest };
   },
 

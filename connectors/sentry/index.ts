@@ -35,7 +35,7 @@ export const sentryConnector: Connector<SentryConfig> = {
     const resource = getHeader(request.headers, 'Sentry-Hook-Resource');
     if (resource === undefined) throw new PayloadError('missing Sentry-Hook-Resource header (cannot tell which resource this is)');
     const header = getHeader(request.headers, 'Request-ID');
-    const id = header !== undefined ? checkEventId(header, 'Request-ID header') : bodyDigestId(request.body);
+    const id = header !== undefined ? checkEventId(header, 'Request-ID header') : bodyDigestId(ctx.name, request.body);
     return { events: [normalizeSentry(payload, { connector: ctx.name, id, resource, now: ctx.now() })], dataText: [text], bodyDigest };
   },
   sign(body, ctx, meta) {

@@ -32,7 +32,7 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
     const bodyDigest = verifyShopifySignature(request, ctx.config.secret);
     const { value: payload, text } = parseJsonObjectText(request.body);
     const header = getHeader(request.headers, ID_HEADER);
-    const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(request.body);
+    const id = header !== undefined ? checkEventId(header, `${ID_HEADER} header`) : bodyDigestId(ctx.name, request.body);
     const shop = getHeader(request.headers, 'X-Shopify-Shop-Domain')?.toLowerCase();
     const summary = normalizeShopify(topic, shop !== undefined && SHOP_DOMAIN.test(shop) ? shop : undefined, payload);
     const event = createHubEvent({ id, connector: ctx.name, data: payload, time: triggeredAt(request.headers), ...summary }, ctx.now());

@@ -38,7 +38,7 @@ export const slackConnector: Connector<SlackConfig> = {
     }
     // Slack's legacy verification token: a credential, useless once the signature verified. Never stored.
     if ('token' in body.payload) delete body.payload.token;
-    const digest = bodyDigestId(request.body);
+    const digest = bodyDigestId(ctx.name, request.body);
     const summary =
       body.kind === 'command'
         ? summarizeSlackCommand(body.payload, digest)

@@ -2,7 +2,8 @@
  * A HubEvent is a CloudEvents 1.0 structured-mode event.
  * https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  *
- * - `id`: the provider's delivery or event id (the dedup key).
+ * - `id`: the provider's delivery or event id (the dedup key, shared by all connectors): `<connector>:<id>`
+ *   where the provider makes it unique only per sender (connectors/shared/event-id.ts, scopedEventId).
  * - `type`: `<provider>.<event>[.<action>]`, lowercase, in the provider's words.
  * - `source`: `/connectors/<name>`.
  * - extensions: `connector` (instance name), and `title`, `url`, `actor` where the

@@ -108,9 +108,10 @@ describe('POST /hooks/<connector>', () => {
     );
     const send = (eventId: string) => post('/hooks/acme', { ...headers, 'x-acme-event-id': eventId }, body);
     const [first, replayed] = [randomUUID(), randomUUID()];
-    expect(await (await send(first)).json()).toEqual({ id: first, duplicate: false });
-    expect(await (await send(replayed)).json()).toEqual({ id: replayed, duplicate: true });
-    expect(await bus.get('events', replayed)).toBeUndefined();
+    // A generic connector's ids are chosen by its sender, so they are scoped by the connector's name.
+    expect(await (await send(first)).json()).toEqual({ id: `acme:${first}`, duplicate: false });
+    expect(await (await send(replayed)).json()).toEqual({ id: `acme:${replayed}`, duplicate: true });
+    expect(await bus.get('events', `acme:${replayed}`)).toBeUndefined();
   });
 
   it('accepts a signature made with an older secret that is still listed', async () => {

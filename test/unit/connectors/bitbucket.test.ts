@@ -39,7 +39,7 @@ describe('bitbucket connector: verification', () => {
     await expect(async () => bitbucketConnector.handle(noKey, ctx)).rejects.toThrow(PayloadError);
     const noId = signedRequest(bitbucketConnector, ctx, push, meta, { 'x-request-uuid': undefined });
     const { events } = await bitbucketConnector.handle(noId, ctx);
-    expect(events[0]?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(events[0]?.id).toMatch(/^bb:sha256-[0-9a-f]{64}$/);
   });
 
   it('takes a Data Center X-Request-Id and the event key from the body', async () => {

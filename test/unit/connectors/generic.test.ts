@@ -45,7 +45,8 @@ describe('generic connector: hmac with {id}.{timestamp}.{body}, sha512, base64, 
 
   it('maps type from the body path and id from the idHeader', async () => {
     const { events } = await genericConnector.handle(signedRequest(genericConnector, ctx, order, meta), ctx);
-    expect(events[0]).toMatchObject({ id: meta.id, type: 'acme.order.created', source: '/connectors/acme' });
+    // The sender chooses the id, so it is scoped by the connector that received it.
+    expect(events[0]).toMatchObject({ id: `acme:${meta.id}`, type: 'acme.order.created', source: '/connectors/acme' });
   });
 
   it('rejects a timestamp outside the tolerance, and a changed id or timestamp', async () => {
@@ -100,7 +101,7 @@ describe('generic connector: published vectors through the configurable HMAC', (
     );
     const headers = { 'x-pagerduty-signature': 'v1=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd' };
     const { events } = await genericConnector.handle({ method: 'POST', url: '/hooks/pd', headers, body }, pd);
-    expect(events[0]).toMatchObject({ id: '01BWDWL3NYY7LUFPZCC28QUCMK', type: 'pd.incident.priority_updated' });
+    expect(events[0]).toMatchObject({ id: 'pd:01BWDWL3NYY7LUFPZCC28QUCMK', type: 'pd.incident.priority_updated' });
   });
 });
 
@@ -132,7 +133,7 @@ describe('generic connector: api key and basic auth', () => {
   it('accepts basic credentials with any listed password', async () => {
     const auth = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
     const { events } = await genericConnector.handle(request({ authorization: auth('hook', 'p-old') }), basic);
-    expect(events[0]).toMatchObject({ id: 'evt_01HQ3K9Z8Y7X6W5V4T3S2R1Q0P', type: 'erp.unknown' });
+    expect(events[0]).toMatchObject({ id: 'erp:evt_01HQ3K9Z8Y7X6W5V4T3S2R1Q0P', type: 'erp.unknown' });
     expect((await genericConnector.handle(signedRequest(genericConnector, basic, order, meta), basic)).events).toHaveLength(1);
     await expect(async () => genericConnector.handle(request({ authorization: auth('other', 'p-new') }), basic)).rejects.toThrow(
       VerificationError,
@@ -152,7 +153,7 @@ describe('generic connector: type and id mapping', () => {
     const request = { method: 'POST', url: '/hooks/x', headers: { 'x-key': 'k' }, body: order };
     const first = (await genericConnector.handle(request, plain)).events[0];
     const second = (await genericConnector.handle(request, plain)).events[0];
-    expect(first?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(first?.id).toMatch(/^x:sha256-[0-9a-f]{64}$/);
     expect(second?.id).toBe(first?.id);
     expect(first?.type).toBe('x.unknown');
   });
@@ -230,7 +231,7 @@ describe('generic connector: normalization of every fixture', () => {
     it(`normalizes ${file}`, async () => {
       const body = loadFixture('generic', file);
       const { events } = await genericConnector.handle(signedRequest(genericConnector, ctx, body, { id: 'm-1', event }), ctx);
-      expect(events[0]).toMatchObject({ id: 'm-1', type: `acme.${event}`, time: NOW.toISOString() });
+      expect(events[0]).toMatchObject({ id: 'acme:m-1', type: `acme.${event}`, time: NOW.toISOString() });
       expect(events[0]?.data).toEqual(JSON.parse(body.toString()));
     });
   }

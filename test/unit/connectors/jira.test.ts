@@ -26,11 +26,12 @@ describe('jira connector: verification', () => {
 
   it('uses X-Atlassian-Webhook-Identifier as the id, else a digest of the body', async () => {
     const withId = await jiraConnector.handle(signedRequest(jiraConnector, ctx, created, meta), ctx);
-    expect(withId.events[0]?.id).toBe(meta.id);
+    // Unique only within one Jira site, so scoped by the connector.
+    expect(withId.events[0]?.id).toBe(`jira:${meta.id}`);
     const request = signedRequest(jiraConnector, ctx, created, meta, { 'x-atlassian-webhook-identifier': undefined });
     const first = await jiraConnector.handle(request, ctx);
     const again = await jiraConnector.handle(request, ctx);
-    expect(first.events[0]?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(first.events[0]?.id).toMatch(/^jira:sha256-[0-9a-f]{64}$/);
     expect(again.events[0]?.id).toBe(first.events[0]?.id);
   });
 
@@ -70,7 +71,7 @@ describe('jira connector: normalization of every fixture', () => {
     it(`normalizes ${file}`, async () => {
       const body = loadFixture('jira', file);
       const { events } = await jiraConnector.handle(signedRequest(jiraConnector, ctx, body, { id: 'w-1', event }), ctx);
-      expect(events[0]).toMatchObject({ id: 'w-1', source: '/connectors/jira', ...expected[event] });
+      expect(events[0]).toMatchObject({ id: 'jira:w-1', source: '/connectors/jira', ...expected[event] });
       expect(events[0]?.data).toEqual(JSON.parse(body.toString()));
     });
   }

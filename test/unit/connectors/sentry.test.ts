@@ -46,7 +46,7 @@ describe('sentry connector: verification', () => {
     const noResource = signedRequest(sentryConnector, ctx, issue, meta, { 'sentry-hook-resource': undefined });
     await expect(async () => sentryConnector.handle(noResource, ctx)).rejects.toThrow(PayloadError);
     const noId = signedRequest(sentryConnector, ctx, issue, meta, { 'request-id': undefined });
-    expect((await sentryConnector.handle(noId, ctx)).events[0]?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect((await sentryConnector.handle(noId, ctx)).events[0]?.id).toMatch(/^sentry:sha256-[0-9a-f]{64}$/);
   });
 });
 

@@ -104,7 +104,7 @@ describe('gitlab connector: secret token (X-Gitlab-Token)', () => {
       (await gitlabConnector.handle(signedRequest(gitlabConnector, ctx, mr, meta, changes), ctx)).events[0]?.id;
     expect(await id({ 'idempotency-key': 'idem-1', 'x-gitlab-event-uuid': 'uuid-1' })).toBe('idem-1');
     expect(await id({ 'idempotency-key': undefined, 'x-gitlab-event-uuid': 'uuid-1' })).toBe('uuid-1');
-    expect(await id({ 'idempotency-key': undefined, 'x-gitlab-event-uuid': undefined })).toMatch(/^sha256-/);
+    expect(await id({ 'idempotency-key': undefined, 'x-gitlab-event-uuid': undefined })).toMatch(/^gitlab:sha256-[0-9a-f]{64}$/);
   });
 
   it('types system hooks by event_name and sanitizes actions', () => {

@@ -52,7 +52,7 @@ describe('razorpay connector: verification', () => {
     expect(withId.events[0]?.id).toBe(meta.id);
     const request = signedRequest(razorpayConnector, ctx, captured, meta, { 'x-razorpay-event-id': undefined });
     const first = await razorpayConnector.handle(request, ctx);
-    expect(first.events[0]?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(first.events[0]?.id).toMatch(/^razorpay:sha256-[0-9a-f]{64}$/);
     expect((await razorpayConnector.handle(request, ctx)).events[0]?.id).toBe(first.events[0]?.id);
     const bad = signedRequest(razorpayConnector, ctx, captured, meta, { 'x-razorpay-event-id': 'a b' });
     await expect(async () => razorpayConnector.handle(bad, ctx)).rejects.toThrow(PayloadError);

@@ -49,7 +49,7 @@ describe('shopify connector: verification', () => {
     const withId = await shopifyConnector.handle(signedRequest(shopifyConnector, ctx, order, meta), ctx);
     expect(withId.events[0]?.id).toBe(meta.id);
     const request = signedRequest(shopifyConnector, ctx, order, meta, { 'x-shopify-webhook-id': undefined });
-    expect((await shopifyConnector.handle(request, ctx)).events[0]?.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect((await shopifyConnector.handle(request, ctx)).events[0]?.id).toMatch(/^shop:sha256-[0-9a-f]{64}$/);
   });
 
   it('maps topics to types', () => {

@@ -108,7 +108,7 @@ describe('slack connector: handshake, commands, interactions, retries', () => {
     );
     const { events } = await slackConnector.handle(sign(body), ctx);
     expect(events[0]).toMatchObject({ type: 'slack.app_rate_limited', subject: 'T123' });
-    expect(events[0]?.id).toMatch(/^sha256-/);
+    expect(events[0]?.id).toMatch(/^slack:sha256-[0-9a-f]{64}$/);
   });
 });
 
