@@ -24,7 +24,7 @@ export interface CheckpointerOptions {
   path: string;
   /** Holds the bus's commits; the returned function lets them go. */
   pauseWrites(): () => void;
-  /** Told when background checkpoints fail; the connection then checkpoints inline again. */
+  /** Told when background checkpoints fail; the connection then checkpoints inline again, until they work again. */
   failed(error: Error): void;
   /** How often the worker checkpoints. Default 100 ms. */
   everyMs?: number;
@@ -55,7 +55,7 @@ const INLINE_PAGES = 1000;
 /** Writes are never held longer than this, whatever the worker does. */
 const MAX_PAUSE_MS = 2_000;
 
-type WorkerMessage = { error: string } | { pause: true } | { restarted: true };
+type WorkerMessage = { error: string } | { recovered: true } | { pause: true } | { restarted: true };
 
 // Plain CommonJS, so the worker runs the same under tsx, vitest and plain node.
 const WORKER_SOURCE = `
@@ -69,6 +69,7 @@ let restartedAt = -1;
 const attempt = (mode) => {
   try {
     const [result] = db.pragma('wal_checkpoint(' + mode + ')');
+    if (failing) parentPort.postMessage({ recovered: true });
     failing = false;
     return result;
   } catch (error) {
@@ -123,8 +124,10 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   };
 
   const onMessage = (w: Worker, message: WorkerMessage): void => {
-    if ('error' in message) options.failed(new Error(`background WAL checkpoint failed: ${message.error}`));
-    else if ('restarted' in message) release();
+    if ('error' in message) checkpointsFailing(db, message.error, options, stopping);
+    else if ('recovered' in message) {
+      if (!stopping) db.pragma('wal_autocheckpoint = 0');
+    } else if ('restarted' in message) release();
     else if (!stopping) {
       // Commits are synchronous: once paused, no write transaction is open, so the restart only waits for readers.
       resume = options.pauseWrites();
@@ -145,6 +148,17 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       release();
     },
   };
+}
+
+/**
+ * The worker runs on but its checkpoints fail (its connection cannot write the file, say): with commits
+ * not checkpointing either, the WAL would grow until the disk is full. Commits checkpoint inline again
+ * until the worker reports one that worked.
+ */
+function checkpointsFailing(db: Database, error: string, options: CheckpointerOptions, stopping: boolean): void {
+  if (stopping) return;
+  db.pragma(`wal_autocheckpoint = ${INLINE_PAGES}`);
+  options.failed(new Error(`background WAL checkpoint failed: ${error}; commits checkpoint inline until it works again`));
 }
 
 /** What the checkpointer does with its worker's events. */

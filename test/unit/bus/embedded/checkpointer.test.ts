@@ -2,7 +2,7 @@
  * WAL checkpoints run in a worker thread, never inside a commit; the WAL starts over during a short
  * pause of the writes; when the worker cannot run, commits checkpoint inline again.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -94,6 +94,24 @@ it('a worker that cannot run turns inline checkpoints back on, and says so', asy
     /background WAL checkpoints stopped \(.*no-such-driver.*\); commits checkpoint inline again/,
   );
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+});
+
+it('while the worker runs on but its checkpoints fail, commits checkpoint inline again, until one works', async () => {
+  const flag = join(dir, 'hub.db.no-checkpoint');
+  const failed = startCheckpointer({ everyMs: 5, driver: join(import.meta.dirname, 'fixtures', 'failing-checkpoint-driver.cjs') });
+  await workerOnline();
+  await writeFile(flag, '');
+  await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+  // Else nothing would checkpoint: the WAL would grow until the disk is full.
+  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(String(failed.mock.calls[0]?.[0])).toMatch(
+    /background WAL checkpoint failed: .*readonly.*; commits checkpoint inline until it works again/,
+  );
+  commit(80); // about 2,000 pages: inline checkpoints start the WAL over
+  expect(walPages()).toBeLessThan(1_500);
+  await rm(flag);
+  await workerOnline();
+  expect(failed).toHaveBeenCalledTimes(1);
 });
 
 it('counts the restart threshold in pages of the file: 4 KB in files from before, 16 KB in new ones', () => {
