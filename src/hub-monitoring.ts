@@ -54,6 +54,8 @@ export function connectionReport(logger: Logger, metrics: Metrics, liveSecrets?:
   return {
     credentialsRead: (secrets) => liveSecrets?.add(secrets),
     lost: (server) => logger.warn({ server }, 'lost the connection to NATS; reconnecting (webhooks are answered 503 until it is back)'),
+    storesRecreated: (streams) =>
+      logger.error({ streams }, 'NATS had lost streams of the hub (restarted without its storage?): created them again, empty'),
     restored: (server, downMs) => {
       metrics.busReconnects.inc();
       logger.info({ server, downMs: Math.round(downMs) }, 'reconnected to NATS');

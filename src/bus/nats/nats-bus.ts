@@ -6,7 +6,8 @@ import { explainConnectError } from './nats-connect-error.ts';
 import { consumerStepDown } from './nats-consumer-handover.ts';
 import { NatsBus } from './nats-event-bus.ts';
 import { createNatsNames } from './nats-names.ts';
-import { ensureNatsStores } from './nats-setup.ts';
+import { ensureNatsStores, storeStreams } from './nats-setup.ts';
+import { createStoreRepair } from './nats-store-repair.ts';
 
 export { NatsBus } from './nats-event-bus.ts';
 
@@ -54,8 +55,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const idHorizonMs = Math.max(options.dedupHorizonMs ?? DAY_MS, retentionMs);
     const replicas = options.replicas ?? 1;
     const limits = { retentionMs, idHorizonMs, timeoutMs, replicas };
-    const stores = await ensureNatsStores(js, jsm, names, limits, consumerStepDown(connection.nc, timeoutMs));
-    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs);
+    const ensure = () => ensureNatsStores(js, jsm, names, limits, consumerStepDown(connection.nc, timeoutMs));
+    const stores = await ensure();
+    const report = options.connectionReport;
+    const recreated = (streams: string[]) => report?.storesRecreated?.(streams);
+    const repair = createStoreRepair({ jsm, streams: storeStreams(names), ensure, recreated });
+    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs, repair);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
     const retention = { messagesMs: idHorizonMs, recordsMs: retentionMs };
     bus.startRetention(retention, options.pruneEveryMs ?? 60_000, options.retentionReport);

@@ -11,6 +11,8 @@ import './stale-close-fix.ts';
 export interface ConnectionReport {
   lost(server: string): void;
   restored(server: string, downMs: number): void;
+  /** NATS had lost these streams (a server restarted without its storage): the bus created them again, empty. */
+  storesRecreated?(streams: string[]): void;
   /** Given the JWT and NKey seed read from `bus.auth.credsFile`, never to log: the hub masks them in attempt records. */
   credentialsRead?(secrets: readonly string[]): void;
 }

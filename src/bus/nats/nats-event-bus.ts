@@ -57,6 +57,8 @@ export class NatsBus implements EventBus {
     private readonly timeoutMs: number,
     private readonly replicas = 1,
     private readonly lostDeliveryMs?: number,
+    /** Told about failures that may mean NATS lost the bus's streams, to create them again (nats-store-repair.ts). */
+    private readonly repairStores: (error: unknown) => void = () => undefined,
   ) {
     this.#buckets = createBucketCache((bucket) => createNatsKv({ js, jsm, prefix: names.prefix, timeoutMs, replicas }, bucket));
     this.#prune = createNatsPrune({ js, jsm, names, stores });
@@ -76,7 +78,10 @@ export class NatsBus implements EventBus {
 
   publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
     if (this.#closed) return Promise.reject(new Error('NATS bus is closed'));
-    return publishWithinDeadline(natsPublishDeps(this.#parts), stream, message, options);
+    return publishWithinDeadline(natsPublishDeps(this.#parts), stream, message, options).catch((error: unknown) => {
+      this.repairStores(error);
+      throw error;
+    });
   }
 
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
@@ -85,7 +90,7 @@ export class NatsBus implements EventBus {
     const sub = new NatsSubscription<T>(
       natsSubscriptionDeps(this.#parts, isStored),
       { stream: this.names.stream(stream), durable: durableName(consumer), filter: this.names.filter(stream) },
-      options,
+      { ...options, onError: (error) => (this.repairStores(error), options?.onError?.(error)) },
     );
     return this.#subscriptions.track(sub, stream);
   }
@@ -164,7 +169,7 @@ export class NatsBus implements EventBus {
   }
 
   status(): Promise<BusStatus> {
-    return natsBusStatus(this.connection, this.jsm, this.names);
+    return natsBusStatus(this.connection, this.jsm, this.names, this.repairStores);
   }
 
   /**

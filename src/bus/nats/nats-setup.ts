@@ -66,6 +66,11 @@ export async function ensureNatsStores(
   return { content, deadLetters, legacy };
 }
 
+/** Every stream ensureNatsStores makes, its KV buckets' included (the legacy index is only ever read). */
+export function storeStreams(names: NatsNames): string[] {
+  return [names.stream('events'), names.stream('jobs'), names.historyStream, `KV_${names.contentBucket}`, `KV_${names.deadLetterBucket}`];
+}
+
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, stepDown?: StepDown): Promise<void> {
   const existing = await jsm.streams.info(config.name).catch((err: unknown) => {
     if (hasNatsCode(err, NatsErrorCodes.StreamNotFound)) return undefined;
