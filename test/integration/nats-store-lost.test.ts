@@ -71,3 +71,18 @@ it('a hub that only consumes creates them again too, from its consumers failing 
   expect(delivered.value.id).toBe('job-1');
   await sub.stop();
 }, 60_000);
+
+it('a kv bucket it lost is created again by the next call that finds it missing', async () => {
+  server = await startNatsServer();
+  bus = await createNatsBus({ url: server.url, prefix: 'kvlost', timeoutMs: 500 });
+  const mutes = bus.kv('mutes');
+  await mutes.put('rule-a', { until: 1 });
+
+  await server.halt();
+  await rm(join(server.storeDir, 'jetstream'), { recursive: true, force: true });
+  await server.restart();
+
+  await eventually(() => mutes.put('rule-b', { until: 2 }), 20_000, 'a kv write taken again');
+  expect((await mutes.get('rule-b'))?.value).toEqual({ until: 2 });
+  expect(await mutes.get('rule-a')).toBeUndefined();
+}, 60_000);

@@ -4,6 +4,7 @@ import { StorageType } from '@nats-io/jetstream';
 import { creatingWithReplicas, ensureReplicas } from './nats-replicas.ts';
 import { checkBucketName, KvConflictError, type KvBucket, type KvEntry } from '../kv.ts';
 import { hasNatsCode, MESSAGE_GONE, NatsErrorCodes } from './nats-error-codes.ts';
+import { mayMeanStoreGone } from './nats-store-repair.ts';
 
 /** A conditional write or delete whose expected revision no longer holds. */
 const WRONG_REVISION = [NatsErrorCodes.StreamWrongLastSequence, NatsErrorCodes.StreamWrongLastSequenceUnknown];
@@ -47,35 +48,47 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     });
     return opened;
   };
+  // A bucket NATS has lost (restarted without its storage) is opened, so created, again by the next call.
+  const withBucket = async <T>(work: (kv: KV) => Promise<T>): Promise<T> => {
+    const bucket = open();
+    try {
+      return await work(await bucket);
+    } catch (error) {
+      if (mayMeanStoreGone(error) && opened === bucket) opened = undefined;
+      throw error;
+    }
+  };
   const read = async <T>(kv: KV, encoded: string): Promise<KvEntry<T> | undefined> => {
     const entry = await kv.get(encoded);
     if (entry === null || entry.operation !== 'PUT') return undefined;
     return { key: decodeKey(encoded), value: entry.json<T>(), revision: entry.revision };
   };
   return {
-    async get<T>(key: string) {
-      return read<T>(await open(), encodeKey(key));
+    get<T>(key: string) {
+      return withBucket((kv) => read<T>(kv, encodeKey(key)));
     },
-    async put(key, value, options = {}) {
-      const kv = await open();
-      const encoded = encodeKey(key);
-      const data = JSON.stringify(value);
-      try {
-        if (options.revision === undefined) return await kv.put(encoded, data);
-        if (options.revision === 0) return await kv.create(encoded, data);
-        return await kv.update(encoded, data, options.revision);
-      } catch (error) {
-        if (hasNatsCode(error, ...WRONG_REVISION)) throw new KvConflictError(key);
-        throw error;
-      }
+    put(key, value, options = {}) {
+      return withBucket(async (kv) => {
+        const encoded = encodeKey(key);
+        const data = JSON.stringify(value);
+        try {
+          if (options.revision === undefined) return await kv.put(encoded, data);
+          if (options.revision === 0) return await kv.create(encoded, data);
+          return await kv.update(encoded, data, options.revision);
+        } catch (error) {
+          if (hasNatsCode(error, ...WRONG_REVISION)) throw new KvConflictError(key);
+          throw error;
+        }
+      });
     },
-    async delete(key, options = {}) {
-      const kv = await open();
-      if (options.revision === undefined) return removeKey(deps.jsm, kv, name, encodeKey(key));
-      await removeAtRevision(deps.jsm, name, key, options.revision);
+    delete(key, options = {}) {
+      return withBucket(async (kv) => {
+        if (options.revision === undefined) return removeKey(deps.jsm, kv, name, encodeKey(key));
+        await removeAtRevision(deps.jsm, name, key, options.revision);
+      });
     },
-    async entries<T>() {
-      return listEntries<T>(deps.jsm, await open(), name);
+    entries<T>() {
+      return withBucket((kv) => listEntries<T>(deps.jsm, kv, name));
     },
   };
 }

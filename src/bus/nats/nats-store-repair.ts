@@ -61,7 +61,7 @@ async function isGone(jsm: JetStreamManager, stream: string): Promise<boolean> {
 }
 
 /** "Stream not found" from the JetStream API, or a publish nobody answered (nats.js names it JetStreamNotEnabled), here or as a cause. */
-function mayMeanStoreGone(error: unknown): boolean {
+export function mayMeanStoreGone(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (hasNatsCode(e, NatsErrorCodes.StreamNotFound) || e.name === 'JetStreamNotEnabled' || e.name === 'StreamNotFoundError') return true;
   }
