@@ -66,6 +66,9 @@ let failing = false;
 let waiting = false;
 // The WAL starts over at the next write after a restart; until then it reports the same pages.
 let restartedAt = -1;
+// Where a restart held up by a reader (a backup, a shell) left the WAL: each try holds the bus's writes for up to
+// the busy timeout, so the next waits until the WAL has grown as much again.
+let heldAt = 0;
 const attempt = (mode) => {
   try {
     const [result] = db.pragma('wal_checkpoint(' + mode + ')');
@@ -81,7 +84,9 @@ const attempt = (mode) => {
 const timer = setInterval(() => {
   if (waiting) return;
   const result = attempt('PASSIVE');
-  if (result && result.log >= workerData.restartPages && result.log !== restartedAt) {
+  if (!result) return;
+  if (result.log < heldAt) heldAt = 0;
+  if (result.log >= heldAt + workerData.restartPages && result.log !== restartedAt) {
     waiting = true;
     parentPort.postMessage({ pause: true });
   }
@@ -90,6 +95,7 @@ parentPort.on('message', (message) => {
   if (message === 'paused') {
     const result = attempt('RESTART');
     restartedAt = result ? result.log : -1;
+    heldAt = result && result.busy ? result.log : 0;
     waiting = false;
     parentPort.postMessage({ restarted: true });
     return;

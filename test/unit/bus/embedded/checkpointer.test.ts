@@ -87,6 +87,31 @@ it('once the WAL holds restartBytes, writes pause while the worker restarts it, 
   expect(failed).not.toHaveBeenCalled();
 });
 
+it('a restart held up by a reader is tried again once the WAL has grown as much again, not at every check', async () => {
+  const failed = startCheckpointer({ everyMs: 5, restartBytes: 500 * 4096 });
+  await workerOnline();
+  // Another process's open read transaction (a backup, a shell): the WAL cannot start over while it lasts.
+  const reader = new Database(join(dir, 'hub.db'));
+  reader.exec('BEGIN');
+  reader.prepare('SELECT COUNT(*) FROM t').get();
+  commit(25); // about 625 pages: past restartBytes
+  await vi.waitFor(() => expect(pauses.resumed).toBe(1), { timeout: 5_000 });
+  // Small commits for a while, far below restartBytes in all: each try would hold every write for a second.
+  const small = db.prepare('INSERT INTO t (body) VALUES (?)');
+  for (let i = 0; i < 10; i++) {
+    small.run(Buffer.alloc(100));
+    checkpointer?.committed();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(pauses.asked).toBe(1);
+  // Once the reader is gone and the WAL has grown past restartBytes again, it is restarted.
+  reader.exec('COMMIT');
+  reader.close();
+  commit(25);
+  await vi.waitFor(() => expect(pauses.resumed).toBe(2), { timeout: 5_000 });
+  expect(failed).not.toHaveBeenCalled();
+}, 40_000);
+
 it('a worker that cannot run turns inline checkpoints back on, and says so', async () => {
   const failed = startCheckpointer({ driver: join(dir, 'no-such-driver.js') });
   await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(1), { timeout: 5_000 });
