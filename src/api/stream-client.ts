@@ -48,6 +48,7 @@ export async function catchUp(bus: BusStreams, client: StreamClient, from: numbe
     for (const message of batch) {
       const frame = eventFrame(client, message);
       if (frame !== undefined && !client.res.write(frame)) await drained(client.res);
+      if (client.res.destroyed) return;
     }
     sent = last.seq;
   }
@@ -72,7 +73,9 @@ function eventFrame(client: StreamClient, message: StoredMessage<HubEvent>): str
   return `id: ${message.seq}\nevent: hub-event\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** Resolves when the socket drains or closes; at once when it closed already (during a read): 'close' comes only once. */
 function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
