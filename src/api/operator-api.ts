@@ -19,8 +19,12 @@ import { sessionCookieOf, sessionRoutes } from './session-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statusRoutes } from './status-routes.ts';
 import { sendJson, setSecurityHeaders } from '../http/inbound.ts';
+import { classifyFailure, describeFailure, isInfrastructure } from '../bus/consumer-failure.ts';
 
 export type { OperatorApiDeps } from './api-deps.ts';
+
+/** What a call refused while the bus is away tells the caller to wait, as the ingress does (hooks-route.ts). */
+const BUS_RETRY_AFTER_SECONDS = '5';
 
 export interface OperatorApi {
   /** Serves /api/** and the dashboard: pass as IngressServer's `fallback`. */
@@ -179,6 +183,13 @@ function answerError(res: ServerResponse, error: unknown, logger: OperatorApiDep
     return;
   }
   if (error instanceof ApiError) return sendJson(res, error.status, { error: error.message }, error.headers);
+  // The store or NATS is away (a full disk, NATS restarting): the hub's state, not a bug, and it passes.
+  const reason = classifyFailure(error);
+  if (isInfrastructure(reason)) {
+    logger.warn({ err: (error as Error).message, reason }, 'operator API: event store unavailable, answering 503');
+    const error503 = `event store unavailable: ${describeFailure(reason)}; try again shortly (GET /readyz says when it is back)`;
+    return sendJson(res, 503, { error: error503 }, { 'retry-after': BUS_RETRY_AFTER_SECONDS });
+  }
   logger.error({ err: error }, 'operator API failure');
   sendJson(res, 500, { error: 'internal error' });
 }
