@@ -87,7 +87,7 @@ function retryInBulkRoute(ctx: ApiContext): Route {
       });
       if (result instanceof BulkRetryStoppedError) {
         const { retried, busy, missing = [] } = result.done;
-        return sendJson(res, 503, { error: result.message, retried, missing, busy });
+        return sendJson(res, 503, { error: result.message, retried, missing, busy }, { 'retry-after': '5' });
       }
       ctx.logger.info(
         { by: principal.name, retried: result.retried.length, missing: result.missing.length, busy: result.busy.length },

@@ -67,6 +67,8 @@ describe('retrying all dead letters when the bus fails part way', () => {
         body: JSON.stringify({ all: true }),
       });
       expect(res.status).toBe(503);
+      // A script retrying the call waits as for the hub's other 503s.
+      expect(res.headers.get('retry-after')).toBe('5');
       expect(await res.json()).toEqual({
         error: expect.stringMatching(/^retrying stopped at dead letter "b:r:0", after 1 retried/) as unknown,
         retried: [{ id: 'a:r:0', subject: 'webhook' }],
