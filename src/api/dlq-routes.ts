@@ -101,9 +101,13 @@ function retryInBulkRoute(ctx: ApiContext): Route {
 function bulkSelection(body: Record<string, unknown>, now: () => Date): { ids: string[] } | { all: true; since?: Date } {
   if (body.all === true) {
     if (body.ids !== undefined) throw new ApiError(400, 'give either "ids" or "all": true, not both');
-    const since = parseTime('since', typeof body.since === 'string' ? body.since : null, now);
+    // Read as no since, a number (seconds?) or null would retry every dead letter.
+    if (body.since !== undefined && typeof body.since !== 'string')
+      throw new ApiError(400, 'since must be a duration such as "2h" or an ISO 8601 time, as a JSON string');
+    const since = parseTime('since', body.since ?? null, now);
     return since ? { all: true, since } : { all: true };
   }
+  if (body.since !== undefined) throw new ApiError(400, '"since" goes with "all": true (the listed ids are retried whatever their time)');
   const ids = body.ids;
   if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
     throw new ApiError(400, 'send {"ids": ["<job id>", …]} or {"all": true, "since": "2h"}');

@@ -194,6 +194,27 @@ describe('a dead letter another retry holds', () => {
   });
 });
 
+describe('a bulk retry whose since is not a time', () => {
+  it('is refused with 400 and retries nothing, instead of retrying every dead letter', async () => {
+    const id = 'old-1:forward-github:0';
+    const time = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    await hub.bus.deadLetter({ id, subject: 'notify', payload: { id }, reason: 'permanent failure: HTTP 400', time, attempts: [] });
+
+    // Seconds, as a script might send them: read as no since at all, this retried the week-old letter.
+    const number = await post<{ error: string }>('/api/dlq/retry', { all: true, since: 7200 });
+    expect(number.status).toBe(400);
+    expect(number.body.error).toMatch(/^since must be a duration such as "2h" or an ISO 8601 time/);
+    expect((await post('/api/dlq/retry', { all: true, since: null })).status).toBe(400);
+    // since goes with all: with ids it would be ignored.
+    const withIds = await post<{ error: string }>('/api/dlq/retry', { ids: [id], since: '1h' });
+    expect(withIds.status).toBe(400);
+    expect(withIds.body.error).toMatch(/"since" goes with "all": true/);
+    expect((await hub.bus.getDeadLetter(id))?.time).toBe(time);
+
+    await hub.bus.takeDeadLetter(id);
+  });
+});
+
 describe('rules endpoints', () => {
   it('lists the rules in force and validates pasted YAML with file:line:col diagnostics', async () => {
     expect((await get<{ rules: unknown[] }>('/api/rules')).body.rules).toEqual([
