@@ -7,7 +7,7 @@ import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
-import { parseEventFilter, parseLimit } from './query-params.ts';
+import { parseEventFilter, parseLimit, parseSeq } from './query-params.ts';
 import { sessionCookieOf } from './session-routes.ts';
 import { sendJson } from '../http/inbound.ts';
 
@@ -56,20 +56,32 @@ function eventStreamRoute(ctx: ApiContext): Route {
       const filter = parseEventFilter(query, ctx.now);
       if (filter.status)
         throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+      const afterSeq = lastEventId(req.headers['last-event-id']) ?? parseSeq('after', query.get('after'));
       // Node sends a HEAD's headers only at its end: subscribed, it would hold a stream slot with nothing ever sent.
       if (req.method === 'HEAD') return void res.writeHead(200, STREAM_HEADERS).end();
-      const last = req.headers['last-event-id'] ?? query.get('after') ?? undefined;
       await ctx.stream.subscribe(req, res, {
         filter,
-        ...(typeof last === 'string' && /^\d+$/.test(last) ? { afterSeq: Number(last) } : {}),
+        ...(afterSeq === undefined ? {} : { afterSeq }),
         principal,
         ...(principal.expiresAt ? { expiresAt: principal.expiresAt } : {}),
-        withPayload: query.get('payload') === '1',
+        withPayload: payloadFlag(query.get('payload')),
         // A logout (in another tab too) ends this session's stream.
         ...(principal.via === 'session' ? { stillValid: () => ctx.auth.session(sessionCookieOf(req)) !== undefined } : {}),
       });
     },
   };
+}
+
+/** The header an EventSource sends back as it was given (the hub's seq); anything else is ignored, as browsers would resend it. */
+function lastEventId(header: string | string[] | undefined): number | undefined {
+  return typeof header === 'string' && /^\d+$/.test(header) && Number.isSafeInteger(Number(header)) ? Number(header) : undefined;
+}
+
+/** `payload=1` sends each whole CloudEvent; `payload=true` must not quietly send summaries only. */
+function payloadFlag(value: string | null): boolean {
+  if (value === null || value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new ApiError(400, `payload: "${value.slice(0, 40)}" is neither 1 (send each whole event) nor 0`);
 }
 
 /** GET /api/statuses: the status of each listed event. */

@@ -21,11 +21,23 @@ export function parseTime(name: string, value: string | null, now: () => Date): 
   return date;
 }
 
+/** Decimal digits only: `Number()` also reads `0x10`, `1e2` and ` 5 `, which no client means as a count. */
+const DIGITS = /^\d+$/;
+
 export function parseLimit(value: string | null, max: number): number | undefined {
   if (value === null || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError(400, 'limit must be a positive integer');
+  if (!DIGITS.test(value) || n < 1) throw new ApiError(400, 'limit must be a positive integer (decimal digits)');
   return Math.min(n, max);
+}
+
+/** `after`: the stream seq to resume after (what `Last-Event-ID` carries). */
+export function parseSeq(name: string, value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  const n = Number(value);
+  if (!DIGITS.test(value) || !Number.isSafeInteger(n))
+    throw new ApiError(400, `${name}: "${value.slice(0, 40)}" is not a stream sequence number (the id: of a stream message)`);
+  return n;
 }
 
 /** Event list / stream filters from the query string, validated. */
@@ -43,6 +55,9 @@ export function parseEventFilter(query: URLSearchParams, now: () => Date): Event
   if (since) filter.since = since;
   const until = parseTime('until', query.get('until'), now);
   if (until) filter.until = until;
+  // Nothing can match: an empty page would read as "no such events" (since=1h&until=2h, the two swapped).
+  if (since && until && until < since)
+    throw new ApiError(400, `until (${until.toISOString()}) is before since (${since.toISOString()}): swap them`);
   const status = query.get('status');
   if (status) {
     if (!EVENT_STATUSES.includes(status as EventStatus)) throw new ApiError(400, `status must be one of ${EVENT_STATUSES.join(', ')}`);

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startApiHub, VIEWER_TOKEN, type ApiHub } from './api-harness.ts';
+
+let hub: ApiHub;
+beforeAll(async () => {
+  hub = await startApiHub();
+});
+afterAll(() => hub.stop());
+
+/** The status and error of a GET; a stream that opens is closed at once (its status is all this needs). */
+async function get(path: string): Promise<{ status: number; error?: string }> {
+  const controller = new AbortController();
+  const res = await fetch(`${hub.base}${path}`, { headers: bearer(VIEWER_TOKEN), signal: controller.signal });
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    controller.abort();
+    return { status: res.status };
+  }
+  const body = (await res.json()) as { error?: string };
+  return { status: res.status, ...(body.error === undefined ? {} : { error: body.error }) };
+}
+
+describe('query parameters the API cannot read are a 400 naming them, not a silent default', () => {
+  it.each([
+    ['/api/events?limit=0x10', /^limit must be a positive integer/],
+    ['/api/events?limit=1e2', /^limit must be a positive integer/],
+    ['/api/dlq?limit=%205', /^limit must be a positive integer/],
+    ['/api/events?since=1h&until=2h', /^until \(.*\) is before since \(.*\): swap them$/],
+    ['/api/events/stream?after=abc', /^after: "abc" is not a stream sequence number/],
+    ['/api/events/stream?after=-1', /^after: "-1" is not a stream sequence number/],
+    ['/api/events/stream?after=99999999999999999999', /^after: .* is not a stream sequence number/],
+    ['/api/events/stream?payload=true', /^payload: "true" is neither 1/],
+    ['/api/events/stream?since=1h&until=2h', /^until \(.*\) is before since/],
+  ])('GET %s', async (path, error) => {
+    const res = await get(path);
+    expect(res.status).toBe(400);
+    expect(res.error).toMatch(error);
+  });
+
+  it.each([
+    '/api/events?limit=100',
+    '/api/events?since=2h&until=1h',
+    '/api/events/stream?after=0&payload=1',
+    '/api/events/stream?payload=0',
+  ])('GET %s is answered', async (path) => {
+    expect((await get(path)).status).toBe(200);
+  });
+});
