@@ -43,9 +43,7 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
       access: 'viewer',
       async handle({ req, res }) {
         const body = await readJsonBody(req, PASTED_RULES_LIMIT);
-        const last = body.last === undefined ? undefined : Number(body.last);
-        if (last !== undefined && (!Number.isInteger(last) || last < 1))
-          throw new ApiError(400, `last must be an integer from 1 to ${MAX_BACKTEST}`);
+        const last = lastOf(body);
         const yaml = yamlOf(body);
         const result = await runRules(async () => {
           const { events, sizeLimited } = await loadRecentEvents(ctx.bus, last);
@@ -64,6 +62,15 @@ export function ruleRoutes(ctx: ApiContext): Route[] {
 function plainRulesContext(ctx: ApiContext): PlainRulesContext {
   const { registry: _code, ...plain } = rulesContext(ctx.config, ctx.registry);
   return plain;
+}
+
+/** Read with Number(), `true` was 1 and 1e9 was silently 5000: the backtest answered for another N than asked. */
+function lastOf(body: Record<string, unknown>): number | undefined {
+  const { last } = body;
+  if (last === undefined) return undefined;
+  if (typeof last !== 'number' || !Number.isInteger(last) || last < 1 || last > MAX_BACKTEST)
+    throw new ApiError(400, `last must be a whole number from 1 to ${MAX_BACKTEST} (a JSON number)`);
+  return last;
 }
 
 function yamlOf(body: Record<string, unknown>): string {

@@ -241,6 +241,15 @@ describe('rules endpoints', () => {
     expect((await post('/api/rules/backtest', { yaml: huge }, VIEWER_TOKEN)).status).toBe(413);
   });
 
+  it.each([true, '5', 1.5, 0, 5001, 1e9, null])(
+    'refuses a backtest of last: %j with 400, instead of reading it as another N',
+    async (last) => {
+      const res = await post<{ error: string }>('/api/rules/backtest', { yaml: 'rules: []\n', last }, VIEWER_TOKEN);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('last must be a whole number from 1 to 5000 (a JSON number)');
+    },
+  );
+
   it('backtests pasted rules against recent events, on the linear-time regex engine', async () => {
     const yaml =
       'rules:\n  - name: seven\n    on: github.pull_request.*\n    when: { data.number: 7 }\n    do:\n      - notify: { channel: sink, text: "PR {{subject}}" }\n';
