@@ -45,3 +45,12 @@ it('creates the folder of a local secret file 0700', async () => {
   expect(await modeOf(join(dir, 'state'))).toBe(0o700);
   expect(await modeOf(file)).toBe(0o600);
 });
+
+it('tightens a local secret file left world-readable (the admin token grants admin), as it does the database', async () => {
+  const file = join(dir, 'state', 'admin-token');
+  await readOrCreateSecretFile(file, () => 'secret');
+  // Restored from a backup, or copied with cp under umask 022.
+  await chmod(file, 0o644);
+  expect(await readOrCreateSecretFile(file, () => 'other')).toBe('secret');
+  expect(await modeOf(file)).toBe(0o600);
+});
