@@ -55,6 +55,19 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
   return params;
 }
 
+/**
+ * Whether every %-escape in the path reads as UTF-8. One that does not is the caller's encoding, not a
+ * missing endpoint: a 400, where matching alone would find no route and answer 404.
+ */
+export function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function allows(principal: Principal, access: Route['access']): boolean {
   return access === 'public' || access === 'viewer' || principal.role === 'admin';
 }

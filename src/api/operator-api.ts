@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HookObservation } from '../ingress/ingress-server.ts';
 import type { ApiContext, OperatorApiDeps } from './api-deps.ts';
-import { allows, matchRoute, type Route } from './api-router.ts';
+import { allows, decodablePath, matchRoute, type Route } from './api-router.ts';
 import { createAuthenticator, type Authenticator, type Principal, type Session } from './auth.ts';
 import { headerPolicyFor } from '../operations/header-policy.ts';
 import { createConnectorActivity } from './connector-activity.ts';
@@ -146,6 +146,7 @@ async function dispatch(
   url: URL,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  if (!decodablePath(url.pathname)) throw new ApiError(400, 'the path has malformed percent-encoding: encode ids with encodeURIComponent');
   const { matched, allowed } = matchRoute(api.routes, method, url.pathname);
   if (!matched) {
     if (allowed.length > 0) throw new ApiError(405, `use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });

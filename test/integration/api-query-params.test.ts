@@ -45,3 +45,14 @@ describe('query parameters the API cannot read are a 400 naming them, not a sile
     expect((await get(path)).status).toBe(200);
   });
 });
+
+describe('a path the API cannot decode', () => {
+  it('is a 400 saying so, not a 404 "no such API endpoint" for an endpoint that exists', async () => {
+    for (const path of ['/api/events/%E0%A4%A', '/api/events/100%/jobs', '/api/dlq/%FF/retry']) {
+      const res = await fetch(`${hub.base}${path}`, { method: path.endsWith('/retry') ? 'POST' : 'GET', headers: bearer(VIEWER_TOKEN) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^the path has malformed percent-encoding/);
+    }
+    expect((await fetch(`${hub.base}/api/events/a%2Fb`, { headers: bearer(VIEWER_TOKEN) })).status).toBe(404);
+  });
+});
