@@ -3,6 +3,8 @@ import { LRUCache } from 'lru-cache';
 export interface LoginThrottle {
   blocked(client: string): boolean;
   fail(client: string): void;
+  /** Whole seconds after which the client's window has ended (at least 1): its Retry-After. */
+  retryAfterSeconds(client: string): number;
 }
 
 /**
@@ -24,6 +26,8 @@ export function createLoginThrottle(
   });
   return {
     blocked: (client) => (windows.get(client)?.count ?? 0) >= limit,
+    // A window ends once strictly more than its ttl has passed: the first whole second after that.
+    retryAfterSeconds: (client) => Math.max(1, Math.floor(windows.getRemainingTTL(client) / 1000) + 1),
     fail(client) {
       const entry = windows.get(client);
       if (entry) entry.count += 1;

@@ -86,7 +86,10 @@ function loginRoute(deps: SessionRouteDeps, failures: LoginThrottle): Route {
       const body = await readJsonBody(req, 4096);
       // Checked after the body's await, with no await between the check and the failure count: guesses
       // whose bodies arrive together would otherwise all pass the check before the first had failed.
-      if (failures.blocked(client)) throw new ApiError(429, 'too many failed logins; wait a minute', { 'retry-after': '60' });
+      if (failures.blocked(client)) {
+        const wait = failures.retryAfterSeconds(client);
+        throw new ApiError(429, `too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
+      }
       const login = typeof body.token === 'string' ? deps.auth.login(body.token.trim()) : undefined;
       if (!login) {
         failures.fail(client);

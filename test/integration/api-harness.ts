@@ -57,6 +57,8 @@ export interface ApiHubOptions {
   rules?: (sinkUrl: string) => string;
   /** The environment the rule files' `${VAR}`s read. */
   vars?: Record<string, string>;
+  /** The operator API's clock (sessions, the login throttle); the rest of the hub keeps the real one. */
+  apiNow?: () => Date;
 }
 
 export async function startApiHub(options: ApiHubOptions = {}): Promise<ApiHub> {
@@ -99,7 +101,7 @@ api:
     getRuleSet: () => loaded.ruleSet,
     registry: actions,
     logger: silentLogger,
-    now,
+    now: options.apiNow ?? now,
     streamIntervalMs: options.streamIntervalMs ?? 100,
     ...(options.sessionRefreshMs !== undefined ? { sessionRefreshMs: options.sessionRefreshMs } : {}),
     ...(options.rulesTimeLimitMs !== undefined ? { rulesTimeLimitMs: options.rulesTimeLimitMs } : {}),
