@@ -1,6 +1,7 @@
 import type { WebhookRequest } from '../connector.ts';
 import { getHeader } from '../shared/headers.ts';
 import { parseJsonObjectText } from '../shared/json-body.ts';
+import { checkUtf8Form } from '../shared/utf8-body.ts';
 import { PayloadError } from '../../src/errors.ts';
 
 /**
@@ -12,6 +13,7 @@ import { PayloadError } from '../../src/errors.ts';
 export function parseGithubPayload(request: WebhookRequest): { value: Record<string, unknown>; text: string } {
   const contentType = getHeader(request.headers, 'content-type')?.toLowerCase() ?? '';
   if (!contentType.startsWith('application/x-www-form-urlencoded')) return parseJsonObjectText(request.body);
+  checkUtf8Form(request.body);
   const payload = new URLSearchParams(request.body.toString('utf8')).get('payload');
   if (payload === null) throw new PayloadError('form-encoded body has no `payload` field');
   return parseJsonObjectText(payload);

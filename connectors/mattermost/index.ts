@@ -1,6 +1,7 @@
 import type { Connector, ConnectorResult } from '../connector.ts';
 import { bodyDigestId } from '../shared/body-digest-id.ts';
 import { signingSecret } from '../shared/secret-list.ts';
+import { checkUtf8Form } from '../shared/utf8-body.ts';
 import { createHubEvent } from '../../src/events/hub-event.ts';
 import { PayloadError } from '../../src/errors.ts';
 import { MattermostConfigSchema, type MattermostConfig } from './config.ts';
@@ -23,6 +24,7 @@ export const mattermostConnector: Connector<MattermostConfig> = {
 
   handle(request, ctx): ConnectorResult {
     verifyMattermostToken(request, ctx.config.token);
+    checkUtf8Form(request.body);
     const form = Object.fromEntries(new URLSearchParams(request.body.toString('utf8')));
     if (form.command === undefined) throw new PayloadError('form body has no `command` (is this a Mattermost slash command?)');
     delete form.token; // a credential: never stored with the event

@@ -1,4 +1,5 @@
 import { PayloadError } from '../../src/errors.ts';
+import { checkUtf8 } from './utf8-body.ts';
 
 const MAX_ECHO = 80;
 /** Far beyond any provider's payload (GitHub's nest about 10 deep); deeper input only costs stack further on. */
@@ -21,8 +22,9 @@ export function parseJsonBodyText(body: Buffer | string): { value: unknown; text
   return { value: parseJsonText(text), text };
 }
 
-/** The body as text, without the UTF-8 byte order mark some senders prepend (it is not JSON). */
+/** The body as text, without the UTF-8 byte order mark some senders prepend (it is not JSON). Bytes must be UTF-8. */
 function jsonTextOf(body: Buffer | string): string {
+  if (typeof body !== 'string') checkUtf8(body);
   const text = typeof body === 'string' ? body : body.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

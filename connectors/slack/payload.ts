@@ -1,6 +1,7 @@
 import type { WebhookRequest } from '../connector.ts';
 import { getHeader } from '../shared/headers.ts';
 import { parseJsonObject } from '../shared/json-body.ts';
+import { checkUtf8Form } from '../shared/utf8-body.ts';
 import { PayloadError } from '../../src/errors.ts';
 
 /** What a verified Slack request carries. */
@@ -26,6 +27,7 @@ export function parseSlackBody(request: WebhookRequest): SlackBody {
       ? contentType.startsWith('application/x-www-form-urlencoded')
       : !request.body.toString('utf8').trimStart().startsWith('{');
   if (!isForm) return { kind: 'events', payload: parseJsonObject(request.body) };
+  checkUtf8Form(request.body);
   const form = new URLSearchParams(request.body.toString('utf8'));
   const interaction = form.get('payload');
   if (interaction !== null) return { kind: 'interaction', payload: parseJsonObject(interaction) };

@@ -1,6 +1,7 @@
 import type { Connector, ConnectorResult, WebhookRequest } from '../connector.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
+import { checkUtf8Form } from '../shared/utf8-body.ts';
 import { createHubEvent, type HubEvent } from '../../src/events/hub-event.ts';
 import { PayloadError } from '../../src/errors.ts';
 import { readTwilioBody, type TwilioBody } from './body.ts';
@@ -37,6 +38,9 @@ export const twilioConnector: Connector<TwilioConfig> = {
     const url = twilioSignedUrl(request, ctx.config.publicUrl);
     const body = readTwilioBody(request);
     verifyTwilioRequest(request, ctx.config.authToken, url, signedParams(body));
+    // The parameters were read leniently to verify them; an event must hold what Twilio sent, in UTF-8.
+    if (body.kind === 'form') checkUtf8Form(request.body);
+    if (body.kind === 'query') checkUtf8Form(request.url, 'query string');
     if (body.kind === 'json') return { events: jsonEvents(request, ctx.name, ctx.now()), reply: NO_CONTENT };
     const params = Object.fromEntries(body.params);
     const event = createHubEvent({ connector: ctx.name, data: params, ...summarizeTwilioParams(params) }, ctx.now());
