@@ -17,9 +17,23 @@ export interface WebhookReply {
   body: string | Record<string, unknown>;
 }
 
+/** One item of a verified batch that can never become an event (Meta's `entry[].changes[]`, an Event Streams CloudEvent). */
+export interface DroppedItem {
+  /** Where it is in the body, e.g. `entry[0].changes[2]`. */
+  item: string;
+  /** What is wrong with it: never a secret, nor the item's content. */
+  reason: string;
+}
+
 export interface ConnectorResult {
   /** Verified, normalized events to persist before answering. May be empty (pure handshakes). */
   events: HubEvent[];
+  /**
+   * Items of a verified batch that can never become events. The ingress stores `events`, answers 2xx
+   * and reports these (a warning, `hookhub_ingress_dropped_items_total`, `hookhub.connector.rejections`):
+   * refusing the whole batch would only make the provider retry it (or drop it) with the good items in it.
+   */
+  dropped?: readonly DroppedItem[];
   /** Sent after the events are durable; when absent the ingress answers 202 with the ids. */
   reply?: WebhookReply;
   /**

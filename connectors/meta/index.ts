@@ -33,7 +33,8 @@ export const metaConnector: Connector<MetaConfig> = {
     if (method === 'GET') return answerMetaHandshake(request, ctx.config.verifyToken);
     if (method !== 'POST') throw new PayloadError(`${method} is not supported (Meta sends GET and POST)`);
     verifyMetaSignature(request, ctx.config.appSecret);
-    return { events: normalizeMeta(parseJsonObject(request.body), ctx.name, ctx.now()) };
+    const { events, dropped } = normalizeMeta(parseJsonObject(request.body), ctx.name, ctx.now());
+    return dropped.length === 0 ? { events } : { events, dropped };
   },
 
   sign(body, ctx) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DroppedItem } from '../connector.ts';
 import { firstLine, pick, pickNumber, pickString } from '../shared/pick.ts';
 import { createHubEvent, type HubEvent } from '../../src/events/hub-event.ts';
 import { PayloadError } from '../../src/errors.ts';
@@ -31,64 +32,91 @@ interface Item {
   time: number | undefined;
 }
 
+/** What a verified Meta payload holds: an event per usable item, and the items that can never be one. */
+export interface MetaBatch {
+  events: HubEvent[];
+  dropped: DroppedItem[];
+}
+
 /**
  * Splits a verified Meta payload into one HubEvent per `entry[].changes[]`, `entry[].messaging[]` and
  * `entry[].standby[]` item: type `meta.<object>.<field>`, data `{object, entry: {id, time}, field, value}`.
  * The id is `<object>:<entry id>:<time>:<field>:<digest of the item>`: a batched retry regroups
  * entries differently, but each change keeps its id, and two changes in one entry stay distinct.
+ * An unusable entry or change is dropped, not the batch: Meta retries a refused delivery for hours with
+ * the same item in it (and disables a callback that keeps failing), so refusing would lose the good ones too.
  * https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
  */
-export function normalizeMeta(payload: Record<string, unknown>, connector: string, now: Date): HubEvent[] {
+export function normalizeMeta(payload: Record<string, unknown>, connector: string, now: Date): MetaBatch {
   const object = pickString(payload, 'object');
   if (object === undefined || !NAME.test(object)) throw new PayloadError('body has no usable `object` (not a Meta webhook payload)');
   const entries = pick(payload, 'entry');
   if (!Array.isArray(entries)) throw new PayloadError('body has no `entry` list (not a Meta webhook payload)');
-  const events: HubEvent[] = [];
-  for (const entry of entries) {
-    const entryId = pickString(entry, 'id') ?? '-';
-    const entryTime = pickNumber(entry, 'time');
-    for (const item of itemsOf(entry)) {
-      const time = item.time ?? entryTime;
-      events.push(
-        createHubEvent(
-          {
-            id: [object, safe(entryId), entryTime ?? '-', item.field, digest(item.value)].join(':'),
-            type: `meta.${object}.${item.field}`,
-            connector,
-            data: { object, entry: { id: entryId, time: entryTime }, field: item.field, value: item.value },
-            time: time !== undefined ? toDate(time) : undefined,
-            subject: entryId === '-' ? undefined : entryId,
-            title: firstLine(metaTitle(item.value)),
-            actor: metaActor(item.value),
-          },
-          now,
-        ),
-      );
-    }
+  const batch: MetaBatch = { events: [], dropped: [] };
+  for (const [index, entry] of (entries as unknown[]).entries()) {
+    const where = `entry[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) batch.dropped.push({ item: where, reason: 'not an object' });
+    else batch.events.push(...entryEvents(entry, { object, where, connector, now }, batch.dropped));
   }
-  if (events.length === 0) throw new PayloadError('Meta payload has no entry[].changes[], messaging[] or standby[] items');
-  return events;
+  if (batch.events.length === 0 && batch.dropped.length === 0) {
+    throw new PayloadError('Meta payload has no entry[].changes[], messaging[] or standby[] items');
+  }
+  return batch;
 }
 
-function itemsOf(entry: unknown): Item[] {
+/** One event per usable item of an entry. */
+function entryEvents(
+  entry: object,
+  batch: { object: string; where: string; connector: string; now: Date },
+  dropped: DroppedItem[],
+): HubEvent[] {
+  const { object, connector } = batch;
+  const entryId = pickString(entry, 'id') ?? '-';
+  const entryTime = pickNumber(entry, 'time');
+  return itemsOf(entry, batch.where, dropped).map((item) => {
+    const time = item.time ?? entryTime;
+    return createHubEvent(
+      {
+        id: [object, safe(entryId), entryTime ?? '-', item.field, digest(item.value)].join(':'),
+        type: `meta.${object}.${item.field}`,
+        connector,
+        data: { object, entry: { id: entryId, time: entryTime }, field: item.field, value: item.value },
+        time: time !== undefined ? toDate(time) : undefined,
+        subject: entryId === '-' ? undefined : entryId,
+        title: firstLine(metaTitle(item.value)),
+        actor: metaActor(item.value),
+      },
+      batch.now,
+    );
+  });
+}
+
+/** The entry's items; what cannot be one goes to `dropped`, named by its place in the body. */
+function itemsOf(entry: object, where: string, dropped: DroppedItem[]): Item[] {
   const items: Item[] = [];
-  const changes = pick(entry, 'changes');
-  for (const change of Array.isArray(changes) ? changes : []) {
+  const list = (key: string): unknown[] => {
+    const value = pick(entry, key);
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value;
+    dropped.push({ item: `${where}.${key}`, reason: 'not a list' });
+    return [];
+  };
+  list('changes').forEach((change, i) => {
     const field = pickString(change, 'field')?.toLowerCase();
-    if (field === undefined || !NAME.test(field)) throw new PayloadError('entry.changes[] item without a usable `field`');
-    items.push({ field, value: pick(change, 'value'), time: undefined });
-  }
-  const messaging = pick(entry, 'messaging');
-  for (const message of Array.isArray(messaging) ? messaging : []) {
+    if (field === undefined || !NAME.test(field)) dropped.push({ item: `${where}.changes[${i}]`, reason: 'no usable `field`' });
+    else items.push({ field, value: pick(change, 'value'), time: undefined });
+  });
+  for (const message of list('messaging')) {
     items.push({ field: messagingField(message), value: message, time: pickNumber(message, 'timestamp') });
   }
   // An app that does not own a conversation (handover protocol, conversation routing) gets its messages,
   // reads and deliveries in `standby[]` instead of `messaging[]`: they are that webhook field's events.
   // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby
-  const standby = pick(entry, 'standby');
-  for (const message of Array.isArray(standby) ? standby : []) {
+  for (const message of list('standby')) {
     items.push({ field: 'standby', value: message, time: pickNumber(message, 'timestamp') });
   }
+  const isEmpty = ['changes', 'messaging', 'standby'].every((key) => pick(entry, key) === undefined);
+  if (isEmpty) dropped.push({ item: where, reason: 'no changes[], messaging[] or standby[]' });
   return items;
 }
 

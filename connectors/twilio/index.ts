@@ -1,4 +1,4 @@
-import type { Connector, ConnectorResult, WebhookRequest } from '../connector.ts';
+import type { Connector, ConnectorResult, DroppedItem, WebhookRequest } from '../connector.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { signingSecret } from '../shared/secret-list.ts';
 import { checkUtf8Form } from '../shared/utf8-body.ts';
@@ -41,7 +41,7 @@ export const twilioConnector: Connector<TwilioConfig> = {
     // The parameters were read leniently to verify them; an event must hold what Twilio sent, in UTF-8.
     if (body.kind === 'form') checkUtf8Form(request.body);
     if (body.kind === 'query') checkUtf8Form(request.url, 'query string');
-    if (body.kind === 'json') return { events: jsonEvents(request, ctx.name, ctx.now()), reply: NO_CONTENT };
+    if (body.kind === 'json') return { ...jsonEvents(request, ctx.name, ctx.now()), reply: NO_CONTENT };
     const params = Object.fromEntries(body.params);
     const event = createHubEvent({ connector: ctx.name, data: params, ...summarizeTwilioParams(params) }, ctx.now());
     return { events: [event], reply: NO_CONTENT };
@@ -68,14 +68,32 @@ function signedParams(body: TwilioBody): readonly (readonly [string, string])[] 
   return body.kind === 'form' ? body.params : body.kind === 'query' ? [] : null;
 }
 
-/** Event Streams posts an array of CloudEvents; other JSON callbacks are one object of parameters. */
-function jsonEvents(request: WebhookRequest, connector: string, now: Date): HubEvent[] {
+/**
+ * Event Streams posts an array of CloudEvents; other JSON callbacks are one object of parameters. An unusable
+ * CloudEvent is dropped, not the delivery: Twilio does not retry a 4xx, so refusing would lose the good ones.
+ * https://www.twilio.com/docs/events/event-delivery-and-duplication
+ */
+function jsonEvents(request: WebhookRequest, connector: string, now: Date): Pick<ConnectorResult, 'events' | 'dropped'> {
   const json = parseJsonBody(request.body);
   if (Array.isArray(json)) {
     if (json.length === 0) throw new PayloadError('Event Streams delivery with no events');
-    return json.map((item: unknown) => createHubEvent({ connector, data: item, ...summarizeTwilioCloudEvent(item) }, now));
+    return cloudEvents(json, connector, now);
   }
   if (typeof json !== 'object' || json === null) throw new PayloadError('JSON body is neither an object nor a list of events');
   const params = Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  return [createHubEvent({ connector, data: json, ...summarizeTwilioParams(params) }, now)];
+  return { events: [createHubEvent({ connector, data: json, ...summarizeTwilioParams(params) }, now)] };
+}
+
+function cloudEvents(items: readonly unknown[], connector: string, now: Date): Pick<ConnectorResult, 'events' | 'dropped'> {
+  const events: HubEvent[] = [];
+  const dropped: DroppedItem[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      events.push(createHubEvent({ connector, data: item, ...summarizeTwilioCloudEvent(item) }, now));
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      dropped.push({ item: `[${index}]`, reason: error.message });
+    }
+  }
+  return dropped.length === 0 ? { events } : { events, dropped };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Connector, ConnectorResult } from '../../connectors/connector.ts';
+import type { Connector, ConnectorResult, DroppedItem } from '../../connectors/connector.ts';
 import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
 import { eventJson } from '../events/event-json.ts';
@@ -29,10 +29,14 @@ export interface HooksRouteDeps {
   observe?: (connector: string, status: number) => void;
   /** Called before a 401 or 421 is sent, with what the operator should check (the dashboard's last error). */
   explain?: (res: ServerResponse, hint: string) => void;
+  /** Called before the 2xx of a batch that had items dropped (ConnectorResult.dropped), once they are logged. */
+  dropped?: (res: ServerResponse, connector: string, items: readonly DroppedItem[]) => void;
 }
 
 /** How long a provider should wait before retrying while the bus cannot persist. */
 const RETRY_AFTER_SECONDS = '5';
+/** Dropped items named in the log line and the answer; the count is always the whole. */
+const MAX_DROPPED_SHOWN = 20;
 
 /**
  * POST (and GET, for handshakes) /hooks/<name>: verify raw bytes -> normalize -> publish durably -> answer.
@@ -68,6 +72,7 @@ export function createHooksRoute(deps: HooksRouteDeps) {
     } catch (err) {
       return answerNotPersisted(deps, res, name, err);
     }
+    if (result.dropped !== undefined && result.dropped.length > 0) reportDropped(deps, res, name, result.dropped);
     if (result.reply) {
       const { status, body } = result.reply;
       return finish(deps, res, name, status, () => (typeof body === 'string' ? sendText(res, status, body) : sendJson(res, status, body)));
@@ -144,6 +149,13 @@ function publishEvents(bus: BusStreams, instance: ConnectorInstance, body: Buffe
   );
 }
 
+/** Items of a verified batch that no event holds: the rest is stored and acknowledged, so these must not pass unseen. */
+function reportDropped(deps: HooksRouteDeps, res: ServerResponse, name: string, items: readonly DroppedItem[]): void {
+  const shown = items.slice(0, MAX_DROPPED_SHOWN);
+  deps.logger.warn({ connector: name, dropped: items.length, items: shown }, 'verified batch: unusable items dropped, the rest stored');
+  deps.dropped?.(res, name, items);
+}
+
 function answerNotPersisted(deps: HooksRouteDeps, res: ServerResponse, name: string, err: unknown): void {
   // The bus refused this message for good (e.g. over NATS max_payload): a retry would fail the same way.
   if (err instanceof PayloadError) return finish(deps, res, name, 413, () => sendError(res, 413, err.message));
@@ -171,6 +183,7 @@ function acceptedBody(result: ConnectorResult, published: PublishResult[]) {
   const first = events[0];
   const body: Record<string, unknown> = { id: first?.id ?? null, duplicate: events.length > 0 && events.every((e) => e.duplicate) };
   if (events.length !== 1) body.events = events;
+  if (result.dropped !== undefined && result.dropped.length > 0) body.dropped = result.dropped.slice(0, MAX_DROPPED_SHOWN);
   return body;
 }
 

@@ -48,6 +48,8 @@ export interface HookObservation {
   durationMs: number;
   /** For a refused signature: what the operator should check, from the connector's reason. */
   hint?: string;
+  /** Items of a verified batch dropped as unusable while the rest was stored (ConnectorResult.dropped). */
+  droppedItems?: number;
 }
 
 /**
@@ -61,6 +63,8 @@ export class IngressServer {
   readonly #hooks: ReturnType<typeof createHooksRoute>;
   /** Hints of refused requests, until their answer is observed. */
   readonly #hints = new WeakMap<ServerResponse, string>();
+  /** Counts of batch items dropped, until their answer is observed. */
+  readonly #dropped = new WeakMap<ServerResponse, number>();
 
   constructor(options: IngressOptions) {
     this.#options = options;
@@ -73,6 +77,10 @@ export class IngressServer {
       now: options.now ?? (() => new Date()),
       ...(options.metrics ? { observe: countIngress(options.metrics) } : {}),
       explain: (res, hint) => this.#hints.set(res, hint),
+      dropped: (res, connector, items) => {
+        this.#dropped.set(res, items.length);
+        options.metrics?.ingressDroppedItems.inc({ connector }, items.length);
+      },
     });
     // Timeouts are enforced on this checking interval; Node's default (30 s) would let a slow client outlive them by that much.
     this.#server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => this.#route(req, res));
@@ -132,6 +140,7 @@ export class IngressServer {
     const started = performance.now();
     res.once('finish', () => {
       const hint = this.#hints.get(res);
+      const droppedItems = this.#dropped.get(res);
       onHook({
         connector,
         method: req.method ?? 'POST',
@@ -140,6 +149,7 @@ export class IngressServer {
         time,
         durationMs: performance.now() - started,
         ...(hint === undefined ? {} : { hint }),
+        ...(droppedItems === undefined ? {} : { droppedItems }),
       });
     });
   }

@@ -1,5 +1,6 @@
 import type { HubEvent } from '../events/hub-event.ts';
 import { createMetaEvent, metaId } from './meta-event.ts';
+import { DROPPED_ITEM } from './rejection-windows.ts';
 
 export interface DeadLetteredInfo {
   jobId: string;
@@ -84,7 +85,7 @@ export function rejectionsEvent(info: RejectionsInfo, now: Date): HubEvent {
       // One per connector and window, whichever hub process reports it first.
       id: metaId('hookhub.connector.rejections', info.connector, info.since),
       subject: info.connector,
-      title: `${total} webhook${total === 1 ? '' : 's'} refused on connector ${info.connector} (${by})`,
+      title: `${rejectionsHeadline(info.counts, total)} on connector ${info.connector} (${by})`,
       data: {
         connector: info.connector,
         since: info.since,
@@ -96,6 +97,17 @@ export function rejectionsEvent(info: RejectionsInfo, now: Date): HubEvent {
     },
     now,
   );
+}
+
+/** `3 webhooks refused`, `2 batch items dropped`, or both: a dropped item is not a refused request. */
+function rejectionsHeadline(counts: Record<string, number>, total: number): string {
+  const dropped = counts[DROPPED_ITEM] ?? 0;
+  const refused = total - dropped;
+  const parts = [
+    ...(refused > 0 || dropped === 0 ? [`${refused} webhook${refused === 1 ? '' : 's'} refused`] : []),
+    ...(dropped > 0 ? [`${dropped} batch item${dropped === 1 ? '' : 's'} dropped`] : []),
+  ];
+  return parts.join(' and ');
 }
 
 export function reloadFailedEvent(diagnostics: readonly string[], dir: string, now: Date): HubEvent {

@@ -7,7 +7,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { circuitEvent, consumerEvent, deadLetteredEvent, rejectionsEvent, reloadFailedEvent, type ConsumerInfo } from './meta-builders.ts';
 import { isMetaEventType } from './meta-event.ts';
-import { createRejectionWindows, rejectionReason, type ClosedWindow } from './rejection-windows.ts';
+import { createRejectionWindows, DROPPED_ITEM, rejectionReason, type ClosedWindow } from './rejection-windows.ts';
 
 export interface MetaPublisherOptions {
   bus: Pick<BusStreams, 'publish'>;
@@ -25,8 +25,8 @@ export interface MetaPublisherOptions {
 export interface MetaPublisher {
   /** For the delivery workers: dead letters and circuit changes. */
   readonly trouble: DeliveryTrouble;
-  /** For the ingress: every answered webhook (refusals are counted). */
-  observeHook: (observation: { connector: string; status: number; hint?: string }) => void;
+  /** For the ingress: every answered webhook (refusals and dropped batch items are counted). */
+  observeHook: (observation: { connector: string; status: number; hint?: string; droppedItems?: number }) => void;
   reloadFailed: (errors: readonly string[], dir: string) => void;
   /** For the engine's progress checks. */
   consumerChanged: (info: Omit<ConsumerInfo, 'process'>) => void;
@@ -57,10 +57,13 @@ export function createMetaPublisher(options: MetaPublisherOptions): MetaPublishe
 
   return {
     trouble,
-    observeHook({ connector, status, hint }) {
-      if (status < 400) return;
-      const closed = windows.add(connector, rejectionReason(status), now(), hint);
-      if (closed) void publishWindow(closed);
+    observeHook({ connector, status, hint, droppedItems }) {
+      const refusal = status >= 400 ? { reason: rejectionReason(status), count: 1 } : undefined;
+      const dropped = droppedItems !== undefined && droppedItems > 0 ? { reason: DROPPED_ITEM, count: droppedItems } : undefined;
+      for (const { reason, count } of [refusal, dropped].flatMap((r) => r ?? [])) {
+        const closed = windows.add(connector, reason, now(), hint, count);
+        if (closed) void publishWindow(closed);
+      }
     },
     reloadFailed: (errors, dir) => void publish(reloadFailedEvent(errors, dir, now())),
     consumerChanged: (info) => void publish(consumerEvent({ ...info, process: processName }, now())),

@@ -11,6 +11,9 @@ const REASONS: Readonly<Record<number, string>> = {
   503: 'hub_unavailable',
 };
 
+/** The reason for an unusable item of a verified batch, dropped while the rest of the batch was stored. */
+export const DROPPED_ITEM = 'dropped_item';
+
 export function rejectionReason(status: number): string {
   return REASONS[status] ?? `http_${status}`;
 }
@@ -38,13 +41,13 @@ export function createRejectionWindows(windowMs: number) {
     return { connector, since: new Date(window.start), until: new Date(window.start + windowMs), counts, hints };
   };
   return {
-    /** Counts one refusal; returns the connector's previous window when this one starts a new window. */
-    add(connector: string, reason: string, now: Date, hint?: string): ClosedWindow | undefined {
+    /** Counts `count` refusals (default 1); returns the connector's previous window when this one starts a new window. */
+    add(connector: string, reason: string, now: Date, hint?: string, count = 1): ClosedWindow | undefined {
       const start = Math.floor(now.getTime() / windowMs) * windowMs;
       const current = open.get(connector);
       const closed = current && current.start !== start ? close(connector) : undefined;
       const window = open.get(connector) ?? { start, counts: {}, hints: {} };
-      window.counts[reason] = (window.counts[reason] ?? 0) + 1;
+      window.counts[reason] = (window.counts[reason] ?? 0) + count;
       if (hint !== undefined) window.hints[reason] = hint;
       open.set(connector, window);
       return closed;

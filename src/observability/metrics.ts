@@ -5,6 +5,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Webhooks received, by connector instance and HTTP status answered. */
   readonly ingress: Counter<'connector' | 'status'>;
+  /** Items of verified batches (Meta entries, Event Streams CloudEvents) dropped as unusable while the rest was stored. */
+  readonly ingressDroppedItems: Counter<'connector'>;
   /** Rule matches, by rule name. */
   readonly ruleMatches: Counter<'rule'>;
   /** Delivery outcomes, by action type, channel ('' when none) and outcome (success, retry, rate_limited, dead_letter, skipped, deferred). */
@@ -57,6 +59,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${prefix}ingress_requests_total`,
       help: 'Webhook requests by connector and status.',
       labelNames: ['connector', 'status'],
+      registers: [registry],
+    }),
+    ingressDroppedItems: new Counter({
+      name: `${prefix}ingress_dropped_items_total`,
+      help: 'Unusable items of verified webhook batches, dropped while the rest was stored.',
+      labelNames: ['connector'],
       registers: [registry],
     }),
     ruleMatches: new Counter({

@@ -135,15 +135,32 @@ describe('meta connector: one event per change', () => {
     ]);
   });
 
-  it('answers 400 for a signed payload without object, entries or changes', async () => {
-    for (const body of [
-      '{"entry":[]}',
-      '{"object":"page"}',
-      '{"object":"page","entry":[{"id":"1"}]}',
-      '{"object":"page","entry":[{"id":"1","changes":[{"value":{}}]}]}',
-    ]) {
+  it('answers 400 for a signed payload without object or entries', async () => {
+    for (const body of ['{"entry":[]}', '{"object":"page"}', '{"object":"page","entry":[]}']) {
       await expect(async () => metaConnector.handle(sign(Buffer.from(body)), ctx)).rejects.toThrow(PayloadError);
     }
+  });
+
+  it('drops the unusable entries and changes of a batch, naming where they are, and keeps the rest', async () => {
+    const body = {
+      object: 'page',
+      entry: [
+        { id: '1' },
+        null,
+        { id: '2', changes: [{ value: {} }, { field: 'Bad Field!', value: {} }, { field: 'feed', value: { message: 'kept' } }] },
+        { id: '3', messaging: 'not a list', standby: {} },
+      ],
+    };
+    const { events, dropped } = await metaConnector.handle(sign(Buffer.from(JSON.stringify(body))), ctx);
+    expect(events.map((e) => e.title)).toEqual(['kept']);
+    expect(dropped).toEqual([
+      { item: 'entry[0]', reason: 'no changes[], messaging[] or standby[]' },
+      { item: 'entry[1]', reason: 'not an object' },
+      { item: 'entry[2].changes[0]', reason: 'no usable `field`' },
+      { item: 'entry[2].changes[1]', reason: 'no usable `field`' },
+      { item: 'entry[3].messaging', reason: 'not a list' },
+      { item: 'entry[3].standby', reason: 'not a list' },
+    ]);
   });
 });
 
