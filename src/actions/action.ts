@@ -70,6 +70,11 @@ export interface ActionResult {
   response?: string;
   /** What happened, for an attempt with no HTTP or protocol status (a `log` channel: `logged`). */
   label?: string;
+  /**
+   * Delivered, but not entirely (an email some of whose recipients the server refused): recorded with the
+   * attempt, logged as a warning and counted in `hookhub_delivery_warnings_total`; the job is done.
+   */
+  warning?: string;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface Metrics {
   readonly ruleMatches: Counter<'rule'>;
   /** Delivery outcomes, by action type, channel ('' when none) and outcome (success, retry, rate_limited, dead_letter, skipped, deferred). */
   readonly deliveries: Counter<'action' | 'channel' | 'outcome'>;
+  /** Jobs delivered with a warning (an email some of whose recipients were refused), by action type and channel. */
+  readonly deliveryWarnings: Counter<'action' | 'channel'>;
   /** Duration of each delivery attempt in seconds, by action, channel and outcome. */
   readonly attemptLatency: Histogram<'action' | 'channel' | 'outcome'>;
   /** Jobs in the dead-letter store (read from the bus at scrape time once tracked). */
@@ -77,6 +79,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${prefix}deliveries_total`,
       help: 'Delivery outcomes by action, channel and outcome.',
       labelNames: ['action', 'channel', 'outcome'],
+      registers: [registry],
+    }),
+    deliveryWarnings: new Counter({
+      name: `${prefix}delivery_warnings_total`,
+      help: 'Jobs delivered with a warning (e.g. email recipients refused), by action and channel.',
+      labelNames: ['action', 'channel'],
       registers: [registry],
     }),
     attemptLatency: new Histogram({

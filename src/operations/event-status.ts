@@ -24,6 +24,8 @@ export interface AttemptView {
   label?: string;
   latencyMs?: number;
   error?: string;
+  /** Delivered, but not entirely: the email recipients the SMTP server refused. */
+  warning?: string;
   response?: string;
   destination?: string;
 }

@@ -5,6 +5,7 @@ import type { ActionDeps, ActionResult } from '../action.ts';
 import type { Channel } from './channel-schema.ts';
 import { formatEmail } from './format/email.ts';
 import type { NotifyParams } from './notify-params.ts';
+import { allRefusedError, describeRefusals, refusalsOf } from './smtp-refusals.ts';
 
 type EmailChannel = Extract<Channel, { type: 'email' }>;
 
@@ -48,7 +49,7 @@ export async function sendEmail(
       }),
       abort,
     ]);
-    return { status: 250, response: String(info.response ?? '').slice(0, 2_048) };
+    return sentResult(info);
   } catch (error) {
     throw classifySmtpError(error);
   } finally {
@@ -56,8 +57,24 @@ export async function sendEmail(
   }
 }
 
+/**
+ * The message went out to the recipients the server accepted. Those it refused are named as the attempt's
+ * warning: a retry would send the message again to everyone who accepted it (SMTP has no idempotency key, and
+ * mailboxes do not dedup on Message-ID), so a partly refused message counts as delivered, with the warning.
+ */
+function sentResult(info: { response?: string; accepted?: unknown[] }): ActionResult {
+  const response = (info.response ?? '').slice(0, 2_048);
+  const refusals = refusalsOf(info);
+  if (refusals.length === 0) return { status: 250, response };
+  const accepted = info.accepted?.length ?? 0;
+  const warning = `sent to ${accepted} of ${accepted + refusals.length} recipients; the SMTP server refused ${describeRefusals(refusals)}`;
+  return { status: 250, response, warning };
+}
+
 /** SMTP 5xx replies are permanent (bad recipient, auth refused); 4xx and connection errors retry. */
 function classifySmtpError(error: unknown): unknown {
+  const refusals = refusalsOf(error);
+  if (refusals.length > 0) return allRefusedError(refusals);
   const code = (error as { responseCode?: unknown }).responseCode;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'number' && code >= 500) return new PermanentError(`SMTP ${code}: ${message}`, code);

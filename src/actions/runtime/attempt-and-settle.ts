@@ -67,7 +67,11 @@ export async function attemptAndSettle(
   }
   await recordAttempt(ctx, delivery, { attempt, outcome, prepared, log });
   if (!outcome.ok) return settleFailure(ctx, delivery, { ...input, outcome });
-  log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
+  if (outcome.warning === undefined) log.info({ attempt, status: outcome.status, latencyMs: outcome.latencyMs }, 'delivered');
+  else {
+    log.warn({ attempt, status: outcome.status, latencyMs: outcome.latencyMs, warning: outcome.warning }, 'delivered with a warning');
+    ctx.metrics?.deliveryWarnings.inc({ action: job.action, channel: prepared.channel });
+  }
   input.count(job, prepared.channel, 'success');
   return delivery.ack();
 }

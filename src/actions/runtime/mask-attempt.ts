@@ -21,7 +21,7 @@ export function maskOutcome(
   known: readonly string[],
   prepared: Pick<PreparedJob, 'action' | 'params'>,
 ): AttemptOutcome {
-  const texts = [outcome.response, outcome.ok ? outcome.label : outcome.message].filter(
+  const texts = [outcome.response, ...(outcome.ok ? [outcome.label, outcome.warning] : [outcome.message])].filter(
     (text): text is string => text !== undefined && text.length >= MIN_MASKED,
   );
   if (texts.length === 0) return outcome;

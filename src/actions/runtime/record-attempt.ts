@@ -34,6 +34,7 @@ export async function recordAttempt(
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(outcome.response === undefined ? {} : { response: outcome.response }),
       ...(outcome.ok ? (outcome.label === undefined ? {} : { label: outcome.label }) : { error: outcome.message }),
+      ...(outcome.ok && outcome.warning !== undefined ? { warning: outcome.warning } : {}),
     },
   };
   const write = () => ctx.bus.record(record, BEFORE_ACK);

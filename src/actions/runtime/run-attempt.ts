@@ -5,7 +5,8 @@ import { classifyError, type FailureClass } from './classify-error.ts';
 import { RESPONSE_SNIPPET_BYTES } from './http-outcome.ts';
 
 export type AttemptOutcome =
-  { ok: true; status?: number; response?: string; label?: string; latencyMs: number } | ({ ok: false; latencyMs: number } & FailureClass);
+  | { ok: true; status?: number; response?: string; label?: string; warning?: string; latencyMs: number }
+  | ({ ok: false; latencyMs: number } & FailureClass);
 
 export interface AttemptContext {
   deps: Omit<ActionDeps, 'signal'>;
@@ -63,6 +64,7 @@ export async function runAttempt(action: Action, params: Record<string, unknown>
       ...(result.status === undefined ? {} : { status: result.status }),
       ...(result.response === undefined ? {} : { response: result.response.slice(0, RESPONSE_SNIPPET_BYTES) }),
       ...(result.label === undefined ? {} : { label: result.label }),
+      ...(result.warning === undefined ? {} : { warning: result.warning.slice(0, RESPONSE_SNIPPET_BYTES) }),
     };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), ...classifyError(error, ctx.timeoutMs) };

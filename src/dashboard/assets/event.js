@@ -50,6 +50,7 @@ function attemptItem(a) {
     { class: a.outcome, 'data-outcome': a.outcome },
     head,
     a.error ? el('div', { class: 'small', text: a.error }) : null,
+    a.warning ? el('div', { class: 'small', text: `warning: ${a.warning}` }) : null,
     a.response
       ? el('details', {}, el('summary', { class: 'small muted', text: 'response' }), el('pre', { class: 'hint', text: a.response }))
       : null,

@@ -27,6 +27,12 @@ describe('an attempt outcome as it is recorded', () => {
     });
   });
 
+  it('masks a secret that a delivery warning echoes (an SMTP server quoting what it refused)', () => {
+    const warning = 'sent to 1 of 2 recipients; the SMTP server refused x@example.com (550 relay denied for routing-key-0123)';
+    const outcome = maskOutcome({ ok: true, latencyMs: 1, status: 250, warning }, ['routing-key-0123'], prepared);
+    expect(outcome).toMatchObject({ warning: warning.replace('routing-key-0123', '[redacted, 16 chars]') });
+  });
+
   it('masks the start of a secret that an answer kept to 2 KB, or a message cut with …, ends with', () => {
     const kept = `${'x'.repeat(RESPONSE_SNIPPET_BYTES - 10)}routing-ke`;
     const outcome = maskOutcome({ ok: true, latencyMs: 1, status: 200, response: kept }, ['routing-key-0123'], prepared);
