@@ -5,6 +5,8 @@ import ms from 'ms';
  * a number of milliseconds; undefined when invalid. Config, rules and chat commands all read durations here.
  */
 export function parseDuration(value: string | number): number | undefined {
+  // ms throws on an empty string ("val is not a non-empty string…") where it returns undefined for other bad text.
+  if (typeof value === 'string' && value.trim() === '') return undefined;
   const parsed = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
   return typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
