@@ -2,11 +2,17 @@ import bytes from 'bytes';
 import { parseDuration } from '../shared/duration.ts';
 import { z } from 'zod';
 
+/**
+ * A number and an optional unit, the whole text. bytes.parse reads what it cannot match with parseInt,
+ * so on its own it takes `1m` or `10 megabytes` as 1 or 10 bytes.
+ */
+const SIZE = /^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|pb)?\s*$/i;
+
 /** `1mb`, `512kb`, or a number of bytes. */
 export const SizeSchema = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
-  const parsed = typeof value === 'number' ? value : bytes.parse(value);
+  const parsed = typeof value === 'number' ? value : SIZE.test(value) ? bytes.parse(value.trim()) : null;
   if (parsed === null || !Number.isFinite(parsed) || parsed <= 0) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a size (use e.g. 1mb, 512kb)` });
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a size (use e.g. 1mb, 512kb; units: b, kb, mb, gb)` });
     return z.NEVER;
   }
   return parsed;

@@ -21,4 +21,22 @@ describe('hookhub.yaml durations and sizes', () => {
     expect(message).toMatch(/\/etc\/hookhub\.yaml:4:\d+: .*\(at server\.port\)/);
     expect(message).not.toContain('non-empty string');
   });
+
+  it('reads a size given as a number and a unit, or a number of bytes', () => {
+    const limit = (value: string) => parseConfig('/etc/hookhub.yaml', `server: { bodyLimit: ${value} }`, readEnv({})).server.bodyLimit;
+    expect(limit('1mb')).toBe(1024 * 1024);
+    expect(limit('"1.5 KB"')).toBe(1536);
+    expect(limit('2048')).toBe(2048);
+    expect(limit('"2048"')).toBe(2048);
+  });
+
+  it('refuses a size whose unit it does not know instead of reading its number as bytes', () => {
+    // bytes.parse alone takes "1m" as 1 byte: every webhook would then get 413.
+    for (const value of ['1m', '10 megabytes', '1mbx', '-1mb', '5 k']) {
+      const message = problemsOf(`server:\n  bodyLimit: ${value}\n`);
+      expect(message).toContain(
+        `/etc/hookhub.yaml:2:14: "${value}" is not a size (use e.g. 1mb, 512kb; units: b, kb, mb, gb) (at server.bodyLimit)`,
+      );
+    }
+  });
 });
