@@ -118,6 +118,7 @@ function registerReplay(events: Command, deps: EventsCommandDeps, write: (text: 
           environmentValuesOf(ruleSet),
         );
         write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));
+        if (result.errors.length > 0) throw new Error(notRendered(result));
       });
     });
 }
@@ -196,12 +197,18 @@ function formatAttempt(a: AttemptView): string[] {
 
 function formatReplay(result: ReplayResult): string {
   const lines = result.jobs.map((j) => `${j.decision.padEnd(20)} ${j.id}`);
-  for (const e of result.errors) lines.push(`could not render ${e.rule} ${e.action} #${e.index}: ${e.error}`);
-  if (result.jobs.length === 0) lines.push('no rule matches this event now');
+  if (result.jobs.length === 0 && result.errors.length === 0) lines.push('no rule matches this event now');
   lines.push(
     result.dryRun
       ? 'dry run: nothing was sent'
       : `${result.jobs.filter((j) => !j.decision.startsWith('skipped')).length} job(s) queued for delivery`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Why a replay fails (exit 1) after printing the jobs it did queue: the actions it could not render. */
+function notRendered(result: ReplayResult): string {
+  const which = result.errors.map((e) => `${e.rule} ${e.action} #${e.index}: ${e.error}`).join('; ');
+  const nothing = result.dryRun ? 'a replay would queue nothing for them' : 'nothing was queued for them';
+  return `${result.errors.length} action(s) could not be rendered, so ${nothing}: ${which}; fix the rule (hookhub rules test --event) and replay again`;
 }
