@@ -10,8 +10,8 @@ export interface LocatedDocument {
 /** Parses YAML keeping positions, so every later problem can be reported as file:line:col. */
 export function parseLocated(file: string, text: string): { located: LocatedDocument; problems: string[] } {
   const lines = new LineCounter();
-  // maxAliasCount stops "billion laughs" alias bombs.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // `<<: *anchor` merges as in rule files; toPlain bounds what aliases and merges expand to (alias bombs).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings].map((e) => {
     const { line, col } = lines.linePos(e.pos[0]);
     return `${file}:${line}:${col}: ${describeYamlError(e)}`;
