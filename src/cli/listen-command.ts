@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { readEnv, type HubEnv } from '../config/env.ts';
 import { loadConfig, type HubConfig } from '../config/load-config.ts';
-import { parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { configPathOption } from './config-path.ts';
+import { parseSince } from './dlq-command.ts';
 import { dataFolder } from './local-admin-token.ts';
 import { runListen, type ListenSettings } from './listen/run-listen.ts';
 import { readOrCreateSecretFile } from './secret-file.ts';
@@ -35,7 +35,7 @@ export function registerListenCommand(program: Command): void {
     .option('--events <glob>', "only these event types, e.g. 'github.pull_request.*'")
     .option('--connector <name>', 'only events from this connector')
     .option('--cloudevents', 'send the whole CloudEvent instead of the provider payload')
-    .option('--since <duration>', 'first replay events received this long ago (e.g. 10m)')
+    .option('--since <when>', 'first replay events received since a time (ISO 8601) or for a duration (10m)')
     .option('-c, --config <file>', 'hookhub.yaml, for the port and data folder of a local hub')
     .action(async (opts: ListenOptions) => {
       const settings = await resolveListenSettings(opts, readEnv(), () => new Date());
@@ -55,6 +55,7 @@ export function registerListenCommand(program: Command): void {
 /** Turns flags, environment and the local hub's files into settings; every problem is a one-line error. */
 export async function resolveListenSettings(opts: ListenOptions, env: HubEnv, now: () => Date): Promise<ListenSettings> {
   const forwardTo = httpUrl(opts.forwardTo, '--forward-to');
+  const since = parseSince(opts.since, now);
   const config = await optionalConfig(opts.config, env);
   const url = httpUrl(opts.url ?? `http://127.0.0.1:${config?.server.port ?? 8080}`, '--url').replace(/\/+$/, '');
   const folder = config ? dataFolder(config) : (env.dataDir ?? 'data');
@@ -70,7 +71,7 @@ export async function resolveListenSettings(opts: ListenOptions, env: HubEnv, no
     secret,
     cloudevents: opts.cloudevents === true,
     filter: { ...(opts.events ? { type: opts.events } : {}), ...(opts.connector ? { connector: opts.connector } : {}) },
-    ...(opts.since !== undefined ? { since: sinceTime(opts.since, now) } : {}),
+    ...(since ? { since: since.toISOString() } : {}),
   };
 }
 
@@ -90,10 +91,4 @@ function httpUrl(value: string, flag: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${flag}: only http and https URLs`);
   return url.toString();
-}
-
-function sinceTime(value: string, now: () => Date): string {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new Error(`--since: "${value}" is not a duration (e.g. 10m, 2h)`);
-  return new Date(now().getTime() - ms).toISOString();
 }
