@@ -34,7 +34,7 @@ interface LocalApp {
   close(): Promise<void>;
 }
 
-async function startLocalApp(): Promise<LocalApp> {
+async function startLocalApp(port = 0): Promise<LocalApp> {
   const received: Received[] = [];
   const replies: number[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -46,9 +46,9 @@ async function startLocalApp(): Promise<LocalApp> {
       res.writeHead(status).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/webhooks`, received, replies, close: () => new Promise((r) => server.close(() => r())) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${bound}/webhooks`, received, replies, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Runs `listen` with real fetch and a short pause between reconnects, collecting what it prints until `stop` aborts. */
@@ -211,7 +211,7 @@ describe('hookhub listen', () => {
     ).rejects.toThrow(/^no API token: pass --token or set HOOKHUB_TOKEN/);
   });
 
-  it('--since replays what the hub already has; an unreachable app is shown, retried and given up on', async () => {
+  it('--since replays what the hub already has; an app that is down holds them, and gets them in order once it is up', async () => {
     const closed = await startLocalApp();
     await closed.close();
     const settings = await resolveListenSettings(
@@ -226,16 +226,21 @@ describe('hookhub listen', () => {
       () => new Date(),
     );
     const { lines, stop, listening } = listenCollecting(settings, 5);
-    // Every PR sent earlier in this file comes back from history, each tried 4 times against a closed port.
-    await eventually(() => lines.filter((l) => l.includes('x gave up')).length >= 4, 20_000, 'the replayed PRs given up on');
+    // Far more tries than the four an answering app gets: an app that is down is waited for.
+    await eventually(() => lines.filter((l) => l.includes('! local app unreachable')).length >= 20, 20_000, 'listen waiting for the app');
+    const restarted = await startLocalApp(Number(new URL(closed.url).port));
+    // Every PR sent earlier in this file comes back from history, none given up on.
+    await eventually(() => restarted.received.length === 4, 20_000, 'the replayed PRs, once the app is up');
     stop.abort();
     await listening;
-    const given = lines.filter((l) => l.includes('x gave up'));
-    expect(given[0]).toMatch(
-      /github\.pull_request\.opened {2}before-1 {2}x gave up after 4 tries: local app unreachable at http:\/\/127\.0\.0\.1:\d+\/webhooks \(ECONNREFUSED\): is it running\? check --forward-to$/,
+    await restarted.close();
+    expect(restarted.received.map((r) => r.headers['x-github-delivery'])).toEqual(['before-1', 'before-2', 'after-3', 'after-4']);
+    expect(lines.filter((l) => l.includes('gave up'))).toEqual([]);
+    const waits = lines.filter((l) => l.includes('! local app unreachable'));
+    expect(waits.every((l) => l.split('  ')[2] === 'before-1')).toBe(true);
+    expect(waits[0]).toMatch(
+      /github\.pull_request\.opened {2}before-1 {2}! local app unreachable at http:\/\/127\.0\.0\.1:\d+\/webhooks \(ECONNREFUSED\): is it running\? check --forward-to; retrying in 1s$/,
     );
-    expect(given.map((l) => l.split('  ')[2])).toEqual(['before-1', 'before-2', 'after-3', 'after-4']);
-    expect(lines.filter((l) => l.includes('! local app unreachable')).length).toBe(12);
   }, 30_000);
 
   it('sends the whole CloudEvent with --cloudevents', async () => {

@@ -11,8 +11,10 @@ export interface ForwardOptions {
   fetch: typeof fetch;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
-  /** Tries per event, the first included. Default 4 (waits 1 s, 2 s, 4 s). */
+  /** Tries the local app answers (or times out on) per event, the first included. Default 4 (waits 1 s, 2 s, 4 s). */
   attempts?: number;
+  /** Ends the wait for an unreachable app (Ctrl-C). */
+  signal?: AbortSignal;
   timeoutMs?: number;
   /** Told about each failed try that will be retried. */
   onRetry?: (problem: string, delayMs: number) => void;
@@ -43,19 +45,23 @@ export function forwardRequest(
 }
 
 /**
- * POSTs one event to the local app, retrying network errors, 408, 429 and 5xx with backoff. A
- * redirect is reported, never followed: the signed event goes to --forward-to and nowhere else.
+ * POSTs one event to the local app, retrying timeouts, 408, 429 and 5xx with backoff, `attempts` times.
+ * An app that cannot be reached at all (not running, restarting) is waited for, however long, so
+ * that the events behind this one wait too instead of being given up on: the hub still has them.
+ * A redirect is reported, never followed: the signed event goes to --forward-to and nowhere else.
  */
 export async function forwardEvent(event: HubEvent, options: ForwardOptions): Promise<ForwardResult> {
   const attempts = options.attempts ?? 4;
+  let answered = 0;
   for (let tries = 1; ; tries++) {
     // Signed per try: the timestamp must be fresh for the receiver's tolerance check.
     const { body, headers } = forwardRequest(event, options);
     const started = performance.now();
     const outcome = await post(options, body, headers);
     const ms = Math.round(performance.now() - started);
+    if (!outcome.unreachable) answered++;
     const problem = outcome.error ?? (retryable(outcome.status) ? `HTTP ${outcome.status}` : undefined);
-    if (problem === undefined || outcome.redirected || tries >= attempts) {
+    if (problem === undefined || outcome.redirected || answered >= attempts) {
       return {
         ...(outcome.status !== undefined ? { status: outcome.status } : {}),
         ms,
@@ -63,9 +69,10 @@ export async function forwardEvent(event: HubEvent, options: ForwardOptions): Pr
         ...(problem !== undefined ? { error: problem } : {}),
       };
     }
-    const delay = 1_000 * 2 ** (tries - 1);
+    const delay = Math.min(1_000 * 2 ** (tries - 1), 10_000);
     options.onRetry?.(problem, delay);
     await options.sleep(delay);
+    if (options.signal?.aborted) return { ms, tries, error: problem };
   }
 }
 
@@ -73,7 +80,7 @@ async function post(
   options: ForwardOptions,
   body: string,
   headers: Record<string, string>,
-): Promise<{ status?: number; error?: string; redirected?: true }> {
+): Promise<{ status?: number; error?: string; redirected?: true; unreachable?: true }> {
   try {
     const response = await options.fetch(options.target, {
       method: 'POST',
@@ -88,7 +95,10 @@ async function post(
     const error = `HTTP ${response.status}: the local app redirected to ${location}; not followed (point --forward-to at it)`;
     return { status: response.status, error, redirected: true };
   } catch (err) {
-    return { error: `local app unreachable at ${options.target} (${reasonOf(err)}): is it running? check --forward-to` };
+    const reason = reasonOf(err);
+    const error = `local app unreachable at ${options.target} (${reason}): is it running? check --forward-to`;
+    // A timeout means the app took the request and may have handled it: that try counts.
+    return { error, ...(reason === 'timeout' ? {} : { unreachable: true as const }) };
   }
 }
 

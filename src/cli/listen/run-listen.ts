@@ -47,6 +47,7 @@ async function forwardOne(streamed: StreamedEvent, settings: ListenSettings, dep
     fetch: deps.fetch,
     now: deps.now,
     sleep: deps.sleep,
+    signal: deps.signal,
     onRetry: (problem, delay) => deps.print(`${head}  ! ${problem}; retrying in ${delay / 1_000}s`),
   });
   if (result.error) deps.print(`${head}  x gave up after ${result.tries} tries: ${result.error}`);
