@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAllowEntry } from '../actions/runtime/ssrf/network-policy.ts';
 import { isAddressOrRange } from '../http/client-address.ts';
 import { SubscriptionsConfigSchema } from '../subscriptions/settings.ts';
 import { NatsBusSchema } from './nats-bus-schema.ts';
@@ -42,7 +43,16 @@ export const DeliverySchema = z
   .object({
     allowPrivateNetworks: BooleanLikeSchema.default(false),
     /** Hosts or CIDRs that outbound calls may reach even though they are private. */
-    allowlist: z.array(z.string().min(1)).default([]),
+    allowlist: z
+      .array(
+        z
+          .string()
+          .refine(
+            isAllowEntry,
+            'a host name, an IP address or a CIDR range (e.g. ci.internal, 10.0.0.5, 10.0.0.0/8), with no scheme, port, path or wildcard',
+          ),
+      )
+      .default([]),
     timeout: DurationSchema.default(15_000),
   })
   .strict();

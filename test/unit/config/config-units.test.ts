@@ -40,3 +40,20 @@ describe('hookhub.yaml durations and sizes', () => {
     }
   });
 });
+
+describe('hookhub.yaml delivery.allowlist', () => {
+  it('takes host names, IP addresses and CIDR ranges', () => {
+    const text = 'delivery:\n  allowlist: [ci.internal, Hooks.Example., 127.0.0.1, "[::1]", 10.20.0.0/16, "fd00::/8", localhost]\n';
+    expect(parseConfig('/etc/hookhub.yaml', text, readEnv({})).delivery.allowlist).toHaveLength(7);
+  });
+
+  it('refuses an entry no destination could ever match, at its line, instead of ignoring it', () => {
+    const entries = ['https://ci.internal', 'ci.internal:8080', '10.0.0.0/33', '"*.internal"', 'ci.internal/hooks', '""'];
+    const message = problemsOf(`delivery:\n  allowlist:\n${entries.map((e) => `    - ${e}\n`).join('')}`);
+    entries.forEach((_, i) =>
+      expect(message).toContain(
+        `/etc/hookhub.yaml:${i + 3}:7: a host name, an IP address or a CIDR range (e.g. ci.internal, 10.0.0.5, 10.0.0.0/8), with no scheme, port, path or wildcard (at delivery.allowlist.${i})`,
+      ),
+    );
+  });
+});

@@ -15,6 +15,17 @@ export const NetworkPolicySchema = z.strictObject({
 });
 export type NetworkPolicy = z.input<typeof NetworkPolicySchema>;
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+
+/**
+ * Whether an allow entry can ever match: an IP address, a CIDR range or a host name as compileNetworkPolicy
+ * reads it. Anything else (a URL, host:port, a wildcard, a /33) would be taken as a host name no URL has.
+ */
+export function isAllowEntry(entry: string): boolean {
+  const host = normalizeHost(entry);
+  return ipaddr.isValidCIDR(entry) || ipaddr.isValid(host) || HOST_NAME.test(host);
+}
+
 /** The policy hookhub.yaml's `delivery` section sets: every outbound path (workers, reports, validation) judges by it. */
 export function deliveryNetworkPolicy(delivery: { allowPrivateNetworks: boolean; allowlist: readonly string[] }): NetworkPolicy {
   return { allowPrivateNetworks: delivery.allowPrivateNetworks, allow: [...delivery.allowlist] };
