@@ -7,6 +7,10 @@ import { BooleanLikeSchema, DurationSchema, fromEnvString, SizeSchema } from './
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
+/** Node reads a 0 server timeout as none at all. */
+const SLOW_CLIENT_LIMIT_OFF =
+  'must be more than 0: 0 turns the limit off and lets slow clients hold connections for ever (give a duration such as 10s)';
+
 export const ServerSchema = z
   .object({
     port: fromEnvString(z.number().int().min(0).max(65535)).default(8080),
@@ -15,8 +19,8 @@ export const ServerSchema = z
     /** The URL providers reach this hub at (used by connectors that sign the URL, and GitHub hook setup). */
     publicUrl: z.url().optional(),
     /** Slow clients: the whole header block within this (Slowloris), the whole request within requestTimeout. */
-    headersTimeout: DurationSchema.default(10_000),
-    requestTimeout: DurationSchema.default(30_000),
+    headersTimeout: DurationSchema.default(10_000).refine((ms) => ms > 0, { error: SLOW_CLIENT_LIMIT_OFF }),
+    requestTimeout: DurationSchema.default(30_000).refine((ms) => ms > 0, { error: SLOW_CLIENT_LIMIT_OFF }),
     /** Open connections at most; more are refused at accept. */
     maxConnections: fromEnvString(z.number().int().min(1)).default(10_000),
     /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client, for per-client limits. */
@@ -53,7 +57,9 @@ export const DeliverySchema = z
           ),
       )
       .default([]),
-    timeout: DurationSchema.default(15_000),
+    timeout: DurationSchema.default(15_000).refine((ms) => ms > 0, {
+      error: 'must be more than 0: every attempt would time out at once (give a duration such as 15s)',
+    }),
   })
   .strict();
 

@@ -57,3 +57,16 @@ describe('hookhub.yaml delivery.allowlist', () => {
     );
   });
 });
+
+describe('hookhub.yaml timeouts of 0', () => {
+  it('refuses them at their line: 0 turns a slow-client limit off, and times out every delivery at once', () => {
+    const message = problemsOf('server:\n  headersTimeout: 0\n  requestTimeout: 0s\ndelivery:\n  timeout: 0ms\n');
+    expect(message).toContain(
+      '/etc/hookhub.yaml:2:19: must be more than 0: 0 turns the limit off and lets slow clients hold connections for ever (give a duration such as 10s) (at server.headersTimeout)',
+    );
+    expect(message).toMatch(/\/etc\/hookhub\.yaml:3:19: must be more than 0: 0 turns the limit off .*\(at server\.requestTimeout\)/);
+    expect(message).toContain(
+      '/etc/hookhub.yaml:5:12: must be more than 0: every attempt would time out at once (give a duration such as 15s) (at delivery.timeout)',
+    );
+  });
+});
