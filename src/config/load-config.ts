@@ -110,7 +110,9 @@ function toPlain(located: LocatedDocument): unknown {
     // The alias cap stops "billion laughs" documents from expanding into gigabytes.
     return located.doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    throw configProblems([`${located.file}:1:1: ${(err as Error).message}`]);
+    const message =
+      err instanceof ReferenceError ? 'too many alias expansions (over 100): refusing a possible alias bomb' : (err as Error).message;
+    throw configProblems([`${located.file}:1:1: ${message}`]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { describeYamlError } from './yaml-error-hints.ts';
 
 export interface LocatedDocument {
@@ -16,7 +16,21 @@ export function parseLocated(file: string, text: string): { located: LocatedDocu
     const { line, col } = lines.linePos(e.pos[0]);
     return `${file}:${line}:${col}: ${describeYamlError(e)}`;
   });
-  return { located: { file, doc, lines }, problems };
+  const located = { file, doc, lines };
+  return { located, problems: problems.length > 0 ? problems : unresolvedAliases(located) };
+}
+
+/** Each `*name` with no `&name` before it, where it is written (the parser reports it only when converting, with no place). */
+function unresolvedAliases(located: LocatedDocument): string[] {
+  const problems: string[] = [];
+  visit(located.doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(located.doc) !== undefined) return;
+      const where = alias.range ? at(located, alias.range[0]) : `${located.file}:1:1`;
+      problems.push(`${where}: *${alias.source} refers to no anchor: write &${alias.source} on a value above it, or fix the name`);
+    },
+  });
+  return problems;
 }
 
 /** `file:line:col` of the node at `path`, or of its nearest existing ancestor. */

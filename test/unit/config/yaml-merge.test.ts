@@ -36,6 +36,20 @@ describe('hookhub.yaml anchors and << merge keys (as in rule files)', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/\/etc\/hookhub\.yaml:1:1: .*alias/i);
+    expect((error as Error).message).toContain(
+      '/etc/hookhub.yaml:1:1: too many alias expansions (over 100): refusing a possible alias bomb',
+    );
+  });
+
+  it('reports each alias with no anchor where it is written, not at 1:1', () => {
+    const text = 'channels:\n  eng: { type: log }\n  ops: *eng\n  releases: { <<: *shared, type: log }\n';
+    let message = '';
+    try {
+      parseConfig('/etc/hookhub.yaml', text, readEnv({}));
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('/etc/hookhub.yaml:3:8: *eng refers to no anchor: write &eng on a value above it, or fix the name');
+    expect(message).toContain('/etc/hookhub.yaml:4:19: *shared refers to no anchor: write &shared on a value above it, or fix the name');
   });
 });
