@@ -165,6 +165,11 @@ describe('parseCommand: malformed input gets a helpful message', () => {
     ['subscribe type:discord.interaction.application_command', /do not relay discord events/],
     ['subscribe type:**', /would reach every provider's events; name the provider, e.g. sentry.issue.\*/],
     ['subscribe *.message.*', /would reach every provider's events/],
+    // The hub's own events (meta-events, scheduled ticks) carry operator internals.
+    ['subscribe type:hookhub.**', /do not relay the hub's own events \(hookhub\.\*\): they carry the operators' internals/],
+    ['subscribe hookhub.job.dead_lettered', /do not relay the hub's own events/],
+    ['subscribe type:HOOKHUB.consumer.*', /do not relay the hub's own events/],
+    ['subscribe type:hookhub.schedule.*', /do not relay the hub's own events/],
     ['subscribe acme/api group:soon', /group: needs a wait, e.g. group:1m/],
     ['subscribe acme/api throttle:10', /throttle:<count>\/<window>/],
     // Globs become patterns: bounded in length and wildcards.

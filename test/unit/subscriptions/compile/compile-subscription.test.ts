@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { createHubEvent } from '../../../../src/events/hub-event.ts';
+import { createMetaEvent } from '../../../../src/meta/meta-event.ts';
+import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.ts';
 import { createNoiseGate } from '../../../../src/noise/noise-gate.ts';
 import { createRuleSet } from '../../../../src/rules/rule-set.ts';
 import type { RulesContext } from '../../../../src/rules/rule.ts';
@@ -213,6 +215,44 @@ describe('subscriptions compile into rules on the rules engine', () => {
     const set = createRuleSet(compileSubscriptions(subs, { context, settings, logger: silentLogger }));
     const dm = createHubEvent({ id: 'e', type: 'slack.message', connector: 'slack', data: { event: { channel: 'D1', text: 'secret' } } });
     expect(set.match(dm).map((r) => r.name)).toEqual([]);
+  });
+
+  it("leaves out a stored glob subscription to the hub's own events (meta-events, scheduled ticks); rule files still match them", () => {
+    const stored = (glob: string, id: string): Subscription => ({
+      id,
+      channel: { platform: 'slack', connector: 'slack', team: 'T2', id: 'C2' },
+      target: { provider: 'glob', glob },
+      features: [],
+      filters: { labelsAll: [], labelsNone: [], authorsIn: [], authorsOut: [], branches: [] },
+      createdBy: { id: 'U2' },
+      createdAt: '2026-11-28T17:00:00.000Z',
+    });
+    const subs = [stored('hookhub.**', 'meta1'), stored('hookhub.schedule.*', 'tick1'), stored('sentry.issue.*', 'fine1')];
+    const logged: string[] = [];
+    const logger = Object.assign(Object.create(silentLogger) as typeof silentLogger, { error: (line: string) => void logged.push(line) });
+    const rules = compileSubscriptions(subs, { context, settings, logger });
+    expect(rules.map((r) => r.name).filter((name) => name.startsWith('sub-'))).toEqual(['sub-fine1-events']);
+    expect(logged.join('\n')).toMatch(/meta1 .* is not delivered: .*hookhub subscriptions remove meta1/);
+    const dead = createMetaEvent(
+      'hookhub.job.dead_lettered',
+      { id: 'm1', subject: 'job-1', title: 'dead', data: { destination: 'https://internal.example', error: 'ECONNREFUSED 10.0.0.7' } },
+      new Date('2026-12-07T08:00:00Z'),
+    );
+    expect(
+      createRuleSet(rules)
+        .match(dead)
+        .map((r) => r.name),
+    ).toEqual([]);
+    const operators = compileRuleSources(
+      [
+        {
+          file: 'ops.yaml',
+          text: 'rules:\n  - { name: ops, on: hookhub.job.*, do: [{ chat: { subscription: x, to: "slack:C9", feature: events } }] }\n',
+        },
+      ],
+      context,
+    );
+    expect(operators.ruleSet.match(dead).map((r) => r.name)).toEqual(['ops']);
   });
 
   it('exports YAML rules for git', () => {
