@@ -10,6 +10,7 @@ import { createGithubReviewReader, reviewAccessProblem } from './reminders/githu
 import { remindersExtension } from './reminders/reminders-extension.ts';
 import { rulesContext, startRules, type RunningRules } from './rules-runtime.ts';
 import { createSubscriptionsRuntime, type SubscriptionsRuntime } from './subscriptions/subscriptions-runtime.ts';
+import { sourceConnectors } from './subscriptions/scope/source-connectors.ts';
 
 export interface HubRules {
   rules: RunningRules;
@@ -39,6 +40,7 @@ export async function startHubRules(
     now,
     extension: remindersExtension(reviews, (repo) => reviewAccessProblem(github, repo)),
     health,
+    sources: sourceConnectors(config.connectors),
   });
   // Rule files may name only the action types docs/actions.md documents, as `rules validate` checks them;
   // the rest run the rules the hub makes itself.

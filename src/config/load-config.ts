@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 import { ChannelSchema, type Channel } from '../actions/notify/channel-schema.ts';
 import { unknownMappedChannels } from '../subscriptions/settings.ts';
+import { unknownTeamConnectors } from '../subscriptions/scope/teams-setting.ts';
 import { HubConfigSchema, type BusConfig, type HubConfigInput } from './config-schema.ts';
 import type { HubEnv } from './env.ts';
 import { NatsBusSchema, serverListProblem, type NatsBusConfig } from './nats-bus-schema.ts';
@@ -63,6 +64,8 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
   const channels = validateEntries<Channel>(located, 'channels', parsed.data.channels, () => ChannelSchema, entryProblems);
   for (const { id, message } of unknownMappedChannels(parsed.data.subscriptions?.channels ?? {}, Object.keys(parsed.data.channels)))
     entryProblems.push(`${locate(located, ['subscriptions', 'channels', id])}: ${message} (at subscriptions.channels.${id})`);
+  for (const { path, message } of unknownTeamConnectors(parsed.data.subscriptions?.teams ?? {}, parsed.data.connectors))
+    entryProblems.push(`${locate(located, ['subscriptions', 'teams', ...path])}: ${message} (at subscriptions.teams.${path[0]})`);
   if (unset.length > 0 || entryProblems.length > 0) throw fail(entryProblems);
   const developmentDefaults = defaultedFields(connectors, defaulted);
   return applyOverrides(file, { ...parsed.data, connectors, channels, file, rulesDir: '', bus: parsed.data.bus, developmentDefaults }, env);

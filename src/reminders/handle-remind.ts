@@ -4,6 +4,7 @@ import { deliveryProblem } from '../subscriptions/chat/delivery-check.ts';
 import type { CommandExtension } from '../subscriptions/commands/command-extension.ts';
 import type { CommandReply } from '../subscriptions/commands/handle-command.ts';
 import type { SubscriptionsConfig } from '../subscriptions/settings.ts';
+import { scopeOf, type SubscriptionScope } from '../subscriptions/scope/subscription-scope.ts';
 import { REMIND_SYNTAX, type RemindCommand } from './parse-remind.ts';
 import { reminderId } from './reminder.ts';
 import { describeReminder } from './reminder-rules.ts';
@@ -14,6 +15,8 @@ export interface RemindDeps {
   /** Why the repository's pull requests could not be read at the ticks; absent = not checked. */
   access?: ReviewAccessCheck;
   settings: SubscriptionsConfig;
+  /** Which connectors' events this channel's team may read: a reminder reads a repository through a github connector. */
+  scope: SubscriptionScope;
   now: () => Date;
   onChange?: () => Promise<void> | void;
 }
@@ -53,7 +56,8 @@ export async function handleRemind(command: RemindCommand, request: ChatRequest,
   }
   const { repo, schedule, filters, olderThanMs } = command;
   // Stored, it would answer "ok" and then fail at every tick.
-  const unreadable = deps.access?.(repo);
+  const scoped = scopeOf(deps.scope, request.channel, { provider: 'github', path: repo });
+  const unreadable = 'problem' in scoped ? scoped.problem : deps.access?.(repo);
   if (unreadable) return ephemeral(`No review reminder set: ${unreadable}.`);
   const here = await deps.reminders.inChannel(request.channel);
   const existed = here.some((r) => r.id === id);

@@ -13,11 +13,14 @@ import { SubscriptionsConfigSchema, type SubscriptionsConfig } from './settings.
 import { createSubscriptionStore } from './subscription-store.ts';
 import { compileSubscriptions } from './compile/subscription-rules.ts';
 import { subscriptionActions } from './subscriptions-runtime.ts';
+import { sourceConnectors } from './scope/source-connectors.ts';
+import type { SubscriptionScope } from './scope/subscription-scope.ts';
 
 export interface OpenedSubscriptions {
   bus: EventBus;
   context: RulesContext;
   settings: SubscriptionsConfig;
+  scope: SubscriptionScope;
 }
 
 /** For CLI commands: hookhub.yaml, its bus, and the rules context the hub would compile subscriptions with. */
@@ -30,8 +33,9 @@ export async function openSubscriptions(options: { config?: string } = {}): Prom
   const settings = SubscriptionsConfigSchema.parse(config.subscriptions ?? {});
   const store = createSubscriptionStore(bus);
   const gate = createNoiseGate({ bus, now: () => new Date() });
-  const registry = { ...actions, ...subscriptionActions({ bus, store, gate, settings }) };
-  return { bus, context: rulesContext(config, registry, env.vars), settings };
+  const scope: SubscriptionScope = { sources: sourceConnectors(config.connectors), teams: settings.teams };
+  const registry = { ...actions, ...subscriptionActions({ bus, store, gate, settings, scope }) };
+  return { bus, context: rulesContext(config, registry, env.vars), settings, scope };
 }
 
 /** The subscription rules as `hookhub rules list` shows them (origin: platform, channel, who, when). */
@@ -40,7 +44,8 @@ export async function loadSubscriptionRulesForCli(options: { config?: string }):
   if (!opened) return [];
   try {
     const subs = await createSubscriptionStore(opened.bus).list();
-    return compileSubscriptions(subs, { context: opened.context, settings: opened.settings, logger: pino({ level: 'silent' }) });
+    const { context, settings, scope } = opened;
+    return compileSubscriptions(subs, { context, settings, scope, logger: pino({ level: 'silent' }) });
   } finally {
     await opened.bus.close();
   }

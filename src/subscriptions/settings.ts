@@ -4,6 +4,7 @@ import { DurationSchema } from '../config/units.ts';
 import { NoiseSpecSchema } from '../noise/noise-spec.ts';
 import { chatPlatforms, type ChatPlatformName } from './chat/platforms/index.ts';
 import { AllowedChannelsSchema, AllowedUsersSchema } from './commands/allow-entry.ts';
+import { TeamsSchema } from './scope/teams-setting.ts';
 
 type PlatformSettings = { [Name in ChatPlatformName]: (typeof chatPlatforms)[Name]['settings'] };
 
@@ -30,6 +31,8 @@ export const SubscriptionsConfigSchema = z.strictObject({
   allow: z
     .strictObject({ users: AllowedUsersSchema.default([]), channels: AllowedChannelsSchema.default([]) })
     .default({ users: [], channels: [] }),
+  /** Which chat team or guild may subscribe to which connectors' events; absent = every team to every connector. */
+  teams: TeamsSchema.optional(),
   ...platformSettings(),
   /** Chat channel id → a hookhub channel (incoming webhook) for platforms without a bot token. */
   channels: z.record(z.string().min(1), z.string().min(1)).default({}),

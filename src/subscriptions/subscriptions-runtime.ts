@@ -12,6 +12,8 @@ import { createSubscriptionStore, type SubscriptionStore } from './subscription-
 import { createSubscriptionRules, type SubscriptionRules } from './compile/subscription-rules.ts';
 import { THREADS_BUCKET } from './chat/threads.ts';
 import type { SubscriptionsExtension, SubscriptionsExtensionFactory } from './subscriptions-extension.ts';
+import type { SourceConnector } from './scope/source-connectors.ts';
+import type { SubscriptionScope } from './scope/subscription-scope.ts';
 
 export interface SubscriptionsRuntimeOptions {
   bus: BusStreams & BusKv;
@@ -25,6 +27,8 @@ export interface SubscriptionsRuntimeOptions {
   extension?: SubscriptionsExtensionFactory;
   /** Where the flusher's and the refresh's failures are counted and logged. */
   health?: ConsumerHealth;
+  /** hookhub.yaml's connectors: what subscriptions may relay (with `subscriptions.teams`). */
+  sources: readonly SourceConnector[];
 }
 
 /** Chat subscriptions and noise control for one hub process. */
@@ -45,16 +49,18 @@ export function subscriptionActions(deps: {
   store: SubscriptionStore;
   gate: NoiseGate;
   settings: SubscriptionsConfig;
+  scope: SubscriptionScope;
   onChange?: () => unknown;
   extension?: SubscriptionsExtension;
 }): Record<string, Action> {
-  const { bus, store, gate, settings, extension } = deps;
+  const { bus, store, gate, settings, scope, extension } = deps;
   return {
     [CHAT_ACTION]: createChatAction({ store, gate, bus, settings }),
     [SUBSCRIPTION_COMMAND_ACTION]: createSubscriptionCommandAction({
       store,
       mutes: gate.mutes,
       settings,
+      scope,
       ...(extension ? { commands: extension.commands } : {}),
       ...(deps.onChange ? { onChange: async () => void (await deps.onChange?.()) } : {}),
     }),
@@ -82,7 +88,8 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
   const extension = options.extension?.({ bus, settings });
-  const actions = subscriptionActions({ bus, store, gate, settings, onChange, ...(extension ? { extension } : {}) });
+  const scope: SubscriptionScope = { sources: options.sources, teams: settings.teams };
+  const actions = subscriptionActions({ bus, store, gate, settings, scope, onChange, ...(extension ? { extension } : {}) });
   flusher.start();
   return {
     actions,
@@ -95,6 +102,7 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
         ...(extension ? { extraRules: () => extension.ruleSources() } : {}),
         context,
         settings,
+        scope,
         logger,
         ...(options.health ? { probe: options.health.probe('subscriptions-refresh') } : {}),
       });

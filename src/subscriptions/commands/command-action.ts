@@ -9,6 +9,7 @@ import { postReply } from '../chat/post-reply.ts';
 import { replyTargetProblem } from '../chat/reply-hosts.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
 import type { SubscriptionStore } from '../subscription-store.ts';
+import type { SubscriptionScope } from '../scope/subscription-scope.ts';
 
 export const SUBSCRIPTION_COMMAND_ACTION = 'subscription-command';
 
@@ -22,6 +23,8 @@ export interface CommandActionDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
   settings: SubscriptionsConfig;
+  /** What subscriptions may relay, per team. */
+  scope: SubscriptionScope;
   /** Verbs other features add to the command. */
   commands?: readonly CommandExtension[];
   /** Recompile this process's subscription rules at once. */

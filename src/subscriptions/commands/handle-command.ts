@@ -12,6 +12,7 @@ import { channelKey, subscriptionId, type SubscriptionStore } from '../subscript
 import { targetKey, type Target } from '../targets.ts';
 import { deliveryProblem } from '../chat/delivery-check.ts';
 import { idleFilters } from '../compile/compile-subscription.ts';
+import { scopeOf, type SubscriptionScope } from '../scope/subscription-scope.ts';
 
 /** What the command answers; `channel` replies are visible to everyone, `ephemeral` to the sender only. */
 export interface CommandReply {
@@ -23,6 +24,8 @@ export interface CommandDeps {
   store: SubscriptionStore;
   mutes: MuteStore;
   settings: SubscriptionsConfig;
+  /** Which connectors' events this channel's team may subscribe to (reminders check it too). */
+  scope: SubscriptionScope;
   now: () => Date;
   /** Verbs other features add (review reminders add `remind …`); absent in processes that do not serve them. */
   commands?: readonly CommandExtension[];
@@ -75,6 +78,8 @@ export async function handleChatCommand(request: ChatRequest, deps: CommandDeps)
 export const MAX_SUBSCRIPTIONS_PER_CHANNEL = 50;
 
 const subscribe: Handler<'subscribe'> = async (command, request, deps) => {
+  const scoped = scopeOf(deps.scope, request.channel, command.target);
+  if ('problem' in scoped) return ephemeral(`Not subscribed to ${targetKey(command.target)}: ${scoped.problem}.`);
   const id = subscriptionId(request.channel, command.target);
   const here = await deps.store.inChannel(request.channel);
   if (here.length >= MAX_SUBSCRIPTIONS_PER_CHANNEL && !here.some((s) => s.id === id))

@@ -10,6 +10,7 @@ import { SUBSCRIPTION_COMMAND_ACTION } from '../commands/command-action.ts';
 import { originOf, subscriptionRules, type RawRule } from './compile-subscription.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
 import { globReachProblem } from '../glob-reach.ts';
+import { scopeOf, type SubscriptionScope } from '../scope/subscription-scope.ts';
 import type { Subscription } from '../subscription.ts';
 import type { SubscriptionStore } from '../subscription-store.ts';
 
@@ -42,6 +43,8 @@ export interface SubscriptionRulesOptions {
   extraRules?: () => Promise<ExtraRuleSource[]>;
   context: RulesContext;
   settings: SubscriptionsConfig;
+  /** The connectors each subscription may relay: they become its rules' `from:`. */
+  scope: SubscriptionScope;
   logger: Logger;
 }
 
@@ -94,12 +97,12 @@ export function createSubscriptionRules(options: SubscriptionRulesOptions): Subs
 /** Every subscription's rules, the extra rules and the command rule; a subscription that fails to compile is logged and left out. */
 export function compileSubscriptions(
   subs: readonly Subscription[],
-  options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'logger'>,
+  options: Pick<SubscriptionRulesOptions, 'context' | 'settings' | 'scope' | 'logger'>,
   extra: readonly ExtraRuleSource[] = [],
 ): Rule[] {
-  const sources: RuleSource[] = withinReach(subs, options.logger).map((sub) => ({
+  const sources: RuleSource[] = withinReach(subs, options).map(({ sub, from }) => ({
     file: `subscription:${sub.id}`,
-    text: stringify({ rules: subscriptionRules(sub) }),
+    text: stringify({ rules: subscriptionRules(sub).map((rule) => ({ ...rule, from })) }),
   }));
   sources.push(...extra);
   const command = commandRule(options.settings.command, options.context);
@@ -114,13 +117,23 @@ export function compileSubscriptions(
   });
 }
 
-/** Leaves out subscriptions made before their glob was refused (see globReachProblem), saying how to remove them. */
-function withinReach(subs: readonly Subscription[], logger: Logger): Subscription[] {
-  return subs.filter((sub) => {
-    const problem = sub.target.provider === 'glob' ? globReachProblem(sub.target.glob) : undefined;
-    if (problem)
-      logger.error(`subscriptions: ${sub.id} (${originOf(sub)}) is not delivered: ${problem}; hookhub subscriptions remove ${sub.id}`);
-    return problem === undefined;
+/**
+ * Each subscription with the connectors it may relay (its rules' `from:`). Left out, saying how to
+ * remove them: those made before their glob was refused (see globReachProblem), and those whose
+ * team or repository the config no longer lets them see (see scopeOf).
+ */
+function withinReach(
+  subs: readonly Subscription[],
+  options: Pick<SubscriptionRulesOptions, 'scope' | 'logger'>,
+): { sub: Subscription; from: string[] }[] {
+  return subs.flatMap((sub) => {
+    const reach = sub.target.provider === 'glob' ? globReachProblem(sub.target.glob) : undefined;
+    const scoped = reach === undefined ? scopeOf(options.scope, sub.channel, sub.target) : { problem: reach };
+    if ('from' in scoped) return [{ sub, from: scoped.from }];
+    options.logger.error(
+      `subscriptions: ${sub.id} (${originOf(sub)}) is not delivered: ${scoped.problem}; hookhub subscriptions remove ${sub.id}`,
+    );
+    return [];
   });
 }
 

@@ -7,6 +7,7 @@ import { createReminderStore } from '../../../src/reminders/reminder-store.ts';
 import type { ChatRequest } from '../../../src/subscriptions/chat/chat-request.ts';
 import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { unscopedScope } from '../../helpers/subscription-scope.ts';
 
 const request = (channel = 'C1'): ChatRequest => ({
   channel: { platform: 'slack', connector: 'slack', team: 'T1', id: channel, name: 'eng' },
@@ -29,6 +30,7 @@ describe('handleRemind', () => {
     deps = {
       reminders: createReminderStore(bus),
       settings: SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T1/U1'] }, slack: { botToken: 'xoxb' } }),
+      scope: unscopedScope,
       now: () => new Date('2026-12-07T08:00:00Z'),
     };
   });
@@ -54,6 +56,23 @@ describe('handleRemind', () => {
       text: "No review reminder set: no github connector with API access (token or app) to read acme/api's pull requests: see docs/github.md.",
     });
     expect(await deps.reminders.list()).toEqual([]);
+  });
+
+  it("sets no reminder for a repository the channel's team may not read (subscriptions.teams), nor outside the connectors' repos/orgs", async () => {
+    const sources = [
+      { name: 'gh-acme', type: 'github', lists: ['acme'] },
+      { name: 'gh-partner', type: 'github', lists: ['partner'] },
+    ];
+    deps.scope = { sources, teams: { 'slack:T1': ['gh-partner'] } };
+    expect((await run('acme/api weekdays 09:00')).text).toBe(
+      'No review reminder set: acme/api is not among the repositories and orgs the github connectors list (partner); an admin can add it under repos or orgs.',
+    );
+    expect((await run('partner/web weekdays 09:00')).text).toMatch(/^This channel gets a review reminder/);
+    deps.scope = { sources };
+    expect((await run('otherorg/secret weekdays 09:00')).text).toMatch(
+      /^No review reminder set: otherorg\/secret is not among the repositories and orgs the github connectors list \(acme, partner\)/,
+    );
+    expect((await deps.reminders.list()).map((r) => r.repo)).toEqual(['partner/web']);
   });
 
   it('warns when nothing could post the digest to the channel', async () => {

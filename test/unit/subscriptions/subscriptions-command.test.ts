@@ -5,6 +5,7 @@ import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.t
 import { createSubscriptionStore } from '../../../src/subscriptions/subscription-store.ts';
 import { registerSubscriptionsCommand } from '../../../src/subscriptions/subscriptions-command.ts';
 import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { unscopedScope } from '../../helpers/subscription-scope.ts';
 
 describe('hookhub subscriptions list|export|remove', () => {
   let bus: EventBus;
@@ -18,6 +19,7 @@ describe('hookhub subscriptions list|export|remove', () => {
           bus: { ...bus, kv: (b: string) => bus.kv(b), close: () => Promise.resolve() },
           context: { registry: {}, channels: [], connectors: [] },
           settings: SubscriptionsConfigSchema.parse({}),
+          scope: unscopedScope,
         }),
       write: (text) => void (output += text),
     });

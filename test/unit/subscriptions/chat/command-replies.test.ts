@@ -7,6 +7,7 @@ import { SubscriptionsConfigSchema } from '../../../../src/subscriptions/setting
 import { createSubscriptionStore } from '../../../../src/subscriptions/subscription-store.ts';
 import { startFakeApi, type FakeApi } from '../../actions/ci/fake-api.ts';
 import { openTempEmbeddedBus } from '../../../helpers/hub-fixtures.ts';
+import { unscopedScope } from '../../../helpers/subscription-scope.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
 
 describe('a slash-command reply', () => {
@@ -31,6 +32,7 @@ describe('a slash-command reply', () => {
       store: createSubscriptionStore(bus),
       mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()),
       settings,
+      scope: unscopedScope,
     });
     // Mattermost ids are 26 lowercase letters and digits.
     const [channel, team, user] = platform === 'slack' ? ['C1', 'T1', 'U1'] : ['c', 't', 'u'].map((c) => c.repeat(26));

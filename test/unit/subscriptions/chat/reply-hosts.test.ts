@@ -9,6 +9,7 @@ import { SubscriptionsConfigSchema } from '../../../../src/subscriptions/setting
 import { createSubscriptionStore } from '../../../../src/subscriptions/subscription-store.ts';
 import { startFakeApi, type FakeApi } from '../../actions/ci/fake-api.ts';
 import { openTempEmbeddedBus } from '../../../helpers/hub-fixtures.ts';
+import { unscopedScope } from '../../../helpers/subscription-scope.ts';
 import { actionContext } from '../../../helpers/action-context.ts';
 
 describe('chat response_url hosts', () => {
@@ -50,6 +51,7 @@ describe('a Mattermost command with a foreign response_url', () => {
       store: createSubscriptionStore(bus),
       mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()),
       settings,
+      scope: unscopedScope,
     });
     const data = {
       channel_id: 'c1',

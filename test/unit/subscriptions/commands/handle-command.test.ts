@@ -10,6 +10,7 @@ import {
 import { SubscriptionsConfigSchema } from '../../../../src/subscriptions/settings.ts';
 import { createSubscriptionStore, subscriptionId } from '../../../../src/subscriptions/subscription-store.ts';
 import { openTempEmbeddedBus } from '../../../helpers/hub-fixtures.ts';
+import { unscopedScope } from '../../../helpers/subscription-scope.ts';
 
 const clock = { now: new Date('2026-11-28T17:00:00Z') };
 const request = (text: string, user = { id: 'U1', name: 'ana' }, channel = 'C1'): ChatRequest => ({
@@ -30,6 +31,7 @@ describe('handleChatCommand', () => {
       store: createSubscriptionStore(bus),
       mutes: createMuteStore(bus.kv('noise-mutes'), () => clock.now),
       settings: SubscriptionsConfigSchema.parse({ allow: { users: ['slack:T1/U1'] }, slack: { botToken: 'xoxb' } }),
+      scope: unscopedScope,
       now: () => clock.now,
       onChange: () => void changes++,
     };

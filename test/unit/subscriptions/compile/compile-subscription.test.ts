@@ -13,6 +13,7 @@ import type { Subscription } from '../../../../src/subscriptions/subscription.ts
 import { createSubscriptionStore } from '../../../../src/subscriptions/subscription-store.ts';
 import { compileSubscriptions, exportSubscriptionsYaml } from '../../../../src/subscriptions/compile/subscription-rules.ts';
 import { openTempEmbeddedBus, silentLogger } from '../../../helpers/hub-fixtures.ts';
+import { testSources, unscopedScope } from '../../../helpers/subscription-scope.ts';
 
 let bus: EventBus;
 let context: RulesContext;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   context = {
     registry: { chat },
     channels: [],
-    connectors: ['github', 'stripe', 'razorpay', 'gitlab', 'slack'],
+    connectors: testSources.map((source) => source.name),
     connectorTypes: { github: 'github', slack: 'slack' },
   };
 });
@@ -48,13 +49,16 @@ function matcher(text: string) {
     createdBy: { id: 'U1', name: 'ana' },
     createdAt: '2026-11-28T17:00:00.000Z',
   };
-  const rules = compileSubscriptions([sub], { context, settings, logger: silentLogger }).filter((r) => r.name.startsWith('sub-'));
+  const rules = compileSubscriptions([sub], { context, settings, scope: unscopedScope, logger: silentLogger }).filter((r) =>
+    r.name.startsWith('sub-'),
+  );
   const set = createRuleSet(rules);
   return {
     rules,
     matches: (type: string, data: unknown, actor?: string) =>
       set
-        .match(createHubEvent({ id: 'e', type, connector: 'x', data, ...(actor ? { actor } : {}) }))
+        // Each test hub connector is named after its type: the provider, the type's first segment.
+        .match(createHubEvent({ id: 'e', type, connector: type.split('.')[0] ?? '', data, ...(actor ? { actor } : {}) }))
         .map((r) => r.name.replace('sub-abc123-', '')),
   };
 }
@@ -210,9 +214,9 @@ describe('subscriptions compile into rules on the rules engine', () => {
       createdAt: '2026-11-28T17:00:00.000Z',
     });
     const subs = [stored('slack.message', 'leak1'), stored('**', 'leak2'), stored('sentry.issue.*', 'fine1')];
-    const rules = compileSubscriptions(subs, { context, settings, logger: silentLogger }).map((r) => r.name);
+    const rules = compileSubscriptions(subs, { context, settings, scope: unscopedScope, logger: silentLogger }).map((r) => r.name);
     expect(rules.filter((name) => name.startsWith('sub-'))).toEqual(['sub-fine1-events']);
-    const set = createRuleSet(compileSubscriptions(subs, { context, settings, logger: silentLogger }));
+    const set = createRuleSet(compileSubscriptions(subs, { context, settings, scope: unscopedScope, logger: silentLogger }));
     const dm = createHubEvent({ id: 'e', type: 'slack.message', connector: 'slack', data: { event: { channel: 'D1', text: 'secret' } } });
     expect(set.match(dm).map((r) => r.name)).toEqual([]);
   });
@@ -230,7 +234,7 @@ describe('subscriptions compile into rules on the rules engine', () => {
     const subs = [stored('hookhub.**', 'meta1'), stored('hookhub.schedule.*', 'tick1'), stored('sentry.issue.*', 'fine1')];
     const logged: string[] = [];
     const logger = Object.assign(Object.create(silentLogger) as typeof silentLogger, { error: (line: string) => void logged.push(line) });
-    const rules = compileSubscriptions(subs, { context, settings, logger });
+    const rules = compileSubscriptions(subs, { context, settings, scope: unscopedScope, logger });
     expect(rules.map((r) => r.name).filter((name) => name.startsWith('sub-'))).toEqual(['sub-fine1-events']);
     expect(logged.join('\n')).toMatch(/meta1 .* is not delivered: .*hookhub subscriptions remove meta1/);
     const dead = createMetaEvent(

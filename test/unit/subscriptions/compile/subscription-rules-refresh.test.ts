@@ -1,3 +1,4 @@
+import { unscopedScope } from '../../../helpers/subscription-scope.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { createNoiseGate } from '../../../../src/noise/noise-gate.ts';
@@ -54,7 +55,7 @@ function slowStore() {
 
 it('runs one periodic refresh at a time while reading the store hangs', async () => {
   const { slow, release, lists } = slowStore();
-  const rules = createSubscriptionRules({ store: slow, context, settings, logger: silentLogger });
+  const rules = createSubscriptionRules({ store: slow, context, settings, scope: unscopedScope, logger: silentLogger });
   rules.start();
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -67,7 +68,7 @@ it('runs one periodic refresh at a time while reading the store hangs', async ()
 
 it('a refresh asked for during a slow one reads the store again, and the older read never wins', async () => {
   const { slow, release } = slowStore();
-  const rules = createSubscriptionRules({ store: slow, context, settings, logger: silentLogger });
+  const rules = createSubscriptionRules({ store: slow, context, settings, scope: unscopedScope, logger: silentLogger });
   const first = rules.refresh();
   await store.put(subscription());
   const second = rules.refresh();
