@@ -105,7 +105,7 @@ export function compileSubscriptions(
     text: stringify({ rules: subscriptionRules(sub).map((rule) => ({ ...rule, from })) }),
   }));
   sources.push(...extra);
-  const command = commandRule(options.settings.command, options.context);
+  const command = commandRule(options.settings.command, options.scope);
   if (command) sources.unshift({ file: 'subscription:commands', text: stringify({ rules: [command] }) });
   const result = compileRuleSources(sources, options.context);
   for (const d of result.diagnostics.filter((x) => x.severity === 'error')) options.logger.error(`subscriptions: ${formatDiagnostic(d)}`);
@@ -137,9 +137,14 @@ function withinReach(
   });
 }
 
-/** Routes `/hookhub …` from the chat connectors this hub has (a chat platform's name is its connector type). */
-export function commandRule(command: string, context: RulesContext): Record<string, unknown> | undefined {
-  const types = new Set(Object.values(context.connectorTypes ?? {}));
+/**
+ * Routes `/hookhub …` from the chat connectors this hub has, by their own type: a connector that
+ * only names a chat platform as its provider (`type: generic, provider: slack`) verifies nothing
+ * the platform signed, and a command trusts its event's team, user and channel.
+ */
+export function commandRule(command: string, scope: SubscriptionScope): Record<string, unknown> | undefined {
+  const chat = scope.sources.filter((s) => (chatPlatformNames as readonly string[]).includes(s.type));
+  const types = new Set(chat.map((s) => s.type));
   const present = chatPlatformNames.filter((name) => types.has(name)).map((name) => chatPlatforms[name].commandEvents(command));
   // Types that name the command first, then those narrowed by a `when`.
   const routes = [...present.filter((r) => !r.when), ...present.filter((r) => r.when)];
@@ -150,6 +155,7 @@ export function commandRule(command: string, context: RulesContext): Record<stri
     name: COMMAND_RULE,
     description: `built in: /${command} subscribe|unsubscribe|list|mute|unmute|help from chat`,
     on,
+    from: chat.map((s) => s.name),
     ...(when.length > 0 ? { when: when.length === 1 ? when[0] : { $and: when } } : {}),
     do: [{ [SUBSCRIPTION_COMMAND_ACTION]: { replyTo: '{{connector}}:{{subject}}' } }],
   };

@@ -3,7 +3,9 @@ import type { EventBus } from '../../../../src/bus/event-bus.ts';
 import { createHubEvent } from '../../../../src/events/hub-event.ts';
 import { createMetaEvent } from '../../../../src/meta/meta-event.ts';
 import { compileRuleSources } from '../../../../src/rules/compile-rule-sources.ts';
+import { createMuteStore } from '../../../../src/noise/mutes.ts';
 import { createNoiseGate } from '../../../../src/noise/noise-gate.ts';
+import { createSubscriptionCommandAction } from '../../../../src/subscriptions/commands/command-action.ts';
 import { createRuleSet } from '../../../../src/rules/rule-set.ts';
 import type { RulesContext } from '../../../../src/rules/rule.ts';
 import { createChatAction } from '../../../../src/subscriptions/chat/chat-action.ts';
@@ -257,6 +259,28 @@ describe('subscriptions compile into rules on the rules engine', () => {
       context,
     );
     expect(operators.ruleSet.match(dead).map((r) => r.name)).toEqual(['ops']);
+  });
+
+  it("routes /hookhub only from a chat platform's own connector, not from one that merely names it as its provider", () => {
+    // A generic connector verifies its own shared secret, not Slack's signature: its events could name any team and user.
+    const scope = { sources: [...testSources, { name: 'relay', type: 'generic', lists: [] }] };
+    const commands = createSubscriptionCommandAction({
+      store: createSubscriptionStore(bus),
+      mutes: createMuteStore(bus.kv('noise-mutes'), () => new Date()),
+      settings,
+      scope,
+    });
+    const withCommands = { ...context, registry: { ...context.registry, [commands.type]: commands } };
+    const set = createRuleSet(compileSubscriptions([], { context: withCommands, settings, scope, logger: silentLogger }));
+    const command = (connector: string) =>
+      createHubEvent({
+        id: 'c',
+        type: 'slack.command.hookhub',
+        connector,
+        data: { team_id: 'T1', user_id: 'U1', channel_id: 'C1', text: 'subscribe acme/api' },
+      });
+    expect(set.match(command('slack')).map((r) => r.name)).toEqual(['hookhub-chat-commands']);
+    expect(set.match(command('relay')).map((r) => r.name)).toEqual([]);
   });
 
   it('exports YAML rules for git', () => {
