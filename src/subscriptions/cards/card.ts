@@ -64,6 +64,22 @@ export function genericCard(event: HubEvent): Card {
   };
 }
 
+/**
+ * The card's link when it is an absolute http(s) URL, in its normalized form (`<`, `>`, spaces and
+ * quotes percent-encoded). Links can come from text people set (a deployment's `target_url`, an
+ * environment URL): another scheme would make Discord refuse the whole message, and a `>` would
+ * end a Slack link early and turn the rest into markup.
+ */
+export function cardLink(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function field(title: string, value: string | undefined, short = true): CardField[] {
   return value ? [{ title, value, short }] : [];
 }

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionResult } from '../../actions/action.ts';
 import { notifyAction } from '../../actions/notify/index.ts';
 import { PermanentError } from '../../errors.ts';
-import type { Card } from '../cards/card.ts';
+import { cardLink, type Card } from '../cards/card.ts';
 import { createChatPoster } from './chat-poster.ts';
 import { deliveryProblem, deliveryRoute } from './delivery-check.ts';
 import type { SubscriptionsConfig } from '../settings.ts';
@@ -19,7 +19,7 @@ export async function postCard(channel: ChatChannel, card: Card, ctx: ActionCont
       channel: route.name,
       title: card.title,
       text: card.text || card.context || card.title,
-      ...(card.url ? { url: card.url } : {}),
+      ...(cardLink(card.url) ? { url: cardLink(card.url) } : {}),
       ...(card.color ? { color: card.color } : {}),
       fields: card.fields,
     };

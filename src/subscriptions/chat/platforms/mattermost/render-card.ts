@@ -1,5 +1,5 @@
 import { quietMentions } from '../../../../shared/quiet-mentions.ts';
-import type { Card } from '../../../cards/card.ts';
+import { cardLink, type Card } from '../../../cards/card.ts';
 
 /**
  * A card as a Mattermost message attachment. https://developers.mattermost.com/integrate/reference/message-attachments/
@@ -11,7 +11,7 @@ export function mattermostCard(card: Card): Record<string, unknown> {
     fallback: card.title,
     color: card.color ?? '#6e7781',
     title: card.title,
-    ...(card.url ? { title_link: card.url } : {}),
+    ...(cardLink(card.url) ? { title_link: cardLink(card.url) } : {}),
     ...(card.text ? { text: quietMentions(card.text) } : {}),
     fields: card.fields.map((f) => ({ title: f.title, value: quietMentions(f.value), short: f.short !== false })),
     ...(card.context ? { footer: card.context } : {}),

@@ -1,4 +1,4 @@
-import type { Card } from '../../../cards/card.ts';
+import { cardLink, type Card } from '../../../cards/card.ts';
 import { escapedWithin, escapeMrkdwn } from '../../../../actions/notify/format/slack.ts';
 import { clip } from '../clip.ts';
 
@@ -7,7 +7,11 @@ export const slackEscape = escapeMrkdwn;
 
 /** A card as a Slack message: fallback text plus a coloured attachment holding Block Kit blocks. */
 export function slackCard(card: Card): { text: string; attachments: Record<string, unknown>[] } {
-  const title = card.url ? `*<${card.url}|${slackEscape(card.title).replace(/\|/g, '¦')}>*` : `*${slackEscape(card.title)}*`;
+  const link = cardLink(card.url);
+  // In `<url|label>` a `|` ends the URL: it is percent-encoded there, and shown as ¦ in the label.
+  const title = link
+    ? `*<${slackEscape(link).replace(/\|/g, '%7C')}|${slackEscape(card.title).replace(/\|/g, '¦')}>*`
+    : `*${slackEscape(card.title)}*`;
   const blocks: Record<string, unknown>[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`${title}${card.text ? `\n${slackEscape(card.text)}` : ''}`, 3000) } },
   ];
