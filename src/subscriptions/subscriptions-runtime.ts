@@ -87,8 +87,8 @@ export function createSubscriptionsRuntime(options: SubscriptionsRuntimeOptions)
   });
   let rules: SubscriptionRules | undefined;
   const onChange = () => rules?.refresh();
-  const extension = options.extension?.({ bus, settings });
   const scope: SubscriptionScope = { sources: options.sources, teams: settings.teams };
+  const extension = options.extension?.({ bus, settings, scope, logger });
   const actions = subscriptionActions({ bus, store, gate, settings, scope, onChange, ...(extension ? { extension } : {}) });
   flusher.start();
   return {

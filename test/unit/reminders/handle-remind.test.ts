@@ -6,7 +6,9 @@ import { parseRemind, type RemindCommand } from '../../../src/reminders/parse-re
 import { createReminderStore } from '../../../src/reminders/reminder-store.ts';
 import type { ChatRequest } from '../../../src/subscriptions/chat/chat-request.ts';
 import { SubscriptionsConfigSchema } from '../../../src/subscriptions/settings.ts';
-import { openTempEmbeddedBus } from '../../helpers/hub-fixtures.ts';
+import { openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+import { reminderId } from '../../../src/reminders/reminder.ts';
+import { remindersExtension } from '../../../src/reminders/reminders-extension.ts';
 import { unscopedScope } from '../../helpers/subscription-scope.ts';
 
 const request = (channel = 'C1'): ChatRequest => ({
@@ -73,6 +75,27 @@ describe('handleRemind', () => {
       /^No review reminder set: otherorg\/secret is not among the repositories and orgs the github connectors list \(acme, partner\)/,
     );
     expect((await deps.reminders.list()).map((r) => r.repo)).toEqual(['partner/web']);
+  });
+
+  it('schedules no reminder stored before the config narrowed what its team may read, and logs its id', async () => {
+    await run('acme/api weekdays 09:00');
+    await run('partner/web weekdays 09:00');
+    const sources = [
+      { name: 'gh-acme', type: 'github', lists: ['acme'] },
+      { name: 'gh-partner', type: 'github', lists: ['partner'] },
+    ];
+    const scope = { sources, teams: { 'slack:T1': ['gh-partner'] } };
+    const logged: string[] = [];
+    const logger = Object.assign(Object.create(silentLogger) as typeof silentLogger, { error: (line: string) => void logged.push(line) });
+    const extension = remindersExtension()({ bus, settings: deps.settings, scope, logger });
+    const [acme, partner] = await Promise.all([
+      deps.reminders.get(reminderId(request().channel, 'acme/api')),
+      deps.reminders.get(reminderId(request().channel, 'partner/web')),
+    ]);
+    expect((await extension.ruleSources()).map((source) => source.file)).toEqual([`reminder:${partner?.id}`]);
+    expect(logged).toEqual([
+      expect.stringMatching(new RegExp(`^reminders: ${acme?.id} \\(acme/api in slack C1\\) is not scheduled: acme/api is not among`)),
+    ]);
   });
 
   it('warns when nothing could post the digest to the channel', async () => {
