@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SecretListSchema } from '../shared/secret-list.ts';
+import { HUB_PREFIX_MESSAGE, isHubEventPrefix } from '../shared/provider-name.ts';
 import { ToleranceSchema } from '../shared/timestamp.ts';
 
 const HeaderNameSchema = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'not a valid HTTP header name' });
@@ -80,7 +81,8 @@ export const GenericConfigSchema = z.strictObject({
   /** The event type prefix: `provider: acme` gives `acme.<event>`. */
   provider: z
     .string()
-    .regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'provider must be lowercase letters, digits, _ or - (it prefixes event types)' }),
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'provider must be lowercase letters, digits, _ or - (it prefixes event types)' })
+    .refine((p) => !isHubEventPrefix(p), { error: HUB_PREFIX_MESSAGE }),
   verify: z
     .strictObject({
       hmac: GenericHmacSchema.optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SecretListSchema } from '../shared/secret-list.ts';
 import { ToleranceSchema } from '../shared/timestamp.ts';
+import { HUB_PREFIX_MESSAGE, isHubEventPrefix } from '../shared/provider-name.ts';
 import { standardWebhookKey } from './verify.ts';
 
 const BASE64_SECRET = /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/;
@@ -16,6 +17,7 @@ export const StandardWebhooksConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*$/i, { error: 'provider must be one word (letters, digits, _ or -), e.g. resend' })
     .transform((s) => s.toLowerCase())
+    .refine((p) => !isHubEventPrefix(p), { error: HUB_PREFIX_MESSAGE })
     .default('webhook'),
   /** Seconds a signed timestamp may be off, either way. The spec's libraries use 300. */
   tolerance: ToleranceSchema,
