@@ -26,7 +26,7 @@ function describeTeams(name: string, busYaml: () => string) {
       const reply = await eventually(() => slack.calls.find((c) => c.path === sent.responsePath), 15_000, 'the reply');
       expect(reply?.body).toEqual({
         response_type: 'ephemeral',
-        text: 'Not subscribed to acme/api: this Slack team (slack:T1) is not among subscriptions.teams in hookhub.yaml, so it may not subscribe to events; an admin can add `slack:T1: [github]`.',
+        text: "Not subscribed to acme/api: this Slack team (slack:T1) is not among subscriptions.teams in hookhub.yaml, so it may not subscribe to events; an admin can add `slack:T1` with the connectors it may see (or '*').",
       });
       expect(await sendPullRequest(hub.port, { number: 5 })).toBe(202);
       await new Promise((r) => setTimeout(r, 700));

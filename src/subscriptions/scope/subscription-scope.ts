@@ -42,7 +42,8 @@ function teamSources(scope: SubscriptionScope, channel: ChatChannel): { sources:
   const entry = Object.hasOwn(scope.teams, key) ? scope.teams[key] : undefined;
   if (entry === undefined) {
     const label = chatPlatforms[channel.platform].label;
-    const example = channel.team ? `\`${key}: [${relayable[0]?.name ?? 'github'}]\`` : 'a team';
+    // The connectors' names are the operators' business: the example names none.
+    const example = channel.team ? `\`${key}\` with the connectors it may see (or '*')` : 'a team';
     return {
       problem: `this ${label} ${channel.team ? `team (${key})` : 'conversation has no team and'} is not among subscriptions.teams in hookhub.yaml, so it may not subscribe to events; an admin can add ${example}`,
     };

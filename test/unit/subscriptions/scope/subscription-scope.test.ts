@@ -92,7 +92,7 @@ describe('what chat subscriptions may relay', () => {
     );
     expect(await run('T2', 'subscribe partner/web pulls')).toMatch(/^Subscribed this channel to partner\/web/);
     expect(await run('T3', 'subscribe partner/web')).toBe(
-      'Not subscribed to partner/web: this Slack team (slack:T3) is not among subscriptions.teams in hookhub.yaml, so it may not subscribe to events; an admin can add `slack:T3: [gh-acme]`.',
+      "Not subscribed to partner/web: this Slack team (slack:T3) is not among subscriptions.teams in hookhub.yaml, so it may not subscribe to events; an admin can add `slack:T3` with the connectors it may see (or '*').",
     );
     expect(await delivered('gh-partner', 'github.pull_request.opened', opened('partner/web'))).toEqual(['pulls']);
     expect(await delivered('gh-acme', 'github.pull_request.opened', opened('partner/web'))).toEqual([]);
