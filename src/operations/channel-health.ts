@@ -22,7 +22,10 @@ export interface ChannelHealth {
   recent: {
     jobs: number;
     delivered: number;
+    /** Undelivered jobs whose last attempt failed. */
     failing: number;
+    /** Undelivered jobs whose last attempt was answered 429: waiting out the destination's rate limit, not failing. */
+    rateLimited: number;
     dead: number;
     lastAttempt?: { time: string; outcome: string; status?: number; label?: string; latencyMs?: number; error?: string };
   };
@@ -94,16 +97,19 @@ async function recentJobs(bus: BusStreams, count: number): Promise<JobChannel[]>
 interface AttemptPoint {
   time: string;
   outcome: string;
+  rateLimited?: boolean;
 }
 
 /**
  * The breaker's rule replayed over the record: N retryable failures in a row (4xx answers prove the
- * destination is up, so they don't count) open it for the cooldown, then one probe is half-open.
+ * destination is up, so they don't count) open it for the cooldown, then one probe is half-open. A 429
+ * (rateLimited) neither counts nor breaks a run, as in the worker's breaker: the destination is up and asks
+ * us to slow down.
  */
 export function inferCircuit(attempts: readonly AttemptPoint[], channel: Record<string, unknown>, now: Date): CircuitState {
   const policy = (channel.circuitBreaker ?? {}) as { failures?: number; cooldown?: number };
   const threshold = policy.failures ?? 5;
-  const sorted = [...attempts].sort((a, b) => a.time.localeCompare(b.time));
+  const sorted = attempts.filter((a) => a.rateLimited !== true).sort((a, b) => a.time.localeCompare(b.time));
   let run = 0;
   for (let i = sorted.length - 1; i >= 0 && sorted[i]?.outcome === 'retry'; i--) run += 1;
   const last = sorted[sorted.length - 1];
@@ -115,17 +121,20 @@ async function recentOutcomes(
   bus: BusStreams & BusHistory,
   jobs: readonly JobChannel[],
 ): Promise<{ recent: ChannelHealth['recent']; attempts: AttemptPoint[] }> {
-  const recent: ChannelHealth['recent'] = { jobs: jobs.length, delivered: 0, failing: 0, dead: 0 };
+  const recent: ChannelHealth['recent'] = { jobs: jobs.length, delivered: 0, failing: 0, rateLimited: 0, dead: 0 };
   const attempts: AttemptPoint[] = [];
   let latest: { time: string; data: Record<string, unknown> } | undefined;
   for (const job of jobs) {
     const records = await bus.records(job.id);
-    for (const r of records) if (r.kind === 'attempt') attempts.push({ time: r.time, outcome: String(r.data.outcome) });
+    for (const r of records) {
+      if (r.kind === 'attempt') attempts.push({ time: r.time, outcome: String(r.data.outcome), rateLimited: r.data.rateLimited === true });
+    }
     const history = summarizeHistory(records);
+    const last = history.attempts[history.attempts.length - 1];
     if (history.succeeded) recent.delivered += 1;
     else if (history.deadLettered) recent.dead += 1;
-    else if (history.attempts.length > 0) recent.failing += 1;
-    const last = history.attempts[history.attempts.length - 1];
+    else if (last?.data.rateLimited === true) recent.rateLimited += 1;
+    else if (last) recent.failing += 1;
     if (last && (!latest || last.time > latest.time)) latest = last;
   }
   if (latest) {

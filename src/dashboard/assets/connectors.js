@@ -61,7 +61,10 @@ function channelRow(ch) {
       el('div', { class: 'muted small', text: ch.circuitSource === 'worker' ? 'this process' : 'from recorded attempts' }),
       ch.goneSince ? [' ', badge('gone'), el('div', { class: 'small', text: `410 since ${fmtTime(ch.goneSince)}` })] : '',
     ),
-    el('td', { class: 'small', text: `${r.jobs} · ${r.delivered} delivered · ${r.failing} retrying · ${r.dead} dead` }),
+    el('td', {
+      class: 'small',
+      text: `${r.jobs} · ${r.delivered} delivered · ${r.failing} retrying · ${r.rateLimited ?? 0} rate limited · ${r.dead} dead`,
+    }),
     el(
       'td',
       { class: 'small' },

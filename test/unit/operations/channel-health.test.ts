@@ -40,6 +40,34 @@ describe('channel health', () => {
     expect(health.find((c) => c.name === 'dev')).not.toHaveProperty('pausedUntil');
   });
 
+  it('a channel that answered 429 to many jobs in a row is rate limited, not failing, and its circuit stays closed', async () => {
+    const now = new Date('2026-01-01T00:10:00Z');
+    const limited = (i: number) => ({ outcome: 'retry', status: 429, rateLimited: true, attempt: 1, error: `429 #${i}` });
+    for (let i = 0; i < 6; i++) {
+      const job = { id: `e${i}:r:0`, eventId: `e${i}`, rule: 'r', action: 'notify', params: { channel: 'ops' } };
+      await bus.publish('jobs', { id: job.id, subject: 'notify', payload: job });
+      await bus.record({ ref: job.id, kind: 'attempt', time: `2026-01-01T00:09:5${i}.000Z`, data: limited(i) });
+    }
+    // Without the worker's breaker (another process), the circuit is replayed from the records.
+    const [ops] = await loadChannelHealth(bus, { channels: CHANNELS, now: () => now });
+    expect(ops).toMatchObject({ circuit: 'closed', circuitSource: 'history' });
+    expect(ops?.recent).toMatchObject({ jobs: 6, failing: 0, rateLimited: 6, dead: 0 });
+  });
+
+  it('429s between failures neither count towards the inferred circuit nor break the run of failures', async () => {
+    const now = new Date('2026-01-01T00:10:00Z');
+    const job = { id: 'e1:r:0', eventId: 'e1', rule: 'r', action: 'notify', params: { channel: 'ops' } };
+    await bus.publish('jobs', { id: job.id, subject: 'notify', payload: job });
+    for (let i = 0; i < 9; i++) {
+      const data = i % 2 ? { outcome: 'retry', status: 429, rateLimited: true } : { outcome: 'retry', status: 503 };
+      await bus.record({ ref: job.id, kind: 'attempt', time: `2026-01-01T00:09:5${i}.000Z`, data });
+    }
+    const [ops] = await loadChannelHealth(bus, { channels: CHANNELS, now: () => now });
+    // Five 503s in a row (the 429s in between left out) open it, as they do the worker's breaker.
+    expect(ops?.circuit).toBe('open');
+    expect(ops?.recent).toMatchObject({ failing: 1, rateLimited: 0 });
+  });
+
   it('finds the newest jobs from the stream head without reading a job to find it', async () => {
     for (let start = 0; start < 3_000; start += 100) {
       await Promise.all(
