@@ -66,6 +66,23 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * The destination is up and asks us to slow down, in words other than a 429 (GitHub answers a rate limit
+ * with a 403 as often): retried after `delayMs` like a 429, pausing the destination and using no attempt.
+ */
+export class RateLimitedError extends RetryableError {
+  override name = 'RateLimitedError';
+  constructor(
+    message: string,
+    override readonly delayMs: number,
+    status?: number,
+    /** The start of the answer, for the attempt record. */
+    readonly response?: string,
+  ) {
+    super(message, delayMs, status);
+  }
+}
+
 /** A failure that will not get better by retrying (4xx, invalid params). */
 export class PermanentError extends Error {
   override name = 'PermanentError';

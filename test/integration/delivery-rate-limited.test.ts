@@ -102,6 +102,36 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('429 from 
     expect(letter?.attempts.length).toBeLessThanOrEqual(10);
   });
 
+  it("GitHub's 403 rate limit on a CI dispatch uses no attempt: a job with two attempts is dispatched after two of them", async () => {
+    const secondary = JSON.stringify({
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    });
+    let refusals = 2;
+    fx.sink.reply = () => (refusals-- > 0 ? { status: 403, headers: { 'retry-after': '0.1' }, body: secondary } : { status: 204 });
+    // Two attempts: two 403 rate limits that used them would dead-letter the dispatch.
+    const retry = { schedule: ['10s'], jitter: 0 };
+    fx.workers.push(startWorker(fx.handle.bus, { options: { retry, circuitBreaker: shortCooldown } }));
+    const params = { provider: 'github', api: fx.sink.url, token: 'ghp_test', owner: 'acme', repo: 'api', workflow: 'ci.yml', ref: 'main' };
+    const job = makeJob('ci', params);
+    await publishJob(fx.handle.bus, job);
+
+    await eventually(
+      async () => fx.sink.delivered().length === 1 || (await fx.handle.bus.deadLetters()).length > 0,
+      'the dispatch (or a dead letter)',
+      10_000,
+    );
+    expect(await fx.handle.bus.deadLetters()).toEqual([]);
+    const records = await attempts(fx.handle.bus, job.id);
+    expect(records.map((r) => [r.status, r.rateLimited ?? false, r.attempt])).toEqual([
+      [403, true, 1],
+      [403, true, 1],
+      [204, false, 1],
+    ]);
+    expect(records[0]?.error).toBe(
+      'rate limited by destination (403), retry after 0.1 s: from GitHub: You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    );
+  });
+
   it("one webhook URL's 429 holds only its own jobs, not other receivers on the same host", async () => {
     fx.sink.reply = (request) => (request.path === '/limited' ? { status: 429, headers: { 'retry-after': '60' } } : { status: 200 });
     fx.workers.push(startWorker(fx.handle.bus, { options: { circuitBreaker: shortCooldown } }));

@@ -14,7 +14,7 @@ const PAST_RESET_MS = 1_000;
  * a minute for a secondary limit. Undefined for a 403 that is no rate limit (a token without the scope).
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
  */
-export function githubRateLimitDelay(response: Response, body: string, now: Date): number | undefined {
+export function githubRateLimitDelay(response: Pick<Response, 'status' | 'headers'>, body: string, now: Date): number | undefined {
   if (response.status !== 403 && response.status !== 429) return undefined;
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;

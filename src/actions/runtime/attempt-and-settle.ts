@@ -60,7 +60,7 @@ export async function attemptAndSettle(
   reportCircuit(ctx, prepared.destination, before, job);
   // Revive before the success is recorded: once a job reads as delivered, new jobs find the destination up.
   if (outcome.ok && input.goneSince !== undefined) await ctx.gone.revive(prepared.destination);
-  if (isRateLimited(outcome) && pauseMs !== undefined) {
+  if (!outcome.ok && isRateLimited(outcome) && pauseMs !== undefined) {
     const limited = { ...outcome, message: rateLimitMessage(outcome, pauseMs) };
     await recordAttempt(ctx, delivery, { attempt, outcome: limited, prepared, log, rateLimited: true });
     return settleRateLimited(ctx, delivery, { ...input, outcome: limited, pauseMs });

@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '../../errors.ts';
+import { PermanentError, RateLimitedError, RetryableError } from '../../errors.ts';
 
 /** What the worker loop does with a failed attempt. */
 export interface FailureClass {
@@ -7,6 +7,8 @@ export interface FailureClass {
   status?: number;
   /** Requested delay before the next attempt (Retry-After). */
   delayMs?: number;
+  /** A rate limit in other words than a 429 (RateLimitedError): treated as a 429. */
+  rateLimited?: true;
   /** First 2 KB of the response, when there was one. */
   response?: string;
 }
@@ -21,7 +23,15 @@ export function classifyError(error: unknown, timeoutMs: number): FailureClass {
     return { kind: error.gone ? 'gone' : 'permanent', message: error.message, ...opt('status', error.status), ...response };
   }
   if (error instanceof RetryableError) {
-    return { kind: 'retry', message: error.message, ...opt('status', error.status), ...opt('delayMs', error.delayMs), ...response };
+    const limited = error instanceof RateLimitedError ? { rateLimited: true as const } : {};
+    return {
+      kind: 'retry',
+      message: error.message,
+      ...opt('status', error.status),
+      ...opt('delayMs', error.delayMs),
+      ...limited,
+      ...response,
+    };
   }
   if (isTimeout(error)) return { kind: 'retry', message: `timed out after ${timeoutMs} ms` };
   return { kind: 'retry', message: describe(error) };

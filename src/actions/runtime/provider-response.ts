@@ -1,3 +1,4 @@
+import { RateLimitedError } from '../../errors.ts';
 import type { ActionResult } from '../action.ts';
 import { httpOutcome, PermanentHttpError, RetryableHttpError } from './http-outcome.ts';
 import { fetchOutbound, type OutboundDeps as HttpDeps, type OutboundRequest } from './outbound.ts';
@@ -31,7 +32,7 @@ export async function providerOutcome(response: Response, now: Date, options: Pr
     if (error instanceof PermanentHttpError) {
       const message = withDetail(error, options);
       const rateLimited = options.rateLimitDelay?.(response, error.response, now);
-      if (rateLimited !== undefined) throw new RetryableHttpError(message, rateLimited, response.status, error.response);
+      if (rateLimited !== undefined) throw new RateLimitedError(message, rateLimited, response.status, error.response);
       if (options.retryableBody?.(error.response)) throw new RetryableHttpError(message, undefined, response.status, error.response);
       throw new PermanentHttpError(message, response.status, error.gone, error.response);
     }

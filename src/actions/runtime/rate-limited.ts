@@ -13,9 +13,12 @@ export interface RateLimitHistory {
   since?: string;
 }
 
-/** A 429: the destination is up and asks us to slow down; it pauses the destination and uses no attempt. */
-export function isRateLimited(outcome: AttemptOutcome): outcome is Failure & { status: 429 } {
-  return !outcome.ok && outcome.kind === 'retry' && outcome.status === 429;
+/**
+ * A 429, or a rate limit in other words (GitHub's 403, RateLimitedError): the destination is up and asks us
+ * to slow down; it pauses the destination and uses no attempt.
+ */
+export function isRateLimited(outcome: AttemptOutcome): boolean {
+  return !outcome.ok && outcome.kind === 'retry' && (outcome.status === 429 || outcome.rateLimited === true);
 }
 
 /** A 503 with Retry-After says the same of the whole destination, but it is a failure and counts as one. */
@@ -33,7 +36,7 @@ export function destinationPauseMs(
   prepared: PreparedJob,
   attempt: number,
 ): number | undefined {
-  if (!isRateLimited(outcome) && !asksToPause(outcome)) return undefined;
+  if (outcome.ok || (!isRateLimited(outcome) && !asksToPause(outcome))) return undefined;
   const wanted = outcome.delayMs ?? prepared.retry.delayAfter(attempt, ctx.settings.random);
   return Math.min(wanted, ctx.settings.maxRetryAfterMs);
 }
@@ -55,10 +58,10 @@ export function pauseJitter(pauseMs: number, random: () => number): number {
   return Math.round(random() * Math.min(60_000, Math.max(250, pauseMs)));
 }
 
-/** The attempt record's error for a 429, with the provider's own text when it said more than the status. */
+/** The attempt record's error for a 429 (or another status that says rate limited), with the provider's own text when it said more than the status. */
 export function rateLimitMessage(outcome: Failure, pauseMs: number): string {
-  const base = `rate limited by destination (429), retry after ${seconds(pauseMs)} s`;
-  const detail = outcome.message.replace(/^HTTP 429\b:?\s*/, '');
+  const base = `rate limited by destination${statusText(outcome)}, retry after ${seconds(pauseMs)} s`;
+  const detail = outcome.message.replace(/^HTTP \d+\b:?\s*/, '');
   return detail === '' ? base : `${base}: ${detail}`;
 }
 
@@ -85,7 +88,7 @@ export async function settleRateLimited(ctx: ProcessorContext, delivery: JobDeli
   const limitedMs = input.rateLimited.since === undefined ? 0 : Math.max(0, now - Date.parse(input.rateLimited.since));
   if (count >= prepared.retry.maxAttempts && limitedMs >= prepared.retry.scheduleMs) {
     const reason =
-      `rate limited by destination (429) ${count} times over ${seconds(limitedMs)} s, longer than its retry schedule ` +
+      `rate limited by destination${statusText(input.outcome)} ${count} times over ${seconds(limitedMs)} s, longer than its retry schedule ` +
       `(${prepared.retry.maxAttempts} attempts over ${seconds(prepared.retry.scheduleMs)} s): ${input.outcome.message}`;
     return deadLetter(ctx, delivery, reason, log, prepared.channel);
   }
@@ -106,6 +109,11 @@ export async function settleRateLimited(ctx: ProcessorContext, delivery: JobDeli
  */
 export function returnDelayMs(pauseMs: number, count: number, maxAttempts: number, capMs: number): number {
   return count <= maxAttempts ? pauseMs : Math.min(capMs, pauseMs * 2 ** (count - maxAttempts));
+}
+
+/** ` (429)`, ` (403)`: the status that said so; none for a limit known before sending (a client's own gate). */
+function statusText(outcome: Failure): string {
+  return outcome.status === undefined ? '' : ` (${outcome.status})`;
 }
 
 function seconds(ms: number): string {

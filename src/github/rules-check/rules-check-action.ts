@@ -64,7 +64,7 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
       try {
         return await runCheck(clientFor(settings, ctx), where, params, { ...ctx, last: check.last, context: options.context() });
       } catch (error) {
-        throw error instanceof PermanentError ? error : asDeliveryError(error, `rules check of ${check.repo}#${params.pull}`);
+        throw error instanceof PermanentError ? error : asDeliveryError(error, `rules check of ${check.repo}#${params.pull}`, ctx.now());
       }
     },
   };

@@ -1,7 +1,9 @@
-import { PermanentError, RetryableError } from '../../errors.ts';
+import { githubRateLimitDelay } from '../../actions/ci/github-rate-limit.ts';
+import { PermanentError, RateLimitedError, RetryableError } from '../../errors.ts';
 import type { RuleSource } from '../../rules/compile-rule-sources.ts';
 import { isRulesFileName, MAX_RULES_FILE_BYTES } from '../../rules/load-rule-set.ts';
 import type { GithubClient } from '../github-client.ts';
+import { RateLimitWaitError } from '../rate-limit-gate.ts';
 
 /** `owner/repo` and the rules folder in it. */
 export interface RulesRepo {
@@ -67,10 +69,30 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** GitHub's answer as the worker loop understands it: 5xx, 429 and network errors retry; other 4xx don't. */
-export function asDeliveryError(error: unknown, what: string): Error {
+/**
+ * GitHub's answer as the worker loop understands it: a rate limit (a 403 as often as a 429, or the client's
+ * refusal to send while one lasts) waits for it without using an attempt; 5xx, 429 and network errors retry;
+ * other 4xx don't.
+ */
+export function asDeliveryError(error: unknown, what: string, now: Date): Error {
   const status = statusOf(error);
+  const limitedMs = githubRateLimitOf(error, now);
+  if (error instanceof RateLimitWaitError && limitedMs !== undefined) return new RateLimitedError(`${what}: ${error.message}`, limitedMs);
   const message = `${what}: ${status ? `GitHub answered ${status}` : 'GitHub unreachable'} (${(error as Error).message})`;
+  if (limitedMs !== undefined) return new RateLimitedError(message, limitedMs, status);
   if (status === undefined || status >= 500 || status === 429) return new RetryableError(message, undefined, status);
   return new PermanentError(message, status);
+}
+
+/** How long a GitHub rate limit asks to wait, from a refused request's headers and message, or the client's own refusal. */
+export function githubRateLimitOf(error: unknown, now: Date): number | undefined {
+  // A second past the time, as for GitHub's reset (github-rate-limit.ts).
+  if (error instanceof RateLimitWaitError) return Math.max(0, error.resetAt.getTime() - now.getTime()) + 1_000;
+  const status = statusOf(error);
+  const headers = (error as { response?: { headers?: Record<string, unknown> } } | null)?.response?.headers;
+  if (status === undefined || !headers) return undefined;
+  const known = Object.entries(headers).flatMap(([name, value]): [string, string][] =>
+    typeof value === 'string' || typeof value === 'number' ? [[name, String(value)]] : [],
+  );
+  return githubRateLimitDelay({ status, headers: new Headers(known) }, (error as Error).message, now);
 }
