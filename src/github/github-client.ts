@@ -9,6 +9,7 @@ import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { installationAuthStrategy } from './app-auth.ts';
 import { boundedFetch } from './bounded-fetch.ts';
 import { createRateLimitGate } from './rate-limit-gate.ts';
+import { installRateLimitHook } from './rate-limit-hook.ts';
 
 const GithubOctokit = Octokit.plugin(retry, throttling);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
@@ -16,7 +17,7 @@ export type GithubClient = InstanceType<typeof GithubOctokit>;
 /**
  * plugin-retry's list plus 429: GitHub answers a secondary rate limit with 403 or 429, and plugin-retry would
  * retry a 429 after 1, 4 and 9 s whatever its `retry-after` says, hitting GitHub while it asks for quiet.
- * plugin-throttling waits out the 429 instead.
+ * The rate-limit hook waits out the 429 instead.
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
  */
 const NOT_RETRIED = [400, 401, 403, 404, 410, 422, 429, 451];
@@ -47,20 +48,15 @@ export interface GithubClientOptions {
 
 /**
  * An Octokit with GitHub's etiquette built in: retries with backoff (@octokit/plugin-retry), waits out
- * primary and secondary rate limits (@octokit/plugin-throttling plus a gate that stops at
- * `x-ratelimit-remaining: 0`), one mutating request at a time, and PAT or App installation auth.
+ * primary and secondary rate limits (a gate that stops at `x-ratelimit-remaining: 0` and after a refusal,
+ * rate-limit-hook.ts), one mutating request at a time (@octokit/plugin-throttling), and PAT or App
+ * installation auth.
  * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
 export function createGithubClient(options: GithubClientOptions): GithubClient {
   const now = options.now ?? (() => new Date());
   const { logger } = options;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 15 * 60_000;
-  const wantRetry =
-    (kind: string, limit: number) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-      const ok = retryCount < limit && retryAfter * 1000 <= maxWaitMs;
-      logger.warn({ retryAfter, method: request.method, url: request.url, retrying: ok }, `GitHub ${kind} rate limit hit`);
-      return ok;
-    };
   const client = new GithubOctokit({
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: 'hookhub',
@@ -71,12 +67,14 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
       // A per-client id keeps Bottleneck's process-wide groups from pacing unrelated clients together.
       id: randomUUID(),
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
-      onRateLimit: wantRetry('primary', 2),
-      onSecondaryRateLimit: wantRetry('secondary', 3),
+      // Never waited out here: the rate-limit hook waits, for a 429 however worded too.
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   });
-  installGate(client, createRateLimitGate({ now, logger, maxWaitMs }));
+  const gate = createRateLimitGate({ now, logger, maxWaitMs });
+  installRateLimitHook(client, gate, { maxWaitMs, logger });
   return client;
 }
 
@@ -91,15 +89,4 @@ function authOptions(options: GithubClientOptions, now: () => Date) {
       ...(options.liveSecrets ? { secrets: options.liveSecrets } : {}),
     }),
   };
-}
-
-function installGate(client: GithubClient, gate: ReturnType<typeof createRateLimitGate>): void {
-  client.hook.before('request', () => gate.beforeRequest());
-  client.hook.after('request', (response) => gate.observe(response.headers));
-  client.hook.error('request', (error) => {
-    const { status, response } = error as { status?: number; response?: { headers?: Record<string, string> } };
-    if (response?.headers) gate.observe(response.headers);
-    if (response?.headers && (status === 403 || status === 429)) gate.observeRefusal(response.headers);
-    throw error;
-  });
 }

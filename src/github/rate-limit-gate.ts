@@ -18,27 +18,42 @@ export class RateLimitWaitError extends Error {
 }
 
 export interface RateLimitGate {
-  /** Resolves when the next request may go out: waits while a limit is in force. */
+  /**
+   * Resolves when the next request may go out: waits while a limit is in force, or throws RateLimitWaitError
+   * when that is longer than the caller waits.
+   */
   beforeRequest(): Promise<void>;
   /** Reads `x-ratelimit-remaining` / `x-ratelimit-reset` from every response, success or error. */
-  observe(headers: Readonly<Record<string, string | number | undefined>>): void;
-  /** Reads `retry-after` from a refused request (GitHub's secondary limits), once the client gave up waiting it out. */
-  observeRefusal(headers: Readonly<Record<string, string | number | undefined>>): void;
+  observe(headers: Headers): void;
+  /**
+   * Reads a refused request (403/429): whether it was a rate limit, keeping how long GitHub asked for quiet
+   * (its `retry-after`, else the primary limit's reset, else a minute for a secondary limit or a 429).
+   */
+  refused(refusal: { status: number; headers: Headers; message: string }): boolean;
+  /** How long no request may go out (0 when none is held back). */
+  waitMs(): number;
 }
+
+type Headers = Readonly<Record<string, string | number | undefined>>;
+
+/** GitHub asks to wait at least a minute when a secondary limit names no time. */
+const UNNAMED_WAIT_MS = 60_000;
 
 /**
  * Honours GitHub's rate limits across calls:
  * - the primary limit before GitHub has to refuse: once a response says `x-ratelimit-remaining: 0`, no request
  *   goes out until `x-ratelimit-reset` (epoch seconds) has passed;
- * - a secondary limit's `retry-after` after @octokit/plugin-throttling gave up on it (a wait longer than the
- *   caller allows): no request goes out until it has passed, so the next call (the next redelivery of a batch)
- *   does not knock again while GitHub asks for quiet.
- * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
- * Refusals (403/429) themselves are retried by @octokit/plugin-throttling.
+ * - a refusal's `retry-after` (a secondary limit, or a 429 however worded): no request goes out until it has
+ *   passed, so the next call (the next redelivery of a batch) does not knock again while GitHub asks for quiet.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
  */
 export function createRateLimitGate(options: { now: () => Date; logger: Logger; maxWaitMs: number }): RateLimitGate {
   let resetAt: Date | undefined;
   let quietUntil: Date | undefined;
+  const quietFor = (ms: number): void => {
+    const until = new Date(options.now().getTime() + ms);
+    if (!quietUntil || until > quietUntil) quietUntil = until;
+  };
   return {
     async beforeRequest() {
       const [until, limit] = pending();
@@ -55,11 +70,19 @@ export function createRateLimitGate(options: { now: () => Date; logger: Logger; 
       if (remaining === undefined || !Number.isFinite(reset)) return;
       resetAt = Number(remaining) === 0 ? new Date(reset * 1000) : undefined;
     },
-    observeRefusal(headers) {
+    refused({ status, headers, message }) {
+      if (status !== 403 && status !== 429) return false;
       const seconds = Number(headers['retry-after']);
-      if (!Number.isFinite(seconds) || seconds <= 0) return;
-      const until = new Date(options.now().getTime() + seconds * 1000);
-      if (!quietUntil || until > quietUntil) quietUntil = until;
+      if (Number.isFinite(seconds) && seconds > 0) quietFor(seconds * 1000);
+      else if (Number(headers['x-ratelimit-remaining']) === 0 && resetAt) return true;
+      // A 429 is a rate limit whatever its words; a 403 only when it says so.
+      else if (status === 429 || /\bsecondary rate\b/i.test(message)) quietFor(UNNAMED_WAIT_MS);
+      else return false;
+      return true;
+    },
+    waitMs() {
+      const [until] = pending();
+      return until ? Math.max(0, until.getTime() - options.now().getTime()) : 0;
     },
   };
 

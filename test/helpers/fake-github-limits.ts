@@ -7,7 +7,7 @@ import type { Reply } from './fake-github-hooks.ts';
  */
 export function createFakeLimits(now: () => Date) {
   const nowS = () => Math.floor(now().getTime() / 1000);
-  const limit = { limit: 5000, remaining: 5000, reset: nowS() + 3600, secondary: 0 };
+  const limit = { limit: 5000, remaining: 5000, reset: nowS() + 3600, secondary: 0, tooMany: 0 };
   /** A secondary limit in force until this wall-clock time, answered with `status` (GitHub uses 403 or 429). */
   const secondaryWindow = { until: 0, status: 403 };
 
@@ -36,6 +36,11 @@ export function createFakeLimits(now: () => Date) {
     headers,
     /** The secondary-limit refusal for a call arriving now, if one is in force. */
     secondaryRefusal(): Reply | undefined {
+      if (limit.tooMany > 0) {
+        const retryAfter = limit.tooMany;
+        limit.tooMany = 0;
+        return { status: 429, headers: { ...headers(), 'retry-after': String(retryAfter) }, body: { message: 'Too Many Requests' } };
+      }
       if (limit.secondary > 0) {
         const retryAfter = limit.secondary;
         limit.secondary = 0;
@@ -66,6 +71,10 @@ export function createFakeLimits(now: () => Date) {
     /** The next call is refused with a secondary rate limit and `retry-after: seconds`. */
     secondaryLimitOnce: (seconds: number) => {
       limit.secondary = seconds;
+    },
+    /** The next call is refused with a bare 429 (not worded as a secondary limit) and `retry-after: seconds`. */
+    tooManyRequestsOnce: (seconds: number) => {
+      limit.tooMany = seconds;
     },
     /** Every call for the next `seconds` is refused with a secondary rate limit, answered `status`, and the seconds left as `retry-after`. */
     secondaryLimitFor: (seconds: number, status: 403 | 429) => {

@@ -136,6 +136,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}) {
     setRateLimit: limits.setRateLimit,
     secondaryLimitOnce: limits.secondaryLimitOnce,
     secondaryLimitFor: limits.secondaryLimitFor,
+    tooManyRequestsOnce: limits.tooManyRequestsOnce,
     /** Resolves when every ping and redelivery the fake started has been sent. */
     async idle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);

@@ -67,6 +67,14 @@ describe('GitHub API rate limits', () => {
     fake.secondaryLimitFor(0, 403);
   });
 
+  it('waits out a 429 not worded as a secondary limit for its retry-after, then retries', async () => {
+    // GitHub answers any rate limit 403 or 429; a 429 is one whatever its words (it used to fail at once, unretried).
+    fake.tooManyRequestsOnce(1);
+    const start = Date.now();
+    await listHooks(fakeClient(fake.url, 'ghp_test', { retries: 3 }), api);
+    expect(since(start).map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it('fails at once, with one request, when the reset is further away than the caller will wait', async () => {
     fake.setRateLimit(0, new Date(Date.now() + 3600_000));
     const start = Date.now();
