@@ -35,6 +35,8 @@ export interface GithubClientOptions {
   writeIntervalMs?: number;
   /** Longest wait for a rate limit before a call fails instead. Default 15 min. */
   maxRateLimitWaitMs?: number;
+  /** Ends every rate-limit wait when it aborts (its owner stopping); a call's own `request.signal` ends its wait too. */
+  signal?: AbortSignal;
   /** Retries for 5xx and network errors (with backoff). Default 3. */
   retries?: number;
   /** Longest wait for one HTTP request, answer included (each retry gets its own). Default 30 s. */
@@ -67,14 +69,14 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
       // A per-client id keeps Bottleneck's process-wide groups from pacing unrelated clients together.
       id: randomUUID(),
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
-      // Never waited out here: the rate-limit hook waits, for a 429 however worded too.
+      // Never waited out here (Bottleneck's timers cannot be aborted): the rate-limit hook waits, for a 429 however worded too, and abortably.
       onRateLimit: () => false,
       onSecondaryRateLimit: () => false,
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   });
   const gate = createRateLimitGate({ now, logger, maxWaitMs });
-  installRateLimitHook(client, gate, { maxWaitMs, logger });
+  installRateLimitHook(client, gate, { maxWaitMs, logger, ...(options.signal ? { signal: options.signal } : {}) });
   return client;
 }
 

@@ -51,10 +51,11 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   checkGithubSync(options.config);
   const now = options.now ?? (() => new Date());
   const metrics = options.registry ? createGithubMetrics(options.registry) : undefined;
-  const contextsNow = contextsUntilBuilt(options, now, metrics);
   let stopped = false;
   // Stops leased passes before their next redelivery: stop() gives their lease up, so another process takes over.
+  // It also ends the clients' rate-limit waits: a pass waiting out a reset fails at once.
   const stopping = new AbortController();
+  const contextsNow = contextsUntilBuilt(options, now, metrics, stopping.signal);
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
   const logFailure = failureReporter(options);
@@ -93,7 +94,8 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
       stopping.abort();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      // A pass may be waiting out a rate limit: shutdown waits a little, never for that.
+      // A request in flight is let finish for a little while (a redelivery answered is one done); a pass's
+      // rate-limit waits have ended already (stopping).
       const grace = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
       await Promise.race([ready.then(() => running).catch(() => {}), grace]);
       const names = await contextsNow().then(
@@ -106,11 +108,11 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
 }
 
 /** The connectors' sync contexts, built once they can be. */
-function contextsUntilBuilt(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined) {
+function contextsUntilBuilt(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined, stopping: AbortSignal) {
   let contexts: Promise<SyncContext[]> | undefined;
   // Built again after a failure: a setup that failed once is tried again, never given up on.
   return () =>
-    (contexts ??= buildContexts(options, now, metrics).catch((err: unknown) => {
+    (contexts ??= buildContexts(options, now, metrics, stopping).catch((err: unknown) => {
       contexts = undefined;
       throw err;
     }));
@@ -188,7 +190,12 @@ function syncedConnectors(config: HubConfig) {
 }
 
 /** Builds a client and the desired hook per synced connector. */
-function buildContexts(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined): Promise<SyncContext[]> {
+function buildContexts(
+  options: GithubSyncOptions,
+  now: () => Date,
+  metrics: GithubMetrics | undefined,
+  stopping: AbortSignal,
+): Promise<SyncContext[]> {
   const apis = syncedConnectors(options.config);
   return Promise.all(
     apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
@@ -197,6 +204,7 @@ function buildContexts(options: GithubSyncOptions, now: () => Date, metrics: Git
         auth,
         logger: options.logger,
         now,
+        signal: stopping,
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
         ...options.client,

@@ -20,9 +20,9 @@ export class RateLimitWaitError extends Error {
 export interface RateLimitGate {
   /**
    * Resolves when the next request may go out: waits while a limit is in force, or throws RateLimitWaitError
-   * when that is longer than the caller waits.
+   * when that is longer than the caller waits. Any of `signals` aborting ends the wait with its reason.
    */
-  beforeRequest(): Promise<void>;
+  beforeRequest(signals?: readonly (AbortSignal | undefined)[]): Promise<void>;
   /** Reads `x-ratelimit-remaining` / `x-ratelimit-reset` from every response, success or error. */
   observe(headers: Headers): void;
   /**
@@ -55,14 +55,14 @@ export function createRateLimitGate(options: { now: () => Date; logger: Logger; 
     if (!quietUntil || until > quietUntil) quietUntil = until;
   };
   return {
-    async beforeRequest() {
+    async beforeRequest(signals = []) {
       const [until, limit] = pending();
       if (!until) return;
       const waitMs = until.getTime() - options.now().getTime();
       if (waitMs > options.maxWaitMs) throw new RateLimitWaitError(until, limit);
       options.logger.warn({ waitMs, resetAt: until.toISOString() }, `GitHub API ${limit} rate limit; waiting until it has passed`);
       // One extra second, as GitHub's docs advise, so the request lands after the reset.
-      await new Promise((resolve) => setTimeout(resolve, waitMs + 1000));
+      await abortableDelay(waitMs + 1000, signals);
     },
     observe(headers) {
       const remaining = headers['x-ratelimit-remaining'];
@@ -94,4 +94,26 @@ export function createRateLimitGate(options: { now: () => Date; logger: Logger; 
     if (quietUntil && (!resetAt || quietUntil > resetAt)) return [quietUntil, 'secondary'];
     return [resetAt, 'primary'];
   }
+}
+
+/** Waits `ms`, or until one of `signals` aborts (then rejects with its reason): a stopping hub must not wait out a reset. */
+function abortableDelay(ms: number, signals: readonly (AbortSignal | undefined)[]): Promise<void> {
+  const live = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  const aborted = live.find((signal) => signal.aborted);
+  if (aborted) return Promise.reject(aborted.reason as Error);
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      for (const signal of live) signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (event: Event): void => {
+      done();
+      reject((event.target as AbortSignal).reason as Error);
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    for (const signal of live) signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

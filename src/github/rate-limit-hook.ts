@@ -15,12 +15,18 @@ interface RequestRefusal {
  * Every call goes through the gate, and a refusal for a rate limit (403/429) is waited out there and sent
  * again, up to `maxWaitMs`: GitHub's `retry-after`, the primary limit's reset, or a minute for a secondary
  * limit or a 429 that names no time (@octokit/plugin-throttling left a 429 not worded "secondary rate"
- * unretried).
+ * unretried). The waits end when `signal` (the client's: its owner stopping) or the call's own
+ * `request.signal` aborts, so a stopping hub never waits out a reset; the call then fails with the abort's reason.
  */
-export function installRateLimitHook(client: GithubClient, gate: RateLimitGate, options: { maxWaitMs: number; logger: Logger }): void {
+export function installRateLimitHook(
+  client: GithubClient,
+  gate: RateLimitGate,
+  options: { maxWaitMs: number; logger: Logger; signal?: AbortSignal },
+): void {
   client.hook.wrap('request', async (request, params) => {
+    const signals = [options.signal, params.request?.signal];
     for (let refusals = 0; ; refusals++) {
-      await gate.beforeRequest();
+      await gate.beforeRequest(signals);
       try {
         const response = await request(params);
         gate.observe(response.headers);

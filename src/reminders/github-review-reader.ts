@@ -23,7 +23,7 @@ const PAGES = 10;
  */
 export function createGithubReviewReader(options: GithubReviewReaderOptions): ReviewQueueReader {
   const clients = new Map<string, GithubClient>();
-  return async (repo) => {
+  return async (repo, signal) => {
     const settings = connectorFor(options.connectors, repo);
     if (!settings?.auth) throw new PermanentError(reviewAccessProblem(options.connectors, repo) ?? `cannot read ${repo}`);
     const client =
@@ -37,7 +37,7 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
         ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
       });
     clients.set(settings.name, client);
-    return readOpenPulls(client, repo);
+    return readOpenPulls(client, repo, signal);
   };
 }
 
@@ -62,12 +62,19 @@ export function reviewAccessProblem(connectors: readonly GithubConnectorSettings
   return `${repo} is not among the repositories and orgs the github connectors with API access list (${listed.join(', ')}): add it under repos or orgs to read its pull requests`;
 }
 
-async function readOpenPulls(client: GithubClient, repo: string): Promise<PullRequestInfo[]> {
+async function readOpenPulls(client: GithubClient, repo: string, signal: AbortSignal | undefined): Promise<PullRequestInfo[]> {
   const [owner = '', name = ''] = repo.split('/');
   const out: PullRequestInfo[] = [];
   for (let page = 1; page <= PAGES; page++) {
     const { data } = await client
-      .request('GET /repos/{owner}/{repo}/pulls', { owner, repo: name, state: 'open', per_page: 100, page })
+      .request('GET /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo: name,
+        state: 'open',
+        per_page: 100,
+        page,
+        ...(signal ? { request: { signal } } : {}),
+      })
       .catch((err: unknown) => {
         const status = (err as { status?: number }).status;
         // A missing repo or a token without access needs a person, not retries.

@@ -14,7 +14,8 @@ export interface PullRequestInfo {
 }
 
 /** Reads the open pull requests of `owner/repo` (the hub passes one built from a github connector's token or App). */
-export type ReviewQueueReader = (repo: string) => Promise<PullRequestInfo[]>;
+/** `signal` (the attempt's) ends the read, a wait for GitHub's rate limit included. */
+export type ReviewQueueReader = (repo: string, signal?: AbortSignal) => Promise<PullRequestInfo[]>;
 
 export interface WaitingOptions {
   now: Date;

@@ -35,7 +35,7 @@ export function createReviewReminderAction(deps: ReviewReminderDeps): Action<Rev
       if (!deps.reviews)
         throw new PermanentError('review reminders need a github connector with API access (token or app): see docs/github.md');
       const now = ctx.now();
-      const prs = waitingForReview(await deps.reviews(reminder.repo), {
+      const prs = waitingForReview(await deps.reviews(reminder.repo, ctx.signal), {
         now,
         olderThanMs: reminder.olderThanMs,
         filters: reminder.filters,

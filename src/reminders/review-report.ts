@@ -20,7 +20,7 @@ export async function runReviewReport(
   if ('error' in parsed) throw new PermanentError(`filter: ${parsed.error}`);
   const now = ctx.now();
   const olderThanMs = params.olderThan ?? 0;
-  const prs = waitingForReview(await reviews(repo), { now, olderThanMs, filters: parsed.filters });
+  const prs = waitingForReview(await reviews(repo, ctx.signal), { now, olderThanMs, filters: parsed.filters });
   if (prs.length === 0) return { status: 204, response: `no pull request in ${repo} waits for review` };
   const card = reviewDigestCard({ repo, prs, now, olderThanMs, filters: parsed.filters });
   const sent = await notifyAction.execute(

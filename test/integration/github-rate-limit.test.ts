@@ -3,6 +3,7 @@ import { listHooks } from '../../src/github/hooks-api.ts';
 import { parseHookTarget } from '../../src/github/hook-target.ts';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.ts';
 import { fakeClient } from '../helpers/fake-github-hub.ts';
+import { eventually } from '../helpers/hub-fixtures.ts';
 
 let fake: FakeGithub;
 const api = parseHookTarget('acme/api');
@@ -73,6 +74,30 @@ describe('GitHub API rate limits', () => {
     const start = Date.now();
     await listHooks(fakeClient(fake.url, 'ghp_test', { retries: 3 }), api);
     expect(since(start).map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it("ends a wait for the reset when the client's signal aborts (its owner stopping), sending nothing more", async () => {
+    fake.setRateLimit(0, new Date(Date.now() + 600_000));
+    const stopping = new AbortController();
+    const client = fakeClient(fake.url, 'ghp_test', { maxRateLimitWaitMs: 3_600_000, signal: stopping.signal });
+    const start = Date.now();
+    const call = listHooks(client, api);
+    await eventually(() => since(start).length === 1, 10_000, 'the 403');
+    stopping.abort(new Error('hub stopping'));
+    await expect(call).rejects.toThrow('hub stopping');
+    expect(since(start).map((r) => r.status)).toEqual([403]);
+  });
+
+  it("ends a call's wait for the reset when its own request signal aborts", async () => {
+    fake.setRateLimit(0, new Date(Date.now() + 600_000));
+    const attempt = new AbortController();
+    const client = fakeClient(fake.url, 'ghp_test', { maxRateLimitWaitMs: 3_600_000 });
+    const start = Date.now();
+    const call = client.request('GET /repos/{owner}/{repo}/hooks', { owner: 'acme', repo: 'api', request: { signal: attempt.signal } });
+    await eventually(() => since(start).length === 1, 10_000, 'the 403');
+    attempt.abort(new Error('attempt over'));
+    await expect(call).rejects.toThrow('attempt over');
+    expect(since(start)).toHaveLength(1);
   });
 
   it('fails at once, with one request, when the reset is further away than the caller will wait', async () => {

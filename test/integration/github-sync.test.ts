@@ -162,6 +162,28 @@ describe("the hub's GitHub sync", () => {
     }
   });
 
+  it('stop() ends a pass waiting out a rate limit at once: it sends nothing more, and its first pass settles', async () => {
+    fake.addRepo('acme/limited');
+    const config = githubHubConfig({
+      apiUrl: fake.url,
+      hubPort: await freePort(),
+      github: 'secret: s3cret\ntoken: ghp_test\nrepos: [acme/limited]\nreconcile: { every: 0 }',
+    });
+    fake.setRateLimit(0, new Date(Date.now() + 600_000));
+    const start = fake.requests.length;
+    // The hub waits up to 15 min for a limit: this one resets in 10.
+    const sync = startGithubSync({ config, bus, logger: silentLogger, client: { writeIntervalMs: 0, retries: 0 } });
+    try {
+      await eventually(() => fake.requests.length > start, 10_000, 'the 403');
+      await sync.stop();
+      // Waited out, the first pass would settle only once the limit resets, ten minutes on.
+      await sync.ready;
+      expect(fake.requests.slice(start).map((r) => r.status)).toEqual([403]);
+    } finally {
+      fake.setRateLimit(5000, new Date(Date.now() + 3600_000));
+    }
+  });
+
   it('refuses to start, naming the fix, when repos are listed but no public URL is known', () => {
     const config = parseConfig(
       '/tmp/hookhub.yaml',

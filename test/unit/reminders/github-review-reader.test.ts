@@ -5,7 +5,7 @@ import { PermanentError } from '../../../src/errors.ts';
 import { githubConnectors } from '../../../src/github/github-settings.ts';
 import { createGithubReviewReader, reviewAccessProblem } from '../../../src/reminders/github-review-reader.ts';
 import { startFakeGithub, type FakeGithub } from '../../helpers/fake-github.ts';
-import { silentLogger } from '../../helpers/hub-fixtures.ts';
+import { eventually, silentLogger } from '../../helpers/hub-fixtures.ts';
 
 const NOW = new Date('2026-12-07T08:00:00Z');
 let github: FakeGithub;
@@ -25,6 +25,23 @@ function connectors(block: string) {
 }
 
 describe('github review reader', () => {
+  it("ends a wait for GitHub's rate limit when the attempt's signal aborts (the worker stopping), sending nothing more", async () => {
+    const reader = createGithubReviewReader({ connectors: connectors(', orgs: [acme]'), logger: silentLogger, now: () => NOW });
+    github.setRateLimit(0, new Date(NOW.getTime() + 600_000));
+    const before = github.requests.length;
+    const attempt = new AbortController();
+    try {
+      const read = reader('acme/api', attempt.signal);
+      // The hub's client waits up to 15 min for a limit: this one resets in 10.
+      await eventually(() => github.requests.length > before, 10_000, 'the 403');
+      attempt.abort(new Error('worker stopping'));
+      await expect(read).rejects.toThrow('worker stopping');
+      expect(github.requests.slice(before).map((r) => r.status)).toEqual([403]);
+    } finally {
+      github.setRateLimit(5000, new Date(NOW.getTime() + 3_600_000));
+    }
+  });
+
   it('reads only the repositories a connector that lists repos or orgs covers, never others its token reaches', async () => {
     const scoped = connectors(', orgs: [acme]');
     const reader = createGithubReviewReader({ connectors: scoped, logger: silentLogger, now: () => NOW });
