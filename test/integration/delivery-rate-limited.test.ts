@@ -102,6 +102,37 @@ describe.each([embeddedBackend, natsBackend(() => natsServer().url)])('429 from 
     expect(letter?.attempts.length).toBeLessThanOrEqual(10);
   });
 
+  it('when a pause ends, one held job goes first, and the rest only once it is answered', async () => {
+    // Each job's first request gets 429; its next one 200 after 300 ms, long enough for the rest to come back
+    // meanwhile (the pause is 0.2 s, and the held jobs return within one more pause of its end).
+    const seen = new Set<string>();
+    let probe: { open: boolean } | undefined;
+    let duringProbe = 0;
+    fx.sink.reply = (request) => {
+      if (probe?.open) duringProbe += 1;
+      if (!seen.has(request.body)) {
+        seen.add(request.body);
+        return { status: 429, headers: { 'retry-after': '0.2' }, body: 'rate_limited' };
+      }
+      if (!probe) {
+        const first = { open: true };
+        probe = first;
+        setTimeout(() => (first.open = false), 300);
+      }
+      return { status: 200, body: 'ok', delayMs: 300 };
+    };
+    const retry = { schedule: ['10s', '10s', '10s'], jitter: 0 };
+    fx.workers.push(startWorker(fx.handle.bus, { channels: slack(), options: { retry, circuitBreaker: shortCooldown } }));
+    const jobs = Array.from({ length: 8 }, (_, i) => makeJob('notify', { channel: 'eng', text: `held ${i}` }));
+    for (const job of jobs) await publishJob(fx.handle.bus, job);
+
+    await eventually(() => fx.sink.delivered().length === 8, 'all delivered', 20_000);
+    expect(probe).toBeDefined();
+    // Without the probe, the jobs the pause held came back together and met the destination while it was still answering the first.
+    expect(duringProbe).toBe(0);
+    expect(await fx.handle.bus.deadLetters()).toEqual([]);
+  });
+
   it("GitHub's 403 rate limit on a CI dispatch uses no attempt: a job with two attempts is dispatched after two of them", async () => {
     const secondary = JSON.stringify({
       message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',

@@ -55,9 +55,10 @@ export function createPatientAdmission(guards: DestinationGuards, options: Patie
 /**
  * An open circuit or a destination's pause (429) can last long, and waiters on it would all wake at
  * its end, the herd a pause is there to avoid: such jobs go back to the bus with a spread delay instead.
+ * The probe after a pause is one attempt: its waiters try again as soon as it ends.
  */
 function worthWaiting(reason: string): boolean {
-  return reason === 'busy' || reason === 'rate-limited';
+  return reason === 'busy' || reason === 'rate-limited' || reason === 'probing';
 }
 
 /** Pauses per destination key, each ended by its timer or by the next wake of its key, whichever comes first. */

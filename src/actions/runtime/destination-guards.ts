@@ -16,15 +16,16 @@ export interface GuardDefaults {
 
 export type Admission =
   | { ok: true; release: (outcome: 'success' | 'failure' | 'neutral') => void }
-  | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' | 'paused' };
+  | { ok: false; delayMs: number; reason: 'circuit-open' | 'rate-limited' | 'busy' | 'paused' | 'probing' };
 
 export interface DestinationGuards {
   /** Admits one attempt to `key`, or says how long to wait. Admitted attempts must be released. */
   admit(key: string, policy: DestinationPolicy): Admission;
   circuit(key: string): CircuitState;
   /**
-   * Admits nothing to `key` for `ms` (a 429's Retry-After), or longer if it is paused longer already.
-   * Attempts already in flight are not stopped.
+   * Admits nothing to `key` for `ms` (a 429's Retry-After), or longer if it is paused longer already; then
+   * one attempt alone (a probe), and the rest once it ends without a new pause. Attempts already in flight
+   * are not stopped.
    */
   pause(key: string, policy: DestinationPolicy, ms: number): void;
   /** How long `key` stays paused (0 when it is not). */
@@ -46,6 +47,10 @@ interface DestinationState {
   bucket?: TokenBucket;
   /** Epoch ms until which the destination asked us to wait (429). */
   pausedUntil?: number;
+  /** Paused, and no attempt since has ended without pausing it again: the next attempt goes alone. */
+  probeDue?: boolean;
+  /** That attempt is in flight. */
+  probing?: boolean;
 }
 
 /** Pause (429), concurrency limit, token-bucket rate limit and circuit breaker, per destination, in this process. */
@@ -68,6 +73,8 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
       const state = stateOf(key, policy);
       const paused = pausedFor(state);
       if (paused > 0) return { ok: false, delayMs: paused, reason: 'paused' };
+      // The jobs a pause held back would all come back at its end and could meet the 429 again: one goes first.
+      if (state.probing) return { ok: false, delayMs: defaults.busyDelayMs, reason: 'probing' };
       if (state.inFlight >= (policy.concurrency ?? defaults.concurrency)) {
         return { ok: false, delayMs: defaults.busyDelayMs, reason: 'busy' };
       }
@@ -78,11 +85,12 @@ export function createDestinationGuards(defaults: GuardDefaults, now: () => Date
         state.breaker.abandon();
         return { ok: false, delayMs: wait, reason: 'rate-limited' };
       }
-      return admitOne(state);
+      return admitOne(state, () => pausedFor(state) > 0);
     },
     pause(key, policy, ms) {
       const state = stateOf(key, policy);
       state.pausedUntil = Math.max(state.pausedUntil ?? 0, now().getTime() + Math.max(0, ms));
+      state.probeDue = true;
     },
     pausedFor: (key) => pausedFor(states.peek(key)),
     circuit(key) {
@@ -104,9 +112,15 @@ function newDestinationState(policy: DestinationPolicy, defaults: GuardDefaults,
   return { inFlight: 0, breaker, ...(policy.rateLimit ? { bucket: createTokenBucket(policy.rateLimit, now) } : {}) };
 }
 
-/** Counts one more attempt in flight; its release (only the first counts) tells the breaker how it went. */
-function admitOne(state: DestinationState): Admission {
+/**
+ * Counts one more attempt in flight; its release (only the first counts) tells the breaker how it went. The
+ * first attempt after a pause is its probe: the destination is no longer paused once it ends without
+ * `pausedAgain()` (a 429 pauses before its release).
+ */
+function admitOne(state: DestinationState, pausedAgain: () => boolean): Admission {
   state.inFlight += 1;
+  const probe = state.probeDue === true;
+  if (probe) state.probing = true;
   let released = false;
   return {
     ok: true,
@@ -114,6 +128,10 @@ function admitOne(state: DestinationState): Admission {
       if (released) return;
       released = true;
       state.inFlight -= 1;
+      if (probe) {
+        state.probing = false;
+        state.probeDue = pausedAgain();
+      }
       if (outcome === 'success') state.breaker.onSuccess();
       else if (outcome === 'failure') state.breaker.onFailure();
       else state.breaker.abandon();

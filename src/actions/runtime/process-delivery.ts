@@ -93,11 +93,11 @@ export function createDeliveryProcessor(ctx: ProcessorContext): (delivery: JobDe
 }
 
 /**
- * Busy put-backs are spread widely so they don't return in one wave, and so are the jobs a paused destination
- * (429) sent back; other waits with a known end get a little jitter.
+ * Busy put-backs (and those held while the probe after a pause runs) are spread widely so they don't return in
+ * one wave, and so are the jobs a paused destination (429) sent back; other waits with a known end get a little jitter.
  */
 function deferDelay(admission: { delayMs: number; reason: string }, random: () => number): number {
-  if (admission.reason === 'busy') return Math.round(admission.delayMs * (0.5 + random()));
+  if (admission.reason === 'busy' || admission.reason === 'probing') return Math.round(admission.delayMs * (0.5 + random()));
   if (admission.reason === 'paused') return admission.delayMs + pauseJitter(admission.delayMs, random);
   return admission.delayMs + Math.round(random() * Math.min(1_000, admission.delayMs * 0.1 + 50));
 }

@@ -111,6 +111,42 @@ describe('destination guards', () => {
     expect(guards.circuit('chat')).toBe('closed');
   });
 
+  it('after a pause, admits one attempt alone, and the rest once it ends without a new pause', () => {
+    const c = clock();
+    const guards = createDestinationGuards(defaults, c.now);
+    guards.pause('chat', {}, 1_000);
+    c.advance(1_000);
+    const probe = guards.admit('chat', {});
+    expect(probe.ok).toBe(true);
+    // The jobs the pause held back would all come back now: they wait for the probe, using no attempt.
+    expect(guards.admit('chat', {})).toEqual({ ok: false, delayMs: defaults.busyDelayMs, reason: 'probing' });
+    expect(guards.admit('other', {}).ok).toBe(true);
+    if (probe.ok) probe.release('success');
+    // Up to the destination's concurrency (2 here) again.
+    const rest = [guards.admit('chat', {}), guards.admit('chat', {})];
+    expect(rest.map((a) => a.ok)).toEqual([true, true]);
+    for (const a of rest) if (a.ok) a.release('success');
+  });
+
+  it('a probe met by 429 pauses the destination again, and the next pause ends with a probe too', () => {
+    const c = clock();
+    const guards = createDestinationGuards(defaults, c.now);
+    guards.pause('chat', {}, 500);
+    c.advance(500);
+    const probe = guards.admit('chat', {});
+    // A 429 pauses before its release (attempt-and-settle.ts), and uses no attempt ('neutral').
+    guards.pause('chat', {}, 500);
+    if (probe.ok) probe.release('neutral');
+    expect(guards.admit('chat', {})).toMatchObject({ ok: false, reason: 'paused' });
+    c.advance(500);
+    const second = guards.admit('chat', {});
+    expect(second.ok).toBe(true);
+    expect(guards.admit('chat', {})).toMatchObject({ ok: false, reason: 'probing' });
+    // A failure other than a pause ends the probing too: the destination no longer asks us to slow down.
+    if (second.ok) second.release('failure');
+    expect(guards.admit('chat', {}).ok).toBe(true);
+  });
+
   it('parses rate limits idempotently (a parsed config parses to itself)', () => {
     const once = DestinationPolicySchema.parse({ rateLimit: { rate: 5, per: '1m', burst: 10 }, timeout: '3s' });
     expect(once).toEqual({ rateLimit: { rate: 5, perMs: 60_000, burst: 10 }, timeout: 3_000 });
