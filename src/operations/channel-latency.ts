@@ -4,7 +4,7 @@ import type { Job } from '../actions/action.ts';
 
 export interface LatencyStats {
   attempts: number;
-  /** Attempts that did not succeed (retryable or permanent failures). */
+  /** Attempts that did not succeed (retryable or permanent failures), not counting rate limits (429). */
   failures: number;
   /** failures / attempts, 0 when there was no attempt. */
   errorRate: number;
@@ -59,7 +59,8 @@ export async function loadChannelLatency(
       const mine = channel === undefined ? undefined : series.get(channel);
       const time = Date.parse(r.time);
       if (!mine || !(time >= since && time < end)) continue;
-      const ok = r.data.outcome === 'success';
+      // A rate limit is the destination up and asking to slow down, as the breaker and /api/channels read it.
+      const ok = r.data.outcome === 'success' || r.data.rateLimited === true;
       tally(mine, r.data.latencyMs as number, ok, mine.buckets[Math.floor((time - since) / bucketMs)]);
     }
   }

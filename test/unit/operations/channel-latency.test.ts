@@ -55,3 +55,16 @@ it('gives each channel and hour the same latencies and error rates from thousand
   );
   expect(charts[0]?.attempts).toBeGreaterThan(3_000);
 });
+
+it('does not count a rate-limited attempt (429) as a failure of its channel', async () => {
+  const now = new Date();
+  const time = new Date(now.getTime() - 60_000).toISOString();
+  const attempts = [
+    { outcome: 'success', latencyMs: 10 },
+    { outcome: 'retry', latencyMs: 20, rateLimited: true },
+    { outcome: 'retry', latencyMs: 30 },
+  ];
+  for (const [i, data] of attempts.entries()) await bus.record({ ref: `j${i}`, kind: 'attempt', time, data: { ...data, channel: 'ops' } });
+  const [ops] = await loadChannelLatency(bus, ['ops'], now);
+  expect({ attempts: ops?.attempts, failures: ops?.failures }).toEqual({ attempts: 3, failures: 1 });
+});
