@@ -38,6 +38,7 @@ export async function openMonitoredBus(
   const connection = connectionReport(logger, metrics, liveSecrets);
   const bus = options.bus ?? (await openBusForHub(config.bus, logger, now, { retention: retentionReport, connection }));
   metrics.trackDlqDepth(() => bus.countDeadLetters());
+  metrics.trackBusUnconfirmed(() => bus.unconfirmedMs?.() ?? 0);
   // The hub's own trouble as `source: /hookhub` events that rules route (docs/rules.md#meta-events-alerts-on-the-hubs-own-trouble).
   const meta = createMetaPublisher({ bus, logger, now, metrics });
   meta.start();

@@ -22,7 +22,8 @@ export function createBus(config: BusConfig, now?: () => Date, reports: BusRepor
     const connectionReport = reports.connection ? { connectionReport: reports.connection } : {};
     return createNatsBus({ url, auth, tls, replicas, retentionMs: retention, ...common, ...connectionReport });
   }
-  return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...common });
+  const syncTimeout = config.syncTimeout === undefined ? {} : { syncTimeoutMs: config.syncTimeout };
+  return createEmbeddedBus({ path: config.path, retentionMs: config.retention, ...syncTimeout, ...common });
 }
 
 export function describeBus(config: BusConfig): string {

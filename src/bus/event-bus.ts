@@ -50,5 +50,7 @@ export interface EventBus extends BusStreams, BusHistory, BusDeadLetters, BusKv 
   status(): Promise<BusStatus>;
   /** What every write is waiting on right now, when the bus knows (the embedded store: another process's write lock). Stalls name it. */
   waitingOn?(): FailureReason | undefined;
+  /** How long the bus has been unable to confirm that writes are durable (the embedded store: a WAL sync that has not returned); 0 when it can. */
+  unconfirmedMs?(): number;
   close(): Promise<void>;
 }

@@ -186,6 +186,10 @@ export class RetryingBus implements EventBus {
     return this.#inner?.waitingOn?.();
   }
 
+  unconfirmedMs(): number {
+    return this.#inner?.unconfirmedMs?.() ?? 0;
+  }
+
   async status(): Promise<BusStatus> {
     if (this.#inner) return this.#inner.status();
     return { ok: false, detail: this.#lastError?.message ?? 'opening' };

@@ -33,6 +33,8 @@ const EmbeddedBusSchema = z
     type: z.literal('embedded'),
     path: z.string().min(1).default('./data/hookhub.db'),
     retention: DurationSchema.default(7 * 24 * 3600 * 1000),
+    /** How long a webhook waits for its event to be synced to disk before it is answered 503 (a stuck disk). Default 3s. */
+    syncTimeout: DurationSchema.refine((ms) => ms > 0, 'must be more than 0').optional(),
   })
   .strict();
 

@@ -27,6 +27,8 @@ export interface Metrics {
   readonly consumerPending: Gauge<'consumer'>;
   readonly consumerOldestPending: Gauge<'consumer'>;
   readonly consumerSinceProgress: Gauge<'consumer'>;
+  /** Sets where the seconds the bus has been unable to confirm writes come from (read at each scrape). */
+  trackBusUnconfirmed(source: () => number): void;
   /** Times the NATS connection came back after it was lost (a node restarted, froze or left the cluster). */
   readonly busReconnects: Counter;
 }
@@ -44,6 +46,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
   let dlqSource: (() => Promise<number> | number) | undefined;
   let lastDlqDepth = 0;
+  let unconfirmedSource: (() => number) | undefined;
+  new Gauge({
+    name: `${prefix}bus_unconfirmed_seconds`,
+    help: 'How long the bus has been unable to confirm that writes are durable (a stuck WAL sync); 0 when it can.',
+    registers: [registry],
+    collect() {
+      this.set((unconfirmedSource?.() ?? 0) / 1000);
+    },
+  });
   const dlqDepth = new Gauge({
     name: `${prefix}dlq_depth`,
     help: 'Jobs in the dead-letter store.',
@@ -132,6 +143,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     trackDlqDepth(source) {
       dlqSource = source;
+    },
+    trackBusUnconfirmed(source) {
+      unconfirmedSource = source;
     },
   };
 }

@@ -58,6 +58,7 @@ export class EmbeddedBus implements EventBus {
     const report = settings.retentionReport ?? WARN_ONLY;
     this.#access = createStoreAccess(db, settings.path, {
       walSync,
+      syncTimeoutMs: settings.syncTimeoutMs,
       now: () => settings.now(),
       checkpointFailed: (error) => report.failed(error),
     });
@@ -170,7 +171,12 @@ export class EmbeddedBus implements EventBus {
   }
 
   waitingOn(): FailureReason | undefined {
+    if (this.#access.syncStuckMs() > 0) return 'storage_down';
     return this.#access.lockWaitMs() > 0 ? 'storage_busy' : undefined;
+  }
+
+  unconfirmedMs(): number {
+    return this.#access.syncStuckMs();
   }
 
   /** One small write (the last-open stamp) to find out whether the file is writable. */

@@ -16,6 +16,11 @@ export interface EmbeddedBusOptions {
   pollMs?: number;
   /** How often retention runs. Default 1 min. */
   pruneEveryMs?: number;
+  /**
+   * How long a durable write (a webhook's 202) waits for the WAL file's sync before it fails, so the ingress answers
+   * 503 instead of hanging on a stuck disk. Default 3 s, like a NATS publish.
+   */
+  syncTimeoutMs?: number;
   /** Told about each retention sweep (the hub counts failures in its consumer metrics). */
   retentionReport?: RetentionReport;
 }
@@ -35,9 +40,10 @@ export function resolveSettings(options: EmbeddedBusOptions): EmbeddedBusSetting
     now: options.now ?? (() => new Date()),
     pollMs: options.pollMs ?? 50,
     pruneEveryMs: options.pruneEveryMs ?? 60_000,
+    syncTimeoutMs: options.syncTimeoutMs ?? 3_000,
     ...(options.retentionReport ? { retentionReport: options.retentionReport } : {}),
   };
-  for (const key of ['retentionMs', 'dedupHorizonMs', 'pollMs', 'pruneEveryMs'] as const) {
+  for (const key of ['retentionMs', 'dedupHorizonMs', 'pollMs', 'pruneEveryMs', 'syncTimeoutMs'] as const) {
     if (!(settings[key] > 0)) throw new ConfigError(`bus.${key} must be a positive number of milliseconds`);
   }
   if (settings.dedupHorizonMs < 24 * HOUR) throw new ConfigError('bus.dedupHorizonMs must be at least 24 h');

@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { GroupCommitHooks, WriteOp } from './group-commit.ts';
 import { isStorageBusy, isStorageFailure } from './storage-error.ts';
+import type { SyncWatch } from './sync-watch.ts';
 import type { LockWait } from './write-lock-wait.ts';
 
 export interface Pending {
@@ -20,10 +21,12 @@ export interface FlushParts {
   inBatch: ReturnType<typeof batchTransaction>;
   hooks: GroupCommitHooks;
   schedule: () => void;
+  syncWatch: SyncWatch;
 }
 
 /** Commits what is queued as one batch; a batch that meets another connection's write lock goes back to wait. */
-export function flushQueue({ state, lock, inBatch, hooks, schedule }: FlushParts): void {
+export function flushQueue(parts: FlushParts): void {
+  const { state, lock, inBatch, hooks, schedule } = parts;
   state.scheduled = false;
   if (state.paused > 0) return;
   const batch = state.queue;
@@ -48,7 +51,7 @@ export function flushQueue({ state, lock, inBatch, hooks, schedule }: FlushParts
   }
   lock.end();
   hooks.committed();
-  const done = settleCommitted(batch, outcomes, hooks);
+  const done = settleCommitted(batch, outcomes, parts);
   if (!done) return;
   state.syncing.add(done);
   void done.finally(() => {
@@ -79,10 +82,10 @@ export function batchTransaction(db: Database) {
 }
 
 /**
- * Settles the callers of a committed batch: at once, or for durable writes with a WAL sync, once it is done.
- * Returns that sync (which settles, never rejects), or undefined when there is none.
+ * Settles the callers of a committed batch: at once, or for durable writes with a WAL sync, once it is done
+ * or has outlived its bound. Returns that wait (which settles, never rejects), or undefined when there is none.
  */
-function settleCommitted(batch: Pending[], outcomes: Outcome[], hooks: GroupCommitHooks): Promise<void> | undefined {
+function settleCommitted(batch: Pending[], outcomes: Outcome[], { hooks, syncWatch }: FlushParts): Promise<void> | undefined {
   const settle = (item: Pending, i: number) => {
     const outcome = outcomes[i];
     if (outcome?.ok) item.resolve(outcome.value);
@@ -93,7 +96,8 @@ function settleCommitted(batch: Pending[], outcomes: Outcome[], hooks: GroupComm
     if (!synced || !item.durable) settle(item, i);
   });
   if (!synced) return undefined;
-  return (hooks.sync?.() ?? Promise.resolve()).then(
+  // Bounded: a sync that never returns fails its callers in time (and lets the next batch start) instead of holding them.
+  return syncWatch.bound(hooks.sync?.() ?? Promise.resolve()).then(
     () => batch.forEach((item, i) => item.durable && settle(item, i)),
     (error: unknown) => {
       const failure = hooks.failed(error);

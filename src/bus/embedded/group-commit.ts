@@ -17,6 +17,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { batchTransaction, flushQueue, type QueueState } from './group-commit-flush.ts';
+import { createSyncWatch } from './sync-watch.ts';
 import { createLockWait, MAX_LOCK_RETRY_MS } from './write-lock-wait.ts';
 
 /** A write to run inside the batch transaction. It must be synchronous. */
@@ -39,6 +40,8 @@ export interface GroupCommit {
   pause(): () => void;
   /** How long the queue has been waiting for another connection's write lock (0 when it is not). */
   lockWaitMs(): number;
+  /** How long a WAL sync has run past `syncTimeoutMs` without finishing (0 when none has). */
+  syncStuckMs(): number;
 }
 
 export interface WriteOptions {
@@ -60,6 +63,11 @@ export interface GroupCommitHooks {
   /** Makes every commit so far durable (src/bus/embedded/wal-sync.ts); without it each COMMIT syncs. */
   sync?: () => Promise<void>;
   /**
+   * How long durable writes wait for `sync` before they fail with a SyncTimeoutError (sync-watch.ts). Default 3 s,
+   * as long as a NATS publish may take to be confirmed.
+   */
+  syncTimeoutMs?: number;
+  /**
    * How long a batch waits for another connection's write lock before it fails. Default 5 s. The
    * connection's own busy timeout should be 0, so that no attempt blocks the event loop.
    */
@@ -70,6 +78,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
   const state: QueueState = { queue: [], scheduled: false, paused: 0, syncing: new Set() };
   const lock = createLockWait(hooks.busyWaitMs ?? 5_000);
   const inBatch = batchTransaction(db);
+  const syncWatch = createSyncWatch(hooks.syncTimeoutMs ?? 3_000);
 
   const schedule = (): void => {
     if (state.scheduled || state.paused > 0 || state.queue.length === 0 || lock.retrying()) return;
@@ -79,7 +88,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
     setImmediate(flush);
   };
 
-  const parts = { state, lock, inBatch, hooks, schedule };
+  const parts = { state, lock, inBatch, hooks, schedule, syncWatch };
   const flush = (): void => flushQueue(parts);
 
   return {
@@ -96,6 +105,7 @@ export function createGroupCommit(db: Database, hooks: GroupCommitHooks): GroupC
       await Promise.all(state.syncing);
     },
     lockWaitMs: () => lock.waitedMs(),
+    syncStuckMs: () => syncWatch.stuckMs(),
     pause() {
       state.paused += 1;
       let resumed = false;

@@ -22,6 +22,8 @@ export interface StoreAccess {
   probe(): Promise<void>;
   /** How long writes have been waiting for another process's write lock (0 when they are not). */
   lockWaitMs(): number;
+  /** How long a WAL sync has run past its bound without finishing (0 when none has): writes cannot be confirmed. */
+  syncStuckMs(): number;
   isClosed(): boolean;
   /** Refuse every read and write from now on. */
   refuse(): void;
@@ -31,6 +33,8 @@ export interface StoreAccess {
 
 export interface StoreAccessOptions {
   walSync?: WalSync | undefined;
+  /** How long durable writes wait for the WAL sync (GroupCommitHooks.syncTimeoutMs). */
+  syncTimeoutMs?: number | undefined;
   now(): Date;
   /** Told when background checkpoints fail. */
   checkpointFailed(error: Error): void;
@@ -58,12 +62,15 @@ export function createStoreAccess(db: Database, path: string, options: StoreAcce
     readAsync: async (op) => read(op),
     status: async () => {
       if (closed) return { ok: false, detail: `embedded bus ${path} is closed` };
+      const stuckMs = file.writer.syncStuckMs();
+      if (stuckMs > 0) return { ok: false, detail: stuckSyncDetail(path, stuckMs) };
       if (failures.current()) await probe().catch(() => undefined);
       const failure = failures.current();
       return failure ? { ok: false, detail: failure.message } : { ok: true };
     },
     probe,
     lockWaitMs: () => file.writer.lockWaitMs(),
+    syncStuckMs: () => file.writer.syncStuckMs(),
     isClosed: () => closed,
     refuse: () => {
       closed = true;
@@ -111,7 +118,7 @@ function openWriter(
       checkpointer.committed();
     },
     failed: (error) => hooks.failed(error),
-    ...(walSync ? { sync: () => walSync.sync() } : {}),
+    ...(walSync ? { sync: () => walSync.sync(), syncTimeoutMs: options.syncTimeoutMs } : {}),
   });
   const closeFile = async (): Promise<void> => {
     await checkpointer.close();
@@ -120,6 +127,11 @@ function openWriter(
     db.close();
   };
   return { writer, closeFile };
+}
+
+function stuckSyncDetail(path: string, stuckMs: number): string {
+  const seconds = Math.round(stuckMs / 1000);
+  return `the WAL sync of ${path} has not returned for ${seconds}s (a stuck disk or network mount?): webhooks are answered 503 until it does`;
 }
 
 /** One small write (the last-open stamp) to find out whether the file is writable. */

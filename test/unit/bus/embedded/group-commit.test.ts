@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGroupCommit, type GroupCommit } from '../../../../src/bus/embedded/group-commit.ts';
 import { coalesce } from '../../../../src/shared/coalesce.ts';
 
@@ -150,6 +150,27 @@ describe('with a WAL sync off the event loop', () => {
     fail[0]?.(new Error('EIO'));
     await expect(durable).rejects.toThrow('sync failed');
     expect(failures).toHaveLength(1);
+  });
+
+  it('fails durable writes whose sync outlives its bound, the ones queued behind it too, and says how long it runs', async () => {
+    writer = createGroupCommit(db, {
+      committed: () => void commits++,
+      failed: (error) => (failures.push(error), error),
+      sync: coalesce(() => new Promise<void>((resolve) => release.push(resolve))),
+      syncTimeoutMs: 50,
+    });
+    const first = writer.run(insert(1));
+    await new Promise((r) => setImmediate(r));
+    const queued = writer.run(insert(2));
+    await expect(first).rejects.toThrow('WAL sync has not finished within 50 ms');
+    await expect(queued).rejects.toThrow('WAL sync has not finished within 50 ms');
+    expect(commits).toBe(2);
+    expect(writer.syncStuckMs()).toBeGreaterThan(0);
+    release[0]?.();
+    await vi.waitFor(() => expect(release).toHaveLength(2));
+    release[1]?.();
+    await vi.waitFor(() => expect(writer.syncStuckMs()).toBe(0));
+    expect(db.prepare('SELECT x FROM t ORDER BY x').pluck().all()).toEqual([1, 2]);
   });
 
   it('drain() waits for the syncs in flight', async () => {
