@@ -145,7 +145,15 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   return {
     committed() {
       if (worker || stopping || ++commits < startAfter) return;
-      ({ exited, worker } = startWorker(options, { stopping: () => stopping, message: onMessage, exited: fallBack }));
+      try {
+        ({ exited, worker } = startWorker(options, { stopping: () => stopping, message: onMessage, exited: fallBack }));
+      } catch (error) {
+        // Commits keep checkpointing inline meanwhile; the next try comes after as many commits again, not at each one.
+        commits = 0;
+        throw new Error(`the WAL checkpoint thread could not start (${(error as Error).message}); commits checkpoint inline`, {
+          cause: error,
+        });
+      }
     },
     async close() {
       stopping = true;

@@ -50,7 +50,12 @@ export function flushQueue(parts: FlushParts): void {
     return;
   }
   lock.end();
-  hooks.committed();
+  try {
+    hooks.committed();
+  } catch (error) {
+    // The batch is committed whatever the hook does: its callers must hear so, or they wait for ever.
+    hooks.committedHookFailed(error);
+  }
   const done = settleCommitted(batch, outcomes, parts);
   if (!done) return;
   state.syncing.add(done);

@@ -56,8 +56,10 @@ export interface WriteOptions {
 }
 
 export interface GroupCommitHooks {
-  /** Called after each successful commit. */
+  /** Called after each successful commit. If it throws, the batch's callers are still settled. */
   committed(): void;
+  /** Told when `committed` throws: the batch is committed all the same. */
+  committedHookFailed(error: unknown): void;
   /** Called when a batch fails as a whole; returns the error every caller in it gets. */
   failed(error: unknown): unknown;
   /** Makes every commit so far durable (src/bus/embedded/wal-sync.ts); without it each COMMIT syncs. */

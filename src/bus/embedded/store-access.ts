@@ -118,6 +118,8 @@ function openWriter(
       checkpointer.committed();
     },
     failed: (error) => hooks.failed(error),
+    // The checkpointer could not start its thread: reported where its other failures go (the log, the retention loop's health).
+    committedHookFailed: (error) => options.checkpointFailed(error instanceof Error ? error : new Error(String(error))),
     ...(walSync ? { sync: () => walSync.sync(), syncTimeoutMs: options.syncTimeoutMs } : {}),
   });
   const closeFile = async (): Promise<void> => {

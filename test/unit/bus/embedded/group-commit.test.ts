@@ -9,6 +9,7 @@ import { coalesce } from '../../../../src/shared/coalesce.ts';
 let db: Database.Database;
 let commits = 0;
 let failures: unknown[] = [];
+let hookFailures: unknown[] = [];
 let writer: GroupCommit;
 
 beforeEach(() => {
@@ -16,8 +17,10 @@ beforeEach(() => {
   db.exec('CREATE TABLE t (x INTEGER UNIQUE)');
   commits = 0;
   failures = [];
+  hookFailures = [];
   writer = createGroupCommit(db, {
     committed: () => void commits++,
+    committedHookFailed: (error) => void hookFailures.push(error),
     failed: (error) => (failures.push(error), new Error('batch failed')),
   });
 });
@@ -63,6 +66,20 @@ it('fails a bad write alone and commits the rest of its batch', async () => {
   expect(failures).toEqual([]);
 });
 
+it('settles every caller of a committed batch when the committed() hook throws, and reports the failure', async () => {
+  const hookError = new Error('checkpoint thread could not start');
+  writer = createGroupCommit(db, {
+    committed: () => {
+      throw hookError;
+    },
+    committedHookFailed: (error) => void hookFailures.push(error),
+    failed: (error) => (failures.push(error), error),
+  });
+  await expect(Promise.all([writer.run(insert(1)), writer.run(insert(2))])).resolves.toEqual([1, 1]);
+  expect(hookFailures).toEqual([hookError]);
+  expect(failures).toEqual([]);
+});
+
 it('commits what is queued on drain()', async () => {
   const pending = writer.run(insert(7));
   const drained = writer.drain();
@@ -81,6 +98,7 @@ describe('with a WAL sync off the event loop', () => {
     syncs = 0;
     writer = createGroupCommit(db, {
       committed: () => void commits++,
+      committedHookFailed: (error) => void hookFailures.push(error),
       failed: (error) => (failures.push(error), new Error('sync failed')),
       sync: () =>
         new Promise<void>((resolve, reject) => {
@@ -155,6 +173,7 @@ describe('with a WAL sync off the event loop', () => {
   it('fails durable writes whose sync outlives its bound, the ones queued behind it too, and says how long it runs', async () => {
     writer = createGroupCommit(db, {
       committed: () => void commits++,
+      committedHookFailed: (error) => void hookFailures.push(error),
       failed: (error) => (failures.push(error), error),
       sync: coalesce(() => new Promise<void>((resolve) => release.push(resolve))),
       syncTimeoutMs: 50,
@@ -205,6 +224,7 @@ describe('while another connection holds the write lock', () => {
   const make = (busyWaitMs: number) =>
     createGroupCommit(db, {
       committed: () => void commits++,
+      committedHookFailed: (error) => void hookFailures.push(error),
       failed: (error) => (failures.push(error), new Error('batch failed')),
       busyWaitMs,
     });
