@@ -57,6 +57,13 @@ export function connectionReport(logger: Logger, metrics: Metrics, liveSecrets?:
     lost: (server) => logger.warn({ server }, 'lost the connection to NATS; reconnecting (webhooks are answered 503 until it is back)'),
     storesRecreated: (streams) =>
       logger.error({ streams }, 'NATS had lost streams of the hub (restarted without its storage?): created them again, empty'),
+    gaveUp: (error) => {
+      metrics.busReopens.inc();
+      logger.error(
+        { err: error.message },
+        'NATS closed the connection for good; opening a new one (webhooks are answered 503 until it is open)',
+      );
+    },
     restored: (server, downMs) => {
       metrics.busReconnects.inc();
       logger.info({ server, downMs: Math.round(downMs) }, 'reconnected to NATS');

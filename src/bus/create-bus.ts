@@ -37,7 +37,13 @@ export function describeBus(config: BusConfig): string {
 export async function openBusForHub(config: BusConfig, logger: Logger, now?: () => Date, reports?: BusReports): Promise<RetryingBus> {
   const open = () => createBus(config, now, reports);
   // Retrying cannot fix a setting the bus refuses (e.g. bus.replicas on a single NATS server): stop and say so.
-  const bus = new RetryingBus({ kind: config.type, open, logger, isFatal: (err) => err instanceof ConfigError });
+  const bus = new RetryingBus({
+    kind: config.type,
+    open,
+    logger,
+    isFatal: (err) => err instanceof ConfigError,
+    gaveUp: (error) => reports?.connection?.gaveUp?.(error),
+  });
   await bus.firstAttempt;
   if (bus.fatal) {
     await bus.close();

@@ -52,5 +52,10 @@ export interface EventBus extends BusStreams, BusHistory, BusDeadLetters, BusKv 
   waitingOn?(): FailureReason | undefined;
   /** How long the bus has been unable to confirm that writes are durable (the embedded store: a WAL sync that has not returned); 0 when it can. */
   unconfirmedMs?(): number;
+  /**
+   * Settles, with why, if the bus stops working for good without close() (NATS closed its connection: repeated
+   * authorization errors, reconnect attempts used up). Its holder closes it and opens a new one (retrying-bus.ts).
+   */
+  gaveUp?(): Promise<Error>;
   close(): Promise<void>;
 }

@@ -38,6 +38,8 @@ export interface RetryingBusOptions {
    * "answering 503" nor retried: it is kept in `fatal` for the caller, which stops. Later, it is retried like any.
    */
   isFatal?: (error: unknown) => boolean;
+  /** Told when an open bus gives up for good (EventBus.gaveUp), before it is closed and opened again. */
+  gaveUp?: (error: Error) => void;
   /** First and longest wait between attempts to open. Default 1 s and 30 s. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -47,6 +49,8 @@ export interface RetryingBusOptions {
  * An EventBus that keeps trying to open the real one (a read-only data folder, a full disk, NATS not
  * up yet) instead of letting the hub exit into a restart loop. Until it opens, writes and reads reject
  * — so the ingress answers 503 and providers retry — `status()` says why, and consumers wait.
+ * An open bus that gives up for good (NATS closed its connection) is closed, which ends its subscriptions (the
+ * supervised consumers then subscribe again, and wait here), and opened again the same way.
  */
 export class RetryingBus implements EventBus {
   readonly kind: EventBus['kind'];
@@ -76,6 +80,7 @@ export class RetryingBus implements EventBus {
       this.#inner = bus;
       this.#lastError = undefined;
       this.#resolveOpened(bus);
+      void bus.gaveUp?.().then((error) => this.#reopen(bus, error));
     } catch (err) {
       this.#lastError = err as Error;
       if (first && this.#options.isFatal?.(err)) return void (this.#fatal = err as Error);
@@ -87,6 +92,16 @@ export class RetryingBus implements EventBus {
       const next = Math.min(delayMs * 2, this.#options.maxDelayMs ?? 30_000);
       this.#timer = setTimeout(() => void this.#attempt(next), delayMs);
     }
+  }
+
+  async #reopen(bus: EventBus, error: Error): Promise<void> {
+    if (this.#closed || this.#inner !== bus) return;
+    this.#options.gaveUp?.(error);
+    this.#inner = undefined;
+    this.#lastError = error;
+    this.#opened = new Promise((resolve) => (this.#resolveOpened = resolve));
+    await bus.close().catch(() => undefined);
+    await this.#attempt(this.#options.minDelayMs ?? 1000);
   }
 
   /** The first attempt's error when `isFatal` says retrying cannot fix it; nothing is retried then. */

@@ -31,6 +31,8 @@ export interface Metrics {
   trackBusUnconfirmed(source: () => number): void;
   /** Times the NATS connection came back after it was lost (a node restarted, froze or left the cluster). */
   readonly busReconnects: Counter;
+  /** Times the NATS client gave its connection up for good (authorization errors, reconnect attempts used up) and the hub opened a new one. */
+  readonly busReopens: Counter;
 }
 
 export interface MetricsOptions {
@@ -115,6 +117,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     busReconnects: new Counter({
       name: `${prefix}bus_reconnects_total`,
       help: 'Times the connection to NATS came back after it was lost.',
+      registers: [registry],
+    }),
+    busReopens: new Counter({
+      name: `${prefix}bus_reopens_total`,
+      help: 'Times NATS closed the connection for good and the hub opened a new one.',
       registers: [registry],
     }),
     consumerErrors: new Counter({

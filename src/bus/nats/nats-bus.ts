@@ -35,6 +35,8 @@ export interface NatsBusOptions extends NatsEndpoint {
    * the consumers' ack wait on the server, while each subscription keeps what it holds alive. Default 10 s.
    */
   lostDeliveryMs?: number;
+  /** Reconnect attempts per server before the client gives the connection up (the hub then opens a new one). Default -1: for ever. */
+  maxReconnectAttempts?: number;
   /** Accepted for parity with the embedded bus; stored times come from the NATS server's clock. */
   now?: () => Date;
 }
@@ -46,9 +48,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const names = createNatsNames(options.prefix);
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const connection = await createConnectionState(options, options.name ?? 'hookhub', options.connectionReport).catch((err: unknown) => {
-    throw explainConnectError(err, options);
-  });
+  const limits = { maxReconnectAttempts: options.maxReconnectAttempts };
+  const connection = await createConnectionState(options, options.name ?? 'hookhub', options.connectionReport, limits).catch(
+    (err: unknown) => {
+      throw explainConnectError(err, options);
+    },
+  );
   try {
     const js = jetstream(connection.nc, { timeout: timeoutMs });
     const jsm = await jetstreamManager(connection.nc, { timeout: timeoutMs });

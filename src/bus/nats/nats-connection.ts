@@ -11,6 +11,8 @@ import './stale-close-fix.ts';
 export interface ConnectionReport {
   lost(server: string): void;
   restored(server: string, downMs: number): void;
+  /** NATS closed the connection for good: the hub opens a new one. */
+  gaveUp?(error: Error): void;
   /** NATS had lost these streams (a server restarted without its storage): the bus created them again, empty. */
   storesRecreated?(streams: string[]): void;
   /** Given the JWT and NKey seed read from `bus.auth.credsFile`, never to log: the hub masks them in attempt records. */
@@ -22,7 +24,17 @@ export interface ConnectionState {
   readonly nc: NatsConnection;
   /** undefined while connected, otherwise why not. */
   problem(): string | undefined;
+  /**
+   * Settles, with why, if the client closes the connection for good without close() being called (it gave up
+   * after repeated authorization errors, or after `maxReconnectAttempts`): only a new connection helps then.
+   */
+  gaveUp(): Promise<Error>;
   close(): Promise<void>;
+}
+
+export interface ConnectionLimits {
+  /** Reconnect attempts per server before the client closes the connection for good. Default -1: for ever. */
+  maxReconnectAttempts?: number | undefined;
 }
 
 /**
@@ -40,13 +52,18 @@ const MAX_PINGS_OUT = 3;
  * Connects with reconnect-forever, so a hub survives a NATS restart without restarting itself.
  * https://github.com/nats-io/nats.js/blob/main/core/README.md#reconnecting
  */
-export async function createConnectionState(endpoint: NatsEndpoint, name: string, report?: ConnectionReport): Promise<ConnectionState> {
+export async function createConnectionState(
+  endpoint: NatsEndpoint,
+  name: string,
+  report?: ConnectionReport,
+  limits: ConnectionLimits = {},
+): Promise<ConnectionState> {
   // Problems are shown on /readyz and logged: name the servers without any credentials.
   const url = describeServers(endpoint.url);
   const nc = await connect({
     ...(await connectionOptions(endpoint, (secrets) => report?.credentialsRead?.(secrets))),
     name,
-    maxReconnectAttempts: -1,
+    maxReconnectAttempts: limits.maxReconnectAttempts ?? -1,
     reconnectTimeWait: 250,
     reconnectJitter: 100,
     pingInterval: PING_INTERVAL_MS,
@@ -58,10 +75,20 @@ export async function createConnectionState(endpoint: NatsEndpoint, name: string
     noAsyncTraces: true,
   });
   const status = watchStatus(nc, url, report);
+  let closing = false;
+  const gaveUp = nc
+    .closed()
+    .then((error) =>
+      closing
+        ? new Promise<never>(() => undefined)
+        : new Error(`NATS closed the connection to ${url} for good (${error?.message ?? 'no reason given'})`),
+    );
   return {
     nc,
     problem: () => (nc.isClosed() ? 'NATS connection closed' : status.problem()),
+    gaveUp: () => gaveUp,
     async close() {
+      closing = true;
       if (!nc.isClosed()) {
         // drain() waits for the server; when it is unreachable, close() is the bounded option.
         await (status.problem() === undefined ? nc.drain().catch(() => nc.close()) : nc.close());

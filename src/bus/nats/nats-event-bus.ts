@@ -168,6 +168,11 @@ export class NatsBus implements EventBus {
     return this.#buckets(bucket);
   }
 
+  /** Settles if NATS closes the connection for good (ConnectionState.gaveUp): this bus is done, a new one must be opened. */
+  gaveUp(): Promise<Error> {
+    return this.connection.gaveUp();
+  }
+
   status(): Promise<BusStatus> {
     return natsBusStatus(this.connection, this.jsm, this.names, this.repairStores);
   }
