@@ -18,6 +18,12 @@ export interface ConsumerProbe {
    * no age and no failing streak, as if never used, until it reports again.
    */
   idle(): void;
+  /**
+   * The consumer holds back on purpose until `what` happens (the router, until the subscription rules load), or,
+   * with undefined, no longer does. A stall meanwhile names it, rather than what holding back causes (on NATS
+   * the durable consumer is not created yet, so its pending work cannot be read).
+   */
+  waitingFor(what: string | undefined): void;
 }
 
 /** A consumer with work it is not doing, as /readyz reports it. */

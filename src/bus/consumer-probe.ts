@@ -19,6 +19,8 @@ export interface Watched {
   unreadSince?: number;
   /** The count of its last pending read that worked. */
   lastPending?: number;
+  /** What it holds back for on purpose (ConsumerProbe.waitingFor). */
+  waitingFor?: string;
 }
 
 export interface ProbeContext {
@@ -51,6 +53,10 @@ export function createProbe(consumer: string, state: Watched, { logger, metrics,
     },
     watch(pending) {
       state.pending = pending;
+    },
+    waitingFor(what) {
+      if (what === undefined) delete state.waitingFor;
+      else state.waitingFor = what;
     },
     idle() {
       state.reported = false;

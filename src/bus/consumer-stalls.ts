@@ -32,7 +32,7 @@ export async function checkStall(consumer: string, state: Watched, ctx: StallCon
     if (idleMs < ctx.stallAfterMs) return at - state.lastProgress >= ctx.stallAfterMs ? state.stalled : undefined;
     return {
       consumer,
-      reason: `cannot read its pending work: ${(error as Error).message}`,
+      reason: state.waitingFor ? `waiting for ${state.waitingFor}` : `cannot read its pending work: ${(error as Error).message}`,
       idleSeconds: Math.round(Math.max(0, at - state.lastProgress) / 1000),
       pending: state.lastPending ?? 0,
     };
@@ -43,7 +43,7 @@ export async function checkStall(consumer: string, state: Watched, ctx: StallCon
   if (work.count === 0 || idleMs < ctx.stallAfterMs) return undefined;
   return {
     consumer,
-    reason: describeStall(state.lastReason ?? ctx.waitingOn?.()),
+    reason: state.waitingFor ? `waiting for ${state.waitingFor}` : describeStall(state.lastReason ?? ctx.waitingOn?.()),
     idleSeconds: Math.round(idleMs / 1000),
     pending: work.count,
   };

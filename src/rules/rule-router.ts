@@ -61,7 +61,11 @@ export function createRuleRouter(options: RuleRouterOptions): RuleRouter {
   const stopped = new Promise<void>((resolve) => (stopping = resolve));
 
   const run = async (sub: Subscription<HubEvent>) => {
-    await Promise.race([options.ready, stopped]);
+    if (options.ready) {
+      probe.waitingFor('the subscription rules to load (the subscriptions-refresh loop reads them)');
+      await Promise.race([options.ready, stopped]);
+      probe.waitingFor(undefined);
+    }
     for await (const delivery of sub) {
       const task = routeDelivery(delivery, options, probe).then(
         () => probe.progress(),
