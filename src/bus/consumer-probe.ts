@@ -19,6 +19,10 @@ export interface Watched {
   unreadSince?: number;
   /** The count of its last pending read that worked. */
   lastPending?: number;
+  /** Since when, on the hub's clock, it has had work without a break (consumer-stalls.ts). */
+  pendingSince?: number;
+  /** The last check that found no work. */
+  emptyAt?: number;
   /** What it holds back for on purpose (ConsumerProbe.waitingFor). */
   waitingFor?: string;
 }

@@ -37,7 +37,7 @@ export async function checkStall(consumer: string, state: Watched, ctx: StallCon
       pending: state.lastPending ?? 0,
     };
   }
-  const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, work.oldestMs ?? 0) : 0;
+  const idleMs = work.count > 0 ? at - Math.max(state.lastProgress, pendingSince(state, work, at)) : (markEmpty(state, at), 0);
   ctx.metrics?.consumerPending.set({ consumer }, work.count);
   ctx.metrics?.consumerOldestPending.set({ consumer }, work.oldestMs === undefined ? 0 : Math.max(0, at - work.oldestMs) / 1000);
   if (work.count === 0 || idleMs < ctx.stallAfterMs) return undefined;
@@ -60,6 +60,22 @@ export function failingLoop(loop: string, state: Watched, ctx: StallContext): Fa
   const sinceMs = at - state.lastProgress;
   const reason = state.lastReason && state.lastReason !== 'message' ? describeFailure(state.lastReason) : 'its passes fail';
   return { loop, reason, failingSeconds: Math.round(sinceMs / 1000), failures: state.streak };
+}
+
+/**
+ * Since when the consumer has had this work, on the hub's clock. NATS stamps messages with the server's clock: one
+ * ahead of the hub's made the work look newer than it is (a stall hidden for as long as the skew), one behind made
+ * it look older (a stall named as soon as work came). The work's own time is trusted only within what the hub saw:
+ * not after this check, and not before the last check that found no work.
+ */
+function pendingSince(state: Watched, work: PendingWork, at: number): number {
+  state.pendingSince ??= Math.min(Math.max(work.oldestMs ?? at, state.emptyAt ?? -Infinity), at);
+  return state.pendingSince;
+}
+
+function markEmpty(state: Watched, at: number): void {
+  delete state.pendingSince;
+  state.emptyAt = at;
 }
 
 function describeStall(reason: FailureReason | undefined): string {

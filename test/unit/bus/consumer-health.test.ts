@@ -73,6 +73,7 @@ describe('consumer health', () => {
     clock += 60_000;
     await health.check();
     expect(health.stalls()).toEqual([]); // idle with nothing to do is fine
+    clock += 10_000;
     pending = { count: 3, oldestMs: clock - 5_000 };
     await health.check();
     expect(health.stalls()).toEqual([]); // work only 5 s old
@@ -87,6 +88,22 @@ describe('consumer health', () => {
     await health.check();
     expect(health.stalls()).toEqual([]);
     expect(events).toEqual(['stalled workers 3 the data file is locked by another process (storage busy)', 'recovered workers']);
+  });
+
+  it('does not take work stamped by a clock behind the hub clock (a NATS server) for old work: no stall until stallAfter has passed', async () => {
+    let clock = 1_000_000;
+    let pending = { count: 0 } as { count: number; oldestMs?: number };
+    const health = createConsumerHealth({ logger: pino({ level: 'silent' }), now: () => clock, stallAfterMs: 30_000 });
+    health.probe('workers').watch(() => Promise.resolve(pending));
+    clock += 600_000; // idle, nothing to do
+    await health.check();
+    clock += 5_000;
+    pending = { count: 1, oldestMs: clock - 3_600_000 }; // stored just now, by a server an hour behind
+    await health.check();
+    expect(health.stalls()).toEqual([]);
+    clock += 40_000;
+    await health.check();
+    expect(health.stalls()).toEqual([{ consumer: 'workers', reason: 'no progress', idleSeconds: 45, pending: 1 }]);
   });
 
   it('reports a consumer whose pending work cannot be read only once that has lasted stallAfter with no progress, with the last count it read', async () => {
