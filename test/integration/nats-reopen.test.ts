@@ -1,7 +1,10 @@
 /**
- * NATS stays away long enough for the client to give its connection up for good (here: 2 reconnect attempts):
- * the hub's bus opens a new connection once NATS is back, and its consumers subscribe again on it.
+ * NATS stays away long enough for the client to give its connection up for good (here: 2 reconnect attempts), or
+ * refuses the hub's credentials for a while (the client gives up after repeated authorization errors, whatever its
+ * reconnect limit): the hub's bus opens a new connection once NATS takes it again, and its consumers subscribe again on it.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createConsumerHealth } from '../../src/bus/consumer-health.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
@@ -55,4 +58,33 @@ it('opens a new connection after NATS closed the old one for good, with publishe
   await eventually(async () => (await bus.status()).ok, 'the bus open again once NATS is back', 20_000);
   expect(await bus.publish('events', message('after'))).toEqual({ duplicate: false });
   await eventually(() => acked.includes('after'), 'the consumer to take a delivery on the new connection', 20_000);
+});
+
+it('opens a new connection after NATS refused the credentials until the client gave up, once they are accepted again', async () => {
+  const tokenServer = await startNatsServer({ config: 'authorization { token: "tok-first" }' });
+  const config = join(tokenServer.storeDir, 'server.conf');
+  const refusals: Error[] = [];
+  const open = () => createNatsBus({ url: tokenServer.url, auth: { token: 'tok-first' }, timeoutMs: 2_000 });
+  const tokenBus = new RetryingBus({
+    kind: 'nats',
+    open,
+    logger: silentLogger,
+    minDelayMs: 100,
+    maxDelayMs: 500,
+    gaveUp: (e) => refusals.push(e),
+  });
+  try {
+    await tokenBus.firstAttempt;
+    await tokenBus.publish('events', message('token-before'));
+    await writeFile(config, 'authorization { token: "tok-rotated" }');
+    await tokenServer.restart();
+    await eventually(() => refusals.length > 0, 'the client to give up after authorization errors', 20_000);
+    await writeFile(config, 'authorization { token: "tok-first" }');
+    await tokenServer.restart();
+    await eventually(async () => (await tokenBus.status()).ok, 'the bus open again once the token is accepted', 20_000);
+    expect(await tokenBus.publish('events', message('token-after'))).toEqual({ duplicate: false });
+  } finally {
+    await tokenBus.close();
+    await tokenServer.stop();
+  }
 });
