@@ -157,6 +157,9 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     },
     async close() {
       stopping = true;
+      // Unreferenced, the worker would let a process with nothing else to do (a CLI command, a hub whose
+      // server has closed) exit before it did, with close() never settling.
+      worker?.ref();
       worker?.postMessage('close');
       await exited;
       release();

@@ -6,6 +6,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { runFixture } from './child-process.ts';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import {
   createCheckpointer,
@@ -137,6 +138,11 @@ it('while the worker runs on but its checkpoints fail, commits checkpoint inline
   await rm(flag);
   await workerOnline();
   expect(failed).toHaveBeenCalledTimes(1);
+});
+
+it('close() waits for the worker, though nothing else keeps the process alive (a CLI command, a stopping hub)', async () => {
+  // Exit code 13 (an unsettled top-level await) and no "closed" when the unreferenced worker let the process end first.
+  expect(await runFixture('close-after-checkpoints.ts', [join(dir, 'hookhub.db')])).toBe('closed');
 });
 
 it('counts the restart threshold in pages of the file: 4 KB in files from before, 16 KB in new ones', () => {
