@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorResult, DroppedItem } from '../../connectors/connector.ts';
 import type { BusStreams, PublishResult } from '../bus/event-bus.ts';
 import { PayloadError, VerificationError } from '../errors.ts';
-import { eventJson } from '../events/event-json.ts';
 import { BodyTooLargeError, IncompleteBodyError, readBody, sendError, sendJson, sendText } from '../http/inbound.ts';
 import { developmentSecretRefusal } from './development-secret-hosts.ts';
+import { publishEvents } from './publish-events.ts';
 import { verificationHint } from './verification-hint.ts';
 
 export interface ConnectorInstance {
@@ -137,18 +136,6 @@ function rejectRequest(deps: HooksRouteDeps, req: IncomingMessage, res: ServerRe
   finish(deps, res, name, status, () => sendError(res, status, message, status === 413 ? { connection: 'close' } : {}));
 }
 
-/** Publishes every event of the request at once; resolves when the bus has committed them all. */
-function publishEvents(bus: BusStreams, instance: ConnectorInstance, body: Buffer, result: ConnectorResult): Promise<PublishResult[]> {
-  const contentKeys = contentKeysOf(instance, body, result);
-  return Promise.all(
-    result.events.map((event, i) => {
-      const dataText = result.dataText?.[i];
-      const json = dataText === undefined ? undefined : eventJson(event, dataText);
-      return bus.publish('events', { id: event.id, subject: event.type, payload: event, contentKey: contentKeys?.[i], json });
-    }),
-  );
-}
-
 /** Items of a verified batch that no event holds: the rest is stored and acknowledged, so these must not pass unseen. */
 function reportDropped(deps: HooksRouteDeps, res: ServerResponse, name: string, items: readonly DroppedItem[]): void {
   const shown = items.slice(0, MAX_DROPPED_SHOWN);
@@ -161,14 +148,6 @@ function answerNotPersisted(deps: HooksRouteDeps, res: ServerResponse, name: str
   if (err instanceof PayloadError) return finish(deps, res, name, 413, () => sendError(res, 413, err.message));
   deps.logger.error({ connector: name, err: (err as Error).message }, 'bus cannot persist: answering 503 so the provider retries');
   finish(deps, res, name, 503, () => sendError(res, 503, 'event store unavailable, retry later', { 'retry-after': RETRY_AFTER_SECONDS }));
-}
-
-/** For a provider that signs only the body: one key per event of the body, so a replay under a new delivery id is a duplicate. */
-function contentKeysOf(instance: ConnectorInstance, body: Buffer, result: ConnectorResult): string[] | undefined {
-  const count = result.events.length;
-  if (count === 0 || instance.connector.signsOnlyBody?.(instance.config) !== true) return undefined;
-  const digest = result.bodyDigest ?? createHash('sha256').update(body).digest('hex');
-  return Array.from({ length: count }, (_, i) => `${instance.name}:${digest}:${i}`);
 }
 
 function statusOf(err: unknown): number {
