@@ -5,11 +5,12 @@ import { failureBackoffMs } from '../bus/consumer-failure.ts';
 import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import type { HubConfig } from '../config/load-config.ts';
 import type { LiveSecrets } from '../operations/live-secrets.ts';
-import { createGithubClient, type GithubClientOptions } from './github-client.ts';
-import { createGithubMetrics, type GithubMetrics } from './github-metrics.ts';
-import { desiredHook, githubConnectors, requireApi } from './github-settings.ts';
-import { ensureHooks, reconcileTargets, type SyncContext } from './sync-connector.ts';
-import { createSyncLease, holdLease, type SyncLease } from './sync-lease.ts';
+import type { GithubClientOptions } from './github-client.ts';
+import { createGithubMetrics } from './github-metrics.ts';
+import type { SyncContext } from './sync-connector.ts';
+import { contextsUntilBuilt, syncedConnectors } from './sync-contexts.ts';
+import { createSyncLease, type SyncLease } from './sync-lease.ts';
+import { leasedPass } from './sync-pass.ts';
 
 /** A failed setup (the connectors' clients and hook settings) is tried again after 1 s, doubling to 30 s. */
 const SETUP_RETRY_MS = 1_000;
@@ -59,10 +60,7 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   let running: Promise<void> = Promise.resolve();
   const timers = new Set<NodeJS.Timeout>();
   const logFailure = failureReporter(options);
-
-  // The embedded bus is one process's (a local SQLite file): nothing to agree on, and a restart after a crash
-  // must not wait for the lease of the process it replaces to lapse.
-  const lease = options.config.bus.type === 'nats' ? createSyncLease(options.bus, now) : undefined;
+  const lease = syncLeaseFor(options, now);
 
   // Passes never overlap: each one is chained after the previous. `force`: run even when another process holds the lease.
   const enqueue = (ctx: SyncContext, force = false) =>
@@ -89,33 +87,42 @@ export function startGithubSync(options: GithubSyncOptions): GithubSync {
   return {
     ready,
     runOnce: () => runAll(true),
-    async stop() {
+    stop() {
       stopped = true;
-      stopping.abort();
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      // A request in flight is let finish for a little while (a redelivery answered is one done); a pass's
-      // rate-limit waits have ended already (stopping).
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
-      await Promise.race([ready.then(() => running).catch(() => {}), grace]);
-      const names = await contextsNow().then(
-        (all) => all.map((ctx) => ctx.settings.name),
-        () => [],
-      );
-      await lease?.release(names);
+      return stopSync({ stopping, timers, lease, contextsNow }, () => ready.then(() => running));
     },
   };
 }
 
-/** The connectors' sync contexts, built once they can be. */
-function contextsUntilBuilt(options: GithubSyncOptions, now: () => Date, metrics: GithubMetrics | undefined, stopping: AbortSignal) {
-  let contexts: Promise<SyncContext[]> | undefined;
-  // Built again after a failure: a setup that failed once is tried again, never given up on.
-  return () =>
-    (contexts ??= buildContexts(options, now, metrics, stopping).catch((err: unknown) => {
-      contexts = undefined;
-      throw err;
-    }));
+/**
+ * The embedded bus is one process's (a local SQLite file): nothing to agree on, and a restart after a crash
+ * must not wait for the lease of the process it replaces to lapse.
+ */
+function syncLeaseFor(options: GithubSyncOptions, now: () => Date): SyncLease | undefined {
+  return options.config.bus.type === 'nats' ? createSyncLease(options.bus, now) : undefined;
+}
+
+interface StoppingSync {
+  stopping: AbortController;
+  timers: Set<NodeJS.Timeout>;
+  lease: SyncLease | undefined;
+  contextsNow: () => Promise<SyncContext[]>;
+}
+
+/** Ends passes and timers, lets the pass in flight (`inFlight`) finish for a little while, then gives the leases up. */
+async function stopSync({ stopping, timers, lease, contextsNow }: StoppingSync, inFlight: () => Promise<void>): Promise<void> {
+  stopping.abort();
+  for (const t of timers) clearTimeout(t);
+  timers.clear();
+  // A request in flight is let finish for a little while (a redelivery answered is one done); a pass's
+  // rate-limit waits have ended already (stopping).
+  const grace = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+  await Promise.race([inFlight().catch(() => {}), grace]);
+  const names = await contextsNow().then(
+    (all) => all.map((ctx) => ctx.settings.name),
+    () => [],
+  );
+  await lease?.release(names);
 }
 
 /** Counts a failed pass or setup on the probe, or logs it when there is no probe. */
@@ -137,82 +144,9 @@ function after(timers: Set<NodeJS.Timeout>, ms: number, run: () => void): void {
 }
 
 /**
- * A connector's pass, unless another hub process on the NATS bus runs its passes (sync-lease.ts). The lease
- * lasts two intervals and is renewed while the pass runs, so others take over only once its holder has missed
- * two. With `every: 0` there is only the start-up pass, and every process runs it.
- */
-async function leasedPass(
-  ctx: SyncContext,
-  { lease, stopping }: { lease: SyncLease | undefined; stopping: AbortSignal },
-  now: () => Date,
-  force: boolean,
-): Promise<void> {
-  const { every } = ctx.settings.reconcile;
-  const { name } = ctx.settings;
-  if (!lease || every === 0 || force) return pass(ctx, now);
-  // A pass still queued when the sync stopped (behind another connector's) must not take a lease it would keep.
-  if (stopping.aborted) return;
-  const desired = `${ctx.desired.markedUrl} ${ctx.desired.events.join(',')}`;
-  if (!(await lease.take(name, desired, 2 * every))) {
-    ctx.logger.debug({ connector: name }, 'GitHub sync pass left to the hub process that holds its lease');
-    return;
-  }
-  const held = holdLease(lease, { connector: name, desired, leaseMs: 2 * every }, stopping, ctx.logger);
-  await pass({ ...ctx, signal: held.signal }, now).finally(() => held.end());
-  // Renewed at the end too, so the next interval starts with a full lease; not once lost, or given up by stop().
-  if (!held.signal.aborted) await lease.take(name, desired, 2 * every);
-}
-
-/** One pass for a connector: hooks first (so a repaired secret is in place), then missed deliveries. */
-async function pass(ctx: SyncContext, now: () => Date): Promise<void> {
-  // A target whose hook failed is still reconciled: its missed deliveries may be recoverable all the same.
-  const hooksFailed = await ensureHooks(ctx).then(
-    () => undefined,
-    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-  );
-  const { every, lookback } = ctx.settings.reconcile;
-  if (every > 0) await reconcileTargets(ctx, new Date(now().getTime() - lookback));
-  if (hooksFailed) throw hooksFailed;
-}
-
-/**
  * Throws the ConfigError startGithubSync would throw (a connector with repos/orgs/appWebhook but no public URL),
  * so the hub can fail before it opens anything.
  */
 export function checkGithubSync(config: HubConfig): void {
   syncedConnectors(config);
-}
-
-function syncedConnectors(config: HubConfig) {
-  return githubConnectors(config)
-    .filter((c) => c.targets.length > 0 || c.appWebhook)
-    .map((settings) => ({ settings, ...requireApi(settings) }));
-}
-
-/** Builds a client and the desired hook per synced connector. */
-function buildContexts(
-  options: GithubSyncOptions,
-  now: () => Date,
-  metrics: GithubMetrics | undefined,
-  stopping: AbortSignal,
-): Promise<SyncContext[]> {
-  const apis = syncedConnectors(options.config);
-  return Promise.all(
-    apis.map(async ({ settings, auth, hookUrl }): Promise<SyncContext> => {
-      const client = createGithubClient({
-        apiUrl: settings.apiUrl,
-        auth,
-        logger: options.logger,
-        now,
-        signal: stopping,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
-        ...options.client,
-      });
-      const desired = await desiredHook(settings, hookUrl);
-      const known = options.knownSecrets ?? (() => []);
-      const base = { settings, client, desired, bus: options.bus, logger: options.logger, knownSecrets: known };
-      return { ...base, incremental: { scans: new Map(), now }, ...(metrics ? { metrics } : {}) };
-    }),
-  );
 }
