@@ -67,7 +67,7 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
       const flushAt = await holdInGroup(
         deps.bus.kv(NOISE_BUCKETS.groups),
         {
-          scope: input.scope,
+          scope: groupScope(input),
           key: spec.group ? groupKey(spec, input) : 'held',
           job: input.job,
           event: input.event,
@@ -80,6 +80,15 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
       return { send: false, reason: spec.group ? 'grouped' : 'held', flushAt: new Date(flushAt).toISOString() };
     },
   };
+}
+
+/**
+ * Each action of a rule groups on its own: a group keeps one item per event and its digest is built
+ * on one held job, so a second action sharing the group was dropped. The first action keeps the
+ * scope groups always had (groups pending across an upgrade stay whole).
+ */
+function groupScope(input: NoiseInput): string {
+  return input.job.index > 0 ? `${input.scope}#${input.job.index}` : input.scope;
 }
 
 /** The group (and throttle) key: the values at `group.by` (default `subject`), or the event type. */
