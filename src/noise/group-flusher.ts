@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
+import type { Job } from '../actions/action.ts';
 import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusKv, BusStreams } from '../bus/event-bus.ts';
-import type { KvBucket } from '../bus/kv.ts';
+import type { KvBucket, KvEntry } from '../bus/kv.ts';
 import { digestJob } from './digest.ts';
-import { markFlushed, type GroupState } from './groups.ts';
+import { claimFlush, forgetSent, type GroupState } from './groups.ts';
 import { NOISE_BUCKETS } from './noise-gate.ts';
 import { sweepExpired } from './sweep.ts';
 
@@ -32,10 +33,11 @@ export interface GroupFlusher {
 }
 
 /**
- * Sends due groups: publishes one job per group to `jobs` (digest or the single held job), then
- * marks its items sent. Every hub process runs one; the group state lives in the bus kv and the
- * job id is fixed per (group, flush number), so racing processes publish it once, and a crash
- * between publish and mark only republishes a job the bus drops as a duplicate.
+ * Sends due groups: claims a group's events for one job (digest or the single held job) in the bus kv,
+ * then publishes it. Every hub process runs one; a claim is a conditional write, so one process wins it,
+ * and the claimed job stays in the group until it is published: a process that stops in between leaves
+ * it for the next pass of any process, which publishes the same job (its id is fixed per group and
+ * flush, so the bus keeps one).
  */
 export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
   let timer: NodeJS.Timeout | undefined;
@@ -76,7 +78,7 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
 }
 
 /**
- * One pass: publishes every due group, forgets idle ones; returns how many jobs were published. A group that
+ * One pass: publishes every claimed or due group, forgets idle ones; returns how many jobs were published. A group that
  * cannot be sent does not stop the others, but fails the pass once all were tried, so the failure is counted.
  */
 async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
@@ -84,17 +86,14 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
   const nowMs = options.now().getTime();
   const failed = new Map<string, unknown>();
   let published = 0;
-  for (const { key, value: state, revision } of await kv.entries<GroupState>()) {
+  for (const entry of await kv.entries<GroupState>()) {
+    const { key, value: state, revision } = entry;
     try {
-      if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
-        const job = digestJob(state, options.now());
-        if (!job) {
-          await dropUnsendable(kv, state, nowMs, options.logger);
-          continue;
-        }
-        await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
-        await markFlushed(kv, state, nowMs);
+      if (state.sending) {
+        await publishClaimed(options, kv, key, state.sending);
         published++;
+      } else if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
+        if (await flushGroup(options, kv, entry, nowMs)) published++;
       } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + state.intervalMs <= nowMs) {
         await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
       }
@@ -110,11 +109,28 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
   return published;
 }
 
+/** Claims a due group and publishes its job; false when there was nothing to send or another write came first. */
+async function flushGroup(options: GroupFlusherOptions, kv: KvBucket, entry: KvEntry<GroupState>, nowMs: number): Promise<boolean> {
+  const job = digestJob(entry.value, options.now());
+  if (!job) {
+    dropUnsendable(entry.value, options.logger);
+    await claimFlush(kv, entry, undefined, nowMs);
+    return false;
+  }
+  if (!(await claimFlush(kv, entry, job, nowMs))) return false;
+  await publishClaimed(options, kv, entry.key, job);
+  return true;
+}
+
+async function publishClaimed(options: GroupFlusherOptions, kv: KvBucket, key: string, job: Job): Promise<void> {
+  await options.bus.publish('jobs', { id: job.id, subject: job.action, payload: job });
+  await forgetSent(kv, key, job.id);
+}
+
 /** A group stored before the newest event always kept an item can hold events with no job to send them with. */
-async function dropUnsendable(kv: KvBucket, state: GroupState, nowMs: number, logger: Logger): Promise<void> {
+function dropUnsendable(state: GroupState, logger: Logger): void {
   logger.warn(
     { group: `${state.scope}|${state.key}`, pending: state.pending },
     'noise: a group holds events it has no job to send with; dropping them',
   );
-  await markFlushed(kv, state, nowMs);
 }

@@ -1,5 +1,5 @@
 import type { Job } from '../actions/action.ts';
-import { updateKv, type KvBucket } from '../bus/kv.ts';
+import { KvConflictError, updateKv, type KvBucket, type KvEntry } from '../bus/kv.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 
 /**
@@ -33,6 +33,8 @@ export interface GroupState {
   intervalMs: number;
   /** Flush counter: part of the digest job id, so processes racing on one flush publish one job. */
   seq: number;
+  /** The job of the last flush, until it is known to be published (see claimFlush). */
+  sending?: Job;
 }
 
 export interface HoldRequest {
@@ -80,19 +82,29 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
   return next?.flushAt ?? now;
 }
 
-/** Marks the items of flush `seq` as sent; a no-op when another process already did. */
-export async function markFlushed(kv: KvBucket, state: GroupState, now: number): Promise<void> {
-  const sent = new Set(state.items.map((i) => i.eventId));
-  await updateKv<GroupState>(kv, groupKvKey(state.scope, state.key), (current) => {
-    if (!current || current.seq !== state.seq) return undefined;
-    const unsent = current.items.filter((i) => !sent.has(i.eventId));
-    const pending = Math.max(unsent.length, current.pending - state.pending);
-    // Events still pending need an item to be sent with: when the only new one is a sent event delivered
-    // again (it took the last place), that one is listed again rather than the group left unsendable.
-    const items = unsent.length === 0 && pending > 0 ? current.items.slice(-1) : unsent;
-    const rest: GroupState = { ...current, items, pending, lastFlushAt: now, seq: current.seq + 1 };
-    if (pending > 0) rest.flushAt = now + current.intervalMs;
-    else delete rest.flushAt;
+/**
+ * Takes a due group's events out of it for `job`, in one write at the revision they were read: the job
+ * (kept as `sending` until it is published) stands for exactly the events it takes, whichever process
+ * publishes it and however often. Events grouped after the read wait for the next flush. False when
+ * the group changed since it was read (a new event, another process's claim): it is tried again.
+ */
+export async function claimFlush(kv: KvBucket, entry: KvEntry<GroupState>, job: Job | undefined, now: number): Promise<boolean> {
+  const { flushAt: _flushAt, sending: _sending, ...state } = entry.value;
+  const claimed: GroupState = { ...state, items: [], pending: 0, lastFlushAt: now, seq: state.seq + 1, ...(job ? { sending: job } : {}) };
+  try {
+    await kv.put(entry.key, claimed, { revision: entry.revision });
+    return true;
+  } catch (error) {
+    if (error instanceof KvConflictError) return false;
+    throw error;
+  }
+}
+
+/** Forgets a claimed job once it is published (a no-op when a later flush replaced it). */
+export async function forgetSent(kv: KvBucket, key: string, jobId: string): Promise<void> {
+  await updateKv<GroupState>(kv, key, (current) => {
+    if (current?.sending?.id !== jobId) return undefined;
+    const { sending: _sending, ...rest } = current;
     return rest;
   });
 }

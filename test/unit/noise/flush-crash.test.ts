@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/actions/action.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
+import { createNoiseGate } from '../../../src/noise/noise-gate.ts';
+import { NoiseSpecSchema } from '../../../src/noise/noise-spec.ts';
+import { openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+
+let clock = new Date('2026-11-30T10:00:00Z');
+const now = () => clock;
+const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
+
+function push(n: number) {
+  const event = createHubEvent(
+    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, data: {} },
+    clock,
+  );
+  const job: Job = {
+    id: `push-${n}:r:0`,
+    eventId: event.id,
+    eventType: event.type,
+    rule: 'r',
+    index: 0,
+    action: 'notify',
+    params: { channel: 'eng', text: `push ${n}` },
+    createdAt: clock.toISOString(),
+  };
+  return { event, job };
+}
+
+/** The events each published job stands for: a digest's lines, or a lone job's text. */
+async function sentTexts(bus: EventBus): Promise<string[][]> {
+  const jobs = (await bus.query<Job>({ stream: 'jobs', limit: 100 })).map((m) => m.payload);
+  return jobs.map((j) => (j.params.title ? String(j.params.text).split('\n') : [String(j.params.text)]));
+}
+
+describe('a hub that stops between publishing a digest and marking its group sent', () => {
+  let bus: EventBus;
+  beforeEach(async () => {
+    clock = new Date('2026-11-30T10:00:00Z');
+    bus = await openTempEmbeddedBus();
+  });
+  afterEach(() => bus.close());
+
+  it('still sends an event grouped before the next hub flushes again', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '1m', interval: '5m' } });
+    for (const n of [1, 2]) await gate.admit(spec, { scope: 'r', ...push(n) });
+    advance(60_000);
+    const stopping = createGroupFlusher({
+      bus: {
+        kv: (bucket) => bus.kv(bucket),
+        publish: async (stream, message) => {
+          await bus.publish(stream, message);
+          throw new Error('the hub stopped here');
+        },
+      },
+      now,
+      logger: silentLogger,
+    });
+    await expect(stopping.flushDue()).rejects.toThrow(/could not flush/);
+    await gate.admit(spec, { scope: 'r', ...push(3) });
+    const next = createGroupFlusher({ bus, now, logger: silentLogger });
+    for (let pass = 0; pass < 3; pass++, advance(5 * 60_000)) await next.flushDue();
+    expect(await sentTexts(bus)).toEqual([['• push 1', '• push 2'], ['push 3']]);
+  });
+});
