@@ -104,6 +104,11 @@ export interface Action<Params extends Record<string, unknown> = Record<string, 
    */
   readonly sharedDestination?: boolean;
   /**
+   * Sends a group of held events as one job (noise control: `group:`, and `activeHours:` holding events):
+   * `notify` as a ready-made message, others with `params.digest`. A rule with those keys may use only such actions.
+   */
+  readonly sendsDigests?: boolean;
+  /**
    * Per-destination delivery settings (retry schedule, rate limit, concurrency, circuit breaker,
    * timeout): for `notify` the channel's, for `webhook` its own params. Defaults apply when absent.
    */

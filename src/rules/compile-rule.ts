@@ -1,4 +1,5 @@
 import type { HubEvent } from '../events/hub-event.ts';
+import { findAction } from '../actions/registry.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { compileActions } from './compile-actions.ts';
@@ -38,6 +39,7 @@ export function compileRule(input: RuleInput, out: Diagnostic[]): Rule | undefin
   const test = when ? checkWhenFilter(when, [...path, 'when'], report) : () => true;
   const entries = Array.isArray(fields.do) ? fields.do : [];
   const actions = compileActions({ ...input, entries, path: [...path, 'do'] }, out);
+  checkDigestActions(fields, actions, input, report);
   if (out.filter((d) => d.severity === 'error').length > before || !test) return undefined;
   return buildRule(fields, when, test, actions, input);
 }
@@ -79,6 +81,25 @@ function checkMeaning(fields: Fields, raw: Record<string, unknown>, input: RuleI
     if (from) report([...path, 'from'], 'a scheduled rule is fired by the hub itself, so from: does not apply');
   } else if (fields.timezone !== undefined) {
     report([...path, 'timezone'], 'timezone applies to schedule: only');
+  }
+}
+
+/**
+ * A group (or events held outside active hours) goes out as one digest job built on the newest held
+ * job; an action that cannot take a digest would refuse it, and every digest would be dead-lettered.
+ */
+function checkDigestActions(fields: Fields, actions: Rule['actions'], input: RuleInput, report: Report) {
+  const hours = fields.activeHours as NoiseSpec['activeHours'] | undefined;
+  const holding = fields.group !== undefined ? 'group:' : hours && hours.outside !== 'drop' ? 'activeHours: (outside: hold)' : undefined;
+  if (!holding) return;
+  for (const action of actions) {
+    if (findAction(input.context.registry, action.type)?.sendsDigests) continue;
+    report(
+      [...input.path, 'do', action.index, action.type],
+      `${action.type} cannot send a digest of the events ${holding} holds back (notify can); use throttle:, or activeHours with outside: drop`,
+      'error',
+      'key',
+    );
   }
 }
 

@@ -52,6 +52,7 @@ function channelOf(params: NotifyParams, deps: Pick<ActionDeps, 'channels'>): Ch
 export const notifyAction: Action<NotifyParams> = {
   type: 'notify',
   paramsSchema: NotifyParamsSchema,
+  sendsDigests: true,
   destination: (params) => `channel:${params.channel}`,
   policy: (params, deps) => {
     const raw = deps.channels[params.channel];

@@ -46,6 +46,7 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
     type: CHAT_ACTION,
     paramsSchema: ChatParamsSchema,
     rawParams: ['digest'],
+    sendsDigests: true,
     // Chat APIs limit per channel (Slack: about one message a second), so the channel is the destination.
     destination: (params) => `chat:${params.to ?? params.subscription}`,
     async execute(params, ctx) {
