@@ -4,7 +4,7 @@ import type { ConsumerProbe } from '../bus/consumer-health.ts';
 import type { BusKv, BusStreams } from '../bus/event-bus.ts';
 import type { KvBucket, KvEntry } from '../bus/kv.ts';
 import { digestJob } from './digest.ts';
-import { claimFlush, forgetSent, type GroupState } from './groups.ts';
+import { claimFlush, forgetSent, SENT_MEMORY_MS, type GroupState } from './groups.ts';
 import { NOISE_BUCKETS } from './noise-gate.ts';
 import { sweepExpired } from './sweep.ts';
 
@@ -94,7 +94,7 @@ async function flushDueGroups(options: GroupFlusherOptions): Promise<number> {
         published++;
       } else if (state.pending > 0 && state.flushAt !== undefined && state.flushAt <= nowMs) {
         if (await flushGroup(options, kv, entry, nowMs)) published++;
-      } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + state.intervalMs <= nowMs) {
+      } else if (state.pending === 0 && (state.lastFlushAt ?? 0) + Math.max(state.intervalMs, SENT_MEMORY_MS) <= nowMs) {
         await kv.delete(key, { revision }).catch(() => undefined); // idle: forget it (unless it just got an event)
       }
     } catch (error) {

@@ -8,6 +8,14 @@ import type { HubEvent } from '../events/hub-event.ts';
  */
 export const MAX_GROUP_ITEMS = 50;
 
+/**
+ * Events a group remembers having sent, so that one routed again (its hub stopped before the ack, or a job
+ * redelivered after the ack wait) is not sent a second time. The group is kept at least SENT_MEMORY_MS
+ * after its last flush for that.
+ */
+export const MAX_SENT_IDS = 200;
+export const SENT_MEMORY_MS = 10 * 60_000;
+
 /** One held event: enough to list it in a digest, plus its job to send it alone. */
 export interface GroupItem {
   eventId: string;
@@ -35,6 +43,8 @@ export interface GroupState {
   seq: number;
   /** The job of the last flush, until it is known to be published (see claimFlush). */
   sending?: Job;
+  /** Ids of the events the last flushes listed, newest last (at most MAX_SENT_IDS). */
+  sent?: string[];
 }
 
 export interface HoldRequest {
@@ -67,7 +77,7 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
       intervalMs: request.intervalMs,
       seq: 0,
     };
-    if (state.items.some((i) => i.eventId === item.eventId)) return undefined;
+    if (state.items.some((i) => i.eventId === item.eventId) || state.sent?.includes(item.eventId)) return undefined;
     let flushAt = state.flushAt;
     if (state.pending === 0) {
       const recent = state.lastFlushAt !== undefined && state.lastFlushAt + request.intervalMs > now;
@@ -90,7 +100,16 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
  */
 export async function claimFlush(kv: KvBucket, entry: KvEntry<GroupState>, job: Job | undefined, now: number): Promise<boolean> {
   const { flushAt: _flushAt, sending: _sending, ...state } = entry.value;
-  const claimed: GroupState = { ...state, items: [], pending: 0, lastFlushAt: now, seq: state.seq + 1, ...(job ? { sending: job } : {}) };
+  const sent = [...(state.sent ?? []), ...state.items.map((i) => i.eventId)].slice(-MAX_SENT_IDS);
+  const claimed: GroupState = {
+    ...state,
+    items: [],
+    pending: 0,
+    lastFlushAt: now,
+    seq: state.seq + 1,
+    sent,
+    ...(job ? { sending: job } : {}),
+  };
   try {
     await kv.put(entry.key, claimed, { revision: entry.revision });
     return true;

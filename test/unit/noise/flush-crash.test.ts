@@ -65,4 +65,19 @@ describe('a hub that stops between publishing a digest and marking its group sen
     for (let pass = 0; pass < 3; pass++, advance(5 * 60_000)) await next.flushDue();
     expect(await sentTexts(bus)).toEqual([['• push 1', '• push 2'], ['push 3']]);
   });
+
+  it('does not send again an event that comes back after its group was sent', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const flusher = createGroupFlusher({ bus, now, logger: silentLogger });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '30s', interval: '5m' } });
+    await gate.admit(spec, { scope: 'r', ...push(1) });
+    advance(30_000);
+    await flusher.flushDue();
+    // The router was stopped before it acked push 1: the event is routed again, its job held again.
+    advance(30_000);
+    await gate.admit(spec, { scope: 'r', ...push(1) });
+    await gate.admit(spec, { scope: 'r', ...push(2) });
+    for (let pass = 0; pass < 3; pass++, advance(5 * 60_000)) await flusher.flushDue();
+    expect(await sentTexts(bus)).toEqual([['push 1'], ['push 2']]);
+  });
 });
