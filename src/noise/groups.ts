@@ -1,6 +1,8 @@
 import type { Job } from '../actions/action.ts';
 import { KvConflictError, updateKv, type KvBucket, type KvEntry } from '../bus/kv.ts';
 import type { HubEvent } from '../events/hub-event.ts';
+import { nextActiveStart } from './active-hours.ts';
+import type { ActiveHours } from './noise-spec.ts';
 
 /**
  * Items kept per group: the first ones and, in the last place, always the newest (a digest stays
@@ -54,8 +56,8 @@ export interface HoldRequest {
   event: HubEvent | undefined;
   waitMs: number;
   intervalMs: number;
-  /** Do not flush before this (ms): the start of the next active hours. */
-  notBefore?: number;
+  /** Hours to send in (`outside: hold`): a group that comes due outside them waits for their next start. */
+  activeHours?: ActiveHours;
 }
 
 export function groupKvKey(scope: string, key: string): string {
@@ -83,7 +85,7 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
       const recent = state.lastFlushAt !== undefined && state.lastFlushAt + request.intervalMs > now;
       flushAt = recent ? (state.lastFlushAt ?? now) + request.intervalMs : now + request.waitMs;
     }
-    flushAt = Math.max(flushAt ?? now, request.notBefore ?? 0);
+    flushAt = withinHours(flushAt ?? now, now, request.activeHours);
     // The newest event always has an item: events grouped while a digest is sent outlive its items, and
     // the next digest is built on the newest of them (a group left with no item could never be sent).
     const items = state.items.length < MAX_GROUP_ITEMS ? [...state.items, item] : [...state.items.slice(0, -1), item];
@@ -126,6 +128,14 @@ export async function forgetSent(kv: KvBucket, key: string, jobId: string): Prom
     const { sending: _sending, ...rest } = current;
     return rest;
   });
+}
+
+/** The first moment from `flushAt` (or now, for a group already due) that is inside the hours. */
+function withinHours(flushAt: number, now: number, hours: ActiveHours | undefined): number {
+  if (!hours) return flushAt;
+  const from = Math.max(flushAt, now);
+  // nextActiveStart is to the minute: inside the hours it may be a few seconds before `from`.
+  return Math.max(from, nextActiveStart(hours, new Date(from))?.getTime() ?? 0);
 }
 
 function toItem(job: Job, event: HubEvent | undefined): GroupItem {

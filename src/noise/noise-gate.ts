@@ -2,7 +2,7 @@ import type { Job } from '../actions/action.ts';
 import type { BusKv } from '../bus/event-bus.ts';
 import type { HubEvent } from '../events/hub-event.ts';
 import { readPath } from '../shared/when-filter.ts';
-import { isActive, nextActiveStart } from './active-hours.ts';
+import { isActive } from './active-hours.ts';
 import { isNoiseJob } from './digest.ts';
 import { holdInGroup } from './groups.ts';
 import { createMuteStore, type MuteStore } from './mutes.ts';
@@ -63,7 +63,6 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
         if (!ok) return { send: false, reason: 'throttled' };
       }
       if (!spec.group && !outside) return { send: true };
-      const notBefore = outside ? nextActiveStart(hours, now)?.getTime() : undefined;
       const flushAt = await holdInGroup(
         deps.bus.kv(NOISE_BUCKETS.groups),
         {
@@ -73,7 +72,7 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
           event: input.event,
           waitMs: spec.group?.wait ?? 0,
           intervalMs: spec.group?.interval ?? 0,
-          ...(notBefore !== undefined ? { notBefore } : {}),
+          ...(hours && hours.outside === 'hold' ? { activeHours: hours } : {}),
         },
         now.getTime(),
       );

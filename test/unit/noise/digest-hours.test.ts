@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/actions/action.ts';
+import type { EventBus } from '../../../src/bus/event-bus.ts';
+import { createHubEvent } from '../../../src/events/hub-event.ts';
+import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
+import { createNoiseGate } from '../../../src/noise/noise-gate.ts';
+import { NoiseSpecSchema } from '../../../src/noise/noise-spec.ts';
+import { openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+
+let clock = new Date();
+const now = () => clock;
+
+function push(n: number) {
+  const event = createHubEvent(
+    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, data: {} },
+    clock,
+  );
+  const job: Job = {
+    id: `push-${n}:r:0`,
+    eventId: event.id,
+    eventType: event.type,
+    rule: 'r',
+    index: 0,
+    action: 'notify',
+    params: { channel: 'eng', text: `push ${n}` },
+    createdAt: clock.toISOString(),
+  };
+  return { event, job };
+}
+
+describe('a group whose digest comes due after the active hours end', () => {
+  let bus: EventBus;
+  beforeEach(async () => {
+    clock = new Date('2026-11-30T16:58:00Z'); // Monday 17:58 in Berlin
+    bus = await openTempEmbeddedBus();
+  });
+  afterEach(() => bus.close());
+
+  it('is held until the hours start again, like the events that arrive outside them', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const flusher = createGroupFlusher({ bus, now, logger: silentLogger });
+    const spec = NoiseSpecSchema.parse({
+      group: { wait: '5m' },
+      activeHours: { from: '09:00', to: '18:00', timezone: 'Europe/Berlin' },
+    });
+    expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toMatchObject({ reason: 'grouped', flushAt: '2026-12-01T08:00:00.000Z' });
+    clock = new Date('2026-11-30T17:03:00Z');
+    expect(await flusher.flushDue()).toBe(0);
+    clock = new Date('2026-12-01T08:00:00Z');
+    expect(await flusher.flushDue()).toBe(1);
+  });
+
+  it('inside the hours, is sent after group_wait as before', async () => {
+    clock = new Date('2026-11-30T10:00:30Z');
+    const gate = createNoiseGate({ bus, now });
+    const spec = NoiseSpecSchema.parse({
+      group: { wait: '5m' },
+      activeHours: { from: '09:00', to: '18:00', timezone: 'Europe/Berlin' },
+    });
+    expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toMatchObject({ reason: 'grouped', flushAt: '2026-11-30T10:05:30.000Z' });
+  });
+});
