@@ -1,6 +1,7 @@
 import type { Job } from '../actions/action.ts';
 import { KvConflictError, updateKv, type KvBucket, type KvEntry } from '../bus/kv.ts';
 import type { HubEvent } from '../events/hub-event.ts';
+import { hashKey } from '../bus/nats/nats-names.ts';
 import { nextActiveStart } from './active-hours.ts';
 import type { ActiveHours } from './noise-spec.ts';
 
@@ -60,8 +61,17 @@ export interface HoldRequest {
   activeHours?: ActiveHours;
 }
 
-export function groupKvKey(scope: string, key: string): string {
-  return `${scope}|${key}`;
+/** Longer keys are cut and end in a hash: NATS carries a KV key in the subject of every request. */
+const MAX_KV_KEY_CHARS = 200;
+
+/**
+ * The kv key of a group or a throttle window. Keys come from event values (`group.by`, default the subject),
+ * and one from free text (a commit message) can be kilobytes: a NATS request with it timed out.
+ */
+export function noiseKvKey(scope: string, key: string): string {
+  const full = `${scope}|${key}`;
+  if (full.length <= MAX_KV_KEY_CHARS) return full;
+  return `${full.slice(0, MAX_KV_KEY_CHARS - 42)}…#${hashKey(full).slice(0, 40)}`;
 }
 
 /**
@@ -70,7 +80,7 @@ export function groupKvKey(scope: string, key: string): string {
  */
 export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: number): Promise<number> {
   const item = toItem(request.job, request.event);
-  const next = await updateKv<GroupState>(kv, groupKvKey(request.scope, request.key), (current) => {
+  const next = await updateKv<GroupState>(kv, noiseKvKey(request.scope, request.key), (current) => {
     const state: GroupState = current ?? {
       scope: request.scope,
       key: request.key,

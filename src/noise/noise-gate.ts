@@ -4,7 +4,7 @@ import type { HubEvent } from '../events/hub-event.ts';
 import { readPath } from '../shared/when-filter.ts';
 import { isActive } from './active-hours.ts';
 import { isNoiseJob } from './digest.ts';
-import { holdInGroup } from './groups.ts';
+import { holdInGroup, noiseKvKey } from './groups.ts';
 import { createMuteStore, type MuteStore } from './mutes.ts';
 import type { NoiseSpec } from './noise-spec.ts';
 import { takeThrottle } from './throttle.ts';
@@ -52,7 +52,7 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
       const outside = hours !== undefined && !isActive(hours, now);
       if (outside && hours.outside === 'drop') return { send: false, reason: 'inactive' };
       if (spec.throttle && !outside) {
-        const key = `${input.scope}|${groupKey(spec, input)}`;
+        const key = noiseKvKey(input.scope, groupKey(spec, input));
         const ok = await takeThrottle(
           deps.bus.kv(NOISE_BUCKETS.throttle),
           key,
