@@ -88,7 +88,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
       });
     },
     entries<T>() {
-      return withBucket((kv) => listEntries<T>(deps.jsm, kv, name));
+      return withBucket((kv) => listEntries<T>(deps, kv, name));
     },
   };
 }
@@ -105,23 +105,52 @@ async function removeAtRevision(jsm: JetStreamManager, bucket: string, key: stri
   }
 }
 
+/** How often a listing that stalled (see listOnce) is started again before entries() fails. */
+const LIST_ATTEMPTS = 3;
+
 /** Every entry of the bucket, in key order, from one consistent read (KvBucket.entries). */
-async function listEntries<T>(jsm: JetStreamManager, kv: KV, bucket: string): Promise<KvEntry<T>[]> {
+async function listEntries<T>(deps: Pick<NatsKvDeps, 'jsm' | 'timeoutMs'>, kv: KV, bucket: string): Promise<KvEntry<T>[]> {
+  for (let attempt = 1; ; attempt++) {
+    const listed = await listOnce<T>(deps, kv, bucket);
+    if (listed) return listed;
+    if (attempt >= LIST_ATTEMPTS) throw new Error(`kv: listing ${bucket} stalled ${LIST_ATTEMPTS} times while its entries were deleted`);
+  }
+}
+
+/**
+ * One listing, or undefined when it stalled: the consumer reading the history counts the messages pending
+ * when it is made and ends after the last of them; when those are deleted before they reach it (another
+ * process forgets an idle noise group), none comes and it would wait for good, and with it the loop that
+ * listed (the noise flusher). No entry for `timeoutMs` stops it.
+ */
+async function listOnce<T>(deps: Pick<NatsKvDeps, 'jsm' | 'timeoutMs'>, kv: KV, bucket: string): Promise<KvEntry<T>[] | undefined> {
   // Listing keys makes an ordered consumer, which on a cluster is a consumer of its own, made and removed
   // through the meta leader; every hub process lists buckets every second (the noise flusher), mostly empty.
-  const { state } = await jsm.streams.info(`KV_${bucket}`);
+  const { state } = await deps.jsm.streams.info(`KV_${bucket}`);
   if (state.messages === 0) return [];
   // Keys and values from that one consumer, which reads one server's copy in stream order: it lists an entry only
   // with every entry written before it. Keys listed, then each read with a kv get (answered by any replica), could
   // mix a lagging copy's list with a current one's values, and leave out a key written before one it read.
   const found = new Map<string, KvEntry<T>>();
-  for await (const entry of await kv.history()) {
-    const key = decodeKey(entry.key);
-    if (entry.operation === 'PUT') found.set(key, { key, value: entry.json<T>(), revision: entry.revision });
-    else found.delete(key);
-    // Up to the bucket's last write when asked: with writers that never pause it would not catch up.
-    if (entry.revision >= state.last_seq) break;
+  const history = await kv.history();
+  let stalled = false;
+  const watchdog = setTimeout(() => {
+    stalled = true;
+    history.stop();
+  }, deps.timeoutMs);
+  try {
+    for await (const entry of history) {
+      watchdog.refresh();
+      const key = decodeKey(entry.key);
+      if (entry.operation === 'PUT') found.set(key, { key, value: entry.json<T>(), revision: entry.revision });
+      else found.delete(key);
+      // Up to the bucket's last write when asked: with writers that never pause it would not catch up.
+      if (entry.revision >= state.last_seq) break;
+    }
+  } finally {
+    clearTimeout(watchdog);
   }
+  if (stalled) return undefined;
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
