@@ -19,13 +19,16 @@ export function isNoiseJob(job: Pick<Job, 'id'>): boolean {
 
 /**
  * The job that sends a due group: the held job itself when it holds one event, otherwise a
- * digest built on the newest held job. The id depends only on the group and its flush number,
- * so processes racing on the same flush publish one job (bus dedup).
+ * digest built on the newest held job. The id depends only on the group (and when it was made) and its
+ * flush number, so processes racing on the same flush publish one job (bus dedup).
  */
 export function digestJob(state: GroupState, now: Date): Job | undefined {
   const last = state.items[state.items.length - 1];
   if (!last) return undefined;
-  const id = `${NOISE_JOB_PREFIX}${hashKey(`${state.scope}|${state.key}`).slice(0, 24)}:${state.seq}`;
+  // Without the group's creation time, the first digest of a group made again for the key after the last
+  // was forgotten had the id of that one's first digest, and the bus dropped it as a duplicate.
+  const incarnation = state.createdAt === undefined ? '' : `${state.createdAt.toString(36)}:`;
+  const id = `${NOISE_JOB_PREFIX}${hashKey(`${state.scope}|${state.key}`).slice(0, 24)}:${incarnation}${state.seq}`;
   const base = { ...last.job, id, createdAt: now.toISOString() };
   if (state.pending === 1 && state.items.length === 1) return base;
   const digest: Digest = { key: state.key, count: state.pending, items: state.items.map(({ job: _job, ...rest }) => rest) };

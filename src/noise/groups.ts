@@ -44,6 +44,11 @@ export interface GroupState {
   intervalMs: number;
   /** Flush counter: part of the digest job id, so processes racing on one flush publish one job. */
   seq: number;
+  /**
+   * When the group was made (ms), also part of the digest job id: an idle group is forgotten, and the next
+   * one for its key counts flushes from 0 again. Absent on groups stored by earlier versions.
+   */
+  createdAt?: number;
   /** The job of the last flush, until it is known to be published (see claimFlush). */
   sending?: Job;
   /** Ids of the events the last flushes listed, newest last (at most MAX_SENT_IDS). */
@@ -88,6 +93,7 @@ export async function holdInGroup(kv: KvBucket, request: HoldRequest, now: numbe
       pending: 0,
       intervalMs: request.intervalMs,
       seq: 0,
+      createdAt: now,
     };
     if (state.items.some((i) => i.eventId === item.eventId) || state.sent?.includes(item.eventId)) return undefined;
     let flushAt = state.flushAt;

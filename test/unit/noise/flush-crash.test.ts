@@ -80,4 +80,19 @@ describe('a hub that stops between publishing a digest and marking its group sen
     for (let pass = 0; pass < 3; pass++, advance(5 * 60_000)) await flusher.flushDue();
     expect(await sentTexts(bus)).toEqual([['push 1'], ['push 2']]);
   });
+
+  it('sends the next digest of a group that was forgotten while idle', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const flusher = createGroupFlusher({ bus, now, logger: silentLogger });
+    const spec = NoiseSpecSchema.parse({ group: { wait: '30s', interval: '5m' } });
+    for (const n of [1, 2]) {
+      await gate.admit(spec, { scope: 'r', ...push(n) });
+      advance(30_000);
+      await flusher.flushDue();
+      advance(60 * 60_000); // an hour later the idle group is forgotten
+      await flusher.flushDue();
+      expect(await bus.kv('noise-groups').entries()).toEqual([]);
+    }
+    expect(await sentTexts(bus)).toEqual([['push 1'], ['push 2']]);
+  });
 });
