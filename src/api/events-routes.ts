@@ -7,7 +7,7 @@ import { replayEvent, replayView } from '../operations/replay-event.ts';
 import type { ApiContext } from './api-deps.ts';
 import type { Route } from './api-router.ts';
 import { ApiError, readJsonBody } from './http-kit.ts';
-import { parseEventFilter, parseLimit, parseSeq } from './query-params.ts';
+import { checkStreamConnector, parseEventFilter, parseLimit, parseSeq } from './query-params.ts';
 import { sessionCookieOf } from './session-routes.ts';
 import { sendJson } from '../http/inbound.ts';
 
@@ -56,6 +56,7 @@ function eventStreamRoute(ctx: ApiContext): Route {
       const filter = parseEventFilter(query, ctx.now);
       if (filter.status)
         throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
+      checkStreamConnector(filter.connector, Object.keys(ctx.config.connectors));
       const afterSeq = lastEventId(req.headers['last-event-id']) ?? parseSeq('after', query.get('after'));
       // Node sends a HEAD's headers only at its end: subscribed, it would hold a stream slot with nothing ever sent.
       if (req.method === 'HEAD') return void res.writeHead(200, STREAM_HEADERS).end();

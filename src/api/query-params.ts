@@ -2,6 +2,9 @@ import { bareNumberRefusal, parseDuration } from '../shared/duration.ts';
 import { isValidTypeGlob } from '../events/type-glob.ts';
 import { EVENT_STATUSES, type EventStatus } from '../operations/event-status.ts';
 import type { EventFilter } from '../operations/event-filter.ts';
+import { META_CONNECTOR } from '../meta/meta-event.ts';
+import { SCHEDULER_CONNECTOR } from '../scheduler/schedule-event.ts';
+import { didYouMean } from '../shared/closest-match.ts';
 import { ApiError } from './http-kit.ts';
 
 /** `2h` (that long ago) or an ISO 8601 time. */
@@ -66,4 +69,19 @@ export function parseEventFilter(query: URLSearchParams, now: () => Date): Event
   const q = query.get('q');
   if (q) filter.q = q.slice(0, 200);
   return filter;
+}
+
+/**
+ * A live stream's `connector` must name one that can send events: a typo (`githb`) would otherwise
+ * stream nothing, for ever, with no sign of why. The hub's own events carry `hookhub` and `scheduler`.
+ */
+export function checkStreamConnector(name: string | undefined, configured: readonly string[]): void {
+  const hubOwn = [META_CONNECTOR, SCHEDULER_CONNECTOR];
+  if (name === undefined || configured.includes(name) || hubOwn.includes(name)) return;
+  const listed = configured.length > 0 ? `connectors in hookhub.yaml: ${configured.join(', ')}` : 'hookhub.yaml defines no connectors';
+  const shown = name.slice(0, 64);
+  throw new ApiError(
+    400,
+    `connector: unknown connector "${shown}"${didYouMean(shown, [...configured, ...hubOwn])}; ${listed} (${hubOwn.join(' and ')} for the hub's own events)`,
+  );
 }

@@ -30,10 +30,13 @@ export interface MetaEventInit {
   data: Record<string, unknown>;
 }
 
+/** The connector name meta-events carry: the hub itself, not a configured connector. */
+export const META_CONNECTOR = 'hookhub';
+
 /** A CloudEvent with `source: /hookhub` and connector `hookhub`; rules match it like any event. */
 export function createMetaEvent(type: MetaType, init: MetaEventInit, now: Date): HubEvent {
   const event = createHubEvent(
-    { id: init.id, type, connector: 'hookhub', subject: init.subject, title: init.title, data: init.data, time: now },
+    { id: init.id, type, connector: META_CONNECTOR, subject: init.subject, title: init.title, data: init.data, time: now },
     now,
   );
   return { ...event, source: META_SOURCE };

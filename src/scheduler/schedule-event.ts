@@ -23,6 +23,9 @@ function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
+/** The connector name schedule events carry: the hub's scheduler, not a configured connector. */
+export const SCHEDULER_CONNECTOR = 'scheduler';
+
 /** Builds the schedule event for a tick. */
 export function createScheduleEvent(input: { rule: string; cron: string; timezone?: string | undefined; tick: Date }): HubEvent {
   const tick = wholeSeconds(input.tick).toISOString();
@@ -30,7 +33,7 @@ export function createScheduleEvent(input: { rule: string; cron: string; timezon
   const event = createHubEvent({
     id: scheduleEventId(input.rule, input.tick),
     type: scheduleEventType(input.rule),
-    connector: 'scheduler',
+    connector: SCHEDULER_CONNECTOR,
     time: tick,
     subject: input.rule,
     title: `Scheduled run of ${input.rule}`,

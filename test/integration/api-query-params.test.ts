@@ -41,8 +41,21 @@ describe('query parameters the API cannot read are a 400 naming them, not a sile
     '/api/events?since=2h&until=1h',
     '/api/events/stream?after=0&payload=1',
     '/api/events/stream?payload=0',
+    '/api/events/stream?connector=github',
+    '/api/events/stream?connector=hookhub',
+    '/api/events/stream?connector=scheduler',
   ])('GET %s is answered', async (path) => {
     expect((await get(path)).status).toBe(200);
+  });
+});
+
+describe('a live stream filtered by a connector the hub does not have', () => {
+  it('is a 400 listing the configured ones, not a stream that never sends anything', async () => {
+    const res = await get('/api/events/stream?connector=githb');
+    expect(res.status).toBe(400);
+    expect(res.error).toBe(
+      'connector: unknown connector "githb" (did you mean "github"?); connectors in hookhub.yaml: github (hookhub and scheduler for the hub\'s own events)',
+    );
   });
 });
 

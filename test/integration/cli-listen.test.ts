@@ -211,6 +211,25 @@ describe('hookhub listen', () => {
     ).rejects.toThrow(/^no API token: pass --token or set HOOKHUB_TOKEN/);
   });
 
+  it('stops with the configured connectors for a --connector the hub does not have, instead of streaming nothing', async () => {
+    const lines: string[] = [];
+    const typo = runListen(
+      {
+        url: `http://127.0.0.1:${hub.port}`,
+        token: VIEWER,
+        forwardTo: app.url,
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        cloudevents: false,
+        filter: { connector: 'githb' },
+      },
+      { fetch, now: () => new Date(), sleep: () => sleep(10), signal: AbortSignal.timeout(5_000), print: (l) => lines.push(l) },
+    );
+    await expect(typo).rejects.toThrow(
+      /^the hub refused the filter: connector: unknown connector "githb" \(did you mean "github"\?\); connectors in hookhub.yaml: github /,
+    );
+    expect(lines.filter((l) => l.includes('connected'))).toEqual([]);
+  });
+
   it('--since replays what the hub already has; an app that is down holds them, and gets them in order once it is up', async () => {
     const closed = await startLocalApp();
     await closed.close();
