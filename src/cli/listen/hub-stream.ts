@@ -1,6 +1,6 @@
 import type { HubEvent } from '../../events/hub-event.ts';
 import { reasonOf } from './forward-event.ts';
-import { readSse } from './sse-reader.ts';
+import { readSse, type SseMessage } from './sse-reader.ts';
 
 /** A stream message with `payload=1`: the list summary plus the whole CloudEvent. */
 export interface StreamedEvent {
@@ -53,7 +53,7 @@ export async function followHubStream(options: HubStreamOptions): Promise<void> 
       for await (const message of readSse(watchdog.read(body))) {
         if (message.event === 'expired')
           throw new ListenError('the hub ended the stream: the session expired; use an API token (--token or HOOKHUB_TOKEN)');
-        if (message.event === 'hub-event') await options.onEvent(JSON.parse(message.data) as StreamedEvent);
+        if (message.event === 'hub-event') await handleEvent(message, options);
         if (message.id !== undefined) lastId = message.id;
       }
       options.status('the hub closed the stream; reconnecting');
@@ -66,6 +66,39 @@ export async function followHubStream(options: HubStreamOptions): Promise<void> 
     }
     await options.sleep(delay);
     delay = Math.min(delay * 2, 10_000);
+  }
+}
+
+/** A message listen cannot read is reported and passed over: reconnecting would only read it again, for ever. */
+async function handleEvent(message: SseMessage, options: HubStreamOptions): Promise<void> {
+  const streamed = readStreamedEvent(message.data);
+  if (typeof streamed !== 'string') return options.onEvent(streamed);
+  const id = eventIdIn(message.data);
+  const which = [message.id === undefined ? undefined : `#${message.id}`, id === undefined ? undefined : `event ${id}`];
+  options.status(`skipped ${which.filter(Boolean).join(', ') || 'a message'}: ${streamed}; not forwarded, listen moves on`);
+}
+
+function readStreamedEvent(data: string): StreamedEvent | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch (error) {
+    return `the hub sent it as broken JSON (${(error as Error).message})`;
+  }
+  const streamed = parsed as Partial<StreamedEvent> | null;
+  const complete =
+    typeof streamed?.id === 'string' && typeof streamed.type === 'string' && typeof streamed.event === 'object' && streamed.event !== null;
+  return complete ? (streamed as StreamedEvent) : 'the hub sent it without its id, type or event';
+}
+
+/** The event id from a message that may not parse: the summary's first field named `id`. */
+function eventIdIn(data: string): string | undefined {
+  const match = /"id":"((?:[^"\\]|\\.){1,200})"/.exec(data);
+  if (!match) return undefined;
+  try {
+    return JSON.parse(`"${match[1]}"`) as string;
+  } catch {
+    return undefined;
   }
 }
 

@@ -103,4 +103,20 @@ describe('hookhub listen: following the hub stream', () => {
     expect(events).toEqual(['e1', 'e2']);
     expect(hub.asks).toEqual(['-']);
   });
+
+  it('reports a message it cannot read, with its seq and event id, and moves on instead of reconnecting to it for ever', async () => {
+    const hub = await fakeHub((_n, _req, res) => {
+      sse(res);
+      res.write('id: 4\nevent: hub-event\ndata: {"seq":4,"id":"gh-\\"4\\"","type":"github.push","event":{"id":\n\n');
+      res.write('id: 5\nevent: hub-event\ndata: {"seq":5,"type":"github.push"}\n\n');
+      res.write(hubEvent(6));
+    });
+    const { events, lines } = await follow(hub.url, 2_000, 1, 3_000);
+    expect(events).toEqual(['e6']);
+    expect(hub.asks).toEqual(['-']);
+    expect(lines.filter((l) => l.startsWith('skipped'))).toEqual([
+      expect.stringMatching(/^skipped #4, event gh-"4": the hub sent it as broken JSON \(.+\); not forwarded, listen moves on$/),
+      'skipped #5: the hub sent it without its id, type or event; not forwarded, listen moves on',
+    ]);
+  });
 });
