@@ -91,7 +91,10 @@ export function hasEnvReference(text: string): boolean {
   return new RegExp(REFERENCE.source).test(text);
 }
 
-export function describeMissing(name: string): string {
+/** Why `${name}` has no value. "" is said as such: docker-compose passes `X: ${X}` that way when X is unset where it runs. */
+export function describeMissing(name: string, vars: Readonly<Record<string, string | undefined>>): string {
+  if (vars[name] === '')
+    return `environment variable ${name} is set but empty (give it a value, or write \${${name}:-default}, which an empty value also falls back from)`;
   return `environment variable ${name} is not set (set it, or write \${${name}:-default})`;
 }
 

@@ -53,7 +53,7 @@ export function parseConfig(file: string, text: string, env: HubEnv): HubConfig 
   // Every problem at once: an unset variable hides no other problem, and its empty value adds none of its own.
   const fail = (more: string[]) =>
     configProblems([
-      ...unset.map((u) => `${u.where}: ${describeMissing(u.name)}`),
+      ...unset.map((u) => `${u.where}: ${describeMissing(u.name, env.vars)}`),
       ...more.filter((p) => !unset.some((u) => p.startsWith(`${u.where}: `))),
     ]);
   const raw = toPlain(located);

@@ -74,7 +74,7 @@ export function resolveSecretReferences(
     if (typeof text !== 'string') continue;
     const resolved = interpolateText(text, vars);
     const [missing] = resolved.missing;
-    if (missing !== undefined) return { error: describeMissing(missing) };
+    if (missing !== undefined) return { error: describeMissing(missing, vars) };
     out = setAt(out, path, resolved.value);
   }
   return { params: out as Record<string, unknown> };

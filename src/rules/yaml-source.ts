@@ -63,7 +63,7 @@ export function parseYamlSource(file: string, text: string, vars: Readonly<Recor
   }
   const whenReferences = findWhenReferences(doc, masked.references.keys());
   for (const miss of interpolateEnv(doc, masked.references, vars)) {
-    diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name) });
+    diagnostics.push({ ...source.posAt(miss.offset), severity: 'error', message: describeMissing(miss.name, vars) });
   }
   typeWhenReferences(doc, whenReferences);
   try {

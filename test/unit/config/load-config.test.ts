@@ -121,8 +121,12 @@ describe('loadConfig', () => {
     expect(message).toContain('/etc/hookhub.yaml:6:34: unknown key "extra" (at connectors.st)');
   });
 
-  it('treats an empty variable as missing', () => {
-    expect(problemsOf(VALID, { GH_SECRET: '', NEW_STRIPE: 'x' })).toContain('GH_SECRET is not set');
+  it('treats an empty variable as missing, and says it is empty rather than unset (as docker-compose passes one without a value)', () => {
+    const message = problemsOf(VALID, { GH_SECRET: '', NEW_STRIPE: 'x' });
+    expect(message).toContain(
+      'environment variable GH_SECRET is set but empty (give it a value, or write ${GH_SECRET:-default}, which an empty value also falls back from)',
+    );
+    expect(message).not.toContain('is not set');
   });
 
   it('rejects an unknown connector type, listing the known ones', () => {

@@ -30,6 +30,13 @@ describe('${VAR} in rule files', () => {
     );
   });
 
+  it('says a variable set to "" is empty, not unset', () => {
+    const result = compileRuleSources([{ file: 'rules/pay.yaml', text: FILE }], { ...testContext, vars: { UPGRADE_URL: '' } });
+    expect(result.diagnostics.map(formatDiagnostic)).toContain(
+      'rules/pay.yaml:5:25: environment variable UPGRADE_URL is set but empty (give it a value, or write ${UPGRADE_URL:-default}, which an empty value also falls back from)',
+    );
+  });
+
   it('turns an interpolated "true" / "false" into enabled, as hookhub.yaml does for its booleans', () => {
     const text = (enabled: string) =>
       `rules:\n  - name: flagged\n    enabled: ${enabled}\n    on: github.push\n    do: [{ notify: { channel: eng, text: hi } }]\n`;
