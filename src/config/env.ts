@@ -4,7 +4,8 @@
 export interface HubEnv {
   /** All variables, for `${VAR}` interpolation in hookhub.yaml. */
   vars: Readonly<Record<string, string | undefined>>;
-  port?: number;
+  /** `PORT` as given; loadConfig checks it, so a PORT that is not a port is an error rather than a guess. */
+  port?: string;
   natsUrl?: string;
   dataDir?: string;
   configPath?: string;
@@ -18,8 +19,7 @@ export interface HubEnv {
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
   return {
     vars: { ...env },
-    // Checked by loadConfig, so a PORT that is not a port is an error rather than silently ignored.
-    ...(env.PORT ? { port: Number(env.PORT) } : {}),
+    ...(env.PORT ? { port: env.PORT } : {}),
     ...(env.HOOKHUB_NATS_URL ? { natsUrl: env.HOOKHUB_NATS_URL } : {}),
     ...(env.HOOKHUB_DATA_DIR ? { dataDir: env.HOOKHUB_DATA_DIR } : {}),
     ...(env.HOOKHUB_CONFIG ? { configPath: env.HOOKHUB_CONFIG } : {}),

@@ -177,6 +177,14 @@ export function describeIssues(located: LocatedDocument, prefix: PropertyKey[], 
   });
 }
 
+/** Decimal digits for 1–65535 only: `Number()` reads " " as 0 (a random port) and 0x1F90 as 8080. */
+function portOverride(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : 0;
+  if (port >= 1 && port <= 65535) return port;
+  throw configProblems([`PORT: ${JSON.stringify(text.slice(0, 20))} is not a port number (decimal digits, 1 to 65535)`]);
+}
+
 function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig {
   const base = dirname(file);
   const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
@@ -184,9 +192,8 @@ function applyOverrides(file: string, config: HubConfig, env: HubEnv): HubConfig
   if (env.natsUrl) bus = natsFromEnv(bus, env.natsUrl);
   if (bus.type === 'nats') bus = withNatsPaths(bus, abs);
   else bus = { ...bus, path: env.dataDir ? join(resolve(env.dataDir), 'hookhub.db') : abs(bus.path) };
-  if (env.port !== undefined && !(Number.isInteger(env.port) && env.port >= 0 && env.port <= 65535))
-    throw configProblems(['PORT: not a port number (a whole number from 0 to 65535)']);
-  const server = env.port !== undefined ? { ...config.server, port: env.port } : config.server;
+  const port = portOverride(env.port);
+  const server = port !== undefined ? { ...config.server, port } : config.server;
   return { ...config, server, bus, rulesDir: abs(config.rules), ...(env.dataDir ? { dataDir: resolve(env.dataDir) } : {}) };
 }
 

@@ -53,8 +53,26 @@ describe('loadConfig', () => {
 
   it('refuses a PORT that is not a port instead of ignoring it', () => {
     for (const PORT of ['abc', '99999', '80.5']) {
-      expect(problemsOf(VALID, { GH_SECRET: 'x', NEW_STRIPE: 'y', PORT })).toContain('PORT: not a port number');
+      expect(problemsOf(VALID, { GH_SECRET: 'x', NEW_STRIPE: 'y', PORT })).toContain(
+        `PORT: "${PORT}" is not a port number (decimal digits, 1 to 65535)`,
+      );
     }
+  });
+
+  it('refuses a PORT that Number() would read as a random port or another port', () => {
+    // " " would be 0 (a random port), 0x1F90 and 8e3 would be 8080 and 8000, " 8080" a port the user did not write.
+    for (const [PORT, shown] of [
+      [' ', '" "'],
+      ['0', '"0"'],
+      ['0x1F90', '"0x1F90"'],
+      ['8e3', '"8e3"'],
+      ['8080\n', '"8080\\n"'],
+    ] as const) {
+      expect(problemsOf(VALID, { GH_SECRET: 'x', NEW_STRIPE: 'y', PORT })).toContain(
+        `PORT: ${shown} is not a port number (decimal digits, 1 to 65535)`,
+      );
+    }
+    expect(parseConfig('/etc/hookhub.yaml', VALID, env({ GH_SECRET: 'x', NEW_STRIPE: 'y', PORT: '08080' })).server.port).toBe(8080);
   });
 
   it('reads server.port from ${VAR} as a number, and refuses an empty or boolean one instead of taking it as 0 or 1', () => {
