@@ -44,15 +44,37 @@ export function createProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface MainDeps {
+  program?: Command;
+  stderr?: (text: string) => void;
+}
+
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const stderr = deps.stderr ?? ((text: string) => void process.stderr.write(text));
   try {
-    await createProgram().parseAsync(argv);
+    await (deps.program ?? createProgram()).parseAsync(argv);
     // Commands report failure (e.g. `rules validate` found errors) through process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    const message = err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`;
-    process.stderr.write(`${message}\n`);
+    stderr(`${err instanceof ConfigError ? err.message : `error: ${failureText(err)}`}\n`);
     return 1;
   }
+}
+
+/**
+ * What failed, for any thrown value: a library may throw a string, an object or nothing at all, which
+ * `.message` turned into "undefined". An object is described by its `message` only, never dumped, as it may hold secrets.
+ */
+function failureText(err: unknown): string {
+  if (typeof err === 'string' && err.trim() !== '') return err;
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  if (typeof message === 'string' && message.trim() !== '') return message;
+  if (err instanceof Error) {
+    const frame = err.stack?.split('\n')[1]?.trim();
+    return `${err.name} with no message${frame ? ` (${frame})` : ''}; please report this with the command you ran`;
+  }
+  const kind = typeof err === 'object' && err !== null ? (err.constructor?.name ?? 'Object') : undefined;
+  const what = kind === undefined ? String(err) : `${kind === 'Object' ? 'an object' : `a ${kind}`} with no message`;
+  return `the command failed without saying why (it threw ${typeof err === 'string' ? 'an empty string' : what}); please report this with the command you ran`;
 }
