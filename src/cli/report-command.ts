@@ -68,14 +68,23 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps 
       if (opts.format !== 'md' && opts.format !== 'html') throw new Error(`--format: "${opts.format}" is not md or html`);
       const context = await (deps.open ?? openReportContext)(opts.config === undefined ? {} : { config: opts.config });
       try {
-        write(await runReport(name, opts, context, now));
+        const run = await runReport(name, opts, context, now);
+        // What was rendered and written is shown before delivery, so a failed delivery does not hide it.
+        write(run.text);
+        if (run.deliver) write(`${await run.deliver()}\n`);
       } finally {
         await context.close();
       }
     });
 }
 
-async function runReport(name: string, opts: RunOptions, context: ReportContext, now: () => Date): Promise<string> {
+/** The report and notes to print, and for --deliver the delivery still to do (its note, or an error naming the channel). */
+interface ReportRun {
+  text: string;
+  deliver?: () => Promise<string>;
+}
+
+async function runReport(name: string, opts: RunOptions, context: ReportContext, now: () => Date): Promise<ReportRun> {
   const { rule, action } = reportRuleNamed(name, context);
   const until = opts.until ? new Date(opts.until) : now();
   if (Number.isNaN(until.getTime())) throw new Error(`--until: "${opts.until}" is not an ISO time`);
@@ -85,6 +94,9 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
     throw new Error(
       `rule "${rule.name}" reports pull requests waiting for review (source: github-reviews): it posts when its schedule fires; report run renders reports of events`,
     );
+  // Checked before anything is rendered or written: --deliver with nowhere to deliver is a mistake in the command.
+  const channel = params.channel;
+  if (opts.deliver && !channel) throw new Error(`rule "${rule.name}" has no report channel to deliver to`);
   const job: Job = {
     id: `manual:${event.id}`,
     eventId: event.id,
@@ -104,9 +116,9 @@ async function runReport(name: string, opts: RunOptions, context: ReportContext,
   const notes: string[] = [];
   if (opts.out)
     notes.push(...(await writeReport(opts.out, rule.name, report.window.until, report, report.chartSvg)).map((f) => `wrote ${f}`));
-  if (opts.deliver) notes.push(await deliverToReportChannel(params, job, report, context, now));
   const body = opts.format === 'html' ? report.html : report.markdown;
-  return `${body.endsWith('\n') ? body : `${body}\n`}${notes.map((n) => `${n}\n`).join('')}`;
+  const text = `${body.endsWith('\n') ? body : `${body}\n`}${notes.map((n) => `${n}\n`).join('')}`;
+  return opts.deliver && channel ? { text, deliver: () => deliverToReportChannel(channel, params, job, report, context, now) } : { text };
 }
 
 /** The rule of that name and its report action; an error that lists the rules with reports when there is none. */
@@ -123,13 +135,13 @@ function reportRuleNamed(name: string, context: ReportContext): { rule: Rule; ac
 
 /** `--deliver`: posts the report to its channel as the action would; returns the note the action gives. */
 async function deliverToReportChannel(
+  channel: string,
   params: ReportParams,
   job: Job,
   report: BuiltReport,
   context: ReportContext,
   now: () => Date,
 ): Promise<string> {
-  if (!params.channel) throw new Error(`rule "${job.rule}" has no report channel to deliver to`);
   const ctx: ActionContext = {
     fetch: context.fetch,
     now,
@@ -141,7 +153,11 @@ async function deliverToReportChannel(
     event: () => Promise.resolve(undefined),
     mayHaveRun: false,
   };
-  return (await deliverReport(params.channel, params.title, report, ctx)).note;
+  try {
+    return (await deliverReport(channel, params.title, report, ctx)).note;
+  } catch (error) {
+    throw new Error(`--deliver: the report above was not delivered to ${channel}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** hookhub.yaml → its bus, its rules (a broken unrelated rule does not block a report), its channels and the SSRF-guarded fetch. */

@@ -19,13 +19,20 @@ afterEach(async () => f.cleanup());
 
 const run = (...args: string[]): Promise<string> => runWith({}, ...args);
 
+/** What the last run printed, also when it failed. */
+let lastOutput = '';
+
 async function runWith(context: Partial<ReportContext>, ...args: string[]): Promise<string> {
   const loaded = await loadRuleSet('rules/scheduled-reports.yaml', { registry: actions, channels: [], connectors: ['github', 'stripe'] });
   let out = '';
+  lastOutput = '';
   const program = new Command('hookhub').exitOverride();
   registerReportCommand(program, {
     open: () => Promise.resolve({ bus: f.bus, ruleSet: loaded.ruleSet, channels: {}, fetch, close: () => Promise.resolve(), ...context }),
-    write: (text) => (out += text),
+    write: (text) => {
+      out += text;
+      lastOutput = out;
+    },
     now: () => new Date('2026-11-30T07:00:00Z'),
   });
   await program.parseAsync(['node', 'hookhub', 'report', 'run', ...args]);
@@ -72,6 +79,28 @@ describe('hookhub report run', () => {
     } finally {
       await sink.close();
     }
+  });
+
+  it('--deliver that fails still prints the report and what was written, then fails naming the channel', async () => {
+    const shipped = await readFile('rules/scheduled-reports.yaml', 'utf8');
+    const text = shipped.replace('template: daily-payments-summary', 'template: daily-payments-summary\n          channel: payments');
+    const loaded = compileRuleSources([{ file: 'rules/scheduled-reports.yaml', text }], {
+      registry: actions,
+      channels: ['payments'],
+      connectors: ['github', 'stripe'],
+    });
+    const sink = await startFakeApi(() => ({ status: 500, body: 'down' }));
+    const dir = join(f.dir, 'out');
+    const channels = { payments: { type: 'slack', url: `${sink.url}/hook` } };
+    const error = await runWith({ ruleSet: loaded.ruleSet, channels }, 'daily-payments-summary', '--deliver', '--out', dir)
+      .catch((e: unknown) => e)
+      .finally(() => sink.close());
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^--deliver: the report above was not delivered to payments: .*500/);
+    const out = lastOutput;
+    expect(out).toContain('## Succeeded: 4');
+    expect(out).toMatch(/^wrote .*2026-11-30T07-00-00Z\.md$/m);
+    expect(out).not.toContain('delivered to');
   });
 
   it('names the rules that have reports when the rule is unknown', async () => {
