@@ -12,6 +12,7 @@ import { metaRoutes } from './meta-routes.ts';
 import { EventStream } from './event-stream.ts';
 import { eventRoutes } from './events-routes.ts';
 import { ApiError, isHttps } from './http-kit.ts';
+import { checkSingleValues } from './query-params.ts';
 import { ruleRoutes } from './rules-routes.ts';
 import { createSessionRevocations, SESSION_REVOCATIONS_BUCKET, type SessionRevocations } from './session-revocations.ts';
 import { createClientAddress } from '../http/client-address.ts';
@@ -165,6 +166,7 @@ async function dispatch(
       throw new ApiError(403, `this needs an ${route.access} token; ${principal.name} is a ${principal.role}`);
     if (who.session && method !== 'GET' && method !== 'HEAD') checkCsrf(req, api.auth, who.session, api.publicUrl);
   }
+  checkSingleValues(url.searchParams);
   await route.handle({ req, res, params, query: url.searchParams, principal });
 }
 

@@ -7,6 +7,21 @@ import { SCHEDULER_CONNECTOR } from '../scheduler/schedule-event.ts';
 import { didYouMean } from '../shared/closest-match.ts';
 import { ApiError } from './http-kit.ts';
 
+/**
+ * Every query parameter at most once: routes read the first (`since=2h&since=x` was 2h, the x unseen),
+ * so a repeated one is refused as any other value the API cannot read. Values are not echoed.
+ */
+export function checkSingleValues(query: URLSearchParams): void {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (seen.has(name)) {
+      const times = query.getAll(name).length;
+      throw new ApiError(400, `${name.slice(0, 40)}: given ${times} times; give each query parameter once`);
+    }
+    seen.add(name);
+  }
+}
+
 /** `2h` (that long ago) or an ISO 8601 time. */
 export function parseTime(name: string, value: string | null, now: () => Date): Date | undefined {
   if (value === null || value === '') return undefined;

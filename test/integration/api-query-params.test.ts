@@ -30,6 +30,10 @@ describe('query parameters the API cannot read are a 400 naming them, not a sile
     ['/api/events/stream?after=99999999999999999999', /^after: .* is not a stream sequence number/],
     ['/api/events/stream?payload=true', /^payload: "true" is neither 1/],
     ['/api/events/stream?since=1h&until=2h', /^until \(.*\) is before since/],
+    ['/api/events?since=2h&since=x', /^since: given 2 times; give each query parameter once$/],
+    ['/api/events?type=github.*&limit=5&type=stripe.*&type=x', /^type: given 3 times; give each query parameter once$/],
+    ['/api/events/stream?connector=github&connector=githb', /^connector: given 2 times; give each query parameter once$/],
+    ['/api/dlq?limit=5&limit=5', /^limit: given 2 times; give each query parameter once$/],
   ])('GET %s', async (path, error) => {
     const res = await get(path);
     expect(res.status).toBe(400);
