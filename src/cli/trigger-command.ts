@@ -41,11 +41,16 @@ export function registerTriggerCommand(program: Command): void {
       const headers = connector.sign(body, ctx, { id, event });
       const base = opts.url ?? `http://127.0.0.1:${config.server.port}`;
       const response = await postToHub(base, `/hooks/${instanceName}`, { headers, body: new Uint8Array(body) });
-      const text = await response.text();
-      process.stdout.write(`${response.status} ${text}\n`);
-      if (response.status === 401) process.stderr.write(`${signatureHint(instanceName, config.file, base)}\n`);
-      if (!response.ok) process.exitCode = 1;
+      await printAnswer(response, response.status === 401 ? signatureHint(instanceName, config.file, base) : undefined);
     });
+}
+
+/** The hub's answer: a 2xx is the result (stdout); any other is an error, on stderr with its hint and exit 1 (DESIGN §3). */
+async function printAnswer(response: Response, hint?: string): Promise<void> {
+  const answer = `${response.status} ${await response.text()}`;
+  if (response.ok) return void process.stdout.write(`${answer}\n`);
+  process.stderr.write(`error: the hub answered ${answer}\n${hint === undefined ? '' : `${hint}\n`}`);
+  process.exitCode = 1;
 }
 
 /** A 401 to a sample this command signed: the two sides hold different secrets, which the hub cannot say to a caller it does not trust. */
@@ -83,8 +88,7 @@ async function triggerMeta(type: string, opts: TriggerOptions, env: HubEnv, conf
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type }),
   });
-  process.stdout.write(`${response.status} ${await response.text()}\n`);
-  if (!response.ok) process.exitCode = 1;
+  await printAnswer(response);
 }
 
 /** POSTs to the running hub; one that is not there gets what to check, not a bare "fetch failed". */

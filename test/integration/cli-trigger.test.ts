@@ -78,7 +78,7 @@ describe('hookhub trigger', () => {
     expect(failure?.stderr).toMatch(/no "nope" sample for github; available: .*pull_request/);
   }, 30_000);
 
-  it('says what to check when the hub refuses the signature, and exits non-zero', async () => {
+  it('says what to check when the hub refuses the signature, on stderr, and exits non-zero', async () => {
     const otherConfig = join(tempDir('hookhub-cli-other-'), 'hookhub.yaml');
     writeFileSync(otherConfig, 'connectors:\n  gh: { type: github, secret: not-the-hubs }\n');
     const failure = await run(process.execPath, [
@@ -95,7 +95,9 @@ describe('hookhub trigger', () => {
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
     expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toMatch(/^401 /);
+    // An error, so nothing on stdout: a script reading the result must not take the 401 for one.
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr).toMatch(/^error: the hub answered 401 \{"error":.*\}\n/);
     expect(failure?.stderr).toContain(`refused the signature: trigger signed with connectors.gh.secret as ${otherConfig}`);
     expect(failure?.stderr).not.toContain('not-the-hubs');
   }, 30_000);
