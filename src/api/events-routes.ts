@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { HubEvent } from '../events/hub-event.ts';
 import { loadEventDetail } from '../operations/event-detail.ts';
 import { loadEventHistory, loadEventStatus, routerProgress } from '../operations/event-status.ts';
@@ -53,6 +54,8 @@ function eventStreamRoute(ctx: ApiContext): Route {
     path: '/api/events/stream',
     access: 'viewer',
     async handle({ req, res, query, principal }) {
+      // A webhook-id or delivery id can be `stream`: that event shares this path, and a JSON client (the dashboard) asks for it.
+      if (wantsJsonOnly(req.headers.accept)) return sendEventDetail(ctx, res, 'stream');
       const filter = parseEventFilter(query, ctx.now);
       if (filter.status)
         throw new ApiError(400, 'the live stream filters by type, connector and q; status changes come from GET /api/statuses');
@@ -107,13 +110,21 @@ function eventDetailRoute(ctx: ApiContext): Route {
     method: 'GET',
     path: '/api/events/:id',
     access: 'viewer',
-    async handle({ res, params }) {
-      const detail = await loadEventDetail(ctx.bus, params.id ?? '', environmentValuesOf(ctx.getRuleSet()));
-      if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
-      const request = ctx.activity.requestFor(detail.event);
-      sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
-    },
+    handle: ({ res, params }) => sendEventDetail(ctx, res, params.id ?? ''),
   };
+}
+
+async function sendEventDetail(ctx: ApiContext, res: ServerResponse, id: string): Promise<void> {
+  const detail = await loadEventDetail(ctx.bus, id, environmentValuesOf(ctx.getRuleSet()));
+  if (!detail) throw new ApiError(404, 'no such event (or it is older than the retention period)');
+  const request = ctx.activity.requestFor(detail.event);
+  sendJson(res, 200, { ...detail, ...(request ? { request } : {}) });
+}
+
+/** `Accept: application/json` without `text/event-stream`; EventSource, listen and curl (`*\/*`) get the stream. */
+function wantsJsonOnly(accept: string | undefined): boolean {
+  const types = (accept ?? '').toLowerCase();
+  return types.includes('application/json') && !types.includes('text/event-stream');
 }
 
 /** GET /api/events/:id/jobs: the event's jobs with their params. */
