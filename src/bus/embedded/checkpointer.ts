@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { CHECKPOINT_WORKER_SOURCE, MAX_PAUSE_MS, type CheckpointWorkerMessage } from './checkpoint-worker-source.ts';
 
 export interface CheckpointerOptions {
   db: Database;
@@ -52,60 +53,6 @@ export function restartPagesOf(db: Database, restartBytes = RESTART_BYTES): numb
 
 /** SQLite's own default, restored when the worker cannot run. */
 const INLINE_PAGES = 1000;
-/** Writes are never held longer than this, whatever the worker does. */
-const MAX_PAUSE_MS = 2_000;
-
-type WorkerMessage = { error: string } | { recovered: true } | { pause: true } | { restarted: true };
-
-// Plain CommonJS, so the worker runs the same under tsx, vitest and plain node.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true, timeout: ${MAX_PAUSE_MS / 2} });
-let failing = false;
-let waiting = false;
-// The WAL starts over at the next write after a restart; until then it reports the same pages.
-let restartedAt = -1;
-// Where a restart held up by a reader (a backup, a shell) left the WAL: each try holds the bus's writes for up to
-// the busy timeout, so the next waits until the WAL has grown as much again.
-let heldAt = 0;
-const attempt = (mode) => {
-  try {
-    const [result] = db.pragma('wal_checkpoint(' + mode + ')');
-    if (failing) parentPort.postMessage({ recovered: true });
-    failing = false;
-    return result;
-  } catch (error) {
-    if (!failing) parentPort.postMessage({ error: String((error && error.message) || error) });
-    failing = true;
-    return undefined;
-  }
-};
-const timer = setInterval(() => {
-  if (waiting) return;
-  const result = attempt('PASSIVE');
-  if (!result) return;
-  if (result.log < heldAt) heldAt = 0;
-  if (result.log >= heldAt + workerData.restartPages && result.log !== restartedAt) {
-    waiting = true;
-    parentPort.postMessage({ pause: true });
-  }
-}, workerData.everyMs);
-parentPort.on('message', (message) => {
-  if (message === 'paused') {
-    const result = attempt('RESTART');
-    restartedAt = result ? result.log : -1;
-    heldAt = result && result.busy ? result.log : 0;
-    waiting = false;
-    parentPort.postMessage({ restarted: true });
-    return;
-  }
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
-`;
-
 export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   const { db } = options;
   const startAfter = options.startAfterCommits ?? 256;
@@ -129,7 +76,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     options.failed(new Error(`background WAL checkpoints stopped (${firstLine(error.message)}); commits checkpoint inline again`));
   };
 
-  const onMessage = (w: Worker, message: WorkerMessage): void => {
+  const onMessage = (w: Worker, message: CheckpointWorkerMessage): void => {
     if ('error' in message) checkpointsFailing(db, message.error, options, stopping);
     else if ('recovered' in message) {
       if (!stopping) db.pragma('wal_autocheckpoint = 0');
@@ -181,7 +128,7 @@ function checkpointsFailing(db: Database, error: string, options: CheckpointerOp
 /** What the checkpointer does with its worker's events. */
 interface WorkerEvents {
   stopping(): boolean;
-  message(w: Worker, message: WorkerMessage): void;
+  message(w: Worker, message: CheckpointWorkerMessage): void;
   /** The worker is gone, with the error that ended it (or its exit code). */
   exited(error: Error): void;
 }
@@ -196,11 +143,11 @@ function startWorker(options: CheckpointerOptions, events: WorkerEvents): { work
     everyMs: options.everyMs ?? 100,
     restartPages: restartPagesOf(db, options.restartBytes),
   };
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
+  const w = new Worker(CHECKPOINT_WORKER_SOURCE, { eval: true, workerData });
   w.unref();
   // Until the worker has its connection, commits keep checkpointing inline, so it starts on a short WAL.
   w.once('online', () => events.stopping() || db.pragma('wal_autocheckpoint = 0'));
-  w.on('message', (message: WorkerMessage) => events.message(w, message));
+  w.on('message', (message: CheckpointWorkerMessage) => events.message(w, message));
   let failure: Error | undefined;
   w.once('error', (error) => (failure = error));
   const exited = new Promise<void>((resolve) => {
