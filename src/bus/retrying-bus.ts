@@ -1,33 +1,9 @@
 import type { Logger } from 'pino';
-import type {
-  BusMessage,
-  BusStatus,
-  ConsumeOptions,
-  DeadLetter,
-  DeadLetterPage,
-  EventBus,
-  EventCount,
-  EventCountQuery,
-  EventHeadPage,
-  EventHeadQuery,
-  HistoryQuery,
-  HistoryRecord,
-  PublishOptions,
-  PublishResult,
-  RecordCount,
-  RecordCountQuery,
-  RecordRange,
-  RecordRangeQuery,
-  StoredMessage,
-  StreamName,
-  Subscription,
-  WriteTiming,
-} from './event-bus.ts';
+import type { BusStatus, ConsumeOptions, EventBus, StreamName, Subscription } from './event-bus.ts';
 import { BusNotOpenError } from './bus-not-open-error.ts';
 import type { FailureReason } from './consumer-failure.ts';
 import { deferredSubscription } from './deferred-subscription.ts';
-import { forwardingKvBucket } from './forwarding-kv-bucket.ts';
-import type { KvBucket } from './kv.ts';
+import { ForwardingEventBus } from './forwarding-event-bus.ts';
 
 export interface RetryingBusOptions {
   kind: EventBus['kind'];
@@ -52,7 +28,7 @@ export interface RetryingBusOptions {
  * An open bus that gives up for good (NATS closed its connection) is closed, which ends its subscriptions (the
  * supervised consumers then subscribe again, and wait here), and opened again the same way.
  */
-export class RetryingBus implements EventBus {
+export class RetryingBus extends ForwardingEventBus {
   readonly kind: EventBus['kind'];
   /** Settles after the first attempt to open, whatever its outcome. */
   readonly firstAttempt: Promise<void>;
@@ -66,6 +42,7 @@ export class RetryingBus implements EventBus {
   readonly #options: RetryingBusOptions;
 
   constructor(options: RetryingBusOptions) {
+    super();
     this.kind = options.kind;
     this.#options = options;
     this.#opened = new Promise((resolve) => (this.#resolveOpened = resolve));
@@ -109,92 +86,15 @@ export class RetryingBus implements EventBus {
     return this.#fatal;
   }
 
-  #bus(): EventBus {
+  protected current(): EventBus {
     if (this.#inner) return this.#inner;
     const reason = this.kind === 'nats' ? 'bus_unreachable' : 'storage_down';
     throw new BusNotOpenError(`event store unavailable: ${this.#lastError?.message ?? 'still opening'}`, reason);
   }
 
-  async publish(stream: StreamName, message: BusMessage, options?: PublishOptions): Promise<PublishResult> {
-    return this.#bus().publish(stream, message, options);
-  }
-
   consume<T = unknown>(stream: StreamName, consumer: string, options?: ConsumeOptions): Subscription<T> {
     if (this.#inner) return this.#inner.consume<T>(stream, consumer, options);
     return deferredSubscription(this.#opened.then((bus) => bus.consume<T>(stream, consumer, options)));
-  }
-
-  async get<T = unknown>(stream: StreamName, id: string): Promise<StoredMessage<T> | undefined> {
-    return this.#bus().get<T>(stream, id);
-  }
-
-  async query<T = unknown>(query: HistoryQuery): Promise<StoredMessage<T>[]> {
-    return this.#bus().query<T>(query);
-  }
-
-  async lastSeq(stream: StreamName): Promise<number> {
-    return this.#bus().lastSeq(stream);
-  }
-
-  async eventHeads(query: EventHeadQuery): Promise<EventHeadPage> {
-    return this.#bus().eventHeads(query);
-  }
-
-  async countEvents(query: EventCountQuery): Promise<EventCount[]> {
-    return this.#bus().countEvents(query);
-  }
-
-  async countRecords(query: RecordCountQuery): Promise<RecordCount[]> {
-    return this.#bus().countRecords(query);
-  }
-
-  async recordRange(query: RecordRangeQuery): Promise<RecordRange> {
-    return this.#bus().recordRange(query);
-  }
-
-  async finishedThrough(stream: StreamName, consumer: string): Promise<number> {
-    return this.#bus().finishedThrough(stream, consumer);
-  }
-
-  async record(entry: HistoryRecord, timing?: WriteTiming): Promise<void> {
-    return this.#bus().record(entry, timing);
-  }
-
-  async records(ref: string): Promise<HistoryRecord[]> {
-    return this.#bus().records(ref);
-  }
-
-  async deadLetter(entry: DeadLetter): Promise<void> {
-    return this.#bus().deadLetter(entry);
-  }
-
-  async deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
-    return this.#bus().deadLetters(options);
-  }
-
-  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return this.#bus().getDeadLetter(id);
-  }
-
-  async deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
-    return this.#bus().deadLetterPage(options);
-  }
-
-  async purgeDeadLetters(before: Date): Promise<number> {
-    return this.#bus().purgeDeadLetters(before);
-  }
-
-  async countDeadLetters(): Promise<number> {
-    return this.#bus().countDeadLetters();
-  }
-
-  async takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined> {
-    return this.#bus().takeDeadLetter(id, time);
-  }
-
-  /** Bucket calls go to the real bus once it is open, and reject like every other call until then. */
-  kv(bucket: string): KvBucket {
-    return forwardingKvBucket(() => this.#bus().kv(bucket));
   }
 
   waitingOn(): FailureReason | undefined {
