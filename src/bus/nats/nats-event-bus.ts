@@ -14,15 +14,7 @@ import { natsPublishDeps, natsReadDeps, natsSubscriptionDeps, type NatsBusParts 
 import { createNatsPrune } from './nats-prune.ts';
 import { natsBusStatus } from './nats-bus-status.ts';
 import type { ConnectionState } from './nats-connection.ts';
-import {
-  countDeadLetters,
-  getDeadLetter,
-  listDeadLetters,
-  pageDeadLetters,
-  purgeDeadLetters,
-  putDeadLetter,
-  takeDeadLetter,
-} from './nats-dead-letters.ts';
+import * as natsDeadLetters from './nats-dead-letters.ts';
 import { appendRecord, readRecords } from './nats-history.ts';
 import { durableName, type NatsNames } from './nats-names.ts';
 import { ClaimVerdicts } from './nats-claims.ts';
@@ -137,31 +129,31 @@ export class NatsBus implements EventBus {
   }
 
   deadLetter(entry: DeadLetter): Promise<void> {
-    return putDeadLetter(this.stores.deadLetters, entry);
+    return natsDeadLetters.putDeadLetter(this.stores.deadLetters, entry);
   }
 
   deadLetters(options?: { since?: Date; limit?: number }): Promise<DeadLetter[]> {
-    return listDeadLetters(this.stores.deadLetters, options);
+    return natsDeadLetters.listDeadLetters(this.stores.deadLetters, options);
   }
 
   getDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return getDeadLetter(this.stores.deadLetters, id);
+    return natsDeadLetters.getDeadLetter(this.stores.deadLetters, id);
   }
 
   deadLetterPage(options: { since?: Date; cursor?: string; limit: number }): Promise<DeadLetterPage> {
-    return pageDeadLetters(this.stores.deadLetters, options);
+    return natsDeadLetters.pageDeadLetters(this.stores.deadLetters, options);
   }
 
   purgeDeadLetters(before: Date): Promise<number> {
-    return purgeDeadLetters(this.stores.deadLetters, before);
+    return natsDeadLetters.purgeDeadLetters(this.stores.deadLetters, before);
   }
 
   countDeadLetters(): Promise<number> {
-    return countDeadLetters(this.stores.deadLetters);
+    return natsDeadLetters.countDeadLetters(this.stores.deadLetters);
   }
 
   takeDeadLetter(id: string, time?: string): Promise<DeadLetter | undefined> {
-    return takeDeadLetter(this.stores.deadLetters, id, time);
+    return natsDeadLetters.takeDeadLetter(this.stores.deadLetters, id, time);
   }
 
   kv(bucket: string): KvBucket {
