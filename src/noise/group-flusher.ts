@@ -28,8 +28,16 @@ export interface GroupFlusher {
   stop(): Promise<void>;
   /** Sends every due group now; returns how many jobs were published. */
   flushDue(): Promise<number>;
-  /** Forgets ended throttle windows and mutes. */
+  /**
+   * Forgets ended throttle windows and mutes. A bucket that cannot be swept does not stop the others; the
+   * sweep fails once all were tried.
+   */
   sweep(): Promise<void>;
+  /**
+   * One pass of the loop `start()` runs: every SWEEP_EVERY_TICKS-th pass sweeps first, and a failed sweep is
+   * counted (probe, or a warning) but never skips the flush. Rejects when the flush fails.
+   */
+  tick(): Promise<number>;
 }
 
 /**
@@ -44,24 +52,19 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
   let running: Promise<number> | undefined;
   let ticks = 0;
   const flushDue = () => flushDueGroups(options);
-  const sweep = async () => {
-    const nowMs = options.now().getTime();
-    for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])])
-      await sweepExpired(options.bus.kv(bucket), nowMs);
+  const sweep = () => sweepBuckets(options);
+  const tick = async () => {
+    if (++ticks % SWEEP_EVERY_TICKS === 0) await sweep().catch((error: unknown) => reportFailure(options, error, 'sweep'));
+    return flushDue();
   };
   return {
     start() {
       if (timer) return;
       timer = setInterval(() => {
         if (running) return;
-        const pass = ++ticks % SWEEP_EVERY_TICKS === 0 ? sweep().then(flushDue) : flushDue();
-        running = pass.then(
+        running = tick().then(
           (sent) => (options.probe?.progress(), sent),
-          (error: unknown) => {
-            if (options.probe) options.probe.failure(error);
-            else options.logger.warn({ err: error }, 'noise: group flush pass failed');
-            return 0;
-          },
+          (error: unknown) => (reportFailure(options, error, 'flush'), 0),
         );
         void running.finally(() => (running = undefined));
       }, options.tickMs ?? 1_000);
@@ -74,7 +77,22 @@ export function createGroupFlusher(options: GroupFlusherOptions): GroupFlusher {
     },
     flushDue,
     sweep,
+    tick,
   };
+}
+
+function reportFailure(options: GroupFlusherOptions, error: unknown, pass: 'sweep' | 'flush'): void {
+  if (options.probe) options.probe.failure(error, { pass });
+  else options.logger.warn({ err: error }, `noise: ${pass === 'sweep' ? 'sweep of ended windows and mutes' : 'group flush pass'} failed`);
+}
+
+async function sweepBuckets(options: GroupFlusherOptions): Promise<void> {
+  const nowMs = options.now().getTime();
+  const failed = new Map<string, unknown>();
+  for (const bucket of [NOISE_BUCKETS.throttle, NOISE_BUCKETS.mutes, ...(options.sweepBuckets ?? [])])
+    await sweepExpired(options.bus.kv(bucket), nowMs).catch((error: unknown) => failed.set(bucket, error));
+  if (failed.size > 0)
+    throw new AggregateError([...failed.values()], `noise: could not sweep ${[...failed.keys()].join(', ')}; will retry`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
+import type { KvBucket } from '../../../src/bus/kv.ts';
 import { createConsumerHealth } from '../../../src/bus/consumer-health.ts';
 import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
 import { holdInGroup, SENT_MEMORY_MS, type GroupState } from '../../../src/noise/groups.ts';
@@ -24,6 +25,15 @@ const job = {
   params: {},
   createdAt: new Date(0).toISOString(),
 };
+
+function unreadable(kv: KvBucket): KvBucket {
+  return {
+    get: (key) => kv.get(key),
+    put: (key, value, options) => kv.put(key, value, options),
+    delete: (key, options) => kv.delete(key, options),
+    entries: () => Promise.reject(new Error('bucket unreadable')),
+  };
+}
 
 describe('the group flusher', () => {
   it('counts a due group it cannot publish as a failed pass, not as progress', async () => {
@@ -57,6 +67,34 @@ describe('the group flusher', () => {
       await flusher.stop();
     }
     expect((await kv.entries()).map((e) => e.key)).toEqual(['s|k']);
+  });
+
+  it('counts a failed sweep, still sweeps the other buckets and still flushes in that pass', async () => {
+    const opened = await openTempEmbeddedBus();
+    bus = opened;
+    const clock = Date.now();
+    await opened.kv(NOISE_BUCKETS.mutes).put('ended', { until: clock - 1 });
+    const metrics = createMetrics({ processMetrics: false });
+    const probe = createConsumerHealth({ logger: silentLogger, metrics }).probe('noise-flusher');
+    const flusher = createGroupFlusher({
+      bus: {
+        kv: (bucket) => (bucket === NOISE_BUCKETS.throttle ? unreadable(opened.kv(bucket)) : opened.kv(bucket)),
+        publish: (stream, message) => opened.publish(stream, message),
+      },
+      now: () => new Date(clock),
+      logger: silentLogger,
+      probe,
+    });
+    for (let pass = 1; pass < 60; pass++) await flusher.tick();
+    expect(await opened.kv(NOISE_BUCKETS.mutes).entries()).toHaveLength(1);
+    await holdInGroup(
+      opened.kv(NOISE_BUCKETS.groups),
+      { scope: 's', key: 'k', job, event: undefined, waitMs: 0, intervalMs: 60_000 },
+      clock - 1_000,
+    );
+    expect(await flusher.tick()).toBe(1);
+    expect(await opened.kv(NOISE_BUCKETS.mutes).entries()).toEqual([]);
+    expect(await metrics.registry.metrics()).toMatch(/hookhub_consumer_errors_total\{consumer="noise-flusher",[^}]*\} 1/);
   });
 
   it('drops, and says so, a group an earlier version left with pending events and no item', async () => {
