@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Action, ActionContext, ActionResult } from '../../actions/action.ts';
 import type { BusKv } from '../../bus/event-bus.ts';
@@ -55,7 +56,7 @@ export function createChatAction(deps: ChatActionDeps): Action<ChatParams> {
       if (!sub) return { status: 204, response: 'the subscription was removed' };
       if (!params.digest && params.defaultBranchOnly && event && !onDefaultBranch(event))
         return { status: 204, response: 'not the default branch' };
-      const verdict = await deps.gate.admit(noiseOf(sub, deps.settings), {
+      const verdict = await deps.gate.admit(noiseOf(sub, deps.settings, ctx.log), {
         scope: sub.id,
         job: ctx.job,
         event,
@@ -94,10 +95,20 @@ async function deliver(
   return { status: 200, response: `posted ${await postThreaded(poster, deps.bus.kv(THREADS_BUCKET), input)}` };
 }
 
-function noiseOf(sub: Subscription, settings: SubscriptionsConfig): NoiseSpec | undefined {
+/**
+ * The subscription's noise settings over the defaults. Settings stored invalid (by an older version, or
+ * edited in the bucket) fall back to the defaults, so its messages still go out, with a warning on every
+ * message naming the subscription, since nothing else would tell the operator.
+ */
+function noiseOf(sub: Subscription, settings: SubscriptionsConfig, log: Logger): NoiseSpec | undefined {
   if (!sub.noise) return settings.defaults;
   const own = NoiseSpecSchema.safeParse(sub.noise);
-  return own.success ? { ...settings.defaults, ...own.data } : settings.defaults;
+  if (own.success) return { ...settings.defaults, ...own.data };
+  log.warn(
+    { subscription: sub.id, channel: channelKey(sub.channel), problems: own.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    'chat: the noise settings stored for this subscription are invalid; the defaults are used instead (subscribe again with group: or throttle: options to replace them)',
+  );
+  return settings.defaults;
 }
 
 /** GitHub has `repository.default_branch`, GitLab `project.default_branch`; unknown counts as default. */
