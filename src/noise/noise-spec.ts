@@ -9,9 +9,21 @@ const ClockSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'use 
 
 const TimeZoneSchema = z.string().refine(isTimeZone, { error: 'not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)' });
 
+/**
+ * The largest throttle `max`. A window keeps the id of every event it let through in one kv value, so a
+ * redelivered event is not counted twice; NATS holds at most 1 MB per value, and every event rewrites it.
+ */
+export const THROTTLE_MAX_LIMIT = 1_000;
+
 /** At most `max` messages per key per `per` window (fixed windows); the rest are dropped and counted. */
 export const ThrottleSchema = z.strictObject({
-  max: fromEnvString(z.number().int().min(1)),
+  max: fromEnvString(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(THROTTLE_MAX_LIMIT, { error: `at most ${THROTTLE_MAX_LIMIT} per window (use a shorter per: for more)` }),
+  ),
   per: DurationSchema,
 });
 

@@ -1,5 +1,5 @@
 import { didYouMean } from '../../shared/closest-match.ts';
-import type { NoiseSpecInput } from '../../noise/noise-spec.ts';
+import { THROTTLE_MAX_LIMIT, type NoiseSpecInput } from '../../noise/noise-spec.ts';
 import { splitList } from './command-tokens.ts';
 import { FEATURE_ALIASES, PROVIDERS, type Provider } from '../compile/features.ts';
 import { parseMuteDuration } from './durations.ts';
@@ -88,6 +88,8 @@ function addNoise(name: 'group' | 'throttle', arg: string | undefined, out: Subs
   const window = per === undefined ? undefined : parseMuteDuration(per);
   if (!/^\d+$/.test(max ?? '') || Number(max) < 1 || window === undefined)
     return 'throttle: write it as throttle:<count>/<window>, e.g. throttle:10/1h';
+  if (Number(max) > THROTTLE_MAX_LIMIT)
+    return `throttle: at most ${THROTTLE_MAX_LIMIT} per window; use a shorter window for more, e.g. throttle:${THROTTLE_MAX_LIMIT}/1h`;
   out.noise = { ...out.noise, throttle: { max: Number(max), per: window.ms } };
   return undefined;
 }

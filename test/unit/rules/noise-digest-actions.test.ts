@@ -27,3 +27,12 @@ describe('rules whose events go out as digests', () => {
     expect(rule('throttle: { max: 5, per: 1h }', webhook).ok).toBe(true);
   });
 });
+
+describe('throttle max', () => {
+  it('is refused, at its line, above what one throttle window can remember', () => {
+    expect(printed(rule('throttle: { max: 50000, per: 1d }', notify))).toEqual([
+      'rules/test.yaml:4:22: "max": at most 1000 per window (use a shorter per: for more)',
+    ]);
+    expect(rule('throttle: { max: 1000, per: 1d }', notify).ok).toBe(true);
+  });
+});

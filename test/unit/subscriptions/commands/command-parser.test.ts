@@ -172,6 +172,7 @@ describe('parseCommand: malformed input gets a helpful message', () => {
     ['subscribe type:hookhub.schedule.*', /do not relay the hub's own events/],
     ['subscribe acme/api group:soon', /group: needs a wait, e.g. group:1m/],
     ['subscribe acme/api throttle:10', /throttle:<count>\/<window>/],
+    ['subscribe acme/api throttle:1001/1d', /throttle: at most 1000 per window; use a shorter window/],
     // Globs become patterns: bounded in length and wildcards.
     [`subscribe acme/api commits branch:${'**a'.repeat(20)}`, /a glob has at most 8 wildcards/],
     [`subscribe acme/api commits branch:${'x'.repeat(201)}`, /a glob is at most 200 characters/],
