@@ -72,7 +72,8 @@ export function createNoiseGate(deps: { bus: BusKv; now: () => Date }): NoiseGat
           event: input.event,
           waitMs: spec.group?.wait ?? 0,
           intervalMs: spec.group?.interval ?? 0,
-          ...(hours && hours.outside === 'hold' ? { activeHours: hours } : {}),
+          // With `outside: drop` too: events that came in during the hours wait for their next start, never sent outside them.
+          ...(hours ? { activeHours: hours } : {}),
         },
         now.getTime(),
       );

@@ -46,7 +46,8 @@ export const MuteWindowSchema = z.strictObject({
 
 /**
  * When messages may be sent. Outside these hours events are held (grouped) and sent as one digest
- * when the hours start again, or dropped with `outside: drop`. `to` before `from` spans midnight.
+ * when the hours start again, or dropped with `outside: drop`. Either way a digest of events grouped during
+ * the hours that comes due outside them waits for their next start. `to` before `from` spans midnight.
  */
 export const ActiveHoursSchema = z.strictObject({
   from: ClockSchema,

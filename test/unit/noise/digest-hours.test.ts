@@ -59,4 +59,22 @@ describe('a group whose digest comes due after the active hours end', () => {
     });
     expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toMatchObject({ reason: 'grouped', flushAt: '2026-11-30T10:05:30.000Z' });
   });
+
+  it('with outside: drop, is held until the hours start again too, and only events from outside them are dropped', async () => {
+    const gate = createNoiseGate({ bus, now });
+    const flusher = createGroupFlusher({ bus, now, logger: silentLogger });
+    const spec = NoiseSpecSchema.parse({
+      group: { wait: '5m' },
+      activeHours: { from: '09:00', to: '18:00', timezone: 'Europe/Berlin', outside: 'drop' },
+    });
+    expect(await gate.admit(spec, { scope: 'r', ...push(1) })).toMatchObject({ reason: 'grouped', flushAt: '2026-12-01T08:00:00.000Z' });
+    clock = new Date('2026-11-30T17:01:00Z');
+    expect(await gate.admit(spec, { scope: 'r', ...push(2) })).toEqual({ send: false, reason: 'inactive' });
+    clock = new Date('2026-11-30T17:03:00Z');
+    expect(await flusher.flushDue()).toBe(0);
+    clock = new Date('2026-12-01T08:00:00Z');
+    expect(await flusher.flushDue()).toBe(1);
+    const [digest] = await bus.query<Job>({ stream: 'jobs', limit: 10 });
+    expect(digest?.payload.params.text).toBe('push 1');
+  });
 });
