@@ -86,3 +86,18 @@ it('a kv bucket it lost is created again by the next call that finds it missing'
   expect((await mutes.get('rule-b'))?.value).toEqual({ until: 2 });
   expect(await mutes.get('rule-a')).toBeUndefined();
 }, 60_000);
+
+it('a kv bucket it lost is created again by a read too: the read timed out for good, as nobody answers it', async () => {
+  server = await startNatsServer();
+  bus = await createNatsBus({ url: server.url, prefix: 'kvread', timeoutMs: 500 });
+  const mutes = bus.kv('mutes');
+  await mutes.put('rule-a', { until: 1 });
+
+  await server.halt();
+  await rm(join(server.storeDir, 'jetstream'), { recursive: true, force: true });
+  await server.restart();
+
+  // Only reads: no write would open the bucket again for them.
+  await eventually(async () => (await mutes.get('rule-a')) === undefined, 20_000, 'a kv read answered again');
+  expect(await mutes.entries()).toEqual([]);
+}, 60_000);

@@ -54,7 +54,7 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
     try {
       return await work(await bucket);
     } catch (error) {
-      if (mayMeanStoreGone(error) && opened === bucket) opened = undefined;
+      if (opened === bucket && (mayMeanStoreGone(error) || (await timedOutOnLostBucket(deps.jsm, name, error)))) opened = undefined;
       throw error;
     }
   };
@@ -91,6 +91,15 @@ export function createNatsKv(deps: NatsKvDeps, bucketName: string): KvBucket {
       return withBucket((kv) => listEntries<T>(deps, kv, name));
     },
   };
+}
+
+/** A read of a bucket NATS lost is not answered "stream not found": it times out (a direct get nobody serves). */
+async function timedOutOnLostBucket(jsm: JetStreamManager, name: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof Error) || error.name !== 'TimeoutError') return false;
+  return jsm.streams.info(`KV_${name}`).then(
+    () => false,
+    (infoError: unknown) => hasNatsCode(infoError, NatsErrorCodes.StreamNotFound),
+  );
 }
 
 /** A conditional delete: removes the message at `revision`, or throws KvConflictError when it is gone. */
