@@ -57,6 +57,11 @@ export function connectionReport(logger: Logger, metrics: Metrics, liveSecrets?:
     lost: (server) => logger.warn({ server }, 'lost the connection to NATS; reconnecting (webhooks are answered 503 until it is back)'),
     storesRecreated: (streams) =>
       logger.error({ streams }, 'NATS had lost streams of the hub (restarted without its storage?): created them again, empty'),
+    consumerRecreated: (recreation) =>
+      logger.warn(
+        recreation,
+        'a durable NATS consumer was gone (deleted by hand, or lost by NATS): created it again from the message after its last saved ack floor; messages it finished after that save are delivered again',
+      ),
     gaveUp: (error) => {
       metrics.busReopens.inc();
       logger.error(

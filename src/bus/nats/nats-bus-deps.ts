@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { StreamName } from '../bus-message.ts';
 import type { ClaimVerdicts } from './nats-claims.ts';
+import type { ConsumerFloors } from './nats-consumer-floors.ts';
 import type { ConnectionState } from './nats-connection.ts';
 import type { Cork } from './nats-cork.ts';
 import type { NatsNames } from './nats-names.ts';
@@ -21,6 +22,8 @@ export interface NatsBusParts {
   /** Whether a live subscription of this bus reads `stream`. */
   consumedHere(stream: StreamName): boolean;
   lostDeliveryMs: number | undefined;
+  /** Where subscriptions save their consumers' ack floors (nats-consumer-floors.ts). */
+  floors: ConsumerFloors;
 }
 
 /** The deps of the reads, history records and counts: a new object on each call. */
@@ -58,6 +61,7 @@ export function natsSubscriptionDeps(parts: NatsBusParts, isStored: (id: string)
     content: parts.stores.content,
     verdicts: parts.verdicts,
     isStored,
+    floors: parts.floors,
     ...(parts.lostDeliveryMs === undefined ? {} : { lostDeliveryMs: parts.lostDeliveryMs }),
   };
 }

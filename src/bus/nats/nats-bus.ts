@@ -3,6 +3,7 @@ import type { RetentionReport } from '../event-bus.ts';
 import type { NatsEndpoint } from './nats-connect-options.ts';
 import { createConnectionState, type ConnectionReport } from './nats-connection.ts';
 import { explainConnectError } from './nats-connect-error.ts';
+import type { ConsumerRecreation } from './nats-consumer-floors.ts';
 import { consumerStepDown } from './nats-consumer-handover.ts';
 import { NatsBus } from './nats-event-bus.ts';
 import { createNatsNames } from './nats-names.ts';
@@ -65,7 +66,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     const report = options.connectionReport;
     const recreated = (streams: string[]) => report?.storesRecreated?.(streams);
     const repair = createStoreRepair({ jsm, streams: storeStreams(names), ensure, recreated });
-    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs, repair);
+    const consumerRecreated = (recreation: ConsumerRecreation) => report?.consumerRecreated?.(recreation);
+    const bus = new NatsBus(connection, js, jsm, stores, names, timeoutMs, replicas, options.lostDeliveryMs, repair, consumerRecreated);
     // Finished messages stay for the id horizon too: their subjects are the dedup index.
     const retention = { messagesMs: idHorizonMs, recordsMs: retentionMs };
     bus.startRetention(retention, options.pruneEveryMs ?? 60_000, options.retentionReport);

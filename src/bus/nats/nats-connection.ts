@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { ConsumerRecreation } from './nats-consumer-floors.ts';
 import { connectionOptions, describeServers, type NatsEndpoint } from './nats-connect-options.ts';
 import { leastRecentlyDialed } from './nats-reconnect-target.ts';
 import './request-settle-fix.ts';
@@ -15,6 +16,8 @@ export interface ConnectionReport {
   gaveUp?(error: Error): void;
   /** NATS had lost these streams (a server restarted without its storage): the bus created them again, empty. */
   storesRecreated?(streams: string[]): void;
+  /** A durable consumer NATS no longer had was created again, after the ack floor it last saved. */
+  consumerRecreated?(recreation: ConsumerRecreation): void;
   /** Given the JWT and NKey seed read from `bus.auth.credsFile`, never to log: the hub masks them in attempt records. */
   credentialsRead?(secrets: readonly string[]): void;
 }

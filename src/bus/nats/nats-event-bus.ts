@@ -10,6 +10,7 @@ import type { EventCount, EventCountQuery, EventHeadPage, EventHeadQuery, Histor
 import { startRetentionSweeps } from '../retention-sweeps.ts';
 import { createNatsKv } from './nats-kv.ts';
 import { consumerAckFloor } from './nats-ack-floor.ts';
+import { FLOOR_BUCKET, type ConsumerRecreation } from './nats-consumer-floors.ts';
 import { natsPublishDeps, natsReadDeps, natsSubscriptionDeps, type NatsBusParts } from './nats-bus-deps.ts';
 import { createNatsPrune } from './nats-prune.ts';
 import { natsBusStatus } from './nats-bus-status.ts';
@@ -51,6 +52,8 @@ export class NatsBus implements EventBus {
     private readonly lostDeliveryMs?: number,
     /** Told about failures that may mean NATS lost the bus's streams, to create them again (nats-store-repair.ts). */
     private readonly repairStores: (error: unknown) => void = () => undefined,
+    /** Told when a lost durable consumer is created again after its saved ack floor. */
+    consumerRecreated?: (recreation: ConsumerRecreation) => void,
   ) {
     this.#buckets = createBucketCache((bucket) => createNatsKv({ js, jsm, prefix: names.prefix, timeoutMs, replicas }, bucket));
     this.#prune = createNatsPrune({ js, jsm, names, stores });
@@ -65,6 +68,7 @@ export class NatsBus implements EventBus {
       cork: this.#cork,
       verdicts: this.#verdicts,
       consumedHere: (name) => this.#subscriptions.reads(name),
+      floors: { kv: this.#buckets(FLOOR_BUCKET), ...(consumerRecreated ? { recreated: consumerRecreated } : {}) },
     };
   }
 

@@ -6,6 +6,7 @@ import { confirmArrival, type Arrival } from './nats-arrival-claims.ts';
 import { CLAIM_HEADER, type ClaimVerdicts } from './nats-claims.ts';
 import type { Cork } from './nats-cork.ts';
 import { plainAck, toDelivery } from './nats-delivery.ts';
+import { createFloorKeeper, type ConsumerFloors } from './nats-consumer-floors.ts';
 import { ensureDurable } from './nats-durable.ts';
 import { peekSubject } from './nats-envelope.ts';
 import { pendingWork } from './nats-pending-work.ts';
@@ -26,6 +27,8 @@ export interface SubscriptionDeps {
   isStored: (id: string) => Promise<boolean>;
   /** The server's ack wait when the subscription's is longer (keep-alive.ts). Default LOST_DELIVERY_MS. */
   lostDeliveryMs?: number;
+  /** Where the consumer's ack floor is saved, to create it again after it if it is lost (nats-consumer-floors.ts). */
+  floors?: ConsumerFloors;
 }
 
 export interface ConsumerTarget {
@@ -57,6 +60,7 @@ export class NatsSubscription<T> implements Subscription<T> {
   #wake: (() => void) | undefined;
   readonly #held: KeepAlive;
   readonly #pullers: PullWatch;
+  readonly #floorKeeper: ReturnType<typeof createFloorKeeper> | undefined;
 
   constructor(
     private readonly deps: SubscriptionDeps,
@@ -68,6 +72,8 @@ export class NatsSubscription<T> implements Subscription<T> {
     // A puller settles what it holds, or lets it go, within its ack wait and pulls again (a worker's default
     // attempt timeout is at most half of it); a message let go is sent again within the server's.
     this.#pullers = createPullWatch(ackWaitMs + this.#held.serverAckWaitMs);
+    const onError = (error: unknown) => options.onError?.(error);
+    this.#floorKeeper = deps.floors && createFloorKeeper(deps.jsm, deps.floors, target, onError);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Delivery<T>> {
@@ -91,6 +97,7 @@ export class NatsSubscription<T> implements Subscription<T> {
       this.#stopped = true;
       await this.#closePulls();
       this.#held.stop();
+      this.#floorKeeper?.stop();
     }
   }
 
@@ -112,6 +119,7 @@ export class NatsSubscription<T> implements Subscription<T> {
     await Promise.race([this.#closePulls(), bound]);
     clearTimeout(timer);
     this.#held.stop();
+    this.#floorKeeper?.stop();
   }
 
   /** Messages pulled and never handed out go back at once, not after the ack wait. Those handed out stay held. */
@@ -131,10 +139,11 @@ export class NatsSubscription<T> implements Subscription<T> {
   async *#consumeOnce(): AsyncGenerator<Delivery<T>> {
     const { deps, target, options } = this;
     await this.#closePulls();
-    await ensureDurable(deps.jsm, target, this.#held.serverAckWaitMs);
+    await ensureDurable(deps.jsm, target, this.#held.serverAckWaitMs, deps.floors);
     const consumer = await deps.js.consumers.get(target.stream, target.durable);
     const batch = options.batch ?? 64;
     if (this.#stopped) return;
+    this.#floorKeeper?.start();
     const held = this.#held;
     const pulls = new PullQueue(consumer, {
       batch,
