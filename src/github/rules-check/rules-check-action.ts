@@ -62,12 +62,21 @@ export function createRulesCheckAction(options: RulesCheckActionOptions): Action
       const [owner = '', repo = ''] = check.repo.split('/');
       const where: RulesRepo = { owner, repo, path: check.path };
       try {
-        return await runCheck(clientFor(settings, ctx), where, params, { ...ctx, last: check.last, context: options.context() });
+        const client = withSignal(clientFor(settings, ctx), ctx.signal);
+        return await runCheck(client, where, params, { ...ctx, last: check.last, context: options.context() });
       } catch (error) {
         throw error instanceof PermanentError ? error : asDeliveryError(error, `rules check of ${check.repo}#${params.pull}`, ctx.now());
       }
     },
   };
+}
+
+/**
+ * The shared client, with every request of this attempt ended by the attempt's signal: a stopping worker
+ * must not wait for a request or a rate-limit wait (up to 10 s) that no one will read.
+ */
+function withSignal(client: GithubClient, signal: AbortSignal): GithubClient {
+  return Object.assign(Object.create(client) as GithubClient, { request: client.request.defaults({ request: { signal } }) });
 }
 
 async function runCheck(
