@@ -68,13 +68,14 @@ export class RetryableError extends Error {
 
 /**
  * The destination is up and asks us to slow down, in words other than a 429 (GitHub answers a rate limit
- * with a 403 as often): retried after `delayMs` like a 429, pausing the destination and using no attempt.
+ * with a 403 as often): retried after `delayMs` like a 429 (the job's backoff when the destination named
+ * no wait), pausing the destination and using no attempt.
  */
 export class RateLimitedError extends RetryableError {
   override name = 'RateLimitedError';
   constructor(
     message: string,
-    override readonly delayMs: number,
+    delayMs?: number,
     status?: number,
     /** The start of the answer, for the attempt record. */
     readonly response?: string,

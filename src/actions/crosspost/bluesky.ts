@@ -5,6 +5,7 @@ import { facetsFor, jobTid, shortenUrl } from './bluesky-record.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countGraphemes, joinSegments } from './fit-text.ts';
 import { stableTime, type Platform } from './platform.ts';
+import { resetHeaderDelay } from './rate-limit-headers.ts';
 
 type Params = CrosspostParamsOf<'bluesky'>;
 
@@ -27,7 +28,7 @@ async function createSession(params: Params, deps: ActionDeps): Promise<Session>
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identifier: params.identifier, password: params.password }),
     },
-    { provider: 'Bluesky (createSession)' },
+    { provider: 'Bluesky (createSession)', rateLimitDelay: resetHeaderDelay },
   );
   const session = parseJsonObject(result.response);
   if (typeof session.accessJwt !== 'string' || typeof session.did !== 'string')
@@ -80,7 +81,7 @@ export const bluesky: Platform<Params> = {
         return { status: 200, response: `already posted ${existing}` };
       }
     }
-    const result = await providerOutcome(response, deps.now(), { provider: 'Bluesky' });
+    const result = await providerOutcome(response, deps.now(), { provider: 'Bluesky', rateLimitDelay: resetHeaderDelay });
     const uri = parseJsonObject(result.response).uri;
     return { ...result, response: typeof uri === 'string' ? `posted ${uri}` : (result.response ?? '') };
   },

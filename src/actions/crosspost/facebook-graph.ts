@@ -5,6 +5,7 @@ import { fetchOutbound } from '../runtime/outbound.ts';
 import { joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-response.ts';
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { earliestPostTime } from './platform.ts';
+import { graphRateLimit } from './rate-limit-headers.ts';
 
 type Params = CrosspostParamsOf<'facebook'>;
 
@@ -13,10 +14,10 @@ const PAGE_SIZE = 25;
 const MAX_PAGES = 8;
 
 /**
- * Graph API error codes that mean "later", though they come with HTTP 400/403: throttling (4, 17,
- * 32, 613), temporary errors (1, 2). https://developers.facebook.com/docs/graph-api/guides/error-handling
+ * Graph API error codes that mean "later", though they come with HTTP 400/403: temporary errors (1, 2, 341).
+ * Throttling codes are rate limits (graphRateLimit). https://developers.facebook.com/docs/graph-api/guides/error-handling
  */
-const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
+const TRANSIENT_CODES = new Set([1, 2, 341]);
 
 export function isTransientGraphError(body: string): boolean {
   const error = parseJsonObject(body).error as { code?: unknown; is_transient?: unknown } | undefined;
@@ -71,6 +72,7 @@ async function readPage(params: Params, since: number, after: string | undefined
     await providerOutcome(response, deps.now(), {
       provider: 'Facebook (reading the Page posts to avoid a double post)',
       retryableBody: isTransientGraphError,
+      rateLimit: graphRateLimit,
     });
   const body = parseJsonObject(await response.text());
   if (!Array.isArray(body.data))

@@ -3,6 +3,7 @@ import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { appSecretProof, findEarlierPost, isTransientGraphError } from './facebook-graph.ts';
 import { composePost, countCodePoints, joinSegments } from './fit-text.ts';
 import type { Platform } from './platform.ts';
+import { graphRateLimit } from './rate-limit-headers.ts';
 
 type Params = CrosspostParamsOf<'facebook'>;
 
@@ -36,7 +37,7 @@ export const facebook: Platform<Params> = {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
       },
-      { provider: 'Facebook', retryableBody: isTransientGraphError },
+      { provider: 'Facebook', retryableBody: isTransientGraphError, rateLimit: graphRateLimit },
     );
     const id = parseJsonObject(result.response).id;
     return { ...result, response: typeof id === 'string' ? `posted ${id}` : (result.response ?? '') };

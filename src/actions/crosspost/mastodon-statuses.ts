@@ -5,6 +5,7 @@ import { joinUrl, parseJsonObject, providerOutcome } from '../runtime/provider-r
 import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { comparableText, statusText } from './mastodon-content.ts';
 import { earliestPostTime, type PreparedPost } from './platform.ts';
+import { resetHeaderDelay } from './rate-limit-headers.ts';
 
 type Params = CrosspostParamsOf<'mastodon'>;
 
@@ -92,7 +93,7 @@ async function read(params: Params, path: string, deps: ActionDeps): Promise<str
     throw new RetryableError(`Mastodon could not be reached to read the account's statuses (${describe(error)}), ${HELD_BACK}`);
   }
   if (response.status === 403) throw new StatusReadRefusedError();
-  if (!response.ok) await providerOutcome(response, deps.now(), { provider: READING });
+  if (!response.ok) await providerOutcome(response, deps.now(), { provider: READING, rateLimitDelay: resetHeaderDelay });
   return response.text();
 }
 

@@ -4,6 +4,7 @@ import type { CrosspostParamsOf } from './crosspost-params.ts';
 import { composePost, countCodePoints, joinSegments } from './fit-text.ts';
 import { findEarlierStatus, StatusReadRefusedError } from './mastodon-statuses.ts';
 import type { Platform } from './platform.ts';
+import { resetHeaderDelay } from './rate-limit-headers.ts';
 
 type Params = CrosspostParamsOf<'mastodon'>;
 
@@ -57,7 +58,7 @@ export const mastodon: Platform<Params> = {
         headers: { authorization: `Bearer ${params.token}`, 'content-type': 'application/json', 'idempotency-key': job.id },
         body: JSON.stringify(prepared.payload),
       },
-      { provider: 'Mastodon' },
+      { provider: 'Mastodon', rateLimitDelay: resetHeaderDelay },
     );
     const status = parseJsonObject(result.response);
     return { ...result, response: typeof status.url === 'string' ? `posted ${status.url}` : (result.response ?? '') };

@@ -14,6 +14,11 @@ export interface ProviderOutcomeOptions {
    * or undefined when the answer is no rate limit. Also read for a retryable answer without Retry-After.
    */
   rateLimitDelay?: (response: Response, body: string, now: Date) => number | undefined;
+  /**
+   * Some APIs say "rate limited" in the body of any status (Meta's Graph API throttling codes): such an answer
+   * is a rate limit (RateLimitedError), waited for `delayMs` when the API says how long, else the job's backoff.
+   */
+  rateLimit?: (response: Response, body: string) => { delayMs?: number } | undefined;
 }
 
 /**
@@ -25,6 +30,9 @@ export async function providerOutcome(response: Response, now: Date, options: Pr
   try {
     return await httpOutcome(response, now);
   } catch (error) {
+    const limit = isHttpError(error) ? options.rateLimit?.(response, error.response) : undefined;
+    if (isHttpError(error) && limit !== undefined)
+      throw new RateLimitedError(withDetail(error, options), limit.delayMs, response.status, error.response);
     if (error instanceof RetryableHttpError) {
       const delayMs = error.delayMs ?? options.rateLimitDelay?.(response, error.response, now);
       throw new RetryableHttpError(withDetail(error, options), delayMs, error.status ?? response.status, error.response);
@@ -38,6 +46,10 @@ export async function providerOutcome(response: Response, now: Date, options: Pr
     }
     throw error;
   }
+}
+
+function isHttpError(error: unknown): error is RetryableHttpError | PermanentHttpError {
+  return error instanceof RetryableHttpError || error instanceof PermanentHttpError;
 }
 
 /** Sends and classifies in one step. */
