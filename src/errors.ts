@@ -79,6 +79,11 @@ export class RateLimitedError extends RetryableError {
     status?: number,
     /** The start of the answer, for the attempt record. */
     readonly response?: string,
+    /**
+     * The limit is not the destination's but a source the job reads first (a review reminder reading GitHub
+     * before posting to a channel others post to): it holds only this job, and the destination is not paused.
+     */
+    readonly jobOnly = false,
   ) {
     super(message, delayMs, status);
   }

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { PermanentError } from '../errors.ts';
+import { PermanentError, RateLimitedError } from '../errors.ts';
 import { createGithubClient, type GithubClient } from '../github/github-client.ts';
 import type { GithubConnectorSettings } from '../github/github-settings.ts';
 import { targetLabel } from '../github/hook-target.ts';
+import { githubRateLimitOf, statusOf } from '../github/rules-check/rules-repo-api.ts';
 import type { LiveSecrets } from '../operations/live-secrets.ts';
 import { pullRequestInfo, type PullRequestInfo, type ReviewQueueReader } from './review-queue.ts';
 
@@ -16,6 +17,8 @@ export interface GithubReviewReaderOptions {
 }
 
 const PAGES = 10;
+/** Well inside an attempt's timeout. */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
 /**
  * Reads open PRs with the API access of the github connector that covers the repository (its `repos`
@@ -33,12 +36,27 @@ export function createGithubReviewReader(options: GithubReviewReaderOptions): Re
         auth: settings.auth,
         logger: options.logger,
         now: options.now,
+        // A longer limit fails the read as a rate limit (held without an attempt) instead of timing the attempt out.
+        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.liveSecrets ? { liveSecrets: options.liveSecrets } : {}),
       });
     clients.set(settings.name, client);
-    return readOpenPulls(client, repo, signal);
+    return readOpenPulls(client, repo, signal).catch((error: unknown) => {
+      throw asJobOnlyLimit(error, repo, options.now());
+    });
   };
+}
+
+/**
+ * GitHub's rate limit met while reading, as a rate limit of this job only: it uses no attempt, but the
+ * job's destination is a chat channel that subscription posts share, and GitHub's limit is not the channel's.
+ */
+function asJobOnlyLimit(error: unknown, repo: string, now: Date): unknown {
+  const waitMs = githubRateLimitOf(error, now);
+  if (waitMs === undefined) return error;
+  const message = `GitHub rate limit reading ${repo}'s pull requests: ${(error as Error).message}`;
+  return new RateLimitedError(message, waitMs, statusOf(error), undefined, true);
 }
 
 /**

@@ -53,7 +53,7 @@ export async function attemptAndSettle(
   }
   // Before the release: jobs waiting for this slot must find the destination paused.
   const pauseMs = destinationPauseMs(ctx, outcome, prepared, attempt);
-  if (pauseMs !== undefined && pausesDestination(prepared)) ctx.guards.pause(prepared.destination, prepared.policy, pauseMs);
+  if (pauseMs !== undefined && pausesDestination(prepared, outcome)) ctx.guards.pause(prepared.destination, prepared.policy, pauseMs);
   // A 4xx means the destination is up: only retryable failures count towards opening the circuit, a 429 not at all.
   const before = ctx.guards.circuit(prepared.destination);
   release(isRateLimited(outcome) ? 'neutral' : !outcome.ok && outcome.kind === 'retry' ? 'failure' : 'success');

@@ -9,6 +9,8 @@ export interface FailureClass {
   delayMs?: number;
   /** A rate limit in other words than a 429 (RateLimitedError): treated as a 429. */
   rateLimited?: true;
+  /** The rate limit holds only this job, not its destination (RateLimitedError's jobOnly). */
+  jobOnly?: true;
   /** First 2 KB of the response, when there was one. */
   response?: string;
 }
@@ -23,7 +25,8 @@ export function classifyError(error: unknown, timeoutMs: number): FailureClass {
     return { kind: error.gone ? 'gone' : 'permanent', message: error.message, ...opt('status', error.status), ...response };
   }
   if (error instanceof RetryableError) {
-    const limited = error instanceof RateLimitedError ? { rateLimited: true as const } : {};
+    const limited =
+      error instanceof RateLimitedError ? { rateLimited: true as const, ...(error.jobOnly ? { jobOnly: true as const } : {}) } : {};
     return {
       kind: 'retry',
       message: error.message,

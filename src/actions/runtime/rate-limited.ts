@@ -44,10 +44,11 @@ export function destinationPauseMs(
 /**
  * Whether a pause holds every job to the destination, or only the job that was answered: an action whose
  * destination is shared by many receivers (a webhook's origin, hooks.slack.com) says so, since one of them
- * answering 429 must not hold the others. A channel, a CI project or an account is one receiver.
+ * answering 429 must not hold the others. A channel, a CI project or an account is one receiver. A rate
+ * limit met before the destination (jobOnly: a source the job reads) holds only the job too.
  */
-export function pausesDestination(prepared: Pick<PreparedJob, 'action'>): boolean {
-  return prepared.action.sharedDestination !== true;
+export function pausesDestination(prepared: Pick<PreparedJob, 'action'>, outcome: AttemptOutcome): boolean {
+  return prepared.action.sharedDestination !== true && !(!outcome.ok && outcome.jobOnly === true);
 }
 
 /**

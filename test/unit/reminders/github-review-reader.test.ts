@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../../../src/config/env.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
+import { classifyError } from '../../../src/actions/runtime/classify-error.ts';
+import { isRateLimited, pausesDestination } from '../../../src/actions/runtime/rate-limited.ts';
 import { PermanentError } from '../../../src/errors.ts';
+import { createReviewReminderAction } from '../../../src/reminders/review-reminder-action.ts';
 import { githubConnectors } from '../../../src/github/github-settings.ts';
 import { createGithubReviewReader, reviewAccessProblem } from '../../../src/reminders/github-review-reader.ts';
 import { startFakeGithub, type FakeGithub } from '../../helpers/fake-github.ts';
@@ -27,16 +30,37 @@ function connectors(block: string) {
 describe('github review reader', () => {
   it("ends a wait for GitHub's rate limit when the attempt's signal aborts (the worker stopping), sending nothing more", async () => {
     const reader = createGithubReviewReader({ connectors: connectors(', orgs: [acme]'), logger: silentLogger, now: () => NOW });
-    github.setRateLimit(0, new Date(NOW.getTime() + 600_000));
+    github.setRateLimit(0, new Date(NOW.getTime() + 5_000));
     const before = github.requests.length;
     const attempt = new AbortController();
     try {
       const read = reader('acme/api', attempt.signal);
-      // The hub's client waits up to 15 min for a limit: this one resets in 10.
+      // The reader's client waits up to 10 s for a limit: this one resets in 5.
       await eventually(() => github.requests.length > before, 10_000, 'the 403');
       attempt.abort(new Error('worker stopping'));
       await expect(read).rejects.toThrow('worker stopping');
       expect(github.requests.slice(before).map((r) => r.status)).toEqual([403]);
+    } finally {
+      github.setRateLimit(5000, new Date(NOW.getTime() + 3_600_000));
+    }
+  });
+
+  it('a longer GitHub rate limit fails the read as a rate limit of this job only: no attempt used, its chat destination not paused', async () => {
+    const reader = createGithubReviewReader({ connectors: connectors(', orgs: [acme]'), logger: silentLogger, now: () => NOW });
+    github.setRateLimit(0, new Date(NOW.getTime() + 3_600_000));
+    try {
+      const failure = classifyError(
+        await reader('acme/api').then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+        1_000,
+      );
+      expect(failure).toMatchObject({ kind: 'retry', rateLimited: true, jobOnly: true, delayMs: 3_601_000 });
+      expect(failure.message).toMatch(/^GitHub rate limit reading acme\/api's pull requests: /);
+      const outcome = { ok: false as const, latencyMs: 0, ...failure };
+      expect(isRateLimited(outcome)).toBe(true);
+      expect(pausesDestination({ action: createReviewReminderAction({} as never) }, outcome)).toBe(false);
     } finally {
       github.setRateLimit(5000, new Date(NOW.getTime() + 3_600_000));
     }
