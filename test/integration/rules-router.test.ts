@@ -375,9 +375,15 @@ describe('rule router on the nats bus while the jobs stream does not answer', ()
     const loaded = compileYaml(RULES);
     router = startRouter(bus, loaded.ruleSet, { retryDelayMs: 20 });
     const terminated = async () => (await bus.records(ev.id)).some((r) => r.data.outcome === 'error');
+    // The router makes its durable once it has read the consumer floors (nats-consumer-floors.ts): none yet is 0.
+    const delivered = () =>
+      jsm.consumers.info(`${prefix.toUpperCase()}_EVENTS`, 'router').then(
+        (info) => info.delivered.consumer_seq,
+        () => 0,
+      );
     // Past the 5 deliveries after which an event that itself fails to route is terminated.
     await eventually(
-      async () => (await terminated()) || (await jsm.consumers.info(`${prefix.toUpperCase()}_EVENTS`, 'router')).delivered.consumer_seq > 6,
+      async () => (await terminated()) || (await delivered()) > 6,
       (done) => done,
       'six deliveries of the event',
     );
