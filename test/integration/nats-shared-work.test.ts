@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/bus/event-bus.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createNatsBus, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
+import { createNatsNames, durableName } from '../../src/bus/nats/nats-names.ts';
 import { delay, eventually, ids, message, pump } from '../contract/bus-contract-helpers.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
 
@@ -26,6 +29,16 @@ describe('NATS bus shared by several hub processes', () => {
     };
     const one = pump(a.consume('jobs', 'workers', { batch: 1, ackWaitMs: 10_000 }), slowAck);
     const two = pump(b.consume('jobs', 'workers', { batch: 1, ackWaitMs: 10_000 }), slowAck);
+    // Both hubs pulling before the jobs come: one that set up later would otherwise find them all taken.
+    const nc = await connect({ servers: natsServer().url });
+    const jsm = await jetstreamManager(nc);
+    const pulls = () =>
+      jsm.consumers.info(createNatsNames().stream('jobs'), durableName('workers')).then(
+        (info) => info.num_waiting,
+        () => 0,
+      );
+    await eventually(async () => (await pulls()) >= 2, 'both hubs pulling', 10_000);
+    await nc.close();
     const wanted = Array.from({ length: 60 }, (_, i) => `job${String(i).padStart(2, '0')}`);
     await Promise.all(wanted.map((id, i) => (i % 2 === 0 ? a : b).publish('jobs', message(id, 'webhook'))));
     // The same ids through the other hub are duplicates: dedup state is shared in NATS.
