@@ -3,33 +3,18 @@
  * is not counted twice); NATS refuses values over 1 MB, so throttle.max is bounded (THROTTLE_MAX_LIMIT).
  */
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../src/actions/action.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
-import { createHubEvent } from '../../src/events/hub-event.ts';
 import { NOISE_BUCKETS, createNoiseGate } from '../../src/noise/noise-gate.ts';
 import { THROTTLE_MAX_LIMIT, NoiseSpecSchema } from '../../src/noise/noise-spec.ts';
 import type { ThrottleWindow } from '../../src/noise/throttle.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
+import { notifyPush } from '../helpers/noise-push.ts';
 
 const server = useNatsServer();
 const scopedId = (n: number) => `github-enterprise-acme-production:${'d'.repeat(160)}-${n}`;
 
 function push(n: number, at: Date) {
-  const event = createHubEvent(
-    { id: scopedId(n), type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, data: {} },
-    at,
-  );
-  const job: Job = {
-    id: `${event.id}:r:0`,
-    eventId: event.id,
-    eventType: event.type,
-    rule: 'r',
-    index: 0,
-    action: 'notify',
-    params: { channel: 'eng', text: `push ${n}` },
-    createdAt: at.toISOString(),
-  };
-  return { event, job };
+  return notifyPush(n, at, { id: scopedId(n) });
 }
 
 describe('a throttle window at the largest max (NATS)', () => {

@@ -5,31 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/actions/action.ts';
 import { createNatsBus } from '../../src/bus/nats/nats-bus.ts';
-import { createHubEvent } from '../../src/events/hub-event.ts';
 import { createGroupFlusher } from '../../src/noise/group-flusher.ts';
 import { createNoiseGate } from '../../src/noise/noise-gate.ts';
 import { NoiseSpecSchema } from '../../src/noise/noise-spec.ts';
 import { silentLogger } from '../helpers/hub-fixtures.ts';
 import { useNatsServer } from '../helpers/nats-server.ts';
+import { notifyPush } from '../helpers/noise-push.ts';
 
 const server = useNatsServer();
 
 function push(n: number, at: Date) {
-  const event = createHubEvent(
-    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, data: {} },
-    at,
-  );
-  const job: Job = {
-    id: `push-${n}:r:0`,
-    eventId: event.id,
-    eventType: event.type,
-    rule: 'r',
-    index: 0,
-    action: 'notify',
-    params: { channel: 'eng', text: `• push ${n}` },
-    createdAt: at.toISOString(),
-  };
-  return { event, job };
+  return notifyPush(n, at, { text: `• push ${n}` });
 }
 
 describe('noise groups shared by two processes (NATS)', () => {

@@ -1,31 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/actions/action.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
-import { createHubEvent } from '../../../src/events/hub-event.ts';
 import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
 import { createNoiseGate } from '../../../src/noise/noise-gate.ts';
 import { NoiseSpecSchema } from '../../../src/noise/noise-spec.ts';
 import { openTempEmbeddedBus, silentLogger } from '../../helpers/hub-fixtures.ts';
+import { notifyPush } from '../../helpers/noise-push.ts';
 
 let clock = new Date();
 const now = () => clock;
 
 function push(n: number) {
-  const event = createHubEvent(
-    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, data: {} },
-    clock,
-  );
-  const job: Job = {
-    id: `push-${n}:r:0`,
-    eventId: event.id,
-    eventType: event.type,
-    rule: 'r',
-    index: 0,
-    action: 'notify',
-    params: { channel: 'eng', text: `push ${n}` },
-    createdAt: clock.toISOString(),
-  };
-  return { event, job };
+  return notifyPush(n, clock);
 }
 
 describe('a group whose digest comes due after the active hours end', () => {

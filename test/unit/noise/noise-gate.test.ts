@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/actions/action.ts';
 import type { EventBus } from '../../../src/bus/event-bus.ts';
-import { createHubEvent, type HubEvent } from '../../../src/events/hub-event.ts';
 import { isNoiseJob, type Digest } from '../../../src/noise/digest.ts';
 import { createGroupFlusher } from '../../../src/noise/group-flusher.ts';
 import { SENT_MEMORY_MS } from '../../../src/noise/groups.ts';
@@ -10,27 +9,14 @@ import { NoiseSpecSchema } from '../../../src/noise/noise-spec.ts';
 import { createEmbeddedBus } from '../../../src/bus/embedded/embedded-bus.ts';
 import { openTempEmbeddedBus, silentLogger, tempDir } from '../../helpers/hub-fixtures.ts';
 import { join } from 'node:path';
+import { notifyPush } from '../../helpers/noise-push.ts';
 
 let clock = new Date('2026-11-30T10:00:00Z');
 const now = () => clock;
 const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
 
-function push(n: number): { event: HubEvent; job: Job } {
-  const event = createHubEvent(
-    { id: `push-${n}`, type: 'github.push', connector: 'github', subject: 'acme/api@main', title: `push ${n}`, actor: 'ana', data: {} },
-    clock,
-  );
-  const job: Job = {
-    id: `push-${n}:r:0`,
-    eventId: event.id,
-    eventType: event.type,
-    rule: 'r',
-    index: 0,
-    action: 'notify',
-    params: { channel: 'eng', text: `push ${n}` },
-    createdAt: clock.toISOString(),
-  };
-  return { event, job };
+function push(n: number) {
+  return notifyPush(n, clock, { actor: 'ana' });
 }
 
 async function publishedJobs(bus: EventBus): Promise<Job[]> {
