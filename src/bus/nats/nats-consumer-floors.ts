@@ -62,17 +62,15 @@ export function createFloorKeeper(
   onError: (error: unknown) => void,
 ) {
   let timer: NodeJS.Timeout | undefined;
-  let lastSaved = '';
+  let lastSaved = 0;
   let saving = false;
   const save = async (): Promise<void> => {
     const floor = await ackFloor(jsm, target);
-    if (floor === undefined || floor === 0) return;
+    // An unmoved floor needs no write, nor the stream info a write carries.
+    if (floor === undefined || floor === 0 || floor === lastSaved) return;
     const streamCreated = (await jsm.streams.info(target.stream)).created;
-    const value: SavedFloor = { floor, streamCreated };
-    const text = JSON.stringify(value);
-    if (text === lastSaved) return;
-    await floors.kv.put(floorKey(target), value);
-    lastSaved = text;
+    await floors.kv.put(floorKey(target), { floor, streamCreated } satisfies SavedFloor);
+    lastSaved = floor;
   };
   const tick = (): void => {
     if (saving) return;
